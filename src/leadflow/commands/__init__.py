@@ -13,7 +13,16 @@ import typer
 
 __all__ = ["register"]
 
-_GROUPS: tuple[str, ...] = ("demo",)
+_GROUPS: tuple[str, ...] = (
+    "demo",
+    "definition",
+    "qualify",
+    "workspace",
+    "imports",
+    "identity",
+    "learn",
+    "run_demo",
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,10 @@ __all__ = [
     "AttemptChannel",
     "AttemptOutcome",
     "ConversationOutcome",
+    "Grade",
     "Identity",
+    "LeadType",
+    "Temperature",
 ]
 
 
@@ -100,3 +103,46 @@ ACQUISITION_CHANNELS: tuple[str, ...] = (
     "purchased",
     "other",
 )
+
+
+class Grade(StrEnum):
+    """Persona fit grade; A is the best match."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+    @property
+    def rank(self) -> int:
+        """Higher is better: A=3 … D=0, so ``at_least`` compares ranks."""
+        return 3 - "ABCD".index(self.value)
+
+
+class Temperature(StrEnum):
+    """BANT temperature: hot = 3–4 criteria met, warm = 2, cold = 1, unknown = 0."""
+
+    UNKNOWN = "unknown"
+    COLD = "cold"
+    WARM = "warm"
+    HOT = "hot"
+
+    @property
+    def rank(self) -> int:
+        return ("unknown", "cold", "warm", "hot").index(self.value)
+
+
+class LeadType(StrEnum):
+    """The kind of exchange that made someone a lead (domain.md, German article)."""
+
+    SQL = "sql"  # interested after a logged sales conversation
+    SRL = "srl"  # asked for a sales conversation (a sales-specific action)
+    IQL = "iql"  # product-specific information asset
+    MQL = "mql"  # general marketing asset
+    MSRL = "msrl"  # purchased source, no own action yet
+    NONE = "none"  # none of the above yet
+
+    @property
+    def rank(self) -> int:
+        """Precedence: SQL > SRL > IQL > MQL > MSRL > none."""
+        return ("none", "msrl", "mql", "iql", "srl", "sql").index(self.value)
