@@ -1,12 +1,16 @@
-"""Command group `imports` (filled in by its issue)."""
+"""``leadflow import contacts|events``: the ``import`` sub-app; each command has its own module."""
 
 from __future__ import annotations
 
 import typer
 
+from leadflow.commands import import_contacts, import_events
+
 __all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    group = typer.Typer(help="Import contacts and events from files.", no_args_is_help=True)
+    import_contacts.register(group)
+    import_events.register(group)
+    app.add_typer(group, name="import")
