@@ -91,13 +91,13 @@ DERIVED_PATHS: frozenset[str] = frozenset(
 class Op(StrEnum):
     """Comparison of one fact with an operand. Text compares case-insensitively."""
 
-    EQUALS = "equals"  # operand: str | float | bool
-    IN = "in"  # operand: frozenset of casefolded str / numbers / bools
+    EQUALS = "equals"  # operand: str | float | bool; on ordered paths the enum member
+    IN = "in"  # operand: frozenset of casefolded str (grades too: "a") / numbers / bools
     RANGE = "range"  # operand: (min | None, max | None), inclusive
     REGEX = "regex"  # operand: compiled re.Pattern (IGNORECASE, search)
     EXISTS = "exists"  # operand: bool (present and non-empty)
-    AT_LEAST = "at_least"  # operand: an ordered value (grade, identity, temperature)
-    AT_MOST = "at_most"
+    AT_LEAST = "at_least"  # operand: an ordered value (Grade, Identity, Temperature, LeadType)
+    AT_MOST = "at_most"  # (the compiler turns at_least/at_most on numbers into RANGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,11 +285,23 @@ class StageKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Stage:
+    """A named rule over the facts; the target stage is the last one whose condition holds.
+
+    ``condition`` is complete: the compiler has already ANDed into it the conditions of
+    the stages named in ``requires``, so the engine evaluates ``condition`` alone.
+    ``requires`` and ``own_condition`` (the stage's ``when`` as written) are kept for
+    display and for the meaning diff. A ``manual`` stage is entered only explicitly (by
+    a person or an import); its condition never holds.
+    """
+
     id: str
     condition: Condition
     kind: StageKind = StageKind.MARKETING
     labels: Mapping[str, str] = field(default_factory=dict)  # language code -> label
     description: str | None = None
+    requires: tuple[str, ...] = ()
+    own_condition: Condition | None = None  # None: same as ``condition``
+    manual: bool = False
 
     def label(self, language: str = "en") -> str:
         return self.labels.get(language) or self.labels.get("en") or self.id
