@@ -1,0 +1,101 @@
+"""Engines and sessions, built by factories from a URL or from ``Settings``; never at import.
+
+SQLite is the embedded default and is tuned on every new connection:
+
+    journal_mode=WAL      readers never block the writer, nor the writer the readers
+    synchronous=NORMAL    in WAL mode a commit survives a process crash (SIGKILL); only
+                          a power loss can drop the last commits (documented trade-off)
+    foreign_keys=ON       SQLite ignores foreign keys unless asked
+    busy_timeout=5000     a second writer waits for the lock instead of failing at once
+
+pysqlite opens transactions lazily and only before DML, so a SELECT followed by an
+INSERT is not one snapshot; leadflow takes over: every transaction starts with an
+explicit ``BEGIN``. Writers (``writer(engine)``) start with ``BEGIN IMMEDIATE``, which
+takes the write lock up front: a read-then-write transaction can then never fail half
+way because another writer committed in between.
+
+PostgreSQL URLs (``postgresql://`` or ``postgres://``) are served by psycopg 3.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from leadflow.settings import Settings
+
+__all__ = [
+    "engine_from_settings",
+    "make_engine",
+    "normalise_url",
+    "session_factory",
+    "writer",
+]
+
+_SQLITE_PRAGMAS: tuple[str, ...] = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA temp_store=MEMORY",
+    "PRAGMA cache_size=-65536",  # 64 MiB page cache per connection
+)
+
+_BEGIN_OPTION = "leadflow_sqlite_begin"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse a database URL; plain PostgreSQL URLs get the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL, **options: Any) -> Engine:
+    """An engine for ``url``: SQLite tuned as above, PostgreSQL with a checked pool."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, **options)
+        event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **options)
+
+
+def engine_from_settings(settings: Settings, **options: Any) -> Engine:
+    return make_engine(settings.resolved_database_url, **options)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (services return them)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine and pool, but SQLite transactions take the write lock up front."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+
+
+def _tune_sqlite(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    del record
+    # Autocommit at the driver level: transactions are begun explicitly in _begin_sqlite.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    statement = connection.get_execution_options().get(_BEGIN_OPTION, "BEGIN")
+    connection.exec_driver_sql(statement)

@@ -1,0 +1,57 @@
+"""Run the schema migrations from code: ``leadflow db upgrade|downgrade|current`` call these.
+
+The migrations ship inside the package (``leadflow/store/migrations``) and are the only
+way a schema is made; the Alembic configuration is built here, no ``alembic.ini``.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+__all__ = ["MIGRATIONS", "alembic_config", "current", "downgrade", "head", "upgrade"]
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(engine: Engine) -> Config:
+    """A configuration that migrates through ``engine`` (env.py reads it from attributes)."""
+    config = Config(stdout=io.StringIO())
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Go back to ``revision`` (``base`` removes every table leadflow made)."""
+    command.downgrade(alembic_config(engine), revision)
+
+
+def current(engine: Engine) -> str | None:
+    """The revision the database is at; None when it was never migrated."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head() -> str:
+    """The newest revision this version of leadflow knows."""
+    revision = ScriptDirectory.from_config(_offline_config()).get_current_head()
+    if revision is None:
+        raise RuntimeError(f"no migrations found in {MIGRATIONS}")
+    return revision
+
+
+def _offline_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config

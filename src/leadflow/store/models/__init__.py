@@ -1,0 +1,42 @@
+"""The tables of a leadflow workspace (SQLAlchemy 2 typed models).
+
+    base      Base (naming convention, type map), Timestamped
+    people    Account, Contact, Visitor, Consent, Merge
+    funnel    DefinitionVersion, Event, Qualification, StageTransition, BantFact
+    sales     Handoff, SalesAttempt, Conversation, Opportunity
+
+The schema is created only by the Alembic migrations in ``leadflow.store.migrations``;
+a test checks that the migrated schema and these models agree.
+"""
+
+from __future__ import annotations
+
+from leadflow.store.models.base import Base, Timestamped
+from leadflow.store.models.funnel import (
+    BantFact,
+    DefinitionVersion,
+    Event,
+    Qualification,
+    StageTransition,
+)
+from leadflow.store.models.people import Account, Consent, Contact, Merge, Visitor
+from leadflow.store.models.sales import Conversation, Handoff, Opportunity, SalesAttempt
+
+__all__ = [
+    "Account",
+    "BantFact",
+    "Base",
+    "Consent",
+    "Contact",
+    "Conversation",
+    "DefinitionVersion",
+    "Event",
+    "Handoff",
+    "Merge",
+    "Opportunity",
+    "Qualification",
+    "SalesAttempt",
+    "StageTransition",
+    "Timestamped",
+    "Visitor",
+]

@@ -1,0 +1,124 @@
+"""Who the funnel is about: accounts, contacts, anonymous visitors, consent and merges."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from leadflow.store.models.base import BIG_ID, Base, Timestamped
+
+__all__ = ["Account", "Consent", "Contact", "Merge", "Visitor"]
+
+
+class Account(Timestamped, Base):
+    """A company. Contacts share its firmographics (industry, size, revenue, country)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(300))
+    domain: Mapped[str | None] = mapped_column(String(255), unique=True)
+    industry: Mapped[str | None] = mapped_column(String(200))
+    employees: Mapped[int | None] = mapped_column()
+    revenue: Mapped[float | None] = mapped_column()
+    country: Mapped[str | None] = mapped_column(String(2))
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Contact(Timestamped, Base):
+    """One person. Common attributes are columns (filterable); the rest is ``attributes``.
+
+    ``email`` is stored normalised, so equality is identity: one person, one contact.
+    A contact merged into another keeps its row with ``merged_into_id`` set until the
+    merge is undone (see ``Merge``).
+    """
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    # The record's id in the CRM it was imported from (HubSpot, Salesforce, Mautic ...).
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(300))
+    seniority: Mapped[str | None] = mapped_column(String(100))
+    department: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    company: Mapped[str | None] = mapped_column(String(300))
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    source_channel: Mapped[str | None] = mapped_column(String(100))
+    source_medium: Mapped[str | None] = mapped_column(String(100))
+    source_campaign: Mapped[str | None] = mapped_column(String(300))
+    # A purchased origin (MSRL) stays visible forever, whatever happens later.
+    purchased: Mapped[bool] = mapped_column(default=False)
+    vendor: Mapped[str | None] = mapped_column(String(200))
+    identity: Mapped[str] = mapped_column(String(20), default="known")
+    owner: Mapped[str | None] = mapped_column(String(200), index=True)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL")
+    )
+
+
+class Visitor(Base):
+    """A browser or device seen before it gave contact details; linked once it does."""
+
+    __tablename__ = "visitors"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    first_seen_at: Mapped[datetime] = mapped_column()
+    last_seen_at: Mapped[datetime] = mapped_column()
+    identified_at: Mapped[datetime | None] = mapped_column()
+
+
+class Consent(Base):
+    """The current consent of one contact on one channel, and what set it.
+
+    status: granted | confirmed (double opt-in) | withdrawn | bounced. The event that
+    changed it, when there is one, is kept as evidence.
+    """
+
+    __tablename__ = "consents"
+    __table_args__ = (UniqueConstraint("contact_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column()
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+
+
+class Merge(Base):
+    """A merge of ``merged_id`` into ``survivor_id``, with what is needed to undo it.
+
+    ``survivor_before`` holds the survivor's values that survivorship overwrote;
+    ``merged_snapshot`` the merged contact as it was; ``repointed`` the ids of rows
+    (events, transitions, ...) that moved to the survivor, per table.
+    """
+
+    __tablename__ = "merges"
+    __table_args__ = (Index(None, "survivor_id"), Index(None, "merged_id"))
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    merged_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column()
+    actor: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    survivor_before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    merged_snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    repointed: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    undone_at: Mapped[datetime | None] = mapped_column()
