@@ -21,6 +21,12 @@ _GROUPS: tuple[str, ...] = (
     "imports",
     "identity",
     "learn",
+    "api_keys",
+    "serve",
+    "webhooks",
+    "handoff",
+    "analytics",
+    "users",
     "run_demo",
 )
 
