@@ -4,6 +4,7 @@
     people    Account, Contact, Visitor, Consent, Merge
     funnel    DefinitionVersion, Event, Qualification, StageTransition, BantFact
     sales     Handoff, SalesAttempt, Conversation, Opportunity
+    api       ApiKey, IdempotentReply, webhooks (subscriptions, outbox, deliveries), forms
 
 The schema is created only by the Alembic migrations in ``leadflow.store.migrations``;
 a test checks that the migrated schema and these models agree.
@@ -11,6 +12,15 @@ a test checks that the migrated schema and these models agree.
 
 from __future__ import annotations
 
+from leadflow.store.models.api import (
+    ApiKey,
+    DeliveryAttempt,
+    FormConfirmation,
+    IdempotentReply,
+    OutboxMessage,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from leadflow.store.models.base import Base, Timestamped
 from leadflow.store.models.funnel import (
     BantFact,
@@ -24,19 +34,26 @@ from leadflow.store.models.sales import Conversation, Handoff, Opportunity, Sale
 
 __all__ = [
     "Account",
+    "ApiKey",
     "BantFact",
     "Base",
     "Consent",
     "Contact",
     "Conversation",
     "DefinitionVersion",
+    "DeliveryAttempt",
     "Event",
+    "FormConfirmation",
     "Handoff",
+    "IdempotentReply",
     "Merge",
     "Opportunity",
+    "OutboxMessage",
     "Qualification",
     "SalesAttempt",
     "StageTransition",
     "Timestamped",
     "Visitor",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]
