@@ -88,7 +88,18 @@ class Qualification(Base):
     definition_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("definition_versions.id", ondelete="SET NULL")
     )
+    # The engine's ActivitySummary (JSON), valid for the definition version above.
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    qualified_at: Mapped[datetime] = mapped_column()  # the moment the scores were computed
+    # The lifecycle (engine.lifecycle): when the stage was entered, the last funnel stage
+    # before an off-ramp, why and when the lead was recycled or disqualified.
+    stage_entered_at: Mapped[datetime | None] = mapped_column()
+    stage_version: Mapped[str | None] = mapped_column(String(100))
+    funnel_stage: Mapped[str | None] = mapped_column(String(100))
+    recycled_at: Mapped[datetime | None] = mapped_column()
+    recycled_reason: Mapped[str | None] = mapped_column(String(500))
+    disqualified_at: Mapped[datetime | None] = mapped_column()
+    disqualified_reason: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column()
 
 
