@@ -28,6 +28,11 @@ __all__ = [
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
 
+
+def _empty() -> Mapping[str, object]:
+    # Python 3.11 dataclasses refuse an unhashable default (a mappingproxy) outright.
+    return _EMPTY
+
 BANT_KEYS: tuple[str, ...] = ("budget", "authority", "need", "timing")
 
 
@@ -37,7 +42,7 @@ class Event:
 
     type: str
     at: datetime
-    properties: Mapping[str, object] = _EMPTY
+    properties: Mapping[str, object] = field(default_factory=_empty)
     id: str | None = None
 
 
@@ -103,8 +108,8 @@ class SalesFacts:
 class Facts:
     """Everything known about one person that a definition's rules may look at."""
 
-    contact: Mapping[str, object] = _EMPTY
-    account: Mapping[str, object] = _EMPTY
+    contact: Mapping[str, object] = field(default_factory=_empty)
+    account: Mapping[str, object] = field(default_factory=_empty)
     identity: Identity = Identity.KNOWN
     source: Source = Source()
     events: tuple[Event, ...] = ()
