@@ -1,0 +1,109 @@
+"""Who an event is about: a contact id, a normalised e-mail, or a visitor id.
+
+    contact_id   a leadflow contact id (an int, or a string of digits); any other string
+                 is taken as the contact's id in the CRM it was imported from
+                 (``external_id``). A merged contact's events go to the survivor.
+    email        the contact with that normalised address, created when there is none
+                 (giving an address is what makes someone a known lead)
+    visitor_id   an anonymous browser or device. Its events wait, unattributed, until
+                 the visitor identifies: the first event naming both the visitor and a
+                 contact links them, and the visitor's earlier events join the contact.
+
+An event naming nobody is rejected, and so is one whose ``contact_id`` is unknown or
+whose ``contact_id`` and ``email`` point at two different people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadflow.ingest.normalise import email_domain, normalise_email
+from leadflow.store.realtime import RealtimeStore
+
+__all__ = ["Attribution", "AttributionError", "attribute"]
+
+
+class AttributionError(ValueError):
+    """The event cannot be attributed; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """The contact an event belongs to (None: still anonymous), and what changed to know it."""
+
+    contact_id: int | None
+    created: bool = False  # a contact was created for this event's e-mail
+    joined: int = 0  # earlier anonymous events of the visitor that joined the contact
+
+
+def attribute(
+    store: RealtimeStore,
+    *,
+    contact_id: int | str | None,
+    email: str | None,
+    visitor_id: str | None,
+    at: datetime,
+    now: datetime,
+) -> Attribution:
+    """Find (or create) the contact; link the visitor. Writes only what it must."""
+    if contact_id is None and email is None and visitor_id is None:
+        raise AttributionError("the event names nobody: give contact_id, email or visitor_id")
+    named = _named_contact(store, contact_id, email, now)
+    if visitor_id is None:
+        return named
+    return _with_visitor(store, named, visitor_id, at)
+
+
+def _named_contact(
+    store: RealtimeStore, contact_id: int | str | None, email: str | None, now: datetime
+) -> Attribution:
+    by_id = None if contact_id is None else _by_id(store, contact_id)
+    if email is None:
+        return Attribution(by_id)
+    address = _address(email)
+    by_email = store.contact_by_email(address)
+    if by_id is not None:
+        if by_email is not None and by_email != by_id:
+            raise AttributionError(
+                f"contact_id {contact_id} and e-mail {address} belong to different contacts"
+            )
+        return Attribution(by_id)
+    if by_email is not None:
+        return Attribution(by_email)
+    return Attribution(store.create_contact(address, email_domain(address), now), created=True)
+
+
+def _by_id(store: RealtimeStore, contact_id: int | str) -> int:
+    if isinstance(contact_id, int) or contact_id.isdigit():
+        found = store.contact_by_id(int(contact_id))
+    else:
+        found = store.contact_by_external_id(contact_id)
+    if found is None:
+        raise AttributionError(f"unknown contact_id {contact_id!r}")
+    return found
+
+
+def _address(email: str) -> str:
+    try:
+        return normalise_email(email)
+    except ValueError as error:  # the normaliser says why, in one line
+        raise AttributionError(str(error)) from None
+
+
+def _with_visitor(
+    store: RealtimeStore, named: Attribution, visitor_id: str, at: datetime
+) -> Attribution:
+    seen, linked = store.visitor(visitor_id)
+    if not seen:
+        store.add_visitor(visitor_id, at, named.contact_id)
+        return named
+    store.see_visitor(visitor_id, at)
+    if named.contact_id is None:
+        return Attribution(linked)
+    if linked is None:
+        joined = store.identify_visitor(visitor_id, named.contact_id, at)
+        return Attribution(named.contact_id, named.created, joined)
+    # A visitor already linked to someone else (a shared computer): the event goes to
+    # the contact it names, and the visitor keeps its first identification.
+    return named

@@ -1,0 +1,291 @@
+"""Recording events, the real-time path: store, attribute, re-qualify, in one transaction.
+
+For each event, in one transaction:
+
+1. **idempotency**: an event whose ``(source, key)`` is already stored is not stored
+   again; the answer is the first one's (its event id, contact, and the stage
+   transitions it caused, read back from the ledger).
+2. **attribution** (attribution.py): the contact by id, e-mail or visitor; a visitor
+   naming a contact for the first time brings its anonymous history along.
+3. the event is appended; ``unsubscribe`` withdraws and ``email_bounce`` bounces the
+   contact's e-mail consent, ``newsletter_signup`` grants it (a later decision on the
+   same channel is never overwritten by an older event).
+4. **re-qualification** with the active definition: the contact's ActivitySummary (the
+   engine's incremental state, stored as JSON) folds the one new event, so the cost
+   does not grow with the history. It is rebuilt from the stored events only when it
+   cannot be trusted: a new contact, a visitor's history joining, a definition change.
+   The contact is qualified at its latest event (imports replay the past in order;
+   a late event never moves the clock back), and ``engine.lifecycle.advance`` decides
+   the stage; a move is written to the ledger with the event that caused it.
+
+``record_event`` works in a caller's Session and commits it; an ``EventRecorder`` owns a
+connection and commits once per event (``record``) or once per batch (``record_batch``,
+group commit: one commit for many events, each with its own outcome). Either way, when
+a commit has returned the event is durable; before it, nothing of it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from leadflow.domain.clock import Clock, ensure_utc
+from leadflow.domain.facts import Event
+from leadflow.domain.lifecycle import Transition
+from leadflow.engine.lifecycle import advance
+from leadflow.engine.qualify import qualify_summary
+from leadflow.engine.summary import ActivitySummary
+from leadflow.services.attribution import AttributionError, attribute
+from leadflow.services.definitions import ActiveDefinition, active_definition
+from leadflow.services.facts import facts_of
+from leadflow.store.driver import dedicated_driver, driver_for
+from leadflow.store.realtime import RealtimeStore, StoredEvent
+
+__all__ = [
+    "DEFAULT_SOURCE",
+    "EventRecorder",
+    "IncomingEvent",
+    "Outcome",
+    "Recorded",
+    "Rejected",
+    "record_event",
+]
+
+DEFAULT_SOURCE = "api"
+# Events that decide a contact's consent on a channel (domain.md: "an unsubscribe or
+# bounce event withdraws it").
+CONSENT_EFFECTS: Mapping[str, str] = {
+    "unsubscribe": "withdrawn",
+    "email_bounce": "bounced",
+    "newsletter_signup": "granted",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingEvent:
+    """An event as a source sends it. ``key`` is its idempotency key within ``source``."""
+
+    type: str
+    at: datetime
+    key: str | None = None
+    source: str = DEFAULT_SOURCE
+    email: str | None = None
+    visitor_id: str | None = None
+    contact_id: int | str | None = None
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What recording an event did. A duplicate answers as the first recording did."""
+
+    event_id: int
+    contact_id: int | None
+    duplicate: bool = False
+    stage: str | None = None
+    sales_ready: bool = False
+    transitions: tuple[Transition, ...] = ()
+    contact_created: bool = False
+    joined_events: int = 0  # anonymous events of the visitor that joined the contact
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An event that was not stored, and why (nothing of it was written)."""
+
+    reason: str
+    key: str | None = None
+
+
+Outcome = Recorded | Rejected
+
+
+def record_event(
+    session: Session,
+    incoming: IncomingEvent,
+    *,
+    clock: Clock,
+    active: ActiveDefinition | None = None,
+) -> Outcome:
+    """Record one event in ``session`` and commit. On SQLite, give a session of
+    ``store.database.writer(engine)`` so the transaction holds the write lock from its start.
+    """
+    definition = active or active_definition(session)
+    driver = driver_for(session.connection())
+    try:
+        outcome = _record(RealtimeStore(driver), incoming, definition, clock.now())
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return outcome
+
+
+class EventRecorder:
+    """Records events through a connection of its own (imports, benchmarks, API batches)."""
+
+    def __init__(self, engine: Engine, active: ActiveDefinition, clock: Clock) -> None:
+        self._driver, self._handle = dedicated_driver(engine)
+        self._store = RealtimeStore(self._driver)
+        self._in_transaction = False
+        self.active = active
+        self._clock = clock
+
+    def record(self, incoming: IncomingEvent) -> Outcome:
+        """One event, one transaction, one commit."""
+        return self.record_batch((incoming,))[0]
+
+    def record_batch(
+        self,
+        batch: Sequence[IncomingEvent],
+        *,
+        commit: bool = True,
+    ) -> list[Outcome]:
+        """Many events, one transaction: each gets its own outcome, one commit for all.
+
+        A rejected event writes nothing and does not stop the others. ``commit=False``
+        leaves the transaction open (``commit()`` or ``rollback()`` later), for an
+        all-or-nothing import.
+        """
+        driver = self._driver
+        if not self._in_transaction:
+            driver.begin_write()
+            self._in_transaction = True
+        now = self._clock.now()
+        try:
+            outcomes = [_record(self._store, item, self.active, now) for item in batch]
+        except BaseException:
+            self.rollback()
+            raise
+        if commit:
+            self.commit()
+        return outcomes
+
+    def commit(self) -> None:
+        if self._in_transaction:
+            self._driver.commit()
+            self._in_transaction = False
+
+    def rollback(self) -> None:
+        if self._in_transaction:
+            self._driver.rollback()
+            self._in_transaction = False
+
+    def close(self) -> None:
+        self.rollback()
+        self._handle.close()
+
+    def __enter__(self) -> EventRecorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _record(
+    store: RealtimeStore, incoming: IncomingEvent, active: ActiveDefinition, now: datetime
+) -> Outcome:
+    try:
+        at = ensure_utc(incoming.at)
+    except ValueError as error:
+        return Rejected(str(error), incoming.key)
+    if incoming.key is not None:
+        seen = store.find_event(incoming.source, incoming.key)
+        if seen is not None:
+            return _answer_again(store, *seen)
+    try:
+        who = attribute(
+            store,
+            contact_id=incoming.contact_id,
+            email=incoming.email,
+            visitor_id=incoming.visitor_id,
+            at=at,
+            now=now,
+        )
+    except AttributionError as error:
+        return Rejected(str(error), incoming.key)
+    event_id = store.insert_event(
+        source=incoming.source,
+        key=incoming.key,
+        contact_id=who.contact_id,
+        visitor_id=incoming.visitor_id,
+        event_type=incoming.type,
+        at=at,
+        properties=incoming.properties,
+        received_at=now,
+    )
+    if who.contact_id is None:
+        return Recorded(event_id, None)
+    _apply_consent(store, incoming, who.contact_id, event_id, at)
+    event = Event(incoming.type, at, incoming.properties, str(event_id))
+    rebuild = who.created or who.joined > 0
+    stage, ready, moves = _requalify(store, who.contact_id, event, event_id, active, now, rebuild)
+    return Recorded(event_id, who.contact_id, False, stage, ready, moves, who.created, who.joined)
+
+
+def _answer_again(store: RealtimeStore, event_id: int, contact_id: int | None) -> Recorded:
+    if contact_id is None:
+        return Recorded(event_id, None, duplicate=True)
+    stage, ready = store.current_stage(contact_id)
+    moves = tuple(store.transitions_of_event(event_id))
+    return Recorded(event_id, contact_id, True, stage, ready, moves)
+
+
+def _apply_consent(
+    store: RealtimeStore, incoming: IncomingEvent, contact_id: int, event_id: int, at: datetime
+) -> None:
+    status = CONSENT_EFFECTS.get(incoming.type)
+    if status is None:
+        return
+    channel = "email"
+    if incoming.type == "unsubscribe":
+        channel = str(incoming.properties.get("channel") or "email")
+    store.set_consent(contact_id, channel, status, source=incoming.source, at=at, event_id=event_id)
+
+
+def _requalify(
+    store: RealtimeStore,
+    contact_id: int,
+    event: Event,
+    event_id: int,
+    active: ActiveDefinition,
+    now: datetime,
+    rebuild: bool,
+) -> tuple[str | None, bool, tuple[Transition, ...]]:
+    definition = active.definition
+    person = store.load_person(contact_id)
+    summary = None
+    if not rebuild and person.summary_text and person.definition_version_id == active.version_id:
+        summary = _stored_summary(person.summary_text, active)
+        if summary is not None:
+            summary.add(event)
+    if summary is None:
+        summary = ActivitySummary.of(definition, _as_events(store.contact_events(contact_id)))
+    at = summary.latest or event.at
+    qualification = qualify_summary(facts_of(store, person), summary, definition, at, explain=False)
+    step = advance(person.lifecycle, qualification, at)
+    store.save_qualification(
+        contact_id, qualification, step.state, summary.to_json(), active.version_id, now
+    )
+    moves: tuple[Transition, ...] = ()
+    if step.transition is not None:
+        store.add_transition(contact_id, step.transition, active.version_id, event_id)
+        moves = (step.transition,)
+    return step.state.stage, qualification.sales_ready, moves
+
+
+def _stored_summary(text: str, active: ActiveDefinition) -> ActivitySummary | None:
+    """The stored summary, or None when it does not fit the definition (then rebuild)."""
+    try:
+        return ActivitySummary.from_json(text, active.definition)
+    except ValueError:  # SummaryMismatchError included
+        return None
+
+
+def _as_events(stored: Iterable[StoredEvent]) -> Iterable[Event]:
+    return (Event(e.type, e.at, e.properties, str(e.id)) for e in stored)
