@@ -1,0 +1,151 @@
+"""A YAML document as plain data plus the file and line of every key.
+
+PyYAML's composer gives nodes with start marks; walking them ourselves (instead of
+``yaml.safe_load``) keeps, for each key path, where it was written, so an error found
+much later (by pydantic or the compiler) can still say ``FILE:LINE``. The same walk
+reports duplicate keys, which ``safe_load`` would silently collapse.
+
+Booleans follow YAML 1.2: only ``true``/``false``. Under YAML 1.1, ``NO`` (Norway),
+``on`` and ``yes`` turn into booleans, a classic trap in a list of country codes.
+
+``extends`` is resolved by ``merge``: the extending document's keys override the base
+one's, mappings merge key by key, lists and scalars replace whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import yaml
+
+from leadflow.definition.errors import Loc, LocatedProblem, format_loc
+
+__all__ = ["Document", "YamlSyntaxError", "merge", "parse_document"]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans (see module docstring)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, problem: LocatedProblem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass
+class Document:
+    """Parsed data; ``lines`` maps each key path to (source, line) where it was written."""
+
+    data: object
+    lines: dict[Loc, tuple[str, int]] = field(default_factory=dict)
+    problems: list[LocatedProblem] = field(default_factory=list)
+
+    def locate(self, loc: Loc) -> tuple[str, int]:
+        """Where ``loc`` (or its nearest written ancestor, for a missing key) is."""
+        for end in range(len(loc), -1, -1):
+            found = self.lines.get(loc[:end])
+            if found is not None:
+                return found
+        return next(iter(self.lines.values()), ("<unknown>", 1))
+
+
+def parse_document(text: str, source: str) -> Document:
+    """Parse one YAML document; a syntax error raises YamlSyntaxError with its line."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        document = Document(None, {(): (source, 1)})
+        if node is not None:
+            document.data = _Walker(loader, source, document).walk(node, ())
+        return document
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        message = "; ".join(part for part in (error.context, error.problem) if part)
+        raise YamlSyntaxError(LocatedProblem(source, line, "(yaml)", message)) from None
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError(LocatedProblem(source, 1, "(yaml)", str(error))) from None
+    finally:
+        loader.dispose()
+
+
+@dataclass
+class _Walker:
+    loader: _Loader
+    source: str
+    document: Document
+
+    def walk(self, node: yaml.Node, loc: Loc) -> object:
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._item(child, (*loc, index)) for index, child in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+    def _item(self, node: yaml.Node, loc: Loc) -> object:
+        self.document.lines[loc] = (self.source, node.start_mark.line + 1)
+        return self.walk(node, loc)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[object, object]:
+        self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merge keys
+        result: dict[object, object] = {}
+        for key_node, value_node in node.value:
+            key = self.loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str | int | float | bool):
+                self._problem(loc, line, "a key must be a single word or number")
+                continue
+            if not isinstance(key, str) and type(key) is not int:  # bool, float
+                key = str(key)
+            child: Loc = (*loc, key)
+            if key in result:
+                first = self.document.lines[child][1]
+                self._problem(child, line, f"duplicate key {key!r} (first at line {first})")
+                continue
+            self.document.lines[child] = (self.source, line)
+            result[key] = self.walk(value_node, child)
+        return result
+
+    def _problem(self, loc: Loc, line: int, message: str) -> None:
+        self.document.problems.append(LocatedProblem(self.source, line, format_loc(loc), message))
+
+
+def merge(base: Document, override: Document) -> Document:
+    """``override`` on top of ``base``: mappings merge by key, anything else replaces."""
+    lines = dict(base.lines)
+    data = _merge_into(base.data, override.data, override.lines, lines, ())
+    return Document(data, lines, [*base.problems, *override.problems])
+
+
+def _merge_into(
+    base: object,
+    override: object,
+    override_lines: Mapping[Loc, tuple[str, int]],
+    lines: dict[Loc, tuple[str, int]],
+    loc: Loc,
+) -> object:
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            child: Loc = (*loc, key)
+            merged[key] = _merge_into(base.get(key), value, override_lines, lines, child)
+        lines[loc] = override_lines.get(loc, lines.get(loc, ("<unknown>", 1)))
+        return merged
+    for known in [k for k in lines if k[: len(loc)] == loc]:
+        del lines[known]
+    lines.update({k: v for k, v in override_lines.items() if k[: len(loc)] == loc})
+    return override

@@ -1,0 +1,147 @@
+"""Load a definition: a file or a preset name in, a compiled ``Definition`` out.
+
+    load_definition("waterfall")            a shipped preset
+    load_definition(Path("funnel.yaml"))    a team's file (a str that is no preset, too)
+    load_definition_text(text, "x.yaml")    text already read (an upload, a test)
+
+The steps: parse the YAML keeping lines (``document.py``), follow ``extends`` (presets
+or files relative to the extending file, cycles refused), validate the merged data
+against the raw models (``validation.py``), compile it (``compiler.py``). Whatever goes
+wrong is raised as one ``DefinitionError`` whose ``errors`` each read
+``FILE:LINE: key.path: message``, in file order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from leadflow.definition.builtin import PRESET_NAMES, builtin_free_mail_domains, preset_text
+from leadflow.definition.builtin import is_preset as _is_preset
+from leadflow.definition.compiler import compile_definition
+from leadflow.definition.document import Document, YamlSyntaxError, merge, parse_document
+from leadflow.definition.errors import (
+    CompileError,
+    DefinitionError,
+    LocatedProblem,
+    format_loc,
+)
+from leadflow.definition.model import Definition
+from leadflow.definition.validation import validate_raw
+
+__all__ = ["DefinitionError", "load_definition", "load_definition_text", "preset_source"]
+
+
+def preset_source(name: str) -> str:
+    """How a preset is named in error lines."""
+    return f"presets/{name}.yaml"
+
+
+def load_definition(path_or_preset: str | Path) -> Definition:
+    """Load a preset (a ``str`` naming one) or a definition file."""
+    if isinstance(path_or_preset, str) and _is_preset(path_or_preset):
+        text = preset_text(path_or_preset)
+        return _load(_Origin(preset_source(path_or_preset), None, f"preset:{path_or_preset}"), text)
+    path = Path(path_or_preset)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        message = _read_failure(path, error)
+        raise DefinitionError([LocatedProblem(str(path), 1, "(file)", message)]) from None
+    return _load(_Origin(str(path), path.parent, _key(path)), text)
+
+
+def load_definition_text(text: str, source_name: str = "<definition>") -> Definition:
+    """Load a definition from text; ``extends`` files resolve next to ``source_name``."""
+    base = Path(source_name).parent
+    return _load(_Origin(source_name, base, _key(Path(source_name))), text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    source: str  # shown in error lines
+    directory: Path | None  # where relative `extends` files are found; None for presets
+    key: str  # identity for cycle detection
+
+
+def _key(path: Path) -> str:
+    return str(path.resolve())
+
+
+def _read_failure(path: Path, error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        hint = f" and no preset of that name (presets: {', '.join(PRESET_NAMES)})"
+        return f"no such file{hint if path.suffix == '' else ''}"
+    if isinstance(error, OSError):
+        return f"cannot read the file: {error.strerror or error}"
+    return "the file is not UTF-8 text"
+
+
+def _load(origin: _Origin, text: str) -> Definition:
+    document = _read(origin, text, ())
+    try:
+        raw = validate_raw(document.data)
+        definition = compile_definition(raw, builtin_free_mail_domains())
+    except CompileError as error:
+        raise _located(document, error, origin.source) from None
+    if document.problems:
+        raise DefinitionError(_in_file_order(document.problems, origin.source))
+    return definition
+
+
+def _located(document: Document, error: CompileError, source: str) -> DefinitionError:
+    located = [
+        LocatedProblem(*document.locate(problem.loc), format_loc(problem.loc), problem.message)
+        for problem in error.problems
+    ]
+    return DefinitionError(_in_file_order([*document.problems, *located], source))
+
+
+def _in_file_order(problems: list[LocatedProblem], first: str) -> list[LocatedProblem]:
+    """The loaded file's problems first, then those of the files it extends; by line."""
+    return sorted(problems, key=lambda p: (p.source != first, p.source, p.line))
+
+
+def _read(origin: _Origin, text: str, chain: tuple[str, ...]) -> Document:
+    """Parse ``text`` and, when it extends another definition, merge it onto that one."""
+    try:
+        document = parse_document(text, origin.source)
+    except YamlSyntaxError as error:
+        raise DefinitionError([error.problem]) from None
+    data = document.data
+    if not isinstance(data, dict) or "extends" not in data:
+        return document
+    extends = data.pop("extends")
+    line = document.locate(("extends",))[1]
+    base = _resolve_extends(extends, origin, line, (*chain, origin.key))
+    return merge(base, document)
+
+
+def _resolve_extends(
+    extends: object, origin: _Origin, line: int, chain: tuple[str, ...]
+) -> Document:
+    def fail(message: str) -> DefinitionError:
+        return DefinitionError([LocatedProblem(origin.source, line, "extends", message)])
+
+    if not isinstance(extends, str) or not extends:
+        raise fail("expected a preset name or a relative file name")
+    if _is_preset(extends):
+        base = _Origin(preset_source(extends), None, f"preset:{extends}")
+        text = preset_text(extends)
+    else:
+        if origin.directory is None:
+            raise fail(f"a preset can only extend another preset, not {extends!r}")
+        path = origin.directory / extends
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise fail(f"{path}: {_read_failure(path, error)}") from None
+        base = _Origin(str(path), path.parent, _key(path))
+    if base.key in chain:
+        names = [*chain[chain.index(base.key) :], base.key]
+        raise fail("cycle: " + " -> ".join(_shown_key(name) for name in names))
+    return _read(base, text, chain)
+
+
+def _shown_key(key: str) -> str:
+    return key.removeprefix("preset:") if key.startswith("preset:") else Path(key).name
