@@ -1,12 +1,149 @@
-"""Command group `workspace` (filled in by its issue)."""
+"""``leadflow init`` and ``leadflow db``: make a workspace, migrate its database.
+
+    init [--preset NAME] [DIR]      folder + definition.yaml + migrated database + active version
+    db upgrade [--revision REV]     migrate to the newest schema (or to REV)
+    db downgrade REV                migrate back to REV ("base" removes every table)
+    db current                      the schema revision of the database, and the newest one
+
+Every command that opens a workspace takes ``--workspace DIR`` (default: the
+LEADFLOW_WORKSPACE setting, else the current folder); LEADFLOW_DATABASE_URL, when set,
+points at another database (PostgreSQL) instead of the workspace's SQLite file.
+``settings_for`` and ``WorkspaceOption`` are shared with the other command modules.
+"""
 
 from __future__ import annotations
 
-import typer
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn, TypeVar
 
-__all__ = ["register"]
+import typer
+from alembic.util import CommandError
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from leadflow.definition.builtin import PRESET_NAMES, UnknownPresetError
+from leadflow.definition.errors import DefinitionError
+from leadflow.domain.clock import SystemClock
+from leadflow.services.workspace import WorkspaceError, init_workspace
+from leadflow.settings import Settings
+from leadflow.store.database import engine_from_settings
+from leadflow.store.migrate import current, downgrade, head, upgrade
+
+__all__ = ["WorkspaceOption", "fail", "register", "settings_for"]
+
+T = TypeVar("T")
+
+WorkspaceOption = typer.Option(
+    None,
+    "--workspace",
+    "-w",
+    help="Workspace folder (default: LEADFLOW_WORKSPACE, else the current folder).",
+    file_okay=False,
+)
+
+db_app = typer.Typer(name="db", help="Migrate the database schema.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    app.command("init")(init)
+    app.add_typer(db_app, name="db")
+
+
+def settings_for(workspace: Path | None) -> Settings:
+    """Settings from the environment, with the workspace given on the command line."""
+    return Settings() if workspace is None else Settings(workspace=workspace)
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def init(
+    directory: Path = typer.Argument(Path("."), help="Workspace folder (created if missing)."),
+    preset: str | None = typer.Option(
+        None, "--preset", "-p", help=f"Preset to start from: {', '.join(PRESET_NAMES)}."
+    ),
+) -> None:
+    """Create a workspace: definition.yaml from a preset, a migrated database."""
+    settings = Settings(workspace=directory)
+    try:
+        report = init_workspace(
+            directory,
+            preset=preset,
+            database_url=settings.resolved_database_url,
+            now=SystemClock().now(),
+        )
+    except DefinitionError as error:
+        for problem in error.errors:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
+    except (UnknownPresetError, WorkspaceError, OSError) as error:
+        fail(str(error))
+    except (OperationalError, ArgumentError) as error:
+        fail(f"cannot use the database: {_first_line(error)}")
+    action = "wrote" if report.wrote_definition else "kept"
+    typer.echo(f"workspace {report.directory}")
+    typer.echo(f"  {action} {report.definition_file}")
+    typer.echo(f"  database {report.database} at revision {report.revision}")
+    typer.echo(f"  active definition {report.definition_name} version {report.definition_version}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    workspace: Path | None = WorkspaceOption,
+    revision: str = typer.Option("head", "--revision", "-r", help="Target revision."),
+) -> None:
+    """Migrate the database forward (to the newest schema by default)."""
+    engine = _engine(workspace)
+    _run(lambda: upgrade(engine, revision), engine)
+    typer.echo(f"database at revision {_run(lambda: current(engine), engine)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: str = typer.Argument(
+        ..., help='Target revision, "-1" for one step, "base" for none.'
+    ),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Migrate the database back to an older schema (data in dropped tables is lost)."""
+    engine = _engine(workspace)
+    _run(lambda: downgrade(engine, revision), engine)
+    typer.echo(f"database at revision {_run(lambda: current(engine), engine) or 'base'}")
+
+
+@db_app.command("current")
+def db_current(workspace: Path | None = WorkspaceOption) -> None:
+    """Print the database's schema revision and the newest one this leadflow knows."""
+    engine = _engine(workspace)
+    revision = _run(lambda: current(engine), engine)
+    newest = head()
+    state = "up to date" if revision == newest else "behind: run `leadflow db upgrade`"
+    typer.echo(f"database revision {revision or 'none'}; newest {newest} ({state})")
+
+
+def _engine(workspace: Path | None) -> Engine:
+    settings = settings_for(workspace)
+    if settings.database_url is None and not settings.workspace.is_dir():
+        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+    try:
+        return engine_from_settings(settings)
+    except ArgumentError as error:
+        fail(f"bad database URL: {_first_line(error)}")
+
+
+def _run(action: Callable[[], T], engine: Engine) -> T:
+    try:
+        return action()
+    except CommandError as error:
+        fail(str(error))
+    except OperationalError as error:
+        fail(f"cannot use the database: {_first_line(error)}")
+    finally:
+        engine.dispose()
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

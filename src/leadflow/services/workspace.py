@@ -1,0 +1,86 @@
+"""A workspace: a folder with the team's ``definition.yaml`` and (by default) its SQLite store.
+
+``init_workspace`` makes one: the folder, a definition file copied from a preset, a
+database migrated to the newest schema, and the definition recorded as the active
+version. Running it again is safe: an existing definition file is never overwritten
+(it is what the team edits), the migrations only apply what is missing, and recording
+an unchanged definition only re-activates it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from leadflow.definition.builtin import DEFAULT_PRESET, preset_text
+from leadflow.definition.loader import load_definition
+from leadflow.services.definitions import activate_definition
+from leadflow.store.database import make_engine, normalise_url
+from leadflow.store.migrate import current, upgrade
+
+__all__ = ["DEFINITION_FILE", "WorkspaceError", "WorkspaceReport", "init_workspace"]
+
+DEFINITION_FILE = "definition.yaml"
+
+
+class WorkspaceError(ValueError):
+    """The workspace cannot be made as asked; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceReport:
+    directory: Path
+    definition_file: Path
+    wrote_definition: bool  # False: an existing file was kept
+    definition_name: str
+    definition_version: str
+    database: str  # the URL, password hidden
+    revision: str | None
+
+
+def init_workspace(
+    directory: Path, *, preset: str | None, database_url: str, now: datetime
+) -> WorkspaceReport:
+    """Create (or complete) the workspace in ``directory``; DefinitionError when invalid."""
+    if directory.exists() and not directory.is_dir():
+        raise WorkspaceError(f"{directory} exists and is not a folder")
+    chosen = preset_text(preset or DEFAULT_PRESET)  # UnknownPresetError names the presets
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / DEFINITION_FILE
+    wrote = _write_definition(path, chosen, explicit=preset is not None)
+    definition = load_definition(path)
+    text = path.read_text(encoding="utf-8")
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        with Session(engine) as session:
+            activate_definition(session, text, source_name=str(path), now=now)
+            session.commit()
+        revision = current(engine)
+    finally:
+        engine.dispose()
+    return WorkspaceReport(
+        directory=directory,
+        definition_file=path,
+        wrote_definition=wrote,
+        definition_name=definition.name,
+        definition_version=definition.version,
+        database=normalise_url(database_url).render_as_string(hide_password=True),
+        revision=revision,
+    )
+
+
+def _write_definition(path: Path, text: str, *, explicit: bool) -> bool:
+    """Write the preset unless a definition is there already (never overwrite a team's file)."""
+    if path.exists():
+        if explicit and path.read_text(encoding="utf-8") != text:
+            raise WorkspaceError(
+                f"{path} already exists and differs from the preset; remove it to start "
+                "again from the preset, or run init without --preset"
+            )
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True

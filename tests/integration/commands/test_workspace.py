@@ -1,0 +1,131 @@
+"""`leadflow init` and `leadflow db`: a workspace from a preset, migrations from the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from leadflow.cli import app
+from leadflow.definition.builtin import preset_text
+from leadflow.store.database import make_engine
+from leadflow.store.migrate import current, head
+from leadflow.store.models import DefinitionVersion
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store_url(backend: str, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """PostgreSQL through LEADFLOW_DATABASE_URL; SQLite in the workspace folder itself."""
+    if backend == "postgresql":
+        monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+        return database_url
+    monkeypatch.delenv("LEADFLOW_DATABASE_URL", raising=False)
+    return None
+
+
+def _engine(store_url: str | None, workspace: Path) -> Engine:
+    return make_engine(store_url or f"sqlite:///{workspace / 'leadflow.db'}")
+
+
+def _versions(engine: Engine) -> list[tuple[str, str, bool]]:
+    with Session(engine) as session:
+        rows = session.execute(
+            select(DefinitionVersion.name, DefinitionVersion.version, DefinitionVersion.active)
+        )
+        return sorted(tuple(row) for row in rows)
+
+
+def test_init_writes_the_preset_migrates_and_activates_it(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "acme"
+
+    result = runner.invoke(app, ["init", "--preset", "fit-first", str(workspace)])
+
+    assert result.exit_code == 0, result.output
+    assert (workspace / "definition.yaml").read_text() == preset_text("fit-first")
+    engine = _engine(store_url, workspace)
+    assert current(engine) == head()
+    assert _versions(engine) == [("fit-first", "1", True)]
+    engine.dispose()
+
+
+def test_init_again_keeps_the_teams_definition_and_activates_its_new_version(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    runner.invoke(app, ["init", str(tmp_path)])
+    edited = preset_text("waterfall").replace('version: "1"', 'version: "2"')
+    (tmp_path / "definition.yaml").write_text(edited)
+
+    result = runner.invoke(app, ["init", str(tmp_path)])
+
+    assert result.exit_code == 0, result.output
+    assert "kept" in result.output
+    engine = _engine(store_url, tmp_path)
+    assert _versions(engine) == [("waterfall", "1", False), ("waterfall", "2", True)]
+    engine.dispose()
+
+
+def test_init_refuses_a_preset_over_a_different_definition(tmp_path: Path) -> None:
+    runner.invoke(app, ["init", str(tmp_path)])
+
+    result = runner.invoke(app, ["init", "--preset", "hubspot", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    assert (tmp_path / "definition.yaml").read_text() == preset_text("waterfall")
+
+
+def test_init_reports_an_invalid_definition_by_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "definition.yaml").write_text("name: broken\nstages: 3\n")
+
+    result = runner.invoke(app, ["init", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert "definition.yaml:" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["init", "--preset", "nope", "{ws}/new"], "unknown preset 'nope'"),
+        (["db", "downgrade", "nowhere", "-w", "{ws}"], "Can't locate revision"),
+        (["db", "current", "--workspace", "{ws}/missing"], "no workspace at"),
+    ],
+)
+def test_mistakes_get_one_clear_line(
+    arguments: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LEADFLOW_DATABASE_URL", raising=False)
+    runner.invoke(app, ["init", str(tmp_path)])
+
+    result = runner.invoke(app, [part.format(ws=tmp_path) for part in arguments])
+
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "new").exists()
+
+
+def test_db_downgrade_and_upgrade_from_the_command_line(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    runner.invoke(app, ["init", str(tmp_path)])
+    engine = _engine(store_url, tmp_path)
+
+    down = runner.invoke(app, ["db", "downgrade", "base", "-w", str(tmp_path)])
+    assert down.exit_code == 0, down.output
+    assert current(engine) is None
+
+    up = runner.invoke(app, ["db", "upgrade", "-w", str(tmp_path)])
+    assert up.exit_code == 0, up.output
+    assert current(engine) == head()
+    status = runner.invoke(app, ["db", "current", "-w", str(tmp_path)])
+    assert "up to date" in status.output
+    engine.dispose()
