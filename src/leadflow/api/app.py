@@ -1,0 +1,111 @@
+"""``create_app``: the one way to build the HTTP API, from ``Settings`` or ready parts.
+
+    create_app(Settings())                          what ``leadflow serve`` does
+    create_app(settings, engine=engine, clock=c)    tests: an engine and a clock of theirs
+
+Nothing is built at import time. The routers are listed in ``ROUTERS`` in the order
+the OpenAPI document shows them; the sales queue / hand-off (issue 5) and reports
+(issue 8) routers plug in there when they land.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy import Engine
+
+from leadflow import __version__
+from leadflow.api.auth import gate_of
+from leadflow.api.bodylimit import BodyLimit
+from leadflow.api.metrics import MetricsMiddleware
+from leadflow.api.problems import install_problem_handlers
+from leadflow.api.routers import (
+    accounts,
+    contacts,
+    definition,
+    events,
+    forms,
+    health,
+    keys,
+    qualification,
+    webhooks,
+)
+from leadflow.api.state import ApiLimits, ApiState
+from leadflow.domain.clock import Clock, SystemClock
+from leadflow.services.form_config import FormsConfig, load_forms
+from leadflow.settings import Settings
+from leadflow.store.database import engine_from_settings, session_factory, writer
+
+__all__ = ["ROUTERS", "create_app"]
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    contacts.router,
+    qualification.router,
+    accounts.router,
+    events.router,
+    forms.router,
+    definition.router,
+    webhooks.router,
+    keys.router,
+    # Slots for later issues: the sales queue and hand-off actions (issue 5) and the
+    # reports (issue 8) add their routers here, each route declaring its roles.
+)
+
+_DESCRIPTION = """\
+leadflow's HTTP API: contacts, accounts, events, web forms, qualification and the
+shared definition. Authenticate with an API key (`leadflow keys create`) in
+`X-API-Key` or `Authorization: Bearer`. Every error is an RFC 9457 problem document.
+Each operation lists the roles that may call it in `x-roles`.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    limits: ApiLimits | None = None,
+    forms: FormsConfig | None = None,
+) -> FastAPI:
+    settings = settings or Settings()
+    limits = limits or ApiLimits()
+    engine = engine or engine_from_settings(settings)
+    state = ApiState(
+        settings=settings,
+        engine=engine,
+        reads=session_factory(engine),
+        writes=session_factory(writer(engine)),
+        clock=clock or SystemClock(),
+        limits=limits,
+        forms=forms if forms is not None else load_forms(settings.workspace),
+    )
+    app = FastAPI(
+        title="leadflow",
+        version=__version__,
+        description=_DESCRIPTION,
+    )
+    app.state.leadflow = state
+    install_problem_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    _declare_roles(app)
+    app.add_middleware(MetricsMiddleware, metrics=state.metrics)
+    app.add_middleware(BodyLimit, default=limits.max_body_bytes, larger=_larger_bodies(limits))
+    return app
+
+
+def _larger_bodies(limits: ApiLimits) -> dict[str, int]:
+    return {"/events/batch": limits.max_batch_body_bytes}
+
+
+def _declare_roles(app: FastAPI) -> None:
+    """Refuse a route without exactly one gate; publish each route's roles in OpenAPI."""
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        gate = gate_of(route)
+        if gate is None:
+            raise RuntimeError(f"route {route.path} declares no single access gate")
+        roles = ["public"] if gate.public else sorted(role.value for role in gate.roles)
+        route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": roles}

@@ -1,0 +1,150 @@
+"""Who may call what: every route declares a ``Gate``, and the gate checks the API key.
+
+A key travels in ``X-API-Key: lf_...`` or ``Authorization: Bearer lf_...`` (Prometheus
+and most HTTP clients can send the latter). Declaring a route:
+
+    @router.get("/contacts", dependencies=[allow(Role.MARKETING, Role.SALES)])
+    @router.post("/forms/{form_id}", dependencies=[PUBLIC])
+
+``admin`` may use every route; ``allow`` adds it. The roles are data on the route (the
+gate is the dependency's callable), so ``create_app`` refuses a route without exactly
+one gate, copies each route's roles into the OpenAPI document (``x-roles``), and a
+test walks the whole route table checking 401 without a key and 403 for each role
+outside the list.
+
+The gate also applies the per-key rate limit (per client address on public routes),
+because only after authentication is it known whose bucket a request drains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Request, Security
+from fastapi.dependencies.models import Dependant
+from fastapi.params import Depends
+from fastapi.routing import APIRoute
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+
+from leadflow.api.problems import ProblemError, ProblemKind
+from leadflow.api.state import ApiState
+from leadflow.services.api_keys import KeyInfo, Role, authenticate, hash_secret
+
+__all__ = ["PUBLIC", "Gate", "Principal", "allow", "gate_of", "principal_of"]
+
+_api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key (`leadflow keys create`)."
+)
+_bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller of a request: a key, or nobody on a public route."""
+
+    key: KeyInfo | None
+    client: str
+
+    @property
+    def bucket(self) -> tuple[str, object]:
+        return ("key", self.key.id) if self.key else ("client", self.client)
+
+
+class Gate:
+    """A route's access rule: the roles it admits, or public. The callable checks it."""
+
+    def __init__(self, roles: Iterable[Role], *, public: bool = False) -> None:
+        self.roles: frozenset[Role] = frozenset(roles) | (frozenset() if public else {Role.ADMIN})
+        self.public = public
+
+    def admits(self, role: Role) -> bool:
+        return self.public or role in self.roles
+
+    async def __call__(
+        self,
+        request: Request,
+        api_key: Annotated[str | None, Security(_api_key_header)] = None,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+    ) -> Principal:
+        state: ApiState = request.app.state.leadflow
+        secret = api_key or (bearer.credentials if bearer else None)
+        client = request.client.host if request.client else "unknown"
+        key = await _key_for(state, secret) if secret else None
+        if not self.public:
+            _check(key, self.roles)
+        principal = Principal(key, client)
+        _limit(state, principal)
+        request.state.principal = principal
+        return principal
+
+
+def allow(*roles: Role) -> Depends:
+    """The dependency that admits ``roles`` (and admin) to a route."""
+    dependency: Depends = Security(Gate(roles))
+    return dependency
+
+
+PUBLIC: Depends = Security(Gate((), public=True))
+
+
+def gate_of(route: APIRoute) -> Gate | None:
+    """The gate a route declared (None: it declared none, which ``create_app`` refuses)."""
+    gates = [dep.call for dep in _walk(route.dependant) if isinstance(dep.call, Gate)]
+    if len(gates) != 1:
+        return None
+    return gates[0]
+
+
+def principal_of(request: Request) -> Principal:
+    principal: Principal = request.state.principal
+    return principal
+
+
+def _walk(dependant: Dependant) -> Iterable[Dependant]:
+    for child in dependant.dependencies:
+        yield child
+        yield from _walk(child)
+
+
+async def _key_for(state: ApiState, secret: str) -> KeyInfo | None:
+    digest = hash_secret(secret)
+    cached = state.keys.get(digest)
+    if cached is not None:
+        return cached
+    key = await run_in_threadpool(_lookup, state, secret)
+    if key is not None:
+        state.keys.put(digest, key)
+    return key
+
+
+def _lookup(state: ApiState, secret: str) -> KeyInfo | None:
+    with state.reads() as session:
+        return authenticate(session, secret)
+
+
+def _check(key: KeyInfo | None, roles: frozenset[Role]) -> None:
+    if key is None:
+        raise ProblemError(
+            ProblemKind.UNAUTHORIZED,
+            "send a valid, unrevoked API key in X-API-Key or Authorization: Bearer",
+            headers={"WWW-Authenticate": 'Bearer realm="leadflow"'},
+        )
+    if key.role not in roles:
+        allowed = ", ".join(sorted(role.value for role in roles))
+        raise ProblemError(
+            ProblemKind.FORBIDDEN, f"role {key.role.value} may not do this; allowed: {allowed}"
+        )
+
+
+def _limit(state: ApiState, principal: Principal) -> None:
+    limiter = state.limiter if principal.key else state.public_limiter
+    wait = limiter.take(principal.bucket)
+    if wait > 0:
+        raise ProblemError(
+            ProblemKind.RATE_LIMITED,
+            f"rate limit reached; retry in {wait:.2f} s",
+            headers={"Retry-After": limiter.retry_after(wait)},
+        )

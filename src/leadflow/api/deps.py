@@ -1,0 +1,69 @@
+"""Typed dependencies the routes declare (``SessionDep``, ``ClockDep`` ...).
+
+Sessions come in two kinds: ``ReadSession`` for queries and ``WriteSession`` whose
+SQLite transactions take the write lock up front (``store.database.writer``), so a
+read-then-write use case never fails half way. Services commit; a session left with
+uncommitted work (an error on the way) is rolled back when the request ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from leadflow.api.auth import Principal, principal_of
+from leadflow.api.metrics import ApiMetrics
+from leadflow.api.state import ApiState
+from leadflow.domain.clock import Clock
+
+__all__ = [
+    "ClockDep",
+    "MetricsDep",
+    "NowDep",
+    "PrincipalDep",
+    "ReadSessionDep",
+    "StateDep",
+    "WriteSessionDep",
+]
+
+
+def _state(request: Request) -> ApiState:
+    state: ApiState = request.app.state.leadflow
+    return state
+
+
+StateDep = Annotated[ApiState, Depends(_state)]
+
+
+def _read_session(state: StateDep) -> Iterator[Session]:
+    with state.reads() as session:
+        yield session
+
+
+def _write_session(state: StateDep) -> Iterator[Session]:
+    with state.writes() as session:
+        yield session
+
+
+def _clock(state: StateDep) -> Clock:
+    return state.clock
+
+
+def _now(state: StateDep) -> datetime:
+    return state.clock.now()
+
+
+def _metrics(state: StateDep) -> ApiMetrics:
+    return state.metrics
+
+
+ReadSessionDep = Annotated[Session, Depends(_read_session)]
+WriteSessionDep = Annotated[Session, Depends(_write_session)]
+ClockDep = Annotated[Clock, Depends(_clock)]
+NowDep = Annotated[datetime, Depends(_now)]
+MetricsDep = Annotated[ApiMetrics, Depends(_metrics)]
+PrincipalDep = Annotated[Principal, Depends(principal_of)]

@@ -1,0 +1,227 @@
+"""Every error the API returns is an RFC 9457 problem document (``application/problem+json``).
+
+Each kind of error has a stable ``type`` URI that clients may branch on; the ``title``
+is the same for every occurrence of a kind and ``detail`` says what happened this time:
+
+    validation          422  the request body, query or path did not validate
+    bad_request         400  the request is well-formed but cannot be used (bad cursor ...)
+    unauthorized        401  no API key, or an unknown or revoked one
+    forbidden           403  the key's role may not use this endpoint
+    not_found           404  no such resource, or no such route
+    method_not_allowed  405  the route exists, the method does not
+    conflict            409  the request clashes with the current state
+    payload_too_large   413  the body exceeds the endpoint's limit
+    unsupported_media   415  the body is not in a content type the endpoint reads
+    rate_limited        429  the key used up its requests; see ``Retry-After``
+    unavailable         503  a dependency (the database) is not answering
+    internal            500  a bug; the detail never leaks internals
+
+Services raise a ``RefusedError`` (services/refusals.py) when they decline: not found,
+conflict and invalid input become not_found, conflict and validation problems.
+
+Handlers for FastAPI's and Starlette's own errors are installed too, so even an
+unknown route or a malformed JSON body answers with a problem document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError, RefusedError
+
+__all__ = [
+    "PROBLEM_BASE",
+    "PROBLEM_MEDIA_TYPE",
+    "Problem",
+    "ProblemError",
+    "ProblemKind",
+    "install_problem_handlers",
+    "problem_response",
+    "problem_responses",
+]
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://leadflow.dev/problems/"
+
+
+class ProblemKind(Enum):
+    """A kind of error: its slug (the end of the ``type`` URI), status and title."""
+
+    VALIDATION = ("validation", 422, "The request did not validate")
+    BAD_REQUEST = ("bad_request", 400, "The request cannot be used")
+    UNAUTHORIZED = ("unauthorized", 401, "A valid API key is required")
+    FORBIDDEN = ("forbidden", 403, "This key's role may not do this")
+    NOT_FOUND = ("not_found", 404, "Not found")
+    METHOD_NOT_ALLOWED = ("method_not_allowed", 405, "Method not allowed")
+    CONFLICT = ("conflict", 409, "The request conflicts with the current state")
+    PAYLOAD_TOO_LARGE = ("payload_too_large", 413, "The request body is too large")
+    UNSUPPORTED_MEDIA = ("unsupported_media", 415, "Unsupported content type")
+    RATE_LIMITED = ("rate_limited", 429, "Too many requests")
+    UNAVAILABLE = ("unavailable", 503, "The service is unavailable")
+    INTERNAL = ("internal", 500, "Internal error")
+
+    def __init__(self, slug: str, status: int, title: str) -> None:
+        self.slug = slug
+        self.status = status
+        self.title = title
+
+    @property
+    def type_uri(self) -> str:
+        return PROBLEM_BASE + self.slug
+
+    @classmethod
+    def for_status(cls, status: int) -> ProblemKind:
+        for kind in cls:
+            if kind.status == status:
+                return kind
+        return cls.BAD_REQUEST if status < 500 else cls.INTERNAL
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document; ``errors`` lists field errors for validation."""
+
+    type: str = Field(description="A URI naming the kind of error; stable, branch on it.")
+    title: str = Field(description="A short summary of the kind of error.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str | None = Field(default=None, description="What happened in this case.")
+    instance: str | None = Field(default=None, description="The request path.")
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="Per-field errors (validation only): loc, msg, type."
+    )
+
+
+class ProblemError(Exception):
+    """Raise from a route or dependency to answer with a problem document."""
+
+    def __init__(
+        self,
+        kind: ProblemKind,
+        detail: str | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        errors: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(detail or kind.title)
+        self.kind = kind
+        self.detail = detail
+        self.headers = dict(headers or {})
+        self.errors = [dict(error) for error in errors] if errors is not None else None
+
+
+def problem_response(
+    kind: ProblemKind,
+    detail: str | None = None,
+    *,
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    errors: Sequence[Mapping[str, Any]] | None = None,
+) -> JSONResponse:
+    problem = Problem(
+        type=kind.type_uri,
+        title=kind.title,
+        status=kind.status,
+        detail=detail,
+        instance=instance,
+        errors=[dict(error) for error in errors] if errors is not None else None,
+    )
+    return JSONResponse(
+        problem.model_dump(exclude_none=True),
+        status_code=kind.status,
+        headers=dict(headers or {}),
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: each listed status documented as a problem document."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(RefusedError, _on_refusal)
+    app.add_exception_handler(Exception, _on_bug)
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.kind,
+        exc.detail,
+        instance=request.url.path,
+        headers=exc.headers,
+        errors=exc.errors,
+    )
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [_field_error(error) for error in exc.errors()]
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    where = ".".join(str(part) for part in first["loc"])
+    return problem_response(
+        ProblemKind.VALIDATION,
+        f"{where}: {first['msg']}" if where else str(first["msg"]),
+        instance=request.url.path,
+        errors=errors,
+    )
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    kind = ProblemKind.for_status(exc.status_code)
+    detail: str | None = exc.detail if isinstance(exc.detail, str) else None
+    if detail is not None and detail.casefold() in (kind.title.casefold(), "not found"):
+        # Starlette's own text repeats the title; say what was asked for instead.
+        detail = None
+        if kind.status in (404, 405):
+            detail = f"no such route: {request.method} {request.url.path}"
+    return problem_response(
+        kind, detail, instance=request.url.path, headers=dict(exc.headers or {})
+    )
+
+
+_REFUSALS: tuple[tuple[type[RefusedError], ProblemKind], ...] = (
+    (NotFoundError, ProblemKind.NOT_FOUND),
+    (ConflictError, ProblemKind.CONFLICT),
+    (InvalidInputError, ProblemKind.VALIDATION),
+)
+
+
+async def _on_refusal(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RefusedError)
+    kind = next((kind for cls, kind in _REFUSALS if isinstance(exc, cls)), ProblemKind.BAD_REQUEST)
+    return problem_response(kind, str(exc), instance=request.url.path)
+
+
+async def _on_bug(request: Request, exc: Exception) -> JSONResponse:
+    # The traceback goes to the server log (uvicorn prints it); the client gets no internals.
+    del exc
+    return problem_response(ProblemKind.INTERNAL, instance=request.url.path)
+
+
+def _field_error(error: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep what a client can act on; pydantic's ``input`` and ``ctx`` may not be JSON."""
+    return {
+        "loc": [str(part) for part in error.get("loc", ())],
+        "msg": str(error.get("msg", "")),
+        "type": str(error.get("type", "")),
+    }

@@ -1,0 +1,134 @@
+"""Web forms a workspace accepts, from ``<workspace>/forms.yaml``.
+
+The definition schema belongs to the definition (what a stage *means*); which HTML
+fields a website posts is deployment detail that changes with the website, so forms
+live in their own file next to it. Example:
+
+    forms:
+      contact-sales:
+        event: demo_request             # event recorded (default form_submit)
+        thank_you_url: https://example.com/thanks
+        fields:                         # posted field -> contact attribute
+          email: email
+          first: first_name
+          company: company
+          team_size: attributes.team_size
+        honeypot: website               # must stay empty; a bot fills it in
+        double_opt_in: true             # send a confirmation link before "confirmed"
+        confirmed_url: https://example.com/confirmed
+
+Targets are contact attributes: ``email`` (required in every form), ``first_name``,
+``last_name``, ``phone``, ``title``, ``seniority``, ``department``, ``country``,
+``company``, or ``attributes.<name>`` for anything else. Posted fields that are not
+mapped are dropped: leadflow keeps only what the form's owner decided to keep.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from leadflow.services.refusals import InvalidInputError
+
+__all__ = [
+    "CONTACT_TARGETS",
+    "FORMS_FILE",
+    "FormSpec",
+    "FormsConfig",
+    "load_forms",
+]
+
+FORMS_FILE = "forms.yaml"
+
+CONTACT_TARGETS: frozenset[str] = frozenset(
+    {
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "title",
+        "seniority",
+        "department",
+        "country",
+        "company",
+    }
+)
+_ATTRIBUTE = re.compile(r"attributes\.[a-z][a-z0-9_]{0,62}")
+_FORM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
+FieldName = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class FormSpec(BaseModel):
+    """One form: what it records and where the browser goes afterwards."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event: str = Field(default="form_submit", pattern=r"^[a-z][a-z0-9_]{0,99}$")
+    thank_you_url: AnyHttpUrl | None = Field(
+        default=None, description="Where a browser post is redirected (303); none: 204."
+    )
+    fields: dict[FieldName, str] = Field(
+        default_factory=lambda: {"email": "email"},
+        description="Posted field name -> contact attribute.",
+    )
+    honeypot: str | None = Field(default="website", description="A field humans leave empty.")
+    double_opt_in: bool = False
+    confirmed_url: AnyHttpUrl | None = Field(
+        default=None, description="Where the confirmation link sends the browser."
+    )
+    confirm_within_days: float = Field(default=7.0, gt=0, le=365)
+
+    @field_validator("fields")
+    @classmethod
+    def _targets_known(cls, value: dict[str, str]) -> dict[str, str]:
+        for posted, target in value.items():
+            if target not in CONTACT_TARGETS and not _ATTRIBUTE.fullmatch(target):
+                raise ValueError(
+                    f"field {posted!r} maps to {target!r}: not a contact attribute "
+                    f"({', '.join(sorted(CONTACT_TARGETS))} or attributes.<name>)"
+                )
+        if "email" not in value.values():
+            raise ValueError("one field must map to email")
+        return value
+
+    def field_for(self, target: str) -> str | None:
+        """The posted field that fills ``target``."""
+        for posted, mapped in self.fields.items():
+            if mapped == target:
+                return posted
+        return None
+
+
+class FormsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    forms: dict[str, FormSpec] = Field(default_factory=dict)
+
+    @field_validator("forms")
+    @classmethod
+    def _ids(cls, value: dict[str, FormSpec]) -> dict[str, FormSpec]:
+        for form_id in value:
+            if not _FORM_ID.fullmatch(form_id):
+                raise ValueError(f"form id {form_id!r}: letters, digits, '-' and '_' only")
+        return value
+
+
+def load_forms(workspace: Path) -> FormsConfig:
+    """The workspace's forms; none without ``forms.yaml``; a bad file: one-line error."""
+    path = workspace / FORMS_FILE
+    if not path.is_file():
+        return FormsConfig()
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return FormsConfig.model_validate(data)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise InvalidInputError(f"{path}: cannot read: {error}".splitlines()[0]) from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InvalidInputError(f"{path}: {where}: {first['msg']}") from None

@@ -1,0 +1,29 @@
+"""Why a use case refused: the errors services raise for the caller (API, CLI) to translate.
+
+    RefusedError           base; ``str(error)`` is one line a person can act on
+    ├── NotFoundError      the thing named does not exist (API 404, CLI exit 1)
+    ├── ConflictError      it exists, or the state forbids the change (API 409)
+    └── InvalidInputError  the input is well-formed but cannot be used (API 422)
+
+A ``RefusedError`` is never a bug; anything else escaping a service is one.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ConflictError", "InvalidInputError", "NotFoundError", "RefusedError"]
+
+
+class RefusedError(Exception):
+    """A use case declined the request; the message is for the person who asked."""
+
+
+class NotFoundError(RefusedError):
+    pass
+
+
+class ConflictError(RefusedError):
+    pass
+
+
+class InvalidInputError(RefusedError):
+    pass

@@ -1,0 +1,272 @@
+"""The webhook worker: outbox → one delivery per subscription → signed POSTs, with retries.
+
+One pass (``deliver_due``):
+
+1. **dispatch**: each new outbox message gets one ``webhook_deliveries`` row per active
+   subscription that wants its kind; the message is marked dispatched (one transaction).
+2. **claim**: due deliveries are leased (``next_attempt_at`` moved ``lease`` ahead), so a
+   second worker, or this one after a crash, leaves them alone until the lease ends.
+   PostgreSQL claims with ``FOR UPDATE SKIP LOCKED``; SQLite's writer lock serialises.
+3. **send**: POST the JSON body, signed (signatures.py), with a timeout.
+4. **settle**: the attempt goes to the delivery log. Only a 2xx marks the delivery
+   delivered; anything else (an error status, a refused connection, a timeout) schedules
+   the next try after ``first_delay × 2^(attempts-1)`` capped at ``max_delay``, until
+   ``max_attempts`` mark it failed.
+
+Delivery is at least once, and exactly once for a receiver that deduplicates on the
+message id: a retry carries the same id and the same body. The worker never marks a
+delivery done before the receiver's 2xx, so a crash between the two means one more
+POST of the same message, never a lost one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from leadflow.domain.clock import Clock
+from leadflow.services.signatures import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from leadflow.store.models import (
+    DeliveryAttempt,
+    OutboxMessage,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+__all__ = [
+    "AttemptResult",
+    "DueDelivery",
+    "PassReport",
+    "RetryPolicy",
+    "claim",
+    "deliver_due",
+    "dispatch",
+    "run_worker",
+    "send",
+    "settle",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    first_delay: float = 10.0  # seconds before the second attempt
+    max_delay: float = 3600.0
+    max_attempts: int = 12  # about 11 hours of trying with the defaults
+    lease: float = 60.0  # a claimed delivery is left alone this long
+    timeout: float = 10.0  # per HTTP attempt
+    batch: int = 100  # deliveries claimed per pass
+
+    def delay(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.max_delay, self.first_delay * 2 ** (attempts - 1)))
+
+
+@dataclass(frozen=True, slots=True)
+class DueDelivery:
+    id: int
+    message_id: str
+    kind: str
+    created_at: datetime
+    data: dict[str, Any]
+    url: str
+    secret: str
+    attempts: int
+
+    def body(self) -> bytes:
+        """The same bytes on every attempt: only the timestamp and signature change."""
+        document = {
+            "id": self.message_id,
+            "type": self.kind,
+            "created_at": self.created_at.isoformat(),
+            "data": self.data,
+        }
+        return json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptResult:
+    status_code: int | None
+    error: str | None
+    duration_ms: float
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(slots=True)
+class PassReport:
+    dispatched: int = 0
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+    outcomes: list[tuple[int, str]] = field(default_factory=list)
+
+
+def dispatch(session: Session, now: datetime, *, limit: int = 500) -> int:
+    """Fan new outbox messages out to the subscriptions that want them; commits."""
+    messages = list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.dispatched_at.is_(None))
+            .order_by(OutboxMessage.created_at)
+            .limit(limit)
+        )
+    )
+    if not messages:
+        return 0
+    subscriptions = list(
+        session.scalars(select(WebhookSubscription).where(WebhookSubscription.active))
+    )
+    for message in messages:
+        for subscription in subscriptions:
+            if message.kind in subscription.kinds:
+                session.add(
+                    WebhookDelivery(
+                        message_id=message.id,
+                        subscription_id=subscription.id,
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=now,
+                    )
+                )
+        message.dispatched_at = now
+    session.commit()
+    return len(messages)
+
+
+def claim(session: Session, now: datetime, policy: RetryPolicy) -> list[DueDelivery]:
+    """Lease the deliveries that are due; commits, so the lease holds across processes."""
+    rows = list(
+        session.execute(
+            select(WebhookDelivery, OutboxMessage, WebhookSubscription)
+            .join(OutboxMessage, OutboxMessage.id == WebhookDelivery.message_id)
+            .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+            .limit(policy.batch)
+            .with_for_update(skip_locked=True, of=WebhookDelivery)
+        ).tuples()
+    )
+    if not rows:
+        session.rollback()
+        return []
+    lease_end = now + timedelta(seconds=policy.lease)
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_([delivery.id for delivery, _, _ in rows]))
+        .values(next_attempt_at=lease_end)
+    )
+    session.commit()
+    return [
+        DueDelivery(
+            id=delivery.id,
+            message_id=message.id,
+            kind=message.kind,
+            created_at=message.created_at,
+            data=dict(message.payload),
+            url=subscription.url,
+            secret=subscription.secret,
+            attempts=delivery.attempts,
+        )
+        for delivery, message, subscription in rows
+    ]
+
+
+def send(client: httpx.Client, due: DueDelivery, now: datetime) -> AttemptResult:
+    body = due.body()
+    timestamp = int(now.timestamp())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "leadflow-webhooks",
+        ID_HEADER: due.message_id,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(due.secret, timestamp, body),
+    }
+    started = time.perf_counter()
+    try:
+        response = client.post(due.url, content=body, headers=headers)
+    except httpx.HTTPError as error:
+        return AttemptResult(None, f"{type(error).__name__}: {error}"[:500], _ms(started))
+    return AttemptResult(response.status_code, None, _ms(started))
+
+
+def settle(
+    session: Session, due: DueDelivery, result: AttemptResult, now: datetime, policy: RetryPolicy
+) -> str:
+    """Log the attempt and move the delivery on; returns its new status. Commits."""
+    row = session.get(WebhookDelivery, due.id)
+    if row is None:  # its subscription was deleted meanwhile
+        session.rollback()
+        return "gone"
+    row.attempts += 1
+    session.add(
+        DeliveryAttempt(
+            delivery_id=row.id,
+            at=now,
+            status_code=result.status_code,
+            error=result.error,
+            duration_ms=result.duration_ms,
+        )
+    )
+    if result.ok:
+        row.status, row.delivered_at = "delivered", now
+    elif row.attempts >= policy.max_attempts:
+        row.status = "failed"
+    else:
+        row.next_attempt_at = now + policy.delay(row.attempts)
+    status = row.status
+    session.commit()
+    return status
+
+
+def deliver_due(
+    sessions: sessionmaker[Session], client: httpx.Client, clock: Clock, policy: RetryPolicy
+) -> PassReport:
+    """One pass of the worker (``leadflow webhooks deliver --once``)."""
+    report = PassReport()
+    with sessions() as session:
+        report.dispatched = dispatch(session, clock.now())
+    with sessions() as session:
+        due = claim(session, clock.now(), policy)
+    for delivery in due:
+        result = send(client, delivery, clock.now())
+        with sessions() as session:
+            status = settle(session, delivery, result, clock.now(), policy)
+        report.outcomes.append((delivery.id, status))
+        if status == "delivered":
+            report.delivered += 1
+        elif status == "failed":
+            report.failed += 1
+        elif status == "pending":
+            report.retrying += 1
+    return report
+
+
+def run_worker(
+    sessions: sessionmaker[Session],
+    client: httpx.Client,
+    clock: Clock,
+    policy: RetryPolicy,
+    *,
+    idle_seconds: float = 1.0,
+    keep_going: Callable[[], bool] = lambda: True,
+    on_pass: Callable[[PassReport], None] = lambda report: None,
+) -> None:
+    """Pass after pass; sleeps ``idle_seconds`` when a pass found nothing to do."""
+    while keep_going():
+        report = deliver_due(sessions, client, clock, policy)
+        on_pass(report)
+        if not report.outcomes and not report.dispatched:
+            time.sleep(idle_seconds)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)
