@@ -1,0 +1,51 @@
+"""BANT (Budget, Authority, Need, Timing) and the temperature read from it.
+
+A criterion given explicitly in the facts (a rep's note, a form answer) always wins: a
+person on the phone knows more than an attribute rule. Otherwise the criterion's rules
+are tried in order and the first that holds decides, with its evidence. Temperature
+counts the criteria met: hot at ``hot_min`` (3–4 by default), warm at ``warm_min``,
+cold at ``cold_min``, unknown below.
+"""
+
+from __future__ import annotations
+
+from leadflow.definition.model import TemperatureConfig
+from leadflow.domain.facts import BantFact
+from leadflow.domain.qualification import BantCriterion, BantResult
+from leadflow.domain.vocabulary import Temperature
+from leadflow.engine.plan import CompiledBantRule, QualificationPlan
+from leadflow.engine.scope import Scope
+
+__all__ = ["FROM_FACT", "FROM_RULE", "assess_bant", "temperature_for"]
+
+FROM_FACT = "fact"
+FROM_RULE = "rule"
+
+
+def assess_bant(plan: QualificationPlan, scope: Scope) -> BantResult:
+    return BantResult(
+        tuple(_criterion(key, scope.facts.bant.get(key), rules, scope) for key, rules in plan.bant)
+    )
+
+
+def _criterion(
+    key: str, fact: BantFact, rules: tuple[CompiledBantRule, ...], scope: Scope
+) -> BantCriterion:
+    if fact.met is not None:
+        return BantCriterion(key, fact.met, fact.evidence, FROM_FACT)
+    for compiled in rules:
+        if compiled.holds(scope):
+            rule = compiled.rule
+            return BantCriterion(key, rule.met, rule.evidence or rule.name, FROM_RULE, rule.name)
+    # Evidence without a verdict (a note that says "maybe") is kept, the answer stays open.
+    return BantCriterion(key, None, fact.evidence, FROM_FACT if fact.evidence else None)
+
+
+def temperature_for(met: int, config: TemperatureConfig) -> Temperature:
+    if met >= config.hot_min:
+        return Temperature.HOT
+    if met >= config.warm_min:
+        return Temperature.WARM
+    if met >= config.cold_min:
+        return Temperature.COLD
+    return Temperature.UNKNOWN

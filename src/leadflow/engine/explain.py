@@ -1,0 +1,84 @@
+"""The explanation: one readable line per point given, then each verdict with its reason.
+
+A person reading the hand-off (or a team reviewing a definition change) must be able to
+see why a lead scored what it did: every fit rule that matched with the attribute value,
+every engagement point with its event, age and decay factor, what a cap removed, the
+BANT evidence, the lead type, the sales-ready gate and the stage chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leadflow.domain.qualification import (
+    BantResult,
+    Contribution,
+    ContributionKind,
+    EngagementResult,
+    FitResult,
+)
+from leadflow.domain.vocabulary import LeadType, Temperature
+
+__all__ = ["Verdicts", "explain"]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdicts:
+    """The non-numeric outcomes the explanation states after the points."""
+
+    lead_type: LeadType
+    purchased: bool
+    sales_ready: bool
+    sales_ready_reason: str
+    stage: str | None
+
+
+def explain(
+    fit: FitResult,
+    engagement: EngagementResult,
+    bant: BantResult,
+    temperature: Temperature,
+    verdicts: Verdicts,
+) -> tuple[str, ...]:
+    lines = [f"fit {fit.score:g} (grade {fit.grade})"]
+    lines.extend(f"  {_line(item)}" for item in fit.contributions)
+    raw = sum(item.points for item in fit.contributions)
+    if raw != fit.score:
+        lines.append(f"  fit points {raw:g} held within 0-100")
+    lines.append(f"engagement {engagement.score:.2f}")
+    lines.extend(f"  {_line(item)}" for item in engagement.contributions)
+    lines.append(f"BANT {bant.met} of 4 met: {temperature}; {_bant(bant)}")
+    origin = " (purchased origin)" if verdicts.purchased else ""
+    lines.append(f"lead type {verdicts.lead_type}{origin}")
+    answer = "yes" if verdicts.sales_ready else "no"
+    lines.append(f"sales-ready: {answer}: {verdicts.sales_ready_reason}")
+    if verdicts.stage is None:
+        lines.append("stage: none (no stage's rule holds)")
+    else:
+        lines.append(f"stage: {verdicts.stage} (the furthest stage whose rule holds)")
+    return tuple(lines)
+
+
+def _line(item: Contribution) -> str:
+    head = f"{item.points:+.2f} {item.rule}"
+    if item.kind is ContributionKind.ATTRIBUTE:
+        return f"{head}: {item.field} = {item.value!r}"
+    if item.kind is ContributionKind.CAP:
+        return f"{head}: capped at {item.value}"
+    when = "" if item.age_days is None else f", {item.age_days:.1f} days ago"
+    decay = "" if item.decay is None else f", decay {item.decay:.3f}"
+    if item.kind is ContributionKind.RULE:
+        return f"{head}: {item.value} x {item.field}, last{when.lstrip(',')}{decay}"
+    detail = ""
+    if isinstance(item.value, dict):
+        detail = "".join(f" {key}={value}" for key, value in item.value.items())
+    return f"{head}: {item.field}{detail}{when}{decay}"
+
+
+def _bant(bant: BantResult) -> str:
+    parts = []
+    for criterion in bant.criteria:
+        verdict = {True: "yes", False: "no", None: "unknown"}[criterion.met]
+        evidence = f" ({criterion.evidence})" if criterion.evidence else ""
+        parts.append(f"{criterion.key} {verdict}{evidence}")
+    return ", ".join(parts)

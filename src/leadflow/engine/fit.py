@@ -1,0 +1,53 @@
+"""Fit: how well the person and their company match the ideal customer persona.
+
+The points of every fit rule whose condition holds are summed in the definition's
+order; the score is that sum clamped to 0–100, and the grade is the best one whose
+cut-off the score reaches (D below every cut-off). Negative rules (competitor domain,
+student, free-mail address) take points away.
+"""
+
+from __future__ import annotations
+
+from leadflow.domain.qualification import Contribution, ContributionKind, FitResult
+from leadflow.domain.vocabulary import Grade
+from leadflow.engine.plan import CompiledFitRule, QualificationPlan
+from leadflow.engine.scope import Scope
+
+__all__ = ["grade_for", "score_fit"]
+
+FIT_MIN = 0.0
+FIT_MAX = 100.0
+
+
+def score_fit(plan: QualificationPlan, scope: Scope, *, explain: bool = True) -> FitResult:
+    """The fit result; contributions (with the attribute values) only when ``explain``."""
+    total = 0.0
+    contributions: list[Contribution] = []
+    for compiled in plan.fit_rules:
+        if compiled.holds(scope):
+            total += compiled.rule.points
+            if explain:
+                contributions.append(_contribution(compiled, scope))
+    score = min(FIT_MAX, max(FIT_MIN, total))
+    return FitResult(
+        score, grade_for(score, plan.definition.fit.grade_cutoffs), tuple(contributions)
+    )
+
+
+def grade_for(score: float, cutoffs: tuple[tuple[Grade, float], ...]) -> Grade:
+    for grade, minimum in cutoffs:
+        if score >= minimum:
+            return grade
+    return Grade.D
+
+
+def _contribution(compiled: CompiledFitRule, scope: Scope) -> Contribution:
+    fields = compiled.fields
+    values = [read(scope) for read in compiled.readers]
+    return Contribution(
+        rule=compiled.rule.name,
+        points=compiled.rule.points,
+        kind=ContributionKind.ATTRIBUTE,
+        field=", ".join(fields) or None,
+        value=values[0] if len(values) == 1 else dict(zip(fields, values, strict=True)) or None,
+    )

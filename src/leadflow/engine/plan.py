@@ -1,0 +1,124 @@
+"""A definition compiled for the engine: predicates, slots and look-up tables, built once.
+
+``plan_for(definition)`` returns the plan of a definition, compiling it on first use and
+remembering it (by identity: a compiled Definition is immutable) for the next person, so
+qualifying a million contacts compiles the rules once.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from leadflow.definition.model import (
+    BantRule,
+    Condition,
+    Definition,
+    EngagementRule,
+    FitRule,
+    Stage,
+)
+from leadflow.domain.facts import BANT_KEYS
+from leadflow.engine.activity import Slot
+from leadflow.engine.conditions import Predicate, compile_condition, fields_of
+from leadflow.engine.layout import SlotLayout
+from leadflow.engine.scope import PathReader, path_reader
+
+__all__ = ["CompiledBantRule", "CompiledFitRule", "CompiledStage", "QualificationPlan", "plan_for"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledFitRule:
+    rule: FitRule
+    holds: Predicate
+    fields: tuple[str, ...]  # the paths it reads, to show their values in the explanation
+    readers: tuple[PathReader, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledBantRule:
+    rule: BantRule
+    holds: Predicate
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledStage:
+    stage: Stage
+    index: int
+    holds: Predicate
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class QualificationPlan:
+    definition: Definition
+    layout: SlotLayout
+    fit_rules: tuple[CompiledFitRule, ...]
+    engagement: tuple[tuple[EngagementRule, Slot], ...]
+    bant: tuple[tuple[str, tuple[CompiledBantRule, ...]], ...]
+    gate: Predicate | None
+    # Furthest first: the target stage is the first of these whose condition holds.
+    stages_furthest_first: tuple[CompiledStage, ...]
+    stage_ids: tuple[str, ...]
+
+    @classmethod
+    def compile(cls, definition: Definition) -> QualificationPlan:
+        layout = SlotLayout.for_definition(definition)
+        tests = layout.tests
+
+        def compiled(condition: Condition) -> Predicate:
+            return compile_condition(condition, tests)
+
+        fit = tuple(
+            CompiledFitRule(
+                rule,
+                compiled(rule.condition),
+                fields_of(rule.condition),
+                tuple(path_reader(path) for path in fields_of(rule.condition)),
+            )
+            for rule in definition.fit.rules
+        )
+        bant = tuple(
+            (
+                key,
+                tuple(
+                    CompiledBantRule(rule, compiled(rule.condition))
+                    for rule in definition.bant.rules.get(key, ())
+                ),
+            )
+            for key in BANT_KEYS
+        )
+        stages = tuple(
+            CompiledStage(stage, index, compiled(stage.condition))
+            for index, stage in enumerate(definition.stages)
+            if not stage.manual  # manual stages are entered only explicitly
+        )
+        gate = definition.sales_ready.condition
+        return cls(
+            definition=definition,
+            layout=layout,
+            fit_rules=fit,
+            engagement=tuple(zip(definition.engagement.rules, layout.engagement, strict=True)),
+            bant=bant,
+            gate=None if gate is None else compiled(gate),
+            stages_furthest_first=tuple(reversed(stages)),
+            stage_ids=definition.stage_ids,
+        )
+
+
+_CACHE_SIZE = 32
+# Keyed by id(); an entry keeps its definition alive, so that id cannot be reused meanwhile.
+# Reads take no lock (a dict read is atomic); compiling twice in a race is harmless.
+_plans: dict[int, QualificationPlan] = {}
+_lock = threading.Lock()
+
+
+def plan_for(definition: Definition) -> QualificationPlan:
+    plan = _plans.get(id(definition))
+    if plan is not None and plan.definition is definition:
+        return plan
+    plan = QualificationPlan.compile(definition)
+    with _lock:
+        if len(_plans) >= _CACHE_SIZE:
+            del _plans[next(iter(_plans))]  # oldest first: definitions change rarely
+        _plans[id(definition)] = plan
+    return plan

@@ -1,0 +1,140 @@
+"""``qualify``: apply a definition to one person's facts at one moment.
+
+The steps, each reading what the previous ones computed (stage and gate conditions may
+name any of these paths):
+
+    1. activity     fold the events up to ``now`` into the definition's slots
+    2. fit          attribute rules → score 0–100 and grade
+    3. engagement   decayed event points → score
+    4. BANT         explicit facts, else rules → temperature
+    5. lead type    SQL > SRL > IQL > MQL > MSRL > none
+    6. sales-ready  fit grade AND recent sales action AND extras
+    7. stage        the furthest stage whose condition holds
+
+``qualify`` reads the full event list; ``qualify_summary`` reads an ActivitySummary
+folded incrementally and gives the same result (per-rule instead of per-event lines).
+Both are pure: the same facts, definition and ``now`` give the same Qualification,
+whatever order the events are listed in; events after ``now`` are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from leadflow.definition.model import Definition
+from leadflow.domain.clock import ensure_utc
+from leadflow.domain.facts import BANT_KEYS, Facts
+from leadflow.domain.qualification import Qualification
+from leadflow.engine.activity import Buckets, Reading, bucket_events, read_buckets
+from leadflow.engine.bant import assess_bant, temperature_for
+from leadflow.engine.engagement import score_engagement
+from leadflow.engine.explain import Verdicts
+from leadflow.engine.explain import explain as explanation_of
+from leadflow.engine.fit import score_fit
+from leadflow.engine.lead_type import lead_type_of
+from leadflow.engine.plan import QualificationPlan, plan_for
+from leadflow.engine.sales_ready import judge_sales_ready, last_sales_action
+from leadflow.engine.scope import Scope
+from leadflow.engine.summary import ActivitySummary, SummaryMismatchError
+
+__all__ = ["qualify", "qualify_summary"]
+
+_BANT_PATHS = {key: f"bant.{key}" for key in BANT_KEYS}
+
+
+def qualify(
+    facts: Facts, definition: Definition, now: datetime, *, explain: bool = True
+) -> Qualification:
+    """Qualify from the full event history.
+
+    With ``explain`` (the default) every fit rule and every counted event is its own
+    contribution and the readable explanation is built; without it only the scores and
+    verdicts are computed (no contributions, no explanation), which is what bulk
+    scoring wants.
+    """
+    now = ensure_utc(now)
+    plan = plan_for(definition)
+    buckets = bucket_events(plan.layout.index, facts.events, now)
+    readings = read_buckets(buckets, plan.layout.slots, now)
+    return _decide(plan, facts, readings, now, buckets if explain else None, explain)
+
+
+def qualify_summary(
+    facts: Facts,
+    summary: ActivitySummary,
+    definition: Definition,
+    now: datetime,
+    *,
+    explain: bool = True,
+) -> Qualification:
+    """Qualify from an incremental summary; ``facts.events`` are not read.
+
+    With ``explain``, engagement contributions are one per rule (count, last event),
+    since the summary no longer holds the events themselves.
+
+    Raises SummaryMismatchError when the summary was folded for another definition, and
+    ValueError when ``now`` precedes an event already folded in.
+    """
+    now = ensure_utc(now)
+    plan = plan_for(definition)
+    if summary.fingerprint != plan.layout.fingerprint:
+        raise SummaryMismatchError(
+            f"summary folded for {summary.fingerprint}, not for {definition.name} "
+            f"{definition.version}; rebuild it from the events"
+        )
+    return _decide(plan, facts, summary.readings(now), now, None, explain)
+
+
+def _decide(
+    plan: QualificationPlan,
+    facts: Facts,
+    readings: Mapping[int, Reading],
+    now: datetime,
+    buckets: Buckets | None,
+    with_explanation: bool,
+) -> Qualification:
+    definition = plan.definition
+    scope = Scope(facts, now, readings, definition.free_mail_domains)
+    values = scope.values
+    fit = score_fit(plan, scope, explain=with_explanation)
+    values["fit.score"] = fit.score
+    values["fit.grade"] = fit.grade
+    engagement = score_engagement(plan, readings, now, explain=with_explanation, buckets=buckets)
+    values["engagement.score"] = engagement.score
+    bant = assess_bant(plan, scope)
+    met = 0
+    for criterion in bant.criteria:
+        values[_BANT_PATHS[criterion.key]] = criterion.met
+        met += criterion.met is True
+    values["bant.met"] = met
+    temperature = values["temperature"] = temperature_for(met, definition.temperature)
+    lead_type = values["lead_type"] = lead_type_of(plan, scope)
+    action = last_sales_action(plan, scope)
+    verdict = judge_sales_ready(plan, scope, fit, engagement, action)
+    values["sales_ready"] = verdict.sales_ready
+    stage = next((c.stage.id for c in plan.stages_furthest_first if c.holds(scope)), None)
+    explanation: tuple[str, ...] = ()
+    if with_explanation:
+        verdicts = Verdicts(
+            lead_type, facts.source.purchased, verdict.sales_ready, verdict.reason, stage
+        )
+        explanation = explanation_of(fit, engagement, bant, temperature, verdicts)
+    return Qualification(
+        definition_name=definition.name,
+        definition_version=definition.version,
+        at=now,
+        identity=facts.identity,
+        fit=fit,
+        engagement=engagement,
+        bant=bant,
+        temperature=temperature,
+        lead_type=lead_type,
+        purchased=facts.source.purchased,
+        sales_ready=verdict.sales_ready,
+        sales_ready_reason=verdict.reason,
+        last_sales_action=action,
+        stage=stage,
+        stages=plan.stage_ids,
+        explanation=explanation,
+    )

@@ -1,0 +1,79 @@
+"""The sales-ready gate: only a lead that fits AND asked for sales goes to sales.
+
+Sales-ready = fit grade ≥ ``min_fit_grade``
+              AND a sales-specific action within ``sales_actions.within_days`` (when
+                  ``require_sales_action``; the last one counts)
+              AND engagement ≥ ``min_engagement`` (when set)
+              AND the gate's extra ``condition`` (when set).
+
+The verdict comes with a one-line reason naming what passed or the first thing that
+failed, which the explanation and the hand-off show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from leadflow.domain.qualification import EngagementResult, FitResult, SalesAction
+from leadflow.engine.activity import SECONDS_PER_DAY, is_later
+from leadflow.engine.plan import QualificationPlan
+from leadflow.engine.scope import Scope
+
+__all__ = ["Verdict", "judge_sales_ready", "last_sales_action"]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    sales_ready: bool
+    reason: str
+
+
+def last_sales_action(plan: QualificationPlan, scope: Scope) -> SalesAction | None:
+    last_at: datetime | None = None
+    last_type: str | None = None
+    for slot in plan.layout.sales_actions:
+        reading = scope.readings.get(slot.id)
+        if reading is None or reading.last is None or reading.last_type is None:
+            continue
+        if is_later(reading.last, reading.last_type, last_at, last_type):
+            last_at, last_type = reading.last, reading.last_type
+    if last_at is None or last_type is None:
+        return None
+    return SalesAction(last_type, last_at)
+
+
+def judge_sales_ready(
+    plan: QualificationPlan,
+    scope: Scope,
+    fit: FitResult,
+    engagement: EngagementResult,
+    action: SalesAction | None,
+) -> Verdict:
+    gate = plan.definition.sales_ready
+    within_days = plan.definition.sales_actions.within_days
+    if fit.grade.rank < gate.min_fit_grade.rank:
+        return Verdict(False, f"fit grade {fit.grade} is below {gate.min_fit_grade}")
+    if gate.require_sales_action:
+        if action is None:
+            return Verdict(False, "no sales-specific action yet")
+        if action.at < scope.now - timedelta(days=within_days):
+            age = _days(scope.now - action.at)
+            return Verdict(
+                False, f"last sales action {action.type} was {age} days ago (> {within_days:g})"
+            )
+    if gate.min_engagement is not None and engagement.score < gate.min_engagement:
+        return Verdict(False, f"engagement {engagement.score:.1f} is below {gate.min_engagement:g}")
+    if plan.gate is not None and not plan.gate(scope):
+        return Verdict(False, "the gate's extra condition does not hold")
+    return Verdict(True, _passed(fit, action, scope.now))
+
+
+def _passed(fit: FitResult, action: SalesAction | None, now: datetime) -> str:
+    if action is None:
+        return f"fit grade {fit.grade}"
+    return f"fit grade {fit.grade} and {action.type} {_days(now - action.at)} days ago"
+
+
+def _days(age: timedelta) -> str:
+    return f"{age.total_seconds() / SECONDS_PER_DAY:.1f}"

@@ -1,0 +1,82 @@
+from dataclasses import replace
+from datetime import datetime
+
+from leadflow.definition.model import Definition, SalesActionConfig, SalesReadyGate
+from leadflow.domain.facts import Facts
+from leadflow.domain.vocabulary import Grade
+from leadflow.engine import qualify
+from tests.unit.engine.builders import equals, events_of, matcher, waterfall
+
+FITTING = {"industry": "software", "employees": 300, "country": "de"}  # 70: grade B
+
+
+def facts_with(now: datetime, *events: tuple[str, float]) -> Facts:
+    return Facts(account=FITTING, events=events_of(now, *events))
+
+
+def test_fit_and_a_recent_sales_action_make_a_lead_sales_ready(
+    definition: Definition, now: datetime
+) -> None:
+    result = qualify(facts_with(now, ("demo_request", 3)), definition, now)
+    assert result.sales_ready
+    assert result.sales_ready_reason == "fit grade B and demo_request 3.0 days ago"
+    assert result.last_sales_action is not None
+    assert result.last_sales_action.type == "demo_request"
+
+
+def test_a_sales_action_alone_is_not_enough(definition: Definition, now: datetime) -> None:
+    facts = Facts(account={"industry": "software"}, events=events_of(now, ("demo_request", 3)))
+    result = qualify(facts, definition, now)
+    assert not result.sales_ready
+    assert result.sales_ready_reason == "fit grade C is below B"
+
+
+def test_fit_alone_is_not_enough(definition: Definition, now: datetime) -> None:
+    result = qualify(facts_with(now, ("content_download", 1)), definition, now)
+    assert not result.sales_ready
+    assert result.sales_ready_reason == "no sales-specific action yet"
+
+
+def test_the_sales_action_must_be_recent(definition: Definition, now: datetime) -> None:
+    stale = qualify(facts_with(now, ("trial_start", 31)), definition, now)
+    assert not stale.sales_ready
+    assert "31.0 days ago (> 30)" in stale.sales_ready_reason
+    longer = replace(definition, sales_actions=SalesActionConfig(within_days=45))
+    assert qualify(facts_with(now, ("trial_start", 31)), longer, now).sales_ready
+
+
+def test_the_last_sales_action_counts(definition: Definition, now: datetime) -> None:
+    result = qualify(facts_with(now, ("trial_start", 90), ("quote_request", 2)), definition, now)
+    assert result.sales_ready
+    assert result.last_sales_action is not None
+    assert result.last_sales_action.type == "quote_request"
+
+
+def test_custom_sales_actions(now: datetime) -> None:
+    forms = SalesActionConfig(matchers=(matcher("form_submit", form="contact-sales*"),))
+    definition = waterfall(sales_actions=forms)
+    yes = Facts(
+        account=FITTING, events=events_of(now, ("form_submit", 1, {"form": "contact-sales-eu"}))
+    )
+    no = Facts(account=FITTING, events=events_of(now, ("demo_request", 1)))
+    assert qualify(yes, definition, now).sales_ready
+    assert not qualify(no, definition, now).sales_ready
+
+
+def test_optional_minimum_engagement_and_extra_condition(now: datetime) -> None:
+    gate = SalesReadyGate(min_fit_grade=Grade.C, min_engagement=40.0)
+    facts = facts_with(now, ("demo_request", 1))  # 30 × decay: below 40
+    result = qualify(facts, waterfall(sales_ready=gate), now)
+    assert not result.sales_ready
+    assert result.sales_ready_reason.startswith("engagement 29.")
+    consent = SalesReadyGate(condition=equals("consent.email", "withdrawn", negate=True))
+    withdrawn = replace(facts, consent={"email": "withdrawn"})
+    assert qualify(facts, waterfall(sales_ready=consent), now).sales_ready
+    assert not qualify(withdrawn, waterfall(sales_ready=consent), now).sales_ready
+
+
+def test_without_a_required_sales_action(now: datetime) -> None:
+    gate = SalesReadyGate(min_fit_grade=Grade.B, require_sales_action=False)
+    result = qualify(Facts(account=FITTING), waterfall(sales_ready=gate), now)
+    assert result.sales_ready
+    assert result.sales_ready_reason == "fit grade B"
