@@ -150,8 +150,8 @@ def _ordered(fact: FactPath, key: str, value: object) -> tuple[Op, object]:
         bound = float(value)  # type: ignore[arg-type]  # _is_number checked it
         return Op.RANGE, (bound, None) if key == "at_least" else (None, bound)
     raise ValueError(
-        f"{key} needs a number or an ordered fact (fit.grade, identity, temperature, "
-        f"lead_type); {fact.path} {_kind_text(fact)}"
+        f"{key} compares numbers, or the ordered facts fit.grade, identity, temperature "
+        f"and lead_type; got {value!r} for {fact.path}"
     )
 
 

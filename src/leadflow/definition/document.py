@@ -25,13 +25,17 @@ from leadflow.definition.errors import Loc, LocatedProblem, format_loc
 __all__ = ["Document", "YamlSyntaxError", "merge", "parse_document"]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans (see module docstring)."""
+# libyaml's parser is about ten times faster than the pure-Python one; both keep marks.
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]  # chosen at import time
+    """The safe loader with YAML 1.2 booleans (see module docstring)."""
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
@@ -65,13 +69,12 @@ class Document:
 
 def parse_document(text: str, source: str) -> Document:
     """Parse one YAML document; a syntax error raises YamlSyntaxError with its line."""
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        document = Document(None, {(): (source, 1)})
-        if node is not None:
-            document.data = _Walker(loader, source, document).walk(node, ())
-        return document
+        return _compose(text, source)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, max(error.position, 0)) + 1
+        problem = f"character {error.character:#06x} is not allowed in YAML"
+        raise YamlSyntaxError(LocatedProblem(source, line, "(yaml)", problem)) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -79,6 +82,16 @@ def parse_document(text: str, source: str) -> Document:
         raise YamlSyntaxError(LocatedProblem(source, line, "(yaml)", message)) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(LocatedProblem(source, 1, "(yaml)", str(error))) from None
+
+
+def _compose(text: str, source: str) -> Document:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        document = Document(None, {(): (source, 1)})
+        if node is not None:
+            document.data = _Walker(loader, source, document).walk(node, ())
+        return document
     finally:
         loader.dispose()
 
@@ -101,8 +114,12 @@ class _Walker:
         return self.walk(node, loc)
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[object, object]:
-        self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merge keys
+        written = {id(key_node) for key_node, _ in node.value}
+        # Resolves `<<: *anchor` merge keys: the merged pairs come first, and a key
+        # written in this mapping overrides a merged one (YAML's rule), once.
+        self.loader.flatten_mapping(node)
         result: dict[object, object] = {}
+        merged: set[object] = set()
         for key_node, value_node in node.value:
             key = self.loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
@@ -112,13 +129,25 @@ class _Walker:
             if not isinstance(key, str) and type(key) is not int:  # bool, float
                 key = str(key)
             child: Loc = (*loc, key)
-            if key in result:
+            if key in result and key not in merged:
                 first = self.document.lines[child][1]
                 self._problem(child, line, f"duplicate key {key!r} (first at line {first})")
                 continue
+            if id(key_node) not in written:
+                merged.add(key)
+            else:
+                merged.discard(key)
+            if key in result:
+                self._forget(child)
             self.document.lines[child] = (self.source, line)
             result[key] = self.walk(value_node, child)
         return result
+
+    def _forget(self, loc: Loc) -> None:
+        """Drop the lines of a merged value that a written key replaces."""
+        lines = self.document.lines
+        for known in [k for k in lines if k[: len(loc)] == loc]:
+            del lines[known]
 
     def _problem(self, loc: Loc, line: int, message: str) -> None:
         self.document.problems.append(LocatedProblem(self.source, line, format_loc(loc), message))

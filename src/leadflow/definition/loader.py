@@ -79,22 +79,22 @@ def _read_failure(path: Path, error: Exception) -> str:
 
 def _load(origin: _Origin, text: str) -> Definition:
     document = _read(origin, text, ())
-    try:
-        raw = validate_raw(document.data)
-        definition = compile_definition(raw, builtin_free_mail_domains())
-    except CompileError as error:
-        raise _located(document, error, origin.source) from None
-    if document.problems:
-        raise DefinitionError(_in_file_order(document.problems, origin.source))
-    return definition
-
-
-def _located(document: Document, error: CompileError, source: str) -> DefinitionError:
+    checked = validate_raw(document.data)
+    problems = list(checked.problems)
+    definition = None
+    if checked.raw is not None:
+        try:
+            definition = compile_definition(checked.raw, builtin_free_mail_domains())
+        except CompileError as error:
+            sound = (p for p in error.problems if not p.loc or p.loc[0] not in checked.failed)
+            problems.extend(sound)
     located = [
         LocatedProblem(*document.locate(problem.loc), format_loc(problem.loc), problem.message)
-        for problem in error.problems
+        for problem in problems
     ]
-    return DefinitionError(_in_file_order([*document.problems, *located], source))
+    if located or document.problems or definition is None:
+        raise DefinitionError(_in_file_order([*document.problems, *located], origin.source))
+    return definition
 
 
 def _in_file_order(problems: list[LocatedProblem], first: str) -> list[LocatedProblem]:
@@ -134,6 +134,10 @@ def _resolve_extends(
         path = origin.directory / extends
         try:
             text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            presets = ", ".join(PRESET_NAMES)
+            message = f"no file {extends!r} next to this one, and no preset of that name"
+            raise fail(f"{message} (presets: {presets})") from None
         except (OSError, UnicodeDecodeError) as error:
             raise fail(f"{path}: {_read_failure(path, error)}") from None
         base = _Origin(str(path), path.parent, _key(path))

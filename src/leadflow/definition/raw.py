@@ -30,7 +30,9 @@ from leadflow.definition.raw_condition import EventTypes, RawCondition, WherePat
 from leadflow.domain.vocabulary import SALES_ACTION_EVENTS, Grade
 
 __all__ = [
+    "LANGUAGE_PATTERN",
     "SCHEMA_VERSION",
+    "STAGE_ID_PATTERN",
     "AssetsSection",
     "BantRuleSpec",
     "BantSection",
@@ -51,6 +53,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+STAGE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 
 
 class _Strict(BaseModel):
@@ -74,10 +78,10 @@ def _upper(value: object) -> object:
 
 
 Name = Annotated[str, Field(min_length=1)]
-StageId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+StageId = Annotated[str, Field(pattern=STAGE_ID_PATTERN)]
 GradeValue = Annotated[Grade, BeforeValidator(_upper)]
 Labels = Annotated[
-    dict[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")], Name],
+    dict[Annotated[str, Field(pattern=LANGUAGE_PATTERN)], Name],
     Field(description="Language code (`en`, `nl`, `de`, `fr`, `nb` ...) -> label."),
 ]
 

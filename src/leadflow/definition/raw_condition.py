@@ -32,6 +32,7 @@ from pydantic import (
 __all__ = [
     "CONDITION_TAG_PREFIX",
     "FIELD_OPERATORS",
+    "LEADING_KEYS",
     "AllCondition",
     "AnyCondition",
     "EventCondition",
@@ -218,12 +219,13 @@ class NotCondition(_Strict):
     not_: RawCondition = Field(alias="not", description="Holds when the condition does not.")
 
 
-_LEADING_KEYS: tuple[str, ...] = ("field", "event", "all", "any", "not")
+# The key that says which kind of condition a mapping is, in the order they are tried.
+LEADING_KEYS: tuple[str, ...] = ("field", "event", "all", "any", "not")
 
 
 def _shape(value: Any) -> str | None:
     if isinstance(value, dict):
-        for key in _LEADING_KEYS:
+        for key in LEADING_KEYS:
             if key in value:
                 return CONDITION_TAG_PREFIX + key
     return None

@@ -5,22 +5,28 @@ instance of FitSection"); these say what the file should contain instead, name t
 value that was given, and suggest the nearest known key for a typo. Locations come
 back as document key paths: the ``condition:`` tags pydantic adds for the condition
 union and the ``[key]`` marker of dictionary keys are dropped.
+
+So that one run reports as much as possible, a file with errors is validated again
+without its failing top-level sections (required ones get placeholders): what remains
+is still compiled, and the compiler's findings about the sound sections are reported
+along with the validation errors.
 """
 
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from leadflow.definition.errors import CompileError, Loc, Problem
+from leadflow.definition.errors import Loc, Problem
 from leadflow.definition.json_schema import known_keys
-from leadflow.definition.raw import RawDefinition
-from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX
+from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN, RawDefinition
+from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, LEADING_KEYS
 
-__all__ = ["validate_raw"]
+__all__ = ["Validated", "validate_raw"]
 
 _TYPE_WORDS: dict[str, str] = {
     "model_type": "a mapping (key: value)",
@@ -37,6 +43,11 @@ _TYPE_WORDS: dict[str, str] = {
     "bool_parsing": "true or false",
 }
 
+_PATTERNS: dict[str, str] = {
+    STAGE_ID_PATTERN: "lower-case letters, digits and _, starting with a letter",
+    LANGUAGE_PATTERN: "a language code such as en, nl, de, fr, nb or pt-BR",
+}
+
 _BOUNDS: dict[str, tuple[str, str]] = {
     "greater_than": ("gt", "greater than"),
     "greater_than_equal": ("ge", "at least"),
@@ -45,17 +56,50 @@ _BOUNDS: dict[str, tuple[str, str]] = {
 }
 
 
-def validate_raw(data: object) -> RawDefinition:
-    """The raw definition, or a CompileError with one Problem per validation error."""
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """The raw definition (None when nothing sound remains) and the problems found.
+
+    ``failed`` names the top-level sections that had errors: whatever the compiler says
+    about them is noise (they were replaced by defaults or placeholders).
+    """
+
+    raw: RawDefinition | None
+    problems: list[Problem] = field(default_factory=list)
+    failed: frozenset[str] = frozenset()
+
+
+# Stand-ins for required sections that failed, so the rest can still be compiled.
+_PLACEHOLDERS: dict[str, object] = {
+    "schema_version": 1,
+    "name": "-",
+    "version": "-",
+    "stages": [{"id": "placeholder"}],
+}
+
+
+def validate_raw(data: object) -> Validated:
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
-        raise CompileError(
-            [Problem((), f"the file is {what}; a definition is a mapping of keys (see schema)")]
-        )
+        message = f"the file is {what}; a definition is a mapping of keys (see schema)"
+        return Validated(None, [Problem((), message)])
     try:
-        return RawDefinition.model_validate(data)
+        return Validated(RawDefinition.model_validate(data))
     except ValidationError as error:
-        raise CompileError([_problem(detail) for detail in error.errors()]) from None
+        problems = [_problem(detail) for detail in error.errors()]
+    failed = frozenset(str(p.loc[0]) for p in problems if p.loc)
+    return Validated(_salvage(data, failed), problems, failed)
+
+
+def _salvage(data: dict[Any, Any], failed: frozenset[str]) -> RawDefinition | None:
+    sound = {key: value for key, value in data.items() if key not in failed}
+    for key, placeholder in _PLACEHOLDERS.items():
+        if key in failed:
+            sound[key] = placeholder
+    try:
+        return RawDefinition.model_validate(sound)
+    except ValidationError:
+        return None
 
 
 def _problem(detail: ErrorDetails) -> Problem:
@@ -78,6 +122,15 @@ def _message(detail: ErrorDetails, loc: Loc) -> str:
         return "required key missing"
     if kind in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[kind]}, got {_shown(detail['input'])}"
+    if loc == ("schema_version",):
+        return f"this leadflow reads schema_version 1, got {_shown(detail['input'])}"
+    if kind in ("enum", "literal_error"):
+        return f"expected {ctx['expected']}, got {_shown(detail['input'])}"
+    if kind == "string_pattern_mismatch":
+        wanted = _PATTERNS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
+        return f"expected {wanted}, got {_shown(detail['input'])}"
+    if kind == "condition_shape":
+        return _shapeless(detail)
     if kind == "too_short":
         least = ctx.get("min_length", 1)
         return "must not be empty" if least == 1 else f"needs at least {least} items"
@@ -103,6 +156,20 @@ def _shown(value: object) -> str:
 
 def _unknown_key(loc: Loc) -> str:
     key = str(loc[-1]) if loc else ""
-    close = difflib.get_close_matches(key, sorted(known_keys()), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown key {key!r}{hint}"
+    return f"unknown key {key!r}{_did_you_mean(key, known_keys())}"
+
+
+def _did_you_mean(key: str, candidates: frozenset[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _shapeless(detail: ErrorDetails) -> str:
+    message = "a condition is a mapping with one of the keys field, event, all, any or not"
+    given = detail["input"]
+    if not isinstance(given, dict):
+        return f"{message}, got {_shown(given)}"
+    keys = [str(key) for key in given]
+    hints = (_did_you_mean(key, LEADING_KEYS) for key in keys)
+    hint = next((h for h in hints if h), "")
+    return f"{message} (found: {', '.join(keys) or 'none'}){hint}"
