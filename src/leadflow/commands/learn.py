@@ -1,12 +1,362 @@
-"""Command group `learn` (filled in by its issue)."""
+"""``leadflow learn``: learn the ideal lead from closed outcomes (docs/learning.md).
+
+icp       ICP discovery: win rate, lift, support and interval per attribute value, and
+          the proposed fit rules as a definition patch (YAML)
+model     train a calibrated predictive model, judge it on a holdout, save a version
+evaluate  stratified k-fold cross-validation of the same training (reference figures)
+predict   score leads of a CSV with a saved model, with the reasons
+
+Every command reads closed leads from ``--from FILE.csv`` (``--target``, ``--id``,
+``--time``, ``--drop`` ...). Reading them from the workspace store comes with the store.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
 import typer
+from rich.console import Console
+
+from leadflow.definition.builtin import DEFAULT_PRESET, is_preset
+from leadflow.definition.errors import DefinitionError
+from leadflow.definition.loader import load_definition
+from leadflow.definition.model import Definition
+from leadflow.domain.clock import SystemClock
+from leadflow.learn.artifact import load_model
+from leadflow.learn.csv_source import CsvSpec, read_leads_csv, read_records_csv
+from leadflow.learn.errors import LearnInputError
+from leadflow.learn.evaluation import ModelOptions
+from leadflow.learn.explain import Contribution, Explanation, explain
+from leadflow.learn.leakage import apply_presets
+from leadflow.learn.predictive import Calibration
+from leadflow.learn.report import (
+    cross_validation_sections,
+    icp_json,
+    print_sections,
+    to_markdown,
+)
+from leadflow.learn.runs import IcpOptions, evaluate_model, run_icp, train_and_save
+from leadflow.learn.split import SplitKind
+from leadflow.learn.table import LeadTable
+from leadflow.settings import Settings
 
 __all__ = ["register"]
 
+learn_app = typer.Typer(
+    name="learn",
+    help="Learn the ideal lead from history: ICP discovery and predictive scoring.",
+    no_args_is_help=True,
+)
+
+_FROM = typer.Option(None, "--from", help="CSV export of leads with their outcome.")
+_TARGET = typer.Option(None, "--target", help="Outcome column (1/0, yes/no, won/lost ...).")
+_ID = typer.Option(None, "--id", help="Lead id column (default: the row number).")
+_TIME = typer.Option(None, "--time", help="Decision time column (ISO 8601); orders splits.")
+_DROP = typer.Option([], "--drop", help="Columns known only after the outcome (comma-separated).")
+_POSITIVE = typer.Option(None, "--positive", help="The target value meaning won.")
+_NEGATIVE = typer.Option([], "--negative", help="Target values meaning lost (others: open).")
+_MAP = typer.Option([], "--map", help="COLUMN=FACT_PATH, e.g. 'Industry=account.industry'.")
+_PRESET = typer.Option([], "--leaky-preset", help="Known post-outcome columns: x_education ...")
+_ALLOW = typer.Option([], "--allow-leaky", help="Keep a column the leakage guard flags.")
+_DEFINITION = typer.Option(None, "--definition", help="Definition file or preset to compare.")
+_SEED = typer.Option(0, "--seed", help="Random seed (splits, folds, model).")
+
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    """Add the ``learn`` group to the root app."""
+    app.add_typer(learn_app, name="learn")
+
+
+@learn_app.command("icp")
+def icp(
+    source: Path | None = _FROM,
+    target: str | None = _TARGET,
+    lead_id: str | None = _ID,
+    time: str | None = _TIME,
+    drop: list[str] = _DROP,
+    positive: str | None = _POSITIVE,
+    negative: list[str] = _NEGATIVE,
+    mapping: list[str] = _MAP,
+    leaky_preset: list[str] = _PRESET,
+    definition: str | None = _DEFINITION,
+    min_support: int | None = typer.Option(None, "--min-support", min=1, help="Default: 30/1%."),
+    bins: int = typer.Option(5, "--bins", min=2, max=20, help="Quantile bins per number."),
+    confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999),
+    max_rules: int = typer.Option(12, "--max-rules", min=1, help="Fit rules to propose."),
+    patch: Path | None = typer.Option(None, "--patch", help="Write the proposed YAML here."),
+    report: Path | None = typer.Option(None, "--report", help="Write a Markdown report here."),
+    as_json: bool = typer.Option(False, "--json", help="Print findings and rules as JSON."),
+) -> None:
+    """Which attribute values win most: findings, and fit rules proposed as a patch."""
+
+    def work() -> None:
+        table = _table(source, target, lead_id, time, drop, positive, negative, mapping)
+        table = apply_presets(table, leaky_preset)
+        reference, active = _active_definition(definition)
+        run = run_icp(
+            table,
+            IcpOptions(min_support, bins, confidence, max_rules),
+            source=str(source),
+            definition=active,
+            extends=_extends(reference, patch),
+            now=SystemClock().now(),
+            patch_path=patch,
+        )
+        if as_json:
+            typer.echo(json.dumps(icp_json(run.report, run.rules), indent=2))
+        else:
+            print_sections(_console(), run.sections)
+        _write(report, to_markdown("ICP discovery", run.sections))
+        if patch is None:
+            if not as_json:
+                typer.echo("\n" + run.patch)
+        else:
+            _write(patch, run.patch)
+            typer.echo(f"proposed definition patch written to {patch}", err=as_json)
+
+    _guarded(work)
+
+
+@learn_app.command("model")
+def model(
+    source: Path | None = _FROM,
+    target: str | None = _TARGET,
+    lead_id: str | None = _ID,
+    time: str | None = _TIME,
+    drop: list[str] = _DROP,
+    positive: str | None = _POSITIVE,
+    negative: list[str] = _NEGATIVE,
+    mapping: list[str] = _MAP,
+    leaky_preset: list[str] = _PRESET,
+    allow_leaky: list[str] = _ALLOW,
+    definition: str | None = _DEFINITION,
+    out: Path | None = typer.Option(
+        None, "--out", help="Models folder (default WORKSPACE/models)."
+    ),
+    split: SplitKind | None = typer.Option(None, "--split", help="Default: time if --time."),
+    calibration: Calibration = typer.Option(Calibration.AUTO, "--calibration"),
+    test_fraction: float = typer.Option(0.2, "--test-fraction", min=0.05, max=0.5),
+    seed: int = _SEED,
+    refit: bool = typer.Option(False, "--refit", help="Refit on all leads after judging."),
+    examples: int = typer.Option(5, "--examples", min=0, help="Leads to explain in the report."),
+) -> None:
+    """Train a calibrated model, judge it on a holdout, and save it as a new version."""
+
+    def work() -> None:
+        table = _table(source, target, lead_id, time, drop, positive, negative, mapping)
+        active = _active_definition(definition)[1] if definition else None
+        run = train_and_save(
+            table,
+            ModelOptions(
+                calibration=calibration, split=split, test_fraction=test_fraction, seed=seed
+            ),
+            out=out or Settings().workspace / "models",
+            source=str(source),
+            now=SystemClock().now(),
+            presets=leaky_preset,
+            allow_leaky=allow_leaky,
+            definition=active,
+            refit=refit,
+            examples=examples,
+        )
+        if run.size.message:
+            typer.echo(run.size.message)
+        if run.saved is None:
+            _fallback_icp(table)
+            return
+        print_sections(_console(), run.sections)
+        typer.echo(f"model v{run.saved.version} saved in {run.saved.path}")
+
+    _guarded(work)
+
+
+@learn_app.command("evaluate")
+def evaluate(
+    source: Path | None = _FROM,
+    target: str | None = _TARGET,
+    lead_id: str | None = _ID,
+    time: str | None = _TIME,
+    drop: list[str] = _DROP,
+    positive: str | None = _POSITIVE,
+    negative: list[str] = _NEGATIVE,
+    mapping: list[str] = _MAP,
+    leaky_preset: list[str] = _PRESET,
+    allow_leaky: list[str] = _ALLOW,
+    definition: str | None = _DEFINITION,
+    folds: int = typer.Option(5, "--folds", min=2, max=20),
+    calibration: Calibration = typer.Option(Calibration.AUTO, "--calibration"),
+    seed: int = _SEED,
+) -> None:
+    """Stratified k-fold cross-validation of the model and its comparisons."""
+
+    def work() -> None:
+        table = _table(source, target, lead_id, time, drop, positive, negative, mapping)
+        active = _active_definition(definition)[1] if definition else None
+        size, result = evaluate_model(
+            table,
+            ModelOptions(calibration=calibration, seed=seed),
+            folds=folds,
+            presets=leaky_preset,
+            allow_leaky=allow_leaky,
+            definition=active,
+            now=SystemClock().now(),
+        )
+        if size.message:
+            typer.echo(size.message)
+        if result is not None:
+            print_sections(_console(), cross_validation_sections(result))
+
+    _guarded(work)
+
+
+@learn_app.command("predict")
+def predict(
+    model_path: Path = typer.Option(..., "--model", help="A model version folder or models root."),
+    source: Path = typer.Option(..., "--from", help="CSV of leads to score."),
+    lead_id: str | None = _ID,
+    out: Path | None = typer.Option(None, "--out", help="Write the scores CSV here."),
+    reasons: int = typer.Option(3, "--reasons", min=0, max=10, help="Reasons per side."),
+) -> None:
+    """Score leads with a saved model: probability and the strongest reasons."""
+
+    def work() -> None:
+        saved = load_model(model_path)
+        ids, records = read_records_csv(source, lead_id)
+        matrix = saved.model.encoder.encode_records(records)
+        rows = explain(saved.model, matrix, ids, top=reasons)
+        with _output(out) as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["id", "probability", "reasons_for", "reasons_against"])
+            for row in rows:
+                writer.writerow([row.lead, f"{row.probability:.4f}", *_reasons(row)])
+        if out is not None:
+            typer.echo(f"{len(rows)} leads scored with model v{saved.version}; written to {out}")
+
+    _guarded(work)
+
+
+def _table(
+    source: Path | None,
+    target: str | None,
+    lead_id: str | None,
+    time: str | None,
+    drop: list[str],
+    positive: str | None,
+    negative: list[str],
+    mapping: list[str],
+) -> LeadTable:
+    if source is None:
+        raise LearnInputError("give the closed leads with --from FILE.csv --target COLUMN")
+    if target is None:
+        raise LearnInputError("--target is required with --from: the outcome column")
+    spec = CsvSpec(
+        target=target,
+        id=lead_id,
+        time=time,
+        drop=_split_names(drop),
+        positive=positive,
+        negative=_split_names(negative),
+        paths=_paths(mapping),
+    )
+    return read_leads_csv(source, spec)
+
+
+def _split_names(values: list[str]) -> tuple[str, ...]:
+    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
+
+
+def _paths(mapping: list[str]) -> dict[str, str]:
+    paths = {}
+    for item in mapping:
+        column, sep, path = item.rpartition("=")
+        if not sep or not column.strip() or not path.strip():
+            raise LearnInputError(f"--map {item!r}: expected COLUMN=FACT_PATH")
+        paths[column.strip()] = path.strip()
+    return paths
+
+
+def _active_definition(reference: str | None) -> tuple[str, Definition]:
+    """The named definition, else the workspace's, else the default preset."""
+    if reference is None:
+        settings = Settings()
+        configured = settings.resolved_definition
+        exists = is_preset(configured) or Path(configured).is_file()
+        reference = configured if exists else DEFAULT_PRESET
+    return reference, load_definition(reference)
+
+
+def _extends(reference: str, patch: Path | None) -> str:
+    """How the patch names its base: a preset by name, a file relative to the patch."""
+    if is_preset(reference):
+        return reference
+    base = Path(reference).resolve()
+    if patch is None:
+        return str(base)
+    try:
+        return str(base.relative_to(patch.resolve().parent))
+    except ValueError:
+        return str(base)
+
+
+def _fallback_icp(table: LeadTable) -> None:
+    reference, active = _active_definition(None)
+    run = run_icp(
+        table,
+        IcpOptions(),
+        source="the closed leads",
+        definition=active,
+        extends=reference,
+        now=SystemClock().now(),
+    )
+    print_sections(_console(), run.sections)
+
+
+def _reasons(row: Explanation) -> list[str]:
+    def text(parts: tuple[Contribution, ...]) -> str:
+        return "; ".join(f"{p.attribute}={p.value} ({p.effect:+.2f})" for p in parts)
+
+    return [text(row.positive), text(row.negative)]
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            yield handle
+    except OSError as error:
+        raise LearnInputError(f"{path}: cannot write ({error.strerror})") from None
+
+
+def _write(path: Path | None, text: str) -> None:
+    if path is None:
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise LearnInputError(f"{path}: cannot write ({error.strerror})") from None
+
+
+def _console() -> Console:
+    return Console(width=160)
+
+
+def _guarded(work: Callable[[], None]) -> None:
+    """Run a command; a problem the user can fix is one line on stderr and exit status 1."""
+    try:
+        work()
+    except LearnInputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    except DefinitionError as error:
+        for problem in error.errors:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None

@@ -1,0 +1,93 @@
+"""Between learning's attribute rows and the domain's ``Facts``, through fact paths.
+
+Every attribute carries the fact path a definition rule would name (``account.industry``,
+``source.channel``, ``contact.seniority``). That lets the definition's own fit score be
+computed for leads read from a CSV (to compare it with the model), and lets a saved
+model read a person's ``Facts`` to produce ``Facts.prediction``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import fields
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from leadflow.definition.model import Definition
+from leadflow.domain.facts import Facts, Source
+from leadflow.engine import qualify
+from leadflow.learn.features import Encoder
+from leadflow.learn.table import LeadTable
+
+__all__ = ["definition_fit_scorer", "facts_of", "record_from_facts", "table_facts"]
+
+_SOURCE_KEYS = frozenset(f.name for f in fields(Source))
+_TRUE = frozenset({"true", "yes", "y", "1"})
+
+
+def facts_of(values: Mapping[str, object]) -> Facts:
+    """Facts holding each ``path -> value`` (missing values left out)."""
+    parts: dict[str, dict[str, object]] = {"contact": {}, "account": {}, "consent": {}}
+    source: dict[str, object] = {}
+    for path, value in values.items():
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        namespace, _, key = path.partition(".")
+        if namespace == "source" and key in _SOURCE_KEYS:
+            source[key] = str(value).casefold() in _TRUE if key == "purchased" else str(value)
+        elif namespace in parts and key:
+            # A dotted key stays flat: the engine reads contact.a.b from a flat "a.b" too.
+            parts[namespace][key] = value
+    return Facts(
+        contact=parts["contact"],
+        account=parts["account"],
+        consent={k: str(v) for k, v in parts["consent"].items()},
+        source=Source(**source),  # type: ignore[arg-type]  # keys checked against Source
+    )
+
+
+def table_facts(table: LeadTable) -> Iterator[Facts]:
+    """The facts of each lead of the table, in order."""
+    columns = [(a.path, a.values) for a in table.attributes]
+    for row in range(len(table)):
+        yield facts_of({path: _python(values[row]) for path, values in columns})
+
+
+def definition_fit_scorer(
+    definition: Definition, now: datetime
+) -> Callable[[LeadTable], npt.NDArray[np.float64]]:
+    """Scores leads with the definition's fit score (0-100), for comparison with the model."""
+
+    def score(table: LeadTable) -> npt.NDArray[np.float64]:
+        return np.array(
+            [qualify(f, definition, now, explain=False).fit.score for f in table_facts(table)],
+            dtype=np.float64,
+        )
+
+    return score
+
+
+def record_from_facts(facts: Facts, encoder: Encoder) -> dict[str, object]:
+    """The model's input record (attribute name -> value) read from a person's facts."""
+    return {spec.name: _read(facts, spec.path) for spec in encoder.features}
+
+
+def _read(facts: Facts, path: str) -> object:
+    namespace, _, key = path.partition(".")
+    if namespace == "source":
+        return getattr(facts.source, key, None)
+    mapping: Mapping[str, object] = {
+        "contact": facts.contact,
+        "account": facts.account,
+        "consent": facts.consent,
+    }.get(namespace, {})
+    return mapping.get(key)
+
+
+def _python(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,187 @@
+"""The predictive score: a calibrated win probability per lead, learned from closed leads.
+
+The learner is gradient boosting (scikit-learn's histogram gradient boosting, with
+native categories and missing values) trained on the earlier part of the training leads,
+then *calibrated* on the later part: Platt scaling (a logistic curve over the booster's
+log-odds) or, with at least 1,000 leads of each outcome in the calibration slice,
+isotonic regression. Calibration matters because the definition may gate on
+``prediction >= 0.3``: that threshold must mean a 30% chance.
+
+Small data changes the plan (``assess_size``): under about 100 closed leads or 20 of the
+rarer outcome, a regularised logistic regression is fitted instead (it needs no
+calibration slice and cannot memorise a handful of leads); under 30 or 8 no model is
+trained at all and ICP discovery is the honest answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.frozen import FrozenEstimator
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from leadflow.learn.features import Encoder, Matrix, fit_encoder
+from leadflow.learn.split import SplitKind, holdout
+from leadflow.learn.table import LeadTable
+
+__all__ = [
+    "Calibration",
+    "DataSize",
+    "Learner",
+    "ScoringModel",
+    "assess_size",
+    "train_model",
+]
+
+SMALL_CLOSED, SMALL_MINORITY = 100, 20
+TINY_CLOSED, TINY_MINORITY = 30, 8
+_ISOTONIC_MIN_PER_CLASS = 1000
+_BACKGROUND_ROWS = 50
+
+
+class Learner(StrEnum):
+    BOOSTING = "gradient_boosting"
+    LOGISTIC = "logistic_regression"
+
+
+class Calibration(StrEnum):
+    AUTO = "auto"
+    SIGMOID = "sigmoid"  # Platt scaling
+    ISOTONIC = "isotonic"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class DataSize:
+    """How much history there is, and what can honestly be learned from it."""
+
+    closed: int
+    minority: int
+    learner: Learner | None  # None: too little for any model, ICP discovery only
+    message: str | None  # said to the user when the data is small
+
+
+def assess_size(table: LeadTable) -> DataSize:
+    closed, minority = len(table), min(table.won, table.lost)
+    counts = f"{closed} closed leads, {minority} in the rarer outcome"
+    if closed >= SMALL_CLOSED and minority >= SMALL_MINORITY:
+        return DataSize(closed, minority, Learner.BOOSTING, None)
+    if closed >= TINY_CLOSED and minority >= TINY_MINORITY:
+        message = (
+            f"small data: {counts} (gradient boosting wants >= {SMALL_CLOSED} and "
+            f">= {SMALL_MINORITY}); fitting a regularised logistic regression instead, "
+            "and its figures are rough"
+        )
+        return DataSize(closed, minority, Learner.LOGISTIC, message)
+    message = (
+        f"too little data for a model: {counts} (need >= {TINY_CLOSED} and >= {TINY_MINORITY}); "
+        "showing ICP discovery only"
+    )
+    return DataSize(closed, minority, None, message)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringModel:
+    """An encoder and a fitted, calibrated estimator: lead attributes in, probability out."""
+
+    encoder: Encoder
+    learner: Learner
+    calibration: Calibration
+    estimator: Any  # scikit-learn classifier on the encoded matrix, calibrated
+    raw: Any  # the same before calibration: its log-odds drive the explanations
+    background: Matrix  # training leads that explanations substitute values from
+
+    def predict(self, matrix: Matrix) -> npt.NDArray[np.float64]:
+        return np.asarray(self.estimator.predict_proba(matrix)[:, 1], dtype=np.float64)
+
+    def predict_table(self, table: LeadTable) -> npt.NDArray[np.float64]:
+        return self.predict(self.encoder.encode(table))
+
+    def log_odds(self, matrix: Matrix) -> npt.NDArray[np.float64]:
+        return np.asarray(self.raw.decision_function(matrix), dtype=np.float64)
+
+
+def train_model(
+    table: LeadTable,
+    *,
+    learner: Learner = Learner.BOOSTING,
+    calibration: Calibration = Calibration.AUTO,
+    split: SplitKind | None = None,
+    seed: int = 0,
+) -> ScoringModel:
+    """Fit on ``table`` (all of it: hold out test leads before calling)."""
+    encoder = fit_encoder(table)
+    matrix = encoder.encode(table)
+    background = _background(matrix, seed)
+    if learner is Learner.LOGISTIC:
+        model = _logistic(encoder, seed).fit(matrix, table.outcome)
+        return ScoringModel(encoder, learner, Calibration.NONE, model, model, background)
+    if calibration is Calibration.NONE:
+        booster = _booster(encoder, seed).fit(matrix, table.outcome)
+        return ScoringModel(encoder, learner, calibration, booster, booster, background)
+    slices = holdout(table, fraction=0.2, kind=split, seed=seed, purpose="calibration")
+    booster = _booster(encoder, seed).fit(matrix[slices.train], table.outcome[slices.train])
+    method = _method(calibration, table.outcome[slices.test])
+    calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method=method.value)
+    calibrated.fit(matrix[slices.test], table.outcome[slices.test])
+    return ScoringModel(encoder, learner, method, calibrated, booster, background)
+
+
+def logistic_baseline(table: LeadTable, seed: int = 0) -> ScoringModel:
+    """The regularised logistic regression, as a comparison for the booster."""
+    return train_model(table, learner=Learner.LOGISTIC, seed=seed)
+
+
+def _booster(encoder: Encoder, seed: int) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        learning_rate=0.05,
+        max_iter=500,
+        l2_regularization=1.0,
+        early_stopping=True,
+        n_iter_no_change=20,
+        categorical_features=encoder.categorical_mask,
+        random_state=seed,
+    )
+
+
+def _logistic(encoder: Encoder, seed: int) -> Pipeline:
+    categorical = np.flatnonzero(encoder.categorical_mask)
+    numeric = np.flatnonzero(~encoder.categorical_mask)
+    columns = ColumnTransformer(
+        [
+            ("categories", OneHotEncoder(handle_unknown="ignore"), categorical),
+            (
+                "numbers",
+                make_pipeline(
+                    SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+                    StandardScaler(),
+                ),
+                numeric,
+            ),
+        ]
+    )
+    # C=0.3: L2 shrinkage firm enough for a few dozen outcomes, mild on thousands.
+    return make_pipeline(columns, LogisticRegression(C=0.3, max_iter=2000, random_state=seed))
+
+
+def _method(calibration: Calibration, outcome: npt.NDArray[np.int8]) -> Calibration:
+    if calibration is not Calibration.AUTO:
+        return calibration
+    smaller = min(int(outcome.sum()), len(outcome) - int(outcome.sum()))
+    return Calibration.ISOTONIC if smaller >= _ISOTONIC_MIN_PER_CLASS else Calibration.SIGMOID
+
+
+def _background(matrix: Matrix, seed: int) -> Matrix:
+    rng = np.random.default_rng(seed)
+    size = min(_BACKGROUND_ROWS, len(matrix))
+    return matrix[rng.choice(len(matrix), size=size, replace=False)]
