@@ -40,11 +40,11 @@ from leadflow.domain.lifecycle import Transition
 from leadflow.engine.lifecycle import advance
 from leadflow.engine.qualify import qualify_summary
 from leadflow.engine.summary import ActivitySummary
-from leadflow.services.attribution import AttributionError, attribute
+from leadflow.services.attribution import Attribution, AttributionError, attribute
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.facts import facts_of
 from leadflow.store.driver import dedicated_driver, driver_for
-from leadflow.store.realtime import RealtimeStore, StoredEvent
+from leadflow.store.realtime import PersonRow, RealtimeStore, StoredEvent
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -223,8 +223,7 @@ def _record(
         return Recorded(event_id, None)
     _apply_consent(store, incoming, who.contact_id, event_id, at)
     event = Event(incoming.type, at, incoming.properties, str(event_id))
-    rebuild = who.created or who.joined > 0
-    stage, ready, moves = _requalify(store, who.contact_id, event, event_id, active, now, rebuild)
+    stage, ready, moves = _requalify(store, who, event, event_id, active, now)
     return Recorded(event_id, who.contact_id, False, stage, ready, moves, who.created, who.joined)
 
 
@@ -250,24 +249,21 @@ def _apply_consent(
 
 def _requalify(
     store: RealtimeStore,
-    contact_id: int,
+    who: Attribution,
     event: Event,
     event_id: int,
     active: ActiveDefinition,
     now: datetime,
-    rebuild: bool,
 ) -> tuple[str | None, bool, tuple[Transition, ...]]:
-    definition = active.definition
+    contact_id = who.contact_id
+    if contact_id is None:
+        raise ValueError("an anonymous event is not qualified")
     person = store.load_person(contact_id)
-    summary = None
-    if not rebuild and person.summary_text and person.definition_version_id == active.version_id:
-        summary = _stored_summary(person.summary_text, active)
-        if summary is not None:
-            summary.add(event)
-    if summary is None:
-        summary = ActivitySummary.of(definition, _as_events(store.contact_events(contact_id)))
+    summary = _summary(store, person, who, event, active)
     at = summary.latest or event.at
-    qualification = qualify_summary(facts_of(store, person), summary, definition, at, explain=False)
+    # A contact created by this very event has no consent, BANT or sales facts yet.
+    facts = facts_of(store, person, side_facts=not who.created)
+    qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
     step = advance(person.lifecycle, qualification, at)
     store.save_qualification(
         contact_id, qualification, step.state, summary.to_json(), active.version_id, now
@@ -277,6 +273,25 @@ def _requalify(
         store.add_transition(contact_id, step.transition, active.version_id, event_id)
         moves = (step.transition,)
     return step.state.stage, qualification.sales_ready, moves
+
+
+def _summary(
+    store: RealtimeStore,
+    person: PersonRow,
+    who: Attribution,
+    event: Event,
+    active: ActiveDefinition,
+) -> ActivitySummary:
+    """The stored summary plus this event; rebuilt from the history when it cannot be used."""
+    definition = active.definition
+    if who.created and not who.joined:
+        return ActivitySummary.of(definition, (event,))  # its only event
+    if not who.joined and person.summary_text and person.definition_version_id == active.version_id:
+        summary = _stored_summary(person.summary_text, active)
+        if summary is not None:
+            summary.add(event)
+            return summary
+    return ActivitySummary.of(definition, _as_events(store.contact_events(person.contact_id)))
 
 
 def _stored_summary(text: str, active: ActiveDefinition) -> ActivitySummary | None:

@@ -6,6 +6,8 @@ ActivitySummary instead of re-reading the history (see services/events.py).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from leadflow.domain.facts import (
     BANT_KEYS,
     BantFact,
@@ -22,13 +24,21 @@ from leadflow.store.realtime import PersonRow, RealtimeStore
 __all__ = ["facts_of"]
 
 
-def facts_of(store: RealtimeStore, person: PersonRow) -> Facts:
+def facts_of(store: RealtimeStore, person: PersonRow, *, side_facts: bool = True) -> Facts:
+    """The person's facts. ``side_facts`` False skips consent, BANT and sales contact:
+    for a contact created a moment ago they cannot exist yet, and reading them costs
+    five queries on the real-time path."""
     contact_id = person.contact_id
-    return Facts(
+    facts = Facts(
         contact=person.contact,
         account=person.account,
         identity=_identity(person.identity),
         source=_source(person),
+    )
+    if not side_facts:
+        return facts
+    return replace(
+        facts,
         bant=_bant(store, contact_id),
         sales=_sales(store, contact_id),
         consent=store.consents(contact_id),

@@ -107,7 +107,8 @@ class StageTransition(Base):
     """The ledger: every stage change, so the funnel can be rebuilt at any past instant."""
 
     __tablename__ = "stage_transitions"
-    __table_args__ = (Index(None, "contact_id", "at"), Index(None, "at"))
+    # event_id: a duplicate event is answered with the moves the first one caused.
+    __table_args__ = (Index(None, "contact_id", "at"), Index(None, "at"), Index(None, "event_id"))
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))

@@ -238,6 +238,7 @@ def _create_funnel() -> None:
     )
     _index("stage_transitions", "contact_id", "at")
     _index("stage_transitions", "at")
+    _index("stage_transitions", "event_id")
     op.create_table(
         "bant_facts",
         _id(),

@@ -1,0 +1,197 @@
+"""Import a JSON-lines file of events through the real-time path, in batches.
+
+One line, one event (the shape the demo generator writes to ``events.jsonl``)::
+
+    {"id": "<idempotency key>", "type": "page_view", "at": "2026-03-01T09:00:00Z",
+     "email": null, "visitor_id": "v-1", "contact_id": null,
+     "properties": {"url": "/pricing"}, "source": "web"}
+
+``id`` is required: it makes a second import of the same file change nothing. ``source``
+defaults to the importer's (``import``); at least one of ``email``, ``visitor_id`` and
+``contact_id`` must name someone. Blank lines are skipped.
+
+A bad line (not JSON, a missing or wrong field, an unknown contact) is reported with its
+number and reason. By default it is skipped and every batch is committed as it goes
+(group commit: one commit per batch). ``strict`` writes nothing at all unless every
+line is good: the file is checked before anything is written, and the events are then
+recorded in one transaction that is rolled back if the store rejects any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from leadflow.services.events import EventRecorder, IncomingEvent, Outcome, Rejected
+
+__all__ = [
+    "DEFAULT_BATCH",
+    "IMPORT_SOURCE",
+    "EventImport",
+    "EventLine",
+    "LineProblem",
+    "import_events",
+    "parse_line",
+]
+
+DEFAULT_BATCH = 500
+IMPORT_SOURCE = "import"
+MAX_PROBLEMS_KEPT = 1000  # all are counted; the first ones are kept to be shown
+
+Numbered = tuple[int, IncomingEvent]
+OnProgress = Callable[[int], None]
+OnCommitted = Callable[[Sequence[tuple[int, Outcome]]], None]
+
+
+class EventLine(BaseModel):
+    """One line of an events file, validated."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=200)
+    type: str = Field(min_length=1, max_length=100)
+    at: AwareDatetime
+    email: str | None = Field(default=None, max_length=320)
+    visitor_id: str | None = Field(default=None, min_length=1, max_length=200)
+    contact_id: int | str | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+    source: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+@dataclass(frozen=True, slots=True)
+class LineProblem:
+    line: int
+    reason: str
+
+
+@dataclass
+class EventImport:
+    """What an import did. With ``written`` False (a strict import that failed) nothing was."""
+
+    lines: int = 0
+    recorded: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    contacts_created: int = 0
+    transitions: int = 0
+    written: bool = True
+    problems: list[LineProblem] = field(default_factory=list)
+
+    def reject(self, line: int, reason: str) -> None:
+        self.rejected += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(LineProblem(line, reason))
+
+    def count(self, line: int, outcome: Outcome) -> None:
+        if isinstance(outcome, Rejected):
+            self.reject(line, outcome.reason)
+        elif outcome.duplicate:
+            self.duplicates += 1
+        else:
+            self.recorded += 1
+            self.contacts_created += outcome.contact_created
+            self.transitions += len(outcome.transitions)
+
+
+def parse_line(text: str | bytes, default_source: str = IMPORT_SOURCE) -> IncomingEvent:
+    """One line to an event; ValueError with a one-line reason when it is not valid."""
+    try:
+        line = EventLine.model_validate_json(text)
+    except ValidationError as error:
+        raise ValueError(_reason(error)) from None
+    return IncomingEvent(
+        type=line.type,
+        at=line.at,
+        key=line.id,
+        source=line.source or default_source,
+        email=line.email or None,
+        visitor_id=line.visitor_id,
+        contact_id=line.contact_id,
+        properties=line.properties,
+    )
+
+
+def _reason(error: ValidationError) -> str:
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "json_invalid":
+        return f"not valid JSON: {first['msg'].removeprefix('Invalid JSON: ')}"
+    return f"{where}: {first['msg']}" if where else str(first["msg"])
+
+
+def import_events(
+    path: Path,
+    recorder: EventRecorder,
+    *,
+    strict: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    source: str = IMPORT_SOURCE,
+    on_progress: OnProgress | None = None,
+    on_committed: OnCommitted | None = None,
+) -> EventImport:
+    """Record every good line of ``path``; see the module docstring for bad lines."""
+    if batch_size < 1:
+        raise ValueError("the batch size must be at least 1")
+    report = EventImport()
+    if strict and not _all_lines_good(path, source, report):
+        report.written = False
+        return report
+    batches = _batches(path, source, batch_size, report, on_progress)
+    for batch in batches:
+        outcomes = recorder.record_batch([event for _, event in batch], commit=not strict)
+        numbered = [(number, outcome) for (number, _), outcome in zip(batch, outcomes, strict=True)]
+        for number, outcome in numbered:
+            report.count(number, outcome)
+        if strict and report.rejected:
+            recorder.rollback()
+            report.written = False
+            return report
+        if on_committed is not None and not strict:
+            on_committed(numbered)
+    recorder.commit()
+    return report
+
+
+def _all_lines_good(path: Path, source: str, report: EventImport) -> bool:
+    for number, text in _lines(path, None):
+        report.lines = number
+        try:
+            parse_line(text, source)
+        except ValueError as error:
+            report.reject(number, str(error))
+    return report.rejected == 0
+
+
+def _batches(
+    path: Path, source: str, size: int, report: EventImport, on_progress: OnProgress | None
+) -> Iterator[list[Numbered]]:
+    batch: list[Numbered] = []
+    for number, text in _lines(path, on_progress):
+        report.lines = number
+        try:
+            batch.append((number, parse_line(text, source)))
+        except ValueError as error:
+            report.reject(number, str(error))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _lines(path: Path, on_progress: OnProgress | None) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of every non-blank line; progress in bytes read."""
+    done = 0
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            done += len(raw)
+            if on_progress is not None and number % 1000 == 0:
+                on_progress(done)
+            if raw.strip():
+                yield number, raw
+    if on_progress is not None:
+        on_progress(done)
