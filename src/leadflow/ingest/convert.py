@@ -1,0 +1,302 @@
+"""Validate one CSV row against a layout and turn it into a ``ContactRecord``.
+
+The header is planned once (which column feeds which field, through which normaliser);
+each row then runs the plan. A row is rejected (``RowError``) when a cell cannot be
+normalised or when nothing identifies the person (no e-mail and no record id). A
+header that cannot work at all (no identifying column, a column the mapping refuses)
+raises ``HeaderError`` before any row is read.
+
+Derived values, after the cells:
+    phone        normalised with the row's country, else the default region
+    mobile_phone also the phone when the row has no other phone
+    full_name    split at the first space into first and last name, when those are absent
+    domain       the website's, else the e-mail's unless free mail; keys the account
+    channel      from the UTM source/medium when no channel column says it; a social
+                 channel whose drill-down names LinkedIn is ``linkedin``; ``purchased``
+                 marks the contact purchased
+    account      industry, employees, revenue go to the account when there is a domain,
+                 else to the contact's attributes (so fit rules still see them)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from functools import partial
+
+from leadflow.ingest.consent_claims import consent_claims
+from leadflow.ingest.countries import country_code
+from leadflow.ingest.fields import FIELDS, Kind, Target
+from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns
+from leadflow.ingest.instants import parse_instant
+from leadflow.ingest.normalise import (
+    InvalidValueError,
+    clean_text,
+    company_domain,
+    normalise_email,
+    normalise_phone,
+    normalise_utm,
+    parse_amount,
+    parse_boolean,
+    parse_integer,
+    snake_case,
+    website_domain,
+)
+from leadflow.ingest.record import ContactRecord, RowError
+from leadflow.ingest.values import (
+    bounced,
+    channel,
+    channel_from_utm,
+    consent_status,
+    lead_status,
+    lifecycle_stage,
+)
+
+__all__ = ["HeaderError", "RowConverter"]
+
+Normaliser = Callable[[str], object]
+
+
+class HeaderError(ValueError):
+    """A header this layout cannot import from; the message says what is missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    index: int
+    header: str
+    field: str
+    normalise: Normaliser
+    mapped: bool  # the layout has a value map for this field
+
+
+def _country(text: str) -> str:
+    code = country_code(text)
+    if code is None:
+        raise InvalidValueError(f"{text!r} is not a country we know (a name or ISO code)")
+    return code
+
+
+_PHONES = ("phone", "mobile_phone")
+_SOCIAL = frozenset({"organic_social", "paid_social", "social", "social_media"})
+_ACCOUNT_FALLBACK = ("industry", "employees", "revenue")
+
+
+class RowConverter:
+    """Runs a layout's plan for one header on each row of a file."""
+
+    def __init__(
+        self,
+        layout: Layout,
+        header: Sequence[str],
+        *,
+        default_region: str | None = None,
+        zone: tzinfo = UTC,
+        day_first: bool | None = None,
+        free_mail: frozenset[str] = frozenset(),
+    ) -> None:
+        self.layout = layout
+        self.default_region = default_region or layout.default_region
+        if day_first is None:
+            day_first = layout.day_first
+        if day_first is None:
+            day_first = self.default_region not in ("US", "CA", "PH")
+        self._normalisers = self._kinds(zone, day_first)
+        self._free_mail = free_mail
+        self._columns, self._unknown = self._plan(header)
+        self._phone_headers = {c.field: c.header for c in reversed(self._columns)}
+        self._defaults = self._plan_defaults()
+
+    def _kinds(self, zone: tzinfo, day_first: bool) -> dict[Kind, Normaliser]:
+        return {
+            Kind.TEXT: clean_text,
+            Kind.EMAIL: normalise_email,
+            Kind.PHONE: clean_text,  # normalised after the row's country is known
+            Kind.COUNTRY: _country,
+            Kind.WEBSITE: website_domain,
+            Kind.INTEGER: parse_integer,
+            Kind.AMOUNT: parse_amount,
+            Kind.BOOLEAN: parse_boolean,
+            Kind.INSTANT: partial(parse_instant, zone=zone, day_first=day_first),
+            Kind.UTM: normalise_utm,
+            Kind.CHANNEL: channel,
+            Kind.STAGE: lifecycle_stage,
+            Kind.STATUS: lead_status,
+            Kind.CONSENT: consent_status,
+            Kind.BOUNCE: bounced,
+        }
+
+    def _plan(self, header: Sequence[str]) -> tuple[list[_Column], list[tuple[int, str]]]:
+        columns: list[_Column] = []
+        unknown: list[tuple[int, str]] = []
+        keys: set[str] = set()
+        for index, name in enumerate(header):
+            target = self.layout.field_for(name) if name else IGNORE
+            if target is None:
+                unknown.append((index, _attribute_key(name, keys)))
+            elif target != IGNORE:
+                kind = FIELDS[target].kind
+                mapped = target in self.layout.values
+                columns.append(_Column(index, name, target, self._normalisers[kind], mapped))
+        self._check(header, columns, unknown)
+        return columns, unknown
+
+    def _check(
+        self, header: Sequence[str], columns: list[_Column], unknown: list[tuple[int, str]]
+    ) -> None:
+        fields = {column.field for column in columns}
+        if not fields & {"email", "external_id"}:
+            identifying = ("email", "external_id")
+            expected = [h for h, f in self.layout.columns.items() if f in identifying]
+            hint = f" (expected one of: {', '.join(expected[:4])})" if expected else ""
+            raise HeaderError(
+                f"no column holds an e-mail address or a record id for format "
+                f"{self.layout.name!r}{hint}; is the format right?"
+            )
+        if unknown and self.layout.unknown_columns is UnknownColumns.REJECT:
+            names = ", ".join(repr(header[index]) for index, _ in unknown)
+            raise HeaderError(f"columns not in the mapping (unknown_columns: reject): {names}")
+
+    def _plan_defaults(self) -> dict[str, object]:
+        defaults: dict[str, object] = {}
+        for name, raw in self.layout.defaults.items():
+            try:
+                defaults[name] = self._normalise(name, raw)
+            except InvalidValueError as error:
+                raise HeaderError(f"default for {name}: {error}") from None
+        return defaults
+
+    def _normalise(self, name: str, raw: str) -> object:
+        mapped = self.layout.value_for(name, raw)
+        if mapped == "":
+            return None
+        return self._normalisers[FIELDS[name].kind](mapped or raw)
+
+    @property
+    def unknown_headers(self) -> list[str]:
+        """The attribute keys unknown columns are kept under (in file order)."""
+        return [key for _, key in self._unknown]
+
+    def convert(self, line: int, cells: Sequence[str]) -> ContactRecord:
+        """The record of one row; RowError with the column and reason otherwise."""
+        given = self._read(line, cells)
+        for name, value in self._defaults.items():
+            given.setdefault(name, value)
+        self._phones(line, given)
+        record = self._assemble(line, given)
+        if self.layout.unknown_columns is UnknownColumns.ATTRIBUTES:
+            self._keep_unknown(record, cells)
+        if record.email is None and record.external_id is None:
+            raise RowError(line, "no e-mail address and no record id: nobody to import")
+        return record
+
+    def _read(self, line: int, cells: Sequence[str]) -> dict[str, object]:
+        given: dict[str, object] = {}
+        width = len(cells)
+        for column in self._columns:
+            raw = cells[column.index] if column.index < width else ""
+            if not raw or column.field in given:
+                continue
+            raw = raw.strip()
+            if not raw:
+                continue
+            if column.mapped:
+                mapped = self.layout.value_for(column.field, raw)
+                if mapped == "":
+                    continue
+                raw = mapped or raw
+            try:
+                given[column.field] = column.normalise(raw)
+            except InvalidValueError as error:
+                raise RowError(line, f"{column.header}: {error}", column.header) from None
+        return given
+
+    def _phones(self, line: int, given: dict[str, object]) -> None:
+        region = given.get("country") or self.default_region
+        for name in _PHONES:
+            raw = given.get(name)
+            if isinstance(raw, str):
+                try:
+                    given[name] = normalise_phone(raw, _str(region))
+                except InvalidValueError as error:
+                    column = self._phone_headers.get(name, name)
+                    raise RowError(line, f"{column}: {error}", column) from None
+
+    def _assemble(self, line: int, given: dict[str, object]) -> ContactRecord:
+        record = ContactRecord(line)
+        contact, attributes = record.contact, record.attributes
+        _derive(given)
+        for name, value in given.items():
+            spec = FIELDS[name]
+            if spec.target is Target.CONTACT:
+                contact[spec.column] = value
+            elif spec.target is Target.ATTRIBUTE:
+                attributes[spec.column] = value
+        if "external_id" in contact and self.layout.id_namespace:
+            contact["external_id"] = f"{self.layout.id_namespace}:{contact['external_id']}"
+        self._account(record, given)
+        changed_at = given.get("updated_at")
+        record.changed_at = changed_at if isinstance(changed_at, datetime) else None
+        record.consents = consent_claims(given, record.changed_at)
+        if any(c.status == "confirmed" and c.channel == "email" for c in record.consents):
+            contact["identity"] = "confirmed"
+        return record
+
+    def _account(self, record: ContactRecord, given: dict[str, object]) -> None:
+        domain = company_domain(record.email, _str(given.get("website")), self._free_mail)
+        wanted = (*_ACCOUNT_FALLBACK, "company_country")
+        facts = {name: given[name] for name in wanted if name in given}
+        if domain is None:
+            for name in _ACCOUNT_FALLBACK:
+                if name in facts:
+                    record.attributes[name] = facts[name]
+            return
+        record.contact["domain"] = domain
+        record.account.update({FIELDS[name].column: value for name, value in facts.items()})
+        record.account["domain"] = domain
+        if "company" in given:
+            record.account["name"] = given["company"]
+
+    def _keep_unknown(self, record: ContactRecord, cells: Sequence[str]) -> None:
+        width = len(cells)
+        for index, key in self._unknown:
+            if index < width and cells[index] and (value := clean_text(cells[index])):
+                record.attributes[key] = value
+
+
+def _derive(given: dict[str, object]) -> None:
+    """Fill what other cells imply (see the module docstring)."""
+    full = given.pop("full_name", None)
+    if isinstance(full, str) and "first_name" not in given and "last_name" not in given:
+        first, _, last = full.partition(" ")
+        given["first_name"] = first
+        if last:
+            given["last_name"] = last
+    if "mobile_phone" in given:
+        given.setdefault("phone", given["mobile_phone"])
+    if "channel" not in given:
+        implied = channel_from_utm(_str(given.get("utm_source")), _str(given.get("utm_medium")))
+        if implied:
+            given["channel"] = implied
+    detail = _str(given.get("source_detail")) or ""
+    if given.get("channel") in _SOCIAL and "linkedin" in detail.lower():
+        given["channel"] = "linkedin"
+    if given.get("channel") == "purchased":
+        given.setdefault("purchased", True)
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _attribute_key(header: str, taken: set[str]) -> str:
+    """A unique attribute key for an unknown column; a field's own name gets ``_raw``."""
+    key = snake_case(header) or "column"
+    if key in FIELDS:
+        key = f"{key}_raw"
+    candidate, number = key, 2
+    while candidate in taken:
+        candidate, number = f"{key}_{number}", number + 1
+    taken.add(candidate)
+    return candidate

@@ -1,0 +1,123 @@
+"""Country names and codes, as people type them, to ISO 3166-1 alpha-2.
+
+The names come from CLDR through Babel (English, Dutch, German, French and both
+Norwegian written standards), the alpha-3 codes from CLDR's territory aliases, so no
+list is kept by hand except a few everyday names CLDR does not carry ("UK", "Holland",
+ISO's formal "Korea, Republic of" ...). Matching ignores case, accents, punctuation
+and a leading "the", so "the Netherlands", "NEDERLAND" and "Nédèrland" all give NL.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from babel import Locale
+from babel.core import get_global
+
+__all__ = ["LANGUAGES", "country_code", "fold"]
+
+# The languages whose country names are recognised (nb/nn: Bokmål and Nynorsk).
+LANGUAGES: tuple[str, ...] = ("en", "nl", "de", "fr", "nb", "nn")
+
+# CLDR codes that are not countries (continents, "world", the EU, pseudo-locales).
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+
+# Everyday names missing from CLDR's display names, and ISO 3166's formal names that
+# CRM exports (Salesforce state-and-country picklists) write.
+_EXTRA_NAMES: dict[str, str] = {
+    "uk": "GB",
+    "u k": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "grossbritannien": "GB",
+    "grande bretagne": "GB",
+    "engeland": "GB",
+    "usa": "US",
+    "u s a": "US",
+    "u s": "US",
+    "america": "US",
+    "united states of america": "US",
+    "vs": "US",
+    "holland": "NL",
+    "netherlands the": "NL",
+    "pays bas": "NL",
+    "czech republic": "CZ",
+    "korea republic of": "KR",
+    "republic of korea": "KR",
+    "russian federation": "RU",
+    "iran islamic republic of": "IR",
+    "viet nam": "VN",
+    "taiwan province of china": "TW",
+    "bolivia plurinational state of": "BO",
+    "venezuela bolivarian republic of": "VE",
+    "tanzania united republic of": "TZ",
+    "moldova republic of": "MD",
+    "syrian arab republic": "SY",
+    "lao people s democratic republic": "LA",
+    "macedonia": "MK",
+    "turkey": "TR",
+    "deutschland brd": "DE",
+    "brd": "DE",
+    "suisse": "CH",
+    "schweiz": "CH",
+    "svizzera": "CH",
+    "norge": "NO",
+    "noreg": "NO",
+}
+
+_SPACES = re.compile(r"[^0-9a-z]+")
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LIGATURES = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "ð": "d", "þ": "th"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents and punctuation removed, single spaces: the matching key."""
+    lowered = text.casefold().translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", bare).strip()
+
+
+def country_code(text: str) -> str | None:
+    """The alpha-2 code of a country name or code, or None when it is not one we know."""
+    key = fold(text)
+    if key.startswith("the "):
+        key = key[4:]
+    return _names().get(key)
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Folded name or code -> alpha-2, built once on first use (not at import)."""
+    codes = _country_codes()
+    names: dict[str, str] = {}
+    for language in LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if code in codes and isinstance(code, str) and isinstance(name, str):
+                names.setdefault(fold(name), code)
+    for alias, targets in get_global("territory_aliases").items():
+        if len(alias) == 3 and alias.isalpha() and len(targets) == 1 and targets[0] in codes:
+            names.setdefault(alias.casefold(), targets[0])
+    names.update(_EXTRA_NAMES)
+    # Codes last, so a two-letter code always means itself ("no" is Norway, not a word).
+    names.update({code.casefold(): code for code in codes})
+    return names
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    english = Locale.parse("en").territories
+    return frozenset(
+        code
+        for code in english
+        if isinstance(code, str)
+        and len(code) == 2
+        and code.isalpha()
+        and code not in _NOT_COUNTRIES
+    )

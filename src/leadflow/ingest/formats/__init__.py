@@ -1,0 +1,35 @@
+"""The built-in column layouts, by name, and mapping files for any other CSV.
+
+layout        Layout (headers -> fields, value maps, defaults), build_layout
+hubspot       HUBSPOT: HubSpot's contact export
+salesforce    SALESFORCE: Salesforce's lead export
+mautic        MAUTIC: Mautic's contact export
+generic       GENERIC: leadflow's own snake_case names
+mapping_file  load_mapping(path): a MAP.yaml as a Layout, validated
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from leadflow.ingest.formats.generic import GENERIC
+from leadflow.ingest.formats.hubspot import HUBSPOT
+from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns, build_layout
+from leadflow.ingest.formats.mautic import MAUTIC
+from leadflow.ingest.formats.salesforce import SALESFORCE
+
+__all__ = ["FORMATS", "IGNORE", "Layout", "UnknownColumns", "build_layout", "get_format"]
+
+FORMATS: Mapping[str, Layout] = MappingProxyType(
+    {layout.name: layout for layout in (HUBSPOT, SALESFORCE, MAUTIC, GENERIC)}
+)
+
+
+def get_format(name: str) -> Layout:
+    """A built-in layout by name; ValueError naming the choices otherwise."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        choices = ", ".join(FORMATS)
+        raise ValueError(f"unknown format {name!r}; choose one of {choices}") from None

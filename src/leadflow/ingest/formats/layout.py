@@ -1,0 +1,111 @@
+"""A column layout: which header means which field, and how a source's values translate.
+
+Headers are matched folded (case, accents and punctuation ignored: "Country/Region",
+"country region" and "COUNTRY-REGION" are one header). Several headers may name the
+same field (Salesforce's ``Country`` and ``CountryCode``); the first non-empty cell,
+in file order, wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from types import MappingProxyType
+
+from leadflow.ingest.countries import fold
+from leadflow.ingest.fields import FIELDS
+
+__all__ = ["IGNORE", "Layout", "UnknownColumns", "build_layout"]
+
+# The field name of a column that is read by nobody.
+IGNORE = ""
+
+# Headers every layout understands: the UTM parameters under their own names.
+_UTM_HEADERS: dict[str, tuple[str, ...]] = {
+    "utm_source": ("utm_source",),
+    "utm_medium": ("utm_medium",),
+    "utm_campaign": ("utm_campaign",),
+}
+
+
+class UnknownColumns(StrEnum):
+    """What happens to a column no field is mapped to."""
+
+    ATTRIBUTES = "attributes"  # kept as a custom attribute (snake_case of the header)
+    IGNORE = "ignore"
+    REJECT = "reject"  # the file is refused: every column must be mapped
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    description: str
+    # folded header -> field name (IGNORE: read by nobody)
+    columns: Mapping[str, str]
+    # field -> folded source value -> leadflow value ("" drops the cell)
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # field -> raw value used when the row gives none
+    defaults: Mapping[str, str] = field(default_factory=dict)
+    # external ids are stored as "<namespace>:<id>" so two CRMs' ids never collide
+    id_namespace: str | None = None
+    unknown_columns: UnknownColumns = UnknownColumns.ATTRIBUTES
+    # None: day first unless the default region writes month first (US)
+    day_first: bool | None = None
+    time_zone: str | None = None
+    default_region: str | None = None
+
+    def field_for(self, header: str) -> str | None:
+        """The field a header maps to, IGNORE, or None when the layout does not know it."""
+        return self.columns.get(fold(header))
+
+    def value_for(self, field_name: str, raw: str) -> str | None:
+        """The source value translated by this layout's map, or None if it has no entry."""
+        table = self.values.get(field_name)
+        return None if table is None else table.get(fold(raw))
+
+    def extended(self, other: Layout) -> Layout:
+        """This layout with ``other`` (a mapping file) on top: its entries win."""
+        values = {name: dict(table) for name, table in self.values.items()}
+        for name, table in other.values.items():
+            values.setdefault(name, {}).update(table)
+        return replace(
+            other,
+            columns={**self.columns, **other.columns},
+            values=values,
+            defaults={**self.defaults, **other.defaults},
+            id_namespace=other.id_namespace or self.id_namespace,
+            day_first=self.day_first if other.day_first is None else other.day_first,
+            time_zone=other.time_zone or self.time_zone,
+            default_region=other.default_region or self.default_region,
+        )
+
+
+def build_layout(
+    name: str,
+    description: str,
+    headers: Mapping[str, Iterable[str]],
+    values: Mapping[str, Mapping[str, str]] | None = None,
+    *,
+    id_namespace: str | None = None,
+    defaults: Mapping[str, str] | None = None,
+) -> Layout:
+    """A layout from ``field -> headers`` and ``field -> {source value: leadflow value}``."""
+    columns: dict[str, str] = {}
+    for field_name, names in {**_UTM_HEADERS, **headers}.items():
+        if field_name != IGNORE and field_name not in FIELDS:
+            raise ValueError(f"layout {name}: unknown field {field_name!r}")
+        for header in names:
+            columns.setdefault(fold(header), field_name)
+    folded = {
+        field_name: MappingProxyType({fold(raw): value for raw, value in table.items()})
+        for field_name, table in (values or {}).items()
+    }
+    return Layout(
+        name=name,
+        description=description,
+        columns=MappingProxyType(columns),
+        values=MappingProxyType(folded),
+        defaults=MappingProxyType(dict(defaults or {})),
+        id_namespace=id_namespace,
+    )

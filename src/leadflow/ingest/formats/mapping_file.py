@@ -1,0 +1,165 @@
+"""A mapping file (``--mapping MAP.yaml``): how to read a CSV no built-in format knows.
+
+    format: hubspot            # optional: start from a built-in layout and adjust it
+    name: tradeshow-2025       # optional: namespace of the external ids ("name:<id>")
+    columns:                   # header -> field (see docs/importing.md), or ignore
+      E-mailadres: email
+      Voornaam: first_name
+      Land: country
+      Notities: ignore
+    values:                    # field -> {value in the file: leadflow's value}
+      email_consent: {ja: granted, nee: withdrawn}
+      lifecycle_stage: {Klant: customer}
+    defaults:                  # field -> value when the row has none
+      channel: events
+      utm_campaign: tradeshow-2025
+    unknown_columns: attributes   # attributes (default) | ignore | reject
+    day_first: true            # how to read 03/04/2025 (default: from the region)
+    time_zone: Europe/Amsterdam   # zone of times written without an offset (UTC)
+    default_region: NL         # for national phone numbers (else --default-region)
+
+The raw YAML is validated with pydantic (unknown keys refused) and compiled into a
+``Layout``; every error names the file and the key, with a suggestion for typos.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from leadflow.ingest.countries import fold
+from leadflow.ingest.fields import CONSENT_STATUSES, FIELDS, Kind
+from leadflow.ingest.formats.generic import GENERIC
+from leadflow.ingest.formats.hubspot import HUBSPOT
+from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns
+from leadflow.ingest.formats.mautic import MAUTIC
+from leadflow.ingest.formats.salesforce import SALESFORCE
+
+__all__ = ["MappingError", "RawMapping", "load_mapping"]
+
+_BASES = {layout.name: layout for layout in (HUBSPOT, SALESFORCE, MAUTIC, GENERIC)}
+_IGNORE_WORDS = frozenset({"ignore", "skip", "none", ""})
+
+
+class MappingError(ValueError):
+    """A mapping file that cannot be used; the message names the file and the key."""
+
+
+class RawMapping(BaseModel):
+    """The mapping file as written (before its names are checked)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["hubspot", "salesforce", "mautic", "generic"] | None = None
+    name: str | None = None
+    columns: dict[str, str | None] = {}
+    values: dict[str, dict[str, str]] = {}
+    defaults: dict[str, str | int | float | bool] = {}
+    unknown_columns: UnknownColumns = UnknownColumns.ATTRIBUTES
+    day_first: bool | None = None
+    time_zone: str | None = None
+    default_region: str | None = None
+
+
+def load_mapping(path: Path) -> Layout:
+    """Read, validate and compile a mapping file; MappingError says what is wrong where."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise MappingError(f"{path}: cannot read the mapping file ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise MappingError(f"{path}: not valid YAML ({_yaml_reason(error)})") from None
+    if not isinstance(document, dict):
+        raise MappingError(f"{path}: a mapping file is a YAML mapping with a 'columns' key")
+    try:
+        raw = RawMapping.model_validate(document)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise MappingError(f"{path}: {where}: {first['msg']}") from None
+    return compile_mapping(raw, str(path))
+
+
+def compile_mapping(raw: RawMapping, source: str) -> Layout:
+    """The layout a validated mapping describes, on top of its base format if any."""
+    columns = {
+        fold(header): _field(target, source, f"columns.{header}")
+        for header, target in raw.columns.items()
+    }
+    values = {
+        _field(name, source, f"values.{name}"): {
+            fold(value): _value(name, target, source) for value, target in table.items()
+        }
+        for name, table in raw.values.items()
+    }
+    defaults = {
+        _field(name, source, f"defaults.{name}"): _text(value)
+        for name, value in raw.defaults.items()
+    }
+    layout = Layout(
+        name=raw.name or Path(source).stem,
+        description=f"mapping file {source}",
+        columns=columns,
+        values=values,
+        defaults=defaults,
+        id_namespace=raw.name,
+        unknown_columns=raw.unknown_columns,
+        day_first=raw.day_first,
+        time_zone=_zone(raw.time_zone, source),
+        default_region=_region(raw.default_region, source),
+    )
+    return _BASES[raw.format].extended(layout) if raw.format else layout
+
+
+def _field(name: str | None, source: str, where: str) -> str:
+    if name is None or name.strip().lower() in _IGNORE_WORDS:
+        return IGNORE
+    if name in FIELDS:
+        return name
+    close = difflib.get_close_matches(name, list(FIELDS), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else " (see docs/importing.md)"
+    raise MappingError(f"{source}: {where}: unknown field {name!r}{hint}")
+
+
+def _value(name: str, target: str, source: str) -> str:
+    if FIELDS[name].kind is Kind.CONSENT and target not in CONSENT_STATUSES and target != "":
+        choices = ", ".join(CONSENT_STATUSES)
+        raise MappingError(
+            f"{source}: values.{name}: {target!r} is not a consent status ({choices})"
+        )
+    return target
+
+
+def _text(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _zone(name: str | None, source: str) -> str | None:
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise MappingError(f"{source}: time_zone: unknown time zone {name!r}") from None
+    return name
+
+
+def _region(code: str | None, source: str) -> str | None:
+    if code is None:
+        return None
+    if len(code) != 2 or not code.isalpha():
+        raise MappingError(f"{source}: default_region: {code!r} is not an ISO 3166 alpha-2 code")
+    return code.upper()
+
+
+def _yaml_reason(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or "syntax error"
+    return f"{problem} at line {mark.line + 1}" if mark is not None else str(problem)

@@ -1,0 +1,242 @@
+"""Turn the values people and CRMs write into the one form leadflow stores.
+
+Every function takes a non-empty, already-stripped cell and returns the normalised
+value, or raises ``InvalidValueError`` whose message is the reason a row is rejected.
+Empty cells never reach these functions: an empty cell means "not given".
+
+E-mail   syntax checked by email-validator (never DNS); the whole address is lower-cased.
+         RFC 5321 lets a server treat the local part case-sensitively, but no mainstream
+         provider does, and CRMs (HubSpot, Salesforce, Mautic) deduplicate on the
+         address without case; keeping the case would make "Jan.Jansen@" and
+         "jan.jansen@" two people. Dots and "+tags" are kept: they are significant on
+         most providers, so removing them would merge different people.
+Phone    E.164 (``+31201234567``) by phonenumbers, with the row's country or a default
+         region for national numbers; extensions are dropped (E.164 has none). A number
+         must be *possible* for its country (right length); it is not checked against
+         the allocated ranges, which go stale faster than exports do.
+Domain   a company's domain from its website, else from an e-mail address unless the
+         address is at a free-mail provider.
+UTM      trimmed, URL-decoded, lower-cased, inner white space collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import unquote_plus, urlsplit
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from leadflow.ingest.countries import fold
+from leadflow.ingest.freemail import is_free_mail
+
+__all__ = [
+    "InvalidValueError",
+    "clean_text",
+    "company_domain",
+    "email_domain",
+    "normalise_email",
+    "normalise_phone",
+    "normalise_utm",
+    "parse_amount",
+    "parse_boolean",
+    "parse_integer",
+    "snake_case",
+    "website_domain",
+]
+
+
+class InvalidValueError(ValueError):
+    """A cell that cannot be normalised; the message says why, in one line."""
+
+
+# An unquoted ASCII local part (RFC 5322 dot-atom): the form nearly every address has.
+# Such addresses skip email-validator's full parse; only their domain is validated
+# (once per domain). A test checks that this shortcut agrees with email-validator.
+_DOT_ATOM = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9.-]+"
+)
+_MAX_LOCAL = 64
+_MAX_ADDRESS = 254
+
+
+def normalise_email(text: str) -> str:
+    """``" Jan.Jansen@Example.COM "`` -> ``jan.jansen@example.com``; syntax is validated."""
+    value = text.strip()
+    if value[:7].lower() == "mailto:":
+        value = value[7:]
+    if _DOT_ATOM.fullmatch(value):
+        local, _, domain = value.rpartition("@")
+        if len(local) <= _MAX_LOCAL and len(value) <= _MAX_ADDRESS:
+            try:
+                return f"{local.lower()}@{_email_domain(domain.lower())}"
+            except EmailNotValidError as error:
+                raise InvalidValueError(f"e-mail {value!r} is not valid: {error}") from None
+    return _validated(value)
+
+
+def _validated(value: str) -> str:
+    if value.count("@") > 1 and any(sep in value for sep in ",; "):
+        raise InvalidValueError(f"e-mail {value!r} holds more than one address")
+    try:
+        checked = validate_email(value, check_deliverability=False, allow_display_name=True)
+    except EmailNotValidError as error:
+        raise InvalidValueError(f"e-mail {value!r} is not valid: {error}") from None
+    local, _, _ = checked.normalized.rpartition("@")
+    return f"{local.lower()}@{checked.domain.lower()}"
+
+
+@lru_cache(maxsize=65536)
+def _email_domain(domain: str) -> str:
+    """Validate a domain once (email-validator's rules: a dot, no reserved names ...)."""
+    return validate_email(f"x@{domain}", check_deliverability=False).domain
+
+
+def email_domain(email: str) -> str:
+    """The domain of a normalised address."""
+    return email.rpartition("@")[2]
+
+
+def normalise_phone(text: str, region: str | None) -> str:
+    """A phone number in E.164; national numbers need ``region`` (ISO alpha-2)."""
+    return _phone(text.strip(), region)
+
+
+@lru_cache(maxsize=65536)
+def _phone(value: str, region: str | None) -> str:
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as error:
+        if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            reason = "has no country code (+..) and no default region applies"
+        else:
+            reason = "is not a phone number"
+        raise InvalidValueError(f"phone {value!r} {reason}") from None
+    if not phonenumbers.is_possible_number(number):
+        where = phonenumbers.region_code_for_number(number) or region or "its country"
+        raise InvalidValueError(f"phone {value!r} has the wrong length for {where}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
+
+
+def website_domain(text: str) -> str:
+    """``https://www.Acme.com/about`` -> ``acme.com`` (scheme, ``www.``, path and port gone)."""
+    value = text.strip().lower()
+    if "://" not in value:
+        value = "//" + value
+    host = (urlsplit(value).hostname or "").rstrip(".")
+    host = host.removeprefix("www.")
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InvalidValueError(f"website {text!r} has no valid host name") from None
+    if not _HOST.fullmatch(ascii_host):
+        raise InvalidValueError(f"website {text!r} has no valid host name")
+    # The Unicode form, as email-validator gives for addresses: one key per domain.
+    return ascii_host.encode("ascii").decode("idna")
+
+
+def company_domain(
+    email: str | None,
+    website: str | None,
+    free_mail: frozenset[str] = frozenset(),
+) -> str | None:
+    """The employer's domain: the website's, else the address's unless it is free mail."""
+    if website:
+        return website
+    if email:
+        domain = email_domain(email)
+        if not is_free_mail(domain, free_mail):
+            return domain
+    return None
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """Trimmed, with runs of white space (line breaks, tabs, NBSP) made one space."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def normalise_utm(text: str) -> str:
+    """``"  LinkedIn%20Ads "`` -> ``linkedin ads``: one spelling per source, medium, campaign."""
+    value = unquote_plus(text) if "%" in text or "+" in text else text
+    return clean_text(value).lower()
+
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def snake_case(text: str) -> str:
+    """``"Favourite Colour (2)"`` -> ``favourite_colour_2``: a key for custom attributes."""
+    return _NON_WORD.sub("_", fold(text)).strip("_")
+
+
+_TRUE = frozenset({"true", "t", "yes", "y", "1", "x", "ja", "j", "oui", "si", "on", "checked"})
+_FALSE = frozenset({"false", "f", "no", "n", "0", "nee", "nein", "non", "nei", "off", "unchecked"})
+
+
+def parse_boolean(text: str) -> bool:
+    """Yes/no in the spellings exports use (true/1/yes/ja/oui ... false/0/no/nee/nein/non/nei)."""
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InvalidValueError(f"{text!r} is not a yes/no value")
+
+
+_NUMBER = re.compile(r"[+-]?[0-9][0-9.,' \u00a0\u202f]*")
+# "2.5M", "300k", "1,2 Mio": a magnitude written after the number.
+_MAGNITUDE = re.compile(r"(?P<number>.*?[0-9])\s*(?P<suffix>k|m|mm|mio|mln|b|bn)\.?")
+_FACTORS = {"k": 1e3, "m": 1e6, "mm": 1e6, "mio": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9}
+# Currency symbols or codes before or after the number ("€ 12", "12 EUR", "USD12").
+_CURRENCY = re.compile(r"^[^0-9+-]+|[^0-9]+$")
+
+
+def parse_amount(text: str) -> float:
+    """``"€ 1.234.567,89"``, ``"1,234,567.89"``, ``"2.5M"`` -> a float (currency ignored)."""
+    value = _CURRENCY.sub("", text.strip().lower())
+    factor = 1.0
+    magnitude = _MAGNITUDE.fullmatch(text.strip().lower())
+    if magnitude:
+        value = _CURRENCY.sub("", magnitude["number"])
+        factor = _FACTORS[magnitude["suffix"]]
+    if not _NUMBER.fullmatch(value):
+        raise InvalidValueError(f"{text!r} is not a number")
+    return float(_decimal_point(value)) * factor
+
+
+def parse_integer(text: str) -> int:
+    """``"1.200"``, ``"1,200"``, ``"1200.0"`` -> 1200; a range ``"51-200"`` gives its lower end."""
+    value = text.strip()
+    low, dash, _ = value.partition("-")
+    if dash and low.strip() and _NUMBER.fullmatch(low.strip()):
+        value = low.strip()
+    amount = parse_amount(value)
+    if amount != int(amount):
+        raise InvalidValueError(f"{text!r} is not a whole number")
+    return int(amount)
+
+
+def _decimal_point(value: str) -> str:
+    """Decide which of ``.`` and ``,`` is the decimal separator; drop the other."""
+    digits = re.sub(r"[' \u00a0\u202f]", "", value)
+    dot, comma = digits.rfind("."), digits.rfind(",")
+    if dot >= 0 and comma >= 0:
+        decimal = "." if dot > comma else ","
+    elif dot >= 0 or comma >= 0:
+        mark = "." if dot >= 0 else ","
+        tail = len(digits) - max(dot, comma) - 1
+        # "1.234" or "1,234,567" group thousands; "1.5" or "12,75" have a decimal part.
+        decimal = "" if digits.count(mark) > 1 or tail == 3 else mark
+    else:
+        return digits
+    thousands = "," if decimal == "." else "."
+    digits = digits.replace(thousands, "") if decimal else digits.replace(".", "").replace(",", "")
+    return digits.replace(",", ".")

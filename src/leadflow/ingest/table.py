@@ -1,0 +1,199 @@
+"""Read a CSV file of any common dialect as (line number, cells), in constant memory.
+
+Encoding   a UTF-8 or UTF-16 byte-order mark decides; otherwise the file is UTF-8 if
+           every byte of it decodes as UTF-8 (checked in 1 MiB chunks, never loaded
+           whole), else Windows-1252, else Latin-1 (which decodes anything). Excel on
+           Windows writes cp1252; cp1252 and Latin-1 agree on every letter (é, ü, ø).
+Delimiter  comma, semicolon, tab or pipe: the one that splits the first records of
+           the file into the same number (more than one) of columns; European Excel
+           writes ';' because ',' is the decimal mark there.
+Lines      each record carries the line number of its first physical line, so a
+           quoted field with line breaks does not shift the numbers that follow.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
+
+__all__ = [
+    "Table",
+    "TableDialect",
+    "TableError",
+    "detect_delimiter",
+    "detect_encoding",
+    "open_table",
+]
+
+_CHUNK = 1 << 20
+_SAMPLE_CHARS = 1 << 16
+_DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+# Bytes Windows-1252 leaves undefined: a file holding one is Latin-1, not cp1252.
+_CP1252_HOLES = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+# A notes field may be long; the csv module's default limit is 128 KiB.
+_FIELD_LIMIT = 1 << 24
+
+
+class TableError(ValueError):
+    """A file that cannot be read as a table; the message names the file and the line."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableDialect:
+    encoding: str
+    delimiter: str
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8-sig``, ``utf-16``, ``utf-8``, ``cp1252`` or ``latin-1`` (see module doc)."""
+    with path.open("rb") as stream:
+        head = stream.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        stream.seek(0)
+        return _scan(stream)
+
+
+def _scan(stream: BinaryIO) -> str:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, cp1252 = True, True
+    while (utf8 or cp1252) and (chunk := stream.read(_CHUNK)):
+        if utf8:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+        if cp1252 and _CP1252_HOLES.search(chunk):
+            cp1252 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:  # the file ends inside a multi-byte character
+            utf8 = False
+    return "utf-8" if utf8 else "cp1252" if cp1252 else "latin-1"
+
+
+def detect_delimiter(sample: str) -> str:
+    """The delimiter that gives the first records one consistent width above one."""
+    complete = sample[: sample.rfind("\n") + 1] or sample
+    best, best_width = ",", 1
+    for delimiter in _DELIMITERS:
+        widths = [len(cells) for cells in _first_records(complete, delimiter)]
+        if not widths or widths[0] <= best_width:
+            continue
+        if sum(width == widths[0] for width in widths) >= 0.8 * len(widths):
+            best, best_width = delimiter, widths[0]
+    return best
+
+
+def _first_records(sample: str, delimiter: str, limit: int = 25) -> list[list[str]]:
+    records: list[list[str]] = []
+    try:
+        for cells in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            if cells:
+                records.append(cells)
+            if len(records) == limit:
+                break
+    except csv.Error:
+        return []
+    return records
+
+
+@dataclass
+class Table:
+    """An open CSV file: its dialect, header and rows; ``bytes_read`` tells progress."""
+
+    path: Path
+    dialect: TableDialect
+    header: list[str]
+    header_line: int
+    size: int
+    _reader: CsvReader
+    _counter: _CountingReader
+
+    @property
+    def bytes_read(self) -> int:
+        return self._counter.consumed
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(first line number, cells) for every non-blank record after the header."""
+        reader = self._reader
+        previous = self.header_line
+        try:
+            for cells in reader:
+                start, previous = previous + 1, reader.line_num
+                if cells and (len(cells) > 1 or cells[0].strip()):
+                    yield start, cells
+        except csv.Error as error:
+            raise TableError(f"{self.path}: line {previous + 1}: {error}") from None
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts the bytes handed to the decoder, so progress needs no tell()."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self.consumed = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        self.consumed += count or 0
+        return int(count or 0)
+
+
+@contextmanager
+def open_table(
+    path: Path, encoding: str | None = None, delimiter: str | None = None
+) -> Iterator[Table]:
+    """Open ``path`` as a table, detecting what is not given; TableError if unreadable."""
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+    try:
+        size = path.stat().st_size
+        encoding = encoding or detect_encoding(path)
+        delimiter = delimiter or detect_delimiter(_sample(path, encoding))
+        raw = path.open("rb")
+    except OSError as error:
+        raise TableError(f"{path}: cannot read the file ({error.strerror})") from None
+    except (UnicodeError, LookupError) as error:
+        raise TableError(f"{path}: cannot decode the file as {encoding} ({error})") from None
+    counter = _CountingReader(raw)
+    text = io.TextIOWrapper(io.BufferedReader(counter, _CHUNK), encoding=encoding, newline="")
+    try:
+        reader = csv.reader(text, delimiter=delimiter)
+        header, header_line = _header(path, reader)
+        dialect = TableDialect(encoding, delimiter)
+        yield Table(path, dialect, header, header_line, size, reader, counter)
+    except UnicodeDecodeError as error:
+        raise TableError(f"{path}: not valid {encoding} ({error.reason})") from None
+    finally:
+        text.close()
+
+
+def _sample(path: Path, encoding: str) -> str:
+    with path.open("r", encoding=encoding, newline="") as stream:
+        return stream.read(_SAMPLE_CHARS)
+
+
+def _header(path: Path, reader: CsvReader) -> tuple[list[str], int]:
+    try:
+        for cells in reader:
+            if cells and any(cell.strip() for cell in cells):
+                return [cell.strip() for cell in cells], reader.line_num
+    except csv.Error as error:
+        raise TableError(f"{path}: the header cannot be read ({error})") from None
+    raise TableError(f"{path}: the file is empty (no header row)")

@@ -1,0 +1,180 @@
+"""Words for stages, statuses, channels and consent, translated to leadflow's vocabulary.
+
+A format's own value map (HubSpot's ``marketingqualifiedlead``, Salesforce's
+``Closed - Converted`` ...) is tried first; these general synonyms come after, so a
+mapping file needs to list only what is particular to its source. Keys are folded
+(``leadflow.ingest.countries.fold``): case, accents and punctuation do not matter.
+
+An unknown lifecycle stage, lead status or channel is kept (snake_cased), because
+CRMs let teams add their own; an unknown consent word is an error, because guessing
+consent is not acceptable.
+"""
+
+from __future__ import annotations
+
+from leadflow.domain.vocabulary import ACQUISITION_CHANNELS
+from leadflow.ingest.countries import fold
+from leadflow.ingest.normalise import InvalidValueError, parse_boolean, snake_case
+
+__all__ = [
+    "bounced",
+    "channel",
+    "channel_from_utm",
+    "consent_status",
+    "lead_status",
+    "lifecycle_stage",
+]
+
+_STAGES: dict[str, str] = {
+    "subscriber": "subscriber",
+    "lead": "lead",
+    "marketing qualified lead": "mql",
+    "marketingqualifiedlead": "mql",
+    "mql": "mql",
+    "sales qualified lead": "sql",
+    "salesqualifiedlead": "sql",
+    "sql": "sql",
+    "opportunity": "opportunity",
+    "customer": "customer",
+    "evangelist": "evangelist",
+    "other": "other",
+}
+
+_STATUSES: dict[str, str] = {
+    "new": "new",
+    "open": "new",
+    "open not contacted": "new",
+    "attempted to contact": "attempting",
+    "attempting": "attempting",
+    "in progress": "working",
+    "working": "working",
+    "working contacted": "working",
+    "contacted": "working",
+    "connected": "working",
+    "bad timing": "nurture",
+    "nurture": "nurture",
+    "nurturing": "nurture",
+    "recycled": "nurture",
+    "qualified": "qualified",
+    "open deal": "converted",
+    "converted": "converted",
+    "closed converted": "converted",
+    "unqualified": "unqualified",
+    "disqualified": "unqualified",
+    "closed not converted": "unqualified",
+}
+
+_CHANNELS: dict[str, str] = {
+    **{name.replace("_", " "): name for name in ACQUISITION_CHANNELS},
+    "organic": "organic_search",
+    "seo": "organic_search",
+    "ppc": "paid_search",
+    "cpc": "paid_search",
+    "sea": "paid_search",
+    "adwords": "paid_search",
+    "google ads": "paid_search",
+    "event": "events",
+    "trade show": "events",
+    "tradeshow": "events",
+    "seminar": "events",
+    "conference": "events",
+    "webinars": "webinar",
+    "email": "newsletter",
+    "email marketing": "newsletter",
+    "referrals": "referral",
+    "partner": "referral",
+    "partner referral": "referral",
+    "word of mouth": "referral",
+    "direct traffic": "direct",
+    "outbound": "outbound_list",
+    "cold outreach": "outbound_list",
+    "purchased list": "purchased",
+    "lead vendor": "purchased",
+}
+
+_CONSENT: dict[str, str] = {
+    "granted": "granted",
+    "consent": "granted",
+    "consented": "granted",
+    "opt in": "granted",
+    "opted in": "granted",
+    "single opt in": "granted",
+    "subscribed": "granted",
+    "confirmed": "confirmed",
+    "double opt in": "confirmed",
+    "doi": "confirmed",
+    "confirmed opt in": "confirmed",
+    "withdrawn": "withdrawn",
+    "revoked": "withdrawn",
+    "opt out": "withdrawn",
+    "opted out": "withdrawn",
+    "unsubscribed": "withdrawn",
+    "do not contact": "withdrawn",
+    "bounced": "bounced",
+    "hard bounce": "bounced",
+    "hard bounced": "bounced",
+    "none": "none",
+    "not given": "none",
+    "no consent": "none",
+}
+
+
+def lifecycle_stage(text: str) -> str:
+    return _STAGES.get(fold(text)) or snake_case(text)
+
+
+def lead_status(text: str) -> str:
+    return _STATUSES.get(fold(text)) or snake_case(text)
+
+
+def channel(text: str) -> str:
+    key = fold(text)
+    return _CHANNELS.get(key) or _CHANNELS.get(key.removesuffix("s")) or snake_case(text)
+
+
+def consent_status(text: str) -> str:
+    """A consent word, or a yes/no: yes is granted, no is "none" (not withdrawn)."""
+    status = _CONSENT.get(fold(text))
+    if status is not None:
+        return status
+    try:
+        return "granted" if parse_boolean(text) else "none"
+    except InvalidValueError:
+        raise InvalidValueError(
+            f"{text!r} is not a consent status (granted, confirmed, withdrawn, bounced, none)"
+        ) from None
+
+
+def bounced(text: str) -> bool:
+    """A yes/no, or a bounce reason (any other text means the address bounced)."""
+    try:
+        return parse_boolean(text)
+    except InvalidValueError:
+        return True
+
+
+_PAID_MEDIUMS = frozenset({"cpc", "ppc", "paid search", "paidsearch", "sem", "paid"})
+_SOCIAL_SOURCES = frozenset({"facebook", "instagram", "twitter", "x", "meta", "tiktok"})
+_SEARCH_SOURCES = frozenset({"google", "bing", "duckduckgo", "yahoo", "ecosia", "baidu"})
+
+
+def channel_from_utm(source: str | None, medium: str | None) -> str | None:
+    """The acquisition channel UTM parameters imply, when they clearly imply one."""
+    src, med = source or "", medium or ""
+    if "linkedin" in src:
+        return "linkedin"
+    if med in _PAID_MEDIUMS:
+        return "paid_social" if src in _SOCIAL_SOURCES else "paid_search"
+    if med in ("paid social", "paid_social", "paidsocial", "social paid", "cpm"):
+        return "paid_social"
+    if med == "organic" or (src in _SEARCH_SOURCES and not med):
+        return "organic_search"
+    if med in ("email", "e-mail", "newsletter"):
+        return "newsletter"
+    if med in ("webinar", "event", "events"):
+        return "webinar" if med == "webinar" else "events"
+    if med == "referral":
+        return "referral"
+    if src == "(direct)" or med == "(none)":
+        return "direct"
+    return None

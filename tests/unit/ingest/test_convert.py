@@ -1,0 +1,251 @@
+"""Rows of each export become validated contact records (no database involved)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from leadflow.ingest.convert import HeaderError, RowConverter
+from leadflow.ingest.formats import get_format
+from leadflow.ingest.formats.layout import Layout, UnknownColumns, build_layout
+from leadflow.ingest.formats.mapping_file import load_mapping
+from leadflow.ingest.record import ConsentClaim, ContactRecord, RowError
+from leadflow.ingest.table import open_table
+
+EXPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "exports"
+
+
+def convert_file(name: str, layout: Layout, **options: object) -> list[ContactRecord | RowError]:
+    results: list[ContactRecord | RowError] = []
+    with open_table(EXPORTS / name) as table:
+        converter = RowConverter(layout, table.header, **options)  # type: ignore[arg-type]
+        for line, cells in table.rows():
+            try:
+                results.append(converter.convert(line, cells))
+            except RowError as error:
+                results.append(error)
+    return results
+
+
+def records(results: list[ContactRecord | RowError]) -> list[ContactRecord]:
+    return [item for item in results if isinstance(item, ContactRecord)]
+
+
+def test_hubspot_export() -> None:
+    results = convert_file("hubspot_contacts.csv", get_format("hubspot"), default_region="NL")
+    assert all(isinstance(item, ContactRecord) for item in results)
+    jan, ingrid, lukas, camille, bare, pieter = records(results)
+    assert jan.contact["email"] == "jan.devries@bakkerij-janssen.nl"
+    assert jan.contact["external_id"] == "hubspot:51"
+    assert jan.contact["phone"] == "+31201234567"
+    assert jan.contact["country"] == "NL"
+    assert jan.contact["source_channel"] == "linkedin"  # Organic Social + drill-down LinkedIn
+    assert jan.contact["domain"] == "bakkerij-janssen.nl"
+    assert jan.account == {"domain": "bakkerij-janssen.nl", "name": "Bakkerij Janssen B.V.",
+                           "industry": "Food & Beverage", "employees": 1200}  # fmt: skip
+    assert jan.attributes["lifecycle_stage"] == "mql"
+    assert jan.attributes["lead_status"] == "working"
+    assert jan.attributes["favourite_product"] == "Spec sheet"
+    assert jan.contact["created_at"] == datetime(2025, 1, 14, 9, 30, tzinfo=UTC)
+    assert jan.consents == [
+        ConsentClaim("email", "granted", datetime(2025, 3, 2, 16, 5, tzinfo=UTC))
+    ]
+    assert ingrid.contact["phone"] == "+4722334455"
+    assert ingrid.account["revenue"] == 12_500_000.0
+    assert ingrid.attributes["lead_status"] == "attempting"
+    assert ingrid.attributes["lifecycle_stage"] == "sql"
+    # Free-mail address, but the website names the company.
+    assert lukas.contact["email"] == "lukas.mueller@gmx.de"
+    assert lukas.contact["domain"] == "maschinenbau-mueller.example"
+    assert lukas.contact["phone"] == "+4915123456789"  # the mobile, as there is no phone
+    assert lukas.attributes["mobile_phone"] == "+4915123456789"
+    assert [c.status for c in lukas.consents] == ["withdrawn"]  # unsubscribed wins
+    assert lukas.line == 4
+    assert camille.line == 6  # after the two-line quoted note of line 4-5
+    assert camille.contact["source_channel"] == "newsletter"
+    assert bare.contact == {"external_id": "hubspot:55"}
+    assert pieter.contact["phone"] == "+31612345678"
+    assert pieter.attributes["lead_status"] == "converted"
+
+
+def test_salesforce_api_export() -> None:
+    emma, oliver, sofia, noah = records(
+        convert_file("salesforce_leads.csv", get_format("salesforce"), default_region="US")
+    )
+    assert emma.contact["external_id"] == "salesforce:00Q5g00000AbCdEAAV"
+    assert emma.contact["phone"] == "+14155552671"
+    assert emma.account["employees"] == 5000
+    assert emma.contact["domain"] == "northwind-demo.example.com"
+    assert emma.attributes["lead_status"] == "new"
+    assert emma.contact["source_channel"] == "web"
+    assert oliver.contact["source_channel"] == "purchased"
+    assert oliver.contact["purchased"] is True
+    assert oliver.contact["country"] == "GB"
+    assert {c.channel: c.status for c in oliver.consents} == {
+        "email": "withdrawn",
+        "phone": "withdrawn",
+    }
+    assert sofia.consents == [
+        ConsentClaim("email", "bounced", datetime(2025, 2, 14, 22, 10, tzinfo=UTC))
+    ]
+    assert sofia.contact["source_channel"] == "events"
+    assert sofia.attributes["lead_status"] == "converted"
+    assert noah.email is None
+    assert noah.contact["phone"] == "+12125550100"
+
+
+def test_salesforce_report_uses_labels_and_us_dates() -> None:
+    mia, liam = records(
+        convert_file("salesforce_leads_report.csv", get_format("salesforce"), default_region="US")
+    )
+    assert mia.contact["created_at"] == datetime(2025, 3, 4, tzinfo=UTC)
+    assert mia.account["revenue"] == 45_000_000.0
+    assert liam.contact["created_at"] == datetime(2024, 12, 20, tzinfo=UTC)
+    assert liam.contact["country"] == "CA"
+    assert liam.contact["source_channel"] == "referral"
+    assert [c.status for c in liam.consents] == ["withdrawn"]
+
+
+def test_mautic_export() -> None:
+    thomas, anne, erik = records(convert_file("mautic_contacts.csv", get_format("mautic")))
+    assert thomas.contact["external_id"] == "mautic:1201"
+    assert thomas.contact["title"] == "Marketing Manager"
+    assert thomas.attributes["salutation"] == "Mr"
+    assert thomas.attributes["score"] == 45.0
+    assert thomas.attributes["lifecycle_stage"] == "mql"
+    assert thomas.attributes["tags"] == "webinar,beer"
+    assert thomas.attributes["address1"] == "Grote Markt 1"
+    assert thomas.contact["phone"] == "+3221234567"
+    assert anne.contact["phone"] == "+33612345678"  # national mobile, region from country
+    assert "domain" not in anne.contact  # orange.fr is free mail
+    assert erik.contact["country"] == "NO"
+
+
+def test_generic_demo_columns() -> None:
+    anna, bob, carla, dirk = records(
+        convert_file("generic_contacts.csv", get_format("generic"), default_region="NL")
+    )
+    assert anna.contact["external_id"] == "c000001"  # leadflow's own ids: no prefix
+    assert anna.attributes["account_ref"] == "a0001"
+    assert anna.contact["identity"] == "confirmed"
+    assert anna.contact["source_medium"] == "cpc"
+    assert anna.contact["source_campaign"] == "spring_launch"
+    assert bob.contact["purchased"] is True
+    assert bob.contact["vendor"] == "LeadsRUs"
+    assert {c.channel: c.status for c in carla.consents} == {"email": "granted", "phone": "granted"}
+    assert dirk.contact["phone"] == "+31205550104"
+    assert all(claim.at is None for claim in dirk.consents)  # no date: undated claims
+
+
+def test_mapping_file_with_latin1_semicolons() -> None:
+    layout = load_mapping(EXPORTS / "tradeshow_mapping.yaml")
+    klaus, lars, sophie = records(
+        convert_file(
+            "tradeshow_leads_latin1.csv",
+            layout,
+            default_region=layout.default_region,
+            zone=ZoneInfo("Europe/Amsterdam"),
+        )
+    )
+    assert klaus.contact["last_name"] == "Müller"
+    assert klaus.contact["country"] == "DE"
+    assert klaus.contact["phone"] == "+492211234567"  # Köln, region from the row's country
+    assert klaus.contact["created_at"] == datetime(2025, 4, 2, 22, tzinfo=UTC)  # 3 April, CEST
+    assert klaus.contact["source_channel"] == "events"  # default
+    assert klaus.contact["source_campaign"] == "beurs-2025"
+    assert klaus.attributes["notities"] == "Stand 12"
+    assert lars.contact["last_name"] == "Ærøskøbing"
+    assert lars.attributes["notities"] == "Wil offerte; bel terug"
+    assert [c.status for c in lars.consents] == ["none"]
+    assert sophie.line == 5
+    assert sophie.contact["identity"] == "confirmed"
+
+
+HEADER = ["Email", "First Name", "Phone Number", "Create Date", "Country/Region"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "reason"),
+    [
+        (["jan@", "Jan", "", "", ""], "Email", "not valid"),
+        (["jan@x.nl", "Jan", "12", "", ""], "Phone Number", "wrong length"),
+        (["jan@x.nl", "Jan", "", "gisteren", ""], "Create Date", "not a date"),
+        (["jan@x.nl", "Jan", "", "", "Atlantis"], "Country/Region", "not a country"),
+        (["", "Jan", "", "", ""], None, "no e-mail address and no record id"),
+    ],
+)
+def test_rejections_name_the_column_and_reason(
+    cells: list[str], column: str | None, reason: str
+) -> None:
+    converter = RowConverter(get_format("hubspot"), HEADER, default_region="NL")
+    with pytest.raises(RowError) as caught:
+        converter.convert(7, cells)
+    assert caught.value.line == 7
+    assert caught.value.column == column
+    assert reason in caught.value.reason
+
+
+def test_national_phone_without_any_region_is_rejected() -> None:
+    converter = RowConverter(get_format("hubspot"), HEADER)
+    with pytest.raises(RowError, match="no country code"):
+        converter.convert(2, ["jan@x.nl", "Jan", "020 123 4567", "", ""])
+    record = converter.convert(3, ["jan@x.nl", "Jan", "020 123 4567", "", "NL"])
+    assert record.contact["phone"] == "+31201234567"
+
+
+def test_short_rows_are_padded_and_empty_cells_are_not_given() -> None:
+    converter = RowConverter(get_format("hubspot"), HEADER, default_region="NL")
+    record = converter.convert(2, ["jan@x.nl", "  "])
+    assert record.contact == {"email": "jan@x.nl", "domain": "x.nl"}
+
+
+def test_a_header_without_identity_is_refused() -> None:
+    with pytest.raises(HeaderError, match="no column holds an e-mail address or a record id"):
+        RowConverter(get_format("salesforce"), ["First Name", "Last Name"])
+
+
+def test_unknown_columns_can_be_refused_or_ignored() -> None:
+    strict = build_layout("strict", "", {"email": ("mail",)})
+    refusing = Layout(**{**strict.__dict__, "unknown_columns": UnknownColumns.REJECT})
+    with pytest.raises(HeaderError, match="'Notes'"):
+        RowConverter(refusing, ["mail", "Notes"])
+    ignoring = Layout(**{**strict.__dict__, "unknown_columns": UnknownColumns.IGNORE})
+    record = RowConverter(ignoring, ["mail", "Notes"]).convert(2, ["a@x.nl", "hello"])
+    assert record.attributes == {}
+
+
+def test_an_unknown_column_named_like_a_field_does_not_shadow_it() -> None:
+    layout = build_layout("m", "", {"email": ("mail",)})
+    record = RowConverter(layout, ["mail", "Title", "title"]).convert(2, ["a@x.nl", "CEO", "Boss"])
+    assert record.attributes == {"title_raw": "CEO", "title_raw_2": "Boss"}
+    assert "title" not in record.contact
+
+
+def test_first_non_empty_of_several_columns_wins() -> None:
+    converter = RowConverter(get_format("salesforce"), ["Email", "Country", "CountryCode"])
+    assert converter.convert(2, ["a@x.nl", "", "NO"]).contact["country"] == "NO"
+    assert converter.convert(3, ["a@x.nl", "Sverige", "NO"]).contact["country"] == "SE"
+
+
+def test_invalid_default_is_a_header_error(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("columns: {Mail: email}\ndefaults: {country: Atlantis}\n")
+    with pytest.raises(HeaderError, match="default for country"):
+        RowConverter(load_mapping(path), ["Mail"])
+
+
+def test_full_name_is_split_when_first_and_last_are_absent() -> None:
+    converter = RowConverter(get_format("salesforce"), ["Email", "Name"])
+    record = converter.convert(2, ["a@x.nl", "Anne Marie van Dijk"])
+    assert record.contact["first_name"] == "Anne"
+    assert record.contact["last_name"] == "Marie van Dijk"
+
+
+def test_channel_comes_from_utm_when_no_channel_column() -> None:
+    converter = RowConverter(get_format("generic"), ["email", "utm_source", "utm_medium"])
+    record = converter.convert(2, ["a@x.nl", "Google", "CPC"])
+    assert record.contact["source_channel"] == "paid_search"
+    assert record.attributes["utm_source"] == "google"

@@ -1,0 +1,58 @@
+"""Dates as exports write them, to aware UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from leadflow.ingest.instants import parse_instant
+from leadflow.ingest.normalise import InvalidValueError
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2025-03-04", utc(2025, 3, 4)),
+        ("2025-03-04 14:22", utc(2025, 3, 4, 14, 22)),
+        ("2025-03-04T14:22:11.000Z", utc(2025, 3, 4, 14, 22, 11)),
+        ("2025-03-04T14:22:11.000+0000", utc(2025, 3, 4, 14, 22, 11)),
+        ("2025-03-04T16:22:11+02:00", utc(2025, 3, 4, 14, 22, 11)),
+        ("1741098131000", utc(2025, 3, 4, 14, 22, 11)),
+        ("1741098131", utc(2025, 3, 4, 14, 22, 11)),
+        ("04.03.2025", utc(2025, 3, 4)),
+        ("04.03.2025 14:22", utc(2025, 3, 4, 14, 22)),
+        ("25/12/2024", utc(2024, 12, 25)),
+        ("12/25/2024", utc(2024, 12, 25)),
+        ("4 Mar 2025", utc(2025, 3, 4)),
+        ("March 4, 2025", utc(2025, 3, 4)),
+        ("2025/03/04", utc(2025, 3, 4)),
+    ],
+)
+def test_spellings(raw: str, expected: datetime) -> None:
+    assert parse_instant(raw) == expected
+
+
+def test_ambiguous_slashes_follow_the_day_first_setting() -> None:
+    assert parse_instant("03/04/2025", day_first=True) == utc(2025, 4, 3)
+    assert parse_instant("03/04/2025", day_first=False) == utc(2025, 3, 4)
+    assert parse_instant("3/4/2025, 2:05 PM", day_first=False) == utc(2025, 3, 4, 14, 5)
+
+
+def test_naive_times_are_read_in_the_files_zone() -> None:
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    assert parse_instant("2025-07-01 10:00", zone=amsterdam) == utc(2025, 7, 1, 8)
+    assert parse_instant("01.01.2025 10:00", zone=amsterdam) == utc(2025, 1, 1, 9)
+    # An explicit offset wins over the zone.
+    assert parse_instant("2025-07-01T10:00:00Z", zone=amsterdam) == utc(2025, 7, 1, 10)
+
+
+@pytest.mark.parametrize("raw", ["yesterday", "31.02.2025", "2025-13-01", "1/1/1800", "12:00"])
+def test_what_is_not_a_date_is_refused(raw: str) -> None:
+    with pytest.raises(InvalidValueError):
+        parse_instant(raw)

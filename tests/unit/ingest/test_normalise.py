@@ -1,0 +1,207 @@
+"""Normalisation of messy real-world cells: e-mail, phone, domains, numbers, yes/no, UTM."""
+
+from __future__ import annotations
+
+import pytest
+from email_validator import EmailNotValidError, validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadflow.ingest.normalise import (
+    InvalidValueError,
+    clean_text,
+    company_domain,
+    normalise_email,
+    normalise_phone,
+    normalise_utm,
+    parse_amount,
+    parse_boolean,
+    parse_integer,
+    snake_case,
+    website_domain,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("jan@example.com", "jan@example.com"),
+        ("  Jan.Jansen@Example.COM ", "jan.jansen@example.com"),
+        ("JAN+newsletter@Example.com", "jan+newsletter@example.com"),
+        ("mailto:Sales@Acme.NL", "sales@acme.nl"),
+        ("Jan Jansen <Jan@Acme.nl>", "jan@acme.nl"),
+        ("o'brien@example.ie", "o'brien@example.ie"),
+        ("Müller@Bücher.DE", "müller@bücher.de"),
+        ("first.last@sub.domain.co.uk", "first.last@sub.domain.co.uk"),
+    ],
+)
+def test_email_is_trimmed_lowercased_and_kept_otherwise(raw: str, expected: str) -> None:
+    assert normalise_email(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("jan", "@"),
+        ("jan@", "after the @"),
+        ("@example.com", "before the @"),
+        ("jan@localhost", "period"),
+        ("jan@example", "period"),
+        ("jan..jansen@example.com", "two periods"),
+        ("jan@example.com.", "period"),
+        ("jan@@example.com", "invalid"),
+        ("jan@foo.test", "special-use"),
+        ("jan@example.com; piet@example.com", "more than one address"),
+        ("jan jansen@example.com", "invalid"),
+    ],
+)
+def test_invalid_email_is_refused_with_the_reason(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidValueError, match="e-mail") as caught:
+        normalise_email(raw)
+    assert reason in str(caught.value)
+
+
+_atext = st.sampled_from("abcXYZ09.!#$%&'*+/=?^_`{|}~-@é ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(local=st.text(_atext, min_size=1, max_size=12), domain=st.sampled_from(
+    ["example.com", "Example.COM", "a.b", "localhost", "x.test", "bücher.de", "-bad.com"]
+))  # fmt: skip
+def test_fast_path_agrees_with_email_validator(local: str, domain: str) -> None:
+    """The regex shortcut must accept exactly what email-validator accepts, the same way."""
+    address = f"{local}@{domain}".strip()  # normalise_email trims; compare the rest
+    try:
+        checked = validate_email(address, check_deliverability=False, allow_display_name=True)
+        expected: str | None = checked.normalized.lower()
+    except EmailNotValidError:
+        expected = None
+    try:
+        actual: str | None = normalise_email(address)
+    except InvalidValueError:
+        actual = None
+    assert actual == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("020 123 4567", "NL", "+31201234567"),
+        ("+31 (0)20 123 4567", None, "+31201234567"),
+        ("0031 20 1234567", "NL", "+31201234567"),
+        ("06-12345678", "NL", "+31612345678"),
+        ("(415) 555-2671", "US", "+14155552671"),
+        ("+47 22 33 44 55 ext. 12", None, "+4722334455"),
+        ("tel:+4722334455", None, "+4722334455"),
+        ("0151 23456789", "DE", "+4915123456789"),
+        ("01 42 68 53 00", "FR", "+33142685300"),
+    ],
+)
+def test_phone_becomes_e164(raw: str, region: str | None, expected: str) -> None:
+    assert normalise_phone(raw, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "reason"),
+    [
+        ("020 123 4567", None, "no country code"),
+        ("12", "NL", "wrong length"),
+        ("call me", "NL", "not a phone number"),
+        ("3.1201234567E+10", "NL", "not a phone number"),
+    ],
+)
+def test_bad_phone_is_refused(raw: str, region: str | None, reason: str) -> None:
+    with pytest.raises(InvalidValueError, match=reason):
+        normalise_phone(raw, region)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://www.Acme.com/about", "acme.com"),
+        ("acme.com", "acme.com"),
+        ("WWW.ACME.CO.UK:8080/contact?x=1", "acme.co.uk"),
+        ("http://shop.acme.de/", "shop.acme.de"),
+        ("bücher.de", "bücher.de"),
+    ],
+)
+def test_website_gives_its_host_without_www(raw: str, expected: str) -> None:
+    assert website_domain(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["not a site", "http://", "acme"])
+def test_website_without_host_is_refused(raw: str) -> None:
+    with pytest.raises(InvalidValueError, match="host name"):
+        website_domain(raw)
+
+
+def test_company_domain_skips_free_mail_and_prefers_the_website() -> None:
+    assert company_domain("jan@acme.nl", None) == "acme.nl"
+    assert company_domain("jan@gmail.com", None) is None
+    assert company_domain("jan@hotmail.co.uk", None) is None
+    assert company_domain("jan@ziggo.nl", None) is None
+    assert company_domain("jan@gmail.com", "acme.nl") == "acme.nl"
+    assert company_domain("jan@acme.nl", None, frozenset({"acme.nl"})) is None
+    assert company_domain(None, None) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("true", True), ("TRUE", True), ("Yes", True), ("1", True), ("ja", True),
+        ("oui", True), ("x", True), ("false", False), ("No", False), ("0", False),
+        ("nee", False), ("nein", False), ("non", False), ("nei", False),
+    ],
+)  # fmt: skip
+def test_booleans_in_several_languages(raw: str, expected: bool) -> None:
+    assert parse_boolean(raw) is expected
+
+
+def test_unknown_boolean_is_refused() -> None:
+    with pytest.raises(InvalidValueError, match="yes/no"):
+        parse_boolean("maybe")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1234", 1234.0),
+        ("€ 1.234.567,89", 1234567.89),
+        ("1,234,567.89", 1234567.89),
+        ("$45,000,000", 45_000_000.0),
+        ("12,75", 12.75),
+        ("1.5", 1.5),
+        ("2.5M", 2_500_000.0),
+        ("300k", 300_000.0),
+        ("1 000 000", 1_000_000.0),
+        ("12 EUR", 12.0),
+    ],
+)
+def test_amounts_in_us_and_european_notation(raw: str, expected: float) -> None:
+    assert parse_amount(raw) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1.200", 1200), ("5,000", 5000), ("51-200", 51), ("10001+", 10001)]
+)
+def test_integers_with_separators_and_ranges(raw: str, expected: int) -> None:
+    assert parse_integer(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["many", "1.5", ""])
+def test_bad_integer_is_refused(raw: str) -> None:
+    with pytest.raises(InvalidValueError):
+        parse_integer(raw)
+
+
+def test_utm_values_get_one_spelling() -> None:
+    assert normalise_utm(" LinkedIn ") == "linkedin"
+    assert normalise_utm("Spring%20Sale") == "spring sale"
+    assert normalise_utm("Spring+Sale  2025") == "spring sale 2025"
+    assert normalise_utm("CPC") == "cpc"
+
+
+def test_text_and_keys() -> None:
+    assert clean_text("  Head\n of\tSales\u00a0 ") == "Head of Sales"
+    assert snake_case("Favourite Colour (2)") == "favourite_colour_2"
+    assert snake_case("Ærøskøbing Straße") == "aeroskobing_strasse"

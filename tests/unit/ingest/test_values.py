@@ -1,0 +1,91 @@
+"""Stage, status, channel and consent words translated to leadflow's vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadflow.ingest.normalise import InvalidValueError
+from leadflow.ingest.values import (
+    bounced,
+    channel,
+    channel_from_utm,
+    consent_status,
+    lead_status,
+    lifecycle_stage,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Marketing Qualified Lead", "mql"), ("marketingqualifiedlead", "mql"),
+        ("MQL", "mql"), ("salesqualifiedlead", "sql"), ("Subscriber", "subscriber"),
+        ("Customer", "customer"), ("1234567", "1234567"), ("Warm Prospect", "warm_prospect"),
+    ],
+)  # fmt: skip
+def test_lifecycle_stages(raw: str, expected: str) -> None:
+    assert lifecycle_stage(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("NEW", "new"), ("Open", "new"), ("IN_PROGRESS", "working"),
+        ("ATTEMPTED_TO_CONTACT", "attempting"), ("OPEN_DEAL", "converted"),
+        ("BAD_TIMING", "nurture"), ("UNQUALIFIED", "unqualified"),
+        ("Open - Not Contacted", "new"), ("Working - Contacted", "working"),
+        ("Closed - Converted", "converted"), ("Closed - Not Converted", "unqualified"),
+    ],
+)  # fmt: skip
+def test_lead_statuses_of_hubspot_and_salesforce(raw: str, expected: str) -> None:
+    assert lead_status(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ORGANIC_SEARCH", "organic_search"), ("Paid Search", "paid_search"),
+        ("EMAIL_MARKETING", "newsletter"), ("Referrals", "referral"),
+        ("DIRECT_TRAFFIC", "direct"), ("Purchased List", "purchased"),
+        ("Trade Show", "events"), ("Webinars", "webinar"), ("LinkedIn", "linkedin"),
+        ("Phone Inquiry", "phone_inquiry"),
+    ],
+)  # fmt: skip
+def test_channels(raw: str, expected: str) -> None:
+    assert channel(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("granted", "granted"), ("Double opt-in", "confirmed"), ("DOI", "confirmed"),
+        ("Unsubscribed", "withdrawn"), ("opted out", "withdrawn"), ("bounced", "bounced"),
+        ("yes", "granted"), ("true", "granted"), ("no", "none"), ("0", "none"),
+    ],
+)  # fmt: skip
+def test_consent_words(raw: str, expected: str) -> None:
+    assert consent_status(raw) == expected
+
+
+def test_unknown_consent_word_is_refused_rather_than_guessed() -> None:
+    with pytest.raises(InvalidValueError, match="consent status"):
+        consent_status("probably")
+
+
+def test_a_bounce_reason_means_bounced() -> None:
+    assert bounced("550 5.1.1 mailbox unavailable") is True
+    assert bounced("false") is False
+    assert bounced("0") is False
+
+
+@pytest.mark.parametrize(
+    ("source", "medium", "expected"),
+    [
+        ("google", "cpc", "paid_search"), ("linkedin", "cpc", "linkedin"),
+        ("facebook", "cpc", "paid_social"), ("google", "organic", "organic_search"),
+        ("newsletter", "email", "newsletter"), ("partner.example", "referral", "referral"),
+        ("(direct)", "(none)", "direct"), ("brochure", "print", None), (None, None, None),
+    ],
+)  # fmt: skip
+def test_channel_from_utm(source: str | None, medium: str | None, expected: str | None) -> None:
+    assert channel_from_utm(source, medium) == expected
