@@ -18,16 +18,6 @@ from leadflow.store.models import DefinitionVersion
 runner = CliRunner()
 
 
-@pytest.fixture
-def store_url(backend: str, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str | None:
-    """PostgreSQL through LEADFLOW_DATABASE_URL; SQLite in the workspace folder itself."""
-    if backend == "postgresql":
-        monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
-        return database_url
-    monkeypatch.delenv("LEADFLOW_DATABASE_URL", raising=False)
-    return None
-
-
 def _engine(store_url: str | None, workspace: Path) -> Engine:
     return make_engine(store_url or f"sqlite:///{workspace / 'leadflow.db'}")
 

@@ -1,0 +1,107 @@
+"""POST /events and /events/batch: the store's real-time path behind HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+Headers = Callable[[str], dict[str, str]]
+
+
+def _demo_request(email: str, **extra: object) -> dict[str, object]:
+    return {
+        "type": "demo_request",
+        "at": "2026-05-30T10:00:00Z",
+        "email": email,
+        "properties": {"product": "core"},
+        **extra,
+    }
+
+
+def test_one_event_is_stored_and_names_its_contact(client: TestClient, headers: Headers) -> None:
+    reply = client.post("/events", json=_demo_request("ann@acme.example"), headers=headers("ingest"))
+
+    assert reply.status_code == 201, reply.text
+    body = reply.json()
+    assert body["status"] == "stored"
+    assert body["contact_created"] is True
+    contact = client.get(f"/contacts/{body['contact_id']}", headers=headers("marketing")).json()
+    assert contact["email"] == "ann@acme.example"
+    assert contact["qualification"]["stage"] == body["stage"]
+
+
+def test_the_same_key_twice_is_stored_once(client: TestClient, headers: Headers) -> None:
+    event = _demo_request("bo@acme.example", key="evt-1")
+
+    first = client.post("/events", json=event, headers=headers("ingest"))
+    again = client.post("/events", json=event, headers=headers("ingest"))
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["status"] == "duplicate"
+    assert again.json()["event_id"] == first.json()["event_id"]
+
+
+def test_idempotency_key_replays_the_first_reply(client: TestClient, headers: Headers) -> None:
+    sent = {**headers("ingest"), "Idempotency-Key": "retry-7"}
+    event = _demo_request("cy@acme.example")
+
+    first = client.post("/events", json=event, headers=sent)
+    again = client.post("/events", json=event, headers=sent)
+    other = client.post("/events", json=_demo_request("di@acme.example"), headers=sent)
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert other.status_code == 422
+    assert other.json()["type"].endswith("/idempotency_key_reused")
+
+
+def test_a_batch_gives_a_result_per_event(client: TestClient, headers: Headers) -> None:
+    events = [
+        _demo_request("ed@acme.example", key="b-1"),
+        {"type": "page_view", "at": "2026-05-30T10:00:00Z"},  # names nobody
+        _demo_request("ed@acme.example", key="b-1"),
+    ]
+
+    reply = client.post("/events/batch", json={"events": events}, headers=headers("marketing"))
+
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert (body["stored"], body["duplicate"], body["rejected"]) == (1, 1, 1)
+    assert [r["status"] for r in body["results"]] == ["stored", "rejected", "duplicate"]
+    assert "names nobody" in body["results"][1]["reason"]
+
+
+def test_a_batch_retried_with_its_idempotency_key_stores_nothing_new(
+    client: TestClient, headers: Headers
+) -> None:
+    events = [_demo_request(f"p{n}@acme.example") for n in range(3)]
+    sent = {**headers("ingest"), "Idempotency-Key": "batch-42"}
+
+    first = client.post("/events/batch", json={"events": events}, headers=sent)
+    again = client.post("/events/batch", json={"events": events}, headers=sent)
+
+    assert first.json()["stored"] == 3
+    assert again.json() == first.json()
+
+
+def test_a_refused_single_event_is_a_validation_problem(
+    client: TestClient, headers: Headers
+) -> None:
+    reply = client.post(
+        "/events", json={"type": "page_view", "at": "2026-05-30T10:00:00"}, headers=headers("ingest")
+    )
+
+    assert reply.status_code == 422
+    assert reply.headers["content-type"] == "application/problem+json"
+    assert reply.json()["type"].endswith("/validation")
+
+
+def test_more_than_1000_events_is_refused(client: TestClient, headers: Headers) -> None:
+    events = [{"type": "page_view", "visitor_id": "v"}] * 1001
+
+    reply = client.post("/events/batch", json={"events": events}, headers=headers("ingest"))
+
+    assert reply.status_code == 422
+    assert reply.json()["errors"][0]["loc"][:2] == ["body", "events"]

@@ -1,0 +1,141 @@
+"""Importing a JSON-lines file of events: bad lines reported or (strict) nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from leadflow.services.event_import import import_events, parse_line
+from leadflow.services.events import EventRecorder
+from leadflow.store.models import Contact, Event, Qualification, StageTransition
+
+GOOD = [
+    {
+        "id": "e1",
+        "type": "page_view",
+        "at": "2026-03-01T09:00:00Z",
+        "visitor_id": "v1",
+        "properties": {"url": "/pricing"},
+    },
+    {
+        "id": "e2",
+        "type": "form_submit",
+        "at": "2026-03-01T09:05:00Z",
+        "visitor_id": "v1",
+        "email": "ann@acme.example",
+        "properties": {"form": "contact-sales"},
+    },
+    {
+        "id": "e3",
+        "type": "demo_request",
+        "at": "2026-03-02T10:00:00+02:00",
+        "email": "ANN@acme.example",
+        "contact_id": None,
+        "source": "web",
+    },
+    {"id": "e4", "type": "email_open", "at": "2026-03-03T08:00:00Z", "email": "bo@beta.example"},
+]
+
+
+def _write(path: Path, lines: list[object]) -> Path:
+    path.write_text(
+        "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
+    )
+    return path
+
+
+def _counts(engine: Engine) -> tuple[int, ...]:
+    with Session(engine) as session:
+        return tuple(
+            session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Event, Contact, Qualification, StageTransition)
+        )
+
+
+def test_bad_lines_are_reported_by_number_and_skipped(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    lines: list[object] = [
+        GOOD[0],
+        "{not json",
+        {**GOOD[1], "at": "2026-03-01T09:05:00"},
+        "",
+        {"type": "page_view", "at": "2026-03-01T09:00:00Z", "email": "x@y.example"},
+        {**GOOD[3], "colour": "blue"},
+        {"id": "e9", "type": "page_view", "at": "2026-03-01T09:00:00Z", "contact_id": 999},
+        *GOOD[1:],
+    ]
+    report = import_events(_write(tmp_path / "events.jsonl", lines), recorder, batch_size=2)
+
+    reasons = {problem.line: problem.reason for problem in report.problems}
+    assert sorted(reasons) == [2, 3, 5, 6, 7]
+    assert reasons[2].startswith("not valid JSON")
+    assert "timezone" in reasons[3]
+    assert reasons[5].startswith("id:")
+    assert reasons[6].startswith("colour:")
+    assert "unknown contact_id" in reasons[7]
+    assert (report.recorded, report.rejected, report.lines) == (4, 5, 10)
+    assert _counts(engine)[0] == 4
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "events.jsonl", GOOD)
+    first = import_events(path, recorder)
+    stored = _counts(engine)
+    with Session(engine) as session:
+        states = session.execute(select(Qualification.contact_id, Qualification.state)).all()
+
+    second = import_events(path, recorder)
+
+    assert (first.recorded, second.recorded, second.duplicates) == (4, 0, 4)
+    assert _counts(engine) == stored == (4, 2, 2, 2)
+    with Session(engine) as session:
+        assert (
+            session.execute(select(Qualification.contact_id, Qualification.state)).all() == states
+        )
+
+
+def test_strict_writes_nothing_when_a_line_is_malformed(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "events.jsonl", [*GOOD, "[]"])
+
+    report = import_events(path, recorder, strict=True)
+
+    assert not report.written
+    assert [problem.line for problem in report.problems] == [5]
+    assert _counts(engine) == (0, 0, 0, 0)
+
+
+def test_strict_writes_nothing_when_the_store_rejects_an_event(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    unknown = {"id": "e5", "type": "page_view", "at": "2026-03-04T00:00:00Z", "contact_id": "crm-1"}
+    path = _write(tmp_path / "events.jsonl", [*GOOD, unknown])
+
+    report = import_events(path, recorder, strict=True, batch_size=2)
+
+    assert not report.written
+    assert "unknown contact_id" in report.problems[0].reason
+    assert _counts(engine) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"id": "a", "type": "", "at": "2026-01-01T00:00:00Z"}', "type:"),
+        ('{"id": "a", "type": "x", "at": "yesterday"}', "at:"),
+        ('{"id": "a", "type": "x", "at": "2026-01-01T00:00:00Z", "properties": []}', "properties:"),
+    ],
+)
+def test_each_field_is_validated_with_a_one_line_reason(line: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason) as caught:
+        parse_line(line)
+
+    assert "\n" not in str(caught.value)
