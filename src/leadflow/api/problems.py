@@ -10,6 +10,7 @@ is the same for every occurrence of a kind and ``detail`` says what happened thi
     not_found           404  no such resource, or no such route
     method_not_allowed  405  the route exists, the method does not
     conflict            409  the request clashes with the current state
+    idempotency_key_reused 422  an Idempotency-Key sent again with a different request
     payload_too_large   413  the body exceeds the endpoint's limit
     unsupported_media   415  the body is not in a content type the endpoint reads
     rate_limited        429  the key used up its requests; see ``Retry-After``
@@ -63,6 +64,11 @@ class ProblemKind(Enum):
     NOT_FOUND = ("not_found", 404, "Not found")
     METHOD_NOT_ALLOWED = ("method_not_allowed", 405, "Method not allowed")
     CONFLICT = ("conflict", 409, "The request conflicts with the current state")
+    IDEMPOTENCY_KEY_REUSED = (
+        "idempotency_key_reused",
+        422,
+        "The Idempotency-Key was used for another request",
+    )
     PAYLOAD_TOO_LARGE = ("payload_too_large", 413, "The request body is too large")
     UNSUPPORTED_MEDIA = ("unsupported_media", 415, "Unsupported content type")
     RATE_LIMITED = ("rate_limited", 429, "Too many requests")

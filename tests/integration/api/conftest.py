@@ -1,10 +1,10 @@
 """An API over a fresh migrated database (SQLite; PostgreSQL when configured).
 
-    api_engine  the database, with the waterfall preset active
-    api_keys    one key per role: {"admin": "lf_...", "marketing": ..., ...}
-    app         create_app over that database, a fixed clock and no forms
-    client      a TestClient of ``app`` (server errors raise: a 500 fails the test)
-    headers     ``headers("marketing")`` -> the X-API-Key header of that role's key
+api_engine  the database, with the waterfall preset active
+api_keys    one key per role: {"admin": "lf_...", "marketing": ..., ...}
+app         create_app over that database, a fixed clock and no forms
+client      a TestClient of ``app`` (server errors raise: a 500 fails the test)
+headers     ``headers("marketing")`` -> the X-API-Key header of that role's key
 """
 
 from __future__ import annotations

@@ -20,7 +20,9 @@ def _demo_request(email: str, **extra: object) -> dict[str, object]:
 
 
 def test_one_event_is_stored_and_names_its_contact(client: TestClient, headers: Headers) -> None:
-    reply = client.post("/events", json=_demo_request("ann@acme.example"), headers=headers("ingest"))
+    reply = client.post(
+        "/events", json=_demo_request("ann@acme.example"), headers=headers("ingest")
+    )
 
     assert reply.status_code == 201, reply.text
     body = reply.json()
@@ -90,7 +92,9 @@ def test_a_refused_single_event_is_a_validation_problem(
     client: TestClient, headers: Headers
 ) -> None:
     reply = client.post(
-        "/events", json={"type": "page_view", "at": "2026-05-30T10:00:00"}, headers=headers("ingest")
+        "/events",
+        json={"type": "page_view", "at": "2026-05-30T10:00:00"},
+        headers=headers("ingest"),
     )
 
     assert reply.status_code == 422

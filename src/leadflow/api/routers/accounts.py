@@ -1,9 +1,89 @@
-"""Routes for accounts (being written)."""
+"""Accounts: create, read, update, list by industry or country."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from leadflow.api.auth import allow
+from leadflow.api.deps import NowDep, ReadSessionDep, WriteSessionDep
+from leadflow.api.problems import problem_responses
+from leadflow.api.schemas.accounts import AccountCreate, AccountPublic, AccountUpdate
+from leadflow.api.schemas.common import (
+    MAX_ID,
+    Cursor,
+    Limit,
+    Page,
+    Str100,
+    Str200,
+    decode_cursor,
+    next_cursor,
+)
+from leadflow.services import accounts
+from leadflow.services.api_keys import Role
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = APIRouter(
+    prefix="/accounts", tags=["accounts"], responses=problem_responses(401, 403, 422, 429)
+)
+
+AccountId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.post(
+    "",
+    status_code=201,
+    dependencies=[allow(Role.MARKETING)],
+    responses=problem_responses(409),
+    summary="Create an account (409 when its domain is taken).",
+)
+def create_account(body: AccountCreate, session: WriteSessionDep, now: NowDep) -> AccountPublic:
+    values = body.model_dump(exclude_none=True)
+    return AccountPublic.model_validate(accounts.create_account(session, values, now))
+
+
+@router.get(
+    "",
+    dependencies=[allow(Role.MARKETING, Role.SALES)],
+    responses=problem_responses(400),
+    summary="List accounts.",
+)
+def list_accounts(
+    session: ReadSessionDep,
+    industry: Annotated[Str200 | None, Query()] = None,
+    country: Annotated[Str100 | None, Query(description="A name or ISO code.")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[AccountPublic]:
+    found = accounts.list_accounts(
+        session, industry=industry, country=country, after=decode_cursor(cursor), limit=limit
+    )
+    return Page(
+        items=[AccountPublic.model_validate(account) for account in found],
+        next_cursor=next_cursor([account.id for account in found], limit),
+    )
+
+
+@router.get(
+    "/{account_id}",
+    dependencies=[allow(Role.MARKETING, Role.SALES)],
+    responses=problem_responses(404),
+    summary="Read an account.",
+)
+def get_account(account_id: AccountId, session: ReadSessionDep) -> AccountPublic:
+    return AccountPublic.model_validate(accounts.get_account(session, account_id))
+
+
+@router.patch(
+    "/{account_id}",
+    dependencies=[allow(Role.MARKETING)],
+    responses=problem_responses(404, 409),
+    summary="Change some of an account's values.",
+)
+def update_account(
+    account_id: AccountId, body: AccountUpdate, session: WriteSessionDep, now: NowDep
+) -> AccountPublic:
+    values = body.model_dump(exclude_none=True)
+    return AccountPublic.model_validate(accounts.update_account(session, account_id, values, now))

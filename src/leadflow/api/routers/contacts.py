@@ -1,9 +1,109 @@
-"""Routes for contacts (being written)."""
+"""Contacts: create, upsert by e-mail, read, list with filters; GDPR export and erase."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from leadflow.api.auth import allow
+from leadflow.api.deps import NowDep, ReadSessionDep, WriteSessionDep
+from leadflow.api.problems import problem_responses
+from leadflow.api.schemas.common import (
+    MAX_ID,
+    Cursor,
+    Limit,
+    Page,
+    Str100,
+    Str200,
+    decode_cursor,
+    next_cursor,
+)
+from leadflow.api.schemas.contacts import ContactCreate, ContactPublic, ContactUpsert
+from leadflow.api.schemas.gdpr import ErasureReport, PersonalData
+from leadflow.services import contacts, gdpr
+from leadflow.services.api_keys import Role
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = APIRouter(
+    prefix="/contacts", tags=["contacts"], responses=problem_responses(401, 403, 422, 429)
+)
+
+ContactId = Annotated[int, Path(ge=1, le=MAX_ID)]
+READERS = (Role.MARKETING, Role.SALES)
+
+
+@router.post(
+    "",
+    status_code=201,
+    dependencies=[allow(Role.MARKETING)],
+    responses=problem_responses(409),
+    summary="Create a contact (409 when the e-mail or external id is taken).",
+)
+def create_contact(body: ContactCreate, session: WriteSessionDep, now: NowDep) -> ContactPublic:
+    return ContactPublic.of(contacts.create_contact(session, body.values(), now))
+
+
+@router.put(
+    "",
+    dependencies=[allow(Role.MARKETING)],
+    responses={201: {"description": "Created", "model": ContactPublic}, **problem_responses(409)},
+    summary="Upsert by e-mail: update the contact with this address, or create it (201).",
+)
+def upsert_contact(
+    body: ContactUpsert, session: WriteSessionDep, now: NowDep, response: Response
+) -> ContactPublic:
+    view, created = contacts.upsert_contact(session, body.values(), now)
+    response.status_code = 201 if created else 200
+    return ContactPublic.of(view)
+
+
+@router.get(
+    "", dependencies=[allow(*READERS)], responses=problem_responses(400), summary="List contacts."
+)
+def list_contacts(
+    session: ReadSessionDep,
+    stage: Annotated[Str100 | None, Query()] = None,
+    temperature: Annotated[Str100 | None, Query()] = None,
+    owner: Annotated[Str200 | None, Query()] = None,
+    source: Annotated[Str100 | None, Query(description="Acquisition channel.")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[ContactPublic]:
+    where = contacts.ContactFilter(stage, temperature, owner, source)
+    found = contacts.list_contacts(session, where, after=decode_cursor(cursor), limit=limit)
+    ids = [view.contact.id for view in found]
+    return Page(
+        items=[ContactPublic.of(view) for view in found], next_cursor=next_cursor(ids, limit)
+    )
+
+
+@router.get(
+    "/{contact_id}",
+    dependencies=[allow(*READERS)],
+    responses=problem_responses(404),
+    summary="Read a contact with its current qualification.",
+)
+def get_contact(contact_id: ContactId, session: ReadSessionDep) -> ContactPublic:
+    return ContactPublic.of(contacts.get_contact(session, contact_id))
+
+
+@router.get(
+    "/{contact_id}/export",
+    dependencies=[allow(Role.MARKETING)],
+    responses=problem_responses(404),
+    summary="GDPR access: everything leadflow holds about the person, as one document.",
+)
+def export_contact(contact_id: ContactId, session: ReadSessionDep) -> PersonalData:
+    return PersonalData.model_validate(gdpr.export_person(session, contact_id))
+
+
+@router.delete(
+    "/{contact_id}",
+    dependencies=[allow()],
+    responses=problem_responses(404),
+    summary="GDPR erasure (admin): delete the person and everything that points at them.",
+)
+def erase_contact(contact_id: ContactId, session: WriteSessionDep) -> ErasureReport:
+    return ErasureReport.model_validate(gdpr.erase_person(session, contact_id))

@@ -1,9 +1,127 @@
-"""Routes for events (being written)."""
+"""Events in: one at a time, or batches of up to 1,000 with a result per event.
+
+Both go through the store's real-time path (``services.events``): stored once per
+``(source, key)``, attributed, re-qualified, moves written to the ledger, all in one
+transaction per event (single) or per batch (group commit). ``Idempotency-Key`` makes a
+retried POST take effect once; in a batch, events without their own ``key`` get
+``<Idempotency-Key>:<index>``, so even the store sees the retry as the same events.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from leadflow.api.auth import allow
+from leadflow.api.deps import PrincipalDep, StateDep
+from leadflow.api.idempotent import IdempotencyKey, replay_or_run
+from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
+from leadflow.api.schemas.events import BatchResult, EventBatch, EventIn, EventResult
+from leadflow.api.state import ApiState
+from leadflow.services.api_keys import Role
+from leadflow.services.definitions import (
+    ActiveDefinition,
+    NoActiveDefinitionError,
+    active_definition,
+)
+from leadflow.services.events import EventRecorder, Outcome, Recorded, record_event
 
 __all__ = ["router"]
 
-router = APIRouter()
+router = APIRouter(
+    prefix="/events", tags=["events"], responses=problem_responses(401, 403, 409, 422, 429)
+)
+WRITERS = (Role.MARKETING, Role.INGEST)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=EventResult,
+    dependencies=[allow(*WRITERS)],
+    responses={200: {"description": "Already stored (a duplicate)", "model": EventResult}},
+    summary="Record one event: 201 stored, 200 a duplicate, 422 refused (with why).",
+)
+async def post_event(
+    body: EventIn,
+    request: Request,
+    state: StateDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    def run() -> tuple[int, EventResult]:
+        outcome = _record_one(state, body, idempotency_key)
+        result = EventResult.of(0, outcome)
+        if result.status == "rejected":
+            raise ProblemError(ProblemKind.VALIDATION, result.reason)
+        return (201 if result.status == "stored" else 200), result
+
+    return await run_in_threadpool(
+        replay_or_run, state, principal, request, body, idempotency_key, run
+    )
+
+
+@router.post(
+    "/batch",
+    response_model=BatchResult,
+    dependencies=[allow(*WRITERS)],
+    summary="Record up to 1,000 events in one transaction, with a result for each.",
+)
+async def post_batch(
+    body: EventBatch,
+    request: Request,
+    state: StateDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    def run() -> tuple[int, BatchResult]:
+        outcomes = _record_batch(state, body, idempotency_key)
+        results = [EventResult.of(index, outcome) for index, outcome in enumerate(outcomes)]
+        counts = dict.fromkeys(("stored", "duplicate", "rejected"), 0)
+        for result in results:
+            counts[result.status] += 1
+        return 200, BatchResult(**counts, results=results)
+
+    return await run_in_threadpool(
+        replay_or_run, state, principal, request, body, idempotency_key, run
+    )
+
+
+def _record_one(state: ApiState, body: EventIn, key: str | None) -> Outcome:
+    with state.writes() as session:
+        active = _active(state)
+        outcome = record_event(
+            session, body.incoming(state.clock.now(), key), clock=state.clock, active=active
+        )
+    _count(state, (outcome,))
+    return outcome
+
+
+def _record_batch(state: ApiState, body: EventBatch, key: str | None) -> list[Outcome]:
+    now = state.clock.now()
+    incoming = [
+        event.incoming(now, None if key is None else f"{key}:{index}")
+        for index, event in enumerate(body.events)
+    ]
+    with EventRecorder(state.engine, _active(state), state.clock) as recorder:
+        outcomes = recorder.record_batch(incoming)
+    _count(state, outcomes)
+    return outcomes
+
+
+def _active(state: ApiState) -> ActiveDefinition:
+    with state.reads() as session:
+        try:
+            return active_definition(session)
+        except NoActiveDefinitionError as error:
+            raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
+
+
+def _count(state: ApiState, outcomes: tuple[Outcome, ...] | list[Outcome]) -> None:
+    for outcome in outcomes:
+        if isinstance(outcome, Recorded):
+            label = "duplicate" if outcome.duplicate else "stored"
+        else:
+            label = "rejected"
+        state.metrics.events.labels(label).inc()

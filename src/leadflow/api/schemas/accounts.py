@@ -1,0 +1,42 @@
+"""Account bodies: ``AccountCreate``, ``AccountUpdate``, ``AccountPublic``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from leadflow.api.schemas.common import Document, Str100, Str200, Str300
+
+__all__ = ["AccountCreate", "AccountPublic", "AccountUpdate"]
+
+
+class AccountUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Str300 | None = None
+    domain: Str200 | None = Field(default=None, description="Website or domain; normalised.")
+    industry: Str200 | None = None
+    employees: int | None = Field(default=None, ge=0, le=10_000_000)
+    revenue: float | None = Field(default=None, ge=0, le=1e15, allow_inf_nan=False)
+    country: Str100 | None = Field(default=None, description="A name or ISO code.")
+    attributes: Document | None = None
+
+
+class AccountCreate(AccountUpdate):
+    pass
+
+
+class AccountPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str | None
+    domain: str | None
+    industry: str | None
+    employees: int | None
+    revenue: float | None
+    country: str | None
+    attributes: dict[str, JsonValue]
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,103 @@
+"""Accounts (companies) through the API: create, read, update, list by industry or country.
+
+An account's domain is its identity, as an e-mail is a contact's: it is normalised
+(``https://www.Acme.com`` -> ``acme.com``) and unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from leadflow.ingest.countries import country_code
+from leadflow.ingest.normalise import website_domain
+from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
+from leadflow.store.models import Account
+
+__all__ = ["ACCOUNT_FIELDS", "create_account", "get_account", "list_accounts", "update_account"]
+
+ACCOUNT_FIELDS: tuple[str, ...] = ("name", "domain", "industry", "employees", "revenue", "country")
+
+
+def create_account(session: Session, values: Mapping[str, Any], now: datetime) -> Account:
+    account = Account(created_at=now, updated_at=now, attributes={})
+    _apply(account, _normalised(values))
+    session.add(account)
+    _commit(session, account)
+    return account
+
+
+def update_account(
+    session: Session, account_id: int, values: Mapping[str, Any], now: datetime
+) -> Account:
+    account = get_account(session, account_id)
+    _apply(account, _normalised(values))
+    account.updated_at = now
+    _commit(session, account)
+    return account
+
+
+def get_account(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError(f"no account with id {account_id}")
+    return account
+
+
+def list_accounts(
+    session: Session,
+    *,
+    industry: str | None,
+    country: str | None,
+    after: int | None,
+    limit: int,
+) -> list[Account]:
+    query = select(Account).order_by(Account.id).limit(limit)
+    if industry is not None:
+        query = query.where(Account.industry == industry)
+    if country is not None:
+        query = query.where(Account.country == _country(country))
+    if after is not None:
+        query = query.where(Account.id > after)
+    return list(session.scalars(query))
+
+
+def _normalised(values: Mapping[str, Any]) -> dict[str, Any]:
+    clean = {key: value for key, value in values.items() if value is not None}
+    try:
+        if "domain" in clean:
+            clean["domain"] = website_domain(str(clean["domain"]))
+    except ValueError as error:  # ingest's InvalidValueError: one line saying why
+        raise InvalidInputError(str(error)) from None
+    if "country" in clean:
+        clean["country"] = _country(str(clean["country"]))
+    return clean
+
+
+def _country(text: str) -> str:
+    code = country_code(text)
+    if code is None:
+        raise InvalidInputError(f"country {text!r} is not a country name or ISO code")
+    return code
+
+
+def _apply(account: Account, clean: Mapping[str, Any]) -> None:
+    for name in ACCOUNT_FIELDS:
+        if name in clean:
+            setattr(account, name, clean[name])
+    extra = clean.get("attributes")
+    if extra:
+        account.attributes = {**account.attributes, **extra}
+
+
+def _commit(session: Session, account: Account) -> None:
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(f"another account already has the domain {account.domain!r}") from None

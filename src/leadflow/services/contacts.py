@@ -1,0 +1,183 @@
+"""Contacts through the API: create, upsert by e-mail, read, and list with filters.
+
+Values are normalised as imports normalise them (``ingest.normalise``): one e-mail
+spelling per person, phones in E.164, ISO country codes, the company domain from the
+address unless it is free mail. ``upsert_contact`` is "one person, one contact": the
+contact with that e-mail gets the given values (attributes are merged, key by key);
+without one, it is created.
+
+Lists are ordered by id and paged with ``after`` (the last id of the previous page), so
+a page never repeats or skips a contact while new ones arrive. Merged contacts (their
+``merged_into_id`` set) are left out of lists; reading one by id still works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from leadflow.ingest.countries import country_code
+from leadflow.ingest.normalise import company_domain, normalise_email, normalise_phone
+from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
+from leadflow.store.models import Account, Contact, Qualification
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "ContactFilter",
+    "ContactView",
+    "create_contact",
+    "get_contact",
+    "list_contacts",
+    "upsert_contact",
+]
+
+# Columns a caller may set; the rest (identity, merges, timestamps) belong to leadflow.
+CONTACT_FIELDS: tuple[str, ...] = (
+    "email",
+    "external_id",
+    "first_name",
+    "last_name",
+    "phone",
+    "title",
+    "seniority",
+    "department",
+    "country",
+    "company",
+    "domain",
+    "owner",
+    "account_id",
+    "source_channel",
+    "source_medium",
+    "source_campaign",
+    "purchased",
+    "vendor",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    """A contact with its current qualification (None before its first event)."""
+
+    contact: Contact
+    qualification: Qualification | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFilter:
+    stage: str | None = None
+    temperature: str | None = None
+    owner: str | None = None
+    source: str | None = None  # the acquisition channel
+
+
+def create_contact(session: Session, values: Mapping[str, Any], now: datetime) -> ContactView:
+    clean = _normalised(session, values)
+    if clean.get("email") is None:
+        raise InvalidInputError("a contact needs an e-mail address")
+    contact = Contact(created_at=now, updated_at=now, identity="known", attributes={})
+    _apply(contact, clean)
+    session.add(contact)
+    _commit(session, clean)
+    return ContactView(contact, None)
+
+
+def upsert_contact(
+    session: Session, values: Mapping[str, Any], now: datetime
+) -> tuple[ContactView, bool]:
+    """Update the contact with this e-mail, or create it; True when it was created."""
+    clean = _normalised(session, values)
+    email = clean.get("email")
+    if email is None:
+        raise InvalidInputError("an upsert needs an e-mail address")
+    contact = session.scalar(select(Contact).where(Contact.email == email))
+    if contact is None:
+        return create_contact(session, values, now), True
+    _apply(contact, clean)
+    contact.updated_at = now
+    _commit(session, clean)
+    return ContactView(contact, session.get(Qualification, contact.id)), False
+
+
+def get_contact(session: Session, contact_id: int) -> ContactView:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    return ContactView(contact, session.get(Qualification, contact_id))
+
+
+def list_contacts(
+    session: Session, where: ContactFilter, *, after: int | None, limit: int
+) -> list[ContactView]:
+    query = _filtered(where).order_by(Contact.id).limit(limit)
+    if after is not None:
+        query = query.where(Contact.id > after)
+    return [ContactView(contact, qualified) for contact, qualified in session.execute(query)]
+
+
+def _filtered(where: ContactFilter) -> Select[tuple[Contact, Qualification]]:
+    # An outer join: the Qualification is None for a contact not qualified yet.
+    query = select(Contact, Qualification).outerjoin(
+        Qualification, Qualification.contact_id == Contact.id
+    )
+    query = query.where(Contact.merged_into_id.is_(None))
+    if where.stage is not None:
+        query = query.where(Qualification.stage == where.stage)
+    if where.temperature is not None:
+        query = query.where(Qualification.temperature == where.temperature)
+    if where.owner is not None:
+        query = query.where(Contact.owner == where.owner)
+    if where.source is not None:
+        query = query.where(Contact.source_channel == where.source)
+    return query
+
+
+def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+    clean = {key: value for key, value in values.items() if value is not None}
+    try:
+        if "email" in clean:
+            clean["email"] = normalise_email(str(clean["email"]))
+        if "country" in clean:
+            clean["country"] = _country(str(clean["country"]))
+        if "phone" in clean:
+            clean["phone"] = normalise_phone(str(clean["phone"]), clean.get("country"))
+    except ValueError as error:  # ingest's InvalidValueError: one line saying why
+        raise InvalidInputError(str(error)) from None
+    if "domain" not in clean and "email" in clean:
+        domain = company_domain(clean["email"], None)
+        if domain is not None:
+            clean["domain"] = domain
+    account_id = clean.get("account_id")
+    if account_id is not None and session.get(Account, account_id) is None:
+        raise InvalidInputError(f"no account with id {account_id}")
+    return clean
+
+
+def _country(text: str) -> str:
+    code = country_code(text)
+    if code is None:
+        raise InvalidInputError(f"country {text!r} is not a country name or ISO code")
+    return code
+
+
+def _apply(contact: Contact, clean: Mapping[str, Any]) -> None:
+    for name in CONTACT_FIELDS:
+        if name in clean:
+            setattr(contact, name, clean[name])
+    extra = clean.get("attributes")
+    if extra:
+        contact.attributes = {**contact.attributes, **extra}
+
+
+def _commit(session: Session, clean: Mapping[str, Any]) -> None:
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        taken = clean.get("email") or clean.get("external_id")
+        raise ConflictError(f"another contact already has {taken!r}") from None

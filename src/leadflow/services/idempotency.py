@@ -1,0 +1,72 @@
+"""``Idempotency-Key`` for POSTs: a retried request gets the first reply, not a second effect.
+
+The reply to ``(API key, Idempotency-Key)`` is stored with a fingerprint of the request
+(method, path and the canonical JSON of the parsed body). A retry with the same
+fingerprint gets the stored reply; the same key on a different request is refused
+(the IETF draft's 422), because answering it with the old reply would hide a bug.
+
+Event recording is idempotent in the store as well (the header becomes each event's
+idempotency key), so a crash between recording and storing the reply costs nothing:
+the retry finds every event already stored and answers as the first time did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from leadflow.store.models import IdempotentReply
+
+__all__ = ["StoredReply", "find_reply", "fingerprint", "save_reply"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReply:
+    fingerprint: str
+    status_code: int
+    body: dict[str, Any]
+
+
+def fingerprint(method: str, path: str, canonical_body: str) -> str:
+    return hashlib.sha256(f"{method} {path}\n{canonical_body}".encode()).hexdigest()
+
+
+def find_reply(session: Session, api_key_id: int, key: str) -> StoredReply | None:
+    row = session.scalar(
+        select(IdempotentReply).where(
+            IdempotentReply.api_key_id == api_key_id, IdempotentReply.idempotency_key == key
+        )
+    )
+    if row is None:
+        return None
+    return StoredReply(row.fingerprint, row.status_code, dict(row.body))
+
+
+def save_reply(
+    session: Session,
+    api_key_id: int,
+    key: str,
+    reply: StoredReply,
+    now: datetime,
+) -> None:
+    """Keep the reply; when a concurrent twin stored one first, theirs stands. Commits."""
+    session.add(
+        IdempotentReply(
+            api_key_id=api_key_id,
+            idempotency_key=key,
+            fingerprint=reply.fingerprint,
+            status_code=reply.status_code,
+            body=reply.body,
+            created_at=now,
+        )
+    )
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
