@@ -1,0 +1,177 @@
+"""Crash test: an importer killed with SIGKILL at random moments loses no acknowledged event.
+
+A child process imports an events file in batches and prints, flushed, the line numbers
+of each batch right after its commit returned: those events are *acknowledged*. The test
+kills it (SIGKILL, no clean-up of any kind) at random moments, restarts it on the same
+file, and finally lets it finish. Then every line is stored exactly once, every
+acknowledged one included, and each contact's stored qualification state agrees with its
+stored events (no transaction was half applied).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from leadflow.domain.facts import Event as DomainEvent
+from leadflow.engine.summary import ActivitySummary
+from leadflow.services.definitions import active_definition
+from leadflow.store.models import Event, Qualification
+from tests.integration.services.conftest import activate
+
+EVENTS = 1500
+KILLS = 3
+
+CHILD = """
+import sys
+from pathlib import Path
+from sqlalchemy.orm import Session
+from leadflow.domain.clock import SystemClock
+from leadflow.services.definitions import active_definition
+from leadflow.services.event_import import import_events
+from leadflow.services.events import EventRecorder
+from leadflow.store.database import make_engine
+
+url, path, batch = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+engine = make_engine(url)
+with Session(engine) as session:
+    active = active_definition(session)
+
+def acknowledge(outcomes):
+    print(" ".join(str(line) for line, _ in outcomes), flush=True)
+
+with EventRecorder(engine, active, SystemClock()) as recorder:
+    import_events(path, recorder, batch_size=batch, on_committed=acknowledge)
+print("done", flush=True)
+"""
+
+
+def _events_file(path: Path) -> Path:
+    chance = random.Random(11)
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    kinds = ["page_view", "email_open", "email_click", "content_download", "demo_request"]
+    with path.open("w") as out:
+        for number in range(EVENTS):
+            person = chance.randrange(200)
+            line = {
+                "id": f"ev-{number}",
+                "type": chance.choice(kinds),
+                "at": (start + timedelta(minutes=number)).isoformat(),
+                "properties": {"url": "/pricing", "asset": "datasheet.pdf"},
+            }
+            if person % 4 == 0:
+                line["visitor_id"] = f"visitor-{person}"
+                if chance.random() < 0.1:
+                    line["email"] = f"person{person}@acme.example"
+            else:
+                line["email"] = f"person{person}@acme.example"
+            out.write(json.dumps(line) + "\n")
+    return path
+
+
+class _Child:
+    """The importer process, its acknowledged line numbers read on a thread."""
+
+    def __init__(self, url: str, path: Path, batch: int) -> None:
+        self.acknowledged: list[int] = []
+        self.finished = False
+        root = Path(__file__).resolve().parents[2]
+        environment = {**os.environ, "PYTHONPATH": str(root / "src")}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", CHILD, url, str(path), str(batch)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=environment,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if not line.endswith("\n"):
+                break  # cut off by the kill: not an acknowledgement
+            if line.strip() == "done":
+                self.finished = True
+            else:
+                self.acknowledged.extend(int(word) for word in line.split())
+
+    def kill_soon(self, chance: random.Random) -> None:
+        deadline = time.monotonic() + 30
+        while not self.acknowledged and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(chance.uniform(0.0, 0.2))
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+        self._reader.join(timeout=30)
+
+    def finish(self) -> None:
+        self.process.wait(timeout=120)
+        self._reader.join(timeout=30)
+
+
+@pytest.mark.slow
+def test_every_acknowledged_event_survives_sigkill_exactly_once(
+    database_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    with Session(engine) as session:
+        activate(session)
+    path = _events_file(tmp_path / "events.jsonl")
+    chance = random.Random(5)
+    acknowledged: set[int] = set()
+    killed = 0
+    for _ in range(KILLS):
+        child = _Child(database_url, path, batch=chance.choice([1, 7, 50]))
+        child.kill_soon(chance)
+        killed += child.process.returncode == -signal.SIGKILL
+        acknowledged.update(child.acknowledged)
+
+    last = _Child(database_url, path, batch=100)
+    last.finish()
+
+    assert killed == KILLS
+    assert last.process.returncode == 0
+    assert last.finished
+    assert acknowledged  # the kills happened after commits, not before any
+    _assert_stored_once(engine, acknowledged)
+    _assert_states_match_events(engine)
+
+
+def _assert_stored_once(engine: Engine, acknowledged: set[int]) -> None:
+    with Session(engine) as session:
+        keys = session.scalars(select(Event.idempotency_key)).all()
+    assert len(keys) == len(set(keys)) == EVENTS
+    assert {f"ev-{line - 1}" for line in acknowledged} <= set(keys)
+
+
+def _assert_states_match_events(engine: Engine) -> None:
+    """Each stored summary counts exactly the contact's stored events, slot by slot."""
+    with Session(engine) as session:
+        definition = active_definition(session).definition
+        counts = dict(
+            session.execute(select(Event.contact_id, func.count()).group_by(Event.contact_id)).all()
+        )
+        for qualification in session.scalars(select(Qualification)):
+            events = session.scalars(
+                select(Event).where(Event.contact_id == qualification.contact_id)
+            ).all()
+            rebuilt = json.loads(
+                ActivitySummary.of(
+                    definition, (DomainEvent(e.type, e.at, e.properties) for e in events)
+                ).to_json()
+            )
+            stored_counts = {k: v["count"] for k, v in qualification.state["slots"].items()}
+            assert stored_counts == {k: v["count"] for k, v in rebuilt["slots"].items()}
+            assert counts[qualification.contact_id] == len(events)
