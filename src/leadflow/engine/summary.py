@@ -71,7 +71,7 @@ class _Running:
         if half_life is None:
             self.total += slot.points
         elif self.ref is None:
-            self.total, self.ref = slot.points, at
+            self.total, self.ref = float(slot.points), at
         elif at <= self.ref:
             age = (self.ref - at).total_seconds()
             self.total += slot.points * decay_factor(age, half_life)
