@@ -31,7 +31,7 @@ from leadflow.services.definitions import active_definition
 from leadflow.store.models import Event, Qualification
 from tests.integration.services.conftest import activate
 
-EVENTS = 1500
+EVENTS = 800
 KILLS = 3
 
 CHILD = """

@@ -261,8 +261,7 @@ def _requalify(
     person = store.load_person(contact_id)
     summary = _summary(store, person, who, event, active)
     at = summary.latest or event.at
-    # A contact created by this very event has no consent, BANT or sales facts yet.
-    facts = facts_of(store, person, side_facts=not who.created)
+    facts = facts_of(store, person)
     qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
     step = advance(person.lifecycle, qualification, at)
     store.save_qualification(

@@ -6,8 +6,6 @@ ActivitySummary instead of re-reading the history (see services/events.py).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from leadflow.domain.facts import (
     BANT_KEYS,
     BantFact,
@@ -24,24 +22,19 @@ from leadflow.store.realtime import PersonRow, RealtimeStore
 __all__ = ["facts_of"]
 
 
-def facts_of(store: RealtimeStore, person: PersonRow, *, side_facts: bool = True) -> Facts:
-    """The person's facts. ``side_facts`` False skips consent, BANT and sales contact:
-    for a contact created a moment ago they cannot exist yet, and reading them costs
-    five queries on the real-time path."""
+def facts_of(store: RealtimeStore, person: PersonRow) -> Facts:
+    """The person's facts; consent, BANT and sales tables are read only when they hold rows
+    for this contact (the person query says which), as most contacts have none."""
     contact_id = person.contact_id
-    facts = Facts(
+    side = person.side_tables
+    return Facts(
         contact=person.contact,
         account=person.account,
         identity=_identity(person.identity),
         source=_source(person),
-    )
-    if not side_facts:
-        return facts
-    return replace(
-        facts,
-        bant=_bant(store, contact_id),
-        sales=_sales(store, contact_id),
-        consent=store.consents(contact_id),
+        bant=_bant(store, contact_id) if "bant_facts" in side else BantFacts(),
+        sales=_sales(store, contact_id, side),
+        consent=store.consents(contact_id) if "consents" in side else {},
     )
 
 
@@ -76,13 +69,15 @@ def _bant(store: RealtimeStore, contact_id: int) -> BantFacts:
     return BantFacts(**latest)
 
 
-def _sales(store: RealtimeStore, contact_id: int) -> SalesFacts:
-    conversations = tuple(
-        Conversation(at, rep, outcome) for at, rep, outcome in store.conversations(contact_id)
-    )
-    row = store.latest_opportunity(contact_id)
+def _sales(store: RealtimeStore, contact_id: int, side: frozenset[str]) -> SalesFacts:
+    if not side & {"conversations", "opportunities", "handoffs"}:
+        return SalesFacts()
+    talks = store.conversations(contact_id) if "conversations" in side else []
+    conversations = tuple(Conversation(at, rep, outcome) for at, rep, outcome in talks)
+    row = store.latest_opportunity(contact_id) if "opportunities" in side else None
     opportunity = None
     if row is not None:
         status, amount, currency, created_at, closed_at = row
         opportunity = Opportunity(str(status), amount, currency, created_at, closed_at)
-    return SalesFacts(conversations, store.sales_answer(contact_id), opportunity)
+    accepted = store.sales_answer(contact_id) if "handoffs" in side else None
+    return SalesFacts(conversations, accepted, opportunity)

@@ -17,7 +17,7 @@ from leadflow.domain.lifecycle import LifecycleState, Transition
 from leadflow.domain.qualification import Qualification
 from leadflow.store.driver import Driver, Row
 
-__all__ = ["CONTACT_COLUMNS", "PersonRow", "RealtimeStore", "StoredEvent"]
+__all__ = ["CONTACT_COLUMNS", "SIDE_TABLES", "PersonRow", "RealtimeStore", "StoredEvent"]
 
 # Contact columns that are facts (``contact.<name>`` in a definition), besides attributes.
 CONTACT_COLUMNS: tuple[str, ...] = (
@@ -52,6 +52,16 @@ LIFECYCLE_COLUMNS: tuple[str, ...] = (
     "stage_version",
 )
 
+# Tables of facts most contacts have none of; the person query says which ones to read,
+# so a contact without them costs one query instead of six.
+SIDE_TABLES: tuple[str, ...] = (
+    "consents",
+    "bant_facts",
+    "conversations",
+    "opportunities",
+    "handoffs",
+)
+
 _PERSON = (
     "SELECT "
     + ", ".join(f"c.{name}" for name in (*CONTACT_COLUMNS, *SOURCE_COLUMNS))
@@ -59,6 +69,10 @@ _PERSON = (
     + ", ".join(f"a.{name}" for name in ACCOUNT_COLUMNS)
     + ", a.attributes, q.contact_id, q.state, q.definition_version_id, "
     + ", ".join(f"q.{name}" for name in LIFECYCLE_COLUMNS)
+    + ", "
+    + ", ".join(
+        f"EXISTS (SELECT 1 FROM {table} s WHERE s.contact_id = c.id)" for table in SIDE_TABLES
+    )
     + " FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"
     " LEFT JOIN qualifications q ON q.contact_id = c.id WHERE c.id = :id"
 )
@@ -116,6 +130,7 @@ class PersonRow:
     summary_text: str | None
     definition_version_id: int | None
     lifecycle: LifecycleState
+    side_tables: frozenset[str]  # the SIDE_TABLES holding rows for this contact
 
 
 class RealtimeStore:
@@ -279,7 +294,14 @@ class RealtimeStore:
             qualified=row[q] is not None,
             summary_text=d.read_document_text(row[q + 1]) if row[q] is not None else None,
             definition_version_id=row[q + 2],
-            lifecycle=self._lifecycle(row[q + 3 :]),
+            lifecycle=self._lifecycle(row[q + 3 : q + 3 + len(LIFECYCLE_COLUMNS)]),
+            side_tables=frozenset(
+                table
+                for table, present in zip(
+                    SIDE_TABLES, row[q + 3 + len(LIFECYCLE_COLUMNS) :], strict=True
+                )
+                if present
+            ),
         )
 
     def _lifecycle(self, values: Row) -> LifecycleState:

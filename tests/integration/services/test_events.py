@@ -14,7 +14,15 @@ from leadflow.domain.facts import Event, Facts
 from leadflow.engine.qualify import qualify
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.events import IncomingEvent, Recorded, Rejected, record_event
-from leadflow.store.models import Consent, Contact, Qualification, StageTransition, Visitor
+from leadflow.store.models import (
+    BantFact,
+    Consent,
+    Contact,
+    Conversation,
+    Qualification,
+    StageTransition,
+    Visitor,
+)
 from leadflow.store.models import Event as EventRow
 from tests.integration.services.conftest import START, activate
 
@@ -248,3 +256,39 @@ def test_a_new_definition_rebuilds_the_state_from_the_stored_events(
     assert stored.definition_version_id == other.version_id
     slots = stored.state["slots"]
     assert sum(slot["count"] for slot in slots.values()) >= 4  # the old page views were replayed
+
+
+def test_bant_facts_and_sales_conversations_in_the_store_are_qualified(
+    session: Session, active: ActiveDefinition
+) -> None:
+    contact = Contact(
+        email="gu@acme.example",
+        identity="known",
+        attributes={},
+        created_at=START,
+        updated_at=START,
+    )
+    session.add(contact)
+    session.flush()
+    for criterion in ("budget", "authority", "need"):
+        session.add(
+            BantFact(
+                contact_id=contact.id,
+                criterion=criterion,
+                met=True,
+                evidence="rep's note",
+                at=START,
+            )
+        )
+    session.add(Conversation(contact_id=contact.id, rep="rita", outcome="interested", at=START))
+    session.commit()
+
+    recorded = _record(
+        session,
+        active,
+        IncomingEvent("email_open", START + timedelta(hours=1), contact_id=contact.id),
+    )
+
+    stored = session.get(Qualification, recorded.contact_id)
+    assert stored is not None
+    assert (stored.temperature, stored.lead_type) == ("hot", "sql")

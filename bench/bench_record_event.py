@@ -1,0 +1,343 @@
+"""Sustained events/s through the real-time path (services.events), on a pre-loaded store.
+
+    python -m bench record_event                       # defaults below, SQLite
+    python -m bench.bench_record_event --contacts 1000000 --events 10000000   # the issue's size
+    python -m bench.bench_record_event --url postgresql://postgres@127.0.0.1:5432/test
+
+The store is loaded first with ``--contacts`` contacts and ``--events`` stored events:
+``--long-contacts`` of them have ``--long-events`` events each (long histories), the rest
+share what is left (short histories). Every contact gets the qualification state the
+real-time path would have left (its ActivitySummary folded from its events). Then
+``--measure`` new events are recorded, by e-mail, to short-history and to long-history
+contacts separately:
+
+    per event   EventRecorder.record: one transaction and one commit per event (p50/p99)
+    group       EventRecorder.record_batch of ``--batch`` events: one commit per batch
+    session     services.record_event in a SQLAlchemy Session (what an API handler calls)
+
+If the path re-read a contact's history, long-history contacts would be far slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from leadflow.definition.builtin import preset_text
+from leadflow.domain.clock import FixedClock
+from leadflow.domain.facts import Event, Facts
+from leadflow.domain.lifecycle import LifecycleState
+from leadflow.engine.lifecycle import advance
+from leadflow.engine.qualify import qualify_summary
+from leadflow.engine.summary import ActivitySummary
+from leadflow.services.definitions import ActiveDefinition, activate_definition, active_definition
+from leadflow.services.events import EventRecorder, IncomingEvent, record_event
+from leadflow.store.database import make_engine, normalise_url, session_factory, writer
+from leadflow.store.driver import Driver, dedicated_driver
+from leadflow.store.migrate import upgrade
+from leadflow.store.realtime import RealtimeStore
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+KINDS = [
+    ("page_view", {"url": "/pricing"}),
+    ("page_view", {"url": "/product/crm"}),
+    ("page_view", {"url": "/blog/post"}),
+    ("email_open", {"campaign": "spring"}),
+    ("email_click", {"campaign": "spring"}),
+    ("content_download", {"asset": "crm-datasheet.pdf"}),
+    ("webinar_attendance", {"event": "w1"}),
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    contacts: int
+    events: int
+    long_contacts: int
+    long_events: int
+    measure: int
+    batch: int
+
+
+def main(argv: list[str]) -> None:
+    options = _parser().parse_args(argv)
+    sizes = Sizes(
+        options.contacts,
+        options.events,
+        options.long_contacts,
+        options.long_events,
+        options.measure,
+        options.batch,
+    )
+    if sizes.long_contacts * sizes.long_events > sizes.events:
+        raise SystemExit("--long-contacts × --long-events exceeds --events")
+    with _ScratchDatabase(options.url) as (engine, label):
+        active = _load(engine, sizes)
+        print(f"store: {label}; {sizes.contacts:,} contacts, {sizes.events:,} events stored")
+        _measure_all(engine, active, sizes)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bench_record_event", description=__doc__)
+    parser.add_argument("--url", help="PostgreSQL URL (a scratch schema is made and dropped)")
+    parser.add_argument("--contacts", type=int, default=20_000)
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--long-contacts", type=int, default=50)
+    parser.add_argument("--long-events", type=int, default=2_000)
+    parser.add_argument("--measure", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=500)
+    return parser
+
+
+# --- the store -------------------------------------------------------------------------
+
+
+class _ScratchDatabase:
+    """A scratch database: a temporary SQLite file, or a PostgreSQL schema."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+        self.schema = f"bench_{uuid.uuid4().hex[:10]}"
+        self.folder = tempfile.TemporaryDirectory(prefix="leadflow-bench-")
+
+    def __enter__(self) -> tuple[Engine, str]:
+        if self.url is None:
+            path = Path(self.folder.name) / "leadflow.db"
+            self.engine = make_engine(f"sqlite:///{path}")
+            upgrade(self.engine)
+            return self.engine, f"SQLite WAL {path}"
+        admin = make_engine(self.url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+        admin.dispose()
+        scoped = normalise_url(self.url).update_query_dict(
+            {"options": f"-csearch_path={self.schema}"}
+        )
+        self.engine = make_engine(scoped)
+        upgrade(self.engine)
+        return self.engine, f"PostgreSQL schema {self.schema}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.engine.dispose()
+        if self.url is not None:
+            admin = make_engine(self.url)
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+            admin.dispose()
+        self.folder.cleanup()
+
+
+def _load(engine: Engine, sizes: Sizes) -> ActiveDefinition:
+    with Session(engine) as session:
+        activate_definition(session, preset_text("waterfall"), source_name="bench", now=START)
+        session.commit()
+        active = active_definition(session)
+    started = time.perf_counter()
+    driver, handle = dedicated_driver(engine)
+    try:
+        _load_contacts(driver, sizes.contacts)
+        histories = _histories(sizes)
+        for chunk in _chunks(range(1, sizes.contacts + 1), 2_000):
+            _load_histories(driver, active, {c: histories(c) for c in chunk})
+        if driver.dialect == "postgresql":
+            driver.execute("ANALYZE")
+            driver.commit()
+    finally:
+        handle.close()
+    print(f"loaded in {time.perf_counter() - started:.1f} s")
+    return active
+
+
+def _email(contact: int) -> str:
+    return f"person{contact}@company{contact % 997}.example"
+
+
+def _load_contacts(driver: Driver, count: int) -> None:
+    moment = driver.instant(START)
+    for chunk in _chunks(range(1, count + 1), 10_000):
+        driver.begin_write()
+        driver.connection.cursor().executemany(
+            driver.translate(
+                "INSERT INTO contacts (id, email, domain, purchased, identity, attributes,"
+                " created_at, updated_at) VALUES (:id, :email, :domain, :purchased, 'known',"
+                " :attributes, :at, :at)"
+            ),
+            [
+                {
+                    "id": c,
+                    "email": _email(c),
+                    "domain": _email(c).split("@")[1],
+                    "purchased": False,
+                    "attributes": driver.document({}),
+                    "at": moment,
+                }
+                for c in chunk
+            ],
+        )
+        driver.commit()
+
+
+def _histories(sizes: Sizes) -> Callable[[int], int]:
+    """contact -> its number of stored events (long first, the rest spread evenly)."""
+    short = sizes.contacts - sizes.long_contacts
+    rest = sizes.events - sizes.long_contacts * sizes.long_events
+    base, extra = divmod(rest, short) if short else (0, 0)
+
+    def count(contact: int) -> int:
+        if contact <= sizes.long_contacts:
+            return sizes.long_events
+        return base + (1 if contact - sizes.long_contacts <= extra else 0)
+
+    return count
+
+
+def _load_histories(driver: Driver, active: ActiveDefinition, counts: dict[int, int]) -> None:
+    chance = random.Random(next(iter(counts)))
+    store = RealtimeStore(driver)
+    rows: list[dict[str, object]] = []
+    states: list[tuple[int, list[Event]]] = []
+    for contact, count in counts.items():
+        events = [
+            Event(kind, START + timedelta(minutes=chance.randrange(60 * 24 * 300)), props)
+            for kind, props in (chance.choice(KINDS) for _ in range(count))
+        ]
+        rows.extend(
+            {
+                "contact_id": contact,
+                "key": f"h-{contact}-{n}",
+                "type": e.type,
+                "at": driver.instant(e.at),
+                "properties": driver.document(e.properties),
+                "received": driver.instant(e.at),
+            }
+            for n, e in enumerate(events)
+        )
+        states.append((contact, events))
+    driver.begin_write()
+    driver.connection.cursor().executemany(
+        driver.translate(
+            "INSERT INTO events (source, idempotency_key, contact_id, type, at, properties,"
+            " received_at) VALUES ('history', :key, :contact_id, :type, :at, :properties,"
+            " :received)"
+        ),
+        rows,
+    )
+    for contact, events in states:
+        _store_state(store, active, contact, events)
+    driver.commit()
+
+
+def _store_state(
+    store: RealtimeStore, active: ActiveDefinition, contact: int, events: list[Event]
+) -> None:
+    definition = active.definition
+    summary = ActivitySummary.of(definition, events)
+    at = summary.latest or START
+    facts = Facts(contact={"email": _email(contact)})
+    qualification = qualify_summary(facts, summary, definition, at, explain=False)
+    step = advance(LifecycleState(), qualification, at)
+    store.save_qualification(
+        contact, qualification, step.state, summary.to_json(), active.version_id, at
+    )
+
+
+def _chunks(items: range, size: int) -> Iterator[range]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- the measurements ------------------------------------------------------------------
+
+
+def _incoming(sizes: Sizes, group: str, label: str, chance: random.Random) -> list[IncomingEvent]:
+    if group == "long":
+        pool = range(1, sizes.long_contacts + 1)
+    else:
+        pool = range(sizes.long_contacts + 1, sizes.contacts + 1)
+    moment = START + timedelta(days=301)
+    events = []
+    for n in range(sizes.measure):
+        kind, props = chance.choice(KINDS)
+        moment += timedelta(seconds=1)
+        events.append(
+            IncomingEvent(
+                kind,
+                moment,
+                key=f"{label}-{group}-{n}",
+                source="bench",
+                email=_email(chance.choice(pool)),
+                properties=props,
+            )
+        )
+    return events
+
+
+def _measure_all(engine: Engine, active: ActiveDefinition, sizes: Sizes) -> None:
+    chance = random.Random(7)
+    clock = FixedClock(START + timedelta(days=302))
+    for group in ("short", "long"):
+        with EventRecorder(engine, active, clock) as recorder:
+            events = _incoming(sizes, group, "one", chance)
+            latencies = []
+            started = time.perf_counter()
+            for event in events:
+                before = time.perf_counter_ns()
+                recorder.record(event)
+                latencies.append(time.perf_counter_ns() - before)
+            rate = len(events) / (time.perf_counter() - started)
+            _report(f"{group} histories, commit per event", rate, latencies)
+            events = _incoming(sizes, group, "batch", chance)
+            started = time.perf_counter()
+            for start in range(0, len(events), sizes.batch):
+                recorder.record_batch(events[start : start + sizes.batch])
+            rate = len(events) / (time.perf_counter() - started)
+            _report(f"{group} histories, group commit of {sizes.batch}", rate, None)
+        _measure_session(engine, active, sizes, group, chance, clock)
+
+
+def _measure_session(
+    engine: Engine,
+    active: ActiveDefinition,
+    sizes: Sizes,
+    group: str,
+    chance: random.Random,
+    clock: FixedClock,
+) -> None:
+    sessions = session_factory(writer(engine))
+    events = _incoming(sizes, group, "session", chance)[: max(1, sizes.measure // 5)]
+    latencies = []
+    started = time.perf_counter()
+    with sessions() as session:
+        for event in events:
+            before = time.perf_counter_ns()
+            record_event(session, event, clock=clock, active=active)
+            latencies.append(time.perf_counter_ns() - before)
+    rate = len(events) / (time.perf_counter() - started)
+    _report(f"{group} histories, record_event in a Session", rate, latencies)
+
+
+def _report(label: str, rate: float, latencies: list[int] | None) -> None:
+    line = f"  {label:<45} {rate:>9,.0f} events/s"
+    if latencies:
+        ordered = sorted(latencies)
+        p50 = statistics.median(ordered) / 1e3
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] / 1e3
+        line += f"   p50 {p50:,.0f} µs   p99 {p99:,.0f} µs"
+    print(line, flush=True)
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
