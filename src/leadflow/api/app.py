@@ -88,8 +88,8 @@ def create_app(
     app.state.leadflow = state
     install_problem_handlers(app)
     for router in ROUTERS:
+        _declare_roles(router)
         app.include_router(router)
-    _declare_roles(app)
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(BodyLimit, default=limits.max_body_bytes, larger=_larger_bodies(limits))
     return app
@@ -99,11 +99,15 @@ def _larger_bodies(limits: ApiLimits) -> dict[str, int]:
     return {"/events/batch": limits.max_batch_body_bytes}
 
 
-def _declare_roles(app: FastAPI) -> None:
-    """Refuse a route without exactly one gate; publish each route's roles in OpenAPI."""
-    for route in app.routes:
+def _declare_roles(router: APIRouter) -> None:
+    """Refuse a route without exactly one gate; publish each route's roles in OpenAPI.
+
+    Done on the routers before they are included: FastAPI composes included routes
+    lazily and copies ``openapi_extra`` when it does.
+    """
+    for route in router.routes:
         if not isinstance(route, APIRoute):
-            continue
+            raise RuntimeError(f"{route!r}: only API routes belong in leadflow's routers")
         gate = gate_of(route)
         if gate is None:
             raise RuntimeError(f"route {route.path} declares no single access gate")

@@ -18,14 +18,14 @@ because only after authentication is it known whose bucket a request drains.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Request, Security
+from fastapi import FastAPI, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.params import Depends
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
@@ -33,7 +33,7 @@ from leadflow.api.problems import ProblemError, ProblemKind
 from leadflow.api.state import ApiState
 from leadflow.services.api_keys import KeyInfo, Role, authenticate, hash_secret
 
-__all__ = ["PUBLIC", "Gate", "Principal", "allow", "gate_of", "principal_of"]
+__all__ = ["PUBLIC", "Gate", "Principal", "allow", "api_routes", "gate_of", "principal_of"]
 
 _api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="An API key (`leadflow keys create`)."
@@ -96,6 +96,14 @@ def gate_of(route: APIRoute) -> Gate | None:
     if len(gates) != 1:
         return None
     return gates[0]
+
+
+def api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
+    """Every API route of ``app`` with its full path (prefixes included)."""
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and context.path is not None:
+            yield context.path, route
 
 
 def principal_of(request: Request) -> Principal:

@@ -12,6 +12,9 @@ Kinds (``KINDS``) and their ``data``:
     lead.sales_ready       contact_id, stage, at (the moment it became sales-ready)
     handoff.sla_breached   contact_id, handoff_id, owner, due_at (sent by the hand-off issue)
     contact.merged         survivor_id, merged_id, at (sent by identity resolution)
+    form.confirmation_requested  contact_id, email, form, confirm_url, expires_at: a
+                           double opt-in form was sent; a mailer subscribed to this kind
+                           e-mails the link (leadflow sends no e-mail itself)
 
 ``enqueue`` takes the real-time path's ``Driver`` (plain SQL on the transaction's own
 connection); ``enqueue_in`` is the same for code holding a SQLAlchemy Session.
@@ -30,6 +33,7 @@ from leadflow.domain.lifecycle import Transition
 from leadflow.store.driver import Driver, driver_for
 
 __all__ = [
+    "CONFIRMATION_REQUESTED",
     "CONTACT_MERGED",
     "KINDS",
     "SALES_READY",
@@ -44,7 +48,14 @@ STAGE_CHANGED = "stage.changed"
 SALES_READY = "lead.sales_ready"
 SLA_BREACHED = "handoff.sla_breached"
 CONTACT_MERGED = "contact.merged"
-KINDS: tuple[str, ...] = (STAGE_CHANGED, SALES_READY, SLA_BREACHED, CONTACT_MERGED)
+CONFIRMATION_REQUESTED = "form.confirmation_requested"
+KINDS: tuple[str, ...] = (
+    STAGE_CHANGED,
+    SALES_READY,
+    SLA_BREACHED,
+    CONTACT_MERGED,
+    CONFIRMATION_REQUESTED,
+)
 
 _INSERT = (
     "INSERT INTO outbox_messages (id, kind, payload, created_at, dispatched_at)"

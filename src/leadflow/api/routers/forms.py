@@ -1,9 +1,192 @@
-"""Routes for forms (being written)."""
+"""Web forms: ``POST /forms/{form_id}`` from a browser or a server, and the opt-in link.
+
+A browser's ``application/x-www-form-urlencoded`` (or multipart) post is answered with
+``303 See Other`` to the form's thank-you URL (204 when it has none); a JSON post with
+``202`` and what happened. The visitor id comes from the ``visitor_id`` field, else the
+``lf_visitor`` cookie. These routes are public (a browser has no API key) and limited
+per client address; the forms themselves come from ``forms.yaml`` (services/form_config.py).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
-__all__ = ["router"]
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
-router = APIRouter()
+from leadflow.api.auth import PUBLIC
+from leadflow.api.deps import StateDep
+from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
+from leadflow.api.state import ApiState
+from leadflow.services import forms
+from leadflow.services.definitions import (
+    ActiveDefinition,
+    NoActiveDefinitionError,
+    active_definition,
+)
+from leadflow.services.form_config import FormSpec
+
+__all__ = ["VISITOR_COOKIE", "router"]
+
+router = APIRouter(prefix="/forms", tags=["forms"], responses=problem_responses(422, 429))
+
+VISITOR_COOKIE = "lf_visitor"
+VISITOR_FIELD = "visitor_id"
+MAX_FIELDS = 50
+MAX_VALUE = 2000
+FormId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")]
+
+_FIELDS_SCHEMA = {
+    "type": "object",
+    "maxProperties": MAX_FIELDS,
+    "additionalProperties": {"type": "string", "maxLength": MAX_VALUE},
+}
+
+
+class FormReply(BaseModel):
+    accepted: bool
+    contact_id: int | None
+    stage: str | None
+    confirmation_sent: bool
+
+
+class ConfirmReply(BaseModel):
+    confirmed: bool
+    contact_id: int
+
+
+@router.post(
+    "/{form_id}",
+    dependencies=[PUBLIC],
+    response_model=FormReply,
+    status_code=202,
+    responses={
+        303: {"description": "A browser post: go to the thank-you page."},
+        204: {"description": "A browser post to a form without a thank-you page."},
+        **problem_responses(404, 409, 415),
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {"schema": _FIELDS_SCHEMA},
+                "application/json": {"schema": _FIELDS_SCHEMA},
+            },
+        }
+    },
+    summary="Submit a web form (browser form post or JSON).",
+)
+async def submit_form(form_id: FormId, request: Request, state: StateDep) -> Response:
+    spec = _spec(state, form_id)
+    browser, posted = await _posted(request)
+    visitor = posted.pop(VISITOR_FIELD, None) or request.cookies.get(VISITOR_COOKIE)
+    confirm_base = str(request.url_for("confirm_form", token="x")).removesuffix("/x")
+    outcome = await run_in_threadpool(_submit, state, form_id, spec, posted, visitor, confirm_base)
+    state.metrics.forms.labels("spam" if outcome.spam else "accepted").inc()
+    if browser:
+        if spec.thank_you_url is None:
+            return Response(status_code=204)
+        return RedirectResponse(str(spec.thank_you_url), status_code=303)
+    reply = FormReply(
+        accepted=True,
+        contact_id=outcome.contact_id,
+        stage=outcome.stage,
+        confirmation_sent=outcome.confirmation_sent,
+    )
+    return JSONResponse(reply.model_dump(), status_code=202)
+
+
+@router.get(
+    "/confirm/{token}",
+    name="confirm_form",
+    dependencies=[PUBLIC],
+    response_model=ConfirmReply,
+    responses={303: {"description": "Go to the form's confirmed page."}, **problem_responses(404)},
+    summary="The double opt-in link: confirms the e-mail address.",
+)
+async def confirm_form(
+    token: Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")],
+    state: StateDep,
+) -> Response:
+    done = await run_in_threadpool(_confirm, state, token)
+    spec = state.forms.forms.get(done.form_id)
+    if spec is not None and spec.confirmed_url is not None:
+        return RedirectResponse(str(spec.confirmed_url), status_code=303)
+    return JSONResponse(ConfirmReply(confirmed=True, contact_id=done.contact_id).model_dump())
+
+
+def _spec(state: ApiState, form_id: str) -> FormSpec:
+    spec = state.forms.forms.get(form_id)
+    if spec is None:
+        raise ProblemError(ProblemKind.NOT_FOUND, f"no form {form_id!r} in forms.yaml")
+    return spec
+
+
+async def _posted(request: Request) -> tuple[bool, dict[str, str]]:
+    """(from a browser?, the fields); values that are not short strings are refused."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        async with request.form(max_files=0, max_fields=MAX_FIELDS) as form:
+            return True, _strings(form)
+    if kind == "application/json":
+        try:
+            document: Any = await request.json()
+        except ValueError:
+            raise ProblemError(ProblemKind.VALIDATION, "the body is not valid JSON") from None
+        if not isinstance(document, dict) or len(document) > MAX_FIELDS:
+            raise ProblemError(ProblemKind.VALIDATION, "send an object of at most 50 fields")
+        return False, _strings(document)
+    raise ProblemError(
+        ProblemKind.UNSUPPORTED_MEDIA,
+        "post application/x-www-form-urlencoded, multipart/form-data or application/json",
+    )
+
+
+def _strings(fields: FormData | dict[str, Any]) -> dict[str, str]:
+    posted: dict[str, str] = {}
+    for name, value in fields.items():
+        if not isinstance(value, str) or len(value) > MAX_VALUE or "\x00" in value + name:
+            raise ProblemError(
+                ProblemKind.VALIDATION,
+                f"field {name[:50]!r}: expected text of at most 2,000 characters",
+            )
+        posted[name] = value
+    return posted
+
+
+def _submit(
+    state: ApiState,
+    form_id: str,
+    spec: FormSpec,
+    posted: dict[str, str],
+    visitor: str | None,
+    confirm_base: str,
+) -> forms.FormOutcome:
+    with state.writes() as session:
+        active = _active(session)
+        return forms.submit_form(
+            session,
+            form_id,
+            spec,
+            posted,
+            visitor_id=visitor[:200] if visitor else None,
+            active=active,
+            clock=state.clock,
+            confirm_base=confirm_base,
+        )
+
+
+def _confirm(state: ApiState, token: str) -> forms.Confirmed:
+    with state.writes() as session:
+        return forms.confirm(session, token, active=_active(session), clock=state.clock)
+
+
+def _active(session: Session) -> ActiveDefinition:
+    try:
+        return active_definition(session)
+    except NoActiveDefinitionError as error:
+        raise ProblemError(ProblemKind.CONFLICT, str(error)) from None

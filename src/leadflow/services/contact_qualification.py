@@ -1,0 +1,53 @@
+"""Qualify one contact from scratch, for the API's qualification and explanation.
+
+The real-time path keeps a running summary per contact and no per-event detail. To
+*explain* a verdict (every point, its event, its age and decay), this reads the
+contact's whole history and runs ``engine.qualify`` over it at ``now``: the facts the
+store holds (services/facts.py) plus every event. Nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from leadflow.domain.facts import Event
+from leadflow.domain.qualification import Qualification
+from leadflow.engine.qualify import qualify
+from leadflow.services.definitions import active_definition
+from leadflow.services.facts import facts_of
+from leadflow.services.refusals import ConflictError, NotFoundError
+from leadflow.store.driver import driver_for
+from leadflow.store.realtime import RealtimeStore
+
+__all__ = ["Recomputed", "qualify_contact"]
+
+
+@dataclass(frozen=True, slots=True)
+class Recomputed:
+    contact_id: int
+    qualification: Qualification
+    lifecycle_stage: str | None  # where the lead actually is (forward-only moves)
+
+
+def qualify_contact(
+    session: Session, contact_id: int, now: datetime, *, explain: bool = True
+) -> Recomputed:
+    try:
+        active = active_definition(session)
+    except LookupError as error:  # NoActiveDefinitionError
+        raise ConflictError(str(error)) from None
+    store = RealtimeStore(driver_for(session.connection()))
+    try:
+        person = store.load_person(contact_id)
+    except LookupError:
+        raise NotFoundError(f"no contact with id {contact_id}") from None
+    events = tuple(
+        Event(stored.type, stored.at, stored.properties, str(stored.id))
+        for stored in store.contact_events(contact_id)
+    )
+    facts = replace(facts_of(store, person), events=events)
+    verdict = qualify(facts, active.definition, now, explain=explain)
+    return Recomputed(contact_id, verdict, person.lifecycle.stage)

@@ -1,0 +1,178 @@
+"""Web form submissions and double opt-in confirmation.
+
+``submit_form``: a website's form post becomes a contact and an event.
+
+1. A filled honeypot field means a bot: the post is accepted and nothing is stored
+   (a bot told "refused" learns to leave the field empty).
+2. The posted fields are mapped (form_config.py) onto the contact, upserted by e-mail.
+3. The form's event (``form_submit`` by default) is recorded through the real-time
+   path with the e-mail and the visitor id, so the visitor's anonymous history joins
+   the contact and the contact is re-qualified.
+4. With double opt-in, a one-time token is stored (hashed) and a
+   ``form.confirmation_requested`` message enters the outbox in the same transaction;
+   a mailer subscribed to that webhook kind sends the link.
+
+``confirm``: following the link marks the e-mail consent ``confirmed`` and the contact's
+identity ``confirmed``, and records an ``email_confirmed`` event so qualification (a
+stage may require a confirmed identity) sees it at once, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from leadflow.domain.clock import Clock
+from leadflow.services.contacts import upsert_contact
+from leadflow.services.definitions import ActiveDefinition
+from leadflow.services.events import IncomingEvent, Recorded, record_event
+from leadflow.services.form_config import FormSpec
+from leadflow.services.outbox import CONFIRMATION_REQUESTED, enqueue_in
+from leadflow.services.refusals import InvalidInputError, NotFoundError
+from leadflow.store.driver import driver_for
+from leadflow.store.models import Contact, FormConfirmation
+from leadflow.store.realtime import RealtimeStore
+
+__all__ = ["CONFIRMED_EVENT", "Confirmed", "FormOutcome", "confirm", "submit_form"]
+
+CONFIRMED_EVENT = "email_confirmed"
+
+
+@dataclass(frozen=True, slots=True)
+class FormOutcome:
+    spam: bool
+    contact_id: int | None = None
+    stage: str | None = None
+    confirmation_sent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    contact_id: int
+    form_id: str
+
+
+def submit_form(
+    session: Session,
+    form_id: str,
+    spec: FormSpec,
+    posted: Mapping[str, str],
+    *,
+    visitor_id: str | None,
+    active: ActiveDefinition,
+    clock: Clock,
+    confirm_base: str,
+) -> FormOutcome:
+    if spec.honeypot and posted.get(spec.honeypot, "").strip():
+        return FormOutcome(spam=True)
+    values = _mapped(spec, posted)
+    now = clock.now()
+    view, _ = upsert_contact(session, values, now)
+    contact = view.contact
+    incoming = IncomingEvent(
+        type=spec.event,
+        at=now,
+        source=f"form:{form_id}",
+        email=contact.email,
+        visitor_id=visitor_id,
+        properties={"form": form_id},
+    )
+    outcome = record_event(session, incoming, clock=clock, active=active)
+    if not isinstance(outcome, Recorded):
+        raise InvalidInputError(outcome.reason)
+    sent = False
+    if spec.double_opt_in and contact.identity != "confirmed":
+        _request_confirmation(session, form_id, spec, contact, confirm_base, now)
+        sent = True
+    return FormOutcome(False, outcome.contact_id, outcome.stage, sent)
+
+
+def confirm(session: Session, token: str, *, active: ActiveDefinition, clock: Clock) -> Confirmed:
+    """Confirm the e-mail behind ``token``; following a used link again changes nothing."""
+    now = clock.now()
+    row = session.scalar(
+        select(FormConfirmation).where(FormConfirmation.token_hash == _digest(token))
+    )
+    if row is None or (row.confirmed_at is None and row.expires_at < now):
+        raise NotFoundError("this confirmation link is unknown or has expired")
+    if row.confirmed_at is not None:
+        return Confirmed(row.contact_id, row.form_id)
+    row.confirmed_at = now
+    contact = session.get(Contact, row.contact_id)
+    assert contact is not None  # the token's row is deleted with its contact
+    contact.identity = "confirmed"
+    contact.updated_at = now
+    session.flush()
+    store = RealtimeStore(driver_for(session.connection()))
+    store.set_consent(
+        contact.id, "email", "confirmed", source="double_opt_in", at=now, event_id=None
+    )
+    incoming = IncomingEvent(
+        type=CONFIRMED_EVENT,
+        at=now,
+        key=f"confirmation:{row.id}",
+        source="forms",
+        contact_id=contact.id,
+        properties={"form": row.form_id},
+    )
+    record_event(session, incoming, clock=clock, active=active)  # commits everything
+    return Confirmed(contact.id, row.form_id)
+
+
+def _mapped(spec: FormSpec, posted: Mapping[str, str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    attributes: dict[str, object] = {}
+    for field, target in spec.fields.items():
+        value = posted.get(field, "").strip()
+        if not value:
+            continue
+        if target.startswith("attributes."):
+            attributes[target.removeprefix("attributes.")] = value
+        else:
+            values[target] = value
+    if "email" not in values:
+        raise InvalidInputError(f"the form needs an e-mail address in {spec.field_for('email')!r}")
+    if attributes:
+        values["attributes"] = attributes
+    return values
+
+
+def _request_confirmation(
+    session: Session,
+    form_id: str,
+    spec: FormSpec,
+    contact: Contact,
+    confirm_base: str,
+    now: datetime,
+) -> None:
+    token = secrets.token_urlsafe(32)
+    expires = now + timedelta(days=spec.confirm_within_days)
+    session.add(
+        FormConfirmation(
+            token_hash=_digest(token),
+            contact_id=contact.id,
+            form_id=form_id,
+            created_at=now,
+            expires_at=expires,
+            confirmed_at=None,
+        )
+    )
+    data = {
+        "contact_id": contact.id,
+        "email": contact.email,
+        "form": form_id,
+        "confirm_url": f"{confirm_base.rstrip('/')}/{token}",
+        "expires_at": expires.isoformat(),
+    }
+    enqueue_in(session, CONFIRMATION_REQUESTED, data, now)
+    session.commit()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
