@@ -23,7 +23,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from leadflow.definition.model import LeadTypeConfig
 from leadflow.definition.raw_condition import EventTypes, RawCondition, WherePatterns
@@ -79,7 +86,16 @@ def _upper(value: object) -> object:
 
 Name = Annotated[str, Field(min_length=1)]
 StageId = Annotated[str, Field(pattern=STAGE_ID_PATTERN)]
-GradeValue = Annotated[Grade, BeforeValidator(_upper)]
+GradeValue = Annotated[
+    Grade,
+    BeforeValidator(_upper),
+    WithJsonSchema({"type": "string", "enum": ["A", "B", "C", "D", "a", "b", "c", "d"]}),
+]
+VersionText = Annotated[
+    Name,
+    BeforeValidator(_version_text),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]}),
+]
 Labels = Annotated[
     dict[Annotated[str, Field(pattern=LANGUAGE_PATTERN)], Name],
     Field(description="Language code (`en`, `nl`, `de`, `fr`, `nb` ...) -> label."),
@@ -272,7 +288,7 @@ class RawDefinition(_Strict):
 
     schema_version: Literal[1] = Field(description="Version of this file format; always 1.")
     name: Name = Field(description="Name of the definition, e.g. `acme-funnel`.")
-    version: Annotated[Name, BeforeValidator(_version_text)] = Field(
+    version: VersionText = Field(
         description="Version of the definition; every qualification names it."
     )
     description: str | None = Field(default=None, description="What this definition is for.")
