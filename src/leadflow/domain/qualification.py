@@ -22,6 +22,8 @@ from leadflow.domain.facts import BANT_KEYS
 from leadflow.domain.vocabulary import Grade, Identity, LeadType, Temperature
 
 __all__ = [
+    "FROM_FACT",
+    "FROM_RULE",
     "BantCriterion",
     "BantResult",
     "Contribution",
@@ -89,6 +91,10 @@ class EngagementResult:
 
     def to_dict(self) -> dict[str, object]:
         return {"score": self.score, "contributions": [c.to_dict() for c in self.contributions]}
+
+
+FROM_FACT = "fact"  # a BANT answer given explicitly: a rep's note, a form answer
+FROM_RULE = "rule"  # a BANT answer from a definition rule
 
 
 @dataclass(frozen=True, slots=True)

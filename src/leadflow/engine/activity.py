@@ -22,8 +22,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from leadflow.domain.facts import Event
+
+if TYPE_CHECKING:
+    from leadflow.engine.routing import Route
 
 __all__ = [
     "SECONDS_PER_DAY",
@@ -59,6 +63,7 @@ class Slot:
     kind: str
     types: frozenset[str]
     accepts: PropertyTest | None  # None: every event of a listed type
+    reads: tuple[str, ...]  # the event properties ``accepts`` looks at
     spec: tuple[object, ...]  # canonical description, for the state fingerprint
     points: float = 0.0
     half_life_seconds: float | None = None
@@ -106,22 +111,19 @@ def is_later(at: datetime, kind: str, last: datetime | None, last_kind: str | No
 Buckets = dict[int, list[Event]]
 
 
-def bucket_events(
-    index: Mapping[str, tuple[Slot, ...]], events: Iterable[Event], now: datetime
-) -> Buckets:
+def bucket_events(routes: Mapping[str, Route], events: Iterable[Event], now: datetime) -> Buckets:
     """The events up to ``now`` each slot matched, by slot id (the one pass over events)."""
     buckets: Buckets = {}
     for event in events:
-        interested = index.get(event.type)
-        if interested is None or event.at > now:  # the future has not happened yet
+        route = routes.get(event.type)
+        if route is None or event.at > now:  # the future has not happened yet
             continue
-        for slot in interested:
-            if slot.accepts is None or slot.accepts(event.properties):
-                bucket = buckets.get(slot.id)
-                if bucket is None:
-                    buckets[slot.id] = [event]
-                else:
-                    bucket.append(event)
+        for slot_id in route.slot_ids(event.properties):
+            bucket = buckets.get(slot_id)
+            if bucket is None:
+                buckets[slot_id] = [event]
+            else:
+                bucket.append(event)
     return buckets
 
 
@@ -131,13 +133,10 @@ def read_buckets(buckets: Buckets, slots: Sequence[Slot], now: datetime) -> dict
 
 
 def read_history(
-    index: Mapping[str, tuple[Slot, ...]],
-    slots: Sequence[Slot],
-    events: Iterable[Event],
-    now: datetime,
+    routes: Mapping[str, Route], slots: Sequence[Slot], events: Iterable[Event], now: datetime
 ) -> dict[int, Reading]:
     """Fold every event up to ``now`` into one Reading per slot that matched something."""
-    return read_buckets(bucket_events(index, events, now), slots, now)
+    return read_buckets(bucket_events(routes, events, now), slots, now)
 
 
 def _reading(slot: Slot, bucket: list[Event], now: datetime) -> Reading:

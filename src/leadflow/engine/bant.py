@@ -10,16 +10,13 @@ cold at ``cold_min``, unknown below.
 from __future__ import annotations
 
 from leadflow.definition.model import TemperatureConfig
-from leadflow.domain.facts import BantFact
-from leadflow.domain.qualification import BantCriterion, BantResult
+from leadflow.domain.facts import BANT_KEYS, BantFact
+from leadflow.domain.qualification import FROM_FACT, BantCriterion, BantResult
 from leadflow.domain.vocabulary import Temperature
 from leadflow.engine.plan import CompiledBantRule, QualificationPlan
 from leadflow.engine.scope import Scope
 
-__all__ = ["FROM_FACT", "FROM_RULE", "assess_bant", "temperature_for"]
-
-FROM_FACT = "fact"
-FROM_RULE = "rule"
+__all__ = ["assess_bant", "temperature_for"]
 
 
 def assess_bant(plan: QualificationPlan, scope: Scope) -> BantResult:
@@ -35,10 +32,14 @@ def _criterion(
         return BantCriterion(key, fact.met, fact.evidence, FROM_FACT)
     for compiled in rules:
         if compiled.holds(scope):
-            rule = compiled.rule
-            return BantCriterion(key, rule.met, rule.evidence or rule.name, FROM_RULE, rule.name)
-    # Evidence without a verdict (a note that says "maybe") is kept, the answer stays open.
-    return BantCriterion(key, None, fact.evidence, FROM_FACT if fact.evidence else None)
+            return compiled.verdict
+    if fact.evidence:
+        # Evidence without a verdict (a note that says "maybe") is kept; the answer stays open.
+        return BantCriterion(key, None, fact.evidence, FROM_FACT)
+    return _UNKNOWN[key]
+
+
+_UNKNOWN = {key: BantCriterion(key) for key in BANT_KEYS}
 
 
 def temperature_for(met: int, config: TemperatureConfig) -> Temperature:

@@ -82,10 +82,15 @@ def _event_lines(
     rule: EngagementRule, slot: Slot, reading: Reading, matched: list[Event], now: datetime
 ) -> list[Contribution]:
     if rule.once:  # only the most recent event counts
-        matched = [e for e in matched if e.at == reading.last and e.type == reading.last_type][:1]
-    # Newest first, then by type: the same lines whatever order the events came in.
-    ordered = sorted(matched, key=lambda event: (event.at, event.type), reverse=True)
-    return [_event_line(rule, slot, event, now) for event in ordered]
+        matched = [e for e in matched if e.at == reading.last and e.type == reading.last_type]
+    lines = [_event_line(rule, slot, event, now) for event in matched]
+    # Newest first, ties by type and shown values: the same lines in any arrival order.
+    lines.sort(key=_line_order, reverse=True)
+    return lines[:1] if rule.once else lines
+
+
+def _line_order(line: Contribution) -> tuple[object, ...]:
+    return (line.at, line.field or "", repr(line.value))
 
 
 def _event_line(rule: EngagementRule, slot: Slot, event: Event, now: datetime) -> Contribution:

@@ -8,8 +8,8 @@ Slots, in a fixed order (the order is part of the state fingerprint):
     own actions          the lead-type own-action matcher (count)
     event tests          one slot per distinct EventTest in fit, BANT, gate and stages
 
-Globs become compiled case-insensitive regexes here, so matching an event costs one dict
-lookup by type plus a regex per ``where`` clause.
+Globs become compiled case-insensitive regexes here; routing.py then sends each event
+to the slots that accept it.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from leadflow.definition.model import (
     Not,
 )
 from leadflow.engine.activity import SECONDS_PER_DAY, PropertyTest, Slot, SlotKind
+from leadflow.engine.routing import Route, routes_for
 
 __all__ = ["SlotLayout", "event_tests", "glob_test"]
 
@@ -42,7 +43,7 @@ _ValueTest = Callable[[object], bool]
 @dataclass(frozen=True, slots=True, eq=False)
 class SlotLayout:
     slots: tuple[Slot, ...]
-    index: Mapping[str, tuple[Slot, ...]]
+    routes: Mapping[str, Route]  # event type -> the slots its events may feed
     engagement: tuple[Slot, ...]  # in the order of definition.engagement.rules
     sales_actions: tuple[Slot, ...]
     product_assets: Slot
@@ -75,7 +76,7 @@ class SlotLayout:
         slots = tuple(builder.slots)
         return cls(
             slots=slots,
-            index=_index(slots),
+            routes=routes_for(slots),
             engagement=engagement,
             sales_actions=sales,
             product_assets=product,
@@ -117,6 +118,7 @@ class _Builder:
             kind=kind,
             types=matcher.types,
             accepts=_where_test(matcher.where),
+            reads=tuple(key for key, _ in matcher.where),
             spec=tuple(spec),
             points=points,
             half_life_seconds=half_life_seconds,
@@ -158,6 +160,7 @@ class _Builder:
                 kind=SlotKind.MARK,
                 types=assets.events,
                 accepts=test,
+                reads=(key,),
                 spec=("asset", name, sorted(assets.events), key, list(globs)),
             )
             self.slots.append(slot)
@@ -170,31 +173,12 @@ def glob_test(pattern: str) -> re.Pattern[str]:
     return re.compile(fnmatch.translate(pattern), re.IGNORECASE)
 
 
-_MEMO_LIMIT = 4096
-
-
 def _any_glob(patterns: tuple[str, ...]) -> _ValueTest:
-    """Whether a property value matches any glob, remembered per value.
-
-    The same URLs, assets and campaigns recur across events and people, so the answer
-    is kept (up to a bound) instead of running the regexes again: matching an event
-    becomes a dict look-up.
-    """
+    """Whether a property value matches any of the globs (routing.py remembers answers)."""
     compiled = tuple(glob_test(pattern) for pattern in patterns)
-    memo: dict[str, bool] = {}
-
-    def matches(value: object) -> bool:
-        return any(pattern.match(text) for text in _texts(value) for pattern in compiled)
 
     def test(value: object) -> bool:
-        if value.__class__ is not str:  # numbers, flags, lists: rare, not remembered
-            return matches(value)
-        answer = memo.get(value)
-        if answer is None:
-            if len(memo) >= _MEMO_LIMIT:
-                memo.clear()
-            answer = memo[value] = matches(value)
-        return answer
+        return any(pattern.match(text) for text in _texts(value) for pattern in compiled)
 
     return test
 
@@ -225,14 +209,6 @@ def _texts(value: object) -> tuple[str, ...]:
 
 def _seconds(days: float | None) -> float | None:
     return None if days is None else days * SECONDS_PER_DAY
-
-
-def _index(slots: tuple[Slot, ...]) -> dict[str, tuple[Slot, ...]]:
-    index: dict[str, list[Slot]] = {}
-    for slot in slots:
-        for kind in slot.types:
-            index.setdefault(kind, []).append(slot)
-    return {kind: tuple(found) for kind, found in index.items()}
 
 
 def event_tests(definition: Definition) -> tuple[EventTest, ...]:

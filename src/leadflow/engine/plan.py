@@ -19,6 +19,7 @@ from leadflow.definition.model import (
     Stage,
 )
 from leadflow.domain.facts import BANT_KEYS
+from leadflow.domain.qualification import FROM_RULE, BantCriterion
 from leadflow.engine.activity import Slot
 from leadflow.engine.conditions import Predicate, compile_condition, fields_of
 from leadflow.engine.layout import SlotLayout
@@ -39,6 +40,7 @@ class CompiledFitRule:
 class CompiledBantRule:
     rule: BantRule
     holds: Predicate
+    verdict: BantCriterion  # what the rule says when it holds: the same every time
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -81,7 +83,7 @@ class QualificationPlan:
             (
                 key,
                 tuple(
-                    CompiledBantRule(rule, compiled(rule.condition))
+                    CompiledBantRule(rule, compiled(rule.condition), _verdict(key, rule))
                     for rule in definition.bant.rules.get(key, ())
                 ),
             )
@@ -103,6 +105,10 @@ class QualificationPlan:
             stages_furthest_first=tuple(reversed(stages)),
             stage_ids=definition.stage_ids,
         )
+
+
+def _verdict(key: str, rule: BantRule) -> BantCriterion:
+    return BantCriterion(key, rule.met, rule.evidence or rule.name, FROM_RULE, rule.name)
 
 
 _CACHE_SIZE = 32

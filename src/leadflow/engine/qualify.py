@@ -55,7 +55,7 @@ def qualify(
     """
     now = ensure_utc(now)
     plan = plan_for(definition)
-    buckets = bucket_events(plan.layout.index, facts.events, now)
+    buckets = bucket_events(plan.layout.routes, facts.events, now)
     readings = read_buckets(buckets, plan.layout.slots, now)
     return _decide(plan, facts, readings, now, buckets if explain else None, explain)
 

@@ -157,15 +157,17 @@ class ActivitySummary:
         return plan_for(definition).layout.fingerprint == self.fingerprint
 
     def add(self, event: Event) -> None:
-        slots = self._layout.index.get(event.type)
         if self.latest is None or event.at > self.latest:
             self.latest = event.at
-        for slot in slots or ():
-            if slot.accepts is None or slot.accepts(event.properties):
-                tally = self._tallies.get(slot.id)
-                if tally is None:
-                    tally = self._tallies[slot.id] = _Running()
-                tally.fold(slot, event)
+        route = self._layout.routes.get(event.type)
+        if route is None:
+            return
+        slots = self._layout.slots
+        for slot_id in route.slot_ids(event.properties):
+            tally = self._tallies.get(slot_id)
+            if tally is None:
+                tally = self._tallies[slot_id] = _Running()
+            tally.fold(slots[slot_id], event)
 
     def add_all(self, events: Iterable[Event]) -> None:
         for event in events:
