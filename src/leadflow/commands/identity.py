@@ -1,12 +1,117 @@
-"""Command group `identity` (filled in by its issue)."""
+"""``leadflow duplicates``, ``leadflow merge A B``, ``leadflow unmerge MERGE_ID``.
+
+duplicates [--min-score 90] [--limit 50]   candidate pairs, best first (nothing merged)
+merge SURVIVOR MERGED [--reason TEXT]      merge MERGED into SURVIVOR (docs/importing.md)
+unmerge MERGE_ID                           undo a merge from its record
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
 import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.domain.clock import SystemClock
+from leadflow.services.identity import Duplicate, find_duplicates, merge_contacts, unmerge
+from leadflow.services.refusals import RefusedError
+from leadflow.store.database import engine_from_settings, writer
 
 __all__ = ["register"]
 
+T = TypeVar("T")
+
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    app.command("duplicates")(duplicates)
+    app.command("merge")(merge)
+    app.command("unmerge")(unmerge_command)
+
+
+def duplicates(
+    min_score: float = typer.Option(
+        90.0, "--min-score", min=0.0, max=100.0, help="Lowest score listed (0-100)."
+    ),
+    limit: int = typer.Option(50, "--limit", min=1, help="Most pairs listed."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """List contacts that are probably the same person (fuzzy name + company/domain)."""
+    found = _in_transaction(workspace, lambda c: find_duplicates(c, min_score=min_score))
+    if not found:
+        typer.echo(f"no candidate duplicates scoring {min_score:g} or more")
+        return
+    Console().print(_table(found[:limit]))
+    if len(found) > limit:
+        typer.echo(f"... and {len(found) - limit} more (raise --limit)")
+    typer.echo("merge a pair with `leadflow merge SURVIVOR MERGED`")
+
+
+def _table(found: list[Duplicate]) -> Table:
+    table = Table("score", "contact", "e-mail", "company", "contact", "e-mail", "company", "why")
+    for pair in found:
+        a, b = pair.first, pair.second
+        table.add_row(
+            f"{pair.candidate.score:.1f}",
+            f"{a['id']} {a['name']}", a["email"] or "", a["company"] or "",
+            f"{b['id']} {b['name']}", b["email"] or "", b["company"] or "",
+            ", ".join(pair.candidate.reasons),
+        )  # fmt: skip
+    return table
+
+
+def merge(
+    survivor: int = typer.Argument(..., help="Contact id that survives."),
+    merged: int = typer.Argument(..., help="Contact id merged into it."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (kept in the merge record)."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Merge contact MERGED into SURVIVOR: values by survivorship, history re-pointed."""
+    now = SystemClock().now()
+    merge_id = _in_transaction(
+        workspace,
+        lambda c: merge_contacts(c, survivor, merged, now=now, actor="cli", reason=reason),
+        write=True,
+    )
+    typer.echo(
+        f"merged contact {merged} into {survivor} (merge {merge_id}); "
+        f"undo with `leadflow unmerge {merge_id}`"
+    )
+
+
+def unmerge_command(
+    merge_id: int = typer.Argument(..., help="The merge to undo (shown by `leadflow merge`)."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Undo a merge: rows moved back, the survivor's overwritten values restored."""
+    now = SystemClock().now()
+    result = _in_transaction(workspace, lambda c: unmerge(c, merge_id, now=now), write=True)
+    moved = sum(result.moved.values())
+    typer.echo(
+        f"undid merge {merge_id}: contact {result.merged_id} is separate from "
+        f"{result.survivor_id} again; {moved} rows moved back, "
+        f"{len(result.restored)} values restored"
+    )
+    if result.kept:
+        typer.echo(f"kept (changed since the merge): {', '.join(result.kept)}")
+
+
+def _in_transaction(
+    workspace: Path | None, action: Callable[[Connection], T], *, write: bool = False
+) -> T:
+    engine: Engine = engine_from_settings(settings_for(workspace))
+    try:
+        with (writer(engine) if write else engine).begin() as connection:
+            return action(connection)
+    except RefusedError as error:
+        fail(str(error))
+    except (OperationalError, ProgrammingError) as error:
+        fail(f"cannot use the database: {str(error).strip().splitlines()[0]}")
+    finally:
+        engine.dispose()

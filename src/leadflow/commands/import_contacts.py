@@ -1,12 +1,161 @@
-"""`leadflow import` command module `import_contacts` (filled in by its issue)."""
+"""``leadflow import contacts FILE.csv``: import a CRM export of contacts (docs/importing.md).
+
+    --format hubspot|salesforce|mautic|generic   a built-in column layout
+    --mapping MAP.yaml                           any other CSV (may extend --format)
+    --default-region NL                          for national phone numbers
+    --skip-bad-rows                              import the good rows, report the bad
+    --errors REPORT.csv                          write every rejected row, with its reason
+
+Without ``--skip-bad-rows`` the import is all-or-nothing: one bad row, nothing written.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import phonenumbers
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.domain.clock import SystemClock
+from leadflow.ingest.convert import HeaderError
+from leadflow.ingest.countries import country_code
+from leadflow.ingest.formats import FORMATS, Layout, get_format
+from leadflow.ingest.formats.mapping_file import load_mapping
+from leadflow.ingest.table import TableError
+from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
+from leadflow.store.database import engine_from_settings
 
 __all__ = ["register"]
 
+SHOWN_PROBLEMS = 20
+_DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t", "|": "|"}
+
 
 def register(group: typer.Typer) -> None:
-    """Add this command to the `import` group."""
-    del group
+    group.command("contacts")(contacts)
+
+
+def contacts(
+    file: Path = typer.Argument(..., help="CSV file to import.", dir_okay=False),
+    format_name: str | None = typer.Option(
+        None, "--format", "-f", help=f"Built-in layout: {', '.join(FORMATS)}."
+    ),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", "-m", help="Mapping file for any other CSV.", dir_okay=False
+    ),
+    default_region: str | None = typer.Option(
+        None, "--default-region", help="Country for phone numbers without +code (e.g. NL)."
+    ),
+    skip_bad_rows: bool = typer.Option(
+        False, "--skip-bad-rows", help="Import the good rows even if some are rejected."
+    ),
+    errors: Path | None = typer.Option(
+        None,
+        "--errors",
+        help="Write rejected rows (line, reason, row) to this CSV.",
+        dir_okay=False,
+    ),
+    encoding: str | None = typer.Option(None, "--encoding", help="Override encoding detection."),
+    delimiter: str | None = typer.Option(
+        None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
+    ),
+    batch_size: int = typer.Option(1000, "--batch-size", min=1, max=50_000, help="Rows per batch."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Import contacts from a HubSpot, Salesforce or Mautic export, or any CSV with a mapping."""
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    if errors is not None and not errors.parent.is_dir():
+        fail(f"--errors: folder {errors.parent} does not exist")
+    options = ImportOptions(
+        layout=_layout(format_name, mapping),
+        default_region=_region(default_region),
+        skip_bad_rows=skip_bad_rows,
+        errors=errors,
+        encoding=encoding,
+        delimiter=_delimiter(delimiter),
+        batch_size=batch_size,
+    )
+    summary = _run(file, options, workspace)
+    _print(summary, options)
+    if not summary.committed:
+        raise typer.Exit(1)
+
+
+def _layout(format_name: str | None, mapping: Path | None) -> Layout:
+    if format_name is None and mapping is None:
+        fail(f"give --format ({', '.join(FORMATS)}) or --mapping MAP.yaml")
+    try:
+        if mapping is None:
+            return get_format(str(format_name))
+        layout = load_mapping(mapping)
+        return get_format(format_name).extended(layout) if format_name else layout
+    except ValueError as error:
+        fail(str(error))
+
+
+def _region(text: str | None) -> str | None:
+    if text is None:
+        return None
+    code = country_code(text)
+    if code is None or code not in phonenumbers.SUPPORTED_REGIONS:
+        fail(f"--default-region: {text!r} is not a country (give an ISO code such as NL)")
+    return code
+
+
+def _delimiter(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if text.lower() not in _DELIMITERS:
+        fail(f"--delimiter: {text!r} is not one of ',', ';', 'tab', '|'")
+    return _DELIMITERS[text.lower()]
+
+
+def _run(file: Path, options: ImportOptions, workspace: Path | None) -> ContactImport:
+    engine = engine_from_settings(settings_for(workspace))
+    columns = (TextColumn("contacts"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("import", total=file.stat().st_size)
+            return import_contacts(
+                engine,
+                file,
+                options,
+                clock=SystemClock(),
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    except (OperationalError, ProgrammingError) as error:
+        fail(f"cannot use the database: {str(error).strip().splitlines()[0]}")
+    except (TableError, HeaderError) as error:  # the file or its header cannot be imported
+        fail(str(error))
+    finally:
+        engine.dispose()
+
+
+def _print(summary: ContactImport, options: ImportOptions) -> None:
+    for problem in summary.problems[:SHOWN_PROBLEMS]:
+        typer.echo(f"{summary.path}:{problem.line}: {problem.reason}", err=True)
+    hidden = summary.rejected - min(len(summary.problems), SHOWN_PROBLEMS)
+    if hidden > 0:
+        typer.echo(f"... and {hidden} more rejected rows", err=True)
+    if options.errors is not None and summary.rejected:
+        typer.echo(f"rejected rows written to {options.errors}", err=True)
+    dialect = f"{summary.encoding}, {'tab' if summary.delimiter == chr(9) else summary.delimiter!r}"
+    if not summary.committed:
+        typer.echo(
+            f"nothing written: {summary.rejected} of {summary.rows} rows rejected "
+            f"(all-or-nothing; --skip-bad-rows imports the good ones) [{dialect}]",
+            err=True,
+        )
+        return
+    typer.echo(
+        f"{summary.rows} rows ({summary.format}, {dialect}): {summary.created} created, "
+        f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.merged} merged, "
+        f"{summary.rejected} rejected; {summary.accounts_created} accounts created, "
+        f"{summary.consents_changed} consents set, "
+        f"{summary.consents_kept} withdrawals kept over older grants"
+    )

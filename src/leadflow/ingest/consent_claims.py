@@ -4,8 +4,8 @@ Within a row the most restrictive statement wins: a bounce over an opt-out, an
 opt-out over a consent status ("Email Opt Out = true" next to "consent = granted"
 means the person withdrew). The claim's time is the channel's own date column
 (``email_consent_at``, ``email_bounced_at`` ...) or else the record's last-modified
-date; without either the claim has no time, and the store decides how much an
-undated claim may change (see ``leadflow.services.consent_rules``).
+date; without either the claim has no time, and ``consent_rules`` decides how much
+an undated claim may change.
 """
 
 from __future__ import annotations

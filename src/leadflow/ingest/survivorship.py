@@ -19,6 +19,9 @@ Some fields have their own rule:
     purchased            true if either was purchased (an MSRL stays visible forever)
     identity             the higher level (anonymous < known < confirmed)
     created_at           the earlier: the person has been known since then
+
+Consent on a channel both contacts have: the later decision wins, and on a tie the
+restrictive one (withdrawn, bounced), so a merge never re-grants what was withdrawn.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from datetime import datetime
 
 from leadflow.domain.vocabulary import Identity
 
-__all__ = ["TRUST_ORDER", "Outcome", "Side", "survive", "trust"]
+__all__ = ["TRUST_ORDER", "Outcome", "Side", "consent_winner", "survive", "trust"]
 
 TRUST_ORDER: tuple[str, ...] = (
     "manual",
@@ -126,3 +129,18 @@ def _pick(mine: object, theirs: object, merged_wins: bool) -> object:
 
 def _given(value: object) -> bool:
     return value is not None and value != "" and value != {} and value != []
+
+
+_RESTRICTIVE = frozenset({"withdrawn", "bounced"})
+
+
+def consent_winner(
+    mine: Mapping[str, object], theirs: Mapping[str, object]
+) -> Mapping[str, object]:
+    """Which of two consent records (``status``, ``at``) on one channel survives."""
+    mine_at, theirs_at = mine.get("at"), theirs.get("at")
+    if isinstance(mine_at, datetime) and isinstance(theirs_at, datetime) and mine_at != theirs_at:
+        return theirs if theirs_at > mine_at else mine
+    if theirs.get("status") in _RESTRICTIVE and mine.get("status") not in _RESTRICTIVE:
+        return theirs
+    return mine

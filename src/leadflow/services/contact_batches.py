@@ -1,0 +1,330 @@
+"""Upsert a batch of imported contact records: a few set-based statements per batch.
+
+Used by ``import_contacts`` inside its single transaction. For a batch it reads the
+contacts it may touch in one query (by e-mail or record id, following merges to the
+survivor), the accounts by domain in another, inserts every new contact in one
+multi-row INSERT, updates changed ones with one executemany per set of changed
+columns, and applies consent claims the same way. The decisions themselves are pure
+(``ingest.updates``, ``ingest.consent_rules``); this module only reads and writes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, Table, bindparam, insert, or_, select, update
+from sqlalchemy.engine import Connection
+
+from leadflow.ingest.consent_rules import OnFile, decide
+from leadflow.ingest.record import ConsentClaim, ContactRecord, RowError
+from leadflow.ingest.updates import account_fills, contact_changes, new_contact
+from leadflow.services.identity import merge_contacts
+from leadflow.store.models import Account, Consent, Contact
+
+__all__ = ["BatchOutcome", "ContactBatches"]
+
+_CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
+_ACCOUNTS: Table = Account.__table__  # type: ignore[assignment]
+_CONSENTS: Table = Consent.__table__  # type: ignore[assignment]
+_INSERTED = tuple(c.name for c in _CONTACTS.columns if c.name not in ("id", "merged_into_id"))
+_DEFAULTS: dict[str, object] = {"purchased": False, "identity": "known", "attributes": {}}
+_ACCOUNT_FACTS = ("name", "industry", "employees", "revenue", "country")
+
+
+def _limits(table: Table) -> dict[str, int]:
+    return {
+        column.name: column.type.length
+        for column in table.columns
+        if isinstance(column.type, String) and column.type.length
+    }
+
+
+_CONTACT_LIMITS, _ACCOUNT_LIMITS = _limits(_CONTACTS), _limits(_ACCOUNTS)
+
+ContactRow = dict[str, Any]
+
+
+@dataclass
+class BatchOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: int = 0
+    accounts_created: int = 0
+    consents_changed: int = 0
+    consents_kept: int = 0
+    refused: list[tuple[ContactRecord, RowError]] = field(default_factory=list)
+
+
+@dataclass
+class _Found:
+    """The stored contacts a batch may touch, by e-mail and by record id."""
+
+    rows: dict[int, ContactRow]
+    by_email: dict[str, ContactRow]
+    by_external: dict[str, ContactRow]
+
+    def survivor(self, row: ContactRow | None) -> ContactRow | None:
+        seen = 0
+        while row is not None and row["merged_into_id"] is not None and seen < 100:
+            row, seen = self.rows.get(row["merged_into_id"]), seen + 1
+        return row
+
+
+class ContactBatches:
+    """Writes batches into one open transaction of ``connection``."""
+
+    def __init__(self, connection: Connection, now: datetime, source: str) -> None:
+        self.connection = connection
+        self.now = now
+        self.source = source
+        self.consent_source = f"import:{source}"
+        # Contacts with a higher id were created by this import (a repeated person).
+        self.first_new_id = 0
+
+    def upsert(self, records: Sequence[ContactRecord]) -> BatchOutcome:
+        outcome = BatchOutcome()
+        fitting = [record for record in records if self._fits(record, outcome)]
+        found = self._existing(fitting)
+        accounts = self._accounts(fitting, outcome)
+        creates: list[ContactRecord] = []
+        targets: list[tuple[ContactRecord, ContactRow]] = []
+        for record in fitting:
+            target = self._target(record, found, outcome)
+            if target is None:
+                creates.append(record)
+            elif target is not _REFUSED:
+                targets.append((record, target))
+        new_ids = self._insert(creates, accounts)
+        outcome.created += len(new_ids)
+        changed = self._update(targets, accounts)
+        claims = [(cid, r.consents) for cid, r in zip(new_ids, creates, strict=True)]
+        claims += [(row["id"], record.consents) for record, row in targets]
+        changed |= self._consents(claims, set(new_ids), outcome)
+        for _, row in targets:
+            self._classify(row["id"], changed, outcome)
+        return outcome
+
+    # Validation against the columns ---------------------------------------------------
+
+    def _fits(self, record: ContactRecord, outcome: BatchOutcome) -> bool:
+        for values, limits, what in (
+            (record.contact, _CONTACT_LIMITS, ""),
+            (record.account, _ACCOUNT_LIMITS, "company "),
+        ):
+            for name, value in values.items():
+                limit = limits.get(name)
+                if limit is not None and isinstance(value, str) and len(value) > limit:
+                    reason = f"{what}{name} is longer than {limit} characters"
+                    outcome.refused.append((record, RowError(record.line, reason)))
+                    return False
+        return True
+
+    # Finding contacts -----------------------------------------------------------------
+
+    def _existing(self, records: Sequence[ContactRecord]) -> _Found:
+        emails = {r.email for r in records if r.email}
+        externals = {r.external_id for r in records if r.external_id}
+        c = _CONTACTS.c
+        query = select(_CONTACTS).where(or_(c.email.in_(emails), c.external_id.in_(externals)))
+        rows = {row.id: dict(row._mapping) for row in self.connection.execute(query)}
+        missing = _survivor_ids(rows)
+        while missing:
+            query = select(_CONTACTS).where(c.id.in_(missing))
+            rows.update({row.id: dict(row._mapping) for row in self.connection.execute(query)})
+            missing = _survivor_ids(rows)
+        by_email = {row["email"]: row for row in rows.values() if row["email"]}
+        by_external = {row["external_id"]: row for row in rows.values() if row["external_id"]}
+        return _Found(rows, by_email, by_external)
+
+    def _target(
+        self, record: ContactRecord, found: _Found, outcome: BatchOutcome
+    ) -> ContactRow | None:
+        """The stored contact the record updates, None to create one, or _REFUSED."""
+        email_row = found.by_email.get(record.email or "")
+        id_row = found.by_external.get(record.external_id or "")
+        by_email, by_id = found.survivor(email_row), found.survivor(id_row)
+        # Reached through a merge: that e-mail or id stays on the merged contact's row.
+        if email_row is not None and by_email is not email_row:
+            record.contact.pop("email", None)
+        if id_row is not None and by_id is not id_row:
+            record.contact.pop("external_id", None)
+        if by_email is None or by_id is None or by_email["id"] == by_id["id"]:
+            return by_email or by_id
+        if by_id["email"]:
+            reason = (
+                f"record id {record.external_id} is contact {by_id['id']} ({by_id['email']}) "
+                f"but {record.email} is contact {by_email['id']}; merge them first "
+                f"(leadflow merge {by_email['id']} {by_id['id']})"
+            )
+            outcome.refused.append((record, RowError(record.line, reason)))
+            return _REFUSED
+        # The record id named a contact without e-mail: the row says who it is.
+        merge_contacts(
+            self.connection, by_email["id"], by_id["id"], now=self.now,
+            actor=self.consent_source, reason=f"line {record.line}: same record id and e-mail",
+        )  # fmt: skip
+        by_id["merged_into_id"] = by_email["id"]
+        outcome.merged += 1
+        return by_email
+
+    # Accounts -------------------------------------------------------------------------
+
+    def _accounts(self, records: Sequence[ContactRecord], outcome: BatchOutcome) -> dict[str, int]:
+        facts: dict[str, dict[str, object]] = {}
+        for record in records:
+            domain = record.account.get("domain")
+            if isinstance(domain, str):
+                known = facts.setdefault(domain, {})
+                for name, value in record.account.items():
+                    known.setdefault(name, value)
+        if not facts:
+            return {}
+        a = _ACCOUNTS.c
+        query = select(a.id, a.domain, *(a[name] for name in _ACCOUNT_FACTS))
+        stored = self.connection.execute(query.where(a.domain.in_(facts))).mappings()
+        ids: dict[str, int] = {}
+        fills: list[dict[str, object]] = []
+        for row in stored:
+            ids[row["domain"]] = row["id"]
+            if filled := account_fills(dict(row), facts[row["domain"]]):
+                fills.append({"id": row["id"], **filled})
+        self._execute_updates(_ACCOUNTS, fills)
+        missing = [domain for domain in facts if domain not in ids]
+        ids.update(self._create_accounts(missing, facts))
+        outcome.accounts_created += len(missing)
+        return ids
+
+    def _create_accounts(
+        self, domains: Sequence[str], facts: Mapping[str, Mapping[str, object]]
+    ) -> dict[str, int]:
+        if not domains:
+            return {}
+        rows = [
+            {"domain": domain, **{name: facts[domain].get(name) for name in _ACCOUNT_FACTS},
+             "attributes": {}, "created_at": self.now, "updated_at": self.now}
+            for domain in domains
+        ]  # fmt: skip
+        statement = insert(_ACCOUNTS).returning(_ACCOUNTS.c.id, sort_by_parameter_order=True)
+        ids = self.connection.execute(statement, rows).scalars().all()
+        return dict(zip(domains, ids, strict=True))
+
+    # Contacts -------------------------------------------------------------------------
+
+    def _insert(self, records: Sequence[ContactRecord], accounts: Mapping[str, int]) -> list[int]:
+        if not records:
+            return []
+        rows = []
+        for record in records:
+            account_id = accounts.get(str(record.account.get("domain")))
+            values = new_contact(record, account_id, self.source, self.now)
+            rows.append({name: values.get(name, _DEFAULTS.get(name)) for name in _INSERTED})
+        statement = insert(_CONTACTS).returning(_CONTACTS.c.id, sort_by_parameter_order=True)
+        return list(self.connection.execute(statement, rows).scalars())
+
+    def _update(
+        self, targets: Sequence[tuple[ContactRecord, ContactRow]], accounts: Mapping[str, int]
+    ) -> set[int]:
+        changed: set[int] = set()
+        updates: list[dict[str, object]] = []
+        for record, row in targets:
+            account_id = accounts.get(str(record.account.get("domain")))
+            changes = contact_changes(row, record, account_id)
+            if changes:
+                changes["updated_at"] = self.now
+                row.update(changes)  # a later row of this batch sees the new values
+                updates.append({"id": row["id"], **changes})
+                changed.add(row["id"])
+        self._execute_updates(_CONTACTS, updates)
+        return changed
+
+    def _classify(self, contact_id: int, changed: set[int], outcome: BatchOutcome) -> None:
+        if contact_id > self.first_new_id:
+            outcome.merged += 1  # created earlier in this import: the file repeats the person
+        elif contact_id in changed:
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+
+    def _execute_updates(self, table: Table, updates: Iterable[Mapping[str, object]]) -> None:
+        """One executemany per set of changed columns (``id`` names the row)."""
+        groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+        for values in updates:
+            names = tuple(sorted(name for name in values if name != "id"))
+            groups[names].append({f"v_{k}": v for k, v in values.items()})
+        for names, params in groups.items():
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("v_id"))
+                .values({name: bindparam(f"v_{name}") for name in names})
+            )
+            self.connection.execute(statement, params)
+
+    # Consent --------------------------------------------------------------------------
+
+    def _consents(
+        self,
+        claims: Sequence[tuple[int, Sequence[ConsentClaim]]],
+        new_ids: set[int],
+        outcome: BatchOutcome,
+    ) -> set[int]:
+        """Apply every claim in file order; the ids of contacts whose consent changed."""
+        wanted = [cid for cid, said in claims if said and cid not in new_ids]
+        on_file = self._on_file(wanted)
+        writes: dict[tuple[int, str], OnFile] = {}
+        for contact_id, said in claims:
+            for claim in said:
+                key = (contact_id, claim.channel)
+                current = writes.get(key) or on_file.get(key)
+                decision = decide(current, claim, self.now)
+                outcome.consents_kept += decision.kept
+                if decision.status is not None and decision.at is not None:
+                    writes[key] = OnFile(decision.status, decision.at)
+        self._write_consents(writes, on_file)
+        outcome.consents_changed += len(writes)
+        return {contact_id for contact_id, _ in writes}
+
+    def _on_file(self, contact_ids: Sequence[int]) -> dict[tuple[int, str], OnFile]:
+        if not contact_ids:
+            return {}
+        c = _CONSENTS.c
+        query = select(c.contact_id, c.channel, c.status, c.at).where(c.contact_id.in_(contact_ids))
+        return {
+            (row.contact_id, row.channel): OnFile(row.status, row.at)
+            for row in self.connection.execute(query)
+        }
+
+    def _write_consents(
+        self, writes: Mapping[tuple[int, str], OnFile], on_file: Mapping[tuple[int, str], OnFile]
+    ) -> None:
+        inserts: list[dict[str, object]] = []
+        updates: list[dict[str, object]] = []
+        for (contact_id, channel), decided in writes.items():
+            values = {"v_contact_id": contact_id, "v_channel": channel, "v_status": decided.status,
+                      "v_source": self.consent_source, "v_at": decided.at}  # fmt: skip
+            (updates if (contact_id, channel) in on_file else inserts).append(values)
+        c = _CONSENTS.c
+        names = ("contact_id", "channel", "status", "source", "at")
+        if inserts:
+            values = {name: bindparam(f"v_{name}") for name in names}
+            self.connection.execute(insert(_CONSENTS).values(values), inserts)
+        if updates:
+            same = (c.contact_id == bindparam("v_contact_id"), c.channel == bindparam("v_channel"))
+            changed: dict[str, Any] = {n: bindparam(f"v_{n}") for n in ("status", "source", "at")}
+            statement = update(_CONSENTS).where(*same).values({**changed, "event_id": None})
+            self.connection.execute(statement, updates)
+
+
+_REFUSED: ContactRow = {}
+
+
+def _survivor_ids(rows: Mapping[int, ContactRow]) -> set[int]:
+    return {
+        row["merged_into_id"]
+        for row in rows.values()
+        if row["merged_into_id"] is not None and row["merged_into_id"] not in rows
+    }

@@ -1,0 +1,210 @@
+"""Import a CRM export of contacts: validate every row, then upsert in one transaction.
+
+The file is streamed (``ingest.table``), each row validated and normalised
+(``ingest.convert``) and written in batches of ``batch_size`` rows, all inside ONE
+transaction. At the end, if any row was rejected, the transaction is rolled back and
+nothing is written, unless ``skip_bad_rows``: then the good rows are committed. After
+the first rejection of an all-or-nothing import, rows are still validated (so the
+error report lists every bad row) but no longer written.
+
+Per batch:
+1. rows about the same person (same e-mail, or same record id) are folded into one,
+   later values winning; each folded row counts as ``merged``;
+2. contacts are found by e-mail, else by record id (a merged contact leads to its
+   survivor); a row whose record id names one contact and e-mail another is merged
+   into the e-mail's contact when the record-id contact has no e-mail (it identified
+   nobody), and rejected otherwise (two identified people are never merged silently);
+3. accounts are found or created by domain, and only their empty fields filled;
+4. new contacts are inserted in one statement, changed ones updated (``ingest.updates``);
+5. consent claims are applied under ``ingest.consent_rules``.
+
+A contact created earlier in this same import and met again counts as ``merged``,
+not ``updated``: the file held the person twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import Connection
+
+from leadflow.domain.clock import Clock
+from leadflow.ingest.convert import RowConverter
+from leadflow.ingest.formats.layout import Layout
+from leadflow.ingest.record import ContactRecord, RowError
+from leadflow.ingest.rejects import RejectReport
+from leadflow.ingest.table import Table, open_table
+from leadflow.ingest.updates import fold_record
+from leadflow.services.contact_batches import ContactBatches
+from leadflow.store.database import writer
+from leadflow.store.models import Contact
+
+__all__ = ["ContactImport", "ImportOptions", "import_contacts"]
+
+OnProgress = Callable[[int, int], None]  # (bytes read, file size)
+_SHOWN_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    layout: Layout
+    default_region: str | None = None
+    skip_bad_rows: bool = False
+    errors: Path | None = None  # where to write the error report
+    encoding: str | None = None  # detected when None
+    delimiter: str | None = None  # detected when None
+    batch_size: int = 1000
+
+
+@dataclass
+class ContactImport:
+    """What an import did (or would have done, when ``committed`` is False)."""
+
+    path: Path
+    format: str
+    encoding: str = ""
+    delimiter: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: int = 0
+    rejected: int = 0
+    accounts_created: int = 0
+    consents_changed: int = 0
+    consents_kept: int = 0  # grants refused because a withdrawal stays
+    committed: bool = False
+    problems: list[RowError] = field(default_factory=list)  # the first few, to show
+
+
+def import_contacts(
+    engine: Engine,
+    path: Path,
+    options: ImportOptions,
+    *,
+    clock: Clock,
+    on_progress: OnProgress | None = None,
+) -> ContactImport:
+    """Import ``path``; file-level problems raise ValueError (TableError, HeaderError)."""
+    summary = ContactImport(path, options.layout.name)
+    with open_table(path, options.encoding, options.delimiter) as table:
+        summary.encoding, summary.delimiter = table.dialect.encoding, table.dialect.delimiter
+        converter = _converter(options, table.header)
+        report = RejectReport(options.errors, table.header) if options.errors else None
+        try:
+            _run(engine, table, converter, options, summary, report, clock.now(), on_progress)
+        finally:
+            if report is not None:
+                report.close()
+    return summary
+
+
+def _converter(options: ImportOptions, header: Sequence[str]) -> RowConverter:
+    layout = options.layout
+    zone = ZoneInfo(layout.time_zone) if layout.time_zone else UTC
+    return RowConverter(layout, header, default_region=options.default_region, zone=zone)
+
+
+def _run(
+    engine: Engine,
+    table: Table,
+    converter: RowConverter,
+    options: ImportOptions,
+    summary: ContactImport,
+    report: RejectReport | None,
+    now: datetime,
+    on_progress: OnProgress | None,
+) -> None:
+    def reject(error: RowError, cells: Sequence[str]) -> None:
+        summary.rejected += 1
+        if len(summary.problems) < _SHOWN_PROBLEMS:
+            summary.problems.append(error)
+        if report is not None:
+            report.add(error, cells)
+
+    with writer(engine).connect() as connection, connection.begin() as transaction:
+        store = ContactBatches(connection, now, source=options.layout.name)
+        store.first_new_id = _highest_id(connection)
+        for batch in _batches(table, converter, options.batch_size, summary, reject):
+            if summary.rejected == 0 or options.skip_bad_rows:
+                for error, cells in _write(store, batch, summary):
+                    reject(error, cells)
+            if on_progress is not None:
+                on_progress(table.bytes_read, table.size)
+        if summary.rejected and not options.skip_bad_rows:
+            transaction.rollback()
+            return
+        transaction.commit()
+        summary.committed = True
+
+
+def _highest_id(connection: Connection) -> int:
+    return int(connection.execute(select(func.coalesce(func.max(Contact.id), 0))).scalar_one())
+
+
+Row = tuple[ContactRecord, Sequence[str]]
+
+
+def _batches(
+    table: Table,
+    converter: RowConverter,
+    size: int,
+    summary: ContactImport,
+    reject: Callable[[RowError, Sequence[str]], None],
+) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for line, cells in table.rows():
+        summary.rows += 1
+        try:
+            batch.append((converter.convert(line, cells), cells))
+        except RowError as error:
+            reject(error, cells)
+            continue
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    yield batch
+
+
+def _write(
+    store: ContactBatches, batch: list[Row], summary: ContactImport
+) -> list[tuple[RowError, Sequence[str]]]:
+    """Write one batch; the rows the store refused come back as errors."""
+    people, folded = _fold(batch)
+    summary.merged += folded
+    outcome = store.upsert([record for record, _ in people])
+    summary.created += outcome.created
+    summary.updated += outcome.updated
+    summary.unchanged += outcome.unchanged
+    summary.merged += outcome.merged
+    summary.accounts_created += outcome.accounts_created
+    summary.consents_changed += outcome.consents_changed
+    summary.consents_kept += outcome.consents_kept
+    cells_of = {id(record): cells for record, cells in people}
+    return [(error, cells_of[id(record)]) for record, error in outcome.refused]
+
+
+def _fold(batch: list[Row]) -> tuple[list[Row], int]:
+    """Rows about one person (same e-mail or record id) become one; count the folded."""
+    kept: list[Row] = []
+    by_key: dict[str, ContactRecord] = {}
+    folded = 0
+    for record, cells in batch:
+        keys = [f"e:{record.email}"] if record.email else []
+        if record.external_id:
+            keys.append(f"x:{record.external_id}")
+        into = next((by_key[key] for key in keys if key in by_key), None)
+        if into is None:
+            kept.append((record, cells))
+            into = record
+        else:
+            fold_record(into, record)
+            folded += 1
+        for key in keys:
+            by_key.setdefault(key, into)
+    return kept, folded

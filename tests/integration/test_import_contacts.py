@@ -1,0 +1,339 @@
+"""`leadflow import contacts` end to end: every export format, all-or-nothing, error reports,
+idempotent re-imports, upsert by e-mail, and the consent rules (SQLite; PostgreSQL too
+when LEADFLOW_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+from typer.testing import CliRunner
+
+from leadflow.cli import app
+from leadflow.domain.clock import FixedClock
+from leadflow.ingest.formats import get_format
+from leadflow.ingest.formats.mapping_file import load_mapping
+from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
+from leadflow.store.models import Account, Consent, Contact, Merge
+
+EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
+runner = CliRunner()
+
+Importer = Callable[..., ContactImport]
+
+
+@pytest.fixture
+def run(engine: Engine) -> Importer:
+    def importer(path: Path, format_name: str = "generic", **options: Any) -> ContactImport:
+        layout = options.pop("layout", None) or get_format(format_name)
+        at = options.pop("now", NOW)
+        return import_contacts(engine, path, ImportOptions(layout, **options), clock=FixedClock(at))
+
+    return importer
+
+
+def rows(engine: Engine, model: Any) -> list[dict[str, Any]]:
+    table = model.__table__
+    with engine.connect() as connection:
+        result = connection.execute(select(table).order_by(table.c.id)).mappings()
+        return [dict(row) for row in result]
+
+
+def contact(engine: Engine, email: str) -> dict[str, Any]:
+    [found] = [row for row in rows(engine, Contact) if row["email"] == email]
+    return found
+
+
+def consents(engine: Engine, contact_id: int) -> dict[str, tuple[str, datetime]]:
+    return {
+        row["channel"]: (row["status"], row["at"])
+        for row in rows(engine, Consent)
+        if row["contact_id"] == contact_id
+    }
+
+
+def write_csv(path: Path, header: list[str], *records: list[str]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows(records)
+    return path
+
+
+FIXTURES = [
+    ("hubspot_contacts.csv", "hubspot", "NL", 6),
+    ("salesforce_leads.csv", "salesforce", "US", 4),
+    ("salesforce_leads_report.csv", "salesforce", "US", 2),
+    ("mautic_contacts.csv", "mautic", None, 3),
+    ("generic_contacts.csv", "generic", "NL", 4),
+    ("generic_bom.csv", "generic", None, 1),
+]
+
+
+@pytest.mark.parametrize(("name", "format_name", "region", "count"), FIXTURES)
+def test_each_export_imports_and_a_second_import_changes_nothing(
+    engine: Engine, run: Importer, name: str, format_name: str, region: str | None, count: int
+) -> None:
+    first = run(EXPORTS / name, format_name, default_region=region)
+    assert first.committed
+    assert (first.created, first.rejected) == (count, 0)
+    before = {model: rows(engine, model) for model in (Contact, Account, Consent)}
+    second = run(
+        EXPORTS / name, format_name, default_region=region, now=datetime(2025, 7, 1, tzinfo=UTC)
+    )
+    assert (second.created, second.updated, second.merged, second.unchanged) == (0, 0, 0, count)
+    assert {model: rows(engine, model) for model in (Contact, Account, Consent)} == before
+
+
+def test_hubspot_values_land_where_they_belong(engine: Engine, run: Importer) -> None:
+    run(EXPORTS / "hubspot_contacts.csv", "hubspot", default_region="NL")
+    jan = contact(engine, "jan.devries@bakkerij-janssen.nl")
+    assert jan["external_id"] == "hubspot:51"
+    assert jan["phone"] == "+31201234567"
+    assert jan["source_channel"] == "linkedin"
+    assert jan["created_at"] == datetime(2025, 1, 14, 9, 30, tzinfo=UTC)
+    assert jan["attributes"]["lifecycle_stage"] == "mql"
+    assert jan["attributes"]["source_system"] == "hubspot"
+    [account] = [a for a in rows(engine, Account) if a["id"] == jan["account_id"]]
+    assert (account["domain"], account["name"], account["employees"]) == (
+        "bakkerij-janssen.nl", "Bakkerij Janssen B.V.", 1200,
+    )  # fmt: skip
+    assert consents(engine, jan["id"]) == {
+        "email": ("granted", datetime(2025, 3, 2, 16, 5, tzinfo=UTC))
+    }
+    lukas = contact(engine, "lukas.mueller@gmx.de")
+    assert consents(engine, lukas["id"])["email"][0] == "withdrawn"
+    [bare] = [row for row in rows(engine, Contact) if row["external_id"] == "hubspot:55"]
+    assert bare["email"] is None  # a record id alone is enough for HubSpot
+
+
+def test_salesforce_purchased_list_and_consents(engine: Engine, run: Importer) -> None:
+    run(EXPORTS / "salesforce_leads.csv", "salesforce", default_region="US")
+    oliver = contact(engine, "oliver.smith@contoso-demo.example.co.uk")
+    assert oliver["purchased"] is True
+    assert oliver["source_channel"] == "purchased"
+    assert {k: v[0] for k, v in consents(engine, oliver["id"]).items()} == {
+        "email": "withdrawn", "phone": "withdrawn",
+    }  # fmt: skip
+    sofia = contact(engine, "sofia.rossi@fabrikam-demo.example.it")
+    assert consents(engine, sofia["id"]) == {
+        "email": ("bounced", datetime(2025, 2, 14, 22, 10, tzinfo=UTC))
+    }
+
+
+def test_mapping_file_latin1_semicolons(engine: Engine, run: Importer) -> None:
+    layout = load_mapping(EXPORTS / "tradeshow_mapping.yaml")
+    summary = run(EXPORTS / "tradeshow_leads_latin1.csv", layout=layout)
+    assert (summary.encoding, summary.delimiter, summary.created) == ("cp1252", ";", 3)
+    lars = contact(engine, "lars@aeroe-demo.example.dk")
+    assert lars["last_name"] == "Ærøskøbing"
+    assert lars["external_id"] is None
+    assert lars["attributes"]["notities"] == "Wil offerte; bel terug"
+    assert consents(engine, lars["id"]) == {}  # "nee": no consent, nothing recorded
+    sophie = contact(engine, "sophie@brugge-demo.example.be")
+    assert sophie["identity"] == "confirmed"
+    assert sophie["source_campaign"] == "beurs-2025"
+
+
+BAD = [
+    ["email", "first_name", "phone", "country", "note"],
+    ["ok1@acme.example", "Ann", "", "NL", ""],
+    ["broken@", "Bob", "", "NL", "line\nbreak"],
+    ["ok2@acme.example", "Cas", "12", "NL", ""],
+    ["ok3@acme.example", "Dea", "", "Atlantis", ""],
+    ["ok4@acme.example", "Eva", "+31 20 123 4567", "NL", ""],
+]
+
+
+def test_all_or_nothing_writes_nothing_and_reports_every_bad_row(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "bad.csv", BAD[0], *BAD[1:])
+    report = tmp_path / "errors.csv"
+    summary = run(path, errors=report)
+    assert not summary.committed
+    assert (summary.rows, summary.rejected) == (5, 3)
+    assert rows(engine, Contact) == []
+    with report.open(encoding="utf-8-sig", newline="") as stream:
+        lines = list(csv.DictReader(stream))
+    assert [(r["line"], r["column"]) for r in lines] == [
+        ("3", "email"),
+        ("5", "phone"),
+        ("6", "country"),
+    ]
+    assert "wrong length" in lines[1]["reason"]
+    assert lines[0]["note"] == "line\nbreak"  # the row as it was, ready to fix
+
+
+def test_skip_bad_rows_imports_the_good_ones(engine: Engine, run: Importer, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bad.csv", BAD[0], *BAD[1:])
+    summary = run(path, skip_bad_rows=True, errors=tmp_path / "errors.csv")
+    assert summary.committed
+    assert (summary.created, summary.rejected) == (2, 3)
+    assert sorted(row["email"] for row in rows(engine, Contact)) == [
+        "ok1@acme.example",
+        "ok4@acme.example",
+    ]
+
+
+def test_one_person_one_contact_across_formats(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    hub = write_csv(
+        tmp_path / "hub.csv", ["Record ID", "Email", "Job Title"], ["7", "Ann@Acme.example", "CTO"]
+    )
+    sf_row = ["00Q1", "ann@acme.EXAMPLE", "+31 20 123 4567", "Chief Technology Officer"]
+    sf = write_csv(tmp_path / "sf.csv", ["Id", "Email", "Phone", "Title"], sf_row)
+    run(hub, "hubspot")
+    summary = run(sf, "salesforce")
+    assert (summary.created, summary.updated) == (0, 1)
+    [ann] = rows(engine, Contact)
+    assert ann["external_id"] == "hubspot:7"  # the first external id is kept
+    assert ann["title"] == "Chief Technology Officer"  # the newest value
+    assert ann["phone"] == "+31201234567"
+
+
+def test_repeated_person_in_one_file_is_merged_not_duplicated(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "dup.csv", ["email", "title", "country"],
+                     ["a@acme.example", "Engineer", ""], ["b@acme.example", "", ""],
+                     ["A@ACME.example", "", "NO"])  # fmt: skip
+    summary = run(path, batch_size=2)  # the repeat falls in the next batch
+    assert (summary.created, summary.merged) == (2, 1)
+    a = contact(engine, "a@acme.example")
+    assert (a["title"], a["country"]) == ("Engineer", "NO")
+    summary = run(path, batch_size=10)  # and in the same batch
+    assert (summary.created, summary.merged, summary.unchanged) == (0, 1, 2)
+
+
+def test_record_id_first_then_email(engine: Engine, run: Importer, tmp_path: Path) -> None:
+    header = ["Record ID", "Email", "First Name"]
+    run(write_csv(tmp_path / "a.csv", header, ["9", "", "Ann"]), "hubspot")
+    summary = run(write_csv(tmp_path / "b.csv", header, ["9", "ann@acme.example", ""]), "hubspot")
+    assert (summary.created, summary.updated) == (0, 1)
+    [ann] = rows(engine, Contact)
+    assert (ann["email"], ann["first_name"]) == ("ann@acme.example", "Ann")
+
+
+def test_record_id_contact_without_email_is_merged_into_the_emails_contact(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    header = ["Record ID", "Email", "First Name"]
+    run(
+        write_csv(tmp_path / "a.csv", header, ["9", "", "Ann"], ["10", "ann@acme.example", ""]),
+        "hubspot",
+    )
+    summary = run(write_csv(tmp_path / "b.csv", header, ["9", "ann@acme.example", ""]), "hubspot")
+    assert summary.merged == 1
+    [merge] = rows(engine, Merge)
+    survivor = contact(engine, "ann@acme.example")
+    assert merge["survivor_id"] == survivor["id"]
+    assert survivor["first_name"] == "Ann"
+
+
+def test_two_identified_people_are_never_merged_silently(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    header = ["Record ID", "Email"]
+    run(
+        write_csv(tmp_path / "a.csv", header, ["9", "ann@acme.example"], ["10", "bo@acme.example"]),
+        "hubspot",
+    )
+    summary = run(write_csv(tmp_path / "b.csv", header, ["9", "bo@acme.example"]), "hubspot")
+    assert not summary.committed
+    assert "merge them first" in summary.problems[0].reason
+    assert rows(engine, Merge) == []
+
+
+HEADER = ["email", "email_consent", "email_consent_at"]
+
+
+def test_withdrawal_is_not_regranted_by_an_older_or_undated_import(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    run(write_csv(tmp_path / "w.csv", HEADER, ["ann@acme.example", "withdrawn", "2025-03-01"]))
+    undated = run(write_csv(tmp_path / "u.csv", HEADER, ["ann@acme.example", "granted", ""]))
+    older = run(
+        write_csv(tmp_path / "o.csv", HEADER, ["ann@acme.example", "granted", "2025-01-01"])
+    )
+    assert (undated.consents_kept, older.consents_kept) == (1, 1)
+    ann = contact(engine, "ann@acme.example")
+    assert consents(engine, ann["id"]) == {"email": ("withdrawn", datetime(2025, 3, 1, tzinfo=UTC))}
+    newer = run(
+        write_csv(tmp_path / "n.csv", HEADER, ["ann@acme.example", "confirmed", "2025-04-01"])
+    )
+    assert newer.consents_changed == 1
+    assert consents(engine, ann["id"]) == {"email": ("confirmed", datetime(2025, 4, 1, tzinfo=UTC))}
+
+
+def test_an_undated_opt_out_withdraws_a_grant(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    run(write_csv(tmp_path / "g.csv", HEADER, ["ann@acme.example", "granted", "2025-01-01"]))
+    run(
+        write_csv(
+            tmp_path / "o.csv",
+            ["Email", "Unsubscribed from all email"],
+            ["ann@acme.example", "true"],
+        ),
+        "hubspot",
+    )
+    ann = contact(engine, "ann@acme.example")
+    assert consents(engine, ann["id"]) == {"email": ("withdrawn", NOW)}
+
+
+def test_cli_import_summary_and_exit_codes(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    good = runner.invoke(app, ["import", "contacts", str(EXPORTS / "hubspot_contacts.csv"),
+                               "--format", "hubspot", "--default-region", "NL"])  # fmt: skip
+    assert good.exit_code == 0, good.output
+    assert (
+        "6 rows (hubspot, utf-8, ','): 6 created, 0 updated, 0 unchanged, 0 merged" in good.output
+    )
+    bad = write_csv(tmp_path / "bad.csv", BAD[0], *BAD[1:])
+    errors = tmp_path / "errors.csv"
+    failed = runner.invoke(
+        app, ["import", "contacts", str(bad), "-f", "generic", "--errors", str(errors)]
+    )
+    assert failed.exit_code == 1
+    assert f"{bad}:3: email: e-mail 'broken@' is not valid" in failed.output
+    assert "nothing written: 3 of 5 rows rejected" in failed.output
+    assert errors.is_file()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["nope.csv", "-f", "hubspot"], "nope.csv: no such file"),
+        (["{generic}"], "give --format"),
+        (["{generic}", "-f", "pipedrive"], "unknown format 'pipedrive'"),
+        (["{generic}", "-f", "generic", "--default-region", "Atlantis"], "--default-region"),
+        (["{generic}", "-f", "generic", "--delimiter", "x"], "--delimiter"),
+        (["{generic}", "-m", "{missing}"], "cannot read the mapping file"),
+        (["{generic}", "-f", "salesforce"], "no column holds an e-mail address or a record id"),
+        (["{generic}", "-f", "generic", "--errors", "/no/such/dir/e.csv"], "does not exist"),
+    ],
+)
+def test_cli_refuses_bad_input_in_one_line(
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    arguments: list[str],
+    message: str,
+) -> None:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    generic = write_csv(tmp_path / "g.csv", ["contact_id", "first_name"], ["c1", "Ann"])
+    names = {"generic": str(generic), "missing": str(tmp_path / "missing.yaml")}
+    result = runner.invoke(app, ["import", "contacts", *[a.format(**names) for a in arguments]])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output

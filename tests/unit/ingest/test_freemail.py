@@ -1,0 +1,28 @@
+"""Free mail: the definition's built-in list plus provider families under any country code."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadflow.ingest.freemail import is_free_mail
+
+
+@pytest.mark.parametrize(
+    "domain",
+    ["gmail.com", "ziggo.nl", "online.no", "orange.fr", "web.de", "hotmail.com.br",
+     "yahoo.co.jp", "gmx.at", "outlook.dk", "live.no"],
+)  # fmt: skip
+def test_free_mail(domain: str) -> None:
+    assert is_free_mail(domain)
+
+
+@pytest.mark.parametrize(
+    "domain",
+    ["acme.nl", "gmail-partners.com", "mail.acme.com", "outlook.acme.com", "live.example.org"],
+)
+def test_company_domains(domain: str) -> None:
+    assert not is_free_mail(domain)
+
+
+def test_a_definition_can_add_its_own() -> None:
+    assert is_free_mail("acme-staff.example", frozenset({"acme-staff.example"}))
