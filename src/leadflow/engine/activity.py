@@ -3,14 +3,14 @@
 A slot is one compiled question about events: an engagement rule (how many points, fading
 how fast), an ``EventTest`` of a stage, gate or BANT rule (did it happen, how often,
 how recently), a sales-action matcher, the asset classes, the own-action matcher.
-``SlotLayout`` (layout.py) lists the slots of a definition and indexes them by event
-type, so each event is looked at once, by the slots that care about its type.
+``SlotLayout`` (layout.py) lists the slots of a definition and routing.py sends each
+event, once, to the slots that accept it.
 
 Two folds produce the same ``Reading`` per slot:
 
-* ``read_history`` (here) walks the full event list at a fixed ``now``. Engagement
-  points are summed with ``math.fsum``, which is exactly rounded, so the result does not
-  depend on the order the events arrive in.
+* ``bucket_events`` and ``read_buckets`` (here) walk the full event list at a fixed
+  ``now``. Engagement points are summed with ``math.fsum``, which is exactly rounded,
+  so the result does not depend on the order the events arrive in.
 * ``ActivitySummary`` (summary.py) folds events one at a time into a running state
   that the store keeps, so qualifying costs the same whatever the history length.
 """
@@ -39,7 +39,6 @@ __all__ = [
     "decay_factor",
     "is_later",
     "read_buckets",
-    "read_history",
 ]
 
 SECONDS_PER_DAY = 86_400.0
@@ -130,13 +129,6 @@ def bucket_events(routes: Mapping[str, Route], events: Iterable[Event], now: dat
 def read_buckets(buckets: Buckets, slots: Sequence[Slot], now: datetime) -> dict[int, Reading]:
     """One Reading per slot that matched something; ``slots[i].id == i``."""
     return {slot_id: _reading(slots[slot_id], bucket, now) for slot_id, bucket in buckets.items()}
-
-
-def read_history(
-    routes: Mapping[str, Route], slots: Sequence[Slot], events: Iterable[Event], now: datetime
-) -> dict[int, Reading]:
-    """Fold every event up to ``now`` into one Reading per slot that matched something."""
-    return read_buckets(bucket_events(routes, events, now), slots, now)
 
 
 def _reading(slot: Slot, bucket: list[Event], now: datetime) -> Reading:
