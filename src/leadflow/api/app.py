@@ -18,7 +18,7 @@ from leadflow import __version__
 from leadflow.api.auth import gate_of
 from leadflow.api.bodylimit import BodyLimit
 from leadflow.api.metrics import MetricsMiddleware
-from leadflow.api.problems import install_problem_handlers
+from leadflow.api.problems import install_problem_handlers, problem_responses
 from leadflow.api.routers import (
     accounts,
     contacts,
@@ -84,6 +84,8 @@ def create_app(
         title="leadflow",
         version=__version__,
         description=_DESCRIPTION,
+        # Any route may meet a body it cannot parse or one over the size limit.
+        responses=problem_responses(400, 413),
     )
     app.state.leadflow = state
     install_problem_handlers(app)

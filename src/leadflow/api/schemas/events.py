@@ -22,8 +22,17 @@ def _utc(moment: datetime) -> datetime:
         raise ValueError("the instant is out of range once converted to UTC") from None
 
 
+def _external_id(value: str) -> str:
+    # The store reads a string of digits as a leadflow id: keep it an ASCII id in range.
+    if value.isdigit() and not (value.isascii() and 1 <= int(value) <= MAX_ID):
+        raise ValueError(f"a numeric contact_id must be between 1 and {MAX_ID}")
+    return value
+
+
 Instant = Annotated[AwareDatetime, AfterValidator(_utc)]
-ContactRef = Annotated[int, Field(ge=1, le=MAX_ID)] | Str200
+ContactRef = (
+    Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[Str200, AfterValidator(_external_id)]
+)
 
 
 class EventIn(BaseModel):
