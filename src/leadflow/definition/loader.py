@@ -51,16 +51,22 @@ def load_definition(path_or_preset: str | Path) -> Definition:
     return _load(_Origin(str(path), path.parent, _key(path)), text)
 
 
-def load_definition_text(text: str, source_name: str = "<definition>") -> Definition:
-    """Load a definition from text; ``extends`` files resolve next to ``source_name``."""
-    base = Path(source_name).parent
+def load_definition_text(
+    text: str, source_name: str = "<definition>", *, allow_files: bool = True
+) -> Definition:
+    """Load a definition from text; ``extends`` files resolve next to ``source_name``.
+
+    With ``allow_files=False`` (text from an upload or an API call) ``extends`` may only
+    name a preset, so a definition cannot make the server read its files.
+    """
+    base = Path(source_name).parent if allow_files else None
     return _load(_Origin(source_name, base, _key(Path(source_name))), text)
 
 
 @dataclass(frozen=True, slots=True)
 class _Origin:
     source: str  # shown in error lines
-    directory: Path | None  # where relative `extends` files are found; None for presets
+    directory: Path | None  # where `extends` files are found; None: presets only
     key: str  # identity for cycle detection
 
 
@@ -130,7 +136,8 @@ def _resolve_extends(
         text = preset_text(extends)
     else:
         if origin.directory is None:
-            raise fail(f"a preset can only extend another preset, not {extends!r}")
+            presets = ", ".join(PRESET_NAMES)
+            raise fail(f"only a preset can be extended here, not {extends!r} (presets: {presets})")
         path = origin.directory / extends
         try:
             text = path.read_text(encoding="utf-8")

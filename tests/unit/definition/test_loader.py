@@ -213,3 +213,18 @@ def test_damaged_presets_fail_with_located_errors(name: str, cut: int, junk: str
     if isinstance(outcome, DefinitionError):
         assert outcome.errors
         assert all(str(e).startswith("damaged.yaml:") for e in outcome.errors)
+
+
+def test_text_from_outside_may_extend_presets_but_not_files(write_definition: Write) -> None:
+    write_definition(MINIMAL, "secret.yaml")
+    text = "extends: secret.yaml\nname: upload\n"
+    source = str(write_definition(text, "upload.yaml"))
+    assert load_definition_text(text, source).name == "upload"
+    with pytest.raises(DefinitionError) as caught:
+        load_definition_text(text, source, allow_files=False)
+    assert [e.message for e in caught.value.errors] == [
+        "only a preset can be extended here, not 'secret.yaml' (presets: waterfall, "
+        "fit-first, engagement-first, split-prospect, hubspot)"
+    ]
+    preset_based = "extends: hubspot\nname: upload\n"
+    assert load_definition_text(preset_based, source, allow_files=False).name == "upload"
