@@ -46,10 +46,17 @@ def attribute(
     at: datetime,
     now: datetime,
 ) -> Attribution:
-    """Find (or create) the contact; link the visitor. Writes only what it must."""
+    """Find (or create) the contact; link the visitor. Writes only what it must.
+
+    The contact's row is locked (PostgreSQL) before anything refers to it, so writers of
+    one person take turns: without the lock two events folded at once would lose one,
+    and taking it after an insert that references the row can deadlock.
+    """
     if contact_id is None and email is None and visitor_id is None:
         raise AttributionError("the event names nobody: give contact_id, email or visitor_id")
     named = _named_contact(store, contact_id, email, now)
+    if named.contact_id is not None:
+        store.lock_contact(named.contact_id)
     if visitor_id is None:
         return named
     return _with_visitor(store, named, visitor_id, at)
@@ -71,7 +78,8 @@ def _named_contact(
         return Attribution(by_id)
     if by_email is not None:
         return Attribution(by_email)
-    return Attribution(store.create_contact(address, email_domain(address), now), created=True)
+    contact_id, created = store.create_contact(address, email_domain(address), now)
+    return Attribution(contact_id, created=created)
 
 
 def _by_id(store: RealtimeStore, contact_id: int | str) -> int:
@@ -100,6 +108,8 @@ def _with_visitor(
         return named
     store.see_visitor(visitor_id, at)
     if named.contact_id is None:
+        if linked is not None:
+            store.lock_contact(linked)
         return Attribution(linked)
     if linked is None:
         joined = store.identify_visitor(visitor_id, named.contact_id, at)

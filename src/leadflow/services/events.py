@@ -219,6 +219,11 @@ def _record(
         properties=incoming.properties,
         received_at=now,
     )
+    if event_id is None:  # a concurrent writer stored the same key a moment ago
+        seen = store.find_event(incoming.source, incoming.key or "")
+        if seen is None:
+            raise LookupError(f"event {incoming.source}/{incoming.key} conflicted but is gone")
+        return _answer_again(store, *seen)
     if who.contact_id is None:
         return Recorded(event_id, None)
     _apply_consent(store, incoming, who.contact_id, event_id, at)
@@ -258,7 +263,7 @@ def _requalify(
     contact_id = who.contact_id
     if contact_id is None:
         raise ValueError("an anonymous event is not qualified")
-    person = store.load_person(contact_id)
+    person = store.load_person(contact_id)  # locked by attribute(): the latest state
     summary = _summary(store, person, who, event, active)
     at = summary.latest or event.at
     facts = facts_of(store, person)

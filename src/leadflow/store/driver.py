@@ -104,6 +104,9 @@ class Driver:
     def begin_write(self) -> None:
         self._cursor.execute("BEGIN IMMEDIATE")
 
+    def lock_row(self, table: str, row_id: int) -> None:
+        """Hold ``table``'s row until commit. SQLite's writer already holds the database."""
+
     def commit(self) -> None:
         self.connection.commit()
 
@@ -128,6 +131,9 @@ class PostgresDriver(Driver):
 
     def begin_write(self) -> None:
         """psycopg opens a transaction with the first statement."""
+
+    def lock_row(self, table: str, row_id: int) -> None:
+        self.execute(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE", {"id": row_id})
 
 
 def _as_is(text: Any) -> str:

@@ -159,12 +159,14 @@ class RealtimeStore:
         at: datetime,
         properties: Mapping[str, Any],
         received_at: datetime,
-    ) -> int:
+    ) -> int | None:
+        """The new event's id; None when a concurrent writer stored ``(source, key)`` first."""
         d = self.driver
-        event_id: int = d.scalar(
+        event_id: int | None = d.scalar(
             "INSERT INTO events (source, idempotency_key, contact_id, visitor_id, type, at,"
             " properties, received_at) VALUES (:source, :key, :contact_id, :visitor_id, :type,"
-            " :at, :properties, :received_at) RETURNING id",
+            " :at, :properties, :received_at)"
+            " ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id",
             {
                 "source": source,
                 "key": key,
@@ -207,12 +209,13 @@ class RealtimeStore:
         )
         return None if found is None else int(found)
 
-    def create_contact(self, email: str, domain: str | None, now: datetime) -> int:
+    def create_contact(self, email: str, domain: str | None, now: datetime) -> tuple[int, bool]:
+        """(id, created). Two writers creating the same address (PostgreSQL) get one contact."""
         d = self.driver
-        contact_id: int = d.scalar(
+        created = d.scalar(
             "INSERT INTO contacts (email, domain, purchased, identity, attributes, created_at,"
             " updated_at) VALUES (:email, :domain, :purchased, 'known', :attributes, :now, :now)"
-            " RETURNING id",
+            " ON CONFLICT (email) DO NOTHING RETURNING id",
             {
                 "email": email,
                 "domain": domain,
@@ -221,7 +224,12 @@ class RealtimeStore:
                 "now": d.instant(now),
             },
         )
-        return contact_id
+        if created is not None:
+            return int(created), True
+        existing = self.contact_by_email(email)
+        if existing is None:
+            raise LookupError(f"contact {email} conflicted but cannot be read")
+        return existing, False
 
     def visitor(self, visitor_id: str) -> tuple[bool, int | None]:
         """(known, contact id): whether the visitor was seen, and whom it turned out to be."""
@@ -233,7 +241,7 @@ class RealtimeStore:
         when = d.instant(at)
         d.execute(
             "INSERT INTO visitors (id, contact_id, first_seen_at, last_seen_at, identified_at)"
-            " VALUES (:v, :contact_id, :at, :at, :identified)",
+            " VALUES (:v, :contact_id, :at, :at, :identified) ON CONFLICT (id) DO NOTHING",
             {
                 "v": visitor_id,
                 "contact_id": contact_id,
@@ -265,6 +273,11 @@ class RealtimeStore:
         return int(cursor.rowcount)
 
     # Facts and qualification ---------------------------------------------------------
+
+    def lock_contact(self, contact_id: int) -> None:
+        """Serialise writers of one contact (PostgreSQL): two events of the same person
+        recorded at once must fold into the state one after the other, or one is lost."""
+        self.driver.lock_row("contacts", contact_id)
 
     def load_person(self, contact_id: int) -> PersonRow:
         d = self.driver
