@@ -108,6 +108,7 @@ def test_consultancy_webinar_attendee_with_a_consultation_request_is_a_lead() ->
     )
     result = _qualify("engagement-first", facts)
     assert result.stage == "lead"
+    assert result.lead_type is LeadType.SRL  # asked to talk to someone
 
 
 # --- agency (engagement-first; "or MQL" in the lead-type sense) --------------------------
@@ -133,6 +134,7 @@ def test_agency_ebook_download_with_a_consultation_request_is_a_lead() -> None:
     )
     result = _qualify("engagement-first", facts)
     assert result.stage == "lead"
+    assert result.lead_type is LeadType.SRL
 
 
 def test_agency_ebook_download_by_a_fitting_contact_is_an_mql_in_the_waterfall() -> None:
@@ -171,6 +173,7 @@ def test_party_guest_who_answered_and_confirmed_is_a_lead() -> None:
     )
     result = _qualify("split-prospect", facts)
     assert result.stage == "lead"
+    assert result.lead_type is LeadType.NONE
 
 
 # --- the schools disagree about one person, which is the point --------------------------
