@@ -33,6 +33,7 @@ def _empty() -> Mapping[str, object]:
     # Python 3.11 dataclasses refuse an unhashable default (a mappingproxy) outright.
     return _EMPTY
 
+
 BANT_KEYS: tuple[str, ...] = ("budget", "authority", "need", "timing")
 
 

@@ -107,28 +107,31 @@ def is_later(at: datetime, kind: str, last: datetime | None, last_kind: str | No
     return last is None or at > last or (at == last and kind > (last_kind or ""))
 
 
-Buckets = dict[int, list[Event]]
+# The events each slot matched, indexed by slot id (empty lists for the others).
+Buckets = list[list[Event]]
 
 
-def bucket_events(routes: Mapping[str, Route], events: Iterable[Event], now: datetime) -> Buckets:
-    """The events up to ``now`` each slot matched, by slot id (the one pass over events)."""
-    buckets: Buckets = {}
+def bucket_events(
+    routes: Mapping[str, Route], slot_count: int, events: Iterable[Event], now: datetime
+) -> Buckets:
+    """The events up to ``now`` each slot matched (the one pass over the events)."""
+    buckets: Buckets = [[] for _ in range(slot_count)]
     for event in events:
         route = routes.get(event.type)
         if route is None or event.at > now:  # the future has not happened yet
             continue
         for slot_id in route.slot_ids(event.properties):
-            bucket = buckets.get(slot_id)
-            if bucket is None:
-                buckets[slot_id] = [event]
-            else:
-                bucket.append(event)
+            buckets[slot_id].append(event)
     return buckets
 
 
 def read_buckets(buckets: Buckets, slots: Sequence[Slot], now: datetime) -> dict[int, Reading]:
     """One Reading per slot that matched something; ``slots[i].id == i``."""
-    return {slot_id: _reading(slots[slot_id], bucket, now) for slot_id, bucket in buckets.items()}
+    return {
+        slot_id: _reading(slots[slot_id], bucket, now)
+        for slot_id, bucket in enumerate(buckets)
+        if bucket
+    }
 
 
 def _reading(slot: Slot, bucket: list[Event], now: datetime) -> Reading:

@@ -55,8 +55,9 @@ def qualify(
     """
     now = ensure_utc(now)
     plan = plan_for(definition)
-    buckets = bucket_events(plan.layout.routes, facts.events, now)
-    readings = read_buckets(buckets, plan.layout.slots, now)
+    layout = plan.layout
+    buckets = bucket_events(layout.routes, len(layout.slots), facts.events, now)
+    readings = read_buckets(buckets, layout.slots, now)
     return _decide(plan, facts, readings, now, buckets if explain else None, explain)
 
 

@@ -79,6 +79,13 @@ def test_bad_input_is_one_clear_line(facts_file: Path, args: tuple[str, ...], me
     assert len(err.strip().splitlines()) == 1
 
 
+def test_a_missing_facts_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nobody.json"
+    code, _, err = run("--definition", "waterfall", "--facts", str(missing), "--now", NOW)
+    assert code == 1
+    assert err.strip() == f"error: {missing}: cannot read the file: No such file or directory"
+
+
 def test_a_bad_facts_document(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text('{"events": [{"type": "demo_request", "at": "2026-05-31"}], "x": 1}')
