@@ -25,7 +25,7 @@ from datetime import datetime
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import ensure_utc
 from leadflow.domain.facts import BANT_KEYS, Facts
-from leadflow.domain.qualification import Qualification
+from leadflow.domain.qualification import BantResult, Qualification
 from leadflow.engine.activity import Buckets, Reading, bucket_events, read_buckets
 from leadflow.engine.bant import assess_bant, temperature_for
 from leadflow.engine.engagement import score_engagement
@@ -104,12 +104,9 @@ def _decide(
     engagement = score_engagement(plan, readings, now, explain=with_explanation, buckets=buckets)
     values["engagement.score"] = engagement.score
     bant = assess_bant(plan, scope)
-    met = 0
-    for criterion in bant.criteria:
-        values[_BANT_PATHS[criterion.key]] = criterion.met
-        met += criterion.met is True
-    values["bant.met"] = met
-    temperature = values["temperature"] = temperature_for(met, definition.temperature)
+    temperature = values["temperature"] = temperature_for(
+        _record_bant(bant, values), definition.temperature
+    )
     lead_type = values["lead_type"] = lead_type_of(plan, scope)
     action = last_sales_action(plan, scope)
     verdict = judge_sales_ready(plan, scope, fit, engagement, action)
@@ -117,10 +114,10 @@ def _decide(
     stage = next((c.stage.id for c in plan.stages_furthest_first if c.holds(scope)), None)
     explanation: tuple[str, ...] = ()
     if with_explanation:
-        verdicts = Verdicts(
+        said = Verdicts(
             lead_type, facts.source.purchased, verdict.sales_ready, verdict.reason, stage
         )
-        explanation = explanation_of(fit, engagement, bant, temperature, verdicts)
+        explanation = explanation_of(fit, engagement, bant, temperature, said)
     return Qualification(
         definition_name=definition.name,
         definition_version=definition.version,
@@ -139,3 +136,13 @@ def _decide(
         stages=plan.stage_ids,
         explanation=explanation,
     )
+
+
+def _record_bant(bant: BantResult, values: dict[str, object]) -> int:
+    """Expose the criteria to stage and gate conditions; return how many are met."""
+    met = 0
+    for criterion in bant.criteria:
+        values[_BANT_PATHS[criterion.key]] = criterion.met
+        met += criterion.met is True
+    values["bant.met"] = met
+    return met
