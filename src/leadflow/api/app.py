@@ -10,6 +10,8 @@ the OpenAPI document shows them; the sales queue / hand-off (issue 5) and report
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
@@ -67,6 +69,7 @@ def create_app(
     clock: Clock | None = None,
     limits: ApiLimits | None = None,
     forms: FormsConfig | None = None,
+    routers: Sequence[APIRouter] = ROUTERS,
 ) -> FastAPI:
     settings = settings or Settings()
     limits = limits or ApiLimits()
@@ -89,7 +92,7 @@ def create_app(
     )
     app.state.leadflow = state
     install_problem_handlers(app)
-    for router in ROUTERS:
+    for router in routers:
         _declare_roles(router)
         app.include_router(router)
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)

@@ -1,0 +1,112 @@
+"""Contacts and accounts over HTTP: create, upsert, filters, cursors, GDPR export and erase."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+Headers = Callable[[str], dict[str, str]]
+
+
+def test_create_normalises_and_refuses_a_second_contact_with_the_address(
+    client: TestClient, headers: Headers
+) -> None:
+    body = {"email": " Ann@ACME.example ", "country": "Netherlands", "phone": "020 123 4567"}
+
+    created = client.post("/contacts", json=body, headers=headers("marketing"))
+    again = client.post("/contacts", json=body, headers=headers("marketing"))
+
+    assert created.status_code == 201, created.text
+    contact = created.json()
+    assert (contact["email"], contact["country"]) == ("ann@acme.example", "NL")
+    assert contact["phone"] == "+31201234567"
+    assert contact["domain"] == "acme.example"
+    assert again.status_code == 409
+
+
+def test_upsert_updates_by_email_and_merges_attributes(
+    client: TestClient, headers: Headers
+) -> None:
+    first = {"email": "bo@acme.example", "title": "CTO", "attributes": {"a": 1}}
+    second = {"email": "BO@acme.example", "owner": "rep-1", "attributes": {"b": 2}}
+
+    made = client.put("/contacts", json=first, headers=headers("marketing"))
+    changed = client.put("/contacts", json=second, headers=headers("marketing"))
+
+    assert (made.status_code, changed.status_code) == (201, 200)
+    assert changed.json()["id"] == made.json()["id"]
+    assert changed.json()["title"] == "CTO"
+    assert changed.json()["owner"] == "rep-1"
+    assert changed.json()["attributes"] == {"a": 1, "b": 2}
+
+
+def test_lists_filter_and_page_with_cursors(client: TestClient, headers: Headers) -> None:
+    for n in range(5):
+        owner = "rep-a" if n % 2 == 0 else "rep-b"
+        body = {"email": f"p{n}@acme.example", "owner": owner, "source_channel": "linkedin"}
+        client.post("/contacts", json=body, headers=headers("marketing"))
+    seen: list[str] = []
+    cursor = None
+    while True:
+        query = {"owner": "rep-a", "source": "linkedin", "limit": 2}
+        if cursor:
+            query["cursor"] = cursor
+        page = client.get("/contacts", params=query, headers=headers("sales")).json()
+        seen += [item["email"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+
+    assert seen == ["p0@acme.example", "p2@acme.example", "p4@acme.example"]
+
+
+def test_filters_by_stage_and_temperature_read_the_qualification(
+    client: TestClient, headers: Headers
+) -> None:
+    event = {"type": "demo_request", "email": "hot@acme.example", "at": "2026-05-30T10:00:00Z"}
+    stage = client.post("/events", json=event, headers=headers("ingest")).json()["stage"]
+    client.post("/contacts", json={"email": "cold@acme.example"}, headers=headers("marketing"))
+
+    by_stage = client.get("/contacts", params={"stage": stage}, headers=headers("sales")).json()
+    unknown = client.get(
+        "/contacts", params={"temperature": "unknown"}, headers=headers("sales")
+    ).json()
+
+    assert [item["email"] for item in by_stage["items"]] == ["hot@acme.example"]
+    assert "cold@acme.example" not in [item["email"] for item in unknown["items"]]
+
+
+def test_gdpr_export_holds_everything_and_erase_removes_it(
+    client: TestClient, headers: Headers
+) -> None:
+    event = {"type": "newsletter_signup", "email": "gd@acme.example", "visitor_id": "v-9"}
+    contact_id = client.post("/events", json=event, headers=headers("ingest")).json()["contact_id"]
+
+    export = client.get(f"/contacts/{contact_id}/export", headers=headers("marketing"))
+    erased = client.delete(f"/contacts/{contact_id}", headers=headers("admin"))
+    after = client.get(f"/contacts/{contact_id}", headers=headers("marketing"))
+
+    data = export.json()["data"]
+    assert data["contacts"][0]["email"] == "gd@acme.example"
+    assert [e["type"] for e in data["events"]] == ["newsletter_signup"]
+    assert data["consents"][0]["status"] == "granted"
+    assert "state" not in data["qualifications"][0]
+    assert erased.json()["erased"]["events"] == 1
+    assert after.status_code == 404
+
+
+def test_accounts_are_created_updated_and_listed(client: TestClient, headers: Headers) -> None:
+    body = {"name": "Acme", "domain": "https://www.Acme.example/about", "country": "DE"}
+
+    made = client.post("/accounts", json=body, headers=headers("marketing"))
+    patched = client.patch(
+        f"/accounts/{made.json()['id']}", json={"employees": 250}, headers=headers("marketing")
+    )
+    listed = client.get("/accounts", params={"country": "Germany"}, headers=headers("sales"))
+    duplicate = client.post("/accounts", json=body, headers=headers("marketing"))
+
+    assert made.json()["domain"] == "acme.example"
+    assert patched.json()["employees"] == 250
+    assert [a["name"] for a in listed.json()["items"]] == ["Acme"]
+    assert duplicate.status_code == 409

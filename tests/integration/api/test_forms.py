@@ -1,0 +1,126 @@
+"""Web forms: browser posts redirect, JSON answers, honeypot, visitor join, double opt-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from leadflow.services.form_config import FormsConfig, FormSpec
+from leadflow.store.models import Consent, Contact, Event, OutboxMessage
+
+Headers = Callable[[str], dict[str, str]]
+THANKS = "https://example.com/thanks"
+
+
+@pytest.fixture
+def forms() -> FormsConfig:
+    return FormsConfig(
+        forms={
+            "demo": FormSpec(
+                event="demo_request",
+                thank_you_url=THANKS,
+                fields={"email": "email", "first": "first_name", "size": "attributes.team_size"},
+            ),
+            "newsletter": FormSpec(double_opt_in=True, confirmed_url="https://example.com/ok"),
+        }
+    )
+
+
+def _contact(engine: Engine, email: str) -> Contact:
+    with Session(engine) as session:
+        found = session.scalar(select(Contact).where(Contact.email == email))
+        assert found is not None
+        return found
+
+
+def test_a_browser_post_is_redirected_to_the_thank_you_page(
+    client: TestClient, api_engine: Engine
+) -> None:
+    form = {"email": "Ann@Acme.example", "first": "Ann", "size": "40", "website": ""}
+
+    reply = client.post("/forms/demo", data=form, follow_redirects=False)
+
+    assert reply.status_code == 303
+    assert reply.headers["location"] == THANKS
+    contact = _contact(api_engine, "ann@acme.example")
+    assert (contact.first_name, contact.attributes) == ("Ann", {"team_size": "40"})
+    with Session(api_engine) as session:
+        types = session.scalars(select(Event.type).where(Event.contact_id == contact.id)).all()
+    assert types == ["demo_request"]
+
+
+def test_a_filled_honeypot_is_accepted_and_nothing_is_stored(
+    client: TestClient, api_engine: Engine
+) -> None:
+    form = {"email": "bot@spam.example", "website": "http://spam.example"}
+
+    reply = client.post("/forms/demo", data=form, follow_redirects=False)
+
+    assert reply.status_code == 303
+    with Session(api_engine) as session:
+        assert session.scalar(select(Contact).where(Contact.email == "bot@spam.example")) is None
+
+
+def test_the_visitor_cookie_joins_anonymous_history(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    for url in ("/pricing", "/product"):
+        event = {"type": "page_view", "visitor_id": "v-123", "properties": {"url": url}}
+        assert client.post("/events", json=event, headers=headers("ingest")).status_code == 201
+    client.cookies.set("lf_visitor", "v-123")
+
+    reply = client.post("/forms/demo", json={"email": "cy@acme.example"})
+
+    assert reply.status_code == 202, reply.text
+    contact_id = reply.json()["contact_id"]
+    with Session(api_engine) as session:
+        types = sorted(session.scalars(select(Event.type).where(Event.contact_id == contact_id)))
+    assert types == ["demo_request", "page_view", "page_view"]
+
+
+def test_double_opt_in_confirms_the_address_through_the_link(
+    client: TestClient, api_engine: Engine
+) -> None:
+    reply = client.post("/forms/newsletter", json={"email": "di@acme.example"})
+    assert reply.json()["confirmation_sent"] is True
+    with Session(api_engine) as session:
+        [message] = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "form.confirmation_requested")
+        ).all()
+    link = message.payload["confirm_url"]
+    assert _contact(api_engine, "di@acme.example").identity == "known"
+
+    confirmed = client.get(link, follow_redirects=False)
+    again = client.get(link, follow_redirects=False)
+
+    assert confirmed.status_code == again.status_code == 303
+    contact = _contact(api_engine, "di@acme.example")
+    assert contact.identity == "confirmed"
+    with Session(api_engine) as session:
+        consent = session.scalar(select(Consent).where(Consent.contact_id == contact.id))
+        confirmations = session.scalars(
+            select(Event.type).where(Event.type == "email_confirmed")
+        ).all()
+    assert consent is not None
+    assert consent.status == "confirmed"
+    assert confirmations == ["email_confirmed"]
+
+
+def test_a_made_up_confirmation_token_is_not_found(client: TestClient) -> None:
+    reply = client.get("/forms/confirm/" + "x" * 43)
+
+    assert reply.status_code == 404
+    assert reply.json()["type"].endswith("/not_found")
+
+
+def test_forms_refuse_what_they_cannot_use(client: TestClient) -> None:
+    assert client.post("/forms/nope", json={"email": "a@b.example"}).status_code == 404
+    assert client.post("/forms/demo", json={"first": "no e-mail"}).status_code == 422
+    assert (
+        client.post("/forms/demo", content=b"x", headers={"content-type": "text/plain"}).status_code
+        == 415
+    )

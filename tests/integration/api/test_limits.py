@@ -1,0 +1,51 @@
+"""Per-key rate limits (429 with Retry-After) and the Prometheus metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from leadflow.api.state import ApiLimits
+
+Headers = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture
+def limits() -> ApiLimits:
+    return ApiLimits(rate_per_second=0.5, burst=3, public_rate_per_second=0.5, public_burst=2)
+
+
+def test_a_key_over_its_burst_gets_429_with_retry_after(
+    client: TestClient, headers: Headers
+) -> None:
+    statuses = [client.get("/contacts", headers=headers("sales")).status_code for _ in range(4)]
+    other = client.get("/contacts", headers=headers("marketing"))
+
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get("/contacts", headers=headers("sales"))
+    assert limited.headers["Retry-After"] == "2"
+    assert limited.json()["type"].endswith("/rate_limited")
+    assert other.status_code == 200  # each key has its own bucket
+
+
+def test_public_routes_are_limited_per_client_address(client: TestClient) -> None:
+    statuses = [client.get("/healthz").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+
+
+def test_metrics_count_requests_and_events(client: TestClient, headers: Headers) -> None:
+    event = {"type": "page_view", "visitor_id": "v-1"}
+    client.post("/events", json=event, headers=headers("ingest"))
+    client.get("/contacts/12345", headers=headers("sales"))
+
+    text = client.get("/metrics", headers=headers("admin")).text
+
+    assert 'leadflow_events_ingested_total{outcome="stored"} 1.0' in text
+    assert (
+        'leadflow_http_requests_total{method="GET",route="/contacts/{contact_id}",status="404"} 1.0'
+        in text
+    )
+    assert "leadflow_http_request_duration_seconds_bucket" in text
