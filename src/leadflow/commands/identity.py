@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -47,23 +45,23 @@ def duplicates(
     if not found:
         typer.echo(f"no candidate duplicates scoring {min_score:g} or more")
         return
-    Console().print(_table(found[:limit]))
+    for pair in found[:limit]:
+        typer.echo(_line(pair))
     if len(found) > limit:
         typer.echo(f"... and {len(found) - limit} more (raise --limit)")
     typer.echo("merge a pair with `leadflow merge SURVIVOR MERGED`")
 
 
-def _table(found: list[Duplicate]) -> Table:
-    table = Table("score", "contact", "e-mail", "company", "contact", "e-mail", "company", "why")
-    for pair in found:
-        a, b = pair.first, pair.second
-        table.add_row(
-            f"{pair.candidate.score:.1f}",
-            f"{a['id']} {a['name']}", a["email"] or "", a["company"] or "",
-            f"{b['id']} {b['name']}", b["email"] or "", b["company"] or "",
-            ", ".join(pair.candidate.reasons),
-        )  # fmt: skip
-    return table
+def _line(pair: Duplicate) -> str:
+    """``98.8  12 Ann Visser <ann@acme.nl> (Acme)  =  13 ... [name 100, same domain]``."""
+
+    def card(side: dict[str, Any]) -> str:
+        email = f" <{side['email']}>" if side["email"] else ""
+        company = f" ({side['company']})" if side["company"] else ""
+        return f"{side['id']} {side['name']}{email}{company}"
+
+    reasons = ", ".join(pair.candidate.reasons)
+    return f"{pair.candidate.score:5.1f}  {card(pair.first)}  =  {card(pair.second)}  [{reasons}]"
 
 
 def merge(
