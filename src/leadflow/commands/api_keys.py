@@ -1,12 +1,95 @@
-"""Command group `api_keys` (filled in by its issue)."""
+"""``leadflow keys``: API keys for machines.
+
+    keys create --name N --role admin|marketing|sales|ingest   prints the key, once
+    keys list                                                  name, role, prefix, state
+    keys revoke ID                                             the key stops working
+
+The key is printed once and stored only as a hash: keep it where it is needed.
+"""
 
 from __future__ import annotations
 
-import typer
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-__all__ = ["register"]
+import typer
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
+
+from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.domain.clock import SystemClock
+from leadflow.services.api_keys import Role, create_key, list_keys, revoke_key
+from leadflow.services.refusals import RefusedError
+from leadflow.store.database import engine_from_settings, session_factory, writer
+
+__all__ = ["register", "workspace_session"]
+
+keys_app = typer.Typer(name="keys", help="API keys: create, list, revoke.", no_args_is_help=True)
+ROLES = ", ".join(role.value for role in Role)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    app.add_typer(keys_app, name="keys")
+
+
+@contextmanager
+def workspace_session(workspace: Path | None) -> Iterator[Session]:
+    """A write session on the workspace's database; database errors end as one line."""
+    settings = settings_for(workspace)
+    if settings.database_url is None and not settings.workspace.is_dir():
+        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+    try:
+        engine = engine_from_settings(settings)
+    except ArgumentError as error:
+        fail(f"bad database URL: {error}")
+    try:
+        with session_factory(writer(engine))() as session:
+            yield session
+    except (OperationalError, ProgrammingError) as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        fail(f"cannot use the database ({reason}); is it migrated? `leadflow db upgrade`")
+    except RefusedError as error:
+        fail(str(error))
+    finally:
+        engine.dispose()
+
+
+@keys_app.command("create")
+def create(
+    name: str = typer.Option(..., "--name", "-n", help="What the key is for, e.g. website."),
+    role: str = typer.Option(..., "--role", "-r", help=f"One of {ROLES}."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Create a key and print it. It is shown this once."""
+    with workspace_session(workspace) as session:
+        issued = create_key(session, name, role, SystemClock().now())
+    typer.echo(issued.secret)
+    typer.echo(
+        f"key {issued.info.id} {issued.info.name!r} ({issued.info.role.value}) created; "
+        "store it now, it is not shown again",
+        err=True,
+    )
+
+
+@keys_app.command("list")
+def list_(workspace: Path | None = WorkspaceOption) -> None:
+    """List keys (never their secrets)."""
+    with workspace_session(workspace) as session:
+        keys = list_keys(session)
+    if not keys:
+        typer.echo("no API keys; create one with `leadflow keys create --name N --role R`")
+    for key in keys:
+        state = "active" if key.active else f"revoked {key.revoked_at:%Y-%m-%d %H:%M}Z"
+        typer.echo(f"{key.id:>4}  {key.name:<24} {key.role.value:<10} {key.prefix}…  {state}")
+
+
+@keys_app.command("revoke")
+def revoke(
+    key_id: int = typer.Argument(..., help="The key's id (see `leadflow keys list`)."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Revoke a key. A running server stops accepting it within seconds."""
+    with workspace_session(workspace) as session:
+        key = revoke_key(session, key_id, SystemClock().now())
+    typer.echo(f"key {key.id} {key.name!r} revoked")

@@ -1,12 +1,58 @@
-"""Command group `serve` (filled in by its issue)."""
+"""``leadflow serve``: the HTTP API on uvicorn (127.0.0.1:8000 unless told otherwise).
+
+    serve [--host H] [--port P] [--workspace DIR] [--rate-limit R] [--burst B]
+          [--no-access-log]
+
+One process, one event loop; rate limits are per key *in this process*.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+import uvicorn
+from sqlalchemy.exc import ArgumentError
+
+from leadflow.api.app import create_app
+from leadflow.api.state import ApiLimits
+from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.services.refusals import RefusedError
 
 __all__ = ["register"]
 
+_DEFAULTS = ApiLimits()
+
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    app.command("serve")(serve)
+
+
+def serve(
+    host: str | None = typer.Option(None, "--host", help="Address (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Default 8000."),
+    workspace: Path | None = WorkspaceOption,
+    rate_limit: float = typer.Option(
+        _DEFAULTS.rate_per_second, "--rate-limit", min=0, help="Requests/s per key; 0: off."
+    ),
+    burst: int = typer.Option(_DEFAULTS.burst, "--burst", min=1, help="Bucket size per key."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
+) -> None:
+    """Serve the HTTP API (OpenAPI document at /openapi.json, docs at /docs)."""
+    settings = settings_for(workspace)
+    if settings.database_url is None and not settings.workspace.is_dir():
+        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+    limits = ApiLimits(rate_per_second=rate_limit, burst=burst)
+    try:
+        app = create_app(settings, limits=limits)
+    except RefusedError as error:  # e.g. an invalid forms.yaml
+        fail(str(error))
+    except ArgumentError as error:
+        fail(f"bad database URL: {error}")
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=access_log,
+        log_level="info",
+    )

@@ -1,12 +1,154 @@
-"""Command group `webhooks` (filled in by its issue)."""
+"""``leadflow webhooks``: subscriptions, and the worker that delivers the outbox.
+
+webhooks add URL --kind KIND [--kind ...] [--description TEXT]   prints the secret once
+webhooks list
+webhooks remove ID                                   deactivate (the log stays)
+webhooks log ID                                      recent deliveries and attempts
+webhooks deliver [--once] [--idle SECONDS]           run the delivery worker
+"""
 
 from __future__ import annotations
 
+import signal
+from pathlib import Path
+from types import FrameType
+
+import httpx
 import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, sessionmaker
+
+from leadflow.commands.api_keys import workspace_session
+from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.domain.clock import SystemClock
+from leadflow.services import webhooks
+from leadflow.services.outbox import KINDS
+from leadflow.services.webhook_delivery import PassReport, RetryPolicy, deliver_due, run_worker
+from leadflow.store.database import engine_from_settings, session_factory, writer
 
 __all__ = ["register"]
 
+hooks_app = typer.Typer(
+    name="webhooks", help="Webhook subscriptions and delivery.", no_args_is_help=True
+)
+
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    app.add_typer(hooks_app, name="webhooks")
+
+
+@hooks_app.command("add")
+def add(
+    url: str = typer.Argument(..., help="Where to POST, http(s)://..."),
+    kind: list[str] = typer.Option(..., "--kind", "-k", help=f"One of {', '.join(KINDS)}."),
+    description: str | None = typer.Option(None, "--description", "-d"),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Subscribe a URL; prints the signing secret once."""
+    with workspace_session(workspace) as session:
+        made = webhooks.create_subscription(
+            session, url, kind, SystemClock().now(), description=description
+        )
+    typer.echo(made.secret)
+    typer.echo(f"subscription {made.id} -> {made.url} ({', '.join(made.kinds)})", err=True)
+
+
+@hooks_app.command("list")
+def list_(workspace: Path | None = WorkspaceOption) -> None:
+    """List subscriptions."""
+    with workspace_session(workspace) as session:
+        found = webhooks.list_subscriptions(session)
+    if not found:
+        typer.echo("no webhook subscriptions")
+    for hook in found:
+        state = "active" if hook.active else "stopped"
+        typer.echo(f"{hook.id:>4}  {state:<8} {hook.url}  [{', '.join(hook.kinds)}]")
+
+
+@hooks_app.command("remove")
+def remove(
+    subscription_id: int = typer.Argument(...), workspace: Path | None = WorkspaceOption
+) -> None:
+    """Stop a subscription (its delivery log stays readable)."""
+    with workspace_session(workspace) as session:
+        hook = webhooks.deactivate_subscription(session, subscription_id)
+    typer.echo(f"subscription {hook.id} stopped")
+
+
+@hooks_app.command("log")
+def log(
+    subscription_id: int = typer.Argument(...),
+    limit: int = typer.Option(20, "--limit", min=1, max=500),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Recent deliveries of a subscription, newest first."""
+    with workspace_session(workspace) as session:
+        found = webhooks.delivery_log(session, subscription_id, limit=limit)
+    for delivery in found:
+        last = delivery.tries[-1] if delivery.tries else None
+        outcome = "" if last is None else f" last: {last.status_code or last.error}"
+        typer.echo(
+            f"{delivery.id:>6}  {delivery.status:<9} {delivery.kind:<28} "
+            f"{delivery.message_id}  attempts {delivery.attempts}{outcome}"
+        )
+
+
+@hooks_app.command("deliver")
+def deliver(
+    once: bool = typer.Option(False, "--once", help="One pass, then exit."),
+    idle: float = typer.Option(1.0, "--idle", min=0.05, help="Seconds to wait when idle."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Run the delivery worker: outbox -> signed POSTs, retried with backoff."""
+    settings = settings_for(workspace)
+    if settings.database_url is None and not settings.workspace.is_dir():
+        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+    engine = engine_from_settings(settings)
+    sessions = session_factory(writer(engine))
+    policy = RetryPolicy()
+    running = [True]
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        running[0] = False
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        _work(sessions, policy, once=once, idle=idle, running=running)
+    except (OperationalError, ProgrammingError) as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        fail(f"cannot use the database ({reason}); is it migrated? `leadflow db upgrade`")
+    finally:
+        engine.dispose()
+
+
+def _work(
+    sessions: sessionmaker[Session],
+    policy: RetryPolicy,
+    *,
+    once: bool,
+    idle: float,
+    running: list[bool],
+) -> None:
+    with httpx.Client(timeout=policy.timeout) as client:
+        if once:
+            _print(deliver_due(sessions, client, SystemClock(), policy))
+            return
+        run_worker(
+            sessions,
+            client,
+            SystemClock(),
+            policy,
+            idle_seconds=idle,
+            keep_going=lambda: running[0],
+            on_pass=_print,
+        )
+
+
+def _print(report: PassReport) -> None:
+    if report.dispatched or report.outcomes:
+        typer.echo(
+            f"dispatched {report.dispatched}, delivered {report.delivered}, "
+            f"retrying {report.retrying}, failed {report.failed}"
+        )

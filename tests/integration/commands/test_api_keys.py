@@ -1,0 +1,70 @@
+"""`leadflow keys create|list|revoke` and `leadflow webhooks add|list|deliver --once`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from leadflow.cli import app
+
+runner = CliRunner()
+
+
+def _init(workspace: Path) -> None:
+    result = runner.invoke(app, ["init", str(workspace)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_key_is_printed_once_listed_without_secret_and_revoked(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    _init(tmp_path)
+    made = runner.invoke(
+        app, ["keys", "create", "--name", "site", "--role", "ingest", "-w", str(tmp_path)]
+    )
+    secret = made.stdout.strip()
+
+    listed = runner.invoke(app, ["keys", "list", "-w", str(tmp_path)])
+    revoked = runner.invoke(app, ["keys", "revoke", "1", "-w", str(tmp_path)])
+    after = runner.invoke(app, ["keys", "list", "-w", str(tmp_path)])
+
+    assert made.exit_code == 0, made.output
+    assert secret.startswith("lf_")
+    assert len(secret) > 40
+    assert "site" in listed.stdout
+    assert "ingest" in listed.stdout
+    assert secret not in listed.stdout
+    assert secret[:11] in listed.stdout
+    assert revoked.exit_code == 0
+    assert "revoked" in after.stdout
+
+
+def test_bad_input_is_one_line_and_exit_1(store_url: str | None, tmp_path: Path) -> None:
+    _init(tmp_path)
+
+    role = runner.invoke(app, ["keys", "create", "-n", "x", "-r", "boss", "-w", str(tmp_path)])
+    missing = runner.invoke(app, ["keys", "revoke", "42", "-w", str(tmp_path)])
+    nowhere = runner.invoke(app, ["keys", "list", "-w", str(tmp_path / "none")])
+
+    for result in (role, missing, nowhere):
+        assert result.exit_code == 1
+        assert result.output.count("\n") == 1
+        assert result.output.startswith("error: ")
+    assert "unknown role 'boss'" in role.output
+
+
+def test_webhooks_add_list_and_a_delivery_pass(store_url: str | None, tmp_path: Path) -> None:
+    _init(tmp_path)
+    url = "http://127.0.0.1:9/hook"  # nothing listens there: the pass finds nothing to send
+
+    added = runner.invoke(app, ["webhooks", "add", url, "-k", "stage.changed", "-w", str(tmp_path)])
+    listed = runner.invoke(app, ["webhooks", "list", "-w", str(tmp_path)])
+    passed = runner.invoke(app, ["webhooks", "deliver", "--once", "-w", str(tmp_path)])
+    wrong = runner.invoke(app, ["webhooks", "add", url, "-k", "nope", "-w", str(tmp_path)])
+
+    assert added.exit_code == 0, added.output
+    assert added.stdout.startswith("whsec_")
+    assert url in listed.stdout
+    assert passed.exit_code == 0, passed.output
+    assert wrong.exit_code == 1
