@@ -43,6 +43,7 @@ from leadflow.engine.summary import ActivitySummary
 from leadflow.services.attribution import Attribution, AttributionError, attribute
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.facts import facts_of
+from leadflow.services.outbox import announce_qualified
 from leadflow.store.driver import dedicated_driver, driver_for
 from leadflow.store.realtime import PersonRow, RealtimeStore, StoredEvent
 
@@ -269,6 +270,10 @@ def _requalify(
     facts = facts_of(store, person)
     qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
     step = advance(person.lifecycle, qualification, at)
+    # Webhooks (issue 4): was it sales-ready before? Read only when it is now (rare).
+    was_ready = (
+        qualification.sales_ready and person.qualified and store.current_stage(contact_id)[1]
+    )
     store.save_qualification(
         contact_id, qualification, step.state, summary.to_json(), active.version_id, now
     )
@@ -276,6 +281,17 @@ def _requalify(
     if step.transition is not None:
         store.add_transition(contact_id, step.transition, active.version_id, event_id)
         moves = (step.transition,)
+    # Transactional outbox: stage.changed / lead.sales_ready commit with this event or not at all.
+    announce_qualified(
+        store.driver,
+        contact_id,
+        stage=step.state.stage,
+        sales_ready=qualification.sales_ready,
+        was_sales_ready=was_ready,
+        transition=step.transition,
+        at=at,
+        now=now,
+    )
     return step.state.stage, qualification.sales_ready, moves
 
 
