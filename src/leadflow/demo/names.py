@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["COMPANY_ROOTS", "FIRST_NAMES", "LAST_NAMES", "LEGAL_FORMS", "ascii_slug"]
 
@@ -181,6 +182,7 @@ _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=8192)  # names repeat a lot: a million contacts share a few hundred
 def ascii_slug(text: str, *, german: bool = False, sep: str = "") -> str:
     """Fold a name into the lowercase ASCII an e-mail address or domain would use.
 

@@ -205,6 +205,7 @@ def draw_activity(
     r = np.repeat(np.arange(people.size), rng.poisson(rate * months))
     span = np.maximum(config.end_s - people.created[r] - 2, 0)
     at = people.created[r] + 1 + (rng.random(r.size) * span).astype(np.int64)
+    at = np.clip(_office_hours(at, rng), people.created[r] + 1, config.end_s - 1)
     kind = _activity_kinds(people, r, ~cold | people.has_visitor, rng)
     parts = []
     for code, name in enumerate(_ACTIVITY_TYPES):
@@ -239,6 +240,14 @@ def draw_visitors(
     zero = np.zeros(r.size, dtype=np.int64)
     events = Events.of(zero, "page_view", at, variant, serial[r], anonymous=True)
     return events.take(keep)
+
+
+def _office_hours(at: Ints, rng: np.random.Generator) -> Ints:
+    """Move most moments to the working day (around 11:00 UTC); a fifth stay anywhere."""
+    hour = np.clip(rng.normal(11.0, 2.8, size=at.size), 6.0, 21.0)
+    working = rng.random(at.size) < 0.8
+    day_start = at - at % 86_400
+    return np.where(working, day_start + (hour * 3600).astype(np.int64), at)
 
 
 def _activity_kinds(
