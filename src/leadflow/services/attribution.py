@@ -2,7 +2,9 @@
 
     contact_id   a leadflow contact id (an int, or a string of digits); any other string
                  is taken as the contact's id in the CRM it was imported from
-                 (``external_id``). A merged contact's events go to the survivor.
+                 (``external_id``); when no contact has it yet and the event gives an
+                 e-mail, the e-mail decides and the contact remembers that CRM id.
+                 A merged contact's events go to the survivor.
     email        the contact with that normalised address, created when there is none
                  (giving an address is what makes someone a known lead)
     visitor_id   an anonymous browser or device. Its events wait, unattributed, until
@@ -65,7 +67,7 @@ def attribute(
 def _named_contact(
     store: RealtimeStore, contact_id: int | str | None, email: str | None, now: datetime
 ) -> Attribution:
-    by_id = None if contact_id is None else _by_id(store, contact_id)
+    by_id = None if contact_id is None else _by_id(store, contact_id, strict=email is None)
     if email is None:
         return Attribution(by_id)
     address = _address(email)
@@ -77,16 +79,28 @@ def _named_contact(
             )
         return Attribution(by_id)
     if by_email is not None:
-        return Attribution(by_email)
-    contact_id, created = store.create_contact(address, email_domain(address), now)
-    return Attribution(contact_id, created=created)
+        found = Attribution(by_email)
+    else:
+        new_id, created = store.create_contact(address, email_domain(address), now)
+        found = Attribution(new_id, created=created)
+    if isinstance(contact_id, str) and not contact_id.isdigit() and found.contact_id:
+        # A CRM id seen for the first time beside a known address: remember it.
+        store.claim_external_id(found.contact_id, contact_id)
+    return found
 
 
-def _by_id(store: RealtimeStore, contact_id: int | str) -> int:
+def _by_id(store: RealtimeStore, contact_id: int | str, *, strict: bool) -> int | None:
+    """The contact by leadflow id, or by CRM id (``external_id``) for other strings.
+
+    An unknown leadflow id is always an error; an unknown CRM id only when there is no
+    e-mail to go by (``strict``): the CRM's contacts may not have been imported yet.
+    """
     if isinstance(contact_id, int) or contact_id.isdigit():
         found = store.contact_by_id(int(contact_id))
     else:
         found = store.contact_by_external_id(contact_id)
+        if found is None and not strict:
+            return None
     if found is None:
         raise AttributionError(f"unknown contact_id {contact_id!r}")
     return found

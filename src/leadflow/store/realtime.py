@@ -231,6 +231,14 @@ class RealtimeStore:
             raise LookupError(f"contact {email} conflicted but cannot be read")
         return existing, False
 
+    def claim_external_id(self, contact_id: int, external_id: str) -> None:
+        """Give the contact this CRM id, unless it has one or another contact holds it."""
+        self.driver.execute(
+            "UPDATE contacts SET external_id = :x WHERE id = :id AND external_id IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM contacts o WHERE o.external_id = :x)",
+            {"x": external_id, "id": contact_id},
+        )
+
     def visitor(self, visitor_id: str) -> tuple[bool, int | None]:
         """(known, contact id): whether the visitor was seen, and whom it turned out to be."""
         row = self.driver.one("SELECT contact_id FROM visitors WHERE id = :v", {"v": visitor_id})

@@ -292,3 +292,31 @@ def test_bant_facts_and_sales_conversations_in_the_store_are_qualified(
     stored = session.get(Qualification, recorded.contact_id)
     assert stored is not None
     assert (stored.temperature, stored.lead_type) == ("hot", "sql")
+
+
+def test_a_crm_id_seen_beside_an_email_is_remembered(
+    session: Session, active: ActiveDefinition
+) -> None:
+    first = _record(
+        session,
+        active,
+        IncomingEvent("email_open", START, contact_id="c0042", email="hu@acme.example"),
+    )
+    later = _record(session, active, IncomingEvent("email_click", START, contact_id="c0042"))
+
+    assert later.contact_id == first.contact_id
+    assert session.scalar(select(Contact.external_id)) == "c0042"
+
+
+def test_an_unknown_leadflow_id_is_rejected_even_with_an_email(
+    session: Session, active: ActiveDefinition
+) -> None:
+    outcome = record_event(
+        session,
+        IncomingEvent("email_open", START, contact_id=777, email="iv@acme.example"),
+        clock=FixedClock(START),
+        active=active,
+    )
+
+    assert isinstance(outcome, Rejected)
+    assert "unknown contact_id 777" in outcome.reason
