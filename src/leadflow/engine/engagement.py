@@ -28,9 +28,9 @@ __all__ = ["capped", "score_engagement"]
 
 def capped(total: float, cap: float | None) -> float:
     """A rule's total held within ±cap (a cap bounds the size, whatever the sign)."""
-    if cap is None:
+    if cap is None or -cap <= total <= cap:  # the common case: no call to min/max
         return total
-    return max(-cap, min(cap, total))
+    return cap if total > cap else -cap
 
 
 def score_engagement(
