@@ -47,3 +47,13 @@ def test_a_non_empty_folder_needs_force(tmp_path: Path) -> None:
     assert refused.exit_code == 1
     assert "not empty; pass --force" in refused.output
     assert CliRunner().invoke(app, [*arguments, "--force"]).exit_code == 0
+
+
+def test_large_worlds_show_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from leadflow.commands import demo as command
+
+    monkeypatch.setattr(command, "PROGRESS_FROM", 10)  # what 20,000 contacts would show
+    result = CliRunner().invoke(app, ["demo", "--contacts", "40", "--out", str(tmp_path / "w")])
+    assert result.exit_code == 0, result.output
+    assert "anonymous visitors" in result.output  # a stage of the bar, not of the summary
+    assert "sorting events" in result.output
