@@ -45,7 +45,7 @@ def fit_frequency_bayes(table: LeadTable) -> FrequencyBayes | None:
     )
     if not categorical.attributes:
         return None
-    encoder = fit_encoder(categorical)
+    encoder = fit_encoder(categorical, min_count=1)  # every value counts, as in Odoo
     sizes = [f.other_code + 2 for f in encoder.features]
     model = CategoricalNB(alpha=1.0, min_categories=np.array(sizes))
     baseline = FrequencyBayes(encoder, model)

@@ -8,6 +8,7 @@ the named closed values, are still open: they are left out, never counted as los
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,9 @@ _KNOWN_PAIRS: tuple[tuple[str, str], ...] = (
     ("won", "lost"),
     ("converted", "not converted"),
 )
+
+
+_UNIX_TIME = re.compile(r"^\d{9,11}(\.\d+)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +89,11 @@ def _sides(
 
 
 def parse_moments(column: str, raw: Sequence[object]) -> npt.NDArray[np.int64]:
-    """Seconds since the epoch of each ISO 8601 date or instant; no offset means UTC."""
+    """Seconds since the epoch of each value.
+
+    ISO 8601 dates and instants (no offset means UTC), or plain numbers read as Unix
+    time (seconds since 1970), as some CRMs export them.
+    """
     seconds = np.empty(len(raw), dtype=np.int64)
     for index, value in enumerate(raw):
         moment = _moment(value)
@@ -104,6 +112,8 @@ def _moment(value: object) -> datetime | None:
         text = _text(value, fold=False)
         if text is None:
             return None
+        if _UNIX_TIME.match(text):
+            return datetime.fromtimestamp(float(text), UTC)
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:

@@ -143,9 +143,13 @@ def logistic_baseline(table: LeadTable, seed: int = 0) -> ScoringModel:
 
 
 def _booster(encoder: Encoder, seed: int) -> HistGradientBoostingClassifier:
+    # Smaller trees than scikit-learn's default (15 leaves, not 31): lead tables are
+    # modest, and on x_education, bank marketing and synthetic worlds they generalise
+    # at least as well while learning less noise.
     return HistGradientBoostingClassifier(
         learning_rate=0.05,
         max_iter=500,
+        max_leaf_nodes=15,
         l2_regularization=1.0,
         early_stopping=True,
         n_iter_no_change=20,

@@ -1,0 +1,156 @@
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from leadflow.cli import app
+
+from .conftest import planted_leads
+
+
+def _csv(tmp_path: Path, size: int = 1500, seed: int = 0, *, leaky: bool = False) -> Path:
+    table = planted_leads(size, seed).table
+    path = tmp_path / "leads.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "decided", "Industry", "Employees", "Country", "Status", "won"])
+        moments = table.decided_at
+        assert moments is not None
+        for row in range(len(table)):
+            status = ("Closed" if table.outcome[row] else "Dead") if leaky else "n/a"
+            writer.writerow(
+                [
+                    table.ids[row],
+                    f"{int(moments[row])}",
+                    *(table.attribute(n).values[row] for n in ("Industry", "Employees", "Country")),
+                    status,
+                    "yes" if table.outcome[row] else "no",
+                ]
+            )
+    return path
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["learn", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+BASIC = ("--target", "won", "--id", "id", "--drop", "decided,Status")
+
+
+def test_icp_reports_and_writes_a_valid_patch(tmp_path: Path) -> None:
+    source = _csv(tmp_path)
+    patch = tmp_path / "proposal.yaml"
+    report = tmp_path / "icp.md"
+    code, out, err = _run(
+        "icp", "--from", str(source), *BASIC, "--map", "Industry=account.industry",
+        "--patch", str(patch), "--report", str(report), "--definition", "fit-first",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "What wins" in out
+    assert "software" in out
+    assert patch.read_text().count("extends: fit-first") == 1
+    assert "| Industry | software |" in report.read_text()
+    validated = CliRunner().invoke(app, ["definition", "validate", str(patch)])
+    assert validated.exit_code == 0, validated.stderr
+    assert validated.stdout.startswith("ok: ")
+
+
+def test_icp_json(tmp_path: Path) -> None:
+    code, out, _ = _run("icp", "--from", str(_csv(tmp_path)), *BASIC, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["findings"][0]["attribute"] == "Industry"
+    assert data["findings"][0]["value"] == "software"
+    assert data["rules"][0]["when"] == {"field": "contact.industry", "in": ["software"]}
+
+
+def test_model_evaluate_and_predict(tmp_path: Path) -> None:
+    source = _csv(tmp_path)
+    models = tmp_path / "models"
+    code, out, err = _run(
+        "model", "--from", str(source), "--target", "won", "--id", "id", "--time", "decided",
+        "--drop", "Status", "--out", str(models), "--examples", "2",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "time split" in out
+    assert "frequency naive Bayes" in out
+    assert "model v1 saved" in out
+    assert {p.name for p in (models / "v1").iterdir()} == {
+        "model.pkl",
+        "card.json",
+        "calibration.png",
+        "report.md",
+    }
+    card = json.loads((models / "v1" / "card.json").read_text())
+    assert card["training"]["split"] == "time"
+    assert card["training"]["window"]["to"] < card["training"]["test_from"]
+
+    code, out, _ = _run("evaluate", "--from", str(source), *BASIC, "--folds", "3")
+    assert code == 0
+    assert "stratified 3-fold cross-validation, seed 0" in out
+
+    scores = tmp_path / "scores.csv"
+    code, out, _ = _run(
+        "predict", "--model", str(models), "--from", str(source), "--id", "id",
+        "--out", str(scores),
+    )  # fmt: skip
+    assert code == 0
+    assert "1500 leads scored with model v1" in out
+    rows = list(csv.DictReader(scores.open()))
+    assert len(rows) == 1500
+    assert 0 < float(rows[0]["probability"]) < 1
+    assert rows[0]["reasons_for"] or rows[0]["reasons_against"]
+
+
+def test_small_data_says_so(tmp_path: Path) -> None:
+    source = _csv(tmp_path, size=60, seed=4)
+    code, out, _ = _run("model", "--from", str(source), *BASIC, "--out", str(tmp_path / "m"))
+    assert code == 0
+    assert out.startswith("small data: 60 closed leads")
+    code, out, _ = _run("model", "--from", str(_csv(tmp_path, size=20)), *BASIC)
+    assert code == 0
+    assert out.startswith("too little data for a model: 20 closed leads")
+    assert "What wins" in out  # the fallback: ICP discovery only
+
+
+def test_leaky_column_is_refused_before_training(tmp_path: Path) -> None:
+    source = _csv(tmp_path, leaky=True)
+    code, out, err = _run("model", "--from", str(source), "--target", "won", "--id", "id")
+    assert code == 1
+    assert err.startswith("error: possible leakage: 'Status' (AUC 1.000)")
+    assert err.count("\n") == 1
+    assert not out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--target", "outcome"), "error: "),
+        (("--target", "Industry"), "'Industry' is not a yes/no outcome"),
+        (("--target", "won", "--drop", "nope"), "no column 'nope' (from --drop)"),
+        (("--target", "won", "--map", "Industry"), "--map 'Industry': expected COLUMN=FACT_PATH"),
+        (("--target", "won", "--map", "Industry=fit.score"), "a fit fact path starts with"),
+        (("--target", "won", "--leaky-preset", "crm"), "unknown leakage preset 'crm'"),
+        ((), "--target is required"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_1(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    code, _, err = _run("icp", "--from", str(_csv(tmp_path, size=100)), *args)
+    assert code == 1
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_missing_source(tmp_path: Path) -> None:
+    code, _, err = _run("icp", "--from", str(tmp_path / "none.csv"), "--target", "won")
+    assert code == 1
+    assert "cannot read" in err
+    code, _, err = _run("icp", "--target", "won")
+    assert code == 1
+    assert "--from FILE.csv" in err

@@ -1,0 +1,62 @@
+import pytest
+
+from leadflow.learn.errors import LearnInputError
+from leadflow.learn.outcome import parse_moments, parse_outcomes
+
+
+@pytest.mark.parametrize(
+    ("values", "won"),
+    [
+        (["1", "0", "1"], [1, 0, 1]),
+        (["Yes", "no", "YES"], [1, 0, 1]),
+        (["won", "lost", "Lost"], [1, 0, 0]),
+        ([True, False, True], [1, 0, 1]),
+    ],
+)
+def test_known_pairs_need_no_positive(values: list[object], won: list[int]) -> None:
+    outcomes = parse_outcomes("y", values)
+    assert outcomes.won.tolist() == won
+    assert outcomes.closed.all()
+
+
+def test_empty_outcomes_are_open_not_lost() -> None:
+    outcomes = parse_outcomes("y", ["1", "", None, "0"])
+    assert outcomes.closed.tolist() == [True, False, False, True]
+
+
+def test_positive_and_negative_name_the_closed_values() -> None:
+    values = ["Won", "Lost", "Engaging", "Prospecting", "Won"]
+    outcomes = parse_outcomes("stage", values, positive="won", negative=["Lost"])
+    assert outcomes.won.tolist() == [1, 0, 0, 0, 1]
+    assert outcomes.closed.tolist() == [True, True, False, False, True]
+
+
+def test_non_binary_target_is_refused() -> None:
+    with pytest.raises(LearnInputError, match="'stage' is not a yes/no outcome"):
+        parse_outcomes("stage", ["Won", "Lost", "Engaging"])
+    with pytest.raises(LearnInputError, match="name the closed-lost ones with --negative"):
+        parse_outcomes("stage", ["Won", "Lost", "Engaging"], positive="Won")
+
+
+def test_positive_must_occur() -> None:
+    with pytest.raises(LearnInputError, match="--positive 'Closed' does not occur"):
+        parse_outcomes("stage", ["Won", "Lost"], positive="Closed")
+
+
+def test_one_sided_target_is_refused() -> None:
+    with pytest.raises(LearnInputError, match="needs both won and lost"):
+        parse_outcomes("y", ["1", "1"])
+
+
+def test_moments_accept_dates_offsets_and_naive_utc() -> None:
+    seconds = parse_moments("t", ["2026-01-01", "2026-01-01T01:00:00+01:00", "2026-01-01 00:00"])
+    assert seconds.tolist() == [1767225600] * 3
+
+
+def test_unix_seconds_are_moments_too() -> None:
+    assert parse_moments("t", ["1767225600", 1767225600.0]).tolist() == [1767225600] * 2
+
+
+def test_unreadable_moment_names_the_row() -> None:
+    with pytest.raises(LearnInputError, match="row 2: 'soon' is not an ISO 8601"):
+        parse_moments("t", ["2026-01-01", "soon"])

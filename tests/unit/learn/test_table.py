@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+
+from leadflow.learn.errors import LearnInputError
+from leadflow.learn.table import AttributeKind, default_path, infer_attribute, table_from_columns
+
+
+def test_numbers_with_unanswered_values_are_numeric() -> None:
+    attribute = infer_attribute("Visits", ["3", "Select", "", "4.5", None, "unknown"])
+    assert attribute.kind is AttributeKind.NUMERIC
+    assert np.isnan(attribute.values[[1, 2, 4, 5]]).all()
+    assert attribute.values[[0, 3]].tolist() == [3.0, 4.5]
+
+
+def test_decimal_comma_reads_as_a_number() -> None:
+    attribute = infer_attribute("Score", ["1,5", "2", "-0,25"])
+    assert attribute.kind is AttributeKind.NUMERIC
+    assert attribute.values.tolist() == [1.5, 2.0, -0.25]
+
+
+def test_text_is_categorical_and_case_folded_to_the_commonest_spelling() -> None:
+    attribute = infer_attribute("Source", ["Google", "google", "Google", "Referral", "Select"])
+    assert attribute.kind is AttributeKind.CATEGORICAL
+    assert attribute.values.tolist() == ["Google", "Google", "Google", "Referral", None]
+    assert attribute.missing.tolist() == [False, False, False, False, True]
+
+
+def test_default_paths() -> None:
+    assert default_path("What is your current occupation") == (
+        "contact.what_is_your_current_occupation"
+    )
+    assert default_path("account.industry") == "account.industry"
+    assert default_path("source.channel") == "source.channel"
+    assert default_path("emp.var.rate") == "contact.emp_var_rate"
+
+
+def test_a_mapping_outside_the_fit_namespaces_is_refused() -> None:
+    with pytest.raises(LearnInputError, match=r"'Stage' maps to 'fit\.score'"):
+        infer_attribute("Stage", ["a"], path="fit.score")
+
+
+def test_constant_and_identifier_columns_are_set_aside() -> None:
+    size = 60
+    table = table_from_columns(
+        {
+            "Magazine": ["No"] * size,
+            "Email": [f"p{i}@x.org" for i in range(size)],
+            "Lead Number": np.arange(1000, 1000 + size, dtype=float),
+            "Revenue": np.round(np.exp(np.linspace(5, 15, size))),  # distinct, but a measure
+            "Segment": ["a", "b", "c"] * 20,
+        },
+        ids=np.arange(size).astype(str).astype(object),
+        outcome=np.array([0, 1] * 30, dtype=np.int8),
+    )
+    assert table.names == ("Revenue", "Segment")
+    assert table.notes == ("constant: Magazine", "identifier-like: Email, Lead Number")
+
+
+def test_take_keeps_columns_aligned() -> None:
+    table = table_from_columns(
+        {"A": ["x", "y", "z", "w"]},
+        ids=np.array(["1", "2", "3", "4"], dtype=object),
+        outcome=np.array([1, 0, 1, 0], dtype=np.int8),
+        decided_at=np.array([40, 30, 20, 10], dtype=np.int64),
+    )
+    part = table.take(np.array([2, 0]))
+    assert part.ids.tolist() == ["3", "1"]
+    assert part.attribute("A").values.tolist() == ["z", "x"]
+    assert part.decided_at is not None
+    assert part.decided_at.tolist() == [20, 40]
+    assert (part.won, part.lost, part.base_rate) == (2, 0, 1.0)
