@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from leadflow.definition.compile_handoff import compile_handoff
 from leadflow.definition.conditions import NEVER, ConditionCompiler, event_matcher
 from leadflow.definition.errors import CompileError, Loc, Problem
 from leadflow.definition.model import (
@@ -80,6 +81,7 @@ def compile_definition(raw: RawDefinition, builtin_free_mail: frozenset[str]) ->
         },
         free_mail_domains=builtin_free_mail
         | {domain.casefold().lstrip("@") for domain in raw.free_mail_domains},
+        handoff=compile_handoff(raw.handoff, conditions),
     )
     if problems:
         raise CompileError(problems)

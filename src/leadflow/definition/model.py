@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from leadflow.definition.model_handoff import HandoffConfig
 from leadflow.domain.vocabulary import SALES_ACTION_EVENTS, Grade
 
 __all__ = [
@@ -332,6 +333,8 @@ class Definition:
     description: str | None = None
     # Free-mail provider domains used for ``contact.free_mail``.
     free_mail_domains: frozenset[str] = frozenset()
+    # Routing, SLA, cadence, reject reasons, deal stages (model_handoff.py).
+    handoff: HandoffConfig = field(default_factory=HandoffConfig)
 
     def stage_index(self, stage_id: str) -> int:
         """Position of a stage in the funnel; off-ramps have none (ValueError)."""

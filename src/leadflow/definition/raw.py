@@ -17,6 +17,7 @@ cycles) is the compiler's job (``definition/compiler.py``), which turns a
       lead_types     LeadTypesSection
       stages         StageSpec, in funnel order
       off_ramps      OffRampsSection
+      handoff        HandoffSection (raw_handoff.py): routing, SLA, cadence, reject reasons
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pydantic import (
 
 from leadflow.definition.model import LeadTypeConfig
 from leadflow.definition.raw_condition import EventTypes, RawCondition, WherePatterns
+from leadflow.definition.raw_handoff import HandoffSection
 from leadflow.domain.vocabulary import SALES_ACTION_EVENTS, Grade
 
 __all__ = [
@@ -317,4 +319,7 @@ class RawDefinition(_Strict):
     free_mail_domains: list[Name] = Field(
         default_factory=list,
         description="Free-mail domains added to the built-in list (`contact.free_mail`).",
+    )
+    handoff: HandoffSection = Field(
+        default=HandoffSection(), description="The sales hand-off (raw_handoff.py)."
     )
