@@ -26,7 +26,7 @@ a commit has returned the event is durable; before it, nothing of it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,15 +37,11 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import Clock, ensure_utc
 from leadflow.domain.facts import Event
 from leadflow.domain.lifecycle import Transition
-from leadflow.engine.lifecycle import advance
-from leadflow.engine.qualify import qualify_summary
-from leadflow.engine.summary import ActivitySummary
-from leadflow.services.attribution import Attribution, AttributionError, attribute
+from leadflow.services.attribution import AttributionError, attribute
 from leadflow.services.definitions import ActiveDefinition, active_definition
-from leadflow.services.facts import facts_of
-from leadflow.services.outbox import announce_qualified
+from leadflow.services.requalify import Requalified, requalify_contact
 from leadflow.store.driver import dedicated_driver, driver_for
-from leadflow.store.realtime import PersonRow, RealtimeStore, StoredEvent
+from leadflow.store.realtime import RealtimeStore
 
 __all__ = [
     "DEFAULT_SOURCE",
@@ -117,6 +113,7 @@ def record_event(
     ``store.database.writer(engine)`` so the transaction holds the write lock from its start.
     """
     definition = active or active_definition(session)
+    session.flush()  # the caller's pending changes are what the driver must read
     driver = driver_for(session.connection())
     try:
         outcome = _record(RealtimeStore(driver), incoming, definition, clock.now())
@@ -166,6 +163,23 @@ class EventRecorder:
         if commit:
             self.commit()
         return outcomes
+
+    def requalify(self, contact_ids: Sequence[int]) -> list[Requalified]:
+        """Re-qualify contacts whose facts changed (an import, a merge ...); one commit."""
+        if not self._in_transaction:
+            self._driver.begin_write()
+            self._in_transaction = True
+        now = self._clock.now()
+        try:
+            done = []
+            for contact_id in contact_ids:
+                self._store.lock_contact(contact_id)
+                done.append(requalify_contact(self._store, contact_id, self.active, now))
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+        return done
 
     def commit(self) -> None:
         if self._in_transaction:
@@ -229,8 +243,26 @@ def _record(
         return Recorded(event_id, None)
     _apply_consent(store, incoming, who.contact_id, event_id, at)
     event = Event(incoming.type, at, incoming.properties, str(event_id))
-    stage, ready, moves = _requalify(store, who, event, event_id, active, now)
-    return Recorded(event_id, who.contact_id, False, stage, ready, moves, who.created, who.joined)
+    done = requalify_contact(
+        store,
+        who.contact_id,
+        active,
+        now,
+        event=event,
+        event_id=event_id,
+        rebuild=who.joined > 0,
+        only_event=who.created and not who.joined,
+    )
+    return Recorded(
+        event_id,
+        who.contact_id,
+        False,
+        done.stage,
+        done.sales_ready,
+        done.transitions,
+        who.created,
+        who.joined,
+    )
 
 
 def _answer_again(store: RealtimeStore, event_id: int, contact_id: int | None) -> Recorded:
@@ -251,76 +283,3 @@ def _apply_consent(
     if incoming.type == "unsubscribe":
         channel = str(incoming.properties.get("channel") or "email")
     store.set_consent(contact_id, channel, status, source=incoming.source, at=at, event_id=event_id)
-
-
-def _requalify(
-    store: RealtimeStore,
-    who: Attribution,
-    event: Event,
-    event_id: int,
-    active: ActiveDefinition,
-    now: datetime,
-) -> tuple[str | None, bool, tuple[Transition, ...]]:
-    contact_id = who.contact_id
-    if contact_id is None:
-        raise ValueError("an anonymous event is not qualified")
-    person = store.load_person(contact_id)  # locked by attribute(): the latest state
-    summary = _summary(store, person, who, event, active)
-    at = summary.latest or event.at
-    facts = facts_of(store, person)
-    qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
-    step = advance(person.lifecycle, qualification, at)
-    # Webhooks (issue 4): was it sales-ready before? Read only when it is now (rare).
-    was_ready = (
-        qualification.sales_ready and person.qualified and store.current_stage(contact_id)[1]
-    )
-    store.save_qualification(
-        contact_id, qualification, step.state, summary.to_json(), active.version_id, now
-    )
-    moves: tuple[Transition, ...] = ()
-    if step.transition is not None:
-        store.add_transition(contact_id, step.transition, active.version_id, event_id)
-        moves = (step.transition,)
-    # Transactional outbox: stage.changed / lead.sales_ready commit with this event or not at all.
-    announce_qualified(
-        store.driver,
-        contact_id,
-        stage=step.state.stage,
-        sales_ready=qualification.sales_ready,
-        was_sales_ready=was_ready,
-        transition=step.transition,
-        at=at,
-        now=now,
-    )
-    return step.state.stage, qualification.sales_ready, moves
-
-
-def _summary(
-    store: RealtimeStore,
-    person: PersonRow,
-    who: Attribution,
-    event: Event,
-    active: ActiveDefinition,
-) -> ActivitySummary:
-    """The stored summary plus this event; rebuilt from the history when it cannot be used."""
-    definition = active.definition
-    if who.created and not who.joined:
-        return ActivitySummary.of(definition, (event,))  # its only event
-    if not who.joined and person.summary_text and person.definition_version_id == active.version_id:
-        summary = _stored_summary(person.summary_text, active)
-        if summary is not None:
-            summary.add(event)
-            return summary
-    return ActivitySummary.of(definition, _as_events(store.contact_events(person.contact_id)))
-
-
-def _stored_summary(text: str, active: ActiveDefinition) -> ActivitySummary | None:
-    """The stored summary, or None when it does not fit the definition (then rebuild)."""
-    try:
-        return ActivitySummary.from_json(text, active.definition)
-    except ValueError:  # SummaryMismatchError included
-        return None
-
-
-def _as_events(stored: Iterable[StoredEvent]) -> Iterable[Event]:
-    return (Event(e.type, e.at, e.properties, str(e.id)) for e in stored)

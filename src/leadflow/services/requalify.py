@@ -1,0 +1,144 @@
+"""Re-qualify one contact in the store: fold, qualify, move, write, announce.
+
+The real-time path (events.py) calls ``requalify_contact`` for each recorded event with
+that event; other writers call ``requalify_contacts`` after changing what a contact's
+qualification depends on (attributes from an import, a merge, BANT facts, consent,
+sales contact), so the stored stage and scores follow.
+
+The contact is qualified at its latest event (or ``now`` when it has none), the moment
+the real-time path uses too, so re-qualifying without a new event changes only what the
+new facts change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from leadflow.domain.clock import Clock
+from leadflow.domain.facts import Event
+from leadflow.domain.lifecycle import Transition
+from leadflow.engine.lifecycle import advance
+from leadflow.engine.qualify import qualify_summary
+from leadflow.engine.summary import ActivitySummary
+from leadflow.services.definitions import ActiveDefinition, active_definition
+from leadflow.services.facts import facts_of
+from leadflow.services.outbox import announce_qualified
+from leadflow.store.driver import driver_for
+from leadflow.store.realtime import PersonRow, RealtimeStore, StoredEvent
+
+__all__ = ["Requalified", "requalify_contact", "requalify_contacts"]
+
+
+@dataclass(frozen=True, slots=True)
+class Requalified:
+    contact_id: int
+    stage: str | None
+    sales_ready: bool
+    transitions: tuple[Transition, ...] = ()
+
+
+def requalify_contacts(
+    session: Session,
+    contact_ids: Sequence[int],
+    *,
+    clock: Clock,
+    active: ActiveDefinition | None = None,
+) -> list[Requalified]:
+    """Re-qualify these contacts in ``session`` (not committed: the caller's change and
+    the new qualification commit together). Unknown ids raise LookupError."""
+    definition = active or active_definition(session)
+    session.flush()  # the caller's pending changes are what the driver must read
+    store = RealtimeStore(driver_for(session.connection()))
+    now = clock.now()
+    done = []
+    for contact_id in contact_ids:
+        store.lock_contact(contact_id)
+        done.append(requalify_contact(store, contact_id, definition, now))
+    return done
+
+
+def requalify_contact(
+    store: RealtimeStore,
+    contact_id: int,
+    active: ActiveDefinition,
+    now: datetime,
+    *,
+    event: Event | None = None,
+    event_id: int | None = None,
+    rebuild: bool = False,
+    only_event: bool = False,
+) -> Requalified:
+    """Qualify the contact again, write the state, the move (if any) and the outbox.
+
+    The caller holds the contact's lock (``attribute`` takes it) and the transaction.
+    ``event`` is folded into the stored summary; ``rebuild`` forces a replay of the
+    stored history; ``only_event`` says the event is the contact's whole history.
+    """
+    person = store.load_person(contact_id)
+    summary = _summary(store, person, active, event, rebuild=rebuild, only_event=only_event)
+    at = summary.latest or (event.at if event is not None else now)
+    facts = facts_of(store, person)
+    qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
+    step = advance(person.lifecycle, qualification, at)
+    # Webhooks (issue 4): was it sales-ready before? Read only when it is now (rare).
+    was_ready = (
+        qualification.sales_ready and person.qualified and store.current_stage(contact_id)[1]
+    )
+    store.save_qualification(
+        contact_id, qualification, step.state, summary.to_json(), active.version_id, now
+    )
+    moves: tuple[Transition, ...] = ()
+    if step.transition is not None:
+        store.add_transition(contact_id, step.transition, active.version_id, event_id)
+        moves = (step.transition,)
+    # Transactional outbox: stage.changed / lead.sales_ready commit with this event or not at all.
+    announce_qualified(
+        store.driver,
+        contact_id,
+        stage=step.state.stage,
+        sales_ready=qualification.sales_ready,
+        was_sales_ready=was_ready,
+        transition=step.transition,
+        at=at,
+        now=now,
+    )
+    return Requalified(contact_id, step.state.stage, qualification.sales_ready, moves)
+
+
+def _summary(
+    store: RealtimeStore,
+    person: PersonRow,
+    active: ActiveDefinition,
+    event: Event | None,
+    *,
+    rebuild: bool,
+    only_event: bool,
+) -> ActivitySummary:
+    """The stored summary plus this event; rebuilt from the history when it cannot be used."""
+    definition = active.definition
+    if only_event and event is not None:
+        return ActivitySummary.of(definition, (event,))
+    usable = person.summary_text and person.definition_version_id == active.version_id
+    if not rebuild and usable and person.summary_text:
+        summary = _stored_summary(person.summary_text, active)
+        if summary is not None:
+            if event is not None:
+                summary.add(event)
+            return summary
+    return ActivitySummary.of(definition, _as_events(store.contact_events(person.contact_id)))
+
+
+def _stored_summary(text: str, active: ActiveDefinition) -> ActivitySummary | None:
+    """The stored summary, or None when it does not fit the definition (then rebuild)."""
+    try:
+        return ActivitySummary.from_json(text, active.definition)
+    except ValueError:  # SummaryMismatchError included
+        return None
+
+
+def _as_events(stored: Iterable[StoredEvent]) -> Iterable[Event]:
+    return (Event(e.type, e.at, e.properties, str(e.id)) for e in stored)
