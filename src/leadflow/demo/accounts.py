@@ -74,7 +74,8 @@ class Accounts:
         return len(self.names)
 
     def pick(self, kind: Ints, targeted: npt.NDArray[np.bool_], rng: np.random.Generator) -> Ints:
-        """Employer account numbers: students none (0), competitors' staff a competitor."""
+        """Employer account numbers for people.KIND codes (0 business, 1 student,
+        2 competitor): students have none (0), competitors' staff work for a competitor."""
         draw = rng.random(kind.size)
         number = 1 + np.where(
             targeted,

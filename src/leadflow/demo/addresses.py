@@ -15,6 +15,7 @@ import numpy.typing as npt
 from leadflow.demo.accounts import Accounts
 from leadflow.demo.catalog import COUNTRIES, SENIORITIES, TITLES
 from leadflow.demo.names import FIRST_NAMES, LAST_NAMES, ascii_slug
+from leadflow.demo.truth import EMAIL_KIND_VALUES
 
 __all__ = ["Details", "draw_details"]
 
@@ -22,6 +23,10 @@ Ints = npt.NDArray[np.int64]
 
 _GERMAN = frozenset({"DE", "AT", "CH"})
 _BY_CODE = {country.code: country for country in COUNTRIES}
+_FREE_MAIL, _UNIVERSITY = (
+    EMAIL_KIND_VALUES.index("free_mail"),
+    EMAIL_KIND_VALUES.index("university"),
+)
 # Departments whose people the seller targets are met twice as often.
 _DEPARTMENT_WEIGHT = {"marketing": 2.0, "sales": 2.0}
 _LOCAL_PARTS = ("{first}.{last}", "{f}.{last}", "{first}{last}", "{first}", "{first}_{last}")
@@ -98,9 +103,9 @@ def _roles(seniority: Ints, rng: np.random.Generator) -> list[tuple[str, str]]:
 
 def _domain(kind: int, code: str, account: int, accounts: Accounts, pick: int) -> str:
     country = _BY_CODE[code]
-    if kind == 1:  # free mail
+    if kind == _FREE_MAIL:
         return country.free_mail[pick % len(country.free_mail)]
-    if kind == 2:  # university
+    if kind == _UNIVERSITY:
         return f"student.{country.university}"
     return accounts.domains[account - 1]
 
@@ -109,7 +114,7 @@ def _local_part(first: str, last: str, code: str, pattern: int, kind: int, pick:
     german = code in _GERMAN
     given = ascii_slug(first, german=german)
     family = ascii_slug(last, german=german)
-    if kind in (1, 2):  # private and student addresses rarely use the bare first name
+    if kind in (_FREE_MAIL, _UNIVERSITY):  # private addresses rarely use the bare first name
         local = f"{given}.{family}" if pick % 3 else f"{given}{family}{pick % 90 + 10}"
         return local
     return _LOCAL_PARTS[pattern].format(first=given, last=family, f=given[:1])

@@ -23,7 +23,7 @@ from leadflow.demo.config import CHUNK_CONTACTS, WorldConfig
 from leadflow.demo.mail import BOUNCE, UNSUBSCRIBE
 from leadflow.demo.people import CHANNEL_PERSONAS, GROWTH, People
 from leadflow.demo.sales import Sales
-from leadflow.demo.sessions import ACTIVITY
+from leadflow.demo.sessions import ACTIVITY, VISITORS_PER_CONTACT
 
 __all__ = ["Tally", "manifest", "truth_document"]
 
@@ -115,7 +115,7 @@ def truth_document(config: WorldConfig, reps: Reps, tally: Tally) -> dict[str, o
         "channel_quality": {"order": truth.channel_quality_order(), "effects": truth.CHANNEL},
         "generator": {
             "growth": GROWTH,
-            "visitors_per_contact": 0.6,
+            "visitors_per_contact": VISITORS_PER_CONTACT,
             "channel_personas": {
                 name: asdict(persona) for name, persona in CHANNEL_PERSONAS.items()
             },

@@ -20,6 +20,7 @@ from leadflow.demo.catalog import CHANNEL_CAMPAIGNS, CHANNELS, COUNTRIES, SENIOR
 from leadflow.demo.config import WorldConfig
 from leadflow.demo.truth import (
     CHANNEL_VALUES,
+    EMAIL_KIND_VALUES,
     INDUSTRY_VALUES,
     NONE,
     SIZE_BAND_VALUES,
@@ -43,6 +44,7 @@ Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 
 KIND = ("business", "student", "competitor")
+_BUSINESS, _STUDENT, _RIVAL = range(len(KIND))
 EMAIL_CONSENT = ("", "granted", "confirmed", "withdrawn")
 PHONE_CONSENT = ("", "granted", "withdrawn")
 GROWTH = 0.6  # the last day of the window sees 1.6x the contacts of the first
@@ -144,26 +146,28 @@ def draw_people(
     channel = rng.choice(len(CHANNEL_VALUES), size=count, p=_shares(list(CHANNELS.values())))
     persona = _PersonaColumns.of(channel)
     draw = rng.random((count, 7))
-    kind = np.where(draw[:, 0] < persona.student, 1, 0)
-    kind[(draw[:, 0] >= persona.student) & (draw[:, 0] < persona.student + persona.competitor)] = 2
+    kind = np.where(draw[:, 0] < persona.student, _STUDENT, _BUSINESS)
+    kind[(draw[:, 0] >= persona.student) & (draw[:, 0] < persona.student + persona.competitor)] = (
+        _RIVAL
+    )
     account = accounts.pick(kind, draw[:, 1] < persona.targeted, rng)
     seniority = _seniority(kind, channel, rng)
-    email_kind = np.where(kind == 2, 3, np.where(draw[:, 2] < persona.free_mail, 1, 0))
-    email_kind[kind == 1] = np.where(draw[kind == 1, 2] < 0.5, 1, 2)
+    email_kind = _email_kinds(kind, draw[:, 2] < persona.free_mail, draw[:, 2] < 0.5)
     intent = rng.normal(persona.intent, 1.0)
     has_visitor = draw[:, 3] < persona.visitor
-    has_phone = draw[:, 4] < persona.phone * np.where(kind == 1, 0.3, 1.0)
+    has_phone = draw[:, 4] < persona.phone * np.where(kind == _STUDENT, 0.3, 1.0)
     campaigns = np.array([len(CHANNEL_CAMPAIGNS[name]) for name in CHANNEL_VALUES])[channel]
     source = (draw[:, 5] * campaigns).astype(np.int64)
     created = _creation_times(config, number, rng)
     created, occasion = _snap_to_calendar(config, calendar, channel, source, created, rng)
     duplicate_of = _duplicates(number, kind, draw[:, 6], rng)
     copied = np.flatnonzero(duplicate_of)
-    source_rows = duplicate_of[copied] - first
-    account[copied] = account[source_rows]
-    seniority[copied] = seniority[source_rows]
-    email_kind[copied] = 1  # the same person again, this time with a private address
-    intent[copied] = -2.5  # a stray second record: little activity, no sales actions
+    originals = duplicate_of[copied] - first
+    # The same person again (same employer and role), this time with a private address:
+    # a stray second record with little activity that never asks for sales itself.
+    account[copied], seniority[copied] = account[originals], seniority[originals]
+    email_kind[copied] = EMAIL_KIND_VALUES.index("free_mail")
+    intent[copied] = -2.5
     has_visitor[copied] = False
     industry, band, country = _firmographics(kind, account, accounts, rng)
     details = draw_details(
@@ -313,12 +317,24 @@ def _last_weekday(moments: Ints, weekday: int, hour: int) -> Ints:
     return np.where(snapped > moments, snapped - 7 * 86_400, snapped)
 
 
+def _email_kinds(
+    kind: Ints, free_mail: npt.NDArray[np.bool_], private: npt.NDArray[np.bool_]
+) -> Ints:
+    """Competitors write from their company; students from free mail or their university."""
+    code = EMAIL_KIND_VALUES.index
+    email_kind = np.where(free_mail, code("free_mail"), code("corporate"))
+    email_kind = np.where(
+        kind == _STUDENT, np.where(private, code("free_mail"), code("university")), email_kind
+    )
+    return np.where(kind == _RIVAL, code("competitor"), email_kind).astype(np.int64)
+
+
 def _duplicates(number: Ints, kind: Ints, draw: Floats, rng: np.random.Generator) -> Ints:
     """About one business contact in a hundred is a second record of an earlier one."""
     duplicate_of = np.zeros(number.size, dtype=np.int64)
-    rows = np.flatnonzero((kind == 0) & (draw < 0.01) & (np.arange(number.size) > 0))
+    rows = np.flatnonzero((kind == _BUSINESS) & (draw < 0.01) & (np.arange(number.size) > 0))
     originals = (rng.random(rows.size) * rows).astype(np.int64)
-    keep = kind[originals] == 0
+    keep = kind[originals] == _BUSINESS
     duplicate_of[rows[keep]] = number[originals[keep]]
     return duplicate_of
 
@@ -328,7 +344,7 @@ def _firmographics(
 ) -> tuple[Ints, Ints, Ints]:
     """Industry, size band and country come from the employer; students have none but a country."""
     row = np.maximum(account - 1, 0)
-    student = kind == 1
+    student = kind == _STUDENT
     industry = np.where(student, INDUSTRY_VALUES.index(NONE), accounts.industry[row])
     band = np.where(student, SIZE_BAND_VALUES.index(NONE), accounts.band[row])
     home = rng.choice(len(COUNTRIES), size=kind.size, p=_shares([c.weight for c in COUNTRIES]))
@@ -338,7 +354,7 @@ def _firmographics(
 def _seniority(kind: Ints, channel: Ints, rng: np.random.Generator) -> Ints:
     seniority = np.full(kind.size, SENIORITIES.index("student"), dtype=np.int64)
     for code, name in enumerate(CHANNEL_VALUES):
-        rows = np.flatnonzero((channel == code) & (kind != 1))
+        rows = np.flatnonzero((channel == code) & (kind != _STUDENT))
         weights = _shares(list(CHANNEL_PERSONAS[name].seniority))
         seniority[rows] = rng.choice(len(weights), size=rows.size, p=weights)
     return seniority

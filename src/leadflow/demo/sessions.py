@@ -32,6 +32,7 @@ from leadflow.demo.truth import CHANNEL_VALUES
 
 __all__ = [
     "ACTIVITY",
+    "VISITORS_PER_CONTACT",
     "ActivityDraw",
     "ActivityRates",
     "MailDraw",
@@ -61,6 +62,7 @@ _BUYING_PAGES = np.array(
     ]
 )
 _BROWSING_PAGES = np.setdiff1d(np.arange(len(WEB_PAGES)), _BUYING_PAGES)
+VISITORS_PER_CONTACT = 0.6  # visitors who never identify, per contact
 _VISITOR_CHANNELS = ("organic_search", "paid_search", "linkedin", "events")
 _COLD = tuple(CHANNEL_VALUES.index(c) for c in ("outbound_list", "purchased"))
 _ACTIVITY_TYPES = (

@@ -34,7 +34,7 @@ from leadflow.demo.groundtruth import Tally, manifest, truth_document
 from leadflow.demo.people import draw_people
 from leadflow.demo.properties import PropertyTable
 from leadflow.demo.sales import work_leads
-from leadflow.demo.sessions import draw_visitors
+from leadflow.demo.sessions import VISITORS_PER_CONTACT, draw_visitors
 from leadflow.demo.spool import ActivitySpool, EventSpool
 from leadflow.demo.tables import (
     account_columns,
@@ -75,7 +75,6 @@ OUTPUT_FILES = (
     "truth_contacts.csv",
     "manifest.json",
 )
-VISITORS_PER_CONTACT = 0.6  # visitors who never identify, per contact
 _REPS, _ACCOUNTS, _PEOPLE, _BEHAVIOUR, _SALES, _VISITORS = range(1, 7)
 
 
