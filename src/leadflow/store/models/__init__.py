@@ -4,6 +4,8 @@
     people    Account, Contact, Visitor, Consent, Merge
     funnel    DefinitionVersion, Event, Qualification, StageTransition, BantFact
     sales     Handoff, SalesAttempt, Conversation, Opportunity
+    reps      Team, TeamHoliday, Rep, RepAbsence, AccountOwner, RoundRobinState
+    handoffs  Assignment, HandoffWork, SlaBreach, Rejection, OpportunityDetail, ...
     api       ApiKey, IdempotentReply, webhooks (subscriptions, outbox, deliveries), forms
 
 The schema is created only by the Alembic migrations in ``leadflow.store.migrations``;
@@ -29,12 +31,30 @@ from leadflow.store.models.funnel import (
     Qualification,
     StageTransition,
 )
+from leadflow.store.models.handoffs import (
+    Assignment,
+    HandoffWork,
+    OpportunityDetail,
+    OpportunityStageChange,
+    Rejection,
+    SlaBreach,
+)
 from leadflow.store.models.people import Account, Consent, Contact, Merge, Visitor
+from leadflow.store.models.reps import (
+    AccountOwner,
+    Rep,
+    RepAbsence,
+    RoundRobinState,
+    Team,
+    TeamHoliday,
+)
 from leadflow.store.models.sales import Conversation, Handoff, Opportunity, SalesAttempt
 
 __all__ = [
     "Account",
+    "AccountOwner",
     "ApiKey",
+    "Assignment",
     "BantFact",
     "Base",
     "Consent",
@@ -45,13 +65,23 @@ __all__ = [
     "Event",
     "FormConfirmation",
     "Handoff",
+    "HandoffWork",
     "IdempotentReply",
     "Merge",
     "Opportunity",
+    "OpportunityDetail",
+    "OpportunityStageChange",
     "OutboxMessage",
     "Qualification",
+    "Rejection",
+    "Rep",
+    "RepAbsence",
+    "RoundRobinState",
     "SalesAttempt",
+    "SlaBreach",
     "StageTransition",
+    "Team",
+    "TeamHoliday",
     "Timestamped",
     "Visitor",
     "WebhookDelivery",
