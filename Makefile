@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 WORKSPACE ?= demo-workspace
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck bench clean help
+.PHONY: run test lint typecheck browser bench clean help
 
 help:
 	@echo "make run    build the demo workspace (once) and serve it on http://127.0.0.1:8000"
@@ -32,7 +32,17 @@ typecheck: $(STAMP)
 	$(BIN)/mypy src/leadflow
 	$(BIN)/lint-imports
 
-test: lint typecheck
+# The web tests drive Debian's Chromium through Playwright; never a downloaded browser.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install Chromium at $(CHROMIUM) (Debian package chromium)"; exit 1; }
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
+
+browser: $(CHROMIUM)
+
+test: lint typecheck browser
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -1,12 +1,61 @@
-"""Command group `run_demo` (filled in by its issue)."""
+"""``leadflow run-demo``: what ``make run`` calls. Build the demo workspace once, then serve it.
+
+    run-demo [--workspace DIR] [--contacts N] [--seed S] [--build-only]
+
+The workspace is built on the embedded SQLite default unless LEADFLOW_DATABASE_URL says
+otherwise; a second run reuses it.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from leadflow.commands.workspace import fail, settings_for
+from leadflow.domain.clock import SystemClock
+from leadflow.services.demo_workspace import DemoWorkspace, build_demo_workspace
 
 __all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    app.command("run-demo")(run_demo)
+
+
+def run_demo(
+    workspace: Path = typer.Option(
+        Path("demo-workspace"), "--workspace", "-w", help="Folder of the demo workspace."
+    ),
+    contacts: int = typer.Option(1500, "--contacts", min=50, max=200_000, help="World size."),
+    seed: int = typer.Option(7, "--seed", help="Seed of the generated world."),
+    build_only: bool = typer.Option(False, "--build-only", help="Build, print, do not serve."),
+) -> None:
+    """Build the demo workspace (once) and serve the API on 127.0.0.1:8000."""
+    settings = settings_for(workspace)
+    try:
+        built = build_demo_workspace(
+            workspace,
+            database_url=settings.resolved_database_url,
+            clock=SystemClock(),
+            contacts=contacts,
+            seed=seed,
+            on_stage=lambda text: typer.echo(f"demo: {text} ...", err=True),
+        )
+    except (OSError, ValueError) as error:
+        fail(str(error))
+    _print(built)
+    if build_only:
+        return
+    from leadflow.commands.serve import serve  # here: uvicorn is only needed to serve
+
+    serve(host=settings.host, port=settings.port, workspace=workspace)
+
+
+def _print(built: DemoWorkspace) -> None:
+    state = "built" if built.built_now else "reused"
+    typer.echo(
+        f"demo workspace {built.directory} ({state}): {built.contacts} contacts, "
+        f"{built.events_recorded} events recorded ({built.events_rejected} rejected), "
+        f"{built.sales_ready} sales-ready leads"
+    )
