@@ -189,6 +189,8 @@ def _lines(path: Path, on_progress: OnProgress | None) -> Iterator[tuple[int, by
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, start=1):
             done += len(raw)
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM some editors write
             if on_progress is not None and number % 1000 == 0:
                 on_progress(done)
             if raw.strip():

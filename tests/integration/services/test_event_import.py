@@ -126,6 +126,17 @@ def test_strict_writes_nothing_when_the_store_rejects_an_event(
     assert _counts(engine) == (0, 0, 0, 0)
 
 
+def test_a_byte_order_mark_is_not_a_bad_line(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD[3]).encode() + b"\n")
+
+    report = import_events(path, recorder)
+
+    assert (report.recorded, report.rejected) == (1, 0)
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
