@@ -28,6 +28,7 @@ from leadflow.services.event_import import (
 )
 from leadflow.services.events import EventRecorder
 from leadflow.store.database import engine_from_settings
+from leadflow.store.driver import StoreError
 
 __all__ = ["register"]
 
@@ -55,7 +56,7 @@ def events(
     engine = engine_from_settings(settings_for(workspace))
     try:
         report = _run(file, engine, strict=strict, batch_size=batch_size, source=source)
-    except (OperationalError, ProgrammingError) as error:
+    except (OperationalError, ProgrammingError, StoreError) as error:
         fail(f"cannot use the database: {str(error).splitlines()[0]}")
     finally:
         engine.dispose()

@@ -19,15 +19,25 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from psycopg.types.json import Jsonb
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-__all__ = ["Driver", "Params", "PostgresDriver", "Row", "dedicated_driver", "driver_for"]
+__all__ = [
+    "Driver",
+    "Params",
+    "PostgresDriver",
+    "Row",
+    "StoreError",
+    "dedicated_driver",
+    "driver_for",
+]
 
 Params = Mapping[str, object]
 Row = tuple[Any, ...]
@@ -35,10 +45,19 @@ Row = tuple[Any, ...]
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
+class StoreError(RuntimeError):
+    """The database refused a statement or a commit (locked, gone, a constraint ...).
+
+    Raised in place of the driver's own exception types, so callers need not know
+    which driver runs; the driver's exception is the ``__cause__``.
+    """
+
+
 class Driver:
     """Statements, values and transactions on one DBAPI connection (SQLite flavour)."""
 
     dialect = "sqlite"
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self, dbapi_connection: Any) -> None:
         self.connection = dbapi_connection
@@ -54,7 +73,10 @@ class Driver:
         text = self._statements.get(sql)
         if text is None:
             text = self._statements[sql] = self.translate(sql)
-        self._cursor.execute(text, params or {})
+        try:
+            self._cursor.execute(text, params or {})
+        except self.errors as error:
+            raise _store_error(error) from error
         return self._cursor
 
     def one(self, sql: str, params: Params | None = None) -> Row | None:
@@ -102,20 +124,27 @@ class Driver:
     # Transactions -----------------------------------------------------------------
 
     def begin_write(self) -> None:
-        self._cursor.execute("BEGIN IMMEDIATE")
+        self.execute("BEGIN IMMEDIATE")
 
     def lock_row(self, table: str, row_id: int) -> None:
         """Hold ``table``'s row until commit. SQLite's writer already holds the database."""
 
     def commit(self) -> None:
-        self.connection.commit()
+        try:
+            self.connection.commit()
+        except self.errors as error:
+            raise _store_error(error) from error
 
     def rollback(self) -> None:
-        self.connection.rollback()
+        try:
+            self.connection.rollback()
+        except self.errors as error:
+            raise _store_error(error) from error
 
 
 class PostgresDriver(Driver):
     dialect = "postgresql"
+    errors = (psycopg.Error,)
 
     def translate(self, sql: str) -> str:
         return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
@@ -134,6 +163,11 @@ class PostgresDriver(Driver):
 
     def lock_row(self, table: str, row_id: int) -> None:
         self.execute(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE", {"id": row_id})
+
+
+def _store_error(error: Exception) -> StoreError:
+    lines = str(error).strip().splitlines()
+    return StoreError(lines[0] if lines else type(error).__name__)
 
 
 def _as_is(text: Any) -> str:

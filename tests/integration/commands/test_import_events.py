@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -74,3 +76,30 @@ def test_a_missing_file_or_workspace_is_one_clear_line(tmp_path: Path) -> None:
     assert "no such file" in missing_file.output
     assert "Traceback" not in missing_file.output + no_definition.output
     assert no_definition.output.count("\n") == 1
+
+
+def test_a_locked_database_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LEADFLOW_DATABASE_URL", raising=False)
+    runner.invoke(app, ["init", str(tmp_path)])
+    (tmp_path / "e.jsonl").write_text(LINES[0] + "\n")
+    holder = make_engine(f"sqlite:///{tmp_path / 'leadflow.db'}")
+    with holder.connect() as connection:
+        # Another writer holds the lock, longer than the importer waits for it.
+        connection.exec_driver_sql(
+            "INSERT INTO accounts (name, attributes, created_at, updated_at) VALUES ('x', '{}', '2026-01-01', '2026-01-01')"
+        )
+        monkeypatch.setattr(
+            "leadflow.store.database._SQLITE_PRAGMAS",
+            ("PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=50"),
+        )
+        result = runner.invoke(
+            app, ["import", "events", str(tmp_path / "e.jsonl"), "-w", str(tmp_path)]
+        )
+        connection.rollback()
+    holder.dispose()
+
+    assert result.exit_code == 1
+    assert "cannot use the database: database is locked" in result.output
+    assert "Traceback" not in result.output
