@@ -2,6 +2,7 @@
 
 Commands are thin: they parse and validate input, call a service, and print. Errors a
 user can fix are printed as one clear line and exit with status 1, never a traceback.
+Command modules are imported lazily (see ``leadflow.commands``) so a command starts fast.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import typer
 
 from leadflow import __version__
-from leadflow.commands import register
+from leadflow.commands import LazyCommands
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="leadflow",
+    cls=LazyCommands,
     help="One shared definition of the marketing-to-sales funnel.",
     no_args_is_help=True,
     add_completion=False,
@@ -29,9 +31,6 @@ def _root(
     if version:
         typer.echo(__version__)
         raise typer.Exit()
-
-
-register(app)
 
 
 def main() -> None:

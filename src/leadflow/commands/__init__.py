@@ -1,37 +1,69 @@
-"""Command groups of the ``leadflow`` CLI, one module per group, registered on the root app.
+"""Command groups of the ``leadflow`` CLI, one module per group, loaded only when used.
 
-To add a group: write ``leadflow/commands/<name>.py`` exposing ``register(app)`` and
-list it in ``_GROUPS``. Modules are imported when the CLI starts, so they must not
-build engines, sessions or settings at import time.
+Each module ``leadflow/commands/<module>.py`` exposes ``register(app)``, which adds its
+commands to a Typer app. ``COMMANDS`` maps every top-level command name to the module
+that registers it, so running ``leadflow demo`` imports the demo module alone and not
+scikit-learn, FastAPI or matplotlib (seconds of start-up). ``leadflow --help`` loads
+every module. A test checks that ``COMMANDS`` names exactly what the modules register.
+
+To add a command: write or extend its module and list the command name here.
 """
 
 from __future__ import annotations
 
 import importlib
+from functools import cache
 
 import typer
 
-__all__ = ["register"]
+# Typer 0.29+ carries its own copy of Click; its groups take and return these types.
+from typer._click.core import Command, Context
+from typer.core import TyperGroup
 
-_GROUPS: tuple[str, ...] = (
-    "demo",
-    "definition",
-    "qualify",
-    "workspace",
-    "imports",
-    "identity",
-    "learn",
-    "api_keys",
-    "serve",
-    "webhooks",
-    "handoff",
-    "analytics",
-    "users",
-    "run_demo",
-)
+__all__ = ["COMMANDS", "LazyCommands", "load_module_commands"]
+
+COMMANDS: dict[str, str] = {
+    "demo": "demo",
+    "definition": "definition",
+    "qualify": "qualify",
+    "init": "workspace",
+    "db": "workspace",
+    "import": "imports",
+    "duplicates": "identity",
+    "merge": "identity",
+    "unmerge": "identity",
+    "learn": "learn",
+    "keys": "api_keys",
+    "serve": "serve",
+    "webhooks": "webhooks",
+    "run-demo": "run_demo",
+}
 
 
-def register(app: typer.Typer) -> None:
-    for name in _GROUPS:
-        module = importlib.import_module(f"leadflow.commands.{name}")
-        module.register(app)
+@cache
+def load_module_commands(module_name: str) -> dict[str, Command]:
+    """The Click commands that ``leadflow.commands.<module_name>`` registers, by name."""
+    module = importlib.import_module(f"leadflow.commands.{module_name}")
+    holder = typer.Typer()
+
+    @holder.callback()
+    def _group() -> None:
+        """A callback keeps Typer from collapsing a one-command app into that command."""
+
+    module.register(holder)
+    group = typer.main.get_command(holder)
+    assert isinstance(group, TyperGroup)
+    return dict(group.commands)
+
+
+class LazyCommands(TyperGroup):
+    """The root group: knows command names up front, imports a module when its command runs."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        module_name = COMMANDS.get(cmd_name)
+        if module_name is None:
+            return super().get_command(ctx, cmd_name)
+        return load_module_commands(module_name).get(cmd_name)
