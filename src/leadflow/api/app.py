@@ -10,14 +10,16 @@ the OpenAPI document shows them; the sales queue / hand-off (issue 5) and report
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
 from leadflow import __version__
-from leadflow.api.auth import gate_of
+from leadflow.api.auth import SECURITY_REQUIREMENT, SECURITY_SCHEMES, gate_of
 from leadflow.api.bodylimit import BodyLimit
 from leadflow.api.metrics import MetricsMiddleware
 from leadflow.api.problems import install_problem_handlers, problem_responses
@@ -84,6 +86,7 @@ def create_app(
         forms=forms if forms is not None else load_forms(settings.workspace),
     )
     app = FastAPI(
+        lifespan=_lifespan,
         title="leadflow",
         version=__version__,
         description=_DESCRIPTION,
@@ -95,9 +98,17 @@ def create_app(
     for router in routers:
         _declare_roles(router)
         app.include_router(router)
+    _document_keys(app)
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(BodyLimit, default=limits.max_body_bytes, larger=_larger_bodies(limits))
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    state: ApiState = app.state.leadflow
+    state.recorders.close()  # the pooled recorders hold database connections
 
 
 def _larger_bodies(limits: ApiLimits) -> dict[str, int]:
@@ -117,4 +128,19 @@ def _declare_roles(router: APIRouter) -> None:
         if gate is None:
             raise RuntimeError(f"route {route.path} declares no single access gate")
         roles = ["public"] if gate.public else sorted(role.value for role in gate.roles)
-        route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": roles}
+        extra: dict[str, object] = {"x-roles": roles}
+        if not gate.public:
+            extra["security"] = SECURITY_REQUIREMENT
+        route.openapi_extra = {**(route.openapi_extra or {}), **extra}
+
+
+def _document_keys(app: FastAPI) -> None:
+    """Add the key schemes to the OpenAPI document (the gate reads the headers itself)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()  # FastAPI caches it: the schemes are added once
+        document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override

@@ -20,25 +20,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import FastAPI, Request, Security
+from fastapi import Depends, FastAPI, Request, params
 from fastapi.dependencies.models import Dependant
-from fastapi.params import Depends
 from fastapi.routing import APIRoute, iter_route_contexts
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from leadflow.api.problems import ProblemError, ProblemKind
 from leadflow.api.state import ApiState
 from leadflow.services.api_keys import KeyInfo, Role, authenticate, hash_secret
 
-__all__ = ["PUBLIC", "Gate", "Principal", "allow", "api_routes", "gate_of", "principal_of"]
-
-_api_key_header = APIKeyHeader(
-    name="X-API-Key", auto_error=False, description="An API key (`leadflow keys create`)."
-)
-_bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
+__all__ = [
+    "PUBLIC",
+    "SECURITY_REQUIREMENT",
+    "SECURITY_SCHEMES",
+    "Gate",
+    "Principal",
+    "allow",
+    "api_routes",
+    "gate_of",
+    "principal_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +65,11 @@ class Gate:
     def admits(self, role: Role) -> bool:
         return self.public or role in self.roles
 
-    async def __call__(
-        self,
-        request: Request,
-        api_key: Annotated[str | None, Security(_api_key_header)] = None,
-        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
-    ) -> Principal:
+    async def __call__(self, request: Request) -> Principal:
+        # Headers are read here rather than through FastAPI's security classes: each
+        # sub-dependency costs time on every request (SECURITY_SCHEMES documents them).
         state: ApiState = request.app.state.leadflow
-        secret = api_key or (bearer.credentials if bearer else None)
+        secret = _secret(request)
         client = request.client.host if request.client else "unknown"
         key = await _key_for(state, secret) if secret else None
         if not self.public:
@@ -81,13 +80,28 @@ class Gate:
         return principal
 
 
-def allow(*roles: Role) -> Depends:
+def allow(*roles: Role) -> params.Depends:
     """The dependency that admits ``roles`` (and admin) to a route."""
-    dependency: Depends = Security(Gate(roles))
+    dependency: params.Depends = Depends(Gate(roles))
     return dependency
 
 
-PUBLIC: Depends = Security(Gate((), public=True))
+PUBLIC: params.Depends = Depends(Gate((), public=True))
+
+# How the OpenAPI document describes the two ways to send a key.
+SECURITY_SCHEMES: dict[str, dict[str, str]] = {
+    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    "Bearer": {"type": "http", "scheme": "bearer", "description": "The API key as a token."},
+}
+SECURITY_REQUIREMENT: list[dict[str, list[str]]] = [{"ApiKey": []}, {"Bearer": []}]
+
+
+def _secret(request: Request) -> str | None:
+    key = request.headers.get("x-api-key")
+    if key:
+        return key
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def gate_of(route: APIRoute) -> Gate | None:

@@ -31,7 +31,11 @@ __all__ = [
 ]
 
 
-def _state(request: Request) -> ApiState:
+# Cheap dependencies are ``async def``: FastAPI runs a plain ``def`` dependency in the
+# thread pool, a hop that costs more than the dependency itself.
+
+
+async def _state(request: Request) -> ApiState:
     state: ApiState = request.app.state.leadflow
     return state
 
@@ -49,15 +53,15 @@ def _write_session(state: StateDep) -> Iterator[Session]:
         yield session
 
 
-def _clock(state: StateDep) -> Clock:
+async def _clock(state: StateDep) -> Clock:
     return state.clock
 
 
-def _now(state: StateDep) -> datetime:
+async def _now(state: StateDep) -> datetime:
     return state.clock.now()
 
 
-def _metrics(state: StateDep) -> ApiMetrics:
+async def _metrics(state: StateDep) -> ApiMetrics:
     return state.metrics
 
 
@@ -66,4 +70,10 @@ WriteSessionDep = Annotated[Session, Depends(_write_session)]
 ClockDep = Annotated[Clock, Depends(_clock)]
 NowDep = Annotated[datetime, Depends(_now)]
 MetricsDep = Annotated[ApiMetrics, Depends(_metrics)]
-PrincipalDep = Annotated[Principal, Depends(principal_of)]
+
+
+async def _principal(request: Request) -> Principal:
+    return principal_of(request)
+
+
+PrincipalDep = Annotated[Principal, Depends(_principal)]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from leadflow.api.keycache import KeyCache
 from leadflow.api.metrics import ApiMetrics
 from leadflow.api.ratelimit import RateLimiter
+from leadflow.api.recording import Recorders
 from leadflow.domain.clock import Clock
 from leadflow.services.form_config import FormsConfig
 from leadflow.settings import Settings
@@ -49,6 +50,7 @@ class ApiState:
     limiter: RateLimiter = field(init=False)
     public_limiter: RateLimiter = field(init=False)
     keys: KeyCache = field(init=False)
+    recorders: Recorders = field(init=False)
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.limits.rate_per_second, self.limits.burst)
@@ -56,3 +58,4 @@ class ApiState:
             self.limits.public_rate_per_second, self.limits.public_burst
         )
         self.keys = KeyCache(self.limits.key_cache_seconds)
+        self.recorders = Recorders(self.engine, self.reads, self.clock)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from leadflow.api.auth import allow
-from leadflow.api.deps import NowDep, ReadSessionDep, WriteSessionDep
+from leadflow.api.deps import NowDep, ReadSessionDep, StateDep, WriteSessionDep
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.definition.errors import DefinitionError, LocatedProblem
 from leadflow.definition.model import Definition
@@ -114,7 +114,9 @@ def validate_definition(body: Candidate) -> ValidationReport:
     responses=problem_responses(409),
     summary="Record a definition as a new version and make it active (admin).",
 )
-def activate_version(body: Candidate, session: WriteSessionDep, now: NowDep) -> DefinitionOut:
+def activate_version(
+    body: Candidate, session: WriteSessionDep, now: NowDep, state: StateDep
+) -> DefinitionOut:
     try:
         row = activate_candidate(session, body.yaml, now)
     except DefinitionError as error:
@@ -123,6 +125,7 @@ def activate_version(body: Candidate, session: WriteSessionDep, now: NowDep) -> 
             str(error.errors[0]) if error.errors else "invalid definition",
             errors=[_error(e).model_dump() for e in error.errors],
         ) from None
+    state.recorders.forget_active()
     return _described(active_definition(session).definition, row)
 
 

@@ -13,19 +13,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from leadflow.api.auth import allow
-from leadflow.api.deps import PrincipalDep, StateDep
+from leadflow.api.auth import allow, principal_of
 from leadflow.api.idempotent import IdempotencyKey, replay_or_run
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.api.schemas.events import BatchResult, EventBatch, EventIn, EventResult
 from leadflow.api.state import ApiState
 from leadflow.services.api_keys import Role
-from leadflow.services.definitions import (
-    ActiveDefinition,
-    NoActiveDefinitionError,
-    active_definition,
-)
-from leadflow.services.events import EventRecorder, Outcome, Recorded, record_event
+from leadflow.services.definitions import NoActiveDefinitionError
+from leadflow.services.events import IncomingEvent, Outcome, Recorded
 
 __all__ = ["router"]
 
@@ -44,12 +39,12 @@ WRITERS = (Role.MARKETING, Role.INGEST)
     summary="Record one event: 201 stored, 200 a duplicate, 422 refused (with why).",
 )
 async def post_event(
-    body: EventIn,
-    request: Request,
-    state: StateDep,
-    principal: PrincipalDep,
-    idempotency_key: IdempotencyKey = None,
+    body: EventIn, request: Request, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
+    # The hot path: state and caller are read off the request, not through dependencies.
+    state: ApiState = request.app.state.leadflow
+    principal = principal_of(request)
+
     def run() -> tuple[int, EventResult]:
         outcome = _record_one(state, body, idempotency_key)
         result = EventResult.of(0, outcome)
@@ -69,12 +64,11 @@ async def post_event(
     summary="Record up to 1,000 events in one transaction, with a result for each.",
 )
 async def post_batch(
-    body: EventBatch,
-    request: Request,
-    state: StateDep,
-    principal: PrincipalDep,
-    idempotency_key: IdempotencyKey = None,
+    body: EventBatch, request: Request, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
+    state: ApiState = request.app.state.leadflow
+    principal = principal_of(request)
+
     def run() -> tuple[int, BatchResult]:
         outcomes = _record_batch(state, body, idempotency_key)
         results = [EventResult.of(index, outcome) for index, outcome in enumerate(outcomes)]
@@ -89,12 +83,7 @@ async def post_batch(
 
 
 def _record_one(state: ApiState, body: EventIn, key: str | None) -> Outcome:
-    with state.writes() as session:
-        active = _active(state)
-        outcome = record_event(
-            session, body.incoming(state.clock.now(), key), clock=state.clock, active=active
-        )
-    _count(state, (outcome,))
+    [outcome] = _recorded(state, [body.incoming(state.clock.now(), key)])
     return outcome
 
 
@@ -104,18 +93,16 @@ def _record_batch(state: ApiState, body: EventBatch, key: str | None) -> list[Ou
         event.incoming(now, None if key is None else f"{key}:{index}")
         for index, event in enumerate(body.events)
     ]
-    with EventRecorder(state.engine, _active(state), state.clock) as recorder:
-        outcomes = recorder.record_batch(incoming)
+    return _recorded(state, incoming)
+
+
+def _recorded(state: ApiState, incoming: list[IncomingEvent]) -> list[Outcome]:
+    try:
+        outcomes = state.recorders.record(incoming)
+    except NoActiveDefinitionError as error:
+        raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
     _count(state, outcomes)
     return outcomes
-
-
-def _active(state: ApiState) -> ActiveDefinition:
-    with state.reads() as session:
-        try:
-            return active_definition(session)
-        except NoActiveDefinitionError as error:
-            raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
 
 
 def _count(state: ApiState, outcomes: tuple[Outcome, ...] | list[Outcome]) -> None:
