@@ -34,7 +34,7 @@ from leadflow.learn.errors import LearnInputError
 from leadflow.learn.evaluation import ModelOptions
 from leadflow.learn.explain import Contribution, Explanation, explain
 from leadflow.learn.leakage import apply_presets
-from leadflow.learn.predictive import Calibration
+from leadflow.learn.predictive import Calibration, compute_threads
 from leadflow.learn.report import (
     cross_validation_sections,
     icp_json,
@@ -66,6 +66,7 @@ _PRESET = typer.Option([], "--leaky-preset", help="Known post-outcome columns: x
 _ALLOW = typer.Option([], "--allow-leaky", help="Keep a column the leakage guard flags.")
 _DEFINITION = typer.Option(None, "--definition", help="Definition file or preset to compare.")
 _SEED = typer.Option(0, "--seed", help="Random seed (splits, folds, model).")
+_THREADS = typer.Option(1, "--threads", min=0, help="Compute threads; 0 = all cores.")
 
 
 def register(app: typer.Typer) -> None:
@@ -143,6 +144,7 @@ def model(
     calibration: Calibration = typer.Option(Calibration.AUTO, "--calibration"),
     test_fraction: float = typer.Option(0.2, "--test-fraction", min=0.05, max=0.5),
     seed: int = _SEED,
+    threads: int = _THREADS,
     refit: bool = typer.Option(False, "--refit", help="Refit on all leads after judging."),
     examples: int = typer.Option(5, "--examples", min=0, help="Leads to explain in the report."),
 ) -> None:
@@ -154,7 +156,11 @@ def model(
         run = train_and_save(
             table,
             ModelOptions(
-                calibration=calibration, split=split, test_fraction=test_fraction, seed=seed
+                calibration=calibration,
+                split=split,
+                test_fraction=test_fraction,
+                seed=seed,
+                threads=threads or None,
             ),
             out=out or Settings().workspace / "models",
             source=str(source),
@@ -192,6 +198,7 @@ def evaluate(
     folds: int = typer.Option(5, "--folds", min=2, max=20),
     calibration: Calibration = typer.Option(Calibration.AUTO, "--calibration"),
     seed: int = _SEED,
+    threads: int = _THREADS,
 ) -> None:
     """Stratified k-fold cross-validation of the model and its comparisons."""
 
@@ -200,7 +207,7 @@ def evaluate(
         active = _active_definition(definition)[1] if definition else None
         size, result = evaluate_model(
             table,
-            ModelOptions(calibration=calibration, seed=seed),
+            ModelOptions(calibration=calibration, seed=seed, threads=threads or None),
             folds=folds,
             presets=leaky_preset,
             allow_leaky=allow_leaky,
@@ -222,6 +229,7 @@ def predict(
     lead_id: str | None = _ID,
     out: Path | None = typer.Option(None, "--out", help="Write the scores CSV here."),
     reasons: int = typer.Option(3, "--reasons", min=0, max=10, help="Reasons per side."),
+    threads: int = _THREADS,
 ) -> None:
     """Score leads with a saved model: probability and the strongest reasons."""
 
@@ -229,7 +237,8 @@ def predict(
         saved = load_model(model_path)
         ids, records = read_records_csv(source, lead_id)
         matrix = saved.model.encoder.encode_records(records)
-        rows = explain(saved.model, matrix, ids, top=reasons)
+        with compute_threads(threads or None):
+            rows = explain(saved.model, matrix, ids, top=reasons)
         with _output(out) as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(["id", "probability", "reasons_for", "reasons_against"])

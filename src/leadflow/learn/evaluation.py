@@ -62,6 +62,9 @@ class ModelOptions:
     split: SplitKind | None = None  # None: time-ordered when decision times exist
     test_fraction: float = 0.2
     seed: int = 0
+    # OpenMP threads for training and scoring; None = all cores. One by default: on a
+    # shared 2-core machine spinning threads made training 10x slower (docs/learning.md).
+    threads: int | None = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ trained at all and ICP discovery is the honest answer.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -29,6 +31,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no type hints
 
 from leadflow.learn.features import Encoder, Matrix, fit_encoder
 from leadflow.learn.split import SplitKind, holdout
@@ -40,6 +43,7 @@ __all__ = [
     "Learner",
     "ScoringModel",
     "assess_size",
+    "compute_threads",
     "train_model",
 ]
 
@@ -109,6 +113,16 @@ class ScoringModel:
 
     def log_odds(self, matrix: Matrix) -> npt.NDArray[np.float64]:
         return np.asarray(self.raw.decision_function(matrix), dtype=np.float64)
+
+
+@contextmanager
+def compute_threads(threads: int | None) -> Iterator[None]:
+    """Limit the OpenMP/BLAS threads of what runs inside (None: leave them all)."""
+    if threads is None:
+        yield
+        return
+    with threadpool_limits(limits=threads):
+        yield
 
 
 def train_model(

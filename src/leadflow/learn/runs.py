@@ -33,7 +33,13 @@ from leadflow.learn.fact_paths import definition_fit_scorer
 from leadflow.learn.icp import IcpReport, discover_icp
 from leadflow.learn.leakage import LeakageScan, guard_leakage
 from leadflow.learn.plot import plot_calibration
-from leadflow.learn.predictive import DataSize, ScoringModel, assess_size, train_model
+from leadflow.learn.predictive import (
+    DataSize,
+    ScoringModel,
+    assess_size,
+    compute_threads,
+    train_model,
+)
 from leadflow.learn.proposal import ProposedRule, patch_yaml, propose_fit_rules
 from leadflow.learn.report import Section, icp_sections, model_sections, to_markdown
 from leadflow.learn.table import LeadTable
@@ -161,11 +167,13 @@ def train_and_save(
     if size.learner is None:
         return ModelRun(size, scan, None, None, [])
     options = replace(options, learner=size.learner)
-    model, report = evaluate_holdout(table, options, scorers=_scorers(definition, now))
-    explanations = _examples(model, table.take(report.split.test), report, examples)
+    with compute_threads(options.threads):
+        model, report = evaluate_holdout(table, options, scorers=_scorers(definition, now))
+        explanations = _examples(model, table.take(report.split.test), report, examples)
+        if refit:
+            model = _refit(table, options)
     notes = [*table.notes, *([size.message] if size.message else [])]
     if refit:
-        model = _refit(table, options)
         notes.append("refitted on every lead after judging; the figures are the holdout's")
     sections = model_sections(
         report,
@@ -199,7 +207,9 @@ def evaluate_model(
         return size, None
     options = replace(options, learner=size.learner)
     folds = min(folds, size.minority)
-    return size, cross_validate(table, options, folds=folds, scorers=_scorers(definition, now))
+    with compute_threads(options.threads):
+        result = cross_validate(table, options, folds=folds, scorers=_scorers(definition, now))
+    return size, result
 
 
 def _scorers(definition: Definition | None, now: datetime) -> Mapping[str, tuple[Scorer, bool]]:

@@ -1,0 +1,109 @@
+"""Learning figures on the public data sets: ``python -m bench learn``.
+
+For each data set present in ../shared/data, stratified 5-fold cross-validation with
+seed 0 of the whole training (calibration included), next to the logistic regression
+and the frequency naive Bayes baseline; for bank marketing also a time-ordered holdout
+(its rows are in time order) and the time to train on all of its 41,188 rows. Prints
+the figures that docs/learning.md and docs/benchmarks.md record.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from leadflow.learn.csv_source import CsvSpec, read_leads_csv
+from leadflow.learn.evaluation import (
+    MODEL,
+    CrossValidation,
+    ModelOptions,
+    cross_validate,
+    evaluate_holdout,
+)
+from leadflow.learn.leakage import guard_leakage
+from leadflow.learn.predictive import compute_threads, train_model
+from leadflow.learn.split import SplitKind
+from leadflow.learn.table import LeadTable
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def main(argv: list[str]) -> None:
+    runs: dict[str, Callable[[], None]] = {"x_education": _x_education, "bank": _bank}
+    chosen = argv or list(runs)
+    print(f"cores: {os.cpu_count()}, load average: {_load()}")
+    for name in chosen:
+        runs[name]()
+
+
+def _x_education() -> None:
+    path = DATA / "x_education" / "Leads.csv"
+    if not path.is_file():
+        print(f"x_education: skipped, {path} not found")
+        return
+    table = read_leads_csv(path, CsvSpec(target="Converted", id="Prospect ID"))
+    table, _ = guard_leakage(table, presets=["x_education"])
+    print(f"\nx_education/Leads.csv, strict (nine post-outcome columns dropped): {_size(table)}")
+    _print_cv(_timed_cv(table))
+
+
+def _bank() -> None:
+    path = DATA / "bank_marketing" / "bank-additional-full.csv"
+    if not path.is_file():
+        print(f"bank: skipped, {path} not found")
+        return
+    table = read_leads_csv(path, CsvSpec(target="y"))
+    table, _ = guard_leakage(table, presets=["bank_marketing"])
+    print(f"\nbank_marketing/bank-additional-full.csv without duration: {_size(table)}")
+    _print_cv(_timed_cv(table))
+    # The rows are in time order: a time-ordered holdout is the honest deployment test.
+    timed = replace(table, decided_at=np.arange(len(table), dtype=np.int64))
+    with compute_threads(1):
+        _, report = evaluate_holdout(timed, ModelOptions(split=SplitKind.TIME))
+    m = report.model
+    print(
+        f"time-ordered holdout (last 20% of rows): ROC-AUC {m.roc_auc:.4f}  PR-AUC "
+        f"{m.pr_auc:.4f}  Brier {m.brier:.4f}  ECE {m.ece:.4f}  "
+        f"(test win rate {m.won / m.leads:.1%})"
+    )
+    for threads in (1, None):
+        with compute_threads(threads):
+            started = time.perf_counter()
+            train_model(table)
+            seconds = time.perf_counter() - started
+        print(f"train on all {len(table)} rows, threads={threads or 'all'}: {seconds:.1f} s")
+
+
+def _timed_cv(table: LeadTable) -> tuple[CrossValidation, float]:
+    options = ModelOptions(split=SplitKind.STRATIFIED)
+    started = time.perf_counter()
+    with compute_threads(options.threads):
+        cv = cross_validate(table, options, folds=5)
+    return cv, time.perf_counter() - started
+
+
+def _print_cv(result: tuple[CrossValidation, float]) -> None:
+    cv, seconds = result
+    print(f"stratified 5-fold CV, seed {cv.seed}, {seconds:.0f} s in all (mean over folds):")
+    print(f"  {'method':<24}{'ROC-AUC':>9}{'PR-AUC':>9}{'Brier':>9}{'ECE':>9}")
+    for name, m in cv.methods.items():
+        brier = f"{m.brier[0]:9.4f}" if m.brier else f"{'-':>9}"
+        ece = f"{m.ece[0]:9.4f}" if m.ece else f"{'-':>9}"
+        label = "gradient boosting" if name == MODEL else name
+        print(f"  {label:<24}{m.roc_auc[0]:9.4f}{m.pr_auc[0]:9.4f}{brier}{ece}")
+
+
+def _size(table: LeadTable) -> str:
+    return f"{len(table)} leads, {table.won} won, {len(table.attributes)} attributes"
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
