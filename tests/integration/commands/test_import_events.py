@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -88,7 +87,8 @@ def test_a_locked_database_is_one_clear_line(
     with holder.connect() as connection:
         # Another writer holds the lock, longer than the importer waits for it.
         connection.exec_driver_sql(
-            "INSERT INTO accounts (name, attributes, created_at, updated_at) VALUES ('x', '{}', '2026-01-01', '2026-01-01')"
+            "INSERT INTO accounts (name, attributes, created_at, updated_at)"
+            " VALUES ('x', '{}', '2026-01-01', '2026-01-01')"
         )
         monkeypatch.setattr(
             "leadflow.store.database._SQLITE_PRAGMAS",
