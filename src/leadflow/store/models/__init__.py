@@ -7,6 +7,7 @@
     reps      Team, TeamHoliday, Rep, RepAbsence, AccountOwner, RoundRobinState
     handoffs  Assignment, HandoffWork, SlaBreach, Rejection, OpportunityDetail, ...
     api       ApiKey, IdempotentReply, webhooks (subscriptions, outbox, deliveries), forms
+    web       WebUser, WebSession (the web application), the leads list's indexes
 
 The schema is created only by the Alembic migrations in ``leadflow.store.migrations``;
 a test checks that the migrated schema and these models agree.
@@ -49,6 +50,7 @@ from leadflow.store.models.reps import (
     TeamHoliday,
 )
 from leadflow.store.models.sales import Conversation, Handoff, Opportunity, SalesAttempt
+from leadflow.store.models.web import WebSession, WebUser
 
 __all__ = [
     "Account",
@@ -84,6 +86,8 @@ __all__ = [
     "TeamHoliday",
     "Timestamped",
     "Visitor",
+    "WebSession",
+    "WebUser",
     "WebhookDelivery",
     "WebhookSubscription",
 ]

@@ -1,0 +1,275 @@
+"""The leads list: qualified contacts, filtered, sorted, paged by key (never by offset).
+
+A page is the next ``limit`` rows after a *cursor*: the sort value and contact id of the
+last row shown. ``WHERE (sort, id) < (:value, :id) ORDER BY sort DESC, id DESC LIMIT n``
+reads one index range, so page 20,000 costs what page 1 costs, over a million contacts;
+an ``OFFSET`` would read and throw away every row before the page. The indexes the
+sorts use are declared with the web's tables (``store.models.web``).
+
+Only contacts with a qualification are listed (a contact gets one with its first event
+or import); merged contacts are left out. ``search`` matches an e-mail by prefix, a
+company domain or a contact number exactly, all through indexes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import partial
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
+
+from leadflow.services.refusals import InvalidInputError
+from leadflow.store.models import Contact, Qualification
+
+__all__ = [
+    "PAGE_SIZE",
+    "LeadFilter",
+    "LeadPage",
+    "LeadRow",
+    "LeadSort",
+    "list_leads",
+]
+
+PAGE_SIZE = 50
+_MAX_SEARCH = 320
+_BROAD = 2000  # a criterion matching this many rows is tested, not looked up
+
+_Column = ColumnElement[Any] | InstrumentedAttribute[Any]
+_Test = Callable[[_Column], ColumnElement[bool]]
+
+
+class LeadSort(StrEnum):
+    """The orders a list can take; each is backed by an index ending in contact id."""
+
+    ACTIVITY = "activity"  # last activity (the instant of the latest qualification)
+    ENGAGEMENT = "engagement"
+    FIT = "fit"
+    CONTACT = "contact"  # contact number: the order contacts arrived in
+
+
+_SORT_COLUMNS: dict[LeadSort, InstrumentedAttribute[Any]] = {
+    LeadSort.ACTIVITY: Qualification.qualified_at,
+    LeadSort.ENGAGEMENT: Qualification.engagement_score,
+    LeadSort.FIT: Qualification.fit_score,
+    LeadSort.CONTACT: Qualification.contact_id,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LeadFilter:
+    """Every criterion is optional; those given must all hold."""
+
+    stage: str | None = None
+    temperature: str | None = None
+    grade: str | None = None
+    lead_type: str | None = None
+    owner: str | None = None
+    source: str | None = None  # the acquisition channel
+    active_from: datetime | None = None  # last activity at or after
+    active_to: datetime | None = None  # last activity before
+    search: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadRow:
+    contact_id: int
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    company: str | None
+    owner: str | None
+    source: str | None
+    stage: str | None
+    fit_score: float
+    fit_grade: str
+    engagement_score: float
+    temperature: str
+    lead_type: str
+    sales_ready: bool
+    last_activity: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LeadPage:
+    rows: tuple[LeadRow, ...]
+    next_cursor: str | None  # None: this is the last page
+
+
+def list_leads(
+    session: Session,
+    where: LeadFilter,
+    *,
+    sort: LeadSort = LeadSort.ACTIVITY,
+    descending: bool = True,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> LeadPage:
+    """One page of leads; InvalidInputError for a cursor this sort did not make."""
+    column = _SORT_COLUMNS[sort]
+    query = _filtered(session, _base(), where)
+    if cursor is not None:
+        query = query.where(_after(column, sort, descending, cursor))
+    keys = (column, Qualification.contact_id)
+    order = [key.desc() if descending else key.asc() for key in keys]
+    rows = [_row(found) for found in session.execute(query.order_by(*order).limit(limit + 1))]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _cursor(sort, rows[-1]) if more and rows else None
+    return LeadPage(tuple(rows), next_cursor)
+
+
+_COLUMNS = (
+    Qualification.contact_id,
+    Contact.first_name,
+    Contact.last_name,
+    Contact.email,
+    Contact.company,
+    Contact.owner,
+    Contact.source_channel,
+    Qualification.stage,
+    Qualification.fit_score,
+    Qualification.fit_grade,
+    Qualification.engagement_score,
+    Qualification.temperature,
+    Qualification.lead_type,
+    Qualification.sales_ready,
+    Qualification.qualified_at,
+)
+
+
+def _base() -> Select[Any]:
+    return (
+        select(*_COLUMNS)
+        .join(Contact, Contact.id == Qualification.contact_id)
+        .where(Contact.merged_into_id.is_(None))
+    )
+
+
+def _filtered(session: Session, query: Select[Any], where: LeadFilter) -> Select[Any]:
+    for column, test in _tests(where):
+        if _avoid_index(session, column, test):
+            column = _unindexed(column)
+        query = query.where(test(column))
+    if where.search:
+        query = query.where(_matching(where.search))
+    return query
+
+
+def _tests(where: LeadFilter) -> list[tuple[_Column, _Test]]:
+    equal: Sequence[tuple[InstrumentedAttribute[Any], str | None]] = (
+        (Qualification.stage, where.stage),
+        (Qualification.temperature, where.temperature),
+        (Qualification.fit_grade, where.grade),
+        (Qualification.lead_type, where.lead_type),
+        (Contact.owner, where.owner),
+        (Contact.source_channel, where.source),
+    )
+    tests: list[tuple[_Column, _Test]] = [
+        (column, partial(_equals, value=value)) for column, value in equal if value
+    ]
+    if where.active_from is not None or where.active_to is not None:
+        tests.append((Qualification.qualified_at, partial(_between, where=where)))
+    return tests
+
+
+def _equals(column: _Column, *, value: str) -> ColumnElement[bool]:
+    return column == value
+
+
+def _between(column: _Column, *, where: LeadFilter) -> ColumnElement[bool]:
+    bounds = []
+    if where.active_from is not None:
+        bounds.append(column >= where.active_from)
+    if where.active_to is not None:
+        bounds.append(column < where.active_to)
+    return and_(*bounds)
+
+
+def _avoid_index(session: Session, column: _Column, test: _Test) -> bool:
+    """SQLite only: is this criterion too broad for its index to be the way in?
+
+    Without table statistics SQLite takes any equality index, then sorts every match:
+    300,000 MQLs sorted to show 50. When a criterion matches many rows it is cheaper
+    to walk the sort's index and test each row, which finds a page after a few
+    thousand rows. A probe capped at ``_BROAD`` rows (one short index range) tells the
+    two cases apart. PostgreSQL keeps statistics and weighs the LIMIT itself.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    probe = select(literal(1)).where(test(column)).limit(_BROAD).subquery()
+    return (session.scalar(select(func.count()).select_from(probe)) or 0) >= _BROAD
+
+
+def _unindexed(column: _Column) -> ColumnElement[Any]:
+    # SQLite's documented way to keep a term from using an index: a unary plus.
+    element = column.expression if isinstance(column, InstrumentedAttribute) else column
+    return UnaryExpression(element, operator=custom_op("+"), type_=element.type)
+
+
+def _matching(text: str) -> ColumnElement[bool]:
+    """An e-mail prefix, a domain or a contact number: each is one index lookup."""
+    needle = text.strip().casefold()[:_MAX_SEARCH]
+    if needle.isdigit():
+        return Contact.id == int(needle[:18])
+    # A range instead of LIKE: an index serves it whatever the collation settings.
+    prefix = and_(Contact.email >= needle, Contact.email < needle + "\uffff")
+    return or_(prefix, Contact.domain == needle)
+
+
+def _row(found: Any) -> LeadRow:
+    return LeadRow(*found)
+
+
+def _sort_value(sort: LeadSort, row: LeadRow) -> str:
+    if sort is LeadSort.ACTIVITY:
+        return row.last_activity.isoformat()
+    if sort is LeadSort.ENGAGEMENT:
+        return repr(row.engagement_score)
+    if sort is LeadSort.FIT:
+        return repr(row.fit_score)
+    return str(row.contact_id)
+
+
+def _cursor(sort: LeadSort, row: LeadRow) -> str:
+    text = f"{sort.value}|{_sort_value(sort, row)}|{row.contact_id}"
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def _after(
+    column: InstrumentedAttribute[Any], sort: LeadSort, descending: bool, cursor: str
+) -> ColumnElement[bool]:
+    value, contact_id = _decoded(sort, cursor)
+    key = tuple_(column, Qualification.contact_id)
+    # A plain tuple: each value is bound with its column's type (UTC instants on SQLite).
+    return key < (value, contact_id) if descending else key > (value, contact_id)
+
+
+def _decoded(sort: LeadSort, cursor: str) -> tuple[object, int]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
+        kind, value, contact_id = text.split("|")
+        if kind != sort.value:
+            raise ValueError(kind)
+        return _parsed(sort, value), int(contact_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInputError("this page link is not valid for this list; start again") from None
+
+
+def _parsed(sort: LeadSort, value: str) -> object:
+    if sort is LeadSort.ACTIVITY:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError(value)
+        return moment
+    if sort is LeadSort.CONTACT:
+        return int(value)
+    return float(value)
