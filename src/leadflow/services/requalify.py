@@ -19,13 +19,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import Clock
-from leadflow.domain.facts import Event
+from leadflow.domain.facts import Event, Facts
 from leadflow.domain.lifecycle import Transition
 from leadflow.engine.lifecycle import advance
 from leadflow.engine.qualify import qualify_summary
 from leadflow.engine.summary import ActivitySummary
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.facts import facts_of
+from leadflow.services.handoff import hand_off_if_due
 from leadflow.services.outbox import announce_qualified
 from leadflow.store.driver import driver_for
 from leadflow.store.realtime import PersonRow, RealtimeStore, StoredEvent
@@ -80,8 +81,10 @@ def requalify_contact(
     """
     person = store.load_person(contact_id)
     summary = _summary(store, person, active, event, rebuild=rebuild, only_event=only_event)
-    at = summary.latest or (event.at if event is not None else now)
     facts = facts_of(store, person)
+    # Sales facts (a conversation, a deal) arrive without events (issue 5): qualify at the
+    # latest event or sales fact, or a conversation logged now would not count yet.
+    at = _latest_sales_fact(summary.latest or (event.at if event is not None else now), facts)
     qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
     step = advance(person.lifecycle, qualification, at)
     # Webhooks (issue 4): was it sales-ready before? Read only when it is now (rare).
@@ -106,7 +109,27 @@ def requalify_contact(
         at=at,
         now=now,
     )
+    # The sales hand-off (issue 5): a sales-ready lead gets an owner in this same
+    # transaction; services/handoff.py decides whether a new hand-off is due.
+    hand_off_if_due(
+        store,
+        contact_id,
+        qualification=qualification,
+        facts=facts,
+        summary=summary,
+        lifecycle=step.state,
+        active=active,
+        now=now,
+    )
     return Requalified(contact_id, step.state.stage, qualification.sales_ready, moves)
+
+
+def _latest_sales_fact(at: datetime, facts: Facts) -> datetime:
+    moments = [at, *(talk.at for talk in facts.sales.conversations)]
+    deal = facts.sales.opportunity
+    if deal is not None:
+        moments += [moment for moment in (deal.created_at, deal.closed_at) if moment is not None]
+    return max(moments)
 
 
 def _summary(

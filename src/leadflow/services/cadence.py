@@ -1,0 +1,230 @@
+"""Working an accepted lead: attempts, conversations, and how the work ends.
+
+    log_attempt        one try (channel, outcome); the first is the first touch (its SLA
+                       is checked); the next attempt due follows the cadence; the last
+                       unanswered one ends the cadence and recycles the lead
+    log_conversation   a two-way conversation with a named rep (qualification counts it)
+    close_lead         the rep gives the lead back (recycle) or disqualifies it; closing an
+                       unreached lead before ``cadence.min_attempts`` marks it UNDER-WORKED
+    end_cadence        the cadence ran out without a connection: back to nurture, with
+                       that reason (the SLA sweep calls it when the last day has passed)
+
+Consent: no call to a contact who withdrew phone consent, no e-mail to one who withdrew
+e-mail consent or whose address bounced; those channels are also left out of the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from leadflow.domain.cadence import CONNECTING_OUTCOMES, is_under_worked, next_step
+from leadflow.domain.clock import Clock, FixedClock
+from leadflow.domain.vocabulary import AttemptChannel, AttemptOutcome, ConversationOutcome
+from leadflow.services.definitions import active_definition
+from leadflow.services.lifecycle_moves import disqualify_lead, recycle_lead
+from leadflow.services.refusals import ConflictError, InvalidInputError
+from leadflow.services.requalify import requalify_contacts
+from leadflow.services.sales_work import (
+    FIRST_TOUCH,
+    Work,
+    acting_rep,
+    cadence_steps,
+    close_work,
+    live_work,
+    record_breach_if_late,
+    team_calendar,
+    withdrawn_channels,
+)
+from leadflow.store.models import Conversation, Rep, SalesAttempt
+
+__all__ = [
+    "CADENCE_ENDED",
+    "WorkState",
+    "close_lead",
+    "end_cadence",
+    "log_attempt",
+    "log_conversation",
+]
+
+CADENCE_ENDED = "cadence ended without a connection"
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkState:
+    """Where the work on a lead stands after a rep's action."""
+
+    contact_id: int
+    handoff_id: int
+    rep: str
+    attempts: int
+    connected: bool
+    next_attempt_due_at: datetime | None
+    next_channel: str | None
+    closed: bool
+    outcome: str | None
+    under_worked: bool
+    late: bool = False  # this action breached the first-touch SLA
+
+
+def log_attempt(
+    session: Session,
+    contact_id: int,
+    *,
+    channel: str,
+    outcome: str,
+    note: str | None = None,
+    rep: str | None,
+    clock: Clock,
+) -> WorkState:
+    attempt_channel = _choice(AttemptChannel, channel, "channel")
+    _choice(AttemptOutcome, outcome, "outcome")
+    now = clock.now()
+    work = _accepted_work(session, contact_id)
+    actor = acting_rep(session, work, rep)
+    _check_consent(session, contact_id, attempt_channel)
+    session.add(
+        SalesAttempt(
+            contact_id=contact_id,
+            handoff_id=work.handoff.id,
+            rep=actor.key,
+            channel=attempt_channel.value,
+            outcome=outcome,
+            at=now,
+            note=note,
+        )
+    )
+    item = work.item
+    late = False
+    if item.first_touch_at is None:
+        late = record_breach_if_late(session, work, FIRST_TOUCH, now, done_at=now) is not None
+        item.first_touch_at = now
+    item.attempts += 1
+    item.connected = item.connected or outcome in CONNECTING_OUTCOMES
+    if not _plan_next(session, work, actor):
+        end_cadence(session, work, now)
+    session.commit()
+    return _state(work, actor.key, late)
+
+
+def log_conversation(
+    session: Session,
+    contact_id: int,
+    *,
+    outcome: str,
+    note: str | None = None,
+    rep: str | None,
+    clock: Clock,
+) -> WorkState:
+    """A conversation with a lead sales holds; it counts as reaching the person."""
+    _choice(ConversationOutcome, outcome, "outcome")
+    now = clock.now()
+    work = _accepted_work(session, contact_id)
+    actor = acting_rep(session, work, rep)
+    session.add(
+        Conversation(contact_id=contact_id, rep=actor.key, outcome=outcome, at=now, note=note)
+    )
+    work.item.connected = True
+    work.item.next_attempt_due_at = work.item.next_channel = None
+    requalify_contacts(session, [contact_id], clock=clock)
+    session.commit()
+    return _state(work, actor.key)
+
+
+def close_lead(
+    session: Session,
+    contact_id: int,
+    *,
+    reason: str,
+    disqualify: bool = False,
+    rep: str | None,
+    clock: Clock,
+) -> WorkState:
+    """The rep stops working the lead: back to nurture, or out of the funnel."""
+    if not reason.strip():
+        raise InvalidInputError("closing a lead needs a reason (e.g. unresponsive, not_interested)")
+    now = clock.now()
+    work = _accepted_work(session, contact_id)
+    actor = acting_rep(session, work, rep)
+    minimum = active_definition(session).definition.handoff.cadence.min_attempts
+    item = work.item
+    item.under_worked = is_under_worked(item.attempts, item.connected, minimum)
+    outcome = "disqualified" if disqualify else "recycled"
+    close_work(work, outcome=outcome, reason=reason, actor=actor.key, now=now)
+    requalify_contacts(session, [contact_id], clock=clock)
+    move = disqualify_lead if disqualify else recycle_lead
+    move(session, contact_id, f"closed by sales: {reason}", actor.key, now)
+    session.commit()
+    return _state(work, actor.key)
+
+
+def end_cadence(session: Session, work: Work, now: datetime) -> None:
+    """No connection by the cadence's end: recycle (the caller commits)."""
+    reason = f"{CADENCE_ENDED} ({work.item.attempts} attempts)"
+    close_work(work, outcome="cadence_ended", reason=reason, actor=None, now=now)
+    contact_id = work.handoff.contact_id
+    session.flush()
+    requalify_contacts(session, [contact_id], clock=FixedClock(now))
+    recycle_lead(session, contact_id, reason, "leadflow", now)
+
+
+def _accepted_work(session: Session, contact_id: int) -> Work:
+    work = live_work(session, contact_id)
+    if work.handoff.status != "accepted":
+        raise ConflictError(f"accept contact {contact_id}'s hand-off first (leadflow accept)")
+    return work
+
+
+def _check_consent(session: Session, contact_id: int, channel: AttemptChannel) -> None:
+    if channel in withdrawn_channels(session, contact_id):
+        kind = "phone" if channel is AttemptChannel.CALL else "e-mail"
+        raise ConflictError(
+            f"contact {contact_id} withdrew {kind} consent (or the address bounced): "
+            f"no {channel.value} attempts"
+        )
+
+
+def _plan_next(session: Session, work: Work, rep: Rep) -> bool:
+    """Set the next attempt due; False when the cadence is spent without a connection."""
+    item = work.item
+    if item.connected:
+        item.next_attempt_due_at = item.next_channel = None
+        return True
+    config = active_definition(session).definition.handoff.cadence
+    step = next_step(cadence_steps(session, item.contact_id, config), item.attempts)
+    if step is None:
+        return False
+    accepted = item.accepted_at or work.handoff.at
+    due = team_calendar(session, rep.team_id).day_open(accepted, step.day)
+    item.next_attempt_due_at, item.next_channel = due, step.channel.value
+    return True
+
+
+def _choice(kind: type[_Choice], value: str, what: str) -> _Choice:
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(member.value for member in kind)
+        raise InvalidInputError(f"unknown {what} {value!r} (one of: {known})") from None
+
+
+def _state(work: Work, rep: str, late: bool = False) -> WorkState:
+    item = work.item
+    return WorkState(
+        contact_id=item.contact_id,
+        handoff_id=item.handoff_id,
+        rep=rep,
+        attempts=item.attempts,
+        connected=item.connected,
+        next_attempt_due_at=item.next_attempt_due_at,
+        next_channel=item.next_channel,
+        closed=item.closed_at is not None,
+        outcome=item.outcome,
+        under_worked=item.under_worked,
+        late=late,
+    )

@@ -1,0 +1,155 @@
+"""Sales' answer to a hand-off: accept it, or reject it with a reason from the definition.
+
+Accepting makes the lead *sales-accepted* (``sales.accepted`` true; in the presets the
+SQL / prospect stage) and starts the follow-up cadence: the first attempt is due on
+the first business day, the cadence ends when its business days have passed. An
+unassigned lead is claimed by the rep who accepts it.
+
+Rejecting needs a reason code of ``handoff.reject_reasons``; the reason says what
+happens next (``recycle``: back to nurture, ``disqualify``: out of the funnel) and
+whether a note is required. Every rejection is stored (``rejections``) for the reports
+and for learning what marketing should not hand off.
+
+Both record an accept-SLA breach when the answer came after its due moment, and
+re-qualify the contact in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from leadflow.definition.model_handoff import HandoffConfig, RejectAction, RejectReason
+from leadflow.domain.cadence import next_step
+from leadflow.domain.clock import Clock
+from leadflow.services.definitions import active_definition
+from leadflow.services.lifecycle_moves import disqualify_lead, recycle_lead
+from leadflow.services.refusals import ConflictError, InvalidInputError
+from leadflow.services.requalify import requalify_contacts
+from leadflow.services.sales_work import (
+    ACCEPT,
+    Work,
+    acting_rep,
+    cadence_steps,
+    close_work,
+    live_work,
+    record_breach_if_late,
+    team_calendar,
+)
+from leadflow.store.models import Assignment, Rejection, Rep
+
+__all__ = ["Answered", "accept", "reject"]
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    contact_id: int
+    handoff_id: int
+    rep: str
+    stage: str | None  # where the lead stands afterwards
+    late: bool  # the answer breached the accept SLA
+
+
+def accept(session: Session, contact_id: int, *, rep: str | None, clock: Clock) -> Answered:
+    now = clock.now()
+    work = _open_work(session, contact_id)
+    actor = acting_rep(session, work, rep)
+    late = record_breach_if_late(session, work, ACCEPT, now, done_at=now) is not None
+    if work.item.rep_id is None:
+        _claim(session, work, actor, now)
+    work.handoff.status = "accepted"
+    work.handoff.answered_at = now
+    _start_cadence(session, work, actor, now)
+    done = requalify_contacts(session, [contact_id], clock=clock)
+    session.commit()
+    return Answered(contact_id, work.handoff.id, actor.key, done[0].stage, late)
+
+
+def reject(
+    session: Session,
+    contact_id: int,
+    *,
+    code: str,
+    note: str | None,
+    rep: str | None,
+    clock: Clock,
+) -> Answered:
+    now = clock.now()
+    active = active_definition(session)
+    reason = _reason(active.definition.handoff, code, note)
+    work = _open_work(session, contact_id)
+    actor = acting_rep(session, work, rep)
+    late = record_breach_if_late(session, work, ACCEPT, now, done_at=now) is not None
+    text = code if not note else f"{code}: {note}"
+    work.handoff.status = "rejected"
+    work.handoff.answered_at = now
+    work.handoff.reason = text[:500]
+    session.add(
+        Rejection(
+            handoff_id=work.handoff.id,
+            contact_id=contact_id,
+            rep_id=actor.id,
+            code=code,
+            action=reason.action.value,
+            note=note,
+            at=now,
+            definition_version_id=active.version_id,
+        )
+    )
+    close_work(work, outcome="rejected", reason=text, actor=actor.key, now=now)
+    requalify_contacts(session, [contact_id], clock=clock, active=active)
+    move = recycle_lead if reason.action is RejectAction.RECYCLE else disqualify_lead
+    transition = move(session, contact_id, f"rejected by sales: {text}", actor.key, now)
+    session.commit()
+    stage = None if transition is None else transition.to_stage
+    return Answered(contact_id, work.handoff.id, actor.key, stage, late)
+
+
+def _open_work(session: Session, contact_id: int) -> Work:
+    work = live_work(session, contact_id)
+    if work.handoff.status != "open":
+        raise ConflictError(
+            f"contact {contact_id}'s hand-off was {work.handoff.status} already; "
+            "close the lead instead (leadflow close)"
+        )
+    return work
+
+
+def _reason(config: HandoffConfig, code: str, note: str | None) -> RejectReason:
+    try:
+        reason = config.reject_reason(code)
+    except KeyError as error:
+        raise InvalidInputError(str(error.args[0])) from None
+    if reason.note_required and not (note and note.strip()):
+        raise InvalidInputError(f"reject reason {code!r} needs a note saying why")
+    return reason
+
+
+def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> None:
+    """An unassigned lead accepted by a rep is theirs from now on."""
+    assignment = Assignment(
+        handoff_id=work.handoff.id,
+        contact_id=work.handoff.contact_id,
+        rep_id=rep.id,
+        rule="claimed",
+        reason="accepted from the unassigned queue",
+        at=now,
+    )
+    session.add(assignment)
+    session.flush()
+    work.item.assignment_id, work.item.rep_id = assignment.id, rep.id
+    work.handoff.owner = rep.key
+
+
+def _start_cadence(session: Session, work: Work, rep: Rep, now: datetime) -> None:
+    config = active_definition(session).definition.handoff.cadence
+    calendar = team_calendar(session, rep.team_id)
+    item = work.item
+    item.accepted_at = now
+    item.cadence_ends_at = calendar.day_close(now, config.business_days)
+    step = next_step(cadence_steps(session, item.contact_id, config), item.attempts)
+    if step is not None:
+        item.next_attempt_due_at = calendar.day_open(now, step.day)
+        item.next_channel = step.channel.value

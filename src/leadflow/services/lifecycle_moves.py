@@ -1,0 +1,61 @@
+"""Explicit moves of a lead made by sales: recycle it to nurture, or disqualify it.
+
+The engine decides what a move means (``engine.lifecycle.recycle`` / ``disqualify``:
+a reason and an actor, recorded as a transition); this writes it: the lifecycle
+columns of the contact's qualification, the ledger, and a ``stage.changed`` message in
+the outbox, all in the caller's transaction. Call it after re-qualifying the contact,
+so the move starts from its current state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from leadflow.domain.lifecycle import LifecycleState, Transition
+from leadflow.engine.lifecycle import LifecycleError, LifecycleStep, disqualify, recycle
+from leadflow.services.definitions import active_definition
+from leadflow.services.outbox import STAGE_CHANGED, enqueue
+from leadflow.store.driver import driver_for
+from leadflow.store.realtime import RealtimeStore
+from leadflow.store.realtime_handoff import HandoffStatements
+
+__all__ = ["disqualify_lead", "recycle_lead"]
+
+_Move = Callable[[LifecycleState, str, str, datetime], LifecycleStep]
+
+
+def recycle_lead(
+    session: Session, contact_id: int, reason: str, actor: str, now: datetime
+) -> Transition | None:
+    """Back to nurture (None when it is there already)."""
+    return _move(session, contact_id, recycle, reason, actor, now)
+
+
+def disqualify_lead(
+    session: Session, contact_id: int, reason: str, actor: str, now: datetime
+) -> Transition | None:
+    """Out of the funnel (None when it is disqualified already)."""
+    return _move(session, contact_id, disqualify, reason, actor, now)
+
+
+def _move(
+    session: Session, contact_id: int, move: _Move, reason: str, actor: str, now: datetime
+) -> Transition | None:
+    session.flush()
+    driver = driver_for(session.connection())
+    store = RealtimeStore(driver)
+    person = store.load_person(contact_id)
+    try:
+        step = move(person.lifecycle, reason, actor, now)
+    except LifecycleError:  # already there: nothing to record
+        return None
+    transition = step.transition
+    if transition is None:
+        return None
+    HandoffStatements(driver).save_lifecycle(contact_id, step.state, now)
+    store.add_transition(contact_id, transition, active_definition(session).version_id, None)
+    enqueue(driver, STAGE_CHANGED, {"contact_id": contact_id, **transition.to_dict()}, now)
+    return transition

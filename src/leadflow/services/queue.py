@@ -1,0 +1,128 @@
+"""A rep's queue: the leads sales holds, each with why it was handed off and what is next.
+
+Sales-stage leads are one-to-one: each has an owner and a next action, shown here:
+
+    open (not answered)          accept or reject, due by the accept SLA
+    accepted, not reached yet    the cadence's next attempt (channel, attempt n of m, due)
+    reached, no deal yet         book a meeting or send a quote (open an opportunity)
+    deal open                    move the deal on from its stage
+
+Ordered by what is due first; overdue items are flagged. ``rep`` None lists every
+rep's queue, ``unassigned`` the hand-offs nobody was available for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from leadflow.services.reps import get_rep
+from leadflow.store.models import (
+    Assignment,
+    Contact,
+    Handoff,
+    HandoffWork,
+    Opportunity,
+    OpportunityDetail,
+    Rep,
+)
+
+__all__ = ["QueueItem", "queue"]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    contact_id: int
+    handoff_id: int
+    rep: str | None
+    email: str | None
+    name: str
+    company: str | None
+    status: str  # open | accepted
+    handed_off_at: datetime
+    rule: str | None  # the routing rule that chose the owner
+    trigger: str | None
+    why: tuple[str, ...]
+    attempts: int
+    next_action: str
+    due_at: datetime | None
+    overdue: bool
+
+
+def queue(
+    session: Session, now: datetime, *, rep: str | None = None, unassigned: bool = False
+) -> list[QueueItem]:
+    query = _query()
+    if rep is not None:
+        query = query.where(HandoffWork.rep_id == get_rep(session, rep).id)
+    elif unassigned:
+        query = query.where(HandoffWork.rep_id.is_(None))
+    deals = _open_deals(session)
+    items = [_item(row, deals, now) for row in session.execute(query).tuples()]
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(items, key=lambda item: (item.due_at or far, item.handoff_id))
+
+
+_Row = tuple[Handoff, HandoffWork, Contact, Assignment | None, Rep | None]
+
+
+def _query() -> Select[tuple[Handoff, HandoffWork, Contact, Assignment, Rep]]:
+    # Assignment and Rep come from outer joins: None for an unassigned hand-off.
+    return (
+        select(Handoff, HandoffWork, Contact, Assignment, Rep)
+        .join(HandoffWork, HandoffWork.handoff_id == Handoff.id)
+        .join(Contact, Contact.id == Handoff.contact_id)
+        .outerjoin(Assignment, Assignment.id == HandoffWork.assignment_id)
+        .outerjoin(Rep, Rep.id == HandoffWork.rep_id)
+        .where(HandoffWork.closed_at.is_(None))
+    )
+
+
+def _open_deals(session: Session) -> dict[int, str]:
+    """Contact id -> stage of its open deal."""
+    rows = session.execute(
+        select(Opportunity.contact_id, OpportunityDetail.stage)
+        .join(OpportunityDetail, OpportunityDetail.opportunity_id == Opportunity.id)
+        .where(Opportunity.status == "open")
+    ).tuples()
+    return dict(rows.all())  # a Result has .keys(): dict() must get plain rows
+
+
+def _item(row: _Row, deals: dict[int, str], now: datetime) -> QueueItem:
+    handoff, work, contact, assignment, rep = row
+    action, due = _next_action(handoff, work, assignment, deals.get(contact.id))
+    name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
+    return QueueItem(
+        contact_id=contact.id,
+        handoff_id=handoff.id,
+        rep=None if rep is None else rep.key,
+        email=contact.email,
+        name=name or (contact.email or f"contact {contact.id}"),
+        company=contact.company,
+        status=handoff.status,
+        handed_off_at=handoff.at,
+        rule=None if assignment is None else assignment.rule,
+        trigger=work.trigger,
+        why=tuple(work.why),
+        attempts=work.attempts,
+        next_action=action,
+        due_at=due,
+        overdue=due is not None and due < now,
+    )
+
+
+def _next_action(
+    handoff: Handoff, work: HandoffWork, assignment: Assignment | None, deal: str | None
+) -> tuple[str, datetime | None]:
+    if handoff.status == "open":
+        return "accept or reject", None if assignment is None else assignment.accept_due_at
+    if deal is not None:
+        return f"move the deal on (stage {deal})", None
+    if work.connected:
+        return "book a meeting or send a quote (open an opportunity)", None
+    if work.next_channel is None:
+        return "close the lead (the cadence has no step left)", None
+    return f"{work.next_channel} (attempt {work.attempts + 1})", work.next_attempt_due_at

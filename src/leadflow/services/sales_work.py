@@ -1,0 +1,175 @@
+"""What the rep-side use cases share: the live hand-off of a lead, the acting rep, the
+team calendar, the cadence plan, SLA breaches and closing a work item.
+
+A lead's *live* hand-off is its latest one whose work item is not closed: open
+(waiting for sales' answer) or accepted (being worked, possibly as a deal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from leadflow.definition.model_handoff import CadenceConfig
+from leadflow.domain.business_hours import BusinessCalendar, WorkingWeek, time_zone
+from leadflow.domain.cadence import CadenceStep, plan_cadence
+from leadflow.domain.vocabulary import AttemptChannel
+from leadflow.services.outbox import SLA_BREACHED, enqueue_in
+from leadflow.services.refusals import ConflictError, NotFoundError
+from leadflow.store.models import (
+    Assignment,
+    Consent,
+    Contact,
+    Handoff,
+    HandoffWork,
+    Rep,
+    SlaBreach,
+    Team,
+    TeamHoliday,
+)
+
+__all__ = [
+    "ACCEPT",
+    "FIRST_TOUCH",
+    "WITHDRAWN",
+    "Work",
+    "acting_rep",
+    "cadence_steps",
+    "close_work",
+    "live_work",
+    "record_breach_if_late",
+    "team_calendar",
+    "withdrawn_channels",
+]
+
+ACCEPT = "accept"  # breach kinds
+FIRST_TOUCH = "first_touch"
+# Consent statuses that forbid contacting a person on a channel.
+WITHDRAWN = frozenset({"withdrawn", "bounced"})
+_CONSENT_CHANNEL = {AttemptChannel.CALL: "phone", AttemptChannel.EMAIL: "email"}
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A live hand-off with its work item and current assignment."""
+
+    handoff: Handoff
+    item: HandoffWork
+    assignment: Assignment | None
+
+
+def live_work(session: Session, contact_id: int) -> Work:
+    """The contact's live hand-off; NotFoundError when it has none."""
+    if session.get(Contact, contact_id) is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    row = session.execute(
+        select(Handoff, HandoffWork)
+        .join(HandoffWork, HandoffWork.handoff_id == Handoff.id)
+        .where(Handoff.contact_id == contact_id, HandoffWork.closed_at.is_(None))
+        .order_by(Handoff.at.desc(), Handoff.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"contact {contact_id} has no hand-off in sales' hands")
+    handoff, item = row
+    assignment = None if item.assignment_id is None else session.get(Assignment, item.assignment_id)
+    return Work(handoff, item, assignment)
+
+
+def acting_rep(session: Session, work: Work, key: str | None) -> Rep:
+    """The rep acting: the one named, else the owner. An unassigned lead needs a name."""
+    if key is not None:
+        rep = session.scalar(select(Rep).where(Rep.key == key))
+        if rep is None:
+            raise NotFoundError(f"no rep with key {key!r}")
+        return rep
+    if work.item.rep_id is None:
+        raise ConflictError("the lead is unassigned: say which rep acts (--rep / rep)")
+    return session.get_one(Rep, work.item.rep_id)
+
+
+def team_calendar(session: Session, team_id: int) -> BusinessCalendar:
+    team = session.get_one(Team, team_id)
+    days = session.scalars(select(TeamHoliday.day).where(TeamHoliday.team_id == team_id))
+    return BusinessCalendar(
+        time_zone(team.time_zone), WorkingWeek.parse(team.working_hours), frozenset(days)
+    )
+
+
+def withdrawn_channels(session: Session, contact_id: int) -> frozenset[AttemptChannel]:
+    """Attempt channels the contact withdrew consent for (or whose address bounced)."""
+    rows = session.execute(
+        select(Consent.channel, Consent.status).where(Consent.contact_id == contact_id)
+    ).tuples()
+    statuses = dict(rows.all())  # a Result has .keys(): dict() must get plain rows
+    return frozenset(
+        channel
+        for channel, consent in _CONSENT_CHANNEL.items()
+        if statuses.get(consent) in WITHDRAWN
+    )
+
+
+def cadence_steps(
+    session: Session, contact_id: int, config: CadenceConfig
+) -> tuple[CadenceStep, ...]:
+    """The cadence for this contact: the configured one minus withdrawn channels."""
+    skip = withdrawn_channels(session, contact_id)
+    return plan_cadence(config.calls, config.emails, config.business_days, skip)
+
+
+def record_breach_if_late(
+    session: Session, work: Work, kind: str, now: datetime, *, done_at: datetime | None = None
+) -> SlaBreach | None:
+    """Record (once) that the ``kind`` SLA of the current assignment was missed: the
+    answer or touch came at ``done_at`` after its due moment, or has not come by ``now``."""
+    assignment = work.assignment
+    if assignment is None:
+        return None
+    due = assignment.accept_due_at if kind == ACCEPT else assignment.touch_due_at
+    if due is None or (done_at or now) <= due:
+        return None
+    known = session.scalar(
+        select(SlaBreach).where(SlaBreach.assignment_id == assignment.id, SlaBreach.kind == kind)
+    )
+    if known is not None:
+        return None
+    breach = SlaBreach(
+        handoff_id=work.handoff.id,
+        assignment_id=assignment.id,
+        contact_id=work.handoff.contact_id,
+        rep_id=assignment.rep_id,
+        kind=kind,
+        due_at=due,
+        at=now,
+        reassigned=False,
+    )
+    session.add(breach)
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent sweep recorded it a moment ago
+        session.rollback()
+        raise ConflictError("the SLA breach was just recorded by someone else; retry") from None
+    data = {
+        "contact_id": work.handoff.contact_id,
+        "handoff_id": work.handoff.id,
+        "owner": work.handoff.owner,
+        "kind": kind,
+        "due_at": due.isoformat(),
+        "at": now.isoformat(),
+    }
+    enqueue_in(session, SLA_BREACHED, data, now)
+    return breach
+
+
+def close_work(work: Work, *, outcome: str, reason: str, actor: str | None, now: datetime) -> None:
+    item = work.item
+    item.closed_at = now
+    item.outcome = outcome
+    item.close_reason = reason[:500]
+    item.closed_by = actor
+    item.next_attempt_due_at = None
+    item.next_channel = None

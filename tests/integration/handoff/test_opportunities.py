@@ -1,0 +1,140 @@
+"""Opportunities: opened from accepted leads, own stages, won makes customers, lost recycles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from leadflow.services.cadence import log_attempt, log_conversation
+from leadflow.services.feedback import accept
+from leadflow.services.opportunities import (
+    create_opportunity,
+    lose_opportunity,
+    move_opportunity,
+    win_opportunity,
+)
+from leadflow.services.queue import queue
+from leadflow.services.refusals import ConflictError, InvalidInputError
+from leadflow.store.models import Account, Contact, OpportunityStageChange, Qualification
+from tests.integration.handoff.conftest import Desk
+
+
+@pytest.fixture
+def interested(desk: Desk) -> tuple[Desk, int]:
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    contact_id = desk.lead()
+    accept(desk.session, contact_id, rep=None, clock=desk.clock)
+    desk.later(hours=1)
+    log_attempt(
+        desk.session, contact_id, channel="call", outcome="connected", rep=None, clock=desk.clock
+    )
+    log_conversation(desk.session, contact_id, outcome="interested", rep=None, clock=desk.clock)
+    return desk, contact_id
+
+
+def _stage(desk: Desk, contact_id: int) -> str | None:
+    return desk.session.scalar(
+        select(Qualification.stage).where(Qualification.contact_id == contact_id)
+    )
+
+
+def _open(desk: Desk, contact_id: int) -> int:
+    desk.later(days=2)
+    deal = create_opportunity(
+        desk.session,
+        contact_id,
+        amount=42_000,
+        currency="eur",
+        expected_close=date(2026, 6, 30),
+        products=["insights", " connect "],
+        rep=None,
+        clock=desk.clock,
+    )
+    assert deal.stage == "opportunity"
+    return deal.opportunity.id
+
+
+def test_a_deal_moves_through_its_stages_and_winning_makes_customers(
+    interested: tuple[Desk, int],
+) -> None:
+    desk, contact_id = interested
+    opportunity_id = _open(desk, contact_id)
+    (item,) = queue(desk.session, desk.clock.now())
+    assert item.next_action == "move the deal on (stage qualification)"
+
+    move_opportunity(desk.session, opportunity_id, "proposal", actor="eva", clock=desk.clock)
+    desk.later(days=20)
+    won = win_opportunity(
+        desk.session, opportunity_id, reason="best fit", actor="eva", clock=desk.clock
+    )
+
+    assert (won.opportunity.status, won.opportunity.currency) == ("won", "EUR")
+    assert won.detail.products == ["insights", "connect"]
+    assert won.detail.stage == "closed_won"
+    assert won.stage == _stage(desk, contact_id) == "customer"
+    contact = desk.session.get_one(Contact, contact_id)
+    account = desk.session.get_one(Account, contact.account_id)
+    assert account.attributes["customer"] is True
+    moves = desk.session.execute(
+        select(OpportunityStageChange.from_stage, OpportunityStageChange.to_stage).order_by(
+            OpportunityStageChange.id
+        )
+    ).all()
+    assert [tuple(m) for m in moves] == [
+        (None, "qualification"),
+        ("qualification", "proposal"),
+        ("proposal", "closed_won"),
+    ]
+    assert queue(desk.session, desk.clock.now()) == []  # the work is done
+
+
+def test_a_lost_deal_recycles_the_contact(interested: tuple[Desk, int]) -> None:
+    desk, contact_id = interested
+    opportunity_id = _open(desk, contact_id)
+
+    lost = lose_opportunity(
+        desk.session, opportunity_id, reason="price", note="too dear", actor="eva", clock=desk.clock
+    )
+
+    assert lost.opportunity.lost_reason == "price: too dear"
+    assert lost.stage == _stage(desk, contact_id) == "nurture"
+
+
+def _create(desk: Desk, contact_id: int, currency: str = "EUR") -> int:
+    deal = create_opportunity(
+        desk.session,
+        contact_id,
+        amount=1.0,
+        currency=currency,
+        expected_close=None,
+        rep=None,
+        clock=desk.clock,
+    )
+    return deal.opportunity.id
+
+
+def test_deal_rules_are_enforced(desk: Desk) -> None:
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    contact_id = desk.lead()
+
+    with pytest.raises(ConflictError, match=r"accept contact \d+'s hand-off before opening a deal"):
+        _create(desk, contact_id)
+    accept(desk.session, contact_id, rep=None, clock=desk.clock)
+    with pytest.raises(InvalidInputError, match="three-letter ISO code"):
+        _create(desk, contact_id, currency="euro")
+    opportunity_id = _create(desk, contact_id)
+    with pytest.raises(ConflictError, match="open opportunity already"):
+        _create(desk, contact_id)
+    with pytest.raises(InvalidInputError, match="unknown deal stage 'signed'"):
+        move_opportunity(desk.session, opportunity_id, "signed", actor=None, clock=desk.clock)
+    with pytest.raises(InvalidInputError, match="unknown lost reason 'weather'"):
+        lose_opportunity(
+            desk.session, opportunity_id, reason="weather", actor=None, clock=desk.clock
+        )
+    win_opportunity(desk.session, opportunity_id, reason=None, actor=None, clock=desk.clock)
+    with pytest.raises(ConflictError, match="is won already"):
+        lose_opportunity(desk.session, opportunity_id, reason="price", actor=None, clock=desk.clock)
