@@ -21,12 +21,12 @@ Derived values, after the cells:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import partial
+from typing import NamedTuple
 
 from leadflow.ingest.consent_claims import consent_claims
-from leadflow.ingest.countries import country_code
+from leadflow.ingest.countries import country_code, fold
 from leadflow.ingest.fields import FIELDS, Kind, Target
 from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns
 from leadflow.ingest.instants import parse_instant
@@ -62,13 +62,37 @@ class HeaderError(ValueError):
     """A header this layout cannot import from; the message says what is missing."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Column:
-    index: int
+# A cell the layout's value map drops (mapped to ""): as if it were empty.
+_SKIP = object()
+# Kinds whose cells repeat (a few stages, statuses, countries ...): their results are
+# remembered per distinct cell, which matters at a million rows.
+_REPEATING = frozenset(
+    {Kind.COUNTRY, Kind.BOOLEAN, Kind.CHANNEL, Kind.STAGE, Kind.STATUS, Kind.CONSENT, Kind.BOUNCE}
+)
+_MEMO_LIMIT = 10_000
+# field -> (target, column written)
+_ROUTES = {name: (spec.target, spec.column) for name, spec in FIELDS.items()}
+
+
+class _Column(NamedTuple):
+    position: int
     header: str
     field: str
-    normalise: Normaliser
-    mapped: bool  # the layout has a value map for this field
+    read: Normaliser  # value map, normaliser and memo in one call
+
+
+def _remembered(read: Normaliser) -> Normaliser:
+    memo: dict[str, object] = {}
+
+    def remembered(raw: str) -> object:
+        value = memo.get(raw, _SKIP)
+        if value is _SKIP:
+            value = read(raw)
+            if len(memo) < _MEMO_LIMIT:
+                memo[raw] = value
+        return value
+
+    return remembered
 
 
 def _country(text: str) -> str:
@@ -136,11 +160,23 @@ class RowConverter:
             if target is None:
                 unknown.append((index, _attribute_key(name, keys)))
             elif target != IGNORE:
-                kind = FIELDS[target].kind
-                mapped = target in self.layout.values
-                columns.append(_Column(index, name, target, self._normalisers[kind], mapped))
+                columns.append(_Column(index, name, target, self._reader(target)))
         self._check(header, columns, unknown)
         return columns, unknown
+
+    def _reader(self, name: str) -> Normaliser:
+        """The function turning a non-empty cell of field ``name`` into its value."""
+        kind = FIELDS[name].kind
+        normalise = self._normalisers[kind]
+        table = self.layout.values.get(name)
+        read = normalise
+        if table is not None:
+
+            def read(raw: str) -> object:
+                mapped = table.get(fold(raw))
+                return _SKIP if mapped == "" else normalise(mapped or raw)
+
+        return _remembered(read) if kind in _REPEATING else read
 
     def _check(
         self, header: Sequence[str], columns: list[_Column], unknown: list[tuple[int, str]]
@@ -162,16 +198,16 @@ class RowConverter:
         defaults: dict[str, object] = {}
         for name, raw in self.layout.defaults.items():
             try:
-                defaults[name] = self._normalise(name, raw)
+                value = self._normalise(name, raw)
             except InvalidValueError as error:
                 raise HeaderError(f"default for {name}: {error}") from None
+            if value is not None:
+                defaults[name] = value
         return defaults
 
     def _normalise(self, name: str, raw: str) -> object:
-        mapped = self.layout.value_for(name, raw)
-        if mapped == "":
-            return None
-        return self._normalisers[FIELDS[name].kind](mapped or raw)
+        value = self._reader(name)(raw)
+        return None if value is _SKIP else value
 
     @property
     def unknown_headers(self) -> list[str]:
@@ -194,22 +230,21 @@ class RowConverter:
     def _read(self, line: int, cells: Sequence[str]) -> dict[str, object]:
         given: dict[str, object] = {}
         width = len(cells)
-        for column in self._columns:
-            raw = cells[column.index] if column.index < width else ""
-            if not raw or column.field in given:
+        for index, header, name, read in self._columns:
+            if index >= width:
+                continue
+            raw = cells[index]
+            if not raw or name in given:
                 continue
             raw = raw.strip()
             if not raw:
                 continue
-            if column.mapped:
-                mapped = self.layout.value_for(column.field, raw)
-                if mapped == "":
-                    continue
-                raw = mapped or raw
             try:
-                given[column.field] = column.normalise(raw)
+                value = read(raw)
             except InvalidValueError as error:
-                raise RowError(line, f"{column.header}: {error}", column.header) from None
+                raise RowError(line, f"{header}: {error}", header) from None
+            if value is not _SKIP:
+                given[name] = value
         return given
 
     def _phones(self, line: int, given: dict[str, object]) -> None:
@@ -228,11 +263,11 @@ class RowConverter:
         contact, attributes = record.contact, record.attributes
         _derive(given)
         for name, value in given.items():
-            spec = FIELDS[name]
-            if spec.target is Target.CONTACT:
-                contact[spec.column] = value
-            elif spec.target is Target.ATTRIBUTE:
-                attributes[spec.column] = value
+            target, column = _ROUTES[name]
+            if target is Target.CONTACT:
+                contact[column] = value
+            elif target is Target.ATTRIBUTE:
+                attributes[column] = value
         if "external_id" in contact and self.layout.id_namespace:
             contact["external_id"] = f"{self.layout.id_namespace}:{contact['external_id']}"
         self._account(record, given)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.core import get_global
@@ -76,8 +76,12 @@ _SPACES = re.compile(r"[^0-9a-z]+")
 _LIGATURES = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "ð": "d", "þ": "th"})
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lower-case, accents and punctuation removed, single spaces: the matching key."""
+    """Lower-case, accents and punctuation removed, single spaces: the matching key.
+
+    Cached: imports fold the same few values (stages, statuses, countries) on every row.
+    """
     lowered = text.casefold().translate(_LIGATURES)
     decomposed = unicodedata.normalize("NFKD", lowered)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -30,6 +30,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from leadflow.ingest.countries import fold
 from leadflow.ingest.freemail import is_free_mail
+from leadflow.ingest.phones import shortcut
 
 __all__ = [
     "InvalidValueError",
@@ -106,6 +107,9 @@ def normalise_phone(text: str, region: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def _phone(value: str, region: str | None) -> str:
+    quick = shortcut(value, region)
+    if quick is not None:
+        return quick
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as error:
@@ -155,12 +159,9 @@ def company_domain(
     return None
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def clean_text(text: str) -> str:
     """Trimmed, with runs of white space (line breaks, tabs, NBSP) made one space."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def normalise_utm(text: str) -> str:

@@ -56,3 +56,7 @@ class RowError(Exception):
         self.line = line
         self.reason = reason
         self.column = column
+
+    def __reduce__(self) -> tuple[type[RowError], tuple[int, str, str | None]]:
+        # Rows are validated in worker processes: the error must survive pickling.
+        return RowError, (self.line, self.reason, self.column)

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Table, bindparam, insert, or_, select, update
+from sqlalchemy import String, Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from leadflow.ingest.consent_rules import OnFile, decide
 from leadflow.ingest.record import ConsentClaim, ContactRecord, RowError
 from leadflow.ingest.updates import account_fills, contact_changes, new_contact
 from leadflow.services.identity import merge_contacts
+from leadflow.store.driver import driver_for
 from leadflow.store.models import Account, Consent, Contact
 
 __all__ = ["BatchOutcome", "ContactBatches"]
@@ -32,7 +33,24 @@ _ACCOUNTS: Table = Account.__table__  # type: ignore[assignment]
 _CONSENTS: Table = Consent.__table__  # type: ignore[assignment]
 _INSERTED = tuple(c.name for c in _CONTACTS.columns if c.name not in ("id", "merged_into_id"))
 _DEFAULTS: dict[str, object] = {"purchased": False, "identity": "known", "attributes": {}}
+# A new contact's row, in column order, before the record's values are put in.
+_BLANK_ROW = tuple(_DEFAULTS.get(name) for name in _INSERTED)
+_POSITION = {name: index for index, name in enumerate(_INSERTED)}
+_CREATED, _UPDATED, _ATTRIBUTES = (_POSITION[n] for n in ("created_at", "updated_at", "attributes"))
 _ACCOUNT_FACTS = ("name", "industry", "employees", "revenue", "country")
+_FACT_LIST = ", ".join(_ACCOUNT_FACTS)
+_ACCOUNT_COLUMNS = ("domain", *_ACCOUNT_FACTS, "attributes", "created_at", "updated_at")
+# Positional placeholders of each database driver (sqlite3: qmark, psycopg: format).
+_MARKS = {"sqlite": "?", "postgresql": "%s"}
+
+
+def _insert_statement(table: str, columns: Sequence[str], dialect: str) -> str:
+    marks = ", ".join([_MARKS[dialect]] * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+_COLUMNS = tuple(c.name for c in _CONTACTS.columns)
+_COLUMN_LIST = ", ".join(_COLUMNS)
 
 
 def _limits(table: Table) -> dict[str, int]:
@@ -83,6 +101,7 @@ class ContactBatches:
         self.now = now
         self.source = source
         self.consent_source = f"import:{source}"
+        self._driver = driver_for(connection)
         # Contacts with a higher id were created by this import (a repeated person).
         self.first_new_id = 0
 
@@ -129,17 +148,32 @@ class ContactBatches:
     def _existing(self, records: Sequence[ContactRecord]) -> _Found:
         emails = {r.email for r in records if r.email}
         externals = {r.external_id for r in records if r.external_id}
-        c = _CONTACTS.c
-        query = select(_CONTACTS).where(or_(c.email.in_(emails), c.external_id.in_(externals)))
-        rows = {row.id: dict(row._mapping) for row in self.connection.execute(query)}
+        email_in, email_params = _among("e", emails)
+        id_in, id_params = _among("x", externals)
+        rows = self._contacts(
+            f"email IN ({email_in}) OR external_id IN ({id_in})", {**email_params, **id_params}
+        )
         missing = _survivor_ids(rows)
         while missing:
-            query = select(_CONTACTS).where(c.id.in_(missing))
-            rows.update({row.id: dict(row._mapping) for row in self.connection.execute(query)})
+            among, params = _among("s", missing)
+            rows.update(self._contacts(f"id IN ({among})", params))
             missing = _survivor_ids(rows)
         by_email = {row["email"]: row for row in rows.values() if row["email"]}
         by_external = {row["external_id"]: row for row in rows.values() if row["external_id"]}
         return _Found(rows, by_email, by_external)
+
+    def _contacts(self, where: str, params: Mapping[str, object]) -> dict[int, ContactRow]:
+        """Contact rows as Python values, read through the driver (the hot path)."""
+        d = self._driver
+        found: dict[int, ContactRow] = {}
+        for values in d.all(f"SELECT {_COLUMN_LIST} FROM contacts WHERE {where}", params):
+            row = dict(zip(_COLUMNS, values, strict=True))
+            for name in ("created_at", "updated_at"):
+                row[name] = d.read_instant(row[name])
+            row["attributes"] = d.read_document(row["attributes"])
+            row["purchased"] = bool(row["purchased"])
+            found[row["id"]] = row
+        return found
 
     def _target(
         self, record: ContactRecord, found: _Found, outcome: BatchOutcome
@@ -184,15 +218,15 @@ class ContactBatches:
                     known.setdefault(name, value)
         if not facts:
             return {}
-        a = _ACCOUNTS.c
-        query = select(a.id, a.domain, *(a[name] for name in _ACCOUNT_FACTS))
-        stored = self.connection.execute(query.where(a.domain.in_(facts))).mappings()
+        among, params = _among("d", facts)
+        sql = f"SELECT id, domain, {_FACT_LIST} FROM accounts WHERE domain IN ({among})"
         ids: dict[str, int] = {}
         fills: list[dict[str, object]] = []
-        for row in stored:
+        for values in self._driver.all(sql, params):
+            row = dict(zip(("id", "domain", *_ACCOUNT_FACTS), values, strict=True))
             ids[row["domain"]] = row["id"]
-            if filled := account_fills(dict(row), facts[row["domain"]]):
-                fills.append({"id": row["id"], **filled})
+            if filled := account_fills(row, facts[row["domain"]]):
+                fills.append({"id": row["id"], **filled, "updated_at": self.now})
         self._execute_updates(_ACCOUNTS, fills)
         missing = [domain for domain in facts if domain not in ids]
         ids.update(self._create_accounts(missing, facts))
@@ -204,27 +238,81 @@ class ContactBatches:
     ) -> dict[str, int]:
         if not domains:
             return {}
+        d, now = self._driver, self._driver.instant(self.now)
+        empty = d.document({})
         rows = [
-            {"domain": domain, **{name: facts[domain].get(name) for name in _ACCOUNT_FACTS},
-             "attributes": {}, "created_at": self.now, "updated_at": self.now}
+            (domain, *(facts[domain].get(name) for name in _ACCOUNT_FACTS), empty, now, now)
             for domain in domains
-        ]  # fmt: skip
-        statement = insert(_ACCOUNTS).returning(_ACCOUNTS.c.id, sort_by_parameter_order=True)
-        ids = self.connection.execute(statement, rows).scalars().all()
-        return dict(zip(domains, ids, strict=True))
+        ]
+        statement = _insert_statement("accounts", _ACCOUNT_COLUMNS, d.dialect)
+        ids = self._inserted("accounts", statement, rows)
+        if ids is not None:
+            return dict(zip(domains, ids, strict=True))
+        among, params = _among("d", domains)
+        sql = f"SELECT domain, id FROM accounts WHERE domain IN ({among})"
+        return {str(domain): int(account_id) for domain, account_id in d.all(sql, params)}
+
+    def _inserted(
+        self, table: str, statement: str, rows: Sequence[tuple[object, ...]]
+    ) -> list[int] | None:
+        """Insert ``rows`` with one executemany; their ids when the database makes them
+        predictable, else None (the caller reads them back by a unique key).
+
+        SQLite gives a new row the largest id plus one, and this transaction holds the
+        write lock, so the ids are the next ``len(rows)`` numbers; the count is checked.
+        PostgreSQL's sequences may interleave with other sessions: no guess there.
+        """
+        d = self._driver
+        if d.dialect != "sqlite":
+            self.connection.exec_driver_sql(statement, list(rows))
+            return None
+        before = int(d.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
+        self.connection.exec_driver_sql(statement, list(rows))
+        after = int(d.scalar(f"SELECT max(id) FROM {table}"))
+        return list(range(before + 1, after + 1)) if after - before == len(rows) else None
 
     # Contacts -------------------------------------------------------------------------
 
     def _insert(self, records: Sequence[ContactRecord], accounts: Mapping[str, int]) -> list[int]:
+        """Insert new contacts with one executemany; their ids, in ``records`` order.
+
+        The hot path of a large import, so the rows go to the database driver as they
+        are (values converted by the store's ``Driver``), without SQLAlchemy's per-row
+        parameter processing, which cost more than validating the row. The ids are read
+        back by e-mail or record id (every record has one, both are unique).
+        """
         if not records:
             return []
-        rows = []
+        driver, raw = self._driver, []
+        now = driver.instant(self.now)
         for record in records:
             account_id = accounts.get(str(record.account.get("domain")))
-            values = new_contact(record, account_id, self.source, self.now)
-            rows.append({name: values.get(name, _DEFAULTS.get(name)) for name in _INSERTED})
-        statement = insert(_CONTACTS).returning(_CONTACTS.c.id, sort_by_parameter_order=True)
-        return list(self.connection.execute(statement, rows).scalars())
+            row = list(_BLANK_ROW)
+            for name, value in new_contact(record, account_id, self.source, self.now).items():
+                row[_POSITION[name]] = value
+            created, attributes = row[_CREATED], row[_ATTRIBUTES]
+            row[_CREATED] = driver.instant(created) if isinstance(created, datetime) else now
+            row[_UPDATED] = now
+            row[_ATTRIBUTES] = driver.document(attributes if isinstance(attributes, dict) else {})
+            raw.append(tuple(row))
+        ids = self._inserted(
+            "contacts", _insert_statement("contacts", _INSERTED, driver.dialect), raw
+        )
+        if ids is not None:
+            return ids
+        emails = [r.email for r in records if r.email]
+        externals = [r.external_id for r in records if r.external_id]
+        email_in, email_params = _among("e", emails)
+        id_in, id_params = _among("x", externals)
+        sql = (
+            "SELECT id, email, external_id FROM contacts "
+            f"WHERE email IN ({email_in}) OR external_id IN ({id_in})"
+        )
+        by_email: dict[str | None, int] = {}
+        by_external: dict[str | None, int] = {}
+        for contact_id, email, external_id in driver.all(sql, {**email_params, **id_params}):
+            by_email[email] = by_external[external_id] = contact_id
+        return [by_email[r.email] if r.email else by_external[r.external_id] for r in records]
 
     def _update(
         self, targets: Sequence[tuple[ContactRecord, ContactRow]], accounts: Mapping[str, int]
@@ -320,6 +408,12 @@ class ContactBatches:
 
 
 _REFUSED: ContactRow = {}
+
+
+def _among(prefix: str, values: Iterable[object]) -> tuple[str, dict[str, object]]:
+    """Placeholders and parameters for ``IN (...)``; an empty list matches nothing."""
+    params = {f"{prefix}{n}": value for n, value in enumerate(values)}
+    return (", ".join(f":{key}" for key in params) or "NULL"), params
 
 
 def _survivor_ids(rows: Mapping[int, ContactRow]) -> set[int]:

@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection
 from leadflow.domain.clock import Clock
 from leadflow.ingest.convert import RowConverter
 from leadflow.ingest.formats.layout import Layout
+from leadflow.ingest.parallel import convert_rows
 from leadflow.ingest.record import ContactRecord, RowError
 from leadflow.ingest.rejects import RejectReport
 from leadflow.ingest.table import Table, open_table
@@ -59,6 +60,7 @@ class ImportOptions:
     encoding: str | None = None  # detected when None
     delimiter: str | None = None  # detected when None
     batch_size: int = 1000
+    workers: int = 1  # processes validating rows while this one writes
 
 
 @dataclass
@@ -130,7 +132,7 @@ def _run(
     with writer(engine).connect() as connection, connection.begin() as transaction:
         store = ContactBatches(connection, now, source=options.layout.name)
         store.first_new_id = _highest_id(connection)
-        for batch in _batches(table, converter, options.batch_size, summary, reject):
+        for batch in _batches(table, converter, options, summary, reject):
             if summary.rejected == 0 or options.skip_bad_rows:
                 for error, cells in _write(store, batch, summary):
                     reject(error, cells)
@@ -153,22 +155,22 @@ Row = tuple[ContactRecord, Sequence[str]]
 def _batches(
     table: Table,
     converter: RowConverter,
-    size: int,
+    options: ImportOptions,
     summary: ContactImport,
     reject: Callable[[RowError, Sequence[str]], None],
 ) -> Iterator[list[Row]]:
-    batch: list[Row] = []
-    for line, cells in table.rows():
-        summary.rows += 1
-        try:
-            batch.append((converter.convert(line, cells), cells))
-        except RowError as error:
-            reject(error, cells)
-            continue
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    yield batch
+    chunks = convert_rows(
+        table.rows(), converter, chunk=options.batch_size, workers=options.workers
+    )
+    for chunk in chunks:
+        batch: list[Row] = []
+        summary.rows += len(chunk)
+        for outcome, cells in chunk:
+            if isinstance(outcome, RowError):
+                reject(outcome, cells)
+            else:
+                batch.append((outcome, cells))
+        yield batch
 
 
 def _write(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from leadflow.ingest.survivorship import Side, survive, trust
+from leadflow.ingest.survivorship import Side, consent_winner, survive, trust
 
 EARLY = datetime(2025, 1, 1, tzinfo=UTC)
 LATE = datetime(2025, 3, 1, tzinfo=UTC)
@@ -60,3 +60,13 @@ def test_attributes_merge_key_by_key() -> None:
     merged = Side({}, {"lifecycle_stage": "mql", "score": 40}, "hubspot", LATE)
     outcome = survive(survivor, merged)
     assert outcome.attributes == {"lifecycle_stage": "mql", "score": 40}
+
+
+def test_consent_on_a_shared_channel_later_wins_and_ties_restrict() -> None:
+    granted = {"status": "granted", "at": LATE}
+    withdrawn_early = {"status": "withdrawn", "at": EARLY}
+    withdrawn_late = {"status": "withdrawn", "at": LATE}
+    assert consent_winner(withdrawn_early, granted) is granted
+    assert consent_winner(granted, withdrawn_early) is granted
+    assert consent_winner(granted, withdrawn_late) is withdrawn_late
+    assert consent_winner(withdrawn_late, granted) is withdrawn_late
