@@ -11,14 +11,14 @@ from __future__ import annotations
 from leadflow.ingest.fields import FIELDS
 from leadflow.ingest.formats.layout import build_layout
 
-__all__ = ["GENERIC"]
+__all__ = ["GENERIC", "HEADERS"]
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    **{name: (name,) for name in FIELDS},
+    "external_id": ("external_id", "contact_id"),
+    "account_ref": ("account_ref", "account_id"),
+}
 
 GENERIC = build_layout(
-    "generic",
-    "leadflow's own snake_case column names (what `leadflow demo` writes)",
-    {
-        **{name: (name,) for name in FIELDS},
-        "external_id": ("external_id", "contact_id"),
-        "account_ref": ("account_ref", "account_id"),
-    },
+    "generic", "leadflow's own snake_case column names (what `leadflow demo` writes)", HEADERS
 )

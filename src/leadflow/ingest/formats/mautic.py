@@ -17,32 +17,33 @@ from __future__ import annotations
 
 from leadflow.ingest.formats.layout import build_layout
 
-__all__ = ["MAUTIC"]
+__all__ = ["HEADERS", "MAUTIC", "VALUES"]
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    "external_id": ("id",),
+    "salutation": ("title",),
+    "first_name": ("firstname",),
+    "last_name": ("lastname",),
+    "company": ("company",),
+    "title": ("position",),
+    "email": ("email",),
+    "mobile_phone": ("mobile",),
+    "phone": ("phone",),
+    "score": ("points",),
+    "city": ("city",),
+    "state": ("state",),
+    "country": ("country",),
+    "website": ("website",),
+    "lifecycle_stage": ("stage",),
+    "tags": ("tags",),
+    "owner": ("owner", "owner_id"),
+    "created_at": ("date_added", "dateAdded"),
+    "updated_at": ("date_modified", "dateModified"),
+    "email_opt_out": ("doNotEmail", "do_not_email", "dnc"),
+}
+
+VALUES: dict[str, dict[str, str]] = {}
 
 MAUTIC = build_layout(
-    "mautic",
-    "Mautic contact export (field aliases)",
-    {
-        "external_id": ("id",),
-        "salutation": ("title",),
-        "first_name": ("firstname",),
-        "last_name": ("lastname",),
-        "company": ("company",),
-        "title": ("position",),
-        "email": ("email",),
-        "mobile_phone": ("mobile",),
-        "phone": ("phone",),
-        "score": ("points",),
-        "city": ("city",),
-        "state": ("state",),
-        "country": ("country",),
-        "website": ("website",),
-        "lifecycle_stage": ("stage",),
-        "tags": ("tags",),
-        "owner": ("owner", "owner_id"),
-        "created_at": ("date_added", "dateAdded"),
-        "updated_at": ("date_modified", "dateModified"),
-        "email_opt_out": ("doNotEmail", "do_not_email", "dnc"),
-    },
-    id_namespace="mautic",
+    "mautic", "Mautic contact export (field aliases)", HEADERS, VALUES, id_namespace="mautic"
 )

@@ -16,46 +16,50 @@ from __future__ import annotations
 
 from leadflow.ingest.formats.layout import build_layout
 
-__all__ = ["SALESFORCE"]
+__all__ = ["HEADERS", "SALESFORCE", "VALUES"]
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    "external_id": ("Id", "Lead ID"),
+    "email": ("Email",),
+    "first_name": ("FirstName", "First Name"),
+    "last_name": ("LastName", "Last Name"),
+    "full_name": ("Name", "Full Name"),
+    "salutation": ("Salutation",),
+    "phone": ("Phone",),
+    "mobile_phone": ("MobilePhone", "Mobile Phone", "Mobile"),
+    "title": ("Title",),
+    "company": ("Company", "Company / Account"),
+    "website": ("Website",),
+    "industry": ("Industry",),
+    "employees": ("NumberOfEmployees", "No. of Employees", "Employees"),
+    "revenue": ("AnnualRevenue", "Annual Revenue"),
+    "country": ("Country", "CountryCode", "Country Code"),
+    "city": ("City",),
+    "state": ("State", "StateCode", "State/Province"),
+    "channel": ("LeadSource", "Lead Source"),
+    "lead_status": ("Status", "Lead Status"),
+    "owner": ("OwnerId", "Lead Owner", "Owner Name"),
+    "created_at": ("CreatedDate", "Created Date", "Create Date"),
+    "updated_at": ("LastModifiedDate", "Last Modified Date"),
+    "email_opt_out": ("HasOptedOutOfEmail", "Email Opt Out"),
+    "phone_opt_out": ("DoNotCall", "Do Not Call"),
+    "email_bounced": ("EmailBouncedReason", "Email Bounced Reason"),
+    "email_bounced_at": ("EmailBouncedDate", "Email Bounced Date"),
+}
+
+VALUES: dict[str, dict[str, str]] = {
+    "channel": {
+        "Employee Referral": "referral",
+        "External Referral": "referral",
+        "Seminar - Internal": "events",
+        "Seminar - Partner": "events",
+    },
+}
 
 SALESFORCE = build_layout(
     "salesforce",
     "Salesforce lead export (API names or report labels)",
-    {
-        "external_id": ("Id", "Lead ID"),
-        "email": ("Email",),
-        "first_name": ("FirstName", "First Name"),
-        "last_name": ("LastName", "Last Name"),
-        "full_name": ("Name", "Full Name"),
-        "salutation": ("Salutation",),
-        "phone": ("Phone",),
-        "mobile_phone": ("MobilePhone", "Mobile Phone", "Mobile"),
-        "title": ("Title",),
-        "company": ("Company", "Company / Account"),
-        "website": ("Website",),
-        "industry": ("Industry",),
-        "employees": ("NumberOfEmployees", "No. of Employees", "Employees"),
-        "revenue": ("AnnualRevenue", "Annual Revenue"),
-        "country": ("Country", "CountryCode", "Country Code"),
-        "city": ("City",),
-        "state": ("State", "StateCode", "State/Province"),
-        "channel": ("LeadSource", "Lead Source"),
-        "lead_status": ("Status", "Lead Status"),
-        "owner": ("OwnerId", "Lead Owner", "Owner Name"),
-        "created_at": ("CreatedDate", "Created Date", "Create Date"),
-        "updated_at": ("LastModifiedDate", "Last Modified Date"),
-        "email_opt_out": ("HasOptedOutOfEmail", "Email Opt Out"),
-        "phone_opt_out": ("DoNotCall", "Do Not Call"),
-        "email_bounced": ("EmailBouncedReason", "Email Bounced Reason"),
-        "email_bounced_at": ("EmailBouncedDate", "Email Bounced Date"),
-    },
-    {
-        "channel": {
-            "Employee Referral": "referral",
-            "External Referral": "referral",
-            "Seminar - Internal": "events",
-            "Seminar - Partner": "events",
-        },
-    },
+    HEADERS,
+    VALUES,
     id_namespace="salesforce",
 )
