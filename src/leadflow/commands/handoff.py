@@ -1,12 +1,422 @@
-"""Command group `handoff` (filled in by its issue)."""
+"""The sales hand-off on the command line, for reps and sales managers without the web UI.
+
+    reps team add KEY --time-zone TZ [--hours "mon-fri 09:00-17:00"] [--holiday DATE ...]
+    reps team holiday KEY DATE [DATE ...] [--name TEXT]       reps team list
+    reps add KEY --team KEY --capacity N [--name] [--email]   reps list [--team KEY]
+    reps absent KEY --from DATE --until DATE [--reason]       reps capacity KEY N
+    reps own KEY ACCOUNT (id or domain)                       reps deactivate KEY
+    queue [--rep KEY | --unassigned] [--why]
+    accept ID [--rep KEY]                 reject ID --reason CODE [--note TEXT]
+    attempt ID --channel call --outcome no_answer [--note]
+    conversation ID --outcome interested [--note]
+    close ID --reason TEXT [--disqualify]
+    opportunity create ID [--amount] [--currency] [--close-date] [--product ...]
+    opportunity stage|win|lose OPPORTUNITY_ID ...
+    nurture export [--segment STAGE[,STAGE]] [--temperature] [--grade] [--channel] [--out]
+    handoff check-sla                     record breaches as of now, end spent cadences
+
+ID is the lead's contact id. Each command calls one service and prints what it did;
+mistakes end as one line on stderr with exit status 1.
+"""
 
 from __future__ import annotations
 
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
 import typer
+
+from leadflow.commands.api_keys import workspace_session
+from leadflow.commands.workspace import WorkspaceOption, fail
+from leadflow.domain.clock import SystemClock
+from leadflow.services import cadence, feedback, nurture, opportunities, reps
+from leadflow.services.queue import QueueItem, queue
+from leadflow.services.sla import check_sla
 
 __all__ = ["register"]
 
+reps_app = typer.Typer(name="reps", help="Sales reps and teams.", no_args_is_help=True)
+team_app = typer.Typer(name="team", help="Teams: time zone, hours, holidays.", no_args_is_help=True)
+deals_app = typer.Typer(name="opportunity", help="Deals from accepted leads.", no_args_is_help=True)
+nurture_app = typer.Typer(name="nurture", help="One-to-many send lists.", no_args_is_help=True)
+handoff_app = typer.Typer(name="handoff", help="Hand-off upkeep.", no_args_is_help=True)
+reps_app.add_typer(team_app, name="team")
+
+RepOption = typer.Option(None, "--rep", "-r", help="The acting rep (default: the owner).")
+
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    app.add_typer(reps_app, name="reps")
+    app.add_typer(deals_app, name="opportunity")
+    app.add_typer(nurture_app, name="nurture")
+    app.add_typer(handoff_app, name="handoff")
+    for command in (queue_, accept, reject, attempt, conversation, close):
+        app.command(command.__name__.rstrip("_"))(command)
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} {text!r} is not a date like 2026-12-24")
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# --- reps and teams ---------------------------------------------------------------------
+
+
+@team_app.command("add")
+def team_add(
+    key: str = typer.Argument(..., help="What routing rules name, e.g. benelux."),
+    zone: str = typer.Option(..., "--time-zone", "-z", help="IANA zone, e.g. Europe/Amsterdam."),
+    hours: str = typer.Option("mon-fri 09:00-17:00", "--hours", help="Working hours."),
+    holiday: list[str] = typer.Option([], "--holiday", help="A day off (YYYY-MM-DD)."),
+    name: str | None = typer.Option(None, "--name"),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Add a team; SLA clocks tick in its working hours."""
+    days = [_date(day, "--holiday") for day in holiday]
+    with workspace_session(workspace) as session:
+        team = reps.add_team(
+            session, key=key, name=name, zone=zone, working_hours=hours, holidays=days,
+            now=SystemClock().now(),
+        )  # fmt: skip
+        typer.echo(f"team {team.key}: {team.working_hours} ({team.time_zone})")
+
+
+@team_app.command("holiday")
+def team_holiday(
+    key: str = typer.Argument(...),
+    days: list[str] = typer.Argument(..., help="Days off (YYYY-MM-DD)."),
+    name: str | None = typer.Option(None, "--name", help="e.g. Christmas Day."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Add days off to a team."""
+    parsed = [_date(day, "day") for day in days]
+    with workspace_session(workspace) as session:
+        added = reps.add_holidays(session, key, parsed, name)
+    typer.echo(f"{added} day(s) off added to {key}")
+
+
+@team_app.command("list")
+def team_list(workspace: Path | None = WorkspaceOption) -> None:
+    """Teams with their hours and holidays."""
+    with workspace_session(workspace) as session:
+        for team, holidays in reps.list_teams(session):
+            days = ", ".join(day.isoformat() for day in holidays) or "none"
+            typer.echo(f"{team.key:<16} {team.time_zone:<20} {team.working_hours}  off: {days}")
+
+
+@reps_app.command("add")
+def rep_add(
+    key: str = typer.Argument(..., help="The rep's key, e.g. r0001 or an e-mail."),
+    team: str = typer.Option(..., "--team", "-t"),
+    capacity: int = typer.Option(..., "--capacity", "-c", help="Leads worked at once."),
+    name: str | None = typer.Option(None, "--name"),
+    email: str | None = typer.Option(None, "--email"),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Add a rep to a team."""
+    with workspace_session(workspace) as session:
+        rep = reps.add_rep(
+            session, key=key, name=name, email=email, team_key=team, capacity=capacity,
+            now=SystemClock().now(),
+        )  # fmt: skip
+        typer.echo(f"rep {rep.key} in {team}, capacity {rep.capacity}")
+
+
+@reps_app.command("list")
+def rep_list(
+    team: str | None = typer.Option(None, "--team", "-t"),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Reps with their load (leads held) and whether they are away now."""
+    with workspace_session(workspace) as session:
+        found = reps.list_reps(session, SystemClock().now(), team=team)
+        for view in found:
+            state = "away" if view.absent else ("inactive" if not view.rep.active else "")
+            typer.echo(
+                f"{view.rep.key:<12} {view.team.key:<16} {view.load:>4}/{view.rep.capacity:<4}"
+                f" {view.rep.name} {state}".rstrip()
+            )
+    if not found:
+        typer.echo("no reps yet: add one with `leadflow reps add`")
+
+
+@reps_app.command("absent")
+def rep_absent(
+    key: str = typer.Argument(...),
+    first: str = typer.Option(..., "--from", help="First day away (YYYY-MM-DD)."),
+    last: str = typer.Option(..., "--until", help="Last day away (YYYY-MM-DD)."),
+    reason: str | None = typer.Option(None, "--reason"),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Mark a rep away: no new leads in those days (in the team's time zone)."""
+    start, end = _date(first, "--from"), _date(last, "--until")
+    with workspace_session(workspace) as session:
+        absence = reps.add_absence(session, key, start, end, reason)
+        typer.echo(f"{key} away from {_when(absence.starts_at)} to {_when(absence.ends_at)}")
+
+
+@reps_app.command("capacity")
+def rep_capacity(
+    key: str = typer.Argument(...),
+    capacity: int = typer.Argument(..., help="Leads worked at once; 0 takes the rep off routing."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Change how many leads a rep works at once (also the round-robin weight)."""
+    with workspace_session(workspace) as session:
+        rep = reps.set_capacity(session, key, capacity, SystemClock().now())
+        typer.echo(f"rep {rep.key}: capacity {rep.capacity}")
+
+
+@reps_app.command("own")
+def rep_own(
+    key: str = typer.Argument(...),
+    account: str = typer.Argument(..., help="The account's id or domain."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Make an account a named account of the rep: its leads go to them."""
+    with workspace_session(workspace) as session:
+        found = reps.own_account(session, key, account, SystemClock().now())
+        typer.echo(f"{found.domain or found.id} is a named account of {key}")
+
+
+@reps_app.command("deactivate")
+def rep_deactivate(
+    key: str = typer.Argument(...), workspace: Path | None = WorkspaceOption
+) -> None:
+    """A rep who left: never routed to again (their open leads stay theirs to hand over)."""
+    with workspace_session(workspace) as session:
+        reps.set_active(session, key, False, SystemClock().now())
+    typer.echo(f"rep {key} deactivated")
+
+
+# --- the rep's queue and answers ----------------------------------------------------------
+
+
+def queue_(
+    rep: str | None = typer.Option(None, "--rep", "-r", help="One rep's queue."),
+    unassigned: bool = typer.Option(False, "--unassigned", help="Leads nobody holds yet."),
+    why: bool = typer.Option(False, "--why", help="Show marketing's explanation."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """The leads sales holds, with the next action due first."""
+    now = SystemClock().now()
+    with workspace_session(workspace) as session:
+        items = queue(session, now, rep=rep, unassigned=unassigned)
+    for item in items:
+        _print_item(item, why)
+    if not items:
+        typer.echo("the queue is empty")
+
+
+def _print_item(item: QueueItem, why: bool) -> None:
+    flag = "OVERDUE " if item.overdue else ""
+    typer.echo(
+        f"{item.contact_id:>8}  {item.rep or '(unassigned)':<12} {item.name} <{item.email}>"
+        f"  {flag}{item.next_action}, due {_when(item.due_at)}"
+    )
+    if why:
+        typer.echo(f"          handed off {_when(item.handed_off_at)} ({item.trigger or '-'})")
+        for line in item.why:
+            typer.echo(f"          - {line}")
+
+
+def accept(
+    contact_id: int = typer.Argument(..., help="The lead's contact id."),
+    rep: str | None = RepOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Accept a lead: it becomes sales-accepted and the cadence starts."""
+    with workspace_session(workspace) as session:
+        done = feedback.accept(session, contact_id, rep=rep, clock=SystemClock())
+    late = " (after the SLA: breach recorded)" if done.late else ""
+    typer.echo(f"lead {contact_id} accepted by {done.rep}; stage {done.stage}{late}")
+
+
+def reject(
+    contact_id: int = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="A reject reason code of the definition."),
+    note: str | None = typer.Option(None, "--note", help="Why, in words."),
+    rep: str | None = RepOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Reject a lead with a reason; it is recycled or disqualified as the reason says."""
+    with workspace_session(workspace) as session:
+        done = feedback.reject(
+            session, contact_id, code=reason, note=note, rep=rep, clock=SystemClock()
+        )
+    typer.echo(f"lead {contact_id} rejected ({reason}) by {done.rep}; stage {done.stage}")
+
+
+def attempt(
+    contact_id: int = typer.Argument(...),
+    channel: str = typer.Option(..., "--channel", help="call, email, linkedin or meeting."),
+    outcome: str = typer.Option(..., "--outcome", help="no_answer, voicemail, connected ..."),
+    note: str | None = typer.Option(None, "--note"),
+    rep: str | None = RepOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Log one attempt to reach a lead; prints the next one due."""
+    with workspace_session(workspace) as session:
+        state = cadence.log_attempt(
+            session, contact_id, channel=channel, outcome=outcome, note=note, rep=rep,
+            clock=SystemClock(),
+        )  # fmt: skip
+    typer.echo(_progress(state))
+
+
+def conversation(
+    contact_id: int = typer.Argument(...),
+    outcome: str = typer.Option(..., "--outcome", help="interested, not_interested, no_decision."),
+    note: str | None = typer.Option(None, "--note"),
+    rep: str | None = RepOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Log a two-way conversation with a lead."""
+    with workspace_session(workspace) as session:
+        cadence.log_conversation(
+            session, contact_id, outcome=outcome, note=note, rep=rep, clock=SystemClock()
+        )
+    typer.echo(f"conversation with lead {contact_id} logged ({outcome})")
+
+
+def close(
+    contact_id: int = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="e.g. unresponsive, not_interested."),
+    disqualify: bool = typer.Option(False, "--disqualify", help="Out of the funnel, not nurture."),
+    rep: str | None = RepOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Stop working a lead (back to nurture); too few attempts marks it under-worked."""
+    with workspace_session(workspace) as session:
+        state = cadence.close_lead(
+            session, contact_id, reason=reason, disqualify=disqualify, rep=rep,
+            clock=SystemClock(),
+        )  # fmt: skip
+    typer.echo(_progress(state))
+
+
+def _progress(state: cadence.WorkState) -> str:
+    head = f"lead {state.contact_id}: {state.attempts} attempt(s)"
+    if state.closed:
+        flag = "; UNDER-WORKED" if state.under_worked else ""
+        return f"{head}, closed ({state.outcome}){flag}"
+    if state.connected:
+        return f"{head}, reached: book a meeting or send a quote"
+    return f"{head}, next: {state.next_channel} due {_when(state.next_attempt_due_at)}"
+
+
+# --- opportunities, nurture, upkeep ------------------------------------------------------
+
+
+@deals_app.command("create")
+def deal_create(
+    contact_id: int = typer.Argument(..., help="The accepted lead's contact id."),
+    amount: float | None = typer.Option(None, "--amount", min=0),
+    currency: str | None = typer.Option(None, "--currency", help="ISO code, e.g. EUR."),
+    close_date: str | None = typer.Option(None, "--close-date", help="Expected (YYYY-MM-DD)."),
+    product: list[str] = typer.Option([], "--product", help="A product; repeat for more."),
+    name: str | None = typer.Option(None, "--name"),
+    rep: str | None = RepOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Open a deal for an accepted lead."""
+    expected = None if close_date is None else _date(close_date, "--close-date")
+    with workspace_session(workspace) as session:
+        deal = opportunities.create_opportunity(
+            session, contact_id, amount=amount, currency=currency, expected_close=expected,
+            products=product, name=name, rep=rep, clock=SystemClock(),
+        )  # fmt: skip
+        typer.echo(f"opportunity {deal.opportunity.id} opened ({deal.detail.stage})")
+
+
+@deals_app.command("stage")
+def deal_stage(
+    opportunity_id: int = typer.Argument(...),
+    stage: str = typer.Argument(..., help="An open stage of the definition."),
+    rep: str | None = RepOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Move a deal to another stage."""
+    with workspace_session(workspace) as session:
+        opportunities.move_opportunity(
+            session, opportunity_id, stage, actor=rep, clock=SystemClock()
+        )
+    typer.echo(f"opportunity {opportunity_id} is in {stage}")
+
+
+@deals_app.command("win")
+def deal_win(
+    opportunity_id: int = typer.Argument(...),
+    reason: str | None = typer.Option(None, "--reason"),
+    rep: str | None = RepOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Close a deal won: the contact and its account become customers."""
+    with workspace_session(workspace) as session:
+        deal = opportunities.win_opportunity(
+            session, opportunity_id, reason=reason, actor=rep, clock=SystemClock()
+        )
+    typer.echo(f"opportunity {opportunity_id} won; contact stage {deal.stage}")
+
+
+@deals_app.command("lose")
+def deal_lose(
+    opportunity_id: int = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="A lost reason code of the definition."),
+    note: str | None = typer.Option(None, "--note"),
+    rep: str | None = RepOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Close a deal lost, with a reason."""
+    with workspace_session(workspace) as session:
+        deal = opportunities.lose_opportunity(
+            session, opportunity_id, reason=reason, note=note, actor=rep, clock=SystemClock()
+        )
+    typer.echo(f"opportunity {opportunity_id} lost ({reason}); contact stage {deal.stage}")
+
+
+def _list(text: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+@nurture_app.command("export")
+def nurture_export(
+    segment: str | None = typer.Option(None, "--segment", help="Stages, e.g. mql,nurture."),
+    temperature: str | None = typer.Option(None, "--temperature", help="e.g. warm,cold."),
+    grade: str | None = typer.Option(None, "--grade", help="Fit grades, e.g. A,B."),
+    channel: str | None = typer.Option(None, "--channel", help="Acquisition channels."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="CSV file (default: stdout)."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Write the send list of nurtured contacts with e-mail consent (CSV)."""
+    chosen = nurture.Segment(_list(segment), _list(temperature), _list(grade), _list(channel))
+    if out is not None and out.is_dir():
+        fail(f"--out {out} is a folder; give a file name")
+    with workspace_session(workspace) as session:
+        try:
+            count = nurture.write_send_list(session, chosen, out or sys.stdout)
+        except OSError as error:
+            fail(f"cannot write {out}: {error.strerror}")
+    typer.echo(f"{count} contact(s) exported", err=True)
+
+
+@handoff_app.command("check-sla")
+def handoff_check_sla(workspace: Path | None = WorkspaceOption) -> None:
+    """Record SLA breaches as of now (and re-assign if configured); end spent cadences."""
+    with workspace_session(workspace) as session:
+        sweep = check_sla(session, SystemClock())
+        for breach in sweep.breaches:
+            typer.echo(
+                f"breach: {breach.kind} of lead {breach.contact_id}, due {_when(breach.due_at)}"
+            )
+    typer.echo(
+        f"{len(sweep.breaches)} breach(es) recorded, {sweep.reassigned} re-assigned, "
+        f"{sweep.cadences_ended} cadence(s) ended"
+    )

@@ -58,8 +58,26 @@ class Segment:
 
 
 def nurture_list(session: Session, segment: Segment) -> Iterator[dict[str, object]]:
-    """The send list's rows, ordered by contact id."""
+    """The send list's rows, ordered by contact id; the segment is checked before any row."""
     stages = _stages(active_definition(session).definition, segment.stages)
+    return _rows(session, stages, segment)
+
+
+def write_send_list(session: Session, segment: Segment, out: Path | IO[str]) -> int:
+    """Write the send list as CSV to a file or stream; returns how many contacts.
+
+    A bad segment is refused before anything is written (no half-made file).
+    """
+    rows = nurture_list(session, segment)
+    if isinstance(out, Path):
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            return _write(rows, handle)
+    return _write(rows, out)
+
+
+def _rows(
+    session: Session, stages: tuple[str, ...], segment: Segment
+) -> Iterator[dict[str, object]]:
     for contact, qualified in session.execute(_query(stages, segment)).tuples():
         yield {
             "email": contact.email,
@@ -75,19 +93,11 @@ def nurture_list(session: Session, segment: Segment) -> Iterator[dict[str, objec
         }
 
 
-def write_send_list(session: Session, segment: Segment, out: Path | IO[str]) -> int:
-    """Write the send list as CSV to a file or stream; returns how many contacts."""
-    if isinstance(out, Path):
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            return _write(session, segment, handle)
-    return _write(session, segment, out)
-
-
-def _write(session: Session, segment: Segment, handle: IO[str]) -> int:
+def _write(rows: Iterator[dict[str, object]], handle: IO[str]) -> int:
     writer = csv.DictWriter(handle, fieldnames=SEND_LIST_COLUMNS)
     writer.writeheader()
     count = 0
-    for row in nurture_list(session, segment):
+    for row in rows:
         writer.writerow(row)
         count += 1
     return count

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -159,8 +159,8 @@ def add_absence(
     zone = time_zone(team.time_zone)
     absence = RepAbsence(
         rep_id=rep.id,
-        starts_at=datetime.combine(first, time(), tzinfo=zone),
-        ends_at=datetime.combine(last + timedelta(days=1), time(), tzinfo=zone),
+        starts_at=datetime.combine(first, time(), tzinfo=zone).astimezone(UTC),
+        ends_at=datetime.combine(last + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC),
         reason=reason,
     )
     session.add(absence)

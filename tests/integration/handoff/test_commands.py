@@ -1,0 +1,166 @@
+"""The rep command line: reps and teams, the queue, answers, attempts, deals, nurture export,
+the SLA sweep; every mistake is one line and exit status 1."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import typer
+from sqlalchemy import Engine
+from typer.testing import CliRunner, Result
+
+from leadflow.commands import handoff as handoff_commands
+from leadflow.definition.builtin import preset_text
+from leadflow.domain.clock import SystemClock
+from leadflow.services.accounts import create_account
+from leadflow.services.contacts import create_contact
+from leadflow.services.definitions import activate_definition
+from leadflow.services.events import IncomingEvent, Recorded, record_event
+from leadflow.store.database import session_factory, writer
+from leadflow.store.models import Consent
+
+Run = Callable[..., Result]
+
+
+def _app() -> typer.Typer:
+    # The hand-off commands alone, as the root app registers them.
+    root = typer.Typer()
+    handoff_commands.register(root)
+    return root
+
+
+@pytest.fixture
+def run(engine: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    with session_factory(engine)() as session:
+        activate_definition(
+            session, preset_text("waterfall"), source_name="w.yaml", now=SystemClock().now()
+        )
+        session.commit()
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(_app(), [*args, "--workspace", str(tmp_path)])
+
+    return invoke
+
+
+def _lead(engine: Engine, country: str = "NL", email_consent: str | None = None) -> int:
+    """A fitting contact who asks for a demo now, through the real-time path."""
+    now = SystemClock().now()
+    with session_factory(writer(engine))() as session:
+        account = create_account(
+            session,
+            {"domain": f"{country.lower()}-co.example", "industry": "software",
+             "employees": 300, "country": country},
+            now,
+        )  # fmt: skip
+        contact = create_contact(
+            session,
+            {"email": f"ann@{country.lower()}-co.example", "seniority": "director",
+             "country": country, "account_id": account.id, "first_name": "Ann"},
+            now,
+        ).contact  # fmt: skip
+        if email_consent:
+            session.add(
+                Consent(contact_id=contact.id, channel="email", status=email_consent, at=now)
+            )
+            session.commit()
+        event = IncomingEvent("demo_request", now, contact_id=contact.id)
+        outcome = record_event(session, event, clock=SystemClock())
+        assert isinstance(outcome, Recorded)
+        return contact.id
+
+
+def _ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_a_rep_works_a_lead_from_the_queue_to_a_won_deal(run: Run, engine: Engine) -> None:
+    _ok(run("reps", "team", "add", "benelux", "--time-zone", "Europe/Amsterdam",
+            "--holiday", "2026-12-25"))  # fmt: skip
+    assert "capacity 20" in _ok(run("reps", "add", "eva", "--team", "benelux", "--capacity", "20"))
+    lead = _lead(engine)
+
+    listed = _ok(run("queue", "--rep", "eva", "--why"))
+    assert f"{lead:>8}  eva" in listed
+    assert "accept or reject" in listed
+    assert "sales-ready" in listed  # marketing's why
+    assert "stage sql" in _ok(run("accept", str(lead)))
+    assert "next: call due" in _ok(run("attempt", str(lead), "--channel", "call",
+                                       "--outcome", "no_answer"))  # fmt: skip
+    assert "reached" in _ok(
+        run("attempt", str(lead), "--channel", "call", "--outcome", "connected")
+    )
+    _ok(run("conversation", str(lead), "--outcome", "interested"))
+    opened = _ok(run("opportunity", "create", str(lead), "--amount", "12000", "--currency", "EUR",
+                     "--close-date", "2026-09-30", "--product", "insights"))  # fmt: skip
+    deal = opened.split()[1]
+    _ok(run("opportunity", "stage", deal, "proposal"))
+    assert "contact stage customer" in _ok(run("opportunity", "win", deal))
+    assert "eva" in _ok(run("reps", "list"))
+    assert "2026-12-25" in _ok(run("reps", "team", "list"))
+    assert "the queue is empty" in _ok(run("queue"))
+
+
+def test_closing_after_one_attempt_says_under_worked(run: Run, engine: Engine) -> None:
+    _ok(run("reps", "team", "add", "benelux", "--time-zone", "Europe/Amsterdam"))
+    _ok(run("reps", "add", "eva", "--team", "benelux", "--capacity", "5"))
+    lead = _lead(engine)
+    _ok(run("accept", str(lead)))
+    _ok(run("attempt", str(lead), "--channel", "email", "--outcome", "no_answer"))
+
+    assert "UNDER-WORKED" in _ok(run("close", str(lead), "--reason", "unresponsive"))
+
+
+def test_reject_and_nurture_export(run: Run, engine: Engine, tmp_path: Path) -> None:
+    _ok(run("reps", "team", "add", "benelux", "--time-zone", "Europe/Amsterdam"))
+    _ok(run("reps", "add", "eva", "--team", "benelux", "--capacity", "5"))
+    lead = _lead(engine, email_consent="granted")
+    assert "stage nurture" in _ok(run("reject", str(lead), "--reason", "not_ready"))
+    out = tmp_path / "send.csv"
+
+    result = run("nurture", "export", "--segment", "nurture", "--out", str(out))
+
+    assert "1 contact(s) exported" in result.output
+    (row,) = csv.DictReader(out.open(encoding="utf-8"))
+    assert (row["email"], row["stage"]) == ("ann@nl-co.example", "nurture")
+
+
+def test_reps_absent_capacity_own_and_the_sla_sweep(run: Run, engine: Engine) -> None:
+    _ok(run("reps", "team", "add", "nordics", "--time-zone", "Europe/Oslo",
+            "--hours", "mon-fri 08:00-16:00"))  # fmt: skip
+    _ok(run("reps", "add", "silje", "--team", "nordics", "--capacity", "5"))
+    assert "capacity 9" in _ok(run("reps", "capacity", "silje", "9"))
+    absent = _ok(run("reps", "absent", "silje", "--from", "2026-07-01", "--until", "2026-07-03"))
+    assert "2026-06-30 22:00 UTC" in absent  # midnight in Oslo
+    _lead(engine, "NO")
+    assert "named account of silje" in _ok(run("reps", "own", "silje", "no-co.example"))
+    assert "breach(es) recorded" in _ok(run("handoff", "check-sla"))
+    _ok(run("reps", "team", "holiday", "nordics", "2026-05-17", "--name", "Constitution Day"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("reps", "team", "add", "x", "--time-zone", "Mars/Olympus"), "unknown time zone"),
+        (("reps", "team", "add", "x", "--time-zone", "UTC", "--hours", "always"), "not a weekday"),
+        (("reps", "add", "eva", "--team", "nowhere", "--capacity", "3"), "no team with key"),
+        (("reps", "absent", "eva", "--from", "soon", "--until", "2026-01-01"), "is not a date"),
+        (("accept", "424242"), "no contact with id 424242"),
+        (("reject", "424242", "--reason", "spam"), "no contact with id 424242"),
+        (("nurture", "export", "--segment", "sql"), "'sql' is not a nurtured stage"),
+        (("opportunity", "win", "424242"), "no opportunity with id 424242"),
+        (("reps", "capacity", "ghost", "3"), "no rep with key 'ghost'"),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_1(run: Run, args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
