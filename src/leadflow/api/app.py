@@ -29,6 +29,7 @@ from leadflow.api.routers import (
     definition,
     events,
     forms,
+    handoff,
     health,
     keys,
     qualification,
@@ -52,8 +53,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     definition.router,
     webhooks.router,
     keys.router,
-    # Slots for later issues: the sales queue and hand-off actions (issue 5) and the
-    # reports (issue 8) add their routers here, each route declaring its roles.
+    handoff.router,  # the sales team, queue, answers, deals, nurture list (issue 5)
+    # Slot for a later issue: the reports (issue 8) add their router here.
 )
 
 _DESCRIPTION = """\

@@ -1,0 +1,433 @@
+"""The sales hand-off over HTTP: the team (admin), the queue and the lead actions (sales),
+deals (sales), the nurture send list (marketing) and the SLA sweep (admin, for cron).
+
+    GET  /teams  POST /teams  POST /teams/{key}/holidays
+    GET  /reps   POST /reps   PATCH /reps/{key}  POST /reps/{key}/absences|accounts
+    GET  /queue?rep=&unassigned=
+    POST /leads/{contact_id}/accept|reject|attempts|conversations|close|opportunities
+    GET  /opportunities/{id}   POST /opportunities/{id}/stage|win|lose
+    GET  /nurture/export       (text/csv)
+    POST /handoff/check-sla
+
+Every route calls one service; refusals become problem documents (404, 409, 422).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import PlainTextResponse
+from sqlalchemy.orm import Session
+
+from leadflow.api.auth import allow
+from leadflow.api.deps import ClockDep, NowDep, ReadSessionDep, WriteSessionDep
+from leadflow.api.problems import problem_responses
+from leadflow.api.schemas.common import MAX_ID, Str200
+from leadflow.api.schemas.handoff import (
+    AbsenceCreate,
+    AcceptBody,
+    AnswerPublic,
+    AttemptBody,
+    CloseBody,
+    ConversationBody,
+    DealCreate,
+    DealPublic,
+    HolidaysBody,
+    Key,
+    LoseBody,
+    OwnBody,
+    QueueItemPublic,
+    RejectBody,
+    RepCreate,
+    RepPublic,
+    RepUpdate,
+    StageBody,
+    SweepPublic,
+    TeamCreate,
+    TeamPublic,
+    WinBody,
+    WorkPublic,
+)
+from leadflow.services import cadence, feedback, nurture, opportunities, reps
+from leadflow.services.api_keys import Role
+from leadflow.services.opportunities import Deal
+from leadflow.services.queue import queue
+from leadflow.services.sla import check_sla
+from leadflow.store.models import Team
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["hand-off"], responses=problem_responses(401, 403, 422, 429))
+
+ContactId = Annotated[int, Path(ge=1, le=MAX_ID)]
+DealId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RepKey = Annotated[Key, Path()]
+SALES = allow(Role.SALES)
+READERS = allow(Role.SALES, Role.MARKETING)
+ADMIN = allow()
+FOUND = problem_responses(404)
+CHANGED = problem_responses(404, 409)
+
+
+# --- the team ---------------------------------------------------------------------------
+
+
+@router.get("/teams", dependencies=[READERS], summary="Teams with hours and holidays.")
+def list_teams(session: ReadSessionDep) -> list[TeamPublic]:
+    return [_team(team, days) for team, days in reps.list_teams(session)]
+
+
+@router.post(
+    "/teams",
+    status_code=201,
+    dependencies=[ADMIN],
+    responses=problem_responses(409),
+    summary="Add a team (409 when the key is taken).",
+)
+def add_team(body: TeamCreate, session: WriteSessionDep, now: NowDep) -> TeamPublic:
+    team = reps.add_team(
+        session,
+        key=body.key,
+        name=body.name,
+        zone=body.time_zone,
+        working_hours=body.working_hours,
+        holidays=body.holidays,
+        now=now,
+    )
+    return _team(team, sorted(set(body.holidays)))
+
+
+@router.post(
+    "/teams/{key}/holidays", dependencies=[ADMIN], responses=FOUND, summary="Add days off."
+)
+def add_holidays(key: RepKey, body: HolidaysBody, session: WriteSessionDep) -> TeamPublic:
+    reps.add_holidays(session, key, body.days, body.name)
+    team, days = next((t, d) for t, d in reps.list_teams(session) if t.key == key)
+    return _team(team, days)
+
+
+@router.get("/reps", dependencies=[READERS], summary="Reps, their load and absence now.")
+def list_reps(session: ReadSessionDep, now: NowDep) -> list[RepPublic]:
+    return [RepPublic.of(view) for view in reps.list_reps(session, now)]
+
+
+@router.post(
+    "/reps",
+    status_code=201,
+    dependencies=[ADMIN],
+    responses=CHANGED,
+    summary="Add a rep to a team (409 when the key is taken).",
+)
+def add_rep(body: RepCreate, session: WriteSessionDep, now: NowDep) -> RepPublic:
+    reps.add_rep(
+        session,
+        key=body.key,
+        name=body.name,
+        email=body.email,
+        team_key=body.team,
+        capacity=body.capacity,
+        now=now,
+    )
+    return _rep(session, body.key, now)
+
+
+@router.patch(
+    "/reps/{key}", dependencies=[ADMIN], responses=FOUND, summary="Change capacity or activity."
+)
+def update_rep(key: RepKey, body: RepUpdate, session: WriteSessionDep, now: NowDep) -> RepPublic:
+    if body.capacity is not None:
+        reps.set_capacity(session, key, body.capacity, now)
+    if body.active is not None:
+        reps.set_active(session, key, body.active, now)
+    return _rep(session, key, now)
+
+
+@router.post(
+    "/reps/{key}/absences",
+    status_code=201,
+    dependencies=[SALES],
+    responses=FOUND,
+    summary="Mark a rep away for whole days (no new leads).",
+)
+def add_absence(
+    key: RepKey, body: AbsenceCreate, session: WriteSessionDep, now: NowDep
+) -> RepPublic:
+    reps.add_absence(session, key, body.first_day, body.last_day, body.reason)
+    return _rep(session, key, now)
+
+
+@router.post(
+    "/reps/{key}/accounts",
+    dependencies=[ADMIN],
+    responses=FOUND,
+    summary="Make an account a named account of the rep.",
+)
+def own_account(key: RepKey, body: OwnBody, session: WriteSessionDep, now: NowDep) -> RepPublic:
+    reps.own_account(session, key, body.account, now)
+    return _rep(session, key, now)
+
+
+# --- the queue and the lead actions ------------------------------------------------------
+
+
+@router.get(
+    "/queue",
+    dependencies=[SALES],
+    responses=FOUND,
+    summary="Leads sales holds, with the why and the next action, due first.",
+)
+def get_queue(
+    session: ReadSessionDep,
+    now: NowDep,
+    rep: Annotated[Key | None, Query(description="One rep's queue.")] = None,
+    unassigned: Annotated[bool, Query(description="Leads nobody holds.")] = False,
+) -> list[QueueItemPublic]:
+    items = queue(session, now, rep=rep, unassigned=unassigned)
+    return [QueueItemPublic.of(item) for item in items]
+
+
+@router.post(
+    "/leads/{contact_id}/accept",
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="Accept a lead: sales-accepted, the cadence starts.",
+)
+def accept(
+    contact_id: ContactId, body: AcceptBody, session: WriteSessionDep, clock: ClockDep
+) -> AnswerPublic:
+    done = feedback.accept(session, contact_id, rep=body.rep, clock=clock)
+    return AnswerPublic.model_validate(asdict(done))
+
+
+@router.post(
+    "/leads/{contact_id}/reject",
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="Reject a lead with a reason code of the definition.",
+)
+def reject(
+    contact_id: ContactId, body: RejectBody, session: WriteSessionDep, clock: ClockDep
+) -> AnswerPublic:
+    done = feedback.reject(
+        session, contact_id, code=body.reason, note=body.note, rep=body.rep, clock=clock
+    )
+    return AnswerPublic.model_validate(asdict(done))
+
+
+@router.post(
+    "/leads/{contact_id}/attempts",
+    status_code=201,
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="Log an attempt to reach the lead.",
+)
+def attempt(
+    contact_id: ContactId, body: AttemptBody, session: WriteSessionDep, clock: ClockDep
+) -> WorkPublic:
+    state = cadence.log_attempt(
+        session,
+        contact_id,
+        channel=body.channel.value,
+        outcome=body.outcome.value,
+        note=body.note,
+        rep=body.rep,
+        clock=clock,
+    )
+    return WorkPublic.model_validate(asdict(state))
+
+
+@router.post(
+    "/leads/{contact_id}/conversations",
+    status_code=201,
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="Log a conversation with the lead.",
+)
+def conversation(
+    contact_id: ContactId, body: ConversationBody, session: WriteSessionDep, clock: ClockDep
+) -> WorkPublic:
+    state = cadence.log_conversation(
+        session, contact_id, outcome=body.outcome.value, note=body.note, rep=body.rep, clock=clock
+    )
+    return WorkPublic.model_validate(asdict(state))
+
+
+@router.post(
+    "/leads/{contact_id}/close",
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="Stop working a lead; too few attempts marks it under-worked.",
+)
+def close(
+    contact_id: ContactId, body: CloseBody, session: WriteSessionDep, clock: ClockDep
+) -> WorkPublic:
+    state = cadence.close_lead(
+        session,
+        contact_id,
+        reason=body.reason,
+        disqualify=body.disqualify,
+        rep=body.rep,
+        clock=clock,
+    )
+    return WorkPublic.model_validate(asdict(state))
+
+
+# --- deals ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/leads/{contact_id}/opportunities",
+    status_code=201,
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="Open a deal for an accepted lead.",
+)
+def open_deal(
+    contact_id: ContactId, body: DealCreate, session: WriteSessionDep, clock: ClockDep
+) -> DealPublic:
+    deal = opportunities.create_opportunity(
+        session,
+        contact_id,
+        amount=body.amount,
+        currency=body.currency,
+        expected_close=body.expected_close,
+        products=body.products,
+        name=body.name,
+        rep=body.rep,
+        clock=clock,
+    )
+    return _deal(deal)
+
+
+@router.get(
+    "/opportunities/{opportunity_id}",
+    dependencies=[READERS],
+    responses=FOUND,
+    summary="Read a deal.",
+)
+def get_deal(opportunity_id: DealId, session: ReadSessionDep) -> DealPublic:
+    return _deal(opportunities.get_opportunity(session, opportunity_id))
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/stage",
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="Move a deal to another open stage.",
+)
+def move_deal(
+    opportunity_id: DealId, body: StageBody, session: WriteSessionDep, clock: ClockDep
+) -> DealPublic:
+    deal = opportunities.move_opportunity(
+        session, opportunity_id, body.stage, actor=body.rep, clock=clock
+    )
+    return _deal(deal)
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/win",
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="Close a deal won: contact and account become customers.",
+)
+def win_deal(
+    opportunity_id: DealId, body: WinBody, session: WriteSessionDep, clock: ClockDep
+) -> DealPublic:
+    deal = opportunities.win_opportunity(
+        session, opportunity_id, reason=body.reason, actor=body.rep, clock=clock
+    )
+    return _deal(deal)
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/lose",
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="Close a deal lost, with a reason code.",
+)
+def lose_deal(
+    opportunity_id: DealId, body: LoseBody, session: WriteSessionDep, clock: ClockDep
+) -> DealPublic:
+    deal = opportunities.lose_opportunity(
+        session, opportunity_id, reason=body.reason, note=body.note, actor=body.rep, clock=clock
+    )
+    return _deal(deal)
+
+
+# --- nurture and upkeep -----------------------------------------------------------------
+
+
+@router.get(
+    "/nurture/export",
+    dependencies=[allow(Role.MARKETING)],
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "The send list (CSV)."}},
+    summary="The nurture send list: marketing stages and nurture, e-mail consent only.",
+)
+def export_nurture(
+    session: ReadSessionDep,
+    segment: Annotated[Str200 | None, Query(description="Stages, e.g. `mql,nurture`.")] = None,
+    temperature: Annotated[Str200 | None, Query(description="e.g. `warm,cold`.")] = None,
+    grade: Annotated[Str200 | None, Query(description="Fit grades, e.g. `A,B`.")] = None,
+    channel: Annotated[Str200 | None, Query(description="Acquisition channels.")] = None,
+) -> PlainTextResponse:
+    chosen = nurture.Segment(_list(segment), _list(temperature), _list(grade), _list(channel))
+    out = io.StringIO()
+    nurture.write_send_list(session, chosen, out)
+    return PlainTextResponse(out.getvalue(), media_type="text/csv")
+
+
+@router.post(
+    "/handoff/check-sla",
+    dependencies=[ADMIN],
+    summary="Record SLA breaches as of now; end spent cadences.",
+)
+def sweep(session: WriteSessionDep, clock: ClockDep) -> SweepPublic:
+    done = check_sla(session, clock)
+    return SweepPublic(
+        breaches=len(done.breaches), reassigned=done.reassigned, cadences_ended=done.cadences_ended
+    )
+
+
+def _list(text: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+def _team(team: Team, days: list[date]) -> TeamPublic:
+    return TeamPublic(
+        key=team.key,
+        name=team.name,
+        time_zone=team.time_zone,
+        working_hours=team.working_hours,
+        holidays=days,
+    )
+
+
+def _rep(session: Session, key: str, now: datetime) -> RepPublic:
+    reps.get_rep(session, key)  # 404 when unknown
+    view = next(view for view in reps.list_reps(session, now) if view.rep.key == key)
+    return RepPublic.of(view)
+
+
+def _deal(deal: Deal) -> DealPublic:
+    opportunity, detail = deal.opportunity, deal.detail
+    return DealPublic(
+        id=opportunity.id,
+        contact_id=opportunity.contact_id,
+        owner=opportunity.owner,
+        status=opportunity.status,
+        stage=detail.stage,
+        amount=opportunity.amount,
+        currency=opportunity.currency,
+        expected_close=detail.expected_close,
+        products=list(detail.products),
+        created_at=opportunity.created_at,
+        closed_at=opportunity.closed_at,
+        lost_reason=opportunity.lost_reason,
+        won_reason=detail.won_reason,
+        contact_stage=deal.stage,
+    )
