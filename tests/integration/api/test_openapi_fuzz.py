@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
 
 from leadflow.services.form_config import FormsConfig, FormSpec
 
-EXAMPLES = 12
-NEGATIVE = 4
+EXAMPLES = 8
+NEGATIVE = 2
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -85,5 +85,6 @@ def test_generated_requests_get_no_5xx_and_match_the_document(
         calls += _exercise(operation, GenerationMode.POSITIVE, EXAMPLES, auth)
         calls += _exercise(operation, GenerationMode.NEGATIVE, NEGATIVE, auth)
 
+    print(f"schemathesis: {calls} requests over {len(operations)} operations")
     assert len(operations) >= 25
-    assert calls >= 200
+    assert calls >= 300
