@@ -1,1 +1,3 @@
 """Request and response bodies, one module per resource: ``Create``, ``Update``, ``Public``."""
+
+__all__: list[str] = []
