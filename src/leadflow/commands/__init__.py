@@ -37,6 +37,17 @@ COMMANDS: dict[str, str] = {
     "serve": "serve",
     "webhooks": "webhooks",
     "run-demo": "run_demo",
+    "reps": "handoff",
+    "queue": "handoff",
+    "accept": "handoff",
+    "reject": "handoff",
+    "attempt": "handoff",
+    "conversation": "handoff",
+    "close": "handoff",
+    "opportunity": "handoff",
+    "nurture": "handoff",
+    "handoff": "handoff",
+    "users": "users",
 }
 
 
