@@ -70,3 +70,19 @@ def test_webhooks_add_list_and_a_delivery_pass(store_url: str | None, tmp_path: 
     assert url in listed.stdout
     assert passed.exit_code == 0, passed.output
     assert wrong.exit_code == 1
+
+
+def test_serve_refuses_a_missing_workspace_or_a_bad_forms_file(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    _init(tmp_path)
+    (tmp_path / "forms.yaml").write_text("forms:\n  demo:\n    fields: {name: first_name}\n")
+
+    bad_forms = runner.invoke(app, ["serve", "-w", str(tmp_path)])
+
+    assert bad_forms.exit_code == 1
+    assert "one field must map to email" in bad_forms.output
+    if store_url is None:
+        nowhere = runner.invoke(app, ["serve", "-w", str(tmp_path / "none")])
+        assert nowhere.exit_code == 1
+        assert nowhere.output.startswith("error: no workspace")
