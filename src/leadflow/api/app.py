@@ -40,6 +40,7 @@ from leadflow.domain.clock import Clock, SystemClock
 from leadflow.services.form_config import FormsConfig, load_forms
 from leadflow.settings import Settings
 from leadflow.store.database import engine_from_settings, session_factory, writer
+from leadflow.web import install_web
 
 __all__ = ["ROUTERS", "create_app"]
 
@@ -100,6 +101,7 @@ def create_app(
         _declare_roles(router)
         app.include_router(router)
     _document_keys(app)
+    install_web(app, state)  # the pages for people (leadflow.web), under /ui; not API routes
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(BodyLimit, default=limits.max_body_bytes, larger=_larger_bodies(limits))
     return app

@@ -1,0 +1,66 @@
+"""Stating a BANT criterion for a contact (a rep's note, usually), with its evidence.
+
+The facts are appended, never edited: the latest statement of each criterion counts
+(``services.facts``), and the earlier ones stay as the record of who said what when.
+An explicit statement wins over the definition's BANT rules, so the contact is
+re-qualified in the same transaction: temperature, stage and sales-readiness follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from leadflow.domain.clock import Clock
+from leadflow.domain.facts import BANT_KEYS
+from leadflow.services.refusals import InvalidInputError, NotFoundError
+from leadflow.services.requalify import requalify_contacts
+from leadflow.store.models import BantFact, Contact
+
+__all__ = ["EVIDENCE_MAX", "BantStated", "state_bant"]
+
+EVIDENCE_MAX = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class BantStated:
+    contact_id: int
+    criterion: str
+    met: bool | None
+    stage: str | None  # where the contact stands after re-qualification
+
+
+def state_bant(
+    session: Session,
+    contact_id: int,
+    *,
+    criterion: str,
+    met: bool | None,
+    evidence: str | None,
+    actor: str,
+    clock: Clock,
+    source: str = "rep_note",
+) -> BantStated:
+    """Record that ``criterion`` is met (True), not met (False) or unknown (None)."""
+    if criterion not in BANT_KEYS:
+        raise InvalidInputError(f"unknown BANT criterion {criterion!r}; one of {BANT_KEYS}")
+    text = (evidence or "").strip() or None
+    if text is not None and len(text) > EVIDENCE_MAX:
+        raise InvalidInputError(f"evidence is limited to {EVIDENCE_MAX} characters")
+    if session.get(Contact, contact_id) is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    session.add(
+        BantFact(
+            contact_id=contact_id,
+            criterion=criterion,
+            met=met,
+            evidence=text,
+            source=source,
+            actor=actor,
+            at=clock.now(),
+        )
+    )
+    [done] = requalify_contacts(session, [contact_id], clock=clock)
+    session.commit()
+    return BantStated(contact_id, criterion, met, done.stage)

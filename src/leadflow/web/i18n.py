@@ -1,0 +1,118 @@
+"""The interface's languages: gettext catalogs, choosing a language, formatting.
+
+The catalogs are ``web/locale/<lang>/LC_MESSAGES/messages.po``, edited as text and
+compiled in memory the first time a language is used (Babel), so there is no build
+step to forget and no compiled file to drift from its source. Message ids are the
+English text; English needs no catalog.
+
+A request's language is the signed-in user's choice, else the ``leadflow_lang``
+cookie (the language switch of someone not signed in), else the best match of the
+browser's ``Accept-Language``, else English. Norwegian (``no``) and Nynorsk (``nn``)
+readers get Bokmål, the closest catalog there is.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+from leadflow.services.users import LANGUAGES
+
+__all__ = [
+    "BABEL_LOCALES",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "LOCALE_DIR",
+    "format_instant",
+    "format_instant_day",
+    "format_number",
+    "format_share",
+    "negotiate",
+    "translations",
+]
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DEFAULT_LANGUAGE = "en"
+# Each language named in itself, as a language menu shows it.
+LANGUAGE_NAMES: Mapping[str, str] = {
+    "en": "English",
+    "nl": "Nederlands",
+    "de": "Deutsch",
+    "fr": "Français",
+    "nb": "Norsk bokmål",
+}
+_ALIASES = {"no": "nb", "nn": "nb"}
+BABEL_LOCALES = {"en": "en_GB", "nl": "nl_NL", "de": "de_DE", "fr": "fr_FR", "nb": "nb_NO"}
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog of ``language`` (English and unknown codes: identity)."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if language == DEFAULT_LANGUAGE or not path.is_file():
+        return gettext.NullTranslations()
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)  # fuzzy entries are left out, as msgfmt does
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The supported language the browser prefers most, or None."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        language = _ALIASES.get(primary := tag.strip().lower().split("-")[0], primary)
+        if language not in LANGUAGES:
+            continue
+        ranked.append((-_quality(params), position, language))
+    return min(ranked)[2] if ranked else None
+
+
+def _quality(params: str) -> float:
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                return max(0.0, min(1.0, float(value)))
+            except ValueError:
+                return 0.0
+    return 1.0
+
+
+def format_instant(moment: datetime | None, language: str) -> str:
+    """A date and time in the language's conventions (UTC, as the store keeps it)."""
+    if moment is None:
+        return "–"
+    return str(format_datetime(moment, "short", tzinfo=None, locale=BABEL_LOCALES[language]))
+
+
+def format_number(value: float | int | None, language: str, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=BABEL_LOCALES[language]))
+
+
+def format_share(value: float | None, language: str) -> str:
+    """A share 0-1 as a percentage with one decimal."""
+    if value is None:
+        return "–"
+    return str(format_percent(value, format="#,##0.0 %", locale=BABEL_LOCALES[language]))
+
+
+def format_instant_day(day: date, language: str) -> str:
+    """A short day and month (a chart's axis): 3 Mar, 3. März."""
+    return str(format_date(day, "d MMM", locale=BABEL_LOCALES[language]))

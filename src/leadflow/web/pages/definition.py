@@ -1,0 +1,99 @@
+"""The definition: the active one, readable by everyone; admins check a candidate (its
+validation errors ``FILE:LINE: key.path: message``, the meaning diff against the active
+one, the back-test when there is one) and then activate it.
+
+A candidate travels as text only: the check page carries it in a hidden field to the
+activate form, and the activation compiles it again, so what is activated is exactly
+what was checked and nothing is kept between the two requests.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from sqlalchemy import select
+from starlette.responses import RedirectResponse, Response
+
+from leadflow.definition.describe import describe_condition, describe_matcher
+from leadflow.definition.diff import diff_definitions
+from leadflow.services.candidates import activate_candidate, check_candidate
+from leadflow.services.definitions import active_definition
+from leadflow.services.refusals import InvalidInputError
+from leadflow.store.models import DefinitionVersion
+from leadflow.web.deps import NowDep, ReadsDep, WebDep, WritesDep
+from leadflow.web.guard import EVERY_ROLE, page
+from leadflow.web.labels import stage_names
+from leadflow.web.rendering import render
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+MAX_CANDIDATE = 512 * 1024  # a definition is a few kilobytes; the body limit is 1 MiB
+Candidate = Annotated[str, Form(max_length=MAX_CANDIDATE)]
+
+
+@router.get("/definition", dependencies=[page(*EVERY_ROLE)])
+def definition(request: Request, session: ReadsDep, activated: str = "") -> Response:
+    language: str = request.state.language
+    active = active_definition(session)
+    versions = session.scalars(
+        select(DefinitionVersion).order_by(DefinitionVersion.id.desc()).limit(50)
+    ).all()
+    current = session.get(DefinitionVersion, active.version_id)
+    context = {
+        "section": "definition",
+        "d": active.definition,
+        "row": current,
+        "versions": versions,
+        "names": stage_names(active.definition, language),
+        "condition": describe_condition,
+        "matcher": describe_matcher,
+        "activated": activated == "1",
+    }
+    return render(request, "definition.html", context)
+
+
+@router.post("/definition/check", dependencies=[page()])
+def check(
+    request: Request,
+    session: ReadsDep,
+    text: Candidate = "",
+    upload: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    candidate = _candidate_text(text, upload)
+    report = check_candidate(candidate)
+    active = active_definition(session).definition
+    changes = () if report.definition is None else diff_definitions(active, report.definition)
+    context = {
+        "section": "definition",
+        "candidate": candidate,
+        "report": report,
+        "changes": changes,
+        "active": active,
+    }
+    status = 200 if report.definition is not None else 422
+    return render(request, "definition_check.html", context, status_code=status)
+
+
+@router.post("/definition/activate", dependencies=[page()])
+def activate(web: WebDep, session: WritesDep, now: NowDep, text: Candidate) -> Response:
+    activate_candidate(session, text, now)
+    # The API's event path keeps the active definition in memory: make it read again.
+    web.api.recorders.forget_active()
+    return RedirectResponse(f"{web.prefix}/definition?activated=1", status_code=303)
+
+
+def _candidate_text(text: str, upload: UploadFile | None) -> str:
+    if upload is not None and upload.filename:
+        raw = upload.file.read(MAX_CANDIDATE + 1)
+        if len(raw) > MAX_CANDIDATE:
+            raise InvalidInputError(f"a definition file is limited to {MAX_CANDIDATE} bytes")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInputError("the file is not UTF-8 text") from None
+    if not text.strip():
+        raise InvalidInputError("paste a definition or choose a file")
+    return text

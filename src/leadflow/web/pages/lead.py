@@ -1,0 +1,79 @@
+"""The lead page: identity, account, consents, the score and its explanation, BANT with
+evidence (sales may state it), the timeline, owner and next action."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from starlette.responses import RedirectResponse, Response
+
+from leadflow.domain.facts import BANT_KEYS
+from leadflow.domain.qualification import Contribution
+from leadflow.services.bant import EVIDENCE_MAX, state_bant
+from leadflow.services.definitions import active_definition
+from leadflow.services.lead_detail import lead_card
+from leadflow.services.refusals import InvalidInputError
+from leadflow.services.users import UserRole
+from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
+from leadflow.web.guard import EVERY_ROLE, page
+from leadflow.web.labels import stage_names
+from leadflow.web.rendering import render
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+ContactId = Annotated[int, Path(ge=1, le=2**62)]
+_MET = {"yes": True, "no": False, "unknown": None}
+_POINTS_SHOWN = 15
+
+
+def _by_weight(points: tuple[Contribution, ...]) -> list[Contribution]:
+    return sorted(points, key=lambda item: (-abs(item.points), item.rule))
+
+
+@router.get("/leads/{contact_id}", dependencies=[page(*EVERY_ROLE)])
+def lead(
+    request: Request, contact_id: ContactId, session: ReadsDep, now: NowDep, viewer: ViewerDep
+) -> Response:
+    language: str = request.state.language
+    definition = active_definition(session).definition
+    card = lead_card(session, contact_id, now)
+    context = {
+        "section": "leads",
+        "card": card,
+        "names": stage_names(definition, language),
+        "bant_keys": BANT_KEYS,
+        "may_state_bant": viewer.can(UserRole.SALES),
+        "evidence_max": EVIDENCE_MAX,
+        # The largest points first; the long tail of faded ones folds away.
+        "points": _by_weight(card.verdict.engagement.contributions if card.verdict else ()),
+        "points_shown": _POINTS_SHOWN,
+    }
+    return render(request, "lead.html", context)
+
+
+@router.post("/leads/{contact_id}/bant", dependencies=[page(UserRole.SALES)])
+def state_lead_bant(
+    contact_id: ContactId,
+    web: WebDep,
+    session: WritesDep,
+    clock: ClockDep,
+    viewer: ViewerDep,
+    criterion: Annotated[str, Form(max_length=20)],
+    met: Annotated[str, Form(max_length=10)],
+    evidence: Annotated[str, Form(max_length=EVIDENCE_MAX)] = "",
+) -> Response:
+    if met not in _MET:
+        raise InvalidInputError(f"met must be one of {', '.join(_MET)}")
+    state_bant(
+        session,
+        contact_id,
+        criterion=criterion,
+        met=_MET[met],
+        evidence=evidence,
+        actor=viewer.user.email,
+        clock=clock,
+    )
+    return RedirectResponse(f"{web.prefix}/leads/{contact_id}#bant", status_code=303)

@@ -1,0 +1,232 @@
+"""The sales queue: a rep's leads with why they were handed over, the SLA clock and the
+next attempt due; accept, reject with a reason, log an attempt, open an opportunity.
+
+A salesperson sees and works the queue of their rep key (``users.rep_key``) and the
+hand-offs nobody could be assigned to (accepting one claims it); an admin sees every
+queue and acts as each item's owner. The actions are the hand-off services'
+(``services.feedback``, ``cadence``, ``opportunities``); with htmx a form replaces
+only the queue (``#queue``) with the page the redirect leads to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from leadflow.domain.vocabulary import AttemptChannel, AttemptOutcome
+from leadflow.services.cadence import log_attempt
+from leadflow.services.definitions import active_definition
+from leadflow.services.feedback import accept, reject
+from leadflow.services.opportunities import create_opportunity
+from leadflow.services.queue import QueueItem, queue
+from leadflow.services.refusals import InvalidInputError, NotFoundError
+from leadflow.services.reps import list_reps
+from leadflow.services.users import UserRole
+from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
+from leadflow.web.guard import Viewer, page
+from leadflow.web.queue_words import next_action_words, sla_words
+from leadflow.web.rendering import render
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+ContactId = Annotated[int, Path(ge=1, le=2**62)]
+Text = Annotated[str, Form(max_length=2000)]
+_SALES = page(UserRole.SALES)
+ALL_REPS = "*"
+UNASSIGNED = "-"
+
+
+@router.get("/queue", dependencies=[_SALES])
+def sales_queue(
+    request: Request,
+    session: ReadsDep,
+    now: NowDep,
+    viewer: ViewerDep,
+    rep: Annotated[str, Query(max_length=200)] = "",
+    done: Annotated[str, Query(max_length=20)] = "",
+    contact: Annotated[int, Query(ge=0, le=2**62)] = 0,
+) -> Response:
+    language: str = request.state.language
+    chosen = _chosen_rep(viewer, rep)
+    items = _items(session, now, viewer, chosen)
+    handoff = active_definition(session).definition.handoff
+    context = {
+        "section": "queue",
+        "items": items,
+        "chosen": chosen,
+        "reps": [view.rep.key for view in list_reps(session, now)] if _is_admin(viewer) else [],
+        "all_reps": ALL_REPS,
+        "unassigned": UNASSIGNED,
+        "reasons": handoff.reject_reasons,
+        "channels": [c.value for c in AttemptChannel],
+        "outcomes": [o.value for o in AttemptOutcome],
+        "done": done,
+        "done_contact": contact,
+        "next_action": _localised(next_action_words, request),
+        "sla": lambda item: sla_words(item, now, language),
+    }
+    return render(request, "queue.html", context)
+
+
+@router.post("/queue/{contact_id}/accept", dependencies=[_SALES])
+def accept_lead(
+    contact_id: ContactId,
+    web: WebDep,
+    session: WritesDep,
+    now: NowDep,
+    clock: ClockDep,
+    viewer: ViewerDep,
+) -> Response:
+    _check_holds(session, now, viewer, contact_id)
+    accept(session, contact_id, rep=viewer.user.rep_key, clock=clock)
+    return _back(web.prefix, "accepted", contact_id)
+
+
+@router.post("/queue/{contact_id}/reject", dependencies=[_SALES])
+def reject_lead(
+    contact_id: ContactId,
+    web: WebDep,
+    session: WritesDep,
+    now: NowDep,
+    clock: ClockDep,
+    viewer: ViewerDep,
+    reason: Annotated[str, Form(max_length=100)],
+    note: Text = "",
+) -> Response:
+    _check_holds(session, now, viewer, contact_id)
+    reject(
+        session,
+        contact_id,
+        code=reason,
+        note=note.strip() or None,
+        rep=viewer.user.rep_key,
+        clock=clock,
+    )
+    return _back(web.prefix, "rejected", contact_id)
+
+
+@router.post("/queue/{contact_id}/attempt", dependencies=[_SALES])
+def log_lead_attempt(
+    contact_id: ContactId,
+    web: WebDep,
+    session: WritesDep,
+    now: NowDep,
+    clock: ClockDep,
+    viewer: ViewerDep,
+    channel: Annotated[str, Form(max_length=20)],
+    outcome: Annotated[str, Form(max_length=20)],
+    note: Text = "",
+) -> Response:
+    _check_holds(session, now, viewer, contact_id)
+    log_attempt(
+        session,
+        contact_id,
+        channel=channel,
+        outcome=outcome,
+        note=note.strip() or None,
+        rep=viewer.user.rep_key,
+        clock=clock,
+    )
+    return _back(web.prefix, "attempt", contact_id)
+
+
+@router.post("/queue/{contact_id}/opportunity", dependencies=[_SALES])
+def open_opportunity(
+    contact_id: ContactId,
+    web: WebDep,
+    session: WritesDep,
+    now: NowDep,
+    clock: ClockDep,
+    viewer: ViewerDep,
+    name: Annotated[str, Form(max_length=300)] = "",
+    amount: Annotated[str, Form(max_length=30)] = "",
+    currency: Annotated[str, Form(max_length=3)] = "",
+    expected_close: Annotated[str, Form(max_length=10)] = "",
+    products: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    _check_holds(session, now, viewer, contact_id)
+    create_opportunity(
+        session,
+        contact_id,
+        amount=_amount(amount),
+        currency=currency.strip() or None,
+        expected_close=_date(expected_close),
+        products=products.split(","),
+        name=name.strip() or None,
+        rep=viewer.user.rep_key,
+        clock=clock,
+    )
+    return _back(web.prefix, "opportunity", contact_id)
+
+
+def _is_admin(viewer: Viewer) -> bool:
+    return viewer.user.role is UserRole.ADMIN
+
+
+def _chosen_rep(viewer: Viewer, rep: str) -> str:
+    """Whose queue to show: a salesperson's own; an admin's choice (default: all)."""
+    if not _is_admin(viewer):
+        return viewer.user.rep_key or ""
+    return rep or ALL_REPS
+
+
+def _items(session: Session, now: datetime, viewer: Viewer, chosen: str) -> list[QueueItem]:
+    if chosen == ALL_REPS:
+        return queue(session, now)
+    if chosen == UNASSIGNED:
+        return queue(session, now, unassigned=True)
+    unassigned = [] if _is_admin(viewer) else queue(session, now, unassigned=True)
+    if not chosen:
+        return unassigned
+    try:
+        own = queue(session, now, rep=chosen)
+    except NotFoundError:  # a rep key that names no rep (yet)
+        own = []
+    return own + unassigned
+
+
+def _check_holds(session: Session, now: datetime, viewer: Viewer, contact_id: int) -> None:
+    """A salesperson acts only on their own queue and unassigned hand-offs."""
+    if _is_admin(viewer):
+        return
+    mine = _items(session, now, viewer, _chosen_rep(viewer, ""))
+    if all(item.contact_id != contact_id for item in mine):
+        raise NotFoundError(f"contact {contact_id} is not in your queue")
+
+
+def _back(prefix: str, done: str, contact_id: int) -> Response:
+    query = urlencode({"done": done, "contact": contact_id})
+    return RedirectResponse(f"{prefix}/queue?{query}", status_code=303)
+
+
+def _localised(
+    words: Callable[[QueueItem, str], str], request: Request
+) -> Callable[[QueueItem], str]:
+    language: str = request.state.language
+    return lambda item: words(item, language)
+
+
+def _amount(text: str) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        raise InvalidInputError(f"amount {text!r} is not a number") from None
+
+
+def _date(text: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInputError(f"{text!r} is not a date (YYYY-MM-DD)") from None

@@ -1,0 +1,149 @@
+"""Settings (admin): users, API keys (the secret shown once), webhooks and their
+delivery log (the signing secret shown once)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from leadflow.services.api_keys import Role, create_key, list_keys, revoke_key
+from leadflow.services.outbox import KINDS
+from leadflow.services.refusals import ConflictError
+from leadflow.services.users import UserRole, create_user, list_users, set_active
+from leadflow.services.webhooks import (
+    create_subscription,
+    deactivate_subscription,
+    delivery_log,
+    get_subscription,
+    list_subscriptions,
+)
+from leadflow.web.deps import NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
+from leadflow.web.guard import page
+from leadflow.web.rendering import render
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+_ADMIN = page()
+Id = Annotated[int, Path(ge=1, le=2**62)]
+Short = Annotated[str, Form(max_length=320)]
+
+
+@router.get("/settings", dependencies=[_ADMIN])
+def settings(request: Request, session: ReadsDep, done: str = "") -> Response:
+    context = {
+        "section": "settings",
+        "users": list_users(session),
+        "keys": list_keys(session),
+        "hooks": list_subscriptions(session),
+        "roles": [role.value for role in UserRole],
+        "key_roles": [role.value for role in Role],
+        "kinds": KINDS,
+        "done": done,
+    }
+    return render(request, "settings.html", context)
+
+
+@router.post("/settings/users", dependencies=[_ADMIN])
+def add_user(
+    web: WebDep,
+    session: WritesDep,
+    now: NowDep,
+    email: Short,
+    name: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=20)],
+    password: Annotated[str, Form(max_length=1024)],
+    rep_key: Annotated[str, Form(max_length=200)] = "",
+    language: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    create_user(
+        session,
+        email=email,
+        name=name,
+        role=role,
+        password=password,
+        now=now,
+        language=language or None,
+        rep_key=rep_key or None,
+    )
+    return _back(web.prefix, "user")
+
+
+@router.post("/settings/users/{user_id}/active", dependencies=[_ADMIN])
+def switch_user(
+    user_id: Id,
+    web: WebDep,
+    session: WritesDep,
+    now: NowDep,
+    viewer: ViewerDep,
+    active: Annotated[str, Form(max_length=5)],
+) -> Response:
+    if user_id == viewer.user.id and active != "yes":
+        raise ConflictError("you cannot disable yourself; ask another administrator")
+    set_active(session, user_id, active == "yes", now)
+    return _back(web.prefix, "user")
+
+
+@router.post("/settings/keys", dependencies=[_ADMIN])
+def add_key(
+    request: Request,
+    session: WritesDep,
+    now: NowDep,
+    name: Annotated[str, Form(max_length=100)],
+    role: Annotated[str, Form(max_length=20)],
+) -> Response:
+    issued = create_key(session, name, role, now)
+    context = {"section": "settings", "what": "key", "name": issued.info.name}
+    context["secret"] = issued.secret
+    return render(request, "settings_secret.html", context, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/settings/keys/{key_id}/revoke", dependencies=[_ADMIN])
+def revoke(key_id: Id, web: WebDep, session: WritesDep, now: NowDep) -> Response:
+    revoke_key(session, key_id, now)
+    return _back(web.prefix, "key")
+
+
+@router.post("/settings/webhooks", dependencies=[_ADMIN])
+def add_webhook(
+    request: Request,
+    session: WritesDep,
+    now: NowDep,
+    url: Annotated[str, Form(max_length=2000)],
+    kinds: Annotated[list[str], Form(max_length=len(KINDS))] = [],  # noqa: B006 - FastAPI copies it
+    description: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    hook = create_subscription(session, url, kinds, now, description=description or None)
+    context = {"section": "settings", "what": "webhook", "name": hook.url, "secret": hook.secret}
+    return render(request, "settings_secret.html", context, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/settings/webhooks/{hook_id}/remove", dependencies=[_ADMIN])
+def remove_webhook(hook_id: Id, web: WebDep, session: WritesDep) -> Response:
+    deactivate_subscription(session, hook_id)
+    return _back(web.prefix, "webhook")
+
+
+@router.get("/settings/webhooks/{hook_id}", dependencies=[_ADMIN])
+def webhook_log(
+    request: Request,
+    hook_id: Id,
+    session: ReadsDep,
+    before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+) -> Response:
+    hook = get_subscription(session, hook_id)
+    log = delivery_log(session, hook_id, after=before, limit=50)
+    context = {
+        "section": "settings",
+        "hook": hook,
+        "log": log,
+        "older": log[-1].id if len(log) == 50 else None,
+    }
+    return render(request, "settings_webhook.html", context)
+
+
+def _back(prefix: str, done: str) -> Response:
+    return RedirectResponse(f"{prefix}/settings?done={done}", status_code=303)

@@ -1,0 +1,141 @@
+"""Templates: one Jinja2 environment with autoescaping on for every template, and
+``render`` which gives each page what every page needs.
+
+Autoescaping is not chosen by file extension: it is on for everything, so a name, a
+note or an event property shows as text wherever it is printed. Nothing in the
+templates marks a value ``|safe``; the SVG charts are built from numbers and
+escaped labels.
+
+Translations reach a template through its context, not through the environment's
+globals (one environment serves every request, in any language, from many threads):
+``_()`` and ``ngettext()`` read the request's catalog from the context. They are the
+i18n extension's "new style" functions, so ``_("Hello %(name)s", name=x)`` escapes
+``x`` and not the (trusted) translation.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from leadflow.web import i18n
+from leadflow.web.guard import ANONYMOUS_CSRF_COOKIE, set_cookie
+from leadflow.web.labels import LABELS
+
+__all__ = ["TEMPLATE_DIR", "build_environment", "render"]
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def build_environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True
+    )
+    environment.filters.update(
+        instant=_instant, number=_number, share=_share, signed=_signed, days=_days
+    )
+    environment.globals.update(label=_label, role_name=_role_name)
+    return environment
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page with the request's language, viewer, CSRF token and URL helpers."""
+    environment: Environment = request.app.state.web.templates
+    language: str = request.state.language
+    page = environment.get_template(template).render(
+        {
+            "request": request,
+            "lang": language,
+            "catalog": i18n.translations(language),
+            "languages": i18n.LANGUAGE_NAMES,
+            "viewer": getattr(request.state, "viewer", None),
+            "csrf": request.state.csrf,
+            "ui": request.app.state.web.prefix,
+            "htmx": request.headers.get("HX-Request") == "true",
+            **context,
+        }
+    )
+    response = HTMLResponse(page, status_code=status_code, headers=dict(headers or {}))
+    fresh = getattr(request.state, "new_anonymous_csrf", None)
+    if fresh:
+        set_cookie(response, request, ANONYMOUS_CSRF_COOKIE, fresh)
+    return response
+
+
+def _catalog(context: Context) -> gettext.NullTranslations:
+    catalog: gettext.NullTranslations = context["catalog"]
+    return catalog
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return _catalog(context).gettext(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    return _catalog(context).ngettext(singular, plural, count)
+
+
+@pass_context
+def _label(context: Context, kind: str, code: str | None) -> str:
+    """The translated word for a code (``label("temperature", "hot")``), else the code."""
+    if code is None:
+        return "–"
+    message = LABELS.get(kind, {}).get(str(code))
+    return code if message is None else _catalog(context).gettext(message)
+
+
+@pass_context
+def _role_name(context: Context, role: str) -> str:
+    return str(_label(context, "role", role))
+
+
+@pass_context
+def _instant(context: Context, moment: datetime | None) -> str:
+    return i18n.format_instant(moment, context["lang"])
+
+
+@pass_context
+def _number(context: Context, value: float | None, digits: int = 0) -> str:
+    return i18n.format_number(value, context["lang"], digits)
+
+
+@pass_context
+def _share(context: Context, value: float | None) -> str:
+    return i18n.format_share(value, context["lang"])
+
+
+@pass_context
+def _signed(context: Context, value: float) -> str:
+    """Points with their sign: +12.50, −3.00."""
+    text = i18n.format_number(abs(value), context["lang"], 2)
+    return ("+" if value >= 0 else "−") + text
+
+
+@pass_context
+def _days(context: Context, value: float | None) -> str:
+    return i18n.format_number(value, context["lang"], 1)
