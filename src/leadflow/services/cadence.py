@@ -155,7 +155,7 @@ def close_lead(
     item = work.item
     item.under_worked = is_under_worked(item.attempts, item.connected, minimum)
     outcome = "disqualified" if disqualify else "recycled"
-    close_work(work, outcome=outcome, reason=reason, actor=actor.key, now=now)
+    close_work(session, work, outcome=outcome, reason=reason, actor=actor.key, now=now)
     requalify_contacts(session, [contact_id], clock=clock)
     move = disqualify_lead if disqualify else recycle_lead
     move(session, contact_id, f"closed by sales: {reason}", actor.key, now)
@@ -166,7 +166,7 @@ def close_lead(
 def end_cadence(session: Session, work: Work, now: datetime) -> None:
     """No connection by the cadence's end: recycle (the caller commits)."""
     reason = f"{CADENCE_ENDED} ({work.item.attempts} attempts)"
-    close_work(work, outcome="cadence_ended", reason=reason, actor=None, now=now)
+    close_work(session, work, outcome="cadence_ended", reason=reason, actor=None, now=now)
     contact_id = work.handoff.contact_id
     session.flush()
     requalify_contacts(session, [contact_id], clock=FixedClock(now))

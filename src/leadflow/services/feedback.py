@@ -98,7 +98,7 @@ def reject(
             definition_version_id=active.version_id,
         )
     )
-    close_work(work, outcome="rejected", reason=text, actor=actor.key, now=now)
+    close_work(session, work, outcome="rejected", reason=text, actor=actor.key, now=now)
     requalify_contacts(session, [contact_id], clock=clock, active=active)
     move = recycle_lead if reason.action is RejectAction.RECYCLE else disqualify_lead
     transition = move(session, contact_id, f"rejected by sales: {text}", actor.key, now)

@@ -29,12 +29,10 @@ from leadflow.services.definitions import active_definition
 from leadflow.services.lifecycle_moves import recycle_lead
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.services.requalify import requalify_contacts
-from leadflow.services.sales_work import Work, acting_rep, close_work, live_work
+from leadflow.services.sales_work import acting_rep, close_work, live_work
 from leadflow.store.models import (
     Account,
     Contact,
-    Handoff,
-    HandoffWork,
     Opportunity,
     OpportunityDetail,
     OpportunityStageChange,
@@ -208,13 +206,12 @@ def _open_deal(session: Session, contact_id: int) -> Opportunity | None:
 def _close_work(
     session: Session, contact_id: int, outcome: str, reason: str, actor: str | None, now: datetime
 ) -> None:
-    row = session.execute(
-        select(Handoff, HandoffWork)
-        .join(HandoffWork, HandoffWork.handoff_id == Handoff.id)
-        .where(Handoff.contact_id == contact_id, HandoffWork.closed_at.is_(None))
-    ).first()
-    if row is not None:
-        close_work(Work(row[0], row[1], None), outcome=outcome, reason=reason, actor=actor, now=now)
+    """The deal was the end of the hand-off (if the lead came through one)."""
+    try:
+        work = live_work(session, contact_id)
+    except NotFoundError:  # a deal for a lead sales never held through leadflow
+        return
+    close_work(session, work, outcome=outcome, reason=reason, actor=actor, now=now)
 
 
 def _make_customer(session: Session, opportunity: Opportunity, now: datetime) -> None:

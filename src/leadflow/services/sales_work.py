@@ -165,8 +165,15 @@ def record_breach_if_late(
     return breach
 
 
-def close_work(work: Work, *, outcome: str, reason: str, actor: str | None, now: datetime) -> None:
+def close_work(
+    session: Session, work: Work, *, outcome: str, reason: str, actor: str | None, now: datetime
+) -> None:
+    """End the work on a hand-off. An accepted lead closed without ever being touched
+    breached the first-touch SLA if that was due before now: recorded here, so no breach
+    depends on how often the sweep runs. (A rejected lead needs no touch.)"""
     item = work.item
+    if work.handoff.status == "accepted" and item.first_touch_at is None:
+        record_breach_if_late(session, work, FIRST_TOUCH, now)
     item.closed_at = now
     item.outcome = outcome
     item.close_reason = reason[:500]
