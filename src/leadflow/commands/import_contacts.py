@@ -24,7 +24,7 @@ from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
 from leadflow.domain.clock import SystemClock
 from leadflow.ingest.convert import HeaderError
 from leadflow.ingest.countries import country_code
-from leadflow.ingest.formats import FORMATS, Layout, get_format
+from leadflow.ingest.formats import FORMATS, Layout, UnknownColumns, get_format
 from leadflow.ingest.formats.mapping_file import load_mapping
 from leadflow.ingest.table import TableError
 from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
@@ -149,6 +149,8 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
         typer.echo(f"... and {hidden} more rejected rows", err=True)
     if options.errors is not None and summary.rejected:
         typer.echo(f"rejected rows written to {options.errors}", err=True)
+    if summary.unknown_columns:
+        _print_unknown(summary, options)
     dialect = f"{summary.encoding}, {'tab' if summary.delimiter == chr(9) else summary.delimiter!r}"
     if not summary.committed:
         typer.echo(
@@ -163,4 +165,20 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
         f"{summary.rejected} rejected; {summary.accounts_created} accounts created, "
         f"{summary.consents_changed} consents set, "
         f"{summary.consents_kept} withdrawals kept over older grants"
+    )
+
+
+def _print_unknown(summary: ContactImport, options: ImportOptions) -> None:
+    """Columns the format does not know: custom fields, or a sign of the wrong --format."""
+    unknown = summary.unknown_columns
+    names = ", ".join(repr(name) for name in unknown[:8])
+    more = f" and {len(unknown) - 8} more" if len(unknown) > 8 else ""
+    fate = {
+        UnknownColumns.ATTRIBUTES: "kept as custom attributes",
+        UnknownColumns.IGNORE: "ignored",
+    }.get(options.layout.unknown_columns, "refused")
+    plural = "s" if len(unknown) != 1 else ""
+    typer.echo(
+        f"{len(unknown)} column{plural} not in format {summary.format!r}, {fate}: {names}{more}",
+        err=True,
     )

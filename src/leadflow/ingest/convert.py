@@ -105,6 +105,8 @@ def _country(text: str) -> str:
 _PHONES = ("phone", "mobile_phone")
 _SOCIAL = frozenset({"organic_social", "paid_social", "social", "social_media"})
 _ACCOUNT_FALLBACK = ("industry", "employees", "revenue")
+_ACCOUNT_FACTS = (*_ACCOUNT_FALLBACK, "company_country")
+_CONSENT_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.target is Target.CONSENT)
 
 
 class RowConverter:
@@ -128,9 +130,12 @@ class RowConverter:
             day_first = self.default_region not in ("US", "CA", "PH")
         self._normalisers = self._kinds(zone, day_first)
         self._free_mail = free_mail
+        self._header = list(header)
         self._columns, self._unknown = self._plan(header)
         self._phone_headers = {c.field: c.header for c in reversed(self._columns)}
         self._defaults = self._plan_defaults()
+        planned = {column.field for column in self._columns} | set(self._defaults)
+        self._consent_fields = bool(planned & _CONSENT_FIELDS)
 
     def _kinds(self, zone: tzinfo, day_first: bool) -> dict[Kind, Normaliser]:
         return {
@@ -211,8 +216,8 @@ class RowConverter:
 
     @property
     def unknown_headers(self) -> list[str]:
-        """The attribute keys unknown columns are kept under (in file order)."""
-        return [key for _, key in self._unknown]
+        """The headers no field claims (kept as attributes unless the layout says not)."""
+        return [self._header[index] for index, _ in self._unknown]
 
     def convert(self, line: int, cells: Sequence[str]) -> ContactRecord:
         """The record of one row; RowError with the column and reason otherwise."""
@@ -259,7 +264,7 @@ class RowConverter:
                     raise RowError(line, f"{column}: {error}", column) from None
 
     def _assemble(self, line: int, given: dict[str, object]) -> ContactRecord:
-        record = ContactRecord(line)
+        record = ContactRecord(line, {}, {}, {}, [])
         contact, attributes = record.contact, record.attributes
         _derive(given)
         for name, value in given.items():
@@ -273,15 +278,15 @@ class RowConverter:
         self._account(record, given)
         changed_at = given.get("updated_at")
         record.changed_at = changed_at if isinstance(changed_at, datetime) else None
-        record.consents = consent_claims(given, record.changed_at)
+        if self._consent_fields:
+            record.consents = consent_claims(given, record.changed_at)
         if any(c.status == "confirmed" and c.channel == "email" for c in record.consents):
             contact["identity"] = "confirmed"
         return record
 
     def _account(self, record: ContactRecord, given: dict[str, object]) -> None:
         domain = company_domain(record.email, _str(given.get("website")), self._free_mail)
-        wanted = (*_ACCOUNT_FALLBACK, "company_country")
-        facts = {name: given[name] for name in wanted if name in given}
+        facts = {name: given[name] for name in _ACCOUNT_FACTS if name in given}
         if domain is None:
             for name in _ACCOUNT_FALLBACK:
                 if name in facts:

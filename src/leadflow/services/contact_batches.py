@@ -211,7 +211,7 @@ class ContactBatches:
     def _accounts(self, records: Sequence[ContactRecord], outcome: BatchOutcome) -> dict[str, int]:
         facts: dict[str, dict[str, object]] = {}
         for record in records:
-            domain = record.account.get("domain")
+            domain = record.account.get("domain") if record.account else None
             if isinstance(domain, str):
                 known = facts.setdefault(domain, {})
                 for name, value in record.account.items():

@@ -82,6 +82,8 @@ class ContactImport:
     consents_kept: int = 0  # grants refused because a withdrawal stays
     committed: bool = False
     problems: list[RowError] = field(default_factory=list)  # the first few, to show
+    # Headers no field claims, kept as custom attributes (a wrong --format shows here).
+    unknown_columns: list[str] = field(default_factory=list)
 
 
 def import_contacts(
@@ -97,6 +99,7 @@ def import_contacts(
     with open_table(path, options.encoding, options.delimiter) as table:
         summary.encoding, summary.delimiter = table.dialect.encoding, table.dialect.delimiter
         converter = _converter(options, table.header)
+        summary.unknown_columns = converter.unknown_headers
         report = RejectReport(options.errors, table.header) if options.errors else None
         try:
             _run(engine, table, converter, options, summary, report, clock.now(), on_progress)
