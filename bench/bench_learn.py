@@ -89,12 +89,13 @@ def _timed_cv(table: LeadTable) -> tuple[CrossValidation, float]:
 
 def _print_cv(result: tuple[CrossValidation, float]) -> None:
     cv, seconds = result
-    print(f"stratified 5-fold CV, seed {cv.seed}, {seconds:.0f} s in all (mean over folds):")
+    print(f"stratified 5-fold CV, seed {cv.seed}, {seconds:.0f} s in all (mean over folds);")
+    print(f"  the model kept: {', '.join(cv.learners)}")
     print(f"  {'method':<24}{'ROC-AUC':>9}{'PR-AUC':>9}{'Brier':>9}{'ECE':>9}")
     for name, m in cv.methods.items():
         brier = f"{m.brier[0]:9.4f}" if m.brier else f"{'-':>9}"
         ece = f"{m.ece[0]:9.4f}" if m.ece else f"{'-':>9}"
-        label = "gradient boosting" if name == MODEL else name
+        label = "model (auto)" if name == MODEL else name
         print(f"  {label:<24}{m.roc_auc[0]:9.4f}{m.pr_auc[0]:9.4f}{brier}{ece}")
 
 

@@ -7,7 +7,8 @@ evaluate  stratified k-fold cross-validation of the same training (reference fig
 predict   score leads of a CSV with a saved model, with the reasons
 
 Every command reads closed leads from ``--from FILE.csv`` (``--target``, ``--id``,
-``--time``, ``--drop`` ...). Reading them from the workspace store comes with the store.
+``--time``, ``--drop`` ...) or from a CRM history folder shaped like the demo world
+(``--world DIR``: decision point = hand-off, activity aggregated as of it).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from leadflow.learn.errors import LearnInputError
 from leadflow.learn.evaluation import ModelOptions
 from leadflow.learn.explain import Contribution, Explanation, explain
 from leadflow.learn.leakage import apply_presets
-from leadflow.learn.predictive import Calibration, compute_threads
+from leadflow.learn.predictive import Calibration, Learner, compute_threads
 from leadflow.learn.report import (
     cross_validation_sections,
     icp_json,
@@ -44,6 +45,7 @@ from leadflow.learn.report import (
 from leadflow.learn.runs import IcpOptions, evaluate_model, run_icp, train_and_save
 from leadflow.learn.split import SplitKind
 from leadflow.learn.table import LeadTable
+from leadflow.learn.world_source import read_world_history
 from leadflow.settings import Settings
 
 __all__ = ["register"]
@@ -55,6 +57,7 @@ learn_app = typer.Typer(
 )
 
 _FROM = typer.Option(None, "--from", help="CSV export of leads with their outcome.")
+_WORLD = typer.Option(None, "--world", help="A CRM history folder shaped like `leadflow demo`.")
 _TARGET = typer.Option(None, "--target", help="Outcome column (1/0, yes/no, won/lost ...).")
 _ID = typer.Option(None, "--id", help="Lead id column (default: the row number).")
 _TIME = typer.Option(None, "--time", help="Decision time column (ISO 8601); orders splits.")
@@ -67,6 +70,7 @@ _ALLOW = typer.Option([], "--allow-leaky", help="Keep a column the leakage guard
 _DEFINITION = typer.Option(None, "--definition", help="Definition file or preset to compare.")
 _SEED = typer.Option(0, "--seed", help="Random seed (splits, folds, model).")
 _THREADS = typer.Option(1, "--threads", min=0, help="Compute threads; 0 = all cores.")
+_LEARNER = typer.Option(Learner.AUTO, "--learner", help="auto: the better on held-out leads.")
 
 
 def register(app: typer.Typer) -> None:
@@ -77,6 +81,7 @@ def register(app: typer.Typer) -> None:
 @learn_app.command("icp")
 def icp(
     source: Path | None = _FROM,
+    world: Path | None = _WORLD,
     target: str | None = _TARGET,
     lead_id: str | None = _ID,
     time: str | None = _TIME,
@@ -97,9 +102,11 @@ def icp(
     """Which attribute values win most: findings, and fit rules proposed as a patch."""
 
     def work() -> None:
-        table = _table(source, target, lead_id, time, drop, positive, negative, mapping)
-        table = apply_presets(table, leaky_preset)
         reference, active = _active_definition(definition)
+        table = _table(
+            world, active, source, target, lead_id, time, drop, positive, negative, mapping
+        )
+        table = apply_presets(table, leaky_preset)
         run = run_icp(
             table,
             IcpOptions(min_support, bins, confidence, max_rules),
@@ -127,6 +134,7 @@ def icp(
 @learn_app.command("model")
 def model(
     source: Path | None = _FROM,
+    world: Path | None = _WORLD,
     target: str | None = _TARGET,
     lead_id: str | None = _ID,
     time: str | None = _TIME,
@@ -141,6 +149,7 @@ def model(
         None, "--out", help="Models folder (default WORKSPACE/models)."
     ),
     split: SplitKind | None = typer.Option(None, "--split", help="Default: time if --time."),
+    learner: Learner = _LEARNER,
     calibration: Calibration = typer.Option(Calibration.AUTO, "--calibration"),
     test_fraction: float = typer.Option(0.2, "--test-fraction", min=0.05, max=0.5),
     seed: int = _SEED,
@@ -151,11 +160,14 @@ def model(
     """Train a calibrated model, judge it on a holdout, and save it as a new version."""
 
     def work() -> None:
-        table = _table(source, target, lead_id, time, drop, positive, negative, mapping)
         active = _active_definition(definition)[1] if definition else None
+        table = _table(
+            world, active, source, target, lead_id, time, drop, positive, negative, mapping
+        )
         run = train_and_save(
             table,
             ModelOptions(
+                learner=learner,
                 calibration=calibration,
                 split=split,
                 test_fraction=test_fraction,
@@ -185,6 +197,7 @@ def model(
 @learn_app.command("evaluate")
 def evaluate(
     source: Path | None = _FROM,
+    world: Path | None = _WORLD,
     target: str | None = _TARGET,
     lead_id: str | None = _ID,
     time: str | None = _TIME,
@@ -196,6 +209,7 @@ def evaluate(
     allow_leaky: list[str] = _ALLOW,
     definition: str | None = _DEFINITION,
     folds: int = typer.Option(5, "--folds", min=2, max=20),
+    learner: Learner = _LEARNER,
     calibration: Calibration = typer.Option(Calibration.AUTO, "--calibration"),
     seed: int = _SEED,
     threads: int = _THREADS,
@@ -203,11 +217,15 @@ def evaluate(
     """Stratified k-fold cross-validation of the model and its comparisons."""
 
     def work() -> None:
-        table = _table(source, target, lead_id, time, drop, positive, negative, mapping)
         active = _active_definition(definition)[1] if definition else None
+        table = _table(
+            world, active, source, target, lead_id, time, drop, positive, negative, mapping
+        )
         size, result = evaluate_model(
             table,
-            ModelOptions(calibration=calibration, seed=seed, threads=threads or None),
+            ModelOptions(
+                learner=learner, calibration=calibration, seed=seed, threads=threads or None
+            ),
             folds=folds,
             presets=leaky_preset,
             allow_leaky=allow_leaky,
@@ -251,6 +269,8 @@ def predict(
 
 
 def _table(
+    world: Path | None,
+    definition: Definition | None,
     source: Path | None,
     target: str | None,
     lead_id: str | None,
@@ -260,8 +280,16 @@ def _table(
     negative: list[str],
     mapping: list[str],
 ) -> LeadTable:
+    if world is not None:
+        if source is not None:
+            raise LearnInputError("give either --from FILE.csv or --world DIR, not both")
+        assets = definition.assets if definition else None
+        table = read_world_history(world, assets=assets)
+        return table.without(_split_names(drop), "dropped as declared")
     if source is None:
-        raise LearnInputError("give the closed leads with --from FILE.csv --target COLUMN")
+        raise LearnInputError(
+            "give the closed leads with --from FILE.csv --target COLUMN, or --world DIR"
+        )
     if target is None:
         raise LearnInputError("--target is required with --from: the outcome column")
     spec = CsvSpec(

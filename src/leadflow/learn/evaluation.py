@@ -57,7 +57,7 @@ LOGISTIC = "logistic regression"
 
 @dataclass(frozen=True, slots=True)
 class ModelOptions:
-    learner: Learner = Learner.BOOSTING
+    learner: Learner = Learner.AUTO
     calibration: Calibration = Calibration.AUTO
     split: SplitKind | None = None  # None: time-ordered when decision times exist
     test_fraction: float = 0.2
@@ -131,6 +131,7 @@ class CrossValidation:
     leads: int
     won: int
     methods: Mapping[str, MethodFigures]
+    learners: tuple[str, ...] = ()  # the learner the model kept in each fold
 
 
 def cross_validate(
@@ -143,11 +144,13 @@ def cross_validate(
     """Stratified k-fold CV of the model and its comparisons, seeded."""
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=options.seed)
     runs: dict[str, list[tuple[Scores, float]]] = {}
+    learners = []
     for fit_rows, test_rows in splitter.split(np.zeros(len(table)), table.outcome):
         train, test = table.take(fit_rows), table.take(test_rows)
         started = time.perf_counter()
         model = _train(train, options)
         seconds = time.perf_counter() - started
+        learners.append(model.learner.value)
         figures = score_metrics(test.outcome, model.predict_table(test))
         runs.setdefault(MODEL, []).append((figures, seconds))
         for name, (scores, is_probability) in _comparisons(train, test, options, scorers).items():
@@ -160,6 +163,7 @@ def cross_validate(
         leads=len(table),
         won=table.won,
         methods={name: _summary(results) for name, results in runs.items()},
+        learners=tuple(learners),
     )
 
 

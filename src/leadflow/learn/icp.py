@@ -3,9 +3,14 @@
 For every attribute and level (category, quantile bin, "not answered") the report gives
 the win rate, the lift over the base rate, the support (leads) and a Wilson score
 interval. Values seen fewer than ``min_support`` times are pooled into "other" and never
-reported as findings: a 3-of-4 win rate says nothing. A level is a *finding* when its
-interval, widened for the number of levels tested (Bonferroni), excludes the base rate,
-so an attribute with many values does not produce findings by chance.
+reported as findings: a 3-of-4 win rate says nothing. A level is a *finding* when it
+differs from the base rate after controlling the false discovery rate over every level
+tested (Benjamini-Hochberg on the score test's p-values, at 1 - confidence), so a table
+with many attributes and values does not produce findings by chance. The score test is
+the one the Wilson interval inverts: a finding's interval always excludes the base rate.
+
+Attributes under ``sales.`` (the rep a lead went to) describe the seller, not the lead:
+they are left out of ICP discovery, though the predictive model may use them.
 
 Findings are ranked by their *conservative lift*: the interval bound nearest to the base
 rate divided by it, i.e. "wins at least this many times as often, at that confidence".
@@ -37,6 +42,7 @@ __all__ = [
 
 # Added to won and lost counts before taking log-odds, so a level with no wins is finite.
 _SMOOTHING = 0.5
+_SELLER = "sales."
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +131,10 @@ def discover_icp(
     if not table.won or not table.lost:
         raise ValueError("ICP discovery needs both won and lost leads")
     support = min_support or default_min_support(len(table))
-    levels = [discretise(a, bins=bins, min_support=support) for a in table.attributes]
-    tested = sum(_judged(lv, table.outcome, support) for lv in levels)
-    # Bonferroni: the chance of any false finding stays near 1 - confidence.
-    strict = 1 - (1 - confidence) / max(tested, 1)
-    profiles = [_profile(lv, table, support, confidence, strict) for lv in levels]
+    persona = [a for a in table.attributes if not a.path.startswith(_SELLER)]
+    levels = [discretise(a, bins=bins, min_support=support) for a in persona]
+    cutoff = _discovery_cutoff(levels, table, support, 1 - confidence)
+    profiles = [_profile(lv, table, support, confidence, cutoff) for lv in levels]
     profiles.sort(key=lambda p: -p.information_value)
     return IcpReport(
         leads=len(table),
@@ -143,22 +148,37 @@ def discover_icp(
     )
 
 
-def _judged(levels: Levels, outcome: npt.NDArray[np.int8], support: int) -> int:
-    leads, _ = levels.counts(outcome)
-    return sum(
-        1
-        for level, count in zip(levels.levels, leads, strict=True)
-        if level.kind is not LevelKind.OTHER and count >= support
-    )
+def _p_values(
+    won: npt.NDArray[np.int64], leads: npt.NDArray[np.int64], base: float
+) -> npt.NDArray[np.float64]:
+    """Two-sided score test of "this level wins at the base rate" (normal approximation)."""
+    n = np.maximum(leads, 1).astype(np.float64)
+    z = np.abs(won - n * base) / np.sqrt(n * base * (1 - base))
+    normal = NormalDist()
+    return np.array([2 * (1 - normal.cdf(float(v))) for v in z], dtype=np.float64)
+
+
+def _discovery_cutoff(levels: list[Levels], table: LeadTable, support: int, rate: float) -> float:
+    """Benjamini-Hochberg: the largest p-value still a discovery at false-discovery ``rate``."""
+    found: list[float] = []
+    for lv in levels:
+        leads, won = lv.counts(table.outcome)
+        judged = np.array(
+            [level.kind is not LevelKind.OTHER for level in lv.levels], dtype=bool
+        ) & (leads >= support)
+        found += _p_values(won[judged], leads[judged], table.base_rate).tolist()
+    ranked = np.sort(np.array(found))
+    passing = ranked <= rate * np.arange(1, len(ranked) + 1) / max(len(ranked), 1)
+    return float(ranked[np.flatnonzero(passing).max()]) if passing.any() else -1.0
 
 
 def _profile(
-    levels: Levels, table: LeadTable, support: int, confidence: float, strict: float
+    levels: Levels, table: LeadTable, support: int, confidence: float, cutoff: float
 ) -> AttributeProfile:
     leads, won = levels.counts(table.outcome)
     base = table.base_rate
     low, high = wilson_interval(won, np.maximum(leads, 1), confidence)
-    strict_low, strict_high = wilson_interval(won, np.maximum(leads, 1), strict)
+    discovered = _p_values(won, leads, base) <= cutoff
     woe = _woe(won, leads, table.won, table.lost)
     findings, pooled_leads, pooled_values = [], 0, 0
     for i, level in enumerate(levels.levels):
@@ -166,7 +186,7 @@ def _profile(
             pooled_leads += int(leads[i])
             pooled_values += max(len(level.values), 1)
             continue
-        strength = _strength(base, float(strict_low[i]), float(strict_high[i]))
+        strength = _strength(base, float(low[i]), float(high[i])) if discovered[i] else 0.0
         findings.append(
             Finding(
                 attribute=levels.attribute.name,

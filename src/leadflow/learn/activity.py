@@ -1,0 +1,134 @@
+"""Engagement aggregates *as of each lead's decision point*: nothing from after it.
+
+A lead's decision point is the moment a prediction would be made (for handed-off
+leads: the hand-off). Only events strictly before it count, so the sales action that
+triggered the hand-off, and everything sales did afterwards, can never leak into the
+features. The aggregates:
+
+    <type> (90 days)             events of each type in the 90 days before
+    own actions (90 days)        events that count as the person acting (lead typing)
+    events before                every event before the decision
+    product-specific downloads   downloads of product-specific assets (the definition's
+                                 ``assets.product_specific`` globs), ever before
+    days known                   from the contact's creation to the decision
+    days since last event        from the last event before the decision (none: missing)
+
+Their fact paths start with ``activity.``: they describe behaviour, not persona, so ICP
+discovery reports them but never proposes them as fit rules. ``activity_record`` computes
+the same aggregates for one person's events at ``now``, for scoring a live lead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from fnmatch import fnmatch
+
+import numpy as np
+import numpy.typing as npt
+
+from leadflow.definition.model import AssetsConfig, LeadTypeConfig
+from leadflow.domain.facts import Event
+from leadflow.learn.table import Attribute, AttributeKind
+
+__all__ = ["ACTIVITY_NAMESPACE", "EventLog", "activity_attributes", "activity_record"]
+
+ACTIVITY_NAMESPACE = "activity"
+WINDOW_DAYS = 90
+_DAY = 86_400
+
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class EventLog:
+    """Events of many leads as parallel arrays; ``lead`` indexes the table's rows."""
+
+    lead: npt.NDArray[np.intp]
+    type: npt.NDArray[np.object_]
+    at: Ints  # seconds since the epoch
+    asset: npt.NDArray[np.object_]  # the ``asset`` property, None when absent
+
+
+def activity_attributes(
+    log: EventLog,
+    decided_at: Ints,
+    created_at: Ints,
+    *,
+    assets: AssetsConfig | None = None,
+    own_actions: frozenset[str] | None = None,
+) -> list[Attribute]:
+    """The aggregates of every lead (one value per row of ``decided_at``)."""
+    leads = len(decided_at)
+    before = (log.lead >= 0) & (log.at < decided_at[np.maximum(log.lead, 0)])
+    recent = before & (log.at >= decided_at[np.maximum(log.lead, 0)] - WINDOW_DAYS * _DAY)
+    own = own_actions if own_actions is not None else LeadTypeConfig().own_actions.types
+
+    def count(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+        return np.bincount(log.lead[mask], minlength=leads).astype(np.float64)
+
+    attributes = [
+        _number(f"{kind} (90 days)", f"{kind}_90d", count(recent & (log.type == kind)))
+        for kind in sorted(set(log.type[before].tolist()))
+    ]
+    is_own = np.isin(log.type, sorted(own))
+    attributes += [
+        _number("own actions (90 days)", "own_actions_90d", count(recent & is_own)),
+        _number("events before", "events_before", count(before)),
+        _number(
+            "product-specific downloads",
+            "product_specific_downloads",
+            count(before & _product_specific(log, assets or AssetsConfig())),
+        ),
+        _number("days known", "days_known", (decided_at - created_at) / _DAY),
+        _number(
+            "days since last event", "days_since_last_event", _since_last(log, before, decided_at)
+        ),
+    ]
+    return attributes
+
+
+def activity_record(
+    events: Sequence[Event],
+    now: datetime,
+    created_at: datetime,
+    *,
+    assets: AssetsConfig | None = None,
+    own_actions: frozenset[str] | None = None,
+) -> Mapping[str, object]:
+    """The same aggregates for one person at ``now`` (attribute name -> value)."""
+    log = EventLog(
+        lead=np.zeros(len(events), dtype=np.intp),
+        type=np.array([e.type for e in events], dtype=object),
+        at=np.array([int(e.at.timestamp()) for e in events], dtype=np.int64),
+        asset=np.array([e.properties.get("asset") for e in events], dtype=object),
+    )
+    moment = np.array([int(now.timestamp())], dtype=np.int64)
+    born = np.array([int(created_at.timestamp())], dtype=np.int64)
+    attributes = activity_attributes(log, moment, born, assets=assets, own_actions=own_actions)
+    return {a.name: float(a.values[0]) for a in attributes}
+
+
+def _number(name: str, key: str, values: npt.NDArray[np.float64]) -> Attribute:
+    return Attribute(name, f"{ACTIVITY_NAMESPACE}.{key}", AttributeKind.NUMERIC, values)
+
+
+def _product_specific(log: EventLog, assets: AssetsConfig) -> npt.NDArray[np.bool_]:
+    """Information events whose asset matches a product-specific glob (case-insensitive)."""
+    names = {str(a) for a in log.asset.tolist() if a is not None}
+    specific = {
+        name
+        for name in names
+        if any(fnmatch(name.casefold(), g.casefold()) for g in assets.product_specific)
+    }
+    return np.isin(log.type, sorted(assets.events)) & np.isin(log.asset, sorted(specific))
+
+
+def _since_last(
+    log: EventLog, before: npt.NDArray[np.bool_], decided_at: Ints
+) -> npt.NDArray[np.float64]:
+    last = np.full(len(decided_at), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, log.lead[before], log.at[before])
+    days = (decided_at - last) / _DAY
+    return np.where(last == np.iinfo(np.int64).min, np.nan, days)

@@ -1,0 +1,129 @@
+"""Closed leads read from a demo world: outcomes, decision points and as-of features."""
+
+import csv
+import json
+import math
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from leadflow.demo import generate_world
+from leadflow.learn.errors import LearnInputError
+from leadflow.learn.table import LeadTable
+from leadflow.learn.world_source import read_world_history
+
+ENGAGED = (
+    "email_click",
+    "content_download",
+    "webinar_attendance",
+    "event_attendance",
+    "chat_started",
+    "call_inbound",
+    "form_submit",
+)
+BANDS = ((10, "1-10"), (50, "11-50"), (200, "51-200"), (1000, "201-1000"), (5000, "1001-5000"))
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("world")
+    generate_world(folder, contacts=1200, seed=5)
+    return folder
+
+
+def _truth(world: Path) -> dict[str, dict[str, str]]:
+    with (world / "truth_contacts.csv").open() as handle:
+        return {row["contact_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_closed_leads_and_outcomes_match_the_truth(world: Path) -> None:
+    table = read_world_history(world)
+    truth = _truth(world)
+    closed = {c for c, row in truth.items() if row["outcome"] in ("won", "lost")}
+    assert set(table.ids.tolist()) == closed
+    for contact, won in zip(table.ids, table.outcome, strict=True):
+        assert truth[contact]["outcome"] == ("won" if won else "lost")
+    assert table.decided_at is not None
+    handed = [truth[c]["handed_off_at"].replace("Z", "+00:00") for c in table.ids]
+    seconds = [int(datetime.fromisoformat(h).timestamp()) for h in handed]
+    assert table.decided_at.tolist() == seconds
+    assert table.notes[0].endswith("handed-off leads still open left out")
+
+
+def test_features_as_of_the_hand_off_recompute_the_hidden_logit(world: Path) -> None:
+    # The hidden p_close depends on engagement and product downloads *before* the
+    # hand-off. Rebuilt from our as-of features, it matches the truth: nothing from
+    # after the decision point got in, and nothing before it was missed.
+    table = read_world_history(world)
+    document = json.loads((world / "truth.json").read_text())
+    coefficients = document["win_model"]["coefficients"]
+    kinds = _email_kinds(world, set(document["generator"]["competitor_domains"]))
+    truth = _truth(world)
+    for row, contact in enumerate(table.ids):
+        logit = _logit(table, row, coefficients) + coefficients["email_kind"][kinds[contact]]
+        expected = float(truth[contact]["p_close"])
+        assert 1 / (1 + math.exp(-logit)) == pytest.approx(expected, abs=2e-6)
+
+
+def test_parquet_world_gives_the_same_table(world: Path, tmp_path: Path) -> None:
+    generate_world(tmp_path, contacts=1200, seed=5, fmt="parquet")
+    a, b = read_world_history(world), read_world_history(tmp_path)
+    assert a.ids.tolist() == b.ids.tolist()
+    assert a.names == b.names
+    for left, right in zip(a.attributes, b.attributes, strict=True):
+        assert left.values.tolist() == right.values.tolist() or np.allclose(
+            left.values.astype(float), right.values.astype(float), equal_nan=True
+        )
+
+
+def test_not_a_world_folder(tmp_path: Path) -> None:
+    with pytest.raises(LearnInputError, match=r"no activities\.jsonl"):
+        read_world_history(tmp_path)
+
+
+def _logit(table: LeadTable, row: int, coefficients: dict[str, Any]) -> float:
+    def value(name: str) -> Any:
+        return table.attribute(name).values[row]
+
+    employees = float(value("employees"))
+    band = "(none)" if math.isnan(employees) else _band(employees)
+    counts = [f"{kind} (90 days)" for kind in ENGAGED if f"{kind} (90 days)" in table.names]
+    engaged = sum(float(value(name)) for name in counts)
+    return float(
+        coefficients["intercept"]
+        + coefficients["industry"][value("industry") or "(none)"]
+        + coefficients["size_band"][band]
+        + coefficients["country"][value("country")]
+        + coefficients["seniority"][value("seniority")]
+        + coefficients["channel"][value("channel")]
+        + coefficients["first_sales_action"][value("first sales action")]
+        + coefficients["iql"] * (float(value("product-specific downloads")) > 0)
+        + coefficients["engagement_log1p"] * math.log1p(engaged)
+    )
+
+
+def _band(employees: float) -> str:
+    return next((label for high, label in BANDS if employees <= high), "5001+")
+
+
+def _email_kinds(world: Path, competitors: set[str]) -> dict[str, str]:
+    """The truth's e-mail kind, from the address and the employer's domain."""
+    with (world / "accounts.csv").open() as handle:
+        domains = {row["account_id"]: row["domain"] for row in csv.DictReader(handle)}
+    kinds = {}
+    with (world / "contacts.csv").open() as handle:
+        for row in csv.DictReader(handle):
+            domain = row["email"].rpartition("@")[2]
+            if domain in competitors:
+                kind = "competitor"
+            elif domain.startswith("student."):
+                kind = "university"
+            elif domain == domains.get(row["account_id"]):
+                kind = "corporate"
+            else:
+                kind = "free_mail"
+            kinds[row["contact_id"]] = kind
+    return kinds
