@@ -337,3 +337,17 @@ def test_cli_refuses_bad_input_in_one_line(
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_value_longer_than_its_column_is_rejected(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    header = ["email", "first_name", "company"]
+    long_name, long_company = ["a@acme.example", "A" * 201, "Acme"], ["b@x.example", "B", "C" * 301]
+    path = write_csv(tmp_path / "long.csv", header, long_name, long_company)
+    summary = run(path, skip_bad_rows=True)
+    assert [problem.reason for problem in summary.problems] == [
+        "first_name is longer than 200 characters",
+        "company is longer than 300 characters",
+    ]
+    assert rows(engine, Contact) == []

@@ -62,6 +62,15 @@ def _limits(table: Table) -> dict[str, int]:
 
 
 _CONTACT_LIMITS, _ACCOUNT_LIMITS = _limits(_CONTACTS), _limits(_ACCOUNTS)
+# Values this short fit every column that takes free text; the narrower columns only
+# ever get normalised values that are shorter still (country: 2, E.164 phone: <= 16).
+_NORMALISED = frozenset({"country", "phone", "identity"})
+_SHORT = min(
+    limit
+    for limits in (_CONTACT_LIMITS, _ACCOUNT_LIMITS)
+    for name, limit in limits.items()
+    if name not in _NORMALISED
+)
 
 ContactRow = dict[str, Any]
 
@@ -136,8 +145,10 @@ class ContactBatches:
             (record.account, _ACCOUNT_LIMITS, "company "),
         ):
             for name, value in values.items():
+                if type(value) is not str or len(value) <= _SHORT:
+                    continue  # the common case, decided without a lookup
                 limit = limits.get(name)
-                if limit is not None and isinstance(value, str) and len(value) > limit:
+                if limit is not None and len(value) > limit:
                     reason = f"{what}{name} is longer than {limit} characters"
                     outcome.refused.append((record, RowError(record.line, reason)))
                     return False
