@@ -215,6 +215,10 @@ def _server(postgres: str | None) -> Iterator[tuple[str, str, int]]:
     try:
         _wait_until_up(base, server, folder / "server.log")
         yield base, key, server.pid
+    except BaseException:
+        log.flush()
+        print((folder / "server.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+        raise
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -12,6 +12,7 @@ within ``ttl``; the store notices the change of version and rebuilds what it mus
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from leadflow.domain.clock import Clock
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.events import EventRecorder, IncomingEvent, Outcome
+from leadflow.store.driver import StoreError
 
 __all__ = ["Recorders"]
 
@@ -60,7 +62,29 @@ class Recorders:
         self._active = None
 
     def record(self, batch: Sequence[IncomingEvent]) -> list[Outcome]:
-        """Record ``batch`` in one transaction (one event: one commit of its own)."""
+        """Record ``batch`` in one transaction (one event: one commit of its own).
+
+        Events are recorded in the order of the people they name (stable, so one
+        person's events keep theirs): concurrent batches then lock contacts in the same
+        order and cannot deadlock on them. A deadlock or serialisation failure that
+        happens anyway rolled the whole batch back, so it is simply run again.
+        """
+        order = sorted(range(len(batch)), key=lambda index: _lock_key(batch[index]))
+        ordered = [batch[index] for index in order]
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                outcomes = self._record(ordered)
+                break
+            except StoreError as error:
+                if attempt == _ATTEMPTS or not _transient(error):
+                    raise
+                time.sleep(random.uniform(0.005, 0.05) * attempt)
+        answers: list[Outcome] = list(outcomes)
+        for position, index in enumerate(order):
+            answers[index] = outcomes[position]
+        return answers
+
+    def _record(self, batch: Sequence[IncomingEvent]) -> list[Outcome]:
         active = self.active()
         with self._borrowed() as recorder:
             recorder.active = active
@@ -85,3 +109,20 @@ class Recorders:
             raise
         with self._lock:
             self._idle.append(recorder)
+
+
+# PostgreSQL's "try again" states: deadlock_detected, serialization_failure.
+_RETRYABLE = frozenset({"40P01", "40001"})
+_ATTEMPTS = 3
+
+
+def _transient(error: StoreError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in _RETRYABLE
+
+
+def _lock_key(event: IncomingEvent) -> tuple[str, str]:
+    if event.contact_id is not None:
+        return ("contact", str(event.contact_id))
+    if event.email is not None:
+        return ("email", event.email.strip().lower())
+    return ("visitor", event.visitor_id or "")
