@@ -129,7 +129,6 @@ def main(argv: list[str]) -> None:
     parser.add_argument("rows", nargs="?", type=int, default=200_000)
     parser.add_argument("--url", help="database URL (default: a new SQLite file)")
     parser.add_argument("--batch", type=int, default=1000, help="rows per batch")
-    parser.add_argument("--workers", type=int, default=1, help="validating processes")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "hubspot-contacts.csv"
@@ -142,9 +141,7 @@ def main(argv: list[str]) -> None:
         with Timer() as timer:
             validate_only(path)
         print(f"read + validate only:  {timer.rate(args.rows)}")
-        options = ImportOptions(
-            get_format("hubspot"), default_region="NL", batch_size=args.batch, workers=args.workers
-        )
+        options = ImportOptions(get_format("hubspot"), default_region="NL", batch_size=args.batch)
         clock = FixedClock(datetime(2025, 6, 1, tzinfo=UTC))
         with Timer() as timer:
             summary = import_contacts(engine, path, options, clock=clock)

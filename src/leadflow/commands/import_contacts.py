@@ -5,7 +5,6 @@
     --default-region NL                          for national phone numbers
     --skip-bad-rows                              import the good rows, report the bad
     --errors REPORT.csv                          write every rejected row, with its reason
-    --workers N                                  validate in N processes while one writes
 
 Without ``--skip-bad-rows`` the import is all-or-nothing: one bad row, nothing written.
 """
@@ -65,9 +64,6 @@ def contacts(
         None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
     ),
     batch_size: int = typer.Option(1000, "--batch-size", min=1, max=50_000, help="Rows per batch."),
-    workers: int = typer.Option(
-        1, "--workers", min=1, max=64, help="Processes validating rows while one writes."
-    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import contacts from a HubSpot, Salesforce or Mautic export, or any CSV with a mapping."""
@@ -83,7 +79,6 @@ def contacts(
         encoding=encoding,
         delimiter=_delimiter(delimiter),
         batch_size=batch_size,
-        workers=workers,
     )
     summary = _run(file, options, workspace)
     _print(summary, options)

@@ -5,7 +5,6 @@
     formats         column layouts: HubSpot, Salesforce, Mautic, generic; mapping files
     fields          the fields a column can map to, and where each one is stored
     convert         RowConverter: one row -> a validated ContactRecord, or RowError
-    parallel        validate rows in worker processes, in file order
     normalise       e-mail, website/company domain, UTM, numbers, yes/no, text
     phones          phone numbers to E.164 (a checked shortcut before phonenumbers)
     instants        dates and times to aware UTC

@@ -58,5 +58,5 @@ class RowError(Exception):
         self.column = column
 
     def __reduce__(self) -> tuple[type[RowError], tuple[int, str, str | None]]:
-        # Rows are validated in worker processes: the error must survive pickling.
+        # Pickled as it was built (the default would call __init__ with the message only).
         return RowError, (self.line, self.reason, self.column)

@@ -36,7 +36,6 @@ from sqlalchemy.engine import Connection
 from leadflow.domain.clock import Clock
 from leadflow.ingest.convert import RowConverter
 from leadflow.ingest.formats.layout import Layout
-from leadflow.ingest.parallel import convert_rows
 from leadflow.ingest.record import ContactRecord, RowError
 from leadflow.ingest.rejects import RejectReport
 from leadflow.ingest.table import Table, open_table
@@ -60,7 +59,6 @@ class ImportOptions:
     encoding: str | None = None  # detected when None
     delimiter: str | None = None  # detected when None
     batch_size: int = 1000
-    workers: int = 1  # processes validating rows while this one writes
 
 
 @dataclass
@@ -162,18 +160,18 @@ def _batches(
     summary: ContactImport,
     reject: Callable[[RowError, Sequence[str]], None],
 ) -> Iterator[list[Row]]:
-    chunks = convert_rows(
-        table.rows(), converter, chunk=options.batch_size, workers=options.workers
-    )
-    for chunk in chunks:
-        batch: list[Row] = []
-        summary.rows += len(chunk)
-        for outcome, cells in chunk:
-            if isinstance(outcome, RowError):
-                reject(outcome, cells)
-            else:
-                batch.append((outcome, cells))
-        yield batch
+    batch: list[Row] = []
+    for line, cells in table.rows():
+        summary.rows += 1
+        try:
+            batch.append((converter.convert(line, cells), cells))
+        except RowError as error:
+            reject(error, cells)
+            continue
+        if len(batch) >= options.batch_size:
+            yield batch
+            batch = []
+    yield batch
 
 
 def _write(

@@ -23,3 +23,15 @@ def test_report_rows_can_be_read_back(tmp_path: Path) -> None:
         ["3", "Email", "Email: e-mail 'x@' is not valid", "x@", "Müller"],
         ["9", "", "no e-mail address and no record id", "", "Ærø"],
     ]
+
+
+def test_a_row_error_survives_pickling() -> None:
+    import pickle
+
+    again = pickle.loads(pickle.dumps(RowError(4, "Email: bad", "Email")))
+    assert (again.line, again.reason, again.column, str(again)) == (
+        4,
+        "Email: bad",
+        "Email",
+        "line 4: Email: bad",
+    )
