@@ -14,6 +14,7 @@
     opportunity stage|win|lose OPPORTUNITY_ID ...
     nurture export [--segment STAGE[,STAGE]] [--temperature] [--grade] [--channel] [--out]
     handoff check-sla                     record breaches as of now, end spent cadences
+    handoff report [--since DATE]         per rep: answers, reasons, breaches, under-worked
 
 ID is the lead's contact id. Each command calls one service and prints what it did;
 mistakes end as one line on stderr with exit status 1.
@@ -22,7 +23,7 @@ mistakes end as one line on stderr with exit status 1.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import typer
@@ -31,6 +32,7 @@ from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import cadence, feedback, nurture, opportunities, reps
+from leadflow.services.handoff_report import RepReport, handoff_report
 from leadflow.services.queue import QueueItem, queue
 from leadflow.services.sla import check_sla
 
@@ -419,4 +421,31 @@ def handoff_check_sla(workspace: Path | None = WorkspaceOption) -> None:
     typer.echo(
         f"{len(sweep.breaches)} breach(es) recorded, {sweep.reassigned} re-assigned, "
         f"{sweep.cadences_ended} cadence(s) ended"
+    )
+
+
+@handoff_app.command("report")
+def handoff_report_(
+    since: str | None = typer.Option(None, "--since", help="Hand-offs from this day on."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Per rep: hand-offs, answers, reject reasons, breaches, attempts before giving up."""
+    start = None if since is None else datetime.combine(_date(since, "--since"), time(), UTC)
+    with workspace_session(workspace) as session:
+        reports = handoff_report(session, start)
+    for report in reports:
+        typer.echo(_report_line(report))
+    if not reports:
+        typer.echo("no hand-offs yet")
+
+
+def _report_line(report: RepReport) -> str:
+    mean = report.attempts_before_giving_up
+    gave_up = "-" if mean is None else f"{mean:.1f}"
+    reasons = ", ".join(f"{code} {n}" for code, n in sorted(report.rejected_by_reason.items()))
+    return (
+        f"{report.rep:<14} handed off {report.handed_off}, accepted {report.accepted}, "
+        f"rejected {report.rejected}{f' ({reasons})' if reasons else ''}, "
+        f"breaches {sum(report.breaches.values())}, attempts before giving up {gave_up}, "
+        f"UNDER-WORKED {report.under_worked}, won {report.won}, lost {report.lost}"
     )

@@ -124,6 +124,8 @@ def test_rejections_answer_with_the_reason_rules(api: Client, engine: Engine) ->
     assert rejected.json()["stage"] == "nurture"
     again = client.post(f"/leads/{lead}/accept", json={}, headers=sales)
     assert again.status_code == 404
+    (eva,) = client.get("/handoff/report", headers=keys["marketing"]).json()
+    assert (eva["rep"], eva["rejected_by_reason"]) == ("eva", {"not_ready": 1})
 
     export = client.get("/nurture/export", params={"segment": "nurture"}, headers=keys["marketing"])
     assert export.headers["content-type"].startswith("text/csv")

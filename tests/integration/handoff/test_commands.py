@@ -114,6 +114,9 @@ def test_closing_after_one_attempt_says_under_worked(run: Run, engine: Engine) -
     _ok(run("attempt", str(lead), "--channel", "email", "--outcome", "no_answer"))
 
     assert "UNDER-WORKED" in _ok(run("close", str(lead), "--reason", "unresponsive"))
+    report = _ok(run("handoff", "report", "--since", "2000-01-01"))
+    assert "attempts before giving up 1.0, UNDER-WORKED 1" in report
+    assert report.startswith("eva")
 
 
 def test_reject_and_nurture_export(run: Run, engine: Engine, tmp_path: Path) -> None:

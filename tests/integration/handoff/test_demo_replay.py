@@ -23,6 +23,7 @@ from leadflow.demo import generate_world
 from leadflow.domain.cadence import CONNECTING_OUTCOMES
 from leadflow.domain.clock import parse_instant
 from leadflow.services.definitions import activate_definition
+from leadflow.services.handoff_report import handoff_report
 from leadflow.store.database import session_factory
 from leadflow.store.models import (
     Assignment,
@@ -153,6 +154,8 @@ def _under_worked_leads_are_exactly_those_closed_below_the_minimum(
             flagged.add(work.handoff_id)
 
     assert flagged == closed_early
+    reports = handoff_report(session)
+    assert sum(report.under_worked for report in reports) == len(flagged)
     assert flagged, "the demo world has under-worked leads"
     # Against the demo's own story: where leadflow refused none of a lead's activities,
     # the under-worked leads are the ones the demo made under-worked (and closed).

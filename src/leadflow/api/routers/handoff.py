@@ -7,7 +7,7 @@ deals (sales), the nurture send list (marketing) and the SLA sweep (admin, for c
     POST /leads/{contact_id}/accept|reject|attempts|conversations|close|opportunities
     GET  /opportunities/{id}   POST /opportunities/{id}/stage|win|lose
     GET  /nurture/export       (text/csv)
-    POST /handoff/check-sla
+    POST /handoff/check-sla     GET /handoff/report?since=
 
 Every route calls one service; refusals become problem documents (404, 409, 422).
 """
@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
+from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
@@ -44,6 +45,7 @@ from leadflow.api.schemas.handoff import (
     RejectBody,
     RepCreate,
     RepPublic,
+    RepReportPublic,
     RepUpdate,
     StageBody,
     SweepPublic,
@@ -54,6 +56,7 @@ from leadflow.api.schemas.handoff import (
 )
 from leadflow.services import cadence, feedback, nurture, opportunities, reps
 from leadflow.services.api_keys import Role
+from leadflow.services.handoff_report import handoff_report
 from leadflow.services.opportunities import Deal
 from leadflow.services.queue import queue
 from leadflow.services.sla import check_sla
@@ -391,6 +394,22 @@ def sweep(session: WriteSessionDep, clock: ClockDep) -> SweepPublic:
     return SweepPublic(
         breaches=len(done.breaches), reassigned=done.reassigned, cadences_ended=done.cadences_ended
     )
+
+
+@router.get(
+    "/handoff/report",
+    dependencies=[READERS],
+    summary="Per rep: answers, reject reasons, breaches, attempts before giving up.",
+)
+def report(
+    session: ReadSessionDep,
+    since: Annotated[
+        AwareDatetime | None, Query(description="Hand-offs from then on (with an offset or Z).")
+    ] = None,
+) -> list[RepReportPublic]:
+    start = None if since is None else since.astimezone(UTC)
+    # vars, not asdict: asdict rebuilds a Counter from its items, counting the pairs.
+    return [RepReportPublic.model_validate(vars(row)) for row in handoff_report(session, start)]
 
 
 def _list(text: str | None) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ __all__ = [
     "RejectBody",
     "RepCreate",
     "RepPublic",
+    "RepReportPublic",
     "RepUpdate",
     "StageBody",
     "SweepPublic",
@@ -229,3 +230,19 @@ class SweepPublic(BaseModel):
     breaches: int
     reassigned: int
     cadences_ended: int
+
+
+class RepReportPublic(BaseModel):
+    rep: str
+    handed_off: int
+    accepted: int
+    rejected: int
+    rejected_by_reason: dict[str, int]
+    breaches: dict[str, int] = Field(description="SLA breaches by kind: accept, first_touch.")
+    closed_unreached: int
+    attempts_before_giving_up: float | None = Field(
+        description="Mean attempts on leads closed without ever reaching the person."
+    )
+    under_worked: int
+    won: int
+    lost: int

@@ -1,0 +1,95 @@
+"""How each rep handles hand-offs: the numbers marketing and sales look at together.
+
+Per rep (the owner at the time the work ended, or now): leads handed off, accepted,
+rejected (by reason code), SLA breaches by kind, leads closed unreached and the average
+number of attempts made on them (the articles' "1.3 attempts before giving up"), leads
+closed UNDER-WORKED, deals won and lost. ``since`` limits it to hand-offs made from then.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from leadflow.store.models import Handoff, HandoffWork, Rejection, Rep, SlaBreach
+
+__all__ = ["UNASSIGNED", "RepReport", "handoff_report"]
+
+UNASSIGNED = "(unassigned)"
+_GAVE_UP = ("recycled", "disqualified", "cadence_ended")
+
+
+@dataclass
+class RepReport:
+    rep: str
+    handed_off: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    rejected_by_reason: Counter[str] = field(default_factory=Counter)
+    breaches: Counter[str] = field(default_factory=Counter)
+    closed_unreached: int = 0
+    attempts_before_giving_up: float | None = None  # mean over closed_unreached
+    under_worked: int = 0
+    won: int = 0
+    lost: int = 0
+
+
+def handoff_report(session: Session, since: datetime | None = None) -> list[RepReport]:
+    reports: dict[str, RepReport] = defaultdict(lambda: RepReport(""))
+    unreached_attempts: dict[str, list[int]] = defaultdict(list)
+    for owner, status, work in session.execute(_work(since)).tuples():
+        report = reports[owner or UNASSIGNED]
+        report.handed_off += 1
+        report.accepted += status == "accepted"
+        report.rejected += status == "rejected"
+        report.under_worked += work.under_worked
+        report.won += work.outcome == "won"
+        report.lost += work.outcome == "lost"
+        if work.outcome in _GAVE_UP and not work.connected:
+            unreached_attempts[owner or UNASSIGNED].append(work.attempts)
+    for rep, code, count in session.execute(_rejections(since)).tuples():
+        reports[rep or UNASSIGNED].rejected_by_reason[code] += count
+    for rep, kind, count in session.execute(_breaches(since)).tuples():
+        reports[rep or UNASSIGNED].breaches[kind] += count
+    for rep, attempts in unreached_attempts.items():
+        reports[rep].closed_unreached = len(attempts)
+        reports[rep].attempts_before_giving_up = sum(attempts) / len(attempts)
+    for key, report in reports.items():
+        report.rep = key
+    return sorted(reports.values(), key=lambda report: report.rep)
+
+
+def _work(since: datetime | None) -> Select[tuple[str | None, str, HandoffWork]]:
+    query = (
+        select(Handoff.owner, Handoff.status, HandoffWork)
+        .join(HandoffWork, HandoffWork.handoff_id == Handoff.id)
+        .order_by(Handoff.id)
+    )
+    return query if since is None else query.where(Handoff.at >= since)
+
+
+def _rejections(since: datetime | None) -> Select[tuple[str, str, int]]:
+    # Rep.key is None for a rejection by a rep since deleted (outer join).
+    query = (
+        select(Rep.key, Rejection.code, func.count())
+        .select_from(Rejection)
+        .join(Handoff, Handoff.id == Rejection.handoff_id)
+        .outerjoin(Rep, Rep.id == Rejection.rep_id)
+        .group_by(Rep.key, Rejection.code)
+    )
+    return query if since is None else query.where(Handoff.at >= since)
+
+
+def _breaches(since: datetime | None) -> Select[tuple[str, str, int]]:
+    query = (
+        select(Rep.key, SlaBreach.kind, func.count())
+        .select_from(SlaBreach)
+        .join(Handoff, Handoff.id == SlaBreach.handoff_id)
+        .outerjoin(Rep, Rep.id == SlaBreach.rep_id)
+        .group_by(Rep.key, SlaBreach.kind)
+    )
+    return query if since is None else query.where(Handoff.at >= since)
