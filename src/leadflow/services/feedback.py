@@ -58,7 +58,7 @@ def accept(session: Session, contact_id: int, *, rep: str | None, clock: Clock) 
     actor = acting_rep(session, work, rep)
     late = record_breach_if_late(session, work, ACCEPT, now, done_at=now) is not None
     if work.item.rep_id is None:
-        _claim(session, work, actor, now)
+        work = Work(work.handoff, work.item, _claim(session, work, actor, now))
     work.handoff.status = "accepted"
     work.handoff.answered_at = now
     _start_cadence(session, work, actor, now)
@@ -127,8 +127,11 @@ def _reason(config: HandoffConfig, code: str, note: str | None) -> RejectReason:
     return reason
 
 
-def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> None:
-    """An unassigned lead accepted by a rep is theirs from now on."""
+def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> Assignment:
+    """An unassigned lead accepted by a rep is theirs from now on; the first-touch clock
+    starts at the claim, in the rep's team's business hours."""
+    sla = active_definition(session).definition.handoff.sla
+    touch_due = team_calendar(session, rep.team_id).add_hours(now, sla.first_touch_within_hours)
     assignment = Assignment(
         handoff_id=work.handoff.id,
         contact_id=work.handoff.contact_id,
@@ -136,11 +139,14 @@ def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> None:
         rule="claimed",
         reason="accepted from the unassigned queue",
         at=now,
+        accept_due_at=now,
+        touch_due_at=touch_due,
     )
     session.add(assignment)
     session.flush()
     work.item.assignment_id, work.item.rep_id = assignment.id, rep.id
-    work.handoff.owner = rep.key
+    work.handoff.owner, work.handoff.due_at = rep.key, touch_due
+    return assignment
 
 
 def _start_cadence(session: Session, work: Work, rep: Rep, now: datetime) -> None:

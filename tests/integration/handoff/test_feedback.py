@@ -171,3 +171,4 @@ def test_a_rep_claims_an_unassigned_lead_by_accepting_it(desk: Desk) -> None:
     claim = desk.session.get(Assignment, work.assignment_id)
     assert claim is not None
     assert claim.rule == "claimed"
+    assert claim.touch_due_at == START.replace(day=3)  # 8 business hours from 10:00 Monday
