@@ -104,6 +104,7 @@ def _reassign(session: Session, work: Work, breach: SlaBreach, now: datetime) ->
     driver = driver_for(session.connection())
     store = RealtimeStore(driver)
     contact_id = work.handoff.contact_id
+    store.lock_contact(contact_id)  # the real-time path's order: the contact, then the pool
     facts = facts_of(store, store.load_person(contact_id))
     current = work.item.rep_id
     moved = reassign(

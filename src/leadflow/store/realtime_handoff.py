@@ -107,6 +107,10 @@ class HandoffStatements:
         return None if found is None else int(found)
 
     def round_robin(self, pool: str) -> dict[int, int]:
+        """The pool's state, locked until commit: two hand-offs routed at once must not both
+        read it before either writes it (SQLite's single writer already ensures that)."""
+        if self.driver.dialect == "postgresql":
+            self.driver.execute("SELECT pg_advisory_xact_lock(hashtext(:pool))", {"pool": pool})
         rows = self.driver.all(
             "SELECT rep_id, current FROM round_robin_state WHERE pool = :pool", {"pool": pool}
         )
