@@ -24,8 +24,10 @@ from leadflow.demo.world import generate_world
 from leadflow.domain.clock import Clock, FixedClock
 from leadflow.ingest.formats.generic import GENERIC
 from leadflow.services.definitions import active_definition
+from leadflow.services.demo_users import demo_users_text, ensure_demo_users
 from leadflow.services.event_import import parse_line
 from leadflow.services.events import EventRecorder, IncomingEvent, Rejected
+from leadflow.services.import_accounts import import_accounts
 from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.workspace import init_workspace
 from leadflow.store.database import make_engine
@@ -64,9 +66,10 @@ def build_demo_workspace(
 ) -> DemoWorkspace:
     """Generate, initialise and replay the demo world into ``directory`` (once)."""
     marker = demo_marker(directory)
-    if marker.exists():
-        return DemoWorkspace(directory, False, **json.loads(marker.read_text("utf-8")))
     say = on_stage or (lambda _: None)
+    if marker.exists():
+        say(demo_users_text())  # web users (issue 6): made with the workspace, below
+        return DemoWorkspace(directory, False, **json.loads(marker.read_text("utf-8")))
     now = clock.now()
     say(f"generating a world of {contacts} contacts (seed {seed})")
     world = generate_world(directory / WORLD_FOLDER, contacts, seed, end=now.date(), overwrite=True)
@@ -74,12 +77,16 @@ def build_demo_workspace(
     init_workspace(directory, preset=preset, database_url=database_url, now=now)
     engine = make_engine(database_url)
     try:
+        # Companies first: contacts then link to them by their e-mail domain.
+        say("importing accounts")
+        import_accounts(engine, world.out_dir / "accounts.csv", clock=clock)
         say("importing contacts")
         import_contacts(
             engine, world.out_dir / "contacts.csv", ImportOptions(layout=GENERIC), clock=clock
         )
         say("replaying events in time order")
         recorded, rejected, ready = _replay(engine, world.out_dir / "events.jsonl")
+        ensure_demo_users(engine, now)  # web users (issue 6), passwords in docs/web.md
     finally:
         engine.dispose()
     figures = {
@@ -89,6 +96,7 @@ def build_demo_workspace(
         "sales_ready": ready,
     }
     marker.write_text(json.dumps(figures, sort_keys=True), encoding="utf-8")
+    say(demo_users_text())
     return DemoWorkspace(directory, True, **figures)
 
 

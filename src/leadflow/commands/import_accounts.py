@@ -1,0 +1,61 @@
+"""``leadflow import accounts FILE.csv``: companies from a CRM export (see ingest/accounts.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.domain.clock import SystemClock
+from leadflow.services.import_accounts import AccountImport, import_accounts
+from leadflow.store.database import engine_from_settings
+
+__all__ = ["register"]
+
+_SHOWN_PROBLEMS = 50
+
+
+def register(group: typer.Typer) -> None:
+    group.command("accounts")(accounts)
+
+
+def accounts(
+    file: Path = typer.Argument(
+        ..., help="CSV of companies (HubSpot, Salesforce, generic).", dir_okay=False
+    ),
+    skip_bad_rows: bool = typer.Option(
+        False, "--skip-bad-rows", help="Import the good rows even if some are bad."
+    ),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Import accounts (industry, size, revenue, country, owner) and re-qualify their contacts."""
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    engine = engine_from_settings(settings_for(workspace))
+    try:
+        report = import_accounts(engine, file, clock=SystemClock(), skip_bad_rows=skip_bad_rows)
+    except (ValueError, LookupError) as error:  # LookupError: no active definition
+        fail(str(error))
+    finally:
+        engine.dispose()
+    _print(file, report)
+    if not report.committed:
+        raise typer.Exit(1)
+
+
+def _print(file: Path, report: AccountImport) -> None:
+    for line, reason in report.problems[:_SHOWN_PROBLEMS]:
+        typer.echo(f"{file}:{line}: {reason}", err=True)
+    if not report.committed:
+        typer.echo(
+            f"nothing imported: {report.rejected} bad rows of {report.rows} "
+            "(fix them, or use --skip-bad-rows)",
+            err=True,
+        )
+        return
+    typer.echo(
+        f"accounts: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.rejected} rejected; "
+        f"{report.requalified} contacts re-qualified"
+    )
