@@ -1,12 +1,224 @@
-"""Command group `analytics` (filled in by its issue)."""
+"""``leadflow rescore``, ``leadflow report`` and ``leadflow backtest`` (docs/analytics.md).
+
+    rescore [--at ISO] [--parquet DIR --out FILE.parquet]
+        qualify every contact at once with the active definition and record the result
+        (or qualify a Parquet export and write the verdicts to a file)
+    report funnel|channels|alignment|scoring [--from ISO] [--to ISO]
+           [--by month|channel|campaign|owner] [--format table|csv|json] [--chart FILE]
+    backtest CANDIDATE.yaml [--from ISO] [--to ISO] [--step DAYS] [--json]
+
+Each takes ``--workspace DIR`` (or LEADFLOW_WORKSPACE / LEADFLOW_DATABASE_URL).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+
+from leadflow.analytics.charts import ChartError, draw_chart
+from leadflow.analytics.costs import COSTS_FILE, CostsError, load_costs
+from leadflow.analytics.report import Report, render_csv, render_json, render_rows
+from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.definition.errors import DefinitionError
+from leadflow.definition.loader import load_definition
+from leadflow.domain.clock import SystemClock, parse_instant
+from leadflow.services.backtest import BacktestError, BacktestRequest, backtest
+from leadflow.services.definitions import NoActiveDefinitionError
+from leadflow.services.reports import GROUPS, REPORTS, ReportError, ReportRequest, build_report
+from leadflow.services.rescore import Rescored, RescoreError, rescore, rescore_parquet
+from leadflow.store.database import engine_from_settings
 
 __all__ = ["register"]
 
+_FORMATS = ("table", "csv", "json")
+
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
-    del app
+    app.command("rescore")(rescore_command)
+    app.command("report")(report_command)
+    app.command("backtest")(backtest_command)
+
+
+def rescore_command(
+    at: str | None = typer.Option(
+        None, "--at", help="Qualify as of this ISO instant (default: now)."
+    ),
+    parquet: Path | None = typer.Option(
+        None, "--parquet", help="Qualify a Parquet export (demo layout) instead of the store."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="With --parquet: the verdicts file."),
+    definition: str | None = typer.Option(
+        None,
+        "--definition",
+        help="With --parquet: a definition file or preset (default waterfall).",
+    ),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Qualify every contact at once (set-based) and record results and stage moves."""
+    moment = _instant("--at", at)
+    if parquet is not None:
+        _rescore_parquet(parquet, out, definition, moment)
+        return
+    if out is not None or definition is not None:
+        fail("--out and --definition go with --parquet; the store uses its active definition")
+    engine = _engine(workspace)
+    try:
+        done = rescore(engine, clock=SystemClock(), at=moment)
+    except (RescoreError, NoActiveDefinitionError) as error:
+        fail(str(error))
+    except (OperationalError, ProgrammingError) as error:
+        fail(f"cannot use the database: {_first_line(error)}")
+    finally:
+        engine.dispose()
+    _print_rescored(done)
+
+
+def _rescore_parquet(folder: Path, out: Path | None, name: str | None, at: datetime | None) -> None:
+    if out is None:
+        fail("--parquet needs --out FILE.parquet for the verdicts")
+    if not folder.is_dir():
+        fail(f"--parquet {folder} is not a folder")
+    try:
+        compiled = load_definition(name or "waterfall")
+    except DefinitionError as error:
+        fail("; ".join(str(problem) for problem in error.errors))
+    try:
+        done = rescore_parquet(folder, compiled, out, at=at or SystemClock().now())
+    except RescoreError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {out}: {error.strerror or error}")
+    _print_rescored(done)
+    typer.echo(f"verdicts written to {out}")
+
+
+def _print_rescored(done: Rescored) -> None:
+    typer.echo(f"qualified {done.contacts:,} contacts as of {done.at.isoformat()}")
+    typer.echo(f"  sales-ready: {done.sales_ready:,}")
+    for stage, count in sorted(done.moved_to.items()):
+        typer.echo(f"  moved to {stage}: {count:,}")
+    timing = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in done.seconds.items())
+    typer.echo(f"  {timing}")
+
+
+def report_command(
+    name: str = typer.Argument(..., help=f"One of: {', '.join(REPORTS)}."),
+    start: str | None = typer.Option(
+        None, "--from", help="Leads that entered the funnel from (ISO)."
+    ),
+    stop: str | None = typer.Option(None, "--to", help="The moment described (ISO; default now)."),
+    by: str | None = typer.Option(None, "--by", help=f"Split by: {', '.join(GROUPS)}."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    chart: Path | None = typer.Option(None, "--chart", help="Also draw a chart (.png or .svg)."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Funnel, channel, alignment and scoring reports from the store."""
+    if fmt not in _FORMATS:
+        fail(f"--format must be one of {', '.join(_FORMATS)}, got {fmt!r}")
+    if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
+        fail(f"--chart must name a .png or .svg file, got {chart.name!r}")
+    request = ReportRequest(name, _instant("--from", start), _instant("--to", stop), by)
+    settings = settings_for(workspace)
+    try:
+        costs = load_costs(settings.workspace / COSTS_FILE)
+    except CostsError as error:
+        fail(str(error))
+    engine = _engine(workspace)
+    try:
+        report = build_report(engine, request, clock=SystemClock(), costs=costs)
+    except (ReportError, NoActiveDefinitionError) as error:
+        fail(str(error))
+    except (OperationalError, ProgrammingError) as error:
+        fail(f"cannot use the database: {_first_line(error)}")
+    finally:
+        engine.dispose()
+    _show(report, fmt)
+    if chart is not None:
+        _draw(report, chart)
+
+
+def backtest_command(
+    candidate: Path = typer.Argument(..., help="The candidate definition (YAML file)."),
+    start: str | None = typer.Option(None, "--from", help="Replay from (ISO; default: the start)."),
+    stop: str | None = typer.Option(None, "--to", help="Replay up to (ISO; default now)."),
+    step: float = typer.Option(7.0, "--step", help="Days between checkpoints of the replay."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Replay history under CANDIDATE and the active definition, side by side."""
+    if not candidate.is_file():
+        fail(f"{candidate} is not a file")
+    try:
+        compiled = load_definition(candidate)
+    except DefinitionError as error:
+        for problem in error.errors:
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1) from None
+    request = BacktestRequest(compiled, _instant("--from", start), _instant("--to", stop), step)
+    engine = _engine(workspace)
+    try:
+        report = backtest(engine, request, clock=SystemClock())
+    except (BacktestError, NoActiveDefinitionError) as error:
+        fail(str(error))
+    except (OperationalError, ProgrammingError) as error:
+        fail(f"cannot use the database: {_first_line(error)}")
+    finally:
+        engine.dispose()
+    _show(report, "json" if as_json else "table")
+
+
+def _show(report: Report, fmt: str) -> None:
+    if fmt == "json":
+        typer.echo(render_json(report))
+        return
+    if fmt == "csv":
+        typer.echo(render_csv(report), nl=False)
+        return
+    console = Console()
+    console.print(f"[bold]{report.title}[/bold] as of {report.as_of:%Y-%m-%d %H:%M} UTC")
+    for section in report.sections:
+        table = Table(*section.columns, title=section.title, title_justify="left")
+        for row in render_rows(section):
+            table.add_row(*row)
+        console.print(table)
+    for note in report.notes:
+        console.print(f"[dim]{note}[/dim]")
+
+
+def _draw(report: Report, path: Path) -> None:
+    try:
+        draw_chart(report, path)
+    except ChartError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror or error}")
+    typer.echo(f"chart written to {path}")
+
+
+def _instant(option: str, text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return parse_instant(text)
+    except ValueError as error:
+        fail(f"{option}: {error}")
+
+
+def _engine(workspace: Path | None) -> Engine:
+    settings = settings_for(workspace)
+    if settings.database_url is None and not settings.workspace.is_dir():
+        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+    try:
+        return engine_from_settings(settings)
+    except ArgumentError as error:
+        fail(f"bad database URL: {_first_line(error)}")
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,87 @@
+"""What a lead costs, per source: the ``costs.yaml`` of a workspace (optional).
+
+    currency: EUR
+    per_lead:                    # the cost of each lead from a source
+      channel: {paid_search: 40, linkedin: 55}
+      campaign: {spring-webinar: 25}
+      vendor: {LeadStream Europe: 12, ProspectPool: 9}   # purchased leads (MSRL)
+
+A lead costs its vendor's price when it was purchased from a listed vendor, else its
+campaign's, else its channel's; a lead matching none costs nothing known. The channel
+report divides a group's cost by its sales-qualified leads and by its won deals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["COSTS_FILE", "Costs", "CostsError", "load_costs"]
+
+COSTS_FILE = "costs.yaml"
+
+
+class CostsError(ValueError):
+    """The costs file cannot be used; the message names the file and the key."""
+
+
+class PerLead(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: dict[str, float] = Field(default_factory=dict)
+    campaign: dict[str, float] = Field(default_factory=dict)
+    vendor: dict[str, float] = Field(default_factory=dict)
+
+
+class Costs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    currency: str = "EUR"
+    per_lead: PerLead = Field(default_factory=PerLead)
+
+    @property
+    def configured(self) -> bool:
+        per = self.per_lead
+        return bool(per.channel or per.campaign or per.vendor)
+
+    def of_leads(
+        self,
+        channels: Sequence[str | None],
+        campaigns: Sequence[str | None],
+        vendors: Sequence[str | None],
+        purchased: Sequence[bool | None],
+    ) -> npt.NDArray[np.float64]:
+        """Each lead's cost; NaN where no price applies."""
+        per = self.per_lead
+        costs = np.full(len(channels), np.nan)
+        rows = zip(channels, campaigns, vendors, purchased, strict=True)
+        for index, (channel, campaign, vendor, bought) in enumerate(rows):
+            if bought and vendor in per.vendor:
+                costs[index] = per.vendor[vendor]
+            elif campaign in per.campaign:
+                costs[index] = per.campaign[campaign]
+            elif channel in per.channel:
+                costs[index] = per.channel[channel]
+        return costs
+
+
+def load_costs(path: Path) -> Costs:
+    """The costs in ``path``; an empty ``Costs`` when the file does not exist."""
+    if not path.exists():
+        return Costs()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return Costs.model_validate(data)
+    except OSError as error:
+        raise CostsError(f"cannot read {path}: {error.strerror or error}") from None
+    except yaml.YAMLError as error:
+        raise CostsError(f"{path}: not valid YAML ({getattr(error, 'problem', error)})") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(document)"
+        raise CostsError(f"{path}: {where}: {first['msg']}") from None

@@ -1,0 +1,123 @@
+"""A report: titled sections of rows, written as a terminal table, CSV or JSON.
+
+Every report function returns a ``Report``; the CLI prints it, the API and the web UI
+can serialise ``to_dict()``. A value is a number, a text, or None (not applicable:
+a rate without a denominator, a median of nothing).
+
+CSV holds every section: a ``section`` column first, then the section's own columns,
+with a blank line and a new header between sections.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["Report", "Section", "Value", "rate", "render_csv", "render_json", "render_rows"]
+
+Value = float | int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Value, ...], ...]
+
+    def records(self) -> list[dict[str, Value]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    name: str
+    title: str
+    as_of: datetime
+    sections: tuple[Section, ...]
+    notes: tuple[str, ...] = ()
+    parameters: dict[str, Value] = field(default_factory=dict)
+
+    def section(self, title: str) -> Section:
+        for section in self.sections:
+            if section.title == title:
+                return section
+        raise KeyError(title)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "report": self.name,
+            "title": self.title,
+            "as_of": self.as_of.isoformat(),
+            "parameters": self.parameters,
+            "sections": [
+                {"title": s.title, "columns": list(s.columns), "rows": s.records()}
+                for s in self.sections
+            ],
+            "notes": list(self.notes),
+        }
+
+
+def rate(part: float, whole: float) -> float | None:
+    """``part / whole``, or None when there is nothing to divide by."""
+    return None if whole <= 0 else part / whole
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), indent=2, default=_plain)
+
+
+def render_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for index, section in enumerate(report.sections):
+        if index:
+            out.write("\n")
+        writer.writerow(["section", *section.columns])
+        for row in section.rows:
+            writer.writerow([section.title, *(_cell(value) for value in row)])
+    return out.getvalue()
+
+
+def render_rows(section: Section) -> list[list[str]]:
+    """Cells as text for a terminal table: rates as percentages, days with one decimal."""
+    return [
+        [_shown(column, value) for column, value in zip(section.columns, row, strict=True)]
+        for row in section.rows
+    ]
+
+
+def _shown(column: str, value: Value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        if column.endswith("rate") or column.startswith("share") or column.endswith("share"):
+            return f"{value:.1%}"
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return value
+
+
+def _cell(value: Value) -> Value:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def rows_of(
+    columns: Sequence[str], records: Sequence[dict[str, Value]]
+) -> tuple[tuple[Value, ...], ...]:
+    return tuple(tuple(record.get(column) for column in columns) for record in records)

@@ -1,0 +1,264 @@
+"""Fold one partition of events into per-contact tallies, one per slot of the definition.
+
+This is the vectorised twin of ``engine.activity.bucket_events``/``read_buckets``: the
+same slots (engine/layout.py), the same questions, answered for every contact of a
+partition at once:
+
+    count      matching events up to ``now``                      (every slot)
+    total      decayed points before the cap                       (engagement rules)
+    last       the latest matching event's time, and its type's rank (sales actions,
+               ``once`` rules); ties on time go to the greater type name, as in
+               ``engine.activity.is_later``
+    found      matching events inside the window                   (windowed event tests)
+
+Events are grouped by type once (``np.flatnonzero``); each slot then takes the groups of
+its types, filters them by its property globs through a look-up table built once per
+distinct property value (``EventLookups``), and reduces them per contact with
+``np.bincount`` (sums, counts) and ``np.maximum.reduceat`` (latest times): events of a
+contact are contiguous, so a matched subset stays sorted by contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import numpy.typing as npt
+
+from leadflow.batch.frames import MISSING_TIME, Column, EventFrame
+from leadflow.engine.activity import Slot, SlotKind
+from leadflow.engine.layout import SlotLayout
+
+__all__ = ["EventLookups", "SlotTally", "tally_events"]
+
+_MICROSECOND = timedelta(microseconds=1)
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Flags = npt.NDArray[np.bool_]
+
+
+@dataclass(slots=True, eq=False)
+class SlotTally:
+    """One slot's answer for every contact of a partition (arrays indexed by row)."""
+
+    count: Ints
+    total: Floats | None = None
+    last_us: Ints | None = None
+    last_rank: Ints | None = None  # rank of the latest event's type name; -1: none
+    found: Ints | None = None
+
+    @classmethod
+    def empty(cls, slot: Slot, rows: int) -> SlotTally:
+        tally = cls(np.zeros(rows, np.int64))
+        if slot.kind == SlotKind.ENGAGEMENT:
+            tally.total = np.zeros(rows)
+        if slot.once or slot.keeps_last:
+            tally.last_us = np.full(rows, MISSING_TIME, np.int64)
+            tally.last_rank = np.full(rows, -1, np.int64)
+        if slot.kind == SlotKind.TEST and slot.within is not None:
+            tally.found = np.zeros(rows, np.int64)
+        return tally
+
+
+class EventLookups:
+    """What each slot asks of an event's type and properties, answered once per value.
+
+    Per tuple of type names (a frame's ``types``): the type codes each slot accepts, in
+    type-name order (so a later type name wins a tie on time), and each type's rank in
+    name order. Per slot reading one property and per distinct value of that property:
+    whether the slot accepts it (the last entry: the property is absent). Answers are
+    remembered across partitions that share a dictionary.
+    """
+
+    def __init__(self, layout: SlotLayout) -> None:
+        self.layout = layout
+        self._types: dict[tuple[str, ...], tuple[dict[int, tuple[int, ...]], Ints]] = {}
+        self._tables: dict[tuple[int, int], tuple[object, Flags]] = {}
+
+    def for_types(self, types: tuple[str, ...]) -> tuple[dict[int, tuple[int, ...]], Ints]:
+        found = self._types.get(types)
+        if found is None:
+            order = sorted(range(len(types)), key=lambda code: types[code])
+            rank = np.empty(len(types), np.int64)
+            rank[order] = np.arange(len(types))
+            codes = {
+                slot.id: tuple(code for code in order if types[code] in slot.types)
+                for slot in self.layout.slots
+            }
+            found = self._types[types] = (codes, rank)
+        return found
+
+    def table(self, slot: Slot, key: str, column: Column | None) -> Flags:
+        values = None if column is None else column.values
+        cache_key = (slot.id, id(values))
+        found = self._tables.get(cache_key)
+        if found is None or found[0] is not values:
+            found = self._tables[cache_key] = (values, _value_table(slot, key, column))
+        return found[1]
+
+
+def _value_table(slot: Slot, key: str, column: Column | None) -> Flags:
+    """Whether the slot accepts an event whose ``key`` property has each distinct value."""
+    accepts = slot.accepts
+    assert accepts is not None
+    values = [] if column is None else column.python_values()
+    table = [accepts({key: value}) for value in values]
+    table.append(accepts({}))
+    return np.array(table, dtype=bool)
+
+
+class _Group:
+    """The events of one type in a partition, gathered once for every slot that reads it."""
+
+    __slots__ = ("at_us", "decay", "index", "now_seconds", "rows")
+
+    def __init__(self, index: Ints, events: EventFrame, now_us: int) -> None:
+        self.index = index
+        self.rows = events.row[index]
+        self.at_us = events.at_us[index]
+        self.now_seconds = now_us / 1e6
+        self.decay: dict[float, Floats] = {}
+
+    def factors(self, half_life_seconds: float) -> Floats:
+        """0.5^((now − at) / half-life) per event, with the engine's float steps
+        (``now.timestamp() − at.timestamp()``); shared by rules with the same half-life."""
+        found = self.decay.get(half_life_seconds)
+        if found is None:
+            age = self.now_seconds - self.at_us / 1e6
+            found = self.decay[half_life_seconds] = np.exp2(-(age / half_life_seconds))
+        return found
+
+
+def _groups(events: EventFrame, wanted: set[int], now_us: int) -> dict[int, _Group]:
+    """The partition's events split by type with one stable sort (each group stays in
+    row order), leaving out types no slot reads and events after ``now``."""
+    codes = events.type_code
+    if int(events.at_us.max()) > now_us:  # the future has not happened yet
+        codes = np.where(events.at_us <= now_us, codes, -1)
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    groups = {}
+    for code in sorted(wanted):
+        start, stop = np.searchsorted(ordered, np.array([code, code + 1], dtype=ordered.dtype))
+        if stop > start:
+            groups[code] = _Group(order[start:stop], events, now_us)
+    return groups
+
+
+def tally_events(
+    layout: SlotLayout, lookups: EventLookups, events: EventFrame, rows: int, now_us: int
+) -> list[SlotTally]:
+    """Every slot's tally for the ``rows`` contacts of one partition, at ``now_us``."""
+    tallies = [SlotTally.empty(slot, rows) for slot in layout.slots]
+    if events.size == 0:
+        return tallies
+    type_codes, rank = lookups.for_types(events.types)
+    wanted = {code for codes in type_codes.values() for code in codes}
+    groups = _groups(events, wanted, now_us)
+    for slot in layout.slots:
+        tally = tallies[slot.id]
+        for code in type_codes[slot.id]:
+            group = groups.get(code)
+            if group is None:
+                continue
+            chosen = _accepted(slot, lookups, events, group.index)
+            if chosen is None or chosen.any():
+                _fold(slot, tally, group, chosen, int(rank[code]), now_us)
+    for slot in layout.slots:
+        _finish(slot, tallies[slot.id], now_us)
+    return tallies
+
+
+def _accepted(slot: Slot, lookups: EventLookups, events: EventFrame, index: Ints) -> Flags | None:
+    """Which events of the group the slot's property globs accept (None: all of them)."""
+    if slot.accepts is None:
+        return None
+    if len(slot.reads) == 1:
+        key = slot.reads[0]
+        column = events.properties.get(key)
+        table = lookups.table(slot, key, column)
+        if column is None:
+            return None if bool(table[-1]) else np.zeros(index.size, dtype=bool)
+        chosen: Flags = table[column.codes[index]]
+        return chosen
+    return _combinations(slot, events, index)
+
+
+def _combinations(slot: Slot, events: EventFrame, group: Ints) -> Flags:
+    """A slot reading several properties: test each distinct combination of their values."""
+    accepts = slot.accepts
+    assert accepts is not None
+    columns = [events.properties.get(key) for key in slot.reads]
+    codes = np.stack(
+        [np.full(group.size, -1, np.int32) if c is None else c.codes[group] for c in columns]
+    )
+    distinct, inverse = np.unique(codes, axis=1, return_inverse=True)
+    values = [[] if c is None else c.python_values() for c in columns]
+    verdicts = np.array(
+        [
+            accepts(
+                {
+                    key: vals[code]
+                    for key, vals, code in zip(slot.reads, values, combo.tolist(), strict=True)
+                    if code >= 0
+                }
+            )
+            for combo in distinct.T
+        ],
+        dtype=bool,
+    )
+    return verdicts[inverse.reshape(-1)]
+
+
+def _fold(
+    slot: Slot,
+    tally: SlotTally,
+    group: _Group,
+    chosen: Flags | None,
+    rank: int,
+    now_us: int,
+) -> None:
+    """Add one type's matching events to a slot's tally. The events are in row order, so
+    each contact's are one run: where the row changes a run starts; ``reduceat`` sums runs."""
+    rows = group.rows if chosen is None else group.rows[chosen]
+    starts = np.flatnonzero(np.diff(rows, prepend=-1))
+    owners = rows[starts]
+    tally.count[owners] += np.diff(starts, append=rows.shape[0])
+    if tally.total is not None and not slot.once and slot.half_life_seconds is not None:
+        factors = group.factors(slot.half_life_seconds)
+        weights = slot.points * (factors if chosen is None else factors[chosen])
+        tally.total[owners] += np.add.reduceat(weights, starts)
+    needs_time = tally.last_us is not None or tally.found is not None
+    at = (group.at_us if chosen is None else group.at_us[chosen]) if needs_time else None
+    if tally.last_us is not None and tally.last_rank is not None and at is not None:
+        latest = np.maximum.reduceat(at, starts)
+        # Types come in name order: ">=" lets the greater type name win a tie on time.
+        later = latest >= tally.last_us[owners]
+        tally.last_us[owners[later]] = latest[later]
+        tally.last_rank[owners[later]] = rank
+    if tally.found is not None and slot.within is not None and at is not None:
+        inside = (at >= now_us - _micros(slot)).astype(np.int64)
+        tally.found[owners] += np.add.reduceat(inside, starts)
+
+
+def _micros(slot: Slot) -> int:
+    assert slot.within is not None
+    return int(slot.within // _MICROSECOND)
+
+
+def _finish(slot: Slot, tally: SlotTally, now_us: int) -> None:
+    """Totals that are not sums of decayed terms: ``once`` rules, rules that never fade."""
+    if tally.total is None:
+        return
+    if slot.once:
+        assert tally.last_us is not None
+        seen = tally.count > 0
+        # The age as the engine has it: (now − last).total_seconds(), from microseconds.
+        age = (now_us - np.where(seen, tally.last_us, now_us)) / 1e6
+        factor = 1.0 if slot.half_life_seconds is None else np.exp2(-(age / slot.half_life_seconds))
+        tally.total = np.where(seen, slot.points * factor, 0.0)
+    elif slot.half_life_seconds is None:
+        # One multiplication, as the engine does for equal terms.
+        tally.total = slot.points * tally.count.astype(np.float64)

@@ -1,0 +1,84 @@
+"""The reports of ``leadflow report`` (and, later, of the API and the web UI).
+
+``build_report`` reads the store as it stood at the end of the period (``--to``, default
+now), rebuilds each lead's journey from the ledger under the active definition, and
+computes one report (analytics/): ``funnel``, ``channels``, ``alignment`` or
+``scoring``. ``--to`` is the moment described (default now): nothing dated later is
+seen. The leads are those that entered the funnel from ``--from`` up to ``--to``;
+``--by`` splits them by cohort month, channel, campaign or owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from leadflow.analytics.alignment import alignment_report
+from leadflow.analytics.channels import channel_report
+from leadflow.analytics.costs import Costs
+from leadflow.analytics.funnel import funnel_report
+from leadflow.analytics.journeys import Journeys
+from leadflow.analytics.report import Report
+from leadflow.analytics.scoring import scoring_report
+from leadflow.analytics.tables import read_tables
+from leadflow.batch.frames import micros
+from leadflow.domain.clock import Clock, ensure_utc
+from leadflow.services.definitions import active_definition
+
+__all__ = ["GROUPS", "REPORTS", "ReportError", "ReportRequest", "build_report"]
+
+REPORTS: tuple[str, ...] = ("funnel", "channels", "alignment", "scoring")
+GROUPS: tuple[str, ...] = ("month", "channel", "campaign", "owner")
+_DEFAULT_BY: dict[str, str | None] = {
+    "funnel": "month",
+    "channels": "channel",
+    "alignment": None,
+    "scoring": None,
+}
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    name: str
+    start: datetime | None = None
+    stop: datetime | None = None
+    by: str | None = None  # None: the report's default grouping
+
+
+def build_report(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs) -> Report:
+    name = request.name
+    if name not in REPORTS:
+        raise ReportError(f"unknown report {name!r}; reports: {', '.join(REPORTS)}")
+    by = request.by or _DEFAULT_BY[name]
+    if by is not None and by not in GROUPS:
+        raise ReportError(f"--by must be one of {', '.join(GROUPS)}, got {by!r}")
+    now = clock.now()
+    as_of = ensure_utc(request.stop) if request.stop is not None else now
+    start = None if request.start is None else micros(ensure_utc(request.start))
+    if start is not None and start >= micros(as_of):
+        raise ReportError("--from must be before --to")
+    if micros(as_of) > micros(now):
+        raise ReportError(f"--to {as_of.isoformat()} is in the future")
+    with engine.connect() as connection:
+        with Session(bind=connection) as session:
+            definition = active_definition(session).definition
+        tables = read_tables(connection, as_of)
+    journeys = Journeys.build(tables, definition)
+    stop = micros(as_of)
+    if name == "funnel":
+        return funnel_report(journeys, definition, as_of=as_of, start_us=start, stop_us=stop, by=by)
+    if name == "channels":
+        return channel_report(
+            tables, journeys, definition, costs, as_of=as_of, start_us=start, stop_us=stop,
+            by=by or "channel",
+        )  # fmt: skip
+    if name == "alignment":
+        return alignment_report(tables, journeys, as_of=as_of, start_us=start, stop_us=stop, by=by)
+    return scoring_report(tables, journeys, definition, as_of=as_of, start_us=start, stop_us=stop)
