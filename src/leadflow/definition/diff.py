@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from leadflow.definition.describe import describe_condition, describe_matcher, describe_value
+from leadflow.definition.diff_handoff import handoff_aspects
 from leadflow.definition.model import (
     AllOf,
     AnyOf,
@@ -80,6 +81,11 @@ def diff_definitions(old: Definition, new: Definition) -> tuple[Change, ...]:
         *_aspects("lead_types", "lead types", _lead_type_pairs(old, new)),
         *_off_ramps(old, new),
         *_free_mail(old.free_mail_domains, new.free_mail_domains),
+        *(
+            change  # routing, SLA, cadence, reject reasons, deal stages (diff_handoff.py)
+            for subject, triples in handoff_aspects(old.handoff, new.handoff)
+            for change in _aspects("handoff", subject, triples)
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leadflow.definition.builtin import PRESET_NAMES, preset_text
+from leadflow.definition.diff import diff_definitions
 from leadflow.definition.errors import DefinitionError
 from leadflow.definition.loader import load_definition_text
 from leadflow.definition.model import Definition, FieldTest
@@ -118,3 +119,30 @@ def test_every_preset_routes_named_accounts_first_then_territories(name: str) ->
 )
 def test_mistakes_are_reported_with_their_key_path(extra: str, message: str) -> None:
     assert message in errors(extra)
+
+
+def test_the_meaning_diff_names_what_changed_in_the_hand_off() -> None:
+    before = load()
+    after = load("""\
+handoff:
+  routing:
+    rules:
+      - {name: named account, named_account: true}
+      - {name: big, team: enterprise, when: {field: account.employees, at_least: 1000}}
+  sla: {accept_within_hours: 2}
+  cadence: {calls: 8}
+  reject_reasons: [{code: spam, then: disqualify}]
+""")
+
+    changes = [str(change) for change in diff_definitions(before, after)]
+
+    assert changes == [
+        "hand-off routing: rules: named account: the account's owner -> named account: the "
+        "account's owner; big: team enterprise when account.employees >= 1000",
+        "hand-off SLA: accept within hours: 4 -> 2",
+        "hand-off cadence: calls: 6 -> 8",
+        "hand-off reject reasons: reasons: bad_fit -> disqualify, no_budget -> recycle, "
+        "wrong_person -> disqualify, duplicate -> disqualify, spam -> disqualify, not_ready -> "
+        "recycle, other -> recycle (note) -> spam -> disqualify",
+    ]
+    assert diff_definitions(before, load()) == ()
