@@ -33,6 +33,7 @@ from leadflow.api.routers import (
     health,
     keys,
     qualification,
+    sales_team,
     webhooks,
 )
 from leadflow.api.state import ApiLimits, ApiState
@@ -54,7 +55,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     definition.router,
     webhooks.router,
     keys.router,
-    handoff.router,  # the sales team, queue, answers, deals, nurture list (issue 5)
+    sales_team.router,  # teams, reps, absences, named accounts (issue 5)
+    handoff.router,  # the queue, answers, attempts, deals, nurture list, SLA sweep (issue 5)
     # Slot for a later issue: the reports (issue 8) add their router here.
 )
 

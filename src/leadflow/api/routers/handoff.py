@@ -1,7 +1,7 @@
 """The sales hand-off over HTTP: the team (admin), the queue and the lead actions (sales),
 deals (sales), the nurture send list (marketing) and the SLA sweep (admin, for cron).
 
-    GET  /teams  POST /teams  POST /teams/{key}/holidays
+    GET  /teams  POST /teams  POST /teams/{key}/holidays            (sales_team.py)
     GET  /reps   POST /reps   PATCH /reps/{key}  POST /reps/{key}/absences|accounts
     GET  /queue?rep=&unassigned=
     POST /leads/{contact_id}/accept|reject|attempts|conversations|close|opportunities
@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import AwareDatetime
-from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
 from leadflow.api.deps import ClockDep, NowDep, ReadSessionDep, WriteSessionDep
 from leadflow.api.problems import problem_responses
 from leadflow.api.schemas.common import MAX_ID, Str200
 from leadflow.api.schemas.handoff import (
-    AbsenceCreate,
     AcceptBody,
     AnswerPublic,
     AttemptBody,
@@ -37,30 +35,22 @@ from leadflow.api.schemas.handoff import (
     ConversationBody,
     DealCreate,
     DealPublic,
-    HolidaysBody,
     Key,
     LoseBody,
-    OwnBody,
     QueueItemPublic,
     RejectBody,
-    RepCreate,
-    RepPublic,
     RepReportPublic,
-    RepUpdate,
     StageBody,
     SweepPublic,
-    TeamCreate,
-    TeamPublic,
     WinBody,
     WorkPublic,
 )
-from leadflow.services import cadence, feedback, nurture, opportunities, reps
+from leadflow.services import cadence, feedback, nurture, opportunities
 from leadflow.services.api_keys import Role
 from leadflow.services.handoff_report import handoff_report
 from leadflow.services.opportunities import Deal
 from leadflow.services.queue import queue
 from leadflow.services.sla import check_sla
-from leadflow.store.models import Team
 
 __all__ = ["router"]
 
@@ -74,104 +64,6 @@ READERS = allow(Role.SALES, Role.MARKETING)
 ADMIN = allow()
 FOUND = problem_responses(404)
 CHANGED = problem_responses(404, 409)
-
-
-# --- the team ---------------------------------------------------------------------------
-
-
-@router.get("/teams", dependencies=[READERS], summary="Teams with hours and holidays.")
-def list_teams(session: ReadSessionDep) -> list[TeamPublic]:
-    return [_team(team, days) for team, days in reps.list_teams(session)]
-
-
-@router.post(
-    "/teams",
-    status_code=201,
-    dependencies=[ADMIN],
-    responses=problem_responses(409),
-    summary="Add a team (409 when the key is taken).",
-)
-def add_team(body: TeamCreate, session: WriteSessionDep, now: NowDep) -> TeamPublic:
-    team = reps.add_team(
-        session,
-        key=body.key,
-        name=body.name,
-        zone=body.time_zone,
-        working_hours=body.working_hours,
-        holidays=body.holidays,
-        now=now,
-    )
-    return _team(team, sorted(set(body.holidays)))
-
-
-@router.post(
-    "/teams/{key}/holidays", dependencies=[ADMIN], responses=FOUND, summary="Add days off."
-)
-def add_holidays(key: RepKey, body: HolidaysBody, session: WriteSessionDep) -> TeamPublic:
-    reps.add_holidays(session, key, body.days, body.name)
-    team, days = next((t, d) for t, d in reps.list_teams(session) if t.key == key)
-    return _team(team, days)
-
-
-@router.get("/reps", dependencies=[READERS], summary="Reps, their load and absence now.")
-def list_reps(session: ReadSessionDep, now: NowDep) -> list[RepPublic]:
-    return [RepPublic.of(view) for view in reps.list_reps(session, now)]
-
-
-@router.post(
-    "/reps",
-    status_code=201,
-    dependencies=[ADMIN],
-    responses=CHANGED,
-    summary="Add a rep to a team (409 when the key is taken).",
-)
-def add_rep(body: RepCreate, session: WriteSessionDep, now: NowDep) -> RepPublic:
-    reps.add_rep(
-        session,
-        key=body.key,
-        name=body.name,
-        email=body.email,
-        team_key=body.team,
-        capacity=body.capacity,
-        now=now,
-    )
-    return _rep(session, body.key, now)
-
-
-@router.patch(
-    "/reps/{key}", dependencies=[ADMIN], responses=FOUND, summary="Change capacity or activity."
-)
-def update_rep(key: RepKey, body: RepUpdate, session: WriteSessionDep, now: NowDep) -> RepPublic:
-    if body.capacity is not None:
-        reps.set_capacity(session, key, body.capacity, now)
-    if body.active is not None:
-        reps.set_active(session, key, body.active, now)
-    return _rep(session, key, now)
-
-
-@router.post(
-    "/reps/{key}/absences",
-    status_code=201,
-    dependencies=[SALES],
-    responses=FOUND,
-    summary="Mark a rep away for whole days (no new leads).",
-)
-def add_absence(
-    key: RepKey, body: AbsenceCreate, session: WriteSessionDep, now: NowDep
-) -> RepPublic:
-    reps.add_absence(session, key, body.first_day, body.last_day, body.reason)
-    return _rep(session, key, now)
-
-
-@router.post(
-    "/reps/{key}/accounts",
-    dependencies=[ADMIN],
-    responses=FOUND,
-    summary="Make an account a named account of the rep.",
-)
-def own_account(key: RepKey, body: OwnBody, session: WriteSessionDep, now: NowDep) -> RepPublic:
-    reps.own_account(session, key, body.account, now)
-    return _rep(session, key, now)
 
 
 # --- the queue and the lead actions ------------------------------------------------------
@@ -414,22 +306,6 @@ def report(
 
 def _list(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
-
-
-def _team(team: Team, days: list[date]) -> TeamPublic:
-    return TeamPublic(
-        key=team.key,
-        name=team.name,
-        time_zone=team.time_zone,
-        working_hours=team.working_hours,
-        holidays=days,
-    )
-
-
-def _rep(session: Session, key: str, now: datetime) -> RepPublic:
-    reps.get_rep(session, key)  # 404 when unknown
-    view = next(view for view in reps.list_reps(session, now) if view.rep.key == key)
-    return RepPublic.of(view)
 
 
 def _deal(deal: Deal) -> DealPublic:

@@ -1,0 +1,159 @@
+"""``leadflow reps``: the sales team as data (teams, hours, holidays, reps, absences,
+named accounts). Registered by ``commands/handoff.py`` with the other hand-off commands.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import typer
+
+from leadflow.commands.api_keys import workspace_session
+from leadflow.commands.workspace import WorkspaceOption, fail
+from leadflow.domain.clock import SystemClock
+from leadflow.services import reps
+
+__all__ = ["parse_date", "reps_app", "shown"]
+
+reps_app = typer.Typer(name="reps", help="Sales reps and teams.", no_args_is_help=True)
+team_app = typer.Typer(name="team", help="Teams: time zone, hours, holidays.", no_args_is_help=True)
+reps_app.add_typer(team_app, name="team")
+
+
+def parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} {text!r} is not a date like 2026-12-24")
+
+
+def shown(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@team_app.command("add")
+def team_add(
+    key: str = typer.Argument(..., help="What routing rules name, e.g. benelux."),
+    zone: str = typer.Option(..., "--time-zone", "-z", help="IANA zone, e.g. Europe/Amsterdam."),
+    hours: str = typer.Option("mon-fri 09:00-17:00", "--hours", help="Working hours."),
+    holiday: list[str] = typer.Option([], "--holiday", help="A day off (YYYY-MM-DD)."),
+    name: str | None = typer.Option(None, "--name"),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Add a team; SLA clocks tick in its working hours."""
+    days = [parse_date(day, "--holiday") for day in holiday]
+    with workspace_session(workspace) as session:
+        team = reps.add_team(
+            session, key=key, name=name, zone=zone, working_hours=hours, holidays=days,
+            now=SystemClock().now(),
+        )  # fmt: skip
+        typer.echo(f"team {team.key}: {team.working_hours} ({team.time_zone})")
+
+
+@team_app.command("holiday")
+def team_holiday(
+    key: str = typer.Argument(...),
+    days: list[str] = typer.Argument(..., help="Days off (YYYY-MM-DD)."),
+    name: str | None = typer.Option(None, "--name", help="e.g. Christmas Day."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Add days off to a team."""
+    parsed = [parse_date(day, "day") for day in days]
+    with workspace_session(workspace) as session:
+        added = reps.add_holidays(session, key, parsed, name)
+    typer.echo(f"{added} day(s) off added to {key}")
+
+
+@team_app.command("list")
+def team_list(workspace: Path | None = WorkspaceOption) -> None:
+    """Teams with their hours and holidays."""
+    with workspace_session(workspace) as session:
+        for team, holidays in reps.list_teams(session):
+            days = ", ".join(day.isoformat() for day in holidays) or "none"
+            typer.echo(f"{team.key:<16} {team.time_zone:<20} {team.working_hours}  off: {days}")
+
+
+@reps_app.command("add")
+def rep_add(
+    key: str = typer.Argument(..., help="The rep's key, e.g. r0001 or an e-mail."),
+    team: str = typer.Option(..., "--team", "-t"),
+    capacity: int = typer.Option(..., "--capacity", "-c", help="Leads worked at once."),
+    name: str | None = typer.Option(None, "--name"),
+    email: str | None = typer.Option(None, "--email"),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Add a rep to a team."""
+    with workspace_session(workspace) as session:
+        rep = reps.add_rep(
+            session, key=key, name=name, email=email, team_key=team, capacity=capacity,
+            now=SystemClock().now(),
+        )  # fmt: skip
+        typer.echo(f"rep {rep.key} in {team}, capacity {rep.capacity}")
+
+
+@reps_app.command("list")
+def rep_list(
+    team: str | None = typer.Option(None, "--team", "-t"),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Reps with their load (leads held) and whether they are away now."""
+    with workspace_session(workspace) as session:
+        found = reps.list_reps(session, SystemClock().now(), team=team)
+        for view in found:
+            state = "away" if view.absent else ("inactive" if not view.rep.active else "")
+            typer.echo(
+                f"{view.rep.key:<12} {view.team.key:<16} {view.load:>4}/{view.rep.capacity:<4}"
+                f" {view.rep.name} {state}".rstrip()
+            )
+    if not found:
+        typer.echo("no reps yet: add one with `leadflow reps add`")
+
+
+@reps_app.command("absent")
+def rep_absent(
+    key: str = typer.Argument(...),
+    first: str = typer.Option(..., "--from", help="First day away (YYYY-MM-DD)."),
+    last: str = typer.Option(..., "--until", help="Last day away (YYYY-MM-DD)."),
+    reason: str | None = typer.Option(None, "--reason"),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Mark a rep away: no new leads in those days (in the team's time zone)."""
+    start, end = parse_date(first, "--from"), parse_date(last, "--until")
+    with workspace_session(workspace) as session:
+        absence = reps.add_absence(session, key, start, end, reason)
+        typer.echo(f"{key} away from {shown(absence.starts_at)} to {shown(absence.ends_at)}")
+
+
+@reps_app.command("capacity")
+def rep_capacity(
+    key: str = typer.Argument(...),
+    capacity: int = typer.Argument(..., help="Leads worked at once; 0 takes the rep off routing."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Change how many leads a rep works at once (also the round-robin weight)."""
+    with workspace_session(workspace) as session:
+        rep = reps.set_capacity(session, key, capacity, SystemClock().now())
+        typer.echo(f"rep {rep.key}: capacity {rep.capacity}")
+
+
+@reps_app.command("own")
+def rep_own(
+    key: str = typer.Argument(...),
+    account: str = typer.Argument(..., help="The account's id or domain."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Make an account a named account of the rep: its leads go to them."""
+    with workspace_session(workspace) as session:
+        found = reps.own_account(session, key, account, SystemClock().now())
+        typer.echo(f"{found.domain or found.id} is a named account of {key}")
+
+
+@reps_app.command("deactivate")
+def rep_deactivate(
+    key: str = typer.Argument(...), workspace: Path | None = WorkspaceOption
+) -> None:
+    """A rep who left: never routed to again (their open leads stay theirs to hand over)."""
+    with workspace_session(workspace) as session:
+        reps.set_active(session, key, False, SystemClock().now())
+    typer.echo(f"rep {key} deactivated")
