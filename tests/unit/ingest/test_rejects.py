@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import pickle
 from pathlib import Path
 
 from leadflow.ingest.record import RowError
@@ -26,8 +27,6 @@ def test_report_rows_can_be_read_back(tmp_path: Path) -> None:
 
 
 def test_a_row_error_survives_pickling() -> None:
-    import pickle
-
     again = pickle.loads(pickle.dumps(RowError(4, "Email: bad", "Email")))
     assert (again.line, again.reason, again.column, str(again)) == (
         4,
