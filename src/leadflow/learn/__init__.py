@@ -1,23 +1,28 @@
 """Learning the ideal lead from history: ICP discovery and calibrated predictive scoring.
 
-Map of the package (data flows top to bottom):
+Map of the package (data flows top to bottom; docs/learning.md explains the methods):
 
-    table        LeadTable: closed leads, their outcome 0/1, typed attributes
-    csv_source   read a CRM export (delimiter/encoding sniffing, "Select" = not answered)
-    leakage      post-outcome column presets and the single-feature AUC guard
-    icp          ICP discovery: win rate, lift, support, Wilson interval per value
-    proposal     findings -> fit rules with points, as a YAML patch of the definition
-    features     attributes -> model matrix (ordinal categories, rare values pooled)
-    split        time-ordered or stratified holdouts
-    calibration  Platt or isotonic calibration on a held-out slice
-    baseline     frequency naive Bayes (Odoo's method) and the definition's fit score
-    predictive   train the model (gradient boosting, or logistic with small data)
-    explain      per-lead contributions (one-feature-at-a-time substitution)
-    metrics      ROC-AUC, PR-AUC, Brier, ECE, calibration table, lift by decile
-    evaluation   holdout report and stratified k-fold cross-validation
-    artifact     model directories: pickled model plus a JSON model card
-    report       rich tables, markdown and the calibration PNG
+    table         LeadTable: closed leads, outcome 0/1, typed attributes, decision times
+    outcome       the target column (won/lost, open rows) and the time column
+    csv_source    a CRM export: delimiter/encoding sniffing, "Select" = not answered
+    world_source  a CRM history shaped like the demo world; decision point = hand-off
+    activity      engagement aggregates as of each lead's decision point
+    leakage       post-outcome presets, outcome-like names, the single-feature AUC guard
+    levels        values grouped into levels: categories, quantile bins, missing, other
+    icp           ICP discovery: win rate, lift, support, Wilson interval, FDR control
+    proposal      findings -> weighted fit rules and grades, as a definition patch (YAML)
+    features      attributes -> model matrix (category codes, rare values pooled)
+    split         time-ordered or stratified holdouts
+    predictive    the model: boosting or spline logistic, calibrated; small-data rules
+    baseline      frequency naive Bayes (Odoo's method)
+    fact_paths    attribute rows <-> Facts: the definition's fit score, model input
+    explain       per-lead contributions (one-attribute substitution)
+    metrics       ROC-AUC, PR-AUC, Brier, ECE, calibration table, lift by decile
+    evaluation    holdout report and stratified k-fold cross-validation
+    artifact      model folders: pickled model plus a JSON model card, versioned
+    plot          the calibration curve (PNG)
+    report        the same sections as rich tables and Markdown
+    runs          the runs behind ``leadflow learn icp | model | evaluate``
 
-Nothing here reads the environment or the wall clock; the CLI (``leadflow learn``)
-passes files and ``now`` in.
+Nothing here reads the environment or the wall clock; the CLI passes files and ``now``.
 """

@@ -9,7 +9,8 @@ features. The aggregates:
     own actions (90 days)        events that count as the person acting (lead typing)
     events before                every event before the decision
     product-specific downloads   downloads of product-specific assets (the definition's
-                                 ``assets.product_specific`` globs), ever before
+                                 ``assets.product_specific`` globs, by default the
+                                 default preset's), ever before
     days known                   from the contact's creation to the decision
     days since last event        from the last event before the decision (none: missing)
 
@@ -24,17 +25,30 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fnmatch import fnmatch
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 
+from leadflow.definition.builtin import DEFAULT_PRESET
+from leadflow.definition.loader import load_definition
 from leadflow.definition.model import AssetsConfig, LeadTypeConfig
 from leadflow.domain.facts import Event
+from leadflow.domain.vocabulary import SALES_ACTION_EVENTS
 from leadflow.learn.table import Attribute, AttributeKind
 
-__all__ = ["ACTIVITY_NAMESPACE", "EventLog", "activity_attributes", "activity_record"]
+__all__ = [
+    "ACTIVITY_NAMESPACE",
+    "COUNT_KEYS",
+    "EventLog",
+    "activity_attributes",
+    "activity_record",
+    "default_assets",
+]
 
 ACTIVITY_NAMESPACE = "activity"
+# Aggregates that count events (0 when there were none), besides the "<type>_90d" ones.
+COUNT_KEYS = frozenset({"own_actions_90d", "events_before", "product_specific_downloads"})
 WINDOW_DAYS = 90
 _DAY = 86_400
 
@@ -79,7 +93,7 @@ def activity_attributes(
         _number(
             "product-specific downloads",
             "product_specific_downloads",
-            count(before & _product_specific(log, assets or AssetsConfig())),
+            count(before & _product_specific(log, assets or default_assets())),
         ),
         _number("days known", "days_known", (decided_at - created_at) / _DAY),
         _number(
@@ -92,12 +106,16 @@ def activity_attributes(
 def activity_record(
     events: Sequence[Event],
     now: datetime,
-    created_at: datetime,
+    created_at: datetime | None = None,
     *,
     assets: AssetsConfig | None = None,
     own_actions: frozenset[str] | None = None,
 ) -> Mapping[str, object]:
-    """The same aggregates for one person at ``now`` (attribute name -> value)."""
+    """The same aggregates for one person at ``now`` (attribute name -> value).
+
+    Also "first sales action": the type of the latest sales-specific action at or
+    before ``now``, which at a hand-off is the action that triggered it.
+    """
     log = EventLog(
         lead=np.zeros(len(events), dtype=np.intp),
         type=np.array([e.type for e in events], dtype=object),
@@ -105,9 +123,20 @@ def activity_record(
         asset=np.array([e.properties.get("asset") for e in events], dtype=object),
     )
     moment = np.array([int(now.timestamp())], dtype=np.int64)
-    born = np.array([int(created_at.timestamp())], dtype=np.int64)
+    born = np.array([moment[0] if created_at is None else int(created_at.timestamp())])
     attributes = activity_attributes(log, moment, born, assets=assets, own_actions=own_actions)
-    return {a.name: float(a.values[0]) for a in attributes}
+    record: dict[str, object] = {a.name: float(a.values[0]) for a in attributes}
+    if created_at is None:
+        record["days known"] = None
+    actions = [e for e in events if e.type in SALES_ACTION_EVENTS and e.at <= now]
+    record["first sales action"] = max(actions, key=lambda e: e.at).type if actions else None
+    return record
+
+
+@cache
+def default_assets() -> AssetsConfig:
+    """The default preset's asset kinds, when no definition says which are product-specific."""
+    return load_definition(DEFAULT_PRESET).assets
 
 
 def _number(name: str, key: str, values: npt.NDArray[np.float64]) -> Attribute:

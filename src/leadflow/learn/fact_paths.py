@@ -16,13 +16,22 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
-from leadflow.definition.model import Definition
+from leadflow.definition.builtin import builtin_free_mail_domains
+from leadflow.definition.model import AssetsConfig, Definition
 from leadflow.domain.facts import Facts, Source
 from leadflow.engine import qualify
-from leadflow.learn.features import Encoder
+from leadflow.learn.activity import ACTIVITY_NAMESPACE, COUNT_KEYS, activity_record
+from leadflow.learn.features import Encoder, FeatureSpec
+from leadflow.learn.predictive import ScoringModel
 from leadflow.learn.table import LeadTable
 
-__all__ = ["definition_fit_scorer", "facts_of", "record_from_facts", "table_facts"]
+__all__ = [
+    "definition_fit_scorer",
+    "facts_of",
+    "predict_facts",
+    "record_from_facts",
+    "table_facts",
+]
 
 _SOURCE_KEYS = frozenset(f.name for f in fields(Source))
 _TRUE = frozenset({"true", "yes", "y", "1"})
@@ -70,21 +79,72 @@ def definition_fit_scorer(
     return score
 
 
-def record_from_facts(facts: Facts, encoder: Encoder) -> dict[str, object]:
-    """The model's input record (attribute name -> value) read from a person's facts."""
-    return {spec.name: _read(facts, spec.path) for spec in encoder.features}
+def record_from_facts(
+    facts: Facts,
+    encoder: Encoder,
+    *,
+    now: datetime | None = None,
+    known_since: datetime | None = None,
+    assets: AssetsConfig | None = None,
+    extra: Mapping[str, object] | None = None,
+) -> dict[str, object]:
+    """The model's input record (attribute name -> value) read from a person's facts.
+
+    Activity features are aggregated from ``facts.events`` strictly before ``now``, as
+    training aggregated them before each decision point (without ``now``: left
+    missing). ``known_since`` is when the contact became known (for "days known");
+    ``extra`` gives paths that Facts does not hold, such as ``sales.rep`` once routed.
+    """
+    activity: Mapping[str, object] = {}
+    if now is not None:
+        activity = activity_record(facts.events, now, known_since, assets=assets)
+    given = extra or {}
+    return {
+        spec.name: given[spec.path] if spec.path in given else _read(facts, spec, activity)
+        for spec in encoder.features
+    }
 
 
-def _read(facts: Facts, path: str) -> object:
-    namespace, _, key = path.partition(".")
+def predict_facts(
+    model: ScoringModel,
+    facts: Facts,
+    now: datetime,
+    *,
+    known_since: datetime | None = None,
+    assets: AssetsConfig | None = None,
+    extra: Mapping[str, object] | None = None,
+) -> float:
+    """The calibrated win probability of one person at ``now`` (for ``Facts.prediction``)."""
+    record = record_from_facts(
+        facts, model.encoder, now=now, known_since=known_since, assets=assets, extra=extra
+    )
+    return float(model.predict(model.encoder.encode_records([record]))[0])
+
+
+def _read(facts: Facts, spec: FeatureSpec, activity: Mapping[str, object]) -> object:
+    namespace, _, key = spec.path.partition(".")
+    if namespace == ACTIVITY_NAMESPACE:
+        # A count of events the person never had is 0, as in training, not unknown.
+        return activity.get(spec.name, 0.0 if key in COUNT_KEYS or key.endswith("_90d") else None)
     if namespace == "source":
         return getattr(facts.source, key, None)
+    if namespace == "contact" and key in ("free_mail", "email_domain") and key not in facts.contact:
+        return _email_fact(facts, key)
     mapping: Mapping[str, object] = {
         "contact": facts.contact,
         "account": facts.account,
         "consent": facts.consent,
     }.get(namespace, {})
     return mapping.get(key)
+
+
+def _email_fact(facts: Facts, key: str) -> object:
+    """contact.email_domain and contact.free_mail, derived from the address as the engine does."""
+    email = facts.contact.get("email")
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    domain = email.rpartition("@")[2].strip().casefold()
+    return domain if key == "email_domain" else domain in builtin_free_mail_domains()
 
 
 def _python(value: object) -> object:

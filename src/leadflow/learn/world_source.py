@@ -26,8 +26,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
-from leadflow.definition.builtin import DEFAULT_PRESET, builtin_free_mail_domains
-from leadflow.definition.loader import load_definition
+from leadflow.definition.builtin import builtin_free_mail_domains
 from leadflow.definition.model import AssetsConfig
 from leadflow.learn.activity import EventLog, activity_attributes
 from leadflow.learn.errors import LearnInputError
@@ -72,7 +71,6 @@ def read_world_history(folder: Path, *, assets: AssetsConfig | None = None) -> L
     attributes.append(_category("first sales action", "activity.first_sales_action", triggers))
     attributes.append(_category("rep", "sales.rep", [handoffs[c]["rep"] for c in ids]))
     log = _event_log(folder, row_of)
-    assets = assets or load_definition(DEFAULT_PRESET).assets
     attributes += activity_attributes(log, decided, created, assets=assets)
     return LeadTable(
         ids=np.array(ids, dtype=object),

@@ -11,7 +11,10 @@ import numpy as np
 import pytest
 
 from leadflow.demo import generate_world
+from leadflow.domain.facts import Event, Facts, Source
 from leadflow.learn.errors import LearnInputError
+from leadflow.learn.fact_paths import predict_facts
+from leadflow.learn.predictive import train_model
 from leadflow.learn.table import LeadTable
 from leadflow.learn.world_source import read_world_history
 
@@ -127,3 +130,70 @@ def _email_kinds(world: Path, competitors: set[str]) -> dict[str, str]:
                 kind = "free_mail"
             kinds[row["contact_id"]] = kind
     return kinds
+
+
+def test_live_facts_score_like_the_training_row(world: Path) -> None:
+    # A saved model scores a person from Facts at the hand-off moment exactly as it
+    # scored the same lead's row in the training table.
+    table = read_world_history(world)
+    model = train_model(table)
+    facts, context = _facts_at_hand_off(world)
+    rows = {contact: row for row, contact in enumerate(table.ids)}
+    checked = 0
+    for contact in list(table.ids)[:40]:
+        now, known_since, rep = context[contact]
+        live = predict_facts(
+            model, facts[contact], now, known_since=known_since, extra={"sales.rep": rep}
+        )
+        trained = model.predict_table(table.take(np.array([rows[contact]])))[0]
+        assert live == pytest.approx(trained, abs=1e-9), contact
+        checked += 1
+    assert checked == 40
+
+
+def _facts_at_hand_off(world: Path) -> tuple[dict[str, Facts], dict[str, tuple[Any, ...]]]:
+    with (world / "accounts.csv").open() as handle:
+        accounts = {row["account_id"]: row for row in csv.DictReader(handle)}
+    events: dict[str, list[Event]] = {}
+    visitors: dict[str, str] = {}
+    lines = [json.loads(line) for line in (world / "events.jsonl").read_text().splitlines()]
+    for line in lines:
+        if line["visitor_id"] and line["contact_id"]:
+            visitors[line["visitor_id"]] = line["contact_id"]
+    for line in lines:
+        contact = line["contact_id"] or visitors.get(line["visitor_id"] or "")
+        if contact:
+            at = datetime.fromisoformat(line["at"].replace("Z", "+00:00"))
+            properties = line["properties"] or {}
+            events.setdefault(contact, []).append(Event(line["type"], at, properties))
+    hand_offs = {}
+    for line in (world / "activities.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        if row["kind"] == "hand_off":
+            hand_offs[row["contact_id"]] = row
+    facts, context = {}, {}
+    with (world / "contacts.csv").open() as handle:
+        for row in csv.DictReader(handle):
+            contact = row["contact_id"]
+            if contact not in hand_offs:
+                continue
+            account = accounts.get(row["account_id"], {})
+            facts[contact] = Facts(
+                contact={
+                    k: row[k] or None for k in ("email", "seniority", "department", "country")
+                },
+                account={
+                    "industry": account.get("industry") or None,
+                    "employees": float(account["employees"]) if account else None,
+                    "annual_revenue_eur": float(account["annual_revenue_eur"]) if account else None,
+                },
+                source=Source(channel=row["channel"], purchased=row["purchased"] == "true"),
+                events=tuple(events.get(contact, ())),
+            )
+            hand_off = hand_offs[contact]
+            context[contact] = (
+                datetime.fromisoformat(hand_off["at"].replace("Z", "+00:00")),
+                datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")),
+                hand_off["rep_id"],
+            )
+    return facts, context
