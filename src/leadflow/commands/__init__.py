@@ -48,6 +48,9 @@ COMMANDS: dict[str, str] = {
     "nurture": "handoff",
     "handoff": "handoff",
     "users": "users",
+    "rescore": "analytics",
+    "report": "analytics",
+    "backtest": "analytics",
 }
 
 
