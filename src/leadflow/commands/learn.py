@@ -7,8 +7,9 @@ evaluate  stratified k-fold cross-validation of the same training (reference fig
 predict   score leads of a CSV with a saved model, with the reasons
 
 Every command reads closed leads from ``--from FILE.csv`` (``--target``, ``--id``,
-``--time``, ``--drop`` ...) or from a CRM history folder shaped like the demo world
-(``--world DIR``: decision point = hand-off, activity aggregated as of it).
+``--time``, ``--drop`` ...), from a CRM history folder shaped like the demo world
+(``--world DIR``), or, with neither, from the workspace store; for the last two a
+lead's decision point is its first hand-off and activity is aggregated as of it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TextIO
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from leadflow.definition.builtin import DEFAULT_PRESET, is_preset
 from leadflow.definition.errors import DefinitionError
@@ -44,9 +46,11 @@ from leadflow.learn.report import (
 )
 from leadflow.learn.runs import IcpOptions, evaluate_model, run_icp, train_and_save
 from leadflow.learn.split import SplitKind
+from leadflow.learn.store_source import read_store_history
 from leadflow.learn.table import LeadTable
 from leadflow.learn.world_source import read_world_history
 from leadflow.settings import Settings
+from leadflow.store.database import make_engine, normalise_url
 
 __all__ = ["register"]
 
@@ -287,9 +291,10 @@ def _table(
         table = read_world_history(world, assets=assets)
         return table.without(_split_names(drop), "dropped as declared")
     if source is None:
-        raise LearnInputError(
-            "give the closed leads with --from FILE.csv --target COLUMN, or --world DIR"
-        )
+        if target is not None:
+            raise LearnInputError("--target goes with --from FILE.csv")
+        table = _store_table(definition)
+        return table.without(_split_names(drop), "dropped as declared")
     if target is None:
         raise LearnInputError("--target is required with --from: the outcome column")
     spec = CsvSpec(
@@ -302,6 +307,26 @@ def _table(
         paths=_paths(mapping),
     )
     return read_leads_csv(source, spec)
+
+
+def _store_table(definition: Definition | None) -> LeadTable:
+    """The closed leads of the workspace store (LEADFLOW_DATABASE_URL or the workspace's)."""
+    settings = Settings()
+    url = normalise_url(settings.resolved_database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        raise LearnInputError(
+            f"no workspace store at {url.database}; give --from FILE.csv or --world DIR, "
+            "or set LEADFLOW_WORKSPACE / LEADFLOW_DATABASE_URL"
+        )
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return read_store_history(connection, assets=definition.assets if definition else None)
+    except SQLAlchemyError as error:
+        first = str(error).splitlines()[0]
+        raise LearnInputError(f"cannot read the workspace store: {first}") from None
+    finally:
+        engine.dispose()
 
 
 def _split_names(values: list[str]) -> tuple[str, ...]:

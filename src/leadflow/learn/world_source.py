@@ -26,11 +26,11 @@ import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
-from leadflow.definition.builtin import builtin_free_mail_domains
 from leadflow.definition.model import AssetsConfig
-from leadflow.learn.activity import EventLog, activity_attributes
+from leadflow.learn.activity import EventLog
 from leadflow.learn.errors import LearnInputError
-from leadflow.learn.table import Attribute, AttributeKind, LeadTable, infer_attribute
+from leadflow.learn.history import ClosedLeads, lead_table
+from leadflow.learn.table import LeadTable
 
 __all__ = ["read_world_history"]
 
@@ -62,23 +62,24 @@ def read_world_history(folder: Path, *, assets: AssetsConfig | None = None) -> L
     if not closed:
         raise LearnInputError(f"{folder}: no closed leads (won or lost after a hand-off)")
     ids = sorted(closed)
-    row_of = {contact: row for row, contact in enumerate(ids)}
     index = [contacts["row"][contact] for contact in ids]
-    decided = np.array([handoffs[c]["at"] for c in ids], dtype=np.int64)
-    created = np.array([contacts["created_at"][i] for i in index], dtype=np.int64)
-    attributes = _profile(contacts, index)
-    triggers = [handoffs[c]["trigger"] for c in ids]
-    attributes.append(_category("first sales action", "activity.first_sales_action", triggers))
-    attributes.append(_category("rep", "sales.rep", [handoffs[c]["rep"] for c in ids]))
-    log = _event_log(folder, row_of)
-    attributes += activity_attributes(log, decided, created, assets=assets)
-    return LeadTable(
-        ids=np.array(ids, dtype=object),
-        outcome=np.array([won[c] for c in ids], dtype=np.int8),
-        attributes=tuple(attributes),
-        decided_at=decided,
-        notes=(f"{len(handoffs) - len(ids)} handed-off leads still open left out",),
+    fields = {**_CONTACT_FIELDS, **_ACCOUNT_FIELDS}
+    leads = ClosedLeads(
+        ids=ids,
+        won=[won[c] for c in ids],
+        decided_at=np.array([handoffs[c]["at"] for c in ids], dtype=np.int64),
+        created_at=np.array([contacts["created_at"][i] for i in index], dtype=np.int64),
+        emails=[contacts["email"][i] for i in index],
+        triggers=[handoffs[c]["trigger"] for c in ids],
+        reps=[handoffs[c]["rep"] for c in ids],
+        events=_event_log(folder, {contact: row for row, contact in enumerate(ids)}),
+        fields={
+            name: (path, [contacts[column][i] for i in index])
+            for column, (name, path) in fields.items()
+        },
+        still_open=len(handoffs) - len(ids),
     )
+    return lead_table(leads, assets=assets)
 
 
 def _contacts(folder: Path) -> dict[str, Any]:
@@ -96,29 +97,6 @@ def _contacts(folder: Path) -> dict[str, Any]:
     columns["row"] = {contact: row for row, contact in enumerate(ids)}
     columns["created_at"] = _seconds(table.column("created_at"))
     return columns
-
-
-def _profile(contacts: Mapping[str, Any], index: list[int]) -> list[Attribute]:
-    fields = {**_CONTACT_FIELDS, **_ACCOUNT_FIELDS}
-    attributes = []
-    for column, (name, path) in fields.items():
-        values = [contacts[column][i] for i in index]
-        attributes.append(infer_attribute(name, values, path=path))
-    emails = [str(contacts["email"][i] or "") for i in index]
-    domains = [e.rpartition("@")[2].casefold() or None for e in emails]
-    free = builtin_free_mail_domains()
-    # The engine derives the same two facts from contact.email (contact.free_mail uses
-    # the definition's list, which extends this built-in one).
-    free_mail = [None if d is None else str(d in free).lower() for d in domains]
-    attributes.append(_category("free-mail address", "contact.free_mail", free_mail))
-    attributes.append(_category("e-mail domain", "contact.email_domain", domains))
-    return attributes
-
-
-def _category(name: str, path: str, values: list[Any]) -> Attribute:
-    out = np.empty(len(values), dtype=object)
-    out[:] = [None if v in (None, "") else str(v) for v in values]
-    return Attribute(name, path, AttributeKind.CATEGORICAL, out)
 
 
 def _handoffs(activities: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

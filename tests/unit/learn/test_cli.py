@@ -153,4 +153,13 @@ def test_missing_file_and_missing_source(tmp_path: Path) -> None:
     assert "cannot read" in err
     code, _, err = _run("icp", "--target", "won")
     assert code == 1
-    assert "--from FILE.csv" in err
+    assert "--target goes with --from FILE.csv" in err
+
+
+def test_no_source_and_no_workspace_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["learn", "icp"], env={"LEADFLOW_WORKSPACE": str(tmp_path / "nowhere")}
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no workspace store at ")
+    assert "--from FILE.csv or --world DIR" in result.stderr

@@ -1,0 +1,197 @@
+"""Read closed leads from the workspace store (SQLite or PostgreSQL).
+
+The same leads and features as a demo-world folder (``history``): a lead is closed
+once handed off and then won (a won deal, or its hand-off closed as won) or lost (a
+lost deal, rejected by sales, or its hand-off closed without a deal); its decision
+point is its first hand-off. On file at that point: the contact's columns (seniority,
+department, country, source channel/medium, purchased, vendor) and its JSON
+``attributes`` (``contact.<key>``), the account's columns and JSON attributes
+(``account.<key>``), the hand-off's trigger and rep. Merged contacts are left out:
+their events belong to the survivor.
+
+Each table is read with one query; the contact and account columns as they are now,
+which for firmographics is what was on file at the hand-off unless someone edited them
+since (the store keeps no history of attribute edits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, select
+
+from leadflow.definition.model import AssetsConfig
+from leadflow.learn.activity import EventLog
+from leadflow.learn.errors import LearnInputError
+from leadflow.learn.history import LOST_CLOSINGS, ClosedLeads, lead_table
+from leadflow.learn.table import LeadTable
+from leadflow.store.models import Account, Contact, Event, Handoff, Opportunity
+from leadflow.store.models.handoffs import HandoffWork
+from leadflow.store.models.reps import Rep
+
+__all__ = ["read_store_history"]
+
+_CONTACT_COLUMNS: dict[str, tuple[str, str]] = {
+    "seniority": ("seniority", "contact.seniority"),
+    "department": ("department", "contact.department"),
+    "country": ("country", "contact.country"),
+    "source_channel": ("channel", "source.channel"),
+    "source_medium": ("medium", "source.medium"),
+    "purchased": ("purchased", "source.purchased"),
+    "vendor": ("vendor", "source.vendor"),
+}
+_ACCOUNT_COLUMNS: dict[str, tuple[str, str]] = {
+    "industry": ("industry", "account.industry"),
+    "employees": ("employees", "account.employees"),
+    "revenue": ("revenue", "account.revenue"),
+}
+
+
+def read_store_history(connection: Connection, *, assets: AssetsConfig | None = None) -> LeadTable:
+    """The closed leads of the store, typed, features as of each first hand-off."""
+    handoffs = _first_handoffs(connection)
+    won = _outcomes(connection, handoffs)
+    if not won:
+        raise LearnInputError("the store holds no closed leads (won or lost after a hand-off)")
+    ids = sorted(won)
+    contacts = _rows(connection, Contact, ids)
+    accounts = _rows(connection, Account, {c["account_id"] for c in contacts.values()})
+    leads = ClosedLeads(
+        ids=[str(i) for i in ids],
+        won=[won[i] for i in ids],
+        decided_at=np.array([_seconds(handoffs[i]["at"]) for i in ids], dtype=np.int64),
+        created_at=np.array([_seconds(contacts[i]["created_at"]) for i in ids], dtype=np.int64),
+        emails=[contacts[i]["email"] for i in ids],
+        triggers=[handoffs[i]["trigger"] for i in ids],
+        reps=[handoffs[i]["rep"] for i in ids],
+        events=_event_log(connection, {contact: row for row, contact in enumerate(ids)}),
+        fields=_fields(ids, contacts, accounts),
+        still_open=len(handoffs) - len(ids),
+    )
+    return lead_table(leads, assets=assets)
+
+
+def _first_handoffs(connection: Connection) -> dict[int, dict[str, Any]]:
+    """Per contact, its first hand-off: when, sales' answer, trigger, rep, how it closed."""
+    reps: dict[int, str] = {}
+    for rep_id, key in connection.execute(select(Rep.id, Rep.key)):
+        reps[rep_id] = key
+    query = (
+        select(
+            Handoff.contact_id,
+            Handoff.at,
+            Handoff.status,
+            HandoffWork.trigger,
+            HandoffWork.rep_id,
+            HandoffWork.outcome,
+            Handoff.owner,
+        )
+        .outerjoin(HandoffWork, HandoffWork.handoff_id == Handoff.id)
+        .join(Contact, Contact.id == Handoff.contact_id)
+        .where(Contact.merged_into_id.is_(None))
+        .order_by(Handoff.contact_id, Handoff.at, Handoff.id)
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for contact, at, status, trigger, rep_id, closing, owner in connection.execute(query):
+        if contact not in found:
+            rep = reps.get(rep_id) if rep_id is not None else owner
+            found[contact] = {
+                "at": at,
+                "status": status,
+                "trigger": trigger,
+                "rep": rep,
+                "closing": closing,
+            }
+    return found
+
+
+def _outcomes(connection: Connection, handoffs: Mapping[int, Mapping[str, Any]]) -> dict[int, int]:
+    deals: dict[int, set[str]] = {}
+    for contact, status in connection.execute(select(Opportunity.contact_id, Opportunity.status)):
+        deals.setdefault(contact, set()).add(status)
+    won: dict[int, int] = {}
+    for contact, handoff in handoffs.items():
+        statuses = deals.get(contact, set())
+        if "won" in statuses or handoff["closing"] == "won":
+            won[contact] = 1
+        elif (
+            "lost" in statuses
+            or handoff["status"] == "rejected"
+            or handoff["closing"] in LOST_CLOSINGS
+        ):
+            won[contact] = 0
+    return won
+
+
+def _rows(connection: Connection, model: Any, ids: Iterable[Any]) -> dict[Any, dict[str, Any]]:
+    """Rows of ``model`` by id (read in one pass, filtered here: no giant IN lists)."""
+    wanted = {i for i in ids if i is not None}
+    rows = connection.execute(select(model.__table__)).mappings()
+    return {row["id"]: dict(row) for row in rows if row["id"] in wanted}
+
+
+def _fields(
+    ids: list[int],
+    contacts: Mapping[int, Mapping[str, Any]],
+    accounts: Mapping[int, Mapping[str, Any]],
+) -> dict[str, tuple[str, list[object]]]:
+    fields: dict[str, tuple[str, list[object]]] = {}
+    people = [contacts[i] for i in ids]
+    firms = [accounts.get(p["account_id"], {}) for p in people]
+    for column, (name, path) in _CONTACT_COLUMNS.items():
+        fields[name] = (path, [_plain(p.get(column)) for p in people])
+    for column, (name, path) in _ACCOUNT_COLUMNS.items():
+        fields[name] = (path, [_plain(f.get(column)) for f in firms])
+    fields.update(_custom("contact", [p.get("attributes") or {} for p in people], fields))
+    fields.update(_custom("account", [f.get("attributes") or {} for f in firms], fields))
+    return fields
+
+
+def _custom(
+    namespace: str, documents: list[Mapping[str, Any]], taken: Mapping[str, object]
+) -> dict[str, tuple[str, list[object]]]:
+    """Custom attributes (the JSON ``attributes``) with plain values, one per key."""
+    keys = sorted({k for doc in documents for k, v in doc.items() if _is_plain(v)})
+    return {
+        (key if key not in taken else f"{namespace}.{key}"): (
+            f"{namespace}.{key}",
+            [_plain(doc.get(key)) for doc in documents],
+        )
+        for key in keys
+    }
+
+
+def _event_log(connection: Connection, row_of: Mapping[int, int]) -> EventLog:
+    query = select(Event.contact_id, Event.type, Event.at, Event.properties).where(
+        Event.contact_id.is_not(None)
+    )
+    leads, types, moments, assets = [], [], [], []
+    for contact, kind, at, properties in connection.execute(query):
+        leads.append(row_of.get(contact, -1))
+        types.append(kind)
+        moments.append(_seconds(at))
+        asset = (properties or {}).get("asset")
+        assets.append(None if asset is None else str(asset))
+    return EventLog(
+        lead=np.array(leads, dtype=np.intp),
+        type=np.array(types, dtype=object),
+        at=np.array(moments, dtype=np.int64),
+        asset=np.array(assets, dtype=object),
+    )
+
+
+def _is_plain(value: object) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if _is_plain(value) else None
+
+
+def _seconds(moment: datetime) -> int:
+    return int(moment.timestamp())
