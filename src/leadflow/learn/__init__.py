@@ -5,7 +5,9 @@ Map of the package (data flows top to bottom; docs/learning.md explains the meth
     table         LeadTable: closed leads, outcome 0/1, typed attributes, decision times
     outcome       the target column (won/lost, open rows) and the time column
     csv_source    a CRM export: delimiter/encoding sniffing, "Select" = not answered
+    history       closed leads of a CRM history (any source) -> LeadTable
     world_source  a CRM history shaped like the demo world; decision point = hand-off
+    store_source  the same from the workspace store (SQLite, PostgreSQL)
     activity      engagement aggregates as of each lead's decision point
     leakage       post-outcome presets, outcome-like names, the single-feature AUC guard
     levels        values grouped into levels: categories, quantile bins, missing, other
