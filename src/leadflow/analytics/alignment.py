@@ -9,7 +9,8 @@ the lead's channel, campaign or cohort month):
     handed_off, accepted, rejected, unanswered
     acceptance_rate        accepted / (accepted + rejected)
     median_hours_to_accept from hand-off to acceptance
-    sla_met_rate           hand-offs with a due time whose first attempt came by then
+    sla_met_rate           accepted hand-offs with a due time whose first attempt came
+                           by then
     attempts_per_lead      attempts per accepted hand-off
     gave_up                accepted hand-offs closed without ever reaching the lead (no
                            attempt connected or booked a meeting)
@@ -285,7 +286,7 @@ def _row(label: str, h: _HandOffs, group: Flags, leads: Flags, ready: Flags) -> 
     accepted = group & (status == "accepted")
     rejected = group & (status == "rejected")
     answered = int(accepted.sum()) + int(rejected.sum())
-    with_due = group & (h.due_us != MISSING_TIME)
+    with_due = accepted & (h.due_us != MISSING_TIME)
     met = with_due & (h.first_attempt_us != MISSING_TIME) & (h.first_attempt_us <= h.due_us)
     waited = (h.answered_us[accepted] - h.at_us[accepted]) / HOUR_US
     gave_up = accepted & h.gave_up

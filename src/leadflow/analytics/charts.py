@@ -118,10 +118,15 @@ def _funnel(report: Report, figure: Any) -> None:
     widest = max((int(r[2] or 0) for r in rows), default=1) or 1
     for position, row in enumerate(rows):
         count = int(row[2] or 0)
-        axes.barh(position, count, left=(widest - count) / 2, color=_BLUE, height=0.8)
+        left = (widest - count) / 2
+        axes.barh(position, count, left=left, color=_BLUE, height=0.8)
         conversion = "" if row[3] is None else f"  ({float(row[3]):.0%} of the stage before)"
-        axes.text(widest / 2, position, f"{row[1]}: {count:,}{conversion}", ha="center",
-                  va="center", color="white" if count > widest * 0.35 else "black")  # fmt: skip
+        label = f"{row[1]}: {count:,}{conversion}"
+        if count > widest * 0.45:  # wide enough to hold its label
+            axes.text(widest / 2, position, label, ha="center", va="center", color="white")
+        else:
+            axes.text(left + count + widest * 0.02, position, label, ha="left", va="center")
+    axes.set_xlim(0, widest * 1.35)
     axes.invert_yaxis()
     axes.set_axis_off()
     axes.set_title(f"{report.title}, as of {report.as_of:%Y-%m-%d}")

@@ -83,21 +83,31 @@ def render_csv(report: Report) -> str:
     return out.getvalue()
 
 
+_SHARES = ("rate", "share", "precision", "recall")
+
+
 def render_rows(section: Section) -> list[list[str]]:
-    """Cells as text for a terminal table: rates as percentages, days with one decimal."""
-    return [
-        [_shown(column, value) for column, value in zip(section.columns, row, strict=True)]
-        for row in section.rows
-    ]
+    """Cells as text for a terminal table: rates and shares as percentages (by column, or
+    by row in a section of named metrics), other numbers with one decimal."""
+    rows = []
+    for row in section.rows:
+        label = str(row[0]) if section.columns[0] == "metric" else ""
+        rows.append(
+            [
+                _shown(f"{column} {label}", value)
+                for column, value in zip(section.columns, row, strict=True)
+            ]
+        )
+    return rows
 
 
-def _shown(column: str, value: Value) -> str:
+def _shown(name: str, value: Value) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
         if math.isnan(value):
             return "-"
-        if column.endswith("rate") or column.startswith("share") or column.endswith("share"):
+        if any(word in name for word in _SHARES):
             return f"{value:.1%}"
         return f"{value:,.1f}"
     if isinstance(value, int):

@@ -142,7 +142,10 @@ def _micros(array: pa.Array) -> pa.Array:
 
 def int_column(table: pa.Table, name: str, missing: int = MISSING_TIME) -> Ints:
     """An integer column as numpy, nulls as ``missing``."""
-    return np.asarray(table[name].fill_null(missing).to_numpy(), dtype=np.int64)
+    values = table[name]
+    if pa.types.is_null(values.type):  # an empty result: pyarrow could not tell the type
+        values = values.cast(pa.int64())
+    return np.asarray(values.fill_null(missing).to_numpy(), dtype=np.int64)
 
 
 def _deals_as_of(table: pa.Table, limit: int) -> pa.Table:

@@ -12,6 +12,7 @@ Each takes ``--workspace DIR`` (or LEADFLOW_WORKSPACE / LEADFLOW_DATABASE_URL).
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from leadflow.store.database import engine_from_settings
 __all__ = ["register"]
 
 _FORMATS = ("table", "csv", "json")
+_TABLE_ROWS = 60  # rows printed per section in a terminal table
 
 
 def register(app: typer.Typer) -> None:
@@ -180,13 +182,19 @@ def _show(report: Report, fmt: str) -> None:
     if fmt == "csv":
         typer.echo(render_csv(report), nl=False)
         return
-    console = Console()
+    # A wide table is more use wrapped in a file or a pipe than cut at 80 columns.
+    console = Console(width=None if sys.stdout.isatty() else 160)
     console.print(f"[bold]{report.title}[/bold] as of {report.as_of:%Y-%m-%d %H:%M} UTC")
     for section in report.sections:
         table = Table(*section.columns, title=section.title, title_justify="left")
-        for row in render_rows(section):
+        rows = render_rows(section)
+        for row in rows[:_TABLE_ROWS]:
             table.add_row(*row)
         console.print(table)
+        if len(rows) > _TABLE_ROWS:
+            console.print(
+                f"... and {len(rows) - _TABLE_ROWS:,} more rows (the JSON output has them all)"
+            )
     for note in report.notes:
         console.print(f"[dim]{note}[/dim]")
 

@@ -1,0 +1,130 @@
+"""``leadflow rescore``, ``report`` and ``backtest`` on a workspace: output, files, errors."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from leadflow.commands.analytics import register
+from tests.integration.analytics.world import load_world
+from tests.integration.services.conftest import activate
+
+runner = CliRunner()
+STRICT = """\
+schema_version: 1
+name: strict
+version: "9"
+extends: waterfall
+sales_ready: {min_fit_grade: A}
+"""
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """The commands of this module, as the root CLI registers them."""
+
+    register(app)
+    return app
+
+
+@pytest.fixture
+def bare(
+    backend: str, database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Path:  # fmt: skip
+    """An empty workspace with an active definition; PostgreSQL via LEADFLOW_DATABASE_URL."""
+    if backend == "postgresql":
+        monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+        folder = tmp_path / "ws"
+        folder.mkdir()
+    else:
+        monkeypatch.delenv("LEADFLOW_DATABASE_URL", raising=False)
+        folder = Path(database_url.removeprefix("sqlite:///")).parent
+    with Session(engine) as session:
+        activate(session)
+    return folder
+
+
+@pytest.fixture
+def workspace(bare: Path, engine: Engine, small_world: Path) -> Path:
+    """The workspace holding the small demo world."""
+    load_world(engine, small_world)
+    return bare
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(_app(), list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_rescore_then_reports_in_every_format_with_charts(workspace: Path, tmp_path: Path) -> None:
+    code, out, _ = _run("rescore", "--at", "2026-07-01", "-w", str(workspace))
+    assert code == 0, out
+    assert "qualified 150 contacts" in out
+    code, out, _ = _run("report", "funnel", "--to", "2026-07-01", "--format", "json",
+                        "-w", str(workspace))  # fmt: skip
+    assert code == 0
+    funnel = json.loads(out)
+    assert funnel["report"] == "funnel"
+    assert funnel["sections"][0]["rows"][0]["leads"] == 150
+    code, out, _ = _run("report", "channels", "--format", "csv", "-w", str(workspace))
+    assert code == 0
+    assert out.splitlines()[0].startswith("section,group,leads,persona_match_rate")
+    png, svg = tmp_path / "funnel.png", tmp_path / "channels.svg"
+    assert _run("report", "funnel", "--chart", str(png), "-w", str(workspace))[0] == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert _run("report", "channels", "--by", "campaign", "--chart", str(svg),
+                "-w", str(workspace))[0] == 0  # fmt: skip
+    assert ET.parse(svg).getroot().tag.endswith("svg")
+    for name in ("alignment", "scoring"):
+        code, out, _ = _run("report", name, "-w", str(workspace))
+        assert code == 0, (name, out)
+
+
+def test_backtest_prints_a_table_or_json(workspace: Path, tmp_path: Path) -> None:
+    candidate = tmp_path / "strict.yaml"
+    candidate.write_text(STRICT)
+    code, out, _ = _run("backtest", str(candidate), "--step", "30", "--json", "-w", str(workspace))
+    assert code == 0, out
+    rows = {r["metric"]: r for r in json.loads(out)["sections"][0]["rows"]}
+    assert rows["contacts"]["active"] == 150
+    code, out, _ = _run("backtest", str(candidate), "--step", "30", "-w", str(workspace))
+    assert code == 0
+    assert "precision" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("report", "pipeline"), "unknown report 'pipeline'"),
+        (("report", "funnel", "--by", "colour"), "--by must be one of"),
+        (("report", "funnel", "--format", "xml"), "--format must be one of"),
+        (("report", "funnel", "--to", "yesterday"), "--to:"),
+        (("report", "funnel", "--chart", "out.jpg"), "--chart must name a .png or .svg"),
+        (("report", "funnel", "--from", "2026-07-01", "--to", "2026-01-01"), "--from must be"),
+        (("rescore", "--at", "2999-01-01"), "in the future"),
+        (("rescore", "--at", "2026-01-01T10:00:00"), "no time zone"),
+        (("backtest", "missing.yaml"), "is not a file"),
+        (("backtest", "bad.yaml"), "bad.yaml"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_1(
+    bare: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...], message: str,
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.yaml").write_text("schema_version: 1\nname: x\nstages: nope\n")
+    code, out, err = _run(*args, "-w", str(bare))
+    assert code == 1
+    assert message in err
+    assert "Traceback" not in err + out

@@ -1,0 +1,111 @@
+"""``services.rescore``: every contact qualified at once, written back with its stage moves."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from leadflow.domain.clock import FixedClock
+from leadflow.services.contact_qualification import qualify_contact
+from leadflow.services.definitions import activate_definition
+from leadflow.services.events import IncomingEvent, Recorded, record_event
+from leadflow.services.rescore import RescoreError, rescore
+from leadflow.store.database import writer
+from leadflow.store.models import Contact, Qualification, StageTransition
+from tests.integration.batch.test_store import _record, _side_tables
+from tests.integration.services.conftest import START, activate
+
+STRICT = """\
+schema_version: 1
+name: strict
+version: "1"
+extends: waterfall
+stages:
+  - id: lead
+    when: {field: identity, at_least: known}
+  - id: engaged
+    requires: [lead]
+    when: {field: engagement.score, at_least: 5}
+"""
+
+
+def _count(engine: Engine, model: type[object]) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_rescore_writes_every_qualification_and_moves_leads_forward_once(engine: Engine) -> None:
+    with Session(engine) as session:
+        activate(session)
+    ids = _record(engine)
+    _side_tables(engine, ids)
+    moves_before = _count(engine, StageTransition)
+    later = START + timedelta(days=60)
+
+    done = rescore(engine, clock=FixedClock(later))
+
+    assert done.contacts == len(ids)
+    assert done.at == later
+    with Session(engine) as session:
+        for contact_id in ids.values():
+            stored = session.get(Qualification, contact_id)
+            assert stored is not None
+            expected = qualify_contact(session, contact_id, later, explain=False)
+            verdict = expected.qualification
+            assert stored.qualified_at == later
+            assert stored.fit_score == pytest.approx(verdict.fit.score)
+            assert stored.engagement_score == pytest.approx(verdict.engagement.score, abs=1e-9)
+            assert stored.sales_ready is verdict.sales_ready
+            assert stored.stage == expected.lifecycle_stage
+    moved = sum(done.moved_to.values())
+    assert moved > 0  # the deal and the conversation moved people on
+    assert _count(engine, StageTransition) == moves_before + moved
+
+    again = rescore(engine, clock=FixedClock(later))
+    assert again.moved_to == {}
+    assert _count(engine, StageTransition) == moves_before + moved
+
+
+def test_the_real_time_path_carries_on_after_a_rescore(engine: Engine) -> None:
+    with Session(engine) as session:
+        activate(session)
+    ids = _record(engine)
+    later = START + timedelta(days=30)
+    rescore(engine, clock=FixedClock(later))
+    with Session(writer(engine)) as session:
+        event = IncomingEvent("demo_request", later, key="after", email="ed@outlook.com")
+        outcome = record_event(session, event, clock=FixedClock(later))
+    assert isinstance(outcome, Recorded)
+    with Session(engine) as session:
+        stored = session.get(Qualification, ids["ed@outlook.com"])
+        assert stored is not None
+        expected = qualify_contact(session, ids["ed@outlook.com"], later, explain=False)
+        assert stored.engagement_score == pytest.approx(
+            expected.qualification.engagement.score, abs=1e-9
+        )
+
+
+def test_a_changed_definition_is_applied_to_everyone_by_a_rescore(engine: Engine) -> None:
+    with Session(engine) as session:
+        activate(session)
+    _record(engine)
+    with Session(engine) as session:
+        activate_definition(session, STRICT, source_name="strict.yaml", now=START)
+        session.commit()
+    done = rescore(engine, clock=FixedClock(START + timedelta(days=15)))
+    assert set(done.moved_to) <= {"engaged"}
+    with Session(engine) as session:
+        stages = set(session.scalars(select(Qualification.stage)))
+        merged = session.scalar(select(func.count()).select_from(Contact))
+    assert "engaged" in stages
+    assert merged == done.contacts
+
+
+def test_a_rescore_in_the_future_is_refused(engine: Engine) -> None:
+    with Session(engine) as session:
+        activate(session)
+    with pytest.raises(RescoreError, match="future"):
+        rescore(engine, clock=FixedClock(START), at=START + timedelta(days=1))

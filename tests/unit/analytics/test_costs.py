@@ -1,0 +1,51 @@
+"""costs.yaml: a price per lead by vendor, campaign or channel; errors name file and key."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from leadflow.analytics.costs import Costs, CostsError, PerLead, load_costs
+
+
+def test_a_purchased_lead_costs_its_vendor_price_then_campaign_then_channel() -> None:
+    costs = Costs(
+        per_lead=PerLead(channel={"paid_search": 40}, campaign={"spring": 25}, vendor={"V": 9})
+    )
+    prices = costs.of_leads(
+        ["paid_search", "paid_search", "purchased", "purchased", "referral"],
+        [None, "spring", None, None, None],
+        [None, None, "V", "V", None],
+        [False, False, True, False, False],
+    )
+    assert prices[:3].tolist() == [40.0, 25.0, 9.0]
+    assert math.isnan(prices[3])  # a vendor's price applies to purchased leads only
+    assert math.isnan(prices[4])
+    assert costs.configured
+    assert not Costs().configured
+
+
+def test_no_file_means_no_costs(tmp_path: Path) -> None:
+    assert load_costs(tmp_path / "costs.yaml") == Costs()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("per_lead: {channels: {a: 1}}", "per_lead.channels: Extra inputs"),
+        ("per_lead: {channel: {a: cheap}}", "per_lead.channel.a:"),
+        ("per_lead: [", "not valid YAML"),
+    ],
+)
+def test_a_bad_costs_file_is_one_line_naming_the_file(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "costs.yaml"
+    path.write_text(text)
+    with pytest.raises(CostsError) as caught:
+        load_costs(path)
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)

@@ -1,0 +1,81 @@
+"""The funnel's four waterfall metrics on a ledger small enough to check by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadflow.analytics.alignment import alignment_report
+from leadflow.analytics.channels import channel_report
+from leadflow.analytics.costs import Costs
+from leadflow.analytics.funnel import funnel_report
+from leadflow.analytics.journeys import Journeys
+from leadflow.analytics.scoring import scoring_report
+from leadflow.definition.loader import load_definition
+from tests.unit.analytics.ledger import T0, tables, us
+
+WATERFALL = load_definition("waterfall")
+
+
+def _rows(by: str | None = None) -> dict[tuple[str, str], dict[str, object]]:
+    journeys = Journeys.build(tables(), WATERFALL)
+    report = funnel_report(journeys, WATERFALL, as_of=T0, by=by)
+    return {(str(r["group"]), str(r["stage"])): r for r in report.section("stages").records()}
+
+
+def test_volume_conversion_velocity_value_and_standing_per_stage() -> None:
+    rows = _rows()
+    lead, mql, sql = rows[("all", "lead")], rows[("all", "mql")], rows[("all", "sql")]
+    assert [lead["leads"], mql["leads"], sql["leads"]] == [4, 3, 2]  # jumps pass stages
+    assert lead["conversion_rate"] is None
+    assert mql["conversion_rate"] == pytest.approx(3 / 4)
+    assert sql["conversion_rate"] == pytest.approx(2 / 3)
+    # lead -> next: contact 1 in 2 days, 2 in 2 (lead d1, past mql at d3), 4 in 0 (entered at mql)
+    assert lead["median_days"] == pytest.approx(2.0)
+    # mql -> sql: contact 1 in 4 days, 2 in none (it passed mql on its way to sql); 4 never
+    assert mql["median_days"] == pytest.approx(2.0)
+    assert sql["pipeline_value"] == 1500.0
+    assert sql["won_value"] == 1000.0
+    assert rows[("all", "customer")]["leads"] == 0  # the ledger never moved anyone there
+    assert rows[("all", "nurture")]["standing"] == 1
+    assert (sql["standing"], mql["standing"], lead["standing"]) == (2, 1, 0)
+
+
+def test_a_funnel_by_cohort_month_and_before_anyone_arrived() -> None:
+    rows = _rows(by="month")
+    assert rows[("2026-01", "lead")]["leads"] == 4
+    journeys = Journeys.build(tables(), WATERFALL)
+    early = funnel_report(journeys, WATERFALL, as_of=T0, start_us=us(1.5), stop_us=us(3), by=None)
+    # Only contact 3 entered the funnel between day 1.5 and day 3.
+    assert early.section("stages").rows[0][2] == 1
+
+
+def test_channels_and_scoring_on_the_same_ledger() -> None:
+    data = tables()
+    journeys = Journeys.build(data, WATERFALL)
+    channels = channel_report(data, journeys, WATERFALL, Costs(), as_of=T0)
+    linkedin = next(r for r in channels.section("channels").records() if r["group"] == "linkedin")
+    assert linkedin["leads"] == 2
+    assert linkedin["persona_match_rate"] == 1.0  # grades A and B
+    assert (linkedin["mql"], linkedin["sql"], linkedin["won"]) == (2, 2, 1)
+    assert linkedin["sql_to_won_rate"] == 0.5
+    assert linkedin["revenue"] == 1000.0
+    scoring = scoring_report(data, journeys, WATERFALL, as_of=T0)
+    deciles = scoring.section("by fit decile").records()
+    assert sum(int(r["leads"] or 0) for r in deciles) == 4
+    assert deciles[-1]["won_rate"] == 1.0  # the best fit is the customer
+    grid = {
+        (r["grade"], r["engagement"]): r for r in scoring.section("grade x engagement").records()
+    }
+    assert grid[("A", "high")]["leads"] == 1
+    assert grid[("D", "low")]["won_rate"] == 0.0
+
+
+def test_alignment_on_the_same_ledger() -> None:
+    data = tables()
+    report = alignment_report(data, Journeys.build(data, WATERFALL), as_of=T0)
+    (row,) = report.section("hand-offs").records()
+    assert (row["handed_off"], row["accepted"], row["rejected"]) == (3, 2, 1)
+    assert row["sales_ready_share"] == 3 / 4  # 1, 2, 3 handed off (1 is sales-ready too)
+    assert row["sla_met_rate"] == 1.0  # both accepted were tried within their due time
+    assert (row["gave_up"], row["under_worked_share"]) == (1, 0.5)
+    assert report.section("attempts before giving up").rows == (("1", 1, 1.0),)
