@@ -129,12 +129,18 @@ class WorkingWeek:
         return cls(tuple(tuple(sorted(spans)) for spans in days))
 
     def __str__(self) -> str:
-        """The canonical text (``parse(str(week)) == week``)."""
-        parts = [
-            f"{WEEKDAYS[index]} {','.join(_span_text(span) for span in spans)}"
-            for index, spans in enumerate(self.days)
-            if spans
-        ]
+        """The canonical text, consecutive days with equal hours joined (``mon-fri ...``);
+        ``parse(str(week)) == week``."""
+        parts: list[str] = []
+        index = 0
+        while index < len(WEEKDAYS):
+            last = index
+            while last + 1 < len(WEEKDAYS) and self.days[last + 1] == self.days[index]:
+                last += 1
+            if self.days[index]:
+                names = WEEKDAYS[index] if last == index else f"{WEEKDAYS[index]}-{WEEKDAYS[last]}"
+                parts.append(f"{names} {','.join(_span_text(span) for span in self.days[index])}")
+            index = last + 1
         return "; ".join(parts)
 
 
