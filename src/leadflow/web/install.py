@@ -20,7 +20,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadflow.api.state import ApiState
-from leadflow.services.refusals import InvalidInputError, NotFoundError, RefusedError
+from leadflow.services.refusals import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RefusedError,
+)
 from leadflow.web.guard import (
     CsrfRefusedError,
     PageForbiddenError,
@@ -35,6 +40,9 @@ from leadflow.web.state import UI_PREFIX, WebState
 __all__ = ["STATIC_DIR", "build_web", "install_web"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+_REFUSED_STATUS = ((NotFoundError, 404), (ConflictError, 409), (InvalidInputError, 422))
+_HTMX_ERROR_TARGET = {"HX-Retarget": "#main", "HX-Reselect": "#main", "HX-Reswap": "outerHTML"}
 
 # No inline script or style anywhere: a payload that slips past escaping still cannot run.
 _SECURITY_HEADERS = (
@@ -102,8 +110,7 @@ async def _csrf_refused(request: Request, error: Exception) -> Response:
 
 
 async def _refused(request: Request, error: Exception) -> Response:
-    status = 404 if isinstance(error, NotFoundError) else 400
-    status = 422 if isinstance(error, InvalidInputError) else status
+    status = next((code for kind, code in _REFUSED_STATUS if isinstance(error, kind)), 400)
     return _error_page(request, status, detail=str(error))
 
 
@@ -120,7 +127,10 @@ def _error_page(request: Request, status: int, *, detail: str = "", csrf: bool =
     if not hasattr(request.state, "language"):
         prepare(request, getattr(request.state, "viewer", None))
     context = {"status": status, "detail": detail, "csrf_refused": csrf}
-    return render(request, "error.html", context, status_code=status)
+    # An htmx request shows the error in place of the page's content, not of the part
+    # it meant to replace (which the error page does not have).
+    headers = _HTMX_ERROR_TARGET if request.headers.get("HX-Request") == "true" else {}
+    return render(request, "error.html", context, status_code=status, headers=headers)
 
 
 class SecurityHeaders:

@@ -3,11 +3,12 @@ and its own long-lived objects. Built by ``install_web``, never at import time."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jinja2 import Environment
 
 from leadflow.api.state import ApiState
+from leadflow.web.report_cache import ReportCache
 
 __all__ = ["UI_PREFIX", "WebState"]
 
@@ -18,4 +19,5 @@ UI_PREFIX = "/ui"
 class WebState:
     api: ApiState
     templates: Environment
+    reports: ReportCache = field(default_factory=ReportCache)
     prefix: str = UI_PREFIX

@@ -1,4 +1,5 @@
-"""The web application over the small world of ``world.py`` (SQLite, built once a module).
+"""The web application over the small world of ``world.py`` (SQLite; built once a
+session, copied for each module).
 
 web_app       create_app over that world, with a fixed clock (Monday 2 March 2026)
 world         what ``build_world`` made (contact ids)
@@ -35,23 +36,34 @@ UNLIMITED = ApiLimits(rate_per_second=0, public_rate_per_second=0)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+@pytest.fixture(scope="session")
+def web_template(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, World, datetime]:
+    """The world built once: its database file, its ids, and the clock's time after it."""
+    folder = tmp_path_factory.mktemp("web-template")
+    shutil.copyfile(sqlite_template, folder / "leadflow.db")
+    clock = FixedClock(START)
+    engine = make_engine(f"sqlite:///{folder / 'leadflow.db'}")
+    try:
+        built = build_world(engine, clock)
+    finally:
+        engine.dispose()
+    return folder / "leadflow.db", built, clock.now()
+
+
 @pytest.fixture(scope="module")
-def web_clock() -> FixedClock:
-    return FixedClock(START)
+def web_clock(web_template: tuple[Path, World, datetime]) -> FixedClock:
+    return FixedClock(web_template[2])
 
 
 @pytest.fixture(scope="module")
 def web_workspace(
-    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory, web_clock: FixedClock
+    web_template: tuple[Path, World, datetime], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, World]:
     folder = tmp_path_factory.mktemp("web")
-    shutil.copyfile(sqlite_template, folder / "leadflow.db")
-    engine = make_engine(f"sqlite:///{folder / 'leadflow.db'}")
-    try:
-        built = build_world(engine, web_clock)
-    finally:
-        engine.dispose()
-    return folder, built
+    shutil.copyfile(web_template[0], folder / "leadflow.db")
+    return folder, web_template[1]
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +76,9 @@ def web_app(web_workspace: tuple[Path, World], web_clock: FixedClock) -> Iterato
     folder = web_workspace[0]
     settings = Settings(workspace=folder)
     engine = make_engine(settings.resolved_database_url)
-    yield create_app(settings, engine=engine, clock=web_clock, limits=UNLIMITED, forms=FormsConfig())
+    yield create_app(
+        settings, engine=engine, clock=web_clock, limits=UNLIMITED, forms=FormsConfig()
+    )
     engine.dispose()
 
 

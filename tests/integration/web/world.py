@@ -5,8 +5,9 @@
 The waterfall preset; one sales team with two reps (``r1``, ``r2``); three users, one
 per role (the salesperson works ``r1``'s queue); twelve contacts at mid-sized software
 companies. Eight ask for a demo (sales-ready, so handed off by round robin: the odd
-ones to ``r1``, the even ones to ``r2``), four only read pages. One more contact carries script and HTML in every
-free-text field it has (``HOSTILE``), for the stored-XSS tests.
+ones to ``r1``, the even ones to ``r2``), four only read pages. One more contact
+carries script and HTML in every free-text field it has (``HOSTILE``), for the
+stored-XSS tests.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ from leadflow.store.database import session_factory, writer
 
 __all__ = ["HOSTILE", "PASSWORDS", "USERS", "World", "build_world"]
 
-PASSWORDS = {"admin": "admin-password-1", "marketing": "marketing-pass-1", "sales": "sales-password-1"}
+PASSWORDS = {
+    "admin": "admin-password-1",
+    "marketing": "marketing-pass-1",
+    "sales": "sales-password-1",
+}
 USERS = {role: f"{role}@web.example" for role in PASSWORDS}
 
 # Each payload would run or inject markup if printed unescaped. ``window.__xss`` set

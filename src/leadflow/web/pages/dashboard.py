@@ -1,62 +1,102 @@
-"""The dashboard: the funnel with volumes and conversion, the weekly trend, channel
-quality and the alignment figures, for every role."""
+"""The dashboard: the funnel with volumes and conversion rates, the monthly trend,
+channel quality and the alignment figures, for every role.
+
+The figures are the analytics reports' (``leadflow report funnel|channels|alignment``),
+so the dashboard, the reports page and the command line always agree.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from leadflow.analytics.report import Report, Value
 from leadflow.services.definitions import active_definition
-from leadflow.services.funnel_overview import FunnelOverview, funnel_overview
+from leadflow.services.reports import ReportRequest
 from leadflow.web import i18n
 from leadflow.web.charts import Chart, columns, horizontal_bars
-from leadflow.web.deps import NowDep, ReadsDep
+from leadflow.web.deps import ReadsDep, WebDep
 from leadflow.web.guard import EVERY_ROLE, page
 from leadflow.web.labels import stage_names
 from leadflow.web.rendering import render
+from leadflow.web.reporting import all_rows, group_rows, report_for
 
 __all__ = ["router"]
 
 router = APIRouter()
 
+TREND_MONTHS = 12
+
 
 @router.get("/", dependencies=[page(*EVERY_ROLE)])
-def dashboard(request: Request, session: ReadsDep, now: NowDep) -> Response:
+def dashboard(request: Request, web: WebDep, session: ReadsDep) -> Response:
     language: str = request.state.language
     definition = active_definition(session).definition
-    overview = funnel_overview(session, definition, now)
     names = stage_names(definition, language)
+    funnel = report_for(web, session, ReportRequest("funnel", by="month"))
+    channels = report_for(web, session, ReportRequest("channels", by="channel"))
+    alignment = report_for(web, session, ReportRequest("alignment"))
+    stages = all_rows(funnel.section("stages"))
+    trend_stages = definition.stage_ids[:2]  # new leads, and the next stage they reach
+    trend = _trend(funnel, trend_stages)
+    channel_rows = sorted(
+        group_rows(channels.section("channels")), key=lambda row: -_number(row["leads"])
+    )
+    handoffs = all_rows(alignment.section("hand-offs"))
     context = {
         "section": "dashboard",
-        "overview": overview,
         "names": names,
-        "funnel_chart": _funnel_chart(overview, names, language),
-        "trend_chart": _trend_chart(overview, definition.stage_ids, language),
-        "trend_stages": definition.stage_ids[:2],
-        "trend_legend": [names[stage] for stage in definition.stage_ids[:2]],
-        "channel_chart": _channel_chart(overview, language),
+        "stages": [row for row in stages if row["leads"] is not None],
+        "off_ramps": [row for row in stages if row["leads"] is None],
+        "funnel_chart": _funnel_chart(stages, names, language),
+        "trend": trend,
+        "trend_stages": trend_stages,
+        "trend_legend": [names[stage] for stage in trend_stages],
+        "trend_chart": columns(
+            [month for month, _ in trend],
+            [[float(counts.get(stage, 0)) for _, counts in trend] for stage in trend_stages],
+        ),
+        "channels": channel_rows,
+        "channel_chart": _channel_chart(channel_rows, language),
+        "alignment": handoffs[0] if handoffs else {},
+        "reasons": alignment.section("rejection reasons").records(),
     }
     return render(request, "dashboard.html", context)
 
 
-def _funnel_chart(overview: FunnelOverview, names: dict[str, str], language: str) -> Chart:
+def _number(value: Value) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _funnel_chart(stages: list[dict[str, Value]], names: dict[str, str], language: str) -> Chart:
     items = [
-        (names.get(s.stage, s.stage), float(s.reached), i18n.format_number(s.reached, language))
-        for s in overview.stages
+        (
+            names.get(str(row["stage"]), str(row["stage"])),
+            _number(row["leads"]),
+            i18n.format_number(_number(row["leads"]), language),
+        )
+        for row in stages
+        if row["leads"] is not None
     ]
     return horizontal_bars(items)
 
 
-def _trend_chart(overview: FunnelOverview, stages: tuple[str, ...], language: str) -> Chart:
-    shown = stages[:2]  # new leads, and the next stage they convert to
-    labels = [i18n.format_instant_day(week.week, language) for week in overview.trend]
-    series = [[float(week.entered.get(stage, 0)) for week in overview.trend] for stage in shown]
-    return columns(labels, series)
+def _trend(funnel: Report, stages: tuple[str, ...]) -> list[tuple[str, dict[str, int]]]:
+    """Per cohort month (the last ``TREND_MONTHS``): leads that reached each stage."""
+    months: dict[str, dict[str, int]] = {}
+    for row in group_rows(funnel.section("stages")):
+        if row["stage"] in stages and row["leads"] is not None:
+            months.setdefault(str(row["group"]), {})[str(row["stage"])] = int(_number(row["leads"]))
+    return sorted(months.items())[-TREND_MONTHS:]
 
 
-def _channel_chart(overview: FunnelOverview, language: str) -> Chart:
+def _channel_chart(rows: list[dict[str, Value]], language: str) -> Chart:
     items = [
-        (c.channel or "–", c.persona_share, i18n.format_share(c.persona_share, language))
-        for c in overview.channels
+        (
+            str(row["group"] or "–"),
+            _number(row["persona_match_rate"]),
+            i18n.format_share(_number(row["persona_match_rate"]), language),
+        )
+        for row in rows
     ]
     return horizontal_bars(items)

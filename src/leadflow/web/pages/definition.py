@@ -1,6 +1,7 @@
 """The definition: the active one, readable by everyone; admins check a candidate (its
 validation errors ``FILE:LINE: key.path: message``, the meaning diff against the active
-one, the back-test when there is one) and then activate it.
+one), back-test it on the store's history (``services.backtest``: what it would have
+handed to sales, and how much of that was won) and then activate it.
 
 A candidate travels as text only: the check page carries it in a hidden field to the
 activate form, and the activation compiles it again, so what is activated is exactly
@@ -13,10 +14,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from leadflow.definition.describe import describe_condition, describe_matcher
 from leadflow.definition.diff import diff_definitions
+from leadflow.services.backtest import BacktestError, BacktestRequest, backtest
 from leadflow.services.candidates import activate_candidate, check_candidate
 from leadflow.services.definitions import active_definition
 from leadflow.services.refusals import InvalidInputError
@@ -25,6 +28,7 @@ from leadflow.web.deps import NowDep, ReadsDep, WebDep, WritesDep
 from leadflow.web.guard import EVERY_ROLE, page
 from leadflow.web.labels import stage_names
 from leadflow.web.rendering import render
+from leadflow.web.state import WebState
 
 __all__ = ["router"]
 
@@ -62,19 +66,13 @@ def check(
     text: Candidate = "",
     upload: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    candidate = _candidate_text(text, upload)
-    report = check_candidate(candidate)
-    active = active_definition(session).definition
-    changes = () if report.definition is None else diff_definitions(active, report.definition)
-    context = {
-        "section": "definition",
-        "candidate": candidate,
-        "report": report,
-        "changes": changes,
-        "active": active,
-    }
-    status = 200 if report.definition is not None else 422
-    return render(request, "definition_check.html", context, status_code=status)
+    return _checked(request, session, _candidate_text(text, upload), run_backtest=False)
+
+
+@router.post("/definition/backtest", dependencies=[page()])
+def backtest_candidate(request: Request, session: ReadsDep, text: Candidate) -> Response:
+    """The check page again, with the back-test of the candidate on the store's history."""
+    return _checked(request, session, text, run_backtest=True)
 
 
 @router.post("/definition/activate", dependencies=[page()])
@@ -83,6 +81,30 @@ def activate(web: WebDep, session: WritesDep, now: NowDep, text: Candidate) -> R
     # The API's event path keeps the active definition in memory: make it read again.
     web.api.recorders.forget_active()
     return RedirectResponse(f"{web.prefix}/definition?activated=1", status_code=303)
+
+
+def _checked(request: Request, session: Session, candidate: str, *, run_backtest: bool) -> Response:
+    web: WebState = request.app.state.web
+    report = check_candidate(candidate)
+    active = active_definition(session).definition
+    changes = () if report.definition is None else diff_definitions(active, report.definition)
+    tried = None
+    if run_backtest and report.definition is not None:
+        asked = BacktestRequest(candidate=report.definition)
+        try:
+            tried = backtest(web.api.engine, asked, clock=web.api.clock)
+        except BacktestError as error:
+            raise InvalidInputError(str(error)) from None
+    context = {
+        "section": "definition",
+        "candidate": candidate,
+        "report": report,
+        "changes": changes,
+        "active": active,
+        "backtest": tried,
+    }
+    status = 200 if report.definition is not None else 422
+    return render(request, "definition_check.html", context, status_code=status)
 
 
 def _candidate_text(text: str, upload: UploadFile | None) -> str:

@@ -1,62 +1,112 @@
-"""Reports: the funnel, channel and alignment figures as tables, each downloadable as CSV.
+"""Reports: the analytics reports (funnel, channels, alignment, scoring) as tables with
+their chart, for a period and a grouping, each downloadable as CSV.
 
-Cells are written as text a spreadsheet will not run: a value that starts like a
-formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading apostrophe.
+The CSV holds every section (a ``section`` column first, as ``leadflow report --format
+csv`` writes it), and its cells are text a spreadsheet will not run: a value that starts
+like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets an apostrophe.
+The chart is the analytics' own (matplotlib), served as an SVG image: drawn in an
+``<img>``, an SVG runs no script whatever its labels say.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Query, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from leadflow.services.definitions import active_definition
-from leadflow.services.funnel_overview import FunnelOverview, funnel_overview
-from leadflow.services.refusals import NotFoundError
-from leadflow.web.deps import NowDep, ReadsDep
+from leadflow.analytics.charts import ChartError, draw_chart
+from leadflow.analytics.report import Report
+from leadflow.services.refusals import InvalidInputError, NotFoundError
+from leadflow.services.reports import GROUPS, REPORTS, ReportError, ReportRequest
+from leadflow.web.deps import ReadsDep, WebDep
 from leadflow.web.guard import EVERY_ROLE, page
-from leadflow.web.labels import stage_names
 from leadflow.web.rendering import render
+from leadflow.web.reporting import report_for
+from leadflow.web.state import WebState
 
-__all__ = ["REPORTS", "csv_text", "router"]
+__all__ = ["csv_text", "report_csv", "router"]
 
 router = APIRouter()
 
-REPORTS = ("funnel", "channels", "alignment")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+Name = Annotated[str, Query(max_length=20)]
+Day = Annotated[str, Query(max_length=10)]
 
 
 @router.get("/reports", dependencies=[page(*EVERY_ROLE)])
-def reports(request: Request, session: ReadsDep, now: NowDep) -> Response:
-    language: str = request.state.language
-    definition = active_definition(session).definition
-    overview = funnel_overview(session, definition, now)
-    tables = {name: _table(name, overview) for name in REPORTS}
+def reports(
+    request: Request,
+    web: WebDep,
+    session: ReadsDep,
+    name: Name = "funnel",
+    by: Name = "",
+    start: Annotated[str, Query(alias="from", max_length=10)] = "",
+    stop: Annotated[str, Query(alias="to", max_length=10)] = "",
+) -> Response:
+    asked = _request(name, by, start, stop)
+    report = _report(web, session, asked)
     context = {
         "section": "reports",
-        "tables": tables,
-        "names": stage_names(definition, language),
+        "report": report,
+        "names": REPORTS,
+        "groups": GROUPS,
+        "asked": {"name": name, "by": by, "from": start, "to": stop},
+        "query": request.url.query,
     }
     return render(request, "reports.html", context)
 
 
 @router.get("/reports/{name}.csv", dependencies=[page(*EVERY_ROLE)])
-def report_csv(
-    name: Annotated[str, Path(max_length=50)], session: ReadsDep, now: NowDep
+def report_download(
+    web: WebDep,
+    session: ReadsDep,
+    name: str,
+    by: Name = "",
+    start: Annotated[str, Query(alias="from", max_length=10)] = "",
+    stop: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
-    if name not in REPORTS:
-        raise NotFoundError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
-    definition = active_definition(session).definition
-    header, rows = _table(name, funnel_overview(session, definition, now))
+    report = _report(web, session, _request(name, by, start, stop))
     return Response(
-        csv_text(header, rows),
+        report_csv(report),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="leadflow-{name}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="leadflow-{report.name}.csv"'},
     )
+
+
+@router.get("/reports/{name}.svg", dependencies=[page(*EVERY_ROLE)])
+def report_chart(
+    web: WebDep,
+    session: ReadsDep,
+    name: str,
+    by: Name = "",
+    start: Annotated[str, Query(alias="from", max_length=10)] = "",
+    stop: Annotated[str, Query(alias="to", max_length=10)] = "",
+) -> Response:
+    report = _report(web, session, _request(name, by, start, stop))
+    with tempfile.TemporaryDirectory(prefix="leadflow-chart-") as folder:
+        try:
+            path = draw_chart(report, Path(folder) / "chart.svg")
+        except ChartError as error:
+            raise NotFoundError(str(error)) from None
+        return Response(path.read_bytes(), media_type="image/svg+xml")
+
+
+def report_csv(report: Report) -> str:
+    out = io.StringIO()
+    for index, section in enumerate(report.sections):
+        if index:
+            out.write("\n")
+        rows = ((section.title, *row) for row in section.rows)
+        out.write(csv_text(("section", *section.columns), rows))
+    return out.getvalue()
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -70,40 +120,30 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 def _cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
+    if isinstance(value, float) and value != value:  # NaN: not applicable
+        return ""
     return "" if value is None else value
 
 
-def _table(name: str, overview: FunnelOverview) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
-    if name == "funnel":
-        return ("stage", "now", "reached", "conversion"), [
-            (s.stage, s.current, s.reached, _rounded(s.conversion)) for s in overview.stages
-        ]
-    if name == "channels":
-        header = ("channel", "leads", "persona_share", "sales_ready_share", "sales_stage_share")
-        return header, [
-            (
-                c.channel,
-                c.leads,
-                _rounded(c.persona_share),
-                _rounded(c.sales_ready_share),
-                _rounded(c.sales_stage_share),
-            )
-            for c in overview.channels
-        ]
-    a = overview.alignment
-    figures: list[tuple[object, ...]] = [
-        ("handed_off", a.handed_off),
-        ("accepted", a.accepted),
-        ("rejected", a.rejected),
-        ("waiting", a.waiting),
-        ("acceptance_rate", _rounded(a.acceptance_rate)),
-        ("attempts_per_accepted_lead", _rounded(a.attempts_per_lead)),
-        ("under_worked_share", _rounded(a.under_worked_share)),
-        ("sales_ready_share", _rounded(a.sales_ready_share)),
-        *((f"rejected_{code}", count) for code, count in a.rejection_reasons),
-    ]
-    return ("figure", "value"), figures
+def _request(name: str, by: str, start: str, stop: str) -> ReportRequest:
+    if name not in REPORTS:
+        raise NotFoundError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
+    return ReportRequest(name, _day(start, 0), _day(stop, 1), by or None)
 
 
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+def _report(web: WebState, session: Session, asked: ReportRequest) -> Report:
+    try:
+        return report_for(web, session, asked)
+    except ReportError as error:
+        raise InvalidInputError(str(error)) from None
+
+
+def _day(text: str, plus_days: int) -> datetime | None:
+    """A date from a form: the start of that day (``to``: of the day after, inclusive)."""
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    return datetime.combine(day + timedelta(days=plus_days), time.min, tzinfo=UTC)

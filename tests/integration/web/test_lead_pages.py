@@ -1,0 +1,122 @@
+"""The leads list and the lead page: filters, the explanation, BANT stated by sales."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
+
+from tests.integration.web.conftest import csrf_of
+from tests.integration.web.world import World
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.leads: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href") or ""
+        found = re.fullmatch(r"/ui/leads/(\d+)", href)
+        if tag == "a" and found:
+            self.leads.append(int(found[1]))
+
+
+def _listed(html: str) -> list[int]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.leads
+
+
+def test_the_list_filters_by_stage_and_finds_by_address(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("marketing")
+
+    every = _listed(client.get("/ui/leads").text)
+    assert set(every) == {*world.ready, *world.nurtured, world.hostile}
+    handed = _listed(client.get("/ui/leads?stage=sql&sort=contact&dir=asc").text)
+    assert handed == sorted(world.ready)  # the sales-ready ones are prospects (SQL)
+    assert _listed(client.get("/ui/leads?q=lead3@").text) == [world.ready[2]]
+    assert _listed(client.get("/ui/leads?temperature=hot").text) == []
+    assert "No leads match these filters." in client.get("/ui/leads?temperature=hot").text
+
+
+def test_htmx_gets_only_the_results(signed_in: Callable[[str], TestClient]) -> None:
+    client = signed_in("sales")
+    headers = {"HX-Request": "true", "HX-Target": "results"}
+
+    partial = client.get("/ui/leads?sort=fit", headers=headers).text
+
+    assert partial.lstrip().startswith('<section id="results"')
+    assert "<html" not in partial
+
+
+def test_a_bad_filter_value_is_a_clear_error(signed_in: Callable[[str], TestClient]) -> None:
+    client = signed_in("marketing")
+
+    reply = client.get("/ui/leads?grade=Z")
+
+    assert reply.status_code == 422
+    assert "unknown grade &#39;Z&#39;" in reply.text
+
+
+def test_the_lead_page_explains_every_point_with_rule_age_and_decay(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    page = signed_in("marketing").get(f"/ui/leads/{world.ready[0]}").text
+
+    for rule in ("target industry", "decision-maker seniority", "pricing page visit"):
+        assert rule in page
+    assert "Age (days)" in page
+    assert "Decay" in page
+    assert "demo requested" in page  # the timeline, in words
+    assert "Stage: Lead → Prospect (SQL)" in " ".join(page.split())  # a transition
+    assert "Sales accepts or rejects the hand-off" in page  # owner and next action
+
+
+def test_sales_states_bant_with_evidence_and_qualification_follows(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("sales")
+    contact = world.nurtured[0]
+    page = client.get(f"/ui/leads/{contact}").text
+    assert "State a criterion" in page
+    token = csrf_of(page)
+
+    for criterion in ("budget", "need", "timing"):
+        reply = client.post(
+            f"/ui/leads/{contact}/bant",
+            data={
+                "csrf_token": token,
+                "criterion": criterion,
+                "met": "yes",
+                "evidence": f"{criterion} confirmed on the call",
+            },
+        )
+        assert reply.status_code == 303
+
+    after = client.get(f"/ui/leads/{contact}").text
+    assert "budget confirmed on the call" in after
+    assert 'class="badge t-hot"' in after  # four of four met: hot
+    assert "sales@web.example" in after  # who said so, in the history
+
+
+def test_marketing_reads_bant_but_cannot_state_it(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("marketing")
+    page = client.get(f"/ui/leads/{world.nurtured[1]}").text
+    data = {"csrf_token": csrf_of(page), "criterion": "budget", "met": "yes"}
+
+    assert "State a criterion" not in page
+    assert client.post(f"/ui/leads/{world.nurtured[1]}/bant", data=data).status_code == 403
+
+
+def test_an_unknown_lead_is_a_404_page(signed_in: Callable[[str], TestClient]) -> None:
+    reply = signed_in("sales").get("/ui/leads/999999")
+
+    assert reply.status_code == 404
+    assert "no contact with id 999999" in reply.text

@@ -1,0 +1,103 @@
+"""The sales queue: a rep sees their hand-offs and works them through the hand-off
+services (accept, reject with a reason, attempts, opportunities)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from tests.integration.web.conftest import csrf_of
+from tests.integration.web.world import World
+
+
+def _items(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<article class="card" id="item-(\d+)"', html)]
+
+
+def _act(client: TestClient, contact: int, action: str, **data: str) -> object:
+    token = csrf_of(client.get("/ui/queue").text)
+    return client.post(f"/ui/queue/{contact}/{action}", data={"csrf_token": token, **data})
+
+
+def test_a_rep_sees_their_own_hand_offs_with_why_and_when_due(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    page = signed_in("sales").get("/ui/queue").text
+
+    assert set(_items(page)) <= set(world.ready[0::2])  # r1 got the odd ones
+    assert world.ready[1] not in _items(page)
+    assert "Why it was handed over" in page
+    assert "sales-ready: yes" in page
+    assert re.search(r"\(in \d hours\)", page)  # the accept SLA clock
+
+
+def test_accept_then_log_an_attempt_then_open_an_opportunity(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("sales")
+    contact = world.ready[0]
+
+    accepted = _act(client, contact, "accept")
+    assert accepted.status_code == 303
+    page = client.get(accepted.headers["location"]).text
+    assert "Hand-off accepted." in page
+    assert "call, attempt 1" in page  # the cadence's first step
+
+    _act(client, contact, "attempt", channel="call", outcome="no_answer", note="left no message")
+    page = client.get("/ui/queue").text
+    assert "Attempt logged." not in page  # the message belongs to the redirect only
+    assert "attempt 2" in page
+
+    reply = _act(client, contact, "opportunity", name="Pilot", amount="12000", currency="EUR")
+    assert reply.status_code == 303
+    lead = client.get(f"/ui/leads/{contact}").text
+    assert "Pilot" in lead
+    assert "12,000.00 EUR" in lead
+    assert "left no message" in lead  # the attempt, on the timeline
+
+
+def test_reject_with_a_reason_recycles_the_lead(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("sales")
+    contact = world.ready[2]
+
+    reply = _act(client, contact, "reject", reason="no_budget", note="budget frozen until Q3")
+
+    assert reply.status_code == 303
+    assert contact not in _items(client.get("/ui/queue").text)
+    lead = client.get(f"/ui/leads/{contact}").text
+    assert "budget frozen until Q3" in lead
+    assert "Nurture" in lead
+
+
+def test_a_reason_that_needs_a_note_says_so(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    reply = _act(signed_in("sales"), world.ready[4], "reject", reason="other")
+
+    assert reply.status_code == 422
+    assert "note" in reply.text
+    assert world.ready[4] in _items(signed_in("sales").get("/ui/queue").text)
+
+
+def test_a_rep_cannot_work_another_reps_lead(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    reply = _act(signed_in("sales"), world.ready[1], "accept")
+
+    assert reply.status_code == 404
+    assert "not in your queue" in reply.text
+
+
+def test_admin_sees_every_queue_and_marketing_none(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    admin = signed_in("admin").get("/ui/queue").text
+    only_r2 = signed_in("admin").get("/ui/queue?rep=r2").text
+
+    assert set(world.ready[1::2]) <= set(_items(admin))
+    assert set(_items(only_r2)) == set(world.ready[1::2])
+    assert signed_in("marketing").get("/ui/queue").status_code == 403

@@ -1,0 +1,134 @@
+"""Settings (users, API keys shown once, webhooks and their log), reports and languages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from leadflow.services.api_keys import authenticate
+from tests.integration.web.conftest import csrf_of, sign_in
+
+
+def _post(client: TestClient, path: str, **data: object) -> object:
+    token = csrf_of(client.get("/ui/settings").text)
+    return client.post(path, data={"csrf_token": token, **data})
+
+
+def test_an_api_key_is_shown_once_and_works(
+    signed_in: Callable[[str], TestClient], web_app: object
+) -> None:
+    client = signed_in("admin")
+
+    reply = _post(client, "/ui/settings/keys", name="website", role="ingest")
+
+    secret = re.search(r'<code id="secret">(lf_[\w-]+)</code>', reply.text)
+    assert secret is not None
+    assert reply.headers["cache-control"] == "no-store"
+    assert secret[1] not in client.get("/ui/settings").text
+    with web_app.state.leadflow.reads() as session:  # type: ignore[attr-defined]
+        key = authenticate(session, secret[1])
+    assert key is not None
+    assert key.role.value == "ingest"
+
+
+def test_a_webhook_shows_its_secret_once_and_has_a_delivery_log(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    client = signed_in("admin")
+
+    reply = _post(
+        client,
+        "/ui/settings/webhooks",
+        url="https://receiver.example/hooks",
+        kinds=["stage.changed", "lead.sales_ready"],
+        description="CRM sync",
+    )
+
+    assert re.search(r'<code id="secret">whsec_[\w-]+</code>', reply.text)
+    settings = client.get("/ui/settings").text
+    hook = re.search(r'href="(/ui/settings/webhooks/\d+)">https://receiver.example/hooks', settings)
+    assert hook is not None
+    log = client.get(hook[1])
+    assert log.status_code == 200
+    assert "Delivery log" in log.text
+
+
+def test_an_admin_adds_a_user_who_can_then_sign_in(
+    signed_in: Callable[[str], TestClient], web_app: object
+) -> None:
+    client = signed_in("admin")
+    reply = _post(
+        client,
+        "/ui/settings/users",
+        email="new.rep@web.example",
+        name="New Rep",
+        role="sales",
+        password="new-rep-password",
+        rep_key="r2",
+        language="de",
+    )
+    assert reply.status_code == 303
+
+    fresh = TestClient(web_app, follow_redirects=False)  # type: ignore[arg-type]
+    token = csrf_of(fresh.get("/ui/signin").text)
+    signed = fresh.post(
+        "/ui/signin",
+        data={"email": "new.rep@web.example", "password": "new-rep-password", "csrf_token": token},
+    )
+    assert signed.status_code == 303
+    assert '<html lang="de">' in fresh.get("/ui/queue").text  # the user's language
+
+
+def test_an_admin_cannot_disable_themselves(signed_in: Callable[[str], TestClient]) -> None:
+    client = signed_in("admin")
+    own = re.search(r'action="(/ui/settings/users/\d+/active)"', client.get("/ui/settings").text)
+    assert own is not None
+
+    reply = _post(client, own[1], active="no")
+
+    assert reply.status_code == 409
+    assert client.get("/ui/").status_code == 200
+
+
+def test_reports_show_the_analytics_and_download_as_csv(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    client = signed_in("marketing")
+    page = client.get("/ui/reports?name=alignment").text
+    assert "Download as CSV" in page
+    assert "Hand-offs" in page
+    assert '<img class="report-chart" src="/ui/reports/alignment.svg?name=alignment"' in page
+
+    reply = client.get("/ui/reports/funnel.csv?by=channel")
+
+    assert reply.headers["content-type"].startswith("text/csv")
+    assert "attachment" in reply.headers["content-disposition"]
+    rows = [row for row in csv.DictReader(io.StringIO(reply.text)) if row["group"] == "all"]
+    assert [row["stage"] for row in rows[:5]] == ["lead", "mql", "sql", "opportunity", "customer"]
+    assert int(rows[0]["leads"]) >= int(rows[2]["leads"]) >= 8  # the eight demo requests
+    chart = client.get("/ui/reports/funnel.svg")
+    assert chart.headers["content-type"] == "image/svg+xml"
+    assert chart.text.lstrip().startswith("<?xml")
+
+
+def test_the_language_follows_the_browser_then_the_users_choice(
+    signed_in: Callable[[str], TestClient], anonymous: TestClient
+) -> None:
+    french = anonymous.get("/ui/signin", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).text
+    assert '<html lang="fr">' in french
+    assert "Se connecter" in french
+
+    client = signed_in("marketing")
+    token = csrf_of(client.get("/ui/").text)
+    client.post("/ui/language", data={"csrf_token": token, "language": "nb", "next": "/ui/leads"})
+    page = client.get("/ui/leads", headers={"Accept-Language": "de"}).text
+    assert '<html lang="nb">' in page
+    assert "Siste aktivitet" in page
+
+    again = sign_in(TestClient(client.app, follow_redirects=False), "marketing")
+    assert '<html lang="nb">' in again.get("/ui/").text  # kept with the user
+    client.post("/ui/language", data={"csrf_token": token, "language": "", "next": "/ui/"})

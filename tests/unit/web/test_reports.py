@@ -1,0 +1,51 @@
+"""Report CSV: plain CSV a spreadsheet opens without running anything."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from leadflow.analytics.report import Report, Section
+from leadflow.web.pages.reports import csv_text, report_csv
+
+
+def test_cells_that_look_like_formulas_are_neutralised() -> None:
+    text = csv_text(
+        ("channel", "leads"),
+        [('=HYPERLINK("http://evil")', 3), ("+1", 2), ("-2", 1), ("@SUM(A1)", 0), ("web", None)],
+    )
+    rows = list(csv.reader(io.StringIO(text)))
+
+    assert rows[0] == ["channel", "leads"]
+    assert [row[0] for row in rows[1:]] == [
+        '\'=HYPERLINK("http://evil")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "web",
+    ]
+    assert rows[-1][1] == ""  # None is an empty cell, not "None"
+
+
+def test_numbers_stay_numbers() -> None:
+    assert csv_text(("a", "b"), [(-1.5, 2)]) == "a,b\n-1.5,2\n"
+
+
+def test_a_report_is_one_csv_with_a_section_column() -> None:
+    report = Report(
+        "alignment",
+        "Alignment",
+        datetime(2026, 3, 1, tzinfo=UTC),
+        (
+            Section("hand-offs", ("group", "leads"), (("all", 3),)),
+            Section(
+                "rejection reasons", ("reason", "rejected"), (("=cmd", 1), ("spam", float("nan")))
+            ),
+        ),
+    )
+
+    assert report_csv(report) == (
+        "section,group,leads\nhand-offs,all,3\n"
+        "\nsection,reason,rejected\nrejection reasons,'=cmd,1\nrejection reasons,spam,\n"
+    )

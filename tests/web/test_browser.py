@@ -1,0 +1,115 @@
+"""What a person does in the browser: sign in, find a lead and read its explanation, work
+the queue, try an invalid definition, switch language; and no stored script ever runs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import LiveServer, RecordingPage
+
+pytestmark = pytest.mark.web
+
+
+def test_sign_in_find_a_lead_and_read_its_explanation(
+    page: RecordingPage, sign_in: Callable[[Page, str], None], live_server: LiveServer
+) -> None:
+    p = page.page
+    p.goto("/ui/leads")
+    expect(p).to_have_url(re.compile(r"/ui/signin\?next=/ui/leads"))  # not signed in yet
+    sign_in(p, "marketing")
+
+    p.goto("/ui/leads")
+    p.get_by_label("Search").fill("lead3@")
+    p.get_by_role("button", name="Filter").click()
+    expect(p).to_have_url(re.compile(r"q=lead3"))  # htmx pushed the filtered URL
+    results = p.locator("#results tbody tr")
+    expect(results).to_have_count(1)
+    results.get_by_role("link").click()
+
+    expect(p.get_by_role("heading", name="Score and explanation")).to_be_visible()
+    points = p.locator("#score table").nth(1)
+    expect(points).to_contain_text("pricing page visit")
+    expect(points).to_contain_text("page view")
+    expect(p.locator("#score")).to_contain_text("Decay")
+    assert page.dialogs == []
+
+
+def test_accept_reject_and_log_an_attempt_from_the_queue(
+    page: RecordingPage, sign_in: Callable[[Page, str], None], live_server: LiveServer
+) -> None:
+    p = page.page
+    first, second = live_server.world.ready[0], live_server.world.ready[2]
+    sign_in(p, "sales")
+    p.get_by_role("link", name="Sales queue").click()
+
+    item = p.locator(f"#item-{first}")
+    item.get_by_role("button", name="Accept").click()
+    expect(p.get_by_role("status")).to_contain_text("Hand-off accepted.")
+    item = p.locator(f"#item-{first}")
+    expect(item).to_contain_text("call, attempt 1")
+
+    item.get_by_label("Outcome").select_option("voicemail")
+    item.get_by_label("Note").fill("left a voicemail")
+    item.get_by_role("button", name="Log attempt").click()
+    expect(p.get_by_role("status")).to_contain_text("Attempt logged.")
+    expect(p.locator(f"#item-{first}")).to_contain_text("attempt 2")
+
+    other = p.locator(f"#item-{second}")
+    other.get_by_label("Reason").select_option("not_ready")
+    other.get_by_role("button", name="Reject").click()
+    expect(p.get_by_role("status")).to_contain_text("Hand-off rejected.")
+    expect(p.locator(f"#item-{second}")).to_have_count(0)
+    assert page.dialogs == []
+
+
+def test_an_invalid_definition_shows_its_errors(
+    page: RecordingPage, sign_in: Callable[[Page, str], None]
+) -> None:
+    p = page.page
+    sign_in(p, "admin")
+    p.goto("/ui/definition")
+    p.get_by_label("or paste it here").fill(
+        'schema_version: 1\nname: broken\nversion: "1"\nstages:\n  - id: lead\n'
+        "    when: {field: fit.grade, at_least: Q}\n"
+    )
+    p.get_by_role("button", name="Check").click()
+
+    errors = p.locator("#definition-errors")
+    expect(errors).to_be_visible()
+    expect(errors).to_contain_text("candidate.yaml:6: stages[0].when")
+    expect(p.get_by_role("button", name="Activate this version")).to_have_count(0)
+
+
+def test_switch_language(page: RecordingPage, sign_in: Callable[[Page, str], None]) -> None:
+    p = page.page
+    sign_in(p, "marketing")
+
+    p.get_by_label("Language").select_option("de")
+    p.get_by_role("button", name="Change").click()
+
+    expect(p.locator("html")).to_have_attribute("lang", "de")
+    expect(p.get_by_role("heading", level=1)).to_have_text("Übersicht")
+    p.get_by_label("Sprache").select_option("nb")
+    p.get_by_role("button", name="Ändern").click()
+    expect(p.get_by_role("link", name="Salgskø")).to_have_count(0)  # marketing has no queue
+    expect(p.get_by_role("link", name="Leads")).to_be_visible()
+    expect(p.get_by_role("button", name="Logg ut")).to_be_visible()
+
+
+def test_stored_payloads_run_no_script_in_the_browser(
+    page: RecordingPage, sign_in: Callable[[Page, str], None], live_server: LiveServer
+) -> None:
+    p = page.page
+    sign_in(p, "admin")
+    hostile = live_server.world.hostile
+    for path in (f"/ui/leads/{hostile}", "/ui/leads", "/ui/", "/ui/leads?sort=contact"):
+        p.goto(path)
+        p.wait_for_load_state("load")
+        assert p.evaluate("() => window.__xss === undefined"), path
+    p.goto(f"/ui/leads/{hostile}")
+    expect(p.get_by_role("heading", level=1)).to_contain_text("<script>")  # shown as text
+    assert page.dialogs == []
