@@ -62,6 +62,9 @@ learn_app = typer.Typer(
 
 _FROM = typer.Option(None, "--from", help="CSV export of leads with their outcome.")
 _WORLD = typer.Option(None, "--world", help="A CRM history folder shaped like `leadflow demo`.")
+_ALL_CLOSED = typer.Option(
+    False, "--all-closed", help="History: keep leads decided too recently to be mature."
+)
 _TARGET = typer.Option(None, "--target", help="Outcome column (1/0, yes/no, won/lost ...).")
 _ID = typer.Option(None, "--id", help="Lead id column (default: the row number).")
 _TIME = typer.Option(None, "--time", help="Decision time column (ISO 8601); orders splits.")
@@ -86,6 +89,7 @@ def register(app: typer.Typer) -> None:
 def icp(
     source: Path | None = _FROM,
     world: Path | None = _WORLD,
+    all_closed: bool = _ALL_CLOSED,
     target: str | None = _TARGET,
     lead_id: str | None = _ID,
     time: str | None = _TIME,
@@ -108,7 +112,17 @@ def icp(
     def work() -> None:
         reference, active = _active_definition(definition)
         table = _table(
-            world, active, source, target, lead_id, time, drop, positive, negative, mapping
+            world,
+            all_closed,
+            active,
+            source,
+            target,
+            lead_id,
+            time,
+            drop,
+            positive,
+            negative,
+            mapping,
         )
         table = apply_presets(table, leaky_preset)
         run = run_icp(
@@ -139,6 +153,7 @@ def icp(
 def model(
     source: Path | None = _FROM,
     world: Path | None = _WORLD,
+    all_closed: bool = _ALL_CLOSED,
     target: str | None = _TARGET,
     lead_id: str | None = _ID,
     time: str | None = _TIME,
@@ -166,7 +181,17 @@ def model(
     def work() -> None:
         active = _active_definition(definition)[1] if definition else None
         table = _table(
-            world, active, source, target, lead_id, time, drop, positive, negative, mapping
+            world,
+            all_closed,
+            active,
+            source,
+            target,
+            lead_id,
+            time,
+            drop,
+            positive,
+            negative,
+            mapping,
         )
         run = train_and_save(
             table,
@@ -202,6 +227,7 @@ def model(
 def evaluate(
     source: Path | None = _FROM,
     world: Path | None = _WORLD,
+    all_closed: bool = _ALL_CLOSED,
     target: str | None = _TARGET,
     lead_id: str | None = _ID,
     time: str | None = _TIME,
@@ -223,7 +249,17 @@ def evaluate(
     def work() -> None:
         active = _active_definition(definition)[1] if definition else None
         table = _table(
-            world, active, source, target, lead_id, time, drop, positive, negative, mapping
+            world,
+            all_closed,
+            active,
+            source,
+            target,
+            lead_id,
+            time,
+            drop,
+            positive,
+            negative,
+            mapping,
         )
         size, result = evaluate_model(
             table,
@@ -274,6 +310,7 @@ def predict(
 
 def _table(
     world: Path | None,
+    all_closed: bool,
     definition: Definition | None,
     source: Path | None,
     target: str | None,
@@ -288,12 +325,12 @@ def _table(
         if source is not None:
             raise LearnInputError("give either --from FILE.csv or --world DIR, not both")
         assets = definition.assets if definition else None
-        table = read_world_history(world, assets=assets)
+        table = read_world_history(world, assets=assets, mature_only=not all_closed)
         return table.without(_split_names(drop), "dropped as declared")
     if source is None:
         if target is not None:
             raise LearnInputError("--target goes with --from FILE.csv")
-        table = _store_table(definition)
+        table = _store_table(definition, mature_only=not all_closed)
         return table.without(_split_names(drop), "dropped as declared")
     if target is None:
         raise LearnInputError("--target is required with --from: the outcome column")
@@ -309,7 +346,7 @@ def _table(
     return read_leads_csv(source, spec)
 
 
-def _store_table(definition: Definition | None) -> LeadTable:
+def _store_table(definition: Definition | None, *, mature_only: bool) -> LeadTable:
     """The closed leads of the workspace store (LEADFLOW_DATABASE_URL or the workspace's)."""
     settings = Settings()
     url = normalise_url(settings.resolved_database_url)
@@ -321,7 +358,8 @@ def _store_table(definition: Definition | None) -> LeadTable:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return read_store_history(connection, assets=definition.assets if definition else None)
+            assets = definition.assets if definition else None
+            return read_store_history(connection, assets=assets, mature_only=mature_only)
     except SQLAlchemyError as error:
         first = str(error).splitlines()[0]
         raise LearnInputError(f"cannot read the workspace store: {first}") from None

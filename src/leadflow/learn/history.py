@@ -24,8 +24,9 @@ from leadflow.definition.model import AssetsConfig
 from leadflow.learn.activity import EventLog, activity_attributes
 from leadflow.learn.table import Attribute, AttributeKind, LeadTable, infer_attribute
 
-__all__ = ["ClosedLeads", "lead_table"]
+__all__ = ["ClosedLeads", "lead_table", "mature"]
 
+_MIN_MATURE = 30
 # Hand-off closings that end a lead without a deal: lost, as far as learning goes.
 LOST_CLOSINGS = frozenset({"rejected", "recycled", "disqualified", "cadence_ended", "lost"})
 
@@ -35,6 +36,7 @@ class ClosedLeads:
     ids: list[str]
     won: list[int]
     decided_at: npt.NDArray[np.int64]  # the first hand-off, epoch seconds
+    closed_at: npt.NDArray[np.int64]  # the moment the outcome was settled
     created_at: npt.NDArray[np.int64]  # when the contact became known
     emails: list[str | None]
     triggers: list[str | None]  # the sales action that triggered the hand-off
@@ -45,8 +47,14 @@ class ClosedLeads:
     still_open: int = 0  # handed-off leads not decided yet
 
 
-def lead_table(leads: ClosedLeads, *, assets: AssetsConfig | None = None) -> LeadTable:
-    """Typed attributes, persona then behaviour, with activity as of each decision point."""
+def lead_table(
+    leads: ClosedLeads, *, assets: AssetsConfig | None = None, mature_only: bool = True
+) -> LeadTable:
+    """Typed attributes, persona then behaviour, with activity as of each decision point.
+
+    ``mature_only`` leaves out the leads decided too recently for their outcome to be
+    representative (``mature``).
+    """
     attributes = [
         infer_attribute(name, values, path=path) for name, (path, values) in leads.fields.items()
     ]
@@ -58,13 +66,38 @@ def lead_table(leads: ClosedLeads, *, assets: AssetsConfig | None = None) -> Lea
     attributes += activity_attributes(
         leads.events, leads.decided_at, leads.created_at, assets=assets
     )
-    return LeadTable(
+    table = LeadTable(
         ids=np.array(leads.ids, dtype=object),
         outcome=np.array(leads.won, dtype=np.int8),
         attributes=tuple(attributes),
         decided_at=leads.decided_at,
         notes=(f"{leads.still_open} handed-off leads still open left out",),
     )
+    return mature(table, leads) if mature_only else table
+
+
+def mature(table: LeadTable, leads: ClosedLeads) -> LeadTable:
+    """Leave out the leads decided within the usual time to close before the data's end.
+
+    Near the end of a history, the leads already closed are the ones that closed fast,
+    and fast outcomes are mostly losses (a rejection takes hours, a won deal months):
+    learning from them, or judging a model on them, would see too few wins. A lead
+    counts when it was decided at least the 90th percentile of decision-to-close
+    times before the last moment the data knows.
+    """
+    durations = leads.closed_at - leads.decided_at
+    window = int(np.percentile(durations, 90))
+    end = int(max(leads.closed_at.max(), leads.events.at.max(initial=0)))
+    keep = leads.decided_at <= end - window
+    if keep.all() or keep.sum() < _MIN_MATURE:
+        return table
+    days = window / 86_400
+    note = (
+        f"{int((~keep).sum())} leads decided in the last {days:.0f} days left out: "
+        f"90% of leads close within {days:.0f} days, so recent closed leads are mostly "
+        "the quick losses"
+    )
+    return table.take(np.flatnonzero(keep)).noted(note)
 
 
 def _email_facts(emails: Sequence[str | None]) -> list[Attribute]:

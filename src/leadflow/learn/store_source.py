@@ -50,7 +50,9 @@ _ACCOUNT_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
-def read_store_history(connection: Connection, *, assets: AssetsConfig | None = None) -> LeadTable:
+def read_store_history(
+    connection: Connection, *, assets: AssetsConfig | None = None, mature_only: bool = True
+) -> LeadTable:
     """The closed leads of the store, typed, features as of each first hand-off."""
     handoffs = _first_handoffs(connection)
     won = _outcomes(connection, handoffs)
@@ -61,8 +63,9 @@ def read_store_history(connection: Connection, *, assets: AssetsConfig | None = 
     accounts = _rows(connection, Account, {c["account_id"] for c in contacts.values()})
     leads = ClosedLeads(
         ids=[str(i) for i in ids],
-        won=[won[i] for i in ids],
+        won=[won[i][0] for i in ids],
         decided_at=np.array([_seconds(handoffs[i]["at"]) for i in ids], dtype=np.int64),
+        closed_at=np.array([_seconds(won[i][1]) for i in ids], dtype=np.int64),
         created_at=np.array([_seconds(contacts[i]["created_at"]) for i in ids], dtype=np.int64),
         emails=[contacts[i]["email"] for i in ids],
         triggers=[handoffs[i]["trigger"] for i in ids],
@@ -71,7 +74,7 @@ def read_store_history(connection: Connection, *, assets: AssetsConfig | None = 
         fields=_fields(ids, contacts, accounts),
         still_open=len(handoffs) - len(ids),
     )
-    return lead_table(leads, assets=assets)
+    return lead_table(leads, assets=assets, mature_only=mature_only)
 
 
 def _first_handoffs(connection: Connection) -> dict[int, dict[str, Any]]:
@@ -88,6 +91,8 @@ def _first_handoffs(connection: Connection) -> dict[int, dict[str, Any]]:
             HandoffWork.rep_id,
             HandoffWork.outcome,
             Handoff.owner,
+            Handoff.answered_at,
+            HandoffWork.closed_at,
         )
         .outerjoin(HandoffWork, HandoffWork.handoff_id == Handoff.id)
         .join(Contact, Contact.id == Handoff.contact_id)
@@ -95,35 +100,40 @@ def _first_handoffs(connection: Connection) -> dict[int, dict[str, Any]]:
         .order_by(Handoff.contact_id, Handoff.at, Handoff.id)
     )
     found: dict[int, dict[str, Any]] = {}
-    for contact, at, status, trigger, rep_id, closing, owner in connection.execute(query):
+    for row in connection.execute(query):
+        contact, at, status, trigger, rep_id, closing, owner, answered_at, closed_at = row
         if contact not in found:
-            rep = reps.get(rep_id) if rep_id is not None else owner
             found[contact] = {
                 "at": at,
                 "status": status,
                 "trigger": trigger,
-                "rep": rep,
+                "rep": reps.get(rep_id) if rep_id is not None else owner,
                 "closing": closing,
+                "answered_at": answered_at,
+                "closed_at": closed_at,
             }
     return found
 
 
-def _outcomes(connection: Connection, handoffs: Mapping[int, Mapping[str, Any]]) -> dict[int, int]:
-    deals: dict[int, set[str]] = {}
-    for contact, status in connection.execute(select(Opportunity.contact_id, Opportunity.status)):
-        deals.setdefault(contact, set()).add(status)
-    won: dict[int, int] = {}
+def _outcomes(
+    connection: Connection, handoffs: Mapping[int, Mapping[str, Any]]
+) -> dict[int, tuple[int, datetime]]:
+    """Per closed lead: won (1) or lost (0), and the moment that decided it."""
+    deals: dict[int, dict[str, datetime | None]] = {}
+    query = select(Opportunity.contact_id, Opportunity.status, Opportunity.closed_at)
+    for contact, status, closed_at in connection.execute(query):
+        deals.setdefault(contact, {})[status] = closed_at
+    closed: dict[int, tuple[int, datetime]] = {}
     for contact, handoff in handoffs.items():
-        statuses = deals.get(contact, set())
+        statuses = deals.get(contact, {})
+        settled = handoff["closed_at"] or handoff["answered_at"] or handoff["at"]
         if "won" in statuses or handoff["closing"] == "won":
-            won[contact] = 1
-        elif (
-            "lost" in statuses
-            or handoff["status"] == "rejected"
-            or handoff["closing"] in LOST_CLOSINGS
-        ):
-            won[contact] = 0
-    return won
+            closed[contact] = (1, statuses.get("won") or settled)
+        elif "lost" in statuses:
+            closed[contact] = (0, statuses["lost"] or settled)
+        elif handoff["status"] == "rejected" or handoff["closing"] in LOST_CLOSINGS:
+            closed[contact] = (0, settled)
+    return closed
 
 
 def _rows(connection: Connection, model: Any, ids: Iterable[Any]) -> dict[Any, dict[str, Any]]:

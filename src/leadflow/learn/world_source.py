@@ -49,7 +49,9 @@ _ACCOUNT_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
-def read_world_history(folder: Path, *, assets: AssetsConfig | None = None) -> LeadTable:
+def read_world_history(
+    folder: Path, *, assets: AssetsConfig | None = None, mature_only: bool = True
+) -> LeadTable:
     """The closed leads of a demo-world-shaped folder, typed, features as of hand-off.
 
     ``assets`` says which downloads are product-specific (the active definition's);
@@ -58,7 +60,7 @@ def read_world_history(folder: Path, *, assets: AssetsConfig | None = None) -> L
     activities = _json_lines(folder / "activities.jsonl")
     contacts = _contacts(folder)
     handoffs = _handoffs(activities)
-    closed, won = _outcomes(folder, activities, handoffs)
+    closed = _outcomes(folder, activities, handoffs)
     if not closed:
         raise LearnInputError(f"{folder}: no closed leads (won or lost after a hand-off)")
     ids = sorted(closed)
@@ -66,8 +68,9 @@ def read_world_history(folder: Path, *, assets: AssetsConfig | None = None) -> L
     fields = {**_CONTACT_FIELDS, **_ACCOUNT_FIELDS}
     leads = ClosedLeads(
         ids=ids,
-        won=[won[c] for c in ids],
+        won=[closed[c][0] for c in ids],
         decided_at=np.array([handoffs[c]["at"] for c in ids], dtype=np.int64),
+        closed_at=np.array([closed[c][1] for c in ids], dtype=np.int64),
         created_at=np.array([contacts["created_at"][i] for i in index], dtype=np.int64),
         emails=[contacts["email"][i] for i in index],
         triggers=[handoffs[c]["trigger"] for c in ids],
@@ -79,7 +82,7 @@ def read_world_history(folder: Path, *, assets: AssetsConfig | None = None) -> L
         },
         still_open=len(handoffs) - len(ids),
     )
-    return lead_table(leads, assets=assets)
+    return lead_table(leads, assets=assets, mature_only=mature_only)
 
 
 def _contacts(folder: Path) -> dict[str, Any]:
@@ -110,33 +113,31 @@ def _handoffs(activities: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             "trigger": row.get("trigger"),
             "rep": row.get("rep_id"),
             "decision": row.get("decision"),
+            "decided_at": row.get("decided_at"),
         }
     return found
 
 
 def _outcomes(
     folder: Path, activities: list[dict[str, Any]], handoffs: Mapping[str, Mapping[str, Any]]
-) -> tuple[set[str], dict[str, int]]:
-    deals = _table(folder, "opportunities")
-    status = dict(
-        zip(
-            deals.column("contact_id").to_pylist(),
-            deals.column("status").to_pylist(),
-            strict=True,
-        )
-    )
-    recycled = {row["contact_id"] for row in activities if row.get("kind") == "recycle"}
-    won: dict[str, int] = {}
+) -> dict[str, tuple[int, int]]:
+    """Per closed lead: won (1) or lost (0), and the moment that decided it."""
+    deals = _table(folder, "opportunities").to_pylist()
+    deal = {row["contact_id"]: row for row in deals}
+    recycled: dict[str, int] = {}
+    for row in activities:
+        if row.get("kind") == "recycle":
+            recycled.setdefault(row["contact_id"], _instant(row["at"]))
+    closed: dict[str, tuple[int, int]] = {}
     for contact, handoff in handoffs.items():
-        if status.get(contact) == "won":
-            won[contact] = 1
-        elif (
-            status.get(contact) == "lost"
-            or handoff["decision"] == "rejected"
-            or contact in recycled
-        ):
-            won[contact] = 0
-    return set(won), won
+        status = (deal.get(contact) or {}).get("status")
+        if status in ("won", "lost"):
+            closed[contact] = (int(status == "won"), _instant(deal[contact]["closed_at"]))
+        elif handoff["decision"] == "rejected":
+            closed[contact] = (0, _instant(handoff["decided_at"]))
+        elif contact in recycled:
+            closed[contact] = (0, recycled[contact])
+    return closed
 
 
 def _event_log(folder: Path, row_of: Mapping[str, int]) -> EventLog:
