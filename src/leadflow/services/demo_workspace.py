@@ -11,6 +11,7 @@ serves the same workspace).
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,16 +24,25 @@ from sqlalchemy.orm import Session
 from leadflow.demo.world import generate_world
 from leadflow.domain.clock import Clock, FixedClock
 from leadflow.ingest.formats.generic import GENERIC
+from leadflow.services import reps
 from leadflow.services.definitions import active_definition
 from leadflow.services.demo_users import demo_users_text, ensure_demo_users
 from leadflow.services.event_import import parse_line
 from leadflow.services.events import EventRecorder, IncomingEvent, Rejected
 from leadflow.services.import_accounts import import_accounts
 from leadflow.services.import_contacts import ImportOptions, import_contacts
+from leadflow.services.rescore import rescore
 from leadflow.services.workspace import init_workspace
 from leadflow.store.database import make_engine
 
-__all__ = ["DemoWorkspace", "build_demo_workspace", "demo_marker"]
+__all__ = [
+    "DEMO_TEAM_ZONES",
+    "DemoWorkspace",
+    "build_demo_workspace",
+    "demo_marker",
+    "staff_demo_team",
+    "team_key",
+]
 
 WORLD_FOLDER = "world"
 _MARKER = ".demo-workspace.json"
@@ -84,8 +94,14 @@ def build_demo_workspace(
         import_contacts(
             engine, world.out_dir / "contacts.csv", ImportOptions(layout=GENERIC), clock=clock
         )
+        say("staffing the sales team")
+        staff_demo_team(engine, world.out_dir / "reps.csv", now)
         say("replaying events in time order")
-        recorded, rejected, ready = _replay(engine, world.out_dir / "events.jsonl")
+        recorded, rejected = _replay(engine, world.out_dir / "events.jsonl")
+        # Set-based, as of now: contacts who never acted (outbound lists, purchased
+        # leads) get a qualification too, and sales-readiness is as of today.
+        say("qualifying every contact as of now")
+        ready = rescore(engine, clock=clock).sales_ready
         ensure_demo_users(engine, now)  # web users (issue 6), passwords in docs/web.md
     finally:
         engine.dispose()
@@ -100,24 +116,59 @@ def build_demo_workspace(
     return DemoWorkspace(directory, True, **figures)
 
 
-def _replay(engine: Engine, events_file: Path) -> tuple[int, int, int]:
+# The demo world's teams and the time zones they work in (the presets route to these keys).
+DEMO_TEAM_ZONES: dict[str, str] = {
+    "benelux": "Europe/Amsterdam",
+    "dach": "Europe/Berlin",
+    "nordics": "Europe/Oslo",
+    "uk_ireland": "Europe/London",
+    "france": "Europe/Paris",
+    "southern_europe": "Europe/Madrid",
+    "cee": "Europe/Warsaw",
+    "north_america": "America/New_York",
+}
+
+
+def team_key(name: str) -> str:
+    """ "UK & Ireland" -> "uk_ireland", as the presets' routing rules name teams."""
+    return "_".join(name.lower().replace("&", " ").split())
+
+
+def staff_demo_team(engine: Engine, reps_file: Path, now: datetime) -> None:
+    """The demo world's teams (office hours in their own zone) and reps from reps.csv."""
+    with Session(engine) as session:
+        for key, zone in DEMO_TEAM_ZONES.items():
+            reps.add_team(
+                session, key=key, name=None, zone=zone, working_hours="mon-fri 09:00-17:00", now=now
+            )
+        with reps_file.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                reps.add_rep(
+                    session,
+                    key=row["rep_id"],
+                    name=row["name"],
+                    email=row["email"],
+                    team_key=team_key(row["team"]),
+                    capacity=int(row["capacity"]),
+                    now=now,
+                )
+
+
+def _replay(engine: Engine, events_file: Path) -> tuple[int, int]:
     """Record every event with the clock at its day's last event; count the outcomes."""
     with Session(engine) as session:
         active = active_definition(session)
     replay_clock = FixedClock(_first_instant(events_file))
     recorded = rejected = 0
-    ready: set[int] = set()
     with EventRecorder(engine, active, replay_clock) as recorder:
         for day in _days(events_file):
             replay_clock.current = day[-1].at
             for outcome in recorder.record_batch(day):
                 if isinstance(outcome, Rejected):
                     rejected += 1
-                    continue
-                recorded += 1
-                if outcome.contact_id is not None:
-                    (ready.add if outcome.sales_ready else ready.discard)(outcome.contact_id)
-    return recorded, rejected, len(ready)
+                else:
+                    recorded += 1
+    return recorded, rejected
 
 
 def _first_instant(events_file: Path) -> datetime:

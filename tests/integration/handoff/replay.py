@@ -30,6 +30,7 @@ from leadflow.ingest.formats.generic import GENERIC
 from leadflow.services import cadence, feedback, opportunities, reps
 from leadflow.services.accounts import create_account
 from leadflow.services.definitions import active_definition
+from leadflow.services.demo_workspace import staff_demo_team
 from leadflow.services.events import EventRecorder, IncomingEvent
 from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.refusals import RefusedError
@@ -37,25 +38,10 @@ from leadflow.services.sla import check_sla
 from leadflow.store.database import session_factory, writer
 from leadflow.store.models import Contact
 
-__all__ = ["TEAM_ZONES", "Replay", "team_key"]
+__all__ = ["Replay"]
 
-TEAM_ZONES = {
-    "benelux": "Europe/Amsterdam",
-    "dach": "Europe/Berlin",
-    "nordics": "Europe/Oslo",
-    "uk_ireland": "Europe/London",
-    "france": "Europe/Paris",
-    "southern_europe": "Europe/Madrid",
-    "cee": "Europe/Warsaw",
-    "north_america": "America/New_York",
-}
 # Order of things happening at the same moment: an event before the activity it caused.
 _EVENT, _ACTIVITY, _SWEEP = range(3)
-
-
-def team_key(name: str) -> str:
-    """ "UK & Ireland" -> "uk_ireland", as the presets' routing rules name teams."""
-    return "_".join(name.lower().replace("&", " ").split())
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -80,26 +66,7 @@ class Replay:
     # Set-up -------------------------------------------------------------------------
 
     def staff(self, start: datetime) -> None:
-        with self.sessions() as session:
-            for key, zone in TEAM_ZONES.items():
-                reps.add_team(
-                    session,
-                    key=key,
-                    name=None,
-                    zone=zone,
-                    working_hours="mon-fri 09:00-17:00",
-                    now=start,
-                )
-            for row in _rows(self.world / "reps.csv"):
-                reps.add_rep(
-                    session,
-                    key=row["rep_id"],
-                    name=row["name"],
-                    email=row["email"],
-                    team_key=team_key(row["team"]),
-                    capacity=int(row["capacity"]),
-                    now=start,
-                )
+        staff_demo_team(self.engine, self.world / "reps.csv", start)
 
     def load_people(self, start: datetime) -> None:
         with self.sessions() as session:
