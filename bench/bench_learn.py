@@ -101,7 +101,8 @@ def _demo(contacts: int = 60_000, seed: int = 2) -> None:
         generate_world(folder, contacts=contacts, seed=seed, fmt="parquet")
         generated = time.perf_counter() - started
         truth = json.loads((Path(folder) / "truth.json").read_text())
-        table = read_world_history(Path(folder))
+        # Every closed lead: the population the truth's Bayes-optimal AUC is computed on.
+        table = read_world_history(Path(folder), mature_only=False)
     print(f"\ndemo world, {contacts} contacts, seed {seed} ({generated:.0f} s): {_size(table)}")
     report = discover_icp(table)
     top = [f"{f.attribute}={f.level.label}" for f in report.winners[:8]]
