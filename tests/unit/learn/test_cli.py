@@ -67,6 +67,7 @@ def test_icp_json(tmp_path: Path) -> None:
     assert data["rules"][0]["when"] == {"field": "contact.industry", "in": ["software"]}
 
 
+@pytest.mark.slow
 def test_model_evaluate_and_predict(tmp_path: Path) -> None:
     source = _csv(tmp_path)
     models = tmp_path / "models"

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 
 from leadflow.definition.loader import load_definition_text
 from leadflow.learn.evaluation import (
@@ -46,6 +47,7 @@ def test_holdout_report_compares_with_baselines_and_definition(planted: Planted)
     assert model.encoder.names
 
 
+@pytest.mark.slow
 def test_cross_validation_is_reproducible(planted: Planted) -> None:
     small = planted.table.take(np.arange(1200))
     first = cross_validate(small, ModelOptions(split=SplitKind.STRATIFIED), folds=3)

@@ -39,6 +39,7 @@ def test_x_education_strict_holdout(shared_data: Path) -> None:
     assert report.model.brier <= 0.145
 
 
+@pytest.mark.slow
 def test_bank_marketing_reads(shared_data: Path) -> None:
     spec = CsvSpec(target="y", drop=("duration",))
     table = read_leads_csv(shared_data / "bank_marketing" / "bank-additional-full.csv", spec)

@@ -18,6 +18,8 @@ from leadflow.learn.predictive import train_model
 from leadflow.learn.table import LeadTable
 from leadflow.learn.world_source import read_world_history
 
+pytestmark = pytest.mark.slow  # generates demo worlds
+
 ENGAGED = (
     "email_click",
     "content_download",
