@@ -4,7 +4,11 @@ A page is the next ``limit`` rows after a *cursor*: the sort value and contact i
 last row shown. ``WHERE (sort, id) < (:value, :id) ORDER BY sort DESC, id DESC LIMIT n``
 reads one index range, so page 20,000 costs what page 1 costs, over a million contacts;
 an ``OFFSET`` would read and throw away every row before the page. The indexes the
-sorts use are declared with the web's tables (``store.models.web``).
+sorts and filters use are declared with the web's tables (``store.models.web``).
+
+On SQLite, which has no statistics unless someone runs ANALYZE, each filter is probed
+first (``_plan``): the list is read through the sort's index when every filter is
+broad, through a filter's index when one is narrow. PostgreSQL plans on its own.
 
 Only contacts with a qualification are listed (a contact gets one with its first event
 or import); merged contacts are left out. ``search`` matches an e-mail by prefix, a
@@ -114,17 +118,47 @@ def list_leads(
     limit: int = PAGE_SIZE,
 ) -> LeadPage:
     """One page of leads; InvalidInputError for a cursor this sort did not make."""
+    plan = _plan(session, where)
     column = _SORT_COLUMNS[sort]
-    query = _filtered(session, _base(), where)
+    keys = (
+        (_unindexed(column), Qualification.contact_id)
+        if plan.filter_led
+        else (
+            column,
+            Qualification.contact_id,
+        )
+    )
+    query = _filtered(_base(), where, plan)
     if cursor is not None:
-        query = query.where(_after(column, sort, descending, cursor))
-    keys = (column, Qualification.contact_id)
+        query = query.where(_after(keys, sort, descending, cursor))
     order = [key.desc() if descending else key.asc() for key in keys]
     rows = [_row(found) for found in session.execute(query.order_by(*order).limit(limit + 1))]
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = _cursor(sort, rows[-1]) if more and rows else None
     return LeadPage(tuple(rows), next_cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Which way into the rows (SQLite): by a narrow criterion's index, or by the sort's.
+
+    ``broad`` says, per criterion of ``_tests``, whether its index is to be left alone.
+    ``filter_led``: a criterion (or the search) matches few rows, so its index finds them
+    and they are sorted; the sort's index is then kept out of the way, or SQLite would
+    walk it and test every row.
+    """
+
+    broad: tuple[bool, ...]
+    filter_led: bool
+
+
+def _plan(session: Session, where: LeadFilter) -> _Plan:
+    tests = _tests(where)
+    if session.get_bind().dialect.name != "sqlite":  # PostgreSQL keeps statistics
+        return _Plan(tuple(False for _ in tests), False)
+    broad = tuple(_is_broad(session, column, test) for column, test in tests)
+    return _Plan(broad, bool(where.search) or not all(broad))
 
 
 _COLUMNS = (
@@ -154,11 +188,9 @@ def _base() -> Select[Any]:
     )
 
 
-def _filtered(session: Session, query: Select[Any], where: LeadFilter) -> Select[Any]:
-    for column, test in _tests(where):
-        if _avoid_index(session, column, test):
-            column = _unindexed(column)
-        query = query.where(test(column))
+def _filtered(query: Select[Any], where: LeadFilter, plan: _Plan) -> Select[Any]:
+    for (column, test), broad in zip(_tests(where), plan.broad, strict=True):
+        query = query.where(test(_unindexed(column) if broad else column))
     if where.search:
         query = query.where(_matching(where.search))
     return query
@@ -194,17 +226,16 @@ def _between(column: _Column, *, where: LeadFilter) -> ColumnElement[bool]:
     return and_(*bounds)
 
 
-def _avoid_index(session: Session, column: _Column, test: _Test) -> bool:
-    """SQLite only: is this criterion too broad for its index to be the way in?
+def _is_broad(session: Session, column: _Column, test: _Test) -> bool:
+    """Does this criterion match too many rows for its index to be the way in?
 
-    Without table statistics SQLite takes any equality index, then sorts every match:
-    300,000 MQLs sorted to show 50. When a criterion matches many rows it is cheaper
-    to walk the sort's index and test each row, which finds a page after a few
-    thousand rows. A probe capped at ``_BROAD`` rows (one short index range) tells the
-    two cases apart. PostgreSQL keeps statistics and weighs the LIMIT itself.
+    Without table statistics SQLite picks an index by guesswork: it may take an
+    equality index and sort 300,000 MQLs to show 50, or walk the sort's index testing
+    every row for a criterion that matches twelve. A probe capped at ``_BROAD`` rows
+    (one short index range) tells the two cases apart: a broad criterion is tested
+    while the sort's index is walked (a page turns up within a few thousand rows), a
+    narrow one is looked up and its few rows sorted.
     """
-    if session.get_bind().dialect.name != "sqlite":
-        return False
     probe = select(literal(1)).where(test(column)).limit(_BROAD).subquery()
     return (session.scalar(select(func.count()).select_from(probe)) or 0) >= _BROAD
 
@@ -245,10 +276,10 @@ def _cursor(sort: LeadSort, row: LeadRow) -> str:
 
 
 def _after(
-    column: InstrumentedAttribute[Any], sort: LeadSort, descending: bool, cursor: str
+    keys: tuple[_Column, _Column], sort: LeadSort, descending: bool, cursor: str
 ) -> ColumnElement[bool]:
     value, contact_id = _decoded(sort, cursor)
-    key = tuple_(column, Qualification.contact_id)
+    key = tuple_(*keys)
     # A plain tuple: each value is bound with its column's type (UTC instants on SQLite).
     return key < (value, contact_id) if descending else key > (value, contact_id)
 

@@ -100,7 +100,7 @@ def format_instant(moment: datetime | None, language: str) -> str:
 
 
 def format_number(value: float | int | None, language: str, digits: int = 0) -> str:
-    if value is None:
+    if value is None or value != value:  # None, or NaN: not applicable
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, format=pattern, locale=BABEL_LOCALES[language]))
@@ -108,7 +108,7 @@ def format_number(value: float | int | None, language: str, digits: int = 0) -> 
 
 def format_share(value: float | None, language: str) -> str:
     """A share 0-1 as a percentage with one decimal."""
-    if value is None:
+    if value is None or value != value:
         return "–"
     return str(format_percent(value, format="#,##0.0 %", locale=BABEL_LOCALES[language]))
 

@@ -94,3 +94,4 @@ def test_formats_follow_the_language() -> None:
     assert i18n.format_share(0.255, "fr").replace("\u202f", " ").replace("\xa0", " ") == "25,5 %"
     assert "14:05" in i18n.format_instant(moment, "nl")
     assert i18n.format_instant(None, "nl") == "–"
+    assert i18n.format_number(float("nan"), "nl") == i18n.format_share(None, "nl") == "–"
