@@ -24,7 +24,6 @@ from typing import TextIO
 
 import typer
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
 
 from leadflow.definition.builtin import DEFAULT_PRESET, is_preset
 from leadflow.definition.errors import DefinitionError
@@ -32,7 +31,7 @@ from leadflow.definition.loader import load_definition
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import SystemClock
 from leadflow.learn.artifact import load_model
-from leadflow.learn.csv_source import CsvSpec, read_leads_csv, read_records_csv
+from leadflow.learn.csv_source import read_records_csv
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.evaluation import ModelOptions
 from leadflow.learn.explain import Contribution, Explanation, explain
@@ -45,12 +44,10 @@ from leadflow.learn.report import (
     to_markdown,
 )
 from leadflow.learn.runs import IcpOptions, evaluate_model, run_icp, train_and_save
+from leadflow.learn.sources import LeadSource, read_leads
 from leadflow.learn.split import SplitKind
-from leadflow.learn.store_source import read_store_history
 from leadflow.learn.table import LeadTable
-from leadflow.learn.world_source import read_world_history
 from leadflow.settings import Settings
-from leadflow.store.database import make_engine, normalise_url
 
 __all__ = ["register"]
 
@@ -321,64 +318,20 @@ def _table(
     negative: list[str],
     mapping: list[str],
 ) -> LeadTable:
-    if world is not None:
-        if source is not None:
-            raise LearnInputError("give either --from FILE.csv or --world DIR, not both")
-        assets = definition.assets if definition else None
-        table = read_world_history(world, assets=assets, mature_only=not all_closed)
-        return table.without(_split_names(drop), "dropped as declared")
-    if source is None:
-        if target is not None:
-            raise LearnInputError("--target goes with --from FILE.csv")
-        table = _store_table(definition, mature_only=not all_closed)
-        return table.without(_split_names(drop), "dropped as declared")
-    if target is None:
-        raise LearnInputError("--target is required with --from: the outcome column")
-    spec = CsvSpec(
+    options = LeadSource(
+        csv=source,
+        world=world,
+        database_url=Settings().resolved_database_url,
         target=target,
         id=lead_id,
         time=time,
-        drop=_split_names(drop),
+        drop=drop,
         positive=positive,
-        negative=_split_names(negative),
-        paths=_paths(mapping),
+        negative=negative,
+        mapping=mapping,
+        all_closed=all_closed,
     )
-    return read_leads_csv(source, spec)
-
-
-def _store_table(definition: Definition | None, *, mature_only: bool) -> LeadTable:
-    """The closed leads of the workspace store (LEADFLOW_DATABASE_URL or the workspace's)."""
-    settings = Settings()
-    url = normalise_url(settings.resolved_database_url)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        raise LearnInputError(
-            f"no workspace store at {url.database}; give --from FILE.csv or --world DIR, "
-            "or set LEADFLOW_WORKSPACE / LEADFLOW_DATABASE_URL"
-        )
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            assets = definition.assets if definition else None
-            return read_store_history(connection, assets=assets, mature_only=mature_only)
-    except SQLAlchemyError as error:
-        first = str(error).splitlines()[0]
-        raise LearnInputError(f"cannot read the workspace store: {first}") from None
-    finally:
-        engine.dispose()
-
-
-def _split_names(values: list[str]) -> tuple[str, ...]:
-    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
-
-
-def _paths(mapping: list[str]) -> dict[str, str]:
-    paths = {}
-    for item in mapping:
-        column, sep, path = item.rpartition("=")
-        if not sep or not column.strip() or not path.strip():
-            raise LearnInputError(f"--map {item!r}: expected COLUMN=FACT_PATH")
-        paths[column.strip()] = path.strip()
-    return paths
+    return read_leads(options, assets=definition.assets if definition else None)
 
 
 def _active_definition(reference: str | None) -> tuple[str, Definition]:

@@ -8,6 +8,7 @@ Map of the package (data flows top to bottom; docs/learning.md explains the meth
     history       closed leads of a CRM history (any source) -> LeadTable
     world_source  a CRM history shaped like the demo world; decision point = hand-off
     store_source  the same from the workspace store (SQLite, PostgreSQL)
+    sources       which of them the command-line options point at
     activity      engagement aggregates as of each lead's decision point
     leakage       post-outcome presets, outcome-like names, the single-feature AUC guard
     levels        values grouped into levels: categories, quantile bins, missing, other
