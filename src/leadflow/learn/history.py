@@ -24,7 +24,7 @@ from leadflow.definition.model import AssetsConfig
 from leadflow.learn.activity import EventLog, activity_attributes
 from leadflow.learn.table import Attribute, AttributeKind, LeadTable, infer_attribute
 
-__all__ = ["ClosedLeads", "lead_table", "mature"]
+__all__ = ["LOST_CLOSINGS", "ClosedLeads", "lead_table", "mature"]
 
 _MIN_MATURE = 30
 # Hand-off closings that end a lead without a deal: lost, as far as learning goes.
