@@ -89,6 +89,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--partition-events", type=int, default=DEFAULT_PARTITION_EVENTS)
     parser.add_argument("--python-subset", type=int, default=2_000)
+    parser.add_argument("--workers", type=int, default=1, help="threads running partitions")
     args = parser.parse_args(argv)
     folder = _world(args.contacts, args.world)
     definition = load_definition(args.definition)
@@ -117,14 +118,19 @@ def _score(
     for _ in range(max(1, args.repeat)):
         result, wall, cpu = _timed(
             lambda: qualify_frames(
-                definition, contacts, events, now, partition_events=args.partition_events
+                definition,
+                contacts,
+                events,
+                now,
+                partition_events=args.partition_events,
+                workers=args.workers,
             )
         )
         best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
     scope = "scoring" if reset else "process"
     print(
         f"scoring   {best_wall:8.2f} s wall {best_cpu:8.2f} s CPU  peak {_peak_mb():8.0f} MB"
-        f" ({scope} peak; best of {args.repeat})"
+        f" ({scope} peak; best of {args.repeat}; {args.workers} thread(s))"
     )
     assert result is not None
     ready = int(result.sales_ready.sum())

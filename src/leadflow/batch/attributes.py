@@ -6,10 +6,9 @@ once per distinct value (or combination of values) with the engine's own predica
 computed before the partitions run: attributes do not change with ``now``.
 
 Two contact paths are derived from the e-mail address (``contact.email_domain``,
-``contact.free_mail``). Addresses are nearly all distinct, so their domains are worked
-out with Arrow string kernels first (for printable ASCII, where Arrow's and Python's
-trimming and lower-casing agree; other addresses go through ``engine.scope.email_domain``)
-and the tests are then probed once per distinct domain.
+``contact.free_mail``); emails.py works out every address's domain at once and gives
+each contact a stand-in address, so those tests are probed once per distinct domain
+(or twice in all, for free mail).
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from leadflow.batch.emails import domain_column, domains_of, free_mail_column
 from leadflow.batch.frames import Column, ContactFrame
 from leadflow.batch.probes import attribute_probe, numeric_test, predicate_of, verdicts
 from leadflow.definition.model import (
@@ -33,10 +32,8 @@ from leadflow.definition.model import (
     FieldTest,
     Not,
 )
-from leadflow.domain.facts import Facts
-from leadflow.engine.scope import email_domain
 
-__all__ = ["attribute_masks", "attribute_tests", "email_domain_column", "free_mail_column"]
+__all__ = ["attribute_masks", "attribute_tests"]
 
 Flags = npt.NDArray[np.bool_]
 _DERIVED_FROM_EMAIL = ("email_domain", "free_mail")
@@ -72,21 +69,33 @@ def attribute_masks(
     definition: Definition, contacts: ContactFrame, now: datetime
 ) -> dict[int, Flags]:
     """``id(test)`` -> the test's verdict for every contact."""
-    derived: dict[str, Column] = {}
-    masks: dict[int, Flags] = {}
-    for test in attribute_tests(definition):
-        namespace, _, key = test.field.partition(".")
-        if namespace == "contact" and key in _DERIVED_FROM_EMAIL and key not in derived:
-            _derive(derived, contacts, definition.free_mail_domains)
-        masks[id(test)] = _mask(test, contacts, now, definition.free_mail_domains, derived)
-    return masks
+    derived = _Derived(contacts, definition.free_mail_domains)
+    return {
+        id(test): _mask(test, contacts, now, definition.free_mail_domains, derived)
+        for test in attribute_tests(definition)
+    }
 
 
-def _derive(derived: dict[str, Column], contacts: ContactFrame, free_mail: frozenset[str]) -> None:
-    """Stand-in addresses for the derived paths: same domain, or same free-mail verdict."""
-    domains = email_domain_column(contacts.attribute("contact.email"))
-    derived["email_domain"] = domains
-    derived["free_mail"] = free_mail_column(domains, free_mail)
+class _Derived:
+    """The stand-in address columns of the e-mail-derived paths, made when first asked."""
+
+    def __init__(self, contacts: ContactFrame, free_mail: frozenset[str]) -> None:
+        self.emails = contacts.attribute("contact.email")
+        self.free_mail = free_mail
+        self._domains: pa.Array | None = None
+        self._columns: dict[str, Column] = {}
+
+    def column(self, key: str) -> Column:
+        found = self._columns.get(key)
+        if found is None:
+            if self._domains is None:
+                self._domains = domains_of(self.emails)
+            if key == "email_domain":
+                found = domain_column(self.emails, self._domains)
+            else:
+                found = free_mail_column(self.emails, self._domains, self.free_mail)
+            self._columns[key] = found
+        return found
 
 
 def _mask(
@@ -94,7 +103,7 @@ def _mask(
     contacts: ContactFrame,
     now: datetime,
     free_mail: frozenset[str],
-    derived: dict[str, Column],
+    derived: _Derived,
 ) -> Flags:
     namespace, _, key = test.field.partition(".")
     # A key no contact has is simply absent from every probe.
@@ -109,7 +118,7 @@ def _mask(
 
 
 def _columns(
-    namespace: str, key: str, contacts: ContactFrame, derived: dict[str, Column]
+    namespace: str, key: str, contacts: ContactFrame, derived: _Derived
 ) -> list[tuple[str, Column]]:
     """The first-level keys a path reads, and their columns."""
     if namespace == "source" and key == "purchased":
@@ -117,7 +126,7 @@ def _columns(
     if namespace == "contact" and key in _DERIVED_FROM_EMAIL:
         # The explicit attribute wins; without one the engine derives it from the e-mail,
         # for which a stand-in address with the same domain (or verdict) will do.
-        return [(key, contacts.attribute(f"contact.{key}")), ("email", derived[key])]
+        return [(key, contacts.attribute(f"contact.{key}")), ("email", derived.column(key))]
     if "." in key:
         first = key.split(".", 1)[0]
         return [
@@ -183,60 +192,3 @@ def _combine(columns: list[Column]) -> tuple[npt.NDArray[np.int64], list[tuple[i
             parts.append(code - 1)
         combos.append(tuple(reversed(parts)))
     return inverse.reshape(-1), combos
-
-
-def email_domain_column(emails: Column) -> Column:
-    """Each contact's e-mail domain as ``engine.scope.email_domain`` derives it, as
-    ``"@" + domain`` (an address with that domain, so a probe derives the same value)."""
-    values = emails.values
-    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
-        domains = Column.from_arrow(_arrow_domains(values))
-    else:
-        domains = Column.from_python([_python_domain(value) for value in emails.python_values()])
-    table = np.append(domains.codes, -1)
-    return Column(table[emails.codes], domains.values)
-
-
-def free_mail_column(domains: Column, free_mail: frozenset[str]) -> Column:
-    """Whether each contact's address is free mail, as a stand-in address: one with a
-    free-mail domain, one without, or none (no address: unknown)."""
-    values = domains.values
-    listed = domains.python_values()
-    if isinstance(values, pa.Array):
-        bare = pc.utf8_slice_codeunits(values, 1)
-        flags = pc.is_in(bare, value_set=pa.array(sorted(free_mail), pa.string())).to_numpy(
-            zero_copy_only=False
-        )
-    else:
-        flags = np.array([str(v)[1:] in free_mail for v in listed], dtype=bool)
-    table = np.append(flags.astype(np.int32), -1)
-    stand_ins = ["@" + _outside(free_mail), "@" + min(free_mail) if free_mail else "@"]
-    return Column(table[domains.codes], stand_ins)
-
-
-def _outside(domains: frozenset[str]) -> str:
-    """A domain that is not in ``domains``."""
-    return "x" * (max((len(d) for d in domains), default=0) + 1) + ".invalid"
-
-
-def _arrow_domains(values: pa.Array) -> pa.Array:
-    """``@domain`` per address with Arrow kernels; addresses outside printable ASCII (where
-    Arrow's and Python's trimming or lower-casing could differ) go through Python."""
-    printable = pc.invert(pc.match_substring_regex(values, r"[^ -~]").fill_null(True))
-    after = pc.struct_field(pc.extract_regex(values, r"@(?P<domain>[^@]*)$"), [0])
-    domain = pc.ascii_lower(pc.utf8_trim(after, " "))
-    domain = pc.if_else(pc.equal(domain, ""), pa.scalar(None, pa.string()), domain)
-    found = pc.binary_join_element_wise("@", domain, "")
-    if pc.all(printable).as_py() is not False:
-        return found
-    listed = found.to_pylist()
-    raw = values.to_pylist()
-    for index, ok in enumerate(printable.to_pylist()):
-        if not ok:
-            listed[index] = _python_domain(raw[index])
-    return pa.array(listed, pa.string())
-
-
-def _python_domain(value: object) -> str | None:
-    domain = email_domain(Facts(contact={"email": value}))
-    return None if domain is None else "@" + domain

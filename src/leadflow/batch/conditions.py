@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -55,7 +56,7 @@ class Known:
     attributes: Mapping[int, Flags]
     tests: Mapping[EventTest, Slot]
     tallies: list[SlotTally]
-    codes: dict[str, Ints] = field(default_factory=dict)
+    codes: dict[str, npt.NDArray[np.integer[Any]]] = field(default_factory=dict)
     numbers: dict[str, Floats] = field(default_factory=dict)
     status: Column | None = None  # opportunity.status as of now
     # Verdict tables of few-valued tests, shared by every partition of a run.
@@ -106,7 +107,8 @@ def _derived(test: FieldTest, known: Known) -> Flags:
         table = _table(test, known, [*known.status.python_values(), None])
         return table[np.where(known.status.codes < 0, len(known.status.values), known.status.codes)]
     table = _table(test, known, list(CATEGORIES[path]))
-    return table[known.codes[path]]
+    found: Flags = table[known.codes[path]]
+    return found
 
 
 def _table(test: FieldTest, known: Known, values: list[object]) -> Flags:

@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 Ints = npt.NDArray[np.int64]
-Codes = npt.NDArray[np.int32]
+Codes = npt.NDArray[np.integer[Any]]  # int16 or int32: -1 absent
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
 Tri = npt.NDArray[np.int8]  # -1 unknown (None), 0 false, 1 true

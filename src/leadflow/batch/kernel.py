@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +44,9 @@ __all__ = ["BantPart", "Part", "Reason", "Run"]
 Flags = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
+# Small codes (grades, stages, reasons ...) kept in the narrowest type: a million contacts
+# hold a dozen of these columns.
+Codes = npt.NDArray[np.integer[Any]]
 
 _GRADES = CATEGORIES["fit.grade"]
 _GRADE_RANK = np.array([grade.rank for grade in Grade], dtype=np.int64)
@@ -64,9 +68,9 @@ class Reason:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class BantPart:
-    met: Ints  # -1 unknown, 0 not met, 1 met
-    source: Ints  # 0 unknown, 1 stated fact, 2 a rule, 3 stated evidence without a verdict
-    rule: Ints  # index of the rule that decided, -1 otherwise
+    met: Codes  # -1 unknown, 0 not met, 1 met
+    source: Codes  # 0 unknown, 1 stated fact, 2 a rule, 3 stated evidence without a verdict
+    rule: Codes  # index of the rule that decided, -1 otherwise
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -74,16 +78,16 @@ class Part:
     """One partition's verdicts, indexed by row within the partition."""
 
     fit: Floats
-    grade: Ints
+    grade: Codes
     engagement: Floats
     bant: dict[str, BantPart]
-    temperature: Ints
-    lead_type: Ints
+    temperature: Codes
+    lead_type: Codes
     action_us: Ints
-    action_rank: Ints
+    action_rank: Codes
     sales_ready: Flags
-    reason: Ints
-    stage: Ints
+    reason: Codes
+    stage: Codes
     action_names: tuple[str, ...]  # ``action_rank`` indexes these (the sorted event types)
 
 
@@ -118,7 +122,7 @@ class Run:
         lead_type = self._lead_type(known, tallies, first, stop)
         action_us, action_rank = _last_action(tallies, [s.id for s in layout.sales_actions], rows)
         ready, reason = self._sales_ready(known, grade, engagement, action_us)
-        known.codes["sales_ready"] = ready.astype(np.int64)
+        known.codes["sales_ready"] = ready.astype(np.int8)
         stage = self._stage(known)
         return Part(
             fit, grade, engagement, bant, temperature, lead_type, action_us, action_rank,
@@ -144,13 +148,13 @@ class Run:
         known.status = standing.status.slice(first, stop)
         return known
 
-    def _fit(self, known: Known) -> tuple[Floats, Ints]:
+    def _fit(self, known: Known) -> tuple[Floats, Codes]:
         total = np.zeros(known.rows)
         for compiled in self.plan.fit_rules:
             holds = evaluate(compiled.rule.condition, known)
             total += np.where(holds, compiled.rule.points, 0.0)
         score = np.minimum(100.0, np.maximum(0.0, total))
-        grade = np.full(known.rows, _GRADES.index(Grade.D), dtype=np.int64)
+        grade = np.full(known.rows, _GRADES.index(Grade.D), dtype=np.int8)
         for cut, minimum in reversed(self.definition.fit.grade_cutoffs):
             grade[score >= minimum] = _GRADES.index(cut)  # the best grade reached wins
         known.numbers["fit.score"] = score
@@ -169,14 +173,14 @@ class Run:
         known.numbers["engagement.score"] = score
         return score
 
-    def _bant(self, known: Known, first: int, stop: int) -> tuple[dict[str, BantPart], Ints]:
+    def _bant(self, known: Known, first: int, stop: int) -> tuple[dict[str, BantPart], Codes]:
         parts: dict[str, BantPart] = {}
-        met_count = np.zeros(known.rows, dtype=np.int64)
+        met_count = np.zeros(known.rows, dtype=np.int8)
         for key, rules in self.plan.bant:
             stated = self.contacts.bant[key]
-            met = stated.met[first:stop].astype(np.int64)
-            source = np.where(met >= 0, 1, 0)
-            rule = np.full(known.rows, -1, dtype=np.int64)
+            met = stated.met[first:stop].astype(np.int8)
+            source = np.where(met >= 0, 1, 0).astype(np.int8)
+            rule = np.full(known.rows, -1, dtype=np.int16)
             for index, compiled in enumerate(rules):
                 open_ = source == 0
                 if not open_.any():
@@ -196,9 +200,9 @@ class Run:
         known.codes["temperature"] = temperature
         return parts, temperature
 
-    def _lead_type(self, known: Known, tallies: list[SlotTally], first: int, stop: int) -> Ints:
+    def _lead_type(self, known: Known, tallies: list[SlotTally], first: int, stop: int) -> Codes:
         layout = self.plan.layout
-        kind = np.full(known.rows, _LEAD[LeadType.NONE], dtype=np.int64)
+        kind = np.full(known.rows, _LEAD[LeadType.NONE], dtype=np.int8)
         purchased = self.contacts.purchased[first:stop]
         kind[purchased & (tallies[layout.own_actions.id].count == 0)] = _LEAD[LeadType.MSRL]
         kind[tallies[layout.general_assets.id].count > 0] = _LEAD[LeadType.MQL]
@@ -210,10 +214,10 @@ class Run:
         return kind
 
     def _sales_ready(
-        self, known: Known, grade: Ints, engagement: Floats, action_us: Ints
-    ) -> tuple[Flags, Ints]:
+        self, known: Known, grade: Codes, engagement: Floats, action_us: Ints
+    ) -> tuple[Flags, Codes]:
         gate = self.definition.sales_ready
-        reason = np.full(known.rows, Reason.READY, dtype=np.int64)
+        reason = np.full(known.rows, Reason.READY, dtype=np.int8)
 
         def fail(mask: Flags, why: int) -> None:
             reason[mask & (reason == Reason.READY)] = why
@@ -229,24 +233,24 @@ class Run:
             fail(~evaluate(gate.condition, known), Reason.GATE)
         return reason == Reason.READY, reason
 
-    def _stage(self, known: Known) -> Ints:
-        stage = np.full(known.rows, -1, dtype=np.int64)
+    def _stage(self, known: Known) -> Codes:
+        stage = np.full(known.rows, -1, dtype=np.int16)
         for index, defined in enumerate(self.definition.stages):
             if not defined.manual:  # entered only explicitly
                 stage[evaluate(defined.condition, known)] = index
         return stage
 
 
-def _temperature(met: Ints, definition: Definition) -> Ints:
+def _temperature(met: Codes, definition: Definition) -> Codes:
     config = definition.temperature
-    codes = np.full(met.shape[0], _TEMPERATURE[Temperature.UNKNOWN], dtype=np.int64)
+    codes = np.full(met.shape[0], _TEMPERATURE[Temperature.UNKNOWN], dtype=np.int8)
     codes[met >= config.cold_min] = _TEMPERATURE[Temperature.COLD]
     codes[met >= config.warm_min] = _TEMPERATURE[Temperature.WARM]
     codes[met >= config.hot_min] = _TEMPERATURE[Temperature.HOT]
     return codes
 
 
-def _last_action(tallies: list[SlotTally], slots: list[int], rows: int) -> tuple[Ints, Ints]:
+def _last_action(tallies: list[SlotTally], slots: list[int], rows: int) -> tuple[Ints, Codes]:
     """The latest sales action over every sales slot: by time, then by type name."""
     best_us = np.full(rows, MISSING_TIME, dtype=np.int64)
     best_rank = np.full(rows, -1, dtype=np.int64)
@@ -259,4 +263,4 @@ def _last_action(tallies: list[SlotTally], slots: list[int], rows: int) -> tuple
         )
         best_us = np.where(later, tally.last_us, best_us)
         best_rank = np.where(later, tally.last_rank, best_rank)
-    return best_us, best_rank
+    return best_us, best_rank.astype(np.int16)

@@ -166,14 +166,20 @@ class ParquetWorld:
 
 
 class _Joiner:
-    """Consecutive frames copied into arrays allocated once; dictionaries merged."""
+    """Consecutive frames copied into arrays allocated once; dictionaries merged.
+
+    Codes are kept as narrow as they fit (types in int8, property values in int16 until
+    a dictionary outgrows it): at 50 million events every byte per event is 50 MB.
+    """
 
     def __init__(self, capacity: int, keys: list[str]) -> None:
         self.size = 0
         self.row = np.empty(capacity, np.int32)
-        self.type_code = np.empty(capacity, np.int16)
+        self.type_code = np.empty(capacity, np.int8)
         self.at_us = np.empty(capacity, np.int64)
-        self.codes = {key: np.empty(capacity, np.int32) for key in keys}
+        self.codes: dict[str, npt.NDArray[np.integer[Any]]] = {
+            key: np.empty(capacity, np.int16) for key in keys
+        }
         self.types: list[str] = []
         self.values: dict[str, list[object]] = {key: [] for key in keys}
         self.positions: dict[str, dict[object, int]] = {key: {} for key in keys}
@@ -182,20 +188,24 @@ class _Joiner:
         start, stop = self.size, self.size + frame.size
         self.row[start:stop] = frame.row
         self.row[start:stop] += first
-        table = np.array([self._type(name) for name in frame.types] or [0], dtype=np.int16)
+        table = np.array([self._type(name) for name in frame.types] or [0], dtype=np.int8)
         self.type_code[start:stop] = table[frame.type_code]
         self.at_us[start:stop] = frame.at_us
-        for key, target in self.codes.items():
+        for key in list(self.codes):
             column = frame.properties.get(key)
             if column is None:
-                target[start:stop] = -1
+                self.codes[key][start:stop] = -1
                 continue
-            lut = np.array([*(self._value(key, v) for v in column.python_values()), -1], np.int32)
-            target[start:stop] = lut[column.codes]
+            lut = np.array([*(self._value(key, v) for v in column.python_values()), -1])
+            if lut.max() > np.iinfo(self.codes[key].dtype).max:
+                self.codes[key] = self.codes[key].astype(np.int32)
+            self.codes[key][start:stop] = lut[column.codes]
         self.size = stop
 
     def _type(self, name: str) -> int:
         if name not in self.types:
+            if len(self.types) >= np.iinfo(np.int8).max:
+                raise ValueError("more than 127 event types in one export")
             self.types.append(name)
         return self.types.index(name)
 

@@ -14,7 +14,9 @@ contact, field by field (tests/unit/batch/test_properties.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
@@ -55,11 +57,12 @@ def qualify_frames(
     now: datetime,
     *,
     partition_events: int = DEFAULT_PARTITION_EVENTS,
+    workers: int = 1,
 ) -> BatchResult:
     """Qualify every contact of ``contacts`` from ``events`` (rows index ``contacts``)."""
     bounds = partition_bounds(events.row, contacts.size, partition_events)
     blocks = ((first, stop, events.rows_slice(first, stop)) for first, stop in bounds)
-    return qualify_partitions(definition, contacts, blocks, now)
+    return qualify_partitions(definition, contacts, blocks, now, workers=workers)
 
 
 def qualify_partitions(
@@ -67,16 +70,22 @@ def qualify_partitions(
     contacts: ContactFrame,
     blocks: Iterable[tuple[int, int, EventFrame]],
     now: datetime,
+    *,
+    workers: int = 1,
 ) -> BatchResult:
     """Qualify from ``(first, stop, events)`` blocks covering rows 0..size in order; each
-    block's events belong to rows ``first ≤ row < stop``, counted from ``first``."""
+    block's events belong to rows ``first ≤ row < stop``, counted from ``first``.
+
+    With ``workers`` > 1 partitions run on that many threads (numpy releases the GIL in
+    its kernels); at most two blocks per worker are read ahead, so a stream of blocks
+    still holds only a few in memory."""
     run = Run(definition, contacts, ensure_utc(now))
     parts: list[Part] = []
     expected = 0
-    for first, stop, events in blocks:
+    for first, stop, part in _run_blocks(run, blocks, workers):
         if first != expected:
             raise ValueError(f"partitions must cover the contacts in order: {first} != {expected}")
-        parts.append(run.partition(first, stop, events))
+        parts.append(part)
         expected = stop
     if expected != contacts.size:
         raise ValueError(f"partitions covered {expected} of {contacts.size} contacts")
@@ -89,6 +98,25 @@ def qualify_partitions(
         names,
         [_renamed(p, names) for p in parts],
     )
+
+
+def _run_blocks(
+    run: Run, blocks: Iterable[tuple[int, int, EventFrame]], workers: int
+) -> Iterator[tuple[int, int, Part]]:
+    if workers <= 1:
+        for first, stop, events in blocks:
+            yield first, stop, run.partition(first, stop, events)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[tuple[int, int, Future[Part]]] = deque()
+        for first, stop, events in blocks:
+            pending.append((first, stop, pool.submit(run.partition, first, stop, events)))
+            if len(pending) >= 2 * workers:
+                done_first, done_stop, future = pending.popleft()
+                yield done_first, done_stop, future.result()
+        while pending:
+            done_first, done_stop, future = pending.popleft()
+            yield done_first, done_stop, future.result()
 
 
 def _renamed(part: Part, names: tuple[str, ...]) -> Part:

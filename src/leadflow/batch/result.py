@@ -38,6 +38,7 @@ from leadflow.engine.activity import SECONDS_PER_DAY
 __all__ = ["BatchResult"]
 
 Ints = npt.NDArray[np.int64]
+Codes = npt.NDArray[np.integer[Any]]
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
 
@@ -48,18 +49,18 @@ class BatchResult:
     now: datetime
     contacts: ContactFrame
     action_types: tuple[str, ...]  # type names in sorted order: action_rank indexes them
-    identity: Ints
+    identity: Codes
     fit: Floats
-    grade: Ints
+    grade: Codes
     engagement: Floats
     bant: dict[str, BantPart]
-    temperature: Ints
-    lead_type: Ints
+    temperature: Codes
+    lead_type: Codes
     action_us: Ints
-    action_rank: Ints
+    action_rank: Codes
     sales_ready: Flags
-    reason: Ints
-    stage: Ints
+    reason: Codes
+    stage: Codes
 
     @classmethod
     def concat(
@@ -199,7 +200,7 @@ class BatchResult:
         )
 
 
-def _words(codes: Ints, words: list[str]) -> pa.DictionaryArray:
+def _words(codes: Codes, words: list[str]) -> pa.DictionaryArray:
     indices = pa.array(codes.astype(np.int32), mask=codes < 0)
     return pa.DictionaryArray.from_arrays(indices, pa.array(words, type=pa.string()))
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -110,25 +111,74 @@ def _value_table(slot: Slot, key: str, column: Column | None) -> Flags:
 
 
 class _Group:
-    """The events of one type in a partition, gathered once for every slot that reads it."""
+    """The events of one type in a partition, gathered once for every slot that reads it:
+    their rows and times, the runs of each contact (for slots that take every event of
+    the type), their property codes and decay factors (for slots that share them)."""
 
-    __slots__ = ("at_us", "decay", "index", "now_seconds", "rows")
+    __slots__ = ("_age", "_codes", "_decay", "_runs", "at_us", "index", "now_seconds", "rows")
 
     def __init__(self, index: Ints, events: EventFrame, now_us: int) -> None:
         self.index = index
         self.rows = events.row[index]
         self.at_us = events.at_us[index]
         self.now_seconds = now_us / 1e6
-        self.decay: dict[float, Floats] = {}
+        self._age: Floats | None = None
+        self._decay: dict[float, Floats] = {}
+        self._runs: tuple[Ints, Ints, Ints] | None = None
+        self._codes: dict[str, npt.NDArray[np.integer[Any]]] = {}
+
+    def runs(self) -> tuple[Ints, Ints, Ints]:
+        if self._runs is None:
+            self._runs = runs_of(self.rows)
+        return self._runs
+
+    def codes(self, key: str, column: Column) -> npt.NDArray[np.integer[Any]]:
+        found = self._codes.get(key)
+        if found is None:
+            found = self._codes[key] = column.codes[self.index]
+        return found
 
     def factors(self, half_life_seconds: float) -> Floats:
-        """0.5^((now − at) / half-life) per event, with the engine's float steps
-        (``now.timestamp() − at.timestamp()``); shared by rules with the same half-life."""
-        found = self.decay.get(half_life_seconds)
-        if found is None:
-            age = self.now_seconds - self.at_us / 1e6
-            found = self.decay[half_life_seconds] = np.exp2(-(age / half_life_seconds))
+        """0.5^((now − at) / half-life) per event, shared by rules with the same half-life.
+
+        The age is ``now.timestamp() − at.timestamp()`` as the engine computes it. A
+        half-life that divides one already computed by 2, 3 or 4 reuses its factors
+        (0.5^(2a) = (0.5^a)², a multiplication instead of an exponential)."""
+        found = self._decay.get(half_life_seconds)
+        if found is not None:
+            return found
+        for known, factors in self._decay.items():
+            ratio = known / half_life_seconds
+            if ratio in (2.0, 3.0, 4.0):
+                found = factors * factors
+                for _ in range(int(ratio) - 2):
+                    found *= factors
+                break
+        else:
+            if self._age is None:
+                age = self.at_us / 1e6
+                np.subtract(self.now_seconds, age, out=age)
+                self._age = age
+            found = self._age / -half_life_seconds
+            np.exp2(found, out=found)
+        self._decay[half_life_seconds] = found
         return found
+
+
+def runs_of(rows: npt.NDArray[np.integer[Any]]) -> tuple[Ints, Ints, Ints]:
+    """For rows in order: where each contact's run starts, whose it is, how long it is."""
+    size = rows.shape[0]
+    if size == 0:
+        empty = np.empty(0, np.int64)
+        return empty, empty, empty
+    change = np.flatnonzero(rows[1:] != rows[:-1])
+    starts = np.empty(change.shape[0] + 1, dtype=np.int64)
+    starts[0] = 0
+    np.add(change, 1, out=starts[1:])
+    ends = np.empty_like(starts)
+    ends[:-1] = starts[1:]
+    ends[-1] = size
+    return starts, rows[starts].astype(np.int64), ends - starts
 
 
 def _groups(events: EventFrame, wanted: set[int], now_us: int) -> dict[int, _Group]:
@@ -140,8 +190,11 @@ def _groups(events: EventFrame, wanted: set[int], now_us: int) -> dict[int, _Gro
     order = np.argsort(codes, kind="stable")
     ordered = codes[order]
     groups = {}
+    # Needles of the haystack's dtype: a mixed search would copy the whole column.
+    needles = np.arange(-1, len(events.types) + 1).astype(ordered.dtype)
+    bounds = np.searchsorted(ordered, needles)
     for code in sorted(wanted):
-        start, stop = np.searchsorted(ordered, np.array([code, code + 1], dtype=ordered.dtype))
+        start, stop = int(bounds[code + 1]), int(bounds[code + 2])
         if stop > start:
             groups[code] = _Group(order[start:stop], events, now_us)
     return groups
@@ -163,7 +216,7 @@ def tally_events(
             group = groups.get(code)
             if group is None:
                 continue
-            chosen = _accepted(slot, lookups, events, group.index)
+            chosen = _accepted(slot, lookups, events, group)
             if chosen is None or chosen.any():
                 _fold(slot, tally, group, chosen, int(rank[code]), now_us)
     for slot in layout.slots:
@@ -171,7 +224,7 @@ def tally_events(
     return tallies
 
 
-def _accepted(slot: Slot, lookups: EventLookups, events: EventFrame, index: Ints) -> Flags | None:
+def _accepted(slot: Slot, lookups: EventLookups, events: EventFrame, group: _Group) -> Flags | None:
     """Which events of the group the slot's property globs accept (None: all of them)."""
     if slot.accepts is None:
         return None
@@ -180,10 +233,10 @@ def _accepted(slot: Slot, lookups: EventLookups, events: EventFrame, index: Ints
         column = events.properties.get(key)
         table = lookups.table(slot, key, column)
         if column is None:
-            return None if bool(table[-1]) else np.zeros(index.size, dtype=bool)
-        chosen: Flags = table[column.codes[index]]
+            return None if bool(table[-1]) else np.zeros(group.index.size, dtype=bool)
+        chosen: Flags = table[group.codes(key, column)]
         return chosen
-    return _combinations(slot, events, index)
+    return _combinations(slot, events, group.index)
 
 
 def _combinations(slot: Slot, events: EventFrame, group: Ints) -> Flags:
@@ -209,7 +262,8 @@ def _combinations(slot: Slot, events: EventFrame, group: Ints) -> Flags:
         ],
         dtype=bool,
     )
-    return verdicts[inverse.reshape(-1)]
+    chosen: Flags = verdicts[inverse.reshape(-1)]
+    return chosen
 
 
 def _fold(
@@ -221,15 +275,16 @@ def _fold(
     now_us: int,
 ) -> None:
     """Add one type's matching events to a slot's tally. The events are in row order, so
-    each contact's are one run: where the row changes a run starts; ``reduceat`` sums runs."""
-    rows = group.rows if chosen is None else group.rows[chosen]
-    starts = np.flatnonzero(np.diff(rows, prepend=-1))
-    owners = rows[starts]
-    tally.count[owners] += np.diff(starts, append=rows.shape[0])
+    each contact's are one run: ``reduceat`` sums (or takes the latest of) each run."""
+    if chosen is None:
+        starts, owners, counts = group.runs()
+    else:
+        starts, owners, counts = runs_of(group.rows[chosen])
+    tally.count[owners] += counts
     if tally.total is not None and not slot.once and slot.half_life_seconds is not None:
         factors = group.factors(slot.half_life_seconds)
-        weights = slot.points * (factors if chosen is None else factors[chosen])
-        tally.total[owners] += np.add.reduceat(weights, starts)
+        weights = factors if chosen is None else factors[chosen]
+        tally.total[owners] += slot.points * np.add.reduceat(weights, starts)
     needs_time = tally.last_us is not None or tally.found is not None
     at = (group.at_us if chosen is None else group.at_us[chosen]) if needs_time else None
     if tally.last_us is not None and tally.last_rank is not None and at is not None:
