@@ -69,6 +69,8 @@ class Slot:
     once: bool = False
     within: timedelta | None = None
     min_count: int = 1
+    # ``within`` in whole microseconds, for the incremental summary's integer instants.
+    within_us: int | None = None
     # Whether the latest matching event matters (sales actions, ``once`` rules); the
     # history fold skips finding it otherwise, since that is a pass over the events.
     keeps_last: bool = False

@@ -20,8 +20,11 @@ __all__ = ["assess_bant", "temperature_for"]
 
 
 def assess_bant(plan: QualificationPlan, scope: Scope) -> BantResult:
+    facts = scope.facts.bant
+    # plan.bant lists exactly the BANT_KEYS, so the attribute is read without the check
+    # BantFacts.get makes (this runs for every qualification).
     return BantResult(
-        tuple(_criterion(key, scope.facts.bant.get(key), rules, scope) for key, rules in plan.bant)
+        tuple([_criterion(key, getattr(facts, key), rules, scope) for key, rules in plan.bant])
     )
 
 

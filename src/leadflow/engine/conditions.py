@@ -166,13 +166,17 @@ def _in_test(members: frozenset[object]) -> _ValueTest:
     flags = frozenset(m for m in members if isinstance(m, bool))
 
     def one(value: object) -> bool:
-        if isinstance(value, str):  # the common case first: attributes are mostly text
+        if value is None:  # a missing fact, the commonest value of all
+            return False
+        if isinstance(value, str):  # then text: attributes are mostly text
             text = value.strip().casefold()
             if text in texts:
                 return True
-            return (bool(numbers) and _number(text) in numbers) or _flag(text) in flags
+            if numbers and _number(text) in numbers:
+                return True
+            return bool(flags) and _flag(text) in flags
         if isinstance(value, bool):
-            return value in flags or str(value).casefold() in texts
+            return value in flags or (bool(texts) and str(value).casefold() in texts)
         if isinstance(value, int | float):
             return float(value) in numbers
         if isinstance(value, list | tuple | set | frozenset):
@@ -198,7 +202,16 @@ def _range_test(operand: object) -> _ValueTest:
 
 def _regex_test(operand: object) -> _ValueTest:
     pattern = operand if isinstance(operand, re.Pattern) else re.compile(str(operand), re.I)
-    return lambda value: _any_item(value, lambda item: pattern.search(str(item)) is not None)
+
+    def matches(item: object) -> bool:
+        return pattern.search(str(item)) is not None
+
+    def test(value: object) -> bool:
+        if value.__class__ is str:  # plain text: no list to look into
+            return pattern.search(value) is not None
+        return _any_item(value, matches)
+
+    return test
 
 
 def _order_test(op: Op, operand: object) -> _ValueTest:
@@ -242,7 +255,7 @@ def _any_item(value: object, test: _ValueTest) -> bool:
 
 def _number(value: object) -> float | None:
     """Numbers, and numeric text from CSV files; flags are not numbers."""
-    if isinstance(value, bool) or value is None:
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value)

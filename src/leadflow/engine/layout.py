@@ -125,6 +125,7 @@ class _Builder:
             once=once,
             within=within,
             min_count=min_count,
+            within_us=None if within is None else within // timedelta(microseconds=1),
             keeps_last=keeps_last,
         )
         self.slots.append(slot)

@@ -28,10 +28,11 @@ __all__ = ["lead_type_of"]
 def lead_type_of(plan: QualificationPlan, scope: Scope) -> LeadType:
     readings = scope.readings
     layout = plan.layout
-    if _had_sql_conversation(plan, scope):
+    if scope.facts.sales.conversations and _had_sql_conversation(plan, scope):
         return LeadType.SQL
-    if any(_matched(readings, slot.id) for slot in layout.sales_actions):
-        return LeadType.SRL
+    for slot in layout.sales_actions:
+        if _matched(readings, slot.id):
+            return LeadType.SRL
     if _matched(readings, layout.product_assets.id):
         return LeadType.IQL
     if _matched(readings, layout.general_assets.id):

@@ -84,7 +84,8 @@ def qualify_summary(
             f"summary folded for {summary.fingerprint}, not for {definition.name} "
             f"{definition.version}; rebuild it from the events"
         )
-    return _decide(plan, facts, summary.readings(now), now, None, explain)
+    readings = summary.readings(now, every_last=explain)
+    return _decide(plan, facts, readings, now, None, explain)
 
 
 def _decide(
@@ -111,7 +112,7 @@ def _decide(
     action = last_sales_action(plan, scope)
     verdict = judge_sales_ready(plan, scope, fit, engagement, action)
     values["sales_ready"] = verdict.sales_ready
-    stage = next((c.stage.id for c in plan.stages_furthest_first if c.holds(scope)), None)
+    stage = _target_stage(plan, scope)
     explanation: tuple[str, ...] = ()
     if with_explanation:
         said = Verdicts(
@@ -136,6 +137,14 @@ def _decide(
         stages=plan.stage_ids,
         explanation=explanation,
     )
+
+
+def _target_stage(plan: QualificationPlan, scope: Scope) -> str | None:
+    """The furthest stage whose condition holds."""
+    for compiled in plan.stages_furthest_first:
+        if compiled.holds(scope):
+            return compiled.stage.id
+    return None
 
 
 def _record_bant(bant: BantResult, values: dict[str, object]) -> int:

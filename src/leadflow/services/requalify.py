@@ -92,7 +92,13 @@ def requalify_contact(
         qualification.sales_ready and person.qualified and store.current_stage(contact_id)[1]
     )
     store.save_qualification(
-        contact_id, qualification, step.state, summary.to_json(), active.version_id, now
+        contact_id,
+        qualification,
+        step.state,
+        summary.to_json(),
+        active.version_id,
+        now,
+        stored=person.stored,
     )
     moves: tuple[Transition, ...] = ()
     if step.transition is not None:

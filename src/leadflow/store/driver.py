@@ -117,9 +117,12 @@ class Driver:
         return dict(value)
 
     def read_document_text(self, value: Any) -> str | None:
+        """The document as JSON text. PostgreSQL hands JSONB over decoded; it is written
+        back compactly, as the engine writes its summaries, so that an unchanged summary
+        reads back as the very text it was stored from."""
         if value is None or isinstance(value, str):
             return value
-        return json.dumps(value)
+        return json.dumps(value, separators=(",", ":"))
 
     # Transactions -----------------------------------------------------------------
 

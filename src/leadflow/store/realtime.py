@@ -5,8 +5,9 @@ Each method is one or two indexed statements; together they are what
 person's facts and qualification state, and write the new state back. Nothing here
 commits: the caller owns the transaction.
 
-    realtime_events   events, contacts, visitors, the contact lock
-    realtime_people   the person's facts and state; qualification, ledger, consent
+    realtime_events          events, contacts, visitors, the contact lock
+    realtime_people          the person's facts and stored state; consent
+    realtime_qualification   the qualification row (only what changed) and the ledger
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from leadflow.store.realtime_people import (
     PersonRow,
     PersonStatements,
 )
+from leadflow.store.realtime_qualification import QualificationStatements
 
 __all__ = ["CONTACT_COLUMNS", "SIDE_TABLES", "PersonRow", "RealtimeStore", "StoredEvent"]
 
 
-class RealtimeStore(EventStatements, PersonStatements):
+class RealtimeStore(EventStatements, PersonStatements, QualificationStatements):
     """The real-time path's statements; the caller begins and commits transactions."""
 
     def __init__(self, driver: Driver) -> None:

@@ -1,14 +1,17 @@
-"""The real-time path's statements about a person: facts in, qualification out (see realtime.py)."""
+"""The real-time path's statements about a person: facts and stored state in (see realtime.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from leadflow.domain.lifecycle import LifecycleState, Transition
-from leadflow.domain.qualification import Qualification
+from leadflow.domain.lifecycle import LifecycleState
 from leadflow.store.driver import Driver, Row
+from leadflow.store.realtime_qualification import (
+    QUALIFICATION_COLUMNS,
+    StoredQualification,
+    stored_qualification,
+)
 
 __all__ = ["CONTACT_COLUMNS", "SIDE_TABLES", "PersonRow", "PersonStatements"]
 
@@ -34,16 +37,6 @@ SOURCE_COLUMNS: tuple[str, ...] = (
     "purchased",
     "vendor",
 )
-LIFECYCLE_COLUMNS: tuple[str, ...] = (
-    "stage",
-    "stage_entered_at",
-    "funnel_stage",
-    "recycled_at",
-    "recycled_reason",
-    "disqualified_at",
-    "disqualified_reason",
-    "stage_version",
-)
 
 # Tables of facts most contacts have none of; the person query says which ones to read,
 # so a contact without them costs one query instead of six.
@@ -60,8 +53,8 @@ _PERSON = (
     + ", ".join(f"c.{name}" for name in (*CONTACT_COLUMNS, *SOURCE_COLUMNS))
     + ", c.identity, c.attributes, "
     + ", ".join(f"a.{name}" for name in ACCOUNT_COLUMNS)
-    + ", a.attributes, q.contact_id, q.state, q.definition_version_id, "
-    + ", ".join(f"q.{name}" for name in LIFECYCLE_COLUMNS)
+    + ", a.attributes, q.contact_id, "
+    + ", ".join(f"q.{name}" for name in QUALIFICATION_COLUMNS)
     + ", "
     + ", ".join(
         f"EXISTS (SELECT 1 FROM {table} s WHERE s.contact_id = c.id)" for table in SIDE_TABLES
@@ -70,26 +63,6 @@ _PERSON = (
     " LEFT JOIN qualifications q ON q.contact_id = c.id WHERE c.id = :id"
 )
 
-_SAVE_QUALIFICATION = """
-INSERT INTO qualifications (contact_id, stage, fit_score, fit_grade, engagement_score,
-    temperature, lead_type, sales_ready, definition_version_id, state, qualified_at,
-    stage_entered_at, stage_version, funnel_stage, recycled_at, recycled_reason,
-    disqualified_at, disqualified_reason, updated_at)
-VALUES (:contact_id, :stage, :fit_score, :fit_grade, :engagement_score, :temperature,
-    :lead_type, :sales_ready, :definition_version_id, :state, :qualified_at,
-    :stage_entered_at, :stage_version, :funnel_stage, :recycled_at, :recycled_reason,
-    :disqualified_at, :disqualified_reason, :updated_at)
-ON CONFLICT (contact_id) DO UPDATE SET stage = excluded.stage,
-    fit_score = excluded.fit_score, fit_grade = excluded.fit_grade,
-    engagement_score = excluded.engagement_score, temperature = excluded.temperature,
-    lead_type = excluded.lead_type, sales_ready = excluded.sales_ready,
-    definition_version_id = excluded.definition_version_id, state = excluded.state,
-    qualified_at = excluded.qualified_at, stage_entered_at = excluded.stage_entered_at,
-    stage_version = excluded.stage_version, funnel_stage = excluded.funnel_stage,
-    recycled_at = excluded.recycled_at, recycled_reason = excluded.recycled_reason,
-    disqualified_at = excluded.disqualified_at,
-    disqualified_reason = excluded.disqualified_reason, updated_at = excluded.updated_at
-"""
 _SET_CONSENT = """
 INSERT INTO consents (contact_id, channel, status, source, at, event_id)
 VALUES (:contact_id, :channel, :status, :source, :at, :event_id)
@@ -113,10 +86,13 @@ class PersonRow:
     definition_version_id: int | None
     lifecycle: LifecycleState
     side_tables: frozenset[str]  # the SIDE_TABLES holding rows for this contact
+    # The stored qualification row (None: there is none), so that writing it back
+    # sets only what changed (realtime_qualification.py).
+    stored: StoredQualification | None = None
 
 
 class PersonStatements:
-    """Read a contact's facts and stored state; write its qualification, moves, consent."""
+    """Read a contact's facts and stored state; write its consent."""
 
     driver: Driver
 
@@ -144,41 +120,45 @@ class PersonStatements:
         account.update(_present(ACCOUNT_COLUMNS, row[account_start:account_end]))
         source = dict(zip(SOURCE_COLUMNS, row[contact_end:source_end], strict=True))
         q = account_end + 1
+        stored = None
+        if row[q] is not None:
+            stored = stored_qualification(d, row[q + 1 : q + 1 + len(QUALIFICATION_COLUMNS)])
         return PersonRow(
             contact_id=contact_id,
             contact=contact,
             account=account,
             source=source,
             identity=row[source_end],
-            qualified=row[q] is not None,
-            summary_text=d.read_document_text(row[q + 1]) if row[q] is not None else None,
-            definition_version_id=row[q + 2],
-            lifecycle=self._lifecycle(row[q + 3 : q + 3 + len(LIFECYCLE_COLUMNS)]),
+            qualified=stored is not None,
+            summary_text=None if stored is None else _text(stored["state"]),
+            definition_version_id=None if stored is None else _id(stored["definition_version_id"]),
+            lifecycle=LifecycleState() if stored is None else self._lifecycle(stored),
             side_tables=frozenset(
                 table
                 for table, present in zip(
-                    SIDE_TABLES, row[q + 3 + len(LIFECYCLE_COLUMNS) :], strict=True
+                    SIDE_TABLES, row[q + 1 + len(QUALIFICATION_COLUMNS) :], strict=True
                 )
                 if present
             ),
+            stored=stored,
         )
 
-    def _lifecycle(self, values: Row) -> LifecycleState:
+    def _lifecycle(self, stored: StoredQualification) -> LifecycleState:
         d = self.driver
-        stage, entered, funnel, recycled, recycled_why, disqualified, why, version = values
 
-        def instant(value: Any) -> datetime | None:
+        def instant(name: str) -> datetime | None:
+            value = stored[name]
             return None if value is None else d.read_instant(value)
 
         return LifecycleState(
-            stage=stage,
-            entered_at=instant(entered),
-            funnel_stage=funnel,
-            recycled_at=instant(recycled),
-            recycled_reason=recycled_why,
-            disqualified_at=instant(disqualified),
-            disqualified_reason=why,
-            definition_version=version,
+            stage=_text(stored["stage"]),
+            entered_at=instant("stage_entered_at"),
+            funnel_stage=_text(stored["funnel_stage"]),
+            recycled_at=instant("recycled_at"),
+            recycled_reason=_text(stored["recycled_reason"]),
+            disqualified_at=instant("disqualified_at"),
+            disqualified_reason=_text(stored["disqualified_reason"]),
+            definition_version=_text(stored["stage_version"]),
         )
 
     def consents(self, contact_id: int) -> dict[str, str]:
@@ -235,83 +215,6 @@ class PersonStatements:
         )
         return (None, False) if row is None else (row[0], bool(row[1]))
 
-    def transitions_of_event(self, event_id: int) -> list[Transition]:
-        """The stage moves an event caused, from the ledger."""
-        d = self.driver
-        rows = d.all(
-            "SELECT t.from_stage, t.to_stage, t.at, t.reason, v.version, t.rule, t.actor"
-            " FROM stage_transitions t LEFT JOIN definition_versions v"
-            " ON v.id = t.definition_version_id WHERE t.event_id = :id ORDER BY t.id",
-            {"id": event_id},
-        )
-        return [
-            Transition(r[0], r[1], d.read_instant(r[2]), r[3] or "", r[4], r[5], r[6]) for r in rows
-        ]
-
-    def save_qualification(
-        self,
-        contact_id: int,
-        qualification: Qualification,
-        lifecycle: LifecycleState,
-        summary_text: str,
-        definition_version_id: int,
-        now: datetime,
-    ) -> None:
-        d = self.driver
-
-        def instant(value: datetime | None) -> object:
-            return None if value is None else d.instant(value)
-
-        d.execute(
-            _SAVE_QUALIFICATION,
-            {
-                "contact_id": contact_id,
-                "stage": lifecycle.stage,
-                "fit_score": qualification.fit.score,
-                "fit_grade": qualification.fit.grade.value,
-                "engagement_score": qualification.engagement.score,
-                "temperature": qualification.temperature.value,
-                "lead_type": qualification.lead_type.value,
-                "sales_ready": qualification.sales_ready,
-                "definition_version_id": definition_version_id,
-                "state": d.document_text(summary_text),
-                "qualified_at": d.instant(qualification.at),
-                "stage_entered_at": instant(lifecycle.entered_at),
-                "stage_version": lifecycle.definition_version,
-                "funnel_stage": lifecycle.funnel_stage,
-                "recycled_at": instant(lifecycle.recycled_at),
-                "recycled_reason": lifecycle.recycled_reason,
-                "disqualified_at": instant(lifecycle.disqualified_at),
-                "disqualified_reason": lifecycle.disqualified_reason,
-                "updated_at": d.instant(now),
-            },
-        )
-
-    def add_transition(
-        self,
-        contact_id: int,
-        transition: Transition,
-        definition_version_id: int | None,
-        event_id: int | None,
-    ) -> None:
-        d = self.driver
-        d.execute(
-            "INSERT INTO stage_transitions (contact_id, from_stage, to_stage, at, rule, actor,"
-            " reason, definition_version_id, event_id) VALUES (:contact_id, :from_stage,"
-            " :to_stage, :at, :rule, :actor, :reason, :version_id, :event_id)",
-            {
-                "contact_id": contact_id,
-                "from_stage": transition.from_stage,
-                "to_stage": transition.to_stage,
-                "at": d.instant(transition.at),
-                "rule": transition.rule,
-                "actor": transition.actor,
-                "reason": transition.reason[:500],
-                "version_id": definition_version_id,
-                "event_id": event_id,
-            },
-        )
-
     def set_consent(
         self,
         contact_id: int,
@@ -339,3 +242,11 @@ class PersonStatements:
 
 def _present(names: tuple[str, ...], values: Row) -> dict[str, object]:
     return {name: value for name, value in zip(names, values, strict=True) if value is not None}
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _id(value: object) -> int | None:
+    return value if isinstance(value, int) else None

@@ -86,3 +86,43 @@ def test_the_recorder_requalifies_in_its_own_transaction(engine: Engine) -> None
     assert done.sales_ready
     with Session(engine) as session:
         assert session.scalar(select(Qualification.fit_grade)) == "A"
+
+
+def test_an_unchanged_qualification_is_not_written_again(
+    session: Session, active: ActiveDefinition
+) -> None:
+    contact_id = _engaged_lead(session, active)
+    written = session.get(Qualification, contact_id)
+    assert written is not None
+    first = (written.updated_at, written.state, written.engagement_score)
+
+    later = FixedClock(START + timedelta(days=9))
+    requalify_contacts(session, [contact_id], clock=later, active=active)
+    session.commit()
+
+    session.expire_all()
+    again = session.get(Qualification, contact_id)
+    assert again is not None
+    # Qualified at its latest event both times: the same row, so no write (updated_at kept).
+    assert (again.updated_at, again.state, again.engagement_score) == first
+
+
+def test_a_changed_column_is_written_and_the_rest_kept(
+    session: Session, active: ActiveDefinition
+) -> None:
+    contact_id = _engaged_lead(session, active)
+    before = session.get(Qualification, contact_id)
+    assert before is not None
+    kept = (before.state, before.engagement_score, before.qualified_at, before.lead_type)
+
+    _make_a_fitting_buyer(session, contact_id)
+    later = START + timedelta(days=9)
+    requalify_contacts(session, [contact_id], clock=FixedClock(later), active=active)
+    session.commit()
+
+    session.expire_all()
+    after = session.get(Qualification, contact_id)
+    assert after is not None
+    assert (after.fit_grade, after.sales_ready) == ("A", True)
+    assert after.updated_at.replace(tzinfo=later.tzinfo) == later
+    assert (after.state, after.engagement_score, after.qualified_at, after.lead_type) == kept

@@ -101,10 +101,54 @@ def test_the_json_form_round_trips(now: datetime) -> None:
     history = events_of(now, ("webinar_attendance", 4), ("demo_request", 2), ("unsubscribe", 9))
     summary = ActivitySummary.of(DEFINITION, history)
     text = summary.to_json()
-    assert json.loads(text)["fingerprint"] == summary.fingerprint
+    assert json.loads(text)[:2] == [2, summary.fingerprint]  # the version tag, then whose
     again = ActivitySummary.from_json(text, DEFINITION)
     assert again.to_json() == text
     assert again.latest == now - timedelta(days=2)
+    assert again.counts() == summary.counts() != {}
+
+
+@pytest.mark.parametrize("instants", ["micros", "iso"])
+def test_summaries_stored_in_the_object_form_are_still_read(now: datetime, instants: str) -> None:
+    history = events_of(
+        now, ("page_view", 3), ("page_view", 1), ("demo_request", 2), ("newsletter_signup", 5)
+    )
+    summary = ActivitySummary.of(BUSY, history)
+    old = _object_form(summary.to_json(), as_text=instants == "iso")
+
+    again = ActivitySummary.from_json(old, BUSY)
+
+    assert again.to_json() == summary.to_json()
+    later = now + timedelta(days=3)
+    assert qualify_summary(Facts(), again, BUSY, later) == qualify_summary(
+        Facts(), summary, BUSY, later
+    )
+
+
+def _object_form(compact: str, *, as_text: bool) -> str:
+    """A summary as the store wrote it before the compact form: an object per slot, with
+    instants as integer microseconds (or ISO text, earlier still) and a ``first`` time."""
+
+    def moment(micros: int | None) -> object:
+        if micros is None or not as_text:
+            return micros
+        return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)).isoformat()
+
+    _, fingerprint, latest, rows = json.loads(compact)
+    slots = {
+        str(slot): {
+            "count": count,
+            "first": moment(last),
+            "last": moment(last),
+            "last_type": last_type,
+            "recent": [moment(value) for value in recent],
+            "total": total,
+            "ref": moment(ref),
+        }
+        for slot, count, last, last_type, total, ref, recent in rows
+    }
+    document = {"fingerprint": fingerprint, "latest": moment(latest), "slots": slots}
+    return json.dumps(document, sort_keys=True)
 
 
 def test_a_summary_made_for_another_definition_is_refused(now: datetime) -> None:
@@ -126,7 +170,17 @@ def test_qualifying_before_the_latest_folded_event_is_refused(now: datetime) -> 
 
 @pytest.mark.parametrize(
     "text",
-    ["not json", "{}", '{"fingerprint": "%s", "slots": {"999": {"count": 1}}}', "[]"],
+    [
+        "not json",
+        "{}",
+        '{"fingerprint": "%s", "slots": {"999": {"count": 1}}}',
+        "[]",
+        '[3, "%s", null, []]',  # a format this version does not know
+        '[2, "%s", null, [[999, 1, null, null, 0.0, null, []]]]',  # no such slot
+        '[2, "%s", null, [[0, 1, null, null, 0.0, null]]]',  # a short row
+        '[2, "%s", null, [[0, true, null, null, 0.0, null, []]]]',  # a flag for a count
+        '[2, "%s", "yesterday", []]',
+    ],
 )
 def test_malformed_summaries_are_refused(text: str) -> None:
     fingerprint = ActivitySummary.empty(DEFINITION).fingerprint
