@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadflow.api.state import ApiState
+from leadflow.services.definitions import NoActiveDefinitionError
 from leadflow.services.refusals import (
     ConflictError,
     InvalidInputError,
@@ -89,6 +90,7 @@ def _install_error_pages(web: FastAPI) -> None:
     web.add_exception_handler(PageForbiddenError, _forbidden)
     web.add_exception_handler(CsrfRefusedError, _csrf_refused)
     web.add_exception_handler(RefusedError, _refused)
+    web.add_exception_handler(NoActiveDefinitionError, _no_definition)
     web.add_exception_handler(HTTPException, _http_error)
     web.add_exception_handler(RequestValidationError, _not_understood)
 
@@ -112,6 +114,10 @@ async def _csrf_refused(request: Request, error: Exception) -> Response:
 async def _refused(request: Request, error: Exception) -> Response:
     status = next((code for kind, code in _REFUSED_STATUS if isinstance(error, kind)), 400)
     return _error_page(request, status, detail=str(error))
+
+
+async def _no_definition(request: Request, error: Exception) -> Response:
+    return _error_page(request, 409, detail=str(error))
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
@@ -21,9 +20,9 @@ from leadflow.definition.describe import describe_condition, describe_matcher
 from leadflow.definition.diff import diff_definitions
 from leadflow.services.backtest import BacktestError, BacktestRequest, backtest
 from leadflow.services.candidates import activate_candidate, check_candidate
+from leadflow.services.definition_versions import recent_versions, stored_version
 from leadflow.services.definitions import active_definition
 from leadflow.services.refusals import InvalidInputError
-from leadflow.store.models import DefinitionVersion
 from leadflow.web.deps import NowDep, ReadsDep, WebDep, WritesDep
 from leadflow.web.guard import EVERY_ROLE, page
 from leadflow.web.labels import stage_names
@@ -42,10 +41,8 @@ Candidate = Annotated[str, Form(max_length=MAX_CANDIDATE)]
 def definition(request: Request, session: ReadsDep, activated: str = "") -> Response:
     language: str = request.state.language
     active = active_definition(session)
-    versions = session.scalars(
-        select(DefinitionVersion).order_by(DefinitionVersion.id.desc()).limit(50)
-    ).all()
-    current = session.get(DefinitionVersion, active.version_id)
+    versions = recent_versions(session)
+    current = stored_version(session, active.version_id)
     context = {
         "section": "definition",
         "d": active.definition,
