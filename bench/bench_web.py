@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -210,3 +211,7 @@ def _report(engine: Engine, contacts: int, timings: dict[str, list[float]]) -> N
         f"  the issue's target (p95 < 300 ms at 1M contacts): this run {target} it "
         f"at {contacts:,} contacts"
     )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
