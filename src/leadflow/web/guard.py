@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
+from fastapi.params import Depends as Dependency
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -118,13 +119,13 @@ class PageGate:
         return viewer
 
 
-def page(*roles: UserRole) -> Depends:  # type: ignore[valid-type]
+def page(*roles: UserRole) -> Dependency:
     """The dependency that admits ``roles`` (and admin) to a page."""
-    dependency: Depends = Depends(PageGate(roles))  # type: ignore[valid-type]
+    dependency: Dependency = Depends(PageGate(roles))
     return dependency
 
 
-PUBLIC_PAGE = Depends(PageGate((), public=True))
+PUBLIC_PAGE: Dependency = Depends(PageGate((), public=True))
 
 
 def viewer_of(request: Request) -> Viewer:
