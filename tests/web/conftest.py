@@ -50,7 +50,7 @@ class LiveServer:
     world: World
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -67,7 +67,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     world = build_world(engine, clock)
     limits = ApiLimits(rate_per_second=0, public_rate_per_second=0)
     app = create_app(settings, engine=engine, clock=clock, limits=limits, forms=FormsConfig())
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

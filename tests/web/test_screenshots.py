@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Page
 from leadflow.api.app import create_app
 from leadflow.services.demo_users import DEMO_USERS
 from leadflow.settings import Settings
-from tests.web.conftest import _free_port
+from tests.web.conftest import free_port
 
 pytestmark = pytest.mark.web
 
@@ -58,7 +58,7 @@ def demo_url(target: Path) -> Iterator[str]:
     workspace = Path(os.environ.get("LEADFLOW_SCREENSHOTS_WORKSPACE", "demo-workspace"))
     if not (workspace / "leadflow.db").exists():
         pytest.skip(f"no demo workspace at {workspace}; build one with leadflow run-demo")
-    port = _free_port()
+    port = free_port()
     app = create_app(Settings(workspace=workspace))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
