@@ -47,9 +47,19 @@ def run_demo(
     _print(built)
     if build_only:
         return
-    from leadflow.commands.serve import serve  # here: uvicorn is only needed to serve
+    # Imported here: uvicorn and the web app are only needed to serve.
+    from leadflow.api.state import ApiLimits
+    from leadflow.commands.serve import serve
 
-    serve(host=settings.host, port=settings.port, workspace=workspace)
+    limits = ApiLimits()  # Typer fills defaults only on the command line: pass every option
+    serve(
+        host=settings.host,
+        port=settings.port,
+        workspace=workspace,
+        rate_limit=limits.rate_per_second,
+        burst=limits.burst,
+        access_log=True,
+    )
 
 
 def _print(built: DemoWorkspace) -> None:
