@@ -71,6 +71,16 @@ def _reset_peak() -> bool:
     return True
 
 
+def _resident_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
 def _peak_mb() -> float:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -113,6 +123,7 @@ def _score(
     now: datetime,
 ) -> None:
     reset = _reset_peak()
+    before = _resident_mb()
     best_wall = best_cpu = float("inf")
     result = None
     for _ in range(max(1, args.repeat)):
@@ -132,6 +143,7 @@ def _score(
         f"scoring   {best_wall:8.2f} s wall {best_cpu:8.2f} s CPU  peak {_peak_mb():8.0f} MB"
         f" ({scope} peak; best of {args.repeat}; {args.workers} thread(s))"
     )
+    print(f"          resident before scoring (the frames): {before:,.0f} MB")
     assert result is not None
     ready = int(result.sales_ready.sum())
     print(f"          {ready:,} sales-ready contacts")

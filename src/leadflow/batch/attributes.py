@@ -70,10 +70,13 @@ def attribute_masks(
 ) -> dict[int, Flags]:
     """``id(test)`` -> the test's verdict for every contact."""
     derived = _Derived(contacts, definition.free_mail_domains)
-    return {
+    masks = {
         id(test): _mask(test, contacts, now, definition.free_mail_domains, derived)
         for test in attribute_tests(definition)
     }
+    # The string work on a million addresses leaves Arrow's allocator holding memory.
+    pa.default_memory_pool().release_unused()
+    return masks
 
 
 class _Derived:

@@ -3,11 +3,10 @@
 ``engine.scope.email_domain`` takes the text after the last ``@``, strips white space,
 lower-cases it, and calls an empty result no domain. Addresses are nearly all distinct,
 so doing that per address in Python would cost more than the rest of the scoring. For
-ASCII addresses it is done on the Arrow column's buffers: one numpy pass finds every
-``@``, a search finds each address's last one, a gather copies the domains into a new
-column, and Arrow trims Python's ASCII white space and lower-cases (which agree with
-Python's ``strip`` and ``lower`` on ASCII). Other addresses go through the engine's own
-function.
+ASCII addresses it is done with Arrow kernels: a split at the last ``@``, a take of the
+part after it, then Python's ASCII white space trimmed and the text lower-cased (which
+agree with Python's ``strip`` and ``lower`` on ASCII). Other addresses go through the
+engine's own function.
 
 Each contact then gets a stand-in address for the probes (attributes.py): ``"@" +
 domain`` has the same domain; for ``free_mail`` one address with a free-mail domain and
@@ -29,7 +28,6 @@ __all__ = ["domain_column", "domains_of", "free_mail_column"]
 # str.strip() removes these among ASCII characters (Arrow's ascii_trim_whitespace differs
 # on \x1c-\x1f, so the set is given explicitly).
 _PYTHON_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
-_AT = ord("@")
 
 
 def domains_of(emails: Column) -> pa.Array:
@@ -82,26 +80,11 @@ def _arrow_domains(values: pa.Array) -> pa.Array:
 
 def _after_last_at(values: pa.Array) -> pa.Array:
     """The text after the last ``@`` of each string (null: no ``@``, or a null)."""
-    size = len(values)
-    _, offsets_buffer, data_buffer = values.buffers()
-    offsets = np.frombuffer(offsets_buffer, np.int32, size + 1, values.offset * 4).astype(np.int64)
-    data = (
-        np.frombuffer(data_buffer, np.uint8) if data_buffer is not None else np.empty(0, np.uint8)
-    )
-    starts, ends = offsets[:-1], offsets[1:]
-    ats = np.flatnonzero(data == _AT)
-    last = np.searchsorted(ats, ends) - 1  # the last "@" before each string's end
-    position = np.where(last >= 0, ats[np.maximum(last, 0)] if ats.size else -1, -1)
-    found = (position >= starts) & np.asarray(values.is_valid().to_numpy(zero_copy_only=False))
-    first = np.where(found, position + 1, ends)
-    lengths = np.where(found, ends - first, 0)
-    new_offsets = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(lengths, out=new_offsets[1:])
-    gather = np.repeat(first - new_offsets[:-1], lengths) + np.arange(int(new_offsets[-1]))
-    text = pa.LargeStringArray.from_buffers(
-        size, pa.py_buffer(new_offsets), pa.py_buffer(data[gather].tobytes())
-    ).cast(pa.string())
-    return pc.if_else(pa.array(found), text, pa.scalar(None, pa.string()))
+    parts = pc.split_pattern(values, "@", max_splits=1, reverse=True)
+    pieces = np.asarray(parts.offsets)
+    last = pa.array(np.maximum(pieces[1:] - 1, 0))
+    after = parts.values.take(last) if len(parts.values) else pa.nulls(len(values), pa.string())
+    return pc.if_else(pc.equal(pc.list_value_length(parts), 2), after, pa.scalar(None, pa.string()))
 
 
 def _python_domain(value: object) -> str | None:

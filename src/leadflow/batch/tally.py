@@ -49,6 +49,7 @@ class SlotTally:
     last_us: Ints | None = None
     last_rank: Ints | None = None  # rank of the latest event's type name; -1: none
     found: Ints | None = None
+    folded: bool = False  # whether any type has been added yet
 
     @classmethod
     def empty(cls, slot: Slot, rows: int) -> SlotTally:
@@ -274,28 +275,43 @@ def _fold(
     rank: int,
     now_us: int,
 ) -> None:
-    """Add one type's matching events to a slot's tally. The events are in row order, so
-    each contact's are one run: ``reduceat`` sums (or takes the latest of) each run."""
-    if chosen is None:
-        starts, owners, counts = group.runs()
-    else:
-        starts, owners, counts = runs_of(group.rows[chosen])
-    tally.count[owners] += counts
+    """Add one type's matching events to a slot's tally.
+
+    A group's events are in row order, so each contact's are one run, and ``reduceat``
+    sums (or takes the latest of) each run. A slot that filters by property reduces the
+    whole group with the rejected events weighted 0 (or dated never), which reuses the
+    group's runs instead of finding new ones. A slot's first type assigns instead of
+    adding (its tally is still zero).
+    """
+    starts, owners, counts = group.runs()
+    if chosen is not None:
+        counts = np.add.reduceat(chosen, starts, dtype=np.int64)
+    first = not tally.folded
+    tally.folded = True
+    _add(tally.count, owners, counts, first)
     if tally.total is not None and not slot.once and slot.half_life_seconds is not None:
         factors = group.factors(slot.half_life_seconds)
-        weights = factors if chosen is None else factors[chosen]
-        tally.total[owners] += slot.points * np.add.reduceat(weights, starts)
-    needs_time = tally.last_us is not None or tally.found is not None
-    at = (group.at_us if chosen is None else group.at_us[chosen]) if needs_time else None
-    if tally.last_us is not None and tally.last_rank is not None and at is not None:
+        weights = factors if chosen is None else factors * chosen
+        _add(tally.total, owners, slot.points * np.add.reduceat(weights, starts), first)
+    if tally.last_us is not None and tally.last_rank is not None:
+        at = group.at_us if chosen is None else np.where(chosen, group.at_us, MISSING_TIME)
         latest = np.maximum.reduceat(at, starts)
         # Types come in name order: ">=" lets the greater type name win a tie on time.
-        later = latest >= tally.last_us[owners]
+        later = (latest >= tally.last_us[owners]) & (counts > 0)
         tally.last_us[owners[later]] = latest[later]
         tally.last_rank[owners[later]] = rank
-    if tally.found is not None and slot.within is not None and at is not None:
-        inside = (at >= now_us - _micros(slot)).astype(np.int64)
-        tally.found[owners] += np.add.reduceat(inside, starts)
+    if tally.found is not None and slot.within is not None:
+        inside = group.at_us >= now_us - _micros(slot)
+        if chosen is not None:
+            inside &= chosen
+        _add(tally.found, owners, np.add.reduceat(inside, starts, dtype=np.int64), first)
+
+
+def _add(target: npt.NDArray[Any], owners: Ints, values: npt.NDArray[Any], first: bool) -> None:
+    if first:
+        target[owners] = values
+    else:
+        target[owners] += values
 
 
 def _micros(slot: Slot) -> int:
