@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -125,9 +124,3 @@ def _plain(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
     return str(value)
-
-
-def rows_of(
-    columns: Sequence[str], records: Sequence[dict[str, Value]]
-) -> tuple[tuple[Value, ...], ...]:
-    return tuple(tuple(record.get(column) for column in columns) for record in records)

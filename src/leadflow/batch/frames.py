@@ -40,7 +40,6 @@ __all__ = [
     "OpportunityColumns",
     "instant",
     "micros",
-    "sort_by_row",
 ]
 
 Ints = npt.NDArray[np.int64]
@@ -254,16 +253,3 @@ class EventFrame:
     @classmethod
     def empty(cls) -> EventFrame:
         return cls(np.empty(0, np.int64), np.empty(0, np.int16), (), np.empty(0, np.int64), {})
-
-
-def sort_by_row(
-    row: Ints, type_code: npt.NDArray[np.int16], at_us: Ints, properties: Mapping[str, Column]
-) -> tuple[Ints, npt.NDArray[np.int16], Ints, dict[str, Column]]:
-    """Cluster unsorted events by contact (a stable sort: same-contact order is kept)."""
-    order = np.argsort(row, kind="stable")
-    return (
-        row[order],
-        type_code[order],
-        at_us[order],
-        {key: column.take(order) for key, column in properties.items()},
-    )
