@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from leadflow.analytics.journeys import NEVER, marketing_and_sales
 from leadflow.analytics.report import Report, Section, Value, rate
+from leadflow.batch.attributes import attribute_masks
 from leadflow.batch.frames import instant
 from leadflow.batch.history import History
 from leadflow.batch.qualify import qualify_frames
@@ -71,8 +72,11 @@ def replay(history: History, definition: Definition, moments: list[int]) -> Repl
     ready = np.full(rows, NEVER, dtype=np.int64)
     furthest = np.full(rows, -1, dtype=np.int64)
     events = history.frames.events
+    # Attributes do not change between checkpoints: their verdicts are computed once.
+    masks = attribute_masks(definition, history.frames.contacts, instant(moments[0]))
     for moment in moments:
-        result = qualify_frames(definition, history.contacts_at(moment), events, instant(moment))
+        contacts = history.contacts_at(moment)
+        result = qualify_frames(definition, contacts, events, instant(moment), attributes=masks)
         exists = history.exists(moment)
         target = np.where(exists, result.stage, -1)
         for index in range(stages):

@@ -96,10 +96,12 @@ class Run:
     definition: Definition
     contacts: ContactFrame
     now: datetime
+    # Attribute verdicts do not depend on ``now``: runs over the same contacts at other
+    # moments (a back-test's checkpoints) pass them on instead of computing them again.
+    attributes: dict[int, Flags] | None = None
     plan: QualificationPlan = field(init=False)
     now_us: int = field(init=False)
     lookups: EventLookups = field(init=False)
-    attributes: dict[int, Flags] = field(init=False)
     standing: Standing = field(init=False)
     tables: dict[int, Flags] = field(default_factory=dict)
 
@@ -107,7 +109,8 @@ class Run:
         self.plan = plan_for(self.definition)
         self.now_us = micros(self.now)
         self.lookups = EventLookups(self.plan.layout)
-        self.attributes = attribute_masks(self.definition, self.contacts, self.now)
+        if self.attributes is None:
+            self.attributes = attribute_masks(self.definition, self.contacts, self.now)
         self.standing = Standing.at(self.definition, self.contacts, self.now_us)
 
     def partition(self, first: int, stop: int, events: EventFrame) -> Part:
@@ -135,7 +138,7 @@ class Run:
             rows=stop - first,
             now=self.now,
             free_mail=self.definition.free_mail_domains,
-            attributes={key: mask[first:stop] for key, mask in self.attributes.items()},
+            attributes={key: mask[first:stop] for key, mask in (self.attributes or {}).items()},
             tests=self.plan.layout.tests,
             tallies=tallies,
             tables=self.tables,

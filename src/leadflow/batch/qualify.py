@@ -59,11 +59,17 @@ def qualify_frames(
     *,
     partition_events: int = DEFAULT_PARTITION_EVENTS,
     workers: int = 1,
+    attributes: dict[int, npt.NDArray[np.bool_]] | None = None,
 ) -> BatchResult:
-    """Qualify every contact of ``contacts`` from ``events`` (rows index ``contacts``)."""
+    """Qualify every contact of ``contacts`` from ``events`` (rows index ``contacts``).
+
+    ``attributes``: the definition's attribute verdicts for these contacts, from
+    ``batch.attributes.attribute_masks``, when several moments are qualified in a row."""
     bounds = partition_bounds(events.row, contacts.size, partition_events)
     blocks = ((first, stop, events.rows_slice(first, stop)) for first, stop in bounds)
-    return qualify_partitions(definition, contacts, blocks, now, workers=workers)
+    return qualify_partitions(
+        definition, contacts, blocks, now, workers=workers, attributes=attributes
+    )
 
 
 def qualify_partitions(
@@ -73,6 +79,7 @@ def qualify_partitions(
     now: datetime,
     *,
     workers: int = 1,
+    attributes: dict[int, npt.NDArray[np.bool_]] | None = None,
 ) -> BatchResult:
     """Qualify from ``(first, stop, events)`` blocks covering rows 0..size in order; each
     block's events belong to rows ``first ≤ row < stop``, counted from ``first``.
@@ -80,7 +87,7 @@ def qualify_partitions(
     With ``workers`` > 1 partitions run on that many threads (numpy releases the GIL in
     its kernels); at most two blocks per worker are read ahead, so a stream of blocks
     still holds only a few in memory."""
-    run = Run(definition, contacts, ensure_utc(now))
+    run = Run(definition, contacts, ensure_utc(now), attributes)
     parts: list[Part] = []
     expected = 0
     for first, stop, part in _run_blocks(run, blocks, workers):
