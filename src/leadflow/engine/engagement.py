@@ -43,6 +43,8 @@ def score_engagement(
 ) -> EngagementResult:
     """The score from the readings, and when ``explain``, its contributions: one per
     counted event when the matched events (``buckets``) are given, else one per rule."""
+    if not explain:
+        return EngagementResult(_score(plan, readings))
     score = 0.0
     contributions: list[Contribution] = []
     for rule, slot in plan.engagement:
@@ -51,8 +53,6 @@ def score_engagement(
             continue
         total = capped(reading.total, rule.cap)
         score += total
-        if not explain:
-            continue
         if buckets is None:
             contributions.append(_rule_line(rule, slot, reading, total, now))
             continue
@@ -60,6 +60,16 @@ def score_engagement(
         if total != reading.total:
             contributions.append(_cap_line(rule, total - reading.total))
     return EngagementResult(score, tuple(contributions))
+
+
+def _score(plan: QualificationPlan, readings: Mapping[int, Reading]) -> float:
+    """The score alone: the same sum, in the same order, without building lines."""
+    score = 0.0
+    for slot_id, cap in plan.engagement_caps:
+        reading = readings.get(slot_id)
+        if reading is not None:
+            score += capped(reading.total, cap)
+    return score
 
 
 def _rule_line(

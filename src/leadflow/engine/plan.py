@@ -56,6 +56,7 @@ class QualificationPlan:
     layout: SlotLayout
     fit_rules: tuple[CompiledFitRule, ...]
     engagement: tuple[tuple[EngagementRule, Slot], ...]
+    engagement_caps: tuple[tuple[int, float | None], ...]  # (slot id, cap) of each rule
     bant: tuple[tuple[str, tuple[CompiledBantRule, ...]], ...]
     gate: Predicate | None
     # Furthest first: the target stage is the first of these whose condition holds.
@@ -100,6 +101,10 @@ class QualificationPlan:
             layout=layout,
             fit_rules=fit,
             engagement=tuple(zip(definition.engagement.rules, layout.engagement, strict=True)),
+            engagement_caps=tuple(
+                (slot.id, rule.cap)
+                for rule, slot in zip(definition.engagement.rules, layout.engagement, strict=True)
+            ),
             bant=bant,
             gate=None if gate is None else compiled(gate),
             stages_furthest_first=tuple(reversed(stages)),

@@ -84,14 +84,32 @@ class Running:
             self.ref = at
 
     def reading(self, slot: Slot, now: int, with_last: bool) -> Reading:
-        """The slot's Reading at ``now`` (micros); ``last`` as a datetime only when asked."""
+        """The slot's Reading at ``now`` (micros); ``last`` as a datetime only when asked.
+
+        Written out in one function (no helper calls): it runs for every slot of every
+        qualification on the real-time path. The decay is ``activity.decay_factor``'s
+        expression, so both folds give the same numbers.
+        """
+        count = self.count
         last = self.last
         when = None if last is None or not with_last else instant(last)
         kind = slot.kind
         if kind == SlotKind.TEST:
-            return Reading(self.count, when, self.last_type, self._test_holds(slot, now))
-        total = self._points_at(slot, now) if kind == SlotKind.ENGAGEMENT else 0.0
-        return Reading(self.count, when, self.last_type, self.count > 0, total)
+            return Reading(count, when, self.last_type, self._test_holds(slot, now))
+        total = 0.0
+        if kind == SlotKind.ENGAGEMENT:
+            half_life = slot.half_life_seconds
+            if slot.once:  # only the latest event counts, faded from its own time
+                if last is not None:
+                    total = float(slot.points)
+                    if half_life is not None:
+                        total *= 0.5 ** ((now - last) / 1e6 / half_life)
+            else:  # the running sum, faded from ref
+                total = self.total
+                ref = self.ref
+                if ref is not None and half_life is not None:
+                    total *= 0.5 ** ((now - ref) / 1e6 / half_life)
+        return Reading(count, when, self.last_type, count > 0, total)
 
     def _test_holds(self, slot: Slot, now: int) -> bool:
         window = slot.within_us
@@ -99,15 +117,6 @@ class Running:
             return self.count >= slot.min_count
         needed = slot.min_count
         return len(self.recent) >= needed and self.recent[needed - 1] >= now - window
-
-    def _points_at(self, slot: Slot, now: int) -> float:
-        if slot.once:
-            if self.last is None:
-                return 0.0
-            return slot.points * decay_factor((now - self.last) / 1e6, slot.half_life_seconds)
-        if self.ref is None:
-            return self.total
-        return self.total * decay_factor((now - self.ref) / 1e6, slot.half_life_seconds)
 
     # Stored forms -------------------------------------------------------------------
 

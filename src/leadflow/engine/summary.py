@@ -131,19 +131,32 @@ class ActivitySummary:
         return readings
 
     def to_json(self) -> str:
+        return json.dumps(self.to_data(), separators=(",", ":"))
+
+    def to_data(self) -> list[Any]:
+        """The compact form as plain lists, numbers and text, for any JSON encoder (the
+        store uses a faster one than the standard library's)."""
         # By slot: the same state gives the same text, whatever order events came in.
         rows = [tally.row(key) for key, tally in sorted(self._tallies.items())]
-        return json.dumps([_FORMAT, self.fingerprint, self._latest, rows], separators=(",", ":"))
+        return [_FORMAT, self.fingerprint, self._latest, rows]
 
     @classmethod
     def from_json(cls, text: str, definition: Definition) -> ActivitySummary:
         """Load a stored summary; SummaryMismatchError when made for another definition."""
-        layout = plan_for(definition).layout
         try:
             data = json.loads(text)
+        except ValueError as error:
+            raise ValueError(f"malformed activity summary: {error}") from error
+        return cls.from_data(data, definition)
+
+    @classmethod
+    def from_data(cls, data: Any, definition: Definition) -> ActivitySummary:
+        """``from_json`` for a document some JSON decoder already read (either form)."""
+        layout = plan_for(definition).layout
+        try:
             summary = cls(layout)
             if type(data) is dict:
-                stored = _check(data["fingerprint"], layout, definition)
+                _check(data["fingerprint"], layout, definition)
                 summary._load_objects(data)
             else:
                 version, stored, latest, rows = data
@@ -177,10 +190,9 @@ class ActivitySummary:
             self._tallies[slot_id] = Running.from_dict(tally)
 
 
-def _check(stored: object, layout: SlotLayout, definition: Definition) -> object:
+def _check(stored: object, layout: SlotLayout, definition: Definition) -> None:
     if stored != layout.fingerprint:
         raise SummaryMismatchError(
             f"summary folded for layout {stored}, definition "
             f"{definition.name} {definition.version} has {layout.fingerprint}"
         )
-    return stored

@@ -40,6 +40,7 @@ from leadflow.domain.lifecycle import Transition
 from leadflow.services.attribution import AttributionError, attribute
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.requalify import Requalified, requalify_contact
+from leadflow.services.summary_cache import SummaryCache
 from leadflow.store.driver import dedicated_driver, driver_for
 from leadflow.store.realtime import RealtimeStore
 
@@ -130,6 +131,8 @@ class EventRecorder:
     def __init__(self, engine: Engine, active: ActiveDefinition, clock: Clock) -> None:
         self._driver, self._handle = dedicated_driver(engine)
         self._store = RealtimeStore(self._driver)
+        # Summaries this recorder wrote, to skip decoding them again (summary_cache.py).
+        self.summaries = SummaryCache()
         self._in_transaction = False
         self.active = active
         self._clock = clock
@@ -156,7 +159,9 @@ class EventRecorder:
             self._in_transaction = True
         now = self._clock.now()
         try:
-            outcomes = [_record(self._store, item, self.active, now) for item in batch]
+            outcomes = [
+                _record(self._store, item, self.active, now, self.summaries) for item in batch
+            ]
         except BaseException:
             self.rollback()
             raise
@@ -174,7 +179,11 @@ class EventRecorder:
             done = []
             for contact_id in contact_ids:
                 self._store.lock_contact(contact_id)
-                done.append(requalify_contact(self._store, contact_id, self.active, now))
+                done.append(
+                    requalify_contact(
+                        self._store, contact_id, self.active, now, summaries=self.summaries
+                    )
+                )
         except BaseException:
             self.rollback()
             raise
@@ -203,7 +212,11 @@ class EventRecorder:
 
 
 def _record(
-    store: RealtimeStore, incoming: IncomingEvent, active: ActiveDefinition, now: datetime
+    store: RealtimeStore,
+    incoming: IncomingEvent,
+    active: ActiveDefinition,
+    now: datetime,
+    summaries: SummaryCache | None = None,
 ) -> Outcome:
     try:
         at = ensure_utc(incoming.at)
@@ -252,6 +265,7 @@ def _record(
         event_id=event_id,
         rebuild=who.joined > 0,
         only_event=who.created and not who.joined,
+        summaries=summaries,
     )
     return Recorded(
         event_id,

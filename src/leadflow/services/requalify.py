@@ -28,7 +28,8 @@ from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.facts import facts_of
 from leadflow.services.handoff import hand_off_if_due
 from leadflow.services.outbox import announce_qualified
-from leadflow.store.driver import driver_for
+from leadflow.services.summary_cache import SummaryCache
+from leadflow.store.driver import driver_for, json_text, json_value
 from leadflow.store.realtime import PersonRow, RealtimeStore, StoredEvent
 
 __all__ = ["Requalified", "requalify_contact", "requalify_contacts"]
@@ -72,15 +73,19 @@ def requalify_contact(
     event_id: int | None = None,
     rebuild: bool = False,
     only_event: bool = False,
+    summaries: SummaryCache | None = None,
 ) -> Requalified:
     """Qualify the contact again, write the state, the move (if any) and the outbox.
 
     The caller holds the contact's lock (``attribute`` takes it) and the transaction.
     ``event`` is folded into the stored summary; ``rebuild`` forces a replay of the
     stored history; ``only_event`` says the event is the contact's whole history.
+    ``summaries`` spares decoding a stored summary this caller wrote itself.
     """
     person = store.load_person(contact_id)
-    summary = _summary(store, person, active, event, rebuild=rebuild, only_event=only_event)
+    summary = _summary(
+        store, person, active, event, rebuild=rebuild, only_event=only_event, cache=summaries
+    )
     facts = facts_of(store, person)
     # Sales facts (a conversation, a deal) arrive without events (issue 5): qualify at the
     # latest event or sales fact, or a conversation logged now would not count yet.
@@ -91,14 +96,9 @@ def requalify_contact(
     was_ready = (
         qualification.sales_ready and person.qualified and store.current_stage(contact_id)[1]
     )
+    text = json_text(summary.to_data())
     store.save_qualification(
-        contact_id,
-        qualification,
-        step.state,
-        summary.to_json(),
-        active.version_id,
-        now,
-        stored=person.stored,
+        contact_id, qualification, step.state, text, active.version_id, now, stored=person.stored
     )
     moves: tuple[Transition, ...] = ()
     if step.transition is not None:
@@ -127,6 +127,8 @@ def requalify_contact(
         active=active,
         now=now,
     )
+    if summaries is not None:  # last: nothing may change the summary once it is kept
+        summaries.keep(contact_id, text, summary)
     return Requalified(contact_id, step.state.stage, qualification.sales_ready, moves)
 
 
@@ -146,14 +148,17 @@ def _summary(
     *,
     rebuild: bool,
     only_event: bool,
+    cache: SummaryCache | None,
 ) -> ActivitySummary:
     """The stored summary plus this event; rebuilt from the history when it cannot be used."""
     definition = active.definition
     if only_event and event is not None:
         return ActivitySummary.of(definition, (event,))
-    usable = person.summary_text and person.definition_version_id == active.version_id
-    if not rebuild and usable and person.summary_text:
-        summary = _stored_summary(person.summary_text, active)
+    text = person.summary_text
+    if not rebuild and text and person.definition_version_id == active.version_id:
+        summary = None if cache is None else cache.take(person.contact_id, text)
+        if summary is None or not summary.fits(definition):
+            summary = _stored_summary(text, active)
         if summary is not None:
             if event is not None:
                 summary.add(event)
@@ -164,7 +169,7 @@ def _summary(
 def _stored_summary(text: str, active: ActiveDefinition) -> ActivitySummary | None:
     """The stored summary, or None when it does not fit the definition (then rebuild)."""
     try:
-        return ActivitySummary.from_json(text, active.definition)
+        return ActivitySummary.from_data(json_value(text), active.definition)
     except ValueError:  # SummaryMismatchError included
         return None
 

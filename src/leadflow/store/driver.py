@@ -10,7 +10,9 @@ A ``Driver`` hides what differs between SQLite (sqlite3) and PostgreSQL (psycopg
     placeholders   statements are written with ``:name``; psycopg gets ``%(name)s``
     instants       SQLite stores UTC text in SQLAlchemy's layout ("YYYY-MM-DD HH:MM:SS.ffffff",
                    so ORM reads agree), PostgreSQL an aware ``timestamptz``
-    documents      JSON text on SQLite, JSONB on PostgreSQL
+    documents      JSON text on SQLite, JSONB on PostgreSQL; encoded and decoded with orjson
+                   (``json_text``, ``json_value``), several times faster than the standard
+                   library, which matters for the summary written with every event
     transactions   SQLite needs an explicit ``BEGIN IMMEDIATE`` (the engine's connections
                    are in driver autocommit, see database.py); psycopg begins implicitly
 """
@@ -24,6 +26,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import psycopg
 from psycopg.types.json import Jsonb
 from sqlalchemy import Engine
@@ -37,12 +40,35 @@ __all__ = [
     "StoreError",
     "dedicated_driver",
     "driver_for",
+    "json_text",
+    "json_value",
 ]
 
 Params = Mapping[str, object]
 Row = tuple[Any, ...]
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def json_text(value: Any) -> str:
+    """Compact JSON text of plain data (no spaces, keys in their order).
+
+    orjson refuses a few values the standard library takes (integers beyond 64 bits,
+    keys that are not text); those are encoded by the standard library, as before.
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value, separators=(",", ":"))
+
+
+def json_value(text: str | bytes) -> Any:
+    """The value of JSON text; what orjson refuses (NaN, huge integers) the standard
+    library reads, as before. ValueError when it is not JSON at all."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 class StoreError(RuntimeError):
@@ -102,7 +128,7 @@ class Driver:
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
     def document(self, value: Mapping[str, Any]) -> object:
-        return json.dumps(value, separators=(",", ":"))
+        return json_text(value)
 
     def document_text(self, text: str) -> object:
         """A document already serialised to JSON text."""
@@ -112,7 +138,7 @@ class Driver:
         if value is None:
             return {}
         if isinstance(value, str | bytes):
-            loaded: dict[str, Any] = json.loads(value)
+            loaded: dict[str, Any] = json_value(value)
             return loaded
         return dict(value)
 
@@ -122,7 +148,7 @@ class Driver:
         reads back as the very text it was stored from."""
         if value is None or isinstance(value, str):
             return value
-        return json.dumps(value, separators=(",", ":"))
+        return json_text(value)
 
     # Transactions -----------------------------------------------------------------
 
@@ -156,7 +182,7 @@ class PostgresDriver(Driver):
         return moment.astimezone(UTC)
 
     def document(self, value: Mapping[str, Any]) -> object:
-        return Jsonb(dict(value))
+        return Jsonb(dict(value), dumps=json_text)
 
     def document_text(self, text: str) -> object:
         return Jsonb(text, dumps=_as_is)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
-from leadflow.store.driver import Driver, PostgresDriver
+import pytest
+
+from leadflow.store.driver import Driver, PostgresDriver, json_text, json_value
 
 
 class _NoCursor:
@@ -37,3 +41,22 @@ def test_sqlite_documents_are_json_text() -> None:
 
     assert driver.read_document(driver.document({"a": [1, "é"]})) == {"a": [1, "é"]}
     assert driver.read_document(None) == {}
+
+
+def test_json_text_is_compact_and_exact() -> None:
+    value = {"b": [1, 0.1 + 0.2, 1e-07, 1780106750325899, None, True], "a": "é", "c": {"d": []}}
+
+    text = json_text(value)
+
+    assert text.startswith('{"b":[1,0.30000000000000004,')
+    assert " " not in text
+    assert json_value(text) == value == json.loads(text)  # any JSON reader agrees
+
+
+def test_values_orjson_refuses_still_round_trip() -> None:
+    huge = {"n": 2**70, "keys": {1: "one"}}
+
+    assert json_value(json_text(huge)) == {"n": 2**70, "keys": {"1": "one"}}
+    assert math.isnan(json_value("[NaN]")[0])
+    with pytest.raises(ValueError, match="Expecting value"):
+        json_value("not json")
