@@ -8,8 +8,9 @@ The store is loaded first with ``--contacts`` contacts and ``--events`` stored e
 ``--long-contacts`` of them have ``--long-events`` events each (long histories), the rest
 share what is left (short histories). Every contact gets the qualification state the
 real-time path would have left (its ActivitySummary folded from its events). Then
-``--measure`` new events are recorded, by e-mail, to short-history and to long-history
-contacts separately:
+``--warmup`` events are recorded unmeasured (the first sight of each company domain
+validates it, once per process; SQLite fills its page cache), and ``--measure`` new
+events are recorded, by e-mail, to short-history and to long-history contacts separately:
 
     per event   EventRecorder.record: one transaction and one commit per event (p50/p99)
     group       EventRecorder.record_batch of ``--batch`` events: one commit per batch
@@ -68,6 +69,7 @@ class Sizes:
     long_events: int
     measure: int
     batch: int
+    warmup: int = 0
 
 
 def main(argv: list[str]) -> None:
@@ -79,6 +81,7 @@ def main(argv: list[str]) -> None:
         options.long_events,
         options.measure,
         options.batch,
+        options.warmup,
     )
     if sizes.long_contacts * sizes.long_events > sizes.events:
         raise SystemExit("--long-contacts × --long-events exceeds --events")
@@ -97,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--long-events", type=int, default=2_000)
     parser.add_argument("--measure", type=int, default=5_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--warmup", type=int, default=2_000, help="unmeasured events first")
     return parser
 
 
@@ -260,14 +264,16 @@ def _chunks(items: range, size: int) -> Iterator[range]:
 # --- the measurements ------------------------------------------------------------------
 
 
-def _incoming(sizes: Sizes, group: str, label: str, chance: random.Random) -> list[IncomingEvent]:
+def _incoming(
+    sizes: Sizes, group: str, label: str, chance: random.Random, count: int | None = None
+) -> list[IncomingEvent]:
     if group == "long":
         pool = range(1, sizes.long_contacts + 1)
     else:
         pool = range(sizes.long_contacts + 1, sizes.contacts + 1)
     moment = START + timedelta(days=301)
     events = []
-    for n in range(sizes.measure):
+    for n in range(sizes.measure if count is None else count):
         kind, props = chance.choice(KINDS)
         moment += timedelta(seconds=1)
         events.append(
@@ -290,6 +296,7 @@ def _measure_all(engine: Engine, active: ActiveDefinition, sizes: Sizes) -> None
         "  (events/s by the wall clock; cpu: this process's CPU time per event, less"
         " sensitive than the wall clock to other processes on the machine)"
     )
+    _warm_up(engine, active, sizes, chance, clock)
     for group in ("short", "long"):
         with EventRecorder(engine, active, clock) as recorder:
             events = _incoming(sizes, group, "one", chance)
@@ -306,6 +313,19 @@ def _measure_all(engine: Engine, active: ActiveDefinition, sizes: Sizes) -> None
                 recorder.record_batch(events[start : start + sizes.batch])
             _report(f"{group} histories, group commit of {sizes.batch}", timer.stop(len(events)))
         _measure_session(engine, active, sizes, group, chance, clock)
+
+
+def _warm_up(
+    engine: Engine, active: ActiveDefinition, sizes: Sizes, chance: random.Random, clock: FixedClock
+) -> None:
+    if sizes.warmup <= 0:
+        return
+    events = _incoming(sizes, "short", "warm", chance, sizes.warmup)
+    with EventRecorder(engine, active, clock) as recorder:
+        timer = _Timer()
+        for start in range(0, len(events), sizes.batch):
+            recorder.record_batch(events[start : start + sizes.batch])
+    _report(f"warm-up, unmeasured ({len(events):,} events)", timer.stop(len(events)))
 
 
 def _measure_session(

@@ -30,6 +30,7 @@ __all__ = ["Running", "instant", "legacy_instant", "micros"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _ROW_LENGTH = 7
+_NUMBERS = (float, int)
 
 
 def micros(moment: datetime) -> int:
@@ -125,20 +126,29 @@ class Running:
 
     @classmethod
     def from_row(cls, row: Any) -> tuple[int, Running]:
-        """(slot id, state) from a stored row; TypeError or ValueError when malformed."""
+        """(slot id, state) from a stored row; TypeError or ValueError when malformed.
+
+        Every value is checked (a damaged row is rebuilt from the events, not trusted),
+        in one expression: this runs for every slot of every stored summary read.
+        """
         if type(row) is not list or len(row) != _ROW_LENGTH:
             raise ValueError(f"a slot row has {_ROW_LENGTH} items, not {row!r}")
         slot_id, count, last, last_type, total, ref, recent = row
-        running = cls()
-        running.count = _integer(count)
-        running.last = None if last is None else _integer(last)
-        if last_type is not None and type(last_type) is not str:
-            raise TypeError(f"expected an event type, got {last_type!r}")
-        running.last_type = last_type
-        running.total = float(total)
-        running.ref = None if ref is None else _integer(ref)
-        running.recent = [_integer(moment) for moment in recent]
-        return _integer(slot_id), running
+        if (
+            type(slot_id) is not int  # bool is a subclass of int, and is refused too
+            or type(count) is not int
+            or (last is not None and type(last) is not int)
+            or (last_type is not None and type(last_type) is not str)
+            or type(total) not in _NUMBERS
+            or (ref is not None and type(ref) is not int)
+            or type(recent) is not list
+            or (recent and any(type(moment) is not int for moment in recent))
+        ):
+            raise TypeError(f"malformed slot row {row!r}")
+        running = cls.__new__(cls)  # every field is set here: no defaults to set first
+        running.count, running.last, running.last_type = count, last, last_type
+        running.total, running.ref, running.recent = float(total), ref, recent
+        return slot_id, running
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Running:
@@ -152,12 +162,6 @@ class Running:
         running.total = float(data.get("total", 0.0))
         running.ref = legacy_instant(data.get("ref"))
         return running
-
-
-def _integer(value: Any) -> int:
-    if type(value) is not int:  # bool is a subclass of int, and is refused too
-        raise TypeError(f"expected an integer, got {value!r}")
-    return value
 
 
 def _required_legacy_instant(value: object) -> int:

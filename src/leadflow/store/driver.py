@@ -120,7 +120,9 @@ class Driver:
     # Values -----------------------------------------------------------------------
 
     def instant(self, moment: datetime) -> object:
-        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        if moment.tzinfo is not UTC:  # instants are mostly UTC already (ensure_utc)
+            moment = moment.astimezone(UTC)
+        return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def read_instant(self, value: Any) -> datetime:
         if isinstance(value, datetime):
