@@ -1,7 +1,7 @@
 """Who an event is about: a contact id, a normalised e-mail, or a visitor id.
 
-    contact_id   a leadflow contact id (an int, or a string of digits); any other string
-                 is taken as the contact's id in the CRM it was imported from
+    contact_id   a leadflow contact id (an int, or a string of the digits 0-9); any other
+                 string is taken as the contact's id in the CRM it was imported from
                  (``external_id``); when no contact has it yet and the event gives an
                  e-mail, the e-mail decides and the contact remembers that CRM id.
                  A merged contact's events go to the survivor.
@@ -11,7 +11,8 @@
                  the visitor identifies: the first event naming both the visitor and a
                  contact links them, and the visitor's earlier events join the contact.
 
-An event naming nobody is rejected, and so is one whose ``contact_id`` is unknown or
+An event naming nobody is rejected, and so is one whose ``contact_id`` is unknown, is not
+an id a database can hold (beyond 64 bits, or digits other than 0-9 such as "²"), or
 whose ``contact_id`` and ``email`` point at two different people.
 """
 
@@ -83,7 +84,7 @@ def _named_contact(
     else:
         new_id, created = store.create_contact(address, email_domain(address), now)
         found = Attribution(new_id, created=created)
-    if isinstance(contact_id, str) and not contact_id.isdigit() and found.contact_id:
+    if isinstance(contact_id, str) and not _leadflow_id(contact_id) and found.contact_id:
         # A CRM id seen for the first time beside a known address: remember it.
         store.claim_external_id(found.contact_id, contact_id)
     return found
@@ -95,8 +96,8 @@ def _by_id(store: RealtimeStore, contact_id: int | str, *, strict: bool) -> int 
     An unknown leadflow id is always an error; an unknown CRM id only when there is no
     e-mail to go by (``strict``): the CRM's contacts may not have been imported yet.
     """
-    if isinstance(contact_id, int) or contact_id.isdigit():
-        found = store.contact_by_id(int(contact_id))
+    if isinstance(contact_id, int) or _leadflow_id(contact_id):
+        found = store.contact_by_id(_stored_id(contact_id))
     else:
         found = store.contact_by_external_id(contact_id)
         if found is None and not strict:
@@ -104,6 +105,25 @@ def _by_id(store: RealtimeStore, contact_id: int | str, *, strict: bool) -> int 
     if found is None:
         raise AttributionError(f"unknown contact_id {contact_id!r}")
     return found
+
+
+# Ids are 64-bit integers in both databases; a larger one would overflow the driver.
+_LARGEST_ID = 2**63 - 1
+
+
+def _leadflow_id(text: str) -> bool:
+    """A string naming a leadflow id: digits. ``str.isdigit`` is true of "²" and "١٢"
+    too; those are refused by ``_stored_id`` rather than sent as CRM ids."""
+    return text.isdigit()
+
+
+def _stored_id(contact_id: int | str) -> int:
+    if isinstance(contact_id, str) and not contact_id.isascii():
+        raise AttributionError(f"contact_id {contact_id!r} is not an id: use the digits 0-9")
+    number = int(contact_id)
+    if not -_LARGEST_ID <= number <= _LARGEST_ID:
+        raise AttributionError(f"contact_id {contact_id!r} is out of range: no contact has it")
+    return number
 
 
 def _address(email: str) -> str:

@@ -150,3 +150,30 @@ def test_each_field_is_validated_with_a_one_line_reason(line: str, reason: str) 
         parse_line(line)
 
     assert "\n" not in str(caught.value)
+
+
+def test_a_contact_id_no_database_can_hold_is_a_bad_line(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    # "²" and "١٢" are digits to str.isdigit but not to int(); 30 digits overflow 64 bits.
+    odd = {"type": "page_view", "at": "2026-03-01T09:00:00Z"}
+    lines: list[object] = [
+        GOOD[3],
+        {**odd, "id": "x1", "contact_id": "²"},
+        {**odd, "id": "x2", "contact_id": "123456789012345678901234567890"},
+        {**odd, "id": "x3", "contact_id": 10**30},
+        {**odd, "id": "x4", "contact_id": "١٢", "email": "bo@beta.example"},
+        {**odd, "id": "x5", "contact_id": -(10**30)},
+    ]
+
+    report = import_events(_write(tmp_path / "events.jsonl", lines), recorder, batch_size=2)
+
+    reasons = {problem.line: problem.reason for problem in report.problems}
+    assert sorted(reasons) == [2, 3, 4, 5, 6]
+    assert "'²' is not an id: use the digits 0-9" in reasons[2]
+    assert "'123456789012345678901234567890' is out of range" in reasons[3]
+    assert f"{10**30} is out of range" in reasons[4]
+    assert "'١٢' is not an id" in reasons[5]
+    assert "out of range" in reasons[6]
+    assert (report.recorded, report.rejected) == (1, 5)
+    assert _counts(engine)[:2] == (1, 1)
