@@ -41,6 +41,7 @@ from leadflow.services.attribution import AttributionError, attribute
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.requalify import Requalified, requalify_contact
 from leadflow.services.summary_cache import SummaryCache
+from leadflow.store.checkpoint import SQLITE_DEFAULT_THRESHOLD, WRITER_THRESHOLD, Checkpointer
 from leadflow.store.driver import dedicated_driver, driver_for
 from leadflow.store.realtime import RealtimeStore
 
@@ -126,9 +127,21 @@ def record_event(
 
 
 class EventRecorder:
-    """Records events through a connection of its own (imports, benchmarks, API batches)."""
+    """Records events through a connection of its own (imports, benchmarks, API batches).
 
-    def __init__(self, engine: Engine, active: ActiveDefinition, clock: Clock) -> None:
+    On SQLite the WAL is checkpointed by a ``Checkpointer`` thread (store/checkpoint.py),
+    not inside this recorder's commits: give one to share it between recorders of one
+    database (the API's pool does), or the recorder starts and stops its own.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        active: ActiveDefinition,
+        clock: Clock,
+        *,
+        checkpointer: Checkpointer | None = None,
+    ) -> None:
         self._driver, self._handle = dedicated_driver(engine)
         self._store = RealtimeStore(self._driver)
         # Summaries this recorder wrote, to skip decoding them again (summary_cache.py).
@@ -136,6 +149,11 @@ class EventRecorder:
         self._in_transaction = False
         self.active = active
         self._clock = clock
+        self._owns_checkpointer = checkpointer is None
+        self._checkpointer = checkpointer or Checkpointer.for_engine(engine)
+        if self._checkpointer is not None:
+            self._driver.auto_checkpoint(WRITER_THRESHOLD)
+        self._uncommitted = 0  # events in the open transaction
 
     def record(self, incoming: IncomingEvent) -> Outcome:
         """One event, one transaction, one commit."""
@@ -165,6 +183,7 @@ class EventRecorder:
         except BaseException:
             self.rollback()
             raise
+        self._uncommitted += len(batch)
         if commit:
             self.commit()
         return outcomes
@@ -194,15 +213,26 @@ class EventRecorder:
         if self._in_transaction:
             self._driver.commit()
             self._in_transaction = False
+            if self._checkpointer is not None:
+                self._checkpointer.committed(max(1, self._uncommitted))
+            self._uncommitted = 0
 
     def rollback(self) -> None:
         if self._in_transaction:
+            self._uncommitted = 0
             self._driver.rollback()
             self._in_transaction = False
 
     def close(self) -> None:
-        self.rollback()
-        self._handle.close()
+        try:
+            self.rollback()
+            if self._checkpointer is not None:
+                # The connection goes back to the pool: SQLite's own checkpoints again.
+                self._driver.auto_checkpoint(SQLITE_DEFAULT_THRESHOLD)
+        finally:
+            self._handle.close()
+            if self._owns_checkpointer and self._checkpointer is not None:
+                self._checkpointer.close()
 
     def __enter__(self) -> EventRecorder:
         return self

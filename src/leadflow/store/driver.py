@@ -160,6 +160,10 @@ class Driver:
     def lock_row(self, table: str, row_id: int) -> None:
         """Hold ``table``'s row until commit. SQLite's writer already holds the database."""
 
+    def auto_checkpoint(self, pages: int) -> None:
+        """Let a commit of this connection checkpoint the WAL past ``pages`` (checkpoint.py)."""
+        self.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
+
     def commit(self) -> None:
         try:
             self.connection.commit()
@@ -194,6 +198,9 @@ class PostgresDriver(Driver):
 
     def lock_row(self, table: str, row_id: int) -> None:
         self.execute(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE", {"id": row_id})
+
+    def auto_checkpoint(self, pages: int) -> None:
+        """PostgreSQL checkpoints by itself."""
 
 
 def _store_error(error: Exception) -> StoreError:
