@@ -10,10 +10,13 @@ headers are matched case- and punctuation-insensitively.
     name        name, company name, account name, company
     domain      domain, company domain name, website (scheme, www. and path removed)
     industry    industry (stored in snake_case: "Computer Software" -> computer_software)
-    employees   employees, number of employees, numberofemployees
-    revenue     revenue, annual revenue, annualrevenue, annual_revenue_eur
+    employees   employees, number of employees, numberofemployees (a range: its lower end)
+    revenue     revenue, annual revenue, annualrevenue, annual_revenue_eur (currency
+                signs, thousands separators and magnitudes such as 2.5M understood)
     country     country, country/region, billing country, billingcountry (to ISO alpha-2)
     owner       owner, owner_rep_id, company owner, account owner, ownerid
+
+Other columns are kept as the account's attributes, under the snake_case of their header.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from leadflow.ingest.countries import country_code, fold
+from leadflow.ingest.normalise import InvalidValueError, parse_amount, parse_integer, snake_case
 
 __all__ = ["AccountRecord", "AccountRowError", "account_columns", "read_account"]
 
@@ -38,6 +43,7 @@ _ALIASES: Mapping[str, tuple[str, ...]] = {
 }
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_N = TypeVar("_N", int, float)
 
 
 class AccountRowError(ValueError):
@@ -89,7 +95,7 @@ def read_account(
 
     used = set(columns.values())
     extra = {
-        header[i]: cells[i].strip()
+        _attribute_key(header[i]): cells[i].strip()
         for i in range(len(cells))
         if i not in used and header[i] and cells[i].strip()
     }
@@ -109,6 +115,14 @@ def read_account(
     return record
 
 
+def _attribute_key(header: str) -> str:
+    """An unknown column's attribute key, as the contact import makes it (``Favourite
+    Colour`` -> ``favourite_colour``), so a definition can read ``account.favourite_colour``;
+    a field's own name gets ``_raw``."""
+    key = snake_case(header) or "column"
+    return f"{key}_raw" if key in _ALIASES else key
+
+
 def _domain(text: str | None) -> str | None:
     if text is None:
         return None
@@ -126,28 +140,32 @@ def _industry(text: str | None) -> str | None:
 
 
 def _whole(text: str | None, name: str) -> int | None:
-    number = _amount(text, name)
-    if number is None:
+    """Employees as the contact import reads them: ``1.200``, ``1,200``, a range ``51-200``
+    (its lower end)."""
+    if text is None:
         return None
-    if number != int(number):
-        raise AccountRowError(f"{name} {text!r} is not a whole number")
-    return int(number)
+    try:
+        number = parse_integer(text)
+    except InvalidValueError as error:
+        raise AccountRowError(f"{name} {error}") from None
+    return _not_negative(number, text, name)
 
 
 def _amount(text: str | None, name: str) -> float | None:
+    """Revenue as the contact import reads it: ``€ 5,000,000``, ``1.234.567,89``, ``2.5M``."""
     if text is None:
         return None
-    # Thousands separators and currency signs are common in exports ("1.200", "€ 5,000,000").
-    digits = re.sub(r"[^\d.,-]", "", text)
-    if re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", digits):
-        digits = re.sub(r"[.,]", "", digits)
     try:
-        value = float(digits.replace(",", "."))
-    except ValueError:
-        raise AccountRowError(f"{name} {text!r} is not a number") from None
-    if value < 0:
+        number = parse_amount(text)
+    except InvalidValueError as error:
+        raise AccountRowError(f"{name} {error}") from None
+    return _not_negative(number, text, name)
+
+
+def _not_negative(number: _N, text: str, name: str) -> _N:
+    if number < 0:
         raise AccountRowError(f"{name} {text!r} is negative")
-    return value
+    return number
 
 
 def _country(text: str | None) -> str | None:

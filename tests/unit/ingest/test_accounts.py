@@ -45,7 +45,7 @@ def test_hubspot_company_export_is_understood() -> None:
     assert record.revenue == 5_000_000
     assert record.country == "NL"
     assert record.owner == "Eva"
-    assert record.extra == {"Notes": "met at fair"}
+    assert record.extra == {"notes": "met at fair"}
 
 
 def test_salesforce_and_generic_headers() -> None:
@@ -103,3 +103,18 @@ def test_bad_rows_say_why(cells: list[str], reason: str) -> None:
 def test_a_header_without_name_or_domain_is_refused() -> None:
     with pytest.raises(AccountRowError, match="neither a domain nor a company name column"):
         account_columns(["Industry", "Country"])
+
+
+def test_numbers_are_read_as_the_contact_import_reads_them() -> None:
+    cells = ["7", "Beta GmbH", "beta.de", "", "51-200", "2.5M", "", "", ""]
+    record = _read(HUBSPOT, cells)
+    assert (record.employees, record.revenue) == (51, 2_500_000)
+    record = _read(HUBSPOT, ["7", "Beta", "beta.de", "", "", "€ 1.234.567,89", "", "", ""])
+    assert record.revenue == 1_234_567.89
+
+
+def test_other_columns_are_attributes_under_snake_case_keys() -> None:
+    header = ["Name", "Domain", "Lifecycle Stage", "Owner", "OWNER"]
+    record = _read(header, ["Acme", "acme.nl", "Customer", "o1", "o2"])
+    assert record.extra == {"lifecycle_stage": "Customer", "owner_raw": "o2"}
+    assert record.owner == "o1"

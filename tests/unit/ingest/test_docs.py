@@ -45,3 +45,13 @@ def test_the_mapping_example_compiles() -> None:
     assert layout.field_for("E-mailadres") == "email"
     assert layout.field_for("contact_id") == "external_id"  # from `format: generic`
     assert layout.value_for("email_consent", "dubbel") == "confirmed"
+
+
+def test_every_account_header_alias_is_documented() -> None:
+    from leadflow.ingest.accounts import _ALIASES, _header_key
+
+    section = DOC.split("## Accounts: `leadflow import accounts`")[1].split("\n## ")[0]
+    for field, aliases in _ALIASES.items():
+        [row] = [line for line in section.splitlines() if line.startswith(f"| `{field}` | ")]
+        headers = re.findall(r"`([^`]+)`", row.split(" | ")[1])
+        assert {_header_key(header) for header in headers} == set(aliases), field
