@@ -14,10 +14,13 @@ from typer.testing import CliRunner
 from leadflow.cli import app
 from leadflow.domain.clock import FixedClock
 from leadflow.ingest.formats import get_format
+from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.services.identity import find_duplicates, merge_contacts, unmerge
 from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.refusals import ConflictError, NotFoundError
+from leadflow.store.database import writer
 from leadflow.store.models import (
+    Account,
     BantFact,
     Consent,
     Contact,
@@ -249,3 +252,66 @@ def test_cli_duplicates_merge_unmerge(
     assert undone.exit_code == 0, undone.output
     assert f"contact {twin} is separate from {ann} again" in undone.output
     assert runner.invoke(app, ["unmerge", "424242"]).exit_code == 1
+
+
+def _qualification(engine: Engine, contact_id: int) -> Qualification:
+    with Session(engine) as session:
+        found = session.get(Qualification, contact_id)
+        assert found is not None
+        return found
+
+
+def test_merge_requalifies_the_survivor_and_unmerge_both(engine: Engine) -> None:
+    """A fitting buyer who only browsed, and her other address that asked for a demo: one
+    person, so the merged history makes her sales-ready at once; the undo separates the
+    histories again (her stage stays: the lifecycle never moves back)."""
+    from tests.integration.services.conftest import START, activate
+
+    clock = FixedClock(START)
+    with Session(engine) as session:
+        active = activate(session)
+        account = Account(
+            name="Acme", industry="software", employees=200, country="NL", revenue=2e7,
+            attributes={}, created_at=START, updated_at=START,
+        )  # fmt: skip
+        session.add(account)
+        session.flush()
+        person(session, "ann@acme.example", seniority="director", department="marketing",
+               account_id=account.id, identity="known")  # fmt: skip
+        session.commit()
+        browsed = IncomingEvent("page_view", START, key="e1", email="ann@acme.example",
+                                properties={"url": "/pricing"})  # fmt: skip
+        asked = IncomingEvent("demo_request", START + timedelta(hours=2), key="e2",
+                              email="a.visser@home.example")  # fmt: skip
+        for event in (browsed, asked):
+            assert isinstance(record_event(session, event, clock=clock, active=active), Recorded)
+        ann, twin = session.scalars(select(Contact.id).order_by(Contact.id)).all()
+    before = _qualification(engine, ann)
+    assert (before.stage, before.fit_grade, before.sales_ready) == ("lead", "A", False)
+
+    with writer(engine).begin() as connection:
+        merge_id = merge_contacts(connection, ann, twin, now=NOW)
+
+    merged = _qualification(engine, ann)
+    assert (merged.stage, merged.sales_ready, merged.lead_type) == ("sql", True, "srl")
+    assert merged.definition_version_id == active.version_id  # rebuilt, not left stale
+    assert merged.engagement_score > before.engagement_score
+    with Session(engine) as session:
+        move = session.scalars(
+            select(StageTransition).where(StageTransition.contact_id == ann)
+            .order_by(StageTransition.id.desc())
+        ).first()  # fmt: skip
+        assert move is not None
+        assert (move.from_stage, move.to_stage, move.event_id) == ("lead", "sql", None)
+        kinds = session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.created_at))
+        assert {"contact.merged", "stage.changed", "lead.sales_ready"} <= set(kinds)
+
+    with writer(engine).begin() as connection:
+        result = unmerge(connection, merge_id, now=NOW + timedelta(hours=1))
+
+    assert result.requalified
+    ann_after, twin_after = _qualification(engine, ann), _qualification(engine, twin)
+    assert (ann_after.stage, ann_after.sales_ready) == ("sql", False)
+    assert ann_after.engagement_score == before.engagement_score  # her own history again
+    assert (twin_after.stage, twin_after.sales_ready) == ("lead", False)
+    assert twin_after.definition_version_id == active.version_id

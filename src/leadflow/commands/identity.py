@@ -1,8 +1,8 @@
 """``leadflow duplicates``, ``leadflow merge A B``, ``leadflow unmerge MERGE_ID``.
 
 duplicates [--min-score 90] [--limit 50]   candidate pairs, best first (nothing merged)
-merge SURVIVOR MERGED [--reason TEXT]      merge MERGED into SURVIVOR (docs/importing.md)
-unmerge MERGE_ID                           undo a merge from its record
+merge SURVIVOR MERGED [--reason TEXT]      merge MERGED into SURVIVOR and re-qualify it
+unmerge MERGE_ID                           undo a merge from its record; re-qualify both
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -21,6 +21,7 @@ from leadflow.domain.clock import SystemClock
 from leadflow.services.identity import Duplicate, find_duplicates, merge_contacts, unmerge
 from leadflow.services.refusals import RefusedError
 from leadflow.store.database import engine_from_settings, writer
+from leadflow.store.models import Qualification
 
 __all__ = ["register"]
 
@@ -72,15 +73,28 @@ def merge(
 ) -> None:
     """Merge contact MERGED into SURVIVOR: values by survivorship, history re-pointed."""
     now = SystemClock().now()
-    merge_id = _in_transaction(
-        workspace,
-        lambda c: merge_contacts(c, survivor, merged, now=now, actor="cli", reason=reason),
-        write=True,
-    )
+
+    def merge_and_read(connection: Connection) -> tuple[int, str]:
+        merge_id = merge_contacts(connection, survivor, merged, now=now, actor="cli", reason=reason)
+        return merge_id, _standing(connection, survivor)
+
+    merge_id, standing = _in_transaction(workspace, merge_and_read, write=True)
     typer.echo(
-        f"merged contact {merged} into {survivor} (merge {merge_id}); "
+        f"merged contact {merged} into {survivor} (merge {merge_id}){standing}; "
         f"undo with `leadflow unmerge {merge_id}`"
     )
+
+
+def _standing(connection: Connection, contact_id: int) -> str:
+    """``, re-qualified: stage mql, sales-ready`` from the stored qualification."""
+    q = Qualification.__table__.c
+    row = connection.execute(
+        select(q.stage, q.sales_ready, q.definition_version_id).where(q.contact_id == contact_id)
+    ).first()
+    if row is None or row.definition_version_id is None:
+        return ""  # not qualified (no active definition): nothing to tell
+    ready = ", sales-ready" if row.sales_ready else ""
+    return f"; contact {contact_id} re-qualified: stage {row.stage or 'none'}{ready}"
 
 
 def unmerge_command(
@@ -91,10 +105,11 @@ def unmerge_command(
     now = SystemClock().now()
     result = _in_transaction(workspace, lambda c: unmerge(c, merge_id, now=now), write=True)
     moved = sum(result.moved.values())
+    requalified = "; both re-qualified from their own histories" if result.requalified else ""
     typer.echo(
         f"undid merge {merge_id}: contact {result.merged_id} is separate from "
         f"{result.survivor_id} again; {moved} rows moved back, "
-        f"{len(result.restored)} values restored"
+        f"{len(result.restored)} values restored{requalified}"
     )
     if result.kept:
         typer.echo(f"kept (changed since the merge): {', '.join(result.kept)}")

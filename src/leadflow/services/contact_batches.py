@@ -212,6 +212,7 @@ class ContactBatches:
         merge_contacts(
             self.connection, by_email["id"], by_id["id"], now=self.now,
             actor=self.consent_source, reason=f"line {record.line}: same record id and e-mail",
+            requalify=False,  # the import re-qualifies every contact it changed, at the end
         )  # fmt: skip
         by_id["merged_into_id"] = by_email["id"]
         outcome.merged += 1

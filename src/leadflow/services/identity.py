@@ -18,15 +18,23 @@ identified people are never merged without a person deciding.
    merged contact as it was, and the ids of every re-pointed row, so the merge can be
    undone from the record alone; ``contact.merged`` goes to the webhook outbox
    (``_announce``, the single hook point) in the same transaction;
-5. the survivor's activity summary is marked stale (its definition version cleared),
-   so its next qualification rebuilds from the whole, merged history.
+5. the survivor is re-qualified with the active definition, its activity summary
+   rebuilt from the whole, merged history: a stage move goes to the ledger and the
+   outbox, and a lead the merge made sales-ready is handed off, all in the same
+   transaction (``services.requalify``). Without an active definition (a store that is
+   not a workspace yet) the summary is only marked stale, so that the first
+   qualification rebuilds it. An import that merges passes ``requalify=False`` and
+   re-qualifies the survivor with the rest of its contacts.
 
 ``unmerge`` moves exactly the recorded rows back and restores the recorded values,
-except a value changed again since the merge: that one is kept and reported.
+except a value changed again since the merge: that one is kept and reported. Both
+contacts are then re-qualified from their own histories (a stage is never moved back:
+the lifecycle only moves forward, so the survivor keeps a stage the merge gave it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -34,16 +42,27 @@ from typing import Any
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from leadflow.ingest.duplicates import Candidate, Person, candidate_duplicates
 from leadflow.ingest.survivorship import Side, consent_winner, survive
 from leadflow.ingest.updates import SOURCE_ATTRIBUTE
 from leadflow.services import outbox
+from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.refusals import ConflictError, NotFoundError
+from leadflow.services.requalify import requalify_contact
 from leadflow.store.driver import driver_for
 from leadflow.store.models import Base, Consent, Contact, Merge, Qualification
+from leadflow.store.realtime import RealtimeStore
 
-__all__ = ["Duplicate", "Unmerged", "find_duplicates", "merge_contacts", "unmerge"]
+__all__ = [
+    "Duplicate",
+    "Unmerged",
+    "find_duplicates",
+    "merge_contacts",
+    "requalify_people",
+    "unmerge",
+]
 
 _CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
 _CONSENTS: Table = Consent.__table__  # type: ignore[assignment]
@@ -125,8 +144,12 @@ def merge_contacts(
     now: datetime,
     actor: str | None = None,
     reason: str | None = None,
+    requalify: bool = True,
 ) -> int:
-    """Merge ``merged_id`` into ``survivor_id``; returns the merge's id (for unmerge)."""
+    """Merge ``merged_id`` into ``survivor_id``; returns the merge's id (for unmerge).
+
+    ``requalify=False`` leaves the survivor's qualification to the caller (it is marked
+    stale either way)."""
     survivor, merged = _mergeable(connection, survivor_id, merged_id)
     before = _apply_survivorship(connection, survivor, merged, now)
     repointed = _repoint(connection, merged_id, survivor_id)
@@ -141,7 +164,24 @@ def merge_contacts(
     }  # fmt: skip
     merge_id = int(connection.execute(insert(_MERGES).returning(_MERGES.c.id), record).scalar_one())
     _announce(connection, merge_id, survivor_id, merged_id, now)
+    if requalify:
+        requalify_people(connection, [survivor_id], now)
     return merge_id
+
+
+def requalify_people(connection: Connection, contact_ids: Sequence[int], now: datetime) -> bool:
+    """Qualify these contacts again from their whole stored history, in the caller's
+    transaction; False (nothing done) when no definition is active."""
+    with Session(bind=connection) as session:
+        try:
+            active = active_definition(session)
+        except NoActiveDefinitionError:
+            return False
+    store = RealtimeStore(driver_for(connection))
+    for contact_id in contact_ids:
+        store.lock_contact(contact_id)
+        requalify_contact(store, contact_id, active, now, rebuild=True)
+    return True
 
 
 def _apply_survivorship(
@@ -268,6 +308,7 @@ class Unmerged:
     moved: dict[str, int] = field(default_factory=dict)  # table -> rows moved back
     restored: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    requalified: bool = False  # both contacts qualified again (False: no active definition)
 
 
 def unmerge(connection: Connection, merge_id: int, *, now: datetime) -> Unmerged:
@@ -289,6 +330,7 @@ def unmerge(connection: Connection, merge_id: int, *, now: datetime) -> Unmerged
     for contact_id in (survivor_id, merged_id):
         _stale(connection, contact_id)
     _set(connection, _MERGES, merge_id, {"undone_at": now})
+    result.requalified = requalify_people(connection, (survivor_id, merged_id), now)
     return result
 
 
