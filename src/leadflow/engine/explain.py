@@ -3,7 +3,8 @@
 A person reading the hand-off (or a team reviewing a definition change) must be able to
 see why a lead scored what it did: every fit rule that matched with the attribute value,
 every engagement point with its event, age and decay factor, what a cap removed, the
-BANT evidence, the lead type, the sales-ready gate and the stage chosen.
+BANT evidence, the learned model's prediction (when one is active), the lead type, the
+sales-ready gate and the stage chosen.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Verdicts:
     sales_ready: bool
     sales_ready_reason: str
     stage: str | None
+    prediction: float | None = None  # the active learned model's win probability
 
 
 def explain(
@@ -48,6 +50,8 @@ def explain(
     lines.append(f"engagement {engagement.score:.2f}")
     lines.extend(f"  {_line(item)}" for item in engagement.contributions)
     lines.append(f"BANT {bant.met} of 4 met: {temperature}; {_bant(bant)}")
+    if verdicts.prediction is not None:
+        lines.append(f"prediction {verdicts.prediction:.3f}: the learned model's win probability")
     origin = " (purchased origin)" if verdicts.purchased else ""
     lines.append(f"lead type {verdicts.lead_type}{origin}")
     answer = "yes" if verdicts.sales_ready else "no"

@@ -116,7 +116,12 @@ def _decide(
     explanation: tuple[str, ...] = ()
     if with_explanation:
         said = Verdicts(
-            lead_type, facts.source.purchased, verdict.sales_ready, verdict.reason, stage
+            lead_type,
+            facts.source.purchased,
+            verdict.sales_ready,
+            verdict.reason,
+            stage,
+            facts.prediction,
         )
         explanation = explanation_of(fit, engagement, bant, temperature, said)
     return Qualification(
