@@ -1,9 +1,20 @@
-"""Event recording for the API: pooled recorders and a short-lived active-definition cache.
+"""Event recording for the API: group commit, pooled recorders, a cached active definition.
 
 The store's ``EventRecorder`` talks to the database driver directly on a connection of
 its own, much cheaper per event than a SQLAlchemy Session. A recorder is not shared
-between threads, so the API keeps a pool: a request borrows one, records, returns it.
+between threads, so the API keeps a pool: a writer borrows one, records, returns it.
 A recorder whose connection failed is closed instead of returned.
+
+**Group commit.** Requests do not record their events themselves: they queue them and
+wait. A writer thread takes every request waiting (up to ``max_group`` events) and
+records them in *one* transaction with one commit, then answers each request with its
+own outcomes. Under concurrent load that turns eight commits into one (and spares each
+request a hop through the thread pool); alone, a request is a group of one. Nothing
+is answered before the commit has returned, so an acknowledged event is durable, and
+each request's events still commit together or not at all. Should a group fail (a
+database error), it is rolled back whole and each of its requests is recorded again
+on its own, so one request's trouble never becomes another's. SQLite has one writer
+at a time anyway, so it gets one writer thread; PostgreSQL gets ``POSTGRES_WRITERS``.
 
 The active definition is read at most once per ``ttl`` seconds (and at once after this
 server activates a new version). A version activated by *another* process is picked up
@@ -12,11 +23,15 @@ within ``ttl``; the store notices the change of version and rebuilds what it mus
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,9 +39,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from leadflow.domain.clock import Clock
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.events import EventRecorder, IncomingEvent, Outcome
+from leadflow.store.checkpoint import Checkpointer
 from leadflow.store.driver import StoreError
 
 __all__ = ["Recorders"]
+
+# Events one group may hold: a group is one transaction, and the requests in it wait for
+# all of it. A batch larger than this is a group of its own.
+MAX_GROUP_EVENTS = 2_000
+POSTGRES_WRITERS = 4
+
+
+@dataclass(slots=True)
+class _Job:
+    events: Sequence[IncomingEvent]
+    done: Future[list[Outcome]]
 
 
 class Recorders:
@@ -38,6 +65,8 @@ class Recorders:
         *,
         ttl: float = 1.0,
         monotonic: Callable[[], float] = time.monotonic,
+        max_group: int = MAX_GROUP_EVENTS,
+        writers: int | None = None,
     ) -> None:
         self._engine = engine
         self._reads = reads
@@ -47,6 +76,17 @@ class Recorders:
         self._idle: list[EventRecorder] = []
         self._lock = threading.Lock()
         self._active: tuple[ActiveDefinition, float] | None = None
+        # One WAL checkpoint thread for all the pooled recorders (SQLite; store/checkpoint.py).
+        self._checkpointer: Checkpointer | None = None
+        # Group commit: requests waiting to be recorded, and the writer threads.
+        self._jobs: deque[_Job] = deque()
+        self._waiting = threading.Condition(threading.Lock())
+        self._writers: list[threading.Thread] = []
+        self._closed = False
+        self._max_group = max(1, max_group)
+        sqlite = engine.dialect.name == "sqlite"
+        self._writer_count = writers or (1 if sqlite else POSTGRES_WRITERS)
+        self.groups = 0  # groups committed (a test and the curious can see grouping work)
 
     def active(self) -> ActiveDefinition:
         """The active definition (NoActiveDefinitionError when there is none)."""
@@ -62,7 +102,83 @@ class Recorders:
         self._active = None
 
     def record(self, batch: Sequence[IncomingEvent]) -> list[Outcome]:
-        """Record ``batch`` in one transaction (one event: one commit of its own).
+        """Record ``batch`` in the next group commit and wait for it (a thread may block)."""
+        return self._submit(batch).result()
+
+    async def record_async(self, batch: Sequence[IncomingEvent]) -> list[Outcome]:
+        """Record ``batch`` in the next group commit; the event loop is free meanwhile."""
+        return await asyncio.wrap_future(self._submit(batch))
+
+    def _submit(self, batch: Sequence[IncomingEvent]) -> Future[list[Outcome]]:
+        done: Future[list[Outcome]] = Future()
+        with self._waiting:
+            if self._closed:
+                raise RuntimeError("the API is shutting down: no more events are taken")
+            if len(self._writers) < self._writer_count:
+                self._start_writers()
+            self._jobs.append(_Job(batch, done))
+            self._waiting.notify()
+        return done
+
+    def _start_writers(self) -> None:
+        while len(self._writers) < self._writer_count:
+            thread = threading.Thread(
+                target=self._write, name=f"leadflow-events-{len(self._writers)}", daemon=True
+            )
+            self._writers.append(thread)
+            thread.start()
+
+    def _write(self) -> None:
+        """A writer thread: take what waits, record it as one group, answer; again."""
+        while True:
+            with self._waiting:
+                while not self._jobs and not self._closed:
+                    self._waiting.wait()
+                if not self._jobs:
+                    return  # closed, and nothing left to record
+                group = self._take_group()
+            self._record_group(group)
+
+    def _take_group(self) -> list[_Job]:
+        """The next group: waiting requests in order, up to ``max_group`` events.
+
+        A request whose caller gave up (its future was cancelled) is left out; the others
+        are marked running, so they can no longer be cancelled half way.
+        """
+        jobs = self._jobs
+        group: list[_Job] = []
+        size = 0
+        while jobs and (not group or size + len(jobs[0].events) <= self._max_group):
+            job = jobs.popleft()
+            if job.done.set_running_or_notify_cancel():
+                group.append(job)
+                size += len(job.events)
+        return group
+
+    def _record_group(self, group: list[_Job]) -> None:
+        if not group:
+            return
+        if len(group) == 1:
+            _answer(group[0], self.record_now)
+            return
+        try:
+            outcomes = self.record_now([event for job in group for event in job.events])
+        except Exception:  # the group was rolled back whole: each request alone
+            for job in group:
+                _answer(job, self.record_now)
+            return
+        except BaseException as error:
+            for job in group:
+                job.done.set_exception(error)
+            raise
+        start = 0
+        for job in group:
+            end = start + len(job.events)
+            job.done.set_result(outcomes[start:end])
+            start = end
+
+    def record_now(self, batch: Sequence[IncomingEvent]) -> list[Outcome]:
+        """Record ``batch`` in one transaction on this thread, now (a group's work).
 
         Events are recorded in the order of the people they name (stable, so one
         person's events keep theirs): concurrent batches then lock contacts in the same
@@ -88,20 +204,43 @@ class Recorders:
         active = self.active()
         with self._borrowed() as recorder:
             recorder.active = active
-            return recorder.record_batch(batch)
+            outcomes = recorder.record_batch(batch)
+        self.groups += 1
+        return outcomes
 
     def close(self) -> None:
+        """Record what is queued, stop the writers, close the recorders."""
+        with self._waiting:
+            self._closed = True
+            self._waiting.notify_all()
+            writers, self._writers = self._writers, []
+        for thread in writers:
+            thread.join()
         with self._lock:
             idle, self._idle = self._idle, []
+            checkpointer, self._checkpointer = self._checkpointer, None
         for recorder in idle:
             recorder.close()
+        if checkpointer is not None:
+            checkpointer.close()
+
+    def _shared_checkpointer(self) -> Checkpointer | None:
+        with self._lock:
+            if self._checkpointer is None:
+                self._checkpointer = Checkpointer.for_engine(self._engine)
+            return self._checkpointer
 
     @contextmanager
     def _borrowed(self) -> Iterator[EventRecorder]:
         with self._lock:
             recorder = self._idle.pop() if self._idle else None
         if recorder is None:
-            recorder = EventRecorder(self._engine, self.active(), self._clock)
+            recorder = EventRecorder(
+                self._engine,
+                self.active(),
+                self._clock,
+                checkpointer=self._shared_checkpointer(),
+            )
         try:
             yield recorder
         except BaseException:
@@ -109,6 +248,16 @@ class Recorders:
             raise
         with self._lock:
             self._idle.append(recorder)
+
+
+def _answer(job: _Job, record: Callable[[Sequence[IncomingEvent]], list[Outcome]]) -> None:
+    """Record one request's events in a transaction of their own, and answer it."""
+    try:
+        outcomes = record(job.events)
+    except BaseException as error:  # the request's handler raises it
+        job.done.set_exception(error)
+        return
+    job.done.set_result(outcomes)
 
 
 # PostgreSQL's "try again" states: deadlock_detected, serialization_failure.

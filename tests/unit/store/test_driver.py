@@ -60,3 +60,17 @@ def test_values_orjson_refuses_still_round_trip() -> None:
     assert math.isnan(json_value("[NaN]")[0])
     with pytest.raises(ValueError, match="Expecting value"):
         json_value("not json")
+
+
+def test_sqlite_instant_texts_are_remembered_by_instant_whatever_the_zone() -> None:
+    driver = Driver(sqlite3.connect(":memory:"))
+    utc = datetime(2026, 5, 4, 23, 15, 0, 999_999, tzinfo=UTC)
+    paris = utc.astimezone(timezone(timedelta(hours=2)))
+
+    first = driver.instant(utc)
+    again = driver.instant(paris)  # the same instant, remembered under an equal key
+
+    assert first == again == "2026-05-04 23:15:00.999999"
+    assert driver.instant(paris + timedelta(microseconds=1)) == "2026-05-04 23:15:01.000000"
+    assert driver.read_instant("2026-05-04 23:15:00.999999") == utc
+    assert driver.read_instant("2026-05-04 23:15:00") == utc.replace(microsecond=0)

@@ -10,7 +10,8 @@ retried POST take effect once; in a batch, events without their own ``key`` get
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from leadflow.api.auth import allow, principal_of
@@ -40,17 +41,18 @@ WRITERS = (Role.MARKETING, Role.INGEST)
 )
 async def post_event(
     body: EventIn, request: Request, idempotency_key: IdempotencyKey = None
-) -> JSONResponse:
+) -> Response:
     # The hot path: state and caller are read off the request, not through dependencies.
     state: ApiState = request.app.state.leadflow
     principal = principal_of(request)
+    if idempotency_key is None or principal.key is None:
+        # No reply to store: wait for the group commit on the event loop, no thread hop.
+        [outcome] = await _recorded_async(state, [body.incoming(state.clock.now(), None)])
+        status, result = _single(outcome)
+        return _json(result, status)
 
     def run() -> tuple[int, EventResult]:
-        outcome = _record_one(state, body, idempotency_key)
-        result = EventResult.of(0, outcome)
-        if result.status == "rejected":
-            raise ProblemError(ProblemKind.VALIDATION, result.reason)
-        return (201 if result.status == "stored" else 200), result
+        return _single(_record_one(state, body, idempotency_key))
 
     return await run_in_threadpool(
         replay_or_run, state, principal, request, body, idempotency_key, run
@@ -65,21 +67,42 @@ async def post_event(
 )
 async def post_batch(
     body: EventBatch, request: Request, idempotency_key: IdempotencyKey = None
-) -> JSONResponse:
+) -> Response:
     state: ApiState = request.app.state.leadflow
     principal = principal_of(request)
+    if idempotency_key is None or principal.key is None:
+        now = state.clock.now()
+        outcomes = await _recorded_async(
+            state, [event.incoming(now, None) for event in body.events]
+        )
+        return _json(_batch(outcomes)[1])
 
     def run() -> tuple[int, BatchResult]:
-        outcomes = _record_batch(state, body, idempotency_key)
-        results = [EventResult.of(index, outcome) for index, outcome in enumerate(outcomes)]
-        counts = dict.fromkeys(("stored", "duplicate", "rejected"), 0)
-        for result in results:
-            counts[result.status] += 1
-        return 200, BatchResult(**counts, results=results)
+        return _batch(_record_batch(state, body, idempotency_key))
 
     return await run_in_threadpool(
         replay_or_run, state, principal, request, body, idempotency_key, run
     )
+
+
+def _single(outcome: Outcome) -> tuple[int, EventResult]:
+    result = EventResult.of(0, outcome)
+    if result.status == "rejected":
+        raise ProblemError(ProblemKind.VALIDATION, result.reason)
+    return (201 if result.status == "stored" else 200), result
+
+
+def _batch(outcomes: list[Outcome]) -> tuple[int, BatchResult]:
+    results = [EventResult.of(index, outcome) for index, outcome in enumerate(outcomes)]
+    counts = dict.fromkeys(("stored", "duplicate", "rejected"), 0)
+    for result in results:
+        counts[result.status] += 1
+    return 200, BatchResult(**counts, results=results)
+
+
+def _json(model: BaseModel, status: int = 200) -> Response:
+    # pydantic writes the JSON itself: no dict of the reply in between, as JSONResponse needs.
+    return Response(model.model_dump_json(), status_code=status, media_type="application/json")
 
 
 def _record_one(state: ApiState, body: EventIn, key: str | None) -> Outcome:
@@ -99,6 +122,15 @@ def _record_batch(state: ApiState, body: EventBatch, key: str | None) -> list[Ou
 def _recorded(state: ApiState, incoming: list[IncomingEvent]) -> list[Outcome]:
     try:
         outcomes = state.recorders.record(incoming)
+    except NoActiveDefinitionError as error:
+        raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
+    _count(state, outcomes)
+    return outcomes
+
+
+async def _recorded_async(state: ApiState, incoming: list[IncomingEvent]) -> list[Outcome]:
+    try:
+        outcomes = await state.recorders.record_async(incoming)
     except NoActiveDefinitionError as error:
         raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
     _count(state, outcomes)
