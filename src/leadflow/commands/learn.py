@@ -5,6 +5,10 @@ icp       ICP discovery: win rate, lift, support and interval per attribute valu
 model     train a calibrated predictive model, judge it on a holdout, save a version
 evaluate  stratified k-fold cross-validation of the same training (reference figures)
 predict   score leads of a CSV with a saved model, with the reasons
+activate  make a saved model the workspace's active one: it fills ``prediction`` for
+          the real-time path, ``leadflow rescore`` and the explanation
+deactivate  no active model any more (``prediction`` missing again)
+models    the models stored in the workspace, and which one is active
 
 Every command reads closed leads from ``--from FILE.csv`` (``--target``, ``--id``,
 ``--time``, ``--drop`` ...), from a CRM history folder shaped like the demo world
@@ -17,14 +21,20 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
+from leadflow.commands.workspace import WorkspaceOption, settings_for
 from leadflow.definition.builtin import DEFAULT_PRESET, is_preset
 from leadflow.definition.errors import DefinitionError
 from leadflow.definition.loader import load_definition
@@ -47,7 +57,10 @@ from leadflow.learn.runs import IcpOptions, evaluate_model, run_icp, train_and_s
 from leadflow.learn.sources import LeadSource, read_leads
 from leadflow.learn.split import SplitKind
 from leadflow.learn.table import LeadTable
+from leadflow.services.prediction import activate_model, deactivate_model, stored_models
 from leadflow.settings import Settings
+from leadflow.store.database import engine_from_settings
+from leadflow.store.models import DefinitionVersion
 
 __all__ = ["register"]
 
@@ -208,6 +221,7 @@ def model(
             definition=active,
             refit=refit,
             examples=examples,
+            assets=active.assets if active else None,
         )
         if run.size.message:
             typer.echo(run.size.message)
@@ -303,6 +317,122 @@ def predict(
             typer.echo(f"{len(rows)} leads scored with model v{saved.version}; written to {out}")
 
     _guarded(work)
+
+
+@learn_app.command("activate")
+def activate(
+    model_path: Path | None = typer.Argument(
+        None,
+        help="A model version folder, or a models folder (its latest version). "
+        "Default: WORKSPACE/models.",
+    ),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Make a saved model the workspace's active one: it fills `prediction` when qualifying."""
+
+    def work() -> None:
+        settings = settings_for(workspace)
+        path = model_path or settings.workspace / "models"
+        with _session(settings) as session:
+            done = activate_model(session, path, now=SystemClock().now(), actor="command line")
+            yaml = session.scalar(select(DefinitionVersion.yaml).where(DefinitionVersion.active))
+            session.commit()
+            row = done.row
+            state = "was already" if done.already_active else "is now"
+            typer.echo(f"model v{row.version} ({_summary(row.card)}) {state} the active model")
+            typer.echo(f"  stored from {row.source} (sha256 {row.digest[:12]})")
+            for path_name in done.scorer.unread_paths:
+                typer.echo(
+                    f"  warning: it reads {path_name}, which is not known before the hand-off "
+                    "the prediction gates; it is left unknown when scoring (retrain without it, "
+                    "e.g. --drop rep, for a model that does not rely on it)"
+                )
+            if yaml is not None and "prediction" not in yaml:
+                typer.echo(
+                    "  note: the active definition does not use `prediction` yet; a stage or "
+                    "the gate can, e.g. sales_ready: {when: {field: prediction, at_least: 0.3}}"
+                )
+            typer.echo(
+                "  new events are scored with it at once; run `leadflow rescore` to score "
+                "every contact now"
+            )
+
+    _guarded(work)
+
+
+@learn_app.command("deactivate")
+def deactivate(workspace: Path | None = WorkspaceOption) -> None:
+    """No active model: `prediction` is missing again, and conditions on it are false."""
+
+    def work() -> None:
+        with _session(settings_for(workspace)) as session:
+            row = deactivate_model(session)
+            session.commit()
+            if row is None:
+                typer.echo("no model was active")
+                return
+            typer.echo(
+                f"model v{row.version} is no longer active; run `leadflow rescore` to apply "
+                "this to every contact now"
+            )
+
+    _guarded(work)
+
+
+@learn_app.command("models")
+def models(workspace: Path | None = WorkspaceOption) -> None:
+    """The models stored in the workspace (by `learn activate`), the active one marked."""
+
+    def work() -> None:
+        with _session(settings_for(workspace)) as session:
+            rows = stored_models(session)
+            if not rows:
+                typer.echo("no model stored; `leadflow learn activate MODEL_FOLDER` stores one")
+                return
+            table = Table("id", "", "version", "model", "stored", "activated", "from")
+            for row in rows:
+                table.add_row(
+                    str(row.id),
+                    "active" if row.active else "",
+                    f"v{row.version}",
+                    _summary(row.card),
+                    _day(row.created_at),
+                    _day(row.activated_at),
+                    row.source,
+                )
+            _console().print(table)
+
+    _guarded(work)
+
+
+@contextmanager
+def _session(settings: Settings) -> Iterator[Session]:
+    """A session on the workspace store; a store that cannot be used is a one-line error."""
+    if settings.database_url is None and not settings.workspace.is_dir():
+        raise LearnInputError(
+            f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`"
+        )
+    engine = engine_from_settings(settings)
+    try:
+        with Session(engine) as session:
+            yield session
+    except (OperationalError, ProgrammingError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "error"
+        raise LearnInputError(f"cannot use the database: {first}") from None
+    finally:
+        engine.dispose()
+
+
+def _summary(card: Mapping[str, Any]) -> str:
+    """The learner and the holdout's ROC-AUC, as the card says."""
+    holdout = card.get("metrics", {}).get("holdout") or {}
+    auc = holdout.get("roc_auc") if isinstance(holdout, Mapping) else None
+    learner = str(card.get("learner", "model"))
+    return learner if auc is None else f"{learner}, holdout ROC-AUC {float(auc):.3f}"
+
+
+def _day(moment: datetime | None) -> str:
+    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _table(

@@ -16,16 +16,20 @@ features. The aggregates:
 
 Their fact paths start with ``activity.``: they describe behaviour, not persona, so ICP
 discovery reports them but never proposes them as fit rules. ``activity_record`` computes
-the same aggregates for one person's events at ``now``, for scoring a live lead.
+the same aggregates for one person's events at ``now``, for scoring a live lead; the
+batch scores every contact with ``activity_attributes`` and ``latest_sales_actions``
+directly, so both ways share one computation. Times are whole seconds (floored), as in
+training.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatch
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +48,9 @@ __all__ = [
     "activity_attributes",
     "activity_record",
     "default_assets",
+    "epoch_micros",
+    "latest_sales_actions",
+    "missing_activity",
 ]
 
 ACTIVITY_NAMESPACE = "activity"
@@ -51,6 +58,8 @@ ACTIVITY_NAMESPACE = "activity"
 COUNT_KEYS = frozenset({"own_actions_90d", "events_before", "product_specific_downloads"})
 WINDOW_DAYS = 90
 _DAY = 86_400
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
 
 Ints = npt.NDArray[np.int64]
 
@@ -60,7 +69,7 @@ class EventLog:
     """Events of many leads as parallel arrays; ``lead`` indexes the table's rows."""
 
     lead: npt.NDArray[np.intp]
-    type: npt.NDArray[np.object_]
+    type: npt.NDArray[Any]  # event type names (object or fixed-width text)
     at: Ints  # seconds since the epoch
     asset: npt.NDArray[np.object_]  # the ``asset`` property, None when absent
 
@@ -116,21 +125,54 @@ def activity_record(
     Also "first sales action": the type of the latest sales-specific action at or
     before ``now``, which at a hand-off is the action that triggered it.
     """
+    micros = np.array([epoch_micros(e.at) for e in events], dtype=np.int64)
     log = EventLog(
         lead=np.zeros(len(events), dtype=np.intp),
         type=np.array([e.type for e in events], dtype=object),
-        at=np.array([int(e.at.timestamp()) for e in events], dtype=np.int64),
+        at=micros // 1_000_000,
         asset=np.array([e.properties.get("asset") for e in events], dtype=object),
     )
-    moment = np.array([int(now.timestamp())], dtype=np.int64)
-    born = np.array([moment[0] if created_at is None else int(created_at.timestamp())])
+    moment = np.array([epoch_micros(now) // 1_000_000], dtype=np.int64)
+    born = np.array([moment[0] if created_at is None else epoch_micros(created_at) // 1_000_000])
     attributes = activity_attributes(log, moment, born, assets=assets, own_actions=own_actions)
     record: dict[str, object] = {a.name: float(a.values[0]) for a in attributes}
     if created_at is None:
         record["days known"] = None
-    actions = [e for e in events if e.type in SALES_ACTION_EVENTS and e.at <= now]
-    record["first sales action"] = max(actions, key=lambda e: e.at).type if actions else None
+    known = micros <= epoch_micros(now)
+    sold = latest_sales_actions(log.lead[known], log.type[known], micros[known], 1)
+    record["first sales action"] = sold[0]
     return record
+
+
+def latest_sales_actions(
+    lead: npt.NDArray[np.intp], types: npt.NDArray[Any], at_us: Ints, leads: int
+) -> npt.NDArray[np.object_]:
+    """Per lead, the type of its latest sales-specific action among these events (None:
+    it has none). Events at the same microsecond are ranked by type name, so the answer
+    never depends on the order the events were read in."""
+    found = np.full(leads, None, dtype=object)
+    names = np.array(sorted(SALES_ACTION_EVENTS), dtype=object)
+    picked = np.flatnonzero(np.isin(types, names) & (lead >= 0))
+    if picked.size == 0:
+        return found
+    rank = np.searchsorted(names, types[picked].astype(object))
+    order = picked[np.lexsort((rank, at_us[picked], lead[picked]))]
+    last = np.ones(order.size, dtype=bool)
+    last[:-1] = lead[order][1:] != lead[order][:-1]
+    chosen = order[last]
+    found[lead[chosen]] = [str(kind) for kind in types[chosen]]
+    return found
+
+
+def epoch_micros(moment: datetime) -> int:
+    """An aware instant as whole microseconds since the epoch (exact, unlike a float)."""
+    return (moment - _EPOCH) // _MICRO
+
+
+def missing_activity(key: str) -> float | None:
+    """An aggregate a person has no value for: a count of events they never had is 0, as
+    in training; anything else (days since the last event ...) is unknown."""
+    return 0.0 if key in COUNT_KEYS or key.endswith("_90d") else None
 
 
 @cache

@@ -27,7 +27,15 @@ from leadflow import __version__
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.predictive import ScoringModel
 
-__all__ = ["CARD_FORMAT", "SavedModel", "load_model", "next_version_dir", "save_model"]
+__all__ = [
+    "CARD_FORMAT",
+    "SavedModel",
+    "load_model",
+    "next_version_dir",
+    "read_model_files",
+    "save_model",
+    "unpickle_model",
+]
 
 CARD_FORMAT = "leadflow-model/1"
 _VERSION_DIR = re.compile(r"^v(\d+)$")
@@ -76,6 +84,13 @@ def save_model(
 
 def load_model(path: Path) -> SavedModel:
     """A version directory, or a models root (its latest version)."""
+    folder, card, pickled = read_model_files(path)
+    return SavedModel(folder, int(card["version"]), unpickle_model(pickled, str(folder)), card)
+
+
+def read_model_files(path: Path) -> tuple[Path, dict[str, Any], bytes]:
+    """The version folder (``path`` itself, or a models root's latest), its checked card and
+    the pickle's bytes, not unpickled yet (a workspace stores exactly these bytes)."""
     folder = path
     if not (path / _CARD_FILE).is_file():
         versions = _versions(path) if path.is_dir() else []
@@ -83,11 +98,18 @@ def load_model(path: Path) -> SavedModel:
             raise LearnInputError(f"{path}: no leadflow model here (expected {_CARD_FILE})")
         folder = path / f"v{max(versions)}"
     card = _read_card(folder)
-    with (folder / _MODEL_FILE).open("rb") as handle:
-        model = pickle.load(handle)
+    return folder, card, (folder / _MODEL_FILE).read_bytes()
+
+
+def unpickle_model(pickled: bytes, where: str) -> ScoringModel:
+    """The scoring model in a pickle (runs code: only pickles your team wrote)."""
+    try:
+        model = pickle.loads(pickled)
+    except Exception as error:  # unpickling can raise almost anything
+        raise LearnInputError(f"{where}: cannot load the model ({error})") from None
     if not isinstance(model, ScoringModel):
-        raise LearnInputError(f"{folder}: {_MODEL_FILE} is not a leadflow scoring model")
-    return SavedModel(folder, int(card["version"]), model, card)
+        raise LearnInputError(f"{where}: {_MODEL_FILE} is not a leadflow scoring model")
+    return model
 
 
 def _read_card(folder: Path) -> dict[str, Any]:

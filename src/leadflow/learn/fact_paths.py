@@ -16,12 +16,12 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
-from leadflow.definition.builtin import builtin_free_mail_domains
 from leadflow.definition.model import AssetsConfig, Definition
 from leadflow.domain.facts import Facts, Source
 from leadflow.engine import qualify
-from leadflow.learn.activity import ACTIVITY_NAMESPACE, COUNT_KEYS, activity_record
+from leadflow.learn.activity import ACTIVITY_NAMESPACE, activity_record, missing_activity
 from leadflow.learn.features import Encoder, FeatureSpec
+from leadflow.learn.history import email_fact
 from leadflow.learn.predictive import ScoringModel
 from leadflow.learn.table import LeadTable
 
@@ -124,8 +124,7 @@ def predict_facts(
 def _read(facts: Facts, spec: FeatureSpec, activity: Mapping[str, object]) -> object:
     namespace, _, key = spec.path.partition(".")
     if namespace == ACTIVITY_NAMESPACE:
-        # A count of events the person never had is 0, as in training, not unknown.
-        return activity.get(spec.name, 0.0 if key in COUNT_KEYS or key.endswith("_90d") else None)
+        return activity.get(spec.name, missing_activity(key))
     if namespace == "source":
         return getattr(facts.source, key, None)
     if namespace == "contact" and key in ("free_mail", "email_domain") and key not in facts.contact:
@@ -140,11 +139,7 @@ def _read(facts: Facts, spec: FeatureSpec, activity: Mapping[str, object]) -> ob
 
 def _email_fact(facts: Facts, key: str) -> object:
     """contact.email_domain and contact.free_mail, derived from the address as the engine does."""
-    email = facts.contact.get("email")
-    if not isinstance(email, str) or "@" not in email:
-        return None
-    domain = email.rpartition("@")[2].strip().casefold()
-    return domain if key == "email_domain" else domain in builtin_free_mail_domains()
+    return email_fact(facts.contact.get("email"), key)
 
 
 def _python(value: object) -> object:

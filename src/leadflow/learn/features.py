@@ -73,10 +73,11 @@ class Encoder:
         out = np.full((len(records), len(self.features)), np.nan)
         for row, record in enumerate(records):
             for col, spec in enumerate(self.features):
-                out[row, col] = self._code(spec, record.get(spec.name))
+                out[row, col] = self.code(spec, record.get(spec.name))
         return out
 
-    def _code(self, spec: FeatureSpec, value: object) -> float:
+    def code(self, spec: FeatureSpec, value: object) -> float:
+        """The number one raw value becomes in ``spec``'s column (NaN: missing)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return math.nan
         text = str(value).strip()

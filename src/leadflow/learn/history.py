@@ -24,7 +24,7 @@ from leadflow.definition.model import AssetsConfig
 from leadflow.learn.activity import EventLog, activity_attributes
 from leadflow.learn.table import Attribute, AttributeKind, LeadTable, infer_attribute
 
-__all__ = ["LOST_CLOSINGS", "ClosedLeads", "lead_table", "mature"]
+__all__ = ["LOST_CLOSINGS", "ClosedLeads", "email_fact", "lead_table", "mature"]
 
 _MIN_MATURE = 30
 # Hand-off closings that end a lead without a deal: lost, as far as learning goes.
@@ -112,6 +112,15 @@ def _email_facts(emails: Sequence[str | None]) -> list[Attribute]:
         _category("free-mail address", "contact.free_mail", free_mail),
         _category("e-mail domain", "contact.email_domain", domains),
     ]
+
+
+def email_fact(email: object, key: str) -> object:
+    """``contact.email_domain`` or ``contact.free_mail`` of one address, for scoring a live
+    person (real time and batch alike): None without an address."""
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    domain = email.rpartition("@")[2].strip().casefold()
+    return domain if key == "email_domain" else domain in builtin_free_mail_domains()
 
 
 def _category(name: str, path: str, values: Sequence[object]) -> Attribute:

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from leadflow.definition.loader import load_definition_text
-from leadflow.definition.model import Definition
+from leadflow.definition.model import AssetsConfig, Definition
 from leadflow.learn.artifact import SavedModel, save_model
 from leadflow.learn.evaluation import (
     CrossValidation,
@@ -43,6 +43,7 @@ from leadflow.learn.predictive import (
 )
 from leadflow.learn.proposal import ProposedRule, patch_yaml, propose_fit_rules, propose_grades
 from leadflow.learn.report import Section, icp_sections, model_sections, to_markdown
+from leadflow.learn.scoring import activity_card
 from leadflow.learn.table import LeadTable
 
 __all__ = [
@@ -167,8 +168,12 @@ def train_and_save(
     definition: Definition | None = None,
     refit: bool = False,
     examples: int = 5,
+    assets: AssetsConfig | None = None,
 ) -> ModelRun:
-    """Guard, size-check, train, judge on the holdout, and save the next model version."""
+    """Guard, size-check, train, judge on the holdout, and save the next model version.
+
+    ``assets``: the product-specific globs the table's activity was counted with (None:
+    the default preset's); the card records them, so live scoring counts alike."""
     table, scan = guard_leakage(table, presets=presets, allowed=allow_leaky, seed=options.seed)
     size = assess_size(table)
     if size.learner is None:
@@ -191,6 +196,7 @@ def train_and_save(
         explanations=explanations,
     )
     card = _card(table, report, options, source=source, notes=notes, scan=scan, refit=refit)
+    card["activity"] = activity_card(assets)
     saved = save_model(out, model, card, now=now)
     plot_calibration(report.calibration, report.test_probabilities, saved.path / "calibration.png")
     (saved.path / "report.md").write_text(to_markdown(f"Model v{saved.version}", sections))

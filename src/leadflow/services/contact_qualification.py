@@ -18,6 +18,7 @@ from leadflow.domain.qualification import Qualification
 from leadflow.engine.qualify import qualify
 from leadflow.services.definitions import active_definition
 from leadflow.services.facts import facts_of
+from leadflow.services.prediction import person_prediction
 from leadflow.services.refusals import ConflictError, NotFoundError
 from leadflow.store.driver import driver_for
 from leadflow.store.realtime import RealtimeStore
@@ -49,5 +50,7 @@ def qualify_contact(
         for stored in store.contact_events(contact_id)
     )
     facts = replace(facts_of(store, person), events=events)
+    if active.model is not None:  # the active learned model's probability, as in real time
+        facts = person_prediction(store, active.model, contact_id, facts, now)
     verdict = qualify(facts, active.definition, now, explain=explain)
     return Recomputed(contact_id, verdict, person.lifecycle.stage)

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from leadflow.definition.loader import load_definition_text
 from leadflow.definition.model import Definition
-from leadflow.store.models import DefinitionVersion
+from leadflow.services.prediction import ModelRef
+from leadflow.store.models import DefinitionVersion, PredictionModel
 
 __all__ = [
     "ActiveDefinition",
@@ -43,6 +45,9 @@ class ActiveDefinition:
 
     version_id: int
     definition: Definition
+    # The active learned model (services/prediction.py), read in the same query, so
+    # qualifying knows at no extra cost whether to fill Facts.prediction.
+    model: ModelRef | None = None
 
 
 def activate_definition(
@@ -80,15 +85,24 @@ def activate_definition(
 
 def active_definition(session: Session) -> ActiveDefinition:
     """The active version, compiled (compilation is cached by the YAML text)."""
+
+    def model(column: Any) -> Any:
+        return select(column).where(PredictionModel.active).scalar_subquery()
+
     row = session.execute(
-        select(DefinitionVersion.id, DefinitionVersion.yaml, DefinitionVersion.name).where(
-            DefinitionVersion.active
-        )
+        select(
+            DefinitionVersion.id,
+            DefinitionVersion.yaml,
+            DefinitionVersion.name,
+            model(PredictionModel.id),
+            model(PredictionModel.digest),
+        ).where(DefinitionVersion.active)
     ).one_or_none()
     if row is None:
         raise NoActiveDefinitionError()
-    version_id, text, name = row
-    return ActiveDefinition(version_id, _compiled(text, f"{name}.yaml"))
+    version_id, text, name, model_id, digest = row
+    ref = None if model_id is None else ModelRef(int(model_id), str(digest))
+    return ActiveDefinition(version_id, _compiled(text, f"{name}.yaml"), ref)
 
 
 @lru_cache(maxsize=16)

@@ -28,6 +28,7 @@ from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.facts import facts_of
 from leadflow.services.handoff import hand_off_if_due
 from leadflow.services.outbox import announce_qualified
+from leadflow.services.prediction import person_prediction
 from leadflow.services.summary_cache import SummaryCache
 from leadflow.store.driver import driver_for, json_text, json_value
 from leadflow.store.realtime import PersonRow, RealtimeStore, StoredEvent
@@ -90,6 +91,8 @@ def requalify_contact(
     # Sales facts (a conversation, a deal) arrive without events (issue 5): qualify at the
     # latest event or sales fact, or a conversation logged now would not count yet.
     at = _latest_sales_fact(summary.latest or (event.at if event is not None else now), facts)
+    if active.model is not None:  # a learned model is active: Facts.prediction at ``at``
+        facts = person_prediction(store, active.model, contact_id, facts, at)
     qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
     step = advance(person.lifecycle, qualification, at)
     # Webhooks (issue 4): was it sales-ready before? Read only when it is now (rare).

@@ -37,6 +37,7 @@ from leadflow.batch.writeback import write_back
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import Clock, ensure_utc
 from leadflow.services.definitions import active_definition
+from leadflow.services.prediction import frame_predictions
 from leadflow.store.database import writer
 
 __all__ = ["RescoreError", "Rescored", "rescore", "rescore_parquet"]
@@ -69,6 +70,10 @@ def rescore(engine: Engine, *, clock: Clock, at: datetime | None = None) -> Resc
         started = time.perf_counter()
         frames = read_store(connection, as_of=moment)
         timings["read"] = time.perf_counter() - started
+        if active.model is not None:  # the active learned model fills ``prediction``
+            started = time.perf_counter()
+            frames = frame_predictions(connection, active.model, frames, moment)
+            timings["predict"] = time.perf_counter() - started
         started = time.perf_counter()
         result = qualify_frames(active.definition, frames.contacts, frames.events, moment)
         current = stage_codes(frames.stage, active.definition.stage_ids)

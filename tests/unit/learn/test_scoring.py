@@ -1,0 +1,117 @@
+"""Scoring live people: the scorer, the card's asset globs, the latest sales action."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from leadflow.definition.model import AssetsConfig
+from leadflow.domain.facts import Event, Facts, Source
+from leadflow.learn.activity import activity_record, default_assets, latest_sales_actions
+from leadflow.learn.artifact import load_model, read_model_files
+from leadflow.learn.errors import LearnInputError
+from leadflow.learn.scoring import ModelScorer, activity_card, card_assets, scorer_of
+from tests.unit.learn.live_model import live_scorer, save_live_model
+
+NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def scorer() -> ModelScorer:
+    return live_scorer()
+
+
+def test_the_scorer_knows_what_it_reads(scorer: ModelScorer) -> None:
+    assert scorer.reads_events
+    assert scorer.reads_created_at
+    # The rep is decided by the hand-off the prediction gates: never known when scoring.
+    assert scorer.unread_paths == ("sales.rep",)
+
+
+def test_a_strong_lead_scores_higher_than_a_weak_one(scorer: ModelScorer) -> None:
+    downloads = tuple(
+        Event("content_download", NOW - timedelta(days=d), {"asset": "pricing-spec-sheet.pdf"})
+        for d in (3, 9)
+    )
+    views = tuple(Event("page_view", NOW - timedelta(days=d)) for d in range(1, 6))
+    strong = Facts(
+        contact={"seniority": "director", "email": "ann@acme.example"},
+        source=Source(channel="referral"),
+        events=downloads + views + (Event("demo_request", NOW),),
+    )
+    weak = Facts(
+        contact={"seniority": "intern", "email": "bo@gmail.com"},
+        source=Source(channel="organic"),
+        events=(Event("demo_request", NOW),),
+    )
+    created = NOW - timedelta(days=40)
+    high = scorer.predict_person(strong, NOW, created_at=created)
+    low = scorer.predict_person(weak, NOW, created_at=created)
+    assert 0 < low < high < 1
+    assert high - low > 0.3
+
+
+def test_the_card_records_the_asset_globs_activity_was_counted_with() -> None:
+    custom = AssetsConfig(product_specific=("*brochure*",), events=frozenset({"download"}))
+    card = {"activity": activity_card(custom)}
+    assert card_assets(card) == AssetsConfig(
+        product_specific=("*brochure*",), events=frozenset({"download"})
+    )
+    # Cards written before the globs were recorded: the default preset's, as in training.
+    assert card_assets({}) == default_assets()
+    assert card_assets({"activity": activity_card(None)}).product_specific == (
+        default_assets().product_specific
+    )
+
+
+def test_a_saved_model_scores_as_the_model_it_was(tmp_path: Path, scorer: ModelScorer) -> None:
+    saved = save_live_model(tmp_path / "models")
+    folder, card, pickled = read_model_files(tmp_path / "models")
+    assert folder == saved.path
+    assert card["activity"] == activity_card(None)
+    loaded = scorer_of(pickled, card, where="test")
+    assert loaded.version == 1
+    facts = Facts(contact={"seniority": "manager"}, events=(Event("page_view", NOW),))
+    assert loaded.predict_person(facts, NOW, created_at=None) == scorer.predict_person(
+        facts, NOW, created_at=None
+    )
+    assert load_model(tmp_path / "models").version == 1
+
+
+def test_a_pickle_that_is_not_a_model_is_refused() -> None:
+    with pytest.raises(LearnInputError, match="not a leadflow scoring model"):
+        scorer_of(pickle.dumps({"model": 1}), {}, where="x")
+    with pytest.raises(LearnInputError, match="cannot load the model"):
+        scorer_of(b"not a pickle", {}, where="x")
+
+
+def test_the_latest_sales_action_per_lead_ties_broken_by_type_name() -> None:
+    lead = np.array([0, 0, 0, 1, 1, 2], dtype=np.intp)
+    types = np.array(
+        ["demo_request", "trial_start", "page_view", "quote_request", "demo_request", "page_view"],
+        dtype=object,
+    )
+    at = np.array([5, 5, 9, 1, 2, 3], dtype=np.int64)
+    found = latest_sales_actions(lead, types, at, 4)
+    # lead 0: two actions at 5 (page_view later is no action); lead 2 and 3: none
+    assert found.tolist() == ["trial_start", "demo_request", None, None]
+
+
+def test_activity_for_one_person_counts_before_now_and_the_action_at_now() -> None:
+    events = (
+        Event("page_view", NOW - timedelta(days=100)),
+        Event("page_view", NOW - timedelta(days=2)),
+        Event("quote_request", NOW - timedelta(days=1)),
+        Event("demo_request", NOW),
+        Event("trial_start", NOW + timedelta(seconds=1)),
+    )
+    record = activity_record(events, NOW, NOW - timedelta(days=200))
+    assert record["page_view (90 days)"] == 1.0
+    assert record["events before"] == 3.0
+    assert record["days known"] == 200.0
+    assert record["days since last event"] == 1.0
+    assert record["first sales action"] == "demo_request"  # at now: yes; after now: no
