@@ -1,5 +1,5 @@
 """The words the pages show for leadflow's codes: roles, temperatures, lead types,
-attempt channels and outcomes, consent states, event types.
+attempt channels and outcomes, consent states, event types, stage kinds, report values.
 
 Each label is an English message id marked with ``N_`` (extracted into the catalogs,
 translated when shown). A code without a label (a custom event type, a channel the
@@ -79,10 +79,31 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "not_ready": N_("not ready (back to nurture)"),
         "other": N_("other (say why in the note)"),
     },
+    "conversation": {
+        "interested": N_("interested"),
+        "not_interested": N_("not interested"),
+        "no_decision": N_("no decision"),
+    },
+    "opportunity": {
+        "open": N_("open"),
+        "won": N_("won"),
+        "lost": N_("lost"),
+    },
     "handoff": {
         "open": N_("waiting for an answer"),
         "accepted": N_("accepted"),
         "rejected": N_("rejected"),
+    },
+    "stage_kind": {
+        "marketing": N_("Marketing"),
+        "sales": N_("Sales"),
+        "customer": N_("Customer"),
+    },
+    # Routing rules the hand-off names itself (the definition's rules keep their names).
+    "routing": {
+        "claimed": N_("claimed from the unassigned queue"),
+        "fallback: any rep": N_("fallback: any rep"),
+        "unassigned: no rep available": N_("unassigned: no rep available"),
     },
     # Report sections and columns (leadflow.analytics).
     "section": {
@@ -147,6 +168,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "active_sales_ready": N_("Sales-ready now"),
         "candidate_sales_ready": N_("Sales-ready with the candidate"),
     },
+    # Values the reports write themselves: the whole population, engagement bands.
+    "group": {"all": N_("all leads")},
+    "band": {"low": N_("low"), "medium": N_("medium"), "high": N_("high")},
     "report": {
         "funnel": N_("Funnel"),
         "channels": N_("Channel quality"),

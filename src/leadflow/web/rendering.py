@@ -11,12 +11,17 @@ globals (one environment serves every request, in any language, from many thread
 ``_()`` and ``ngettext()`` read the request's catalog from the context. They are the
 i18n extension's "new style" functions, so ``_("Hello %(name)s", name=x)`` escapes
 ``x`` and not the (trusted) translation.
+
+Text the rest of leadflow writes in English (explanations, definition problems,
+refusals, report notes) is said in the request's language by ``said``:
+``{{ line | said("explanation") }}`` (see ``phrases``); the stage names it uses are the
+page's ``names`` when it has them.
 """
 
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,13 +31,36 @@ from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from leadflow.definition.diff import Change
 from leadflow.web import i18n
+from leadflow.web.definition_words import change_text, problem_text
+from leadflow.web.explanation_words import (
+    explanation_line,
+    handoff_reason,
+    move_reason,
+    sales_ready_reason,
+)
 from leadflow.web.guard import ANONYMOUS_CSRF_COOKIE, set_cookie
 from leadflow.web.labels import LABELS
+from leadflow.web.phrases import Speech
+from leadflow.web.refusal_words import refusal_text
+from leadflow.web.report_words import report_cell, report_note, report_title
 
-__all__ = ["TEMPLATE_DIR", "build_environment", "render"]
+__all__ = ["SAYINGS", "TEMPLATE_DIR", "build_environment", "render"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+# What ``said`` can say: each kind of generated English text and who translates it.
+SAYINGS: Mapping[str, Callable[[str, Speech], str]] = {
+    "explanation": explanation_line,
+    "sales_ready": sales_ready_reason,
+    "move": move_reason,
+    "handoff_reason": handoff_reason,
+    "problem": problem_text,
+    "refusal": refusal_text,
+    "note": report_note,
+    "title": report_title,
+}
 
 
 def build_environment() -> Environment:
@@ -48,9 +76,11 @@ def build_environment() -> Environment:
         _gettext, _ngettext, newstyle=True
     )
     environment.filters.update(
-        instant=_instant, number=_number, share=_share, signed=_signed, days=_days
+        instant=_instant, number=_number, share=_share, signed=_signed, days=_days, said=_said
     )
-    environment.globals.update(label=_label, role_name=_role_name)
+    environment.globals.update(
+        label=_label, role_name=_role_name, change_line=_change, report_cell=_report_cell
+    )
     return environment
 
 
@@ -139,3 +169,26 @@ def _signed(context: Context, value: float) -> str:
 @pass_context
 def _days(context: Context, value: float | None) -> str:
     return i18n.format_number(value, context["lang"], 1)
+
+
+def _speech(context: Context) -> Speech:
+    names: Mapping[str, str] = context.get("names") or {}
+    return Speech(context["lang"], _catalog(context).gettext, names)
+
+
+@pass_context
+def _said(context: Context, text: str | None, what: str) -> str:
+    """Generated English text (``what``: a key of ``SAYINGS``) in the page's language."""
+    if text is None:
+        return ""
+    return SAYINGS[what](str(text), _speech(context))
+
+
+@pass_context
+def _change(context: Context, change: Change) -> str:
+    return change_text(change, _speech(context))
+
+
+@pass_context
+def _report_cell(context: Context, column: str, value: str) -> str:
+    return report_cell(column, value, _speech(context))

@@ -94,6 +94,7 @@ def _checked(request: Request, session: Session, candidate: str, *, run_backtest
             raise InvalidInputError(str(error)) from None
     context = {
         "section": "definition",
+        "names": stage_names(active, request.state.language),
         "candidate": candidate,
         "report": report,
         "changes": changes,

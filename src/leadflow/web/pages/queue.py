@@ -30,6 +30,7 @@ from leadflow.services.reps import list_reps
 from leadflow.services.users import UserRole
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
 from leadflow.web.guard import Viewer, page
+from leadflow.web.labels import stage_names
 from leadflow.web.queue_words import next_action_words, sla_words
 from leadflow.web.rendering import render
 
@@ -57,10 +58,12 @@ def sales_queue(
     language: str = request.state.language
     chosen = _chosen_rep(viewer, rep)
     items = _items(session, now, viewer, chosen)
-    handoff = active_definition(session).definition.handoff
+    definition = active_definition(session).definition
+    handoff = definition.handoff
     context = {
         "section": "queue",
         "items": items,
+        "names": stage_names(definition, language),
         "chosen": chosen,
         "reps": [view.rep.key for view in list_reps(session, now)] if _is_admin(viewer) else [],
         "all_reps": ALL_REPS,

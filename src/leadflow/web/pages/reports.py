@@ -24,10 +24,12 @@ from starlette.responses import Response
 
 from leadflow.analytics.charts import ChartError, draw_chart
 from leadflow.analytics.report import Report
+from leadflow.services.definitions import active_definition
 from leadflow.services.refusals import InvalidInputError, NotFoundError
 from leadflow.services.reports import GROUPS, REPORTS, ReportError, ReportRequest
 from leadflow.web.deps import ReadsDep, WebDep
 from leadflow.web.guard import EVERY_ROLE, page
+from leadflow.web.labels import stage_names
 from leadflow.web.rendering import render
 from leadflow.web.reporting import report_for
 from leadflow.web.state import WebState
@@ -53,10 +55,12 @@ def reports(
 ) -> Response:
     asked = _request(name, by, start, stop)
     report = _report(web, session, asked)
+    language: str = request.state.language
     context = {
         "section": "reports",
         "report": report,
-        "names": REPORTS,
+        "names": stage_names(active_definition(session).definition, language),
+        "report_names": REPORTS,
         "groups": GROUPS,
         "asked": {"name": name, "by": by, "from": start, "to": stop},
         "query": request.url.query,

@@ -1,0 +1,313 @@
+"""Definition problems and the meaning diff in the reader's language.
+
+A definition that cannot be used is reported as ``FILE:LINE: key.path: message``
+(``definition.errors.LocatedProblem``); the page keeps the file, line and key path as
+they are (they point into the YAML, which is English) and says the message again by
+its shape (``phrases``): the validator's words for what was expected and given, the
+compiler's and the condition checker's findings, YAML syntax errors. Values, keys and
+names quoted in a message stay as written.
+
+The meaning diff (``definition.diff.Change``) is structured: its kind, subject and
+aspect are translated, its old and new values too when they are one of the diff's
+summaries; conditions stay in their notation (``account.employees in 51..1000``).
+"""
+
+from __future__ import annotations
+
+from leadflow.definition.diff import Change, ChangeKind
+from leadflow.web import i18n
+from leadflow.web.labels import N_
+from leadflow.web.phrases import NUMBER, QUOTED, Kind, Phrase, Phrasebook, Speech, phrase_of
+
+__all__ = ["ASPECTS", "PROBLEMS", "SUBJECTS", "VALUES", "change_text", "problem_text"]
+
+
+# What the validator says was expected, and what it says was given.
+WANTED = Phrasebook(
+    Phrase(N_("a mapping (key: value)")),
+    Phrase(N_("a list")),
+    Phrase(N_("text")),
+    Phrase(N_("a number")),
+    Phrase(N_("a whole number")),
+    Phrase(N_("true or false")),
+    Phrase(N_("lower-case letters, digits and _, starting with a letter")),
+    Phrase(N_("a language code such as en, nl, de, fr, nb or pt-BR")),
+    Phrase(N_("text matching %(pattern)s")),
+    # pydantic's allowed values: 'marketing', 'sales' or 'customer'
+    Phrase(N_("%(choices)s or %(last)s")),
+)
+GIVEN = Phrasebook(Phrase(N_("a mapping")), Phrase(N_("a list")), Phrase(N_("nothing")))
+_WANTED = phrase_of(WANTED)
+_GIVEN = phrase_of(GIVEN)
+
+# What a field test says a fact holds (conditions.py).
+_FACT_KIND = phrase_of(
+    Phrasebook(
+        Phrase(N_("is one of %(words)s")),
+        Phrase(N_("is text")),
+        Phrase(N_("is a number")),
+        Phrase(N_("is true or false")),
+        Phrase(N_("holds any value")),
+    )
+)
+
+# PyYAML's own words for the commonest syntax errors (the candidate check reports the
+# problem part only: "YAML syntax: ...").
+YAML = Phrasebook(
+    Phrase(N_("mapping values are not allowed here")),
+    Phrase(N_("sequence entries are not allowed here")),
+    Phrase(N_("could not find expected ':'")),
+    Phrase(N_("found unexpected end of stream")),
+    Phrase(N_("found character %(character)s that cannot start any token")),
+    Phrase(N_("found undefined alias %(name)s")),
+    Phrase(N_("found unknown escape character %(character)s")),
+    Phrase(N_("expected <block end>, but found %(token)s")),
+    Phrase(N_("expected ',' or '}', but got %(token)s")),
+    Phrase(N_("expected ',' or ']', but got %(token)s")),
+    Phrase(N_("expected the node content, but found %(token)s")),
+    Phrase(N_("expected a comment or a line break, but found %(character)s")),
+    Phrase(N_("expected a single document in the stream")),
+    Phrase(N_("invalid indentation or unclosed '[' or '{'")),
+    Phrase(N_("not valid YAML")),
+)
+
+# Every message the loader, the validator, the compiler and the condition checker
+# write (definition/*.py, services/candidates.py), the more specific first.
+PROBLEMS = Phrasebook(
+    # validation.py
+    Phrase(N_("required key missing")),
+    Phrase(N_("this leadflow reads schema_version 1, got %(given)s"), given=_GIVEN),
+    Phrase(N_("expected %(wanted)s, got %(given)s"), wanted=_WANTED, given=_GIVEN),
+    Phrase(N_("must not be empty")),
+    Phrase(N_("string should have at least 1 character")),
+    Phrase(N_("string should have at least %(count)s characters"), count=NUMBER),
+    Phrase(N_("needs at least %(count)s items"), count=NUMBER),
+    Phrase(N_("must be greater than %(limit)s, got %(given)s"), given=_GIVEN),
+    Phrase(N_("must be at least %(limit)s, got %(given)s"), given=_GIVEN),
+    Phrase(N_("must be less than %(limit)s, got %(given)s"), given=_GIVEN),
+    Phrase(N_("must be at most %(limit)s, got %(given)s"), given=_GIVEN),
+    Phrase(N_("unknown key %(key)s; did you mean %(suggestion)s?")),
+    Phrase(N_("unknown key %(key)s")),
+    Phrase(
+        N_(
+            "a condition is a mapping with one of the keys field, event, all, any or not"
+            " (found: %(keys)s); did you mean %(suggestion)s?"
+        )
+    ),
+    Phrase(
+        N_(
+            "a condition is a mapping with one of the keys field, event, all, any or not"
+            " (found: %(keys)s)"
+        )
+    ),
+    Phrase(
+        N_(
+            "a condition is a mapping with one of the keys field, event, all, any or not"
+            ", got %(given)s"
+        ),
+        given=_GIVEN,
+    ),
+    Phrase(N_("a condition is a mapping with one of the keys field, event, all, any or not")),
+    Phrase(N_("the file is empty; a definition is a mapping of keys (see schema)")),
+    Phrase(N_("the file is a %(type)s; a definition is a mapping of keys (see schema)")),
+    # raw.py, raw_condition.py, raw_handoff.py
+    Phrase(N_("quote the version (version: '...'); YAML read it as the number %(number)s")),
+    Phrase(N_("grade cut-offs must decrease A > B > C (got A %(a)s, B %(b)s, C %(c)s)")),
+    Phrase(
+        N_(
+            "temperature cut-offs must decrease hot > warm > cold "
+            "(got hot %(hot)s, warm %(warm)s, cold %(cold)s)"
+        )
+    ),
+    Phrase(N_("expected a single value (text, number, true or false)")),
+    Phrase(N_("give min, max or both")),
+    Phrase(N_("min %(min)s is greater than max %(max)s")),
+    Phrase(N_("invalid regular expression: %(error)s")),
+    Phrase(N_("a field test needs exactly one of %(operators)s (found: %(found)s)")),
+    Phrase(N_("a named-account rule goes to the account's owner; drop `team`")),
+    Phrase(N_("a cadence needs at least one call or e-mail")),
+    Phrase(N_("min_attempts (%(minimum)s) exceeds the cadence's %(count)s attempts")),
+    # compiler.py, compile_handoff.py
+    Phrase(N_("duplicate rule name %(name)s (also %(other)s)")),
+    Phrase(N_("duplicate reject reason %(name)s (also %(other)s)")),
+    Phrase(N_("duplicate opportunity stage %(name)s (also %(other)s)")),
+    Phrase(N_("duplicate lost reason %(name)s (also %(other)s)")),
+    Phrase(N_("duplicate stage id %(stage)s (also %(other)s)")),
+    Phrase(N_("%(stage)s is an off-ramp every definition has; label it in off_ramps")),
+    Phrase(N_("unknown stage %(stage)s (stages: %(known)s)")),
+    Phrase(N_("stage %(stage)s requires itself")),
+    Phrase(N_("%(stage)s is entered only by hand; a rule cannot require it")),
+    Phrase(N_("cycle: %(path)s")),
+    Phrase(N_("routing conditions test who the lead is, not events; drop the event test")),
+    # conditions.py, paths.py
+    Phrase(N_("%(field)s cannot be used here (it depends on this rule)")),
+    Phrase(
+        N_(
+            "%(key)s compares numbers, or the ordered facts fit.grade, identity, temperature "
+            "and lead_type; got %(value)s for %(path)s"
+        )
+    ),
+    Phrase(N_("range compares numbers; %(path)s %(kind)s"), kind=_FACT_KIND),
+    Phrase(N_("regex searches text; %(path)s %(kind)s"), kind=_FACT_KIND),
+    Phrase(N_("%(path)s is a number; got %(value)s")),
+    Phrase(N_("%(path)s is true or false; got %(value)s")),
+    Phrase(N_("%(path)s is one of %(words)s; got %(value)s")),
+    Phrase(
+        N_(
+            "%(path)s is computed by qualification; fit and BANT rules may only name "
+            "contact.*, account.*, source.* and consent.* paths"
+        )
+    ),
+    Phrase(
+        N_(
+            "unknown fact path %(path)s; use contact.<attr>, account.<attr>, source.<key>, "
+            "consent.<channel> or one of: %(paths)s"
+        )
+    ),
+    Phrase(N_("%(path)s needs an attribute name after %(namespace)s. (letters, _)")),
+    Phrase(N_("unknown source key %(key)s; one of: %(keys)s")),
+    # document.py, loader.py, services/candidates.py
+    Phrase(N_("character %(code)s is not allowed in YAML")),
+    Phrase(N_("duplicate key %(key)s (first at line %(line)s)"), line=NUMBER),
+    Phrase(N_("YAML syntax: %(problem)s"), problem=phrase_of(YAML)),
+    Phrase(N_("expected a preset name or a relative file name")),
+    Phrase(N_("only a preset can be extended here, not %(name)s (presets: %(presets)s)")),
+    Phrase(N_("over the API a definition may only extend a preset (%(presets)s)")),
+)
+
+
+def problem_text(message: str, speech: Speech) -> str:
+    """A problem's message (not its FILE:LINE: key.path, which stays as it is)."""
+    return PROBLEMS.say(message, speech)
+
+
+# --- the meaning diff ------------------------------------------------------------------
+
+SUBJECTS = Phrasebook(
+    Phrase(N_("stage order")),
+    Phrase(N_("stage %(stage)s")),
+    Phrase(N_("fit rule order")),
+    Phrase(N_("fit rule %(name)s"), name=QUOTED),
+    Phrase(N_("fit grades")),
+    Phrase(N_("engagement rule order")),
+    Phrase(N_("engagement rule %(name)s"), name=QUOTED),
+    Phrase(N_("BANT %(criterion)s rule order")),
+    Phrase(N_("BANT %(criterion)s rule %(name)s"), name=QUOTED),
+    Phrase(N_("assets")),
+    Phrase(N_("sales actions")),
+    Phrase(N_("sales-ready gate")),
+    Phrase(N_("temperature")),
+    Phrase(N_("lead types")),
+    Phrase(N_("off-ramp %(ramp)s")),
+    Phrase(N_("free-mail domains")),
+    Phrase(N_("hand-off routing")),
+    Phrase(N_("hand-off SLA")),
+    Phrase(N_("hand-off cadence")),
+    Phrase(N_("hand-off reject reasons")),
+    Phrase(N_("hand-off opportunities")),
+)
+
+ASPECTS = Phrasebook(
+    *(
+        Phrase(message)
+        for message in (
+            N_("condition"),
+            N_("requires"),
+            N_("kind"),
+            N_("set by hand"),
+            N_("points"),
+            N_("events"),
+            N_("half-life days"),
+            N_("cap"),
+            N_("once"),
+            N_("product-specific"),
+            N_("general"),
+            N_("property"),
+            N_("actions"),
+            N_("within days"),
+            N_("minimum fit grade"),
+            N_("requires a sales action"),
+            N_("minimum engagement"),
+            N_("extra condition"),
+            N_("hot from criteria met"),
+            N_("warm from criteria met"),
+            N_("cold from criteria met"),
+            N_("own actions"),
+            N_("SQL outcomes"),
+            N_("met"),
+            N_("evidence"),
+            N_("order"),
+            N_("rules"),
+            N_("fallback to any rep"),
+            N_("accept within hours"),
+            N_("first touch within hours"),
+            N_("re-assign on breach"),
+            N_("calls"),
+            N_("e-mails"),
+            N_("business days"),
+            N_("minimum attempts"),
+            N_("reasons"),
+            N_("stages"),
+            N_("lost reasons"),
+            N_("lost recycles"),
+        )
+    ),
+    Phrase(N_("label (%(language)s)")),
+    Phrase(N_("%(grade)s from")),
+)
+
+_STAGE_KIND = Kind(
+    r"marketing|sales|customer", lambda value, speech: speech.label("stage_kind", value)
+)
+
+# The diff's values: its summaries of an added or removed item, and plain values.
+VALUES = Phrasebook(
+    Phrase(N_("true")),
+    Phrase(N_("false")),
+    Phrase(N_("none")),
+    Phrase(
+        N_("position %(position)s, %(kind)s, when %(condition)s"),
+        position=NUMBER,
+        kind=_STAGE_KIND,
+    ),
+    Phrase(N_("%(kind)s, when %(condition)s"), kind=_STAGE_KIND),
+    Phrase(N_("%(points)s points when %(condition)s"), points=NUMBER),
+    Phrase(
+        N_("%(points)s points per %(events)s, half-life %(days)s days"),
+        points=NUMBER,
+        days=NUMBER,
+    ),
+    Phrase(N_("%(points)s points per %(events)s, no decay"), points=NUMBER),
+    Phrase(N_("not met when %(condition)s")),
+    Phrase(N_("met when %(condition)s")),
+)
+
+_CHANGES = {
+    (ChangeKind.ADDED, True): N_("%(subject)s: added (%(new)s)"),
+    (ChangeKind.ADDED, False): N_("%(subject)s: added"),
+    (ChangeKind.REMOVED, True): N_("%(subject)s: removed (was %(old)s)"),
+    (ChangeKind.REMOVED, False): N_("%(subject)s: removed"),
+    (ChangeKind.CHANGED, True): N_("%(subject)s: %(aspect)s: %(old)s -> %(new)s"),
+    (ChangeKind.CHANGED, False): N_("%(subject)s: %(old)s -> %(new)s"),
+}
+
+
+def change_text(change: Change, speech: Speech) -> str:
+    """One line of the meaning diff: ``str(change)`` in English, translated otherwise."""
+    if speech.language == i18n.DEFAULT_LANGUAGE:
+        return str(change)
+    kind = ChangeKind.CHANGED if change.kind is ChangeKind.REORDERED else change.kind
+    detail = {
+        ChangeKind.ADDED: bool(change.new),
+        ChangeKind.REMOVED: bool(change.old),
+        ChangeKind.CHANGED: bool(change.aspect),
+    }[kind]
+    # A stage's kind is a code (marketing, sales, customer) shown by its label.
+    value = _STAGE_KIND.show if change.aspect == "kind" else VALUES.say
+    values = {
+        "subject": SUBJECTS.say(change.subject, speech),
+        "aspect": ASPECTS.say(change.aspect or "", speech),
+        "old": value(change.old or "", speech),
+        "new": value(change.new or "", speech),
+    }
+    return speech.gettext(_CHANGES[kind, detail]) % values
