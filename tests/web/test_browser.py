@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.integration.web.world import PASSWORDS, USERS
 from tests.web.conftest import LiveServer, RecordingPage
 
 pytestmark = pytest.mark.web
@@ -98,6 +99,44 @@ def test_switch_language(page: RecordingPage, sign_in: Callable[[Page, str], Non
     expect(p.get_by_role("link", name="Salgskø")).to_have_count(0)  # marketing has no queue
     expect(p.get_by_role("link", name="Leads")).to_be_visible()
     expect(p.get_by_role("button", name="Logg ut")).to_be_visible()
+
+
+def test_the_explanation_and_a_definition_error_in_german(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """A German browser reads what the engine and the definition checker wrote in German:
+    the words translated, the numbers German, names and the error's place as they are."""
+    context = browser.new_context(base_url=live_server.url, locale="de-DE")
+    context.set_default_timeout(10_000)
+    p = context.new_page()
+    p.goto("/ui/signin")
+    p.get_by_label("E-Mail-Adresse").fill(USERS["admin"])
+    p.get_by_label("Passwort").fill(PASSWORDS["admin"])
+    p.get_by_role("button", name="Anmelden").click()
+    p.wait_for_url("**/ui/")
+
+    p.goto(f"/ui/leads/{live_server.world.ready[6]}")
+    score = p.locator("#score")
+    expect(score).to_contain_text("Vertriebsbereit: ja – Fit-Note A und Demo angefragt vor")
+    score.get_by_text("Die Erklärung als Text").click()
+    explanation = score.locator("pre")
+    expect(explanation).to_contain_text("Fit 100 (Fit-Note A)")
+    expect(explanation).to_contain_text("+25,00 target industry: account.industry = 'software'")
+    expect(explanation).to_contain_text("pricing page visit: Seitenaufruf url=")
+    expect(explanation).to_contain_text("Phase: Prospect (SQL) (die am weitesten fortgeschrittene")
+
+    p.goto("/ui/definition")
+    p.get_by_label("oder hier einfügen").fill(
+        'schema_version: 1\nname: broken\nversion: "1"\nstages:\n  - id: lead\n'
+        "    when: {field: fit.grade, at_least: Q}\n"
+    )
+    p.get_by_role("button", name="Prüfen").click()
+    errors = p.locator("#definition-errors")
+    expect(errors).to_contain_text(
+        "candidate.yaml:6: stages[0].when.at_least: fit.grade ist eines von A, B, C, D; "
+        "erhalten: 'Q'"
+    )
+    context.close()
 
 
 def test_stored_payloads_run_no_script_in_the_browser(

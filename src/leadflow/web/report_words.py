@@ -35,6 +35,7 @@ TITLES = Phrasebook(Phrase(N_("Back-test: %(candidate)s against %(active)s")))
 
 # The back-test's summary rows.
 METRICS = Phrasebook(
+    Phrase(N_("contacts")),
     Phrase(N_("reached %(stage)s"), stage=_STAGE),
     Phrase(N_("MQL (stage)")),
     Phrase(N_("SQL (stage)")),
