@@ -26,6 +26,28 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "marketing": N_("Marketing"),
         "sales": N_("Sales"),
     },
+    # An API key's role: the users' roles, and one for tools that only push data.
+    "key_role": {
+        "admin": N_("Administrator"),
+        "marketing": N_("Marketing"),
+        "sales": N_("Sales"),
+        "ingest": N_("Ingest (events and forms only)"),
+    },
+    # Acquisition channels as leadflow names them (domain.vocabulary.ACQUISITION_CHANNELS).
+    "source": {
+        "organic_search": N_("organic search"),
+        "paid_search": N_("paid search"),
+        "linkedin": N_("LinkedIn"),
+        "paid_social": N_("paid social"),
+        "events": N_("events and trade shows"),
+        "webinar": N_("webinar"),
+        "newsletter": N_("newsletter"),
+        "referral": N_("referral"),
+        "direct": N_("direct"),
+        "outbound_list": N_("outbound list"),
+        "purchased": N_("purchased list"),
+        "other": N_("other"),
+    },
     "temperature": {
         "hot": N_("hot"),
         "warm": N_("warm"),
@@ -170,6 +192,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     # Values the reports write themselves: the whole population, engagement bands.
     "group": {"all": N_("all leads")},
+    "answer": {"yes": N_("yes"), "no": N_("no")},
     "band": {"low": N_("low"), "medium": N_("medium"), "high": N_("high")},
     "report": {
         "funnel": N_("Funnel"),

@@ -67,12 +67,14 @@ def report_title(title: str, speech: Speech) -> str:
 
 def report_cell(column: str, value: str, speech: Speech) -> str:
     """A text cell of a report in the language (numbers are formatted elsewhere)."""
-    if column == "group":
-        return speech.label("group", value)
+    if column == "group":  # the whole population, or a channel when grouped by channel
+        return speech.label("group" if value == "all" else "source", value)
     if column == "metric":
         return METRICS.say(value, speech)
     if column == "engagement":
         return speech.label("band", value)
+    if column == "won":  # the back-test's changed leads: was the lead won
+        return speech.label("answer", value)
     if column == "reason":
         return speech.label("reject", value)
     if column in _STAGE_COLUMNS:

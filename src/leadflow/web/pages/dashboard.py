@@ -7,6 +7,8 @@ so the dashboard, the reports page and the command line always agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -17,7 +19,7 @@ from leadflow.web import i18n
 from leadflow.web.charts import Chart, columns, horizontal_bars
 from leadflow.web.deps import ReadsDep, WebDep
 from leadflow.web.guard import EVERY_ROLE, page
-from leadflow.web.labels import stage_names
+from leadflow.web.labels import LABELS, stage_names
 from leadflow.web.rendering import render
 from leadflow.web.reporting import all_rows, group_rows, report_for
 
@@ -91,12 +93,19 @@ def _trend(funnel: Report, stages: tuple[str, ...]) -> list[tuple[str, dict[str,
 
 
 def _channel_chart(rows: list[dict[str, Value]], language: str) -> Chart:
+    gettext = i18n.translations(language).gettext
     items = [
         (
-            str(row["group"] or "–"),
+            _channel_name(row["group"], gettext),
             _number(row["persona_match_rate"]),
             i18n.format_share(_number(row["persona_match_rate"]), language),
         )
         for row in rows
     ]
     return horizontal_bars(items)
+
+
+def _channel_name(code: Value, gettext: Callable[[str], str]) -> str:
+    """A channel by its label (a channel the workspace made up: as it is)."""
+    message = LABELS["source"].get(str(code))
+    return str(code or "–") if message is None else gettext(message)
