@@ -18,6 +18,7 @@ Usage: ``python -m bench qualify`` (or ``python bench/bench_qualify.py --seconds
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import time
@@ -203,7 +204,18 @@ def _rate(call: Callable[[], object], seconds: float) -> tuple[float, float]:
 
 def _line(name: str, rates: tuple[float, float], unit: str) -> str:
     cpu, wall = rates
-    return f"{name:>24}: {cpu:>9,.0f} {unit}/s CPU time ({wall:,.0f}/s wall)"
+    return (
+        f"{name:>24}: {cpu:>9,.0f} {unit}/s CPU time, {1e6 / cpu:,.1f} µs each ({wall:,.0f}/s wall)"
+    )
+
+
+def _load() -> str:
+    """The load average, to print beside the figures: the machine may be shared."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:  # not available on this platform
+        return "load average unknown"
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def main(argv: list[str]) -> None:
@@ -215,6 +227,7 @@ def main(argv: list[str]) -> None:
     summary = ActivitySummary.of(rules, facts.events)
     bare = Facts(facts.contact, facts.account, facts.identity, facts.source)
     result = qualify(facts, rules, NOW)
+    print(_load())
     print(
         f"definition: {len(rules.fit.rules)} fit rules, {len(rules.engagement.rules)} "
         f"engagement rules, {len(rules.stages)} stages; person: {len(facts.events)} events "
@@ -235,6 +248,7 @@ def main(argv: list[str]) -> None:
     events = facts.events
     cpu, wall = _rate(lambda: fold.add_all(events), args.seconds)
     print(_line("summary fold", (cpu * len(events), wall * len(events)), "events"))
+    print(_load())
 
 
 if __name__ == "__main__":

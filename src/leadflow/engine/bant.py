@@ -9,6 +9,8 @@ cold at ``cold_min``, unknown below.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from leadflow.definition.model import TemperatureConfig
 from leadflow.domain.facts import BANT_KEYS, BantFact
 from leadflow.domain.qualification import FROM_FACT, BantCriterion, BantResult
@@ -20,11 +22,16 @@ __all__ = ["assess_bant", "temperature_for"]
 
 
 def assess_bant(plan: QualificationPlan, scope: Scope) -> BantResult:
-    facts = scope.facts.bant
-    # plan.bant lists exactly the BANT_KEYS, so the attribute is read without the check
-    # BantFacts.get makes (this runs for every qualification).
+    # plan.bant lists exactly the BANT_KEYS, in order, so the four facts are read in one
+    # call rather than through BantFacts.get (this runs for every qualification).
+    facts = _FACTS(scope.facts.bant)
     return BantResult(
-        tuple([_criterion(key, getattr(facts, key), rules, scope) for key, rules in plan.bant])
+        tuple(
+            [
+                _criterion(key, fact, rules, scope)
+                for (key, rules), fact in zip(plan.bant, facts, strict=True)
+            ]
+        )
     )
 
 
@@ -43,6 +50,7 @@ def _criterion(
 
 
 _UNKNOWN = {key: BantCriterion(key) for key in BANT_KEYS}
+_FACTS = attrgetter(*BANT_KEYS)
 
 
 def temperature_for(met: int, config: TemperatureConfig) -> Temperature:

@@ -33,6 +33,7 @@ _ValueTest = Callable[[object], bool]
 # The ordered vocabularies ``at_least``/``at_most`` compare by rank (A > B, hot > warm ...).
 _Ranked = Grade | Identity | Temperature | LeadType
 _RANKED = (Grade, Identity, Temperature, LeadType)
+_MEMO_LIMIT = 4096
 
 
 def compile_condition(condition: Condition, tests: Mapping[EventTest, Slot]) -> Predicate:
@@ -89,12 +90,7 @@ def _event_predicate(slot: Slot) -> Predicate:
     if slot.min_count <= 0:
         return lambda scope: True
     slot_id = slot.id
-
-    def holds(scope: Scope) -> bool:
-        reading = scope.readings.get(slot_id)
-        return reading is not None and reading.holds
-
-    return holds
+    return lambda scope: slot_id in scope.held
 
 
 def _field_predicate(test: FieldTest) -> Predicate:
@@ -104,9 +100,9 @@ def _field_predicate(test: FieldTest) -> Predicate:
         # Fused read-and-check for plain attributes: the commonest test, one call fewer.
         namespace, key = direct
         if namespace == "account":
-            holds: Predicate = lambda scope: check(scope.facts.account.get(key))  # noqa: E731
+            holds: Predicate = lambda scope: check(scope.account.get(key))  # noqa: E731
         elif namespace == "contact":
-            holds = lambda scope: check(scope.facts.contact.get(key))  # noqa: E731
+            holds = lambda scope: check(scope.contact.get(key))  # noqa: E731
         else:
             holds = lambda scope: check(scope.facts.consent.get(key))  # noqa: E731
     else:
@@ -164,17 +160,29 @@ def _in_test(members: frozenset[object]) -> _ValueTest:
         float(m) for m in members if isinstance(m, int | float) and not isinstance(m, bool)
     )
     flags = frozenset(m for m in members if isinstance(m, bool))
+    # Answers for text values, remembered: industries, countries, titles and the
+    # computed words (grades, lead types) recur across people, and a look-up costs a
+    # fraction of normalising the text again. Bounded like routing.py's memo.
+    answers: dict[str, bool] = {}
+
+    def text_matches(value: str) -> bool:
+        text = value.strip().casefold()
+        if text in texts:
+            return True
+        if numbers and _number(text) in numbers:
+            return True
+        return bool(flags) and _flag(text) in flags
 
     def one(value: object) -> bool:
         if value is None:  # a missing fact, the commonest value of all
             return False
         if isinstance(value, str):  # then text: attributes are mostly text
-            text = value.strip().casefold()
-            if text in texts:
-                return True
-            if numbers and _number(text) in numbers:
-                return True
-            return bool(flags) and _flag(text) in flags
+            known = answers.get(value)
+            if known is None:
+                if len(answers) >= _MEMO_LIMIT:
+                    answers.clear()
+                known = answers[value] = text_matches(value)
+            return known
         if isinstance(value, bool):
             return value in flags or (bool(texts) and str(value).casefold() in texts)
         if isinstance(value, int | float):
@@ -192,7 +200,8 @@ def _range_test(operand: object) -> _ValueTest:
     low, high = (None if bound is None else float(bound) for bound in operand)
 
     def within(value: object) -> bool:
-        number = _number(value)
+        # Numbers as they are (the common case, no call); text and the rest via _number.
+        number = value if type(value) is float or type(value) is int else _number(value)
         if number is None:
             return False
         return (low is None or number >= low) and (high is None or number <= high)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from itertools import islice
+from operator import attrgetter, eq
 
 from leadflow.definition.model import EngagementRule
 from leadflow.domain.facts import Event
 from leadflow.domain.qualification import Contribution, ContributionKind, EngagementResult
-from leadflow.engine.activity import SECONDS_PER_DAY, Buckets, Reading, Slot, decay_factor
+from leadflow.engine.activity import SECONDS_PER_DAY, Activity, Slot, decay_factor
 from leadflow.engine.plan import QualificationPlan
 
 __all__ = ["capped", "score_engagement"]
@@ -34,85 +36,119 @@ def capped(total: float, cap: float | None) -> float:
 
 
 def score_engagement(
-    plan: QualificationPlan,
-    readings: Mapping[int, Reading],
-    now: datetime,
-    *,
-    explain: bool = True,
-    buckets: Buckets | None = None,
+    plan: QualificationPlan, activity: Activity, now: datetime, *, explain: bool = True
 ) -> EngagementResult:
-    """The score from the readings, and when ``explain``, its contributions: one per
-    counted event when the matched events (``buckets``) are given, else one per rule."""
+    """The score from the activity's totals, and when ``explain``, its contributions: one
+    per counted event when the activity kept the matched events (the full history), else
+    one per rule (the incremental summary)."""
     if not explain:
-        return EngagementResult(_score(plan, readings))
+        return EngagementResult(_score(plan, activity.totals))
     score = 0.0
     contributions: list[Contribution] = []
+    counts = activity.counts or {}
     for rule, slot in plan.engagement:
-        reading = readings.get(slot.id)
-        if reading is None:
+        raw = activity.totals.get(slot.id)
+        if raw is None:
             continue
-        total = capped(reading.total, rule.cap)
+        total = capped(raw, rule.cap)
         score += total
-        if buckets is None:
-            contributions.append(_rule_line(rule, slot, reading, total, now))
+        last = activity.lasts.get(slot.id)
+        if activity.matched is None:
+            count = counts.get(slot.id, 0)
+            contributions.append(_rule_line(rule, slot, count, last, total, now))
             continue
-        contributions.extend(_event_lines(rule, slot, reading, buckets[slot.id], now))
-        if total != reading.total:
-            contributions.append(_cap_line(rule, total - reading.total))
+        matched = activity.matched.get(slot.id, [])
+        ages = None if activity.ages is None else activity.ages.get(slot.id)
+        contributions.extend(_event_lines(rule, slot, last, matched, ages, now))
+        if total != raw:
+            contributions.append(_cap_line(rule, total - raw))
     return EngagementResult(score, tuple(contributions))
 
 
-def _score(plan: QualificationPlan, readings: Mapping[int, Reading]) -> float:
+def _score(plan: QualificationPlan, totals: Mapping[int, float]) -> float:
     """The score alone: the same sum, in the same order, without building lines."""
     score = 0.0
     for slot_id, cap in plan.engagement_caps:
-        reading = readings.get(slot_id)
-        if reading is not None:
-            score += capped(reading.total, cap)
+        total = totals.get(slot_id)
+        if total is not None:
+            # capped(), written out: this runs for every rule of every qualification.
+            if cap is not None and not -cap <= total <= cap:
+                total = cap if total > cap else -cap
+            score += total
     return score
 
 
 def _rule_line(
-    rule: EngagementRule, slot: Slot, reading: Reading, total: float, now: datetime
+    rule: EngagementRule,
+    slot: Slot,
+    count: int,
+    last: tuple[datetime, str] | None,
+    total: float,
+    now: datetime,
 ) -> Contribution:
-    age = None if reading.last is None else (now - reading.last).total_seconds()
+    at = None if last is None else last[0]
+    age = None if at is None else (now - at).total_seconds()
     return Contribution(
         rule=rule.name,
         points=total,
         kind=ContributionKind.RULE,
         field=", ".join(sorted(slot.types)),
-        value=reading.count,
-        at=reading.last,
+        value=count,
+        at=at,
         age_days=None if age is None else age / SECONDS_PER_DAY,
         decay=None if age is None else _decay(age, slot),
     )
 
 
 def _event_lines(
-    rule: EngagementRule, slot: Slot, reading: Reading, matched: list[Event], now: datetime
+    rule: EngagementRule,
+    slot: Slot,
+    last: tuple[datetime, str] | None,
+    matched: list[Event],
+    ages: list[float] | None,
+    now: datetime,
 ) -> list[Contribution]:
-    if rule.once:  # only the most recent event counts
-        matched = [e for e in matched if e.at == reading.last and e.type == reading.last_type]
-    lines = [_event_line(rule, slot, event, now) for event in matched]
-    # Newest first, ties by type and shown values: the same lines in any arrival order.
-    lines.sort(key=_line_order, reverse=True)
+    if rule.once and last is not None:  # only the most recent event counts
+        matched = [e for e in matched if e.at == last[0] and e.type == last[1]]
+        ages = None
+    if ages is None:  # the fold keeps ages only for fading rules; these have few events
+        ages = [(now - event.at).total_seconds() for event in matched]
+    lines = [_event_line(rule, slot, event, age) for event, age in zip(matched, ages, strict=True)]
+    _newest_first(lines)
     return lines[:1] if rule.once else lines
+
+
+def _newest_first(lines: list[Contribution]) -> None:
+    """Newest first, ties by type and shown values: the same lines in any arrival order.
+
+    The shown values (their repr) only break ties, and a repr costs more than the rest
+    of a line, so they are worked out only when two lines share a time and a type.
+    """
+    lines.sort(key=_AT_FIELD, reverse=True)
+    moments = list(map(_AT, lines))
+    if any(map(eq, moments, islice(moments, 1, None))):  # sorted: equal times are adjacent
+        lines.sort(key=_line_order, reverse=True)
+
+
+_AT = attrgetter("at")
+_AT_FIELD = attrgetter("at", "field")
 
 
 def _line_order(line: Contribution) -> tuple[object, ...]:
     return (line.at, line.field or "", repr(line.value))
 
 
-def _event_line(rule: EngagementRule, slot: Slot, event: Event, now: datetime) -> Contribution:
-    age = (now - event.at).total_seconds()
+def _event_line(rule: EngagementRule, slot: Slot, event: Event, age: float) -> Contribution:
     factor = _decay(age, slot)
-    where = {key: event.properties.get(key) for key, _ in rule.matcher.where}
+    where = None
+    if rule.matcher.where:
+        where = {key: event.properties.get(key) for key, _ in rule.matcher.where}
     return Contribution(
         rule=rule.name,
         points=rule.points * (1.0 if factor is None else factor),
         kind=ContributionKind.EVENT,
         field=event.type,
-        value=where or None,
+        value=where,
         at=event.at,
         age_days=age / SECONDS_PER_DAY,
         decay=factor,

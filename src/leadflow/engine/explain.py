@@ -64,19 +64,35 @@ def explain(
 
 
 def _line(item: Contribution) -> str:
+    kind = item.kind
+    if kind is ContributionKind.EVENT and item.age_days is not None:
+        # One line per counted event, the commonest by far: built in one f-string (the
+        # same text as the general form below, which the other kinds use).
+        decay = "" if item.decay is None else f", decay {item.decay:.3f}"
+        return (
+            f"{item.points:+.2f} {item.rule}: {item.field}{_detail(item.value)}, "
+            f"{item.age_days:.1f} days ago{decay}"
+        )
     head = f"{item.points:+.2f} {item.rule}"
-    if item.kind is ContributionKind.ATTRIBUTE:
+    if kind is ContributionKind.ATTRIBUTE:
         return f"{head}: {item.field} = {item.value!r}"
-    if item.kind is ContributionKind.CAP:
+    if kind is ContributionKind.CAP:
         return f"{head}: capped at {item.value}"
     when = "" if item.age_days is None else f", {item.age_days:.1f} days ago"
     decay = "" if item.decay is None else f", decay {item.decay:.3f}"
-    if item.kind is ContributionKind.RULE:
+    if kind is ContributionKind.RULE:
         return f"{head}: {item.value} x {item.field}, last{when.lstrip(',')}{decay}"
-    detail = ""
-    if isinstance(item.value, dict):
-        detail = "".join(f" {key}={value}" for key, value in item.value.items())
-    return f"{head}: {item.field}{detail}{when}{decay}"
+    return f"{head}: {item.field}{_detail(item.value)}{when}{decay}"
+
+
+def _detail(value: object) -> str:
+    """An event's shown properties (the rule's ``where`` keys), as `` key=value``."""
+    if not isinstance(value, dict):
+        return ""
+    if len(value) == 1:  # one ``where`` key (a URL, an asset): no generator needed
+        ((key, item),) = value.items()
+        return f" {key}={item}"
+    return "".join(f" {key}={item}" for key, item in value.items())
 
 
 def _bant(bant: BantResult) -> str:

@@ -21,13 +21,23 @@ FIT_MAX = 100.0
 
 def score_fit(plan: QualificationPlan, scope: Scope, *, explain: bool = True) -> FitResult:
     """The fit result; contributions (with the attribute values) only when ``explain``."""
+    if explain:
+        return _explained(plan, scope)
+    total = 0.0
+    for holds, points in plan.fit_checks:  # the same sum, in the same order, no lines
+        if holds(scope):
+            total += points
+    score = FIT_MIN if total <= FIT_MIN else FIT_MAX if total > FIT_MAX else total
+    return FitResult(score, grade_for(score, plan.definition.fit.grade_cutoffs))
+
+
+def _explained(plan: QualificationPlan, scope: Scope) -> FitResult:
     total = 0.0
     contributions: list[Contribution] = []
     for compiled in plan.fit_rules:
         if compiled.holds(scope):
             total += compiled.rule.points
-            if explain:
-                contributions.append(_contribution(compiled, scope))
+            contributions.append(_contribution(compiled, scope))
     score = min(FIT_MAX, max(FIT_MIN, total))
     return FitResult(
         score, grade_for(score, plan.definition.fit.grade_cutoffs), tuple(contributions)

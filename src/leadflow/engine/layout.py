@@ -127,6 +127,7 @@ class _Builder:
             min_count=min_count,
             within_us=None if within is None else within // timedelta(microseconds=1),
             keeps_last=keeps_last,
+            decays=kind == SlotKind.ENGAGEMENT and not once and half_life_seconds is not None,
         )
         self.slots.append(slot)
         return slot

@@ -15,10 +15,7 @@ contact who later asks for a demo is an SRL, still known to have been bought.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from leadflow.domain.vocabulary import LeadType
-from leadflow.engine.activity import Reading
 from leadflow.engine.plan import QualificationPlan
 from leadflow.engine.scope import Scope
 
@@ -26,18 +23,19 @@ __all__ = ["lead_type_of"]
 
 
 def lead_type_of(plan: QualificationPlan, scope: Scope) -> LeadType:
-    readings = scope.readings
+    # Sales actions, assets and own actions are mark slots: held when any event matched.
+    held = scope.held
     layout = plan.layout
     if scope.facts.sales.conversations and _had_sql_conversation(plan, scope):
         return LeadType.SQL
-    for slot in layout.sales_actions:
-        if _matched(readings, slot.id):
+    for slot_id in plan.sales_slots:
+        if slot_id in held:
             return LeadType.SRL
-    if _matched(readings, layout.product_assets.id):
+    if layout.product_assets.id in held:
         return LeadType.IQL
-    if _matched(readings, layout.general_assets.id):
+    if layout.general_assets.id in held:
         return LeadType.MQL
-    if scope.facts.source.purchased and not _matched(readings, layout.own_actions.id):
+    if scope.facts.source.purchased and layout.own_actions.id not in held:
         return LeadType.MSRL
     return LeadType.NONE
 
@@ -48,8 +46,3 @@ def _had_sql_conversation(plan: QualificationPlan, scope: Scope) -> bool:
         talk.at <= scope.now and (talk.outcome or "").casefold() in outcomes
         for talk in scope.facts.sales.conversations
     )
-
-
-def _matched(readings: Mapping[int, Reading], slot_id: int) -> bool:
-    reading = readings.get(slot_id)
-    return reading is not None and reading.count > 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 
 from leadflow.definition.model import (
     BantRule,
@@ -62,6 +63,13 @@ class QualificationPlan:
     # Furthest first: the target stage is the first of these whose condition holds.
     stages_furthest_first: tuple[CompiledStage, ...]
     stage_ids: tuple[str, ...]
+    # The same rules again as flat tuples for the hot path, read without attribute hops
+    # (the fields above stay for the batch engine and the explanation):
+    fit_checks: tuple[tuple[Predicate, float], ...]  # (condition, points) of each fit rule
+    stage_checks: tuple[tuple[Predicate, str], ...]  # (condition, stage id), furthest first
+    sales_slots: tuple[int, ...]  # slot ids of the sales-action matchers
+    min_fit_rank: int  # the gate's minimum fit grade, as a rank
+    sales_within: timedelta  # how recent the last sales action must be
 
     @classmethod
     def compile(cls, definition: Definition) -> QualificationPlan:
@@ -96,6 +104,7 @@ class QualificationPlan:
             if not stage.manual  # manual stages are entered only explicitly
         )
         gate = definition.sales_ready.condition
+        furthest_first = tuple(reversed(stages))
         return cls(
             definition=definition,
             layout=layout,
@@ -107,8 +116,13 @@ class QualificationPlan:
             ),
             bant=bant,
             gate=None if gate is None else compiled(gate),
-            stages_furthest_first=tuple(reversed(stages)),
+            stages_furthest_first=furthest_first,
             stage_ids=definition.stage_ids,
+            fit_checks=tuple((rule.holds, rule.rule.points) for rule in fit),
+            stage_checks=tuple((stage.holds, stage.stage.id) for stage in furthest_first),
+            sales_slots=tuple(slot.id for slot in layout.sales_actions),
+            min_fit_rank=definition.sales_ready.min_fit_grade.rank,
+            sales_within=timedelta(days=definition.sales_actions.within_days),
         )
 
 

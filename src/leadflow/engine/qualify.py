@@ -19,14 +19,13 @@ whatever order the events are listed in; events after ``now`` are ignored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import ensure_utc
 from leadflow.domain.facts import BANT_KEYS, Facts
 from leadflow.domain.qualification import BantResult, Qualification
-from leadflow.engine.activity import Buckets, Reading, bucket_events, read_buckets
+from leadflow.engine.activity import Activity, fold_history
 from leadflow.engine.bant import assess_bant, temperature_for
 from leadflow.engine.engagement import score_engagement
 from leadflow.engine.explain import Verdicts
@@ -53,12 +52,11 @@ def qualify(
     verdicts are computed (no contributions, no explanation), which is what bulk
     scoring wants.
     """
-    now = ensure_utc(now)
+    now = _utc(now)
     plan = plan_for(definition)
     layout = plan.layout
-    buckets = bucket_events(layout.routes, len(layout.slots), facts.events, now)
-    readings = read_buckets(buckets, layout.slots, now)
-    return _decide(plan, facts, readings, now, buckets if explain else None, explain)
+    activity = fold_history(layout.routes, layout.slots, facts.events, now, explain=explain)
+    return _decide(plan, facts, activity, now, explain)
 
 
 def qualify_summary(
@@ -77,49 +75,53 @@ def qualify_summary(
     Raises SummaryMismatchError when the summary was folded for another definition, and
     ValueError when ``now`` precedes an event already folded in.
     """
-    now = ensure_utc(now)
+    now = _utc(now)
     plan = plan_for(definition)
     if summary.fingerprint != plan.layout.fingerprint:
         raise SummaryMismatchError(
             f"summary folded for {summary.fingerprint}, not for {definition.name} "
             f"{definition.version}; rebuild it from the events"
         )
-    readings = summary.readings(now, every_last=explain)
-    return _decide(plan, facts, readings, now, None, explain)
+    return _decide(plan, facts, summary.activity(now, explain=explain), now, explain)
+
+
+def _utc(now: datetime) -> datetime:
+    # ensure_utc returns a UTC moment unchanged; the identity test skips its checks
+    # (a microsecond, of the few dozen a qualification from a summary costs).
+    return now if now.tzinfo is UTC else ensure_utc(now)
 
 
 def _decide(
     plan: QualificationPlan,
     facts: Facts,
-    readings: Mapping[int, Reading],
+    activity: Activity,
     now: datetime,
-    buckets: Buckets | None,
     with_explanation: bool,
 ) -> Qualification:
     definition = plan.definition
-    scope = Scope(facts, now, readings, definition.free_mail_domains)
+    scope = Scope(facts, now, activity.held, definition.free_mail_domains)
     values = scope.values
     fit = score_fit(plan, scope, explain=with_explanation)
     values["fit.score"] = fit.score
     values["fit.grade"] = fit.grade
-    engagement = score_engagement(plan, readings, now, explain=with_explanation, buckets=buckets)
+    engagement = score_engagement(plan, activity, now, explain=with_explanation)
     values["engagement.score"] = engagement.score
     bant = assess_bant(plan, scope)
     temperature = values["temperature"] = temperature_for(
         _record_bant(bant, values), definition.temperature
     )
     lead_type = values["lead_type"] = lead_type_of(plan, scope)
-    action = last_sales_action(plan, scope)
-    verdict = judge_sales_ready(plan, scope, fit, engagement, action)
-    values["sales_ready"] = verdict.sales_ready
+    action = last_sales_action(plan, activity.lasts)
+    sales_ready, reason = judge_sales_ready(plan, scope, fit, engagement, action)
+    values["sales_ready"] = sales_ready
     stage = _target_stage(plan, scope)
     explanation: tuple[str, ...] = ()
     if with_explanation:
         said = Verdicts(
             lead_type,
             facts.source.purchased,
-            verdict.sales_ready,
-            verdict.reason,
+            sales_ready,
+            reason,
             stage,
             facts.prediction,
         )
@@ -135,8 +137,8 @@ def _decide(
         temperature=temperature,
         lead_type=lead_type,
         purchased=facts.source.purchased,
-        sales_ready=verdict.sales_ready,
-        sales_ready_reason=verdict.reason,
+        sales_ready=sales_ready,
+        sales_ready_reason=reason,
         last_sales_action=action,
         stage=stage,
         stages=plan.stage_ids,
@@ -146,9 +148,9 @@ def _decide(
 
 def _target_stage(plan: QualificationPlan, scope: Scope) -> str | None:
     """The furthest stage whose condition holds."""
-    for compiled in plan.stages_furthest_first:
-        if compiled.holds(scope):
-            return compiled.stage.id
+    for holds, stage_id in plan.stage_checks:
+        if holds(scope):
+            return stage_id
     return None
 
 

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from leadflow.domain.clock import parse_instant
-from leadflow.engine.activity import Reading, Slot, SlotKind, decay_factor
+from leadflow.engine.activity import Slot, SlotKind, decay_factor
 
 __all__ = ["Running", "instant", "legacy_instant", "micros"]
 
@@ -84,35 +84,29 @@ class Running:
             self.total = self.total * decay_factor((at - ref) / 1e6, half_life) + slot.points
             self.ref = at
 
-    def reading(self, slot: Slot, now: int, with_last: bool) -> Reading:
-        """The slot's Reading at ``now`` (micros); ``last`` as a datetime only when asked.
+    def points_at(self, slot: Slot, now: int) -> float:
+        """An engagement slot's points at ``now`` (micros), before the cap.
 
-        Written out in one function (no helper calls): it runs for every slot of every
-        qualification on the real-time path. The decay is ``activity.decay_factor``'s
-        expression, so both folds give the same numbers.
+        The decay is ``activity.decay_factor``'s expression, so both folds give the same
+        numbers.
         """
-        count = self.count
-        last = self.last
-        when = None if last is None or not with_last else instant(last)
-        kind = slot.kind
-        if kind == SlotKind.TEST:
-            return Reading(count, when, self.last_type, self._test_holds(slot, now))
-        total = 0.0
-        if kind == SlotKind.ENGAGEMENT:
-            half_life = slot.half_life_seconds
-            if slot.once:  # only the latest event counts, faded from its own time
-                if last is not None:
-                    total = float(slot.points)
-                    if half_life is not None:
-                        total *= 0.5 ** ((now - last) / 1e6 / half_life)
-            else:  # the running sum, faded from ref
-                total = self.total
-                ref = self.ref
-                if ref is not None and half_life is not None:
-                    total *= 0.5 ** ((now - ref) / 1e6 / half_life)
-        return Reading(count, when, self.last_type, count > 0, total)
+        half_life = slot.half_life_seconds
+        if slot.once:  # only the latest event counts, faded from its own time
+            last = self.last
+            if last is None:
+                return 0.0
+            total = float(slot.points)
+            if half_life is not None:
+                total *= 0.5 ** ((now - last) / 1e6 / half_life)
+            return total
+        total = self.total  # the running sum, faded from ref
+        ref = self.ref
+        if ref is not None and half_life is not None:
+            total *= 0.5 ** ((now - ref) / 1e6 / half_life)
+        return total
 
-    def _test_holds(self, slot: Slot, now: int) -> bool:
+    def holds_at(self, slot: Slot, now: int) -> bool:
+        """Whether a test slot's EventTest holds at ``now`` (micros)."""
         window = slot.within_us
         if window is None:
             return self.count >= slot.min_count

@@ -12,32 +12,30 @@ failed, which the explanation and the hand-off show.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from leadflow.domain.qualification import EngagementResult, FitResult, SalesAction
+from leadflow.domain.vocabulary import Grade
 from leadflow.engine.activity import SECONDS_PER_DAY, is_later
 from leadflow.engine.plan import QualificationPlan
 from leadflow.engine.scope import Scope
 
-__all__ = ["Verdict", "judge_sales_ready", "last_sales_action"]
+__all__ = ["judge_sales_ready", "last_sales_action"]
+
+_RANK = {grade: grade.rank for grade in Grade}
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    sales_ready: bool
-    reason: str
-
-
-def last_sales_action(plan: QualificationPlan, scope: Scope) -> SalesAction | None:
+def last_sales_action(
+    plan: QualificationPlan, lasts: Mapping[int, tuple[datetime, str]]
+) -> SalesAction | None:
+    """The latest of the sales-action slots' latest events (ties by type)."""
     last_at: datetime | None = None
     last_type: str | None = None
-    for slot in plan.layout.sales_actions:
-        reading = scope.readings.get(slot.id)
-        if reading is None or reading.last is None or reading.last_type is None:
-            continue
-        if is_later(reading.last, reading.last_type, last_at, last_type):
-            last_at, last_type = reading.last, reading.last_type
+    for slot_id in plan.sales_slots:
+        last = lasts.get(slot_id)
+        if last is not None and is_later(last[0], last[1], last_at, last_type):
+            last_at, last_type = last
     if last_at is None or last_type is None:
         return None
     return SalesAction(last_type, last_at)
@@ -49,24 +47,23 @@ def judge_sales_ready(
     fit: FitResult,
     engagement: EngagementResult,
     action: SalesAction | None,
-) -> Verdict:
+) -> tuple[bool, str]:
+    """(sales-ready, the reason): what passed, or the first thing that failed."""
     gate = plan.definition.sales_ready
-    within_days = plan.definition.sales_actions.within_days
-    if fit.grade.rank < gate.min_fit_grade.rank:
-        return Verdict(False, f"fit grade {fit.grade} is below {gate.min_fit_grade}")
+    if _RANK[fit.grade] < plan.min_fit_rank:
+        return False, f"fit grade {fit.grade} is below {gate.min_fit_grade}"
     if gate.require_sales_action:
         if action is None:
-            return Verdict(False, "no sales-specific action yet")
-        if action.at < scope.now - timedelta(days=within_days):
+            return False, "no sales-specific action yet"
+        if action.at < scope.now - plan.sales_within:
             age = _days(scope.now - action.at)
-            return Verdict(
-                False, f"last sales action {action.type} was {age} days ago (> {within_days:g})"
-            )
+            within_days = plan.definition.sales_actions.within_days
+            return False, f"last sales action {action.type} was {age} days ago (> {within_days:g})"
     if gate.min_engagement is not None and engagement.score < gate.min_engagement:
-        return Verdict(False, f"engagement {engagement.score:.1f} is below {gate.min_engagement:g}")
+        return False, f"engagement {engagement.score:.1f} is below {gate.min_engagement:g}"
     if plan.gate is not None and not plan.gate(scope):
-        return Verdict(False, "the gate's extra condition does not hold")
-    return Verdict(True, _passed(fit, action, scope.now))
+        return False, "the gate's extra condition does not hold"
+    return True, _passed(fit, action, scope.now)
 
 
 def _passed(fit: FitResult, action: SalesAction | None, now: datetime) -> str:

@@ -1,6 +1,6 @@
 """What a condition can see while one person is qualified: the Scope and its fact paths.
 
-A ``Scope`` holds the facts, the person's activity (event matches already folded) and the
+A ``Scope`` holds the facts, the person's activity (which event questions hold) and the
 values qualification has computed so far (fit, engagement, BANT, lead type ...). Rules
 reach facts through *paths* (model.py lists them); ``path_reader`` turns a path into a
 small function once, when the definition is compiled, so nothing is parsed per person.
@@ -8,11 +8,10 @@ small function once, when the definition is compiled, so nothing is parsed per p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from datetime import datetime
 
 from leadflow.domain.facts import Facts, Opportunity
-from leadflow.engine.activity import Reading
 
 __all__ = ["DERIVED_CONTACT_KEYS", "PathReader", "Scope", "email_domain", "path_reader"]
 
@@ -25,21 +24,38 @@ _UNSET = object()
 
 
 class Scope:
-    """One qualification in progress. Mutable on purpose: values are filled step by step."""
+    """One qualification in progress. Mutable on purpose: values are filled step by step.
 
-    __slots__ = ("_domain", "facts", "free_mail_domains", "now", "readings", "values")
+    ``held`` names the slots whose question about events is answered yes
+    (``Activity.held``); a scope built without events passes an empty container.
+    ``contact`` and ``account`` are the facts' attribute mappings, kept at hand because
+    most fit rules read one of them.
+    """
+
+    __slots__ = (
+        "_domain",
+        "account",
+        "contact",
+        "facts",
+        "free_mail_domains",
+        "held",
+        "now",
+        "values",
+    )
 
     def __init__(
         self,
         facts: Facts,
         now: datetime,
-        readings: Mapping[int, Reading],
+        held: Container[int],
         free_mail_domains: frozenset[str],
     ) -> None:
         self.facts = facts
         self.now = now
-        self.readings = readings
+        self.held = held
         self.free_mail_domains = free_mail_domains
+        self.contact = facts.contact
+        self.account = facts.account
         self.values: dict[str, object] = {}
         self._domain: object = _UNSET
 
@@ -78,20 +94,24 @@ def _attribute_reader(namespace: str, rest: str) -> PathReader:
     if derived is not None:
 
         def read_or_derive(scope: Scope) -> object:
-            value = mapping_of(scope.facts).get(rest)
+            value = mapping_of(scope).get(rest)
             return derived(scope) if value is None else value
 
         return read_or_derive
-    if "." not in rest:
-        return lambda scope: mapping_of(scope.facts).get(rest)
+    if "." not in rest:  # plain attributes, the commonest paths: one call each
+        if namespace == "contact":
+            return lambda scope: scope.contact.get(rest)
+        if namespace == "account":
+            return lambda scope: scope.account.get(rest)
+        return lambda scope: mapping_of(scope).get(rest)
     keys = tuple(rest.split("."))
-    return lambda scope: _dig(mapping_of(scope.facts), keys)
+    return lambda scope: _dig(mapping_of(scope), keys)
 
 
-_MAPPINGS: dict[str, Callable[[Facts], Mapping[str, object]]] = {
-    "contact": lambda facts: facts.contact,
-    "account": lambda facts: facts.account,
-    "consent": lambda facts: facts.consent,
+_MAPPINGS: dict[str, Callable[[Scope], Mapping[str, object]]] = {
+    "contact": lambda scope: scope.contact,
+    "account": lambda scope: scope.account,
+    "consent": lambda scope: scope.facts.consent,
 }
 
 

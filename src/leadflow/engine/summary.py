@@ -38,7 +38,7 @@ from typing import Any
 
 from leadflow.definition.model import Definition
 from leadflow.domain.facts import Event
-from leadflow.engine.activity import Reading
+from leadflow.engine.activity import Activity, SlotKind
 from leadflow.engine.layout import SlotLayout
 from leadflow.engine.plan import plan_for
 from leadflow.engine.running import Running, instant, legacy_instant, micros
@@ -109,12 +109,12 @@ class ActivitySummary:
         for event in events:
             self.add(event)
 
-    def readings(self, now: datetime, *, every_last: bool = True) -> dict[int, Reading]:
-        """Every slot's Reading at ``now``; ``now`` may not precede the latest event.
+    def activity(self, now: datetime, *, explain: bool = False) -> Activity:
+        """What the folded events say at ``now``; ``now`` may not precede the latest event.
 
-        ``Reading.last`` is given for every slot, or with ``every_last=False`` only for
-        the slots whose verdicts need it (``Slot.keeps_last``: sales actions, ``once``
-        rules), which spares a datetime per slot when no explanation is wanted.
+        The latest event of a slot is given (as a datetime) only for the slots whose
+        verdicts need it (``Slot.keeps_last``: sales actions, ``once`` rules), or for
+        every slot with ``explain``, which also fills in the counts.
         """
         at = micros(now)
         if self._latest is not None and at < self._latest:
@@ -124,11 +124,29 @@ class ActivitySummary:
                 f"{now.isoformat()}; qualify from the full event history instead"
             )
         slots = self._layout.slots
-        readings = {}
-        for key, tally in self._tallies.items():
-            slot = slots[key]
-            readings[key] = tally.reading(slot, at, every_last or slot.keeps_last)
-        return readings
+        held: set[int] = set()
+        totals: dict[int, float] = {}
+        lasts: dict[int, tuple[datetime, str]] = {}
+        counts: dict[int, int] | None = {} if explain else None
+        # One loop, no helper per slot kind beyond the tally's own: this runs for every
+        # slot of every qualification on the real-time path.
+        for slot_id, tally in self._tallies.items():
+            slot = slots[slot_id]
+            kind = slot.kind
+            if kind == SlotKind.TEST:
+                if tally.holds_at(slot, at):
+                    held.add(slot_id)
+            else:
+                if tally.count > 0:
+                    held.add(slot_id)
+                if kind == SlotKind.ENGAGEMENT:
+                    totals[slot_id] = tally.points_at(slot, at)
+            last, last_type = tally.last, tally.last_type
+            if (explain or slot.keeps_last) and last is not None and last_type is not None:
+                lasts[slot_id] = (instant(last), last_type)
+            if counts is not None:
+                counts[slot_id] = tally.count
+        return Activity(held, totals, lasts, counts)
 
     def to_json(self) -> str:
         return json.dumps(self.to_data(), separators=(",", ":"))
