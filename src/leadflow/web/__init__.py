@@ -7,6 +7,9 @@
     rendering   the Jinja2 environment (autoescape on everywhere) and render()
     i18n        gettext catalogs (locale/*.po), language choice, formatting
     labels      translated words for leadflow's codes; stage labels per language
+    phrases     generated English read back by its shape and said in the language;
+                the phrasebooks: explanation_words, definition_words, refusal_words,
+                report_words (see docs/web.md, "Text the rest of leadflow writes")
     charts      geometry of the inline SVG charts
     pages/      one router per section (sign-in, dashboard, leads, lead, queue,
                 definition, reports, settings)
