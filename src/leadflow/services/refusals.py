@@ -6,6 +6,11 @@
     └── InvalidInputError  the input is well-formed but cannot be used (API 422)
 
 A ``RefusedError`` is never a bug; anything else escaping a service is one.
+
+The message is English, as the API and the command line show it; the web pages say it
+in the reader's language by its shape (``web.refusal_words``), so a new or reworded
+message of a service the pages call needs a phrase there (its test reads every
+``raise`` of those services and fails until it has one).
 """
 
 from __future__ import annotations
