@@ -248,6 +248,21 @@ def _record(
     now: datetime,
     summaries: SummaryCache | None = None,
 ) -> Outcome:
+    # A person the store read ahead (realtime_people.py) serves this event only.
+    store.forget_prefetched()
+    try:
+        return _record_event(store, incoming, active, now, summaries)
+    finally:
+        store.forget_prefetched()
+
+
+def _record_event(
+    store: RealtimeStore,
+    incoming: IncomingEvent,
+    active: ActiveDefinition,
+    now: datetime,
+    summaries: SummaryCache | None,
+) -> Outcome:
     try:
         at = ensure_utc(incoming.at)
     except ValueError as error:

@@ -85,10 +85,6 @@ class EventStatements:
             return None
         return int(row[1] or row[0])
 
-    def contact_by_email(self, email: str) -> int | None:
-        found = self.driver.scalar("SELECT id FROM contacts WHERE email = :e", {"e": email})
-        return None if found is None else int(found)
-
     def contact_by_external_id(self, external_id: str) -> int | None:
         found = self.driver.scalar(
             "SELECT id FROM contacts WHERE external_id = :x", {"x": external_id}
@@ -112,10 +108,10 @@ class EventStatements:
         )
         if created is not None:
             return int(created), True
-        existing = self.contact_by_email(email)
+        existing = self.driver.scalar("SELECT id FROM contacts WHERE email = :e", {"e": email})
         if existing is None:
             raise LookupError(f"contact {email} conflicted but cannot be read")
-        return existing, False
+        return int(existing), False
 
     def claim_external_id(self, contact_id: int, external_id: str) -> None:
         """Give the contact this CRM id, unless it has one or another contact holds it."""

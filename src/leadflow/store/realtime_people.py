@@ -48,9 +48,8 @@ SIDE_TABLES: tuple[str, ...] = (
     "handoffs",
 )
 
-_PERSON = (
-    "SELECT "
-    + ", ".join(f"c.{name}" for name in (*CONTACT_COLUMNS, *SOURCE_COLUMNS))
+_PERSON_COLUMNS = (
+    ", ".join(f"c.{name}" for name in (*CONTACT_COLUMNS, *SOURCE_COLUMNS))
     + ", c.identity, c.attributes, "
     + ", ".join(f"a.{name}" for name in ACCOUNT_COLUMNS)
     + ", a.attributes, q.contact_id, "
@@ -60,8 +59,11 @@ _PERSON = (
         f"EXISTS (SELECT 1 FROM {table} s WHERE s.contact_id = c.id)" for table in SIDE_TABLES
     )
     + " FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"
-    " LEFT JOIN qualifications q ON q.contact_id = c.id WHERE c.id = :id"
+    " LEFT JOIN qualifications q ON q.contact_id = c.id"
 )
+_PERSON = "SELECT " + _PERSON_COLUMNS + " WHERE c.id = :id"
+# The same, found by e-mail, with the id first: attribution's look-up and the person in one.
+_PERSON_BY_EMAIL = "SELECT c.id, " + _PERSON_COLUMNS + " WHERE c.email = :email"
 
 _SET_CONSENT = """
 INSERT INTO consents (contact_id, channel, status, source, at, event_id)
@@ -92,9 +94,35 @@ class PersonRow:
 
 
 class PersonStatements:
-    """Read a contact's facts and stored state; write its consent."""
+    """Read a contact's facts and stored state; write its consent.
+
+    On SQLite, finding a contact by e-mail reads the whole person in the same statement
+    and keeps it for the ``load_person`` that follows (one statement fewer per event).
+    That is safe there only: a SQLite writer holds the database from ``BEGIN IMMEDIATE``,
+    so nothing can change the row in between. On PostgreSQL the person must be read
+    after ``lock_contact``, so the look-up stays a look-up. The kept row serves one
+    ``load_person`` at most, and ``set_consent`` (which changes what it says) and
+    ``forget_prefetched`` (the real-time path calls it around each event) drop it.
+    """
 
     driver: Driver
+    _prefetched: tuple[int, Row] | None = None
+
+    def contact_by_email(self, email: str) -> int | None:
+        d = self.driver
+        if d.dialect != "sqlite":
+            found = d.scalar("SELECT id FROM contacts WHERE email = :e", {"e": email})
+            return None if found is None else int(found)
+        row = d.one(_PERSON_BY_EMAIL, {"email": email})
+        if row is None:
+            self._prefetched = None
+            return None
+        contact_id = int(row[0])
+        self._prefetched = (contact_id, row)
+        return contact_id
+
+    def forget_prefetched(self) -> None:
+        self._prefetched = None
 
     def lock_contact(self, contact_id: int) -> None:
         """Serialise writers of one contact (PostgreSQL): two events of the same person
@@ -102,14 +130,18 @@ class PersonStatements:
         self.driver.lock_row("contacts", contact_id)
 
     def load_person(self, contact_id: int) -> PersonRow:
-        d = self.driver
-        row = d.one(_PERSON, {"id": contact_id})
+        kept, self._prefetched = self._prefetched, None
+        if kept is not None and kept[0] == contact_id:
+            return self._person(contact_id, kept[1], 1)
+        row = self.driver.one(_PERSON, {"id": contact_id})
         if row is None:
             raise LookupError(f"contact {contact_id} does not exist")
         return self._person(contact_id, row)
 
-    def _person(self, contact_id: int, row: Row) -> PersonRow:
+    def _person(self, contact_id: int, row: Row, start: int = 0) -> PersonRow:
         d = self.driver
+        if start:
+            row = row[start:]
         contact_end = len(CONTACT_COLUMNS)
         source_end = contact_end + len(SOURCE_COLUMNS)
         contact = d.read_document(row[source_end + 1])
@@ -226,6 +258,7 @@ class PersonStatements:
         event_id: int | None,
     ) -> None:
         """Record the consent unless a later decision on that channel is already stored."""
+        self._prefetched = None  # the person's consent tables change
         d = self.driver
         d.execute(
             _SET_CONSENT,
