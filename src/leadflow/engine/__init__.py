@@ -4,7 +4,7 @@
     plan.py         a Definition compiled once: predicates, slots (plan_for caches it)
     layout.py       the slots: every question asked about events, and the fingerprint
     routing.py      which slots an event feeds (by type, then remembered property values)
-    activity.py     Reading, and the full event list folded at ``now``
+    activity.py     Activity (what events say at ``now``), and the full event list folded
     summary.py      ActivitySummary: the same fold, incremental, stored as JSON
     scope.py        what conditions see: fact paths and computed values
     conditions.py   FieldTest / EventTest / AllOf / AnyOf / Not compiled to predicates
