@@ -22,8 +22,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from babel.numbers import format_decimal
+from babel.numbers import get_decimal_symbol
 
 from leadflow.web import i18n
 from leadflow.web.labels import LABELS
@@ -80,13 +81,16 @@ def _number(value: str, speech: Speech) -> str:
     """``+12.50`` -> ``+12,50``: the digits the code wrote, the language's symbols."""
     if "e" in value.lower():
         return value  # 5e+06: the code chose a notation; keep it
-    sign = value[0] if value[0] in "+-" else ""
+    sign = {"+": "+", "-": "−"}.get(value[0], "")
     digits = value.lstrip("+-")
-    decimals = len(digits.partition(".")[2])
-    pattern = "0" + ("." + "0" * decimals if decimals else "")
-    locale = i18n.BABEL_LOCALES.get(speech.language, "en_GB")
-    shown = str(format_decimal(float(digits), format=pattern, locale=locale))
-    return {"+": "+", "-": "−", "": ""}[sign] + shown
+    return sign + digits.replace(".", _decimal_symbol(speech.language))
+
+
+@cache
+def _decimal_symbol(language: str) -> str:
+    # Only the symbol: the code chose the digits (no grouping in a sentence), and Babel's
+    # full formatting would cost a hundred times more on a queue of explanations.
+    return str(get_decimal_symbol(i18n.BABEL_LOCALES.get(language, "en_GB")))
 
 
 def _instant(value: str, speech: Speech) -> str:
