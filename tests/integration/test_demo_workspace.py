@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import FixedClock
 from leadflow.services.demo_workspace import build_demo_workspace, demo_marker
 from leadflow.store.database import make_engine
-from leadflow.store.models import Account, Contact, Qualification
+from leadflow.store.models import Account, Contact, DefinitionVersion, Qualification
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
@@ -36,13 +38,27 @@ def test_the_demo_workspace_is_built_once_with_every_contact_qualified(tmp_path:
             with_industry = session.scalar(
                 select(func.count()).select_from(Account).where(Account.industry.is_not(None))
             )
+            active = session.scalar(select(DefinitionVersion.name).where(DefinitionVersion.active))
     finally:
         engine.dispose()
     assert contacts == qualified == built.contacts == 60
     assert ready == built.sales_ready
     assert (with_industry or 0) > 0  # the world's accounts were imported
+    assert active == "kestrel"  # the demo company's definition, not the bare preset
     again = build_demo_workspace(
         tmp_path, database_url=url, clock=FixedClock(NOW), contacts=60, seed=3
     )
     assert not again.built_now
-    assert (again.events_recorded, again.sales_ready) == (built.events_recorded, ready)
+    assert again == replace(built, built_now=False)
+
+
+def test_a_workspace_built_before_the_sales_side_is_still_reused(tmp_path: Path) -> None:
+    figures = {"contacts": 60, "events_recorded": 10, "events_rejected": 0, "sales_ready": 2}
+    demo_marker(tmp_path).write_text(json.dumps(figures), encoding="utf-8")
+
+    again = build_demo_workspace(
+        tmp_path, database_url="sqlite://", clock=FixedClock(NOW), contacts=60, seed=3
+    )
+
+    assert not again.built_now
+    assert (again.contacts, again.sales_ready, again.handed_off, again.won) == (60, 2, 0, 0)

@@ -67,5 +67,6 @@ def _print(built: DemoWorkspace) -> None:
     typer.echo(
         f"demo workspace {built.directory} ({state}): {built.contacts} contacts, "
         f"{built.events_recorded} events recorded ({built.events_rejected} rejected), "
-        f"{built.sales_ready} sales-ready leads"
+        f"{built.sales_ready} sales-ready leads; {built.handed_off} hand-offs, "
+        f"{built.accepted} accepted, {built.rejected} rejected, {built.won} deals won"
     )

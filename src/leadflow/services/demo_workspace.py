@@ -1,9 +1,11 @@
 """Build the demo workspace that ``make run`` serves: a generated world, imported and replayed.
 
 The world ends on the clock's date, so its recent sales actions are recent *now* and the
-queue has sales-ready leads. Events are replayed in time order with a clock that follows
-them (one batch per day), so stage transitions carry the moment they happened and the
-funnel can be rebuilt at any past date, as it would have been live.
+queue has sales-ready leads. Its events and its sales team's work are replayed together
+in time order (services/demo_sales.py) with a clock that follows them, up to now: stage
+transitions, hand-offs, answers, attempts and deals carry the moment they happened, so
+the funnel, channel and alignment reports can be rebuilt at any past date, as they
+would have been live.
 
 A finished build leaves a marker file; building again is a no-op (``make run`` twice
 serves the same workspace).
@@ -13,39 +15,66 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from leadflow.demo.world import generate_world
-from leadflow.domain.clock import Clock, FixedClock
+from leadflow.domain.clock import Clock
 from leadflow.ingest.formats.generic import GENERIC
 from leadflow.services import reps
-from leadflow.services.definitions import active_definition
+from leadflow.services.demo_sales import replay_world
 from leadflow.services.demo_users import demo_users_text, ensure_demo_users
-from leadflow.services.event_import import parse_line
-from leadflow.services.events import EventRecorder, IncomingEvent, Rejected
 from leadflow.services.import_accounts import import_accounts
 from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.rescore import rescore
-from leadflow.services.workspace import init_workspace
+from leadflow.services.workspace import DEFINITION_FILE, init_workspace
 from leadflow.store.database import make_engine
+from leadflow.store.models import Handoff, Opportunity
 
 __all__ = [
+    "DEMO_DEFINITION",
     "DEMO_TEAM_ZONES",
     "DemoWorkspace",
     "build_demo_workspace",
     "demo_marker",
+    "load_demo_world",
+    "own_demo_accounts",
     "staff_demo_team",
     "team_key",
 ]
 
 WORLD_FOLDER = "world"
 _MARKER = ".demo-workspace.json"
+
+# The demo company's own definition: the waterfall preset, with the sales actions its
+# sales team answers. In the demo world a contact-us form is a general enquiry, as common
+# as a download; its sales team takes only requests for a demo, a trial, a quote, a call
+# or a meeting (and their forms). With the preset's contact-us rule, most leads handed
+# off would be ones that team never gets: the replay rejects those as not ready
+# (services/demo_sales.py), and they would swamp the team's own answers.
+DEMO_DEFINITION = """\
+# The demo company's funnel: the waterfall preset, with its sales team's sales actions.
+schema_version: 1
+name: kestrel
+version: "1"
+extends: waterfall
+description: >-
+  Kestrel Analytics (the demo world): the waterfall preset; a contact-us form is a
+  general enquiry, not a request to talk to sales.
+sales_actions:
+  within_days: 30
+  actions:
+    - event: [demo_request, trial_start, quote_request, call_request, meeting_booked]
+    - {event: form_submit, where: {form: "*demo*"}}
+    - {event: form_submit, where: {form: "*trial*"}}
+    - {event: form_submit, where: {form: "*quote*"}}
+    - {event: form_submit, where: {form: "*callback*"}}
+"""
 
 OnStage = Callable[[str], None]
 
@@ -58,6 +87,11 @@ class DemoWorkspace:
     events_recorded: int
     events_rejected: int
     sales_ready: int
+    # The sales side (zero in a marker written before the sales team was replayed).
+    handed_off: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    won: int = 0
 
 
 def demo_marker(directory: Path) -> Path:
@@ -71,10 +105,14 @@ def build_demo_workspace(
     clock: Clock,
     contacts: int = 1500,
     seed: int = 7,
-    preset: str = "waterfall",
+    preset: str | None = None,
     on_stage: OnStage | None = None,
 ) -> DemoWorkspace:
-    """Generate, initialise and replay the demo world into ``directory`` (once)."""
+    """Generate, initialise and replay the demo world into ``directory`` (once).
+
+    ``preset`` None gives the workspace the demo company's definition (DEMO_DEFINITION);
+    a preset name gives it that preset as it is.
+    """
     marker = demo_marker(directory)
     say = on_stage or (lambda _: None)
     if marker.exists():
@@ -84,36 +122,64 @@ def build_demo_workspace(
     say(f"generating a world of {contacts} contacts (seed {seed})")
     world = generate_world(directory / WORLD_FOLDER, contacts, seed, end=now.date(), overwrite=True)
     say("creating the workspace and migrating its database")
+    definition = directory / DEFINITION_FILE
+    if preset is None and not definition.exists():
+        definition.write_text(DEMO_DEFINITION, encoding="utf-8")
     init_workspace(directory, preset=preset, database_url=database_url, now=now)
     engine = make_engine(database_url)
     try:
-        # Companies first: contacts then link to them by their e-mail domain.
-        say("importing accounts")
-        import_accounts(engine, world.out_dir / "accounts.csv", clock=clock)
-        say("importing contacts")
-        import_contacts(
-            engine, world.out_dir / "contacts.csv", ImportOptions(layout=GENERIC), clock=clock
-        )
-        say("staffing the sales team")
-        staff_demo_team(engine, world.out_dir / "reps.csv", now)
-        say("replaying events in time order")
-        recorded, rejected = _replay(engine, world.out_dir / "events.jsonl")
+        load_demo_world(engine, world.out_dir, clock, say)
+        say("replaying events and the sales team's work in time order")
+        replayed = replay_world(engine, world.out_dir, until=now)
         # Set-based, as of now: contacts who never acted (outbound lists, purchased
         # leads) get a qualification too, and sales-readiness is as of today.
         say("qualifying every contact as of now")
         ready = rescore(engine, clock=clock).sales_ready
         ensure_demo_users(engine, now)  # web users (issue 6), passwords in docs/web.md
+        figures = {
+            "contacts": contacts,
+            "events_recorded": replayed.events_recorded,
+            "events_rejected": replayed.events_rejected,
+            "sales_ready": ready,
+            **_sales_figures(engine),
+        }
     finally:
         engine.dispose()
-    figures = {
-        "contacts": contacts,
-        "events_recorded": recorded,
-        "events_rejected": rejected,
-        "sales_ready": ready,
-    }
     marker.write_text(json.dumps(figures, sort_keys=True), encoding="utf-8")
     say(demo_users_text())
     return DemoWorkspace(directory, True, **figures)
+
+
+def load_demo_world(engine: Engine, world: Path, clock: Clock, say: OnStage | None = None) -> None:
+    """The world's accounts, contacts, teams, reps and named accounts, as of the clock."""
+    now = clock.now()
+    say = say or (lambda _: None)
+    # Companies first: contacts then link to them by their e-mail domain.
+    say("importing accounts")
+    import_accounts(engine, world / "accounts.csv", clock=clock)
+    say("importing contacts")
+    import_contacts(engine, world / "contacts.csv", ImportOptions(layout=GENERIC), clock=clock)
+    say("staffing the sales team")
+    staff_demo_team(engine, world / "reps.csv", now)
+    own_demo_accounts(engine, world / "accounts.csv", now)
+
+
+def _sales_figures(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session:
+        answers = dict(
+            session.execute(select(Handoff.status, func.count()).group_by(Handoff.status))
+            .tuples()
+            .all()
+        )
+        won = session.scalar(
+            select(func.count()).select_from(Opportunity).where(Opportunity.status == "won")
+        )
+    return {
+        "handed_off": sum(answers.values()),
+        "accepted": answers.get("accepted", 0),
+        "rejected": answers.get("rejected", 0),
+        "won": won or 0,
+    }
 
 
 # The demo world's teams and the time zones they work in (the presets route to these keys).
@@ -154,43 +220,9 @@ def staff_demo_team(engine: Engine, reps_file: Path, now: datetime) -> None:
                 )
 
 
-def _replay(engine: Engine, events_file: Path) -> tuple[int, int]:
-    """Record every event with the clock at its day's last event; count the outcomes."""
-    with Session(engine) as session:
-        active = active_definition(session)
-    replay_clock = FixedClock(_first_instant(events_file))
-    recorded = rejected = 0
-    with EventRecorder(engine, active, replay_clock) as recorder:
-        for day in _days(events_file):
-            replay_clock.current = day[-1].at
-            for outcome in recorder.record_batch(day):
-                if isinstance(outcome, Rejected):
-                    rejected += 1
-                else:
-                    recorded += 1
-    return recorded, rejected
-
-
-def _first_instant(events_file: Path) -> datetime:
-    for event in _events(events_file):
-        return event.at
-    raise ValueError(f"{events_file} holds no events")
-
-
-def _days(events_file: Path) -> Iterator[list[IncomingEvent]]:
-    """Events grouped by UTC day, in file order (the generator sorts them by time)."""
-    batch: list[IncomingEvent] = []
-    for event in _events(events_file):
-        if batch and event.at.date() != batch[-1].at.date():
-            yield batch
-            batch = []
-        batch.append(event)
-    if batch:
-        yield batch
-
-
-def _events(events_file: Path) -> Iterator[IncomingEvent]:
-    with events_file.open("rb") as lines:
-        for line in lines:
-            if line.strip():
-                yield parse_line(line)
+def own_demo_accounts(engine: Engine, accounts_file: Path, now: datetime) -> None:
+    """Named accounts: the world's ``owner_rep_id`` owns the account (routing's first rule)."""
+    with Session(engine) as session, accounts_file.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["owner_rep_id"]:
+                reps.own_account(session, row["owner_rep_id"], row["domain"], now)

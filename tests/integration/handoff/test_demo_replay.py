@@ -23,6 +23,7 @@ from leadflow.demo import generate_world
 from leadflow.domain.cadence import CONNECTING_OUTCOMES
 from leadflow.domain.clock import parse_instant
 from leadflow.services.definitions import activate_definition
+from leadflow.services.demo_sales import Replayed
 from leadflow.services.handoff_report import handoff_report
 from leadflow.store.database import session_factory
 from leadflow.store.models import (
@@ -35,7 +36,7 @@ from leadflow.store.models import (
     SalesAttempt,
     SlaBreach,
 )
-from tests.integration.handoff.replay import Replay, demo_handoffs, truth_under_worked
+from tests.integration.handoff.replay import demo_handoffs, replay, truth_under_worked
 
 # The waterfall preset, with every sales action making a lead sales-ready whatever its
 # fit: the demo hands off at the first sales action, so the two sides can be compared.
@@ -60,24 +61,20 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def replayed(world: Path, engine: Engine) -> Iterator[tuple[Replay, Session, datetime]]:
+def replayed(world: Path, engine: Engine) -> Iterator[tuple[Replayed, Session, datetime]]:
     window = json.loads((world / "truth.json").read_text())["parameters"]
     start, end = parse_instant(window["window_start"]), parse_instant(window["window_end"])
     with session_factory(engine)() as session:
         activate_definition(session, REPLAY_DEFINITION, source_name="replay.yaml", now=start)
         session.commit()
-    replay = Replay(world, engine)
-    replay.clock.current = start
-    replay.staff(start)
-    replay.load_people(start)
-    replay.run(end)
+    done = replay(world, engine, start, end)
     with session_factory(engine)() as session:
-        yield replay, session, end
+        yield done, session, end
 
 
 @pytest.mark.slow
 def test_the_demo_world_replayed_through_the_hand_off(
-    replayed: tuple[Replay, Session, datetime], world: Path
+    replayed: tuple[Replayed, Session, datetime], world: Path
 ) -> None:
     replay, session, end = replayed
 
@@ -88,7 +85,7 @@ def test_the_demo_world_replayed_through_the_hand_off(
 
 
 def _every_sales_ready_lead_got_the_owner_the_demo_routing_gives(
-    replay: Replay, session: Session, world: Path
+    replay: Replayed, session: Session, world: Path
 ) -> None:
     ours = {
         (contact_id, at): owner
@@ -134,7 +131,7 @@ def _every_breach_was_recorded(session: Session, end: datetime) -> None:
 
 
 def _under_worked_leads_are_exactly_those_closed_below_the_minimum(
-    replay: Replay, session: Session, world: Path
+    replay: Replayed, session: Session, world: Path
 ) -> None:
     attempts: dict[int, list[str]] = {}
     for handoff_id, outcome in session.execute(
@@ -180,7 +177,7 @@ def _under_worked_leads_are_exactly_those_closed_below_the_minimum(
 
 
 def _the_sales_side_was_applied_and_rejections_kept_as_data(
-    replay: Replay, session: Session
+    replay: Replayed, session: Session
 ) -> None:
     applied = replay.applied
 

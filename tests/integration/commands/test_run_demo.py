@@ -1,0 +1,39 @@
+"""`leadflow run-demo --build-only` (what `make run` calls): build once, print, reuse."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from leadflow.cli import app
+
+runner = CliRunner()
+SUMMARY = re.compile(
+    r"demo workspace .* \((built|reused)\): 50 contacts, (\d+) events recorded \(0 rejected\), "
+    r"(\d+) sales-ready leads; (\d+) hand-offs, (\d+) accepted, (\d+) rejected, (\d+) deals won"
+)
+
+
+@pytest.mark.slow
+def test_run_demo_builds_once_and_prints_the_sales_side(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    arguments = ["run-demo", "--workspace", str(tmp_path), "--contacts", "50", "--build-only"]
+
+    first = runner.invoke(app, arguments)
+    second = runner.invoke(app, arguments)
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    built, reused = SUMMARY.search(first.output), SUMMARY.search(second.output)
+    assert built is not None, first.output
+    assert reused is not None, second.output
+    assert (built.group(1), reused.group(1)) == ("built", "reused")
+    assert built.groups()[1:] == reused.groups()[1:]
+    handed_off, accepted, rejected = (int(built.group(n)) for n in (4, 5, 6))
+    assert accepted + rejected <= handed_off
+    assert int(built.group(2)) > 0
+    assert (tmp_path / "world" / "activities.jsonl").exists()
