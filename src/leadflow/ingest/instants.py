@@ -44,18 +44,21 @@ _EARLIEST, _LATEST = 1900, 2200
 def parse_instant(text: str, *, zone: tzinfo = UTC, day_first: bool = True) -> datetime:
     """An aware UTC datetime from any of the spellings above; InvalidValueError otherwise."""
     value = text.strip()
-    moment = _epoch(value) or _iso(value) or _numeric(value, zone, day_first) or _named(value)
+    # ISO 8601 first: what nearly every export writes (an epoch is all digits, so the
+    # order of the first two readers does not change any answer).
+    moment = _iso(value) or _epoch(value) or _numeric(value, zone, day_first) or _named(value)
     if moment is None:
         raise InvalidValueError(f"{text!r} is not a date or time")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     if not _EARLIEST <= moment.year <= _LATEST:
         raise InvalidValueError(f"{text!r} is out of range (years {_EARLIEST}-{_LATEST})")
-    return moment.astimezone(UTC)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 def _epoch(value: str) -> datetime | None:
-    if not value.isdigit() or len(value) not in (10, 13):
+    # isdecimal, not isdigit: "²" is a digit to isdigit but not to int().
+    if not value.isdecimal() or len(value) not in (10, 13):
         return None
     seconds = int(value) / (1000 if len(value) == 13 else 1)
     return datetime.fromtimestamp(seconds, UTC)

@@ -9,9 +9,10 @@ prefixes, the national-number pattern, possible lengths) directly, in a few µs.
 
 The shortcut only answers when it is sure it would agree with ``phonenumbers.parse``;
 anything unusual (letters, an extension, "(0)", a number that could be read two ways,
-a region whose prefix rules are patterns rather than digits, an impossible number)
-returns None and goes through the library. A test compares both on many generated
-numbers and regions.
+a region whose national prefix captures a carrier code or is transformed, a length
+that is impossible or possible only locally) returns None and goes through the
+library. A test compares both on many generated numbers and regions, and the possible
+lengths on every country code.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ import re
 from functools import cache
 
 import phonenumbers
-from phonenumbers import PhoneMetadata, PhoneNumber
-from phonenumbers.phonenumberutil import ValidationResult
+from phonenumbers import PhoneMetadata
 
 __all__ = ["shortcut"]
 
@@ -65,20 +65,32 @@ def _national(digits: str, region: str) -> str | None:
     rules = _rules(region)
     if rules is None or rules.international(digits) or digits.startswith(rules.code_text):
         return None
-    if not rules.strips(digits):
+    prefix = rules.prefix_end(digits)
+    if prefix == 0:
         return None if digits[:1] == "0" else _possible(rules.code, digits)
-    if rules.prefix is None:
-        return None  # a pattern, not plain digits: the library decides
-    stripped = digits[len(rules.prefix) :]
+    if prefix < 0:
+        return None  # the prefix carries a carrier code or a transformation: the library
+    stripped = digits[prefix:]
     if stripped[:1] == "0" or (rules.viable(digits) and not rules.viable(stripped)):
         return None
     return _possible(rules.code, stripped)
 
 
 def _possible(code: int, national: str) -> str | None:
-    number = PhoneNumber(country_code=code, national_number=int(national))
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    return f"+{code}{national}" if reason == ValidationResult.IS_POSSIBLE else None
+    """E.164 when ``national`` has a possible length for ``code``, as
+    ``phonenumbers.is_possible_number`` decides it (lengths of the code's main region;
+    local-only lengths are not possible), without building a PhoneNumber."""
+    return f"+{code}{national}" if len(national) in _possible_lengths(code) else None
+
+
+@cache
+def _possible_lengths(code: int) -> frozenset[int]:
+    region = phonenumbers.region_code_for_country_code(code)
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, region)
+    general = None if metadata is None else metadata.general_desc
+    if general is None:
+        return frozenset()
+    return frozenset(general.possible_length) - frozenset(general.possible_length_local_only)
 
 
 class _Rules:
@@ -90,8 +102,6 @@ class _Rules:
         self._international = re.compile(metadata.international_prefix or "(?!)")
         parsing = metadata.national_prefix_for_parsing
         self._strip = re.compile(parsing) if parsing else None
-        # The prefix to drop when it is plain digits; a pattern leaves it to the library.
-        self.prefix = parsing if parsing and parsing.isdigit() else None
         self.transforms = bool(metadata.national_prefix_transform_rule)
         general = metadata.general_desc
         self._pattern = re.compile(general.national_number_pattern or "(?!)" if general else "(?!)")
@@ -102,6 +112,16 @@ class _Rules:
     def strips(self, digits: str) -> bool:
         """True when the library would try to strip a national prefix from ``digits``."""
         return self._strip is not None and self._strip.match(digits) is not None
+
+    def prefix_end(self, digits: str) -> int:
+        """Where the national number starts after the prefix the library would strip: 0
+        when none matches, -1 when the prefix pattern captures a carrier code (which
+        the library then reads; the shortcut does not)."""
+        strip = self._strip
+        match = None if strip is None else strip.match(digits)
+        if strip is None or match is None:
+            return 0
+        return -1 if strip.groups else match.end()
 
     def viable(self, digits: str) -> bool:
         return self._pattern.fullmatch(digits) is not None

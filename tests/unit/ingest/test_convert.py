@@ -7,8 +7,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from leadflow.ingest.convert import HeaderError, RowConverter
+from leadflow.ingest.fields import FIELDS
 from leadflow.ingest.formats import get_format
 from leadflow.ingest.formats.layout import Layout, UnknownColumns, build_layout
 from leadflow.ingest.formats.mapping_file import load_mapping
@@ -249,3 +252,37 @@ def test_channel_comes_from_utm_when_no_channel_column() -> None:
     record = converter.convert(2, ["a@x.nl", "Google", "CPC"])
     assert record.contact["source_channel"] == "paid_search"
     assert record.attributes["utm_source"] == "google"
+
+
+_ODD_CELLS = st.one_of(
+    st.text(st.sampled_from("0123456789²١٢.,-/:+@aZé€%kM\t "), max_size=12),
+    st.sampled_from(["1e400", "nan", "-inf", "9" * 40, "9" * 400, "²" * 10, "١٢/٠٣/٢٠٢٥"]),
+)
+
+
+_HEADER = ["contact_id", *(name for name in FIELDS if name != "external_id")]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(column=st.integers(1, len(_HEADER) - 1), cell=_ODD_CELLS, country=_ODD_CELLS)
+@example(column=_HEADER.index("employees"), cell="9" * 400, country="")
+@example(column=_HEADER.index("created_at"), cell="²" * 10, country="")
+@example(column=_HEADER.index("created_at"), cell="١٢/٠٣/٢٠٢٥", country="")
+@example(column=_HEADER.index("phone"), cell="0612345678", country="²")
+def test_any_cell_gives_a_record_or_a_row_error_never_a_crash(
+    column: int, cell: str, country: str
+) -> None:
+    """Each field fed digits int() refuses, overflowing numbers and junk (and a junk
+    country beside phones): the cell is normalised or rejected with its reason; any other
+    exception would stop the whole import."""
+    converter = RowConverter(get_format("generic"), _HEADER, default_region="NL")
+    cells = [""] * len(_HEADER)
+    cells[0], cells[column] = "c1", cell
+    if _HEADER[column] in ("phone", "mobile_phone"):
+        cells[_HEADER.index("country")] = country
+    outcome: ContactRecord | RowError
+    try:
+        outcome = converter.convert(2, cells)
+    except RowError as error:
+        outcome = error
+    assert outcome.line == 2

@@ -188,10 +188,15 @@ def test_integers_with_separators_and_ranges(raw: str, expected: int) -> None:
     assert parse_integer(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["many", "1.5", ""])
+@pytest.mark.parametrize("raw", ["many", "1.5", "", "9" * 400, "3000000000"])
 def test_bad_integer_is_refused(raw: str) -> None:
     with pytest.raises(InvalidValueError):
         parse_integer(raw)
+
+
+def test_an_amount_no_float_holds_is_refused() -> None:
+    with pytest.raises(InvalidValueError, match="is too large"):
+        parse_amount("9" * 400)
 
 
 def test_utm_values_get_one_spelling() -> None:
@@ -205,3 +210,31 @@ def test_text_and_keys() -> None:
     assert clean_text("  Head\n of\tSales\u00a0 ") == "Head of Sales"
     assert snake_case("Favourite Colour (2)") == "favourite_colour_2"
     assert snake_case("Ærøskøbing Straße") == "aeroskobing_strasse"
+
+
+_host_text = st.sampled_from("abz09-.é_")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    domain=st.one_of(
+        st.text(_host_text, min_size=1, max_size=20),
+        st.builds("{}.{}".format, st.text(_host_text, min_size=1, max_size=70),
+                  st.sampled_from(["com", "nl", "test", "local", "c0m", "x-y", "a"])),
+        st.sampled_from(["xn--bcher-kva.de", "ab--cd.com", "a" * 64 + ".com",
+                         ".".join(["a" * 63] * 4) + ".com", "localhost", "x.onion"]),
+    )
+)  # fmt: skip
+def test_domain_fast_path_agrees_with_email_validator(domain: str) -> None:
+    """A domain the fast path accepts is one email-validator accepts unchanged."""
+    from leadflow.ingest.normalise import _email_domain
+
+    try:
+        expected: str | None = validate_email(f"x@{domain}", check_deliverability=False).domain
+    except EmailNotValidError:
+        expected = None
+    try:
+        actual: str | None = _email_domain(domain)
+    except EmailNotValidError:
+        actual = None
+    assert actual == expected

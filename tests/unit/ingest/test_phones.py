@@ -69,6 +69,7 @@ def test_example_numbers_of_every_region(region: str) -> None:
         ("06-12345678", "NL", "+31612345678"),
         ("(415) 555-2671", "US", "+14155552671"),
         ("22 33 44 55", "NO", "+4722334455"),
+        ("020 7683 1234", "GB", "+442076831234"),  # prefix pattern "0|180020"
     ],
 )
 def test_common_plain_numbers_take_the_shortcut(
@@ -90,3 +91,19 @@ def test_common_plain_numbers_take_the_shortcut(
 )
 def test_unusual_numbers_are_left_to_the_library(value: str, region: str | None) -> None:
     assert shortcut(value, region) is None
+
+
+def test_possible_lengths_agree_with_the_library_for_every_country_code() -> None:
+    """The shortcut answers for lengths the library calls possible; local-only lengths
+    (possible in the library's wider sense) are left to it."""
+    from phonenumbers.phonenumberutil import ValidationResult
+
+    from leadflow.ingest.phones import _possible
+
+    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        for length in range(1, 18):
+            national = "9" * length
+            number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+            reason = phonenumbers.is_possible_number_with_reason(number)
+            expected = f"+{code}{national}" if reason == ValidationResult.IS_POSSIBLE else None
+            assert _possible(code, national) == expected, (code, length)
