@@ -18,7 +18,7 @@ left unknown (``unread_paths`` names them, and activation warns).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,8 +29,9 @@ from leadflow.definition.model import AssetsConfig
 from leadflow.domain.facts import Facts
 from leadflow.learn.activity import ACTIVITY_NAMESPACE, default_assets
 from leadflow.learn.artifact import unpickle_model
-from leadflow.learn.fact_paths import predict_facts
+from leadflow.learn.fact_paths import predict_facts, record_from_facts
 from leadflow.learn.predictive import ScoringModel
+from leadflow.learn.single_row import RowScorer, row_scorer
 
 __all__ = ["READABLE_NAMESPACES", "ModelScorer", "activity_card", "card_assets", "scorer_of"]
 
@@ -44,6 +45,11 @@ class ModelScorer:
     model: ScoringModel
     version: int
     assets: AssetsConfig  # product-specific globs the activity features were counted with
+    # One row without scikit-learn's per-call cost (learn/single_row.py); None: predict.
+    row: RowScorer | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "row", row_scorer(self.model))
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -68,7 +74,13 @@ class ModelScorer:
     def predict_person(self, facts: Facts, now: datetime, *, created_at: datetime | None) -> float:
         """The calibrated win probability of one person at ``now``; ``facts.events`` is
         their history (activity counts the events strictly before ``now``)."""
-        return predict_facts(self.model, facts, now, known_since=created_at, assets=self.assets)
+        if self.row is None:
+            return predict_facts(self.model, facts, now, known_since=created_at, assets=self.assets)
+        encoder = self.model.encoder
+        record = record_from_facts(
+            facts, encoder, now=now, known_since=created_at, assets=self.assets
+        )
+        return self.row([encoder.code(spec, record.get(spec.name)) for spec in encoder.features])
 
     def predict_matrix(self, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Probabilities of an encoded matrix (``model.encoder``'s columns), all rows at once."""

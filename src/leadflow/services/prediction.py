@@ -227,8 +227,16 @@ def _load(driver: Driver, ref: ModelRef) -> ModelScorer | None:
         return None
 
 
+# The events' ``asset`` only when it is text (what a product-specific download can be):
+# the whole properties document need not be decoded for it.
+_ASSET = {
+    "sqlite": "CASE WHEN json_type(e.properties, '$.asset') = 'text'"
+    " THEN json_extract(e.properties, '$.asset') END",
+    "postgresql": "CASE WHEN jsonb_typeof(e.properties->'asset') = 'string'"
+    " THEN e.properties->>'asset' END",
+}
 _HISTORY = (
-    "SELECT c.created_at, e.type, e.at, e.properties FROM contacts c"
+    "SELECT c.created_at, e.type, e.at, {asset} FROM contacts c"
     " LEFT JOIN events e ON e.contact_id = c.id WHERE c.id = :id ORDER BY e.at, e.id"
 )
 
@@ -238,11 +246,11 @@ def _history(
 ) -> tuple[datetime | None, tuple[Event, ...]]:
     """When the contact became known and its events, as far as the model reads them."""
     if scorer.reads_events:
-        rows = driver.all(_HISTORY, {"id": contact_id})
+        rows = driver.all(_HISTORY.format(asset=_ASSET[driver.dialect]), {"id": contact_id})
         created = driver.read_instant(rows[0][0]) if rows else None
         events = tuple(
-            Event(kind, driver.read_instant(at), driver.read_document(properties))
-            for _, kind, at, properties in rows
+            Event(kind, driver.read_instant(at), {} if asset is None else {"asset": asset})
+            for _, kind, at, asset in rows
             if kind is not None
         )
         return created, events

@@ -11,7 +11,14 @@ import pytest
 
 from leadflow.definition.model import AssetsConfig
 from leadflow.domain.facts import Event, Facts, Source
-from leadflow.learn.activity import activity_record, default_assets, latest_sales_actions
+from leadflow.learn.activity import (
+    EventLog,
+    activity_attributes,
+    activity_record,
+    default_assets,
+    epoch_micros,
+    latest_sales_actions,
+)
 from leadflow.learn.artifact import load_model, read_model_files
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.scoring import ModelScorer, activity_card, card_assets, scorer_of
@@ -115,3 +122,45 @@ def test_activity_for_one_person_counts_before_now_and_the_action_at_now() -> No
     assert record["days known"] == 200.0
     assert record["days since last event"] == 1.0
     assert record["first sales action"] == "demo_request"  # at now: yes; after now: no
+
+
+def test_one_persons_activity_equals_the_vectorised_aggregates() -> None:
+    """activity_record (plain Python, real time) and activity_attributes (numpy, batch)."""
+    rng = np.random.default_rng(5)
+    kinds = ["page_view", "email_click", "content_download", "demo_request", "trial_start"]
+    assets = [None, "pricing-spec-sheet.pdf", "Big-Ebook.PDF", 7]
+    for person in range(200):
+        events = tuple(
+            Event(
+                str(rng.choice(kinds)),
+                NOW - timedelta(microseconds=int(rng.integers(-5_000_000, 200 * 86_400_000_000))),
+                {"asset": assets[int(rng.integers(0, len(assets)))]},
+            )
+            for _ in range(int(rng.integers(0, 12)))
+        )
+        created = None if person % 9 == 0 else NOW - timedelta(days=float(rng.uniform(0, 300)))
+        record = activity_record(events, NOW, created)
+        micros = np.array([epoch_micros(e.at) for e in events], dtype=np.int64)
+        log = EventLog(
+            lead=np.zeros(len(events), dtype=np.intp),
+            type=np.array([e.type for e in events], dtype=object),
+            at=micros // 1_000_000,
+            asset=np.array([e.properties.get("asset") for e in events], dtype=object),
+        )
+        moment = np.array([epoch_micros(NOW) // 1_000_000])
+        born = moment if created is None else np.array([epoch_micros(created) // 1_000_000])
+        expected: dict[str, object] = {
+            a.name: float(a.values[0]) for a in activity_attributes(log, moment, born)
+        }
+        if created is None:
+            expected["days known"] = None
+        known = micros <= epoch_micros(NOW)
+        expected["first sales action"] = latest_sales_actions(
+            log.lead[known], log.type[known], micros[known], 1
+        )[0]
+        assert record.keys() == expected.keys()
+        for name, value in expected.items():
+            if isinstance(value, float) and np.isnan(value):
+                assert np.isnan(record[name]), name  # type: ignore[arg-type]
+            else:
+                assert record[name] == value, (person, name)
