@@ -19,8 +19,9 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
 from leadflow import __version__
-from leadflow.api.auth import SECURITY_REQUIREMENT, SECURITY_SCHEMES, gate_of
+from leadflow.api.auth import SECURITY_REQUIREMENT, SECURITY_SCHEMES, api_routes, gate_of
 from leadflow.api.bodylimit import BodyLimit
+from leadflow.api.fastlane import EventsFastLane
 from leadflow.api.metrics import MetricsMiddleware
 from leadflow.api.problems import install_problem_handlers, problem_responses
 from leadflow.api.routers import (
@@ -104,6 +105,8 @@ def create_app(
         app.include_router(router)
     _document_keys(app)
     install_web(app, state)  # the pages for people (leadflow.web), under /ui; not API routes
+    # Innermost first: the events fast lane runs inside the metrics and the body limit.
+    app.add_middleware(EventsFastLane, state=state, routes=list(api_routes(app)))
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(BodyLimit, default=limits.max_body_bytes, larger=_larger_bodies(limits))
     return app

@@ -39,7 +39,9 @@ __all__ = [
     "allow",
     "api_routes",
     "gate_of",
+    "limit",
     "principal_of",
+    "secret_of",
 ]
 
 
@@ -75,7 +77,7 @@ class Gate:
         if not self.public:
             _check(key, self.roles)
         principal = Principal(key, client)
-        _limit(state, principal)
+        limit(state, principal)
         request.state.principal = principal
         return principal
 
@@ -97,10 +99,14 @@ SECURITY_REQUIREMENT: list[dict[str, list[str]]] = [{"ApiKey": []}, {"Bearer": [
 
 
 def _secret(request: Request) -> str | None:
-    key = request.headers.get("x-api-key")
-    if key:
-        return key
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return secret_of(request.headers.get("x-api-key"), request.headers.get("authorization"))
+
+
+def secret_of(x_api_key: str | None, authorization: str | None) -> str | None:
+    """The key a request sends, from its ``X-API-Key`` or ``Authorization`` header."""
+    if x_api_key:
+        return x_api_key
+    scheme, _, token = (authorization or "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
@@ -161,7 +167,8 @@ def _check(key: KeyInfo | None, roles: frozenset[Role]) -> None:
         )
 
 
-def _limit(state: ApiState, principal: Principal) -> None:
+def limit(state: ApiState, principal: Principal) -> None:
+    """Take a token from the caller's bucket; ProblemError (429) when it is empty."""
     limiter = state.limiter if principal.key else state.public_limiter
     wait = limiter.take(principal.bucket)
     if wait > 0:

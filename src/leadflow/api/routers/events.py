@@ -23,7 +23,7 @@ from leadflow.services.api_keys import Role
 from leadflow.services.definitions import NoActiveDefinitionError
 from leadflow.services.events import IncomingEvent, Outcome, Recorded
 
-__all__ = ["router"]
+__all__ = ["reply_batch", "reply_single", "router"]
 
 router = APIRouter(
     prefix="/events", tags=["events"], responses=problem_responses(401, 403, 409, 422, 429)
@@ -46,10 +46,7 @@ async def post_event(
     state: ApiState = request.app.state.leadflow
     principal = principal_of(request)
     if idempotency_key is None or principal.key is None:
-        # No reply to store: wait for the group commit on the event loop, no thread hop.
-        [outcome] = await _recorded_async(state, [body.incoming(state.clock.now(), None)])
-        status, result = _single(outcome)
-        return _json(result, status)
+        return await reply_single(state, body)
 
     def run() -> tuple[int, EventResult]:
         return _single(_record_one(state, body, idempotency_key))
@@ -71,11 +68,7 @@ async def post_batch(
     state: ApiState = request.app.state.leadflow
     principal = principal_of(request)
     if idempotency_key is None or principal.key is None:
-        now = state.clock.now()
-        outcomes = await _recorded_async(
-            state, [event.incoming(now, None) for event in body.events]
-        )
-        return _json(_batch(outcomes)[1])
+        return await reply_batch(state, body)
 
     def run() -> tuple[int, BatchResult]:
         return _batch(_record_batch(state, body, idempotency_key))
@@ -83,6 +76,21 @@ async def post_batch(
     return await run_in_threadpool(
         replay_or_run, state, principal, request, body, idempotency_key, run
     )
+
+
+async def reply_single(state: ApiState, body: EventIn) -> Response:
+    """Record one event with no reply to store (also the fast lane's, fastlane.py): wait
+    for the group commit on the event loop, no thread hop."""
+    [outcome] = await _recorded_async(state, [body.incoming(state.clock.now(), None)])
+    status, result = _single(outcome)
+    return _json(result, status)
+
+
+async def reply_batch(state: ApiState, body: EventBatch) -> Response:
+    """Record a batch with no reply to store, as ``reply_single``."""
+    now = state.clock.now()
+    outcomes = await _recorded_async(state, [event.incoming(now, None) for event in body.events])
+    return _json(_batch(outcomes)[1])
 
 
 def _single(outcome: Outcome) -> tuple[int, EventResult]:
