@@ -10,10 +10,9 @@ and predicts blocks of rows in one call each:
     contact.email_domain         the contact's own attribute where it has one, else
     contact.free_mail            derived from ``contact.email`` (``learn.history.email_fact``)
     source.*                     channel, medium, campaign, vendor as text; purchased
-    activity.*                   ``learn.activity.activity_attributes`` over the block's
-                                 events (strictly before ``now``, whole seconds) and
-                                 ``latest_sales_actions``: the functions the real-time
-                                 path runs on one person's events
+    activity.*                   the aggregates of ``learn.activity`` (events strictly
+                                 before ``now``, whole seconds; the latest sales action
+                                 at or before it), on the block's type codes
     anything else (sales.rep)    unknown, as in real time
 
 Blocks of ``chunk`` contacts bound the memory: the encoded matrix of one block, not of
@@ -30,11 +29,13 @@ import numpy as np
 import numpy.typing as npt
 
 from leadflow.batch.frames import Column, ContactFrame, EventFrame, micros
+from leadflow.definition.model import AssetsConfig
+from leadflow.domain.vocabulary import SALES_ACTION_EVENTS
 from leadflow.learn.activity import (
     ACTIVITY_NAMESPACE,
-    EventLog,
-    activity_attributes,
-    latest_sales_actions,
+    WINDOW_DAYS,
+    default_own_actions,
+    is_product_specific,
     missing_activity,
 )
 from leadflow.learn.features import Encoder, FeatureSpec
@@ -53,6 +54,7 @@ Ints = npt.NDArray[np.int64]
 DEFAULT_CHUNK = 65_536
 _FIRST_SALES_ACTION = "first sales action"
 _EMAIL_FACTS = ("free_mail", "email_domain")
+_DAY = 86_400
 
 # One feature of rows ``first <= row < stop``, already encoded.
 Reader = Callable[[int, int], Floats]
@@ -137,26 +139,72 @@ def _fallback(own: Encoded, derived: Encoded, first: int, stop: int) -> Floats:
 def _activity(
     scorer: ModelScorer, events: EventFrame, created_us: Ints, moment_us: int, rows: int
 ) -> dict[str, npt.NDArray[Any]]:
-    """The activity aggregates of a block's contacts at the moment, by attribute name."""
-    asset = events.properties.get("asset")
-    assets = (
-        np.full(events.size, None, dtype=object)
-        if asset is None
-        else np.array([*asset.python_values(), None], dtype=object)[asset.codes]
-    )
-    types = np.array(events.types, dtype=object)[events.type_code]
-    log = EventLog(
-        lead=events.row.astype(np.intp), type=types, at=events.at_us // 1_000_000, asset=assets
-    )
-    decided = np.full(rows, moment_us // 1_000_000, dtype=np.int64)
+    """The activity aggregates of a block's contacts at the moment, by attribute name.
+
+    The rules of ``learn.activity`` (training's ``activity_attributes``, the real-time
+    ``activity_record``), computed on the frame's type codes: a type's properties are
+    looked up once per type, an asset's once per distinct asset."""
+    names = events.types
+    codes = events.type_code.astype(np.intp)
+    lead = events.row.astype(np.intp)
+    at = events.at_us // 1_000_000
+    moment = moment_us // 1_000_000
+    before = at < moment
+    recent = before & (at >= moment - WINDOW_DAYS * _DAY)
+
+    def count(mask: npt.NDArray[np.bool_]) -> Floats:
+        return np.bincount(lead[mask], minlength=rows).astype(np.float64)
+
+    def per_type(test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:
+        return np.array([test(name) for name in names] + [False], dtype=bool)[codes]
+
     found: dict[str, npt.NDArray[Any]] = {
-        a.name: a.values
-        for a in activity_attributes(log, decided, created_us // 1_000_000, assets=scorer.assets)
+        f"{names[kind]} (90 days)": count(recent & (codes == kind))
+        for kind in np.unique(codes[before]).tolist()
     }
-    known = events.at_us <= moment_us
-    found[_FIRST_SALES_ACTION] = latest_sales_actions(
-        log.lead[known], types[known], events.at_us[known], rows
+    own = default_own_actions()
+    found["own actions (90 days)"] = count(recent & per_type(own.__contains__))
+    found["events before"] = count(before)
+    assets = scorer.assets
+    information = per_type(assets.events.__contains__)
+    found["product-specific downloads"] = count(before & information & _specific(events, assets))
+    found["days known"] = (moment - created_us // 1_000_000) / _DAY
+    last = np.full(rows, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, lead[before], at[before])
+    found["days since last event"] = np.where(
+        last == np.iinfo(np.int64).min, np.nan, (moment - last) / _DAY
     )
+    found[_FIRST_SALES_ACTION] = _latest_sales_actions(events, names, rows, moment_us)
+    return found
+
+
+def _specific(events: EventFrame, assets: AssetsConfig) -> npt.NDArray[np.bool_]:
+    """Events whose ``asset`` is text matching a product-specific glob."""
+    column = events.properties.get("asset")
+    if column is None:
+        return np.zeros(events.size, dtype=bool)
+    globs = assets.product_specific
+    table = [isinstance(v, str) and is_product_specific(v, globs) for v in column.python_values()]
+    return np.array([*table, False], dtype=bool)[column.codes]
+
+
+def _latest_sales_actions(
+    events: EventFrame, names: tuple[str, ...], rows: int, moment_us: int
+) -> npt.NDArray[np.object_]:
+    """Per contact, its latest sales action at or before the moment (ties: by type name)."""
+    found = np.full(rows, None, dtype=object)
+    sales = np.array([name in SALES_ACTION_EVENTS for name in names] + [False], dtype=bool)
+    picked = np.flatnonzero(sales[events.type_code] & (events.at_us <= moment_us))
+    if picked.size == 0:
+        return found
+    rank = np.argsort(np.argsort(np.array(names, dtype=object)))  # a type's place by name
+    lead = events.row[picked]
+    order = picked[np.lexsort((rank[events.type_code[picked]], events.at_us[picked], lead))]
+    ordered = events.row[order]
+    last = np.ones(order.size, dtype=bool)
+    last[:-1] = ordered[1:] != ordered[:-1]
+    chosen = order[last]
+    found[events.row[chosen]] = [names[code] for code in events.type_code[chosen].tolist()]
     return found
 
 

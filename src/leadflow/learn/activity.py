@@ -16,10 +16,10 @@ features. The aggregates:
 
 Their fact paths start with ``activity.``: they describe behaviour, not persona, so ICP
 discovery reports them but never proposes them as fit rules. ``activity_record`` computes
-the same aggregates for one person's events at ``now``, for scoring a live lead; the
-batch scores every contact with ``activity_attributes`` and ``latest_sales_actions``
-directly, so both ways share one computation. Times are whole seconds (floored), as in
-training.
+the same aggregates for one person's events at ``now``, in plain Python, for scoring a
+live lead in real time; ``batch.prediction`` computes them for every contact at once on
+the frames' type codes. Tests hold all three to the same figures. Times are whole
+seconds (floored), as in training.
 """
 
 from __future__ import annotations
@@ -45,12 +45,14 @@ from leadflow.learn.table import Attribute, AttributeKind
 __all__ = [
     "ACTIVITY_NAMESPACE",
     "COUNT_KEYS",
+    "WINDOW_DAYS",
     "EventLog",
     "activity_attributes",
     "activity_record",
     "default_assets",
+    "default_own_actions",
     "epoch_micros",
-    "latest_sales_actions",
+    "is_product_specific",
     "missing_activity",
 ]
 
@@ -70,7 +72,7 @@ class EventLog:
     """Events of many leads as parallel arrays; ``lead`` indexes the table's rows."""
 
     lead: npt.NDArray[np.intp]
-    type: npt.NDArray[Any]  # event type names (object or fixed-width text)
+    type: npt.NDArray[Any]  # event type names: objects, or fixed-width text (faster)
     at: Ints  # seconds since the epoch
     asset: npt.NDArray[np.object_]  # the ``asset`` property, None when absent
 
@@ -133,7 +135,7 @@ def activity_record(
     moment_us = epoch_micros(now)
     moment = moment_us // 1_000_000
     window = moment - WINDOW_DAYS * _DAY
-    own = own_actions if own_actions is not None else LeadTypeConfig().own_actions.types
+    own = own_actions if own_actions is not None else default_own_actions()
     used = assets or default_assets()
     counts: dict[str, float] = {}
     own_count = before = specific = 0
@@ -154,7 +156,7 @@ def activity_record(
             own_count += event.type in own
         asset = event.properties.get("asset")
         if event.type in used.events and isinstance(asset, str):
-            specific += _is_product_specific(asset, used.product_specific)
+            specific += is_product_specific(asset, used.product_specific)
     record: dict[str, object] = {f"{kind} (90 days)": counts[kind] for kind in sorted(counts)}
     record["own actions (90 days)"] = float(own_count)
     record["events before"] = float(before)
@@ -168,29 +170,10 @@ def activity_record(
 
 
 @lru_cache(maxsize=4096)
-def _is_product_specific(asset: str, globs: tuple[str, ...]) -> bool:
+def is_product_specific(asset: str, globs: tuple[str, ...]) -> bool:
+    """Whether an asset's name matches a product-specific glob (case-insensitive)."""
     name = asset.casefold()
     return any(fnmatch(name, glob.casefold()) for glob in globs)
-
-
-def latest_sales_actions(
-    lead: npt.NDArray[np.intp], types: npt.NDArray[Any], at_us: Ints, leads: int
-) -> npt.NDArray[np.object_]:
-    """Per lead, the type of its latest sales-specific action among these events (None:
-    it has none). Events at the same microsecond are ranked by type name, so the answer
-    never depends on the order the events were read in."""
-    found = np.full(leads, None, dtype=object)
-    names = np.array(sorted(SALES_ACTION_EVENTS), dtype=object)
-    picked = np.flatnonzero(np.isin(types, names) & (lead >= 0))
-    if picked.size == 0:
-        return found
-    rank = np.searchsorted(names, types[picked].astype(object))
-    order = picked[np.lexsort((rank, at_us[picked], lead[picked]))]
-    last = np.ones(order.size, dtype=bool)
-    last[:-1] = lead[order][1:] != lead[order][:-1]
-    chosen = order[last]
-    found[lead[chosen]] = [str(kind) for kind in types[chosen]]
-    return found
 
 
 def epoch_micros(moment: datetime) -> int:
@@ -202,6 +185,12 @@ def missing_activity(key: str) -> float | None:
     """An aggregate a person has no value for: a count of events they never had is 0, as
     in training; anything else (days since the last event ...) is unknown."""
     return 0.0 if key in COUNT_KEYS or key.endswith("_90d") else None
+
+
+@cache
+def default_own_actions() -> frozenset[str]:
+    """Events that count as the person acting, as training counted them."""
+    return LeadTypeConfig().own_actions.types
 
 
 @cache

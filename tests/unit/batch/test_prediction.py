@@ -48,6 +48,8 @@ def _person(rng: np.random.Generator, index: int) -> tuple[Facts, datetime]:
         events += [Event("quote_request", at), Event("demo_request", at)]
     if index % 4 == 0:  # in the same second as ``now``, a moment before and after it
         events += [Event("page_view", NOW - timedelta(microseconds=5)), Event("page_view", NOW)]
+    if index % 8 == 0:  # the 90-day window's first second counts, the one before not
+        events += [Event("page_view", NOW - timedelta(days=90, seconds=s)) for s in (0, 1)]
     if index % 5 == 0:  # a sales action at ``now`` counts, one after it does not
         events += [Event("quote_request", NOW), Event("demo_request", NOW + timedelta(hours=1))]
     events.sort(key=lambda event: event.at)

@@ -11,13 +11,13 @@ import pytest
 
 from leadflow.definition.model import AssetsConfig
 from leadflow.domain.facts import Event, Facts, Source
+from leadflow.domain.vocabulary import SALES_ACTION_EVENTS
 from leadflow.learn.activity import (
     EventLog,
     activity_attributes,
     activity_record,
     default_assets,
     epoch_micros,
-    latest_sales_actions,
 )
 from leadflow.learn.artifact import load_model, read_model_files
 from leadflow.learn.errors import LearnInputError
@@ -96,16 +96,16 @@ def test_a_pickle_that_is_not_a_model_is_refused() -> None:
         scorer_of(b"not a pickle", {}, where="x")
 
 
-def test_the_latest_sales_action_per_lead_ties_broken_by_type_name() -> None:
-    lead = np.array([0, 0, 0, 1, 1, 2], dtype=np.intp)
-    types = np.array(
-        ["demo_request", "trial_start", "page_view", "quote_request", "demo_request", "page_view"],
-        dtype=object,
+def test_the_latest_sales_action_ties_are_broken_by_type_name() -> None:
+    at = NOW - timedelta(days=1)
+    events = (
+        Event("trial_start", at),
+        Event("demo_request", at),
+        Event("page_view", NOW),  # later, but no sales action
     )
-    at = np.array([5, 5, 9, 1, 2, 3], dtype=np.int64)
-    found = latest_sales_actions(lead, types, at, 4)
-    # lead 0: two actions at 5 (page_view later is no action); lead 2 and 3: none
-    assert found.tolist() == ["trial_start", "demo_request", None, None]
+    assert activity_record(events, NOW)["first sales action"] == "trial_start"
+    assert activity_record(events[1:], NOW)["first sales action"] == "demo_request"
+    assert activity_record(events[2:], NOW)["first sales action"] is None
 
 
 def test_activity_for_one_person_counts_before_now_and_the_action_at_now() -> None:
@@ -154,10 +154,9 @@ def test_one_persons_activity_equals_the_vectorised_aggregates() -> None:
         }
         if created is None:
             expected["days known"] = None
-        known = micros <= epoch_micros(NOW)
-        expected["first sales action"] = latest_sales_actions(
-            log.lead[known], log.type[known], micros[known], 1
-        )[0]
+        actions = [(epoch_micros(e.at), e.type) for e in events if e.type in SALES_ACTION_EVENTS]
+        known = [action for action in actions if action[0] <= epoch_micros(NOW)]
+        expected["first sales action"] = max(known)[1] if known else None
         assert record.keys() == expected.keys()
         for name, value in expected.items():
             if isinstance(value, float) and np.isnan(value):
