@@ -40,7 +40,7 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -57,7 +57,7 @@ from leadflow.services.events import EventRecorder, IncomingEvent, Recorded
 from leadflow.services.refusals import NotFoundError, RefusedError
 from leadflow.services.sla import check_sla
 from leadflow.store.database import session_factory, writer
-from leadflow.store.models import Contact, Handoff, HandoffWork
+from leadflow.store.models import Assignment, Contact, Handoff, HandoffWork
 
 __all__ = ["UNASKED", "UNASKED_REASON", "Replayed", "replay_world"]
 
@@ -86,6 +86,7 @@ class Replayed:
     refused: Counter[str] = field(default_factory=Counter)  # "kind: ErrorName" -> count
     refused_contacts: set[str] = field(default_factory=set)  # the world's contact ids
     ids: dict[str, int] = field(default_factory=dict)  # the world's contact id -> ours
+    sweeps_skipped: int = 0  # midnights with nothing fallen due since the last sweep
     # CPU seconds (time.process_time) spent recording events, in sales steps and sweeps.
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(_BUCKETS, 0.0))
 
@@ -114,6 +115,7 @@ class _Replay:
         self.deals: dict[str, int] = {}  # the world's opportunity id -> ours
         self.asked: dict[str, list[datetime]] = {}  # the world's hand-off moments per contact
         self.held: set[int] = set()  # contacts with a live hand-off (no new one is due)
+        self.dues: list[datetime] = []  # when an SLA or a cadence of live work falls due
         self.last_handoff = 0  # the highest hand-off id seen
         self.pending: list[_Item] = []  # answers to hand-offs the world never made
         self.external = {ours: theirs for theirs, ours in self.done.ids.items()}
@@ -144,6 +146,7 @@ class _Replay:
             recorder.commit()
             self._answer_pending(before=None)
         self.clock.current = max(self.clock.current, self.until)
+        self.dues.append(self.until)  # the last sweep always runs
         self._sales((self.until, _SWEEP, "", "sweep", None))
         return self.done
 
@@ -212,9 +215,10 @@ class _Replay:
                 self._new_handoffs(own)
             return
         rows = session.execute(self.sql.new_handoffs, {"after": self.last_handoff}).tuples()
-        for handoff_id, contact_id, at in rows:
+        for handoff_id, contact_id, at, *dues in rows:
             self.last_handoff = handoff_id
             self.held.add(contact_id)
+            self._due(dues)
             theirs = self.external.get(contact_id, "")
             if at not in self.asked.get(theirs, ()):
                 delay = timedelta(seconds=_answer_delay(theirs, at))
@@ -237,8 +241,10 @@ class _Replay:
             self._sales(item)
 
     def _sales(self, item: _Item) -> None:
-        started = time.process_time()
         at, _, _, kind, payload = item
+        if kind == "sweep" and not self._sweep_due(at):
+            return
+        started = time.process_time()
         self.clock.current = at
         contact_id = None
         with self.sessions() as session:
@@ -254,7 +260,7 @@ class _Replay:
                     self.done.applied[kind] += 1
             self._update_held(session, kind, contact_id)
             # A step re-qualifies the lead: one that asked again while sales held it is
-            # handed off anew (and the sweep is the safety net for anything else).
+            # handed off anew.
             self._new_handoffs(session)
         self.done.seconds["sweeps" if kind == "sweep" else "sales"] += time.process_time() - started
 
@@ -297,14 +303,36 @@ class _Replay:
         return ours
 
     def _update_held(self, session: Session, kind: str, contact_id: int | None) -> None:
-        """Keep ``held`` true: the sweep may end any cadence, a step the lead's work."""
+        """Keep ``held`` and ``dues`` true: the sweep may end or re-assign any lead's
+        work, a step the work of its lead."""
         if kind == "sweep":
-            self.held = set(session.scalars(self.sql.live))
-        elif (
-            contact_id
-            and session.execute(self.sql.live_of, {"contact": contact_id}).first() is None
-        ):
-            self.held.discard(contact_id)
+            self.held = set()
+            now = self.clock.current
+            for contact, _, *dues in session.execute(self.sql.live).tuples():
+                self.held.add(contact)
+                self._due(due for due in dues if due is not None and due >= now)
+        elif contact_id:
+            live = session.execute(self.sql.live_of, {"contact": contact_id}).first()
+            if live is None:
+                self.held.discard(contact_id)
+            else:
+                self._due(live[1:])
+
+    def _due(self, moments: Iterable[datetime | None]) -> None:
+        for moment in moments:
+            if moment is not None:
+                heapq.heappush(self.dues, moment)
+
+    def _sweep_due(self, at: datetime) -> bool:
+        """A sweep at ``at`` has work only when an SLA or a cadence fell due since the
+        last one (the sweep compares with ``<``); with none, it is skipped (it would
+        find nothing new)."""
+        due = False
+        while self.dues and self.dues[0] < at:
+            heapq.heappop(self.dues)
+            due = True
+        self.done.sweeps_skipped += 0 if due else 1
+        return due
 
     def _decide(self, session: Session, contact_id: int, raw: dict[str, Any]) -> object:
         live = session.execute(self.sql.live_of, {"contact": contact_id}).first()
@@ -366,14 +394,24 @@ class _Statements:
     """The replay's own queries, built once (their compiled form is cached by SQLAlchemy)."""
 
     def __init__(self) -> None:
+        # When a live hand-off's SLA or cadence falls due (the sweep's moments).
+        dues = (Assignment.accept_due_at, Assignment.touch_due_at, HandoffWork.cadence_ends_at)
+        work = (
+            select(HandoffWork.contact_id, HandoffWork.rep_id, *dues)
+            .outerjoin(Assignment, Assignment.id == HandoffWork.assignment_id)
+            .where(HandoffWork.closed_at.is_(None))
+        )
         self.new_handoffs = (
-            select(Handoff.id, Handoff.contact_id, Handoff.at)
+            select(Handoff.id, Handoff.contact_id, Handoff.at, *dues)
+            .join(HandoffWork, HandoffWork.handoff_id == Handoff.id)
+            .outerjoin(Assignment, Assignment.id == HandoffWork.assignment_id)
             .where(Handoff.id > bindparam("after"))
             .order_by(Handoff.id)
         )
-        self.live = select(HandoffWork.contact_id).where(HandoffWork.closed_at.is_(None))
+        self.live = work
         self.live_of = (
-            select(HandoffWork.rep_id)
+            select(HandoffWork.rep_id, *dues)
+            .outerjoin(Assignment, Assignment.id == HandoffWork.assignment_id)
             .where(HandoffWork.contact_id == bindparam("contact"), HandoffWork.closed_at.is_(None))
             .limit(1)
         )
@@ -395,8 +433,8 @@ class _NotOpenedError(RefusedError):
 def _may_have_handed_off(outcome: Recorded, held: set[int]) -> bool:
     """A hand-off comes with a sales-ready lead's move into a stage: a lead reaching its
     first sales stage, or leaving nurture on a new sales action (feedback, cadence and
-    opportunities send every lead sales let go to nurture or out of the funnel). The
-    daily sweep's look covers any other way."""
+    opportunities send every lead sales let go to nurture or out of the funnel). The look
+    after every sales step and sweep covers any other way."""
     return outcome.sales_ready and bool(outcome.transitions) and outcome.contact_id not in held
 
 
