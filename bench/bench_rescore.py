@@ -127,6 +127,7 @@ def _score(
     best_wall = best_cpu = float("inf")
     result = None
     for _ in range(max(1, args.repeat)):
+        result = None  # the peak is one scoring's, not two results side by side
         result, wall, cpu = _timed(
             lambda: qualify_frames(
                 definition,

@@ -5,7 +5,8 @@ attribute verdicts, the sales facts at ``now``, the look-up tables); ``Run.parti
 qualifies the contacts ``first ≤ row < stop`` from their events, in the order of
 ``engine.qualify``:
 
-    1. activity     tally_events (tally.py)
+    1. activity     the compiled event fold (fold.py), or tally_events (tally.py)
+                    where numba is missing
     2. fit          Σ points of the rules that hold, clamped to 0–100; the grade
     3. engagement   Σ over rules with a match of the capped total
     4. BANT         an explicit fact, else the first rule that holds, else the fact's
@@ -31,6 +32,7 @@ import numpy.typing as npt
 
 from leadflow.batch.attributes import attribute_masks
 from leadflow.batch.conditions import Known, evaluate
+from leadflow.batch.fold import COMPILED, Folder
 from leadflow.batch.frames import MISSING_TIME, ContactFrame, EventFrame, micros
 from leadflow.batch.probes import CATEGORIES
 from leadflow.batch.standing import Standing
@@ -99,9 +101,12 @@ class Run:
     # Attribute verdicts do not depend on ``now``: runs over the same contacts at other
     # moments (a back-test's checkpoints) pass them on instead of computing them again.
     attributes: dict[int, Flags] | None = None
+    # The compiled fold (numba) or the NumPy one; both give the same tallies.
+    compiled: bool = COMPILED
     plan: QualificationPlan = field(init=False)
     now_us: int = field(init=False)
     lookups: EventLookups = field(init=False)
+    folder: Folder | None = field(init=False)
     standing: Standing = field(init=False)
     tables: dict[int, Flags] = field(default_factory=dict)
 
@@ -109,6 +114,7 @@ class Run:
         self.plan = plan_for(self.definition)
         self.now_us = micros(self.now)
         self.lookups = EventLookups(self.plan.layout)
+        self.folder = Folder(self.plan.layout, self.lookups, self.now_us) if self.compiled else None
         if self.attributes is None:
             self.attributes = attribute_masks(self.definition, self.contacts, self.now)
         self.standing = Standing.at(self.definition, self.contacts, self.now_us)
@@ -117,7 +123,10 @@ class Run:
         """Qualify rows ``first ≤ row < stop``; ``events`` are theirs, rows counted from 0."""
         rows = stop - first
         layout = self.plan.layout
-        tallies = tally_events(layout, self.lookups, events, rows, self.now_us)
+        if self.folder is not None:
+            tallies = self.folder.fold(events, rows)
+        else:
+            tallies = tally_events(layout, self.lookups, events, rows, self.now_us)
         known = self._known(first, stop, tallies)
         fit, grade = self._fit(known)
         engagement = self._engagement(known, tallies)

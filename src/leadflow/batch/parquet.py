@@ -79,13 +79,15 @@ class ParquetWorld:
         table = table.take(order)
         ids = table["contact"].to_numpy().astype(np.int64)
         self._ids = ids
-        attributes = {path: _column(table[name], name) for path, name in CONTACT_FACTS.items()}
+        attributes = {
+            path: _narrow(_column(table[name], name)) for path, name in CONTACT_FACTS.items()
+        }
         where = pc.index_in(table["account_id"], value_set=accounts["account_id"])
         rows = where.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         for path, name in ACCOUNT_FACTS.items():
-            column = _column(accounts[name], name)
-            codes = np.append(column.codes, -1)[rows]
-            attributes[path] = Column(codes.astype(np.int32), column.values)
+            column = _narrow(_column(accounts[name], name))
+            codes = np.append(column.codes, np.array(-1, column.codes.dtype))[rows]
+            attributes[path] = Column(codes, column.values)
         return ContactFrame.bare(ids, attributes)
 
     def events(self, properties: Iterable[str] = EVENT_PROPERTIES) -> EventFrame:
@@ -168,8 +170,9 @@ class ParquetWorld:
 class _Joiner:
     """Consecutive frames copied into arrays allocated once; dictionaries merged.
 
-    Codes are kept as narrow as they fit (types in int8, property values in int16 until
-    a dictionary outgrows it): at 50 million events every byte per event is 50 MB.
+    Codes are kept as narrow as they fit (types in int8, property values in int8 until
+    a dictionary outgrows it, then int16, then int32): at 50 million events every byte
+    per event is 50 MB.
     """
 
     def __init__(self, capacity: int, keys: list[str]) -> None:
@@ -178,7 +181,7 @@ class _Joiner:
         self.type_code = np.empty(capacity, np.int8)
         self.at_us = np.empty(capacity, np.int64)
         self.codes: dict[str, npt.NDArray[np.integer[Any]]] = {
-            key: np.empty(capacity, np.int16) for key in keys
+            key: np.empty(capacity, np.int8) for key in keys
         }
         self.types: list[str] = []
         self.values: dict[str, list[object]] = {key: [] for key in keys}
@@ -197,8 +200,9 @@ class _Joiner:
                 self.codes[key][start:stop] = -1
                 continue
             lut = np.array([*(self._value(key, v) for v in column.python_values()), -1])
-            if lut.max() > np.iinfo(self.codes[key].dtype).max:
-                self.codes[key] = self.codes[key].astype(np.int32)
+            wide = _narrowest(int(lut.max()) + 1)
+            if np.iinfo(wide).max > np.iinfo(self.codes[key].dtype).max:
+                self.codes[key] = self.codes[key].astype(wide)
             self.codes[key][start:stop] = lut[column.codes]
         self.size = stop
 
@@ -228,6 +232,19 @@ class _Joiner:
                 for key, codes in self.codes.items()
             },
         )
+
+
+def _narrowest(distinct: int) -> type[np.signedinteger[Any]]:
+    """The narrowest signed type for codes 0..distinct-1 and -1."""
+    for kind in (np.int8, np.int16):
+        if distinct <= np.iinfo(kind).max:
+            return kind
+    return np.int32
+
+
+def _narrow(column: Column) -> Column:
+    """Contact attributes mostly take a few dozen values: int8 codes, not int32."""
+    return Column(column.codes.astype(_narrowest(len(column.values))), column.values)
 
 
 def _dictionary(column: pa.ChunkedArray) -> pa.DictionaryArray:

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -25,11 +24,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from leadflow.batch.fold import COMPILED
 from leadflow.batch.frames import ContactFrame, EventFrame
-from leadflow.batch.kernel import Part, Run
+from leadflow.batch.kernel import BantPart, Codes, Part, Run
 from leadflow.batch.result import BatchResult
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import ensure_utc
+from leadflow.domain.facts import BANT_KEYS
 from leadflow.engine.plan import plan_for
 
 __all__ = [
@@ -60,15 +61,18 @@ def qualify_frames(
     partition_events: int = DEFAULT_PARTITION_EVENTS,
     workers: int = 1,
     attributes: dict[int, npt.NDArray[np.bool_]] | None = None,
+    compiled: bool = COMPILED,
 ) -> BatchResult:
     """Qualify every contact of ``contacts`` from ``events`` (rows index ``contacts``).
 
     ``attributes``: the definition's attribute verdicts for these contacts, from
-    ``batch.attributes.attribute_masks``, when several moments are qualified in a row."""
+    ``batch.attributes.attribute_masks``, when several moments are qualified in a row.
+    ``compiled``: fold events with the compiled loop (fold.py; the default where numba
+    is installed) or with NumPy (tally.py); the answers are the same."""
     bounds = partition_bounds(events.row, contacts.size, partition_events)
     blocks = ((first, stop, events.rows_slice(first, stop)) for first, stop in bounds)
     return qualify_partitions(
-        definition, contacts, blocks, now, workers=workers, attributes=attributes
+        definition, contacts, blocks, now, workers=workers, attributes=attributes, compiled=compiled
     )
 
 
@@ -80,6 +84,7 @@ def qualify_partitions(
     *,
     workers: int = 1,
     attributes: dict[int, npt.NDArray[np.bool_]] | None = None,
+    compiled: bool = COMPILED,
 ) -> BatchResult:
     """Qualify from ``(first, stop, events)`` blocks covering rows 0..size in order; each
     block's events belong to rows ``first ≤ row < stop``, counted from ``first``.
@@ -87,25 +92,84 @@ def qualify_partitions(
     With ``workers`` > 1 partitions run on that many threads (numpy releases the GIL in
     its kernels); at most two blocks per worker are read ahead, so a stream of blocks
     still holds only a few in memory."""
-    run = Run(definition, contacts, ensure_utc(now), attributes)
-    parts: list[Part] = []
+    run = Run(definition, contacts, ensure_utc(now), attributes, compiled)
+    columns = _Columns(contacts.size)
     expected = 0
     for first, stop, part in _run_blocks(run, blocks, workers):
         if first != expected:
             raise ValueError(f"partitions must cover the contacts in order: {first} != {expected}")
-        parts.append(part)
+        if stop > contacts.size:
+            raise ValueError(f"partitions covered {stop} of {contacts.size} contacts")
+        columns.put(first, stop, part)
         expected = stop
     if expected != contacts.size:
         raise ValueError(f"partitions covered {expected} of {contacts.size} contacts")
-    names = tuple(sorted({name for part in parts for name in part.action_names}))
-    return BatchResult.concat(
-        definition,
-        run.now,
-        contacts,
-        run.standing.identity,
-        names,
-        [_renamed(p, names) for p in parts],
-    )
+    return columns.result(definition, run.now, contacts, run.standing.identity)
+
+
+class _Columns:
+    """The result's columns, allocated once at their full length: each partition's
+    verdicts are copied into its rows and then dropped, so the verdicts are never held
+    twice (as parts and as their concatenation)."""
+
+    _FIELDS = (
+        "fit", "grade", "engagement", "temperature", "lead_type", "action_us",
+        "sales_ready", "reason", "stage",
+    )  # fmt: skip
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.arrays: dict[str, npt.NDArray[Any]] = {}
+        self.names: list[str] = []  # action types in order of first sight
+
+    def _column(self, name: str, like: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        found = self.arrays.get(name)
+        if found is None:
+            found = self.arrays[name] = np.empty(self.size, like.dtype)
+        return found
+
+    def put(self, first: int, stop: int, part: Part) -> None:
+        for name in self._FIELDS:
+            value = getattr(part, name)
+            self._column(name, value)[first:stop] = value
+        for key, bant in part.bant.items():
+            for name in ("met", "source", "rule"):
+                value = getattr(bant, name)
+                self._column(f"bant.{key}.{name}", value)[first:stop] = value
+        # Partitions may know different action types: ranks become positions in ``names``.
+        for name in part.action_names:
+            if name not in self.names:
+                self.names.append(name)
+        table = np.array([self.names.index(n) for n in part.action_names] + [-1], np.int16)
+        self._column("action_rank", table)[first:stop] = table[part.action_rank]
+
+    def result(
+        self, definition: Definition, now: datetime, contacts: ContactFrame, identity: Codes
+    ) -> BatchResult:
+        names = sorted(self.names)
+        # From first-sight positions to positions in name order (-1 stays -1).
+        order = np.array([names.index(n) for n in self.names] + [-1], np.int16)
+        ranks = self.arrays.get("action_rank")
+        columns = {name: self.arrays.get(name, np.empty(0)) for name in self._FIELDS}
+        bant = {
+            key: BantPart(
+                *(
+                    self.arrays.get(f"bant.{key}.{name}", np.empty(0, np.int8))
+                    for name in ("met", "source", "rule")
+                )
+            )
+            for key in BANT_KEYS
+        }
+        return BatchResult(
+            definition=definition,
+            now=now,
+            contacts=contacts,
+            action_types=tuple(names),
+            identity=identity,
+            bant=bant,
+            action_rank=np.empty(0, np.int16) if ranks is None else order[ranks],
+            **columns,
+        )
 
 
 def _run_blocks(
@@ -125,14 +189,6 @@ def _run_blocks(
         while pending:
             done_first, done_stop, future = pending.popleft()
             yield done_first, done_stop, future.result()
-
-
-def _renamed(part: Part, names: tuple[str, ...]) -> Part:
-    """Action types as positions in ``names`` (partitions may know different types)."""
-    if part.action_names == names:
-        return part
-    table = np.array([names.index(name) for name in part.action_names] + [-1], dtype=np.int64)
-    return replace(part, action_rank=table[part.action_rank], action_names=names)
 
 
 def partition_bounds(

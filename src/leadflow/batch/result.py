@@ -8,7 +8,6 @@ which is how the property test compares the two engines field by field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +17,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from leadflow.batch.frames import MISSING_TIME, ContactFrame, instant
-from leadflow.batch.kernel import BantPart, Part, Reason
+from leadflow.batch.kernel import BantPart, Reason
 from leadflow.batch.probes import CATEGORIES
 from leadflow.definition.model import Definition
 from leadflow.domain.facts import BANT_KEYS
@@ -61,38 +60,6 @@ class BatchResult:
     sales_ready: Flags
     reason: Codes
     stage: Codes
-
-    @classmethod
-    def concat(
-        cls,
-        definition: Definition,
-        now: datetime,
-        contacts: ContactFrame,
-        identity: Ints,
-        action_types: Sequence[str],
-        parts: Sequence[Part],
-    ) -> BatchResult:
-        def joined(name: str) -> Any:
-            arrays = [getattr(part, name) for part in parts]
-            return np.concatenate(arrays) if arrays else np.empty(0)
-
-        bant = {
-            key: BantPart(
-                *(
-                    np.concatenate([getattr(part.bant[key], f) for part in parts])
-                    if parts
-                    else np.empty(0, np.int64)
-                    for f in ("met", "source", "rule")
-                )
-            )
-            for key in BANT_KEYS
-        }
-        return cls(
-            definition, now, contacts, tuple(action_types), identity,
-            joined("fit"), joined("grade"), joined("engagement"), bant,
-            joined("temperature"), joined("lead_type"), joined("action_us"),
-            joined("action_rank"), joined("sales_ready"), joined("reason"), joined("stage"),
-        )  # fmt: skip
 
     @property
     def size(self) -> int:

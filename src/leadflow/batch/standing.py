@@ -25,9 +25,9 @@ from leadflow.domain.vocabulary import Identity
 
 __all__ = ["Standing"]
 
-Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int8]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -36,8 +36,8 @@ class Standing:
     sql_conversation: Flags
     status: Column
     amount: Floats
-    identity: Ints  # code into probes.CATEGORIES["identity"]
-    accepted: Ints  # code into (None, False, True)
+    identity: Codes  # code into probes.CATEGORIES["identity"]
+    accepted: Codes  # code into (None, False, True)
 
     @classmethod
     def at(cls, definition: Definition, contacts: ContactFrame, now_us: int) -> Standing:
@@ -59,7 +59,7 @@ class Standing:
             status=status,
             amount=amount,
             identity=_identity_codes(contacts.identity),
-            accepted=contacts.accepted.astype(np.int64) + 1,
+            accepted=(contacts.accepted + 1).astype(np.int8),
         )
 
 
@@ -81,11 +81,11 @@ def _opportunity(contacts: ContactFrame, now_us: int) -> tuple[Column, Floats]:
     return Column(codes, words), amount
 
 
-def _identity_codes(identity: Column) -> Ints:
+def _identity_codes(identity: Column) -> Codes:
     order = CATEGORIES["identity"]
     table = [order.index(_identity(value)) for value in identity.python_values()]
     table.append(order.index(Identity.KNOWN))
-    return np.array(table, dtype=np.int64)[identity.codes]
+    return np.array(table, dtype=np.int8)[identity.codes]
 
 
 def _identity(value: object) -> Identity:

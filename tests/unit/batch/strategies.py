@@ -88,7 +88,8 @@ def _event_test() -> st.SearchStrategy[EventTest]:
     return st.builds(
         EventTest,
         _matcher(),
-        st.none() | st.floats(min_value=0.5, max_value=120),
+        # Whole days too: events on whole hours then fall exactly on the window's edge.
+        st.none() | st.sampled_from([1.0, 7.0]) | st.floats(min_value=0.5, max_value=120),
         st.integers(min_value=0, max_value=3),
     )
 
