@@ -7,6 +7,7 @@
     --errors REPORT.csv                          write every rejected row, with its reason
 
 Without ``--skip-bad-rows`` the import is all-or-nothing: one bad row, nothing written.
+The contacts it creates, changes or merges into are qualified in the same transaction.
 """
 
 from __future__ import annotations
@@ -159,7 +160,12 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
         f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.merged} merged, "
         f"{summary.rejected} rejected; {summary.accounts_created} accounts created, "
         f"{summary.consents_changed} consents set, "
-        f"{summary.consents_kept} withdrawals kept over older grants"
+        f"{summary.consents_kept} withdrawals kept over older grants; "
+        + (
+            f"{summary.qualified} contacts qualified"
+            if summary.qualified is not None
+            else "not qualified (no active definition)"
+        )
     )
 
 

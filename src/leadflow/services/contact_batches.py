@@ -85,6 +85,11 @@ class BatchOutcome:
     consents_changed: int = 0
     consents_kept: int = 0
     refused: list[tuple[ContactRecord, RowError]] = field(default_factory=list)
+    # Contacts whose qualification may change: created, changed (values or consent),
+    # or survivors of a merge. The import re-qualifies them at the end.
+    touched: set[int] = field(default_factory=set)
+    created_ids: list[int] = field(default_factory=list)
+    merged_into: set[int] = field(default_factory=set)  # survivors: they gained a history
 
 
 @dataclass
@@ -135,20 +140,27 @@ class ContactBatches:
         changed |= self._consents(claims, set(new_ids), outcome)
         for _, row in targets:
             self._classify(row["id"], changed, outcome)
+        outcome.created_ids = new_ids
+        outcome.touched.update(new_ids)
+        outcome.touched |= changed
         return outcome
 
     # Validation against the columns ---------------------------------------------------
 
     def _fits(self, record: ContactRecord, outcome: BatchOutcome) -> bool:
+        for value in (*record.contact.values(), *record.account.values()):
+            if value.__class__ is str and len(value) > _SHORT:
+                return self._within_limits(record, outcome)  # rare: look the limits up
+        return True
+
+    def _within_limits(self, record: ContactRecord, outcome: BatchOutcome) -> bool:
         for values, limits, what in (
             (record.contact, _CONTACT_LIMITS, ""),
             (record.account, _ACCOUNT_LIMITS, "company "),
         ):
             for name, value in values.items():
-                if type(value) is not str or len(value) <= _SHORT:
-                    continue  # the common case, decided without a lookup
                 limit = limits.get(name)
-                if limit is not None and len(value) > limit:
+                if isinstance(value, str) and limit is not None and len(value) > limit:
                     reason = f"{what}{name} is longer than {limit} characters"
                     outcome.refused.append((record, RowError(record.line, reason)))
                     return False
@@ -157,8 +169,10 @@ class ContactBatches:
     # Finding contacts -----------------------------------------------------------------
 
     def _existing(self, records: Sequence[ContactRecord]) -> _Found:
-        emails = {r.email for r in records if r.email}
-        externals = {r.external_id for r in records if r.external_id}
+        emails = {r.contact.get("email") for r in records}
+        externals = {r.contact.get("external_id") for r in records}
+        emails.discard(None)
+        externals.discard(None)
         email_in, email_params = _among("e", emails)
         id_in, id_params = _among("x", externals)
         rows = self._contacts(
@@ -190,6 +204,8 @@ class ContactBatches:
         self, record: ContactRecord, found: _Found, outcome: BatchOutcome
     ) -> ContactRow | None:
         """The stored contact the record updates, None to create one, or _REFUSED."""
+        if not found.rows:
+            return None  # nobody of this batch is stored yet: the common case of a new file
         email_row = found.by_email.get(record.email or "")
         id_row = found.by_external.get(record.external_id or "")
         by_email, by_id = found.survivor(email_row), found.survivor(id_row)
@@ -216,6 +232,8 @@ class ContactBatches:
         )  # fmt: skip
         by_id["merged_into_id"] = by_email["id"]
         outcome.merged += 1
+        outcome.touched.add(by_email["id"])  # the merged history joined it
+        outcome.merged_into.add(by_email["id"])
         return by_email
 
     # Accounts -------------------------------------------------------------------------

@@ -24,7 +24,8 @@ not ``updated``: the file held the person twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,13 +35,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
 from leadflow.domain.clock import Clock
-from leadflow.ingest.convert import RowConverter
 from leadflow.ingest.formats.layout import Layout
-from leadflow.ingest.record import ContactRecord, RowError
+from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
 from leadflow.ingest.table import Table, open_table
-from leadflow.ingest.updates import fold_record
 from leadflow.services.contact_batches import ContactBatches
+from leadflow.services.contact_reading import ConverterRecipe, Row, read_batches
+from leadflow.services.import_qualification import qualify_imported
 from leadflow.store.database import writer
 from leadflow.store.models import Contact
 
@@ -59,6 +60,12 @@ class ImportOptions:
     encoding: str | None = None  # detected when None
     delimiter: str | None = None  # detected when None
     batch_size: int = 1000
+    # Validate in a second process (contact_reading.py); None: for large files on two
+    # cores or more.
+    parallel: bool | None = None
+    # Qualify the created contacts with the batch engine (import_qualification.py);
+    # None: when that costs less than one by one.
+    qualify_in_batch: bool | None = None
 
 
 @dataclass
@@ -78,6 +85,9 @@ class ContactImport:
     accounts_created: int = 0
     consents_changed: int = 0
     consents_kept: int = 0  # grants refused because a withdrawal stays
+    # Contacts qualified again at the end (created, changed or merged into); None: the
+    # store has no active definition, so nothing was qualified.
+    qualified: int | None = 0
     committed: bool = False
     problems: list[RowError] = field(default_factory=list)  # the first few, to show
     # Headers no field claims, kept as custom attributes (a wrong --format shows here).
@@ -96,27 +106,27 @@ def import_contacts(
     summary = ContactImport(path, options.layout.name)
     with open_table(path, options.encoding, options.delimiter) as table:
         summary.encoding, summary.delimiter = table.dialect.encoding, table.dialect.delimiter
-        converter = _converter(options, table.header)
-        summary.unknown_columns = converter.unknown_headers
+        recipe = _recipe(options, table.header)
+        summary.unknown_columns = recipe.build().unknown_headers  # HeaderError: refused now
         report = RejectReport(options.errors, table.header) if options.errors else None
         try:
-            _run(engine, table, converter, options, summary, report, clock.now(), on_progress)
+            _run(engine, table, recipe, options, summary, report, clock.now(), on_progress)
         finally:
             if report is not None:
                 report.close()
     return summary
 
 
-def _converter(options: ImportOptions, header: Sequence[str]) -> RowConverter:
+def _recipe(options: ImportOptions, header: Sequence[str]) -> ConverterRecipe:
     layout = options.layout
     zone = ZoneInfo(layout.time_zone) if layout.time_zone else UTC
-    return RowConverter(layout, header, default_region=options.default_region, zone=zone)
+    return ConverterRecipe(layout, tuple(header), options.default_region, zone)
 
 
 def _run(
     engine: Engine,
     table: Table,
-    converter: RowConverter,
+    recipe: ConverterRecipe,
     options: ImportOptions,
     summary: ContactImport,
     report: RejectReport | None,
@@ -130,56 +140,54 @@ def _run(
         if report is not None:
             report.add(error, cells)
 
+    batches = read_batches(
+        table, recipe, batch_size=options.batch_size, keep_cells=report is not None,
+        parallel=options.parallel,
+    )  # fmt: skip
+    # The validating process (if any) starts before the database is opened.
+    first = next(batches)
     with writer(engine).connect() as connection, connection.begin() as transaction:
         store = ContactBatches(connection, now, source=options.layout.name)
         store.first_new_id = _highest_id(connection)
-        for batch in _batches(table, converter, options, summary, reject):
+        changed = _Changed()
+        for batch in itertools.chain((first,), batches):
+            summary.rows += batch.rows
+            for error, cells in batch.rejected:
+                reject(error, cells)
             if summary.rejected == 0 or options.skip_bad_rows:
-                for error, cells in _write(store, batch, summary):
+                summary.merged += batch.folded
+                for error, cells in _write(store, batch.people, summary, changed):
                     reject(error, cells)
             if on_progress is not None:
-                on_progress(table.bytes_read, table.size)
+                on_progress(batch.bytes_read, table.size)
         if summary.rejected and not options.skip_bad_rows:
             transaction.rollback()
             return
+        summary.qualified = qualify_imported(
+            connection, changed.touched, changed.created - changed.merged_into, now,
+            in_batch=options.qualify_in_batch,
+        )  # fmt: skip
         transaction.commit()
         summary.committed = True
+
+
+@dataclass
+class _Changed:
+    """The contacts the import changed so far (see ``BatchOutcome``)."""
+
+    touched: set[int] = field(default_factory=set)
+    created: set[int] = field(default_factory=set)
+    merged_into: set[int] = field(default_factory=set)
 
 
 def _highest_id(connection: Connection) -> int:
     return int(connection.execute(select(func.coalesce(func.max(Contact.id), 0))).scalar_one())
 
 
-Row = tuple[ContactRecord, Sequence[str]]
-
-
-def _batches(
-    table: Table,
-    converter: RowConverter,
-    options: ImportOptions,
-    summary: ContactImport,
-    reject: Callable[[RowError, Sequence[str]], None],
-) -> Iterator[list[Row]]:
-    batch: list[Row] = []
-    for line, cells in table.rows():
-        summary.rows += 1
-        try:
-            batch.append((converter.convert(line, cells), cells))
-        except RowError as error:
-            reject(error, cells)
-            continue
-        if len(batch) >= options.batch_size:
-            yield batch
-            batch = []
-    yield batch
-
-
 def _write(
-    store: ContactBatches, batch: list[Row], summary: ContactImport
+    store: ContactBatches, people: list[Row], summary: ContactImport, changed: _Changed
 ) -> list[tuple[RowError, Sequence[str]]]:
     """Write one batch; the rows the store refused come back as errors."""
-    people, folded = _fold(batch)
-    summary.merged += folded
     outcome = store.upsert([record for record, _ in people])
     summary.created += outcome.created
     summary.updated += outcome.updated
@@ -188,26 +196,8 @@ def _write(
     summary.accounts_created += outcome.accounts_created
     summary.consents_changed += outcome.consents_changed
     summary.consents_kept += outcome.consents_kept
+    changed.touched |= outcome.touched
+    changed.created.update(outcome.created_ids)
+    changed.merged_into |= outcome.merged_into
     cells_of = {id(record): cells for record, cells in people}
     return [(error, cells_of[id(record)]) for record, error in outcome.refused]
-
-
-def _fold(batch: list[Row]) -> tuple[list[Row], int]:
-    """Rows about one person (same e-mail or record id) become one; count the folded."""
-    kept: list[Row] = []
-    by_key: dict[str, ContactRecord] = {}
-    folded = 0
-    for record, cells in batch:
-        keys = [f"e:{record.email}"] if record.email else []
-        if record.external_id:
-            keys.append(f"x:{record.external_id}")
-        into = next((by_key[key] for key in keys if key in by_key), None)
-        if into is None:
-            kept.append((record, cells))
-            into = record
-        else:
-            fold_record(into, record)
-            folded += 1
-        for key in keys:
-            by_key.setdefault(key, into)
-    return kept, folded

@@ -8,8 +8,8 @@ in file order, wins.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -64,6 +64,11 @@ class Layout:
         table = self.values.get(field_name)
         return None if table is None else table.get(fold(raw))
 
+    def __reduce__(self) -> tuple[Callable[..., Layout], tuple[dict[str, object]]]:
+        """Pickled for the process that validates a large import: the read-only mappings
+        travel as plain dictionaries and are made read-only again on arrival."""
+        return _unpickled, ({f.name: _plain(getattr(self, f.name)) for f in fields(self)},)
+
     def extended(self, other: Layout) -> Layout:
         """This layout with ``other`` (a mapping file) on top: its entries win."""
         values = {name: dict(table) for name, table in self.values.items()}
@@ -79,6 +84,22 @@ class Layout:
             time_zone=other.time_zone or self.time_zone,
             default_region=other.default_region or self.default_region,
         )
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def _read_only(value: object) -> object:
+    if isinstance(value, dict):
+        return MappingProxyType({key: _read_only(item) for key, item in value.items()})
+    return value
+
+
+def _unpickled(values: dict[str, object]) -> Layout:
+    return Layout(**{name: _read_only(value) for name, value in values.items()})  # type: ignore[arg-type]
 
 
 def build_layout(

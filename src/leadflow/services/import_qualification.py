@@ -1,0 +1,177 @@
+"""Qualify the contacts an import created, changed or merged into, in its transaction.
+
+Two ways, one answer:
+
+* **one by one**, with the real-time path's own code (``services.requalify``): exact for
+  any contact (its history, hand-offs, webhooks), about 230 µs a contact on the test
+  machine (docs/importing.md, *Speed*);
+* **at once**, for the many contacts a large file *creates*: the batch engine
+  (``batch/``, the same verdicts as the real-time engine field for field) qualifies them
+  together, and their rows are written with one executemany per table, for about a
+  third of the cost. A contact the import created has no events, no sales facts and no
+  stage, so what the real-time path would do with it is small and known: qualify it at
+  the import's moment, move it into its target stage ("entered the funnel"), write the
+  ledger line and the ``stage.changed`` message, and store the empty activity summary.
+  The batch path writes exactly that (a test compares the two paths' rows).
+
+What the batch path leaves to the one-by-one path: contacts changed or merged into (they
+have a history), a created contact the batch finds sales-ready (a definition that needs
+no sales action: its hand-off is the real-time path's), one whose record is dated after
+the import's moment (the batch reads the store as of that moment), and everything when
+the active definition uses a learned model (its prediction is the real-time path's).
+
+The batch engine reads the whole store, so it is chosen only when that costs less than
+qualifying the created contacts one by one (``_BATCH_COST``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from leadflow.batch.lifecycle import advance_all, stage_codes
+from leadflow.batch.qualify import qualify_frames
+from leadflow.batch.store import read_store
+from leadflow.domain.vocabulary import Grade, LeadType, Temperature
+from leadflow.engine.summary import ActivitySummary
+from leadflow.services.definitions import (
+    ActiveDefinition,
+    NoActiveDefinitionError,
+    active_definition,
+)
+from leadflow.services.outbox import STAGE_CHANGED
+from leadflow.services.requalify import requalify_contact
+from leadflow.store.driver import Driver, driver_for, json_text
+from leadflow.store.realtime import RealtimeStore
+from leadflow.store.realtime_qualification import QUALIFICATION_COLUMNS
+
+__all__ = ["qualify_imported"]
+
+# Measured per contact (µs of CPU, docs/importing.md): one by one, and the batch path's
+# reading of each stored contact and event, then its scoring and writing per created one.
+_ONE_BY_ONE = 230.0
+_BATCH_COST = {"contact": 25.0, "event": 0.15, "created": 70.0}
+# Below this many created contacts the batch's fixed costs are not worth it.
+_BATCH_FROM = 2_000
+
+_QUALIFICATION_ROW = ("contact_id", *QUALIFICATION_COLUMNS, "updated_at")
+_LEDGER_ROW = ("contact_id", "from_stage", "to_stage", "at", "rule", "actor", "reason",
+               "definition_version_id", "event_id")  # fmt: skip
+_OUTBOX_ROW = ("id", "kind", "payload", "created_at", "dispatched_at")
+_MARKS = {"sqlite": "?", "postgresql": "%s"}
+
+
+def qualify_imported(
+    connection: Connection,
+    contact_ids: Collection[int],
+    created: Collection[int],
+    now: datetime,
+    *,
+    in_batch: bool | None = None,
+) -> int | None:
+    """Qualify ``contact_ids`` (``created``: those the import created, a subset); None
+    when the store has no active definition. ``in_batch`` None decides by the cost."""
+    if not contact_ids:
+        return 0
+    with Session(bind=connection) as session:
+        try:
+            active = active_definition(session)
+        except NoActiveDefinitionError:
+            return None
+    left = set(contact_ids)
+    fresh = left & set(created)
+    if (
+        getattr(active, "model", None) is None
+        and fresh
+        and _worth_a_batch(connection, len(fresh), in_batch)
+    ):
+        left -= _qualify_at_once(connection, fresh, active, now)
+    store = RealtimeStore(driver_for(connection))
+    for contact_id in sorted(left):
+        store.lock_contact(contact_id)
+        requalify_contact(store, contact_id, active, now)
+    return len(contact_ids)
+
+
+def _worth_a_batch(connection: Connection, created: int, forced: bool | None) -> bool:
+    if forced is not None:
+        return forced
+    if created < _BATCH_FROM:
+        return False
+    driver = driver_for(connection)
+    contacts = int(driver.scalar("SELECT count(*) FROM contacts") or 0)
+    events = int(driver.scalar("SELECT coalesce(max(id), 0) FROM events") or 0)  # an estimate
+    cost = _BATCH_COST
+    at_once = contacts * cost["contact"] + events * cost["event"] + created * cost["created"]
+    return at_once < created * _ONE_BY_ONE
+
+
+def _qualify_at_once(
+    connection: Connection, created: set[int], active: ActiveDefinition, now: datetime
+) -> set[int]:
+    """Qualify and write the created contacts the batch path can do; their ids."""
+    definition = active.definition
+    frames = read_store(connection, as_of=now)
+    result = qualify_frames(definition, frames.contacts, frames.events, now)
+    moves = advance_all(stage_codes(frames.stage, definition.stage_ids), frames.recycled_us, result)
+    ids = frames.contacts.ids
+    with_events = np.zeros(ids.shape[0], dtype=bool)
+    with_events[np.asarray(frames.events.row, dtype=np.int64)] = True
+    wanted = np.isin(ids, np.fromiter(created, dtype=np.int64, count=len(created)))
+    rows = np.flatnonzero(wanted & ~with_events & ~result.sales_ready)
+    rows = rows[~np.isin(ids[rows], _dated_later(connection, now))]
+    driver = driver_for(connection)
+    state = json_text(ActivitySummary.of(definition, ()).to_data())
+    qualifications, ledger, outbox = [], [], []
+    grades, temperatures, lead_types = list(Grade), list(Temperature), list(LeadType)
+    at = driver.instant(now)
+    for row in rows.tolist():
+        contact_id = int(ids[row])
+        stage = result.stage_of(row) if moves.why[row] else None
+        qualifications.append((
+            contact_id, stage, float(result.fit[row]), grades[result.grade[row]].value,
+            float(result.engagement[row]), temperatures[result.temperature[row]].value,
+            lead_types[result.lead_type[row]].value, False, active.version_id,
+            driver.document_text(state), at, at if stage else None,
+            definition.version if stage else None, stage, None, None, None, None, at,
+        ))  # fmt: skip
+        if stage is None:
+            continue
+        move = moves.transition(row, None)
+        ledger.append((contact_id, None, stage, at, move.rule, None, move.reason[:500],
+                       active.version_id, None))  # fmt: skip
+        payload = {"contact_id": contact_id, **move.to_dict()}
+        outbox.append((str(uuid.uuid4()), STAGE_CHANGED, driver.document(payload), at, None))
+    _insert_many(connection, driver, "qualifications", _QUALIFICATION_ROW, qualifications)
+    _insert_many(connection, driver, "stage_transitions", _LEDGER_ROW, ledger)
+    _insert_many(connection, driver, "outbox_messages", _OUTBOX_ROW, outbox)
+    return {int(contact_id) for contact_id in ids[rows]}
+
+
+def _dated_later(connection: Connection, now: datetime) -> list[int]:
+    """Contacts with consent dated after ``now``: the store read as of ``now`` lacks it."""
+    driver = driver_for(connection)
+    rows = driver.all(
+        "SELECT contact_id FROM consents WHERE at > :now", {"now": driver.instant(now)}
+    )
+    return [int(row[0]) for row in rows]
+
+
+def _insert_many(
+    connection: Connection,
+    driver: Driver,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[object, ...]],
+) -> None:
+    if not rows:
+        return
+    marks = ", ".join([_MARKS[driver.dialect]] * len(columns))
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+    for start in range(0, len(rows), 5_000):
+        connection.exec_driver_sql(statement, list(rows[start : start + 5_000]))

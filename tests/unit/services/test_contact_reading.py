@@ -1,0 +1,86 @@
+"""Validating in a second process gives exactly the batches validating here gives."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from leadflow.ingest.formats import get_format
+from leadflow.ingest.table import TableError, open_table
+from leadflow.services.contact_reading import ConverterRecipe, ReadBatch, read_batches
+
+HEADER = ["Record ID", "Email", "First Name", "Phone Number", "Country/Region",
+          "Create Date", "Unsubscribed from all email", "Notes"]  # fmt: skip
+
+
+def _rows(count: int) -> list[list[str]]:
+    rows = []
+    for n in range(count):
+        email = f"person{n % 30}@company{n % 30}.example.com"  # repeats: folded in a batch
+        phone = ["020 123 4567", "+49 30 1234567", "12", ""][n % 4]  # "12": a bad row
+        country = ["NL", "Deutschland", "Atlantis", "UK"][n % 7 % 4]  # Atlantis: bad
+        note = "two\nlines" if n % 11 == 0 else ""  # a record spanning lines
+        rows.append([str(n), email, f"Name{n}", phone, country, "2025-03-04 10:00",
+                     ["true", "false", ""][n % 3], note])  # fmt: skip
+    return rows
+
+
+def _file(tmp_path: Path, rows: list[list[str]]) -> Path:
+    path = tmp_path / "contacts.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def _read(
+    path: Path, *, parallel: bool, keep_cells: bool = True, encoding: str | None = None
+) -> list[ReadBatch]:
+    with open_table(path, encoding) as table:
+        recipe = ConverterRecipe(get_format("hubspot"), tuple(table.header), "NL")
+        return list(
+            read_batches(table, recipe, batch_size=50, keep_cells=keep_cells, parallel=parallel)
+        )
+
+
+def _plain(batches: list[ReadBatch]) -> list[tuple[object, ...]]:
+    """Everything a batch says, as comparable values (RowError compares by identity)."""
+    return [
+        (batch.rows, batch.folded, batch.bytes_read,
+         [(r.line, r.contact, r.attributes, r.account, r.consents, r.changed_at, list(c))
+          for r, c in batch.people],
+         [(e.line, e.reason, e.column, list(c)) for e, c in batch.rejected])
+        for batch in batches
+    ]  # fmt: skip
+
+
+def test_a_second_process_reads_the_same_batches(tmp_path: Path) -> None:
+    path = _file(tmp_path, _rows(700))
+
+    here, there = _read(path, parallel=False), _read(path, parallel=True)
+
+    assert _plain(there) == _plain(here)
+    assert sum(batch.rows for batch in here) == 700
+    assert sum(len(batch.rejected) for batch in here) > 0  # bad rows travelled too
+    assert sum(batch.folded for batch in here) > 0  # and folding happened before
+
+
+def test_cells_travel_only_when_a_report_wants_them(tmp_path: Path) -> None:
+    path = _file(tmp_path, _rows(60))
+
+    batches = _read(path, parallel=True, keep_cells=False)
+
+    assert all(cells == () for batch in batches for _, cells in batch.people)
+    assert all(cells == () for batch in batches for _, cells in batch.rejected)
+
+
+def test_a_broken_record_half_way_is_a_table_error_either_way(tmp_path: Path) -> None:
+    path = _file(tmp_path, _rows(3000))
+    path.write_bytes(path.read_bytes() + b"3001,bo@x.example,B\xf6b\n")  # Latin-1 in UTF-8
+
+    for parallel in (False, True):
+        with pytest.raises(TableError, match="not valid utf-8"):
+            _read(path, parallel=parallel, encoding="utf-8")
