@@ -53,6 +53,8 @@ __all__ = ["COMPILED", "Folder"]
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
+Rows = npt.NDArray[np.int32]  # rows of a block's events, or their places in the partition
+Oks = npt.NDArray[np.uint8]  # 1: the slot takes the event
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -91,6 +93,7 @@ def _fold_events(
     last_us: Ints,
     last_rank: Ints,
     found: Ints,
+    future: bool,
 ) -> None:  # pragma: no cover - compiled; its results are tested against the engine
     """Block by block, type by type, entry by entry: each inner loop does one thing to a
     run of events in contact order, so its branches go the same way every time round and
@@ -102,12 +105,12 @@ def _fold_events(
     type_count = type_start.shape[0] - 1
     place = np.empty(type_count, np.int64)
     grouped = np.empty(type_count * _BLOCK, np.int32)
-    row = np.empty(_BLOCK, np.int64)
+    row = np.empty(_BLOCK, np.int32)
     at = np.empty(_BLOCK, np.int64)
-    index = np.empty(_BLOCK, np.int64)
+    index = np.empty(_BLOCK, np.int32)
     factor = np.empty(_BLOCK)
     powered = np.empty(_BLOCK)
-    ok = np.empty(_BLOCK, np.int64)
+    ok = np.empty(_BLOCK, np.uint8)
     for first in range(0, rows.shape[0], _BLOCK):
         for kind in range(type_count):
             place[kind] = kind * _BLOCK
@@ -118,13 +121,17 @@ def _fold_events(
         for kind in range(type_count):
             if type_start[kind] == type_start[kind + 1]:
                 continue  # a type no slot reads
-            size = 0
-            for k in range(kind * _BLOCK, place[kind]):
-                i = grouped[k]
-                row[size] = rows[i]
-                at[size] = at_us[i]
-                index[size] = i
-                size += at_us[i] <= now_us  # the future has not happened yet
+            size = place[kind] - kind * _BLOCK
+            if future:  # some events are after now: they have not happened yet
+                size = _gather_past(
+                    grouped, kind * _BLOCK, size, rows, at_us, now_us, row, at, index
+                )
+            else:
+                for k in range(size):
+                    i = grouped[kind * _BLOCK + k]
+                    row[k] = rows[i]
+                    at[k] = at_us[i]
+                    index[k] = i
             if size:
                 _fold_type(
                     kind, size, row, at, index, ok, factor, powered,
@@ -134,13 +141,36 @@ def _fold_events(
 
 
 @jit
+def _gather_past(
+    grouped: npt.NDArray[np.int32],
+    start: int,
+    size: int,
+    rows: npt.NDArray[Any],
+    at_us: Ints,
+    now_us: int,
+    row: Rows,
+    at: Ints,
+    index: Rows,
+) -> int:  # pragma: no cover - compiled
+    """The gather, leaving out events after ``now``; how many are left."""
+    kept = 0
+    for k in range(start, start + size):
+        i = grouped[k]
+        row[kept] = rows[i]
+        at[kept] = at_us[i]
+        index[kept] = i
+        kept += at_us[i] <= now_us
+    return kept
+
+
+@jit
 def _fold_type(
     kind: int,
     size: int,
-    row: Ints,
+    row: Rows,
     at: Ints,
-    index: Ints,
-    ok: Ints,
+    index: Rows,
+    ok: Oks,
     factor: Floats,
     powered: Floats,
     props: tuple[npt.NDArray[Any], ...],
@@ -179,7 +209,10 @@ def _fold_type(
         else:
             ok[:size] = 1
         slot = entries[j, _SLOT]
-        _add_counts(count[slot], row, ok, size)
+        if mode == _ALL:
+            _add_ones(count[slot], row, size)
+        else:
+            _add_counts(count[slot], row, ok, size)
         if slots[slot, _TOTAL_KIND] == _SUM:
             if entries[j, _BASE] != base:  # a type's entries come grouped by base
                 base = entries[j, _BASE]
@@ -207,7 +240,7 @@ def _decay(at: Ints, size: int, now_us: int, half_life: float, factor: Floats) -
 
 
 @jit
-def _add_counts(counts: Ints, row: Ints, ok: Ints, size: int) -> None:
+def _add_counts(counts: Ints, row: Rows, ok: Oks, size: int) -> None:
     """``counts[row[k]] += ok[k]`` in four interleaved lanes.
 
     Consecutive events mostly belong to one contact: done in order, each addition would
@@ -225,8 +258,21 @@ def _add_counts(counts: Ints, row: Ints, ok: Ints, size: int) -> None:
 
 
 @jit
+def _add_ones(counts: Ints, row: Rows, size: int) -> None:
+    """``counts[row[k]] += 1``, in four lanes as ``_add_counts``."""
+    lane = size // 4
+    for k in range(lane):
+        counts[row[k]] += 1
+        counts[row[k + lane]] += 1
+        counts[row[k + 2 * lane]] += 1
+        counts[row[k + 3 * lane]] += 1
+    for k in range(4 * lane, size):
+        counts[row[k]] += 1
+
+
+@jit
 def _add_decayed(
-    total: Floats, row: Ints, ok: Ints, base: Floats, power: int, size: int, factor: Floats
+    total: Floats, row: Rows, ok: Oks, base: Floats, power: int, size: int, factor: Floats
 ) -> None:
     """``total[row[k]] += base[k] ** power`` where ``ok[k]``, in four lanes as above
     (``factor``: room for the powers)."""
@@ -251,9 +297,9 @@ def _add_decayed(
 def _latest(
     last_us: Ints,
     last_rank: Ints,
-    row: Ints,
+    row: Rows,
     at: Ints,
-    ok: Ints,
+    ok: Oks,
     size: int,
     rank: int,
 ) -> None:
@@ -366,7 +412,7 @@ class Folder:
                 _codes(events, routing.keys), _masks(events, routing),
                 self.now_us, routing.type_start, routing.type_rank, routing.entries,
                 routing.tables, routing.half_lives, self.slots,
-                count, total, last_us, last_rank, found,
+                count, total, last_us, last_rank, found, bool(events.at_us.max() > self.now_us),
             )  # fmt: skip
         _finish(self.now_us, self.slots, self.points, self.half_lives, count, total, last_us)
         return [
