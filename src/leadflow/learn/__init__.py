@@ -23,6 +23,8 @@ Map of the package (data flows top to bottom; docs/learning.md explains the meth
     metrics       ROC-AUC, PR-AUC, Brier, ECE, calibration table, lift by decile
     evaluation    holdout report and stratified k-fold cross-validation
     artifact      model folders: pickled model plus a JSON model card, versioned
+    scoring       a saved model scoring live people (Facts.prediction), the card's globs
+    single_row    one row's probability without scikit-learn's per-call overhead
     plot          the calibration curve (PNG)
     report        the same sections as rich tables and Markdown
     runs          the runs behind ``leadflow learn icp | model | evaluate``

@@ -4,10 +4,12 @@ A ``ModelScorer`` is a saved model made ready to score people who are still in p
 fitted model, its version, and the asset globs its activity features were counted with
 in training (from the model card; the default preset's for cards that predate them).
 The real-time path scores one person (``predict_person``: their facts and events at the
-qualification moment); the batch scores every contact at once from columns
-(``leadflow.batch.prediction``). Both read the features through the same fact paths,
-aggregate activity with the same functions (``learn.activity``) and encode values with
-the same ``Encoder.code``, so they give the same probability.
+qualification moment), through ``learn.single_row`` rather than scikit-learn's
+``predict`` when the model's shape allows (the same probability, a fraction of the
+cost); the batch scores every contact at once from columns (``batch.prediction``). Both
+read the features through the same fact paths, count activity by the same rules
+(``learn.activity``) and encode values with the same ``Encoder.code``; tests hold them
+to the same probability.
 
 What a live person cannot tell the model: the rep (``sales.rep``) and anything else
 outside ``contact.``, ``account.``, ``source.``, ``consent.`` and ``activity.``. A
