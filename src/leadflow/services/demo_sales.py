@@ -13,16 +13,17 @@ them, so every hand-off, answer, attempt and deal carries the moment it happened
   recycles (services/cadence.py) and its deals, opened and closed won or lost
   (services/opportunities.py); the acting rep is the lead's owner, or the world's rep
   when nobody was available to route it to (the answer claims it);
-* the SLA sweep (services/sla.py) once a day at midnight UTC, as a cron job would run it
-  (breaches, cadences that ran out), and once more at the end.
+* the SLA sweep (services/sla.py) at midnight UTC, as a daily cron job would run it
+  (breaches, cadences that ran out), and once more at the end; a midnight when nothing
+  fell due since the last sweep is skipped, as that sweep would find nothing new.
 
 The world's sales team and leadflow's definition need not agree on who is sales-ready:
 
 * a lead the world handed off but the definition did not (its gate kept the lead out):
   the lead's sales steps are refused (``NotFoundError``: no hand-off in sales' hands),
   counted per kind in ``Replayed.refused``, never forced;
-* a hand-off leadflow made that the world's team never received (the waterfall preset
-  counts a contact-us form as a sales action, the world's team does not): its owner
+* a hand-off leadflow made that the world's team never received (a sales action after
+  sales let the lead go; under the bare waterfall preset, a contact-us form): its owner
   rejects it as ``not_ready`` after a delay drawn like the world's own answers (a median
   of about 3.7 hours, seeded by the contact and the moment), unless the world hands the
   lead off in the meantime; then the world's answer applies to it.
