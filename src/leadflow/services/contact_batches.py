@@ -22,11 +22,12 @@ from sqlalchemy.engine import Connection
 from leadflow.ingest.consent_rules import OnFile, decide
 from leadflow.ingest.record import ConsentClaim, ContactRecord, RowError
 from leadflow.ingest.updates import account_fills, contact_changes, new_contact
+from leadflow.services.contact_reading import ColumnLimits
 from leadflow.services.identity import merge_contacts
 from leadflow.store.driver import driver_for
 from leadflow.store.models import Account, Consent, Contact
 
-__all__ = ["BatchOutcome", "ContactBatches"]
+__all__ = ["COLUMN_LIMITS", "BatchOutcome", "ContactBatches"]
 
 _CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
 _ACCOUNTS: Table = Account.__table__  # type: ignore[assignment]
@@ -71,6 +72,9 @@ _SHORT = min(
     for name, limit in limits.items()
     if name not in _NORMALISED
 )
+# What the import checks each record against as it reads it (PostgreSQL refuses a value
+# longer than its column; SQLite would store it).
+COLUMN_LIMITS = ColumnLimits(_CONTACT_LIMITS, _ACCOUNT_LIMITS, _SHORT)
 
 ContactRow = dict[str, Any]
 
@@ -120,13 +124,14 @@ class ContactBatches:
         self.first_new_id = 0
 
     def upsert(self, records: Sequence[ContactRecord]) -> BatchOutcome:
+        """Write ``records``, checked against the column lengths (``COLUMN_LIMITS``) when
+        they were read (contact_reading.py)."""
         outcome = BatchOutcome()
-        fitting = [record for record in records if self._fits(record, outcome)]
-        found = self._existing(fitting)
-        accounts = self._accounts(fitting, outcome)
+        found = self._existing(records)
+        accounts = self._accounts(records, outcome)
         creates: list[ContactRecord] = []
         targets: list[tuple[ContactRecord, ContactRow]] = []
-        for record in fitting:
+        for record in records:
             target = self._target(record, found, outcome)
             if target is None:
                 creates.append(record)
@@ -144,27 +149,6 @@ class ContactBatches:
         outcome.touched.update(new_ids)
         outcome.touched |= changed
         return outcome
-
-    # Validation against the columns ---------------------------------------------------
-
-    def _fits(self, record: ContactRecord, outcome: BatchOutcome) -> bool:
-        for value in (*record.contact.values(), *record.account.values()):
-            if value.__class__ is str and len(value) > _SHORT:
-                return self._within_limits(record, outcome)  # rare: look the limits up
-        return True
-
-    def _within_limits(self, record: ContactRecord, outcome: BatchOutcome) -> bool:
-        for values, limits, what in (
-            (record.contact, _CONTACT_LIMITS, ""),
-            (record.account, _ACCOUNT_LIMITS, "company "),
-        ):
-            for name, value in values.items():
-                limit = limits.get(name)
-                if isinstance(value, str) and limit is not None and len(value) > limit:
-                    reason = f"{what}{name} is longer than {limit} characters"
-                    outcome.refused.append((record, RowError(record.line, reason)))
-                    return False
-        return True
 
     # Finding contacts -----------------------------------------------------------------
 

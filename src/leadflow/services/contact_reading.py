@@ -15,8 +15,10 @@ Batches go through a pipe as plain tuples (a pickled dataclass costs four times 
 to load); the pipe's buffer holds less than a batch, so memory stays constant whatever
 the file's size. The cells of a row travel only when an error report wants them.
 
-Rows about one person within a batch (same e-mail, or same record id) are folded into
-one here, later values winning (``ingest.updates.fold_record``).
+Each record is checked against the lengths of the columns it goes to (a row with a
+longer value is rejected, as a cell that is not valid is), and rows about one person
+within a batch (same e-mail, or same record id) are folded into one, later values
+winning (``ingest.updates.fold_record``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import struct
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from pathlib import Path
@@ -50,13 +52,43 @@ _NO_CELLS: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
+class ColumnLimits:
+    """The longest text each contact and account column takes (``short``: the shortest
+    of those limits, below which a value needs no look-up)."""
+
+    contact: Mapping[str, int]
+    account: Mapping[str, int]
+    short: int
+
+    def check(self, record: ContactRecord) -> None:
+        """RowError when a value is longer than its column."""
+        short = self.short
+        for value in (*record.contact.values(), *record.account.values()):
+            if value.__class__ is str and len(value) > short:
+                self._look_up(record)  # rare: a long value, maybe too long
+                return
+
+    def _look_up(self, record: ContactRecord) -> None:
+        for values, limits, what in (
+            (record.contact, self.contact, ""),
+            (record.account, self.account, "company "),
+        ):
+            for name, value in values.items():
+                limit = limits.get(name)
+                if isinstance(value, str) and limit is not None and len(value) > limit:
+                    raise RowError(record.line, f"{what}{name} is longer than {limit} characters")
+
+
+@dataclass(frozen=True)
 class ConverterRecipe:
-    """What builds a file's RowConverter, here or in the validating process."""
+    """What builds a file's RowConverter, here or in the validating process, and the
+    column lengths each record is checked against."""
 
     layout: Layout
     header: tuple[str, ...]
     default_region: str | None = None
     zone: tzinfo = UTC
+    limits: ColumnLimits | None = None
 
     def build(self) -> RowConverter:
         return RowConverter(
@@ -88,21 +120,25 @@ def read_batches(
     if parallel is None:
         parallel = table.size >= PARALLEL_FROM_BYTES and (os.cpu_count() or 1) > 1
     if not parallel:
-        yield from _batches(table, recipe.build(), batch_size, keep_cells)
+        yield from _batches(table, recipe, batch_size, keep_cells)
         return
     yield from _from_second_process(table, recipe, batch_size, keep_cells)
 
 
 def _batches(
-    table: Table, converter: RowConverter, batch_size: int, keep_cells: bool
+    table: Table, recipe: ConverterRecipe, batch_size: int, keep_cells: bool
 ) -> Iterator[ReadBatch]:
+    converter, limits = recipe.build(), recipe.limits
     batch = ReadBatch()
     good: list[Row] = []
     for line, cells in table.rows():
         batch.rows += 1
         kept = cells if keep_cells else _NO_CELLS
         try:
-            good.append((converter.convert(line, cells), kept))
+            record = converter.convert(line, cells)
+            if limits is not None:
+                limits.check(record)
+            good.append((record, kept))
         except RowError as error:
             batch.rejected.append((error, kept))
             continue
@@ -207,8 +243,7 @@ def _validate(job: tuple[Any, ...], out: IO[bytes]) -> None:
     path, encoding, delimiter, recipe, batch_size, keep_cells = job
     try:
         with open_table(path, encoding, delimiter) as table:
-            converter = recipe.build()
-            for batch in _batches(table, converter, batch_size, keep_cells):
+            for batch in _batches(table, recipe, batch_size, keep_cells):
                 _send(out, _encoded(batch))
     except TableError as error:  # a broken record half-way: the parent raises it
         _send(out, ("error", str(error)))

@@ -25,6 +25,7 @@ not ``updated``: the file held the person twice.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,7 +40,7 @@ from leadflow.ingest.formats.layout import Layout
 from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
 from leadflow.ingest.table import Table, open_table
-from leadflow.services.contact_batches import ContactBatches
+from leadflow.services.contact_batches import COLUMN_LIMITS, ContactBatches
 from leadflow.services.contact_reading import ConverterRecipe, Row, read_batches
 from leadflow.services.import_qualification import qualify_imported
 from leadflow.store.database import writer
@@ -89,6 +90,8 @@ class ContactImport:
     # store has no active definition, so nothing was qualified.
     qualified: int | None = 0
     committed: bool = False
+    # Wall-clock seconds: "write" (reading, validating, writing), "qualify".
+    seconds: dict[str, float] = field(default_factory=dict)
     problems: list[RowError] = field(default_factory=list)  # the first few, to show
     # Headers no field claims, kept as custom attributes (a wrong --format shows here).
     unknown_columns: list[str] = field(default_factory=list)
@@ -120,7 +123,7 @@ def import_contacts(
 def _recipe(options: ImportOptions, header: Sequence[str]) -> ConverterRecipe:
     layout = options.layout
     zone = ZoneInfo(layout.time_zone) if layout.time_zone else UTC
-    return ConverterRecipe(layout, tuple(header), options.default_region, zone)
+    return ConverterRecipe(layout, tuple(header), options.default_region, zone, COLUMN_LIMITS)
 
 
 def _run(
@@ -140,6 +143,7 @@ def _run(
         if report is not None:
             report.add(error, cells)
 
+    started = time.perf_counter()
     batches = read_batches(
         table, recipe, batch_size=options.batch_size, keep_cells=report is not None,
         parallel=options.parallel,
@@ -163,11 +167,14 @@ def _run(
         if summary.rejected and not options.skip_bad_rows:
             transaction.rollback()
             return
+        summary.seconds["write"] = time.perf_counter() - started
+        started = time.perf_counter()
         summary.qualified = qualify_imported(
             connection, changed.touched, changed.created - changed.merged_into, now,
             in_batch=options.qualify_in_batch,
         )  # fmt: skip
         transaction.commit()
+        summary.seconds["qualify"] = time.perf_counter() - started
         summary.committed = True
 
 

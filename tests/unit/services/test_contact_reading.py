@@ -9,7 +9,7 @@ import pytest
 
 from leadflow.ingest.formats import get_format
 from leadflow.ingest.table import TableError, open_table
-from leadflow.services.contact_reading import ConverterRecipe, ReadBatch, read_batches
+from leadflow.services.contact_reading import ColumnLimits, ConverterRecipe, ReadBatch, read_batches
 
 HEADER = ["Record ID", "Email", "First Name", "Phone Number", "Country/Region",
           "Create Date", "Unsubscribed from all email", "Notes"]  # fmt: skip
@@ -84,3 +84,19 @@ def test_a_broken_record_half_way_is_a_table_error_either_way(tmp_path: Path) ->
     for parallel in (False, True):
         with pytest.raises(TableError, match="not valid utf-8"):
             _read(path, parallel=parallel, encoding="utf-8")
+
+
+def test_a_value_longer_than_its_column_is_a_rejected_row_either_way(tmp_path: Path) -> None:
+    rows = _rows(10)
+    rows[4][2] = "N" * 80  # First Name
+    path = _file(tmp_path, rows)
+    limits = ColumnLimits(contact={"first_name": 50}, account={}, short=50)
+    for parallel in (False, True):
+        with open_table(path) as table:
+            recipe = ConverterRecipe(
+                get_format("hubspot"), tuple(table.header), "NL", limits=limits
+            )
+            batches = list(read_batches(table, recipe, batch_size=50, keep_cells=False,
+                                        parallel=parallel))  # fmt: skip
+        reasons = [(e.line, e.reason) for batch in batches for e, _ in batch.rejected]
+        assert (7, "first_name is longer than 50 characters") in reasons  # row 1 has 2 lines
