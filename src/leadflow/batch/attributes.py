@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -172,17 +173,19 @@ def _probed(
             if code >= 0
         }
         scopes.append(attribute_probe(namespace, values, now, free_mail))
-    return verdicts(predicate, scopes)[combined]
+    found: Flags = verdicts(predicate, scopes)[combined]
+    return found
 
 
-def _combine(columns: list[Column]) -> tuple[npt.NDArray[np.int64], list[tuple[int, ...]]]:
+def _combine(
+    columns: list[Column],
+) -> tuple[npt.NDArray[np.integer[Any]], list[tuple[int, ...]]]:
     """One code per row for the combination of the columns' codes, and the combinations."""
     if len(columns) == 1:
-        codes = columns[0].codes.astype(np.int64)
         width = len(columns[0].values)
-        # -1 (absent) becomes the last combination.
+        # The absent value is the last combination, which code -1 indexes as it is.
         singles: list[tuple[int, ...]] = [(code,) for code in range(width)]
-        return np.where(codes < 0, width, codes), [*singles, (-1,)]
+        return columns[0].codes, [*singles, (-1,)]
     key = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
         key = key * (len(column.values) + 1) + (column.codes.astype(np.int64) + 1)

@@ -369,6 +369,7 @@ class Folder:
         self.lookups = lookups
         self.now_us = now_us
         self._routings: dict[tuple[object, ...], _Routing] = {}
+        self.keys = tuple(sorted({key for slot in layout.slots for key in slot.reads}))
         self.slots = np.full((len(layout.slots), 5), -1, np.int64)
         self.points = np.array([slot.points for slot in layout.slots], np.float64)
         self.half_lives = np.array(
@@ -434,7 +435,7 @@ class Folder:
         )
 
     def _routing(self, events: EventFrame) -> _Routing:
-        keys = tuple(sorted({key for slot in self.layout.slots for key in slot.reads}))
+        keys = self.keys
         dictionaries = (events.types, *(_values(events, key) for key in keys))
         cache_key = tuple(id(item) for item in dictionaries)
         found = self._routings.get(cache_key)
