@@ -185,8 +185,12 @@ def _due(latest: LatestHandoff | None, qualification: Qualification) -> bool:
         return True
     if latest.live:
         return False
+    # A sales action taken while sales held the lead was theirs to see: only one after
+    # they finished with it (rejected, closed, deal lost) asks for a new hand-off.
+    # Otherwise a lead that asked again during the hold would be handed off afresh in
+    # the very transaction that sends it back to nurture.
     action = qualification.last_sales_action
-    return action is not None and action.at > latest.at
+    return action is not None and action.at > (latest.ended or latest.at)
 
 
 def may_hand_off(definition: Definition, lifecycle: LifecycleState) -> bool:

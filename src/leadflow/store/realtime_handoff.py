@@ -62,6 +62,9 @@ class CandidateRow:
 class LatestHandoff:
     at: datetime
     live: bool  # open, or accepted and still being worked
+    # When sales finished with it (work closed: rejected, recycled, won, lost ...); None
+    # while live, or for a hand-off from elsewhere without a work row.
+    ended: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,8 @@ class HandoffStatements:
         at, status, worked, closed = row
         # A hand-off from elsewhere (an import) has no work row: open or accepted is live.
         live = status in ("open", "accepted") and (worked is None or closed is None)
-        return LatestHandoff(d.read_instant(at), live)
+        ended = None if closed is None else d.read_instant(closed)
+        return LatestHandoff(d.read_instant(at), live, ended)
 
     def candidates(self, now: datetime) -> list[CandidateRow]:
         rows = self.driver.all(_CANDIDATES, {"now": self.driver.instant(now)})

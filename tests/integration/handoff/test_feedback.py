@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from leadflow.services.cadence import close_lead
 from leadflow.services.feedback import accept, reject
 from leadflow.services.outbox import SLA_BREACHED
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
@@ -123,6 +124,45 @@ def test_a_recycled_lead_is_handed_off_again_only_when_it_asks_again(staffed: De
     assert second[0].status == "open"
     assert second[0].at == desk.clock.now()
     assert _stage(desk, contact_id) != "nurture"
+
+
+def test_asking_again_while_sales_holds_the_lead_is_no_new_hand_off_after_rejecting(
+    staffed: Desk,
+) -> None:
+    desk = staffed
+    contact_id = desk.lead()
+    desk.later(hours=1)
+    desk.event(contact_id, "quote_request")  # asks again while the hand-off is open
+    desk.later(hours=1)
+
+    answered = reject(
+        desk.session, contact_id, code="not_ready", note=None, rep=None, clock=desk.clock
+    )
+
+    ((handoff, work),) = desk.handoffs(contact_id)
+    assert handoff.status == "rejected"
+    assert work.closed_at is not None
+    assert answered.stage == _stage(desk, contact_id) == "nurture"
+    # Only an action after the rejection asks for sales again.
+    desk.later(days=1)
+    desk.event(contact_id, "demo_request")
+    _, (second, _) = desk.handoffs(contact_id)
+    assert second.status == "open"
+
+
+def test_asking_again_while_accepted_is_no_new_hand_off_after_closing(staffed: Desk) -> None:
+    desk = staffed
+    contact_id = desk.lead()
+    accept(desk.session, contact_id, rep=None, clock=desk.clock)
+    desk.later(hours=2)
+    desk.event(contact_id, "demo_request")
+    desk.later(hours=2)
+
+    close_lead(desk.session, contact_id, reason="unresponsive", rep=None, clock=desk.clock)
+
+    ((handoff, _),) = desk.handoffs(contact_id)
+    assert handoff.status == "accepted"
+    assert _stage(desk, contact_id) == "nurture"
 
 
 @pytest.mark.parametrize(
