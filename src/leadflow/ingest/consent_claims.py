@@ -20,24 +20,32 @@ __all__ = ["consent_claims"]
 
 def consent_claims(given: Mapping[str, object], changed_at: datetime | None) -> list[ConsentClaim]:
     claims: list[ConsentClaim] = []
-    for channel in ("email", "phone"):
-        claim = _claim(given, channel, changed_at)
+    for keys in _CHANNELS:
+        claim = _claim(given, keys, changed_at)
         if claim is not None:
             claims.append(claim)
     return claims
 
 
+# Per channel, the fields that speak of it (built once: this runs for every row).
+_Keys = tuple[str, str, str, str]
+_CHANNELS: tuple[_Keys, ...] = tuple(
+    (channel, f"{channel}_consent_at", f"{channel}_opt_out", f"{channel}_consent")
+    for channel in ("email", "phone")
+)
+
+
 def _claim(
-    given: Mapping[str, object], channel: str, changed_at: datetime | None
+    given: Mapping[str, object], keys: _Keys, changed_at: datetime | None
 ) -> ConsentClaim | None:
+    channel, consent_at, opt_out, consent = keys
     if channel == "email" and given.get("email_bounced") is True:
         return ConsentClaim(channel, "bounced", _at(given, "email_bounced_at") or changed_at)
-    dated = _at(given, f"{channel}_consent_at") or changed_at
-    if given.get(f"{channel}_opt_out") is True:
-        return ConsentClaim(channel, "withdrawn", dated)
-    status = given.get(f"{channel}_consent")
+    if given.get(opt_out) is True:
+        return ConsentClaim(channel, "withdrawn", _at(given, consent_at) or changed_at)
+    status = given.get(consent)
     if isinstance(status, str):
-        return ConsentClaim(channel, status, dated)
+        return ConsentClaim(channel, status, _at(given, consent_at) or changed_at)
     return None
 
 

@@ -34,6 +34,7 @@ from leadflow.ingest.normalise import (
     InvalidValueError,
     clean_text,
     company_domain,
+    email_domain,
     normalise_email,
     normalise_phone,
     normalise_utm,
@@ -70,8 +71,10 @@ _SKIP = object()
 # dictionary lookup costs a tenth of the call it saves.
 _UNIQUE = frozenset({Kind.EMAIL, Kind.PHONE, Kind.INSTANT})
 _MEMO_LIMIT = 10_000
-# field -> (target, column written)
-_ROUTES = {name: (spec.target, spec.column) for name, spec in FIELDS.items()}
+# field -> column written, for the fields stored on the contact or among its attributes
+# (two look-ups per value cost less than comparing its target: this runs for every cell).
+_CONTACT_COLUMNS = {name: f.column for name, f in FIELDS.items() if f.target is Target.CONTACT}
+_ATTRIBUTE_COLUMNS = {name: f.column for name, f in FIELDS.items() if f.target is Target.ATTRIBUTE}
 
 
 class _Column(NamedTuple):
@@ -94,6 +97,7 @@ _PHONES = ("phone", "mobile_phone")
 _SOCIAL = frozenset({"organic_social", "paid_social", "social", "social_media"})
 _ACCOUNT_FALLBACK = ("industry", "employees", "revenue")
 _ACCOUNT_FACTS = (*_ACCOUNT_FALLBACK, "company_country")
+_ACCOUNT_COLUMNS = tuple((name, FIELDS[name].column) for name in _ACCOUNT_FACTS)
 _CONSENT_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.target is Target.CONSENT)
 
 
@@ -118,6 +122,7 @@ class RowConverter:
             day_first = self.default_region not in ("US", "CA", "PH")
         self._normalisers = self._kinds(zone, day_first)
         self._free_mail = free_mail
+        self._employers: dict[str, object] = {}  # e-mail domain -> company domain or None
         self._header = list(header)
         self._columns, self._unknown = self._plan(header)
         self._phone_headers = {c.field: c.header for c in reversed(self._columns)}
@@ -237,8 +242,14 @@ class RowConverter:
                 value = memo.get(raw, _SKIP)
                 if value is _SKIP and raw not in memo:
                     value = _first_sight(line, header, raw, read, memo)
-            else:
-                value = _value(line, header, raw, read)
+            else:  # _value, written out: most of a row's time is spent here
+                raw = raw.strip()
+                if not raw:
+                    continue
+                try:
+                    value = read(raw)
+                except InvalidValueError as error:
+                    raise RowError(line, f"{header}: {error}", header) from None
             if value is not _SKIP:
                 given[name] = value
         return given
@@ -258,11 +269,12 @@ class RowConverter:
         record = ContactRecord(line, {}, {}, {}, [])
         contact, attributes = record.contact, record.attributes
         _derive(given)
+        to_contact, to_attributes = _CONTACT_COLUMNS, _ATTRIBUTE_COLUMNS
         for name, value in given.items():
-            target, column = _ROUTES[name]
-            if target is Target.CONTACT:
+            column = to_contact.get(name)
+            if column is not None:
                 contact[column] = value
-            elif target is Target.ATTRIBUTE:
+            elif (column := to_attributes.get(name)) is not None:
                 attributes[column] = value
         if "external_id" in contact and self.layout.id_namespace:
             contact["external_id"] = f"{self.layout.id_namespace}:{contact['external_id']}"
@@ -271,23 +283,41 @@ class RowConverter:
         record.changed_at = changed_at if isinstance(changed_at, datetime) else None
         if self._consent_fields:
             record.consents = consent_claims(given, record.changed_at)
-        if any(c.status == "confirmed" and c.channel == "email" for c in record.consents):
-            contact["identity"] = "confirmed"
+            if any(c.status == "confirmed" and c.channel == "email" for c in record.consents):
+                contact["identity"] = "confirmed"
         return record
 
     def _account(self, record: ContactRecord, given: dict[str, object]) -> None:
-        domain = company_domain(record.email, _str(given.get("website")), self._free_mail)
-        facts = {name: given[name] for name in _ACCOUNT_FACTS if name in given}
+        website = given.get("website")
+        if isinstance(website, str):
+            domain: str | None = website
+        else:
+            email = record.contact.get("email")
+            domain = self._employer(email) if isinstance(email, str) else None
         if domain is None:
             for name in _ACCOUNT_FALLBACK:
-                if name in facts:
-                    record.attributes[name] = facts[name]
+                if name in given:
+                    record.attributes[name] = given[name]
             return
         record.contact["domain"] = domain
-        record.account.update({FIELDS[name].column: value for name, value in facts.items()})
-        record.account["domain"] = domain
+        account = record.account
+        for name, column in _ACCOUNT_COLUMNS:
+            if name in given:
+                account[column] = given[name]
+        account["domain"] = domain
         if "company" in given:
-            record.account["name"] = given["company"]
+            account["name"] = given["company"]
+
+    def _employer(self, email: str) -> str | None:
+        """The e-mail's domain unless free mail (``company_domain``), decided once per
+        domain: a file holds many people of one company."""
+        domain = email_domain(email)
+        known = self._employers.get(domain, _SKIP)
+        if known is _SKIP:
+            known = company_domain(email, None, self._free_mail)
+            if len(self._employers) < _MEMO_LIMIT:
+                self._employers[domain] = known
+        return known  # type: ignore[return-value]
 
     def _keep_unknown(self, record: ContactRecord, cells: Sequence[str]) -> None:
         width = len(cells)
