@@ -8,7 +8,8 @@ The world is made with ``leadflow.demo.generate_world(..., fmt="parquet")`` (see
 ``--world`` (default: a folder under the system's temporary directory, kept for the next
 run), then read into frames, and timed separately:
 
-    load        Parquet -> frames (contacts joined to accounts, events clustered by contact)
+    load        Parquet -> frames (contacts joined to accounts, events clustered by contact;
+                with ``--read-types read`` only the event types the definition reads)
     scoring     qualify_frames with the waterfall preset at the window's end: the kernel,
                 from frames in memory to every contact's verdicts (best of --repeat)
     streamed    qualify_partitions straight from the Parquet row groups, reading included
@@ -43,6 +44,7 @@ from leadflow.batch.qualify import (
     properties_read,
     qualify_frames,
     qualify_partitions,
+    types_read,
 )
 from leadflow.definition.loader import load_definition
 from leadflow.definition.model import Definition
@@ -104,18 +106,25 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--partition-events", type=int, default=DEFAULT_PARTITION_EVENTS)
     parser.add_argument("--python-subset", type=int, default=2_000)
     parser.add_argument("--workers", type=int, default=1, help="threads running partitions")
+    parser.add_argument(
+        "--read-types",
+        choices=("all", "read"),
+        default="all",
+        help="load every event, or only the types the definition reads (pushed to the scan)",
+    )
     args = parser.parse_args(argv)
     folder = _world(args.contacts, args.world)
     definition = load_definition(args.definition)
     now = WorldConfig(args.contacts, 1).window_end
     world = ParquetWorld(folder)
     wanted = properties_read(definition)
-    (contacts, events), wall, cpu = _timed(lambda: (world.contacts(), world.events(wanted)))
+    kinds = types_read(definition) if args.read_types == "read" else None
+    (contacts, events), wall, cpu = _timed(lambda: (world.contacts(), world.events(wanted, kinds)))
     print(f"world: {contacts.size:,} contacts, {events.size:,} events ({folder})")
     print(f"load      {wall:8.2f} s wall {cpu:8.2f} s CPU  peak {_peak_mb():8.0f} MB")
     _score(args, definition, contacts, events, now)
     del events
-    _streamed(world, definition, contacts, now, wanted)
+    _streamed(world, definition, contacts, now, wanted, kinds)
     _python(args, definition, contacts, world, now)
 
 
@@ -171,9 +180,10 @@ def _streamed(
     contacts: ContactFrame,
     now: datetime,
     wanted: frozenset[str],
+    kinds: frozenset[str] | None,
 ) -> None:
     _reset_peak()
-    blocks = world.blocks(wanted)
+    blocks = world.blocks(wanted, kinds)
     _, wall, cpu = _timed(lambda: qualify_partitions(definition, contacts, blocks, now))
     peak = _peak_mb()
     print(f"streamed  {wall:8.2f} s wall {cpu:8.2f} s CPU  peak {peak:8.0f} MB (reading included)")

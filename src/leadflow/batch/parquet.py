@@ -90,27 +90,37 @@ class ParquetWorld:
             attributes[path] = Column(codes, column.values)
         return ContactFrame.bare(ids, attributes)
 
-    def events(self, properties: Iterable[str] = EVENT_PROPERTIES) -> EventFrame:
+    def events(
+        self,
+        properties: Iterable[str] = EVENT_PROPERTIES,
+        types: Iterable[str] | None = None,
+    ) -> EventFrame:
         """Every event of a known contact, in memory (rows index ``contacts()``).
 
         Read row group by row group into arrays allocated once, so memory holds the
         result plus one row group; only the ``properties`` named are kept (a definition
-        reads a few: ``batch.qualify.properties_read``).
+        reads a few: ``batch.qualify.properties_read``), and with ``types`` only events of
+        those types (the ones a definition reads: ``batch.qualify.types_read``).
         """
         total = pq.ParquetFile(self.folder / "events.parquet").metadata.num_rows
         joined = _Joiner(total, [name for name in EVENT_PROPERTIES if name in set(properties)])
-        for first, _, frame in self.blocks(properties):
+        for first, _, frame in self.blocks(properties, types):
             joined.add(frame, first)
         pa.default_memory_pool().release_unused()
         return joined.frame()
 
     def blocks(
-        self, properties: Iterable[str] = EVENT_PROPERTIES
+        self,
+        properties: Iterable[str] = EVENT_PROPERTIES,
+        types: Iterable[str] | None = None,
     ) -> Iterator[tuple[int, int, EventFrame]]:
-        """The events one row group at a time, as partitions covering every contact row."""
+        """The events one row group at a time, as partitions covering every contact row
+        (with ``types``: only events of those types, the others left out as they are read).
+        """
         ids = self._known_ids()
         source = pq.ParquetFile(self.folder / "events.parquet")
         columns = self._columns(properties)
+        kept = None if types is None else pa.array(sorted(set(types)), pa.string())
         first = 0
         for group in range(source.num_row_groups):
             table = source.read_row_group(group, columns=columns)
@@ -118,6 +128,8 @@ class ParquetWorld:
             if len(contact) == 0:
                 continue
             stop = int(np.searchsorted(ids, pc.max(contact).as_py())) + 1
+            if kept is not None:
+                table = table.filter(pc.is_in(table["type"].cast(pa.string()), value_set=kept))
             yield first, stop, self._frame(table, first=first)
             first = stop
         if first < ids.shape[0]:

@@ -39,6 +39,7 @@ __all__ = [
     "properties_read",
     "qualify_frames",
     "qualify_partitions",
+    "types_read",
 ]
 
 # About a million events (some 20,000 contacts) per partition: the compiled fold works
@@ -52,6 +53,12 @@ DEFAULT_PARTITION_EVENTS = 1 << 20
 def properties_read(definition: Definition) -> frozenset[str]:
     """The event properties a definition's rules look at (the only ones to load)."""
     return frozenset(key for slot in plan_for(definition).layout.slots for key in slot.reads)
+
+
+def types_read(definition: Definition) -> frozenset[str]:
+    """The event types a definition's rules look at: events of other types change no
+    verdict, so a reader may leave them out (a filter pushed down to the scan)."""
+    return frozenset(kind for slot in plan_for(definition).layout.slots for kind in slot.types)
 
 
 def qualify_frames(

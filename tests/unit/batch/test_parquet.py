@@ -10,7 +10,12 @@ import pytest
 
 from leadflow.batch.from_facts import facts_of_row
 from leadflow.batch.parquet import ParquetWorld
-from leadflow.batch.qualify import properties_read, qualify_frames, qualify_partitions
+from leadflow.batch.qualify import (
+    properties_read,
+    qualify_frames,
+    qualify_partitions,
+    types_read,
+)
 from leadflow.definition.loader import load_definition
 from leadflow.demo import WorldConfig, generate_world
 from leadflow.engine import qualify
@@ -63,6 +68,23 @@ def test_row_groups_streamed_give_the_same_result_as_the_whole_file(world: Parqu
     assert blocks[-1][1] == contacts.size
     streamed = qualify_partitions(WATERFALL, contacts, iter(blocks), NOW)
     assert whole.to_arrow().equals(streamed.to_arrow())
+
+
+def test_reading_only_the_types_the_definition_reads_changes_no_verdict(
+    world: ParquetWorld,
+) -> None:
+    contacts = world.contacts()
+    wanted = types_read(WATERFALL)
+    assert "email_open" not in wanted  # the demo world's most common type after page views
+    every = world.events(properties_read(WATERFALL))
+    read = world.events(properties_read(WATERFALL), wanted)
+    assert 0 < read.size < every.size
+    assert {read.types[code] for code in np.unique(read.type_code).tolist()} <= wanted
+    whole = qualify_frames(WATERFALL, contacts, every, NOW)
+    streamed = qualify_partitions(WATERFALL, contacts, world.blocks(types=wanted), NOW)
+    for result in (qualify_frames(WATERFALL, contacts, read, NOW), streamed):
+        for row in range(contacts.size):  # decayed sums added in another order: 1e-9
+            assert_same(result.qualification(row), whole.qualification(row))
 
 
 def test_a_folder_without_the_tables_is_refused(tmp_path: Path) -> None:
