@@ -11,7 +11,7 @@ columns, and applies consent claims the same way. The decisions themselves are p
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -157,25 +157,20 @@ class ContactBatches:
         externals = {r.contact.get("external_id") for r in records}
         emails.discard(None)
         externals.discard(None)
-        email_in, email_params = _among("e", emails)
-        id_in, id_params = _among("x", externals)
-        rows = self._contacts(
-            f"email IN ({email_in}) OR external_id IN ({id_in})", {**email_params, **id_params}
-        )
+        rows = self._contacts((("email", emails), ("external_id", externals)))
         missing = _survivor_ids(rows)
         while missing:
-            among, params = _among("s", missing)
-            rows.update(self._contacts(f"id IN ({among})", params))
+            rows.update(self._contacts((("id", missing),)))
             missing = _survivor_ids(rows)
         by_email = {row["email"]: row for row in rows.values() if row["email"]}
         by_external = {row["external_id"]: row for row in rows.values() if row["external_id"]}
         return _Found(rows, by_email, by_external)
 
-    def _contacts(self, where: str, params: Mapping[str, object]) -> dict[int, ContactRow]:
+    def _contacts(self, among: Sequence[tuple[str, Collection[object]]]) -> dict[int, ContactRow]:
         """Contact rows as Python values, read through the driver (the hot path)."""
         d = self._driver
         found: dict[int, ContactRow] = {}
-        for values in d.all(f"SELECT {_COLUMN_LIST} FROM contacts WHERE {where}", params):
+        for values in self._where_in(f"SELECT {_COLUMN_LIST} FROM contacts", among):
             row = dict(zip(_COLUMNS, values, strict=True))
             for name in ("created_at", "updated_at"):
                 row[name] = d.read_instant(row[name])
@@ -183,6 +178,23 @@ class ContactBatches:
             row["purchased"] = bool(row["purchased"])
             found[row["id"]] = row
         return found
+
+    def _where_in(
+        self, select: str, among: Sequence[tuple[str, Collection[object]]]
+    ) -> Sequence[Sequence[Any]]:
+        """``select`` the rows whose column holds one of the values: ``a IN (...) OR b IN
+        (...)``, with positional parameters (a thousand named ones cost more to bind)."""
+        mark = _MARKS[self._driver.dialect]
+        tests: list[str] = []
+        params: list[object] = []
+        for column, values in among:
+            if values:
+                tests.append(f"{column} IN ({', '.join([mark] * len(values))})")
+                params.extend(values)
+        if not tests:
+            return []
+        sql = f"{select} WHERE {' OR '.join(tests)}"
+        return self.connection.exec_driver_sql(sql, tuple(params)).fetchall()
 
     def _target(
         self, record: ContactRecord, found: _Found, outcome: BatchOutcome
@@ -225,18 +237,22 @@ class ContactBatches:
     def _accounts(self, records: Sequence[ContactRecord], outcome: BatchOutcome) -> dict[str, int]:
         facts: dict[str, dict[str, object]] = {}
         for record in records:
-            domain = record.account.get("domain") if record.account else None
-            if isinstance(domain, str):
-                known = facts.setdefault(domain, {})
-                for name, value in record.account.items():
+            account = record.account
+            domain = account.get("domain") if account else None
+            if not isinstance(domain, str):
+                continue
+            known = facts.get(domain)
+            if known is None:
+                facts[domain] = dict(account)  # the first row about the company
+            else:
+                for name, value in account.items():
                     known.setdefault(name, value)
         if not facts:
             return {}
-        among, params = _among("d", facts)
-        sql = f"SELECT id, domain, {_FACT_LIST} FROM accounts WHERE domain IN ({among})"
+        sql = f"SELECT id, domain, {_FACT_LIST} FROM accounts"
         ids: dict[str, int] = {}
         fills: list[dict[str, object]] = []
-        for values in self._driver.all(sql, params):
+        for values in self._where_in(sql, (("domain", list(facts)),)):
             row = dict(zip(("id", "domain", *_ACCOUNT_FACTS), values, strict=True))
             ids[row["domain"]] = row["id"]
             if filled := account_fills(row, facts[row["domain"]]):
@@ -262,9 +278,8 @@ class ContactBatches:
         ids = self._inserted("accounts", statement, rows)
         if ids is not None:
             return dict(zip(domains, ids, strict=True))
-        among, params = _among("d", domains)
-        sql = f"SELECT domain, id FROM accounts WHERE domain IN ({among})"
-        return {str(domain): int(account_id) for domain, account_id in d.all(sql, params)}
+        found = self._where_in("SELECT domain, id FROM accounts", (("domain", domains),))
+        return {str(domain): int(account_id) for domain, account_id in found}
 
     def _inserted(
         self, table: str, statement: str, rows: Sequence[tuple[object, ...]]
@@ -316,15 +331,12 @@ class ContactBatches:
             return ids
         emails = [r.email for r in records if r.email]
         externals = [r.external_id for r in records if r.external_id]
-        email_in, email_params = _among("e", emails)
-        id_in, id_params = _among("x", externals)
-        sql = (
-            "SELECT id, email, external_id FROM contacts "
-            f"WHERE email IN ({email_in}) OR external_id IN ({id_in})"
-        )
+        among = (("email", emails), ("external_id", externals))
         by_email: dict[str | None, int] = {}
         by_external: dict[str | None, int] = {}
-        for contact_id, email, external_id in driver.all(sql, {**email_params, **id_params}):
+        for contact_id, email, external_id in self._where_in(
+            "SELECT id, email, external_id FROM contacts", among
+        ):
             by_email[email] = by_external[external_id] = contact_id
         return [by_email[r.email] if r.email else by_external[r.external_id] for r in records]
 
@@ -422,12 +434,6 @@ class ContactBatches:
 
 
 _REFUSED: ContactRow = {}
-
-
-def _among(prefix: str, values: Iterable[object]) -> tuple[str, dict[str, object]]:
-    """Placeholders and parameters for ``IN (...)``; an empty list matches nothing."""
-    params = {f"{prefix}{n}": value for n, value in enumerate(values)}
-    return (", ".join(f":{key}" for key in params) or "NULL"), params
 
 
 def _survivor_ids(rows: Mapping[int, ContactRow]) -> set[int]:

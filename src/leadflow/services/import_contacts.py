@@ -41,7 +41,12 @@ from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
 from leadflow.ingest.table import Table, open_table
 from leadflow.services.contact_batches import COLUMN_LIMITS, ContactBatches
-from leadflow.services.contact_reading import ConverterRecipe, Row, read_batches
+from leadflow.services.contact_reading import (
+    ConverterRecipe,
+    Row,
+    fewer_collections,
+    read_batches,
+)
 from leadflow.services.import_qualification import qualify_imported
 from leadflow.store.database import writer
 from leadflow.store.models import Contact
@@ -90,7 +95,7 @@ class ContactImport:
     # store has no active definition, so nothing was qualified.
     qualified: int | None = 0
     committed: bool = False
-    # Wall-clock seconds: "write" (reading, validating, writing), "qualify".
+    # Wall-clock seconds: "write" (reading, validating, writing), "qualify" (and commit).
     seconds: dict[str, float] = field(default_factory=dict)
     problems: list[RowError] = field(default_factory=list)  # the first few, to show
     # Headers no field claims, kept as custom attributes (a wrong --format shows here).
@@ -113,7 +118,8 @@ def import_contacts(
         summary.unknown_columns = recipe.build().unknown_headers  # HeaderError: refused now
         report = RejectReport(options.errors, table.header) if options.errors else None
         try:
-            _run(engine, table, recipe, options, summary, report, clock.now(), on_progress)
+            with fewer_collections():
+                _run(engine, table, recipe, options, summary, report, clock.now(), on_progress)
         finally:
             if report is not None:
                 report.close()
