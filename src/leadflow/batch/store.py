@@ -335,7 +335,12 @@ def _consents(reader: _Reader, ids: Ints) -> dict[str, Column]:
     )
     for row, ok, channel, status in listed:
         if ok:
-            found.setdefault(str(channel), [None] * ids.shape[0])[row] = str(status)
+            # Not setdefault: its default (a list as long as the store) would be built for
+            # every consent row, which made reading 1M contacts quadratic.
+            values = found.get(str(channel))
+            if values is None:
+                values = found[str(channel)] = [None] * ids.shape[0]
+            values[row] = str(status)
     return {channel: Column.from_python(values) for channel, values in found.items()}
 
 
