@@ -27,16 +27,19 @@ qualifying the created contacts one by one (``_BATCH_COST``).
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from itertools import repeat
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from leadflow.batch.lifecycle import advance_all, stage_codes
+from leadflow.batch.lifecycle import Moves, advance_all, stage_codes
 from leadflow.batch.qualify import qualify_frames
+from leadflow.batch.result import BatchResult
 from leadflow.batch.store import read_store
 from leadflow.domain.vocabulary import Grade, LeadType, Temperature
 from leadflow.engine.summary import ActivitySummary
@@ -126,40 +129,70 @@ def _qualify_at_once(
     wanted = np.isin(ids, np.fromiter(created, dtype=np.int64, count=len(created)))
     rows = np.flatnonzero(wanted & ~with_events & ~result.sales_ready)
     rows = rows[~np.isin(ids[rows], _dated_later(connection, now))]
-    driver = driver_for(connection)
-    state = json_text(ActivitySummary.of(definition, ()).to_data())
-    qualifications, ledger, outbox = [], [], []
-    grades, temperatures, lead_types = list(Grade), list(Temperature), list(LeadType)
+    _write_at_once(connection, result, moves, rows, active, now)
+    return set(ids[rows].tolist())
+
+
+def _write_at_once(
+    connection: Connection,
+    result: BatchResult,
+    moves: Moves,
+    rows: npt.NDArray[np.intp],
+    active: ActiveDefinition,
+    now: datetime,
+) -> None:
+    """The rows the real-time path would write for these created contacts, column by
+    column: every one enters the funnel (it had no stage), so the ledger line and the
+    message of one target stage are the same but for the contact's id."""
+    driver, definition, version_id = driver_for(connection), active.definition, active.version_id
     at = driver.instant(now)
-    ids_of_messages = _uuids(len(rows))
-    for row in rows.tolist():
-        contact_id = int(ids[row])
-        stage = result.stage_of(row) if moves.why[row] else None
-        qualifications.append((
-            contact_id, stage, float(result.fit[row]), grades[result.grade[row]].value,
-            float(result.engagement[row]), temperatures[result.temperature[row]].value,
-            lead_types[result.lead_type[row]].value, False, active.version_id,
-            driver.document_text(state), at, at if stage else None,
-            definition.version if stage else None, stage, None, None, None, None, at,
-        ))  # fmt: skip
-        if stage is None:
-            continue
-        move = moves.transition(row, None)
-        ledger.append((contact_id, None, stage, at, move.rule, None, move.reason[:500],
-                       active.version_id, None))  # fmt: skip
-        payload = {"contact_id": contact_id, **move.to_dict()}
-        outbox.append((next(ids_of_messages), STAGE_CHANGED, driver.document(payload), at, None))
-    _insert_many(connection, driver, "qualifications", _QUALIFICATION_ROW, qualifications)
+    contact_ids = result.contacts.ids[rows].tolist()
+    targets = np.where(moves.why[rows] > 0, result.stage[rows], -1).tolist()
+    stages = [None if code < 0 else definition.stages[code].id for code in targets]
+    entered = [None if stage is None else at for stage in stages]
+    versions = [None if stage is None else definition.version for stage in stages]
+    state = driver.document_text(json_text(ActivitySummary.of(definition, ()).to_data()))
+    qualifications = zip(
+        contact_ids, stages, result.fit[rows].tolist(),
+        _words(Grade, result.grade[rows]), result.engagement[rows].tolist(),
+        _words(Temperature, result.temperature[rows]), _words(LeadType, result.lead_type[rows]),
+        repeat(False), repeat(version_id), repeat(state), repeat(at), entered, versions, stages,
+        repeat(None), repeat(None), repeat(None), repeat(None), repeat(at),
+    )  # fmt: skip
+    _insert_many(connection, driver, "qualifications", _QUALIFICATION_ROW, list(qualifications))
+    listed = zip(contact_ids, rows.tolist(), stages, strict=True)
+    moved = [(cid, row, stage) for cid, row, stage in listed if stage is not None]
+    entries = {stage: moves.transition(row, None) for _, row, stage in moved}
+    ledger = [(cid, None, stage, at, entries[stage].rule, None, entries[stage].reason[:500],
+               version_id, None) for cid, _, stage in moved]  # fmt: skip
     _insert_many(connection, driver, "stage_transitions", _LEDGER_ROW, ledger)
+    # {"contact_id": ..., **transition.to_dict()}, as outbox.announce_qualified writes it.
+    tails = {stage: json_text(move.to_dict())[1:] for stage, move in entries.items()}
+    outbox = [
+        (message_id, STAGE_CHANGED,
+         driver.document_text(f'{{"contact_id":{cid},{tails[stage]}'), at, None)
+        for message_id, (cid, _, stage) in zip(_uuids(len(moved)), moved, strict=True)
+    ]  # fmt: skip
     _insert_many(connection, driver, "outbox_messages", _OUTBOX_ROW, outbox)
-    return {int(contact_id) for contact_id in ids[rows]}
 
 
-def _uuids(count: int) -> Iterator[str]:
-    """Message ids as ``uuid.uuid4`` makes them, from one read of the random source
-    instead of one system call each."""
-    raw = os.urandom(16 * count)
-    return (str(uuid.UUID(bytes=raw[at : at + 16], version=4)) for at in range(0, len(raw), 16))
+def _words(kind: type[Grade | Temperature | LeadType], codes: npt.NDArray[Any]) -> list[str]:
+    values = [member.value for member in kind]
+    return [values[code] for code in codes.tolist()]
+
+
+def _uuids(count: int) -> list[str]:
+    """Message ids as ``uuid.uuid4`` makes them (random, version 4, RFC 4122 variant),
+    from one read of the random source instead of a system call and an object each."""
+    raw = np.frombuffer(os.urandom(16 * count), dtype=np.uint8).reshape(count, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    text = raw.tobytes().hex()
+    return [
+        f"{text[at : at + 8]}-{text[at + 8 : at + 12]}-{text[at + 12 : at + 16]}-"
+        f"{text[at + 16 : at + 20]}-{text[at + 20 : at + 32]}"
+        for at in range(0, len(text), 32)
+    ]
 
 
 def _dated_later(connection: Connection, now: datetime) -> list[int]:

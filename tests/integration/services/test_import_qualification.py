@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -286,6 +287,8 @@ def test_the_batch_path_writes_on_either_database(engine: Engine, tmp_path: Path
     }
     moves = _table(engine, StageTransition)
     assert sorted(m["reason"] for m in moves) == ["entered the funnel"] * 3
-    payloads = [m["payload"] for m in _table(engine, OutboxMessage)]
-    assert sorted(p["to"] for p in payloads) == ["customer", "lead", "lead"]
+    messages = _table(engine, OutboxMessage)
+    assert sorted(m["payload"]["to"] for m in messages) == ["customer", "lead", "lead"]
+    assert {uuid.UUID(m["id"]).version for m in messages} == {4}
+    assert len({m["id"] for m in messages}) == 3
     assert all(q["state"] and q["qualified_at"] for q in _table(engine, Qualification))
