@@ -41,6 +41,7 @@ from leadflow.batch.lifecycle import Moves, advance_all, stage_codes
 from leadflow.batch.qualify import qualify_frames
 from leadflow.batch.result import BatchResult
 from leadflow.batch.store import read_store
+from leadflow.domain.lifecycle import Transition
 from leadflow.domain.vocabulary import Grade, LeadType, Temperature
 from leadflow.engine.summary import ActivitySummary
 from leadflow.services.definitions import (
@@ -162,7 +163,10 @@ def _write_at_once(
     _insert_many(connection, driver, "qualifications", _QUALIFICATION_ROW, list(qualifications))
     listed = zip(contact_ids, rows.tolist(), stages, strict=True)
     moved = [(cid, row, stage) for cid, row, stage in listed if stage is not None]
-    entries = {stage: moves.transition(row, None) for _, row, stage in moved}
+    entries: dict[str, Transition] = {}
+    for _, row, stage in moved:
+        if stage not in entries:  # one per target stage: they differ only in the contact
+            entries[stage] = moves.transition(row, None)
     ledger = [(cid, None, stage, at, entries[stage].rule, None, entries[stage].reason[:500],
                version_id, None) for cid, _, stage in moved]  # fmt: skip
     _insert_many(connection, driver, "stage_transitions", _LEDGER_ROW, ledger)
