@@ -146,9 +146,12 @@ async def _recorded_async(state: ApiState, incoming: list[IncomingEvent]) -> lis
 
 
 def _count(state: ApiState, outcomes: tuple[Outcome, ...] | list[Outcome]) -> None:
+    counts = dict.fromkeys(("stored", "duplicate", "rejected"), 0)
     for outcome in outcomes:
         if isinstance(outcome, Recorded):
-            label = "duplicate" if outcome.duplicate else "stored"
+            counts["duplicate" if outcome.duplicate else "stored"] += 1
         else:
-            label = "rejected"
-        state.metrics.events.labels(label).inc()
+            counts["rejected"] += 1
+    for label, count in counts.items():
+        if count:
+            state.metrics.ingested(label, count)
