@@ -35,6 +35,7 @@ load it instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -48,11 +49,12 @@ from leadflow.batch.tally import EventLookups, SlotTally, _combinations
 from leadflow.engine.activity import Slot, SlotKind
 from leadflow.engine.layout import SlotLayout
 
-__all__ = ["COMPILED", "Folder"]
+__all__ = ["COMPILED", "Folded", "Folder"]
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.int16]
 Rows = npt.NDArray[np.int32]  # rows of a block's events, or their places in the partition
 Oks = npt.NDArray[np.uint8]  # 1: the slot takes the event
 
@@ -344,6 +346,52 @@ def _finish(
                 total[target, row] = worth * math.exp2(-(age / half_lives[slot]))
 
 
+@jit
+def _engagement(
+    count: Ints, total: Floats, slots: Ints, engaging: Ints, caps: Floats, score: Floats
+) -> None:  # pragma: no cover - compiled
+    """Σ over the engagement rules that matched of their total, capped (kernel step 3),
+    added in the rules' order as the NumPy step adds them."""
+    for row in range(score.shape[0]):
+        value = 0.0
+        for rule in range(engaging.shape[0]):
+            slot = engaging[rule]
+            if count[slot, row] > 0:
+                points = total[slots[slot, _TOTAL], row]
+                cap = caps[rule]
+                if not math.isnan(cap):
+                    points = max(-cap, min(cap, points))
+                value += points
+        score[row] = value
+
+
+@jit
+def _last_action(
+    last_us: Ints, last_rank: Ints, slots: Ints, sales: Ints, best_us: Ints, best_rank: Codes
+) -> None:  # pragma: no cover - compiled
+    """The latest sales action over every sales slot: by time, then by type name."""
+    for row in range(best_us.shape[0]):
+        when = MISSING_TIME
+        rank = -1
+        for slot in sales:
+            keep = slots[slot, _LAST]
+            at, kind = last_us[keep, row], last_rank[keep, row]
+            if at > when or (at == when and kind > rank):
+                when, rank = at, kind
+        best_us[row] = when
+        best_rank[row] = rank
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Folded:
+    """A partition's tallies, with the two contact-side steps that read only them."""
+
+    tallies: list[SlotTally]
+    engagement: Floats
+    action_us: Ints
+    action_rank: Codes  # ranks of type names in the frame's types, sorted; -1: none
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class _Routing:
     """A frame dictionary's routing: which entries each event type feeds, and how."""
@@ -364,12 +412,24 @@ class Folder:
     Shared by the workers of a run: routings are built under no lock, and a race only
     builds the same routing twice."""
 
-    def __init__(self, layout: SlotLayout, lookups: EventLookups, now_us: int) -> None:
+    def __init__(
+        self,
+        layout: SlotLayout,
+        lookups: EventLookups,
+        now_us: int,
+        caps: Sequence[float | None] = (),
+    ) -> None:
+        """``caps``: the engagement rules' caps, in the order of ``layout.engagement``
+        (the definition's rules), for the engagement score; none given: no caps."""
         self.layout = layout
         self.lookups = lookups
         self.now_us = now_us
         self._routings: dict[tuple[object, ...], _Routing] = {}
         self.keys = tuple(sorted({key for slot in layout.slots for key in slot.reads}))
+        self.engaging = np.array([slot.id for slot in layout.engagement], np.int64)
+        given = list(caps) or [None] * len(layout.engagement)
+        self.caps = np.array([math.nan if cap is None else cap for cap in given], np.float64)
+        self.sales = np.array([slot.id for slot in layout.sales_actions], np.int64)
         self.slots = np.full((len(layout.slots), 5), -1, np.int64)
         self.points = np.array([slot.points for slot in layout.slots], np.float64)
         self.half_lives = np.array(
@@ -401,6 +461,10 @@ class Folder:
 
     def fold(self, events: EventFrame, rows: int) -> list[SlotTally]:
         """Every slot's tally for the ``rows`` contacts of one partition."""
+        return self.fold_all(events, rows).tallies
+
+    def fold_all(self, events: EventFrame, rows: int) -> Folded:
+        """The tallies, and from them the engagement score and the last sales action."""
         count = np.zeros((len(self.layout.slots), rows), np.int64)
         total = np.zeros((self.totals, rows))
         last_us = np.full((self.lasts, rows), MISSING_TIME, np.int64)
@@ -416,10 +480,16 @@ class Folder:
                 count, total, last_us, last_rank, found, bool(events.at_us.max() > self.now_us),
             )  # fmt: skip
         _finish(self.now_us, self.slots, self.points, self.half_lives, count, total, last_us)
-        return [
+        engagement = np.empty(rows)
+        _engagement(count, total, self.slots, self.engaging, self.caps, engagement)
+        action_us = np.empty(rows, np.int64)
+        action_rank = np.empty(rows, np.int16)
+        _last_action(last_us, last_rank, self.slots, self.sales, action_us, action_rank)
+        tallies = [
             self._tally(slot.id, count, total, last_us, last_rank, found)
             for slot in self.layout.slots
         ]
+        return Folded(tallies, engagement, action_us, action_rank)
 
     def _tally(
         self, slot: int, count: Ints, total: Floats, last_us: Ints, last_rank: Ints, found: Ints

@@ -114,7 +114,10 @@ class Run:
         self.plan = plan_for(self.definition)
         self.now_us = micros(self.now)
         self.lookups = EventLookups(self.plan.layout)
-        self.folder = Folder(self.plan.layout, self.lookups, self.now_us) if self.compiled else None
+        caps = [rule.cap for rule, _ in self.plan.engagement]
+        self.folder = (
+            Folder(self.plan.layout, self.lookups, self.now_us, caps) if self.compiled else None
+        )
         if self.attributes is None:
             self.attributes = attribute_masks(self.definition, self.contacts, self.now)
         self.standing = Standing.at(self.definition, self.contacts, self.now_us)
@@ -123,16 +126,23 @@ class Run:
         """Qualify rows ``first ≤ row < stop``; ``events`` are theirs, rows counted from 0."""
         rows = stop - first
         layout = self.plan.layout
-        if self.folder is not None:
-            tallies = self.folder.fold(events, rows)
+        folded = None if self.folder is None else self.folder.fold_all(events, rows)
+        if folded is not None:
+            tallies = folded.tallies
         else:
             tallies = tally_events(layout, self.lookups, events, rows, self.now_us)
         known = self._known(first, stop, tallies)
         fit, grade = self._fit(known)
-        engagement = self._engagement(known, tallies)
+        action_rank: Codes
+        if folded is not None:  # computed by the compiled fold from its tallies
+            engagement = known.numbers["engagement.score"] = folded.engagement
+            action_us, action_rank = folded.action_us, folded.action_rank
+        else:
+            engagement = self._engagement(known, tallies)
+            sales = [s.id for s in layout.sales_actions]
+            action_us, action_rank = _last_action(tallies, sales, rows)
         bant, temperature = self._bant(known, first, stop)
         lead_type = self._lead_type(known, tallies, first, stop)
-        action_us, action_rank = _last_action(tallies, [s.id for s in layout.sales_actions], rows)
         ready, reason = self._sales_ready(known, grade, engagement, action_us)
         known.codes["sales_ready"] = ready.astype(np.int8)
         stage = self._stage(known)

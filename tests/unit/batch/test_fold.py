@@ -24,7 +24,7 @@ from leadflow.engine.plan import plan_for
 from tests.unit.batch.strategies import ASSETS, FORMS, TYPES, URLS, definitions
 from tests.unit.batch.test_properties import NOW
 
-ROWS = 300
+ROWS = 100  # about 120 events a contact: decayed totals go past their caps
 EVENTS = 3 * _BLOCK + 123
 
 
@@ -79,6 +79,22 @@ def _both(definition: Definition, events: EventFrame, folder: Folder | None = No
 @given(definition=definitions(), seed=st.integers(0, 2**16))
 def test_the_compiled_fold_gives_the_numpy_tallies(definition: Definition, seed: int) -> None:
     _both(definition, _events(seed))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(definition=definitions(), seed=st.integers(0, 2**16))
+def test_a_partition_qualifies_the_same_with_either_fold(definition: Definition, seed: int) -> None:
+    """The compiled fold also gives the engagement score and the last sales action."""
+    contacts = ContactFrame.bare(np.arange(ROWS, dtype=np.int64), {})
+    events = _events(seed)
+    compiled = Run(definition, contacts, NOW).partition(0, ROWS, events)
+    numpy_fold = Run(definition, contacts, NOW, compiled=False).partition(0, ROWS, events)
+    for a, b in zip(compiled.engagement.tolist(), numpy_fold.engagement.tolist(), strict=True):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (a, b)
+    assert compiled.action_us.tolist() == numpy_fold.action_us.tolist()
+    assert compiled.action_rank.tolist() == numpy_fold.action_rank.tolist()
+    assert compiled.reason.tolist() == numpy_fold.reason.tolist()
+    assert compiled.stage.tolist() == numpy_fold.stage.tolist()
 
 
 def test_a_new_dictionary_on_the_same_folder_is_routed_anew() -> None:
