@@ -72,8 +72,12 @@ class StoreFrames:
     recycled_us: Ints  # when it was recycled (MISSING_TIME: not recycled)
 
 
-def read_store(connection: Connection, *, as_of: datetime) -> StoreFrames:
-    reader = _Reader(connection, as_of)
+def read_store(
+    connection: Connection, *, as_of: datetime, between: tuple[int, int] | None = None
+) -> StoreFrames:
+    """``between``: only the contacts whose id is in this inclusive range (with their
+    events and consents), so a caller can go through a large store in bounded memory."""
+    reader = _Reader(connection, as_of, between)
     table = reader.table(_contacts_sql(reader), ("id", *_CONTACT_FIELDS))
     ids = np.asarray(table["id"].to_numpy(zero_copy_only=False), dtype=np.int64)
     attributes = _attributes(table)
@@ -120,10 +124,17 @@ _CONTACT_FIELDS = (
 class _Reader:
     """Queries fetched in chunks into Arrow tables, with the dialect's small differences."""
 
-    def __init__(self, connection: Connection, as_of: datetime) -> None:
+    def __init__(
+        self, connection: Connection, as_of: datetime, between: tuple[int, int] | None = None
+    ) -> None:
         self.connection = connection
         self.postgres = connection.dialect.name == "postgresql"
         self.as_of = as_of
+        self.between = between
+
+    def among(self, column: str) -> str:
+        """The condition keeping the contacts asked for (none: every contact)."""
+        return "" if self.between is None else f" AND {column} BETWEEN :lo AND :hi"
 
     def bind_as_of(self) -> object:
         if self.postgres:
@@ -140,9 +151,10 @@ class _Reader:
         return column
 
     def table(self, sql: str, names: Sequence[str]) -> pa.Table:
-        result = self.connection.exec_driver_sql(
-            _params(sql, self.postgres), {"as_of": self.bind_as_of()}
-        )
+        params: dict[str, object] = {"as_of": self.bind_as_of()}
+        if self.between is not None:
+            params["lo"], params["hi"] = self.between
+        result = self.connection.exec_driver_sql(_params(sql, self.postgres), params)
         chunks: list[list[list[Any]]] = [[] for _ in names]
         while rows := result.fetchmany(_CHUNK):
             for index, values in enumerate(zip(*rows, strict=True)):
@@ -158,7 +170,11 @@ class _Reader:
 
 
 def _params(sql: str, postgres: bool) -> str:
-    return sql.replace(":as_of", "%(as_of)s") if postgres else sql
+    if not postgres:
+        return sql
+    for name in ("as_of", "lo", "hi"):
+        sql = sql.replace(f":{name}", f"%({name})s")
+    return sql
 
 
 def _array(parts: list[list[Any]]) -> pa.ChunkedArray:
@@ -182,7 +198,7 @@ def _contacts_sql(reader: _Reader) -> str:
         f" {reader.json('a.attributes')}, q.stage, {reader.time('q.recycled_at')}"
         " FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"
         " LEFT JOIN qualifications q ON q.contact_id = c.id"
-        f" WHERE c.merged_into_id IS NULL AND {created} ORDER BY c.id"
+        f" WHERE c.merged_into_id IS NULL AND {created}{reader.among('c.id')} ORDER BY c.id"
     )
 
 
@@ -320,7 +336,8 @@ def _conversations(reader: _Reader, ids: Ints) -> ConversationFrame:
 
 def _consents(reader: _Reader, ids: Ints) -> dict[str, Column]:
     table = reader.table(
-        "SELECT contact_id, channel, status FROM consents WHERE at <= :as_of",
+        f"SELECT contact_id, channel, status FROM consents WHERE at <= :as_of"
+        f"{reader.among('contact_id')}",
         ("contact_id", "channel", "status"),
     )
     contact = np.asarray(table["contact_id"].to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -348,7 +365,8 @@ def _events(reader: _Reader, ids: Ints) -> EventFrame:
     table = reader.table(
         f"SELECT e.contact_id, e.type, {reader.time('e.at')}, {reader.json('e.properties')}"
         " FROM events e JOIN contacts c ON c.id = e.contact_id"
-        " WHERE c.merged_into_id IS NULL AND e.at <= :as_of ORDER BY e.contact_id",
+        f" WHERE c.merged_into_id IS NULL AND e.at <= :as_of{reader.among('e.contact_id')}"
+        " ORDER BY e.contact_id",
         ("contact_id", "type", "at", "properties"),
     )
     contact = np.asarray(table["contact_id"].to_numpy(zero_copy_only=False), dtype=np.int64)

@@ -20,8 +20,8 @@ no sales action: its hand-off is the real-time path's), one whose record is date
 the import's moment (the batch reads the store as of that moment), and everything when
 the active definition uses a learned model (its prediction is the real-time path's).
 
-The batch engine reads the whole store, so it is chosen only when that costs less than
-qualifying the created contacts one by one (``_BATCH_COST``).
+The batch path reads the store for a range of ids at a time (``_CHUNK`` created
+contacts), so its memory stays bounded; it is taken from ``_BATCH_FROM`` created contacts.
 """
 
 from __future__ import annotations
@@ -57,12 +57,12 @@ from leadflow.store.realtime_qualification import QUALIFICATION_COLUMNS
 
 __all__ = ["qualify_imported"]
 
-# Measured per contact (µs of CPU, docs/importing.md): one by one, and the batch path's
-# reading of each stored contact and event, then its scoring and writing per created one.
-_ONE_BY_ONE = 230.0
-_BATCH_COST = {"contact": 25.0, "event": 0.15, "created": 70.0}
-# Below this many created contacts the batch's fixed costs are not worth it.
-_BATCH_FROM = 2_000
+# Below this many created contacts, one by one: the batch engine's fixed cost (frames,
+# compiled kernels: 1-2 s) exceeds what it saves (about 170 µs a contact, docs/importing.md).
+_BATCH_FROM = 10_000
+# Created contacts qualified together: a range of ids read into frames at a time, so
+# memory stays bounded whatever the file's size (about 2.5 kB of frames a contact).
+_CHUNK = 50_000
 
 _QUALIFICATION_ROW = ("contact_id", *QUALIFICATION_COLUMNS, "updated_at")
 _LEDGER_ROW = ("contact_id", "from_stage", "to_stage", "at", "rule", "actor", "reason",
@@ -73,65 +73,64 @@ _MARKS = {"sqlite": "?", "postgresql": "%s"}
 
 def qualify_imported(
     connection: Connection,
-    contact_ids: Collection[int],
+    touched: Collection[int],
     created: Collection[int],
+    merged_into: Collection[int],
     now: datetime,
     *,
     in_batch: bool | None = None,
 ) -> int | None:
-    """Qualify ``contact_ids`` (``created``: those the import created, a subset); None
-    when the store has no active definition. ``in_batch`` None decides by the cost."""
-    if not contact_ids:
+    """Qualify every ``touched`` contact (repeats allowed); ``created``: those the import
+    created, ``merged_into``: survivors of its merges (they have a history). The number
+    qualified, or None when the store has no active definition. ``in_batch`` None: the
+    batch path from ``_BATCH_FROM`` created contacts."""
+    every = np.unique(np.asarray(touched, dtype=np.int64))
+    if every.size == 0:
         return 0
     with Session(bind=connection) as session:
         try:
             active = active_definition(session)
         except NoActiveDefinitionError:
             return None
-    left = set(contact_ids)
-    fresh = left & set(created)
-    if (
-        getattr(active, "model", None) is None
-        and fresh
-        and _worth_a_batch(connection, len(fresh), in_batch)
-    ):
-        left -= _qualify_at_once(connection, fresh, active, now)
+    fresh = np.setdiff1d(np.asarray(created, dtype=np.int64), list(merged_into))
+    fresh = fresh[np.isin(fresh, every)]
+    left = np.setdiff1d(every, fresh)  # one by one: they have a history
+    if getattr(active, "model", None) is None and _worth_a_batch(fresh.size, in_batch):
+        for start in range(0, fresh.size, _CHUNK):
+            chunk = fresh[start : start + _CHUNK]
+            done = _qualify_at_once(connection, chunk, active, now)
+            left = np.union1d(left, np.setdiff1d(chunk, done))
+    else:
+        left = every
     store = RealtimeStore(driver_for(connection))
-    for contact_id in sorted(left):
+    for contact_id in left.tolist():
         store.lock_contact(contact_id)
         requalify_contact(store, contact_id, active, now)
-    return len(contact_ids)
+    return int(every.size)
 
 
-def _worth_a_batch(connection: Connection, created: int, forced: bool | None) -> bool:
-    if forced is not None:
-        return forced
-    if created < _BATCH_FROM:
-        return False
-    driver = driver_for(connection)
-    contacts = int(driver.scalar("SELECT count(*) FROM contacts") or 0)
-    events = int(driver.scalar("SELECT coalesce(max(id), 0) FROM events") or 0)  # an estimate
-    cost = _BATCH_COST
-    at_once = contacts * cost["contact"] + events * cost["event"] + created * cost["created"]
-    return at_once < created * _ONE_BY_ONE
+def _worth_a_batch(created: int, forced: bool | None) -> bool:
+    return forced if forced is not None else created >= _BATCH_FROM
 
 
 def _qualify_at_once(
-    connection: Connection, created: set[int], active: ActiveDefinition, now: datetime
-) -> set[int]:
-    """Qualify and write the created contacts the batch path can do; their ids."""
+    connection: Connection, created: npt.NDArray[np.int64], active: ActiveDefinition, now: datetime
+) -> npt.NDArray[np.int64]:
+    """Qualify and write the created contacts (ascending ids) the batch path can do;
+    their ids. The store is read for this range of ids only."""
     definition = active.definition
-    frames = read_store(connection, as_of=now)
+    between = (int(created[0]), int(created[-1]))
+    frames = read_store(connection, as_of=now, between=between)
     result = qualify_frames(definition, frames.contacts, frames.events, now)
     moves = advance_all(stage_codes(frames.stage, definition.stage_ids), frames.recycled_us, result)
     ids = frames.contacts.ids
     with_events = np.zeros(ids.shape[0], dtype=bool)
     with_events[np.asarray(frames.events.row, dtype=np.int64)] = True
-    wanted = np.isin(ids, np.fromiter(created, dtype=np.int64, count=len(created)))
+    wanted = np.isin(ids, created)
     rows = np.flatnonzero(wanted & ~with_events & ~result.sales_ready)
     rows = rows[~np.isin(ids[rows], _dated_later(connection, now))]
     _write_at_once(connection, result, moves, rows, active, now)
-    return set(ids[rows].tolist())
+    return np.asarray(ids[rows], dtype=np.int64)
 
 
 def _write_at_once(

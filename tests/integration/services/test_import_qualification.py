@@ -244,6 +244,7 @@ def test_the_batch_engine_writes_what_the_real_time_path_writes(
         return requalify_contact(store, contact_id, *args, **options)
 
     monkeypatch.setattr(import_qualification, "requalify_contact", counted)
+    monkeypatch.setattr(import_qualification, "_CHUNK", 7)  # ranges of ids, read in turn
     stores = []
     for in_batch in (False, True):
         one_by_one.clear()
@@ -271,7 +272,10 @@ def test_the_batch_engine_writes_what_the_real_time_path_writes(
     assert len(stores[0][1]) > 40  # moves were written, both ways
 
 
-def test_the_batch_path_writes_on_either_database(engine: Engine, tmp_path: Path) -> None:
+def test_the_batch_path_writes_on_either_database(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_qualification, "_CHUNK", 2)
     with Session(engine) as session:
         activate_definition(session, CRM_STAGES, source_name="crm.yaml", now=START)
         session.commit()
