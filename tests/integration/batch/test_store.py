@@ -146,3 +146,24 @@ def test_the_store_as_of_a_moment_leaves_out_later_contacts_and_events(engine: E
     )
     assert int(frames.events.at_us.max()) <= int(moment.timestamp() * 1_000_000)
     assert frames.events.size == 4
+
+
+def test_a_range_of_ids_reads_those_contacts_with_their_events_and_facts(engine: Engine) -> None:
+    with Session(engine) as session:
+        activate(session)
+    ids = _record(engine)
+    _side_tables(engine, ids)
+    now = START + timedelta(days=30)
+    middle = sorted(ids.values())[1:4]
+    with engine.connect() as connection:
+        whole = read_store(connection, as_of=now)
+        part = read_store(connection, as_of=now, between=(middle[0], middle[-1]))
+        with Session(bind=connection) as session:
+            definition = active_definition(session).definition
+    assert part.contacts.ids.tolist() == middle
+    rows = [whole.contacts.ids.tolist().index(contact_id) for contact_id in middle]
+    assert part.events.size == int(sum((whole.events.row == row).sum() for row in rows))
+    everyone = qualify_frames(definition, whole.contacts, whole.events, now)
+    some = qualify_frames(definition, part.contacts, part.events, now)
+    for row, whole_row in enumerate(rows):  # the same verdicts as read with everyone
+        assert_same(some.qualification(row), everyone.qualification(whole_row))
