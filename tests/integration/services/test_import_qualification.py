@@ -296,3 +296,22 @@ def test_the_batch_path_writes_on_either_database(
     assert {uuid.UUID(m["id"]).version for m in messages} == {4}
     assert len({m["id"] for m in messages}) == 3
     assert all(q["state"] and q["qualified_at"] for q in _table(engine, Qualification))
+
+
+def test_the_command_says_how_many_contacts_it_qualified(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from leadflow.cli import app
+
+    runner = CliRunner()
+    workspace = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(workspace)]).exit_code == 0
+    path = _file(tmp_path / "c.csv", FITTING, STUDENT)
+    command = ["import", "contacts", str(path), "-f", "hubspot", "-w", str(workspace)]
+
+    first, again = runner.invoke(app, command), runner.invoke(app, command)
+
+    assert first.exit_code == 0, first.output
+    assert "2 created" in first.output
+    assert first.output.rstrip().endswith("; 2 contacts qualified")
+    assert again.output.rstrip().endswith("; 0 contacts qualified")
