@@ -82,7 +82,7 @@ class Recorders:
         self._jobs: deque[_Job] = deque()
         self._waiting = threading.Condition(threading.Lock())
         self._writers: list[threading.Thread] = []
-        self._closed = False
+        self._stopping = False  # close() is under way: writers leave once the queue is empty
         self._max_group = max(1, max_group)
         sqlite = engine.dialect.name == "sqlite"
         self._writer_count = writers or (1 if sqlite else POSTGRES_WRITERS)
@@ -112,8 +112,6 @@ class Recorders:
     def _submit(self, batch: Sequence[IncomingEvent]) -> Future[list[Outcome]]:
         done: Future[list[Outcome]] = Future()
         with self._waiting:
-            if self._closed:
-                raise RuntimeError("the API is shutting down: no more events are taken")
             if len(self._writers) < self._writer_count:
                 self._start_writers()
             self._jobs.append(_Job(batch, done))
@@ -132,10 +130,11 @@ class Recorders:
         """A writer thread: take what waits, record it as one group, answer; again."""
         while True:
             with self._waiting:
-                while not self._jobs and not self._closed:
+                while not self._jobs:
+                    if self._stopping:  # leave the list under the lock: _submit counts it
+                        self._writers.remove(threading.current_thread())
+                        return
                     self._waiting.wait()
-                if not self._jobs:
-                    return  # closed, and nothing left to record
                 group = self._take_group()
             self._record_group(group)
 
@@ -209,13 +208,19 @@ class Recorders:
         return outcomes
 
     def close(self) -> None:
-        """Record what is queued, stop the writers, close the recorders."""
+        """Record what is queued, stop the writers, close the recorders and connections.
+
+        Not final: a request after it starts a writer again (each ``TestClient`` of an
+        app runs the app's shutdown when it closes, and others may still be sending).
+        """
         with self._waiting:
-            self._closed = True
+            self._stopping = True
             self._waiting.notify_all()
-            writers, self._writers = self._writers, []
+            writers = list(self._writers)
         for thread in writers:
             thread.join()
+        with self._waiting:
+            self._stopping = False
         with self._lock:
             idle, self._idle = self._idle, []
             checkpointer, self._checkpointer = self._checkpointer, None
