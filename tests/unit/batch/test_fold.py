@@ -9,6 +9,8 @@ second dictionary for the same properties (a new row group) on the same ``Folder
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -116,6 +118,17 @@ def test_a_new_dictionary_on_the_same_folder_is_routed_anew() -> None:
         EventFrame(second.row, second.type_code, second.types, second.at_us, recoded),
         folder,
     )
+
+
+def test_numba_is_imported_on_first_use_not_with_the_package() -> None:
+    """The API and web processes import the batch package; numba costs ~130 MB there."""
+    script = (
+        "import sys; import leadflow.batch.qualify, leadflow.services.rescore;"
+        " print('numba' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 def test_the_compiled_fold_is_what_runs() -> None:
