@@ -30,7 +30,7 @@ import struct
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
@@ -143,7 +143,7 @@ def read_batches(
     batch_size: int,
     keep_cells: bool,
     parallel: bool | None = None,
-) -> Iterator[ReadBatch]:
+) -> Generator[ReadBatch, None, None]:
     """The batches of ``table``; ``parallel`` None decides by the file's size and the
     machine's cores. File-level problems met half-way raise TableError."""
     if parallel is None:

@@ -7,19 +7,20 @@ nothing is written, unless ``skip_bad_rows``: then the good rows are committed. 
 the first rejection of an all-or-nothing import, rows are still validated (so the
 error report lists every bad row) but no longer written.
 
-Per batch:
-1. rows about the same person (same e-mail, or same record id) are folded into one,
-   later values winning; each folded row counts as ``merged``;
-2. contacts are found by e-mail, else by record id (a merged contact leads to its
+Rows are read, validated, checked against the column lengths, and folded when a batch
+repeats a person (same e-mail or record id; each folded row counts as ``merged``) by
+``contact_reading``, in a second process for a large file. Then per batch:
+1. contacts are found by e-mail, else by record id (a merged contact leads to its
    survivor); a row whose record id names one contact and e-mail another is merged
    into the e-mail's contact when the record-id contact has no e-mail (it identified
    nobody), and rejected otherwise (two identified people are never merged silently);
-3. accounts are found or created by domain, and only their empty fields filled;
-4. new contacts are inserted in one statement, changed ones updated (``ingest.updates``);
-5. consent claims are applied under ``ingest.consent_rules``.
+2. accounts are found or created by domain, and only their empty fields filled;
+3. new contacts are inserted in one statement, changed ones updated (``ingest.updates``);
+4. consent claims are applied under ``ingest.consent_rules``.
 
 A contact created earlier in this same import and met again counts as ``merged``,
-not ``updated``: the file held the person twice.
+not ``updated``: the file held the person twice. At the end, before the commit, every
+contact the import created, changed or merged into is qualified (``import_qualification``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from __future__ import annotations
 import itertools
 import time
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +46,7 @@ from leadflow.ingest.table import Table, open_table
 from leadflow.services.contact_batches import COLUMN_LIMITS, ContactBatches
 from leadflow.services.contact_reading import (
     ConverterRecipe,
+    ReadBatch,
     Row,
     fewer_collections,
     read_batches,
@@ -150,11 +153,25 @@ def _run(
         if report is not None:
             report.add(error, cells)
 
-    started = time.perf_counter()
     batches = read_batches(
         table, recipe, batch_size=options.batch_size, keep_cells=report is not None,
         parallel=options.parallel,
     )  # fmt: skip
+    with closing(batches):  # a validating process stops with the import, whatever happens
+        _write_all(engine, batches, options, summary, reject, now, on_progress, table.size)
+
+
+def _write_all(
+    engine: Engine,
+    batches: Iterator[ReadBatch],
+    options: ImportOptions,
+    summary: ContactImport,
+    reject: Callable[[RowError, Sequence[str]], None],
+    now: datetime,
+    on_progress: OnProgress | None,
+    size: int,
+) -> None:
+    started = time.perf_counter()
     # The validating process (if any) starts before the database is opened.
     first = next(batches)
     with writer(engine).connect() as connection, connection.begin() as transaction:
@@ -170,7 +187,7 @@ def _run(
                 for error, cells in _write(store, batch.people, summary, changed):
                     reject(error, cells)
             if on_progress is not None:
-                on_progress(batch.bytes_read, table.size)
+                on_progress(batch.bytes_read, size)
         if summary.rejected and not options.skip_bad_rows:
             transaction.rollback()
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,31 @@ def test_a_value_longer_than_its_column_is_a_rejected_row_either_way(tmp_path: P
                                         parallel=parallel))  # fmt: skip
         reasons = [(e.line, e.reason) for batch in batches for e, _ in batch.rejected]
         assert (7, "first_name is longer than 50 characters") in reasons  # row 1 has 2 lines
+
+
+def _validating_children() -> list[int]:
+    """Our processes running the validating module (Linux: /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and b"leadflow.services.contact_reading" in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_an_import_that_stops_early_stops_the_validating_process(tmp_path: Path) -> None:
+    path = _file(tmp_path, _rows(3000))
+    with open_table(path) as table:
+        recipe = ConverterRecipe(get_format("hubspot"), tuple(table.header), "NL")
+        batches = read_batches(table, recipe, batch_size=50, keep_cells=False, parallel=True)
+        next(batches)
+        assert len(_validating_children()) == 1
+        batches.close()  # what the import does when it fails half-way
+    assert _validating_children() == []
