@@ -29,7 +29,7 @@ import itertools
 import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -174,7 +174,11 @@ def _write_all(
     started = time.perf_counter()
     # The validating process (if any) starts before the database is opened.
     first = next(batches)
-    with writer(engine).connect() as connection, connection.begin() as transaction:
+    with (
+        writer(engine).connect() as connection,
+        _large_cache(connection),
+        connection.begin() as transaction,
+    ):
         store = ContactBatches(connection, now, source=options.layout.name)
         store.first_new_id = _highest_id(connection)
         changed = _Changed()
@@ -200,6 +204,31 @@ def _write_all(
         transaction.commit()
         summary.seconds["qualify"] = time.perf_counter() - started
         summary.committed = True
+
+
+@contextmanager
+def _large_cache(connection: Connection) -> Iterator[None]:
+    """A larger SQLite page cache while the import runs (then the usual one again).
+
+    The whole import is one transaction: when the dirty pages outgrow the cache, SQLite
+    writes them to the WAL and writes them again when a later row changes them, and the
+    indexes of a million contacts (e-mail, record id, domain ...) take several hundred MB.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's connection: a pragma through SQLAlchemy would begin a transaction.
+    sqlite = connection.connection.driver_connection
+    assert sqlite is not None
+    (usual,) = sqlite.execute("PRAGMA cache_size").fetchone()
+    sqlite.execute(f"PRAGMA cache_size=-{_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        sqlite.execute(f"PRAGMA cache_size={int(usual)}")
+
+
+_IMPORT_CACHE_KIB = 512 * 1024  # 512 MiB, an upper bound: pages are allocated as needed
 
 
 @dataclass

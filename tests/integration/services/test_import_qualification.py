@@ -315,3 +315,16 @@ def test_the_command_says_how_many_contacts_it_qualified(tmp_path: Path) -> None
     assert "2 created" in first.output
     assert first.output.rstrip().endswith("; 2 contacts qualified")
     assert again.output.rstrip().endswith("; 0 contacts qualified")
+
+
+def test_the_larger_page_cache_of_an_import_is_given_back(engine: Engine, tmp_path: Path) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite page cache")
+
+    def cache_sizes() -> set[int]:
+        with engine.connect() as connection:  # the pool hands back its one connection
+            return {connection.exec_driver_sql("PRAGMA cache_size").scalar_one()}
+
+    before = cache_sizes()
+    _import(engine, _file(tmp_path / "c.csv", FITTING))
+    assert cache_sizes() == before == {-65536}
