@@ -27,11 +27,9 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 import pyarrow.compute as pc
@@ -39,9 +37,10 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from bench.bench_rescore import _timed, _world
 from leadflow.batch.parquet import ParquetWorld
 from leadflow.batch.prediction import predict_frames
-from leadflow.demo import WorldConfig, generate_world
+from leadflow.demo import WorldConfig
 from leadflow.domain.clock import FixedClock
 from leadflow.learn.artifact import save_model
 from leadflow.learn.predictive import ScoringModel, compute_threads, train_model
@@ -54,7 +53,6 @@ from leadflow.services.workspace import init_workspace
 from leadflow.store.database import make_engine
 from leadflow.store.models import Contact
 
-T = TypeVar("T")
 KINDS = ("page_view", "page_view", "email_click", "content_download", "demo_request")
 
 
@@ -74,20 +72,6 @@ def main(argv: list[str]) -> None:
     with compute_threads(1):
         _batch(folder, args.contacts, scorer)
         _real_time(model, args)
-
-
-def _timed(call: Callable[[], T]) -> tuple[T, float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    value = call()
-    return value, time.perf_counter() - wall, time.process_time() - cpu
-
-
-def _world(contacts: int, folder: Path | None) -> Path:
-    where = folder or Path(tempfile.gettempdir()) / f"leadflow-bench-world-{contacts}"
-    if not (where / "events.parquet").is_file():
-        print(f"generating a {contacts:,}-contact world in {where} ...", flush=True)
-        generate_world(where, contacts, 1, fmt="parquet", overwrite=True)
-    return where
 
 
 def _model(folder: Path) -> tuple[ScoringModel, float]:
