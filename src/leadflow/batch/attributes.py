@@ -33,6 +33,7 @@ from leadflow.definition.model import (
     FieldTest,
     Not,
 )
+from leadflow.engine.layout import definition_conditions
 
 __all__ = ["attribute_masks", "attribute_tests"]
 
@@ -42,14 +43,8 @@ _DERIVED_FROM_EMAIL = ("email_domain", "free_mail")
 
 def attribute_tests(definition: Definition) -> list[FieldTest]:
     """Every field test on an attribute path, in fit, BANT, gate and stage conditions."""
-    conditions: list[Condition] = [rule.condition for rule in definition.fit.rules]
-    for rules in definition.bant.rules.values():
-        conditions.extend(rule.condition for rule in rules)
-    if definition.sales_ready.condition is not None:
-        conditions.append(definition.sales_ready.condition)
-    conditions.extend(stage.condition for stage in definition.stages)
     found: dict[int, FieldTest] = {}
-    for condition in conditions:
+    for condition in definition_conditions(definition):
         for test in _field_tests(condition):
             if test.field.partition(".")[0] in ATTRIBUTE_NAMESPACES:
                 found.setdefault(id(test), test)

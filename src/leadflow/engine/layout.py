@@ -35,7 +35,7 @@ from leadflow.definition.model import (
 from leadflow.engine.activity import SECONDS_PER_DAY, PropertyTest, Slot, SlotKind
 from leadflow.engine.routing import Route, routes_for
 
-__all__ = ["SlotLayout", "event_tests", "glob_test"]
+__all__ = ["SlotLayout", "definition_conditions", "event_tests", "glob_test"]
 
 _ValueTest = Callable[[object], bool]
 
@@ -213,16 +213,21 @@ def _seconds(days: float | None) -> float | None:
     return None if days is None else days * SECONDS_PER_DAY
 
 
-def event_tests(definition: Definition) -> tuple[EventTest, ...]:
-    """Every distinct EventTest the definition's conditions contain, in a stable order."""
+def definition_conditions(definition: Definition) -> list[Condition]:
+    """Every condition of the definition: fit, BANT, the sales-ready gate and the stages."""
     conditions: list[Condition] = [rule.condition for rule in definition.fit.rules]
     for rules in definition.bant.rules.values():
         conditions.extend(rule.condition for rule in rules)
     if definition.sales_ready.condition is not None:
         conditions.append(definition.sales_ready.condition)
     conditions.extend(stage.condition for stage in definition.stages)
+    return conditions
+
+
+def event_tests(definition: Definition) -> tuple[EventTest, ...]:
+    """Every distinct EventTest the definition's conditions contain, in a stable order."""
     found: dict[EventTest, None] = {}
-    for condition in conditions:
+    for condition in definition_conditions(definition):
         for test in _walk(condition):
             found.setdefault(test, None)
     return tuple(found)
