@@ -212,7 +212,7 @@ def _world_qualification(
     contact = int(row["contact"])
     return {
         "contact_id": contact,
-        "stage": result.stage_of(at) or definition_first_stage(result),
+        "stage": result.stage_of(at) or result.definition.stages[0].id,
         "fit_score": float(result.fit[at]),
         "fit_grade": GRADES[int(result.grade[at])],
         "engagement_score": float(result.engagement[at]),
@@ -223,10 +223,6 @@ def _world_qualification(
         "qualified_at": latest.get(contact, end),
         "updated_at": end,
     }
-
-
-def definition_first_stage(result: BatchResult) -> str:
-    return result.definition.stages[0].id
 
 
 def _contact(n: int, rng: random.Random) -> dict[str, object]:
