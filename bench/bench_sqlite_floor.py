@@ -160,3 +160,9 @@ def _one(
             "contact_id": person[0],
         },
     )
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
