@@ -4,7 +4,8 @@ For each event, in one transaction:
 
 1. **idempotency**: an event whose ``(source, key)`` is already stored is not stored
    again; the answer is the first one's (its event id, contact, and the stage
-   transitions it caused, read back from the ledger).
+   transitions it caused, read back from the ledger). Most events need no look-up for
+   it: the INSERT's ``ON CONFLICT DO NOTHING`` finds the duplicate (``_insert_first``).
 2. **attribution** (attribution.py): the contact by id, e-mail or visitor; a visitor
    naming a contact for the first time brings its anonymous history along.
 3. the event is appended; ``unsubscribe`` withdraws and ``email_bounce`` bounces the
@@ -267,7 +268,7 @@ def _record_event(
         at = ensure_utc(incoming.at)
     except ValueError as error:
         return Rejected(str(error), incoming.key)
-    if incoming.key is not None:
+    if incoming.key is not None and not _insert_first(incoming):
         seen = store.find_event(incoming.source, incoming.key)
         if seen is not None:
             return _answer_again(store, *seen)
@@ -292,10 +293,12 @@ def _record_event(
         properties=incoming.properties,
         received_at=now,
     )
-    if event_id is None:  # a concurrent writer stored the same key a moment ago
+    if event_id is None:  # stored before (or by a concurrent writer a moment ago)
         seen = store.find_event(incoming.source, incoming.key or "")
         if seen is None:
             raise LookupError(f"event {incoming.source}/{incoming.key} conflicted but is gone")
+        if who.created and who.contact_id is not None:
+            store.delete_new_contact(who.contact_id)  # a duplicate leaves nothing behind
         return _answer_again(store, *seen)
     if who.contact_id is None:
         return Recorded(event_id, None)
@@ -322,6 +325,18 @@ def _record_event(
         who.created,
         who.joined,
     )
+
+
+def _insert_first(incoming: IncomingEvent) -> bool:
+    """Whether the event's INSERT may be what finds a duplicate, which spares a look-up.
+
+    It may when attributing the event writes nothing a duplicate must not leave behind,
+    or only a contact created for its e-mail (deleted again when the INSERT conflicts;
+    a duplicate rarely gets there: the first recording left the contact to find). A
+    visitor is seen and linked, and a CRM id claimed, before the INSERT: those events
+    are looked up first.
+    """
+    return incoming.visitor_id is None and not isinstance(incoming.contact_id, str)
 
 
 def _answer_again(store: RealtimeStore, event_id: int, contact_id: int | None) -> Recorded:

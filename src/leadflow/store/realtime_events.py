@@ -113,6 +113,10 @@ class EventStatements:
             raise LookupError(f"contact {email} conflicted but cannot be read")
         return int(existing), False
 
+    def delete_new_contact(self, contact_id: int) -> None:
+        """Take back a contact created in this transaction that nothing refers to yet."""
+        self.driver.execute("DELETE FROM contacts WHERE id = :id", {"id": contact_id})
+
     def claim_external_id(self, contact_id: int, external_id: str) -> None:
         """Give the contact this CRM id, unless it has one or another contact holds it."""
         self.driver.execute(

@@ -55,6 +55,27 @@ def test_the_same_key_twice_is_stored_once_and_answered_the_same(
     assert [t.to_stage for t in first.transitions] == ["lead"]
 
 
+def test_a_duplicate_whose_address_is_now_unknown_leaves_no_contact_behind(
+    session: Session, active: ActiveDefinition
+) -> None:
+    # The duplicate is found by the INSERT, after attribution created a contact for an
+    # address nobody has any more (the first contact's address was corrected since).
+    event = IncomingEvent("page_view", START, key="k-1", email="ann@acme.example", source="web")
+    first = _record(session, active, event)
+    contact = session.get(Contact, first.contact_id)
+    assert contact is not None
+    contact.email = "anne@acme.example"
+    session.commit()
+
+    again = _record(session, active, event)
+
+    assert again.duplicate
+    assert not again.contact_created
+    assert (again.event_id, again.contact_id) == (first.event_id, first.contact_id)
+    assert _count(session, Contact) == 1
+    assert _count(session, EventRow) == 1
+
+
 def test_a_key_is_unique_per_source_only(session: Session, active: ActiveDefinition) -> None:
     for source in ("web", "crm"):
         _record(
