@@ -95,10 +95,8 @@ def requalify_contact(
         facts = person_prediction(store, active.model, contact_id, facts, at)
     qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
     step = advance(person.lifecycle, qualification, at)
-    # Webhooks (issue 4): was it sales-ready before? Read only when it is now (rare).
-    was_ready = (
-        qualification.sales_ready and person.qualified and store.current_stage(contact_id)[1]
-    )
+    # Webhooks (issue 4): was it sales-ready before? The row read with the person says.
+    was_ready = person.stored is not None and bool(person.stored["sales_ready"])
     text = json_text(summary.to_data())
     store.save_qualification(
         contact_id, qualification, step.state, text, active.version_id, now, stored=person.stored
