@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from leadflow.ingest.consent_rules import OnFile, decide
 from leadflow.ingest.record import ConsentClaim, ContactRecord, RowError
 from leadflow.ingest.updates import account_fills, contact_changes, new_contact
+from leadflow.services.bulk_insert import MARKS, insert_rows
 from leadflow.services.contact_reading import ColumnLimits
 from leadflow.services.identity import merge_contacts
 from leadflow.store.driver import driver_for
@@ -41,14 +42,6 @@ _CREATED, _UPDATED, _ATTRIBUTES = (_POSITION[n] for n in ("created_at", "updated
 _ACCOUNT_FACTS = ("name", "industry", "employees", "revenue", "country")
 _FACT_LIST = ", ".join(_ACCOUNT_FACTS)
 _ACCOUNT_COLUMNS = ("domain", *_ACCOUNT_FACTS, "attributes", "created_at", "updated_at")
-# Positional placeholders of each database driver (sqlite3: qmark, psycopg: format).
-_MARKS = {"sqlite": "?", "postgresql": "%s"}
-
-
-def _insert_statement(table: str, columns: Sequence[str], dialect: str) -> str:
-    marks = ", ".join([_MARKS[dialect]] * len(columns))
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-
 
 _COLUMNS = tuple(c.name for c in _CONTACTS.columns)
 _COLUMN_LIST = ", ".join(_COLUMNS)
@@ -184,7 +177,7 @@ class ContactBatches:
     ) -> Sequence[Sequence[Any]]:
         """``select`` the rows whose column holds one of the values: ``a IN (...) OR b IN
         (...)``, with positional parameters (a thousand named ones cost more to bind)."""
-        mark = _MARKS[self._driver.dialect]
+        mark = MARKS[self._driver.dialect]
         tests: list[str] = []
         params: list[object] = []
         for column, values in among:
@@ -274,17 +267,16 @@ class ContactBatches:
             (domain, *(facts[domain].get(name) for name in _ACCOUNT_FACTS), empty, now, now)
             for domain in domains
         ]
-        statement = _insert_statement("accounts", _ACCOUNT_COLUMNS, d.dialect)
-        ids = self._inserted("accounts", statement, rows)
+        ids = self._inserted("accounts", _ACCOUNT_COLUMNS, rows)
         if ids is not None:
             return dict(zip(domains, ids, strict=True))
         found = self._where_in("SELECT domain, id FROM accounts", (("domain", domains),))
         return {str(domain): int(account_id) for domain, account_id in found}
 
     def _inserted(
-        self, table: str, statement: str, rows: Sequence[tuple[object, ...]]
+        self, table: str, columns: Sequence[str], rows: Sequence[tuple[object, ...]]
     ) -> list[int] | None:
-        """Insert ``rows`` with one executemany; their ids when the database makes them
+        """Insert ``rows`` (``bulk_insert``); their ids when the database makes them
         predictable, else None (the caller reads them back by a unique key).
 
         SQLite gives a new row the largest id plus one, and this transaction holds the
@@ -293,10 +285,10 @@ class ContactBatches:
         """
         d = self._driver
         if d.dialect != "sqlite":
-            self.connection.exec_driver_sql(statement, list(rows))
+            insert_rows(self.connection, table, columns, rows)
             return None
         before = int(d.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
-        self.connection.exec_driver_sql(statement, list(rows))
+        insert_rows(self.connection, table, columns, rows)
         after = int(d.scalar(f"SELECT max(id) FROM {table}"))
         return list(range(before + 1, after + 1)) if after - before == len(rows) else None
 
@@ -324,9 +316,7 @@ class ContactBatches:
             row[_UPDATED] = now
             row[_ATTRIBUTES] = driver.document(attributes if isinstance(attributes, dict) else {})
             raw.append(tuple(row))
-        ids = self._inserted(
-            "contacts", _insert_statement("contacts", _INSERTED, driver.dialect), raw
-        )
+        ids = self._inserted("contacts", _INSERTED, raw)
         if ids is not None:
             return ids
         emails = [r.email for r in records if r.email]

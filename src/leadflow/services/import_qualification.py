@@ -27,7 +27,7 @@ contacts), so its memory stays bounded; it is taken from ``_BATCH_FROM`` created
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 from itertools import repeat
 from typing import Any
@@ -44,6 +44,7 @@ from leadflow.batch.store import read_store
 from leadflow.domain.lifecycle import Transition
 from leadflow.domain.vocabulary import Grade, LeadType, Temperature
 from leadflow.engine.summary import ActivitySummary
+from leadflow.services.bulk_insert import insert_rows
 from leadflow.services.definitions import (
     ActiveDefinition,
     NoActiveDefinitionError,
@@ -51,7 +52,7 @@ from leadflow.services.definitions import (
 )
 from leadflow.services.outbox import STAGE_CHANGED
 from leadflow.services.requalify import requalify_contact
-from leadflow.store.driver import Driver, driver_for, json_text
+from leadflow.store.driver import driver_for, json_text
 from leadflow.store.realtime import RealtimeStore
 from leadflow.store.realtime_qualification import QUALIFICATION_COLUMNS
 
@@ -68,7 +69,6 @@ _QUALIFICATION_ROW = ("contact_id", *QUALIFICATION_COLUMNS, "updated_at")
 _LEDGER_ROW = ("contact_id", "from_stage", "to_stage", "at", "rule", "actor", "reason",
                "definition_version_id", "event_id")  # fmt: skip
 _OUTBOX_ROW = ("id", "kind", "payload", "created_at", "dispatched_at")
-_MARKS = {"sqlite": "?", "postgresql": "%s"}
 
 
 def qualify_imported(
@@ -84,7 +84,7 @@ def qualify_imported(
     created, ``merged_into``: survivors of its merges (they have a history). The number
     qualified, or None when the store has no active definition. ``in_batch`` None: the
     batch path from ``_BATCH_FROM`` created contacts."""
-    every = np.unique(np.asarray(touched, dtype=np.int64))
+    every = _distinct(np.asarray(touched, dtype=np.int64))
     if every.size == 0:
         return 0
     with Session(bind=connection) as session:
@@ -92,14 +92,17 @@ def qualify_imported(
             active = active_definition(session)
         except NoActiveDefinitionError:
             return None
-    fresh = np.setdiff1d(np.asarray(created, dtype=np.int64), list(merged_into))
-    fresh = fresh[np.isin(fresh, every)]
-    left = np.setdiff1d(every, fresh)  # one by one: they have a history
+    fresh = _distinct(np.asarray(created, dtype=np.int64))
+    survivors = np.fromiter(merged_into, dtype=np.int64, count=len(merged_into))
+    fresh = fresh[np.isin(fresh, every) & ~np.isin(fresh, survivors)]
+    left = every[~np.isin(every, fresh)]  # one by one: they have a history
     if getattr(active, "model", None) is None and _worth_a_batch(fresh.size, in_batch):
+        undone = [left]
         for start in range(0, fresh.size, _CHUNK):
             chunk = fresh[start : start + _CHUNK]
             done = _qualify_at_once(connection, chunk, active, now)
-            left = np.union1d(left, np.setdiff1d(chunk, done))
+            undone.append(chunk[~np.isin(chunk, done)])
+        left = _distinct(np.concatenate(undone))
     else:
         left = every
     store = RealtimeStore(driver_for(connection))
@@ -107,6 +110,15 @@ def qualify_imported(
         store.lock_contact(contact_id)
         requalify_contact(store, contact_id, active, now)
     return int(every.size)
+
+
+def _distinct(ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct ids, ascending. By sorting: NumPy 2's ``unique`` hashes, which takes
+    0.5 s for a million ids against 15 ms."""
+    ordered = np.sort(ids)
+    keep = np.ones(ordered.shape[0], dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _worth_a_batch(created: int, forced: bool | None) -> bool:
@@ -159,7 +171,7 @@ def _write_at_once(
         repeat(False), repeat(version_id), repeat(state), repeat(at), entered, versions, stages,
         repeat(None), repeat(None), repeat(None), repeat(None), repeat(at),
     )  # fmt: skip
-    _insert_many(connection, driver, "qualifications", _QUALIFICATION_ROW, list(qualifications))
+    insert_rows(connection, "qualifications", _QUALIFICATION_ROW, list(qualifications))
     listed = zip(contact_ids, rows.tolist(), stages, strict=True)
     moved = [(cid, row, stage) for cid, row, stage in listed if stage is not None]
     entries: dict[str, Transition] = {}
@@ -168,7 +180,7 @@ def _write_at_once(
             entries[stage] = moves.transition(row, None)
     ledger = [(cid, None, stage, at, entries[stage].rule, None, entries[stage].reason[:500],
                version_id, None) for cid, _, stage in moved]  # fmt: skip
-    _insert_many(connection, driver, "stage_transitions", _LEDGER_ROW, ledger)
+    insert_rows(connection, "stage_transitions", _LEDGER_ROW, ledger)
     # {"contact_id": ..., **transition.to_dict()}, as outbox.announce_qualified writes it.
     tails = {stage: json_text(move.to_dict())[1:] for stage, move in entries.items()}
     outbox = [
@@ -176,7 +188,7 @@ def _write_at_once(
          driver.document_text(f'{{"contact_id":{cid},{tails[stage]}'), at, None)
         for message_id, (cid, _, stage) in zip(_uuids(len(moved)), moved, strict=True)
     ]  # fmt: skip
-    _insert_many(connection, driver, "outbox_messages", _OUTBOX_ROW, outbox)
+    insert_rows(connection, "outbox_messages", _OUTBOX_ROW, outbox)
 
 
 def _words(kind: type[Grade | Temperature | LeadType], codes: npt.NDArray[Any]) -> list[str]:
@@ -205,18 +217,3 @@ def _dated_later(connection: Connection, now: datetime) -> list[int]:
         "SELECT contact_id FROM consents WHERE at > :now", {"now": driver.instant(now)}
     )
     return [int(row[0]) for row in rows]
-
-
-def _insert_many(
-    connection: Connection,
-    driver: Driver,
-    table: str,
-    columns: Sequence[str],
-    rows: Sequence[tuple[object, ...]],
-) -> None:
-    if not rows:
-        return
-    marks = ", ".join([_MARKS[driver.dialect]] * len(columns))
-    statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-    for start in range(0, len(rows), 5_000):
-        connection.exec_driver_sql(statement, list(rows[start : start + 5_000]))
