@@ -35,7 +35,7 @@ from leadflow.definition.model import (
 )
 from leadflow.engine.layout import definition_conditions
 
-__all__ = ["attribute_masks", "attribute_tests"]
+__all__ = ["attribute_masks", "attribute_paths", "attribute_tests"]
 
 Flags = npt.NDArray[np.bool_]
 _DERIVED_FROM_EMAIL = ("email_domain", "free_mail")
@@ -49,6 +49,15 @@ def attribute_tests(definition: Definition) -> list[FieldTest]:
             if test.field.partition(".")[0] in ATTRIBUTE_NAMESPACES:
                 found.setdefault(id(test), test)
     return list(found.values())
+
+
+def attribute_paths(definition: Definition) -> frozenset[str]:
+    """The attribute paths the definition's tests read (``batch.store.read_store`` can read
+    only these): each test's path, and the e-mail for the paths derived from it."""
+    paths = {test.field for test in attribute_tests(definition)}
+    if any(path in (f"contact.{key}" for key in _DERIVED_FROM_EMAIL) for path in paths):
+        paths.add("contact.email")
+    return frozenset(paths)
 
 
 def _field_tests(condition: Condition) -> Iterator[FieldTest]:

@@ -12,6 +12,10 @@ real-time path assembles for one person (services/facts.py, store/realtime.py):
     sales       conversations; the latest opportunity (by creation, then id); whether
                 sales accepted the latest answered hand-off
 
+``paths`` (optional) names the attribute paths a caller will read (``contact.title``,
+``account.industry`` ...): only their columns and documents are read, which is what a
+definition's tests need (``batch.attributes.attribute_paths``); other paths are absent.
+
 ``as_of`` leaves out what was not known yet at that moment: contacts created later,
 their events, BANT facts, consents and hand-off answers dated later (conversations
 and opportunities carry their own dates, which the engine reads). Merged contacts are
@@ -25,7 +29,7 @@ parsed by Arrow.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,14 +77,21 @@ class StoreFrames:
 
 
 def read_store(
-    connection: Connection, *, as_of: datetime, between: tuple[int, int] | None = None
+    connection: Connection,
+    *,
+    as_of: datetime,
+    between: tuple[int, int] | None = None,
+    paths: Collection[str] | None = None,
 ) -> StoreFrames:
     """``between``: only the contacts whose id is in this inclusive range (with their
-    events and consents), so a caller can go through a large store in bounded memory."""
+    events and consents), so a caller can go through a large store in bounded memory;
+    ``paths``: only these attribute paths (None: every one)."""
     reader = _Reader(connection, as_of, between)
-    table = reader.table(_contacts_sql(reader), ("id", *_CONTACT_FIELDS))
+    wanted = _Wanted.of(paths)
+    fields = wanted.fields()
+    table = reader.table(_contacts_sql(reader, fields), ("id", *fields))
     ids = np.asarray(table["id"].to_numpy(zero_copy_only=False), dtype=np.int64)
-    attributes = _attributes(table)
+    attributes = _attributes(table, wanted)
     contacts = ContactFrame(
         ids=ids,
         attributes=attributes,
@@ -119,6 +130,46 @@ _CONTACT_FIELDS = (
     "stage",
     "recycled_at",
 )
+# The fields read whatever the paths: the frames' own columns.
+_ALWAYS = frozenset({"purchased", "identity", "stage", "recycled_at"})
+_NAMESPACES = {"contact": ("c_", CONTACT_COLUMNS), "account": ("a_", ACCOUNT_COLUMNS)}
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """The first-level keys read per namespace (None: all of them)."""
+
+    keys: Mapping[str, frozenset[str]] | None
+
+    @classmethod
+    def of(cls, paths: Collection[str] | None) -> _Wanted:
+        if paths is None:
+            return cls(None)
+        keys: dict[str, set[str]] = {namespace: set() for namespace in (*_NAMESPACES, "source")}
+        for path in paths:
+            namespace, _, key = path.partition(".")
+            if namespace in keys:
+                keys[namespace].add(key.split(".", 1)[0])
+        return cls({namespace: frozenset(found) for namespace, found in keys.items()})
+
+    def wants(self, namespace: str, key: str) -> bool:
+        return self.keys is None or key in self.keys[namespace]
+
+    def any_of(self, namespace: str) -> bool:
+        return self.keys is None or bool(self.keys[namespace])
+
+    def fields(self) -> tuple[str, ...]:
+        """The contact query's fields: a namespace's columns that are wanted, and its
+        documents when any key of it is (a column's value falls back to the document's)."""
+        if self.keys is None:
+            return _CONTACT_FIELDS
+        chosen = set(_ALWAYS)
+        for namespace, (prefix, names) in _NAMESPACES.items():
+            if self.any_of(namespace):
+                chosen.add(f"{prefix}attributes")
+                chosen.update(f"{prefix}{name}" for name in names if self.wants(namespace, name))
+        chosen.update(name for path, name in _SOURCE.items() if self.wants("source", path[7:]))
+        return tuple(field for field in _CONTACT_FIELDS if field in chosen)
 
 
 class _Reader:
@@ -188,37 +239,43 @@ def _array(parts: list[list[Any]]) -> pa.ChunkedArray:
     return pa.chunked_array([a.cast(kind) for a in arrays], kind)
 
 
-def _contacts_sql(reader: _Reader) -> str:
-    contact = ", ".join(f"c.{name}" for name in CONTACT_COLUMNS)
-    account = ", ".join(f"a.{name}" for name in ACCOUNT_COLUMNS)
+def _contacts_sql(reader: _Reader, fields: Sequence[str]) -> str:
+    expressions = {
+        **{f"c_{name}": f"c.{name}" for name in CONTACT_COLUMNS},
+        **{name: f"c.{name}" for name in (*_SOURCE.values(), "purchased", "identity")},
+        "c_attributes": reader.json("c.attributes"),
+        **{f"a_{name}": f"a.{name}" for name in ACCOUNT_COLUMNS},
+        "a_attributes": reader.json("a.attributes"),
+        "stage": "q.stage",
+        "recycled_at": reader.time("q.recycled_at"),
+    }
+    chosen = ", ".join(expressions[field] for field in fields)
     created = "c.created_at <= :as_of"
     return (
-        f"SELECT c.id, {contact}, c.source_channel, c.source_medium, c.source_campaign,"
-        f" c.purchased, c.vendor, c.identity, {reader.json('c.attributes')}, {account},"
-        f" {reader.json('a.attributes')}, q.stage, {reader.time('q.recycled_at')}"
+        f"SELECT c.id, {chosen}"
         " FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"
         " LEFT JOIN qualifications q ON q.contact_id = c.id"
         f" WHERE c.merged_into_id IS NULL AND {created}{reader.among('c.id')} ORDER BY c.id"
     )
 
 
-def _attributes(table: pa.Table) -> dict[str, Column]:
+def _attributes(table: pa.Table, wanted: _Wanted) -> dict[str, Column]:
     """Columns win over the JSON document's keys, as in the real-time path."""
     attributes: dict[str, Column] = {}
-    for namespace, prefix, names in (
-        ("contact", "c_", CONTACT_COLUMNS),
-        ("account", "a_", ACCOUNT_COLUMNS),
-    ):
+    for namespace, (prefix, names) in _NAMESPACES.items():
+        if not wanted.any_of(namespace):
+            continue
         documents = _documents(table[f"{prefix}attributes"])
         keys = set(names) | {
             key for doc in documents.python_values() if isinstance(doc, dict) for key in doc
         }
-        for key in sorted(keys):
+        for key in sorted(key for key in keys if wanted.wants(namespace, key)):
             column = Column.from_arrow(table[f"{prefix}{key}"]) if key in names else None
             attributes[f"{namespace}.{key}"] = _merged(column, documents, key)
     for path, name in _SOURCE.items():
-        # Source values are read as text (services/facts.py: str(value)).
-        attributes[path] = Column.from_arrow(table[name].cast(pa.string()))
+        if wanted.wants("source", path[7:]):
+            # Source values are read as text (services/facts.py: str(value)).
+            attributes[path] = Column.from_arrow(table[name].cast(pa.string()))
     return attributes
 
 

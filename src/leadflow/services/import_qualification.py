@@ -37,6 +37,7 @@ import numpy.typing as npt
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from leadflow.batch.attributes import attribute_paths
 from leadflow.batch.lifecycle import Moves, advance_all, stage_codes
 from leadflow.batch.qualify import qualify_frames
 from leadflow.batch.result import BatchResult
@@ -132,7 +133,8 @@ def _qualify_at_once(
     their ids. The store is read for this range of ids only."""
     definition = active.definition
     between = (int(created[0]), int(created[-1]))
-    frames = read_store(connection, as_of=now, between=between)
+    paths = attribute_paths(definition)  # only what the tests read is read back
+    frames = read_store(connection, as_of=now, between=between, paths=paths)
     result = qualify_frames(definition, frames.contacts, frames.events, now)
     moves = advance_all(stage_codes(frames.stage, definition.stage_ids), frames.recycled_us, result)
     ids = frames.contacts.ids

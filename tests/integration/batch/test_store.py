@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, insert, update
 from sqlalchemy.orm import Session
 
+from leadflow.batch.attributes import attribute_paths
 from leadflow.batch.qualify import qualify_frames
 from leadflow.batch.store import read_store
 from leadflow.domain.clock import FixedClock
@@ -167,3 +168,25 @@ def test_a_range_of_ids_reads_those_contacts_with_their_events_and_facts(engine:
     some = qualify_frames(definition, part.contacts, part.events, now)
     for row, whole_row in enumerate(rows):  # the same verdicts as read with everyone
         assert_same(some.qualification(row), everyone.qualification(whole_row))
+
+
+def test_reading_only_the_definitions_paths_qualifies_the_same(engine: Engine) -> None:
+    with Session(engine) as session:
+        activate(session)
+    ids = _record(engine)
+    _side_tables(engine, ids)
+    now = START + timedelta(days=30)
+    with engine.connect() as connection:
+        with Session(bind=connection) as session:
+            definition = active_definition(session).definition
+        paths = attribute_paths(definition)
+        whole = read_store(connection, as_of=now)
+        some = read_store(connection, as_of=now, paths=paths)
+    read = {path for path in some.contacts.attributes if not path.startswith("consent.")}
+    assert read == paths & set(whole.contacts.attributes)
+    assert "contact.first_name" in whole.contacts.attributes  # the definition reads no name
+    assert "contact.first_name" not in read
+    everyone = qualify_frames(definition, whole.contacts, whole.events, now)
+    fewer = qualify_frames(definition, some.contacts, some.events, now)
+    for row in range(everyone.size):
+        assert_same(fewer.qualification(row), everyone.qualification(row))
