@@ -48,6 +48,9 @@ Params = Mapping[str, object]
 Row = tuple[Any, ...]
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+# An integer orjson would read as a float (beyond 64 bits) has at least 19 digits.
+_LONG_DIGITS_TEXT = re.compile(r"\d{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"\d{19}")
 
 
 def json_text(value: Any) -> str:
@@ -62,9 +65,18 @@ def json_text(value: Any) -> str:
         return json.dumps(value, separators=(",", ":"))
 
 
-def json_value(text: str | bytes) -> Any:
-    """The value of JSON text; what orjson refuses (NaN, huge integers) the standard
-    library reads, as before. ValueError when it is not JSON at all."""
+def json_value(text: str | bytes | memoryview) -> Any:
+    """The value of JSON text. ValueError when it is not JSON at all.
+
+    orjson refuses NaN, and reads an integer beyond 64 bits as an approximate float;
+    the standard library reads both exactly, so it reads any text holding 19 digits
+    in a row (no float orjson or Python writes has more than 17). psycopg hands its
+    JSON loader a memoryview.
+    """
+    if isinstance(text, memoryview):
+        text = bytes(text)
+    if (_LONG_DIGITS_TEXT if isinstance(text, str) else _LONG_DIGITS_BYTES).search(text):
+        return json.loads(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

@@ -99,20 +99,30 @@ class PersonStatements:
     On SQLite, finding a contact by e-mail reads the whole person in the same statement
     and keeps it for the ``load_person`` that follows (one statement fewer per event).
     That is safe there only: a SQLite writer holds the database from ``BEGIN IMMEDIATE``,
-    so nothing can change the row in between. On PostgreSQL the person must be read
-    after ``lock_contact``, so the look-up stays a look-up. The kept row serves one
-    ``load_person`` at most, and ``set_consent`` (which changes what it says) and
-    ``forget_prefetched`` (the real-time path calls it around each event) drop it.
+    so nothing can change the row in between. The kept row serves one ``load_person``
+    at most, and ``set_consent`` (which changes what it says) and ``forget_prefetched``
+    (the real-time path calls it around each event) drop it.
+
+    On PostgreSQL the person must be read after the contact's lock is granted, in a
+    statement of its own: a statement sees the data as it was when it began, and a
+    lock waited for inside it would leave it reading the state the other writer has
+    just replaced. So there the look-up *is* the lock (``FOR UPDATE``, one statement
+    instead of two), and ``lock_contact`` does not lock the same contact again within
+    the event.
     """
 
     driver: Driver
     _prefetched: tuple[int, Row] | None = None
+    _locked: int | None = None  # the contact the look-up locked (PostgreSQL), this event
 
     def contact_by_email(self, email: str) -> int | None:
         d = self.driver
         if d.dialect != "sqlite":
-            found = d.scalar("SELECT id FROM contacts WHERE email = :e", {"e": email})
-            return None if found is None else int(found)
+            found = d.scalar("SELECT id FROM contacts WHERE email = :e FOR UPDATE", {"e": email})
+            if found is None:
+                return None
+            self._locked = int(found)
+            return self._locked
         row = d.one(_PERSON_BY_EMAIL, {"email": email})
         if row is None:
             self._prefetched = None
@@ -122,12 +132,16 @@ class PersonStatements:
         return contact_id
 
     def forget_prefetched(self) -> None:
+        """Drop what the look-up kept for the event (the person, which contact it locked).
+        The real-time path calls it before and after each event."""
         self._prefetched = None
+        self._locked = None
 
     def lock_contact(self, contact_id: int) -> None:
         """Serialise writers of one contact (PostgreSQL): two events of the same person
         recorded at once must fold into the state one after the other, or one is lost."""
-        self.driver.lock_row("contacts", contact_id)
+        if contact_id != self._locked:  # the look-up by e-mail took this lock already
+            self.driver.lock_row("contacts", contact_id)
 
     def load_person(self, contact_id: int) -> PersonRow:
         kept, self._prefetched = self._prefetched, None

@@ -54,12 +54,23 @@ def test_json_text_is_compact_and_exact() -> None:
 
 
 def test_values_orjson_refuses_still_round_trip() -> None:
-    huge = {"n": 2**70, "keys": {1: "one"}}
+    huge = {"n": 2**70 + 1, "keys": {1: "one"}}
 
-    assert json_value(json_text(huge)) == {"n": 2**70, "keys": {"1": "one"}}
+    assert json_value(json_text(huge)) == {"n": 2**70 + 1, "keys": {"1": "one"}}
     assert math.isnan(json_value("[NaN]")[0])
     with pytest.raises(ValueError, match="Expecting value"):
         json_value("not json")
+
+
+@pytest.mark.parametrize(
+    "number", [2**64, 2**64 + 1, -(2**63) - 1, 10**30 + 7, 2**64 - 1, -(2**63), 10**18]
+)
+def test_integers_of_any_size_are_read_exactly(number: int) -> None:
+    for text in (f'{{"n":[{number}]}}', f'{{"n":[{number}]}}'.encode()):
+        value = json_value(text)["n"][0]
+        assert value == number
+        assert type(value) is int
+    assert json_value(memoryview(f"[{number}, NaN]".encode()))[0] == number
 
 
 def test_sqlite_instant_texts_are_remembered_by_instant_whatever_the_zone() -> None:
