@@ -75,12 +75,18 @@ def json_value(text: str | bytes | memoryview) -> Any:
     """
     if isinstance(text, memoryview):
         text = bytes(text)
-    if (_LONG_DIGITS_TEXT if isinstance(text, str) else _LONG_DIGITS_BYTES).search(text):
+    if _long_digits(text):
         return json.loads(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
         return json.loads(text)
+
+
+def _long_digits(text: str | bytes) -> bool:
+    if isinstance(text, str):
+        return _LONG_DIGITS_TEXT.search(text) is not None
+    return _LONG_DIGITS_BYTES.search(text) is not None
 
 
 class StoreError(RuntimeError):
