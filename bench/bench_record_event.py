@@ -3,6 +3,7 @@
     python -m bench record_event                       # defaults below, SQLite
     python -m bench.bench_record_event --contacts 1000000 --events 10000000   # the issue's size
     python -m bench.bench_record_event --url postgresql://postgres@127.0.0.1:5432/test
+    python -m bench.bench_record_event --contacts 1000000 --events 10000000 --store /tmp/1m.db
 
 The store is loaded first with ``--contacts`` contacts and ``--events`` stored events:
 ``--long-contacts`` of them have ``--long-events`` events each (long histories), the rest
@@ -50,6 +51,8 @@ from leadflow.store.migrate import upgrade
 from leadflow.store.realtime import RealtimeStore
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
+# In the events' idempotency keys: a run on a kept store (--store) records new events.
+_RUN = uuid.uuid4().hex[:8]
 KINDS = [
     ("page_view", {"url": "/pricing"}),
     ("page_view", {"url": "/product/crm"}),
@@ -85,6 +88,14 @@ def main(argv: list[str]) -> None:
     )
     if sizes.long_contacts * sizes.long_events > sizes.events:
         raise SystemExit("--long-contacts × --long-events exceeds --events")
+    if options.store is not None:
+        engine, label, active = _kept_store(Path(options.store), sizes)
+        try:
+            print(f"store: {label}; {sizes.contacts:,} contacts, {sizes.events:,} events stored")
+            _measure_all(engine, active, sizes)
+        finally:
+            engine.dispose()
+        return
     with _ScratchDatabase(options.url) as (engine, label):
         active = _load(engine, sizes)
         print(f"store: {label}; {sizes.contacts:,} contacts, {sizes.events:,} events stored")
@@ -101,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--measure", type=int, default=5_000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=2_000, help="unmeasured events first")
+    parser.add_argument(
+        "--store",
+        help="a SQLite file kept between runs: loaded when it does not exist, reused when it"
+        " does (the issue's size takes minutes to load); each run adds its own events",
+    )
     return parser
 
 
@@ -140,6 +156,19 @@ class _ScratchDatabase:
                 connection.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
             admin.dispose()
         self.folder.cleanup()
+
+
+def _kept_store(path: Path, sizes: Sizes) -> tuple[Engine, str, ActiveDefinition]:
+    """A store file loaded once for ``sizes`` and reused by later runs."""
+    fresh = not path.exists()
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)  # a kept store follows the schema's migrations
+    if fresh:
+        active = _load(engine, sizes)
+    else:
+        with Session(engine) as session:
+            active = active_definition(session)
+    return engine, f"SQLite WAL {path} ({'loaded' if fresh else 'reused'})", active
 
 
 def _load(engine: Engine, sizes: Sizes) -> ActiveDefinition:
@@ -280,7 +309,7 @@ def _incoming(
             IncomingEvent(
                 kind,
                 moment,
-                key=f"{label}-{group}-{n}",
+                key=f"{_RUN}-{label}-{group}-{n}",
                 source="bench",
                 email=_email(chance.choice(pool)),
                 properties=props,
