@@ -3,6 +3,7 @@
     python -m bench sqlite_floor
     python -m bench.bench_sqlite_floor --contacts 20000 --events 200000 --measure 20000
     python -m bench.bench_sqlite_floor --sql "PRAGMA foreign_keys=OFF"    # a what-if
+    python -m bench.bench_sqlite_floor --contacts 1000000 --store /tmp/1m.db    # kept store
 
 The store is the one ``bench_record_event`` builds (migrated schema, every index,
 contacts with their stored qualification state and event histories). Then, for each
@@ -30,6 +31,7 @@ import random
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -39,6 +41,7 @@ from bench.bench_record_event import (
     START,
     Sizes,
     _email,
+    _kept_store,
     _load,
     _report,
     _ScratchDatabase,
@@ -62,6 +65,14 @@ _UPDATE = (
 def main(argv: list[str]) -> None:
     options = _parser().parse_args(argv)
     sizes = Sizes(options.contacts, options.events, 0, 0, options.measure, options.batch)
+    if options.store is not None:  # bench_record_event's kept store, loaded once
+        engine, label, _ = _kept_store(Path(options.store), sizes)
+        try:
+            print(f"store: {label}; {sizes.contacts:,} contacts")
+            _measure(engine, sizes, options.sql)
+        finally:
+            engine.dispose()
+        return
     with _ScratchDatabase(None) as (engine, label):
         _load(engine, replace(sizes, long_contacts=0))
         print(f"store: {label}; {sizes.contacts:,} contacts, {sizes.events:,} events stored")
@@ -74,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--measure", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--store", help="a kept SQLite store (see bench_record_event --store)")
     parser.add_argument(
         "--sql",
         action="append",
