@@ -30,7 +30,7 @@ from leadflow.services.handoff import hand_off_if_due
 from leadflow.services.outbox import announce_qualified
 from leadflow.services.prediction import person_prediction
 from leadflow.services.summary_cache import SummaryCache
-from leadflow.store.driver import driver_for, json_text, json_value
+from leadflow.store.driver import driver_for, json_state, json_text
 from leadflow.store.realtime import PersonRow, RealtimeStore, StoredEvent
 
 __all__ = ["Requalified", "requalify_contact", "requalify_contacts"]
@@ -170,7 +170,7 @@ def _summary(
 def _stored_summary(text: str, active: ActiveDefinition) -> ActivitySummary | None:
     """The stored summary, or None when it does not fit the definition (then rebuild)."""
     try:
-        return ActivitySummary.from_data(json_value(text), active.definition)
+        return ActivitySummary.from_data(json_state(text), active.definition)
     except ValueError:  # SummaryMismatchError included
         return None
 

@@ -40,6 +40,7 @@ __all__ = [
     "StoreError",
     "dedicated_driver",
     "driver_for",
+    "json_state",
     "json_text",
     "json_value",
 ]
@@ -49,8 +50,8 @@ Row = tuple[Any, ...]
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 # An integer orjson would read as a float (beyond 64 bits) has at least 19 digits.
-_LONG_DIGITS_TEXT = re.compile(r"\d{19}")
-_LONG_DIGITS_BYTES = re.compile(rb"\d{19}")
+_DIGITS_AS_ZEROS = bytes(48 if 48 <= code <= 57 else 46 for code in range(256))
+_DIGIT_RUN = b"0" * 19
 
 
 def json_text(value: Any) -> str:
@@ -83,10 +84,24 @@ def json_value(text: str | bytes | memoryview) -> Any:
         return json.loads(text)
 
 
+def json_state(text: str | bytes) -> Any:
+    """JSON leadflow wrote itself (the engine's activity summaries), read without
+    ``json_value``'s scan for long integers, which costs more than the decoding (20 µs
+    for a summary of 14 slots). Its integers are instants in microseconds (16 digits)
+    and counts; a value orjson could not read exactly would fail the summary's own
+    checks, and the summary would be rebuilt from the events."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _long_digits(text: str | bytes) -> bool:
-    if isinstance(text, str):
-        return _LONG_DIGITS_TEXT.search(text) is not None
-    return _LONG_DIGITS_BYTES.search(text) is not None
+    # Digits become "0", all else ".", then a plain substring search: 2 µs for a 600-byte
+    # document, where a regular expression for 19 digits takes 20 (it retries at every
+    # digit of the many 16-digit instants).
+    data = text.encode() if isinstance(text, str) else text
+    return _DIGIT_RUN in data.translate(_DIGITS_AS_ZEROS)
 
 
 class StoreError(RuntimeError):

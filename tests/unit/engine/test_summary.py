@@ -17,6 +17,7 @@ from leadflow.definition.model import AllOf, Definition, EventTest, Stage
 from leadflow.domain.facts import BantFact, BantFacts, Event, Facts
 from leadflow.domain.qualification import Qualification
 from leadflow.engine import ActivitySummary, SummaryMismatchError, qualify, qualify_summary
+from leadflow.store.driver import json_state
 from tests.unit.engine.builders import events_of, matcher, waterfall
 from tests.unit.engine.strategies import events
 
@@ -186,6 +187,16 @@ def test_malformed_summaries_are_refused(text: str) -> None:
     fingerprint = ActivitySummary.empty(DEFINITION).fingerprint
     with pytest.raises(ValueError, match="malformed activity summary"):
         ActivitySummary.from_json(text.replace("%s", fingerprint), DEFINITION)
+
+
+def test_an_instant_read_inexactly_makes_a_summary_malformed_not_wrong() -> None:
+    # json_state (the real-time path's reader) leaves an integer beyond 64 bits to
+    # orjson, which makes it a float; the row checks refuse it and the path rebuilds.
+    fingerprint = ActivitySummary.empty(DEFINITION).fingerprint
+    text = f'[2, "{fingerprint}", null, [[0, 1, {2**64 + 1}, "page_view", 0.0, null, []]]]'
+    assert type(json_state(text)[3][0][2]) is float
+    with pytest.raises(ValueError, match="malformed activity summary"):
+        ActivitySummary.from_data(json_state(text), DEFINITION)
 
 
 def test_the_fingerprint_does_not_depend_on_the_process(definition: Definition) -> None:
