@@ -43,6 +43,15 @@ PEOPLE = {
 }
 
 
+def _active_store_with_side_tables(engine: Engine) -> dict[str, int]:
+    """The definition active, the recorded contacts and their side-table facts; ids by e-mail."""
+    with Session(engine) as session:
+        activate(session)
+    ids = _record(engine)
+    _side_tables(engine, ids)
+    return ids
+
+
 def _record(engine: Engine) -> dict[str, int]:
     ids = {}
     with Session(writer(engine)) as session:
@@ -116,10 +125,7 @@ def _side_tables(engine: Engine, ids: dict[str, int]) -> None:
 def test_every_contact_read_from_the_store_qualifies_as_the_engine_does(
     engine: Engine, days_later: int
 ) -> None:
-    with Session(engine) as session:
-        activate(session)
-    ids = _record(engine)
-    _side_tables(engine, ids)
+    ids = _active_store_with_side_tables(engine)
     now = START + timedelta(days=20 + days_later)
     with engine.connect() as connection:
         frames = read_store(connection, as_of=now)
@@ -150,10 +156,7 @@ def test_the_store_as_of_a_moment_leaves_out_later_contacts_and_events(engine: E
 
 
 def test_a_range_of_ids_reads_those_contacts_with_their_events_and_facts(engine: Engine) -> None:
-    with Session(engine) as session:
-        activate(session)
-    ids = _record(engine)
-    _side_tables(engine, ids)
+    ids = _active_store_with_side_tables(engine)
     now = START + timedelta(days=30)
     middle = sorted(ids.values())[1:4]
     with engine.connect() as connection:
@@ -171,10 +174,7 @@ def test_a_range_of_ids_reads_those_contacts_with_their_events_and_facts(engine:
 
 
 def test_reading_only_the_definitions_paths_qualifies_the_same(engine: Engine) -> None:
-    with Session(engine) as session:
-        activate(session)
-    ids = _record(engine)
-    _side_tables(engine, ids)
+    _active_store_with_side_tables(engine)
     now = START + timedelta(days=30)
     with engine.connect() as connection:
         with Session(bind=connection) as session:
