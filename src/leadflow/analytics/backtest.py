@@ -21,11 +21,16 @@ for less than a step between two checkpoints is not seen.
 
 Outcomes come from history made under the active definition (sales worked the leads it
 handed off), which favours the active definition; say so when reading the figures.
+
+When a learned model is active, ``prediction`` at each checkpoint is the model's
+probability from the facts as they stood then (``predict``, given by the service), so
+a definition that gates on it is replayed as it would have decided.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +38,7 @@ import numpy.typing as npt
 from leadflow.analytics.journeys import NEVER, marketing_and_sales
 from leadflow.analytics.report import Report, Section, Value, rate
 from leadflow.batch.attributes import attribute_masks
-from leadflow.batch.frames import instant
+from leadflow.batch.frames import ContactFrame, Floats, instant
 from leadflow.batch.history import History
 from leadflow.batch.qualify import qualify_frames
 from leadflow.definition.model import Definition
@@ -42,6 +47,8 @@ __all__ = ["Outcomes", "Replay", "checkpoints", "compare", "replay"]
 
 Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
+# The active model's probabilities of the contacts as they stood at a checkpoint (µs).
+Predict = Callable[[ContactFrame, int], Floats]
 DAY_US = 86_400 * 1_000_000
 
 
@@ -65,7 +72,13 @@ def checkpoints(start_us: int, stop_us: int, step_us: int) -> list[int]:
     return [*moments, stop_us]
 
 
-def replay(history: History, definition: Definition, moments: list[int]) -> Replay:
+def replay(
+    history: History,
+    definition: Definition,
+    moments: list[int],
+    *,
+    predict: Predict | None = None,
+) -> Replay:
     rows = history.frames.contacts.size
     stages = len(definition.stages)
     reached = np.full((rows, stages), NEVER, dtype=np.int64)
@@ -76,6 +89,8 @@ def replay(history: History, definition: Definition, moments: list[int]) -> Repl
     masks = attribute_masks(definition, history.frames.contacts, instant(moments[0]))
     for moment in moments:
         contacts = history.contacts_at(moment)
+        if predict is not None:
+            contacts = replace(contacts, prediction=predict(contacts, moment))
         result = qualify_frames(definition, contacts, events, instant(moment), attributes=masks)
         exists = history.exists(moment)
         target = np.where(exists, result.stage, -1)

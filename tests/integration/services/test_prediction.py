@@ -17,11 +17,14 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from leadflow.analytics.report import Report
 from leadflow.batch.qualify import qualify_frames
 from leadflow.batch.store import read_store
 from leadflow.cli import app
+from leadflow.definition.model import Definition
 from leadflow.domain.clock import FixedClock
 from leadflow.learn.errors import LearnInputError
+from leadflow.services.backtest import BacktestRequest, backtest
 from leadflow.services.contact_qualification import qualify_contact
 from leadflow.services.definitions import activate_definition, active_definition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
@@ -230,6 +233,33 @@ def test_a_rescore_fills_every_prediction_and_a_deactivation_empties_them(
     with Session(gated) as session:
         explained = qualify_contact(session, ids["ann@acme.example"], later).qualification
         assert not any(text.startswith("prediction") for text in explained.explanation)
+
+
+def test_a_backtest_replays_the_gate_with_the_models_prediction_at_each_checkpoint(
+    gated: Engine, models: Path
+) -> None:
+    ids = _people(gated)
+    _ask_for_a_demo(gated, ids)
+    end = START + timedelta(days=10)
+    request = BacktestRequest(_active_definition_of(gated), step_days=1)
+
+    without = _summary(backtest(gated, request, clock=FixedClock(end)))
+    _activate(gated, models / "v1")
+    with_model = _summary(backtest(gated, request, clock=FixedClock(end)))
+
+    assert without["sales-ready"] == (0, 0)  # no model: the gate on prediction never opens
+    # The two strong leads asked for a demo on days 6 and 7; the weak one stays out, as
+    # in real time (test_the_real_time_path_hands_off_by_the_models_prediction).
+    assert with_model["sales-ready"] == (2, 2)
+
+
+def _active_definition_of(engine: Engine) -> Definition:
+    with Session(engine) as session:
+        return active_definition(session).definition
+
+
+def _summary(report: Report) -> dict[str, tuple[object, object]]:
+    return {str(row[0]): (row[1], row[2]) for row in report.section("summary").rows}
 
 
 def test_the_commands_activate_list_and_deactivate(database_url: str, models: Path) -> None:
