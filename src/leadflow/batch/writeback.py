@@ -3,7 +3,8 @@
 Three set-based statements, each sent as one ``executemany`` per chunk of rows:
 
     upsert    qualifications: the scores, grade, temperature, lead type and sales-ready
-              flag of every contact, the definition version, ``qualified_at``. A new row
+              flag of every contact, the learned model's prediction (NULL without one),
+              the definition version, ``qualified_at``. A new row
               gets an empty engine state, which the real-time path rebuilds from the
               events on the contact's next event (it rebuilds whenever a state does not
               fit the active definition, services/events.py)
@@ -14,6 +15,7 @@ Three set-based statements, each sent as one ``executemany`` per chunk of rows:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,14 +36,15 @@ _CHUNK = 5_000
 
 _UPSERT = """
 INSERT INTO qualifications (contact_id, stage, fit_score, fit_grade, engagement_score,
-    temperature, lead_type, sales_ready, definition_version_id, state, qualified_at,
-    updated_at)
+    temperature, lead_type, sales_ready, prediction, definition_version_id, state,
+    qualified_at, updated_at)
 VALUES (:contact_id, NULL, :fit_score, :fit_grade, :engagement_score, :temperature,
-    :lead_type, :sales_ready, :version_id, :state, :qualified_at, :updated_at)
+    :lead_type, :sales_ready, :prediction, :version_id, :state, :qualified_at, :updated_at)
 ON CONFLICT (contact_id) DO UPDATE SET fit_score = excluded.fit_score,
     fit_grade = excluded.fit_grade, engagement_score = excluded.engagement_score,
     temperature = excluded.temperature, lead_type = excluded.lead_type,
-    sales_ready = excluded.sales_ready, definition_version_id = excluded.definition_version_id,
+    sales_ready = excluded.sales_ready, prediction = excluded.prediction,
+    definition_version_id = excluded.definition_version_id,
     qualified_at = excluded.qualified_at, updated_at = excluded.updated_at
 """
 
@@ -122,9 +125,10 @@ def _qualification_rows(
         result.temperature.tolist(),
         result.lead_type.tolist(),
         result.sales_ready.tolist(),
+        result.contacts.prediction.tolist(),
         strict=True,
     )
-    for contact, fit, grade, engagement, temperature, lead_type, ready in columns:
+    for contact, fit, grade, engagement, temperature, lead_type, ready, chance in columns:
         yield {
             "contact_id": contact,
             "fit_score": fit,
@@ -133,6 +137,7 @@ def _qualification_rows(
             "temperature": temperatures[temperature],
             "lead_type": lead_types[lead_type],
             "sales_ready": ready,
+            "prediction": None if math.isnan(chance) else chance,  # NaN: no model
             "version_id": version_id,
             "state": state,
             "qualified_at": qualified,

@@ -166,12 +166,14 @@ def _write_at_once(
     entered = [None if stage is None else at for stage in stages]
     versions = [None if stage is None else definition.version for stage in stages]
     state = driver.document_text(json_text(ActivitySummary.of(definition, ()).to_data()))
+    # In QUALIFICATION_COLUMNS order; the last Nones: the four off-ramp columns and the
+    # prediction (the batch path runs only when no learned model is active).
     qualifications = zip(
         contact_ids, stages, result.fit[rows].tolist(),
         _words(Grade, result.grade[rows]), result.engagement[rows].tolist(),
         _words(Temperature, result.temperature[rows]), _words(LeadType, result.lead_type[rows]),
         repeat(False), repeat(version_id), repeat(state), repeat(at), entered, versions, stages,
-        repeat(None), repeat(None), repeat(None), repeat(None), repeat(at),
+        repeat(None), repeat(None), repeat(None), repeat(None), repeat(None), repeat(at),
     )  # fmt: skip
     insert_rows(connection, "qualifications", _QUALIFICATION_ROW, list(qualifications))
     listed = zip(contact_ids, rows.tolist(), stages, strict=True)

@@ -99,7 +99,14 @@ def requalify_contact(
     was_ready = person.stored is not None and bool(person.stored["sales_ready"])
     text = json_text(summary.to_data())
     store.save_qualification(
-        contact_id, qualification, step.state, text, active.version_id, now, stored=person.stored
+        contact_id,
+        qualification,
+        step.state,
+        text,
+        active.version_id,
+        now,
+        stored=person.stored,
+        prediction=facts.prediction,
     )
     moves: tuple[Transition, ...] = ()
     if step.transition is not None:

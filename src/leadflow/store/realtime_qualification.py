@@ -45,6 +45,7 @@ QUALIFICATION_COLUMNS: tuple[str, ...] = (
     "recycled_reason",
     "disqualified_at",
     "disqualified_reason",
+    "prediction",
 )
 _STATE = "state"
 
@@ -86,9 +87,12 @@ class QualificationStatements:
         now: datetime,
         *,
         stored: StoredQualification | None = None,
+        prediction: float | None = None,
     ) -> None:
-        """Write the row; with the ``stored`` row, only the columns that changed."""
+        """Write the row; with the ``stored`` row, only the columns that changed.
+        ``prediction``: the learned model's probability qualified with (None: no model)."""
         values = _values(self.driver, qualification, lifecycle, summary_text)
+        values["prediction"] = prediction
         values["definition_version_id"] = definition_version_id
         if stored is None:
             self._write(_UPSERT, contact_id, values, now)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from leadflow.analytics.report import Report
+from leadflow.api.schemas.contacts import QualificationSummary
 from leadflow.batch.qualify import qualify_frames
 from leadflow.batch.store import read_store
 from leadflow.cli import app
@@ -151,6 +152,9 @@ def test_a_folder_without_a_model_is_refused(engine: Engine, tmp_path: Path) -> 
 def test_without_a_model_the_gate_on_prediction_hands_nobody_off(gated: Engine) -> None:
     asked = _ask_for_a_demo(gated, _people(gated))
     assert not any(outcome.sales_ready for outcome in asked.values())
+    with Session(gated) as session:
+        stored = session.scalars(select(Qualification.prediction)).all()
+    assert stored == [None] * len(PEOPLE)
 
 
 def test_the_real_time_path_hands_off_by_the_models_prediction(gated: Engine, models: Path) -> None:
@@ -193,6 +197,10 @@ def test_real_time_and_batch_agree_on_prediction_and_outcome(gated: Engine, mode
             stored = session.get(Qualification, contact_id)
             assert stored is not None
             assert stored.sales_ready is asked[email].sales_ready
+            # Stored with the qualification, and what the API returns with the contact.
+            assert stored.prediction == pytest.approx(live, abs=1e-12)
+            shown = QualificationSummary.model_validate(stored, from_attributes=True)
+            assert shown.prediction == stored.prediction
 
 
 def test_a_rescore_fills_every_prediction_and_a_deactivation_empties_them(
@@ -221,6 +229,7 @@ def test_a_rescore_fills_every_prediction_and_a_deactivation_empties_them(
             assert line.startswith(f"prediction {predicted[contact_id]:.3f}")
             assert stored.sales_ready is explained.sales_ready
             assert stored.sales_ready is bool(predicted[contact_id] >= 0.5)
+            assert stored.prediction == pytest.approx(predicted[contact_id], abs=1e-12)
         assert session.get(Qualification, ids["ann@acme.example"]).sales_ready  # type: ignore[union-attr]
         assert not session.get(Qualification, ids["ian@gmail.com"]).sales_ready  # type: ignore[union-attr]
         deactivate_model(session)
@@ -231,6 +240,10 @@ def test_a_rescore_fills_every_prediction_and_a_deactivation_empties_them(
     assert after.sales_ready == 0
     assert "predict" not in after.seconds
     with Session(gated) as session:
+        assert all(
+            session.get(Qualification, contact_id).prediction is None  # type: ignore[union-attr]
+            for contact_id in ids.values()
+        )
         explained = qualify_contact(session, ids["ann@acme.example"], later).qualification
         assert not any(text.startswith("prediction") for text in explained.explanation)
 

@@ -57,6 +57,9 @@ class QualificationSummary(BaseModel):
     engagement_score: float
     temperature: str
     lead_type: str
+    prediction: float | None = Field(
+        default=None, description="The active learned model's win probability; null: no model."
+    )
     updated_at: datetime
 
 

@@ -92,6 +92,8 @@ class Qualification(Base):
     temperature: Mapped[str] = mapped_column(String(20), default="unknown")
     lead_type: Mapped[str] = mapped_column(String(20), default="none")
     sales_ready: Mapped[bool] = mapped_column(default=False)
+    # The active learned model's win probability it was qualified with (None: no model).
+    prediction: Mapped[float | None] = mapped_column()
     definition_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("definition_versions.id", ondelete="SET NULL")
     )
