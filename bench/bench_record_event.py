@@ -29,6 +29,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -88,16 +89,7 @@ def main(argv: list[str]) -> None:
     )
     if sizes.long_contacts * sizes.long_events > sizes.events:
         raise SystemExit("--long-contacts × --long-events exceeds --events")
-    if options.store is not None:
-        engine, label, active = _kept_store(Path(options.store), sizes)
-        try:
-            print(f"store: {label}; {sizes.contacts:,} contacts, {sizes.events:,} events stored")
-            _measure_all(engine, active, sizes)
-        finally:
-            engine.dispose()
-        return
-    with _ScratchDatabase(options.url) as (engine, label):
-        active = _load(engine, sizes)
+    with opened_store(sizes, url=options.url, store=options.store) as (engine, label, active):
         print(f"store: {label}; {sizes.contacts:,} contacts, {sizes.events:,} events stored")
         _measure_all(engine, active, sizes)
 
@@ -156,6 +148,23 @@ class _ScratchDatabase:
                 connection.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
             admin.dispose()
         self.folder.cleanup()
+
+
+@contextmanager
+def opened_store(
+    sizes: Sizes, *, url: str | None = None, store: str | None = None
+) -> Iterator[tuple[Engine, str, ActiveDefinition]]:
+    """(engine, label, active definition) of a loaded store: the kept SQLite file
+    ``store`` (loaded the first time), else a scratch one (SQLite, or PostgreSQL at ``url``)."""
+    if store is not None:
+        engine, label, active = _kept_store(Path(store), sizes)
+        try:
+            yield engine, label, active
+        finally:
+            engine.dispose()
+        return
+    with _ScratchDatabase(url) as (engine, label):
+        yield engine, label, _load(engine, sizes)
 
 
 def _kept_store(path: Path, sizes: Sizes) -> tuple[Engine, str, ActiveDefinition]:

@@ -29,33 +29,17 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
-from bench.bench_record_event import (
-    KINDS,
-    START,
-    Sizes,
-    _email,
-    _kept_store,
-    _load,
-    _report,
-    _ScratchDatabase,
-    _Timer,
-)
+from bench.bench_record_event import KINDS, START, Sizes, _email, _report, _Timer, opened_store
 from leadflow.store.checkpoint import WRITER_THRESHOLD, Checkpointer
 from leadflow.store.driver import Driver, dedicated_driver, json_text
-from leadflow.store.realtime_people import _PERSON_BY_EMAIL
+from leadflow.store.realtime_events import INSERT_EVENT
+from leadflow.store.realtime_people import PERSON_BY_EMAIL
 
-_INSERT = (
-    "INSERT INTO events (source, idempotency_key, contact_id, visitor_id, type, at,"
-    " properties, received_at) VALUES (:source, :key, :contact_id, NULL, :type, :at,"
-    " :properties, :received_at) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id"
-)
 _UPDATE = (
     "UPDATE qualifications SET state = :state, engagement_score = :score,"
     " qualified_at = :at, updated_at = :now WHERE contact_id = :contact_id"
@@ -65,17 +49,8 @@ _UPDATE = (
 def main(argv: list[str]) -> None:
     options = _parser().parse_args(argv)
     sizes = Sizes(options.contacts, options.events, 0, 0, options.measure, options.batch)
-    if options.store is not None:  # bench_record_event's kept store, loaded once
-        engine, label, _ = _kept_store(Path(options.store), sizes)
-        try:
-            print(f"store: {label}; {sizes.contacts:,} contacts")
-            _measure(engine, sizes, options.sql)
-        finally:
-            engine.dispose()
-        return
-    with _ScratchDatabase(None) as (engine, label):
-        _load(engine, replace(sizes, long_contacts=0))
-        print(f"store: {label}; {sizes.contacts:,} contacts, {sizes.events:,} events stored")
+    with opened_store(sizes, store=options.store) as (engine, label, _active):
+        print(f"store: {label}; {sizes.contacts:,} contacts")
         _measure(engine, sizes, options.sql)
 
 
@@ -147,15 +122,16 @@ def _one(
     connection: Any, sizes: Sizes, key: str, chance: random.Random, summary: str, now: str
 ) -> None:
     contact = chance.randint(1, sizes.contacts)
-    person = connection.execute(_PERSON_BY_EMAIL, {"email": _email(contact)}).fetchone()
+    person = connection.execute(PERSON_BY_EMAIL, {"email": _email(contact)}).fetchone()
     kind, properties = chance.choice(KINDS)
     at = (START + timedelta(days=301, seconds=chance.randrange(86_400))).isoformat(" ")[:26]
     connection.execute(
-        _INSERT,
+        INSERT_EVENT,
         {
             "source": "floor",
             "key": key,
             "contact_id": person[0],
+            "visitor_id": None,
             "type": kind,
             "at": at,
             "properties": json_text(properties),

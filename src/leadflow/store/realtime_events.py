@@ -9,7 +9,7 @@ from typing import Any
 
 from leadflow.store.driver import Driver
 
-__all__ = ["EventStatements", "StoredEvent"]
+__all__ = ["INSERT_EVENT", "EventStatements", "StoredEvent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,15 @@ class StoredEvent:
     type: str
     at: datetime
     properties: Mapping[str, Any]
+
+
+# The event's INSERT; a stored ``(source, key)`` makes it return no row (a duplicate).
+INSERT_EVENT = (
+    "INSERT INTO events (source, idempotency_key, contact_id, visitor_id, type, at,"
+    " properties, received_at) VALUES (:source, :key, :contact_id, :visitor_id, :type,"
+    " :at, :properties, :received_at)"
+    " ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id"
+)
 
 
 class EventStatements:
@@ -49,10 +58,7 @@ class EventStatements:
         """The new event's id; None when a concurrent writer stored ``(source, key)`` first."""
         d = self.driver
         event_id: int | None = d.scalar(
-            "INSERT INTO events (source, idempotency_key, contact_id, visitor_id, type, at,"
-            " properties, received_at) VALUES (:source, :key, :contact_id, :visitor_id, :type,"
-            " :at, :properties, :received_at)"
-            " ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id",
+            INSERT_EVENT,
             {
                 "source": source,
                 "key": key,

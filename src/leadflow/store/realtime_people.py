@@ -13,7 +13,7 @@ from leadflow.store.realtime_qualification import (
     stored_qualification,
 )
 
-__all__ = ["CONTACT_COLUMNS", "SIDE_TABLES", "PersonRow", "PersonStatements"]
+__all__ = ["CONTACT_COLUMNS", "PERSON_BY_EMAIL", "SIDE_TABLES", "PersonRow", "PersonStatements"]
 
 # Contact columns that are facts (``contact.<name>`` in a definition), besides attributes.
 CONTACT_COLUMNS: tuple[str, ...] = (
@@ -63,7 +63,7 @@ _PERSON_COLUMNS = (
 )
 _PERSON = "SELECT " + _PERSON_COLUMNS + " WHERE c.id = :id"
 # The same, found by e-mail, with the id first: attribution's look-up and the person in one.
-_PERSON_BY_EMAIL = "SELECT c.id, " + _PERSON_COLUMNS + " WHERE c.email = :email"
+PERSON_BY_EMAIL = "SELECT c.id, " + _PERSON_COLUMNS + " WHERE c.email = :email"
 
 _SET_CONSENT = """
 INSERT INTO consents (contact_id, channel, status, source, at, event_id)
@@ -123,7 +123,7 @@ class PersonStatements:
                 return None
             self._locked = int(found)
             return self._locked
-        row = d.one(_PERSON_BY_EMAIL, {"email": email})
+        row = d.one(PERSON_BY_EMAIL, {"email": email})
         if row is None:
             self._prefetched = None
             return None
