@@ -78,10 +78,7 @@ def json_value(text: str | bytes | memoryview) -> Any:
         text = bytes(text)
     if _long_digits(text):
         return json.loads(text)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
+    return json_state(text)
 
 
 def json_state(text: str | bytes) -> Any:
