@@ -8,20 +8,22 @@
 Every command that opens a workspace takes ``--workspace DIR`` (default: the
 LEADFLOW_WORKSPACE setting, else the current folder); LEADFLOW_DATABASE_URL, when set,
 points at another database (PostgreSQL) instead of the workspace's SQLite file.
-``settings_for`` and ``WorkspaceOption`` are shared with the other command modules.
+``settings_for``, ``WorkspaceOption`` and ``fail`` live in ``commands.options`` and are
+re-exported here for the other command modules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
 import typer
 from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from leadflow.commands.options import WorkspaceOption, fail, settings_for
 from leadflow.definition.builtin import PRESET_NAMES, UnknownPresetError
 from leadflow.definition.errors import DefinitionError
 from leadflow.domain.clock import SystemClock
@@ -34,30 +36,12 @@ __all__ = ["WorkspaceOption", "fail", "register", "settings_for"]
 
 T = TypeVar("T")
 
-WorkspaceOption = typer.Option(
-    None,
-    "--workspace",
-    "-w",
-    help="Workspace folder (default: LEADFLOW_WORKSPACE, else the current folder).",
-    file_okay=False,
-)
-
 db_app = typer.Typer(name="db", help="Migrate the database schema.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.add_typer(db_app, name="db")
-
-
-def settings_for(workspace: Path | None) -> Settings:
-    """Settings from the environment, with the workspace given on the command line."""
-    return Settings() if workspace is None else Settings(workspace=workspace)
-
-
-def fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def init(

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from leadflow.definition.builtin import PRESET_NAMES, builtin_free_mail_domains, preset_text
 from leadflow.definition.builtin import is_preset as _is_preset
 from leadflow.definition.compiler import compile_definition
@@ -29,7 +31,13 @@ from leadflow.definition.errors import (
 from leadflow.definition.model import Definition
 from leadflow.definition.validation import validate_raw
 
-__all__ = ["DefinitionError", "load_definition", "load_definition_text", "preset_source"]
+__all__ = [
+    "DefinitionError",
+    "load_definition",
+    "load_definition_text",
+    "preset_source",
+    "self_contained_text",
+]
 
 
 def preset_source(name: str) -> str:
@@ -49,6 +57,38 @@ def load_definition(path_or_preset: str | Path) -> Definition:
         message = _read_failure(path, error)
         raise DefinitionError([LocatedProblem(str(path), 1, "(file)", message)]) from None
     return _load(_Origin(str(path), path.parent, _key(path)), text)
+
+
+def self_contained_text(path: Path) -> str:
+    """The file's text as a workspace stores it: loadable without any other file.
+
+    A stored version is compiled later, away from the folder it came from, so the files
+    it ``extends`` are merged in (a preset named by ``extends`` is kept: it ships with
+    leadflow). A file that extends no file is returned as written, comments and all.
+    Raises DefinitionError when the file is invalid.
+    """
+    definition = load_definition(path)
+    text = path.read_text(encoding="utf-8")
+    written = parse_document(text, str(path)).data
+    extends = written.get("extends") if isinstance(written, dict) else None
+    if extends is None or _names_preset(extends):
+        return text
+    origin = _Origin(str(path), path.parent, _key(path))
+    merged = _read(origin, text, (), resolve_presets=False).data
+    flat = _flattened(path, merged)
+    if load_definition_text(flat, str(path), allow_files=False) != definition:
+        # A key written as a mapping over a scalar in between can merge differently when
+        # the preset comes last; merging the preset in too keeps the meaning exactly.
+        flat = _flattened(path, _read(origin, text, ()).data)
+    return flat
+
+
+def _flattened(path: Path, data: object) -> str:
+    header = (
+        f"# {path.name} as leadflow stored it: the definition files it extends are merged in,\n"
+        "# so this version loads on its own.\n"
+    )
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 def load_definition_text(
@@ -108,8 +148,14 @@ def _in_file_order(problems: list[LocatedProblem], first: str) -> list[LocatedPr
     return sorted(problems, key=lambda p: (p.source != first, p.source, p.line))
 
 
-def _read(origin: _Origin, text: str, chain: tuple[str, ...]) -> Document:
-    """Parse ``text`` and, when it extends another definition, merge it onto that one."""
+def _read(
+    origin: _Origin, text: str, chain: tuple[str, ...], *, resolve_presets: bool = True
+) -> Document:
+    """Parse ``text`` and, when it extends another definition, merge it onto that one.
+
+    With ``resolve_presets=False`` only extended files are merged: an ``extends`` naming
+    a preset stays in the data, as written.
+    """
     try:
         document = parse_document(text, origin.source)
     except YamlSyntaxError as error:
@@ -117,14 +163,27 @@ def _read(origin: _Origin, text: str, chain: tuple[str, ...]) -> Document:
     data = document.data
     if not isinstance(data, dict) or "extends" not in data:
         return document
+    if not resolve_presets and _names_preset(data["extends"]):
+        return document
     extends = data.pop("extends")
     line = document.locate(("extends",))[1]
-    base = _resolve_extends(extends, origin, line, (*chain, origin.key))
+    base = _resolve_extends(
+        extends, origin, line, (*chain, origin.key), resolve_presets=resolve_presets
+    )
     return merge(base, document)
 
 
+def _names_preset(extends: object) -> bool:
+    return isinstance(extends, str) and _is_preset(extends)
+
+
 def _resolve_extends(
-    extends: object, origin: _Origin, line: int, chain: tuple[str, ...]
+    extends: object,
+    origin: _Origin,
+    line: int,
+    chain: tuple[str, ...],
+    *,
+    resolve_presets: bool = True,
 ) -> Document:
     def fail(message: str) -> DefinitionError:
         return DefinitionError([LocatedProblem(origin.source, line, "extends", message)])
@@ -151,7 +210,7 @@ def _resolve_extends(
     if base.key in chain:
         names = [*chain[chain.index(base.key) :], base.key]
         raise fail("cycle: " + " -> ".join(_shown_key(name) for name in names))
-    return _read(base, text, chain)
+    return _read(base, text, chain, resolve_presets=resolve_presets)
 
 
 def _shown_key(key: str) -> str:

@@ -11,28 +11,50 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from leadflow.definition.loader import load_definition_text
+from leadflow.definition.errors import DefinitionError
+from leadflow.definition.loader import load_definition_text, self_contained_text
 from leadflow.definition.model import Definition
 from leadflow.services.prediction import ModelRef
 from leadflow.store.models import DefinitionVersion, PredictionModel
 
 __all__ = [
     "ActiveDefinition",
+    "FileActivation",
     "NoActiveDefinitionError",
+    "UnusableDefinitionError",
     "VersionConflictError",
     "activate_definition",
+    "activate_file",
     "active_definition",
 ]
 
 
 class NoActiveDefinitionError(LookupError):
-    def __init__(self) -> None:
-        super().__init__("the workspace has no active definition; run `leadflow init` first")
+    def __init__(
+        self, message: str = "the workspace has no active definition; run `leadflow init` first"
+    ) -> None:
+        super().__init__(message)
+
+
+class UnusableDefinitionError(NoActiveDefinitionError):
+    """The active version's stored text no longer compiles on its own.
+
+    A version recorded before extended files were merged in at activation may name a
+    file; it has to be activated again from its folder.
+    """
+
+    def __init__(self, name: str, version: str, error: DefinitionError) -> None:
+        first = error.errors[0] if error.errors else "it does not compile"
+        super().__init__(
+            f"the active definition {name} version {version} cannot be used ({first}); "
+            "activate it again from its folder with `leadflow definition activate`"
+        )
 
 
 class VersionConflictError(ValueError):
@@ -50,12 +72,42 @@ class ActiveDefinition:
     model: ModelRef | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class FileActivation:
+    """What activating a definition file did: the version active before, and now."""
+
+    before: tuple[str, str] | None  # (name, version); None: no version was active
+    after: tuple[str, str]
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def activate_file(session: Session, path: Path, *, now: datetime) -> FileActivation:
+    """Record a definition file as a version and make it active (does not commit).
+
+    DefinitionError when the file is invalid, VersionConflictError when its name and
+    version were recorded before with other content.
+    """
+    text = self_contained_text(path)
+    before = session.execute(
+        select(DefinitionVersion.name, DefinitionVersion.version).where(DefinitionVersion.active)
+    ).one_or_none()
+    stored = activate_definition(session, text, source_name=str(path), now=now)
+    return FileActivation(
+        None if before is None else (before.name, before.version), (stored.name, stored.version)
+    )
+
+
 def activate_definition(
     session: Session, text: str, *, source_name: str, now: datetime
 ) -> DefinitionVersion:
     """Compile ``text`` (DefinitionError when invalid), store it if new, make it active.
 
-    Does not commit: the caller decides (``leadflow init`` commits with the migration).
+    ``text`` must load on its own: a file's text goes through ``self_contained_text``
+    first, so a version never depends on files next to it. Does not commit: the caller
+    decides (``leadflow init`` commits with the migration).
     """
     definition = _compiled(text, source_name)
     stored = session.scalars(
@@ -102,9 +154,16 @@ def active_definition(session: Session) -> ActiveDefinition:
         raise NoActiveDefinitionError()
     version_id, text, name, model_id, digest = row
     ref = None if model_id is None else ModelRef(int(model_id), str(digest))
-    return ActiveDefinition(version_id, _compiled(text, f"{name}.yaml"), ref)
+    try:
+        definition = _compiled(text, f"{name}.yaml")
+    except DefinitionError as error:
+        version = session.get_one(DefinitionVersion, version_id).version
+        raise UnusableDefinitionError(name, version, error) from None
+    return ActiveDefinition(version_id, definition, ref)
 
 
 @lru_cache(maxsize=16)
 def _compiled(text: str, source_name: str) -> Definition:
-    return load_definition_text(text, source_name)
+    # Stored text never reads a file: an ``extends`` naming one would be looked up
+    # wherever the process happens to run.
+    return load_definition_text(text, source_name, allow_files=False)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.definition.builtin import DEFAULT_PRESET, preset_text
 from leadflow.definition.loader import load_definition
-from leadflow.services.definitions import activate_definition
+from leadflow.services.definitions import activate_file
 from leadflow.store.database import make_engine, normalise_url
 from leadflow.store.migrate import current, upgrade
 
@@ -51,13 +51,12 @@ def init_workspace(
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / DEFINITION_FILE
     wrote = _write_definition(path, chosen, explicit=preset is not None)
-    definition = load_definition(path)
-    text = path.read_text(encoding="utf-8")
+    load_definition(path)  # an invalid file fails here, before the database is touched
     engine = make_engine(database_url)
     try:
         upgrade(engine)
         with Session(engine) as session:
-            activate_definition(session, text, source_name=str(path), now=now)
+            name, version = activate_file(session, path, now=now).after
             session.commit()
         revision = current(engine)
     finally:
@@ -66,8 +65,8 @@ def init_workspace(
         directory=directory,
         definition_file=path,
         wrote_definition=wrote,
-        definition_name=definition.name,
-        definition_version=definition.version,
+        definition_name=name,
+        definition_version=version,
         database=normalise_url(database_url).render_as_string(hide_password=True),
         revision=revision,
     )

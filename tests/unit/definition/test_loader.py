@@ -14,6 +14,7 @@ from leadflow.definition.loader import (
     DefinitionError,
     load_definition,
     load_definition_text,
+    self_contained_text,
 )
 from leadflow.definition.model import Definition, FieldTest, Op
 from leadflow.domain.vocabulary import Grade
@@ -228,3 +229,61 @@ def test_text_from_outside_may_extend_presets_but_not_files(write_definition: Wr
     ]
     preset_based = "extends: hubspot\nname: upload\n"
     assert load_definition_text(preset_based, source, allow_files=False).name == "upload"
+
+
+# --- self_contained_text: what a workspace stores, loadable away from its folder ---------
+
+
+def _loads_alone(text: str) -> Definition:
+    """Load stored text the way the store does: no file may be read."""
+    return load_definition_text(text, "stored.yaml", allow_files=False)
+
+
+def test_a_file_that_extends_no_file_is_stored_as_written(write_definition: Write) -> None:
+    plain = write_definition("# our funnel\n" + MINIMAL, "plain.yaml")
+    on_preset = write_definition("# tuned\nextends: waterfall\nname: tuned\n", "tuned.yaml")
+
+    assert self_contained_text(plain) == plain.read_text()
+    assert self_contained_text(on_preset) == on_preset.read_text()
+
+
+def test_extended_files_are_merged_in_and_the_preset_is_kept(write_definition: Write) -> None:
+    write_definition(
+        "extends: waterfall\nname: base\nsales_ready: {min_fit_grade: A}\n", "base.yaml"
+    )
+    write_definition("extends: base.yaml\nname: middle\ndescription: middle\n", "middle.yaml")
+    leaf = write_definition("extends: middle.yaml\nname: leaf\nversion: '7'\n", "leaf.yaml")
+
+    stored = self_contained_text(leaf)
+
+    assert "base.yaml" not in stored
+    assert "middle.yaml" not in stored
+    assert "extends: waterfall" in stored
+    assert _loads_alone(stored) == load_definition(leaf)
+    assert (_loads_alone(stored).name, _loads_alone(stored).version) == ("leaf", "7")
+
+
+def test_the_preset_is_merged_in_too_when_keeping_it_would_change_the_meaning(
+    write_definition: Write,
+) -> None:
+    # The base clears sales_actions, the leaf sets one key of it: loaded from the files,
+    # the leaf's mapping stands alone (defaults fill the rest); merged onto the preset
+    # first, it would take the preset's actions instead.
+    write_definition("extends: waterfall\nname: base\nsales_actions: null\n", "base.yaml")
+    leaf = write_definition(
+        "extends: base.yaml\nname: leaf\nsales_actions: {within_days: 10}\n", "leaf.yaml"
+    )
+
+    stored = self_contained_text(leaf)
+
+    assert "\nextends:" not in stored
+    assert _loads_alone(stored) == load_definition(leaf)
+
+
+def test_an_invalid_file_is_refused_before_anything_is_stored(write_definition: Write) -> None:
+    write_definition("extends: waterfall\nname: base\n", "base.yaml")
+    leaf = write_definition("extends: base.yaml\nname: leaf\nstages: 3\n", "leaf.yaml")
+
+    with pytest.raises(DefinitionError) as caught:
+        self_contained_text(leaf)
+    assert str(caught.value.errors[0]).startswith(f"{leaf}:3: stages")
