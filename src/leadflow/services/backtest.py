@@ -39,7 +39,7 @@ from leadflow.store.driver import driver_for
 if TYPE_CHECKING:
     from leadflow.learn.scoring import ModelScorer
 
-__all__ = ["BacktestError", "BacktestRequest", "backtest"]
+__all__ = ["BacktestError", "BacktestRequest", "backtest", "unloadable_note"]
 
 DEFAULT_STEP_DAYS = 7.0
 
@@ -115,11 +115,15 @@ class _Models:
             for moment in moments
             if (period := self.at(moment)) is not None and self.scorers[period.model.id] is None
         }
-        return tuple(
-            f"learned model {model_id} (v{version}) cannot be loaded here: no prediction "
-            "while it was active"
-            for model_id, version in sorted(unloadable.items())
-        )
+        return tuple(unloadable_note(model_id, v) for model_id, v in sorted(unloadable.items()))
+
+
+def unloadable_note(model_id: int, version: int) -> str:
+    """The report's note on a model active at a checkpoint that cannot be loaded here."""
+    return (
+        f"learned model {model_id} (v{version}) cannot be loaded here: no prediction "
+        "while it was active"
+    )
 
 
 def _models(connection: Connection, periods: list[Period], start: int, stop: int) -> _Models:
