@@ -1,7 +1,8 @@
 """A real server and one headless Chromium for the browser tests.
 
 live_server   uvicorn serving create_app on a free loopback port, over the small world
-              of tests/integration/web/world.py (built once per session, SQLite)
+              of tests/integration/web/world.py (built once per session, SQLite); its
+              ``database_url`` lets a test add what the world lacks
 browser       Debian's Chromium (/usr/bin/chromium) through Playwright, one per session;
               never a downloaded browser. Missing Chromium skips these tests
 page          a fresh browser context and page per test (no cookies carried over);
@@ -48,6 +49,7 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 class LiveServer:
     url: str
     world: World
+    database_url: str
 
 
 def free_port() -> int:
@@ -76,7 +78,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", world)
+    yield LiveServer(f"http://127.0.0.1:{port}", world, settings.resolved_database_url)
     server.should_exit = True
     thread.join(timeout=10)
     engine.dispose()

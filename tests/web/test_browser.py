@@ -1,16 +1,22 @@
 """What a person does in the browser: sign in, find a lead and read its explanation, work
-the queue, try an invalid definition, switch language; and no stored script ever runs."""
+the queue, try an invalid definition, switch language, read the learned models; and no
+stored script ever runs."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from leadflow.services.prediction import activate_model, deactivate_model
+from leadflow.store.database import make_engine, session_factory, writer
 from tests.integration.web.world import PASSWORDS, USERS
-from tests.web.conftest import LiveServer, RecordingPage
+from tests.unit.learn.live_model import save_live_model
+from tests.web.conftest import START, LiveServer, RecordingPage
 
 pytestmark = pytest.mark.web
 
@@ -152,3 +158,42 @@ def test_stored_payloads_run_no_script_in_the_browser(
     p.goto(f"/ui/leads/{hostile}")
     expect(p.get_by_role("heading", level=1)).to_contain_text("<script>")  # shown as text
     assert page.dialogs == []
+
+
+def test_an_admin_reads_the_learned_models_and_when_each_was_active(
+    page: RecordingPage,
+    sign_in: Callable[[Page, str], None],
+    live_server: LiveServer,
+    tmp_path: Path,
+) -> None:
+    save_live_model(tmp_path / "models", seed=0)
+    save_live_model(tmp_path / "models", seed=1)
+    engine = make_engine(live_server.database_url)
+    sessions = session_factory(writer(engine))
+    with sessions() as session:
+        activate_model(session, tmp_path / "models/v1", now=START, actor="command line")
+        activate_model(session, tmp_path / "models/v2", now=START + timedelta(hours=1), actor="ana")
+        session.commit()
+    try:
+        p = page.page
+        sign_in(p, "admin")
+        p.get_by_role("link", name="Settings").click()
+
+        section = p.get_by_role("region", name="Learned models")
+        expect(section).to_be_visible()
+        stored = section.locator("#models tbody tr")
+        expect(stored).to_have_count(2)
+        expect(stored.nth(0)).to_contain_text("v2")
+        expect(stored.nth(0)).to_contain_text("ana")
+        expect(stored.nth(0)).to_contain_text("active")
+        expect(stored.nth(1)).to_contain_text("command line")
+        periods = section.get_by_role("table", name="When each model was active")
+        expect(periods.locator("tbody tr")).to_have_count(2)
+        expect(periods.locator("tbody tr").nth(0)).to_contain_text("still active")
+        expect(periods.locator("tbody tr").nth(1)).to_contain_text("ana")  # who closed it
+        assert page.dialogs == []
+    finally:
+        with sessions() as session:  # the other tests' world has no active model
+            deactivate_model(session, now=START + timedelta(hours=2), actor="test")
+            session.commit()
+        engine.dispose()

@@ -22,9 +22,10 @@ for less than a step between two checkpoints is not seen.
 Outcomes come from history made under the active definition (sales worked the leads it
 handed off), which favours the active definition; say so when reading the figures.
 
-When a learned model is active, ``prediction`` at each checkpoint is the model's
-probability from the facts as they stood then (``predict``, given by the service), so
-a definition that gates on it is replayed as it would have decided.
+When a learned model was active at a checkpoint, ``prediction`` there is that model's
+probability from the facts as they stood then (``predict``, given by the service; None
+when no model was active, and ``prediction`` stays missing), so a definition that gates
+on it is replayed as it would have decided.
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ __all__ = ["Outcomes", "Replay", "checkpoints", "compare", "replay"]
 
 Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
-# The active model's probabilities of the contacts as they stood at a checkpoint (µs).
-Predict = Callable[[ContactFrame, int], Floats]
+# The probabilities of the contacts as they stood at a checkpoint (µs), by the model
+# active then; None when none was (or it cannot be loaded).
+Predict = Callable[[ContactFrame, int], Floats | None]
 DAY_US = 86_400 * 1_000_000
 
 
@@ -89,8 +91,9 @@ def replay(
     masks = attribute_masks(definition, history.frames.contacts, instant(moments[0]))
     for moment in moments:
         contacts = history.contacts_at(moment)
-        if predict is not None:
-            contacts = replace(contacts, prediction=predict(contacts, moment))
+        predicted = None if predict is None else predict(contacts, moment)
+        if predicted is not None:
+            contacts = replace(contacts, prediction=predicted)
         result = qualify_frames(definition, contacts, events, instant(moment), attributes=masks)
         exists = history.exists(moment)
         target = np.where(exists, result.stage, -1)

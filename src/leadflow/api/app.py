@@ -33,6 +33,7 @@ from leadflow.api.routers import (
     handoff,
     health,
     keys,
+    models,
     qualification,
     sales_team,
     webhooks,
@@ -58,6 +59,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     keys.router,
     sales_team.router,  # teams, reps, absences, named accounts (issue 5)
     handoff.router,  # the queue, answers, attempts, deals, nurture list, SLA sweep (issue 5)
+    models.router,  # learned models: stored, their activation periods, switching (admin)
     # Slot for a later issue: the reports (issue 8) add their router here.
 )
 

@@ -64,6 +64,8 @@ from leadflow.store.models import DefinitionVersion
 
 __all__ = ["register"]
 
+COMMAND_LINE = "command line"  # who activated or deactivated a model, as periods record it
+
 learn_app = typer.Typer(
     name="learn",
     help="Learn the ideal lead from history: ICP discovery and predictive scoring.",
@@ -334,7 +336,7 @@ def activate(
         settings = settings_for(workspace)
         path = model_path or settings.workspace / "models"
         with _session(settings) as session:
-            done = activate_model(session, path, now=SystemClock().now(), actor="command line")
+            done = activate_model(session, path, now=SystemClock().now(), actor=COMMAND_LINE)
             yaml = session.scalar(select(DefinitionVersion.yaml).where(DefinitionVersion.active))
             session.commit()
             row = done.row
@@ -366,7 +368,7 @@ def deactivate(workspace: Path | None = WorkspaceOption) -> None:
 
     def work() -> None:
         with _session(settings_for(workspace)) as session:
-            row = deactivate_model(session)
+            row = deactivate_model(session, now=SystemClock().now(), actor=COMMAND_LINE)
             session.commit()
             if row is None:
                 typer.echo("no model was active")
@@ -381,7 +383,8 @@ def deactivate(workspace: Path | None = WorkspaceOption) -> None:
 
 @learn_app.command("models")
 def models(workspace: Path | None = WorkspaceOption) -> None:
-    """The models stored in the workspace (by `learn activate`), the active one marked."""
+    """The models stored in the workspace (by `learn activate`), the active one marked,
+    each with its latest activation and who made it."""
 
     def work() -> None:
         with _session(settings_for(workspace)) as session:
@@ -389,7 +392,7 @@ def models(workspace: Path | None = WorkspaceOption) -> None:
             if not rows:
                 typer.echo("no model stored; `leadflow learn activate MODEL_FOLDER` stores one")
                 return
-            table = Table("id", "", "version", "model", "stored", "activated", "from")
+            table = Table("id", "", "version", "model", "stored", "activated", "by", "from")
             for row in rows:
                 table.add_row(
                     str(row.id),
@@ -398,6 +401,7 @@ def models(workspace: Path | None = WorkspaceOption) -> None:
                     _summary(row.card),
                     _day(row.created_at),
                     _day(row.activated_at),
+                    row.activated_by or "",
                     row.source,
                 )
             _console().print(table)

@@ -13,6 +13,13 @@ identified by the pickle's SHA-256) and makes it the single active model; from t
 so a definition may gate on it (``prediction >= 0.3``). Deactivating leaves
 ``prediction`` missing again, and a condition on it false.
 
+Each activation and deactivation also closes the open period of
+``prediction_model_activations`` and opens the next, in the same transaction, so the
+back-test can replay every moment with the model that was active then
+(``activation_periods``). On PostgreSQL an activation first locks ``prediction_models``
+against other activations: two at once would otherwise both find the same model active
+and the second would break the single-active index (a server error, not an answer).
+
 The active model is read with the active definition (``ActiveDefinition.model``: its id
 and digest), so with no model active the real-time path pays nothing. A model is
 unpickled once per process and digest and kept (``model_scorer``); never at import time.
@@ -31,12 +38,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 from sqlalchemy.orm import Session, defer
 
 from leadflow.domain.facts import Event, Facts
+from leadflow.services.refusals import ConflictError, NotFoundError
 from leadflow.store.driver import Driver, driver_for
-from leadflow.store.models import PredictionModel
+from leadflow.store.models import PredictionModel, PredictionModelActivation
 from leadflow.store.realtime import RealtimeStore
 
 if TYPE_CHECKING:  # scikit-learn is imported only when a model is used
@@ -46,10 +54,15 @@ if TYPE_CHECKING:  # scikit-learn is imported only when a model is used
 __all__ = [
     "Activated",
     "ModelRef",
+    "Period",
     "activate_model",
+    "activate_stored_model",
+    "activation_history",
+    "activation_periods",
     "active_model",
     "deactivate_model",
     "frame_predictions",
+    "model_row",
     "model_scorer",
     "person_prediction",
     "stored_models",
@@ -74,6 +87,16 @@ class Activated:
     already_active: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A model active from ``start`` until ``stop`` (None: it still is)."""
+
+    model: ModelRef
+    version: int
+    start: datetime
+    stop: datetime | None
+
+
 def activate_model(
     session: Session, path: Path, *, now: datetime, actor: str | None = None
 ) -> Activated:
@@ -88,12 +111,12 @@ def activate_model(
     folder, card, pickled = read_model_files(path)
     scorer = scorer_of(pickled, card, where=str(folder))
     digest = hashlib.sha256(pickled).hexdigest()
+    _serialise_activations(session)
     stored = session.scalars(
         select(PredictionModel).where(PredictionModel.digest == digest)
     ).one_or_none()
     if stored is not None and stored.active:
         return Activated(stored, scorer, already_active=True)
-    session.execute(update(PredictionModel).where(PredictionModel.active).values(active=False))
     if stored is None:
         stored = PredictionModel(
             digest=digest,
@@ -105,22 +128,60 @@ def activate_model(
             created_at=now,
         )
         session.add(stored)
-    stored.active = True
-    stored.activated_at = now
-    stored.activated_by = actor
-    session.flush()
+    _make_active(session, stored, now, actor)
     _remember(digest, scorer)
     return Activated(stored, scorer, already_active=False)
 
 
-def deactivate_model(session: Session) -> PredictionModel | None:
+def activate_stored_model(
+    session: Session, model_id: int, *, now: datetime, actor: str | None = None
+) -> Activated:
+    """Make the stored model ``model_id`` the active one again. Does not commit.
+
+    NotFoundError when no model has that id; ConflictError when it cannot be loaded
+    here (it would leave every prediction missing while it is active)."""
+    from leadflow.learn.errors import LearnInputError
+    from leadflow.learn.scoring import scorer_of
+
+    _serialise_activations(session)
+    stored = session.get(PredictionModel, model_id)
+    if stored is None:
+        raise NotFoundError(f"no stored model with id {model_id}")
+    try:
+        scorer = scorer_of(stored.model, stored.card, where=f"stored model {model_id}")
+    except LearnInputError as error:
+        raise ConflictError(f"stored model {model_id} cannot be loaded here: {error}") from None
+    already_active = stored.active
+    if not already_active:
+        _make_active(session, stored, now, actor)
+    _remember(stored.digest, scorer)
+    return Activated(stored, scorer, already_active=already_active)
+
+
+def deactivate_model(
+    session: Session, *, now: datetime, actor: str | None = None
+) -> PredictionModel | None:
     """No active model any more (the one that was, or None). Does not commit."""
+    _serialise_activations(session)
     found = session.scalars(
         select(PredictionModel).options(defer(PredictionModel.model)).where(PredictionModel.active)
     ).one_or_none()
     if found is not None:
         found.active = False
+        _close_period(session, now, actor)
         session.flush()
+    return found
+
+
+def model_row(session: Session, model_id: int) -> PredictionModel:
+    """The stored model ``model_id``, without its pickle (NotFoundError when unknown)."""
+    found = session.scalars(
+        select(PredictionModel)
+        .options(defer(PredictionModel.model))
+        .where(PredictionModel.id == model_id)
+    ).one_or_none()
+    if found is None:
+        raise NotFoundError(f"no stored model with id {model_id}")
     return found
 
 
@@ -134,11 +195,73 @@ def stored_models(session: Session) -> list[PredictionModel]:
     return list(session.scalars(query))
 
 
+def activation_history(
+    session: Session,
+) -> list[tuple[PredictionModelActivation, int]]:
+    """Every activation period with its model's version, the latest first."""
+    query = (
+        select(PredictionModelActivation, PredictionModel.version)
+        .join(PredictionModel, PredictionModel.id == PredictionModelActivation.model_id)
+        .order_by(
+            PredictionModelActivation.activated_at.desc(), PredictionModelActivation.id.desc()
+        )
+    )
+    return [(period, int(version)) for period, version in session.execute(query).tuples()]
+
+
+def activation_periods(connection: Connection) -> list[Period]:
+    """Every activation period, oldest first, as the back-test reads them."""
+    query = (
+        select(PredictionModelActivation, PredictionModel)
+        .options(defer(PredictionModel.model), defer(PredictionModel.card))
+        .join(PredictionModel, PredictionModel.id == PredictionModelActivation.model_id)
+        .order_by(PredictionModelActivation.activated_at, PredictionModelActivation.id)
+    )
+    with Session(bind=connection) as session:
+        rows = session.execute(query).tuples()
+        return [
+            Period(
+                ModelRef(model.id, model.digest), model.version, at.activated_at, at.deactivated_at
+            )
+            for at, model in rows
+        ]
+
+
 def active_model(session: Session) -> ModelRef | None:
     row = session.execute(
         select(PredictionModel.id, PredictionModel.digest).where(PredictionModel.active)
     ).one_or_none()
     return None if row is None else ModelRef(int(row[0]), str(row[1]))
+
+
+def _serialise_activations(session: Session) -> None:
+    """On PostgreSQL, wait for any other activation to commit before reading the active
+    model (SQLite's writers already run one at a time). The lock mode conflicts with
+    itself and with row writes, not with reads: qualifying goes on meanwhile."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE prediction_models IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def _make_active(
+    session: Session, stored: PredictionModel, now: datetime, actor: str | None
+) -> None:
+    """``stored`` the active model from ``now``: the open period closed, a new one opened."""
+    session.execute(update(PredictionModel).where(PredictionModel.active).values(active=False))
+    _close_period(session, now, actor)
+    stored.active = True
+    stored.activated_at = now
+    stored.activated_by = actor
+    session.flush()  # the new model's id, for its period
+    session.add(PredictionModelActivation(model_id=stored.id, activated_at=now, activated_by=actor))
+    session.flush()
+
+
+def _close_period(session: Session, now: datetime, actor: str | None) -> None:
+    session.execute(
+        update(PredictionModelActivation)
+        .where(PredictionModelActivation.deactivated_at.is_(None))
+        .values(deactivated_at=now, deactivated_by=actor)
+    )
 
 
 # Scoring -----------------------------------------------------------------------------

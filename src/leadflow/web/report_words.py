@@ -14,6 +14,7 @@ from leadflow.web.phrases import NUMBER, Kind, Phrase, Phrasebook, Speech
 __all__ = ["METRICS", "NOTES", "TITLES", "report_cell", "report_note", "report_title"]
 
 _STAGE = Kind(r"[^\s,;()]+", lambda value, speech: speech.stages.get(value, value))
+_ID = Kind(r"\d+", lambda value, speech: value)  # a stored model's id or version, as is
 
 NOTES = Phrasebook(
     Phrase(
@@ -29,6 +30,14 @@ NOTES = Phrasebook(
     Phrase(N_("current scores: activity during the sales process counts too")),
     Phrase(N_("outcomes were produced by sales working the active definition's hand-offs")),
     Phrase(N_("explicit moves (recycling, disqualifying) are not replayed")),
+    Phrase(
+        N_(
+            "learned model %(model)s (v%(version)s) cannot be loaded here: no prediction "
+            "while it was active"
+        ),
+        model=_ID,
+        version=_ID,
+    ),
 )
 
 TITLES = Phrasebook(Phrase(N_("Back-test: %(candidate)s against %(active)s")))

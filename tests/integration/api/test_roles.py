@@ -85,8 +85,9 @@ def test_each_role_gets_exactly_its_routes(
 
 
 def test_the_declared_roles_follow_the_policy(app: FastAPI) -> None:
-    """admin everywhere; ingest only pushes events (and public forms); keys, webhooks and
-    activating a definition are admin's alone; sales never writes contacts or events."""
+    """admin everywhere; ingest only pushes events (and public forms); keys, webhooks,
+    learned models and activating a definition are admin's alone; sales never writes
+    contacts or events."""
     for method, path, gate in _routes(app):
         if gate.public:
             assert path.startswith(("/forms", "/healthz")), path
@@ -95,7 +96,7 @@ def test_the_declared_roles_follow_the_policy(app: FastAPI) -> None:
         if gate.admits(Role.INGEST):
             assert method == "POST", path
             assert path.startswith("/events"), path
-        admin_only = path.startswith(("/keys", "/webhooks", "/metrics")) or (
+        admin_only = path.startswith(("/keys", "/webhooks", "/metrics", "/models")) or (
             (method, path) == ("POST", "/definition/versions")
         )
         if admin_only:

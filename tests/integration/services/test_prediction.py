@@ -138,10 +138,10 @@ def test_activating_storing_once_switching_and_deactivating(engine: Engine, mode
         assert ref is not None
         assert ref.id == first.row.id
         assert back.row.activated_by is None  # the latest activation's actor (none given)
-        assert deactivate_model(session) is not None
+        assert deactivate_model(session, now=START + timedelta(days=3)) is not None
         session.commit()
         assert active_definition(session).model is None
-        assert deactivate_model(session) is None
+        assert deactivate_model(session, now=START + timedelta(days=4)) is None
 
 
 def test_a_folder_without_a_model_is_refused(engine: Engine, tmp_path: Path) -> None:
@@ -232,7 +232,7 @@ def test_a_rescore_fills_every_prediction_and_a_deactivation_empties_them(
             assert stored.prediction == pytest.approx(predicted[contact_id], abs=1e-12)
         assert session.get(Qualification, ids["ann@acme.example"]).sales_ready  # type: ignore[union-attr]
         assert not session.get(Qualification, ids["ian@gmail.com"]).sales_ready  # type: ignore[union-attr]
-        deactivate_model(session)
+        deactivate_model(session, now=later, actor="test")
         session.commit()
 
     after = rescore(gated, clock=FixedClock(later))
@@ -300,6 +300,7 @@ def test_the_commands_activate_list_and_deactivate(database_url: str, models: Pa
     assert listed.exit_code == 0
     assert "active" in listed.stdout
     assert "v2" in listed.stdout
+    assert "command line" in listed.stdout  # who activated it
     assert "was already the active model" in again.stdout
     assert stopped.stdout.startswith("model v2 is no longer active")
     assert nothing.stdout.strip() == "no model was active"

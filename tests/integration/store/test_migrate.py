@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, insert, inspect, select
+from sqlalchemy.orm import Session
 
 from leadflow.store.migrate import current, downgrade, head, upgrade
-from leadflow.store.models import Base
+from leadflow.store.models import Base, PredictionModel, PredictionModelActivation
 
 
 def _schema_diff(engine: Engine) -> list[object]:
@@ -44,3 +47,35 @@ def test_an_unmigrated_schema_differs_from_the_models(engine: Engine) -> None:
     downgrade(engine, "base")
 
     assert len(_schema_diff(engine)) >= len(Base.metadata.tables)
+
+
+def test_0008_opens_a_period_for_the_model_active_before_it_and_goes_back(engine: Engine) -> None:
+    downgrade(engine, "0007")
+    activated = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        for number, active in ((1, False), (2, True)):
+            connection.execute(
+                insert(PredictionModel).values(
+                    digest=f"{number:064d}", version=number, source="models", learner="lr",
+                    card={}, model=b"pickle", active=active, created_at=activated,
+                    activated_at=activated + timedelta(days=number), activated_by="ana",
+                )
+            )  # fmt: skip
+
+    upgrade(engine)
+
+    with Session(engine) as session:
+        [period] = session.scalars(select(PredictionModelActivation))
+        model = session.get(PredictionModel, period.model_id)
+        assert model is not None
+        assert (model.version, period.activated_at, period.activated_by) == (
+            2,
+            activated + timedelta(days=2),
+            "ana",
+        )
+        assert period.deactivated_at is None
+    downgrade(engine, "0007")
+    assert "prediction_model_activations" not in _tables(engine)
+    assert "prediction_models" in _tables(engine)
+    upgrade(engine)
+    assert _schema_diff(engine) == []

@@ -1,4 +1,5 @@
-"""Settings (users, API keys shown once, webhooks and their log), reports and languages."""
+"""Settings (users, API keys shown once, webhooks and their log, learned models), reports
+and languages."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from leadflow.domain.clock import FixedClock
 from leadflow.services.api_keys import authenticate
+from leadflow.services.prediction import activate_model, deactivate_model
 from tests.integration.web.conftest import csrf_of, sign_in
+from tests.unit.learn.live_model import save_live_model
 
 
 def _post(client: TestClient, path: str, **data: object) -> object:
@@ -132,3 +139,54 @@ def test_the_language_follows_the_browser_then_the_users_choice(
     again = sign_in(TestClient(client.app, follow_redirects=False), "marketing")
     assert '<html lang="nb">' in again.get("/ui/").text  # kept with the user
     client.post("/ui/language", data={"csrf_token": token, "language": "", "next": "/ui/"})
+
+
+def test_the_settings_list_the_learned_models_and_when_each_was_active(
+    signed_in: Callable[[str], TestClient],
+    web_app: FastAPI,
+    web_clock: FixedClock,
+    tmp_path: Path,
+) -> None:
+    client = signed_in("admin")
+    empty = _text(client.get("/ui/settings").text)
+    save_live_model(tmp_path / "models", seed=0)
+    save_live_model(tmp_path / "models", seed=1)
+    now = web_clock.now()
+    state = web_app.state.leadflow
+    with state.writes() as session:
+        activate_model(session, tmp_path / "models/v1", now=now, actor="command line")
+        activate_model(session, tmp_path / "models/v2", now=now + timedelta(hours=1), actor="ana")
+        session.commit()
+    try:
+        page = client.get("/ui/settings")
+        german = client.get("/ui/settings", headers={"Accept-Language": "de"})
+    finally:
+        with state.writes() as session:
+            deactivate_model(session, now=now + timedelta(hours=2), actor="test")
+            session.commit()
+
+    assert "No model stored yet." in empty
+    assert "No model has been active yet." in empty
+    models = _table(page.text, "models")
+    assert [row[0] for row in models] == ["v2", "v1"]
+    assert models[0][4:] == ["ana", "active"]
+    assert models[1][4:] == ["command line", "–"]
+    assert [(row[0], row[2], row[3], row[4]) for row in _table(page.text, "activations")] == [
+        ("v2", "ana", "still active", "–"),
+        ("v1", "command line", models[0][3], "ana"),  # closed when v2 was activated
+    ]
+    assert "Gelernte Modelle" in german.text
+    assert "noch aktiv" in german.text
+
+
+def _table(html: str, table_id: str) -> list[list[str]]:
+    """The text of each body cell of the table with that id, row by row."""
+    body = html.split(f'<table id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1], flags=re.S)
+    return [
+        [_text(cell) for cell in re.findall(r"<td>(.*?)</td>", row, flags=re.S)] for row in rows
+    ]
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

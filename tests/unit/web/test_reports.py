@@ -1,4 +1,5 @@
-"""Report CSV: plain CSV a spreadsheet opens without running anything."""
+"""Report CSV: plain CSV a spreadsheet opens without running anything; a report's notes
+in the reader's language."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import io
 from datetime import UTC, datetime
 
 from leadflow.analytics.report import Report, Section
+from leadflow.services.backtest import unloadable_note
 from leadflow.web.pages.reports import csv_text, report_csv
+from leadflow.web.phrases import speech
+from leadflow.web.report_words import report_note
 
 
 def test_cells_that_look_like_formulas_are_neutralised() -> None:
@@ -49,3 +53,12 @@ def test_a_report_is_one_csv_with_a_section_column() -> None:
         "section,group,leads\nhand-offs,all,3\n"
         "\nsection,reason,rejected\nrejection reasons,'=cmd,1\nrejection reasons,spam,\n"
     )
+
+
+def test_the_backtest_note_on_a_model_it_cannot_load_is_said_in_german() -> None:
+    said = report_note(unloadable_note(1234, 3), speech("de"))
+
+    assert said == (
+        "gelerntes Modell 1234 (v3) kann hier nicht geladen werden: keine Vorhersage, "
+        "solange es aktiv war"
+    )  # the id as stored, not a number formatted as 1.234

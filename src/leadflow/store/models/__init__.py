@@ -8,7 +8,8 @@
     handoffs  Assignment, HandoffWork, SlaBreach, Rejection, OpportunityDetail, ...
     api       ApiKey, IdempotentReply, webhooks (subscriptions, outbox, deliveries), forms
     web       WebUser, WebSession (the web application), the leads list's indexes
-    learning  PredictionModel (a learned model kept whole; the active one fills predictions)
+    learning  PredictionModel (a learned model kept whole; the active one fills predictions),
+              PredictionModelActivation (when each model was the active one)
 
 The schema is created only by the Alembic migrations in ``leadflow.store.migrations``;
 a test checks that the migrated schema and these models agree.
@@ -41,7 +42,7 @@ from leadflow.store.models.handoffs import (
     Rejection,
     SlaBreach,
 )
-from leadflow.store.models.learning import PredictionModel
+from leadflow.store.models.learning import PredictionModel, PredictionModelActivation
 from leadflow.store.models.people import Account, Consent, Contact, Merge, Visitor
 from leadflow.store.models.reps import (
     AccountOwner,
@@ -77,6 +78,7 @@ __all__ = [
     "OpportunityStageChange",
     "OutboxMessage",
     "PredictionModel",
+    "PredictionModelActivation",
     "Qualification",
     "Rejection",
     "Rep",

@@ -1,5 +1,7 @@
 """Settings (admin): users, API keys (the secret shown once), webhooks and their
-delivery log (the signing secret shown once)."""
+delivery log (the signing secret shown once), the learned models stored in the
+workspace and when each was active (read only: they are switched from the command line
+or the API)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from leadflow.services.api_keys import Role, create_key, list_keys, revoke_key
 from leadflow.services.outbox import KINDS
+from leadflow.services.prediction import activation_history, stored_models
 from leadflow.services.refusals import ConflictError
 from leadflow.services.users import UserRole, create_user, list_users, set_active
 from leadflow.services.webhooks import (
@@ -42,6 +45,8 @@ def settings(request: Request, session: ReadsDep, done: str = "") -> Response:
         "roles": [role.value for role in UserRole],
         "key_roles": [role.value for role in Role],
         "kinds": KINDS,
+        "models": stored_models(session),
+        "activations": activation_history(session),
         "done": done,
     }
     return render(request, "settings.html", context)
