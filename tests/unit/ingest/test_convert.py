@@ -191,6 +191,14 @@ def test_rejections_name_the_column_and_reason(
     assert reason in caught.value.reason
 
 
+def test_a_number_with_separators_out_of_place_rejects_its_row() -> None:
+    converter = RowConverter(get_format("salesforce"), ["Email", "AnnualRevenue"])
+    with pytest.raises(RowError) as caught:
+        converter.convert(4, ["a@acme.example", "0.,.0"])
+    assert (caught.value.line, caught.value.column) == (4, "AnnualRevenue")
+    assert caught.value.reason == "AnnualRevenue: '0.,.0' is not a number"
+
+
 def test_national_phone_without_any_region_is_rejected() -> None:
     converter = RowConverter(get_format("hubspot"), HEADER)
     with pytest.raises(RowError, match="no country code"):
@@ -269,6 +277,8 @@ _HEADER = ["contact_id", *(name for name in FIELDS if name != "external_id")]
 @example(column=_HEADER.index("created_at"), cell="²" * 10, country="")
 @example(column=_HEADER.index("created_at"), cell="١٢/٠٣/٢٠٢٥", country="")
 @example(column=_HEADER.index("phone"), cell="0612345678", country="²")
+@example(column=_HEADER.index("revenue"), cell="0.,.0", country="")
+@example(column=_HEADER.index("employees"), cell="1.2.3,4,5", country="")
 def test_any_cell_gives_a_record_or_a_row_error_never_a_crash(
     column: int, cell: str, country: str
 ) -> None:
