@@ -148,7 +148,7 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
         typer.echo(f"rejected rows written to {options.errors}", err=True)
     if summary.unknown_columns:
         _print_unknown(summary, options)
-    dialect = f"{summary.encoding}, {'tab' if summary.delimiter == chr(9) else summary.delimiter!r}"
+    dialect = f"{summary.encoding}, {_delimiter_name(summary.delimiter)}"
     if not summary.committed:
         typer.echo(
             f"nothing written: {summary.rejected} of {summary.rows} rows rejected "
@@ -168,6 +168,13 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
             else "not qualified (no active definition)"
         )
     )
+
+
+def _delimiter_name(delimiter: str) -> str:
+    """``','`` quoted as Python writes it; a tab by name (its repr is an escape)."""
+    # The conversion must not cover the name: in an f-string, ``!r`` applies to the
+    # whole conditional expression, which printed the name itself quoted ('tab').
+    return "tab" if delimiter == "\t" else repr(delimiter)
 
 
 def _print_unknown(summary: ContactImport, options: ImportOptions) -> None:
