@@ -71,6 +71,9 @@ FIXTURES = [
     ("salesforce_leads.csv", "salesforce", "US", 4),
     ("salesforce_leads_report.csv", "salesforce", "US", 2),
     ("mautic_contacts.csv", "mautic", None, 3),
+    ("marketo_leads.csv", "marketo", None, 5),
+    ("odoo_leads.csv", "odoo", None, 5),
+    ("odoo_leads_import_compatible.csv", "odoo", None, 2),
     ("generic_contacts.csv", "generic", "NL", 4),
     ("generic_bom.csv", "generic", None, 1),
 ]
@@ -125,6 +128,79 @@ def test_salesforce_purchased_list_and_consents(engine: Engine, run: Importer) -
     assert consents(engine, sofia["id"]) == {
         "email": ("bounced", datetime(2025, 2, 14, 22, 10, tzinfo=UTC))
     }
+
+
+def test_marketo_values_land_where_they_belong(engine: Engine, run: Importer) -> None:
+    summary = run(EXPORTS / "marketo_leads.csv", "marketo")
+    assert (summary.created, summary.rejected, summary.unknown_columns) == (
+        5, 0, ["Original Source Type"],
+    )  # fmt: skip
+    sanne = contact(engine, "sanne.visser@tulp-logistiek.example.nl")
+    assert sanne["external_id"] == "marketo:3101"
+    assert (sanne["source_channel"], sanne["source_medium"]) == ("webinar", "paid_social")
+    assert sanne["source_campaign"] == "2025-q1 webinar supply chain"
+    assert sanne["attributes"]["lead_status"] == "working"
+    assert sanne["attributes"]["source_system"] == "marketo"
+    assert "state" not in sanne["attributes"]  # "null" is no value
+    [account] = [a for a in rows(engine, Account) if a["id"] == sanne["account_id"]]
+    assert (account["domain"], account["employees"]) == ("tulp-logistiek.example.nl", 250)
+    henrik = contact(engine, "henrik.larsen@fjord-data.example.no")
+    assert consents(engine, henrik["id"]) == {
+        "email": ("withdrawn", datetime(2025, 2, 28, 16, 30, tzinfo=UTC))
+    }
+    claire = contact(engine, "claire.dubois@gmail.com")
+    assert consents(engine, claire["id"])["email"][0] == "bounced"
+    [jonas] = [row for row in rows(engine, Contact) if row["external_id"] == "marketo:3104"]
+    assert (jonas["email"], jonas["purchased"]) == (None, True)
+    assert all(row["first_name"] != "null" for row in rows(engine, Contact))
+
+
+def test_odoo_stages_and_utm_land_where_they_belong(engine: Engine, run: Importer) -> None:
+    summary = run(EXPORTS / "odoo_leads.csv", "odoo")
+    assert (summary.created, summary.rejected) == (5, 0)
+    stages = {
+        row["email"] or row["external_id"]: row["attributes"]["lifecycle_stage"]
+        for row in rows(engine, Contact)
+    }
+    assert stages == {
+        "ann.peeters@dekroon.example.be": "sql",
+        "pieter@jacobs-eng.example.nl": "lead",
+        "marie.lambert@lambert-fils.example.fr": "opportunity",
+        "k.schmidt@schmidt-mb.example.de": "customer",
+        "odoo:__export__.crm_lead_45_77b0c6aa": "demo_scheduled",
+    }
+    ann = contact(engine, "ann.peeters@dekroon.example.be")
+    assert (ann["first_name"], ann["last_name"], ann["company"]) == (
+        "Ann", "Peeters", "Brouwerij De Kroon NV",
+    )  # fmt: skip
+    assert (ann["source_channel"], ann["source_medium"], ann["source_campaign"]) == (
+        "linkedin", "banner", "spring fair 2025",
+    )  # fmt: skip
+    assert ann["attributes"]["utm_source"] == "linkedin"
+    assert ann["attributes"]["source_system"] == "odoo"
+    marie = contact(engine, "marie.lambert@lambert-fils.example.fr")
+    assert consents(engine, marie["id"])["email"][0] == "withdrawn"
+    karl = contact(engine, "k.schmidt@schmidt-mb.example.de")
+    assert consents(engine, karl["id"])["email"][0] == "bounced"
+
+
+def test_a_mapping_extending_odoo_translates_its_own_stages(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    path = tmp_path / "odoo-nl.yaml"
+    path.write_text("format: odoo\nvalues:\n  lifecycle_stage: {Gewonnen: customer}\n")
+    export = write_csv(
+        tmp_path / "odoo-nl.csv",
+        ["ID", "Contact Name", "Email", "Stage", "utm_source"],
+        ["__export__.crm_lead_9_aa", "Els de Boer", "els@deboer.example.nl", "Gewonnen", "Bing"],
+    )
+    summary = run(export, layout=load_mapping(path))
+    assert (summary.created, summary.unknown_columns) == (1, [])
+    els = contact(engine, "els@deboer.example.nl")
+    assert els["external_id"] == "odoo:__export__.crm_lead_9_aa"  # Odoo's namespace kept
+    assert els["attributes"]["lifecycle_stage"] == "customer"
+    assert els["attributes"]["utm_source"] == "bing"
+    assert els["source_channel"] == "organic_search"  # bing without a medium
 
 
 def test_mapping_file_latin1_semicolons(engine: Engine, run: Importer) -> None:
@@ -308,6 +384,17 @@ def test_cli_import_summary_and_exit_codes(
     assert f"{bad}:3: email: e-mail 'broken@' is not valid" in failed.output
     assert "nothing written: 3 of 5 rows rejected" in failed.output
     assert errors.is_file()
+
+
+def test_cli_summary_names_a_tab_delimiter_without_quotes(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    path = tmp_path / "tabs.tsv"
+    path.write_text("email\tfirst_name\nann@acme.example\tAnn\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "contacts", str(path), "-f", "generic"])
+    assert result.exit_code == 0, result.output
+    assert "1 rows (generic, utf-8, tab): 1 created" in result.output
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
 """``leadflow import contacts FILE.csv``: import a CRM export of contacts (docs/importing.md).
 
-    --format hubspot|salesforce|mautic|generic   a built-in column layout
-    --mapping MAP.yaml                           any other CSV (may extend --format)
-    --default-region NL                          for national phone numbers
-    --skip-bad-rows                              import the good rows, report the bad
-    --errors REPORT.csv                          write every rejected row, with its reason
+    --format hubspot|salesforce|marketo|odoo|mautic|generic   a built-in column layout
+    --mapping MAP.yaml               any other CSV (may extend --format)
+    --default-region NL              for national phone numbers
+    --skip-bad-rows                  import the good rows, report the bad
+    --errors REPORT.csv              write every rejected row, with its reason
 
 Without ``--skip-bad-rows`` the import is all-or-nothing: one bad row, nothing written.
 The contacts it creates, changes or merges into are qualified in the same transaction.
@@ -67,7 +67,8 @@ def contacts(
     batch_size: int = typer.Option(1000, "--batch-size", min=1, max=50_000, help="Rows per batch."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Import contacts from a HubSpot, Salesforce or Mautic export, or any CSV with a mapping."""
+    """Import contacts from a HubSpot, Salesforce, Marketo, Odoo or Mautic export, or any CSV
+    with a mapping."""
     if not file.is_file():
         fail(f"{file}: no such file")
     if errors is not None and not errors.parent.is_dir():
@@ -147,7 +148,7 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
         typer.echo(f"rejected rows written to {options.errors}", err=True)
     if summary.unknown_columns:
         _print_unknown(summary, options)
-    dialect = f"{summary.encoding}, {'tab' if summary.delimiter == chr(9) else summary.delimiter!r}"
+    dialect = f"{summary.encoding}, {_delimiter_name(summary.delimiter)}"
     if not summary.committed:
         typer.echo(
             f"nothing written: {summary.rejected} of {summary.rows} rows rejected "
@@ -167,6 +168,13 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
             else "not qualified (no active definition)"
         )
     )
+
+
+def _delimiter_name(delimiter: str) -> str:
+    """``','`` quoted as Python writes it; a tab by name (its repr is an escape)."""
+    # The conversion must not cover the name: in an f-string, ``!r`` applies to the
+    # whole conditional expression, which printed the name itself quoted ('tab').
+    return "tab" if delimiter == "\t" else repr(delimiter)
 
 
 def _print_unknown(summary: ContactImport, options: ImportOptions) -> None:

@@ -2,7 +2,8 @@
 
     table           read a CSV of any common dialect in constant memory (encoding,
                     delimiter, line numbers of multi-line records)
-    formats         column layouts: HubSpot, Salesforce, Mautic, generic; mapping files
+    formats         column layouts: HubSpot, Salesforce, Marketo, Odoo, Mautic, generic;
+                    mapping files
     fields          the fields a column can map to, and where each one is stored
     convert         RowConverter: one row -> a validated ContactRecord, or RowError
     normalise       e-mail, website/company domain, UTM, numbers, yes/no, text

@@ -1,7 +1,8 @@
 """Validate one CSV row against a layout and turn it into a ``ContactRecord``.
 
 The header is planned once (which column feeds which field, through which normaliser);
-each row then runs the plan. A row is rejected (``RowError``) when a cell cannot be
+each row then runs the plan. A cell holding one of the layout's empty words (Marketo's
+``null``) is an empty cell. A row is rejected (``RowError``) when a cell cannot be
 normalised or when nothing identifies the person (no e-mail and no record id). A
 header that cannot work at all (no identifying column, a column the mapping refuses)
 raises ``HeaderError`` before any row is read.
@@ -177,7 +178,18 @@ class RowConverter:
                 mapped = table.get(fold(raw))
                 return _SKIP if mapped == "" else normalise(mapped or raw)
 
-        return read
+        return self._unless_empty(read)
+
+    def _unless_empty(self, read: Normaliser) -> Normaliser:
+        """``read``, except that the layout's empty words are empty cells (_SKIP)."""
+        empty = self.layout.empty_words
+        if not empty:
+            return read
+
+        def read_given(raw: str) -> object:
+            return _SKIP if raw.casefold() in empty else read(raw)
+
+        return read_given
 
     def _check(
         self, header: Sequence[str], columns: list[_Column], unknown: list[tuple[int, str]]
@@ -320,9 +332,10 @@ class RowConverter:
         return known  # type: ignore[return-value]
 
     def _keep_unknown(self, record: ContactRecord, cells: Sequence[str]) -> None:
-        width = len(cells)
+        width, empty = len(cells), self.layout.empty_words
         for index, key in self._unknown:
-            if index < width and cells[index] and (value := clean_text(cells[index])):
+            cell = cells[index] if index < width else ""
+            if cell and (value := clean_text(cell)) and value.casefold() not in empty:
                 record.attributes[key] = value
 
 

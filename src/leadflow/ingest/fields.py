@@ -71,7 +71,7 @@ class Field:
 
 
 # leadflow's own words for a CRM lifecycle stage and a lead (sales) status; the
-# built-in formats translate HubSpot's, Salesforce's and Mautic's values to these.
+# built-in formats translate each CRM's values (HubSpot's, Odoo's stages ...) to these.
 LIFECYCLE_STAGES: tuple[str, ...] = (
     "subscriber",
     "lead",

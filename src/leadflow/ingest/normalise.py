@@ -212,7 +212,9 @@ def parse_boolean(text: str) -> bool:
     raise InvalidValueError(f"{text!r} is not a yes/no value")
 
 
-_NUMBER = re.compile(r"[+-]?[0-9][0-9.,' \u00a0\u202f]*")
+# Digits in groups, one separator (decimal mark, thousands mark or space) between two
+# groups: "1..2" and "0.,.0" are typing slips, not numbers to guess at.
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,' \u00a0\u202f][0-9]+)*")
 # "2.5M", "300k", "1,2 Mio": a magnitude written after the number.
 _MAGNITUDE = re.compile(r"(?P<number>.*?[0-9])\s*(?P<suffix>k|m|mm|mio|mln|b|bn)\.?")
 _FACTORS = {"k": 1e3, "m": 1e6, "mm": 1e6, "mio": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9}
@@ -230,7 +232,10 @@ def parse_amount(text: str) -> float:
         factor = _FACTORS[magnitude["suffix"]]
     if not _NUMBER.fullmatch(value):
         raise InvalidValueError(f"{text!r} is not a number")
-    amount = float(_decimal_point(value)) * factor
+    try:
+        amount = float(_decimal_point(value)) * factor
+    except ValueError:  # the decimal mark twice after the thousands mark: "1.2.3,4,5"
+        raise InvalidValueError(f"{text!r} is not a number") from None
     if not math.isfinite(amount):  # 400 nines: a float says "inf"; no column holds it
         raise InvalidValueError(f"{text!r} is too large")
     return amount

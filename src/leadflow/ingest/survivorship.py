@@ -8,9 +8,12 @@ For each field (and each custom attribute) the survivor keeps its own value unle
    on a full tie the survivor keeps its own.
 
 Trust, most trusted first (``TRUST_ORDER``): ``manual`` (typed or corrected by a
-person in leadflow), ``salesforce`` (the sales team's system of record), ``hubspot``,
-``mautic``, other imports (``generic`` and mapping files), what a person typed into a
-form or the API sent, and last ``purchased`` lists. A contact's source is the
+person in leadflow); the CRMs sales works in, ``salesforce`` then ``odoo`` (systems of
+record, kept by the people who talk to the customer); the marketing platforms,
+``hubspot`` then ``marketo`` (largely filled by forms and enrichment); ``mautic`` (a
+marketing tool, often self-hosted beside a CRM); other imports (``generic`` and
+mapping files); what a person typed into a form or the API sent; and last
+``purchased`` lists. A contact's source is the
 ``source_system`` attribute the importer writes; a purchased contact counts as
 ``purchased`` whatever imported it.
 
@@ -37,7 +40,9 @@ __all__ = ["TRUST_ORDER", "Outcome", "Side", "consent_winner", "survive", "trust
 TRUST_ORDER: tuple[str, ...] = (
     "manual",
     "salesforce",
+    "odoo",
     "hubspot",
+    "marketo",
     "mautic",
     "import",
     "form",

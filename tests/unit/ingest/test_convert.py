@@ -127,6 +127,84 @@ def test_mautic_export() -> None:
     assert erik.contact["country"] == "NO"
 
 
+def test_marketo_export() -> None:
+    results = convert_file("marketo_leads.csv", get_format("marketo"))
+    assert all(isinstance(item, ContactRecord) for item in results)
+    sanne, henrik, claire, jonas, emma = records(results)
+    assert sanne.contact["external_id"] == "marketo:3101"
+    assert sanne.contact["title"] == "Head of Operations"
+    assert sanne.contact["source_channel"] == "webinar"
+    assert sanne.contact["source_campaign"] == "2025-q1 webinar supply chain"  # Acquisition Program
+    assert sanne.contact["source_medium"] == "paid_social"  # its own utm_medium column
+    assert sanne.attributes["utm_source"] == "linkedin"
+    assert sanne.attributes["lead_status"] == "working"  # Sales Accepted
+    assert sanne.attributes["original_source_type"] == "Web form fillout"
+    assert sanne.account["employees"] == 250
+    assert henrik.attributes["lead_status"] == "attempting"
+    assert henrik.contact["phone"] == "+4791234567"  # the mobile; Phone Number was "null"
+    assert henrik.consents == [
+        ConsentClaim("email", "withdrawn", datetime(2025, 2, 28, 16, 30, tzinfo=UTC))
+    ]
+    assert claire.attributes["lead_status"] == "nurture"  # Recycled
+    assert claire.contact["source_channel"] == "events"
+    assert [c.status for c in claire.consents] == ["bounced"]  # Email Invalid
+    assert jonas.contact["external_id"] == "marketo:3104"  # no e-mail: by record id
+    assert jonas.contact["purchased"] is True
+    assert jonas.attributes["lead_status"] == "unqualified"  # Junk
+    assert [(c.channel, c.status) for c in jonas.consents] == [("phone", "withdrawn")]
+    assert emma.attributes["lead_status"] == "mql"  # a funnel word is kept as written
+    assert emma.account["employees"] == 51
+
+
+def test_marketo_null_cells_are_empty_everywhere() -> None:
+    """Not a name, not a custom attribute, not an invalid e-mail; defaults still apply."""
+    header = ["Id", "Email Address", "First Name", "Country", "Favourite Colour"]
+    layout = get_format("marketo")
+    layout = Layout(**{**layout.__dict__, "defaults": {"country": "NL"}})
+    record = RowConverter(layout, header).convert(2, ["7", "null", "NULL", " Null ", "null"])
+    assert record.contact == {"external_id": "marketo:7", "country": "NL"}
+    assert record.attributes == {}
+    hubspot = RowConverter(get_format("hubspot"), ["Email", "First Name"])
+    assert hubspot.convert(2, ["a@x.nl", "null"]).contact["first_name"] == "null"
+
+
+def test_odoo_export_with_labels() -> None:
+    results = convert_file("odoo_leads.csv", get_format("odoo"))
+    assert all(isinstance(item, ContactRecord) for item in results)
+    ann, pieter, marie, karl, lars = records(results)
+    assert ann.contact["external_id"] == "odoo:__export__.crm_lead_41_5b1e9a0c"
+    assert ann.contact["email"] == "ann.peeters@dekroon.example.be"  # display name removed
+    assert (ann.contact["first_name"], ann.contact["last_name"]) == ("Ann", "Peeters")
+    assert ann.contact["company"] == "Brouwerij De Kroon NV"
+    assert ann.contact["title"] == "Purchasing Manager"
+    assert ann.contact["owner"] == "Marc Demo"
+    assert ann.contact["source_channel"] == "linkedin"  # from the Source, a UTM source
+    assert ann.attributes["mobile_phone"] == "+32470123456"  # national, region from Country
+    assert ann.attributes["tags"] == "Product,Services"
+    assert ann.attributes["sales_team"] == "Sales"
+    assert "opportunity" not in ann.attributes  # the deal's title is not the person's
+    stages = [person.attributes["lifecycle_stage"] for person in (ann, pieter, marie, karl, lars)]
+    assert stages == ["sql", "lead", "opportunity", "customer", "demo_scheduled"]
+    assert marie.contact["source_channel"] == "newsletter"  # medium Email
+    assert [c.status for c in marie.consents] == ["withdrawn"]  # Blacklist
+    assert [c.status for c in karl.consents] == ["bounced"]  # Bounce 2
+    assert pieter.consents == []  # Blacklist False, Bounce 0
+    assert karl.attributes["state"] == "Baden-Württemberg (DE)"
+    assert "email" not in lars.contact  # a lead without e-mail, known by its record id
+    assert lars.contact["external_id"] == "odoo:__export__.crm_lead_45_77b0c6aa"
+
+
+def test_odoo_import_compatible_export_uses_technical_names() -> None:
+    joost, ingrid = records(convert_file("odoo_leads_import_compatible.csv", get_format("odoo")))
+    assert (joost.contact["first_name"], joost.contact["last_name"]) == ("Joost", "van Dam")
+    assert joost.contact["title"] == "Projectleider"
+    assert joost.contact["source_campaign"] == "sale"
+    assert joost.attributes["lifecycle_stage"] == "sql"
+    assert "name" not in joost.attributes
+    assert ingrid.contact["country"] == "SE"
+    assert ingrid.attributes["lifecycle_stage"] == "lead"
+
+
 def test_generic_demo_columns() -> None:
     anna, bob, carla, dirk = records(
         convert_file("generic_contacts.csv", get_format("generic"), default_region="NL")
@@ -189,6 +267,14 @@ def test_rejections_name_the_column_and_reason(
     assert caught.value.line == 7
     assert caught.value.column == column
     assert reason in caught.value.reason
+
+
+def test_a_number_with_separators_out_of_place_rejects_its_row() -> None:
+    converter = RowConverter(get_format("salesforce"), ["Email", "AnnualRevenue"])
+    with pytest.raises(RowError) as caught:
+        converter.convert(4, ["a@acme.example", "0.,.0"])
+    assert (caught.value.line, caught.value.column) == (4, "AnnualRevenue")
+    assert caught.value.reason == "AnnualRevenue: '0.,.0' is not a number"
 
 
 def test_national_phone_without_any_region_is_rejected() -> None:
@@ -269,6 +355,8 @@ _HEADER = ["contact_id", *(name for name in FIELDS if name != "external_id")]
 @example(column=_HEADER.index("created_at"), cell="²" * 10, country="")
 @example(column=_HEADER.index("created_at"), cell="١٢/٠٣/٢٠٢٥", country="")
 @example(column=_HEADER.index("phone"), cell="0612345678", country="²")
+@example(column=_HEADER.index("revenue"), cell="0.,.0", country="")
+@example(column=_HEADER.index("employees"), cell="1.2.3,4,5", country="")
 def test_any_cell_gives_a_record_or_a_row_error_never_a_crash(
     column: int, cell: str, country: str
 ) -> None:

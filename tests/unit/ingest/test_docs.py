@@ -1,4 +1,5 @@
-"""docs/importing.md documents every field and header, and its mapping example works."""
+"""docs/importing.md documents every field and header, its mapping examples work, and
+every place that lists the formats lists exactly the registry's."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+import leadflow.commands.import_contacts
 from leadflow.ingest.fields import FIELDS
-from leadflow.ingest.formats import FORMATS, hubspot, mautic, salesforce
+from leadflow.ingest.formats import FORMATS, hubspot, marketo, mautic, odoo, salesforce
+from leadflow.ingest.formats.layout import IGNORE, Layout
 from leadflow.ingest.formats.mapping_file import RawMapping, compile_mapping
 
-DOC = (Path(__file__).resolve().parents[3] / "docs" / "importing.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[3]
+DOC = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", list(FIELDS))
@@ -27,11 +32,39 @@ def test_every_field_is_documented_with_its_kind_and_place(name: str) -> None:
     assert f"| `{name}` | {field.kind.value} | {place} |" in DOC
 
 
-@pytest.mark.parametrize("module", [hubspot, salesforce, mautic], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [hubspot, salesforce, marketo, odoo, mautic], ids=lambda m: m.__name__
+)
 def test_every_builtin_header_is_documented(module: object) -> None:
-    for field, headers in module.HEADERS.items():  # type: ignore[attr-defined]
-        row = f"| `{field}` | " + ", ".join(f"`{header}`" for header in headers) + " |"
+    for field, headers in module.HEADERS.items():
+        name = "(ignored)" if field == IGNORE else f"`{field}`"
+        row = f"| {name} | " + ", ".join(f"`{header}`" for header in headers) + " |"
         assert row in DOC
+
+
+def test_the_odoo_stage_table_is_the_layouts() -> None:
+    section = DOC.split("### odoo")[1].split("\n### ")[0]
+    rows = re.findall(r"^\| (\w+) \| `(\w+)` \|$", section, flags=re.MULTILINE)
+    assert dict(rows) == odoo.VALUES["lifecycle_stage"]
+
+
+_FORMAT_LISTS = re.compile(r"--format ((?:[a-z]+\|)+[a-z]+)")
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        ("README.md", README),
+        ("docs/importing.md", DOC),
+        ("commands/import_contacts.py", leadflow.commands.import_contacts.__doc__ or ""),
+    ],
+)
+def test_every_list_of_formats_is_the_registry(where: str, text: str) -> None:
+    """A format added to FORMATS and forgotten in the README (or the other way round)."""
+    lists = _FORMAT_LISTS.findall(text)
+    assert lists, f"{where} lists no formats"
+    for found in lists:
+        assert found.split("|") == list(FORMATS), where
 
 
 def test_every_format_has_a_section() -> None:
@@ -39,12 +72,28 @@ def test_every_format_has_a_section() -> None:
         assert f"### {name}" in DOC
 
 
+def _examples() -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", DOC, flags=re.DOTALL)
+
+
+def _compiled(example: str) -> Layout:
+    return compile_mapping(RawMapping.model_validate(yaml.safe_load(example)), "example")
+
+
 def test_the_mapping_example_compiles() -> None:
-    [example] = re.findall(r"```yaml\n(.*?)```", DOC, flags=re.DOTALL)
-    layout = compile_mapping(RawMapping.model_validate(yaml.safe_load(example)), "example")
+    layout = _compiled(_examples()[0])
     assert layout.field_for("E-mailadres") == "email"
     assert layout.field_for("contact_id") == "external_id"  # from `format: generic`
     assert layout.value_for("email_consent", "dubbel") == "confirmed"
+    assert layout.empty_words == {"-", "n/a"}
+
+
+def test_the_examples_that_extend_odoo_and_marketo_compile() -> None:
+    dutch_odoo, marketo_stages = (_compiled(example) for example in _examples()[1:])
+    assert dutch_odoo.value_for("lifecycle_stage", "Gewonnen") == "customer"
+    assert dutch_odoo.field_for("email_from") == "email"
+    assert marketo_stages.field_for("Revenue Stage") == "lifecycle_stage"
+    assert marketo_stages.empty_words == {"null"}
 
 
 def test_every_account_header_alias_is_documented() -> None:

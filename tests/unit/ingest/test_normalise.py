@@ -194,6 +194,15 @@ def test_bad_integer_is_refused(raw: str) -> None:
         parse_integer(raw)
 
 
+@pytest.mark.parametrize("raw", ["0.,.0", "1..2", "1.,2", "1.2.3,4,5", "12,,5", "., "])
+def test_separators_out_of_place_are_not_a_number(raw: str) -> None:
+    """Two marks in a row, or the decimal mark twice: a slip, refused with its reason
+    (float() would raise a plain ValueError, which stopped the whole import)."""
+    for parse in (parse_amount, parse_integer):
+        with pytest.raises(InvalidValueError, match="is not a number"):
+            parse(raw)
+
+
 def test_an_amount_no_float_holds_is_refused() -> None:
     with pytest.raises(InvalidValueError, match="is too large"):
         parse_amount("9" * 400)

@@ -30,6 +30,19 @@ def test_a_more_trusted_source_wins_even_when_older() -> None:
     assert survive(survivor, merged).values == {"title": "Chief Technology Officer"}
 
 
+def test_sales_crms_before_marketing_platforms_before_mautic() -> None:
+    order = ["manual", "salesforce", "odoo", "hubspot", "marketo", "mautic", "generic"]
+    ranks = [trust(source) for source in order]
+    assert ranks == sorted(ranks, reverse=True)
+    assert len(set(ranks)) == len(ranks)  # no two of them tie
+
+
+def test_an_odoo_value_beats_a_newer_marketo_value() -> None:
+    survivor = Side({"title": "CTO"}, source="marketo", updated_at=LATE)
+    merged = Side({"title": "Chief Technology Officer"}, source="odoo", updated_at=EARLY)
+    assert survive(survivor, merged).values == {"title": "Chief Technology Officer"}
+
+
 def test_purchased_lists_are_trusted_least() -> None:
     assert trust("manual") > trust("salesforce") > trust("hubspot") > trust("mautic")
     assert trust("mautic") > trust("beurs-2025") == trust("generic") > trust(None)

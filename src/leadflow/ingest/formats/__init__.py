@@ -3,6 +3,8 @@
 layout        Layout (headers -> fields, value maps, defaults), build_layout
 hubspot       HUBSPOT: HubSpot's contact export
 salesforce    SALESFORCE: Salesforce's lead export
+marketo       MARKETO: Marketo's lead export ("null" cells are empty)
+odoo          ODOO: Odoo CRM's lead/opportunity export
 mautic        MAUTIC: Mautic's contact export
 generic       GENERIC: leadflow's own snake_case names
 mapping_file  load_mapping(path): a MAP.yaml as a Layout, validated
@@ -16,13 +18,15 @@ from types import MappingProxyType
 from leadflow.ingest.formats.generic import GENERIC
 from leadflow.ingest.formats.hubspot import HUBSPOT
 from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns, build_layout
+from leadflow.ingest.formats.marketo import MARKETO
 from leadflow.ingest.formats.mautic import MAUTIC
+from leadflow.ingest.formats.odoo import ODOO
 from leadflow.ingest.formats.salesforce import SALESFORCE
 
 __all__ = ["FORMATS", "IGNORE", "Layout", "UnknownColumns", "build_layout", "get_format"]
 
 FORMATS: Mapping[str, Layout] = MappingProxyType(
-    {layout.name: layout for layout in (HUBSPOT, SALESFORCE, MAUTIC, GENERIC)}
+    {layout.name: layout for layout in (HUBSPOT, SALESFORCE, MARKETO, ODOO, MAUTIC, GENERIC)}
 )
 
 

@@ -4,6 +4,13 @@ Headers are matched folded (case, accents and punctuation ignored: "Country/Regi
 "country region" and "COUNTRY-REGION" are one header). Several headers may name the
 same field (Salesforce's ``Country`` and ``CountryCode``); the first non-empty cell,
 in file order, wins.
+
+Every layout also reads ``utm_source``, ``utm_medium`` and ``utm_campaign`` under their
+own names (``UTM_COLUMNS``), beside whatever headers it maps to those fields itself:
+forms and landing pages add these columns to any CRM's export.
+
+A layout may name *empty words* (``empty_words``): cells that mean "no value" in its
+source, such as the ``null`` Marketo writes in every empty cell.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from types import MappingProxyType
 from leadflow.ingest.countries import fold
 from leadflow.ingest.fields import FIELDS
 
-__all__ = ["IGNORE", "Layout", "UnknownColumns", "build_layout"]
+__all__ = ["IGNORE", "UTM_COLUMNS", "Layout", "UnknownColumns", "build_layout", "empty_words"]
 
 # The field name of a column that is read by nobody.
 IGNORE = ""
@@ -27,6 +34,10 @@ _UTM_HEADERS: dict[str, tuple[str, ...]] = {
     "utm_medium": ("utm_medium",),
     "utm_campaign": ("utm_campaign",),
 }
+# folded header -> field, for every layout (a layout's own entry for the header wins).
+UTM_COLUMNS: Mapping[str, str] = MappingProxyType(
+    {fold(header): name for name, headers in _UTM_HEADERS.items() for header in headers}
+)
 
 
 class UnknownColumns(StrEnum):
@@ -54,6 +65,8 @@ class Layout:
     day_first: bool | None = None
     time_zone: str | None = None
     default_region: str | None = None
+    # cells meaning "no value" in this source, trimmed and case-folded (see empty_words)
+    empty_words: frozenset[str] = frozenset()
 
     def field_for(self, header: str) -> str | None:
         """The field a header maps to, IGNORE, or None when the layout does not know it."""
@@ -83,6 +96,7 @@ class Layout:
             day_first=self.day_first if other.day_first is None else other.day_first,
             time_zone=other.time_zone or self.time_zone,
             default_region=other.default_region or self.default_region,
+            empty_words=self.empty_words | other.empty_words,
         )
 
 
@@ -110,14 +124,17 @@ def build_layout(
     *,
     id_namespace: str | None = None,
     defaults: Mapping[str, str] | None = None,
+    empty: Iterable[str] = (),
 ) -> Layout:
     """A layout from ``field -> headers`` and ``field -> {source value: leadflow value}``."""
     columns: dict[str, str] = {}
-    for field_name, names in {**_UTM_HEADERS, **headers}.items():
+    for field_name, names in headers.items():
         if field_name != IGNORE and field_name not in FIELDS:
             raise ValueError(f"layout {name}: unknown field {field_name!r}")
         for header in names:
             columns.setdefault(fold(header), field_name)
+    for header, field_name in UTM_COLUMNS.items():
+        columns.setdefault(header, field_name)
     folded = {
         field_name: MappingProxyType({fold(raw): value for raw, value in table.items()})
         for field_name, table in (values or {}).items()
@@ -129,4 +146,10 @@ def build_layout(
         values=MappingProxyType(folded),
         defaults=MappingProxyType(dict(defaults or {})),
         id_namespace=id_namespace,
+        empty_words=empty_words(empty),
     )
+
+
+def empty_words(words: Iterable[str]) -> frozenset[str]:
+    """The words as a layout compares them with a cell: trimmed and case-folded."""
+    return frozenset(word.strip().casefold() for word in words if word.strip())

@@ -1,6 +1,6 @@
 """A mapping file (``--mapping MAP.yaml``): how to read a CSV no built-in format knows.
 
-    format: hubspot            # optional: start from a built-in layout and adjust it
+    format: hubspot            # optional: start from a built-in format and adjust it
     name: tradeshow-2025       # optional: namespace of the external ids ("name:<id>")
     columns:                   # header -> field (see docs/importing.md), or ignore
       E-mailadres: email
@@ -17,16 +17,18 @@
     day_first: true            # how to read 03/04/2025 (default: from the region)
     time_zone: Europe/Amsterdam   # zone of times written without an offset (UTC)
     default_region: NL         # for national phone numbers (else --default-region)
+    empty_words: ["null", "n/a"]  # cells meaning "no value" (a format's own are kept)
 
-The raw YAML is validated with pydantic (unknown keys refused) and compiled into a
-``Layout``; every error names the file and the key, with a suggestion for typos.
+``utm_source``, ``utm_medium`` and ``utm_campaign`` columns are read as in every
+format, unless ``columns`` says otherwise. The raw YAML is validated with pydantic
+(unknown keys refused) and compiled into a ``Layout``; every error names the file and
+the key, with a suggestion for typos.
 """
 
 from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -34,15 +36,17 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from leadflow.ingest.countries import fold
 from leadflow.ingest.fields import CONSENT_STATUSES, FIELDS, Kind
-from leadflow.ingest.formats.generic import GENERIC
-from leadflow.ingest.formats.hubspot import HUBSPOT
-from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns
-from leadflow.ingest.formats.mautic import MAUTIC
-from leadflow.ingest.formats.salesforce import SALESFORCE
+from leadflow.ingest.formats import FORMATS
+from leadflow.ingest.formats.layout import (
+    IGNORE,
+    UTM_COLUMNS,
+    Layout,
+    UnknownColumns,
+    empty_words,
+)
 
-__all__ = ["MappingError", "RawMapping", "load_mapping"]
+__all__ = ["MappingError", "RawMapping", "compile_mapping", "load_mapping"]
 
-_BASES = {layout.name: layout for layout in (HUBSPOT, SALESFORCE, MAUTIC, GENERIC)}
 _IGNORE_WORDS = frozenset({"ignore", "skip", "none", ""})
 
 
@@ -55,7 +59,7 @@ class RawMapping(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    format: Literal["hubspot", "salesforce", "mautic", "generic"] | None = None
+    format: str | None = None  # a built-in format's name, checked against FORMATS
     name: str | None = None
     columns: dict[str, str | None] = {}
     values: dict[str, dict[str, str]] = {}
@@ -64,6 +68,8 @@ class RawMapping(BaseModel):
     day_first: bool | None = None
     time_zone: str | None = None
     default_region: str | None = None
+    # YAML reads a bare null as nothing at all: here it can only mean the word "null".
+    empty_words: list[str | None] = []
 
 
 def load_mapping(path: Path) -> Layout:
@@ -87,9 +93,13 @@ def load_mapping(path: Path) -> Layout:
 
 def compile_mapping(raw: RawMapping, source: str) -> Layout:
     """The layout a validated mapping describes, on top of its base format if any."""
+    base = _base(raw.format, source)
     columns = {
-        fold(header): _field(target, source, f"columns.{header}")
-        for header, target in raw.columns.items()
+        **UTM_COLUMNS,
+        **{
+            fold(header): _field(target, source, f"columns.{header}")
+            for header, target in raw.columns.items()
+        },
     }
     values = {
         _field(name, source, f"values.{name}"): {
@@ -112,8 +122,21 @@ def compile_mapping(raw: RawMapping, source: str) -> Layout:
         day_first=raw.day_first,
         time_zone=_zone(raw.time_zone, source),
         default_region=_region(raw.default_region, source),
+        empty_words=empty_words("null" if word is None else word for word in raw.empty_words),
     )
-    return _BASES[raw.format].extended(layout) if raw.format else layout
+    return base.extended(layout) if base is not None else layout
+
+
+def _base(name: str | None, source: str) -> Layout | None:
+    if name is None:
+        return None
+    if name in FORMATS:
+        return FORMATS[name]
+    close = difflib.get_close_matches(name, list(FORMATS), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise MappingError(
+        f"{source}: format: unknown format {name!r} ({hint}choose one of {', '.join(FORMATS)})"
+    )
 
 
 def _field(name: str | None, source: str, where: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import pickle
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,53 @@ EXPORTS = Path(__file__).resolve().parents[3] / "fixtures" / "exports"
         ("salesforce", "CreatedDate", "created_at"),
         ("salesforce", "HasOptedOutOfEmail", "email_opt_out"),
         ("salesforce", "Do Not Call", "phone_opt_out"),
+        ("marketo", "Id", "external_id"),
+        ("marketo", "Email Address", "email"),
+        ("marketo", "email", "email"),
+        ("marketo", "First Name", "first_name"),
+        ("marketo", "firstName", "first_name"),
+        ("marketo", "Company Name", "company"),
+        ("marketo", "Job Title", "title"),
+        ("marketo", "Phone Number", "phone"),
+        ("marketo", "Mobile Phone Number", "mobile_phone"),
+        ("marketo", "Lead Status", "lead_status"),
+        ("marketo", "leadStatus", "lead_status"),
+        ("marketo", "Lead Source", "channel"),
+        ("marketo", "Lead Score", "score"),
+        ("marketo", "Num Employees", "employees"),
+        ("marketo", "numberOfEmployees", "employees"),
+        ("marketo", "Acquisition Program", "utm_campaign"),
+        ("marketo", "Created At", "created_at"),
+        ("marketo", "Unsubscribed", "email_opt_out"),
+        ("marketo", "Email Invalid", "email_bounced"),
+        ("marketo", "Do Not Call", "phone_opt_out"),
+        ("odoo", "id", "external_id"),
+        ("odoo", "email_from", "email"),
+        ("odoo", "Email", "email"),
+        ("odoo", "contact_name", "full_name"),
+        ("odoo", "Contact Name", "full_name"),
+        ("odoo", "name", IGNORE),
+        ("odoo", "Opportunity", IGNORE),
+        ("odoo", "partner_name", "company"),
+        ("odoo", "Company Name", "company"),
+        ("odoo", "function", "title"),
+        ("odoo", "Job Position", "title"),
+        ("odoo", "title", "salutation"),
+        ("odoo", "stage_id", "lifecycle_stage"),
+        ("odoo", "Stage", "lifecycle_stage"),
+        ("odoo", "country_id", "country"),
+        ("odoo", "Country", "country"),
+        ("odoo", "tag_ids", "tags"),
+        ("odoo", "Tags", "tags"),
+        ("odoo", "source_id", "utm_source"),
+        ("odoo", "Source", "utm_source"),
+        ("odoo", "medium_id", "utm_medium"),
+        ("odoo", "Medium", "utm_medium"),
+        ("odoo", "campaign_id", "utm_campaign"),
+        ("odoo", "Campaign", "utm_campaign"),
+        ("odoo", "user_id", "owner"),
+        ("odoo", "Created on", "created_at"),
+        ("odoo", "Last Updated on", "updated_at"),
         ("mautic", "id", "external_id"),
         ("mautic", "firstname", "first_name"),
         ("mautic", "position", "title"),
@@ -108,6 +156,9 @@ def test_every_layout_maps_only_known_fields() -> None:
         ("salesforce_leads_report.csv", "salesforce"),
         ("mautic_contacts.csv", "mautic"),
         ("generic_contacts.csv", "generic"),
+        ("marketo_leads.csv", "marketo"),
+        ("odoo_leads.csv", "odoo"),
+        ("odoo_leads_import_compatible.csv", "odoo"),
     ],
 )
 def test_fixture_headers_are_known_to_their_format(fixture: str, format_name: str) -> None:
@@ -119,6 +170,8 @@ def test_fixture_headers_are_known_to_their_format(fixture: str, format_name: st
     allowed_unknown = {  # kept as custom attributes, on purpose
         "hubspot_contacts.csv": {"Favourite Product"},
         "salesforce_leads.csv": {"Rating"},
+        "marketo_leads.csv": {"Original Source Type"},
+        "odoo_leads.csv": {"Sales Team", "Expected Revenue", "Probability", "Type"},
         "mautic_contacts.csv": {
             "fax", "address1", "address2", "zipcode", "preferred_locale", "timezone",
             "last_active", "attribution_date", "attribution", "facebook", "foursquare",
@@ -129,5 +182,32 @@ def test_fixture_headers_are_known_to_their_format(fixture: str, format_name: st
 
 
 def test_unknown_format_names_the_choices() -> None:
-    with pytest.raises(ValueError, match="hubspot, salesforce, mautic, generic"):
+    with pytest.raises(ValueError, match="hubspot, salesforce, marketo, odoo, mautic, generic"):
         get_format("pipedrive")
+
+
+@pytest.mark.parametrize("format_name", list(FORMATS))
+def test_utm_columns_are_read_beside_a_formats_own_headers(format_name: str) -> None:
+    """Odoo maps its Source/Medium/Campaign to the UTM fields and Marketo its Acquisition
+    Program: a plain utm_* column of the same file is still read, not an attribute."""
+    layout = get_format(format_name)
+    for name in ("utm_source", "utm_medium", "utm_campaign"):
+        assert layout.field_for(name) == name
+
+
+def test_odoo_and_marketo_keep_their_own_utm_headers_too() -> None:
+    assert get_format("odoo").field_for("Campaign") == "utm_campaign"
+    assert get_format("marketo").field_for("Acquisition Program") == "utm_campaign"
+
+
+def test_only_marketo_treats_null_as_an_empty_cell() -> None:
+    assert get_format("marketo").empty_words == frozenset({"null"})
+    assert all(not FORMATS[name].empty_words for name in FORMATS if name != "marketo")
+
+
+def test_a_layout_with_empty_words_survives_pickling() -> None:
+    """The validating process receives the layout pickled."""
+    marketo = get_format("marketo")
+    copy = pickle.loads(pickle.dumps(marketo))
+    assert copy.empty_words == marketo.empty_words
+    assert copy.columns == marketo.columns

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from leadflow.ingest.formats import get_format
 from leadflow.ingest.formats.layout import IGNORE, UnknownColumns
 from leadflow.ingest.formats.mapping_file import MappingError, load_mapping
 
@@ -47,6 +48,46 @@ def test_a_mapping_can_extend_a_builtin_format(tmp_path: Path) -> None:
     assert layout.id_namespace == "hubspot"
 
 
+@pytest.mark.parametrize("format_name", ["marketo", "odoo"])
+def test_a_mapping_can_extend_the_new_formats(tmp_path: Path, format_name: str) -> None:
+    layout = load_mapping(
+        mapping(
+            tmp_path,
+            f"format: {format_name}\ncolumns:\n  Revenue Stage: lifecycle_stage\n"
+            "values:\n  lifecycle_stage: {Gewonnen: customer}\n",
+        )
+    )
+    assert layout.field_for("Revenue Stage") == "lifecycle_stage"
+    assert layout.value_for("lifecycle_stage", "gewonnen") == "customer"
+    assert layout.id_namespace == format_name
+    assert layout.empty_words == get_format(format_name).empty_words
+
+
+def test_extending_odoo_keeps_its_stage_translations(tmp_path: Path) -> None:
+    layout = load_mapping(
+        mapping(tmp_path, "format: odoo\nvalues:\n  lifecycle_stage: {Voorstel: opportunity}\n")
+    )
+    assert layout.value_for("lifecycle_stage", "Won") == "customer"
+    assert layout.value_for("lifecycle_stage", "Voorstel") == "opportunity"
+
+
+def test_empty_words_add_to_the_formats(tmp_path: Path) -> None:
+    """A bare YAML null is the word "null", not nothing; the format's own words stay."""
+    layout = load_mapping(mapping(tmp_path, 'format: marketo\nempty_words: [null, " N/A ", "-"]\n'))
+    assert layout.empty_words == {"null", "n/a", "-"}
+    plain = load_mapping(mapping(tmp_path, "columns: {Mail: email}\n"))
+    assert plain.empty_words == frozenset()
+
+
+def test_utm_columns_are_read_without_a_format(tmp_path: Path) -> None:
+    layout = load_mapping(mapping(tmp_path, "columns: {Mail: email, Bron: utm_source}\n"))
+    assert layout.field_for("Bron") == "utm_source"
+    assert layout.field_for("utm_source") == "utm_source"
+    assert layout.field_for("utm_campaign") == "utm_campaign"
+    ignoring = load_mapping(mapping(tmp_path, "columns: {Mail: email, utm_medium: ignore}\n"))
+    assert ignoring.field_for("utm_medium") == IGNORE  # the mapping's word wins
+
+
 def test_ignore_spelled_as_null(tmp_path: Path) -> None:
     layout = load_mapping(mapping(tmp_path, "columns:\n  Mail: email\n  Notes: null\n"))
     assert layout.field_for("Notes") == IGNORE
@@ -62,7 +103,9 @@ def test_ignore_spelled_as_null(tmp_path: Path) -> None:
         ("defaults:\n  chanel: events\n", "defaults.chanel: unknown field"),
         ("time_zone: Mars/Olympus\n", "time_zone: unknown time zone"),
         ("default_region: Netherlands\n", "default_region: 'Netherlands' is not an ISO"),
-        ("format: pipedrive\n", "format: Input should be"),
+        ("format: pipedrive\n", "format: unknown format 'pipedrive' (choose one of hubspot"),
+        ("format: odo\n", "format: unknown format 'odo' (did you mean 'odoo'?"),
+        ("empty_words: null-ish\n", "empty_words: Input should be a valid list"),
         ("unknown_columns: keep\n", "unknown_columns: Input should be"),
         ("- just\n- a list\n", "a YAML mapping"),
         ("columns: [unclosed\n", "not valid YAML"),
