@@ -21,6 +21,7 @@ from leadflow.definition.errors import DefinitionError
 from leadflow.definition.loader import load_definition_text, self_contained_text
 from leadflow.definition.model import Definition
 from leadflow.services.prediction import ModelRef
+from leadflow.store.database import serialise_writers
 from leadflow.store.models import DefinitionVersion, PredictionModel
 
 __all__ = [
@@ -110,6 +111,7 @@ def activate_definition(
     decides (``leadflow init`` commits with the migration).
     """
     definition = _compiled(text, source_name)
+    serialise_writers(session, "definition_versions")  # two activations at once: one waits
     stored = session.scalars(
         select(DefinitionVersion).where(
             DefinitionVersion.name == definition.name,

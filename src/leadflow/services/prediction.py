@@ -38,11 +38,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session, defer
 
 from leadflow.domain.facts import Event, Facts
 from leadflow.services.refusals import ConflictError, NotFoundError
+from leadflow.store.database import serialise_writers
 from leadflow.store.driver import Driver, driver_for
 from leadflow.store.models import PredictionModel, PredictionModelActivation
 from leadflow.store.realtime import RealtimeStore
@@ -111,7 +112,7 @@ def activate_model(
     folder, card, pickled = read_model_files(path)
     scorer = scorer_of(pickled, card, where=str(folder))
     digest = hashlib.sha256(pickled).hexdigest()
-    _serialise_activations(session)
+    serialise_writers(session, "prediction_models")
     stored = session.scalars(
         select(PredictionModel).where(PredictionModel.digest == digest)
     ).one_or_none()
@@ -143,7 +144,7 @@ def activate_stored_model(
     from leadflow.learn.errors import LearnInputError
     from leadflow.learn.scoring import scorer_of
 
-    _serialise_activations(session)
+    serialise_writers(session, "prediction_models")
     stored = session.get(PredictionModel, model_id)
     if stored is None:
         raise NotFoundError(f"no stored model with id {model_id}")
@@ -162,7 +163,7 @@ def deactivate_model(
     session: Session, *, now: datetime, actor: str | None = None
 ) -> PredictionModel | None:
     """No active model any more (the one that was, or None). Does not commit."""
-    _serialise_activations(session)
+    serialise_writers(session, "prediction_models")
     found = session.scalars(
         select(PredictionModel).options(defer(PredictionModel.model)).where(PredictionModel.active)
     ).one_or_none()
@@ -232,14 +233,6 @@ def active_model(session: Session) -> ModelRef | None:
         select(PredictionModel.id, PredictionModel.digest).where(PredictionModel.active)
     ).one_or_none()
     return None if row is None else ModelRef(int(row[0]), str(row[1]))
-
-
-def _serialise_activations(session: Session) -> None:
-    """On PostgreSQL, wait for any other activation to commit before reading the active
-    model (SQLite's writers already run one at a time). The lock mode conflicts with
-    itself and with row writes, not with reads: qualifying goes on meanwhile."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE prediction_models IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def _make_active(

@@ -38,7 +38,7 @@ from leadflow.definition.model import Definition
 from leadflow.domain.clock import Clock, ensure_utc
 from leadflow.services.definitions import active_definition
 from leadflow.services.prediction import frame_predictions
-from leadflow.store.database import writer
+from leadflow.store.database import serialise_writers, writer
 
 __all__ = ["RescoreError", "Rescored", "rescore", "rescore_parquet"]
 
@@ -63,8 +63,7 @@ def rescore(engine: Engine, *, clock: Clock, at: datetime | None = None) -> Resc
     moment = _moment(at, now)
     timings: dict[str, float] = {}
     with writer(engine).connect() as connection, connection.begin():
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("LOCK TABLE qualifications IN SHARE ROW EXCLUSIVE MODE")
+        serialise_writers(connection, "qualifications")
         with Session(bind=connection) as session:
             active = active_definition(session)
         started = time.perf_counter()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -33,6 +33,7 @@ __all__ = [
     "engine_from_settings",
     "make_engine",
     "normalise_url",
+    "serialise_writers",
     "session_factory",
     "writer",
 ]
@@ -86,6 +87,21 @@ def writer(engine: Engine) -> Engine:
     if engine.dialect.name != "sqlite":
         return engine
     return engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+
+
+def serialise_writers(target: Session | Connection, table: str) -> None:
+    """Make other transactions that call this for ``table`` wait until this one ends.
+
+    For a read-then-switch (which version or model is active, then another): two at
+    once would both read the same state and the second would break a unique index. On
+    PostgreSQL this takes ``table``'s SHARE ROW EXCLUSIVE lock, which conflicts with
+    itself and with row writes but not with reads. SQLite writers (``writer``) hold the
+    database's write lock from BEGIN already.
+    """
+    bind = target.get_bind() if isinstance(target, Session) else target
+    if bind.dialect.name == "postgresql":
+        quoted = bind.dialect.identifier_preparer.quote(table)
+        target.execute(text(f"LOCK TABLE {quoted} IN SHARE ROW EXCLUSIVE MODE"))
 
 
 def _tune_sqlite(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
