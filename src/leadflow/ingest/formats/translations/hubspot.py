@@ -1,0 +1,223 @@
+"""HubSpot's contact property labels and picklist labels in German, French, Dutch,
+Spanish and Italian, as a portal set to that language exports them.
+
+Sources: HubSpot's knowledge base in each language (the default contact properties,
+the lifecycle stages, the lead status and the traffic sources articles) and the
+product's own wording where the machine-translated articles differ from it (the
+German interface says "Lifecycle-Phase", older portals "Lebenszyklusphase"; both are
+listed). Labels that fold to the English ones ("Lead", "Marketing-Qualified-Lead",
+"Opportunity") need no entry: matching ignores case, accents and punctuation.
+
+Only the properties leadflow maps are listed, and only wording we could confirm;
+a missing label is one line of a mapping file (docs/importing.md).
+"""
+
+from __future__ import annotations
+
+from leadflow.ingest.formats.translations import HeaderTable, ValueTable
+
+__all__ = ["HEADERS", "VALUES"]
+
+HEADERS: dict[str, HeaderTable] = {
+    "de": {
+        "external_id": ("Datensatz-ID",),
+        "email": ("E-Mail",),
+        "first_name": ("Vorname",),
+        "last_name": ("Nachname",),
+        "salutation": ("Anrede",),
+        "phone": ("Telefonnummer",),
+        "mobile_phone": ("Mobiltelefonnummer",),
+        "title": ("Jobtitel", "Berufsbezeichnung"),
+        "company": ("Name des Unternehmens", "Unternehmensname"),
+        "website": ("Website-URL",),
+        "industry": ("Branche",),
+        "employees": ("Anzahl der Mitarbeiter",),
+        "revenue": ("Jahresumsatz",),
+        "country": ("Land/Region",),
+        "city": ("Ort", "Stadt"),
+        "channel": ("Ursprüngliche Quelle", "Originalquelle"),
+        "owner": ("Kontaktinhaber", "Zuständiger Mitarbeiter"),
+        "lifecycle_stage": ("Lifecycle-Phase", "Lebenszyklusphase"),
+        "lead_status": ("Lead-Status",),
+        "created_at": ("Erstellungsdatum", "Erstelldatum"),
+        "updated_at": ("Datum der letzten Änderung",),
+        "email_opt_out": ("Von allen E-Mails abgemeldet",),
+    },
+    "fr": {
+        "email": ("E-mail", "Adresse e-mail"),
+        "first_name": ("Prénom",),
+        "last_name": ("Nom",),
+        "salutation": ("Civilité",),
+        "phone": ("Numéro de téléphone",),
+        "mobile_phone": ("Numéro de téléphone portable",),
+        "title": ("Intitulé du poste",),
+        "company": ("Nom de l'entreprise",),
+        "website": ("URL du site web",),
+        "industry": ("Secteur d'activité",),
+        "employees": ("Nombre d'employés",),
+        "revenue": ("Chiffre d'affaires annuel",),
+        "country": ("Pays/Région",),
+        "city": ("Ville",),
+        "channel": ("Source d'origine",),
+        "owner": ("Propriétaire du contact",),
+        "lifecycle_stage": ("Phase du cycle de vie",),
+        "lead_status": ("Statut du lead",),
+        "created_at": ("Date de création",),
+        "updated_at": ("Date de dernière modification",),
+        "email_opt_out": ("Désabonné de tous les e-mails",),
+    },
+    "nl": {
+        "email": ("E-mail",),
+        "first_name": ("Voornaam",),
+        "last_name": ("Achternaam",),
+        "salutation": ("Aanhef",),
+        "phone": ("Telefoonnummer",),
+        "mobile_phone": ("Mobiel telefoonnummer",),
+        "title": ("Functie",),
+        "company": ("Bedrijfsnaam",),
+        "industry": ("Branche",),
+        "employees": ("Aantal werknemers",),
+        "revenue": ("Jaarlijkse omzet",),
+        "country": ("Land/regio",),
+        "city": ("Plaats",),
+        "channel": ("Oorspronkelijke bron",),
+        "owner": ("Eigenaar contactpersoon",),
+        "lifecycle_stage": ("Levenscyclusfase",),
+        "lead_status": ("Leadstatus",),
+        "created_at": ("Aanmaakdatum",),
+        "email_opt_out": ("Afgemeld voor alle e-mail",),
+    },
+    "es": {
+        "email": ("Correo", "Correo electrónico"),
+        "first_name": ("Nombre",),
+        "last_name": ("Apellidos",),
+        "phone": ("Número de teléfono",),
+        "company": ("Nombre de la empresa",),
+        "country": ("País/región",),
+        "city": ("Ciudad",),
+        "lifecycle_stage": ("Fase del ciclo de vida",),
+        "lead_status": ("Estado del lead",),
+        "created_at": ("Fecha de creación",),
+    },
+    "it": {
+        "first_name": ("Nome",),
+        "last_name": ("Cognome",),
+        "phone": ("Numero di telefono",),
+        "company": ("Nome azienda",),
+        "country": ("Paese/regione",),
+        "city": ("Città",),
+        "lifecycle_stage": ("Fase del ciclo di vita",),
+        "lead_status": ("Stato del lead",),
+        "created_at": ("Data di creazione",),
+    },
+}
+
+VALUES: dict[str, ValueTable] = {
+    "de": {
+        "lifecycle_stage": {
+            "Abonnent": "subscriber",
+            "Marketingqualifizierter Lead": "mql",
+            "Vertriebsqualifizierter Lead": "sql",
+            "Kunde": "customer",
+            "Andere": "other",
+            "Sonstige": "other",
+        },
+        "lead_status": {
+            "Neu": "new",
+            "Offen": "new",
+            "In Bearbeitung": "working",
+            "Offener Deal": "converted",
+            "Nicht qualifiziert": "unqualified",
+            "Kontaktversuch unternommen": "attempting",
+            "Verbunden": "working",
+            "Schlechtes Timing": "nurture",
+        },
+        "channel": {
+            "Organische Suche": "organic_search",
+            "Bezahlte Suche": "paid_search",
+            "Organische Social Media": "organic_social",
+            "Bezahlte Social Media": "paid_social",
+            "Verweise": "referral",
+            "E-Mail-Marketing": "newsletter",
+            "Direkter Traffic": "direct",
+            "Andere Kampagnen": "other",
+            "Offline-Quellen": "offline",
+        },
+    },
+    "fr": {
+        "lifecycle_stage": {
+            "Abonné": "subscriber",
+            "Lead qualifié par le marketing": "mql",
+            "Lead qualifié marketing": "mql",
+            "Lead qualifié par l'équipe commerciale": "sql",
+            "Lead qualifié commercial": "sql",
+            "Opportunité": "opportunity",
+            "Client": "customer",
+            "Ambassadeur": "evangelist",
+            "Autre": "other",
+        },
+        "lead_status": {
+            "Nouveau": "new",
+            "Ouvert": "new",
+            "En cours": "working",
+            "Transaction ouverte": "converted",
+            "Non qualifié": "unqualified",
+            "Tentative de contact": "attempting",
+            "Connecté": "working",
+            "Mauvais timing": "nurture",
+        },
+        "channel": {
+            "Recherche organique": "organic_search",
+            "Recherche payante": "paid_search",
+            "Réseaux sociaux organiques": "organic_social",
+            "Réseaux sociaux payants": "paid_social",
+            "Références": "referral",
+            "Marketing par e-mail": "newsletter",
+            "Trafic direct": "direct",
+            "Autres campagnes": "other",
+            "Sources hors ligne": "offline",
+        },
+    },
+    "nl": {
+        "lifecycle_stage": {
+            "Abonnee": "subscriber",
+            "Klant": "customer",
+            "Overig": "other",
+        },
+        "lead_status": {
+            "Nieuw": "new",
+            "In behandeling": "working",
+            "Niet gekwalificeerd": "unqualified",
+            "Poging tot contact": "attempting",
+            "Verbonden": "working",
+            "Slechte timing": "nurture",
+        },
+        "channel": {
+            "Organisch zoeken": "organic_search",
+            "Betaald zoeken": "paid_search",
+            "Organische sociale media": "organic_social",
+            "Betaalde sociale media": "paid_social",
+            "Verwijzingen": "referral",
+            "E-mailmarketing": "newsletter",
+            "Direct verkeer": "direct",
+            "Andere campagnes": "other",
+            "Offline bronnen": "offline",
+        },
+    },
+    "es": {
+        "lifecycle_stage": {
+            "Suscriptor": "subscriber",
+            "Oportunidad": "opportunity",
+            "Cliente": "customer",
+            "Otro": "other",
+        },
+    },
+    "it": {
+        "lifecycle_stage": {
+            "Iscritto": "subscriber",
+            "Opportunità": "opportunity",
+            "Cliente": "customer",
+            "Altro": "other",
+        },
+    },
+}
