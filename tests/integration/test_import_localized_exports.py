@@ -5,7 +5,6 @@ LEADFLOW_TEST_DATABASE_URL is set)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -15,7 +14,7 @@ from leadflow.cli import app
 from leadflow.domain.clock import FixedClock
 from leadflow.ingest.formats import get_format
 from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
-from leadflow.store.models import Account, Contact, Consent
+from leadflow.store.models import Account, Consent, Contact
 from tests.integration.test_import_contacts import EXPORTS, consents, contact, rows
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)

@@ -100,6 +100,7 @@ HEADERS: dict[str, HeaderTable] = {
         "created_at": ("Fecha de creación",),
     },
     "it": {
+        "email": ("E-mail",),
         "first_name": ("Nome",),
         "last_name": ("Cognome",),
         "phone": ("Numero di telefono",),
