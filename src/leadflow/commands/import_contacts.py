@@ -156,8 +156,9 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
             err=True,
         )
         return
+    language = f", headers in {summary.header_language}" if summary.header_language else ""
     typer.echo(
-        f"{summary.rows} rows ({summary.format}, {dialect}): {summary.created} created, "
+        f"{summary.rows} rows ({summary.format}{language}, {dialect}): {summary.created} created, "
         f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.merged} merged, "
         f"{summary.rejected} rejected; {summary.accounts_created} accounts created, "
         f"{summary.consents_changed} consents set, "

@@ -198,12 +198,21 @@ def snake_case(text: str) -> str:
     return _NON_WORD.sub("_", fold(text)).strip("_")
 
 
-_TRUE = frozenset({"true", "t", "yes", "y", "1", "x", "ja", "j", "oui", "si", "on", "checked"})
-_FALSE = frozenset({"false", "f", "no", "n", "0", "nee", "nein", "non", "nei", "off", "unchecked"})
+# Yes/no and true/false as exports write them in English, German, French, Dutch,
+# Spanish, Italian and the Scandinavian languages (a localised CRM writes its checkboxes
+# in the user's language: "Wahr", "Vrai", "Onwaar", "Sí", "Falso").
+_TRUE = frozenset(
+    {"true", "t", "yes", "y", "1", "x", "on", "checked", "ja", "j", "wahr", "oui", "vrai"}
+    | {"waar", "si", "sí", "sì", "verdadero", "vero"}
+)
+_FALSE = frozenset(
+    {"false", "f", "no", "n", "0", "off", "unchecked", "nee", "nein", "falsch", "non", "faux"}
+    | {"onwaar", "nei", "falso"}
+)
 
 
 def parse_boolean(text: str) -> bool:
-    """Yes/no in the spellings exports use (true/1/yes/ja/oui ... false/0/no/nee/nein/non/nei)."""
+    """Yes/no in the spellings exports use (true/1/yes/ja/oui/sí ... false/0/no/nein/faux)."""
     value = text.strip().lower()
     if value in _TRUE:
         return True

@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection
 
 from leadflow.domain.clock import Clock
 from leadflow.ingest.formats.layout import Layout
+from leadflow.ingest.formats.translations.detect import header_language
 from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
 from leadflow.ingest.table import Table, open_table
@@ -104,6 +105,8 @@ class ContactImport:
     problems: list[RowError] = field(default_factory=list)  # the first few, to show
     # Headers no field claims, kept as custom attributes (a wrong --format shows here).
     unknown_columns: list[str] = field(default_factory=list)
+    # The language the mapped headers are written in ("German"), when they say one.
+    header_language: str | None = None
 
 
 def import_contacts(
@@ -120,6 +123,8 @@ def import_contacts(
         summary.encoding, summary.delimiter = table.dialect.encoding, table.dialect.delimiter
         recipe = _recipe(options, table.header)
         summary.unknown_columns = recipe.build().unknown_headers  # HeaderError: refused now
+        unknown = set(summary.unknown_columns)
+        summary.header_language = header_language(h for h in table.header if h not in unknown)
         report = RejectReport(options.errors, table.header) if options.errors else None
         try:
             with fewer_collections():

@@ -151,6 +151,9 @@ def test_company_domain_skips_free_mail_and_prefers_the_website() -> None:
         ("true", True), ("TRUE", True), ("Yes", True), ("1", True), ("ja", True),
         ("oui", True), ("x", True), ("false", False), ("No", False), ("0", False),
         ("nee", False), ("nein", False), ("non", False), ("nei", False),
+        ("Wahr", True), ("Falsch", False), ("Vrai", True), ("Faux", False),
+        ("Waar", True), ("Onwaar", False), ("Sí", True), ("Sì", True),
+        ("Verdadero", True), ("Vero", True), ("Falso", False),
     ],
 )  # fmt: skip
 def test_booleans_in_several_languages(raw: str, expected: bool) -> None:

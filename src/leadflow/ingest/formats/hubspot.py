@@ -9,11 +9,15 @@ both, this module adds only HubSpot's own words. Custom lifecycle stages (which
 HubSpot exports as numeric ids) are kept as they are.
 
 "Original Source" was renamed "Original Traffic Source" in 2024; both headers work.
+A portal in German, French, Dutch, Spanish or Italian writes its labels in that
+language; ``translations.hubspot`` lists them and they are added after the English.
 """
 
 from __future__ import annotations
 
 from leadflow.ingest.formats.layout import build_layout
+from leadflow.ingest.formats.translations import hubspot as translated
+from leadflow.ingest.formats.translations import values_with_languages, with_languages
 
 __all__ = ["HEADERS", "HUBSPOT", "VALUES"]
 
@@ -81,7 +85,7 @@ VALUES: dict[str, dict[str, str]] = {
 HUBSPOT = build_layout(
     "hubspot",
     "HubSpot contact export (property labels or internal names)",
-    HEADERS,
-    VALUES,
+    with_languages(HEADERS, translated.HEADERS),
+    values_with_languages(VALUES, translated.VALUES),
     id_namespace="hubspot",
 )

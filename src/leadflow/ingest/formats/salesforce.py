@@ -9,12 +9,16 @@ The default Lead Status picklist ("Open - Not Contacted", "Working - Contacted",
 
 Lead Source "Purchased List" becomes the ``purchased`` channel (an MSRL stays
 recognisable); "Web" and "Phone Inquiry" are kept as they are, because they do not
-say which of leadflow's channels brought the person.
+say which of leadflow's channels brought the person. Report exports in German, French,
+Dutch, Spanish or Italian write translated labels; ``translations.salesforce`` lists
+them and they are added after the English.
 """
 
 from __future__ import annotations
 
 from leadflow.ingest.formats.layout import build_layout
+from leadflow.ingest.formats.translations import salesforce as translated
+from leadflow.ingest.formats.translations import values_with_languages, with_languages
 
 __all__ = ["HEADERS", "SALESFORCE", "VALUES"]
 
@@ -59,7 +63,7 @@ VALUES: dict[str, dict[str, str]] = {
 SALESFORCE = build_layout(
     "salesforce",
     "Salesforce lead export (API names or report labels)",
-    HEADERS,
-    VALUES,
+    with_languages(HEADERS, translated.HEADERS),
+    values_with_languages(VALUES, translated.VALUES),
     id_namespace="salesforce",
 )

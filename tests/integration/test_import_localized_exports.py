@@ -1,0 +1,139 @@
+"""Exports written in the CRM user's language import end to end: German and Dutch
+HubSpot, French Salesforce reports (SQLite; PostgreSQL too when
+LEADFLOW_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from leadflow.cli import app
+from leadflow.domain.clock import FixedClock
+from leadflow.ingest.formats import get_format
+from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
+from leadflow.store.models import Account, Consent, Contact
+from tests.integration.test_import_contacts import EXPORTS, consents, contact, rows
+
+NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
+runner = CliRunner()
+
+LOCALIZED = [
+    ("hubspot_contacts_de.csv", "hubspot", "DE", 4, "German"),
+    ("salesforce_leads_report_fr.csv", "salesforce", "FR", 4, "French"),
+    ("hubspot_contacts_nl.csv", "hubspot", "NL", 3, "Dutch"),
+]
+
+
+def imported(
+    engine: Engine, name: str, format_name: str, region: str, at: datetime = NOW
+) -> ContactImport:
+    options = ImportOptions(get_format(format_name), default_region=region)
+    return import_contacts(engine, EXPORTS / name, options, clock=FixedClock(at))
+
+
+@pytest.mark.parametrize(("name", "format_name", "region", "count", "language"), LOCALIZED)
+def test_localized_export_imports_once_and_says_its_language(
+    engine: Engine, name: str, format_name: str, region: str, count: int, language: str
+) -> None:
+    first = imported(engine, name, format_name, region)
+    assert (first.committed, first.created, first.rejected) == (True, count, 0)
+    assert first.header_language == language
+    assert first.unknown_columns == (["Lieblingsprodukt"] if name.endswith("_de.csv") else [])
+    before = {model: rows(engine, model) for model in (Contact, Account, Consent)}
+    second = imported(engine, name, format_name, region, datetime(2025, 7, 1, tzinfo=UTC))
+    assert (second.created, second.updated, second.unchanged) == (0, 0, count)
+    assert {model: rows(engine, model) for model in (Contact, Account, Consent)} == before
+
+
+def test_german_hubspot_stages_statuses_sources_and_opt_out(engine: Engine) -> None:
+    imported(engine, "hubspot_contacts_de.csv", "hubspot", "DE")
+    lukas = contact(engine, "lukas.schneider@maschinenbau-demo.example.de")
+    assert lukas["external_id"] == "hubspot:701"
+    assert (lukas["first_name"], lukas["last_name"], lukas["title"]) == (
+        "Lukas", "Schneider", "Einkaufsleiter",
+    )  # fmt: skip
+    assert (lukas["phone"], lukas["country"]) == ("+49891234567", "DE")
+    assert lukas["source_channel"] == "organic_search"
+    assert lukas["created_at"] == datetime(2025, 1, 14, 9, 30, tzinfo=UTC)
+    assert lukas["attributes"]["lifecycle_stage"] == "mql"
+    assert lukas["attributes"]["lead_status"] == "working"
+    assert lukas["attributes"]["lieblingsprodukt"] == "Ersatzteile"
+    [account] = [a for a in rows(engine, Account) if a["id"] == lukas["account_id"]]
+    assert (account["employees"], account["revenue"]) == (250, 12_500_000)
+    sabine = contact(engine, "s.krueger@logistik-demo.example.at")
+    assert (sabine["phone"], sabine["country"]) == ("+43662123456", "AT")
+    assert sabine["attributes"]["lifecycle_stage"] == "customer"
+    assert sabine["attributes"]["lead_status"] == "converted"
+    assert sabine["source_channel"] == "referral"
+    assert consents(engine, sabine["id"]) == {
+        "email": ("withdrawn", datetime(2025, 2, 20, 8, tzinfo=UTC))
+    }
+    jonas = contact(engine, "jonas.becker@gmx.de")
+    assert (jonas["attributes"]["lifecycle_stage"], jonas["source_channel"]) == (
+        "subscriber", "organic_social",
+    )  # fmt: skip
+    marie = contact(engine, "marie.fischer@chemie-demo.example.ch")
+    assert marie["attributes"]["lifecycle_stage"] == "sql"
+    assert marie["attributes"]["lead_status"] == "attempting"
+    assert marie["source_channel"] == "paid_search"
+
+
+def test_french_salesforce_report_statuses_sources_and_opt_outs(engine: Engine) -> None:
+    summary = imported(engine, "salesforce_leads_report_fr.csv", "salesforce", "FR")
+    assert summary.encoding == "cp1252"
+    julien = contact(engine, "julien.moreau@boulangeries-moreau.example.fr")
+    assert (julien["first_name"], julien["last_name"], julien["company"]) == (
+        "Julien", "Moreau", "Boulangeries Moreau SAS",
+    )  # fmt: skip
+    assert julien["attributes"]["salutation"] == "M."
+    assert (julien["phone"], julien["country"]) == ("+33142685300", "FR")
+    assert julien["attributes"]["lead_status"] == "new"
+    assert julien["created_at"] == datetime(2025, 4, 3, tzinfo=UTC)  # 03/04: day first
+    [account] = [a for a in rows(engine, Account) if a["id"] == julien["account_id"]]
+    assert (account["employees"], account["revenue"]) == (120, 2_500_000)
+    assert consents(engine, julien["id"]) == {}  # 0, 0: no opt-out, nothing claimed
+    claire = contact(engine, "claire.lambert@lambert-fils.example.fr")
+    assert (claire["source_channel"], claire["purchased"]) == ("purchased", True)
+    assert claire["attributes"]["lead_status"] == "working"
+    assert {k: v[0] for k, v in consents(engine, claire["id"]).items()} == {
+        "email": "withdrawn", "phone": "withdrawn",
+    }  # fmt: skip
+    thomas = contact(engine, "thomas.dubois@dubois-conseil.example.be")
+    assert (thomas["source_channel"], thomas["country"]) == ("referral", "BE")
+    assert thomas["attributes"]["lead_status"] == "converted"
+    sophie = contact(engine, "sophie.girard@orange.fr")
+    assert sophie["attributes"]["lead_status"] == "unqualified"
+    assert {k: v[0] for k, v in consents(engine, sophie["id"]).items()} == {"phone": "withdrawn"}
+
+
+def test_dutch_hubspot_semicolons_stages_and_opt_out(engine: Engine) -> None:
+    summary = imported(engine, "hubspot_contacts_nl.csv", "hubspot", "NL")
+    assert summary.delimiter == ";"
+    daan = contact(engine, "daan.bakker@zuivel-demo.example.nl")
+    assert (daan["external_id"], daan["phone"]) == ("hubspot:901", "+31205550199")
+    assert (daan["attributes"]["lifecycle_stage"], daan["attributes"]["lead_status"]) == (
+        "mql", "new",
+    )  # fmt: skip
+    assert daan["source_channel"] == "organic_search"
+    femke = contact(engine, "femke@jansen-demo.example.be")
+    assert (femke["attributes"]["lifecycle_stage"], femke["source_channel"]) == (
+        "customer", "referral",
+    )  # fmt: skip
+    assert consents(engine, femke["id"])["email"][0] == "withdrawn"
+    sem = contact(engine, "sem.deboer@hotmail.com")
+    assert (sem["attributes"]["lifecycle_stage"], sem["source_channel"]) == (
+        "subscriber", "direct",
+    )  # fmt: skip
+
+
+def test_cli_summary_names_the_header_language(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    result = runner.invoke(app, ["import", "contacts", str(EXPORTS / "hubspot_contacts_de.csv"),
+                                 "--format", "hubspot", "--default-region", "DE"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "4 rows (hubspot, headers in German, utf-8, ','): 4 created" in result.output
