@@ -8,7 +8,16 @@ from collections.abc import Mapping
 import pytest
 
 from leadflow.ingest.countries import fold
-from leadflow.ingest.formats import generic, get_format, hubspot, mautic, salesforce
+from leadflow.ingest.formats import (
+    FORMATS,
+    generic,
+    get_format,
+    hubspot,
+    marketo,
+    mautic,
+    odoo,
+    salesforce,
+)
 from leadflow.ingest.formats.layout import _UTM_HEADERS
 from leadflow.ingest.formats.translations import LANGUAGES, HeaderTable, ValueTable
 from leadflow.ingest.formats.translations import hubspot as hubspot_labels
@@ -20,6 +29,8 @@ from leadflow.ingest.values import channel, lead_status, lifecycle_stage
 SOURCES: dict[str, tuple[HeaderTable, Mapping[str, HeaderTable]]] = {
     "hubspot": (hubspot.HEADERS, hubspot_labels.HEADERS),
     "salesforce": (salesforce.HEADERS, salesforce_labels.HEADERS),
+    "marketo": (marketo.HEADERS, {}),
+    "odoo": (odoo.HEADERS, {}),
     "mautic": (mautic.HEADERS, {}),
     "generic": (generic.HEADERS, {}),
 }
@@ -37,6 +48,10 @@ def clashes(english: HeaderTable, by_language: Mapping[str, HeaderTable]) -> dic
             for name in names:
                 fields.setdefault(fold(name), set()).add(field)
     return {header: named for header, named in fields.items() if len(named) > 1}
+
+
+def test_every_built_in_format_is_checked_for_clashes() -> None:
+    assert set(SOURCES) == set(FORMATS)
 
 
 @pytest.mark.parametrize("name", list(SOURCES))
