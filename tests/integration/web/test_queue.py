@@ -101,3 +101,27 @@ def test_admin_sees_every_queue_and_marketing_none(
     assert set(world.ready[1::2]) <= set(_items(admin))
     assert set(_items(only_r2)) == set(world.ready[1::2])
     assert signed_in("marketing").get("/ui/queue").status_code == 403
+
+
+def test_an_amount_is_read_as_the_rep_writes_numbers_in_their_language(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("admin")
+    english, german = world.ready[3], world.ready[5]
+    _act(client, english, "accept")
+    _act(client, german, "accept")
+
+    slip = _act(client, english, "opportunity", name="Pilot", amount="12,5", currency="EUR")
+    assert slip.status_code == 422  # a misplaced mark is not a number a hundred times off
+    assert "not a number" in slip.text
+    thousands = _act(client, english, "opportunity", name="Pilot", amount="12,500", currency="EUR")
+    assert thousands.status_code == 303
+    client.headers["Accept-Language"] = "de"
+    decimals = _act(
+        client, german, "opportunity", name="Rollout", amount="1.234,50", currency="EUR"
+    )
+    assert decimals.status_code == 303
+
+    del client.headers["Accept-Language"]
+    assert "12,500.00 EUR" in client.get(f"/ui/leads/{english}").text
+    assert "1,234.50 EUR" in client.get(f"/ui/leads/{german}").text
