@@ -56,6 +56,10 @@ def test_accept_then_log_an_attempt_then_open_an_opportunity(
     assert "Pilot" in lead
     assert "12,000.00 EUR" in lead
     assert "left no message" in lead  # the attempt, on the timeline
+    queue_page = client.get("/ui/queue").text
+    assert contact in _items(queue_page)  # the deal is worked from the queue
+    assert "move the deal on" in queue_page.lower()
+    assert f'action="/ui/queue/{contact}/opportunity"' not in queue_page  # one open deal
 
 
 def test_reject_with_a_reason_recycles_the_lead(
