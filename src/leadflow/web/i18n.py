@@ -38,6 +38,7 @@ __all__ = [
     "format_instant_day",
     "format_number",
     "format_share",
+    "format_value",
     "negotiate",
     "parse_number",
     "translations",
@@ -123,6 +124,14 @@ def parse_number(text: str, language: str) -> float:
     if not math.isfinite(number):
         raise ValueError(f"{text!r} is not a number")
     return number
+
+
+def format_value(value: object, language: str) -> str:
+    """A value a rule matched on: a number in the language's conventions (the store's
+    ``150289000.0`` reads ``150,289,000``), anything else as written."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return str(format_decimal(value, locale=BABEL_LOCALES[language]))
 
 
 def format_share(value: float | None, language: str) -> str:

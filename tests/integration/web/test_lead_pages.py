@@ -77,6 +77,19 @@ def test_the_lead_page_explains_every_point_with_rule_age_and_decay(
     assert "Sales accepts or rejects the hand-off" in page  # owner and next action
 
 
+def test_a_number_a_fit_rule_matched_is_written_in_the_readers_language(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("marketing")
+    english = client.get(f"/ui/leads/{world.ready[0]}").text
+    client.headers["Accept-Language"] = "de"
+    german = client.get(f"/ui/leads/{world.ready[0]}").text
+
+    assert "account.revenue = 20,000,000<" in english  # not the store's 20000000.0
+    assert "account.revenue = 20.000.000<" in german
+    assert "account.country = NL<" in english  # text as written
+
+
 def test_sales_states_bant_with_evidence_and_qualification_follows(
     signed_in: Callable[[str], TestClient], world: World
 ) -> None:

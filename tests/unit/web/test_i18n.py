@@ -123,3 +123,20 @@ def test_a_number_is_read_in_the_languages_conventions(
 def test_a_misplaced_mark_is_not_a_number(text: str, language: str) -> None:
     with pytest.raises(ValueError, match="is not a number"):
         i18n.parse_number(text, language)
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "text"),
+    [
+        (150289000.0, "en", "150,289,000"),
+        (150289000.0, "de", "150.289.000"),
+        (909, "fr", "909"),
+        (0.25, "nl", "0,25"),
+        ("NL", "de", "NL"),
+        (True, "en", "True"),
+    ],
+)
+def test_a_matched_value_is_a_number_in_the_languages_conventions_or_as_written(
+    value: object, language: str, text: str
+) -> None:
+    assert i18n.format_value(value, language) == text
