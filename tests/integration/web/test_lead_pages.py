@@ -44,6 +44,20 @@ def test_the_list_filters_by_stage_and_finds_by_address(
     assert "No leads match these filters." in client.get("/ui/leads?temperature=hot").text
 
 
+def test_the_source_filter_takes_the_channel_as_the_list_shows_it(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("marketing")
+    by_code = _listed(client.get("/ui/leads?source=organic_search").text)
+
+    assert by_code  # the world's even-numbered leads
+    assert _listed(client.get("/ui/leads?source=Organic+Search").text) == by_code
+    client.headers["Accept-Language"] = "de"
+    page = client.get("/ui/leads?source=organische+Suche").text
+    assert _listed(page) == by_code
+    assert '<option value="organische Suche">' in page  # the suggestions are labels too
+
+
 def test_htmx_gets_only_the_results(signed_in: Callable[[str], TestClient]) -> None:
     client = signed_in("sales")
     headers = {"HX-Request": "true", "HX-Target": "results"}
