@@ -50,6 +50,7 @@ class QueueItem:
     next_action: str
     due_at: datetime | None
     overdue: bool
+    open_deal: str | None = None  # the stage of its open opportunity: it has one already
 
 
 def queue(
@@ -111,6 +112,7 @@ def _item(row: _Row, deals: dict[int, str], now: datetime) -> QueueItem:
         next_action=action,
         due_at=due,
         overdue=due is not None and due < now,
+        open_deal=deals.get(contact.id),
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
@@ -23,7 +24,7 @@ from pathlib import Path
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
 
 from leadflow.services.users import LANGUAGES
 
@@ -37,7 +38,9 @@ __all__ = [
     "format_instant_day",
     "format_number",
     "format_share",
+    "format_value",
     "negotiate",
+    "parse_number",
     "translations",
 ]
 
@@ -104,6 +107,31 @@ def format_number(value: float | int | None, language: str, digits: int = 0) -> 
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, format=pattern, locale=BABEL_LOCALES[language]))
+
+
+def parse_number(text: str, language: str) -> float:
+    """A number typed in the language's conventions: ``12,500`` is twelve thousand five
+    hundred in English and ``12.500`` is in German. Read strictly, so a mark in the
+    wrong place (``12,5`` in English) is an error, not a number a hundred times off;
+    spaces are thousands marks in every language (French and Norwegian write them).
+
+    Raises ValueError for anything else."""
+    compact = "".join(text.split())
+    try:
+        number = float(parse_decimal(compact, locale=BABEL_LOCALES[language], strict=True))
+    except NumberFormatError:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{text!r} is not a number")
+    return number
+
+
+def format_value(value: object, language: str) -> str:
+    """A value a rule matched on: a number in the language's conventions (the store's
+    ``150289000.0`` reads ``150,289,000``), anything else as written."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return str(format_decimal(value, locale=BABEL_LOCALES[language]))
 
 
 def format_share(value: float | None, language: str) -> str:

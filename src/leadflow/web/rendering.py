@@ -76,7 +76,13 @@ def build_environment() -> Environment:
         _gettext, _ngettext, newstyle=True
     )
     environment.filters.update(
-        instant=_instant, number=_number, share=_share, signed=_signed, days=_days, said=_said
+        instant=_instant,
+        number=_number,
+        value=_value,
+        share=_share,
+        signed=_signed,
+        days=_days,
+        said=_said,
     )
     environment.globals.update(
         label=_label, role_name=_role_name, change_line=_change, report_cell=_report_cell
@@ -152,6 +158,11 @@ def _instant(context: Context, moment: datetime | None) -> str:
 @pass_context
 def _number(context: Context, value: float | None, digits: int = 0) -> str:
     return i18n.format_number(value, context["lang"], digits)
+
+
+@pass_context
+def _value(context: Context, value: object) -> str:
+    return i18n.format_value(value, context["lang"])
 
 
 @pass_context

@@ -1,5 +1,5 @@
-"""Every page: a language, one main heading, a label for every form control, text for
-every image; the skip link points at the content."""
+"""Every page: a language, a plain-text title, one main heading, a label for every form
+control, text for every image, ids used once; the skip link points at the content."""
 
 from __future__ import annotations
 
@@ -24,14 +24,24 @@ class _Audit(HTMLParser):
         self.controls: list[tuple[str, dict[str, str | None]]] = []
         self.images_without_text: list[str] = []
         self.ids: set[str] = set()
+        self.repeated_ids: list[str] = []
+        self.in_title = False
+        self.title = ""
+        self.tags_in_title: list[str] = []
         self.skip_target: str | None = None
         self._open_labels = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        if self.in_title:
+            self.tags_in_title.append(tag)
         if values.get("id"):
+            if values["id"] in self.ids:
+                self.repeated_ids.append(str(values["id"]))
             self.ids.add(str(values["id"]))
-        if tag == "html":
+        if tag == "title" and not self.title:  # the page's; an SVG's come later
+            self.in_title = True
+        elif tag == "html":
             self.lang = values.get("lang")
         elif tag == "h1":
             self.h1 += 1
@@ -49,6 +59,12 @@ class _Audit(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "label":
             self._open_labels -= 1
+        elif tag == "title":
+            self.in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
 
     def _exempt(self, tag: str, values: dict[str, str | None]) -> bool:
         if "hidden" in values or values.get("aria-label"):
@@ -86,6 +102,9 @@ def test_each_page_is_labelled_and_structured(
     audit.feed(html)
 
     assert audit.lang == "en"
+    assert audit.tags_in_title == []
+    assert audit.title.endswith(" · leadflow")
+    assert audit.repeated_ids == []
     assert audit.h1 == 1
     assert audit.unlabelled() == []
     assert audit.images_without_text == []

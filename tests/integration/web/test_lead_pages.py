@@ -44,6 +44,20 @@ def test_the_list_filters_by_stage_and_finds_by_address(
     assert "No leads match these filters." in client.get("/ui/leads?temperature=hot").text
 
 
+def test_the_source_filter_takes_the_channel_as_the_list_shows_it(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("marketing")
+    by_code = _listed(client.get("/ui/leads?source=organic_search").text)
+
+    assert by_code  # the world's even-numbered leads
+    assert _listed(client.get("/ui/leads?source=Organic+Search").text) == by_code
+    client.headers["Accept-Language"] = "de"
+    page = client.get("/ui/leads?source=organische+Suche").text
+    assert _listed(page) == by_code
+    assert '<option value="organische Suche">' in page  # the suggestions are labels too
+
+
 def test_htmx_gets_only_the_results(signed_in: Callable[[str], TestClient]) -> None:
     client = signed_in("sales")
     headers = {"HX-Request": "true", "HX-Target": "results"}
@@ -75,6 +89,19 @@ def test_the_lead_page_explains_every_point_with_rule_age_and_decay(
     assert "demo requested" in page  # the timeline, in words
     assert "Stage: Lead → Prospect (SQL)" in " ".join(page.split())  # a transition
     assert "Sales accepts or rejects the hand-off" in page  # owner and next action
+
+
+def test_a_number_a_fit_rule_matched_is_written_in_the_readers_language(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("marketing")
+    english = client.get(f"/ui/leads/{world.ready[0]}").text
+    client.headers["Accept-Language"] = "de"
+    german = client.get(f"/ui/leads/{world.ready[0]}").text
+
+    assert "account.revenue = 20,000,000<" in english  # not the store's 20000000.0
+    assert "account.revenue = 20.000.000<" in german
+    assert "account.country = NL<" in english  # text as written
 
 
 def test_sales_states_bant_with_evidence_and_qualification_follows(

@@ -56,6 +56,10 @@ def test_accept_then_log_an_attempt_then_open_an_opportunity(
     assert "Pilot" in lead
     assert "12,000.00 EUR" in lead
     assert "left no message" in lead  # the attempt, on the timeline
+    queue_page = client.get("/ui/queue").text
+    assert contact in _items(queue_page)  # the deal is worked from the queue
+    assert "move the deal on" in queue_page.lower()
+    assert f'action="/ui/queue/{contact}/opportunity"' not in queue_page  # one open deal
 
 
 def test_reject_with_a_reason_recycles_the_lead(
@@ -101,3 +105,27 @@ def test_admin_sees_every_queue_and_marketing_none(
     assert set(world.ready[1::2]) <= set(_items(admin))
     assert set(_items(only_r2)) == set(world.ready[1::2])
     assert signed_in("marketing").get("/ui/queue").status_code == 403
+
+
+def test_an_amount_is_read_as_the_rep_writes_numbers_in_their_language(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("admin")
+    english, german = world.ready[3], world.ready[5]
+    _act(client, english, "accept")
+    _act(client, german, "accept")
+
+    slip = _act(client, english, "opportunity", name="Pilot", amount="12,5", currency="EUR")
+    assert slip.status_code == 422  # a misplaced mark is not a number a hundred times off
+    assert "not a number" in slip.text
+    thousands = _act(client, english, "opportunity", name="Pilot", amount="12,500", currency="EUR")
+    assert thousands.status_code == 303
+    client.headers["Accept-Language"] = "de"
+    decimals = _act(
+        client, german, "opportunity", name="Rollout", amount="1.234,50", currency="EUR"
+    )
+    assert decimals.status_code == 303
+
+    del client.headers["Accept-Language"]
+    assert "12,500.00 EUR" in client.get(f"/ui/leads/{english}").text
+    assert "1,234.50 EUR" in client.get(f"/ui/leads/{german}").text

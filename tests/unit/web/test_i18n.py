@@ -95,3 +95,48 @@ def test_formats_follow_the_language() -> None:
     assert "14:05" in i18n.format_instant(moment, "nl")
     assert i18n.format_instant(None, "nl") == "–"
     assert i18n.format_number(float("nan"), "nl") == i18n.format_share(None, "nl") == "–"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "number"),
+    [
+        ("12,500", "en", 12500.0),
+        ("1,234.50", "en", 1234.5),
+        ("12.5", "en", 12.5),
+        ("1.234,50", "de", 1234.5),
+        ("12,5", "nl", 12.5),
+        ("12 500", "fr", 12500.0),
+        ("12\u202f500,75", "fr", 12500.75),
+        (" 7 000 ", "nb", 7000.0),
+    ],
+)
+def test_a_number_is_read_in_the_languages_conventions(
+    text: str, language: str, number: float
+) -> None:
+    assert i18n.parse_number(text, language) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("12,5", "en"), ("12.5", "de"), ("1500.50", "nl"), ("abc", "en"), ("", "fr"), ("inf", "en")],
+)
+def test_a_misplaced_mark_is_not_a_number(text: str, language: str) -> None:
+    with pytest.raises(ValueError, match="is not a number"):
+        i18n.parse_number(text, language)
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "text"),
+    [
+        (150289000.0, "en", "150,289,000"),
+        (150289000.0, "de", "150.289.000"),
+        (909, "fr", "909"),
+        (0.25, "nl", "0,25"),
+        ("NL", "de", "NL"),
+        (True, "en", "True"),
+    ],
+)
+def test_a_matched_value_is_a_number_in_the_languages_conventions_or_as_written(
+    value: object, language: str, text: str
+) -> None:
+    assert i18n.format_value(value, language) == text

@@ -20,9 +20,10 @@ from leadflow.domain.vocabulary import ACQUISITION_CHANNELS, Grade, LeadType, Te
 from leadflow.services.definitions import active_definition
 from leadflow.services.lead_list import LeadFilter, LeadSort, list_leads
 from leadflow.services.refusals import InvalidInputError
+from leadflow.web import i18n
 from leadflow.web.deps import ReadsDep
 from leadflow.web.guard import EVERY_ROLE, page
-from leadflow.web.labels import stage_names
+from leadflow.web.labels import LABELS, stage_names
 from leadflow.web.rendering import render
 
 __all__ = ["router"]
@@ -60,7 +61,7 @@ def leads(request: Request, session: ReadsDep) -> Response:
     language: str = request.state.language
     definition = active_definition(session).definition
     names = stage_names(definition, language)
-    query = _checked(dict(request.query_params), names)
+    query = _checked(dict(request.query_params), names, language)
     found = list_leads(
         session, query.where, sort=query.sort, descending=query.descending, cursor=query.cursor
     )
@@ -87,7 +88,7 @@ def _linker(query: ListQuery, prefix: str) -> Callable[..., str]:
     return link
 
 
-def _checked(params: Mapping[str, str], names: Mapping[str, str]) -> ListQuery:
+def _checked(params: Mapping[str, str], names: Mapping[str, str], language: str) -> ListQuery:
     values = {key: params[key].strip()[:_TEXT_MAX] for key in _FILTERS if params.get(key)}
     _one_of(values, "stage", names)
     _one_of(values, "temperature", [t.value for t in Temperature])
@@ -99,7 +100,7 @@ def _checked(params: Mapping[str, str], names: Mapping[str, str]) -> ListQuery:
         grade=values.get("grade"),
         lead_type=values.get("lead_type"),
         owner=values.get("owner"),
-        source=values.get("source"),
+        source=_channel(values.get("source"), language),
         active_from=_day(values.get("from"), 0),
         active_to=_day(values.get("to"), 1),  # "to" includes that whole day
         search=values.get("q"),
@@ -110,6 +111,20 @@ def _checked(params: Mapping[str, str], names: Mapping[str, str]) -> ListQuery:
         raise InvalidInputError(f"unknown sort {params.get('sort')!r}") from None
     descending = params.get("dir", "desc") != "asc"
     return ListQuery(values, where, sort, descending, params.get("cursor") or None)
+
+
+def _channel(text: str | None, language: str) -> str | None:
+    """The channel code for what the reader typed: the list shows a channel by its label
+    (``paid search``, ``bezahlte Suche``), so the label finds it as the code does; a
+    channel outside leadflow's vocabulary is matched as written."""
+    if not text:
+        return None
+    catalog = i18n.translations(language)
+    wanted = text.casefold()
+    for code, message in LABELS["source"].items():
+        if wanted in {code.casefold(), message.casefold(), catalog.gettext(message).casefold()}:
+            return code
+    return text
 
 
 def _one_of(values: dict[str, str], key: str, allowed: object) -> None:

@@ -30,6 +30,7 @@ from leadflow.services.reps import list_reps
 from leadflow.services.users import UserRole
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
 from leadflow.web.guard import Viewer, page
+from leadflow.web.i18n import parse_number
 from leadflow.web.labels import stage_names
 from leadflow.web.queue_words import next_action_words, sla_words
 from leadflow.web.rendering import render
@@ -143,6 +144,7 @@ def log_lead_attempt(
 
 @router.post("/queue/{contact_id}/opportunity", dependencies=[_SALES])
 def open_opportunity(
+    request: Request,
     contact_id: ContactId,
     web: WebDep,
     session: WritesDep,
@@ -159,7 +161,7 @@ def open_opportunity(
     create_opportunity(
         session,
         contact_id,
-        amount=_amount(amount),
+        amount=_amount(amount, request.state.language),
         currency=currency.strip() or None,
         expected_close=_date(expected_close),
         products=products.split(","),
@@ -217,11 +219,12 @@ def _localised(
     return lambda item: words(item, language)
 
 
-def _amount(text: str) -> float | None:
+def _amount(text: str, language: str) -> float | None:
+    """The amount as the rep writes numbers in their language (``12,500`` in English)."""
     if not text.strip():
         return None
     try:
-        return float(text.strip().replace(",", "."))
+        return parse_number(text, language)
     except ValueError:
         raise InvalidInputError(f"amount {text!r} is not a number") from None
 
