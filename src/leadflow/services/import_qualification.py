@@ -10,7 +10,8 @@ Two ways, one answer:
   together, and their rows are written with one executemany per table, for about a
   third of the cost. A contact the import created has no events, no sales facts and no
   stage, so what the real-time path would do with it is small and known: qualify it at
-  the import's moment, move it into its target stage ("entered the funnel"), write the
+  the import's moment, move it into its target stage ("entered the funnel", dated when
+  the contact was created if that is earlier: the CRM's creation date), write the
   ledger line and the ``stage.changed`` message, and store the empty activity summary.
   The batch path writes exactly that (a test compares the two paths' rows).
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 from itertools import repeat
 from typing import Any
@@ -163,7 +165,13 @@ def _write_at_once(
     contact_ids = result.contacts.ids[rows].tolist()
     targets = np.where(moves.why[rows] > 0, result.stage[rows], -1).tolist()
     stages = [None if code < 0 else definition.stages[code].id for code in targets]
-    entered = [None if stage is None else at for stage in stages]
+    # Each enters the funnel when it was created, if earlier (requalify._entry_moment).
+    moments = _entry_moments(connection, contact_ids, now)
+    entries_at = {cid: driver.instant(moment) for cid, moment in moments.items()}
+    entered = [
+        None if stage is None else entries_at[cid]
+        for cid, stage in zip(contact_ids, stages, strict=True)
+    ]
     versions = [None if stage is None else definition.version for stage in stages]
     state = driver.document_text(json_text(ActivitySummary.of(definition, ()).to_data()))
     # In QUALIFICATION_COLUMNS order; the last Nones: the four off-ramp columns and the
@@ -180,19 +188,39 @@ def _write_at_once(
     moved = [(cid, row, stage) for cid, row, stage in listed if stage is not None]
     entries: dict[str, Transition] = {}
     for _, row, stage in moved:
-        if stage not in entries:  # one per target stage: they differ only in the contact
+        if stage not in entries:  # one per target stage: they differ in contact and moment
             entries[stage] = moves.transition(row, None)
-    ledger = [(cid, None, stage, at, entries[stage].rule, None, entries[stage].reason[:500],
-               version_id, None) for cid, _, stage in moved]  # fmt: skip
+    ledger = [
+        (cid, None, stage, entries_at[cid], entries[stage].rule, None, entries[stage].reason[:500],
+         version_id, None)
+        for cid, _, stage in moved
+    ]  # fmt: skip
     insert_rows(connection, "stage_transitions", _LEDGER_ROW, ledger)
     # {"contact_id": ..., **transition.to_dict()}, as outbox.announce_qualified writes it.
-    tails = {stage: json_text(move.to_dict())[1:] for stage, move in entries.items()}
     outbox = [
-        (message_id, STAGE_CHANGED,
-         driver.document_text(f'{{"contact_id":{cid},{tails[stage]}'), at, None)
+        (message_id, STAGE_CHANGED, driver.document_text(json_text(
+            {"contact_id": cid, **replace(entries[stage], at=moments[cid]).to_dict()})), at, None)
         for message_id, (cid, _, stage) in zip(_uuids(len(moved)), moved, strict=True)
     ]  # fmt: skip
     insert_rows(connection, "outbox_messages", _OUTBOX_ROW, outbox)
+
+
+def _entry_moments(
+    connection: Connection, contact_ids: list[int], now: datetime
+) -> dict[int, datetime]:
+    """Each contact's creation time, or ``now`` when that is later or unknown."""
+    driver = driver_for(connection)
+    moments = dict.fromkeys(contact_ids, now)
+    if not contact_ids:
+        return moments
+    rows = driver.all(
+        "SELECT id, created_at FROM contacts WHERE id BETWEEN :first AND :last",
+        {"first": min(contact_ids), "last": max(contact_ids)},
+    )
+    for contact_id, created in rows:
+        if contact_id in moments and created is not None:
+            moments[contact_id] = min(now, driver.read_instant(created))
+    return moments
 
 
 def _words(kind: type[Grade | Temperature | LeadType], codes: npt.NDArray[Any]) -> list[str]:

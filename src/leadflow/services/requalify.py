@@ -64,6 +64,17 @@ def requalify_contacts(
     return done
 
 
+def _entry_moment(store: RealtimeStore, person: PersonRow, at: datetime) -> datetime:
+    """When a move decided at ``at`` happened. A contact qualified for the first time
+    enters the funnel when it was created, if that is earlier: a contact imported with
+    its CRM's creation date and then its past events has its entry before the moves
+    those events cause, not after them on the day of the import."""
+    if person.stored is not None:
+        return at
+    created = store.created_at(person.contact_id)
+    return at if created is None else min(at, created)
+
+
 def requalify_contact(
     store: RealtimeStore,
     contact_id: int,
@@ -94,7 +105,7 @@ def requalify_contact(
     if active.model is not None:  # a learned model is active: Facts.prediction at ``at``
         facts = person_prediction(store, active.model, contact_id, facts, at)
     qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
-    step = advance(person.lifecycle, qualification, at)
+    step = advance(person.lifecycle, qualification, _entry_moment(store, person, at))
     # Webhooks (issue 4): was it sales-ready before? The row read with the person says.
     was_ready = person.stored is not None and bool(person.stored["sales_ready"])
     text = json_text(summary.to_data())

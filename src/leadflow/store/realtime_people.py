@@ -143,6 +143,13 @@ class PersonStatements:
         if contact_id != self._locked:  # the look-up by e-mail took this lock already
             self.driver.lock_row("contacts", contact_id)
 
+    def created_at(self, contact_id: int) -> datetime | None:
+        """When the contact was created: in leadflow, or in the CRM it was imported from."""
+        value = self.driver.scalar(
+            "SELECT created_at FROM contacts WHERE id = :id", {"id": contact_id}
+        )
+        return None if value is None else self.driver.read_instant(value)
+
     def load_person(self, contact_id: int) -> PersonRow:
         kept, self._prefetched = self._prefetched, None
         if kept is not None and kept[0] == contact_id:

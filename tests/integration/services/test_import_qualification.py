@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import shutil
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +52,10 @@ STUDENT = ["2", "tim@gmail.com", "Student", "student", "", "", "", "Germany", "S
 CUSTOMER = ["3", "ola@fjord.example", "Buyer", "", "", "logistics", "80", "Norge", "Customer"]
 
 
-def _file(path: Path, *rows: list[str]) -> Path:
+def _file(path: Path, *rows: list[str], header: list[str] = HEADER) -> Path:
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(HEADER)
+        writer.writerow(header)
         writer.writerows(rows)
     return path
 
@@ -236,7 +236,11 @@ def test_the_batch_engine_writes_what_the_real_time_path_writes(
              ["marketing", "", "sales"][n % 3], ["software", "retail", ""][n % 3],
              str(5 + 40 * n), ["NL", "Norge", "France", "US"][n % 4],
              ["Lead", "Customer", "Opportunity", ""][n % 4]] for n in range(60)]  # fmt: skip
-    first, second = _file(tmp_path / "a.csv", *rows[:40]), _file(tmp_path / "b.csv", *rows[20:])
+    for n, row in enumerate(rows):  # a CRM creation date on two rows in three
+        row.append("" if n % 3 == 0 else f"2026-0{1 + n % 2}-{10 + n % 17}T08:30:00Z")
+    header = [*HEADER, "Create Date"]
+    first = _file(tmp_path / "a.csv", *rows[:40], header=header)
+    second = _file(tmp_path / "b.csv", *rows[20:], header=header)
     one_by_one: list[int] = []
 
     def counted(store: Any, contact_id: int, *args: Any, **options: Any) -> Any:
@@ -270,6 +274,37 @@ def test_the_batch_engine_writes_what_the_real_time_path_writes(
         engine.dispose()
     assert stores[0] == stores[1]
     assert len(stores[0][1]) > 40  # moves were written, both ways
+
+
+@pytest.mark.parametrize("in_batch", [False, True], ids=["one by one", "at once"])
+def test_an_imported_contact_enters_the_funnel_when_its_crm_created_it(
+    engine: Engine, version: int, tmp_path: Path, in_batch: bool
+) -> None:
+    created = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
+    header = [*HEADER, "Create Date"]
+    path = _file(tmp_path / "dated.csv", [*FITTING, "2026-01-15T10:00:00Z"], [*STUDENT, ""],
+                 header=header)  # fmt: skip
+    _import(engine, path, qualify_in_batch=in_batch)
+    # Its past comes after it: a demo request a month after the CRM created it.
+    with Session(engine) as session:
+        event = IncomingEvent("demo_request", created + timedelta(days=17), key="past",
+                              email="eva@brouwer.example")  # fmt: skip
+        record_event(session, event, clock=FixedClock(NOW))
+
+    with Session(engine) as session:
+        ledger = session.execute(
+            select(Contact.email, StageTransition.to_stage, StageTransition.at)
+            .join(Contact, Contact.id == StageTransition.contact_id)
+            .order_by(StageTransition.id)
+        ).all()  # fmt: skip
+    eva = [(stage, at) for email, stage, at in ledger if email == "eva@brouwer.example"]
+    assert eva[0] == ("lead", created)  # entered when the CRM created it, not on NOW
+    assert len(eva) > 1
+    assert [at for _, at in eva] == sorted(at for _, at in eva)  # the ledger reads in time
+    assert [at for email, _, at in ledger if email == "tim@gmail.com"] == [NOW]  # no date
+    entered = [m["payload"]["at"] for m in _table(engine, OutboxMessage)
+               if m["kind"] == "stage.changed" and m["payload"]["from"] is None]  # fmt: skip
+    assert sorted(entered) == [created.isoformat(), NOW.isoformat()]
 
 
 def test_the_batch_path_writes_on_either_database(
