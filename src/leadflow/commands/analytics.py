@@ -126,6 +126,8 @@ def report_command(
         fail(f"--format must be one of {', '.join(_FORMATS)}, got {fmt!r}")
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         fail(f"--chart must name a .png or .svg file, got {chart.name!r}")
+    if name == "scoring" and by is not None:  # it would print the same report, unsplit
+        fail("the scoring report is not split into groups; leave out --by")
     request = ReportRequest(name, _instant("--from", start), _instant("--to", stop), by)
     settings = settings_for(workspace)
     try:
