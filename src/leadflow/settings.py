@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         return value.expanduser()
 
     @property
+    def workspace_database(self) -> Path | None:
+        """The workspace's SQLite file, when no database URL points elsewhere."""
+        return None if self.database_url else self.workspace / "leadflow.db"
+
+    @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

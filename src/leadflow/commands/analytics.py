@@ -25,7 +25,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from leadflow.analytics.charts import ChartError, draw_chart
 from leadflow.analytics.costs import COSTS_FILE, CostsError, load_costs
 from leadflow.analytics.report import Report, render_csv, render_json, render_rows
-from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.commands.options import database_problem, settings_for, workspace_settings
+from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.definition.errors import DefinitionError
 from leadflow.definition.loader import load_definition
 from leadflow.domain.clock import SystemClock, parse_instant
@@ -75,7 +76,7 @@ def rescore_command(
     except (RescoreError, NoActiveDefinitionError) as error:
         fail(str(error))
     except (OperationalError, ProgrammingError) as error:
-        fail(f"cannot use the database: {_first_line(error)}")
+        fail(database_problem(error))
     finally:
         engine.dispose()
     _print_rescored(done)
@@ -125,6 +126,8 @@ def report_command(
         fail(f"--format must be one of {', '.join(_FORMATS)}, got {fmt!r}")
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         fail(f"--chart must name a .png or .svg file, got {chart.name!r}")
+    if name == "scoring" and by is not None:  # it would print the same report, unsplit
+        fail("the scoring report is not split into groups; leave out --by")
     request = ReportRequest(name, _instant("--from", start), _instant("--to", stop), by)
     settings = settings_for(workspace)
     try:
@@ -137,7 +140,7 @@ def report_command(
     except (ReportError, NoActiveDefinitionError) as error:
         fail(str(error))
     except (OperationalError, ProgrammingError) as error:
-        fail(f"cannot use the database: {_first_line(error)}")
+        fail(database_problem(error))
     finally:
         engine.dispose()
     _show(report, fmt)
@@ -169,7 +172,7 @@ def backtest_command(
     except (BacktestError, NoActiveDefinitionError) as error:
         fail(str(error))
     except (OperationalError, ProgrammingError) as error:
-        fail(f"cannot use the database: {_first_line(error)}")
+        fail(database_problem(error))
     finally:
         engine.dispose()
     _show(report, "json" if as_json else "table")
@@ -219,9 +222,7 @@ def _instant(option: str, text: str | None) -> datetime | None:
 
 
 def _engine(workspace: Path | None) -> Engine:
-    settings = settings_for(workspace)
-    if settings.database_url is None and not settings.workspace.is_dir():
-        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+    settings = workspace_settings(workspace)
     try:
         return engine_from_settings(settings)
     except ArgumentError as error:

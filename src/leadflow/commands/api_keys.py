@@ -17,7 +17,8 @@ import typer
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services.api_keys import Role, create_key, list_keys, revoke_key
 from leadflow.services.refusals import RefusedError
@@ -36,9 +37,7 @@ def register(app: typer.Typer) -> None:
 @contextmanager
 def workspace_session(workspace: Path | None) -> Iterator[Session]:
     """A write session on the workspace's database; database errors end as one line."""
-    settings = settings_for(workspace)
-    if settings.database_url is None and not settings.workspace.is_dir():
-        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+    settings = workspace_settings(workspace)
     try:
         engine = engine_from_settings(settings)
     except ArgumentError as error:
@@ -47,8 +46,7 @@ def workspace_session(workspace: Path | None) -> Iterator[Session]:
         with session_factory(writer(engine))() as session:
             yield session
     except (OperationalError, ProgrammingError) as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-        fail(f"cannot use the database ({reason}); is it migrated? `leadflow db upgrade`")
+        fail(database_problem(error))
     except RefusedError as error:
         fail(str(error))
     finally:

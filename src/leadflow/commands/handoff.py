@@ -23,6 +23,7 @@ mistakes end as one line on stderr with exit status 1.
 
 from __future__ import annotations
 
+import math
 import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -39,6 +40,8 @@ from leadflow.services.queue import QueueItem, queue
 from leadflow.services.sla import check_sla
 
 __all__ = ["register"]
+
+_LARGEST_AMOUNT = 1e15  # as the API's: opportunities.amount holds 16 digits and cents
 
 deals_app = typer.Typer(name="opportunity", help="Deals from accepted leads.", no_args_is_help=True)
 nurture_app = typer.Typer(name="nurture", help="One-to-many send lists.", no_args_is_help=True)
@@ -178,7 +181,7 @@ def _progress(state: cadence.WorkState) -> str:
 @deals_app.command("create")
 def deal_create(
     contact_id: int = typer.Argument(..., help="The accepted lead's contact id."),
-    amount: float | None = typer.Option(None, "--amount", min=0),
+    amount: float | None = typer.Option(None, "--amount", help="Zero or more."),
     currency: str | None = typer.Option(None, "--currency", help="ISO code, e.g. EUR."),
     close_date: str | None = typer.Option(None, "--close-date", help="Expected (YYYY-MM-DD)."),
     product: list[str] = typer.Option([], "--product", help="A product; repeat for more."),
@@ -187,6 +190,7 @@ def deal_create(
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Open a deal for an accepted lead."""
+    _check_amount(amount)
     expected = None if close_date is None else parse_date(close_date, "--close-date")
     with workspace_session(workspace) as session:
         deal = opportunities.create_opportunity(
@@ -194,6 +198,18 @@ def deal_create(
             products=product, name=name, rep=rep, clock=SystemClock(),
         )  # fmt: skip
         typer.echo(f"opportunity {deal.opportunity.id} opened ({deal.detail.stage})")
+
+
+def _check_amount(amount: float | None) -> None:
+    # Said here: the service's one check read "must be zero or more" for 1e26 too.
+    if amount is None:
+        return
+    if math.isnan(amount):
+        fail("--amount nan is not a number")
+    if amount < 0:
+        fail(f"--amount {amount:g} must be zero or more")
+    if amount > _LARGEST_AMOUNT:
+        fail(f"--amount {amount:g} is too large (at most {_LARGEST_AMOUNT:,.0f})")
 
 
 @deals_app.command("stage")

@@ -16,7 +16,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services.identity import Duplicate, find_duplicates, merge_contacts, unmerge
 from leadflow.services.refusals import RefusedError
@@ -118,13 +119,13 @@ def unmerge_command(
 def _in_transaction(
     workspace: Path | None, action: Callable[[Connection], T], *, write: bool = False
 ) -> T:
-    engine: Engine = engine_from_settings(settings_for(workspace))
+    engine: Engine = engine_from_settings(workspace_settings(workspace))
     try:
         with (writer(engine) if write else engine).begin() as connection:
             return action(connection)
     except RefusedError as error:
         fail(str(error))
     except (OperationalError, ProgrammingError) as error:
-        fail(f"cannot use the database: {str(error).strip().splitlines()[0]}")
+        fail(database_problem(error))
     finally:
         engine.dispose()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services.import_accounts import AccountImport, import_accounts
 from leadflow.store.database import engine_from_settings
@@ -32,11 +34,13 @@ def accounts(
     """Import accounts (industry, size, revenue, country, owner) and re-qualify their contacts."""
     if not file.is_file():
         fail(f"{file}: no such file")
-    engine = engine_from_settings(settings_for(workspace))
+    engine = engine_from_settings(workspace_settings(workspace))
     try:
         report = import_accounts(engine, file, clock=SystemClock(), skip_bad_rows=skip_bad_rows)
     except (ValueError, LookupError) as error:  # LookupError: no active definition
         fail(str(error))
+    except (OperationalError, ProgrammingError) as error:
+        fail(database_problem(error))
     finally:
         engine.dispose()
     _print(file, report)

@@ -20,7 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.ingest.convert import HeaderError
 from leadflow.ingest.countries import country_code
@@ -118,7 +119,7 @@ def _delimiter(text: str | None) -> str | None:
 
 
 def _run(file: Path, options: ImportOptions, workspace: Path | None) -> ContactImport:
-    engine = engine_from_settings(settings_for(workspace))
+    engine = engine_from_settings(workspace_settings(workspace))
     columns = (TextColumn("contacts"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     try:
         with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
@@ -131,7 +132,7 @@ def _run(file: Path, options: ImportOptions, workspace: Path | None) -> ContactI
                 on_progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
     except (OperationalError, ProgrammingError) as error:
-        fail(f"cannot use the database: {str(error).strip().splitlines()[0]}")
+        fail(database_problem(error))
     except (TableError, HeaderError) as error:  # the file or its header cannot be imported
         fail(str(error))
     finally:

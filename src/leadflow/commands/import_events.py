@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services.definitions import ActiveDefinition, NoActiveDefinitionError
 from leadflow.services.definitions import active_definition as load_active
@@ -53,11 +54,11 @@ def events(
     """Import events (page views, downloads, form fills ...) and re-qualify their contacts."""
     if not file.is_file():
         fail(f"{file}: no such file")
-    engine = engine_from_settings(settings_for(workspace))
+    engine = engine_from_settings(workspace_settings(workspace))
     try:
         report = _run(file, engine, strict=strict, batch_size=batch_size, source=source)
     except (OperationalError, ProgrammingError, StoreError) as error:
-        fail(f"cannot use the database: {str(error).splitlines()[0]}")
+        fail(database_problem(error))
     finally:
         engine.dispose()
     _print_problems(file, report)

@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from leadflow.commands.options import database_problem, missing_workspace
 from leadflow.commands.workspace import WorkspaceOption, settings_for
 from leadflow.definition.builtin import DEFAULT_PRESET, is_preset
 from leadflow.definition.errors import DefinitionError
@@ -412,17 +413,15 @@ def models(workspace: Path | None = WorkspaceOption) -> None:
 @contextmanager
 def _session(settings: Settings) -> Iterator[Session]:
     """A session on the workspace store; a store that cannot be used is a one-line error."""
-    if settings.database_url is None and not settings.workspace.is_dir():
-        raise LearnInputError(
-            f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`"
-        )
+    problem = missing_workspace(settings)
+    if problem is not None:
+        raise LearnInputError(problem)
     engine = engine_from_settings(settings)
     try:
         with Session(engine) as session:
             yield session
     except (OperationalError, ProgrammingError) as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else "error"
-        raise LearnInputError(f"cannot use the database: {first}") from None
+        raise LearnInputError(database_problem(error)) from None
     finally:
         engine.dispose()
 

@@ -6,6 +6,7 @@ whose everyday commands never open a database, ``definition``, starts quickly.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NoReturn
 
@@ -13,7 +14,17 @@ import typer
 
 from leadflow.settings import Settings
 
-__all__ = ["WorkspaceOption", "fail", "settings_for"]
+__all__ = [
+    "WorkspaceOption",
+    "database_problem",
+    "fail",
+    "missing_workspace",
+    "settings_for",
+    "workspace_settings",
+]
+
+# How SQLite and PostgreSQL say a table is not there: a database never migrated.
+_MISSING_TABLE = re.compile(r"no such table|relation \S+ does not exist")
 
 WorkspaceOption = typer.Option(
     None,
@@ -27,6 +38,36 @@ WorkspaceOption = typer.Option(
 def settings_for(workspace: Path | None) -> Settings:
     """Settings from the environment, with the workspace given on the command line."""
     return Settings() if workspace is None else Settings(workspace=workspace)
+
+
+def workspace_settings(workspace: Path | None) -> Settings:
+    """Settings of a workspace that exists. Without this, SQLite would create an empty
+    ``leadflow.db`` in whatever folder the command ran in, and the command would then
+    fail on missing tables with a hint to migrate that stray file."""
+    settings = settings_for(workspace)
+    problem = missing_workspace(settings)
+    if problem is not None:
+        fail(problem)
+    return settings
+
+
+def missing_workspace(settings: Settings) -> str | None:
+    """Why ``settings`` name no workspace (its folder or its database file is missing)."""
+    database = settings.workspace_database
+    if database is None or database.is_file():
+        return None
+    return f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`"
+
+
+def database_problem(error: Exception) -> str:
+    """One line for a database that cannot be used: unreachable, not migrated, refusing.
+    Only a missing table earns the hint to migrate (a server that is down does not)."""
+    cause = getattr(error, "orig", None) or error
+    text = str(cause).strip()
+    first = text.splitlines()[0] if text else type(cause).__name__
+    if _MISSING_TABLE.search(text):
+        return f"cannot use the database ({first}); is it migrated? `leadflow db upgrade`"
+    return f"cannot use the database: {first}"
 
 
 def fail(message: str) -> NoReturn:

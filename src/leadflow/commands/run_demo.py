@@ -31,7 +31,7 @@ def run_demo(
     seed: int = typer.Option(7, "--seed", help="Seed of the generated world."),
     build_only: bool = typer.Option(False, "--build-only", help="Build, print, do not serve."),
 ) -> None:
-    """Build the demo workspace (once) and serve the API on 127.0.0.1:8000."""
+    """Build the demo workspace (once) and serve the API on 127.0.0.1:8000 (LEADFLOW_PORT)."""
     settings = settings_for(workspace)
     try:
         built = build_demo_workspace(
@@ -41,6 +41,7 @@ def run_demo(
             contacts=contacts,
             seed=seed,
             on_stage=lambda text: typer.echo(f"demo: {text} ...", err=True),
+            address=f"http://{settings.host}:{settings.port}",
         )
     except (OSError, ValueError) as error:
         fail(str(error))

@@ -16,7 +16,8 @@ from sqlalchemy.exc import ArgumentError
 
 from leadflow.api.app import create_app
 from leadflow.api.state import ApiLimits
-from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.commands.options import workspace_settings
+from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.services.refusals import RefusedError
 
 __all__ = ["register"]
@@ -39,9 +40,7 @@ def serve(
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
 ) -> None:
     """Serve the HTTP API (OpenAPI document at /openapi.json, docs at /docs)."""
-    settings = settings_for(workspace)
-    if settings.database_url is None and not settings.workspace.is_dir():
-        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+    settings = workspace_settings(workspace)
     limits = ApiLimits(rate_per_second=rate_limit, burst=burst)
     try:
         app = create_app(settings, limits=limits)

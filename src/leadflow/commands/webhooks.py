@@ -19,7 +19,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadflow.commands.api_keys import workspace_session
-from leadflow.commands.workspace import WorkspaceOption, fail, settings_for
+from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import webhooks
 from leadflow.services.outbox import KINDS
@@ -100,9 +101,7 @@ def deliver(
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Run the delivery worker: outbox -> signed POSTs, retried with backoff."""
-    settings = settings_for(workspace)
-    if settings.database_url is None and not settings.workspace.is_dir():
-        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+    settings = workspace_settings(workspace)
     engine = engine_from_settings(settings)
     sessions = session_factory(writer(engine))
     policy = RetryPolicy()
@@ -117,8 +116,7 @@ def deliver(
     try:
         _work(sessions, policy, once=once, idle=idle, running=running)
     except (OperationalError, ProgrammingError) as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-        fail(f"cannot use the database ({reason}); is it migrated? `leadflow db upgrade`")
+        fail(database_problem(error))
     finally:
         engine.dispose()
 

@@ -42,7 +42,10 @@ def parse_instant(text: str) -> datetime:
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:  # Python's wording ("Invalid isoformat string", offsets as timedelta)
+        raise ValueError(f"{text!r} is not an ISO 8601 moment like 2026-06-30T12:00:00Z") from None
     if moment.tzinfo is None and len(value) == 10:
         moment = moment.replace(tzinfo=UTC)
     return ensure_utc(moment)

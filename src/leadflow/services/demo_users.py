@@ -50,7 +50,7 @@ def ensure_demo_users(engine: Engine, now: datetime) -> int:
     return created
 
 
-def demo_users_text() -> str:
-    """One line for the console: where to sign in, and as whom."""
+def demo_users_text(address: str = "http://127.0.0.1:8000") -> str:
+    """One line for the console: where to sign in (the server at ``address``), and as whom."""
     pairs = ", ".join(f"{email} / {password}" for email, _, _, password in DEMO_USERS)
-    return f"sign in at http://127.0.0.1:8000/ui/ as {pairs}"
+    return f"sign in at {address}/ui/ as {pairs}"

@@ -107,16 +107,18 @@ def build_demo_workspace(
     seed: int = 7,
     preset: str | None = None,
     on_stage: OnStage | None = None,
+    address: str = "http://127.0.0.1:8000",
 ) -> DemoWorkspace:
     """Generate, initialise and replay the demo world into ``directory`` (once).
 
     ``preset`` None gives the workspace the demo company's definition (DEMO_DEFINITION);
-    a preset name gives it that preset as it is.
+    a preset name gives it that preset as it is. ``address`` is where it will be served,
+    for the line that says where to sign in.
     """
     marker = demo_marker(directory)
     say = on_stage or (lambda _: None)
     if marker.exists():
-        say(demo_users_text())  # web users (issue 6): made with the workspace, below
+        say(demo_users_text(address))  # web users (issue 6): made with the workspace, below
         return DemoWorkspace(directory, False, **json.loads(marker.read_text("utf-8")))
     now = clock.now()
     say(f"generating a world of {contacts} contacts (seed {seed})")
@@ -146,7 +148,7 @@ def build_demo_workspace(
     finally:
         engine.dispose()
     marker.write_text(json.dumps(figures, sort_keys=True), encoding="utf-8")
-    say(demo_users_text())
+    say(demo_users_text(address))
     return DemoWorkspace(directory, True, **figures)
 
 

@@ -72,14 +72,14 @@ def _work(since: datetime | None) -> Select[tuple[str | None, str, HandoffWork]]
     return query if since is None else query.where(Handoff.at >= since)
 
 
-def _rejections(since: datetime | None) -> Select[tuple[str, str, int]]:
-    # Rep.key is None for a rejection by a rep since deleted (outer join).
+def _rejections(since: datetime | None) -> Select[tuple[str | None, str, int]]:
+    # By the hand-off's owner, as ``rejected`` is counted: a rep may reject a lead that
+    # is unassigned or someone else's (--rep), and its reason belongs with its count.
     query = (
-        select(Rep.key, Rejection.code, func.count())
+        select(Handoff.owner, Rejection.code, func.count())
         .select_from(Rejection)
         .join(Handoff, Handoff.id == Rejection.handoff_id)
-        .outerjoin(Rep, Rep.id == Rejection.rep_id)
-        .group_by(Rep.key, Rejection.code)
+        .group_by(Handoff.owner, Rejection.code)
     )
     return query if since is None else query.where(Handoff.at >= since)
 

@@ -26,6 +26,7 @@ from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session
 
 from leadflow.definition.model import NURTURE, Definition, StageKind
+from leadflow.domain.vocabulary import Grade, Temperature
 from leadflow.services.definitions import active_definition
 from leadflow.services.refusals import InvalidInputError
 from leadflow.store.models import Consent, Contact, HandoffWork, Qualification
@@ -60,7 +61,7 @@ class Segment:
 def nurture_list(session: Session, segment: Segment) -> Iterator[dict[str, object]]:
     """The send list's rows, ordered by contact id; the segment is checked before any row."""
     stages = _stages(active_definition(session).definition, segment.stages)
-    return _rows(session, stages, segment)
+    return _rows(session, stages, _checked(segment))
 
 
 def write_send_list(session: Session, segment: Segment, out: Path | IO[str]) -> int:
@@ -115,6 +116,22 @@ def _stages(definition: Definition, asked: Sequence[str]) -> tuple[str, ...]:
     return tuple(asked) or allowed
 
 
+def _checked(segment: Segment) -> Segment:
+    """The segment with temperatures and grades in the stored spelling; a value that
+    names none is refused (a typo would otherwise export nobody, silently)."""
+    temperatures = tuple(value.strip().lower() for value in segment.temperatures)
+    grades = tuple(value.strip().upper() for value in segment.grades)
+    _known(temperatures, [t.value for t in Temperature], "a temperature")
+    _known(grades, [g.value for g in Grade], "a fit grade")
+    return Segment(segment.stages, temperatures, grades, segment.channels)
+
+
+def _known(values: Sequence[str], allowed: Sequence[str], what: str) -> None:
+    for value in values:
+        if value not in allowed:
+            raise InvalidInputError(f"{value!r} is not {what} (one of: {', '.join(allowed)})")
+
+
 def _query(stages: tuple[str, ...], segment: Segment) -> Select[tuple[Contact, Qualification]]:
     consented = exists().where(
         and_(
@@ -141,7 +158,7 @@ def _query(stages: tuple[str, ...], segment: Segment) -> Select[tuple[Contact, Q
     if segment.temperatures:
         query = query.where(Qualification.temperature.in_(segment.temperatures))
     if segment.grades:
-        query = query.where(Qualification.fit_grade.in_([g.upper() for g in segment.grades]))
+        query = query.where(Qualification.fit_grade.in_(segment.grades))
     if segment.channels:
         query = query.where(Contact.source_channel.in_(segment.channels))
     return query

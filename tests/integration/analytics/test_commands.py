@@ -108,6 +108,7 @@ def test_backtest_prints_a_table_or_json(workspace: Path, tmp_path: Path) -> Non
     [
         (("report", "pipeline"), "unknown report 'pipeline'"),
         (("report", "funnel", "--by", "colour"), "--by must be one of"),
+        (("report", "scoring", "--by", "owner"), "the scoring report is not split"),
         (("report", "funnel", "--format", "xml"), "--format must be one of"),
         (("report", "funnel", "--to", "yesterday"), "--to:"),
         (("report", "funnel", "--chart", "out.jpg"), "--chart must name a .png or .svg"),

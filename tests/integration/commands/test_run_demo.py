@@ -37,3 +37,16 @@ def test_run_demo_builds_once_and_prints_the_sales_side(
     assert accepted + rejected <= handed_off
     assert int(built.group(2)) > 0
     assert (tmp_path / "world" / "activities.jsonl").exists()
+
+
+@pytest.mark.slow
+def test_run_demo_says_where_to_sign_in_on_the_port_it_will_serve(
+    store_url: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADFLOW_PORT", "8123")
+    arguments = ["run-demo", "--workspace", str(tmp_path), "--contacts", "50", "--build-only"]
+
+    result = runner.invoke(app, arguments)
+
+    assert result.exit_code == 0, result.output
+    assert "sign in at http://127.0.0.1:8123/ui/ as admin@demo.leadflow" in result.output

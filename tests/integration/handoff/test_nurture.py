@@ -71,3 +71,16 @@ def test_the_send_list_is_a_csv_an_email_tool_reads(desk: Desk, audience: dict[s
     assert tuple(rows[0]) == SEND_LIST_COLUMNS
     assert rows[2]["stage"] == "nurture"
     assert rows[0]["fit_grade"] == "A"
+
+
+def test_a_mistyped_temperature_or_grade_is_refused_not_an_empty_list(
+    desk: Desk, audience: dict[str, int]
+) -> None:
+    # A typo must not give an empty send list that looks like nobody qualifies.
+    with pytest.raises(InvalidInputError, match="'lukewarm' is not a temperature"):
+        _emails(desk, Segment(temperatures=("lukewarm",)))
+    with pytest.raises(InvalidInputError, match="'Z' is not a fit grade"):
+        _emails(desk, Segment(grades=("Z",)))
+    assert _emails(desk, Segment(temperatures=("Unknown",))) == _emails(
+        desk, Segment(temperatures=("unknown",))
+    )

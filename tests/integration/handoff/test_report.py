@@ -54,3 +54,16 @@ def test_an_accepted_lead_closed_untouched_breached_its_first_touch(desk: Desk) 
     (eva,) = handoff_report(desk.session)
     assert dict(eva.breaches) == {"first_touch": 1}
     assert eva.under_worked == 1
+
+
+def test_a_rejection_is_counted_on_the_row_that_shows_its_reason(desk: Desk) -> None:
+    # An unassigned lead rejected by a rep: its hand-off has no owner, so its rejection
+    # and its reason belong to the same row, never "rejected 0 (bad_fit 1)" on another.
+    desk.team("benelux")
+    lead = desk.lead()
+    desk.rep("eva", "benelux")
+
+    reject(desk.session, lead, code="bad_fit", note=None, rep="eva", clock=desk.clock)
+
+    for row in handoff_report(desk.session):
+        assert row.rejected == sum(row.rejected_by_reason.values()), row

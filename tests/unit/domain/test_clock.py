@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -19,6 +20,16 @@ def test_naive_datetime_is_refused() -> None:
         parse_instant("2026-03-01T10:00:00")
     with pytest.raises(ValueError, match="no time zone"):
         ensure_utc(datetime(2026, 3, 1))  # noqa: DTZ001 - the naive value is the point
+
+
+@pytest.mark.parametrize(
+    "text", ["yesterday", "2026-13-01", "2026-01-01T00:00:00+25:00", "99999-01-01", ""]
+)
+def test_a_moment_that_is_not_one_is_refused_in_the_user_s_words(text: str) -> None:
+    # Not Python's "Invalid isoformat string" or "offset must be a timedelta ...".
+    expected = f"^{re.escape(repr(text))} is not an ISO 8601 moment like 2026-06-30T12:00:00Z$"
+    with pytest.raises(ValueError, match=expected):
+        parse_instant(text)
 
 
 def test_ensure_utc_converts() -> None:
