@@ -5,7 +5,7 @@
         (or qualify a Parquet export and write the verdicts to a file)
     report funnel|channels|alignment|scoring [--from ISO] [--to ISO]
            [--by month|channel|campaign|owner] [--format table|csv|json] [--chart FILE]
-    backtest CANDIDATE.yaml [--from ISO] [--to ISO] [--step DAYS] [--json]
+    backtest CANDIDATE.yaml|PRESET [--from ISO] [--to ISO] [--step DAYS] [--json]
 
 Each takes ``--workspace DIR`` (or LEADFLOW_WORKSPACE / LEADFLOW_DATABASE_URL).
 """
@@ -27,6 +27,7 @@ from leadflow.analytics.costs import COSTS_FILE, CostsError, load_costs
 from leadflow.analytics.report import Report, render_csv, render_json, render_rows
 from leadflow.commands.options import database_problem, settings_for, workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
+from leadflow.definition.builtin import PRESET_NAMES, is_preset
 from leadflow.definition.errors import DefinitionError
 from leadflow.definition.loader import load_definition
 from leadflow.domain.clock import SystemClock, parse_instant
@@ -126,6 +127,8 @@ def report_command(
         fail(f"--format must be one of {', '.join(_FORMATS)}, got {fmt!r}")
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         fail(f"--chart must name a .png or .svg file, got {chart.name!r}")
+    if chart is not None and not chart.parent.is_dir():  # before the report is computed
+        fail(f"--chart: no folder {chart.parent} to write {chart.name} in")
     if name == "scoring" and by is not None:  # it would print the same report, unsplit
         fail("the scoring report is not split into groups; leave out --by")
     request = ReportRequest(name, _instant("--from", start), _instant("--to", stop), by)
@@ -149,7 +152,7 @@ def report_command(
 
 
 def backtest_command(
-    candidate: Path = typer.Argument(..., help="The candidate definition (YAML file)."),
+    candidate: str = typer.Argument(..., help="The candidate definition (file or preset name)."),
     start: str | None = typer.Option(None, "--from", help="Replay from (ISO; default: the start)."),
     stop: str | None = typer.Option(None, "--to", help="Replay up to (ISO; default now)."),
     step: float = typer.Option(7.0, "--step", help="Days between checkpoints of the replay."),
@@ -157,8 +160,8 @@ def backtest_command(
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Replay history under CANDIDATE and the active definition, side by side."""
-    if not candidate.is_file():
-        fail(f"{candidate} is not a file")
+    if not is_preset(candidate) and not Path(candidate).is_file():
+        fail(f"{candidate} is not a file, nor a preset ({', '.join(PRESET_NAMES)})")
     try:
         compiled = load_definition(candidate)
     except DefinitionError as error:

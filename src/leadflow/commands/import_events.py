@@ -8,6 +8,7 @@ The line format is described in services/event_import.py and docs/store.md.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -57,6 +58,8 @@ def events(
     engine = engine_from_settings(workspace_settings(workspace))
     try:
         report = _run(file, engine, strict=strict, batch_size=batch_size, source=source)
+    except KeyboardInterrupt:
+        _interrupted(strict)
     except (OperationalError, ProgrammingError, StoreError) as error:
         fail(database_problem(error))
     finally:
@@ -84,6 +87,20 @@ def _run(file: Path, engine: Engine, *, strict: bool, batch_size: int, source: s
             source=source,
             on_progress=lambda done: progress.update(task, completed=done),
         )
+
+
+def _interrupted(strict: bool) -> NoReturn:
+    """Ctrl-C: say what is kept, so nobody re-sends by hand or fears a half import."""
+    if strict:
+        kept = "nothing was written (--strict writes at the end)"
+    else:
+        kept = "every batch committed before it is stored"
+    typer.echo(
+        f"interrupted: {kept}; run the same command again to import the rest "
+        "(events already stored are recognised by their id and skipped)",
+        err=True,
+    )
+    raise typer.Exit(130)
 
 
 def _active(engine: Engine) -> ActiveDefinition:

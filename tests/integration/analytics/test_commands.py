@@ -103,6 +103,12 @@ def test_backtest_prints_a_table_or_json(workspace: Path, tmp_path: Path) -> Non
     assert "precision" in out
 
 
+def test_backtest_takes_a_preset_by_name(workspace: Path) -> None:
+    code, out, err = _run("backtest", "fit-first", "--step", "30", "--json", "-w", str(workspace))
+    assert code == 0, err
+    assert json.loads(out)["sections"][0]["rows"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -115,7 +121,8 @@ def test_backtest_prints_a_table_or_json(workspace: Path, tmp_path: Path) -> Non
         (("report", "funnel", "--from", "2026-07-01", "--to", "2026-01-01"), "--from must be"),
         (("rescore", "--at", "2999-01-01"), "in the future"),
         (("rescore", "--at", "2026-01-01T10:00:00"), "no time zone"),
-        (("backtest", "missing.yaml"), "is not a file"),
+        (("report", "funnel", "--chart", "nowhere/out.png"), "--chart: no folder nowhere"),
+        (("backtest", "missing.yaml"), "is not a file, nor a preset"),
         (("backtest", "bad.yaml"), "bad.yaml"),
     ],
 )
