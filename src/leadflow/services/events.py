@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -57,6 +57,10 @@ __all__ = [
 ]
 
 DEFAULT_SOURCE = "api"
+# An event dated this far after the clock is refused: a wrong year or a local time sent
+# as UTC. Stored, it would become the contact's latest moment, the one it is qualified
+# at, and every real event after it would count as already faded.
+FUTURE_TOLERANCE = timedelta(days=1)
 # Events that decide a contact's consent on a channel (domain.md: "an unsubscribe or
 # bounce event withdraws it").
 CONSENT_EFFECTS: Mapping[str, str] = {
@@ -242,6 +246,13 @@ class EventRecorder:
         self.close()
 
 
+def _too_far_ahead(at: datetime, now: datetime) -> str:
+    return (
+        f"at {at.isoformat()} is more than a day after the server's clock "
+        f"({now.replace(microsecond=0).isoformat()}): a wrong year, or a local time sent as UTC?"
+    )
+
+
 def _record(
     store: RealtimeStore,
     incoming: IncomingEvent,
@@ -268,6 +279,8 @@ def _record_event(
         at = ensure_utc(incoming.at)
     except ValueError as error:
         return Rejected(str(error), incoming.key)
+    if at > now + FUTURE_TOLERANCE:
+        return Rejected(_too_far_ahead(at, now), incoming.key)
     if incoming.key is not None and not _insert_first(incoming):
         seen = store.find_event(incoming.source, incoming.key)
         if seen is not None:

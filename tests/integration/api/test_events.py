@@ -109,3 +109,17 @@ def test_more_than_1000_events_is_refused(client: TestClient, headers: Headers) 
 
     assert reply.status_code == 422
     assert reply.json()["errors"][0]["loc"][:2] == ["body", "events"]
+
+
+def test_an_event_dated_years_ahead_is_refused_singly_and_in_a_batch(
+    client: TestClient, headers: Headers
+) -> None:
+    future = _demo_request("fut@acme.example", at="2099-01-01T00:00:00Z")
+
+    single = client.post("/events", json=future, headers=headers("ingest"))
+    batch = client.post("/events/batch", json={"events": [future]}, headers=headers("ingest"))
+
+    assert single.status_code == 422
+    assert "more than a day after the server's clock" in single.json()["detail"]
+    assert batch.status_code == 200, batch.text
+    assert [r["status"] for r in batch.json()["results"]] == ["rejected"]

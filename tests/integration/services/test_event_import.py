@@ -116,7 +116,7 @@ def test_strict_writes_nothing_when_a_line_is_malformed(
 def test_strict_writes_nothing_when_the_store_rejects_an_event(
     recorder: EventRecorder, engine: Engine, tmp_path: Path
 ) -> None:
-    unknown = {"id": "e5", "type": "page_view", "at": "2026-03-04T00:00:00Z", "contact_id": "crm-1"}
+    unknown = {"id": "e5", "type": "page_view", "at": "2026-03-02T10:00:00Z", "contact_id": "crm-1"}
     path = _write(tmp_path / "events.jsonl", [*GOOD, unknown])
 
     report = import_events(path, recorder, strict=True, batch_size=2)

@@ -28,9 +28,12 @@ from leadflow.store.models import (
 from leadflow.store.models import Event as EventRow
 from tests.integration.services.conftest import START, activate
 
+# Received well after START: the events these tests date days after START have happened.
+RECEIVED = FixedClock(START + timedelta(days=365))
+
 
 def _record(session: Session, active: ActiveDefinition, event: IncomingEvent) -> Recorded:
-    outcome = record_event(session, event, clock=FixedClock(START), active=active)
+    outcome = record_event(session, event, clock=RECEIVED, active=active)
     assert isinstance(outcome, Recorded), outcome
     return outcome
 
@@ -240,6 +243,10 @@ def test_unsubscribe_and_bounce_decide_email_consent_latest_first(
         (IncomingEvent("page_view", START, contact_id="crm-77"), "unknown contact_id"),
         (IncomingEvent("page_view", START, email="not an address"), "not valid"),
         (IncomingEvent("page_view", START.replace(tzinfo=None), email="a@b.example"), "time zone"),
+        (
+            IncomingEvent("page_view", START.replace(year=2099), email="a@b.example"),
+            "at 2099-03-02T09:00:00+00:00 is more than a day after the server's clock",
+        ),
     ],
 )
 def test_an_event_that_cannot_be_recorded_is_rejected_and_writes_nothing(
@@ -251,6 +258,17 @@ def test_an_event_that_cannot_be_recorded_is_rejected_and_writes_nothing(
     assert reason in outcome.reason
     assert _count(session, EventRow) == 0
     assert _count(session, Contact) == 0
+
+
+def test_an_event_a_few_hours_ahead_of_the_clock_is_recorded(
+    session: Session, active: ActiveDefinition
+) -> None:
+    # A browser's or a CRM's clock runs a little fast; only a day or more is refused.
+    event = IncomingEvent("page_view", START + timedelta(hours=23), email="a@b.example")
+
+    outcome = record_event(session, event, clock=FixedClock(START), active=active)
+
+    assert isinstance(outcome, Recorded), outcome
 
 
 def test_a_new_definition_rebuilds_the_state_from_the_stored_events(
