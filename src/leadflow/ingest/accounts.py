@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from leadflow.ingest.countries import country_code, fold
-from leadflow.ingest.normalise import InvalidValueError, parse_amount, parse_integer, snake_case
+from leadflow.ingest.normalise import (
+    InvalidValueError,
+    parse_amount,
+    parse_integer,
+    snake_case,
+    website_domain,
+)
 
 __all__ = ["AccountRecord", "AccountRowError", "account_columns", "read_account"]
 
@@ -41,7 +47,6 @@ _ALIASES: Mapping[str, tuple[str, ...]] = {
     "country": ("country", "country region", "billing country", "billingcountry"),
     "owner": ("owner", "owner rep id", "company owner", "account owner", "ownerid"),
 }
-_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _N = TypeVar("_N", int, float)
 
@@ -124,13 +129,14 @@ def _attribute_key(header: str) -> str:
 
 
 def _domain(text: str | None) -> str | None:
+    """The domain as the contact import writes a company's (``website_domain``): contacts
+    link to accounts by it, so an internationalised one (``müller.de``) must match too."""
     if text is None:
         return None
-    value = text.casefold().removeprefix("https://").removeprefix("http://")
-    value = value.split("/", 1)[0].removeprefix("www.").rstrip(".")
-    if not _DOMAIN.match(value):
-        raise AccountRowError(f"domain {text!r} is not a domain name")
-    return value
+    try:
+        return website_domain(text)
+    except InvalidValueError:
+        raise AccountRowError(f"domain {text!r} is not a domain name") from None
 
 
 def _industry(text: str | None) -> str | None:

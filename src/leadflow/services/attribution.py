@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from leadflow.ingest.freemail import is_free_mail
 from leadflow.ingest.normalise import email_domain, normalise_email
 from leadflow.store.realtime import RealtimeStore
 
@@ -82,7 +83,9 @@ def _named_contact(
     if by_email is not None:
         found = Attribution(by_email)
     else:
-        new_id, created = store.create_contact(address, email_domain(address), now)
+        domain = email_domain(address)
+        company = None if is_free_mail(domain) else domain
+        new_id, created = store.create_contact(address, domain, now, company_domain=company)
         found = Attribution(new_id, created=created)
     if isinstance(contact_id, str) and not _leadflow_id(contact_id) and found.contact_id:
         # A CRM id seen for the first time beside a known address: remember it.

@@ -97,16 +97,25 @@ class EventStatements:
         )
         return None if found is None else int(found)
 
-    def create_contact(self, email: str, domain: str | None, now: datetime) -> tuple[int, bool]:
-        """(id, created). Two writers creating the same address (PostgreSQL) get one contact."""
+    def create_contact(
+        self, email: str, domain: str | None, now: datetime, *, company_domain: str | None
+    ) -> tuple[int, bool]:
+        """(id, created). Two writers creating the same address (PostgreSQL) get one contact.
+
+        The new contact joins the account of ``company_domain`` (its e-mail's, unless free
+        mail), when there is one, as an import would attach it: the persona's
+        firmographics apply from its first event."""
         d = self.driver
         created = d.scalar(
-            "INSERT INTO contacts (email, domain, purchased, identity, attributes, created_at,"
-            " updated_at) VALUES (:email, :domain, :purchased, 'known', :attributes, :now, :now)"
+            "INSERT INTO contacts (email, domain, account_id, purchased, identity, attributes,"
+            " created_at, updated_at) VALUES (:email, :domain,"
+            " (SELECT id FROM accounts WHERE domain = :account_domain), :purchased, 'known',"
+            " :attributes, :now, :now)"
             " ON CONFLICT (email) DO NOTHING RETURNING id",
             {
                 "email": email,
                 "domain": domain,
+                "account_domain": company_domain,  # its own name: PostgreSQL types each
                 "purchased": False,
                 "attributes": d.document({}),
                 "now": d.instant(now),

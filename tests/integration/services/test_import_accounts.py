@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import FixedClock
 from leadflow.services.events import EventRecorder, IncomingEvent
 from leadflow.services.import_accounts import import_accounts
-from leadflow.store.models import Account, Qualification
+from leadflow.store.models import Account, Contact, Qualification
 from tests.integration.services.conftest import START
 
 HEADER = "account_id,name,domain,industry,employees,annual_revenue_eur,country\n"
@@ -32,6 +32,20 @@ def test_a_bad_row_writes_nothing_unless_skipped(engine: Engine, tmp_path: Path)
         assert session.scalars(select(Account)).all() == []
     report = import_accounts(engine, path, clock=FixedClock(START), skip_bad_rows=True)
     assert (report.committed, report.created, report.rejected) == (True, 1, 1)
+
+
+def test_an_internationalised_domain_is_read_and_its_people_join_it(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    row = "a3,Müller Maschinenbau GmbH,https://www.Müller.de/kontakt,machinery,120,9000000,DE\n"
+    report = import_accounts(engine, _file(tmp_path, row), clock=FixedClock(START))
+    assert (report.committed, report.created) == (True, 1), report.problems
+    recorder.record(IncomingEvent("page_view", START, key="e1", email="anna@müller.de"))
+    with Session(engine) as session:
+        account = session.scalars(select(Account)).one()
+        person = session.scalars(select(Contact)).one()
+    assert account.domain == "müller.de"  # the form the contact import writes
+    assert person.account_id == account.id
 
 
 def test_importing_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
