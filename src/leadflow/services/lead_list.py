@@ -59,14 +59,14 @@ _Test = Callable[[_Column], ColumnElement[bool]]
 class LeadSort(StrEnum):
     """The orders a list can take; each is backed by an index ending in contact id."""
 
-    ACTIVITY = "activity"  # last activity (the instant of the latest qualification)
+    ACTIVITY = "activity"  # last activity: the latest event or sales activity
     ENGAGEMENT = "engagement"
     FIT = "fit"
     CONTACT = "contact"  # contact number: the order contacts arrived in
 
 
 _SORT_COLUMNS: dict[LeadSort, InstrumentedAttribute[Any]] = {
-    LeadSort.ACTIVITY: Qualification.qualified_at,
+    LeadSort.ACTIVITY: Qualification.last_activity_at,
     LeadSort.ENGAGEMENT: Qualification.engagement_score,
     LeadSort.FIT: Qualification.fit_score,
     LeadSort.CONTACT: Qualification.contact_id,
@@ -201,7 +201,7 @@ _COLUMNS = (
     Qualification.temperature,
     Qualification.lead_type,
     Qualification.sales_ready,
-    Qualification.qualified_at,
+    Qualification.last_activity_at,
 )
 
 
@@ -235,7 +235,7 @@ def _tests(where: LeadFilter) -> list[tuple[_Column, _Test]]:
         (column, partial(_equals, value=value)) for column, value in equal if value
     ]
     if where.active_from is not None or where.active_to is not None:
-        tests.append((Qualification.qualified_at, partial(_between, where=where)))
+        tests.append((Qualification.last_activity_at, partial(_between, where=where)))
     return tests
 
 
