@@ -290,7 +290,13 @@ def _store_state(
     qualification = qualify_summary(facts, summary, definition, at, explain=False)
     step = advance(LifecycleState(), qualification, at)
     store.save_qualification(
-        contact, qualification, step.state, summary.to_json(), active.version_id, at
+        contact,
+        qualification,
+        step.state,
+        summary.to_json(),
+        active.version_id,
+        at,
+        last_activity=at,
     )
 
 

@@ -12,8 +12,8 @@ event, only what the real-time path cannot do without, straight on sqlite3:
     SELECT   the person by e-mail (the real-time path's own statement: contact,
              account, qualification row and which side tables hold rows)
     INSERT   the event (idempotency key, ON CONFLICT DO NOTHING RETURNING id)
-    UPDATE   the qualification row's state, engagement score, qualified_at and
-             updated_at (what moves with nearly every event)
+    UPDATE   the qualification row's state, engagement score, qualified_at,
+             last_activity_at and updated_at (what moves with nearly every event)
 
 with a commit per event, and with one commit per ``--batch`` events; a ``Checkpointer``
 thread checkpoints the WAL off the commit path, as leadflow's writers have it. The new
@@ -42,7 +42,8 @@ from leadflow.store.realtime_people import PERSON_BY_EMAIL
 
 _UPDATE = (
     "UPDATE qualifications SET state = :state, engagement_score = :score,"
-    " qualified_at = :at, updated_at = :now WHERE contact_id = :contact_id"
+    " qualified_at = :at, last_activity_at = :at, updated_at = :now"
+    " WHERE contact_id = :contact_id"
 )
 
 
@@ -66,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="a statement run on the writer's connection before measuring (repeatable), e.g."
-        " 'DROP INDEX ix_qualifications_qualified_at_contact_id' to see what an index costs",
+        " 'DROP INDEX ix_qualifications_last_activity_at_contact_id' to see what an index costs",
     )
     return parser
 

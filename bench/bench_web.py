@@ -220,7 +220,8 @@ def _world_qualification(
         "lead_type": LEAD_TYPES[int(result.lead_type[at])],
         "sales_ready": bool(result.sales_ready[at]),
         "state": {},
-        "qualified_at": latest.get(contact, end),
+        "qualified_at": end,  # the batch engine qualified everyone at the world's end
+        "last_activity_at": latest.get(contact, end),
         "updated_at": end,
     }
 
@@ -257,7 +258,8 @@ def _qualification(n: int, rng: random.Random) -> dict[str, object]:
         "lead_type": rng.choice(["none", "mql", "iql", "srl", "sql", "msrl"]),
         "sales_ready": rng.random() < 0.03,
         "state": {},
-        "qualified_at": NOW - timedelta(seconds=rng.randrange(0, 365 * 24 * 3600)),
+        "qualified_at": NOW,
+        "last_activity_at": NOW - timedelta(seconds=rng.randrange(0, 365 * 24 * 3600)),
         "updated_at": NOW,
     }
 

@@ -68,7 +68,7 @@ def history(session: Session, contact: Contact, tag: str, consent: str, at: date
         Visitor(id=f"v-{tag}", contact_id=cid, first_seen_at=at, last_seen_at=at),
         Consent(contact_id=cid, channel="email", status=consent, source="test", at=at),
         Qualification(contact_id=cid, stage="lead", definition_version_id=None,
-                      qualified_at=at, updated_at=at, state={}),
+                      qualified_at=at, last_activity_at=at, updated_at=at, state={}),
     ])  # fmt: skip
     session.flush()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select, update
 from typer.testing import CliRunner
 
 from leadflow.cli import app
@@ -19,7 +19,7 @@ from leadflow.domain.clock import FixedClock
 from leadflow.ingest.formats import get_format
 from leadflow.ingest.formats.mapping_file import load_mapping
 from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
-from leadflow.store.models import Account, Consent, Contact, Merge
+from leadflow.store.models import Account, Consent, Contact, Handoff, Merge
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -273,6 +273,33 @@ def test_one_person_one_contact_across_formats(
     assert ann["external_id"] == "hubspot:7"  # the first external id is kept
     assert ann["title"] == "Chief Technology Officer"  # the newest value
     assert ann["phone"] == "+31201234567"
+
+
+def test_an_import_does_not_take_a_lead_from_the_rep_holding_it(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    header = ["Record ID", "Email", "Contact owner", "Job Title"]
+    run(
+        write_csv(tmp_path / "a.csv", header, ["7", "ann@acme.example", "Jane Crm", "CTO"]),
+        "hubspot",
+    )
+    ann = contact(engine, "ann@acme.example")
+    with engine.begin() as connection:  # handed off to eva: she holds the lead now
+        connection.execute(update(Contact).values(owner="eva").where(Contact.id == ann["id"]))
+        connection.execute(
+            insert(Handoff).values(contact_id=ann["id"], owner="eva", at=NOW, status="open")
+        )
+    again = write_csv(tmp_path / "b.csv", header, ["7", "ann@acme.example", "Jane Crm", "CEO"])
+
+    assert run(again, "hubspot").updated == 1
+    assert (contact(engine, ann["email"])["owner"], contact(engine, ann["email"])["title"]) == (
+        "eva",
+        "CEO",  # the rest of the row is still the newest word on the person
+    )
+    with engine.begin() as connection:  # sales sent it back: the CRM's owner counts again
+        connection.execute(update(Handoff).values(status="rejected"))
+    run(again, "hubspot")
+    assert contact(engine, ann["email"])["owner"] == "Jane Crm"
 
 
 def test_repeated_person_in_one_file_is_merged_not_duplicated(

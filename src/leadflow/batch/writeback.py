@@ -4,7 +4,10 @@ Three set-based statements, each sent as one ``executemany`` per chunk of rows:
 
     upsert    qualifications: the scores, grade, temperature, lead type and sales-ready
               flag of every contact, the learned model's prediction (NULL without one),
-              the definition version, ``qualified_at``. A new row
+              the definition version, ``qualified_at``, and the last activity: the
+              latest event or sales fact the frames hold, never moved back (a sales
+              attempt the frames do not hold may be later), the contact's creation
+              when it has none (as the real-time path, services/requalify.py). A new row
               gets an empty engine state, which the real-time path rebuilds from the
               events on the contact's next event (it rebuilds whenever a state does not
               fit the active definition, services/events.py)
@@ -24,28 +27,32 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, text
 
-from leadflow.batch.frames import Column
+from leadflow.batch.frames import MISSING_TIME, Column, ContactFrame, EventFrame, Ints, instant
 from leadflow.batch.lifecycle import Moves
 from leadflow.batch.result import BatchResult
 from leadflow.domain.vocabulary import Grade, LeadType, Temperature
 from leadflow.store.driver import driver_for
 
-__all__ = ["Written", "write_back"]
+__all__ = ["Written", "last_activity", "write_back"]
 
 _CHUNK = 5_000
 
 _UPSERT = """
 INSERT INTO qualifications (contact_id, stage, fit_score, fit_grade, engagement_score,
     temperature, lead_type, sales_ready, prediction, definition_version_id, state,
-    qualified_at, updated_at)
+    qualified_at, last_activity_at, updated_at)
 VALUES (:contact_id, NULL, :fit_score, :fit_grade, :engagement_score, :temperature,
-    :lead_type, :sales_ready, :prediction, :version_id, :state, :qualified_at, :updated_at)
+    :lead_type, :sales_ready, :prediction, :version_id, :state, :qualified_at,
+    COALESCE(:last_activity_at, (SELECT created_at FROM contacts WHERE id = :contact_id)),
+    :updated_at)
 ON CONFLICT (contact_id) DO UPDATE SET fit_score = excluded.fit_score,
     fit_grade = excluded.fit_grade, engagement_score = excluded.engagement_score,
     temperature = excluded.temperature, lead_type = excluded.lead_type,
     sales_ready = excluded.sales_ready, prediction = excluded.prediction,
     definition_version_id = excluded.definition_version_id,
-    qualified_at = excluded.qualified_at, updated_at = excluded.updated_at
+    qualified_at = excluded.qualified_at, updated_at = excluded.updated_at,
+    last_activity_at = CASE WHEN excluded.last_activity_at > qualifications.last_activity_at
+        THEN excluded.last_activity_at ELSE qualifications.last_activity_at END
 """
 
 _MOVE = """
@@ -74,6 +81,7 @@ def write_back(
     result: BatchResult,
     moves: Moves,
     stored: Column,
+    events: EventFrame,
     *,
     version_id: int,
     updated_at: datetime,
@@ -83,7 +91,16 @@ def write_back(
     qualified = driver.instant(result.now)
     updated = driver.instant(updated_at)
     state = driver.document({})
-    _many(connection, _UPSERT, _qualification_rows(result, version_id, state, qualified, updated))
+    activity = [
+        None if us == MISSING_TIME else driver.instant(instant(us))
+        for us in last_activity(result.contacts, events).tolist()
+    ]
+    rows = _qualification_rows(result, version_id, state, qualified, updated)
+    _many(
+        connection,
+        _UPSERT,
+        ({**row, "last_activity_at": at} for row, at in zip(rows, activity, strict=True)),
+    )
     moved = np.flatnonzero(moves.moved)
     stages = stored.python_values()
     transitions = []
@@ -109,6 +126,20 @@ def write_back(
     _many(connection, _MOVE, transitions)
     _many(connection, _LEDGER, transitions)
     return Written(result.size, len(transitions), counts)
+
+
+def last_activity(contacts: ContactFrame, events: EventFrame) -> Ints:
+    """Each contact's latest event, conversation, deal opened or closed, in microseconds
+    (``MISSING_TIME``: none)."""
+    latest = np.maximum(contacts.opportunity.created_us, contacts.opportunity.closed_us)
+    talks = contacts.conversations
+    np.maximum.at(latest, np.asarray(talks.row, dtype=np.intp), talks.at_us)
+    if events.size:  # clustered by contact: one maximum per run of rows
+        rows = np.asarray(events.row, dtype=np.intp)
+        starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+        runs = np.maximum.reduceat(events.at_us, starts)
+        latest[rows[starts]] = np.maximum(latest[rows[starts]], runs)
+    return latest
 
 
 def _qualification_rows(

@@ -40,7 +40,7 @@ from leadflow.services.sales_work import (
     team_calendar,
     withdrawn_channels,
 )
-from leadflow.store.models import Conversation, Rep, SalesAttempt
+from leadflow.store.models import Conversation, Qualification, Rep, SalesAttempt
 
 __all__ = [
     "CADENCE_ENDED",
@@ -99,6 +99,7 @@ def log_attempt(
             note=note,
         )
     )
+    _touched(session, contact_id, now)
     item = work.item
     late = False
     if item.first_touch_at is None:
@@ -161,6 +162,14 @@ def close_lead(
     move(session, contact_id, f"closed by sales: {reason}", actor.key, now)
     session.commit()
     return _state(work, actor.key)
+
+
+def _touched(session: Session, contact_id: int, now: datetime) -> None:
+    """An attempt is the lead's latest activity (the leads list's), though it changes no
+    fact the qualification reads, so nothing re-qualifies the lead."""
+    qualification = session.get(Qualification, contact_id)
+    if qualification is not None and qualification.last_activity_at < now:
+        qualification.last_activity_at = now
 
 
 def end_cadence(session: Session, work: Work, now: datetime) -> None:

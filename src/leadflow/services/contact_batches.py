@@ -4,8 +4,10 @@ Used by ``import_contacts`` inside its single transaction. For a batch it reads 
 contacts it may touch in one query (by e-mail or record id, following merges to the
 survivor), the accounts by domain in another, inserts every new contact in one
 multi-row INSERT, updates changed ones with one executemany per set of changed
-columns, and applies consent claims the same way. The decisions themselves are pure
-(``ingest.updates``, ``ingest.consent_rules``); this module only reads and writes.
+columns, and applies consent claims the same way. A row's owner does not replace the
+owner of a lead sales holds (a live hand-off): routing gave the lead to that rep. The
+decisions themselves are pure (``ingest.updates``, ``ingest.consent_rules``); this
+module only reads and writes.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ _CREATED, _UPDATED, _ATTRIBUTES = (_POSITION[n] for n in ("created_at", "updated
 _ACCOUNT_FACTS = ("name", "industry", "employees", "revenue", "country")
 _FACT_LIST = ", ".join(_ACCOUNT_FACTS)
 _ACCOUNT_COLUMNS = ("domain", *_ACCOUNT_FACTS, "attributes", "created_at", "updated_at")
+
+_LIVE = frozenset({"open", "accepted"})  # hand-off statuses of a lead sales holds
 
 _COLUMNS = tuple(c.name for c in _CONTACTS.columns)
 _COLUMN_LIST = ", ".join(_COLUMNS)
@@ -335,7 +339,11 @@ class ContactBatches:
     ) -> set[int]:
         changed: set[int] = set()
         updates: list[dict[str, object]] = []
+        owned = [row["id"] for record, row in targets if "owner" in record.contact]
+        held = self._held_by_sales(owned)
         for record, row in targets:
+            if row["id"] in held:
+                record.contact.pop("owner")
             account_id = accounts.get(str(record.account.get("domain")))
             changes = contact_changes(row, record, account_id)
             if changes:
@@ -345,6 +353,18 @@ class ContactBatches:
                 changed.add(row["id"])
         self._execute_updates(_CONTACTS, updates)
         return changed
+
+    def _held_by_sales(self, contact_ids: Collection[int]) -> set[int]:
+        """The contacts sales holds in leadflow now (a live hand-off): their owner is the
+        rep routing gave the lead to, so an import's owner (a CRM's "Contact owner") does
+        not replace it until sales is done with the lead."""
+        rows = self._where_in(
+            "SELECT h.contact_id, h.status, w.closed_at FROM handoffs h"
+            " LEFT JOIN handoff_work w ON w.handoff_id = h.id",
+            (("h.contact_id", contact_ids),),
+        )
+        # Live as the hand-off sees it: open or accepted, its work (if any) not closed.
+        return {int(cid) for cid, status, closed in rows if status in _LIVE and closed is None}
 
     def _classify(self, contact_id: int, changed: set[int], outcome: BatchOutcome) -> None:
         if contact_id > self.first_new_id:

@@ -38,7 +38,7 @@ from leadflow.services.sales_work import (
     record_breach_if_late,
     team_calendar,
 )
-from leadflow.store.models import Assignment, Rejection, Rep
+from leadflow.store.models import Assignment, Contact, Rejection, Rep
 
 __all__ = ["Answered", "accept", "reject"]
 
@@ -146,6 +146,8 @@ def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> Assignment:
     session.flush()
     work.item.assignment_id, work.item.rep_id = assignment.id, rep.id
     work.handoff.owner, work.handoff.due_at = rep.key, touch_due
+    contact = session.get_one(Contact, work.handoff.contact_id)
+    contact.owner, contact.updated_at = rep.key, now  # the rep holding the lead owns it
     return assignment
 
 

@@ -15,7 +15,11 @@ merge did it. A new hand-off is made when all of these hold:
 owner's team's business hours, and writes the hand-off, its assignment (with the rule
 that chose the rep) and its work item (with the explanation of the qualification, the
 "why" the rep sees in the queue). ``reassign`` gives a hand-off to another rep, with a
-fresh SLA clock. Times: the hand-off happens at ``now``, when leadflow learns of it.
+fresh SLA clock. The rep a hand-off or re-assignment names becomes the contact's owner
+(``contacts.owner``) in the same transaction: the owner the leads list shows and filters
+by is the rep who holds the lead now (an import does not replace it while sales holds
+the lead, ``services/contact_batches.py``). Times: the hand-off happens at ``now``,
+when leadflow learns of it.
 """
 
 from __future__ import annotations
@@ -111,6 +115,8 @@ def hand_off(
         handoff_id, contact_id, rep_id, routed.rule, reason, now, dues
     )
     statements.insert_work(handoff_id, contact_id, assignment_id, rep_id, why, trigger)
+    if owner is not None:  # unassigned: the contact keeps the owner it had (a CRM's)
+        statements.set_owner(contact_id, owner, now)
     return HandedOff(handoff_id, assignment_id, routed, dues)
 
 
@@ -138,6 +144,7 @@ def reassign(
         handoff_id, contact_id, rep.id, routed.rule, reason, now, dues
     )
     statements.reassign(handoff_id, assignment_id, rep.id, rep.key, dues[1])
+    statements.set_owner(contact_id, rep.key, now)
     return HandedOff(handoff_id, assignment_id, routed, dues)
 
 

@@ -175,13 +175,15 @@ def _write_at_once(
     versions = [None if stage is None else definition.version for stage in stages]
     state = driver.document_text(json_text(ActivitySummary.of(definition, ()).to_data()))
     # In QUALIFICATION_COLUMNS order; the last Nones: the four off-ramp columns and the
-    # prediction (the batch path runs only when no learned model is active).
+    # prediction (the batch path runs only when no learned model is active). Without an
+    # event or sales fact, the last activity is when the contact became known: its entry.
+    known = [entries_at[cid] for cid in contact_ids]
     qualifications = zip(
         contact_ids, stages, result.fit[rows].tolist(),
         _words(Grade, result.grade[rows]), result.engagement[rows].tolist(),
         _words(Temperature, result.temperature[rows]), _words(LeadType, result.lead_type[rows]),
         repeat(False), repeat(version_id), repeat(state), repeat(at), entered, versions, stages,
-        repeat(None), repeat(None), repeat(None), repeat(None), repeat(None), repeat(at),
+        repeat(None), repeat(None), repeat(None), repeat(None), repeat(None), known, repeat(at),
     )  # fmt: skip
     insert_rows(connection, "qualifications", _QUALIFICATION_ROW, list(qualifications))
     listed = zip(contact_ids, rows.tolist(), stages, strict=True)

@@ -11,8 +11,11 @@ first (``_plan``): the list is read through the sort's index when every filter i
 broad, through a filter's index when one is narrow. PostgreSQL plans on its own.
 
 Only contacts with a qualification are listed (a contact gets one with its first event
-or import); merged contacts are left out. ``search`` matches an e-mail by prefix, a
-company domain or a contact number exactly, all through indexes.
+or import); merged contacts are left out. The owner is ``contacts.owner``: the rep the
+hand-off (or its re-assignment) gave the lead to, else the owner an import brought; a
+rep's name comes with it (one look-up by the unique rep key per row shown). ``search``
+matches an e-mail by prefix, a company domain or a contact number exactly, all through
+indexes.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from leadflow.services.refusals import InvalidInputError
-from leadflow.store.models import Contact, Qualification
+from leadflow.store.models import Contact, Qualification, Rep
 
 __all__ = [
     "PAGE_SIZE",
@@ -41,6 +44,8 @@ __all__ = [
     "LeadRow",
     "LeadSort",
     "list_leads",
+    "owner_key",
+    "owners",
 ]
 
 PAGE_SIZE = 50
@@ -54,14 +59,14 @@ _Test = Callable[[_Column], ColumnElement[bool]]
 class LeadSort(StrEnum):
     """The orders a list can take; each is backed by an index ending in contact id."""
 
-    ACTIVITY = "activity"  # last activity (the instant of the latest qualification)
+    ACTIVITY = "activity"  # last activity: the latest event or sales activity
     ENGAGEMENT = "engagement"
     FIT = "fit"
     CONTACT = "contact"  # contact number: the order contacts arrived in
 
 
 _SORT_COLUMNS: dict[LeadSort, InstrumentedAttribute[Any]] = {
-    LeadSort.ACTIVITY: Qualification.qualified_at,
+    LeadSort.ACTIVITY: Qualification.last_activity_at,
     LeadSort.ENGAGEMENT: Qualification.engagement_score,
     LeadSort.FIT: Qualification.fit_score,
     LeadSort.CONTACT: Qualification.contact_id,
@@ -90,7 +95,8 @@ class LeadRow:
     last_name: str | None
     email: str | None
     company: str | None
-    owner: str | None
+    owner: str | None  # the rep's key (or an imported CRM owner)
+    owner_name: str | None  # the rep's name, when the owner is one of the reps
     source: str | None
     stage: str | None
     fit_score: float
@@ -139,6 +145,24 @@ def list_leads(
     return LeadPage(tuple(rows), next_cursor)
 
 
+def owner_key(session: Session, text: str | None) -> str | None:
+    """The owner to filter by for what the reader typed: the list shows a rep by name, so
+    a rep's name (when only one rep has it) finds the rep's key, as the key itself does;
+    anything else (an imported CRM owner) is matched as written."""
+    if not text:
+        return None
+    wanted = text.casefold()
+    keys = {key for key, name in owners(session) if wanted in (key.casefold(), name.casefold())}
+    return keys.pop() if len(keys) == 1 else text
+
+
+def owners(session: Session) -> list[tuple[str, str]]:
+    """Every rep as (key, name), by name: the owners the filter suggests."""
+    return [
+        (key, name) for key, name in session.execute(select(Rep.key, Rep.name).order_by(Rep.name))
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """Which way into the rows (SQLite): by a narrow criterion's index, or by the sort's.
@@ -168,6 +192,7 @@ _COLUMNS = (
     Contact.email,
     Contact.company,
     Contact.owner,
+    Rep.name,
     Contact.source_channel,
     Qualification.stage,
     Qualification.fit_score,
@@ -176,7 +201,7 @@ _COLUMNS = (
     Qualification.temperature,
     Qualification.lead_type,
     Qualification.sales_ready,
-    Qualification.qualified_at,
+    Qualification.last_activity_at,
 )
 
 
@@ -184,6 +209,7 @@ def _base() -> Select[Any]:
     return (
         select(*_COLUMNS)
         .join(Contact, Contact.id == Qualification.contact_id)
+        .outerjoin(Rep, Rep.key == Contact.owner)
         .where(Contact.merged_into_id.is_(None))
     )
 
@@ -209,7 +235,7 @@ def _tests(where: LeadFilter) -> list[tuple[_Column, _Test]]:
         (column, partial(_equals, value=value)) for column, value in equal if value
     ]
     if where.active_from is not None or where.active_to is not None:
-        tests.append((Qualification.qualified_at, partial(_between, where=where)))
+        tests.append((Qualification.last_activity_at, partial(_between, where=where)))
     return tests
 
 

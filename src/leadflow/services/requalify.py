@@ -101,11 +101,13 @@ def requalify_contact(
     facts = facts_of(store, person)
     # Sales facts (a conversation, a deal) arrive without events (issue 5): qualify at the
     # latest event or sales fact, or a conversation logged now would not count yet.
-    at = _latest_sales_fact(summary.latest or (event.at if event is not None else now), facts)
+    latest_event = summary.latest or (event.at if event is not None else None)
+    at = _latest_sales_fact(latest_event or now, facts)
+    entered = _entry_moment(store, person, at)
     if active.model is not None:  # a learned model is active: Facts.prediction at ``at``
         facts = person_prediction(store, active.model, contact_id, facts, at)
     qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
-    step = advance(person.lifecycle, qualification, _entry_moment(store, person, at))
+    step = advance(person.lifecycle, qualification, entered)
     # Webhooks (issue 4): was it sales-ready before? The row read with the person says.
     was_ready = person.stored is not None and bool(person.stored["sales_ready"])
     text = json_text(summary.to_data())
@@ -116,6 +118,7 @@ def requalify_contact(
         text,
         active.version_id,
         now,
+        last_activity=_last_activity(store, person, latest_event, facts, entered),
         stored=person.stored,
         prediction=facts.prediction,
     )
@@ -151,12 +154,40 @@ def requalify_contact(
     return Requalified(contact_id, step.state.stage, qualification.sales_ready, moves)
 
 
+def _last_activity(
+    store: RealtimeStore,
+    person: PersonRow,
+    latest_event: datetime | None,
+    facts: Facts,
+    entered: datetime,
+) -> datetime:
+    """The lead's last activity: its latest event or sales fact, never earlier than the
+    stored one (a sales attempt moves it without re-qualifying, services/cadence.py).
+    Without any, the stored value stays; a first qualification without any is dated
+    when the contact became known (``entered``). Nothing is read: the stored value came
+    with the person."""
+    moments = _sales_moments(facts)
+    if latest_event is not None:
+        moments.append(latest_event)
+    activity = max(moments, default=None)
+    stored = None if person.stored is None else person.stored["last_activity_at"]
+    if stored is None:
+        return entered if activity is None else activity
+    before = store.driver.read_instant(stored)
+    return before if activity is None or activity < before else activity
+
+
 def _latest_sales_fact(at: datetime, facts: Facts) -> datetime:
-    moments = [at, *(talk.at for talk in facts.sales.conversations)]
+    return max([at, *_sales_moments(facts)])
+
+
+def _sales_moments(facts: Facts) -> list[datetime]:
+    """When the conversations were logged and the deal was opened and closed."""
+    moments = [talk.at for talk in facts.sales.conversations]
     deal = facts.sales.opportunity
     if deal is not None:
         moments += [moment for moment in (deal.created_at, deal.closed_at) if moment is not None]
-    return max(moments)
+    return moments
 
 
 def _summary(

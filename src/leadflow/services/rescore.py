@@ -80,7 +80,13 @@ def rescore(engine: Engine, *, clock: Clock, at: datetime | None = None) -> Resc
         timings["score"] = time.perf_counter() - started
         started = time.perf_counter()
         written = write_back(
-            connection, result, moves, frames.stage, version_id=active.version_id, updated_at=now
+            connection,
+            result,
+            moves,
+            frames.stage,
+            frames.events,
+            version_id=active.version_id,
+            updated_at=now,
         )
         timings["write"] = time.perf_counter() - started
     return Rescored(

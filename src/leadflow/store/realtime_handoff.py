@@ -208,6 +208,15 @@ class HandoffStatements:
             },
         )
 
+    def set_owner(self, contact_id: int, owner: str, now: datetime) -> None:
+        """The rep now holding the lead becomes the contact's owner (``contacts.owner``),
+        which the leads list, the API's contacts and reports by owner read."""
+        d = self.driver
+        d.execute(
+            "UPDATE contacts SET owner = :owner, updated_at = :now WHERE id = :id",
+            {"owner": owner, "now": d.instant(now), "id": contact_id},
+        )
+
     def reassign(
         self,
         handoff_id: int,

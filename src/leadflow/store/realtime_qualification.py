@@ -3,8 +3,8 @@
 A qualification row is rewritten for every recorded event, and on SQLite the cost of
 an UPDATE grows with the indexes it touches: SQLite maintains every index on a column
 the statement *sets*, whether or not the value changed. The leads list indexes seven
-columns of ``qualifications`` (stage, grade, scores, temperature, lead type, time), and
-most of them keep their value from one event to the next. So when the stored row is
+columns of ``qualifications`` (stage, grade, scores, temperature, lead type, last activity),
+and most of them keep their value from one event to the next. So when the stored row is
 known (``load_person`` reads it as ``StoredQualification``), ``save_qualification``
 sets only the columns whose value changed, and writes nothing at all when none did.
 """
@@ -46,6 +46,7 @@ QUALIFICATION_COLUMNS: tuple[str, ...] = (
     "disqualified_at",
     "disqualified_reason",
     "prediction",
+    "last_activity_at",
 )
 _STATE = "state"
 
@@ -86,13 +87,16 @@ class QualificationStatements:
         definition_version_id: int,
         now: datetime,
         *,
+        last_activity: datetime,
         stored: StoredQualification | None = None,
         prediction: float | None = None,
     ) -> None:
         """Write the row; with the ``stored`` row, only the columns that changed.
-        ``prediction``: the learned model's probability qualified with (None: no model)."""
+        ``prediction``: the learned model's probability qualified with (None: no model);
+        ``last_activity``: the lead's latest event or sales activity (requalify.py)."""
         values = _values(self.driver, qualification, lifecycle, summary_text)
         values["prediction"] = prediction
+        values["last_activity_at"] = self.driver.instant(last_activity)
         values["definition_version_id"] = definition_version_id
         if stored is None:
             self._write(_UPSERT, contact_id, values, now)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import FixedClock
@@ -14,7 +14,14 @@ from leadflow.services.definitions import activate_definition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.services.rescore import RescoreError, rescore
 from leadflow.store.database import writer
-from leadflow.store.models import Contact, Qualification, StageTransition
+from leadflow.store.models import (
+    Contact,
+    Conversation,
+    Event,
+    Opportunity,
+    Qualification,
+    StageTransition,
+)
 from tests.integration.batch.test_store import _record, _side_tables
 from tests.integration.services.conftest import START, activate
 
@@ -86,6 +93,56 @@ def test_the_real_time_path_carries_on_after_a_rescore(engine: Engine) -> None:
         assert stored.engagement_score == pytest.approx(
             expected.qualification.engagement.score, abs=1e-9
         )
+
+
+def _latest_activity(engine: Engine, contact_id: int) -> datetime:
+    """The contact's latest event, conversation or deal move, read from the store."""
+    moments = []
+    with Session(engine) as session:
+        for column in (Event.at, Conversation.at, Opportunity.created_at, Opportunity.closed_at):
+            table = column.class_
+            found = session.scalar(select(func.max(column)).where(table.contact_id == contact_id))
+            moments += [found] if found is not None else []
+    return max(moments)
+
+
+def _last_activity(engine: Engine, contact_id: int) -> datetime:
+    with Session(engine) as session:
+        return session.get_one(Qualification, contact_id).last_activity_at
+
+
+def test_last_activity_is_each_leads_own_after_a_rescore_and_never_moves_back(
+    engine: Engine,
+) -> None:
+    with Session(engine) as session:
+        activate(session)
+    ids = _record(engine)
+    _side_tables(engine, ids)
+    ann, bo = ids["ann@acme.example"], ids["bo@gmail.com"]
+    attempted = START + timedelta(days=40)  # a sales attempt: the frames do not hold it
+    talked = START + timedelta(days=50)
+    with engine.begin() as connection:
+        connection.execute(
+            update(Qualification)
+            .values(last_activity_at=attempted)
+            .where(Qualification.contact_id == ann)
+        )
+        connection.execute(delete(Qualification).where(Qualification.contact_id == bo))
+        connection.execute(
+            insert(Conversation).values(contact_id=bo, rep="r1", outcome="interested", at=talked)
+        )
+    # The real-time path dated each lead at its latest event or sales fact.
+    assert _last_activity(engine, ids["ed@outlook.com"]) == _latest_activity(
+        engine, ids["ed@outlook.com"]
+    )
+    later = START + timedelta(days=60)
+
+    rescore(engine, clock=FixedClock(later))
+
+    for contact_id in set(ids.values()) - {ann}:
+        assert _last_activity(engine, contact_id) == _latest_activity(engine, contact_id)
+    assert _last_activity(engine, bo) == talked  # a conversation after its events
+    assert _last_activity(engine, ann) == attempted
 
 
 def test_a_changed_definition_is_applied_to_everyone_by_a_rescore(engine: Engine) -> None:

@@ -22,6 +22,7 @@ from leadflow.services.contacts import create_contact
 from leadflow.services.definitions import activate_definition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.services.form_config import FormsConfig
+from leadflow.services.lead_list import LeadFilter, list_leads
 from leadflow.settings import Settings
 from leadflow.store.database import session_factory, writer
 from leadflow.store.models import Consent
@@ -109,6 +110,21 @@ def test_sales_works_a_lead_through_the_api(api: Client, engine: Engine) -> None
     )
     (rep,) = client.get("/reps", headers=sales).json()
     assert (rep["key"], rep["load"], rep["absent"]) == ("eva", 0, False)
+
+
+def test_the_contacts_owner_filter_finds_the_rep_holding_the_lead(
+    api: Client, engine: Engine
+) -> None:
+    client, keys = api
+    _team(client, keys["admin"])
+    lead = _lead(engine)
+
+    found = client.get("/contacts", params={"owner": "eva"}, headers=keys["marketing"]).json()
+
+    assert [(item["id"], item["owner"]) for item in found["items"]] == [(lead, "eva")]
+    with session_factory(engine)() as session:  # the web's leads list agrees
+        rows = list_leads(session, LeadFilter(owner="eva")).rows
+        assert [(row.contact_id, row.owner) for row in rows] == [(lead, "eva")]
 
 
 def test_rejections_answer_with_the_reason_rules(api: Client, engine: Engine) -> None:

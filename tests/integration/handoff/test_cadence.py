@@ -3,6 +3,8 @@ nurture, and closing an unreached lead too early is flagged as under-worked."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -209,3 +211,25 @@ def test_bad_input_and_wrong_moments_are_refused(desk: Desk) -> None:
         )
     with pytest.raises(InvalidInputError, match="needs a reason"):
         close_lead(desk.session, contact_id, reason=" ", rep=None, clock=desk.clock)
+
+
+def test_the_last_activity_is_the_latest_event_attempt_or_conversation(
+    accepted: tuple[Desk, int],
+) -> None:
+    desk, contact_id = accepted
+
+    def last_activity() -> object:
+        desk.session.expire_all()
+        return desk.session.get_one(Qualification, contact_id).last_activity_at
+
+    assert last_activity() == START  # the demo request
+    desk.later(hours=3)
+    log_attempt(desk.session, contact_id, channel="call", outcome="no_answer", rep=None,
+                clock=desk.clock)  # fmt: skip
+    assert last_activity() == START + timedelta(hours=3)
+    desk.later(hours=2)
+    log_conversation(desk.session, contact_id, outcome="interested", rep=None, clock=desk.clock)
+    assert last_activity() == START + timedelta(hours=5)
+    desk.later(hours=1)
+    desk.event(contact_id, "page_view", url="https://x.example/pricing")
+    assert last_activity() == START + timedelta(hours=6)

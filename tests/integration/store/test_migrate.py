@@ -10,7 +10,17 @@ from sqlalchemy import Engine, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from leadflow.store.migrate import current, downgrade, head, upgrade
-from leadflow.store.models import Base, PredictionModel, PredictionModelActivation
+from leadflow.store.models import (
+    Base,
+    Contact,
+    Conversation,
+    Event,
+    Handoff,
+    PredictionModel,
+    PredictionModelActivation,
+    Qualification,
+    SalesAttempt,
+)
 
 
 def _schema_diff(engine: Engine) -> list[object]:
@@ -77,5 +87,51 @@ def test_0008_opens_a_period_for_the_model_active_before_it_and_goes_back(engine
     downgrade(engine, "0007")
     assert "prediction_model_activations" not in _tables(engine)
     assert "prediction_models" in _tables(engine)
+    upgrade(engine)
+    assert _schema_diff(engine) == []
+
+
+def test_0009_gives_owners_from_hand_offs_and_last_activity_from_the_store(
+    engine: Engine,
+) -> None:
+    downgrade(engine, "0008")
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    rescored = at + timedelta(days=30)
+    with engine.begin() as connection:
+        for number in (1, 2, 3):
+            connection.execute(
+                insert(Contact).values(id=number, email=f"p{number}@x.example", owner="crm",
+                                       created_at=at - timedelta(days=number), updated_at=at)
+            )  # fmt: skip
+            connection.execute(
+                insert(Qualification).values(contact_id=number, state={}, qualified_at=rescored,
+                                             updated_at=rescored)
+            )  # fmt: skip
+        connection.execute(
+            insert(Event).values(contact_id=1, source="t", type="page_view", at=at,
+                                 properties={}, received_at=at)
+        )  # fmt: skip
+        talked = at + timedelta(days=2)
+        connection.execute(insert(Conversation).values(contact_id=1, at=talked))
+        connection.execute(
+            insert(SalesAttempt).values(contact_id=2, channel="call", outcome="no_answer", at=at)
+        )
+        for owner, day in (("eva", 1), ("piet", 2), (None, 3)):  # the latest names piet
+            connection.execute(
+                insert(Handoff).values(contact_id=1, owner=owner, at=at + timedelta(days=day),
+                                       status="open")
+            )  # fmt: skip
+        connection.execute(insert(Handoff).values(contact_id=2, owner="eva", at=at, status="open"))
+
+    upgrade(engine)
+
+    with Session(engine) as session:
+        owners = dict(list(session.execute(select(Contact.id, Contact.owner)).tuples()))
+        moments = select(Qualification.contact_id, Qualification.last_activity_at)
+        active = dict(list(session.execute(moments).tuples()))
+    assert owners == {1: "crm", 2: "eva", 3: "crm"}
+    assert active == {1: talked, 2: at, 3: at - timedelta(days=3)}  # 3: when it was created
+    assert _schema_diff(engine) == []
+    downgrade(engine, "0008")
     upgrade(engine)
     assert _schema_diff(engine) == []

@@ -47,7 +47,10 @@ def _people(session: Session, now: datetime, count: int, seed: int = 5) -> list[
                 "lead_type": rng.choice(["mql", "srl", "none"]),
                 "sales_ready": False,
                 "state": {},
-                "qualified_at": now - timedelta(hours=rng.randrange(0, 48)),
+                # Everyone qualified at one moment, as after a rescore: the list's last
+                # activity is the lead's own.
+                "qualified_at": now,
+                "last_activity_at": now - timedelta(hours=rng.randrange(0, 48)),
                 "updated_at": now,
             }
         )
@@ -58,7 +61,7 @@ def _people(session: Session, now: datetime, count: int, seed: int = 5) -> list[
 
 
 _KEYS = {
-    LeadSort.ACTIVITY: "qualified_at",
+    LeadSort.ACTIVITY: "last_activity_at",
     LeadSort.ENGAGEMENT: "engagement_score",
     LeadSort.FIT: "fit_score",
     LeadSort.CONTACT: "contact_id",
@@ -100,7 +103,7 @@ def test_filters_keep_only_what_matches_all_of_them(session: Session, now: datet
         lambda p: (p["stage"], p["temperature"], p["owner"]) == ("mql", "hot", "r1")
     )
     assert set(_walk(session, dated, LeadSort.ENGAGEMENT, True)) == matching(
-        lambda p: p["source_channel"] == "events" and since <= p["qualified_at"] < now
+        lambda p: p["source_channel"] == "events" and since <= p["last_activity_at"] < now
     )
     grades = LeadFilter(grade="A", lead_type="srl")
     assert set(_walk(session, grades, LeadSort.ACTIVITY, False)) == matching(

@@ -60,6 +60,9 @@ class QualificationSummary(BaseModel):
     prediction: float | None = Field(
         default=None, description="The active learned model's win probability; null: no model."
     )
+    last_activity_at: datetime = Field(
+        description="The lead's latest event or sales activity (its creation without any)."
+    )
     updated_at: datetime
 
 

@@ -100,6 +100,10 @@ class Qualification(Base):
     # The engine's ActivitySummary (JSON), valid for the definition version above.
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     qualified_at: Mapped[datetime] = mapped_column()  # the moment the scores were computed
+    # The lead's last activity: its latest event or sales activity (attempt, conversation,
+    # deal opened or closed); when it has none, the moment it became known (its creation).
+    # A rescore qualifies everyone at one moment and leaves this alone.
+    last_activity_at: Mapped[datetime] = mapped_column()
     # The lifecycle (engine.lifecycle): when the stage was entered, the last funnel stage
     # before an off-ramp, why and when the lead was recycled or disqualified.
     stage_entered_at: Mapped[datetime | None] = mapped_column()

@@ -10,7 +10,7 @@ The leads list sorts by last activity, engagement or fit and pages by key (see
 ``services.lead_list``); each sort needs an index ending in the contact id, and each
 filter an index to probe how many rows it matches. They belong to the tables of
 ``funnel`` and ``people`` but are declared here, beside the page that needs them, and
-made by this module's migration (0004).
+made by this module's migration (0004; the last activity's by 0009).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _index(*columns: InstrumentedAttribute[Any]) -> Index:
 
 LEAD_LIST_INDEXES: tuple[Index, ...] = (
     # Sorts: the sort value, then the contact id that breaks ties and ends the key.
-    _index(Qualification.qualified_at, Qualification.contact_id),
+    _index(Qualification.last_activity_at, Qualification.contact_id),
     _index(Qualification.engagement_score, Qualification.contact_id),
     _index(Qualification.fit_score, Qualification.contact_id),
     # Filters (stage and owner have theirs already).

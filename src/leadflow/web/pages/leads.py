@@ -9,7 +9,7 @@ JavaScript the same links and form load whole pages.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from leadflow.domain.vocabulary import ACQUISITION_CHANNELS, Grade, LeadType, Temperature
 from leadflow.services.definitions import active_definition
-from leadflow.services.lead_list import LeadFilter, LeadSort, list_leads
+from leadflow.services.lead_list import LeadFilter, LeadSort, list_leads, owner_key, owners
 from leadflow.services.refusals import InvalidInputError
 from leadflow.web import i18n
 from leadflow.web.deps import ReadsDep
@@ -62,6 +62,7 @@ def leads(request: Request, session: ReadsDep) -> Response:
     definition = active_definition(session).definition
     names = stage_names(definition, language)
     query = _checked(dict(request.query_params), names, language)
+    query = replace(query, where=replace(query.where, owner=owner_key(session, query.where.owner)))
     found = list_leads(
         session, query.where, sort=query.sort, descending=query.descending, cursor=query.cursor
     )
@@ -76,6 +77,7 @@ def leads(request: Request, session: ReadsDep) -> Response:
         "grades": [g.value for g in Grade],
         "lead_types": [t.value for t in LeadType],
         "channels": ACQUISITION_CHANNELS,
+        "owners": owners(session),
     }
     partial = request.headers.get("HX-Target") == "results"
     return render(request, "leads_results.html" if partial else "leads.html", context)
