@@ -14,7 +14,7 @@ a page never repeats or skips a contact while new ones arrive. Merged contacts (
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,8 +22,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from leadflow.domain.vocabulary import Temperature
+from leadflow.engine.lifecycle import OFF_RAMPS
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.normalise import company_domain, normalise_email, normalise_phone
+from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.store.models import Account, Contact, Qualification
 
@@ -114,10 +117,37 @@ def get_contact(session: Session, contact_id: int) -> ContactView:
 def list_contacts(
     session: Session, where: ContactFilter, *, after: int | None, limit: int
 ) -> list[ContactView]:
-    query = _filtered(where).order_by(Contact.id).limit(limit)
+    query = _filtered(_checked(session, where)).order_by(Contact.id).limit(limit)
     if after is not None:
         query = query.where(Contact.id > after)
     return [ContactView(contact, qualified) for contact, qualified in session.execute(query)]
+
+
+def _checked(session: Session, where: ContactFilter) -> ContactFilter:
+    """The filter with its words checked: a misspelt stage or temperature would match no
+    contact, and an empty list reads as "none" rather than as a typo."""
+    temperature = where.temperature
+    if temperature is not None:
+        temperature = temperature.strip().lower()
+        words = [member.value for member in Temperature]
+        if temperature not in words:
+            raise InvalidInputError(
+                f"unknown temperature {where.temperature!r} (one of: {', '.join(words)})"
+            )
+    stage = where.stage
+    if stage is not None:
+        try:
+            definition = active_definition(session).definition
+        except NoActiveDefinitionError:
+            definition = None  # nothing to check against; nothing is qualified either
+        if definition is not None:
+            stages = [*definition.stage_ids, *sorted(OFF_RAMPS)]
+            if stage not in stages:
+                raise InvalidInputError(
+                    f"unknown stage {stage!r} (stages of {definition.name} version "
+                    f"{definition.version}: {', '.join(stages)})"
+                )
+    return replace(where, temperature=temperature)
 
 
 def _filtered(where: ContactFilter) -> Select[tuple[Contact, Qualification]]:

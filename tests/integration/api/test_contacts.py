@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 Headers = Callable[[str], dict[str, str]]
@@ -75,6 +76,29 @@ def test_filters_by_stage_and_temperature_read_the_qualification(
 
     assert [item["email"] for item in by_stage["items"]] == ["hot@acme.example"]
     assert "cold@acme.example" not in [item["email"] for item in unknown["items"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"stage": "bogus"}, "unknown stage 'bogus' (stages of "),
+        ({"temperature": "lukewarm"}, "unknown temperature 'lukewarm' (one of: unknown, cold"),
+    ],
+)
+def test_a_filter_word_that_does_not_exist_is_refused_not_an_empty_page(
+    client: TestClient, headers: Headers, params: dict[str, str], message: str
+) -> None:
+    reply = client.get("/contacts", params=params, headers=headers("sales"))
+
+    assert reply.status_code in (400, 422), reply.text
+    assert reply.headers["content-type"] == "application/problem+json"
+    assert message in reply.json()["detail"]
+
+
+def test_a_filter_word_in_capitals_is_read(client: TestClient, headers: Headers) -> None:
+    reply = client.get("/contacts", params={"temperature": "Hot"}, headers=headers("sales"))
+
+    assert reply.status_code == 200, reply.text
 
 
 def test_gdpr_export_holds_everything_and_erase_removes_it(
