@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from leadflow.definition.builtin import preset_text
 from leadflow.services.definitions import activate_definition
 from leadflow.store.models import DefinitionVersion
+from tests.integration.concurrency import second_waits_for_first
 from tests.integration.services.conftest import START, activate
 
 
@@ -28,27 +28,15 @@ def test_two_activations_at_once_on_postgresql_wait_for_each_other(
         pytest.skip("SQLite runs one writer at a time already")
     with Session(engine) as session:
         activate(session, "waterfall")
-    first = Session(engine)
-    activate_definition(first, preset_text("fit-first"), source_name="a.yaml", now=START)
-    failures: list[BaseException] = []
+    later = START + timedelta(minutes=1)
+    second_waits_for_first(
+        engine,
+        lambda one: activate_definition(
+            one, preset_text("fit-first"), source_name="a.yaml", now=START
+        ),
+        lambda two: activate_definition(
+            two, preset_text("hubspot"), source_name="b.yaml", now=later
+        ),
+    )
 
-    def activate_the_other() -> None:
-        try:
-            with Session(engine) as second:
-                text = preset_text("hubspot")
-                later = START + timedelta(minutes=1)
-                activate_definition(second, text, source_name="b.yaml", now=later)
-                second.commit()
-        except BaseException as error:  # reported by the main thread
-            failures.append(error)
-
-    thread = threading.Thread(target=activate_the_other)
-    thread.start()
-    thread.join(timeout=1)
-    assert thread.is_alive()  # waiting for the first activation to commit
-    first.commit()
-    first.close()
-    thread.join(timeout=60)
-
-    assert failures == []
     assert _versions(engine) == [("fit-first", False), ("hubspot", True), ("waterfall", False)]

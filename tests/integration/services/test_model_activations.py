@@ -6,7 +6,6 @@ once on PostgreSQL (one waits for the other, neither fails).
 from __future__ import annotations
 
 import hashlib
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from leadflow.services.prediction import (
 )
 from leadflow.services.refusals import ConflictError, NotFoundError
 from leadflow.store.models import PredictionModel, PredictionModelActivation
+from tests.integration.concurrency import second_waits_for_first
 from tests.integration.services.conftest import START
 from tests.integration.services.test_prediction import (
     _active_definition_of,
@@ -180,27 +180,12 @@ def test_two_activations_at_once_on_postgresql_wait_for_each_other(
 ) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite runs one writer at a time already")
-    first = Session(engine)
-    activate_model(first, models / "v1", now=START, actor="ana")  # holds the lock
-    failures: list[BaseException] = []
+    second_waits_for_first(
+        engine,
+        lambda one: activate_model(one, models / "v1", now=START, actor="ana"),
+        lambda two: activate_model(two, models / "v2", now=START + DAY, actor="bob"),
+    )
 
-    def activate_the_other() -> None:
-        try:
-            with Session(engine) as second:
-                activate_model(second, models / "v2", now=START + DAY, actor="bob")
-                second.commit()
-        except BaseException as error:  # reported by the main thread
-            failures.append(error)
-
-    thread = threading.Thread(target=activate_the_other)
-    thread.start()
-    thread.join(timeout=1)
-    assert thread.is_alive()  # waiting for the first activation to commit
-    first.commit()
-    first.close()
-    thread.join(timeout=60)
-
-    assert failures == []
     with Session(engine) as session:
         assert [(row.version, row.active) for row in stored_models(session)] == [
             (2, True),
