@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from leadflow.store.database import make_engine, normalise_url
 from leadflow.store.migrate import upgrade
+from tests.unit.learn.live_model import save_live_model
 
 POSTGRES_ENV = "LEADFLOW_TEST_DATABASE_URL"
 
@@ -147,3 +148,12 @@ def sessions(store_engine: Engine) -> Iterator[sessionmaker[Session]]:
 def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
     with sessions() as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of learned models holding v1 and v2 (two seeds), made once per run."""
+    root = tmp_path_factory.mktemp("learned") / "models"
+    save_live_model(root, seed=0)
+    save_live_model(root, seed=1)
+    return root

@@ -14,17 +14,8 @@ from sqlalchemy.orm import Session
 
 from leadflow.services.definitions import active_definition
 from leadflow.services.prediction import activate_model, deactivate_model
-from tests.unit.learn.live_model import save_live_model
 
 Headers = Callable[[str], dict[str, str]]
-
-
-@pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("learned") / "models"
-    save_live_model(root, seed=0)
-    save_live_model(root, seed=1)
-    return root
 
 
 @pytest.fixture

@@ -33,18 +33,8 @@ from tests.integration.services.test_prediction import (
     _summary,
     gated,  # noqa: F401 - a fixture these tests use too
 )
-from tests.unit.learn.live_model import save_live_model
 
 DAY = timedelta(days=1)
-
-
-@pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A models folder holding v1 and v2 (two seeds)."""
-    root = tmp_path_factory.mktemp("learned") / "models"
-    save_live_model(root, seed=0)
-    save_live_model(root, seed=1)
-    return root
 
 
 def _periods(session: Session) -> list[tuple[int, object, object, str | None, str | None]]:

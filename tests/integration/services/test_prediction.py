@@ -44,7 +44,6 @@ from leadflow.store.driver import driver_for
 from leadflow.store.models import Contact, PredictionModel, Qualification
 from leadflow.store.realtime import RealtimeStore
 from tests.integration.services.conftest import START
-from tests.unit.learn.live_model import save_live_model
 
 GATED = """\
 schema_version: 1
@@ -61,15 +60,6 @@ PEOPLE = {
     "dan@firm.example": ("director", "referral", 1),
     "ian@gmail.com": ("intern", "organic", 0),
 }
-
-
-@pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A models folder holding v1 and v2 (two seeds)."""
-    root = tmp_path_factory.mktemp("learned") / "models"
-    save_live_model(root, seed=0)
-    save_live_model(root, seed=1)
-    return root
 
 
 @pytest.fixture
