@@ -103,11 +103,15 @@ class _Child:
             else:
                 self.acknowledged.extend(int(word) for word in line.split())
 
-    def kill_soon(self, chance: random.Random) -> None:
+    def kill_after(self, lines: int, chance: random.Random) -> None:
+        """SIGKILL once ``lines`` lines are acknowledged, a few random milliseconds later
+        (inside the next batch as often as between two). Counting lines, not time: a
+        child resuming a file skips the stored lines fast, and one killed after a random
+        delay could finish first on a quick machine."""
         deadline = time.monotonic() + 30
-        while not self.acknowledged and time.monotonic() < deadline:
-            time.sleep(0.005)
-        time.sleep(chance.uniform(0.0, 0.2))
+        while len(self.acknowledged) < lines and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(chance.uniform(0.0, 0.02))
         self.process.kill()  # SIGKILL
         self.process.join(timeout=30)
         self._reader.join(timeout=30)
@@ -131,7 +135,8 @@ def test_every_acknowledged_event_survives_sigkill_exactly_once(
     killed = 0
     for _ in range(KILLS):
         child = _Child(database_url, path, batch=chance.choice([1, 7, 50]))
-        child.kill_soon(chance)
+        # Past what earlier children stored, and well before the end (3 x 300 < EVENTS).
+        child.kill_after(len(acknowledged) + chance.randrange(1, 300), chance)
         killed += child.process.exitcode == -signal.SIGKILL
         acknowledged.update(child.acknowledged)
 
