@@ -102,7 +102,8 @@ def requalify_contact(
     # Sales facts (a conversation, a deal) arrive without events (issue 5): qualify at the
     # latest event or sales fact, or a conversation logged now would not count yet.
     latest_event = summary.latest or (event.at if event is not None else None)
-    at = _latest_sales_fact(latest_event or now, facts)
+    sales_moments = _sales_moments(facts)
+    at = max([latest_event or now, *sales_moments])
     entered = _entry_moment(store, person, at)
     if active.model is not None:  # a learned model is active: Facts.prediction at ``at``
         facts = person_prediction(store, active.model, contact_id, facts, at)
@@ -118,7 +119,7 @@ def requalify_contact(
         text,
         active.version_id,
         now,
-        last_activity=_last_activity(store, person, latest_event, facts, entered),
+        last_activity=_last_activity(store, person, latest_event, sales_moments, entered),
         stored=person.stored,
         prediction=facts.prediction,
     )
@@ -158,7 +159,7 @@ def _last_activity(
     store: RealtimeStore,
     person: PersonRow,
     latest_event: datetime | None,
-    facts: Facts,
+    sales_moments: list[datetime],
     entered: datetime,
 ) -> datetime:
     """The lead's last activity: its latest event or sales fact, never earlier than the
@@ -166,19 +167,13 @@ def _last_activity(
     Without any, the stored value stays; a first qualification without any is dated
     when the contact became known (``entered``). Nothing is read: the stored value came
     with the person."""
-    moments = _sales_moments(facts)
-    if latest_event is not None:
-        moments.append(latest_event)
+    moments = sales_moments if latest_event is None else [*sales_moments, latest_event]
     activity = max(moments, default=None)
     stored = None if person.stored is None else person.stored["last_activity_at"]
     if stored is None:
         return entered if activity is None else activity
     before = store.driver.read_instant(stored)
     return before if activity is None or activity < before else activity
-
-
-def _latest_sales_fact(at: datetime, facts: Facts) -> datetime:
-    return max([at, *_sales_moments(facts)])
 
 
 def _sales_moments(facts: Facts) -> list[datetime]:
