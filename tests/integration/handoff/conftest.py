@@ -39,6 +39,11 @@ class Desk:
         self.active = active_definition(self.session)
         return self.active
 
+    def reassign_on_breach(self) -> ActiveDefinition:
+        """The waterfall (version 2) with a breached SLA handing the lead to another rep."""
+        text = preset_text("waterfall").replace('version: "1"', 'version: "2"', 1)
+        return self.activate(text.replace("reassign_on_breach: false", "reassign_on_breach: true"))
+
     def later(self, **delta: float) -> datetime:
         self.clock.current += timedelta(**delta)
         return self.clock.current

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from leadflow.definition.builtin import preset_text
 from leadflow.services.feedback import accept
 from leadflow.services.lead_list import LeadFilter, list_leads, owner_key
 from leadflow.services.reps import add_rep
@@ -60,8 +59,7 @@ def test_an_unassigned_hand_off_leaves_the_owner_until_a_rep_claims_it(desk: Des
 
 
 def test_a_reassigned_lead_belongs_to_its_new_rep(desk: Desk) -> None:
-    text = preset_text("waterfall").replace('version: "1"', 'version: "2"', 1)
-    desk.activate(text.replace("reassign_on_breach: false", "reassign_on_breach: true"))
+    desk.reassign_on_breach()
     desk.team("benelux")
     desk.rep("eva", "benelux")
     contact_id = desk.lead()

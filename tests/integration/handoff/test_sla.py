@@ -6,7 +6,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from leadflow.definition.builtin import preset_text
 from leadflow.services.feedback import accept
 from leadflow.services.outbox import SLA_BREACHED
 from leadflow.services.reps import add_holidays
@@ -72,8 +71,7 @@ def test_each_team_counts_in_its_own_time_zone(desk: Desk) -> None:
 
 
 def test_with_reassign_on_breach_the_lead_goes_to_another_rep(desk: Desk) -> None:
-    text = preset_text("waterfall").replace('version: "1"', 'version: "2"', 1)
-    desk.activate(text.replace("reassign_on_breach: false", "reassign_on_breach: true"))
+    desk.reassign_on_breach()
     desk.team("benelux")
     desk.rep("eva", "benelux")
     contact_id = desk.lead()
@@ -98,8 +96,7 @@ def test_with_reassign_on_breach_the_lead_goes_to_another_rep(desk: Desk) -> Non
 
 
 def test_without_another_rep_the_lead_stays(desk: Desk) -> None:
-    text = preset_text("waterfall").replace('version: "1"', 'version: "2"', 1)
-    desk.activate(text.replace("reassign_on_breach: false", "reassign_on_breach: true"))
+    desk.reassign_on_breach()
     desk.team("benelux")
     desk.rep("eva", "benelux")
     contact_id = desk.lead()
