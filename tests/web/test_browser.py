@@ -197,3 +197,31 @@ def test_an_admin_reads_the_learned_models_and_when_each_was_active(
             deactivate_model(session, now=START + timedelta(hours=2), actor="test")
             session.commit()
         engine.dispose()
+
+
+def test_a_refused_queue_action_keeps_what_the_rep_typed(
+    page: RecordingPage, sign_in: Callable[[Page, str], None], live_server: LiveServer
+) -> None:
+    p = page.page
+    lead = live_server.world.ready[4]
+    sign_in(p, "sales")
+    p.get_by_role("link", name="Sales queue").click()
+    p.locator(f"#item-{lead}").get_by_role("button", name="Accept").click()
+    expect(p.get_by_role("status")).to_contain_text("Hand-off accepted.")
+
+    card = p.locator(f"#item-{lead}")
+    card.get_by_text("Create an opportunity").click()
+    card.get_by_label("Name").fill("Pilot for the Linz plant")
+    card.get_by_label("Amount").fill("12,5")  # English: a slip, not twelve and a half
+    card.get_by_label("Products (comma-separated)").fill("core, onboarding")
+    card.get_by_role("button", name="Create").click()
+
+    card = p.locator(f"#item-{lead}")
+    expect(card.get_by_role("alert")).to_contain_text("not a number")
+    expect(card.get_by_label("Name")).to_have_value("Pilot for the Linz plant")
+    expect(card.get_by_label("Products (comma-separated)")).to_have_value("core, onboarding")
+    card.get_by_label("Amount").fill("12,500")
+    card.get_by_role("button", name="Create").click()
+    expect(p.get_by_role("status")).to_contain_text("Opportunity created.")
+    expect(p.locator(f"#item-{lead}").get_by_role("alert")).to_have_count(0)
+    assert page.dialogs == []

@@ -16,6 +16,13 @@ def _items(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'<article class="card" id="item-(\d+)"', html)]
 
 
+def _card(html: str, contact: int) -> str:
+    """The lead's card in the queue page (up to the next card or the queue's end)."""
+    start = html.index(f'id="item-{contact}"')
+    end = html.find("<article", start)
+    return html[start : end if end > 0 else len(html)]
+
+
 def _act(client: TestClient, contact: int, action: str, **data: str) -> object:
     token = csrf_of(client.get("/ui/queue").text)
     return client.post(f"/ui/queue/{contact}/{action}", data={"csrf_token": token, **data})
@@ -80,11 +87,54 @@ def test_reject_with_a_reason_recycles_the_lead(
 def test_a_reason_that_needs_a_note_says_so(
     signed_in: Callable[[str], TestClient], world: World
 ) -> None:
-    reply = _act(signed_in("sales"), world.ready[4], "reject", reason="other")
+    reply = _act(signed_in("sales"), world.ready[4], "reject", reason="other", note="  ")
 
     assert reply.status_code == 422
-    assert "note" in reply.text
+    assert world.ready[4] in _items(reply.text)  # the queue again, not an error page
+    card = _card(reply.text, world.ready[4])
+    assert re.search(r'role="alert"[^>]*>[^<]*note', card)  # the refusal, on its card
+    assert '<option value="other" selected>' in card  # the reason chosen stays chosen
     assert world.ready[4] in _items(signed_in("sales").get("/ui/queue").text)
+
+
+def test_a_refused_form_keeps_what_was_typed_with_or_without_htmx(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("admin")
+    contact = world.ready[7]
+    _act(client, contact, "accept")
+    typed = {"name": "Rollout Graz", "amount": "12,5", "currency": "CHF", "products": "core"}
+
+    for headers in ({}, {"HX-Request": "true"}):
+        token = csrf_of(client.get("/ui/queue").text)
+        reply = client.post(
+            f"/ui/queue/{contact}/opportunity",
+            data={"csrf_token": token, **typed},
+            headers=headers,
+        )
+        assert reply.status_code == 422
+        assert "HX-Retarget" not in reply.headers  # htmx swaps the queue it asked for
+        card = _card(reply.text, contact)
+        assert "not a number" in card
+        assert "<details open>" in card  # the opportunity form stays open
+        for value in typed.values():
+            assert f'value="{value}"' in card
+        assert 'value="EUR"' not in card  # the currency typed, not the default
+    assert "Rollout Graz" not in client.get(f"/ui/leads/{contact}").text  # nothing written
+
+
+def test_an_action_on_a_lead_gone_from_the_queue_says_why_above_it(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("sales")
+    contact = world.ready[6]
+    assert _act(client, contact, "reject", reason="no_budget").status_code == 303
+
+    again = _act(client, contact, "accept")
+
+    assert again.status_code == 404
+    assert contact not in _items(again.text)
+    assert re.search(r'<p class="alert" role="alert">[^<]*not in your queue', again.text)
 
 
 def test_a_rep_cannot_work_another_reps_lead(

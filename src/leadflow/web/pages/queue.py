@@ -10,7 +10,8 @@ only the queue (``#queue``) with the page the redirect leads to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -25,7 +26,12 @@ from leadflow.services.definitions import active_definition
 from leadflow.services.feedback import accept, reject
 from leadflow.services.opportunities import create_opportunity
 from leadflow.services.queue import QueueItem, queue
-from leadflow.services.refusals import InvalidInputError, NotFoundError
+from leadflow.services.refusals import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RefusedError,
+)
 from leadflow.services.reps import list_reps
 from leadflow.services.users import UserRole
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
@@ -46,6 +52,16 @@ ALL_REPS = "*"
 UNASSIGNED = "-"
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A refused action: on whose card, why, and what the rep had typed in its form."""
+
+    contact_id: int
+    action: str
+    message: str
+    typed: Mapping[str, str] = field(default_factory=dict)
+
+
 @router.get("/queue", dependencies=[_SALES])
 def sales_queue(
     request: Request,
@@ -55,6 +71,21 @@ def sales_queue(
     rep: Annotated[str, Query(max_length=200)] = "",
     done: Annotated[str, Query(max_length=20)] = "",
     contact: Annotated[int, Query(ge=0, le=2**62)] = 0,
+) -> Response:
+    return _queue_page(request, session, now, viewer, rep=rep, done=done, done_contact=contact)
+
+
+def _queue_page(
+    request: Request,
+    session: Session,
+    now: datetime,
+    viewer: Viewer,
+    *,
+    rep: str = "",
+    done: str = "",
+    done_contact: int = 0,
+    refusal: Refusal | None = None,
+    status_code: int = 200,
 ) -> Response:
     language: str = request.state.language
     chosen = _chosen_rep(viewer, rep)
@@ -73,15 +104,42 @@ def sales_queue(
         "channels": [c.value for c in AttemptChannel],
         "outcomes": [o.value for o in AttemptOutcome],
         "done": done,
-        "done_contact": contact,
+        "done_contact": done_contact,
+        "refusal": refusal,
+        "refused_elsewhere": refusal is not None
+        and all(item.contact_id != refusal.contact_id for item in items),
         "next_action": _localised(next_action_words, request),
         "sla": lambda item: sla_words(item, now, language),
     }
-    return render(request, "queue.html", context)
+    return render(request, "queue.html", context, status_code=status_code)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    now: datetime,
+    viewer: Viewer,
+    error: RefusedError,
+    refusal: Refusal,
+) -> Response:
+    """The queue again, the refusal on the lead's card and the rep's input kept."""
+    session.rollback()  # nothing of a refused action stays, whatever it reached
+    return _queue_page(
+        request, session, now, viewer, refusal=refusal, status_code=_status_of(error)
+    )
+
+
+def _status_of(error: RefusedError) -> int:
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, ConflictError):
+        return 409
+    return 422
 
 
 @router.post("/queue/{contact_id}/accept", dependencies=[_SALES])
 def accept_lead(
+    request: Request,
     contact_id: ContactId,
     web: WebDep,
     session: WritesDep,
@@ -89,13 +147,19 @@ def accept_lead(
     clock: ClockDep,
     viewer: ViewerDep,
 ) -> Response:
-    _check_holds(session, now, viewer, contact_id)
-    accept(session, contact_id, rep=viewer.user.rep_key, clock=clock)
+    try:
+        _check_holds(session, now, viewer, contact_id)
+        accept(session, contact_id, rep=viewer.user.rep_key, clock=clock)
+    except RefusedError as error:
+        return _refused(
+            request, session, now, viewer, error, Refusal(contact_id, "accept", str(error))
+        )
     return _back(web.prefix, "accepted", contact_id)
 
 
 @router.post("/queue/{contact_id}/reject", dependencies=[_SALES])
 def reject_lead(
+    request: Request,
     contact_id: ContactId,
     web: WebDep,
     session: WritesDep,
@@ -105,20 +169,26 @@ def reject_lead(
     reason: Annotated[str, Form(max_length=100)],
     note: Text = "",
 ) -> Response:
-    _check_holds(session, now, viewer, contact_id)
-    reject(
-        session,
-        contact_id,
-        code=reason,
-        note=note.strip() or None,
-        rep=viewer.user.rep_key,
-        clock=clock,
-    )
+    try:
+        _check_holds(session, now, viewer, contact_id)
+        reject(
+            session,
+            contact_id,
+            code=reason,
+            note=note.strip() or None,
+            rep=viewer.user.rep_key,
+            clock=clock,
+        )
+    except RefusedError as error:
+        typed = {"reason": reason, "note": note}
+        refusal = Refusal(contact_id, "reject", str(error), typed)
+        return _refused(request, session, now, viewer, error, refusal)
     return _back(web.prefix, "rejected", contact_id)
 
 
 @router.post("/queue/{contact_id}/attempt", dependencies=[_SALES])
 def log_lead_attempt(
+    request: Request,
     contact_id: ContactId,
     web: WebDep,
     session: WritesDep,
@@ -129,16 +199,21 @@ def log_lead_attempt(
     outcome: Annotated[str, Form(max_length=20)],
     note: Text = "",
 ) -> Response:
-    _check_holds(session, now, viewer, contact_id)
-    log_attempt(
-        session,
-        contact_id,
-        channel=channel,
-        outcome=outcome,
-        note=note.strip() or None,
-        rep=viewer.user.rep_key,
-        clock=clock,
-    )
+    try:
+        _check_holds(session, now, viewer, contact_id)
+        log_attempt(
+            session,
+            contact_id,
+            channel=channel,
+            outcome=outcome,
+            note=note.strip() or None,
+            rep=viewer.user.rep_key,
+            clock=clock,
+        )
+    except RefusedError as error:
+        typed = {"channel": channel, "outcome": outcome, "note": note}
+        refusal = Refusal(contact_id, "attempt", str(error), typed)
+        return _refused(request, session, now, viewer, error, refusal)
     return _back(web.prefix, "attempt", contact_id)
 
 
@@ -157,18 +232,29 @@ def open_opportunity(
     expected_close: Annotated[str, Form(max_length=10)] = "",
     products: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    _check_holds(session, now, viewer, contact_id)
-    create_opportunity(
-        session,
-        contact_id,
-        amount=_amount(amount, request.state.language),
-        currency=currency.strip() or None,
-        expected_close=_date(expected_close),
-        products=products.split(","),
-        name=name.strip() or None,
-        rep=viewer.user.rep_key,
-        clock=clock,
-    )
+    try:
+        _check_holds(session, now, viewer, contact_id)
+        create_opportunity(
+            session,
+            contact_id,
+            amount=_amount(amount, request.state.language),
+            currency=currency.strip() or None,
+            expected_close=_date(expected_close),
+            products=products.split(","),
+            name=name.strip() or None,
+            rep=viewer.user.rep_key,
+            clock=clock,
+        )
+    except RefusedError as error:
+        typed = {
+            "name": name,
+            "amount": amount,
+            "currency": currency,
+            "expected_close": expected_close,
+            "products": products,
+        }
+        refusal = Refusal(contact_id, "opportunity", str(error), typed)
+        return _refused(request, session, now, viewer, error, refusal)
     return _back(web.prefix, "opportunity", contact_id)
 
 
