@@ -21,12 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadflow.api.state import ApiState
 from leadflow.services.definitions import NoActiveDefinitionError
-from leadflow.services.refusals import (
-    ConflictError,
-    InvalidInputError,
-    NotFoundError,
-    RefusedError,
-)
+from leadflow.services.refusals import RefusedError
 from leadflow.web.guard import (
     CsrfRefusedError,
     PageForbiddenError,
@@ -35,6 +30,7 @@ from leadflow.web.guard import (
     prepare,
 )
 from leadflow.web.pages import ROUTERS
+from leadflow.web.refused_form import status_of
 from leadflow.web.rendering import build_environment, render
 from leadflow.web.state import UI_PREFIX, WebState
 
@@ -42,7 +38,6 @@ __all__ = ["STATIC_DIR", "build_web", "install_web"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
-_REFUSED_STATUS = ((NotFoundError, 404), (ConflictError, 409), (InvalidInputError, 422))
 _HTMX_ERROR_TARGET = {"HX-Retarget": "#main", "HX-Reselect": "#main", "HX-Reswap": "outerHTML"}
 
 # No inline script or style anywhere: a payload that slips past escaping still cannot run.
@@ -112,8 +107,8 @@ async def _csrf_refused(request: Request, error: Exception) -> Response:
 
 
 async def _refused(request: Request, error: Exception) -> Response:
-    status = next((code for kind, code in _REFUSED_STATUS if isinstance(error, kind)), 400)
-    return _error_page(request, status, detail=str(error))
+    assert isinstance(error, RefusedError)
+    return _error_page(request, status_of(error), detail=str(error))
 
 
 async def _no_definition(request: Request, error: Exception) -> Response:

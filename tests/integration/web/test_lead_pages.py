@@ -131,6 +131,26 @@ def test_sales_states_bant_with_evidence_and_qualification_follows(
     assert "sales@web.example" in after  # who said so, in the history
 
 
+def test_a_refused_bant_statement_keeps_its_evidence_on_the_lead_page(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("sales")
+    contact = world.nurtured[2]
+    data = {"criterion": "authority", "met": "perhaps", "evidence": "the CFO signs, says Ana"}
+
+    reply = client.post(
+        f"/ui/leads/{contact}/bant",
+        data={"csrf_token": csrf_of(client.get(f"/ui/leads/{contact}").text), **data},
+    )
+
+    assert reply.status_code == 422
+    assert "Score and explanation" in reply.text  # the lead page, not an error page
+    assert re.search(r'id="bant-refused">[^<]*met must be one of', reply.text)
+    assert '<option value="authority" selected>' in reply.text
+    assert ">the CFO signs, says Ana</textarea>" in reply.text
+    assert "the CFO signs" not in client.get(f"/ui/leads/{contact}").text  # nothing stored
+
+
 def test_marketing_reads_bant_but_cannot_state_it(
     signed_in: Callable[[str], TestClient], world: World
 ) -> None:

@@ -90,6 +90,47 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(
     assert '<html lang="de">' in fresh.get("/ui/queue").text  # the user's language
 
 
+def test_a_refused_user_keeps_the_form_as_typed_except_the_password(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    client = signed_in("admin")
+    typed = {"email": "sales@web.example", "name": "Second Sales", "rep_key": "r7"}
+
+    reply = _post(client, "/ui/settings/users", role="sales", password="a-long-password", **typed)
+
+    assert reply.status_code == 409  # the address is taken
+    page = reply.text
+    form = page[page.index('id="user-refused"') :]
+    assert re.search(r'role="alert" id="user-refused">[^<]*already exists', page)
+    for value in typed.values():
+        assert f'value="{value}"' in form
+    assert '<option value="sales" selected>' in form
+    assert "a-long-password" not in page  # a password is never sent back
+
+
+def test_a_refused_webhook_keeps_the_address_and_the_kinds_chosen(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    client = signed_in("admin")
+
+    reply = _post(
+        client,
+        "/ui/settings/webhooks",
+        url="ftp://receiver.example/hooks",
+        kinds=["handoff.sla_breached"],
+        description="late hand-offs",
+    )
+
+    assert reply.status_code == 422
+    form = reply.text[reply.text.index('id="webhook-refused"') :]
+    assert "absolute http(s) URL" in form
+    assert 'value="ftp://receiver.example/hooks"' in form
+    assert 'value="handoff.sla_breached" checked' in form
+    assert 'value="stage.changed" checked' not in form  # only what was chosen
+    assert 'value="late hand-offs"' in form
+    assert "ftp://receiver.example" not in client.get("/ui/settings").text  # nothing stored
+
+
 def test_an_admin_cannot_disable_themselves(signed_in: Callable[[str], TestClient]) -> None:
     client = signed_in("admin")
     own = re.search(r'action="(/ui/settings/users/\d+/active)"', client.get("/ui/settings").text)

@@ -3,9 +3,11 @@ evidence (sales may state it), the timeline, owner and next action."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
+from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from leadflow.domain.facts import BANT_KEYS
@@ -13,11 +15,12 @@ from leadflow.domain.qualification import Contribution
 from leadflow.services.bant import EVIDENCE_MAX, state_bant
 from leadflow.services.definitions import active_definition
 from leadflow.services.lead_detail import lead_card
-from leadflow.services.refusals import InvalidInputError
+from leadflow.services.refusals import ConflictError, InvalidInputError
 from leadflow.services.users import UserRole
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
-from leadflow.web.guard import EVERY_ROLE, page
+from leadflow.web.guard import EVERY_ROLE, Viewer, page
 from leadflow.web.labels import stage_names
+from leadflow.web.refused_form import RefusedForm, status_of
 from leadflow.web.rendering import render
 
 __all__ = ["router"]
@@ -37,6 +40,19 @@ def _by_weight(points: tuple[Contribution, ...]) -> list[Contribution]:
 def lead(
     request: Request, contact_id: ContactId, session: ReadsDep, now: NowDep, viewer: ViewerDep
 ) -> Response:
+    return _lead_page(request, contact_id, session, now, viewer)
+
+
+def _lead_page(
+    request: Request,
+    contact_id: int,
+    session: Session,
+    now: datetime,
+    viewer: Viewer,
+    *,
+    refusal: RefusedForm | None = None,
+    status_code: int = 200,
+) -> Response:
     language: str = request.state.language
     definition = active_definition(session).definition
     card = lead_card(session, contact_id, now)
@@ -50,30 +66,42 @@ def lead(
         # The largest points first; the long tail of faded ones folds away.
         "points": _by_weight(card.verdict.engagement.contributions if card.verdict else ()),
         "points_shown": _POINTS_SHOWN,
+        "refusal": refusal,
     }
-    return render(request, "lead.html", context)
+    return render(request, "lead.html", context, status_code=status_code)
 
 
 @router.post("/leads/{contact_id}/bant", dependencies=[page(UserRole.SALES)])
 def state_lead_bant(
+    request: Request,
     contact_id: ContactId,
     web: WebDep,
     session: WritesDep,
     clock: ClockDep,
+    now: NowDep,
     viewer: ViewerDep,
     criterion: Annotated[str, Form(max_length=20)],
     met: Annotated[str, Form(max_length=10)],
     evidence: Annotated[str, Form(max_length=EVIDENCE_MAX)] = "",
 ) -> Response:
-    if met not in _MET:
-        raise InvalidInputError(f"met must be one of {', '.join(_MET)}")
-    state_bant(
-        session,
-        contact_id,
-        criterion=criterion,
-        met=_MET[met],
-        evidence=evidence,
-        actor=viewer.user.email,
-        clock=clock,
-    )
+    try:
+        if met not in _MET:
+            raise InvalidInputError(f"met must be one of {', '.join(_MET)}")
+        state_bant(
+            session,
+            contact_id,
+            criterion=criterion,
+            met=_MET[met],
+            evidence=evidence,
+            actor=viewer.user.email,
+            clock=clock,
+        )
+    except (InvalidInputError, ConflictError) as error:  # a lead that is not there: 404 page
+        session.rollback()
+        typed = {"criterion": criterion, "met": met, "evidence": evidence}
+        refusal = RefusedForm("bant", str(error), typed)
+        status = status_of(error)
+        return _lead_page(
+            request, contact_id, session, now, viewer, refusal=refusal, status_code=status
+        )
     return RedirectResponse(f"{web.prefix}/leads/{contact_id}#bant", status_code=303)

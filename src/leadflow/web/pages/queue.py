@@ -10,8 +10,7 @@ only the queue (``#queue``) with the page the redirect leads to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -26,12 +25,7 @@ from leadflow.services.definitions import active_definition
 from leadflow.services.feedback import accept, reject
 from leadflow.services.opportunities import create_opportunity
 from leadflow.services.queue import QueueItem, queue
-from leadflow.services.refusals import (
-    ConflictError,
-    InvalidInputError,
-    NotFoundError,
-    RefusedError,
-)
+from leadflow.services.refusals import InvalidInputError, NotFoundError, RefusedError
 from leadflow.services.reps import list_reps
 from leadflow.services.users import UserRole
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
@@ -39,6 +33,7 @@ from leadflow.web.guard import Viewer, page
 from leadflow.web.i18n import parse_number
 from leadflow.web.labels import stage_names
 from leadflow.web.queue_words import next_action_words, sla_words
+from leadflow.web.refused_form import RefusedForm, status_of
 from leadflow.web.rendering import render
 
 __all__ = ["router"]
@@ -50,16 +45,6 @@ Text = Annotated[str, Form(max_length=2000)]
 _SALES = page(UserRole.SALES)
 ALL_REPS = "*"
 UNASSIGNED = "-"
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A refused action: on whose card, why, and what the rep had typed in its form."""
-
-    contact_id: int
-    action: str
-    message: str
-    typed: Mapping[str, str] = field(default_factory=dict)
 
 
 @router.get("/queue", dependencies=[_SALES])
@@ -84,7 +69,7 @@ def _queue_page(
     rep: str = "",
     done: str = "",
     done_contact: int = 0,
-    refusal: Refusal | None = None,
+    refusal: RefusedForm | None = None,
     status_code: int = 200,
 ) -> Response:
     language: str = request.state.language
@@ -107,7 +92,7 @@ def _queue_page(
         "done_contact": done_contact,
         "refusal": refusal,
         "refused_elsewhere": refusal is not None
-        and all(item.contact_id != refusal.contact_id for item in items),
+        and all(item.contact_id != refusal.subject for item in items),
         "next_action": _localised(next_action_words, request),
         "sla": lambda item: sla_words(item, now, language),
     }
@@ -120,21 +105,11 @@ def _refused(
     now: datetime,
     viewer: Viewer,
     error: RefusedError,
-    refusal: Refusal,
+    refusal: RefusedForm,
 ) -> Response:
     """The queue again, the refusal on the lead's card and the rep's input kept."""
     session.rollback()  # nothing of a refused action stays, whatever it reached
-    return _queue_page(
-        request, session, now, viewer, refusal=refusal, status_code=_status_of(error)
-    )
-
-
-def _status_of(error: RefusedError) -> int:
-    if isinstance(error, NotFoundError):
-        return 404
-    if isinstance(error, ConflictError):
-        return 409
-    return 422
+    return _queue_page(request, session, now, viewer, refusal=refusal, status_code=status_of(error))
 
 
 @router.post("/queue/{contact_id}/accept", dependencies=[_SALES])
@@ -152,7 +127,12 @@ def accept_lead(
         accept(session, contact_id, rep=viewer.user.rep_key, clock=clock)
     except RefusedError as error:
         return _refused(
-            request, session, now, viewer, error, Refusal(contact_id, "accept", str(error))
+            request,
+            session,
+            now,
+            viewer,
+            error,
+            RefusedForm("accept", str(error), subject=contact_id),
         )
     return _back(web.prefix, "accepted", contact_id)
 
@@ -181,7 +161,7 @@ def reject_lead(
         )
     except RefusedError as error:
         typed = {"reason": reason, "note": note}
-        refusal = Refusal(contact_id, "reject", str(error), typed)
+        refusal = RefusedForm("reject", str(error), typed, subject=contact_id)
         return _refused(request, session, now, viewer, error, refusal)
     return _back(web.prefix, "rejected", contact_id)
 
@@ -212,7 +192,7 @@ def log_lead_attempt(
         )
     except RefusedError as error:
         typed = {"channel": channel, "outcome": outcome, "note": note}
-        refusal = Refusal(contact_id, "attempt", str(error), typed)
+        refusal = RefusedForm("attempt", str(error), typed, subject=contact_id)
         return _refused(request, session, now, viewer, error, refusal)
     return _back(web.prefix, "attempt", contact_id)
 
@@ -253,7 +233,7 @@ def open_opportunity(
             "expected_close": expected_close,
             "products": products,
         }
-        refusal = Refusal(contact_id, "opportunity", str(error), typed)
+        refusal = RefusedForm("opportunity", str(error), typed, subject=contact_id)
         return _refused(request, session, now, viewer, error, refusal)
     return _back(web.prefix, "opportunity", contact_id)
 

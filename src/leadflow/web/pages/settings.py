@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
+from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from leadflow.services.api_keys import Role, create_key, list_keys, revoke_key
 from leadflow.services.outbox import KINDS
 from leadflow.services.prediction import activation_history, stored_models
-from leadflow.services.refusals import ConflictError
+from leadflow.services.refusals import ConflictError, RefusedError
 from leadflow.services.users import UserRole, create_user, list_users, set_active
 from leadflow.services.webhooks import (
     create_subscription,
@@ -24,6 +25,7 @@ from leadflow.services.webhooks import (
 )
 from leadflow.web.deps import NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
 from leadflow.web.guard import page
+from leadflow.web.refused_form import RefusedForm, status_of
 from leadflow.web.rendering import render
 
 __all__ = ["router"]
@@ -37,6 +39,17 @@ Short = Annotated[str, Form(max_length=320)]
 
 @router.get("/settings", dependencies=[_ADMIN])
 def settings(request: Request, session: ReadsDep, done: str = "") -> Response:
+    return _settings_page(request, session, done=done)
+
+
+def _settings_page(
+    request: Request,
+    session: Session,
+    *,
+    done: str = "",
+    refusal: RefusedForm | None = None,
+    status_code: int = 200,
+) -> Response:
     context = {
         "section": "settings",
         "users": list_users(session),
@@ -48,12 +61,22 @@ def settings(request: Request, session: ReadsDep, done: str = "") -> Response:
         "models": stored_models(session),
         "activations": activation_history(session),
         "done": done,
+        "refusal": refusal,
     }
-    return render(request, "settings.html", context)
+    return render(request, "settings.html", context, status_code=status_code)
+
+
+def _refused(
+    request: Request, session: Session, error: RefusedError, refusal: RefusedForm
+) -> Response:
+    """The settings again, the refusal above its form and the form as sent (no password)."""
+    session.rollback()
+    return _settings_page(request, session, refusal=refusal, status_code=status_of(error))
 
 
 @router.post("/settings/users", dependencies=[_ADMIN])
 def add_user(
+    request: Request,
     web: WebDep,
     session: WritesDep,
     now: NowDep,
@@ -64,16 +87,21 @@ def add_user(
     rep_key: Annotated[str, Form(max_length=200)] = "",
     language: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    create_user(
-        session,
-        email=email,
-        name=name,
-        role=role,
-        password=password,
-        now=now,
-        language=language or None,
-        rep_key=rep_key or None,
-    )
+    try:
+        create_user(
+            session,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            now=now,
+            language=language or None,
+            rep_key=rep_key or None,
+        )
+    except RefusedError as error:
+        typed = {"email": email, "name": name, "role": role, "rep_key": rep_key}
+        typed["language"] = language
+        return _refused(request, session, error, RefusedForm("user", str(error), typed))
     return _back(web.prefix, "user")
 
 
@@ -100,7 +128,11 @@ def add_key(
     name: Annotated[str, Form(max_length=100)],
     role: Annotated[str, Form(max_length=20)],
 ) -> Response:
-    issued = create_key(session, name, role, now)
+    try:
+        issued = create_key(session, name, role, now)
+    except RefusedError as error:
+        typed = {"name": name, "role": role}
+        return _refused(request, session, error, RefusedForm("key", str(error), typed))
     context = {"section": "settings", "what": "key", "name": issued.info.name}
     context["secret"] = issued.secret
     return render(request, "settings_secret.html", context, headers={"Cache-Control": "no-store"})
@@ -121,7 +153,12 @@ def add_webhook(
     kinds: Annotated[list[str], Form(max_length=len(KINDS))] = [],  # noqa: B006 - FastAPI copies it
     description: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    hook = create_subscription(session, url, kinds, now, description=description or None)
+    try:
+        hook = create_subscription(session, url, kinds, now, description=description or None)
+    except RefusedError as error:
+        typed: dict[str, str | list[str]] = {"url": url, "kinds": kinds}
+        typed["description"] = description
+        return _refused(request, session, error, RefusedForm("webhook", str(error), typed))
     context = {"section": "settings", "what": "webhook", "name": hook.url, "secret": hook.secret}
     return render(request, "settings_secret.html", context, headers={"Cache-Control": "no-store"})
 
