@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "duplicates": "identity",
     "merge": "identity",
     "unmerge": "identity",
+    "gdpr": "gdpr",
     "learn": "learn",
     "keys": "api_keys",
     "serve": "serve",

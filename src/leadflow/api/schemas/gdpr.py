@@ -8,13 +8,17 @@ __all__ = ["ErasureReport", "PersonalData"]
 
 
 class PersonalData(BaseModel):
-    contact_id: int
-    contact_ids: list[int] = Field(description="The contact and the contacts merged into it.")
+    contact_id: int = Field(
+        description="The person's surviving record (the one asked for, unless it was merged)."
+    )
+    contact_ids: list[int] = Field(
+        description="Every record of the person: the surviving one and those merged into it."
+    )
     data: dict[str, list[dict[str, JsonValue]]] = Field(
         description="Every row held about the person, by table."
     )
 
 
 class ErasureReport(BaseModel):
-    contact_id: int
+    contact_id: int = Field(description="The person's surviving record.")
     erased: dict[str, int] = Field(description="Rows deleted, by table.")
