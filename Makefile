@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run    build the demo workspace (once) and serve it on http://127.0.0.1:8000"
-	@echo "make test   ruff, mypy --strict, import contracts and the whole test suite"
+	@echo "make test   ruff, mypy --strict (package and benchmarks), import contracts and the whole test suite"
 	@echo "make bench  run the benchmarks in bench/"
 
 $(STAMP): pyproject.toml
@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/leadflow
+	$(BIN)/mypy src/leadflow bench
 	$(BIN)/lint-imports
 
 # The web tests drive Debian's Chromium through Playwright; never a downloaded browser.

@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,7 +83,7 @@ class Figures:
 
 def main(argv: list[str]) -> None:
     options = _options(argv)
-    targets = [("sqlite", None)]
+    targets: list[tuple[str, str | None]] = [("sqlite", None)]
     postgres = options.postgres or os.environ.get("LEADFLOW_TEST_DATABASE_URL")
     if postgres:
         targets.append(("postgresql", postgres))
@@ -148,7 +148,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _drive(
-    base: str, key: str, path: str, bodies: list[dict[str, object]], workers: int
+    base: str, key: str, path: str, bodies: Sequence[Mapping[str, object]], workers: int
 ) -> tuple[float, list[float]]:
     """Send every body, ``workers`` at a time; (wall seconds, per-request latencies)."""
     host, _, port = base.removeprefix("http://").partition(":")
@@ -157,11 +157,11 @@ def _drive(
     lock = threading.Lock()
     shares = [bodies[n::workers] for n in range(workers)]
 
-    def work(share: list[dict[str, object]]) -> None:
+    def work(share: Sequence[Mapping[str, object]]) -> None:
         # http.client with keep-alive: a load generator several times lighter than httpx
         # (it shares the machine's two cores with the server it measures).
         mine: list[float] = []
-        connection = http.client.HTTPConnection(host, port, timeout=60)
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
         headers = {"X-API-Key": key, "Content-Type": "application/json"}
         try:
             for body in share:

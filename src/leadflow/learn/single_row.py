@@ -34,7 +34,7 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from scipy.special import expit  # type: ignore[import-untyped]  # scikit-learn's own
+from scipy.special import expit  # scikit-learn's own dependency
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
