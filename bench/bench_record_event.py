@@ -316,10 +316,14 @@ def _incoming(
     else:
         pool = range(sizes.long_contacts + 1, sizes.contacts + 1)
     moment = START + timedelta(days=301)
+    total = sizes.measure if count is None else count
+    # A second apart, within the day before the clock (day 302): more than a day's worth
+    # of events are packed closer, as a recorder refuses events dated after its clock.
+    step = timedelta(seconds=min(1.0, 86_399 / max(total, 1)))
     events = []
-    for n in range(sizes.measure if count is None else count):
+    for n in range(total):
         kind, props = chance.choice(KINDS)
-        moment += timedelta(seconds=1)
+        moment += step
         events.append(
             IncomingEvent(
                 kind,
