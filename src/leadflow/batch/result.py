@@ -19,6 +19,7 @@ import pyarrow as pa
 from leadflow.batch.frames import MISSING_TIME, ContactFrame, instant
 from leadflow.batch.kernel import BantPart, Reason
 from leadflow.batch.probes import CATEGORIES
+from leadflow.definition.describe import gate_condition_failed
 from leadflow.definition.model import Definition
 from leadflow.domain.facts import BANT_KEYS
 from leadflow.domain.qualification import (
@@ -95,7 +96,8 @@ class BatchResult:
             floor = gate.min_engagement
             return f"engagement {self.engagement[row]:.1f} is below {floor:g}"
         if code == Reason.GATE:
-            return "the gate's extra condition does not hold"
+            assert gate.condition is not None  # only a gate with a condition fails on it
+            return gate_condition_failed(gate.condition)
         if action is None:
             return f"fit grade {grade}"
         return f"fit grade {grade} and {action.type} {_days(self.now - action.at)} days ago"

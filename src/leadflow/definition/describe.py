@@ -7,6 +7,7 @@ YAML spelling produced it; ``summarize`` is the one-line report of ``validate``.
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import Enum
 
@@ -22,7 +23,13 @@ from leadflow.definition.model import (
     Op,
 )
 
-__all__ = ["describe_condition", "describe_matcher", "describe_value", "summarize"]
+__all__ = [
+    "describe_condition",
+    "describe_matcher",
+    "describe_value",
+    "gate_condition_failed",
+    "summarize",
+]
 
 
 def summarize(definition: Definition) -> str:
@@ -52,6 +59,12 @@ def describe_condition(condition: Condition) -> str:
         return _joined(condition.items, " or ", "never (set by hand)")
     assert isinstance(condition, Not)
     return f"not ({describe_condition(condition.item)})"
+
+
+@functools.lru_cache(maxsize=64)
+def gate_condition_failed(condition: Condition) -> str:
+    """The sales-ready reason when the gate's extra condition fails, naming the condition."""
+    return f"the gate's extra condition does not hold: {describe_condition(condition)}"
 
 
 def _joined(items: tuple[Condition, ...], word: str, empty: str) -> str:

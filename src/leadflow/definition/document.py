@@ -79,9 +79,44 @@ def parse_document(text: str, source: str) -> Document:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
         message = "; ".join(part for part in (error.context, error.problem) if part)
+        hint = _syntax_hint(text, mark, error.problem or "")
+        message = f"{message}; {hint}" if hint else message
         raise YamlSyntaxError(LocatedProblem(source, line, "(yaml)", message)) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(LocatedProblem(source, 1, "(yaml)", str(error))) from None
+
+
+# What the parser's words usually mean in a hand-written definition.
+_HINTS: tuple[tuple[str, str], ...] = (
+    (
+        "unknown escape character",
+        "in double quotes a backslash starts an escape: write a regex in single quotes "
+        "('\\d+', '\\bceo\\b') or double each backslash (\"\\\\d+\")",
+    ),
+    (
+        "mapping values are not allowed",
+        "a value holding ': ' must be quoted (description: \"Ziel: Messe\"), or the line is "
+        "indented deeper than the keys beside it",
+    ),
+    ("expected '-' indicator", "check this line's indentation against the lines above"),
+    ("expected <block end>", "check this line's indentation against the lines above"),
+    ("expected ',' or '}'", "a {...} mapping lacks its closing } or a , between two entries"),
+    ("expected ',' or ']'", "a [...] list lacks its closing ] or a , between two items"),
+)
+
+
+def _syntax_hint(text: str, mark: yaml.error.Mark | None, problem: str) -> str:
+    if mark is not None and _character_at(text, mark) == "\t":
+        return "a tab character; YAML indents with spaces only"
+    return next((hint for words, hint in _HINTS if words in problem), "")
+
+
+def _character_at(text: str, mark: yaml.error.Mark) -> str:
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return ""
+    line = lines[mark.line]
+    return line[mark.column] if mark.column < len(line) else ""
 
 
 def _compose(text: str, source: str) -> Document:

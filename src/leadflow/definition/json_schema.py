@@ -21,6 +21,7 @@ __all__ = [
     "SCHEMA_FILE",
     "checked_in_schema_text",
     "generate_schema",
+    "keys_at",
     "known_keys",
     "property_keys",
     "schema_text",
@@ -45,6 +46,11 @@ def checked_in_schema_text() -> str:
 
 
 @cache
+def _schema() -> dict[str, Any]:
+    return generate_schema()
+
+
+@cache
 def known_keys() -> frozenset[str]:
     """Every key the definition file accepts anywhere, by its YAML name."""
     return frozenset(property_keys(generate_schema()))
@@ -61,3 +67,44 @@ def property_keys(schema: Mapping[str, Any]) -> Iterator[str]:
             for item in value:
                 if isinstance(item, Mapping):
                     yield from property_keys(item)
+
+
+def keys_at(parent: tuple[str | int, ...]) -> frozenset[str]:
+    """The keys accepted in the mapping at ``parent`` (a document key path); every key the
+    file accepts when the path leads nowhere the schema knows."""
+    schema = _schema()
+    nodes: list[Mapping[str, Any]] = [schema]
+    for part in parent:
+        nodes = [child for node in nodes for child in _children(schema, node, part)]
+    found = frozenset(key for node in nodes for key in _properties(schema, node))
+    return found or known_keys()
+
+
+def _resolved(root: Mapping[str, Any], node: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """``node`` with its ``$ref`` followed and its alternatives (anyOf, oneOf) spread."""
+    if "$ref" in node:
+        name = str(node["$ref"]).rsplit("/", 1)[-1]
+        return _resolved(root, root["$defs"][name])
+    alternatives = [*node.get("anyOf", []), *node.get("oneOf", [])]
+    if alternatives:
+        return [found for item in alternatives for found in _resolved(root, item)]
+    return [node]
+
+
+def _children(
+    root: Mapping[str, Any], node: Mapping[str, Any], part: str | int
+) -> list[Mapping[str, Any]]:
+    found: list[Mapping[str, Any]] = []
+    for schema in _resolved(root, node):
+        if isinstance(part, int) and isinstance(schema.get("items"), Mapping):
+            found.append(schema["items"])
+        elif isinstance(part, str) and part in schema.get("properties", {}):
+            found.append(schema["properties"][part])
+        elif isinstance(part, str) and isinstance(schema.get("additionalProperties"), Mapping):
+            found.append(schema["additionalProperties"])
+    return found
+
+
+def _properties(root: Mapping[str, Any], node: Mapping[str, Any]) -> Iterator[str]:
+    for schema in _resolved(root, node):
+        yield from schema.get("properties", {})

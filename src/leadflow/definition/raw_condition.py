@@ -18,6 +18,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -28,6 +29,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from leadflow.domain.vocabulary import EVENT_TYPE_PATTERN, event_type_problem
 
 __all__ = [
     "CONDITION_TAG_PREFIX",
@@ -78,15 +81,24 @@ def _one_or_many(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+def _event_type(text: str) -> str:
+    problem = event_type_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return text
+
+
+_EVENT_TYPE_SCHEMA = {"type": "string", "pattern": EVENT_TYPE_PATTERN}
+
 EventTypes = Annotated[
-    list[Annotated[str, Field(min_length=1)]],
+    list[Annotated[str, AfterValidator(_event_type)]],
     BeforeValidator(_one_or_many),
     Field(min_length=1),
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "minLength": 1},
-                {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+                _EVENT_TYPE_SCHEMA,
+                {"type": "array", "items": _EVENT_TYPE_SCHEMA, "minItems": 1},
             ]
         }
     ),
@@ -169,6 +181,7 @@ class FieldCondition(_Strict):
     @classmethod
     def _compiles(cls, pattern: str | None) -> str | None:
         if pattern is not None:
+            _no_control_characters(pattern)
             try:
                 re.compile(pattern)
             except re.error as error:
@@ -189,6 +202,36 @@ class FieldCondition(_Strict):
         """The operator keys given, by their YAML names."""
         values = {key: getattr(self, "in_" if key == "in" else key) for key in FIELD_OPERATORS}
         return [key for key, value in values.items() if value is not None]
+
+
+# YAML's double-quoted escapes that a regex author means as regex escapes: "\bceo\b"
+# reaches the regex as backspaces, which no title contains, so it silently never matches.
+_YAML_ESCAPES: dict[str, tuple[str, str]] = {
+    "\b": ("\\b", "a backspace"),
+    "\t": ("\\t", "a tab"),
+    "\f": ("\\f", "a form feed"),
+    "\v": ("\\v", "a vertical tab"),
+    "\a": ("\\a", "a bell character"),
+    "\0": ("\\0", "a null character"),
+}
+
+
+def _no_control_characters(pattern: str) -> None:
+    found = next((char for char in pattern if char in _YAML_ESCAPES), None)
+    if found is None:
+        return
+    escape, name = _YAML_ESCAPES[found]
+    meant = "".join(_YAML_ESCAPES[c][0] if c in _YAML_ESCAPES else c for c in pattern)
+    doubled = meant.replace("\\", "\\\\")
+    raise ValueError(
+        f"the regex holds {name}: in double quotes YAML reads {escape} as {name}; write "
+        f"it in single quotes ({_quoted(meant, chr(39))}) or double each backslash "
+        f"({_quoted(doubled, chr(34))})"
+    )
+
+
+def _quoted(text: str, quote: str) -> str:
+    return f"{quote}{text}{quote}"
 
 
 class EventCondition(_Strict):

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from leadflow.definition.errors import Loc, Problem
-from leadflow.definition.json_schema import known_keys
+from leadflow.definition.json_schema import keys_at
 from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN, RawDefinition
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, LEADING_KEYS
 
@@ -103,20 +103,47 @@ def _salvage(data: dict[Any, Any], failed: frozenset[str]) -> RawDefinition | No
 
 
 def _problem(detail: ErrorDetails) -> Problem:
-    loc = tuple(
+    if detail["type"] == "extra_forbidden" and _second_leading_key(detail["loc"]):
+        loc = _document_loc(detail["loc"])
+        return Problem(loc, _two_leading_keys(detail["loc"]))
+    loc = _document_loc(detail["loc"])
+    return Problem(loc, _message(detail, loc))
+
+
+def _document_loc(raw: tuple[str | int, ...]) -> Loc:
+    return tuple(
         part
-        for part in detail["loc"]
+        for part in raw
         if not (
             isinstance(part, str) and (part.startswith(CONDITION_TAG_PREFIX) or part == "[key]")
         )
     )
-    return Problem(loc, _message(detail, loc))
+
+
+def _second_leading_key(raw: tuple[str | int, ...]) -> bool:
+    """A condition's key that would lead a condition of its own: ``{field: .., event: ..}``."""
+    if len(raw) < 2 or raw[-1] not in LEADING_KEYS:
+        return False
+    shape = raw[-2]
+    return isinstance(shape, str) and shape.startswith(CONDITION_TAG_PREFIX)
+
+
+def _two_leading_keys(raw: tuple[str | int, ...]) -> str:
+    first = str(raw[-2]).removeprefix(CONDITION_TAG_PREFIX)
+    return (
+        f"a condition has one leading key, and this one has both {first} and {raw[-1]}; "
+        f"to require both, list them under all: [{{{first}: ...}}, {{{raw[-1]}: ...}}]"
+    )
 
 
 def _message(detail: ErrorDetails, loc: Loc) -> str:
     kind = detail["type"]
     ctx: dict[str, Any] = dict(detail.get("ctx") or {})
     if kind == "extra_forbidden":
+        if len(loc) >= 2 and isinstance(loc[-2], int) and loc[-1] in LEADING_KEYS:
+            # A rule or stage with its condition written beside ``when`` instead of in it.
+            key = loc[-1]
+            return f"unknown key {key!r}; a condition goes under when: (when: {{{key}: ...}})"
         return _unknown_key(loc)
     if kind == "missing":
         return "required key missing"
@@ -156,11 +183,12 @@ def _shown(value: object) -> str:
 
 def _unknown_key(loc: Loc) -> str:
     key = str(loc[-1]) if loc else ""
-    return f"unknown key {key!r}{_did_you_mean(key, known_keys())}"
+    return f"unknown key {key!r}{_did_you_mean(key, keys_at(loc[:-1]))}"
 
 
 def _did_you_mean(key: str, candidates: frozenset[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.75)
+    others = sorted(candidate for candidate in candidates if candidate != key)
+    close = difflib.get_close_matches(key, others, n=1, cutoff=0.75)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 

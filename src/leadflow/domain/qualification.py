@@ -51,7 +51,9 @@ class Contribution:
     kind: ContributionKind
     # The attribute path(s) for an attribute rule, the event type for an event.
     field: str | None = None
-    # The attribute value(s), or the matched event properties, or an event count.
+    # The attribute value(s) (a mapping path -> value for a rule over several paths), the
+    # matched event properties, an event count, or for a fit rule on events only (no
+    # ``field``) its event test in words.
     value: object = None
     at: datetime | None = None
     age_days: float | None = None

@@ -6,10 +6,12 @@ world and the API agree on.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 __all__ = [
     "ACQUISITION_CHANNELS",
+    "EVENT_TYPE_PATTERN",
     "SALES_ACTION_EVENTS",
     "STANDARD_EVENT_TYPES",
     "AttemptChannel",
@@ -19,6 +21,7 @@ __all__ = [
     "Identity",
     "LeadType",
     "Temperature",
+    "event_type_problem",
 ]
 
 
@@ -56,6 +59,24 @@ class ConversationOutcome(StrEnum):
     INTERESTED = "interested"
     NOT_INTERESTED = "not_interested"
     NO_DECISION = "no_decision"
+
+
+# How every event type is written: the API, forms and imports take only these, so a
+# definition naming another spelling ("Demo-Request") could never match an event.
+EVENT_TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,99}$"
+_EVENT_TYPE = re.compile(EVENT_TYPE_PATTERN)
+
+
+def event_type_problem(text: str) -> str | None:
+    """Why ``text`` is no event type (None when it is one), suggesting the snake_case form."""
+    if _EVENT_TYPE.match(text):
+        return None
+    words = re.sub(r"[^a-z0-9]+", "_", text.strip().casefold()).strip("_")
+    suggestion = f"; did you mean {words!r}?" if _EVENT_TYPE.match(words) else ""
+    return (
+        f"{text!r} is not an event type: event types are snake_case (lower-case letters, "
+        f"digits and _, starting with a letter, at most 100){suggestion}"
+    )
 
 
 STANDARD_EVENT_TYPES: tuple[str, ...] = (

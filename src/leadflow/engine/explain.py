@@ -75,7 +75,7 @@ def _line(item: Contribution) -> str:
         )
     head = f"{item.points:+.2f} {item.rule}"
     if kind is ContributionKind.ATTRIBUTE:
-        return f"{head}: {item.field} = {item.value!r}"
+        return f"{head}: {_attributes(item.field, item.value)}"
     if kind is ContributionKind.CAP:
         return f"{head}: capped at {item.value}"
     when = "" if item.age_days is None else f", {item.age_days:.1f} days ago"
@@ -83,6 +83,24 @@ def _line(item: Contribution) -> str:
     if kind is ContributionKind.RULE:
         return f"{head}: {item.value} x {item.field}, last{when.lstrip(',')}{decay}"
     return f"{head}: {item.field}{_detail(item.value)}{when}{decay}"
+
+
+def _attributes(field: str | None, value: object) -> str:
+    """What a fit rule read: ``path = value`` for each path, or its event test."""
+    if field is None:  # a rule on events only: its value is the test, in words
+        return str(value)
+    if isinstance(value, dict):  # a rule over several paths
+        return ", ".join(f"{path} = {_fact(item)}" for path, item in value.items())
+    return f"{field} = {_fact(value)}"
+
+
+def _fact(value: object) -> str:
+    """A fact as the definition file writes it: true/false, (missing), quoted text."""
+    if value is None:
+        return "(missing)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _detail(value: object) -> str:

@@ -8,6 +8,7 @@ student, free-mail address) take points away.
 
 from __future__ import annotations
 
+from leadflow.definition.describe import describe_condition
 from leadflow.domain.qualification import Contribution, ContributionKind, FitResult
 from leadflow.domain.vocabulary import Grade
 from leadflow.engine.plan import CompiledFitRule, QualificationPlan
@@ -53,6 +54,11 @@ def grade_for(score: float, cutoffs: tuple[tuple[Grade, float], ...]) -> Grade:
 
 def _contribution(compiled: CompiledFitRule, scope: Scope) -> Contribution:
     fields = compiled.fields
+    if not fields:  # a rule on events only: show its test, as there is no value to show
+        condition = describe_condition(compiled.rule.condition)
+        return Contribution(
+            compiled.rule.name, compiled.rule.points, ContributionKind.ATTRIBUTE, None, condition
+        )
     values = [read(scope) for read in compiled.readers]
     return Contribution(
         rule=compiled.rule.name,

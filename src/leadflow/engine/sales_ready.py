@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from leadflow.definition.describe import gate_condition_failed
 from leadflow.domain.qualification import EngagementResult, FitResult, SalesAction
 from leadflow.domain.vocabulary import Grade
 from leadflow.engine.activity import SECONDS_PER_DAY, is_later
@@ -62,7 +63,8 @@ def judge_sales_ready(
     if gate.min_engagement is not None and engagement.score < gate.min_engagement:
         return False, f"engagement {engagement.score:.1f} is below {gate.min_engagement:g}"
     if plan.gate is not None and not plan.gate(scope):
-        return False, "the gate's extra condition does not hold"
+        assert gate.condition is not None  # plan.gate is compiled from it
+        return False, gate_condition_failed(gate.condition)
     return True, _passed(fit, action, scope.now)
 
 

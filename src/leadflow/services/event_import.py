@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from leadflow.domain.vocabulary import event_type_problem
 from leadflow.services.events import EventRecorder, IncomingEvent, Outcome, Rejected
 
 __all__ = [
@@ -60,6 +61,15 @@ class EventLine(BaseModel):
     contact_id: int | str | None = None
     properties: dict[str, Any] = Field(default_factory=dict)
     source: str | None = Field(default=None, min_length=1, max_length=100)
+
+    @field_validator("type")
+    @classmethod
+    def _snake_case(cls, text: str) -> str:
+        # The API takes only these too; a definition can name no other spelling.
+        problem = event_type_problem(text)
+        if problem is not None:
+            raise ValueError(problem)
+        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +130,10 @@ def _reason(error: ValidationError) -> str:
     where = ".".join(str(part) for part in first["loc"])
     if first["type"] == "json_invalid":
         return f"not valid JSON: {first['msg'].removeprefix('Invalid JSON: ')}"
-    return f"{where}: {first['msg']}" if where else str(first["msg"])
+    message = first["msg"]
+    if first["type"] == "value_error":  # our own words, without pydantic's "Value error, "
+        message = str(first.get("ctx", {}).get("error", message))
+    return f"{where}: {message}" if where else str(message)
 
 
 def import_events(

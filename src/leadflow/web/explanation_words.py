@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 _EVENT = label_of("event")
+# An event test as the definition describes it: event x, not (event x), (event x and ...).
+_EVENT_TEST = Kind(r"[(]*(?:not [(])?[(]*event .+", lambda value, speech: value)
 _GRADE = Kind(r"[A-Z]", lambda value, speech: value)
 _POINTS = Kind(r"[-+]\d+\.\d\d", NUMBER.show)
 _STAGE = Kind(r"[^\s,;()]+", lambda value, speech: speech.stages.get(value, value))
@@ -60,7 +62,8 @@ SALES_READY = Phrasebook(
         within=NUMBER,
     ),
     Phrase(N_("engagement %(score)s is below %(minimum)s"), score=NUMBER, minimum=NUMBER),
-    Phrase(N_("the gate's extra condition does not hold")),
+    Phrase(N_("the gate's extra condition does not hold: %(condition)s")),
+    Phrase(N_("the gate's extra condition does not hold")),  # reasons stored before it named it
     Phrase(
         N_("fit grade %(grade)s and %(action)s %(age)s days ago"),
         grade=_GRADE,
@@ -161,6 +164,8 @@ EXPLANATION = Phrasebook(
         age=NUMBER,
     ),
     Phrase(N_("%(points)s %(rule)s: %(field)s = %(value)s"), points=_POINTS),
+    # A fit rule on events only: its test, in the definition's notation.
+    Phrase(N_("%(points)s %(rule)s: %(test)s"), points=_POINTS, test=_EVENT_TEST),
 )
 
 # Why a lead moved: the lifecycle's forward moves and the hand-off services' explicit

@@ -177,3 +177,15 @@ def test_a_contact_id_no_database_can_hold_is_a_bad_line(
     assert "out of range" in reasons[6]
     assert (report.recorded, report.rejected) == (1, 5)
     assert _counts(engine)[:2] == (1, 1)
+
+
+def test_an_event_type_the_api_refuses_is_a_bad_line_with_the_snake_case_form() -> None:
+    # A definition can name only snake_case types, as the API takes only those.
+    with pytest.raises(ValueError, match="snake_case") as caught:
+        parse_line('{"id": "a", "type": "Demo-Request", "at": "2026-01-01T00:00:00Z"}')
+
+    assert str(caught.value) == (
+        "type: 'Demo-Request' is not an event type: event types are snake_case (lower-case "
+        "letters, digits and _, starting with a letter, at most 100); did you mean "
+        "'demo_request'?"
+    )

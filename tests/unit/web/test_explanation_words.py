@@ -13,7 +13,14 @@ import pytest
 
 import leadflow
 from leadflow.definition.loader import load_definition
-from leadflow.definition.model import Definition, FieldTest, Op
+from leadflow.definition.model import (
+    Definition,
+    EventMatcher,
+    EventTest,
+    FieldTest,
+    FitRule,
+    Op,
+)
 from leadflow.domain.facts import BANT_KEYS, BantFact, BantFacts, Event, Facts, Source
 from leadflow.domain.lifecycle import LifecycleState
 from leadflow.domain.qualification import (
@@ -83,6 +90,11 @@ def _qualified(waterfall: Definition) -> Iterator[Qualification]:
     yield qualify(asked, _gate(waterfall, condition=never), NOW)
     reading = Facts(DECIDER, FITTING, events=_events(("content_download", 3)))
     yield qualify(reading, _gate(waterfall, require_sales_action=False), NOW)
+    visited = FitRule("trade-show visitor", 10.0, EventTest(EventMatcher(frozenset({"x"}))))
+    on_events = dataclasses.replace(waterfall.fit, rules=(visited,))
+    yield qualify(
+        Facts(events=_events(("x", 3))), dataclasses.replace(waterfall, fit=on_events), NOW
+    )
 
 
 def _explained_directly() -> Iterator[str]:
@@ -133,7 +145,9 @@ def test_every_explanation_line_is_read_and_every_phrase_is_written(lines: list[
 def test_every_sales_ready_reason_is_read_and_every_phrase_is_written(
     results: list[Qualification],
 ) -> None:
-    used = _read_every(SALES_READY, [result.sales_ready_reason for result in results])
+    # A hand-off keeps its reason: one stored before the gate's reason named its condition.
+    stored = "the gate's extra condition does not hold"
+    used = _read_every(SALES_READY, [result.sales_ready_reason for result in results] + [stored])
     assert set(SALES_READY.messages) - used == set()
 
 

@@ -1,0 +1,118 @@
+"""Mistakes a team makes writing its first definition, and the lines that answer them.
+
+Each case is a slip seen when writing definitions from the docs alone (a German machine
+maker, a product-led SaaS, a consultancy): the answer names the file, the line, the key
+path and what is accepted, instead of a parser's words or a rule that silently never
+matches.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from leadflow.definition.loader import DefinitionError, load_definition_text
+from leadflow.domain.vocabulary import event_type_problem
+
+HEAD = 'schema_version: 1\nname: hartmann\nversion: "1"\nextends: waterfall\n'
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(DefinitionError) as caught:
+        load_definition_text(HEAD + text, "funnel.yaml")
+    return [str(error) for error in caught.value.errors]
+
+
+def test_a_condition_with_two_leading_keys_says_how_to_require_both() -> None:
+    text = (
+        "fit:\n  rules:\n"
+        "    - {name: a, points: 5, when: {field: account.industry, equals: x, event: page_view}}\n"
+    )
+    assert _errors(text) == [
+        "funnel.yaml:7: fit.rules[0].when.event: a condition has one leading key, and this "
+        "one has both field and event; to require both, list them under "
+        "all: [{field: ...}, {event: ...}]"
+    ]
+
+
+def test_a_condition_written_beside_when_says_where_it_goes() -> None:
+    text = "fit:\n  rules:\n    - {name: a, points: 5, event: page_view}\n"
+    assert _errors(text) == [
+        "funnel.yaml:7: fit.rules[0].when: required key missing",
+        "funnel.yaml:7: fit.rules[0].event: unknown key 'event'; a condition goes under "
+        "when: (when: {event: ...})",
+    ]
+
+
+def test_an_unknown_key_is_never_suggested_as_itself() -> None:
+    # 'when' is a key elsewhere in the file; suggesting it for 'when' would be noise.
+    text = "sales_actions:\n  when: {field: fit.grade, at_least: B}\n"
+    assert _errors(text) == ["funnel.yaml:6: sales_actions.when: unknown key 'when'"]
+
+
+@pytest.mark.parametrize(
+    ("written", "suggested"),
+    [("demo-request", "demo_request"), ("Quote Request", "quote_request")],
+)
+def test_an_event_type_no_event_can_carry_is_refused(written: str, suggested: str) -> None:
+    text = f"sales_actions:\n  actions:\n    - event: [quote_request, {written}]\n"
+    assert _errors(text) == [
+        f"funnel.yaml:7: sales_actions.actions[0].event[1]: {written!r} is not an event "
+        "type: event types are snake_case (lower-case letters, digits and _, starting with "
+        f"a letter, at most 100); did you mean {suggested!r}?"
+    ]
+
+
+def test_custom_snake_case_event_types_are_welcome() -> None:
+    text = "engagement:\n  rules:\n    - {name: api, event: feature_used, points: 2}\n"
+    assert load_definition_text(HEAD + text).engagement.rules[0].matcher.types == {"feature_used"}
+
+
+def test_an_event_type_without_a_snake_case_form_gets_no_suggestion() -> None:
+    assert event_type_problem("1st-visit") == (
+        "'1st-visit' is not an event type: event types are snake_case (lower-case letters, "
+        "digits and _, starting with a letter, at most 100)"
+    )
+
+
+def test_a_regex_escape_yaml_swallowed_is_refused_with_both_ways_to_write_it() -> None:
+    text = (
+        "fit:\n  rules:\n"
+        '    - {name: a, points: 5, when: {field: contact.title, regex: "\\bceo\\b"}}\n'
+    )
+    assert _errors(text) == [
+        "funnel.yaml:7: fit.rules[0].when.regex: the regex holds a backspace: in double "
+        "quotes YAML reads \\b as a backspace; write it in single quotes ('\\bceo\\b') or "
+        'double each backslash ("\\\\bceo\\\\b")'
+    ]
+
+
+def test_a_single_quoted_regex_keeps_its_word_boundaries() -> None:
+    text = (
+        "fit:\n  rules:\n"
+        "    - {name: a, points: 5, when: {field: contact.title, regex: '\\bceo\\b'}}\n"
+    )
+    assert load_definition_text(HEAD + text).fit.rules[0].name == "a"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        ("fit:\n\tgrades: {A: 80}\n", 6, "a tab character; YAML indents with spaces only"),
+        ("description: Ziel: Messe\n", 5, "a value holding ': ' must be quoted"),
+        (
+            'fit:\n  rules:\n    - {name: a, points: 5, when: {field: x.y, regex: "\\d+"}}\n',
+            7,
+            "in double quotes a backslash starts an escape: write a regex in single quotes",
+        ),
+        (
+            "fit:\n  rules:\n    - name: a\n      points: 5\n     when: {field: x, exists: true}\n",
+            9,
+            "check this line's indentation against the lines above",
+        ),
+        ("sales_ready: {min_fit_grade: A\n", 6, "a {...} mapping lacks its closing }"),
+    ],
+)
+def test_yaml_syntax_errors_say_what_usually_causes_them(text: str, line: int, hint: str) -> None:
+    (error,) = _errors(text)
+    assert error.startswith(f"funnel.yaml:{line}: (yaml): ")
+    assert hint in error
