@@ -17,7 +17,8 @@ import typer
 
 from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.options import WorkspaceOption, fail
-from leadflow.services.gdpr import erase_person, export_person, find_person
+from leadflow.services.contacts import find_contact
+from leadflow.services.gdpr import erase_person, export_person
 
 __all__ = ["register"]
 
@@ -46,7 +47,7 @@ def export(
     if out is not None and not out.parent.is_dir():
         fail(f"no folder {out.parent} to write {out.name} in")
     with workspace_session(workspace) as session:
-        held = export_person(session, find_person(session, person))
+        held = export_person(session, find_contact(session, person))
     text = json.dumps(held, ensure_ascii=False, indent=2, sort_keys=True, default=str)
     if out is None:
         typer.echo(text)
@@ -64,7 +65,7 @@ def erase(
 ) -> None:
     """Delete the person everywhere (cannot be undone); prints how many rows went."""
     with workspace_session(workspace) as session:
-        contact_id = find_person(session, person)
+        contact_id = find_contact(session, person)
         held = export_person(session, contact_id)["data"]
         records = ", ".join(str(row["id"]) for row in held["contacts"])
         if not yes:

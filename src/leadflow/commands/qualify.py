@@ -1,4 +1,8 @@
-"""``leadflow qualify``: qualify one person from a facts document, without a database.
+"""``leadflow qualify``: qualify one person and explain every point.
+
+    qualify --definition DEF --facts FILE.json    a facts document, without a database
+    qualify --contact ID|EMAIL [--definition DEF]  a workspace's contact, its whole history,
+                                                  under the active definition or DEF
 
 For trying a definition (a preset or a team's file) on one person: what stage, whether
 sales-ready, and every point explained. ``--json`` prints the Qualification's JSON form.
@@ -15,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from leadflow.commands.options import WorkspaceOption
 from leadflow.definition.loader import DefinitionError, load_definition
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import SystemClock, parse_instant
@@ -30,18 +35,38 @@ def register(app: typer.Typer) -> None:
 
 
 def qualify_command(
-    definition: str = typer.Option(
-        ..., "--definition", help="A definition file, or a preset name (e.g. waterfall)."
+    definition: str | None = typer.Option(
+        None,
+        "--definition",
+        help="A definition file, or a preset name (e.g. waterfall). Needed with --facts;"
+        " with --contact, a candidate tried instead of the workspace's active definition.",
     ),
-    facts: Path = typer.Option(..., "--facts", help="The person's facts document (JSON)."),
+    facts: Path | None = typer.Option(
+        None, "--facts", help="The person's facts document (JSON), without a database."
+    ),
+    contact: str | None = typer.Option(
+        None,
+        "--contact",
+        help="A contact of the workspace, by id or e-mail address: its stored facts and"
+        " whole event history.",
+    ),
+    workspace: Path | None = WorkspaceOption,
     now: str | None = typer.Option(
         None, "--now", help="Qualify as of this ISO instant (default: the current time)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Qualify one person: stage, sales-ready, fit, engagement, temperature, lead type."""
-    compiled = _definition(definition)
+    if (facts is None) == (contact is None):
+        _fail("give either --facts FILE (with --definition) or --contact ID|EMAIL")
     moment = _moment(now)
+    compiled = None if definition is None else _definition(definition)
+    if contact is not None:
+        _qualify_contact(contact, workspace, compiled, moment, as_json=as_json)
+        return
+    assert facts is not None
+    if compiled is None:
+        _fail("--facts needs --definition (a file or a preset name)")
     try:
         person = load_facts_document(facts)
     except FactsDocumentError as error:
@@ -51,6 +76,33 @@ def qualify_command(
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         _print(result, compiled)
+
+
+def _qualify_contact(
+    who: str,
+    workspace: Path | None,
+    candidate: Definition | None,
+    moment: datetime,
+    *,
+    as_json: bool,
+) -> None:
+    """A stored contact recomputed over its whole history (nothing is written)."""
+    # Imported here: the facts-document path above needs no store.
+    from leadflow.commands.api_keys import workspace_session
+    from leadflow.services.contact_qualification import qualify_contact
+    from leadflow.services.contacts import find_contact
+    from leadflow.services.definitions import active_definition
+
+    with workspace_session(workspace) as session:
+        contact_id = find_contact(session, who)
+        found = qualify_contact(session, contact_id, moment, definition=candidate)
+        shown = candidate or active_definition(session).definition
+    result = found.qualification
+    if as_json:
+        document = {"contact_id": contact_id, "lifecycle_stage": found.lifecycle_stage}
+        typer.echo(json.dumps({**document, **result.to_dict()}, indent=2, ensure_ascii=False))
+        return
+    _print(result, shown, contact=(contact_id, found.lifecycle_stage))
 
 
 def _definition(name: str) -> Definition:
@@ -75,14 +127,22 @@ def _fail(*lines: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _print(result: Qualification, definition: Definition) -> None:
+def _print(
+    result: Qualification,
+    definition: Definition,
+    *,
+    contact: tuple[int, str | None] | None = None,
+) -> None:
     console = Console()
     table = Table(title=f"{definition.name} {definition.version}", show_header=False)
     table.add_column("", style="bold")
     table.add_column("")
-    stage = result.stage
-    label = "none" if stage is None else definition.stages[definition.stage_index(stage)].label()
-    table.add_row("stage", label if label == stage else f"{label} ({stage})")
+    if contact is not None:
+        contact_id, where = contact
+        table.add_row("contact", str(contact_id))
+        # Moves are forward-only: the lead may stand further on than its rules reach now.
+        table.add_row("lifecycle stage", _stage_label(definition, where))
+    table.add_row("stage", _stage_label(definition, result.stage))
     ready = "yes" if result.sales_ready else "no"
     table.add_row("sales-ready", f"{ready}: {result.sales_ready_reason}")
     table.add_row("fit", f"{result.fit.score:g} (grade {result.fit.grade})")
@@ -94,3 +154,13 @@ def _print(result: Qualification, definition: Definition) -> None:
     table.add_row("as of", result.at.isoformat())
     console.print(table)
     console.print("\n".join(result.explanation), markup=False, highlight=False, soft_wrap=True)
+
+
+def _stage_label(definition: Definition, stage: str | None) -> str:
+    if stage is None:
+        return "none"
+    try:
+        label = definition.stages[definition.stage_index(stage)].label()
+    except ValueError:  # an off-ramp (nurture, disqualified), or not this one's
+        return stage
+    return label if label == stage else f"{label} ({stage})"

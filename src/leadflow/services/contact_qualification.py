@@ -1,4 +1,5 @@
-"""Qualify one contact from scratch, for the API's qualification and explanation.
+"""Qualify one contact from scratch, for the API's qualification and explanation and
+``leadflow qualify --contact``.
 
 The real-time path keeps a running summary per contact and no per-event detail. To
 *explain* a verdict (every point, its event, its age and decay), this reads the
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from leadflow.definition.model import Definition
 from leadflow.domain.facts import Event
 from leadflow.domain.qualification import Qualification
 from leadflow.engine.qualify import qualify
@@ -34,8 +36,16 @@ class Recomputed:
 
 
 def qualify_contact(
-    session: Session, contact_id: int, now: datetime, *, explain: bool = True
+    session: Session,
+    contact_id: int,
+    now: datetime,
+    *,
+    explain: bool = True,
+    definition: Definition | None = None,
 ) -> Recomputed:
+    """The contact's verdict at ``now`` under the active definition, or under
+    ``definition`` (a candidate tried on a real contact; the active learned model's
+    prediction is still the one it sees)."""
     try:
         active = active_definition(session)
     except LookupError as error:  # NoActiveDefinitionError
@@ -52,5 +62,5 @@ def qualify_contact(
     facts = replace(facts_of(store, person), events=events)
     if active.model is not None:  # the active learned model's probability, as in real time
         facts = person_prediction(store, active.model, contact_id, facts, now)
-    verdict = qualify(facts, active.definition, now, explain=explain)
+    verdict = qualify(facts, definition or active.definition, now, explain=explain)
     return Recomputed(contact_id, verdict, person.lifecycle.stage)

@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session
 from leadflow.domain.vocabulary import Temperature
 from leadflow.engine.lifecycle import OFF_RAMPS
 from leadflow.ingest.countries import country_code
-from leadflow.ingest.normalise import company_domain, normalise_email, normalise_phone
+from leadflow.ingest.normalise import (
+    InvalidValueError,
+    company_domain,
+    normalise_email,
+    normalise_phone,
+)
 from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.store.models import Account, Contact, Qualification
@@ -35,6 +40,7 @@ __all__ = [
     "ContactFilter",
     "ContactView",
     "create_contact",
+    "find_contact",
     "get_contact",
     "list_contacts",
     "upsert_contact",
@@ -105,6 +111,26 @@ def upsert_contact(
     contact.updated_at = now
     _commit(session, clean)
     return ContactView(contact, session.get(Qualification, contact.id)), False
+
+
+def find_contact(session: Session, who: str) -> int:
+    """The contact a person on the command line names by id or e-mail address."""
+    text = who.strip()
+    if text.isdigit():
+        if session.get(Contact, int(text)) is None:
+            raise NotFoundError(f"no contact with id {text}")
+        return int(text)
+    try:
+        email = normalise_email(text)
+    except InvalidValueError as error:
+        raise InvalidInputError(
+            f"{who!r} is neither a contact id nor an e-mail address ({error})"
+        ) from None
+    found = session.scalars(select(Contact.id).where(Contact.email == email).order_by(Contact.id))
+    first = found.first()
+    if first is None:
+        raise NotFoundError(f"no contact with e-mail {email}")
+    return first
 
 
 def get_contact(session: Session, contact_id: int) -> ContactView:

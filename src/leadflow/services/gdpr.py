@@ -2,8 +2,8 @@
 
 The person is the contact and every contact merged with it (the same human under
 another record): a request naming a merged record reaches the whole person, the
-surviving record and everything merged into it. ``find_person`` reads a request as it
-arrives, by contact id or by e-mail address.
+surviving record and everything merged into it. (``services.contacts.find_contact``
+reads a request as it arrives, by contact id or by e-mail address.)
 
 What belongs to them is found from the schema, not from a list kept by hand: every
 table with a ``contact_id`` column, plus their browsers (``visitors``). A table added
@@ -31,11 +31,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from leadflow.ingest.normalise import InvalidValueError, normalise_email
-from leadflow.services.refusals import InvalidInputError, NotFoundError
+from leadflow.services.refusals import NotFoundError
 from leadflow.store.models import Base, Contact, Merge, OutboxMessage, Visitor
 
-__all__ = ["erase_person", "export_person", "find_person"]
+__all__ = ["erase_person", "export_person"]
 
 _CONTACTS: Table = Base.metadata.tables["contacts"]
 _ACCOUNTS: Table = Base.metadata.tables["accounts"]
@@ -84,27 +83,6 @@ def erase_person(session: Session, contact_id: int) -> dict[str, Any]:
     )
     session.commit()
     return {"contact_id": root, "erased": {k: v for k, v in counts.items() if v}}
-
-
-def find_person(session: Session, who: str) -> int:
-    """The contact a request names by id or e-mail address (any record of the person;
-    export and erasure reach all of them)."""
-    text = who.strip()
-    if text.isdigit():
-        if session.get(Contact, int(text)) is None:
-            raise NotFoundError(f"no contact with id {text}")
-        return int(text)
-    try:
-        email = normalise_email(text)
-    except InvalidValueError as error:
-        raise InvalidInputError(
-            f"{who!r} is neither a contact id nor an e-mail address ({error})"
-        ) from None
-    found = session.scalars(select(Contact.id).where(Contact.email == email).order_by(Contact.id))
-    first = found.first()
-    if first is None:
-        raise NotFoundError(f"no contact with e-mail {email}")
-    return first
 
 
 def _person(session: Session, contact_id: int) -> tuple[int, set[int]]:
