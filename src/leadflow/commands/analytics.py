@@ -81,6 +81,12 @@ def rescore_command(
     finally:
         engine.dispose()
     _print_rescored(done)
+    if done.sales_ready:
+        # A rescore routes nobody to sales (services/pending_handoffs.py says why).
+        typer.echo(
+            "  a rescore hands nobody off: `leadflow handoff pending` lists the sales-ready"
+            " leads that wait for a hand-off"
+        )
 
 
 def _rescore_parquet(folder: Path, out: Path | None, name: str | None, at: datetime | None) -> None:

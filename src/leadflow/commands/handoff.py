@@ -14,6 +14,7 @@
     opportunity stage|win|lose OPPORTUNITY_ID ...
     nurture export [--segment STAGE[,STAGE]] [--temperature] [--grade] [--channel] [--out]
     handoff check-sla                     record breaches as of now, end spent cadences
+    handoff pending [--hand-off]          sales-ready leads nobody handed off (a rescore's)
     handoff report [--since DATE]         per rep: answers, reasons, breaches, under-worked
 
 The `reps` group is defined in handoff_team.py and registered here. ID is the lead's
@@ -36,6 +37,7 @@ from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import cadence, feedback, nurture, opportunities
 from leadflow.services.handoff_report import RepReport, handoff_report
+from leadflow.services.pending_handoffs import hand_off_pending
 from leadflow.services.queue import QueueItem, queue
 from leadflow.services.sla import check_sla
 
@@ -296,6 +298,30 @@ def handoff_check_sla(workspace: Path | None = WorkspaceOption) -> None:
         f"{len(sweep.breaches)} breach(es) recorded, {sweep.reassigned} re-assigned, "
         f"{sweep.cadences_ended} cadence(s) ended"
     )
+
+
+@handoff_app.command("pending")
+def handoff_pending(
+    hand_off: bool = typer.Option(
+        False, "--hand-off", help="Hand them off now (route, SLA clock); else only list them."
+    ),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Sales-ready leads that hold no hand-off (a rescore makes them; it hands none off)."""
+    with workspace_session(workspace) as session:
+        pending = hand_off_pending(session, SystemClock(), dry_run=not hand_off)
+    verb = "handed off" if hand_off else "would go"
+    for lead in pending:
+        whom = lead.rep or "nobody (unassigned)"
+        typer.echo(f"lead {lead.contact_id} {lead.email or ''}: {verb} to {whom} ({lead.rule})")
+    if hand_off:
+        typer.echo(f"{len(pending)} lead(s) handed off")
+    elif pending:
+        typer.echo(
+            f"{len(pending)} lead(s) wait; hand them off with `leadflow handoff pending --hand-off`"
+        )
+    else:
+        typer.echo("no sales-ready lead waits for a hand-off")
 
 
 @handoff_app.command("report")
