@@ -322,7 +322,7 @@ def test_the_batch_path_writes_on_either_database(
     assert {email: values[:2] for email, values in _qualified(engine).items()} == {
         "eva@brouwer.example": ("lead", "A"),
         "tim@gmail.com": ("lead", "D"),
-        "ola@fjord.example": ("customer", "C"),
+        "ola@fjord.example": ("customer", "B"),  # Norge: the contact's country counts
     }
     moves = _table(engine, StageTransition)
     assert sorted(m["reason"] for m in moves) == ["entered the funnel"] * 3
