@@ -33,8 +33,9 @@ def test_accepting_a_rejected_lead_is_a_conflict_naming_how_it_ended(two_zones: 
         accept(desk.session, contact_id, rep="nick", clock=desk.clock)
     with pytest.raises(ConflictError, match="ended already"):
         log_attempt(
-            desk.session, contact_id, channel="call", outcome="no_answer", rep=None, clock=desk.clock
-        )
+            desk.session, contact_id, channel="call", outcome="no_answer", rep=None,
+            clock=desk.clock,
+        )  # fmt: skip
 
 
 def test_a_lead_never_handed_off_is_still_not_found(two_zones: Desk) -> None:

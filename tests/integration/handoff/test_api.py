@@ -150,9 +150,7 @@ def test_rejections_answer_with_the_reason_rules(api: Client, engine: Engine) ->
     assert row["email"] == "ann@acme.example"
 
 
-def test_deactivating_a_rep_over_the_api_re_routes_their_leads(
-    api: Client, engine: Engine
-) -> None:
+def test_deactivating_a_rep_over_the_api_re_routes_their_leads(api: Client, engine: Engine) -> None:
     client, keys = api
     admin, sales = keys["admin"], keys["sales"]
     _team(client, admin)

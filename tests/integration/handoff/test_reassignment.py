@@ -40,7 +40,8 @@ def test_deactivating_a_rep_re_routes_the_leads_they_hold(benelux: Desk) -> None
 
     done = deactivate_rep(desk.session, "eva", desk.clock.now())
 
-    assert done.moved == dict.fromkeys(evas, "piet") and done.kept == []
+    assert done.moved == dict.fromkeys(evas, "piet")
+    assert done.kept == []
     for contact_id in evas:
         ((handoff, work),) = desk.handoffs(contact_id)
         assignment = desk.session.get_one(Assignment, work.assignment_id)
@@ -99,9 +100,7 @@ def test_merging_two_handed_off_people_leaves_one_hand_off(benelux: Desk) -> Non
     assert [(h.owner, w.contact_id) for h, w in desk.handoffs(second)] == [("piet", second)]
 
 
-def test_two_reps_claiming_one_lead_at_once_on_postgresql(
-    engine: Engine, backend: str
-) -> None:
+def test_two_reps_claiming_one_lead_at_once_on_postgresql(engine: Engine, backend: str) -> None:
     """The second answer waits for the first and is refused: one claim, one owner."""
     if backend != "postgresql":
         pytest.skip("SQLite writers hold the whole database (BEGIN IMMEDIATE) already")
@@ -136,7 +135,8 @@ def test_two_reps_claiming_one_lead_at_once_on_postgresql(
     holding.close()
     thread.join(timeout=60)
 
-    assert len(failures) == 1 and isinstance(failures[0], ConflictError), failures
+    (refused,) = failures
+    assert isinstance(refused, ConflictError), refused
     with Session(engine) as session:
         handoff = session.scalars(select(Handoff).where(Handoff.contact_id == contact_id)).one()
         claims = session.scalars(
@@ -144,4 +144,5 @@ def test_two_reps_claiming_one_lead_at_once_on_postgresql(
         ).all()
         work = session.get_one(HandoffWork, handoff.id)
         assert (handoff.owner, handoff.status) == ("eva", "accepted")
-        assert claims.count("claimed") == 1 and work.rep_id is not None
+        assert claims.count("claimed") == 1
+        assert work.rep_id is not None
