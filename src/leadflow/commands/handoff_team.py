@@ -13,6 +13,7 @@ from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import reps
+from leadflow.services.reassignment import deactivate_rep
 
 __all__ = ["parse_date", "reps_app", "shown"]
 
@@ -153,7 +154,15 @@ def rep_own(
 def rep_deactivate(
     key: str = typer.Argument(...), workspace: Path | None = WorkspaceOption
 ) -> None:
-    """A rep who left: never routed to again (their open leads stay theirs to hand over)."""
+    """A rep who left: never routed to again; the leads they hold are re-routed."""
     with workspace_session(workspace) as session:
-        reps.set_active(session, key, False, SystemClock().now())
+        done = deactivate_rep(session, key, SystemClock().now())
     typer.echo(f"rep {key} deactivated")
+    for contact_id, owner in sorted(done.moved.items()):
+        typer.echo(f"  lead {contact_id} re-assigned to {owner}")
+    if done.kept:
+        leads = ", ".join(str(contact_id) for contact_id in done.kept)
+        typer.echo(
+            f"  nobody else is available for lead(s) {leads}: they stay with {key}; "
+            f"run `leadflow reps deactivate {key}` again once a colleague has room"
+        )

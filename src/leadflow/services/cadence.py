@@ -36,8 +36,8 @@ from leadflow.services.sales_work import (
     cadence_steps,
     close_work,
     live_work,
+    owner_calendar,
     record_breach_if_late,
-    team_calendar,
     withdrawn_channels,
 )
 from leadflow.store.models import Conversation, Qualification, Rep, SalesAttempt
@@ -209,7 +209,7 @@ def _plan_next(session: Session, work: Work, rep: Rep) -> bool:
     if step is None:
         return False
     accepted = item.accepted_at or work.handoff.at
-    due = team_calendar(session, rep.team_id).day_open(accepted, step.day)
+    due = owner_calendar(session, work, rep).day_open(accepted, step.day)
     item.next_attempt_due_at, item.next_channel = due, step.channel.value
     return True
 

@@ -35,6 +35,7 @@ from leadflow.services.sales_work import (
     cadence_steps,
     close_work,
     live_work,
+    owner_calendar,
     record_breach_if_late,
     team_calendar,
 )
@@ -153,7 +154,7 @@ def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> Assignment:
 
 def _start_cadence(session: Session, work: Work, rep: Rep, now: datetime) -> None:
     config = active_definition(session).definition.handoff.cadence
-    calendar = team_calendar(session, rep.team_id)
+    calendar = owner_calendar(session, work, rep)
     item = work.item
     item.accepted_at = now
     item.cadence_ends_at = calendar.day_close(now, config.business_days)

@@ -52,7 +52,15 @@ from leadflow.services.definitions import NoActiveDefinitionError, active_defini
 from leadflow.services.refusals import ConflictError, NotFoundError
 from leadflow.services.requalify import requalify_contact
 from leadflow.store.driver import driver_for
-from leadflow.store.models import Base, Consent, Contact, Merge, Qualification
+from leadflow.store.models import (
+    Base,
+    Consent,
+    Contact,
+    Handoff,
+    HandoffWork,
+    Merge,
+    Qualification,
+)
 from leadflow.store.realtime import RealtimeStore
 
 __all__ = [
@@ -68,6 +76,8 @@ _CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
 _CONSENTS: Table = Consent.__table__  # type: ignore[assignment]
 _MERGES: Table = Merge.__table__  # type: ignore[assignment]
 _QUALIFICATIONS: Table = Qualification.__table__  # type: ignore[assignment]
+_HANDOFFS: Table = Handoff.__table__  # type: ignore[assignment]
+_WORK: Table = HandoffWork.__table__  # type: ignore[assignment]
 # Columns survivorship decides; the rest are keys, bookkeeping or merge state.
 _DECIDED = tuple(
     c.name
@@ -82,12 +92,21 @@ _NOT_REPOINTED = frozenset({"consents", "qualifications", "merges", "contacts"})
 
 @cache
 def repointed_tables() -> tuple[str, ...]:
-    """Every table whose rows are about one contact (a ``contact_id`` and an ``id``)."""
+    """Every table whose rows are about one contact: a ``contact_id`` and a primary key of
+    one column (``id``, or ``handoff_id`` for a hand-off's work item)."""
     return tuple(
         table.name
         for table in Base.metadata.sorted_tables
-        if "contact_id" in table.c and "id" in table.c and table.name not in _NOT_REPOINTED
+        if "contact_id" in table.c
+        and len(table.primary_key.columns) == 1
+        and table.name not in _NOT_REPOINTED
     )
+
+
+def _row_key(table: Table) -> Any:
+    """The column a re-pointed row is recorded by (the merge record keeps its values)."""
+    (column,) = table.primary_key.columns
+    return column
 
 
 def to_json(value: Any) -> Any:
@@ -154,6 +173,7 @@ def merge_contacts(
     before = _apply_survivorship(connection, survivor, merged, now)
     repointed = _repoint(connection, merged_id, survivor_id)
     consents_before = _merge_consents(connection, survivor_id, merged_id, repointed)
+    before["handoffs_closed"] = _one_live_handoff(connection, survivor, before, now)
     _set(connection, _CONTACTS, merged_id, {"merged_into_id": survivor_id, "updated_at": now})
     _stale(connection, survivor_id)
     before["consents"] = consents_before
@@ -250,11 +270,61 @@ def _repoint(connection: Connection, from_id: int, to_id: int) -> dict[str, list
     moved: dict[str, list[Any]] = {}
     for name in repointed_tables():
         table = Base.metadata.tables[name]
-        ids = list(connection.scalars(select(table.c.id).where(table.c.contact_id == from_id)))
+        key = _row_key(table)
+        ids = list(connection.scalars(select(key).where(table.c.contact_id == from_id)))
         if ids:
-            connection.execute(update(table).where(table.c.id.in_(ids)).values(contact_id=to_id))
+            connection.execute(update(table).where(key.in_(ids)).values(contact_id=to_id))
             moved[name] = ids
     return moved
+
+
+def _one_live_handoff(
+    connection: Connection, survivor: dict[str, Any], before: dict[str, Any], now: datetime
+) -> list[int]:
+    """Both people were in sales' hands: one lead, one hand-off. The one furthest along
+    (accepted before open), else the first made, goes on; the others close as
+    ``merged``, naming it, and leave their reps' queues. The contact's owner is the rep
+    holding the one that goes on. Returns the ids closed (an unmerge reopens them)."""
+    h, w = _HANDOFFS.c, _WORK.c
+    live = connection.execute(
+        select(h.id, h.status, h.owner)
+        .join(_WORK, w.handoff_id == h.id)
+        .where(h.contact_id == survivor["id"], w.closed_at.is_(None))
+        .order_by(h.status != "accepted", h.at, h.id)
+    ).all()
+    if len(live) < 2:
+        return []
+    kept, *others = live
+    closed = [row.id for row in others]
+    reason = f"merged: the lead goes on in hand-off {kept.id} ({kept.owner or 'unassigned'})"
+    connection.execute(
+        update(_WORK)
+        .where(w.handoff_id.in_(closed))
+        .values(
+            closed_at=now,
+            outcome="merged",
+            close_reason=reason[:500],
+            closed_by="leadflow",
+            next_attempt_due_at=None,
+            next_channel=None,
+        )
+    )
+    if kept.owner is not None:
+        owner = {"before": survivor["owner"], "after": kept.owner}
+        _set(connection, _CONTACTS, survivor["id"], {"owner": kept.owner})
+        before["values"]["owner"] = before["values"].get("owner", owner) | {"after": kept.owner}
+    return closed
+
+
+def _reopen_handoffs(connection: Connection, closed: Sequence[int]) -> None:
+    """Undo ``_one_live_handoff``: a hand-off a merge closed is live again, unless it was
+    closed again since (nothing reopens work someone ended)."""
+    w = _WORK.c
+    connection.execute(
+        update(_WORK)
+        .where(w.handoff_id.in_(list(closed)), w.outcome == "merged")
+        .values(closed_at=None, outcome=None, close_reason=None, closed_by=None)
+    )
 
 
 def _merge_consents(
@@ -324,6 +394,7 @@ def unmerge(connection: Connection, merge_id: int, *, now: datetime) -> Unmerged
     before = from_json(merge["survivor_before"])
     snapshot = from_json(merge["merged_snapshot"])
     _move_back(connection, merge["repointed"], survivor_id, merged_id, result)
+    _reopen_handoffs(connection, before.get("handoffs_closed", []))
     _restore_consents(connection, survivor_id, before.get("consents", {}), result)
     _restore_survivor(connection, survivor, before, now, result)
     _restore_merged(connection, snapshot, now, result)
@@ -355,7 +426,7 @@ def _move_back(
         table = Base.metadata.tables[name]
         moved = connection.execute(
             update(table)
-            .where(table.c.id.in_(ids), table.c.contact_id == survivor_id)
+            .where(_row_key(table).in_(ids), table.c.contact_id == survivor_id)
             .values(contact_id=merged_id)
         )
         result.moved[name] = moved.rowcount

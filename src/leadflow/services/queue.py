@@ -19,7 +19,10 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from leadflow.domain.cadence import next_step
+from leadflow.services.definitions import active_definition
 from leadflow.services.reps import get_rep
+from leadflow.services.sales_work import cadence_steps, team_calendar, withdrawn_channels
 from leadflow.store.models import (
     Assignment,
     Contact,
@@ -62,7 +65,8 @@ def queue(
     elif unassigned:
         query = query.where(HandoffWork.rep_id.is_(None))
     deals = _open_deals(session)
-    items = [_item(row, deals, now) for row in session.execute(query).tuples()]
+    rows = [_replanned(session, row) for row in session.execute(query).tuples()]
+    items = [_item(row, deals, now) for row in rows]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(items, key=lambda item: (item.due_at or far, item.handoff_id))
 
@@ -80,6 +84,29 @@ def _query() -> Select[tuple[Handoff, HandoffWork, Contact, Assignment, Rep]]:
         .outerjoin(Rep, Rep.id == HandoffWork.rep_id)
         .where(HandoffWork.closed_at.is_(None))
     )
+
+
+def _replanned(session: Session, row: _Row) -> _Row:
+    """The row with its next step planned again when the person withdrew consent for
+    (or bounced on) the channel planned at the last attempt: the queue must not send a
+    rep to a call or e-mail that ``log_attempt`` would refuse. Not written: the next
+    attempt logged plans from the consent of its moment, as this does."""
+    handoff, work, contact, assignment, rep = row
+    if work.next_channel is None or rep is None:
+        return row
+    withdrawn = {channel.value for channel in withdrawn_channels(session, contact.id)}
+    if work.next_channel not in withdrawn:
+        return row
+    config = active_definition(session).definition.handoff.cadence
+    step = next_step(cadence_steps(session, contact.id, config), work.attempts)
+    session.expunge(work)  # a corrected copy for the reader, never flushed
+    if step is None:
+        work.next_channel = work.next_attempt_due_at = None
+    else:
+        accepted = work.accepted_at or handoff.at
+        work.next_channel = step.channel.value
+        work.next_attempt_due_at = team_calendar(session, rep.team_id).day_open(accepted, step.day)
+    return handoff, work, contact, assignment, rep
 
 
 def _open_deals(session: Session) -> dict[int, str]:

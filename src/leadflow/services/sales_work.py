@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +42,7 @@ __all__ = [
     "cadence_steps",
     "close_work",
     "live_work",
+    "owner_calendar",
     "record_breach_if_late",
     "team_calendar",
     "withdrawn_channels",
@@ -63,8 +65,14 @@ class Work:
 
 
 def live_work(session: Session, contact_id: int) -> Work:
-    """The contact's live hand-off; NotFoundError when it has none."""
-    if session.get(Contact, contact_id) is None:
+    """The contact's live hand-off, with the contact locked for the caller's change.
+
+    NotFoundError when the contact was never handed off; ConflictError when its last
+    hand-off ended (answered and closed): the state forbids acting on it, as answering
+    twice does. The lock (PostgreSQL; SQLite writers hold the database already) makes
+    two reps answering the same lead at once wait for each other, so the second reads
+    the first's answer instead of writing a second one over it."""
+    if session.get(Contact, contact_id, with_for_update=True) is None:
         raise NotFoundError(f"no contact with id {contact_id}")
     row = session.execute(
         select(Handoff, HandoffWork)
@@ -74,10 +82,25 @@ def live_work(session: Session, contact_id: int) -> Work:
         .limit(1)
     ).one_or_none()
     if row is None:
-        raise NotFoundError(f"contact {contact_id} has no hand-off in sales' hands")
+        _no_live_work(session, contact_id)
     handoff, item = row
     assignment = None if item.assignment_id is None else session.get(Assignment, item.assignment_id)
     return Work(handoff, item, assignment)
+
+
+def _no_live_work(session: Session, contact_id: int) -> NoReturn:
+    ended = session.scalar(
+        select(HandoffWork.outcome)
+        .join(Handoff, Handoff.id == HandoffWork.handoff_id)
+        .where(Handoff.contact_id == contact_id)
+        .order_by(Handoff.at.desc(), Handoff.id.desc())
+        .limit(1)
+    )
+    if ended is None:
+        raise NotFoundError(f"contact {contact_id} has no hand-off in sales' hands")
+    raise ConflictError(
+        f"contact {contact_id}'s last hand-off ended already ({ended}): it is not in sales' hands"
+    )
 
 
 def acting_rep(session: Session, work: Work, key: str | None) -> Rep:
@@ -86,10 +109,21 @@ def acting_rep(session: Session, work: Work, key: str | None) -> Rep:
         rep = session.scalar(select(Rep).where(Rep.key == key))
         if rep is None:
             raise NotFoundError(f"no rep with key {key!r}")
-        return rep
-    if work.item.rep_id is None:
+    elif work.item.rep_id is None:
         raise ConflictError("the lead is unassigned: say which rep acts (--rep / rep)")
-    return session.get_one(Rep, work.item.rep_id)
+    else:
+        rep = session.get_one(Rep, work.item.rep_id)
+    if not rep.active:  # a leaver neither claims leads nor works them
+        raise ConflictError(f"rep {rep.key!r} is deactivated: another rep must act (--rep / rep)")
+    return rep
+
+
+def owner_calendar(session: Session, work: Work, actor: Rep) -> BusinessCalendar:
+    """The calendar the lead's cadence counts in: its owner's team's, whoever acts (a
+    rep acting for a colleague does not move the colleague's cadence to their own
+    time zone); the actor's for a lead nobody holds."""
+    owner = actor if work.item.rep_id is None else session.get_one(Rep, work.item.rep_id)
+    return team_calendar(session, owner.team_id)
 
 
 def team_calendar(session: Session, team_id: int) -> BusinessCalendar:

@@ -23,13 +23,9 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import Clock
 from leadflow.services.cadence import end_cadence
 from leadflow.services.definitions import active_definition
-from leadflow.services.facts import facts_of
-from leadflow.services.handoff import reassign
+from leadflow.services.reassignment import reroute
 from leadflow.services.sales_work import ACCEPT, FIRST_TOUCH, Work, record_breach_if_late
-from leadflow.store.driver import driver_for
 from leadflow.store.models import Assignment, Handoff, HandoffWork, SlaBreach
-from leadflow.store.realtime import RealtimeStore
-from leadflow.store.realtime_handoff import HandoffStatements
 
 __all__ = ["Sweep", "check_sla"]
 
@@ -96,30 +92,13 @@ def _expired_cadences(session: Session, now: datetime) -> list[Work]:
 
 
 def _reassign(session: Session, work: Work, breach: SlaBreach, now: datetime) -> bool:
-    """Give an unanswered hand-off to someone else; False when nobody else is available."""
+    """Give an unanswered hand-off to someone else; False when nobody else is available
+    (or the rep answered while the sweep ran)."""
     definition = active_definition(session).definition
     if not definition.handoff.sla.reassign_on_breach or work.item.rep_id is None:
         return False
-    session.flush()
-    driver = driver_for(session.connection())
-    store = RealtimeStore(driver)
-    contact_id = work.handoff.contact_id
-    store.lock_contact(contact_id)  # the real-time path's order: the contact, then the pool
-    facts = facts_of(store, store.load_person(contact_id))
-    current = work.item.rep_id
-    moved = reassign(
-        HandoffStatements(driver),
-        handoff_id=work.handoff.id,
-        contact_id=contact_id,
-        facts=facts,
-        exclude=frozenset({current}),
-        reason=f"re-assigned: accept SLA breached (due {breach.due_at.isoformat()})",
-        definition=definition,
-        now=now,
-    )
-    if moved is None:
+    reason = f"re-assigned: accept SLA breached (due {breach.due_at.isoformat()})"
+    if reroute(session, work, reason=reason, now=now, only_open=True) is None:
         return False
     breach.reassigned = True
-    session.expire(work.item)
-    session.expire(work.handoff)
     return True

@@ -50,6 +50,13 @@ REFUSALS = Phrasebook(
     Phrase(N_("amount %(amount)s must be zero or more")),
     Phrase(N_("currency %(currency)s is not a three-letter ISO code (EUR, USD)")),
     Phrase(N_("contact %(contact)s has no hand-off in sales' hands")),
+    Phrase(
+        N_(
+            "contact %(contact)s's last hand-off ended already (%(outcome)s): "
+            "it is not in sales' hands"
+        )
+    ),
+    Phrase(N_("rep %(key)s is deactivated: another rep must act (--rep / rep)")),
     Phrase(N_("no rep with key %(key)s")),
     Phrase(N_("the lead is unassigned: say which rep acts (--rep / rep)")),
     Phrase(N_("the SLA breach was just recorded by someone else; retry")),

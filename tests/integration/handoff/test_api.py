@@ -139,7 +139,8 @@ def test_rejections_answer_with_the_reason_rules(api: Client, engine: Engine) ->
     rejected = client.post(f"/leads/{lead}/reject", json={"reason": "not_ready"}, headers=sales)
     assert rejected.json()["stage"] == "nurture"
     again = client.post(f"/leads/{lead}/accept", json={}, headers=sales)
-    assert again.status_code == 404
+    assert again.status_code == 409  # answering twice
+    assert again.json()["detail"].endswith("ended already (rejected): it is not in sales' hands")
     (eva,) = client.get("/handoff/report", headers=keys["marketing"]).json()
     assert (eva["rep"], eva["rejected_by_reason"]) == ("eva", {"not_ready": 1})
 
@@ -147,6 +148,24 @@ def test_rejections_answer_with_the_reason_rules(api: Client, engine: Engine) ->
     assert export.headers["content-type"].startswith("text/csv")
     (row,) = csv.DictReader(io.StringIO(export.text))
     assert row["email"] == "ann@acme.example"
+
+
+def test_deactivating_a_rep_over_the_api_re_routes_their_leads(api: Client, engine: Engine) -> None:
+    client, keys = api
+    admin, sales = keys["admin"], keys["sales"]
+    _team(client, admin)
+    lead = _lead(engine)
+    piet = {"key": "piet", "team": "benelux", "capacity": 12}
+    assert client.post("/reps", json=piet, headers=admin).status_code == 201
+
+    eva = client.patch("/reps/eva", json={"active": False}, headers=admin).json()
+
+    assert (eva["active"], eva["load"]) == (False, 0)
+    (item,) = client.get("/queue", headers=sales).json()
+    assert (item["contact_id"], item["rep"]) == (lead, "piet")
+    refused = client.post(f"/leads/{lead}/accept", json={"rep": "eva"}, headers=sales)
+    assert refused.status_code == 409
+    assert "deactivated" in refused.json()["detail"]
 
 
 def test_the_team_is_admins_and_the_queue_is_sales(api: Client) -> None:

@@ -107,6 +107,23 @@ def test_nobody_is_called_who_withdrew_phone_consent(desk: Desk) -> None:
     assert item.next_action == "email (attempt 1)"
 
 
+def test_consent_withdrawn_after_acceptance_changes_the_next_step_the_queue_shows(
+    accepted: tuple[Desk, int],
+) -> None:
+    desk, contact_id = accepted
+    (item,) = queue(desk.session, desk.clock.now())
+    assert item.next_action == "call (attempt 1)"  # planned at acceptance
+
+    desk.consent(contact_id, "phone", "withdrawn")  # while the lead waits in the queue
+
+    (item,) = queue(desk.session, desk.clock.now())
+    assert item.next_action == "email (attempt 1)"  # what log_attempt would accept
+    assert item.due_at == START.replace(day=5, hour=8)  # business day 4, as if planned so
+    desk.consent(contact_id, "email", "bounced")
+    (item,) = queue(desk.session, desk.clock.now())
+    assert item.next_action == "close the lead (the cadence has no step left)"
+
+
 def test_the_last_unanswered_attempt_ends_the_cadence_in_nurture(
     accepted: tuple[Desk, int],
 ) -> None:

@@ -146,6 +146,22 @@ def test_reps_absent_capacity_own_and_the_sla_sweep(run: Run, engine: Engine) ->
     _ok(run("reps", "team", "holiday", "nordics", "2026-05-17", "--name", "Constitution Day"))
 
 
+def test_deactivating_a_rep_hands_their_leads_to_a_colleague(run: Run, engine: Engine) -> None:
+    _ok(run("reps", "team", "add", "nordics", "--time-zone", "Europe/Oslo"))
+    _ok(run("reps", "add", "silje", "--team", "nordics", "--capacity", "5"))
+    lead = _lead(engine, "NO")
+    _ok(run("reps", "add", "ola", "--team", "nordics", "--capacity", "5"))
+
+    done = _ok(run("reps", "deactivate", "silje"))
+
+    assert done == f"rep silje deactivated\n  lead {lead} re-assigned to ola\n"
+    assert f"{lead:>8}  ola" in _ok(run("queue", "--rep", "ola"))
+    refused = run("accept", str(lead), "--rep", "silje")
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().endswith("rep 'silje' is deactivated: another rep must act "
+                                           "(--rep / rep)")  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

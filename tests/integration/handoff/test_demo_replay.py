@@ -191,8 +191,14 @@ def _the_sales_side_was_applied_and_rejections_kept_as_data(
     assert reasons
     # What leadflow refused is only what it must refuse.
     assert set(replay.refused) <= {
-        "attempt: ConflictError",  # a call to someone who withdrew phone consent
-        "attempt: NotFoundError",  # the cadence had ended: the lead was back in nurture
+        # a call to someone who withdrew phone consent; or the cadence had ended: the
+        # lead was back in nurture (its last hand-off ended)
+        "attempt: ConflictError",
+        "conversation: ConflictError",
+        "recycle: ConflictError",
+        "deal: ConflictError",
+        # the definition's gate kept out a lead the world handed off
+        "attempt: NotFoundError",
         "conversation: NotFoundError",
         "recycle: NotFoundError",
         "deal: NotFoundError",

@@ -27,6 +27,7 @@ from leadflow.api.schemas.handoff import (
 )
 from leadflow.services import reps
 from leadflow.services.api_keys import Role
+from leadflow.services.reassignment import deactivate_rep
 from leadflow.store.models import Team
 
 __all__ = ["router"]
@@ -106,8 +107,10 @@ def add_rep(body: RepCreate, session: WriteSessionDep, now: NowDep) -> RepPublic
 def update_rep(key: RepKey, body: RepUpdate, session: WriteSessionDep, now: NowDep) -> RepPublic:
     if body.capacity is not None:
         reps.set_capacity(session, key, body.capacity, now)
-    if body.active is not None:
-        reps.set_active(session, key, body.active, now)
+    if body.active is False:  # a leaver: the leads they hold are re-routed
+        deactivate_rep(session, key, now)
+    elif body.active:
+        reps.set_active(session, key, True, now)
     return _rep(session, key, now)
 
 
