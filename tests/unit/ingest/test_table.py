@@ -110,3 +110,63 @@ def test_rows_stream_without_reading_the_whole_file(tmp_path: Path) -> None:
         assert table.bytes_read < table.size / 2
         assert sum(1 for _ in rows) == 299_999
         assert table.bytes_read == table.size
+
+
+@pytest.mark.parametrize(
+    ("first_line", "delimiter"), [("sep=;", ";"), ("SEP=,", ","), ("sep=\t", "\t"), ("sep=|", "|")]
+)
+def test_excels_separator_line_names_the_delimiter_and_is_not_the_header(
+    tmp_path: Path, first_line: str, delimiter: str
+) -> None:
+    # Excel's "sep=" hint: the header is the next line, and line numbers stay the file's.
+    data = f"{first_line}\r\nemail{delimiter}name\r\na@x.nl{delimiter}Jan\r\n"
+    path = write(tmp_path, data.encode("cp1252"))
+    with open_table(path) as table:
+        assert table.dialect.delimiter == delimiter
+        assert table.header == ["email", "name"]
+        assert table.header_line == 2
+        assert list(table.rows()) == [(3, ["a@x.nl", "Jan"])]
+
+
+def test_a_separator_line_after_a_bom_and_before_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, b"\xef\xbb\xbfsep=;\r\n")
+    with pytest.raises(TableError, match="empty"), open_table(path):
+        pass
+
+
+def test_the_delimiter_option_wins_over_the_separator_line(tmp_path: Path) -> None:
+    path = write(tmp_path, b"sep=,\nemail;name\na@x.nl;Jan\n")
+    with open_table(path, delimiter=";") as table:
+        assert table.header == ["email", "name"]
+
+
+@pytest.mark.parametrize(
+    ("codec", "expected"), [("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be")]
+)
+def test_utf16_without_a_byte_order_mark(tmp_path: Path, codec: str, expected: str) -> None:
+    data = 'Id\tEmail\tCompany\r\n00Q1\ta@x.de\t"Müller\r\nGmbH"\r\n00Q2\tb@x.fr\tSociété\r\n'
+    path = write(tmp_path, data.encode(codec))
+    assert detect_encoding(path) == expected
+    with open_table(path) as table:
+        assert table.dialect.delimiter == "\t"
+        assert list(table.rows()) == [
+            (2, ["00Q1", "a@x.de", "Müller\r\nGmbH"]),
+            (4, ["00Q2", "b@x.fr", "Société"]),
+        ]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"PK\x03\x04\x14\x00\x06\x00\x08\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"],
+    ids=["xlsx", "xls"],
+)
+def test_a_workbook_is_refused_with_what_to_do(tmp_path: Path, head: bytes) -> None:
+    path = write(tmp_path, head + bytes(range(256)) * 4, "leads.xlsx")
+    with pytest.raises(TableError, match=r"leads.xlsx: a spreadsheet workbook.*CSV UTF-8"):
+        detect_encoding(path)
+
+
+def test_binary_data_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 8)
+    with pytest.raises(TableError, match="binary data"), open_table(path):
+        pass
