@@ -89,8 +89,11 @@ def read_account(
     header: Sequence[str], columns: Mapping[str, int], cells: Sequence[str]
 ) -> AccountRecord:
     """One row as a validated record; AccountRowError says what is wrong with it."""
-    if len(cells) > len(header):
-        raise AccountRowError(f"{len(cells)} cells, the header has {len(header)} columns")
+    if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+        raise AccountRowError(
+            f"{len(cells)} cells, the header has {len(header)} columns "
+            "(a delimiter inside a cell that is not quoted?)"
+        )
 
     def cell(name: str) -> str | None:
         index = columns.get(name)
@@ -101,7 +104,7 @@ def read_account(
     used = set(columns.values())
     extra = {
         _attribute_key(header[i]): cells[i].strip()
-        for i in range(len(cells))
+        for i in range(min(len(cells), len(header)))
         if i not in used and header[i] and cells[i].strip()
     }
     record = AccountRecord(

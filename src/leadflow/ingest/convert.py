@@ -55,7 +55,7 @@ from leadflow.ingest.values import (
     lifecycle_stage,
 )
 
-__all__ = ["HeaderError", "RowConverter"]
+__all__ = ["HeaderError", "RowConverter", "check_width"]
 
 Normaliser = Callable[[str], object]
 
@@ -229,6 +229,8 @@ class RowConverter:
 
     def convert(self, line: int, cells: Sequence[str]) -> ContactRecord:
         """The record of one row; RowError with the column and reason otherwise."""
+        if len(cells) > len(self._header):
+            check_width(line, cells, len(self._header))
         given = self._read(line, cells)
         for name, value in self._defaults.items():
             given.setdefault(name, value)
@@ -337,6 +339,18 @@ class RowConverter:
             cell = cells[index] if index < width else ""
             if cell and (value := clean_text(cell)) and value.casefold() not in empty:
                 record.attributes[key] = value
+
+
+def check_width(line: int, cells: Sequence[str], width: int) -> None:
+    """RowError when a row has values beyond the header's last column: a delimiter in an
+    unquoted cell (a ';' in a note, a decimal comma) shifted its values into the wrong
+    columns. Empty cells there are trailing delimiters some exports write: harmless."""
+    if any(cell.strip() for cell in cells[width:]):
+        raise RowError(
+            line,
+            f"{len(cells)} cells, the header has {width} columns "
+            "(a delimiter inside a cell that is not quoted?)",
+        )
 
 
 def _value(line: int, header: str, raw: str, read: Normaliser) -> object:
