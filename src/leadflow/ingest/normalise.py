@@ -11,7 +11,8 @@ E-mail   syntax checked by email-validator (never DNS); the whole address is low
          "jan.jansen@" two people. Dots and "+tags" are kept: they are significant on
          most providers, so removing them would merge different people.
 Phone    E.164 (``+31201234567``) by phonenumbers, with the row's country or a default
-         region for national numbers; extensions are dropped (E.164 has none). A number
+         region for national numbers; extensions are dropped (E.164 has none), also
+         after a word in another language ("Durchwahl 12", "poste 123"). A number
          must be *possible* for its country (right length); it is not checked against
          the allocated ranges, which go stale faster than exports do.
 Domain   a company's domain from its website, else from an e-mail address unless the
@@ -125,13 +126,23 @@ def normalise_phone(text: str, region: str | None) -> str:
     return _phone(text.strip(), region)
 
 
+# The word before an extension in the languages of European exports ("Durchwahl 12",
+# "poste 123", "toestel 4", "interno 7", "wewn. 12"); phonenumbers knows only the
+# English ones ("ext.", "x", "#"), and read the rest as part of the number.
+_EXTENSION_WORD = re.compile(
+    r"\b(?:durchwahl|durchw|dw|nebenstelle|nst|poste|toestel|tst|interno|int"
+    r"|extensi[oó]n|anexo|wewn|ankn|anknytning|lokal)\b\.?:?\s*(?=\d)",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=65536)
 def _phone(value: str, region: str | None) -> str:
     quick = shortcut(value, region)
     if quick is not None:
         return quick
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(_EXTENSION_WORD.sub(" ext. ", value), region)
     except phonenumbers.NumberParseException as error:
         if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
             reason = "has no country code (+..) and no default region applies"

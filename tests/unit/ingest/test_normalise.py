@@ -102,6 +102,24 @@ def test_phone_becomes_e164(raw: str, region: str | None, expected: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("+49 89 1234567 Durchwahl 12", None, "+49891234567"),
+        ("089 1234567 DW 12", "DE", "+49891234567"),
+        ("+33 1 23 45 67 89 poste 123", None, "+33123456789"),
+        ("01 23 45 67 89 Poste: 123", "FR", "+33123456789"),
+        ("020 123 4567 toestel 4", "NL", "+31201234567"),
+        ("020 123 4567 tst. 4", "NL", "+31201234567"),
+        ("06 1234 5678, interno 7", "IT", "+390612345678"),
+    ],
+)
+def test_an_extension_after_a_word_in_another_language_is_dropped(
+    raw: str, region: str | None, expected: str
+) -> None:
+    assert normalise_phone(raw, region) == expected
+
+
+@pytest.mark.parametrize(
     ("raw", "region", "reason"),
     [
         ("020 123 4567", None, "no country code"),
