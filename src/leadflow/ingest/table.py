@@ -13,6 +13,11 @@ Delimiter  a first line ``sep=;`` (Excel's own hint, which some exports write) n
            of columns; European Excel writes ';' because ',' is the decimal mark there.
 Lines      each record carries the line number of its first physical line, so a
            quoted field with line breaks does not shift the numbers that follow.
+Quotes     a quote opened and never closed would swallow the rest of the file into one
+           cell (the csv module reads to the end without a word, and the rows after it
+           were silently lost): the reader gets one more line after the file's, a
+           marker, and a record whose last cell ends with it names the line where the
+           quote was opened (TableError).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +61,13 @@ _UTF16_SHARE = 0.3
 # Workbooks people pass instead of a CSV: a zip archive (.xlsx, .ods) or an OLE2
 # compound file (.xls).
 _WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+# The line read after the file's last: text no export holds (Unicode noncharacters).
+_END = "\ufdd0leadflow:end-of-file\ufdd0"
+_END_LINE = _END + "\n"
+_UNCLOSED = (
+    'a cell opened with a quote (") is never closed, so the rest of the file would be one '
+    "cell: close the quote, or double a quote that is part of the text"
+)
 _SAVE_AS_CSV = 'save it from the spreadsheet as "CSV UTF-8" (File > Save As) and import that'
 
 
@@ -165,7 +178,11 @@ class Table:
         try:
             for cells in reader:
                 start, previous = previous + 1, reader.line_num
+                if cells and cells[-1].endswith(_END_LINE):
+                    raise TableError(f"{self.path}: line {start}: {_UNCLOSED}")
                 if cells and (len(cells) > 1 or cells[0].strip()):
+                    if cells[0] == _END:
+                        return  # the marker's own record: the file ended outside quotes
                     yield start, cells
         except csv.Error as error:
             raise TableError(f"{self.path}: line {previous + 1}: {error}") from None
@@ -207,7 +224,7 @@ def open_table(
     counter = _CountingReader(raw)
     text = io.TextIOWrapper(io.BufferedReader(counter, _CHUNK), encoding=encoding, newline="")
     try:
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(itertools.chain(text, (_END_LINE,)), delimiter=delimiter)
         if hint is not None:
             next(reader)  # the "sep=;" line: one physical line, not a record
         header, header_line = _header(path, reader)
@@ -233,8 +250,14 @@ def _sample(path: Path, encoding: str) -> str:
 
 
 def _header(path: Path, reader: CsvReader) -> tuple[list[str], int]:
+    previous = reader.line_num  # 1 after a "sep=" line
     try:
         for cells in reader:
+            start, previous = previous + 1, reader.line_num
+            if cells and cells[-1].endswith(_END_LINE):
+                raise TableError(f"{path}: line {start}: the header: {_UNCLOSED}")
+            if cells == [_END]:
+                break
             if cells and any(cell.strip() for cell in cells):
                 return [cell.strip() for cell in cells], reader.line_num
     except csv.Error as error:

@@ -170,3 +170,44 @@ def test_binary_data_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 8)
     with pytest.raises(TableError, match="binary data"), open_table(path):
         pass
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        'email,note\na@x.nl,"opened\nb@x.nl,Jan\nc@x.nl,Piet\n',  # the rest would be one cell
+        'email,note\na@x.nl,"opened',
+        'email,note\na@x.nl,"a ""quoted"" word\nb@x.nl,Jan\n',
+    ],
+)
+def test_a_quote_never_closed_names_its_line_instead_of_swallowing_the_rest(
+    tmp_path: Path, data: str
+) -> None:
+    path = write(tmp_path, data.encode())
+    with (
+        pytest.raises(TableError, match=r"line 2: a cell opened with a quote"),
+        open_table(path) as table,
+    ):
+        list(table.rows())
+
+
+def test_a_quote_never_closed_in_the_header(tmp_path: Path) -> None:
+    path = write(tmp_path, b'email,"note\na@x.nl,Jan\n')
+    with pytest.raises(TableError, match=r"line 1: the header: a cell opened"), open_table(path):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("data", "rows"),
+    [
+        ('email,note\na@x.nl,"multi\nline"', [(2, ["a@x.nl", "multi\nline"])]),
+        ('email,note\na@x.nl,"ends with a break\n"\n', [(2, ["a@x.nl", "ends with a break\n"])]),
+        ('email,note\na@x.nl,5" disk\n', [(2, ["a@x.nl", '5" disk'])]),
+        ("email,note\n", []),
+    ],
+)
+def test_closed_quotes_and_quotes_inside_a_cell_read_as_before(
+    tmp_path: Path, data: str, rows: list[tuple[int, list[str]]]
+) -> None:
+    with open_table(write(tmp_path, data.encode())) as table:
+        assert list(table.rows()) == rows
