@@ -196,6 +196,20 @@ def test_unknown_boolean_is_refused() -> None:
         ("300k", 300_000.0),
         ("1 000 000", 1_000_000.0),
         ("12 EUR", 12.0),
+        # A magnitude before a currency or a dot, in the words of European exports.
+        ("1,5 Mio. €", 1_500_000.0),
+        ("2,5 Mio EUR", 2_500_000.0),
+        ("EUR 2.5M", 2_500_000.0),
+        ("1,2 Mrd. €", 1_200_000_000.0),
+        ("10 k€", 10_000.0),
+        ("3 Tsd. EUR", 3_000.0),
+        ("5 million", 5_000_000.0),
+        ("1\u202f234,56 €", 1234.56),
+        ("CHF 1'234'567.50", 1_234_567.5),
+        ("ca. 500 €/Jahr", 500.0),
+        # Negative as accountants (brackets) and SAP (a trailing minus) write it.
+        ("(1.234,56)", -1234.56),
+        ("1.234,56-", -1234.56),
     ],
 )
 def test_amounts_in_us_and_european_notation(raw: str, expected: float) -> None:
@@ -222,6 +236,16 @@ def test_separators_out_of_place_are_not_a_number(raw: str) -> None:
     for parse in (parse_amount, parse_integer):
         with pytest.raises(InvalidValueError, match="is not a number"):
             parse(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["1e6", "5 mega 3", "n/a", "-", "1" + " 1" * 5000 + " x"],
+    ids=["exponent", "two numbers", "n/a", "dash", "a pasted paragraph"],
+)
+def test_what_only_holds_a_number_is_not_one(raw: str) -> None:
+    with pytest.raises(InvalidValueError, match="is not a number"):
+        parse_amount(raw)
 
 
 def test_an_amount_no_float_holds_is_refused() -> None:
