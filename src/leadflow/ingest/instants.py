@@ -12,7 +12,7 @@ Accepted, in this order:
     05-Mar-2024, 5. März 2024,       day, month name, year: the month in any of the
     5 mars 2024 14:22                 European languages of ``MONTH_LANGUAGES``
     2024-03-05 14:22:11 UTC          a trailing "UTC" or "GMT" is the offset +00:00
-    45356, 45356.5986                an Excel serial date (days since 1899-12-30, the
+    45356, 45356.5986, 45356,5986    an Excel serial date (days since 1899-12-30, the
                                      fraction the time of day): what a date cell
                                      formatted as a number, or as "General", writes
     20240305                         eight digits: year, month, day (SAP, ERP exports)
@@ -65,7 +65,7 @@ _WORDED = re.compile(
     r"(?P<day>\d{1,2})\.?[ -]+(?P<month>[^\W\d_]+)\.?,?[ -]+(?P<year>\d{4}|\d{2})"
     r"(?:[ T,]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
-_EXCEL_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_EXCEL_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")  # German Excel: "45356,5986"
 _EXCEL_EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 - a calendar day; zone attached after
 _UTC_WORDS = (" utc", " gmt")
 
@@ -158,7 +158,8 @@ def _unusual(value: str) -> datetime | None:
         return _compact(value)
     if _EXCEL_SERIAL.fullmatch(value):
         # to the second: Excel writes the fraction rounded to 15 digits (.5868 is 14:04:59.52)
-        return _EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86_400))
+        days = float(value.replace(",", "."))
+        return _EXCEL_EPOCH + timedelta(seconds=round(days * 86_400))
     return _worded(value)
 
 

@@ -134,12 +134,21 @@ def detect_delimiter(sample: str) -> str:
     complete = sample[: sample.rfind("\n") + 1] or sample
     best, best_width = ",", 1
     for delimiter in _DELIMITERS:
-        widths = [len(cells) for cells in _first_records(complete, delimiter)]
-        if not widths or widths[0] <= best_width:
+        records = _first_records(complete, delimiter)
+        width = len(records[0]) if records else 0
+        if width <= best_width:
             continue
-        if sum(width == widths[0] for width in widths) >= 0.8 * len(widths):
-            best, best_width = delimiter, widths[0]
+        if sum(_fits(cells, width) for cells in records) >= 0.8 * len(records):
+            best, best_width = delimiter, width
     return best
+
+
+def _fits(cells: list[str], width: int) -> bool:
+    """The header's width, or wider by empty cells only (a trailing delimiter some
+    exports write after every data row and not after the header)."""
+    return len(cells) == width or (
+        len(cells) > width and not any(cell.strip() for cell in cells[width:])
+    )
 
 
 def _first_records(sample: str, delimiter: str, limit: int = 25) -> list[list[str]]:

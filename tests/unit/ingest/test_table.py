@@ -68,6 +68,7 @@ def test_utf16_from_excel_unicode_text(tmp_path: Path) -> None:
         ("a|b\n1|2\n", "|"),
         ('name;note\n"Jan";"x, y, z"\n', ";"),
         ("email\na@x.nl\n", ","),
+        ("a;b;c\n1;2;3;\n4;5;6;\n", ";"),  # a trailing delimiter on the data rows only
     ],
 )
 def test_delimiter_detection(sample: str, expected: str) -> None:
