@@ -228,6 +228,8 @@ def open_table(
         raw = path.open("rb")
     except OSError as error:
         raise TableError(f"{path}: cannot read the file ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise _undecodable(path, str(encoding), error) from None
     except (UnicodeError, LookupError) as error:
         raise TableError(f"{path}: cannot decode the file as {encoding} ({error})") from None
     counter = _CountingReader(raw)
@@ -240,9 +242,29 @@ def open_table(
         dialect = TableDialect(encoding, delimiter)
         yield Table(path, dialect, header, header_line, size, reader, counter)
     except UnicodeDecodeError as error:
-        raise TableError(f"{path}: not valid {encoding} ({error.reason})") from None
+        raise _undecodable(path, encoding, error) from None
     finally:
         text.close()
+
+
+def _undecodable(path: Path, encoding: str, error: UnicodeDecodeError) -> TableError:
+    """The error naming the line of the first byte ``encoding`` cannot decode. The text
+    layer decodes ahead of the csv reader, so the line is found again from the bytes
+    (only now, when the import stops anyway)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError:
+                where = f"line {number}: "
+                break
+        else:
+            where = ""
+    return TableError(
+        f"{path}: {where}not valid {encoding} ({error.reason}); give the file's encoding "
+        "with --encoding, or leave it out to detect it"
+    )
 
 
 def excel_separator(sample: str) -> str | None:

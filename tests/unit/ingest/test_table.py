@@ -212,3 +212,15 @@ def test_closed_quotes_and_quotes_inside_a_cell_read_as_before(
 ) -> None:
     with open_table(write(tmp_path, data.encode())) as table:
         assert list(table.rows()) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 30_000], ids=["in the sample", "beyond the text buffer"])
+def test_a_byte_the_given_encoding_cannot_decode_names_its_line(tmp_path: Path, rows: int) -> None:
+    body = b"".join(b"a%d@x.nl,Jan\n" % n for n in range(rows))
+    path = write(tmp_path, b"email,name\n" + body + b"z@x.nl,M\xfcller\n")
+    line = rows + 2
+    with (
+        pytest.raises(TableError, match=rf"file.csv: line {line}: not valid utf-8"),
+        open_table(path, encoding="utf-8") as table,
+    ):
+        list(table.rows())
