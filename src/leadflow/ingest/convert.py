@@ -87,6 +87,13 @@ class _Column(NamedTuple):
     memo: dict[str, object] | None
 
 
+def _not_negative(normalise: Normaliser, text: str) -> object:
+    value = normalise(text)
+    if isinstance(value, (int, float)) and value < 0:
+        raise InvalidValueError(f"{text!r} is negative")
+    return value
+
+
 def _country(text: str) -> str:
     code = country_code(text)
     if code is None:
@@ -94,6 +101,9 @@ def _country(text: str) -> str:
     return code
 
 
+# A head count or a revenue below zero is a slip ("-250"), or an accountant's loss
+# "(1.234,56)" in a revenue column: refused, as the accounts import refuses it.
+_NOT_NEGATIVE = frozenset({"employees", "revenue"})
 _PHONES = ("phone", "mobile_phone")
 _SOCIAL = frozenset({"organic_social", "paid_social", "social", "social_media"})
 _ACCOUNT_FALLBACK = ("industry", "employees", "revenue")
@@ -170,6 +180,8 @@ class RowConverter:
         """The function turning a non-empty cell of field ``name`` into its value."""
         kind = FIELDS[name].kind
         normalise = self._normalisers[kind]
+        if name in _NOT_NEGATIVE:
+            normalise = partial(_not_negative, normalise)
         table = self.layout.values.get(name)
         read = normalise
         if table is not None:

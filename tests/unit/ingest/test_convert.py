@@ -301,6 +301,18 @@ def test_values_beyond_the_header_reject_the_row_and_trailing_empty_cells_do_not
     assert record.contact["country"] == "NL"
 
 
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [("Number of Employees", "-250"), ("Annual Revenue", "(1.234,56)"), ("Annual Revenue", "5-")],
+)
+def test_a_negative_head_count_or_revenue_is_refused(column: str, cell: str) -> None:
+    converter = RowConverter(get_format("hubspot"), ["Email", column, "HubSpot Score"])
+    with pytest.raises(RowError, match=rf"{column}: '.*' is negative"):
+        converter.convert(2, ["jan@x.nl", cell, ""])
+    record = converter.convert(3, ["jan@x.nl", "", "-5"])  # a score may be negative
+    assert record.attributes["score"] == -5
+
+
 def test_a_header_without_identity_is_refused() -> None:
     with pytest.raises(HeaderError, match="no column holds an e-mail address or a record id"):
         RowConverter(get_format("salesforce"), ["First Name", "Last Name"])
