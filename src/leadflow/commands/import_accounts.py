@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from leadflow.commands.options import database_problem, workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
+from leadflow.ingest.accounts_mapping import load_account_mapping
 from leadflow.services.import_accounts import AccountImport, import_accounts
 from leadflow.store.database import engine_from_settings
 
@@ -29,14 +30,23 @@ def accounts(
     skip_bad_rows: bool = typer.Option(
         False, "--skip-bad-rows", help="Import the good rows even if some are bad."
     ),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", "-m", help="Mapping file for other headers.", dir_okay=False
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import accounts (industry, size, revenue, country, owner) and re-qualify their contacts."""
     if not file.is_file():
         fail(f"{file}: no such file")
+    try:
+        columns = load_account_mapping(mapping) if mapping is not None else None
+    except ValueError as error:
+        fail(str(error))
     engine = engine_from_settings(workspace_settings(workspace))
     try:
-        report = import_accounts(engine, file, clock=SystemClock(), skip_bad_rows=skip_bad_rows)
+        report = import_accounts(
+            engine, file, clock=SystemClock(), skip_bad_rows=skip_bad_rows, mapping=columns
+        )
     except (ValueError, LookupError) as error:  # LookupError: no active definition
         fail(str(error))
     except (OperationalError, ProgrammingError) as error:

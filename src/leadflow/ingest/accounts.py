@@ -17,6 +17,8 @@ headers are matched case- and punctuation-insensitively.
     owner       owner, owner_rep_id, company owner, account owner, ownerid
 
 Other columns are kept as the account's attributes, under the snake_case of their header.
+An ``AccountMapping`` (``accounts_mapping.py``) names other headers, columns to ignore,
+value translations and empty words.
 """
 
 from __future__ import annotations
@@ -35,7 +37,16 @@ from leadflow.ingest.normalise import (
     website_domain,
 )
 
-__all__ = ["AccountRecord", "AccountRowError", "account_columns", "read_account"]
+__all__ = [
+    "ACCOUNT_FIELDS",
+    "IGNORED",
+    "AccountMapping",
+    "AccountRecord",
+    "AccountRowError",
+    "account_columns",
+    "header_key",
+    "read_account",
+]
 
 _ALIASES: Mapping[str, tuple[str, ...]] = {
     "external_id": ("account id", "id", "record id", "company id", "accountid"),
@@ -47,7 +58,33 @@ _ALIASES: Mapping[str, tuple[str, ...]] = {
     "country": ("country", "country region", "billing country", "billingcountry"),
     "owner": ("owner", "owner rep id", "company owner", "account owner", "ownerid"),
 }
+ACCOUNT_FIELDS: tuple[str, ...] = tuple(_ALIASES)
+# The field of a column a mapping says to ignore: neither a field nor an attribute.
+IGNORED = ""
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class AccountMapping:
+    """What a mapping file adds to the alias table (see ``accounts_mapping.py``)."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)  # header key -> field or IGNORED
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # field -> folded
+    empty_words: frozenset[str] = frozenset()  # case-folded cells meaning "no value"
+
+    def read(self, name: str, raw: str) -> str | None:
+        """The stripped cell as the mapping reads it: None for an empty word or a value
+        mapped to ""."""
+        if raw.casefold() in self.empty_words:
+            return None
+        table = self.values.get(name)
+        if table is None:
+            return raw
+        new = table.get(fold(raw))
+        return raw if new is None else (new or None)
+
+
+_NO_MAPPING = AccountMapping()
 _N = TypeVar("_N", int, float)
 
 
@@ -68,15 +105,27 @@ class AccountRecord:
     extra: dict[str, str] = field(default_factory=dict)  # unknown columns, kept as attributes
 
 
-def _header_key(header: str) -> str:
+def header_key(header: str) -> str:
+    """A header as the alias table and mapping files compare it (case, accents and
+    punctuation ignored)."""
     return " ".join(_NOT_WORD.sub(" ", fold(header)).split())
 
 
-def account_columns(header: Sequence[str]) -> dict[str, int]:
-    """Which column holds which field; the first matching column wins."""
+def account_columns(header: Sequence[str], mapping: AccountMapping = _NO_MAPPING) -> dict[str, int]:
+    """Which column holds which field: the mapping's columns first, then the aliases for
+    the headers it does not name; the first matching column wins. Columns the mapping
+    ignores are listed under ``ignored:<index>`` (neither a field nor an attribute)."""
     found: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = _header_key(title)
+    keys = [header_key(title) for title in header]
+    for index, key in enumerate(keys):
+        mapped = mapping.columns.get(key)
+        if mapped == IGNORED:
+            found[f"ignored:{index}"] = index
+        elif mapped is not None:
+            found.setdefault(mapped, index)
+    for index, key in enumerate(keys):
+        if key in mapping.columns:
+            continue
         for name, aliases in _ALIASES.items():
             if key in aliases and name not in found:
                 found[name] = index
@@ -86,23 +135,33 @@ def account_columns(header: Sequence[str]) -> dict[str, int]:
 
 
 def read_account(
-    header: Sequence[str], columns: Mapping[str, int], cells: Sequence[str]
+    header: Sequence[str],
+    columns: Mapping[str, int],
+    cells: Sequence[str],
+    mapping: AccountMapping = _NO_MAPPING,
 ) -> AccountRecord:
     """One row as a validated record; AccountRowError says what is wrong with it."""
-    if len(cells) > len(header):
-        raise AccountRowError(f"{len(cells)} cells, the header has {len(header)} columns")
+    if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+        raise AccountRowError(
+            f"{len(cells)} cells, the header has {len(header)} columns "
+            "(a delimiter inside a cell that is not quoted?)"
+        )
 
     def cell(name: str) -> str | None:
         index = columns.get(name)
         if index is None or index >= len(cells):
             return None
-        return cells[index].strip() or None
+        raw = cells[index].strip()
+        return mapping.read(name, raw) if raw else None
 
     used = set(columns.values())
     extra = {
         _attribute_key(header[i]): cells[i].strip()
-        for i in range(len(cells))
-        if i not in used and header[i] and cells[i].strip()
+        for i in range(min(len(cells), len(header)))
+        if i not in used
+        and header[i]
+        and cells[i].strip()
+        and cells[i].strip().casefold() not in mapping.empty_words
     }
     record = AccountRecord(
         external_id=cell("external_id"),

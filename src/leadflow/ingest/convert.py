@@ -55,7 +55,7 @@ from leadflow.ingest.values import (
     lifecycle_stage,
 )
 
-__all__ = ["HeaderError", "RowConverter"]
+__all__ = ["HeaderError", "RowConverter", "check_width"]
 
 Normaliser = Callable[[str], object]
 
@@ -87,6 +87,13 @@ class _Column(NamedTuple):
     memo: dict[str, object] | None
 
 
+def _not_negative(normalise: Normaliser, text: str) -> object:
+    value = normalise(text)
+    if isinstance(value, (int, float)) and value < 0:
+        raise InvalidValueError(f"{text!r} is negative")
+    return value
+
+
 def _country(text: str) -> str:
     code = country_code(text)
     if code is None:
@@ -94,6 +101,9 @@ def _country(text: str) -> str:
     return code
 
 
+# A head count or a revenue below zero is a slip ("-250"), or an accountant's loss
+# "(1.234,56)" in a revenue column: refused, as the accounts import refuses it.
+_NOT_NEGATIVE = frozenset({"employees", "revenue"})
 _PHONES = ("phone", "mobile_phone")
 _SOCIAL = frozenset({"organic_social", "paid_social", "social", "social_media"})
 _ACCOUNT_FALLBACK = ("industry", "employees", "revenue")
@@ -170,6 +180,8 @@ class RowConverter:
         """The function turning a non-empty cell of field ``name`` into its value."""
         kind = FIELDS[name].kind
         normalise = self._normalisers[kind]
+        if name in _NOT_NEGATIVE:
+            normalise = partial(_not_negative, normalise)
         table = self.layout.values.get(name)
         read = normalise
         if table is not None:
@@ -229,6 +241,8 @@ class RowConverter:
 
     def convert(self, line: int, cells: Sequence[str]) -> ContactRecord:
         """The record of one row; RowError with the column and reason otherwise."""
+        if len(cells) > len(self._header):
+            check_width(line, cells, len(self._header))
         given = self._read(line, cells)
         for name, value in self._defaults.items():
             given.setdefault(name, value)
@@ -337,6 +351,18 @@ class RowConverter:
             cell = cells[index] if index < width else ""
             if cell and (value := clean_text(cell)) and value.casefold() not in empty:
                 record.attributes[key] = value
+
+
+def check_width(line: int, cells: Sequence[str], width: int) -> None:
+    """RowError when a row has values beyond the header's last column: a delimiter in an
+    unquoted cell (a ';' in a note, a decimal comma) shifted its values into the wrong
+    columns. Empty cells there are trailing delimiters some exports write: harmless."""
+    if any(cell.strip() for cell in cells[width:]):
+        raise RowError(
+            line,
+            f"{len(cells)} cells, the header has {width} columns "
+            "(a delimiter inside a cell that is not quoted?)",
+        )
 
 
 def _value(line: int, header: str, raw: str, read: Normaliser) -> object:

@@ -1,10 +1,13 @@
 """Country names and codes, as people type them, to ISO 3166-1 alpha-2.
 
 The names come from CLDR through Babel (English, Dutch, German, French and both
-Norwegian written standards), the alpha-3 codes from CLDR's territory aliases, so no
-list is kept by hand except a few everyday names CLDR does not carry ("UK", "Holland",
-ISO's formal "Korea, Republic of" ...). Matching ignores case, accents, punctuation
-and a leading "the", so "the Netherlands", "NEDERLAND" and "Nédèrland" all give NL.
+Norwegian written standards; and, looked up only for a name none of those know, each
+European country's own name in its official languages: "España", "Polska", "Suomi",
+"Éire", "Magyarország"), the alpha-3 codes from CLDR's territory aliases, so no list
+is kept by hand except a few everyday names CLDR does not carry ("UK", "Holland",
+"Hong Kong", ISO's formal "Korea, Republic of" ...). CLDR's "&" ("Bosnia &
+Herzegovina") is also read as "and". Matching ignores case, accents, punctuation and
+a leading "the", so "the Netherlands", "NEDERLAND" and "Nédèrland" all give NL.
 """
 
 from __future__ import annotations
@@ -16,10 +19,17 @@ from functools import cache, lru_cache
 from babel import Locale
 from babel.core import get_global
 
-__all__ = ["LANGUAGES", "country_code", "fold"]
+__all__ = ["LANGUAGES", "OWN_NAME_LANGUAGES", "country_code", "fold"]
 
 # The languages whose country names are recognised (nb/nn: Bokmål and Nynorsk).
 LANGUAGES: tuple[str, ...] = ("en", "nl", "de", "fr", "nb", "nn")
+
+# Official languages of European countries written in Latin letters, whose speakers
+# write their own country's name ("Polska", "Hrvatska"); the others are in LANGUAGES.
+OWN_NAME_LANGUAGES: tuple[str, ...] = (
+    *("es", "pt", "it", "ca", "pl", "cs", "sk", "hu", "ro", "hr", "sl", "bs", "sr_Latn"),
+    *("sq", "et", "lv", "lt", "fi", "sv", "da", "is", "fo", "ga", "mt", "lb", "rm", "tr"),
+)
 
 # CLDR codes that are not countries (continents, "world", the EU, pseudo-locales).
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
@@ -69,6 +79,18 @@ _EXTRA_NAMES: dict[str, str] = {
     "svizzera": "CH",
     "norge": "NO",
     "noreg": "NO",
+    # CLDR calls them "Hong Kong SAR China", "Palestinian Territories", "Côte d’Ivoire" ...
+    "hong kong": "HK",
+    "hongkong": "HK",
+    "hong kong sar": "HK",
+    "hong kong s a r": "HK",
+    "macau": "MO",
+    "macao": "MO",
+    "palestine": "PS",
+    "ivory coast": "CI",
+    "vatican": "VA",
+    "uae": "AE",
+    "u a e": "AE",
 }
 
 _SPACES = re.compile(r"[^0-9a-z]+")
@@ -93,7 +115,9 @@ def country_code(text: str) -> str | None:
     key = fold(text)
     if key.startswith("the "):
         key = key[4:]
-    return _names().get(key)
+    code = _names().get(key)
+    # Rare, and loading a locale per language costs about 15 ms: only on a miss.
+    return code if code is not None else _own_names().get(key)
 
 
 @cache
@@ -105,6 +129,8 @@ def _names() -> dict[str, str]:
         for code, name in Locale.parse(language).territories.items():
             if code in codes and isinstance(code, str) and isinstance(name, str):
                 names.setdefault(fold(name), code)
+                if "&" in name and language == "en":
+                    names.setdefault(fold(name.replace("&", "and")), code)
     for alias, targets in get_global("territory_aliases").items():
         if len(alias) == 3 and alias.isalpha() and len(targets) == 1 and targets[0] in codes:
             names.setdefault(alias.casefold(), targets[0])
@@ -112,6 +138,31 @@ def _names() -> dict[str, str]:
     # Codes last, so a two-letter code always means itself ("no" is Norway, not a word).
     names.update({code.casefold(): code for code in codes})
     return names
+
+
+@cache
+def _own_names() -> dict[str, str]:
+    """Folded name -> alpha-2 for each country's name in its official languages, among
+    ``OWN_NAME_LANGUAGES``; built on the first name ``_names`` does not know."""
+    codes, known = _country_codes(), _names()
+    spoken = get_global("territory_languages")
+    names: dict[str, str] = {}
+    for language in OWN_NAME_LANGUAGES:
+        territories = Locale.parse(language).territories
+        for code in codes:
+            official = spoken.get(code, {}).get(language, {}).get("official_status")
+            name = territories.get(code)
+            if official == "official" and isinstance(name, str) and _latin(name):
+                key = fold(name)
+                if key not in known:
+                    names.setdefault(key, code)
+    return names
+
+
+def _latin(name: str) -> bool:
+    """Every letter is an ASCII letter once accents and ligatures are taken off."""
+    bare = unicodedata.normalize("NFKD", name.casefold().translate(_LIGATURES))
+    return all(ch.isascii() for ch in bare if ch.isalpha())
 
 
 @cache

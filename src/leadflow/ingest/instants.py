@@ -9,19 +9,40 @@ Accepted, in this order:
                                      is above 12, month first when the second is, else
                                      as ``day_first`` says (the caller's default region)
     5 Mar 2024, March 5, 2024        English month names
+    05-Mar-2024, 5. März 2024,       day, month name, year: the month in any of the
+    5 mars 2024 14:22                 European languages of ``MONTH_LANGUAGES``
+    2024-03-05 14:22:11 UTC          a trailing "UTC" or "GMT" is the offset +00:00
+    45356, 45356.5986, 45356,5986    an Excel serial date (days since 1899-12-30, the
+                                     fraction the time of day): what a date cell
+                                     formatted as a number, or as "General", writes
+    20240305                         eight digits: year, month, day (SAP, ERP exports)
 
 A time without an offset is read in ``zone`` (the file's time zone, UTC unless told),
 because HubSpot and Salesforce reports write local times without saying which.
+
+Excel saves a date cell in a CSV as it shows it, so the spelling depends on the cell's
+format and the exporting user's language: hence month names in several languages and
+serial numbers. A serial is five digits (years 1927-2173), which no other spelling has.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cache
 
+from babel import Locale
+
+from leadflow.ingest.countries import fold
 from leadflow.ingest.normalise import InvalidValueError
 
-__all__ = ["parse_instant"]
+__all__ = ["MONTH_LANGUAGES", "parse_instant"]
+
+# Languages whose month names (full and abbreviated) are read: Europe's common ones. No
+# word names two different months among them (a test checks).
+MONTH_LANGUAGES = ("en", "de", "fr", "nl", "es", "it", "pt", "da", "sv", "nb", "pl", "fi", "cs")
+# Abbreviations in use that CLDR does not list: German Excel's "Mrz", "Sept".
+_MORE_MONTHS = {"mrz": 3, "sept": 9}
 
 _NUMERIC = re.compile(
     r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{2,4})"
@@ -39,6 +60,14 @@ _NAMED_FORMATS: tuple[str, ...] = (
     "%B %d, %Y %I:%M %p",
 )
 _EARLIEST, _LATEST = 1900, 2200
+# Day, month name, year: "05-Mar-2024", "5. März 2024", "5 mars 2024 14:22".
+_WORDED = re.compile(
+    r"(?P<day>\d{1,2})\.?[ -]+(?P<month>[^\W\d_]+)\.?,?[ -]+(?P<year>\d{4}|\d{2})"
+    r"(?:[ T,]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+_EXCEL_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")  # German Excel: "45356,5986"
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 - a calendar day; zone attached after
+_UTC_WORDS = (" utc", " gmt")
 
 
 def parse_instant(text: str, *, zone: tzinfo = UTC, day_first: bool = True) -> datetime:
@@ -46,7 +75,9 @@ def parse_instant(text: str, *, zone: tzinfo = UTC, day_first: bool = True) -> d
     value = text.strip()
     # ISO 8601 first: what nearly every export writes (an epoch is all digits, so the
     # order of the first two readers does not change any answer).
-    moment = _iso(value) or _epoch(value) or _numeric(value, zone, day_first) or _named(value)
+    moment = _iso(value) or _epoch(value) or _numeric(value, zone, day_first)
+    if moment is None:  # the rarer spellings: a few regular expressions, then strptime's
+        moment = _unusual(value) or _named(value)
     if moment is None:
         raise InvalidValueError(f"{text!r} is not a date or time")
     if moment.tzinfo is None:
@@ -114,3 +145,57 @@ def _named(value: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def _unusual(value: str) -> datetime | None:
+    """The rarer spellings (see the module doc), tried after the common ones."""
+    if value[-4:].lower() in _UTC_WORDS:
+        try:
+            return parse_instant(value[:-4], zone=UTC)
+        except InvalidValueError:
+            return None
+    if value.isdecimal() and len(value) == 8:
+        return _compact(value)
+    if _EXCEL_SERIAL.fullmatch(value):
+        # to the second: Excel writes the fraction rounded to 15 digits (.5868 is 14:04:59.52)
+        days = float(value.replace(",", "."))
+        return _EXCEL_EPOCH + timedelta(seconds=round(days * 86_400))
+    return _worded(value)
+
+
+def _compact(value: str) -> datetime | None:
+    try:
+        return datetime(int(value[:4]), int(value[4:6]), int(value[6:]))  # noqa: DTZ001
+    except ValueError:
+        return None
+
+
+def _worded(value: str) -> datetime | None:
+    match = _WORDED.fullmatch(value)
+    if match is None:
+        return None
+    month = _months().get(fold(match["month"]))
+    if month is None:
+        return None
+    year = int(match["year"])
+    year += 2000 if year < 100 else 0
+    try:
+        return datetime(  # noqa: DTZ001 - zone is attached after
+            year, month, int(match["day"]),
+            int(match["hour"] or 0), int(match["minute"] or 0), int(match["second"] or 0),
+        )  # fmt: skip
+    except ValueError:
+        raise InvalidValueError(f"{value!r} is not a calendar date") from None
+
+
+@cache
+def _months() -> dict[str, int]:
+    """Folded month name or abbreviation (without its dot) -> month number, built once."""
+    months = dict(_MORE_MONTHS)
+    for language in MONTH_LANGUAGES:
+        names = Locale.parse(language).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in names[context][width].items():
+                    months.setdefault(fold(name).rstrip(". "), number)
+    return months

@@ -11,7 +11,8 @@ E-mail   syntax checked by email-validator (never DNS); the whole address is low
          "jan.jansen@" two people. Dots and "+tags" are kept: they are significant on
          most providers, so removing them would merge different people.
 Phone    E.164 (``+31201234567``) by phonenumbers, with the row's country or a default
-         region for national numbers; extensions are dropped (E.164 has none). A number
+         region for national numbers; extensions are dropped (E.164 has none), also
+         after a word in another language ("Durchwahl 12", "poste 123"). A number
          must be *possible* for its country (right length); it is not checked against
          the allocated ranges, which go stale faster than exports do.
 Domain   a company's domain from its website, else from an e-mail address unless the
@@ -125,13 +126,23 @@ def normalise_phone(text: str, region: str | None) -> str:
     return _phone(text.strip(), region)
 
 
+# The word before an extension in the languages of European exports ("Durchwahl 12",
+# "poste 123", "toestel 4", "interno 7", "wewn. 12"); phonenumbers knows only the
+# English ones ("ext.", "x", "#"), and read the rest as part of the number.
+_EXTENSION_WORD = re.compile(
+    r"\b(?:durchwahl|durchw|dw|nebenstelle|nst|poste|toestel|tst|interno|int"
+    r"|extensi[oó]n|anexo|wewn|ankn|anknytning|lokal)\b\.?:?\s*(?=\d)",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=65536)
 def _phone(value: str, region: str | None) -> str:
     quick = shortcut(value, region)
     if quick is not None:
         return quick
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(_EXTENSION_WORD.sub(" ext. ", value), region)
     except phonenumbers.NumberParseException as error:
         if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
             reason = "has no country code (+..) and no default region applies"
@@ -224,27 +235,44 @@ def parse_boolean(text: str) -> bool:
 # Digits in groups, one separator (decimal mark, thousands mark or space) between two
 # groups: "1..2" and "0.,.0" are typing slips, not numbers to guess at.
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,' \u00a0\u202f][0-9]+)*")
-# "2.5M", "300k", "1,2 Mio": a magnitude written after the number.
-_MAGNITUDE = re.compile(r"(?P<number>.*?[0-9])\s*(?P<suffix>k|m|mm|mio|mln|b|bn)\.?")
-_FACTORS = {"k": 1e3, "m": 1e6, "mm": 1e6, "mio": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9}
-# Currency symbols or codes before or after the number ("€ 12", "12 EUR", "USD12").
-_CURRENCY = re.compile(r"^[^0-9+-]+|[^0-9]+$")
+# An amount as people write it: words or a currency before ("€", "EUR", "ca.", "~"), a
+# sign, the number, a trailing minus (SAP), a magnitude ("2.5M", "300k", "1,5 Mio.",
+# "1,2 Mrd", "10 k€") and a currency or words after ("EUR", "€/Jahr"); "(1.234,56)" is
+# negative, as accountants write it. The magnitude must end its word: "5 mega" is 5
+# followed by a word, not 5 million.
+_AMOUNT = re.compile(
+    r"(?P<before>[^0-9+-]*?)\s*(?P<sign>[+-]?)\s*"
+    r"(?P<number>[0-9](?:[0-9.,' \u00a0\u202f]*[0-9])?)(?P<minus>-?)\s*"
+    r"(?:(?P<magnitude>millionen|millions|million|milliarden|milliarde|milliards|milliard"
+    r"|mrd|mds|mio|mln|tsd|mm|md|bn|k|m|b)(?![a-z])\.?)?"
+    r"(?P<after>[^0-9]*)"
+)
+_LONGEST_AMOUNT = 1000
+_FACTORS = {
+    **dict.fromkeys(("k", "tsd"), 1e3),
+    **dict.fromkeys(("m", "mm", "mio", "mln", "million", "millions", "millionen"), 1e6),
+    **dict.fromkeys(("b", "bn", "mrd", "md", "mds", "milliard", "milliards"), 1e9),
+    **dict.fromkeys(("milliarde", "milliarden"), 1e9),
+}
 
 
 def parse_amount(text: str) -> float:
-    """``"€ 1.234.567,89"``, ``"1,234,567.89"``, ``"2.5M"`` -> a float (currency ignored)."""
-    value = _CURRENCY.sub("", text.strip().lower())
-    factor = 1.0
-    magnitude = _MAGNITUDE.fullmatch(text.strip().lower())
-    if magnitude:
-        value = _CURRENCY.sub("", magnitude["number"])
-        factor = _FACTORS[magnitude["suffix"]]
-    if not _NUMBER.fullmatch(value):
+    """``"€ 1.234.567,89"``, ``"1,234,567.89"``, ``"2.5M"``, ``"1,5 Mio. €"`` -> a float
+    (the currency is ignored, not converted)."""
+    value = text.strip().lower()
+    # No amount is this long; the limit keeps a pasted paragraph from costing seconds.
+    match = _AMOUNT.fullmatch(value) if len(value) <= _LONGEST_AMOUNT else None
+    if match is None or not _NUMBER.fullmatch(match["number"]):
         raise InvalidValueError(f"{text!r} is not a number")
     try:
-        amount = float(_decimal_point(value)) * factor
+        amount = float(_decimal_point(match["number"]))
     except ValueError:  # the decimal mark twice after the thousands mark: "1.2.3,4,5"
         raise InvalidValueError(f"{text!r} is not a number") from None
+    if match["magnitude"]:
+        amount *= _FACTORS[match["magnitude"]]
+    in_brackets = match["before"].rstrip().endswith("(") and match["after"].lstrip()[:1] == ")"
+    if match["sign"] == "-" or match["minus"] or in_brackets:
+        amount = -amount
     if not math.isfinite(amount):  # 400 nines: a float says "inf"; no column holds it
         raise InvalidValueError(f"{text!r} is too large")
     return amount

@@ -1,14 +1,23 @@
 """Read a CSV file of any common dialect as (line number, cells), in constant memory.
 
-Encoding   a UTF-8 or UTF-16 byte-order mark decides; otherwise the file is UTF-8 if
-           every byte of it decodes as UTF-8 (checked in 1 MiB chunks, never loaded
-           whole), else Windows-1252, else Latin-1 (which decodes anything). Excel on
-           Windows writes cp1252; cp1252 and Latin-1 agree on every letter (é, ü, ø).
-Delimiter  comma, semicolon, tab or pipe: the one that splits the first records of
-           the file into the same number (more than one) of columns; European Excel
-           writes ';' because ',' is the decimal mark there.
+Encoding   a UTF-8 or UTF-16 byte-order mark decides; UTF-16 without one (Salesforce
+           Data Loader, some "Unicode text" writers) is told by its zero bytes, one in
+           two; otherwise the file is UTF-8 if every byte of it decodes as UTF-8
+           (checked in 1 MiB chunks, never loaded whole), else Windows-1252, else
+           Latin-1 (which decodes anything). Excel on Windows writes cp1252; cp1252 and
+           Latin-1 agree on every letter (é, ü, ø). A workbook (.xlsx, .xls) or other
+           binary file is refused with what to do instead.
+Delimiter  a first line ``sep=;`` (Excel's own hint, which some exports write) names
+           it and is not a record; otherwise comma, semicolon, tab or pipe: the one that
+           splits the first records of the file into the same number (more than one)
+           of columns; European Excel writes ';' because ',' is the decimal mark there.
 Lines      each record carries the line number of its first physical line, so a
            quoted field with line breaks does not shift the numbers that follow.
+Quotes     a quote opened and never closed would swallow the rest of the file into one
+           cell (the csv module reads to the end without a word, and the rows after it
+           were silently lost): the reader gets one more line after the file's, a
+           marker, and a record whose last cell ends with it names the line where the
+           quote was opened (TableError).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +42,7 @@ __all__ = [
     "TableError",
     "detect_delimiter",
     "detect_encoding",
+    "excel_separator",
     "open_table",
 ]
 
@@ -42,6 +53,22 @@ _DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 _CP1252_HOLES = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
 # A notes field may be long; the csv module's default limit is 128 KiB.
 _FIELD_LIMIT = 1 << 24
+# Enough of the start of a file to tell UTF-16 without a byte-order mark from binary.
+_HEAD = 4096
+# Text never holds a zero byte; UTF-16 holds one in (nearly) every other byte for the
+# Latin letters, digits and punctuation a CSV is made of.
+_UTF16_SHARE = 0.3
+# Workbooks people pass instead of a CSV: a zip archive (.xlsx, .ods) or an OLE2
+# compound file (.xls).
+_WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+# The line read after the file's last: text no export holds (Unicode noncharacters).
+_END = "\ufdd0leadflow:end-of-file\ufdd0"
+_END_LINE = _END + "\n"
+_UNCLOSED = (
+    'a cell opened with a quote (") is never closed, so the rest of the file would be one '
+    "cell: close the quote, or double a quote that is part of the text"
+)
+_SAVE_AS_CSV = 'save it from the spreadsheet as "CSV UTF-8" (File > Save As) and import that'
 
 
 class TableError(ValueError):
@@ -55,15 +82,32 @@ class TableDialect:
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig``, ``utf-16``, ``utf-8``, ``cp1252`` or ``latin-1`` (see module doc)."""
+    """``utf-8-sig``, ``utf-16``, ``utf-16-le``, ``utf-16-be``, ``utf-8``, ``cp1252`` or
+    ``latin-1`` (see module doc); TableError for a workbook or other binary file."""
     with path.open("rb") as stream:
-        head = stream.read(4)
+        head = stream.read(_HEAD)
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
+        if head.startswith(_WORKBOOKS):
+            raise TableError(f"{path}: a spreadsheet workbook, not a CSV file; {_SAVE_AS_CSV}")
+        if b"\x00" in head:
+            return _utf16_without_mark(path, head)
         stream.seek(0)
         return _scan(stream)
+
+
+def _utf16_without_mark(path: Path, head: bytes) -> str:
+    """UTF-16 told by where its zero bytes fall (the high byte of ASCII characters),
+    else a binary file, refused."""
+    pairs = len(head) // 2
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if pairs and odd >= _UTF16_SHARE * pairs and even == 0:
+        return "utf-16-le"
+    if pairs and even >= _UTF16_SHARE * pairs and odd == 0:
+        return "utf-16-be"
+    raise TableError(f"{path}: the file holds binary data, not text; is it a CSV file?")
 
 
 def _scan(stream: BinaryIO) -> str:
@@ -90,12 +134,21 @@ def detect_delimiter(sample: str) -> str:
     complete = sample[: sample.rfind("\n") + 1] or sample
     best, best_width = ",", 1
     for delimiter in _DELIMITERS:
-        widths = [len(cells) for cells in _first_records(complete, delimiter)]
-        if not widths or widths[0] <= best_width:
+        records = _first_records(complete, delimiter)
+        width = len(records[0]) if records else 0
+        if width <= best_width:
             continue
-        if sum(width == widths[0] for width in widths) >= 0.8 * len(widths):
-            best, best_width = delimiter, widths[0]
+        if sum(_fits(cells, width) for cells in records) >= 0.8 * len(records):
+            best, best_width = delimiter, width
     return best
+
+
+def _fits(cells: list[str], width: int) -> bool:
+    """The header's width, or wider by empty cells only (a trailing delimiter some
+    exports write after every data row and not after the header)."""
+    return len(cells) == width or (
+        len(cells) > width and not any(cell.strip() for cell in cells[width:])
+    )
 
 
 def _first_records(sample: str, delimiter: str, limit: int = 25) -> list[list[str]]:
@@ -134,7 +187,11 @@ class Table:
         try:
             for cells in reader:
                 start, previous = previous + 1, reader.line_num
+                if cells and cells[-1].endswith(_END_LINE):
+                    raise TableError(f"{self.path}: line {start}: {_UNCLOSED}")
                 if cells and (len(cells) > 1 or cells[0].strip()):
+                    if cells[0] == _END:
+                        return  # the marker's own record: the file ended outside quotes
                     yield start, cells
         except csv.Error as error:
             raise TableError(f"{self.path}: line {previous + 1}: {error}") from None
@@ -165,23 +222,57 @@ def open_table(
     try:
         size = path.stat().st_size
         encoding = encoding or detect_encoding(path)
-        delimiter = delimiter or detect_delimiter(_sample(path, encoding))
+        sample = _sample(path, encoding)
+        hint = excel_separator(sample)
+        delimiter = delimiter or hint or detect_delimiter(sample)
         raw = path.open("rb")
     except OSError as error:
         raise TableError(f"{path}: cannot read the file ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise _undecodable(path, str(encoding), error) from None
     except (UnicodeError, LookupError) as error:
         raise TableError(f"{path}: cannot decode the file as {encoding} ({error})") from None
     counter = _CountingReader(raw)
     text = io.TextIOWrapper(io.BufferedReader(counter, _CHUNK), encoding=encoding, newline="")
     try:
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(itertools.chain(text, (_END_LINE,)), delimiter=delimiter)
+        if hint is not None:
+            next(reader)  # the "sep=;" line: one physical line, not a record
         header, header_line = _header(path, reader)
         dialect = TableDialect(encoding, delimiter)
         yield Table(path, dialect, header, header_line, size, reader, counter)
     except UnicodeDecodeError as error:
-        raise TableError(f"{path}: not valid {encoding} ({error.reason})") from None
+        raise _undecodable(path, encoding, error) from None
     finally:
         text.close()
+
+
+def _undecodable(path: Path, encoding: str, error: UnicodeDecodeError) -> TableError:
+    """The error naming the line of the first byte ``encoding`` cannot decode. The text
+    layer decodes ahead of the csv reader, so the line is found again from the bytes
+    (only now, when the import stops anyway)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError:
+                where = f"line {number}: "
+                break
+        else:
+            where = ""
+    return TableError(
+        f"{path}: {where}not valid {encoding} ({error.reason}); give the file's encoding "
+        "with --encoding, or leave it out to detect it"
+    )
+
+
+def excel_separator(sample: str) -> str | None:
+    """The delimiter a first line ``sep=;`` names (Excel's hint), or None without one."""
+    first = sample.lstrip("\ufeff").partition("\n")[0].rstrip("\r")
+    if len(first) == len("sep=;") and first[:4].lower() == "sep=" and first[4] not in "\"'":
+        return first[4]
+    return None
 
 
 def _sample(path: Path, encoding: str) -> str:
@@ -190,8 +281,14 @@ def _sample(path: Path, encoding: str) -> str:
 
 
 def _header(path: Path, reader: CsvReader) -> tuple[list[str], int]:
+    previous = reader.line_num  # 1 after a "sep=" line
     try:
         for cells in reader:
+            start, previous = previous + 1, reader.line_num
+            if cells and cells[-1].endswith(_END_LINE):
+                raise TableError(f"{path}: line {start}: the header: {_UNCLOSED}")
+            if cells == [_END]:
+                break
             if cells and any(cell.strip() for cell in cells):
                 return [cell.strip() for cell in cells], reader.line_num
     except csv.Error as error:

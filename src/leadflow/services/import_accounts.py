@@ -23,7 +23,13 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import Clock
-from leadflow.ingest.accounts import AccountRecord, AccountRowError, account_columns, read_account
+from leadflow.ingest.accounts import (
+    AccountMapping,
+    AccountRecord,
+    AccountRowError,
+    account_columns,
+    read_account,
+)
 from leadflow.ingest.table import open_table
 from leadflow.services.requalify import requalify_contacts
 from leadflow.store.database import writer
@@ -46,11 +52,18 @@ class AccountImport:
 
 
 def import_accounts(
-    engine: Engine, path: Path, *, clock: Clock, skip_bad_rows: bool = False
+    engine: Engine,
+    path: Path,
+    *,
+    clock: Clock,
+    skip_bad_rows: bool = False,
+    mapping: AccountMapping | None = None,
 ) -> AccountImport:
-    """Import ``path``; file-level problems raise ValueError (TableError)."""
+    """Import ``path`` (read through ``mapping`` if given); file-level problems raise
+    ValueError (TableError)."""
+    mapping = mapping or AccountMapping()
     report = AccountImport(path)
-    for line, outcome in _read(path):
+    for line, outcome in _read(path, mapping):
         report.rows += 1
         if isinstance(outcome, str):
             report.rejected += 1
@@ -58,7 +71,7 @@ def import_accounts(
     if report.rejected and not skip_bad_rows:
         return report
     with Session(writer(engine)) as session:
-        touched = _write(session, path, report, clock.now())
+        touched = _write(session, path, mapping, report, clock.now())
         _attach_people(session, touched)
         contact_ids = _people_of(session, touched)
         if contact_ids:  # nobody to re-qualify needs no active definition either
@@ -68,23 +81,25 @@ def import_accounts(
     return report
 
 
-def _read(path: Path) -> Iterator[tuple[int, AccountRecord | str]]:
+def _read(path: Path, mapping: AccountMapping) -> Iterator[tuple[int, AccountRecord | str]]:
     with open_table(path) as table:
         try:
-            columns = account_columns(table.header)
+            columns = account_columns(table.header, mapping)
         except AccountRowError as error:
             raise ValueError(f"{path}:{table.header_line}: {error}") from None
         for line, cells in table.rows():
             try:
-                yield line, read_account(table.header, columns, cells)
+                yield line, read_account(table.header, columns, cells, mapping)
             except AccountRowError as error:
                 yield line, str(error)
 
 
-def _write(session: Session, path: Path, report: AccountImport, now: datetime) -> set[int]:
+def _write(
+    session: Session, path: Path, mapping: AccountMapping, report: AccountImport, now: datetime
+) -> set[int]:
     index = _AccountIndex(session)
     touched: set[int] = set()
-    for _, record in _read(path):
+    for _, record in _read(path, mapping):
         if isinstance(record, str):
             continue
         account = index.find(record)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import FixedClock
@@ -87,3 +87,70 @@ def test_command_reports_bad_rows_with_their_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "accounts", str(good), "--workspace", str(workspace)])
     assert result.exit_code == 0, result.output
     assert "1 created" in result.output
+
+
+MAVEN_MAPPING = """
+columns:
+  account: name
+  sector: industry
+  office_location: country
+values:
+  country: {Korea: KR, Philipines: PH}
+"""
+
+
+def test_command_reads_other_headers_through_a_mapping(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from leadflow.cli import app
+
+    runner = CliRunner()
+    workspace = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(workspace)]).exit_code == 0
+    extract = tmp_path / "firmen.csv"  # a BI extract, semicolons, Windows-1252
+    extract.write_bytes(
+        "sep=;\r\naccount;sector;revenue;employees;office_location\r\n"
+        "Bäckerei Müller GmbH;retail;1.234,56 €;1.200;Deutschland\r\n"
+        "Korea Trading;retail;10;5;Korea\r\n".encode("cp1252")
+    )
+    mapping = tmp_path / "accounts.yaml"
+    mapping.write_text(MAVEN_MAPPING, encoding="utf-8")
+    command = ["import", "accounts", str(extract), "-w", str(workspace)]
+    refused = runner.invoke(app, command)
+    assert refused.exit_code == 1
+    assert "neither a domain nor a company name column" in refused.output
+    result = runner.invoke(app, [*command, "--mapping", str(mapping)])
+    assert result.exit_code == 0, result.output
+    assert "2 created" in result.output
+    engine = _engine(workspace)
+    with Session(engine) as session:
+        found = {a.name: (a.industry, a.revenue, a.employees, a.country)
+                 for a in session.scalars(select(Account))}  # fmt: skip
+    engine.dispose()
+    assert found == {
+        "Bäckerei Müller GmbH": ("retail", 1234.56, 1200, "DE"),
+        "Korea Trading": ("retail", 10.0, 5, "KR"),
+    }
+
+
+def test_mavens_accounts_import_through_a_mapping(
+    engine: Engine, tmp_path: Path, shared_data: Path
+) -> None:
+    from leadflow.ingest.accounts_mapping import load_account_mapping
+
+    path = tmp_path / "maven.yaml"
+    path.write_text(MAVEN_MAPPING, encoding="utf-8")
+    accounts = shared_data / "maven_crm" / "accounts.csv"
+    mapping = load_account_mapping(path)
+    report = import_accounts(engine, accounts, clock=FixedClock(START), mapping=mapping)
+    assert (report.committed, report.created, report.rejected) == (True, 85, 0), report.problems
+    again = import_accounts(engine, accounts, clock=FixedClock(START), mapping=mapping)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 85)
+    with Session(engine) as session:
+        acme = session.scalars(select(Account).where(Account.name == "Acme Corporation")).one()
+    assert (acme.industry, acme.employees, acme.country) == ("technolgy", 2822, "US")
+    assert acme.attributes == {"year_established": "1996"}
+
+
+def _engine(workspace: Path) -> Engine:
+    return create_engine(f"sqlite:///{workspace / 'leadflow.db'}")

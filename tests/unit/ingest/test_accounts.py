@@ -100,6 +100,12 @@ def test_bad_rows_say_why(cells: list[str], reason: str) -> None:
         _read(HUBSPOT, cells)
 
 
+def test_trailing_empty_cells_beyond_the_header_are_harmless() -> None:
+    # Some exports end every data row with a delimiter the header does not have.
+    record = _read(HUBSPOT, ["1", "X", "x.com", "", "", "", "", "", "", "", " "])
+    assert (record.domain, record.extra) == ("x.com", {})
+
+
 def test_a_header_without_name_or_domain_is_refused() -> None:
     with pytest.raises(AccountRowError, match="neither a domain nor a company name column"):
         account_columns(["Industry", "Country"])

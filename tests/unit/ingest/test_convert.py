@@ -291,6 +291,28 @@ def test_short_rows_are_padded_and_empty_cells_are_not_given() -> None:
     assert record.contact == {"email": "jan@x.nl", "domain": "x.nl"}
 
 
+def test_values_beyond_the_header_reject_the_row_and_trailing_empty_cells_do_not() -> None:
+    # "Bakkerij; Janssen" written without quotes: every cell after it has moved one column.
+    converter = RowConverter(get_format("hubspot"), HEADER, default_region="NL")
+    with pytest.raises(RowError, match=r"6 cells, the header has 5 columns") as caught:
+        converter.convert(7, ["jan@x.nl", "Bakkerij", " Janssen", "020 123 4567", "", "NL"])
+    assert caught.value.line == 7
+    record = converter.convert(8, ["jan@x.nl", "Jan", "", "", "NL", "", " ", ""])
+    assert record.contact["country"] == "NL"
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [("Number of Employees", "-250"), ("Annual Revenue", "(1.234,56)"), ("Annual Revenue", "5-")],
+)
+def test_a_negative_head_count_or_revenue_is_refused(column: str, cell: str) -> None:
+    converter = RowConverter(get_format("hubspot"), ["Email", column, "HubSpot Score"])
+    with pytest.raises(RowError, match=rf"{column}: '.*' is negative"):
+        converter.convert(2, ["jan@x.nl", cell, ""])
+    record = converter.convert(3, ["jan@x.nl", "", "-5"])  # a score may be negative
+    assert record.attributes["score"] == -5
+
+
 def test_a_header_without_identity_is_refused() -> None:
     with pytest.raises(HeaderError, match="no column holds an e-mail address or a record id"):
         RowConverter(get_format("salesforce"), ["First Name", "Last Name"])

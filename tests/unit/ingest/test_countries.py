@@ -1,4 +1,4 @@
-"""Country names in five languages and ISO codes, to ISO 3166-1 alpha-2."""
+"""Country names in several languages and ISO codes, to ISO 3166-1 alpha-2."""
 
 from __future__ import annotations
 
@@ -25,6 +25,31 @@ from leadflow.ingest.countries import country_code, fold
 )  # fmt: skip
 def test_names_and_codes_become_alpha2(raw: str, expected: str) -> None:
     assert country_code(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Everyday names CLDR spells otherwise ("Hong Kong SAR China", "Bosnia &
+        # Herzegovina"): seven of X Education's 9,240 leads say "Hong Kong".
+        ("Hong Kong", "HK"), ("Macau", "MO"), ("Palestine", "PS"), ("Ivory Coast", "CI"),
+        ("UAE", "AE"), ("Bosnia and Herzegovina", "BA"), ("Trinidad and Tobago", "TT"),
+        ("Bosnia & Herzegovina", "BA"),
+        # A country's own name, as its people type it.
+        ("España", "ES"), ("Polska", "PL"), ("Suomi", "FI"), ("Éire", "IE"),
+        ("Magyarország", "HU"), ("Hrvatska", "HR"), ("Česko", "CZ"), ("Lëtzebuerg", "LU"),
+        ("Srbija", "RS"), ("Lietuva", "LT"), ("Eesti", "EE"), ("Slovensko", "SK"),
+    ],
+)  # fmt: skip
+def test_everyday_and_own_names(raw: str, expected: str) -> None:
+    assert country_code(raw) == expected
+
+
+def test_own_names_never_take_a_name_the_main_table_knows() -> None:
+    from leadflow.ingest.countries import _names, _own_names
+
+    assert not set(_own_names()) & set(_names())
+    assert all(key and key.replace(" ", "").isascii() for key in _own_names())
 
 
 @pytest.mark.parametrize("raw", ["Atlantis", "Europe", "EU", "World", "", "Ærøskøbing"])

@@ -91,7 +91,7 @@ def test_the_mapping_example_compiles() -> None:
 
 
 def test_the_examples_that_extend_odoo_and_marketo_compile() -> None:
-    dutch_odoo, marketo_stages = (_compiled(example) for example in _examples()[1:])
+    dutch_odoo, marketo_stages = (_compiled(example) for example in _examples()[1:3])
     assert dutch_odoo.value_for("lifecycle_stage", "Gewonnen") == "customer"
     assert dutch_odoo.field_for("email_from") == "email"
     assert marketo_stages.field_for("Revenue Stage") == "lifecycle_stage"
@@ -99,13 +99,28 @@ def test_the_examples_that_extend_odoo_and_marketo_compile() -> None:
 
 
 def test_every_account_header_alias_is_documented() -> None:
-    from leadflow.ingest.accounts import _ALIASES, _header_key
+    from leadflow.ingest.accounts import _ALIASES, header_key
 
     section = DOC.split("## Accounts: `leadflow import accounts`")[1].split("\n## ")[0]
     for field, aliases in _ALIASES.items():
         [row] = [line for line in section.splitlines() if line.startswith(f"| `{field}` | ")]
         headers = re.findall(r"`([^`]+)`", row.split(" | ")[1])
-        assert {_header_key(header) for header in headers} == set(aliases), field
+        assert {header_key(header) for header in headers} == set(aliases), field
+
+
+def test_the_accounts_mapping_example_loads(tmp_path: Path) -> None:
+    from leadflow.ingest.accounts import IGNORED, AccountMapping
+    from leadflow.ingest.accounts_mapping import load_account_mapping
+
+    section = DOC.split("## Accounts: `leadflow import accounts`")[1].split("\n## ")[0]
+    [example] = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
+    path = tmp_path / "accounts.yaml"
+    path.write_text(example, encoding="utf-8")
+    mapping = load_account_mapping(path)
+    assert isinstance(mapping, AccountMapping)
+    assert mapping.columns["office location"] == "country"
+    assert mapping.columns["subsidiary of"] == IGNORED
+    assert mapping.read("country", "KOREA") == "KR"
 
 
 _LANGUAGE_SECTION = DOC.split("### Exports in other languages")[1].split("\n### ")[0]

@@ -60,3 +60,58 @@ def test_naive_times_are_read_in_the_files_zone() -> None:
 def test_what_is_not_a_date_is_refused(raw: str) -> None:
     with pytest.raises(InvalidValueError):
         parse_instant(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Excel writes a date cell into a CSV as it shows it: month names in the user's
+        # language, or the serial number when the cell is formatted as a number.
+        ("23-Nov-2026", utc(2026, 11, 23)),
+        ("23. November 2026", utc(2026, 11, 23)),
+        ("23. Mrz. 2026", utc(2026, 3, 23)),
+        ("5. März 2026 14:05", utc(2026, 3, 5, 14, 5)),
+        ("23 nov. 2026", utc(2026, 11, 23)),
+        ("1 février 2026", utc(2026, 2, 1)),
+        ("5 maart 2026", utc(2026, 3, 5)),
+        ("5 dicembre 2026", utc(2026, 12, 5)),
+        ("5-ene-26", utc(2026, 1, 5)),
+        ("45987", utc(2025, 11, 26)),
+        ("45987.5868", utc(2025, 11, 26, 14, 5)),
+        ("45987,5868", utc(2025, 11, 26, 14, 5)),  # German Excel's decimal comma
+        ("20261123", utc(2026, 11, 23)),
+        ("2026-11-23 14:05:00 UTC", utc(2026, 11, 23, 14, 5)),
+    ],
+)
+def test_spellings_of_excel_and_european_exports(raw: str, expected: datetime) -> None:
+    assert parse_instant(raw) == expected
+
+
+def test_an_excel_serial_is_a_local_time_in_the_files_zone() -> None:
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    assert parse_instant("45987.5", zone=amsterdam) == utc(2025, 11, 26, 11)
+    assert parse_instant("23 nov 2026 10:00", zone=amsterdam) == utc(2026, 11, 23, 9)
+
+
+def test_no_month_word_names_two_months() -> None:
+    from babel import Locale
+
+    from leadflow.ingest.countries import fold
+    from leadflow.ingest.instants import MONTH_LANGUAGES
+
+    seen: dict[str, int] = {}
+    for language in MONTH_LANGUAGES:
+        months = Locale.parse(language).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in months[context][width].items():
+                    key = fold(name).rstrip(". ")
+                    assert seen.setdefault(key, number) == number, (language, name)
+
+
+@pytest.mark.parametrize(
+    "raw", ["20261323", "31. Februar 2026", "23 Foo 2026", "x UTC", "1234", "123456"]
+)
+def test_what_only_looks_like_those_spellings_is_refused(raw: str) -> None:
+    with pytest.raises(InvalidValueError):
+        parse_instant(raw)

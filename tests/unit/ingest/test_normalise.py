@@ -102,6 +102,24 @@ def test_phone_becomes_e164(raw: str, region: str | None, expected: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("+49 89 1234567 Durchwahl 12", None, "+49891234567"),
+        ("089 1234567 DW 12", "DE", "+49891234567"),
+        ("+33 1 23 45 67 89 poste 123", None, "+33123456789"),
+        ("01 23 45 67 89 Poste: 123", "FR", "+33123456789"),
+        ("020 123 4567 toestel 4", "NL", "+31201234567"),
+        ("020 123 4567 tst. 4", "NL", "+31201234567"),
+        ("06 1234 5678, interno 7", "IT", "+390612345678"),
+    ],
+)
+def test_an_extension_after_a_word_in_another_language_is_dropped(
+    raw: str, region: str | None, expected: str
+) -> None:
+    assert normalise_phone(raw, region) == expected
+
+
+@pytest.mark.parametrize(
     ("raw", "region", "reason"),
     [
         ("020 123 4567", None, "no country code"),
@@ -178,6 +196,20 @@ def test_unknown_boolean_is_refused() -> None:
         ("300k", 300_000.0),
         ("1 000 000", 1_000_000.0),
         ("12 EUR", 12.0),
+        # A magnitude before a currency or a dot, in the words of European exports.
+        ("1,5 Mio. €", 1_500_000.0),
+        ("2,5 Mio EUR", 2_500_000.0),
+        ("EUR 2.5M", 2_500_000.0),
+        ("1,2 Mrd. €", 1_200_000_000.0),
+        ("10 k€", 10_000.0),
+        ("3 Tsd. EUR", 3_000.0),
+        ("5 million", 5_000_000.0),
+        ("1\u202f234,56 €", 1234.56),
+        ("CHF 1'234'567.50", 1_234_567.5),
+        ("ca. 500 €/Jahr", 500.0),
+        # Negative as accountants (brackets) and SAP (a trailing minus) write it.
+        ("(1.234,56)", -1234.56),
+        ("1.234,56-", -1234.56),
     ],
 )
 def test_amounts_in_us_and_european_notation(raw: str, expected: float) -> None:
@@ -204,6 +236,16 @@ def test_separators_out_of_place_are_not_a_number(raw: str) -> None:
     for parse in (parse_amount, parse_integer):
         with pytest.raises(InvalidValueError, match="is not a number"):
             parse(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["1e6", "5 mega 3", "n/a", "-", "1" + " 1" * 5000 + " x"],
+    ids=["exponent", "two numbers", "n/a", "dash", "a pasted paragraph"],
+)
+def test_what_only_holds_a_number_is_not_one(raw: str) -> None:
+    with pytest.raises(InvalidValueError, match="is not a number"):
+        parse_amount(raw)
 
 
 def test_an_amount_no_float_holds_is_refused() -> None:

@@ -68,6 +68,7 @@ def test_utf16_from_excel_unicode_text(tmp_path: Path) -> None:
         ("a|b\n1|2\n", "|"),
         ('name;note\n"Jan";"x, y, z"\n', ";"),
         ("email\na@x.nl\n", ","),
+        ("a;b;c\n1;2;3;\n4;5;6;\n", ";"),  # a trailing delimiter on the data rows only
     ],
 )
 def test_delimiter_detection(sample: str, expected: str) -> None:
@@ -110,3 +111,116 @@ def test_rows_stream_without_reading_the_whole_file(tmp_path: Path) -> None:
         assert table.bytes_read < table.size / 2
         assert sum(1 for _ in rows) == 299_999
         assert table.bytes_read == table.size
+
+
+@pytest.mark.parametrize(
+    ("first_line", "delimiter"), [("sep=;", ";"), ("SEP=,", ","), ("sep=\t", "\t"), ("sep=|", "|")]
+)
+def test_excels_separator_line_names_the_delimiter_and_is_not_the_header(
+    tmp_path: Path, first_line: str, delimiter: str
+) -> None:
+    # Excel's "sep=" hint: the header is the next line, and line numbers stay the file's.
+    data = f"{first_line}\r\nemail{delimiter}name\r\na@x.nl{delimiter}Jan\r\n"
+    path = write(tmp_path, data.encode("cp1252"))
+    with open_table(path) as table:
+        assert table.dialect.delimiter == delimiter
+        assert table.header == ["email", "name"]
+        assert table.header_line == 2
+        assert list(table.rows()) == [(3, ["a@x.nl", "Jan"])]
+
+
+def test_a_separator_line_after_a_bom_and_before_nothing(tmp_path: Path) -> None:
+    path = write(tmp_path, b"\xef\xbb\xbfsep=;\r\n")
+    with pytest.raises(TableError, match="empty"), open_table(path):
+        pass
+
+
+def test_the_delimiter_option_wins_over_the_separator_line(tmp_path: Path) -> None:
+    path = write(tmp_path, b"sep=,\nemail;name\na@x.nl;Jan\n")
+    with open_table(path, delimiter=";") as table:
+        assert table.header == ["email", "name"]
+
+
+@pytest.mark.parametrize(
+    ("codec", "expected"), [("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be")]
+)
+def test_utf16_without_a_byte_order_mark(tmp_path: Path, codec: str, expected: str) -> None:
+    data = 'Id\tEmail\tCompany\r\n00Q1\ta@x.de\t"Müller\r\nGmbH"\r\n00Q2\tb@x.fr\tSociété\r\n'
+    path = write(tmp_path, data.encode(codec))
+    assert detect_encoding(path) == expected
+    with open_table(path) as table:
+        assert table.dialect.delimiter == "\t"
+        assert list(table.rows()) == [
+            (2, ["00Q1", "a@x.de", "Müller\r\nGmbH"]),
+            (4, ["00Q2", "b@x.fr", "Société"]),
+        ]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"PK\x03\x04\x14\x00\x06\x00\x08\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"],
+    ids=["xlsx", "xls"],
+)
+def test_a_workbook_is_refused_with_what_to_do(tmp_path: Path, head: bytes) -> None:
+    path = write(tmp_path, head + bytes(range(256)) * 4, "leads.xlsx")
+    with pytest.raises(TableError, match=r"leads.xlsx: a spreadsheet workbook.*CSV UTF-8"):
+        detect_encoding(path)
+
+
+def test_binary_data_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 8)
+    with pytest.raises(TableError, match="binary data"), open_table(path):
+        pass
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        'email,note\na@x.nl,"opened\nb@x.nl,Jan\nc@x.nl,Piet\n',  # the rest would be one cell
+        'email,note\na@x.nl,"opened',
+        'email,note\na@x.nl,"a ""quoted"" word\nb@x.nl,Jan\n',
+    ],
+)
+def test_a_quote_never_closed_names_its_line_instead_of_swallowing_the_rest(
+    tmp_path: Path, data: str
+) -> None:
+    path = write(tmp_path, data.encode())
+    with (
+        pytest.raises(TableError, match=r"line 2: a cell opened with a quote"),
+        open_table(path) as table,
+    ):
+        list(table.rows())
+
+
+def test_a_quote_never_closed_in_the_header(tmp_path: Path) -> None:
+    path = write(tmp_path, b'email,"note\na@x.nl,Jan\n')
+    with pytest.raises(TableError, match=r"line 1: the header: a cell opened"), open_table(path):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("data", "rows"),
+    [
+        ('email,note\na@x.nl,"multi\nline"', [(2, ["a@x.nl", "multi\nline"])]),
+        ('email,note\na@x.nl,"ends with a break\n"\n', [(2, ["a@x.nl", "ends with a break\n"])]),
+        ('email,note\na@x.nl,5" disk\n', [(2, ["a@x.nl", '5" disk'])]),
+        ("email,note\n", []),
+    ],
+)
+def test_closed_quotes_and_quotes_inside_a_cell_read_as_before(
+    tmp_path: Path, data: str, rows: list[tuple[int, list[str]]]
+) -> None:
+    with open_table(write(tmp_path, data.encode())) as table:
+        assert list(table.rows()) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 30_000], ids=["in the sample", "beyond the text buffer"])
+def test_a_byte_the_given_encoding_cannot_decode_names_its_line(tmp_path: Path, rows: int) -> None:
+    body = b"".join(b"a%d@x.nl,Jan\n" % n for n in range(rows))
+    path = write(tmp_path, b"email,name\n" + body + b"z@x.nl,M\xfcller\n")
+    line = rows + 2
+    with (
+        pytest.raises(TableError, match=rf"file.csv: line {line}: not valid utf-8"),
+        open_table(path, encoding="utf-8") as table,
+    ):
+        list(table.rows())
