@@ -32,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from leadflow.definition.diff import Change
+from leadflow.domain.qualification import Contribution
 from leadflow.web import i18n
 from leadflow.web.definition_words import change_text, problem_text
 from leadflow.web.explanation_words import (
@@ -79,6 +80,7 @@ def build_environment() -> Environment:
         instant=_instant,
         number=_number,
         value=_value,
+        reading=_reading,
         share=_share,
         signed=_signed,
         days=_days,
@@ -163,6 +165,22 @@ def _number(context: Context, value: float | None, digits: int = 0) -> str:
 @pass_context
 def _value(context: Context, value: object) -> str:
     return i18n.format_value(value, context["lang"])
+
+
+@pass_context
+def _reading(context: Context, point: Contribution) -> str:
+    """What a fit point read: ``path = value``, each path of a rule over several
+    (``account.country = NL, contact.country = –``), numbers in the reader's way."""
+    language = context["lang"]
+    value = point.value
+    if isinstance(value, Mapping):
+        return ", ".join(
+            f"{path} = {'–' if each is None else i18n.format_value(each, language)}"
+            for path, each in value.items()
+        )
+    if value is None:
+        return point.field or ""
+    return f"{point.field or ''} = {i18n.format_value(value, language)}"
 
 
 @pass_context

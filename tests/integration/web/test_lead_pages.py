@@ -101,7 +101,8 @@ def test_a_number_a_fit_rule_matched_is_written_in_the_readers_language(
 
     assert "account.revenue = 20,000,000<" in english  # not the store's 20000000.0
     assert "account.revenue = 20.000.000<" in german
-    assert "account.country = NL<" in english  # text as written
+    # Text as written; a rule over two paths shows each (it showed a Python dict).
+    assert "<td>account.country = NL, contact.country = NL</td>" in english
 
 
 def test_sales_states_bant_with_evidence_and_qualification_follows(
