@@ -6,6 +6,12 @@ address unless it is free mail. ``upsert_contact`` is "one person, one contact":
 contact with that e-mail gets the given values (attributes are merged, key by key);
 without one, it is created.
 
+A contact created or changed here is what an import's row is: it joins the account of
+its company domain when no account is given (as a contact created by an event does), it
+is re-qualified in the same transaction (its fit may have changed, and a lead that now
+fits and took a sales action is handed off), and while sales holds the lead (a live
+hand-off) the rep routing chose stays its owner whatever ``owner`` a CRM sends.
+
 Lists are ordered by id and paged with ``after`` (the last id of the previous page), so
 a page never repeats or skips a contact while new ones arrive. Merged contacts (their
 ``merged_into_id`` set) are left out of lists; reading one by id still works.
@@ -14,6 +20,7 @@ a page never repeats or skips a contact while new ones arrive. Merged contacts (
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -22,6 +29,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from leadflow.domain.clock import FixedClock
 from leadflow.domain.vocabulary import Temperature
 from leadflow.engine.lifecycle import OFF_RAMPS
 from leadflow.ingest.countries import country_code
@@ -33,7 +41,10 @@ from leadflow.ingest.normalise import (
 )
 from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
+from leadflow.services.requalify import requalify_contacts
+from leadflow.store.driver import driver_for
 from leadflow.store.models import Account, Contact, Qualification
+from leadflow.store.realtime_handoff import HandoffStatements
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -85,32 +96,40 @@ class ContactFilter:
     source: str | None = None  # the acquisition channel
 
 
-def create_contact(session: Session, values: Mapping[str, Any], now: datetime) -> ContactView:
+def create_contact(
+    session: Session, values: Mapping[str, Any], now: datetime, *, requalify: bool = True
+) -> ContactView:
+    """Create the contact (409 when its e-mail or external id is taken) and qualify it."""
     clean = _normalised(session, values)
     if clean.get("email") is None:
         raise InvalidInputError("a contact needs an e-mail address")
     contact = Contact(created_at=now, updated_at=now, identity="known", attributes={})
     _apply(contact, clean)
+    _join_account(session, contact)
     session.add(contact)
-    _commit(session, clean)
-    return ContactView(contact, None)
+    return _saved(session, contact, clean, now, requalify=requalify)
 
 
 def upsert_contact(
-    session: Session, values: Mapping[str, Any], now: datetime
+    session: Session, values: Mapping[str, Any], now: datetime, *, requalify: bool = True
 ) -> tuple[ContactView, bool]:
-    """Update the contact with this e-mail, or create it; True when it was created."""
+    """Update the contact with this e-mail, or create it; True when it was created.
+
+    ``requalify=False`` is for a caller that records an event for the contact next (a
+    form), which qualifies it anyway."""
     clean = _normalised(session, values)
     email = clean.get("email")
     if email is None:
         raise InvalidInputError("an upsert needs an e-mail address")
     contact = session.scalar(select(Contact).where(Contact.email == email))
     if contact is None:
-        return create_contact(session, values, now), True
+        return create_contact(session, values, now, requalify=requalify), True
+    if "owner" in clean and _held_by_sales(session, contact.id):
+        clean = {key: value for key, value in clean.items() if key != "owner"}
     _apply(contact, clean)
+    _join_account(session, contact)
     contact.updated_at = now
-    _commit(session, clean)
-    return ContactView(contact, session.get(Qualification, contact.id)), False
+    return _saved(session, contact, clean, now, requalify=requalify), False
 
 
 def find_contact(session: Session, who: str) -> int:
@@ -137,7 +156,8 @@ def get_contact(session: Session, contact_id: int) -> ContactView:
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFoundError(f"no contact with id {contact_id}")
-    return ContactView(contact, session.get(Qualification, contact_id))
+    # Re-read: the re-qualification wrote the row with plain SQL, past the ORM's copy.
+    return ContactView(contact, session.get(Qualification, contact.id, populate_existing=True))
 
 
 def list_contacts(
@@ -230,10 +250,33 @@ def _apply(contact: Contact, clean: Mapping[str, Any]) -> None:
         contact.attributes = {**contact.attributes, **extra}
 
 
-def _commit(session: Session, clean: Mapping[str, Any]) -> None:
+def _join_account(session: Session, contact: Contact) -> None:
+    """No account given: the account of the contact's company domain, if there is one
+    (``domain`` is left empty for free mail)."""
+    if contact.account_id is not None or not contact.domain:
+        return
+    contact.account_id = session.scalar(select(Account.id).where(Account.domain == contact.domain))
+
+
+def _held_by_sales(session: Session, contact_id: int) -> bool:
+    latest = HandoffStatements(driver_for(session.connection())).latest_handoff(contact_id)
+    return latest is not None and latest.live
+
+
+def _saved(
+    session: Session, contact: Contact, clean: Mapping[str, Any], now: datetime, *, requalify: bool
+) -> ContactView:
+    """Write the contact, re-qualify it in the same transaction, commit."""
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:
         session.rollback()
         taken = clean.get("email") or clean.get("external_id")
         raise ConflictError(f"another contact already has {taken!r}") from None
+    # A workspace without a definition yet: its first activation qualifies the contact.
+    if requalify:
+        with suppress(NoActiveDefinitionError):
+            requalify_contacts(session, [contact.id], clock=FixedClock(now))
+    session.commit()
+    # Re-read: the re-qualification wrote the row with plain SQL, past the ORM's copy.
+    return ContactView(contact, session.get(Qualification, contact.id, populate_existing=True))

@@ -73,7 +73,7 @@ def submit_form(
         return FormOutcome(spam=True)
     values = _mapped(spec, posted)
     now = clock.now()
-    view, _ = upsert_contact(session, values, now)
+    view, _ = upsert_contact(session, values, now, requalify=False)  # the event qualifies it
     contact = view.contact
     incoming = IncomingEvent(
         type=spec.event,
