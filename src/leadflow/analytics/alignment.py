@@ -9,8 +9,9 @@ the lead's channel, campaign or cohort month):
     handed_off, accepted, rejected, unanswered
     acceptance_rate        accepted / (accepted + rejected)
     median_hours_to_accept from hand-off to acceptance
-    sla_met_rate           accepted hand-offs with a due time whose first attempt came
-                           by then
+    sla_met_rate           of the accepted hand-offs whose first-attempt SLA is decided
+                           (a due time that passed by the end of the period, or an
+                           attempt made), the share whose first attempt came in time
     attempts_per_lead      attempts per accepted hand-off
     gave_up                accepted hand-offs closed without ever reaching the lead (no
                            attempt connected or booked a meeting)
@@ -101,7 +102,7 @@ def alignment_report(
     ready = _sales_ready(tables, journeys, handoffs)
     rows = []
     for label, group, lead_group in _groups(journeys, handoffs, chosen, leads, by):
-        rows.append(_row(label, handoffs, group, lead_group, ready))
+        rows.append(_row(label, handoffs, group, lead_group, ready, tables.as_of_us))
     return Report(
         name="alignment",
         title="Marketing-to-sales alignment",
@@ -281,13 +282,18 @@ def _groups(
     return groups
 
 
-def _row(label: str, h: _HandOffs, group: Flags, leads: Flags, ready: Flags) -> tuple[Value, ...]:
+def _row(
+    label: str, h: _HandOffs, group: Flags, leads: Flags, ready: Flags, as_of_us: int
+) -> tuple[Value, ...]:
     status = np.array(h.status, dtype=object)
     accepted = group & (status == "accepted")
     rejected = group & (status == "rejected")
     answered = int(accepted.sum()) + int(rejected.sum())
-    with_due = accepted & (h.due_us != MISSING_TIME)
-    met = with_due & (h.first_attempt_us != MISSING_TIME) & (h.first_attempt_us <= h.due_us)
+    tried = h.first_attempt_us != MISSING_TIME
+    # A hand-off not tried yet whose first attempt is not due yet has not missed its SLA:
+    # it counts once it is tried or its due time has passed.
+    decided = accepted & (h.due_us != MISSING_TIME) & (tried | (h.due_us <= as_of_us))
+    met = decided & tried & (h.first_attempt_us <= h.due_us)
     waited = (h.answered_us[accepted] - h.at_us[accepted]) / HOUR_US
     gave_up = accepted & h.gave_up
     under_worked = accepted & h.under_worked
@@ -302,7 +308,7 @@ def _row(label: str, h: _HandOffs, group: Flags, leads: Flags, ready: Flags) -> 
         int(group.sum()) - answered,
         rate(int(accepted.sum()), answered),
         float(np.median(waited)) if waited.size else None,
-        rate(int(met.sum()), int(with_due.sum())),
+        rate(int(met.sum()), int(decided.sum())),
         rate(int(h.attempts[accepted].sum()), int(accepted.sum())),
         int(gave_up.sum()),
         rate(int(under_worked.sum()), int(accepted.sum())),

@@ -122,3 +122,17 @@ def test_alignment_by_owner_and_as_of_an_earlier_moment(engine: Engine) -> None:
     # By then h1 was accepted and h3, h4 rejected; h2 and h6 not yet answered.
     assert (early["accepted"], early["rejected"], early["unanswered"]) == (1, 2, 3)
     assert early["gave_up"] == 0
+
+
+def test_a_first_attempt_not_due_yet_is_not_a_missed_sla(engine: Engine) -> None:
+    with Session(engine) as session:
+        activate(session)
+    _load(engine)
+    # At +5 h: h1 (accepted at +2 h) was tried at +3 h, in time; h2 was accepted at +4 h
+    # and has until +24 h for its first attempt, so its SLA is neither met nor missed.
+    early = _report(engine, stop=T0 + 5 * H).section("hand-offs").records()[0]
+    assert early["accepted"] == 2
+    assert early["sla_met_rate"] == pytest.approx(1 / 1)
+    # At +25 h h2's due time has passed without an attempt: a miss.
+    later = _report(engine, stop=T0 + 25 * H).section("hand-offs").records()[0]
+    assert later["sla_met_rate"] == pytest.approx(2 / 3)  # h1, h6 in time; h2 not
