@@ -274,12 +274,24 @@ def _groups(
         lead_labels = np.array(journeys.groups["owner"], dtype=object)
     else:
         lead_labels = np.array(journeys.groups[by], dtype=object)
-        rows = np.searchsorted(journeys.ids, handoffs.contact)
-        rows = np.minimum(rows, max(journeys.ids.shape[0] - 1, 0))
-        labels = lead_labels[rows] if lead_labels.size else np.array([], dtype=object)
+        labels = _labels_of(journeys.ids, lead_labels, handoffs.contact)
     for label in sorted({str(v) for v in labels[chosen].tolist()}):
         groups.append((label, chosen & (labels == label), leads & (lead_labels == label)))
     return groups
+
+
+def _labels_of(
+    ids: Ints, lead_labels: npt.NDArray[np.object_], contacts: Ints
+) -> npt.NDArray[np.object_]:
+    """Each hand-off's label: its contact's, or "(none)" when the contact is not among
+    the report's contacts (merged away, or created after the period's end)."""
+    labels = np.full(contacts.shape[0], "(none)", dtype=object)
+    if not ids.size:
+        return labels
+    rows = np.minimum(np.searchsorted(ids, contacts), ids.shape[0] - 1)
+    found = ids[rows] == contacts
+    labels[found] = lead_labels[rows[found]]
+    return labels
 
 
 def _row(
