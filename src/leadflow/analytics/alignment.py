@@ -20,8 +20,9 @@ the lead's channel, campaign or cohort month):
 How a hand-off's work ended comes from its work item when the hand-off tables have one
 (``handoff_work``: closed as recycled, disqualified or cadence ended, not connected; its
 ``under_worked`` flag), else from the base tables: recycled to nurture after the
-hand-off without a deal, and under-worked when fewer than ``UNDER_WORKED_ATTEMPTS``
-attempts were made (the articles: 1.3 attempts before giving up). Rejection reasons are
+hand-off without a deal, and under-worked when fewer attempts were made than the
+definition's ``cadence.min_attempts`` (3 in the presets; the articles: 1.3 attempts
+before giving up). Rejection reasons are
 the coded ones (``rejections``) when present, else the hand-off's reason. An attempt
 belongs to the hand-off it names, else to the contact's latest hand-off before it.
 Two more sections list the rejection reasons and, for the leads given up, how many
@@ -95,8 +96,9 @@ def alignment_report(
     start_us: int | None = None,
     stop_us: int | None = None,
     by: str | None = None,
+    min_attempts: int = UNDER_WORKED_ATTEMPTS,
 ) -> Report:
-    handoffs = _handoffs(tables)
+    handoffs = _handoffs(tables, min_attempts)
     chosen = _in_period(handoffs.at_us, start_us, stop_us)
     leads = cohort(journeys, start_us, stop_us)
     ready = _sales_ready(tables, journeys, handoffs)
@@ -113,14 +115,14 @@ def alignment_report(
             _given_up(handoffs, chosen),
         ),
         notes=(
-            f"under-worked: given up after fewer than {UNDER_WORKED_ATTEMPTS} attempts",
+            f"under-worked: given up after fewer than {min_attempts} attempts",
             "sales_ready_share: handed off, or sales-ready in the current qualification",
         ),
         parameters={"by": by},
     )
 
 
-def _handoffs(tables: Tables) -> _HandOffs:
+def _handoffs(tables: Tables, min_attempts: int) -> _HandOffs:
     table = tables.handoffs
     contact = int_column(table, "contact_id")
     at = int_column(table, "at_us")
@@ -148,7 +150,7 @@ def _handoffs(tables: Tables) -> _HandOffs:
             first[index] = when
         reached[index] |= outcome in REACHED
     gave_up = _gave_up(tables, contact, at, reached)
-    under_worked = gave_up & (attempts < UNDER_WORKED_ATTEMPTS)
+    under_worked = gave_up & (attempts < min_attempts)
     _from_work(tables, position, reached, gave_up, under_worked)
     return _HandOffs(
         contact=contact,
