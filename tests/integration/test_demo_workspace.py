@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from leadflow.domain.clock import FixedClock
-from leadflow.services.demo_workspace import build_demo_workspace, demo_marker
+from leadflow.demo import generate_world
+from leadflow.domain.clock import FixedClock, parse_instant
+from leadflow.services.demo_workspace import build_demo_workspace, demo_marker, load_demo_world
 from leadflow.store.database import make_engine
 from leadflow.store.models import Account, Contact, DefinitionVersion, Qualification
+from tests.integration.services.conftest import activate
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
@@ -62,3 +65,23 @@ def test_a_workspace_built_before_the_sales_side_is_still_reused(tmp_path: Path)
 
     assert not again.built_now
     assert (again.contacts, again.sales_ready, again.handed_off, again.won) == (60, 2, 0, 0)
+
+
+def test_only_the_contacts_known_by_the_builds_moment_are_imported(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The world runs to midnight after its last day: a build at noon must not hold the
+    # people who become known in the afternoon (they were in the funnel before existing).
+    with Session(engine) as session:
+        activate(session)
+    world = generate_world(tmp_path / "world", 60, 3).out_dir
+    with (world / "contacts.csv").open(encoding="utf-8", newline="") as handle:
+        created = sorted(parse_instant(row["created_at"]) for row in csv.DictReader(handle))
+    moment = created[30] + timedelta(seconds=1)
+
+    load_demo_world(engine, world, FixedClock(moment), known_by=moment)
+
+    with Session(engine) as session:
+        stored = session.scalars(select(Contact.created_at)).all()
+    assert len(stored) == sum(1 for at in created if at <= moment)
+    assert max(stored) <= moment

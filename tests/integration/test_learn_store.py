@@ -154,3 +154,35 @@ def test_learn_icp_reads_the_workspace_store(database_url: str) -> None:
     data = json.loads(result.stdout)
     assert (data["leads"], data["won"]) == (6, 2)  # won: 1 and 5; 3 and 6 recycled
     assert {"industry", "plan", "segment"} <= {a["attribute"] for a in data["attributes"]}
+    table = CliRunner().invoke(app, ["learn", "icp"], env={"LEADFLOW_DATABASE_URL": database_url})
+    assert "the workspace store: 6 closed leads" in table.stdout  # it said "None: 6 ..."
+
+
+def test_an_account_made_a_customer_by_the_win_does_not_tell_the_outcome(
+    session: Session,
+) -> None:
+    # Winning lead 1's deal marked its account a customer ten days after the hand-off
+    # (as services/opportunities.py does); lead 2's account was a customer a year
+    # before its hand-off. Read as they are now, both would say "customer".
+    won = _contact(session, 1)
+    returning = _contact(session, 2)
+    for contact in (won, returning):
+        _hand_off(session, contact, T0, "accepted", None)
+    session.add(Opportunity(contact_id=won.id, status="won", created_at=T0 + timedelta(days=9)))
+    session.add(Opportunity(contact_id=returning.id, status="lost", created_at=T0))
+    since = {won: T0 + timedelta(days=10), returning: T0 - timedelta(days=365)}
+    for contact, moment in since.items():
+        account = session.get(Account, contact.account_id)
+        assert account is not None
+        account.attributes = {
+            **account.attributes,
+            "customer": True,
+            "customer_since": moment.isoformat(),
+        }
+    session.flush()
+
+    table = read_store_history(session.connection())
+
+    assert table.ids.tolist() == [str(won.id), str(returning.id)]
+    assert table.attribute("customer").values.tolist() == [None, "true"]
+    assert "customer_since" not in {a.name for a in table.attributes}

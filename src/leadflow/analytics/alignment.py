@@ -9,8 +9,9 @@ the lead's channel, campaign or cohort month):
     handed_off, accepted, rejected, unanswered
     acceptance_rate        accepted / (accepted + rejected)
     median_hours_to_accept from hand-off to acceptance
-    sla_met_rate           accepted hand-offs with a due time whose first attempt came
-                           by then
+    sla_met_rate           of the accepted hand-offs whose first-attempt SLA is decided
+                           (a due time that passed by the end of the period, or an
+                           attempt made), the share whose first attempt came in time
     attempts_per_lead      attempts per accepted hand-off
     gave_up                accepted hand-offs closed without ever reaching the lead (no
                            attempt connected or booked a meeting)
@@ -19,8 +20,9 @@ the lead's channel, campaign or cohort month):
 How a hand-off's work ended comes from its work item when the hand-off tables have one
 (``handoff_work``: closed as recycled, disqualified or cadence ended, not connected; its
 ``under_worked`` flag), else from the base tables: recycled to nurture after the
-hand-off without a deal, and under-worked when fewer than ``UNDER_WORKED_ATTEMPTS``
-attempts were made (the articles: 1.3 attempts before giving up). Rejection reasons are
+hand-off without a deal, and under-worked when fewer attempts were made than the
+definition's ``cadence.min_attempts`` (3 in the presets; the articles: 1.3 attempts
+before giving up). Rejection reasons are
 the coded ones (``rejections``) when present, else the hand-off's reason. An attempt
 belongs to the hand-off it names, else to the contact's latest hand-off before it.
 Two more sections list the rejection reasons and, for the leads given up, how many
@@ -94,14 +96,15 @@ def alignment_report(
     start_us: int | None = None,
     stop_us: int | None = None,
     by: str | None = None,
+    min_attempts: int = UNDER_WORKED_ATTEMPTS,
 ) -> Report:
-    handoffs = _handoffs(tables)
+    handoffs = _handoffs(tables, min_attempts)
     chosen = _in_period(handoffs.at_us, start_us, stop_us)
     leads = cohort(journeys, start_us, stop_us)
     ready = _sales_ready(tables, journeys, handoffs)
     rows = []
     for label, group, lead_group in _groups(journeys, handoffs, chosen, leads, by):
-        rows.append(_row(label, handoffs, group, lead_group, ready))
+        rows.append(_row(label, handoffs, group, lead_group, ready, tables.as_of_us))
     return Report(
         name="alignment",
         title="Marketing-to-sales alignment",
@@ -112,14 +115,14 @@ def alignment_report(
             _given_up(handoffs, chosen),
         ),
         notes=(
-            f"under-worked: given up after fewer than {UNDER_WORKED_ATTEMPTS} attempts",
+            f"under-worked: given up after fewer than {min_attempts} attempts",
             "sales_ready_share: handed off, or sales-ready in the current qualification",
         ),
         parameters={"by": by},
     )
 
 
-def _handoffs(tables: Tables) -> _HandOffs:
+def _handoffs(tables: Tables, min_attempts: int) -> _HandOffs:
     table = tables.handoffs
     contact = int_column(table, "contact_id")
     at = int_column(table, "at_us")
@@ -147,7 +150,7 @@ def _handoffs(tables: Tables) -> _HandOffs:
             first[index] = when
         reached[index] |= outcome in REACHED
     gave_up = _gave_up(tables, contact, at, reached)
-    under_worked = gave_up & (attempts < UNDER_WORKED_ATTEMPTS)
+    under_worked = gave_up & (attempts < min_attempts)
     _from_work(tables, position, reached, gave_up, under_worked)
     return _HandOffs(
         contact=contact,
@@ -273,21 +276,38 @@ def _groups(
         lead_labels = np.array(journeys.groups["owner"], dtype=object)
     else:
         lead_labels = np.array(journeys.groups[by], dtype=object)
-        rows = np.searchsorted(journeys.ids, handoffs.contact)
-        rows = np.minimum(rows, max(journeys.ids.shape[0] - 1, 0))
-        labels = lead_labels[rows] if lead_labels.size else np.array([], dtype=object)
+        labels = _labels_of(journeys.ids, lead_labels, handoffs.contact)
     for label in sorted({str(v) for v in labels[chosen].tolist()}):
         groups.append((label, chosen & (labels == label), leads & (lead_labels == label)))
     return groups
 
 
-def _row(label: str, h: _HandOffs, group: Flags, leads: Flags, ready: Flags) -> tuple[Value, ...]:
+def _labels_of(
+    ids: Ints, lead_labels: npt.NDArray[np.object_], contacts: Ints
+) -> npt.NDArray[np.object_]:
+    """Each hand-off's label: its contact's, or "(none)" when the contact is not among
+    the report's contacts (merged away, or created after the period's end)."""
+    labels = np.full(contacts.shape[0], "(none)", dtype=object)
+    if not ids.size:
+        return labels
+    rows = np.minimum(np.searchsorted(ids, contacts), ids.shape[0] - 1)
+    found = ids[rows] == contacts
+    labels[found] = lead_labels[rows[found]]
+    return labels
+
+
+def _row(
+    label: str, h: _HandOffs, group: Flags, leads: Flags, ready: Flags, as_of_us: int
+) -> tuple[Value, ...]:
     status = np.array(h.status, dtype=object)
     accepted = group & (status == "accepted")
     rejected = group & (status == "rejected")
     answered = int(accepted.sum()) + int(rejected.sum())
-    with_due = accepted & (h.due_us != MISSING_TIME)
-    met = with_due & (h.first_attempt_us != MISSING_TIME) & (h.first_attempt_us <= h.due_us)
+    tried = h.first_attempt_us != MISSING_TIME
+    # A hand-off not tried yet whose first attempt is not due yet has not missed its SLA:
+    # it counts once it is tried or its due time has passed.
+    decided = accepted & (h.due_us != MISSING_TIME) & (tried | (h.due_us <= as_of_us))
+    met = decided & tried & (h.first_attempt_us <= h.due_us)
     waited = (h.answered_us[accepted] - h.at_us[accepted]) / HOUR_US
     gave_up = accepted & h.gave_up
     under_worked = accepted & h.under_worked
@@ -302,7 +322,7 @@ def _row(label: str, h: _HandOffs, group: Flags, leads: Flags, ready: Flags) -> 
         int(group.sum()) - answered,
         rate(int(accepted.sum()), answered),
         float(np.median(waited)) if waited.size else None,
-        rate(int(met.sum()), int(with_due.sum())),
+        rate(int(met.sum()), int(decided.sum())),
         rate(int(h.attempts[accepted].sum()), int(accepted.sum())),
         int(gave_up.sum()),
         rate(int(under_worked.sum()), int(accepted.sum())),

@@ -35,6 +35,7 @@ from leadflow.api.routers import (
     keys,
     models,
     qualification,
+    reports,
     sales_team,
     webhooks,
 )
@@ -60,7 +61,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     sales_team.router,  # teams, reps, absences, named accounts (issue 5)
     handoff.router,  # the queue, answers, attempts, deals, nurture list, SLA sweep (issue 5)
     models.router,  # learned models: stored, their activation periods, switching (admin)
-    # Slot for a later issue: the reports (issue 8) add their router here.
+    reports.router,  # the analytics reports' figures as JSON (issue 8)
 )
 
 _DESCRIPTION = """\

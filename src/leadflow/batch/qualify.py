@@ -78,7 +78,9 @@ def qualify_frames(
     ``batch.attributes.attribute_masks``, when several moments are qualified in a row.
     ``compiled``: fold events with the compiled loop (fold.py; the default where numba
     is installed) or with NumPy (tally.py); the answers are the same."""
-    bounds = partition_bounds(events.row, contacts.size, partition_events)
+    # No contacts still takes one (empty) partition: its verdicts have the right types,
+    # so an empty workspace rescores and back-tests like any other.
+    bounds = partition_bounds(events.row, contacts.size, partition_events) or [(0, 0)]
     blocks = ((first, stop, events.rows_slice(first, stop)) for first, stop in bounds)
     return qualify_partitions(
         definition, contacts, blocks, now, workers=workers, attributes=attributes, compiled=compiled

@@ -141,7 +141,7 @@ def icp(
         run = run_icp(
             table,
             IcpOptions(min_support, bins, confidence, max_rules),
-            source=str(source),
+            source=_source_name(source, world),
             definition=active,
             extends=_extends(reference, patch),
             now=SystemClock().now(),
@@ -217,7 +217,7 @@ def model(
                 threads=threads or None,
             ),
             out=out or Settings().workspace / "models",
-            source=str(source),
+            source=_source_name(source, world),
             now=SystemClock().now(),
             presets=leaky_preset,
             allow_leaky=allow_leaky,
@@ -465,6 +465,13 @@ def _table(
         all_closed=all_closed,
     )
     return read_leads(options, assets=definition.assets if definition else None)
+
+
+def _source_name(source: Path | None, world: Path | None) -> str:
+    """Where the leads came from, as the report and the model card name it."""
+    if source is not None:
+        return str(source)
+    return str(world) if world is not None else "the workspace store"
 
 
 def _active_definition(reference: str | None) -> tuple[str, Definition]:

@@ -6,8 +6,9 @@ lost deal, rejected by sales, or its hand-off closed without a deal); its decisi
 point is its first hand-off. On file at that point: the contact's columns (seniority,
 department, country, source channel/medium, purchased, vendor) and its JSON
 ``attributes`` (``contact.<key>``), the account's columns and JSON attributes
-(``account.<key>``), the hand-off's trigger and rep. Merged contacts are left out:
-their events belong to the survivor.
+(``account.<key>``; ``account.customer`` as it stood at the decision point, since a
+won deal sets it), the hand-off's trigger and rep. Merged contacts are left out: their
+events belong to the survivor.
 
 Each table is read with one query; the contact and account columns as they are now,
 which for firmographics is what was on file at the hand-off unless someone edited them
@@ -43,6 +44,7 @@ _CONTACT_COLUMNS: dict[str, tuple[str, str]] = {
     "purchased": ("purchased", "source.purchased"),
     "vendor": ("vendor", "source.vendor"),
 }
+_CUSTOMER, _CUSTOMER_SINCE = "customer", "customer_since"
 _ACCOUNT_COLUMNS: dict[str, tuple[str, str]] = {
     "industry": ("industry", "account.industry"),
     "employees": ("employees", "account.employees"),
@@ -71,7 +73,7 @@ def read_store_history(
         triggers=[handoffs[i]["trigger"] for i in ids],
         reps=[handoffs[i]["rep"] for i in ids],
         events=_event_log(connection, {contact: row for row, contact in enumerate(ids)}),
-        fields=_fields(ids, contacts, accounts),
+        fields=_fields(ids, contacts, accounts, [handoffs[i]["at"] for i in ids]),
         still_open=len(handoffs) - len(ids),
     )
     return lead_table(leads, assets=assets, mature_only=mature_only)
@@ -147,10 +149,16 @@ def _fields(
     ids: list[int],
     contacts: Mapping[int, Mapping[str, Any]],
     accounts: Mapping[int, Mapping[str, Any]],
+    decided: list[datetime],
 ) -> dict[str, tuple[str, list[object]]]:
     fields: dict[str, tuple[str, list[object]]] = {}
     people = [contacts[i] for i in ids]
-    firms = [accounts.get(p["account_id"], {}) for p in people]
+    firms = [
+        {**firm, "attributes": _customer_as_of(firm.get("attributes") or {}, moment)}
+        for firm, moment in zip(
+            (accounts.get(p["account_id"], {}) for p in people), decided, strict=True
+        )
+    ]
     for column, (name, path) in _CONTACT_COLUMNS.items():
         fields[name] = (path, [_plain(p.get(column)) for p in people])
     for column, (name, path) in _ACCOUNT_COLUMNS.items():
@@ -158,6 +166,26 @@ def _fields(
     fields.update(_custom("contact", [p.get("attributes") or {} for p in people], fields))
     fields.update(_custom("account", [f.get("attributes") or {} for f in firms], fields))
     return fields
+
+
+def _customer_as_of(attributes: Mapping[str, Any], moment: datetime) -> dict[str, Any]:
+    """An account's attributes as known at a lead's decision point. Winning a deal marks
+    the account ``customer: true`` with ``customer_since`` (services/opportunities.py):
+    read as they are now, they would tell the outcome of the very lead being learned from.
+    The account was a customer then only if it became one before; ``customer_since``
+    itself, a date stamp, is no persona value. A ``customer`` flag without a date (an
+    import's) is kept as on file."""
+    since = attributes.get(_CUSTOMER_SINCE)
+    if since is None:
+        return dict(attributes)
+    kept = {k: v for k, v in attributes.items() if k not in (_CUSTOMER, _CUSTOMER_SINCE)}
+    try:
+        became = datetime.fromisoformat(str(since))
+    except ValueError:
+        return kept
+    if became.tzinfo is not None and became < moment:
+        kept[_CUSTOMER] = True
+    return kept
 
 
 def _custom(

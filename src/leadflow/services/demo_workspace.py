@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from leadflow.demo.world import generate_world
-from leadflow.domain.clock import Clock
+from leadflow.domain.clock import Clock, parse_instant
 from leadflow.ingest.formats.generic import GENERIC
 from leadflow.services import reps
 from leadflow.services.demo_sales import replay_world
@@ -34,7 +35,7 @@ from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.rescore import rescore
 from leadflow.services.workspace import DEFINITION_FILE, init_workspace
 from leadflow.store.database import make_engine
-from leadflow.store.models import Handoff, Opportunity
+from leadflow.store.models import Contact, Handoff, Opportunity
 
 __all__ = [
     "DEMO_DEFINITION",
@@ -130,7 +131,7 @@ def build_demo_workspace(
     init_workspace(directory, preset=preset, database_url=database_url, now=now)
     engine = make_engine(database_url)
     try:
-        load_demo_world(engine, world.out_dir, clock, say)
+        load_demo_world(engine, world.out_dir, clock, say, known_by=now)
         say("replaying events and the sales team's work in time order")
         replayed = replay_world(engine, world.out_dir, until=now)
         # Set-based, as of now: contacts who never acted (outbound lists, purchased
@@ -139,7 +140,7 @@ def build_demo_workspace(
         ready = rescore(engine, clock=clock).sales_ready
         ensure_demo_users(engine, now)  # web users (issue 6), passwords in docs/web.md
         figures = {
-            "contacts": contacts,
+            "contacts": _contact_count(engine),
             "events_recorded": replayed.events_recorded,
             "events_rejected": replayed.events_rejected,
             "sales_ready": ready,
@@ -152,18 +153,50 @@ def build_demo_workspace(
     return DemoWorkspace(directory, True, **figures)
 
 
-def load_demo_world(engine: Engine, world: Path, clock: Clock, say: OnStage | None = None) -> None:
-    """The world's accounts, contacts, teams, reps and named accounts, as of the clock."""
+def load_demo_world(
+    engine: Engine,
+    world: Path,
+    clock: Clock,
+    say: OnStage | None = None,
+    *,
+    known_by: datetime | None = None,
+) -> None:
+    """The world's accounts, contacts, teams, reps and named accounts, as of the clock.
+
+    ``known_by``: import only the contacts created by then. The world runs to midnight
+    after its last day, so a build in the afternoon would otherwise hold people who
+    become known tonight (in no report until then, and in the funnel before they exist).
+    """
     now = clock.now()
     say = say or (lambda _: None)
     # Companies first: contacts then link to them by their e-mail domain.
     say("importing accounts")
     import_accounts(engine, world / "accounts.csv", clock=clock)
     say("importing contacts")
-    import_contacts(engine, world / "contacts.csv", ImportOptions(layout=GENERIC), clock=clock)
+    with tempfile.TemporaryDirectory(prefix="leadflow-demo-") as folder:
+        contacts = world / "contacts.csv"
+        if known_by is not None:
+            contacts = _contacts_known_by(contacts, known_by, Path(folder) / "contacts.csv")
+        import_contacts(engine, contacts, ImportOptions(layout=GENERIC), clock=clock)
     say("staffing the sales team")
     staff_demo_team(engine, world / "reps.csv", now)
     own_demo_accounts(engine, world / "accounts.csv", now)
+
+
+def _contact_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(Contact)) or 0
+
+
+def _contacts_known_by(source: Path, moment: datetime, target: Path) -> Path:
+    """A copy of the world's contacts.csv without the contacts created after ``moment``."""
+    with source.open(encoding="utf-8", newline="") as reading:
+        rows = csv.DictReader(reading)
+        with target.open("w", encoding="utf-8", newline="") as writing:
+            writer = csv.DictWriter(writing, fieldnames=rows.fieldnames or [])
+            writer.writeheader()
+            writer.writerows(row for row in rows if parse_instant(row["created_at"]) <= moment)
+    return target
 
 
 def _sales_figures(engine: Engine) -> dict[str, int]:

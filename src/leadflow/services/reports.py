@@ -80,5 +80,8 @@ def build_report(engine: Engine, request: ReportRequest, *, clock: Clock, costs:
             by=by or "channel",
         )  # fmt: skip
     if name == "alignment":
-        return alignment_report(tables, journeys, as_of=as_of, start_us=start, stop_us=stop, by=by)
+        return alignment_report(
+            tables, journeys, as_of=as_of, start_us=start, stop_us=stop, by=by,
+            min_attempts=definition.handoff.cadence.min_attempts,
+        )  # fmt: skip
     return scoring_report(tables, journeys, definition, as_of=as_of, start_us=start, stop_us=stop)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from leadflow.analytics.costs import Costs
 from leadflow.analytics.report import Report
 from leadflow.domain.clock import FixedClock
+from leadflow.services.definitions import activate_definition
 from leadflow.services.reports import ReportRequest, build_report
 from leadflow.store.models import (
     Contact,
@@ -122,3 +123,41 @@ def test_alignment_by_owner_and_as_of_an_earlier_moment(engine: Engine) -> None:
     # By then h1 was accepted and h3, h4 rejected; h2 and h6 not yet answered.
     assert (early["accepted"], early["rejected"], early["unanswered"]) == (1, 2, 3)
     assert early["gave_up"] == 0
+
+
+def test_a_first_attempt_not_due_yet_is_not_a_missed_sla(engine: Engine) -> None:
+    with Session(engine) as session:
+        activate(session)
+    _load(engine)
+    # At +5 h: h1 (accepted at +2 h) was tried at +3 h, in time; h2 was accepted at +4 h
+    # and has until +24 h for its first attempt, so its SLA is neither met nor missed.
+    early = _report(engine, stop=T0 + 5 * H).section("hand-offs").records()[0]
+    assert early["accepted"] == 2
+    assert early["sla_met_rate"] == pytest.approx(1 / 1)
+    # At +25 h h2's due time has passed without an attempt: a miss.
+    later = _report(engine, stop=T0 + 25 * H).section("hand-offs").records()[0]
+    assert later["sla_met_rate"] == pytest.approx(2 / 3)  # h1, h6 in time; h2 not
+
+
+PATIENT_ENOUGH_AT_TWO = """\
+schema_version: 1
+name: two-tries
+version: "1"
+extends: waterfall
+handoff:
+  cadence: {calls: 6, emails: 4, business_days: 15, min_attempts: 2}
+"""
+
+
+def test_under_worked_follows_the_definitions_minimum_attempts(engine: Engine) -> None:
+    with Session(engine) as session:
+        activate_definition(session, PATIENT_ENOUGH_AT_TWO, source_name="two.yaml", now=T0)
+        session.commit()
+    _load(engine)
+    report = _report(engine)
+    (row,) = report.section("hand-offs").records()
+    # h1 was given up after 2 attempts (no work item says so): enough under this
+    # definition. h6's work item flagged it under-worked, and that verdict stands.
+    assert row["gave_up"] == 2
+    assert row["under_worked_share"] == pytest.approx(1 / 3)
+    assert "under-worked: given up after fewer than 2 attempts" in report.notes

@@ -89,3 +89,20 @@ def test_a_backtest_past_now_or_with_a_bad_step_is_refused(engine: Engine) -> No
         backtest(engine, later, clock=FixedClock(END))
     with pytest.raises(BacktestError, match="--step"):
         backtest(engine, BacktestRequest(strict, step_days=0), clock=FixedClock(END))
+
+
+def test_a_back_test_before_any_contact_existed_reports_zeros(engine: Engine) -> None:
+    # No contact at --to (an empty workspace, or a moment before the first one) used to
+    # crash the replay; every count is 0 and every rate has nothing to divide by.
+    with Session(engine) as session:
+        activate(session)
+    candidate = load_definition_text(STRICTER, "strict.yaml")
+
+    report = backtest(engine, BacktestRequest(candidate), clock=FixedClock(END))
+
+    summary = _summary(report)
+    assert summary["contacts"] == (0, 0)
+    assert summary["sales-ready"] == (0, 0)
+    assert summary["won (all contacts)"] == (0, 0)
+    assert summary["precision"] == summary["recall"] == summary["lift"] == (None, None)
+    assert report.section("changed leads").rows == ()

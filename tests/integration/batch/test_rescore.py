@@ -166,3 +166,13 @@ def test_a_rescore_in_the_future_is_refused(engine: Engine) -> None:
         activate(session)
     with pytest.raises(RescoreError, match="future"):
         rescore(engine, clock=FixedClock(START), at=START + timedelta(days=1))
+
+
+def test_an_empty_workspace_rescores_to_nothing(engine: Engine) -> None:
+    # Zero contacts used to give untyped verdict columns, and the lifecycle step failed.
+    with Session(engine) as session:
+        activate(session)
+
+    done = rescore(engine, clock=FixedClock(START + timedelta(days=1)))
+
+    assert (done.contacts, done.sales_ready, done.moved_to) == (0, 0, {})

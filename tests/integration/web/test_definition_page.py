@@ -3,11 +3,18 @@ line and key path, or the meaning diff) and activates it."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from leadflow.definition.builtin import preset_text
+from leadflow.definition.loader import load_definition_text
+from leadflow.domain.clock import FixedClock
+from leadflow.services.backtest import BacktestRequest, backtest
+from leadflow.web.i18n import format_share
 from tests.integration.web.conftest import csrf_of
 
 INVALID = """\
@@ -88,3 +95,35 @@ def test_a_valid_candidate_shows_its_meaning_diff_then_activates(
     assert "The new definition is active." in page
     assert '<span class="muted">version 2</span>' in page
     assert ">+35.00<" in page.replace(" ", "")  # the tuned rule, now the active one
+
+
+def test_the_back_test_shows_precision_and_recall_as_shares_as_the_command_line_does(
+    signed_in: Callable[[str], TestClient], web_app: FastAPI, web_clock: FixedClock
+) -> None:
+    client = signed_in("admin")
+    token = csrf_of(client.get("/ui/definition").text)
+
+    page = client.post("/ui/definition/backtest", data={"csrf_token": token, "text": _tuned()})
+
+    state = web_app.state.leadflow
+    candidate = load_definition_text(_tuned(), "candidate.yaml")
+    report = backtest(state.engine, BacktestRequest(candidate), clock=web_clock)
+    summary = {str(row[0]): row[1:] for row in report.section("summary").rows}
+    assert summary["precision"][0] is not None  # some leads were sales-ready: a share to show
+    cells = _summary_cells(page.text)
+    for metric in ("precision", "recall"):
+        shown = [format_share(value, "en") for value in summary[metric]]  # type: ignore[arg-type]
+        assert cells[metric] == shown, metric  # it showed 0.000 where the CLI says 0.0%
+
+
+def _summary_cells(page: str) -> dict[str, list[str]]:
+    """Each row of the back-test's summary table: its label, then its cells as text."""
+    rows: dict[str, list[str]] = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page, flags=re.S):
+        cells = [
+            html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<td>(.*?)</td>", row, flags=re.S)
+        ]
+        if len(cells) == 3:
+            rows[cells[0].lower()] = cells[1:]
+    return rows

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pyarrow as pa
 import pytest
 
 from leadflow.analytics.alignment import alignment_report
@@ -79,3 +82,21 @@ def test_alignment_on_the_same_ledger() -> None:
     assert row["sla_met_rate"] == 1.0  # both accepted were tried within their due time
     assert (row["gave_up"], row["under_worked_share"]) == (1, 0.5)
     assert report.section("attempts before giving up").rows == (("1", 1, 1.0),)
+
+
+def test_alignment_by_channel_files_each_hand_off_under_its_own_contacts_channel() -> None:
+    # A hand-off of contact 5, who is not among the report's contacts (merged away, or
+    # created after the period): it was filed under contact 4's channel, referral.
+    data = tables()
+    stray = pa.table(
+        {
+            "id": [4], "contact_id": [5], "owner": ["r1"], "at_us": [us(4)], "due_us": [us(5)],
+            "status": ["rejected"], "answered_us": [us(4.1)], "reason": ["spam"],
+        }
+    )  # fmt: skip
+    data = replace(data, handoffs=pa.concat_tables([data.handoffs, stray]))
+    report = alignment_report(data, Journeys.build(data, WATERFALL), as_of=T0, by="channel")
+    rows = {r["group"]: r for r in report.section("hand-offs").records()}
+    assert "referral" not in rows  # nobody from referral was handed off
+    assert rows["(none)"]["handed_off"] == 1
+    assert (rows["linkedin"]["handed_off"], rows["paid_search"]["handed_off"]) == (2, 1)

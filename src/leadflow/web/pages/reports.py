@@ -53,7 +53,7 @@ def reports(
     start: Annotated[str, Query(alias="from", max_length=10)] = "",
     stop: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
-    asked = _request(name, by, start, stop)
+    asked = _request(name, by, start, stop, web.api.clock.now())
     report = _report(web, session, asked)
     language: str = request.state.language
     context = {
@@ -77,7 +77,7 @@ def report_download(
     start: Annotated[str, Query(alias="from", max_length=10)] = "",
     stop: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
-    report = _report(web, session, _request(name, by, start, stop))
+    report = _report(web, session, _request(name, by, start, stop, web.api.clock.now()))
     return Response(
         report_csv(report),
         media_type="text/csv; charset=utf-8",
@@ -94,7 +94,7 @@ def report_chart(
     start: Annotated[str, Query(alias="from", max_length=10)] = "",
     stop: Annotated[str, Query(alias="to", max_length=10)] = "",
 ) -> Response:
-    report = _report(web, session, _request(name, by, start, stop))
+    report = _report(web, session, _request(name, by, start, stop, web.api.clock.now()))
     with tempfile.TemporaryDirectory(prefix="leadflow-chart-") as folder:
         try:
             path = draw_chart(report, Path(folder) / "chart.svg")
@@ -129,10 +129,14 @@ def _cell(value: object) -> object:
     return "" if value is None else value
 
 
-def _request(name: str, by: str, start: str, stop: str) -> ReportRequest:
+def _request(name: str, by: str, start: str, stop: str, now: datetime) -> ReportRequest:
     if name not in REPORTS:
         raise NotFoundError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
-    return ReportRequest(name, _day(start, 0), _day(stop, 1), by or None)
+    end = _day(stop, 1)
+    # "As of" today means as of now: the end of today is still to come.
+    return ReportRequest(
+        name, _day(start, 0), None if end is None or end > now else end, by or None
+    )
 
 
 def _report(web: WebState, session: Session, asked: ReportRequest) -> Report:
