@@ -49,8 +49,15 @@ def init(
     preset: str | None = typer.Option(
         None, "--preset", "-p", help=f"Preset to start from: {', '.join(PRESET_NAMES)}."
     ),
+    definition: Path | None = typer.Option(
+        None,
+        "--definition",
+        "-d",
+        dir_okay=False,
+        help="Start from your own definition file instead of a preset.",
+    ),
 ) -> None:
-    """Create a workspace: definition.yaml from a preset, a migrated database."""
+    """Create a workspace: definition.yaml from a preset or your file, a migrated database."""
     settings = Settings(workspace=directory)
     try:
         report = init_workspace(
@@ -58,6 +65,7 @@ def init(
             preset=preset,
             database_url=settings.resolved_database_url,
             now=SystemClock().now(),
+            definition=definition,
         )
     except DefinitionError as error:
         for problem in error.errors:

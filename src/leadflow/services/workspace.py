@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from leadflow.definition.builtin import DEFAULT_PRESET, preset_text
-from leadflow.definition.loader import load_definition
+from leadflow.definition.loader import load_definition, self_contained_text
 from leadflow.services.definitions import activate_file
 from leadflow.store.database import make_engine, normalise_url
 from leadflow.store.migrate import current, upgrade
@@ -42,15 +42,31 @@ class WorkspaceReport:
 
 
 def init_workspace(
-    directory: Path, *, preset: str | None, database_url: str, now: datetime
+    directory: Path,
+    *,
+    preset: str | None,
+    database_url: str,
+    now: datetime,
+    definition: Path | None = None,
 ) -> WorkspaceReport:
-    """Create (or complete) the workspace in ``directory``; DefinitionError when invalid."""
+    """Create (or complete) the workspace in ``directory``; DefinitionError when invalid.
+
+    ``definition`` starts it from a team's own file instead of a preset: the file is
+    checked, then written as the workspace's ``definition.yaml`` with the files it
+    ``extends`` merged in (the copy must load from the workspace's folder).
+    """
     if directory.exists() and not directory.is_dir():
         raise WorkspaceError(f"{directory} exists and is not a folder")
-    chosen = preset_text(preset or DEFAULT_PRESET)  # UnknownPresetError names the presets
+    if definition is not None and preset is not None:
+        raise WorkspaceError("give a preset or a definition file, not both")
+    if definition is not None:
+        chosen = self_contained_text(definition)  # DefinitionError: the file's own problems
+    else:
+        chosen = preset_text(preset or DEFAULT_PRESET)  # UnknownPresetError names the presets
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / DEFINITION_FILE
-    wrote = _write_definition(path, chosen, explicit=preset is not None)
+    explicit = preset is not None or definition is not None
+    wrote = _write_definition(path, chosen, explicit=explicit, source=definition)
     load_definition(path)  # an invalid file fails here, before the database is touched
     engine = make_engine(database_url)
     try:
@@ -72,13 +88,18 @@ def init_workspace(
     )
 
 
-def _write_definition(path: Path, text: str, *, explicit: bool) -> bool:
-    """Write the preset unless a definition is there already (never overwrite a team's file)."""
+def _write_definition(path: Path, text: str, *, explicit: bool, source: Path | None) -> bool:
+    """Write the preset (or the team's file) unless a definition is there already
+    (never overwrite a team's file)."""
+    if source is not None and path.exists() and path.resolve() == source.resolve():
+        return False  # init -w ws --definition ws/definition.yaml: the file is in place
     if path.exists():
         if explicit and path.read_text(encoding="utf-8") != text:
+            given = "the preset" if source is None else str(source)
+            option = "--preset" if source is None else "--definition"
             raise WorkspaceError(
-                f"{path} already exists and differs from the preset; remove it to start "
-                "again from the preset, or run init without --preset"
+                f"{path} already exists and differs from {given}; remove it to start "
+                f"again from {given}, or run init without {option}"
             )
         return False
     path.write_text(text, encoding="utf-8")

@@ -61,6 +61,48 @@ def test_init_again_keeps_the_teams_definition_and_activates_its_new_version(
     engine.dispose()
 
 
+def test_init_starts_from_the_teams_own_file_with_what_it_extends_merged_in(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    (tmp_path / "base.yaml").write_text(preset_text("waterfall"), encoding="utf-8")
+    ours = tmp_path / "ours.yaml"
+    ours.write_text('extends: base.yaml\nname: ours\nversion: "3"\n', encoding="utf-8")
+    workspace = tmp_path / "ws"
+
+    made = runner.invoke(app, ["init", "--definition", str(ours), str(workspace)])
+    again = runner.invoke(app, ["init", "--definition", str(ours), str(workspace)])
+    other = runner.invoke(app, ["init", "-d", str(tmp_path / "base.yaml"), str(workspace)])
+    both = runner.invoke(app, ["init", "-d", str(ours), "-p", "waterfall", str(tmp_path / "x")])
+
+    assert made.exit_code == 0, made.output
+    assert "active definition ours version 3" in made.output
+    copied = (workspace / "definition.yaml").read_text(encoding="utf-8")
+    assert "extends: base.yaml" not in copied  # it loads from the workspace on its own
+    engine = _engine(store_url, workspace)
+    assert _versions(engine) == [("ours", "3", True)]
+    engine.dispose()
+    assert again.exit_code == 0
+    assert "kept" in again.output
+    assert other.exit_code == 1
+    assert "differs from" in other.output
+    assert both.exit_code == 1
+    assert "not both" in both.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_init_from_an_invalid_file_names_its_problems_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: ours\n", encoding="utf-8")
+
+    result = runner.invoke(app, ["init", "--definition", str(bad), str(tmp_path / "ws")])
+
+    assert result.exit_code == 1
+    assert "bad.yaml:1: version: required key missing" in result.output
+    assert not (tmp_path / "ws").exists()
+
+
 def test_init_refuses_a_preset_over_a_different_definition(tmp_path: Path) -> None:
     runner.invoke(app, ["init", str(tmp_path)])
 
