@@ -119,12 +119,15 @@ def icp(
     patch: Path | None = typer.Option(None, "--patch", help="Write the proposed YAML here."),
     report: Path | None = typer.Option(None, "--report", help="Write a Markdown report here."),
     as_json: bool = typer.Option(False, "--json", help="Print findings and rules as JSON."),
+    workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Which attribute values win most: findings, and fit rules proposed as a patch."""
 
     def work() -> None:
-        reference, active = _active_definition(definition)
+        settings = settings_for(workspace)
+        reference, active = _active_definition(definition, settings)
         table = _table(
+            settings,
             world,
             all_closed,
             active,
@@ -188,12 +191,15 @@ def model(
     threads: int = _THREADS,
     refit: bool = typer.Option(False, "--refit", help="Refit on all leads after judging."),
     examples: int = typer.Option(5, "--examples", min=0, help="Leads to explain in the report."),
+    workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Train a calibrated model, judge it on a holdout, and save it as a new version."""
 
     def work() -> None:
-        active = _active_definition(definition)[1] if definition else None
+        settings = settings_for(workspace)
+        active = _active_definition(definition, settings)[1] if definition else None
         table = _table(
+            settings,
             world,
             all_closed,
             active,
@@ -216,7 +222,7 @@ def model(
                 seed=seed,
                 threads=threads or None,
             ),
-            out=out or Settings().workspace / "models",
+            out=out or settings.workspace / "models",
             source=_source_name(source, world),
             now=SystemClock().now(),
             presets=leaky_preset,
@@ -229,7 +235,7 @@ def model(
         if run.size.message:
             typer.echo(run.size.message)
         if run.saved is None:
-            _fallback_icp(table)
+            _fallback_icp(table, settings)
             return
         print_sections(_console(), run.sections)
         typer.echo(f"model v{run.saved.version} saved in {run.saved.path}")
@@ -257,12 +263,15 @@ def evaluate(
     calibration: Calibration = typer.Option(Calibration.AUTO, "--calibration"),
     seed: int = _SEED,
     threads: int = _THREADS,
+    workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Stratified k-fold cross-validation of the model and its comparisons."""
 
     def work() -> None:
-        active = _active_definition(definition)[1] if definition else None
+        settings = settings_for(workspace)
+        active = _active_definition(definition, settings)[1] if definition else None
         table = _table(
+            settings,
             world,
             all_closed,
             active,
@@ -439,6 +448,7 @@ def _day(moment: datetime | None) -> str:
 
 
 def _table(
+    settings: Settings,
     world: Path | None,
     all_closed: bool,
     definition: Definition | None,
@@ -454,7 +464,7 @@ def _table(
     options = LeadSource(
         csv=source,
         world=world,
-        database_url=Settings().resolved_database_url,
+        database_url=settings.resolved_database_url,
         target=target,
         id=lead_id,
         time=time,
@@ -474,10 +484,9 @@ def _source_name(source: Path | None, world: Path | None) -> str:
     return str(world) if world is not None else "the workspace store"
 
 
-def _active_definition(reference: str | None) -> tuple[str, Definition]:
+def _active_definition(reference: str | None, settings: Settings) -> tuple[str, Definition]:
     """The named definition, else the workspace's, else the default preset."""
     if reference is None:
-        settings = Settings()
         configured = settings.resolved_definition
         exists = is_preset(configured) or Path(configured).is_file()
         reference = configured if exists else DEFAULT_PRESET
@@ -497,8 +506,8 @@ def _extends(reference: str, patch: Path | None) -> str:
         return str(base)
 
 
-def _fallback_icp(table: LeadTable) -> None:
-    reference, active = _active_definition(None)
+def _fallback_icp(table: LeadTable, settings: Settings) -> None:
+    reference, active = _active_definition(None, settings)
     run = run_icp(
         table,
         IcpOptions(),

@@ -164,3 +164,17 @@ def test_no_source_and_no_workspace_store(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no workspace store at ")
     assert "--from FILE.csv or --world DIR" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["icp", "model", "evaluate"])
+def test_the_workspace_option_chooses_the_store(tmp_path: Path, command: str) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["learn", command, "--workspace", str(tmp_path / "elsewhere")],
+        env={"LEADFLOW_WORKSPACE": str(tmp_path / "nowhere")},
+    )
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no workspace store at ")
+    assert "elsewhere" in result.stderr
+    assert "nowhere" not in result.stderr
