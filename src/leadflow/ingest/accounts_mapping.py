@@ -22,12 +22,11 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from leadflow.ingest.accounts import ACCOUNT_FIELDS, IGNORED, AccountMapping, header_key
 from leadflow.ingest.countries import fold
-from leadflow.ingest.formats.mapping_file import MappingError
+from leadflow.ingest.formats.mapping_file import MappingError, validated_mapping
 
 __all__ = ["load_account_mapping"]
 
@@ -45,20 +44,7 @@ class _RawAccountMapping(BaseModel):
 
 def load_account_mapping(path: Path) -> AccountMapping:
     """Read and validate an accounts mapping; MappingError says what is wrong where."""
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise MappingError(f"{path}: cannot read the mapping file ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise MappingError(f"{path}: not valid YAML ({error})") from None
-    if not isinstance(document, dict):
-        raise MappingError(f"{path}: a mapping file is a YAML mapping with a 'columns' key")
-    try:
-        raw = _RawAccountMapping.model_validate(document)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise MappingError(f"{path}: {where}: {first['msg']}") from None
+    raw = validated_mapping(path, _RawAccountMapping)
     columns = {
         header_key(header): _field(target, path, f"columns.{header}")
         for header, target in raw.columns.items()

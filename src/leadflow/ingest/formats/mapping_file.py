@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -45,7 +46,15 @@ from leadflow.ingest.formats.layout import (
     empty_words,
 )
 
-__all__ = ["MappingError", "RawMapping", "compile_mapping", "load_mapping"]
+__all__ = [
+    "MappingError",
+    "RawMapping",
+    "compile_mapping",
+    "load_mapping",
+    "validated_mapping",
+]
+
+RawModel = TypeVar("RawModel", bound=BaseModel)
 
 _IGNORE_WORDS = frozenset({"ignore", "skip", "none", ""})
 
@@ -74,6 +83,12 @@ class RawMapping(BaseModel):
 
 def load_mapping(path: Path) -> Layout:
     """Read, validate and compile a mapping file; MappingError says what is wrong where."""
+    return compile_mapping(validated_mapping(path, RawMapping), str(path))
+
+
+def validated_mapping(path: Path, model: type[RawModel]) -> RawModel:
+    """A mapping file's YAML read and validated as ``model`` (contacts' or accounts');
+    MappingError names the file and the key that is wrong."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
@@ -83,12 +98,11 @@ def load_mapping(path: Path) -> Layout:
     if not isinstance(document, dict):
         raise MappingError(f"{path}: a mapping file is a YAML mapping with a 'columns' key")
     try:
-        raw = RawMapping.model_validate(document)
+        return model.model_validate(document)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise MappingError(f"{path}: {where}: {first['msg']}") from None
-    return compile_mapping(raw, str(path))
 
 
 def compile_mapping(raw: RawMapping, source: str) -> Layout:
