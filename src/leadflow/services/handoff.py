@@ -25,16 +25,16 @@ when leadflow learns of it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from leadflow.definition.model import DISQUALIFIED, NURTURE, Definition, StageKind
 from leadflow.definition.model_handoff import SlaConfig
 from leadflow.domain.business_hours import BusinessCalendar, WorkingWeek, time_zone
-from leadflow.domain.facts import Facts
+from leadflow.domain.facts import Event, Facts
 from leadflow.domain.lifecycle import LifecycleState
 from leadflow.domain.qualification import Qualification
-from leadflow.engine.qualify import qualify_summary
+from leadflow.engine.qualify import qualify, qualify_summary
 from leadflow.engine.summary import ActivitySummary
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.routing import Routed, route
@@ -79,8 +79,7 @@ def hand_off_if_due(
     statements = HandoffStatements(store.driver)
     if not _due(statements.latest_handoff(contact_id), qualification):
         return None
-    # The real-time path qualifies without explanations; the rep's "why" needs one.
-    explained = qualify_summary(facts, summary, active.definition, qualification.at, explain=True)
+    explained = _why(store, contact_id, facts, summary, active, qualification)
     action = qualification.last_sales_action
     return hand_off(
         statements,
@@ -91,6 +90,27 @@ def hand_off_if_due(
         active=active,
         now=now,
     )
+
+
+def _why(
+    store: RealtimeStore,
+    contact_id: int,
+    facts: Facts,
+    summary: ActivitySummary,
+    active: ActiveDefinition,
+    qualification: Qualification,
+) -> Qualification:
+    """The explanation the rep sees. The real-time path qualifies from a summary, which
+    keeps counts per rule, not events: its explanation would list every event type a rule
+    names ("1 x call_request, demo_request, ..."). A hand-off happens once per lead, so
+    the history is read here and the rep sees the very events, with their age and decay.
+    The summary's explanation is the fallback for a contact whose history is not stored
+    (an imported CRM state)."""
+    stored = store.contact_events(contact_id)
+    if not stored:
+        return qualify_summary(facts, summary, active.definition, qualification.at, explain=True)
+    history = tuple(Event(e.type, e.at, e.properties, str(e.id)) for e in stored)
+    return qualify(replace(facts, events=history), active.definition, qualification.at)
 
 
 def hand_off(

@@ -48,6 +48,25 @@ def test_a_sales_ready_lead_goes_to_its_territory_team_with_the_why(desk: Desk) 
     assert item.rule == "Benelux territory"
 
 
+def test_the_why_names_the_events_that_counted_not_every_type_a_rule_names(
+    desk: Desk,
+) -> None:
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    contact_id = desk.contact("NL")
+    desk.event(contact_id, "page_view", url="https://acme.example/pricing")
+    desk.later(hours=2)
+
+    desk.event(contact_id)  # the demo request hands it off
+
+    ((_handoff, work),) = desk.handoffs(contact_id)
+    why = "\n".join(work.why)
+    assert "+30.00 sales action: demo_request, 0.0 days ago, decay 1.000" in why
+    assert "pricing page visit: page_view url=https://acme.example/pricing, 0.1 days ago" in why
+    assert "trial_start" not in why  # a type the rule names but nobody did
+    assert " x " not in why  # no per-rule counts: the events themselves
+
+
 def test_a_lead_that_is_not_sales_ready_is_not_handed_off(desk: Desk) -> None:
     desk.team("benelux")
     desk.rep("eva", "benelux")
