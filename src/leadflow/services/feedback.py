@@ -25,6 +25,7 @@ from leadflow.definition.model_handoff import HandoffConfig, RejectAction, Rejec
 from leadflow.domain.cadence import next_step
 from leadflow.domain.clock import Clock
 from leadflow.services.definitions import active_definition
+from leadflow.services.handoff import announce_assigned
 from leadflow.services.lifecycle_moves import disqualify_lead, recycle_lead
 from leadflow.services.refusals import ConflictError, InvalidInputError
 from leadflow.services.requalify import requalify_contacts
@@ -39,6 +40,7 @@ from leadflow.services.sales_work import (
     record_breach_if_late,
     team_calendar,
 )
+from leadflow.store.driver import driver_for
 from leadflow.store.models import Assignment, Contact, Rejection, Rep
 
 __all__ = ["Answered", "accept", "reject"]
@@ -149,6 +151,15 @@ def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> Assignment:
     work.handoff.owner, work.handoff.due_at = rep.key, touch_due
     contact = session.get_one(Contact, work.handoff.contact_id)
     contact.owner, contact.updated_at = rep.key, now  # the rep holding the lead owns it
+    announce_assigned(
+        driver_for(session.connection()),
+        work.handoff.contact_id,
+        work.handoff.id,
+        rep.key,
+        assignment.rule,
+        assignment.reason,
+        now,
+    )
     return assignment
 
 

@@ -37,12 +37,15 @@ from leadflow.domain.qualification import Qualification
 from leadflow.engine.qualify import qualify, qualify_summary
 from leadflow.engine.summary import ActivitySummary
 from leadflow.services.definitions import ActiveDefinition
+from leadflow.services.outbox import HANDED_OFF, HANDOFF_ASSIGNED, enqueue
 from leadflow.services.routing import Routed, route
+from leadflow.store.driver import Driver
 from leadflow.store.realtime import RealtimeStore
 from leadflow.store.realtime_handoff import CandidateRow, HandoffStatements, LatestHandoff
 
 __all__ = [
     "HandedOff",
+    "announce_assigned",
     "calendar_of",
     "hand_off",
     "hand_off_if_due",
@@ -137,6 +140,18 @@ def hand_off(
     statements.insert_work(handoff_id, contact_id, assignment_id, rep_id, why, trigger)
     if owner is not None:  # unassigned: the contact keeps the owner it had (a CRM's)
         statements.set_owner(contact_id, owner, now)
+    # Announced in this transaction: a CRM learns who holds the lead, and by when.
+    announced = {
+        "contact_id": contact_id,
+        "handoff_id": handoff_id,
+        "owner": owner,
+        "rule": routed.rule,
+        "trigger": trigger,
+        "accept_due_at": _iso(dues[0]),
+        "first_touch_due_at": _iso(dues[1]),
+        "at": now.isoformat(),
+    }
+    enqueue(statements.driver, HANDED_OFF, announced, now)
     return HandedOff(handoff_id, assignment_id, routed, dues)
 
 
@@ -165,7 +180,33 @@ def reassign(
     )
     statements.reassign(handoff_id, assignment_id, rep.id, rep.key, dues[1])
     statements.set_owner(contact_id, rep.key, now)
+    announce_assigned(statements.driver, contact_id, handoff_id, rep.key, routed.rule, reason, now)
     return HandedOff(handoff_id, assignment_id, routed, dues)
+
+
+def announce_assigned(
+    driver: Driver,
+    contact_id: int,
+    handoff_id: int,
+    owner: str,
+    rule: str,
+    reason: str,
+    now: datetime,
+) -> None:
+    """``handoff.assigned``: the lead has another owner (re-assigned or claimed)."""
+    data = {
+        "contact_id": contact_id,
+        "handoff_id": handoff_id,
+        "owner": owner,
+        "rule": rule,
+        "reason": reason,
+        "at": now.isoformat(),
+    }
+    enqueue(driver, HANDOFF_ASSIGNED, data, now)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 def sla_dues(

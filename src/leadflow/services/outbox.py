@@ -10,6 +10,10 @@ Kinds (``KINDS``) and their ``data``:
 
     stage.changed          contact_id, from, to, at, reason, rule, actor, definition_version
     lead.sales_ready       contact_id, stage, at (the moment it became sales-ready)
+    lead.handed_off        contact_id, handoff_id, owner (a rep's key, or null: unassigned),
+                           rule, trigger, accept_due_at, first_touch_due_at, at
+    handoff.assigned       contact_id, handoff_id, owner, rule, reason, at: the lead has
+                           another owner (re-assigned, or claimed from the unassigned queue)
     handoff.sla_breached   contact_id, handoff_id, owner, due_at (sent by the hand-off issue)
     contact.merged         survivor_id, merged_id, at (sent by identity resolution)
     form.confirmation_requested  contact_id, email, form, confirm_url, expires_at: a
@@ -35,6 +39,8 @@ from leadflow.store.driver import Driver, driver_for
 __all__ = [
     "CONFIRMATION_REQUESTED",
     "CONTACT_MERGED",
+    "HANDED_OFF",
+    "HANDOFF_ASSIGNED",
     "KINDS",
     "SALES_READY",
     "SLA_BREACHED",
@@ -47,11 +53,15 @@ __all__ = [
 STAGE_CHANGED = "stage.changed"
 SALES_READY = "lead.sales_ready"
 SLA_BREACHED = "handoff.sla_breached"
+HANDED_OFF = "lead.handed_off"
+HANDOFF_ASSIGNED = "handoff.assigned"
 CONTACT_MERGED = "contact.merged"
 CONFIRMATION_REQUESTED = "form.confirmation_requested"
 KINDS: tuple[str, ...] = (
     STAGE_CHANGED,
     SALES_READY,
+    HANDED_OFF,
+    HANDOFF_ASSIGNED,
     SLA_BREACHED,
     CONTACT_MERGED,
     CONFIRMATION_REQUESTED,
