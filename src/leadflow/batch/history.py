@@ -17,7 +17,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from leadflow.batch.frames import BantColumns, Column, ContactFrame
-from leadflow.batch.store import StoreFrames, read_store, side_table
+from leadflow.batch.store import SideTable, StoreFrames, read_store, side_table
 from leadflow.domain.facts import BANT_KEYS
 
 __all__ = ["History", "read_history"]
@@ -71,6 +71,18 @@ class History:
         return replace(contacts, accepted=accepted, bant=bant)
 
 
+def _answers(handoffs: SideTable, answers: SideTable) -> _Dated:
+    """Sales' answer to the latest hand-off, through time: each hand-off resets it to
+    unknown (-1) when made, its answer sets it when given (services' sales_answer)."""
+    accepted = np.array([s == "accepted" for s in answers.values("status")], dtype=np.int8)
+    made = np.full(handoffs.rows.shape[0], -1, dtype=np.int8)
+    rows = np.concatenate([handoffs.rows, answers.rows])
+    times = np.concatenate([handoffs.times("at"), answers.times("answered_at")])
+    values = np.concatenate([made, accepted])
+    order = np.argsort(times, kind="stable")  # a hand-off before an answer at one moment
+    return _Dated(rows[order], times[order], values[order], [None] * len(order))
+
+
 def read_history(connection: Connection, *, as_of: datetime) -> History:
     frames = read_store(connection, as_of=as_of)
     ids = frames.contacts.ids
@@ -93,10 +105,12 @@ def read_history(connection: Connection, *, as_of: datetime) -> History:
         " ORDER BY at, id",
         ids, ("at", "criterion", "met", "evidence"),
     )  # fmt: skip
-    accepted = np.array([s == "accepted" for s in answers.values("status")], dtype=np.int8)
-    dated_answers = _Dated(
-        answers.rows, answers.times("answered_at"), accepted, [None] * len(accepted)
-    )
+    handoffs = side_table(
+        connection, as_of,
+        "SELECT contact_id, {at} FROM handoffs WHERE at <= :as_of ORDER BY at, id",
+        ids, ("at",),
+    )  # fmt: skip
+    dated_answers = _answers(handoffs, answers)
     criteria = facts.values("criterion")
     verdicts = [-1 if v is None else int(bool(v)) for v in facts.values("met")]
     evidence = facts.values("evidence")

@@ -344,13 +344,15 @@ def _accepted(reader: _Reader, ids: Ints) -> npt.NDArray[np.int8]:
     table, rows = _latest(
         reader,
         ids,
-        "SELECT contact_id, status FROM handoffs WHERE status IN ('accepted', 'rejected')"
-        " AND answered_at <= :as_of ORDER BY contact_id, answered_at DESC, id DESC",
+        # Sales' answer to the latest hand-off as of the moment (services' sales_answer).
+        "SELECT contact_id, CASE WHEN answered_at <= :as_of THEN status END AS status"
+        " FROM handoffs WHERE at <= :as_of ORDER BY contact_id, at DESC, id DESC",
         ("status",),
     )
     answer = np.full(ids.shape[0], -1, np.int8)
-    accepted = np.array([status == "accepted" for status in table["status"].to_pylist()], bool)
-    answer[rows] = accepted.astype(np.int8)
+    codes = {"accepted": 1, "rejected": 0}
+    statuses = table["status"].to_pylist()
+    answer[rows] = np.array([codes.get(str(status), -1) for status in statuses], np.int8)
     return answer
 
 

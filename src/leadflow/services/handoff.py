@@ -48,6 +48,7 @@ __all__ = [
     "announce_assigned",
     "calendar_of",
     "hand_off",
+    "hand_off_due",
     "hand_off_if_due",
     "may_hand_off",
     "reassign",
@@ -114,6 +115,19 @@ def _why(
         return qualify_summary(facts, summary, active.definition, qualification.at, explain=True)
     history = tuple(Event(e.type, e.at, e.properties, str(e.id)) for e in stored)
     return qualify(replace(facts, events=history), active.definition, qualification.at)
+
+
+def hand_off_due(
+    store: RealtimeStore,
+    contact_id: int,
+    qualification: Qualification,
+    lifecycle: LifecycleState,
+    active: ActiveDefinition,
+) -> bool:
+    """Whether ``hand_off_if_due`` would hand the lead off with this verdict."""
+    if not qualification.sales_ready or not may_hand_off(active.definition, lifecycle):
+        return False
+    return _due(HandoffStatements(store.driver).latest_handoff(contact_id), qualification)
 
 
 def hand_off(

@@ -13,7 +13,7 @@ new facts change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from leadflow.engine.qualify import qualify_summary
 from leadflow.engine.summary import ActivitySummary
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.facts import facts_of
-from leadflow.services.handoff import hand_off_if_due
+from leadflow.services.handoff import hand_off_due, hand_off_if_due
 from leadflow.services.outbox import announce_qualified
 from leadflow.services.prediction import person_prediction
 from leadflow.services.summary_cache import SummaryCache
@@ -109,6 +109,15 @@ def requalify_contact(
         facts = person_prediction(store, active.model, contact_id, facts, at)
     qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
     step = advance(person.lifecycle, qualification, entered)
+    if facts.sales.accepted is False and hand_off_due(
+        store, contact_id, qualification, step.state, active
+    ):
+        # Sales rejected the last hand-off and the lead is handed off again now: the new
+        # hand-off waits for its own answer, so the old rejection no longer holds it back
+        # (the stage is what the batch and history paths see once the hand-off exists).
+        facts = replace(facts, sales=replace(facts.sales, accepted=None))
+        qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
+        step = advance(person.lifecycle, qualification, entered)
     # Webhooks (issue 4): was it sales-ready before? The row read with the person says.
     was_ready = person.stored is not None and bool(person.stored["sales_ready"])
     text = json_text(summary.to_data())

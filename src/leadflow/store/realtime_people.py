@@ -252,13 +252,14 @@ class PersonStatements:
         return (row[0], amount, row[2], d.read_instant(row[3]), closed)
 
     def sales_answer(self, contact_id: int) -> bool | None:
-        """Whether sales accepted (True) or rejected (False) the latest answered hand-off."""
+        """Sales' answer to the latest hand-off: accepted (True), rejected (False), or
+        None while it waits for one (or the lead was never handed off). A rejection is
+        forgotten once the lead is handed off again: the new hand-off waits for its own."""
         status = self.driver.scalar(
-            "SELECT status FROM handoffs WHERE contact_id = :id AND status IN"
-            " ('accepted', 'rejected') ORDER BY answered_at DESC, id DESC LIMIT 1",
+            "SELECT status FROM handoffs WHERE contact_id = :id ORDER BY at DESC, id DESC LIMIT 1",
             {"id": contact_id},
         )
-        return None if status is None else status == "accepted"
+        return {"accepted": True, "rejected": False}.get(str(status))
 
     def current_stage(self, contact_id: int) -> tuple[str | None, bool]:
         """(stage, sales_ready) as last stored; (None, False) before any qualification."""

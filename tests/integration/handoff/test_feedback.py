@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
+from leadflow.batch.history import read_history
+from leadflow.batch.store import read_store
 from leadflow.services.cadence import close_lead
 from leadflow.services.feedback import accept, reject
 from leadflow.services.outbox import SLA_BREACHED
@@ -28,6 +31,14 @@ def staffed(desk: Desk) -> Desk:
     desk.rep("eva", "benelux")
     desk.rep("piet", "benelux")
     return desk
+
+
+def _row(ids: object, contact_id: int) -> int:
+    return int(np.flatnonzero(np.asarray(ids) == contact_id)[0])
+
+
+def _us(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
 
 
 def _stage(desk: Desk, contact_id: int) -> str | None:
@@ -124,6 +135,31 @@ def test_a_recycled_lead_is_handed_off_again_only_when_it_asks_again(staffed: De
     assert second[0].status == "open"
     assert second[0].at == desk.clock.now()
     assert _stage(desk, contact_id) != "nurture"
+
+
+def test_a_lead_handed_off_again_after_a_rejection_is_sales_ready_in_every_path(
+    staffed: Desk,
+) -> None:
+    """The rejection answered the first hand-off; the second waits for its own answer,
+    so the lead stands in the sales stage again (it stayed at mql until accepted)."""
+    desk = staffed
+    contact_id = desk.lead()
+    rejected_at = desk.later(hours=1)
+    reject(desk.session, contact_id, code="not_ready", note=None, rep=None, clock=desk.clock)
+    desk.later(days=2)
+    desk.event(contact_id, "quote_request")  # asks again: handed off again
+    assert len(desk.handoffs(contact_id)) == 2
+
+    connection = desk.session.connection()
+    now = desk.clock.now()
+    row = _row(read_store(connection, as_of=now).contacts.ids, contact_id)
+    history = read_history(connection, as_of=now)
+
+    assert _stage(desk, contact_id) == "sql"  # the real-time path
+    assert read_store(connection, as_of=now).contacts.accepted[row] == -1  # the batch path
+    assert history.contacts_at(_us(now)).accepted[row] == -1  # history: unanswered now
+    assert history.contacts_at(_us(rejected_at + timedelta(hours=1))).accepted[row] == 0
+    assert read_store(connection, as_of=rejected_at + timedelta(days=1)).contacts.accepted[row] == 0
 
 
 def test_asking_again_while_sales_holds_the_lead_is_no_new_hand_off_after_rejecting(
