@@ -78,11 +78,9 @@ def hand_off_if_due(
     now: datetime,
 ) -> HandedOff | None:
     """Hand the lead off when the rules above say a new hand-off is due."""
-    if not qualification.sales_ready or not may_hand_off(active.definition, lifecycle):
+    if not hand_off_due(store, contact_id, qualification, lifecycle, active):
         return None
     statements = HandoffStatements(store.driver)
-    if not _due(statements.latest_handoff(contact_id), qualification):
-        return None
     explained = _why(store, contact_id, facts, summary, active, qualification)
     action = qualification.last_sales_action
     return hand_off(
