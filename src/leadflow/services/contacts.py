@@ -124,7 +124,8 @@ def upsert_contact(
     contact = session.scalar(select(Contact).where(Contact.email == email))
     if contact is None:
         return create_contact(session, values, now, requalify=requalify), True
-    if "owner" in clean and _held_by_sales(session, contact.id):
+    statements = HandoffStatements(driver_for(session.connection()))
+    if "owner" in clean and statements.holds_lead(contact.id):
         clean = {key: value for key, value in clean.items() if key != "owner"}
     _apply(contact, clean)
     _join_account(session, contact)
@@ -256,11 +257,6 @@ def _join_account(session: Session, contact: Contact) -> None:
     if contact.account_id is not None or not contact.domain:
         return
     contact.account_id = session.scalar(select(Account.id).where(Account.domain == contact.domain))
-
-
-def _held_by_sales(session: Session, contact_id: int) -> bool:
-    latest = HandoffStatements(driver_for(session.connection())).latest_handoff(contact_id)
-    return latest is not None and latest.live
 
 
 def _saved(

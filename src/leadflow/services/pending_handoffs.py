@@ -46,14 +46,11 @@ def hand_off_pending(session: Session, clock: Clock, *, dry_run: bool) -> list[P
     """
     active = active_definition(session)
     statements = HandoffStatements(driver_for(session.connection()))
-    waiting = [
-        contact_id
-        for contact_id in _sales_ready(session)
-        if not _holds_live_handoff(statements, contact_id)
-    ]
     handed: list[PendingHandoff] = []
-    for contact_id in waiting:
+    for contact_id in _sales_ready(session):
         before = statements.latest_handoff(contact_id)
+        if before is not None and before.live:
+            continue  # sales holds it already
         requalify_contacts(session, [contact_id], clock=clock, active=active)
         after = statements.latest_handoff(contact_id)
         if after is not None and after != before:
@@ -73,11 +70,6 @@ def _sales_ready(session: Session) -> list[int]:
         .order_by(Qualification.contact_id)
     )
     return list(session.scalars(query))
-
-
-def _holds_live_handoff(statements: HandoffStatements, contact_id: int) -> bool:
-    latest = statements.latest_handoff(contact_id)
-    return latest is not None and latest.live
 
 
 def _assigned(session: Session, contact_id: int) -> PendingHandoff:

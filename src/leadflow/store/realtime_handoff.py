@@ -96,6 +96,11 @@ class HandoffStatements:
         ended = None if closed is None else d.read_instant(closed)
         return LatestHandoff(d.read_instant(at), live, ended)
 
+    def holds_lead(self, contact_id: int) -> bool:
+        """Whether sales holds the lead now: its latest hand-off is live."""
+        latest = self.latest_handoff(contact_id)
+        return latest is not None and latest.live
+
     def candidates(self, now: datetime) -> list[CandidateRow]:
         rows = self.driver.all(_CANDIDATES, {"now": self.driver.instant(now)})
         return [
