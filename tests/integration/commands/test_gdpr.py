@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from leadflow.cli import app
+from tests.integration.commands.events_file import import_events
 
 runner = CliRunner()
 
@@ -23,10 +24,7 @@ def _workspace(tmp_path: Path) -> Path:
         {"id": "b1", "type": "newsletter_signup", "email": "bo@other.example",
          "at": "2026-11-21T11:00:00Z"},
     ]  # fmt: skip
-    events = tmp_path / "events.jsonl"
-    events.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    imported = runner.invoke(app, ["import", "events", str(events), "-w", str(tmp_path)])
-    assert imported.exit_code == 0, imported.output
+    import_events(tmp_path, lines)
     merged = runner.invoke(app, ["merge", "1", "2", "-w", str(tmp_path)])  # one person
     assert merged.exit_code == 0, merged.output
     return tmp_path

@@ -4,13 +4,13 @@ real-time path's rules."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
 from leadflow.cli import app
+from tests.integration.commands.events_file import import_events
 
 runner = CliRunner()
 
@@ -28,9 +28,7 @@ def _workspace(tmp_path: Path) -> Path:
     _run(tmp_path, "reps", "add", "r1", "--team", "benelux", "--capacity", "10")
     asked = (datetime.now(UTC) - timedelta(days=2)).isoformat()
     line = {"id": "d1", "type": "demo_request", "email": "ana.gil@acme.example", "at": asked}
-    events = tmp_path / "events.jsonl"
-    events.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    _run(tmp_path, "import", "events", str(events))
+    import_events(tmp_path, [line])
     return tmp_path
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from leadflow.cli import app
+from tests.integration.commands.events_file import import_events
 
 runner = CliRunner()
 NOW = "2026-11-23T12:00:00Z"
@@ -22,10 +23,7 @@ def _workspace(tmp_path: Path) -> Path:
         {"id": "a2", "type": "demo_request", "email": "ana.gil@acme.example",
          "at": "2026-11-21T10:00:00Z"},
     ]  # fmt: skip
-    events = tmp_path / "events.jsonl"
-    events.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    imported = runner.invoke(app, ["import", "events", str(events), "-w", str(tmp_path)])
-    assert imported.exit_code == 0, imported.output
+    import_events(tmp_path, lines)
     return tmp_path
 
 
