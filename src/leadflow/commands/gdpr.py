@@ -66,13 +66,14 @@ def erase(
     """Delete the person everywhere (cannot be undone); prints how many rows went."""
     with workspace_session(workspace) as session:
         contact_id = find_contact(session, person)
-        held = export_person(session, contact_id)["data"]
-        records = ", ".join(str(row["id"]) for row in held["contacts"])
-        if not yes:
-            rows = sum(len(rows) for rows in held.values())
+        if not yes:  # the question shows what would go; --yes need not read it all first
+            held = export_person(session, contact_id)
+            records = ", ".join(str(record) for record in held["contact_ids"])
+            rows = sum(len(rows) for rows in held["data"].values())
             question = f"erase contact {records} and {rows} rows about them? This cannot be undone"
             if not typer.confirm(question, default=False):
                 fail("nothing erased")
-        erased = erase_person(session, contact_id)["erased"]
-    counts = ", ".join(f"{table} {count}" for table, count in sorted(erased.items()))
+        done = erase_person(session, contact_id)
+    records = ", ".join(str(record) for record in done["contact_ids"])
+    counts = ", ".join(f"{table} {count}" for table, count in sorted(done["erased"].items()))
     typer.echo(f"erased contact {records}: {counts}")

@@ -82,7 +82,8 @@ def erase_person(session: Session, contact_id: int) -> dict[str, Any]:
         delete(Contact).where(Contact.id.in_(ids)).execution_options(synchronize_session=False)
     )
     session.commit()
-    return {"contact_id": root, "erased": {k: v for k, v in counts.items() if v}}
+    erased = {k: v for k, v in counts.items() if v}
+    return {"contact_id": root, "contact_ids": sorted(ids), "erased": erased}
 
 
 def _person(session: Session, contact_id: int) -> tuple[int, set[int]]:

@@ -21,4 +21,5 @@ class PersonalData(BaseModel):
 
 class ErasureReport(BaseModel):
     contact_id: int = Field(description="The person's surviving record.")
+    contact_ids: list[int] = Field(description="Every record of the person that was erased.")
     erased: dict[str, int] = Field(description="Rows deleted, by table.")
