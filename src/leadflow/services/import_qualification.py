@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection
-from dataclasses import replace
 from datetime import datetime
 from itertools import repeat
 from typing import Any
@@ -166,8 +165,7 @@ def _write_at_once(
     targets = np.where(moves.why[rows] > 0, result.stage[rows], -1).tolist()
     stages = [None if code < 0 else definition.stages[code].id for code in targets]
     # Each enters the funnel when it was created, if earlier (requalify._entry_moment).
-    moments = _entry_moments(connection, contact_ids, now)
-    entries_at = {cid: driver.instant(moment) for cid, moment in moments.items()}
+    entries_at = _entry_instants(connection, contact_ids, now)
     entered = [
         None if stage is None else entries_at[cid]
         for cid, stage in zip(contact_ids, stages, strict=True)
@@ -198,31 +196,53 @@ def _write_at_once(
         for cid, _, stage in moved
     ]  # fmt: skip
     insert_rows(connection, "stage_transitions", _LEDGER_ROW, ledger)
-    # {"contact_id": ..., **transition.to_dict()}, as outbox.announce_qualified writes it.
+    messages = {stage: _MessageText(entry) for stage, entry in entries.items()}
+    texts = (messages[stage].text(cid, driver.iso_text(entries_at[cid])) for cid, _, stage in moved)
     outbox = [
-        (message_id, STAGE_CHANGED, driver.document_text(json_text(
-            {"contact_id": cid, **replace(entries[stage], at=moments[cid]).to_dict()})), at, None)
-        for message_id, (cid, _, stage) in zip(_uuids(len(moved)), moved, strict=True)
-    ]  # fmt: skip
+        (message_id, STAGE_CHANGED, driver.document_text(text), at, None)
+        for message_id, text in zip(_uuids(len(moved)), texts, strict=True)
+    ]
     insert_rows(connection, "outbox_messages", _OUTBOX_ROW, outbox)
 
 
-def _entry_moments(
+def _entry_instants(
     connection: Connection, contact_ids: list[int], now: datetime
-) -> dict[int, datetime]:
-    """Each contact's creation time, or ``now`` when that is later or unknown."""
+) -> dict[int, object]:
+    """Each contact's creation time, or ``now`` when that is later or unknown, as the
+    store writes instants (compared in that form: no datetime is built for SQLite's text)."""
     driver = driver_for(connection)
-    moments = dict.fromkeys(contact_ids, now)
+    latest = driver.instant(now)
+    entries = dict.fromkeys(contact_ids, latest)
     if not contact_ids:
-        return moments
+        return entries
     rows = driver.all(
         "SELECT id, created_at FROM contacts WHERE id BETWEEN :first AND :last",
         {"first": min(contact_ids), "last": max(contact_ids)},
     )
     for contact_id, created in rows:
-        if contact_id in moments and created is not None:
-            moments[contact_id] = min(now, driver.read_instant(created))
-    return moments
+        if contact_id in entries and created is not None:
+            stored: Any = driver.stored_instant(created)
+            entries[contact_id] = min(stored, latest)
+    return entries
+
+
+class _MessageText:
+    """The ``stage.changed`` message of one entry into a stage, as JSON text for any
+    contact and moment: ``{"contact_id": ..., **transition.to_dict()}``, as
+    ``outbox.announce_qualified`` writes it, serialised once and filled in per contact."""
+
+    _AT = "@entry-moment@"
+
+    def __init__(self, entry: Transition) -> None:
+        text = json_text({"contact_id": 0, **entry.to_dict(), "at": self._AT})
+        head, tail = text.split(f'"{self._AT}"')
+        prefix = '{"contact_id":0,'
+        if not head.startswith(prefix) or self._AT in tail:  # the layout json_text writes
+            raise AssertionError(f"unexpected message layout: {text}")
+        self._middle, self._tail = head.removeprefix(prefix), tail
+
+    def text(self, contact_id: int, at_iso: str) -> str:
+        return f'{{"contact_id":{contact_id},{self._middle}"{at_iso}"{self._tail}'
 
 
 def _words(kind: type[Grade | Temperature | LeadType], codes: npt.NDArray[Any]) -> list[str]:

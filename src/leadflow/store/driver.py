@@ -168,6 +168,21 @@ class Driver:
             return datetime.fromisoformat(value + "+00:00")
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
+    def stored_instant(self, value: Any) -> object:
+        """An instant as read from the store, in the form ``instant`` writes (comparable
+        with it). SQLite's text is that form already: kept, no datetime built."""
+        if isinstance(value, str) and len(value) == _INSTANT_LENGTH:
+            return value
+        return self.instant(self.read_instant(value))
+
+    def iso_text(self, stored: Any) -> str:
+        """An instant in the form ``stored_instant`` gives, as ``datetime.isoformat``
+        writes it in UTC (the form of a webhook message's times)."""
+        if isinstance(stored, str) and len(stored) == _INSTANT_LENGTH:
+            fraction = "" if stored.endswith(".000000") else stored[19:]  # as isoformat omits it
+            return f"{stored[:10]}T{stored[11:19]}{fraction}+00:00"
+        return self.read_instant(stored).isoformat()
+
     def document(self, value: Mapping[str, Any]) -> object:
         return json_text(value)
 
@@ -251,7 +266,7 @@ _INSTANT_TEXTS: dict[datetime, str] = {}
 def _instant_text(moment: datetime) -> str:
     if moment.tzinfo is not UTC:  # instants are mostly UTC already (ensure_utc)
         moment = moment.astimezone(UTC)
-    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return moment.isoformat(" ", "microseconds")[:_INSTANT_LENGTH]  # less its "+00:00"
 
 
 def _store_error(error: Exception) -> StoreError:

@@ -52,3 +52,15 @@ def test_a_slice_of_an_arrow_array() -> None:
 @given(st.lists(st.none() | st.text(alphabet="aZ@ .\t\n\x1cé-", max_size=12), max_size=30))
 def test_any_text(values: list[str | None]) -> None:
     assert _domains(pa.array(values, pa.string())) == _expected(values)
+
+
+def test_addresses_read_from_the_store_as_python_values() -> None:
+    """A column whose dictionary is a Python list (the store's rows) gives the same."""
+    listed: list[object] = [*TRICKY, None]
+    column = Column(Column.from_arrow(pa.array(listed, pa.string())).codes, listed)
+    assert domains_of(column).to_pylist() == _expected([*TRICKY, None])
+    mixed: list[object] = ["a@B.example", 42]  # not all text: address by address
+    assert domains_of(Column(Column.from_arrow(pa.array(["x", "y"])).codes, mixed)).to_pylist() == [
+        "b.example",
+        None,
+    ]

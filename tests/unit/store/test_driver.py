@@ -85,3 +85,28 @@ def test_sqlite_instant_texts_are_remembered_by_instant_whatever_the_zone() -> N
     assert driver.instant(paris + timedelta(microseconds=1)) == "2026-05-04 23:15:01.000000"
     assert driver.read_instant("2026-05-04 23:15:00.999999") == utc
     assert driver.read_instant("2026-05-04 23:15:00") == utc.replace(microsecond=0)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 3, 1, 9, 30, 5, tzinfo=UTC),  # isoformat leaves out zero microseconds
+        datetime(2026, 3, 1, 9, 30, 5, 12, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_a_stored_instant_reads_as_isoformat_writes_it_on_either_database(
+    moment: datetime,
+) -> None:
+    for driver in (Driver(sqlite3.connect(":memory:")), PostgresDriver(_NoCursor())):
+        stored = driver.stored_instant(driver.instant(moment))
+
+        assert stored == driver.instant(moment)
+        assert driver.iso_text(stored) == moment.astimezone(UTC).isoformat()
+
+
+def test_a_sqlite_instant_in_another_layout_is_brought_to_the_written_one() -> None:
+    driver = Driver(sqlite3.connect(":memory:"))
+
+    assert driver.stored_instant("2026-05-04 23:15:00") == "2026-05-04 23:15:00.000000"
+    assert driver.iso_text("2026-05-04 23:15:00.000000") == "2026-05-04T23:15:00+00:00"
