@@ -182,9 +182,6 @@ def check(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when there is any warning."),
-    now: str | None = typer.Option(
-        None, "--now", help="Check as of this ISO instant (default: the current time)."
-    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Check a definition against the workspace's data: fields, values and event types it
@@ -195,4 +192,4 @@ def check(
     """
     from leadflow.commands.definition_check import run_check
 
-    run_check(file, workspace, now=now, as_json=as_json, strict=strict)
+    run_check(file, workspace, as_json=as_json, strict=strict)

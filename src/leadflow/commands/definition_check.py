@@ -13,7 +13,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -29,7 +28,7 @@ from leadflow.commands.options import database_problem, missing_workspace, setti
 from leadflow.definition.errors import DefinitionError
 from leadflow.definition.loader import load_definition
 from leadflow.definition.model import Definition
-from leadflow.domain.clock import SystemClock, parse_instant
+from leadflow.domain.clock import SystemClock
 from leadflow.services.definition_check import (
     Close,
     DefinitionCheck,
@@ -44,10 +43,10 @@ __all__ = ["run_check"]
 USAGE = 2  # what Typer answers a bad option with, too
 
 
-def run_check(
-    file: str | None, workspace: Path | None, *, now: str | None, as_json: bool, strict: bool
-) -> None:
-    moment = _moment(now)
+def run_check(file: str | None, workspace: Path | None, *, as_json: bool, strict: bool) -> None:
+    # Now, not a moment of choice: the counts are of everything stored, and a rule's
+    # window (``within_days``) is counted back from the present.
+    moment = SystemClock().now()
     candidate = None if file is None else _definition(file)
     with _connection(workspace) as connection:
         try:
@@ -61,15 +60,6 @@ def run_check(
         _print(checked)
     if strict and checked.warnings:
         raise typer.Exit(1)
-
-
-def _moment(text: str | None) -> datetime:
-    if text is None:
-        return SystemClock().now()
-    try:
-        return parse_instant(text)
-    except ValueError as error:
-        _stop(f"--now: {error}")
 
 
 def _definition(reference: str) -> Definition:
@@ -199,23 +189,24 @@ def _fields(checked: DefinitionCheck) -> Table:
 
 
 def _values(checked: DefinitionCheck) -> Table:
-    """One row per value with something to say; the values of a field that nothing held
-    comes close to share a row (a list of markets names many the workspace has none of)."""
+    """One row per value with something to say; the values of a field, read by the same
+    rules, that nothing held comes close to share a row (a list of markets often names
+    many the workspace has none of)."""
     table = _table(
         "Values compared with", "", "field", "value", "contacts", "held instead", "read by"
     )
-    alone: dict[str, list[ValueFinding]] = {}
+    alone: dict[tuple[str, tuple[str, ...]], list[ValueFinding]] = {}
     for v in checked.values:
         if v.warning and not v.close:
-            alone.setdefault(v.path, []).append(v)
+            alone.setdefault((v.path, v.read_by), []).append(v)
             continue
         held = _shown(v.close) if v.warning else f"only the case differs: {_shown(v.spelled)}"
         table.add_row(
             _flag(v.warning), v.path, escape(v.value), f"{v.contacts:,}", held, _readers(v.read_by)
         )
-    for path, group in alone.items():
+    for (path, read_by), group in alone.items():
         words = escape(", ".join(v.value for v in group))
-        table.add_row(_flag(True), path, words, "0", "nothing close", _readers(group[0].read_by))
+        table.add_row(_flag(True), path, words, "0", "nothing close", _readers(read_by))
     return table
 
 

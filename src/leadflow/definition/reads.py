@@ -32,20 +32,36 @@ from leadflow.definition.model import (
     Op,
 )
 
-__all__ = ["DataReads", "EventTypeRead", "FieldRead", "data_reads", "leaves", "stored_path"]
+__all__ = [
+    "DataReads",
+    "EventTypeRead",
+    "FieldRead",
+    "ValueRead",
+    "data_reads",
+    "leaves",
+    "stored_path",
+]
 
 # Attribute paths computed from other values, not stored as such.
 _COMPUTED: frozenset[str] = frozenset({"contact.email_domain", "contact.free_mail"})
 
 
 @dataclass(frozen=True, slots=True)
+class ValueRead:
+    """A word a field is compared with, as written, and the rules comparing with it."""
+
+    value: str
+    read_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FieldRead:
-    """A field path, the rules reading it and the words they compare it with (as written,
-    in the order first met, each once)."""
+    """A field path, the rules reading it and the words they compare it with (in the
+    order first met, each once)."""
 
     path: str
     read_by: tuple[str, ...]
-    values: tuple[str, ...] = ()
+    values: tuple[ValueRead, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +82,7 @@ def stored_path(path: str) -> str:
 
 
 def data_reads(definition: Definition) -> DataReads:
-    fields: dict[str, tuple[list[str], list[str]]] = {}
+    fields: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
     types: dict[str, list[str]] = {}
     for where, condition in _conditions(definition):
         for test in leaves(condition):
@@ -76,16 +92,20 @@ def data_reads(definition: Definition) -> DataReads:
                 continue
             if test.field.partition(".")[0] not in ATTRIBUTE_NAMESPACES:
                 continue
-            readers, values = fields.setdefault(test.field, ([], []))
+            readers, values = fields.setdefault(test.field, ([], {}))
             _add(readers, where)
             for value in _words(test):
-                _add(values, value)
+                _add(values.setdefault(value, []), where)
     for rule in definition.engagement.rules:
         for kind in sorted(rule.matcher.types):
             _add(types.setdefault(kind, []), f"engagement rule {rule.name!r}")
     return DataReads(
         tuple(
-            FieldRead(path, tuple(readers), tuple(values))
+            FieldRead(
+                path,
+                tuple(readers),
+                tuple(ValueRead(value, tuple(by)) for value, by in values.items()),
+            )
             for path, (readers, values) in sorted(fields.items())
         ),
         tuple(EventTypeRead(kind, tuple(readers)) for kind, readers in sorted(types.items())),

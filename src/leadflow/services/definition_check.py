@@ -222,16 +222,17 @@ def value_findings(read: FieldRead, held: Mapping[str, int]) -> Iterator[ValueFi
     folded: dict[str, dict[str, int]] = {}
     for stored, count in held.items():
         folded.setdefault(stored.casefold(), {})[stored] = count
-    for value in read.values:
+    for word in read.values:
+        value, read_by = word.value, word.read_by
         spellings = folded.get(value.casefold(), {})
         if value in spellings:
             continue
         if spellings:  # a match all the same: text comparisons ignore case
             spelled = tuple(Close(name, count) for name, count in _by_count(spellings))
-            yield ValueFinding(read.path, value, read.read_by, sum(spellings.values()), spelled)
+            yield ValueFinding(read.path, value, read_by, sum(spellings.values()), spelled)
         else:
             close = _closest(value, held, lambda name: name)
-            yield ValueFinding(read.path, value, read.read_by, 0, close=close)
+            yield ValueFinding(read.path, value, read_by, 0, close=close)
 
 
 def event_type_finding(read: EventTypeRead, by_type: Mapping[str, EventCount]) -> EventTypeFinding:
