@@ -23,6 +23,7 @@ kernel is per partition.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,7 +38,7 @@ from leadflow.batch.frames import MISSING_TIME, ContactFrame, EventFrame, micros
 from leadflow.batch.probes import CATEGORIES
 from leadflow.batch.standing import Standing
 from leadflow.batch.tally import EventLookups, SlotTally, tally_events
-from leadflow.definition.model import Definition
+from leadflow.definition.model import Condition, Definition
 from leadflow.domain.vocabulary import Grade, LeadType, Temperature
 from leadflow.engine.plan import QualificationPlan, plan_for
 
@@ -150,6 +151,20 @@ class Run:
             fit, grade, engagement, bant, temperature, lead_type, action_us, action_rank,
             ready, reason, stage, tuple(sorted(events.types)),
         )  # fmt: skip
+
+    def attribute_verdicts(
+        self, first: int, stop: int, events: EventFrame, conditions: Sequence[Condition]
+    ) -> list[Flags]:
+        """Each condition's verdict for rows ``first ≤ row < stop``, for conditions on
+        attributes and events only (fit, BANT and routing rules): nothing derived from
+        qualification is computed, so a condition naming ``fit.grade`` cannot be asked."""
+        rows = stop - first
+        if self.folder is not None:
+            tallies = self.folder.fold(events, rows)
+        else:
+            tallies = tally_events(self.plan.layout, self.lookups, events, rows, self.now_us)
+        known = self._known(first, stop, tallies)
+        return [evaluate(condition, known) for condition in conditions]
 
     def _known(self, first: int, stop: int, tallies: list[SlotTally]) -> Known:
         standing = self.standing

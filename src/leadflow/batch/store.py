@@ -16,6 +16,10 @@ real-time path assembles for one person (services/facts.py, store/realtime.py):
 ``account.industry`` ...): only their columns and documents are read, which is what a
 definition's tests need (``batch.attributes.attribute_paths``); other paths are absent.
 
+``event_types`` (optional) names the event types a caller will read: the others are
+left out of the query (a definition's types, ``batch.qualify.types_read``; none at all
+for conditions on attributes alone).
+
 ``as_of`` leaves out what was not known yet at that moment: contacts created later,
 their events, BANT facts, consents and hand-off answers dated later (conversations
 and opportunities carry their own dates, which the engine reads). Merged contacts are
@@ -82,10 +86,12 @@ def read_store(
     as_of: datetime,
     between: tuple[int, int] | None = None,
     paths: Collection[str] | None = None,
+    event_types: Collection[str] | None = None,
 ) -> StoreFrames:
     """``between``: only the contacts whose id is in this inclusive range (with their
     events and consents), so a caller can go through a large store in bounded memory;
-    ``paths``: only these attribute paths (None: every one)."""
+    ``paths``: only these attribute paths (None: every one); ``event_types``: only
+    events of these types (None: every one)."""
     reader = _Reader(connection, as_of, between)
     wanted = _Wanted.of(paths)
     fields = wanted.fields()
@@ -110,7 +116,7 @@ def read_store(
         attributes[f"consent.{channel}"] = column
     return StoreFrames(
         contacts,
-        _events(reader, ids),
+        _events(reader, ids, event_types),
         Column.from_arrow(table["stage"]),
         reader.micros(table["recycled_at"]),
     )
@@ -420,12 +426,14 @@ def _consents(reader: _Reader, ids: Ints) -> dict[str, Column]:
     return {channel: Column.from_python(values) for channel, values in found.items()}
 
 
-def _events(reader: _Reader, ids: Ints) -> EventFrame:
+def _events(reader: _Reader, ids: Ints, types: Collection[str] | None) -> EventFrame:
+    if types is not None and not types:
+        return EventFrame.empty()
     table = reader.table(
         f"SELECT e.contact_id, e.type, {reader.time('e.at')}, {reader.json('e.properties')}"
         " FROM events e JOIN contacts c ON c.id = e.contact_id"
         f" WHERE c.merged_into_id IS NULL AND e.at <= :as_of{reader.among('e.contact_id')}"
-        " ORDER BY e.contact_id",
+        f"{_type_filter(types)} ORDER BY e.contact_id",
         ("contact_id", "type", "at", "properties"),
     )
     contact = np.asarray(table["contact_id"].to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -444,6 +452,15 @@ def _events(reader: _Reader, ids: Ints) -> EventFrame:
         at_us=reader.micros(table["at"])[keep],
         properties=properties,
     )
+
+
+def _type_filter(types: Collection[str] | None) -> str:
+    """The types as SQL literals (the reader binds only the moment and the id range);
+    event types are snake_case words, and a quote would be doubled all the same."""
+    if types is None:
+        return ""
+    listed = ", ".join("'" + kind.replace("'", "''") + "'" for kind in sorted(types))
+    return f" AND e.type IN ({listed})"
 
 
 @dataclass(frozen=True, slots=True, eq=False)

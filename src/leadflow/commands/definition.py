@@ -7,6 +7,8 @@ diff OLD NEW       what changed in meaning (files or preset names)
 schema             the JSON Schema of the definition file
 activate [FILE]    record the workspace's definition.yaml (or FILE) as the active version
 versions           the versions recorded in the workspace, the active one marked
+check [FILE]       where a definition (default: the active one) and the workspace's data
+                   disagree: fields, values and event types nobody holds, rules that never hold
 """
 
 from __future__ import annotations
@@ -171,3 +173,23 @@ def versions(workspace: Path | None = WorkspaceOption) -> None:
         typer.echo("no definition recorded; `leadflow init` records the first")
         return
     Console(width=120).print(table)
+
+
+@definition_app.command("check")
+def check(
+    file: str | None = typer.Argument(
+        None, help="Definition file or preset name (default: the workspace's active definition)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when there is any warning."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Check a definition against the workspace's data: fields, values and event types it
+    reads that nobody holds (with the closest ones held), and what each rule matches.
+
+    Nothing is written. Exit 0 (1 with --strict when there are warnings); 2 when the
+    check cannot run.
+    """
+    from leadflow.commands.definition_check import run_check
+
+    run_check(file, workspace, as_json=as_json, strict=strict)

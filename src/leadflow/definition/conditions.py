@@ -112,7 +112,7 @@ class ConditionCompiler:
         except ValueError as error:
             self.problems.append(Problem((*loc, key), str(error)))
             return FieldTest(raw.field, _OPS[key], None, raw.negate)
-        return FieldTest(raw.field, op, operand, raw.negate)
+        return FieldTest(raw.field, op, operand, raw.negate, _raw_operand(raw, key))
 
 
 def _raw_operand(raw: FieldCondition, key: str) -> object:

@@ -27,6 +27,7 @@ computed first); stage and gate conditions may name any path.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -107,6 +108,11 @@ class FieldTest:
     op: Op
     operand: object
     negate: bool = False
+    # The operand as the file wrote it (``in`` lists keep their order and case): the
+    # engine compares ``operand``; a report on the data names what the author wrote.
+    # Not part of the test's meaning, so two spellings of one test stay equal.
+    # (``dataclasses.field``: the name ``field`` is this class's first attribute.)
+    written: object = dataclasses.field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

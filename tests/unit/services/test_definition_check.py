@@ -1,0 +1,85 @@
+"""The findings of ``definition check`` from counts: fields, values and event types."""
+
+from __future__ import annotations
+
+from leadflow.definition.reads import EventTypeRead, FieldRead, ValueRead
+from leadflow.services.definition_check import (
+    Close,
+    event_type_finding,
+    field_finding,
+    value_findings,
+)
+from leadflow.services.event_counts import EventCount
+
+READERS = ("fit rule 'x'",)
+
+
+def test_a_field_nobody_holds_is_a_warning_naming_the_closest_held() -> None:
+    filled = {
+        "contact.title": 120,
+        "contact.first_name": 130,
+        "contact.seniority": 80,
+        "account.industry": 0,
+        "source.channel": 140,
+    }
+
+    missing = field_finding(FieldRead("contact.job_title", READERS), filled)
+    held = field_finding(FieldRead("contact.title", READERS), filled)
+
+    assert missing.warning
+    assert missing.contacts == 0
+    assert missing.close[0] == Close("contact.title", 120)
+    assert not held.warning
+    assert held.contacts == 120
+
+
+def test_a_field_found_in_the_other_namespace_is_suggested() -> None:
+    finding = field_finding(FieldRead("account.country", READERS), {"contact.country": 50})
+
+    assert finding.close == (Close("contact.country", 50),)
+
+
+def test_the_e_mail_derived_paths_are_held_by_the_e_mail() -> None:
+    finding = field_finding(FieldRead("contact.free_mail", READERS), {"contact.email": 7})
+
+    assert not finding.warning
+    assert finding.contacts == 7
+
+
+def test_values_differing_only_in_case_are_a_note_and_missing_ones_a_warning() -> None:
+    words = ("Software", "Logistics", "fintech", "Mining")
+    read = FieldRead("account.industry", READERS, tuple(ValueRead(w, READERS) for w in words))
+    held = {"software": 40, "SOFTWARE": 2, "Computer Software": 9, "fintech": 5, "Retail": 3}
+
+    found = {finding.value: finding for finding in value_findings(read, held)}
+
+    assert set(found) == {"Software", "Logistics", "Mining"}  # fintech is held as written
+    case = found["Software"]
+    assert not case.warning
+    assert case.contacts == 42
+    assert case.spelled == (Close("software", 40), Close("SOFTWARE", 2))
+    assert found["Logistics"].warning
+    assert found["Logistics"].close == ()
+    assert found["Mining"].warning
+
+
+def test_a_missing_value_names_the_closest_values_with_their_counts() -> None:
+    read = FieldRead("account.industry", READERS, (ValueRead("Software", READERS),))
+    held = {"Computer Software": 9, "Software Development": 4, "Retail": 30}
+
+    (finding,) = value_findings(read, held)
+
+    assert finding.warning
+    assert finding.close == (Close("Computer Software", 9), Close("Software Development", 4))
+
+
+def test_an_event_type_never_seen_names_the_close_types_seen() -> None:
+    by_type = {"demo_request": EventCount(12, 10), "page_view": EventCount(900, 80)}
+
+    missing = event_type_finding(EventTypeRead("demo_requested", READERS), by_type)
+    seen = event_type_finding(EventTypeRead("page_view", READERS), by_type)
+
+    assert missing.warning
+    assert missing.close == (Close("demo_request", 12),)
+    assert not seen.warning
+    assert (seen.events, seen.contacts) == (900, 80)
