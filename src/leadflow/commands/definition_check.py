@@ -130,7 +130,7 @@ def to_json(checked: DefinitionCheck) -> dict[str, Any]:
         "values": [
             {"path": v.path, "value": v.value, "read_by": list(v.read_by),
              "contacts": v.contacts, "case_differs": closes(v.spelled),
-             "closest": closes(v.close), "warning": v.warning}
+             "closest": closes(v.close), "beside_held": v.beside_held, "warning": v.warning}
             for v in checked.values
         ],
         "event_types": [
@@ -195,18 +195,19 @@ def _values(checked: DefinitionCheck) -> Table:
     table = _table(
         "Values compared with", "", "field", "value", "contacts", "held instead", "read by"
     )
-    alone: dict[tuple[str, tuple[str, ...]], list[ValueFinding]] = {}
+    alone: dict[tuple[str, tuple[str, ...], bool], list[ValueFinding]] = {}
     for v in checked.values:
-        if v.warning and not v.close:
-            alone.setdefault((v.path, v.read_by), []).append(v)
+        if v.contacts == 0 and not v.close:
+            alone.setdefault((v.path, v.read_by, v.warning), []).append(v)
             continue
         held = _shown(v.close) if v.warning else f"only the case differs: {_shown(v.spelled)}"
         table.add_row(
             _flag(v.warning), v.path, escape(v.value), f"{v.contacts:,}", held, _readers(v.read_by)
         )
-    for (path, read_by), group in alone.items():
+    for (path, read_by, warning), group in alone.items():
         words = escape(", ".join(v.value for v in group))
-        table.add_row(_flag(True), path, words, "0", "nothing close", _readers(read_by))
+        held = "nothing close" if warning else "nothing close; the rules' other values are held"
+        table.add_row(_flag(warning), path, words, "0", held, _readers(read_by))
     return table
 
 

@@ -93,10 +93,15 @@ class ValueFinding:
     contacts: int
     spelled: tuple[Close, ...] = ()
     close: tuple[Close, ...] = ()
+    # Every rule comparing with it also names a value of the field that is held: one of a
+    # list of allowed values (markets, industries) the workspace has none of yet.
+    beside_held: bool = False
 
     @property
     def warning(self) -> bool:
-        return self.contacts == 0
+        """No contact holds it, and either something held is close (a misspelling?) or
+        no rule naming it names anything held (the rule can never hold on this data)."""
+        return self.contacts == 0 and (bool(self.close) or not self.beside_held)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +227,9 @@ def value_findings(read: FieldRead, held: Mapping[str, int]) -> Iterator[ValueFi
     folded: dict[str, dict[str, int]] = {}
     for stored, count in held.items():
         folded.setdefault(stored.casefold(), {})[stored] = count
+    holding = {
+        rule for word in read.values if word.value.casefold() in folded for rule in word.read_by
+    }  # the rules naming at least one value of this field that some contact holds
     for word in read.values:
         value, read_by = word.value, word.read_by
         spellings = folded.get(value.casefold(), {})
@@ -232,7 +240,8 @@ def value_findings(read: FieldRead, held: Mapping[str, int]) -> Iterator[ValueFi
             yield ValueFinding(read.path, value, read_by, sum(spellings.values()), spelled)
         else:
             close = _closest(value, held, lambda name: name)
-            yield ValueFinding(read.path, value, read_by, 0, close=close)
+            beside = all(rule in holding for rule in read_by)
+            yield ValueFinding(read.path, value, read_by, 0, close=close, beside_held=beside)
 
 
 def event_type_finding(read: EventTypeRead, by_type: Mapping[str, EventCount]) -> EventTypeFinding:
