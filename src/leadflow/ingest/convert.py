@@ -7,6 +7,9 @@ normalised or when nothing identifies the person (no e-mail and no record id). A
 header that cannot work at all (no identifying column, a column the mapping refuses)
 raises ``HeaderError`` before any row is read.
 
+A record id is written in its source's one form where it has two (Salesforce's 15- and
+18-character ids: ``salesforce_ids``), before the namespace is put in front of it.
+
 Derived values, after the cells:
     phone        normalised with the row's country, else the default region
     mobile_phone also the phone when the row has no other phone
@@ -46,6 +49,7 @@ from leadflow.ingest.normalise import (
     website_domain,
 )
 from leadflow.ingest.record import ContactRecord, RowError
+from leadflow.ingest.salesforce_ids import salesforce_id
 from leadflow.ingest.values import (
     bounced,
     channel,
@@ -92,6 +96,14 @@ def _not_negative(normalise: Normaliser, text: str) -> object:
     if isinstance(value, (int, float)) and value < 0:
         raise InvalidValueError(f"{text!r} is negative")
     return value
+
+
+def _record_id(form: Normaliser, normalise: Normaliser, text: str) -> object:
+    return form(str(normalise(text)))
+
+
+# A layout's ``id_format`` -> the function giving its record ids one written form.
+_RECORD_ID_FORMS: dict[str, Normaliser] = {"salesforce": salesforce_id}
 
 
 def _country(text: str) -> str:
@@ -182,6 +194,8 @@ class RowConverter:
         normalise = self._normalisers[kind]
         if name in _NOT_NEGATIVE:
             normalise = partial(_not_negative, normalise)
+        if name == "external_id" and self.layout.id_format in _RECORD_ID_FORMS:
+            normalise = partial(_record_id, _RECORD_ID_FORMS[self.layout.id_format], normalise)
         table = self.layout.values.get(name)
         read = normalise
         if table is not None:

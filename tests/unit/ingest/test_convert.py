@@ -78,7 +78,7 @@ def test_salesforce_api_export() -> None:
     emma, oliver, sofia, noah = records(
         convert_file("salesforce_leads.csv", get_format("salesforce"), default_region="US")
     )
-    assert emma.contact["external_id"] == "salesforce:00Q5g00000AbCdEAAV"
+    assert emma.contact["external_id"] == "salesforce:00Q5g00000AbCdEEAV"
     assert emma.contact["phone"] == "+14155552671"
     assert emma.account["employees"] == 5000
     assert emma.contact["domain"] == "northwind-demo.example.com"
@@ -275,6 +275,30 @@ def test_a_number_with_separators_out_of_place_rejects_its_row() -> None:
         converter.convert(4, ["a@acme.example", "0.,.0"])
     assert (caught.value.line, caught.value.column) == (4, "AnnualRevenue")
     assert caught.value.reason == "AnnualRevenue: '0.,.0' is not a number"
+
+
+def test_salesforce_ids_are_stored_in_their_18_character_form() -> None:
+    converter = RowConverter(get_format("salesforce"), ["Lead ID", "Email"])
+    short = converter.convert(2, ["001D000000IqhSL", "a@acme.example"])
+    long = converter.convert(3, ["001D000000IqhSLIAZ", "a@acme.example"])
+    assert short.contact["external_id"] == long.contact["external_id"]
+    assert long.contact["external_id"] == "salesforce:001D000000IqhSLIAZ"
+    with pytest.raises(RowError) as caught:
+        converter.convert(4, ["001D000000IqhSLAAZ", "a@acme.example"])
+    assert (caught.value.line, caught.value.column) == (4, "Lead ID")
+    assert "ends in IAZ, not AAZ" in caught.value.reason
+
+
+def test_a_mapping_on_top_of_salesforce_keeps_its_id_form(tmp_path: Path) -> None:
+    path = tmp_path / "sf.yaml"
+    path.write_text("name: sf-emea\nformat: salesforce\ncolumns:\n  Lead Nr: external_id\n")
+    converter = RowConverter(load_mapping(path), ["Lead Nr", "Email"])
+    record = converter.convert(2, ["001D000000IqhSL", "a@acme.example"])
+    assert record.contact["external_id"] == "sf-emea:001D000000IqhSLIAZ"
+    hubspot = RowConverter(get_format("hubspot"), ["Record ID", "Email"])  # no such form
+    assert hubspot.convert(2, ["001D000000IqhSL", "b@acme.example"]).contact["external_id"] == (
+        "hubspot:001D000000IqhSL"
+    )
 
 
 def test_national_phone_without_any_region_is_rejected() -> None:
