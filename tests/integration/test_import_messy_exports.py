@@ -38,8 +38,9 @@ def test_a_german_excel_export_in_windows_1252_with_its_separator_line(engine: E
     assert (summary.encoding, summary.delimiter) == ("cp1252", ";")
     assert summary.unknown_columns == ["Adresse"]  # the two empty trailing headers: ignored
     juergen = contact(engine, "juergen.mueller@baeckerei-demo.example.de")
+    # "+49 89 1234567 Durchwahl 12": the direct dial is part of the number dialled.
     assert (juergen["first_name"], juergen["phone"], juergen["country"]) == (
-        "Jürgen", "+49891234567", "DE",
+        "Jürgen", "+4989123456712", "DE",
     )  # fmt: skip
     assert juergen["created_at"] == datetime(2025, 11, 23, tzinfo=UTC)
     assert juergen["attributes"]["adresse"] == "Hauptstraße 1 80331 München"

@@ -11,7 +11,8 @@ A record id is written in its source's one form where it has two (Salesforce's 1
 18-character ids: ``salesforce_ids``), before the namespace is put in front of it.
 
 Derived values, after the cells:
-    phone        normalised with the row's country, else the default region
+    phone        normalised with the row's country, else the default region; a written
+                 extension ("ext. 12", "poste 12") goes to ``phone_extension``
     mobile_phone also the phone when the row has no other phone
     full_name    split at the first space into first and last name, when those are absent
     domain       the website's, else the e-mail's unless free mail; keys the account
@@ -40,11 +41,11 @@ from leadflow.ingest.normalise import (
     company_domain,
     email_domain,
     normalise_email,
-    normalise_phone,
     normalise_utm,
     parse_amount,
     parse_boolean,
     parse_integer,
+    read_phone,
     snake_case,
     website_domain,
 )
@@ -300,10 +301,15 @@ class RowConverter:
             raw = given.get(name)
             if isinstance(raw, str):
                 try:
-                    given[name] = normalise_phone(raw, _str(region))
+                    phone = read_phone(raw, _str(region))
                 except InvalidValueError as error:
                     column = self._phone_headers.get(name, name)
                     raise RowError(line, f"{column}: {error}", column) from None
+                given[name] = phone.number
+                # The extension belongs to the number that becomes the phone: the mobile
+                # only when there is no phone. A column of its own wins.
+                if phone.extension and (name == "phone" or "phone" not in given):
+                    given.setdefault("phone_extension", phone.extension)
 
     def _assemble(self, line: int, given: dict[str, object]) -> ContactRecord:
         record = ContactRecord(line, {}, {}, {}, [])

@@ -301,6 +301,31 @@ def test_a_mapping_on_top_of_salesforce_keeps_its_id_form(tmp_path: Path) -> Non
     )
 
 
+def test_a_written_extension_is_kept_beside_the_phone() -> None:
+    header = ["Email", "Phone Number", "Mobile Phone Number"]
+    converter = RowConverter(get_format("hubspot"), header, default_region="DE")
+    desk = converter.convert(2, ["a@acme.example", "030 1234567 ext. 12", ""])
+    assert desk.contact["phone"] == "+49301234567"
+    assert desk.attributes["phone_extension"] == "12"
+    direct = converter.convert(3, ["b@acme.example", "030 1234567-12", ""])
+    assert direct.contact["phone"] == "+4930123456712"
+    assert "phone_extension" not in direct.attributes
+    # A mobile's extension only when the mobile is the phone.
+    both = converter.convert(4, ["c@acme.example", "030 1234567", "0151 2345678 x3"])
+    assert (both.contact["phone"], both.attributes.get("phone_extension")) == ("+49301234567", None)
+    mobile = converter.convert(5, ["d@acme.example", "", "+41 44 668 18 00-7"])
+    assert (mobile.contact["phone"], mobile.attributes["phone_extension"]) == ("+41446681800", "7")
+
+
+def test_an_extension_column_wins_over_the_one_in_the_phone_cell() -> None:
+    assert get_format("generic").field_for("phone_extension") == "phone_extension"
+    converter = RowConverter(get_format("generic"), ["email", "phone", "phone_extension"])
+    record = converter.convert(2, ["a@acme.example", "+49 30 1234567 ext. 12", "340"])
+    assert (record.contact["phone"], record.attributes["phone_extension"]) == (
+        "+49301234567", "340",
+    )  # fmt: skip
+
+
 def test_national_phone_without_any_region_is_rejected() -> None:
     converter = RowConverter(get_format("hubspot"), HEADER)
     with pytest.raises(RowError, match="no country code"):
