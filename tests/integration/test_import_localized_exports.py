@@ -137,3 +137,74 @@ def test_cli_summary_names_the_header_language(
                                  "--format", "hubspot", "--default-region", "DE"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "4 rows (hubspot, headers in German, utf-8, ','): 4 created" in result.output
+
+
+# Odoo lead exports made by a user working in each language: headers and the four
+# default stages as Odoo's own translations write them (one row per stage, in order).
+ODOO_LOCALIZED = [
+    ("odoo_leads_de.csv", "DE", "German", "anna.vogel@baeckerei-vogel.example.de"),
+    ("odoo_leads_fr.csv", "FR", "French", "camille.petit@fromagerie-petit.example.fr"),
+    ("odoo_leads_nl.csv", "NL", "Dutch", "sanne@kaashandel-visser.example.nl"),
+    ("odoo_leads_es.csv", "ES", "Spanish", "lucia.garcia@panaderia-garcia.example.es"),
+    ("odoo_leads_it.csv", "IT", "Italian", "giulia.rossi@caseificio-rossi.example.it"),
+]
+
+
+@pytest.mark.parametrize(("name", "region", "language", "first"), ODOO_LOCALIZED)
+def test_localized_odoo_export_reads_every_header_and_the_default_stages(
+    engine: Engine, name: str, region: str, language: str, first: str
+) -> None:
+    summary = imported(engine, name, "odoo", region)
+    assert (summary.committed, summary.created, summary.rejected) == (True, 4, 0)
+    assert summary.header_language == language
+    assert summary.unknown_columns == []
+    leads = rows(engine, Contact)
+    assert [row["attributes"]["lifecycle_stage"] for row in leads] == [
+        "lead", "sql", "opportunity", "customer",
+    ]  # fmt: skip
+    lead = leads[0]
+    assert lead["email"] == first
+    assert str(lead["external_id"]).startswith("odoo:")
+    assert (lead["country"], lead["owner"], lead["source_channel"]) == (
+        region, "Marc Demo", "linkedin",
+    )  # fmt: skip
+    for column in ("first_name", "last_name", "company", "title", "phone"):
+        assert lead[column], column
+    for key in ("salutation", "city", "tags", "utm_source"):
+        assert lead["attributes"][key], key
+    assert (lead["source_medium"], lead["source_campaign"][-4:]) == ("banner", "2025")
+    assert lead["created_at"] == datetime(2025, 2, 11, 13, 45, 10, tzinfo=UTC)
+    # Row 2 is blacklisted (no such column in Spanish: Odoo 10 had none), row 3 bounced.
+    blacklisted = consents(engine, leads[1]["id"]).get("email", ("",))[0]
+    assert blacklisted == ("" if language == "Spanish" else "withdrawn")
+    assert consents(engine, leads[2]["id"])["email"][0] == "bounced"
+    assert consents(engine, lead["id"]) == {}
+
+
+def test_german_odoo_export_in_detail(engine: Engine) -> None:
+    imported(engine, "odoo_leads_de.csv", "odoo", "DE")
+    anna = contact(engine, "anna.vogel@baeckerei-vogel.example.de")
+    assert anna["external_id"] == "odoo:61"
+    assert (anna["first_name"], anna["last_name"], anna["company"]) == (
+        "Anna", "Vogel", "Bäckerei Vogel GmbH",
+    )  # fmt: skip
+    assert (anna["title"], anna["attributes"]["salutation"]) == ("Geschäftsführerin", "Frau")
+    assert (anna["phone"], anna["attributes"]["mobile_phone"]) == ("+49301234567", "+491512345678")
+    assert anna["attributes"]["state"] == "Berlin (DE)"
+    assert anna["attributes"]["utm_source"] == "linkedin"
+    assert "chance" not in anna["attributes"]  # the deal's title is not the person's
+    josef = contact(engine, "j.huber@huber-holz.example.at")
+    assert josef["country"] == "AT"
+    assert consents(engine, josef["id"])["email"][0] == "withdrawn"  # Schwarze Liste
+    urs = contact(engine, "urs.keller@keller-ag.example.ch")
+    assert consents(engine, urs["id"])["email"][0] == "bounced"  # Unzustellbar 2
+    lena = contact(engine, "lena@nord-logistik.example.de")
+    assert lena["phone"] == "+49401234567"  # national, read with the row's country
+
+
+def test_spanish_odoo_10_labels_company_and_dates(engine: Engine) -> None:
+    imported(engine, "odoo_leads_es.csv", "odoo", "ES")
+    marta = contact(engine, "marta@lopez-hermanos.example.es")
+    assert (marta["company"], marta["title"]) == ("López Hermanos S.L.", "Directora financiera")
+    assert marta["created_at"] == datetime(2024, 12, 2, 15, tzinfo=UTC)
+    assert consents(engine, marta["id"])["email"][0] == "bounced"  # Rebote 2

@@ -38,8 +38,9 @@ def test_a_german_excel_export_in_windows_1252_with_its_separator_line(engine: E
     assert (summary.encoding, summary.delimiter) == ("cp1252", ";")
     assert summary.unknown_columns == ["Adresse"]  # the two empty trailing headers: ignored
     juergen = contact(engine, "juergen.mueller@baeckerei-demo.example.de")
+    # "+49 89 1234567 Durchwahl 12": the direct dial is part of the number dialled.
     assert (juergen["first_name"], juergen["phone"], juergen["country"]) == (
-        "Jürgen", "+49891234567", "DE",
+        "Jürgen", "+4989123456712", "DE",
     )  # fmt: skip
     assert juergen["created_at"] == datetime(2025, 11, 23, tzinfo=UTC)
     assert juergen["attributes"]["adresse"] == "Hauptstraße 1 80331 München"
@@ -62,9 +63,9 @@ def test_salesforce_data_loader_utf16_tab_separated(
 ) -> None:
     text = (
         "Id\tFirstName\tLastName\tEmail\tCompany\tCountry\tCreatedDate\tHasOptedOutOfEmail\r\n"
-        '00Q5g00000AbCdEAAV\tAnna\tÖzdemir\tanna@werk-demo.example.de\t"Werk\r\nGmbH"'
+        '00Q5g00000AbCdEEAV\tAnna\tÖzdemir\tanna@werk-demo.example.de\t"Werk\r\nGmbH"'
         "\tÖsterreich\t2025-11-23T14:05:00.000Z\ttrue\r\n"
-        "00Q5g00000AbCdFAAV\tÉmile\tZola\temile@zola-demo.example.fr\tZola SA\tSuisse"
+        "00Q5g00000AbCdFEAV\tÉmile\tZola\temile@zola-demo.example.fr\tZola SA\tSuisse"
         "\t2025-11-23T14:05:00.000+0000\tfalse\r\n"
     )
     path = tmp_path / "extract.csv"
@@ -73,7 +74,7 @@ def test_salesforce_data_loader_utf16_tab_separated(
     assert (summary.committed, summary.created, summary.rejected) == (True, 2, 0)
     anna = contact(engine, "anna@werk-demo.example.de")
     assert (anna["external_id"], anna["last_name"], anna["company"], anna["country"]) == (
-        "salesforce:00Q5g00000AbCdEAAV", "Özdemir", "Werk GmbH", "AT",
+        "salesforce:00Q5g00000AbCdEEAV", "Özdemir", "Werk GmbH", "AT",
     )  # fmt: skip
     assert consents(engine, anna["id"])["email"][0] == "withdrawn"
 

@@ -7,8 +7,12 @@ normalised or when nothing identifies the person (no e-mail and no record id). A
 header that cannot work at all (no identifying column, a column the mapping refuses)
 raises ``HeaderError`` before any row is read.
 
+A record id is written in its source's one form where it has two (Salesforce's 15- and
+18-character ids: ``salesforce_ids``), before the namespace is put in front of it.
+
 Derived values, after the cells:
-    phone        normalised with the row's country, else the default region
+    phone        normalised with the row's country, else the default region; a written
+                 extension ("ext. 12", "poste 12") goes to ``phone_extension``
     mobile_phone also the phone when the row has no other phone
     full_name    split at the first space into first and last name, when those are absent
     domain       the website's, else the e-mail's unless free mail; keys the account
@@ -37,15 +41,16 @@ from leadflow.ingest.normalise import (
     company_domain,
     email_domain,
     normalise_email,
-    normalise_phone,
     normalise_utm,
     parse_amount,
     parse_boolean,
     parse_integer,
+    read_phone,
     snake_case,
     website_domain,
 )
 from leadflow.ingest.record import ContactRecord, RowError
+from leadflow.ingest.salesforce_ids import salesforce_id
 from leadflow.ingest.values import (
     bounced,
     channel,
@@ -92,6 +97,14 @@ def _not_negative(normalise: Normaliser, text: str) -> object:
     if isinstance(value, (int, float)) and value < 0:
         raise InvalidValueError(f"{text!r} is negative")
     return value
+
+
+def _record_id(form: Normaliser, normalise: Normaliser, text: str) -> object:
+    return form(str(normalise(text)))
+
+
+# A layout's ``id_format`` -> the function giving its record ids one written form.
+_RECORD_ID_FORMS: dict[str, Normaliser] = {"salesforce": salesforce_id}
 
 
 def _country(text: str) -> str:
@@ -182,6 +195,8 @@ class RowConverter:
         normalise = self._normalisers[kind]
         if name in _NOT_NEGATIVE:
             normalise = partial(_not_negative, normalise)
+        if name == "external_id" and self.layout.id_format in _RECORD_ID_FORMS:
+            normalise = partial(_record_id, _RECORD_ID_FORMS[self.layout.id_format], normalise)
         table = self.layout.values.get(name)
         read = normalise
         if table is not None:
@@ -286,10 +301,15 @@ class RowConverter:
             raw = given.get(name)
             if isinstance(raw, str):
                 try:
-                    given[name] = normalise_phone(raw, _str(region))
+                    phone = read_phone(raw, _str(region))
                 except InvalidValueError as error:
                     column = self._phone_headers.get(name, name)
                     raise RowError(line, f"{column}: {error}", column) from None
+                given[name] = phone.number
+                # The extension belongs to the number that becomes the phone: the mobile
+                # only when there is no phone. A column of its own wins.
+                if phone.extension and (name == "phone" or "phone" not in given):
+                    given.setdefault("phone_extension", phone.extension)
 
     def _assemble(self, line: int, given: dict[str, object]) -> ContactRecord:
         record = ContactRecord(line, {}, {}, {}, [])

@@ -108,6 +108,7 @@ _ALL: tuple[Field, ...] = (
     _field("full_name", _K.TEXT, _T.DERIVED, "split into first and last name when absent"),
     _field("phone", _K.PHONE, _T.CONTACT, "phone number, stored in E.164"),
     _field("mobile_phone", _K.PHONE, _T.ATTRIBUTE, "mobile number, E.164; phone if none"),
+    _field("phone_extension", _K.TEXT, _T.ATTRIBUTE, "extension reached after the phone"),
     _field("salutation", _K.TEXT, _T.ATTRIBUTE, "Mr, Ms, Dr ... (not the job title)"),
     _field("title", _K.TEXT, _T.CONTACT, "job title"),
     _field("seniority", _K.TEXT, _T.CONTACT, "seniority (e.g. c_level, director)"),

@@ -11,10 +11,18 @@ E-mail   syntax checked by email-validator (never DNS); the whole address is low
          "jan.jansen@" two people. Dots and "+tags" are kept: they are significant on
          most providers, so removing them would merge different people.
 Phone    E.164 (``+31201234567``) by phonenumbers, with the row's country or a default
-         region for national numbers; extensions are dropped (E.164 has none), also
-         after a word in another language ("Durchwahl 12", "poste 123"). A number
-         must be *possible* for its country (right length); it is not checked against
-         the allocated ranges, which go stale faster than exports do.
+         region for national numbers. A number must be *possible* for its country
+         (right length); it is not checked against the allocated ranges, which go
+         stale faster than exports do. ``read_phone`` also gives the extension:
+         - a direct-dial suffix written the DIN 5008 way (``030 1234567-12``,
+           ``+43 1 53114-0``), or after "Durchwahl"/"DW" (the German word for it), is
+           part of the number dialled: ``+4930123456712``. Where the country's plan
+           has no room for it (fixed-length numbers: CH, FR, NL ...) the number
+           without it is the phone and the suffix its extension;
+         - a written extension ("ext. 12", "x12", "#12", "Nebenstelle 12",
+           "poste 12", "toestel 4", "interno 7") is reached through the switchboard:
+           the phone is the main number, the extension is kept beside it (E.164 has
+           none). ``normalise_phone`` gives the number alone.
 Domain   a company's domain from its website, else from an e-mail address unless the
          address is at a free-mail provider.
 UTM      trimmed, URL-decoded, lower-cased, inner white space collapsed.
@@ -24,6 +32,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit
 
@@ -36,6 +45,7 @@ from leadflow.ingest.phones import shortcut
 
 __all__ = [
     "InvalidValueError",
+    "Phone",
     "clean_text",
     "company_domain",
     "email_domain",
@@ -45,6 +55,7 @@ __all__ = [
     "parse_amount",
     "parse_boolean",
     "parse_integer",
+    "read_phone",
     "snake_case",
     "website_domain",
 ]
@@ -121,37 +132,71 @@ def email_domain(email: str) -> str:
     return email.rpartition("@")[2]
 
 
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A phone number in E.164 and the extension dialled after it, if any."""
+
+    number: str
+    extension: str | None = None
+
+
 def normalise_phone(text: str, region: str | None) -> str:
     """A phone number in E.164; national numbers need ``region`` (ISO alpha-2)."""
+    return _phone(text.strip(), region).number
+
+
+def read_phone(text: str, region: str | None) -> Phone:
+    """The number in E.164 and its extension (see the module docstring)."""
     return _phone(text.strip(), region)
 
 
-# The word before an extension in the languages of European exports ("Durchwahl 12",
-# "poste 123", "toestel 4", "interno 7", "wewn. 12"); phonenumbers knows only the
-# English ones ("ext.", "x", "#"), and read the rest as part of the number.
+# "Durchwahl 12" says what DIN 5008's "-12" says: these digits are dialled directly
+# after the main number. Read as that suffix.
+_DIRECT_DIAL_WORD = re.compile(r"[\s,;]*\b(?:durchwahl|durchw|dw)\b\.?:?\s*(?=\d)", re.IGNORECASE)
+# The word before an extension in the languages of European exports ("poste 123",
+# "Nebenstelle 4", "toestel 4", "interno 7", "wewn. 12"); phonenumbers knows only the
+# English ones ("ext.", "x", "#"), and reads the rest as part of the number.
 _EXTENSION_WORD = re.compile(
-    r"\b(?:durchwahl|durchw|dw|nebenstelle|nst|poste|toestel|tst|interno|int"
+    r"\b(?:nebenstelle|nst|poste|toestel|tst|interno|int"
     r"|extensi[oó]n|anexo|wewn|ankn|anknytning|lokal)\b\.?:?\s*(?=\d)",
     re.IGNORECASE,
 )
+# A direct-dial suffix at the end: digits, a hyphen, up to five digits ("...4567-12").
+_DIRECT_DIAL = re.compile(r"(?P<main>.*\d)\s*-\s*(?P<suffix>\d{1,5})")
 
 
 @lru_cache(maxsize=65536)
-def _phone(value: str, region: str | None) -> str:
+def _phone(value: str, region: str | None) -> Phone:
     quick = shortcut(value, region)
     if quick is not None:
-        return quick
+        return Phone(quick)
+    written = _EXTENSION_WORD.sub(" ext. ", _DIRECT_DIAL_WORD.sub("-", value))
+    number = _parsed(value, written, region)
+    if phonenumbers.is_possible_number(number):
+        return Phone(_e164(number), number.extension or None)
+    suffixed = _DIRECT_DIAL.fullmatch(written) if not number.extension else None
+    if suffixed is not None:
+        # No room for the suffix in this country's numbers: it is an extension.
+        main = _parsed(value, suffixed["main"], region)
+        if phonenumbers.is_possible_number(main):
+            return Phone(_e164(main), suffixed["suffix"])
+    where = phonenumbers.region_code_for_number(number) or region or "its country"
+    raise InvalidValueError(f"phone {value!r} has the wrong length for {where}")
+
+
+def _parsed(value: str, written: str, region: str | None) -> phonenumbers.PhoneNumber:
+    """``written`` (``value`` with its extension words made English) parsed."""
     try:
-        number = phonenumbers.parse(_EXTENSION_WORD.sub(" ext. ", value), region)
+        return phonenumbers.parse(written, region)
     except phonenumbers.NumberParseException as error:
         if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
             reason = "has no country code (+..) and no default region applies"
         else:
             reason = "is not a phone number"
         raise InvalidValueError(f"phone {value!r} {reason}") from None
-    if not phonenumbers.is_possible_number(number):
-        where = phonenumbers.region_code_for_number(number) or region or "its country"
-        raise InvalidValueError(f"phone {value!r} has the wrong length for {where}")
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

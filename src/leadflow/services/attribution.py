@@ -4,6 +4,8 @@
                  string is taken as the contact's id in the CRM it was imported from
                  (``external_id``); when no contact has it yet and the event gives an
                  e-mail, the e-mail decides and the contact remembers that CRM id.
+                 CRM ids are named as imports store them (``salesforce:00Q...``); a
+                 Salesforce id may have 15 or 18 characters (see ``salesforce_ids``).
                  A merged contact's events go to the survivor.
     email        the contact with that normalised address, created when there is none
                  (giving an address is what makes someone a known lead)
@@ -12,8 +14,9 @@
                  contact links them, and the visitor's earlier events join the contact.
 
 An event naming nobody is rejected, and so is one whose ``contact_id`` is unknown, is not
-an id a database can hold (beyond 64 bits, or digits other than 0-9 such as "²"), or
-whose ``contact_id`` and ``email`` point at two different people.
+an id a database can hold (beyond 64 bits, or digits other than 0-9 such as "²"), is a
+Salesforce id whose checksum does not match, or whose ``contact_id`` and ``email`` point
+at two different people.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadflow.ingest.freemail import is_free_mail
-from leadflow.ingest.normalise import email_domain, normalise_email
+from leadflow.ingest.normalise import InvalidValueError, email_domain, normalise_email
+from leadflow.ingest.salesforce_ids import canonical_external_id
 from leadflow.store.realtime import RealtimeStore
 
 __all__ = ["Attribution", "AttributionError", "attribute"]
@@ -69,6 +73,8 @@ def attribute(
 def _named_contact(
     store: RealtimeStore, contact_id: int | str | None, email: str | None, now: datetime
 ) -> Attribution:
+    if isinstance(contact_id, str) and not _leadflow_id(contact_id):
+        contact_id = _crm_id(contact_id)
     by_id = None if contact_id is None else _by_id(store, contact_id, strict=email is None)
     if email is None:
         return Attribution(by_id)
@@ -108,6 +114,15 @@ def _by_id(store: RealtimeStore, contact_id: int | str, *, strict: bool) -> int 
     if found is None:
         raise AttributionError(f"unknown contact_id {contact_id!r}")
     return found
+
+
+def _crm_id(external_id: str) -> str:
+    """The CRM id in the form imports store it: a Salesforce id (``salesforce:`` and 15
+    or 18 characters) in its 18-character form, so both name the one contact."""
+    try:
+        return canonical_external_id(external_id)
+    except InvalidValueError as error:
+        raise AttributionError(f"contact_id: {error}") from None
 
 
 # Ids are 64-bit integers in both databases; a larger one would overflow the driver.

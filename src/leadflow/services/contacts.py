@@ -39,6 +39,7 @@ from leadflow.ingest.normalise import (
     normalise_email,
     normalise_phone,
 )
+from leadflow.ingest.salesforce_ids import canonical_external_id
 from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.services.requalify import requalify_contacts
@@ -223,6 +224,8 @@ def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
             clean["country"] = _country(str(clean["country"]))
         if "phone" in clean:
             clean["phone"] = normalise_phone(str(clean["phone"]), clean.get("country"))
+        if "external_id" in clean:  # one form per Salesforce id, as imports store it
+            clean["external_id"] = canonical_external_id(str(clean["external_id"]))
     except ValueError as error:  # ingest's InvalidValueError: one line saying why
         raise InvalidInputError(str(error)) from None
     if "domain" not in clean and "email" in clean:

@@ -26,6 +26,22 @@ def test_create_normalises_and_refuses_a_second_contact_with_the_address(
     assert again.status_code == 409
 
 
+def test_a_salesforce_id_is_stored_in_its_18_character_form(
+    client: TestClient, headers: Headers
+) -> None:
+    """As an import stores it: the 15- and 18-character ids of one lead are one id."""
+    body = {"email": "cy@acme.example", "external_id": "salesforce:001D000000IqhSL"}
+    made = client.post("/contacts", json=body, headers=headers("marketing"))
+    assert made.status_code == 201, made.text
+    assert made.json()["external_id"] == "salesforce:001D000000IqhSLIAZ"
+    twin = {"email": "cy2@acme.example", "external_id": "salesforce:001D000000IqhSLIAZ"}
+    assert client.post("/contacts", json=twin, headers=headers("marketing")).status_code == 409
+    typo = {"email": "cy3@acme.example", "external_id": "salesforce:001D000000IqhSLAAZ"}
+    refused = client.post("/contacts", json=typo, headers=headers("marketing"))
+    assert refused.status_code == 422
+    assert "ends in IAZ, not AAZ" in refused.text
+
+
 def test_upsert_updates_by_email_and_merges_attributes(
     client: TestClient, headers: Headers
 ) -> None:

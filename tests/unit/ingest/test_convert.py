@@ -78,7 +78,7 @@ def test_salesforce_api_export() -> None:
     emma, oliver, sofia, noah = records(
         convert_file("salesforce_leads.csv", get_format("salesforce"), default_region="US")
     )
-    assert emma.contact["external_id"] == "salesforce:00Q5g00000AbCdEAAV"
+    assert emma.contact["external_id"] == "salesforce:00Q5g00000AbCdEEAV"
     assert emma.contact["phone"] == "+14155552671"
     assert emma.account["employees"] == 5000
     assert emma.contact["domain"] == "northwind-demo.example.com"
@@ -275,6 +275,55 @@ def test_a_number_with_separators_out_of_place_rejects_its_row() -> None:
         converter.convert(4, ["a@acme.example", "0.,.0"])
     assert (caught.value.line, caught.value.column) == (4, "AnnualRevenue")
     assert caught.value.reason == "AnnualRevenue: '0.,.0' is not a number"
+
+
+def test_salesforce_ids_are_stored_in_their_18_character_form() -> None:
+    converter = RowConverter(get_format("salesforce"), ["Lead ID", "Email"])
+    short = converter.convert(2, ["001D000000IqhSL", "a@acme.example"])
+    long = converter.convert(3, ["001D000000IqhSLIAZ", "a@acme.example"])
+    assert short.contact["external_id"] == long.contact["external_id"]
+    assert long.contact["external_id"] == "salesforce:001D000000IqhSLIAZ"
+    with pytest.raises(RowError) as caught:
+        converter.convert(4, ["001D000000IqhSLAAZ", "a@acme.example"])
+    assert (caught.value.line, caught.value.column) == (4, "Lead ID")
+    assert "ends in IAZ, not AAZ" in caught.value.reason
+
+
+def test_a_mapping_on_top_of_salesforce_keeps_its_id_form(tmp_path: Path) -> None:
+    path = tmp_path / "sf.yaml"
+    path.write_text("name: sf-emea\nformat: salesforce\ncolumns:\n  Lead Nr: external_id\n")
+    converter = RowConverter(load_mapping(path), ["Lead Nr", "Email"])
+    record = converter.convert(2, ["001D000000IqhSL", "a@acme.example"])
+    assert record.contact["external_id"] == "sf-emea:001D000000IqhSLIAZ"
+    hubspot = RowConverter(get_format("hubspot"), ["Record ID", "Email"])  # no such form
+    assert hubspot.convert(2, ["001D000000IqhSL", "b@acme.example"]).contact["external_id"] == (
+        "hubspot:001D000000IqhSL"
+    )
+
+
+def test_a_written_extension_is_kept_beside_the_phone() -> None:
+    header = ["Email", "Phone Number", "Mobile Phone Number"]
+    converter = RowConverter(get_format("hubspot"), header, default_region="DE")
+    desk = converter.convert(2, ["a@acme.example", "030 1234567 ext. 12", ""])
+    assert desk.contact["phone"] == "+49301234567"
+    assert desk.attributes["phone_extension"] == "12"
+    direct = converter.convert(3, ["b@acme.example", "030 1234567-12", ""])
+    assert direct.contact["phone"] == "+4930123456712"
+    assert "phone_extension" not in direct.attributes
+    # A mobile's extension only when the mobile is the phone.
+    both = converter.convert(4, ["c@acme.example", "030 1234567", "0151 2345678 x3"])
+    assert (both.contact["phone"], both.attributes.get("phone_extension")) == ("+49301234567", None)
+    mobile = converter.convert(5, ["d@acme.example", "", "+41 44 668 18 00-7"])
+    assert (mobile.contact["phone"], mobile.attributes["phone_extension"]) == ("+41446681800", "7")
+
+
+def test_an_extension_column_wins_over_the_one_in_the_phone_cell() -> None:
+    assert get_format("generic").field_for("phone_extension") == "phone_extension"
+    converter = RowConverter(get_format("generic"), ["email", "phone", "phone_extension"])
+    record = converter.convert(2, ["a@acme.example", "+49 30 1234567 ext. 12", "340"])
+    assert (record.contact["phone"], record.attributes["phone_extension"]) == (
+        "+49301234567", "340",
+    )  # fmt: skip
 
 
 def test_national_phone_without_any_region_is_rejected() -> None:

@@ -15,6 +15,7 @@ from leadflow.ingest.formats import FORMATS, hubspot, marketo, mautic, odoo, sal
 from leadflow.ingest.formats.layout import IGNORE, Layout
 from leadflow.ingest.formats.mapping_file import RawMapping, compile_mapping
 from leadflow.ingest.formats.translations import hubspot as translated_hubspot
+from leadflow.ingest.formats.translations import odoo as translated_odoo
 from leadflow.ingest.formats.translations import salesforce as translated_salesforce
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -92,7 +93,8 @@ def test_the_mapping_example_compiles() -> None:
 
 def test_the_examples_that_extend_odoo_and_marketo_compile() -> None:
     dutch_odoo, marketo_stages = (_compiled(example) for example in _examples()[1:3])
-    assert dutch_odoo.value_for("lifecycle_stage", "Gewonnen") == "customer"
+    assert dutch_odoo.value_for("lifecycle_stage", "Offerte verstuurd") == "opportunity"
+    assert dutch_odoo.value_for("lifecycle_stage", "Gewonnen") == "customer"  # the format's
     assert dutch_odoo.field_for("email_from") == "email"
     assert marketo_stages.field_for("Revenue Stage") == "lifecycle_stage"
     assert marketo_stages.empty_words == {"null"}
@@ -126,9 +128,10 @@ def test_the_accounts_mapping_example_loads(tmp_path: Path) -> None:
 _LANGUAGE_SECTION = DOC.split("### Exports in other languages")[1].split("\n### ")[0]
 
 
-@pytest.mark.parametrize(
-    "module", [translated_hubspot, translated_salesforce], ids=lambda m: m.__name__
-)
+_TRANSLATED = [translated_hubspot, translated_salesforce, translated_odoo]
+
+
+@pytest.mark.parametrize("module", _TRANSLATED, ids=lambda m: m.__name__)
 def test_every_translated_header_is_documented(module: object) -> None:
     languages = list(module.HEADERS)  # type: ignore[attr-defined]
     fields = {field for table in module.HEADERS.values() for field in table}  # type: ignore[attr-defined]
@@ -137,12 +140,11 @@ def test_every_translated_header_is_documented(module: object) -> None:
             ", ".join(f"`{header}`" for header in module.HEADERS[language].get(field, ()))  # type: ignore[attr-defined]
             for language in languages
         ]
-        assert f"| `{field}` | " + " | ".join(cells) + " |" in _LANGUAGE_SECTION
+        name = "(ignored)" if field == IGNORE else f"`{field}`"
+        assert f"| {name} | " + " | ".join(cells) + " |" in _LANGUAGE_SECTION
 
 
-@pytest.mark.parametrize(
-    "module", [translated_hubspot, translated_salesforce], ids=lambda m: m.__name__
-)
+@pytest.mark.parametrize("module", _TRANSLATED, ids=lambda m: m.__name__)
 def test_every_translated_value_is_documented(module: object) -> None:
     for language, tables in module.VALUES.items():  # type: ignore[attr-defined]
         for field, table in tables.items():

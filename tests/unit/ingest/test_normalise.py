@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from leadflow.ingest.normalise import (
     InvalidValueError,
+    Phone,
     clean_text,
     company_domain,
     normalise_email,
@@ -17,6 +18,7 @@ from leadflow.ingest.normalise import (
     parse_amount,
     parse_boolean,
     parse_integer,
+    read_phone,
     snake_case,
     website_domain,
 )
@@ -102,21 +104,48 @@ def test_phone_becomes_e164(raw: str, region: str | None, expected: str) -> None
 
 
 @pytest.mark.parametrize(
-    ("raw", "region", "expected"),
+    ("raw", "region", "number", "extension"),
     [
-        ("+49 89 1234567 Durchwahl 12", None, "+49891234567"),
-        ("089 1234567 DW 12", "DE", "+49891234567"),
-        ("+33 1 23 45 67 89 poste 123", None, "+33123456789"),
-        ("01 23 45 67 89 Poste: 123", "FR", "+33123456789"),
-        ("020 123 4567 toestel 4", "NL", "+31201234567"),
-        ("020 123 4567 tst. 4", "NL", "+31201234567"),
-        ("06 1234 5678, interno 7", "IT", "+390612345678"),
+        # DIN 5008: the digits after the hyphen are dialled directly (DE, AT have room).
+        ("030 1234567-12", "DE", "+4930123456712", None),
+        ("030/1234567-12", "DE", "+4930123456712", None),
+        ("+49 (0)30 1234567-0", None, "+493012345670", None),  # -0: the switchboard
+        ("+43 1 53114-0", None, "+431531140", None),
+        ("0711 123456-0", "DE", "+497111234560", None),
+        # "Durchwahl" is the German word for that suffix.
+        ("+49 89 1234567 Durchwahl 12", None, "+4989123456712", None),
+        ("089 1234567 DW 12", "DE", "+4989123456712", None),
+        ("030 1234567, Durchw. 12", "DE", "+4930123456712", None),
+        # Fixed-length plans have no room for a suffix: it is the extension.
+        ("+41 44 668 18 00-12", None, "+41446681800", "12"),
+        ("+33 1 42 68 53 00-12", None, "+33142685300", "12"),
+        ("+33 1 42 68 53 00 Durchwahl 12", None, "+33142685300", "12"),
+        # A written extension is reached through the switchboard.
+        ("+49 30 1234567 ext. 12", None, "+49301234567", "12"),
+        ("+49 30 1234567 x12", None, "+49301234567", "12"),
+        ("+49 30 1234567 #12", None, "+49301234567", "12"),
+        ("030 1234567 Nebenstelle 12", "DE", "+49301234567", "12"),
+        ("+47 22 33 44 55 ext. 12", None, "+4722334455", "12"),
+        ("+33 1 23 45 67 89 poste 123", None, "+33123456789", "123"),
+        ("01 23 45 67 89 Poste: 123", "FR", "+33123456789", "123"),
+        ("020 123 4567 toestel 4", "NL", "+31201234567", "4"),
+        ("020 123 4567 tst. 4", "NL", "+31201234567", "4"),
+        ("06 1234 5678, interno 7", "IT", "+390612345678", "7"),
+        # Plain numbers (the fast path) have none.
+        ("+31 20 123 4567", None, "+31201234567", None),
+        ("06-12345678", "NL", "+31612345678", None),
     ],
 )
-def test_an_extension_after_a_word_in_another_language_is_dropped(
-    raw: str, region: str | None, expected: str
+def test_direct_dial_suffixes_and_written_extensions(
+    raw: str, region: str | None, number: str, extension: str | None
 ) -> None:
-    assert normalise_phone(raw, region) == expected
+    assert read_phone(raw, region) == Phone(number, extension)
+    assert normalise_phone(raw, region) == number
+
+
+def test_a_suffix_that_fits_nowhere_is_still_the_wrong_length() -> None:
+    with pytest.raises(InvalidValueError, match="wrong length for CH"):
+        read_phone("+41 44 668-12", None)  # too short without the suffix as well
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,8 @@ class Layout:
     defaults: Mapping[str, str] = field(default_factory=dict)
     # external ids are stored as "<namespace>:<id>" so two CRMs' ids never collide
     id_namespace: str | None = None
+    # the source's own record-id form, normalised on import ("salesforce": 15 -> 18)
+    id_format: str | None = None
     unknown_columns: UnknownColumns = UnknownColumns.ATTRIBUTES
     # None: day first unless the default region writes month first (US)
     day_first: bool | None = None
@@ -93,6 +95,7 @@ class Layout:
             values=values,
             defaults={**self.defaults, **other.defaults},
             id_namespace=other.id_namespace or self.id_namespace,
+            id_format=other.id_format or self.id_format,
             day_first=self.day_first if other.day_first is None else other.day_first,
             time_zone=other.time_zone or self.time_zone,
             default_region=other.default_region or self.default_region,
@@ -123,6 +126,7 @@ def build_layout(
     values: Mapping[str, Mapping[str, str]] | None = None,
     *,
     id_namespace: str | None = None,
+    id_format: str | None = None,
     defaults: Mapping[str, str] | None = None,
     empty: Iterable[str] = (),
 ) -> Layout:
@@ -146,6 +150,7 @@ def build_layout(
         values=MappingProxyType(folded),
         defaults=MappingProxyType(dict(defaults or {})),
         id_namespace=id_namespace,
+        id_format=id_format,
         empty_words=empty_words(empty),
     )
 

@@ -22,13 +22,19 @@ from a visit's ``utm_*`` parameters), so they are read as ``utm_source``,
 it clearly does (``LinkedIn`` -> linkedin, medium ``Email`` -> newsletter ...).
 
 The default pipeline's stages map to the funnel: New -> lead, Qualified -> sql,
-Proposition -> opportunity, Won -> customer. Other stages (teams add their own, and
-Odoo writes stage names in the exporting user's language) are kept, snake_cased.
+Proposition -> opportunity, Won -> customer. Other stages (teams add their own) are
+kept, snake_cased. A user working in German, French, Dutch, Spanish or Italian exports
+the labels and the default stages in that language; ``translations.odoo`` lists them,
+taken from Odoo's own translations, and they are added after the English. Odoo 10 and
+12 labelled ``partner_name`` "Customer Name", Odoo 10 ``create_date`` and
+``write_date`` "Create Date" and "Update Date"; those are read too.
 """
 
 from __future__ import annotations
 
 from leadflow.ingest.formats.layout import IGNORE, build_layout
+from leadflow.ingest.formats.translations import odoo as translated
+from leadflow.ingest.formats.translations import values_with_languages, with_languages
 
 __all__ = ["HEADERS", "ODOO", "VALUES"]
 
@@ -37,7 +43,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "email": ("email_from", "Email", "email"),
     "full_name": ("contact_name", "Contact Name"),
     IGNORE: ("name", "Opportunity"),
-    "company": ("partner_name", "Company Name"),
+    "company": ("partner_name", "Company Name", "Customer Name"),
     "title": ("function", "Job Position"),
     "salutation": ("title", "Title"),
     "phone": ("phone", "Phone"),
@@ -52,8 +58,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "utm_source": ("source_id", "Source"),
     "utm_medium": ("medium_id", "Medium"),
     "utm_campaign": ("campaign_id", "Campaign"),
-    "created_at": ("create_date", "Created on"),
-    "updated_at": ("write_date", "Last Updated on"),
+    "created_at": ("create_date", "Created on", "Create Date"),
+    "updated_at": ("write_date", "Last Updated on", "Update Date"),
     "email_opt_out": ("is_blacklisted", "Blacklist"),
     "email_bounced": ("message_bounce", "Bounce"),
 }
@@ -72,7 +78,7 @@ VALUES: dict[str, dict[str, str]] = {
 ODOO = build_layout(
     "odoo",
     "Odoo CRM lead/opportunity export (field labels or technical names)",
-    HEADERS,
-    VALUES,
+    with_languages(HEADERS, translated.HEADERS),
+    values_with_languages(VALUES, translated.VALUES),
     id_namespace="odoo",
 )

@@ -7,6 +7,11 @@ The default Lead Status picklist ("Open - Not Contacted", "Working - Contacted",
 "Closed - Converted", "Closed - Not Converted") and the older one ("Open",
 "Contacted", "Qualified", "Unqualified") map through the general synonyms.
 
+Record ids come as 15 case-sensitive characters (reports) or 18 (API, Data Loader);
+both are stored in the 18-character form (``leadflow.ingest.salesforce_ids``), so the
+same lead exported both ways is one contact, and an 18-character id whose checksum
+does not match is a row error.
+
 Lead Source "Purchased List" becomes the ``purchased`` channel (an MSRL stays
 recognisable); "Web" and "Phone Inquiry" are kept as they are, because they do not
 say which of leadflow's channels brought the person. Report exports in German, French,
@@ -66,4 +71,5 @@ SALESFORCE = build_layout(
     with_languages(HEADERS, translated.HEADERS),
     values_with_languages(VALUES, translated.VALUES),
     id_namespace="salesforce",
+    id_format="salesforce",
 )

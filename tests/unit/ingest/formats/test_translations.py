@@ -21,6 +21,7 @@ from leadflow.ingest.formats import (
 from leadflow.ingest.formats.layout import _UTM_HEADERS
 from leadflow.ingest.formats.translations import LANGUAGES, HeaderTable, ValueTable
 from leadflow.ingest.formats.translations import hubspot as hubspot_labels
+from leadflow.ingest.formats.translations import odoo as odoo_labels
 from leadflow.ingest.formats.translations import salesforce as salesforce_labels
 from leadflow.ingest.formats.translations.detect import header_language
 from leadflow.ingest.values import channel, lead_status, lifecycle_stage
@@ -30,13 +31,14 @@ SOURCES: dict[str, tuple[HeaderTable, Mapping[str, HeaderTable]]] = {
     "hubspot": (hubspot.HEADERS, hubspot_labels.HEADERS),
     "salesforce": (salesforce.HEADERS, salesforce_labels.HEADERS),
     "marketo": (marketo.HEADERS, {}),
-    "odoo": (odoo.HEADERS, {}),
+    "odoo": (odoo.HEADERS, odoo_labels.HEADERS),
     "mautic": (mautic.HEADERS, {}),
     "generic": (generic.HEADERS, {}),
 }
 TRANSLATED_VALUES: dict[str, Mapping[str, ValueTable]] = {
     "hubspot": hubspot_labels.VALUES,
     "salesforce": salesforce_labels.VALUES,
+    "odoo": odoo_labels.VALUES,
 }
 
 
@@ -107,6 +109,12 @@ def test_every_language_is_named() -> None:
         ("salesforce", "Titel", "title"), ("salesforce", "Statut de la piste", "lead_status"),
         ("salesforce", "Désinscription des e-mails", "email_opt_out"),
         ("salesforce", "Société", "company"), ("salesforce", "Leadbron", "channel"),
+        ("odoo", "Ansprechpartner", "full_name"), ("odoo", "Titel", "salutation"),
+        ("odoo", "Stelle", "title"), ("odoo", "Nom du contact", "full_name"),
+        ("odoo", "Liste de blocage", "email_opt_out"), ("odoo", "Naam contactpersoon", "full_name"),
+        ("odoo", "Fase", "lifecycle_stage"), ("odoo", "Nombre del cliente", "company"),
+        ("odoo", "Correo electrónico", "email"), ("odoo", "Posizione lavorativa", "title"),
+        ("odoo", "Customer Name", "company"), ("odoo", "Chance", ""),
     ],
 )  # fmt: skip
 def test_localized_headers(format_name: str, header: str, field: str) -> None:
@@ -126,6 +134,11 @@ def test_localized_headers(format_name: str, header: str, field: str) -> None:
         ("salesforce", "lead_status", "Geschlossen - Nicht konvertiert", "unqualified"),
         ("salesforce", "lead_status", "FERMÉ – CONVERTI", "converted"),
         ("salesforce", "channel", "Liste achetée", "purchased"),
+        ("odoo", "lifecycle_stage", "Umsatzprognose", "opportunity"),
+        ("odoo", "lifecycle_stage", "Gagné", "customer"),
+        ("odoo", "lifecycle_stage", "Gekwalificeerd", "sql"),
+        ("odoo", "lifecycle_stage", "Nuevo", "lead"),
+        ("odoo", "lifecycle_stage", "Vinta", "customer"),
     ],
 )
 def test_localized_values(format_name: str, field: str, raw: str, expected: str) -> None:
@@ -138,6 +151,9 @@ def test_localized_values(format_name: str, field: str, raw: str, expected: str)
         (["Datensatz-ID", "Vorname", "Nachname", "E-Mail", "Lifecycle-Phase"], "German"),
         (["Prénom", "Nom", "E-mail", "Statut de la piste"], "French"),
         (["Record-ID", "Voornaam", "E-mail", "Leadstatus"], "Dutch"),
+        (["Ansprechpartner", "E-Mail", "Stufe", "Verkäufer"], "German"),  # Odoo
+        (["Nombre del contacto", "Correo electrónico", "Etapa"], "Spanish"),
+        (["Nome contatto", "E-mail", "Fase", "Addetto vendite"], "Italian"),
         (["Record ID", "First Name", "Email", "Lifecycle Stage"], None),  # English
         (["E-mail", "Branche"], None),  # shared by several languages: says nothing
         (["Vorname", "Prénom"], None),  # a tie

@@ -1,14 +1,15 @@
 """Export headers and picklist values in the languages the CRMs' interfaces write them.
 
-HubSpot and Salesforce write property / field *labels* as export headers, and their
-picklist *labels* as values, in the exporting user's language: a German portal
-exports "Vorname" and "Kunde" where an English one exports "First Name" and
-"Customer". Each format's module holds its tables by language; the layouts add them
+HubSpot, Salesforce and Odoo write property / field *labels* as export headers, and
+their picklist *labels* (Odoo: its default stages) as values, in the exporting user's
+language: a German portal exports "Vorname" and "Kunde" where an English one exports
+"First Name" and "Customer". Each format's module holds its tables by language; the layouts add them
 after their English names, so nothing here is code per language.
 
 LANGUAGES           code -> the language's English name, for the import summary
 hubspot             HEADERS, VALUES: language -> field -> labels (HubSpot)
 salesforce          HEADERS, VALUES: language -> field -> labels (Salesforce leads)
+odoo                HEADERS, VALUES: language -> field -> labels (Odoo CRM leads)
 with_languages      a layout's ``field -> headers`` with every language's labels added
 values_with_languages   the same for ``field -> {label: leadflow value}``
 

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from leadflow.ingest.countries import fold
-from leadflow.ingest.formats import hubspot, salesforce
+from leadflow.ingest.formats import hubspot, odoo, salesforce
 from leadflow.ingest.formats.translations import LANGUAGES, HeaderTable, labels
 from leadflow.ingest.formats.translations import hubspot as hubspot_labels
+from leadflow.ingest.formats.translations import odoo as odoo_labels
 from leadflow.ingest.formats.translations import salesforce as salesforce_labels
 
 __all__ = ["header_language"]
@@ -23,6 +24,7 @@ __all__ = ["header_language"]
 _TRANSLATED: tuple[tuple[Mapping[str, tuple[str, ...]], Mapping[str, HeaderTable]], ...] = (
     (hubspot.HEADERS, hubspot_labels.HEADERS),
     (salesforce.HEADERS, salesforce_labels.HEADERS),
+    (odoo.HEADERS, odoo_labels.HEADERS),
 )
 
 
