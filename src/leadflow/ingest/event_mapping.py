@@ -146,6 +146,7 @@ class TypeColumn:
     column: str
     values: Mapping[str, str | None]  # value_key(cell) -> type; None: leave the row out
     unmapped: Unmapped
+    written: Mapping[str, str] = field(default_factory=dict)  # value_key -> as in the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +186,9 @@ class EventMapping:
         if isinstance(self.type, str):
             yield "type", self.type
             return
-        for value, name in self.type.values.items():
+        for key, name in self.type.values.items():
             if name is not None:
-                yield f"type.values.{value}", name
+                yield f"type.values.{self.type.written.get(key, key)}", name
 
 
 def value_key(cell: str) -> str:
@@ -264,14 +265,19 @@ def _type(raw: RawType, origin: str) -> str | TypeColumn:
     if raw.constant is not None:
         raise MappingError(f"{origin}: type: give one type or a column with values, not both")
     values: dict[str, str | None] = {}
+    first: dict[str, str] = {}  # value_key -> the value as first written
     for written, target in raw.values.items():
         where = f"type.values.{written}"
         key = value_key(str(written))
         name = None if target is None or not target.strip() else _event_type(target, origin, where)
         if key in values and values[key] != name:
-            raise MappingError(f"{origin}: {where}: the value map already gives {written!r} a type")
+            raise MappingError(
+                f"{origin}: {where}: {first[key]!r} again, with another type (values are "
+                "matched trimmed and in any case)"
+            )
         values[key] = name
-    return TypeColumn(raw.column, MappingProxyType(values), raw.unmapped)
+        first.setdefault(key, str(written))
+    return TypeColumn(raw.column, MappingProxyType(values), raw.unmapped, MappingProxyType(first))
 
 
 def _event_type(name: str, origin: str, where: str) -> str:
