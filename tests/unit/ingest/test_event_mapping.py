@@ -27,6 +27,9 @@ properties: {url: Page URL, form: Form Name}
 """
 
 
+ROOT = Path(__file__).resolve().parents[3]
+
+
 def mapping_file(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "events.yaml"
     path.write_text(text, encoding="utf-8")
@@ -120,3 +123,21 @@ def test_a_type_that_is_close_to_a_standard_one_is_suggested(tmp_path: Path) -> 
     path = mapping_file(tmp_path, BASE + "type: Email-Click\n")
     with pytest.raises(MappingError, match="did you mean 'email_click'"):
         load_event_mapping(path)
+
+
+def test_the_documented_example_is_the_shipped_one_and_compiles() -> None:
+    """docs/store.md shows examples/events/webinar-attendance.*; the command tests run it."""
+    doc = (ROOT / "docs" / "store.md").read_text(encoding="utf-8")
+    section = doc.split("### Importing a CSV export of events")[1].split("\n## ")[0]
+    blocks = section.split("```")
+    shipped = ROOT / "examples" / "events"
+    assert (shipped / "webinar-attendance.csv").read_text(encoding="utf-8") in blocks[1]
+    assert blocks[3] == "yaml\n" + (shipped / "webinar-attendance.yaml").read_text(encoding="utf-8")
+    mapping = load_event_mapping(shipped / "webinar-attendance.yaml")
+    assert mapping.at.format == "%d/%m/%Y %H:%M"
+
+
+@pytest.mark.parametrize("name", ["marketo-activities", "eloqua-activities", "webinar-attendance"])
+def test_every_shipped_example_compiles(name: str) -> None:
+    mapping = load_event_mapping(ROOT / "examples" / "events" / f"{name}.yaml")
+    assert list(mapping.event_types())
