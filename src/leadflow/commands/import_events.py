@@ -2,7 +2,8 @@
 
 A JSON-lines file (``.jsonl``, ``.json``) holds leadflow's own event lines; a CSV export
 (``.csv``, ``.tsv``) is read through ``--mapping MAP.yaml`` (ingest/event_mapping.py).
-``--format`` overrides what the extension says. Either way each good line goes through
+``--format`` overrides what the extension says; a file with another extension is a CSV
+when a mapping is given, else JSON lines. Either way each good line goes through
 the real-time path (services/events.py); bad lines are reported as ``FILE:LINE: reason``
 and skipped, or with ``--strict`` nothing is written. The formats are described in
 services/event_import.py, services/event_table.py and docs/store.md.
@@ -75,7 +76,10 @@ def events(
         None, "--mapping", "-m", help="Mapping file: which CSV column holds what.", dir_okay=False
     ),
     file_format: FileFormat | None = typer.Option(
-        None, "--format", "-f", help="csv or jsonl (default: from the file's extension)."
+        None,
+        "--format",
+        "-f",
+        help="csv or jsonl (default: from the extension, else csv with --mapping).",
     ),
     strict: bool = typer.Option(False, "--strict", help="Write nothing unless every line is good."),
     batch_size: int = typer.Option(
@@ -131,10 +135,9 @@ def _plan(
 ) -> _Plan:
     kind = file_format or _EXTENSIONS.get(file.suffix.lower())
     if kind is None:
-        fail(
-            f"{file}: cannot tell the format from the extension {file.suffix or '(none)'!r}; "
-            "give --format csv (with --mapping MAP.yaml) or --format jsonl"
-        )
+        # Another extension: a mapping says it is a CSV; without one, JSON lines, as every
+        # file was read before CSV exports were (a script importing "events.log" still works).
+        kind = FileFormat.JSONL if mapping is None else FileFormat.CSV
     if kind is FileFormat.JSONL:
         if mapping is not None or encoding is not None or delimiter is not None:
             fail(

@@ -160,19 +160,20 @@ def test_an_interrupted_csv_import_is_completed_by_running_it_again(
     assert len(_events(store_url, workspace)) == 3
 
 
-def test_the_format_comes_from_the_extension_or_format(tmp_path: Path) -> None:
+def test_the_format_comes_from_the_extension_the_mapping_or_format(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
     text_file = tmp_path / "attendees.txt"
     shutil.copy(EXAMPLES / "webinar-attendance.csv", text_file)
     mapping = str(EXAMPLES / "webinar-attendance.yaml")
 
-    unknown = _import(workspace, str(text_file), "--mapping", mapping)
-    given = _import(workspace, str(text_file), "--mapping", mapping, "--format", "csv")
+    as_json = _import(workspace, str(text_file))  # another extension, no mapping: JSON lines
+    mapped = _import(workspace, str(text_file), "--mapping", mapping)
+    csv_as_json = _import(workspace, *_example("webinar-attendance")[:1], "--format", "jsonl")
 
-    assert unknown.exit_code == 1
-    assert "cannot tell the format from the extension '.txt'; give --format csv" in unknown.output
-    assert given.exit_code == 0, given.output
-    assert "3 events recorded" in given.output
+    assert f"{text_file}:1: not valid JSON" in as_json.output
+    assert mapped.exit_code == 0, mapped.output
+    assert "3 rows: 3 events recorded" in mapped.output
+    assert "webinar-attendance.csv:1: not valid JSON" in csv_as_json.output
 
 
 @pytest.mark.parametrize(
