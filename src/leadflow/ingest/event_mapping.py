@@ -40,7 +40,14 @@ from types import MappingProxyType
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES, event_type_problem
 from leadflow.ingest.formats.mapping_file import MappingError, validated_mapping
@@ -104,6 +111,18 @@ class RawType(_Raw):
     # YAML reads `1: page_view` with an integer key (Marketo's activity type ids).
     values: dict[str | int, str | None] = {}
     unmapped: Unmapped = Unmapped.REJECT
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _no_yaml_booleans(cls, values: object) -> object:
+        # YAML reads an unquoted Yes, No, On or Off as true or false: "Yes" and "On"
+        # would become one key, and neither would match the cell.
+        if isinstance(values, dict) and any(isinstance(key, bool) for key in values):
+            raise ValueError(
+                "YAML reads an unquoted yes, no, on, off, true or false as a boolean: "
+                'quote such a value ("Yes": webinar_attendance)'
+            )
+        return values
 
     @model_validator(mode="after")
     def _one_kind(self) -> RawType:

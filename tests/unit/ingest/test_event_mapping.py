@@ -92,6 +92,8 @@ BASE = "at: Date\nemail: Email\n"
          "type.values.Clicked: 'Email Click' is not an event type"),
         (BASE + "type: {column: Kind, values: {Sent: email_open, SENT: email_click}}\n",
          "type.values.SENT: 'Sent' again, with another type"),
+        (BASE + "type: {column: Attended, values: {Yes: webinar_attendance, No: null}}\n",
+         "type.values: YAML reads an unquoted yes, no, on, off, true or false as a boolean"),
         (BASE + "type: {constant: page_view, column: Kind, values: {A: page_view}}\n",
          "type: give one type or a column with values, not both"),
         ("at: {column: Date, timezone: Europe/Amsterdm}\nemail: E\ntype: page_view\n",
