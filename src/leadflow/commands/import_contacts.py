@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.options import database_problem, delimiter_option, workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.ingest.convert import HeaderError
@@ -34,7 +34,6 @@ from leadflow.store.database import engine_from_settings
 __all__ = ["register"]
 
 SHOWN_PROBLEMS = 20
-_DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t", "|": "|"}
 
 
 def register(group: typer.Typer) -> None:
@@ -80,7 +79,7 @@ def contacts(
         skip_bad_rows=skip_bad_rows,
         errors=errors,
         encoding=encoding,
-        delimiter=_delimiter(delimiter),
+        delimiter=delimiter_option(delimiter),
         batch_size=batch_size,
     )
     summary = _run(file, options, workspace)
@@ -108,14 +107,6 @@ def _region(text: str | None) -> str | None:
     if code is None or code not in phonenumbers.SUPPORTED_REGIONS:
         fail(f"--default-region: {text!r} is not a country (give an ISO code such as NL)")
     return code
-
-
-def _delimiter(text: str | None) -> str | None:
-    if text is None:
-        return None
-    if text.lower() not in _DELIMITERS:
-        fail(f"--delimiter: {text!r} is not one of ',', ';', 'tab', '|'")
-    return _DELIMITERS[text.lower()]
 
 
 def _run(file: Path, options: ImportOptions, workspace: Path | None) -> ContactImport:

@@ -1,12 +1,18 @@
-"""``leadflow import events FILE.jsonl``: stream a JSON-lines file of events into the store.
+"""``leadflow import events FILE``: stream a file of events into the store.
 
-Each good line goes through the real-time path (services/events.py); bad lines are
-reported as ``FILE:LINE: reason`` and skipped, or with ``--strict`` nothing is written.
-The line format is described in services/event_import.py and docs/store.md.
+A JSON-lines file (``.jsonl``, ``.json``) holds leadflow's own event lines; a CSV export
+(``.csv``, ``.tsv``) is read through ``--mapping MAP.yaml`` (ingest/event_mapping.py).
+``--format`` overrides what the extension says; a file with another extension is a CSV
+when a mapping is given, else JSON lines. Either way each good line goes through
+the real-time path (services/events.py); bad lines are reported as ``FILE:LINE: reason``
+and skipped, or with ``--strict`` nothing is written. The formats are described in
+services/event_import.py, services/event_table.py and docs/store.md.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,17 +23,22 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.options import database_problem, delimiter_option, workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
+from leadflow.ingest.event_mapping import EventMapping, load_event_mapping
+from leadflow.ingest.formats.mapping_file import MappingError
+from leadflow.ingest.table import TableError
 from leadflow.services.definitions import ActiveDefinition, NoActiveDefinitionError
 from leadflow.services.definitions import active_definition as load_active
 from leadflow.services.event_import import (
     DEFAULT_BATCH,
     IMPORT_SOURCE,
     EventImport,
+    OnProgress,
     import_events,
 )
+from leadflow.services.event_table import import_event_table
 from leadflow.services.events import EventRecorder
 from leadflow.store.database import engine_from_settings
 from leadflow.store.driver import StoreError
@@ -41,8 +52,35 @@ def register(group: typer.Typer) -> None:
     group.command("events")(events)
 
 
+class FileFormat(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+_EXTENSIONS = {
+    ".csv": FileFormat.CSV,
+    ".tsv": FileFormat.CSV,
+    ".jsonl": FileFormat.JSONL,
+    ".json": FileFormat.JSONL,
+    ".ndjson": FileFormat.JSONL,
+}
+
+
 def events(
-    file: Path = typer.Argument(..., help="JSON-lines file, one event a line.", dir_okay=False),
+    file: Path = typer.Argument(
+        ...,
+        help="JSON-lines file (one event a line), or a CSV export with --mapping.",
+        dir_okay=False,
+    ),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", "-m", help="Mapping file: which CSV column holds what.", dir_okay=False
+    ),
+    file_format: FileFormat | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="csv or jsonl (default: from the extension, else csv with --mapping).",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Write nothing unless every line is good."),
     batch_size: int = typer.Option(
         DEFAULT_BATCH, "--batch-size", min=1, max=100_000, help="Events per commit."
@@ -50,27 +88,77 @@ def events(
     source: str = typer.Option(
         IMPORT_SOURCE, "--source", help="Source of lines that name none (keys are per source)."
     ),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="CSV: override encoding detection."
+    ),
+    delimiter: str | None = typer.Option(
+        None, "--delimiter", help="CSV: override delimiter detection: ',', ';', 'tab' or '|'."
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import events (page views, downloads, form fills ...) and re-qualify their contacts."""
     if not file.is_file():
         fail(f"{file}: no such file")
+    plan = _plan(file, file_format, mapping, encoding, delimiter_option(delimiter))
     engine = engine_from_settings(workspace_settings(workspace))
     try:
-        report = _run(file, engine, strict=strict, batch_size=batch_size, source=source)
+        report = _run(file, plan, engine, strict=strict, batch_size=batch_size, source=source)
     except KeyboardInterrupt:
         _interrupted(strict)
     except (OperationalError, ProgrammingError, StoreError) as error:
         fail(database_problem(error))
+    except (MappingError, TableError) as error:
+        fail(str(error))
     finally:
         engine.dispose()
     _print_problems(file, report)
-    _print_summary(report, strict)
+    _print_summary(report, strict, "rows" if plan.mapping is not None else "lines")
     if not report.written:
         raise typer.Exit(1)
 
 
-def _run(file: Path, engine: Engine, *, strict: bool, batch_size: int, source: str) -> EventImport:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How to read the file: through a mapping (a CSV), or as JSON lines (no mapping)."""
+
+    mapping: EventMapping | None
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def _plan(
+    file: Path,
+    file_format: FileFormat | None,
+    mapping: Path | None,
+    encoding: str | None,
+    delimiter: str | None,
+) -> _Plan:
+    kind = file_format or _EXTENSIONS.get(file.suffix.lower())
+    if kind is None:
+        # Another extension: a mapping says it is a CSV; without one, JSON lines, as every
+        # file was read before CSV exports were (a script importing "events.log" still works).
+        kind = FileFormat.JSONL if mapping is None else FileFormat.CSV
+    if kind is FileFormat.JSONL:
+        if mapping is not None or encoding is not None or delimiter is not None:
+            fail(
+                f"{file}: --mapping, --encoding and --delimiter are for CSV files; a JSON-lines "
+                "file names its fields itself (give --format csv if the file is a CSV)"
+            )
+        return _Plan(None)
+    if mapping is None:
+        fail(
+            f"{file}: a CSV file needs --mapping MAP.yaml, saying which column holds the time, "
+            "the person and the event type (see docs/store.md, 'Importing a CSV export')"
+        )
+    try:
+        return _Plan(load_event_mapping(mapping), encoding, delimiter)
+    except MappingError as error:
+        fail(str(error))
+
+
+def _run(
+    file: Path, plan: _Plan, engine: Engine, *, strict: bool, batch_size: int, source: str
+) -> EventImport:
     active = _active(engine)
     console = Console(stderr=True)
     columns = (TextColumn("events"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
@@ -79,14 +167,45 @@ def _run(file: Path, engine: Engine, *, strict: bool, batch_size: int, source: s
         EventRecorder(engine, active, SystemClock()) as recorder,
     ):
         task = progress.add_task("import", total=file.stat().st_size)
+
+        def advance(done: int) -> None:
+            progress.update(task, completed=done)
+
+        return _import(
+            file, plan, recorder, advance, strict=strict, batch_size=batch_size, source=source
+        )
+
+
+def _import(
+    file: Path,
+    plan: _Plan,
+    recorder: EventRecorder,
+    on_progress: OnProgress,
+    *,
+    strict: bool,
+    batch_size: int,
+    source: str,
+) -> EventImport:
+    if plan.mapping is None:
         return import_events(
             file,
             recorder,
             strict=strict,
             batch_size=batch_size,
             source=source,
-            on_progress=lambda done: progress.update(task, completed=done),
+            on_progress=on_progress,
         )
+    return import_event_table(
+        file,
+        plan.mapping,
+        recorder,
+        strict=strict,
+        batch_size=batch_size,
+        source=source,
+        encoding=plan.encoding,
+        delimiter=plan.delimiter,
+        on_progress=on_progress,
+    )
 
 
 def _interrupted(strict: bool) -> NoReturn:
@@ -97,7 +216,8 @@ def _interrupted(strict: bool) -> NoReturn:
         kept = "every batch committed before it is stored"
     typer.echo(
         f"interrupted: {kept}; run the same command again to import the rest "
-        "(events already stored are recognised by their id and skipped)",
+        "(events already stored are recognised by their id, or a CSV row without one by "
+        "its content, and skipped)",
         err=True,
     )
     raise typer.Exit(130)
@@ -119,15 +239,15 @@ def _print_problems(file: Path, report: EventImport) -> None:
         typer.echo(f"... and {hidden} more bad lines", err=True)
 
 
-def _print_summary(report: EventImport, strict: bool) -> None:
+def _print_summary(report: EventImport, strict: bool, unit: str) -> None:
+    read = report.rows if unit == "rows" else report.lines
     if not report.written:
-        typer.echo(
-            f"nothing written (--strict): {report.rejected} bad of {report.lines} lines", err=True
-        )
+        typer.echo(f"nothing written (--strict): {report.rejected} bad of {read} {unit}", err=True)
         return
+    left_out = f", {report.ignored} left out by the mapping" if report.ignored else ""
     typer.echo(
-        f"{report.lines} lines: {report.recorded} events recorded, "
-        f"{report.duplicates} already stored, {report.rejected} skipped; "
+        f"{read} {unit}: {report.recorded} events recorded, "
+        f"{report.duplicates} already stored, {report.rejected} skipped{left_out}; "
         f"{report.contacts_created} contacts created, {report.transitions} stage moves"
         + (" (strict)" if strict else "")
     )

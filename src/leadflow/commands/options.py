@@ -17,12 +17,15 @@ from leadflow.settings import Settings
 __all__ = [
     "WorkspaceOption",
     "database_problem",
+    "delimiter_option",
     "fail",
     "missing_workspace",
     "settings_for",
     "workspace_settings",
 ]
 
+# What --delimiter takes, and the character each means ("tab" is easier to type).
+_DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t", "|": "|"}
 # How SQLite and PostgreSQL say a table is not there: a database never migrated.
 _MISSING_TABLE = re.compile(r"no such table|relation \S+ does not exist")
 
@@ -73,3 +76,12 @@ def database_problem(error: Exception) -> str:
 def fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
+
+
+def delimiter_option(text: str | None) -> str | None:
+    """The delimiter ``--delimiter`` names (None: detect it); exits on any other."""
+    if text is None:
+        return None
+    if text.lower() not in _DELIMITERS:
+        fail(f"--delimiter: {text!r} is not one of ',', ';', 'tab', '|'")
+    return _DELIMITERS[text.lower()]

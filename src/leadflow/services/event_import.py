@@ -15,11 +15,15 @@ number and reason. By default it is skipped and every batch is committed as it g
 (group commit: one commit per batch). ``strict`` writes nothing at all unless every
 line is good: the file is checked before anything is written, and the events are then
 recorded in one transaction that is rolled back if the store rejects any of them.
+
+The batching, ``strict`` and the report do not depend on the file's format: they take
+an ``EventReader``, which reads a file as (line number, event or why the line is bad).
+A CSV export read through a mapping file (services/event_table.py) takes the same path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,9 +38,15 @@ __all__ = [
     "IMPORT_SOURCE",
     "EventImport",
     "EventLine",
+    "EventReader",
     "LineProblem",
+    "OnProgress",
+    "ReadLine",
     "import_events",
+    "import_read_events",
+    "jsonl_reader",
     "parse_line",
+    "validated_event",
 ]
 
 DEFAULT_BATCH = 500
@@ -46,6 +56,11 @@ MAX_PROBLEMS_KEPT = 1000  # all are counted; the first ones are kept to be shown
 Numbered = tuple[int, IncomingEvent]
 OnProgress = Callable[[int], None]
 OnCommitted = Callable[[Sequence[tuple[int, Outcome]]], None]
+# A line (or CSV record) read: its number, and its event, or the reason it is bad (str),
+# or None for a record the file's mapping leaves out on purpose.
+ReadLine = tuple[int, IncomingEvent | str | None]
+# Reads a file from its start, reporting bytes read; called once, or twice with strict.
+EventReader = Callable[[OnProgress | None], Iterator[ReadLine]]
 
 
 class EventLine(BaseModel):
@@ -82,7 +97,9 @@ class LineProblem:
 class EventImport:
     """What an import did. With ``written`` False (a strict import that failed) nothing was."""
 
-    lines: int = 0
+    lines: int = 0  # the number of the last line read
+    rows: int = 0  # non-blank lines (CSV records) read
+    ignored: int = 0  # records the mapping leaves out (a type it does not import)
     recorded: int = 0
     duplicates: int = 0
     rejected: int = 0
@@ -106,6 +123,18 @@ class EventImport:
             self.contacts_created += outcome.contact_created
             self.transitions += len(outcome.transitions)
 
+    def read(self, number: int, read: IncomingEvent | str | None) -> IncomingEvent | None:
+        """Count a line read; its event when it has one to record."""
+        self.lines = number
+        self.rows += 1
+        if read is None:
+            self.ignored += 1
+        elif isinstance(read, str):
+            self.reject(number, read)
+        else:
+            return read
+        return None
+
 
 def parse_line(text: str | bytes, default_source: str = IMPORT_SOURCE) -> IncomingEvent:
     """One line to an event; ValueError with a one-line reason when it is not valid."""
@@ -113,6 +142,24 @@ def parse_line(text: str | bytes, default_source: str = IMPORT_SOURCE) -> Incomi
         line = EventLine.model_validate_json(text)
     except ValidationError as error:
         raise ValueError(_reason(error)) from None
+    return _incoming(line, default_source)
+
+
+def validated_event(
+    fields: dict[str, Any],
+    default_source: str = IMPORT_SOURCE,
+    names: Mapping[str, str] | None = None,
+) -> IncomingEvent:
+    """An event from the fields of a line read another way (a CSV row), checked as a
+    JSON line is; ``names`` gives the reason a field's own name in the file's words."""
+    try:
+        line = EventLine.model_validate(fields)
+    except ValidationError as error:
+        raise ValueError(_reason(error, names or {})) from None
+    return _incoming(line, default_source)
+
+
+def _incoming(line: EventLine, default_source: str) -> IncomingEvent:
     return IncomingEvent(
         type=line.type,
         at=line.at,
@@ -125,9 +172,10 @@ def parse_line(text: str | bytes, default_source: str = IMPORT_SOURCE) -> Incomi
     )
 
 
-def _reason(error: ValidationError) -> str:
+def _reason(error: ValidationError, names: Mapping[str, str] | None = None) -> str:
     first = error.errors(include_url=False)[0]
     where = ".".join(str(part) for part in first["loc"])
+    where = (names or {}).get(where, where)
     if first["type"] == "json_invalid":
         return f"not valid JSON: {first['msg'].removeprefix('Invalid JSON: ')}"
     message = first["msg"]
@@ -146,15 +194,36 @@ def import_events(
     on_progress: OnProgress | None = None,
     on_committed: OnCommitted | None = None,
 ) -> EventImport:
-    """Record every good line of ``path``; see the module docstring for bad lines."""
+    """Record every good line of the JSON-lines file ``path``; see the module docstring."""
+    return import_read_events(
+        jsonl_reader(path, source),
+        recorder,
+        strict=strict,
+        batch_size=batch_size,
+        on_progress=on_progress,
+        on_committed=on_committed,
+    )
+
+
+def import_read_events(
+    reader: EventReader,
+    recorder: EventRecorder,
+    *,
+    strict: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    on_progress: OnProgress | None = None,
+    on_committed: OnCommitted | None = None,
+) -> EventImport:
+    """Record every good event ``reader`` reads, in batches; see the module docstring."""
     if batch_size < 1:
         raise ValueError("the batch size must be at least 1")
+    if strict:
+        checked = _checked(reader)
+        if checked.rejected:
+            checked.written = False
+            return checked
     report = EventImport()
-    if strict and not _all_lines_good(path, source, report):
-        report.written = False
-        return report
-    batches = _batches(path, source, batch_size, report, on_progress)
-    for batch in batches:
+    for batch in _batches(reader, batch_size, report, on_progress):
         outcomes = recorder.record_batch([event for _, event in batch], commit=not strict)
         numbered = [(number, outcome) for (number, _), outcome in zip(batch, outcomes, strict=True)]
         for number, outcome in numbered:
@@ -169,31 +238,40 @@ def import_events(
     return report
 
 
-def _all_lines_good(path: Path, source: str, report: EventImport) -> bool:
-    for number, text in _lines(path, None):
-        report.lines = number
-        try:
-            parse_line(text, source)
-        except ValueError as error:
-            report.reject(number, str(error))
-    return report.rejected == 0
+def _checked(reader: EventReader) -> EventImport:
+    """Every line read once, before anything is written (strict): what is wrong with it."""
+    report = EventImport()
+    for number, read in reader(None):
+        report.read(number, read)
+    return report
 
 
 def _batches(
-    path: Path, source: str, size: int, report: EventImport, on_progress: OnProgress | None
+    reader: EventReader, size: int, report: EventImport, on_progress: OnProgress | None
 ) -> Iterator[list[Numbered]]:
     batch: list[Numbered] = []
-    for number, text in _lines(path, on_progress):
-        report.lines = number
-        try:
-            batch.append((number, parse_line(text, source)))
-        except ValueError as error:
-            report.reject(number, str(error))
+    for number, read in reader(on_progress):
+        event = report.read(number, read)
+        if event is not None:
+            batch.append((number, event))
         if len(batch) >= size:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+def jsonl_reader(path: Path, source: str = IMPORT_SOURCE) -> EventReader:
+    """The reader of a JSON-lines file: one event a line, blank lines skipped."""
+
+    def read(on_progress: OnProgress | None) -> Iterator[ReadLine]:
+        for number, text in _lines(path, on_progress):
+            try:
+                yield number, parse_line(text, source)
+            except ValueError as error:
+                yield number, str(error)
+
+    return read
 
 
 def _lines(path: Path, on_progress: OnProgress | None) -> Iterator[tuple[int, bytes]]:

@@ -86,9 +86,14 @@ def load_mapping(path: Path) -> Layout:
     return compile_mapping(validated_mapping(path, RawMapping), str(path))
 
 
-def validated_mapping(path: Path, model: type[RawModel]) -> RawModel:
-    """A mapping file's YAML read and validated as ``model`` (contacts' or accounts');
-    MappingError names the file and the key that is wrong."""
+def validated_mapping(
+    path: Path,
+    model: type[RawModel],
+    shape: str = "a mapping file is a YAML mapping with a 'columns' key",
+) -> RawModel:
+    """A mapping file's YAML read and validated as ``model`` (contacts', accounts' or
+    events'); MappingError names the file and the key that is wrong. ``shape`` says what
+    the file should be when it is no YAML mapping at all."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
@@ -96,13 +101,16 @@ def validated_mapping(path: Path, model: type[RawModel]) -> RawModel:
     except yaml.YAMLError as error:
         raise MappingError(f"{path}: not valid YAML ({_yaml_reason(error)})") from None
     if not isinstance(document, dict):
-        raise MappingError(f"{path}: a mapping file is a YAML mapping with a 'columns' key")
+        raise MappingError(f"{path}: {shape}")
     try:
         return model.model_validate(document)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise MappingError(f"{path}: {where}: {first['msg']}") from None
+        message = first["msg"]
+        if first["type"] == "value_error":  # a model's own words, without "Value error, "
+            message = str(first.get("ctx", {}).get("error", message))
+        raise MappingError(f"{path}: {where}: {message}") from None
 
 
 def compile_mapping(raw: RawMapping, source: str) -> Layout:
