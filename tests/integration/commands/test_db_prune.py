@@ -67,8 +67,10 @@ def test_a_dry_run_counts_per_table_and_deletes_nothing(
     workspace: Path, sessions: sessionmaker[Session], aged: datetime
 ) -> None:
     code, output = _prune(workspace, "--dry-run", "--json")
+    text_code, text = _prune(workspace, "--dry-run")
 
-    assert code == 0, output
+    assert code == text_code == 0, output
+    assert "idempotent_replies           1  would delete" in text
     document = json.loads(output)
     assert document["dry_run"] is True
     assert document["windows"] == {"replies": "1d", "messages": "30d", "confirmations": "7d"}
