@@ -33,7 +33,7 @@ _WINDOW_HELP = "{what} older than this are deleted, e.g. 7d (default: {setting},
 
 
 def db_prune(
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Count, delete nothing."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count, delete nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking."),
     replies: str | None = typer.Option(
         None,

@@ -150,8 +150,12 @@ def _settled_messages(cutoff: datetime) -> ColumnElement[bool]:
     A dispatched message never gets a new delivery and a delivery never goes back to
     pending, so what this selects stays selected until it is deleted.
     """
-    pending = exists().where(
-        WebhookDelivery.message_id == OutboxMessage.id, WebhookDelivery.status == "pending"
+    # Correlated to the message only: counting deliveries selects from webhook_deliveries
+    # around this, and those must not stand in for the deliveries looked at here.
+    pending = (
+        exists()
+        .where(WebhookDelivery.message_id == OutboxMessage.id, WebhookDelivery.status == "pending")
+        .correlate(OutboxMessage)
     )
     return and_(
         OutboxMessage.dispatched_at.is_not(None), OutboxMessage.dispatched_at < cutoff, ~pending
