@@ -7,14 +7,25 @@ starts (the CLI, the server factory); never at import time.
     LEADFLOW_DATABASE_URL   SQLAlchemy URL (default sqlite:///<workspace>/leadflow.db)
     LEADFLOW_DEFINITION     definition file or preset name (default <workspace>/definition.yaml)
     LEADFLOW_HOST / _PORT   where ``leadflow serve`` listens (127.0.0.1:8000)
+
+Retention (``leadflow db prune``, docs/store.md "Retention"), durations like 24h or 7d:
+
+    LEADFLOW_RETENTION_REPLIES        Idempotency-Key replies kept at least this long (24h)
+    LEADFLOW_RETENTION_MESSAGES       dispatched webhook messages and their delivery log (30d)
+    LEADFLOW_RETENTION_CONFIRMATIONS  used or expired double opt-in tokens (7d)
+    LEADFLOW_PRUNE_EVERY              the webhook worker prunes this often; "off": never (1h)
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from leadflow.domain.durations import parse_duration
 
 __all__ = ["Settings"]
 
@@ -31,11 +42,45 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
+    retention_replies: timedelta = Field(
+        default=timedelta(hours=24),
+        gt=timedelta(0),
+        description="Keep Idempotency-Key replies this long.",
+    )
+    retention_messages: timedelta = Field(
+        default=timedelta(days=30),
+        gt=timedelta(0),
+        description="Keep dispatched webhook messages and their delivery log this long.",
+    )
+    retention_confirmations: timedelta = Field(
+        default=timedelta(days=7),
+        gt=timedelta(0),
+        description="Keep double opt-in tokens this long after their use or expiry.",
+    )
+    prune_every: timedelta | None = Field(
+        default=timedelta(hours=1),
+        gt=timedelta(0),
+        description='How often the webhook worker prunes; None ("off") never.',
+    )
 
     @field_validator("workspace")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator(
+        "retention_replies", "retention_messages", "retention_confirmations", mode="before"
+    )
+    @classmethod
+    def _window(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("prune_every", mode="before")
+    @classmethod
+    def _every(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in ("off", "never"):
+            return None
+        return parse_duration(value) if isinstance(value, str) else value
 
     @property
     def workspace_database(self) -> Path | None:

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,40 @@ def test_invalid_port_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEADFLOW_PORT", "70000")
     with pytest.raises(ValueError, match="port"):
         Settings()
+
+
+def test_retention_windows_default_and_read_durations(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = Settings()
+    monkeypatch.setenv("LEADFLOW_RETENTION_REPLIES", "7d")
+    monkeypatch.setenv("LEADFLOW_RETENTION_MESSAGES", "12w")
+    monkeypatch.setenv("LEADFLOW_RETENTION_CONFIRMATIONS", "36h")
+    monkeypatch.setenv("LEADFLOW_PRUNE_EVERY", "off")
+    settings = Settings()
+
+    assert (defaults.retention_replies, defaults.retention_messages) == (
+        timedelta(hours=24),
+        timedelta(days=30),
+    )
+    assert defaults.retention_confirmations == timedelta(days=7)
+    assert defaults.prune_every == timedelta(hours=1)
+    assert settings.retention_replies == timedelta(days=7)
+    assert settings.retention_messages == timedelta(weeks=12)
+    assert settings.retention_confirmations == timedelta(hours=36)
+    assert settings.prune_every is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "why"),
+    [
+        ("LEADFLOW_RETENTION_REPLIES", "soon", "not a duration like 30m, 24h, 7d or 2w"),
+        ("LEADFLOW_RETENTION_MESSAGES", "0d", "longer than 0"),
+        ("LEADFLOW_PRUNE_EVERY", "1.5h", "not a duration"),
+    ],
+)
+def test_a_bad_window_names_the_setting_and_why(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, why: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=why) as refused:
+        Settings()
+    assert name.removeprefix("LEADFLOW_").lower() in str(refused.value)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
+from pydantic import ValidationError
 
 from leadflow.settings import Settings
 
@@ -21,6 +22,7 @@ __all__ = [
     "fail",
     "missing_workspace",
     "settings_for",
+    "settings_problem",
     "workspace_settings",
 ]
 
@@ -39,8 +41,21 @@ WorkspaceOption = typer.Option(
 
 
 def settings_for(workspace: Path | None) -> Settings:
-    """Settings from the environment, with the workspace given on the command line."""
-    return Settings() if workspace is None else Settings(workspace=workspace)
+    """Settings from the environment, with the workspace given on the command line; a
+    value the environment gets wrong ends the command with one line naming it."""
+    try:
+        return Settings() if workspace is None else Settings(workspace=workspace)
+    except ValidationError as error:
+        fail(settings_problem(error))
+
+
+def settings_problem(error: ValidationError) -> str:
+    """``LEADFLOW_PORT: Input should be ...``: the variable to fix, and what is wrong."""
+    problems = []
+    for found in error.errors():
+        name = "LEADFLOW_" + "_".join(str(part) for part in found["loc"]).upper()
+        problems.append(f"{name}: {found['msg'].removeprefix('Value error, ')}")
+    return "; ".join(problems)
 
 
 def workspace_settings(workspace: Path | None) -> Settings:

@@ -4,12 +4,14 @@ webhooks add URL --kind KIND [--kind ...] [--description TEXT]   prints the secr
 webhooks list
 webhooks remove ID                                   deactivate (the log stays)
 webhooks log ID                                      recent deliveries and attempts
-webhooks deliver [--once] [--idle SECONDS]           run the delivery worker
+webhooks deliver [--once] [--idle SECONDS]           run the delivery worker; it also
+                                                     prunes every LEADFLOW_PRUNE_EVERY (1h)
 """
 
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.retention import worker_housekeeping
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import webhooks
@@ -113,8 +116,9 @@ def deliver(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    housekeeping = worker_housekeeping(settings, sessions, SystemClock())
     try:
-        _work(sessions, policy, once=once, idle=idle, running=running)
+        _work(sessions, policy, once=once, idle=idle, running=running, housekeeping=housekeeping)
     except (OperationalError, ProgrammingError) as error:
         fail(database_problem(error))
     finally:
@@ -128,6 +132,7 @@ def _work(
     once: bool,
     idle: float,
     running: list[bool],
+    housekeeping: Callable[[], None],
 ) -> None:
     with httpx.Client(timeout=policy.timeout) as client:
         if once:
@@ -141,6 +146,7 @@ def _work(
             idle_seconds=idle,
             keep_going=lambda: running[0],
             on_pass=_print,
+            before_pass=housekeeping,
         )
 
 

@@ -4,6 +4,7 @@
     db upgrade [--revision REV]     migrate to the newest schema (or to REV)
     db downgrade REV                migrate back to REV ("base" removes every table)
     db current                      the schema revision of the database, and the newest one
+    db prune [--dry-run] [--yes]    delete what has served its purpose (commands.retention)
 
 Every command that opens a workspace takes ``--workspace DIR`` (default: the
 LEADFLOW_WORKSPACE setting, else the current folder); LEADFLOW_DATABASE_URL, when set,
@@ -24,6 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from leadflow.commands.options import WorkspaceOption, fail, settings_for
+from leadflow.commands.retention import db_prune
 from leadflow.definition.builtin import PRESET_NAMES, UnknownPresetError
 from leadflow.definition.errors import DefinitionError
 from leadflow.domain.clock import SystemClock
@@ -36,11 +38,14 @@ __all__ = ["WorkspaceOption", "fail", "register", "settings_for"]
 
 T = TypeVar("T")
 
-db_app = typer.Typer(name="db", help="Migrate the database schema.", no_args_is_help=True)
+db_app = typer.Typer(
+    name="db", help="Migrate the database schema; prune old rows.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
+    db_app.command("prune")(db_prune)
     app.add_typer(db_app, name="db")
 
 

@@ -259,9 +259,14 @@ def run_worker(
     idle_seconds: float = 1.0,
     keep_going: Callable[[], bool] = lambda: True,
     on_pass: Callable[[PassReport], None] = lambda report: None,
+    before_pass: Callable[[], None] = lambda: None,
 ) -> None:
-    """Pass after pass; sleeps ``idle_seconds`` when a pass found nothing to do."""
+    """Pass after pass; sleeps ``idle_seconds`` when a pass found nothing to do.
+
+    ``before_pass`` is the worker's housekeeping (the command prunes on a schedule).
+    """
     while keep_going():
+        before_pass()
         report = deliver_due(sessions, client, clock, policy)
         on_pass(report)
         if not report.outcomes and not report.dispatched:

@@ -57,7 +57,8 @@ class IdempotentReply(Base):
     """
 
     __tablename__ = "idempotent_replies"
-    __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key"),)
+    # created_at: retention deletes the replies older than its window (services.retention).
+    __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key"), Index(None, "created_at"))
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"))
