@@ -39,10 +39,12 @@ def replay_or_run(
     request: Request,
     body: BaseModel,
     key: str | None,
-    run: Callable[[], tuple[int, BaseModel]],
+    run: Callable[[str | None], tuple[int, BaseModel]],
 ) -> JSONResponse:
+    """The stored reply to ``key``, or ``run`` given the request's fingerprint (None
+    without a key) and its reply stored."""
     if key is None or principal.key is None:
-        status, result = run()
+        status, result = run(None)
         return JSONResponse(result.model_dump(mode="json"), status_code=status)
     print_ = fingerprint(request.method, request.url.path, body.model_dump_json())
     with state.reads() as session:
@@ -55,7 +57,7 @@ def replay_or_run(
             )
         headers = {"Idempotent-Replayed": "true"}
         return JSONResponse(stored.body, status_code=stored.status_code, headers=headers)
-    status, result = run()
+    status, result = run(print_)
     reply = StoredReply(print_, status, result.model_dump(mode="json"))
     with state.writes() as session:
         save_reply(session, principal.key.id, key, reply, state.clock.now())

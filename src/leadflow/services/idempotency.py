@@ -37,6 +37,22 @@ def fingerprint(method: str, path: str, canonical_body: str) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical_body}".encode()).hexdigest()
 
 
+# How much of the header a derived key keeps readable: the rest of the key is bounded, so
+# it fits the events' 200-character key column whatever the header's length.
+_READABLE = 120
+
+
+def derived_event_key(header: str, request_fingerprint: str, index: int | None = None) -> str:
+    """The key of an event sent under ``Idempotency-Key: header`` without a key of its own
+    (``index``: its place in a batch). Bound to the request as well as the header: a retry
+    of the same request finds its events stored even after its reply was pruned
+    (``LEADFLOW_RETENTION_REPLIES``), while another request reusing the header then records
+    its own events instead of being answered with the first one's."""
+    digest = hashlib.sha256(f"{header}\n{request_fingerprint}".encode()).hexdigest()[:16]
+    base = f"{header[:_READABLE]}~{digest}"
+    return base if index is None else f"{base}:{index}"
+
+
 def find_reply(session: Session, api_key_id: int, key: str) -> StoredReply | None:
     row = session.scalar(
         select(IdempotentReply).where(

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from leadflow.api.schemas.events import EventBatch, EventIn
 from leadflow.domain.clock import FixedClock
+from leadflow.services.idempotency import derived_event_key, fingerprint
 from leadflow.services.retention import Windows, prune
 from leadflow.services.webhook_delivery import dispatch
 from leadflow.store.database import session_factory, writer
@@ -21,7 +24,8 @@ Headers = Callable[[str], dict[str, str]]
 WINDOWS = Windows(
     replies=timedelta(hours=24), messages=timedelta(days=30), confirmations=timedelta(days=7)
 )
-# Events with a key of their own and events without one (they get "<Idempotency-Key>:<index>").
+# Events with a key of their own and events without one (they get one derived from the
+# header and the request: "<Idempotency-Key>~<digest>:<index>").
 BATCH = {
     "events": [
         {"type": "demo_request", "email": "ret@acme.example", "key": "crm-991"},
@@ -40,6 +44,12 @@ def _events(sessions: sessionmaker[Session]) -> list[tuple[str, str | None]]:
     with sessions() as session:
         found = session.execute(select(Event.source, Event.idempotency_key).order_by(Event.id))
         return [(source, key) for source, key in found]
+
+
+def _print(path: str, body: dict[str, Any]) -> str:
+    """The fingerprint the API takes of a request: its body as the route's model dumps it."""
+    model = EventBatch if path.endswith("/batch") else EventIn
+    return fingerprint("POST", path, model.model_validate(body).model_dump_json())
 
 
 def _prune_at(sessions: sessionmaker[Session], clock: FixedClock, later: timedelta) -> int:
@@ -78,7 +88,9 @@ def test_after_the_window_a_resent_batch_is_answered_again_and_stores_nothing_tw
     ids = [result["event_id"] for result in again.json()["results"]]
     assert ids == [result["event_id"] for result in first.json()["results"]]
     assert _events(sessions) == stored
-    assert stored == [("api", "crm-991"), ("api", "batch-8:1"), ("site", "batch-8:2")]
+    derived = derived_event_key("batch-8", _print("/events/batch", BATCH))
+    assert stored == [("api", "crm-991"), ("api", f"{derived}:1"), ("site", f"{derived}:2")]
+    assert derived.startswith("batch-8~")
 
 
 def test_after_the_window_a_resent_single_event_is_a_duplicate(
@@ -95,26 +107,42 @@ def test_after_the_window_a_resent_single_event_is_a_duplicate(
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["status"] == "duplicate"
     assert again.json()["event_id"] == first.json()["event_id"]
-    assert _events(sessions) == [("api", "one-9")]
+    assert _events(sessions) == [("api", derived_event_key("one-9", _print("/events", event)))]
 
 
-def test_after_the_window_a_reused_key_is_no_longer_refused(
+def test_after_the_window_a_reused_key_records_the_other_requests_events(
     client: TestClient, headers: Headers, sessions: sessionmaker[Session], clock: FixedClock
 ) -> None:
-    """What docs/api.md warns of: another request under an old key is not refused once
-    its reply is pruned, and its events without a key of their own take the keys of the
-    first request's events, so they count as duplicates."""
+    """Another request under an old key is refused while the first reply is kept; once it
+    is pruned the request runs, and its events without a key of their own are its own:
+    their keys are bound to the request's content, not only to the header."""
     sent = {**headers("ingest"), "Idempotency-Key": "reused"}
     client.post("/events/batch", json=BATCH, headers=sent)
+    before = len(_events(sessions))
     other = {"events": [{"type": "webinar_attended", "email": "new@acme.example"}] * 2}
 
     inside = client.post("/events/batch", json=other, headers=sent)
     _prune_at(sessions, clock, timedelta(hours=25))
     after = client.post("/events/batch", json=other, headers=sent)
+    again = client.post("/events/batch", json=other, headers=sent)  # its retry: replayed
 
     assert inside.status_code == 422
     assert after.status_code == 200
-    assert [result["status"] for result in after.json()["results"]] == ["stored", "duplicate"]
+    assert [result["status"] for result in after.json()["results"]] == ["stored", "stored"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(_events(sessions)) == before + 2
+
+
+def test_a_long_key_gives_event_keys_the_store_can_hold(
+    client: TestClient, headers: Headers, sessions: sessionmaker[Session]
+) -> None:
+    sent = {**headers("ingest"), "Idempotency-Key": "k" * 200}  # the longest the API takes
+
+    reply = client.post("/events/batch", json=BATCH, headers=sent)
+
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["stored"] == 3
+    assert all(len(key or "") <= 200 for _, key in _events(sessions))
 
 
 def test_the_delivery_log_keeps_pending_deliveries_and_loses_settled_ones_after_the_window(

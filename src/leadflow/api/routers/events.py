@@ -4,7 +4,9 @@ Both go through the store's real-time path (``services.events``): stored once pe
 ``(source, key)``, attributed, re-qualified, moves written to the ledger, all in one
 transaction per event (single) or per batch (group commit). ``Idempotency-Key`` makes a
 retried POST take effect once; in a batch, events without their own ``key`` get
-``<Idempotency-Key>:<index>``, so even the store sees the retry as the same events.
+a key derived from the header and the request's content (``<Idempotency-Key>~<digest>:<index>``,
+``services.idempotency.derived_event_key``), so even the store sees a retry as the same
+events, and another request reusing the header (once its reply is pruned) as other ones.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from leadflow.api.state import ApiState
 from leadflow.services.api_keys import Role
 from leadflow.services.definitions import NoActiveDefinitionError
 from leadflow.services.events import IncomingEvent, Outcome, Recorded
+from leadflow.services.idempotency import derived_event_key
 
 __all__ = ["reply_batch", "reply_single", "router"]
 
@@ -48,8 +51,8 @@ async def post_event(
     if idempotency_key is None or principal.key is None:
         return await reply_single(state, body)
 
-    def run() -> tuple[int, EventResult]:
-        return _single(_record_one(state, body, idempotency_key))
+    def run(request_print: str | None) -> tuple[int, EventResult]:
+        return _single(_record_one(state, body, _event_key(idempotency_key, request_print)))
 
     return await run_in_threadpool(
         replay_or_run, state, principal, request, body, idempotency_key, run
@@ -70,8 +73,8 @@ async def post_batch(
     if idempotency_key is None or principal.key is None:
         return await reply_batch(state, body)
 
-    def run() -> tuple[int, BatchResult]:
-        return _batch(_record_batch(state, body, idempotency_key))
+    def run(request_print: str | None) -> tuple[int, BatchResult]:
+        return _batch(_record_batch(state, body, idempotency_key, request_print))
 
     return await run_in_threadpool(
         replay_or_run, state, principal, request, body, idempotency_key, run
@@ -118,13 +121,22 @@ def _record_one(state: ApiState, body: EventIn, key: str | None) -> Outcome:
     return outcome
 
 
-def _record_batch(state: ApiState, body: EventBatch, key: str | None) -> list[Outcome]:
+def _record_batch(
+    state: ApiState, body: EventBatch, key: str | None, request_print: str | None
+) -> list[Outcome]:
     now = state.clock.now()
     incoming = [
-        event.incoming(now, None if key is None else f"{key}:{index}")
+        event.incoming(now, _event_key(key, request_print, index))
         for index, event in enumerate(body.events)
     ]
     return _recorded(state, incoming)
+
+
+def _event_key(key: str | None, request_print: str | None, index: int | None = None) -> str | None:
+    """The key of an event without its own sent under ``Idempotency-Key: key``."""
+    if key is None or request_print is None:
+        return None
+    return derived_event_key(key, request_print, index)
 
 
 def _recorded(state: ApiState, incoming: list[IncomingEvent]) -> list[Outcome]:
