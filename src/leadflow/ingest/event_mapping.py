@@ -22,6 +22,9 @@
                                   #   a list of columns when an id is unique per type only
     properties:                   # event property -> column
       url: Page URL
+      form:                       #   or a column read for some types only (one column
+        column: Asset             #   naming the page, form or e-mail by the row's type)
+        types: [form_submit]
 
 The YAML is validated with pydantic (unknown keys refused), then compiled here into an
 ``EventMapping``; every error names the file and the key. Which types the workspace
@@ -54,6 +57,7 @@ from leadflow.ingest.formats.mapping_file import MappingError, validated_mapping
 
 __all__ = [
     "EventMapping",
+    "PropertyColumn",
     "RawEventMapping",
     "TimeColumn",
     "TypeColumn",
@@ -133,6 +137,11 @@ class RawType(_Raw):
         return self
 
 
+class RawProperty(_Raw):
+    column: Column
+    types: list[str] | None = Field(default=None, min_length=1)
+
+
 class RawContactId(_Raw):
     column: Column
     namespace: str | None = Field(default=None, min_length=1, max_length=100)
@@ -148,7 +157,7 @@ class RawEventMapping(_Raw):
     contact_id: Annotated[RawContactId | None, BeforeValidator(_column_shorthand)] = None
     visitor_id: Column | None = None
     id: Annotated[list[Column] | None, BeforeValidator(_list_shorthand), Field(min_length=1)] = None
-    properties: dict[str, Column] = {}
+    properties: dict[str, Annotated[RawProperty, BeforeValidator(_column_shorthand)]] = {}
     custom_types: list[str] = []
 
 
@@ -169,6 +178,18 @@ class TypeColumn:
 
 
 @dataclass(frozen=True, slots=True)
+class PropertyColumn:
+    """The column an event property is read from; ``types``: only for events of these
+    types (None: every event)."""
+
+    column: str
+    types: frozenset[str] | None = None
+
+    def applies_to(self, event_type: str) -> bool:
+        return self.types is None or event_type in self.types
+
+
+@dataclass(frozen=True, slots=True)
 class EventMapping:
     """A validated events mapping. ``origin`` (the file) starts every error message."""
 
@@ -180,7 +201,7 @@ class EventMapping:
     contact_namespace: str | None = None
     visitor_id: str | None = None
     id: tuple[str, ...] = ()  # the key's columns; none: a key derived from the row
-    properties: Mapping[str, str] = field(default_factory=dict)  # property -> column
+    properties: Mapping[str, PropertyColumn] = field(default_factory=dict)
     source: str | None = None
     custom_types: frozenset[str] = frozenset()
 
@@ -197,8 +218,8 @@ class EventMapping:
             yield "id", self.id[0]
         else:
             yield from ((f"id[{index}]", column) for index, column in enumerate(self.id))
-        for name, column in self.properties.items():
-            yield f"properties.{name}", column
+        for name, read in self.properties.items():
+            yield f"properties.{name}", read.column
 
     def event_types(self) -> Iterator[tuple[str, str]]:
         """(key in the mapping file, event type) of every type a row may get."""
@@ -226,7 +247,7 @@ def compile_event_mapping(raw: RawEventMapping, origin: str) -> EventMapping:
             f"{origin}: the mapping names nobody: give the column of email, contact_id "
             "or visitor_id (one or more)"
         )
-    return EventMapping(
+    mapping = EventMapping(
         origin=origin,
         at=_time(raw.at, origin),
         type=_type(raw.type, origin),
@@ -242,6 +263,20 @@ def compile_event_mapping(raw: RawEventMapping, origin: str) -> EventMapping:
             for index, name in enumerate(raw.custom_types)
         ),
     )
+    _check_property_types(mapping)
+    return mapping
+
+
+def _check_property_types(mapping: EventMapping) -> None:
+    """A property read for a type no row can get would silently never be read."""
+    given = {name for _, name in mapping.event_types()}
+    for name, read in mapping.properties.items():
+        for kind in sorted(read.types or ()):
+            if kind not in given:
+                raise MappingError(
+                    f"{mapping.origin}: properties.{name}.types: no row gets type {kind!r} "
+                    f"(the mapping gives {', '.join(sorted(given))})"
+                )
 
 
 def _time(raw: RawTime, origin: str) -> TimeColumn:
@@ -308,8 +343,17 @@ def _event_type(name: str, origin: str, where: str) -> str:
     raise MappingError(f"{origin}: {where}: {problem}{hint}")
 
 
-def _properties(raw: Mapping[str, str], origin: str) -> dict[str, str]:
-    for name in raw:
+def _properties(raw: Mapping[str, RawProperty], origin: str) -> dict[str, PropertyColumn]:
+    properties: dict[str, PropertyColumn] = {}
+    for name, read in raw.items():
         if not name.strip():
             raise MappingError(f"{origin}: properties: a property needs a name")
-    return {name.strip(): column for name, column in raw.items()}
+        types = None
+        if read.types is not None:
+            where = f"properties.{name.strip()}.types"
+            types = frozenset(
+                _event_type(kind, origin, f"{where}[{index}]")
+                for index, kind in enumerate(read.types)
+            )
+        properties[name.strip()] = PropertyColumn(read.column, types)
+    return properties

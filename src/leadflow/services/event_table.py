@@ -156,8 +156,9 @@ class RowReader:
             "contact_id": self._contact_id(cells),
             "properties": {
                 name: value
-                for name in self.mapping.properties
-                if (value := self._cell(cells, f"properties.{name}"))
+                for name, read in self.mapping.properties.items()
+                if read.applies_to(event_type)
+                and (value := self._cell(cells, f"properties.{name}"))
             },
         }
         fields["id"] = self._key(cells, fields)

@@ -34,6 +34,14 @@ def _events(url: str | None, workspace: Path) -> list[tuple[str, str, str, str |
     return [(source, key, kind, at.strftime("%Y-%m-%d %H:%M")) for source, key, kind, at in rows]
 
 
+def _properties(url: str | None, workspace: Path) -> dict[str | None, dict[str, Any]]:
+    engine = make_engine(url or f"sqlite:///{workspace / 'leadflow.db'}")
+    with Session(engine) as session:
+        rows = session.execute(select(Event.idempotency_key, Event.properties)).all()
+    engine.dispose()
+    return {key: dict(properties) for key, properties in rows}
+
+
 def _workspace(tmp_path: Path) -> Path:
     workspace = tmp_path / "ws"
     assert runner.invoke(app, ["init", str(workspace)]).exit_code == 0
@@ -115,6 +123,13 @@ def test_the_marketo_example_finds_the_contacts_the_contact_import_made(
         ("900004", "email_open"),
         ("900005", "email_click"),
     ]
+    # One column, read under the property the definition's rules test for each type.
+    assert _properties(store_url, workspace) == {
+        "900001": {"url": "www.example.com/pricing"},
+        "900002": {"form": "Contact Sales"},
+        "900004": {"email_name": "March Newsletter", "marketo_campaign": "8497"},
+        "900005": {"email_name": "March Newsletter", "marketo_campaign": "8497"},
+    }
 
 
 def test_strict_with_one_bad_row_writes_nothing(store_url: str | None, tmp_path: Path) -> None:

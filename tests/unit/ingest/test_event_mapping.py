@@ -8,7 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from leadflow.ingest.event_mapping import TypeColumn, Unmapped, load_event_mapping
+from leadflow.ingest.event_mapping import (
+    PropertyColumn,
+    TypeColumn,
+    Unmapped,
+    load_event_mapping,
+)
 from leadflow.ingest.formats.mapping_file import MappingError
 
 FULL = """
@@ -23,7 +28,9 @@ type:
   unmapped: skip
 custom_types: [booth_scan]
 id: [Type, Activity ID]
-properties: {url: Page URL, form: Form Name}
+properties:
+  url: Page URL
+  form: {column: Asset, types: [email_click]}
 """
 
 
@@ -55,7 +62,13 @@ def test_the_full_form_compiles_every_key(tmp_path: Path) -> None:
     }
     assert mapping.type.unmapped is Unmapped.SKIP
     assert mapping.id == ("Type", "Activity ID")
-    assert dict(mapping.properties) == {"url": "Page URL", "form": "Form Name"}
+    assert dict(mapping.properties) == {
+        "url": PropertyColumn("Page URL"),
+        "form": PropertyColumn("Asset", frozenset({"email_click"})),
+    }
+    assert mapping.properties["form"].applies_to("email_click")
+    assert not mapping.properties["form"].applies_to("email_open")
+    assert mapping.properties["url"].applies_to("email_open")
     assert mapping.custom_types == {"booth_scan"}
     assert dict(mapping.columns())["id[1]"] == "Activity ID"
     assert sorted(name for _, name in mapping.event_types()) == ["email_click", "email_open"]
@@ -104,7 +117,14 @@ BASE = "at: Date\nemail: Email\n"
          "at.form: Extra inputs are not permitted"),
         (BASE + "type: page_view\ncustom_types: [Booth Scan]\n",
          "custom_types[0]: 'Booth Scan' is not an event type"),
-        (BASE + "type: page_view\nproperties: {url: ''}\n", "properties.url: String should have"),
+        (BASE + "type: page_view\nproperties: {url: ''}\n",
+         "properties.url.column: String should have"),
+        (BASE + "type: page_view\nproperties: {form: {column: A, types: []}}\n",
+         "properties.form.types: List should have at least 1 item"),
+        (BASE + "type: page_view\nproperties: {form: {column: A, types: [Form Fill]}}\n",
+         "properties.form.types[0]: 'Form Fill' is not an event type"),
+        (BASE + "type: page_view\nproperties: {form: {column: A, types: [form_submit]}}\n",
+         "properties.form.types: no row gets type 'form_submit' (the mapping gives page_view)"),
         (BASE + "type: page_view\nid: []\n", "id: Value should have at least 1 item"),
         (BASE + "type: page_view\ncontact_id: {namespace: marketo}\n",
          "contact_id.column: Field required"),
