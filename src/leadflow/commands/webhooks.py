@@ -2,7 +2,8 @@
 
 webhooks add URL --kind KIND [--kind ...] [--description TEXT]   prints the secret once
 webhooks list
-webhooks remove ID                                   deactivate (the log stays)
+webhooks remove ID                                   deactivate (the log stays; pending
+                                                     deliveries become cancelled)
 webhooks log ID                                      recent deliveries and attempts
 webhooks deliver [--once] [--idle SECONDS]           run the delivery worker; it also
                                                      prunes every LEADFLOW_PRUNE_EVERY (1h)
@@ -73,10 +74,10 @@ def list_(workspace: Path | None = WorkspaceOption) -> None:
 def remove(
     subscription_id: int = typer.Argument(...), workspace: Path | None = WorkspaceOption
 ) -> None:
-    """Stop a subscription (its delivery log stays readable)."""
+    """Stop a subscription: its pending deliveries are cancelled, its log stays readable."""
     with workspace_session(workspace) as session:
         hook = webhooks.deactivate_subscription(session, subscription_id)
-    typer.echo(f"subscription {hook.id} stopped")
+    typer.echo(f"subscription {hook.id} stopped; its pending deliveries are cancelled")
 
 
 @hooks_app.command("log")
@@ -151,8 +152,8 @@ def _work(
 
 
 def _print(report: PassReport) -> None:
-    if report.dispatched or report.outcomes:
+    if report.dispatched or report.outcomes or report.cancelled:
         typer.echo(
             f"dispatched {report.dispatched}, delivered {report.delivered}, "
-            f"retrying {report.retrying}, failed {report.failed}"
+            f"retrying {report.retrying}, failed {report.failed}, cancelled {report.cancelled}"
         )

@@ -5,13 +5,24 @@ One pass (``deliver_due``):
 1. **dispatch**: each new outbox message gets one ``webhook_deliveries`` row per active
    subscription that wants its kind; the message is marked dispatched (one transaction).
 2. **claim**: due deliveries are leased (``next_attempt_at`` moved ``lease`` ahead), so a
-   second worker, or this one after a crash, leaves them alone until the lease ends.
-   PostgreSQL claims with ``FOR UPDATE SKIP LOCKED``; SQLite's writer lock serialises.
+   second worker, or this one after a crash, leaves them alone until the lease ends. A
+   due delivery of a removed (inactive) subscription is marked ``cancelled`` instead.
 3. **send**: POST the JSON body, signed (signatures.py), with a timeout.
 4. **settle**: the attempt goes to the delivery log. Only a 2xx marks the delivery
    delivered; anything else (an error status, a refused connection, a timeout) schedules
    the next try after ``first_delay × 2^(attempts-1)`` capped at ``max_delay``, until
    ``max_attempts`` mark it failed.
+
+Several workers may run at once. On PostgreSQL, dispatch and claim read their rows
+``FOR UPDATE SKIP LOCKED``: a message or a due delivery another worker is taking is
+skipped, not waited for, and one that worker has already taken no longer matches once
+its transaction commits, so each message is fanned out once and each due delivery is
+leased by one worker. On SQLite the writer's ``BEGIN IMMEDIATE`` (store.database.writer)
+runs those transactions one after the other. No transaction stays open during a POST:
+claim commits the lease before sending and settle opens a new, short one. A claimed
+delivery is sent only while its lease still covers the request's ``timeout``; the rest of
+the batch waits for the lease to end, so a slow receiver can never make two workers send
+the same delivery at once.
 
 Delivery is at least once, and exactly once for a receiver that deduplicates on the
 message id: a retry carries the same id and the same body. The worker never marks a
@@ -54,6 +65,9 @@ __all__ = [
     "settle",
 ]
 
+PENDING = "pending"
+CANCELLED = "cancelled"
+
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
@@ -63,6 +77,11 @@ class RetryPolicy:
     lease: float = 60.0  # a claimed delivery is left alone this long
     timeout: float = 10.0  # per HTTP attempt
     batch: int = 100  # deliveries claimed per pass
+
+    def __post_init__(self) -> None:
+        if self.lease <= self.timeout:
+            # A delivery is only sent while its lease outlasts the request's timeout.
+            raise ValueError(f"the lease ({self.lease} s) must be longer than the timeout")
 
     def delay(self, attempts: int) -> timedelta:
         return timedelta(seconds=min(self.max_delay, self.first_delay * 2 ** (attempts - 1)))
@@ -78,6 +97,7 @@ class DueDelivery:
     url: str
     secret: str
     attempts: int
+    leased_until: datetime  # no other worker takes it before then
 
     def body(self) -> bytes:
         """The same bytes on every attempt: only the timestamp and signature change."""
@@ -107,17 +127,23 @@ class PassReport:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
+    cancelled: int = 0  # due deliveries of removed subscriptions, stopped without a try
     outcomes: list[tuple[int, str]] = field(default_factory=list)
 
 
 def dispatch(session: Session, now: datetime, *, limit: int = 500) -> int:
-    """Fan new outbox messages out to the subscriptions that want them; commits."""
+    """Fan new outbox messages out to the subscriptions that want them; commits.
+
+    The messages are locked (PostgreSQL; SQLite's writer lock does the same), and ones
+    another worker holds are skipped: two workers never insert the same delivery.
+    """
     messages = list(
         session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.dispatched_at.is_(None))
             .order_by(OutboxMessage.created_at)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
     )
     if not messages:
@@ -132,7 +158,7 @@ def dispatch(session: Session, now: datetime, *, limit: int = 500) -> int:
                     WebhookDelivery(
                         message_id=message.id,
                         subscription_id=subscription.id,
-                        status="pending",
+                        status=PENDING,
                         attempts=0,
                         next_attempt_at=now,
                     )
@@ -142,14 +168,19 @@ def dispatch(session: Session, now: datetime, *, limit: int = 500) -> int:
     return len(messages)
 
 
-def claim(session: Session, now: datetime, policy: RetryPolicy) -> list[DueDelivery]:
-    """Lease the deliveries that are due; commits, so the lease holds across processes."""
+def claim(session: Session, now: datetime, policy: RetryPolicy) -> tuple[list[DueDelivery], int]:
+    """Lease the deliveries that are due; commits, so the lease holds across processes.
+
+    Returns the leased deliveries, and how many were cancelled instead because their
+    subscription was removed (deactivate_subscription cancels them too; this catches the
+    ones dispatched while it ran, and those left pending by earlier versions).
+    """
     rows = list(
         session.execute(
             select(WebhookDelivery, OutboxMessage, WebhookSubscription)
             .join(OutboxMessage, OutboxMessage.id == WebhookDelivery.message_id)
             .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+            .where(WebhookDelivery.status == PENDING, WebhookDelivery.next_attempt_at <= now)
             .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
             .limit(policy.batch)
             .with_for_update(skip_locked=True, of=WebhookDelivery)
@@ -157,15 +188,14 @@ def claim(session: Session, now: datetime, policy: RetryPolicy) -> list[DueDeliv
     )
     if not rows:
         session.rollback()
-        return []
+        return [], 0
+    live = [(delivery, message, hook) for delivery, message, hook in rows if hook.active]
+    stopped = [delivery.id for delivery, _, hook in rows if not hook.active]
     lease_end = now + timedelta(seconds=policy.lease)
-    session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_([delivery.id for delivery, _, _ in rows]))
-        .values(next_attempt_at=lease_end)
-    )
+    _set(session, [delivery.id for delivery, _, _ in live], next_attempt_at=lease_end)
+    _set(session, stopped, status=CANCELLED)
     session.commit()
-    return [
+    due = [
         DueDelivery(
             id=delivery.id,
             message_id=message.id,
@@ -175,9 +205,18 @@ def claim(session: Session, now: datetime, policy: RetryPolicy) -> list[DueDeliv
             url=subscription.url,
             secret=subscription.secret,
             attempts=delivery.attempts,
+            leased_until=lease_end,
         )
-        for delivery, message, subscription in rows
+        for delivery, message, subscription in live
     ]
+    return due, len(stopped)
+
+
+def _set(session: Session, delivery_ids: list[int], **values: object) -> None:
+    if delivery_ids:
+        session.execute(
+            update(WebhookDelivery).where(WebhookDelivery.id.in_(delivery_ids)).values(**values)
+        )
 
 
 def send(client: httpx.Client, due: DueDelivery, now: datetime) -> AttemptResult:
@@ -201,8 +240,13 @@ def send(client: httpx.Client, due: DueDelivery, now: datetime) -> AttemptResult
 def settle(
     session: Session, due: DueDelivery, result: AttemptResult, now: datetime, policy: RetryPolicy
 ) -> str:
-    """Log the attempt and move the delivery on; returns its new status. Commits."""
-    row = session.get(WebhookDelivery, due.id)
+    """Log the attempt and move the delivery on; returns its new status. Commits.
+
+    A delivery cancelled while its POST was under way (its subscription was removed)
+    keeps the attempt in its log and stays cancelled, unless the receiver took it: then
+    it was delivered, and the log says so.
+    """
+    row = session.get(WebhookDelivery, due.id, with_for_update=True)
     if row is None:  # its subscription was deleted meanwhile
         session.rollback()
         return "gone"
@@ -218,6 +262,8 @@ def settle(
     )
     if result.ok:
         row.status, row.delivered_at = "delivered", now
+    elif row.status != PENDING:
+        pass  # cancelled meanwhile: no further try
     elif row.attempts >= policy.max_attempts:
         row.status = "failed"
     else:
@@ -235,8 +281,10 @@ def deliver_due(
     with sessions() as session:
         report.dispatched = dispatch(session, clock.now())
     with sessions() as session:
-        due = claim(session, clock.now(), policy)
+        due, report.cancelled = claim(session, clock.now(), policy)
     for delivery in due:
+        if not _lease_covers_a_request(delivery, clock.now(), policy):
+            break  # the rest waits for its lease to end; then any worker may take it
         result = send(client, delivery, clock.now())
         with sessions() as session:
             status = settle(session, delivery, result, clock.now(), policy)
@@ -245,7 +293,7 @@ def deliver_due(
             report.delivered += 1
         elif status == "failed":
             report.failed += 1
-        elif status == "pending":
+        elif status == PENDING:
             report.retrying += 1
     return report
 
@@ -269,8 +317,13 @@ def run_worker(
         before_pass()
         report = deliver_due(sessions, client, clock, policy)
         on_pass(report)
-        if not report.outcomes and not report.dispatched:
+        if not (report.outcomes or report.dispatched or report.cancelled):
             time.sleep(idle_seconds)
+
+
+def _lease_covers_a_request(due: DueDelivery, now: datetime, policy: RetryPolicy) -> bool:
+    """Whether a POST started now ends, or times out, before another worker may take it."""
+    return now + timedelta(seconds=policy.timeout) <= due.leased_until
 
 
 def _ms(started: float) -> float:

@@ -3,7 +3,9 @@
 A subscription names a URL and the kinds it wants (``outbox.KINDS``). Its signing
 secret (``whsec_`` + 32 random bytes) is generated here and shown when the
 subscription is created; unlike an API key it is kept as is, because leadflow needs it
-to sign every payload. Removing a subscription deactivates it: its log stays readable.
+to sign every payload. Removing a subscription deactivates it: its log stays readable,
+and its deliveries still waiting for a try are marked ``cancelled`` (never deleted), so
+the log shows which messages it will not get.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from leadflow.services.outbox import KINDS
@@ -100,8 +102,19 @@ def get_subscription(session: Session, subscription_id: int) -> Subscription:
 
 
 def deactivate_subscription(session: Session, subscription_id: int) -> Subscription:
+    """Stop the subscription and cancel its pending deliveries, in one transaction.
+
+    A delivery whose POST is under way right now is settled by its worker: it stays
+    cancelled, or becomes delivered if the receiver answered 2xx.
+    """
     row = _row(session, subscription_id)
     row.active = False
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.subscription_id == subscription_id)
+        .where(WebhookDelivery.status == "pending")
+        .values(status="cancelled")
+    )
     session.commit()
     return _subscription(row)
 

@@ -58,3 +58,28 @@ def test_unknown_kinds_and_urls_are_refused(client: TestClient, headers: Headers
     assert client.post("/webhooks", json=bad_kind, headers=headers("admin")).status_code == 422
     assert client.post("/webhooks", json=bad_url, headers=headers("admin")).status_code == 422
     assert client.get("/webhooks/999999", headers=headers("admin")).status_code == 404
+
+
+def test_deleting_a_subscription_shows_its_waiting_delivery_cancelled(
+    client: TestClient, headers: Headers, api_engine: Engine, now: datetime
+) -> None:
+    made = client.post(
+        "/webhooks",
+        json={"url": "http://127.0.0.1:9/down", "kinds": ["stage.changed"]},  # refused
+        headers=headers("admin"),
+    ).json()
+    sessions = session_factory(writer(api_engine))
+    with sessions() as session:
+        outbox.enqueue_in(session, outbox.STAGE_CHANGED, {"contact_id": 1}, now)
+        session.commit()
+    with httpx.Client(timeout=2) as http:
+        deliver_due(sessions, http, FixedClock(now), RetryPolicy())
+    before = client.get(f"/webhooks/{made['id']}/deliveries", headers=headers("admin")).json()
+
+    client.delete(f"/webhooks/{made['id']}", headers=headers("admin"))
+
+    after = client.get(f"/webhooks/{made['id']}/deliveries", headers=headers("admin")).json()
+    assert [item["status"] for item in before["items"]] == ["pending"]
+    [cancelled] = after["items"]
+    assert (cancelled["status"], cancelled["attempts"]) == ("cancelled", 1)
+    assert cancelled["tries"][0]["error"]

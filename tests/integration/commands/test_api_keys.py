@@ -64,12 +64,17 @@ def test_webhooks_add_list_and_a_delivery_pass(store_url: str | None, tmp_path: 
     listed = runner.invoke(app, ["webhooks", "list", "-w", str(tmp_path)])
     passed = runner.invoke(app, ["webhooks", "deliver", "--once", "-w", str(tmp_path)])
     wrong = runner.invoke(app, ["webhooks", "add", url, "-k", "nope", "-w", str(tmp_path)])
+    removed = runner.invoke(app, ["webhooks", "remove", "1", "-w", str(tmp_path)])
+    unknown = runner.invoke(app, ["webhooks", "remove", "99", "-w", str(tmp_path)])
 
     assert added.exit_code == 0, added.output
     assert added.stdout.startswith("whsec_")
     assert url in listed.stdout
     assert passed.exit_code == 0, passed.output
     assert wrong.exit_code == 1
+    assert removed.stdout == "subscription 1 stopped; its pending deliveries are cancelled\n"
+    assert unknown.exit_code == 1
+    assert "no webhook subscription with id 99" in unknown.output
 
 
 def test_serve_refuses_a_missing_workspace_or_a_bad_forms_file(

@@ -138,7 +138,7 @@ def get_subscription(
     "/{subscription_id}",
     dependencies=[allow()],
     responses=problem_responses(404),
-    summary="Stop a subscription; its delivery log stays readable.",
+    summary="Stop a subscription: pending deliveries are cancelled; the log stays readable.",
 )
 def deactivate_subscription(
     subscription_id: SubscriptionId, session: WriteSessionDep

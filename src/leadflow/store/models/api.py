@@ -5,6 +5,7 @@ IdempotentReply    the reply to a POST sent with an ``Idempotency-Key``, replaye
 WebhookSubscription  where to send which event kinds, and the secret that signs them
 OutboxMessage      a change to announce, written in the transaction that made the change
 WebhookDelivery    one message for one subscription: pending until a 2xx, then delivered
+                   (or failed; cancelled when the subscription is removed first)
 DeliveryAttempt    the delivery log: every try, its status code or error
 FormConfirmation   a double opt-in token (stored hashed) and when it was confirmed
 """
@@ -103,7 +104,8 @@ class OutboxMessage(Base):
 class WebhookDelivery(Base):
     """One message to one subscription: retried with backoff until a 2xx or it gives up.
 
-    status: pending | delivered | failed. ``next_attempt_at`` is when the worker may try
+    status: pending | delivered | failed | cancelled (its subscription was removed while it
+    waited; never retried). ``next_attempt_at`` is when the worker may try
     again; it also works as a lease while an attempt is under way.
     """
 
