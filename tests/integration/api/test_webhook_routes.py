@@ -83,3 +83,18 @@ def test_deleting_a_subscription_shows_its_waiting_delivery_cancelled(
     [cancelled] = after["items"]
     assert (cancelled["status"], cancelled["attempts"]) == ("cancelled", 1)
     assert cancelled["tries"][0]["error"]
+
+
+def test_every_kind_the_outbox_writes_can_be_subscribed_to(
+    client: TestClient, headers: Headers
+) -> None:
+    """The API's list of kinds is the outbox's: hand-offs and assignments included."""
+    every = {"url": "https://crm.example/hook", "kinds": list(outbox.KINDS)}
+
+    made = client.post("/webhooks", json=every, headers=headers("admin"))
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+
+    assert made.status_code == 201, made.text
+    assert sorted(made.json()["kinds"]) == sorted(outbox.KINDS)
+    enum = schema["SubscriptionCreate"]["properties"]["kinds"]["items"]["enum"]
+    assert sorted(enum) == sorted(outbox.KINDS)

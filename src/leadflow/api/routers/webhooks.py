@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,9 +29,12 @@ router = APIRouter(
     prefix="/webhooks", tags=["webhooks"], responses=problem_responses(401, 403, 422, 429)
 )
 SubscriptionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# Written out for the OpenAPI document's enum; a test holds it equal to outbox.KINDS.
 Kind = Literal[
     "stage.changed",
     "lead.sales_ready",
+    "lead.handed_off",
+    "handoff.assigned",
     "handoff.sla_breached",
     "contact.merged",
     "form.confirmation_requested",
@@ -42,7 +45,7 @@ class SubscriptionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://[^\s\x00]+$")
-    kinds: list[Kind] = Field(min_length=1, max_length=5)
+    kinds: list[Kind] = Field(min_length=1, max_length=len(get_args(Kind)))
     description: Str500 | None = None
 
 
