@@ -174,6 +174,7 @@ def _phone(value: str, region: str | None) -> Phone:
     ):
         return Phone(quick)
     written = _EXTENSION_WORD.sub(" ext. ", _DIRECT_DIAL_WORD.sub("-", value))
+    _refuse_keypad_words(value, written)
     number = _parsed(value, written, region)
     suffixed = _DIRECT_DIAL.fullmatch(written) if not number.extension else None
     if phonenumbers.is_possible_number(number):
@@ -193,6 +194,27 @@ def _phone(value: str, region: str | None) -> Phone:
             return Phone(_e164(main), suffixed["suffix"])
     where = phonenumbers.region_code_for_number(number) or region or "its country"
     raise InvalidValueError(f"phone {value!r} has the wrong length for {where}")
+
+
+# The number from its first digit, without a written extension at its end.
+_NUMBER_BODY = re.compile(
+    r"[+\d].*?(?=(?:;ext=|\b(?:ext(?:ension|n)?|anexo)\b\.?)\s*:?\s*\d+\s*$|$)", re.I
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_KEYPAD_LETTERS = 3  # phonenumbers dials a number holding this many letters on the keypad
+
+
+def _refuse_keypad_words(value: str, written: str) -> None:
+    """Refuse a number with words in it: phonenumbers would dial their letters on the
+    keypad (vanity numbers such as 1-800-FLOWERS), so "+49 30 1234567 mobil" or "App. 12"
+    would become another, longer number, stored without a word."""
+    body = _NUMBER_BODY.search(written)
+    words = _WORD.findall(body.group() if body else "")
+    if sum(len(word) for word in words) >= _KEYPAD_LETTERS:
+        raise InvalidValueError(
+            f"phone {value!r} has words in the number: {' '.join(words)!r} "
+            "(a note belongs elsewhere; write an extension as 'ext. 12')"
+        )
 
 
 def _room_for_suffix(number: phonenumbers.PhoneNumber) -> bool:

@@ -163,6 +163,11 @@ def test_a_suffix_that_fits_nowhere_is_still_the_wrong_length() -> None:
         ("12", "NL", "wrong length"),
         ("call me", "NL", "not a phone number"),
         ("3.1201234567E+10", "NL", "not a phone number"),
+        # phonenumbers reads three letters or more as a keypad word (1-800-FLOWERS): after
+        # an office number they are a note, not digits, and would make another number.
+        ("+49 30 1234567 mobil", None, "words in the number: 'mobil'"),
+        ("030 1234567 App. 12", "DE", "words in the number: 'App'"),
+        ("+49 30 1234567 ext", None, "words in the number: 'ext'"),
     ],
 )
 def test_bad_phone_is_refused(raw: str, region: str | None, reason: str) -> None:
