@@ -136,7 +136,8 @@ def _ask(rows: dict[str, int]) -> None:
     if not any(rows.values()):
         return
     counts = ", ".join(f"{table} {count}" for table, count in rows.items() if count)
-    if not typer.confirm(f"delete {counts}?", default=False):
+    # Asked on the standard error, so that `--json > counts.json` holds the document alone.
+    if not typer.confirm(f"delete {counts}?", default=False, err=True):
         fail("nothing deleted")
 
 

@@ -98,7 +98,9 @@ def db_upgrade(
     typer.echo(f"database at revision {_run(lambda: current(engine), engine)}")
 
 
-@db_app.command("downgrade")
+# "-1" (one step back) would otherwise be refused as an unknown option; with this the
+# parser leaves it to the revision argument. A real unknown option is still refused.
+@db_app.command("downgrade", context_settings={"ignore_unknown_options": True})
 def db_downgrade(
     revision: str = typer.Argument(
         ..., help='Target revision, "-1" for one step, "base" for none.'

@@ -82,7 +82,18 @@ class Unmapped(StrEnum):
 
 def _column_shorthand(value: object) -> object:
     """``at: Date`` is ``at: {column: Date}`` (and so for every keyed column)."""
-    return {"column": value} if isinstance(value, str) else value
+    if isinstance(value, str):
+        return {"column": value}
+    # Anything but a mapping would otherwise be refused in pydantic's words, naming a
+    # class of this module ("a valid dictionary or instance of RawTime").
+    if value is None:
+        raise ValueError("empty: give the column's name (Date) or {column: Date, ...}")
+    if not isinstance(value, dict):
+        raise ValueError(
+            f"{value!r} is not a column's name: write it as text (quote a header YAML reads "
+            f'as a number or a boolean: "{value}") or {{column: NAME, ...}}'
+        )
+    return value
 
 
 def _list_shorthand(value: object) -> object:

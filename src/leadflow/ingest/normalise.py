@@ -38,6 +38,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
+from phonenumbers import PhoneNumberType
 
 from leadflow.ingest.countries import fold
 from leadflow.ingest.freemail import is_free_mail
@@ -168,13 +169,24 @@ _DIRECT_DIAL = re.compile(r"(?P<main>.*\d)\s*-\s*(?P<suffix>\d{1,5})")
 @lru_cache(maxsize=65536)
 def _phone(value: str, region: str | None) -> Phone:
     quick = shortcut(value, region)
-    if quick is not None:
+    if quick is not None and (
+        _DIRECT_DIAL.fullmatch(value) is None or _room_for_suffix(phonenumbers.parse(quick))
+    ):
         return Phone(quick)
     written = _EXTENSION_WORD.sub(" ext. ", _DIRECT_DIAL_WORD.sub("-", value))
+    _refuse_keypad_words(value, written)
     number = _parsed(value, written, region)
-    if phonenumbers.is_possible_number(number):
-        return Phone(_e164(number), number.extension or None)
     suffixed = _DIRECT_DIAL.fullmatch(written) if not number.extension else None
+    if phonenumbers.is_possible_number(number):
+        if suffixed is None or _room_for_suffix(number):
+            return Phone(_e164(number), number.extension or None)
+        # Too long for an office line, though some other number of the plan is that long
+        # (a Dutch machine-to-machine or Swiss special number): the suffix is an extension
+        # when the number before it is a whole office line, else only grouped digits.
+        main = _parsed(value, suffixed["main"], region)
+        if _room_for_suffix(main):
+            return Phone(_e164(main), suffixed["suffix"])
+        return Phone(_e164(number))
     if suffixed is not None:
         # No room for the suffix in this country's numbers: it is an extension.
         main = _parsed(value, suffixed["main"], region)
@@ -182,6 +194,34 @@ def _phone(value: str, region: str | None) -> Phone:
             return Phone(_e164(main), suffixed["suffix"])
     where = phonenumbers.region_code_for_number(number) or region or "its country"
     raise InvalidValueError(f"phone {value!r} has the wrong length for {where}")
+
+
+# The number from its first digit, without a written extension at its end.
+_NUMBER_BODY = re.compile(
+    r"[+\d].*?(?=(?:;ext=|\b(?:ext(?:ension|n)?|anexo)\b\.?)\s*:?\s*\d+\s*$|$)", re.I
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_KEYPAD_LETTERS = 3  # phonenumbers dials a number holding this many letters on the keypad
+
+
+def _refuse_keypad_words(value: str, written: str) -> None:
+    """Refuse a number with words in it: phonenumbers would dial their letters on the
+    keypad (vanity numbers such as 1-800-FLOWERS), so "+49 30 1234567 mobil" or "App. 12"
+    would become another, longer number, stored without a word."""
+    body = _NUMBER_BODY.search(written)
+    words = _WORD.findall(body.group() if body else "")
+    if sum(len(word) for word in words) >= _KEYPAD_LETTERS:
+        raise InvalidValueError(
+            f"phone {value!r} has words in the number: {' '.join(words)!r} "
+            "(a note belongs elsewhere; write an extension as 'ext. 12')"
+        )
+
+
+def _room_for_suffix(number: phonenumbers.PhoneNumber) -> bool:
+    """Whether ``number`` has a possible length for a fixed line of its country: a direct
+    dial (DIN 5008) extends an office's number, so only a plan whose office numbers vary
+    in length (Germany, Austria) has room for one."""
+    return bool(phonenumbers.is_possible_number_for_type(number, PhoneNumberType.FIXED_LINE))
 
 
 def _parsed(value: str, written: str, region: str | None) -> phonenumbers.PhoneNumber:

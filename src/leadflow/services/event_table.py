@@ -36,6 +36,8 @@ from leadflow.engine.plan import plan_for
 from leadflow.ingest.event_mapping import EventMapping, TypeColumn, Unmapped, value_key
 from leadflow.ingest.formats.mapping_file import MappingError
 from leadflow.ingest.instants import parse_instant
+from leadflow.ingest.normalise import InvalidValueError
+from leadflow.ingest.salesforce_ids import canonical_external_id
 from leadflow.ingest.table import open_table
 from leadflow.services.event_import import (
     DEFAULT_BATCH,
@@ -213,7 +215,14 @@ class RowReader:
             return None
         namespace = self.mapping.contact_namespace
         # The contact import stores a CRM's id as "<namespace>:<id>" (external_id).
-        return f"{namespace}:{written}" if namespace else written
+        stored = f"{namespace}:{written}" if namespace else written
+        try:
+            # A Salesforce id in its 18-character form, as the contact import stores it:
+            # the derived key reads it, so a report's 15 characters and Data Loader's 18
+            # must give the same key, or the same activity is stored twice.
+            return canonical_external_id(stored)
+        except InvalidValueError as error:
+            raise ValueError(f"{self._names['contact_id']}: {error}") from None
 
     def _key(self, cells: list[str], fields: Mapping[str, Any]) -> str:
         if not self.mapping.id:

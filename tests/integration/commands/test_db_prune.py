@@ -113,6 +113,23 @@ def test_without_yes_it_asks_and_no_keeps_everything(
     assert _left(sessions) == (["one-hour"], 1)
 
 
+def test_asked_with_json_the_question_stays_out_of_the_json(
+    workspace: Path, sessions: sessionmaker[Session], aged: datetime
+) -> None:
+    # `leadflow db prune --json > counts.json`: the question goes to the terminal, the
+    # document alone to the standard output.
+    result = runner.invoke(app, ["db", "prune", "--json", "-w", str(workspace)], input="y\n")
+
+    assert result.exit_code == 0, result.output
+    assert "delete idempotent_replies 1" in result.stderr
+    # The test runner echoes the answer it types to the standard output, as a terminal
+    # would on the screen; the rest is the document.
+    echoed, document = result.stdout.split("\n", 1)
+    assert echoed.strip() == "y"
+    assert json.loads(document)["rows"]["idempotent_replies"] == 1
+    assert _left(sessions) == (["one-hour"], 1)
+
+
 def test_options_and_settings_choose_the_windows(
     workspace: Path,
     sessions: sessionmaker[Session],

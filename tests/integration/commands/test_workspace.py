@@ -161,3 +161,17 @@ def test_db_downgrade_and_upgrade_from_the_command_line(
     status = runner.invoke(app, ["db", "current", "-w", str(tmp_path)])
     assert "up to date" in status.output
     engine.dispose()
+
+
+def test_db_downgrade_takes_minus_one_as_its_help_says(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    # "-1" looks like an option to the command line parser; it is the revision argument.
+    runner.invoke(app, ["init", str(tmp_path)])
+    engine = _engine(store_url, tmp_path)
+
+    down = runner.invoke(app, ["db", "downgrade", "-1", "-w", str(tmp_path)])
+    assert down.exit_code == 0, down.output
+    assert current(engine) not in (None, head())
+    assert f"database at revision {current(engine)}" in down.output
+    engine.dispose()

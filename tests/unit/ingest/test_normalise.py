@@ -120,6 +120,14 @@ def test_phone_becomes_e164(raw: str, region: str | None, expected: str) -> None
         ("+41 44 668 18 00-12", None, "+41446681800", "12"),
         ("+33 1 42 68 53 00-12", None, "+33142685300", "12"),
         ("+33 1 42 68 53 00 Durchwahl 12", None, "+33142685300", "12"),
+        # ... and so do plans whose longest numbers are not office lines: a Dutch or Swiss
+        # office number with a suffix is too long for a fixed line there.
+        ("+31 20 123 4567-12", None, "+31201234567", "12"),
+        ("020 123 4567-12", "NL", "+31201234567", "12"),
+        ("+41 44 668 18 00-123", None, "+41446681800", "123"),
+        # A hyphen that only groups digits is no suffix.
+        ("+32 470 12 34-56", None, "+32470123456", None),
+        ("415-555-0100", "US", "+14155550100", None),
         # A written extension is reached through the switchboard.
         ("+49 30 1234567 ext. 12", None, "+49301234567", "12"),
         ("+49 30 1234567 x12", None, "+49301234567", "12"),
@@ -155,6 +163,11 @@ def test_a_suffix_that_fits_nowhere_is_still_the_wrong_length() -> None:
         ("12", "NL", "wrong length"),
         ("call me", "NL", "not a phone number"),
         ("3.1201234567E+10", "NL", "not a phone number"),
+        # phonenumbers reads three letters or more as a keypad word (1-800-FLOWERS): after
+        # an office number they are a note, not digits, and would make another number.
+        ("+49 30 1234567 mobil", None, "words in the number: 'mobil'"),
+        ("030 1234567 App. 12", "DE", "words in the number: 'App'"),
+        ("+49 30 1234567 ext", None, "words in the number: 'ext'"),
     ],
 )
 def test_bad_phone_is_refused(raw: str, region: str | None, reason: str) -> None:

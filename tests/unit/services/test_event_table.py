@@ -162,6 +162,25 @@ def test_a_contact_id_takes_the_namespace_of_the_contact_import(tmp_path: Path) 
     assert event(reader(tmp_path, plain), cells).contact_id == "5414087"
 
 
+def test_a_salesforce_id_gets_one_key_in_its_15_and_18_character_forms(tmp_path: Path) -> None:
+    # A report writes the 15-character id, Data Loader the 18: the same activity exported
+    # both ways must derive one key, or re-importing it stores it twice.
+    text = "at: When\ncontact_id: {column: E-mail, namespace: salesforce}\ntype: page_view\n"
+    rows = reader(tmp_path, text)
+    short, long, lower = (
+        event(rows, [written, "", "2026-03-05T13:02:00Z", "", ""])
+        for written in ("00Q5g00000AbCdE", "00Q5g00000AbCdEEAV", "00q5g00000abcdeeav")
+    )
+
+    assert short.contact_id == long.contact_id == lower.contact_id
+    assert short.contact_id == "salesforce:00Q5g00000AbCdEEAV"
+    assert short.key == long.key == lower.key
+    assert rows.read(["00Q5g00000AbCdEAAV", "", "2026-03-05T13:02:00Z", "", ""]) == (
+        "E-mail: Salesforce id '00Q5g00000AbCdEAAV' does not check: the id 00Q5g00000AbCdE"
+        " ends in EAV, not AAV (a mistyped or cut id?)"
+    )
+
+
 def test_a_cell_too_long_is_reported_in_the_files_words(tmp_path: Path) -> None:
     reason = reader(tmp_path).read(row(email="a" * 320 + "@x.example"))
     assert reason == "E-mail: String should have at most 320 characters"
