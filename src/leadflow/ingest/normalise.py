@@ -170,7 +170,7 @@ _DIRECT_DIAL = re.compile(r"(?P<main>.*\d)\s*-\s*(?P<suffix>\d{1,5})")
 def _phone(value: str, region: str | None) -> Phone:
     quick = shortcut(value, region)
     if quick is not None and (
-        _DIRECT_DIAL.fullmatch(value) is None or _room_for_suffix(phonenumbers.parse(quick))
+        _DIRECT_DIAL.fullmatch(value) is None or _room_for_suffix_of(quick[:6], len(quick))
     ):
         return Phone(quick)
     written = _EXTENSION_WORD.sub(" ext. ", _DIRECT_DIAL_WORD.sub("-", value))
@@ -215,6 +215,16 @@ def _refuse_keypad_words(value: str, written: str) -> None:
             f"phone {value!r} has words in the number: {' '.join(words)!r} "
             "(a note belongs elsewhere; write an extension as 'ext. 12')"
         )
+
+
+@lru_cache(maxsize=4096)
+def _room_for_suffix_of(e164_start: str, e164_length: int) -> bool:
+    """``_room_for_suffix`` of an E.164 number by its first digits and its length, which
+    decide it: the country (the code, or for a shared code such as +1 the area code) and
+    the number's length. A US number written "(415) 555-4242" looks like a direct dial;
+    parsing each one again cost 25 µs, a tenth of a large import's phones."""
+    representative = e164_start + "0" * (e164_length - len(e164_start))
+    return _room_for_suffix(phonenumbers.parse(representative))
 
 
 def _room_for_suffix(number: phonenumbers.PhoneNumber) -> bool:

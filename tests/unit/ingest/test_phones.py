@@ -107,3 +107,24 @@ def test_possible_lengths_agree_with_the_library_for_every_country_code() -> Non
             reason = phonenumbers.is_possible_number_with_reason(number)
             expected = f"+{code}{national}" if reason == ValidationResult.IS_POSSIBLE else None
             assert _possible(code, national) == expected, (code, length)
+
+
+@pytest.mark.parametrize(
+    "e164",
+    [
+        "+14155554242",  # US, written "(415) 555-4242": looks like a direct dial
+        "+16135550123",  # Canada, the same country code
+        "+493012345671",  # Germany: office numbers vary in length
+        "+4930123456712",
+        "+3120123456712",  # the Netherlands: no room for a suffix
+        "+41446681800",
+        "+4414815550123",  # Guernsey within +44
+        "+77012345678",  # Kazakhstan within +7
+    ],
+)
+def test_room_for_a_suffix_is_decided_by_the_country_and_the_length(e164: str) -> None:
+    """The remembered answer (by the number's first digits and length) is the one a parse
+    of the whole number gives."""
+    from leadflow.ingest.normalise import _room_for_suffix, _room_for_suffix_of
+
+    assert _room_for_suffix_of(e164[:6], len(e164)) == _room_for_suffix(phonenumbers.parse(e164))
