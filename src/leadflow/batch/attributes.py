@@ -26,12 +26,10 @@ from leadflow.batch.frames import Column, ContactFrame
 from leadflow.batch.probes import attribute_probe, numeric_test, predicate_of, verdicts
 from leadflow.definition.model import (
     ATTRIBUTE_NAMESPACES,
-    AllOf,
-    AnyOf,
     Condition,
     Definition,
     FieldTest,
-    Not,
+    condition_leaves,
 )
 from leadflow.engine.layout import definition_conditions
 
@@ -61,13 +59,7 @@ def attribute_paths(definition: Definition) -> frozenset[str]:
 
 
 def _field_tests(condition: Condition) -> Iterator[FieldTest]:
-    if isinstance(condition, FieldTest):
-        yield condition
-    elif isinstance(condition, AllOf | AnyOf):
-        for item in condition.items:
-            yield from _field_tests(item)
-    elif isinstance(condition, Not):
-        yield from _field_tests(condition.item)
+    return (test for test in condition_leaves(condition) if isinstance(test, FieldTest))
 
 
 def attribute_masks(

@@ -28,7 +28,7 @@ computed first); stage and gate conditions may name any path.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -62,6 +62,7 @@ __all__ = [
     "Stage",
     "StageKind",
     "TemperatureConfig",
+    "condition_leaves",
 ]
 
 # Paths whose value comes from the person's attributes (usable in fit and BANT rules).
@@ -152,6 +153,17 @@ class Not:
 
 
 Condition = FieldTest | EventTest | AllOf | AnyOf | Not
+
+
+def condition_leaves(condition: Condition) -> Iterator[FieldTest | EventTest]:
+    """The field and event tests of a condition, in the order written."""
+    if isinstance(condition, FieldTest | EventTest):
+        yield condition
+    elif isinstance(condition, AllOf | AnyOf):
+        for item in condition.items:
+            yield from condition_leaves(item)
+    elif isinstance(condition, Not):
+        yield from condition_leaves(condition.item)
 
 
 @dataclass(frozen=True, slots=True)

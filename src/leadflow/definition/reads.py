@@ -22,14 +22,12 @@ from dataclasses import dataclass
 
 from leadflow.definition.model import (
     ATTRIBUTE_NAMESPACES,
-    AllOf,
-    AnyOf,
     Condition,
     Definition,
     EventTest,
     FieldTest,
-    Not,
     Op,
+    condition_leaves,
 )
 
 __all__ = [
@@ -38,7 +36,6 @@ __all__ = [
     "FieldRead",
     "ValueRead",
     "data_reads",
-    "leaves",
     "stored_path",
 ]
 
@@ -85,7 +82,7 @@ def data_reads(definition: Definition) -> DataReads:
     fields: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
     types: dict[str, list[str]] = {}
     for where, condition in _conditions(definition):
-        for test in leaves(condition):
+        for test in condition_leaves(condition):
             if isinstance(test, EventTest):
                 for kind in sorted(test.matcher.types):
                     _add(types.setdefault(kind, []), where)
@@ -127,17 +124,6 @@ def _conditions(definition: Definition) -> Iterator[tuple[str, Condition]]:
     for routing in definition.handoff.routing.rules:
         if routing.condition is not None:
             yield f"routing rule {routing.name!r}", routing.condition
-
-
-def leaves(condition: Condition) -> Iterator[FieldTest | EventTest]:
-    """The field and event tests of a condition, in the order written."""
-    if isinstance(condition, FieldTest | EventTest):
-        yield condition
-    elif isinstance(condition, AllOf | AnyOf):
-        for item in condition.items:
-            yield from leaves(item)
-    elif isinstance(condition, Not):
-        yield from leaves(condition.item)
 
 
 def _words(test: FieldTest) -> list[str]:

@@ -23,14 +23,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from leadflow.definition.model import (
-    AllOf,
-    AnyOf,
     AssetsConfig,
     Condition,
     Definition,
     EventMatcher,
     EventTest,
-    Not,
+    condition_leaves,
 )
 from leadflow.engine.activity import SECONDS_PER_DAY, PropertyTest, Slot, SlotKind
 from leadflow.engine.routing import Route, routes_for
@@ -234,13 +232,7 @@ def event_tests(definition: Definition) -> tuple[EventTest, ...]:
 
 
 def _walk(condition: Condition) -> Iterator[EventTest]:
-    if isinstance(condition, EventTest):
-        yield condition
-    elif isinstance(condition, AllOf | AnyOf):
-        for item in condition.items:
-            yield from _walk(item)
-    elif isinstance(condition, Not):
-        yield from _walk(condition.item)
+    return (test for test in condition_leaves(condition) if isinstance(test, EventTest))
 
 
 def _fingerprint(definition: Definition, slots: tuple[Slot, ...]) -> str:

@@ -33,13 +33,12 @@ from sqlalchemy import Connection
 from leadflow.batch.profile import condition_counts, filled_counts, value_counts
 from leadflow.batch.store import StoreFrames, read_store
 from leadflow.definition.describe import summarize
-from leadflow.definition.model import Condition, Definition, EventTest
+from leadflow.definition.model import Condition, Definition, EventTest, condition_leaves
 from leadflow.definition.reads import (
     DataReads,
     EventTypeRead,
     FieldRead,
     data_reads,
-    leaves,
     stored_path,
 )
 from leadflow.engine.plan import plan_for
@@ -189,7 +188,7 @@ def _types_tested(definition: Definition) -> frozenset[str]:
     return frozenset(
         kind
         for condition in conditions
-        for test in leaves(condition)
+        for test in condition_leaves(condition)
         if isinstance(test, EventTest)
         for kind in test.matcher.types
     )
