@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from leadflow.cli import app
-from leadflow.services.events import EventRecorder
 from leadflow.store.database import make_engine
 from leadflow.store.models import Event
 
@@ -108,28 +107,18 @@ def test_a_locked_database_is_one_clear_line(
 
 
 def test_an_interrupted_import_says_what_is_kept_and_a_rerun_completes_it(
-    store_url: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_url: str | None, tmp_path: Path, ctrl_c_on_second_batch: Callable[[], None]
 ) -> None:
     runner.invoke(app, ["init", str(tmp_path)])
     events = tmp_path / "events.jsonl"
     events.write_text("\n".join(LINES) + "\n")
-    real_batch = EventRecorder.record_batch
-    batches: list[int] = []
-
-    def interrupted(recorder: EventRecorder, *args: Any, **options: Any) -> Any:
-        batches.append(1)
-        if len(batches) == 2:  # Ctrl-C while the second batch is being recorded
-            raise KeyboardInterrupt
-        return real_batch(recorder, *args, **options)
-
-    monkeypatch.setattr(EventRecorder, "record_batch", interrupted)
     command = ["import", "events", str(events), "--batch-size", "2", "-w", str(tmp_path)]
     result = runner.invoke(app, command)
 
     assert result.exit_code == 130
     assert "interrupted: every batch committed before it is stored" in result.output
     assert _stored(store_url, tmp_path) == 2  # the first batch of two
-    monkeypatch.setattr(EventRecorder, "record_batch", real_batch)
+    ctrl_c_on_second_batch()  # the rerun is not interrupted
     again = runner.invoke(app, command)
     assert again.exit_code == 0, again.output
     assert "3 events recorded, 2 already stored" in again.output

@@ -4,6 +4,7 @@ examples end to end, and the usage errors of the format choice."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,6 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from leadflow.cli import app
-from leadflow.services.events import EventRecorder
 from leadflow.store.database import make_engine
 from leadflow.store.models import Event
 
@@ -150,26 +150,16 @@ def test_strict_with_one_bad_row_writes_nothing(store_url: str | None, tmp_path:
 
 
 def test_an_interrupted_csv_import_is_completed_by_running_it_again(
-    store_url: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_url: str | None, tmp_path: Path, ctrl_c_on_second_batch: Callable[[], None]
 ) -> None:
     workspace = _workspace(tmp_path)
-    real_batch = EventRecorder.record_batch
-    batches: list[int] = []
-
-    def interrupted(recorder: EventRecorder, *args: Any, **options: Any) -> Any:
-        batches.append(1)
-        if len(batches) == 2:  # Ctrl-C while the second batch is being recorded
-            raise KeyboardInterrupt
-        return real_batch(recorder, *args, **options)
-
-    monkeypatch.setattr(EventRecorder, "record_batch", interrupted)
     command = [*_example("webinar-attendance"), "--batch-size", "2"]
     result = _import(workspace, *command)
 
     assert result.exit_code == 130
     assert "a CSV row without one by its content" in result.output
     assert len(_events(store_url, workspace)) == 2
-    monkeypatch.setattr(EventRecorder, "record_batch", real_batch)
+    ctrl_c_on_second_batch()  # the rerun is not interrupted
     again = _import(workspace, *command)
     assert "3 rows: 1 events recorded, 2 already stored" in again.output
     assert len(_events(store_url, workspace)) == 3
