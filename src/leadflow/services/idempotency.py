@@ -42,15 +42,14 @@ def fingerprint(method: str, path: str, canonical_body: str) -> str:
 _READABLE = 120
 
 
-def derived_event_key(header: str, request_fingerprint: str, index: int | None = None) -> str:
+def derived_event_key(header: str, request_fingerprint: str) -> str:
     """The key of an event sent under ``Idempotency-Key: header`` without a key of its own
-    (``index``: its place in a batch). Bound to the request as well as the header: a retry
+    (in a batch, followed by ``:<index>``). Bound to the request as well as the header: a retry
     of the same request finds its events stored even after its reply was pruned
     (``LEADFLOW_RETENTION_REPLIES``), while another request reusing the header then records
     its own events instead of being answered with the first one's."""
     digest = hashlib.sha256(f"{header}\n{request_fingerprint}".encode()).hexdigest()[:16]
-    base = f"{header[:_READABLE]}~{digest}"
-    return base if index is None else f"{base}:{index}"
+    return f"{header[:_READABLE]}~{digest}"
 
 
 def find_reply(session: Session, api_key_id: int, key: str) -> StoredReply | None:

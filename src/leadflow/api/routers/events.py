@@ -125,18 +125,20 @@ def _record_batch(
     state: ApiState, body: EventBatch, key: str | None, request_print: str | None
 ) -> list[Outcome]:
     now = state.clock.now()
+    base = _event_key(key, request_print)  # the request's part, hashed once per batch
     incoming = [
-        event.incoming(now, _event_key(key, request_print, index))
+        event.incoming(now, None if base is None else f"{base}:{index}")
         for index, event in enumerate(body.events)
     ]
     return _recorded(state, incoming)
 
 
-def _event_key(key: str | None, request_print: str | None, index: int | None = None) -> str | None:
-    """The key of an event without its own sent under ``Idempotency-Key: key``."""
+def _event_key(key: str | None, request_print: str | None) -> str | None:
+    """The key of an event without its own sent under ``Idempotency-Key: key`` (in a
+    batch, followed by ``:<index>``)."""
     if key is None or request_print is None:
         return None
-    return derived_event_key(key, request_print, index)
+    return derived_event_key(key, request_print)
 
 
 def _recorded(state: ApiState, incoming: list[IncomingEvent]) -> list[Outcome]:
