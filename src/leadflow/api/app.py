@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from leadflow import __version__
 from leadflow.api.auth import SECURITY_REQUIREMENT, SECURITY_SCHEMES, api_routes, gate_of
 from leadflow.api.bodylimit import BodyLimit
+from leadflow.api.cors import WebsiteCors
 from leadflow.api.fastlane import EventsFastLane
 from leadflow.api.metrics import MetricsMiddleware
 from leadflow.api.problems import install_problem_handlers, problem_responses
@@ -37,6 +38,7 @@ from leadflow.api.routers import (
     qualification,
     reports,
     sales_team,
+    tracking,
     webhooks,
 )
 from leadflow.api.state import ApiLimits, ApiState
@@ -55,6 +57,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     accounts.router,
     events.router,
     forms.router,
+    tracking.router,  # the website snippet and the page views it sends
     definition.router,
     webhooks.router,
     keys.router,
@@ -112,6 +115,8 @@ def create_app(
     app.add_middleware(EventsFastLane, state=state, routes=list(api_routes(app)))
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(BodyLimit, default=limits.max_body_bytes, larger=_larger_bodies(limits))
+    if state.forms.tracking is not None:  # outermost: refusals carry CORS headers too
+        app.add_middleware(WebsiteCors, origins=state.forms.tracking.origins)
     return app
 
 

@@ -19,6 +19,7 @@ from leadflow.ingest.normalise import InvalidValueError, parse_boolean, snake_ca
 __all__ = [
     "bounced",
     "channel",
+    "channel_from_landing",
     "channel_from_utm",
     "consent_status",
     "lead_status",
@@ -178,3 +179,43 @@ def channel_from_utm(source: str | None, medium: str | None) -> str | None:
     if src == "(direct)" or med == "(none)":
         return "direct"
     return None
+
+
+# Search engines by the start of their host's registrable part (google.de, bing.com ...).
+_SEARCH_HOSTS: tuple[str, ...] = (
+    *("google.", "bing.", "duckduckgo.", "yahoo.", "ecosia.", "baidu.", "qwant."),
+    *("yandex.", "startpage.", "search.brave."),
+)
+
+
+def channel_from_landing(
+    *,
+    utm_source: str | None,
+    utm_medium: str | None,
+    ad_click: bool,
+    referrer_host: str | None,
+    own_host: str,
+) -> str:
+    """The acquisition channel of a website visit, from its landing page.
+
+    UTM parameters say it when they clearly do; an ad platform's click id (Google Ads'
+    auto-tagging sends ``gclid``, not UTM) means paid search; otherwise the referring
+    site decides: a search engine, LinkedIn, another site (referral), or none and the
+    site itself (direct). UTM parameters that imply nothing known are ``other``.
+    """
+    tagged = channel_from_utm(utm_source, utm_medium)
+    if tagged is not None:
+        return tagged
+    if ad_click:
+        return "paid_search"
+    if utm_source or utm_medium:
+        return "other"
+    host = (referrer_host or "").lower().removeprefix("www.")
+    own = own_host.lower().removeprefix("www.")
+    if not host or host == own or host.endswith("." + own):
+        return "direct"
+    if host == "lnkd.in" or "linkedin." in host:
+        return "linkedin"
+    if any(host.startswith(engine) or f".{engine}" in host for engine in _SEARCH_HOSTS):
+        return "organic_search"
+    return "referral"

@@ -17,6 +17,16 @@ live in their own file next to it. Example:
         double_opt_in: true             # send a confirmation link before "confirmed"
         confirmed_url: https://example.com/confirmed
 
+The optional ``tracking`` section lets the website's pages report anonymous page views
+through leadflow's snippet (``/t.js``, api/routers/tracking.py) and post forms from
+JavaScript (CORS); only the listed origins may:
+
+    tracking:
+      origins: [https://www.example.com, https://example.com]
+      events: [page_view, video_play]   # what the snippet may send (default page_view)
+      require_consent: true             # wait for leadflow.consent(true) (the default)
+      cookie_days: 395                  # how long the visitor cookie lives (13 months)
+
 Targets are contact attributes: ``email`` (required in every form), ``first_name``,
 ``last_name``, ``phone``, ``title``, ``seniority``, ``department``, ``country``,
 ``company``, or ``attributes.<name>`` for anything else. Posted fields that are not
@@ -33,12 +43,14 @@ import yaml
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from leadflow.services.refusals import InvalidInputError
+from leadflow.services.tracking import origin_of
 
 __all__ = [
     "CONTACT_TARGETS",
     "FORMS_FILE",
     "FormSpec",
     "FormsConfig",
+    "TrackingSpec",
     "load_forms",
 ]
 
@@ -104,10 +116,46 @@ class FormSpec(BaseModel):
         return None
 
 
+EventType = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,99}$")]
+
+
+class TrackingSpec(BaseModel):
+    """Which sites may send page views and post forms from JavaScript, and how."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    origins: tuple[str, ...] = Field(
+        min_length=1, description="The sites' origins: scheme, host and port, no path."
+    )
+    events: tuple[EventType, ...] = Field(default=("page_view",), min_length=1)
+    require_consent: bool = Field(
+        default=True, description="Send nothing until the page calls leadflow.consent(true)."
+    )
+    cookie_days: int = Field(default=395, ge=1, le=395)
+
+    @field_validator("origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            return value
+        cleaned = []
+        for written in value:
+            text = str(written).strip().removesuffix("/")
+            origin = origin_of(text)
+            if origin is None or "@" in text or text.count("/") != 2 or "?" in text:
+                raise ValueError(
+                    f"origin {written!r}: write scheme and host (and a port), "
+                    "e.g. https://www.example.com"
+                )
+            cleaned.append(origin)  # as a browser writes it: no default port
+        return tuple(cleaned)
+
+
 class FormsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     forms: dict[str, FormSpec] = Field(default_factory=dict)
+    tracking: TrackingSpec | None = None
 
     @field_validator("forms")
     @classmethod

@@ -5,6 +5,8 @@
 1. A filled honeypot field means a bot: the post is accepted and nothing is stored
    (a bot told "refused" learns to leave the field empty).
 2. The posted fields are mapped (form_config.py) onto the contact, upserted by e-mail.
+   A contact the form creates takes its source (channel, medium, campaign) from the
+   landing page of its visitor's first tracked visit (services/tracking.py).
 3. The form's event (``form_submit`` by default) is recorded through the real-time
    path with the e-mail and the visitor id, so the visitor's anonymous history joins
    the contact and the contact is re-qualified.
@@ -35,6 +37,7 @@ from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.services.form_config import FormSpec
 from leadflow.services.outbox import CONFIRMATION_REQUESTED, enqueue_in
 from leadflow.services.refusals import InvalidInputError, NotFoundError
+from leadflow.services.tracking import first_touch
 from leadflow.store.driver import driver_for
 from leadflow.store.models import Contact, FormConfirmation
 from leadflow.store.realtime import RealtimeStore
@@ -73,8 +76,10 @@ def submit_form(
         return FormOutcome(spam=True)
     values = _mapped(spec, posted)
     now = clock.now()
-    view, _ = upsert_contact(session, values, now, requalify=False)  # the event qualifies it
+    view, created = upsert_contact(session, values, now, requalify=False)  # the event qualifies it
     contact = view.contact
+    if created and visitor_id:
+        _source_from_first_visit(session, contact, visitor_id)
     incoming = IncomingEvent(
         type=spec.event,
         at=now,
@@ -91,6 +96,20 @@ def submit_form(
         _request_confirmation(session, form_id, spec, contact, confirm_base, now)
         sent = True
     return FormOutcome(False, outcome.contact_id, outcome.stage, sent)
+
+
+def _source_from_first_visit(session: Session, contact: Contact, visitor_id: str) -> None:
+    """A contact the form creates came from where its browser first landed on the site.
+
+    Only new contacts: one imported from a CRM, or known before, keeps the source it had.
+    """
+    touch = first_touch(session, visitor_id)
+    if touch is None or contact.source_channel is not None:
+        return
+    contact.source_channel = touch.channel
+    contact.source_medium = contact.source_medium or touch.medium
+    contact.source_campaign = contact.source_campaign or touch.campaign
+    session.flush()  # the event's qualification reads the row through the connection
 
 
 def confirm(session: Session, token: str, *, active: ActiveDefinition, clock: Clock) -> Confirmed:

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from leadflow.services.form_config import FormsConfig, FormSpec
+from leadflow.services.form_config import FormsConfig, FormSpec, TrackingSpec
 
 EXAMPLES = 8
 NEGATIVE = 2
@@ -39,7 +39,10 @@ CHECKS = [
 
 @pytest.fixture
 def forms() -> FormsConfig:
-    return FormsConfig(forms={"contact": FormSpec(fields={"email": "email", "name": "first_name"})})
+    return FormsConfig(
+        forms={"contact": FormSpec(fields={"email": "email", "name": "first_name"})},
+        tracking=TrackingSpec(origins=("https://www.example.com",)),
+    )
 
 
 def _operations(app: FastAPI) -> list[Any]:

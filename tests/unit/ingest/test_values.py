@@ -8,6 +8,7 @@ from leadflow.ingest.normalise import InvalidValueError
 from leadflow.ingest.values import (
     bounced,
     channel,
+    channel_from_landing,
     channel_from_utm,
     consent_status,
     lead_status,
@@ -89,3 +90,38 @@ def test_a_bounce_reason_means_bounced() -> None:
 )  # fmt: skip
 def test_channel_from_utm(source: str | None, medium: str | None, expected: str | None) -> None:
     assert channel_from_utm(source, medium) == expected
+
+
+@pytest.mark.parametrize(
+    ("utm_source", "utm_medium", "ad_click", "referrer", "expected"),
+    [
+        ("linkedin", "paid_social", False, "www.linkedin.com", "linkedin"),
+        ("google", "cpc", False, None, "paid_search"),
+        (None, None, True, "www.google.com", "paid_search"),  # Google Ads auto-tagging
+        ("partner-blog", "article", False, None, "other"),
+        (None, None, False, "www.google.de", "organic_search"),
+        (None, None, False, "duckduckgo.com", "organic_search"),
+        (None, None, False, "lnkd.in", "linkedin"),
+        (None, None, False, "news.ycombinator.com", "referral"),
+        (None, None, False, None, "direct"),
+        (None, None, False, "example.com", "direct"),  # www. or not, the site itself
+        (None, None, False, "shop.example.com", "direct"),
+        (None, None, False, "example.com.evil.test", "referral"),
+    ],
+)  # fmt: skip
+def test_the_channel_of_a_landing_page(
+    utm_source: str | None,
+    utm_medium: str | None,
+    ad_click: bool,
+    referrer: str | None,
+    expected: str,
+) -> None:
+    channel = channel_from_landing(
+        utm_source=utm_source,
+        utm_medium=utm_medium,
+        ad_click=ad_click,
+        referrer_host=referrer,
+        own_host="www.example.com",
+    )
+
+    assert channel == expected

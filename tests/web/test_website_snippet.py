@@ -1,0 +1,192 @@
+"""The website snippet in a real browser: a site on another origin loads /t.js, asks for
+consent, sends page views, and its forms (a browser post and a JSON fetch) join the
+visitor's history to the contact they create."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from leadflow.api.app import create_app
+from leadflow.api.state import ApiLimits
+from leadflow.definition.builtin import preset_text
+from leadflow.domain.clock import FixedClock
+from leadflow.services.definitions import activate_definition
+from leadflow.services.form_config import FormsConfig, FormSpec, TrackingSpec
+from leadflow.settings import Settings
+from leadflow.store.database import make_engine
+from leadflow.store.migrate import upgrade
+from leadflow.store.models import Contact, Event
+from tests.web.conftest import START, free_port
+
+pytestmark = pytest.mark.web
+
+LANDING = "/landing?utm_source=linkedin&utm_medium=paid_social&utm_campaign=spring&email=x"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    url: str  # the marketing site, on another host than leadflow (cookies are per host)
+    leadflow: str
+    engine: Engine
+
+
+def _page(leadflow: str) -> bytes:
+    return f"""<!doctype html>
+<html><head><title>Sensors for cold stores</title>
+<script src="{leadflow}/t.js"></script></head>
+<body>
+<form method="post" action="{leadflow}/forms/demo">
+  <label>E-mail <input name="email" type="email"></label>
+  <button>Ask for a demo</button>
+</form>
+</body></html>""".encode()
+
+
+def _serve_site(leadflow: str, port: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # http.server's name
+            body = _page(leadflow) if self.path.startswith("/landing") else b"thanks"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder: Path = tmp_path_factory.mktemp("website")
+    settings = Settings(workspace=folder)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        activate_definition(session, preset_text("waterfall"), source_name="w.yaml", now=START)
+        session.commit()
+    site_port, api_port = free_port(), free_port()
+    site_url = f"http://localhost:{site_port}"
+    forms = FormsConfig(
+        forms={"demo": FormSpec(event="demo_request", thank_you_url=f"{site_url}/thanks")},
+        tracking=TrackingSpec(origins=(site_url,)),
+    )
+    limits = ApiLimits(rate_per_second=0, public_rate_per_second=0)
+    app = create_app(settings, engine=engine, clock=FixedClock(START), limits=limits, forms=forms)
+    config = uvicorn.Config(app, host="127.0.0.1", port=api_port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the API did not start"
+        assert thread.is_alive(), "the API stopped"
+        time.sleep(0.05)
+    static = _serve_site(f"http://127.0.0.1:{api_port}", site_port)
+    yield Site(site_url, f"http://127.0.0.1:{api_port}", engine)
+    static.shutdown()
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture
+def visit(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def _visitor_events(engine: Engine, visitor: str, count: int) -> list[Event]:
+    """The visitor's events once there are ``count`` (beacons arrive after the page)."""
+    deadline = time.monotonic() + 10
+    while True:
+        with Session(engine) as session:
+            events = list(session.scalars(select(Event).where(Event.visitor_id == visitor)))
+        if len(events) >= count or time.monotonic() > deadline:
+            return events
+        time.sleep(0.05)
+
+
+def _contact(engine: Engine, email: str) -> Contact:
+    with Session(engine) as session:
+        return session.scalars(select(Contact).where(Contact.email == email)).one()
+
+
+def test_page_views_wait_for_consent_then_a_form_post_joins_them(site: Site, visit: Page) -> None:
+    visit.goto(site.url + LANDING)
+    assert visit.evaluate("leadflow.visitorId()") is None  # no consent: no cookie, no hit
+    assert visit.context.cookies() == []
+
+    visit.evaluate("leadflow.consent(true)")
+    visitor = visit.evaluate("leadflow.visitorId()")
+    [landing] = _visitor_events(site.engine, visitor, 1)
+    visit.goto(site.url + "/landing")  # consent remembered: this view is sent at once
+    assert len(_visitor_events(site.engine, visitor, 2)) == 2
+    visit.get_by_label("E-mail").fill("ann@coldstore.example")
+    visit.get_by_role("button", name="Ask for a demo").click()
+    visit.wait_for_url(site.url + "/thanks")
+
+    assert landing.properties["url"] == site.url + "/landing"  # no query kept
+    assert landing.properties["utm_campaign"] == "spring"
+    contact = _contact(site.engine, "ann@coldstore.example")
+    assert (contact.source_channel, contact.source_campaign) == ("linkedin", "spring")
+    with Session(site.engine) as session:
+        types = session.scalars(
+            select(Event.type).where(Event.contact_id == contact.id).order_by(Event.id)
+        ).all()
+    assert types == ["page_view", "page_view", "demo_request"]
+
+
+def test_a_page_posts_a_form_as_json_across_origins(site: Site, visit: Page) -> None:
+    visit.goto(site.url + "/landing")
+    visit.evaluate("leadflow.consent(true)")
+    visitor = visit.evaluate("leadflow.visitorId()")
+    _visitor_events(site.engine, visitor, 1)
+
+    status = visit.evaluate(
+        """async ([url, visitor]) => {
+            const reply = await fetch(url, {
+                method: "POST",
+                headers: {"Content-Type": "application/json"},
+                body: JSON.stringify({email: "bo@coldstore.example", visitor_id: visitor}),
+            });
+            return [reply.status, (await reply.json()).accepted];
+        }""",
+        [site.leadflow + "/forms/demo", visitor],
+    )
+
+    assert status == [202, True]  # the preflight passed and the page read the answer
+    contact = _contact(site.engine, "bo@coldstore.example")
+    assert contact.source_channel == "direct"
+    assert len(_visitor_events(site.engine, visitor, 2)) == 2
+
+
+def test_withdrawing_consent_removes_the_cookies_and_stops_the_hits(
+    site: Site, visit: Page
+) -> None:
+    visit.goto(site.url + "/landing")
+    visit.evaluate("leadflow.consent(true)")
+    visitor = visit.evaluate("leadflow.visitorId()")
+    _visitor_events(site.engine, visitor, 1)
+
+    visit.evaluate("leadflow.consent(false)")
+    visit.goto(site.url + "/landing")
+
+    assert visit.context.cookies() == []
+    assert visit.evaluate("leadflow.track('page_view')") is False
