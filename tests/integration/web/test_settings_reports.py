@@ -4,6 +4,7 @@ and languages."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Callable
@@ -13,10 +14,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from leadflow.api.app import create_app
 from leadflow.domain.clock import FixedClock
 from leadflow.services.api_keys import authenticate
+from leadflow.services.form_config import FormsConfig, FormSpec, TrackingSpec
 from leadflow.services.prediction import activate_model, deactivate_model
-from tests.integration.web.conftest import csrf_of, sign_in
+from leadflow.settings import Settings
+from leadflow.store.database import make_engine
+from tests.integration.web.conftest import UNLIMITED, csrf_of, sign_in
 from tests.unit.learn.live_model import save_live_model
 
 
@@ -247,3 +252,40 @@ def _table(html: str, table_id: str) -> list[list[str]]:
 
 def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_settings_show_the_website_snippet_and_the_forms(
+    web_workspace: tuple[Path, object], web_clock: FixedClock
+) -> None:
+    forms = FormsConfig(
+        forms={"contact-sales": FormSpec(event="demo_request", double_opt_in=True)},
+        tracking=TrackingSpec(origins=("https://www.example.com",)),
+    )
+    settings = Settings(workspace=web_workspace[0])
+    engine = make_engine(settings.resolved_database_url)
+    app = create_app(settings, engine=engine, clock=web_clock, limits=UNLIMITED, forms=forms)
+    try:
+        with TestClient(app, follow_redirects=False) as client:
+            page = sign_in(client, "admin").get("/ui/settings").text
+    finally:
+        engine.dispose()
+
+    snippet = re.search(r'<pre id="snippet"><code>(.*?)</code></pre>', page, re.DOTALL)
+    assert snippet is not None
+    assert html.unescape(snippet[1]).startswith(
+        '<script src="http://testserver/t.js" defer></script>'
+    )
+    assert "leadflow.consent(true)" in page  # consent is required: the page says how
+    assert "<code>https://www.example.com</code>" in page
+    row = _text(page.split('<table id="forms">')[1].split("</table>")[0])
+    assert "contact-sales http://testserver/forms/contact-sales demo_request – yes" in row
+
+
+def test_without_tracking_the_settings_say_page_views_are_off(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    page = signed_in("admin").get("/ui/settings").text
+
+    assert 'id="snippet"' not in page
+    assert "forms.yaml has no tracking section" in html.unescape(page)
+    assert "No forms yet" in page

@@ -1,10 +1,12 @@
 """Settings (admin): users, API keys (the secret shown once), webhooks and their
-delivery log (the signing secret shown once), the learned models stored in the
+delivery log (the signing secret shown once), the website's forms and the snippet to
+paste into its pages (from forms.yaml, read only), the learned models stored in the
 workspace and when each was active (read only: they are switched from the command line
 or the API)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from leadflow.services.api_keys import Role, create_key, list_keys, revoke_key
+from leadflow.services.form_config import FormSpec, TrackingSpec
 from leadflow.services.outbox import KINDS
 from leadflow.services.prediction import activation_history, stored_models
 from leadflow.services.refusals import ConflictError, RefusedError
@@ -27,6 +30,7 @@ from leadflow.web.deps import NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
 from leadflow.web.guard import page
 from leadflow.web.refused_form import RefusedForm, status_of
 from leadflow.web.rendering import render
+from leadflow.web.state import WebState
 
 __all__ = ["router"]
 
@@ -52,6 +56,7 @@ def _settings_page(
 ) -> Response:
     context = {
         "section": "settings",
+        "website": _website(request),
         "users": list_users(session),
         "keys": list_keys(session),
         "hooks": list_subscriptions(session),
@@ -64,6 +69,31 @@ def _settings_page(
         "refusal": refusal,
     }
     return render(request, "settings.html", context, status_code=status_code)
+
+
+@dataclass(frozen=True, slots=True)
+class _Website:
+    base: str  # leadflow's address as this browser reached it
+    forms: list[tuple[str, FormSpec]]
+    tracking: TrackingSpec | None
+
+    @property
+    def snippet(self) -> str:
+        return (
+            f'<script src="{self.base}/t.js" defer></script>\n'
+            "<script>\n"
+            "  window.leadflow = window.leadflow || [];\n"
+            "  // from the cookie banner, once the visitor agrees:\n"
+            '  // leadflow.push(["consent", true]);\n'
+            "</script>"
+        )
+
+
+def _website(request: Request) -> _Website:
+    web: WebState = request.app.state.web
+    config = web.api.forms
+    base = str(request.base_url).rstrip("/")
+    return _Website(base, sorted(config.forms.items()), config.tracking)
 
 
 def _refused(
@@ -180,6 +210,7 @@ def webhook_log(
     log = delivery_log(session, hook_id, after=before, limit=50)
     context = {
         "section": "settings",
+        "website": _website(request),
         "hook": hook,
         "log": log,
         "older": log[-1].id if len(log) == 50 else None,
