@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from leadflow.demo import generate_world
 from leadflow.domain.clock import FixedClock, parse_instant
 from leadflow.services.demo_workspace import build_demo_workspace, demo_marker, load_demo_world
+from leadflow.services.form_config import load_forms
 from leadflow.store.database import make_engine
 from leadflow.store.models import Account, Contact, DefinitionVersion, Qualification
 from tests.integration.services.conftest import activate
@@ -48,6 +49,10 @@ def test_the_demo_workspace_is_built_once_with_every_contact_qualified(tmp_path:
     assert ready == built.sales_ready
     assert (with_industry or 0) > 0  # the world's accounts were imported
     assert active == "kestrel"  # the demo company's definition, not the bare preset
+    site = load_forms(tmp_path)  # the demo website's form and tracking (examples/website)
+    assert site.forms["demo-request"].event == "demo_request"
+    assert site.tracking is not None
+    assert site.tracking.origins == ("http://localhost:8080",)
     again = build_demo_workspace(
         tmp_path, database_url=url, clock=FixedClock(NOW), contacts=60, seed=3
     )

@@ -30,6 +30,7 @@ from leadflow.ingest.formats.generic import GENERIC
 from leadflow.services import reps
 from leadflow.services.demo_sales import replay_world
 from leadflow.services.demo_users import demo_users_text, ensure_demo_users
+from leadflow.services.form_config import FORMS_FILE
 from leadflow.services.import_accounts import import_accounts
 from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.rescore import rescore
@@ -39,6 +40,7 @@ from leadflow.store.models import Contact, Handoff, Opportunity
 
 __all__ = [
     "DEMO_DEFINITION",
+    "DEMO_FORMS",
     "DEMO_TEAM_ZONES",
     "DemoWorkspace",
     "build_demo_workspace",
@@ -75,6 +77,26 @@ sales_actions:
     - {event: form_submit, where: {form: "*trial*"}}
     - {event: form_submit, where: {form: "*quote*"}}
     - {event: form_submit, where: {form: "*callback*"}}
+"""
+
+# The demo company's website: its demo-request form, and page views from the example
+# site in examples/website/ (served on port 8080, docs/demo.md says how).
+DEMO_SITE = "http://localhost:8080"
+DEMO_FORMS = f"""\
+# Kestrel Analytics' website (docs/api.md, "The website snippet"). Try it with the
+# example site: python -m http.server 8080 --directory examples/website
+forms:
+  demo-request:
+    event: demo_request
+    thank_you_url: {DEMO_SITE}/thanks.html
+    fields:
+      email: email
+      first_name: first_name
+      last_name: last_name
+      company: company
+tracking:
+  origins: [{DEMO_SITE}]
+  require_consent: true
 """
 
 OnStage = Callable[[str], None]
@@ -128,6 +150,8 @@ def build_demo_workspace(
     definition = directory / DEFINITION_FILE
     if preset is None and not definition.exists():
         definition.write_text(DEMO_DEFINITION, encoding="utf-8")
+    if not (directory / FORMS_FILE).exists():
+        (directory / FORMS_FILE).write_text(DEMO_FORMS, encoding="utf-8")
     init_workspace(directory, preset=preset, database_url=database_url, now=now)
     engine = make_engine(database_url)
     try:
