@@ -7,6 +7,8 @@ starts (the CLI, the server factory); never at import time.
     LEADFLOW_DATABASE_URL   SQLAlchemy URL (default sqlite:///<workspace>/leadflow.db)
     LEADFLOW_DEFINITION     definition file or preset name (default <workspace>/definition.yaml)
     LEADFLOW_HOST / _PORT   where ``leadflow serve`` listens (127.0.0.1:8000)
+    LEADFLOW_FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-For/-Proto are believed
+                            (comma-separated addresses or networks, "*"; 127.0.0.1)
 
 Retention (``leadflow db prune``, docs/store.md "Retention"), durations like 24h or 7d:
 
@@ -42,6 +44,10 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Reverse proxies trusted for X-Forwarded-For and -Proto (uvicorn's list).",
+    )
     retention_replies: timedelta = Field(
         default=timedelta(hours=24),
         gt=timedelta(0),

@@ -3,7 +3,10 @@
     serve [--host H] [--port P] [--workspace DIR] [--rate-limit R] [--burst B]
           [--no-access-log]
 
-One process, one event loop; rate limits are per key *in this process*.
+One process, one event loop; rate limits are per key *in this process*. Behind a
+reverse proxy, the client address (what public routes are limited by, and what the
+access log shows) is read from ``X-Forwarded-For`` when the request comes from a proxy
+in ``LEADFLOW_FORWARDED_ALLOW_IPS`` (default 127.0.0.1: a proxy on the same machine).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.exc import ArgumentError
 
 from leadflow.api.app import create_app
@@ -19,8 +23,9 @@ from leadflow.api.state import ApiLimits
 from leadflow.commands.options import workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.services.refusals import RefusedError
+from leadflow.settings import Settings
 
-__all__ = ["register"]
+__all__ = ["register", "server_config"]
 
 _DEFAULTS = ApiLimits()
 
@@ -48,10 +53,27 @@ def serve(
         fail(str(error))
     except ArgumentError as error:
         fail(f"bad database URL: {error}")
-    uvicorn.run(
+    config = server_config(app, settings, host=host, port=port, access_log=access_log)
+    uvicorn.Server(config).run()
+
+
+def server_config(
+    app: FastAPI,
+    settings: Settings,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    access_log: bool = True,
+) -> uvicorn.Config:
+    """uvicorn's configuration for ``app``: where it listens, whose forwarding it believes."""
+    return uvicorn.Config(
         app,
         host=host or settings.host,
         port=port or settings.port,
         access_log=access_log,
         log_level="info",
+        proxy_headers=True,
+        # Given explicitly: uvicorn would otherwise read FORWARDED_ALLOW_IPS itself,
+        # and leadflow reads its environment in one place (settings.py).
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )

@@ -1,0 +1,76 @@
+"""`leadflow serve` behind a reverse proxy: public routes are limited per real client."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+
+from leadflow.api.app import create_app
+from leadflow.api.state import ApiLimits
+from leadflow.commands.serve import server_config
+from leadflow.services.form_config import FormsConfig
+from leadflow.settings import Settings
+from tests.web.conftest import free_port
+
+# One request per client address, then 429 for a long while.
+ONE_EACH = ApiLimits(rate_per_second=0, public_rate_per_second=0.001, public_burst=1)
+
+Serve = Callable[[str], str]
+
+
+@pytest.fixture
+def serve(engine: Engine, tmp_path: Path) -> Iterator[Serve]:
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def started(trusted: str) -> str:
+        settings = Settings(workspace=tmp_path, forwarded_allow_ips=trusted)
+        app = create_app(settings, engine=engine, limits=ONE_EACH, forms=FormsConfig())
+        port = free_port()
+        server = uvicorn.Server(server_config(app, settings, port=port, access_log=False))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port}"
+
+    yield started
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _statuses(url: str, *clients: str) -> list[int]:
+    return [
+        httpx.get(f"{url}/healthz", headers={"X-Forwarded-For": client}).status_code
+        for client in clients
+    ]
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_limit(serve: Serve) -> None:
+    url = serve("127.0.0.1")  # the proxy runs on this machine (the default)
+
+    assert _statuses(url, "203.0.113.7", "203.0.113.7", "198.51.100.2") == [200, 429, 200]
+
+
+def test_an_untrusted_sender_cannot_choose_its_address(serve: Serve) -> None:
+    url = serve("10.0.0.5")  # the proxy is elsewhere: this connection is not it
+
+    assert _statuses(url, "203.0.113.7", "198.51.100.2") == [200, 429]
+
+
+def test_the_trusted_proxies_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LEADFLOW_FORWARDED_ALLOW_IPS", "10.0.0.0/8, 192.168.1.1")
+
+    assert Settings().forwarded_allow_ips == "10.0.0.0/8, 192.168.1.1"
