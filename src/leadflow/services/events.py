@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import Clock, ensure_utc
 from leadflow.domain.facts import Event
 from leadflow.domain.lifecycle import Transition
+from leadflow.ingest.landing import landing_touch
 from leadflow.services.attribution import AttributionError, attribute
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.requalify import Requalified, requalify_contact
@@ -246,6 +247,15 @@ class EventRecorder:
         self.close()
 
 
+def _source_from_first_visit(store: RealtimeStore, contact_id: int, visitor_id: str) -> None:
+    """A contact this event created, for a visitor with history, came from where that
+    visitor first landed (services/tracking.py); before qualifying, so a fit rule on the
+    channel sees it. A created contact was never read ahead, so nothing stale remains."""
+    touch = landing_touch(store.visitor_first_pages(visitor_id))
+    if touch is not None:
+        store.fill_contact_source(contact_id, touch.channel, touch.medium, touch.campaign)
+
+
 def _too_far_ahead(at: datetime, now: datetime) -> str:
     return (
         f"at {at.isoformat()} is more than a day after the server's clock "
@@ -316,6 +326,8 @@ def _record_event(
     if who.contact_id is None:
         return Recorded(event_id, None)
     _apply_consent(store, incoming, who.contact_id, event_id, at)
+    if who.created and who.joined and incoming.visitor_id is not None:
+        _source_from_first_visit(store, who.contact_id, incoming.visitor_id)
     event = Event(incoming.type, at, incoming.properties, str(event_id))
     done = requalify_contact(
         store,

@@ -42,8 +42,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from leadflow.ingest.landing import origin_of
 from leadflow.services.refusals import InvalidInputError
-from leadflow.services.tracking import origin_of
 
 __all__ = [
     "CONTACT_TARGETS",

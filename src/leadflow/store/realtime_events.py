@@ -165,6 +165,27 @@ class EventStatements:
             {"v": visitor_id, "at": self.driver.instant(at)},
         )
 
+    def visitor_first_pages(self, visitor_id: str, limit: int = 20) -> list[dict[str, Any]]:
+        """The properties of the visitor's earliest events (its landing page among them)."""
+        d = self.driver
+        rows = d.all(
+            "SELECT properties FROM events WHERE visitor_id = :v ORDER BY at, id LIMIT :n",
+            {"v": visitor_id, "n": limit},
+        )
+        return [d.read_document(row[0]) for row in rows]
+
+    def fill_contact_source(
+        self, contact_id: int, channel: str, medium: str | None, campaign: str | None
+    ) -> None:
+        """Give a contact without a source channel this one (never overwrites)."""
+        self.driver.execute(
+            "UPDATE contacts SET source_channel = :channel,"
+            " source_medium = COALESCE(source_medium, :medium),"
+            " source_campaign = COALESCE(source_campaign, :campaign)"
+            " WHERE id = :id AND source_channel IS NULL",
+            {"id": contact_id, "channel": channel, "medium": medium, "campaign": campaign},
+        )
+
     def identify_visitor(self, visitor_id: str, contact_id: int, at: datetime) -> int:
         """Link the visitor to the contact; its anonymous events join the contact's history.
 

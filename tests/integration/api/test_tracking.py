@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -209,3 +209,26 @@ def test_without_a_tracking_section_there_is_no_snippet_and_no_cors(
 
     assert (snippet.status_code, hit.status_code) == (404, 404)
     assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_an_event_naming_the_visitor_and_a_new_address_gives_the_source_too(
+    client: TestClient, api_engine: Engine, headers: Callable[[str], dict[str, str]]
+) -> None:
+    """A site's own back end (a sign-up) identifies the visitor through /events."""
+    landing = {
+        "type": "page_view",
+        "visitor_id": "tracker-42",
+        "source": "matomo",  # another tracker, its whole address kept
+        "properties": {"url": f"{SITE}/?utm_source=google&utm_medium=cpc&utm_campaign=brand"},
+    }
+    signup = {"type": "trial_start", "visitor_id": "tracker-42", "email": "ed@acme.example"}
+    known = {"type": "trial_start", "visitor_id": "tracker-43", "email": "ed@acme.example"}
+    for event in (landing, signup, {**known, "key": "again"}):
+        reply = client.post("/events", json=event, headers=headers("ingest"))
+        assert reply.status_code == 201, reply.text
+
+    with Session(api_engine) as session:
+        contact = session.scalars(select(Contact).where(Contact.email == "ed@acme.example")).one()
+    assert (contact.source_channel, contact.source_medium, contact.source_campaign) == (
+        "paid_search", "cpc", "brand"
+    )  # fmt: skip
