@@ -459,7 +459,8 @@ def test_an_opt_out_in_any_of_several_columns_withdraws_consent() -> None:
             "email_bounced": ("bounced", "invalid"),
         },
     )
-    converter = RowConverter(layout, ["mail", "no direct mail", "no bulk mail", "bounced", "invalid"])
+    header = ["mail", "no direct mail", "no bulk mail", "bounced", "invalid"]
+    converter = RowConverter(layout, header)
     withdrawn = converter.convert(2, ["a@x.nl", "false", "true", "", ""])
     assert [claim.status for claim in withdrawn.consents] == ["withdrawn"]
     bounced = converter.convert(3, ["b@x.nl", "false", "false", "no", "yes"])
