@@ -74,6 +74,12 @@ FIXTURES = [
     ("marketo_leads.csv", "marketo", None, 5),
     ("odoo_leads.csv", "odoo", None, 5),
     ("odoo_leads_import_compatible.csv", "odoo", None, 2),
+    ("pipedrive_people.csv", "pipedrive", None, 5),
+    ("pipedrive_people_unprefixed.csv", "pipedrive", None, 2),
+    ("dynamics_leads.csv", "dynamics", None, 4),
+    ("dynamics_leads_logical.csv", "dynamics", None, 2),
+    ("zoho_leads.csv", "zoho", None, 4),
+    ("pardot_prospects.csv", "pardot", None, 3),
     ("generic_contacts.csv", "generic", "NL", 4),
     ("generic_bom.csv", "generic", None, 1),
 ]
@@ -182,6 +188,129 @@ def test_odoo_stages_and_utm_land_where_they_belong(engine: Engine, run: Importe
     assert consents(engine, marie["id"])["email"][0] == "withdrawn"
     karl = contact(engine, "k.schmidt@schmidt-mb.example.de")
     assert consents(engine, karl["id"])["email"][0] == "bounced"
+
+
+def test_pipedrive_people_and_their_marketing_status(engine: Engine, run: Importer) -> None:
+    summary = run(EXPORTS / "pipedrive_people.csv", "pipedrive")
+    assert (summary.created, summary.rejected) == (5, 0)
+    assert summary.unknown_columns == ["Person - Open deals", "Organization - Name"]
+    sophie = contact(engine, "sophie@janssens-logistics.example.be")
+    assert sophie["external_id"] == "pipedrive:101"
+    assert (sophie["first_name"], sophie["last_name"], sophie["company"]) == (
+        "Sophie", "Janssens", "Janssens Logistics NV",
+    )  # fmt: skip
+    assert (sophie["phone"], sophie["country"], sophie["owner"]) == (
+        "+3231234567", "BE", "Marc Peeters",
+    )  # fmt: skip
+    assert sophie["attributes"]["mobile_phone"] == "+32470123456"
+    assert sophie["attributes"]["tags"] == "Hot lead"
+    assert sophie["attributes"]["source_system"] == "pipedrive"
+    assert sophie["created_at"] == datetime(2025, 1, 10, 9, 15, tzinfo=UTC)
+    assert consents(engine, sophie["id"]) == {
+        "email": ("granted", datetime(2025, 3, 1, 10, 0, tzinfo=UTC))
+    }
+    tomasz = contact(engine, "tomasz.nowak@gmail.com")  # the home address: no work one
+    assert consents(engine, tomasz["id"])["email"][0] == "withdrawn"
+    ines = contact(engine, "ines.duarte@duarte-texteis.example.pt")  # work before other
+    assert consents(engine, ines["id"])["email"][0] == "bounced"
+    [henrik] = [row for row in rows(engine, Contact) if row["external_id"] == "pipedrive:104"]
+    assert (henrik["email"], henrik["phone"]) == (None, "+4722334455")
+    assert consents(engine, henrik["id"]) == {}  # "No consent": nothing on file
+    eva = contact(engine, "eva.novak@novak-strojirny.example.cz")
+    assert consents(engine, eva["id"]) == {}  # "Archived" says nothing new
+
+
+def test_dynamics_status_reasons_sources_and_allow_flags(engine: Engine, run: Importer) -> None:
+    summary = run(EXPORTS / "dynamics_leads.csv", "dynamics")
+    assert (summary.created, summary.rejected) == (4, 0)
+    assert summary.unknown_columns == ["Topic", "Rating", "Status"]
+    statuses = {row["email"]: row["attributes"]["lead_status"] for row in rows(engine, Contact)}
+    assert statuses == {
+        "lisa.bauer@mueller-mb.example.de": "working",
+        "p.devries@vandijk-transport.example.nl": "converted",
+        "ana.garcia@almacenes-garcia.example.es": "unqualified",
+        "mikko.virtanen@virtanen.example.fi": "new",
+    }
+    lisa = contact(engine, "lisa.bauer@mueller-mb.example.de")
+    assert lisa["external_id"] == "dynamics:6b1c2f0e-8a4d-ef11-a316-000d3a2b5c01"
+    assert (lisa["source_channel"], lisa["source_campaign"]) == ("events", "hannover messe 2025")
+    assert (lisa["phone"], lisa["country"], lisa["owner"]) == (
+        "+49711123456", "DE", "Sven Richter",
+    )  # fmt: skip
+    assert "do_not_modify_row_checksum" not in lisa["attributes"]
+    assert lisa["attributes"]["rating"] == "Hot"
+    [account] = [a for a in rows(engine, Account) if a["id"] == lisa["account_id"]]
+    assert (account["domain"], account["employees"]) == ("mueller-mb.example.de", 850)
+    assert consents(engine, lisa["id"]) == {}  # "Allow" everywhere: no consent given
+    pieter = contact(engine, "p.devries@vandijk-transport.example.nl")
+    assert consents(engine, pieter["id"]) == {  # "Do Not Allow" on bulk e-mail only
+        "email": ("withdrawn", datetime(2025, 2, 18, 14, 15, tzinfo=UTC))
+    }
+    ana = contact(engine, "ana.garcia@almacenes-garcia.example.es")
+    assert ana["source_channel"] == "referral"
+    assert {k: v[0] for k, v in consents(engine, ana["id"]).items()} == {"phone": "withdrawn"}
+    assert contact(engine, "mikko.virtanen@virtanen.example.fi")["source_channel"] == "referral"
+
+
+def test_dynamics_logical_names_and_option_values(engine: Engine, run: Importer) -> None:
+    run(EXPORTS / "dynamics_leads_logical.csv", "dynamics")
+    karin = contact(engine, "karin.holm@holm-data.example.se")
+    assert (karin["attributes"]["lead_status"], karin["source_channel"]) == ("working", "events")
+    assert consents(engine, karin["id"])["email"][0] == "withdrawn"  # donotbulkemail=true
+    jakub = contact(engine, "jakub.kral@kral.example.cz")
+    assert (jakub["attributes"]["lead_status"], jakub["source_channel"]) == (
+        "converted", "referral",
+    )  # fmt: skip
+    assert consents(engine, jakub["id"]) == {}
+
+
+def test_zoho_lead_statuses_and_opt_out(engine: Engine, run: Importer) -> None:
+    summary = run(EXPORTS / "zoho_leads.csv", "zoho")
+    assert (summary.created, summary.rejected, summary.unknown_columns) == (4, 0, ["Rating"])
+    statuses = {row["email"]: row["attributes"]["lead_status"] for row in rows(engine, Contact)}
+    assert statuses == {
+        "jan.kowalski@kowalski.example.pl": "working",
+        "emma.lindqvist@nordkap.example.se": "working",
+        "luca.bianchi@bianchi-robotica.example.it": "unqualified",
+        "chloe@lefebvre-conseil.example.fr": "new",
+    }
+    jan = contact(engine, "jan.kowalski@kowalski.example.pl")
+    assert jan["external_id"] == "zoho:5725767000000412001"
+    assert (jan["title"], jan["owner"], jan["source_channel"]) == (
+        "Sales Director", "Piotr Zieliński", "events",
+    )  # fmt: skip
+    assert jan["attributes"]["salutation"] == "Mr."
+    assert consents(engine, jan["id"]) == {}  # Email Opt Out false
+    emma = contact(engine, "emma.lindqvist@nordkap.example.se")  # the secondary e-mail
+    assert emma["source_channel"] == "referral"
+    assert consents(engine, emma["id"]) == {
+        "email": ("withdrawn", datetime(2025, 3, 1, 9, 0, tzinfo=UTC))
+    }
+    luca = contact(engine, "luca.bianchi@bianchi-robotica.example.it")
+    assert luca["source_channel"] == "outbound_list"
+    chloe = contact(engine, "chloe@lefebvre-conseil.example.fr")
+    assert chloe["source_channel"] == "web_download"  # not a leadflow channel: kept
+
+
+def test_pardot_score_grade_campaign_and_opt_outs(engine: Engine, run: Importer) -> None:
+    summary = run(EXPORTS / "pardot_prospects.csv", "pardot")
+    assert (summary.created, summary.rejected) == (3, 0)
+    claire = contact(engine, "claire.martin@atelier-martin.example.fr")
+    assert claire["external_id"] == "pardot:40011"
+    assert (claire["source_channel"], claire["source_campaign"]) == ("webinar", "webinar q1 2025")
+    assert (claire["attributes"]["score"], claire["attributes"]["grade"]) == (87, "A")
+    assert claire["owner"] == "julia.weber@example.com"
+    assert claire["attributes"]["crm_lead_fid"] == "00Q5g00000XyZaAEAV"
+    assert consents(engine, claire["id"]) == {}
+    jonas = contact(engine, "jonas.weber@weber-it.example.de")  # Opted Out No, Do Not Email Yes
+    assert jonas["source_channel"] == "paid_search"
+    assert consents(engine, jonas["id"]) == {
+        "email": ("withdrawn", datetime(2025, 2, 10, 9, 0, tzinfo=UTC))
+    }
+    sara = contact(engine, "sara.rossi@rossi-alimentari.example.it")
+    assert {k: v[0] for k, v in consents(engine, sara["id"]).items()} == {
+        "email": "withdrawn", "phone": "withdrawn",
+    }  # fmt: skip
 
 
 def test_a_mapping_extending_odoo_translates_its_own_stages(
@@ -429,7 +558,7 @@ def test_cli_summary_names_a_tab_delimiter_without_quotes(
     [
         (["nope.csv", "-f", "hubspot"], "nope.csv: no such file"),
         (["{generic}"], "give --format"),
-        (["{generic}", "-f", "pipedrive"], "unknown format 'pipedrive'"),
+        (["{generic}", "-f", "brevo"], "unknown format 'brevo'"),
         (["{generic}", "-f", "generic", "--default-region", "Atlantis"], "--default-region"),
         (["{generic}", "-f", "generic", "--delimiter", "x"], "--delimiter"),
         (["{generic}", "-m", "{missing}"], "cannot read the mapping file"),

@@ -1,6 +1,7 @@
 """``leadflow import contacts FILE.csv``: import a CRM export of contacts (docs/importing.md).
 
-    --format hubspot|salesforce|marketo|odoo|mautic|generic   a built-in column layout
+    --format hubspot|salesforce|marketo|odoo|mautic|pipedrive|dynamics|zoho|pardot|generic
+                                     a built-in column layout
     --mapping MAP.yaml               any other CSV (may extend --format)
     --default-region NL              for national phone numbers
     --skip-bad-rows                  import the good rows, report the bad

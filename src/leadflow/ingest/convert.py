@@ -123,6 +123,9 @@ _ACCOUNT_FALLBACK = ("industry", "employees", "revenue")
 _ACCOUNT_FACTS = (*_ACCOUNT_FALLBACK, "company_country")
 _ACCOUNT_COLUMNS = tuple((name, FIELDS[name].column) for name in _ACCOUNT_FACTS)
 _CONSENT_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.target is Target.CONSENT)
+# Flags that restrict a channel: any column saying yes counts, so a "no" in one column
+# (Dynamics' "Do not allow Emails") does not hide a "yes" in the next ("... Bulk Emails").
+_ANY_YES = frozenset({"email_opt_out", "phone_opt_out", "email_bounced"})
 
 
 class RowConverter:
@@ -277,7 +280,7 @@ class RowConverter:
             if index >= width:
                 continue
             raw = cells[index]
-            if not raw or name in given:
+            if not raw or (name in given and (given[name] is not False or name not in _ANY_YES)):
                 continue  # empty, or an earlier column of the same field had a value
             if memo is not None:
                 value = memo.get(raw, _SKIP)

@@ -8,9 +8,10 @@ For each field (and each custom attribute) the survivor keeps its own value unle
    on a full tie the survivor keeps its own.
 
 Trust, most trusted first (``TRUST_ORDER``): ``manual`` (typed or corrected by a
-person in leadflow); the CRMs sales works in, ``salesforce`` then ``odoo`` (systems of
-record, kept by the people who talk to the customer); the marketing platforms,
-``hubspot`` then ``marketo`` (largely filled by forms and enrichment); ``mautic`` (a
+person in leadflow); the CRMs sales works in, ``salesforce``, ``dynamics``, ``odoo``,
+``zoho`` then ``pipedrive`` (systems of record, kept by the people who talk to the
+customer); the marketing platforms, ``hubspot``, ``marketo`` then ``pardot`` (largely
+filled by forms and enrichment); ``mautic`` (a
 marketing tool, often self-hosted beside a CRM); other imports (``generic`` and
 mapping files); what a person typed into a form or the API sent; and last
 ``purchased`` lists. A contact's source is the
@@ -40,9 +41,13 @@ __all__ = ["TRUST_ORDER", "Outcome", "Side", "consent_winner", "survive", "trust
 TRUST_ORDER: tuple[str, ...] = (
     "manual",
     "salesforce",
+    "dynamics",
     "odoo",
+    "zoho",
+    "pipedrive",
     "hubspot",
     "marketo",
+    "pardot",
     "mautic",
     "import",
     "form",

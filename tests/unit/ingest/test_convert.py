@@ -445,3 +445,25 @@ def test_any_cell_gives_a_record_or_a_row_error_never_a_crash(
     except RowError as error:
         outcome = error
     assert outcome.line == 2
+
+
+def test_an_opt_out_in_any_of_several_columns_withdraws_consent() -> None:
+    """Two columns may say "do not e-mail" (a CRM's direct and bulk e-mail flags): a "no"
+    in the first must not hide a "yes" in the second, which first-non-empty would do."""
+    layout = build_layout(
+        "flags",
+        "",
+        {
+            "email": ("mail",),
+            "email_opt_out": ("no direct mail", "no bulk mail"),
+            "email_bounced": ("bounced", "invalid"),
+        },
+    )
+    header = ["mail", "no direct mail", "no bulk mail", "bounced", "invalid"]
+    converter = RowConverter(layout, header)
+    withdrawn = converter.convert(2, ["a@x.nl", "false", "true", "", ""])
+    assert [claim.status for claim in withdrawn.consents] == ["withdrawn"]
+    bounced = converter.convert(3, ["b@x.nl", "false", "false", "no", "yes"])
+    assert [claim.status for claim in bounced.consents] == ["bounced"]
+    neither = converter.convert(4, ["c@x.nl", "false", "false", "no", "no"])
+    assert neither.consents == []

@@ -5,18 +5,31 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
 
 import leadflow.commands.import_contacts
 from leadflow.ingest.fields import FIELDS
-from leadflow.ingest.formats import FORMATS, hubspot, marketo, mautic, odoo, salesforce
+from leadflow.ingest.formats import (
+    FORMATS,
+    dynamics,
+    hubspot,
+    marketo,
+    mautic,
+    odoo,
+    pardot,
+    pipedrive,
+    salesforce,
+    zoho,
+)
 from leadflow.ingest.formats.layout import IGNORE, Layout
 from leadflow.ingest.formats.mapping_file import RawMapping, compile_mapping
 from leadflow.ingest.formats.translations import hubspot as translated_hubspot
 from leadflow.ingest.formats.translations import odoo as translated_odoo
 from leadflow.ingest.formats.translations import salesforce as translated_salesforce
+from leadflow.ingest.values import lead_status
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
@@ -36,7 +49,9 @@ def test_every_field_is_documented_with_its_kind_and_place(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [hubspot, salesforce, marketo, odoo, mautic], ids=lambda m: m.__name__
+    "module",
+    [hubspot, salesforce, marketo, odoo, mautic, pipedrive, dynamics, zoho, pardot],
+    ids=lambda m: m.__name__,
 )
 def test_every_builtin_header_is_documented(module: object) -> None:
     for field, headers in module.HEADERS.items():
@@ -49,6 +64,22 @@ def test_the_odoo_stage_table_is_the_layouts() -> None:
     section = DOC.split("### odoo")[1].split("\n### ")[0]
     rows = re.findall(r"^\| (\w+) \| `(\w+)` \|$", section, flags=re.MULTILINE)
     assert dict(rows) == odoo.VALUES["lifecycle_stage"]
+
+
+@pytest.mark.parametrize("module", [dynamics, zoho], ids=lambda m: m.__name__)
+def test_a_status_table_is_what_the_import_does(module: ModuleType) -> None:
+    """Each documented status becomes the documented word (the format's own map, else the
+    general synonyms), and every status the format translates itself is documented."""
+    name = module.__name__.rsplit(".", 1)[1]
+    section = DOC.split(f"### {name}\n")[1].split("\n### ")[0]
+    found = re.findall(r"^\| ([^|`]+?) \| `(\w+)` \|$", section, flags=re.MULTILINE)
+    rows = [(label, word) for label, word in found if word != "lead_status"]  # not the head
+    assert rows
+    layout = FORMATS[name]
+    for label, documented in rows:
+        assert (layout.value_for("lead_status", label) or lead_status(label)) == documented
+    own = {label for label in module.VALUES["lead_status"] if not label.isdigit()}
+    assert own <= {label for label, _ in rows}
 
 
 _FORMAT_LISTS = re.compile(r"--format ((?:[a-z]+\|)+[a-z]+)")

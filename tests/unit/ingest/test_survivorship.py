@@ -31,7 +31,8 @@ def test_a_more_trusted_source_wins_even_when_older() -> None:
 
 
 def test_sales_crms_before_marketing_platforms_before_mautic() -> None:
-    order = ["manual", "salesforce", "odoo", "hubspot", "marketo", "mautic", "generic"]
+    order = ["manual", "salesforce", "dynamics", "odoo", "zoho", "pipedrive", "hubspot",
+             "marketo", "pardot", "mautic", "generic"]  # fmt: skip
     ranks = [trust(source) for source in order]
     assert ranks == sorted(ranks, reverse=True)
     assert len(set(ranks)) == len(ranks)  # no two of them tie

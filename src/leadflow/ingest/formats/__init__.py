@@ -6,6 +6,10 @@ salesforce    SALESFORCE: Salesforce's lead export
 marketo       MARKETO: Marketo's lead export ("null" cells are empty)
 odoo          ODOO: Odoo CRM's lead/opportunity export
 mautic        MAUTIC: Mautic's contact export
+pipedrive     PIPEDRIVE: Pipedrive's people export
+dynamics      DYNAMICS: Microsoft Dynamics 365 Sales' lead export
+zoho          ZOHO: Zoho CRM's lead export
+pardot        PARDOT: Salesforce Account Engagement's (Pardot's) prospect export
 generic       GENERIC: leadflow's own snake_case names
 mapping_file  load_mapping(path): a MAP.yaml as a Layout, validated
 """
@@ -15,18 +19,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from leadflow.ingest.formats.dynamics import DYNAMICS
 from leadflow.ingest.formats.generic import GENERIC
 from leadflow.ingest.formats.hubspot import HUBSPOT
 from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns, build_layout
 from leadflow.ingest.formats.marketo import MARKETO
 from leadflow.ingest.formats.mautic import MAUTIC
 from leadflow.ingest.formats.odoo import ODOO
+from leadflow.ingest.formats.pardot import PARDOT
+from leadflow.ingest.formats.pipedrive import PIPEDRIVE
 from leadflow.ingest.formats.salesforce import SALESFORCE
+from leadflow.ingest.formats.zoho import ZOHO
 
 __all__ = ["FORMATS", "IGNORE", "Layout", "UnknownColumns", "build_layout", "get_format"]
 
 FORMATS: Mapping[str, Layout] = MappingProxyType(
-    {layout.name: layout for layout in (HUBSPOT, SALESFORCE, MARKETO, ODOO, MAUTIC, GENERIC)}
+    {
+        layout.name: layout
+        for layout in (
+            HUBSPOT,
+            SALESFORCE,
+            MARKETO,
+            ODOO,
+            MAUTIC,
+            PIPEDRIVE,
+            DYNAMICS,
+            ZOHO,
+            PARDOT,
+            GENERIC,
+        )
+    }
 )
 
 

@@ -3,7 +3,8 @@
 Headers are matched folded (case, accents and punctuation ignored: "Country/Region",
 "country region" and "COUNTRY-REGION" are one header). Several headers may name the
 same field (Salesforce's ``Country`` and ``CountryCode``); the first non-empty cell,
-in file order, wins.
+in file order, wins, except for the flags that restrict a channel (opt-outs, bounces),
+where a yes in any of the columns counts (``convert``).
 
 Every layout also reads ``utm_source``, ``utm_medium`` and ``utm_campaign`` under their
 own names (``UTM_COLUMNS``), beside whatever headers it maps to those fields itself:

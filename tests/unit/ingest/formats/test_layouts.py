@@ -5,11 +5,20 @@ from __future__ import annotations
 import csv
 import pickle
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from leadflow.ingest.fields import FIELDS
-from leadflow.ingest.formats import FORMATS, get_format
+from leadflow.domain.vocabulary import ACQUISITION_CHANNELS
+from leadflow.ingest.fields import FIELDS, LEAD_STATUSES
+from leadflow.ingest.formats import (
+    FORMATS,
+    dynamics,
+    get_format,
+    marketo,
+    salesforce,
+    zoho,
+)
 from leadflow.ingest.formats.layout import IGNORE
 
 EXPORTS = Path(__file__).resolve().parents[3] / "fixtures" / "exports"
@@ -100,6 +109,37 @@ EXPORTS = Path(__file__).resolve().parents[3] / "fixtures" / "exports"
         ("mautic", "title", "salutation"),
         ("mautic", "points", "score"),
         ("mautic", "stage", "lifecycle_stage"),
+        ("pipedrive", "Person - ID", "external_id"),
+        ("pipedrive", "ID", "external_id"),
+        ("pipedrive", "Person - Email - Work", "email"),
+        ("pipedrive", "Email - Home", "email"),
+        ("pipedrive", "Person - Phone - Mobile", "mobile_phone"),
+        ("pipedrive", "Person - Organization", "company"),
+        ("pipedrive", "Person - Labels", "tags"),
+        ("pipedrive", "Person - Marketing status", "email_consent"),
+        ("pipedrive", "Person - Person created", "created_at"),
+        ("dynamics", "(Do Not Modify) Lead", "external_id"),
+        ("dynamics", "(Do Not Modify) Row Checksum", IGNORE),
+        ("dynamics", "leadid", "external_id"),
+        ("dynamics", "Business Phone", "phone"),
+        ("dynamics", "telephone1", "phone"),
+        ("dynamics", "Status Reason", "lead_status"),
+        ("dynamics", "statuscode", "lead_status"),
+        ("dynamics", "Do not allow Bulk Emails", "email_opt_out"),
+        ("dynamics", "Source Campaign", "utm_campaign"),
+        ("zoho", "Record Id", "external_id"),
+        ("zoho", "Lead Owner", "owner"),
+        ("zoho", "Title", "title"),
+        ("zoho", "Secondary Email", "email"),
+        ("zoho", "Email Opt Out", "email_opt_out"),
+        ("zoho", "Email_Opt_Out", "email_opt_out"),  # the API name folds to the label
+        ("zoho", "No_of_Employees", "employees"),
+        ("pardot", "Prospect Id", "external_id"),
+        ("pardot", "Score", "score"),
+        ("pardot", "Opted Out", "email_opt_out"),
+        ("pardot", "Do Not Email", "email_opt_out"),
+        ("pardot", "Campaign", "utm_campaign"),
+        ("pardot", "User", "owner"),
         ("generic", "contact_id", "external_id"),
         ("generic", "account_id", "account_ref"),
         ("generic", "utm_campaign", "utm_campaign"),
@@ -159,6 +199,12 @@ def test_every_layout_maps_only_known_fields() -> None:
         ("marketo_leads.csv", "marketo"),
         ("odoo_leads.csv", "odoo"),
         ("odoo_leads_import_compatible.csv", "odoo"),
+        ("pipedrive_people.csv", "pipedrive"),
+        ("pipedrive_people_unprefixed.csv", "pipedrive"),
+        ("dynamics_leads.csv", "dynamics"),
+        ("dynamics_leads_logical.csv", "dynamics"),
+        ("zoho_leads.csv", "zoho"),
+        ("pardot_prospects.csv", "pardot"),
     ],
 )
 def test_fixture_headers_are_known_to_their_format(fixture: str, format_name: str) -> None:
@@ -172,6 +218,14 @@ def test_fixture_headers_are_known_to_their_format(fixture: str, format_name: st
         "salesforce_leads.csv": {"Rating"},
         "marketo_leads.csv": {"Original Source Type"},
         "odoo_leads.csv": {"Sales Team", "Expected Revenue", "Probability", "Type"},
+        "pipedrive_people.csv": {"Person - Open deals", "Organization - Name"},
+        "dynamics_leads.csv": {"Topic", "Rating", "Status"},
+        "zoho_leads.csv": {"Rating"},
+        "pardot_prospects.csv": {
+            "Last Activity At", "Notes", "Grade", "Address One", "Address Two", "Territory",
+            "Zip", "Fax", "Years In Business", "Comments", "Referrer", "First Assigned",
+            "CRM Contact FID", "CRM Lead FID",
+        },
         "mautic_contacts.csv": {
             "fax", "address1", "address2", "zipcode", "preferred_locale", "timezone",
             "last_active", "attribution_date", "attribution", "facebook", "foursquare",
@@ -182,8 +236,9 @@ def test_fixture_headers_are_known_to_their_format(fixture: str, format_name: st
 
 
 def test_unknown_format_names_the_choices() -> None:
-    with pytest.raises(ValueError, match="hubspot, salesforce, marketo, odoo, mautic, generic"):
-        get_format("pipedrive")
+    choices = "hubspot, salesforce, marketo, odoo, mautic, pipedrive, dynamics, zoho, pardot, "
+    with pytest.raises(ValueError, match=choices):
+        get_format("brevo")
 
 
 @pytest.mark.parametrize("format_name", list(FORMATS))
@@ -211,3 +266,32 @@ def test_a_layout_with_empty_words_survives_pickling() -> None:
     copy = pickle.loads(pickle.dumps(marketo))
     assert copy.empty_words == marketo.empty_words
     assert copy.columns == marketo.columns
+
+
+@pytest.mark.parametrize("module", [marketo, salesforce, dynamics, zoho], ids=lambda m: m.__name__)
+def test_a_formats_own_values_are_leadflow_words(module: ModuleType) -> None:
+    """A picklist translated to a lower-case word means one of leadflow's statuses or
+    channels (a typo would be kept as a new, unknown one); a capitalised target is a
+    source label deliberately kept (Dynamics' numbered lead sources)."""
+    for field, table in module.VALUES.items():
+        words = {"lead_status": LEAD_STATUSES, "channel": ACQUISITION_CHANNELS}.get(field)
+        for value in table.values() if words is not None else ():
+            assert value in words or value != value.lower(), (field, value)
+
+
+@pytest.mark.parametrize(
+    ("format_name", "field", "raw", "expected"),
+    [
+        ("pipedrive", "email_consent", "Archived", ""),
+        ("dynamics", "lead_status", "Qualified", "converted"),
+        ("dynamics", "lead_status", "Cannot Contact", "unqualified"),
+        ("dynamics", "lead_status", "3", "converted"),
+        ("dynamics", "channel", "9", "referral"),
+        ("dynamics", "email_opt_out", "Do Not Allow", "yes"),
+        ("zoho", "lead_status", "Pre Qualified", "working"),
+        ("zoho", "lead_status", "Junk Lead", "unqualified"),
+        ("zoho", "channel", "Seminar - Internal", "events"),
+    ],
+)
+def test_picklist_translations(format_name: str, field: str, raw: str, expected: str) -> None:
+    assert get_format(format_name).value_for(field, raw) == expected

@@ -103,7 +103,7 @@ def test_ignore_spelled_as_null(tmp_path: Path) -> None:
         ("defaults:\n  chanel: events\n", "defaults.chanel: unknown field"),
         ("time_zone: Mars/Olympus\n", "time_zone: unknown time zone"),
         ("default_region: Netherlands\n", "default_region: 'Netherlands' is not an ISO"),
-        ("format: pipedrive\n", "format: unknown format 'pipedrive' (choose one of hubspot"),
+        ("format: brevo\n", "format: unknown format 'brevo' (choose one of hubspot"),
         ("format: odo\n", "format: unknown format 'odo' (did you mean 'odoo'?"),
         ("empty_words: null-ish\n", "empty_words: Input should be a valid list"),
         ("unknown_columns: keep\n", "unknown_columns: Input should be"),

@@ -10,13 +10,17 @@ import pytest
 from leadflow.ingest.countries import fold
 from leadflow.ingest.formats import (
     FORMATS,
+    dynamics,
     generic,
     get_format,
     hubspot,
     marketo,
     mautic,
     odoo,
+    pardot,
+    pipedrive,
     salesforce,
+    zoho,
 )
 from leadflow.ingest.formats.layout import _UTM_HEADERS
 from leadflow.ingest.formats.translations import LANGUAGES, HeaderTable, ValueTable
@@ -33,6 +37,10 @@ SOURCES: dict[str, tuple[HeaderTable, Mapping[str, HeaderTable]]] = {
     "marketo": (marketo.HEADERS, {}),
     "odoo": (odoo.HEADERS, odoo_labels.HEADERS),
     "mautic": (mautic.HEADERS, {}),
+    "pipedrive": (pipedrive.HEADERS, {}),
+    "dynamics": (dynamics.HEADERS, {}),
+    "zoho": (zoho.HEADERS, {}),
+    "pardot": (pardot.HEADERS, {}),
     "generic": (generic.HEADERS, {}),
 }
 TRANSLATED_VALUES: dict[str, Mapping[str, ValueTable]] = {
