@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.options import NOTHING_FOUND, database_problem, workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.ingest.accounts_mapping import load_account_mapping
@@ -53,6 +53,8 @@ def accounts(
         fail(database_problem(error))
     finally:
         engine.dispose()
+    if report.rows == 0:
+        fail(NOTHING_FOUND.format(file=file))
     _print(file, report)
     if not report.committed:
         raise typer.Exit(1)

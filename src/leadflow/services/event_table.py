@@ -71,13 +71,15 @@ def import_event_table(
     *,
     strict: bool = False,
     batch_size: int = DEFAULT_BATCH,
-    source: str = IMPORT_SOURCE,
+    source: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     on_progress: OnProgress | None = None,
 ) -> EventImport:
     """Record every good row of the CSV file ``path``; MappingError (before anything is
-    read) for a type the workspace does not take, TableError for an unreadable file."""
+    read) for a type the workspace does not take, TableError for an unreadable file.
+    ``source`` (the command line's) wins over the mapping's ``source``; without either,
+    ``import``."""
     check_event_types(mapping, recorder.active.definition)
     reader = table_reader(path, mapping, source=source, encoding=encoding, delimiter=delimiter)
     return import_read_events(
@@ -107,7 +109,7 @@ def table_reader(
     path: Path,
     mapping: EventMapping,
     *,
-    source: str = IMPORT_SOURCE,
+    source: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
 ) -> EventReader:
@@ -115,7 +117,7 @@ def table_reader(
 
     def read(on_progress: OnProgress | None) -> Iterator[ReadLine]:
         with open_table(path, encoding, delimiter) as table:
-            rows = RowReader(mapping, table.header, path, mapping.source or source)
+            rows = RowReader(mapping, table.header, path, source or mapping.source or IMPORT_SOURCE)
             for count, (number, cells) in enumerate(table.rows(), start=1):
                 if on_progress is not None and count % _PROGRESS_EVERY == 0:
                     on_progress(table.bytes_read)

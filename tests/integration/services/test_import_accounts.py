@@ -89,6 +89,20 @@ def test_command_reports_bad_rows_with_their_line(tmp_path: Path) -> None:
     assert "1 created" in result.output
 
 
+def test_command_says_a_header_without_rows_imports_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from leadflow.cli import app
+
+    runner = CliRunner()
+    workspace = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(workspace)]).exit_code == 0
+    empty = _file(tmp_path)
+    result = runner.invoke(app, ["import", "accounts", str(empty), "--workspace", str(workspace)])
+    assert result.exit_code == 1
+    assert f"{empty}: a header and no rows: nothing imported" in result.output
+
+
 MAVEN_MAPPING = """
 columns:
   account: name
