@@ -61,6 +61,8 @@ def accounts(
 
 
 def _print(file: Path, report: AccountImport) -> None:
+    for note in report.header_notes:
+        typer.echo(f"{file}: {note}", err=True)
     for line, reason in report.problems[:_SHOWN_PROBLEMS]:
         typer.echo(f"{file}:{line}: {reason}", err=True)
     if not report.committed:

@@ -138,6 +138,8 @@ def _run(file: Path, options: ImportOptions, workspace: Path | None) -> ContactI
 
 
 def _print(summary: ContactImport, options: ImportOptions) -> None:
+    for note in summary.header_notes:
+        typer.echo(f"{summary.path}: {note}", err=True)
     for problem in summary.problems[:SHOWN_PROBLEMS]:
         typer.echo(f"{summary.path}:{problem.line}: {problem.reason}", err=True)
     hidden = summary.rejected - min(len(summary.problems), SHOWN_PROBLEMS)

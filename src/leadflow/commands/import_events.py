@@ -262,6 +262,8 @@ def _active(engine: Engine) -> ActiveDefinition:
 
 
 def _print_problems(file: Path, report: EventImport) -> None:
+    for note in report.header_notes:
+        typer.echo(f"{file}: {note}", err=True)
     for problem in report.problems[:SHOWN_PROBLEMS]:
         typer.echo(f"{file}:{problem.line}: {problem.reason}", err=True)
     hidden = report.rejected - min(len(report.problems), SHOWN_PROBLEMS)

@@ -51,6 +51,7 @@ from leadflow.ingest.normalise import (
 )
 from leadflow.ingest.record import ContactRecord, RowError
 from leadflow.ingest.salesforce_ids import salesforce_id
+from leadflow.ingest.table import duplicate_headers
 from leadflow.ingest.values import (
     bounced,
     channel,
@@ -148,6 +149,9 @@ class RowConverter:
         self._free_mail = free_mail
         self._employers: dict[str, object] = {}  # e-mail domain -> company domain or None
         self._header = list(header)
+        # Warnings about the header that do not stop the import (a repeated column the
+        # layout does not read); a repeated column it reads raises HeaderError.
+        self.header_notes: list[str] = []
         self._columns, self._unknown = self._plan(header)
         self._phone_headers = {c.field: c.header for c in reversed(self._columns)}
         self._defaults = self._plan_defaults()
@@ -187,6 +191,7 @@ class RowConverter:
                     memo = {}
                 columns.append(_Column(index, name, target, self._reader(target), memo))
         self._check(header, columns, unknown)
+        self._check_repeats(header, dict(unknown))
         return columns, unknown
 
     def _reader(self, name: str) -> Normaliser:
@@ -233,6 +238,21 @@ class RowConverter:
         if unknown and self.layout.unknown_columns is UnknownColumns.REJECT:
             names = ", ".join(repr(header[index]) for index, _ in unknown)
             raise HeaderError(f"columns not in the mapping (unknown_columns: reject): {names}")
+
+    def _check_repeats(self, header: Sequence[str], attributes: dict[int, str]) -> None:
+        """A header written twice (or twice the same once folded, as it is matched): when
+        the layout reads it, which column is meant cannot be told, so the file is refused;
+        otherwise both are kept as attributes (or both ignored), and the import says so."""
+        for repeated in duplicate_headers(header, fold):
+            target = self.layout.field_for(repeated.written[0])
+            if target is not None and target != IGNORE:
+                raise HeaderError(repeated.refused(f"the field {target!r}"))
+            if target == IGNORE or self.layout.unknown_columns is UnknownColumns.IGNORE:
+                fate = f"format {self.layout.name!r} ignores it, so nothing is lost"
+            else:
+                keys = ", ".join(attributes[index] for index in repeated.positions)
+                fate = f"format {self.layout.name!r} does not read it: kept as attributes {keys}"
+            self.header_notes.append(repeated.noted(fate))
 
     def _plan_defaults(self) -> dict[str, object]:
         defaults: dict[str, object] = {}

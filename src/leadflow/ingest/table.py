@@ -27,7 +27,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,11 +37,13 @@ if TYPE_CHECKING:
     from _csv import Reader as CsvReader
 
 __all__ = [
+    "DuplicateHeader",
     "Table",
     "TableDialect",
     "TableError",
     "detect_delimiter",
     "detect_encoding",
+    "duplicate_headers",
     "excel_separator",
     "open_table",
 ]
@@ -265,6 +267,67 @@ def _undecodable(path: Path, encoding: str, error: UnicodeDecodeError) -> TableE
         f"{path}: {where}not valid {encoding} ({error.reason}); give the file's encoding "
         "with --encoding, or leave it out to detect it"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateHeader:
+    """Header cells that are one header to the importer (the same text, or the same
+    once its matching rule is applied), by position (0-based)."""
+
+    written: tuple[str, ...]
+    positions: tuple[int, ...]
+
+    def where(self) -> str:
+        """'Email' in columns 2 (B) and 5 (E); each spelling named when they differ."""
+        if len(set(self.written)) == 1:
+            places = [_column_number(index) for index in self.positions]
+            return f"{self.written[0]!r} in columns {_and(places)}"
+        named = [
+            f"{text!r} in column {_column_number(index)}"
+            for text, index in zip(self.written, self.positions, strict=True)
+        ]
+        return f"{_and(named)}, which are one header to the importer,"
+
+    def refused(self, read_as: str) -> str:
+        """The error when the importer would read the header: it cannot tell which is meant."""
+        return (
+            f"the header has {self.where()} and reads it as {read_as}: which column is "
+            "meant cannot be told (the first was taken silently before); rename or remove "
+            "the other one"
+        )
+
+    def noted(self, fate: str) -> str:
+        """The warning when the importer does not read the header: nothing is lost."""
+        return f"the header has {self.where()}; {fate}"
+
+
+def duplicate_headers(
+    header: Sequence[str], key: Callable[[str], str] = lambda text: text
+) -> list[DuplicateHeader]:
+    """Header cells equal under ``key`` (the importer's own matching rule), in file order;
+    empty cells (pandas writes one for its index) are not headers and never repeat."""
+    groups: dict[str, list[int]] = {}
+    for index, text in enumerate(header):
+        if text.strip():
+            groups.setdefault(key(text), []).append(index)
+    return [
+        DuplicateHeader(tuple(header[i] for i in places), tuple(places))
+        for places in groups.values()
+        if len(places) > 1
+    ]
+
+
+def _column_number(index: int) -> str:
+    """1-based, with the letters a spreadsheet shows: 2 (B), 28 (AB)."""
+    number, letters = index + 1, ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{index + 1} ({letters})"
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def excel_separator(sample: str) -> str | None:

@@ -117,6 +117,9 @@ class EventImport:
     transitions: int = 0
     written: bool = True
     problems: list[LineProblem] = field(default_factory=list)
+    # What the file's header makes worth saying without refusing it (a CSV column
+    # written twice that the mapping does not name).
+    header_notes: list[str] = field(default_factory=list)
 
     def reject(self, line: int, reason: str) -> None:
         self.rejected += 1

@@ -29,6 +29,7 @@ from leadflow.ingest.accounts import (
     AccountRowError,
     account_columns,
     read_account,
+    repeated_header_notes,
 )
 from leadflow.ingest.table import open_table
 from leadflow.services.requalify import requalify_contacts
@@ -49,6 +50,9 @@ class AccountImport:
     requalified: int = 0
     committed: bool = False
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    # What the import noticed in the header without refusing it (a repeated column that
+    # is no field), to tell the user.
+    header_notes: list[str] = field(default_factory=list)
 
 
 def import_accounts(
@@ -63,7 +67,7 @@ def import_accounts(
     ValueError (TableError)."""
     mapping = mapping or AccountMapping()
     report = AccountImport(path)
-    for line, outcome in _read(path, mapping):
+    for line, outcome in _read(path, mapping, report.header_notes):
         report.rows += 1
         if isinstance(outcome, str):
             report.rejected += 1
@@ -81,12 +85,17 @@ def import_accounts(
     return report
 
 
-def _read(path: Path, mapping: AccountMapping) -> Iterator[tuple[int, AccountRecord | str]]:
+def _read(
+    path: Path, mapping: AccountMapping, notes: list[str] | None = None
+) -> Iterator[tuple[int, AccountRecord | str]]:
     with open_table(path) as table:
         try:
             columns = account_columns(table.header, mapping)
+            found = repeated_header_notes(table.header, columns)
         except AccountRowError as error:
             raise ValueError(f"{path}:{table.header_line}: {error}") from None
+        if notes is not None:
+            notes.extend(found)
         for line, cells in table.rows():
             try:
                 yield line, read_account(table.header, columns, cells, mapping)

@@ -268,3 +268,43 @@ def test_the_command_lines_source_wins_over_the_mappings(
     again = _import(workspace, *_example("webinar-attendance"))
     assert {source for source, _, _, _ in _events(store_url, workspace)} == {"zoom-eu", "webinars"}
     assert "3 events recorded" in again.output
+
+
+def test_a_repeated_column_the_mapping_names_is_refused_naming_both(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    workspace = _workspace(tmp_path)
+    export = tmp_path / "attendees.csv"
+    export.write_text(
+        "E-mail;Attended;Join Time;Webinar;e-mail\n"
+        ";Yes;05/03/2026 14:02;Pricing deep-dive;ann.smit@acme.example\n"
+    )
+
+    result = _import(workspace, str(export), "--mapping", str(EXAMPLES / "webinar-attendance.yaml"))
+
+    assert result.exit_code == 1
+    assert (
+        "'E-mail' in column 1 (A) and 'e-mail' in column 5 (E), which are one header to the "
+        "importer, and reads it as email (named by "
+    ) in result.output
+    assert _events(store_url, workspace) == []
+
+
+def test_a_repeated_column_the_mapping_does_not_name_is_a_warning(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    workspace = _workspace(tmp_path)
+    export = tmp_path / "attendees.csv"
+    export.write_text(
+        "E-mail;Attended;Notes;Join Time;Webinar;Notes\n"
+        "ann.smit@acme.example;Yes;a;05/03/2026 14:02;Pricing deep-dive;b\n"
+    )
+
+    result = _import(workspace, str(export), "--mapping", str(EXAMPLES / "webinar-attendance.yaml"))
+
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{export}: the header has 'Notes' in columns 3 (C) and 6 (F); the mapping does not "
+        "name it, so nothing is lost"
+    ) in result.output
+    assert "1 rows: 1 events recorded" in result.output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
@@ -168,3 +170,36 @@ def test_mavens_accounts_import_through_a_mapping(
 
 def _engine(workspace: Path) -> Engine:
     return create_engine(f"sqlite:///{workspace / 'leadflow.db'}")
+
+
+def test_a_repeated_header_read_as_a_field_is_refused_naming_both_columns(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "companies.csv"
+    path.write_text("Name,Website,Company Domain Name,website\nAcme,,acme.example,wrong.example\n")
+
+    with pytest.raises(ValueError, match="which column is meant") as refused:
+        import_accounts(engine, path, clock=FixedClock(START))
+
+    assert "'Website' in column 2 (B) and 'website' in column 4 (D)" in str(refused.value)
+    assert "reads it as the field 'domain'" in str(refused.value)
+    with Session(engine) as session:
+        assert session.scalars(select(Account)).all() == []
+
+
+def test_a_repeated_header_that_is_no_field_keeps_both_cells_and_says_so(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "companies.csv"
+    path.write_text("domain,Notes,Notes\nacme.example,first,second\n")
+
+    report = import_accounts(engine, path, clock=FixedClock(START))
+
+    assert report.committed
+    assert report.header_notes == [
+        "the header has 'Notes' in columns 2 (B) and 3 (C); it is no field: kept as "
+        "attributes notes, notes_2"
+    ]
+    with Session(engine) as session:
+        [account] = session.scalars(select(Account)).all()
+        assert account.attributes == {"notes": "first", "notes_2": "second"}

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from leadflow.ingest.table import TableError, detect_delimiter, detect_encoding, open_table
+from leadflow.ingest.table import (
+    TableError,
+    detect_delimiter,
+    detect_encoding,
+    duplicate_headers,
+    open_table,
+)
 
 EXPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "exports"
 
@@ -224,3 +230,28 @@ def test_a_byte_the_given_encoding_cannot_decode_names_its_line(tmp_path: Path, 
         open_table(path, encoding="utf-8") as table,
     ):
         list(table.rows())
+
+
+def test_duplicate_headers_by_the_importers_rule_with_spreadsheet_positions() -> None:
+    header = ["Email", "Name", "", "email", "Notes", "", "Notes", *[f"c{n}" for n in range(20)]]
+    header.append("Name")
+
+    exact = duplicate_headers(header)
+    folded = duplicate_headers(header, str.casefold)
+
+    assert [(d.written, d.positions) for d in exact] == [
+        (("Name", "Name"), (1, 27)),
+        (("Notes", "Notes"), (4, 6)),
+    ]
+    assert exact[0].where() == "'Name' in columns 2 (B) and 28 (AB)"
+    assert folded[0].where() == (
+        "'Email' in column 1 (A) and 'email' in column 4 (D), which are one header to the importer,"
+    )
+    assert (
+        folded[0]
+        .refused("email")
+        .startswith(
+            "the header has 'Email' in column 1 (A) and 'email' in column 4 (D), which are one "
+            "header to the importer, and reads it as email"
+        )
+    )
