@@ -243,6 +243,9 @@ def import_read_events(
             report.count(number, outcome)
         if on_committed is not None and not strict:
             on_committed(numbered)
+    # The reader reports a bad line as it reads it, the recorder when its batch is
+    # recorded: within a batch, a later line could come first.
+    report.problems.sort(key=lambda problem: problem.line)
     if strict and report.rejected:
         # What only recording the lines before could tell (an id and an e-mail of two
         # people): the whole file was recorded to list every such line, and nothing is kept.

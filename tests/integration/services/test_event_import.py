@@ -272,3 +272,14 @@ def test_strict_lists_every_store_refusal_when_writing_not_only_the_first_batchs
     assert [problem.line for problem in report.problems] == [3, 4]
     assert report.lines == 4
     assert _counts(engine) == (0, 0, 0, 0)
+
+
+def test_problems_are_reported_in_line_order_whoever_found_them(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    # Line 2 is refused by the recorder, line 3 by the reader: one batch finds line 3 first.
+    lines: list[object] = [GOOD[0], REFUSED_BY_THE_RECORDER[3], "{oops", GOOD[3]]
+
+    report = import_events(_write(tmp_path / "events.jsonl", lines), recorder)
+
+    assert [problem.line for problem in report.problems] == [2, 3]
