@@ -229,3 +229,22 @@ def test_a_repeated_header_the_format_does_not_read_is_kept_twice_and_noted(
         "the header has 'Internal' in columns 3 (C) and 5 (E); format 'hubspot' does not read "
         "it: kept as attributes internal, internal_2",
     ]
+
+
+def test_a_hubspot_list_view_export_names_the_company_as_associated(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # A list view's export has no "Company Name" property column, but the associated
+    # company record's name; the contacts export (older: "Contact ID") has both.
+    header = ["Record ID", "Email", "Associated Company", "Associated Company IDs"]
+    path = write_csv(tmp_path / "list.csv", header, ["5101", "ann@acme.example", "Acme BV", "9"])
+    older = ["Contact ID", "Email", "Company Name", "Associated Company"]
+    both = write_csv(tmp_path / "all.csv", older, ["5102", "bo@beta.example", "Beta", "Beta BV"])
+
+    imported(engine, path, "hubspot")
+    imported(engine, both, "hubspot")
+
+    ann, bo = contact(engine, "ann@acme.example"), contact(engine, "bo@beta.example")
+    assert (ann["external_id"], ann["company"]) == ("hubspot:5101", "Acme BV")
+    assert ann["attributes"]["associated_company_ids"] == "9"
+    assert (bo["external_id"], bo["company"]) == ("hubspot:5102", "Beta")
