@@ -37,7 +37,7 @@ from leadflow.ingest.normalise import (
     snake_case,
     website_domain,
 )
-from leadflow.ingest.table import duplicate_headers
+from leadflow.ingest.table import duplicate_headers, overflow
 
 __all__ = [
     "ACCOUNT_FIELDS",
@@ -143,11 +143,9 @@ def read_account(
     mapping: AccountMapping = _NO_MAPPING,
 ) -> AccountRecord:
     """One row as a validated record; AccountRowError says what is wrong with it."""
-    if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
-        raise AccountRowError(
-            f"{len(cells)} cells, the header has {len(header)} columns "
-            "(a delimiter inside a cell that is not quoted?)"
-        )
+    too_wide = overflow(cells, len(header))
+    if too_wide is not None:
+        raise AccountRowError(too_wide)
 
     def cell(name: str) -> str | None:
         index = columns.get(name)

@@ -51,7 +51,7 @@ from leadflow.ingest.normalise import (
 )
 from leadflow.ingest.record import ContactRecord, RowError
 from leadflow.ingest.salesforce_ids import salesforce_id
-from leadflow.ingest.table import duplicate_headers
+from leadflow.ingest.table import duplicate_headers, overflow
 from leadflow.ingest.values import (
     bounced,
     channel,
@@ -394,15 +394,10 @@ class RowConverter:
 
 
 def check_width(line: int, cells: Sequence[str], width: int) -> None:
-    """RowError when a row has values beyond the header's last column: a delimiter in an
-    unquoted cell (a ';' in a note, a decimal comma) shifted its values into the wrong
-    columns. Empty cells there are trailing delimiters some exports write: harmless."""
-    if any(cell.strip() for cell in cells[width:]):
-        raise RowError(
-            line,
-            f"{len(cells)} cells, the header has {width} columns "
-            "(a delimiter inside a cell that is not quoted?)",
-        )
+    """RowError when a row has values beyond the header's last column (``overflow``)."""
+    problem = overflow(cells, width)
+    if problem is not None:
+        raise RowError(line, problem)
 
 
 def _value(line: int, header: str, raw: str, read: Normaliser) -> object:

@@ -46,6 +46,7 @@ __all__ = [
     "duplicate_headers",
     "excel_separator",
     "open_table",
+    "overflow",
 ]
 
 _CHUNK = 1 << 20
@@ -318,6 +319,19 @@ def _undecodable(path: Path, encoding: str, error: UnicodeDecodeError) -> TableE
     return TableError(
         f"{path}: {where}not valid {encoding} ({error.reason}); give the file's encoding "
         "with --encoding, or leave it out to detect it"
+    )
+
+
+def overflow(cells: Sequence[str], width: int) -> str | None:
+    """Why a record with values beyond the header's last column is bad, or None: a
+    delimiter in an unquoted cell (a ';' in a title, a decimal comma) shifted its values
+    into the wrong columns. Empty cells there are the trailing delimiters some exports
+    write: harmless."""
+    if len(cells) <= width or not any(cell.strip() for cell in cells[width:]):
+        return None
+    return (
+        f"{len(cells)} cells, the header has {width} columns "
+        "(a delimiter inside a cell that is not quoted?)"
     )
 
 

@@ -38,7 +38,7 @@ from leadflow.ingest.formats.mapping_file import MappingError
 from leadflow.ingest.instants import parse_instant
 from leadflow.ingest.normalise import InvalidValueError
 from leadflow.ingest.salesforce_ids import canonical_external_id
-from leadflow.ingest.table import TableError, duplicate_headers, open_table
+from leadflow.ingest.table import TableError, duplicate_headers, open_table, overflow
 from leadflow.services.event_import import (
     DEFAULT_BATCH,
     IMPORT_SOURCE,
@@ -149,10 +149,13 @@ class RowReader:
         }
         # A reason names the file's column, not the JSON-lines field it fills.
         self._names = dict(mapping.columns())
+        self._width = len(header)
         self.header_notes = _repeated_columns(header, self._index, path, mapping.origin)
 
     def read(self, cells: list[str]) -> IncomingEvent | str | None:
         """The row's event; the reason it is bad; or None when the mapping leaves it out."""
+        if len(cells) > self._width and (too_wide := overflow(cells, self._width)):
+            return too_wide  # its values may sit under the wrong columns
         try:
             return self._event(cells)
         except ValueError as error:

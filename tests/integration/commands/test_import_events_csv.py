@@ -308,3 +308,20 @@ def test_a_repeated_column_the_mapping_does_not_name_is_a_warning(
         "name it, so nothing is lost"
     ) in result.output
     assert "1 rows: 1 events recorded" in result.output
+
+
+def test_a_row_with_more_cells_than_the_header_is_a_bad_row_not_shifted(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    # An unquoted ";" in the title: stored, the title was cut and nobody was told.
+    workspace = _workspace(tmp_path)
+    export = tmp_path / "attendees.csv"
+    text = (EXAMPLES / "webinar-attendance.csv").read_text(encoding="utf-8")
+    export.write_text(text + "dee@delta.example;Yes;06/03/2026 10:00;Pricing; deep-dive;;\n")
+
+    result = _import(workspace, str(export), "--mapping", str(EXAMPLES / "webinar-attendance.yaml"))
+
+    assert f"{export}:5: 7 cells, the header has 4 columns (a delimiter inside a cell" in (
+        result.output
+    )
+    assert "4 rows: 3 events recorded, 0 already stored, 1 skipped" in result.output
