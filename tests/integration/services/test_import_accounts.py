@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
