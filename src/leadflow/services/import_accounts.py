@@ -62,12 +62,15 @@ def import_accounts(
     clock: Clock,
     skip_bad_rows: bool = False,
     mapping: AccountMapping | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> AccountImport:
-    """Import ``path`` (read through ``mapping`` if given); file-level problems raise
-    ValueError (TableError)."""
+    """Import ``path`` (read through ``mapping`` if given; ``encoding`` and ``delimiter``
+    detected unless given); file-level problems raise ValueError (TableError)."""
+    dialect = _Dialect(encoding, delimiter)
     mapping = mapping or AccountMapping()
     report = AccountImport(path)
-    for line, outcome in _read(path, mapping, report.header_notes):
+    for line, outcome in _read(path, mapping, dialect, report.header_notes):
         report.rows += 1
         if isinstance(outcome, str):
             report.rejected += 1
@@ -75,7 +78,7 @@ def import_accounts(
     if report.rejected and not skip_bad_rows:
         return report
     with Session(writer(engine)) as session:
-        touched = _write(session, path, mapping, report, clock.now())
+        touched = _write(session, path, mapping, dialect, report, clock.now())
         _attach_people(session, touched)
         contact_ids = _people_of(session, touched)
         if contact_ids:  # nobody to re-qualify needs no active definition either
@@ -85,10 +88,18 @@ def import_accounts(
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _Dialect:
+    """How to read the file: None detects (ingest/table.py)."""
+
+    encoding: str | None
+    delimiter: str | None
+
+
 def _read(
-    path: Path, mapping: AccountMapping, notes: list[str] | None = None
+    path: Path, mapping: AccountMapping, dialect: _Dialect, notes: list[str] | None = None
 ) -> Iterator[tuple[int, AccountRecord | str]]:
-    with open_table(path) as table:
+    with open_table(path, dialect.encoding, dialect.delimiter) as table:
         try:
             columns = account_columns(table.header, mapping)
             found = repeated_header_notes(table.header, columns)
@@ -104,11 +115,16 @@ def _read(
 
 
 def _write(
-    session: Session, path: Path, mapping: AccountMapping, report: AccountImport, now: datetime
+    session: Session,
+    path: Path,
+    mapping: AccountMapping,
+    dialect: _Dialect,
+    report: AccountImport,
+    now: datetime,
 ) -> set[int]:
     index = _AccountIndex(session)
     touched: set[int] = set()
-    for _, record in _read(path, mapping):
+    for _, record in _read(path, mapping, dialect):
         if isinstance(record, str):
             continue
         account = index.find(record)

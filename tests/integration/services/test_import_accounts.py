@@ -104,6 +104,29 @@ def test_command_says_a_header_without_rows_imports_nothing(tmp_path: Path) -> N
     assert f"{empty}: a header and no rows: nothing imported" in result.output
 
 
+def test_command_takes_the_encoding_and_delimiter_as_contacts_does(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from leadflow.cli import app
+
+    runner = CliRunner()
+    workspace = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(workspace)]).exit_code == 0
+    # One column per row and a comma in the name: no delimiter can be detected from it;
+    # a Mac Roman "é" (0x8e) would be read as cp1252's "Ž".
+    path = tmp_path / "accounts.csv"
+    path.write_bytes("domain|name\nacme.example|Caf\u00e9, Bar & Co\n".encode("mac_roman"))
+    options = ["--delimiter", "|", "--encoding", "mac_roman", "--workspace", str(workspace)]
+
+    result = runner.invoke(app, ["import", "accounts", str(path), *options])
+
+    assert result.exit_code == 0, result.output
+    engine = create_engine(f"sqlite:///{workspace / 'leadflow.db'}")
+    with Session(engine) as session:
+        assert session.scalars(select(Account.name)).all() == ["Café, Bar & Co"]
+    engine.dispose()
+
+
 MAVEN_MAPPING = """
 columns:
   account: name
