@@ -542,6 +542,19 @@ def test_cli_import_summary_and_exit_codes(
     assert errors.is_file()
 
 
+def test_cli_a_header_without_rows_says_nothing_was_found_and_fails(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    path = tmp_path / "export.csv"
+    path.write_text("Email,First Name\r\n\r\n", encoding="utf-8")
+
+    result = runner.invoke(app, ["import", "contacts", str(path), "-f", "hubspot"])
+
+    assert result.exit_code == 1
+    assert f"{path}: a header and no rows: nothing imported" in result.output
+
+
 def test_cli_summary_names_a_tab_delimiter_without_quotes(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import Engine
 
 from leadflow.domain.clock import FixedClock
-from leadflow.ingest.convert import RowConverter
+from leadflow.ingest.convert import HeaderError, RowConverter
 from leadflow.ingest.formats import get_format
 from leadflow.ingest.formats.mapping_file import load_mapping
 from leadflow.ingest.record import RowError
 from leadflow.ingest.table import TableError, open_table
 from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
 from leadflow.store.models import Account, Consent, Contact
-from tests.integration.test_import_contacts import EXPORTS, consents, contact, rows
+from tests.integration.test_import_contacts import EXPORTS, consents, contact, rows, write_csv
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
@@ -182,3 +182,69 @@ def test_only_a_yes_withdraws_consent_in_the_excel_export(engine: Engine) -> Non
     imported(engine, EXPORTS / "hubspot_contacts_de_excel.csv", "hubspot")
     statuses = sorted(row["status"] for row in rows(engine, Consent))
     assert statuses == ["withdrawn"]  # only "Ja" withdraws; "Nein", "FALSCH", "0" say nothing
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [
+        (["Email", "First Name", "Email"], "'Email' in columns 1 (A) and 3 (C)"),
+        (
+            ["Email", "First Name", " EMAIL "],
+            "'Email' in column 1 (A) and 'EMAIL' in column 3 (C), which are one header",
+        ),
+    ],
+    ids=["same text", "same once folded"],
+)
+def test_a_repeated_header_the_format_reads_is_refused_naming_both_columns(
+    engine: Engine, tmp_path: Path, header: list[str], named: str
+) -> None:
+    # Which one is the address? Before, the first column was read and the second ignored.
+    path = write_csv(tmp_path / "export.csv", header, ["", "Ann", "ann@acme.example"])
+
+    with pytest.raises(HeaderError) as refused:
+        imported(engine, path, "hubspot")
+
+    assert named in str(refused.value)
+    assert "reads it as the field 'email'" in str(refused.value)
+    assert rows(engine, Contact) == []
+
+
+def test_a_repeated_header_the_format_does_not_read_is_kept_twice_and_noted(
+    engine: Engine, tmp_path: Path
+) -> None:
+    header = ["Email", "Notes", "Internal", "Notes", "Internal"]
+    path = write_csv(tmp_path / "export.csv", header, ["ann@acme.example", "a", "", "b", ""])
+
+    summary = imported(engine, path, "hubspot")
+
+    assert summary.committed
+    assert contact(engine, "ann@acme.example")["attributes"] == {
+        "notes": "a",
+        "notes_2": "b",
+        "source_system": "hubspot",
+    }
+    assert summary.header_notes == [
+        "the header has 'Notes' in columns 2 (B) and 4 (D); format 'hubspot' does not read "
+        "it: kept as attributes notes, notes_2",
+        "the header has 'Internal' in columns 3 (C) and 5 (E); format 'hubspot' does not read "
+        "it: kept as attributes internal, internal_2",
+    ]
+
+
+def test_a_hubspot_list_view_export_names_the_company_as_associated(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # A list view's export has no "Company Name" property column, but the associated
+    # company record's name; the contacts export (older: "Contact ID") has both.
+    header = ["Record ID", "Email", "Associated Company", "Associated Company IDs"]
+    path = write_csv(tmp_path / "list.csv", header, ["5101", "ann@acme.example", "Acme BV", "9"])
+    older = ["Contact ID", "Email", "Company Name", "Associated Company"]
+    both = write_csv(tmp_path / "all.csv", older, ["5102", "bo@beta.example", "Beta", "Beta BV"])
+
+    imported(engine, path, "hubspot")
+    imported(engine, both, "hubspot")
+
+    ann, bo = contact(engine, "ann@acme.example"), contact(engine, "bo@beta.example")
+    assert (ann["external_id"], ann["company"]) == ("hubspot:5101", "Acme BV")
+    assert ann["attributes"]["associated_company_ids"] == "9"
+    assert (bo["external_id"], bo["company"]) == ("hubspot:5102", "Beta")

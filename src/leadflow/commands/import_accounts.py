@@ -7,7 +7,12 @@ from pathlib import Path
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.options import (
+    NOTHING_FOUND,
+    database_problem,
+    delimiter_option,
+    workspace_settings,
+)
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.ingest.accounts_mapping import load_account_mapping
@@ -33,6 +38,10 @@ def accounts(
     mapping: Path | None = typer.Option(
         None, "--mapping", "-m", help="Mapping file for other headers.", dir_okay=False
     ),
+    encoding: str | None = typer.Option(None, "--encoding", help="Override encoding detection."),
+    delimiter: str | None = typer.Option(
+        None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import accounts (industry, size, revenue, country, owner) and re-qualify their contacts."""
@@ -45,7 +54,13 @@ def accounts(
     engine = engine_from_settings(workspace_settings(workspace))
     try:
         report = import_accounts(
-            engine, file, clock=SystemClock(), skip_bad_rows=skip_bad_rows, mapping=columns
+            engine,
+            file,
+            clock=SystemClock(),
+            skip_bad_rows=skip_bad_rows,
+            mapping=columns,
+            encoding=encoding,
+            delimiter=delimiter_option(delimiter),
         )
     except (ValueError, LookupError) as error:  # LookupError: no active definition
         fail(str(error))
@@ -53,12 +68,16 @@ def accounts(
         fail(database_problem(error))
     finally:
         engine.dispose()
+    if report.rows == 0:
+        fail(NOTHING_FOUND.format(file=file))
     _print(file, report)
     if not report.committed:
         raise typer.Exit(1)
 
 
 def _print(file: Path, report: AccountImport) -> None:
+    for note in report.header_notes:
+        typer.echo(f"{file}: {note}", err=True)
     for line, reason in report.problems[:_SHOWN_PROBLEMS]:
         typer.echo(f"{file}:{line}: {reason}", err=True)
     if not report.committed:

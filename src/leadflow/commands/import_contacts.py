@@ -21,7 +21,12 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from leadflow.commands.options import database_problem, delimiter_option, workspace_settings
+from leadflow.commands.options import (
+    NOTHING_FOUND,
+    database_problem,
+    delimiter_option,
+    workspace_settings,
+)
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.ingest.convert import HeaderError
@@ -84,6 +89,8 @@ def contacts(
         batch_size=batch_size,
     )
     summary = _run(file, options, workspace)
+    if summary.rows == 0:
+        fail(NOTHING_FOUND.format(file=file))
     _print(summary, options)
     if not summary.committed:
         raise typer.Exit(1)
@@ -132,6 +139,8 @@ def _run(file: Path, options: ImportOptions, workspace: Path | None) -> ContactI
 
 
 def _print(summary: ContactImport, options: ImportOptions) -> None:
+    for note in summary.header_notes:
+        typer.echo(f"{summary.path}: {note}", err=True)
     for problem in summary.problems[:SHOWN_PROBLEMS]:
         typer.echo(f"{summary.path}:{problem.line}: {problem.reason}", err=True)
     hidden = summary.rejected - min(len(summary.problems), SHOWN_PROBLEMS)

@@ -23,7 +23,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from leadflow.commands.options import database_problem, delimiter_option, workspace_settings
+from leadflow.commands.options import (
+    NOTHING_FOUND,
+    database_problem,
+    delimiter_option,
+    workspace_settings,
+)
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.ingest.event_mapping import EventMapping, load_event_mapping
@@ -85,8 +90,11 @@ def events(
     batch_size: int = typer.Option(
         DEFAULT_BATCH, "--batch-size", min=1, max=100_000, help="Events per commit."
     ),
-    source: str = typer.Option(
-        IMPORT_SOURCE, "--source", help="Source of lines that name none (keys are per source)."
+    source: str | None = typer.Option(
+        None,
+        "--source",
+        help=f"Source of lines that name none (keys are per source); wins over a mapping's "
+        f"source: (default: the mapping's, else {IMPORT_SOURCE!r}).",
     ),
     encoding: str | None = typer.Option(
         None, "--encoding", help="CSV: override encoding detection."
@@ -100,6 +108,7 @@ def events(
     if not file.is_file():
         fail(f"{file}: no such file")
     plan = _plan(file, file_format, mapping, encoding, delimiter_option(delimiter))
+    source = _source(source, plan.mapping)
     engine = engine_from_settings(workspace_settings(workspace))
     try:
         report = _run(file, plan, engine, strict=strict, batch_size=batch_size, source=source)
@@ -111,6 +120,8 @@ def events(
         fail(str(error))
     finally:
         engine.dispose()
+    if report.rows == 0:
+        _nothing_found(file, plan)
     _print_problems(file, report)
     _print_summary(report, strict, "rows" if plan.mapping is not None else "lines")
     if not report.written:
@@ -154,6 +165,25 @@ def _plan(
         return _Plan(load_event_mapping(mapping), encoding, delimiter)
     except MappingError as error:
         fail(str(error))
+
+
+def _source(given: str | None, mapping: EventMapping | None) -> str:
+    """The source of events that name none: the command line's, else the mapping's, else
+    ``import``. The command line wins, as it does for every option a mapping can also
+    set (an import of the same export under a new source is one flag away), and says so:
+    the events' keys are per source, so a changed source stores them again."""
+    written = mapping.source if mapping is not None else None
+    if given is not None and written is not None and given != written:
+        typer.echo(f"--source {given} replaces the mapping's source {written!r}", err=True)
+    return given or written or IMPORT_SOURCE
+
+
+def _nothing_found(file: Path, plan: _Plan) -> NoReturn:
+    """A file without a single event is refused (exit status 1), not reported as a
+    success: an export that came out empty, or the wrong file, is worth a failed job."""
+    if plan.mapping is None:
+        fail(f"{file}: no events in the file (empty, or only blank lines): nothing imported")
+    fail(NOTHING_FOUND.format(file=file))
 
 
 def _run(
@@ -232,6 +262,8 @@ def _active(engine: Engine) -> ActiveDefinition:
 
 
 def _print_problems(file: Path, report: EventImport) -> None:
+    for note in report.header_notes:
+        typer.echo(f"{file}: {note}", err=True)
     for problem in report.problems[:SHOWN_PROBLEMS]:
         typer.echo(f"{file}:{problem.line}: {problem.reason}", err=True)
     hidden = report.rejected - min(len(report.problems), SHOWN_PROBLEMS)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from leadflow.settings import Settings
 
 __all__ = [
+    "NOTHING_FOUND",
     "WorkspaceOption",
     "database_problem",
     "delimiter_option",
@@ -25,6 +26,11 @@ __all__ = [
     "settings_problem",
     "workspace_settings",
 ]
+
+# A CSV import whose file has a header and not one row: refused (exit status 1) rather
+# than reported as a success of 0 rows; an export that came out empty, or the wrong
+# file, is worth a failed job (docs/importing.md, "Errors").
+NOTHING_FOUND = "{file}: a header and no rows: nothing imported"
 
 # What --delimiter takes, and the character each means ("tab" is easier to type).
 _DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t", "|": "|"}

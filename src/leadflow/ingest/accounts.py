@@ -23,6 +23,7 @@ value translations and empty words.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from leadflow.ingest.normalise import (
     snake_case,
     website_domain,
 )
+from leadflow.ingest.table import duplicate_headers, overflow
 
 __all__ = [
     "ACCOUNT_FIELDS",
@@ -141,11 +143,9 @@ def read_account(
     mapping: AccountMapping = _NO_MAPPING,
 ) -> AccountRecord:
     """One row as a validated record; AccountRowError says what is wrong with it."""
-    if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
-        raise AccountRowError(
-            f"{len(cells)} cells, the header has {len(header)} columns "
-            "(a delimiter inside a cell that is not quoted?)"
-        )
+    too_wide = overflow(cells, len(header))
+    if too_wide is not None:
+        raise AccountRowError(too_wide)
 
     def cell(name: str) -> str | None:
         index = columns.get(name)
@@ -154,9 +154,10 @@ def read_account(
         raw = cells[index].strip()
         return mapping.read(name, raw) if raw else None
 
-    used = set(columns.values())
+    used = frozenset(columns.values())
+    keys = attribute_keys(tuple(header), used)
     extra = {
-        _attribute_key(header[i]): cells[i].strip()
+        keys[i]: cells[i].strip()
         for i in range(min(len(cells), len(header)))
         if i not in used
         and header[i]
@@ -177,6 +178,48 @@ def read_account(
     if record.domain is None and record.name is None:
         raise AccountRowError("neither a domain nor a company name")
     return record
+
+
+def repeated_header_notes(header: Sequence[str], columns: Mapping[str, int]) -> list[str]:
+    """A header written twice (or twice the same once compared as headers are): refused
+    (AccountRowError) when one of its columns is read as a field, since which one is
+    meant cannot be told; else a note for the user (both are kept as attributes, or both
+    ignored by the mapping)."""
+    read = {index: name for name, index in columns.items() if not name.startswith("ignored:")}
+    ignored = {index for name, index in columns.items() if name.startswith("ignored:")}
+    keys = attribute_keys(tuple(header), frozenset(columns.values()))
+    notes = []
+    for repeated in duplicate_headers(header, header_key):
+        fields = [read[index] for index in repeated.positions if index in read]
+        if fields:
+            raise AccountRowError(repeated.refused(f"the field {fields[0]!r}"))
+        if set(repeated.positions) <= ignored:
+            notes.append(repeated.noted("the mapping ignores it, so nothing is lost"))
+        else:
+            kept = ", ".join(keys[index] for index in repeated.positions)
+            notes.append(repeated.noted(f"it is no field: kept as attributes {kept}"))
+    return notes
+
+
+@functools.lru_cache(maxsize=8)
+def attribute_keys(header: tuple[str, ...], used: frozenset[int]) -> tuple[str, ...]:
+    """Each column's attribute key, unique among the columns no field reads (``used``
+    are skipped, ""): a repeated header's later columns get ``_2``, ``_3`` (as the
+    contact import names them), so no cell overwrites another's. Remembered per header:
+    every row of a file asks."""
+    taken: set[str] = set()
+    keys = []
+    for index, text in enumerate(header):
+        if index in used:
+            keys.append("")
+            continue
+        key = candidate = _attribute_key(text)
+        number = 2
+        while candidate in taken:
+            candidate, number = f"{key}_{number}", number + 1
+        taken.add(candidate)
+        keys.append(candidate)
+    return tuple(keys)
 
 
 def _attribute_key(header: str) -> str:

@@ -51,6 +51,7 @@ from leadflow.ingest.normalise import (
 )
 from leadflow.ingest.record import ContactRecord, RowError
 from leadflow.ingest.salesforce_ids import salesforce_id
+from leadflow.ingest.table import duplicate_headers, overflow
 from leadflow.ingest.values import (
     bounced,
     channel,
@@ -151,6 +152,9 @@ class RowConverter:
         self._free_mail = free_mail
         self._employers: dict[str, object] = {}  # e-mail domain -> company domain or None
         self._header = list(header)
+        # Warnings about the header that do not stop the import (a repeated column the
+        # layout does not read); a repeated column it reads raises HeaderError.
+        self.header_notes: list[str] = []
         self._columns, self._unknown = self._plan(header)
         self._phone_headers = {c.field: c.header for c in reversed(self._columns)}
         self._defaults = self._plan_defaults()
@@ -190,6 +194,7 @@ class RowConverter:
                     memo = {}
                 columns.append(_Column(index, name, target, self._reader(target), memo))
         self._check(header, columns, unknown)
+        self._check_repeats(header, dict(unknown))
         return columns, unknown
 
     def _reader(self, name: str) -> Normaliser:
@@ -236,6 +241,21 @@ class RowConverter:
         if unknown and self.layout.unknown_columns is UnknownColumns.REJECT:
             names = ", ".join(repr(header[index]) for index, _ in unknown)
             raise HeaderError(f"columns not in the mapping (unknown_columns: reject): {names}")
+
+    def _check_repeats(self, header: Sequence[str], attributes: dict[int, str]) -> None:
+        """A header written twice (or twice the same once folded, as it is matched): when
+        the layout reads it, which column is meant cannot be told, so the file is refused;
+        otherwise both are kept as attributes (or both ignored), and the import says so."""
+        for repeated in duplicate_headers(header, fold):
+            target = self.layout.field_for(repeated.written[0])
+            if target is not None and target != IGNORE:
+                raise HeaderError(repeated.refused(f"the field {target!r}"))
+            if target == IGNORE or self.layout.unknown_columns is UnknownColumns.IGNORE:
+                fate = f"format {self.layout.name!r} ignores it, so nothing is lost"
+            else:
+                keys = ", ".join(attributes[index] for index in repeated.positions)
+                fate = f"format {self.layout.name!r} does not read it: kept as attributes {keys}"
+            self.header_notes.append(repeated.noted(fate))
 
     def _plan_defaults(self) -> dict[str, object]:
         defaults: dict[str, object] = {}
@@ -377,15 +397,10 @@ class RowConverter:
 
 
 def check_width(line: int, cells: Sequence[str], width: int) -> None:
-    """RowError when a row has values beyond the header's last column: a delimiter in an
-    unquoted cell (a ';' in a note, a decimal comma) shifted its values into the wrong
-    columns. Empty cells there are trailing delimiters some exports write: harmless."""
-    if any(cell.strip() for cell in cells[width:]):
-        raise RowError(
-            line,
-            f"{len(cells)} cells, the header has {width} columns "
-            "(a delimiter inside a cell that is not quoted?)",
-        )
+    """RowError when a row has values beyond the header's last column (``overflow``)."""
+    problem = overflow(cells, width)
+    if problem is not None:
+        raise RowError(line, problem)
 
 
 def _value(line: int, header: str, raw: str, read: Normaliser) -> object:

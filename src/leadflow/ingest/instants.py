@@ -5,9 +5,12 @@ Accepted, in this order:
     1700000000000 / 1700000000       epoch milliseconds (HubSpot API) / seconds
     2024-03-05T14:22:11.000+0000     ISO 8601, with or without time, offset or "Z"
     05.03.2024 14:22                 dotted: always day first (German, Norwegian, Dutch)
-    05/03/2024, 3/5/2024 2:22 PM     slashed or dashed: day first when the first number
-                                     is above 12, month first when the second is, else
-                                     as ``day_first`` says (the caller's default region)
+    05/03/2024, 3/5/2024 2:22 PM     slashed or dashed: as ``day_first`` says (the
+                                     caller's region or mapping); a date that can only be
+                                     read the other way (13/03 month first, 3/13 day
+                                     first) is refused: read alone, it would be right
+                                     while every ambiguous date of the same file (3/4)
+                                     was silently read the other way round
     5 Mar 2024, March 5, 2024        English month names
     05-Mar-2024, 5. März 2024,       day, month name, year: the month in any of the
     5 mars 2024 14:22                 European languages of ``MONTH_LANGUAGES``
@@ -113,7 +116,7 @@ def _numeric(value: str, zone: tzinfo, day_first: bool) -> datetime | None:
         year, month, day = a, b, c
     else:
         year = c + 2000 if c < 100 else c
-        month, day = _order(a, b, match["sep"], day_first)
+        month, day = _order(a, b, match["sep"], day_first, value)
     hour = _hour(int(match["hour"] or 0), match["ampm"])
     try:
         minute, second = int(match["minute"] or 0), int(match["second"] or 0)
@@ -122,13 +125,29 @@ def _numeric(value: str, zone: tzinfo, day_first: bool) -> datetime | None:
         raise InvalidValueError(f"{value!r} is not a calendar date") from None
 
 
-def _order(first: int, second: int, separator: str, day_first: bool) -> tuple[int, int]:
-    """(month, day) from two leading numbers."""
-    if separator == "." or first > 12:
+def _order(first: int, second: int, separator: str, day_first: bool, value: str) -> tuple[int, int]:
+    """(month, day) from two leading numbers, in the file's one order."""
+    if separator == ".":  # dotted dates are day first wherever they are written
         return second, first
-    if second > 12:
-        return first, second
+    if day_first and second > 12 and first <= 12:
+        raise InvalidValueError(_other_order(value, "month first", "day first"))
+    if not day_first and first > 12 and second <= 12:
+        raise InvalidValueError(_other_order(value, "day first", "month first"))
     return (second, first) if day_first else (first, second)
+
+
+def _other_order(value: str, written: str, read: str) -> str:
+    if written == "month first":
+        how = "contacts: --default-region US, or day_first: false in the mapping file"
+        events = "false"
+    else:
+        how = "contacts: day_first: true in the mapping file, or a --default-region such as GB"
+        events = "true"
+    return (
+        f"{value!r} can only be {written}, but this file's dates are read {read}: one "
+        "order holds for the whole file, or a date such as 3/4 would be read the other way "
+        f"round without a word; say which ({how}; events: at.day_first: {events})"
+    )
 
 
 def _hour(hour: int, ampm: str | None) -> int:

@@ -29,7 +29,7 @@ from leadflow.ingest.normalise import InvalidValueError, email_domain, normalise
 from leadflow.ingest.salesforce_ids import canonical_external_id
 from leadflow.store.realtime import RealtimeStore
 
-__all__ = ["Attribution", "AttributionError", "attribute"]
+__all__ = ["Attribution", "AttributionError", "attribute", "check_known", "check_naming"]
 
 
 class AttributionError(ValueError):
@@ -60,14 +60,59 @@ def attribute(
     one person take turns: without the lock two events folded at once would lose one,
     and taking it after an insert that references the row can deadlock.
     """
-    if contact_id is None and email is None and visitor_id is None:
-        raise AttributionError("the event names nobody: give contact_id, email or visitor_id")
+    _names_someone(contact_id, email, visitor_id)
     named = _named_contact(store, contact_id, email, now)
     if named.contact_id is not None:
         store.lock_contact(named.contact_id)
     if visitor_id is None:
         return named
     return _with_visitor(store, named, visitor_id, at)
+
+
+def check_naming(
+    *, contact_id: int | str | None, email: str | None, visitor_id: str | None
+) -> None:
+    """AttributionError when ``attribute`` would refuse how the event names its person,
+    whatever the store holds: nobody named, an e-mail that is not one, a contact id no
+    database can hold, a Salesforce id that does not check. The same functions as
+    ``attribute``'s, so a file can be checked before any of it is written (a strict
+    import) by the very rules that record it."""
+    _names_someone(contact_id, email, visitor_id)
+    if isinstance(contact_id, str) and not _leadflow_id(contact_id):
+        _crm_id(contact_id)
+    elif contact_id is not None:
+        _stored_id(contact_id)
+    if email is not None:
+        _address(email)
+
+
+def check_known(
+    store: RealtimeStore, contact_id: int | str | None, email: str | None, claimed: set[str]
+) -> None:
+    """AttributionError when the store has no contact for ``contact_id`` and ``attribute``
+    would refuse it for that (``_by_id``): a leadflow id nobody has, or a CRM id nobody
+    has and no e-mail to go by. Reads only; give what ``check_naming`` accepted.
+
+    ``claimed`` holds the CRM ids earlier events of the same file give beside an e-mail:
+    recording those stores the id, so a later event naming it alone will find it. This
+    event's CRM id is added to it when it comes with an e-mail.
+    """
+    if contact_id is None:
+        return
+    if isinstance(contact_id, str) and not _leadflow_id(contact_id):
+        external_id = _crm_id(contact_id)
+        if email is not None:  # the e-mail decides when nobody has the id yet
+            claimed.add(external_id)
+            return
+        if external_id in claimed:
+            return
+        contact_id = external_id
+    _by_id(store, contact_id, strict=email is None)
+
+
+def _names_someone(contact_id: int | str | None, email: str | None, visitor_id: str | None) -> None:
+    if contact_id is None and email is None and visitor_id is None:
+        raise AttributionError("the event names nobody: give contact_id, email or visitor_id")
 
 
 def _named_contact(

@@ -13,8 +13,12 @@ defaults to the importer's (``import``); at least one of ``email``, ``visitor_id
 A bad line (not JSON, a missing or wrong field, an unknown contact) is reported with its
 number and reason. By default it is skipped and every batch is committed as it goes
 (group commit: one commit per batch). ``strict`` writes nothing at all unless every
-line is good: the file is checked before anything is written, and the events are then
-recorded in one transaction that is rolled back if the store rejects any of them.
+line is good: the file is checked before anything is written, by the reader and by the
+recorder's own rules (services/events.py ``EventChecks``: the time, the e-mail, the
+contact id and whether the store has it), and every bad line is listed; the events are
+then recorded in one transaction, rolled back if the store still rejects any (an id and
+an e-mail that recording the lines before shows to be two people), after recording the
+rest so that every such line is listed too.
 
 The batching, ``strict`` and the report do not depend on the file's format: they take
 an ``EventReader``, which reads a file as (line number, event or why the line is bad).
@@ -31,7 +35,13 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from leadflow.domain.vocabulary import event_type_problem
-from leadflow.services.events import EventRecorder, IncomingEvent, Outcome, Rejected
+from leadflow.services.events import (
+    EventChecks,
+    EventRecorder,
+    IncomingEvent,
+    Outcome,
+    Rejected,
+)
 
 __all__ = [
     "DEFAULT_BATCH",
@@ -107,6 +117,9 @@ class EventImport:
     transitions: int = 0
     written: bool = True
     problems: list[LineProblem] = field(default_factory=list)
+    # What the file's header makes worth saying without refusing it (a CSV column
+    # written twice that the mapping does not name).
+    header_notes: list[str] = field(default_factory=list)
 
     def reject(self, line: int, reason: str) -> None:
         self.rejected += 1
@@ -218,7 +231,7 @@ def import_read_events(
     if batch_size < 1:
         raise ValueError("the batch size must be at least 1")
     if strict:
-        checked = _checked(reader)
+        checked = _checked(reader, recorder.checks())
         if checked.rejected:
             checked.written = False
             return checked
@@ -228,21 +241,29 @@ def import_read_events(
         numbered = [(number, outcome) for (number, _), outcome in zip(batch, outcomes, strict=True)]
         for number, outcome in numbered:
             report.count(number, outcome)
-        if strict and report.rejected:
-            recorder.rollback()
-            report.written = False
-            return report
         if on_committed is not None and not strict:
             on_committed(numbered)
+    # The reader reports a bad line as it reads it, the recorder when its batch is
+    # recorded: within a batch, a later line could come first.
+    report.problems.sort(key=lambda problem: problem.line)
+    if strict and report.rejected:
+        # What only recording the lines before could tell (an id and an e-mail of two
+        # people): the whole file was recorded to list every such line, and nothing is kept.
+        recorder.rollback()
+        report.written = False
+        return report
     recorder.commit()
     return report
 
 
-def _checked(reader: EventReader) -> EventImport:
-    """Every line read once, before anything is written (strict): what is wrong with it."""
+def _checked(reader: EventReader, checks: EventChecks) -> EventImport:
+    """Every line read once, before anything is written (strict): what is wrong with it,
+    by the reader (the line itself) and by the recorder's own rules (``EventChecks``)."""
     report = EventImport()
     for number, read in reader(None):
-        report.read(number, read)
+        event = report.read(number, read)
+        if event is not None and (problem := checks.problem(event)) is not None:
+            report.reject(number, problem)
     return report
 
 

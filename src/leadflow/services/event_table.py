@@ -38,7 +38,7 @@ from leadflow.ingest.formats.mapping_file import MappingError
 from leadflow.ingest.instants import parse_instant
 from leadflow.ingest.normalise import InvalidValueError
 from leadflow.ingest.salesforce_ids import canonical_external_id
-from leadflow.ingest.table import open_table
+from leadflow.ingest.table import TableError, duplicate_headers, open_table, overflow
 from leadflow.services.event_import import (
     DEFAULT_BATCH,
     IMPORT_SOURCE,
@@ -71,18 +71,25 @@ def import_event_table(
     *,
     strict: bool = False,
     batch_size: int = DEFAULT_BATCH,
-    source: str = IMPORT_SOURCE,
+    source: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     on_progress: OnProgress | None = None,
 ) -> EventImport:
     """Record every good row of the CSV file ``path``; MappingError (before anything is
-    read) for a type the workspace does not take, TableError for an unreadable file."""
+    read) for a type the workspace does not take, TableError for an unreadable file.
+    ``source`` (the command line's) wins over the mapping's ``source``; without either,
+    ``import``."""
     check_event_types(mapping, recorder.active.definition)
-    reader = table_reader(path, mapping, source=source, encoding=encoding, delimiter=delimiter)
-    return import_read_events(
+    notes: list[str] = []
+    reader = table_reader(
+        path, mapping, source=source, encoding=encoding, delimiter=delimiter, notes=notes
+    )
+    report = import_read_events(
         reader, recorder, strict=strict, batch_size=batch_size, on_progress=on_progress
     )
+    report.header_notes = notes
+    return report
 
 
 def check_event_types(mapping: EventMapping, definition: Definition) -> None:
@@ -107,15 +114,19 @@ def table_reader(
     path: Path,
     mapping: EventMapping,
     *,
-    source: str = IMPORT_SOURCE,
+    source: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    notes: list[str] | None = None,
 ) -> EventReader:
-    """The reader of a CSV file through ``mapping``: (line, event, reason or None) per record."""
+    """The reader of a CSV file through ``mapping``: (line, event, reason or None) per record.
+    ``notes`` receives what the header makes worth saying (a repeated column not mapped)."""
 
     def read(on_progress: OnProgress | None) -> Iterator[ReadLine]:
         with open_table(path, encoding, delimiter) as table:
-            rows = RowReader(mapping, table.header, path, mapping.source or source)
+            rows = RowReader(mapping, table.header, path, source or mapping.source or IMPORT_SOURCE)
+            if notes is not None:
+                notes[:] = rows.header_notes
             for count, (number, cells) in enumerate(table.rows(), start=1):
                 if on_progress is not None and count % _PROGRESS_EVERY == 0:
                     on_progress(table.bytes_read)
@@ -138,9 +149,13 @@ class RowReader:
         }
         # A reason names the file's column, not the JSON-lines field it fills.
         self._names = dict(mapping.columns())
+        self._width = len(header)
+        self.header_notes = _repeated_columns(header, self._index, path, mapping.origin)
 
     def read(self, cells: list[str]) -> IncomingEvent | str | None:
         """The row's event; the reason it is bad; or None when the mapping leaves it out."""
+        if len(cells) > self._width and (too_wide := overflow(cells, self._width)):
+            return too_wide  # its values may sit under the wrong columns
         try:
             return self._event(cells)
         except ValueError as error:
@@ -253,6 +268,22 @@ def derived_key(fields: Mapping[str, Any]) -> str:
     ]
     text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return DERIVED_KEY_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+def _repeated_columns(
+    header: list[str], index: Mapping[str, int], path: Path, origin: str
+) -> list[str]:
+    """A header written twice (in any case, as columns are found): TableError when the
+    mapping names it (which column is meant cannot be told); else notes for the user."""
+    read = {position: where for where, position in index.items()}
+    notes = []
+    for repeated in duplicate_headers(header, str.casefold):
+        named = [read[position] for position in repeated.positions if position in read]
+        if named:
+            read_as = f"{named[0]} (named by {origin})"
+            raise TableError(f"{path}: {repeated.refused(read_as)}")
+        notes.append(repeated.noted("the mapping does not name it, so nothing is lost"))
+    return notes
 
 
 def _column_index(

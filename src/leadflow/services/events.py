@@ -39,7 +39,7 @@ from leadflow.domain.clock import Clock, ensure_utc
 from leadflow.domain.facts import Event
 from leadflow.domain.lifecycle import Transition
 from leadflow.ingest.landing import landing_touch
-from leadflow.services.attribution import AttributionError, attribute
+from leadflow.services.attribution import AttributionError, attribute, check_known, check_naming
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.requalify import Requalified, requalify_contact
 from leadflow.services.summary_cache import SummaryCache
@@ -49,11 +49,13 @@ from leadflow.store.realtime import RealtimeStore
 
 __all__ = [
     "DEFAULT_SOURCE",
+    "EventChecks",
     "EventRecorder",
     "IncomingEvent",
     "Outcome",
     "Recorded",
     "Rejected",
+    "event_problem",
     "record_event",
 ]
 
@@ -194,6 +196,11 @@ class EventRecorder:
             self.commit()
         return outcomes
 
+    def checks(self) -> EventChecks:
+        """The refusals of ``record_batch``, run without writing: for checking a whole
+        file before any of it is recorded (a strict import)."""
+        return EventChecks(self._store, self._clock.now())
+
     def requalify(self, contact_ids: Sequence[int]) -> list[Requalified]:
         """Re-qualify contacts whose facts changed (an import, a merge ...); one commit."""
         if not self._in_transaction:
@@ -247,6 +254,53 @@ class EventRecorder:
         self.close()
 
 
+class EventChecks:
+    """Why the recorder would refuse an event, found before anything is written.
+
+    Every rule the recorder applies to an event alone (``event_problem``) and the
+    look-up of the contact id it names (an unknown id is refused), counting the CRM ids
+    earlier events of the same file bring along with an e-mail. What only recording the
+    events before can tell (a contact id and an e-mail that turn out to be two people)
+    is left to the recording.
+    """
+
+    def __init__(self, store: RealtimeStore, now: datetime) -> None:
+        self._store = store
+        self._now = now
+        self._claimed: set[str] = set()
+
+    def problem(self, incoming: IncomingEvent) -> str | None:
+        problem = event_problem(incoming, self._now)
+        if problem is not None:
+            return problem
+        try:
+            check_known(self._store, incoming.contact_id, incoming.email, self._claimed)
+        except AttributionError as error:
+            return str(error)
+        return None
+
+
+def event_problem(incoming: IncomingEvent, now: datetime) -> str | None:
+    """Why the recorder refuses ``incoming`` whatever the store holds (its time, how it
+    names its person), or None. ``_record_event`` applies the same functions."""
+    try:
+        _checked_instant(incoming.at, now)
+        check_naming(
+            contact_id=incoming.contact_id, email=incoming.email, visitor_id=incoming.visitor_id
+        )
+    except ValueError as error:  # AttributionError is one
+        return str(error)
+    return None
+
+
+def _checked_instant(at: datetime, now: datetime) -> datetime:
+    """``at`` in UTC; ValueError for a time without a zone, or too far ahead of ``now``."""
+    at = ensure_utc(at)
+    if at > now + FUTURE_TOLERANCE:
+        raise ValueError(_too_far_ahead(at, now))
+    return at
+
+
 def _source_from_first_visit(store: RealtimeStore, contact_id: int, visitor_id: str) -> None:
     """A contact this event created, for a visitor with history, came from where that
     visitor first landed (services/tracking.py); before qualifying, so a fit rule on the
@@ -286,11 +340,9 @@ def _record_event(
     summaries: SummaryCache | None,
 ) -> Outcome:
     try:
-        at = ensure_utc(incoming.at)
+        at = _checked_instant(incoming.at, now)
     except ValueError as error:
         return Rejected(str(error), incoming.key)
-    if at > now + FUTURE_TOLERANCE:
-        return Rejected(_too_far_ahead(at, now), incoming.key)
     if incoming.key is not None and not _insert_first(incoming):
         seen = store.find_event(incoming.source, incoming.key)
         if seen is not None:

@@ -29,6 +29,7 @@ from leadflow.ingest.accounts import (
     AccountRowError,
     account_columns,
     read_account,
+    repeated_header_notes,
 )
 from leadflow.ingest.table import open_table
 from leadflow.services.requalify import requalify_contacts
@@ -49,6 +50,9 @@ class AccountImport:
     requalified: int = 0
     committed: bool = False
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    # What the import noticed in the header without refusing it (a repeated column that
+    # is no field), to tell the user.
+    header_notes: list[str] = field(default_factory=list)
 
 
 def import_accounts(
@@ -58,12 +62,15 @@ def import_accounts(
     clock: Clock,
     skip_bad_rows: bool = False,
     mapping: AccountMapping | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> AccountImport:
-    """Import ``path`` (read through ``mapping`` if given); file-level problems raise
-    ValueError (TableError)."""
+    """Import ``path`` (read through ``mapping`` if given; ``encoding`` and ``delimiter``
+    detected unless given); file-level problems raise ValueError (TableError)."""
+    dialect = _Dialect(encoding, delimiter)
     mapping = mapping or AccountMapping()
     report = AccountImport(path)
-    for line, outcome in _read(path, mapping):
+    for line, outcome in _read(path, mapping, dialect, report.header_notes):
         report.rows += 1
         if isinstance(outcome, str):
             report.rejected += 1
@@ -71,7 +78,7 @@ def import_accounts(
     if report.rejected and not skip_bad_rows:
         return report
     with Session(writer(engine)) as session:
-        touched = _write(session, path, mapping, report, clock.now())
+        touched = _write(session, path, mapping, dialect, report, clock.now())
         _attach_people(session, touched)
         contact_ids = _people_of(session, touched)
         if contact_ids:  # nobody to re-qualify needs no active definition either
@@ -81,12 +88,25 @@ def import_accounts(
     return report
 
 
-def _read(path: Path, mapping: AccountMapping) -> Iterator[tuple[int, AccountRecord | str]]:
-    with open_table(path) as table:
+@dataclass(frozen=True, slots=True)
+class _Dialect:
+    """How to read the file: None detects (ingest/table.py)."""
+
+    encoding: str | None
+    delimiter: str | None
+
+
+def _read(
+    path: Path, mapping: AccountMapping, dialect: _Dialect, notes: list[str] | None = None
+) -> Iterator[tuple[int, AccountRecord | str]]:
+    with open_table(path, dialect.encoding, dialect.delimiter) as table:
         try:
             columns = account_columns(table.header, mapping)
+            found = repeated_header_notes(table.header, columns)
         except AccountRowError as error:
             raise ValueError(f"{path}:{table.header_line}: {error}") from None
+        if notes is not None:
+            notes.extend(found)
         for line, cells in table.rows():
             try:
                 yield line, read_account(table.header, columns, cells, mapping)
@@ -95,11 +115,16 @@ def _read(path: Path, mapping: AccountMapping) -> Iterator[tuple[int, AccountRec
 
 
 def _write(
-    session: Session, path: Path, mapping: AccountMapping, report: AccountImport, now: datetime
+    session: Session,
+    path: Path,
+    mapping: AccountMapping,
+    dialect: _Dialect,
+    report: AccountImport,
+    now: datetime,
 ) -> set[int]:
     index = _AccountIndex(session)
     touched: set[int] = set()
-    for _, record in _read(path, mapping):
+    for _, record in _read(path, mapping, dialect):
         if isinstance(record, str):
             continue
         account = index.find(record)

@@ -107,6 +107,9 @@ class ContactImport:
     unknown_columns: list[str] = field(default_factory=list)
     # The language the mapped headers are written in ("German"), when they say one.
     header_language: str | None = None
+    # What the import noticed in the header without refusing it (a repeated column it
+    # does not read), to tell the user.
+    header_notes: list[str] = field(default_factory=list)
 
 
 def import_contacts(
@@ -122,7 +125,9 @@ def import_contacts(
     with open_table(path, options.encoding, options.delimiter) as table:
         summary.encoding, summary.delimiter = table.dialect.encoding, table.dialect.delimiter
         recipe = _recipe(options, table.header)
-        summary.unknown_columns = recipe.build().unknown_headers  # HeaderError: refused now
+        converter = recipe.build()  # HeaderError: refused now
+        summary.unknown_columns = converter.unknown_headers
+        summary.header_notes = converter.header_notes
         unknown = set(summary.unknown_columns)
         summary.header_language = header_language(h for h in table.header if h not in unknown)
         report = RejectReport(options.errors, table.header) if options.errors else None

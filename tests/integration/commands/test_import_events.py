@@ -123,3 +123,19 @@ def test_an_interrupted_import_says_what_is_kept_and_a_rerun_completes_it(
     assert again.exit_code == 0, again.output
     assert "3 events recorded, 2 already stored" in again.output
     assert _stored(store_url, tmp_path) == 5
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n", "\ufeff"])
+def test_a_file_without_events_says_so_and_fails(
+    store_url: str | None, tmp_path: Path, text: str
+) -> None:
+    runner.invoke(app, ["init", str(tmp_path)])
+    events = tmp_path / "events.jsonl"
+    events.write_text(text, encoding="utf-8")
+
+    result = runner.invoke(app, ["import", "events", str(events), "-w", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert f"{events}: no events in the file (empty, or only blank lines): nothing imported" in (
+        result.output
+    )

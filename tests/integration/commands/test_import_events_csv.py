@@ -213,3 +213,115 @@ def test_usage_errors_are_one_clear_line(
     assert message in result.output
     assert "Traceback" not in result.output
     assert result.output.strip().count("\n") == 0
+
+
+def test_strict_lists_every_row_the_recorder_refuses_before_writing(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    workspace = _workspace(tmp_path)
+    export = tmp_path / "attendees.csv"
+    text = (EXAMPLES / "webinar-attendance.csv").read_text(encoding="utf-8")
+    export.write_text(
+        text
+        + "dee(at)delta.example;Yes;06/03/2026 10:00;Onboarding\n"
+        + "eve@epsilon.example;Yes;06/03/2036 10:00;Onboarding\n"
+    )
+    mapping = str(EXAMPLES / "webinar-attendance.yaml")
+
+    result = _import(workspace, str(export), "--mapping", mapping, "--strict", "--batch-size", "1")
+
+    assert result.exit_code == 1
+    assert f"{export}:5: e-mail 'dee(at)delta.example' is not valid" in result.output
+    assert f"{export}:6: at 2036-03-06T09:00:00+00:00 is more than a day after" in result.output
+    assert "nothing written (--strict): 2 bad of 5 rows" in result.output
+    assert _events(store_url, workspace) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("", "the file is empty"), ("E-mail;Attended;Join Time;Webinar\r\n", "a header and no rows")],
+)
+def test_a_file_without_rows_says_nothing_was_found_and_fails(
+    store_url: str | None, tmp_path: Path, text: str, found: str
+) -> None:
+    workspace = _workspace(tmp_path)
+    export = tmp_path / "attendees.csv"
+    export.write_text(text, encoding="utf-8")
+
+    result = _import(workspace, str(export), "--mapping", str(EXAMPLES / "webinar-attendance.yaml"))
+
+    assert result.exit_code == 1
+    assert found in result.output
+    assert "nothing imported" in result.output or "empty" in result.output
+
+
+def test_the_command_lines_source_wins_over_the_mappings(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    workspace = _workspace(tmp_path)
+
+    result = _import(workspace, *_example("webinar-attendance"), "--source", "zoom-eu")
+
+    assert result.exit_code == 0, result.output
+    assert "--source zoom-eu replaces the mapping's source 'webinars'" in result.output
+    assert {source for source, _, _, _ in _events(store_url, workspace)} == {"zoom-eu"}
+    again = _import(workspace, *_example("webinar-attendance"))
+    assert {source for source, _, _, _ in _events(store_url, workspace)} == {"zoom-eu", "webinars"}
+    assert "3 events recorded" in again.output
+
+
+def test_a_repeated_column_the_mapping_names_is_refused_naming_both(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    workspace = _workspace(tmp_path)
+    export = tmp_path / "attendees.csv"
+    export.write_text(
+        "E-mail;Attended;Join Time;Webinar;e-mail\n"
+        ";Yes;05/03/2026 14:02;Pricing deep-dive;ann.smit@acme.example\n"
+    )
+
+    result = _import(workspace, str(export), "--mapping", str(EXAMPLES / "webinar-attendance.yaml"))
+
+    assert result.exit_code == 1
+    assert (
+        "'E-mail' in column 1 (A) and 'e-mail' in column 5 (E), which are one header to the "
+        "importer, and reads it as email (named by "
+    ) in result.output
+    assert _events(store_url, workspace) == []
+
+
+def test_a_repeated_column_the_mapping_does_not_name_is_a_warning(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    workspace = _workspace(tmp_path)
+    export = tmp_path / "attendees.csv"
+    export.write_text(
+        "E-mail;Attended;Notes;Join Time;Webinar;Notes\n"
+        "ann.smit@acme.example;Yes;a;05/03/2026 14:02;Pricing deep-dive;b\n"
+    )
+
+    result = _import(workspace, str(export), "--mapping", str(EXAMPLES / "webinar-attendance.yaml"))
+
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{export}: the header has 'Notes' in columns 3 (C) and 6 (F); the mapping does not "
+        "name it, so nothing is lost"
+    ) in result.output
+    assert "1 rows: 1 events recorded" in result.output
+
+
+def test_a_row_with_more_cells_than_the_header_is_a_bad_row_not_shifted(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    # An unquoted ";" in the title: stored, the title was cut and nobody was told.
+    workspace = _workspace(tmp_path)
+    export = tmp_path / "attendees.csv"
+    text = (EXAMPLES / "webinar-attendance.csv").read_text(encoding="utf-8")
+    export.write_text(text + "dee@delta.example;Yes;06/03/2026 10:00;Pricing; deep-dive;;\n")
+
+    result = _import(workspace, str(export), "--mapping", str(EXAMPLES / "webinar-attendance.yaml"))
+
+    assert f"{export}:5: 7 cells, the header has 4 columns (a delimiter inside a cell" in (
+        result.output
+    )
+    assert "4 rows: 3 events recorded, 0 already stored, 1 skipped" in result.output

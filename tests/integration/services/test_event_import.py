@@ -189,3 +189,97 @@ def test_an_event_type_the_api_refuses_is_a_bad_line_with_the_snake_case_form() 
         "letters, digits and _, starting with a letter, at most 100); did you mean "
         "'demo_request'?"
     )
+
+
+# Lines the recorder refuses although they parse: a time too far ahead, an e-mail that is
+# not one, a leadflow id and a CRM id nobody has (the CRM id without an e-mail to go by).
+REFUSED_BY_THE_RECORDER = {
+    2: {"id": "r2", "type": "page_view", "at": "2027-03-01T09:00:00Z", "email": "x@y.example"},
+    3: {"id": "r3", "type": "page_view", "at": "2026-03-01T09:00:00Z", "email": "not an e-mail"},
+    5: {"id": "r5", "type": "page_view", "at": "2026-03-01T09:00:00Z", "contact_id": 999},
+    6: {"id": "r6", "type": "page_view", "at": "2026-03-01T09:00:00Z", "contact_id": "crm:7"},
+}
+
+
+def _with_refused_lines(path: Path) -> Path:
+    lines: list[object] = [GOOD[0], *REFUSED_BY_THE_RECORDER.values(), GOOD[1]]
+    lines.insert(3, GOOD[3])  # line 4: good, between refused ones
+    return _write(path, lines)
+
+
+def test_strict_lists_every_line_the_recorder_would_refuse_before_writing_any(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    path = _with_refused_lines(tmp_path / "events.jsonl")
+    batches: list[int] = []
+    record_batch = recorder.record_batch
+
+    def spy(batch: object, **options: bool) -> object:
+        batches.append(1)
+        return record_batch(batch, **options)  # type: ignore[arg-type]
+
+    recorder.record_batch = spy  # type: ignore[assignment,method-assign]
+
+    report = import_events(path, recorder, strict=True, batch_size=1)
+
+    assert not report.written
+    assert [problem.line for problem in report.problems] == [2, 3, 5, 6]
+    assert report.lines == 7
+    assert batches == []  # found in the checking pass: the recorder never started
+    assert _counts(engine) == (0, 0, 0, 0)
+
+
+def test_strict_and_lenient_imports_give_the_same_reasons(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    path = _with_refused_lines(tmp_path / "events.jsonl")
+
+    strict = import_events(path, recorder, strict=True, batch_size=2)
+    lenient = import_events(path, recorder, batch_size=2)
+
+    assert lenient.written
+    assert lenient.recorded == 3
+    assert strict.problems == lenient.problems
+    assert _counts(engine)[0] == 3
+
+
+def test_strict_accepts_a_crm_id_an_earlier_line_of_the_file_gives_with_an_e_mail(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    first = {**GOOD[3], "contact_id": "crm:7"}
+    later = {"id": "e9", "type": "page_view", "at": "2026-03-03T09:00:00Z", "contact_id": "crm:7"}
+
+    report = import_events(_write(tmp_path / "events.jsonl", [first, later]), recorder, strict=True)
+
+    assert report.written, report.problems
+    assert report.recorded == 2
+
+
+def test_strict_lists_every_store_refusal_when_writing_not_only_the_first_batchs(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    # An id and an e-mail of two different people: only recording the lines before tells.
+    lines: list[object] = [
+        {**GOOD[3], "contact_id": "crm:1"},
+        {**GOOD[1], "visitor_id": None, "email": "cy@gamma.example", "contact_id": "crm:2"},
+        {**GOOD[3], "id": "x3", "email": "cy@gamma.example", "contact_id": "crm:1"},
+        {**GOOD[3], "id": "x4", "email": "bo@beta.example", "contact_id": "crm:2"},
+    ]
+
+    report = import_events(_write(tmp_path / "e.jsonl", lines), recorder, strict=True, batch_size=1)
+
+    assert not report.written
+    assert [problem.line for problem in report.problems] == [3, 4]
+    assert report.lines == 4
+    assert _counts(engine) == (0, 0, 0, 0)
+
+
+def test_problems_are_reported_in_line_order_whoever_found_them(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    # Line 2 is refused by the recorder, line 3 by the reader: one batch finds line 3 first.
+    lines: list[object] = [GOOD[0], REFUSED_BY_THE_RECORDER[3], "{oops", GOOD[3]]
+
+    report = import_events(_write(tmp_path / "events.jsonl", lines), recorder)
+
+    assert [problem.line for problem in report.problems] == [2, 3]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
@@ -89,6 +90,43 @@ def test_command_reports_bad_rows_with_their_line(tmp_path: Path) -> None:
     assert "1 created" in result.output
 
 
+def test_command_says_a_header_without_rows_imports_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from leadflow.cli import app
+
+    runner = CliRunner()
+    workspace = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(workspace)]).exit_code == 0
+    empty = _file(tmp_path)
+    result = runner.invoke(app, ["import", "accounts", str(empty), "--workspace", str(workspace)])
+    assert result.exit_code == 1
+    assert f"{empty}: a header and no rows: nothing imported" in result.output
+
+
+def test_command_takes_the_encoding_and_delimiter_as_contacts_does(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from leadflow.cli import app
+
+    runner = CliRunner()
+    workspace = tmp_path / "ws"
+    assert runner.invoke(app, ["init", str(workspace)]).exit_code == 0
+    # One column per row and a comma in the name: no delimiter can be detected from it;
+    # a Mac Roman "é" (0x8e) would be read as cp1252's "Ž".
+    path = tmp_path / "accounts.csv"
+    path.write_bytes("domain|name\nacme.example|Caf\u00e9, Bar & Co\n".encode("mac_roman"))
+    options = ["--delimiter", "|", "--encoding", "mac_roman", "--workspace", str(workspace)]
+
+    result = runner.invoke(app, ["import", "accounts", str(path), *options])
+
+    assert result.exit_code == 0, result.output
+    engine = create_engine(f"sqlite:///{workspace / 'leadflow.db'}")
+    with Session(engine) as session:
+        assert session.scalars(select(Account.name)).all() == ["Café, Bar & Co"]
+    engine.dispose()
+
+
 MAVEN_MAPPING = """
 columns:
   account: name
@@ -154,3 +192,36 @@ def test_mavens_accounts_import_through_a_mapping(
 
 def _engine(workspace: Path) -> Engine:
     return create_engine(f"sqlite:///{workspace / 'leadflow.db'}")
+
+
+def test_a_repeated_header_read_as_a_field_is_refused_naming_both_columns(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "companies.csv"
+    path.write_text("Name,Website,Company Domain Name,website\nAcme,,acme.example,wrong.example\n")
+
+    with pytest.raises(ValueError, match="which column is meant") as refused:
+        import_accounts(engine, path, clock=FixedClock(START))
+
+    assert "'Website' in column 2 (B) and 'website' in column 4 (D)" in str(refused.value)
+    assert "reads it as the field 'domain'" in str(refused.value)
+    with Session(engine) as session:
+        assert session.scalars(select(Account)).all() == []
+
+
+def test_a_repeated_header_that_is_no_field_keeps_both_cells_and_says_so(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "companies.csv"
+    path.write_text("domain,Notes,Notes\nacme.example,first,second\n")
+
+    report = import_accounts(engine, path, clock=FixedClock(START))
+
+    assert report.committed
+    assert report.header_notes == [
+        "the header has 'Notes' in columns 2 (B) and 3 (C); it is no field: kept as "
+        "attributes notes, notes_2"
+    ]
+    with Session(engine) as session:
+        [account] = session.scalars(select(Account)).all()
+        assert account.attributes == {"notes": "first", "notes_2": "second"}

@@ -28,7 +28,6 @@ def utc(*parts: int) -> datetime:
         ("04.03.2025", utc(2025, 3, 4)),
         ("04.03.2025 14:22", utc(2025, 3, 4, 14, 22)),
         ("25/12/2024", utc(2024, 12, 25)),
-        ("12/25/2024", utc(2024, 12, 25)),
         ("4 Mar 2025", utc(2025, 3, 4)),
         ("March 4, 2025", utc(2025, 3, 4)),
         ("2025/03/04", utc(2025, 3, 4)),
@@ -42,6 +41,20 @@ def test_ambiguous_slashes_follow_the_day_first_setting() -> None:
     assert parse_instant("03/04/2025", day_first=True) == utc(2025, 4, 3)
     assert parse_instant("03/04/2025", day_first=False) == utc(2025, 3, 4)
     assert parse_instant("3/4/2025, 2:05 PM", day_first=False) == utc(2025, 3, 4, 14, 5)
+
+
+def test_a_date_that_can_only_be_read_the_other_way_is_refused() -> None:
+    # Read alone, 3/13 is clearly month first; but the same file's 3/4 was then read as
+    # 3 April, and an export mixing the two orders silently is worse than one refused.
+    assert parse_instant("12/25/2024", day_first=False) == utc(2024, 12, 25)
+    assert parse_instant("25/12/2024", day_first=True) == utc(2024, 12, 25)
+    with pytest.raises(InvalidValueError, match="can only be month first, but this file's dates"):
+        parse_instant("12/25/2024", day_first=True)
+    with pytest.raises(InvalidValueError, match="--default-region US"):
+        parse_instant("3/13/2025 2:05 PM", day_first=True)
+    with pytest.raises(InvalidValueError, match=r"can only be day first, .* day_first: true"):
+        parse_instant("25-12-2024", day_first=False)
+    assert parse_instant("25.12.2024", day_first=False) == utc(2024, 12, 25)  # dots: day first
 
 
 def test_naive_times_are_read_in_the_files_zone() -> None:

@@ -32,7 +32,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "title": ("Job Title", "jobtitle"),
     "seniority": ("Seniority", "hs_seniority"),
     "department": ("Job function", "job_function"),
-    "company": ("Company Name", "company"),
+    # A list view exports the associated company record's name, not the property.
+    "company": ("Company Name", "company", "Associated Company"),
     "website": ("Website URL", "website"),
     "industry": ("Industry", "industry"),
     "employees": ("Number of Employees", "numemployees"),
