@@ -22,7 +22,7 @@ import yaml
 
 from leadflow.definition.errors import Loc, LocatedProblem, format_loc
 
-__all__ = ["Document", "YamlSyntaxError", "merge", "parse_document"]
+__all__ = ["Document", "YamlSyntaxError", "merge", "parse_document", "syntax_error_line"]
 
 
 # libyaml's parser is about ten times faster than the pure-Python one; both keep marks.
@@ -113,6 +113,12 @@ _HINTS: tuple[tuple[str, str], ...] = (
     ("expected ',' or '}'", "a {...} mapping lacks its closing } or a , between two entries"),
     ("expected ',' or ']'", "a [...] list lacks its closing ] or a , between two items"),
 )
+
+
+def syntax_error_line(error: yaml.MarkedYAMLError) -> int:
+    """The line (from 1) to fix for a YAML syntax error (see ``_telling_mark``)."""
+    mark = _telling_mark(error)
+    return mark.line + 1 if mark is not None else 1
 
 
 def _telling_mark(error: yaml.MarkedYAMLError) -> yaml.error.Mark | None:

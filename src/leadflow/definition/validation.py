@@ -201,9 +201,8 @@ def _section_of(key: str) -> str:
     if not sections:
         return ""
     if len(sections) == 1:
-        return f"; it is a key of {sections[0]}: indent it under {sections[0]}"
-    named = ", ".join(sections[:-1]) + f" or {sections[-1]}"
-    return f"; it is a key of {named}: indent it under the section it belongs to"
+        return f"; it belongs under {sections[0]}: indent it there"
+    return f"; it belongs under one of {', '.join(sections)}: indent it under the one meant"
 
 
 def _did_you_mean(key: str, candidates: frozenset[str] | tuple[str, ...]) -> str:

@@ -192,6 +192,15 @@ def test_a_key_that_lost_its_indentation_says_which_section_it_belongs_to() -> N
     errors = _errors(text)
 
     assert errors[-1] == (
-        "funnel.yaml:6: min_fit_grade: unknown key 'min_fit_grade'; it is a key of "
-        "sales_ready: indent it under sales_ready"
+        "funnel.yaml:6: min_fit_grade: unknown key 'min_fit_grade'; it belongs under "
+        "sales_ready: indent it there"
+    )
+
+
+def test_a_key_of_two_sections_names_both() -> None:
+    (error,) = _errors("rules: []\n")
+
+    assert error == (
+        "funnel.yaml:5: rules: unknown key 'rules'; it belongs under one of engagement, fit: "
+        "indent it under the one meant"
     )
