@@ -4,7 +4,8 @@ The rules are the real-time path's (docs/engine.md, "Lifecycle"): a lead moves t
 target stage only when that stage is further in the funnel than where it stands (or
 it stands nowhere yet); never back, never out of ``disqualified``; out of ``nurture``
 only when it is sales-ready on the strength of a sales action made after it was
-recycled; a stage the definition does not know is left only explicitly.
+recycled; a stage the definition does not know is left only explicitly: by a rescore
+(``leave_retired``), the step a team takes after changing its definition.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
 
 NOWHERE, IN_NURTURE, IN_DISQUALIFIED, ELSEWHERE = -1, -2, -3, -4
-ENTERED, FORWARD, REQUALIFIED = 1, 2, 3
+ENTERED, FORWARD, REQUALIFIED, RETIRED = 1, 2, 3, 4
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -48,6 +49,12 @@ class Moves:
             reason = "entered the funnel"
         elif why == FORWARD:
             reason = f"moved forward: {target} holds"
+        elif why == RETIRED:
+            definition = self.result.definition
+            reason = (
+                f"{from_stage} is not a stage of {definition.name} version "
+                f"{definition.version}: moved to {target}, where the definition places the lead"
+            )
         else:
             action = self.result.last_action(row)
             assert action is not None
@@ -79,13 +86,19 @@ def _code(value: object, stage_ids: tuple[str, ...]) -> int:
     return ELSEWHERE
 
 
-def advance_all(current: Ints, recycled_us: Ints, result: BatchResult) -> Moves:
+def advance_all(
+    current: Ints, recycled_us: Ints, result: BatchResult, *, leave_retired: bool = False
+) -> Moves:
     """``current``: stage_codes of the stored stages; ``recycled_us``: when each lead was
-    recycled (MISSING_TIME: never, or not in nurture)."""
+    recycled (MISSING_TIME: never, or not in nurture). ``leave_retired``: a lead standing
+    in a stage the definition does not have moves to its target stage (the explicit
+    step after a definition change; the real-time path leaves it where it stands)."""
     target = result.stage
     has_target = target >= 0
     why = np.zeros(target.shape[0], dtype=np.int64)
     why[has_target & (current == NOWHERE)] = ENTERED
+    if leave_retired:
+        why[has_target & (current == ELSEWHERE)] = RETIRED
     why[has_target & (current >= 0) & (target > current)] = FORWARD
     action = result.action_us
     requalified = (

@@ -121,7 +121,12 @@ def activate(
     # other file-only commands start in a third of the time without them.
     from leadflow.commands.api_keys import workspace_session
     from leadflow.domain.clock import SystemClock
-    from leadflow.services.definitions import VersionConflictError, activate_file
+    from leadflow.services.definitions import (
+        VersionConflictError,
+        activate_file,
+        active_definition,
+        leads_in_retired_stages,
+    )
     from leadflow.services.workspace import DEFINITION_FILE
 
     path = file or settings_for(workspace).workspace / DEFINITION_FILE
@@ -135,6 +140,11 @@ def activate(
         except VersionConflictError as error:
             fail(str(error))
         session.commit()
+        retired = (
+            {}
+            if rescore
+            else leads_in_retired_stages(session, active_definition(session).definition)
+        )
     after = " version ".join(done.after)
     if not done.changed:
         typer.echo(f"{after} is already the active definition")
@@ -142,10 +152,22 @@ def activate(
         typer.echo(f"active definition: {after}")
     else:
         typer.echo(f"active definition: {' version '.join(done.before)} -> {after}")
+    if retired:
+        typer.echo(_retired_line(retired, after))
     if rescore:
         from leadflow.commands.analytics import rescore_command
 
         rescore_command(at=None, parquet=None, out=None, definition=None, workspace=workspace)
+
+
+def _retired_line(retired: dict[str, int], definition: str) -> str:
+    total = sum(retired.values())
+    stands = "lead stands" if total == 1 else "leads stand"
+    stages = ", ".join(f"{stage}: {count}" for stage, count in retired.items())
+    return (
+        f"{total} {stands} in a stage {definition} does not have ({stages}); they stay "
+        "there until `leadflow rescore` moves them to where this version places them"
+    )
 
 
 @definition_app.command("versions")

@@ -100,7 +100,8 @@ def describe_value(value: object) -> str:
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, float):
-        return f"{value:g}"
+        # 15 significant digits: a revenue of 5e8 reads 500000000, not in exponents.
+        return f"{value:.15g}"
     return str(value)
 
 

@@ -22,7 +22,7 @@ import yaml
 
 from leadflow.definition.errors import Loc, LocatedProblem, format_loc
 
-__all__ = ["Document", "YamlSyntaxError", "merge", "parse_document"]
+__all__ = ["Document", "YamlSyntaxError", "merge", "parse_document", "syntax_error_line"]
 
 
 # libyaml's parser is about ten times faster than the pure-Python one; both keep marks.
@@ -76,15 +76,17 @@ def parse_document(text: str, source: str) -> Document:
         problem = f"character {error.character:#06x} is not allowed in YAML"
         raise YamlSyntaxError(LocatedProblem(source, line, "(yaml)", problem)) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = _telling_mark(error)
         line = mark.line + 1 if mark is not None else 1
         message = "; ".join(part for part in (error.context, error.problem) if part)
-        hint = _syntax_hint(text, mark, error.problem or "")
+        hint = _syntax_hint(text, mark, error)
         message = f"{message}; {hint}" if hint else message
         raise YamlSyntaxError(LocatedProblem(source, line, "(yaml)", message)) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(LocatedProblem(source, 1, "(yaml)", str(error))) from None
 
+
+_TAB_HINT = "a tab character; YAML indents with spaces only"
 
 # What the parser's words usually mean in a hand-written definition.
 _HINTS: tuple[tuple[str, str], ...] = (
@@ -100,14 +102,47 @@ _HINTS: tuple[tuple[str, str], ...] = (
     ),
     ("expected '-' indicator", "check this line's indentation against the lines above"),
     ("expected <block end>", "check this line's indentation against the lines above"),
+    # libyaml's words for a key indented less than the keys beside it, but more than
+    # the mapping's parent.
+    ("did not find expected key", "check this line's indentation against the lines above"),
+    (
+        "could not find expected ':'",
+        "a key needs a colon and a space after it (name: value), or this text continues "
+        "a value from the line above that needs quotes",
+    ),
     ("expected ',' or '}'", "a {...} mapping lacks its closing } or a , between two entries"),
     ("expected ',' or ']'", "a [...] list lacks its closing ] or a , between two items"),
 )
 
 
-def _syntax_hint(text: str, mark: yaml.error.Mark | None, problem: str) -> str:
+def syntax_error_line(error: yaml.MarkedYAMLError) -> int:
+    """The line (from 1) to fix for a YAML syntax error (see ``_telling_mark``)."""
+    mark = _telling_mark(error)
+    return mark.line + 1 if mark is not None else 1
+
+
+def _telling_mark(error: yaml.MarkedYAMLError) -> yaml.error.Mark | None:
+    """Where the mistake was made. For a quote never closed the parser stops at the end
+    of the file, and for a key without its colon at the line after it; the line to fix
+    is the one the quote or the key is on."""
+    lacks_colon = "simple key" in (error.context or "")
+    if (_is_unclosed_quote(error) or lacks_colon) and error.context_mark is not None:
+        return error.context_mark
+    return error.problem_mark or error.context_mark
+
+
+def _is_unclosed_quote(error: yaml.MarkedYAMLError) -> bool:
+    return "quoted scalar" in (error.context or "") and "end of stream" in (error.problem or "")
+
+
+def _syntax_hint(text: str, mark: yaml.error.Mark | None, error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or ""
+    if _is_unclosed_quote(error) and mark is not None:
+        quote = _character_at(text, mark) or '"'
+        return f"the quote ({quote}) opened on this line is never closed"
     if mark is not None and _character_at(text, mark) == "\t":
-        return "a tab character; YAML indents with spaces only"
+        # libyaml sometimes names the tab itself; the hint then only adds the cure.
+        return "YAML indents with spaces only" if "tab" in problem else _TAB_HINT
     return next((hint for words, hint in _HINTS if words in problem), "")
 
 

@@ -10,6 +10,7 @@ number at load time instead of letting a rule silently never match.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from enum import Enum, StrEnum
@@ -96,9 +97,22 @@ def resolve_path(path: str, *, attributes_only: bool) -> FactPath:
             )
         return _derived_path(path)
     raise ValueError(
-        f"unknown fact path {path!r}; use contact.<attr>, account.<attr>, source.<key>, "
-        f"consent.<channel> or one of: {', '.join(sorted(DERIVED_PATHS))}"
+        f"unknown fact path {path!r}{_did_you_mean(path, _path_candidates(key))}; use "
+        "contact.<attr>, account.<attr>, source.<key>, consent.<channel> or one of: "
+        f"{', '.join(sorted(DERIVED_PATHS))}"
     )
+
+
+def _path_candidates(key: str) -> list[str]:
+    """The paths a misspelt one may have meant: every derived path, and the attribute
+    namespaces with the same key (``acount.industry`` -> ``account.industry``)."""
+    attributes = [f"{namespace}.{key}" for namespace in ATTRIBUTE_NAMESPACES] if key else []
+    return [*sorted(DERIVED_PATHS), *attributes]
+
+
+def _did_you_mean(written: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(written, candidates, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _attribute_path(path: str, namespace: str, key: str) -> FactPath:
@@ -106,7 +120,10 @@ def _attribute_path(path: str, namespace: str, key: str) -> FactPath:
         raise ValueError(f"{path!r} needs an attribute name after {namespace}. (letters, _)")
     if namespace == "source":
         if key not in _SOURCE_KEYS:
-            raise ValueError(f"unknown source key {key!r}; one of: {', '.join(_SOURCE_KEYS)}")
+            meant = _did_you_mean(key, list(_SOURCE_KEYS))
+            raise ValueError(
+                f"unknown source key {key!r}{meant}; one of: {', '.join(_SOURCE_KEYS)}"
+            )
         return FactPath(path, _SOURCE_KEYS[key])
     if namespace == "consent":
         return FactPath(path, ValueKind.CHOICE, choices=_CONSENT_STATES)

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from leadflow.definition.errors import Loc, Problem
-from leadflow.definition.json_schema import keys_at
+from leadflow.definition.json_schema import keys_at, known_keys
 from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN, RawDefinition
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, LEADING_KEYS
 
@@ -183,7 +183,26 @@ def _shown(value: object) -> str:
 
 def _unknown_key(loc: Loc) -> str:
     key = str(loc[-1]) if loc else ""
-    return f"unknown key {key!r}{_did_you_mean(key, keys_at(loc[:-1]))}"
+    meant = _did_you_mean(key, keys_at(loc[:-1]))
+    if not meant and len(loc) == 1:
+        meant = _section_of(key)
+    return f"unknown key {key!r}{meant}"
+
+
+def _section_of(key: str) -> str:
+    """For a top-level key that belongs to a section: a line that lost its indentation
+    (``min_fit_grade`` written at the left margin under ``sales_ready:``)."""
+    every_key = known_keys()
+    sections = sorted(
+        section
+        for section in keys_at(())
+        if (inside := keys_at((section,))) != every_key and key in inside
+    )
+    if not sections:
+        return ""
+    if len(sections) == 1:
+        return f"; it belongs under {sections[0]}: indent it there"
+    return f"; it belongs under one of {', '.join(sections)}: indent it under the one meant"
 
 
 def _did_you_mean(key: str, candidates: frozenset[str] | tuple[str, ...]) -> str:

@@ -14,7 +14,8 @@ Rules (docs/engine.md, "Lifecycle"):
   stage. Old activity cannot bring it back, or recycling would undo itself.
 * ``disqualified`` is left only explicitly, with ``move`` (or ``recycle``).
 * A stage the qualifying definition no longer has is left only explicitly too, so a
-  definition change never moves a lead silently.
+  definition change never moves a lead silently: a rescore (batch/lifecycle.py,
+  ``leave_retired``) is that explicit step.
 
 Every move is a Transition; ``replay`` rebuilds the state from transitions and
 ``stage_at`` / ``funnel_at`` give the funnel at any past moment.

@@ -13,6 +13,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from leadflow.definition.builtin import PRESET_NAMES, is_preset
+from leadflow.definition.document import syntax_error_line
 from leadflow.definition.errors import DefinitionError, LocatedProblem
 from leadflow.definition.loader import load_definition_text
 from leadflow.definition.model import Definition
@@ -61,8 +62,8 @@ def _foreign_extends(text: str) -> LocatedProblem | None:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         # Stop here rather than hand text PyYAML cannot read to the loader.
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
+        # The line to fix, as the command line names it: where an unclosed quote opens.
+        line = syntax_error_line(error) if isinstance(error, yaml.MarkedYAMLError) else 1
         reason = getattr(error, "problem", None) or "not valid YAML"
         return LocatedProblem(CANDIDATE_SOURCE, line, "(document)", f"YAML syntax: {reason}")
     if not isinstance(data, dict) or "extends" not in data:

@@ -58,7 +58,10 @@ __all__ = [
 ]
 
 _CLOSEST = 3
-_CUTOFF = 70.0  # rapidfuzz WRatio: "title" for "job_title" scores 90, "IE" for "IS" 50
+# rapidfuzz WRatio: "title" for "job_title" scores 90, "Software" in "Computer Software"
+# 90, "demo_requested" for "demo_request" 92; but "energy" for "industrial machinery"
+# scores 72 and "name" for "timeframe" 77 (a few shared letters), which read as typos.
+_CUTOFF = 80.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,15 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from leadflow.definition.errors import DefinitionError
 from leadflow.definition.loader import load_definition_text, self_contained_text
-from leadflow.definition.model import Definition
+from leadflow.definition.model import DISQUALIFIED, NURTURE, Definition
 from leadflow.services.prediction import ModelRef
 from leadflow.store.database import serialise_writers
-from leadflow.store.models import DefinitionVersion, PredictionModel
+from leadflow.store.models import DefinitionVersion, PredictionModel, Qualification
 
 __all__ = [
     "ActiveDefinition",
@@ -33,6 +33,7 @@ __all__ = [
     "activate_definition",
     "activate_file",
     "active_definition",
+    "leads_in_retired_stages",
 ]
 
 
@@ -99,6 +100,19 @@ def activate_file(session: Session, path: Path, *, now: datetime) -> FileActivat
     return FileActivation(
         None if before is None else (before.name, before.version), (stored.name, stored.version)
     )
+
+
+def leads_in_retired_stages(session: Session, definition: Definition) -> dict[str, int]:
+    """Leads standing in a stage ``definition`` does not have, by stage: after a change of
+    definition they stay there until a rescore moves them (engine/lifecycle.py)."""
+    kept = (*definition.stage_ids, NURTURE, DISQUALIFIED)
+    rows = session.execute(
+        select(Qualification.stage, func.count())
+        .where(Qualification.stage.is_not(None), Qualification.stage.not_in(kept))
+        .group_by(Qualification.stage)
+        .order_by(Qualification.stage)
+    )
+    return {str(stage): int(count) for stage, count in rows}
 
 
 def activate_definition(

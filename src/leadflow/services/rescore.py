@@ -76,7 +76,9 @@ def rescore(engine: Engine, *, clock: Clock, at: datetime | None = None) -> Resc
         started = time.perf_counter()
         result = qualify_frames(active.definition, frames.contacts, frames.events, moment)
         current = stage_codes(frames.stage, active.definition.stage_ids)
-        moves = advance_all(current, frames.recycled_us, result)
+        # A rescore is the explicit step after a definition change: leads standing in a
+        # stage the active definition no longer has move to where it places them.
+        moves = advance_all(current, frames.recycled_us, result, leave_retired=True)
         timings["score"] = time.perf_counter() - started
         started = time.perf_counter()
         written = write_back(

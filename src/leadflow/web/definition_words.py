@@ -87,6 +87,13 @@ PROBLEMS = Phrasebook(
     Phrase(N_("must be less than %(limit)s, got %(given)s"), given=_GIVEN),
     Phrase(N_("must be at most %(limit)s, got %(given)s"), given=_GIVEN),
     Phrase(N_("unknown key %(key)s; did you mean %(suggestion)s?")),
+    Phrase(N_("unknown key %(key)s; it belongs under %(section)s: indent it there")),
+    Phrase(
+        N_(
+            "unknown key %(key)s; it belongs under one of %(sections)s: indent it under "
+            "the one meant"
+        )
+    ),
     Phrase(N_("unknown key %(key)s")),
     Phrase(
         N_(
@@ -160,11 +167,18 @@ PROBLEMS = Phrasebook(
     ),
     Phrase(
         N_(
+            "unknown fact path %(path)s (did you mean %(suggestion)s?); use contact.<attr>, "
+            "account.<attr>, source.<key>, consent.<channel> or one of: %(paths)s"
+        )
+    ),
+    Phrase(
+        N_(
             "unknown fact path %(path)s; use contact.<attr>, account.<attr>, source.<key>, "
             "consent.<channel> or one of: %(paths)s"
         )
     ),
     Phrase(N_("%(path)s needs an attribute name after %(namespace)s. (letters, _)")),
+    Phrase(N_("unknown source key %(key)s (did you mean %(suggestion)s?); one of: %(keys)s")),
     Phrase(N_("unknown source key %(key)s; one of: %(keys)s")),
     # document.py, loader.py, services/candidates.py
     Phrase(N_("character %(code)s is not allowed in YAML")),

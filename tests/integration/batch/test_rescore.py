@@ -161,6 +161,61 @@ def test_a_changed_definition_is_applied_to_everyone_by_a_rescore(engine: Engine
     assert merged == done.contacts
 
 
+RENAMED = """\
+schema_version: 1
+name: renamed
+version: "1"
+stages:
+  - id: contact
+    when: {field: identity, at_least: known}
+  - id: engaged
+    requires: [contact]
+    when: {field: engagement.score, at_least: 5}
+"""
+
+
+def test_a_rescore_moves_leads_out_of_stages_the_active_definition_no_longer_has(
+    engine: Engine,
+) -> None:
+    # A team renames its stages (lead, mql -> contact, engaged). The real-time path leaves
+    # a lead where it stands; the rescore the team runs after the switch is the explicit
+    # step that places it in the new funnel, or it would stand in a stage nobody can
+    # see in the reports, filter on, or leave.
+    with Session(engine) as session:
+        activate(session)
+    ids = _record(engine)
+    with Session(engine) as session:
+        retired = dict(
+            session.execute(select(Qualification.contact_id, Qualification.stage)).tuples().all()
+        )
+        activate_definition(session, RENAMED, source_name="renamed.yaml", now=START)
+        session.commit()
+    assert {stage for stage in retired.values() if stage} & {"lead", "mql", "sql"}
+    later = START + timedelta(days=15)
+
+    done = rescore(engine, clock=FixedClock(later))
+
+    with Session(engine) as session:
+        stages = dict(
+            session.execute(select(Qualification.contact_id, Qualification.stage)).tuples().all()
+        )
+        moves = session.execute(
+            select(
+                StageTransition.from_stage, StageTransition.to_stage, StageTransition.reason
+            ).where(StageTransition.at == later)
+        ).all()
+    assert set(stages.values()) <= {"contact", "engaged"}
+    assert len(stages) == len(ids)
+    assert sum(done.moved_to.values()) == len(ids)
+    for from_stage, to_stage, reason in moves:
+        assert from_stage in {"lead", "mql", "sql"}
+        assert reason == (
+            f"{from_stage} is not a stage of renamed version 1: moved to {to_stage}, "
+            "where the definition places the lead"
+        )
+    assert rescore(engine, clock=FixedClock(later)).moved_to == {}
+
+
 def test_a_rescore_in_the_future_is_refused(engine: Engine) -> None:
     with Session(engine) as session:
         activate(session)

@@ -160,3 +160,36 @@ def test_versions_without_a_workspace_is_one_clear_line(tmp_path: Path) -> None:
         output.strip()
         == f"error: no workspace at {tmp_path / 'none'}; run `leadflow init {tmp_path / 'none'}`"
     )
+
+
+RENAMED = """\
+schema_version: 1
+name: renamed
+version: "1"
+stages:
+  - id: contact
+    when: {field: identity, at_least: known}
+"""
+
+
+def test_activate_names_the_leads_standing_in_stages_the_new_version_lacks(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _invoke("init", str(tmp_path))
+    code, output = _import_one_event(tmp_path)
+    assert code == 0, output
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(RENAMED)
+
+    code, output = _invoke("definition", "activate", str(renamed), "-w", str(tmp_path))
+
+    assert code == 0, output
+    assert output.splitlines()[1:] == [
+        "1 lead stands in a stage renamed version 1 does not have (lead: 1); they stay "
+        "there until `leadflow rescore` moves them to where this version places them"
+    ]
+    code, output = _invoke("rescore", "-w", str(tmp_path))
+    assert code == 0, output
+    assert "moved to contact: 1" in output
+    code, output = _invoke("definition", "activate", str(renamed), "-w", str(tmp_path))
+    assert output.strip() == "renamed version 1 is already the active definition"

@@ -116,3 +116,91 @@ def test_yaml_syntax_errors_say_what_usually_causes_them(text: str, line: int, h
     (error,) = _errors(text)
     assert error.startswith(f"funnel.yaml:{line}: (yaml): ")
     assert hint in error
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        # A list item's key indented one space less than the item: libyaml's words are
+        # "did not find expected key", which name no cause.
+        (
+            "sales_actions:\n  actions:\n    - {event: demo_request}\n   within_days: 90\n",
+            8,
+            "check this line's indentation against the lines above",
+        ),
+        # A key without its colon.
+        ("description Ziel\nfit: {}\n", 5, "a key needs a colon and a space after it"),
+    ],
+)
+def test_more_yaml_syntax_errors_say_what_usually_causes_them(
+    text: str, line: int, hint: str
+) -> None:
+    (error,) = _errors(text)
+    assert error.startswith(f"funnel.yaml:{line}: (yaml): ")
+    assert hint in error
+
+
+def test_an_unclosed_quote_names_the_line_it_opened_on_not_the_end_of_the_file() -> None:
+    text = 'description: "Agreed on 2026-05-04\nfit:\n  grades: {A: 80}\nstages: []\n'
+
+    (error,) = _errors(text)
+
+    assert error.startswith("funnel.yaml:5: (yaml): ")
+    assert 'the quote (") opened on this line is never closed' in error
+
+
+def test_a_tab_is_named_once() -> None:
+    # libyaml already says "found a tab character that violates indentation" here.
+    (error,) = _errors("stages:\n  - id: lead\n\tkind: sales\n")
+
+    assert error.count("tab") == 1, error
+    assert "YAML indents with spaces only" in error
+
+
+@pytest.mark.parametrize(
+    ("path", "suggested"),
+    [
+        ("acount.industry", "account.industry"),
+        ("contacts.title", "contact.title"),
+        ("fit.grde", "fit.grade"),
+        ("engagment.score", "engagement.score"),
+        ("sales.accepted_", "sales.accepted"),
+    ],
+)
+def test_a_misspelt_fact_path_suggests_the_path_meant(path: str, suggested: str) -> None:
+    text = f"sales_ready:\n  when: {{field: {path}, exists: true}}\n"
+
+    (error,) = _errors(text)
+
+    assert error.startswith("funnel.yaml:6: sales_ready.when.field: unknown fact path")
+    assert f"unknown fact path {path!r} (did you mean {suggested!r}?); use contact." in error
+
+
+def test_a_misspelt_source_key_suggests_the_key_meant() -> None:
+    text = "sales_ready:\n  when: {field: source.chanel, in: [referral]}\n"
+
+    (error,) = _errors(text)
+
+    assert "unknown source key 'chanel' (did you mean 'channel'?); one of: channel," in error
+
+
+def test_a_key_that_lost_its_indentation_says_which_section_it_belongs_to() -> None:
+    # min_fit_grade slid to the left margin: sales_ready is left empty, and the key
+    # lands at the top level, where it is unknown.
+    text = "sales_ready:\nmin_fit_grade: A\n"
+
+    errors = _errors(text)
+
+    assert errors[-1] == (
+        "funnel.yaml:6: min_fit_grade: unknown key 'min_fit_grade'; it belongs under "
+        "sales_ready: indent it there"
+    )
+
+
+def test_a_key_of_two_sections_names_both() -> None:
+    (error,) = _errors("rules: []\n")
+
+    assert error == (
+        "funnel.yaml:5: rules: unknown key 'rules'; it belongs under one of engagement, fit: "
+        "indent it under the one meant"
+    )

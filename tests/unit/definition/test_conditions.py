@@ -220,8 +220,9 @@ def test_a_stage_without_condition_is_set_by_hand() -> None:
         ),
         (
             "{field: engagement, at_least: 4}",
-            "stages[0].when.field: unknown fact path 'engagement'; use contact.<attr>, "
-            "account.<attr>, source.<key>, consent.<channel> or one of: bant.authority, "
+            "stages[0].when.field: unknown fact path 'engagement' (did you mean "
+            "'engagement.score'?); use contact.<attr>, account.<attr>, source.<key>, "
+            "consent.<channel> or one of: bant.authority, "
             "bant.budget, bant.met, bant.need, bant.timing, engagement.score, fit.grade, "
             "fit.score, identity, lead_type, opportunity.amount, opportunity.status, "
             "prediction, sales.accepted, sales.conversations, sales_ready, temperature",

@@ -102,3 +102,21 @@ def test_an_event_type_never_seen_names_the_close_types_seen() -> None:
     assert missing.close == (Close("demo_request", 12),)
     assert not seen.warning
     assert (seen.events, seen.contacts) == (900, 80)
+
+
+def test_a_word_sharing_only_a_few_letters_is_not_offered_as_close() -> None:
+    # Seen checking a German machine maker's definition against a workspace: the value
+    # "industrial machinery" was a warning, "held instead: energy", and the BANT field
+    # contact.timeframe was "closest held: account.name". Neither is what was meant, and
+    # a warning that reads like a misspelling sends the team after the wrong value.
+    read = FieldRead("account.industry", READERS, (ValueRead("industrial machinery", READERS),
+                     ValueRead("manufacturing", READERS)))  # fmt: skip
+    held = {"energy": 56, "manufacturing": 185, "software": 300}
+
+    (finding,) = value_findings(read, held)
+    field = field_finding(FieldRead("contact.timeframe", READERS), {"account.name": 1279})
+
+    assert finding.value == "industrial machinery"
+    assert finding.close == ()
+    assert not finding.warning  # listed beside a value that is held: a note
+    assert field.close == ()

@@ -102,6 +102,10 @@ CANDIDATES = [
     _when("{field: foo, exists: true}"),
     _when("{field: 'contact.1x', exists: true}"),
     _when("{field: source.zzz, exists: true}"),
+    _when("{field: acount.title, exists: true}"),
+    _when("{field: source.chanel, exists: true}"),
+    BASE + "sales_ready:\nmin_fit_grade: A\n",
+    BASE + "rules: []\n",
     BASE + "name: again\n",
     "extends: other.yaml\n" + BASE,
     # YAML that does not parse

@@ -21,7 +21,7 @@ from leadflow.definition.diff import diff_definitions
 from leadflow.services.backtest import BacktestError, BacktestRequest, backtest
 from leadflow.services.candidates import activate_candidate, check_candidate
 from leadflow.services.definition_versions import recent_versions, stored_version
-from leadflow.services.definitions import active_definition
+from leadflow.services.definitions import active_definition, leads_in_retired_stages
 from leadflow.services.refusals import InvalidInputError
 from leadflow.web.deps import NowDep, ReadsDep, WebDep, WritesDep
 from leadflow.web.guard import EVERY_ROLE, page
@@ -52,6 +52,9 @@ def definition(request: Request, session: ReadsDep, activated: str = "") -> Resp
         "condition": describe_condition,
         "matcher": describe_matcher,
         "activated": activated == "1",
+        # After a change that renamed or removed stages: the leads still standing in them
+        # wait for a rescore (docs/definition.md#versions-in-a-workspace).
+        "retired": leads_in_retired_stages(session, active.definition),
     }
     return render(request, "definition.html", context)
 
