@@ -9,6 +9,7 @@ sales-ready gate and the stage chosen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from leadflow.domain.qualification import (
@@ -48,7 +49,7 @@ def explain(
     if raw != fit.score:
         lines.append(f"  fit points {raw:g} held within 0-100")
     lines.append(f"engagement {engagement.score:.2f}")
-    lines.extend(f"  {_line(item)}" for item in engagement.contributions)
+    lines.extend(f"  {_line(item)}" for item in _folded(engagement.contributions))
     lines.append(f"BANT {bant.met} of 4 met: {temperature}; {_bant(bant)}")
     if verdicts.prediction is not None:
         lines.append(f"prediction {verdicts.prediction:.3f}: the learned model's win probability")
@@ -61,6 +62,47 @@ def explain(
     else:
         lines.append(f"stage: {verdicts.stage} (the furthest stage whose rule holds)")
     return tuple(lines)
+
+
+# An event's points below this show as +0.00: listed one by one they bury the events
+# that count (a year of page views is hundreds of lines), so the text folds them.
+_NEGLIGIBLE = 0.005
+
+
+def _folded(contributions: Sequence[Contribution]) -> list[Contribution]:
+    """The engagement lines as the text shows them: each rule's events worth less than
+    a hundredth of a point become one ``N x type, last ... ago`` line after the rule's
+    other lines (the contributions themselves, in the API and on the web page, keep every
+    event; the points still add up to the score)."""
+    shown: list[Contribution] = []
+    faded: dict[tuple[str, str | None], list[Contribution]] = {}
+    for item in contributions:
+        if item.kind is ContributionKind.EVENT and abs(item.points) < _NEGLIGIBLE:
+            faded.setdefault((item.rule, item.field), []).append(item)
+        else:
+            shown.append(item)
+    if not faded:
+        return shown
+    for (rule, field), items in faded.items():
+        latest = min(items, key=lambda item: item.age_days or 0.0)
+        together = Contribution(
+            rule=rule,
+            points=sum(item.points for item in items),
+            kind=ContributionKind.RULE,
+            field=field,
+            value=len(items),
+            at=latest.at,
+            age_days=latest.age_days,
+            decay=latest.decay,
+        )
+        last_of_rule = max(
+            (index for index, item in enumerate(shown) if item.rule == rule), default=None
+        )
+        at = len(shown) if last_of_rule is None else last_of_rule + 1
+        if last_of_rule is not None and shown[last_of_rule].kind is ContributionKind.CAP:
+            at = last_of_rule  # before what the cap removed: it closes the rule's lines
+        shown.insert(at, together)
+    return shown
 
 
 def _line(item: Contribution) -> str:

@@ -103,3 +103,21 @@ def test_without_explanation_only_scores_are_computed(
     assert bare.fit.contributions == ()
     assert bare.explanation == ()
     assert full.explanation
+
+
+def test_the_text_folds_events_worth_less_than_a_hundredth_of_a_point(now: datetime) -> None:
+    """A year of page views must not bury the events that count; the points still add up."""
+    rule = EngagementRule("views", matcher("page_view"), 1, half_life_days=7, cap=2)
+    old = [("page_view", days) for days in range(60, 360, 30)]  # 10 views, all < 0.005
+    facts = Facts(events=events_of(now, ("page_view", 0), ("page_view", 1), ("page_view", 2), *old))
+
+    result = qualify(facts, waterfall(engagement=EngagementConfig((rule,))), now)
+
+    lines = [line.strip() for line in result.explanation if "views" in line]
+    assert lines[:2] == ["+1.00 views: page_view, 0.0 days ago, decay 1.000",
+                         "+0.91 views: page_view, 1.0 days ago, decay 0.906"]  # fmt: skip
+    assert lines[3].startswith("+0.00 views: 10 x page_view, last 60.0 days ago, decay 0.003")
+    assert lines[4].startswith("-0.73 views: capped at 2")  # the cap still closes the rule
+    assert len(lines) == 5
+    events = [c for c in result.engagement.contributions if c.kind is ContributionKind.EVENT]
+    assert len(events) == 13  # the contributions keep every event
