@@ -81,3 +81,23 @@ def test_qualification_is_recomputed_and_explained(client: TestClient, headers: 
     assert why.json()["explanation"]
     assert why.json()["stage"] == verdict.json()["stage"]
     assert missing.status_code == 404
+
+
+def test_the_definition_counts_leads_left_in_stages_it_does_not_have(
+    client: TestClient, headers: Headers
+) -> None:
+    split = {"yaml": preset_text("split-prospect")}
+    assert client.post("/definition/versions", json=split, headers=headers("admin")).is_success
+    event = {"type": "page_view", "email": "r@acme.example", "at": "2026-05-30T10:00:00Z"}
+    stage = client.post("/events", json=event, headers=headers("ingest")).json()["stage"]
+    before = client.get("/definition", headers=headers("sales")).json()
+
+    activated = client.post(
+        "/definition/versions", json={"yaml": preset_text("waterfall")}, headers=headers("admin")
+    )
+    after = client.get("/definition", headers=headers("sales")).json()
+
+    assert stage == "marketing_prospect"  # split-prospect's; waterfall has no such stage
+    assert before["leads_in_retired_stages"] == {}
+    assert activated.json()["leads_in_retired_stages"] == {"marketing_prospect": 1}
+    assert after["leads_in_retired_stages"] == {"marketing_prospect": 1}

@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
 from leadflow.api.deps import NowDep, ReadSessionDep, StateDep, WriteSessionDep
@@ -15,7 +16,11 @@ from leadflow.definition.errors import DefinitionError, LocatedProblem
 from leadflow.definition.model import Definition
 from leadflow.services.api_keys import Role
 from leadflow.services.candidates import activate_candidate, check_candidate
-from leadflow.services.definitions import NoActiveDefinitionError, active_definition
+from leadflow.services.definitions import (
+    NoActiveDefinitionError,
+    active_definition,
+    leads_in_retired_stages,
+)
 from leadflow.store.models import DefinitionVersion
 
 __all__ = ["router"]
@@ -48,6 +53,11 @@ class DefinitionOut(BaseModel):
     version_id: int
     activated_at: datetime | None
     yaml: str
+    leads_in_retired_stages: dict[str, int] = Field(
+        default_factory=dict,
+        description="Leads standing in a stage this definition does not have, by stage: "
+        "they stay there until a rescore (leadflow rescore) moves them.",
+    )
 
 
 class VersionOut(BaseModel):
@@ -89,7 +99,7 @@ def get_definition(session: ReadSessionDep) -> DefinitionOut:
         raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
     row = session.get(DefinitionVersion, active.version_id)
     assert row is not None  # active_definition just read it
-    return _described(active.definition, row)
+    return _described(active.definition, row, session)
 
 
 @router.post(
@@ -126,7 +136,7 @@ def activate_version(
             errors=[_error(e).model_dump() for e in error.errors],
         ) from None
     state.recorders.forget_active()
-    return _described(active_definition(session).definition, row)
+    return _described(active_definition(session).definition, row, session)
 
 
 @router.get(
@@ -139,7 +149,7 @@ def list_versions(session: ReadSessionDep) -> list[VersionOut]:
     return [VersionOut.model_validate(row) for row in rows]
 
 
-def _described(definition: Definition, row: DefinitionVersion) -> DefinitionOut:
+def _described(definition: Definition, row: DefinitionVersion, session: Session) -> DefinitionOut:
     return DefinitionOut(
         name=definition.name,
         version=definition.version,
@@ -151,6 +161,7 @@ def _described(definition: Definition, row: DefinitionVersion) -> DefinitionOut:
         version_id=row.id,
         activated_at=row.activated_at,
         yaml=row.yaml,
+        leads_in_retired_stages=leads_in_retired_stages(session, definition),
     )
 
 
