@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -25,6 +26,7 @@ from leadflow.definition.errors import Loc, Problem
 from leadflow.definition.json_schema import keys_at, known_keys
 from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN, RawDefinition
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, LEADING_KEYS
+from leadflow.domain.durations import parse_duration
 
 __all__ = ["Validated", "validate_raw"]
 
@@ -148,6 +150,9 @@ def _message(detail: ErrorDetails, loc: Loc) -> str:
     if kind == "missing":
         return "required key missing"
     if kind in _TYPE_WORDS:
+        days = _days_written_as_duration(loc, detail["input"])
+        if days is not None:
+            return f"expected a number of days, got {_shown(detail['input'])}: write {days}"
         return f"expected {_TYPE_WORDS[kind]}, got {_shown(detail['input'])}"
     if loc == ("schema_version",):
         return f"this leadflow reads schema_version 1, got {_shown(detail['input'])}"
@@ -169,6 +174,19 @@ def _message(detail: ErrorDetails, loc: Loc) -> str:
         return str(ctx.get("error", detail["msg"]))
     message = detail["msg"]
     return message[:1].lower() + message[1:]
+
+
+def _days_written_as_duration(loc: Loc, given: object) -> str | None:
+    """``half_life_days: 2w`` (a key that counts days, given a duration): the number meant."""
+    if not (loc and isinstance(loc[-1], str) and loc[-1].endswith("_days")):
+        return None
+    if not isinstance(given, str):
+        return None
+    try:
+        days = parse_duration(given) / timedelta(days=1)
+    except ValueError:
+        return None
+    return f"{days:g}"
 
 
 def _shown(value: object) -> str:

@@ -77,6 +77,9 @@ PROBLEMS = Phrasebook(
     # validation.py
     Phrase(N_("required key missing")),
     Phrase(N_("this leadflow reads schema_version 1, got %(given)s"), given=_GIVEN),
+    Phrase(
+        N_("expected a number of days, got %(given)s: write %(days)s"), given=_GIVEN, days=NUMBER
+    ),
     Phrase(N_("expected %(wanted)s, got %(given)s"), wanted=_WANTED, given=_GIVEN),
     Phrase(N_("must not be empty")),
     Phrase(N_("string should have at least 1 character")),

@@ -204,3 +204,23 @@ def test_a_key_of_two_sections_names_both() -> None:
         "funnel.yaml:5: rules: unknown key 'rules'; it belongs under one of engagement, fit: "
         "indent it under the one meant"
     )
+
+
+@pytest.mark.parametrize(("written", "meant"), [("2w", "14"), ("36h", "1.5"), ("90d", "90")])
+def test_days_written_as_a_duration_say_the_number_meant(written: str, meant: str) -> None:
+    rule = f"{{name: views, event: page_view, points: 1, half_life_days: {written}}}"
+
+    [error] = _errors(f"engagement:\n  rules:\n    - {rule}\n")
+
+    assert error.endswith(
+        f"engagement.rules[0].half_life_days: expected a number of days, got '{written}': "
+        f"write {meant}"
+    )
+
+
+def test_other_text_where_days_are_due_is_just_not_a_number() -> None:
+    rule = "{name: views, event: page_view, points: 1, half_life_days: fortnight}"
+
+    [error] = _errors(f"engagement:\n  rules:\n    - {rule}\n")
+
+    assert error.endswith("half_life_days: expected a number, got 'fortnight'")

@@ -105,6 +105,7 @@ CANDIDATES = [
     _when("{field: acount.title, exists: true}"),
     _when("{field: source.chanel, exists: true}"),
     BASE + "sales_ready:\nmin_fit_grade: A\n",
+    BASE + "engagement:\n  rules:\n    - {name: v, event: x, points: 1, half_life_days: 2w}\n",
     BASE + "rules: []\n",
     BASE + "name: again\n",
     "extends: other.yaml\n" + BASE,
