@@ -70,15 +70,16 @@ class ColumnLimits:
     account: Mapping[str, int]
     short: int
 
-    def check(self, record: ContactRecord) -> None:
-        """RowError when a value is longer than its column."""
+    def check(self, record: ContactRecord, headers: Mapping[str, str] | None = None) -> None:
+        """RowError when a value is longer than its column; ``headers`` (field -> the
+        file's header) lets the reason name the column as the file writes it."""
         short = self.short
         for value in (*record.contact.values(), *record.account.values()):
             if value.__class__ is str and len(value) > short:
-                self._look_up(record)  # rare: a long value, maybe too long
+                self._look_up(record, headers or {})  # rare: a long value, maybe too long
                 return
 
-    def _look_up(self, record: ContactRecord) -> None:
+    def _look_up(self, record: ContactRecord, headers: Mapping[str, str]) -> None:
         for values, limits, what in (
             (record.contact, self.contact, ""),
             (record.account, self.account, "company "),
@@ -86,7 +87,28 @@ class ColumnLimits:
             for name, value in values.items():
                 limit = limits.get(name)
                 if isinstance(value, str) and limit is not None and len(value) > limit:
-                    raise RowError(record.line, f"{what}{name} is longer than {limit} characters")
+                    column = "" if what else _column(name, headers)
+                    raise RowError(
+                        record.line, f"{what}{name}{column} is longer than {limit} characters"
+                    )
+
+
+def _column(field_name: str, headers: Mapping[str, str]) -> str:
+    """`` (column 'Vorname')`` when the file calls the field something else."""
+    header = headers.get(field_name)
+    if header is None or header.strip().lower() == field_name:  # leadflow's own columns
+        return ""
+    return f" (column {header!r})"
+
+
+def headers_by_field(layout: Layout, header: Sequence[str]) -> dict[str, str]:
+    """The file's header each field is read from (the first, when several map to one)."""
+    found: dict[str, str] = {}
+    for name in header:
+        target = layout.field_for(name)
+        if target:
+            found.setdefault(target, name)
+    return found
 
 
 @dataclass(frozen=True)
@@ -158,6 +180,7 @@ def _batches(
     table: Table, recipe: ConverterRecipe, batch_size: int, keep_cells: bool
 ) -> Iterator[ReadBatch]:
     converter, limits = recipe.build(), recipe.limits
+    headers = headers_by_field(recipe.layout, recipe.header)
     batch = ReadBatch()
     good: list[Row] = []
     for line, cells in table.rows():
@@ -166,7 +189,7 @@ def _batches(
         try:
             record = converter.convert(line, cells)
             if limits is not None:
-                limits.check(record)
+                limits.check(record, headers)
             good.append((record, kept))
         except RowError as error:
             batch.rejected.append((error, kept))
