@@ -59,7 +59,7 @@ def qualify_contact(
         Event(stored.type, stored.at, stored.properties, str(stored.id))
         for stored in store.contact_events(contact_id)
     )
-    facts = replace(facts_of(store, person), events=events)
+    facts = replace(facts_of(store, person, as_of=now), events=events)
     if active.model is not None:  # the active learned model's probability, as in real time
         facts = person_prediction(store, active.model, contact_id, facts, now)
     verdict = qualify(facts, definition or active.definition, now, explain=explain)

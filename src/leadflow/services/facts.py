@@ -6,6 +6,8 @@ ActivitySummary instead of re-reading the history (see services/events.py).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from leadflow.domain.facts import (
     BANT_KEYS,
     BantFact,
@@ -22,9 +24,14 @@ from leadflow.store.realtime import PersonRow, RealtimeStore
 __all__ = ["facts_of"]
 
 
-def facts_of(store: RealtimeStore, person: PersonRow) -> Facts:
+def facts_of(store: RealtimeStore, person: PersonRow, as_of: datetime | None = None) -> Facts:
     """The person's facts; consent, BANT and sales tables are read only when they hold rows
-    for this contact (the person query says which), as most contacts have none."""
+    for this contact (the person query says which), as most contacts have none.
+
+    ``as_of`` (a past moment's qualification) leaves out BANT facts, consents and sales'
+    answers dated later, as the batch reader does (batch/store.py), so ``leadflow qualify
+    --now`` and a rescore at that moment agree. Conversations and opportunities carry
+    their own dates, which the engine reads."""
     contact_id = person.contact_id
     side = person.side_tables
     return Facts(
@@ -32,9 +39,9 @@ def facts_of(store: RealtimeStore, person: PersonRow) -> Facts:
         account=person.account,
         identity=_identity(person.identity),
         source=_source(person),
-        bant=_bant(store, contact_id) if "bant_facts" in side else BantFacts(),
-        sales=_sales(store, contact_id, side),
-        consent=store.consents(contact_id) if "consents" in side else {},
+        bant=_bant(store, contact_id, as_of) if "bant_facts" in side else BantFacts(),
+        sales=_sales(store, contact_id, side, as_of),
+        consent=store.consents(contact_id, as_of) if "consents" in side else {},
     )
 
 
@@ -61,15 +68,17 @@ def _source(person: PersonRow) -> Source:
     )
 
 
-def _bant(store: RealtimeStore, contact_id: int) -> BantFacts:
+def _bant(store: RealtimeStore, contact_id: int, as_of: datetime | None) -> BantFacts:
     latest: dict[str, BantFact] = {}
-    for criterion, met, evidence in store.bant_facts(contact_id):
+    for criterion, met, evidence in store.bant_facts(contact_id, as_of):
         if criterion in BANT_KEYS:
             latest[criterion] = BantFact(met, evidence)
     return BantFacts(**latest)
 
 
-def _sales(store: RealtimeStore, contact_id: int, side: frozenset[str]) -> SalesFacts:
+def _sales(
+    store: RealtimeStore, contact_id: int, side: frozenset[str], as_of: datetime | None
+) -> SalesFacts:
     if not side & {"conversations", "opportunities", "handoffs"}:
         return SalesFacts()
     talks = store.conversations(contact_id) if "conversations" in side else []
@@ -79,5 +88,5 @@ def _sales(store: RealtimeStore, contact_id: int, side: frozenset[str]) -> Sales
     if row is not None:
         status, amount, currency, created_at, closed_at = row
         opportunity = Opportunity(str(status), amount, currency, created_at, closed_at)
-    accepted = store.sales_answer(contact_id) if "handoffs" in side else None
+    accepted = store.sales_answer(contact_id, as_of) if "handoffs" in side else None
     return SalesFacts(conversations, accepted, opportunity)

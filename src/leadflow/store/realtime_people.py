@@ -214,18 +214,28 @@ class PersonStatements:
             definition_version=_text(stored["stage_version"]),
         )
 
-    def consents(self, contact_id: int) -> dict[str, str]:
-        rows = self.driver.all(
-            "SELECT channel, status FROM consents WHERE contact_id = :id", {"id": contact_id}
-        )
-        return {str(channel): str(status) for channel, status in rows}
+    def consents(self, contact_id: int, as_of: datetime | None = None) -> dict[str, str]:
+        """The current status per channel; with ``as_of``, only statuses set by then (the
+        table keeps no history: a status set later is unknown at that moment)."""
+        d = self.driver
+        sql = "SELECT channel, status FROM consents WHERE contact_id = :id"
+        params: dict[str, object] = {"id": contact_id}
+        if as_of is not None:
+            sql += " AND at <= :as_of"
+            params["as_of"] = d.instant(as_of)
+        return {str(channel): str(status) for channel, status in d.all(sql, params)}
 
-    def bant_facts(self, contact_id: int) -> list[tuple[str, bool | None, str | None]]:
-        """(criterion, met, evidence), oldest first: the last one of a criterion counts."""
-        rows = self.driver.all(
-            "SELECT criterion, met, evidence FROM bant_facts WHERE contact_id = :id"
+    def bant_facts(
+        self, contact_id: int, as_of: datetime | None = None
+    ) -> list[tuple[str, bool | None, str | None]]:
+        """(criterion, met, evidence), oldest first: the last one of a criterion counts;
+        with ``as_of``, only what was stated by then."""
+        d = self.driver
+        known = "" if as_of is None else " AND at <= :as_of"
+        rows = d.all(
+            f"SELECT criterion, met, evidence FROM bant_facts WHERE contact_id = :id{known}"
             " ORDER BY at, id",
-            {"id": contact_id},
+            {"id": contact_id} if as_of is None else {"id": contact_id, "as_of": d.instant(as_of)},
         )
         return [(r[0], None if r[1] is None else bool(r[1]), r[2]) for r in rows]
 
@@ -251,14 +261,24 @@ class PersonStatements:
         amount = None if row[1] is None else float(row[1])
         return (row[0], amount, row[2], d.read_instant(row[3]), closed)
 
-    def sales_answer(self, contact_id: int) -> bool | None:
+    def sales_answer(self, contact_id: int, as_of: datetime | None = None) -> bool | None:
         """Sales' answer to the latest hand-off: accepted (True), rejected (False), or
         None while it waits for one (or the lead was never handed off). A rejection is
-        forgotten once the lead is handed off again: the new hand-off waits for its own."""
-        status = self.driver.scalar(
-            "SELECT status FROM handoffs WHERE contact_id = :id ORDER BY at DESC, id DESC LIMIT 1",
-            {"id": contact_id},
-        )
+        forgotten once the lead is handed off again: the new hand-off waits for its own.
+        With ``as_of``: the latest hand-off by then, and its answer if given by then."""
+        d = self.driver
+        if as_of is None:
+            status = d.scalar(
+                "SELECT status FROM handoffs WHERE contact_id = :id"
+                " ORDER BY at DESC, id DESC LIMIT 1",
+                {"id": contact_id},
+            )
+        else:
+            status = d.scalar(
+                "SELECT CASE WHEN answered_at <= :as_of THEN status END FROM handoffs"
+                " WHERE contact_id = :id AND at <= :as_of ORDER BY at DESC, id DESC LIMIT 1",
+                {"id": contact_id, "as_of": d.instant(as_of)},
+            )
         return {"accepted": True, "rejected": False}.get(str(status))
 
     def current_stage(self, contact_id: int) -> tuple[str | None, bool]:

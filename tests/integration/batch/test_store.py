@@ -141,6 +141,25 @@ def test_every_contact_read_from_the_store_qualifies_as_the_engine_does(
     assert {result.stage_of(row) for row in range(result.size)} >= {"sql", "customer"}
 
 
+@pytest.mark.parametrize("minutes", [30, 90])
+def test_a_past_moment_between_side_facts_qualifies_as_the_engine_does(
+    engine: Engine, minutes: int
+) -> None:
+    """A BANT fact, a consent or sales' answer dated after the moment is not known then:
+    the batch reader and one contact's qualification (``qualify --now``) leave it out."""
+    _active_store_with_side_tables(engine)
+    moment = START + timedelta(days=5, minutes=minutes)  # between ann's two budget facts
+    with engine.connect() as connection:
+        frames = read_store(connection, as_of=moment)
+        with Session(bind=connection) as session:
+            definition = active_definition(session).definition
+    result = qualify_frames(definition, frames.contacts, frames.events, moment)
+    with Session(engine) as session:
+        for row, contact_id in enumerate(frames.contacts.ids.tolist()):
+            expected = qualify_contact(session, contact_id, moment, explain=False).qualification
+            assert_same(result.qualification(row), expected)
+
+
 def test_the_store_as_of_a_moment_leaves_out_later_contacts_and_events(engine: Engine) -> None:
     with Session(engine) as session:
         activate(session)
