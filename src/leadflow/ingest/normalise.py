@@ -234,11 +234,20 @@ def _room_for_suffix(number: phonenumbers.PhoneNumber) -> bool:
     return bool(phonenumbers.is_possible_number_for_type(number, PhoneNumberType.FIXED_LINE))
 
 
+# The international prefix 00 before a country code (not "00" alone, not "+00").
+_IDD_00 = re.compile(r"\s*\(?00\)?\s*(?=[1-9])")
+
+
 def _parsed(value: str, written: str, region: str | None) -> phonenumbers.PhoneNumber:
     """``written`` (``value`` with its extension words made English) parsed."""
     try:
         return phonenumbers.parse(written, region)
     except phonenumbers.NumberParseException as error:
+        international = _IDD_00.match(written)
+        if region is None and international is not None:
+            # "0049 30 ...": 00 is how most of the world (all of Europe) dials out, so
+            # without a region to say otherwise the country code follows it.
+            return _parsed(value, "+" + written[international.end() :], None)
         if error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
             reason = "has no country code (+..) and no default region applies"
         else:

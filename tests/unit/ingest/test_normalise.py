@@ -97,6 +97,10 @@ def test_fast_path_agrees_with_email_validator(local: str, domain: str) -> None:
         ("tel:+4722334455", None, "+4722334455"),
         ("0151 23456789", "DE", "+4915123456789"),
         ("01 42 68 53 00", "FR", "+33142685300"),
+        # Without a region, 00 is the international prefix most of the world dials.
+        ("0049 30 1234567", None, "+49301234567"),
+        ("00 31 20 123 4567", None, "+31201234567"),
+        ("(00)44 20 7946 0958", None, "+442079460958"),
     ],
 )
 def test_phone_becomes_e164(raw: str, region: str | None, expected: str) -> None:
@@ -160,6 +164,8 @@ def test_a_suffix_that_fits_nowhere_is_still_the_wrong_length() -> None:
     ("raw", "region", "reason"),
     [
         ("020 123 4567", None, "no country code"),
+        ("00", None, "no country code"),
+        ("0012", None, "'0012' is not a phone number"),
         ("12", "NL", "wrong length"),
         ("call me", "NL", "not a phone number"),
         ("3.1201234567E+10", "NL", "not a phone number"),
