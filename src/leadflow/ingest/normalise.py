@@ -155,10 +155,11 @@ def read_phone(text: str, region: str | None) -> Phone:
 # after the main number. Read as that suffix.
 _DIRECT_DIAL_WORD = re.compile(r"[\s,;]*\b(?:durchwahl|durchw|dw)\b\.?:?\s*(?=\d)", re.IGNORECASE)
 # The word before an extension in the languages of European exports ("poste 123",
-# "Nebenstelle 4", "toestel 4", "interno 7", "wewn. 12"); phonenumbers knows only the
-# English ones ("ext.", "x", "#"), and reads the rest as part of the number.
+# "Nebenstelle 4", "intern 12" in German and Swiss offices, "toestel 4", "interno 7",
+# "wewn. 12"); phonenumbers knows only the English ones ("ext.", "x", "#"), and reads
+# the rest as part of the number.
 _EXTENSION_WORD = re.compile(
-    r"\b(?:nebenstelle|nst|poste|toestel|tst|interno|int"
+    r"\b(?:nebenstelle|nst|intern|poste|toestel|tst|interno|int"
     r"|extensi[oó]n|anexo|wewn|ankn|anknytning|lokal)\b\.?:?\s*(?=\d)",
     re.IGNORECASE,
 )
