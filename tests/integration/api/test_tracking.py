@@ -232,3 +232,62 @@ def test_an_event_naming_the_visitor_and_a_new_address_gives_the_source_too(
     assert (contact.source_channel, contact.source_medium, contact.source_campaign) == (
         "paid_search", "cpc", "brand"
     )  # fmt: skip
+
+
+DEEP = b"[" * 100_000  # json.loads gives up with a RecursionError, not a ValueError
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/collect", FROM_SITE),
+        ("/forms/demo", {**FROM_SITE, "Content-Type": "application/json"}),
+    ],
+)
+def test_a_body_nested_too_deep_is_a_validation_problem_not_a_crash(
+    client: TestClient, path: str, headers: dict[str, str]
+) -> None:
+    reply = client.post(path, content=DEEP, headers=headers)
+
+    assert reply.status_code == 422, reply.text
+    assert reply.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("field", ["url", "referrer", "title"])
+def test_a_hit_with_a_nul_character_is_refused_as_postgresql_would_refuse_it(
+    client: TestClient, api_engine: Engine, field: str
+) -> None:
+    hit = _hit(**{field: f"{SITE}/pric\u0000ing"})
+
+    reply = client.post("/collect", json=hit, headers=FROM_SITE)
+
+    assert reply.status_code == 422, reply.text
+    assert field in reply.json()["detail"]
+    assert _events(api_engine) == []
+
+
+def test_an_internationalised_domain_is_matched_as_the_browser_writes_it() -> None:
+    # A browser's Origin header and location.href carry the host in punycode (IDNA).
+    spec = TrackingSpec(origins=["https://Bücher.example/", "https://straße.example:8443"])
+
+    assert spec.origins == ("https://xn--bcher-kva.example", "https://xn--strae-oqa.example:8443")
+
+
+def test_a_hit_from_an_internationalised_domain_is_recorded(
+    api_engine: Engine, now: datetime, tmp_path: Path
+) -> None:
+    forms = FormsConfig(tracking=TrackingSpec(origins=["https://bücher.example"]))
+    app = create_app(
+        Settings(workspace=tmp_path),
+        engine=api_engine,
+        clock=FixedClock(now),
+        forms=forms,
+        limits=ApiLimits(rate_per_second=0, public_rate_per_second=0),
+    )
+    site = "https://xn--bcher-kva.example"
+    with TestClient(app) as browser:
+        reply = browser.post("/collect", json=_hit(url=f"{site}/kontakt"), headers={"Origin": site})
+
+    assert reply.status_code == 204, reply.text
+    [event] = _events(api_engine)
+    assert event.properties["url"] == f"{site}/kontakt"

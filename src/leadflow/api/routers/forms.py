@@ -135,7 +135,7 @@ async def _posted(request: Request) -> tuple[bool, dict[str, str]]:
     if kind == "application/json":
         try:
             document: Any = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             raise ProblemError(ProblemKind.VALIDATION, "the body is not valid JSON") from None
         if not isinstance(document, dict) or len(document) > MAX_FIELDS:
             raise ProblemError(ProblemKind.VALIDATION, "send an object of at most 50 fields")
