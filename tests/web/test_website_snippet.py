@@ -54,10 +54,28 @@ def _page(leadflow: str) -> bytes:
 </body></html>""".encode()
 
 
+def _queued_page(leadflow: str) -> bytes:
+    # The banner answered before the snippet loaded, after a command the snippet lacks
+    # (a typo, another tracker's habit).
+    return f"""<!doctype html>
+<html><head><title>Queued</title>
+<script>
+  window.leadflow = window.leadflow || [];
+  leadflow.push(["identify", "ann@coldstore.example"]);
+  leadflow.push(["consent", true]);
+</script>
+<script src="{leadflow}/t.js" defer></script></head>
+<body></body></html>""".encode()
+
+
 def _serve_site(leadflow: str, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # http.server's name
-            body = _page(leadflow) if self.path.startswith("/landing") else b"thanks"
+            body = b"thanks"
+            if self.path.startswith("/landing"):
+                body = _page(leadflow)
+            elif self.path.startswith("/queued"):
+                body = _queued_page(leadflow)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
@@ -241,3 +259,17 @@ def test_without_required_consent_a_refusal_still_stops_the_hits_for_good(
     with Session(opt_out_site.engine) as session:
         assert session.scalars(select(Event)).all() != []
         assert len(session.scalars(select(Event)).all()) == 1  # nothing after the refusal
+
+
+def test_a_queued_command_the_snippet_lacks_does_not_stop_the_ones_after_it(
+    site: Site, visit: Page
+) -> None:
+    errors: list[str] = []
+    visit.on("pageerror", lambda error: errors.append(str(error)))
+    visit.goto(site.url + "/queued")
+    visitor = visit.evaluate("leadflow.visitorId()")
+
+    assert visitor is not None  # the consent queued after it was applied
+    assert [event.type for event in _visitor_events(site.engine, visitor, 1)] == ["page_view"]
+    assert visit.evaluate("leadflow.push(['nothing'])") is None
+    assert errors == []

@@ -121,7 +121,15 @@
       return allowed() ? visitorId() : null;
     },
     push: function (command) {
-      api[command[0]].apply(null, command.slice(1));
+      // A command the snippet lacks (a typo, another tracker's) must not stop the queue
+      // before the consent that follows it, nor throw in the site's own code.
+      var run = command && Object.prototype.hasOwnProperty.call(api, command[0]) &&
+        command[0] !== "push" ? api[command[0]] : null;
+      if (!run) {
+        if (window.console) console.warn("leadflow: no command", command && command[0]);
+        return;
+      }
+      run.apply(null, command.slice(1));
     }
   };
   // Calls queued before the snippet loaded: window.leadflow = [["consent", true]].
