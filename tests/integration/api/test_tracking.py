@@ -291,3 +291,19 @@ def test_a_hit_from_an_internationalised_domain_is_recorded(
     assert reply.status_code == 204, reply.text
     [event] = _events(api_engine)
     assert event.properties["url"] == f"{site}/kontakt"
+
+
+def test_a_page_address_with_a_long_query_is_recorded_without_it(
+    client: TestClient, api_engine: Engine
+) -> None:
+    # Only the origin, path and campaign parameters are kept, so a query of a few
+    # thousand characters (a shop's filters, a mailer's tokens) must not cost the view.
+    long = f"{SITE}/shop?utm_source=newsletter&filters={'x' * 5000}"
+
+    reply = client.post("/collect", json=_hit(url=long, referrer=long), headers=FROM_SITE)
+
+    assert reply.status_code == 204, reply.text
+    [event] = _events(api_engine)
+    assert event.properties["url"] == f"{SITE}/shop"
+    assert event.properties["referrer"] == f"{SITE}/shop"
+    assert event.properties["utm_source"] == "newsletter"

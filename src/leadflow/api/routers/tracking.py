@@ -35,6 +35,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["tracking"], responses=problem_responses(404, 429))
 
 _ID = r"^[A-Za-z0-9_-]{8,64}$"
+MAX_ADDRESS = 16_384
 
 
 class Hit(BaseModel):
@@ -47,8 +48,10 @@ class Hit(BaseModel):
     visitor_id: str = Field(pattern=_ID, description="The lf_visitor cookie's value.")
     type: str = Field(default="page_view", pattern=r"^[a-z][a-z0-9_]{0,99}$")
     # No NUL: PostgreSQL's JSONB refuses \u0000, which made such a hit a 500 there.
-    url: Annotated[str, NoNul] = Field(max_length=2000, description="The page's address.")
-    referrer: Annotated[str, NoNul] | None = Field(default=None, max_length=2000)
+    # Long, as a browser's addresses may be: only their origin and path (cut at 2,000
+    # characters) and campaign parameters are kept, so a long query must not cost the hit.
+    url: Annotated[str, NoNul] = Field(max_length=MAX_ADDRESS, description="The page's address.")
+    referrer: Annotated[str, NoNul] | None = Field(default=None, max_length=MAX_ADDRESS)
     title: Annotated[str, NoNul] | None = Field(default=None, max_length=1000)
 
 
