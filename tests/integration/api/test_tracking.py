@@ -307,3 +307,49 @@ def test_a_page_address_with_a_long_query_is_recorded_without_it(
     assert event.properties["url"] == f"{SITE}/shop"
     assert event.properties["referrer"] == f"{SITE}/shop"
     assert event.properties["utm_source"] == "newsletter"
+
+
+def test_a_page_without_consent_posts_its_form_with_a_null_visitor_id(
+    client: TestClient, api_engine: Engine
+) -> None:
+    # docs: the page adds visitor_id: leadflow.visitorId(), which is null before consent;
+    # an optional field left empty is often sent as null too.
+    posted = {"email": "ann@acme.example", "visitor_id": None, "company": None}
+
+    reply = client.post("/forms/demo", json=posted, headers=FROM_SITE)
+
+    assert reply.status_code == 202, reply.text
+    [event] = _events(api_engine)
+    assert (event.type, event.visitor_id) == ("demo_request", None)
+
+
+@pytest.mark.parametrize(
+    "visitor", ["null", "undefined", "[object Object]", "a visitor", "v" * 201, "\u00a0"]
+)
+def test_a_form_ignores_a_visitor_id_that_is_no_id(
+    client: TestClient, api_engine: Engine, visitor: str
+) -> None:
+    # Such an id would join whoever else posts it (every page sending "null") into one
+    # visitor, and a cut one maybe another visitor's; the lead still counts.
+    posted = {"email": "ann@acme.example", "visitor_id": visitor}
+
+    reply = client.post("/forms/demo", json=posted, headers=FROM_SITE)
+
+    assert reply.status_code == 202, reply.text
+    [event] = _events(api_engine)
+    assert event.visitor_id is None
+
+
+@pytest.mark.parametrize(
+    "visitor", ["0f1e2d3c4b5a69788796a5b4c3d2e1f0", "GA1.2.1234567.1700000000", "a" * 200, "v-1"]
+)
+def test_a_form_keeps_the_visitor_id_of_the_snippet_or_another_tracker(
+    client: TestClient, api_engine: Engine, visitor: str
+) -> None:
+    posted = {"email": "ann@acme.example", "visitor_id": visitor}
+
+    reply = client.post("/forms/demo", json=posted, headers=FROM_SITE)
+
+    assert reply.status_code == 202, reply.text
+    [event] = _events(api_engine)
+    assert event.visitor_id == visitor
