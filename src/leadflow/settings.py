@@ -20,6 +20,7 @@ Retention (``leadflow db prune``, docs/store.md "Retention"), durations like 24h
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,24 @@ class Settings(BaseSettings):
     @classmethod
     def _window(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        # uvicorn keeps an entry it cannot parse as a literal that no TCP peer matches:
+        # a typo would silently distrust the proxy and give all visitors one limit.
+        for entry in value.split(","):
+            written = entry.strip()
+            if written == "*":
+                continue
+            try:
+                ipaddress.ip_network(written)  # an address is a network of one
+            except ValueError:
+                raise ValueError(
+                    f"{written!r} is not an IP address or network: write addresses or "
+                    "networks separated by commas (10.0.0.5, 10.0.0.0/8), or * for any"
+                ) from None
+        return value
 
     @field_validator("prune_every", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,10 +54,28 @@ def _page(leadflow: str) -> bytes:
 </body></html>""".encode()
 
 
+def _queued_page(leadflow: str) -> bytes:
+    # The banner answered before the snippet loaded, after a command the snippet lacks
+    # (a typo, another tracker's habit).
+    return f"""<!doctype html>
+<html><head><title>Queued</title>
+<script>
+  window.leadflow = window.leadflow || [];
+  leadflow.push(["identify", "ann@coldstore.example"]);
+  leadflow.push(["consent", true]);
+</script>
+<script src="{leadflow}/t.js" defer></script></head>
+<body></body></html>""".encode()
+
+
 def _serve_site(leadflow: str, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # http.server's name
-            body = _page(leadflow) if self.path.startswith("/landing") else b"thanks"
+            body = b"thanks"
+            if self.path.startswith("/landing"):
+                body = _page(leadflow)
+            elif self.path.startswith("/queued"):
+                body = _queued_page(leadflow)
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
@@ -72,7 +91,19 @@ def _serve_site(leadflow: str, port: int) -> ThreadingHTTPServer:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    folder: Path = tmp_path_factory.mktemp("website")
+    with _running_site(tmp_path_factory.mktemp("website"), require_consent=True) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def opt_out_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A site whose visitors are counted until they refuse (require_consent: false)."""
+    with _running_site(tmp_path_factory.mktemp("opt-out"), require_consent=False) as running:
+        yield running
+
+
+@contextmanager
+def _running_site(folder: Path, *, require_consent: bool) -> Iterator[Site]:
     settings = Settings(workspace=folder)
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
@@ -83,7 +114,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     site_url = f"http://localhost:{site_port}"
     forms = FormsConfig(
         forms={"demo": FormSpec(event="demo_request", thank_you_url=f"{site_url}/thanks")},
-        tracking=TrackingSpec(origins=(site_url,)),
+        tracking=TrackingSpec(origins=(site_url,), require_consent=require_consent),
     )
     limits = ApiLimits(rate_per_second=0, public_rate_per_second=0)
     app = create_app(settings, engine=engine, clock=FixedClock(START), limits=limits, forms=forms)
@@ -190,3 +221,55 @@ def test_withdrawing_consent_removes_the_cookies_and_stops_the_hits(
 
     assert visit.context.cookies() == []
     assert visit.evaluate("leadflow.track('page_view')") is False
+
+
+def test_a_form_sent_after_consent_is_withdrawn_does_not_join_the_history(
+    site: Site, visit: Page
+) -> None:
+    visit.goto(site.url + "/landing")
+    visit.evaluate("leadflow.consent(true)")  # the form gets its hidden visitor_id here
+    visitor = visit.evaluate("leadflow.visitorId()")
+    _visitor_events(site.engine, visitor, 1)
+
+    visit.evaluate("leadflow.consent(false)")
+    visit.get_by_label("E-mail").fill("cy@coldstore.example")
+    visit.get_by_role("button", name="Ask for a demo").click()
+    visit.wait_for_url(site.url + "/thanks")
+
+    contact = _contact(site.engine, "cy@coldstore.example")
+    with Session(site.engine) as session:
+        types = session.scalars(select(Event.type).where(Event.contact_id == contact.id)).all()
+    assert types == ["demo_request"]  # the page view stays anonymous, not joined
+    assert [event.type for event in _visitor_events(site.engine, visitor, 1)] == ["page_view"]
+
+
+def test_without_required_consent_a_refusal_still_stops_the_hits_for_good(
+    opt_out_site: Site, visit: Page
+) -> None:
+    visit.goto(opt_out_site.url + "/landing")  # counted at once: no consent asked
+    visitor = visit.evaluate("leadflow.visitorId()")
+    assert len(_visitor_events(opt_out_site.engine, visitor, 1)) == 1
+
+    visit.evaluate("leadflow.consent(false)")
+    assert visit.evaluate("leadflow.track('page_view')") is False
+    visit.goto(opt_out_site.url + "/landing")
+
+    assert visit.evaluate("leadflow.visitorId()") is None
+    assert [c["name"] for c in visit.context.cookies()] == ["lf_consent"]  # the refusal
+    with Session(opt_out_site.engine) as session:
+        assert session.scalars(select(Event)).all() != []
+        assert len(session.scalars(select(Event)).all()) == 1  # nothing after the refusal
+
+
+def test_a_queued_command_the_snippet_lacks_does_not_stop_the_ones_after_it(
+    site: Site, visit: Page
+) -> None:
+    errors: list[str] = []
+    visit.on("pageerror", lambda error: errors.append(str(error)))
+    visit.goto(site.url + "/queued")
+    visitor = visit.evaluate("leadflow.visitorId()")
+
+    assert visitor is not None  # the consent queued after it was applied
+    assert [event.type for event in _visitor_events(site.engine, visitor, 1)] == ["page_view"]
+    assert visit.evaluate("leadflow.push(['nothing'])") is None
+    assert errors == []

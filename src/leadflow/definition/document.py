@@ -76,10 +76,11 @@ def parse_document(text: str, source: str) -> Document:
         problem = f"character {error.character:#06x} is not allowed in YAML"
         raise YamlSyntaxError(LocatedProblem(source, line, "(yaml)", problem)) from None
     except yaml.MarkedYAMLError as error:
+        keyless = _key_without_colon(text, error)
         mark = _telling_mark(error)
-        line = mark.line + 1 if mark is not None else 1
+        line = keyless + 1 if keyless is not None else mark.line + 1 if mark else 1
         message = "; ".join(part for part in (error.context, error.problem) if part)
-        hint = _syntax_hint(text, mark, error)
+        hint = _COLON_HINT if keyless is not None else _syntax_hint(text, mark, error)
         message = f"{message}; {hint}" if hint else message
         raise YamlSyntaxError(LocatedProblem(source, line, "(yaml)", message)) from None
     except yaml.YAMLError as error:
@@ -87,6 +88,10 @@ def parse_document(text: str, source: str) -> Document:
 
 
 _TAB_HINT = "a tab character; YAML indents with spaces only"
+_COLON_HINT = (
+    "a key needs a colon and a space after it (name: value), or this text continues "
+    "a value from the line above that needs quotes"
+)
 
 # What the parser's words usually mean in a hand-written definition.
 _HINTS: tuple[tuple[str, str], ...] = (
@@ -105,20 +110,45 @@ _HINTS: tuple[tuple[str, str], ...] = (
     # libyaml's words for a key indented less than the keys beside it, but more than
     # the mapping's parent.
     ("did not find expected key", "check this line's indentation against the lines above"),
-    (
-        "could not find expected ':'",
-        "a key needs a colon and a space after it (name: value), or this text continues "
-        "a value from the line above that needs quotes",
-    ),
+    ("could not find expected ':'", _COLON_HINT),
     ("expected ',' or '}'", "a {...} mapping lacks its closing } or a , between two entries"),
     ("expected ',' or ']'", "a [...] list lacks its closing ] or a , between two items"),
 )
 
 
-def syntax_error_line(error: yaml.MarkedYAMLError) -> int:
-    """The line (from 1) to fix for a YAML syntax error (see ``_telling_mark``)."""
+def syntax_error_line(error: yaml.MarkedYAMLError, text: str) -> int:
+    """The line (from 1) to fix for a YAML syntax error in ``text`` (see ``_telling_mark``)."""
+    keyless = _key_without_colon(text, error)
+    if keyless is not None:
+        return keyless + 1
     mark = _telling_mark(error)
     return mark.line + 1 if mark is not None else 1
+
+
+def _key_without_colon(text: str, error: yaml.MarkedYAMLError) -> int | None:
+    """The line (from 0) of a key written without its colon, when a key follows it.
+
+    ``half_life_days 30`` above ``cap: 100`` at the same indentation reads as one plain
+    key spanning both lines, and the parser stops at the second line's colon ("mapping
+    values are not allowed"), naming the wrong line and suggesting quotes.
+    """
+    mark = error.problem_mark
+    if mark is None or "mapping values are not allowed" not in (error.problem or ""):
+        return None
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return None
+    below = lines[mark.line]
+    indent = len(below) - len(below.lstrip(" "))
+    for number in range(mark.line - 1, -1, -1):
+        content = lines[number].strip()
+        if not content or content.startswith("#"):
+            continue
+        column = len(lines[number]) - len(lines[number].lstrip(" "))
+        if content.startswith("- "):  # a list item's first key
+            column += 2 + len(content[2:]) - len(content[2:].lstrip(" "))
+        return number if column == indent and ":" not in content else None
+    return None
 
 
 def _telling_mark(error: yaml.MarkedYAMLError) -> yaml.error.Mark | None:

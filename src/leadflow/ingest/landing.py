@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
+import idna
+
 from leadflow.ingest.normalise import normalise_utm
 from leadflow.ingest.values import channel_from_landing
 
@@ -100,12 +102,23 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 def _host_port(parts: SplitResult) -> str:
     # As a browser writes an Origin: lower-case host, IPv6 in brackets, no default port.
-    host = parts.hostname or ""
+    host = _ascii_host(parts.hostname or "")
     if ":" in host:
         host = f"[{host}]"
     if parts.port is None or parts.port == _DEFAULT_PORTS[parts.scheme]:
         return host
     return f"{host}:{parts.port}"
+
+
+def _ascii_host(host: str) -> str:
+    # A browser writes an internationalised domain (bücher.example) in punycode, in its
+    # Origin header and in location.href, as UTS 46 maps it (ß kept, not made ss).
+    if host.isascii():
+        return host
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return host  # no browser can be on it: it matches nothing
 
 
 def without_query(parts: SplitResult) -> str:

@@ -194,10 +194,12 @@ class Table:
                 start, previous = previous + 1, reader.line_num
                 if cells and cells[-1].endswith(_END_LINE):
                     raise TableError(f"{self.path}: line {start}: {_UNCLOSED}")
-                if cells and (len(cells) > 1 or cells[0].strip()):
+                # A record of empty cells (",,," a spreadsheet wrote for a formatted
+                # row) is blank like an empty line: it holds nobody.
+                if cells and (cells[0].strip() or any(cell.strip() for cell in cells)):
                     if cells[0] == _END:
                         break  # the marker's own record: the file ended outside quotes
-                    if len(cells) > 1 and not footer.pending:
+                    if not footer.pending and len(cells) > 1 and (cells[1] or any(cells[2:])):
                         yield start, cells  # nearly every record: no detour
                     else:
                         yield from footer.read(start, cells)
@@ -233,18 +235,21 @@ class _Footer:
         return bool(self.held) or self._since is not None
 
     def read(self, start: int, cells: list[str]) -> Iterator[tuple[int, list[str]]]:
+        # One cell, or one and empty ones: a spreadsheet saving the report again pads
+        # every footer line to the header's width.
+        lone = not any(cell.strip() for cell in cells[1:])
         if self._since is not None:
-            if len(cells) > 1:
+            if not lone:
                 raise TableError(
                     f"{self._path}: line {start}: a row after the Salesforce report's footer "
                     f"(line {self._since}); remove the footer, or export the report again"
                 )
             return
-        if len(cells) == 1 and _SALESFORCE_COPYRIGHT.match(cells[0].strip()):
+        if lone and _SALESFORCE_COPYRIGHT.match(cells[0].strip()):
             self._since = self.held[0][0] if self.held else start
             self.held.clear()
             return
-        if len(cells) == 1 and len(self.held) < _FOOTER_LEAD:
+        if lone and len(self.held) < _FOOTER_LEAD:
             self.held.append((start, cells))
             return
         yield from self.held

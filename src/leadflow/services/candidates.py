@@ -63,7 +63,7 @@ def _foreign_extends(text: str) -> LocatedProblem | None:
     except yaml.YAMLError as error:
         # Stop here rather than hand text PyYAML cannot read to the loader.
         # The line to fix, as the command line names it: where an unclosed quote opens.
-        line = syntax_error_line(error) if isinstance(error, yaml.MarkedYAMLError) else 1
+        line = syntax_error_line(error, text) if isinstance(error, yaml.MarkedYAMLError) else 1
         reason = getattr(error, "problem", None) or "not valid YAML"
         return LocatedProblem(CANDIDATE_SOURCE, line, "(document)", f"YAML syntax: {reason}")
     if not isinstance(data, dict) or "extends" not in data:

@@ -59,7 +59,8 @@ def hit_event(hit: PageHit, at: datetime) -> IncomingEvent:
     page = split_web_address(hit.url)
     if page is None:
         raise ValueError(f"not an http(s) address: {hit.url[:100]!r}")
-    properties: dict[str, Any] = {"url": without_query(page), "path": page.path or "/"}
+    path = (page.path or "/")[:2000]  # as without_query cuts the url
+    properties: dict[str, Any] = {"url": without_query(page), "path": path}
     query = parse_qs(page.query)
     for name in UTM_PARAMETERS:
         value = normalise_utm(query.get(name, [""])[0])[:MAX_PROPERTY]

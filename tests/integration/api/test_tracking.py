@@ -232,3 +232,124 @@ def test_an_event_naming_the_visitor_and_a_new_address_gives_the_source_too(
     assert (contact.source_channel, contact.source_medium, contact.source_campaign) == (
         "paid_search", "cpc", "brand"
     )  # fmt: skip
+
+
+DEEP = b"[" * 100_000  # json.loads gives up with a RecursionError, not a ValueError
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/collect", FROM_SITE),
+        ("/forms/demo", {**FROM_SITE, "Content-Type": "application/json"}),
+    ],
+)
+def test_a_body_nested_too_deep_is_a_validation_problem_not_a_crash(
+    client: TestClient, path: str, headers: dict[str, str]
+) -> None:
+    reply = client.post(path, content=DEEP, headers=headers)
+
+    assert reply.status_code == 422, reply.text
+    assert reply.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("field", ["url", "referrer", "title"])
+def test_a_hit_with_a_nul_character_is_refused_as_postgresql_would_refuse_it(
+    client: TestClient, api_engine: Engine, field: str
+) -> None:
+    hit = _hit(**{field: f"{SITE}/pric\u0000ing"})
+
+    reply = client.post("/collect", json=hit, headers=FROM_SITE)
+
+    assert reply.status_code == 422, reply.text
+    assert field in reply.json()["detail"]
+    assert _events(api_engine) == []
+
+
+def test_an_internationalised_domain_is_matched_as_the_browser_writes_it() -> None:
+    # A browser's Origin header and location.href carry the host in punycode (IDNA).
+    spec = TrackingSpec(origins=["https://Bücher.example/", "https://straße.example:8443"])
+
+    assert spec.origins == ("https://xn--bcher-kva.example", "https://xn--strae-oqa.example:8443")
+
+
+def test_a_hit_from_an_internationalised_domain_is_recorded(
+    api_engine: Engine, now: datetime, tmp_path: Path
+) -> None:
+    forms = FormsConfig(tracking=TrackingSpec(origins=["https://bücher.example"]))
+    app = create_app(
+        Settings(workspace=tmp_path),
+        engine=api_engine,
+        clock=FixedClock(now),
+        forms=forms,
+        limits=ApiLimits(rate_per_second=0, public_rate_per_second=0),
+    )
+    site = "https://xn--bcher-kva.example"
+    with TestClient(app) as browser:
+        reply = browser.post("/collect", json=_hit(url=f"{site}/kontakt"), headers={"Origin": site})
+
+    assert reply.status_code == 204, reply.text
+    [event] = _events(api_engine)
+    assert event.properties["url"] == f"{site}/kontakt"
+
+
+def test_a_page_address_with_a_long_query_is_recorded_without_it(
+    client: TestClient, api_engine: Engine
+) -> None:
+    # Only the origin, path and campaign parameters are kept, so a query of a few
+    # thousand characters (a shop's filters, a mailer's tokens) must not cost the view.
+    long = f"{SITE}/shop?utm_source=newsletter&filters={'x' * 5000}"
+
+    reply = client.post("/collect", json=_hit(url=long, referrer=long), headers=FROM_SITE)
+
+    assert reply.status_code == 204, reply.text
+    [event] = _events(api_engine)
+    assert event.properties["url"] == f"{SITE}/shop"
+    assert event.properties["referrer"] == f"{SITE}/shop"
+    assert event.properties["utm_source"] == "newsletter"
+
+
+def test_a_page_without_consent_posts_its_form_with_a_null_visitor_id(
+    client: TestClient, api_engine: Engine
+) -> None:
+    # docs: the page adds visitor_id: leadflow.visitorId(), which is null before consent;
+    # an optional field left empty is often sent as null too.
+    posted = {"email": "ann@acme.example", "visitor_id": None, "company": None}
+
+    reply = client.post("/forms/demo", json=posted, headers=FROM_SITE)
+
+    assert reply.status_code == 202, reply.text
+    [event] = _events(api_engine)
+    assert (event.type, event.visitor_id) == ("demo_request", None)
+
+
+@pytest.mark.parametrize(
+    "visitor", ["null", "undefined", "[object Object]", "a visitor", "v" * 201, "\u00a0"]
+)
+def test_a_form_ignores_a_visitor_id_that_is_no_id(
+    client: TestClient, api_engine: Engine, visitor: str
+) -> None:
+    # Such an id would join whoever else posts it (every page sending "null") into one
+    # visitor, and a cut one maybe another visitor's; the lead still counts.
+    posted = {"email": "ann@acme.example", "visitor_id": visitor}
+
+    reply = client.post("/forms/demo", json=posted, headers=FROM_SITE)
+
+    assert reply.status_code == 202, reply.text
+    [event] = _events(api_engine)
+    assert event.visitor_id is None
+
+
+@pytest.mark.parametrize(
+    "visitor", ["0f1e2d3c4b5a69788796a5b4c3d2e1f0", "GA1.2.1234567.1700000000", "a" * 200, "v-1"]
+)
+def test_a_form_keeps_the_visitor_id_of_the_snippet_or_another_tracker(
+    client: TestClient, api_engine: Engine, visitor: str
+) -> None:
+    posted = {"email": "ann@acme.example", "visitor_id": visitor}
+
+    reply = client.post("/forms/demo", json=posted, headers=FROM_SITE)
+
+    assert reply.status_code == 202, reply.text
+    [event] = _events(api_engine)
+    assert event.visitor_id == visitor

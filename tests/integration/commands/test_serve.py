@@ -74,3 +74,25 @@ def test_the_trusted_proxies_come_from_the_environment(
     monkeypatch.setenv("LEADFLOW_FORWARDED_ALLOW_IPS", "10.0.0.0/8, 192.168.1.1")
 
     assert Settings().forwarded_allow_ips == "10.0.0.0/8, 192.168.1.1"
+
+
+@pytest.mark.parametrize(
+    "written", ["10.0.0.0/33", "10.0.0.300", "10.0.0.1/8", "proxy.internal", "10.0.0.1;10.0.0.2"]
+)
+def test_a_proxy_list_that_names_no_address_is_refused_not_ignored(
+    monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    # uvicorn keeps what it cannot parse as a literal name that no TCP peer ever has:
+    # the proxy would be silently distrusted and every visitor share its limit.
+    monkeypatch.setenv("LEADFLOW_FORWARDED_ALLOW_IPS", f"127.0.0.1, {written}")
+
+    with pytest.raises(ValueError, match="is not an IP address or network"):
+        Settings()
+
+
+def test_a_proxy_list_of_addresses_networks_or_any_is_accepted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for written in ("*", "10.0.0.0/8, 192.168.1.1", "::1, fd00::/8", " 127.0.0.1 "):
+        monkeypatch.setenv("LEADFLOW_FORWARDED_ALLOW_IPS", written)
+        assert Settings().forwarded_allow_ips == written

@@ -130,6 +130,14 @@ def test_yaml_syntax_errors_say_what_usually_causes_them(text: str, line: int, h
         ),
         # A key without its colon.
         ("description Ziel\nfit: {}\n", 5, "a key needs a colon and a space after it"),
+        # ... followed by a key beside it: libyaml reads both lines as one key and stops at
+        # the second one's colon ("mapping values are not allowed").
+        (
+            "engagement:\n  half_life_days 30\n  cap: 100\n",
+            6,
+            "a key needs a colon and a space after it",
+        ),
+        ("fit:\n  rules:\n    - name a\n      points: 5\n", 7, "a key needs a colon"),
     ],
 )
 def test_more_yaml_syntax_errors_say_what_usually_causes_them(

@@ -287,3 +287,35 @@ def test_rows_after_a_salesforce_footer_are_an_error_not_dropped(tmp_path: Path)
 
     with open_table(path) as table, pytest.raises(TableError, match=r"line 9: .*footer \(line 4\)"):
         list(table.rows())
+
+
+def test_a_salesforce_footer_padded_by_a_spreadsheet_is_not_rows(tmp_path: Path) -> None:
+    # The report opened in Excel and saved again: every footer line gets the header's
+    # width of empty cells.
+    padded = "".join(line + ",,\r\n" for line in SALESFORCE_FOOTER.splitlines())
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Lead ID,Email,Last Name\r\n00Q1,a@x.example,A\r\nSolo,,\r\n00Q2,b@x.example,B\r\n"
+        + padded,
+        newline="",
+    )
+
+    with open_table(path) as table:
+        rows = list(table.rows())
+
+    assert rows == [
+        (2, ["00Q1", "a@x.example", "A"]),
+        (3, ["Solo", "", ""]),
+        (4, ["00Q2", "b@x.example", "B"]),
+    ]
+
+
+def test_a_record_of_empty_cells_is_blank_like_an_empty_line(tmp_path: Path) -> None:
+    # Spreadsheets write ",,," for rows that were only formatted; they hold nobody.
+    path = tmp_path / "people.csv"
+    path.write_text("email,last_name\r\n,\r\na@x.example,A\r\n , \r\n,\r\n", newline="")
+
+    with open_table(path) as table:
+        rows = list(table.rows())
+
+    assert rows == [(3, ["a@x.example", "A"])]

@@ -9,6 +9,7 @@ per client address; the forms themselves come from ``forms.yaml`` (services/form
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -83,7 +84,9 @@ class ConfirmReply(BaseModel):
 async def submit_form(form_id: FormId, request: Request, state: StateDep) -> Response:
     spec = _spec(state, form_id)
     browser, posted = await _posted(request)
-    visitor = posted.pop(VISITOR_FIELD, None) or request.cookies.get(VISITOR_COOKIE)
+    visitor = _visitor_id(posted.pop(VISITOR_FIELD, None)) or _visitor_id(
+        request.cookies.get(VISITOR_COOKIE)
+    )
     confirm_base = str(request.url_for("confirm_form", token="x")).removesuffix("/x")
     outcome = await run_in_threadpool(_submit, state, form_id, spec, posted, visitor, confirm_base)
     state.metrics.forms.labels("spam" if outcome.spam else "accepted").inc()
@@ -135,7 +138,7 @@ async def _posted(request: Request) -> tuple[bool, dict[str, str]]:
     if kind == "application/json":
         try:
             document: Any = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             raise ProblemError(ProblemKind.VALIDATION, "the body is not valid JSON") from None
         if not isinstance(document, dict) or len(document) > MAX_FIELDS:
             raise ProblemError(ProblemKind.VALIDATION, "send an object of at most 50 fields")
@@ -146,9 +149,25 @@ async def _posted(request: Request) -> tuple[bool, dict[str, str]]:
     )
 
 
+# A visitor id as the snippet (32 hex digits) or another tracker (a UUID, GA's
+# "GA1.2.123.456") writes it: no spaces, at most 200 characters (the column). A page's
+# "null" or "undefined" before consent (or a value cut to fit) would make one visitor of
+# everyone who sends it, so the form records its lead without one.
+_VISITOR_ID = re.compile(r"[^\s\x00-\x1f\x7f]{1,200}")
+_NO_ID = frozenset({"undefined", "null", "none", "nan"})
+
+
+def _visitor_id(value: str | None) -> str | None:
+    if value is None or not _VISITOR_ID.fullmatch(value) or value.lower() in _NO_ID:
+        return None
+    return value
+
+
 def _strings(fields: FormData | dict[str, Any]) -> dict[str, str]:
     posted: dict[str, str] = {}
     for name, value in fields.items():
+        if value is None:
+            continue  # JSON's null: a field not given (visitor_id before consent)
         if not isinstance(value, str) or len(value) > MAX_VALUE or "\x00" in value + name:
             raise ProblemError(
                 ProblemKind.VALIDATION,
@@ -173,7 +192,7 @@ def _submit(
             form_id,
             spec,
             posted,
-            visitor_id=visitor[:200] if visitor else None,
+            visitor_id=visitor,
             active=active,
             clock=state.clock,
             confirm_base=confirm_base,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from leadflow.api.auth import PUBLIC
 from leadflow.api.deps import StateDep
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
+from leadflow.api.schemas.common import NoNul
 from leadflow.api.state import ApiState
 from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.events import Rejected, record_event
@@ -34,6 +35,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["tracking"], responses=problem_responses(404, 429))
 
 _ID = r"^[A-Za-z0-9_-]{8,64}$"
+MAX_ADDRESS = 16_384
 
 
 class Hit(BaseModel):
@@ -45,9 +47,12 @@ class Hit(BaseModel):
     id: str = Field(pattern=_ID, description="Random per hit: a retried hit is stored once.")
     visitor_id: str = Field(pattern=_ID, description="The lf_visitor cookie's value.")
     type: str = Field(default="page_view", pattern=r"^[a-z][a-z0-9_]{0,99}$")
-    url: str = Field(max_length=2000, description="The page's address.")
-    referrer: str | None = Field(default=None, max_length=2000)
-    title: str | None = Field(default=None, max_length=1000)
+    # No NUL: PostgreSQL's JSONB refuses \u0000, which made such a hit a 500 there.
+    # Long, as a browser's addresses may be: only their origin and path (cut at 2,000
+    # characters) and campaign parameters are kept, so a long query must not cost the hit.
+    url: Annotated[str, NoNul] = Field(max_length=MAX_ADDRESS, description="The page's address.")
+    referrer: Annotated[str, NoNul] | None = Field(default=None, max_length=MAX_ADDRESS)
+    title: Annotated[str, NoNul] | None = Field(default=None, max_length=1000)
 
 
 @router.get(
@@ -128,7 +133,7 @@ def _hit(body: bytes) -> Hit:
     try:
         document: Any = json.loads(body)
         return Hit.model_validate(document)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep
         detail = "the body is not a JSON object of a hit"
         if isinstance(error, ValidationError):
             first = error.errors()[0]

@@ -34,7 +34,9 @@
   }
 
   function allowed() {
-    return !config.requireConsent || readCookie(CONSENT) === "yes";
+    // A refusal ("no") is remembered even where consent is not asked first (opt-out).
+    var answer = readCookie(CONSENT);
+    return answer === "yes" || (!config.requireConsent && answer !== "no");
   }
 
   function visitorId() {
@@ -64,12 +66,18 @@
   // Forms that post to leadflow carry the visitor id, so the visitor's history joins
   // the contact the form creates.
   function tag(form) {
-    if (!allowed() || !form.action || form.action.indexOf(base + "/forms/") !== 0) return;
+    if (!form.action || form.action.indexOf(base + "/forms/") !== 0) return;
     var field = form.querySelector("input[name=visitor_id]");
+    if (!allowed()) {
+      // Consent withdrawn since the page tagged it: the post must not name the visitor.
+      if (field && field.hasAttribute("data-leadflow")) form.removeChild(field);
+      return;
+    }
     if (!field) {
       field = document.createElement("input");
       field.type = "hidden";
       field.name = "visitor_id";
+      field.setAttribute("data-leadflow", "");
       form.appendChild(field);
     }
     field.value = visitorId();
@@ -98,9 +106,12 @@
         writeCookie(CONSENT, "yes", config.cookieDays * 86400);
         start();
       } else {
-        writeCookie(CONSENT, "", 0);
+        // Where consent is asked first, no cookie says no; otherwise "no" must stay.
+        writeCookie(CONSENT, config.requireConsent ? "" : "no",
+          config.requireConsent ? 0 : config.cookieDays * 86400);
         writeCookie(VISITOR, "", 0);
         started = false;
+        tagAll();
       }
     },
     track: function (type) {
@@ -110,7 +121,15 @@
       return allowed() ? visitorId() : null;
     },
     push: function (command) {
-      api[command[0]].apply(null, command.slice(1));
+      // A command the snippet lacks (a typo, another tracker's) must not stop the queue
+      // before the consent that follows it, nor throw in the site's own code.
+      var run = command && Object.prototype.hasOwnProperty.call(api, command[0]) &&
+        command[0] !== "push" ? api[command[0]] : null;
+      if (!run) {
+        if (window.console) console.warn("leadflow: no command", command && command[0]);
+        return;
+      }
+      run.apply(null, command.slice(1));
     }
   };
   // Calls queued before the snippet loaded: window.leadflow = [["consent", true]].

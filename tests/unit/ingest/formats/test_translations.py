@@ -163,6 +163,8 @@ def test_localized_values(format_name: str, field: str, raw: str, expected: str)
         (["Nombre del contacto", "Correo electrónico", "Etapa"], "Spanish"),
         (["Nome contatto", "E-mail", "Fase", "Addetto vendite"], "Italian"),
         (["Record ID", "First Name", "Email", "Lifecycle Stage"], None),  # English
+        (["ID", "Name", "Email - Work", "Labels"], None),  # Pipedrive's English, not Dutch
+        (["Id", "Email Address", "leadStatus"], None),  # Marketo's English, not Dutch
         (["E-mail", "Branche"], None),  # shared by several languages: says nothing
         (["Vorname", "Prénom"], None),  # a tie
         ([], None),

@@ -13,7 +13,18 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from leadflow.ingest.countries import fold
-from leadflow.ingest.formats import hubspot, odoo, salesforce
+from leadflow.ingest.formats import (
+    dynamics,
+    generic,
+    hubspot,
+    marketo,
+    mautic,
+    odoo,
+    pardot,
+    pipedrive,
+    salesforce,
+    zoho,
+)
 from leadflow.ingest.formats.translations import LANGUAGES, HeaderTable, labels
 from leadflow.ingest.formats.translations import hubspot as hubspot_labels
 from leadflow.ingest.formats.translations import odoo as odoo_labels
@@ -38,10 +49,24 @@ def header_language(headers: Iterable[str]) -> str | None:
     return LANGUAGES[ranked[0][0]]
 
 
+# Every built-in format's English headers: Pipedrive's "Labels" and Marketo's
+# "leadStatus" are Dutch labels too, and made an English file "headers in Dutch".
+_ENGLISH: tuple[Mapping[str, tuple[str, ...]], ...] = (
+    *(table for table, _ in _TRANSLATED),
+    marketo.HEADERS,
+    mautic.HEADERS,
+    pipedrive.HEADERS,
+    dynamics.HEADERS,
+    zoho.HEADERS,
+    pardot.HEADERS,
+    generic.HEADERS,
+)
+
+
 @cache
 def _languages_by_header() -> dict[str, str]:
     """Folded header -> the one language it belongs to (built on first use)."""
-    english = {fold(name) for table, _ in _TRANSLATED for names in table.values() for name in names}
+    english = {fold(name) for table in _ENGLISH for names in table.values() for name in names}
     seen: dict[str, set[str]] = {}
     for _, by_language in _TRANSLATED:
         for language, table in by_language.items():
