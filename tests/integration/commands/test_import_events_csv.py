@@ -97,6 +97,19 @@ def test_the_eloqua_example_ids_per_type_and_eastern_time(
         ("eloqua", "EmailOpen:78", "email_open", "2026-03-03 13:31"),
         ("eloqua", "EmailClickthrough:79", "email_click", "2026-03-03 13:32"),
     ]
+    # AssetName names the form of a form fill: stored as `form`, the property the presets'
+    # sales actions test ("*contact*"), so Eloqua's "Contact Sales" asks for sales as
+    # Marketo's does; an e-mail's name is not a downloaded asset.
+    assert _properties(store_url, workspace) == {
+        "PageView:51": {"url": "https://www.example.com/pricing"},
+        "FormSubmit:51": {"form": "Contact Sales", "campaign": "Spring Launch"},
+        "EmailOpen:78": {"email_name": "March Newsletter", "campaign": "Spring Launch"},
+        "EmailClickthrough:79": {
+            "url": "https://www.example.com/product/routes",
+            "email_name": "March Newsletter",
+            "campaign": "Spring Launch",
+        },
+    }
 
 
 def test_the_marketo_example_finds_the_contacts_the_contact_import_made(
