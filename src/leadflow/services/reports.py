@@ -10,7 +10,7 @@ seen. The leads are those that entered the funnel from ``--from`` up to ``--to``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -53,6 +53,14 @@ class ReportRequest:
 
 
 def build_report(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs) -> Report:
+    """The report ``request`` names; its parameters say the period (``from``, and the
+    moment described is ``as_of``), so an exported report states what it covers."""
+    report = _built(engine, request, clock=clock, costs=costs)
+    start = None if request.start is None else ensure_utc(request.start).isoformat()
+    return replace(report, parameters={**report.parameters, "from": start})
+
+
+def _built(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs) -> Report:
     name = request.name
     if name not in REPORTS:
         raise ReportError(f"unknown report {name!r}; reports: {', '.join(REPORTS)}")

@@ -119,6 +119,9 @@ def test_the_api_and_the_command_line_give_the_same_document(
         assert over_http["sections"] == command_line["sections"]
         assert over_http["notes"] == command_line["notes"]
         assert over_http["parameters"] == command_line["parameters"]
+        # The period is stated: an exported report says what it covers.
+        assert command_line["parameters"]["from"] == "2026-05-01T00:00:00+00:00"
+        assert command_line["as_of"] == "2026-05-31T00:00:00+00:00"
 
 
 @pytest.mark.parametrize(
