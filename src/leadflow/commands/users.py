@@ -21,6 +21,7 @@ import typer
 from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
+from leadflow.services.reps import rep_exists
 from leadflow.services.users import (
     LANGUAGES,
     MIN_PASSWORD,
@@ -70,7 +71,15 @@ def create(
             language=language,
             rep_key=rep,
         )
+        unknown_rep = user.rep_key is not None and not rep_exists(session, user.rep_key)
     typer.echo(f"user {user.id} {user.email} ({user.role.value}) created")
+    if unknown_rep:
+        # A warning, not a refusal: the user may be created before the team is set up.
+        typer.echo(
+            f"warning: no rep has the key {user.rep_key!r} yet: the user's queue stays "
+            "empty until `leadflow reps add` creates it (`leadflow reps list` shows the keys)",
+            err=True,
+        )
 
 
 @users_app.command("list")

@@ -42,6 +42,7 @@ __all__ = [
     "list_reps",
     "list_teams",
     "own_account",
+    "rep_exists",
     "set_active",
     "set_capacity",
 ]
@@ -186,6 +187,10 @@ def get_team(session: Session, key: str) -> Team:
     if team is None:
         raise NotFoundError(f"no team with key {key!r} (add one with `leadflow reps team add`)")
     return team
+
+
+def rep_exists(session: Session, key: str) -> bool:
+    return session.scalar(select(Rep.id).where(Rep.key == key)) is not None
 
 
 def get_rep(session: Session, key: str) -> Rep:

@@ -101,3 +101,15 @@ def test_an_unknown_user_cannot_be_disabled(workspace: Path) -> None:
 
     assert code == 1
     assert out.strip() == "error: no user nobody@example.com"
+
+
+def test_a_rep_key_no_rep_has_is_a_warning_not_a_refusal(workspace: Path) -> None:
+    """The user may be created before the team: created, and told why the queue is empty."""
+    args = ("create", "-e", "kim@example.com", "-n", "Kim", "-r", "sales", "--rep", "r9")
+
+    code, out = _run(workspace, *args, "--password-stdin", stdin="a-long-password\n")
+
+    assert code == 0, out
+    assert "user 1 kim@example.com (sales) created" in out
+    assert "warning: no rep has the key 'r9' yet" in out
+    assert "leadflow reps add" in out
