@@ -57,6 +57,7 @@ __all__ = [
     "Rejected",
     "event_problem",
     "record_event",
+    "source_from_first_visit",
 ]
 
 DEFAULT_SOURCE = "api"
@@ -301,10 +302,12 @@ def _checked_instant(at: datetime, now: datetime) -> datetime:
     return at
 
 
-def _source_from_first_visit(store: RealtimeStore, contact_id: int, visitor_id: str) -> None:
-    """A contact this event created, for a visitor with history, came from where that
-    visitor first landed (services/tracking.py); before qualifying, so a fit rule on the
-    channel sees it. A created contact was never read ahead, so nothing stale remains."""
+def source_from_first_visit(store: RealtimeStore, contact_id: int, visitor_id: str) -> None:
+    """A contact just created for a visitor with history came from where that visitor
+    first landed (ingest/landing.py); its source is filled, never overwritten, before
+    it is qualified, so a fit rule on the channel sees it. The real-time path calls it for
+    a contact an event created (never read ahead, so nothing stale remains), the form
+    service for a contact a form created."""
     touch = landing_touch(store.visitor_first_pages(visitor_id))
     if touch is not None:
         store.fill_contact_source(contact_id, touch.channel, touch.medium, touch.campaign)
@@ -379,7 +382,7 @@ def _record_event(
         return Recorded(event_id, None)
     _apply_consent(store, incoming, who.contact_id, event_id, at)
     if who.created and who.joined and incoming.visitor_id is not None:
-        _source_from_first_visit(store, who.contact_id, incoming.visitor_id)
+        source_from_first_visit(store, who.contact_id, incoming.visitor_id)
     event = Event(incoming.type, at, incoming.properties, str(event_id))
     done = requalify_contact(
         store,

@@ -33,11 +33,15 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import Clock
 from leadflow.services.contacts import upsert_contact
 from leadflow.services.definitions import ActiveDefinition
-from leadflow.services.events import IncomingEvent, Recorded, record_event
+from leadflow.services.events import (
+    IncomingEvent,
+    Recorded,
+    record_event,
+    source_from_first_visit,
+)
 from leadflow.services.form_config import FormSpec
 from leadflow.services.outbox import CONFIRMATION_REQUESTED, enqueue_in
 from leadflow.services.refusals import InvalidInputError, NotFoundError
-from leadflow.services.tracking import first_touch
 from leadflow.store.driver import driver_for
 from leadflow.store.models import Contact, FormConfirmation
 from leadflow.store.realtime import RealtimeStore
@@ -79,7 +83,9 @@ def submit_form(
     view, created = upsert_contact(session, values, now, requalify=False)  # the event qualifies it
     contact = view.contact
     if created and visitor_id:
-        _source_from_first_visit(session, contact, visitor_id)
+        session.flush()  # the new row, for the statement below on the same connection
+        store = RealtimeStore(driver_for(session.connection()))
+        source_from_first_visit(store, contact.id, visitor_id)
     incoming = IncomingEvent(
         type=spec.event,
         at=now,
@@ -96,20 +102,6 @@ def submit_form(
         _request_confirmation(session, form_id, spec, contact, confirm_base, now)
         sent = True
     return FormOutcome(False, outcome.contact_id, outcome.stage, sent)
-
-
-def _source_from_first_visit(session: Session, contact: Contact, visitor_id: str) -> None:
-    """A contact the form creates came from where its browser first landed on the site.
-
-    Only new contacts: one imported from a CRM, or known before, keeps the source it had.
-    """
-    touch = first_touch(session, visitor_id)
-    if touch is None or contact.source_channel is not None:
-        return
-    contact.source_channel = touch.channel
-    contact.source_medium = contact.source_medium or touch.medium
-    contact.source_campaign = contact.source_campaign or touch.campaign
-    session.flush()  # the event's qualification reads the row through the connection
 
 
 def confirm(session: Session, token: str, *, active: ActiveDefinition, clock: Clock) -> Confirmed:

@@ -7,10 +7,9 @@ carry e-mail addresses, tokens and search terms more often than anyone intends, 
 the campaign parameters (``utm_*``) and the name of an ad click id (``gclid`` ...) are
 read from the query, never stored whole. The referrer is kept the same way.
 
-``first_touch``: when a visitor fills a form and becomes a new contact, the landing page
-of its first visit says where the contact came from (ingest/landing.py); the form service
-stores it as the contact's source, as the real-time path does for an event that names
-the visitor and a new e-mail address.
+When a visitor becomes a new contact (a form, or an event naming the visitor and a new
+e-mail address), the landing page of its first visit says where the contact came from:
+``services.events.source_from_first_visit`` (with ingest/landing.py) fills its source.
 """
 
 from __future__ import annotations
@@ -20,24 +19,18 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from sqlalchemy.orm import Session
-
 from leadflow.ingest.landing import (
     AD_CLICK_IDS,
     MAX_PROPERTY,
     UTM_PARAMETERS,
-    FirstTouch,
-    landing_touch,
     origin_of,
     split_web_address,
     without_query,
 )
 from leadflow.ingest.normalise import clean_text, normalise_utm
 from leadflow.services.events import IncomingEvent
-from leadflow.store.driver import driver_for
-from leadflow.store.realtime import RealtimeStore
 
-__all__ = ["WEB_SOURCE", "PageHit", "first_touch", "hit_event", "origin_of"]
+__all__ = ["WEB_SOURCE", "PageHit", "hit_event", "origin_of"]
 
 WEB_SOURCE = "web"  # the events' source: hit ids are unique within it
 
@@ -83,9 +76,3 @@ def hit_event(hit: PageHit, at: datetime) -> IncomingEvent:
         visitor_id=hit.visitor_id,
         properties=properties,
     )
-
-
-def first_touch(session: Session, visitor_id: str) -> FirstTouch | None:
-    """Where the visitor's first visit came from; None when no event of it has a page."""
-    store = RealtimeStore(driver_for(session.connection()))
-    return landing_touch(store.visitor_first_pages(visitor_id))
