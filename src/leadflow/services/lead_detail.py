@@ -36,6 +36,7 @@ from leadflow.store.models import (
     HandoffWork,
     Opportunity,
     Qualification,
+    Rep,
     SalesAttempt,
     StageTransition,
 )
@@ -65,6 +66,8 @@ class LeadCard:
     handoff: Handoff | None  # the latest hand-off
     work: HandoffWork | None  # its work item (the queue's side)
     opportunities: tuple[Opportunity, ...]
+    owner: str | None = None  # the contact's owner, else the latest hand-off's
+    owner_name: str | None = None  # the rep's name, when the owner is one of the reps
 
 
 def lead_card(session: Session, contact_id: int, now: datetime) -> LeadCard:
@@ -75,6 +78,7 @@ def lead_card(session: Session, contact_id: int, now: datetime) -> LeadCard:
     handoff = session.scalar(
         select(Handoff).where(Handoff.contact_id == contact_id).order_by(Handoff.at.desc())
     )
+    owner = contact.owner or (handoff.owner if handoff else None)
     return LeadCard(
         contact=contact,
         account=None if contact.account_id is None else session.get(Account, contact.account_id),
@@ -91,7 +95,14 @@ def lead_card(session: Session, contact_id: int, now: datetime) -> LeadCard:
         opportunities=_all(
             session, select(Opportunity).where(Opportunity.contact_id == contact_id)
         ),
+        owner=owner,
+        owner_name=_rep_name(session, owner),
     )
+
+
+def _rep_name(session: Session, key: str | None) -> str | None:
+    """The rep's name for an owner key (as the leads list shows it); None for others."""
+    return None if key is None else session.scalar(select(Rep.name).where(Rep.key == key))
 
 
 def _all(session: Session, query: Any) -> tuple[Any, ...]:

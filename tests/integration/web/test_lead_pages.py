@@ -168,3 +168,16 @@ def test_an_unknown_lead_is_a_404_page(signed_in: Callable[[str], TestClient]) -
 
     assert reply.status_code == 404
     assert "no contact with id 999999" in reply.text
+
+
+def test_the_lead_page_names_the_owning_rep_as_the_list_does(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("marketing")
+    page = client.get(f"/ui/leads/{world.ready[0]}").text
+
+    owner = re.search(r'<dd id="owner"><span title="(r\d)">([^<]+)</span></dd>', page)
+    assert owner is not None, page
+    assert owner[2] == f"Rep {owner[1]}"  # the name, the key in the title
+    listed = client.get("/ui/leads", params={"q": "lead1@"}).text
+    assert f'<span title="{owner[1]}">Rep {owner[1]}</span>' in listed
