@@ -17,8 +17,14 @@ from sqlalchemy.orm import Session
 
 from leadflow.api.auth import Principal, principal_of
 from leadflow.api.metrics import ApiMetrics
+from leadflow.api.problems import ProblemError, ProblemKind
 from leadflow.api.state import ApiState
 from leadflow.domain.clock import Clock
+from leadflow.services.definitions import (
+    ActiveDefinition,
+    NoActiveDefinitionError,
+    active_definition,
+)
 
 __all__ = [
     "ClockDep",
@@ -77,3 +83,11 @@ async def _principal(request: Request) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]
+
+
+def active_or_conflict(session: Session) -> ActiveDefinition:
+    """The active definition; a workspace without one is a 409 problem, not a crash."""
+    try:
+        return active_definition(session)
+    except NoActiveDefinitionError as error:
+        raise ProblemError(ProblemKind.CONFLICT, str(error)) from None

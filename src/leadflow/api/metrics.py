@@ -14,11 +14,14 @@ process, as they do in the tests.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from leadflow.services.events import Outcome, Recorded
 
 __all__ = ["METRICS_MEDIA_TYPE", "ApiMetrics", "MetricsMiddleware"]
 
@@ -83,6 +86,18 @@ class ApiMetrics:
         if counted is None:
             counted = self._ingested[outcome] = self.events.labels(outcome)
         counted.inc(count)
+
+    def counted(self, outcomes: Iterable[Outcome]) -> None:
+        """Count recorded events by outcome: stored, duplicate (stored before), rejected."""
+        counts = dict.fromkeys(("stored", "duplicate", "rejected"), 0)
+        for outcome in outcomes:
+            if isinstance(outcome, Recorded):
+                counts["duplicate" if outcome.duplicate else "stored"] += 1
+            else:
+                counts["rejected"] += 1
+        for label, count in counts.items():
+            if count:
+                self.ingested(label, count)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -10,14 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
-from leadflow.api.deps import NowDep, ReadSessionDep, StateDep, WriteSessionDep
+from leadflow.api.deps import (
+    NowDep,
+    ReadSessionDep,
+    StateDep,
+    WriteSessionDep,
+    active_or_conflict,
+)
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.definition.errors import DefinitionError, LocatedProblem
 from leadflow.definition.model import Definition
 from leadflow.services.api_keys import Role
 from leadflow.services.candidates import activate_candidate, check_candidate
 from leadflow.services.definitions import (
-    NoActiveDefinitionError,
     active_definition,
     leads_in_retired_stages,
 )
@@ -93,10 +98,7 @@ class ValidationReport(BaseModel):
     summary="The active definition: its stages and its YAML as recorded.",
 )
 def get_definition(session: ReadSessionDep) -> DefinitionOut:
-    try:
-        active = active_definition(session)
-    except NoActiveDefinitionError as error:
-        raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
+    active = active_or_conflict(session)
     row = session.get(DefinitionVersion, active.version_id)
     assert row is not None  # active_definition just read it
     return _described(active.definition, row, session)

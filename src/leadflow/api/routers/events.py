@@ -23,7 +23,7 @@ from leadflow.api.schemas.events import BatchResult, EventBatch, EventIn, EventR
 from leadflow.api.state import ApiState
 from leadflow.services.api_keys import Role
 from leadflow.services.definitions import NoActiveDefinitionError
-from leadflow.services.events import IncomingEvent, Outcome, Recorded
+from leadflow.services.events import IncomingEvent, Outcome
 from leadflow.services.idempotency import derived_event_key
 
 __all__ = ["reply_batch", "reply_single", "router"]
@@ -146,7 +146,7 @@ def _recorded(state: ApiState, incoming: list[IncomingEvent]) -> list[Outcome]:
         outcomes = state.recorders.record(incoming)
     except NoActiveDefinitionError as error:
         raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
-    _count(state, outcomes)
+    state.metrics.counted(outcomes)
     return outcomes
 
 
@@ -155,17 +155,5 @@ async def _recorded_async(state: ApiState, incoming: list[IncomingEvent]) -> lis
         outcomes = await state.recorders.record_async(incoming)
     except NoActiveDefinitionError as error:
         raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
-    _count(state, outcomes)
+    state.metrics.counted(outcomes)
     return outcomes
-
-
-def _count(state: ApiState, outcomes: tuple[Outcome, ...] | list[Outcome]) -> None:
-    counts = dict.fromkeys(("stored", "duplicate", "rejected"), 0)
-    for outcome in outcomes:
-        if isinstance(outcome, Recorded):
-            counts["duplicate" if outcome.duplicate else "stored"] += 1
-        else:
-            counts["rejected"] += 1
-    for label, count in counts.items():
-        if count:
-            state.metrics.ingested(label, count)

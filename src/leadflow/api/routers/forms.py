@@ -15,20 +15,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from leadflow.api.auth import PUBLIC
-from leadflow.api.deps import StateDep
+from leadflow.api.deps import StateDep, active_or_conflict
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.api.state import ApiState
 from leadflow.services import forms
-from leadflow.services.definitions import (
-    ActiveDefinition,
-    NoActiveDefinitionError,
-    active_definition,
-)
 from leadflow.services.form_config import FormSpec
 
 __all__ = ["VISITOR_COOKIE", "router"]
@@ -186,7 +180,7 @@ def _submit(
     confirm_base: str,
 ) -> forms.FormOutcome:
     with state.writes() as session:
-        active = _active(session)
+        active = active_or_conflict(session)
         return forms.submit_form(
             session,
             form_id,
@@ -201,11 +195,4 @@ def _submit(
 
 def _confirm(state: ApiState, token: str) -> forms.Confirmed:
     with state.writes() as session:
-        return forms.confirm(session, token, active=_active(session), clock=state.clock)
-
-
-def _active(session: Session) -> ActiveDefinition:
-    try:
-        return active_definition(session)
-    except NoActiveDefinitionError as error:
-        raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
+        return forms.confirm(session, token, active=active_or_conflict(session), clock=state.clock)

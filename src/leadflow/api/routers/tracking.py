@@ -21,11 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from leadflow.api.auth import PUBLIC
-from leadflow.api.deps import StateDep
+from leadflow.api.deps import StateDep, active_or_conflict
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.api.schemas.common import NoNul
 from leadflow.api.state import ApiState
-from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.events import Rejected, record_event
 from leadflow.services.form_config import TrackingSpec
 from leadflow.services.tracking import PageHit, hit_event, origin_of
@@ -144,13 +143,9 @@ def _hit(body: bytes) -> Hit:
 def _record(state: ApiState, hit: Hit) -> None:
     page_hit = PageHit(hit.id, hit.visitor_id, hit.type, hit.url, hit.referrer, hit.title)
     with state.writes() as session:
-        try:
-            active = active_definition(session)
-        except NoActiveDefinitionError as error:
-            raise ProblemError(ProblemKind.CONFLICT, str(error)) from None
+        active = active_or_conflict(session)
         incoming = hit_event(page_hit, state.clock.now())
         outcome = record_event(session, incoming, clock=state.clock, active=active)
+    state.metrics.counted((outcome,))
     if isinstance(outcome, Rejected):
-        state.metrics.ingested("rejected")
         raise ProblemError(ProblemKind.VALIDATION, outcome.reason)
-    state.metrics.ingested("duplicate" if outcome.duplicate else "stored")
