@@ -58,11 +58,17 @@ def landing_touch(earliest: Sequence[Mapping[str, Any]]) -> FirstTouch | None:
     and ad click ids are read from the properties, else from the address's query (an
     event recorded with its whole address).
     """
-    landing = next((page for page in earliest if split_web_address(str(page.get("url", "")))), None)
-    if landing is None:
+    found = next(
+        (
+            (landing, page)
+            for landing in earliest
+            if (page := split_web_address(str(landing.get("url", "")))) is not None
+        ),
+        None,
+    )
+    if found is None:
         return None
-    page = split_web_address(str(landing["url"]))
-    assert page is not None  # found above
+    landing, page = found
     query = parse_qs(page.query)
 
     def tagged(name: str) -> str | None:
