@@ -44,7 +44,9 @@ def test_leads_go_to_stdout_in_contact_order(store_url: str | None, tmp_path: Pa
     assert "2 lead(s) exported (generic)" in done.stderr
 
 
-def test_a_hubspot_file_of_the_leads_that_asked_for_sales(store_url: str | None, tmp_path: Path) -> None:
+def test_a_hubspot_file_of_the_leads_that_asked_for_sales(
+    store_url: str | None, tmp_path: Path
+) -> None:
     workspace = _workspace(tmp_path)
     out = tmp_path / "hubspot.csv"
 

@@ -66,7 +66,8 @@ def test_generic_rows_hold_the_stored_verdicts_in_contact_order(desk: Desk) -> N
     last = rows[1]
     assert last["email"] == desk.session.get_one(Contact, ready).email
     assert last["stage"] == stored.stage == "sql"
-    assert last["sales_ready"] == "true" and rows[0]["sales_ready"] == "false"
+    assert last["sales_ready"] == "true"
+    assert rows[0]["sales_ready"] == "false"
     assert last["fit_grade"] == stored.fit_grade == "A"
     assert float(last["engagement_score"]) == round(stored.engagement_score, 2)
     assert last["lead_type"] == stored.lead_type
@@ -130,7 +131,8 @@ def test_hubspot_rows_match_by_record_id_and_speak_its_lifecycle(desk: Desk) -> 
     assert rows[0]["Record ID"] == "5120"
     assert rows[1]["Record ID"] == ""
     assert rows[1]["Email"] == desk.session.get_one(Contact, ready).email
-    assert rows[0]["leadflow_stage"] == "lead" and rows[0]["Lifecycle Stage"] == "lead"
+    assert rows[0]["leadflow_stage"] == "lead"
+    assert rows[0]["Lifecycle Stage"] == "lead"
     assert rows[1]["leadflow_stage"] == "sql"
     assert rows[1]["Lifecycle Stage"] == "salesqualifiedlead"
     assert rows[1]["leadflow_sales_ready"] == "true"
@@ -161,7 +163,8 @@ def test_salesforce_rows_carry_the_lead_id_and_the_rating(desk: Desk) -> None:
 
     rows = _export(desk, ExportFormat.SALESFORCE)
 
-    assert rows[0]["Id"] == "00Q5g00000AbCdEEAV" and rows[1]["Id"] == ""
+    assert rows[0]["Id"] == "00Q5g00000AbCdEEAV"
+    assert rows[1]["Id"] == ""
     assert rows[0]["Rating"] == "Hot"
     assert desk.session.get_one(Qualification, cold).temperature == "cold"
     assert rows[1]["Rating"] == "Cold"
@@ -175,12 +178,12 @@ def test_spreadsheet_cells_never_start_a_formula_but_crm_files_stay_as_stored(
     desk: Desk,
 ) -> None:
     contact_id = _reader(desk)
-    _set(desk, contact_id, first_name="=HYPERLINK(\"http://x.example\")", email="-ann@x.example")
+    _set(desk, contact_id, first_name='=HYPERLINK("http://x.example")', email="-ann@x.example")
 
     (generic,) = _export(desk)
     (hubspot,) = _export(desk, ExportFormat.HUBSPOT)
 
-    assert generic["first_name"] == "'=HYPERLINK(\"http://x.example\")"
+    assert generic["first_name"] == '\'=HYPERLINK("http://x.example")'
     assert generic["email"] == "'-ann@x.example"
     assert hubspot["Email"] == "-ann@x.example"  # the CRM matches on the address itself
 
