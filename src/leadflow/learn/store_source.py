@@ -93,7 +93,8 @@ class _Deals:
 
     created: datetime
     owner: str | None
-    closed: dict[str, datetime] = field(default_factory=dict)  # won/lost -> first close
+    # won/lost -> the first close (None: a deal closed without its date)
+    closed: dict[str, datetime | None] = field(default_factory=dict)
 
 
 def _deals(connection: Connection) -> dict[int, _Deals]:
@@ -113,9 +114,10 @@ def _deals(connection: Connection) -> dict[int, _Deals]:
     found: dict[int, _Deals] = {}
     for contact, status, created, closed, owner in connection.execute(query):
         deals = found.setdefault(contact, _Deals(created, owner))
-        if status in ("won", "lost") and closed is not None:
+        if status in ("won", "lost"):
             first = deals.closed.get(status)
-            deals.closed[status] = closed if first is None else min(first, closed)
+            known = [moment for moment in (first, closed) if moment is not None]
+            deals.closed[status] = min(known) if known else None
     return found
 
 
@@ -179,10 +181,11 @@ def _outcomes(
         statuses = deals[contact].closed if contact in deals else {}
         handoff = handoffs.get(contact)
         if handoff is None:
+            opened = deals[contact].created
             if "won" in statuses:
-                closed[contact] = (1, statuses["won"])
+                closed[contact] = (1, statuses["won"] or opened)
             elif "lost" in statuses:
-                closed[contact] = (0, statuses["lost"])
+                closed[contact] = (0, statuses["lost"] or opened)
             continue
         settled = handoff["closed_at"] or handoff["answered_at"] or handoff["at"]
         if "won" in statuses or handoff["closing"] == "won":

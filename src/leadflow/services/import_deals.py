@@ -179,16 +179,14 @@ class _Run:
 
     def batch(self, rows: list[Read]) -> None:
         self.summary.rows += len(rows)
-        good = []
-        for outcome, cells in rows:
-            if isinstance(outcome, RowError):
-                self.reject(outcome, cells)
-            else:
-                good.append((outcome, cells))
-        people = _People(self.session, [record for record, _ in good])
-        existing = self._existing([record.external_id for record, _ in good])
+        good = [record for record, _ in rows if not isinstance(record, RowError)]
+        people = _People(self.session, good)
+        existing = self._existing([record.external_id for record in good])
         created: dict[str, tuple[Opportunity, DealRecord]] = {}
-        for record, cells in good:
+        for record, cells in rows:  # in file order, so the problems are too
+            if isinstance(record, RowError):
+                self.reject(record, cells)
+                continue
             try:
                 contact, account = self._links(record, people)
             except RowError as error:

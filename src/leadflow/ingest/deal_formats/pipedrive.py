@@ -13,7 +13,7 @@ Pipedrive is ``pipedrive:<ID>``). A deals export may carry the person's columns
 from __future__ import annotations
 
 from leadflow.ingest.deal_formats.fields import DEAL_FIELDS
-from leadflow.ingest.formats.layout import build_layout
+from leadflow.ingest.formats.layout import IGNORE, build_layout
 
 __all__ = ["HEADERS", "PIPEDRIVE_DEALS"]
 
@@ -45,6 +45,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
     "account_ref": _deal("Organization ID"),
     "account_name": _deal("Organization"),
+    # The person's name: two people may share one, so it links nobody (the id does).
+    IGNORE: _deal("Contact person"),
 }
 
 PIPEDRIVE_DEALS = build_layout(
