@@ -24,7 +24,9 @@ from leadflow.services.backtest import BacktestRequest, backtest
 from leadflow.services.definitions import activate_definition
 from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.import_deals import DealImport, DealImportOptions, import_deals
+from leadflow.services.opportunities import win_opportunity
 from leadflow.services.reports import ReportRequest, build_report
+from leadflow.services.rescore import rescore
 from leadflow.store.models import (
     Account,
     Contact,
@@ -231,10 +233,11 @@ def test_a_company_deal_without_a_person_is_stored_on_its_account(
         "deal_id,account_name,status,amount,currency,closed_at\n"
         'x1,ACME bv,won,"1.234,50",EUR,2025-05-01\n'
         "x2,Acme,lost,99,EUR,2025-06-01\n"
+        "x3,acme,open,50,EUR,2026-08-01\n"
     )
     done = run(_file(tmp_path, text), "generic")
     assert done.committed, done.problems
-    assert (done.account_level, done.customers) == (2, 1)
+    assert (done.account_level, done.customers) == (3, 1)
     won = _deal(engine, "x1")
     assert (won.contact_id, won.amount, won.currency) == (None, 1234.5, "EUR")
     with Session(engine) as session:
@@ -243,9 +246,14 @@ def test_a_company_deal_without_a_person_is_stored_on_its_account(
     clock = FixedClock(NOW)
     channels = build_report(engine, ReportRequest("channels"), clock=clock, costs=Costs())
     assert all(row["won"] == 0 for row in channels.sections[0].records())
-    from leadflow.services.rescore import rescore
-
-    rescore(engine, clock=clock)
+    rescored = rescore(engine, clock=clock)  # the batch engine reads a lead's deals only
+    assert rescored.contacts == 1
+    report = backtest(engine, BacktestRequest(candidate=_active(engine)), clock=clock)
+    assert {row[0]: row[1] for row in report.sections[0].rows}["won (all contacts)"] == 0
+    with Session(engine) as session:  # winning it by hand moves no lead
+        x3 = _deal(engine, "x3").id
+        deal = win_opportunity(session, x3, reason=None, actor="ana", clock=clock)
+        assert (deal.opportunity.status, deal.stage) == ("won", None)
 
 
 def test_learning_reports_and_the_backtest_see_imported_deals(
