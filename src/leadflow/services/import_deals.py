@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
+from sqlalchemy import Table as SqlTable
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import Clock
@@ -48,7 +49,7 @@ from leadflow.ingest.table import Table, open_table
 from leadflow.services.opportunities import CLOSED_LOST, CLOSED_WON
 from leadflow.services.requalify import requalify_contacts
 from leadflow.store.database import writer
-from leadflow.store.models import Account, Contact, Opportunity, OpportunityDetail
+from leadflow.store.models import Account, Base, Contact, Opportunity, OpportunityDetail
 from leadflow.store.models.handoffs import OpportunityStageChange
 
 __all__ = ["DealImport", "DealImportOptions", "import_deals"]
@@ -56,7 +57,11 @@ __all__ = ["DealImport", "DealImportOptions", "import_deals"]
 OnProgress = Callable[[int, int], None]  # (bytes read, file size)
 _SHOWN_PROBLEMS = 20
 _BATCH = 1000
+_CHUNK = 500  # values in one IN list
 _CLOSED_STAGE = {"won": CLOSED_WON, "lost": CLOSED_LOST}
+_DEALS: SqlTable = Base.metadata.tables["opportunities"]
+_DETAILS: SqlTable = Base.metadata.tables["opportunity_details"]
+_MOVES: SqlTable = Base.metadata.tables["opportunity_stage_changes"]
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,7 @@ class _Run:
         good = [record for record, _ in rows if not isinstance(record, RowError)]
         people = _People(self.session, good)
         existing = self._existing([record.external_id for record in good])
-        created: dict[str, tuple[Opportunity, DealRecord]] = {}
+        created: dict[str, tuple[dict[str, Any], DealRecord]] = {}
         for record, cells in rows:  # in file order, so the problems are too
             if isinstance(record, RowError):
                 self.reject(record, cells)
@@ -196,21 +201,41 @@ class _Run:
                 continue  # validated, but no longer written: it will be rolled back
             self._count(record, contact)
             values = _deal_values(record, contact, account, self.now)
-            if record.external_id in created:  # the file repeats the deal: the later row wins
-                deal, _ = created[record.external_id]
-                for name, value in values.items():
-                    setattr(deal, name, value)
-                created[record.external_id] = (deal, record)
-            elif (found := existing.get(record.external_id)) is not None:
+            if (found := existing.get(record.external_id)) is not None:
                 self._update(found, record, values)
-            else:
-                deal = Opportunity(external_id=record.external_id, **values)
-                self.session.add(deal)
-                created[record.external_id] = (deal, record)
-        self.session.flush()  # one INSERT of the batch's new deals: their ids
-        for deal, record in created.values():
-            self._created(deal, record)
+            else:  # new (a deal the file repeats: the later row wins)
+                created[record.external_id] = (
+                    {**values, "external_id": record.external_id},
+                    record,
+                )
+        self._insert(list(created.values()))
         self.session.flush()
+
+    def _insert(self, created: list[tuple[dict[str, Any], DealRecord]]) -> None:
+        """The batch's new deals in one INSERT each for deals, details and stage history
+        (the ORM's unit of work costs more than the rows: an import may bring 100,000)."""
+        if not created:
+            return
+        self.session.flush()  # updates first: the statements below bypass the session
+        connection = self.session.connection()
+        # executemany without RETURNING, then the ids by the CRM's: SQLAlchemy's sorted
+        # RETURNING over many rows read every row once per group of statements.
+        connection.execute(insert(_DEALS), [values for values, _ in created])
+        keys = [values["external_id"] for values, _ in created]
+        query = select(_DEALS.c.external_id, _DEALS.c.id).where(_DEALS.c.external_id.in_(keys))
+        found = {str(key): int(deal) for key, deal in connection.execute(query)}
+        ids = [found[key] for key in keys]
+        details, moves = [], []
+        for deal_id, (values, record) in zip(ids, created, strict=True):
+            detail = _detail_values(record)
+            details.append(
+                {"opportunity_id": deal_id, "handoff_id": None, "updated_at": self.now, **detail}
+            )
+            moves.append(self._move(deal_id, None, detail["stage"], record, values["created_at"]))
+            self._effects(values["contact_id"], values["account_id"], record)
+        connection.execute(insert(_DETAILS), details)
+        connection.execute(insert(_MOVES), moves)
+        self.summary.created += len(created)
 
     def _existing(self, ids: list[str]) -> dict[str, tuple[Opportunity, OpportunityDetail]]:
         if not ids:
@@ -237,15 +262,6 @@ class _Run:
         if contact is None:
             self.summary.account_level += 1
 
-    def _created(self, deal: Opportunity, record: DealRecord) -> None:
-        detail = OpportunityDetail(
-            opportunity_id=deal.id, handoff_id=None, updated_at=self.now, **_detail_values(record)
-        )
-        self.session.add(detail)
-        self._history(deal, None, detail.stage, record)
-        self.summary.created += 1
-        self._effects(deal, record)
-
     def _update(
         self,
         found: tuple[Opportunity, OpportunityDetail],
@@ -268,52 +284,54 @@ class _Run:
             setattr(detail, name, value)
         detail.updated_at = self.now
         if old_stage != detail.stage:
-            self._history(deal, old_stage, detail.stage, record)
+            move = self._move(deal.id, old_stage, detail.stage, record, deal.created_at)
+            self.session.add(OpportunityStageChange(**move))
         self.summary.updated += 1
-        self._effects(deal, record)
+        self._effects(deal.contact_id, deal.account_id, record)
 
-    def _history(self, deal: Opportunity, old: str | None, new: str, record: DealRecord) -> None:
-        at = (
-            record.closed_at
-            if record.closed_at is not None
-            else (deal.created_at if old is None else self.now)
-        )
-        self.session.add(
-            OpportunityStageChange(
-                opportunity_id=deal.id, from_stage=old, to_stage=new, at=at, actor=self.actor
-            )
-        )
+    def _move(
+        self, deal_id: int, old: str | None, new: str, record: DealRecord, created: datetime
+    ) -> dict[str, Any]:
+        """A line of the deal's stage history: dated by the close of a closing, by the
+        deal's creation for its first stage, else by the import."""
+        at = record.closed_at or (created if old is None else self.now)
+        return {"opportunity_id": deal_id, "from_stage": old, "to_stage": new, "at": at,
+                "actor": self.actor}  # fmt: skip
 
-    def _effects(self, deal: Opportunity, record: DealRecord) -> None:
-        if deal.contact_id is not None:
-            self.touched.add(deal.contact_id)
-        if record.status == "won" and deal.account_id is not None and record.closed_at:
-            earliest = self.won_accounts.get(deal.account_id)
+    def _effects(self, contact_id: int | None, account_id: int | None, record: DealRecord) -> None:
+        if contact_id is not None:
+            self.touched.add(contact_id)
+        if record.status == "won" and account_id is not None and record.closed_at:
+            earliest = self.won_accounts.get(account_id)
             if earliest is None or record.closed_at < earliest:
-                self.won_accounts[deal.account_id] = record.closed_at
+                self.won_accounts[account_id] = record.closed_at
 
     def finish(self, clock: Clock) -> None:
         """A won deal's company becomes a customer; the people concerned are re-qualified."""
+        self.session.flush()
         people = set(self.touched)
-        for account_id, since in sorted(self.won_accounts.items()):
-            account = self.session.get_one(Account, account_id)
-            if _make_customer(account, since, self.now):
-                self.summary.customers += 1
-                people |= set(
-                    self.session.scalars(
-                        select(Contact.id).where(
-                            Contact.account_id == account_id, Contact.merged_into_id.is_(None)
-                        )
+        customers: list[int] = []
+        for account in _chunked(self.session, Account, Account.id, sorted(self.won_accounts)):
+            if _make_customer(account, self.won_accounts[account.id], self.now):
+                customers.append(account.id)
+        self.summary.customers = len(customers)
+        for start in range(0, len(customers), _CHUNK):
+            people.update(
+                self.session.scalars(
+                    select(Contact.id).where(
+                        Contact.account_id.in_(customers[start : start + _CHUNK]),
+                        Contact.merged_into_id.is_(None),
                     )
                 )
+            )
         if not people:
             return
         try:
-            self.summary.qualified = len(
-                requalify_contacts(self.session, sorted(people), clock=clock)
-            )
+            done = requalify_contacts(self.session, sorted(people), clock=clock)
         except LookupError:  # no active definition (only tests make such a store)
             self.summary.qualified = None
+            return
+        self.summary.qualified = len(done)
 
 
 def _deal_values(
@@ -417,8 +435,14 @@ class _People:
 
 
 def _contacts(session: Session, column: Any, values: list[str]) -> Iterable[Contact]:
-    for start in range(0, len(values), 500):
-        yield from session.scalars(select(Contact).where(column.in_(values[start : start + 500])))
+    return _chunked(session, Contact, column, values)
+
+
+def _chunked(session: Session, model: Any, column: Any, values: Sequence[Any]) -> Iterator[Any]:
+    """The rows of ``model`` whose ``column`` is one of ``values``, a chunk per query (no
+    giant IN lists)."""
+    for start in range(0, len(values), _CHUNK):
+        yield from session.scalars(select(model).where(column.in_(values[start : start + _CHUNK])))
 
 
 def _survivors(session: Session, contacts: list[Contact]) -> dict[int, Contact]:
