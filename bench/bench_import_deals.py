@@ -146,7 +146,7 @@ def _report(label: str, done: DealImport, wall: float, cpu: float) -> None:
         f"{label}: {done.rows:,} rows in {wall:.1f} s = {done.rows / wall:,.0f} rows/s wall, "
         f"{done.rows / cpu:,.0f} rows/s CPU; {done.created:,} created, {done.updated:,} updated, "
         f"{done.unchanged:,} unchanged, {done.rejected:,} rejected; {done.customers:,} customers, "
-        f"{done.qualified} contacts qualified",
+        f"{done.qualified or 0:,} contacts qualified",
         flush=True,
     )
 

@@ -10,7 +10,9 @@ German labels).
 The person: the opportunity's primary contact (``ContactId``), or a report of
 *Opportunities with Contact Roles*, which adds the role's contact (``Contact ID``,
 ``Email``). Record ids are read in the 18-character form (``salesforce_ids``), so a
-contact imported from a report and a deal from Data Loader meet.
+contact imported from a report and a deal from Data Loader meet. Salesforce has no
+standard lost-reason field: an org's own (``Loss_Reason__c``) is named in a mapping
+file that starts from this format.
 """
 
 from __future__ import annotations
@@ -31,17 +33,16 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "created_at": ("CreatedDate", "Created Date"),
     "closed_at": ("CloseDate", "Close Date"),
     "owner": ("OwnerId", "Opportunity Owner", "Owner ID"),
-    "lost_reason": ("Loss_Reason__c", "Loss Reason", "Lost Reason"),
     "contact_ref": ("ContactId", "Contact ID"),
-    "contact_email": ("Email", "Contact: Email", "Contact Email"),
+    "contact_email": ("Email",),
     "account_ref": ("AccountId", "Account ID"),
-    "account_name": ("Account Name", "Account.Name"),
-    "account_domain": ("Website", "Account: Website"),
+    "account_name": ("Account Name",),
     IGNORE: (
         "Probability",
         "Probability (%)",
         "ForecastCategoryName",
         "Forecast Category",
+        "Fiscal",
         "Fiscal Period",
         "FiscalYear",
         "FiscalQuarter",
