@@ -332,3 +332,29 @@ def test_maven_crm_accounts_and_pipeline(engine: Engine, run: Importer, shared_d
         "USD",
         "Moses Frase",
     )
+
+
+def test_a_european_excel_file_is_read_as_the_contact_import_reads_one(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    """Windows-1252, semicolons, day-first dates, a decimal comma and a euro sign."""
+    with Session(engine) as session:
+        session.add(
+            Account(
+                name="Bäckerei Müller GmbH", domain="mueller.example", attributes={},
+                created_at=CONTACTS_AT, updated_at=CONTACTS_AT,
+            )
+        )  # fmt: skip
+        session.commit()
+    path = tmp_path / "deals.csv"
+    text = (
+        "deal_id;account_name;status;amount;closed_at\n"
+        "m1;Bäckerei Müller;won;€ 1.234,50;03.02.2025\n"
+    )
+    path.write_bytes(text.encode("cp1252"))
+    done = run(path, "generic")
+    assert (done.committed, done.encoding, done.delimiter) == (True, "cp1252", ";"), done.problems
+    deal = _deal(engine, "m1")
+    assert (deal.amount, deal.status) == (1234.5, "won")
+    assert deal.closed_at is not None
+    assert deal.closed_at.date().isoformat() == "2025-02-03"

@@ -47,7 +47,7 @@ from leadflow.ingest.deal_formats.fields import (
     DealKind,
 )
 from leadflow.ingest.deal_formats.outcomes import stage_outcome, status_word
-from leadflow.ingest.formats.layout import IGNORE, Layout
+from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns
 from leadflow.ingest.instants import parse_instant
 from leadflow.ingest.normalise import (
     InvalidValueError,
@@ -177,6 +177,9 @@ class DealReader:
             elif target != IGNORE:
                 columns.append(_Column(index, name, target, self._reader(target)))
         self._check(columns)
+        if unknown and self.layout.unknown_columns is UnknownColumns.REJECT:
+            names = ", ".join(repr(name) for name in unknown)
+            raise HeaderError(f"columns not in the mapping (unknown_columns: reject): {names}")
         self._check_repeats(header)
         return columns, unknown
 

@@ -212,3 +212,10 @@ def test_a_mapping_may_start_from_a_format(tmp_path: Path) -> None:
     layout = load_deal_mapping(path)
     assert (layout.field_for("Phase"), layout.field_for("Deal Name")) == ("stage", "name")
     assert layout.id_namespace == "hubspot"
+
+
+def test_a_mapping_that_rejects_unknown_columns_refuses_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "deals.yaml"
+    path.write_text("format: generic\nunknown_columns: reject\n", encoding="utf-8")
+    with pytest.raises(HeaderError, match="'Notes'"):
+        DealReader(load_deal_mapping(path), [*HEADER, "Notes"], now=NOW)
