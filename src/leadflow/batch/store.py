@@ -368,6 +368,7 @@ def _opportunity(reader: _Reader, ids: Ints) -> OpportunityColumns:
         ids,
         f"SELECT contact_id, status, amount, {reader.time('created_at')},"
         f" {reader.time('closed_at')} FROM opportunities"
+        " WHERE contact_id IS NOT NULL"  # a company's deal (imported) is nobody's fact
         " ORDER BY contact_id, created_at DESC, id DESC",
         ("status", "amount", "created_at", "closed_at"),
     )

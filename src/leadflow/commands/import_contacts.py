@@ -37,7 +37,7 @@ from leadflow.ingest.table import TableError
 from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
 from leadflow.store.database import engine_from_settings
 
-__all__ = ["register"]
+__all__ = ["SHOWN_PROBLEMS", "delimiter_name", "region_option", "register"]
 
 SHOWN_PROBLEMS = 20
 
@@ -81,7 +81,7 @@ def contacts(
         fail(f"--errors: folder {errors.parent} does not exist")
     options = ImportOptions(
         layout=_layout(format_name, mapping),
-        default_region=_region(default_region),
+        default_region=region_option(default_region),
         skip_bad_rows=skip_bad_rows,
         errors=errors,
         encoding=encoding,
@@ -108,7 +108,8 @@ def _layout(format_name: str | None, mapping: Path | None) -> Layout:
         fail(str(error))
 
 
-def _region(text: str | None) -> str | None:
+def region_option(text: str | None) -> str | None:
+    """``--default-region`` as an ISO code (the deal import reads it too)."""
     if text is None:
         return None
     code = country_code(text)
@@ -150,7 +151,7 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
         typer.echo(f"rejected rows written to {options.errors}", err=True)
     if summary.unknown_columns:
         _print_unknown(summary, options)
-    dialect = f"{summary.encoding}, {_delimiter_name(summary.delimiter)}"
+    dialect = f"{summary.encoding}, {delimiter_name(summary.delimiter)}"
     if not summary.committed:
         typer.echo(
             f"nothing written: {summary.rejected} of {summary.rows} rows rejected "
@@ -173,7 +174,7 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
     )
 
 
-def _delimiter_name(delimiter: str) -> str:
+def delimiter_name(delimiter: str) -> str:
     """``','`` quoted as Python writes it; a tab by name (its repr is an escape)."""
     # The conversion must not cover the name: in an f-string, ``!r`` applies to the
     # whole conditional expression, which printed the name itself quoted ('tab').

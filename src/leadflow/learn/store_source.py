@@ -2,13 +2,15 @@
 
 The same leads and features as a demo-world folder (``history``): a lead is closed
 once handed off and then won (a won deal, or its hand-off closed as won) or lost (a
-lost deal, rejected by sales, or its hand-off closed without a deal); its decision
-point is its first hand-off. On file at that point: the contact's columns (seniority,
-department, country, source channel/medium, purchased, vendor) and its JSON
-``attributes`` (``contact.<key>``), the account's columns and JSON attributes
-(``account.<key>``; ``account.customer`` as it stood at the decision point, since a
-won deal sets it), the hand-off's trigger and rep. Merged contacts are left out: their
-events belong to the survivor.
+lost deal, rejected by sales, or its hand-off closed without a deal), or when it has a
+closed deal without any hand-off (deals imported from a CRM, ``leadflow import
+deals``); its decision point is its first hand-off, or the creation of its first deal
+when that is earlier (an imported deal has no hand-off). On file at that point: the
+contact's columns (seniority, department, country, source channel/medium, purchased,
+vendor) and its JSON ``attributes`` (``contact.<key>``), the account's columns and JSON
+attributes (``account.<key>``; ``account.customer`` as it stood at the decision point,
+since a won deal sets it), the hand-off's trigger and rep (the deal's owner without
+one). Merged contacts are left out: their events belong to the survivor.
 
 Each table is read with one query; the contact and account columns as they are now,
 which for firmographics is what was on file at the hand-off unless someone edited them
@@ -18,6 +20,7 @@ since (the store keeps no history of attribute edits).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -55,28 +58,78 @@ _ACCOUNT_COLUMNS: dict[str, tuple[str, str]] = {
 def read_store_history(
     connection: Connection, *, assets: AssetsConfig | None = None, mature_only: bool = True
 ) -> LeadTable:
-    """The closed leads of the store, typed, features as of each first hand-off."""
+    """The closed leads of the store, typed, features as of each decision point."""
     handoffs = _first_handoffs(connection)
-    won = _outcomes(connection, handoffs)
+    deals = _deals(connection)
+    won = _outcomes(handoffs, deals)
     if not won:
-        raise LearnInputError("the store holds no closed leads (won or lost after a hand-off)")
+        raise LearnInputError(
+            "the store holds no closed leads (won or lost after a hand-off, or a closed deal)"
+        )
     ids = sorted(won)
+    decided = [_decision_point(handoffs.get(i), deals.get(i)) for i in ids]
     contacts = _rows(connection, Contact, ids)
     accounts = _rows(connection, Account, {c["account_id"] for c in contacts.values()})
     leads = ClosedLeads(
         ids=[str(i) for i in ids],
         won=[won[i][0] for i in ids],
-        decided_at=np.array([_seconds(handoffs[i]["at"]) for i in ids], dtype=np.int64),
+        decided_at=np.array([_seconds(moment) for moment in decided], dtype=np.int64),
         closed_at=np.array([_seconds(won[i][1]) for i in ids], dtype=np.int64),
         created_at=np.array([_seconds(contacts[i]["created_at"]) for i in ids], dtype=np.int64),
         emails=[contacts[i]["email"] for i in ids],
-        triggers=[handoffs[i]["trigger"] for i in ids],
-        reps=[handoffs[i]["rep"] for i in ids],
+        triggers=[handoffs[i]["trigger"] if i in handoffs else None for i in ids],
+        reps=[handoffs[i]["rep"] if i in handoffs else deals[i].owner for i in ids],
         events=_event_log(connection, {contact: row for row, contact in enumerate(ids)}),
-        fields=_fields(ids, contacts, accounts, [handoffs[i]["at"] for i in ids]),
-        still_open=len(handoffs) - len(ids),
+        fields=_fields(ids, contacts, accounts, decided),
+        still_open=len(set(handoffs) - set(won)),
     )
     return lead_table(leads, assets=assets, mature_only=mature_only)
+
+
+@dataclass
+class _Deals:
+    """A contact's deals, as learning needs them: when the first was opened, by whom,
+    and when the first was won or lost."""
+
+    created: datetime
+    owner: str | None
+    # won/lost -> the first close (None: a deal closed without its date)
+    closed: dict[str, datetime | None] = field(default_factory=dict)
+
+
+def _deals(connection: Connection) -> dict[int, _Deals]:
+    """Per contact (not merged), its deals; a company's deal names no contact."""
+    query = (
+        select(
+            Opportunity.contact_id,
+            Opportunity.status,
+            Opportunity.created_at,
+            Opportunity.closed_at,
+            Opportunity.owner,
+        )
+        .join(Contact, Contact.id == Opportunity.contact_id)
+        .where(Contact.merged_into_id.is_(None))
+        .order_by(Opportunity.contact_id, Opportunity.created_at, Opportunity.id)
+    )
+    found: dict[int, _Deals] = {}
+    for contact, status, created, closed, owner in connection.execute(query):
+        deals = found.setdefault(contact, _Deals(created, owner))
+        if status in ("won", "lost"):
+            first = deals.closed.get(status)
+            known = [moment for moment in (first, closed) if moment is not None]
+            deals.closed[status] = min(known) if known else None
+    return found
+
+
+def _decision_point(handoff: Mapping[str, Any] | None, deals: _Deals | None) -> datetime:
+    """When a lead was decided on: its first hand-off, or the creation of its first deal
+    if that is earlier (a deal imported from a CRM, opened without leadflow's hand-off)."""
+    moments: list[datetime] = []
+    if handoff is not None:
+        moments.append(handoff["at"])
+    if deals is not None:
+        moments.append(deals.created)
+    return min(moments)
 
 
 def _first_handoffs(connection: Connection) -> dict[int, dict[str, Any]]:
@@ -118,16 +171,22 @@ def _first_handoffs(connection: Connection) -> dict[int, dict[str, Any]]:
 
 
 def _outcomes(
-    connection: Connection, handoffs: Mapping[int, Mapping[str, Any]]
+    handoffs: Mapping[int, Mapping[str, Any]], deals: Mapping[int, _Deals]
 ) -> dict[int, tuple[int, datetime]]:
-    """Per closed lead: won (1) or lost (0), and the moment that decided it."""
-    deals: dict[int, dict[str, datetime | None]] = {}
-    query = select(Opportunity.contact_id, Opportunity.status, Opportunity.closed_at)
-    for contact, status, closed_at in connection.execute(query):
-        deals.setdefault(contact, {})[status] = closed_at
+    """Per closed lead: won (1) or lost (0), and the moment that decided it. A lead is
+    closed by its hand-off's end, or by a closed deal, also one imported from a CRM
+    without any hand-off."""
     closed: dict[int, tuple[int, datetime]] = {}
-    for contact, handoff in handoffs.items():
-        statuses = deals.get(contact, {})
+    for contact in sorted(set(handoffs) | set(deals)):
+        statuses = deals[contact].closed if contact in deals else {}
+        handoff = handoffs.get(contact)
+        if handoff is None:
+            opened = deals[contact].created
+            if "won" in statuses:
+                closed[contact] = (1, statuses["won"] or opened)
+            elif "lost" in statuses:
+                closed[contact] = (0, statuses["lost"] or opened)
+            continue
         settled = handoff["closed_at"] or handoff["answered_at"] or handoff["at"]
         if "won" in statuses or handoff["closing"] == "won":
             closed[contact] = (1, statuses.get("won") or settled)

@@ -75,8 +75,9 @@ def backtest(engine: Engine, request: BacktestRequest, *, clock: Clock) -> Repor
         models = _models(connection, activation_periods(connection), start, micros(stop))
         won = side_table(
             connection, stop,
+            # A company's deal (imported, no contact) is no lead's outcome.
             "SELECT contact_id, {closed_at} FROM opportunities WHERE status = 'won'"
-            " AND closed_at <= :as_of ORDER BY closed_at, id",
+            " AND contact_id IS NOT NULL AND closed_at <= :as_of ORDER BY closed_at, id",
             history.frames.contacts.ids, ("closed_at",),
         )  # fmt: skip
     won_us = np.full(history.frames.contacts.size, NEVER, dtype=np.int64)

@@ -12,6 +12,8 @@ closed won or lost with a reason.
                          ``recycle_lost`` the contact goes back to nurture
 
 Winning or losing closes the lead's work item: the deal was the end of the hand-off.
+A deal imported from a CRM may belong to a company only (``contact_id`` NULL, see
+``import_deals``): winning it makes the company a customer, and no lead moves.
 """
 
 from __future__ import annotations
@@ -134,6 +136,9 @@ def win_opportunity(
     deal.detail.won_reason = reason
     _make_customer(session, deal.opportunity, now)
     contact_id = deal.opportunity.contact_id
+    if contact_id is None:  # a company's deal imported from a CRM: no lead to move
+        session.commit()
+        return Deal(deal.opportunity, deal.detail)
     _close_work(
         session, contact_id, "won", f"deal won{': ' + reason if reason else ''}", actor, now
     )
@@ -160,6 +165,9 @@ def lose_opportunity(
     text = reason if not note else f"{reason}: {note}"
     deal.opportunity.lost_reason = text[:500]
     contact_id = deal.opportunity.contact_id
+    if contact_id is None:  # a company's deal imported from a CRM: no lead to move
+        session.commit()
+        return Deal(deal.opportunity, deal.detail)
     _close_work(session, contact_id, "lost", f"deal lost: {text}", actor, now)
     done = requalify_contacts(session, [contact_id], clock=clock)
     stage = done[0].stage

@@ -110,13 +110,14 @@ def _replanned(session: Session, row: _Row) -> _Row:
 
 
 def _open_deals(session: Session) -> dict[int, str]:
-    """Contact id -> stage of its open deal."""
+    """Contact id -> stage of its open deal (a company's deal imported from a CRM names
+    no contact: no queue item has it)."""
     rows = session.execute(
         select(Opportunity.contact_id, OpportunityDetail.stage)
         .join(OpportunityDetail, OpportunityDetail.opportunity_id == Opportunity.id)
-        .where(Opportunity.status == "open")
+        .where(Opportunity.status == "open", Opportunity.contact_id.is_not(None))
     ).tuples()
-    return dict(rows.all())  # a Result has .keys(): dict() must get plain rows
+    return {contact: stage for contact, stage in rows.all() if contact is not None}
 
 
 def _item(row: _Row, deals: dict[int, str], now: datetime) -> QueueItem:

@@ -3,6 +3,7 @@ every place that lists the formats lists exactly the registry's."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 from types import ModuleType
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 import leadflow.commands.import_contacts
+from leadflow.ingest.deal_formats import DEAL_FORMATS
 from leadflow.ingest.fields import FIELDS
 from leadflow.ingest.formats import (
     FORMATS,
@@ -97,8 +99,9 @@ def test_every_list_of_formats_is_the_registry(where: str, text: str) -> None:
     """A format added to FORMATS and forgotten in the README (or the other way round)."""
     lists = _FORMAT_LISTS.findall(text)
     assert lists, f"{where} lists no formats"
-    for found in lists:
-        assert found.split("|") == list(FORMATS), where
+    assert list(FORMATS) in [found.split("|") for found in lists], where
+    for found in lists:  # the contact formats, or the deal formats (`import deals`)
+        assert found.split("|") in (list(FORMATS), list(DEAL_FORMATS)), where
 
 
 def test_every_format_has_a_section() -> None:
@@ -190,3 +193,51 @@ def test_the_missing_label_example_extends_its_format() -> None:
     assert layout.field_for("Vorname") == "first_name"  # from the format
     assert layout.value_for("lifecycle_stage", "Bestandskunde") == "customer"
     assert layout.value_for("lifecycle_stage", "Kunde") == "customer"
+
+
+_DEALS = DOC.split("## Deals: `leadflow import deals`")[1].split("\n## ")[0]
+
+
+def test_every_deal_format_list_is_the_deal_registry() -> None:
+    lists = _FORMAT_LISTS.findall(_DEALS)
+    assert lists
+    assert all(found.split("|") == list(DEAL_FORMATS) for found in lists)
+    assert all(f"**{name}**" in _DEALS for name in DEAL_FORMATS)
+
+
+@pytest.mark.parametrize("name", ["hubspot", "salesforce", "pipedrive"])
+def test_every_deal_header_is_documented(name: str) -> None:
+    module = importlib.import_module(f"leadflow.ingest.deal_formats.{name}")
+    section = _DEALS.split(f"**{name}**")[1].split("\n**")[0]
+    for field, headers in module.HEADERS.items():
+        label = "(ignored)" if field == IGNORE else f"`{field}`"
+        assert f"| {label} | " + ", ".join(f"`{header}`" for header in headers) + " |" in section
+
+
+def test_every_deal_field_is_documented_with_its_kind() -> None:
+    from leadflow.ingest.deal_formats.fields import DEAL_FIELDS
+
+    for field in DEAL_FIELDS.values():
+        assert f"| `{field.name}` | {field.kind.value} | {field.help} |" in _DEALS
+
+
+def test_the_closed_stage_table_is_what_the_import_reads() -> None:
+    from leadflow.ingest.countries import fold
+    from leadflow.ingest.deal_formats.outcomes import CLOSED_STAGES
+
+    rows = re.findall(r"^\| (won|lost) \| (.+) \|$", _DEALS, flags=re.MULTILINE)
+    documented = {
+        fold(word): outcome for outcome, words in rows for word in re.findall(r"`([^`]+)`", words)
+    }
+    assert documented == dict(CLOSED_STAGES)
+
+
+def test_the_maven_deal_mapping_example_is_the_shipped_one() -> None:
+    from leadflow.ingest.deal_formats.mapping import load_deal_mapping
+
+    [example] = re.findall(r"```yaml\n(.*?)```", _DEALS, flags=re.DOTALL)
+    shipped = load_deal_mapping(ROOT / "examples" / "maven_crm" / "deals-mapping.yaml")
+    assert yaml.safe_load(example) == yaml.safe_load(
+        (ROOT / "examples" / "maven_crm" / "deals-mapping.yaml").read_text(encoding="utf-8")
+    )
+    assert (shipped.field_for("deal_stage"), shipped.id_namespace) == ("stage", "maven")

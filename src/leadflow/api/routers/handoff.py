@@ -313,6 +313,8 @@ def _deal(deal: Deal) -> DealPublic:
     return DealPublic(
         id=opportunity.id,
         contact_id=opportunity.contact_id,
+        account_id=opportunity.account_id,
+        external_id=opportunity.external_id,
         owner=opportunity.owner,
         status=opportunity.status,
         stage=detail.stage,

@@ -211,7 +211,13 @@ class LoseBody(AcceptBody):
 
 class DealPublic(BaseModel):
     id: int
-    contact_id: int
+    contact_id: int | None = Field(
+        description="The deal's person; none for a company's deal imported from a CRM."
+    )
+    account_id: int | None = None
+    external_id: str | None = Field(
+        default=None, description="The deal's id in the CRM it was imported from."
+    )
     owner: str | None
     status: str
     stage: str

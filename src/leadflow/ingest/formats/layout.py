@@ -16,7 +16,7 @@ source, such as the ``null`` Marketo writes in every empty cell.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from types import MappingProxyType
@@ -130,15 +130,19 @@ def build_layout(
     id_format: str | None = None,
     defaults: Mapping[str, str] | None = None,
     empty: Iterable[str] = (),
+    fields: Collection[str] = FIELDS,
+    common_columns: Mapping[str, str] = UTM_COLUMNS,
 ) -> Layout:
-    """A layout from ``field -> headers`` and ``field -> {source value: leadflow value}``."""
+    """A layout from ``field -> headers`` and ``field -> {source value: leadflow value}``;
+    ``fields`` are the names a column may map to (a contact's, or a deal's), and
+    ``common_columns`` the headers every layout of that kind reads (the UTM columns)."""
     columns: dict[str, str] = {}
     for field_name, names in headers.items():
-        if field_name != IGNORE and field_name not in FIELDS:
+        if field_name != IGNORE and field_name not in fields:
             raise ValueError(f"layout {name}: unknown field {field_name!r}")
         for header in names:
             columns.setdefault(fold(header), field_name)
-    for header, field_name in UTM_COLUMNS.items():
+    for header, field_name in common_columns.items():
         columns.setdefault(header, field_name)
     folded = {
         field_name: MappingProxyType({fold(raw): value for raw, value in table.items()})

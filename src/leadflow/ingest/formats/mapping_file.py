@@ -28,6 +28,7 @@ the key, with a suggestion for typos.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -113,24 +114,39 @@ def validated_mapping(
         raise MappingError(f"{path}: {where}: {message}") from None
 
 
-def compile_mapping(raw: RawMapping, source: str) -> Layout:
-    """The layout a validated mapping describes, on top of its base format if any."""
-    base = _base(raw.format, source)
+# (field, value it maps to, the mapping file) -> the value, or MappingError.
+ValueCheck = Callable[[str, str, str], str]
+
+
+def compile_mapping(
+    raw: RawMapping,
+    source: str,
+    *,
+    fields: Collection[str] = FIELDS,
+    formats: Mapping[str, Layout] = FORMATS,
+    check_value: ValueCheck | None = None,
+    common_columns: Mapping[str, str] = UTM_COLUMNS,
+) -> Layout:
+    """The layout a validated mapping describes, on top of its base format if any.
+    ``fields``, ``formats``, ``check_value`` and ``common_columns`` default to the
+    contact import's; the deal import gives its own."""
+    base = _base(raw.format, source, formats)
+    check = check_value or _value
     columns = {
-        **UTM_COLUMNS,
+        **common_columns,
         **{
-            fold(header): _field(target, source, f"columns.{header}")
+            fold(header): _field(target, source, f"columns.{header}", fields)
             for header, target in raw.columns.items()
         },
     }
     values = {
-        _field(name, source, f"values.{name}"): {
-            fold(value): _value(name, target, source) for value, target in table.items()
+        _field(name, source, f"values.{name}", fields): {
+            fold(value): check(name, target, source) for value, target in table.items()
         }
         for name, table in raw.values.items()
     }
     defaults = {
-        _field(name, source, f"defaults.{name}"): _text(value)
+        _field(name, source, f"defaults.{name}", fields): _text(value)
         for name, value in raw.defaults.items()
     }
     layout = Layout(
@@ -149,24 +165,24 @@ def compile_mapping(raw: RawMapping, source: str) -> Layout:
     return base.extended(layout) if base is not None else layout
 
 
-def _base(name: str | None, source: str) -> Layout | None:
+def _base(name: str | None, source: str, formats: Mapping[str, Layout]) -> Layout | None:
     if name is None:
         return None
-    if name in FORMATS:
-        return FORMATS[name]
-    close = difflib.get_close_matches(name, list(FORMATS), n=1)
+    if name in formats:
+        return formats[name]
+    close = difflib.get_close_matches(name, list(formats), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     raise MappingError(
-        f"{source}: format: unknown format {name!r} ({hint}choose one of {', '.join(FORMATS)})"
+        f"{source}: format: unknown format {name!r} ({hint}choose one of {', '.join(formats)})"
     )
 
 
-def _field(name: str | None, source: str, where: str) -> str:
+def _field(name: str | None, source: str, where: str, fields: Collection[str]) -> str:
     if name is None or name.strip().lower() in _IGNORE_WORDS:
         return IGNORE
-    if name in FIELDS:
+    if name in fields:
         return name
-    close = difflib.get_close_matches(name, list(FIELDS), n=1)
+    close = difflib.get_close_matches(name, list(fields), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else " (see docs/importing.md)"
     raise MappingError(f"{source}: {where}: unknown field {name!r}{hint}")
 

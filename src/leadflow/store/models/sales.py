@@ -62,13 +62,24 @@ class Conversation(Base):
 
 
 class Opportunity(Base):
-    """A deal: open, then won or lost, with its amount."""
+    """A deal: open, then won or lost, with its amount.
+
+    A deal opened in leadflow belongs to a contact. A deal imported from a CRM
+    (``leadflow import deals``) carries the CRM's id (``external_id``, namespaced as
+    contact ids are: ``hubspot:9182``) and may belong to a company only: ``contact_id``
+    is then NULL and ``account_id`` names the company (an *account-level* deal).
+    """
 
     __tablename__ = "opportunities"
-    __table_args__ = (Index(None, "contact_id"), Index(None, "status"))
+    __table_args__ = (
+        Index(None, "contact_id"),
+        Index(None, "status"),
+        Index(None, "external_id", unique=True),
+        Index(None, "account_id"),
+    )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     name: Mapped[str | None] = mapped_column(String(300))
     owner: Mapped[str | None] = mapped_column(String(200))
@@ -78,3 +89,5 @@ class Opportunity(Base):
     created_at: Mapped[datetime] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
     lost_reason: Mapped[str | None] = mapped_column(String(500))
+    # The deal's id in the CRM it was imported from; None for deals opened in leadflow.
+    external_id: Mapped[str | None] = mapped_column(String(300))

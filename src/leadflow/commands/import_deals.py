@@ -1,0 +1,166 @@
+"""``leadflow import deals FILE.csv``: a CRM's deals with their outcomes (docs/importing.md).
+
+    --format hubspot|salesforce|pipedrive|generic   a built-in deal layout
+    --mapping MAP.yaml               any other CSV (may extend --format)
+    --default-region US              the day/month order of slashed dates
+    --skip-bad-rows                  import the good rows, report the bad
+    --errors REPORT.csv              write every rejected row, with its reason
+
+``leadflow import opportunities`` is the same command. All-or-nothing unless
+``--skip-bad-rows``; the people whose deals changed are qualified in the same
+transaction, and a won deal's company becomes a customer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from leadflow.commands.import_contacts import SHOWN_PROBLEMS, delimiter_name, region_option
+from leadflow.commands.options import (
+    NOTHING_FOUND,
+    database_problem,
+    delimiter_option,
+    workspace_settings,
+)
+from leadflow.commands.workspace import WorkspaceOption, fail
+from leadflow.domain.clock import SystemClock
+from leadflow.ingest.convert import HeaderError
+from leadflow.ingest.deal_formats import DEAL_FORMATS, get_deal_format
+from leadflow.ingest.deal_formats.mapping import load_deal_mapping
+from leadflow.ingest.formats import Layout
+from leadflow.ingest.table import TableError
+from leadflow.services.import_deals import DealImport, DealImportOptions, import_deals
+from leadflow.store.database import engine_from_settings
+
+__all__ = ["register"]
+
+
+def register(group: typer.Typer) -> None:
+    group.command("deals")(deals)
+    group.command("opportunities", help="The same as `import deals`.")(deals)
+
+
+def deals(
+    file: Path = typer.Argument(..., help="CSV file of deals to import.", dir_okay=False),
+    format_name: str | None = typer.Option(
+        None, "--format", "-f", help=f"Built-in deal layout: {', '.join(DEAL_FORMATS)}."
+    ),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", "-m", help="Mapping file for any other CSV.", dir_okay=False
+    ),
+    default_region: str | None = typer.Option(
+        None, "--default-region", help="Country whose date order slashed dates use (e.g. US)."
+    ),
+    skip_bad_rows: bool = typer.Option(
+        False, "--skip-bad-rows", help="Import the good rows even if some are rejected."
+    ),
+    errors: Path | None = typer.Option(
+        None,
+        "--errors",
+        help="Write rejected rows (line, reason, row) to this CSV.",
+        dir_okay=False,
+    ),
+    encoding: str | None = typer.Option(None, "--encoding", help="Override encoding detection."),
+    delimiter: str | None = typer.Option(
+        None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
+    ),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Import deals (opportunities) from a HubSpot, Salesforce or Pipedrive export, or any CSV
+    with a mapping: won, lost and open, linked to their contacts and accounts."""
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    if errors is not None and not errors.parent.is_dir():
+        fail(f"--errors: folder {errors.parent} does not exist")
+    options = DealImportOptions(
+        layout=_layout(format_name, mapping),
+        default_region=region_option(default_region),
+        skip_bad_rows=skip_bad_rows,
+        errors=errors,
+        encoding=encoding,
+        delimiter=delimiter_option(delimiter),
+    )
+    summary = _run(file, options, workspace)
+    if summary.rows == 0:
+        fail(NOTHING_FOUND.format(file=file))
+    _print(summary, options)
+    if not summary.committed:
+        raise typer.Exit(1)
+
+
+def _layout(format_name: str | None, mapping: Path | None) -> Layout:
+    if format_name is None and mapping is None:
+        fail(f"give --format ({', '.join(DEAL_FORMATS)}) or --mapping MAP.yaml")
+    try:
+        if mapping is None:
+            return get_deal_format(str(format_name))
+        layout = load_deal_mapping(mapping)
+        return get_deal_format(format_name).extended(layout) if format_name else layout
+    except ValueError as error:
+        fail(str(error))
+
+
+def _run(file: Path, options: DealImportOptions, workspace: Path | None) -> DealImport:
+    engine = engine_from_settings(workspace_settings(workspace))
+    columns = (TextColumn("deals"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("import", total=file.stat().st_size)
+            return import_deals(
+                engine,
+                file,
+                options,
+                clock=SystemClock(),
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    except (OperationalError, ProgrammingError) as error:
+        fail(database_problem(error))
+    except (TableError, HeaderError) as error:  # the file or its header cannot be imported
+        fail(str(error))
+    finally:
+        engine.dispose()
+
+
+def _print(summary: DealImport, options: DealImportOptions) -> None:
+    for note in summary.header_notes:
+        typer.echo(f"{summary.path}: {note}", err=True)
+    for problem in summary.problems[:SHOWN_PROBLEMS]:
+        typer.echo(f"{summary.path}:{problem.line}: {problem.reason}", err=True)
+    hidden = summary.rejected - min(len(summary.problems), SHOWN_PROBLEMS)
+    if hidden > 0:
+        typer.echo(f"... and {hidden} more rejected rows", err=True)
+    if options.errors is not None and summary.rejected:
+        typer.echo(f"rejected rows written to {options.errors}", err=True)
+    if summary.unknown_columns:
+        names = ", ".join(repr(name) for name in summary.unknown_columns[:8])
+        more = len(summary.unknown_columns) - 8
+        typer.echo(
+            f"{len(summary.unknown_columns)} columns not in deal format {summary.format!r}, "
+            f"not read: {names}{f' and {more} more' if more > 0 else ''}",
+            err=True,
+        )
+    dialect = f"{summary.encoding}, {delimiter_name(summary.delimiter)}"
+    if not summary.committed:
+        typer.echo(
+            f"nothing written: {summary.rejected} of {summary.rows} rows rejected "
+            f"(all-or-nothing; --skip-bad-rows imports the good ones) [{dialect}]",
+            err=True,
+        )
+        return
+    qualified = (
+        f"{summary.qualified} contacts qualified"
+        if summary.qualified is not None
+        else "not qualified (no active definition)"
+    )
+    typer.echo(
+        f"{summary.rows} rows (deals, {summary.format}, {dialect}): {summary.created} created, "
+        f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.rejected} rejected; "
+        f"{summary.won} won, {summary.lost} lost, {summary.open} open "
+        f"({summary.account_level} of a company only); "
+        f"{summary.customers} accounts became customers; {qualified}"
+    )
