@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from leadflow.store.migrate import current, downgrade, head, upgrade
 from leadflow.store.models import (
     Base,
+    Consent,
+    ConsentDecision,
     Contact,
     Conversation,
     Event,
@@ -133,5 +135,36 @@ def test_0009_gives_owners_from_hand_offs_and_last_activity_from_the_store(
     assert active == {1: talked, 2: at, 3: at - timedelta(days=3)}  # 3: when it was created
     assert _schema_diff(engine) == []
     downgrade(engine, "0008")
+    upgrade(engine)
+    assert _schema_diff(engine) == []
+
+
+def test_0011_starts_the_consent_history_with_the_decisions_in_force(engine: Engine) -> None:
+    downgrade(engine, "0010")
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Contact).values(id=1, email="p@x.example", created_at=at, updated_at=at)
+        )
+        for channel, status in (("email", "withdrawn"), ("phone", "granted")):
+            connection.execute(
+                insert(Consent).values(contact_id=1, channel=channel, status=status,
+                                       source="import:hubspot", at=at)
+            )  # fmt: skip
+
+    upgrade(engine)
+
+    with Session(engine) as session:
+        decisions = session.execute(
+            select(ConsentDecision.channel, ConsentDecision.status, ConsentDecision.at,
+                   ConsentDecision.source, ConsentDecision.recorded_at)
+            .order_by(ConsentDecision.channel)
+        ).all()  # fmt: skip
+    assert [tuple(row) for row in decisions] == [
+        ("email", "withdrawn", at, "import:hubspot", None),
+        ("phone", "granted", at, "import:hubspot", None),
+    ]
+    downgrade(engine, "0010")
+    assert "consent_history" not in _tables(engine)
     upgrade(engine)
     assert _schema_diff(engine) == []
