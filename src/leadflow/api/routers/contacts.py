@@ -1,4 +1,5 @@
-"""Contacts: create, upsert by e-mail, read, list with filters; GDPR export and erase."""
+"""Contacts: create, upsert by e-mail, read, list with filters; consent and its history;
+GDPR export and erase."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from leadflow.api.schemas.common import (
     decode_cursor,
     next_cursor,
 )
+from leadflow.api.schemas.consents import ConsentsPublic
 from leadflow.api.schemas.contacts import ContactCreate, ContactPublic, ContactUpsert
 from leadflow.api.schemas.gdpr import ErasureReport, PersonalData
 from leadflow.services import contacts, gdpr
 from leadflow.services.api_keys import Role
+from leadflow.services.consent_record import consent_record
 
 __all__ = ["router"]
 
@@ -87,6 +90,16 @@ def list_contacts(
 )
 def get_contact(contact_id: ContactId, session: ReadSessionDep) -> ContactPublic:
     return ContactPublic.of(contacts.get_contact(session, contact_id))
+
+
+@router.get(
+    "/{contact_id}/consents",
+    dependencies=[allow(*READERS)],
+    responses=problem_responses(404),
+    summary="Consent per channel and every decision on record (proof of consent).",
+)
+def get_consents(contact_id: ContactId, session: ReadSessionDep) -> ConsentsPublic:
+    return ConsentsPublic.of(consent_record(session, contact_id))
 
 
 @router.get(
