@@ -176,3 +176,18 @@ def test_erasure_leaves_nothing_of_the_person_in_the_sqlite_files(
     left = {f.name: f.read_bytes().count(b"ERASE-ME") for f in files if f.exists()}
 
     assert set(left.values()) <= {0}, left
+
+
+def test_an_erased_persons_contact_id_is_never_given_to_someone_else(
+    session: Session, active: ActiveDefinition
+) -> None:
+    # Their id is in the webhook messages receivers got and in API clients' records:
+    # handed to the next new contact, it would tie a stranger to the erased person.
+    _person(session, "stays@acme.example")
+    erased = _person(session, "gone@acme.example")  # the newest contact
+    session.commit()
+    erase_person(session, erased)
+
+    newcomer = _person(session, "new@acme.example")
+
+    assert newcomer > erased

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, insert, inspect, select
+from sqlalchemy import Engine, delete, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from leadflow.store.migrate import current, downgrade, head, upgrade
@@ -166,5 +166,41 @@ def test_0011_starts_the_consent_history_with_the_decisions_in_force(engine: Eng
     ]
     downgrade(engine, "0010")
     assert "consent_history" not in _tables(engine)
+    upgrade(engine)
+    assert _schema_diff(engine) == []
+
+
+def test_0012_rebuilds_contacts_without_losing_what_refers_to_them(engine: Engine) -> None:
+    downgrade(engine, "0011")
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        first, second = (
+            connection.execute(
+                insert(Contact).returning(Contact.id),
+                {"email": f"p{number}@x.example", "purchased": False, "identity": "known",
+                 "attributes": {}, "created_at": at, "updated_at": at},
+            ).scalar_one()
+            for number in (1, 2)
+        )  # fmt: skip
+        connection.execute(
+            insert(Event).values(contact_id=first, source="t", type="page_view", at=at,
+                                 properties={}, received_at=at)
+        )  # fmt: skip
+        connection.execute(insert(Consent).values(contact_id=second, channel="email",
+                                                  status="granted", at=at))  # fmt: skip
+
+    upgrade(engine)
+
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Event)) == 1
+        assert session.scalar(select(func.count()).select_from(Consent)) == 1
+        session.execute(delete(Contact).where(Contact.id == second))  # the newest goes
+        session.add(Contact(email="p3@x.example", attributes={}, created_at=at, updated_at=at))
+        session.commit()
+        ids = list(session.scalars(select(Contact.id).order_by(Contact.id)))
+    assert ids[0] == first
+    assert ids[1] > second  # the erased id is not given out again
+    assert _schema_diff(engine) == []
+    downgrade(engine, "0011")
     upgrade(engine)
     assert _schema_diff(engine) == []

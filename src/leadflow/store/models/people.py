@@ -38,6 +38,9 @@ class Contact(Timestamped, Base):
     """
 
     __tablename__ = "contacts"
+    # An erased person's id is never given to someone else (migration 0012): it lives on
+    # in webhook receivers and API clients. PostgreSQL's sequences behave so already.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     # The record's id in the CRM it was imported from (HubSpot, Salesforce, Mautic ...).
