@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Table, delete, or_, select
 from sqlalchemy.orm import Session
 
+from leadflow.services.outbox import CONTACT_ERASED, enqueue_in
 from leadflow.services.refusals import NotFoundError
 from leadflow.store.models import Base, Contact, IdempotentReply, Merge, OutboxMessage, Visitor
 
@@ -70,8 +71,11 @@ def export_person(session: Session, contact_id: int) -> dict[str, Any]:
     return {"contact_id": root, "contact_ids": sorted(ids), "data": held}
 
 
-def erase_person(session: Session, contact_id: int) -> dict[str, Any]:
-    """Delete the person everywhere; returns how many rows went, per table. Commits."""
+def erase_person(session: Session, contact_id: int, *, now: datetime) -> dict[str, Any]:
+    """Delete the person everywhere; returns how many rows went, per table. Commits.
+
+    The webhook receivers hear of it (``contact.erased``, their ids only) in the same
+    transaction, so they can erase their copies (art. 19)."""
     root, ids = _person(session, contact_id)
     counts = {name: len(found) for name, found in _held(session, ids).items()}
     replies = [row["id"] for row in _replies_naming(session, ids)]
@@ -85,6 +89,8 @@ def erase_person(session: Session, contact_id: int) -> dict[str, Any]:
     session.execute(
         delete(Contact).where(Contact.id.in_(ids)).execution_options(synchronize_session=False)
     )
+    notice = {"contact_ids": sorted(ids), "at": now.isoformat()}
+    enqueue_in(session, CONTACT_ERASED, notice, now)
     session.commit()
     _checkpoint(session)
     erased = {k: v for k, v in counts.items() if v}

@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.gdpr import erase_person, export_person
 from leadflow.services.identity import merge_contacts
-from leadflow.services.outbox import CONFIRMATION_REQUESTED, STAGE_CHANGED, enqueue_in
+from leadflow.services.outbox import (
+    CONFIRMATION_REQUESTED,
+    CONTACT_ERASED,
+    STAGE_CHANGED,
+    enqueue_in,
+)
 from leadflow.store.models import (
     ApiKey,
     Contact,
@@ -67,7 +72,7 @@ def test_merges_and_webhook_messages_are_exported_and_erased(
     session.commit()
 
     held = export_person(session, person)["data"]
-    erased = erase_person(session, person)["erased"]
+    erased = erase_person(session, person, now=NOW)["erased"]
 
     assert [m["merged_snapshot"]["email"] for m in held["merges"]] == ["ana.gil+old@acme.example"]
     kinds = sorted(message["kind"] for message in held["outbox_messages"])
@@ -79,7 +84,8 @@ def test_merges_and_webhook_messages_are_exported_and_erased(
     assert left == [other]  # the person's delivery log went with its message
     assert session.scalar(select(func.count()).select_from(Merge)) == 0
     assert session.get(Contact, bystander) is not None
-    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+    kinds_left = sorted(session.scalars(select(OutboxMessage.kind)))
+    assert kinds_left == [CONTACT_ERASED, STAGE_CHANGED]  # the bystander's, and the notice
 
 
 def _deal(session: Session, contact_id: int) -> int:
@@ -113,7 +119,7 @@ def test_rows_reached_through_the_persons_rows_are_exported_and_counted(
     session.commit()
 
     held = export_person(session, person)["data"]
-    erased = erase_person(session, person)["erased"]
+    erased = erase_person(session, person, now=NOW)["erased"]
 
     assert [d["opportunity_id"] for d in held["opportunity_details"]] == [deal]
     assert [c["to_stage"] for c in held["opportunity_stage_changes"]] == ["proposal"]
@@ -147,7 +153,7 @@ def test_cached_api_replies_that_name_the_person_are_exported_and_erased(
     session.commit()
 
     held = export_person(session, person)["data"]
-    erased = erase_person(session, person)["erased"]
+    erased = erase_person(session, person, now=NOW)["erased"]
 
     cached = sorted(r["idempotency_key"] for r in held["idempotent_replies"])
     assert cached == ["k-2", "signup:ana.gil@acme.example"]
@@ -169,7 +175,7 @@ def test_erasure_leaves_nothing_of_the_person_in_the_sqlite_files(
                          created_at=NOW, updated_at=NOW)  # fmt: skip
         session.add(person)
         session.commit()
-        erase_person(session, person.id)
+        erase_person(session, person.id, now=NOW)
     database = Path(str(engine.url.database))
     files = [database, database.with_name(database.name + "-wal")]
 
@@ -186,8 +192,26 @@ def test_an_erased_persons_contact_id_is_never_given_to_someone_else(
     _person(session, "stays@acme.example")
     erased = _person(session, "gone@acme.example")  # the newest contact
     session.commit()
-    erase_person(session, erased)
+    erase_person(session, erased, now=NOW)
 
     newcomer = _person(session, "new@acme.example")
 
     assert newcomer > erased
+
+
+def test_erasure_tells_the_webhook_receivers_which_records_to_erase(
+    session: Session, active: ActiveDefinition
+) -> None:
+    # Art. 19: recipients of the person's data are told of the erasure. The message
+    # carries the ids alone: receivers find their copies by them.
+    person = _person(session, "ana.gil@acme.example")
+    duplicate = _person(session, "ana.gil+old@acme.example")
+    merge_contacts(session.connection(), person, duplicate, now=NOW, requalify=False)
+    session.commit()
+
+    erase_person(session, duplicate, now=NOW)
+
+    [message] = session.scalars(select(OutboxMessage)).all()
+    assert message.kind == CONTACT_ERASED
+    assert message.payload == {"contact_ids": sorted([person, duplicate]),
+                               "at": NOW.isoformat()}  # fmt: skip

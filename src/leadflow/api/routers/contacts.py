@@ -118,5 +118,5 @@ def export_contact(contact_id: ContactId, session: ReadSessionDep) -> PersonalDa
     responses=problem_responses(404),
     summary="GDPR erasure (admin): delete the person and everything that points at them.",
 )
-def erase_contact(contact_id: ContactId, session: WriteSessionDep) -> ErasureReport:
-    return ErasureReport.model_validate(gdpr.erase_person(session, contact_id))
+def erase_contact(contact_id: ContactId, session: WriteSessionDep, now: NowDep) -> ErasureReport:
+    return ErasureReport.model_validate(gdpr.erase_person(session, contact_id, now=now))
