@@ -13,6 +13,7 @@ from leadflow.batch.store import read_store
 from leadflow.domain.clock import FixedClock
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
+from leadflow.services.facts import facts_of
 from leadflow.services.gdpr import erase_person, export_person
 from leadflow.services.identity import merge_contacts, unmerge
 from leadflow.store.driver import driver_for
@@ -90,6 +91,8 @@ def test_consent_as_of_a_past_moment_is_the_decision_in_force_then(
     assert store.consents(person, as_of=MAY) == {"email": "withdrawn"}
     assert store.consents(person, as_of=MARCH - timedelta(days=1)) == {}
     assert store.consents(person) == {"email": "withdrawn"}
+    # What `leadflow qualify --now` qualifies at that moment (contact_qualification.py).
+    assert facts_of(store, store.load_person(person), as_of=APRIL).consent == {"email": "granted"}
     # The batch reader (rescore, back-tests) reads the same past.
     assert _batch_consent(session, person, APRIL) == "granted"
     assert _batch_consent(session, person, MAY + timedelta(days=1)) == "withdrawn"
