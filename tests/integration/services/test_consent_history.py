@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -158,3 +159,27 @@ def test_gdpr_export_shows_the_history_and_erasure_removes_it(
     ]
     assert erased["consent_history"] == 2
     assert session.scalars(select(ConsentDecision)).all() == []
+
+
+def test_only_an_event_that_decides_consent_writes_to_the_history(
+    session: Session, active: ActiveDefinition, backend: str
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("statements are traced through SQLite's driver")
+    email = "ed@acme.example"
+    _record(session, active, IncomingEvent("page_view", MARCH, email=email))
+    handle = session.connection().connection.driver_connection
+    assert handle is not None
+    statements: list[str] = []
+    handle.set_trace_callback(statements.append)
+    try:
+        _record(session, active, IncomingEvent("page_view", APRIL, email=email))
+        viewed, statements[:] = list(statements), []
+        _record(session, active, IncomingEvent("unsubscribe", MAY, email=email))
+        left = list(statements)
+    finally:
+        handle.set_trace_callback(None)
+
+    assert viewed  # traced
+    assert not any("consent_history" in statement for statement in viewed)
+    assert len([s for s in left if s.lstrip().startswith("INSERT INTO consent_history")]) == 1
