@@ -30,6 +30,7 @@ from leadflow.api.routers import (
     contacts,
     definition,
     events,
+    exports,
     forms,
     handoff,
     health,
@@ -65,6 +66,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     handoff.router,  # the queue, answers, attempts, deals, nurture list, SLA sweep (issue 5)
     models.router,  # learned models: stored, their activation periods, switching (admin)
     reports.router,  # the analytics reports' figures as JSON (issue 8)
+    exports.router,  # leads as CSV for a CRM import or a spreadsheet
 )
 
 _DESCRIPTION = """\

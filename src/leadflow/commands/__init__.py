@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "merge": "identity",
     "unmerge": "identity",
     "gdpr": "gdpr",
+    "export": "export",
     "learn": "learn",
     "keys": "api_keys",
     "serve": "serve",

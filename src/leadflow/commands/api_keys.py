@@ -35,15 +35,17 @@ def register(app: typer.Typer) -> None:
 
 
 @contextmanager
-def workspace_session(workspace: Path | None) -> Iterator[Session]:
-    """A write session on the workspace's database; database errors end as one line."""
+def workspace_session(workspace: Path | None, *, write: bool = True) -> Iterator[Session]:
+    """A session on the workspace's database; database errors end as one line. A write
+    session holds SQLite's write lock from its start; ``write=False`` (a long read, such
+    as an export) leaves writers free."""
     settings = workspace_settings(workspace)
     try:
         engine = engine_from_settings(settings)
     except ArgumentError as error:
         fail(f"bad database URL: {error}")
     try:
-        with session_factory(writer(engine))() as session:
+        with session_factory(writer(engine) if write else engine)() as session:
             yield session
     except (OperationalError, ProgrammingError) as error:
         fail(database_problem(error))

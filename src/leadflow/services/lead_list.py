@@ -43,6 +43,7 @@ __all__ = [
     "LeadPage",
     "LeadRow",
     "LeadSort",
+    "lead_conditions",
     "list_leads",
     "owner_key",
     "owners",
@@ -143,6 +144,15 @@ def list_leads(
     rows = rows[:limit]
     next_cursor = _cursor(sort, rows[-1]) if more and rows else None
     return LeadPage(tuple(rows), next_cursor)
+
+
+def lead_conditions(where: LeadFilter) -> list[ColumnElement[bool]]:
+    """The filter's criteria on their own columns, for a query that reads every matching
+    lead in contact order (an export) rather than one page by the sort's index."""
+    found = [test(column) for column, test in _tests(where)]
+    if where.search:
+        found.append(_matching(where.search))
+    return found
 
 
 def owner_key(session: Session, text: str | None) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -181,3 +183,39 @@ def test_the_lead_page_names_the_owning_rep_as_the_list_does(
     assert owner[2] == f"Rep {owner[1]}"  # the name, the key in the title
     listed = client.get("/ui/leads", params={"q": "lead1@"}).text
     assert f'<span title="{owner[1]}">Rep {owner[1]}</span>' in listed
+
+
+def test_the_listed_leads_download_as_csv_with_the_same_filters(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("sales")
+    page = client.get("/ui/leads?stage=sql&q=lead").text
+    links = dict(re.findall(r'<a href="(/ui/leads\.csv\?[^"]+)" download>([^<]+)</a>', page))
+    by_label = {label: href.replace("&amp;", "&") for href, label in links.items()}
+    assert set(by_label) == {"CSV", "HubSpot import", "Salesforce import"}
+    assert "stage=sql" in by_label["CSV"]
+    assert "q=lead" in by_label["CSV"]
+
+    generic = client.get(by_label["CSV"])
+    hubspot = client.get(by_label["HubSpot import"])
+
+    assert generic.status_code == 200, generic.text
+    assert generic.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(generic.text)))
+    assert sorted(int(row["contact_id"]) for row in rows) == sorted(world.ready)
+    assert {row["stage"] for row in rows} == {"sql"}
+    assert hubspot.text.startswith("Record ID,Email,Lifecycle Stage,")
+    assert len(hubspot.text.splitlines()) == len(world.ready) + 1
+
+
+def test_a_download_with_a_stage_the_definition_lacks_is_refused(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    client = signed_in("marketing")
+
+    refused = client.get("/ui/leads.csv?stage=sqll")
+    unknown_format = client.get("/ui/leads.csv?format=marketo")
+
+    assert refused.status_code == 422
+    assert unknown_format.status_code == 422
+    assert "marketo" in unknown_format.text

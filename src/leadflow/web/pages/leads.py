@@ -14,14 +14,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from leadflow.domain.vocabulary import ACQUISITION_CHANNELS, Grade, LeadType, Temperature
 from leadflow.services.definitions import active_definition
+from leadflow.services.lead_export import (
+    ExportFormat,
+    LeadExport,
+    check_request,
+    streamed_csv,
+)
 from leadflow.services.lead_list import LeadFilter, LeadSort, list_leads, owner_key, owners
 from leadflow.services.refusals import InvalidInputError
 from leadflow.web import i18n
-from leadflow.web.deps import ReadsDep
+from leadflow.web.deps import ReadsDep, WebDep
 from leadflow.web.guard import EVERY_ROLE, page
 from leadflow.web.labels import LABELS, stage_names
 from leadflow.web.rendering import render
@@ -78,9 +84,35 @@ def leads(request: Request, session: ReadsDep) -> Response:
         "lead_types": [t.value for t in LeadType],
         "channels": ACQUISITION_CHANNELS,
         "owners": owners(session),
+        "downloads": {
+            fmt.value: f"{prefix}/leads.csv?{urlencode({**query.values, 'format': fmt.value})}"
+            for fmt in ExportFormat
+        },
     }
     partial = request.headers.get("HX-Target") == "results"
     return render(request, "leads_results.html" if partial else "leads.html", context)
+
+
+@router.get("/leads.csv", dependencies=[page(*EVERY_ROLE)])
+def leads_download(request: Request, web: WebDep, session: ReadsDep) -> Response:
+    """The listed leads (every page of them) as CSV: leadflow's columns, or a file for
+    HubSpot's or Salesforce's import (``format``); services/lead_export.py."""
+    language: str = request.state.language
+    names = stage_names(active_definition(session).definition, language)
+    params = dict(request.query_params)
+    query = _checked(params, names, language)
+    try:
+        fmt = ExportFormat(params.get("format", ExportFormat.GENERIC.value))
+    except ValueError:
+        raise InvalidInputError(f"unknown format {params.get('format')!r}") from None
+    where = replace(query.where, owner=owner_key(session, query.where.owner))
+    export = LeadExport(where)
+    check_request(session, export)
+    return StreamingResponse(
+        streamed_csv(web.api.reads, fmt, export),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="leadflow-leads-{fmt.value}.csv"'},
+    )
 
 
 def _linker(query: ListQuery, prefix: str) -> Callable[..., str]:
