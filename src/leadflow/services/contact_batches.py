@@ -291,7 +291,7 @@ class ContactBatches:
         predictable, else None (the caller reads them back by a unique key).
 
         SQLite gives a new row the largest id plus one (``contacts``: the largest ever
-        used, migration 0012), and this transaction holds the write lock, so the ids are
+        used, migration 0013), and this transaction holds the write lock, so the ids are
         the next ``len(rows)`` numbers unless erased contacts held the latest ones; the
         count is checked, so such a gap reads them back instead.
         PostgreSQL's sequences may interleave with other sessions: no guess there.

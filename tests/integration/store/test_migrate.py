@@ -139,8 +139,8 @@ def test_0009_gives_owners_from_hand_offs_and_last_activity_from_the_store(
     assert _schema_diff(engine) == []
 
 
-def test_0011_starts_the_consent_history_with_the_decisions_in_force(engine: Engine) -> None:
-    downgrade(engine, "0010")
+def test_0012_starts_the_consent_history_with_the_decisions_in_force(engine: Engine) -> None:
+    downgrade(engine, "0011")
     at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     with engine.begin() as connection:
         connection.execute(
@@ -164,14 +164,14 @@ def test_0011_starts_the_consent_history_with_the_decisions_in_force(engine: Eng
         ("email", "withdrawn", at, "import:hubspot", None),
         ("phone", "granted", at, "import:hubspot", None),
     ]
-    downgrade(engine, "0010")
+    downgrade(engine, "0011")
     assert "consent_history" not in _tables(engine)
     upgrade(engine)
     assert _schema_diff(engine) == []
 
 
-def test_0012_rebuilds_contacts_without_losing_what_refers_to_them(engine: Engine) -> None:
-    downgrade(engine, "0011")
+def test_0013_rebuilds_contacts_without_losing_what_refers_to_them(engine: Engine) -> None:
+    downgrade(engine, "0012")
     at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     with engine.begin() as connection:
         first, second = (
@@ -201,6 +201,6 @@ def test_0012_rebuilds_contacts_without_losing_what_refers_to_them(engine: Engin
     assert ids[0] == first
     assert ids[1] > second  # the erased id is not given out again
     assert _schema_diff(engine) == []
-    downgrade(engine, "0011")
+    downgrade(engine, "0012")
     upgrade(engine)
     assert _schema_diff(engine) == []

@@ -38,7 +38,7 @@ class Contact(Timestamped, Base):
     """
 
     __tablename__ = "contacts"
-    # An erased person's id is never given to someone else (migration 0012): it lives on
+    # An erased person's id is never given to someone else (migration 0013): it lives on
     # in webhook receivers and API clients. PostgreSQL's sequences behave so already.
     __table_args__ = ({"sqlite_autoincrement": True},)
 

@@ -1,6 +1,6 @@
 """Contact ids are never given out twice on SQLite (``AUTOINCREMENT``).
 
-Revision: 0012 (after 0011)
+Revision: 0013 (after 0012)
 
 SQLite gives a new row the largest id plus one, so erasing the newest contacts (GDPR)
 handed their ids to the next people created. Those ids live on outside the database:
@@ -23,8 +23,8 @@ from __future__ import annotations
 from alembic import op
 from sqlalchemy import Connection
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

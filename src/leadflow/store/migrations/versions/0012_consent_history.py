@@ -1,6 +1,6 @@
 """The history of consent decisions, beside the current consent.
 
-Revision: 0011 (after 0010)
+Revision: 0012 (after 0011)
 
 ``consents`` keeps one row per contact and channel, the decision in force, which every
 new decision overwrote: leadflow could not show when and how a person consented before
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
