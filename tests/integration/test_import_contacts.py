@@ -19,7 +19,7 @@ from leadflow.domain.clock import FixedClock
 from leadflow.ingest.formats import get_format
 from leadflow.ingest.formats.mapping_file import load_mapping
 from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
-from leadflow.store.models import Account, Consent, Contact, Handoff, Merge
+from leadflow.store.models import Account, Consent, ConsentDecision, Contact, Handoff, Merge
 
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -503,6 +503,37 @@ def test_withdrawal_is_not_regranted_by_an_older_or_undated_import(
     )
     assert newer.consents_changed == 1
     assert consents(engine, ann["id"]) == {"email": ("confirmed", datetime(2025, 4, 1, tzinfo=UTC))}
+
+
+def history(engine: Engine, contact_id: int) -> list[tuple[str, str, datetime, str | None]]:
+    return [
+        (row["channel"], row["status"], row["at"], row["evidence"])
+        for row in rows(engine, ConsentDecision)
+        if row["contact_id"] == contact_id
+    ]
+
+
+def test_every_decision_an_import_gives_enters_the_history_even_when_it_is_older(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    march, january = datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)
+    run(write_csv(tmp_path / "w.csv", HEADER, ["ann@acme.example", "withdrawn", "2025-03-01"]))
+    run(write_csv(tmp_path / "u.csv", HEADER, ["ann@acme.example", "granted", ""]))  # no moment
+    older = write_csv(tmp_path / "o.csv", HEADER, ["ann@acme.example", "granted", "2025-01-01"])
+    run(older)
+    ann = contact(engine, "ann@acme.example")
+
+    assert consents(engine, ann["id"]) == {"email": ("withdrawn", march)}  # in force: kept
+    assert history(engine, ann["id"]) == [
+        ("email", "withdrawn", march, "w.csv, line 2"),
+        ("email", "granted", january, "o.csv, line 2"),  # when she consented, before
+    ]
+    [decision] = [row for row in rows(engine, ConsentDecision) if row["at"] == january]
+    assert (decision["source"], decision["recorded_at"]) == ("import:generic", NOW)
+
+    run(older)  # the same file again says nothing new
+    run(write_csv(tmp_path / "w2.csv", HEADER, ["ann@acme.example", "withdrawn", "2025-04-01"]))
+    assert len(history(engine, ann["id"])) == 2  # withdrawn already in force on 1 April
 
 
 def test_an_undated_opt_out_withdraws_a_grant(

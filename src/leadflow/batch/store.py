@@ -21,8 +21,9 @@ left out of the query (a definition's types, ``batch.qualify.types_read``; none 
 for conditions on attributes alone).
 
 ``as_of`` leaves out what was not known yet at that moment: contacts created later,
-their events, BANT facts, consents and hand-off answers dated later (conversations
-and opportunities carry their own dates, which the engine reads). Merged contacts are
+their events, BANT facts and hand-off answers dated later (conversations and
+opportunities carry their own dates, which the engine reads); consent is read as it
+stood then, from its history (store/consent_history.py). Merged contacts are
 left out: their events belong to the survivor.
 
 JSON documents (attributes, event properties) are decoded once per distinct text.
@@ -54,6 +55,7 @@ from leadflow.batch.frames import (
     OpportunityColumns,
 )
 from leadflow.domain.facts import BANT_KEYS
+from leadflow.store.consent_history import as_of_sql
 from leadflow.store.realtime import CONTACT_COLUMNS
 
 __all__ = ["SideTable", "StoreFrames", "read_store", "side_table"]
@@ -402,8 +404,7 @@ def _conversations(reader: _Reader, ids: Ints) -> ConversationFrame:
 
 def _consents(reader: _Reader, ids: Ints) -> dict[str, Column]:
     table = reader.table(
-        f"SELECT contact_id, channel, status FROM consents WHERE at <= :as_of"
-        f"{reader.among('contact_id')}",
+        as_of_sql(reader.among("contact_id"), reader.among("h.contact_id")),
         ("contact_id", "channel", "status"),
     )
     contact = np.asarray(table["contact_id"].to_numpy(zero_copy_only=False), dtype=np.int64)

@@ -17,6 +17,7 @@ import typer
 
 from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.options import WorkspaceOption, fail
+from leadflow.domain.clock import SystemClock
 from leadflow.services.contacts import find_contact
 from leadflow.services.gdpr import erase_person, export_person
 
@@ -73,7 +74,7 @@ def erase(
             question = f"erase contact {records} and {rows} rows about them? This cannot be undone"
             if not typer.confirm(question, default=False):
                 fail("nothing erased")
-        done = erase_person(session, contact_id)
+        done = erase_person(session, contact_id, now=SystemClock().now())
     records = ", ".join(str(record) for record in done["contact_ids"])
     counts = ", ".join(f"{table} {count}" for table, count in sorted(done["erased"].items()))
     typer.echo(f"erased contact {records}: {counts}")

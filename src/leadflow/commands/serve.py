@@ -7,14 +7,24 @@ One process, one event loop; rate limits are per key *in this process*. Behind a
 reverse proxy, the client address (what public routes are limited by, and what the
 access log shows) is read from ``X-Forwarded-For`` when the request comes from a proxy
 in ``LEADFLOW_FORWARDED_ALLOW_IPS`` (default 127.0.0.1: a proxy on the same machine).
+
+The access log shows each request's path without its query (a leads search by e-mail
+address, a filter by owner) and without a double opt-in link's token: whoever keeps
+the server's log (journald, a log service) keeps no personal data from it and no
+link that confirms someone's address (``RedactedPaths``).
 """
 
 from __future__ import annotations
 
+import copy
+import logging
+import re
 from pathlib import Path
+from typing import Any
 
 import typer
 import uvicorn
+import uvicorn.config
 from fastapi import FastAPI
 from sqlalchemy.exc import ArgumentError
 
@@ -25,9 +35,34 @@ from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.services.refusals import RefusedError
 from leadflow.settings import Settings
 
-__all__ = ["register", "server_config"]
+__all__ = ["RedactedPaths", "register", "server_config"]
 
 _DEFAULTS = ApiLimits()
+# Paths whose last part is a secret: the token of a double opt-in link.
+_SECRET_PATH = re.compile(r"^(.*/forms/confirm/)[^/?]+")
+
+
+class RedactedPaths(logging.Filter):
+    """Rewrite an access log record's path (uvicorn's third argument): the query becomes
+    ``?…`` and a confirmation token ``…``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], _redacted(args[2]), *args[3:])
+        return True
+
+
+def _redacted(path: str) -> str:
+    path, query, _ = path.partition("?")
+    return _SECRET_PATH.sub(r"\1…", path) + ("?…" if query else "")
+
+
+def _log_config() -> dict[str, Any]:
+    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["redacted"] = {"()": RedactedPaths}
+    config["handlers"]["access"]["filters"] = ["redacted"]
+    return config
 
 
 def register(app: typer.Typer) -> None:
@@ -72,6 +107,7 @@ def server_config(
         port=port or settings.port,
         access_log=access_log,
         log_level="info",
+        log_config=_log_config(),
         proxy_headers=True,
         # Given explicitly: uvicorn would otherwise read FORWARDED_ALLOW_IPS itself,
         # and leadflow reads its environment in one place (settings.py).

@@ -16,6 +16,12 @@ none ("no consent on file")
 
 An undated claim that is applied gets the import's time. Applying a claim equal to
 what is on file changes nothing, which keeps a second import of the same file a no-op.
+
+The history of decisions (store/consent_history.py) takes every claim applied, and a
+dated claim that is not (an old export replaying the past) at its own moment, unless
+it only says again what the history already had in force then (``restates``): a
+second import of the same file adds nothing there either. An undated claim that is
+not applied has no moment and is not a decision on record.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from datetime import datetime
 
 from leadflow.ingest.record import ConsentClaim
 
-__all__ = ["Decision", "OnFile", "decide"]
+__all__ = ["Decision", "OnFile", "decide", "restates"]
 
 PERMISSIVE = frozenset({"granted", "confirmed"})
 RESTRICTIVE = frozenset({"withdrawn", "bounced"})
@@ -85,3 +91,9 @@ def _permit(on_file: OnFile | None, claim: ConsentClaim, now: datetime) -> Decis
     if claim.status == "confirmed" and on_file.status == "granted":
         return Decision("confirmed", claim.at or now)
     return _NOTHING
+
+
+def restates(in_force: str | None, status: str) -> bool:
+    """Whether a decision ``status`` says nothing new over ``in_force`` (the status the
+    history had in force at its moment): the same, or a grant of what was confirmed."""
+    return in_force == status or (status == "granted" and in_force == "confirmed")

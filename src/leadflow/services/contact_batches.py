@@ -4,7 +4,9 @@ Used by ``import_contacts`` inside its single transaction. For a batch it reads 
 contacts it may touch in one query (by e-mail or record id, following merges to the
 survivor), the accounts by domain in another, inserts every new contact in one
 multi-row INSERT, updates changed ones with one executemany per set of changed
-columns, and applies consent claims the same way. A row's owner does not replace the
+columns, and applies consent claims the same way, each decision also entering the
+history of consent (store/consent_history.py) with the file and line it came from. A
+row's owner does not replace the
 owner of a lead sales holds (a live hand-off): routing gave the lead to that rep. The
 decisions themselves are pure (``ingest.updates``, ``ingest.consent_rules``); this
 module only reads and writes.
@@ -12,6 +14,7 @@ module only reads and writes.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,20 +24,21 @@ from typing import Any
 from sqlalchemy import String, Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
-from leadflow.ingest.consent_rules import OnFile, decide
-from leadflow.ingest.record import ConsentClaim, ContactRecord, RowError
+from leadflow.ingest.consent_rules import OnFile, decide, restates
+from leadflow.ingest.record import ContactRecord, RowError
 from leadflow.ingest.updates import account_fills, contact_changes, new_contact
 from leadflow.services.bulk_insert import MARKS, insert_rows
 from leadflow.services.contact_reading import ColumnLimits
 from leadflow.services.identity import merge_contacts
 from leadflow.store.driver import driver_for
-from leadflow.store.models import Account, Consent, Contact
+from leadflow.store.models import Account, Consent, ConsentDecision, Contact
 
 __all__ = ["COLUMN_LIMITS", "BatchOutcome", "ContactBatches"]
 
 _CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
 _ACCOUNTS: Table = Account.__table__  # type: ignore[assignment]
 _CONSENTS: Table = Consent.__table__  # type: ignore[assignment]
+_HISTORY: Table = ConsentDecision.__table__  # type: ignore[assignment]
 _INSERTED = tuple(c.name for c in _CONTACTS.columns if c.name not in ("id", "merged_into_id"))
 _DEFAULTS: dict[str, object] = {"purchased": False, "identity": "known", "attributes": {}}
 # A new contact's row, in column order, before the record's values are put in.
@@ -111,11 +115,14 @@ class _Found:
 class ContactBatches:
     """Writes batches into one open transaction of ``connection``."""
 
-    def __init__(self, connection: Connection, now: datetime, source: str) -> None:
+    def __init__(
+        self, connection: Connection, now: datetime, source: str, file: str | None = None
+    ) -> None:
         self.connection = connection
         self.now = now
         self.source = source
         self.consent_source = f"import:{source}"
+        self.file = file  # the imported file's name, the evidence of its consent claims
         self._driver = driver_for(connection)
         # Contacts with a higher id were created by this import (a repeated person).
         self.first_new_id = 0
@@ -137,8 +144,8 @@ class ContactBatches:
         new_ids = self._insert(creates, accounts)
         outcome.created += len(new_ids)
         changed = self._update(targets, accounts)
-        claims = [(cid, r.consents) for cid, r in zip(new_ids, creates, strict=True)]
-        claims += [(row["id"], record.consents) for record, row in targets]
+        claims = list(zip(new_ids, creates, strict=True))
+        claims += [(row["id"], record) for record, row in targets]
         changed |= self._consents(claims, set(new_ids), outcome)
         for _, row in targets:
             self._classify(row["id"], changed, outcome)
@@ -283,8 +290,10 @@ class ContactBatches:
         """Insert ``rows`` (``bulk_insert``); their ids when the database makes them
         predictable, else None (the caller reads them back by a unique key).
 
-        SQLite gives a new row the largest id plus one, and this transaction holds the
-        write lock, so the ids are the next ``len(rows)`` numbers; the count is checked.
+        SQLite gives a new row the largest id plus one (``contacts``: the largest ever
+        used, migration 0013), and this transaction holds the write lock, so the ids are
+        the next ``len(rows)`` numbers unless erased contacts held the latest ones; the
+        count is checked, so such a gap reads them back instead.
         PostgreSQL's sequences may interleave with other sessions: no guess there.
         """
         d = self._driver
@@ -392,25 +401,60 @@ class ContactBatches:
 
     def _consents(
         self,
-        claims: Sequence[tuple[int, Sequence[ConsentClaim]]],
+        claims: Sequence[tuple[int, ContactRecord]],
         new_ids: set[int],
         outcome: BatchOutcome,
     ) -> set[int]:
         """Apply every claim in file order; the ids of contacts whose consent changed."""
-        wanted = [cid for cid, said in claims if said and cid not in new_ids]
+        wanted = [cid for cid, record in claims if record.consents and cid not in new_ids]
         on_file = self._on_file(wanted)
+        history = self._history(wanted)
         writes: dict[tuple[int, str], OnFile] = {}
-        for contact_id, said in claims:
-            for claim in said:
+        decisions: list[dict[str, object]] = []
+        for contact_id, record in claims:
+            for claim in record.consents:
                 key = (contact_id, claim.channel)
                 current = writes.get(key) or on_file.get(key)
                 decision = decide(current, claim, self.now)
                 outcome.consents_kept += decision.kept
                 if decision.status is not None and decision.at is not None:
                     writes[key] = OnFile(decision.status, decision.at)
+                    made = OnFile(decision.status, decision.at)
+                elif claim.at is None or claim.status == "none":
+                    continue  # no moment, or no decision: nothing to put on record
+                elif restates(history.in_force(key, claim.at), claim.status):
+                    continue
+                else:  # an older decision arriving late: history only
+                    made = OnFile(claim.status, claim.at)
+                history.add(key, made)
+                decisions.append(self._decision(key, made, record.line))
         self._write_consents(writes, on_file)
+        self._write_history(decisions)
         outcome.consents_changed += len(writes)
         return {contact_id for contact_id, _ in writes}
+
+    def _history(self, contact_ids: Sequence[int]) -> _DecisionsMade:
+        made = _DecisionsMade()
+        if contact_ids:
+            h = _HISTORY.c
+            query = (
+                select(h.contact_id, h.channel, h.status, h.at)
+                .where(h.contact_id.in_(contact_ids))
+                .order_by(h.at, h.id)
+            )
+            for row in self.connection.execute(query):
+                made.add((row.contact_id, row.channel), OnFile(row.status, row.at))
+        return made
+
+    def _decision(self, key: tuple[int, str], made: OnFile, line: int) -> dict[str, object]:
+        evidence = f"line {line}" if self.file is None else f"{self.file}, line {line}"
+        return {"contact_id": key[0], "channel": key[1], "status": made.status, "at": made.at,
+                "recorded_at": self.now, "source": self.consent_source,
+                "evidence": evidence[:500], "event_id": None}  # fmt: skip
+
+    def _write_history(self, decisions: Sequence[dict[str, object]]) -> None:
+        if decisions:
+            self.connection.execute(insert(_HISTORY), list(decisions))
 
     def _on_file(self, contact_ids: Sequence[int]) -> dict[tuple[int, str], OnFile]:
         if not contact_ids:
@@ -444,6 +488,25 @@ class ContactBatches:
 
 
 _REFUSED: ContactRow = {}
+
+
+class _DecisionsMade:
+    """The consent decisions on record per (contact, channel), in the order they hold:
+    by moment, and on a tie the one recorded last."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[int, str], list[tuple[datetime, int, str]]] = defaultdict(list)
+        self._recorded = 0
+
+    def add(self, key: tuple[int, str], made: OnFile) -> None:
+        self._recorded += 1
+        bisect.insort(self._made[key], (made.at, self._recorded, made.status))
+
+    def in_force(self, key: tuple[int, str], at: datetime) -> str | None:
+        """The status decided last by ``at``; None before any decision."""
+        made = self._made.get(key, [])
+        index = bisect.bisect_right(made, (at, self._recorded + 1, ""))
+        return made[index - 1][2] if index else None
 
 
 def _survivor_ids(rows: Mapping[int, ContactRow]) -> set[int]:

@@ -380,7 +380,7 @@ def _record_event(
         return _answer_again(store, *seen)
     if who.contact_id is None:
         return Recorded(event_id, None)
-    _apply_consent(store, incoming, who.contact_id, event_id, at)
+    _apply_consent(store, incoming, who.contact_id, event_id, at, now)
     if who.created and who.joined and incoming.visitor_id is not None:
         source_from_first_visit(store, who.contact_id, incoming.visitor_id)
     event = Event(incoming.type, at, incoming.properties, str(event_id))
@@ -428,7 +428,12 @@ def _answer_again(store: RealtimeStore, event_id: int, contact_id: int | None) -
 
 
 def _apply_consent(
-    store: RealtimeStore, incoming: IncomingEvent, contact_id: int, event_id: int, at: datetime
+    store: RealtimeStore,
+    incoming: IncomingEvent,
+    contact_id: int,
+    event_id: int,
+    at: datetime,
+    now: datetime,
 ) -> None:
     status = CONSENT_EFFECTS.get(incoming.type)
     if status is None:
@@ -436,4 +441,21 @@ def _apply_consent(
     channel = "email"
     if incoming.type == "unsubscribe":
         channel = str(incoming.properties.get("channel") or "email")
-    store.set_consent(contact_id, channel, status, source=incoming.source, at=at, event_id=event_id)
+    store.set_consent(
+        contact_id, channel, status, source=incoming.source, at=at, event_id=event_id,
+        recorded_at=now, evidence=_consent_evidence(incoming.type, incoming.properties),
+    )  # fmt: skip
+
+
+# The event properties that say where a consent decision was made, in this order.
+_EVIDENCE_PROPERTIES = ("form", "list", "campaign", "url")
+
+
+def _consent_evidence(event_type: str, properties: Mapping[str, object]) -> str:
+    """What an event shows of the decision it made: its type and the form, list,
+    campaign or page it came from (the event's id is kept beside it)."""
+    for name in _EVIDENCE_PROPERTIES:
+        value = properties.get(name)
+        if value is not None and value != "":
+            return f"{event_type} {name}={value}"[:500]
+    return event_type

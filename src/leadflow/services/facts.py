@@ -28,9 +28,10 @@ def facts_of(store: RealtimeStore, person: PersonRow, as_of: datetime | None = N
     """The person's facts; consent, BANT and sales tables are read only when they hold rows
     for this contact (the person query says which), as most contacts have none.
 
-    ``as_of`` (a past moment's qualification) leaves out BANT facts, consents and sales'
-    answers dated later, as the batch reader does (batch/store.py), so ``leadflow qualify
-    --now`` and a rescore at that moment agree. Conversations and opportunities carry
+    ``as_of`` (a past moment's qualification) leaves out BANT facts and sales' answers
+    dated later and reads consent as it stood then (its history), as the batch reader
+    does (batch/store.py), so ``leadflow qualify --now`` and a rescore at that moment
+    agree. Conversations and opportunities carry
     their own dates, which the engine reads."""
     contact_id = person.contact_id
     side = person.side_tables

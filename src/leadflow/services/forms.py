@@ -121,9 +121,14 @@ def confirm(session: Session, token: str, *, active: ActiveDefinition, clock: Cl
     contact.updated_at = now
     session.flush()
     store = RealtimeStore(driver_for(session.connection()))
-    store.set_consent(
-        contact.id, "email", "confirmed", source="double_opt_in", at=now, event_id=None
+    evidence = (
+        f"form {row.form_id}: link sent {row.created_at.isoformat()} to {contact.email},"
+        f" followed {now.isoformat()}"
     )
+    store.set_consent(
+        contact.id, "email", "confirmed", source="double_opt_in", at=now, event_id=None,
+        recorded_at=now, evidence=evidence[:500],
+    )  # fmt: skip
     incoming = IncomingEvent(
         type=CONFIRMED_EVENT,
         at=now,

@@ -6,20 +6,27 @@ surviving record and everything merged into it. (``services.contacts.find_contac
 reads a request as it arrives, by contact id or by e-mail address.)
 
 What belongs to them is found from the schema, not from a list kept by hand: every
-table with a ``contact_id`` column, plus their browsers (``visitors``). A table added
-later is exported and erased without this module changing.
+table with a ``contact_id`` column, plus their browsers (``visitors``), plus every row
+that hangs off those rows through a foreign key that deletes it with them (a deal's
+details and stage history, a webhook message's deliveries and their attempts: to whom
+their data went). A table added later is exported and erased without this module
+changing.
 
-Two kinds of record name the person without a ``contact_id`` column: merge records
+Records that name the person without a ``contact_id`` column: merge records
 (``survivor_id``, ``merged_id``; they hold snapshots of both records, so they are
-exported, and erased by their foreign keys) and the webhook outbox, whose messages name
-them in their payload (a double opt-in request even carries the e-mail address). Those
-messages are exported and erased with their delivery log; finding them reads every
-message's payload, which is acceptable for a request that comes a few times a year.
+exported, and erased by their foreign keys), the webhook outbox, whose messages name
+them in their payload (a double opt-in request even carries the e-mail address), and
+the API's stored replies to idempotent requests (``idempotent_replies``), which name
+their contact and events and may carry their address in the caller's key. Finding
+those reads every message and every stored reply, which is acceptable for a request
+that comes a few times a year.
 
 Export leaves out what is not *about* the person: the engine's internal state
 (``qualifications.state``, derivable from the events) and hashed confirmation tokens.
 Erasure deletes the contact rows; foreign keys cascade to every table holding a
-``contact_id``, and the visitors are deleted first so their browser ids go too.
+``contact_id``, and the visitors are deleted first so their browser ids go too. On
+SQLite the write-ahead log is then checkpointed and truncated, so the pages that held
+them are not left in it (docs/api.md, "GDPR").
 """
 
 from __future__ import annotations
@@ -28,11 +35,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Table, delete, or_, select
 from sqlalchemy.orm import Session
 
+from leadflow.services.outbox import CONTACT_ERASED, enqueue_in
 from leadflow.services.refusals import NotFoundError
-from leadflow.store.models import Base, Contact, Merge, OutboxMessage, Visitor
+from leadflow.store.models import Base, Contact, IdempotentReply, Merge, OutboxMessage, Visitor
 
 __all__ = ["erase_person", "export_person"]
 
@@ -40,50 +48,142 @@ _CONTACTS: Table = Base.metadata.tables["contacts"]
 _ACCOUNTS: Table = Base.metadata.tables["accounts"]
 _MERGES: Table = Base.metadata.tables["merges"]
 _OUTBOX: Table = Base.metadata.tables["outbox_messages"]
+_REPLIES: Table = Base.metadata.tables["idempotent_replies"]
+# Rows reached from these are not the person's: a company's, a key's, a subscription's.
+_NOT_THEIRS = frozenset({"accounts", "api_keys", "webhook_subscriptions"})
 # The payload keys by which a webhook message names a contact (services.outbox.KINDS).
 _NAMED_BY = ("contact_id", "survivor_id", "merged_id")
 _WITHHELD: dict[str, frozenset[str]] = {
     "qualifications": frozenset({"state"}),
     "form_confirmations": frozenset({"token_hash"}),
+    "idempotent_replies": frozenset({"fingerprint"}),
 }
 
 
 def export_person(session: Session, contact_id: int) -> dict[str, Any]:
     """Everything held about the person, as JSON-ready data, grouped by table."""
     root, ids = _person(session, contact_id)
-    contacts = [_row(_CONTACTS, row) for row in _rows(session, _CONTACTS, "id", ids)]
+    rows = _held(session, ids)
+    contacts = rows["contacts"]
     account_ids = {row["account_id"] for row in contacts if row["account_id"] is not None}
-    held: dict[str, list[dict[str, Any]]] = {"contacts": contacts}
-    held["accounts"] = [
-        _row(_ACCOUNTS, row) for row in _rows(session, _ACCOUNTS, "id", account_ids)
-    ]
-    for table in _tables_about_people():
-        held[table.name] = [_row(table, row) for row in _rows(session, table, "contact_id", ids)]
-    merges = select(_MERGES).where(_merges_of(ids)).order_by(Merge.at)
-    held["merges"] = [_row(_MERGES, row) for row in session.execute(merges).mappings()]
-    messages = select(_OUTBOX).where(_names_them(ids)).order_by(OutboxMessage.created_at)
-    held["outbox_messages"] = [_row(_OUTBOX, row) for row in session.execute(messages).mappings()]
+    rows["accounts"] = _rows(session, _ACCOUNTS, "id", account_ids)
+    held = {name: [_row(_table(name), row) for row in found] for name, found in rows.items()}
     return {"contact_id": root, "contact_ids": sorted(ids), "data": held}
 
 
-def erase_person(session: Session, contact_id: int) -> dict[str, Any]:
-    """Delete the person everywhere; returns how many rows went, per table. Commits."""
+def erase_person(session: Session, contact_id: int, *, now: datetime) -> dict[str, Any]:
+    """Delete the person everywhere; returns how many rows went, per table. Commits.
+
+    The webhook receivers hear of it (``contact.erased``, their ids only) in the same
+    transaction, so they can erase their copies (art. 19)."""
     root, ids = _person(session, contact_id)
-    counts = {table.name: _count(session, table, ids) for table in _tables_about_people()}
-    counts["contacts"] = len(ids)
-    counts["outbox_messages"] = _count_where(session, _OUTBOX, _names_them(ids))
-    counts["merges"] = _count_where(session, _MERGES, _merges_of(ids))
-    # Their delivery log goes with them (foreign keys cascade).
+    counts = {name: len(found) for name, found in _held(session, ids).items()}
+    replies = [row["id"] for row in _replies_naming(session, ids)]
+    # Rows that hang off theirs go with them (foreign keys cascade); the outbox's
+    # messages and the stored replies only name them, so they are deleted by id.
     session.execute(
         delete(OutboxMessage).where(_names_them(ids)).execution_options(synchronize_session=False)
     )
+    session.execute(delete(IdempotentReply).where(IdempotentReply.id.in_(replies)))
     session.execute(delete(Visitor).where(Visitor.contact_id.in_(ids)))
     session.execute(
         delete(Contact).where(Contact.id.in_(ids)).execution_options(synchronize_session=False)
     )
+    notice = {"contact_ids": sorted(ids), "at": now.isoformat()}
+    enqueue_in(session, CONTACT_ERASED, notice, now)
     session.commit()
+    _checkpoint(session)
     erased = {k: v for k, v in counts.items() if v}
     return {"contact_id": root, "contact_ids": sorted(ids), "erased": erased}
+
+
+def _held(session: Session, ids: set[int]) -> dict[str, list[Any]]:
+    """The person's rows by table (raw mappings), accounts aside."""
+    held: dict[str, list[Any]] = {"contacts": _rows(session, _CONTACTS, "id", ids)}
+    for table in _tables_about_people():
+        held[table.name] = _rows(session, table, "contact_id", ids)
+    merges = select(_MERGES).where(_merges_of(ids)).order_by(Merge.at)
+    held["merges"] = list(session.execute(merges).mappings())
+    messages = select(_OUTBOX).where(_names_them(ids)).order_by(OutboxMessage.created_at)
+    held["outbox_messages"] = list(session.execute(messages).mappings())
+    held["idempotent_replies"] = _replies_naming(session, ids)
+    _hanging_off(session, held)
+    return held
+
+
+def _hanging_off(session: Session, held: dict[str, list[Any]]) -> None:
+    """Add the rows of other tables that a foreign key deletes with rows already held,
+    in dependency order (a delivery's attempts after the delivery)."""
+    for table in Base.metadata.sorted_tables:
+        if table.name in held or table.name in _NOT_THEIRS or not isinstance(table, Table):
+            continue
+        found: dict[Any, Any] = {}
+        for key in table.foreign_keys:
+            parent = key.column.table
+            if key.ondelete != "CASCADE" or parent.name not in held:
+                continue
+            owners = {row[key.column.name] for row in held[parent.name]}
+            for row in _rows(session, table, key.parent.name, owners):
+                found[tuple(row[c.name] for c in table.primary_key.columns)] = row
+        if found:
+            held[table.name] = list(found.values())
+
+
+def _replies_naming(session: Session, ids: set[int]) -> list[Any]:
+    """Stored API replies whose body names one of the contacts, or whose key carries one
+    of their e-mail addresses."""
+    emails = [
+        email.lower()
+        for email in session.scalars(select(Contact.email).where(Contact.id.in_(ids)))
+        if email
+    ]
+    rows = session.execute(select(_REPLIES).order_by(_REPLIES.c.id)).mappings()
+    return [
+        row
+        for row in rows
+        if _names_any(row["body"], ids)
+        or any(email in row["idempotency_key"].lower() for email in emails)
+    ]
+
+
+def _names_any(value: object, ids: set[int]) -> bool:
+    if isinstance(value, dict):
+        return any(
+            (key in _NAMED_BY and item in ids and not isinstance(item, bool))
+            or _names_any(item, ids)
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return any(_names_any(item, ids) for item in value)
+    return False
+
+
+def _checkpoint(session: Session) -> None:
+    """On SQLite, copy the write-ahead log into the database and truncate it: the log
+    keeps whole pages as they were, the erased rows among them, until it is reused.
+    Best effort and without waiting: a reader still on an older snapshot keeps the log
+    until a later checkpoint (the background checkpointer's) finds none."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:  # the driver's connection: no BEGIN around it
+        handle = connection.connection.driver_connection
+        assert handle is not None
+        cursor = handle.cursor()
+        try:
+            (usual,) = cursor.execute("PRAGMA busy_timeout").fetchone()
+            cursor.execute("PRAGMA busy_timeout=0")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.execute(f"PRAGMA busy_timeout={int(usual)}")
+        finally:
+            cursor.close()
+
+
+def _table(name: str) -> Table:
+    table = Base.metadata.tables[name]
+    assert isinstance(table, Table)
+    return table
 
 
 def _person(session: Session, contact_id: int) -> tuple[int, set[int]]:
@@ -134,15 +234,6 @@ def _names_them(ids: set[int]) -> ColumnElement[bool]:
     """A webhook message whose payload names one of the person's contacts."""
     chosen = sorted(ids)
     return or_(*(OutboxMessage.payload[key].as_integer().in_(chosen) for key in _NAMED_BY))
-
-
-def _count(session: Session, table: Table, ids: set[int]) -> int:
-    return _count_where(session, table, table.c.contact_id.in_(ids))
-
-
-def _count_where(session: Session, table: Table, where: ColumnElement[bool]) -> int:
-    query = select(func.count()).select_from(table).where(where)
-    return int(session.scalar(query) or 0)
 
 
 def _row(table: Table, row: Any) -> dict[str, Any]:

@@ -189,7 +189,7 @@ def _write_all(
         _large_cache(connection),
         connection.begin() as transaction,
     ):
-        store = ContactBatches(connection, now, source=options.layout.name)
+        store = ContactBatches(connection, now, options.layout.name, summary.path.name)
         store.first_new_id = _highest_id(connection)
         changed = _Changed()
         for batch in itertools.chain((first,), batches):

@@ -1,6 +1,7 @@
 """Everything the lead page shows about one contact, read in one place.
 
-    identity       the contact, its account, its consents
+    identity       the contact, its account, its consents in force and every consent
+                   decision on record, newest first (its history)
     qualification  the stored state (stage, since when, recycled or disqualified and why)
                    and the verdict recomputed now with its explanation: every fit rule
                    and every engagement point with its event, age and decay
@@ -29,6 +30,7 @@ from leadflow.store.models import (
     Account,
     BantFact,
     Consent,
+    ConsentDecision,
     Contact,
     Conversation,
     Event,
@@ -59,6 +61,7 @@ class LeadCard:
     contact: Contact
     account: Account | None
     consents: tuple[Consent, ...]
+    consent_history: tuple[ConsentDecision, ...]  # newest first
     stored: Qualification | None
     verdict: Verdict | None  # None: the contact has never been qualified
     bant: tuple[BantFact, ...]
@@ -83,6 +86,12 @@ def lead_card(session: Session, contact_id: int, now: datetime) -> LeadCard:
         contact=contact,
         account=None if contact.account_id is None else session.get(Account, contact.account_id),
         consents=_all(session, select(Consent).where(Consent.contact_id == contact_id)),
+        consent_history=_all(
+            session,
+            select(ConsentDecision)
+            .where(ConsentDecision.contact_id == contact_id)
+            .order_by(ConsentDecision.at.desc(), ConsentDecision.id.desc()),
+        ),
         stored=stored,
         verdict=None if stored is None else qualify_contact(session, contact_id, now).qualification,
         bant=_all(

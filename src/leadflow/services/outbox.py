@@ -16,6 +16,8 @@ Kinds (``KINDS``) and their ``data``:
                            another owner (re-assigned, or claimed from the unassigned queue)
     handoff.sla_breached   contact_id, handoff_id, owner, due_at (sent by the hand-off issue)
     contact.merged         survivor_id, merged_id, at (sent by identity resolution)
+    contact.erased         contact_ids, at: the person was erased (GDPR art. 17); every
+                           receiver of their data erases its copies (art. 19)
     form.confirmation_requested  contact_id, email, form, confirm_url, expires_at: a
                            double opt-in form was sent; a mailer subscribed to this kind
                            e-mails the link (leadflow sends no e-mail itself)
@@ -38,6 +40,7 @@ from leadflow.store.driver import Driver, driver_for
 
 __all__ = [
     "CONFIRMATION_REQUESTED",
+    "CONTACT_ERASED",
     "CONTACT_MERGED",
     "HANDED_OFF",
     "HANDOFF_ASSIGNED",
@@ -56,6 +59,7 @@ SLA_BREACHED = "handoff.sla_breached"
 HANDED_OFF = "lead.handed_off"
 HANDOFF_ASSIGNED = "handoff.assigned"
 CONTACT_MERGED = "contact.merged"
+CONTACT_ERASED = "contact.erased"
 CONFIRMATION_REQUESTED = "form.confirmation_requested"
 KINDS: tuple[str, ...] = (
     STAGE_CHANGED,
@@ -64,6 +68,7 @@ KINDS: tuple[str, ...] = (
     HANDOFF_ASSIGNED,
     SLA_BREACHED,
     CONTACT_MERGED,
+    CONTACT_ERASED,
     CONFIRMATION_REQUESTED,
 )
 

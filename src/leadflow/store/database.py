@@ -42,6 +42,9 @@ _SQLITE_PRAGMAS: tuple[str, ...] = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
+    # Deleted content is overwritten, not left in free pages (GDPR erasure); many builds
+    # do so by default, not all.
+    "PRAGMA secure_delete=ON",
     "PRAGMA busy_timeout=5000",
     "PRAGMA temp_store=MEMORY",
     "PRAGMA cache_size=-65536",  # 64 MiB page cache per connection

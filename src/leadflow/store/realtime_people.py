@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadflow.domain.lifecycle import LifecycleState
+from leadflow.store.consent_history import RECORD_DECISION, as_of_sql
 from leadflow.store.driver import Driver, Row
 from leadflow.store.realtime_qualification import (
     QUALIFICATION_COLUMNS,
@@ -72,6 +73,7 @@ ON CONFLICT (contact_id, channel) DO UPDATE SET status = excluded.status,
     source = excluded.source, at = excluded.at, event_id = excluded.event_id
 WHERE consents.at <= excluded.at
 """
+_CONSENTS_AS_OF = as_of_sql(" AND contact_id = :id", " AND h.contact_id = :id")
 
 
 @dataclass(slots=True)
@@ -215,15 +217,17 @@ class PersonStatements:
         )
 
     def consents(self, contact_id: int, as_of: datetime | None = None) -> dict[str, str]:
-        """The current status per channel; with ``as_of``, only statuses set by then (the
-        table keeps no history: a status set later is unknown at that moment)."""
+        """The status per channel in force; with ``as_of``, as it stood at that moment
+        (store/consent_history.py): a channel decided only later is absent."""
         d = self.driver
-        sql = "SELECT channel, status FROM consents WHERE contact_id = :id"
-        params: dict[str, object] = {"id": contact_id}
-        if as_of is not None:
-            sql += " AND at <= :as_of"
-            params["as_of"] = d.instant(as_of)
-        return {str(channel): str(status) for channel, status in d.all(sql, params)}
+        if as_of is None:
+            rows = d.all("SELECT channel, status FROM consents WHERE contact_id = :id",
+                         {"id": contact_id})  # fmt: skip
+        else:
+            rows = [
+                r[1:] for r in d.all(_CONSENTS_AS_OF, {"id": contact_id, "as_of": d.instant(as_of)})
+            ]
+        return {str(channel): str(status) for channel, status in rows}
 
     def bant_facts(
         self, contact_id: int, as_of: datetime | None = None
@@ -298,21 +302,25 @@ class PersonStatements:
         source: str | None,
         at: datetime,
         event_id: int | None,
+        recorded_at: datetime,
+        evidence: str | None = None,
     ) -> None:
-        """Record the consent unless a later decision on that channel is already stored."""
+        """Record the decision in the history, and as the consent in force unless a later
+        decision on that channel is already stored."""
         self._prefetched = None  # the person's consent tables change
         d = self.driver
-        d.execute(
-            _SET_CONSENT,
-            {
-                "contact_id": contact_id,
-                "channel": channel,
-                "status": status,
-                "source": source,
-                "at": d.instant(at),
-                "event_id": event_id,
-            },
-        )
+        decision = {
+            "contact_id": contact_id,
+            "channel": channel,
+            "status": status,
+            "source": source,
+            "at": d.instant(at),
+            "event_id": event_id,
+        }
+        d.execute(_SET_CONSENT, decision)
+        decision["recorded_at"] = d.instant(recorded_at)
+        decision["evidence"] = evidence
+        d.execute(RECORD_DECISION, decision)
 
 
 def _present(names: tuple[str, ...], values: Row) -> dict[str, object]:

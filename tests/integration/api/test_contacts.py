@@ -140,9 +140,39 @@ def test_gdpr_export_holds_everything_and_erase_removes_it(
     assert data["contacts"][0]["email"] == "gd@acme.example"
     assert [e["type"] for e in data["events"]] == ["newsletter_signup"]
     assert data["consents"][0]["status"] == "granted"
+    assert [d["status"] for d in data["consent_history"]] == ["granted"]
     assert "state" not in data["qualifications"][0]
     assert erased.json()["erased"]["events"] == 1
+    assert erased.json()["erased"]["consent_history"] == 1
     assert after.status_code == 404
+
+
+def test_consents_show_the_decision_in_force_and_every_decision_on_record(
+    client: TestClient, headers: Headers
+) -> None:
+    def send(kind: str, at: str, **properties: str) -> int:
+        event = {"type": kind, "email": "cd@acme.example", "at": at, "properties": properties}
+        reply = client.post("/events", json=event, headers=headers("ingest"))
+        assert reply.status_code == 201, reply.text
+        return int(reply.json()["contact_id"])
+
+    contact_id = send("newsletter_signup", "2026-03-01T09:00:00Z", list="weekly")
+    send("unsubscribe", "2026-05-01T09:00:00Z", campaign="spring")
+    send("newsletter_signup", "2026-02-01T09:00:00Z", form="webinar")  # arrives late
+
+    reply = client.get(f"/contacts/{contact_id}/consents", headers=headers("sales"))
+    missing = client.get("/contacts/999999/consents", headers=headers("sales"))
+
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert [(c["channel"], c["status"]) for c in body["in_force"]] == [("email", "withdrawn")]
+    assert [(d["status"], d["at"][:10], d["evidence"]) for d in body["decisions"]] == [
+        ("withdrawn", "2026-05-01", "unsubscribe campaign=spring"),
+        ("granted", "2026-03-01", "newsletter_signup list=weekly"),
+        ("granted", "2026-02-01", "newsletter_signup form=webinar"),
+    ]
+    assert all(d["event_id"] is not None and d["source"] == "api" for d in body["decisions"])
+    assert missing.status_code == 404
 
 
 def test_accounts_are_created_updated_and_listed(client: TestClient, headers: Headers) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from leadflow.services.form_config import FormsConfig, FormSpec
-from leadflow.store.models import Consent, Contact, Event, OutboxMessage
+from leadflow.store.models import Consent, ConsentDecision, Contact, Event, OutboxMessage
 
 Headers = Callable[[str], dict[str, str]]
 THANKS = "https://example.com/thanks"
@@ -105,9 +105,18 @@ def test_double_opt_in_confirms_the_address_through_the_link(
         confirmations = session.scalars(
             select(Event.type).where(Event.type == "email_confirmed")
         ).all()
+        decisions = session.scalars(
+            select(ConsentDecision).where(ConsentDecision.contact_id == contact.id)
+        ).all()
     assert consent is not None
     assert consent.status == "confirmed"
     assert confirmations == ["email_confirmed"]
+    # The proof of consent: which form, which address, when the link went out and came back.
+    [decision] = [d for d in decisions if d.status == "confirmed"]  # the second click: none
+    assert (decision.source, decision.at) == ("double_opt_in", consent.at)
+    assert decision.evidence is not None
+    assert decision.evidence.startswith("form newsletter: link sent ")
+    assert "to di@acme.example, followed " in decision.evidence
 
 
 def test_a_made_up_confirmation_token_is_not_found(client: TestClient) -> None:

@@ -25,8 +25,9 @@ def test_sqlite_connections_use_wal_foreign_keys_and_normal_sync(tmp_path: Path)
     with engine.connect() as connection:
         pragmas = {
             name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-            for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
-        }
+            for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout",
+                         "secure_delete")
+        }  # fmt: skip
     engine.dispose()
 
     assert pragmas == {
@@ -34,6 +35,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_normal_sync(tmp_path: Path)
         "foreign_keys": 1,
         "synchronous": 1,
         "busy_timeout": 5000,
+        "secure_delete": 1,
     }
 
 

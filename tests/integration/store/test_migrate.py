@@ -6,12 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, insert, inspect, select
+from sqlalchemy import Engine, delete, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from leadflow.store.migrate import current, downgrade, head, upgrade
 from leadflow.store.models import (
     Base,
+    Consent,
+    ConsentDecision,
     Contact,
     Conversation,
     Event,
@@ -133,5 +135,72 @@ def test_0009_gives_owners_from_hand_offs_and_last_activity_from_the_store(
     assert active == {1: talked, 2: at, 3: at - timedelta(days=3)}  # 3: when it was created
     assert _schema_diff(engine) == []
     downgrade(engine, "0008")
+    upgrade(engine)
+    assert _schema_diff(engine) == []
+
+
+def test_0012_starts_the_consent_history_with_the_decisions_in_force(engine: Engine) -> None:
+    downgrade(engine, "0011")
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Contact).values(id=1, email="p@x.example", created_at=at, updated_at=at)
+        )
+        for channel, status in (("email", "withdrawn"), ("phone", "granted")):
+            connection.execute(
+                insert(Consent).values(contact_id=1, channel=channel, status=status,
+                                       source="import:hubspot", at=at)
+            )  # fmt: skip
+
+    upgrade(engine)
+
+    with Session(engine) as session:
+        decisions = session.execute(
+            select(ConsentDecision.channel, ConsentDecision.status, ConsentDecision.at,
+                   ConsentDecision.source, ConsentDecision.recorded_at)
+            .order_by(ConsentDecision.channel)
+        ).all()  # fmt: skip
+    assert [tuple(row) for row in decisions] == [
+        ("email", "withdrawn", at, "import:hubspot", None),
+        ("phone", "granted", at, "import:hubspot", None),
+    ]
+    downgrade(engine, "0011")
+    assert "consent_history" not in _tables(engine)
+    upgrade(engine)
+    assert _schema_diff(engine) == []
+
+
+def test_0013_rebuilds_contacts_without_losing_what_refers_to_them(engine: Engine) -> None:
+    downgrade(engine, "0012")
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with engine.begin() as connection:
+        first, second = (
+            connection.execute(
+                insert(Contact).returning(Contact.id),
+                {"email": f"p{number}@x.example", "purchased": False, "identity": "known",
+                 "attributes": {}, "created_at": at, "updated_at": at},
+            ).scalar_one()
+            for number in (1, 2)
+        )  # fmt: skip
+        connection.execute(
+            insert(Event).values(contact_id=first, source="t", type="page_view", at=at,
+                                 properties={}, received_at=at)
+        )  # fmt: skip
+        connection.execute(insert(Consent).values(contact_id=second, channel="email",
+                                                  status="granted", at=at))  # fmt: skip
+
+    upgrade(engine)
+
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Event)) == 1
+        assert session.scalar(select(func.count()).select_from(Consent)) == 1
+        session.execute(delete(Contact).where(Contact.id == second))  # the newest goes
+        session.add(Contact(email="p3@x.example", attributes={}, created_at=at, updated_at=at))
+        session.commit()
+        ids = list(session.scalars(select(Contact.id).order_by(Contact.id)))
+    assert ids[0] == first
+    assert ids[1] > second  # the erased id is not given out again
+    assert _schema_diff(engine) == []
+    downgrade(engine, "0012")
     upgrade(engine)
     assert _schema_diff(engine) == []

@@ -1,4 +1,5 @@
-"""Contacts: create, upsert by e-mail, read, list with filters; GDPR export and erase."""
+"""Contacts: create, upsert by e-mail, read, list with filters; consent and its history;
+GDPR export and erase."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ from leadflow.api.schemas.common import (
     decode_cursor,
     next_cursor,
 )
+from leadflow.api.schemas.consents import ConsentsPublic
 from leadflow.api.schemas.contacts import ContactCreate, ContactPublic, ContactUpsert
 from leadflow.api.schemas.gdpr import ErasureReport, PersonalData
 from leadflow.services import contacts, gdpr
 from leadflow.services.api_keys import Role
+from leadflow.services.consent_record import consent_record
 
 __all__ = ["router"]
 
@@ -90,6 +93,16 @@ def get_contact(contact_id: ContactId, session: ReadSessionDep) -> ContactPublic
 
 
 @router.get(
+    "/{contact_id}/consents",
+    dependencies=[allow(*READERS)],
+    responses=problem_responses(404),
+    summary="Consent per channel and every decision on record (proof of consent).",
+)
+def get_consents(contact_id: ContactId, session: ReadSessionDep) -> ConsentsPublic:
+    return ConsentsPublic.of(consent_record(session, contact_id))
+
+
+@router.get(
     "/{contact_id}/export",
     dependencies=[allow(Role.MARKETING)],
     responses=problem_responses(404),
@@ -105,5 +118,5 @@ def export_contact(contact_id: ContactId, session: ReadSessionDep) -> PersonalDa
     responses=problem_responses(404),
     summary="GDPR erasure (admin): delete the person and everything that points at them.",
 )
-def erase_contact(contact_id: ContactId, session: WriteSessionDep) -> ErasureReport:
-    return ErasureReport.model_validate(gdpr.erase_person(session, contact_id))
+def erase_contact(contact_id: ContactId, session: WriteSessionDep, now: NowDep) -> ErasureReport:
+    return ErasureReport.model_validate(gdpr.erase_person(session, contact_id, now=now))

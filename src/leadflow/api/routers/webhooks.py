@@ -37,6 +37,7 @@ Kind = Literal[
     "handoff.assigned",
     "handoff.sla_breached",
     "contact.merged",
+    "contact.erased",
     "form.confirmation_requested",
 ]
 

@@ -1,7 +1,7 @@
 """The tables of a leadflow workspace (SQLAlchemy 2 typed models).
 
     base      Base (naming convention, type map), Timestamped
-    people    Account, Contact, Visitor, Consent, Merge
+    people    Account, Contact, Visitor, Consent, ConsentDecision (its history), Merge
     funnel    DefinitionVersion, Event, Qualification, StageTransition, BantFact
     sales     Handoff, SalesAttempt, Conversation, Opportunity
     reps      Team, TeamHoliday, Rep, RepAbsence, AccountOwner, RoundRobinState
@@ -43,7 +43,14 @@ from leadflow.store.models.handoffs import (
     SlaBreach,
 )
 from leadflow.store.models.learning import PredictionModel, PredictionModelActivation
-from leadflow.store.models.people import Account, Consent, Contact, Merge, Visitor
+from leadflow.store.models.people import (
+    Account,
+    Consent,
+    ConsentDecision,
+    Contact,
+    Merge,
+    Visitor,
+)
 from leadflow.store.models.reps import (
     AccountOwner,
     Rep,
@@ -63,6 +70,7 @@ __all__ = [
     "BantFact",
     "Base",
     "Consent",
+    "ConsentDecision",
     "Contact",
     "Conversation",
     "DefinitionVersion",

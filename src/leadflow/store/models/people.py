@@ -1,4 +1,5 @@
-"""Who the funnel is about: accounts, contacts, anonymous visitors, consent and merges."""
+"""Who the funnel is about: accounts, contacts, anonymous visitors, consent (the current
+state and its history) and merges."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from leadflow.store.models.base import BIG_ID, Base, Timestamped
 
-__all__ = ["Account", "Consent", "Contact", "Merge", "Visitor"]
+__all__ = ["Account", "Consent", "ConsentDecision", "Contact", "Merge", "Visitor"]
 
 
 class Account(Timestamped, Base):
@@ -37,6 +38,9 @@ class Contact(Timestamped, Base):
     """
 
     __tablename__ = "contacts"
+    # An erased person's id is never given to someone else (migration 0013): it lives on
+    # in webhook receivers and API clients. PostgreSQL's sequences behave so already.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     # The record's id in the CRM it was imported from (HubSpot, Salesforce, Mautic ...).
@@ -98,6 +102,34 @@ class Consent(Base):
     status: Mapped[str] = mapped_column(String(20))
     source: Mapped[str | None] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column()
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+
+
+class ConsentDecision(Base):
+    """One consent decision of a contact on a channel, as it was made: append-only.
+
+    ``consents`` holds the decision in force (what sending reads); this table holds every
+    decision leadflow learned of, including older ones that arrived late and did not
+    change the current state, so it can show when and how a person consented (GDPR art.
+    7(1)) and what their consent was at any past moment. ``at`` is when the decision was
+    made, ``recorded_at`` when leadflow learned it (None: carried over from ``consents``
+    when the history began). ``source`` says where it came from (an event's source, a
+    form, an import and its layout); ``evidence`` what leadflow has to show for it (the
+    form, the import file and line, the event's list or campaign); ``event_id`` the
+    event, while it is kept.
+    """
+
+    __tablename__ = "consent_history"
+    __table_args__ = (Index(None, "contact_id", "channel", "at"),)
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column()
+    recorded_at: Mapped[datetime | None] = mapped_column()
+    source: Mapped[str | None] = mapped_column(String(200))
+    evidence: Mapped[str | None] = mapped_column(String(500))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
 
 

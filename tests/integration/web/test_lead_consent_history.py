@@ -1,0 +1,59 @@
+"""The lead page shows the consent history: every decision, newest first, with its
+source and evidence, in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from leadflow.domain.clock import FixedClock
+from leadflow.services.definitions import active_definition
+from leadflow.services.events import IncomingEvent, record_event
+from leadflow.settings import Settings
+from leadflow.store.database import make_engine
+from tests.integration.web.world import World
+
+
+def _decide(folder: Path, clock: FixedClock, contact_id: int) -> None:
+    engine = make_engine(Settings(workspace=folder).resolved_database_url)
+    try:
+        with Session(engine) as session:
+            active = active_definition(session)
+            for kind, days, props in (
+                ("newsletter_signup", 3, {"list": "weekly"}),
+                ("unsubscribe", 1, {"campaign": "spring"}),
+            ):
+                at = clock.now() - timedelta(days=days)
+                incoming = IncomingEvent(kind, at, contact_id=contact_id, properties=props)
+                record_event(session, incoming, clock=clock, active=active)
+    finally:
+        engine.dispose()
+
+
+def test_the_lead_page_lists_every_consent_decision_newest_first(
+    signed_in: Callable[[str], TestClient],
+    world: World,
+    web_workspace: tuple[Path, World],
+    web_clock: FixedClock,
+) -> None:
+    lead = world.nurtured[0]
+    _decide(web_workspace[0], web_clock, lead)
+    client = signed_in("sales")
+
+    page = client.get(f"/ui/leads/{lead}").text
+    client.headers["Accept-Language"] = "nl"
+    dutch = client.get(f"/ui/leads/{lead}").text
+
+    history = page[page.index('<details id="consent-history">') :]
+    history = history[: history.index("</details>")]
+    assert "Consent history" in history
+    evidence = re.findall(r"(unsubscribe campaign=spring|newsletter_signup list=weekly)", history)
+    assert evidence == ["unsubscribe campaign=spring", "newsletter_signup list=weekly"]
+    assert "Toestemmingsgeschiedenis" in dutch
+    other = client.get(f"/ui/leads/{world.nurtured[1]}").text
+    assert 'id="consent-history"' not in other  # nothing decided, nothing shown
