@@ -92,6 +92,9 @@ class DealImport:
     won: int = 0
     lost: int = 0
     account_level: int = 0  # deals naming a company and no person
+    # Rows of a deal that a later row of the same batch repeats: not written, the later
+    # row wins (a contact roles report lists an opportunity once per person).
+    repeated: int = 0
     customers: int = 0  # accounts that became customers, or became one earlier
     # People qualified again; None: no active definition, nobody qualified.
     qualified: int | None = 0
@@ -187,7 +190,7 @@ class _Run:
         good = [record for record, _ in rows if not isinstance(record, RowError)]
         people = _People(self.session, good)
         existing = self._existing([record.external_id for record in good])
-        created: dict[str, tuple[dict[str, Any], DealRecord]] = {}
+        linked: dict[str, tuple[DealRecord, Contact | None, int | None]] = {}
         for record, cells in rows:  # in file order, so the problems are too
             if isinstance(record, RowError):
                 self.reject(record, cells)
@@ -197,13 +200,26 @@ class _Run:
             except RowError as error:
                 self.reject(error, cells)
                 continue
-            if self.summary.rejected and not self.options.skip_bad_rows:
-                continue  # validated, but no longer written: it will be rolled back
+            if record.external_id in linked:  # the later row wins, and only it is written
+                self.summary.repeated += 1
+                del linked[record.external_id]  # keeps the batch in the later row's order
+            linked[record.external_id] = (record, contact, account)
+        if self.summary.rejected and not self.options.skip_bad_rows:
+            return  # validated, but no longer written: it will be rolled back
+        self._write(linked.values(), existing)
+
+    def _write(
+        self,
+        linked: Iterable[tuple[DealRecord, Contact | None, int | None]],
+        existing: dict[str, tuple[Opportunity, OpportunityDetail]],
+    ) -> None:
+        created: dict[str, tuple[dict[str, Any], DealRecord]] = {}
+        for record, contact, account in linked:
             self._count(record, contact)
             values = _deal_values(record, contact, account, self.now)
             if (found := existing.get(record.external_id)) is not None:
                 self._update(found, record, values)
-            else:  # new (a deal the file repeats: the later row wins)
+            else:
                 created[record.external_id] = (
                     {**values, "external_id": record.external_id},
                     record,
