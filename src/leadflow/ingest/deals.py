@@ -99,6 +99,7 @@ class DealRecord:
     amount: float | None = None
     currency: str | None = None
     created_at: datetime | None = None  # None: the import's moment
+    created_given: bool = False  # the row has a creation date (not the close date's)
     closed_at: datetime | None = None  # won or lost deals only
     expected_close: date | None = None
     owner: str | None = None
@@ -319,6 +320,7 @@ class _Assembly:
             amount=_float(self.given.get("amount")),
             currency=self.text("currency"),
             created_at=self._created(closed_at),
+            created_given="created_at" in self.given,
             closed_at=closed_at,
             expected_close=expected,
             owner=self.text("owner"),

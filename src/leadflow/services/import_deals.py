@@ -285,9 +285,7 @@ class _Run:
         values: dict[str, Any],
     ) -> None:
         deal, detail = found
-        if record.created_at is None:  # an open deal without a date keeps its first import's
-            values = {**values, "created_at": deal.created_at}
-        details = _detail_values(record)
+        values, details = _kept(deal, detail, record, values, _detail_values(record))
         if not _differs(deal, values) and not _differs(detail, details):
             self.summary.unchanged += 1
             return
@@ -377,6 +375,35 @@ def _detail_values(record: DealRecord) -> dict[str, Any]:
         "products": [record.product] if record.product else [],
         "won_reason": record.won_reason,
     }
+
+
+def _kept(
+    deal: Opportunity,
+    detail: OpportunityDetail,
+    record: DealRecord,
+    values: dict[str, Any],
+    details: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A row's values over the stored deal: as for contacts and accounts, an empty or
+    absent cell never erases (a CRM exports a view's columns, and the next export may
+    have fewer). What follows the outcome does change with it: a deal reopened loses its
+    close date, one no longer lost its lost reason."""
+    values, details = dict(values), dict(details)
+    for name in ("name", "owner", "amount", "currency"):
+        if values[name] is None:
+            values[name] = getattr(deal, name)
+    if not record.created_given:  # the close date (or the import) stood in for it
+        values["created_at"] = deal.created_at
+    same_outcome = record.status == deal.status
+    if same_outcome and values["lost_reason"] is None:
+        values["lost_reason"] = deal.lost_reason
+    if same_outcome and details["won_reason"] is None:
+        details["won_reason"] = detail.won_reason
+    if not details["products"]:
+        details["products"] = detail.products
+    if same_outcome and details["expected_close"] is None:
+        details["expected_close"] = detail.expected_close
+    return values, details
 
 
 def _differs(row: object, values: dict[str, Any]) -> bool:
