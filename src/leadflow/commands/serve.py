@@ -11,12 +11,15 @@ in ``LEADFLOW_FORWARDED_ALLOW_IPS`` (default 127.0.0.1: a proxy on the same mach
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
 import typer
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.exc import ArgumentError
+from uvicorn.config import LOGGING_CONFIG
 
 from leadflow.api.app import create_app
 from leadflow.api.state import ApiLimits
@@ -25,7 +28,7 @@ from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.services.refusals import RefusedError
 from leadflow.settings import Settings
 
-__all__ = ["register", "server_config"]
+__all__ = ["log_config", "register", "server_config"]
 
 _DEFAULTS = ApiLimits()
 
@@ -72,8 +75,17 @@ def server_config(
         port=port or settings.port,
         access_log=access_log,
         log_level="info",
+        log_config=log_config(),
         proxy_headers=True,
         # Given explicitly: uvicorn would otherwise read FORWARDED_ALLOW_IPS itself,
         # and leadflow reads its environment in one place (settings.py).
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with leadflow's own lines (``leadflow.*``: a database that does
+    not answer, api/outage.py) written as uvicorn writes its own, to the standard error."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["leadflow"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config

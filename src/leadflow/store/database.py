@@ -19,17 +19,22 @@ PostgreSQL URLs (``postgresql://`` or ``postgres://``) are served by psycopg 3.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from leadflow.settings import Settings
-from leadflow.store.driver import json_value
+from leadflow.store.driver import StoreError, json_value
 
 __all__ = [
+    "database_unavailable",
     "engine_from_settings",
     "make_engine",
     "normalise_url",
@@ -102,6 +107,23 @@ def serialise_writers(target: Session | Connection, table: str) -> None:
     if bind.dialect.name == "postgresql":
         quoted = bind.dialect.identifier_preparer.quote(table)
         target.execute(text(f"LOCK TABLE {quoted} IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be used *now* (try again later), rather
+    than that leadflow asked for something wrong.
+
+    The drivers' operational errors: no connection (down, restarting, refused, failed
+    over), a connection lost, a lock or statement timeout, SQLite busy; and the pool's
+    timeout, every connection taken. A constraint or a syntax error is not one of them.
+    """
+    if isinstance(error, OperationalError | PoolTimeoutError):
+        return True
+    if isinstance(error, DBAPIError):
+        return bool(error.connection_invalidated)
+    if isinstance(error, StoreError):  # the real-time path's own driver calls
+        return isinstance(error.__cause__, psycopg.OperationalError | sqlite3.OperationalError)
+    return isinstance(error, psycopg.OperationalError)
 
 
 def _tune_sqlite(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from leadflow.api.app import create_app
@@ -96,3 +97,13 @@ def test_a_proxy_list_of_addresses_networks_or_any_is_accepted(
     for written in ("*", "10.0.0.0/8, 192.168.1.1", "::1, fd00::/8", " 127.0.0.1 "):
         monkeypatch.setenv("LEADFLOW_FORWARDED_ALLOW_IPS", written)
         assert Settings().forwarded_allow_ips == written
+
+
+def test_leadflows_own_log_lines_go_where_uvicorns_go(tmp_path: Path) -> None:
+    settings = Settings(workspace=tmp_path)
+    config = server_config(FastAPI(), settings, port=free_port())
+
+    assert isinstance(config.log_config, dict)
+    leadflow = config.log_config["loggers"]["leadflow"]
+    assert leadflow["handlers"] == config.log_config["loggers"]["uvicorn"]["handlers"]
+    assert leadflow["level"] == "INFO"
