@@ -7,6 +7,8 @@ webhooks remove ID                                   deactivate (the log stays; 
 webhooks log ID                                      recent deliveries and attempts
 webhooks deliver [--once] [--idle SECONDS]           run the delivery worker; it also
                                                      prunes every LEADFLOW_PRUNE_EVERY (1h)
+                                                     and waits out a database that does
+                                                     not answer (--once: exits 1)
 """
 
 from __future__ import annotations
@@ -148,7 +150,13 @@ def _work(
             keep_going=lambda: running[0],
             on_pass=_print,
             before_pass=housekeeping,
+            on_unavailable=_waiting,
+            on_recovered=lambda: typer.echo("the database answers again", err=True),
         )
+
+
+def _waiting(error: Exception, wait: float) -> None:
+    typer.echo(f"{database_problem(error)}; trying again in {wait:.0f} s", err=True)
 
 
 def _print(report: PassReport) -> None:
