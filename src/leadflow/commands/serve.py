@@ -7,6 +7,9 @@ One process, one event loop; rate limits are per key *in this process*. Behind a
 reverse proxy, the client address (what public routes are limited by, and what the
 access log shows) is read from ``X-Forwarded-For`` when the request comes from a proxy
 in ``LEADFLOW_FORWARDED_ALLOW_IPS`` (default 127.0.0.1: a proxy on the same machine).
+The server does not start on a schema other than the one this leadflow migrates to
+(``check_schema``: run ``leadflow db upgrade`` first); a database that does not answer
+yet is a warning, and the server answers 503 until it does.
 """
 
 from __future__ import annotations
@@ -18,17 +21,20 @@ from typing import Any
 import typer
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError
 from uvicorn.config import LOGGING_CONFIG
 
 from leadflow.api.app import create_app
 from leadflow.api.state import ApiLimits
-from leadflow.commands.options import workspace_settings
+from leadflow.commands.options import database_problem, workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.services.refusals import RefusedError
 from leadflow.settings import Settings
+from leadflow.store.database import database_unavailable
+from leadflow.store.migrate import schema_problem
 
-__all__ = ["log_config", "register", "server_config"]
+__all__ = ["check_schema", "log_config", "register", "server_config"]
 
 _DEFAULTS = ApiLimits()
 
@@ -56,8 +62,24 @@ def serve(
         fail(str(error))
     except ArgumentError as error:
         fail(f"bad database URL: {error}")
+    check_schema(app.state.leadflow.engine)
     config = server_config(app, settings, host=host, port=port, access_log=access_log)
     uvicorn.Server(config).run()
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to serve a schema this leadflow does not match (exit 1, one line). A
+    database that does not answer yet is only a warning: the server starts, answers 503
+    (``/healthz`` too) and serves once it does, as it would after an outage."""
+    try:
+        problem = schema_problem(engine)
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        typer.echo(f"warning: {database_problem(error)}; answering 503 until it does", err=True)
+        return
+    if problem is not None:
+        fail(problem)
 
 
 def server_config(

@@ -11,13 +11,16 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner, Result
 
 from leadflow.api.app import create_app
 from leadflow.api.state import ApiLimits
+from leadflow.cli import app as cli
 from leadflow.commands.serve import server_config
 from leadflow.services.form_config import FormsConfig
 from leadflow.settings import Settings
+from leadflow.store.migrate import current, downgrade, head
 from tests.web.conftest import free_port
 
 # One request per client address, then 429 for a long while.
@@ -107,3 +110,81 @@ def test_leadflows_own_log_lines_go_where_uvicorns_go(tmp_path: Path) -> None:
     leadflow = config.log_config["loggers"]["leadflow"]
     assert leadflow["handlers"] == config.log_config["loggers"]["uvicorn"]["handlers"]
     assert leadflow["level"] == "INFO"
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[str], Result]:
+    """``leadflow serve`` on a database URL, up to the point where uvicorn would run."""
+    started: list[bool] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: started.append(True))
+
+    def serve(url: str) -> Result:
+        monkeypatch.setenv("LEADFLOW_DATABASE_URL", url)
+        result = CliRunner().invoke(cli, ["serve", "-w", str(tmp_path)])
+        assert bool(started) == (result.exit_code == 0), result.output
+        return result
+
+    return serve
+
+
+def test_serve_starts_on_a_schema_at_the_newest_revision(
+    served: Callable[[str], Result], database_url: str
+) -> None:
+    result = served(database_url)
+
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_serve_refuses_a_schema_an_upgrade_has_not_reached_yet(
+    served: Callable[[str], Result], database_url: str, engine: Engine
+) -> None:
+    # The operator installed a new leadflow and started it before `leadflow db upgrade`:
+    # every route reading what the migration adds answered 500.
+    downgrade(engine, "-1")
+    behind = current(engine)
+
+    result = served(database_url)
+
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: the database's schema is at revision {behind} and this leadflow needs "
+        f"{head()}: stop every leadflow process on it, back it up and run "
+        "`leadflow db upgrade`\n"
+    )
+
+
+def test_serve_refuses_a_schema_a_newer_leadflow_migrated(
+    served: Callable[[str], Result], database_url: str, engine: Engine
+) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+
+    result = served(database_url)
+
+    assert result.exit_code == 1
+    assert "revision 9999, which this leadflow does not know" in result.output
+
+
+def test_serve_refuses_a_database_without_leadflows_tables(
+    served: Callable[[str], Result], database_url: str, engine: Engine
+) -> None:
+    downgrade(engine, "base")
+
+    result = served(database_url)
+
+    assert result.exit_code == 1
+    assert result.output == (
+        "error: the database has no leadflow tables: run `leadflow db upgrade` "
+        "(or `leadflow init`)\n"
+    )
+
+
+def test_serve_starts_on_a_database_that_does_not_answer_yet_and_says_so(
+    served: Callable[[str], Result],
+) -> None:
+    result = served("postgresql://postgres@127.0.0.1:9/leadflow")
+
+    assert result.exit_code == 0
+    [line] = result.output.splitlines()
+    assert line.startswith("warning: cannot use the database: connection failed")
+    assert line.endswith("; answering 503 until it does")
