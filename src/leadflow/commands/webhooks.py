@@ -14,6 +14,7 @@ webhooks deliver [--once] [--idle SECONDS]           run the delivery worker; it
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -152,7 +153,15 @@ def _work(
             before_pass=housekeeping,
             on_unavailable=_waiting,
             on_recovered=lambda: typer.echo("the database answers again", err=True),
+            sleep=lambda seconds: _nap(seconds, running),
         )
+
+
+def _nap(seconds: float, running: list[bool]) -> None:
+    """Sleep, but wake for SIGTERM: a worker waiting 30 s for the database stops at once."""
+    until = time.monotonic() + seconds
+    while running[0] and (left := until - time.monotonic()) > 0:
+        time.sleep(min(left, 0.2))
 
 
 def _waiting(error: Exception, wait: float) -> None:
