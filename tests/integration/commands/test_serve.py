@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +28,17 @@ from tests.web.conftest import free_port
 ONE_EACH = ApiLimits(rate_per_second=0, public_rate_per_second=0.001, public_burst=1)
 
 Serve = Callable[[str], str]
+
+
+@pytest.fixture(autouse=True)
+def _leadflow_logger_restored() -> Iterator[None]:
+    """Building a server's configuration configures logging for the whole process (as
+    uvicorn does): the ``leadflow`` logger gets a handler on this test's captured
+    standard error. Put it back, so later tests' records reach pytest's capture."""
+    logger = logging.getLogger("leadflow")
+    kept = (list(logger.handlers), logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate, logger.level = kept
 
 
 @pytest.fixture
