@@ -27,6 +27,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from leadflow.domain.durations import parse_duration
 
@@ -34,7 +36,10 @@ __all__ = ["Settings"]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LEADFLOW_", env_file=".env", extra="ignore")
+    # Inputs are left out of errors: LEADFLOW_DATABASE_URL may hold a password.
+    model_config = SettingsConfigDict(
+        env_prefix="LEADFLOW_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     workspace: Path = Field(default=Path("."), description="Folder of the workspace.")
     database_url: str | None = Field(
@@ -82,6 +87,13 @@ class Settings(BaseSettings):
     def _window(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_database_url(value)
+        return value
+
     @field_validator("forwarded_allow_ips")
     @classmethod
     def _proxies(cls, value: str) -> str:
@@ -121,3 +133,30 @@ class Settings(BaseSettings):
     @property
     def resolved_definition(self) -> str:
         return self.definition or str(self.workspace / "definition.yaml")
+
+
+# The databases leadflow runs on, each with the one driver it ships and talks to directly
+# (store/driver.py): a URL naming another driver would fail when SQLAlchemy imports it.
+_DRIVERS = {"sqlite": ("pysqlite", "sqlite:///"), "postgresql": ("psycopg", "postgresql://")}
+
+
+def _check_database_url(value: str) -> None:
+    """ValueError, in one line and without the URL's password, for a URL leadflow cannot use."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(
+            "not a database URL: write sqlite:///PATH or postgresql://USER@HOST/DATABASE"
+        ) from None
+    backend = "postgresql" if url.get_backend_name() == "postgres" else url.get_backend_name()
+    if backend not in _DRIVERS:
+        raise ValueError(
+            f"{backend!r} is not a database leadflow runs on: SQLite (sqlite:///PATH) "
+            "or PostgreSQL (postgresql://USER@HOST/DATABASE)"
+        )
+    driver, scheme = _DRIVERS[backend]
+    if "+" in url.drivername and url.get_driver_name() != driver:
+        raise ValueError(
+            f"leadflow talks to {backend} through {driver}, not {url.get_driver_name()}: "
+            f"write {scheme}..."
+        )
