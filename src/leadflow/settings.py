@@ -24,6 +24,7 @@ import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Reverse proxies trusted for X-Forwarded-For and -Proto (uvicorn's list).",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The address the world reaches leadflow at (https://leads.example.com),"
+        " for the links it hands out; the request's own address if unset.",
     )
     retention_replies: timedelta = Field(
         default=timedelta(hours=24),
@@ -86,6 +92,20 @@ class Settings(BaseSettings):
     @classmethod
     def _window(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "expected an absolute http(s) address such as https://leads.example.com"
+            )
+        if parts.query or parts.fragment:
+            raise ValueError("expected an address without a query or fragment")
+        return value.strip().rstrip("/")
 
     @field_validator("database_url")
     @classmethod
