@@ -24,9 +24,12 @@ import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from leadflow.domain.durations import parse_duration
 
@@ -34,7 +37,10 @@ __all__ = ["Settings"]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LEADFLOW_", env_file=".env", extra="ignore")
+    # Inputs are left out of errors: LEADFLOW_DATABASE_URL may hold a password.
+    model_config = SettingsConfigDict(
+        env_prefix="LEADFLOW_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     workspace: Path = Field(default=Path("."), description="Folder of the workspace.")
     database_url: str | None = Field(
@@ -48,6 +54,11 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Reverse proxies trusted for X-Forwarded-For and -Proto (uvicorn's list).",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The address the world reaches leadflow at (https://leads.example.com),"
+        " for the links it hands out; the request's own address if unset.",
     )
     retention_replies: timedelta = Field(
         default=timedelta(hours=24),
@@ -81,6 +92,27 @@ class Settings(BaseSettings):
     @classmethod
     def _window(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "expected an absolute http(s) address such as https://leads.example.com"
+            )
+        if parts.query or parts.fragment:
+            raise ValueError("expected an address without a query or fragment")
+        return value.strip().rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_database_url(value)
+        return value
 
     @field_validator("forwarded_allow_ips")
     @classmethod
@@ -121,3 +153,30 @@ class Settings(BaseSettings):
     @property
     def resolved_definition(self) -> str:
         return self.definition or str(self.workspace / "definition.yaml")
+
+
+# The databases leadflow runs on, each with the one driver it ships and talks to directly
+# (store/driver.py): a URL naming another driver would fail when SQLAlchemy imports it.
+_DRIVERS = {"sqlite": ("pysqlite", "sqlite:///"), "postgresql": ("psycopg", "postgresql://")}
+
+
+def _check_database_url(value: str) -> None:
+    """ValueError, in one line and without the URL's password, for a URL leadflow cannot use."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(
+            "not a database URL: write sqlite:///PATH or postgresql://USER@HOST/DATABASE"
+        ) from None
+    backend = "postgresql" if url.get_backend_name() == "postgres" else url.get_backend_name()
+    if backend not in _DRIVERS:
+        raise ValueError(
+            f"{backend!r} is not a database leadflow runs on: SQLite (sqlite:///PATH) "
+            "or PostgreSQL (postgresql://USER@HOST/DATABASE)"
+        )
+    driver, scheme = _DRIVERS[backend]
+    if "+" in url.drivername and url.get_driver_name() != driver:
+        raise ValueError(
+            f"leadflow talks to {backend} through {driver}, not {url.get_driver_name()}: "
+            f"write {scheme}..."
+        )

@@ -65,3 +65,42 @@ def test_a_bad_window_names_the_setting_and_why(
     with pytest.raises(ValueError, match=why) as refused:
         Settings()
     assert name.removeprefix("LEADFLOW_").lower() in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("mysql://app@db/leadflow", "'mysql' is not a database leadflow runs on"),
+        ("postgresql+psycopg2://app@db/leadflow", "write postgresql://"),
+        ("postgresql+asyncpg://app:secret@db/leadflow", "write postgresql://"),
+        ("sqlite+pysqlcipher:///ws/leadflow.db", "write sqlite:///"),
+        ("db.internal/leadflow", "not a database URL"),
+    ],
+)
+def test_a_database_url_leadflow_cannot_use_is_refused_naming_what_it_takes(
+    monkeypatch: pytest.MonkeyPatch, url: str, why: str
+) -> None:
+    # Refused here, each command stops with one line naming the setting; accepted, they
+    # stopped with a page of traceback when SQLAlchemy could not import the driver.
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", url)
+    with pytest.raises(ValueError, match=why) as refused:
+        Settings()
+    assert "database_url" in str(refused.value)
+    assert "secret" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://app@db/leadflow",
+        "postgres://app:secret@db:5433/leadflow",
+        "postgresql+psycopg://app@db/leadflow?sslmode=require",
+        "sqlite:////srv/leadflow/leadflow.db",
+        "sqlite://",
+    ],
+)
+def test_a_database_url_leadflow_runs_on_is_kept_as_written(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", url)
+    assert Settings().database_url == url

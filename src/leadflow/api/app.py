@@ -24,6 +24,7 @@ from leadflow.api.bodylimit import BodyLimit
 from leadflow.api.cors import WebsiteCors
 from leadflow.api.fastlane import EventsFastLane
 from leadflow.api.metrics import MetricsMiddleware
+from leadflow.api.outage import install_outage_handlers
 from leadflow.api.problems import install_problem_handlers, problem_responses
 from leadflow.api.routers import (
     accounts,
@@ -108,6 +109,7 @@ def create_app(
     )
     app.state.leadflow = state
     install_problem_handlers(app)
+    install_outage_handlers(app, state.outages)  # a database that is down: 503, not 500
     for router in routers:
         _declare_roles(router)
         app.include_router(router)

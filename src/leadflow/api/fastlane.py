@@ -31,11 +31,13 @@ from pydantic import BaseModel, ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadflow.api.auth import Gate, Principal, gate_of, limit, secret_of
+from leadflow.api.outage import unavailable_response
 from leadflow.api.problems import ProblemError, problem_response
 from leadflow.api.routers.events import reply_batch, reply_single
 from leadflow.api.schemas.events import EventBatch, EventIn
 from leadflow.api.state import ApiState
 from leadflow.services.api_keys import KeyInfo, hash_secret
+from leadflow.store.database import database_unavailable
 
 __all__ = ["FAST_PATHS", "EventsFastLane"]
 
@@ -80,6 +82,11 @@ class EventsFastLane:
                 headers=problem.headers,
                 errors=problem.errors,
             )
+        except Exception as error:  # outside FastAPI's handlers: answer as they would
+            if not database_unavailable(error):
+                raise
+            self.state.outages.report(error, f"POST {scope['path']}")
+            reply = unavailable_response(scope["path"])
         await reply(scope, receive, send)
 
     def _taken(self, scope: Scope) -> tuple[APIRoute, KeyInfo] | None:

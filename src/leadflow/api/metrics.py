@@ -116,6 +116,7 @@ class MetricsMiddleware:
             return
         started = time.perf_counter()
         status = 500  # what the client sees if the app fails before answering
+        root = scope.get("root_path", "")
 
         async def sending(message: Message) -> None:
             nonlocal status
@@ -127,6 +128,10 @@ class MetricsMiddleware:
             await self.app(scope, receive, sending)
         finally:
             route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            path = getattr(route, "path", None)
+            # A mounted app (the pages at /ui) adds its prefix to root_path: "/ui/leads",
+            # not "/leads" (an API route's template), nor "/" for the dashboard.
+            mount = str(scope.get("root_path", ""))[len(root) :]
+            template = mount + path if path else "unmatched"
             method = str(scope.get("method", ""))
             self.metrics.answered(method, template, status, time.perf_counter() - started)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from leadflow.api.keycache import KeyCache
 from leadflow.api.metrics import ApiMetrics
+from leadflow.api.outage import OutageLog
 from leadflow.api.ratelimit import RateLimiter
 from leadflow.api.recording import Recorders
 from leadflow.domain.clock import Clock
@@ -47,6 +48,7 @@ class ApiState:
     limits: ApiLimits
     forms: FormsConfig
     metrics: ApiMetrics = field(default_factory=ApiMetrics)
+    outages: OutageLog = field(default_factory=OutageLog)  # requests refused: the database is down
     limiter: RateLimiter = field(init=False)
     public_limiter: RateLimiter = field(init=False)
     keys: KeyCache = field(init=False)

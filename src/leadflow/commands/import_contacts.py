@@ -13,12 +13,15 @@ The contacts it creates, changes or merges into are qualified in the same transa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import phonenumbers
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from leadflow.commands.options import (
@@ -33,11 +36,26 @@ from leadflow.ingest.convert import HeaderError
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.formats import FORMATS, Layout, UnknownColumns, get_format
 from leadflow.ingest.formats.mapping_file import load_mapping
+from leadflow.ingest.record import RowError
 from leadflow.ingest.table import TableError
-from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
+from leadflow.services.import_contacts import (
+    ContactImport,
+    ImportOptions,
+    OnProgress,
+    import_contacts,
+)
 from leadflow.store.database import engine_from_settings
 
-__all__ = ["SHOWN_PROBLEMS", "delimiter_name", "region_option", "register"]
+__all__ = [
+    "SHOWN_PROBLEMS",
+    "delimiter_name",
+    "print_problems",
+    "region_option",
+    "register",
+    "run_with_progress",
+]
+
+_Summary = TypeVar("_Summary")  # what an import answers (ContactImport, DealImport)
 
 SHOWN_PROBLEMS = 20
 
@@ -118,18 +136,21 @@ def region_option(text: str | None) -> str | None:
     return code
 
 
-def _run(file: Path, options: ImportOptions, workspace: Path | None) -> ContactImport:
+def run_with_progress(
+    label: str,
+    file: Path,
+    workspace: Path | None,
+    importing: Callable[[Engine, OnProgress], _Summary],
+) -> _Summary:
+    """Run a CSV import (``importing(engine, on_progress)``) on the workspace's database
+    behind a progress bar over the file's bytes; what stops it ends as one line."""
     engine = engine_from_settings(workspace_settings(workspace))
-    columns = (TextColumn("contacts"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    columns = (TextColumn(label), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     try:
         with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("import", total=file.stat().st_size)
-            return import_contacts(
-                engine,
-                file,
-                options,
-                clock=SystemClock(),
-                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            return importing(
+                engine, lambda done, total: progress.update(task, completed=done, total=total)
             )
     except (OperationalError, ProgrammingError) as error:
         fail(database_problem(error))
@@ -139,16 +160,41 @@ def _run(file: Path, options: ImportOptions, workspace: Path | None) -> ContactI
         engine.dispose()
 
 
-def _print(summary: ContactImport, options: ImportOptions) -> None:
-    for note in summary.header_notes:
-        typer.echo(f"{summary.path}: {note}", err=True)
-    for problem in summary.problems[:SHOWN_PROBLEMS]:
-        typer.echo(f"{summary.path}:{problem.line}: {problem.reason}", err=True)
-    hidden = summary.rejected - min(len(summary.problems), SHOWN_PROBLEMS)
+def print_problems(
+    path: Path,
+    header_notes: Sequence[str],
+    problems: Sequence[RowError],
+    rejected: int,
+    errors: Path | None,
+) -> None:
+    """An import's notes on its header, its first bad rows as FILE:LINE: reason, and
+    where the rest went."""
+    for note in header_notes:
+        typer.echo(f"{path}: {note}", err=True)
+    for problem in problems[:SHOWN_PROBLEMS]:
+        typer.echo(f"{path}:{problem.line}: {problem.reason}", err=True)
+    hidden = rejected - min(len(problems), SHOWN_PROBLEMS)
     if hidden > 0:
         typer.echo(f"... and {hidden} more rejected rows", err=True)
-    if options.errors is not None and summary.rejected:
-        typer.echo(f"rejected rows written to {options.errors}", err=True)
+    if errors is not None and rejected:
+        typer.echo(f"rejected rows written to {errors}", err=True)
+
+
+def _run(file: Path, options: ImportOptions, workspace: Path | None) -> ContactImport:
+    return run_with_progress(
+        "contacts",
+        file,
+        workspace,
+        lambda engine, on_progress: import_contacts(
+            engine, file, options, clock=SystemClock(), on_progress=on_progress
+        ),
+    )
+
+
+def _print(summary: ContactImport, options: ImportOptions) -> None:
+    print_problems(
+        summary.path, summary.header_notes, summary.problems, summary.rejected, options.errors
+    )
     if summary.unknown_columns:
         _print_unknown(summary, options)
     dialect = f"{summary.encoding}, {delimiter_name(summary.delimiter)}"

@@ -16,26 +16,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from leadflow.commands.import_contacts import SHOWN_PROBLEMS, delimiter_name, region_option
+from leadflow.commands.import_contacts import (
+    delimiter_name,
+    print_problems,
+    region_option,
+    run_with_progress,
+)
 from leadflow.commands.options import (
     NOTHING_FOUND,
-    database_problem,
     delimiter_option,
-    workspace_settings,
 )
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
-from leadflow.ingest.convert import HeaderError
 from leadflow.ingest.deal_formats import DEAL_FORMATS, get_deal_format
 from leadflow.ingest.deal_formats.mapping import load_deal_mapping
 from leadflow.ingest.formats import Layout
-from leadflow.ingest.table import TableError
 from leadflow.services.import_deals import DealImport, DealImportOptions, import_deals
-from leadflow.store.database import engine_from_settings
 
 __all__ = ["register"]
 
@@ -106,36 +103,20 @@ def _layout(format_name: str | None, mapping: Path | None) -> Layout:
 
 
 def _run(file: Path, options: DealImportOptions, workspace: Path | None) -> DealImport:
-    engine = engine_from_settings(workspace_settings(workspace))
-    columns = (TextColumn("deals"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
-    try:
-        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("import", total=file.stat().st_size)
-            return import_deals(
-                engine,
-                file,
-                options,
-                clock=SystemClock(),
-                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-            )
-    except (OperationalError, ProgrammingError) as error:
-        fail(database_problem(error))
-    except (TableError, HeaderError) as error:  # the file or its header cannot be imported
-        fail(str(error))
-    finally:
-        engine.dispose()
+    return run_with_progress(
+        "deals",
+        file,
+        workspace,
+        lambda engine, on_progress: import_deals(
+            engine, file, options, clock=SystemClock(), on_progress=on_progress
+        ),
+    )
 
 
 def _print(summary: DealImport, options: DealImportOptions) -> None:
-    for note in summary.header_notes:
-        typer.echo(f"{summary.path}: {note}", err=True)
-    for problem in summary.problems[:SHOWN_PROBLEMS]:
-        typer.echo(f"{summary.path}:{problem.line}: {problem.reason}", err=True)
-    hidden = summary.rejected - min(len(summary.problems), SHOWN_PROBLEMS)
-    if hidden > 0:
-        typer.echo(f"... and {hidden} more rejected rows", err=True)
-    if options.errors is not None and summary.rejected:
-        typer.echo(f"rejected rows written to {options.errors}", err=True)
+    print_problems(
+        summary.path, summary.header_notes, summary.problems, summary.rejected, options.errors
+    )
     if summary.unknown_columns:
         names = ", ".join(repr(name) for name in summary.unknown_columns[:8])
         more = len(summary.unknown_columns) - 8

@@ -12,6 +12,10 @@ The access log shows each request's path without its query (a leads search by e-
 address, a filter by owner) and without a double opt-in link's token: whoever keeps
 the server's log (journald, a log service) keeps no personal data from it and no
 link that confirms someone's address (``RedactedPaths``).
+
+The server does not start on a schema other than the one this leadflow migrates to
+(``check_schema``: run ``leadflow db upgrade`` first); a database that does not answer
+yet is a warning, and the server answers 503 until it does.
 """
 
 from __future__ import annotations
@@ -24,18 +28,21 @@ from typing import Any
 
 import typer
 import uvicorn
-import uvicorn.config
 from fastapi import FastAPI
+from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError
+from uvicorn.config import LOGGING_CONFIG
 
 from leadflow.api.app import create_app
 from leadflow.api.state import ApiLimits
-from leadflow.commands.options import workspace_settings
+from leadflow.commands.options import database_problem, workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.services.refusals import RefusedError
 from leadflow.settings import Settings
+from leadflow.store.database import database_unavailable
+from leadflow.store.migrate import schema_problem
 
-__all__ = ["RedactedPaths", "register", "server_config"]
+__all__ = ["RedactedPaths", "check_schema", "log_config", "register", "server_config"]
 
 _DEFAULTS = ApiLimits()
 # Paths whose last part is a secret: the token of a double opt-in link.
@@ -56,13 +63,6 @@ class RedactedPaths(logging.Filter):
 def _redacted(path: str) -> str:
     path, query, _ = path.partition("?")
     return _SECRET_PATH.sub(r"\1…", path) + ("?…" if query else "")
-
-
-def _log_config() -> dict[str, Any]:
-    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
-    config.setdefault("filters", {})["redacted"] = {"()": RedactedPaths}
-    config["handlers"]["access"]["filters"] = ["redacted"]
-    return config
 
 
 def register(app: typer.Typer) -> None:
@@ -88,8 +88,24 @@ def serve(
         fail(str(error))
     except ArgumentError as error:
         fail(f"bad database URL: {error}")
+    check_schema(app.state.leadflow.engine)
     config = server_config(app, settings, host=host, port=port, access_log=access_log)
     uvicorn.Server(config).run()
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to serve a schema this leadflow does not match (exit 1, one line). A
+    database that does not answer yet is only a warning: the server starts, answers 503
+    (``/healthz`` too) and serves once it does, as it would after an outage."""
+    try:
+        problem = schema_problem(engine)
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        typer.echo(f"warning: {database_problem(error)}; answering 503 until it does", err=True)
+        return
+    if problem is not None:
+        fail(problem)
 
 
 def server_config(
@@ -107,9 +123,20 @@ def server_config(
         port=port or settings.port,
         access_log=access_log,
         log_level="info",
-        log_config=_log_config(),
+        log_config=log_config(),
         proxy_headers=True,
         # Given explicitly: uvicorn would otherwise read FORWARDED_ALLOW_IPS itself,
         # and leadflow reads its environment in one place (settings.py).
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with leadflow's own lines (``leadflow.*``: a database that does
+    not answer, api/outage.py) written as uvicorn writes its own, to the standard error,
+    and the access log's paths redacted (``RedactedPaths``)."""
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["leadflow"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    config.setdefault("filters", {})["redacted"] = {"()": RedactedPaths}
+    config["handlers"]["access"]["filters"] = ["redacted"]
+    return config

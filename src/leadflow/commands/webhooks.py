@@ -7,11 +7,14 @@ webhooks remove ID                                   deactivate (the log stays; 
 webhooks log ID                                      recent deliveries and attempts
 webhooks deliver [--once] [--idle SECONDS]           run the delivery worker; it also
                                                      prunes every LEADFLOW_PRUNE_EVERY (1h)
+                                                     and waits out a database that does
+                                                     not answer (--once: exits 1)
 """
 
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -148,7 +151,21 @@ def _work(
             keep_going=lambda: running[0],
             on_pass=_print,
             before_pass=housekeeping,
+            on_unavailable=_waiting,
+            on_recovered=lambda: typer.echo("the database answers again", err=True),
+            sleep=lambda seconds: _nap(seconds, running),
         )
+
+
+def _nap(seconds: float, running: list[bool]) -> None:
+    """Sleep, but wake for SIGTERM: a worker waiting 30 s for the database stops at once."""
+    until = time.monotonic() + seconds
+    while running[0] and (left := until - time.monotonic()) > 0:
+        time.sleep(min(left, 0.2))
+
+
+def _waiting(error: Exception, wait: float) -> None:
+    typer.echo(f"{database_problem(error)}; trying again in {wait:.0f} s", err=True)
 
 
 def _print(report: PassReport) -> None:

@@ -30,7 +30,6 @@ from leadflow.definition.builtin import PRESET_NAMES, UnknownPresetError
 from leadflow.definition.errors import DefinitionError
 from leadflow.domain.clock import SystemClock
 from leadflow.services.workspace import WorkspaceError, init_workspace
-from leadflow.settings import Settings
 from leadflow.store.database import engine_from_settings
 from leadflow.store.migrate import current, downgrade, head, upgrade
 
@@ -63,7 +62,7 @@ def init(
     ),
 ) -> None:
     """Create a workspace: definition.yaml from a preset or your file, a migrated database."""
-    settings = Settings(workspace=directory)
+    settings = settings_for(directory)  # a setting the environment gets wrong: one line
     try:
         report = init_workspace(
             directory,

@@ -36,6 +36,7 @@ from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.rescore import rescore
 from leadflow.services.workspace import DEFINITION_FILE, init_workspace
 from leadflow.store.database import make_engine
+from leadflow.store.migrate import upgrade
 from leadflow.store.models import Contact, Handoff, Opportunity
 
 __all__ = [
@@ -141,6 +142,7 @@ def build_demo_workspace(
     marker = demo_marker(directory)
     say = on_stage or (lambda _: None)
     if marker.exists():
+        _migrate(database_url)  # built by an older leadflow: `serve` wants the newest schema
         say(demo_users_text(address))  # web users (issue 6): made with the workspace, below
         return DemoWorkspace(directory, False, **json.loads(marker.read_text("utf-8")))
     now = clock.now()
@@ -205,6 +207,14 @@ def load_demo_world(
     say("staffing the sales team")
     staff_demo_team(engine, world / "reps.csv", now)
     own_demo_accounts(engine, world / "accounts.csv", now)
+
+
+def _migrate(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _contact_count(engine: Engine) -> int:

@@ -44,7 +44,8 @@ from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.requalify import Requalified, requalify_contact
 from leadflow.services.summary_cache import SummaryCache
 from leadflow.store.checkpoint import SQLITE_DEFAULT_THRESHOLD, WRITER_THRESHOLD, Checkpointer
-from leadflow.store.driver import dedicated_driver, driver_for
+from leadflow.store.database import database_unavailable
+from leadflow.store.driver import StoreError, dedicated_driver, driver_for
 from leadflow.store.realtime import RealtimeStore
 
 __all__ = [
@@ -243,6 +244,13 @@ class EventRecorder:
             if self._checkpointer is not None:
                 # The connection goes back to the pool: SQLite's own checkpoints again.
                 self._driver.auto_checkpoint(SQLITE_DEFAULT_THRESHOLD)
+        except StoreError as error:
+            if not database_unavailable(error):
+                raise
+            # The database dropped the connection (a restart, a fail-over): there is
+            # nothing to roll back, and the pool must neither reuse it nor try to reset
+            # it (which logs a traceback of its own).
+            self._handle.invalidate()
         finally:
             self._handle.close()
             if self._owns_checkpointer and self._checkpointer is not None:

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from leadflow.domain.clock import Clock
 from leadflow.services.signatures import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from leadflow.store.database import database_unavailable
 from leadflow.store.models import (
     DeliveryAttempt,
     OutboxMessage,
@@ -67,6 +68,8 @@ __all__ = [
 
 PENDING = "pending"
 CANCELLED = "cancelled"
+# A database that does not answer is tried again after 1 s, 2 s, 4 s ... at most this.
+LONGEST_OUTAGE_WAIT = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,17 +311,37 @@ def run_worker(
     keep_going: Callable[[], bool] = lambda: True,
     on_pass: Callable[[PassReport], None] = lambda report: None,
     before_pass: Callable[[], None] = lambda: None,
+    on_unavailable: Callable[[Exception, float], None] = lambda error, wait: None,
+    on_recovered: Callable[[], None] = lambda: None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Pass after pass; sleeps ``idle_seconds`` when a pass found nothing to do.
 
-    ``before_pass`` is the worker's housekeeping (the command prunes on a schedule).
+    ``before_pass`` is the worker's housekeeping (the command prunes on a schedule). A
+    database that does not answer (down, restarting, failing over) does not end the
+    worker: ``on_unavailable(error, wait)`` is told, the pass is tried again after
+    ``wait`` seconds (doubling up to ``LONGEST_OUTAGE_WAIT``), and ``on_recovered`` once
+    a pass gets through. What a pass had claimed and not settled is taken again when
+    its lease ends: one more POST, never a lost one.
     """
+    outage_wait = 0.0
     while keep_going():
-        before_pass()
-        report = deliver_due(sessions, client, clock, policy)
+        try:
+            before_pass()
+            report = deliver_due(sessions, client, clock, policy)
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            outage_wait = min(LONGEST_OUTAGE_WAIT, outage_wait * 2 or 1.0)
+            on_unavailable(error, outage_wait)
+            sleep(outage_wait)
+            continue
+        if outage_wait:
+            outage_wait = 0.0
+            on_recovered()
         on_pass(report)
         if not (report.outcomes or report.dispatched or report.cancelled):
-            time.sleep(idle_seconds)
+            sleep(idle_seconds)
 
 
 def _lease_covers_a_request(due: DueDelivery, now: datetime, policy: RetryPolicy) -> bool:

@@ -14,22 +14,30 @@ explicit ``BEGIN``. Writers (``writer(engine)``) start with ``BEGIN IMMEDIATE``,
 takes the write lock up front: a read-then-write transaction can then never fail half
 way because another writer committed in between.
 
-PostgreSQL URLs (``postgresql://`` or ``postgres://``) are served by psycopg 3.
+PostgreSQL URLs (``postgresql://`` or ``postgres://``) are served by psycopg 3, with a
+connect timeout (``CONNECT_TIMEOUT_SECONDS``) unless the URL sets ``connect_timeout``.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from leadflow.settings import Settings
-from leadflow.store.driver import json_value
+from leadflow.store.driver import StoreError, json_value
 
 __all__ = [
+    "CONNECT_TIMEOUT_SECONDS",
+    "connect_arguments",
+    "database_unavailable",
     "engine_from_settings",
     "make_engine",
     "normalise_url",
@@ -52,6 +60,10 @@ _SQLITE_PRAGMAS: tuple[str, ...] = (
 
 _BEGIN_OPTION = "leadflow_sqlite_begin"
 
+# libpq waits for ever for a server that takes the connection and never answers (a stuck
+# host, a fail-over whose old address swallows packets): each request would hang.
+CONNECT_TIMEOUT_SECONDS = 10
+
 
 def normalise_url(url: str | URL) -> URL:
     """Parse a database URL; plain PostgreSQL URLs get the psycopg 3 driver."""
@@ -70,10 +82,18 @@ def make_engine(url: str | URL, **options: Any) -> Engine:
         event.listen(engine, "begin", _begin_sqlite)
         return engine
     options.setdefault("pool_pre_ping", True)
+    options["connect_args"] = {**connect_arguments(parsed), **options.get("connect_args", {})}
     # JSON and JSONB arrive decoded by orjson, several times faster than the standard
     # library (the real-time path reads a contact's activity summary with every event).
     options.setdefault("json_deserializer", json_value)
     return create_engine(parsed, **options)
+
+
+def connect_arguments(url: URL) -> dict[str, Any]:
+    """What leadflow adds to a PostgreSQL URL's connection: a timeout, unless it has one."""
+    if "connect_timeout" in url.query:
+        return {}
+    return {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
 
 
 def engine_from_settings(settings: Settings, **options: Any) -> Engine:
@@ -105,6 +125,23 @@ def serialise_writers(target: Session | Connection, table: str) -> None:
     if bind.dialect.name == "postgresql":
         quoted = bind.dialect.identifier_preparer.quote(table)
         target.execute(text(f"LOCK TABLE {quoted} IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be used *now* (try again later), rather
+    than that leadflow asked for something wrong.
+
+    The drivers' operational errors: no connection (down, restarting, refused, failed
+    over), a connection lost, a lock or statement timeout, SQLite busy; and the pool's
+    timeout, every connection taken. A constraint or a syntax error is not one of them.
+    """
+    if isinstance(error, OperationalError | PoolTimeoutError):
+        return True
+    if isinstance(error, DBAPIError):
+        return bool(error.connection_invalidated)
+    if isinstance(error, StoreError):  # the real-time path's own driver calls
+        return isinstance(error.__cause__, psycopg.OperationalError | sqlite3.OperationalError)
+    return isinstance(error, psycopg.OperationalError)
 
 
 def _tune_sqlite(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:

@@ -13,9 +13,18 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
-__all__ = ["MIGRATIONS", "alembic_config", "current", "downgrade", "head", "upgrade"]
+__all__ = [
+    "MIGRATIONS",
+    "alembic_config",
+    "current",
+    "downgrade",
+    "head",
+    "schema_problem",
+    "upgrade",
+]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -49,6 +58,36 @@ def head() -> str:
     if revision is None:
         raise RuntimeError(f"no migrations found in {MIGRATIONS}")
     return revision
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why this leadflow cannot serve the database's schema; None when it is at ``head``.
+
+    A server started on an older schema answers with errors wherever the code reads a
+    column or table a migration adds; one started on a newer schema (migrated by a newer
+    leadflow) may write rows that version cannot read. Either is said before serving.
+    """
+    revision, newest = current(engine), head()
+    if revision == newest:
+        return None
+    if revision is None:
+        return "the database has no leadflow tables: run `leadflow db upgrade` (or `leadflow init`)"
+    if not _known(revision):
+        return (
+            f"the database's schema is at revision {revision}, which this leadflow does not "
+            f"know (its newest is {newest}): a newer leadflow migrated it; run that version"
+        )
+    return (
+        f"the database's schema is at revision {revision} and this leadflow needs {newest}: "
+        "stop every leadflow process on it, back it up and run `leadflow db upgrade`"
+    )
+
+
+def _known(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(_offline_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _offline_config() -> Config:

@@ -66,12 +66,17 @@ _PERSON = "SELECT " + _PERSON_COLUMNS + " WHERE c.id = :id"
 # The same, found by e-mail, with the id first: attribution's look-up and the person in one.
 PERSON_BY_EMAIL = "SELECT c.id, " + _PERSON_COLUMNS + " WHERE c.email = :email"
 
+# The decision in force, unless a later one is on file, or it would only say "granted"
+# of an address the person confirmed (double opt-in): a sign-up to another list is no
+# reason to forget the confirmation, which a definition may require (the import's rule,
+# ingest/consent_rules.py). The history takes the decision either way.
 _SET_CONSENT = """
 INSERT INTO consents (contact_id, channel, status, source, at, event_id)
 VALUES (:contact_id, :channel, :status, :source, :at, :event_id)
 ON CONFLICT (contact_id, channel) DO UPDATE SET status = excluded.status,
     source = excluded.source, at = excluded.at, event_id = excluded.event_id
 WHERE consents.at <= excluded.at
+    AND NOT (consents.status = 'confirmed' AND excluded.status = 'granted')
 """
 _CONSENTS_AS_OF = as_of_sql(" AND contact_id = :id", " AND h.contact_id = :id")
 

@@ -14,14 +14,18 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from leadflow.api.outage import RETRY_AFTER
 from leadflow.api.state import ApiState
 from leadflow.services.definitions import NoActiveDefinitionError
 from leadflow.services.refusals import RefusedError
+from leadflow.store.database import database_unavailable
+from leadflow.store.driver import StoreError
 from leadflow.web.guard import (
     CsrfRefusedError,
     PageForbiddenError,
@@ -88,6 +92,8 @@ def _install_error_pages(web: FastAPI) -> None:
     web.add_exception_handler(NoActiveDefinitionError, _no_definition)
     web.add_exception_handler(HTTPException, _http_error)
     web.add_exception_handler(RequestValidationError, _not_understood)
+    web.add_exception_handler(SQLAlchemyError, _database_error)
+    web.add_exception_handler(StoreError, _database_error)
 
 
 async def _sign_in(request: Request, error: Exception) -> Response:
@@ -122,6 +128,17 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 async def _not_understood(request: Request, error: Exception) -> Response:
     return _error_page(request, 404)
+
+
+async def _database_error(request: Request, error: Exception) -> Response:
+    """A database that is down: a page saying so (503), one log line (api/outage.py)."""
+    if not database_unavailable(error):
+        raise error  # a bug: the server's 500 and its traceback
+    web: WebState = request.app.state.web
+    web.api.outages.report(error, f"{request.method} {request.url.path}")
+    page = _error_page(request, 503)
+    page.headers["Retry-After"] = str(RETRY_AFTER)
+    return page
 
 
 def _error_page(request: Request, status: int, *, detail: str = "", csrf: bool = False) -> Response:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from leadflow.api.app import create_app
+from leadflow.domain.clock import FixedClock
 from leadflow.services.form_config import FormsConfig, FormSpec
+from leadflow.settings import Settings
 from leadflow.store.models import Consent, ConsentDecision, Contact, Event, OutboxMessage
+from tests.integration.api.conftest import UNLIMITED
 
 Headers = Callable[[str], dict[str, str]]
 THANKS = "https://example.com/thanks"
@@ -117,6 +124,59 @@ def test_double_opt_in_confirms_the_address_through_the_link(
     assert decision.evidence is not None
     assert decision.evidence.startswith("form newsletter: link sent ")
     assert "to di@acme.example, followed " in decision.evidence
+
+
+def _confirm_url(api_engine: Engine) -> str:
+    with Session(api_engine) as session:
+        [message] = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "form.confirmation_requested")
+        ).all()
+    return str(message.payload["confirm_url"])
+
+
+def test_the_confirmation_link_takes_the_posters_host_without_a_public_url(
+    client: TestClient, api_engine: Engine
+) -> None:
+    """Why LEADFLOW_PUBLIC_URL exists: the Host header is the poster's to choose."""
+    client.post(
+        "/forms/newsletter", json={"email": "eve@acme.example"}, headers={"Host": "evil.example"}
+    )
+
+    assert _confirm_url(api_engine).startswith("http://evil.example/forms/confirm/")
+
+
+def test_a_public_url_gives_the_confirmation_link_its_host_whatever_the_request_says(
+    api_engine: Engine, database_url: str, clock: FixedClock, tmp_path: Path, forms: FormsConfig
+) -> None:
+    settings = Settings(
+        workspace=tmp_path, database_url=database_url, public_url="https://leads.acme.example/"
+    )
+    app = create_app(settings, engine=api_engine, clock=clock, limits=UNLIMITED, forms=forms)
+    with TestClient(app) as client:
+        client.post(
+            "/forms/newsletter",
+            json={"email": "eve@acme.example"},
+            headers={"Host": "evil.example"},
+        )
+
+    link = _confirm_url(api_engine)
+    assert link.startswith("https://leads.acme.example/forms/confirm/")
+    assert len(link.rsplit("/", 1)[1]) >= 32  # the token
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("leads.acme.example", "absolute http(s) address"),
+        ("ftp://leads.acme.example", "absolute http(s) address"),
+        ("https://leads.acme.example/?x=1", "without a query"),
+    ],
+)
+def test_a_public_url_that_is_not_an_address_is_refused(
+    tmp_path: Path, given: str, problem: str
+) -> None:
+    with pytest.raises(ValidationError, match=re.escape(problem)):
+        Settings(workspace=tmp_path, public_url=given)
 
 
 def test_a_made_up_confirmation_token_is_not_found(client: TestClient) -> None:

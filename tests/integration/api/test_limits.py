@@ -49,3 +49,18 @@ def test_metrics_count_requests_and_events(client: TestClient, headers: Headers)
         in text
     )
     assert "leadflow_http_request_duration_seconds_bucket" in text
+
+
+def test_metrics_name_a_page_by_its_whole_path_not_the_part_after_ui(
+    client: TestClient, headers: Headers
+) -> None:
+    # The pages are mounted at /ui: /ui/leads was counted as route="/leads" (where the
+    # API's hand-off routes live) and the dashboard /ui/ as "/".
+    client.get("/ui/leads", follow_redirects=False)
+    client.get("/ui/", follow_redirects=False)
+
+    text = client.get("/metrics", headers=headers("admin")).text
+
+    assert 'route="/ui/leads",status="303"' in text
+    assert 'route="/ui/",status="303"' in text
+    assert 'route="/leads"' not in text

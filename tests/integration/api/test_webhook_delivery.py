@@ -6,6 +6,7 @@ import json
 import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import cast
 
 import httpx
 import pytest
@@ -15,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from leadflow.domain.clock import FixedClock
 from leadflow.services import outbox, webhooks
 from leadflow.services.signatures import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from leadflow.services.webhook_delivery import RetryPolicy, deliver_due
-from leadflow.store.database import session_factory, writer
+from leadflow.services.webhook_delivery import RetryPolicy, deliver_due, run_worker
+from leadflow.store.database import make_engine, session_factory, writer
 from leadflow.store.models import DeliveryAttempt, WebhookDelivery
 from tests.integration.api.receiver import Receiver
 
@@ -144,3 +145,54 @@ def test_a_kind_nobody_subscribed_to_is_dispatched_without_deliveries(
 
     assert (report.dispatched, report.outcomes) == (1, [])
     assert deliver_due(sessions, client, FixedClock(now), POLICY).dispatched == 0
+
+
+def test_the_worker_waits_out_a_database_that_does_not_answer_then_delivers(
+    sessions: sessionmaker[Session], client: httpx.Client, now: datetime
+) -> None:
+    # A restart or fail-over of PostgreSQL under a running worker. It stopped with
+    # "cannot use the database" before, and delivered nothing until someone restarted it.
+    receiver = Receiver().start()
+    with sessions() as session:
+        webhooks.create_subscription(session, receiver.url, [outbox.STAGE_CHANGED], now)
+    message_id = _announce(sessions, outbox.STAGE_CHANGED, now, contact_id=3)
+    unreachable = session_factory(make_engine("postgresql://postgres@127.0.0.1:9/leadflow"))
+    down_for = iter(range(3))  # the first three sessions asked for find the database down
+
+    def flaky() -> Session:
+        return unreachable() if next(down_for, None) is not None else sessions()
+
+    waits: list[float] = []
+    reasons: list[str] = []
+    recovered: list[bool] = []
+    passes = iter(range(5))
+    try:
+        run_worker(
+            cast(sessionmaker[Session], flaky), client, FixedClock(now), POLICY,
+            idle_seconds=0.001, keep_going=lambda: next(passes, None) is not None,
+            on_unavailable=lambda error, wait: (waits.append(wait), reasons.append(str(error))),
+            on_recovered=lambda: recovered.append(True), sleep=lambda seconds: None,
+        )  # fmt: skip
+    finally:
+        receiver.stop()
+
+    assert waits == [1.0, 2.0, 4.0]  # doubling, up to a limit
+    assert all("Connection refused" in reason for reason in reasons)
+    assert recovered == [True]
+    assert [json.loads(got.body)["id"] for got in receiver.received] == [message_id]
+
+
+def test_a_worker_that_keeps_finding_the_database_down_tries_every_half_minute(
+    client: httpx.Client, now: datetime
+) -> None:
+    unreachable = session_factory(make_engine("postgresql://postgres@127.0.0.1:9/leadflow"))
+    waits: list[float] = []
+    passes = iter(range(9))
+
+    run_worker(
+        unreachable, client, FixedClock(now), POLICY, idle_seconds=0.001,
+        keep_going=lambda: next(passes, None) is not None,
+        on_unavailable=lambda error, wait: waits.append(wait), sleep=lambda seconds: None,
+    )  # fmt: skip
+
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0, 30.0, 30.0]

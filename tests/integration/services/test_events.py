@@ -19,6 +19,7 @@ from leadflow.services.events import IncomingEvent, Recorded, Rejected, record_e
 from leadflow.store.models import (
     BantFact,
     Consent,
+    ConsentDecision,
     Contact,
     Conversation,
     Qualification,
@@ -233,6 +234,33 @@ def test_unsubscribe_and_bounce_decide_email_consent_latest_first(
     _record(session, active, IncomingEvent("email_bounce", START + timedelta(days=3), email=email))
     session.expire_all()
     assert session.scalars(select(Consent.status)).one() == "bounced"
+
+
+def test_a_later_sign_up_keeps_a_double_opt_in_confirmed(
+    session: Session, active: ActiveDefinition
+) -> None:
+    """A confirmed address (the person followed the confirmation link) stays confirmed
+    when they sign up for another list: ``granted`` is the weaker word, and a definition
+    may require confirmed consent for a stage. The sign-up still enters the history."""
+    email = "fay@acme.example"
+    _record(session, active, IncomingEvent("page_view", START, email=email))
+    contact_id = session.scalars(select(Contact.id)).one()
+    session.add(Consent(contact_id=contact_id, channel="email", status="confirmed",
+                        source="double_opt_in", at=START))  # fmt: skip
+    session.commit()
+
+    _record(
+        session, active, IncomingEvent("newsletter_signup", START + timedelta(days=1), email=email)
+    )
+
+    session.expire_all()
+    consent = session.scalars(select(Consent)).one()
+    assert (consent.status, consent.source, consent.at) == ("confirmed", "double_opt_in", START)
+    signed_up = session.scalars(select(ConsentDecision.status)).all()
+    assert signed_up == ["granted"]
+    _record(session, active, IncomingEvent("unsubscribe", START + timedelta(days=2), email=email))
+    session.expire_all()
+    assert session.scalars(select(Consent.status)).one() == "withdrawn"
 
 
 @pytest.mark.parametrize(

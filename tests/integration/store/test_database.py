@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from leadflow.settings import Settings
+from leadflow.store import database
 from leadflow.store.database import engine_from_settings, make_engine, normalise_url, writer
 
 
@@ -63,3 +67,37 @@ def test_a_writer_transaction_holds_the_write_lock_from_its_start(tmp_path: Path
         holder.rollback()
     engine.dispose()
     other.dispose()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A port that takes TCP connections and never answers: a database host that hangs
+    (a fail-over whose old address swallows packets, a stuck server)."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(16)  # the kernel completes the handshakes; nobody reads
+        yield listening.getsockname()[1]
+
+
+def test_a_postgresql_server_that_never_answers_is_given_up_on(
+    silent_server: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without a limit libpq waited for ever: every request of a server hung, /healthz too.
+    monkeypatch.setattr(database, "CONNECT_TIMEOUT_SECONDS", 2)
+    engine = make_engine(f"postgresql://postgres@127.0.0.1:{silent_server}/leadflow")
+    started = time.monotonic()
+
+    with pytest.raises(OperationalError, match="timeout"), engine.connect():
+        pass
+
+    assert time.monotonic() - started < 10
+    engine.dispose()
+
+
+def test_a_connect_timeout_in_the_url_wins() -> None:
+    engine = make_engine("postgresql://u@h/db?connect_timeout=30")
+    assert engine.url.query["connect_timeout"] == "30"
+    assert "connect_timeout" not in database.connect_arguments(engine.url)
+    assert database.connect_arguments(make_engine("postgresql://u@h/db").url) == {
+        "connect_timeout": database.CONNECT_TIMEOUT_SECONDS
+    }

@@ -70,3 +70,32 @@ def test_a_database_server_that_is_down_is_one_line_without_a_hint_to_migrate(
         assert len(lines) == 1, (command, result.output)
         assert lines[0].startswith("error: cannot use the database"), (command, lines)
         assert "migrated" not in lines[0], command
+
+
+def test_a_database_url_for_another_driver_is_one_line_for_every_command(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # postgresql+psycopg2:// is what other tools' documentation writes; leadflow speaks
+    # psycopg 3 only, and SQLAlchemy's import of the missing driver was a page of traceback.
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", "postgresql+psycopg2://app:pw@db/leadflow")
+    for command in [*_commands(elsewhere), ["init", "ws"], ["serve"], ["db", "current"]]:
+        result = runner.invoke(app, command)
+
+        assert result.exit_code == 1, (command, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, (command, result.output)
+        assert lines[0].startswith("error: LEADFLOW_DATABASE_URL: "), (command, lines)
+        assert "write postgresql://" in lines[0], command
+        assert not (elsewhere / "ws").exists(), command
+
+
+def test_init_names_a_setting_the_environment_gets_wrong(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADFLOW_PORT", "eighty")
+
+    result = runner.invoke(app, ["init", "ws"])
+
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("error: LEADFLOW_PORT: Input should be a valid")
+    assert not (elsewhere / "ws").exists()

@@ -81,7 +81,7 @@ async def submit_form(form_id: FormId, request: Request, state: StateDep) -> Res
     visitor = _visitor_id(posted.pop(VISITOR_FIELD, None)) or _visitor_id(
         request.cookies.get(VISITOR_COOKIE)
     )
-    confirm_base = str(request.url_for("confirm_form", token="x")).removesuffix("/x")
+    confirm_base = _confirm_base(request, state.settings.public_url)
     outcome = await run_in_threadpool(_submit, state, form_id, spec, posted, visitor, confirm_base)
     state.metrics.forms.labels("spam" if outcome.spam else "accepted").inc()
     if browser:
@@ -114,6 +114,18 @@ async def confirm_form(
     if spec is not None and spec.confirmed_url is not None:
         return RedirectResponse(str(spec.confirmed_url), status_code=303)
     return JSONResponse(ConfirmReply(confirmed=True, contact_id=done.contact_id).model_dump())
+
+
+def _confirm_base(request: Request, public_url: str | None) -> str:
+    """Where double opt-in links point. From ``LEADFLOW_PUBLIC_URL`` when it is set: the
+    request's own address comes from its Host header, which whoever posts the form
+    chooses, and a link to their host in an e-mail sent in the company's name would hand
+    them the token (and the reader). Without it, the request's address (a server on its
+    own, the demo)."""
+    path = str(request.app.url_path_for("confirm_form", token="x")).removesuffix("/x")
+    if public_url is not None:
+        return public_url + path
+    return str(request.url_for("confirm_form", token="x")).removesuffix("/x")
 
 
 def _spec(state: ApiState, form_id: str) -> FormSpec:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from leadflow.api.auth import PUBLIC, allow
 from leadflow.api.deps import ReadSessionDep, StateDep
 from leadflow.api.metrics import METRICS_MEDIA_TYPE
+from leadflow.api.outage import RETRY_AFTER
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 
 __all__ = ["router"]
@@ -32,7 +33,11 @@ def healthz(session: ReadSessionDep) -> Health:
     try:
         session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        raise ProblemError(ProblemKind.UNAVAILABLE, "the database does not answer") from None
+        raise ProblemError(
+            ProblemKind.UNAVAILABLE,
+            "the database does not answer",
+            headers={"Retry-After": str(RETRY_AFTER)},
+        ) from None
     return Health(status="ok", database="ok")
 
 
