@@ -358,3 +358,55 @@ def test_a_european_excel_file_is_read_as_the_contact_import_reads_one(
     assert (deal.amount, deal.status) == (1234.5, "won")
     assert deal.closed_at is not None
     assert deal.closed_at.date().isoformat() == "2025-02-03"
+
+
+def test_a_deal_the_file_repeats_is_written_once_and_a_second_import_changes_nothing(
+    hubspot_store: Engine, run: Importer, tmp_path: Path
+) -> None:
+    """Salesforce's contact roles report writes an opportunity once per role, and a CRM
+    export may list a deal twice as it moved: the later row wins, once, and importing the
+    file again must not replay the earlier row (the deal flipping back and forth)."""
+    header = "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Associated Contact IDs"
+    path = _file(
+        tmp_path,
+        f"{header}\n"
+        "9005,Twice,Appointment Scheduled,100,,2025-06-01,51\n"
+        "9005,Twice,Closed Won,200,2025-06-02,2025-06-01,51\n",
+    )
+    first = run(path)
+    assert first.committed, first.problems
+    assert (first.created, first.won, first.open, first.repeated) == (1, 1, 0, 1)
+    deal = _deal(hubspot_store, "hubspot:9005")
+    assert (deal.status, deal.amount) == ("won", 200.0)
+    tables = (Opportunity, OpportunityDetail, OpportunityStageChange, StageTransition)
+    before = {model.__tablename__: rows(hubspot_store, model) for model in tables}
+    again = run(path, now=NOW.replace(day=20))
+    assert (again.created, again.updated, again.unchanged, again.qualified) == (0, 0, 1, 0)
+    assert {model.__tablename__: rows(hubspot_store, model) for model in tables} == before
+
+
+def test_a_later_export_with_fewer_columns_or_empty_cells_erases_nothing(
+    hubspot_store: Engine, run: Importer, tmp_path: Path
+) -> None:
+    """HubSpot exports a view's columns: the next export may leave out the owner, the
+    amount or the dates. As for contacts and accounts, an empty (or absent) cell never
+    erases what an earlier import stored."""
+    run(EXPORTS / "hubspot_deals.csv")
+    tables = (Opportunity, OpportunityDetail, OpportunityStageChange)
+    before = {model.__tablename__: rows(hubspot_store, model) for model in tables}
+    fewer = _file(
+        tmp_path,
+        "Record ID,Deal Stage,Close Date,Deal owner,Amount,Associated Contact IDs\n"
+        "9001,Closed Won,2025-04-10 12:00,,,51\n"
+        "9002,Closed Lost,2025-03-20,,,52\n",
+    )
+    done = run(fewer, now=NOW.replace(day=20))
+    assert done.committed, done.problems
+    assert (done.updated, done.unchanged, done.qualified) == (0, 2, 0)
+    assert {model.__tablename__: rows(hubspot_store, model) for model in tables} == before
+    won = _deal(hubspot_store, "hubspot:9001")
+    assert (won.owner, won.amount, won.name) == (
+        "Sanne Visser",
+        12500.5,
+        "Bakkerij Janssen – ovens",
+    )

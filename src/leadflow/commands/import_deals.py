@@ -138,10 +138,13 @@ def _print(summary: DealImport, options: DealImportOptions) -> None:
         if summary.qualified is not None
         else "not qualified (no active definition)"
     )
+    repeated = (
+        f", {summary.repeated} repeated (a later row of the deal wins)" if summary.repeated else ""
+    )
     typer.echo(
         f"{summary.rows} rows (deals, {summary.format}, {dialect}): {summary.created} created, "
-        f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.rejected} rejected; "
-        f"{summary.won} won, {summary.lost} lost, {summary.open} open "
+        f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.rejected} rejected"
+        f"{repeated}; {summary.won} won, {summary.lost} lost, {summary.open} open "
         f"({summary.account_level} of a company only); "
         f"{summary.customers} accounts became customers; {qualified}"
     )

@@ -85,6 +85,8 @@ _LEGAL_FORMS = frozenset(
     }
 )  # fmt: skip
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_CODE_BESIDE = re.compile(r"(?<![A-Za-z])[A-Za-z]{3}(?![A-Za-z])")
+_ONE_CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW", "₺": "TRY"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ class DealRecord:
     amount: float | None = None
     currency: str | None = None
     created_at: datetime | None = None  # None: the import's moment
+    created_given: bool = False  # the row has a creation date (not the close date's)
     closed_at: datetime | None = None  # won or lost deals only
     expected_close: date | None = None
     owner: str | None = None
@@ -317,8 +320,9 @@ class _Assembly:
             stage=self.text("stage"),
             name=self.text("name"),
             amount=_float(self.given.get("amount")),
-            currency=self.text("currency"),
+            currency=self._currency(),
             created_at=self._created(closed_at),
+            created_given="created_at" in self.given,
             closed_at=closed_at,
             expected_close=expected,
             owner=self.text("owner"),
@@ -334,6 +338,13 @@ class _Assembly:
         if not any(getattr(record, name) for name in LINK_FIELDS):
             raise self.fail("names neither a person nor a company: nothing to link the deal to")
         return record
+
+    def _currency(self) -> str | None:
+        """The currency column's, else the one written in the amount cell, else the
+        mapping's default (a default is for cells that say none)."""
+        if "currency" in self.headers:
+            return self.text("currency")
+        return _money_currency(self.given.get("amount")) or self.text("currency")
 
     def _missing_id(self) -> str:
         raise self.fail("no deal id: the deal cannot be found again when it changes")
@@ -403,13 +414,30 @@ def _record_id(salesforce: bool, text: str) -> str:
     return salesforce_id(first) if salesforce else first
 
 
-def _amount(text: str) -> float:
+class _Money(NamedTuple):
+    """An amount cell: its number, and the currency written beside it, if any."""
+
+    amount: float
+    currency: str | None
+
+
+def _amount(text: str) -> _Money:
     amount = parse_amount(text)
     if amount < 0:
         raise InvalidValueError(f"{text!r} is negative")
     if amount >= 1e16:  # opportunities.amount holds 16 digits and cents
         raise InvalidValueError(f"{text!r} is too large")
-    return amount
+    return _Money(amount, _written_currency(text))
+
+
+def _written_currency(text: str) -> str | None:
+    """The currency an amount cell names: an ISO 4217 code before or after the number
+    (Salesforce's multi-currency reports write ``USD 12,000.00``), or a symbol that means
+    one currency (``€``, ``£``); ``$`` or ``¥`` could be several, so they name none."""
+    words = {word.upper() for word in _CODE_BESIDE.findall(text)}
+    codes = {word for word in words if word in _currencies()}
+    codes |= {code for symbol, code in _ONE_CURRENCY_SYMBOLS.items() if symbol in text}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def _currency(text: str) -> str:
@@ -425,4 +453,8 @@ def _currencies() -> frozenset[str]:
 
 
 def _float(value: object) -> float | None:
-    return value if isinstance(value, float) else None
+    return value.amount if isinstance(value, _Money) else None
+
+
+def _money_currency(value: object) -> str | None:
+    return value.currency if isinstance(value, _Money) else None

@@ -25,8 +25,15 @@ class ConsentRecord:
 
 
 def consent_record(session: Session, contact_id: int) -> ConsentRecord:
-    if session.get(Contact, contact_id) is None:
+    """The person's consent; a merged record's is its survivor's (``contact_id`` says
+    whose): the merge moved its decisions there and decided what is in force, and the
+    row it left on the merged record (kept for an unmerge) is no longer the person's."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
         raise NotFoundError(f"no contact with id {contact_id}")
+    while contact.merged_into_id is not None:
+        contact = session.get_one(Contact, contact.merged_into_id)
+    contact_id = contact.id
     in_force = session.scalars(
         select(Consent).where(Consent.contact_id == contact_id).order_by(Consent.channel)
     )

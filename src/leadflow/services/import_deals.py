@@ -92,6 +92,9 @@ class DealImport:
     won: int = 0
     lost: int = 0
     account_level: int = 0  # deals naming a company and no person
+    # Rows of a deal that a later row of the same batch repeats: not written, the later
+    # row wins (a contact roles report lists an opportunity once per person).
+    repeated: int = 0
     customers: int = 0  # accounts that became customers, or became one earlier
     # People qualified again; None: no active definition, nobody qualified.
     qualified: int | None = 0
@@ -187,7 +190,7 @@ class _Run:
         good = [record for record, _ in rows if not isinstance(record, RowError)]
         people = _People(self.session, good)
         existing = self._existing([record.external_id for record in good])
-        created: dict[str, tuple[dict[str, Any], DealRecord]] = {}
+        linked: dict[str, tuple[DealRecord, Contact | None, int | None]] = {}
         for record, cells in rows:  # in file order, so the problems are too
             if isinstance(record, RowError):
                 self.reject(record, cells)
@@ -197,13 +200,26 @@ class _Run:
             except RowError as error:
                 self.reject(error, cells)
                 continue
-            if self.summary.rejected and not self.options.skip_bad_rows:
-                continue  # validated, but no longer written: it will be rolled back
+            if record.external_id in linked:  # the later row wins, and only it is written
+                self.summary.repeated += 1
+                del linked[record.external_id]  # keeps the batch in the later row's order
+            linked[record.external_id] = (record, contact, account)
+        if self.summary.rejected and not self.options.skip_bad_rows:
+            return  # validated, but no longer written: it will be rolled back
+        self._write(linked.values(), existing)
+
+    def _write(
+        self,
+        linked: Iterable[tuple[DealRecord, Contact | None, int | None]],
+        existing: dict[str, tuple[Opportunity, OpportunityDetail]],
+    ) -> None:
+        created: dict[str, tuple[dict[str, Any], DealRecord]] = {}
+        for record, contact, account in linked:
             self._count(record, contact)
             values = _deal_values(record, contact, account, self.now)
             if (found := existing.get(record.external_id)) is not None:
                 self._update(found, record, values)
-            else:  # new (a deal the file repeats: the later row wins)
+            else:
                 created[record.external_id] = (
                     {**values, "external_id": record.external_id},
                     record,
@@ -269,9 +285,7 @@ class _Run:
         values: dict[str, Any],
     ) -> None:
         deal, detail = found
-        if record.created_at is None:  # an open deal without a date keeps its first import's
-            values = {**values, "created_at": deal.created_at}
-        details = _detail_values(record)
+        values, details = _kept(deal, detail, record, values, _detail_values(record))
         if not _differs(deal, values) and not _differs(detail, details):
             self.summary.unchanged += 1
             return
@@ -361,6 +375,35 @@ def _detail_values(record: DealRecord) -> dict[str, Any]:
         "products": [record.product] if record.product else [],
         "won_reason": record.won_reason,
     }
+
+
+def _kept(
+    deal: Opportunity,
+    detail: OpportunityDetail,
+    record: DealRecord,
+    values: dict[str, Any],
+    details: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A row's values over the stored deal: as for contacts and accounts, an empty or
+    absent cell never erases (a CRM exports a view's columns, and the next export may
+    have fewer). What follows the outcome does change with it: a deal reopened loses its
+    close date, one no longer lost its lost reason."""
+    values, details = dict(values), dict(details)
+    for name in ("name", "owner", "amount", "currency"):
+        if values[name] is None:
+            values[name] = getattr(deal, name)
+    if not record.created_given:  # the close date (or the import) stood in for it
+        values["created_at"] = deal.created_at
+    same_outcome = record.status == deal.status
+    if same_outcome and values["lost_reason"] is None:
+        values["lost_reason"] = deal.lost_reason
+    if same_outcome and details["won_reason"] is None:
+        details["won_reason"] = detail.won_reason
+    if not details["products"]:
+        details["products"] = detail.products
+    if same_outcome and details["expected_close"] is None:
+        details["expected_close"] = detail.expected_close
+    return values, details
 
 
 def _differs(row: object, values: dict[str, Any]) -> bool:

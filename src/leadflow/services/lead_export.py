@@ -19,7 +19,8 @@ word for in the CRM's vocabulary (a stage HubSpot's lifecycle lacks, an unknown
 temperature) is written empty: never a guess that overwrites what sales entered.
 
 Rows come in contact order, read a chunk at a time by key, so memory stays flat over a
-million leads; merged contacts are left out, as in the leads list.
+million leads; merged contacts are left out, as in the leads list. A CRM's file also
+leaves out the leads it could not match (no e-mail, and another CRM's id or none).
 """
 
 from __future__ import annotations
@@ -254,8 +255,25 @@ def export_rows(session: Session, fmt: ExportFormat, request: LeadExport) -> Ite
     check_request(session, request)
     cells = [cell for _name, cell in _LAYOUTS[fmt]]
     guard = _spreadsheet_safe if fmt is ExportFormat.GENERIC else _plain
+    matchable = _CRM_NAMESPACE.get(fmt)
     for lead in _leads(session, request):
+        if matchable is not None and not _crm_can_match(lead, matchable):
+            continue
         yield [guard(cell(lead)) for cell in cells]
+
+
+# The namespace of each CRM's record ids, as imports store them (``hubspot:51``).
+_CRM_NAMESPACE: Mapping[ExportFormat, str] = {
+    ExportFormat.HUBSPOT: "hubspot",
+    ExportFormat.SALESFORCE: "salesforce",
+}
+
+
+def _crm_can_match(lead: _Lead, namespace: str) -> bool:
+    """A CRM's import updates a record it finds by its own id or by e-mail; a row with
+    neither (a lead known by another CRM's id) would create an empty record there."""
+    held = lead.external_id or ""
+    return bool(lead.email) or held.startswith(namespace + ":")
 
 
 def csv_chunks(

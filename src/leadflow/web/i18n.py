@@ -18,6 +18,7 @@ import io
 import math
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -106,6 +107,9 @@ def format_number(value: float | int | None, language: str, digits: int = 0) -> 
     if value is None or value != value:  # None, or NaN: not applicable
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    # -0.04 to one place is 0.0, not "-0.0": rounded as Babel rounds (half even, decimal)
+    if Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN) == 0:
+        value = 0
     return str(format_decimal(value, format=pattern, locale=BABEL_LOCALES[language]))
 
 

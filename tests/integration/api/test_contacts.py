@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from leadflow.services.identity import merge_contacts
 
 Headers = Callable[[str], dict[str, str]]
 
@@ -173,6 +177,37 @@ def test_consents_show_the_decision_in_force_and_every_decision_on_record(
     ]
     assert all(d["event_id"] is not None and d["source"] == "api" for d in body["decisions"])
     assert missing.status_code == 404
+
+
+def test_the_consents_of_a_merged_record_are_the_survivors(
+    client: TestClient, headers: Headers, api_engine: Engine, now: datetime
+) -> None:
+    """A merge moves the merged record's decisions to the survivor and decides what is in
+    force there; the merged record's own row, which the merge did not choose, must not be
+    answered as the person's consent, without the decisions that prove it."""
+
+    def send(kind: str, email: str, at: str) -> int:
+        event = {"type": kind, "email": email, "at": at}
+        reply = client.post("/events", json=event, headers=headers("ingest"))
+        assert reply.status_code == 201, reply.text
+        return int(reply.json()["contact_id"])
+
+    merged = send("newsletter_signup", "old@acme.example", "2026-01-01T09:00:00Z")
+    survivor = send("unsubscribe", "new@acme.example", "2026-02-01T09:00:00Z")
+    with api_engine.begin() as connection:
+        merge_contacts(connection, survivor, merged, now=now)
+
+    reply = client.get(f"/contacts/{merged}/consents", headers=headers("sales"))
+
+    assert reply.status_code == 200, reply.text
+    assert (
+        reply.json()
+        == client.get(f"/contacts/{survivor}/consents", headers=headers("sales")).json()
+    )
+    body = reply.json()
+    assert body["contact_id"] == survivor
+    assert [c["status"] for c in body["in_force"]] == ["withdrawn"]
+    assert [d["status"] for d in body["decisions"]] == ["withdrawn", "granted"]
 
 
 def test_accounts_are_created_updated_and_listed(client: TestClient, headers: Headers) -> None:

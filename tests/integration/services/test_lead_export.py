@@ -193,3 +193,30 @@ def test_every_lead_comes_once_across_chunks(desk: Desk, monkeypatch: pytest.Mon
     made = [_reader(desk) for _ in range(5)]
 
     assert [int(row["contact_id"]) for row in _export(desk)] == made
+
+
+@pytest.mark.parametrize(
+    ("fmt", "own_id", "key"),
+    [
+        (ExportFormat.HUBSPOT, "hubspot:5120", "Record ID"),
+        (ExportFormat.SALESFORCE, "salesforce:00Q5g00000AbCdEEAV", "Id"),
+    ],
+)
+def test_a_crm_file_leaves_out_leads_the_crm_cannot_match(
+    desk: Desk, fmt: ExportFormat, own_id: str, key: str
+) -> None:
+    """A lead without an e-mail whose id is another CRM's (a Pipedrive person) has
+    nothing the CRM's import matches on: its row would create an empty record there (or
+    be refused), so the CRM's file leaves it out; leadflow's own file keeps it."""
+    by_id = _reader(desk)
+    _set(desk, by_id, email=None, external_id=own_id)
+    by_email = _reader(desk)
+    unmatched = _reader(desk)
+    _set(desk, unmatched, email=None, external_id="pipedrive:77")
+
+    rows = _export(desk, fmt)
+
+    assert [row[key] for row in rows] == [own_id.partition(":")[2], ""]
+    assert rows[1]["Email"] == desk.session.get_one(Contact, by_email).email
+    generic = _export(desk)
+    assert [int(row["contact_id"]) for row in generic] == [by_id, by_email, unmatched]

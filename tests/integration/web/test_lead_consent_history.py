@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import FixedClock
 from leadflow.services.definitions import active_definition
 from leadflow.services.events import IncomingEvent, record_event
+from leadflow.services.identity import merge_contacts
 from leadflow.settings import Settings
 from leadflow.store.database import make_engine
 from tests.integration.web.world import World
@@ -57,3 +58,28 @@ def test_the_lead_page_lists_every_consent_decision_newest_first(
     assert "Toestemmingsgeschiedenis" in dutch
     other = client.get(f"/ui/leads/{world.nurtured[1]}").text
     assert 'id="consent-history"' not in other  # nothing decided, nothing shown
+
+
+def test_a_merged_records_page_is_its_survivors(
+    signed_in: Callable[[str], TestClient],
+    world: World,
+    web_workspace: tuple[Path, World],
+    web_clock: FixedClock,
+) -> None:
+    """The merge moved the record's history (consent decisions included) to the survivor;
+    its own page showed a lead without them and the consent row the merge did not choose."""
+    survivor, merged = world.nurtured[0], world.nurtured[1]
+    _decide(web_workspace[0], web_clock, survivor)
+    engine = make_engine(Settings(workspace=web_workspace[0]).resolved_database_url)
+    try:
+        with engine.begin() as connection:
+            merge_contacts(connection, survivor, merged, now=web_clock.now())
+    finally:
+        engine.dispose()
+    client = signed_in("sales")
+
+    reply = client.get(f"/ui/leads/{merged}", follow_redirects=False)
+
+    assert reply.status_code == 303
+    assert reply.headers["location"] == f"/ui/leads/{survivor}"
+    assert "unsubscribe campaign=spring" in client.get(reply.headers["location"]).text

@@ -82,6 +82,40 @@ def test_amounts_are_read_as_the_contact_import_reads_numbers(amount: str, value
 
 
 @pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("USD 12,000.00", "", "USD"),  # a Salesforce multi-currency report's cell
+        ("12.500,00 EUR", "", "EUR"),
+        ("€ 12.500", "", "EUR"),
+        ("£1,200", "", "GBP"),
+        ("$1,200", "", None),  # dollars of which country: unknown
+        ("1200", "", None),
+        ("USD 1,200", "EUR", "EUR"),  # the currency column is the record's own word
+    ],
+)
+def test_a_currency_written_in_the_amount_is_the_deals_when_no_column_gives_one(
+    amount: str, currency: str, expected: str | None
+) -> None:
+    """Reports add amounts as written: a currency dropped from the cell it was written
+    in would be added to amounts of other currencies with nothing to tell them apart."""
+    assert _read(amount=amount, currency=currency).currency == expected
+
+
+def test_a_currency_written_in_the_amount_beats_the_mappings_default(tmp_path: Path) -> None:
+    mapping = tmp_path / "deals.yaml"
+    mapping.write_text(
+        "name: crm\ncolumns: {id: external_id, outcome: status, value: amount, "
+        "closed: closed_at, company: account_name}\ndefaults: {currency: USD}\n",
+        encoding="utf-8",
+    )
+    layout = load_deal_mapping(mapping)
+    reader = DealReader(layout, ["id", "outcome", "value", "closed", "company"], now=NOW)
+    euros = reader.convert(2, ["d1", "won", "€ 100", "2025-03-01", "Acme"])
+    plain = reader.convert(3, ["d2", "won", "100", "2025-03-01", "Acme"])
+    assert (euros.currency, plain.currency) == ("EUR", "USD")
+
+
+@pytest.mark.parametrize(
     ("cells", "reason"),
     [
         ({"amount": "lots"}, "amount (column 'amount'): 'lots' is not a number"),

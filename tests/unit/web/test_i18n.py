@@ -67,6 +67,18 @@ def test_english_is_the_message_ids_themselves() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "digits", "shown"),
+    [(-0.0, 1, "0.0"), (-0.04, 1, "0.0"), (-0.4, 0, "0"), (-0.05, 1, "0.0"), (-0.6, 0, "-1")],
+)
+def test_a_number_that_rounds_to_zero_is_shown_without_a_minus(
+    value: float, digits: int, shown: str
+) -> None:
+    """An engagement score a faded negative point leaves at -0.04 read as "-0.0" on the
+    lead page: a minus in front of nothing."""
+    assert i18n.format_number(value, "en", digits) == shown
+
+
+@pytest.mark.parametrize(
     ("header", "expected"),
     [
         ("nl-NL,nl;q=0.9,en;q=0.5", "nl"),

@@ -15,7 +15,7 @@ language; ``translations.hubspot`` lists them and they are added after the Engli
 
 from __future__ import annotations
 
-from leadflow.ingest.formats.layout import build_layout
+from leadflow.ingest.formats.layout import IGNORE, build_layout
 from leadflow.ingest.formats.translations import hubspot as translated
 from leadflow.ingest.formats.translations import values_with_languages, with_languages
 
@@ -56,6 +56,24 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "email_opt_out": ("Unsubscribed from all email", "hs_email_optout"),
     "email_bounced": ("Email hard bounce reason", "hs_email_hard_bounce_reason_enum"),
     "email_consent": ("Legal basis for processing contact's data", "hs_legal_basis"),
+    # leadflow's own verdicts, which `leadflow export leads --format hubspot` sent to
+    # HubSpot as contact properties: back in HubSpot's next export they are leadflow's
+    # answers, not the person's data, and kept as attributes they would go stale.
+    IGNORE: tuple(
+        f"leadflow_{name}"
+        for name in (
+            "stage",
+            "lead_type",
+            "temperature",
+            "fit_score",
+            "fit_grade",
+            "engagement_score",
+            "sales_ready",
+            "prediction",
+            "stage_entered",
+            "last_activity",
+        )
+    ),
 }
 
 VALUES: dict[str, dict[str, str]] = {

@@ -21,7 +21,7 @@ them and they are added after the English.
 
 from __future__ import annotations
 
-from leadflow.ingest.formats.layout import build_layout
+from leadflow.ingest.formats.layout import IGNORE, build_layout
 from leadflow.ingest.formats.translations import salesforce as translated
 from leadflow.ingest.formats.translations import values_with_languages, with_languages
 
@@ -54,6 +54,24 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "phone_opt_out": ("DoNotCall", "Do Not Call"),
     "email_bounced": ("EmailBouncedReason", "Email Bounced Reason"),
     "email_bounced_at": ("EmailBouncedDate", "Email Bounced Date"),
+    # leadflow's own verdicts, which `leadflow export leads --format salesforce` sent to
+    # the Lead's custom fields: back in the next export (API names, or a report's labels
+    # "Leadflow Stage") they are leadflow's answers, not the person's data.
+    IGNORE: tuple(
+        header
+        for name in (
+            "Stage",
+            "Lead_Type",
+            "Fit_Score",
+            "Fit_Grade",
+            "Engagement_Score",
+            "Sales_Ready",
+            "Prediction",
+            "Stage_Entered",
+            "Last_Activity",
+        )
+        for header in (f"Leadflow_{name}__c", f"Leadflow {name.replace('_', ' ')}")
+    ),
 }
 
 VALUES: dict[str, dict[str, str]] = {

@@ -17,6 +17,7 @@ from leadflow.services.definitions import active_definition
 from leadflow.services.lead_detail import lead_card
 from leadflow.services.refusals import ConflictError, InvalidInputError
 from leadflow.services.users import UserRole
+from leadflow.store.models import Contact
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
 from leadflow.web.guard import EVERY_ROLE, Viewer, page
 from leadflow.web.labels import stage_names
@@ -40,7 +41,19 @@ def _by_weight(points: tuple[Contribution, ...]) -> list[Contribution]:
 def lead(
     request: Request, contact_id: ContactId, session: ReadsDep, now: NowDep, viewer: ViewerDep
 ) -> Response:
+    survivor = _survivor(session, contact_id)
+    if survivor != contact_id:  # a merge moved its history there (an old link, a webhook's id)
+        prefix = request.app.state.web.prefix
+        return RedirectResponse(f"{prefix}/leads/{survivor}", status_code=303)
     return _lead_page(request, contact_id, session, now, viewer)
+
+
+def _survivor(session: Session, contact_id: int) -> int:
+    """The record a merged contact lives on in (itself when not merged, or unknown)."""
+    contact = session.get(Contact, contact_id)
+    while contact is not None and contact.merged_into_id is not None:
+        contact = session.get(Contact, contact.merged_into_id)
+    return contact_id if contact is None else contact.id
 
 
 def _lead_page(
