@@ -46,8 +46,8 @@ from leadflow.learn.csv_source import read_records_csv
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.evaluation import ModelOptions
 from leadflow.learn.explain import Contribution, Explanation, explain
-from leadflow.learn.leakage import apply_presets
-from leadflow.learn.predictive import Calibration, Learner, compute_threads
+from leadflow.learn.leakage import guard_leakage
+from leadflow.learn.predictive import Calibration, Learner, assess_size, compute_threads
 from leadflow.learn.report import (
     cross_validation_sections,
     icp_json,
@@ -111,6 +111,7 @@ def icp(
     negative: list[str] = _NEGATIVE,
     mapping: list[str] = _MAP,
     leaky_preset: list[str] = _PRESET,
+    allow_leaky: list[str] = _ALLOW,
     definition: str | None = _DEFINITION,
     min_support: int | None = typer.Option(None, "--min-support", min=1, help="Default: 30/1%."),
     bins: int = typer.Option(5, "--bins", min=2, max=20, help="Quantile bins per number."),
@@ -140,7 +141,16 @@ def icp(
             negative,
             mapping,
         )
-        table = apply_presets(table, leaky_preset)
+        # The model's guard: a column that nearly decides the outcome alone (a CRM's
+        # lifecycle stage saying "customer") would come back as a proposed fit rule. On
+        # fewer closed leads than a rough model needs, a column's out-of-fold win rate
+        # says nothing: there the presets and the notes on names only.
+        table, _ = guard_leakage(
+            table,
+            presets=leaky_preset,
+            allowed=allow_leaky,
+            scan=assess_size(table).learner is not None,
+        )
         run = run_icp(
             table,
             IcpOptions(min_support, bins, confidence, max_rules),

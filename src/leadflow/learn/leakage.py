@@ -154,8 +154,10 @@ def guard_leakage(
     presets: Iterable[str] = (),
     allowed: Iterable[str] = (),
     seed: int = 0,
+    scan: bool = True,
 ) -> tuple[LeadTable, LeakageScan]:
-    """Drop preset columns, note suspicious names, and refuse near-deciding columns."""
+    """Drop preset columns, note suspicious names, and refuse near-deciding columns
+    (``scan=False``: not the last, for a table too small to score a column alone)."""
     allow = tuple(allowed)
     unknown = [name for name in allow if name not in table.names]
     if unknown:
@@ -167,11 +169,13 @@ def guard_leakage(
             f"named like post-outcome fields, check they are known before the decision: "
             f"{', '.join(named)}"
         )
-    scan = scan_leakage(table, seed=seed)
-    scan.refuse(allow)
-    if scan.flagged:
+    if not scan:
+        return table, LeakageScan(())
+    scanned = scan_leakage(table, seed=seed)
+    scanned.refuse(allow)
+    if scanned.flagged:
         table = table.noted(
             "kept although nearly deciding alone (allowed): "
-            + ", ".join(f"{s.attribute} (AUC {s.auc:.3f})" for s in scan.flagged)
+            + ", ".join(f"{s.attribute} (AUC {s.auc:.3f})" for s in scanned.flagged)
         )
-    return table, scan
+    return table, scanned

@@ -126,6 +126,27 @@ def test_leaky_column_is_refused_before_training(tmp_path: Path) -> None:
     assert not out
 
 
+def test_icp_refuses_a_leaky_column_rather_than_proposing_it_as_a_fit_rule(
+    tmp_path: Path,
+) -> None:
+    """A CRM's status written after the outcome (here: Closed for every win) would top the
+    findings and come back as a fit rule; ICP discovery runs the model's guard."""
+    source = _csv(tmp_path, leaky=True)
+    args = ("--from", str(source), "--target", "won", "--id", "id", "--drop", "decided")
+
+    code, out, err = _run("icp", *args)
+    allowed = _run("icp", *args, "--allow-leaky", "Status", "--json")
+
+    assert code == 1
+    assert err.startswith("error: possible leakage: 'Status' (AUC 1.000)")
+    assert not out
+    assert allowed[0] == 0, allowed[2]
+    allowed_run = json.loads(allowed[1])
+    # Allowed, it is what the guard prevents by default: the top proposed fit rule.
+    assert allowed_run["rules"][0]["name"] == "Status: not Dead"
+    assert any("nearly deciding alone (allowed): Status" in n for n in allowed_run["notes"])
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
