@@ -138,10 +138,13 @@ def _order(first: int, second: int, separator: str, day_first: bool, value: str)
 
 def _other_order(value: str, written: str, read: str) -> str:
     if written == "month first":
-        how = "contacts: --default-region US, or day_first: false in the mapping file"
+        how = "contacts and deals: --default-region US, or day_first: false in the mapping file"
         events = "false"
     else:
-        how = "contacts: day_first: true in the mapping file, or a --default-region such as GB"
+        how = (
+            "contacts and deals: day_first: true in the mapping file, or a --default-region"
+            " such as GB"
+        )
         events = "true"
     return (
         f"{value!r} can only be {written}, but this file's dates are read {read}: one "

@@ -130,7 +130,7 @@ def test_a_currency_written_in_the_amount_beats_the_mappings_default(tmp_path: P
         ({"account_name": ""}, "names neither a person nor a company"),
         ({"external_id": ""}, "no deal id"),
         ({"contact_email": "not an address"}, "contact_email (column 'contact_email')"),
-        ({"closed_at": "3/13/2025"}, "can only be month first"),
+        ({"closed_at": "3/13/2025"}, "contacts and deals: --default-region US"),
     ],
 )
 def test_a_bad_cell_rejects_its_row_with_the_reason(cells: dict[str, str], reason: str) -> None:
