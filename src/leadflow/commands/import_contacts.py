@@ -48,6 +48,11 @@ from leadflow.store.database import engine_from_settings
 
 __all__ = [
     "SHOWN_PROBLEMS",
+    "DelimiterOption",
+    "EncodingOption",
+    "ErrorsOption",
+    "SkipBadRowsOption",
+    "check_paths",
     "delimiter_name",
     "print_problems",
     "region_option",
@@ -58,6 +63,26 @@ __all__ = [
 _Summary = TypeVar("_Summary")  # what an import answers (ContactImport, DealImport)
 
 SHOWN_PROBLEMS = 20
+
+# The options every CSV import of records (contacts, deals) takes, declared once.
+SkipBadRowsOption = typer.Option(
+    False, "--skip-bad-rows", help="Import the good rows even if some are rejected."
+)
+ErrorsOption = typer.Option(
+    None, "--errors", help="Write rejected rows (line, reason, row) to this CSV.", dir_okay=False
+)
+EncodingOption = typer.Option(None, "--encoding", help="Override encoding detection.")
+DelimiterOption = typer.Option(
+    None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
+)
+
+
+def check_paths(file: Path, errors: Path | None) -> None:
+    """End the command at once when the file is missing or the error report has no folder."""
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    if errors is not None and not errors.parent.is_dir():
+        fail(f"--errors: folder {errors.parent} does not exist")
 
 
 def register(group: typer.Typer) -> None:
@@ -75,28 +100,16 @@ def contacts(
     default_region: str | None = typer.Option(
         None, "--default-region", help="Country for phone numbers without +code (e.g. NL)."
     ),
-    skip_bad_rows: bool = typer.Option(
-        False, "--skip-bad-rows", help="Import the good rows even if some are rejected."
-    ),
-    errors: Path | None = typer.Option(
-        None,
-        "--errors",
-        help="Write rejected rows (line, reason, row) to this CSV.",
-        dir_okay=False,
-    ),
-    encoding: str | None = typer.Option(None, "--encoding", help="Override encoding detection."),
-    delimiter: str | None = typer.Option(
-        None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
-    ),
+    skip_bad_rows: bool = SkipBadRowsOption,
+    errors: Path | None = ErrorsOption,
+    encoding: str | None = EncodingOption,
+    delimiter: str | None = DelimiterOption,
     batch_size: int = typer.Option(1000, "--batch-size", min=1, max=50_000, help="Rows per batch."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import contacts from a HubSpot, Salesforce, Marketo, Odoo or Mautic export, or any CSV
     with a mapping."""
-    if not file.is_file():
-        fail(f"{file}: no such file")
-    if errors is not None and not errors.parent.is_dir():
-        fail(f"--errors: folder {errors.parent} does not exist")
+    check_paths(file, errors)
     options = ImportOptions(
         layout=_layout(format_name, mapping),
         default_region=region_option(default_region),

@@ -18,6 +18,11 @@ from pathlib import Path
 import typer
 
 from leadflow.commands.import_contacts import (
+    DelimiterOption,
+    EncodingOption,
+    ErrorsOption,
+    SkipBadRowsOption,
+    check_paths,
     delimiter_name,
     print_problems,
     region_option,
@@ -53,27 +58,15 @@ def deals(
     default_region: str | None = typer.Option(
         None, "--default-region", help="Country whose date order slashed dates use (e.g. US)."
     ),
-    skip_bad_rows: bool = typer.Option(
-        False, "--skip-bad-rows", help="Import the good rows even if some are rejected."
-    ),
-    errors: Path | None = typer.Option(
-        None,
-        "--errors",
-        help="Write rejected rows (line, reason, row) to this CSV.",
-        dir_okay=False,
-    ),
-    encoding: str | None = typer.Option(None, "--encoding", help="Override encoding detection."),
-    delimiter: str | None = typer.Option(
-        None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
-    ),
+    skip_bad_rows: bool = SkipBadRowsOption,
+    errors: Path | None = ErrorsOption,
+    encoding: str | None = EncodingOption,
+    delimiter: str | None = DelimiterOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import deals (opportunities) from a HubSpot, Salesforce or Pipedrive export, or any CSV
     with a mapping: won, lost and open, linked to their contacts and accounts."""
-    if not file.is_file():
-        fail(f"{file}: no such file")
-    if errors is not None and not errors.parent.is_dir():
-        fail(f"--errors: folder {errors.parent} does not exist")
+    check_paths(file, errors)
     options = DealImportOptions(
         layout=_layout(format_name, mapping),
         default_region=region_option(default_region),
