@@ -41,6 +41,7 @@ from leadflow.domain.vocabulary import Grade, LeadType, Temperature
 from leadflow.services.definitions import active_definition
 from leadflow.services.lead_list import LeadFilter, lead_conditions
 from leadflow.services.refusals import InvalidInputError
+from leadflow.services.spreadsheet import spreadsheet_cell
 from leadflow.store.models import Contact, Qualification
 
 __all__ = [
@@ -57,7 +58,6 @@ __all__ = [
 
 # Contacts read per query: enough to make the round trips cheap, few enough for memory.
 _CHUNK = 2_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportFormat(StrEnum):
@@ -254,7 +254,7 @@ def export_rows(session: Session, fmt: ExportFormat, request: LeadExport) -> Ite
     (``check_request``) before the first row."""
     check_request(session, request)
     cells = [cell for _name, cell in _LAYOUTS[fmt]]
-    guard = _spreadsheet_safe if fmt is ExportFormat.GENERIC else _plain
+    guard = spreadsheet_cell if fmt is ExportFormat.GENERIC else _plain
     matchable = _CRM_NAMESPACE.get(fmt)
     for lead in _leads(session, request):
         if matchable is not None and not _crm_can_match(lead, matchable):
@@ -376,10 +376,4 @@ def _query(request: LeadExport) -> Select[Any]:
 
 
 def _plain(value: object) -> object:
-    return "" if value is None else value
-
-
-def _spreadsheet_safe(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
     return "" if value is None else value

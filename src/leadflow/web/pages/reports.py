@@ -27,6 +27,7 @@ from leadflow.analytics.report import Report
 from leadflow.services.definitions import active_definition
 from leadflow.services.refusals import InvalidInputError, NotFoundError
 from leadflow.services.reports import GROUPS, REPORTS, ReportError, ReportRequest
+from leadflow.services.spreadsheet import spreadsheet_cell
 from leadflow.web.deps import ReadsDep, WebDep
 from leadflow.web.guard import EVERY_ROLE, page
 from leadflow.web.labels import stage_names
@@ -38,7 +39,6 @@ __all__ = ["csv_text", "report_csv", "router"]
 
 router = APIRouter()
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Name = Annotated[str, Query(max_length=20)]
 Day = Annotated[str, Query(max_length=10)]
 
@@ -117,16 +117,8 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     return out.getvalue()
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    if isinstance(value, float) and value != value:  # NaN: not applicable
-        return ""
-    return "" if value is None else value
 
 
 def _request(name: str, by: str, start: str, stop: str, now: datetime) -> ReportRequest:
