@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.services.refusals import NotFoundError
+from leadflow.services.survivor import surviving_contact
 from leadflow.store.models import Consent, ConsentDecision, Contact
 
 __all__ = ["ConsentRecord", "consent_record"]
@@ -31,9 +32,7 @@ def consent_record(session: Session, contact_id: int) -> ConsentRecord:
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFoundError(f"no contact with id {contact_id}")
-    while contact.merged_into_id is not None:
-        contact = session.get_one(Contact, contact.merged_into_id)
-    contact_id = contact.id
+    contact_id = surviving_contact(session, contact).id
     in_force = session.scalars(
         select(Consent).where(Consent.contact_id == contact_id).order_by(Consent.channel)
     )

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.services.outbox import CONTACT_ERASED, enqueue_in
 from leadflow.services.refusals import NotFoundError
+from leadflow.services.survivor import surviving_contact
 from leadflow.store.models import Base, Contact, IdempotentReply, Merge, OutboxMessage, Visitor
 
 __all__ = ["erase_person", "export_person"]
@@ -192,13 +193,7 @@ def _person(session: Session, contact_id: int) -> tuple[int, set[int]]:
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFoundError(f"no contact with id {contact_id}")
-    root, seen = contact, {contact.id}
-    while root.merged_into_id is not None and root.merged_into_id not in seen:
-        survivor = session.get(Contact, root.merged_into_id)
-        if survivor is None:
-            break
-        root = survivor
-        seen.add(root.id)
+    root = surviving_contact(session, contact)
     ids = {root.id}
     frontier = {root.id}
     while frontier:

@@ -48,6 +48,7 @@ from leadflow.ingest.salesforce_ids import salesforce_id
 from leadflow.ingest.table import Table, open_table
 from leadflow.services.opportunities import CLOSED_LOST, CLOSED_WON
 from leadflow.services.requalify import requalify_contacts
+from leadflow.services.survivor import surviving_contact
 from leadflow.store.database import writer
 from leadflow.store.models import Account, Base, Contact, Opportunity, OpportunityDetail
 from leadflow.store.models.handoffs import OpportunityStageChange
@@ -492,9 +493,7 @@ def _survivors(session: Session, contacts: list[Contact]) -> dict[int, Contact]:
     """Merged contact id -> the contact it lives on in (a chain of merges followed)."""
     found: dict[int, Contact] = {}
     for contact in contacts:
-        person = contact
-        while person.merged_into_id is not None:
-            person = session.get_one(Contact, person.merged_into_id)
+        person = surviving_contact(session, contact)
         if person is not contact:
             found[contact.id] = person
     return found

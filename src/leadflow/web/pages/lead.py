@@ -16,6 +16,7 @@ from leadflow.services.bant import EVIDENCE_MAX, state_bant
 from leadflow.services.definitions import active_definition
 from leadflow.services.lead_detail import lead_card
 from leadflow.services.refusals import ConflictError, InvalidInputError
+from leadflow.services.survivor import surviving_contact
 from leadflow.services.users import UserRole
 from leadflow.store.models import Contact
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
@@ -51,9 +52,7 @@ def lead(
 def _survivor(session: Session, contact_id: int) -> int:
     """The record a merged contact lives on in (itself when not merged, or unknown)."""
     contact = session.get(Contact, contact_id)
-    while contact is not None and contact.merged_into_id is not None:
-        contact = session.get(Contact, contact.merged_into_id)
-    return contact_id if contact is None else contact.id
+    return contact_id if contact is None else surviving_contact(session, contact).id
 
 
 def _lead_page(
