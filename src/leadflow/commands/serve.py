@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError
 from uvicorn.config import LOGGING_CONFIG
+from uvicorn.logging import AccessFormatter, DefaultFormatter
 
 from leadflow.api.app import create_app
 from leadflow.api.state import ApiLimits
@@ -42,7 +44,15 @@ from leadflow.settings import Settings
 from leadflow.store.database import database_unavailable
 from leadflow.store.migrate import schema_problem
 
-__all__ = ["RedactedPaths", "check_schema", "log_config", "register", "server_config"]
+__all__ = [
+    "RedactedPaths",
+    "UtcAccessFormatter",
+    "UtcFormatter",
+    "check_schema",
+    "log_config",
+    "register",
+    "server_config",
+]
 
 _DEFAULTS = ApiLimits()
 # Paths whose last part is a secret: the token of a double opt-in link.
@@ -58,6 +68,27 @@ class RedactedPaths(logging.Filter):
         if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
             record.args = (*args[:2], _redacted(args[2]), *args[3:])
         return True
+
+
+def utc_moment(record: logging.LogRecord) -> str:
+    """A log record's moment in UTC to the millisecond: ``2026-11-24T06:41:07.512Z``."""
+    moment = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+    return moment.removesuffix("+00:00") + "Z"
+
+
+class UtcFormatter(DefaultFormatter):
+    """uvicorn's line, stamped with its moment in UTC: a log kept by a file or a service
+    that adds no time of its own still tells when a database went away."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return utc_moment(record)
+
+
+class UtcAccessFormatter(AccessFormatter):
+    """The access log's line, stamped as ``UtcFormatter`` stamps the others."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return utc_moment(record)
 
 
 def _redacted(path: str) -> str:
@@ -134,9 +165,15 @@ def server_config(
 def log_config() -> dict[str, Any]:
     """uvicorn's logging, with leadflow's own lines (``leadflow.*``: a database that does
     not answer, api/outage.py) written as uvicorn writes its own, to the standard error,
-    and the access log's paths redacted (``RedactedPaths``)."""
+    every line stamped with its moment in UTC (``UtcFormatter``) and the access log's
+    paths redacted (``RedactedPaths``)."""
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
     config["loggers"]["leadflow"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     config.setdefault("filters", {})["redacted"] = {"()": RedactedPaths}
     config["handlers"]["access"]["filters"] = ["redacted"]
+    stamped = {"default": UtcFormatter, "access": UtcAccessFormatter}
+    for name, formatter in stamped.items():
+        settings = config["formatters"][name]
+        settings["()"] = formatter
+        settings["fmt"] = "%(asctime)s " + settings["fmt"]
     return config

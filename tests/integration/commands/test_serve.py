@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import logging.config
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -34,11 +37,13 @@ Serve = Callable[[str], str]
 def _leadflow_logger_restored() -> Iterator[None]:
     """Building a server's configuration configures logging for the whole process (as
     uvicorn does): the ``leadflow`` logger gets a handler on this test's captured
-    standard error. Put it back, so later tests' records reach pytest's capture."""
-    logger = logging.getLogger("leadflow")
-    kept = (list(logger.handlers), logger.propagate, logger.level)
+    standard error (uvicorn's loggers too). Put them back, so later tests' records reach
+    pytest's capture."""
+    loggers = [logging.getLogger(name) for name in ("leadflow", "uvicorn", "uvicorn.access")]
+    kept = [(list(logger.handlers), logger.propagate, logger.level) for logger in loggers]
     yield
-    logger.handlers[:], logger.propagate, logger.level = kept
+    for logger, (handlers, propagate, level) in zip(loggers, kept, strict=True):
+        logger.handlers[:], logger.propagate, logger.level = handlers, propagate, level
 
 
 @pytest.fixture
@@ -122,6 +127,31 @@ def test_leadflows_own_log_lines_go_where_uvicorns_go(tmp_path: Path) -> None:
     leadflow = config.log_config["loggers"]["leadflow"]
     assert leadflow["handlers"] == config.log_config["loggers"]["uvicorn"]["handlers"]
     assert leadflow["level"] == "INFO"
+
+
+def test_every_server_log_line_starts_with_its_moment_in_utc(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A log written to a file or a service that adds no time of its own could not say
+    # when the database went away: uvicorn's lines carry no moment.
+    logging.config.dictConfig(server_config(FastAPI(), Settings(workspace=tmp_path)).log_config)
+    before = datetime.now(UTC)
+
+    logging.getLogger("leadflow.api").warning("the database does not answer")
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d', "10.0.0.7:5000", "GET", "/contacts?q=x", "1.1", 200
+    )
+
+    written = capsys.readouterr()  # uvicorn writes its access log to the standard output
+    lines = [*written.err.splitlines(), *written.out.splitlines()]
+    assert len(lines) == 2
+    for line in lines:
+        moment = line.partition(" ")[0]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", moment), line
+        stamped = datetime.strptime(moment, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        assert abs(stamped - before) < timedelta(minutes=1)  # UTC, not the local time
+    assert lines[0].endswith("the database does not answer")
+    assert lines[1].endswith('10.0.0.7:5000 - "GET /contacts?… HTTP/1.1" 200 OK')
 
 
 @pytest.fixture
