@@ -7,7 +7,10 @@ does an older decision that arrives late and leaves ``consents`` as it is: it st
 the person's decision at its moment.
 
 Consent *as of* a past moment is the latest decision made by then (on a tie, the one
-recorded last). The decision in force is the latest of all, so where it was made by
+recorded last), read as the consent in force reads it: a ``granted`` that followed a
+``confirmed`` with no withdrawal or bounce between leaves it ``confirmed`` (a sign-up to
+another list does not undo a double opt-in: ``_SET_CONSENT`` in realtime_people.py and
+ingest/consent_rules.py). The decision in force is the latest of all, so where it was made by
 then it is the answer, read from ``consents`` as before; only a channel whose decision
 in force came later is looked up in the history. At today's moment that second part
 finds nothing to read, which keeps a rescore as cheap as it was.
@@ -31,7 +34,13 @@ def as_of_sql(among: str = "", among_history: str = "") -> str:
     return f"""
 SELECT contact_id, channel, status FROM consents WHERE at <= :as_of{among}
 UNION ALL
-SELECT h.contact_id, h.channel, h.status FROM consents c
+SELECT h.contact_id, h.channel, CASE WHEN h.status = 'granted' AND (
+    SELECT p.status FROM consent_history p
+    WHERE p.contact_id = h.contact_id AND p.channel = h.channel AND p.at <= :as_of
+    AND p.status <> 'granted'
+    ORDER BY p.at DESC, p.id DESC LIMIT 1
+) = 'confirmed' THEN 'confirmed' ELSE h.status END
+FROM consents c
 JOIN consent_history h ON h.contact_id = c.contact_id AND h.channel = c.channel
 WHERE c.at > :as_of AND h.at <= :as_of{among_history}
 AND NOT EXISTS (

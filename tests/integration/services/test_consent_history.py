@@ -121,6 +121,42 @@ def test_an_older_decision_arriving_late_enters_the_history_only(
     assert _batch_consent(session, person, APRIL) == "granted"
 
 
+def test_a_sign_up_after_a_confirmation_reads_confirmed_in_the_past_too(
+    session: Session, active: ActiveDefinition
+) -> None:
+    """The consent in force stays ``confirmed`` when a confirmed person signs up for
+    another list (test_events.py); once a later withdrawal replaced it, a moment between
+    the sign-up and the withdrawal was read from the history's latest word, ``granted``,
+    so a stage requiring confirmed consent lost the lead in the past it had kept then."""
+    email = "fay@acme.example"
+    seen = _record(session, active, IncomingEvent("page_view", MARCH, email=email))
+    person = seen.contact_id
+    assert person is not None
+    store = RealtimeStore(driver_for(session.connection()))
+    confirmed_at = MARCH + timedelta(days=1)
+    store.set_consent(person, "email", "confirmed", source="double_opt_in", at=confirmed_at,
+                      event_id=None, recorded_at=confirmed_at)  # fmt: skip
+    contact = session.get(Contact, person)
+    assert contact is not None
+    contact.created_at = MARCH - timedelta(days=7)  # known before (the batch reader asks)
+    session.flush()
+    _record(session, active, IncomingEvent("newsletter_signup", APRIL, email=email))
+    _record(session, active, IncomingEvent("unsubscribe", MAY, email=email))
+
+    between = APRIL + timedelta(days=5)
+    assert store.consents(person, as_of=between) == {"email": "confirmed"}
+    assert _batch_consent(session, person, between) == "confirmed"
+    assert store.consents(person, as_of=MAY) == {"email": "withdrawn"}
+    # Withdrawn, then granted again: a new word, and no confirmation behind it any more.
+    _record(
+        session, active, IncomingEvent("newsletter_signup", MAY + timedelta(days=3), email=email)
+    )
+    _record(session, active, IncomingEvent("unsubscribe", MAY + timedelta(days=9), email=email))
+    again = MAY + timedelta(days=5)
+    assert store.consents(person, as_of=again) == {"email": "granted"}
+    assert _batch_consent(session, person, again) == "granted"
+
+
 def test_a_merge_moves_the_decisions_to_the_survivor_and_an_unmerge_moves_them_back(
     session: Session, active: ActiveDefinition
 ) -> None:
