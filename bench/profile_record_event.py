@@ -3,8 +3,11 @@
     python -m bench.profile_record_event                        # a scratch store
     python -m bench.profile_record_event --store /tmp/rec.db    # a kept one (bench_record_event)
     python -m bench.profile_record_event --batch 1 --top 25     # a commit per event
+    python -m bench.profile_record_event --url postgresql://postgres@127.0.0.1:5432/test \
+        --contacts 5000 --stored 50000                           # on PostgreSQL
 
-Loads the store as ``bench_record_event`` does (20,000 contacts, 200,000 events), records
+Loads the store as ``bench_record_event`` does (20,000 contacts, 200,000 events; on
+PostgreSQL with ``--url``, a scratch database there), records
 ``--warmup`` events unprofiled (page cache, first sight of each domain), then profiles
 ``--events`` events to short-history contacts in batches of ``--batch`` and prints the
 functions by their own time. cProfile slows Python code more than SQLite's C code, so
@@ -29,8 +32,8 @@ from leadflow.services.events import EventRecorder, IncomingEvent
 
 def main(argv: list[str]) -> None:
     options = _parser().parse_args(argv)
-    sizes = Sizes(20_000, 200_000, 50, 2_000, options.events, options.batch)
-    with opened_store(sizes, store=options.store) as (engine, label, active):
+    sizes = Sizes(options.contacts, options.stored, 50, 2_000, options.events, options.batch)
+    with opened_store(sizes, url=options.url, store=options.store) as (engine, label, active):
         print(f"store: {label}")
         chance = random.Random(options.seed)
         clock = FixedClock(START + timedelta(days=302))
@@ -58,6 +61,9 @@ def _record(recorder: EventRecorder, events: list[IncomingEvent], sizes: Sizes) 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="profile_record_event", description=__doc__)
     parser.add_argument("--store", help="a kept SQLite store (see bench_record_event --store)")
+    parser.add_argument("--url", help="a scratch store on this PostgreSQL server instead")
+    parser.add_argument("--contacts", type=int, default=20_000)
+    parser.add_argument("--stored", type=int, default=200_000, help="events stored beforehand")
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--warmup", type=int, default=2_000)
     parser.add_argument("--batch", type=int, default=500)
