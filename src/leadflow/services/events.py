@@ -378,6 +378,8 @@ def _record_event(
         at=at,
         properties=incoming.properties,
         received_at=now,
+        # Re-qualifying reads the person next, unless the first visit writes its source.
+        person_next=not (who.created and who.joined),
     )
     if event_id is None:  # stored before (or by a concurrent writer a moment ago)
         seen = store.find_event(incoming.source, incoming.key or "")

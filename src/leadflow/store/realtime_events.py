@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from leadflow.store.driver import Driver
+from leadflow.store.driver import Driver, Row
+from leadflow.store.realtime_people import PERSON_AFTER
 
 __all__ = ["INSERT_EVENT", "EventStatements", "StoredEvent"]
 
@@ -29,12 +30,21 @@ INSERT_EVENT = (
     " :at, :properties, :received_at)"
     " ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id"
 )
+# PostgreSQL: the same INSERT, and in the same statement (one round trip fewer) the
+# person it is for, read as ``load_person`` reads it, behind the event's id (NULL: a
+# duplicate). The contact is locked before (``lock_contact``), so the row is current.
+_INSERT_EVENT_READING_PERSON = (
+    f"WITH inserted AS ({INSERT_EVENT}) SELECT (SELECT id FROM inserted), {PERSON_AFTER}"
+)
 
 
 class EventStatements:
     """Store events; find, create and lock contacts; follow anonymous visitors."""
 
     driver: Driver
+    # Shared with PersonStatements (realtime_people.py): the person read ahead for the
+    # next ``load_person``.
+    _prefetched: tuple[int, Row] | None = None
 
     def find_event(self, source: str, key: str) -> tuple[int, int | None] | None:
         row = self.driver.one(
@@ -54,23 +64,33 @@ class EventStatements:
         at: datetime,
         properties: Mapping[str, Any],
         received_at: datetime,
+        person_next: bool = False,
     ) -> int | None:
-        """The new event's id; None when a concurrent writer stored ``(source, key)`` first."""
+        """The new event's id; None when a concurrent writer stored ``(source, key)`` first.
+
+        ``person_next``: the caller holds the contact's lock (``lock_contact``) and reads
+        its person next, with nothing written to it in between. On PostgreSQL the INSERT
+        then reads it too, for that ``load_person`` (SQLite read it with the look-up by
+        e-mail already)."""
         d = self.driver
-        event_id: int | None = d.scalar(
-            INSERT_EVENT,
-            {
-                "source": source,
-                "key": key,
-                "contact_id": contact_id,
-                "visitor_id": visitor_id,
-                "type": event_type,
-                "at": d.instant(at),
-                "properties": d.document(properties),
-                "received_at": d.instant(received_at),
-            },
-        )
-        return event_id
+        values = {
+            "source": source,
+            "key": key,
+            "contact_id": contact_id,
+            "visitor_id": visitor_id,
+            "type": event_type,
+            "at": d.instant(at),
+            "properties": d.document(properties),
+            "received_at": d.instant(received_at),
+        }
+        if not person_next or d.dialect == "sqlite" or contact_id is None:
+            event_id: int | None = d.scalar(INSERT_EVENT, values)
+            return event_id
+        row = d.one(_INSERT_EVENT_READING_PERSON, {**values, "id": contact_id})
+        if row is None or row[0] is None:  # a duplicate (or no such contact)
+            return None
+        self._prefetched = (contact_id, row)
+        return int(row[0])
 
     def contact_events(self, contact_id: int) -> list[StoredEvent]:
         d = self.driver

@@ -14,7 +14,14 @@ from leadflow.store.realtime_qualification import (
     stored_qualification,
 )
 
-__all__ = ["CONTACT_COLUMNS", "PERSON_BY_EMAIL", "SIDE_TABLES", "PersonRow", "PersonStatements"]
+__all__ = [
+    "CONTACT_COLUMNS",
+    "PERSON_AFTER",
+    "PERSON_BY_EMAIL",
+    "SIDE_TABLES",
+    "PersonRow",
+    "PersonStatements",
+]
 
 # Contact columns that are facts (``contact.<name>`` in a definition), besides attributes.
 CONTACT_COLUMNS: tuple[str, ...] = (
@@ -62,7 +69,10 @@ _PERSON_COLUMNS = (
     + " FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id"
     " LEFT JOIN qualifications q ON q.contact_id = c.id"
 )
-_PERSON = "SELECT " + _PERSON_COLUMNS + " WHERE c.id = :id"
+# The person's columns and tables by id, after a SELECT (the PostgreSQL event INSERT
+# reads it too, realtime_events.py).
+PERSON_AFTER = _PERSON_COLUMNS + " WHERE c.id = :id"
+_PERSON = "SELECT " + PERSON_AFTER
 # The same, found by e-mail, with the id first: attribution's look-up and the person in one.
 PERSON_BY_EMAIL = "SELECT c.id, " + _PERSON_COLUMNS + " WHERE c.email = :email"
 

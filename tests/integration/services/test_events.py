@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from psycopg.pq import Trace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -389,3 +392,55 @@ def test_an_unknown_leadflow_id_is_rejected_even_with_an_email(
 
     assert isinstance(outcome, Rejected)
     assert "unknown contact_id 777" in outcome.reason
+
+
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+def _round_trips(session: Session, backend: str, action: Callable[[], object]) -> list[str]:
+    """What ``action`` asks the database, one entry per statement waited for (transaction
+    control left out: the tests' savepoints): SQLite's trace of statements; PostgreSQL's
+    protocol trace (libpq's), where each extended-protocol query ends with a Sync the
+    client waits on."""
+    handle = session.connection().connection.driver_connection
+    assert handle is not None
+    if backend == "sqlite":
+        traced: list[str] = []
+        handle.set_trace_callback(traced.append)
+        try:
+            action()
+        finally:
+            handle.set_trace_callback(None)
+        return [s for s in traced if s.split()[0] not in _TRANSACTION_CONTROL]
+    with tempfile.TemporaryFile() as trace:
+        handle.pgconn.trace(trace.fileno())
+        handle.pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            action()
+        finally:
+            handle.pgconn.untrace()
+        trace.seek(0)
+        lines = trace.read().decode().splitlines()
+    # "F<TAB>length<TAB>message<TAB>arguments": what the client (F) sent.
+    sent = [(m[2], m[-1]) for m in (line.split("\t") for line in lines) if m[:1] == ["F"]]
+    parsed = [arguments for message, arguments in sent if message == "Parse"]
+    syncs = [message for message, _ in sent if message == "Sync"]
+    return parsed + ["(prepared)"] * (len(syncs) - len(parsed))
+
+
+def test_an_event_for_a_known_contact_waits_on_three_statements(
+    session: Session, active: ActiveDefinition, backend: str
+) -> None:
+    """The real-time path's bound on PostgreSQL is the round trip: the contact's lock,
+    the event's INSERT carrying the person's read (one statement, not two), the
+    qualification's UPDATE. On SQLite the look-up by e-mail reads the person."""
+    email = "ann@acme.example"
+    _record(session, active, IncomingEvent("page_view", START, email=email))
+    _record(session, active, IncomingEvent("page_view", START + timedelta(hours=1), email=email))
+
+    later = IncomingEvent("pricing_page_view", START + timedelta(hours=2), email=email)
+    asked = _round_trips(session, backend, lambda: _record(session, active, later))
+
+    assert len(asked) == 3, asked
+    stored = session.scalars(select(EventRow.type).order_by(EventRow.id)).all()
+    assert stored[-1] == "pricing_page_view"
