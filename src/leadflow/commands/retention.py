@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadflow.commands.options import WorkspaceOption, database_problem, fail, workspace_settings
+from leadflow.commands.stamps import stamped
 from leadflow.domain.clock import Clock, SystemClock
 from leadflow.domain.durations import format_duration, parse_duration
 from leadflow.services.retention import CHUNK, PruneSchedule, Windows, prune
@@ -100,7 +101,8 @@ def worker_housekeeping(
     settings: Settings, sessions: sessionmaker[Session], clock: Clock
 ) -> Callable[[], None]:
     """What the webhook worker runs before each pass: a prune when one is due, its counts
-    printed; a database that refuses (busy, down) skips this run rather than the worker."""
+    printed (stamped as the worker's lines are); a database that refuses (busy, down)
+    skips this run rather than the worker."""
     if settings.prune_every is None:
         return lambda: None
     schedule = PruneSchedule(sessions, windows_of(settings), settings.prune_every, clock)
@@ -109,10 +111,11 @@ def worker_housekeeping(
         try:
             rows = schedule.run_if_due()
         except OperationalError as error:
-            typer.echo(f"prune skipped: {database_problem(error)}", err=True)
+            typer.echo(stamped(f"prune skipped: {database_problem(error)}", clock.now()), err=True)
             return
         if rows is not None and any(rows.values()):
-            typer.echo("pruned " + ", ".join(f"{table} {n}" for table, n in rows.items() if n))
+            pruned = ", ".join(f"{table} {n}" for table, n in rows.items() if n)
+            typer.echo(stamped(f"pruned {pruned}", clock.now()))
 
     return run
 

@@ -38,6 +38,7 @@ from uvicorn.logging import AccessFormatter, DefaultFormatter
 from leadflow.api.app import create_app
 from leadflow.api.state import ApiLimits
 from leadflow.commands.options import database_problem, workspace_settings
+from leadflow.commands.stamps import utc_text
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.services.refusals import RefusedError
 from leadflow.settings import Settings
@@ -72,8 +73,7 @@ class RedactedPaths(logging.Filter):
 
 def utc_moment(record: logging.LogRecord) -> str:
     """A log record's moment in UTC to the millisecond: ``2026-11-24T06:41:07.512Z``."""
-    moment = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
-    return moment.removesuffix("+00:00") + "Z"
+    return utc_text(datetime.fromtimestamp(record.created, UTC))
 
 
 class UtcFormatter(DefaultFormatter):

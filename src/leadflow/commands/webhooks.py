@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.options import database_problem, workspace_settings
 from leadflow.commands.retention import worker_housekeeping
+from leadflow.commands.stamps import stamped
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import webhooks
@@ -152,7 +153,7 @@ def _work(
             on_pass=_print,
             before_pass=housekeeping,
             on_unavailable=_waiting,
-            on_recovered=lambda: typer.echo("the database answers again", err=True),
+            on_recovered=lambda: _say("the database answers again", err=True),
             sleep=lambda seconds: _nap(seconds, running),
         )
 
@@ -165,12 +166,17 @@ def _nap(seconds: float, running: list[bool]) -> None:
 
 
 def _waiting(error: Exception, wait: float) -> None:
-    typer.echo(f"{database_problem(error)}; trying again in {wait:.0f} s", err=True)
+    _say(f"{database_problem(error)}; trying again in {wait:.0f} s", err=True)
 
 
 def _print(report: PassReport) -> None:
     if report.dispatched or report.outcomes or report.cancelled:
-        typer.echo(
+        _say(
             f"dispatched {report.dispatched}, delivered {report.delivered}, "
             f"retrying {report.retrying}, failed {report.failed}, cancelled {report.cancelled}"
         )
+
+
+def _say(line: str, *, err: bool = False) -> None:
+    """One line of the worker's, starting with its moment (commands/stamps.py)."""
+    typer.echo(stamped(line, SystemClock().now()), err=err)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -75,6 +77,40 @@ def test_webhooks_add_list_and_a_delivery_pass(store_url: str | None, tmp_path: 
     assert removed.stdout == "subscription 1 stopped; its pending deliveries are cancelled\n"
     assert unknown.exit_code == 1
     assert "no webhook subscription with id 99" in unknown.output
+
+
+def test_a_delivery_pass_says_what_it_did_on_a_line_starting_with_its_moment(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    # A worker's lines end up in a log that may add no time of its own (docker logs).
+    _init(tmp_path)
+    url = "http://127.0.0.1:9/hook"  # nothing listens: the message is retried later
+    added = runner.invoke(app, ["webhooks", "add", url, "-k", "stage.changed", "-w", str(tmp_path)])
+    assert added.exit_code == 0, added.output
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        json.dumps(
+            {
+                "type": "demo_request",
+                "at": "2026-05-04T10:00:00Z",
+                "email": "ann@acme.example",
+                "id": "e-1",
+            }
+        )
+        + "\n"
+    )
+    imported = runner.invoke(app, ["import", "events", str(events), "-w", str(tmp_path)])
+    assert imported.exit_code == 0, imported.output
+    assert "1 events recorded" in imported.output, imported.output
+    before = datetime.now(UTC)
+
+    passed = runner.invoke(app, ["webhooks", "deliver", "--once", "-w", str(tmp_path)])
+
+    assert passed.exit_code == 0, passed.output
+    moment, _, said = passed.stdout.rstrip("\n").partition(" ")
+    assert said.startswith("dispatched 1, delivered 0, retrying 1, failed 0"), passed.stdout
+    stamped = datetime.strptime(moment, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    assert before - timedelta(seconds=1) <= stamped <= datetime.now(UTC)
 
 
 def test_serve_refuses_a_missing_workspace_or_a_bad_forms_file(

@@ -185,4 +185,8 @@ def test_the_worker_prunes_on_its_schedule_unless_turned_off(
 
     assert kept == (["one-hour", "two-days"], 2)
     assert _left(sessions) == (["one-hour"], 1)
-    assert "pruned idempotent_replies 1, outbox_messages 1" in capsys.readouterr().out
+    # Stamped with the clock's moment, as every line of the worker's is.
+    stamp = aged.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{aged.microsecond // 1000:03d}Z"
+    assert capsys.readouterr().out.startswith(
+        f"{stamp} pruned idempotent_replies 1, outbox_messages 1"
+    )
