@@ -106,7 +106,8 @@ def test_their_own_form_post_lifts_the_suppression_on_record(
     with Session(api_engine) as session:
         email_row = session.scalar(select(Suppression).where(Suppression.kind == "email"))
         phone_row = session.scalar(select(Suppression).where(Suppression.kind == "phone"))
-    assert email_row is not None and phone_row is not None
+    assert email_row is not None
+    assert phone_row is not None
     assert email_row.lifted_by == "form:demo"
     assert email_row.lifted_at is not None
     assert phone_row.lifted_at is None  # the form gave no phone: that stays suppressed
@@ -135,7 +136,8 @@ def test_admins_list_check_and_lift_without_the_address_ever_shown(
     assert listed.status_code == 200, listed.text
     page = listed.json()
     assert (page["in_force"], page["lifted"], len(page["items"])) == (2, 0, 2)
-    assert ANA not in listed.text and "1234567" not in listed.text
+    assert ANA not in listed.text
+    assert "1234567" not in listed.text
     assert checked.json()["suppressed"] is True
     assert [item["kind"] for item in checked.json()["items"]] == ["email"]
     assert stranger.json() == {"suppressed": False, "items": []}
