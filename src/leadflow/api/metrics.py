@@ -2,7 +2,7 @@
 
     leadflow_http_requests_total{method,route,status}        requests answered
     leadflow_http_request_duration_seconds{method,route}     latency histogram
-    leadflow_events_ingested_total{outcome}                  events: stored | duplicate | rejected
+    leadflow_events_ingested_total{outcome}                  stored|duplicate|rejected|suppressed
     leadflow_form_submissions_total{outcome}                 forms: accepted | spam | rejected
 
 ``route`` is the route's template (``/contacts/{contact_id}``), never the raw path, so
