@@ -40,6 +40,7 @@ from leadflow.api.routers import (
     qualification,
     reports,
     sales_team,
+    suppressions,
     tracking,
     webhooks,
 )
@@ -68,6 +69,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     models.router,  # learned models: stored, their activation periods, switching (admin)
     reports.router,  # the analytics reports' figures as JSON (issue 8)
     exports.router,  # leads as CSV for a CRM import or a spreadsheet
+    suppressions.router,  # GDPR: erased people not to be re-added (admin)
 )
 
 _DESCRIPTION = """\

@@ -2,7 +2,7 @@
 
     leadflow_http_requests_total{method,route,status}        requests answered
     leadflow_http_request_duration_seconds{method,route}     latency histogram
-    leadflow_events_ingested_total{outcome}                  events: stored | duplicate | rejected
+    leadflow_events_ingested_total{outcome}                  stored|duplicate|rejected|suppressed
     leadflow_form_submissions_total{outcome}                 forms: accepted | spam | rejected
 
 ``route`` is the route's template (``/contacts/{contact_id}``), never the raw path, so
@@ -21,7 +21,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from leadflow.services.events import Outcome, Recorded
+from leadflow.services.events import Outcome, Recorded, Suppressed
 
 __all__ = ["METRICS_MEDIA_TYPE", "ApiMetrics", "MetricsMiddleware"]
 
@@ -88,11 +88,14 @@ class ApiMetrics:
         counted.inc(count)
 
     def counted(self, outcomes: Iterable[Outcome]) -> None:
-        """Count recorded events by outcome: stored, duplicate (stored before), rejected."""
-        counts = dict.fromkeys(("stored", "duplicate", "rejected"), 0)
+        """Count recorded events by outcome: stored, duplicate (stored before), rejected,
+        suppressed (an erased person's: acknowledged, not stored)."""
+        counts = dict.fromkeys(("stored", "duplicate", "rejected", "suppressed"), 0)
         for outcome in outcomes:
             if isinstance(outcome, Recorded):
                 counts["duplicate" if outcome.duplicate else "stored"] += 1
+            elif isinstance(outcome, Suppressed):
+                counts["suppressed"] += 1
             else:
                 counts["rejected"] += 1
         for label, count in counts.items():

@@ -10,6 +10,7 @@ is the same for every occurrence of a kind and ``detail`` says what happened thi
     not_found           404  no such resource, or no such route
     method_not_allowed  405  the route exists, the method does not
     conflict            409  the request clashes with the current state
+    suppressed          409  the contact would re-create an erased person (suppression list)
     idempotency_key_reused 422  an Idempotency-Key sent again with a different request
     payload_too_large   413  the body exceeds the endpoint's limit
     unsupported_media   415  the body is not in a content type the endpoint reads
@@ -38,6 +39,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError, RefusedError
+from leadflow.services.suppression import SuppressedError
 
 __all__ = [
     "PROBLEM_BASE",
@@ -65,6 +67,8 @@ class ProblemKind(Enum):
     NOT_FOUND = ("not_found", 404, "Not found")
     METHOD_NOT_ALLOWED = ("method_not_allowed", 405, "Method not allowed")
     CONFLICT = ("conflict", 409, "The request conflicts with the current state")
+    # After CONFLICT: ``for_status(409)`` answers the general kind.
+    SUPPRESSED = ("suppressed", 409, "The person was erased and is not to be re-added")
     IDEMPOTENCY_KEY_REUSED = (
         "idempotency_key_reused",
         422,
@@ -208,6 +212,7 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 _REFUSALS: tuple[tuple[type[RefusedError], ProblemKind], ...] = (
     (NotFoundError, ProblemKind.NOT_FOUND),
+    (SuppressedError, ProblemKind.SUPPRESSED),  # a ConflictError: asked first
     (ConflictError, ProblemKind.CONFLICT),
     (InvalidInputError, ProblemKind.VALIDATION),
 )

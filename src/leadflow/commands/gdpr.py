@@ -5,7 +5,12 @@ either. Both reach every record of the person (merged records included), as the 
 ``GET /contacts/{id}/export`` and ``DELETE /contacts/{id}`` do.
 
 export PERSON [--out FILE]   every row held about them, as JSON (stdout or FILE)
-erase PERSON [--yes]         delete them everywhere; asks first unless --yes
+erase PERSON [--yes] [--reason erasure|objection]
+                             delete them everywhere; asks first unless --yes; their
+                             address and phone go on the suppression list (hashed)
+suppressions                 the suppression list: counts, moments, reasons (no address)
+suppressed [EMAIL] [--phone P]   whether an address or phone is suppressed
+lift [EMAIL] [--phone P] --why TEXT [--yes]   lift one (recorded: when, by, why)
 """
 
 from __future__ import annotations
@@ -20,11 +25,18 @@ from leadflow.commands.options import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services.contacts import find_contact
 from leadflow.services.gdpr import erase_person, export_person
+from leadflow.services.suppression import (
+    Reason,
+    check_suppressed,
+    lift,
+    list_suppressions,
+)
 
 __all__ = ["register"]
 
 gdpr_app = typer.Typer(
-    help="GDPR requests of one person: export what is held (art. 15), erase it (art. 17).",
+    help="GDPR requests of one person: export what is held (art. 15), erase it (art. 17); "
+    "the suppression list of erased people.",
     no_args_is_help=True,
 )
 
@@ -62,9 +74,16 @@ def export(
 def erase(
     person: str = PersonArgument,
     yes: bool = typer.Option(False, "--yes", "-y", help="Erase without asking."),
+    reason: Reason = typer.Option(
+        Reason.ERASURE,
+        "--reason",
+        help="erasure (art. 17), or objection to direct marketing (art. 21).",
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Delete the person everywhere (cannot be undone); prints how many rows went."""
+    """Delete the person everywhere (cannot be undone); prints how many rows went. Their
+    addresses and phone numbers go on the suppression list (keyed hashes only), so no
+    import, API call or event brings them back."""
     with workspace_session(workspace) as session:
         contact_id = find_contact(session, person)
         if not yes:  # the question shows what would go; --yes need not read it all first
@@ -74,7 +93,72 @@ def erase(
             question = f"erase contact {records} and {rows} rows about them? This cannot be undone"
             if not typer.confirm(question, default=False):
                 fail("nothing erased")
-        done = erase_person(session, contact_id, now=SystemClock().now())
+        done = erase_person(session, contact_id, now=SystemClock().now(), reason=reason)
     records = ", ".join(str(record) for record in done["contact_ids"])
     counts = ", ".join(f"{table} {count}" for table, count in sorted(done["erased"].items()))
     typer.echo(f"erased contact {records}: {counts}")
+    typer.echo(f"suppressed {done['suppressed']} address(es) and phone number(s) ({reason})")
+
+
+EmailArgument = typer.Argument(None, help="The e-mail address.")
+PhoneOption = typer.Option(None, "--phone", help="A phone number, international (+<country>...).")
+
+
+@gdpr_app.command("suppressions")
+def suppressions(workspace: Path | None = WorkspaceOption) -> None:
+    """List the suppression list: how many are in force, and each one's kind, moment and
+    reason, and when, by whom and why it was lifted. Never an address: only hashes are
+    kept."""
+    with workspace_session(workspace) as session:
+        found, after = list_suppressions(session, limit=500), None
+        rows = list(found.rows)
+        while len(found.rows) == 500:
+            after = found.rows[-1].id
+            found = list_suppressions(session, after=after, limit=500)
+            rows += found.rows
+    typer.echo(f"{found.in_force} in force, {found.lifted} lifted")
+    for row in rows:
+        line = f"{row.id}\t{row.kind}\t{row.reason}\t{row.suppressed_at.isoformat()}"
+        if row.lifted_at is not None:
+            line += f"\tlifted {row.lifted_at.isoformat()} by {row.lifted_by}: {row.lift_reason}"
+        typer.echo(line)
+
+
+@gdpr_app.command("suppressed")
+def suppressed(
+    email: str | None = EmailArgument,
+    phone: str | None = PhoneOption,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Say whether an address or phone number is on the suppression list (exit 1 if not)."""
+    with workspace_session(workspace) as session:
+        found = check_suppressed(session, email=email, phone=phone)
+    if not found:
+        typer.echo("not suppressed")
+        raise typer.Exit(1)
+    for item in found:
+        when = item.suppressed_at.isoformat()
+        typer.echo(f"suppressed: {item.kind} since {when} ({item.reason})")
+
+
+@gdpr_app.command("lift")
+def lift_suppression(
+    email: str | None = EmailArgument,
+    phone: str | None = PhoneOption,
+    why: str = typer.Option(
+        ..., "--why", help="Why it is lifted, on record (do not write the person's name)."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Lift without asking."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Lift a suppression (the person asked to be added again): the next import or API
+    call may create them. Kept on record: when, by the command line, and why."""
+    if not why.strip():
+        fail("--why needs a reason")
+    if not yes and not typer.confirm("lift the suppression? They may be re-added", default=False):
+        fail("nothing lifted")
+    with workspace_session(workspace) as session:
+        now = SystemClock().now()
+        lifted = lift(session, email=email, phone=phone, by="cli", why=why.strip(), now=now)
+        session.commit()
+    typer.echo(f"lifted {lifted} suppression(s)")

@@ -8,7 +8,9 @@
                  Salesforce id may have 15 or 18 characters (see ``salesforce_ids``).
                  A merged contact's events go to the survivor.
     email        the contact with that normalised address, created when there is none
-                 (giving an address is what makes someone a known lead)
+                 (giving an address is what makes someone a known lead), unless the
+                 address is on the suppression list (an erased person): then nobody
+                 is created and the event is attributed to no one (``suppressed``)
     visitor_id   an anonymous browser or device. Its events wait, unattributed, until
                  the visitor identifies: the first event naming both the visitor and a
                  contact links them, and the visitor's earlier events join the contact.
@@ -28,6 +30,7 @@ from leadflow.ingest.freemail import is_free_mail
 from leadflow.ingest.normalise import InvalidValueError, email_domain, normalise_email
 from leadflow.ingest.salesforce_ids import canonical_external_id
 from leadflow.store.realtime import RealtimeStore
+from leadflow.store.suppression_list import ActiveSuppression
 
 __all__ = ["Attribution", "AttributionError", "attribute", "check_known", "check_naming"]
 
@@ -43,6 +46,9 @@ class Attribution:
     contact_id: int | None
     created: bool = False  # a contact was created for this event's e-mail
     joined: int = 0  # earlier anonymous events of the visitor that joined the contact
+    # The e-mail would have created a contact, but belongs to an erased person: the
+    # event is attributed to no one (and its visitor left alone).
+    suppressed: ActiveSuppression | None = None
 
 
 def attribute(
@@ -64,7 +70,7 @@ def attribute(
     named = _named_contact(store, contact_id, email, now)
     if named.contact_id is not None:
         store.lock_contact(named.contact_id)
-    if visitor_id is None:
+    if visitor_id is None or named.suppressed is not None:
         return named
     return _with_visitor(store, named, visitor_id, at)
 
@@ -134,6 +140,11 @@ def _named_contact(
     if by_email is not None:
         found = Attribution(by_email)
     else:
+        # Asked only here, where a contact would be created: a known contact's event
+        # never reads the suppression list.
+        suppressed = store.address_suppressed(address)
+        if suppressed is not None:
+            return Attribution(None, suppressed=suppressed)
         domain = email_domain(address)
         company = None if is_free_mail(domain) else domain
         new_id, created = store.create_contact(address, domain, now, company_domain=company)

@@ -7,7 +7,9 @@ multi-row INSERT, updates changed ones with one executemany per set of changed
 columns, and applies consent claims the same way, each decision also entering the
 history of consent (store/consent_history.py) with the file and line it came from. A
 row's owner does not replace the
-owner of a lead sales holds (a live hand-off): routing gave the lead to that rep. The
+owner of a lead sales holds (a live hand-off): routing gave the lead to that rep. A row
+that would create a contact for an erased person (its e-mail or phone on the suppression
+list, services/suppression.py) is refused with its line, as any bad row. The
 decisions themselves are pure (``ingest.updates``, ``ingest.consent_rules``); this
 module only reads and writes.
 """
@@ -30,6 +32,7 @@ from leadflow.ingest.updates import account_fills, contact_changes, new_contact
 from leadflow.services.bulk_insert import MARKS, insert_rows
 from leadflow.services.contact_reading import ColumnLimits
 from leadflow.services.identity import merge_contacts
+from leadflow.services.suppression import ImportSuppressions
 from leadflow.store.driver import driver_for
 from leadflow.store.models import Account, Consent, ConsentDecision, Contact
 
@@ -126,6 +129,7 @@ class ContactBatches:
         self._driver = driver_for(connection)
         # Contacts with a higher id were created by this import (a repeated person).
         self.first_new_id = 0
+        self._suppressions: ImportSuppressions | None = None  # read at the first batch
 
     def upsert(self, records: Sequence[ContactRecord]) -> BatchOutcome:
         """Write ``records``, checked against the column lengths (``COLUMN_LIMITS``) when
@@ -138,7 +142,7 @@ class ContactBatches:
         for record in records:
             target = self._target(record, found, outcome)
             if target is None:
-                creates.append(record)
+                self._create_unless_suppressed(record, creates, outcome)
             elif target is not _REFUSED:
                 targets.append((record, target))
         new_ids = self._insert(creates, accounts)
@@ -153,6 +157,19 @@ class ContactBatches:
         outcome.touched.update(new_ids)
         outcome.touched |= changed
         return outcome
+
+    def _create_unless_suppressed(
+        self, record: ContactRecord, creates: list[ContactRecord], outcome: BatchOutcome
+    ) -> None:
+        """Only a row that would create a contact is checked: an update finds a person
+        leadflow holds, who was not erased."""
+        if self._suppressions is None:
+            self._suppressions = ImportSuppressions(self._driver)
+        refused = self._suppressions.refused(record)
+        if refused is None:
+            creates.append(record)
+        else:
+            outcome.refused.append((record, refused))
 
     # Finding contacts -----------------------------------------------------------------
 

@@ -12,6 +12,11 @@ is re-qualified in the same transaction (its fit may have changed, and a lead th
 fits and took a sales action is handed off), and while sales holds the lead (a live
 hand-off) the rep routing chose stays its owner whatever ``owner`` a CRM sends.
 
+A contact to be created whose address or phone belongs to an erased person (the
+suppression list, services/suppression.py) is refused (``SuppressedError``), unless the
+person came back by their own action (``own_action``, a web form they posted): that
+lifts the suppression of their address, on record, and creates them.
+
 Lists are ordered by id and paged with ``after`` (the last id of the previous page), so
 a page never repeats or skips a contact while new ones arrive. Merged contacts (their
 ``merged_into_id`` set) are left out of lists; reading one by id still works.
@@ -43,6 +48,7 @@ from leadflow.ingest.salesforce_ids import canonical_external_id
 from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.services.requalify import requalify_contacts
+from leadflow.services.suppression import lift_for_own_action, refuse_suppressed
 from leadflow.store.driver import driver_for
 from leadflow.store.models import Account, Contact, Qualification
 from leadflow.store.realtime_handoff import HandoffStatements
@@ -98,12 +104,22 @@ class ContactFilter:
 
 
 def create_contact(
-    session: Session, values: Mapping[str, Any], now: datetime, *, requalify: bool = True
+    session: Session,
+    values: Mapping[str, Any],
+    now: datetime,
+    *,
+    requalify: bool = True,
+    own_action: str | None = None,
 ) -> ContactView:
-    """Create the contact (409 when its e-mail or external id is taken) and qualify it."""
+    """Create the contact (409 when its e-mail or external id is taken, or it belongs to
+    an erased person) and qualify it. ``own_action`` names the person's own request
+    (``form:<id>``) that lifts their address's suppression instead."""
     clean = _normalised(session, values)
     if clean.get("email") is None:
         raise InvalidInputError("a contact needs an e-mail address")
+    if own_action is not None:
+        lift_for_own_action(session, clean["email"], clean.get("phone"), own_action, now)
+    refuse_suppressed(session, clean["email"], clean.get("phone"))
     contact = Contact(created_at=now, updated_at=now, identity="known", attributes={})
     _apply(contact, clean)
     _join_account(session, contact)
@@ -112,19 +128,25 @@ def create_contact(
 
 
 def upsert_contact(
-    session: Session, values: Mapping[str, Any], now: datetime, *, requalify: bool = True
+    session: Session,
+    values: Mapping[str, Any],
+    now: datetime,
+    *,
+    requalify: bool = True,
+    own_action: str | None = None,
 ) -> tuple[ContactView, bool]:
     """Update the contact with this e-mail, or create it; True when it was created.
 
     ``requalify=False`` is for a caller that records an event for the contact next (a
-    form), which qualifies it anyway."""
+    form), which qualifies it anyway; ``own_action`` as for ``create_contact``."""
     clean = _normalised(session, values)
     email = clean.get("email")
     if email is None:
         raise InvalidInputError("an upsert needs an e-mail address")
     contact = session.scalar(select(Contact).where(Contact.email == email))
     if contact is None:
-        return create_contact(session, values, now, requalify=requalify), True
+        created = create_contact(session, values, now, requalify=requalify, own_action=own_action)
+        return created, True
     statements = HandoffStatements(driver_for(session.connection()))
     if "owner" in clean and statements.holds_lead(contact.id):
         clean = {key: value for key, value in clean.items() if key != "owner"}

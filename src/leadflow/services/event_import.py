@@ -41,6 +41,7 @@ from leadflow.services.events import (
     IncomingEvent,
     Outcome,
     Rejected,
+    Suppressed,
 )
 
 __all__ = [
@@ -127,7 +128,7 @@ class EventImport:
             self.problems.append(LineProblem(line, reason))
 
     def count(self, line: int, outcome: Outcome) -> None:
-        if isinstance(outcome, Rejected):
+        if isinstance(outcome, Rejected | Suppressed):  # an import's erased person: a bad line
             self.reject(line, outcome.reason)
         elif outcome.duplicate:
             self.duplicates += 1

@@ -8,6 +8,9 @@ For each event, in one transaction:
    it: the INSERT's ``ON CONFLICT DO NOTHING`` finds the duplicate (``_insert_first``).
 2. **attribution** (attribution.py): the contact by id, e-mail or visitor; a visitor
    naming a contact for the first time brings its anonymous history along.
+   An e-mail that would create a contact but belongs to an erased person (the
+   suppression list, services/suppression.py) stores nothing: the event is answered
+   ``Suppressed`` and no one is created, attributed or linked.
 3. the event is appended; ``unsubscribe`` withdraws and ``email_bounce`` bounces the
    contact's e-mail consent, ``newsletter_signup`` grants it (a later decision on the
    same channel is never overwritten by an older event).
@@ -39,10 +42,12 @@ from leadflow.domain.clock import Clock, ensure_utc
 from leadflow.domain.facts import Event
 from leadflow.domain.lifecycle import Transition
 from leadflow.ingest.landing import landing_touch
+from leadflow.ingest.normalise import normalise_email
 from leadflow.services.attribution import AttributionError, attribute, check_known, check_naming
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.requalify import Requalified, requalify_contact
 from leadflow.services.summary_cache import SummaryCache
+from leadflow.services.suppression import suppression_words
 from leadflow.store.checkpoint import SQLITE_DEFAULT_THRESHOLD, WRITER_THRESHOLD, Checkpointer
 from leadflow.store.database import database_unavailable
 from leadflow.store.driver import StoreError, dedicated_driver, driver_for
@@ -56,6 +61,7 @@ __all__ = [
     "Outcome",
     "Recorded",
     "Rejected",
+    "Suppressed",
     "event_problem",
     "record_event",
     "source_from_first_visit",
@@ -111,7 +117,16 @@ class Rejected:
     key: str | None = None
 
 
-Outcome = Recorded | Rejected
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """An event acknowledged but not stored: its e-mail would have created a contact for
+    a person erased and suppressed (nothing of it was written, not even its visitor)."""
+
+    reason: str
+    key: str | None = None
+
+
+Outcome = Recorded | Rejected | Suppressed
 
 
 def record_event(
@@ -286,6 +301,10 @@ class EventChecks:
             check_known(self._store, incoming.contact_id, incoming.email, self._claimed)
         except AttributionError as error:
             return str(error)
+        if incoming.email is not None and incoming.contact_id is None:
+            found = self._store.new_address_suppressed(normalise_email(incoming.email))
+            if found is not None:
+                return suppression_words(found)
         return None
 
 
@@ -369,6 +388,8 @@ def _record_event(
         )
     except AttributionError as error:
         return Rejected(str(error), incoming.key)
+    if who.suppressed is not None:
+        return Suppressed(suppression_words(who.suppressed), incoming.key)
     event_id = store.insert_event(
         source=incoming.source,
         key=incoming.key,

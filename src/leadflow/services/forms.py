@@ -5,6 +5,8 @@
 1. A filled honeypot field means a bot: the post is accepted and nothing is stored
    (a bot told "refused" learns to leave the field empty).
 2. The posted fields are mapped (form_config.py) onto the contact, upserted by e-mail.
+   A person once erased who posts a form signs up again by their own action: the
+   suppression of their address is lifted, on record (services/suppression.py).
    A contact the form creates takes its source (channel, medium, campaign) from the
    landing page of its visitor's first tracked visit (services/tracking.py).
 3. The form's event (``form_submit`` by default) is recorded through the real-time
@@ -80,7 +82,11 @@ def submit_form(
         return FormOutcome(spam=True)
     values = _mapped(spec, posted)
     now = clock.now()
-    view, created = upsert_contact(session, values, now, requalify=False)  # the event qualifies it
+    # The event qualifies it. The person's own post lifts a suppression of their address
+    # (an erased person signing up again: their new consent, services/suppression.py).
+    view, created = upsert_contact(
+        session, values, now, requalify=False, own_action=f"form:{form_id}"
+    )
     contact = view.contact
     if created and visitor_id:
         session.flush()  # the new row, for the statement below on the same connection

@@ -21,6 +21,10 @@ their contact and events and may carry their address in the caller's key. Findin
 those reads every message and every stored reply, which is acceptable for a request
 that comes a few times a year.
 
+Erasure keeps one thing, on purpose: the person's addresses and phone numbers as keyed
+hashes on the suppression list (services/suppression.py), so the company's next import
+or API call does not bring them back. A hash of a value, never the value.
+
 Export leaves out what is not *about* the person: the engine's internal state
 (``qualifications.state``, derivable from the events) and hashed confirmation tokens.
 Erasure deletes the contact rows; foreign keys cascade to every table holding a
@@ -40,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.services.outbox import CONTACT_ERASED, enqueue_in
 from leadflow.services.refusals import NotFoundError
+from leadflow.services.suppression import Reason, suppress
 from leadflow.services.survivor import surviving_contact
 from leadflow.store.models import Base, Contact, IdempotentReply, Merge, OutboxMessage, Visitor
 
@@ -72,13 +77,26 @@ def export_person(session: Session, contact_id: int) -> dict[str, Any]:
     return {"contact_id": root, "contact_ids": sorted(ids), "data": held}
 
 
-def erase_person(session: Session, contact_id: int, *, now: datetime) -> dict[str, Any]:
-    """Delete the person everywhere; returns how many rows went, per table. Commits.
+def erase_person(
+    session: Session, contact_id: int, *, now: datetime, reason: Reason = Reason.ERASURE
+) -> dict[str, Any]:
+    """Delete the person everywhere; returns how many rows went, per table, and how many
+    values were put on the suppression list. Commits.
 
     The webhook receivers hear of it (``contact.erased``, their ids only) in the same
-    transaction, so they can erase their copies (art. 19)."""
+    transaction, so they can erase their copies (art. 19); the suppression list gets
+    their addresses and phones (hashed) in it too, so nothing re-creates them."""
     root, ids = _person(session, contact_id)
     counts = {name: len(found) for name, found in _held(session, ids).items()}
+    records = session.execute(select(Contact.email, Contact.phone).where(Contact.id.in_(ids)))
+    emails, phones = zip(*records, strict=True)
+    suppressed = suppress(
+        session,
+        [email for email in emails if email],
+        [phone for phone in phones if phone],
+        reason,
+        now,
+    )
     replies = [row["id"] for row in _replies_naming(session, ids)]
     # Rows that hang off theirs go with them (foreign keys cascade); the outbox's
     # messages and the stored replies only name them, so they are deleted by id.
@@ -95,7 +113,12 @@ def erase_person(session: Session, contact_id: int, *, now: datetime) -> dict[st
     session.commit()
     _checkpoint(session)
     erased = {k: v for k, v in counts.items() if v}
-    return {"contact_id": root, "contact_ids": sorted(ids), "erased": erased}
+    return {
+        "contact_id": root,
+        "contact_ids": sorted(ids),
+        "erased": erased,
+        "suppressed": suppressed,
+    }
 
 
 def _held(session: Session, ids: set[int]) -> dict[str, list[Any]]:

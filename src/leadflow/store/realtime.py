@@ -8,6 +8,7 @@ commits: the caller owns the transaction.
     realtime_events          events, contacts, visitors, the contact lock
     realtime_people          the person's facts and stored state; consent
     realtime_qualification   the qualification row (only what changed) and the ledger
+    suppression_list         whether an address a new contact would take was erased
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from leadflow.store.realtime_people import (
     PersonStatements,
 )
 from leadflow.store.realtime_qualification import QualificationStatements
+from leadflow.store.suppression_list import SuppressionStatements
 
 __all__ = ["CONTACT_COLUMNS", "SIDE_TABLES", "PersonRow", "RealtimeStore", "StoredEvent"]
 
 
-class RealtimeStore(EventStatements, PersonStatements, QualificationStatements):
+class RealtimeStore(
+    EventStatements, PersonStatements, QualificationStatements, SuppressionStatements
+):
     """The real-time path's statements; the caller begins and commits transactions."""
 
     def __init__(self, driver: Driver) -> None:

@@ -80,3 +80,47 @@ def test_a_request_that_is_neither_an_id_nor_an_address_is_refused(
 
     assert result.exit_code == 1
     assert "neither a contact id nor an e-mail address" in result.output
+
+
+def _contacts_file(tmp_path: Path, *emails: str) -> Path:
+    path = tmp_path / "contacts.csv"
+    path.write_text("email\n" + "".join(f"{email}\n" for email in emails), encoding="utf-8")
+    return path
+
+
+def test_an_erased_person_stays_out_until_an_admin_lifts_the_suppression(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    workspace = _workspace(tmp_path)
+    erased = _gdpr(workspace, "erase", "ana.gil@acme.example", "--yes", "--reason", "objection")
+    crm_export = _contacts_file(tmp_path, "bo@other.example", "ana.gil@acme.example")
+    importing = ["import", "contacts", str(crm_export), "--format", "generic", "-w", str(workspace)]
+
+    refused = runner.invoke(app, importing)
+    listed = _gdpr(workspace, "suppressions")
+    checked = _gdpr(workspace, "suppressed", "ANA.GIL@acme.example")
+    stranger = _gdpr(workspace, "suppressed", "bo@other.example")
+    nothing = _gdpr(workspace, "lift", "nobody@other.example", "--why", "typo", "--yes")
+    lifted = _gdpr(workspace, "lift", "ana.gil@acme.example", "--why", "ticket 7", "--yes")
+    imported = runner.invoke(app, importing)
+    after = _gdpr(workspace, "suppressions")
+
+    assert erased.exit_code == 0, erased.output
+    assert "suppressed 2 address(es)" in erased.stdout  # the person's two addresses
+    assert refused.exit_code != 0
+    assert "contacts.csv:3: this e-mail address belongs to a person erased on" in refused.output
+    assert "erased on" in refused.output
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout.splitlines()[0] == "2 in force, 0 lifted"
+    assert "objection" in listed.stdout
+    assert "acme.example" not in listed.stdout
+    assert checked.exit_code == 0
+    assert checked.stdout.startswith("suppressed: email since ")
+    assert "(objection)" in checked.stdout
+    assert (stranger.exit_code, stranger.stdout.strip()) == (1, "not suppressed")
+    assert nothing.exit_code == 1
+    assert "no suppression in force" in nothing.output
+    assert lifted.exit_code == 0, lifted.output
+    assert imported.exit_code == 0, imported.output
+    assert after.stdout.splitlines()[0] == "1 in force, 1 lifted"
+    assert "by cli: ticket 7" in after.stdout

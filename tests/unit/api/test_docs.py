@@ -17,7 +17,7 @@ DOC = DOCS / "api.md"
 # The routers this page documents (api/routers/<name>.py).
 DOCUMENTED_HERE = frozenset(
     {"health", "contacts", "qualification", "accounts", "events", "forms", "definition"}
-    | {"webhooks", "keys", "models", "reports"}
+    | {"webhooks", "keys", "models", "reports", "suppressions"}
 )
 
 

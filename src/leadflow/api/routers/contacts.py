@@ -26,6 +26,7 @@ from leadflow.api.schemas.gdpr import ErasureReport, PersonalData
 from leadflow.services import contacts, gdpr
 from leadflow.services.api_keys import Role
 from leadflow.services.consent_record import consent_record
+from leadflow.services.suppression import Reason
 
 __all__ = ["router"]
 
@@ -42,7 +43,8 @@ READERS = (Role.MARKETING, Role.SALES)
     status_code=201,
     dependencies=[allow(Role.MARKETING)],
     responses=problem_responses(409),
-    summary="Create a contact (409 when the e-mail or external id is taken).",
+    summary="Create a contact (409 when the e-mail or external id is taken, or it belongs "
+    "to an erased person: type suppressed).",
 )
 def create_contact(body: ContactCreate, session: WriteSessionDep, now: NowDep) -> ContactPublic:
     return ContactPublic.of(contacts.create_contact(session, body.values(), now))
@@ -116,7 +118,17 @@ def export_contact(contact_id: ContactId, session: ReadSessionDep) -> PersonalDa
     "/{contact_id}",
     dependencies=[allow()],
     responses=problem_responses(404),
-    summary="GDPR erasure (admin): delete the person and everything that points at them.",
+    summary="GDPR erasure (admin): delete the person and everything that points at them; "
+    "their address and phone go on the suppression list (keyed hashes).",
 )
-def erase_contact(contact_id: ContactId, session: WriteSessionDep, now: NowDep) -> ErasureReport:
-    return ErasureReport.model_validate(gdpr.erase_person(session, contact_id, now=now))
+def erase_contact(
+    contact_id: ContactId,
+    session: WriteSessionDep,
+    now: NowDep,
+    reason: Annotated[
+        Reason,
+        Query(description="erasure (art. 17), or objection to direct marketing (art. 21)."),
+    ] = Reason.ERASURE,
+) -> ErasureReport:
+    erased = gdpr.erase_person(session, contact_id, now=now, reason=reason)
+    return ErasureReport.model_validate(erased)

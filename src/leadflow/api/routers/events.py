@@ -39,8 +39,11 @@ WRITERS = (Role.MARKETING, Role.INGEST)
     status_code=201,
     response_model=EventResult,
     dependencies=[allow(*WRITERS)],
-    responses={200: {"description": "Already stored (a duplicate)", "model": EventResult}},
-    summary="Record one event: 201 stored, 200 a duplicate, 422 refused (with why).",
+    responses={
+        200: {"description": "Already stored (a duplicate)", "model": EventResult},
+        202: {"description": "Acknowledged, not stored: an erased person", "model": EventResult},
+    },
+    summary="Record one event: 201 stored, 200 a duplicate, 202 suppressed, 422 refused.",
 )
 async def post_event(
     body: EventIn, request: Request, idempotency_key: IdempotencyKey = None
@@ -100,12 +103,13 @@ def _single(outcome: Outcome) -> tuple[int, EventResult]:
     result = EventResult.of(0, outcome)
     if result.status == "rejected":
         raise ProblemError(ProblemKind.VALIDATION, result.reason)
-    return (201 if result.status == "stored" else 200), result
+    status = {"stored": 201, "suppressed": 202}.get(result.status, 200)
+    return status, result
 
 
 def _batch(outcomes: list[Outcome]) -> tuple[int, BatchResult]:
     results = [EventResult.of(index, outcome) for index, outcome in enumerate(outcomes)]
-    counts = dict.fromkeys(("stored", "duplicate", "rejected"), 0)
+    counts = dict.fromkeys(("stored", "duplicate", "rejected", "suppressed"), 0)
     for result in results:
         counts[result.status] += 1
     return 200, BatchResult(**counts, results=results)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from leadflow.api.schemas.common import MAX_ID, Document, Str100, Str200
-from leadflow.services.events import IncomingEvent, Outcome, Recorded
+from leadflow.services.events import IncomingEvent, Outcome, Recorded, Suppressed
 
 __all__ = ["MAX_BATCH", "BatchResult", "EventBatch", "EventIn", "EventResult", "TransitionOut"]
 
@@ -86,17 +86,23 @@ class TransitionOut(BaseModel):
 
 class EventResult(BaseModel):
     index: int = Field(description="Position in the batch (0 for a single event).")
-    status: Literal["stored", "duplicate", "rejected"]
+    status: Literal["stored", "duplicate", "rejected", "suppressed"] = Field(
+        description="suppressed: acknowledged, nothing stored (an erased person's e-mail)."
+    )
     event_id: int | None = None
     contact_id: int | None = None
     stage: str | None = None
     sales_ready: bool = False
     contact_created: bool = False
     transitions: list[TransitionOut] = Field(default_factory=list)
-    reason: str | None = Field(default=None, description="Why a rejected event was refused.")
+    reason: str | None = Field(
+        default=None, description="Why a rejected event was refused, or not stored."
+    )
 
     @classmethod
     def of(cls, index: int, outcome: Outcome) -> EventResult:
+        if isinstance(outcome, Suppressed):
+            return cls(index=index, status="suppressed", reason=outcome.reason)
         if not isinstance(outcome, Recorded):
             return cls(index=index, status="rejected", reason=outcome.reason)
         return cls(
@@ -126,4 +132,5 @@ class BatchResult(BaseModel):
     stored: int
     duplicate: int
     rejected: int
+    suppressed: int = Field(description="Acknowledged, nothing stored (erased people).")
     results: list[EventResult]

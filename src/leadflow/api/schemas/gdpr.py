@@ -23,3 +23,6 @@ class ErasureReport(BaseModel):
     contact_id: int = Field(description="The person's surviving record.")
     contact_ids: list[int] = Field(description="Every record of the person that was erased.")
     erased: dict[str, int] = Field(description="Rows deleted, by table.")
+    suppressed: int = Field(
+        description="Addresses and phone numbers put on the suppression list (keyed hashes)."
+    )

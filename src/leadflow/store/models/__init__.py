@@ -7,6 +7,7 @@
     reps      Team, TeamHoliday, Rep, RepAbsence, AccountOwner, RoundRobinState
     handoffs  Assignment, HandoffWork, SlaBreach, Rejection, OpportunityDetail, ...
     api       ApiKey, IdempotentReply, webhooks (subscriptions, outbox, deliveries), forms
+    suppression  Suppression (an erased person's keyed hashes), WorkspaceSecret
     web       WebUser, WebSession (the web application), the leads list's indexes
     learning  PredictionModel (a learned model kept whole; the active one fills predictions),
               PredictionModelActivation (when each model was the active one)
@@ -60,6 +61,7 @@ from leadflow.store.models.reps import (
     TeamHoliday,
 )
 from leadflow.store.models.sales import Conversation, Handoff, Opportunity, SalesAttempt
+from leadflow.store.models.suppression import Suppression, WorkspaceSecret
 from leadflow.store.models.web import WebSession, WebUser
 
 __all__ = [
@@ -95,6 +97,7 @@ __all__ = [
     "SalesAttempt",
     "SlaBreach",
     "StageTransition",
+    "Suppression",
     "Team",
     "TeamHoliday",
     "Timestamped",
@@ -103,4 +106,5 @@ __all__ = [
     "WebUser",
     "WebhookDelivery",
     "WebhookSubscription",
+    "WorkspaceSecret",
 ]

@@ -1,0 +1,176 @@
+"""The suppression list over HTTP: an erased person is not re-created by the API or an
+event, their own form post brings them back, and admins list, check and lift."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from leadflow.services.form_config import FormsConfig, FormSpec
+from leadflow.store.models import Contact, Event, Suppression, Visitor
+
+Headers = Callable[[str], dict[str, str]]
+ANA = "ana.gil@acme.example"
+SUPPRESSED = "https://leadflow.dev/problems/suppressed"
+
+
+@pytest.fixture
+def forms() -> FormsConfig:
+    return FormsConfig(forms={"demo": FormSpec(event="demo_request")})
+
+
+def _erased(client: TestClient, headers: Headers, email: str = ANA, **extra: str) -> dict:
+    body = {"email": email, "phone": "+31 20 123 4567", **extra}
+    made = client.post("/contacts", json=body, headers=headers("marketing"))
+    assert made.status_code == 201, made.text
+    erased = client.delete(f"/contacts/{made.json()['id']}", headers=headers("admin"))
+    assert erased.status_code == 200, erased.text
+    report: dict = erased.json()
+    return report
+
+
+def _count(engine: Engine, model: type) -> int:
+    with Session(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_erasure_suppresses_the_address_and_phone(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    report = _erased(client, headers)
+
+    assert report["suppressed"] == 2  # the address and the phone
+    with Session(api_engine) as session:
+        rows = session.scalars(select(Suppression).order_by(Suppression.kind)).all()
+    assert [(row.kind, row.reason) for row in rows] == [("email", "erasure"), ("phone", "erasure")]
+    assert all(ANA not in row.digest and len(row.digest) == 64 for row in rows)
+
+
+def test_the_api_refuses_to_create_an_erased_person_with_a_stable_type(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    _erased(client, headers)
+
+    created = client.post("/contacts", json={"email": "ANA.GIL@acme.example"},
+                          headers=headers("marketing"))  # fmt: skip
+    upserted = client.put("/contacts", json={"email": ANA}, headers=headers("marketing"))
+    by_phone = client.post("/contacts", json={"email": "a.g@home.example", "phone": "+31201234567"},
+                           headers=headers("marketing"))  # fmt: skip
+
+    for reply in (created, upserted, by_phone):
+        assert reply.status_code == 409, reply.text
+        assert reply.headers["content-type"].startswith("application/problem+json")
+        assert reply.json()["type"] == SUPPRESSED
+        assert ANA not in reply.json()["detail"]
+    assert _count(api_engine, Contact) == 0
+
+
+def test_an_event_for_an_erased_address_is_acknowledged_and_stores_nothing(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    _erased(client, headers)
+    event = {"type": "demo_request", "email": ANA, "visitor_id": "v-9"}
+
+    single = client.post("/events", json=event, headers=headers("ingest"))
+    batch = client.post(
+        "/events/batch",
+        json={"events": [event, {"type": "page_view", "email": "new@acme.example"}]},
+        headers=headers("ingest"),
+    )
+
+    assert single.status_code == 202, single.text
+    assert single.json()["status"] == "suppressed"
+    assert single.json()["contact_id"] is None
+    counts = batch.json()
+    assert (counts["stored"], counts["suppressed"]) == (1, 1)
+    assert [r["status"] for r in counts["results"]] == ["suppressed", "stored"]
+    with Session(api_engine) as session:
+        assert session.scalars(select(Contact.email)).all() == ["new@acme.example"]
+        assert session.scalar(select(func.count()).select_from(Event)) == 1
+        assert session.scalar(select(func.count()).select_from(Visitor)) == 0
+
+
+def test_their_own_form_post_lifts_the_suppression_on_record(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    _erased(client, headers)
+
+    reply = client.post("/forms/demo", json={"email": ANA})
+
+    assert reply.status_code == 202, reply.text
+    assert reply.json()["contact_id"] is not None
+    with Session(api_engine) as session:
+        email_row = session.scalar(select(Suppression).where(Suppression.kind == "email"))
+        phone_row = session.scalar(select(Suppression).where(Suppression.kind == "phone"))
+    assert email_row is not None
+    assert phone_row is not None
+    assert email_row.lifted_by == "form:demo"
+    assert email_row.lifted_at is not None
+    assert phone_row.lifted_at is None  # the form gave no phone: that stays suppressed
+    again = client.put("/contacts", json={"email": ANA, "title": "CTO"},
+                       headers=headers("marketing"))  # fmt: skip
+    assert again.status_code == 200  # held again: an update, no suppression asked
+
+
+def test_admins_list_check_and_lift_without_the_address_ever_shown(
+    client: TestClient, headers: Headers
+) -> None:
+    _erased(client, headers)
+    admin = headers("admin")
+
+    listed = client.get("/suppressions", headers=admin)
+    checked = client.post("/suppressions/check", json={"email": " Ana.Gil@ACME.example "},
+                          headers=admin)  # fmt: skip
+    stranger = client.post("/suppressions/check", json={"email": "bo@acme.example"},
+                           headers=admin)  # fmt: skip
+    nothing = client.post("/suppressions/lift", json={"email": "bo@acme.example",
+                          "reason": "asked by phone"}, headers=admin)  # fmt: skip
+    lifted = client.post("/suppressions/lift", json={"email": ANA, "reason": "ticket 42"},
+                         headers=admin)  # fmt: skip
+    created = client.post("/contacts", json={"email": ANA}, headers=headers("marketing"))
+
+    assert listed.status_code == 200, listed.text
+    page = listed.json()
+    assert (page["in_force"], page["lifted"], len(page["items"])) == (2, 0, 2)
+    assert ANA not in listed.text
+    assert "1234567" not in listed.text
+    assert checked.json()["suppressed"] is True
+    assert [item["kind"] for item in checked.json()["items"]] == ["email"]
+    assert stranger.json() == {"suppressed": False, "items": []}
+    assert nothing.status_code == 404
+    assert nothing.json()["type"] == "https://leadflow.dev/problems/not_found"
+    assert lifted.json() == {"lifted": 1}
+    assert created.status_code == 201, created.text
+    after = client.get("/suppressions", headers=admin).json()
+    assert (after["in_force"], after["lifted"]) == (1, 1)
+    [row] = [item for item in after["items"] if item["lifted_at"] is not None]
+    assert (row["lifted_by"], row["lift_reason"]) == ("key:admin", "ticket 42")
+
+
+def test_the_erasure_names_its_reason_and_bad_requests_are_refused(
+    client: TestClient, headers: Headers
+) -> None:
+    made = client.post("/contacts", json={"email": ANA}, headers=headers("marketing")).json()
+    wrong = client.delete(f"/contacts/{made['id']}?reason=bored", headers=headers("admin"))
+    objected = client.delete(f"/contacts/{made['id']}?reason=objection", headers=headers("admin"))
+    admin = headers("admin")
+    empty = client.post("/suppressions/check", json={}, headers=admin)
+    no_reason = client.post("/suppressions/lift", json={"email": ANA}, headers=admin)
+    bad_phone = client.post("/suppressions/check", json={"phone": "12"}, headers=admin)
+
+    assert wrong.status_code == 422
+    assert objected.status_code == 200
+    listed = client.get("/suppressions", headers=admin).json()
+    assert [item["reason"] for item in listed["items"]] == ["objection"]
+    assert (empty.status_code, no_reason.status_code, bad_phone.status_code) == (422, 422, 422)
+
+
+def test_only_admins_reach_the_list(client: TestClient, headers: Headers) -> None:
+    for role in ("marketing", "sales", "ingest"):
+        assert client.get("/suppressions", headers=headers(role)).status_code == 403
+        check = client.post("/suppressions/check", json={"email": ANA}, headers=headers(role))
+        assert check.status_code == 403
