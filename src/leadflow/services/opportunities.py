@@ -38,6 +38,7 @@ from leadflow.store.models import (
     Opportunity,
     OpportunityDetail,
     OpportunityStageChange,
+    Rep,
 )
 
 __all__ = [
@@ -121,6 +122,7 @@ def move_opportunity(
     deal = _open(session, opportunity_id)
     if deal.detail.stage == stage:
         raise ConflictError(f"opportunity {opportunity_id} is in {stage} already")
+    actor = _actor(session, actor)
     now = clock.now()
     _stage_change(session, opportunity_id, deal.detail.stage, stage, actor, now)
     deal.detail.stage, deal.detail.updated_at = stage, now
@@ -132,6 +134,7 @@ def win_opportunity(
     session: Session, opportunity_id: int, *, reason: str | None, actor: str | None, clock: Clock
 ) -> Deal:
     now = clock.now()
+    actor = _actor(session, actor)
     deal = _close(session, opportunity_id, "won", CLOSED_WON, actor, now)
     deal.detail.won_reason = reason
     _make_customer(session, deal.opportunity, now)
@@ -161,6 +164,7 @@ def lose_opportunity(
         known = ", ".join(config.lost_reasons)
         raise InvalidInputError(f"unknown lost reason {reason!r} (reasons: {known})")
     now = clock.now()
+    actor = _actor(session, actor)
     deal = _close(session, opportunity_id, "lost", CLOSED_LOST, actor, now)
     text = reason if not note else f"{reason}: {note}"
     deal.opportunity.lost_reason = text[:500]
@@ -184,6 +188,19 @@ def get_opportunity(session: Session, opportunity_id: int) -> Deal:
     if opportunity is None or detail is None:
         raise NotFoundError(f"no opportunity with id {opportunity_id}")
     return Deal(opportunity, detail)
+
+
+def _actor(session: Session, key: str | None) -> str | None:
+    """The rep named as moving or closing a deal: one the team has, and still active (as
+    for every other lead action); None records no one."""
+    if key is None:
+        return None
+    rep = session.scalar(select(Rep).where(Rep.key == key))
+    if rep is None:
+        raise NotFoundError(f"no rep with key {key!r}")
+    if not rep.active:
+        raise ConflictError(f"rep {key!r} is deactivated: another rep must act (--rep / rep)")
+    return rep.key
 
 
 def _open(session: Session, opportunity_id: int) -> Deal:

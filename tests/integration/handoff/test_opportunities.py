@@ -16,7 +16,8 @@ from leadflow.services.opportunities import (
     win_opportunity,
 )
 from leadflow.services.queue import queue
-from leadflow.services.refusals import ConflictError, InvalidInputError
+from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
+from leadflow.services.reps import set_active
 from leadflow.services.requalify import requalify_contacts
 from leadflow.store.models import (
     Account,
@@ -203,3 +204,36 @@ def test_a_customer_the_crm_won_while_sales_worked_the_lead_stays_a_customer(des
     ).all()
     assert not {"nurture", "disqualified"} & set(moves)
     assert queue(desk.session, desk.clock.now()) == []  # sales is done with each of them
+
+
+def test_the_rep_moving_or_closing_a_deal_must_be_an_active_rep(desk: Desk) -> None:
+    # Every other lead action refuses a rep key nobody has; a deal recorded any text as
+    # the rep who moved it, won it or lost it, and a leaver could still close deals.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    desk.rep("max", "benelux")
+    contact_id = desk.lead()
+    accept(desk.session, contact_id, rep=None, clock=desk.clock)
+    opportunity_id = _create(desk, contact_id)
+    set_active(desk.session, "max", False, desk.clock.now())
+
+    for actor, refusal in (("nobody", NotFoundError), ("max", ConflictError)):
+        with pytest.raises(refusal, match=f"rep (with key )?{actor!r}"):
+            move_opportunity(
+                desk.session, opportunity_id, "proposal", actor=actor, clock=desk.clock
+            )
+        with pytest.raises(refusal, match=f"rep (with key )?{actor!r}"):
+            win_opportunity(
+                desk.session, opportunity_id, reason=None, actor=actor, clock=desk.clock
+            )
+        with pytest.raises(refusal, match=f"rep (with key )?{actor!r}"):
+            lose_opportunity(
+                desk.session, opportunity_id, reason="price", actor=actor, clock=desk.clock
+            )
+    moves = desk.session.scalars(
+        select(OpportunityStageChange.actor).where(
+            OpportunityStageChange.opportunity_id == opportunity_id
+        )
+    ).all()
+    assert moves == ["eva"]  # only the opening: nothing a refused actor did was written
+    move_opportunity(desk.session, opportunity_id, "proposal", actor="eva", clock=desk.clock)
