@@ -55,6 +55,9 @@ __all__ = [
 CLOSED_WON = "closed_won"
 CLOSED_LOST = "closed_lost"
 _CURRENCY_LETTERS = 3
+# The API's bounds for a day: a close date outside them is a typo (9999, 0001), and
+# every report and forecast would carry it.
+_EARLIEST_CLOSE, _LATEST_CLOSE = date(2000, 1, 1), date(2100, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ def create_opportunity(
     clock: Clock,
 ) -> Deal:
     now = clock.now()
+    _check_expected_close(expected_close)
     config = active_definition(session).definition.handoff.opportunities
     work = live_work(session, contact_id)
     if work.handoff.status != "accepted":
@@ -268,6 +272,11 @@ def _amount(amount: float | None) -> float | None:
     if amount is not None and not 0 <= amount < 1e16:
         raise InvalidInputError(f"amount {amount} must be zero or more")
     return amount
+
+
+def _check_expected_close(day: date | None) -> None:
+    if day is not None and not _EARLIEST_CLOSE <= day <= _LATEST_CLOSE:
+        raise InvalidInputError(f"expected close date {day} must fall between 2000 and 2100")
 
 
 def _currency(currency: str | None) -> str | None:

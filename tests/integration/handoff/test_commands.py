@@ -173,6 +173,10 @@ def test_deactivating_a_rep_hands_their_leads_to_a_colleague(run: Run, engine: E
         (("reject", "424242", "--reason", "spam"), "no contact with id 424242"),
         (("nurture", "export", "--segment", "sql"), "'sql' is not a nurtured stage"),
         (("opportunity", "win", "424242"), "no opportunity with id 424242"),
+        (
+            ("opportunity", "create", "424242", "--close-date", "9999-12-31"),
+            "expected close date 9999-12-31 must fall between 2000 and 2100",
+        ),
         (("reps", "capacity", "ghost", "3"), "no rep with key 'ghost'"),
     ],
 )

@@ -113,13 +113,15 @@ def test_a_lost_deal_recycles_the_contact(interested: tuple[Desk, int]) -> None:
     assert lost.stage == _stage(desk, contact_id) == "nurture"
 
 
-def _create(desk: Desk, contact_id: int, currency: str = "EUR") -> int:
+def _create(
+    desk: Desk, contact_id: int, currency: str = "EUR", expected_close: date | None = None
+) -> int:
     deal = create_opportunity(
         desk.session,
         contact_id,
         amount=1.0,
         currency=currency,
-        expected_close=None,
+        expected_close=expected_close,
         rep=None,
         clock=desk.clock,
     )
@@ -136,6 +138,9 @@ def test_deal_rules_are_enforced(desk: Desk) -> None:
     accept(desk.session, contact_id, rep=None, clock=desk.clock)
     with pytest.raises(InvalidInputError, match="three-letter ISO code"):
         _create(desk, contact_id, currency="euro")
+    for absurd in (date(9999, 12, 31), date(1, 1, 1)):  # the API's bounds, for CLI and web too
+        with pytest.raises(InvalidInputError, match=f"expected close date {absurd}"):
+            _create(desk, contact_id, expected_close=absurd)
     opportunity_id = _create(desk, contact_id)
     with pytest.raises(ConflictError, match="open opportunity already"):
         _create(desk, contact_id)
