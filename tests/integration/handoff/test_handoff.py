@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from leadflow.definition.builtin import preset_text
 from leadflow.services.events import IncomingEvent, record_event
 from leadflow.services.pending_handoffs import hand_off_pending
 from leadflow.services.queue import queue
+from leadflow.services.refusals import InvalidInputError
 from leadflow.services.reps import add_absence, own_account, set_capacity
 from leadflow.services.routing import FALLBACK_RULE, UNASSIGNED_RULE
 from leadflow.store.models import Assignment
@@ -185,3 +187,13 @@ def test_fallback_unassigned_leaves_unmatched_leads_to_be_claimed(desk: Desk) ->
     contact_id = desk.lead("US")
 
     assert desk.handoffs(contact_id)[0][0].owner is None
+
+
+def test_one_reps_queue_and_the_unassigned_queue_are_not_asked_at_once(desk: Desk) -> None:
+    # `leadflow queue --rep eva --unassigned` showed eva's queue and dropped --unassigned
+    # without a word (GET /queue?rep=eva&unassigned=true too).
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    desk.lead()
+    with pytest.raises(InvalidInputError, match="one rep's queue or the unassigned one"):
+        queue(desk.session, START, rep="eva", unassigned=True)
