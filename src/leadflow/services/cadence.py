@@ -26,7 +26,7 @@ from leadflow.domain.cadence import CONNECTING_OUTCOMES, is_under_worked, next_s
 from leadflow.domain.clock import Clock, FixedClock
 from leadflow.domain.vocabulary import AttemptChannel, AttemptOutcome, ConversationOutcome
 from leadflow.services.definitions import active_definition
-from leadflow.services.lifecycle_moves import disqualify_lead, recycle_lead
+from leadflow.services.lifecycle_moves import disqualify_lead, recycle_lead, stands_as_customer
 from leadflow.services.refusals import ConflictError, InvalidInputError
 from leadflow.services.requalify import requalify_contacts
 from leadflow.services.sales_work import (
@@ -154,7 +154,9 @@ def close_lead(
     actor = acting_rep(session, work, rep)
     minimum = active_definition(session).definition.handoff.cadence.min_attempts
     item = work.item
-    item.under_worked = is_under_worked(item.attempts, item.connected, minimum)
+    # A lead that became a customer meanwhile (a deal the CRM won) was not given up on.
+    customer = stands_as_customer(session, contact_id)
+    item.under_worked = not customer and is_under_worked(item.attempts, item.connected, minimum)
     outcome = "disqualified" if disqualify else "recycled"
     close_work(session, work, outcome=outcome, reason=reason, actor=actor.key, now=now)
     requalify_contacts(session, [contact_id], clock=clock)

@@ -102,11 +102,12 @@ def reject(
         )
     )
     close_work(session, work, outcome="rejected", reason=text, actor=actor.key, now=now)
-    requalify_contacts(session, [contact_id], clock=clock, active=active)
+    (requalified,) = requalify_contacts(session, [contact_id], clock=clock, active=active)
     move = recycle_lead if reason.action is RejectAction.RECYCLE else disqualify_lead
     transition = move(session, contact_id, f"rejected by sales: {text}", actor.key, now)
     session.commit()
-    stage = None if transition is None else transition.to_stage
+    # No move (a customer, or already there): the lead stands where qualification put it.
+    stage = requalified.stage if transition is None else transition.to_stage
     return Answered(contact_id, work.handoff.id, actor.key, stage, late)
 
 

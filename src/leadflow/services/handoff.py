@@ -9,7 +9,12 @@ merge did it. A new hand-off is made when all of these hold:
 * it has no live hand-off (open, or accepted and still being worked);
 * it was never handed off, or its last sales action came after its last hand-off: one
   sales action hands a lead off once, and a lead sales sent back returns only when it
-  asks again.
+  asks again;
+* the sales action the gate needs is still within ``sales_actions.within_days`` now.
+  A contact is qualified as of its latest event, so an event that arrives late (a
+  marketing tool's history imported, a tool that sends days later) can make it
+  sales-ready as of then; sales receives only requests still fresh when it learns of
+  them.
 
 ``hand_off`` routes the lead (services/routing.py), computes the SLA due moments in the
 owner's team's business hours, and writes the hand-off, its assignment (with the rule
@@ -26,14 +31,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from leadflow.definition.model import DISQUALIFIED, NURTURE, Definition, StageKind
 from leadflow.definition.model_handoff import SlaConfig
 from leadflow.domain.business_hours import BusinessCalendar, WorkingWeek, time_zone
 from leadflow.domain.facts import Event, Facts
 from leadflow.domain.lifecycle import LifecycleState
-from leadflow.domain.qualification import Qualification
+from leadflow.domain.qualification import Qualification, SalesAction
 from leadflow.engine.qualify import qualify, qualify_summary
 from leadflow.engine.summary import ActivitySummary
 from leadflow.services.definitions import ActiveDefinition
@@ -78,7 +83,7 @@ def hand_off_if_due(
     now: datetime,
 ) -> HandedOff | None:
     """Hand the lead off when the rules above say a new hand-off is due."""
-    if not hand_off_due(store, contact_id, qualification, lifecycle, active):
+    if not hand_off_due(store, contact_id, qualification, lifecycle, active, now):
         return None
     statements = HandoffStatements(store.driver)
     explained = _why(store, contact_id, facts, summary, active, qualification)
@@ -121,11 +126,20 @@ def hand_off_due(
     qualification: Qualification,
     lifecycle: LifecycleState,
     active: ActiveDefinition,
+    now: datetime,
 ) -> bool:
-    """Whether ``hand_off_if_due`` would hand the lead off with this verdict."""
+    """Whether ``hand_off_if_due`` would hand the lead off with this verdict at ``now``."""
     if not qualification.sales_ready or not may_hand_off(active.definition, lifecycle):
         return False
+    if not _action_still_recent(active.definition, qualification.last_sales_action, now):
+        return False
     return _due(HandoffStatements(store.driver).latest_handoff(contact_id), qualification)
+
+
+def _action_still_recent(definition: Definition, action: SalesAction | None, now: datetime) -> bool:
+    if not definition.sales_ready.require_sales_action or action is None:
+        return True
+    return action.at >= now - timedelta(days=definition.sales_actions.within_days)
 
 
 def hand_off(

@@ -5,6 +5,11 @@ a reason and an actor, recorded as a transition); this writes it: the lifecycle
 columns of the contact's qualification, the ledger, and a ``stage.changed`` message in
 the outbox, all in the caller's transaction. Call it after re-qualifying the contact,
 so the move starts from its current state.
+
+A customer is neither recycled nor disqualified by sales finishing with a lead: a deal
+won elsewhere (a CRM's export imported while sales held the lead) makes the contact a
+customer, and closing, rejecting or losing another deal afterwards ends sales' work
+without sending the customer to marketing's nurture programmes.
 """
 
 from __future__ import annotations
@@ -12,17 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from leadflow.definition.model import Definition, StageKind
 from leadflow.domain.lifecycle import LifecycleState, Transition
 from leadflow.engine.lifecycle import LifecycleError, LifecycleStep, disqualify, recycle
 from leadflow.services.definitions import active_definition
 from leadflow.services.outbox import STAGE_CHANGED, enqueue
 from leadflow.store.driver import driver_for
+from leadflow.store.models import Qualification
 from leadflow.store.realtime import RealtimeStore
 from leadflow.store.realtime_handoff import HandoffStatements
 
-__all__ = ["disqualify_lead", "recycle_lead"]
+__all__ = ["disqualify_lead", "recycle_lead", "stands_as_customer"]
 
 _Move = Callable[[LifecycleState, str, str, datetime], LifecycleStep]
 
@@ -41,6 +49,14 @@ def disqualify_lead(
     return _move(session, contact_id, disqualify, reason, actor, now)
 
 
+def stands_as_customer(session: Session, contact_id: int) -> bool:
+    """The contact's stored stage is a customer stage of the active definition."""
+    stage = session.scalar(
+        select(Qualification.stage).where(Qualification.contact_id == contact_id)
+    )
+    return _is_customer(active_definition(session).definition, stage)
+
+
 def _move(
     session: Session, contact_id: int, move: _Move, reason: str, actor: str, now: datetime
 ) -> Transition | None:
@@ -48,6 +64,9 @@ def _move(
     driver = driver_for(session.connection())
     store = RealtimeStore(driver)
     person = store.load_person(contact_id)
+    active = active_definition(session)
+    if _is_customer(active.definition, person.lifecycle.stage):
+        return None
     try:
         step = move(person.lifecycle, reason, actor, now)
     except LifecycleError:  # already there: nothing to record
@@ -56,6 +75,10 @@ def _move(
     if transition is None:
         return None
     HandoffStatements(driver).save_lifecycle(contact_id, step.state, now)
-    store.add_transition(contact_id, transition, active_definition(session).version_id, None)
+    store.add_transition(contact_id, transition, active.version_id, None)
     enqueue(driver, STAGE_CHANGED, {"contact_id": contact_id, **transition.to_dict()}, now)
     return transition
+
+
+def _is_customer(definition: Definition, stage: str | None) -> bool:
+    return any(s.id == stage and s.kind is StageKind.CUSTOMER for s in definition.stages)

@@ -38,6 +38,7 @@ from leadflow.store.models import (
     Opportunity,
     OpportunityDetail,
     OpportunityStageChange,
+    Rep,
 )
 
 __all__ = [
@@ -54,6 +55,9 @@ __all__ = [
 CLOSED_WON = "closed_won"
 CLOSED_LOST = "closed_lost"
 _CURRENCY_LETTERS = 3
+# The API's bounds for a day: a close date outside them is a typo (9999, 0001), and
+# every report and forecast would carry it.
+_EARLIEST_CLOSE, _LATEST_CLOSE = date(2000, 1, 1), date(2100, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,7 @@ def create_opportunity(
     clock: Clock,
 ) -> Deal:
     now = clock.now()
+    _check_expected_close(expected_close)
     config = active_definition(session).definition.handoff.opportunities
     work = live_work(session, contact_id)
     if work.handoff.status != "accepted":
@@ -121,6 +126,7 @@ def move_opportunity(
     deal = _open(session, opportunity_id)
     if deal.detail.stage == stage:
         raise ConflictError(f"opportunity {opportunity_id} is in {stage} already")
+    actor = _actor(session, actor)
     now = clock.now()
     _stage_change(session, opportunity_id, deal.detail.stage, stage, actor, now)
     deal.detail.stage, deal.detail.updated_at = stage, now
@@ -132,6 +138,7 @@ def win_opportunity(
     session: Session, opportunity_id: int, *, reason: str | None, actor: str | None, clock: Clock
 ) -> Deal:
     now = clock.now()
+    actor = _actor(session, actor)
     deal = _close(session, opportunity_id, "won", CLOSED_WON, actor, now)
     deal.detail.won_reason = reason
     _make_customer(session, deal.opportunity, now)
@@ -161,6 +168,7 @@ def lose_opportunity(
         known = ", ".join(config.lost_reasons)
         raise InvalidInputError(f"unknown lost reason {reason!r} (reasons: {known})")
     now = clock.now()
+    actor = _actor(session, actor)
     deal = _close(session, opportunity_id, "lost", CLOSED_LOST, actor, now)
     text = reason if not note else f"{reason}: {note}"
     deal.opportunity.lost_reason = text[:500]
@@ -184,6 +192,19 @@ def get_opportunity(session: Session, opportunity_id: int) -> Deal:
     if opportunity is None or detail is None:
         raise NotFoundError(f"no opportunity with id {opportunity_id}")
     return Deal(opportunity, detail)
+
+
+def _actor(session: Session, key: str | None) -> str | None:
+    """The rep named as moving or closing a deal: one the team has, and still active (as
+    for every other lead action); None records no one."""
+    if key is None:
+        return None
+    rep = session.scalar(select(Rep).where(Rep.key == key))
+    if rep is None:
+        raise NotFoundError(f"no rep with key {key!r}")
+    if not rep.active:
+        raise ConflictError(f"rep {key!r} is deactivated: another rep must act (--rep / rep)")
+    return rep.key
 
 
 def _open(session: Session, opportunity_id: int) -> Deal:
@@ -251,6 +272,11 @@ def _amount(amount: float | None) -> float | None:
     if amount is not None and not 0 <= amount < 1e16:
         raise InvalidInputError(f"amount {amount} must be zero or more")
     return amount
+
+
+def _check_expected_close(day: date | None) -> None:
+    if day is not None and not _EARLIEST_CLOSE <= day <= _LATEST_CLOSE:
+        raise InvalidInputError(f"expected close date {day} must fall between 2000 and 2100")
 
 
 def _currency(currency: str | None) -> str | None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.domain.cadence import next_step
 from leadflow.services.definitions import active_definition
+from leadflow.services.refusals import InvalidInputError
 from leadflow.services.reps import get_rep
 from leadflow.services.sales_work import cadence_steps, team_calendar, withdrawn_channels
 from leadflow.store.models import (
@@ -59,6 +60,8 @@ class QueueItem:
 def queue(
     session: Session, now: datetime, *, rep: str | None = None, unassigned: bool = False
 ) -> list[QueueItem]:
+    if rep is not None and unassigned:  # else one of them would be dropped without a word
+        raise InvalidInputError("ask for one rep's queue or the unassigned one, not both")
     query = _query()
     if rep is not None:
         query = query.where(HandoffWork.rep_id == get_rep(session, rep).id)

@@ -49,6 +49,9 @@ __all__ = [
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$")
 MAX_CAPACITY = 10_000
+# The API's bounds for a day off: 9999-12-31 overflows the calendar's arithmetic, and
+# a year like 9000 is a typo that would hold a rep out of routing for good.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ def add_team(
     now: datetime,
 ) -> Team:
     _check_key(key, "team")
+    holidays = _days(holidays)  # all checked before the team is written
     try:
         time_zone(zone)
         week = WorkingWeek.parse(working_hours)
@@ -93,6 +97,7 @@ def add_holidays(
     session: Session, team_key: str, days: Iterable[date], name: str | None = None
 ) -> int:
     """Add days off to a team; days it has already are left alone. Returns how many were new."""
+    days = _days(days)
     team = get_team(session, team_key)
     known = set(session.scalars(select(TeamHoliday.day).where(TeamHoliday.team_id == team.id)))
     added = 0
@@ -153,6 +158,7 @@ def add_absence(
     session: Session, rep_key: str, first: date, last: date, reason: str | None
 ) -> RepAbsence:
     """The rep is away from ``first`` to ``last`` (whole local days of the rep's team)."""
+    _days((first, last))
     if last < first:
         raise InvalidInputError(f"an absence ends on or after it starts ({first} > {last})")
     rep = get_rep(session, rep_key)
@@ -259,3 +265,11 @@ def _commit(session: Session, conflict: str) -> None:
     except IntegrityError:
         session.rollback()
         raise ConflictError(conflict) from None
+
+
+def _days(days: Iterable[date]) -> list[date]:
+    checked = list(days)
+    for day in checked:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInputError(f"day {day} must fall between 2000 and 2100")
+    return checked

@@ -110,7 +110,7 @@ def requalify_contact(
     qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
     step = advance(person.lifecycle, qualification, entered)
     if facts.sales.accepted is False and hand_off_due(
-        store, contact_id, qualification, step.state, active
+        store, contact_id, qualification, step.state, active, now
     ):
         # Sales rejected the last hand-off and the lead is handed off again now: the new
         # hand-off waits for its own answer, so the old rejection no longer holds it back

@@ -48,6 +48,7 @@ REFUSALS = Phrasebook(
     Phrase(N_("no opportunity with id %(opportunity)s")),
     Phrase(N_("opportunity %(opportunity)s is %(status)s already")),
     Phrase(N_("amount %(amount)s must be zero or more")),
+    Phrase(N_("expected close date %(day)s must fall between 2000 and 2100")),
     Phrase(N_("currency %(currency)s is not a three-letter ISO code (EUR, USD)")),
     Phrase(N_("contact %(contact)s has no hand-off in sales' hands")),
     Phrase(

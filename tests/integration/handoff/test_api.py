@@ -150,6 +150,29 @@ def test_rejections_answer_with_the_reason_rules(api: Client, engine: Engine) ->
     assert row["email"] == "ann@acme.example"
 
 
+def test_the_hand_off_report_reads_since_as_the_reports_read_from(
+    api: Client, engine: Engine
+) -> None:
+    # The command line takes --since 2026-03-02 and GET /reports takes from=2026-03-02;
+    # GET /handoff/report refused the same day ("Input should have timezone info").
+    client, keys = api
+    _team(client, keys["admin"])
+    _lead(engine)  # handed off on START, 2 March 2026
+    reader = keys["marketing"]
+
+    def reps(since: str) -> list[str]:
+        answer = client.get("/handoff/report", params={"since": since}, headers=reader)
+        assert answer.status_code == 200, answer.text
+        return [row["rep"] for row in answer.json()]
+
+    assert reps("2026-03-02") == reps("2026-03-02T00:00:00Z") == ["eva"]
+    assert reps("2026-03-03") == reps("2026-03-03T01:00:00+01:00") == []
+    for bad in ("yesterday", "2026-03-02T09:00:00"):
+        refused = client.get("/handoff/report", params={"since": bad}, headers=reader)
+        assert refused.status_code == 422
+        assert refused.json()["detail"].startswith("since: ")
+
+
 def test_deactivating_a_rep_over_the_api_re_routes_their_leads(api: Client, engine: Engine) -> None:
     client, keys = api
     admin, sales = keys["admin"], keys["sales"]

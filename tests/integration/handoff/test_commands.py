@@ -169,10 +169,18 @@ def test_deactivating_a_rep_hands_their_leads_to_a_colleague(run: Run, engine: E
         (("reps", "team", "add", "x", "--time-zone", "UTC", "--hours", "always"), "not a weekday"),
         (("reps", "add", "eva", "--team", "nowhere", "--capacity", "3"), "no team with key"),
         (("reps", "absent", "eva", "--from", "soon", "--until", "2026-01-01"), "is not a date"),
+        (
+            ("reps", "absent", "eva", "--from", "2026-12-10", "--until", "9999-12-31"),
+            "day 9999-12-31 must fall between 2000 and 2100",
+        ),
         (("accept", "424242"), "no contact with id 424242"),
         (("reject", "424242", "--reason", "spam"), "no contact with id 424242"),
         (("nurture", "export", "--segment", "sql"), "'sql' is not a nurtured stage"),
         (("opportunity", "win", "424242"), "no opportunity with id 424242"),
+        (
+            ("opportunity", "create", "424242", "--close-date", "9999-12-31"),
+            "expected close date 9999-12-31 must fall between 2000 and 2100",
+        ),
         (("reps", "capacity", "ghost", "3"), "no rep with key 'ghost'"),
     ],
 )

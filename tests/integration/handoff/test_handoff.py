@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from leadflow.definition.builtin import preset_text
+from leadflow.services.events import IncomingEvent, record_event
+from leadflow.services.pending_handoffs import hand_off_pending
 from leadflow.services.queue import queue
+from leadflow.services.refusals import InvalidInputError
 from leadflow.services.reps import add_absence, own_account, set_capacity
 from leadflow.services.routing import FALLBACK_RULE, UNASSIGNED_RULE
 from leadflow.store.models import Assignment
@@ -75,6 +79,29 @@ def test_a_lead_that_is_not_sales_ready_is_not_handed_off(desk: Desk) -> None:
     desk.event(contact_id, "page_view", url="https://x.example/pricing")
 
     assert desk.handoffs(contact_id) == []
+
+
+def test_a_sales_action_that_arrives_after_its_window_is_not_handed_off_now(desk: Desk) -> None:
+    # An export of the marketing tool's history, or a tool that sends late: the demo
+    # request is older than sales_actions.within_days (30) when leadflow learns of it.
+    # Handing it off now put months-old requests in the queue as fresh leads with a
+    # 4-hour SLA (583 of them importing a demo world's events into a new workspace).
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    stale, late = desk.contact("NL"), desk.contact("NL")
+    desk.later(days=40)
+
+    for contact_id, age in ((stale, 31), (late, 29)):
+        happened = desk.clock.now() - timedelta(days=age)
+        incoming = IncomingEvent(
+            "demo_request", happened, contact_id=contact_id, properties={}, source="test"
+        )
+        record_event(desk.session, incoming, clock=desk.clock, active=desk.active)
+
+    assert desk.handoffs(stale) == []
+    ((handoff, _),) = desk.handoffs(late)  # still within the window now: sales' to answer
+    assert handoff.at == desk.clock.now()
+    assert hand_off_pending(desk.session, desk.clock, dry_run=True) == []
 
 
 def test_a_second_sales_action_while_sales_holds_the_lead_makes_no_second_hand_off(
@@ -160,3 +187,13 @@ def test_fallback_unassigned_leaves_unmatched_leads_to_be_claimed(desk: Desk) ->
     contact_id = desk.lead("US")
 
     assert desk.handoffs(contact_id)[0][0].owner is None
+
+
+def test_one_reps_queue_and_the_unassigned_queue_are_not_asked_at_once(desk: Desk) -> None:
+    # `leadflow queue --rep eva --unassigned` showed eva's queue and dropped --unassigned
+    # without a word (GET /queue?rep=eva&unassigned=true too).
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    desk.lead()
+    with pytest.raises(InvalidInputError, match="one rep's queue or the unassigned one"):
+        queue(desk.session, START, rep="eva", unassigned=True)

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from leadflow.services.cadence import log_attempt, log_conversation
-from leadflow.services.feedback import accept
+from leadflow.services.cadence import close_lead, log_attempt, log_conversation
+from leadflow.services.feedback import accept, reject
 from leadflow.services.opportunities import (
     create_opportunity,
     lose_opportunity,
@@ -16,8 +16,18 @@ from leadflow.services.opportunities import (
     win_opportunity,
 )
 from leadflow.services.queue import queue
-from leadflow.services.refusals import ConflictError, InvalidInputError
-from leadflow.store.models import Account, Contact, OpportunityStageChange, Qualification
+from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
+from leadflow.services.reps import set_active
+from leadflow.services.requalify import requalify_contacts
+from leadflow.store.models import (
+    Account,
+    Contact,
+    Opportunity,
+    OpportunityDetail,
+    OpportunityStageChange,
+    Qualification,
+    StageTransition,
+)
 from tests.integration.handoff.conftest import Desk
 
 
@@ -103,13 +113,15 @@ def test_a_lost_deal_recycles_the_contact(interested: tuple[Desk, int]) -> None:
     assert lost.stage == _stage(desk, contact_id) == "nurture"
 
 
-def _create(desk: Desk, contact_id: int, currency: str = "EUR") -> int:
+def _create(
+    desk: Desk, contact_id: int, currency: str = "EUR", expected_close: date | None = None
+) -> int:
     deal = create_opportunity(
         desk.session,
         contact_id,
         amount=1.0,
         currency=currency,
-        expected_close=None,
+        expected_close=expected_close,
         rep=None,
         clock=desk.clock,
     )
@@ -126,6 +138,9 @@ def test_deal_rules_are_enforced(desk: Desk) -> None:
     accept(desk.session, contact_id, rep=None, clock=desk.clock)
     with pytest.raises(InvalidInputError, match="three-letter ISO code"):
         _create(desk, contact_id, currency="euro")
+    for absurd in (date(9999, 12, 31), date(1, 1, 1)):  # the API's bounds, for CLI and web too
+        with pytest.raises(InvalidInputError, match=f"expected close date {absurd}"):
+            _create(desk, contact_id, expected_close=absurd)
     opportunity_id = _create(desk, contact_id)
     with pytest.raises(ConflictError, match="open opportunity already"):
         _create(desk, contact_id)
@@ -138,3 +153,92 @@ def test_deal_rules_are_enforced(desk: Desk) -> None:
     win_opportunity(desk.session, opportunity_id, reason=None, actor=None, clock=desk.clock)
     with pytest.raises(ConflictError, match="is won already"):
         lose_opportunity(desk.session, opportunity_id, reason="price", actor=None, clock=desk.clock)
+
+
+def _crm_deal(desk: Desk, contact_id: int, status: str, external_id: str) -> int:
+    """A deal as ``leadflow import deals`` stores it: the CRM's id, no hand-off."""
+    now = desk.clock.now()
+    contact = desk.session.get_one(Contact, contact_id)
+    deal = Opportunity(
+        contact_id=contact_id,
+        account_id=contact.account_id,
+        external_id=external_id,
+        owner="Hans in the CRM",
+        status=status,
+        amount=22_000,
+        currency="EUR",
+        created_at=now,
+        closed_at=None if status == "open" else now,
+    )
+    desk.session.add(deal)
+    desk.session.flush()
+    stage = {"won": "closed_won", "lost": "closed_lost"}.get(status, "proposal")
+    desk.session.add(OpportunityDetail(opportunity_id=deal.id, stage=stage, updated_at=now))
+    requalify_contacts(desk.session, [contact_id], clock=desk.clock)
+    desk.session.commit()
+    return deal.id
+
+
+def test_a_customer_the_crm_won_while_sales_worked_the_lead_stays_a_customer(desk: Desk) -> None:
+    # The CRM's export brought a won deal for a lead sales held in leadflow. Closing the
+    # lead, rejecting it or losing another deal must not send a customer to nurture
+    # (marketing would mail a customer as a lead) or out of the funnel.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    closed, rejected, lost = desk.lead(), desk.lead(), desk.lead()
+    accept(desk.session, closed, rep=None, clock=desk.clock)
+    accept(desk.session, lost, rep=None, clock=desk.clock)
+    for number, contact_id in enumerate((closed, rejected, lost)):
+        _crm_deal(desk, contact_id, "won", f"crm-{number}")
+        assert _stage(desk, contact_id) == "customer"
+    upsell = _crm_deal(desk, lost, "open", "crm-upsell")
+    desk.later(hours=1)
+
+    work = close_lead(desk.session, closed, reason="unresponsive", rep=None, clock=desk.clock)
+    answer = reject(desk.session, rejected, code="bad_fit", note=None, rep=None, clock=desk.clock)
+    deal = lose_opportunity(desk.session, upsell, reason="price", actor=None, clock=desk.clock)
+
+    assert not work.under_worked  # won in the CRM: nobody gave up on it
+    assert answer.stage == deal.stage == "customer"
+
+    assert [_stage(desk, c) for c in (closed, rejected, lost)] == ["customer"] * 3
+    moves = desk.session.scalars(
+        select(StageTransition.to_stage).where(
+            StageTransition.contact_id.in_((closed, rejected, lost))
+        )
+    ).all()
+    assert not {"nurture", "disqualified"} & set(moves)
+    assert queue(desk.session, desk.clock.now()) == []  # sales is done with each of them
+
+
+def test_the_rep_moving_or_closing_a_deal_must_be_an_active_rep(desk: Desk) -> None:
+    # Every other lead action refuses a rep key nobody has; a deal recorded any text as
+    # the rep who moved it, won it or lost it, and a leaver could still close deals.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    desk.rep("max", "benelux")
+    contact_id = desk.lead()
+    accept(desk.session, contact_id, rep=None, clock=desk.clock)
+    opportunity_id = _create(desk, contact_id)
+    set_active(desk.session, "max", False, desk.clock.now())
+
+    for actor, refusal in (("nobody", NotFoundError), ("max", ConflictError)):
+        with pytest.raises(refusal, match=f"rep (with key )?{actor!r}"):
+            move_opportunity(
+                desk.session, opportunity_id, "proposal", actor=actor, clock=desk.clock
+            )
+        with pytest.raises(refusal, match=f"rep (with key )?{actor!r}"):
+            win_opportunity(
+                desk.session, opportunity_id, reason=None, actor=actor, clock=desk.clock
+            )
+        with pytest.raises(refusal, match=f"rep (with key )?{actor!r}"):
+            lose_opportunity(
+                desk.session, opportunity_id, reason="price", actor=actor, clock=desk.clock
+            )
+    moves = desk.session.scalars(
+        select(OpportunityStageChange.actor).where(
+            OpportunityStageChange.opportunity_id == opportunity_id
+        )
+    ).all()
+    assert moves == ["eva"]  # only the opening: nothing a refused actor did was written
+    move_opportunity(desk.session, opportunity_id, "proposal", actor="eva", clock=desk.clock)

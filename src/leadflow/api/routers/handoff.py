@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
-from datetime import UTC
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import AwareDatetime
 
 from leadflow.api.auth import allow
 from leadflow.api.deps import ClockDep, NowDep, ReadSessionDep, WriteSessionDep
@@ -45,11 +44,13 @@ from leadflow.api.schemas.handoff import (
     WinBody,
     WorkPublic,
 )
+from leadflow.domain.clock import parse_instant
 from leadflow.services import cadence, feedback, nurture, opportunities
 from leadflow.services.api_keys import Role
 from leadflow.services.handoff_report import handoff_report
 from leadflow.services.opportunities import Deal
 from leadflow.services.queue import queue
+from leadflow.services.refusals import InvalidInputError
 from leadflow.services.sla import check_sla
 
 __all__ = ["router"]
@@ -296,12 +297,25 @@ def sweep(session: WriteSessionDep, clock: ClockDep) -> SweepPublic:
 def report(
     session: ReadSessionDep,
     since: Annotated[
-        AwareDatetime | None, Query(description="Hand-offs from then on (with an offset or Z).")
+        str | None,
+        Query(
+            max_length=40,
+            description="Hand-offs from then on (ISO 8601; a date alone is midnight UTC).",
+        ),
     ] = None,
 ) -> list[RepReportPublic]:
-    start = None if since is None else since.astimezone(UTC)
+    start = None if since is None else _moment("since", since)
     # vars, not asdict: asdict rebuilds a Counter from its items, counting the pairs.
     return [RepReportPublic.model_validate(vars(row)) for row in handoff_report(session, start)]
+
+
+def _moment(parameter: str, text: str) -> datetime:
+    # Read as GET /reports reads from and to, and the command line --since: a day alone
+    # is that day's midnight in UTC.
+    try:
+        return parse_instant(text)
+    except ValueError as error:
+        raise InvalidInputError(f"{parameter}: {error}") from None
 
 
 def _list(text: str | None) -> tuple[str, ...]:
