@@ -1,0 +1,54 @@
+"""Warnings about a definition that loads but would hand nobody to sales."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadflow.definition.builtin import PRESET_NAMES
+from leadflow.definition.loader import load_definition, load_definition_text
+from leadflow.definition.reachability import definition_warnings
+from tests.unit.definition.conftest import MINIMAL
+
+RULES_WORTH_40 = """\
+fit:
+  rules:
+    - {name: target industry, points: 25, when: {field: account.industry, equals: software}}
+    - {name: decision-maker, points: 15, when: {field: contact.seniority, equals: vp}}
+    - {name: free mail, points: -15, when: {field: contact.free_mail, equals: true}}
+"""
+
+
+def _warnings(text: str) -> list[str]:
+    return [str(w) for w in definition_warnings(load_definition_text(text, "<test>"))]
+
+
+def test_a_gate_grade_the_fit_rules_cannot_reach_is_named() -> None:
+    assert _warnings(MINIMAL + RULES_WORTH_40 + "sales_ready: {min_fit_grade: A}\n") == [
+        "sales_ready.min_fit_grade: no lead can ever be sales-ready: grade A needs a fit"
+        " score of at least 75, and the fit rules' positive points add up to 40; lower"
+        " min_fit_grade or the grade's cut-off (fit.grades), or add fit rules"
+    ]
+
+
+def test_no_fit_rules_and_the_default_gate_hand_nobody_off() -> None:
+    (warning,) = _warnings(MINIMAL)
+    assert "grade B needs a fit score of at least 50" in warning
+    assert "there are no fit rules, so every fit score is 0 (grade D)" in warning
+    assert "min_fit_grade: D" in warning
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        RULES_WORTH_40 + "sales_ready: {min_fit_grade: C}\n",  # 40 reaches C (25)
+        RULES_WORTH_40 + "  grades: {A: 40, B: 30, C: 10}\nsales_ready: {min_fit_grade: A}\n",
+        "sales_ready: {min_fit_grade: D}\n",  # D needs no fit at all
+    ],
+)
+def test_a_reachable_gate_gives_no_warning(tail: str) -> None:
+    assert _warnings(MINIMAL + tail) == []
+
+
+@pytest.mark.parametrize("preset", PRESET_NAMES)
+def test_the_presets_give_no_warning(preset: str) -> None:
+    assert definition_warnings(load_definition(preset)) == ()
