@@ -29,9 +29,9 @@ from leadflow.definition.describe import summarize
 from leadflow.definition.diff import diff_definitions
 from leadflow.definition.errors import DefinitionError
 from leadflow.definition.json_schema import schema_text
+from leadflow.definition.lint import definition_warnings
 from leadflow.definition.loader import load_definition
 from leadflow.definition.model import Definition
-from leadflow.definition.reachability import definition_warnings
 
 __all__ = ["register"]
 

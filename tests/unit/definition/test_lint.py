@@ -1,12 +1,12 @@
-"""Warnings about a definition that loads but would hand nobody to sales."""
+"""Warnings about a definition that loads but does not do what its authors meant."""
 
 from __future__ import annotations
 
 import pytest
 
 from leadflow.definition.builtin import PRESET_NAMES
+from leadflow.definition.lint import definition_warnings
 from leadflow.definition.loader import load_definition, load_definition_text
-from leadflow.definition.reachability import definition_warnings
 from tests.unit.definition.conftest import MINIMAL
 
 RULES_WORTH_40 = """\
@@ -52,3 +52,23 @@ def test_a_reachable_gate_gives_no_warning(tail: str) -> None:
 @pytest.mark.parametrize("preset", PRESET_NAMES)
 def test_the_presets_give_no_warning(preset: str) -> None:
     assert definition_warnings(load_definition(preset)) == ()
+
+
+TYPOS = """\
+engagement:
+  rules:
+    - {name: demo, event: demo_requested, points: 30}
+    - {name: usage, event: feature_used, points: 5}
+sales_actions:
+  actions:
+    - {event: [trial_started, quote_request]}
+"""
+
+
+def test_an_event_type_that_reads_like_a_standard_one_is_named_where_written() -> None:
+    assert _warnings(MINIMAL + TYPOS + "sales_ready: {min_fit_grade: D}\n") == [
+        "engagement rule 'demo': event type 'demo_requested' is not a standard type; did you"
+        " mean 'demo_request'? (a custom type scores only events sent with exactly that type)",
+        "sales_actions: event type 'trial_started' is not a standard type; did you mean"
+        " 'trial_start'? (a custom type scores only events sent with exactly that type)",
+    ]  # feature_used is a team's own type, like no standard one: left alone
