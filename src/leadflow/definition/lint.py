@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from leadflow.definition.model import Definition, EventMatcher
 from leadflow.definition.reads import data_reads
+from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
 
 __all__ = ["DefinitionWarning", "definition_warnings"]
@@ -36,7 +37,11 @@ class DefinitionWarning:
 def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]:
     """Everything known for certain to keep the definition from working, in file order."""
     gate = _unreachable_gate(definition)
-    return (*([] if gate is None else [gate]), *_near_standard_types(definition))
+    return (
+        *([] if gate is None else [gate]),
+        *_near_standard_types(definition),
+        *_keys_never_stored(definition),
+    )
 
 
 def _unreachable_gate(definition: Definition) -> DefinitionWarning | None:
@@ -99,3 +104,22 @@ def _named_types(definition: Definition) -> dict[str, list[str]]:
             if place not in named.setdefault(kind, []):
                 named[kind].append(place)
     return named
+
+
+def _keys_never_stored(definition: Definition) -> list[DefinitionWarning]:
+    """An attribute path whose key no import writes: imports store a custom column under
+    the snake_case of its header (``Title`` -> ``title``), so ``contact.Title`` matches only
+    an attribute the API sent with exactly that key, and reads as a typo that never holds."""
+    warnings: list[DefinitionWarning] = []
+    for read in data_reads(definition).fields:
+        namespace, _, key = read.path.partition(".")
+        if namespace not in ("contact", "account"):
+            continue
+        stored = ".".join(snake_case(part) for part in key.split("."))
+        if stored and stored != key:
+            message = (
+                f"{read.path} is not a key imports store (they store the column {key} as"
+                f" {stored}); write {namespace}.{stored}, unless the API sends exactly this key"
+            )
+            warnings.extend(DefinitionWarning(reader, message) for reader in read.read_by)
+    return warnings

@@ -72,3 +72,14 @@ def test_an_event_type_that_reads_like_a_standard_one_is_named_where_written() -
         "sales_actions: event type 'trial_started' is not a standard type; did you mean"
         " 'trial_start'? (a custom type scores only events sent with exactly that type)",
     ]  # feature_used is a team's own type, like no standard one: left alone
+
+
+def test_an_attribute_key_imports_never_store_is_named() -> None:
+    """Imports store a column "Title" as title; contact.Title loads and never matches."""
+    capital = (
+        "fit:\n  rules:\n    - {name: ceo, points: 60, when: {field: contact.Title, regex: ceo}}\n"
+    )
+    assert _warnings(MINIMAL + capital) == [
+        "fit rule 'ceo': contact.Title is not a key imports store (they store the column"
+        " Title as title); write contact.title, unless the API sends exactly this key"
+    ]
