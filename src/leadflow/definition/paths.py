@@ -143,10 +143,10 @@ def _derived_path(path: str) -> FactPath:
 
 def _bad_attribute_name(path: str, namespace: str, key: str) -> str:
     """Why ``key`` is no attribute name, with the key an import stores such a column under
-    (``Größe`` -> ``grosse``) when there is one."""
+    (``Größe`` -> ``grosse``) when that one is a name."""
     stored = snake_case(key)
-    if not key or not stored:
-        return f"{path!r} needs an attribute name after {namespace}. (ASCII letters, digits, _)"
+    if stored == key or not _ATTRIBUTE.match(stored):
+        return f"{path!r} needs an attribute name after {namespace}. (letters, _)"
     return (
         f"{path!r}: an attribute name is ASCII letters, digits and _ (an import stores a"
         f" column {key} as {stored}); write '{namespace}.{stored}'"
