@@ -24,8 +24,14 @@ __all__ = ["condition_counts", "filled_counts", "value_counts"]
 
 
 def filled_counts(contacts: ContactFrame) -> dict[str, int]:
-    """Per attribute path, the contacts holding a value that is not empty."""
-    return {path: _filled(column) for path, column in contacts.attributes.items()}
+    """Per attribute path, the contacts holding a value that is not empty.
+
+    ``source.purchased`` is the frame's own flag, not an attribute column when read from
+    a store: every contact holds it (``false`` is a value, as the ``exists`` test sees it).
+    """
+    filled = {path: _filled(column) for path, column in contacts.attributes.items()}
+    filled["source.purchased"] = contacts.size
+    return filled
 
 
 def _filled(column: Column) -> int:

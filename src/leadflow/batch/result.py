@@ -19,7 +19,7 @@ import pyarrow as pa
 from leadflow.batch.frames import MISSING_TIME, ContactFrame, instant
 from leadflow.batch.kernel import BantPart, Reason
 from leadflow.batch.probes import CATEGORIES
-from leadflow.definition.describe import gate_condition_failed
+from leadflow.definition.describe import gate_condition_failed, gate_passed
 from leadflow.definition.model import Definition
 from leadflow.domain.facts import BANT_KEYS
 from leadflow.domain.qualification import (
@@ -98,9 +98,8 @@ class BatchResult:
         if code == Reason.GATE:
             assert gate.condition is not None  # only a gate with a condition fails on it
             return gate_condition_failed(gate.condition)
-        if action is None:
-            return f"fit grade {grade}"
-        return f"fit grade {grade} and {action.type} {_days(self.now - action.at)} days ago"
+        recent = None if action is None else f"{action.type} {_days(self.now - action.at)} days ago"
+        return gate_passed(gate, grade, recent, float(self.engagement[row]))
 
     def bant_of(self, row: int) -> BantResult:
         criteria = []

@@ -29,6 +29,7 @@ from leadflow.definition.describe import summarize
 from leadflow.definition.diff import diff_definitions
 from leadflow.definition.errors import DefinitionError
 from leadflow.definition.json_schema import schema_text
+from leadflow.definition.lint import definition_warnings
 from leadflow.definition.loader import load_definition
 from leadflow.definition.model import Definition
 
@@ -62,6 +63,8 @@ def validate(
     """Check a definition; print a summary, or every error as FILE:LINE: key.path: message."""
     definition = _load_or_exit(file)
     typer.echo(f"ok: {summarize(definition)}")
+    for warning in definition_warnings(definition):
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @definition_app.command("presets")

@@ -222,6 +222,7 @@ def _stage_index(specs: list[StageSpec], problems: list[Problem]) -> dict[str, i
 def _check_requires(
     specs: list[StageSpec], index_of: Mapping[str, int], problems: list[Problem]
 ) -> None:
+    later: list[Problem] = []
     for index, spec in enumerate(specs):
         for position, required in enumerate(spec.requires):
             loc: Loc = ("stages", index, "requires", position)
@@ -233,9 +234,25 @@ def _check_requires(
             elif specs[index_of[required]].when is None:
                 message = f"{required!r} is entered only by hand; a rule cannot require it"
                 problems.append(Problem(loc, message))
-    for cycle in _cycles(specs, index_of):
+            elif index_of[required] > index:
+                later.append(Problem(loc, _requires_later(spec.id, required)))
+    cycles = _cycles(specs, index_of)
+    in_cycles = {stage_id for cycle in cycles for stage_id in cycle}
+    # A cycle always requires a later stage somewhere; it is reported as the cycle.
+    problems.extend(p for p in later if specs[int(p.loc[1])].id not in in_cycles)
+    for cycle in cycles:
         first = index_of[cycle[0]]
         problems.append(Problem(("stages", first, "requires"), f"cycle: {' -> '.join(cycle)}"))
+
+
+def _requires_later(stage_id: str, required: str) -> str:
+    """A stage requiring a later one is never the target stage (the later one holds too,
+    and the last stage whose rule holds wins): a funnel written upside down."""
+    return (
+        f"{required!r} comes after {stage_id!r}: wherever {stage_id}'s rule holds {required}'s"
+        f" holds too, and the last stage whose rule holds wins, so nobody could ever be in"
+        f" {stage_id}; require earlier stages only"
+    )
 
 
 def _cycles(specs: list[StageSpec], index_of: Mapping[str, int]) -> list[list[str]]:

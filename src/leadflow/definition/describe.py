@@ -21,6 +21,7 @@ from leadflow.definition.model import (
     FieldTest,
     Not,
     Op,
+    SalesReadyGate,
 )
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "describe_matcher",
     "describe_value",
     "gate_condition_failed",
+    "gate_passed",
     "summarize",
 ]
 
@@ -65,6 +67,18 @@ def describe_condition(condition: Condition) -> str:
 def gate_condition_failed(condition: Condition) -> str:
     """The sales-ready reason when the gate's extra condition fails, naming the condition."""
     return f"the gate's extra condition does not hold: {describe_condition(condition)}"
+
+
+def gate_passed(gate: SalesReadyGate, grade: str, action: str | None, engagement: float) -> str:
+    """The sales-ready reason of a lead the gate let through, naming each test it made:
+    ``fit grade B and demo_request 3.0 days ago`` (``action``: the recent sales action as
+    ``type age days ago``), then the engagement floor and the extra condition when set."""
+    reason = f"fit grade {grade}" if action is None else f"fit grade {grade} and {action}"
+    if gate.min_engagement is not None:
+        reason += f", engagement {engagement:.1f} (at least {gate.min_engagement:g})"
+    if gate.condition is not None:
+        reason += f"; the gate's extra condition holds: {describe_condition(gate.condition)}"
+    return reason
 
 
 def _joined(items: tuple[Condition, ...], word: str, empty: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 
 from leadflow.definition.model import ATTRIBUTE_NAMESPACES, DERIVED_PATHS
+from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import Grade, Identity, LeadType, Temperature
 
 __all__ = ["ORDERED_PATHS", "FactPath", "ValueKind", "resolve_path"]
@@ -117,7 +118,7 @@ def _did_you_mean(written: str, candidates: list[str]) -> str:
 
 def _attribute_path(path: str, namespace: str, key: str) -> FactPath:
     if not _ATTRIBUTE.match(key):
-        raise ValueError(f"{path!r} needs an attribute name after {namespace}. (letters, _)")
+        raise ValueError(_bad_attribute_name(path, namespace, key))
     if namespace == "source":
         if key not in _SOURCE_KEYS:
             meant = _did_you_mean(key, list(_SOURCE_KEYS))
@@ -138,3 +139,15 @@ def _derived_path(path: str) -> FactPath:
     if path in _CHOICES:
         return FactPath(path, ValueKind.CHOICE, choices=_CHOICES[path])
     return FactPath(path, _DERIVED_KINDS[path])
+
+
+def _bad_attribute_name(path: str, namespace: str, key: str) -> str:
+    """Why ``key`` is no attribute name, with the key an import stores such a column under
+    (``Größe`` -> ``grosse``) when that one is a name."""
+    stored = snake_case(key)
+    if stored == key or not _ATTRIBUTE.match(stored):
+        return f"{path!r} needs an attribute name after {namespace}. (letters, _)"
+    return (
+        f"{path!r}: an attribute name is ASCII letters, digits and _ (an import stores a"
+        f" column {key} as {stored}); write '{namespace}.{stored}'"
+    )

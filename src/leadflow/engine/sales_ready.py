@@ -6,8 +6,8 @@ Sales-ready = fit grade ≥ ``min_fit_grade``
               AND engagement ≥ ``min_engagement`` (when set)
               AND the gate's extra ``condition`` (when set).
 
-The verdict comes with a one-line reason naming what passed or the first thing that
-failed, which the explanation and the hand-off show.
+The verdict comes with a one-line reason naming every test that passed or the first
+thing that failed, which the explanation and the hand-off show.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from leadflow.definition.describe import gate_condition_failed
+from leadflow.definition.describe import gate_condition_failed, gate_passed
 from leadflow.domain.qualification import EngagementResult, FitResult, SalesAction
 from leadflow.domain.vocabulary import Grade
 from leadflow.engine.activity import SECONDS_PER_DAY, is_later
@@ -65,13 +65,8 @@ def judge_sales_ready(
     if plan.gate is not None and not plan.gate(scope):
         assert gate.condition is not None  # plan.gate is compiled from it
         return False, gate_condition_failed(gate.condition)
-    return True, _passed(fit, action, scope.now)
-
-
-def _passed(fit: FitResult, action: SalesAction | None, now: datetime) -> str:
-    if action is None:
-        return f"fit grade {fit.grade}"
-    return f"fit grade {fit.grade} and {action.type} {_days(now - action.at)} days ago"
+    recent = None if action is None else f"{action.type} {_days(scope.now - action.at)} days ago"
+    return True, gate_passed(gate, fit.grade, recent, engagement.score)
 
 
 def _days(age: timedelta) -> str:

@@ -12,12 +12,13 @@ a leading "the", so "the Netherlands", "NEDERLAND" and "Nédèrland" all give NL
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.core import get_global
+
+from leadflow.domain.keys import LIGATURES, fold
 
 __all__ = ["LANGUAGES", "OWN_NAME_LANGUAGES", "country_code", "fold"]
 
@@ -93,22 +94,6 @@ _EXTRA_NAMES: dict[str, str] = {
     "u a e": "AE",
 }
 
-_SPACES = re.compile(r"[^0-9a-z]+")
-# Letters that Unicode does not decompose into a base letter and an accent.
-_LIGATURES = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "ð": "d", "þ": "th"})
-
-
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Lower-case, accents and punctuation removed, single spaces: the matching key.
-
-    Cached: imports fold the same few values (stages, statuses, countries) on every row.
-    """
-    lowered = text.casefold().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", bare).strip()
-
 
 def country_code(text: str) -> str | None:
     """The alpha-2 code of a country name or code, or None when it is not one we know."""
@@ -161,7 +146,7 @@ def _own_names() -> dict[str, str]:
 
 def _latin(name: str) -> bool:
     """Every letter is an ASCII letter once accents and ligatures are taken off."""
-    bare = unicodedata.normalize("NFKD", name.casefold().translate(_LIGATURES))
+    bare = unicodedata.normalize("NFKD", name.casefold().translate(LIGATURES))
     return all(ch.isascii() for ch in bare if ch.isalpha())
 
 

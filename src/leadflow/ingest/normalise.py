@@ -40,7 +40,7 @@ import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from phonenumbers import PhoneNumberType
 
-from leadflow.ingest.countries import fold
+from leadflow.domain.keys import snake_case
 from leadflow.ingest.freemail import is_free_mail
 from leadflow.ingest.phones import shortcut
 
@@ -304,14 +304,6 @@ def normalise_utm(text: str) -> str:
     """``"  LinkedIn%20Ads "`` -> ``linkedin ads``: one spelling per source, medium, campaign."""
     value = unquote_plus(text) if "%" in text or "+" in text else text
     return clean_text(value).lower()
-
-
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def snake_case(text: str) -> str:
-    """``"Favourite Colour (2)"`` -> ``favourite_colour_2``: a key for custom attributes."""
-    return _NON_WORD.sub("_", fold(text)).strip("_")
 
 
 # Yes/no and true/false as exports write them in English, German, French, Dutch,

@@ -148,6 +148,13 @@ PROBLEMS = Phrasebook(
     Phrase(N_("stage %(stage)s requires itself")),
     Phrase(N_("%(stage)s is entered only by hand; a rule cannot require it")),
     Phrase(N_("cycle: %(path)s")),
+    Phrase(
+        N_(
+            "%(later)s comes after %(stage)s: wherever %(stage_id)s's rule holds %(later_id)s's"
+            " holds too, and the last stage whose rule holds wins, so nobody could ever be in"
+            " %(stage_id2)s; require earlier stages only"
+        )
+    ),
     Phrase(N_("routing conditions test who the lead is, not events; drop the event test")),
     # conditions.py, paths.py
     Phrase(N_("%(field)s cannot be used here (it depends on this rule)")),
@@ -181,6 +188,12 @@ PROBLEMS = Phrasebook(
         )
     ),
     Phrase(N_("%(path)s needs an attribute name after %(namespace)s. (letters, _)")),
+    Phrase(
+        N_(
+            "%(path)s: an attribute name is ASCII letters, digits and _ (an import stores a"
+            " column %(key)s as %(stored)s); write %(written)s"
+        )
+    ),
     Phrase(N_("unknown source key %(key)s (did you mean %(suggestion)s?); one of: %(keys)s")),
     Phrase(N_("unknown source key %(key)s; one of: %(keys)s")),
     # document.py, loader.py, services/candidates.py

@@ -51,7 +51,27 @@ def _events(value: str, speech: Speech) -> str:
 
 _EVENTS = Kind(r"[^\s,;()]+(?:, [^\s,;()]+)*", _events)
 
-# engine.sales_ready: why a lead is sales-ready or not.
+# engine.sales_ready: why a lead is sales-ready or not. A pass names the fit grade and the
+# recent sales action, then the engagement floor and the extra condition when the gate has
+# them (definition.describe.gate_passed), each shape reading the one before it.
+_PASSED = Phrasebook(
+    Phrase(
+        N_("fit grade %(grade)s and %(action)s %(age)s days ago"),
+        grade=_GRADE,
+        action=_EVENT,
+        age=NUMBER,
+    ),
+    Phrase(N_("fit grade %(grade)s"), grade=_GRADE),
+)
+_PASSED_ENGAGED = Phrasebook(
+    Phrase(
+        N_("%(passed)s, engagement %(score)s (at least %(minimum)s)"),
+        passed=phrase_of(_PASSED),
+        score=NUMBER,
+        minimum=NUMBER,
+    ),
+    *_PASSED.phrases,
+)
 SALES_READY = Phrasebook(
     Phrase(N_("fit grade %(grade)s is below %(minimum)s"), grade=_GRADE, minimum=_GRADE),
     Phrase(N_("no sales-specific action yet")),
@@ -65,12 +85,10 @@ SALES_READY = Phrasebook(
     Phrase(N_("the gate's extra condition does not hold: %(condition)s")),
     Phrase(N_("the gate's extra condition does not hold")),  # reasons stored before it named it
     Phrase(
-        N_("fit grade %(grade)s and %(action)s %(age)s days ago"),
-        grade=_GRADE,
-        action=_EVENT,
-        age=NUMBER,
+        N_("%(passed)s; the gate's extra condition holds: %(condition)s"),
+        passed=phrase_of(_PASSED_ENGAGED),
     ),
-    Phrase(N_("fit grade %(grade)s"), grade=_GRADE),
+    *_PASSED_ENGAGED.phrases,
 )
 
 _WORDS = {True: N_("yes"), False: N_("no"), None: N_("unknown")}

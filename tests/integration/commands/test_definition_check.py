@@ -204,3 +204,24 @@ def test_what_cannot_be_checked_is_a_usage_error(store_url: str | None, tmp_path
             f"error: no workspace at {tmp_path / 'elsewhere'}; "
             f"run `leadflow init {tmp_path / 'elsewhere'}`"
         )
+
+
+def test_the_purchased_flag_is_a_field_every_contact_holds(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    """Every contact is purchased or not, so a rule on source.purchased reads a field that
+    is held: the check once counted 0 contacts for it beside a rule matching some."""
+    workspace = _workspace(tmp_path)
+    purchased = CANDIDATE.replace(
+        "    - name: retail\n",
+        "    - {name: bought list, points: -10, when: {field: source.purchased, equals: false}}\n"
+        "    - name: retail\n",
+    )
+    (tmp_path / "purchased.yaml").write_text(purchased, encoding="utf-8")
+
+    found = _json(workspace, str(tmp_path / "purchased.yaml"))
+
+    field = next(f for f in found["fields"] if f["path"] == "source.purchased")
+    assert (field["contacts"], field["warning"]) == (3, False)
+    rule = next(r for r in found["rules"] if r["name"] == "bought list")
+    assert rule["contacts"] == 3

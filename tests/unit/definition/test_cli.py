@@ -125,3 +125,10 @@ def test_schema_prints_the_checked_in_schema() -> None:
     assert code == 0
     assert out == checked_in_schema_text()
     assert json.loads(out)["title"] == "leadflow definition (schema version 1)"
+
+
+def test_validate_warns_of_a_gate_nobody_can_pass(write_definition: Write) -> None:
+    code, out, err = _run("validate", str(write_definition(MINIMAL)))
+    assert code == 0  # the file is usable; the warning says what it will not do
+    assert out == "ok: minimal v1, 1 stage, 0 fit rules, 0 engagement rules\n"
+    assert err.startswith("warning: sales_ready.min_fit_grade: no lead can ever be sales-ready")

@@ -229,8 +229,9 @@ def test_a_stage_without_condition_is_set_by_hand() -> None:
         ),
         (
             "{field: contact.first-name, exists: true}",
-            "stages[0].when.field: 'contact.first-name' needs an attribute name after "
-            "contact. (letters, _)",
+            "stages[0].when.field: 'contact.first-name': an attribute name is ASCII letters,"
+            " digits and _ (an import stores a column first-name as first_name); write"
+            " 'contact.first_name'",
         ),
         (
             "{field: account.industry, in: [[software]]}",

@@ -48,3 +48,13 @@ def test_consent_states() -> None:
         "withdrawn",
         "bounced",
     )
+
+
+def test_a_non_ascii_attribute_name_is_refused_with_the_key_imports_store() -> None:
+    # An import stores a column "Größe" as grosse; "letters, _" read as if ö were none.
+    with pytest.raises(ValueError, match="ASCII") as refused:
+        resolve_path("account.größe", attributes_only=True)
+    assert str(refused.value) == (
+        "'account.größe': an attribute name is ASCII letters, digits and _ (an import"
+        " stores a column größe as grosse); write 'account.grosse'"
+    )

@@ -1,7 +1,14 @@
 from dataclasses import replace
 from datetime import datetime
 
-from leadflow.definition.model import Definition, SalesActionConfig, SalesReadyGate
+from leadflow.definition.model import (
+    Definition,
+    EngagementConfig,
+    EngagementRule,
+    EventTest,
+    SalesActionConfig,
+    SalesReadyGate,
+)
 from leadflow.domain.facts import Facts
 from leadflow.domain.vocabulary import Grade
 from leadflow.engine import qualify
@@ -80,3 +87,23 @@ def test_without_a_required_sales_action(now: datetime) -> None:
     result = qualify(Facts(account=FITTING), waterfall(sales_ready=gate), now)
     assert result.sales_ready
     assert result.sales_ready_reason == "fit grade B"
+
+
+def test_a_pass_names_every_test_the_gate_made(now: datetime) -> None:
+    """A product-led gate (no sales action, usage as the extra condition) once passed
+    with the reason "fit grade B" alone: the reason left out what decided it."""
+    used = EventTest(matcher("feature_used"), min_count=2)
+    gate = SalesReadyGate(
+        min_fit_grade=Grade.C, require_sales_action=False, min_engagement=1.0, condition=used
+    )
+    facts = Facts(account=FITTING, events=events_of(now, ("feature_used", 1), ("feature_used", 2)))
+    engagement = EngagementRule("usage", matcher("feature_used"), 10.0)
+    definition = waterfall(sales_ready=gate, engagement=EngagementConfig((engagement,)))
+
+    result = qualify(facts, definition, now)
+
+    assert result.sales_ready
+    assert result.sales_ready_reason == (
+        "fit grade B, engagement 20.0 (at least 1); the gate's extra condition holds:"
+        " event feature_used x2"
+    )

@@ -87,6 +87,7 @@ CANDIDATES = [
         f"  - id: d\n    requires: [e]\n    when: {WHEN}\n"
         f"  - id: e\n    requires: [d]\n    when: {WHEN}\n"
     ),
+    _stages(f"  - id: f\n    requires: [g]\n    when: {WHEN}\n  - id: g\n    when: {WHEN}\n"),
     BASE
     + "handoff:\n  routing:\n    rules:\n      - {name: a, team: x, when: {event: demo_request}}\n",
     BASE + "sales_ready:\n  when: {field: sales_ready, equals: true}\n",
@@ -101,6 +102,7 @@ CANDIDATES = [
     + "fit:\n  rules:\n    - {name: a, points: 1, when: {field: engagement.score, at_least: 1}}\n",
     _when("{field: foo, exists: true}"),
     _when("{field: 'contact.1x', exists: true}"),
+    _when("{field: 'account.größe', exists: true}"),
     _when("{field: source.zzz, exists: true}"),
     _when("{field: acount.title, exists: true}"),
     _when("{field: source.chanel, exists: true}"),

@@ -90,6 +90,10 @@ def _qualified(waterfall: Definition) -> Iterator[Qualification]:
     yield qualify(asked, _gate(waterfall, condition=never), NOW)
     reading = Facts(DECIDER, FITTING, events=_events(("content_download", 3)))
     yield qualify(reading, _gate(waterfall, require_sales_action=False), NOW)
+    decider = FieldTest("contact.seniority", Op.EQUALS, "director")
+    yield qualify(asked, _gate(waterfall, min_engagement=1.0), NOW)
+    yield qualify(asked, _gate(waterfall, min_engagement=1.0, condition=decider), NOW)
+    yield qualify(reading, _gate(waterfall, require_sales_action=False, condition=decider), NOW)
     visited = FitRule("trade-show visitor", 10.0, EventTest(EventMatcher(frozenset({"x"}))))
     on_events = dataclasses.replace(waterfall.fit, rules=(visited,))
     yield qualify(

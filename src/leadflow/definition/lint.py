@@ -1,0 +1,125 @@
+"""Warnings about a definition that loads but does not do what its authors meant.
+
+A definition can be well-formed and still hand nobody to sales: the gate asks for a
+fit grade the fit rules can never give (grade A from rules worth 40 points together,
+or any grade above D with no fit rules at all, whose every score is 0). And any event
+type is allowed (``feature_used`` for product events), so ``demo_requested`` for the
+standard ``demo_request`` is a rule that silently never scores. Refusing such files
+would break the sketches written without fit rules (a stage-only file, a test) and the
+custom types a team really sends, so ``leadflow definition validate`` prints these as
+warnings instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from leadflow.definition.model import Definition, EventMatcher
+from leadflow.definition.reads import data_reads
+from leadflow.domain.keys import snake_case
+from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
+
+__all__ = ["DefinitionWarning", "definition_warnings"]
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionWarning:
+    """A finding at a key path (``sales_ready.min_fit_grade``), printed as ``path: message``."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]:
+    """Everything known for certain to keep the definition from working, in file order."""
+    gate = _unreachable_gate(definition)
+    return (
+        *([] if gate is None else [gate]),
+        *_near_standard_types(definition),
+        *_keys_never_stored(definition),
+    )
+
+
+def _unreachable_gate(definition: Definition) -> DefinitionWarning | None:
+    """The positive points of all fit rules together bound every fit score from above
+    (rules may exclude each other, so only certain cases are found, never false ones)."""
+    grade = definition.sales_ready.min_fit_grade
+    cutoff = dict(definition.fit.grade_cutoffs).get(grade)
+    if cutoff is None:  # grade D: every score has it
+        return None
+    best = min(100.0, sum(max(rule.points, 0.0) for rule in definition.fit.rules))
+    if best >= cutoff:
+        return None
+    if definition.fit.rules:
+        why = f"the fit rules' positive points add up to {best:g}"
+        remedy = "lower min_fit_grade or the grade's cut-off (fit.grades), or add fit rules"
+    else:
+        why = "there are no fit rules, so every fit score is 0 (grade D)"
+        remedy = "write min_fit_grade: D to hand off without a fit test, or add fit rules"
+    message = (
+        f"no lead can ever be sales-ready: grade {grade.value} needs a fit score of"
+        f" at least {cutoff:g}, and {why}; {remedy}"
+    )
+    return DefinitionWarning("sales_ready.min_fit_grade", message)
+
+
+# How alike a custom type and a standard one must be to look like a misspelling:
+# demo_requested/demo_request 0.92, webinar_attended/webinar_attendance 0.82,
+# page_visit/page_view 0.63 (a team's own word, left alone).
+_CLOSE = 0.8
+
+
+def _near_standard_types(definition: Definition) -> list[DefinitionWarning]:
+    """A type that is not standard but reads like one, for each place naming it."""
+    warnings: list[DefinitionWarning] = []
+    for kind, readers in sorted(_named_types(definition).items()):
+        if kind in STANDARD_EVENT_TYPES:
+            continue
+        close = difflib.get_close_matches(kind, STANDARD_EVENT_TYPES, n=1, cutoff=_CLOSE)
+        if close:
+            message = (
+                f"event type {kind!r} is not a standard type; did you mean {close[0]!r}?"
+                " (a custom type scores only events sent with exactly that type)"
+            )
+            warnings.extend(DefinitionWarning(reader, message) for reader in readers)
+    return warnings
+
+
+def _named_types(definition: Definition) -> dict[str, list[str]]:
+    """Every event type the definition names, with the places naming it."""
+    named: dict[str, list[str]] = {
+        read.type: list(read.read_by) for read in data_reads(definition).event_types
+    }
+    places: list[tuple[str, EventMatcher]] = [
+        *(("sales_actions", matcher) for matcher in definition.sales_actions.matchers),
+        ("lead_types.own_actions", definition.lead_types.own_actions),
+    ]
+    places += [("assets.events", EventMatcher(definition.assets.events))]
+    for place, matcher in places:
+        for kind in matcher.types:
+            if place not in named.setdefault(kind, []):
+                named[kind].append(place)
+    return named
+
+
+def _keys_never_stored(definition: Definition) -> list[DefinitionWarning]:
+    """An attribute path whose key no import writes: imports store a custom column under
+    the snake_case of its header (``Title`` -> ``title``), so ``contact.Title`` matches only
+    an attribute the API sent with exactly that key, and reads as a typo that never holds."""
+    warnings: list[DefinitionWarning] = []
+    for read in data_reads(definition).fields:
+        namespace, _, key = read.path.partition(".")
+        if namespace not in ("contact", "account"):
+            continue
+        stored = ".".join(snake_case(part) for part in key.split("."))
+        if stored and stored != key:
+            message = (
+                f"{read.path} is not a key imports store (they store the column {key} as"
+                f" {stored}); write {namespace}.{stored}, unless the API sends exactly this key"
+            )
+            warnings.extend(DefinitionWarning(reader, message) for reader in read.read_by)
+    return warnings

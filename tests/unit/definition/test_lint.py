@@ -1,0 +1,85 @@
+"""Warnings about a definition that loads but does not do what its authors meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadflow.definition.builtin import PRESET_NAMES
+from leadflow.definition.lint import definition_warnings
+from leadflow.definition.loader import load_definition, load_definition_text
+from tests.unit.definition.conftest import MINIMAL
+
+RULES_WORTH_40 = """\
+fit:
+  rules:
+    - {name: target industry, points: 25, when: {field: account.industry, equals: software}}
+    - {name: decision-maker, points: 15, when: {field: contact.seniority, equals: vp}}
+    - {name: free mail, points: -15, when: {field: contact.free_mail, equals: true}}
+"""
+
+
+def _warnings(text: str) -> list[str]:
+    return [str(w) for w in definition_warnings(load_definition_text(text, "<test>"))]
+
+
+def test_a_gate_grade_the_fit_rules_cannot_reach_is_named() -> None:
+    assert _warnings(MINIMAL + RULES_WORTH_40 + "sales_ready: {min_fit_grade: A}\n") == [
+        "sales_ready.min_fit_grade: no lead can ever be sales-ready: grade A needs a fit"
+        " score of at least 75, and the fit rules' positive points add up to 40; lower"
+        " min_fit_grade or the grade's cut-off (fit.grades), or add fit rules"
+    ]
+
+
+def test_no_fit_rules_and_the_default_gate_hand_nobody_off() -> None:
+    (warning,) = _warnings(MINIMAL)
+    assert "grade B needs a fit score of at least 50" in warning
+    assert "there are no fit rules, so every fit score is 0 (grade D)" in warning
+    assert "min_fit_grade: D" in warning
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        RULES_WORTH_40 + "sales_ready: {min_fit_grade: C}\n",  # 40 reaches C (25)
+        RULES_WORTH_40 + "  grades: {A: 40, B: 30, C: 10}\nsales_ready: {min_fit_grade: A}\n",
+        "sales_ready: {min_fit_grade: D}\n",  # D needs no fit at all
+    ],
+)
+def test_a_reachable_gate_gives_no_warning(tail: str) -> None:
+    assert _warnings(MINIMAL + tail) == []
+
+
+@pytest.mark.parametrize("preset", PRESET_NAMES)
+def test_the_presets_give_no_warning(preset: str) -> None:
+    assert definition_warnings(load_definition(preset)) == ()
+
+
+TYPOS = """\
+engagement:
+  rules:
+    - {name: demo, event: demo_requested, points: 30}
+    - {name: usage, event: feature_used, points: 5}
+sales_actions:
+  actions:
+    - {event: [trial_started, quote_request]}
+"""
+
+
+def test_an_event_type_that_reads_like_a_standard_one_is_named_where_written() -> None:
+    assert _warnings(MINIMAL + TYPOS + "sales_ready: {min_fit_grade: D}\n") == [
+        "engagement rule 'demo': event type 'demo_requested' is not a standard type; did you"
+        " mean 'demo_request'? (a custom type scores only events sent with exactly that type)",
+        "sales_actions: event type 'trial_started' is not a standard type; did you mean"
+        " 'trial_start'? (a custom type scores only events sent with exactly that type)",
+    ]  # feature_used is a team's own type, like no standard one: left alone
+
+
+def test_an_attribute_key_imports_never_store_is_named() -> None:
+    """Imports store a column "Title" as title; contact.Title loads and never matches."""
+    capital = (
+        "fit:\n  rules:\n    - {name: ceo, points: 60, when: {field: contact.Title, regex: ceo}}\n"
+    )
+    assert _warnings(MINIMAL + capital) == [
+        "fit rule 'ceo': contact.Title is not a key imports store (they store the column"
+        " Title as title); write contact.title, unless the API sends exactly this key"
+    ]
