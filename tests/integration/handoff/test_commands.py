@@ -20,7 +20,7 @@ from leadflow.services.contacts import create_contact
 from leadflow.services.definitions import activate_definition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.store.database import session_factory, writer
-from leadflow.store.models import Consent
+from leadflow.store.models import Consent, Contact
 
 Run = Callable[..., Result]
 
@@ -133,6 +133,34 @@ def test_reject_and_nurture_export(run: Run, engine: Engine, tmp_path: Path) -> 
     assert (row["email"], row["stage"]) == ("ann@nl-co.example", "nurture")
 
 
+def test_nurture_export_reads_channels_as_imports_write_them(
+    run: Run, engine: Engine, tmp_path: Path
+) -> None:
+    # A channel is asked as a person writes it ("Trade show", a team's own "Partner
+    # portal") and matched as imports store it; a typo is refused, not exported empty.
+    _ok(run("reps", "team", "add", "benelux", "--time-zone", "Europe/Amsterdam"))
+    _ok(run("reps", "add", "eva", "--team", "benelux", "--capacity", "5"))
+    lead = _lead(engine, email_consent="granted")
+    _ok(run("reject", str(lead), "--reason", "not_ready"))
+    with session_factory(writer(engine))() as session:
+        contact = session.get(Contact, lead)
+        assert contact is not None
+        contact.source_channel = "partner_portal"  # kept as written by an import
+        session.commit()
+    out = tmp_path / "send.csv"
+
+    own = run("nurture", "export", "--channel", "Partner Portal", "--out", str(out))
+    exported = list(csv.DictReader(out.open(encoding="utf-8")))
+    ours = run("nurture", "export", "--channel", "Trade show", "--out", str(out))
+    typo = run("nurture", "export", "--channel", "partner_portl", "--out", str(out))
+
+    assert "1 contact(s) exported" in own.output
+    assert [row["email"] for row in exported] == ["ann@nl-co.example"]
+    assert "0 contact(s) exported" in ours.output  # leadflow's word "events": nobody yet
+    assert typo.exit_code == 1
+    assert "'partner_portl' is not an acquisition channel of any contact" in typo.output
+
+
 def test_reps_absent_capacity_own_and_the_sla_sweep(run: Run, engine: Engine) -> None:
     _ok(run("reps", "team", "add", "nordics", "--time-zone", "Europe/Oslo",
             "--hours", "mon-fri 08:00-16:00"))  # fmt: skip
@@ -176,6 +204,10 @@ def test_deactivating_a_rep_hands_their_leads_to_a_colleague(run: Run, engine: E
         (("accept", "424242"), "no contact with id 424242"),
         (("reject", "424242", "--reason", "spam"), "no contact with id 424242"),
         (("nurture", "export", "--segment", "sql"), "'sql' is not a nurtured stage"),
+        (
+            ("nurture", "export", "--channel", "telepathy"),
+            "'telepathy' is not an acquisition channel of any contact",
+        ),
         (("opportunity", "win", "424242"), "no opportunity with id 424242"),
         (
             ("opportunity", "create", "424242", "--close-date", "9999-12-31"),
