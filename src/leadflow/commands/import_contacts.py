@@ -13,7 +13,7 @@ The contacts it creates, changes or merges into are qualified in the same transa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,6 +53,7 @@ __all__ = [
     "ErrorsOption",
     "SkipBadRowsOption",
     "check_paths",
+    "chosen_layout",
     "delimiter_name",
     "print_problems",
     "region_option",
@@ -128,13 +129,26 @@ def contacts(
 
 
 def _layout(format_name: str | None, mapping: Path | None) -> Layout:
+    return chosen_layout(format_name, mapping, FORMATS, get_format, load_mapping)
+
+
+def chosen_layout(
+    format_name: str | None,
+    mapping: Path | None,
+    formats: Iterable[str],
+    get: Callable[[str], Layout],
+    load: Callable[[Path], Layout],
+) -> Layout:
+    """The layout ``--format`` and ``--mapping`` name (a mapping file extends a format it
+    is given with); a missing choice or a bad one ends the command in one line. The deal
+    import asks the same of its own formats (``get``, ``load``)."""
     if format_name is None and mapping is None:
-        fail(f"give --format ({', '.join(FORMATS)}) or --mapping MAP.yaml")
+        fail(f"give --format ({', '.join(formats)}) or --mapping MAP.yaml")
     try:
         if mapping is None:
-            return get_format(str(format_name))
-        layout = load_mapping(mapping)
-        return get_format(format_name).extended(layout) if format_name else layout
+            return get(str(format_name))
+        layout = load(mapping)
+        return get(format_name).extended(layout) if format_name else layout
     except ValueError as error:
         fail(str(error))
 

@@ -23,6 +23,7 @@ from leadflow.commands.import_contacts import (
     ErrorsOption,
     SkipBadRowsOption,
     check_paths,
+    chosen_layout,
     delimiter_name,
     print_problems,
     region_option,
@@ -84,15 +85,7 @@ def deals(
 
 
 def _layout(format_name: str | None, mapping: Path | None) -> Layout:
-    if format_name is None and mapping is None:
-        fail(f"give --format ({', '.join(DEAL_FORMATS)}) or --mapping MAP.yaml")
-    try:
-        if mapping is None:
-            return get_deal_format(str(format_name))
-        layout = load_deal_mapping(mapping)
-        return get_deal_format(format_name).extended(layout) if format_name else layout
-    except ValueError as error:
-        fail(str(error))
+    return chosen_layout(format_name, mapping, DEAL_FORMATS, get_deal_format, load_deal_mapping)
 
 
 def _run(file: Path, options: DealImportOptions, workspace: Path | None) -> DealImport:
