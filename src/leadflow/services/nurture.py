@@ -62,10 +62,7 @@ class Segment:
 def nurture_list(session: Session, segment: Segment) -> Iterator[dict[str, object]]:
     """The send list's rows, ordered by contact id; the segment is checked before any row."""
     stages = _stages(active_definition(session).definition, segment.stages)
-    checked = _checked(segment)
-    checked = Segment(checked.stages, checked.temperatures, checked.grades,
-                      _channels(session, segment.channels))  # fmt: skip
-    return _rows(session, stages, checked)
+    return _rows(session, stages, _checked(session, segment))
 
 
 def write_send_list(session: Session, segment: Segment, out: Path | IO[str]) -> int:
@@ -120,14 +117,14 @@ def _stages(definition: Definition, asked: Sequence[str]) -> tuple[str, ...]:
     return tuple(asked) or allowed
 
 
-def _checked(segment: Segment) -> Segment:
-    """The segment with temperatures and grades in the stored spelling; a value that
-    names none is refused (a typo would otherwise export nobody, silently)."""
+def _checked(session: Session, segment: Segment) -> Segment:
+    """The segment with temperatures, grades and channels in the stored spelling; a value
+    that names none is refused (a typo would otherwise export nobody, silently)."""
     temperatures = tuple(value.strip().lower() for value in segment.temperatures)
     grades = tuple(value.strip().upper() for value in segment.grades)
     _known(temperatures, [t.value for t in Temperature], "a temperature")
     _known(grades, [g.value for g in Grade], "a fit grade")
-    return Segment(segment.stages, temperatures, grades, segment.channels)
+    return Segment(segment.stages, temperatures, grades, _channels(session, segment.channels))
 
 
 def _channels(session: Session, asked: Sequence[str]) -> tuple[str, ...]:
