@@ -135,6 +135,21 @@ class MetricsMiddleware:
             # A mounted app (the pages at /ui) adds its prefix to root_path: "/ui/leads",
             # not "/leads" (an API route's template), nor "/" for the dashboard.
             mount = str(scope.get("root_path", ""))[len(root) :]
-            template = mount + path if path else "unmatched"
+            template = mount + path if path else _untemplated(scope, root, mount, status)
             method = str(scope.get("method", ""))
             self.metrics.answered(method, template, status, time.perf_counter() - started)
+
+
+def _untemplated(scope: Scope, root: str, mount: str, status: int) -> str:
+    """The label of a request no FastAPI route answered (only those put themselves in
+    ``scope["route"]``). A mounted app without routes (the pages' static files): the
+    mount and ``{path}``, not one series per file a client asks for. A plain Starlette
+    route without parameters (``/``, the redirect to the pages): its path, which is its
+    template. Anything else, and every 404: "unmatched"."""
+    if status == 404:
+        return "unmatched"
+    if mount:
+        return mount + "/{path}"
+    if scope.get("endpoint") is not None and not scope.get("path_params"):
+        return str(scope.get("path", ""))[len(root) :] or "unmatched"
+    return "unmatched"

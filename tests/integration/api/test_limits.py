@@ -64,3 +64,21 @@ def test_metrics_name_a_page_by_its_whole_path_not_the_part_after_ui(
     assert 'route="/ui/leads",status="303"' in text
     assert 'route="/ui/",status="303"' in text
     assert 'route="/leads"' not in text
+
+
+def test_metrics_name_the_root_redirect_and_static_files_not_unmatched(
+    client: TestClient, headers: Headers
+) -> None:
+    # "/" (a redirect to the pages) and the pages' static files were counted as
+    # "unmatched", with the 404s of paths nobody serves; a file's own path is no label
+    # either (one series per file name a client asks for).
+    client.get("/", follow_redirects=False)
+    client.get("/ui/static/app.css")
+    client.get("/no-such-page")
+
+    text = client.get("/metrics", headers=headers("admin")).text
+
+    assert 'leadflow_http_requests_total{method="GET",route="/",status="307"} 1.0' in text
+    assert 'route="/ui/static/{path}",status="200"' in text
+    assert "app.css" not in text
+    assert 'leadflow_http_requests_total{method="GET",route="unmatched",status="404"} 1.0' in text
