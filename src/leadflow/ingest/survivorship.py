@@ -147,7 +147,16 @@ _RESTRICTIVE = frozenset({"withdrawn", "bounced"})
 def consent_winner(
     mine: Mapping[str, object], theirs: Mapping[str, object]
 ) -> Mapping[str, object]:
-    """Which of two consent records (``status``, ``at``) on one channel survives."""
+    """Which of two consent records (``status``, ``at``) on one channel survives.
+
+    The later one, and at the same moment the restrictive one (withdrawn, bounced). A
+    plain grant never outranks a confirmation (double opt-in), whatever their moments:
+    signing up to another list later says nothing against it, as imports
+    (consent_rules.py) and the consent in force as of a moment read it.
+    """
+    statuses = {mine.get("status"), theirs.get("status")}
+    if statuses == {"granted", "confirmed"}:
+        return mine if mine.get("status") == "confirmed" else theirs
     mine_at, theirs_at = mine.get("at"), theirs.get("at")
     if isinstance(mine_at, datetime) and isinstance(theirs_at, datetime) and mine_at != theirs_at:
         return theirs if theirs_at > mine_at else mine

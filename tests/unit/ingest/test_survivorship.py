@@ -84,3 +84,22 @@ def test_consent_on_a_shared_channel_later_wins_and_ties_restrict() -> None:
     assert consent_winner(granted, withdrawn_early) is granted
     assert consent_winner(granted, withdrawn_late) is withdrawn_late
     assert consent_winner(withdrawn_late, granted) is withdrawn_late
+
+
+def test_a_grant_never_outranks_a_confirmation_of_the_same_channel() -> None:
+    # As imports and the consent in force read it: a later or simultaneous plain grant
+    # (another list signed up to) says nothing against a double opt-in on record.
+    confirmed = {"status": "confirmed", "at": EARLY}
+    granted_later = {"status": "granted", "at": LATE}
+    granted_same_instant = {"status": "granted", "at": EARLY}
+    assert consent_winner(granted_later, confirmed) is confirmed
+    assert consent_winner(confirmed, granted_later) is confirmed
+    assert consent_winner(granted_same_instant, confirmed) is confirmed
+    assert consent_winner(confirmed, granted_same_instant) is confirmed
+
+
+def test_a_withdrawal_after_a_confirmation_still_wins() -> None:
+    confirmed = {"status": "confirmed", "at": EARLY}
+    withdrawn = {"status": "withdrawn", "at": LATE}
+    assert consent_winner(confirmed, withdrawn) is withdrawn
+    assert consent_winner(withdrawn, confirmed) is withdrawn
