@@ -202,15 +202,16 @@ class EventRecorder:
             self._in_transaction = True
         now = self._clock.now()
         try:
-            outcomes = [
-                _record(self._store, item, self.active, now, self.summaries) for item in batch
-            ]
+            with driver.pipelined():
+                outcomes = [
+                    _record(self._store, item, self.active, now, self.summaries) for item in batch
+                ]
+                self._uncommitted += len(batch)
+                if commit:  # in the pipeline: the last event's writes travel with the COMMIT
+                    self.commit()
         except BaseException:
             self.rollback()
             raise
-        self._uncommitted += len(batch)
-        if commit:
-            self.commit()
         return outcomes
 
     def checks(self) -> EventChecks:

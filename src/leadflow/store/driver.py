@@ -22,7 +22,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -136,12 +137,24 @@ class Driver:
         return self._cursor
 
     def one(self, sql: str, params: Params | None = None) -> Row | None:
-        row: Row | None = self.execute(sql, params).fetchone()
+        cursor = self.execute(sql, params)
+        try:  # in a pipeline (PostgreSQL) a statement's error arrives with a result
+            row: Row | None = cursor.fetchone()
+        except self.errors as error:
+            raise _store_error(error) from error
         return row
 
     def all(self, sql: str, params: Params | None = None) -> list[Row]:
-        rows: list[Row] = self.execute(sql, params).fetchall()
+        cursor = self.execute(sql, params)
+        try:
+            rows: list[Row] = cursor.fetchall()
+        except self.errors as error:
+            raise _store_error(error) from error
         return rows
+
+    def changed(self, sql: str, params: Params | None = None) -> int:
+        """Run a write and answer how many rows it changed."""
+        return int(self.execute(sql, params).rowcount)
 
     def scalar(self, sql: str, params: Params | None = None) -> Any:
         row = self.one(sql, params)
@@ -211,6 +224,11 @@ class Driver:
     def begin_write(self) -> None:
         self.execute("BEGIN IMMEDIATE")
 
+    def pipelined(self) -> AbstractContextManager[object]:
+        """A span of statements whose writes need not wait for their answers (see
+        ``PostgresDriver``). SQLite runs in the process: nothing to wait for."""
+        return nullcontext()
+
     def lock_row(self, table: str, row_id: int) -> None:
         """Hold ``table``'s row until commit. SQLite's writer already holds the database."""
 
@@ -249,6 +267,30 @@ class PostgresDriver(Driver):
 
     def begin_write(self) -> None:
         """psycopg opens a transaction with the first statement."""
+
+    def changed(self, sql: str, params: Params | None = None) -> int:
+        # In a pipeline the count arrives with the statement's answer: a nested pipeline
+        # waits for it when it closes (and outside one, costs one round trip as before).
+        try:
+            with self.connection.pipeline():
+                cursor = self.execute(sql, params)
+        except self.errors as error:
+            raise _store_error(error) from error
+        return int(cursor.rowcount)
+
+    @contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """psycopg's pipeline mode: a statement whose answer nobody reads (the
+        qualification's UPDATE, the ledger's INSERT ...) is sent without waiting, and goes
+        with the next statement that is waited for (the next event's lock). A batch of
+        events waits on two round trips an event instead of three. An error comes back
+        with a later answer, or when the span closes, as a StoreError: the caller rolls
+        the whole transaction back either way, as it does for an error at once."""
+        try:
+            with self.connection.pipeline():
+                yield
+        except self.errors as error:
+            raise _store_error(error) from error
 
     def lock_row(self, table: str, row_id: int) -> None:
         self.execute(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE", {"id": row_id})

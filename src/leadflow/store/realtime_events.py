@@ -216,10 +216,9 @@ class EventStatements:
             "UPDATE visitors SET contact_id = :c, identified_at = :at WHERE id = :v",
             {"c": contact_id, "v": visitor_id, "at": d.instant(at)},
         )
-        cursor = d.execute(
+        return d.changed(
             "UPDATE events SET contact_id = :c WHERE visitor_id = :v AND contact_id IS NULL",
             {"c": contact_id, "v": visitor_id},
         )
-        return int(cursor.rowcount)
 
     # Facts and qualification ---------------------------------------------------------
