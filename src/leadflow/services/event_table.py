@@ -74,6 +74,7 @@ def import_event_table(
     source: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
     on_progress: OnProgress | None = None,
 ) -> EventImport:
     """Record every good row of the CSV file ``path``; MappingError (before anything is
@@ -83,8 +84,9 @@ def import_event_table(
     check_event_types(mapping, recorder.active.definition)
     notes: list[str] = []
     reader = table_reader(
-        path, mapping, source=source, encoding=encoding, delimiter=delimiter, notes=notes
-    )
+        path, mapping, source=source, encoding=encoding, delimiter=delimiter, sheet=sheet,
+        notes=notes,
+    )  # fmt: skip
     report = import_read_events(
         reader, recorder, strict=strict, batch_size=batch_size, on_progress=on_progress
     )
@@ -117,13 +119,14 @@ def table_reader(
     source: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
     notes: list[str] | None = None,
 ) -> EventReader:
     """The reader of a CSV file through ``mapping``: (line, event, reason or None) per record.
     ``notes`` receives what the header makes worth saying (a repeated column not mapped)."""
 
     def read(on_progress: OnProgress | None) -> Iterator[ReadLine]:
-        with open_table(path, encoding, delimiter) as table:
+        with open_table(path, encoding, delimiter, sheet) as table:
             rows = RowReader(mapping, table.header, path, source or mapping.source or IMPORT_SOURCE)
             if notes is not None:
                 notes[:] = rows.header_notes

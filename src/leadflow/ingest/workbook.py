@@ -1,0 +1,345 @@
+"""Read one worksheet of an .xlsx workbook as (row number, cells), as ``table`` reads a CSV.
+
+CRMs (HubSpot, Salesforce reports, Pipedrive, Zoho, Odoo) export .xlsx, often by
+default. A sheet is read the way ``table`` reads a CSV file, so every layout, mapping
+and check after it is the same:
+
+Streaming   the sheet's XML is parsed row by row from the zip archive, in constant
+            memory, by openpyxl's own sheet parser (the one its read-only mode uses).
+            Only the rows the file holds are read: the sheet's recorded size (its
+            ``dimension``) is not trusted, since it is often wrong (``A1:XFD1048576``)
+            and read-only mode would then hand out a million empty rows after the data.
+Numbers     each row carries the row number Excel shows (title and blank rows above the
+            header count), so messages and the error report name the row to look at.
+Header      the first row with two non-empty cells, within the first ``_HEADER_SEARCH``
+            rows: a Salesforce report writes its title and filters above the header, one
+            cell a row. A sheet without such a row (one column) takes its first non-blank
+            row. An empty header cell (the rest of a merged one) is no header, as in a CSV.
+Cells       typed by Excel, written as the text the layouts read (``cell_text``): a date
+            in ISO 8601 (no day/month order to guess), a whole number without ".0",
+            TRUE/FALSE for a boolean.
+Formulas    read by the value Excel saved with them (``data_only``). A formula without
+            one (a file written by a program that does not calculate) or an Excel error
+            (``#N/A``) makes its row bad: the row gets one more cell after the header's
+            last column, an ``UnreadableCell``, and ``table.overflow``, which every
+            importer asks about a row wider than its header, gives its reason. So no
+            importer needs to know about workbooks.
+Footer      as in a CSV (``table.Footer``): a Salesforce report's copyright line ends the
+            rows, and so does its "Grand Total" row (which only its .xlsx export writes).
+Refused     an .xls (Excel 97-2003), an .ods, a password-protected .xlsx (an encrypted
+            OLE2 file, not a zip) and a damaged one, each in one line saying what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import IO, Any
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from leadflow.ingest.table import Footer, TableDialect, TableError
+
+__all__ = ["SheetTable", "UnreadableCell", "cell_text", "open_sheet", "workbook_kind"]
+
+# How far down a title and filter lines may push the header (Salesforce writes a few).
+_HEADER_SEARCH = 30
+# Beyond 2**53 a float no longer holds every whole number: such a value is no id.
+_EXACT = 2**53
+_GRAND_TOTAL = re.compile(r"grand totals?\b", re.IGNORECASE)
+_FORMULA = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}f"
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A password-protected .xlsx is an OLE2 file holding this stream (its name is UTF-16).
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_CHUNK = 1 << 20
+_SAVE = 'save it as .xlsx ("Excel Workbook") or as "CSV UTF-8" and import that'
+_DAMAGE = (zipfile.BadZipFile, zlib.error, ParseError, KeyError, EOFError, InvalidFileException)
+
+Parsed = Iterator[tuple[int, list[dict[str, Any]]]]
+
+
+class UnreadableCell(str):
+    """An empty cell after a row's last column that says why the row cannot be read."""
+
+    reason: str
+
+    def __new__(cls, reason: str) -> UnreadableCell:
+        cell = super().__new__(cls, "")
+        cell.reason = reason
+        return cell
+
+    def __reduce__(self) -> tuple[type[UnreadableCell], tuple[str]]:
+        return UnreadableCell, (self.reason,)  # through the validating process's pipe
+
+
+def cell_text(value: object) -> str:
+    """A typed cell as text, in the forms the layouts read."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # A zip code, an id or a phone typed as a number is whole: never "4989123456.0".
+        return str(int(value)) if value.is_integer() and abs(value) < _EXACT else repr(value)
+    if isinstance(value, datetime):
+        # No offset: the layout's time zone applies, as to a CSV's text.
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date | time | timedelta):
+        return str(value)
+    return str(value)
+
+
+def workbook_kind(path: Path) -> bool:
+    """True for an .xlsx workbook, False for any other file (a CSV, or binary the CSV
+    reader refuses); TableError for a workbook leadflow cannot read, saying what to do."""
+    with path.open("rb") as stream:
+        head = stream.read(len(_OLE2))
+        if head.startswith(_ZIP):
+            return _zip_kind(path)
+        if head == _OLE2:
+            stream.seek(0)
+            raise TableError(f"{path}: {_ole2_kind(stream)}")
+    return False
+
+
+def _zip_kind(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                return True
+            if "mimetype" in names and b"spreadsheet" in archive.read("mimetype"):
+                raise TableError(
+                    f"{path}: an OpenDocument spreadsheet (.ods), which leadflow does not "
+                    f"read; {_SAVE}"
+                )
+    except _DAMAGE as error:
+        raise _damaged(path, error) from None
+    raise TableError(f"{path}: a zip archive, not an .xlsx workbook or a CSV file")
+
+
+def _ole2_kind(stream: IO[bytes]) -> str:
+    """Why an OLE2 compound file is refused: an encrypted .xlsx, or an .xls."""
+    tail = b""
+    while chunk := stream.read(_CHUNK):
+        if _ENCRYPTED in tail + chunk:
+            return (
+                "a password-protected workbook, which leadflow cannot open; remove the "
+                f"password in Excel (File > Info > Protect Workbook) and {_SAVE}"
+            )
+        tail = chunk[-len(_ENCRYPTED) :]
+    return f"an Excel 97-2003 workbook (.xls), which leadflow does not read; {_SAVE}"
+
+
+def _damaged(path: Path, error: BaseException) -> TableError:
+    detail = str(error) or type(error).__name__
+    return TableError(f"{path}: the workbook cannot be read ({detail}); open it in the "
+                      f"spreadsheet and {_SAVE}")  # fmt: skip
+
+
+class _Counting:
+    """The sheet's XML stream, counting the bytes the parser took (for progress)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.consumed = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.consumed += len(data)
+        return data
+
+
+@dataclass
+class SheetTable:
+    """An open worksheet with the face of ``table.Table``: header, rows, progress."""
+
+    path: Path
+    sheet: str
+    header: list[str]
+    header_line: int
+    size: int  # the file's, as for a CSV (progress bars, the second process's threshold)
+    _xml_size: int  # the sheet's XML, uncompressed: what the parser reads
+    _parsed: Parsed
+    _counter: _Counting
+    _early: list[tuple[int, list[str]]]  # rows read while looking for the header
+
+    @property
+    def bytes_read(self) -> int:
+        """The share of the sheet read, in bytes of the file (which is compressed)."""
+        return self._counter.consumed * self.size // max(self._xml_size, 1)
+
+    @property
+    def dialect(self) -> TableDialect:
+        return TableDialect("", "", self.sheet)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) for every non-blank row after the header, up to a footer."""
+        footer = Footer(self.path, _GRAND_TOTAL)
+        width = len(self.header)
+        for number, early in self._early:
+            yield from footer.read(number, early)
+        try:
+            for number, parsed in self._parsed:
+                cells = _row_cells(parsed, width)
+                if cells is not None:
+                    yield from footer.read(number, cells)
+        except _DAMAGE as error:
+            raise _damaged(self.path, error) from None
+        yield from footer.held
+
+
+def _row_cells(parsed: list[dict[str, Any]], width: int) -> list[str] | None:
+    """A row's cells as text from column A to its last value; None when all are empty.
+    When a cell holds no readable value, an ``UnreadableCell`` follows column ``width``."""
+    cells: list[str] = []
+    problem = None
+    for cell in parsed:
+        value, kind = cell["value"], cell["data_type"]
+        if value is None and kind != "f":
+            continue
+        column = cell["column"]
+        if len(cells) < column - 1:
+            cells.extend([""] * (column - 1 - len(cells)))
+        if kind == "f":  # marked by _Parser: a formula nothing calculated
+            cells.append("")
+            problem = problem or _uncalculated(cell)
+        elif kind == "e":
+            cells.append(str(value))
+            problem = problem or f"cell {_where(cell)} holds Excel's error {value}"
+        else:
+            cells.append(cell_text(value))
+    if problem is not None:
+        cells.extend([""] * (width - len(cells)))
+        cells.append(UnreadableCell(problem))
+        return cells
+    return cells if any(text.strip() for text in cells) else None
+
+
+def _where(cell: dict[str, Any]) -> str:
+    return f"{get_column_letter(cell['column'])}{cell['row']}"
+
+
+def _uncalculated(cell: dict[str, Any]) -> str:
+    return (
+        f"cell {_where(cell)} holds a formula with no calculated value (the program that "
+        "wrote the file does not calculate): open the file in Excel or LibreOffice and "
+        "save it again"
+    )
+
+
+class _Parser(WorkSheetParser):
+    """Tells a formula with no cached value from an empty cell: with ``data_only`` the
+    parser gives both as None."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(_FORMULA) is not None:
+            cell["data_type"] = "f"
+        return cell
+
+
+@contextmanager
+def open_sheet(path: Path, sheet: str | None) -> Iterator[SheetTable]:
+    """The chosen sheet (the first worksheet by default) of the .xlsx at ``path``."""
+    with path.open("rb") as stream:
+        try:
+            # A stream, not the path: openpyxl refuses a path not named .xlsx.
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        except (*_DAMAGE, ValueError, TypeError) as error:
+            raise _damaged(path, error) from None
+        try:
+            chosen = _chosen(path, [ws.title for ws in workbook.worksheets], sheet)
+            with _sheet_xml(workbook, chosen) as (xml, xml_size):
+                counter = _Counting(xml)
+                parsed: Parsed = _parser(counter, workbook).parse()
+                header, line, early = _header(path, chosen, parsed)
+                size = path.stat().st_size
+                yield SheetTable(path, chosen, header, line, size, xml_size, parsed, counter, early)
+        finally:
+            workbook.close()
+
+
+def _chosen(path: Path, names: list[str], sheet: str | None) -> str:
+    if not names:
+        raise TableError(f"{path}: the workbook has no worksheet")
+    if sheet is None:
+        return names[0]
+    if sheet not in names:
+        listed = ", ".join(repr(name) for name in names)
+        raise TableError(f"{path}: the workbook has no sheet {sheet!r}; its sheets: {listed}")
+    return sheet
+
+
+# openpyxl's read-only sheets hold what its parser needs under private names, which its
+# type stubs leave out; they are read here only, typed at this edge.
+
+
+@contextmanager
+def _sheet_xml(workbook: Any, sheet: str) -> Iterator[tuple[IO[bytes], int]]:
+    """The sheet's XML as a stream, and its uncompressed size."""
+    archive: zipfile.ZipFile = workbook._archive
+    member: str = workbook[sheet]._worksheet_path
+    with archive.open(member) as xml:
+        yield xml, archive.getinfo(member).file_size
+
+
+def _parser(xml: _Counting, workbook: Any) -> _Parser:
+    """The parser with the workbook's shared strings, its date system (1900 or 1904) and
+    the styles that make a number a date or a duration."""
+    return _Parser(
+        xml,
+        workbook.shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+
+
+def _header(
+    path: Path, sheet: str, parsed: Parsed
+) -> tuple[list[str], int, list[tuple[int, list[str]]]]:
+    """The header, its row number, and the rows after it read while looking (the rest of
+    a one-column sheet's first rows)."""
+    seen: list[tuple[int, list[str]]] = []
+    try:
+        for number, row in parsed:
+            found = _row_cells(row, 0)
+            if found is None:
+                continue
+            if sum(1 for cell in found if cell.strip()) >= 2:
+                return _trimmed(found), number, []
+            seen.append((number, found))
+            if len(seen) == _HEADER_SEARCH:
+                break
+    except _DAMAGE as error:
+        raise _damaged(path, error) from None
+    if not seen:
+        raise TableError(f"{path}: sheet {sheet!r} is empty (no header row)")
+    (line, header), *after = seen
+    return _trimmed(header), line, after
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    header = [cell.strip() for cell in cells if not isinstance(cell, UnreadableCell)]
+    while header and not header[-1]:
+        header.pop()
+    return header
