@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,6 +111,23 @@ def check_event_types(mapping: EventMapping, definition: Definition) -> None:
             f"nor one the active definition ({definition.name} {definition.version}) "
             f"reads{hint}; list it under custom_types to import it anyway"
         )
+
+
+# How the workbook reader writes a date cell (ingest/workbook.py): a cell typed as a date
+# has no text for the mapping's format to match, and ISO 8601 has one reading only.
+_DATE_CELL = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2})?")
+
+
+def _formatted(text: str, pattern: str, column: str) -> datetime:
+    try:
+        return datetime.strptime(text, pattern)  # noqa: DTZ007 - the caller attaches the zone
+    except ValueError:
+        raise ValueError(f"{column}: {text!r} does not match the format {pattern!r}") from None
+
+
+def _date_cell(text: str) -> datetime | None:
+    """The naive time of a workbook's date cell, or None for any other text."""
+    return datetime.fromisoformat(text) if _DATE_CELL.fullmatch(text) else None
 
 
 def table_reader(
@@ -216,12 +234,7 @@ class RowReader:
                 return parse_instant(text, zone=rule.zone, day_first=rule.day_first)
             except ValueError as error:
                 raise ValueError(f"{rule.column}: {error}") from None
-        try:
-            moment = datetime.strptime(text, rule.format)  # noqa: DTZ007 - zone attached below
-        except ValueError:
-            raise ValueError(
-                f"{rule.column}: {text!r} does not match the format {rule.format!r}"
-            ) from None
+        moment = _date_cell(text) or _formatted(text, rule.format, rule.column)
         if moment.tzinfo is None:
             # A local time: in the repeated hour when clocks go back, the first of the two.
             moment = moment.replace(tzinfo=rule.zone)
