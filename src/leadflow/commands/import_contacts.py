@@ -1,4 +1,5 @@
-"""``leadflow import contacts FILE.csv``: import a CRM export of contacts (docs/importing.md).
+"""``leadflow import contacts FILE.csv|FILE.xlsx``: import a CRM export of contacts
+(docs/importing.md).
 
     --format hubspot|salesforce|marketo|odoo|mautic|pipedrive|dynamics|zoho|pardot|generic
                                      a built-in column layout
@@ -6,6 +7,7 @@
     --default-region NL              for national phone numbers
     --skip-bad-rows                  import the good rows, report the bad
     --errors REPORT.csv              write every rejected row, with its reason
+    --sheet NAME                     the sheet of an .xlsx workbook (default: the first)
 
 Without ``--skip-bad-rows`` the import is all-or-nothing: one bad row, nothing written.
 The contacts it creates, changes or merges into are qualified in the same transaction.
@@ -114,8 +116,8 @@ def contacts(
     batch_size: int = typer.Option(1000, "--batch-size", min=1, max=50_000, help="Rows per batch."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Import contacts from a HubSpot, Salesforce, Marketo, Odoo or Mautic export, or any CSV
-    with a mapping."""
+    """Import contacts from a HubSpot, Salesforce, Marketo, Odoo or Mautic export (CSV or
+    .xlsx), or any CSV or workbook with a mapping."""
     check_paths(file, errors)
     options = ImportOptions(
         layout=_layout(format_name, mapping),

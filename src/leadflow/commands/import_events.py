@@ -1,7 +1,8 @@
 """``leadflow import events FILE``: stream a file of events into the store.
 
 A JSON-lines file (``.jsonl``, ``.json``) holds leadflow's own event lines; a CSV export
-(``.csv``, ``.tsv``) is read through ``--mapping MAP.yaml`` (ingest/event_mapping.py).
+(``.csv``, ``.tsv``) or an .xlsx workbook (``--sheet``) is read through ``--mapping
+MAP.yaml`` (ingest/event_mapping.py).
 ``--format`` overrides what the extension says; a file with another extension is a CSV
 when a mapping is given, else JSON lines. Either way each good line goes through
 the real-time path (services/events.py); bad lines are reported as ``FILE:LINE: reason``
