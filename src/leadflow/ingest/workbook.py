@@ -43,8 +43,9 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
-from openpyxl.utils import get_column_letter
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser
 
@@ -57,7 +58,8 @@ _HEADER_SEARCH = 30
 # Beyond 2**53 a float no longer holds every whole number: such a value is no id.
 _EXACT = 2**53
 _GRAND_TOTAL = re.compile(r"grand totals?\b", re.IGNORECASE)
-_FORMULA = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}f"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_FORMULA, _INLINE, _TEXT, _RUN = _MAIN + "f", _MAIN + "is", _MAIN + "t", _MAIN + "r"
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A password-protected .xlsx is an OLE2 file holding this stream (its name is UTF-16).
@@ -95,7 +97,9 @@ def cell_text(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         # A zip code, an id or a phone typed as a number is whole: never "4989123456.0".
-        return str(int(value)) if value.is_integer() and abs(value) < _EXACT else repr(value)
+        if value.is_integer() and abs(value) < _EXACT:
+            return str(int(value))
+        return f"{value:.15g}"  # the 15 digits Excel shows: 0.1 + 0.2 is "0.3"
     if isinstance(value, datetime):
         # No offset: the layout's time zone applies, as to a CSV's text.
         if value.time() == time(0):
@@ -246,35 +250,54 @@ def _uncalculated(cell: dict[str, Any]) -> str:
 
 
 class _Parser(WorkSheetParser):
-    """Tells a formula with no cached value from an empty cell: with ``data_only`` the
-    parser gives both as None."""
+    """openpyxl's parser, telling a formula with no cached value from an empty cell (with
+    ``data_only`` it gives both as None), and reading inline text itself: exporters that
+    stream (Apache POI's, openpyxl's) write every text cell inline, and openpyxl builds a
+    rich-text object for each, which made reading such a sheet four times slower."""
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
+        if element.get("t") == "inlineStr":
+            return self._inline(element)
         cell = super().parse_cell(element)
         if cell["value"] is None and element.find(_FORMULA) is not None:
             cell["data_type"] = "f"
         return cell
+
+    def _inline(self, element: Any) -> dict[str, Any]:
+        """The cell's text: its plain text and its runs', as openpyxl's ``Text.content``."""
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        box = element.find(_INLINE)
+        value = None
+        if box is not None:
+            parts = [box.findtext(_TEXT), *(run.findtext(_TEXT) for run in box.iterfind(_RUN))]
+            value = "".join(part for part in parts if part)
+        style = int(element.get("s", 0))
+        return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": style}
 
 
 @contextmanager
 def open_sheet(path: Path, sheet: str | None) -> Iterator[SheetTable]:
     """The chosen sheet (the first worksheet by default) of the .xlsx at ``path``."""
     with path.open("rb") as stream:
+        book = _Book.read(path, stream)
         try:
-            # A stream, not the path: openpyxl refuses a path not named .xlsx.
-            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-        except (*_DAMAGE, ValueError, TypeError) as error:
-            raise _damaged(path, error) from None
-        try:
-            chosen = _chosen(path, [ws.title for ws in workbook.worksheets], sheet)
-            with _sheet_xml(workbook, chosen) as (xml, xml_size):
+            chosen = _chosen(path, list(book.sheets), sheet)
+            member = book.sheets[chosen]
+            with book.archive.open(member) as xml:
                 counter = _Counting(xml)
-                parsed: Parsed = _parser(counter, workbook).parse()
+                parsed: Parsed = book.parser(counter).parse()
                 header, line, early = _header(path, chosen, parsed)
+                xml_size = book.archive.getinfo(member).file_size
                 size = path.stat().st_size
                 yield SheetTable(path, chosen, header, line, size, xml_size, parsed, counter, early)
         finally:
-            workbook.close()
+            book.archive.close()
 
 
 def _chosen(path: Path, names: list[str], sheet: str | None) -> str:
@@ -288,30 +311,52 @@ def _chosen(path: Path, names: list[str], sheet: str | None) -> str:
     return sheet
 
 
-# openpyxl's read-only sheets hold what its parser needs under private names, which its
-# type stubs leave out; they are read here only, typed at this edge.
+@dataclass
+class _Book:
+    """What reading a sheet needs of its workbook: the archive, the worksheets' parts by
+    name, the shared strings, the date system (1900 or 1904) and the styles that make a
+    number a date or a duration.
 
+    Read with openpyxl's own steps, not ``load_workbook``: in read-only mode that opens
+    every sheet to find its size, and a sheet whose writer recorded none (streaming
+    writers) is parsed whole for it, every sheet of the file, before a row is read."""
 
-@contextmanager
-def _sheet_xml(workbook: Any, sheet: str) -> Iterator[tuple[IO[bytes], int]]:
-    """The sheet's XML as a stream, and its uncompressed size."""
-    archive: zipfile.ZipFile = workbook._archive
-    member: str = workbook[sheet]._worksheet_path
-    with archive.open(member) as xml:
-        yield xml, archive.getinfo(member).file_size
+    archive: zipfile.ZipFile
+    sheets: dict[str, str]
+    strings: list[str]
+    epoch: datetime
+    date_formats: Any  # openpyxl's private sets of style ids
+    timedelta_formats: Any
 
+    @classmethod
+    def read(cls, path: Path, stream: IO[bytes]) -> _Book:
+        try:
+            # A stream, not the path: openpyxl refuses a path not named .xlsx.
+            reader = ExcelReader(stream, read_only=True, data_only=True)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            sheets = {
+                sheet.name: rel.target
+                for sheet, rel in reader.parser.find_sheets()
+                if "chartsheet" not in rel.Type and rel.target in reader.valid_files
+            }
+        except (*_DAMAGE, ValueError, TypeError, AttributeError) as error:
+            raise _damaged(path, error) from None
+        book: Any = reader.wb  # the formats are private attributes, not in the type stubs
+        return cls(reader.archive, sheets, reader.shared_strings, book.epoch,
+                   book._date_formats, book._timedelta_formats)  # fmt: skip
 
-def _parser(xml: _Counting, workbook: Any) -> _Parser:
-    """The parser with the workbook's shared strings, its date system (1900 or 1904) and
-    the styles that make a number a date or a duration."""
-    return _Parser(
-        xml,
-        workbook.shared_strings,
-        data_only=True,
-        epoch=workbook.epoch,
-        date_formats=workbook._date_formats,
-        timedelta_formats=workbook._timedelta_formats,
-    )
+    def parser(self, xml: _Counting) -> _Parser:
+        return _Parser(
+            xml,
+            self.strings,
+            data_only=True,
+            epoch=self.epoch,
+            date_formats=self.date_formats,
+            timedelta_formats=self.timedelta_formats,
+        )
 
 
 def _header(

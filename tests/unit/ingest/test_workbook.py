@@ -75,6 +75,7 @@ def read(
         (4989123456.0, "4989123456"),  # ... nor "4989123456.0"
         (1234.0, "1234"),  # a zip code or an id typed as a number
         (1234.5, "1234.5"),
+        (0.1 + 0.2, "0.3"),  # as Excel shows it, not 0.30000000000000004
         (excel_time(2025, 3, 4, 14, 22, 11), "2025-03-04 14:22:11"),
         (excel_time(2025, 3, 4), "2025-03-04"),  # a date cell: ISO, no day/month order
         (date(2025, 3, 4), "2025-03-04"),
@@ -265,3 +266,70 @@ def test_a_truncated_workbook_is_refused(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:-200])  # the archive's directory is at its end
     with pytest.raises(TableError, match="the workbook cannot be read"):
         read(path)
+
+
+def test_inline_rich_text_is_read_as_its_plain_text(tmp_path: Path) -> None:
+    """Runs of differently formatted text are one value; a phonetic guide is not text."""
+    path = write_workbook(tmp_path / "rich.xlsx", [["Email", "Name"], ["ann@acme.example", "x"]])
+    rich = (
+        '<c r="B2" t="inlineStr"><is><r><t>Yam</t></r><r><rPr><b/></rPr><t>ada</t></r>'
+        '<rPh sb="0" eb="3"><t>ヤマダ</t></rPh></is></c>'
+    )
+    rewrite_sheet(path, {r'<c r="B2" t="inlineStr"><is><t>x</t></is></c>': rich})
+    assert read(path)[2] == [(2, ["ann@acme.example", "Yamada"])]
+
+
+def share_strings(path: Path) -> None:
+    """Move the sheet's text into a shared string table, as Excel writes it (openpyxl
+    writes text inline)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    table: list[str] = []
+
+    def shared(match: re.Match[str]) -> str:
+        table.append(match.group(2))
+        return f'<c r="{match.group(1)}" t="s"><v>{len(table) - 1}</v></c>'
+
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(
+        r'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>([^<]*)</t></is></c>', shared,
+        parts[sheet].decode(),
+    ).encode()  # fmt: skip
+    items = "".join(f"<si><t>{text}</t></si>" for text in table)
+    parts["xl/sharedStrings.xml"] = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(table)}" uniqueCount="{len(table)}">{items}</sst>'
+    ).encode()
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'.encode(),
+    )
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdS" Type="{relation}" Target="sharedStrings.xml"/>'.encode()
+        + b"</Relationships>",
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_text_in_a_shared_string_table_as_excel_writes_it(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "excel.xlsx",
+        [
+            ["Report"],
+            ["Email", "Name", "Since"],
+            ["ann@acme.example", "Ann", excel_time(2025, 3, 4)],
+        ],
+    )
+    share_strings(path)
+    with zipfile.ZipFile(path) as archive:
+        assert b't="inlineStr"' not in archive.read("xl/worksheets/sheet1.xml")
+    assert read(path) == (
+        ["Email", "Name", "Since"],
+        2,
+        [(3, ["ann@acme.example", "Ann", "2025-03-04"])],
+    )
