@@ -230,11 +230,23 @@ def _row_cells(parsed: list[dict[str, Any]], width: int) -> list[str] | None:
             problem = problem or f"cell {_where(cell)} holds Excel's error {value}"
         else:
             cells.append(cell_text(value))
+    if problem is None and 0 < width < len(cells):
+        problem = _headerless(parsed, width)
     if problem is not None:
         cells.extend([""] * (width - len(cells)))
         cells.append(UnreadableCell(problem))
         return cells
     return cells if any(text.strip() for text in cells) else None
+
+
+def _headerless(parsed: list[dict[str, Any]], width: int) -> str | None:
+    """Why a value beyond the header's last column is bad (``overflow``'s CSV reason
+    guesses at a delimiter, which a workbook has none of); blank there is nothing."""
+    for cell in parsed:
+        text = cell_text(cell["value"])
+        if cell["column"] > width and text.strip():
+            return f"cell {_where(cell)} holds {text!r} in a column without a header"
+    return None
 
 
 def _where(cell: dict[str, Any]) -> str:

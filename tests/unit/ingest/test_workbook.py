@@ -333,3 +333,14 @@ def test_text_in_a_shared_string_table_as_excel_writes_it(tmp_path: Path) -> Non
         2,
         [(3, ["ann@acme.example", "Ann", "2025-03-04"])],
     )
+
+
+def test_a_value_in_a_column_without_a_header_names_its_cell(tmp_path: Path) -> None:
+    """Not the CSV's guess about an unquoted delimiter: a workbook has none."""
+    path = write_workbook(
+        tmp_path / "wide.xlsx",
+        [["Email", "Name"], ["ann@acme.example", "Ann", None, "call back"], ["b@x.nl", "B", " "]],
+    )
+    (_, first), (_, second) = read(path)[2]
+    assert overflow(first, 2) == "cell D2 holds 'call back' in a column without a header"
+    assert overflow(second, 2) is None  # blank there is nothing, as in a CSV
