@@ -66,7 +66,9 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _CHUNK = 1 << 20
 _SAVE = 'save it as .xlsx ("Excel Workbook") or as "CSV UTF-8" and import that'
-_DAMAGE = (zipfile.BadZipFile, zlib.error, ParseError, KeyError, EOFError, InvalidFileException)
+_DAMAGE = (
+    zipfile.BadZipFile, zlib.error, ParseError, KeyError, IndexError, EOFError, InvalidFileException
+)  # fmt: skip
 
 Parsed = Iterator[tuple[int, list[dict[str, Any]]]]
 

@@ -344,3 +344,14 @@ def test_a_value_in_a_column_without_a_header_names_its_cell(tmp_path: Path) -> 
     (_, first), (_, second) = read(path)[2]
     assert overflow(first, 2) == "cell D2 holds 'call back' in a column without a header"
     assert overflow(second, 2) is None  # blank there is nothing, as in a CSV
+
+
+def test_a_damaged_sheet_half_way_is_refused(tmp_path: Path) -> None:
+    """A shared string the table does not hold, met on row 3: the file, not the row."""
+    path = write_workbook(
+        tmp_path / "bad.xlsx", [["Email", "Name"], ["a@b.nl", "A"], ["c@d.nl", "C"]]
+    )
+    share_strings(path)
+    rewrite_sheet(path, {r'<c r="B3" t="s"><v>\d+</v></c>': '<c r="B3" t="s"><v>99</v></c>'})
+    with pytest.raises(TableError, match="the workbook cannot be read"):
+        read(path)
