@@ -4,6 +4,7 @@
     python -m bench.bench_import_contacts 1000000                # the issue's size
     python -m bench.bench_import_contacts 200000 --url postgresql://postgres@127.0.0.1:5432/test
     python -m bench.bench_import_contacts 200000 --preset none --parallel off   # import only
+    python -m bench.bench_import_contacts 100000 --xlsx          # the same rows as a workbook
 
 The store is a workspace with the waterfall preset active, so the import qualifies the
 contacts it creates (``--preset none``: a store without a definition, nothing qualified).
@@ -12,14 +13,17 @@ The file is generated first (seeded): HubSpot's labels as headers, e-mail addres
 company domains (one in six at a free-mail provider), 60% with a phone number written
 in national or international notation, country names in several languages, HubSpot
 lifecycle stages, lead statuses and original sources, "Unsubscribed from all email"
-on 5%, and a custom property. Every row goes through the whole import: CSV parsing,
+on 5%, and a custom property (``--xlsx``: an .xlsx workbook of the same rows, the record
+id, dates and the opt-out typed as Excel types them). Every row goes through the whole
+import: CSV (or sheet) parsing,
 validation and normalisation (e-mail syntax, phone to E.164, country, dates), account
 lookup by domain, multi-row INSERTs, consent records, all in one transaction.
 
 Printed: rows/s for the whole import (wall-clock, and CPU of this process plus the CPU of
 the process validating beside it), split into reading + validating + writing and
 qualifying; for the read + validate part alone (the same file through the converter, in
-one process, no database); and the load average before and after.
+one process, no database); the peak memory of this process; and the load average
+before and after.
 """
 
 from __future__ import annotations
@@ -88,6 +92,32 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
         writer.writerow(HEADER)
         for n in range(rows):
             writer.writerow(_row(rng, n, start, companies))
+
+
+def write_workbook(path: Path, rows: int, seed: int = 7) -> None:
+    """The rows ``write_export`` writes, as a workbook with typed cells (streamed)."""
+    import openpyxl
+
+    rng = random.Random(seed)
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    companies = [f"company{n:05d}" for n in range(max(rows // 20, 1))]
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Contacts")
+    sheet.append(HEADER)
+    for n in range(rows):
+        sheet.append(_typed(_row(rng, n, start, companies)))
+    workbook.save(path)
+
+
+def _typed(cells: list[str]) -> list[object]:
+    """Record ID a number, the two dates date cells (naive: Excel has no zones), the
+    opt-out a boolean."""
+    typed: list[object] = list(cells)
+    typed[0] = int(cells[0])
+    for index in (11, 12):
+        typed[index] = datetime.strptime(cells[index], "%Y-%m-%d %H:%M")  # noqa: DTZ007
+    typed[13] = cells[13] == "true"
+    return typed
 
 
 def _row(rng: random.Random, n: int, start: datetime, companies: list[str]) -> list[str]:
@@ -160,12 +190,13 @@ def main(argv: list[str]) -> None:
         "--parallel", choices=("auto", "on", "off"), default="auto",
         help="validate in a second process (auto: for large files on two cores or more)",
     )  # fmt: skip
+    parser.add_argument("--xlsx", action="store_true", help="import an .xlsx workbook")
     args = parser.parse_args(argv)
     print(f"load average before: {_load()}")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "hubspot-contacts.csv"
+        path = Path(folder) / ("hubspot-contacts.xlsx" if args.xlsx else "hubspot-contacts.csv")
         began = time.perf_counter()
-        write_export(path, args.rows)
+        (write_workbook if args.xlsx else write_export)(path, args.rows)
         size = path.stat().st_size / 1e6
         print(f"generated {args.rows:,} rows ({size:.1f} MB) in {time.perf_counter() - began:.1f}s")
         engine = _store(args.url or f"sqlite:///{Path(folder) / 'leadflow.db'}", args.preset)
@@ -191,6 +222,8 @@ def main(argv: list[str]) -> None:
         print(f"same file again:       {timer.rate(args.rows)}")
         print(f"  {again.unchanged:,} unchanged, {again.updated} updated, {again.created} created")
         engine.dispose()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process: {peak:,.0f} MB")
     print(f"load average after: {_load()}")
 
 

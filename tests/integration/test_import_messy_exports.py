@@ -117,7 +117,7 @@ def test_shifted_cells_are_a_rejected_row_and_trailing_delimiters_are_not(
         (b"", "the file is empty"),
         (b"\xef\xbb\xbf", "the file is empty"),
         (b"sep=;\r\n", "the file is empty"),
-        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(64), "a spreadsheet workbook, not a CSV file"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + bytes(64), "the workbook cannot be read"),
     ],
     ids=["empty", "only a byte-order mark", "only the separator line", "xlsx"],
 )

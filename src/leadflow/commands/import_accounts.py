@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from leadflow.commands.import_contacts import SheetOption
 from leadflow.commands.options import (
     NOTHING_FOUND,
     database_problem,
@@ -30,7 +31,7 @@ def register(group: typer.Typer) -> None:
 
 def accounts(
     file: Path = typer.Argument(
-        ..., help="CSV of companies (HubSpot, Salesforce, generic).", dir_okay=False
+        ..., help="CSV or .xlsx of companies (HubSpot, Salesforce, generic).", dir_okay=False
     ),
     skip_bad_rows: bool = typer.Option(
         False, "--skip-bad-rows", help="Import the good rows even if some are bad."
@@ -42,6 +43,7 @@ def accounts(
     delimiter: str | None = typer.Option(
         None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
     ),
+    sheet: str | None = SheetOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import accounts (industry, size, revenue, country, owner) and re-qualify their contacts."""
@@ -61,6 +63,7 @@ def accounts(
             mapping=columns,
             encoding=encoding,
             delimiter=delimiter_option(delimiter),
+            sheet=sheet,
         )
     except (ValueError, LookupError) as error:  # LookupError: no active definition
         fail(str(error))

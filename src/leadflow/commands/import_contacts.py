@@ -1,4 +1,5 @@
-"""``leadflow import contacts FILE.csv``: import a CRM export of contacts (docs/importing.md).
+"""``leadflow import contacts FILE.csv|FILE.xlsx``: import a CRM export of contacts
+(docs/importing.md).
 
     --format hubspot|salesforce|marketo|odoo|mautic|pipedrive|dynamics|zoho|pardot|generic
                                      a built-in column layout
@@ -6,6 +7,7 @@
     --default-region NL              for national phone numbers
     --skip-bad-rows                  import the good rows, report the bad
     --errors REPORT.csv              write every rejected row, with its reason
+    --sheet NAME                     the sheet of an .xlsx workbook (default: the first)
 
 Without ``--skip-bad-rows`` the import is all-or-nothing: one bad row, nothing written.
 The contacts it creates, changes or merges into are qualified in the same transaction.
@@ -51,11 +53,13 @@ __all__ = [
     "DelimiterOption",
     "EncodingOption",
     "ErrorsOption",
+    "SheetOption",
     "SkipBadRowsOption",
     "check_paths",
     "chosen_layout",
     "delimiter_name",
     "print_problems",
+    "read_as",
     "region_option",
     "register",
     "run_with_progress",
@@ -76,6 +80,9 @@ EncodingOption = typer.Option(None, "--encoding", help="Override encoding detect
 DelimiterOption = typer.Option(
     None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
 )
+SheetOption = typer.Option(
+    None, "--sheet", help="The sheet of an .xlsx workbook to read (default: the first)."
+)
 
 
 def check_paths(file: Path, errors: Path | None) -> None:
@@ -91,7 +98,7 @@ def register(group: typer.Typer) -> None:
 
 
 def contacts(
-    file: Path = typer.Argument(..., help="CSV file to import.", dir_okay=False),
+    file: Path = typer.Argument(..., help="CSV file or .xlsx workbook to import.", dir_okay=False),
     format_name: str | None = typer.Option(
         None, "--format", "-f", help=f"Built-in layout: {', '.join(FORMATS)}."
     ),
@@ -105,11 +112,12 @@ def contacts(
     errors: Path | None = ErrorsOption,
     encoding: str | None = EncodingOption,
     delimiter: str | None = DelimiterOption,
+    sheet: str | None = SheetOption,
     batch_size: int = typer.Option(1000, "--batch-size", min=1, max=50_000, help="Rows per batch."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Import contacts from a HubSpot, Salesforce, Marketo, Odoo or Mautic export, or any CSV
-    with a mapping."""
+    """Import contacts from a HubSpot, Salesforce, Marketo, Odoo or Mautic export (CSV or
+    .xlsx), or any CSV or workbook with a mapping."""
     check_paths(file, errors)
     options = ImportOptions(
         layout=_layout(format_name, mapping),
@@ -118,6 +126,7 @@ def contacts(
         errors=errors,
         encoding=encoding,
         delimiter=delimiter_option(delimiter),
+        sheet=sheet,
         batch_size=batch_size,
     )
     summary = _run(file, options, workspace)
@@ -224,7 +233,7 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
     )
     if summary.unknown_columns:
         _print_unknown(summary, options)
-    dialect = f"{summary.encoding}, {delimiter_name(summary.delimiter)}"
+    dialect = read_as(summary.encoding, summary.delimiter, summary.sheet)
     if not summary.committed:
         typer.echo(
             f"nothing written: {summary.rejected} of {summary.rows} rows rejected "
@@ -245,6 +254,13 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
             else "not qualified (no active definition)"
         )
     )
+
+
+def read_as(encoding: str, delimiter: str, sheet: str | None) -> str:
+    """How the file was read, for the summary: ``utf-8, ','`` or ``sheet 'Contacts'``."""
+    if sheet is not None:
+        return f"sheet {sheet!r}"
+    return f"{encoding}, {delimiter_name(delimiter)}"
 
 
 def delimiter_name(delimiter: str) -> str:

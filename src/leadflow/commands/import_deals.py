@@ -21,11 +21,12 @@ from leadflow.commands.import_contacts import (
     DelimiterOption,
     EncodingOption,
     ErrorsOption,
+    SheetOption,
     SkipBadRowsOption,
     check_paths,
     chosen_layout,
-    delimiter_name,
     print_problems,
+    read_as,
     region_option,
     run_with_progress,
 )
@@ -49,7 +50,9 @@ def register(group: typer.Typer) -> None:
 
 
 def deals(
-    file: Path = typer.Argument(..., help="CSV file of deals to import.", dir_okay=False),
+    file: Path = typer.Argument(
+        ..., help="CSV file or .xlsx workbook of deals to import.", dir_okay=False
+    ),
     format_name: str | None = typer.Option(
         None, "--format", "-f", help=f"Built-in deal layout: {', '.join(DEAL_FORMATS)}."
     ),
@@ -63,6 +66,7 @@ def deals(
     errors: Path | None = ErrorsOption,
     encoding: str | None = EncodingOption,
     delimiter: str | None = DelimiterOption,
+    sheet: str | None = SheetOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import deals (opportunities) from a HubSpot, Salesforce or Pipedrive export, or any CSV
@@ -75,6 +79,7 @@ def deals(
         errors=errors,
         encoding=encoding,
         delimiter=delimiter_option(delimiter),
+        sheet=sheet,
     )
     summary = _run(file, options, workspace)
     if summary.rows == 0:
@@ -111,7 +116,7 @@ def _print(summary: DealImport, options: DealImportOptions) -> None:
             f"not read: {names}{f' and {more} more' if more > 0 else ''}",
             err=True,
         )
-    dialect = f"{summary.encoding}, {delimiter_name(summary.delimiter)}"
+    dialect = read_as(summary.encoding, summary.delimiter, summary.sheet)
     if not summary.committed:
         typer.echo(
             f"nothing written: {summary.rejected} of {summary.rows} rows rejected "

@@ -1,7 +1,8 @@
 """``leadflow import events FILE``: stream a file of events into the store.
 
 A JSON-lines file (``.jsonl``, ``.json``) holds leadflow's own event lines; a CSV export
-(``.csv``, ``.tsv``) is read through ``--mapping MAP.yaml`` (ingest/event_mapping.py).
+(``.csv``, ``.tsv``) or an .xlsx workbook (``--sheet``) is read through ``--mapping
+MAP.yaml`` (ingest/event_mapping.py).
 ``--format`` overrides what the extension says; a file with another extension is a CSV
 when a mapping is given, else JSON lines. Either way each good line goes through
 the real-time path (services/events.py); bad lines are reported as ``FILE:LINE: reason``
@@ -68,6 +69,7 @@ _EXTENSIONS = {
     ".jsonl": FileFormat.JSONL,
     ".json": FileFormat.JSONL,
     ".ndjson": FileFormat.JSONL,
+    ".xlsx": FileFormat.CSV,  # a workbook: read as a table, through the mapping too
 }
 
 
@@ -102,12 +104,15 @@ def events(
     delimiter: str | None = typer.Option(
         None, "--delimiter", help="CSV: override delimiter detection: ',', ';', 'tab' or '|'."
     ),
+    sheet: str | None = typer.Option(
+        None, "--sheet", help="The sheet of an .xlsx workbook to read (default: the first)."
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import events (page views, downloads, form fills ...) and re-qualify their contacts."""
     if not file.is_file():
         fail(f"{file}: no such file")
-    plan = _plan(file, file_format, mapping, encoding, delimiter_option(delimiter))
+    plan = _plan(file, file_format, mapping, encoding, delimiter_option(delimiter), sheet)
     source = _source(source, plan.mapping)
     engine = engine_from_settings(workspace_settings(workspace))
     try:
@@ -135,6 +140,7 @@ class _Plan:
     mapping: EventMapping | None
     encoding: str | None = None
     delimiter: str | None = None
+    sheet: str | None = None
 
 
 def _plan(
@@ -143,6 +149,7 @@ def _plan(
     mapping: Path | None,
     encoding: str | None,
     delimiter: str | None,
+    sheet: str | None = None,
 ) -> _Plan:
     kind = file_format or _EXTENSIONS.get(file.suffix.lower())
     if kind is None:
@@ -150,9 +157,10 @@ def _plan(
         # file was read before CSV exports were (a script importing "events.log" still works).
         kind = FileFormat.JSONL if mapping is None else FileFormat.CSV
     if kind is FileFormat.JSONL:
-        if mapping is not None or encoding is not None or delimiter is not None:
+        if mapping is not None or encoding is not None or delimiter is not None or sheet:
             fail(
-                f"{file}: --mapping, --encoding and --delimiter are for CSV files; a JSON-lines "
+                f"{file}: --mapping, --encoding, --delimiter and --sheet are for CSV files and "
+                "workbooks; a JSON-lines "
                 "file names its fields itself (give --format csv if the file is a CSV)"
             )
         return _Plan(None)
@@ -162,7 +170,7 @@ def _plan(
             "the person and the event type (see docs/store.md, 'Importing a CSV export')"
         )
     try:
-        return _Plan(load_event_mapping(mapping), encoding, delimiter)
+        return _Plan(load_event_mapping(mapping), encoding, delimiter, sheet)
     except MappingError as error:
         fail(str(error))
 
@@ -234,6 +242,7 @@ def _import(
         source=source,
         encoding=plan.encoding,
         delimiter=plan.delimiter,
+        sheet=plan.sheet,
         on_progress=on_progress,
     )
 

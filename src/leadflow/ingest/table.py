@@ -5,8 +5,10 @@ Encoding   a UTF-8 or UTF-16 byte-order mark decides; UTF-16 without one (Salesf
            two; otherwise the file is UTF-8 if every byte of it decodes as UTF-8
            (checked in 1 MiB chunks, never loaded whole), else Windows-1252, else
            Latin-1 (which decodes anything). Excel on Windows writes cp1252; cp1252 and
-           Latin-1 agree on every letter (é, ü, ø). A workbook (.xlsx, .xls) or other
-           binary file is refused with what to do instead.
+           Latin-1 agree on every letter (é, ü, ø). An .xlsx workbook is read by
+           ``workbook`` (its first sheet, or the one named), with the same face
+           (``RowSource``); an .xls, an .ods or other binary file is refused with what
+           to do instead.
 Delimiter  a first line ``sep=;`` (Excel's own hint, which some exports write) names
            it and is not a record; otherwise comma, semicolon, tab or pipe: the one that
            splits the first records of the file into the same number (more than one)
@@ -31,13 +33,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
 
 __all__ = [
     "DuplicateHeader",
+    "Footer",
+    "RowSource",
     "Table",
     "TableDialect",
     "TableError",
@@ -80,8 +84,11 @@ class TableError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class TableDialect:
+    """How a CSV file was read; for a workbook, the sheet (encoding and delimiter empty)."""
+
     encoding: str
     delimiter: str
+    sheet: str | None = None
 
 
 def detect_encoding(path: Path) -> str:
@@ -167,6 +174,25 @@ def _first_records(sample: str, delimiter: str, limit: int = 25) -> list[list[st
     return records
 
 
+class RowSource(Protocol):
+    """What an import reads: an open CSV file (``Table``) or worksheet (``SheetTable``)."""
+
+    path: Path
+    header: list[str]
+    header_line: int
+    size: int  # bytes, for progress (of the sheet's XML, for a workbook)
+
+    @property
+    def bytes_read(self) -> int: ...
+
+    @property
+    def dialect(self) -> TableDialect: ...
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(number of the first line or row, cells) for every record after the header."""
+        ...
+
+
 @dataclass
 class Table:
     """An open CSV file: its dialect, header and rows; ``bytes_read`` tells progress."""
@@ -185,10 +211,10 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(first line number, cells) for every non-blank record after the header, up to
-        a Salesforce report's footer (see ``_Footer``)."""
+        a Salesforce report's footer (see ``Footer``)."""
         reader = self._reader
         previous = self.header_line
-        footer = _Footer(self.path)
+        footer = Footer(self.path)
         try:
             for cells in reader:
                 start, previous = previous + 1, reader.line_num
@@ -217,15 +243,17 @@ _SALESFORCE_COPYRIGHT = re.compile(r"copyright \(c\) [\d -]+ salesforce\.com", r
 _FOOTER_LEAD = 4
 
 
-class _Footer:
+class Footer:
     """Tells a report's footer from rows. One-cell records are held back (at most a few)
     until the next record: the copyright line makes them and what follows the footer,
     not rows (read as rows, the org's name became a lead whose record id was the name);
     any other record releases them. A record of several cells after the footer is an
-    error, not dropped in silence."""
+    error, not dropped in silence. ``total`` also starts the footer, at a record whose
+    first filled cell it matches (a workbook's "Grand Total" row)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, total: re.Pattern[str] | None = None) -> None:
         self._path = path
+        self._total = total
         self.held: list[tuple[int, list[str]]] = []
         self._since: int | None = None  # the line the footer starts on, once seen
 
@@ -236,8 +264,9 @@ class _Footer:
 
     def read(self, start: int, cells: list[str]) -> Iterator[tuple[int, list[str]]]:
         # One cell, or one and empty ones: a spreadsheet saving the report again pads
-        # every footer line to the header's width.
-        lone = not any(cell.strip() for cell in cells[1:])
+        # every footer line to the header's width (and a worksheet may start at B).
+        filled = [cell.strip() for cell in cells if cell.strip()]
+        lone = len(filled) <= 1
         if self._since is not None:
             if not lone:
                 raise TableError(
@@ -245,9 +274,14 @@ class _Footer:
                     f"(line {self._since}); remove the footer, or export the report again"
                 )
             return
-        if lone and _SALESFORCE_COPYRIGHT.match(cells[0].strip()):
+        if lone and filled and _SALESFORCE_COPYRIGHT.match(filled[0]):
             self._since = self.held[0][0] if self.held else start
             self.held.clear()
+            return
+        if self._total is not None and filled and self._total.match(filled[0]):
+            yield from self.held  # a total ends the rows: what came before were rows
+            self.held.clear()
+            self._since = start
             return
         if lone and len(self.held) < _FOOTER_LEAD:
             self.held.append((start, cells))
@@ -275,9 +309,45 @@ class _CountingReader(io.RawIOBase):
 
 @contextmanager
 def open_table(
-    path: Path, encoding: str | None = None, delimiter: str | None = None
-) -> Iterator[Table]:
-    """Open ``path`` as a table, detecting what is not given; TableError if unreadable."""
+    path: Path,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> Iterator[RowSource]:
+    """Open ``path`` as a table, detecting what is not given; TableError if unreadable.
+    An .xlsx workbook is read by ``workbook``: its first sheet, or ``sheet``."""
+    if _is_workbook(path):
+        from leadflow.ingest.workbook import open_sheet  # openpyxl only when needed
+
+        if encoding is not None or delimiter is not None:
+            raise TableError(
+                f"{path}: an .xlsx workbook: --encoding and --delimiter are for CSV files"
+            )
+        with open_sheet(path, sheet) as table:
+            yield table
+        return
+    if sheet is not None:
+        raise TableError(f"{path}: not an .xlsx workbook: --sheet is for workbooks")
+    with _open_csv(path, encoding, delimiter) as table:
+        yield table
+
+
+def _is_workbook(path: Path) -> bool:
+    """True for an .xlsx; TableError for a workbook that cannot be read (``workbook``)."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(len(_WORKBOOKS[1]))
+    except OSError as error:
+        raise TableError(f"{path}: cannot read the file ({error.strerror})") from None
+    if not head.startswith(_WORKBOOKS):
+        return False  # text: no need to load openpyxl
+    from leadflow.ingest.workbook import workbook_kind
+
+    return workbook_kind(path)
+
+
+@contextmanager
+def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Iterator[Table]:
     csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     try:
         size = path.stat().st_size
@@ -331,8 +401,14 @@ def overflow(cells: Sequence[str], width: int) -> str | None:
     """Why a record with values beyond the header's last column is bad, or None: a
     delimiter in an unquoted cell (a ';' in a title, a decimal comma) shifted its values
     into the wrong columns. Empty cells there are the trailing delimiters some exports
-    write: harmless."""
-    if len(cells) <= width or not any(cell.strip() for cell in cells[width:]):
+    write: harmless. A worksheet's row with a cell it cannot read (a formula never
+    calculated) ends with a cell that says why (``workbook.UnreadableCell``)."""
+    if len(cells) <= width:
+        return None
+    reason = getattr(cells[-1], "reason", None)
+    if reason is not None:
+        return str(reason)
+    if not any(cell.strip() for cell in cells[width:]):
         return None
     return (
         f"{len(cells)} cells, the header has {width} columns "

@@ -41,7 +41,7 @@ import leadflow
 from leadflow.ingest.convert import RowConverter
 from leadflow.ingest.formats.layout import Layout
 from leadflow.ingest.record import ConsentClaim, ContactRecord, RowError
-from leadflow.ingest.table import Table, TableError, open_table
+from leadflow.ingest.table import RowSource, TableError, open_table
 from leadflow.ingest.updates import fold_record
 
 __all__ = [
@@ -159,7 +159,7 @@ _YOUNG_OBJECTS = 50_000
 
 
 def read_batches(
-    table: Table,
+    table: RowSource,
     recipe: ConverterRecipe,
     *,
     batch_size: int,
@@ -177,7 +177,7 @@ def read_batches(
 
 
 def _batches(
-    table: Table, recipe: ConverterRecipe, batch_size: int, keep_cells: bool
+    table: RowSource, recipe: ConverterRecipe, batch_size: int, keep_cells: bool
 ) -> Iterator[ReadBatch]:
     converter, limits = recipe.build(), recipe.limits
     headers = headers_by_field(recipe.layout, recipe.header)
@@ -200,7 +200,7 @@ def _batches(
     yield _finished(batch, good, table)
 
 
-def _finished(batch: ReadBatch, good: list[Row], table: Table) -> ReadBatch:
+def _finished(batch: ReadBatch, good: list[Row], table: RowSource) -> ReadBatch:
     batch.people, batch.folded = _fold(good)
     batch.bytes_read = table.bytes_read
     return batch
@@ -239,10 +239,10 @@ _LENGTH = struct.Struct("!I")
 
 
 def _from_second_process(
-    table: Table, recipe: ConverterRecipe, batch_size: int, keep_cells: bool
+    table: RowSource, recipe: ConverterRecipe, batch_size: int, keep_cells: bool
 ) -> Iterator[ReadBatch]:
     dialect = table.dialect
-    job = (table.path, dialect.encoding, dialect.delimiter, recipe, batch_size, keep_cells)
+    job = (table.path, dialect, recipe, batch_size, keep_cells)
     package_root = str(Path(leadflow.__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([package_root, *sys.path])}
     with tempfile.TemporaryFile() as errors:
@@ -292,9 +292,11 @@ def _last_line(errors: IO[bytes]) -> str:
 
 def _validate(job: tuple[Any, ...], out: IO[bytes]) -> None:
     """The second process: validate the file and send its batches, then the end mark."""
-    path, encoding, delimiter, recipe, batch_size, keep_cells = job
+    path, dialect, recipe, batch_size, keep_cells = job
+    # A workbook's dialect has no encoding and delimiter (None: not given), only a sheet.
+    again = (dialect.encoding or None, dialect.delimiter or None, dialect.sheet)
     try:
-        with fewer_collections(), open_table(path, encoding, delimiter) as table:
+        with fewer_collections(), open_table(path, *again) as table:
             for batch in _batches(table, recipe, batch_size, keep_cells):
                 _send(out, _encoded(batch))
     except TableError as error:  # a broken record half-way: the parent raises it

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,6 +75,7 @@ def import_event_table(
     source: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
     on_progress: OnProgress | None = None,
 ) -> EventImport:
     """Record every good row of the CSV file ``path``; MappingError (before anything is
@@ -83,8 +85,9 @@ def import_event_table(
     check_event_types(mapping, recorder.active.definition)
     notes: list[str] = []
     reader = table_reader(
-        path, mapping, source=source, encoding=encoding, delimiter=delimiter, notes=notes
-    )
+        path, mapping, source=source, encoding=encoding, delimiter=delimiter, sheet=sheet,
+        notes=notes,
+    )  # fmt: skip
     report = import_read_events(
         reader, recorder, strict=strict, batch_size=batch_size, on_progress=on_progress
     )
@@ -110,6 +113,23 @@ def check_event_types(mapping: EventMapping, definition: Definition) -> None:
         )
 
 
+# How the workbook reader writes a date cell (ingest/workbook.py): a cell typed as a date
+# has no text for the mapping's format to match, and ISO 8601 has one reading only.
+_DATE_CELL = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2})?")
+
+
+def _formatted(text: str, pattern: str, column: str) -> datetime:
+    try:
+        return datetime.strptime(text, pattern)  # noqa: DTZ007 - the caller attaches the zone
+    except ValueError:
+        raise ValueError(f"{column}: {text!r} does not match the format {pattern!r}") from None
+
+
+def _date_cell(text: str) -> datetime | None:
+    """The naive time of a workbook's date cell, or None for any other text."""
+    return datetime.fromisoformat(text) if _DATE_CELL.fullmatch(text) else None
+
+
 def table_reader(
     path: Path,
     mapping: EventMapping,
@@ -117,13 +137,14 @@ def table_reader(
     source: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
     notes: list[str] | None = None,
 ) -> EventReader:
     """The reader of a CSV file through ``mapping``: (line, event, reason or None) per record.
     ``notes`` receives what the header makes worth saying (a repeated column not mapped)."""
 
     def read(on_progress: OnProgress | None) -> Iterator[ReadLine]:
-        with open_table(path, encoding, delimiter) as table:
+        with open_table(path, encoding, delimiter, sheet) as table:
             rows = RowReader(mapping, table.header, path, source or mapping.source or IMPORT_SOURCE)
             if notes is not None:
                 notes[:] = rows.header_notes
@@ -213,12 +234,7 @@ class RowReader:
                 return parse_instant(text, zone=rule.zone, day_first=rule.day_first)
             except ValueError as error:
                 raise ValueError(f"{rule.column}: {error}") from None
-        try:
-            moment = datetime.strptime(text, rule.format)  # noqa: DTZ007 - zone attached below
-        except ValueError:
-            raise ValueError(
-                f"{rule.column}: {text!r} does not match the format {rule.format!r}"
-            ) from None
+        moment = _date_cell(text) or _formatted(text, rule.format, rule.column)
         if moment.tzinfo is None:
             # A local time: in the repeated hour when clocks go back, the first of the two.
             moment = moment.replace(tzinfo=rule.zone)

@@ -64,10 +64,11 @@ def import_accounts(
     mapping: AccountMapping | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> AccountImport:
     """Import ``path`` (read through ``mapping`` if given; ``encoding`` and ``delimiter``
     detected unless given); file-level problems raise ValueError (TableError)."""
-    dialect = _Dialect(encoding, delimiter)
+    dialect = _Dialect(encoding, delimiter, sheet)
     mapping = mapping or AccountMapping()
     report = AccountImport(path)
     for line, outcome in _read(path, mapping, dialect, report.header_notes):
@@ -94,12 +95,13 @@ class _Dialect:
 
     encoding: str | None
     delimiter: str | None
+    sheet: str | None = None  # of a workbook; None: the first
 
 
 def _read(
     path: Path, mapping: AccountMapping, dialect: _Dialect, notes: list[str] | None = None
 ) -> Iterator[tuple[int, AccountRecord | str]]:
-    with open_table(path, dialect.encoding, dialect.delimiter) as table:
+    with open_table(path, dialect.encoding, dialect.delimiter, dialect.sheet) as table:
         try:
             columns = account_columns(table.header, mapping)
             found = repeated_header_notes(table.header, columns)

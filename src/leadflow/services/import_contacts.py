@@ -43,7 +43,7 @@ from leadflow.ingest.formats.layout import Layout
 from leadflow.ingest.formats.translations.detect import header_language
 from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
-from leadflow.ingest.table import Table, open_table
+from leadflow.ingest.table import RowSource, open_table
 from leadflow.services.contact_batches import COLUMN_LIMITS, ContactBatches
 from leadflow.services.contact_reading import (
     ConverterRecipe,
@@ -70,6 +70,7 @@ class ImportOptions:
     errors: Path | None = None  # where to write the error report
     encoding: str | None = None  # detected when None
     delimiter: str | None = None  # detected when None
+    sheet: str | None = None  # of a workbook; None: the first
     batch_size: int = 1000
     # Validate in a second process (contact_reading.py); None: for large files on two
     # cores or more.
@@ -87,6 +88,7 @@ class ContactImport:
     format: str
     encoding: str = ""
     delimiter: str = ""
+    sheet: str | None = None  # the workbook's sheet read (encoding and delimiter empty)
     rows: int = 0
     created: int = 0
     updated: int = 0
@@ -122,8 +124,9 @@ def import_contacts(
 ) -> ContactImport:
     """Import ``path``; file-level problems raise ValueError (TableError, HeaderError)."""
     summary = ContactImport(path, options.layout.name)
-    with open_table(path, options.encoding, options.delimiter) as table:
+    with open_table(path, options.encoding, options.delimiter, options.sheet) as table:
         summary.encoding, summary.delimiter = table.dialect.encoding, table.dialect.delimiter
+        summary.sheet = table.dialect.sheet
         recipe = _recipe(options, table.header)
         converter = recipe.build()  # HeaderError: refused now
         summary.unknown_columns = converter.unknown_headers
@@ -148,7 +151,7 @@ def _recipe(options: ImportOptions, header: Sequence[str]) -> ConverterRecipe:
 
 def _run(
     engine: Engine,
-    table: Table,
+    table: RowSource,
     recipe: ConverterRecipe,
     options: ImportOptions,
     summary: ContactImport,

@@ -45,7 +45,7 @@ from leadflow.ingest.formats.layout import Layout
 from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
 from leadflow.ingest.salesforce_ids import salesforce_id
-from leadflow.ingest.table import Table, open_table
+from leadflow.ingest.table import RowSource, open_table
 from leadflow.services.opportunities import CLOSED_LOST, CLOSED_WON
 from leadflow.services.requalify import requalify_contacts
 from leadflow.services.survivor import surviving_contact
@@ -73,6 +73,7 @@ class DealImportOptions:
     errors: Path | None = None  # where to write the error report
     encoding: str | None = None  # detected when None
     delimiter: str | None = None  # detected when None
+    sheet: str | None = None  # of a workbook; None: the first
 
 
 @dataclass
@@ -83,6 +84,7 @@ class DealImport:
     format: str
     encoding: str = ""
     delimiter: str = ""
+    sheet: str | None = None  # the workbook's sheet read (encoding and delimiter empty)
     rows: int = 0
     created: int = 0
     updated: int = 0
@@ -116,8 +118,9 @@ def import_deals(
     """Import ``path``; file-level problems raise ValueError (TableError, HeaderError)."""
     now = clock.now()
     summary = DealImport(path, options.layout.name)
-    with open_table(path, options.encoding, options.delimiter) as table:
+    with open_table(path, options.encoding, options.delimiter, options.sheet) as table:
         summary.encoding, summary.delimiter = table.dialect.encoding, table.dialect.delimiter
+        summary.sheet = table.dialect.sheet
         layout = options.layout
         zone = ZoneInfo(layout.time_zone) if layout.time_zone else UTC
         reader = DealReader(
@@ -148,7 +151,7 @@ def import_deals(
 Read = tuple[DealRecord | RowError, Sequence[str]]
 
 
-def _batches(table: Table, reader: DealReader) -> Iterator[list[Read]]:
+def _batches(table: RowSource, reader: DealReader) -> Iterator[list[Read]]:
     def rows() -> Iterator[Read]:
         for line, cells in table.rows():
             try:

@@ -199,7 +199,8 @@ def test_the_format_comes_from_the_extension_the_mapping_or_format(tmp_path: Pat
     [
         (["webinar-attendance.csv"], "a CSV file needs --mapping MAP.yaml"),
         (["events.jsonl", "--mapping", "webinar-attendance.yaml"],
-         "--mapping, --encoding and --delimiter are for CSV files"),
+         "--mapping, --encoding, --delimiter and --sheet are for CSV files and workbooks"),
+        (["events.jsonl", "--sheet", "Events"], "--sheet are for CSV files and workbooks"),
         (["webinar-attendance.csv", "--mapping", "broken.yaml"],
          "broken.yaml: type: Field required"),
         (["webinar-attendance.csv", "--mapping", "webinar-attendance.yaml", "--delimiter", ":"],

@@ -13,6 +13,7 @@ from leadflow.ingest.formats.mapping_file import MappingError
 from leadflow.services.event_table import import_event_table
 from leadflow.services.events import EventRecorder
 from leadflow.store.models import Contact, Event, Qualification, StageTransition
+from tests.unit.ingest.test_workbook import excel_time, write_workbook
 
 # Exported in Amsterdam, day first, no ids: the recorder's clock is 2 March 2026 09:00 UTC.
 MAPPING = """
@@ -195,3 +196,32 @@ def test_a_missing_column_is_refused_before_anything_is_written(
     with pytest.raises(MappingError, match="no column 'Form'"):
         _import(recorder, table, map_file, strict=False)
     assert _counts(engine) == (0, 0, 0, 0)
+
+
+def test_a_workbook_with_date_cells_is_read_through_a_mapping_with_a_format(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    """A date cell has no text to match the mapping's format: its value (ISO 8601 from the
+    workbook reader) is read in the mapping's time zone; a typed text date still matches
+    the format, and a bad row is named by the row Excel shows."""
+    book = write_workbook(
+        tmp_path / "export.xlsx",
+        [
+            ["Form fills, March"],
+            ["E-mail", "Activiteit", "Datum", "Formulier"],
+            ["ann@acme.example", "Formulier", excel_time(2026, 3, 1, 10), "contact-sales"],
+            ["bo@beta.example", "Klik", "02-03-2026 08:30", None],
+            ["cy@gamma.example", "Klik", "gisteren", None],
+        ],
+    )
+    map_file = tmp_path / "map.yaml"
+    map_file.write_text(MAPPING, encoding="utf-8")
+    report = import_event_table(book, load_event_mapping(map_file), recorder)
+    assert (report.rows, report.recorded, report.rejected) == (3, 2, 1)
+    assert [(p.line, p.reason.split(":")[0]) for p in report.problems] == [(5, "Datum")]
+    with Session(engine) as session:
+        stored = session.execute(select(Event.type, Event.at).order_by(Event.at)).all()
+    assert [(kind, at.strftime("%d %H:%M")) for kind, at in stored] == [
+        ("form_submit", "01 09:00"),  # 10:00 in Amsterdam (UTC+1)
+        ("email_click", "02 07:30"),
+    ]

@@ -11,6 +11,7 @@ import pytest
 from leadflow.ingest.formats import get_format
 from leadflow.ingest.table import TableError, open_table
 from leadflow.services.contact_reading import ColumnLimits, ConverterRecipe, ReadBatch, read_batches
+from tests.unit.ingest.test_workbook import write_workbook
 
 HEADER = ["Record ID", "Email", "First Name", "Phone Number", "Country/Region",
           "Create Date", "Unsubscribed from all email", "Notes"]  # fmt: skip
@@ -129,3 +130,23 @@ def test_an_import_that_stops_early_stops_the_validating_process(tmp_path: Path)
         assert len(_validating_children()) == 1
         batches.close()  # what the import does when it fails half-way
     assert _validating_children() == []
+
+
+def test_a_workbook_sheet_is_read_the_same_by_a_second_process(tmp_path: Path) -> None:
+    """The second process opens the same sheet (not the first) and reads the row numbers
+    Excel shows, a formula nobody calculated rejecting its row there too."""
+    typed: list[list[object]] = [[int(r[0]), *r[1:]] for r in _rows(200)]
+    typed[5][5] = "=TODAY()"  # no cached value: the row is rejected
+    book = write_workbook(
+        tmp_path / "two.xlsx", [["nothing", "here"]], Contacts=[["Export"], [], HEADER, *typed]
+    )
+    with open_table(book, sheet="Contacts") as table:
+        recipe = ConverterRecipe(get_format("hubspot"), tuple(table.header), "NL")
+        here = list(read_batches(table, recipe, batch_size=50, keep_cells=True, parallel=False))
+    with open_table(book, sheet="Contacts") as table:
+        there = list(read_batches(table, recipe, batch_size=50, keep_cells=True, parallel=True))
+
+    assert _plain(there) == _plain(here)
+    assert sum(batch.rows for batch in here) == 200
+    rejected = {error.line: error.reason for batch in here for error, _ in batch.rejected}
+    assert rejected[9].startswith("cell F9 holds a formula with no calculated value")
