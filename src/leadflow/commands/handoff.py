@@ -171,7 +171,8 @@ def _progress(state: cadence.WorkState) -> str:
     head = f"lead {state.contact_id}: {state.attempts} attempt(s)"
     if state.closed:
         flag = "; UNDER-WORKED" if state.under_worked else ""
-        return f"{head}, closed ({state.outcome}){flag}"
+        outcome = cadence.STAYS_CUSTOMER if state.outcome == cadence.CLOSED_CUSTOMER else None
+        return f"{head}, closed {outcome or f'({state.outcome})'}{flag}"
     if state.connected:
         return f"{head}, reached: book a meeting or send a quote"
     return f"{head}, next: {state.next_channel} due {shown(state.next_attempt_due_at)}"

@@ -44,6 +44,8 @@ from leadflow.store.models import Conversation, Qualification, Rep, SalesAttempt
 
 __all__ = [
     "CADENCE_ENDED",
+    "CLOSED_CUSTOMER",
+    "STAYS_CUSTOMER",
     "WorkState",
     "close_lead",
     "end_cadence",
@@ -52,6 +54,10 @@ __all__ = [
 ]
 
 CADENCE_ENDED = "cadence ended without a connection"
+# A customer's lead closed by sales: neither recycled nor disqualified, so the work item
+# says what happened instead (not counted as giving up in reports or learning).
+CLOSED_CUSTOMER = "closed"
+STAYS_CUSTOMER = "(stays a customer)"
 _Choice = TypeVar("_Choice", bound=StrEnum)
 
 
@@ -146,7 +152,9 @@ def close_lead(
     rep: str | None,
     clock: Clock,
 ) -> WorkState:
-    """The rep stops working the lead: back to nurture, or out of the funnel."""
+    """The rep stops working the lead: back to nurture, or out of the funnel. A customer
+    (a deal won meanwhile, the CRM's included) goes neither way: its work item ends with
+    the outcome ``closed`` and the reason says it stays a customer."""
     if not reason.strip():
         raise InvalidInputError("closing a lead needs a reason (e.g. unresponsive, not_interested)")
     now = clock.now()
@@ -157,11 +165,15 @@ def close_lead(
     # A lead that became a customer meanwhile (a deal the CRM won) was not given up on.
     customer = stands_as_customer(session, contact_id)
     item.under_worked = not customer and is_under_worked(item.attempts, item.connected, minimum)
-    outcome = "disqualified" if disqualify else "recycled"
-    close_work(session, work, outcome=outcome, reason=reason, actor=actor.key, now=now)
+    if customer:
+        outcome, recorded = CLOSED_CUSTOMER, f"{reason} {STAYS_CUSTOMER}"
+    else:
+        outcome, recorded = ("disqualified" if disqualify else "recycled"), reason
+    close_work(session, work, outcome=outcome, reason=recorded, actor=actor.key, now=now)
     requalify_contacts(session, [contact_id], clock=clock)
-    move = disqualify_lead if disqualify else recycle_lead
-    move(session, contact_id, f"closed by sales: {reason}", actor.key, now)
+    if not customer:
+        move = disqualify_lead if disqualify else recycle_lead
+        move(session, contact_id, f"closed by sales: {reason}", actor.key, now)
     session.commit()
     return _state(work, actor.key)
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from leadflow.commands.handoff import _progress
 from leadflow.services.cadence import close_lead, log_attempt, log_conversation
 from leadflow.services.feedback import accept, reject
 from leadflow.services.opportunities import (
@@ -22,6 +23,7 @@ from leadflow.services.requalify import requalify_contacts
 from leadflow.store.models import (
     Account,
     Contact,
+    HandoffWork,
     Opportunity,
     OpportunityDetail,
     OpportunityStageChange,
@@ -209,6 +211,33 @@ def test_a_customer_the_crm_won_while_sales_worked_the_lead_stays_a_customer(des
     ).all()
     assert not {"nurture", "disqualified"} & set(moves)
     assert queue(desk.session, desk.clock.now()) == []  # sales is done with each of them
+
+
+def test_closing_a_customers_lead_records_that_it_stays_a_customer(desk: Desk) -> None:
+    # The customer is not recycled or disqualified (above), and the record must not say
+    # it was: the work item, the API's answer and the command's line said "recycled".
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    kept, dropped = desk.lead(), desk.lead()
+    for number, contact_id in enumerate((kept, dropped)):
+        accept(desk.session, contact_id, rep=None, clock=desk.clock)
+        _crm_deal(desk, contact_id, "won", f"crm-{number}")
+    desk.later(hours=1)
+
+    work = close_lead(desk.session, kept, reason="unresponsive", rep=None, clock=desk.clock)
+    gone = close_lead(
+        desk.session, dropped, reason="moved on", disqualify=True, rep=None, clock=desk.clock
+    )
+
+    assert (work.outcome, gone.outcome) == ("closed", "closed")
+    items = desk.session.scalars(
+        select(HandoffWork).where(HandoffWork.contact_id.in_((kept, dropped)))
+    ).all()
+    assert sorted(item.close_reason for item in items) == [
+        "moved on (stays a customer)",
+        "unresponsive (stays a customer)",
+    ]
+    assert _progress(work) == f"lead {kept}: 0 attempt(s), closed (stays a customer)"
 
 
 def test_the_rep_moving_or_closing_a_deal_must_be_an_active_rep(desk: Desk) -> None:
