@@ -31,7 +31,13 @@ from leadflow.services.definitions import active_definition
 from leadflow.services.lifecycle_moves import recycle_lead
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.services.requalify import requalify_contacts
-from leadflow.services.sales_work import acting_rep, close_work, live_work
+from leadflow.services.sales_work import (
+    ACCEPT,
+    acting_rep,
+    close_work,
+    live_work,
+    record_breach_if_late,
+)
 from leadflow.store.models import (
     Account,
     Contact,
@@ -235,11 +241,20 @@ def _open_deal(session: Session, contact_id: int) -> Opportunity | None:
 def _close_work(
     session: Session, contact_id: int, outcome: str, reason: str, actor: str | None, now: datetime
 ) -> None:
-    """The deal was the end of the hand-off (if the lead came through one)."""
+    """The deal was the end of the hand-off (if the lead came through one). A hand-off
+    nobody answered yet (the deal is the CRM's, imported while the lead waited) is
+    answered by it: sales took the lead on in its CRM, so it is recorded accepted now,
+    with the deal's outcome as the reason, and no longer waits for an answer."""
     try:
         work = live_work(session, contact_id)
     except NotFoundError:  # a deal for a lead sales never held through leadflow
         return
+    if work.handoff.status == "open":
+        # Its SLA is read as for an answer given now and a lead closed untouched now, so
+        # a breach does not depend on whether the sweep ran in between.
+        record_breach_if_late(session, work, ACCEPT, now, done_at=now)
+        work.handoff.status, work.handoff.answered_at = "accepted", now
+        work.handoff.reason = reason[:500]
     close_work(session, work, outcome=outcome, reason=reason, actor=actor, now=now)
 
 

@@ -20,6 +20,7 @@ from leadflow.services.queue import queue
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.services.reps import set_active
 from leadflow.services.requalify import requalify_contacts
+from leadflow.services.sla import check_sla
 from leadflow.store.models import (
     Account,
     Contact,
@@ -28,6 +29,7 @@ from leadflow.store.models import (
     OpportunityDetail,
     OpportunityStageChange,
     Qualification,
+    SlaBreach,
     StageTransition,
 )
 from tests.integration.handoff.conftest import Desk
@@ -238,6 +240,36 @@ def test_closing_a_customers_lead_records_that_it_stays_a_customer(desk: Desk) -
         "unresponsive (stays a customer)",
     ]
     assert _progress(work) == f"lead {kept}: 0 attempt(s), closed (stays a customer)"
+
+
+def test_losing_an_imported_deal_ends_the_hand_off_nobody_answered(desk: Desk) -> None:
+    # The CRM's open deal for a lead still waiting for sales' answer, lost by hand: the
+    # hand-off ends as a rep's own lost deal ends it, and leaves the queue and the SLA.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    contact_id = desk.lead()
+    deal_id = _crm_deal(desk, contact_id, "open", "crm-open")
+    desk.later(days=2)  # both SLA moments passed; the sweep has not run yet
+
+    lose_opportunity(
+        desk.session, deal_id, reason="price", note="too dear", actor="eva", clock=desk.clock
+    )
+
+    ((handoff, item),) = desk.handoffs(contact_id)
+    assert (item.outcome, item.close_reason) == ("lost", "deal lost: price: too dear")
+    assert item.closed_at == desk.clock.now()
+    # Sales took the lead on in its CRM (the deal is there): answered, by the deal.
+    assert (handoff.status, handoff.answered_at) == ("accepted", desk.clock.now())
+    assert handoff.reason == "deal lost: price: too dear"
+    assert queue(desk.session, desk.clock.now()) == []
+    # Both promises were due before the deal answered the hand-off: recorded now, as a
+    # sweep running in between would have, and never again.
+    kinds = desk.session.scalars(select(SlaBreach.kind).order_by(SlaBreach.kind)).all()
+    assert kinds == ["accept", "first_touch"]
+    desk.later(days=3)
+    assert check_sla(desk.session, desk.clock).breaches == []
+    with pytest.raises(ConflictError, match="ended already"):
+        accept(desk.session, contact_id, rep=None, clock=desk.clock)
 
 
 def test_the_rep_moving_or_closing_a_deal_must_be_an_active_rep(desk: Desk) -> None:
