@@ -107,10 +107,7 @@ def log_attempt(
     )
     _touched(session, contact_id, now)
     item = work.item
-    late = False
-    if item.first_touch_at is None:
-        late = record_breach_if_late(session, work, FIRST_TOUCH, now, done_at=now) is not None
-        item.first_touch_at = now
+    late = _first_touch(session, work, now)
     item.attempts += 1
     item.connected = item.connected or outcome in CONNECTING_OUTCOMES
     if not _plan_next(session, work, actor):
@@ -128,7 +125,9 @@ def log_conversation(
     rep: str | None,
     clock: Clock,
 ) -> WorkState:
-    """A conversation with a lead sales holds; it counts as reaching the person."""
+    """A conversation with a lead sales holds; it counts as reaching the person, and as
+    the first touch when it is the first contact recorded (a connected call or meeting
+    logged only as a conversation)."""
     _choice(ConversationOutcome, outcome, "outcome")
     now = clock.now()
     work = _accepted_work(session, contact_id)
@@ -136,11 +135,12 @@ def log_conversation(
     session.add(
         Conversation(contact_id=contact_id, rep=actor.key, outcome=outcome, at=now, note=note)
     )
+    late = _first_touch(session, work, now)
     work.item.connected = True
     work.item.next_attempt_due_at = work.item.next_channel = None
     requalify_contacts(session, [contact_id], clock=clock)
     session.commit()
-    return _state(work, actor.key)
+    return _state(work, actor.key, late)
 
 
 def close_lead(
@@ -176,6 +176,17 @@ def close_lead(
         move(session, contact_id, f"closed by sales: {reason}", actor.key, now)
     session.commit()
     return _state(work, actor.key)
+
+
+def _first_touch(session: Session, work: Work, now: datetime) -> bool:
+    """Any recorded sales touch, an attempt or a conversation, is the first touch when
+    none came before; whether it breached the first-touch SLA (recorded then)."""
+    item = work.item
+    if item.first_touch_at is not None:
+        return False
+    late = record_breach_if_late(session, work, FIRST_TOUCH, now, done_at=now) is not None
+    item.first_touch_at = now
+    return late
 
 
 def _touched(session: Session, contact_id: int, now: datetime) -> None:
