@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,7 @@ def test_the_hand_off_report_reads_since_as_the_reports_read_from(
         return [row["rep"] for row in answer.json()]
 
     assert reps("2026-03-02") == reps("2026-03-02T00:00:00Z") == ["eva"]
+    client.app.state.leadflow.clock.current = START + timedelta(days=2)  # 3 March is past
     assert reps("2026-03-03") == reps("2026-03-03T01:00:00+01:00") == []
     for bad in ("yesterday", "2026-03-02T09:00:00"):
         refused = client.get("/handoff/report", params={"since": bad}, headers=reader)
@@ -337,3 +339,15 @@ def test_a_retry_after_the_first_request_was_cut_off_is_told_it_took_effect(
     assert retried.json()["type"].endswith("/idempotency_pending")
     (item,) = client.get("/queue", headers=keys["sales"]).json()
     assert item["status"] == "open"  # the retry accepted nothing
+
+
+def test_the_report_refuses_a_since_in_the_future(api: Client) -> None:
+    client, keys = api
+    reply = client.get("/handoff/report", params={"since": "2999-01-01"}, headers=keys["sales"])
+
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["detail"] == (
+        "since 2999-01-01 is in the future: no hand-off can have been made since then"
+    )
+    past = client.get("/handoff/report", params={"since": "2026-01-01"}, headers=keys["sales"])
+    assert (past.status_code, past.json()) == (200, [])

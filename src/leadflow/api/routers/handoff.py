@@ -49,7 +49,7 @@ from leadflow.api.schemas.handoff import (
 from leadflow.domain.clock import parse_instant
 from leadflow.services import cadence, feedback, nurture, opportunities
 from leadflow.services.api_keys import Role
-from leadflow.services.handoff_report import handoff_report
+from leadflow.services.handoff_report import check_since, handoff_report
 from leadflow.services.opportunities import Deal
 from leadflow.services.queue import queue
 from leadflow.services.refusals import InvalidInputError
@@ -330,6 +330,7 @@ def sweep(session: WriteSessionDep, clock: ClockDep) -> SweepPublic:
 )
 def report(
     session: ReadSessionDep,
+    now: NowDep,
     since: Annotated[
         str | None,
         Query(
@@ -339,6 +340,8 @@ def report(
     ] = None,
 ) -> list[RepReportPublic]:
     start = None if since is None else _moment("since", since)
+    if start is not None:
+        check_since(start, now, f"since {since}")
     # vars, not asdict: asdict rebuilds a Counter from its items, counting the pairs.
     return [RepReportPublic.model_validate(vars(row)) for row in handoff_report(session, start)]
 
