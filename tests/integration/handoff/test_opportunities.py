@@ -17,6 +17,7 @@ from leadflow.services.opportunities import (
     win_opportunity,
 )
 from leadflow.services.queue import queue
+from leadflow.services.reassignment import deactivate_rep
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.services.reps import set_active
 from leadflow.services.requalify import requalify_contacts
@@ -270,6 +271,38 @@ def test_losing_an_imported_deal_ends_the_hand_off_nobody_answered(desk: Desk) -
     assert check_sla(desk.session, desk.clock).breaches == []
     with pytest.raises(ConflictError, match="ended already"):
         accept(desk.session, contact_id, rep=None, clock=desk.clock)
+
+
+def test_the_crms_open_deal_does_not_keep_the_rep_from_opening_the_leads_deal(
+    desk: Desk,
+) -> None:
+    # A contact may have several open deals (a renewal in the CRM, the new product the
+    # lead asked about); one lead has one deal. The CRM's open deal refused the rep's
+    # ("has an open opportunity already"), and closing it must leave the rep's alone.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    contact_id = desk.lead()
+    accept(desk.session, contact_id, rep=None, clock=desk.clock)
+    renewal = _crm_deal(desk, contact_id, "open", "crm-renewal")
+
+    ours = _create(desk, contact_id)
+    with pytest.raises(ConflictError, match="open opportunity already"):
+        _create(desk, contact_id)  # the lead's own deal is open: one per lead
+    move_opportunity(desk.session, ours, "proposal", actor=None, clock=desk.clock)
+    lose_opportunity(desk.session, renewal, reason="price", actor=None, clock=desk.clock)
+
+    ((handoff, item),) = desk.handoffs(contact_id)
+    assert (handoff.status, item.closed_at) == ("accepted", None)  # still the rep's
+    (queued,) = queue(desk.session, desk.clock.now())
+    assert queued.open_deal == "proposal"  # the lead's deal, not the CRM's
+    desk.rep("max", "benelux")
+    deactivate_rep(desk.session, "eva", desk.clock.now())  # the lead goes to max
+    desk.session.commit()
+    assert desk.session.get_one(Opportunity, ours).owner == "max"
+    assert desk.session.get_one(Opportunity, renewal).owner == "Hans in the CRM"
+    won = win_opportunity(desk.session, ours, reason=None, actor="max", clock=desk.clock)
+    assert won.stage == "customer"
+    assert desk.handoffs(contact_id)[0][1].outcome == "won"
 
 
 def test_the_rep_moving_or_closing_a_deal_must_be_an_active_rep(desk: Desk) -> None:
