@@ -69,6 +69,11 @@ class ProblemKind(Enum):
     CONFLICT = ("conflict", 409, "The request conflicts with the current state")
     # After CONFLICT: ``for_status(409)`` answers the general kind.
     SUPPRESSED = ("suppressed", 409, "The person was erased and is not to be re-added")
+    IDEMPOTENCY_PENDING = (
+        "idempotency_pending",
+        409,
+        "The request with this Idempotency-Key took effect; its reply is not stored",
+    )
     IDEMPOTENCY_KEY_REUSED = (
         "idempotency_key_reused",
         422,

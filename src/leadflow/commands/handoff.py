@@ -36,9 +36,10 @@ from leadflow.commands.handoff_team import parse_date, reps_app, shown
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import cadence, feedback, nurture, opportunities
-from leadflow.services.handoff_report import RepReport, handoff_report
+from leadflow.services.handoff_report import RepReport, check_since, handoff_report
 from leadflow.services.pending_handoffs import hand_off_pending
 from leadflow.services.queue import QueueItem, queue
+from leadflow.services.refusals import InvalidInputError
 from leadflow.services.sla import check_sla
 
 __all__ = ["register"]
@@ -171,7 +172,8 @@ def _progress(state: cadence.WorkState) -> str:
     head = f"lead {state.contact_id}: {state.attempts} attempt(s)"
     if state.closed:
         flag = "; UNDER-WORKED" if state.under_worked else ""
-        return f"{head}, closed ({state.outcome}){flag}"
+        outcome = cadence.STAYS_CUSTOMER if state.outcome == cadence.CLOSED_CUSTOMER else None
+        return f"{head}, closed {outcome or f'({state.outcome})'}{flag}"
     if state.connected:
         return f"{head}, reached: book a meeting or send a quote"
     return f"{head}, next: {state.next_channel} due {shown(state.next_attempt_due_at)}"
@@ -331,12 +333,17 @@ def handoff_report_(
 ) -> None:
     """Per rep: hand-offs, answers, reject reasons, breaches, attempts before giving up."""
     start = None if since is None else datetime.combine(parse_date(since, "--since"), time(), UTC)
+    if start is not None:
+        try:
+            check_since(start, SystemClock().now(), f"--since {since}")
+        except InvalidInputError as error:
+            fail(str(error))
     with workspace_session(workspace) as session:
         reports = handoff_report(session, start)
     for report in reports:
         typer.echo(_report_line(report))
     if not reports:
-        typer.echo("no hand-offs yet")
+        typer.echo("no hand-offs yet" if since is None else f"no hand-offs since {since}")
 
 
 def _report_line(report: RepReport) -> str:

@@ -8,13 +8,21 @@ name any of these paths):
     3. engagement   decayed event points → score
     4. BANT         explicit facts, else rules → temperature
     5. lead type    SQL > SRL > IQL > MQL > MSRL > none
-    6. sales-ready  fit grade AND recent sales action AND extras
+    6. sales-ready  fit grade AND recent sales action AND extras (recent as of
+                    ``learned_at`` when that is later than ``now``)
     7. stage        the furthest stage whose condition holds
 
 ``qualify`` reads the full event list; ``qualify_summary`` reads an ActivitySummary
 folded incrementally and gives the same result (per-rule instead of per-event lines).
 Both are pure: the same facts, definition and ``now`` give the same Qualification,
 whatever order the events are listed in; events after ``now`` are ignored.
+
+``learned_at`` is when leadflow learns of the facts, for the real-time path, which
+qualifies a contact as of its latest event: an event that arrives late (an imported
+history, a tool that sends weeks later) is scored as of when it happened, but the
+sales-ready gate asks whether the sales action is recent *when sales would receive the
+lead*. A demo request 40 days old when it arrives does not make the lead sales-ready
+(nor put it in the sales-ready stage), as a rescore or ``leadflow qualify`` now would not.
 """
 
 from __future__ import annotations
@@ -43,7 +51,12 @@ _BANT_PATHS = {key: f"bant.{key}" for key in BANT_KEYS}
 
 
 def qualify(
-    facts: Facts, definition: Definition, now: datetime, *, explain: bool = True
+    facts: Facts,
+    definition: Definition,
+    now: datetime,
+    *,
+    explain: bool = True,
+    learned_at: datetime | None = None,
 ) -> Qualification:
     """Qualify from the full event history.
 
@@ -56,7 +69,7 @@ def qualify(
     plan = plan_for(definition)
     layout = plan.layout
     activity = fold_history(layout.routes, layout.slots, facts.events, now, explain=explain)
-    return _decide(plan, facts, activity, now, explain)
+    return _decide(plan, facts, activity, now, explain, _judged_at(now, learned_at))
 
 
 def qualify_summary(
@@ -66,6 +79,7 @@ def qualify_summary(
     now: datetime,
     *,
     explain: bool = True,
+    learned_at: datetime | None = None,
 ) -> Qualification:
     """Qualify from an incremental summary; ``facts.events`` are not read.
 
@@ -82,7 +96,8 @@ def qualify_summary(
             f"summary folded for {summary.fingerprint}, not for {definition.name} "
             f"{definition.version}; rebuild it from the events"
         )
-    return _decide(plan, facts, summary.activity(now, explain=explain), now, explain)
+    activity = summary.activity(now, explain=explain)
+    return _decide(plan, facts, activity, now, explain, _judged_at(now, learned_at))
 
 
 def _utc(now: datetime) -> datetime:
@@ -91,12 +106,19 @@ def _utc(now: datetime) -> datetime:
     return now if now.tzinfo is UTC else ensure_utc(now)
 
 
+def _judged_at(now: datetime, learned_at: datetime | None) -> datetime:
+    """The moment the sales action must be recent at: ``now``, or later when leadflow
+    learns of the facts later than they happened."""
+    return now if learned_at is None else max(now, _utc(learned_at))
+
+
 def _decide(
     plan: QualificationPlan,
     facts: Facts,
     activity: Activity,
     now: datetime,
     with_explanation: bool,
+    judged_at: datetime,
 ) -> Qualification:
     definition = plan.definition
     scope = Scope(facts, now, activity.held, definition.free_mail_domains)
@@ -112,7 +134,7 @@ def _decide(
     )
     lead_type = values["lead_type"] = lead_type_of(plan, scope)
     action = last_sales_action(plan, activity.lasts)
-    sales_ready, reason = judge_sales_ready(plan, scope, fit, engagement, action)
+    sales_ready, reason = judge_sales_ready(plan, scope, fit, engagement, action, judged_at)
     values["sales_ready"] = sales_ready
     stage = _target_stage(plan, scope)
     explanation: tuple[str, ...] = ()

@@ -6,6 +6,12 @@ Sales-ready = fit grade ≥ ``min_fit_grade``
               AND engagement ≥ ``min_engagement`` (when set)
               AND the gate's extra ``condition`` (when set).
 
+"Within" counts back from the moment the verdict is for: the qualification's ``now``, or
+the later moment leadflow learns of the facts (``qualify(..., learned_at=)``), so a sales
+action older than the window when it arrives never makes a lead sales-ready. This is the
+one place the window is applied to a single lead (the batch engine applies it to all at
+once, at its ``now``, batch/kernel.py); the hand-off follows the verdict.
+
 The verdict comes with a one-line reason naming every test that passed or the first
 thing that failed, which the explanation and the hand-off show.
 """
@@ -48,16 +54,19 @@ def judge_sales_ready(
     fit: FitResult,
     engagement: EngagementResult,
     action: SalesAction | None,
+    judged_at: datetime | None = None,
 ) -> tuple[bool, str]:
-    """(sales-ready, the reason): what passed, or the first thing that failed."""
+    """(sales-ready, the reason): what passed, or the first thing that failed. The sales
+    action must be recent at ``judged_at`` (default: the scope's ``now``)."""
+    at = scope.now if judged_at is None else judged_at
     gate = plan.definition.sales_ready
     if _RANK[fit.grade] < plan.min_fit_rank:
         return False, f"fit grade {fit.grade} is below {gate.min_fit_grade}"
     if gate.require_sales_action:
         if action is None:
             return False, "no sales-specific action yet"
-        if action.at < scope.now - plan.sales_within:
-            age = _days(scope.now - action.at)
+        if action.at < at - plan.sales_within:
+            age = _days(at - action.at)
             within_days = plan.definition.sales_actions.within_days
             return False, f"last sales action {action.type} was {age} days ago (> {within_days:g})"
     if gate.min_engagement is not None and engagement.score < gate.min_engagement:
@@ -65,7 +74,7 @@ def judge_sales_ready(
     if plan.gate is not None and not plan.gate(scope):
         assert gate.condition is not None  # plan.gate is compiled from it
         return False, gate_condition_failed(gate.condition)
-    recent = None if action is None else f"{action.type} {_days(scope.now - action.at)} days ago"
+    recent = None if action is None else f"{action.type} {_days(at - action.at)} days ago"
     return True, gate_passed(gate, fit.grade, recent, engagement.score)
 
 

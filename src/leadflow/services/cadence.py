@@ -44,6 +44,8 @@ from leadflow.store.models import Conversation, Qualification, Rep, SalesAttempt
 
 __all__ = [
     "CADENCE_ENDED",
+    "CLOSED_CUSTOMER",
+    "STAYS_CUSTOMER",
     "WorkState",
     "close_lead",
     "end_cadence",
@@ -52,6 +54,10 @@ __all__ = [
 ]
 
 CADENCE_ENDED = "cadence ended without a connection"
+# A customer's lead closed by sales: neither recycled nor disqualified, so the work item
+# says what happened instead (not counted as giving up in reports or learning).
+CLOSED_CUSTOMER = "closed"
+STAYS_CUSTOMER = "(stays a customer)"
 _Choice = TypeVar("_Choice", bound=StrEnum)
 
 
@@ -101,10 +107,7 @@ def log_attempt(
     )
     _touched(session, contact_id, now)
     item = work.item
-    late = False
-    if item.first_touch_at is None:
-        late = record_breach_if_late(session, work, FIRST_TOUCH, now, done_at=now) is not None
-        item.first_touch_at = now
+    late = _first_touch(session, work, now)
     item.attempts += 1
     item.connected = item.connected or outcome in CONNECTING_OUTCOMES
     if not _plan_next(session, work, actor):
@@ -122,7 +125,9 @@ def log_conversation(
     rep: str | None,
     clock: Clock,
 ) -> WorkState:
-    """A conversation with a lead sales holds; it counts as reaching the person."""
+    """A conversation with a lead sales holds; it counts as reaching the person, and as
+    the first touch when it is the first contact recorded (a connected call or meeting
+    logged only as a conversation)."""
     _choice(ConversationOutcome, outcome, "outcome")
     now = clock.now()
     work = _accepted_work(session, contact_id)
@@ -130,11 +135,12 @@ def log_conversation(
     session.add(
         Conversation(contact_id=contact_id, rep=actor.key, outcome=outcome, at=now, note=note)
     )
+    late = _first_touch(session, work, now)
     work.item.connected = True
     work.item.next_attempt_due_at = work.item.next_channel = None
     requalify_contacts(session, [contact_id], clock=clock)
     session.commit()
-    return _state(work, actor.key)
+    return _state(work, actor.key, late)
 
 
 def close_lead(
@@ -146,7 +152,9 @@ def close_lead(
     rep: str | None,
     clock: Clock,
 ) -> WorkState:
-    """The rep stops working the lead: back to nurture, or out of the funnel."""
+    """The rep stops working the lead: back to nurture, or out of the funnel. A customer
+    (a deal won meanwhile, the CRM's included) goes neither way: its work item ends with
+    the outcome ``closed`` and the reason says it stays a customer."""
     if not reason.strip():
         raise InvalidInputError("closing a lead needs a reason (e.g. unresponsive, not_interested)")
     now = clock.now()
@@ -157,13 +165,28 @@ def close_lead(
     # A lead that became a customer meanwhile (a deal the CRM won) was not given up on.
     customer = stands_as_customer(session, contact_id)
     item.under_worked = not customer and is_under_worked(item.attempts, item.connected, minimum)
-    outcome = "disqualified" if disqualify else "recycled"
-    close_work(session, work, outcome=outcome, reason=reason, actor=actor.key, now=now)
+    if customer:
+        outcome, recorded = CLOSED_CUSTOMER, f"{reason} {STAYS_CUSTOMER}"
+    else:
+        outcome, recorded = ("disqualified" if disqualify else "recycled"), reason
+    close_work(session, work, outcome=outcome, reason=recorded, actor=actor.key, now=now)
     requalify_contacts(session, [contact_id], clock=clock)
-    move = disqualify_lead if disqualify else recycle_lead
-    move(session, contact_id, f"closed by sales: {reason}", actor.key, now)
+    if not customer:
+        move = disqualify_lead if disqualify else recycle_lead
+        move(session, contact_id, f"closed by sales: {reason}", actor.key, now)
     session.commit()
     return _state(work, actor.key)
+
+
+def _first_touch(session: Session, work: Work, now: datetime) -> bool:
+    """Any recorded sales touch, an attempt or a conversation, is the first touch when
+    none came before; whether it breached the first-touch SLA (recorded then)."""
+    item = work.item
+    if item.first_touch_at is not None:
+        return False
+    late = record_breach_if_late(session, work, FIRST_TOUCH, now, done_at=now) is not None
+    item.first_touch_at = now
+    return late
 
 
 def _touched(session: Session, contact_id: int, now: datetime) -> None:

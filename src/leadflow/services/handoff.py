@@ -9,12 +9,13 @@ merge did it. A new hand-off is made when all of these hold:
 * it has no live hand-off (open, or accepted and still being worked);
 * it was never handed off, or its last sales action came after its last hand-off: one
   sales action hands a lead off once, and a lead sales sent back returns only when it
-  asks again;
-* the sales action the gate needs is still within ``sales_actions.within_days`` now.
-  A contact is qualified as of its latest event, so an event that arrives late (a
-  marketing tool's history imported, a tool that sends days later) can make it
-  sales-ready as of then; sales receives only requests still fresh when it learns of
-  them.
+  asks again.
+
+Sales receives only requests still fresh when it learns of them: the verdict it is given
+was judged with ``learned_at=now`` (services/requalify.py, engine/sales_ready.py), so a
+sales action already older than ``sales_actions.within_days`` when it arrives (a
+marketing tool's history imported, a tool that sends weeks later) made the lead not
+sales-ready in the first place.
 
 ``hand_off`` routes the lead (services/routing.py), computes the SLA due moments in the
 owner's team's business hours, and writes the hand-off, its assignment (with the rule
@@ -31,14 +32,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from leadflow.definition.model import DISQUALIFIED, NURTURE, Definition, StageKind
 from leadflow.definition.model_handoff import SlaConfig
 from leadflow.domain.business_hours import BusinessCalendar, WorkingWeek, time_zone
 from leadflow.domain.facts import Event, Facts
 from leadflow.domain.lifecycle import LifecycleState
-from leadflow.domain.qualification import Qualification, SalesAction
+from leadflow.domain.qualification import Qualification
 from leadflow.engine.qualify import qualify, qualify_summary
 from leadflow.engine.summary import ActivitySummary
 from leadflow.services.definitions import ActiveDefinition
@@ -83,10 +84,10 @@ def hand_off_if_due(
     now: datetime,
 ) -> HandedOff | None:
     """Hand the lead off when the rules above say a new hand-off is due."""
-    if not hand_off_due(store, contact_id, qualification, lifecycle, active, now):
+    if not hand_off_due(store, contact_id, qualification, lifecycle, active):
         return None
     statements = HandoffStatements(store.driver)
-    explained = _why(store, contact_id, facts, summary, active, qualification)
+    explained = _why(store, contact_id, facts, summary, active, qualification, now)
     action = qualification.last_sales_action
     return hand_off(
         statements,
@@ -106,6 +107,7 @@ def _why(
     summary: ActivitySummary,
     active: ActiveDefinition,
     qualification: Qualification,
+    now: datetime,
 ) -> Qualification:
     """The explanation the rep sees. The real-time path qualifies from a summary, which
     keeps counts per rule, not events: its explanation would list every event type a rule
@@ -115,9 +117,12 @@ def _why(
     (an imported CRM state)."""
     stored = store.contact_events(contact_id)
     if not stored:
-        return qualify_summary(facts, summary, active.definition, qualification.at, explain=True)
+        return qualify_summary(
+            facts, summary, active.definition, qualification.at, explain=True, learned_at=now
+        )
     history = tuple(Event(e.type, e.at, e.properties, str(e.id)) for e in stored)
-    return qualify(replace(facts, events=history), active.definition, qualification.at)
+    facts = replace(facts, events=history)
+    return qualify(facts, active.definition, qualification.at, learned_at=now)
 
 
 def hand_off_due(
@@ -126,20 +131,12 @@ def hand_off_due(
     qualification: Qualification,
     lifecycle: LifecycleState,
     active: ActiveDefinition,
-    now: datetime,
 ) -> bool:
-    """Whether ``hand_off_if_due`` would hand the lead off with this verdict at ``now``."""
+    """Whether ``hand_off_if_due`` would hand the lead off with this verdict (judged at
+    the moment leadflow learned of it, so a stale sales action is not sales-ready)."""
     if not qualification.sales_ready or not may_hand_off(active.definition, lifecycle):
         return False
-    if not _action_still_recent(active.definition, qualification.last_sales_action, now):
-        return False
     return _due(HandoffStatements(store.driver).latest_handoff(contact_id), qualification)
-
-
-def _action_still_recent(definition: Definition, action: SalesAction | None, now: datetime) -> bool:
-    if not definition.sales_ready.require_sales_action or action is None:
-        return True
-    return action.at >= now - timedelta(days=definition.sales_actions.within_days)
 
 
 def hand_off(

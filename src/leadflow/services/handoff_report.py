@@ -3,7 +3,9 @@
 Per rep (the owner at the time the work ended, or now): leads handed off, accepted,
 rejected (by reason code), SLA breaches by kind, leads closed unreached and the average
 number of attempts made on them (the articles' "1.3 attempts before giving up"), leads
-closed UNDER-WORKED, deals won and lost. ``since`` limits it to hand-offs made from then.
+closed UNDER-WORKED, deals won and lost. ``since`` limits it to hand-offs made from then;
+a ``since`` in the future is refused (``check_since``): its empty report would read as
+if nothing had ever been handed off.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from leadflow.services.refusals import InvalidInputError
 from leadflow.store.models import Handoff, HandoffWork, Rejection, Rep, SlaBreach
 
-__all__ = ["UNASSIGNED", "RepReport", "handoff_report"]
+__all__ = ["UNASSIGNED", "RepReport", "check_since", "handoff_report"]
 
 UNASSIGNED = "(unassigned)"
 _GAVE_UP = ("recycled", "disqualified", "cadence_ended")
@@ -36,6 +39,15 @@ class RepReport:
     under_worked: int = 0
     won: int = 0
     lost: int = 0
+
+
+def check_since(since: datetime, now: datetime, said: str) -> None:
+    """Refuse a start later than now; ``said`` names it as the caller got it
+    (``--since 2999-01-01``)."""
+    if since > now:
+        raise InvalidInputError(
+            f"{said} is in the future: no hand-off can have been made since then"
+        )
 
 
 def handoff_report(session: Session, since: datetime | None = None) -> list[RepReport]:

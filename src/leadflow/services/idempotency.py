@@ -8,22 +8,40 @@ fingerprint gets the stored reply; the same key on a different request is refuse
 Event recording is idempotent in the store as well (the header becomes each event's
 idempotency key), so a crash between recording and storing the reply costs nothing:
 the retry finds every event already stored and answers as the first time did.
+
+A lead action (accept, attempt, close, a deal ...) has no such key of its own, so its
+reply is *reserved* in the action's own transaction (``reserve_on_commit``): the row
+commits with the action or not at all, and its unique index refuses a concurrent twin's
+action whole (nothing recorded twice). ``complete_reply`` then stores the answer in the
+reserved row. A reservation without its answer (``PENDING``) means the action took
+effect and its answer is not kept (yet): the first request still runs, or was cut off.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadflow.store.models import IdempotentReply
 
-__all__ = ["StoredReply", "find_reply", "fingerprint", "save_reply"]
+__all__ = [
+    "PENDING",
+    "StoredReply",
+    "complete_reply",
+    "find_reply",
+    "fingerprint",
+    "reserve_on_commit",
+    "save_reply",
+]
+
+PENDING = 0  # the status of a reserved reply whose answer is not stored yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,3 +103,42 @@ def save_reply(
         session.commit()
     except IntegrityError:
         session.rollback()
+
+
+def reserve_on_commit(
+    session: Session, api_key_id: int, key: str, request_fingerprint: str, now: datetime
+) -> Callable[[], None]:
+    """Reserve the reply to ``key`` in the first transaction the caller's service commits:
+    the reservation and the action commit together, or neither does. A twin that reserved
+    the key first makes this commit fail (IntegrityError) and roll back whole. Returns
+    what to call once the service is done, committed or refused: it stops reserving."""
+    reserved = False
+
+    def reserve(committing: Session) -> None:
+        nonlocal reserved
+        if reserved:  # a service that commits twice: the first commit holds the action
+            return
+        reserved = True
+        committing.add(
+            IdempotentReply(
+                api_key_id=api_key_id,
+                idempotency_key=key,
+                fingerprint=request_fingerprint,
+                status_code=PENDING,
+                body={},
+                created_at=now,
+            )
+        )
+
+    event.listen(session, "before_commit", reserve)
+    return lambda: event.remove(session, "before_commit", reserve)
+
+
+def complete_reply(session: Session, api_key_id: int, key: str, reply: StoredReply) -> None:
+    """Store the answer in the row ``reserve_on_commit`` made. Commits."""
+    session.execute(
+        update(IdempotentReply)
+        .where(IdempotentReply.api_key_id == api_key_id, IdempotentReply.idempotency_key == key)
+        .values(status_code=reply.status_code, body=reply.body)
+    )
+    session.commit()

@@ -14,6 +14,12 @@ closed won or lost with a reason.
 Winning or losing closes the lead's work item: the deal was the end of the hand-off.
 A deal imported from a CRM may belong to a company only (``contact_id`` NULL, see
 ``import_deals``): winning it makes the company a customer, and no lead moves.
+
+One lead, one deal: a hand-off has at most one open deal opened from it
+(``opportunity_details.handoff_id``). A contact may have several open deals all the same
+(a renewal or another product in the CRM, imported): those neither keep the rep from
+opening the lead's deal nor, when closed, end the hand-off while the lead's own deal is
+still open.
 """
 
 from __future__ import annotations
@@ -31,7 +37,13 @@ from leadflow.services.definitions import active_definition
 from leadflow.services.lifecycle_moves import recycle_lead
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.services.requalify import requalify_contacts
-from leadflow.services.sales_work import acting_rep, close_work, live_work
+from leadflow.services.sales_work import (
+    ACCEPT,
+    acting_rep,
+    close_work,
+    live_work,
+    record_breach_if_late,
+)
 from leadflow.store.models import (
     Account,
     Contact,
@@ -85,8 +97,12 @@ def create_opportunity(
     work = live_work(session, contact_id)
     if work.handoff.status != "accepted":
         raise ConflictError(f"accept contact {contact_id}'s hand-off before opening a deal")
-    if _open_deal(session, contact_id) is not None:
-        raise ConflictError(f"contact {contact_id} has an open opportunity already")
+    held = _open_deal_of(session, work.handoff.id)
+    if held is not None:
+        raise ConflictError(
+            f"contact {contact_id}'s hand-off has an open opportunity already ({held.id}):"
+            " one deal per lead"
+        )
     actor = acting_rep(session, work, rep)
     contact = session.get_one(Contact, contact_id)
     opportunity = Opportunity(
@@ -146,9 +162,7 @@ def win_opportunity(
     if contact_id is None:  # a company's deal imported from a CRM: no lead to move
         session.commit()
         return Deal(deal.opportunity, deal.detail)
-    _close_work(
-        session, contact_id, "won", f"deal won{': ' + reason if reason else ''}", actor, now
-    )
+    _close_work(session, deal, "won", f"deal won{': ' + reason if reason else ''}", actor, now)
     done = requalify_contacts(session, [contact_id], clock=clock)
     session.commit()
     return Deal(deal.opportunity, deal.detail, done[0].stage)
@@ -176,10 +190,10 @@ def lose_opportunity(
     if contact_id is None:  # a company's deal imported from a CRM: no lead to move
         session.commit()
         return Deal(deal.opportunity, deal.detail)
-    _close_work(session, contact_id, "lost", f"deal lost: {text}", actor, now)
+    _close_work(session, deal, "lost", f"deal lost: {text}", actor, now)
     done = requalify_contacts(session, [contact_id], clock=clock)
     stage = done[0].stage
-    if config.recycle_lost:
+    if config.recycle_lost and not _other_open_deal(session, contact_id):
         moved = recycle_lead(session, contact_id, f"deal lost: {text}", actor or "sales", now)
         stage = stage if moved is None else moved.to_stage
     session.commit()
@@ -224,22 +238,49 @@ def _close(
     return deal
 
 
-def _open_deal(session: Session, contact_id: int) -> Opportunity | None:
-    return session.scalar(
-        select(Opportunity).where(
-            Opportunity.contact_id == contact_id, Opportunity.status == "open"
+def _other_open_deal(session: Session, contact_id: int) -> bool:
+    """Whether another of the contact's deals is still open (the one just lost is not):
+    a person with a deal in play is not sent back to nurture."""
+    return (
+        session.scalar(
+            select(Opportunity.id)
+            .where(Opportunity.contact_id == contact_id, Opportunity.status == "open")
+            .limit(1)
         )
+        is not None
+    )
+
+
+def _open_deal_of(session: Session, handoff_id: int) -> Opportunity | None:
+    """The open deal opened from this hand-off (the CRM's deals name no hand-off)."""
+    return session.scalar(
+        select(Opportunity)
+        .join(OpportunityDetail, OpportunityDetail.opportunity_id == Opportunity.id)
+        .where(OpportunityDetail.handoff_id == handoff_id, Opportunity.status == "open")
     )
 
 
 def _close_work(
-    session: Session, contact_id: int, outcome: str, reason: str, actor: str | None, now: datetime
+    session: Session, deal: Deal, outcome: str, reason: str, actor: str | None, now: datetime
 ) -> None:
-    """The deal was the end of the hand-off (if the lead came through one)."""
+    """The deal was the end of the hand-off (if the lead came through one), unless the
+    hand-off's own deal is still open: this one was another of the contact's (the CRM's). A hand-off
+    nobody answered yet (the deal is the CRM's, imported while the lead waited) is
+    answered by it: sales took the lead on in its CRM, so it is recorded accepted now,
+    with the deal's outcome as the reason, and no longer waits for an answer."""
+    assert deal.opportunity.contact_id is not None  # the callers handled a company's deal
     try:
-        work = live_work(session, contact_id)
+        work = live_work(session, deal.opportunity.contact_id)
     except NotFoundError:  # a deal for a lead sales never held through leadflow
         return
+    if _open_deal_of(session, work.handoff.id) is not None:
+        return  # the lead's own deal goes on (this deal was closed above: not it)
+    if work.handoff.status == "open":
+        # Its SLA is read as for an answer given now and a lead closed untouched now, so
+        # a breach does not depend on whether the sweep ran in between.
+        record_breach_if_late(session, work, ACCEPT, now, done_at=now)
+        work.handoff.status, work.handoff.answered_at = "accepted", now
+        work.handoff.reason = reason[:500]
     close_work(session, work, outcome=outcome, reason=reason, actor=actor, now=now)
 
 

@@ -114,11 +114,13 @@ def _replanned(session: Session, row: _Row) -> _Row:
 
 def _open_deals(session: Session) -> dict[int, str]:
     """Contact id -> stage of its open deal (a company's deal imported from a CRM names
-    no contact: no queue item has it)."""
+    no contact: no queue item has it). A contact with several (the CRM's and the one the
+    rep opened from the lead) shows the rep's: read last, it wins."""
     rows = session.execute(
         select(Opportunity.contact_id, OpportunityDetail.stage)
         .join(OpportunityDetail, OpportunityDetail.opportunity_id == Opportunity.id)
         .where(Opportunity.status == "open", Opportunity.contact_id.is_not(None))
+        .order_by(OpportunityDetail.handoff_id.is_not(None), Opportunity.id)
     ).tuples()
     return {contact: stage for contact, stage in rows.all() if contact is not None}
 

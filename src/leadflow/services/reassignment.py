@@ -26,7 +26,14 @@ from leadflow.services.handoff import HandedOff, reassign
 from leadflow.services.reps import get_rep
 from leadflow.services.sales_work import Work
 from leadflow.store.driver import driver_for
-from leadflow.store.models import Assignment, Handoff, HandoffWork, Opportunity, Rep
+from leadflow.store.models import (
+    Assignment,
+    Handoff,
+    HandoffWork,
+    Opportunity,
+    OpportunityDetail,
+    Rep,
+)
 from leadflow.store.realtime import RealtimeStore
 from leadflow.store.realtime_handoff import HandoffStatements
 
@@ -77,9 +84,13 @@ def reroute(
     session.expire(item)
     session.expire(handoff)
     if moved is not None and moved.routed.rep is not None:
+        # The deal opened from this hand-off; the CRM's deals keep the CRM's owner.
+        own = select(OpportunityDetail.opportunity_id).where(
+            OpportunityDetail.handoff_id == handoff.id
+        )
         session.execute(
             update(Opportunity)
-            .where(Opportunity.contact_id == contact_id, Opportunity.status == "open")
+            .where(Opportunity.id.in_(own), Opportunity.status == "open")
             .values(owner=moved.routed.rep.key)
         )
     return moved

@@ -7,7 +7,10 @@ sales contact), so the stored stage and scores follow.
 
 The contact is qualified at its latest event (or ``now`` when it has none), the moment
 the real-time path uses too, so re-qualifying without a new event changes only what the
-new facts change.
+new facts change. The sales-ready gate alone looks at ``now`` as well (``learned_at``):
+a sales action older than its window when leadflow learns of it makes nobody
+sales-ready, so a late history neither hands the lead off nor leaves it standing in the
+sales-ready stage with nobody holding it.
 """
 
 from __future__ import annotations
@@ -107,16 +110,20 @@ def requalify_contact(
     entered = _entry_moment(store, person, at)
     if active.model is not None:  # a learned model is active: Facts.prediction at ``at``
         facts = person_prediction(store, active.model, contact_id, facts, at)
-    qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
+    qualification = qualify_summary(
+        facts, summary, active.definition, at, explain=False, learned_at=now
+    )
     step = advance(person.lifecycle, qualification, entered)
     if facts.sales.accepted is False and hand_off_due(
-        store, contact_id, qualification, step.state, active, now
+        store, contact_id, qualification, step.state, active
     ):
         # Sales rejected the last hand-off and the lead is handed off again now: the new
         # hand-off waits for its own answer, so the old rejection no longer holds it back
         # (the stage is what the batch and history paths see once the hand-off exists).
         facts = replace(facts, sales=replace(facts.sales, accepted=None))
-        qualification = qualify_summary(facts, summary, active.definition, at, explain=False)
+        qualification = qualify_summary(
+            facts, summary, active.definition, at, explain=False, learned_at=now
+        )
         step = advance(person.lifecycle, qualification, entered)
     # Webhooks (issue 4): was it sales-ready before? The row read with the person says.
     was_ready = person.stored is not None and bool(person.stored["sales_ready"])

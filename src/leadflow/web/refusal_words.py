@@ -41,7 +41,12 @@ REFUSALS = Phrasebook(
         value=QUOTED,
     ),
     Phrase(N_("accept contact %(contact)s's hand-off before opening a deal")),
-    Phrase(N_("contact %(contact)s has an open opportunity already")),
+    Phrase(
+        N_(
+            "contact %(contact)s's hand-off has an open opportunity already "
+            "(%(opportunity)s): one deal per lead"
+        )
+    ),
     Phrase(N_("unknown deal stage %(stage)s (stages: %(stages)s)")),
     Phrase(N_("opportunity %(opportunity)s is in %(stage)s already")),
     Phrase(N_("unknown lost reason %(reason)s (reasons: %(known)s)")),

@@ -5,27 +5,37 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from httpx import Response
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from leadflow.api.app import create_app
+from leadflow.api.auth import Principal
+from leadflow.api.idempotent import run_once
+from leadflow.api.schemas.handoff import AcceptBody, AttemptBody, WorkPublic
 from leadflow.api.state import ApiLimits
 from leadflow.definition.builtin import preset_text
 from leadflow.domain.clock import FixedClock
 from leadflow.services.accounts import create_account
-from leadflow.services.api_keys import Role, create_key
+from leadflow.services.api_keys import Role, create_key, list_keys
+from leadflow.services.cadence import log_attempt
 from leadflow.services.contacts import create_contact
 from leadflow.services.definitions import activate_definition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.services.form_config import FormsConfig
+from leadflow.services.idempotency import fingerprint, reserve_on_commit
 from leadflow.services.lead_list import LeadFilter, list_leads
 from leadflow.settings import Settings
 from leadflow.store.database import session_factory, writer
-from leadflow.store.models import Consent
+from leadflow.store.models import Consent, Conversation, Opportunity, SalesAttempt
 from tests.integration.handoff.conftest import START
 
 Client = tuple[TestClient, dict[str, dict[str, str]]]
@@ -166,6 +176,7 @@ def test_the_hand_off_report_reads_since_as_the_reports_read_from(
         return [row["rep"] for row in answer.json()]
 
     assert reps("2026-03-02") == reps("2026-03-02T00:00:00Z") == ["eva"]
+    client.app.state.leadflow.clock.current = START + timedelta(days=2)  # 3 March is past
     assert reps("2026-03-03") == reps("2026-03-03T01:00:00+01:00") == []
     for bad in ("yesterday", "2026-03-02T09:00:00"):
         refused = client.get("/handoff/report", params={"since": bad}, headers=reader)
@@ -211,3 +222,132 @@ def test_the_team_is_admins_and_the_queue_is_sales(api: Client) -> None:
     assert patched["capacity"] == 3
     sweep = client.post("/handoff/check-sla", headers=keys["admin"]).json()
     assert sweep == {"breaches": 0, "reassigned": 0, "cadences_ended": 0}
+
+
+def test_lead_actions_honour_idempotency_key(api: Client, engine: Engine) -> None:
+    # A CRM integration retrying after a timeout: the same key and body get the first
+    # answer again and nothing is recorded twice; the key on another request is refused.
+    client, keys = api
+    _team(client, keys["admin"])
+    lead = _lead(engine)
+    sales = keys["sales"]
+
+    def twice(path: str, body: dict[str, object], key: str) -> tuple[Response, Response]:
+        sent = {**sales, "Idempotency-Key": key}
+        return client.post(path, json=body, headers=sent), client.post(
+            path, json=body, headers=sent
+        )
+
+    call = {"channel": "call", "outcome": "no_answer"}
+    for path, body, key in (
+        (f"/leads/{lead}/accept", {}, "accept-1"),
+        (f"/leads/{lead}/attempts", call, "attempt-1"),
+        (f"/leads/{lead}/conversations", {"outcome": "interested"}, "talk-1"),
+        (f"/leads/{lead}/opportunities", {"amount": 5000}, "deal-1"),
+    ):
+        first, again = twice(path, body, key)
+        assert first.status_code in (200, 201), first.text
+        assert (again.status_code, again.json()) == (first.status_code, first.json())
+        assert again.headers["Idempotent-Replayed"] == "true"
+    deal = client.post(
+        f"/leads/{lead}/opportunities",
+        json={"amount": 5000},
+        headers={**sales, "Idempotency-Key": "deal-1"},
+    ).json()
+    first, again = twice(f"/opportunities/{deal['id']}/lose", {"reason": "price"}, "lose-1")
+    assert again.json() == first.json()
+
+    other = client.post(
+        f"/leads/{lead}/attempts",
+        json={"channel": "email", "outcome": "no_answer"},
+        headers={**sales, "Idempotency-Key": "attempt-1"},
+    )
+    assert other.status_code == 422
+    assert other.json()["type"].endswith("/idempotency_key_reused")
+    with session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(SalesAttempt)) == 1
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 1
+        assert session.scalar(select(func.count()).select_from(Opportunity)) == 1
+
+
+def test_a_retry_racing_the_first_request_is_refused_whole(
+    api: Client, engine: Engine, backend: str
+) -> None:
+    # The CRM times out and retries while the first attempt is still being recorded: the
+    # retry's own attempt must not stay. (PostgreSQL: SQLite's writer holds the write
+    # lock from the retry's first read, so no twin can run in between there.)
+    if backend == "sqlite":
+        pytest.skip("SQLite writers hold the write lock from their first read")
+    client, keys = api
+    _team(client, keys["admin"])
+    lead = _lead(engine)
+    assert client.post(f"/leads/{lead}/accept", json={}, headers=keys["sales"]).status_code == 200
+    with session_factory(engine)() as session:
+        sales_key = next(k for k in list_keys(session) if k.role is Role.SALES)
+    principal = Principal(key=sales_key, client="crm")
+    path = f"/leads/{lead}/attempts"
+    request = Request({"type": "http", "method": "POST", "path": path, "headers": []})
+    body = AttemptBody.model_validate({"channel": "call", "outcome": "no_answer"})
+    opened = session_factory(writer(engine))
+
+    def attempt(session: Session) -> Callable[[], WorkPublic]:
+        def run() -> WorkPublic:
+            state = log_attempt(
+                session,
+                lead,
+                channel="call",
+                outcome="no_answer",
+                rep=None,
+                clock=FixedClock(START),
+            )
+            return WorkPublic.model_validate(asdict(state))
+
+        return run
+
+    def first_then_retry() -> WorkPublic:
+        with opened() as twin:  # the other request, all of it, before ours commits
+            run_once(twin, principal, request, body, "retry-9", attempt(twin), 201, START)
+        return attempt(ours)()
+
+    with opened() as ours:
+        answer = run_once(ours, principal, request, body, "retry-9", first_then_retry, 201, START)
+
+    assert answer.headers["Idempotent-Replayed"] == "true"
+    with session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(SalesAttempt)) == 1
+
+
+def test_a_retry_after_the_first_request_was_cut_off_is_told_it_took_effect(
+    api: Client, engine: Engine
+) -> None:
+    # The first request's action committed with its reservation, then it died before
+    # storing its answer: the retry must not act again, and says why.
+    client, keys = api
+    _team(client, keys["admin"])
+    lead = _lead(engine)
+    sent = {**keys["sales"], "Idempotency-Key": "cut-1"}
+    path = f"/leads/{lead}/accept"
+    with session_factory(writer(engine))() as session:
+        sales_key = next(k for k in list_keys(session) if k.role is Role.SALES)
+        print_ = fingerprint("POST", path, AcceptBody().model_dump_json())
+        reserve_on_commit(session, sales_key.id, "cut-1", print_, START)
+        session.commit()
+
+    retried = client.post(path, json={}, headers=sent)
+
+    assert retried.status_code == 409
+    assert retried.json()["type"].endswith("/idempotency_pending")
+    (item,) = client.get("/queue", headers=keys["sales"]).json()
+    assert item["status"] == "open"  # the retry accepted nothing
+
+
+def test_the_report_refuses_a_since_in_the_future(api: Client) -> None:
+    client, keys = api
+    reply = client.get("/handoff/report", params={"since": "2999-01-01"}, headers=keys["sales"])
+
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["detail"] == (
+        "since 2999-01-01 is in the future: no hand-off can have been made since then"
+    )
+    past = client.get("/handoff/report", params={"since": "2026-01-01"}, headers=keys["sales"])
+    assert (past.status_code, past.json()) == (200, [])

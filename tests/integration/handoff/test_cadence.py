@@ -84,6 +84,30 @@ def test_a_late_first_touch_is_a_breach(accepted: tuple[Desk, int]) -> None:
     assert breach.kind == "first_touch"
 
 
+def test_a_conversation_is_a_first_touch(accepted: tuple[Desk, int]) -> None:
+    # A rep whose first recorded contact is a connected call or meeting, logged as a
+    # conversation, touched the lead: the SLA read it as untouched, then breached.
+    desk, on_time = accepted
+    late = desk.lead()
+    accept(desk.session, late, rep=None, clock=desk.clock)
+    desk.later(hours=1)
+    talked = desk.clock.now()
+
+    state = log_conversation(
+        desk.session, on_time, outcome="interested", rep=None, clock=desk.clock
+    )
+    desk.later(days=2)  # long past the first touch's due moment
+    behind = log_conversation(desk.session, late, outcome="interested", rep=None, clock=desk.clock)
+    assert check_sla(desk.session, desk.clock).breaches == []
+
+    assert not state.late
+    assert behind.late
+    ((_, item),) = desk.handoffs(on_time)
+    assert item.first_touch_at == talked
+    breaches = desk.session.execute(select(SlaBreach.contact_id, SlaBreach.kind)).all()
+    assert [tuple(row) for row in breaches] == [(late, "first_touch")]
+
+
 def test_nobody_is_called_who_withdrew_phone_consent(desk: Desk) -> None:
     desk.team("benelux")
     desk.rep("eva", "benelux")

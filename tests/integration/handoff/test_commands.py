@@ -119,6 +119,20 @@ def test_closing_after_one_attempt_says_under_worked(run: Run, engine: Engine) -
     assert report.startswith("eva")
 
 
+def test_the_report_refuses_a_future_since_and_names_an_empty_window(run: Run) -> None:
+    # "no hand-offs yet" for a date in the future, or for a past window with none in
+    # it, read as if nothing had ever been handed off.
+    future = run("handoff", "report", "--since", "2999-01-01")
+    empty = _ok(run("handoff", "report", "--since", "2000-01-01"))
+
+    assert future.exit_code == 1, future.output
+    assert future.stderr.strip() == (
+        "error: --since 2999-01-01 is in the future: no hand-off can have been made since then"
+    )
+    assert empty.strip() == "no hand-offs since 2000-01-01"
+    assert _ok(run("handoff", "report")).strip() == "no hand-offs yet"
+
+
 def test_reject_and_nurture_export(run: Run, engine: Engine, tmp_path: Path) -> None:
     _ok(run("reps", "team", "add", "benelux", "--time-zone", "Europe/Amsterdam"))
     _ok(run("reps", "add", "eva", "--team", "benelux", "--capacity", "5"))

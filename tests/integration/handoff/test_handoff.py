@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from leadflow.definition.builtin import preset_text
+from leadflow.services.contact_qualification import qualify_contact
 from leadflow.services.events import IncomingEvent, record_event
 from leadflow.services.pending_handoffs import hand_off_pending
 from leadflow.services.queue import queue
 from leadflow.services.refusals import InvalidInputError
 from leadflow.services.reps import add_absence, own_account, set_capacity
 from leadflow.services.routing import FALLBACK_RULE, UNASSIGNED_RULE
-from leadflow.store.models import Assignment
+from leadflow.store.models import Assignment, Qualification
 from tests.integration.handoff.conftest import START, Desk
 
 
@@ -102,6 +103,35 @@ def test_a_sales_action_that_arrives_after_its_window_is_not_handed_off_now(desk
     ((handoff, _),) = desk.handoffs(late)  # still within the window now: sales' to answer
     assert handoff.at == desk.clock.now()
     assert hand_off_pending(desk.session, desk.clock, dry_run=True) == []
+
+
+def test_a_lead_whose_only_sales_action_is_past_its_window_is_not_sales_ready_now(
+    desk: Desk,
+) -> None:
+    # The late demo request hands nobody off (above), and the lead must not stand in
+    # the sales-ready stage either, with nobody holding it: its stored verdict, its
+    # stage and the explanation the API and the lead page recompute now all agree.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    stale = desk.contact("NL")
+    desk.later(days=40)
+    happened = desk.clock.now() - timedelta(days=31)
+    incoming = IncomingEvent(
+        "demo_request", happened, contact_id=stale, properties={}, source="test"
+    )
+    record_event(desk.session, incoming, clock=desk.clock, active=desk.active)
+
+    stored = desk.session.get(Qualification, stale)
+    assert stored is not None
+    assert (stored.sales_ready, stored.stage) == (False, "mql")
+    assert stored.lead_type == "srl"  # it did ask for sales once: the kind of lead it is
+    recomputed = qualify_contact(desk.session, stale, desk.clock.now()).qualification
+    assert (recomputed.sales_ready, recomputed.stage) == (False, "mql")
+    assert recomputed.sales_ready_reason == (
+        "last sales action demo_request was 31.0 days ago (> 30)"
+    )
+    assert any("31.0 days ago (> 30)" in line for line in recomputed.explanation)
+    assert desk.handoffs(stale) == []
 
 
 def test_a_second_sales_action_while_sales_holds_the_lead_makes_no_second_hand_off(

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from leadflow.commands.handoff import _progress
 from leadflow.services.cadence import close_lead, log_attempt, log_conversation
 from leadflow.services.feedback import accept, reject
 from leadflow.services.opportunities import (
@@ -16,16 +17,20 @@ from leadflow.services.opportunities import (
     win_opportunity,
 )
 from leadflow.services.queue import queue
+from leadflow.services.reassignment import deactivate_rep
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.services.reps import set_active
 from leadflow.services.requalify import requalify_contacts
+from leadflow.services.sla import check_sla
 from leadflow.store.models import (
     Account,
     Contact,
+    HandoffWork,
     Opportunity,
     OpportunityDetail,
     OpportunityStageChange,
     Qualification,
+    SlaBreach,
     StageTransition,
 )
 from tests.integration.handoff.conftest import Desk
@@ -209,6 +214,95 @@ def test_a_customer_the_crm_won_while_sales_worked_the_lead_stays_a_customer(des
     ).all()
     assert not {"nurture", "disqualified"} & set(moves)
     assert queue(desk.session, desk.clock.now()) == []  # sales is done with each of them
+
+
+def test_closing_a_customers_lead_records_that_it_stays_a_customer(desk: Desk) -> None:
+    # The customer is not recycled or disqualified (above), and the record must not say
+    # it was: the work item, the API's answer and the command's line said "recycled".
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    kept, dropped = desk.lead(), desk.lead()
+    for number, contact_id in enumerate((kept, dropped)):
+        accept(desk.session, contact_id, rep=None, clock=desk.clock)
+        _crm_deal(desk, contact_id, "won", f"crm-{number}")
+    desk.later(hours=1)
+
+    work = close_lead(desk.session, kept, reason="unresponsive", rep=None, clock=desk.clock)
+    gone = close_lead(
+        desk.session, dropped, reason="moved on", disqualify=True, rep=None, clock=desk.clock
+    )
+
+    assert (work.outcome, gone.outcome) == ("closed", "closed")
+    items = desk.session.scalars(
+        select(HandoffWork).where(HandoffWork.contact_id.in_((kept, dropped)))
+    ).all()
+    assert sorted(item.close_reason for item in items) == [
+        "moved on (stays a customer)",
+        "unresponsive (stays a customer)",
+    ]
+    assert _progress(work) == f"lead {kept}: 0 attempt(s), closed (stays a customer)"
+
+
+def test_losing_an_imported_deal_ends_the_hand_off_nobody_answered(desk: Desk) -> None:
+    # The CRM's open deal for a lead still waiting for sales' answer, lost by hand: the
+    # hand-off ends as a rep's own lost deal ends it, and leaves the queue and the SLA.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    contact_id = desk.lead()
+    deal_id = _crm_deal(desk, contact_id, "open", "crm-open")
+    desk.later(days=2)  # both SLA moments passed; the sweep has not run yet
+
+    lose_opportunity(
+        desk.session, deal_id, reason="price", note="too dear", actor="eva", clock=desk.clock
+    )
+
+    ((handoff, item),) = desk.handoffs(contact_id)
+    assert (item.outcome, item.close_reason) == ("lost", "deal lost: price: too dear")
+    assert item.closed_at == desk.clock.now()
+    # Sales took the lead on in its CRM (the deal is there): answered, by the deal.
+    assert (handoff.status, handoff.answered_at) == ("accepted", desk.clock.now())
+    assert handoff.reason == "deal lost: price: too dear"
+    assert queue(desk.session, desk.clock.now()) == []
+    # Both promises were due before the deal answered the hand-off: recorded now, as a
+    # sweep running in between would have, and never again.
+    kinds = desk.session.scalars(select(SlaBreach.kind).order_by(SlaBreach.kind)).all()
+    assert kinds == ["accept", "first_touch"]
+    desk.later(days=3)
+    assert check_sla(desk.session, desk.clock).breaches == []
+    with pytest.raises(ConflictError, match="ended already"):
+        accept(desk.session, contact_id, rep=None, clock=desk.clock)
+
+
+def test_the_crms_open_deal_does_not_keep_the_rep_from_opening_the_leads_deal(
+    desk: Desk,
+) -> None:
+    # A contact may have several open deals (a renewal in the CRM, the new product the
+    # lead asked about); one lead has one deal. The CRM's open deal refused the rep's
+    # ("has an open opportunity already"), and closing it must leave the rep's alone.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    contact_id = desk.lead()
+    accept(desk.session, contact_id, rep=None, clock=desk.clock)
+    renewal = _crm_deal(desk, contact_id, "open", "crm-renewal")
+
+    ours = _create(desk, contact_id)
+    with pytest.raises(ConflictError, match="open opportunity already"):
+        _create(desk, contact_id)  # the lead's own deal is open: one per lead
+    move_opportunity(desk.session, ours, "proposal", actor=None, clock=desk.clock)
+    lose_opportunity(desk.session, renewal, reason="price", actor=None, clock=desk.clock)
+
+    ((handoff, item),) = desk.handoffs(contact_id)
+    assert (handoff.status, item.closed_at) == ("accepted", None)  # still the rep's
+    (queued,) = queue(desk.session, desk.clock.now())
+    assert queued.open_deal == "proposal"  # the lead's deal, not the CRM's
+    desk.rep("max", "benelux")
+    deactivate_rep(desk.session, "eva", desk.clock.now())  # the lead goes to max
+    desk.session.commit()
+    assert desk.session.get_one(Opportunity, ours).owner == "max"
+    assert desk.session.get_one(Opportunity, renewal).owner == "Hans in the CRM"
+    won = win_opportunity(desk.session, ours, reason=None, actor="max", clock=desk.clock)
+    assert won.stage == "customer"
+    assert desk.handoffs(contact_id)[0][1].outcome == "won"
 
 
 def test_the_rep_moving_or_closing_a_deal_must_be_an_active_rep(desk: Desk) -> None:

@@ -1,5 +1,5 @@
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from leadflow.definition.model import (
     Definition,
@@ -50,6 +50,22 @@ def test_the_sales_action_must_be_recent(definition: Definition, now: datetime) 
     assert "31.0 days ago (> 30)" in stale.sales_ready_reason
     longer = replace(definition, sales_actions=SalesActionConfig(within_days=45))
     assert qualify(facts_with(now, ("trial_start", 31)), longer, now).sales_ready
+
+
+def test_a_sales_action_past_its_window_when_learned_of_is_not_recent(
+    definition: Definition, now: datetime
+) -> None:
+    # Qualified as of the demo request itself, but learned of 31 days later: the gate
+    # judges the action's age when leadflow learns of it, with the same wording.
+    happened = now - timedelta(days=31)
+    facts = facts_with(happened, ("demo_request", 0))
+    assert qualify(facts, definition, happened).sales_ready
+    late = qualify(facts, definition, happened, learned_at=now)
+    assert not late.sales_ready
+    assert late.sales_ready_reason == "last sales action demo_request was 31.0 days ago (> 30)"
+    assert late.at == happened  # everything else is scored as of when it happened
+    fresh = qualify(facts, definition, happened, learned_at=happened - timedelta(days=1))
+    assert fresh.sales_ready  # an earlier "learned" moment changes nothing
 
 
 def test_the_last_sales_action_counts(definition: Definition, now: datetime) -> None:

@@ -9,7 +9,8 @@ deals (sales), the nurture send list (marketing) and the SLA sweep (admin, for c
     GET  /nurture/export       (text/csv)
     POST /handoff/check-sla     GET /handoff/report?since=
 
-Every route calls one service; refusals become problem documents (404, 409, 422).
+Every route calls one service; refusals become problem documents (404, 409, 422). The
+POSTs that change a lead or a deal honour ``Idempotency-Key`` (api/idempotent.py).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from leadflow.api.auth import allow
 from leadflow.api.deps import ClockDep, NowDep, ReadSessionDep, WriteSessionDep
+from leadflow.api.idempotent import OnceDep
 from leadflow.api.problems import problem_responses
 from leadflow.api.schemas.common import MAX_ID, Str200
 from leadflow.api.schemas.handoff import (
@@ -47,7 +49,7 @@ from leadflow.api.schemas.handoff import (
 from leadflow.domain.clock import parse_instant
 from leadflow.services import cadence, feedback, nurture, opportunities
 from leadflow.services.api_keys import Role
-from leadflow.services.handoff_report import handoff_report
+from leadflow.services.handoff_report import check_since, handoff_report
 from leadflow.services.opportunities import Deal
 from leadflow.services.queue import queue
 from leadflow.services.refusals import InvalidInputError
@@ -88,88 +90,105 @@ def get_queue(
 
 @router.post(
     "/leads/{contact_id}/accept",
+    response_model=AnswerPublic,
     dependencies=[SALES],
     responses=CHANGED,
     summary="Accept a lead: sales-accepted, the cadence starts.",
 )
-def accept(
-    contact_id: ContactId, body: AcceptBody, session: WriteSessionDep, clock: ClockDep
-) -> AnswerPublic:
-    done = feedback.accept(session, contact_id, rep=body.rep, clock=clock)
-    return AnswerPublic.model_validate(asdict(done))
+def accept(contact_id: ContactId, body: AcceptBody, once: OnceDep, clock: ClockDep) -> Response:
+    def run() -> AnswerPublic:
+        done = feedback.accept(once.session, contact_id, rep=body.rep, clock=clock)
+        return AnswerPublic.model_validate(asdict(done))
+
+    return once(body, run)
 
 
 @router.post(
     "/leads/{contact_id}/reject",
+    response_model=AnswerPublic,
     dependencies=[SALES],
     responses=CHANGED,
     summary="Reject a lead with a reason code of the definition.",
 )
-def reject(
-    contact_id: ContactId, body: RejectBody, session: WriteSessionDep, clock: ClockDep
-) -> AnswerPublic:
-    done = feedback.reject(
-        session, contact_id, code=body.reason, note=body.note, rep=body.rep, clock=clock
-    )
-    return AnswerPublic.model_validate(asdict(done))
+def reject(contact_id: ContactId, body: RejectBody, once: OnceDep, clock: ClockDep) -> Response:
+    def run() -> AnswerPublic:
+        done = feedback.reject(
+            once.session, contact_id, code=body.reason, note=body.note, rep=body.rep, clock=clock
+        )
+        return AnswerPublic.model_validate(asdict(done))
+
+    return once(body, run)
 
 
 @router.post(
     "/leads/{contact_id}/attempts",
     status_code=201,
+    response_model=WorkPublic,
     dependencies=[SALES],
     responses=CHANGED,
     summary="Log an attempt to reach the lead.",
 )
-def attempt(
-    contact_id: ContactId, body: AttemptBody, session: WriteSessionDep, clock: ClockDep
-) -> WorkPublic:
-    state = cadence.log_attempt(
-        session,
-        contact_id,
-        channel=body.channel.value,
-        outcome=body.outcome.value,
-        note=body.note,
-        rep=body.rep,
-        clock=clock,
-    )
-    return WorkPublic.model_validate(asdict(state))
+def attempt(contact_id: ContactId, body: AttemptBody, once: OnceDep, clock: ClockDep) -> Response:
+    def run() -> WorkPublic:
+        state = cadence.log_attempt(
+            once.session,
+            contact_id,
+            channel=body.channel.value,
+            outcome=body.outcome.value,
+            note=body.note,
+            rep=body.rep,
+            clock=clock,
+        )
+        return WorkPublic.model_validate(asdict(state))
+
+    return once(body, run, 201)
 
 
 @router.post(
     "/leads/{contact_id}/conversations",
     status_code=201,
+    response_model=WorkPublic,
     dependencies=[SALES],
     responses=CHANGED,
     summary="Log a conversation with the lead.",
 )
 def conversation(
-    contact_id: ContactId, body: ConversationBody, session: WriteSessionDep, clock: ClockDep
-) -> WorkPublic:
-    state = cadence.log_conversation(
-        session, contact_id, outcome=body.outcome.value, note=body.note, rep=body.rep, clock=clock
-    )
-    return WorkPublic.model_validate(asdict(state))
+    contact_id: ContactId, body: ConversationBody, once: OnceDep, clock: ClockDep
+) -> Response:
+    def run() -> WorkPublic:
+        state = cadence.log_conversation(
+            once.session,
+            contact_id,
+            outcome=body.outcome.value,
+            note=body.note,
+            rep=body.rep,
+            clock=clock,
+        )
+        return WorkPublic.model_validate(asdict(state))
+
+    return once(body, run, 201)
 
 
 @router.post(
     "/leads/{contact_id}/close",
+    response_model=WorkPublic,
     dependencies=[SALES],
     responses=CHANGED,
     summary="Stop working a lead; too few attempts marks it under-worked.",
 )
-def close(
-    contact_id: ContactId, body: CloseBody, session: WriteSessionDep, clock: ClockDep
-) -> WorkPublic:
-    state = cadence.close_lead(
-        session,
-        contact_id,
-        reason=body.reason,
-        disqualify=body.disqualify,
-        rep=body.rep,
-        clock=clock,
-    )
-    return WorkPublic.model_validate(asdict(state))
+def close(contact_id: ContactId, body: CloseBody, once: OnceDep, clock: ClockDep) -> Response:
+    def run() -> WorkPublic:
+        state = cadence.close_lead(
+            once.session,
+            contact_id,
+            reason=body.reason,
+            disqualify=body.disqualify,
+            rep=body.rep,
+            clock=clock,
+        )
+        return WorkPublic.model_validate(asdict(state))
+
+    return once(body, run)
 
 
 # --- deals ------------------------------------------------------------------------------
@@ -178,25 +197,27 @@ def close(
 @router.post(
     "/leads/{contact_id}/opportunities",
     status_code=201,
+    response_model=DealPublic,
     dependencies=[SALES],
     responses=CHANGED,
     summary="Open a deal for an accepted lead.",
 )
-def open_deal(
-    contact_id: ContactId, body: DealCreate, session: WriteSessionDep, clock: ClockDep
-) -> DealPublic:
-    deal = opportunities.create_opportunity(
-        session,
-        contact_id,
-        amount=body.amount,
-        currency=body.currency,
-        expected_close=body.expected_close,
-        products=body.products,
-        name=body.name,
-        rep=body.rep,
-        clock=clock,
-    )
-    return _deal(deal)
+def open_deal(contact_id: ContactId, body: DealCreate, once: OnceDep, clock: ClockDep) -> Response:
+    def run() -> DealPublic:
+        deal = opportunities.create_opportunity(
+            once.session,
+            contact_id,
+            amount=body.amount,
+            currency=body.currency,
+            expected_close=body.expected_close,
+            products=body.products,
+            name=body.name,
+            rep=body.rep,
+            clock=clock,
+        )
+        return _deal(deal)
+
+    return once(body, run, 201)
 
 
 @router.get(
@@ -211,47 +232,60 @@ def get_deal(opportunity_id: DealId, session: ReadSessionDep) -> DealPublic:
 
 @router.post(
     "/opportunities/{opportunity_id}/stage",
+    response_model=DealPublic,
     dependencies=[SALES],
     responses=CHANGED,
     summary="Move a deal to another open stage.",
 )
-def move_deal(
-    opportunity_id: DealId, body: StageBody, session: WriteSessionDep, clock: ClockDep
-) -> DealPublic:
-    deal = opportunities.move_opportunity(
-        session, opportunity_id, body.stage, actor=body.rep, clock=clock
-    )
-    return _deal(deal)
+def move_deal(opportunity_id: DealId, body: StageBody, once: OnceDep, clock: ClockDep) -> Response:
+    def run() -> DealPublic:
+        return _deal(
+            opportunities.move_opportunity(
+                once.session, opportunity_id, body.stage, actor=body.rep, clock=clock
+            )
+        )
+
+    return once(body, run)
 
 
 @router.post(
     "/opportunities/{opportunity_id}/win",
+    response_model=DealPublic,
     dependencies=[SALES],
     responses=CHANGED,
     summary="Close a deal won: contact and account become customers.",
 )
-def win_deal(
-    opportunity_id: DealId, body: WinBody, session: WriteSessionDep, clock: ClockDep
-) -> DealPublic:
-    deal = opportunities.win_opportunity(
-        session, opportunity_id, reason=body.reason, actor=body.rep, clock=clock
-    )
-    return _deal(deal)
+def win_deal(opportunity_id: DealId, body: WinBody, once: OnceDep, clock: ClockDep) -> Response:
+    def run() -> DealPublic:
+        return _deal(
+            opportunities.win_opportunity(
+                once.session, opportunity_id, reason=body.reason, actor=body.rep, clock=clock
+            )
+        )
+
+    return once(body, run)
 
 
 @router.post(
     "/opportunities/{opportunity_id}/lose",
+    response_model=DealPublic,
     dependencies=[SALES],
     responses=CHANGED,
     summary="Close a deal lost, with a reason code.",
 )
-def lose_deal(
-    opportunity_id: DealId, body: LoseBody, session: WriteSessionDep, clock: ClockDep
-) -> DealPublic:
-    deal = opportunities.lose_opportunity(
-        session, opportunity_id, reason=body.reason, note=body.note, actor=body.rep, clock=clock
-    )
-    return _deal(deal)
+def lose_deal(opportunity_id: DealId, body: LoseBody, once: OnceDep, clock: ClockDep) -> Response:
+    def run() -> DealPublic:
+        deal = opportunities.lose_opportunity(
+            once.session,
+            opportunity_id,
+            reason=body.reason,
+            note=body.note,
+            actor=body.rep,
+            clock=clock,
+        )
+        return _deal(deal)
+
+    return once(body, run)
 
 
 # --- nurture and upkeep -----------------------------------------------------------------
@@ -296,6 +330,7 @@ def sweep(session: WriteSessionDep, clock: ClockDep) -> SweepPublic:
 )
 def report(
     session: ReadSessionDep,
+    now: NowDep,
     since: Annotated[
         str | None,
         Query(
@@ -305,6 +340,8 @@ def report(
     ] = None,
 ) -> list[RepReportPublic]:
     start = None if since is None else _moment("since", since)
+    if start is not None:
+        check_since(start, now, f"since {since}")
     # vars, not asdict: asdict rebuilds a Counter from its items, counting the pairs.
     return [RepReportPublic.model_validate(vars(row)) for row in handoff_report(session, start)]
 

@@ -77,7 +77,8 @@ class HandoffWork(Base):
     next_channel: Mapped[str | None] = mapped_column(String(20))
     cadence_ends_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
-    # rejected | recycled | disqualified | cadence_ended | won | lost
+    # rejected | recycled | disqualified | closed (a customer) | cadence_ended | won | lost
+    # | merged
     outcome: Mapped[str | None] = mapped_column(String(20))
     close_reason: Mapped[str | None] = mapped_column(String(500))
     closed_by: Mapped[str | None] = mapped_column(String(200))
