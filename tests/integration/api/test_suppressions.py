@@ -20,7 +20,8 @@ SUPPRESSED = "https://leadflow.dev/problems/suppressed"
 
 @pytest.fixture
 def forms() -> FormsConfig:
-    return FormsConfig(forms={"demo": FormSpec(event="demo_request")})
+    fields = {"email": "email", "phone": "phone"}
+    return FormsConfig(forms={"demo": FormSpec(event="demo_request", fields=fields)})
 
 
 def _erased(client: TestClient, headers: Headers, email: str = ANA, **extra: str) -> dict:
@@ -58,10 +59,10 @@ def test_the_api_refuses_to_create_an_erased_person_with_a_stable_type(
     created = client.post("/contacts", json={"email": "ANA.GIL@acme.example"},
                           headers=headers("marketing"))  # fmt: skip
     upserted = client.put("/contacts", json={"email": ANA}, headers=headers("marketing"))
-    by_phone = client.post("/contacts", json={"email": "a.g@home.example", "phone": "+31201234567"},
-                           headers=headers("marketing"))  # fmt: skip
+    with_phone = client.post("/contacts", json={"email": ANA, "phone": "+31 20 999 0000"},
+                             headers=headers("marketing"))  # fmt: skip
 
-    for reply in (created, upserted, by_phone):
+    for reply in (created, upserted, with_phone):
         assert reply.status_code == 409, reply.text
         assert reply.headers["content-type"].startswith("application/problem+json")
         assert reply.json()["type"] == SUPPRESSED
@@ -114,6 +115,35 @@ def test_their_own_form_post_lifts_the_suppression_on_record(
     again = client.put("/contacts", json={"email": ANA, "title": "CTO"},
                        headers=headers("marketing"))  # fmt: skip
     assert again.status_code == 200  # held again: an update, no suppression asked
+
+
+def test_a_colleague_on_the_shared_switchboard_enters_by_every_door(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    """The erased person's phone was the company's switchboard: a colleague with their
+    own address is another person, whether an integration, an event or their own form
+    brings them; the number's suppression stays in force (their form does not lift it)."""
+    _erased(client, headers, phone="+49 89 1234 0")
+    switchboard = "+49 89 12340"
+
+    created = client.post("/contacts", json={"email": "bo@acme.example", "phone": switchboard},
+                          headers=headers("marketing"))  # fmt: skip
+    upserted = client.put("/contacts", json={"email": "cy@acme.example", "phone": switchboard},
+                          headers=headers("marketing"))  # fmt: skip
+    posted = client.post("/forms/demo", json={"email": "di@acme.example", "phone": switchboard})
+    event = client.post("/events", json={"type": "demo_request", "email": "ed@acme.example"},
+                        headers=headers("ingest"))  # fmt: skip
+
+    assert (created.status_code, upserted.status_code) == (201, 201), upserted.text
+    assert posted.status_code == 202, posted.text
+    assert event.json()["status"] == "stored"
+    with Session(api_engine) as session:
+        phones = dict(session.execute(select(Contact.email, Contact.phone)).tuples().all())
+        phone_row = session.scalar(select(Suppression).where(Suppression.kind == "phone"))
+    assert phones == {"bo@acme.example": "+498912340", "cy@acme.example": "+498912340",
+                      "di@acme.example": "+498912340", "ed@acme.example": None}  # fmt: skip
+    assert phone_row is not None
+    assert phone_row.lifted_at is None
 
 
 def test_admins_list_check_and_lift_without_the_address_ever_shown(

@@ -133,10 +133,10 @@ def test_a_contact_import_refuses_their_rows_with_the_line_and_writes_nothing(
     _erase(engine, ANA, "+31 20 123 4567")
     path = _csv(
         tmp_path / "contacts.csv",
-        ["email", "phone", "first_name"],
-        ["bo@acme.example", "", "Bo"],
-        ["ANA.GIL@acme.example", "", "Ana"],
-        ["ana.private@home.example", "+31201234567", "Ana"],  # the phone they had
+        ["email", "external_id", "phone", "first_name"],
+        ["bo@acme.example", "", "", "Bo"],
+        ["ANA.GIL@acme.example", "", "+31201234567", "Ana"],
+        ["", "c-7", "+31201234567", "Ana"],  # no address: the phone they had is them
     )
 
     strict = _import(engine, path)
@@ -149,6 +149,51 @@ def test_a_contact_import_refuses_their_rows_with_the_line_and_writes_nothing(
     lenient = _import(engine, path, skip_bad_rows=True)
     assert (lenient.committed, lenient.created, lenient.rejected) == (True, 1, 2)
     assert _emails(engine) == ["bo@acme.example"]
+
+
+SWITCHBOARD = "+49 89 1234 0"
+
+
+def _phones(engine: Engine) -> dict[str | None, str | None]:
+    with Session(engine) as session:
+        return dict(session.execute(select(Contact.email, Contact.phone)).tuples().all())
+
+
+def test_a_colleague_sharing_the_switchboard_is_imported_with_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The e-mail is the person: another, unsuppressed, address on the erased person's
+    switchboard number is a colleague, created with the number (the company's line)."""
+    _erase(engine, ANA, SWITCHBOARD)
+    path = _csv(
+        tmp_path / "contacts.csv",
+        ["email", "phone", "first_name"],
+        ["bo@acme.example", "+49 89 12340", "Bo"],
+        ["cy@acme.example", "+49 (0)89 1234-0", "Cy"],
+    )
+
+    done = _import(engine, path, default_region="DE")
+
+    assert (done.committed, done.created, done.problems) == (True, 2, [])
+    assert _phones(engine) == {"bo@acme.example": "+498912340", "cy@acme.example": "+498912340"}
+    with Session(engine) as session:  # still in force for the erased person
+        assert [f.kind for f in check_suppressed(session, phone=SWITCHBOARD)] == ["phone"]
+
+
+def test_the_api_services_take_a_colleague_on_the_switchboard_not_the_erased_address(
+    engine: Engine,
+) -> None:
+    _erase(engine, ANA, SWITCHBOARD)
+    with Session(engine) as session:
+        made = create_contact(session, {"email": "bo@acme.example", "phone": SWITCHBOARD}, NOW)
+        _, created = upsert_contact(session, {"email": "cy@acme.example", "phone": SWITCHBOARD},
+                                    NOW)  # fmt: skip
+        phone = made.contact.phone
+        with pytest.raises(SuppressedError, match="this e-mail address belongs"):
+            create_contact(session, {"email": ANA, "phone": "+49 89 9999 1"}, NOW)
+
+    assert created
+    assert phone == "+498912340"
 
 
 def test_a_purchased_list_in_a_crm_format_is_checked_by_address_and_by_phone(
