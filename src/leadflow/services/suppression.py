@@ -15,8 +15,9 @@ obtained asks first:
 
 The person coming back by their own action is different: a web form they submit is a
 fresh request and consent of their own, a new legal basis, so it lifts the suppression
-of that address (``lifted_by`` ``form:<id>``) and the contact is created as for anyone
-(with double opt-in when the form asks for it). An admin may lift one by hand too.
+of that address (``lifted_by`` ``form:<id>``) and the contact is created as for anyone.
+With double opt-in anyone could have typed the address, so that happens only when the
+link sent to it is followed (services/forms.py). An admin may lift one by hand too.
 Lifting keeps the row: when, by whom and why stay on record.
 
 The e-mail address is the person (one person, one contact): a phone number is matched
