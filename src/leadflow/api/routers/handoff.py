@@ -10,6 +10,11 @@ deals (sales), the nurture send list (marketing) and the SLA sweep (admin, for c
     POST /handoff/check-sla     GET /handoff/report?since=
 
 Every route calls one service; refusals become problem documents (404, 409, 422).
+
+A sales key bound to a rep (``leadflow keys create --role sales --rep REP``) acts as
+that rep only: its queue is the rep's unless it asks for the unassigned one, a lead
+action or deal names no other rep and touches no lead or deal another rep holds (403,
+``not_your_lead``). An unbound key (a team's integration) acts as the rep it names.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
+from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
+from leadflow.api.bound_rep import BoundRep, as_bound, not_yours
 from leadflow.api.deps import ClockDep, NowDep, ReadSessionDep, WriteSessionDep
 from leadflow.api.problems import problem_responses
 from leadflow.api.schemas.common import MAX_ID, Str200
@@ -51,6 +58,7 @@ from leadflow.services.handoff_report import handoff_report
 from leadflow.services.opportunities import Deal
 from leadflow.services.queue import queue
 from leadflow.services.refusals import InvalidInputError
+from leadflow.services.sales_work import lead_owner
 from leadflow.services.sla import check_sla
 
 __all__ = ["router"]
@@ -67,6 +75,26 @@ FOUND = problem_responses(404)
 CHANGED = problem_responses(404, 409)
 
 
+def _on_lead(session: Session, bound: str | None, contact_id: int, named: str | None) -> str | None:
+    """``as_bound``, and a bound key's lead is its rep's or nobody's (claimed by acting)."""
+    acting = as_bound(bound, named)
+    if bound is not None:
+        owner = lead_owner(session, contact_id)
+        if owner is not None and owner != bound:
+            raise not_yours(bound, f"rep {owner!r}'s lead")
+    return acting
+
+
+def _on_deal(session: Session, bound: str | None, deal_id: int, named: str | None) -> str | None:
+    """``as_bound``, and a bound key's deal is its rep's or nobody's."""
+    acting = as_bound(bound, named)
+    if bound is not None:
+        owner = opportunities.get_opportunity(session, deal_id).opportunity.owner
+        if owner is not None and owner != bound:
+            raise not_yours(bound, f"{owner!r}'s deal")
+    return acting
+
+
 # --- the queue and the lead actions ------------------------------------------------------
 
 
@@ -79,10 +107,14 @@ CHANGED = problem_responses(404, 409)
 def get_queue(
     session: ReadSessionDep,
     now: NowDep,
-    rep: Annotated[Key | None, Query(description="One rep's queue.")] = None,
+    bound: BoundRep,
+    rep: Annotated[
+        Key | None, Query(description="One rep's queue (a key bound to a rep: theirs).")
+    ] = None,
     unassigned: Annotated[bool, Query(description="Leads nobody holds.")] = False,
 ) -> list[QueueItemPublic]:
-    items = queue(session, now, rep=rep, unassigned=unassigned)
+    mine = None if unassigned and rep is None else as_bound(bound, rep)
+    items = queue(session, now, rep=mine, unassigned=unassigned)
     return [QueueItemPublic.of(item) for item in items]
 
 
@@ -93,9 +125,15 @@ def get_queue(
     summary="Accept a lead: sales-accepted, the cadence starts.",
 )
 def accept(
-    contact_id: ContactId, body: AcceptBody, session: WriteSessionDep, clock: ClockDep
+    contact_id: ContactId,
+    body: AcceptBody,
+    session: WriteSessionDep,
+    clock: ClockDep,
+    bound: BoundRep,
 ) -> AnswerPublic:
-    done = feedback.accept(session, contact_id, rep=body.rep, clock=clock)
+    done = feedback.accept(
+        session, contact_id, rep=_on_lead(session, bound, contact_id, body.rep), clock=clock
+    )
     return AnswerPublic.model_validate(asdict(done))
 
 
@@ -106,10 +144,19 @@ def accept(
     summary="Reject a lead with a reason code of the definition.",
 )
 def reject(
-    contact_id: ContactId, body: RejectBody, session: WriteSessionDep, clock: ClockDep
+    contact_id: ContactId,
+    body: RejectBody,
+    session: WriteSessionDep,
+    clock: ClockDep,
+    bound: BoundRep,
 ) -> AnswerPublic:
     done = feedback.reject(
-        session, contact_id, code=body.reason, note=body.note, rep=body.rep, clock=clock
+        session,
+        contact_id,
+        code=body.reason,
+        note=body.note,
+        rep=_on_lead(session, bound, contact_id, body.rep),
+        clock=clock,
     )
     return AnswerPublic.model_validate(asdict(done))
 
@@ -122,7 +169,11 @@ def reject(
     summary="Log an attempt to reach the lead.",
 )
 def attempt(
-    contact_id: ContactId, body: AttemptBody, session: WriteSessionDep, clock: ClockDep
+    contact_id: ContactId,
+    body: AttemptBody,
+    session: WriteSessionDep,
+    clock: ClockDep,
+    bound: BoundRep,
 ) -> WorkPublic:
     state = cadence.log_attempt(
         session,
@@ -130,7 +181,7 @@ def attempt(
         channel=body.channel.value,
         outcome=body.outcome.value,
         note=body.note,
-        rep=body.rep,
+        rep=_on_lead(session, bound, contact_id, body.rep),
         clock=clock,
     )
     return WorkPublic.model_validate(asdict(state))
@@ -144,10 +195,19 @@ def attempt(
     summary="Log a conversation with the lead.",
 )
 def conversation(
-    contact_id: ContactId, body: ConversationBody, session: WriteSessionDep, clock: ClockDep
+    contact_id: ContactId,
+    body: ConversationBody,
+    session: WriteSessionDep,
+    clock: ClockDep,
+    bound: BoundRep,
 ) -> WorkPublic:
     state = cadence.log_conversation(
-        session, contact_id, outcome=body.outcome.value, note=body.note, rep=body.rep, clock=clock
+        session,
+        contact_id,
+        outcome=body.outcome.value,
+        note=body.note,
+        rep=_on_lead(session, bound, contact_id, body.rep),
+        clock=clock,
     )
     return WorkPublic.model_validate(asdict(state))
 
@@ -159,14 +219,18 @@ def conversation(
     summary="Stop working a lead; too few attempts marks it under-worked.",
 )
 def close(
-    contact_id: ContactId, body: CloseBody, session: WriteSessionDep, clock: ClockDep
+    contact_id: ContactId,
+    body: CloseBody,
+    session: WriteSessionDep,
+    clock: ClockDep,
+    bound: BoundRep,
 ) -> WorkPublic:
     state = cadence.close_lead(
         session,
         contact_id,
         reason=body.reason,
         disqualify=body.disqualify,
-        rep=body.rep,
+        rep=_on_lead(session, bound, contact_id, body.rep),
         clock=clock,
     )
     return WorkPublic.model_validate(asdict(state))
@@ -183,7 +247,11 @@ def close(
     summary="Open a deal for an accepted lead.",
 )
 def open_deal(
-    contact_id: ContactId, body: DealCreate, session: WriteSessionDep, clock: ClockDep
+    contact_id: ContactId,
+    body: DealCreate,
+    session: WriteSessionDep,
+    clock: ClockDep,
+    bound: BoundRep,
 ) -> DealPublic:
     deal = opportunities.create_opportunity(
         session,
@@ -193,7 +261,7 @@ def open_deal(
         expected_close=body.expected_close,
         products=body.products,
         name=body.name,
-        rep=body.rep,
+        rep=_on_lead(session, bound, contact_id, body.rep),
         clock=clock,
     )
     return _deal(deal)
@@ -216,10 +284,18 @@ def get_deal(opportunity_id: DealId, session: ReadSessionDep) -> DealPublic:
     summary="Move a deal to another open stage.",
 )
 def move_deal(
-    opportunity_id: DealId, body: StageBody, session: WriteSessionDep, clock: ClockDep
+    opportunity_id: DealId,
+    body: StageBody,
+    session: WriteSessionDep,
+    clock: ClockDep,
+    bound: BoundRep,
 ) -> DealPublic:
     deal = opportunities.move_opportunity(
-        session, opportunity_id, body.stage, actor=body.rep, clock=clock
+        session,
+        opportunity_id,
+        body.stage,
+        actor=_on_deal(session, bound, opportunity_id, body.rep),
+        clock=clock,
     )
     return _deal(deal)
 
@@ -231,10 +307,18 @@ def move_deal(
     summary="Close a deal won: contact and account become customers.",
 )
 def win_deal(
-    opportunity_id: DealId, body: WinBody, session: WriteSessionDep, clock: ClockDep
+    opportunity_id: DealId,
+    body: WinBody,
+    session: WriteSessionDep,
+    clock: ClockDep,
+    bound: BoundRep,
 ) -> DealPublic:
     deal = opportunities.win_opportunity(
-        session, opportunity_id, reason=body.reason, actor=body.rep, clock=clock
+        session,
+        opportunity_id,
+        reason=body.reason,
+        actor=_on_deal(session, bound, opportunity_id, body.rep),
+        clock=clock,
     )
     return _deal(deal)
 
@@ -246,10 +330,19 @@ def win_deal(
     summary="Close a deal lost, with a reason code.",
 )
 def lose_deal(
-    opportunity_id: DealId, body: LoseBody, session: WriteSessionDep, clock: ClockDep
+    opportunity_id: DealId,
+    body: LoseBody,
+    session: WriteSessionDep,
+    clock: ClockDep,
+    bound: BoundRep,
 ) -> DealPublic:
     deal = opportunities.lose_opportunity(
-        session, opportunity_id, reason=body.reason, note=body.note, actor=body.rep, clock=clock
+        session,
+        opportunity_id,
+        reason=body.reason,
+        note=body.note,
+        actor=_on_deal(session, bound, opportunity_id, body.rep),
+        clock=clock,
     )
     return _deal(deal)
 

@@ -24,6 +24,12 @@ KeyId = Annotated[int, Path(ge=1, le=2**62)]
 class KeyCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100, pattern=r"\S")
     role: Role
+    rep: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="A sales key for this rep (its key): it acts as the rep, on their leads only.",
+    )
 
 
 class KeyPublic(BaseModel):
@@ -33,6 +39,7 @@ class KeyPublic(BaseModel):
     prefix: str = Field(description="The key's first characters, to recognise it.")
     created_at: datetime
     revoked_at: datetime | None
+    rep: str | None = Field(description="The rep a bound sales key acts as; null: unbound.")
 
     @classmethod
     def of(cls, key: KeyInfo) -> KeyPublic:
@@ -43,6 +50,7 @@ class KeyPublic(BaseModel):
             prefix=key.prefix,
             created_at=key.created_at,
             revoked_at=key.revoked_at,
+            rep=key.rep,
         )
 
 
@@ -59,11 +67,11 @@ def list_keys(session: ReadSessionDep) -> list[KeyPublic]:
     "",
     status_code=201,
     dependencies=[allow()],
-    responses=problem_responses(409, 422),
+    responses=problem_responses(404, 409, 422),
     summary="Create a key; its secret is in this reply and nowhere else.",
 )
 def create_key(body: KeyCreate, session: WriteSessionDep, now: NowDep) -> KeyIssued:
-    issued = api_keys.create_key(session, body.name, body.role, now)
+    issued = api_keys.create_key(session, body.name, body.role, now, rep=body.rep)
     return KeyIssued(**KeyPublic.of(issued.info).model_dump(), secret=issued.secret)
 
 

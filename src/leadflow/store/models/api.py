@@ -36,7 +36,8 @@ class ApiKey(Base):
     """A key shown once at creation; only the SHA-256 of its secret is kept.
 
     ``prefix`` (the key's first characters) lets a person tell keys apart in a list
-    without the secret being readable anywhere.
+    without the secret being readable anywhere. ``rep_id``: the rep a sales key acts
+    as, only (none: a team's key, acting as any rep it names).
     """
 
     __tablename__ = "api_keys"
@@ -48,6 +49,7 @@ class ApiKey(Base):
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
 
 
 class IdempotentReply(Base):
