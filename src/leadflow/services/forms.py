@@ -149,10 +149,13 @@ def confirm(
     if row.confirmed_at is not None:
         assert row.contact_id is not None  # filled when a pending one is confirmed
         return Confirmed(row.contact_id, row.form_id)
-    row.confirmed_at = now
     events: list[IncomingEvent] = []
     if row.contact_id is None:
+        # Creating the contact commits it (and the lift): the row stays pending until the
+        # end, so a link followed again after a failure in between finds the contact and
+        # completes the confirmation.
         events.append(_create_pending(session, row, (form_events or {}), now))
+    row.confirmed_at = now
     contact = session.get(Contact, row.contact_id)
     assert contact is not None  # the token's row is deleted with its contact
     contact.identity = "confirmed"

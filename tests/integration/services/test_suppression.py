@@ -20,10 +20,13 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import FixedClock
 from leadflow.ingest.deal_formats import get_deal_format
 from leadflow.ingest.formats import get_format
+from leadflow.services import forms
 from leadflow.services.contacts import create_contact, upsert_contact
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.event_import import import_events
 from leadflow.services.events import EventRecorder, IncomingEvent, Suppressed, record_event
+from leadflow.services.form_config import FormSpec
+from leadflow.services.forms import submit_form
 from leadflow.services.gdpr import erase_person
 from leadflow.services.identity import merge_contacts
 from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
@@ -36,7 +39,7 @@ from leadflow.services.suppression import (
     list_suppressions,
 )
 from leadflow.store.database import make_engine
-from leadflow.store.models import Contact, Event, Suppression, WorkspaceSecret
+from leadflow.store.models import Contact, Event, OutboxMessage, Suppression, WorkspaceSecret
 
 EXPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "exports"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -315,3 +318,38 @@ def test_a_known_contacts_event_never_reads_the_list(
     assert known  # traced
     assert list_reads(known) == []
     assert len(list_reads(new)) == 2  # the secret, then the digest: only for a new contact
+
+
+def test_a_confirmation_that_failed_half_way_completes_when_the_link_is_followed_again(
+    session: Session, active: ActiveDefinition, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Following a pending link creates the contact (committed) before recording its
+    events: a failure in between leaves the link pending, and following it again ends
+    the confirmation instead of answering an error for ever."""
+    made = create_contact(session, {"email": ANA}, NOW, requalify=False)
+    erase_person(session, made.contact.id, now=NOW)
+    clock = FixedClock(NOW)
+    spec = FormSpec(event="demo_request", double_opt_in=True)
+    events = {"trial": "demo_request"}  # forms.yaml's, as the server passes them
+    sent = submit_form(session, "trial", spec, {"email": ANA}, visitor_id=None, active=active,
+                       clock=clock, confirm_base="https://leads.example/forms/confirm")  # fmt: skip
+    requested = OutboxMessage.kind == "form.confirmation_requested"
+    link = session.scalars(select(OutboxMessage.payload).where(requested)).one()["confirm_url"]
+    token = link.rsplit("/", 1)[1]
+
+    def failing(*args: object, **options: object) -> None:
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(forms, "record_events", failing)
+        with pytest.raises(RuntimeError):
+            forms.confirm(session, token, active=active, clock=clock, form_events=events)
+    session.rollback()
+    done = forms.confirm(session, token, active=active, clock=clock, form_events=events)
+
+    assert (sent.contact_id, sent.confirmation_sent) == (None, True)
+    contact = session.get(Contact, done.contact_id)
+    assert contact is not None
+    assert (contact.email, contact.identity) == (ANA, "confirmed")
+    types = session.scalars(select(Event.type).where(Event.contact_id == contact.id)).all()
+    assert sorted(types) == ["demo_request", "email_confirmed"]
