@@ -112,3 +112,15 @@ def test_only_a_sales_key_is_bound_and_only_to_a_rep_the_team_has(
     assert "only a sales key" in marketing.json()["detail"]
     assert nobody.status_code == 404
     assert "no rep with key 'zoe'" in nobody.json()["detail"]
+
+
+def test_a_nul_in_a_keys_name_or_rep_is_refused_not_a_server_error(desk: Desk) -> None:
+    """PostgreSQL's text refuses NUL: the request is refused before it gets there."""
+    client, keys, _ = desk
+    named = {"name": "a\x00", "role": "admin"}
+    bound = {"name": "b", "role": "sales", "rep": "eva\x00"}
+
+    for body in (named, bound):
+        reply = client.post("/keys", json=body, headers=keys["admin"])
+        assert reply.status_code == 422, reply.text
+        assert reply.json()["type"] == "https://leadflow.dev/problems/validation"

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from leadflow.api.auth import allow
 from leadflow.api.deps import NowDep, ReadSessionDep, StateDep, WriteSessionDep
 from leadflow.api.problems import problem_responses
+from leadflow.api.schemas.common import NoNul
 from leadflow.services import api_keys
 from leadflow.services.api_keys import KeyInfo, Role
 
@@ -22,9 +23,10 @@ KeyId = Annotated[int, Path(ge=1, le=2**62)]
 
 
 class KeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100, pattern=r"\S")
+    # No NUL: PostgreSQL's text refuses it, which made such a name a 500 there.
+    name: Annotated[str, NoNul] = Field(min_length=1, max_length=100, pattern=r"\S")
     role: Role
-    rep: str | None = Field(
+    rep: Annotated[str, NoNul] | None = Field(
         default=None,
         min_length=1,
         max_length=200,
