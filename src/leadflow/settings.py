@@ -9,6 +9,8 @@ starts (the CLI, the server factory); never at import time.
     LEADFLOW_HOST / _PORT   where ``leadflow serve`` listens (127.0.0.1:8000)
     LEADFLOW_FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-For/-Proto are believed
                             (comma-separated addresses or networks, "*"; 127.0.0.1)
+    LEADFLOW_ROOT_PATH      the path prefix a reverse proxy serves leadflow under
+                            (/leadflow; default none: at the root)
 
 Retention (``leadflow db prune``, docs/store.md "Retention"), durations like 24h or 7d:
 
@@ -21,6 +23,7 @@ Retention (``leadflow db prune``, docs/store.md "Retention"), durations like 24h
 from __future__ import annotations
 
 import ipaddress
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +36,20 @@ from sqlalchemy.exc import ArgumentError
 
 from leadflow.domain.durations import parse_duration
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "checked_root_path"]
+
+_ROOT_PATH = re.compile(r"(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+")
+
+
+def checked_root_path(value: str) -> str:
+    """A root path as leadflow uses it: ``/leadflow`` (``/a/b`` too), or "" for none; a
+    trailing slash is dropped. ValueError for anything else (a query, a full address)."""
+    clean = value.strip().rstrip("/")
+    if clean and not _ROOT_PATH.fullmatch(clean):
+        raise ValueError(
+            "expected a path such as /leadflow (a / and letters, digits, - _ . ~), or nothing"
+        )
+    return clean
 
 
 class Settings(BaseSettings):
@@ -54,6 +70,11 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Reverse proxies trusted for X-Forwarded-For and -Proto (uvicorn's list).",
+    )
+    root_path: str = Field(
+        default="",
+        description="The path prefix a reverse proxy serves leadflow under (/leadflow), which"
+        " the proxy strips; the pages' links and the snippet's addresses start with it.",
     )
     public_url: str | None = Field(
         default=None,
@@ -92,6 +113,11 @@ class Settings(BaseSettings):
     @classmethod
     def _window(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("root_path")
+    @classmethod
+    def _root(cls, value: str) -> str:
+        return checked_root_path(value)
 
     @field_validator("public_url")
     @classmethod

@@ -91,6 +91,26 @@ def test_an_invalid_definition_shows_its_errors(
     expect(p.get_by_role("button", name="Activate this version")).to_have_count(0)
 
 
+def test_a_candidate_that_validate_warns_about_shows_its_warnings(
+    page: RecordingPage, sign_in: Callable[[Page, str], None]
+) -> None:
+    """Valid, so it may be activated, but a gate no lead passes is named before that."""
+    p = page.page
+    sign_in(p, "admin")
+    p.goto("/ui/definition")
+    p.get_by_label("or paste it here").fill(
+        'schema_version: 1\nname: gated\nversion: "1"\nstages:\n  - id: lead\n'
+        "    when: {field: identity, at_least: known}\nsales_ready: {min_fit_grade: A}\n"
+    )
+    p.get_by_role("button", name="Check").click()
+
+    expect(p.get_by_role("heading", name="1 warning")).to_be_visible()
+    warnings = p.locator("#definition-warnings")
+    expect(warnings).to_contain_text("sales_ready.min_fit_grade:")
+    expect(warnings).to_contain_text("no lead can ever be sales-ready: grade A")
+    expect(p.get_by_role("button", name="Activate this version")).to_be_visible()
+
+
 def test_switch_language(page: RecordingPage, sign_in: Callable[[Page, str], None]) -> None:
     p = page.page
     sign_in(p, "marketing")

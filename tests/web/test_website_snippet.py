@@ -4,6 +4,7 @@ visitor's history to the contact they create."""
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 from collections.abc import Iterator
@@ -102,9 +103,52 @@ def opt_out_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def prefixed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """leadflow behind a reverse proxy that serves it under /leadflow and strips that
+    prefix (``leadflow serve --root-path /leadflow``)."""
+    folder = tmp_path_factory.mktemp("prefixed")
+    with _running_site(folder, require_consent=False, root_path="/leadflow") as running:
+        yield running
+
+
+def _serve_proxy(upstream: str, prefix: str, port: int) -> ThreadingHTTPServer:
+    """A reverse proxy serving ``upstream`` under ``prefix``, which it strips."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            if not self.path.startswith(prefix + "/"):
+                self.send_error(404)
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            connection = http.client.HTTPConnection(upstream, timeout=10)
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            connection.request(self.command, self.path[len(prefix) :], body, headers)
+            reply = connection.getresponse()
+            content = reply.read()
+            self.send_response(reply.status)
+            for name, value in reply.getheaders():
+                if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+            connection.close()
+
+        do_GET = do_POST = do_OPTIONS = _forward  # noqa: N815 (http.server's names)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @contextmanager
-def _running_site(folder: Path, *, require_consent: bool) -> Iterator[Site]:
-    settings = Settings(workspace=folder)
+def _running_site(folder: Path, *, require_consent: bool, root_path: str = "") -> Iterator[Site]:
+    settings = Settings(workspace=folder, root_path=root_path)
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
     with Session(engine) as session:
@@ -118,7 +162,9 @@ def _running_site(folder: Path, *, require_consent: bool) -> Iterator[Site]:
     )
     limits = ApiLimits(rate_per_second=0, public_rate_per_second=0)
     app = create_app(settings, engine=engine, clock=FixedClock(START), limits=limits, forms=forms)
-    config = uvicorn.Config(app, host="127.0.0.1", port=api_port, log_level="warning")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=api_port, log_level="warning", root_path=root_path
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -127,9 +173,16 @@ def _running_site(folder: Path, *, require_consent: bool) -> Iterator[Site]:
         assert time.monotonic() < deadline, "the API did not start"
         assert thread.is_alive(), "the API stopped"
         time.sleep(0.05)
-    static = _serve_site(f"http://127.0.0.1:{api_port}", site_port)
-    yield Site(site_url, f"http://127.0.0.1:{api_port}", engine)
+    leadflow, proxy = f"http://127.0.0.1:{api_port}", None
+    if root_path:
+        proxy_port = free_port()
+        proxy = _serve_proxy(f"127.0.0.1:{api_port}", root_path, proxy_port)
+        leadflow = f"http://127.0.0.1:{proxy_port}{root_path}"
+    static = _serve_site(leadflow, site_port)
+    yield Site(site_url, leadflow, engine)
     static.shutdown()
+    if proxy is not None:
+        proxy.shutdown()
     server.should_exit = True
     thread.join(timeout=10)
     engine.dispose()
@@ -273,3 +326,24 @@ def test_a_queued_command_the_snippet_lacks_does_not_stop_the_ones_after_it(
     assert [event.type for event in _visitor_events(site.engine, visitor, 1)] == ["page_view"]
     assert visit.evaluate("leadflow.push(['nothing'])") is None
     assert errors == []
+
+
+def test_behind_a_proxy_under_a_prefix_the_snippet_sends_there(
+    prefixed_site: Site, visit: Page
+) -> None:
+    """The page loads /leadflow/t.js from the proxy: its hits and the forms it marks go
+    to /leadflow/..., not to the proxy's root, where nothing answers."""
+    visit.goto(prefixed_site.url + "/landing")
+    visitor = visit.evaluate("leadflow.visitorId()")  # counted at once: no consent asked
+    [view] = _visitor_events(prefixed_site.engine, visitor, 1)
+    visit.get_by_label("E-mail").fill("di@coldstore.example")
+    visit.get_by_role("button", name="Ask for a demo").click()
+    visit.wait_for_url(prefixed_site.url + "/thanks")
+
+    assert view.type == "page_view"
+    contact = _contact(prefixed_site.engine, "di@coldstore.example")
+    with Session(prefixed_site.engine) as session:
+        types = session.scalars(
+            select(Event.type).where(Event.contact_id == contact.id).order_by(Event.id)
+        ).all()
+    assert types == ["page_view", "demo_request"]  # the form carried the visitor id

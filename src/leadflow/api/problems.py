@@ -64,6 +64,7 @@ class ProblemKind(Enum):
     UNAUTHORIZED = ("unauthorized", 401, "A valid API key is required")
     FORBIDDEN = ("forbidden", 403, "This key's role may not do this")
     ORIGIN_NOT_ALLOWED = ("origin_not_allowed", 403, "This site may not send here")
+    NOT_YOUR_LEAD = ("not_your_lead", 403, "This key acts as another rep")
     NOT_FOUND = ("not_found", 404, "Not found")
     METHOD_NOT_ALLOWED = ("method_not_allowed", 405, "Method not allowed")
     CONFLICT = ("conflict", 409, "The request conflicts with the current state")

@@ -1,6 +1,7 @@
 """``leadflow keys``: API keys for machines.
 
     keys create --name N --role admin|marketing|sales|ingest   prints the key, once
+                [--rep REP]                                    a sales key acting as REP only
     keys list                                                  name, role, prefix, state
     keys revoke ID                                             the key stops working
 
@@ -59,14 +60,18 @@ def workspace_session(workspace: Path | None, *, write: bool = True) -> Iterator
 def create(
     name: str = typer.Option(..., "--name", "-n", help="What the key is for, e.g. website."),
     role: str = typer.Option(..., "--role", "-r", help=f"One of {ROLES}."),
+    rep: str | None = typer.Option(
+        None, "--rep", help="A sales key for this rep: it acts as the rep, only on their leads."
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Create a key and print it. It is shown this once."""
     with workspace_session(workspace) as session:
-        issued = create_key(session, name, role, SystemClock().now())
+        issued = create_key(session, name, role, SystemClock().now(), rep=rep)
     typer.echo(issued.secret)
+    bound = "" if issued.info.rep is None else f", acting as rep {issued.info.rep!r}"
     typer.echo(
-        f"key {issued.info.id} {issued.info.name!r} ({issued.info.role.value}) created; "
+        f"key {issued.info.id} {issued.info.name!r} ({issued.info.role.value}{bound}) created; "
         "store it now, it is not shown again",
         err=True,
     )
@@ -81,7 +86,9 @@ def list_(workspace: Path | None = WorkspaceOption) -> None:
         typer.echo("no API keys; create one with `leadflow keys create --name N --role R`")
     for key in keys:
         state = "active" if key.active else f"revoked {key.revoked_at:%Y-%m-%d %H:%M}Z"
-        typer.echo(f"{key.id:>4}  {key.name:<24} {key.role.value:<10} {key.prefix}…  {state}")
+        bound = "" if key.rep is None else f"  rep {key.rep}"
+        line = f"{key.id:>4}  {key.name:<24} {key.role.value:<10} {key.prefix}…  {state}{bound}"
+        typer.echo(line)
 
 
 @keys_app.command("revoke")

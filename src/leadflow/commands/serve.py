@@ -1,12 +1,15 @@
 """``leadflow serve``: the HTTP API on uvicorn (127.0.0.1:8000 unless told otherwise).
 
     serve [--host H] [--port P] [--workspace DIR] [--rate-limit R] [--burst B]
-          [--no-access-log]
+          [--no-access-log] [--root-path /PREFIX]
 
 One process, one event loop; rate limits are per key *in this process*. Behind a
 reverse proxy, the client address (what public routes are limited by, and what the
 access log shows) is read from ``X-Forwarded-For`` when the request comes from a proxy
 in ``LEADFLOW_FORWARDED_ALLOW_IPS`` (default 127.0.0.1: a proxy on the same machine).
+A proxy that serves leadflow under a path prefix and strips it (``/leadflow/t.js`` to
+``/t.js``) is named with ``--root-path /leadflow`` (``LEADFLOW_ROOT_PATH``): uvicorn's
+root path, and the prefix of the pages' links, redirects and cookies.
 
 The access log shows each request's path without its query (a leads search by e-mail
 address, a filter by owner) and without a double opt-in link's token: whoever keeps
@@ -41,7 +44,7 @@ from leadflow.commands.options import database_problem, workspace_settings
 from leadflow.commands.stamps import utc_text
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.services.refusals import RefusedError
-from leadflow.settings import Settings
+from leadflow.settings import Settings, checked_root_path
 from leadflow.store.database import database_unavailable
 from leadflow.store.migrate import schema_problem
 
@@ -109,9 +112,17 @@ def serve(
     ),
     burst: int = typer.Option(_DEFAULTS.burst, "--burst", min=1, help="Bucket size per key."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
+    root_path: str | None = typer.Option(
+        None,
+        "--root-path",
+        help="The prefix a reverse proxy serves leadflow under and strips, e.g. /leadflow.",
+    ),
 ) -> None:
     """Serve the HTTP API (OpenAPI document at /openapi.json, docs at /docs)."""
+    prefix = None if root_path is None else _checked_option(root_path)
     settings = workspace_settings(workspace)
+    if prefix is not None:
+        settings = settings.model_copy(update={"root_path": prefix})
     limits = ApiLimits(rate_per_second=rate_limit, burst=burst)
     try:
         app = create_app(settings, limits=limits)
@@ -122,6 +133,13 @@ def serve(
     check_schema(app.state.leadflow.engine)
     config = server_config(app, settings, host=host, port=port, access_log=access_log)
     uvicorn.Server(config).run()
+
+
+def _checked_option(root_path: str) -> str:
+    try:
+        return checked_root_path(root_path)
+    except ValueError as error:
+        fail(f"--root-path: {error}")
 
 
 def check_schema(engine: Engine) -> None:
@@ -156,6 +174,7 @@ def server_config(
         log_level="info",
         log_config=log_config(),
         proxy_headers=True,
+        root_path=settings.root_path,
         # Given explicitly: uvicorn would otherwise read FORWARDED_ALLOW_IPS itself,
         # and leadflow reads its environment in one place (settings.py).
         forwarded_allow_ips=settings.forwarded_allow_ips,

@@ -12,6 +12,10 @@ Roles:
     marketing  contacts, accounts, events, qualification, reports
     sales      the sales queue, hand-off answers, attempts, opportunities; reads contacts
     ingest     events and forms only (for websites and tools that only push data)
+
+A sales key may be bound to a rep (``rep``): it then acts as that rep only, on its own
+queue and hand-offs (the API checks it, api/routers/handoff.py). An unbound sales key is
+a team's integration and acts as whichever rep it names.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
-from leadflow.store.models import ApiKey
+from leadflow.store.models import ApiKey, Rep
 
 __all__ = [
     "KEY_PREFIX",
@@ -63,6 +67,7 @@ class KeyInfo:
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
+    rep: str | None = None  # the rep key a bound sales key acts as
 
     @property
     def active(self) -> bool:
@@ -81,9 +86,13 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_key(session: Session, name: str, role: Role | str, now: datetime) -> IssuedKey:
+def create_key(
+    session: Session, name: str, role: Role | str, now: datetime, *, rep: str | None = None
+) -> IssuedKey:
+    """A new key; ``rep`` binds a sales key to that rep (NotFoundError: no such rep)."""
     clean = _checked_name(name)
     chosen = _checked_role(role)
+    bound = _bound_rep(session, chosen, rep)
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(
         name=clean,
@@ -92,6 +101,7 @@ def create_key(session: Session, name: str, role: Role | str, now: datetime) -> 
         secret_hash=hash_secret(secret),
         created_at=now,
         revoked_at=None,
+        rep_id=None if bound is None else bound.id,
     )
     session.add(row)
     try:
@@ -99,12 +109,14 @@ def create_key(session: Session, name: str, role: Role | str, now: datetime) -> 
     except IntegrityError:
         session.rollback()
         raise ConflictError(f"an API key named {clean!r} already exists") from None
-    return IssuedKey(_info(row), secret)
+    return IssuedKey(_info(row, None if bound is None else bound.key), secret)
 
 
 def list_keys(session: Session) -> list[KeyInfo]:
-    rows = session.scalars(select(ApiKey).order_by(ApiKey.id))
-    return [_info(row) for row in rows]
+    rows = session.execute(
+        select(ApiKey, Rep.key).outerjoin(Rep, Rep.id == ApiKey.rep_id).order_by(ApiKey.id)
+    ).tuples()
+    return [_info(row, rep) for row, rep in rows]
 
 
 def revoke_key(session: Session, key_id: int, now: datetime) -> KeyInfo:
@@ -115,17 +127,22 @@ def revoke_key(session: Session, key_id: int, now: datetime) -> KeyInfo:
     if row.revoked_at is None:
         row.revoked_at = now
         session.commit()
-    return _info(row)
+    rep = None if row.rep_id is None else session.get_one(Rep, row.rep_id).key
+    return _info(row, rep)
 
 
 def authenticate(session: Session, secret: str) -> KeyInfo | None:
     """The active key whose secret this is, or None (unknown, malformed or revoked)."""
     if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
         return None
-    row = session.scalar(select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret)))
-    if row is None or row.revoked_at is not None:
+    found = session.execute(
+        select(ApiKey, Rep.key)
+        .outerjoin(Rep, Rep.id == ApiKey.rep_id)
+        .where(ApiKey.secret_hash == hash_secret(secret))
+    ).one_or_none()
+    if found is None or found[0].revoked_at is not None:
         return None
-    return _info(row)
+    return _info(found[0], found[1])
 
 
 def _checked_name(name: str) -> str:
@@ -143,7 +160,18 @@ def _checked_role(role: Role | str) -> Role:
         raise InvalidInputError(f"unknown role {role!r}; choose one of {choices}") from None
 
 
-def _info(row: ApiKey) -> KeyInfo:
+def _bound_rep(session: Session, role: Role, rep: str | None) -> Rep | None:
+    if rep is None:
+        return None
+    if role is not Role.SALES:
+        raise InvalidInputError("only a sales key is bound to a rep (--rep)")
+    found = session.scalar(select(Rep).where(Rep.key == rep))
+    if found is None:
+        raise NotFoundError(f"no rep with key {rep!r}")
+    return found
+
+
+def _info(row: ApiKey, rep: str | None) -> KeyInfo:
     return KeyInfo(
         id=row.id,
         name=row.name,
@@ -151,4 +179,5 @@ def _info(row: ApiKey) -> KeyInfo:
         prefix=row.prefix,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
+        rep=rep,
     )

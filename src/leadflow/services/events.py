@@ -64,6 +64,7 @@ __all__ = [
     "Suppressed",
     "event_problem",
     "record_event",
+    "record_events",
     "source_from_first_visit",
 ]
 
@@ -139,16 +140,29 @@ def record_event(
     """Record one event in ``session`` and commit. On SQLite, give a session of
     ``store.database.writer(engine)`` so the transaction holds the write lock from its start.
     """
+    [outcome] = record_events(session, [incoming], clock=clock, active=active)
+    return outcome
+
+
+def record_events(
+    session: Session,
+    incoming: Sequence[IncomingEvent],
+    *,
+    clock: Clock,
+    active: ActiveDefinition | None = None,
+) -> list[Outcome]:
+    """Record the events in order in ``session`` and commit them with the caller's
+    pending changes, in one transaction (as ``record_event``)."""
     definition = active or active_definition(session)
     session.flush()  # the caller's pending changes are what the driver must read
-    driver = driver_for(session.connection())
+    store = RealtimeStore(driver_for(session.connection()))
     try:
-        outcome = _record(RealtimeStore(driver), incoming, definition, clock.now())
+        outcomes = [_record(store, event, definition, clock.now()) for event in incoming]
     except BaseException:
         session.rollback()
         raise
     session.commit()
-    return outcome
+    return outcomes
 
 
 class EventRecorder:

@@ -47,6 +47,7 @@ from leadflow.services.refusals import InvalidInputError
 
 __all__ = [
     "CONTACT_TARGETS",
+    "DEFAULT_FORM_EVENT",
     "FORMS_FILE",
     "FormSpec",
     "FormsConfig",
@@ -55,6 +56,7 @@ __all__ = [
 ]
 
 FORMS_FILE = "forms.yaml"
+DEFAULT_FORM_EVENT = "form_submit"
 
 CONTACT_TARGETS: frozenset[str] = frozenset(
     {
@@ -80,7 +82,7 @@ class FormSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    event: str = Field(default="form_submit", pattern=r"^[a-z][a-z0-9_]{0,99}$")
+    event: str = Field(default=DEFAULT_FORM_EVENT, pattern=r"^[a-z][a-z0-9_]{0,99}$")
     thank_you_url: AnyHttpUrl | None = Field(
         default=None, description="Where a browser post is redirected (303); none: 204."
     )

@@ -6,7 +6,8 @@
    (a bot told "refused" learns to leave the field empty).
 2. The posted fields are mapped (form_config.py) onto the contact, upserted by e-mail.
    A person once erased who posts a form signs up again by their own action: the
-   suppression of their address is lifted, on record (services/suppression.py).
+   suppression of their address is lifted, on record (services/suppression.py), at
+   once without double opt-in, when the link is followed with it (5).
    A contact the form creates takes its source (channel, medium, campaign) from the
    landing page of its visitor's first tracked visit (services/tracking.py).
 3. The form's event (``form_submit`` by default) is recorded through the real-time
@@ -15,6 +16,13 @@
 4. With double opt-in, a one-time token is stored (hashed) and a
    ``form.confirmation_requested`` message enters the outbox in the same transaction;
    a mailer subscribed to that webhook kind sends the link.
+5. With double opt-in, a post for an address on the suppression list (an erased person)
+   creates nobody and lifts nothing: anyone can type an address. Only the link is sent,
+   and a *pending* confirmation keeps what following it needs (the token's hash, the
+   form, the address, when) and nothing else of the post: no other field, no visitor
+   id, no event. Following the link is the person's own action: it lifts the
+   suppression then and creates the contact with the address alone, recording the
+   form's event at the moment of the post.
 
 ``confirm``: following the link marks the e-mail consent ``confirmed`` and the contact's
 identity ``confirmed``, and records an ``email_confirmed`` event so qualification (a
@@ -33,20 +41,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import Clock
+from leadflow.ingest.normalise import InvalidValueError, normalise_email
 from leadflow.services.contacts import upsert_contact
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.events import (
     IncomingEvent,
     Recorded,
     record_event,
+    record_events,
     source_from_first_visit,
 )
-from leadflow.services.form_config import FormSpec
+from leadflow.services.form_config import DEFAULT_FORM_EVENT, FormSpec
 from leadflow.services.outbox import CONFIRMATION_REQUESTED, enqueue_in
 from leadflow.services.refusals import InvalidInputError, NotFoundError
+from leadflow.services.suppression import check_suppressed
 from leadflow.store.driver import driver_for
 from leadflow.store.models import Contact, FormConfirmation
 from leadflow.store.realtime import RealtimeStore
+from leadflow.store.suppression_list import EMAIL
 
 __all__ = ["CONFIRMED_EVENT", "Confirmed", "FormOutcome", "confirm", "submit_form"]
 
@@ -82,6 +94,11 @@ def submit_form(
         return FormOutcome(spam=True)
     values = _mapped(spec, posted)
     now = clock.now()
+    if spec.double_opt_in:
+        erased = _erased_address(session, values["email"])
+        if erased is not None:
+            _request_confirmation(session, form_id, spec, erased, None, confirm_base, now)
+            return FormOutcome(False, confirmation_sent=True)
     # The event qualifies it. The person's own post lifts a suppression of their address
     # (an erased person signing up again: their new consent, services/suppression.py).
     view, created = upsert_contact(
@@ -105,13 +122,24 @@ def submit_form(
         raise InvalidInputError(outcome.reason)
     sent = False
     if spec.double_opt_in and contact.identity != "confirmed":
-        _request_confirmation(session, form_id, spec, contact, confirm_base, now)
+        assert contact.email is not None  # the form's contact is found by its address
+        _request_confirmation(session, form_id, spec, contact.email, contact.id, confirm_base,
+                              now)  # fmt: skip
         sent = True
     return FormOutcome(False, outcome.contact_id, outcome.stage, sent)
 
 
-def confirm(session: Session, token: str, *, active: ActiveDefinition, clock: Clock) -> Confirmed:
-    """Confirm the e-mail behind ``token``; following a used link again changes nothing."""
+def confirm(
+    session: Session,
+    token: str,
+    *,
+    active: ActiveDefinition,
+    clock: Clock,
+    form_events: Mapping[str, str] | None = None,
+) -> Confirmed:
+    """Confirm the e-mail behind ``token``; following a used link again changes nothing.
+    ``form_events``: each form's event type (forms.yaml), recorded for a pending
+    confirmation's post (``form_submit`` for a form no longer configured)."""
     now = clock.now()
     row = session.scalar(
         select(FormConfirmation).where(FormConfirmation.token_hash == _digest(token))
@@ -119,7 +147,14 @@ def confirm(session: Session, token: str, *, active: ActiveDefinition, clock: Cl
     if row is None or (row.confirmed_at is None and row.expires_at < now):
         raise NotFoundError("this confirmation link is unknown or has expired")
     if row.confirmed_at is not None:
+        assert row.contact_id is not None  # filled when a pending one is confirmed
         return Confirmed(row.contact_id, row.form_id)
+    events: list[IncomingEvent] = []
+    if row.contact_id is None:
+        # Creating the contact commits it (and the lift): the row stays pending until the
+        # end, so a link followed again after a failure in between finds the contact and
+        # completes the confirmation.
+        events.append(_create_pending(session, row, (form_events or {}), now))
     row.confirmed_at = now
     contact = session.get(Contact, row.contact_id)
     assert contact is not None  # the token's row is deleted with its contact
@@ -135,16 +170,54 @@ def confirm(session: Session, token: str, *, active: ActiveDefinition, clock: Cl
         contact.id, "email", "confirmed", source="double_opt_in", at=now, event_id=None,
         recorded_at=now, evidence=evidence[:500],
     )  # fmt: skip
-    incoming = IncomingEvent(
-        type=CONFIRMED_EVENT,
-        at=now,
-        key=f"confirmation:{row.id}",
-        source="forms",
-        contact_id=contact.id,
+    events.append(
+        IncomingEvent(
+            type=CONFIRMED_EVENT,
+            at=now,
+            key=f"confirmation:{row.id}",
+            source="forms",
+            contact_id=contact.id,
+            properties={"form": row.form_id},
+        )
+    )
+    record_events(session, events, clock=clock, active=active)  # commits everything
+    return Confirmed(contact.id, row.form_id)
+
+
+def _erased_address(session: Session, email: object) -> str | None:
+    """The posted address, normalised, when it is an erased person's that leadflow does
+    not hold; else None (an invalid address is refused by the upsert that follows)."""
+    try:
+        address = normalise_email(str(email))
+    except InvalidValueError:
+        return None
+    found = check_suppressed(session, email=address)
+    if not any(suppression.kind == EMAIL for suppression in found):
+        return None
+    held = session.scalar(select(Contact.id).where(Contact.email == address))
+    return address if held is None else None
+
+
+def _create_pending(
+    session: Session, row: FormConfirmation, form_events: Mapping[str, str], now: datetime
+) -> IncomingEvent:
+    """Create the contact a pending confirmation waited for (the person's own action now
+    lifts the suppression of their address); the form's event, at the post's moment."""
+    assert row.pending_email is not None  # a pending row keeps its address
+    by = f"form:{row.form_id}"
+    view, _ = upsert_contact(
+        session, {"email": row.pending_email}, now, requalify=False, own_action=by
+    )
+    row.contact_id = view.contact.id
+    row.pending_email = None  # the contact holds it now
+    return IncomingEvent(
+        type=form_events.get(row.form_id, DEFAULT_FORM_EVENT),
+        at=row.created_at,
+        key=f"pending:{row.id}",
+        source=f"form:{row.form_id}",
+        contact_id=view.contact.id,
         properties={"form": row.form_id},
     )
-    record_event(session, incoming, clock=clock, active=active)  # commits everything
-    return Confirmed(contact.id, row.form_id)
 
 
 def _mapped(spec: FormSpec, posted: Mapping[str, str]) -> dict[str, object]:
@@ -169,16 +242,20 @@ def _request_confirmation(
     session: Session,
     form_id: str,
     spec: FormSpec,
-    contact: Contact,
+    email: str,
+    contact_id: int | None,
     confirm_base: str,
     now: datetime,
 ) -> None:
+    """The link's token (hashed) and the outbox message that has it sent. Without a
+    contact (``contact_id`` None), the confirmation is pending and keeps the address."""
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(days=spec.confirm_within_days)
     session.add(
         FormConfirmation(
             token_hash=_digest(token),
-            contact_id=contact.id,
+            contact_id=contact_id,
+            pending_email=email if contact_id is None else None,
             form_id=form_id,
             created_at=now,
             expires_at=expires,
@@ -186,8 +263,8 @@ def _request_confirmation(
         )
     )
     data = {
-        "contact_id": contact.id,
-        "email": contact.email,
+        "contact_id": contact_id,
+        "email": email,
         "form": form_id,
         "confirm_url": f"{confirm_base.rstrip('/')}/{token}",
         "expires_at": expires.isoformat(),

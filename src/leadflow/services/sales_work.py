@@ -41,6 +41,7 @@ __all__ = [
     "acting_rep",
     "cadence_steps",
     "close_work",
+    "lead_owner",
     "live_work",
     "owner_calendar",
     "record_breach_if_late",
@@ -101,6 +102,15 @@ def _no_live_work(session: Session, contact_id: int) -> NoReturn:
     raise ConflictError(
         f"contact {contact_id}'s last hand-off ended already ({ended}): it is not in sales' hands"
     )
+
+
+def lead_owner(session: Session, contact_id: int) -> str | None:
+    """The key of the rep who holds the contact's live hand-off (None: unassigned),
+    with the contact locked as ``live_work`` locks it; its refusals as there."""
+    work = live_work(session, contact_id)
+    if work.item.rep_id is None:
+        return None
+    return session.get_one(Rep, work.item.rep_id).key
 
 
 def acting_rep(session: Session, work: Work, key: str | None) -> Rep:

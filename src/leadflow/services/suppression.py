@@ -15,9 +15,17 @@ obtained asks first:
 
 The person coming back by their own action is different: a web form they submit is a
 fresh request and consent of their own, a new legal basis, so it lifts the suppression
-of that address (``lifted_by`` ``form:<id>``) and the contact is created as for anyone
-(with double opt-in when the form asks for it). An admin may lift one by hand too.
+of that address (``lifted_by`` ``form:<id>``) and the contact is created as for anyone.
+With double opt-in anyone could have typed the address, so that happens only when the
+link sent to it is followed (services/forms.py). An admin may lift one by hand too.
 Lifting keeps the row: when, by whom and why stay on record.
+
+The e-mail address is the person (one person, one contact): a phone number is matched
+only for a record that has no e-mail. A record with another address that is not
+suppressed is another person, so a company switchboard the erased person shared does
+not block their colleagues (``refusing``); the record keeps its phone, which is the
+company's line as much as it was the erased person's, and their own sign-up (a form)
+lifts a phone's suppression only together with their address.
 
 Paths that only update a contact leadflow holds never ask (an erased person is not
 held), so the real-time path for a known contact costs nothing more.
@@ -57,6 +65,7 @@ __all__ = [
     "lift_for_own_action",
     "list_suppressions",
     "refuse_suppressed",
+    "refusing",
     "suppress",
     "suppression_words",
 ]
@@ -134,12 +143,28 @@ def check_suppressed(
     return active_suppressions(driver, digests_of(secret, emails, phones))
 
 
+def refusing(found: Sequence[ActiveSuppression], *, has_email: bool) -> ActiveSuppression | None:
+    """Which of the suppressions in force for a new record's values refuses it, or None.
+
+    The e-mail address identifies the person: a suppressed address refuses the record. A
+    phone number is shared (a switchboard, a team line), so it refuses only a record
+    without an address; one with another, unsuppressed, address is another person."""
+    for suppression in found:
+        if suppression.kind == EMAIL:
+            return suppression
+    if has_email:
+        return None
+    return found[0] if found else None
+
+
 def refuse_suppressed(session: Session, email: str | None, phone: str | None) -> None:
     """SuppressedError when a contact with these (normalised) values must not be
-    created. For the API's create and upsert: only where a contact would be created."""
+    created (``refusing``). For the API's create and upsert: only where a contact would
+    be created."""
     found = _in_force(driver_for(session.connection()), [email or ""], [phone or ""])
-    if found:
-        raise SuppressedError(suppression_words(found[0]))
+    refused = refusing(found, has_email=bool(email))
+    if refused is not None:
+        raise SuppressedError(suppression_words(refused))
 
 
 def lift(
@@ -165,9 +190,12 @@ def lift_for_own_action(
 ) -> int:
     """The person came back by their own action (``by``: ``form:<id>``): lift the
     suppressions of the (normalised) address and phone they gave, recorded; how many
-    were lifted."""
+    were lifted. The phone's only with their address: a phone alone may be a
+    colleague's switchboard, which is not theirs to bring back."""
     driver = driver_for(session.connection())
     found = _in_force(driver, [email], [phone or ""])
+    if all(suppression.kind != EMAIL for suppression in found):
+        return 0
     _lift_rows(driver, [f.id for f in found], by, "their own sign-up: a new consent", now)
     return len(found)
 
@@ -227,11 +255,11 @@ class ImportSuppressions:
             [email] if isinstance(email, str) else [],
             [phone] if isinstance(phone, str) else [],
         )
-        for digest, kind in digests.items():
-            found = self._in_force.get(digest)
-            if found is not None:
-                return RowError(record.line, suppression_words(found), kind)
-        return None
+        found = [self._in_force[digest] for digest in digests if digest in self._in_force]
+        refused = refusing(found, has_email=isinstance(email, str) and bool(email))
+        if refused is None:
+            return None
+        return RowError(record.line, suppression_words(refused), refused.kind)
 
 
 def _in_force(

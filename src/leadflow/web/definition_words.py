@@ -19,7 +19,16 @@ from leadflow.web import i18n
 from leadflow.web.labels import N_
 from leadflow.web.phrases import NUMBER, QUOTED, Kind, Phrase, Phrasebook, Speech, phrase_of
 
-__all__ = ["ASPECTS", "PROBLEMS", "SUBJECTS", "VALUES", "change_text", "problem_text"]
+__all__ = [
+    "ASPECTS",
+    "PROBLEMS",
+    "SUBJECTS",
+    "VALUES",
+    "WARNINGS",
+    "change_text",
+    "problem_text",
+    "warning_text",
+]
 
 
 # What the validator says was expected, and what it says was given.
@@ -204,6 +213,49 @@ PROBLEMS = Phrasebook(
     Phrase(N_("only a preset can be extended here, not %(name)s (presets: %(presets)s)")),
     Phrase(N_("over the API a definition may only extend a preset (%(presets)s)")),
 )
+
+
+# What ``leadflow definition validate`` warns about (definition/lint.py): a definition
+# that loads but cannot work as written.
+WARNINGS = Phrasebook(
+    Phrase(
+        N_(
+            "no lead can ever be sales-ready: grade %(grade)s needs a fit score of at least"
+            " %(cutoff)s, and the fit rules' positive points add up to %(best)s; lower"
+            " min_fit_grade or the grade's cut-off (fit.grades), or add fit rules"
+        ),
+        cutoff=NUMBER,
+        best=NUMBER,
+    ),
+    Phrase(
+        N_(
+            "no lead can ever be sales-ready: grade %(grade)s needs a fit score of at least"
+            " %(cutoff)s, and there are no fit rules, so every fit score is 0 (grade D); write"
+            " min_fit_grade: D to hand off without a fit test, or add fit rules"
+        ),
+        cutoff=NUMBER,
+    ),
+    Phrase(
+        N_(
+            "event type %(kind)s is not a standard type; did you mean %(standard)s? (a custom"
+            " type scores only events sent with exactly that type)"
+        ),
+        kind=QUOTED,
+        standard=QUOTED,
+    ),
+    Phrase(
+        N_(
+            "%(path)s is not a key imports store (they store the column %(key)s as"
+            " %(stored)s); write %(namespace)s.%(stored)s, unless the API sends exactly"
+            " this key"
+        )
+    ),
+)
+
+
+def warning_text(message: str, speech: Speech) -> str:
+    """A definition warning's message (not its key path, which stays as it is)."""
+    return WARNINGS.say(message, speech)
 
 
 def problem_text(message: str, speech: Speech) -> str:

@@ -60,16 +60,20 @@ _SECURITY_HEADERS = (
 def install_web(app: FastAPI, state: ApiState) -> None:
     """Mount the pages on ``app`` (at /ui) and send ``/`` there."""
     app.mount(UI_PREFIX, build_web(state), name="ui")
+    home = f"{state.settings.root_path}{UI_PREFIX}/"  # the browser's address: the proxy's
 
     async def to_dashboard(request: Request) -> Response:
-        return RedirectResponse(f"{UI_PREFIX}/", status_code=307)
+        return RedirectResponse(home, status_code=307)
 
     app.add_route("/", to_dashboard, include_in_schema=False)
 
 
 def build_web(state: ApiState) -> FastAPI:
     web = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
-    web.state.web = WebState(api=state, templates=build_environment())
+    # Links, redirects and cookies name the pages as the browser reaches them: behind a
+    # proxy serving leadflow under a prefix (--root-path), with that prefix.
+    prefix = state.settings.root_path + UI_PREFIX
+    web.state.web = WebState(api=state, templates=build_environment(), prefix=prefix)
     for router in ROUTERS:
         _check_gates(router)
         web.include_router(router)
@@ -98,7 +102,8 @@ def _install_error_pages(web: FastAPI) -> None:
 
 async def _sign_in(request: Request, error: Exception) -> Response:
     assert isinstance(error, SignInRequiredError)
-    target = f"{UI_PREFIX}/signin" + (f"?next={error.back_to}" if error.back_to else "")
+    web: WebState = request.app.state.web
+    target = f"{web.prefix}/signin" + (f"?next={error.back_to}" if error.back_to else "")
     if request.headers.get("HX-Request") == "true":
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)

@@ -81,6 +81,7 @@ REFUSALS = Phrasebook(
     Phrase(N_("e-mail %(email)s is not valid: %(reason)s")),
     Phrase(N_("an API key named %(name)s already exists")),
     Phrase(N_("no API key with id %(key)s")),
+    Phrase(N_("only a sales key is bound to a rep (--rep)")),
     Phrase(N_("a key name must have 1 to %(limit)s characters")),
     Phrase(N_("no webhook subscription with id %(webhook)s")),
     Phrase(N_("webhook URL %(url)s must be an absolute http(s) URL")),

@@ -34,7 +34,7 @@ from starlette.responses import HTMLResponse
 from leadflow.definition.diff import Change
 from leadflow.domain.qualification import Contribution
 from leadflow.web import i18n
-from leadflow.web.definition_words import change_text, problem_text
+from leadflow.web.definition_words import change_text, problem_text, warning_text
 from leadflow.web.explanation_words import (
     explanation_line,
     handoff_reason,
@@ -58,6 +58,7 @@ SAYINGS: Mapping[str, Callable[[str, Speech], str]] = {
     "move": move_reason,
     "handoff_reason": handoff_reason,
     "problem": problem_text,
+    "warning": warning_text,
     "refusal": refusal_text,
     "note": report_note,
     "title": report_title,

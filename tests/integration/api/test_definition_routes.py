@@ -101,3 +101,29 @@ def test_the_definition_counts_leads_left_in_stages_it_does_not_have(
     assert before["leads_in_retired_stages"] == {}
     assert activated.json()["leads_in_retired_stages"] == {"marketing_prospect": 1}
     assert after["leads_in_retired_stages"] == {"marketing_prospect": 1}
+
+
+def _misspelt() -> str:
+    """The waterfall with a sales action misspelt: valid, and a warning of validate."""
+    text = preset_text("waterfall").replace('version: "1"', 'version: "2"', 1)
+    return text.replace("event: [demo_request,", "event: [demo_requested,", 1)
+
+
+def test_validate_and_the_active_definition_carry_the_warnings_validate_prints(
+    client: TestClient, headers: Headers
+) -> None:
+    checked = client.post("/definition/validate", json={"yaml": _misspelt()},
+                          headers=headers("marketing"))  # fmt: skip
+    clean = client.get("/definition", headers=headers("sales"))
+    activated = client.post("/definition/versions", json={"yaml": _misspelt()},
+                            headers=headers("admin"))  # fmt: skip
+    active = client.get("/definition", headers=headers("sales"))
+
+    assert checked.json()["valid"] is True
+    [warning] = checked.json()["warnings"]
+    assert warning["path"] == "engagement rule 'sales action'"
+    assert "event type 'demo_requested' is not a standard type" in warning["message"]
+    assert "did you mean 'demo_request'?" in warning["message"]
+    assert clean.json()["warnings"] == []
+    assert activated.status_code == 201, activated.text
+    assert active.json()["warnings"] == checked.json()["warnings"]

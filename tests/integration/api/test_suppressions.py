@@ -11,7 +11,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from leadflow.services.form_config import FormsConfig, FormSpec
-from leadflow.store.models import Contact, Event, Suppression, Visitor
+from leadflow.store.models import (
+    Contact,
+    Event,
+    FormConfirmation,
+    OutboxMessage,
+    Suppression,
+    Visitor,
+)
 
 Headers = Callable[[str], dict[str, str]]
 ANA = "ana.gil@acme.example"
@@ -20,7 +27,14 @@ SUPPRESSED = "https://leadflow.dev/problems/suppressed"
 
 @pytest.fixture
 def forms() -> FormsConfig:
-    return FormsConfig(forms={"demo": FormSpec(event="demo_request")})
+    fields = {"email": "email", "phone": "phone"}
+    trial = {"email": "email", "first": "first_name", "company": "company"}
+    return FormsConfig(
+        forms={
+            "demo": FormSpec(event="demo_request", fields=fields),
+            "trial": FormSpec(event="trial_signup", fields=trial, double_opt_in=True),
+        }
+    )
 
 
 def _erased(client: TestClient, headers: Headers, email: str = ANA, **extra: str) -> dict:
@@ -58,10 +72,10 @@ def test_the_api_refuses_to_create_an_erased_person_with_a_stable_type(
     created = client.post("/contacts", json={"email": "ANA.GIL@acme.example"},
                           headers=headers("marketing"))  # fmt: skip
     upserted = client.put("/contacts", json={"email": ANA}, headers=headers("marketing"))
-    by_phone = client.post("/contacts", json={"email": "a.g@home.example", "phone": "+31201234567"},
-                           headers=headers("marketing"))  # fmt: skip
+    with_phone = client.post("/contacts", json={"email": ANA, "phone": "+31 20 999 0000"},
+                             headers=headers("marketing"))  # fmt: skip
 
-    for reply in (created, upserted, by_phone):
+    for reply in (created, upserted, with_phone):
         assert reply.status_code == 409, reply.text
         assert reply.headers["content-type"].startswith("application/problem+json")
         assert reply.json()["type"] == SUPPRESSED
@@ -114,6 +128,92 @@ def test_their_own_form_post_lifts_the_suppression_on_record(
     again = client.put("/contacts", json={"email": ANA, "title": "CTO"},
                        headers=headers("marketing"))  # fmt: skip
     assert again.status_code == 200  # held again: an update, no suppression asked
+
+
+def _links(engine: Engine) -> list[dict]:
+    with Session(engine) as session:
+        found = session.scalars(
+            select(OutboxMessage.payload)
+            .where(OutboxMessage.kind == "form.confirmation_requested")
+            .order_by(OutboxMessage.id)
+        )
+        return [dict(payload) for payload in found]
+
+
+def test_with_double_opt_in_their_address_comes_back_only_when_the_link_is_followed(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    """Anyone can type an erased person's address into a form: until the link sent to it
+    is followed, nobody is created, nothing is lifted, and of the post only what the
+    confirmation needs is kept (its address, form and moment; no name, no visitor)."""
+    _erased(client, headers)
+    post = {"email": "Ana.Gil@acme.example", "first": "Ana", "company": "Acme",
+            "visitor_id": "v-77"}  # fmt: skip
+
+    posted = client.post("/forms/trial", json=post)
+
+    assert posted.status_code == 202, posted.text
+    assert posted.json() == {"accepted": True, "contact_id": None, "stage": None,
+                             "confirmation_sent": True}  # fmt: skip
+    [link] = _links(api_engine)
+    assert (link["contact_id"], link["email"], link["form"]) == (None, ANA, "trial")
+    with Session(api_engine) as session:
+        [pending] = session.scalars(select(FormConfirmation)).all()
+        in_force = session.scalars(select(Suppression).where(Suppression.lifted_at.is_(None)))
+        assert len(in_force.all()) == 2
+    assert (pending.contact_id, pending.pending_email, pending.form_id) == (None, ANA, "trial")
+    assert (_count(api_engine, Contact), _count(api_engine, Event)) == (0, 0)
+    assert _count(api_engine, Visitor) == 0
+    refused = client.post("/contacts", json={"email": ANA}, headers=headers("marketing"))
+    assert refused.status_code == 409  # still suppressed for the company's data
+
+    followed = client.get(link["confirm_url"].removeprefix("http://testserver"))
+
+    assert followed.status_code == 200, followed.text
+    contact_id = followed.json()["contact_id"]
+    with Session(api_engine) as session:
+        contact = session.get(Contact, contact_id)
+        assert contact is not None
+        assert (contact.email, contact.identity, contact.first_name) == (ANA, "confirmed", None)
+        types = session.scalars(select(Event.type).order_by(Event.id)).all()
+        email_row = session.scalar(select(Suppression).where(Suppression.kind == "email"))
+        row = session.get(FormConfirmation, pending.id)
+        assert row is not None
+        assert (row.contact_id, row.pending_email) == (contact_id, None)
+    assert types == ["trial_signup", "email_confirmed"]
+    assert email_row is not None
+    assert email_row.lifted_by == "form:trial"
+    again = client.get(link["confirm_url"].removeprefix("http://testserver"))
+    assert again.json() == {"confirmed": True, "contact_id": contact_id}
+
+
+def test_a_colleague_on_the_shared_switchboard_enters_by_every_door(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    """The erased person's phone was the company's switchboard: a colleague with their
+    own address is another person, whether an integration, an event or their own form
+    brings them; the number's suppression stays in force (their form does not lift it)."""
+    _erased(client, headers, phone="+49 89 1234 0")
+    switchboard = "+49 89 12340"
+
+    created = client.post("/contacts", json={"email": "bo@acme.example", "phone": switchboard},
+                          headers=headers("marketing"))  # fmt: skip
+    upserted = client.put("/contacts", json={"email": "cy@acme.example", "phone": switchboard},
+                          headers=headers("marketing"))  # fmt: skip
+    posted = client.post("/forms/demo", json={"email": "di@acme.example", "phone": switchboard})
+    event = client.post("/events", json={"type": "demo_request", "email": "ed@acme.example"},
+                        headers=headers("ingest"))  # fmt: skip
+
+    assert (created.status_code, upserted.status_code) == (201, 201), upserted.text
+    assert posted.status_code == 202, posted.text
+    assert event.json()["status"] == "stored"
+    with Session(api_engine) as session:
+        phones = dict(session.execute(select(Contact.email, Contact.phone)).tuples().all())
+        phone_row = session.scalar(select(Suppression).where(Suppression.kind == "phone"))
+    assert phones == {"bo@acme.example": "+498912340", "cy@acme.example": "+498912340",
+                      "di@acme.example": "+498912340", "ed@acme.example": None}  # fmt: skip
+    assert phone_row is not None
+    assert phone_row.lifted_at is None
 
 
 def test_admins_list_check_and_lift_without_the_address_ever_shown(

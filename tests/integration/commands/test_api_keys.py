@@ -127,3 +127,23 @@ def test_serve_refuses_a_missing_workspace_or_a_bad_forms_file(
         nowhere = runner.invoke(app, ["serve", "-w", str(tmp_path / "none")])
         assert nowhere.exit_code == 1
         assert nowhere.output.startswith("error: no workspace")
+
+
+def test_the_command_line_binds_a_key_to_a_rep(store_url: str | None, tmp_path: Path) -> None:
+    def run(*args: str) -> str:
+        result = runner.invoke(app, [*args, "-w", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    run("reps", "team", "add", "benelux", "--time-zone", "Europe/Amsterdam")
+    run("reps", "add", "eva", "--team", "benelux", "--capacity", "10")
+    made = run("keys", "create", "--name", "eva-phone", "--role", "sales", "--rep", "eva")
+    listed = run("keys", "list")
+    wrong = runner.invoke(app, ["keys", "create", "-n", "x", "-r", "ingest", "--rep", "eva",
+                                "-w", str(tmp_path)])  # fmt: skip
+
+    assert "acting as rep 'eva'" in made
+    assert "rep eva" in listed
+    assert wrong.exit_code == 1
+    assert wrong.output == "error: only a sales key is bound to a rep (--rep)\n"

@@ -230,3 +230,52 @@ def test_serve_starts_on_a_database_that_does_not_answer_yet_and_says_so(
     [line] = result.output.splitlines()
     assert line.startswith("warning: cannot use the database: connection failed")
     assert line.endswith("; answering 503 until it does")
+
+
+def test_under_a_root_path_the_pages_link_redirect_and_set_cookies_under_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A proxy serves leadflow at https://example.com/leadflow/ and strips the prefix:
+    the requests below are what reaches the server, the addresses in the answers what the
+    browser follows."""
+    settings = Settings(workspace=tmp_path, root_path="/leadflow/")
+    app = create_app(settings, engine=engine, forms=FormsConfig())
+    port = free_port()
+    server = uvicorn.Server(server_config(app, settings, port=port, access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        home = httpx.get(f"{url}/")
+        guarded = httpx.get(f"{url}/ui/leads")
+        signin = httpx.get(f"{url}/ui/signin")
+        api = httpx.get(f"{url}/healthz")
+        docs = httpx.get(f"{url}/docs")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    assert settings.root_path == "/leadflow"
+    assert (home.status_code, home.headers["location"]) == (307, "/leadflow/ui/")
+    assert guarded.headers["location"] == "/leadflow/ui/signin?next=/leadflow/ui/leads"
+    assert signin.status_code == 200
+    assert 'action="/leadflow/ui/signin"' in signin.text
+    assert 'href="/leadflow/ui/static/app.css' in signin.text
+    assert re.findall(r'(?:href|src|action)="/(?!leadflow/)', signin.text) == []
+    assert "Path=/leadflow/ui" in signin.headers["set-cookie"]
+    assert api.status_code == 200
+    assert "'/leadflow/openapi.json'" in docs.text
+
+
+@pytest.mark.parametrize("written", ["leadflow", "/lead flow", "/x?y=1", "https://a.example/x"])
+def test_a_root_path_that_is_not_a_path_is_refused(written: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--root-path", written, "-w", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert result.output.startswith("error: --root-path: expected a path such as /leadflow")
+    with pytest.raises(ValueError, match="expected a path such as /leadflow"):
+        Settings(workspace=tmp_path, root_path=written)

@@ -20,10 +20,13 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import FixedClock
 from leadflow.ingest.deal_formats import get_deal_format
 from leadflow.ingest.formats import get_format
+from leadflow.services import forms
 from leadflow.services.contacts import create_contact, upsert_contact
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.event_import import import_events
 from leadflow.services.events import EventRecorder, IncomingEvent, Suppressed, record_event
+from leadflow.services.form_config import FormSpec
+from leadflow.services.forms import submit_form
 from leadflow.services.gdpr import erase_person
 from leadflow.services.identity import merge_contacts
 from leadflow.services.import_contacts import ContactImport, ImportOptions, import_contacts
@@ -36,7 +39,7 @@ from leadflow.services.suppression import (
     list_suppressions,
 )
 from leadflow.store.database import make_engine
-from leadflow.store.models import Contact, Event, Suppression, WorkspaceSecret
+from leadflow.store.models import Contact, Event, OutboxMessage, Suppression, WorkspaceSecret
 
 EXPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "exports"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -133,10 +136,10 @@ def test_a_contact_import_refuses_their_rows_with_the_line_and_writes_nothing(
     _erase(engine, ANA, "+31 20 123 4567")
     path = _csv(
         tmp_path / "contacts.csv",
-        ["email", "phone", "first_name"],
-        ["bo@acme.example", "", "Bo"],
-        ["ANA.GIL@acme.example", "", "Ana"],
-        ["ana.private@home.example", "+31201234567", "Ana"],  # the phone they had
+        ["email", "external_id", "phone", "first_name"],
+        ["bo@acme.example", "", "", "Bo"],
+        ["ANA.GIL@acme.example", "", "+31201234567", "Ana"],
+        ["", "c-7", "+31201234567", "Ana"],  # no address: the phone they had is them
     )
 
     strict = _import(engine, path)
@@ -149,6 +152,51 @@ def test_a_contact_import_refuses_their_rows_with_the_line_and_writes_nothing(
     lenient = _import(engine, path, skip_bad_rows=True)
     assert (lenient.committed, lenient.created, lenient.rejected) == (True, 1, 2)
     assert _emails(engine) == ["bo@acme.example"]
+
+
+SWITCHBOARD = "+49 89 1234 0"
+
+
+def _phones(engine: Engine) -> dict[str | None, str | None]:
+    with Session(engine) as session:
+        return dict(session.execute(select(Contact.email, Contact.phone)).tuples().all())
+
+
+def test_a_colleague_sharing_the_switchboard_is_imported_with_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The e-mail is the person: another, unsuppressed, address on the erased person's
+    switchboard number is a colleague, created with the number (the company's line)."""
+    _erase(engine, ANA, SWITCHBOARD)
+    path = _csv(
+        tmp_path / "contacts.csv",
+        ["email", "phone", "first_name"],
+        ["bo@acme.example", "+49 89 12340", "Bo"],
+        ["cy@acme.example", "+49 (0)89 1234-0", "Cy"],
+    )
+
+    done = _import(engine, path, default_region="DE")
+
+    assert (done.committed, done.created, done.problems) == (True, 2, [])
+    assert _phones(engine) == {"bo@acme.example": "+498912340", "cy@acme.example": "+498912340"}
+    with Session(engine) as session:  # still in force for the erased person
+        assert [f.kind for f in check_suppressed(session, phone=SWITCHBOARD)] == ["phone"]
+
+
+def test_the_api_services_take_a_colleague_on_the_switchboard_not_the_erased_address(
+    engine: Engine,
+) -> None:
+    _erase(engine, ANA, SWITCHBOARD)
+    with Session(engine) as session:
+        made = create_contact(session, {"email": "bo@acme.example", "phone": SWITCHBOARD}, NOW)
+        _, created = upsert_contact(session, {"email": "cy@acme.example", "phone": SWITCHBOARD},
+                                    NOW)  # fmt: skip
+        phone = made.contact.phone
+        with pytest.raises(SuppressedError, match="this e-mail address belongs"):
+            create_contact(session, {"email": ANA, "phone": "+49 89 9999 1"}, NOW)
+
+    assert created
+    assert phone == "+498912340"
 
 
 def test_a_purchased_list_in_a_crm_format_is_checked_by_address_and_by_phone(
@@ -270,3 +318,38 @@ def test_a_known_contacts_event_never_reads_the_list(
     assert known  # traced
     assert list_reads(known) == []
     assert len(list_reads(new)) == 2  # the secret, then the digest: only for a new contact
+
+
+def test_a_confirmation_that_failed_half_way_completes_when_the_link_is_followed_again(
+    session: Session, active: ActiveDefinition, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Following a pending link creates the contact (committed) before recording its
+    events: a failure in between leaves the link pending, and following it again ends
+    the confirmation instead of answering an error for ever."""
+    made = create_contact(session, {"email": ANA}, NOW, requalify=False)
+    erase_person(session, made.contact.id, now=NOW)
+    clock = FixedClock(NOW)
+    spec = FormSpec(event="demo_request", double_opt_in=True)
+    events = {"trial": "demo_request"}  # forms.yaml's, as the server passes them
+    sent = submit_form(session, "trial", spec, {"email": ANA}, visitor_id=None, active=active,
+                       clock=clock, confirm_base="https://leads.example/forms/confirm")  # fmt: skip
+    requested = OutboxMessage.kind == "form.confirmation_requested"
+    link = session.scalars(select(OutboxMessage.payload).where(requested)).one()["confirm_url"]
+    token = link.rsplit("/", 1)[1]
+
+    def failing(*args: object, **options: object) -> None:
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(forms, "record_events", failing)
+        with pytest.raises(RuntimeError):
+            forms.confirm(session, token, active=active, clock=clock, form_events=events)
+    session.rollback()
+    done = forms.confirm(session, token, active=active, clock=clock, form_events=events)
+
+    assert (sent.contact_id, sent.confirmation_sent) == (None, True)
+    contact = session.get(Contact, done.contact_id)
+    assert contact is not None
+    assert (contact.email, contact.identity) == (ANA, "confirmed")
+    types = session.scalars(select(Event.type).where(Event.contact_id == contact.id)).all()
+    assert sorted(types) == ["demo_request", "email_confirmed"]

@@ -10,6 +10,7 @@ import pytest
 
 from leadflow.definition.diff import Change, diff_definitions
 from leadflow.definition.errors import DefinitionError, LocatedProblem
+from leadflow.definition.lint import DefinitionWarning, definition_warnings
 from leadflow.definition.loader import load_definition_text
 from leadflow.services.candidates import check_candidate
 from leadflow.web import i18n
@@ -18,8 +19,10 @@ from leadflow.web.definition_words import (
     PROBLEMS,
     SUBJECTS,
     VALUES,
+    WARNINGS,
     change_text,
     problem_text,
+    warning_text,
 )
 from leadflow.web.phrases import Phrasebook, speech
 
@@ -366,3 +369,41 @@ def test_a_german_change_keeps_names_and_conditions(changes: tuple[Change, ...])
     assert "Schwelle für vertriebsbereit: setzt eine Vertriebsaktion voraus: ja → nein" in said
     assert "Phase mql: Art: Marketing → Vertrieb" in said
     assert "Phase added: hinzugefügt (Position 3, Kunde, wenn opportunity.status = won)" in said
+
+
+# Definitions that draw each warning ``leadflow definition validate`` prints (lint.py).
+WARNED = [
+    BASE,  # no fit rules, the default gate (B)
+    BASE
+    + "fit:\n  rules:\n    - {name: a, points: 30, when: {field: contact.title, exists: true}}\n"
+    "sales_ready: {min_fit_grade: A}\n",
+    BASE + "engagement:\n  rules:\n    - {name: demo, event: demo_requested, points: 30}\n",
+    BASE + "fit:\n  rules:\n    - {name: ceo, points: 60, when: {field: contact.Title, "
+    "regex: ceo}}\n",
+]
+
+
+@pytest.fixture(scope="module")
+def warnings() -> list[DefinitionWarning]:
+    found = [w for text in WARNED for w in definition_warnings(load_definition_text(text, "t"))]
+    assert len(found) >= len(WARNED)
+    return found
+
+
+def test_every_warning_is_read_and_every_warning_phrase_is_written(
+    warnings: list[DefinitionWarning],
+) -> None:
+    used = _read_every(WARNINGS, [warning.message for warning in warnings])
+    assert set(WARNINGS.messages) == used
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_warning_is_said_in_the_language_with_its_values_as_written(
+    language: str, warnings: list[DefinitionWarning]
+) -> None:
+    for warning in warnings:
+        said = warning_text(warning.message, speech(language))
+        assert said != warning.message
+        for kept in ("'demo_requested'", "'demo_request'", "contact.title", "min_fit_grade"):
+            if kept in warning.message:
+                assert kept in said

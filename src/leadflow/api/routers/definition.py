@@ -19,6 +19,7 @@ from leadflow.api.deps import (
 )
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.definition.errors import DefinitionError, LocatedProblem
+from leadflow.definition.lint import definition_warnings
 from leadflow.definition.model import Definition
 from leadflow.services.api_keys import Role
 from leadflow.services.candidates import activate_candidate, check_candidate
@@ -63,6 +64,12 @@ class DefinitionOut(BaseModel):
         description="Leads standing in a stage this definition does not have, by stage: "
         "they stay there until a rescore (leadflow rescore) moves them.",
     )
+    warnings: list[DefinitionWarningOut] = Field(
+        default_factory=list,
+        description="What `leadflow definition validate` warns about: it loads, but some of "
+        "it cannot work (a sales-ready gate no lead can pass, a misspelt event type, an "
+        "attribute key imports never write).",
+    )
 
 
 class VersionOut(BaseModel):
@@ -74,6 +81,19 @@ class VersionOut(BaseModel):
     active: bool
     created_at: datetime
     activated_at: datetime | None
+
+
+class DefinitionWarningOut(BaseModel):
+    path: str = Field(description="The key path the warning is about.")
+    message: str
+
+
+def _warnings(definition: Definition) -> list[DefinitionWarningOut]:
+    """What ``leadflow definition validate`` warns about (definition/lint.py)."""
+    return [
+        DefinitionWarningOut(path=found.path, message=found.message)
+        for found in definition_warnings(definition)
+    ]
 
 
 class DefinitionErrorOut(BaseModel):
@@ -89,6 +109,10 @@ class ValidationReport(BaseModel):
     version: str | None = None
     stages: list[str] = Field(default_factory=list)
     errors: list[DefinitionErrorOut] = Field(default_factory=list)
+    warnings: list[DefinitionWarningOut] = Field(
+        default_factory=list,
+        description="A valid candidate's warnings, as `leadflow definition validate` prints them.",
+    )
 
 
 @router.get(
@@ -115,7 +139,11 @@ def validate_definition(body: Candidate) -> ValidationReport:
         return ValidationReport(valid=False, errors=[_error(e) for e in report.errors])
     found = report.definition
     return ValidationReport(
-        valid=True, name=found.name, version=found.version, stages=list(found.stage_ids)
+        valid=True,
+        name=found.name,
+        version=found.version,
+        stages=list(found.stage_ids),
+        warnings=_warnings(found),
     )
 
 
@@ -164,6 +192,7 @@ def _described(definition: Definition, row: DefinitionVersion, session: Session)
         activated_at=row.activated_at,
         yaml=row.yaml,
         leads_in_retired_stages=leads_in_retired_stages(session, definition),
+        warnings=_warnings(definition),
     )
 
 

@@ -207,4 +207,11 @@ def _submit(
 
 def _confirm(state: ApiState, token: str) -> forms.Confirmed:
     with state.writes() as session:
-        return forms.confirm(session, token, active=active_or_conflict(session), clock=state.clock)
+        events = {form_id: spec.event for form_id, spec in state.forms.forms.items()}
+        return forms.confirm(
+            session,
+            token,
+            active=active_or_conflict(session),
+            clock=state.clock,
+            form_events=events,
+        )

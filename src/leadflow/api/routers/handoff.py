@@ -11,6 +11,11 @@ deals (sales), the nurture send list (marketing) and the SLA sweep (admin, for c
 
 Every route calls one service; refusals become problem documents (404, 409, 422). The
 POSTs that change a lead or a deal honour ``Idempotency-Key`` (api/idempotent.py).
+
+A sales key bound to a rep (``leadflow keys create --role sales --rep REP``) acts as
+that rep only: its queue is the rep's unless it asks for the unassigned one, a lead
+action or deal names no other rep and touches no lead or deal another rep holds (403,
+``not_your_lead``). An unbound key (a team's integration) acts as the rep it names.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
+from leadflow.api.bound_rep import BoundRep, as_bound, not_yours
 from leadflow.api.deps import ClockDep, NowDep, ReadSessionDep, WriteSessionDep
 from leadflow.api.idempotent import OnceDep
 from leadflow.api.problems import problem_responses
@@ -53,6 +60,7 @@ from leadflow.services.handoff_report import check_since, handoff_report
 from leadflow.services.opportunities import Deal
 from leadflow.services.queue import queue
 from leadflow.services.refusals import InvalidInputError
+from leadflow.services.sales_work import lead_owner
 from leadflow.services.sla import check_sla
 
 __all__ = ["router"]
@@ -69,6 +77,26 @@ FOUND = problem_responses(404)
 CHANGED = problem_responses(404, 409)
 
 
+def _on_lead(session: Session, bound: str | None, contact_id: int, named: str | None) -> str | None:
+    """``as_bound``, and a bound key's lead is its rep's or nobody's (claimed by acting)."""
+    acting = as_bound(bound, named)
+    if bound is not None:
+        owner = lead_owner(session, contact_id)
+        if owner is not None and owner != bound:
+            raise not_yours(bound, f"rep {owner!r}'s lead")
+    return acting
+
+
+def _on_deal(session: Session, bound: str | None, deal_id: int, named: str | None) -> str | None:
+    """``as_bound``, and a bound key's deal is its rep's or nobody's."""
+    acting = as_bound(bound, named)
+    if bound is not None:
+        owner = opportunities.get_opportunity(session, deal_id).opportunity.owner
+        if owner is not None and owner != bound:
+            raise not_yours(bound, f"{owner!r}'s deal")
+    return acting
+
+
 # --- the queue and the lead actions ------------------------------------------------------
 
 
@@ -81,10 +109,14 @@ CHANGED = problem_responses(404, 409)
 def get_queue(
     session: ReadSessionDep,
     now: NowDep,
-    rep: Annotated[Key | None, Query(description="One rep's queue.")] = None,
+    bound: BoundRep,
+    rep: Annotated[
+        Key | None, Query(description="One rep's queue (a key bound to a rep: theirs).")
+    ] = None,
     unassigned: Annotated[bool, Query(description="Leads nobody holds.")] = False,
 ) -> list[QueueItemPublic]:
-    items = queue(session, now, rep=rep, unassigned=unassigned)
+    mine = None if unassigned and rep is None else as_bound(bound, rep)
+    items = queue(session, now, rep=mine, unassigned=unassigned)
     return [QueueItemPublic.of(item) for item in items]
 
 
@@ -95,9 +127,16 @@ def get_queue(
     responses=CHANGED,
     summary="Accept a lead: sales-accepted, the cadence starts.",
 )
-def accept(contact_id: ContactId, body: AcceptBody, once: OnceDep, clock: ClockDep) -> Response:
+def accept(
+    contact_id: ContactId, body: AcceptBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+) -> Response:
     def run() -> AnswerPublic:
-        done = feedback.accept(once.session, contact_id, rep=body.rep, clock=clock)
+        done = feedback.accept(
+            once.session,
+            contact_id,
+            rep=_on_lead(once.session, bound, contact_id, body.rep),
+            clock=clock,
+        )
         return AnswerPublic.model_validate(asdict(done))
 
     return once(body, run)
@@ -110,10 +149,17 @@ def accept(contact_id: ContactId, body: AcceptBody, once: OnceDep, clock: ClockD
     responses=CHANGED,
     summary="Reject a lead with a reason code of the definition.",
 )
-def reject(contact_id: ContactId, body: RejectBody, once: OnceDep, clock: ClockDep) -> Response:
+def reject(
+    contact_id: ContactId, body: RejectBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+) -> Response:
     def run() -> AnswerPublic:
         done = feedback.reject(
-            once.session, contact_id, code=body.reason, note=body.note, rep=body.rep, clock=clock
+            once.session,
+            contact_id,
+            code=body.reason,
+            note=body.note,
+            rep=_on_lead(once.session, bound, contact_id, body.rep),
+            clock=clock,
         )
         return AnswerPublic.model_validate(asdict(done))
 
@@ -128,7 +174,9 @@ def reject(contact_id: ContactId, body: RejectBody, once: OnceDep, clock: ClockD
     responses=CHANGED,
     summary="Log an attempt to reach the lead.",
 )
-def attempt(contact_id: ContactId, body: AttemptBody, once: OnceDep, clock: ClockDep) -> Response:
+def attempt(
+    contact_id: ContactId, body: AttemptBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+) -> Response:
     def run() -> WorkPublic:
         state = cadence.log_attempt(
             once.session,
@@ -136,7 +184,7 @@ def attempt(contact_id: ContactId, body: AttemptBody, once: OnceDep, clock: Cloc
             channel=body.channel.value,
             outcome=body.outcome.value,
             note=body.note,
-            rep=body.rep,
+            rep=_on_lead(once.session, bound, contact_id, body.rep),
             clock=clock,
         )
         return WorkPublic.model_validate(asdict(state))
@@ -153,7 +201,7 @@ def attempt(contact_id: ContactId, body: AttemptBody, once: OnceDep, clock: Cloc
     summary="Log a conversation with the lead.",
 )
 def conversation(
-    contact_id: ContactId, body: ConversationBody, once: OnceDep, clock: ClockDep
+    contact_id: ContactId, body: ConversationBody, once: OnceDep, clock: ClockDep, bound: BoundRep
 ) -> Response:
     def run() -> WorkPublic:
         state = cadence.log_conversation(
@@ -161,7 +209,7 @@ def conversation(
             contact_id,
             outcome=body.outcome.value,
             note=body.note,
-            rep=body.rep,
+            rep=_on_lead(once.session, bound, contact_id, body.rep),
             clock=clock,
         )
         return WorkPublic.model_validate(asdict(state))
@@ -176,14 +224,16 @@ def conversation(
     responses=CHANGED,
     summary="Stop working a lead; too few attempts marks it under-worked.",
 )
-def close(contact_id: ContactId, body: CloseBody, once: OnceDep, clock: ClockDep) -> Response:
+def close(
+    contact_id: ContactId, body: CloseBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+) -> Response:
     def run() -> WorkPublic:
         state = cadence.close_lead(
             once.session,
             contact_id,
             reason=body.reason,
             disqualify=body.disqualify,
-            rep=body.rep,
+            rep=_on_lead(once.session, bound, contact_id, body.rep),
             clock=clock,
         )
         return WorkPublic.model_validate(asdict(state))
@@ -202,7 +252,9 @@ def close(contact_id: ContactId, body: CloseBody, once: OnceDep, clock: ClockDep
     responses=CHANGED,
     summary="Open a deal for an accepted lead.",
 )
-def open_deal(contact_id: ContactId, body: DealCreate, once: OnceDep, clock: ClockDep) -> Response:
+def open_deal(
+    contact_id: ContactId, body: DealCreate, once: OnceDep, clock: ClockDep, bound: BoundRep
+) -> Response:
     def run() -> DealPublic:
         deal = opportunities.create_opportunity(
             once.session,
@@ -212,7 +264,7 @@ def open_deal(contact_id: ContactId, body: DealCreate, once: OnceDep, clock: Clo
             expected_close=body.expected_close,
             products=body.products,
             name=body.name,
-            rep=body.rep,
+            rep=_on_lead(once.session, bound, contact_id, body.rep),
             clock=clock,
         )
         return _deal(deal)
@@ -237,11 +289,17 @@ def get_deal(opportunity_id: DealId, session: ReadSessionDep) -> DealPublic:
     responses=CHANGED,
     summary="Move a deal to another open stage.",
 )
-def move_deal(opportunity_id: DealId, body: StageBody, once: OnceDep, clock: ClockDep) -> Response:
+def move_deal(
+    opportunity_id: DealId, body: StageBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+) -> Response:
     def run() -> DealPublic:
         return _deal(
             opportunities.move_opportunity(
-                once.session, opportunity_id, body.stage, actor=body.rep, clock=clock
+                once.session,
+                opportunity_id,
+                body.stage,
+                actor=_on_deal(once.session, bound, opportunity_id, body.rep),
+                clock=clock,
             )
         )
 
@@ -255,11 +313,17 @@ def move_deal(opportunity_id: DealId, body: StageBody, once: OnceDep, clock: Clo
     responses=CHANGED,
     summary="Close a deal won: contact and account become customers.",
 )
-def win_deal(opportunity_id: DealId, body: WinBody, once: OnceDep, clock: ClockDep) -> Response:
+def win_deal(
+    opportunity_id: DealId, body: WinBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+) -> Response:
     def run() -> DealPublic:
         return _deal(
             opportunities.win_opportunity(
-                once.session, opportunity_id, reason=body.reason, actor=body.rep, clock=clock
+                once.session,
+                opportunity_id,
+                reason=body.reason,
+                actor=_on_deal(once.session, bound, opportunity_id, body.rep),
+                clock=clock,
             )
         )
 
@@ -273,14 +337,16 @@ def win_deal(opportunity_id: DealId, body: WinBody, once: OnceDep, clock: ClockD
     responses=CHANGED,
     summary="Close a deal lost, with a reason code.",
 )
-def lose_deal(opportunity_id: DealId, body: LoseBody, once: OnceDep, clock: ClockDep) -> Response:
+def lose_deal(
+    opportunity_id: DealId, body: LoseBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+) -> Response:
     def run() -> DealPublic:
         deal = opportunities.lose_opportunity(
             once.session,
             opportunity_id,
             reason=body.reason,
             note=body.note,
-            actor=body.rep,
+            actor=_on_deal(once.session, bound, opportunity_id, body.rep),
             clock=clock,
         )
         return _deal(deal)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from leadflow.api.auth import allow
 from leadflow.api.deps import NowDep, ReadSessionDep, StateDep, WriteSessionDep
 from leadflow.api.problems import problem_responses
+from leadflow.api.schemas.common import NoNul
 from leadflow.services import api_keys
 from leadflow.services.api_keys import KeyInfo, Role
 
@@ -22,8 +23,15 @@ KeyId = Annotated[int, Path(ge=1, le=2**62)]
 
 
 class KeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100, pattern=r"\S")
+    # No NUL: PostgreSQL's text refuses it, which made such a name a 500 there.
+    name: Annotated[str, NoNul] = Field(min_length=1, max_length=100, pattern=r"\S")
     role: Role
+    rep: Annotated[str, NoNul] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="A sales key for this rep (its key): it acts as the rep, on their leads only.",
+    )
 
 
 class KeyPublic(BaseModel):
@@ -33,6 +41,7 @@ class KeyPublic(BaseModel):
     prefix: str = Field(description="The key's first characters, to recognise it.")
     created_at: datetime
     revoked_at: datetime | None
+    rep: str | None = Field(description="The rep a bound sales key acts as; null: unbound.")
 
     @classmethod
     def of(cls, key: KeyInfo) -> KeyPublic:
@@ -43,6 +52,7 @@ class KeyPublic(BaseModel):
             prefix=key.prefix,
             created_at=key.created_at,
             revoked_at=key.revoked_at,
+            rep=key.rep,
         )
 
 
@@ -59,11 +69,11 @@ def list_keys(session: ReadSessionDep) -> list[KeyPublic]:
     "",
     status_code=201,
     dependencies=[allow()],
-    responses=problem_responses(409, 422),
+    responses=problem_responses(404, 409, 422),
     summary="Create a key; its secret is in this reply and nowhere else.",
 )
 def create_key(body: KeyCreate, session: WriteSessionDep, now: NowDep) -> KeyIssued:
-    issued = api_keys.create_key(session, body.name, body.role, now)
+    issued = api_keys.create_key(session, body.name, body.role, now, rep=body.rep)
     return KeyIssued(**KeyPublic.of(issued.info).model_dump(), secret=issued.secret)
 
 

@@ -5,7 +5,10 @@
   "use strict";
   var config = __CONFIG__;
   var script = document.currentScript;
-  var base = new URL(script ? script.src : "/t.js", location.href).origin;
+  // leadflow's address is where this script came from, path prefix included: behind a
+  // proxy serving leadflow under /leadflow, /leadflow/t.js sends to /leadflow/collect.
+  var source = new URL(script ? script.src : "/t.js", location.href);
+  var base = source.origin + source.pathname.replace(/\/t\.js$/, "");
   var VISITOR = "lf_visitor";
   var CONSENT = "lf_consent";
   var started = false;

@@ -36,7 +36,8 @@ class ApiKey(Base):
     """A key shown once at creation; only the SHA-256 of its secret is kept.
 
     ``prefix`` (the key's first characters) lets a person tell keys apart in a list
-    without the secret being readable anywhere.
+    without the secret being readable anywhere. ``rep_id``: the rep a sales key acts
+    as, only (none: a team's key, acting as any rep it names).
     """
 
     __tablename__ = "api_keys"
@@ -48,6 +49,7 @@ class ApiKey(Base):
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
 
 
 class IdempotentReply(Base):
@@ -145,15 +147,19 @@ class DeliveryAttempt(Base):
 
 
 class FormConfirmation(Base):
-    """A double opt-in token sent to an e-mail; only its hash is kept."""
+    """A double opt-in token sent to an e-mail; only its hash is kept.
+
+    A pending one (an erased person's address: nobody is created before the link is
+    followed) names no contact, only ``pending_email``, the address to create."""
 
     __tablename__ = "form_confirmations"
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    contact_id: Mapped[int] = mapped_column(
+    contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
+    pending_email: Mapped[str | None] = mapped_column(String(320))
     form_id: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column()

@@ -1,5 +1,6 @@
-"""The definition: the active one, readable by everyone; admins check a candidate (its
-validation errors ``FILE:LINE: key.path: message``, the meaning diff against the active
+"""The definition: the active one, readable by everyone, with the warnings ``leadflow
+definition validate`` prints; admins check a candidate (its validation errors
+``FILE:LINE: key.path: message`` or its warnings, the meaning diff against the active
 one), back-test it on the store's history (``services.backtest``: what it would have
 handed to sales, and how much of that was won) and then activate it.
 
@@ -18,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from leadflow.definition.describe import describe_condition, describe_matcher
 from leadflow.definition.diff import diff_definitions
+from leadflow.definition.lint import definition_warnings
 from leadflow.services.backtest import BacktestError, BacktestRequest, backtest
 from leadflow.services.candidates import activate_candidate, check_candidate
 from leadflow.services.definition_versions import recent_versions, stored_version
@@ -55,6 +57,8 @@ def definition(request: Request, session: ReadsDep, activated: str = "") -> Resp
         # After a change that renamed or removed stages: the leads still standing in them
         # wait for a rescore (docs/definition.md#versions-in-a-workspace).
         "retired": leads_in_retired_stages(session, active.definition),
+        # What ``leadflow definition validate`` warns about: it loads but cannot work so.
+        "warnings": definition_warnings(active.definition),
     }
     return render(request, "definition.html", context)
 
@@ -103,6 +107,7 @@ def _checked(request: Request, session: Session, candidate: str, *, run_backtest
         "changes": changes,
         "active": active,
         "backtest": tried,
+        "warnings": () if report.definition is None else definition_warnings(report.definition),
     }
     status = 200 if report.definition is not None else 422
     return render(request, "definition_check.html", context, status_code=status)
