@@ -60,6 +60,7 @@ def run_demo(
         rate_limit=limits.rate_per_second,
         burst=limits.burst,
         access_log=True,
+        root_path=None,  # the settings' own (LEADFLOW_ROOT_PATH), if any
     )
 
 

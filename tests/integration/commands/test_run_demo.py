@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -50,3 +57,58 @@ def test_run_demo_says_where_to_sign_in_on_the_port_it_will_serve(
 
     assert result.exit_code == 0, result.output
     assert "sign in at http://127.0.0.1:8123/ui/ as admin@demo.leadflow" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answer(url: str) -> int:
+    request = urllib.request.Request(url, method="GET")
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=2) as reply:
+            return int(reply.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@pytest.mark.slow
+def test_run_demo_serves_the_workspace_it_built(tmp_path: Path) -> None:
+    """What `make run` does, to the end: the build, then the server answering. Calling
+    `serve` from `run-demo` had once passed a Typer option object for an option it
+    left out, and the server never started; only the build had been tested."""
+    port = _free_port()
+    env = {**os.environ, "LEADFLOW_PORT": str(port), "LEADFLOW_HOST": "127.0.0.1"}
+    env.pop("LEADFLOW_DATABASE_URL", None)
+    arguments = ["run-demo", "--workspace", str(tmp_path), "--contacts", "50"]
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from leadflow.cli import main; main()", *arguments],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        health = None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                health = _answer(f"{base}/healthz")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert server.poll() is None, server.communicate()[0][-3000:]
+        assert health == 200
+        assert _answer(f"{base}/ui/") == 303  # to the sign-in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
