@@ -156,8 +156,9 @@ def record_events(
     definition = active or active_definition(session)
     session.flush()  # the caller's pending changes are what the driver must read
     store = RealtimeStore(driver_for(session.connection()))
+    now = clock.now()  # one transaction, one moment (as EventRecorder.record_batch)
     try:
-        outcomes = [_record(store, event, definition, clock.now()) for event in incoming]
+        outcomes = [_record(store, event, definition, now) for event in incoming]
     except BaseException:
         session.rollback()
         raise

@@ -123,8 +123,7 @@ def submit_form(
     sent = False
     if spec.double_opt_in and contact.identity != "confirmed":
         assert contact.email is not None  # the form's contact is found by its address
-        _request_confirmation(session, form_id, spec, contact.email, contact.id, confirm_base,
-                              now)  # fmt: skip
+        _request_confirmation(session, form_id, spec, contact.email, contact.id, confirm_base, now)
         sent = True
     return FormOutcome(False, outcome.contact_id, outcome.stage, sent)
 

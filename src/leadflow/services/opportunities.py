@@ -264,10 +264,10 @@ def _close_work(
     session: Session, deal: Deal, outcome: str, reason: str, actor: str | None, now: datetime
 ) -> None:
     """The deal was the end of the hand-off (if the lead came through one), unless the
-    hand-off's own deal is still open: this one was another of the contact's (the CRM's). A hand-off
-    nobody answered yet (the deal is the CRM's, imported while the lead waited) is
-    answered by it: sales took the lead on in its CRM, so it is recorded accepted now,
-    with the deal's outcome as the reason, and no longer waits for an answer."""
+    hand-off's own deal is still open: this one was another of the contact's (the
+    CRM's). A hand-off nobody answered yet (the deal is the CRM's, imported while the
+    lead waited) is answered by it: sales took the lead on in its CRM, so it is recorded
+    accepted now, with the deal's outcome as the reason, and no longer waits for one."""
     assert deal.opportunity.contact_id is not None  # the callers handled a company's deal
     try:
         work = live_work(session, deal.opportunity.contact_id)
