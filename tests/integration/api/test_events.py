@@ -123,3 +123,63 @@ def test_an_event_dated_years_ahead_is_refused_singly_and_in_a_batch(
     assert "more than a day after the server's clock" in single.json()["detail"]
     assert batch.status_code == 200, batch.text
     assert [r["status"] for r in batch.json()["results"]] == ["rejected"]
+
+
+def test_a_malformed_event_in_a_batch_is_rejected_alone(
+    client: TestClient, headers: Headers
+) -> None:
+    events = [
+        _demo_request("gil@acme.example", key="m-1"),
+        {**_demo_request("gil@acme.example", key="m-2"), "at": "yesterday"},
+        {"type": "Page View", "email": "gil@acme.example", "key": "m-3"},
+        {**_demo_request("gil@acme.example", key="m-4"), "colour": "blue"},
+        "not an object",
+        _demo_request("gil@acme.example", key="m-6"),
+    ]
+
+    reply = client.post("/events/batch", json={"events": events}, headers=headers("ingest"))
+
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    statuses = [r["status"] for r in body["results"]]
+    assert statuses == ["stored", "rejected", "rejected", "rejected", "rejected", "stored"]
+    assert (body["stored"], body["rejected"]) == (2, 4)
+    reasons = [r["reason"] for r in body["results"]]
+    assert reasons[1].startswith("at: ")
+    assert reasons[2].startswith("type: ")
+    assert reasons[3].startswith("colour: ")
+    assert reasons[4] == "an event is a JSON object, not a string"
+    assert [r["index"] for r in body["results"]] == list(range(6))
+
+
+def test_a_batch_envelope_fault_still_refuses_the_whole_batch(
+    client: TestClient, headers: Headers
+) -> None:
+    for body in ({"events": []}, {"events": "x"}, {"events": [], "extra": 1}, {}):
+        reply = client.post("/events/batch", json=body, headers=headers("ingest"))
+        assert reply.status_code == 422, body
+
+
+def test_a_retried_batch_with_a_malformed_item_replays_its_first_reply(
+    client: TestClient, headers: Headers
+) -> None:
+    events = [_demo_request("hal@acme.example"), {"type": "x", "at": "3 pm"}]
+    sent = {**headers("ingest"), "Idempotency-Key": "batch-malformed"}
+
+    first = client.post("/events/batch", json={"events": events}, headers=sent)
+    again = client.post("/events/batch", json={"events": events}, headers=sent)
+
+    assert [r["status"] for r in first.json()["results"]] == ["stored", "rejected"]
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_batch_sent_to_the_single_event_route_says_where_it_goes(
+    client: TestClient, headers: Headers
+) -> None:
+    batch = {"events": [_demo_request("ida@acme.example")]}
+
+    reply = client.post("/events", json=batch, headers=headers("ingest"))
+
+    assert reply.status_code == 422
+    assert "POST /events/batch" in reply.json()["detail"]

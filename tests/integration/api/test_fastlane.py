@@ -173,3 +173,18 @@ def test_the_lane_drains_the_keys_rate_limit_bucket(
     limited = _post(lane, "/events", EVENT, key)
     assert limited.headers["retry-after"] == "1"
     assert limited.headers["content-type"] == "application/problem+json"
+
+
+def test_a_malformed_item_in_a_laned_batch_is_rejected_alone(
+    lane: TestClient, inner: _Counted, api_keys: dict[str, str]
+) -> None:
+    key = api_keys["ingest"]
+    _post(lane, "/events", EVENT, key)  # caches the key
+    events = [{**EVENT, "key": "g1"}, {**EVENT, "key": "g2", "at": "soon"}, 7]
+
+    reply = _post(lane, "/events/batch", {"events": events}, key)
+
+    assert inner.handed == 1  # the lane answered it
+    assert reply.status_code == 200
+    assert [r["status"] for r in reply.json()["results"]] == ["stored", "rejected", "rejected"]
+    assert reply.json()["results"][1]["reason"].startswith("at: ")

@@ -19,11 +19,17 @@ from starlette.concurrency import run_in_threadpool
 from leadflow.api.auth import allow, principal_of
 from leadflow.api.idempotent import IdempotencyKey, replay_or_run
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
-from leadflow.api.schemas.events import BatchResult, EventBatch, EventIn, EventResult
+from leadflow.api.schemas.events import (
+    BatchResult,
+    EventBatch,
+    EventIn,
+    EventResult,
+    MalformedEvent,
+)
 from leadflow.api.state import ApiState
 from leadflow.services.api_keys import Role
 from leadflow.services.definitions import NoActiveDefinitionError
-from leadflow.services.events import IncomingEvent, Outcome
+from leadflow.services.events import IncomingEvent, Outcome, Rejected
 from leadflow.services.idempotency import derived_event_key
 
 __all__ = ["reply_batch", "reply_single", "router"]
@@ -95,8 +101,9 @@ async def reply_single(state: ApiState, body: EventIn) -> Response:
 async def reply_batch(state: ApiState, body: EventBatch) -> Response:
     """Record a batch with no reply to store, as ``reply_single``."""
     now = state.clock.now()
-    outcomes = await _recorded_async(state, [event.incoming(now, None) for event in body.events])
-    return _json(_batch(outcomes)[1])
+    events = _events_of(body)
+    outcomes = await _recorded_async(state, [event.incoming(now, None) for event in events])
+    return _json(_batch(_in_place(body, outcomes))[1])
 
 
 def _single(outcome: Outcome) -> tuple[int, EventResult]:
@@ -133,8 +140,23 @@ def _record_batch(
     incoming = [
         event.incoming(now, None if base is None else f"{base}:{index}")
         for index, event in enumerate(body.events)
+        if isinstance(event, EventIn)
     ]
-    return _recorded(state, incoming)
+    return _in_place(body, _recorded(state, incoming))
+
+
+def _events_of(body: EventBatch) -> list[EventIn]:
+    return [event for event in body.events if isinstance(event, EventIn)]
+
+
+def _in_place(body: EventBatch, outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes of the batch's events, with its malformed items rejected where they
+    stood (``outcomes`` are those of its events, in order)."""
+    recorded = iter(outcomes)
+    return [
+        Rejected(item.reason) if isinstance(item, MalformedEvent) else next(recorded)
+        for item in body.events
+    ]
 
 
 def _event_key(key: str | None, request_print: str | None) -> str | None:
@@ -146,6 +168,8 @@ def _event_key(key: str | None, request_print: str | None) -> str | None:
 
 
 def _recorded(state: ApiState, incoming: list[IncomingEvent]) -> list[Outcome]:
+    if not incoming:  # a batch of malformed items only
+        return []
     try:
         outcomes = state.recorders.record(incoming)
     except NoActiveDefinitionError as error:
@@ -155,6 +179,8 @@ def _recorded(state: ApiState, incoming: list[IncomingEvent]) -> list[Outcome]:
 
 
 async def _recorded_async(state: ApiState, incoming: list[IncomingEvent]) -> list[Outcome]:
+    if not incoming:
+        return []
     try:
         outcomes = await state.recorders.record_async(incoming)
     except NoActiveDefinitionError as error:

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 from leadflow.api.schemas.common import MAX_ID, Document, Str100, Str200
 from leadflow.services.events import IncomingEvent, Outcome, Recorded, Suppressed
 
-__all__ = ["MAX_BATCH", "BatchResult", "EventBatch", "EventIn", "EventResult", "TransitionOut"]
+__all__ = [
+    "MAX_BATCH",
+    "BatchResult",
+    "EventBatch",
+    "EventIn",
+    "EventResult",
+    "MalformedEvent",
+    "TransitionOut",
+]
 
 MAX_BATCH = 1000
 
@@ -55,6 +75,14 @@ class EventIn(BaseModel):
     visitor_id: Str200 | None = Field(default=None, min_length=1)
     properties: Document = Field(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _not_a_batch(cls, data: Any) -> Any:
+        # The likeliest mistake of a first integration: the batch's body sent to /events.
+        if isinstance(data, dict) and "events" in data and "type" not in data:
+            raise ValueError("this is a batch's body: send it to POST /events/batch")
+        return data
+
     def incoming(self, now: datetime, key: str | None) -> IncomingEvent:
         return IncomingEvent(
             type=self.type,
@@ -68,10 +96,66 @@ class EventIn(BaseModel):
         )
 
 
-class EventBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(frozen=True, slots=True)
+class MalformedEvent:
+    """An item of a batch that is not an event by the schema, and why: it is answered
+    ``rejected`` in its place while the batch's other events are recorded."""
 
-    events: list[EventIn] = Field(min_length=1, max_length=MAX_BATCH)
+    reason: str
+
+
+class EventBatch(BaseModel):
+    # A tracking tool that sends one bad item must not lose the other 999 (their sender
+    # would drop or retry the whole batch): only the envelope's faults refuse the batch.
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    events: list[EventIn | SkipJsonSchema[MalformedEvent]] = Field(
+        min_length=1, max_length=MAX_BATCH
+    )
+
+    @field_validator("events", mode="wrap")
+    @classmethod
+    def _each_event_alone(
+        cls, items: Any, handler: ValidatorFunctionWrapHandler
+    ) -> list[EventIn | MalformedEvent]:
+        try:
+            return handler(items)  # type: ignore[no-any-return]
+        except ValidationError as error:
+            if not isinstance(items, list) or not all(_in_an_item(e) for e in error.errors()):
+                raise
+        return [_one_event(item) for item in items]
+
+
+def _in_an_item(error: Any) -> bool:
+    location = error["loc"]
+    return bool(location) and isinstance(location[0], int)
+
+
+def _one_event(item: Any) -> EventIn | MalformedEvent:
+    if not isinstance(item, dict):
+        return MalformedEvent(f"an event is a JSON object, not {_json_kind(item)}")
+    try:
+        return EventIn.model_validate(item)
+    except ValidationError as error:
+        return MalformedEvent(_reason(error))
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = {str: "a string", int: "a number", float: "a number", list: "an array"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _reason(error: ValidationError) -> str:
+    """``at: Input should be ...; type: ...``: where in the event, then what is wrong."""
+    parts = []
+    for each in error.errors(include_url=False):
+        where = ".".join(str(part) for part in each["loc"])
+        parts.append(f"{where}: {each['msg']}" if where else str(each["msg"]))
+    return "; ".join(parts)
 
 
 class TransitionOut(BaseModel):
