@@ -164,7 +164,11 @@ class FormsConfig(BaseModel):
     def _ids(cls, value: dict[str, FormSpec]) -> dict[str, FormSpec]:
         for form_id in value:
             if not _FORM_ID.fullmatch(form_id):
-                raise ValueError(f"form id {form_id!r}: letters, digits, '-' and '_' only")
+                raise ValueError(
+                    f"form id {form_id!r}: it is part of the form's address (/forms/ID), so"
+                    " 1-100 ASCII letters (a-z, A-Z), digits, '-' and '_', starting with a"
+                    " letter or digit"
+                )
         return value
 
 

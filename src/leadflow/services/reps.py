@@ -250,7 +250,8 @@ def _account(session: Session, reference: str) -> Account:
 def _check_key(key: str, what: str) -> None:
     if not KEY_PATTERN.match(key):
         raise InvalidInputError(
-            f"{what} key {key!r}: use 1-100 letters, digits, '_', '.', '@' or '-'"
+            f"{what} key {key!r}: use 1-100 ASCII letters (a-z, A-Z), digits, '_', '.', '@'"
+            " or '-', starting with a letter or digit"
         )
 
 

@@ -47,3 +47,11 @@ def test_the_bounds_themselves_are_days_off(desk: Desk) -> None:
     desk.rep("eva", "benelux")
     assert add_holidays(desk.session, "benelux", [date(2000, 1, 1), date(2100, 12, 31)]) == 2
     add_absence(desk.session, "eva", date(2100, 12, 1), date(2100, 12, 31), None)
+
+
+def test_a_team_key_with_a_non_ascii_letter_is_refused_saying_ascii(desk: Desk) -> None:
+    with pytest.raises(InvalidInputError, match="'øst': use 1-100 ASCII letters"):
+        add_team(
+            desk.session, key="øst", name=None, zone="Europe/Oslo",
+            working_hours="mon-fri 08:00-16:00", now=START,
+        )  # fmt: skip
