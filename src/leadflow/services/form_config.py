@@ -29,7 +29,9 @@ JavaScript (CORS); only the listed origins may:
 
 Targets are contact attributes: ``email`` (required in every form), ``first_name``,
 ``last_name``, ``phone``, ``title``, ``seniority``, ``department``, ``country``,
-``company``, or ``attributes.<name>`` for anything else. Posted fields that are not
+``company``, or ``attributes.<name>`` for anything else; the company's ``account.name``,
+``account.industry``, ``account.employees``, ``account.revenue`` and ``account.country``
+go to the account of the e-mail's domain (form_accounts.py). Posted fields that are not
 mapped are dropped: leadflow keeps only what the form's owner decided to keep.
 """
 
@@ -43,6 +45,7 @@ import yaml
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from leadflow.ingest.landing import origin_of
+from leadflow.services.form_accounts import ACCOUNT_TARGETS
 from leadflow.services.refusals import InvalidInputError
 
 __all__ = [
@@ -101,10 +104,11 @@ class FormSpec(BaseModel):
     @classmethod
     def _targets_known(cls, value: dict[str, str]) -> dict[str, str]:
         for posted, target in value.items():
-            if target not in CONTACT_TARGETS and not _ATTRIBUTE.fullmatch(target):
+            known = CONTACT_TARGETS | ACCOUNT_TARGETS
+            if target not in known and not _ATTRIBUTE.fullmatch(target):
                 raise ValueError(
-                    f"field {posted!r} maps to {target!r}: not a contact attribute "
-                    f"({', '.join(sorted(CONTACT_TARGETS))} or attributes.<name>)"
+                    f"field {posted!r} maps to {target!r}: not a contact or account"
+                    f" attribute ({', '.join(sorted(known))} or attributes.<name>)"
                 )
         if "email" not in value.values():
             raise ValueError("one field must map to email")

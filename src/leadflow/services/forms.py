@@ -51,6 +51,7 @@ from leadflow.services.events import (
     record_events,
     source_from_first_visit,
 )
+from leadflow.services.form_accounts import ACCOUNT_PREFIX, fill_account
 from leadflow.services.form_config import DEFAULT_FORM_EVENT, FormSpec
 from leadflow.services.outbox import CONFIRMATION_REQUESTED, enqueue_in
 from leadflow.services.refusals import InvalidInputError, NotFoundError
@@ -92,7 +93,7 @@ def submit_form(
 ) -> FormOutcome:
     if spec.honeypot and posted.get(spec.honeypot, "").strip():
         return FormOutcome(spam=True)
-    values = _mapped(spec, posted)
+    values, company = _mapped(spec, posted)
     now = clock.now()
     if spec.double_opt_in:
         erased = _erased_address(session, values["email"])
@@ -105,6 +106,7 @@ def submit_form(
         session, values, now, requalify=False, own_action=f"form:{form_id}"
     )
     contact = view.contact
+    fill_account(session, contact, company, now)  # before the event qualifies it
     if created and visitor_id:
         session.flush()  # the new row, for the statement below on the same connection
         store = RealtimeStore(driver_for(session.connection()))
@@ -219,22 +221,26 @@ def _create_pending(
     )
 
 
-def _mapped(spec: FormSpec, posted: Mapping[str, str]) -> dict[str, object]:
+def _mapped(spec: FormSpec, posted: Mapping[str, str]) -> tuple[dict[str, object], dict[str, str]]:
+    """The contact's values, and the company's (``account.<field>`` targets, as posted)."""
     values: dict[str, object] = {}
     attributes: dict[str, object] = {}
+    company: dict[str, str] = {}
     for field, target in spec.fields.items():
         value = posted.get(field, "").strip()
         if not value:
             continue
         if target.startswith("attributes."):
             attributes[target.removeprefix("attributes.")] = value
+        elif target.startswith(ACCOUNT_PREFIX):
+            company[target.removeprefix(ACCOUNT_PREFIX)] = value
         else:
             values[target] = value
     if "email" not in values:
         raise InvalidInputError(f"the form needs an e-mail address in {spec.field_for('email')!r}")
     if attributes:
         values["attributes"] = attributes
-    return values
+    return values, company
 
 
 def _request_confirmation(
