@@ -45,7 +45,7 @@ from leadflow.ingest.landing import landing_touch
 from leadflow.ingest.normalise import normalise_email
 from leadflow.services.attribution import AttributionError, attribute, check_known, check_naming
 from leadflow.services.definitions import ActiveDefinition, active_definition
-from leadflow.services.requalify import Requalified, requalify_contact
+from leadflow.services.requalify import requalify_contact
 from leadflow.services.summary_cache import SummaryCache
 from leadflow.services.suppression import suppression_words
 from leadflow.store.checkpoint import SQLITE_DEFAULT_THRESHOLD, WRITER_THRESHOLD, Checkpointer
@@ -233,27 +233,6 @@ class EventRecorder:
         """The refusals of ``record_batch``, run without writing: for checking a whole
         file before any of it is recorded (a strict import)."""
         return EventChecks(self._store, self._clock.now())
-
-    def requalify(self, contact_ids: Sequence[int]) -> list[Requalified]:
-        """Re-qualify contacts whose facts changed (an import, a merge ...); one commit."""
-        if not self._in_transaction:
-            self._driver.begin_write()
-            self._in_transaction = True
-        now = self._clock.now()
-        try:
-            done = []
-            for contact_id in contact_ids:
-                self._store.lock_contact(contact_id)
-                done.append(
-                    requalify_contact(
-                        self._store, contact_id, self.active, now, summaries=self.summaries
-                    )
-                )
-        except BaseException:
-            self.rollback()
-            raise
-        self.commit()
-        return done
 
     def commit(self) -> None:
         if self._in_transaction:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import FixedClock
 from leadflow.services.definitions import ActiveDefinition
-from leadflow.services.events import EventRecorder, IncomingEvent, Recorded, record_event
+from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.services.requalify import requalify_contacts
 from leadflow.store.models import Account, Contact, Qualification, StageTransition
 from tests.integration.services.conftest import START
@@ -69,23 +69,6 @@ def test_new_attributes_raise_fit_and_move_the_lead_forward(
     assert done[0].stage == after.stage != before[0]
     moved = session.scalars(select(StageTransition).where(StageTransition.event_id.is_(None))).one()
     assert (moved.from_stage, moved.to_stage) == (before[0], after.stage)
-
-
-def test_the_recorder_requalifies_in_its_own_transaction(engine: Engine) -> None:
-    from tests.integration.services.conftest import activate
-
-    with Session(engine) as session:
-        active = activate(session)
-        contact_id = _engaged_lead(session, active)
-        _make_a_fitting_buyer(session, contact_id)
-        session.commit()
-
-    with EventRecorder(engine, active, FixedClock(START)) as recorder:
-        (done,) = recorder.requalify([contact_id])
-
-    assert done.sales_ready
-    with Session(engine) as session:
-        assert session.scalar(select(Qualification.fit_grade)) == "A"
 
 
 def test_an_unchanged_qualification_is_not_written_again(
