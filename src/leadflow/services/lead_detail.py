@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.domain.qualification import Qualification as Verdict
 from leadflow.services.contact_qualification import qualify_contact
+from leadflow.services.queue import QueueItem, queue_item
 from leadflow.services.refusals import NotFoundError
 from leadflow.store.models import (
     Account,
@@ -68,6 +69,7 @@ class LeadCard:
     timeline: tuple[TimelineEntry, ...]
     handoff: Handoff | None  # the latest hand-off
     work: HandoffWork | None  # its work item (the queue's side)
+    queued: QueueItem | None  # as the queue shows it, while sales works it: next action
     opportunities: tuple[Opportunity, ...]
     owner: str | None = None  # the contact's owner, else the latest hand-off's
     owner_name: str | None = None  # the rep's name, when the owner is one of the reps
@@ -101,6 +103,7 @@ def lead_card(session: Session, contact_id: int, now: datetime) -> LeadCard:
         timeline=_timeline(session, contact_id),
         handoff=handoff,
         work=None if handoff is None else session.get(HandoffWork, handoff.id),
+        queued=None if handoff is None else queue_item(session, contact_id, now),
         opportunities=_all(
             session, select(Opportunity).where(Opportunity.contact_id == contact_id)
         ),

@@ -34,7 +34,7 @@ from leadflow.store.models import (
     Rep,
 )
 
-__all__ = ["QueueItem", "queue"]
+__all__ = ["QueueItem", "queue", "queue_item"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,17 @@ def queue(
     items = [_item(row, deals, now) for row in rows]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(items, key=lambda item: (item.due_at or far, item.handoff_id))
+
+
+def queue_item(session: Session, contact_id: int, now: datetime) -> QueueItem | None:
+    """The contact's item as the queue shows it (the same next action and due moment),
+    or None when sales holds no live work item for it."""
+    query = _query().where(Contact.id == contact_id).order_by(Handoff.at.desc()).limit(1)
+    row = session.execute(query).tuples().first()
+    if row is None:
+        return None
+    deals = _open_deals(session, contact_id)
+    return _item(_replanned(session, row), deals, now)
 
 
 _Row = tuple[Handoff, HandoffWork, Contact, Assignment | None, Rep | None]
@@ -112,16 +123,20 @@ def _replanned(session: Session, row: _Row) -> _Row:
     return handoff, work, contact, assignment, rep
 
 
-def _open_deals(session: Session) -> dict[int, str]:
+def _open_deals(session: Session, contact_id: int | None = None) -> dict[int, str]:
     """Contact id -> stage of its open deal (a company's deal imported from a CRM names
-    no contact: no queue item has it). A contact with several (the CRM's and the one the
-    rep opened from the lead) shows the rep's: read last, it wins."""
-    rows = session.execute(
+    no contact: no queue item has it), of every contact or of one. A contact with several
+    (the CRM's and the one the rep opened from the lead) shows the rep's: read last, it
+    wins."""
+    query = (
         select(Opportunity.contact_id, OpportunityDetail.stage)
         .join(OpportunityDetail, OpportunityDetail.opportunity_id == Opportunity.id)
         .where(Opportunity.status == "open", Opportunity.contact_id.is_not(None))
         .order_by(OpportunityDetail.handoff_id.is_not(None), Opportunity.id)
-    ).tuples()
+    )
+    if contact_id is not None:
+        query = query.where(Opportunity.contact_id == contact_id)
+    rows = session.execute(query).tuples()
     return {contact: stage for contact, stage in rows.all() if contact is not None}
 
 

@@ -179,3 +179,25 @@ def test_an_amount_is_read_as_the_rep_writes_numbers_in_their_language(
     del client.headers["Accept-Language"]
     assert "12,500.00 EUR" in client.get(f"/ui/leads/{english}").text
     assert "1,234.50 EUR" in client.get(f"/ui/leads/{german}").text
+
+
+def test_the_lead_page_names_the_same_next_action_as_the_queue(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("sales")
+    contact = world.ready[4]  # r1's; the blank-note test leaves it unanswered
+
+    def next_action(page: str) -> str:
+        found = re.search(r"<dt>Next action</dt>\s*<dd>(.*?)</dd>", page, re.S)
+        assert found is not None
+        return " ".join(found[1].split())
+
+    _act(client, contact, "accept")
+    assert next_action(client.get(f"/ui/leads/{contact}").text).startswith("call, attempt 1")
+    _act(client, contact, "opportunity", name="Pilot", amount="12000", currency="EUR")
+
+    lead = next_action(client.get(f"/ui/leads/{contact}").text)
+    card = _card(client.get("/ui/queue").text, contact)
+
+    assert lead.startswith("Move the deal on (stage ")  # was: the cadence's next call
+    assert lead.split(" (due")[0] in " ".join(card.split())

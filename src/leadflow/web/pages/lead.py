@@ -22,6 +22,7 @@ from leadflow.store.models import Contact
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
 from leadflow.web.guard import EVERY_ROLE, Viewer, page
 from leadflow.web.labels import stage_names
+from leadflow.web.queue_words import next_action_words
 from leadflow.web.refused_form import RefusedForm, status_of
 from leadflow.web.rendering import render
 
@@ -79,6 +80,8 @@ def _lead_page(
         "points": _by_weight(card.verdict.engagement.contributions if card.verdict else ()),
         "points_shown": _POINTS_SHOWN,
         "refusal": refusal,
+        # The queue's words for what sales does next: one phrase on both pages.
+        "next_action": lambda item: next_action_words(item, language),
     }
     return render(request, "lead.html", context, status_code=status_code)
 
