@@ -245,3 +245,24 @@ def test_a_refused_queue_action_keeps_what_the_rep_typed(
     expect(p.get_by_role("status")).to_contain_text("Opportunity created.")
     expect(p.locator(f"#item-{lead}").get_by_role("alert")).to_have_count(0)
     assert page.dialogs == []
+
+
+def test_a_browser_in_oslo_reads_the_times_in_oslo(
+    browser: Browser, live_server: LiveServer, sign_in: Callable[[Page, str], None]
+) -> None:
+    seen: dict[str, str] = {}
+    for zone in ("UTC", "Europe/Oslo"):
+        context = browser.new_context(base_url=live_server.url, timezone_id=zone)
+        p = context.new_page()
+        sign_in(p, "marketing")  # the sign-in page told the server the zone first
+        p.goto(f"/ui/leads/{live_server.world.ready[0]}")
+        expect(p.locator("footer")).to_contain_text(zone)  # in whatever language it is
+
+        seen[zone] = p.locator("#owner-heading ~ dl dd").nth(1).inner_text()  # handed off
+        context.close()
+
+    # 2 March: an hour ahead of UTC.
+    utc, oslo = (re.search(r"\d\d:\d\d", seen[zone]) for zone in ("UTC", "Europe/Oslo"))
+    assert utc is not None
+    assert oslo is not None
+    assert (int(oslo[0][:2]) - int(utc[0][:2])) % 24 == 1

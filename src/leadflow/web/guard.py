@@ -38,6 +38,7 @@ from leadflow.services.web_sessions import (
 )
 from leadflow.web import i18n
 from leadflow.web.state import WebState
+from leadflow.web.zones import reader_zone
 
 __all__ = [
     "ANONYMOUS_CSRF_COOKIE",
@@ -138,6 +139,7 @@ def prepare(request: Request, viewer: Viewer | None) -> None:
     """Set what every response needs: the viewer, the language, the CSRF token."""
     request.state.viewer = viewer
     request.state.language = _language(request, viewer)
+    request.state.zone = reader_zone(request)
     if viewer is not None:
         request.state.csrf = csrf_token(viewer.token)
         request.state.new_anonymous_csrf = None

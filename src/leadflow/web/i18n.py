@@ -17,7 +17,7 @@ import gettext
 import io
 import math
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from pathlib import Path
@@ -96,11 +96,14 @@ def _quality(params: str) -> float:
     return 1.0
 
 
-def format_instant(moment: datetime | None, language: str) -> str:
-    """A date and time in the language's conventions (UTC, as the store keeps it)."""
+def format_instant(moment: datetime | None, language: str, zone: tzinfo = UTC) -> str:
+    """A date and time in the language's conventions, in the reader's zone (web/zones.py;
+    UTC, as the store keeps time, by default)."""
     if moment is None:
         return "–"
-    return str(format_datetime(moment, "short", tzinfo=None, locale=BABEL_LOCALES[language]))
+    if moment.tzinfo is None:  # the store's naive UTC (SQLite hands back naive values)
+        moment = moment.replace(tzinfo=UTC)
+    return str(format_datetime(moment, "short", tzinfo=zone, locale=BABEL_LOCALES[language]))
 
 
 def format_number(value: float | int | None, language: str, digits: int = 0) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 
 from babel.numbers import get_decimal_symbol
@@ -54,6 +54,7 @@ class Speech:
     language: str
     gettext: Callable[[str], str]
     stages: Mapping[str, str] = field(default_factory=dict)
+    zone: tzinfo = UTC  # the reader's, for the instants a sentence names
 
     def label(self, kind: str, code: str) -> str:
         """The translated word for a code, else the code itself."""
@@ -98,7 +99,7 @@ def _instant(value: str, speech: Speech) -> str:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    return i18n.format_instant(moment, speech.language)
+    return i18n.format_instant(moment, speech.language, speech.zone)
 
 
 TEXT = Kind(r".+?", _as_is)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,7 @@ def render(
             "csrf": request.state.csrf,
             "ui": request.app.state.web.prefix,
             "htmx": request.headers.get("HX-Request") == "true",
+            "zone": getattr(request.state, "zone", UTC),
             **context,
         }
     )
@@ -155,7 +156,7 @@ def _role_name(context: Context, role: str) -> str:
 
 @pass_context
 def _instant(context: Context, moment: datetime | None) -> str:
-    return i18n.format_instant(moment, context["lang"])
+    return i18n.format_instant(moment, context["lang"], context.get("zone", UTC))
 
 
 @pass_context
@@ -203,7 +204,7 @@ def _days(context: Context, value: float | None) -> str:
 
 def _speech(context: Context) -> Speech:
     names: Mapping[str, str] = context.get("names") or {}
-    return Speech(context["lang"], _catalog(context).gettext, names)
+    return Speech(context["lang"], _catalog(context).gettext, names, context.get("zone", UTC))
 
 
 @pass_context

@@ -71,7 +71,7 @@ def _inspect(html: str) -> _Inspector:
 def _assert_inert(html: str, *, shown: tuple[str, ...] = ()) -> None:
     inspector = _inspect(html)
     assert inspector.problems == []
-    assert inspector.scripts == ["/ui/static/htmx.min.js"]
+    assert inspector.scripts == ["/ui/static/htmx.min.js", "/ui/static/zone.js"]
     text = "".join(inspector.text)
     for payload in shown:
         assert payload in text, payload  # there, as text

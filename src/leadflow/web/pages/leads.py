@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -67,7 +67,7 @@ def leads(request: Request, session: ReadsDep) -> Response:
     language: str = request.state.language
     definition = active_definition(session).definition
     names = stage_names(definition, language)
-    query = _checked(dict(request.query_params), names, language)
+    query = _checked(dict(request.query_params), names, language, request.state.zone)
     query = replace(query, where=replace(query.where, owner=owner_key(session, query.where.owner)))
     found = list_leads(
         session, query.where, sort=query.sort, descending=query.descending, cursor=query.cursor
@@ -100,7 +100,7 @@ def leads_download(request: Request, web: WebDep, session: ReadsDep) -> Response
     language: str = request.state.language
     names = stage_names(active_definition(session).definition, language)
     params = dict(request.query_params)
-    query = _checked(params, names, language)
+    query = _checked(params, names, language, request.state.zone)
     try:
         fmt = ExportFormat(params.get("format", ExportFormat.GENERIC.value))
     except ValueError:
@@ -122,7 +122,9 @@ def _linker(query: ListQuery, prefix: str) -> Callable[..., str]:
     return link
 
 
-def _checked(params: Mapping[str, str], names: Mapping[str, str], language: str) -> ListQuery:
+def _checked(
+    params: Mapping[str, str], names: Mapping[str, str], language: str, zone: tzinfo
+) -> ListQuery:
     values = {key: params[key].strip()[:_TEXT_MAX] for key in _FILTERS if params.get(key)}
     _one_of(values, "stage", names)
     _one_of(values, "temperature", [t.value for t in Temperature])
@@ -135,8 +137,8 @@ def _checked(params: Mapping[str, str], names: Mapping[str, str], language: str)
         lead_type=values.get("lead_type"),
         owner=values.get("owner"),
         source=_channel(values.get("source"), language),
-        active_from=_day(values.get("from"), 0),
-        active_to=_day(values.get("to"), 1),  # "to" includes that whole day
+        active_from=_day(values.get("from"), 0, zone),
+        active_to=_day(values.get("to"), 1, zone),  # "to" includes that whole day
         search=values.get("q"),
     )
     try:
@@ -166,11 +168,13 @@ def _one_of(values: dict[str, str], key: str, allowed: object) -> None:
         raise InvalidInputError(f"unknown {key} {values[key]!r}")
 
 
-def _day(text: str | None, plus_days: int) -> datetime | None:
+def _day(text: str | None, plus_days: int, zone: tzinfo) -> datetime | None:
+    """The start of that day where the reader is (the list shows times in their zone)."""
     if not text:
         return None
     try:
         day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInputError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-    return datetime.combine(day + timedelta(days=plus_days), time.min, tzinfo=UTC)
+    start = datetime.combine(day + timedelta(days=plus_days), time.min, tzinfo=zone)
+    return start.astimezone(UTC)
