@@ -111,7 +111,8 @@ def reject(
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Reject a lead with a reason; it is recycled or disqualified as the reason says."""
+    """Reject a lead with a reason; it is recycled or disqualified as the reason says (a
+    customer is neither: it stays a customer)."""
     with workspace_session(workspace) as session:
         done = feedback.reject(
             session, contact_id, code=reason, note=note, rep=rep, clock=SystemClock()
