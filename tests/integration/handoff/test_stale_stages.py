@@ -4,7 +4,7 @@ move recorded in the stage ledger (services/stale_stages.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -16,7 +16,7 @@ from leadflow.store.driver import driver_for
 from leadflow.store.models import Handoff, Qualification, StageTransition
 from leadflow.store.realtime import RealtimeStore
 from leadflow.store.realtime_handoff import HandoffStatements
-from tests.integration.handoff.conftest import Desk
+from tests.integration.handoff.conftest import START, Desk
 
 
 def _late_demo(desk: Desk, contact_id: int, days_old: float) -> Recorded:
@@ -116,3 +116,59 @@ def test_a_lead_sales_holds_is_listed_and_left_where_it_stands(desk: Desk) -> No
 
     assert (listed.contact_id, listed.held_by_sales) == (held, True)
     assert _stage(desk, held) == "sql"
+
+
+PRICING = """\
+schema_version: 1
+name: pricing
+version: "1"
+extends: waterfall
+stages:
+  - {id: lead, when: {field: identity, at_least: known}}
+  - id: engaged
+    requires: [lead]
+    when: {event: page_view, where: {url: "*pricing*"}, min_count: 3, within_days: 14}
+  - {id: sql, kind: sales, requires: [lead], when: {field: sales_ready, equals: true}}
+"""
+
+
+def test_a_late_history_reaches_a_marketing_stage_then_and_the_sales_stage_not_now(
+    desk: Desk,
+) -> None:
+    # Three pricing visits within 14 days and a demo request, a year before leadflow
+    # learns of them (an imported history, in time order). The visits met the engaged
+    # stage's window when they happened: the lead reached it then, the ledger dated then,
+    # as if leadflow had watched. The demo request was 30+ days old when it arrived: the
+    # sql stage means "sales talks to it now", and nobody would (docs/engine.md).
+    desk.activate(PRICING, "pricing.yaml")
+    contact_id = desk.contact("NL")
+    learned = desk.later(days=400)
+    visits = [_start_plus(days) for days in (10, 12, 13)]
+    for moment in visits:
+        _record(desk, contact_id, "page_view", moment, url="https://x.example/pricing")
+    _record(desk, contact_id, "demo_request", visits[-1] + timedelta(hours=1))
+
+    moves = desk.session.scalars(
+        select(StageTransition)
+        .where(StageTransition.contact_id == contact_id)
+        .order_by(StageTransition.id)
+    ).all()
+    assert [(move.to_stage, move.at) for move in moves[1:]] == [("engaged", visits[-1])]
+    stored = desk.session.get(Qualification, contact_id)
+    assert stored is not None
+    assert (stored.stage, stored.sales_ready) == ("engaged", False)
+    # Qualified now, the window no longer holds; the lead stays where it got (forward-only).
+    now = qualify_contact(desk.session, contact_id, learned, explain=False).qualification
+    assert now.stage == "lead"
+    assert (
+        find_stuck_leads(desk.session, learned) == []
+    )  # no sales stage reached: nothing to repair
+
+
+def _start_plus(days: float) -> datetime:
+    return START + timedelta(days=days)
+
+
+def _record(desk: Desk, contact_id: int, kind: str, at: datetime, **properties: object) -> None:
+    incoming = IncomingEvent(kind, at, contact_id=contact_id, properties=properties, source="t")
+    assert isinstance(record_event(desk.session, incoming, clock=desk.clock), Recorded)
