@@ -37,8 +37,9 @@ from leadflow.domain.clock import Clock
 from leadflow.domain.qualification import SalesAction
 from leadflow.engine.lifecycle import OFF_RAMPS
 from leadflow.services.contact_qualification import qualify_contact
-from leadflow.services.definitions import active_definition
+from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.lifecycle_moves import disqualify_lead, move_lead, recycle_lead
+from leadflow.services.refusals import ConflictError
 from leadflow.services.requalify import requalify_contacts
 from leadflow.store.models import Contact, Event, Handoff, Qualification, StageTransition
 
@@ -70,8 +71,12 @@ class StuckLead:
 
 
 def find_stuck_leads(session: Session, now: datetime) -> list[StuckLead]:
-    """Every stuck lead of the workspace, by contact id; nothing is written."""
-    definition = active_definition(session).definition
+    """Every stuck lead of the workspace, by contact id; nothing is written. Without an
+    active definition there is no window to judge by (ConflictError)."""
+    try:
+        definition = active_definition(session).definition
+    except NoActiveDefinitionError as error:
+        raise ConflictError(str(error)) from None
     window = timedelta(days=definition.sales_actions.within_days)
     found = (_stuck(session, definition, contact_id, now) for contact_id in _late(session, window))
     return [lead for lead in found if lead is not None]

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from leadflow.engine.lifecycle import advance
 from leadflow.services.contact_qualification import qualify_contact
 from leadflow.services.events import IncomingEvent, Recorded, record_event
+from leadflow.services.refusals import ConflictError
 from leadflow.services.stale_stages import REPAIR_ACTOR, find_stuck_leads, repair_stuck_leads
 from leadflow.store.driver import driver_for
 from leadflow.store.models import Handoff, Qualification, StageTransition
@@ -172,3 +175,8 @@ def _start_plus(days: float) -> datetime:
 def _record(desk: Desk, contact_id: int, kind: str, at: datetime, **properties: object) -> None:
     incoming = IncomingEvent(kind, at, contact_id=contact_id, properties=properties, source="t")
     assert isinstance(record_event(desk.session, incoming, clock=desk.clock), Recorded)
+
+
+def test_a_workspace_without_a_definition_has_nothing_to_judge_by(session: Session) -> None:
+    with pytest.raises(ConflictError, match="no active definition"):
+        find_stuck_leads(session, START)
