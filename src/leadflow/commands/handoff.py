@@ -15,7 +15,7 @@
     nurture export [--segment STAGE[,STAGE]] [--temperature] [--grade] [--channel] [--out]
     handoff check-sla                     record breaches as of now, end spent cadences
     handoff pending [--hand-off]          sales-ready leads nobody handed off (a rescore's)
-    handoff report [--since DATE]         per rep: answers, reasons, breaches, under-worked
+    handoff report [--since DATE|MOMENT]  per rep: answers, reasons, breaches, under-worked
 
 The `reps` group is defined in handoff_team.py and registered here. ID is the lead's
 contact id. Each command calls one service and prints what it did;
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 import sys
-from datetime import UTC, datetime, time
 from pathlib import Path
 
 import typer
@@ -36,7 +35,7 @@ from leadflow.commands.handoff_team import parse_date, reps_app, shown
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import cadence, feedback, nurture, opportunities
-from leadflow.services.handoff_report import RepReport, check_since, handoff_report
+from leadflow.services.handoff_report import RepReport, handoff_report, parse_since
 from leadflow.services.pending_handoffs import hand_off_pending
 from leadflow.services.queue import QueueItem, queue
 from leadflow.services.refusals import InvalidInputError
@@ -112,7 +111,8 @@ def reject(
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Reject a lead with a reason; it is recycled or disqualified as the reason says."""
+    """Reject a lead with a reason; it is recycled or disqualified as the reason says (a
+    customer is neither: it stays a customer)."""
     with workspace_session(workspace) as session:
         done = feedback.reject(
             session, contact_id, code=reason, note=note, rep=rep, clock=SystemClock()
@@ -328,16 +328,19 @@ def handoff_pending(
 
 @handoff_app.command("report")
 def handoff_report_(
-    since: str | None = typer.Option(None, "--since", help="Hand-offs from this day on."),
+    since: str | None = typer.Option(
+        None,
+        "--since",
+        help="Hand-offs from then on: a day (from midnight UTC) or an ISO 8601 moment with"
+        " its offset (2026-03-02T09:00:00+01:00).",
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Per rep: hand-offs, answers, reject reasons, breaches, attempts before giving up."""
-    start = None if since is None else datetime.combine(parse_date(since, "--since"), time(), UTC)
-    if start is not None:
-        try:
-            check_since(start, SystemClock().now(), f"--since {since}")
-        except InvalidInputError as error:
-            fail(str(error))
+    try:
+        start = None if since is None else parse_since(since, SystemClock().now(), "--since")
+    except InvalidInputError as error:
+        fail(str(error))
     with workspace_session(workspace) as session:
         reports = handoff_report(session, start)
     for report in reports:

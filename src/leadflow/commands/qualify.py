@@ -3,6 +3,8 @@
     qualify --definition DEF --facts FILE.json    a facts document, without a database
     qualify --contact ID|EMAIL [--definition DEF]  a workspace's contact, its whole history,
                                                   under the active definition or DEF
+    qualify --repair [--apply]                    leads a stale sales action moved to the
+                                                  sales-ready stage: listed; moved back
 
 For trying a definition (a preset or a team's file) on one person: what stage, whether
 sales-ready, and every point explained. ``--json`` prints the Qualification's JSON form.
@@ -13,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
@@ -26,6 +28,9 @@ from leadflow.domain.clock import SystemClock, parse_instant
 from leadflow.domain.qualification import Qualification
 from leadflow.engine import qualify
 from leadflow.ingest.facts_document import FactsDocumentError, load_facts_document
+
+if TYPE_CHECKING:  # the store is imported only by the paths that use it
+    from leadflow.services.stale_stages import StuckLead
 
 __all__ = ["register"]
 
@@ -55,8 +60,20 @@ def qualify_command(
         None, "--now", help="Qualify as of this ISO instant (default: the current time)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    repair: bool = typer.Option(
+        False,
+        "--repair",
+        help="List the workspace's leads that a sales action already stale when it arrived"
+        " moved to the sales-ready stage (nothing is written).",
+    ),
+    apply: bool = typer.Option(
+        False, "--apply", help="With --repair: move them back, recorded in the stage ledger."
+    ),
 ) -> None:
     """Qualify one person: stage, sales-ready, fit, engagement, temperature, lead type."""
+    if repair or apply:
+        _repair(workspace, apply=apply, alone=not (facts or contact or definition or now))
+        return
     if (facts is None) == (contact is None):
         _fail("give either --facts FILE (with --definition) or --contact ID|EMAIL")
     moment = _moment(now)
@@ -103,6 +120,44 @@ def _qualify_contact(
         typer.echo(json.dumps({**document, **result.to_dict()}, indent=2, ensure_ascii=False))
         return
     _print(result, shown, contact=(contact_id, found.lifecycle_stage))
+
+
+def _repair(workspace: Path | None, *, apply: bool, alone: bool) -> None:
+    """Leads standing in a stage only a stale sales action let them into
+    (services/stale_stages.py): listed, and with ``apply`` moved back."""
+    from leadflow.commands.api_keys import workspace_session
+    from leadflow.services.stale_stages import (
+        REPAIR_ACTOR,
+        find_stuck_leads,
+        repair_stuck_leads,
+    )
+
+    if not alone:
+        _fail("--repair works on the whole workspace: give no --facts, --contact, --definition"
+              " or --now")  # fmt: skip
+    clock = SystemClock()
+    with workspace_session(workspace) as session:
+        if apply:
+            leads = repair_stuck_leads(session, clock=clock)
+        else:
+            leads = find_stuck_leads(session, clock.now())
+    for lead in leads:
+        who = f"contact {lead.contact_id}" + (f" {lead.email}" if lead.email else "")
+        if lead.held_by_sales:
+            typer.echo(f"{who}: left in {lead.stage}, sales holds it (an open hand-off;"
+                       f" reject it if it is no lead for sales): {lead.why}")  # fmt: skip
+        else:
+            typer.echo(f"{who}: {lead.stage} -> {lead.back_to}: {lead.why}")
+    typer.echo(_repair_summary(leads, apply=apply, actor=REPAIR_ACTOR))
+
+
+def _repair_summary(leads: list[StuckLead], *, apply: bool, actor: str) -> str:
+    movable = sum(not lead.held_by_sales for lead in leads)
+    if not leads:
+        return "no lead stands in a stage that only a stale sales action let it into"
+    if apply:
+        return f"{movable} lead(s) moved back, each recorded in the stage ledger by {actor}"
+    return f"{movable} lead(s) to move back; nothing written: run with --apply to record the moves"
 
 
 def _definition(name: str) -> Definition:

@@ -34,7 +34,13 @@ from pydantic import (
 )
 
 from leadflow.definition.model import LeadTypeConfig
-from leadflow.definition.raw_condition import EventTypes, RawCondition, WherePatterns
+from leadflow.definition.raw_condition import (
+    EventTypes,
+    Number,
+    RawCondition,
+    WherePatterns,
+    WholeNumber,
+)
 from leadflow.definition.raw_handoff import HandoffSection
 from leadflow.domain.vocabulary import SALES_ACTION_EVENTS, Grade
 
@@ -108,7 +114,7 @@ class FitRuleSpec(_Strict):
     """A persona rule: when ``when`` holds, ``points`` (may be negative) count toward fit."""
 
     name: Name = Field(description="Unique name of the rule, shown in explanations.")
-    points: float = Field(description="Points added to the fit score; negative to penalise.")
+    points: Number = Field(description="Points added to the fit score; negative to penalise.")
     when: RawCondition = Field(description="Condition on contact, account, source or consent.")
     description: str | None = Field(default=None, description="Why this rule exists.")
 
@@ -116,9 +122,9 @@ class FitRuleSpec(_Strict):
 class GradeCutoffs(_Strict):
     """Minimum fit score for each grade; below ``C`` is grade D. Must decrease A > B > C."""
 
-    A: float = Field(default=75.0, ge=0, le=100, description="Minimum fit score for grade A.")
-    B: float = Field(default=50.0, ge=0, le=100, description="Minimum fit score for grade B.")
-    C: float = Field(default=25.0, ge=0, le=100, description="Minimum fit score for grade C.")
+    A: Number = Field(default=75.0, ge=0, le=100, description="Minimum fit score for grade A.")
+    B: Number = Field(default=50.0, ge=0, le=100, description="Minimum fit score for grade B.")
+    C: Number = Field(default=25.0, ge=0, le=100, description="Minimum fit score for grade C.")
 
     @model_validator(mode="after")
     def _decreasing(self) -> GradeCutoffs:
@@ -143,11 +149,11 @@ class EngagementRuleSpec(_Strict):
     name: Name = Field(description="Unique name of the rule, shown in explanations.")
     event: EventTypes = Field(description="Event type, or list of event types, that score.")
     where: WherePatterns = Field(default_factory=dict)
-    points: float = Field(description="Points per matching event; negative for unsubscribes.")
-    half_life_days: float | None = Field(
+    points: Number = Field(description="Points per matching event; negative for unsubscribes.")
+    half_life_days: Number | None = Field(
         default=None, gt=0, description="Days after which an event is worth half; omit: no decay."
     )
-    cap: float | None = Field(
+    cap: Number | None = Field(
         default=None, gt=0, description="Most this rule may contribute in total (absolute value)."
     )
     once: bool = Field(default=False, description="Count only the most recent matching event.")
@@ -189,7 +195,7 @@ class SalesActionsSection(_Strict):
         min_length=1,
         description="Events (and forms, via `where`) that count as a sales action.",
     )
-    within_days: float = Field(
+    within_days: Number = Field(
         default=30.0, gt=0, description="How recent a sales action must be, in days."
     )
 
@@ -201,7 +207,7 @@ class SalesReadySection(_Strict):
     require_sales_action: bool = Field(
         default=True, description="Whether a recent sales action is required."
     )
-    min_engagement: float | None = Field(
+    min_engagement: Number | None = Field(
         default=None, description="Lowest engagement score handed off; omit for none."
     )
     when: RawCondition | None = Field(
@@ -230,9 +236,9 @@ class BantSection(_Strict):
 class TemperatureSection(_Strict):
     """How many BANT criteria met make a lead hot, warm or cold (fewer: unknown)."""
 
-    hot: int = Field(default=3, ge=1, le=4, description="Criteria met for hot.")
-    warm: int = Field(default=2, ge=1, le=4, description="Criteria met for warm.")
-    cold: int = Field(default=1, ge=1, le=4, description="Criteria met for cold.")
+    hot: WholeNumber = Field(default=3, ge=1, le=4, description="Criteria met for hot.")
+    warm: WholeNumber = Field(default=2, ge=1, le=4, description="Criteria met for warm.")
+    cold: WholeNumber = Field(default=1, ge=1, le=4, description="Criteria met for cold.")
 
     @model_validator(mode="after")
     def _increasing(self) -> TemperatureSection:

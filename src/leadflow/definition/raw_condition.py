@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    Strict,
     Tag,
     WithJsonSchema,
     field_validator,
@@ -42,10 +43,12 @@ __all__ = [
     "EventTypes",
     "FieldCondition",
     "NotCondition",
+    "Number",
     "RawCondition",
     "Scalar",
     "ValueRange",
     "WherePatterns",
+    "WholeNumber",
 ]
 
 CONDITION_TAG_PREFIX = "condition:"
@@ -75,6 +78,14 @@ Scalar = Annotated[
     BeforeValidator(_scalar),
     WithJsonSchema({"type": ["string", "number", "boolean"]}),
 ]
+
+
+# Numbers as the file writes them: YAML's `points: "10"` is text, and pydantic's lax mode
+# would read it as 10; a value quoted (or filled in by a template) where a number is meant
+# is refused like any other text, with the key's path and line. An int is a number; true
+# and false are not.
+Number = Annotated[float, Strict()]
+WholeNumber = Annotated[int, Strict()]
 
 
 def _one_or_many(value: object) -> object:
@@ -123,8 +134,8 @@ class _Strict(BaseModel):
 class ValueRange(_Strict):
     """Inclusive bounds; give ``min``, ``max`` or both."""
 
-    min: float | None = Field(default=None, description="Lowest value that matches (inclusive).")
-    max: float | None = Field(default=None, description="Highest value that matches (inclusive).")
+    min: Number | None = Field(default=None, description="Lowest value that matches (inclusive).")
+    max: Number | None = Field(default=None, description="Highest value that matches (inclusive).")
 
     @model_validator(mode="after")
     def _bounds(self) -> ValueRange:
@@ -239,10 +250,12 @@ class EventCondition(_Strict):
 
     event: EventTypes = Field(description="Event type, or a list of event types, that match.")
     where: WherePatterns = Field(default_factory=dict)
-    within_days: float | None = Field(
+    within_days: Number | None = Field(
         default=None, gt=0, description="Only events at most this many days old; omit for ever."
     )
-    min_count: int = Field(default=1, ge=1, description="How many matching events are needed.")
+    min_count: WholeNumber = Field(
+        default=1, ge=1, description="How many matching events are needed."
+    )
     negate: bool = Field(default=False, description="Invert the result of the test.")
 
 

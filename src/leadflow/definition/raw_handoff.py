@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from leadflow.definition.raw_condition import RawCondition
+from leadflow.definition.raw_condition import Number, RawCondition, WholeNumber
 
 __all__ = [
     "CODE_PATTERN",
@@ -85,10 +85,10 @@ class RoutingSection(_Strict):
 class SlaSection(_Strict):
     """How fast sales answers a hand-off, in business hours of the owner's team."""
 
-    accept_within_hours: float = Field(
+    accept_within_hours: Number = Field(
         default=4.0, gt=0, description="Business hours to accept or reject a hand-off."
     )
-    first_touch_within_hours: float = Field(
+    first_touch_within_hours: Number = Field(
         default=8.0, gt=0, description="Business hours to the first attempt to reach the lead."
     )
     reassign_on_breach: bool = Field(
@@ -99,12 +99,14 @@ class SlaSection(_Strict):
 class CadenceSection(_Strict):
     """How an accepted lead is worked: attempts spread over business days."""
 
-    calls: int = Field(default=6, ge=0, le=50, description="Call attempts in the cadence.")
-    emails: int = Field(default=4, ge=0, le=50, description="E-mail attempts in the cadence.")
-    business_days: int = Field(
+    calls: WholeNumber = Field(default=6, ge=0, le=50, description="Call attempts in the cadence.")
+    emails: WholeNumber = Field(
+        default=4, ge=0, le=50, description="E-mail attempts in the cadence."
+    )
+    business_days: WholeNumber = Field(
         default=15, ge=1, le=120, description="Business days the cadence is spread over."
     )
-    min_attempts: int = Field(
+    min_attempts: WholeNumber = Field(
         default=3,
         ge=1,
         description="Attempts before a rep may close an unreached lead; fewer is under-worked.",

@@ -42,10 +42,12 @@ def qualify_contact(
     *,
     explain: bool = True,
     definition: Definition | None = None,
+    learned_at: datetime | None = None,
 ) -> Recomputed:
     """The contact's verdict at ``now`` under the active definition, or under
     ``definition`` (a candidate tried on a real contact; the active learned model's
-    prediction is still the one it sees)."""
+    prediction is still the one it sees). ``learned_at``: the sales action's age counts
+    from then, as when leadflow learned of the facts later (engine/qualify.py)."""
     try:
         active = active_definition(session)
     except LookupError as error:  # NoActiveDefinitionError
@@ -62,5 +64,6 @@ def qualify_contact(
     facts = replace(facts_of(store, person, as_of=now), events=events)
     if active.model is not None:  # the active learned model's probability, as in real time
         facts = person_prediction(store, active.model, contact_id, facts, now)
-    verdict = qualify(facts, definition or active.definition, now, explain=explain)
+    chosen = definition or active.definition
+    verdict = qualify(facts, chosen, now, explain=explain, learned_at=learned_at)
     return Recomputed(contact_id, verdict, person.lifecycle.stage)

@@ -8,7 +8,8 @@ unassigned lead is claimed by the rep who accepts it.
 Rejecting needs a reason code of ``handoff.reject_reasons``; the reason says what
 happens next (``recycle``: back to nurture, ``disqualify``: out of the funnel) and
 whether a note is required. Every rejection is stored (``rejections``) for the reports
-and for learning what marketing should not hand off.
+and for learning what marketing should not hand off, with the action taken: the reason's,
+or ``stays_customer`` for a lead that became a customer meanwhile (neither happens).
 
 Both record an accept-SLA breach when the answer came after its due moment, and
 re-qualify the contact in the same transaction.
@@ -24,9 +25,10 @@ from sqlalchemy.orm import Session
 from leadflow.definition.model_handoff import HandoffConfig, RejectAction, RejectReason
 from leadflow.domain.cadence import next_step
 from leadflow.domain.clock import Clock
+from leadflow.services.cadence import STAYS_CUSTOMER
 from leadflow.services.definitions import active_definition
 from leadflow.services.handoff import announce_assigned
-from leadflow.services.lifecycle_moves import disqualify_lead, recycle_lead
+from leadflow.services.lifecycle_moves import disqualify_lead, recycle_lead, stands_as_customer
 from leadflow.services.refusals import ConflictError, InvalidInputError
 from leadflow.services.requalify import requalify_contacts
 from leadflow.services.sales_work import (
@@ -43,7 +45,11 @@ from leadflow.services.sales_work import (
 from leadflow.store.driver import driver_for
 from leadflow.store.models import Assignment, Contact, Rejection, Rep
 
-__all__ = ["Answered", "accept", "reject"]
+__all__ = ["STAYS_CUSTOMER_ACTION", "Answered", "accept", "reject"]
+
+# ``rejections.action`` of a customer's lead: the reason's recycle or disqualify did not
+# happen (the contact stays a customer), so the row must not say it did.
+STAYS_CUSTOMER_ACTION = "stays_customer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +95,23 @@ def reject(
     work.handoff.status = "rejected"
     work.handoff.answered_at = now
     work.handoff.reason = text[:500]
+    # A customer (a deal won meanwhile, the CRM's included) is neither recycled nor
+    # disqualified (lifecycle_moves): the records say so instead of the reason's action.
+    customer = stands_as_customer(session, contact_id)
     session.add(
         Rejection(
             handoff_id=work.handoff.id,
             contact_id=contact_id,
             rep_id=actor.id,
             code=code,
-            action=reason.action.value,
+            action=STAYS_CUSTOMER_ACTION if customer else reason.action.value,
             note=note,
             at=now,
             definition_version_id=active.version_id,
         )
     )
-    close_work(session, work, outcome="rejected", reason=text, actor=actor.key, now=now)
+    closed = f"{text} {STAYS_CUSTOMER}" if customer else text
+    close_work(session, work, outcome="rejected", reason=closed, actor=actor.key, now=now)
     (requalified,) = requalify_contacts(session, [contact_id], clock=clock, active=active)
     move = recycle_lead if reason.action is RejectAction.RECYCLE else disqualify_lead
     transition = move(session, contact_id, f"rejected by sales: {text}", actor.key, now)

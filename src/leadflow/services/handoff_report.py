@@ -5,14 +5,16 @@ rejected (by reason code), SLA breaches by kind, leads closed unreached and the 
 number of attempts made on them (the articles' "1.3 attempts before giving up"), leads
 closed UNDER-WORKED, deals won and lost. ``since`` limits it to hand-offs made from then;
 a ``since`` in the future is refused (``check_since``): its empty report would read as
-if nothing had ever been handed off.
+if nothing had ever been handed off. ``parse_since`` reads it for the command line and
+the API alike: a date (from that day's midnight UTC: a workspace has no time zone of its
+own, only its teams do) or an ISO 8601 moment with its offset.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from leadflow.services.refusals import InvalidInputError
 from leadflow.store.models import Handoff, HandoffWork, Rejection, Rep, SlaBreach
 
-__all__ = ["UNASSIGNED", "RepReport", "check_since", "handoff_report"]
+__all__ = ["UNASSIGNED", "RepReport", "check_since", "handoff_report", "parse_since"]
 
 UNASSIGNED = "(unassigned)"
 _GAVE_UP = ("recycled", "disqualified", "cadence_ended")
@@ -39,6 +41,37 @@ class RepReport:
     under_worked: int = 0
     won: int = 0
     lost: int = 0
+
+
+def parse_since(text: str, now: datetime, said: str) -> datetime:
+    """``text`` as the report's start, checked against ``now``; ``said`` names the input
+    as the caller got it (``--since``, ``since``), so every refusal reads the same."""
+    since = _since_moment(text.strip(), said)
+    check_since(since, now, f"{said} {text}")
+    return since
+
+
+def _since_moment(text: str, said: str) -> datetime:
+    if len(text) == len("2026-03-02"):
+        try:
+            return datetime.combine(date.fromisoformat(text), time(), UTC)
+        except ValueError:
+            pass  # not a date: refused below in the same words as any other text
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
+    except ValueError:
+        raise InvalidInputError(
+            f"{said} {text!r} is not a date (2026-03-02, from midnight UTC) or an ISO 8601"
+            " moment with its offset (2026-03-02T09:00:00+01:00)"
+        ) from None
+    if moment.utcoffset() is None:
+        # The reader's own clock is not the server's: guessing either would move the
+        # window by hours without a word.
+        raise InvalidInputError(
+            f"{said} {text!r} has no offset: write {moment.isoformat()}Z for UTC, or the"
+            " offset meant (+01:00)"
+        )
+    return moment.astimezone(UTC)
 
 
 def check_since(since: datetime, now: datetime, said: str) -> None:

@@ -1,4 +1,5 @@
-"""Explicit moves of a lead made by sales: recycle it to nurture, or disqualify it.
+"""Explicit moves of a lead: recycle it to nurture, disqualify it (sales), or move it
+to a funnel stage (a repair, services/stale_stages.py).
 
 The engine decides what a move means (``engine.lifecycle.recycle`` / ``disqualify``:
 a reason and an actor, recorded as a transition); this writes it: the lifecycle
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.definition.model import Definition, StageKind
 from leadflow.domain.lifecycle import LifecycleState, Transition
-from leadflow.engine.lifecycle import LifecycleError, LifecycleStep, disqualify, recycle
+from leadflow.engine.lifecycle import LifecycleError, LifecycleStep, disqualify, move, recycle
 from leadflow.services.definitions import active_definition
 from leadflow.services.outbox import STAGE_CHANGED, enqueue
 from leadflow.store.driver import driver_for
@@ -30,7 +31,7 @@ from leadflow.store.models import Qualification
 from leadflow.store.realtime import RealtimeStore
 from leadflow.store.realtime_handoff import HandoffStatements
 
-__all__ = ["disqualify_lead", "recycle_lead", "stands_as_customer"]
+__all__ = ["disqualify_lead", "move_lead", "recycle_lead", "stands_as_customer"]
 
 _Move = Callable[[LifecycleState, str, str, datetime], LifecycleStep]
 
@@ -47,6 +48,17 @@ def disqualify_lead(
 ) -> Transition | None:
     """Out of the funnel (None when it is disqualified already)."""
     return _move(session, contact_id, disqualify, reason, actor, now)
+
+
+def move_lead(
+    session: Session, contact_id: int, stage: str, reason: str, actor: str, now: datetime
+) -> Transition | None:
+    """To a funnel stage, in either direction (None when it is there already)."""
+
+    def to_stage(state: LifecycleState, why: str, who: str, at: datetime) -> LifecycleStep:
+        return move(state, stage, why, who, at)
+
+    return _move(session, contact_id, to_stage, reason, actor, now)
 
 
 def stands_as_customer(session: Session, contact_id: int) -> bool:

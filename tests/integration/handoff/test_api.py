@@ -178,10 +178,16 @@ def test_the_hand_off_report_reads_since_as_the_reports_read_from(
     assert reps("2026-03-02") == reps("2026-03-02T00:00:00Z") == ["eva"]
     client.app.state.leadflow.clock.current = START + timedelta(days=2)  # 3 March is past
     assert reps("2026-03-03") == reps("2026-03-03T01:00:00+01:00") == []
-    for bad in ("yesterday", "2026-03-02T09:00:00"):
-        refused = client.get("/handoff/report", params={"since": bad}, headers=reader)
-        assert refused.status_code == 422
-        assert refused.json()["detail"].startswith("since: ")
+    # Refused in the command line's words (tests/integration/handoff/test_commands.py).
+    refused = {
+        "yesterday": "since 'yesterday' is not a date (2026-03-02, from midnight UTC)"
+        " or an ISO 8601 moment with its offset (2026-03-02T09:00:00+01:00)",
+        "2026-03-02T09:00:00": "since '2026-03-02T09:00:00' has no offset: write"
+        " 2026-03-02T09:00:00Z for UTC, or the offset meant (+01:00)",
+    }
+    for bad, said in refused.items():
+        answer = client.get("/handoff/report", params={"since": bad}, headers=reader)
+        assert (answer.status_code, answer.json()["detail"]) == (422, said)
 
 
 def test_deactivating_a_rep_over_the_api_re_routes_their_leads(api: Client, engine: Engine) -> None:

@@ -133,6 +133,32 @@ def test_the_report_refuses_a_future_since_and_names_an_empty_window(run: Run) -
     assert _ok(run("handoff", "report")).strip() == "no hand-offs yet"
 
 
+def test_the_report_takes_since_as_a_date_or_a_moment_as_the_api_does(
+    run: Run, engine: Engine
+) -> None:
+    # The API took a moment with its offset and the command line only a day; both take
+    # either now, and refuse the same way (services/handoff_report.py, parse_since).
+    _ok(run("reps", "team", "add", "benelux", "--time-zone", "Europe/Amsterdam"))
+    _ok(run("reps", "add", "eva", "--team", "benelux", "--capacity", "5"))
+    _lead(engine)  # handed off now
+    today = SystemClock().now().date().isoformat()
+
+    assert _ok(run("handoff", "report", "--since", today)).startswith("eva")
+    assert _ok(run("handoff", "report", "--since", f"{today}T00:00:00+00:00")).startswith("eva")
+    assert _ok(run("handoff", "report", "--since", "2000-01-01T09:00:00Z")).startswith("eva")
+    refused = {
+        "yesterday": "error: --since 'yesterday' is not a date (2026-03-02, from midnight UTC)"
+        " or an ISO 8601 moment with its offset (2026-03-02T09:00:00+01:00)",
+        "2026-03-02T09:00:00": "error: --since '2026-03-02T09:00:00' has no offset: write"
+        " 2026-03-02T09:00:00Z for UTC, or the offset meant (+01:00)",
+        "2999-01-01T00:00:00Z": "error: --since 2999-01-01T00:00:00Z is in the future: no"
+        " hand-off can have been made since then",
+    }
+    for given, said in refused.items():
+        result = run("handoff", "report", "--since", given)
+        assert (result.exit_code, result.stderr.strip()) == (1, said)
+
+
 def test_reject_and_nurture_export(run: Run, engine: Engine, tmp_path: Path) -> None:
     _ok(run("reps", "team", "add", "benelux", "--time-zone", "Europe/Amsterdam"))
     _ok(run("reps", "add", "eva", "--team", "benelux", "--capacity", "5"))

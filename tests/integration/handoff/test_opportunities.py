@@ -10,6 +10,7 @@ from sqlalchemy import select
 from leadflow.commands.handoff import _progress
 from leadflow.services.cadence import close_lead, log_attempt, log_conversation
 from leadflow.services.feedback import accept, reject
+from leadflow.services.handoff_report import handoff_report
 from leadflow.services.opportunities import (
     create_opportunity,
     lose_opportunity,
@@ -30,6 +31,7 @@ from leadflow.store.models import (
     OpportunityDetail,
     OpportunityStageChange,
     Qualification,
+    Rejection,
     SlaBreach,
     StageTransition,
 )
@@ -241,6 +243,53 @@ def test_closing_a_customers_lead_records_that_it_stays_a_customer(desk: Desk) -
         "unresponsive (stays a customer)",
     ]
     assert _progress(work) == f"lead {kept}: 0 attempt(s), closed (stays a customer)"
+
+
+def test_rejecting_a_customers_lead_records_no_recycling_or_disqualification(
+    desk: Desk,
+) -> None:
+    # The reject reasons say recycle (no_budget) and disqualify (spam), and neither
+    # happens to a customer (above); the stored rejection said it did, for the reports and
+    # learning to read. The rejection itself (sales answered no, by that code) stands.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    recycled, disqualified = desk.lead(), desk.lead()
+    for number, contact_id in enumerate((recycled, disqualified)):
+        _crm_deal(desk, contact_id, "won", f"crm-{number}")
+    desk.later(hours=1)
+
+    reject(desk.session, recycled, code="no_budget", note=None, rep=None, clock=desk.clock)
+    reject(desk.session, disqualified, code="spam", note=None, rep=None, clock=desk.clock)
+
+    rows = desk.session.scalars(select(Rejection).order_by(Rejection.contact_id)).all()
+    assert [(row.code, row.action) for row in rows] == [
+        ("no_budget", "stays_customer"),
+        ("spam", "stays_customer"),
+    ]
+    items = desk.session.scalars(
+        select(HandoffWork)
+        .where(HandoffWork.contact_id.in_((recycled, disqualified)))
+        .order_by(HandoffWork.contact_id)
+    ).all()
+    assert [(item.outcome, item.close_reason) for item in items] == [
+        ("rejected", "no_budget (stays a customer)"),
+        ("rejected", "spam (stays a customer)"),
+    ]
+    (report,) = handoff_report(desk.session)
+    assert (report.rejected, dict(report.rejected_by_reason)) == (2, {"no_budget": 1, "spam": 1})
+
+
+def test_rejecting_a_lead_records_what_its_reason_does(desk: Desk) -> None:
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    recycled, disqualified = desk.lead(), desk.lead()
+
+    reject(desk.session, recycled, code="no_budget", note=None, rep=None, clock=desk.clock)
+    reject(desk.session, disqualified, code="spam", note=None, rep=None, clock=desk.clock)
+
+    rows = desk.session.scalars(select(Rejection).order_by(Rejection.contact_id)).all()
+    assert [row.action for row in rows] == ["recycle", "disqualify"]
+    assert [_stage(desk, c) for c in (recycled, disqualified)] == ["nurture", "disqualified"]
 
 
 def test_losing_an_imported_deal_ends_the_hand_off_nobody_answered(desk: Desk) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -53,13 +52,11 @@ from leadflow.api.schemas.handoff import (
     WinBody,
     WorkPublic,
 )
-from leadflow.domain.clock import parse_instant
 from leadflow.services import cadence, feedback, nurture, opportunities
 from leadflow.services.api_keys import Role
-from leadflow.services.handoff_report import check_since, handoff_report
+from leadflow.services.handoff_report import handoff_report, parse_since
 from leadflow.services.opportunities import Deal
 from leadflow.services.queue import queue
-from leadflow.services.refusals import InvalidInputError
 from leadflow.services.sales_work import lead_owner
 from leadflow.services.sla import check_sla
 
@@ -401,24 +398,14 @@ def report(
         str | None,
         Query(
             max_length=40,
-            description="Hand-offs from then on (ISO 8601; a date alone is midnight UTC).",
+            description="Hand-offs from then on: a date (from midnight UTC) or an ISO 8601"
+            " moment with its offset.",
         ),
     ] = None,
 ) -> list[RepReportPublic]:
-    start = None if since is None else _moment("since", since)
-    if start is not None:
-        check_since(start, now, f"since {since}")
+    start = None if since is None else parse_since(since, now, "since")
     # vars, not asdict: asdict rebuilds a Counter from its items, counting the pairs.
     return [RepReportPublic.model_validate(vars(row)) for row in handoff_report(session, start)]
-
-
-def _moment(parameter: str, text: str) -> datetime:
-    # Read as GET /reports reads from and to, and the command line --since: a day alone
-    # is that day's midnight in UTC.
-    try:
-        return parse_instant(text)
-    except ValueError as error:
-        raise InvalidInputError(f"{parameter}: {error}") from None
 
 
 def _list(text: str | None) -> tuple[str, ...]:

@@ -114,7 +114,8 @@ class Rejection(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
     code: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(20))  # recycle | disqualify
+    # recycle | disqualify, or stays_customer: a customer's lead, neither happened
+    action: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column()
     definition_version_id: Mapped[int | None] = mapped_column(
