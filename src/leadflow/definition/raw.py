@@ -36,6 +36,7 @@ from pydantic import (
 from leadflow.definition.model import LeadTypeConfig
 from leadflow.definition.raw_condition import (
     EventTypes,
+    Flag,
     Number,
     RawCondition,
     WherePatterns,
@@ -156,7 +157,7 @@ class EngagementRuleSpec(_Strict):
     cap: Number | None = Field(
         default=None, gt=0, description="Most this rule may contribute in total (absolute value)."
     )
-    once: bool = Field(default=False, description="Count only the most recent matching event.")
+    once: Flag = Field(default=False, description="Count only the most recent matching event.")
 
 
 class EngagementSection(_Strict):
@@ -204,7 +205,7 @@ class SalesReadySection(_Strict):
     """The hand-off gate: persona match AND a recent sales action (AND the extras)."""
 
     min_fit_grade: GradeValue = Field(default=Grade.B, description="Lowest fit grade handed off.")
-    require_sales_action: bool = Field(
+    require_sales_action: Flag = Field(
         default=True, description="Whether a recent sales action is required."
     )
     min_engagement: Number | None = Field(
@@ -220,7 +221,7 @@ class BantRuleSpec(_Strict):
 
     name: Name = Field(description="Unique name of the rule within its criterion.")
     when: RawCondition = Field(description="Condition on contact, account, source or consent.")
-    met: bool = Field(default=True, description="What the rule concludes: met or not met.")
+    met: Flag = Field(default=True, description="What the rule concludes: met or not met.")
     evidence: str | None = Field(default=None, description="Evidence shown with the result.")
 
 

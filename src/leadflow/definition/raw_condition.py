@@ -86,6 +86,8 @@ Scalar = Annotated[
 # and false are not.
 Number = Annotated[float, Strict()]
 WholeNumber = Annotated[int, Strict()]
+# true or false as YAML writes them: "yes" in quotes, or 1, is a slip to point out.
+Flag = Annotated[bool, Strict()]
 
 
 def _one_or_many(value: object) -> object:
@@ -172,7 +174,7 @@ class FieldCondition(_Strict):
         default=None,
         description="Python regular expression searched in the text, ignoring case.",
     )
-    exists: bool | None = Field(
+    exists: Flag | None = Field(
         default=None,
         description="`true`: the fact is present and not empty; `false`: it is absent or empty.",
     )
@@ -186,7 +188,7 @@ class FieldCondition(_Strict):
     at_most: Scalar | None = Field(
         default=None, description="Matches an ordered value at or below this one."
     )
-    negate: bool = Field(default=False, description="Invert the result of the test.")
+    negate: Flag = Field(default=False, description="Invert the result of the test.")
 
     @field_validator("regex")
     @classmethod
@@ -256,7 +258,7 @@ class EventCondition(_Strict):
     min_count: WholeNumber = Field(
         default=1, ge=1, description="How many matching events are needed."
     )
-    negate: bool = Field(default=False, description="Invert the result of the test.")
+    negate: Flag = Field(default=False, description="Invert the result of the test.")
 
 
 class AllCondition(_Strict):

@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from leadflow.definition.raw_condition import Number, RawCondition, WholeNumber
+from leadflow.definition.raw_condition import Flag, Number, RawCondition, WholeNumber
 
 __all__ = [
     "CODE_PATTERN",
@@ -50,7 +50,7 @@ class RoutingRuleSpec(_Strict):
     """Who gets a lead: its account's owner, or a team (by territory, by segment)."""
 
     name: Name = Field(description="Unique name of the rule; every assignment records it.")
-    named_account: bool = Field(
+    named_account: Flag = Field(
         default=False,
         description="The owner of the contact's account gets the lead (a named account).",
     )
@@ -91,7 +91,7 @@ class SlaSection(_Strict):
     first_touch_within_hours: Number = Field(
         default=8.0, gt=0, description="Business hours to the first attempt to reach the lead."
     )
-    reassign_on_breach: bool = Field(
+    reassign_on_breach: Flag = Field(
         default=False, description="Give the lead to another rep when the accept SLA is breached."
     )
 
@@ -131,7 +131,7 @@ class RejectReasonSpec(_Strict):
     then: Literal["recycle", "disqualify"] = Field(
         description="`recycle`: back to nurture; `disqualify`: out of the funnel."
     )
-    note_required: bool = Field(default=False, description="The rep must add a note.")
+    note_required: Flag = Field(default=False, description="The rep must add a note.")
     description: str | None = Field(default=None, description="What the reason means.")
 
 
@@ -159,7 +159,7 @@ class OpportunitiesSection(_Strict):
         min_length=1,
         description="Codes a lost deal may give.",
     )
-    recycle_lost: bool = Field(
+    recycle_lost: Flag = Field(
         default=True, description="A lost deal sends its contact back to nurture."
     )
 

@@ -1,4 +1,5 @@
-"""A number written as text (``points: "10"``) is refused, for every numeric key.
+"""A number written as text (``points: "10"``) is refused, for every numeric key, and
+so is a yes/no written as text or a number (``once: "yes"``, ``negate: 1``).
 
 YAML reads ``points: 10`` as a number and ``points: "10"`` as text; pydantic's lax mode
 would turn the text into 10 and the file would load, though its author quoted a value
@@ -87,6 +88,39 @@ def test_true_is_not_a_number() -> None:
     assert error == "funnel.yaml:6: sales_actions.within_days: expected a number, got True"
 
 
+FLAGS = [
+    (
+        "engagement:\n  rules:\n    - {{name: v, event: page_view, points: 1, once: {v}}}\n",
+        "engagement.rules[0].once",
+        7,
+    ),
+    (
+        "fit:\n  rules:\n"
+        "    - {{name: a, points: 5, when: {{field: contact.email, exists: {v}}}}}\n",
+        "fit.rules[0].when.exists",
+        7,
+    ),
+    ("sales_ready:\n  require_sales_action: {v}\n", "sales_ready.require_sales_action", 6),
+    ("handoff:\n  sla:\n    reassign_on_breach: {v}\n", "handoff.sla.reassign_on_breach", 7),
+]
+
+
+@pytest.mark.parametrize(("template", "path", "line"), FLAGS)
+@pytest.mark.parametrize("written", ['"yes"', '"true"', "1"])
+def test_a_yes_or_no_written_otherwise_is_refused(
+    template: str, path: str, line: int, written: str
+) -> None:
+    [error] = _errors(template.format(v=written))
+
+    assert error.startswith(f"funnel.yaml:{line}: {path}: expected true or false, got ")
+
+
+@pytest.mark.parametrize(("template", "path", "line"), FLAGS)
+def test_true_and_false_load(template: str, path: str, line: int) -> None:
+    for written in ("true", "false"):
+        load_definition_text(HEAD + template.format(v=written), "funnel.yaml")
+
+
 def test_a_whole_number_key_refuses_a_fraction() -> None:
     [error] = _errors("handoff:\n  cadence:\n    calls: 2.5\n")
 
@@ -94,13 +128,14 @@ def test_a_whole_number_key_refuses_a_fraction() -> None:
 
 
 def _numeric(annotation: object) -> bool:
-    """Whether a field's type is a number (optionally None), whatever its metadata."""
+    """Whether a field's type is a number or a yes/no (optionally None), whatever its
+    metadata."""
     if get_origin(annotation) is Annotated:
         return _numeric(get_args(annotation)[0])
     if get_origin(annotation) in (typing.Union, types.UnionType):
         members = [a for a in get_args(annotation) if a is not type(None)]
         return len(members) == 1 and _numeric(members[0])
-    return annotation in (int, float)
+    return annotation in (int, float, bool)
 
 
 def _strict(annotation: object, metadata: list[object]) -> bool:
