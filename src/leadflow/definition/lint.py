@@ -4,7 +4,9 @@ A definition can be well-formed and still hand nobody to sales: the gate asks fo
 fit grade the fit rules can never give (grade A from rules worth 40 points together,
 or any grade above D with no fit rules at all, whose every score is 0). And any event
 type is allowed (``feature_used`` for product events), so ``demo_requested`` for the
-standard ``demo_request`` is a rule that silently never scores. Refusing such files
+standard ``demo_request`` is a rule that silently never scores; so is
+``account.country`` compared with ``Deutschland`` or ``UK``, where every way in stores
+the ISO code (``DE``, ``GB``). Refusing such files
 would break the sketches written without fit rules (a stage-only file, a test) and the
 custom types a team really sends, so ``leadflow definition validate`` prints these as
 warnings instead.
@@ -19,6 +21,7 @@ from leadflow.definition.model import Definition, EventMatcher
 from leadflow.definition.reads import data_reads
 from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
+from leadflow.ingest.countries import country_code
 
 __all__ = ["DefinitionWarning", "definition_warnings"]
 
@@ -41,6 +44,7 @@ def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]
         *([] if gate is None else [gate]),
         *_near_standard_types(definition),
         *_keys_never_stored(definition),
+        *_countries_by_name(definition),
     )
 
 
@@ -123,3 +127,31 @@ def _keys_never_stored(definition: Definition) -> list[DefinitionWarning]:
             )
             warnings.extend(DefinitionWarning(reader, message) for reader in read.read_by)
     return warnings
+
+
+# The paths whose value every way in (imports, forms, the API) stores as an ISO code.
+_COUNTRY_PATHS = ("account.country", "contact.country")
+
+
+def _countries_by_name(definition: Definition) -> list[DefinitionWarning]:
+    """A country compared by its name (``Deutschland``, ``UK``) or by a region (``DACH``):
+    countries are stored as ISO 3166 codes (``DE``), so the value never matches."""
+    warnings: list[DefinitionWarning] = []
+    for read in data_reads(definition).fields:
+        if read.path not in _COUNTRY_PATHS:
+            continue
+        for value in read.values:
+            message = _country_message(read.path, value.value)
+            if message is not None:
+                warnings.extend(DefinitionWarning(reader, message) for reader in value.read_by)
+    return warnings
+
+
+def _country_message(path: str, written: str) -> str | None:
+    code = country_code(written)
+    if code is not None and code.casefold() == written.strip().casefold():
+        return None  # the code itself, in any case (comparisons ignore case)
+    lead = f"{path} holds ISO codes, so {written!r} never matches"
+    if code is None:
+        return f"{lead} (it is not a country name or code); list the countries' codes (DE, NL ...)"
+    return f"{lead} (a country is stored as its code); write {code}"

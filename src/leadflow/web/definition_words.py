@@ -250,6 +250,20 @@ WARNINGS = Phrasebook(
             " this key"
         )
     ),
+    Phrase(
+        N_(
+            "%(path)s holds ISO codes, so %(value)s never matches (a country is stored as its"
+            " code); write %(code)s"
+        ),
+        value=QUOTED,
+    ),
+    Phrase(
+        N_(
+            "%(path)s holds ISO codes, so %(value)s never matches (it is not a country name"
+            " or code); list the countries' codes (DE, NL ...)"
+        ),
+        value=QUOTED,
+    ),
 )
 
 

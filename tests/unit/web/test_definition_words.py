@@ -380,6 +380,8 @@ WARNED = [
     BASE + "engagement:\n  rules:\n    - {name: demo, event: demo_requested, points: 30}\n",
     BASE + "fit:\n  rules:\n    - {name: ceo, points: 60, when: {field: contact.Title, "
     "regex: ceo}}\n",
+    BASE + "fit:\n  rules:\n    - {name: dach, points: 60, when: {field: account.country, "
+    "in: [Deutschland, DACH]}}\n",
 ]
 
 
