@@ -15,9 +15,11 @@ warnings instead.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from leadflow.definition.errors import Loc
 from leadflow.definition.model import Definition, EventMatcher
+from leadflow.definition.places import reader_places
 from leadflow.definition.reads import data_reads
 from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
@@ -28,10 +30,12 @@ __all__ = ["DefinitionWarning", "definition_warnings"]
 
 @dataclass(frozen=True, slots=True)
 class DefinitionWarning:
-    """A finding at a key path (``sales_ready.min_fit_grade``), printed as ``path: message``."""
+    """A finding at a key path (``sales_ready.min_fit_grade``), printed as ``path: message``;
+    ``loc`` is the document key path of what it is about, for finding its line."""
 
     path: str
     message: str
+    loc: Loc = field(default=(), compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -40,12 +44,14 @@ class DefinitionWarning:
 def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]:
     """Everything known for certain to keep the definition from working, in file order."""
     gate = _unreachable_gate(definition)
-    return (
+    found = (
         *([] if gate is None else [gate]),
         *_near_standard_types(definition),
         *_keys_never_stored(definition),
         *_countries_by_name(definition),
     )
+    places = reader_places(definition)
+    return tuple(replace(w, loc=places.get(w.path, ())) for w in found)
 
 
 def _unreachable_gate(definition: Definition) -> DefinitionWarning | None:
