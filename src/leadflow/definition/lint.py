@@ -23,7 +23,7 @@ from leadflow.definition.places import reader_places
 from leadflow.definition.reads import data_reads
 from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
-from leadflow.ingest.countries import country_code
+from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 
 __all__ = ["DefinitionWarning", "definition_warnings"]
 
@@ -135,16 +135,12 @@ def _keys_never_stored(definition: Definition) -> list[DefinitionWarning]:
     return warnings
 
 
-# The paths whose value every way in (imports, forms, the API) stores as an ISO code.
-_COUNTRY_PATHS = ("account.country", "contact.country")
-
-
 def _countries_by_name(definition: Definition) -> list[DefinitionWarning]:
     """A country compared by its name (``Deutschland``, ``UK``) or by a region (``DACH``):
     countries are stored as ISO 3166 codes (``DE``), so the value never matches."""
     warnings: list[DefinitionWarning] = []
     for read in data_reads(definition).fields:
-        if read.path not in _COUNTRY_PATHS:
+        if read.path not in COUNTRY_PATHS:
             continue
         for value in read.values:
             message = _country_message(read.path, value.value)
