@@ -5,8 +5,9 @@ funnel stage of the definition:
 
     leads            how many reached the stage (or jumped past it), by ``as_of``
     conversion_rate  leads at this stage / leads at the stage before
-    median_days      velocity: median days from reaching this stage to reaching the next,
-                     over the leads that moved on
+    median_days      velocity: median days from entering this stage to reaching the next,
+                     over the leads that stood in it and moved on (a lead that jumped
+                     past the stage spent no time there, and is not counted as 0 days)
     pipeline_value   total amount of the deals (any status) of the leads that reached it
     won_value        total amount of their won deals
     standing         how many stood exactly here at ``as_of`` (nurture and disqualified
@@ -89,8 +90,8 @@ def funnel_report(
         as_of=as_of,
         sections=(Section("stages", FUNNEL_COLUMNS, tuple(rows)),),
         notes=(
-            "leads: reached the stage or a later one; median_days: days from reaching the "
-            "stage to reaching the next, over the leads that moved on",
+            "leads: reached the stage or a later one; median_days: days from entering the "
+            "stage to reaching the next, over the leads that stood in it and moved on",
         ),
         parameters={"by": by},
     )
@@ -128,8 +129,11 @@ def _median_days(journeys: Journeys, reached: Flags, index: int) -> float | None
     if index + 1 >= len(journeys.stage_ids):
         return None
     following = journeys.reached_us[:, index + 1]
-    moved = reached & (following != NEVER)
+    entered = journeys.entered_us[:, index]
+    # A lead moved back into a stage by hand after it had passed it (an explicit move)
+    # reached the next one before entering this: no span to count.
+    moved = reached & (entered != NEVER) & (following != NEVER) & (following >= entered)
     if not moved.any():
         return None
-    spans = following[moved] - journeys.reached_us[moved, index]
+    spans = following[moved] - entered[moved]
     return float(np.median(spans)) / DAY_US

@@ -5,6 +5,8 @@ definition:
 
     reached_us[row, k]   when it first stood at stage k *or further*: a lead that jumped
                          from lead to sql passed mql at that moment too
+    entered_us[row, k]   when the ledger first moved it into stage k itself (NEVER for
+                         a stage it only passed): time spent in a stage starts here
     lead_us[row]         when it entered the funnel (reached the first stage): its cohort
     standing[row]        where the ledger says it stood at ``as_of``: a stage position,
                          or NURTURE / DISQUALIFIED / OUTSIDE (never entered, or a stage
@@ -48,6 +50,7 @@ class Journeys:
     stage_ids: tuple[str, ...]
     ids: Ints
     reached_us: Ints  # (contacts, stages); NEVER when not reached
+    entered_us: Ints  # (contacts, stages); NEVER when never moved into that stage itself
     standing: Ints
     won: Flags
     won_amount: Floats
@@ -69,12 +72,15 @@ class Journeys:
         rows, known = _rows(ids, int_column(tables.transitions, "contact_id"))
         codes = _codes(tables.transitions["to_stage"].to_pylist(), stage_ids)
         at = int_column(tables.transitions, "at_us")
-        reached = _reached(ids.shape[0], len(stage_ids), rows[known], codes[known], at[known])
+        entered = _entered(ids.shape[0], len(stage_ids), rows[known], codes[known], at[known])
+        # Reaching a further stage passes every stage before it.
+        reached = np.minimum.accumulate(entered[:, ::-1], axis=1)[:, ::-1]
         won, won_amount, pipeline = _deals(ids, tables.opportunities)
         return cls(
             stage_ids=stage_ids,
             ids=ids,
             reached_us=reached,
+            entered_us=entered,
             standing=_standing(ids.shape[0], rows[known], codes[known]),
             won=won,
             won_amount=won_amount,
@@ -118,12 +124,12 @@ def _codes(stages: list[object], stage_ids: tuple[str, ...]) -> Ints:
     return np.array([position.get(str(stage), OUTSIDE) for stage in stages], dtype=np.int64)
 
 
-def _reached(contacts: int, stages: int, rows: Ints, codes: Ints, at: Ints) -> Ints:
+def _entered(contacts: int, stages: int, rows: Ints, codes: Ints, at: Ints) -> Ints:
+    """The first move of each contact into each stage itself."""
     first = np.full((contacts, max(stages, 1)), NEVER, dtype=np.int64)
     funnel = codes >= 0
     np.minimum.at(first, (rows[funnel], codes[funnel]), at[funnel])
-    # Reaching a further stage passes every stage before it.
-    return np.minimum.accumulate(first[:, ::-1], axis=1)[:, ::-1][:, :stages]
+    return first[:, :stages]
 
 
 def _standing(contacts: int, rows: Ints, codes: Ints) -> Ints:

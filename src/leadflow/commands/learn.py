@@ -165,7 +165,10 @@ def icp(
         else:
             print_sections(_console(), run.sections)
         _write(report, to_markdown("ICP discovery", run.sections))
-        if patch is None:
+        if run.patch is None:
+            if patch is not None:
+                typer.echo(f"no patch written to {patch}: no fit rule to propose", err=True)
+        elif patch is None:
             if not as_json:
                 typer.echo("\n" + run.patch)
         else:

@@ -4,7 +4,9 @@ A definition can be well-formed and still hand nobody to sales: the gate asks fo
 fit grade the fit rules can never give (grade A from rules worth 40 points together,
 or any grade above D with no fit rules at all, whose every score is 0). And any event
 type is allowed (``feature_used`` for product events), so ``demo_requested`` for the
-standard ``demo_request`` is a rule that silently never scores. Refusing such files
+standard ``demo_request`` is a rule that silently never scores; so is
+``account.country`` compared with ``Deutschland`` or ``UK``, where every way in stores
+the ISO code (``DE``, ``GB``). Refusing such files
 would break the sketches written without fit rules (a stage-only file, a test) and the
 custom types a team really sends, so ``leadflow definition validate`` prints these as
 warnings instead.
@@ -13,22 +15,27 @@ warnings instead.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+from leadflow.definition.errors import Loc
 from leadflow.definition.model import Definition, EventMatcher
+from leadflow.definition.places import reader_places
 from leadflow.definition.reads import data_reads
 from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
+from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 
 __all__ = ["DefinitionWarning", "definition_warnings"]
 
 
 @dataclass(frozen=True, slots=True)
 class DefinitionWarning:
-    """A finding at a key path (``sales_ready.min_fit_grade``), printed as ``path: message``."""
+    """A finding at a key path (``sales_ready.min_fit_grade``), printed as ``path: message``;
+    ``loc`` is the document key path of what it is about, for finding its line."""
 
     path: str
     message: str
+    loc: Loc = field(default=(), compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -37,11 +44,14 @@ class DefinitionWarning:
 def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]:
     """Everything known for certain to keep the definition from working, in file order."""
     gate = _unreachable_gate(definition)
-    return (
+    found = (
         *([] if gate is None else [gate]),
         *_near_standard_types(definition),
         *_keys_never_stored(definition),
+        *_countries_by_name(definition),
     )
+    places = reader_places(definition)
+    return tuple(replace(w, loc=places.get(w.path, ())) for w in found)
 
 
 def _unreachable_gate(definition: Definition) -> DefinitionWarning | None:
@@ -123,3 +133,27 @@ def _keys_never_stored(definition: Definition) -> list[DefinitionWarning]:
             )
             warnings.extend(DefinitionWarning(reader, message) for reader in read.read_by)
     return warnings
+
+
+def _countries_by_name(definition: Definition) -> list[DefinitionWarning]:
+    """A country compared by its name (``Deutschland``, ``UK``) or by a region (``DACH``):
+    countries are stored as ISO 3166 codes (``DE``), so the value never matches."""
+    warnings: list[DefinitionWarning] = []
+    for read in data_reads(definition).fields:
+        if read.path not in COUNTRY_PATHS:
+            continue
+        for value in read.values:
+            message = _country_message(read.path, value.value)
+            if message is not None:
+                warnings.extend(DefinitionWarning(reader, message) for reader in value.read_by)
+    return warnings
+
+
+def _country_message(path: str, written: str) -> str | None:
+    code = country_code(written)
+    if code is not None and code.casefold() == written.strip().casefold():
+        return None  # the code itself, in any case (comparisons ignore case)
+    lead = f"{path} holds ISO codes, so {written!r} never matches"
+    if code is None:
+        return f"{lead} (it is not a country name or code); list the countries' codes (DE, NL ...)"
+    return f"{lead} (a country is stored as its code); write {code}"

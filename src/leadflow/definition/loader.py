@@ -34,6 +34,7 @@ from leadflow.definition.validation import validate_raw
 __all__ = [
     "DefinitionError",
     "load_definition",
+    "load_definition_document",
     "load_definition_text",
     "preset_source",
     "self_contained_text",
@@ -47,16 +48,23 @@ def preset_source(name: str) -> str:
 
 def load_definition(path_or_preset: str | Path) -> Definition:
     """Load a preset (a ``str`` naming one) or a definition file."""
+    return load_definition_document(path_or_preset)[0]
+
+
+def load_definition_document(path_or_preset: str | Path) -> tuple[Definition, Document]:
+    """``load_definition``, with the merged document: where each key path was written
+    (``Document.locate``), for pointing at a line after the file loaded."""
     if isinstance(path_or_preset, str) and _is_preset(path_or_preset):
         text = preset_text(path_or_preset)
-        return _load(_Origin(preset_source(path_or_preset), None, f"preset:{path_or_preset}"), text)
+        origin = _Origin(preset_source(path_or_preset), None, f"preset:{path_or_preset}")
+        return _load_document(origin, text)
     path = Path(path_or_preset)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         message = _read_failure(path, error)
         raise DefinitionError([LocatedProblem(str(path), 1, "(file)", message)]) from None
-    return _load(_Origin(str(path), path.parent, _key(path)), text)
+    return _load_document(_Origin(str(path), path.parent, _key(path)), text)
 
 
 def self_contained_text(path: Path) -> str:
@@ -124,6 +132,10 @@ def _read_failure(path: Path, error: Exception) -> str:
 
 
 def _load(origin: _Origin, text: str) -> Definition:
+    return _load_document(origin, text)[0]
+
+
+def _load_document(origin: _Origin, text: str) -> tuple[Definition, Document]:
     document = _read(origin, text, ())
     checked = validate_raw(document.data)
     problems = list(checked.problems)
@@ -140,7 +152,7 @@ def _load(origin: _Origin, text: str) -> Definition:
     ]
     if located or document.problems or definition is None:
         raise DefinitionError(_in_file_order([*document.problems, *located], origin.source))
-    return definition
+    return definition, document
 
 
 def _in_file_order(problems: list[LocatedProblem], first: str) -> list[LocatedProblem]:

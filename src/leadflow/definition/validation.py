@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from leadflow.definition.errors import Loc, Problem
+from leadflow.definition.hints import grade_hint, operator_hint, value_hint
 from leadflow.definition.json_schema import keys_at, known_keys
 from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN, RawDefinition
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, LEADING_KEYS
@@ -109,7 +110,18 @@ def _problem(detail: ErrorDetails) -> Problem:
         loc = _document_loc(detail["loc"])
         return Problem(loc, _two_leading_keys(detail["loc"]))
     loc = _document_loc(detail["loc"])
-    return Problem(loc, _message(detail, loc))
+    message = _message(detail, loc)
+    hint = _hint(detail, loc)
+    return Problem(loc, message if hint is None else f"{message}; {hint}")
+
+
+def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
+    """The line to write, where a slip is a common one (hints.py)."""
+    if detail["type"] == "extra_forbidden":
+        if "did you mean" in _unknown_key(loc):
+            return None  # a typo: the suggestion is the answer
+        return grade_hint(loc) or operator_hint(detail["loc"])
+    return value_hint(detail["loc"], detail["input"])
 
 
 def _document_loc(raw: tuple[str | int, ...]) -> Loc:

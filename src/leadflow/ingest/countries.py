@@ -20,7 +20,11 @@ from babel.core import get_global
 
 from leadflow.domain.keys import LIGATURES, fold
 
-__all__ = ["LANGUAGES", "OWN_NAME_LANGUAGES", "country_code", "fold"]
+__all__ = ["COUNTRY_PATHS", "LANGUAGES", "OWN_NAME_LANGUAGES", "country_code", "fold"]
+
+# The fact paths whose values every way into the store (imports, forms, the API) keeps
+# as ISO codes: a definition or a learned rule comparing them with a name never holds.
+COUNTRY_PATHS: frozenset[str] = frozenset({"account.country", "contact.country"})
 
 # The languages whose country names are recognised (nb/nn: Bokmål and Nynorsk).
 LANGUAGES: tuple[str, ...] = ("en", "nl", "de", "fr", "nb", "nn")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 from leadflow.learn.table import DEFAULT_MISSING_TOKENS, Attribute, AttributeKind, LeadTable
 
 __all__ = ["Encoder", "FeatureSpec", "fit_encoder"]
@@ -90,6 +91,8 @@ class Encoder:
                 )
             except ValueError:
                 return math.nan
+        if spec.path in COUNTRY_PATHS:  # trained on codes, as the table reads a country
+            text = country_code(text) or text
         index = spec.codes.get(text.casefold())
         return float(spec.other_code if index is None else index)
 

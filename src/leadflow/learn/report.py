@@ -71,7 +71,12 @@ def to_markdown(title: str, sections: Sequence[Section]) -> str:
 
 
 def icp_sections(
-    report: IcpReport, rules: Sequence[ProposedRule], *, source: str, top: int = 15
+    report: IcpReport,
+    rules: Sequence[ProposedRule],
+    *,
+    source: str,
+    top: int = 15,
+    no_rules: str = "none",
 ) -> list[Section]:
     summary = (
         f"{source}: {report.leads} closed leads, {report.won} won (base rate "
@@ -99,6 +104,9 @@ def icp_sections(
     )
     sections.append(_findings("What wins (findings above the base rate)", report.winners[:top]))
     sections.append(_findings("What loses (findings below the base rate)", report.losers[:top]))
+    if not rules:
+        sections.append(Section("Proposed fit rules", text=no_rules))
+        return sections
     sections.append(
         Section(
             "Proposed fit rules",

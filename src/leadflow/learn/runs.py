@@ -51,6 +51,7 @@ __all__ = [
     "IcpRun",
     "ModelRun",
     "evaluate_model",
+    "no_proposal",
     "run_icp",
     "train_and_save",
 ]
@@ -69,8 +70,9 @@ class IcpRun:
     report: IcpReport
     rules: tuple[ProposedRule, ...]
     sections: list[Section]
-    patch: str
-    proposed: Definition  # the patch, loaded: proof that it validates
+    # None when no rule is proposed: a patch of none would replace every fit rule.
+    patch: str | None
+    proposed: Definition | None  # the patch, loaded: proof that it validates
 
 
 def run_icp(
@@ -93,6 +95,9 @@ def run_icp(
         table, min_support=options.min_support, bins=options.bins, confidence=options.confidence
     )
     rules = propose_fit_rules(report, table, max_rules=options.max_rules)
+    if not rules:
+        sections = icp_sections(report, rules, source=source, no_rules=no_proposal(definition))
+        return IcpRun(report, rules, sections, None, None)
 
     def patch_with(grades: dict[str, int] | None) -> str:
         return patch_yaml(
@@ -115,6 +120,18 @@ def run_icp(
     sections = icp_sections(report, rules, source=source)
     sections.append(_backtest(table, proposed, definition, now))
     return IcpRun(report, rules, sections, patch, proposed)
+
+
+def no_proposal(definition: Definition | None) -> str:
+    """Why no patch: fit rules replace the base's whole, so an empty list would erase them."""
+    text = (
+        "none: no value of a contact., account., source. or consent. attribute wins or "
+        "loses with enough support and confidence, so no patch is proposed"
+    )
+    if definition is None:
+        return text
+    count = len(definition.fit.rules)
+    return f"{text}; the {count} fit rules of {definition.name} stand"
 
 
 def _backtest(

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from leadflow.definition.model import ATTRIBUTE_NAMESPACES
+from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 from leadflow.learn.errors import LearnInputError
 
 __all__ = [
@@ -164,6 +165,8 @@ def infer_attribute(
         numbers = raw.astype(np.float64)
         return Attribute(name, fact_path, AttributeKind.NUMERIC, numbers)
     cleaned = [_clean(value, missing_tokens) for value in raw]
+    if fact_path in COUNTRY_PATHS:
+        cleaned = _as_country_codes(cleaned)
     as_numbers = _as_numbers(cleaned)
     if as_numbers is not None:
         return Attribute(name, fact_path, AttributeKind.NUMERIC, as_numbers)
@@ -188,6 +191,14 @@ def table_from_columns(
     table = LeadTable(ids=ids, outcome=outcome, attributes=attributes, decided_at=decided_at)
     table = table.without([a.name for a in attributes if _is_constant(a)], "constant")
     return table.without([a.name for a in attributes if _is_identifier(a)], "identifier-like")
+
+
+def _as_country_codes(cleaned: list[object]) -> list[object]:
+    """Country names as the store keeps them ("Germany" -> DE), so a rule learned from
+    an export's names matches stored leads; a word that is no country stays as written."""
+    return [
+        value if not isinstance(value, str) else (country_code(value) or value) for value in cleaned
+    ]
 
 
 def _clean(value: object, missing_tokens: frozenset[str]) -> object:

@@ -89,6 +89,34 @@ PROBLEMS = Phrasebook(
     Phrase(
         N_("expected a number of days, got %(given)s: write %(days)s"), given=_GIVEN, days=NUMBER
     ),
+    # hints.py: the line to write, before the plainer shapes they extend
+    Phrase(
+        N_("expected %(wanted)s, got %(given)s; write range: {min: %(min)s, max: %(max)s}"),
+        wanted=_WANTED,
+        given=_GIVEN,
+        min=NUMBER,
+        max=NUMBER,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; write range: {min: ..., max: ...} (either or both)"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected a single value (text, number, true or false); to match any of"
+            " several, write in: [%(values)s]"
+        )
+    ),
+    Phrase(N_("unknown key %(key)s; a field test takes one of %(operators)s")),
+    Phrase(
+        N_(
+            "unknown key %(key)s; cut-offs are set for A, B and C (grade D is every score"
+            " below C's)"
+        )
+    ),
     Phrase(N_("expected %(wanted)s, got %(given)s"), wanted=_WANTED, given=_GIVEN),
     Phrase(N_("must not be empty")),
     Phrase(N_("string should have at least 1 character")),
@@ -249,6 +277,20 @@ WARNINGS = Phrasebook(
             " %(stored)s); write %(namespace)s.%(stored)s, unless the API sends exactly"
             " this key"
         )
+    ),
+    Phrase(
+        N_(
+            "%(path)s holds ISO codes, so %(value)s never matches (a country is stored as its"
+            " code); write %(code)s"
+        ),
+        value=QUOTED,
+    ),
+    Phrase(
+        N_(
+            "%(path)s holds ISO codes, so %(value)s never matches (it is not a country name"
+            " or code); list the countries' codes (DE, NL ...)"
+        ),
+        value=QUOTED,
     ),
 )
 

@@ -19,8 +19,8 @@ _ID = Kind(r"\d+", lambda value, speech: value)  # a stored model's id or versio
 NOTES = Phrasebook(
     Phrase(
         N_(
-            "leads: reached the stage or a later one; median_days: days from reaching the "
-            "stage to reaching the next, over the leads that moved on"
+            "leads: reached the stage or a later one; median_days: days from entering the "
+            "stage to reaching the next, over the leads that stood in it and moved on"
         )
     ),
     Phrase(N_("MQL = reached %(mql)s, SQL = reached %(sql)s"), mql=_STAGE, sql=_STAGE),

@@ -32,15 +32,36 @@ def test_volume_conversion_velocity_value_and_standing_per_stage() -> None:
     assert lead["conversion_rate"] is None
     assert mql["conversion_rate"] == pytest.approx(3 / 4)
     assert sql["conversion_rate"] == pytest.approx(2 / 3)
-    # lead -> next: contact 1 in 2 days, 2 in 2 (lead d1, past mql at d3), 4 in 0 (entered at mql)
+    # lead -> next: contact 1 in 2 days, 2 in 2 (lead d1, past mql at d3); 4 never stood
+    # at lead (it entered at mql), so it spent no time there to count
     assert lead["median_days"] == pytest.approx(2.0)
     # mql -> sql: contact 1 in 4 days, 2 in none (it passed mql on its way to sql); 4 never
-    assert mql["median_days"] == pytest.approx(2.0)
+    assert mql["median_days"] == pytest.approx(4.0)
     assert sql["pipeline_value"] == 1500.0
     assert sql["won_value"] == 1000.0
     assert rows[("all", "customer")]["leads"] == 0  # the ledger never moved anyone there
     assert rows[("all", "nurture")]["standing"] == 1
     assert (sql["standing"], mql["standing"], lead["standing"]) == (2, 1, 0)
+
+
+def test_a_stage_every_lead_jumped_past_has_no_velocity() -> None:
+    """Leads that passed a stage on their way further never stood in it: counting them
+    at 0 days made a stage nobody waited in read as instant (0.0 days to next)."""
+    data = tables()
+    moves = pa.table(
+        {
+            "contact_id": [1, 1, 2, 2], "from_stage": [None] * 4,
+            "to_stage": ["lead", "sql", "lead", "opportunity"],
+            "at_us": [us(0), us(5), us(1), us(9)], "actor": [None] * 4,
+        }
+    )  # fmt: skip
+    journeys = Journeys.build(replace(data, transitions=moves), WATERFALL)
+    report = funnel_report(journeys, WATERFALL, as_of=T0, by=None)
+    rows = {str(r["stage"]): r for r in report.section("stages").records()}
+    assert rows["mql"]["leads"] == 2  # both passed it
+    assert rows["mql"]["median_days"] is None  # neither stood in it
+    assert rows["lead"]["median_days"] == pytest.approx(6.5)  # 5 and 8 days at lead
+    assert rows["sql"]["median_days"] is None  # contact 2 passed sql; 1 never moved on
 
 
 def test_a_funnel_by_cohort_month_and_before_anyone_arrived() -> None:

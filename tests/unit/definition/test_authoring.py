@@ -232,3 +232,53 @@ def test_other_text_where_days_are_due_is_just_not_a_number() -> None:
     [error] = _errors(f"engagement:\n  rules:\n    - {rule}\n")
 
     assert error.endswith("half_life_days: expected a number, got 'fortnight'")
+
+
+def _rule(when: str) -> str:
+    return f"fit:\n  rules:\n    - name: size\n      points: 20\n      when: {when}\n"
+
+
+def test_an_unknown_operator_lists_the_operators_a_field_test_takes() -> None:
+    (error,) = _errors(_rule("{field: account.employees, between: [50, 500]}"))
+    assert error == (
+        "funnel.yaml:9: fit.rules[0].when.between: unknown key 'between'; a field test"
+        " takes one of equals, in, range, regex, exists, at_least, at_most"
+    )
+
+
+def test_equals_given_a_list_says_to_write_in() -> None:
+    (error,) = _errors(_rule("{field: contact.seniority, equals: [vp, director]}"))
+    assert error == (
+        "funnel.yaml:9: fit.rules[0].when.equals: expected a single value (text, number,"
+        " true or false); to match any of several, write in: [vp, director]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("50-500", "{min: 50, max: 500}"),
+        ("'50 - 500'", "{min: 50, max: 500}"),
+        ("[50, 500]", "{min: 50, max: 500}"),
+    ],
+)
+def test_a_range_written_as_text_says_how_to_write_its_bounds(written: str, meant: str) -> None:
+    (error,) = _errors(_rule(f"{{field: account.employees, range: {written}}}"))
+    assert error.startswith("funnel.yaml:9: fit.rules[0].when.range: expected a mapping")
+    assert error.endswith(f"; write range: {meant}")
+
+
+def test_a_range_of_other_text_names_its_two_keys() -> None:
+    (error,) = _errors(_rule("{field: account.employees, range: big}"))
+    assert error.endswith(
+        "expected a mapping (key: value), got 'big'; write range: {min: ..., max: ...}"
+        " (either or both)"
+    )
+
+
+def test_a_grade_the_file_cannot_set_says_which_it_can() -> None:
+    (error,) = _errors("fit:\n  grades: {A: 70, B: 45, C: 20, D: 5}\n")
+    assert error == (
+        "funnel.yaml:6: fit.grades.D: unknown key 'D'; cut-offs are set for A, B and C"
+        " (grade D is every score below C's)"
+    )

@@ -132,3 +132,36 @@ def test_validate_warns_of_a_gate_nobody_can_pass(write_definition: Write) -> No
     assert code == 0  # the file is usable; the warning says what it will not do
     assert out == "ok: minimal v1, 1 stage, 0 fit rules, 0 engagement rules\n"
     assert err.startswith("warning: sales_ready.min_fit_grade: no lead can ever be sales-ready")
+
+
+def test_validate_names_the_file_and_line_of_each_warning(write_definition: Write) -> None:
+    """A warning is found like an error: FILE:LINE, then the rule it is about."""
+    text = (
+        'schema_version: 1\nname: own\nversion: "1"\nextends: waterfall\n'
+        "engagement:\n  rules:\n"
+        "    - {name: demo, event: demo_requested, points: 30}\n"
+        "fit:\n  rules:\n"
+        "    - {name: size, points: 40, when: {field: account.employees, at_least: 50}}\n"
+        "    - {name: DACH, points: 20, when: {field: account.country, in: [Deutschland]}}\n"
+        "sales_ready:\n  min_fit_grade: A\n"
+    )
+    path = write_definition(text, "own.yaml")
+    code, _, err = _run("validate", str(path))
+    assert code == 0
+    assert err.splitlines() == [
+        f"warning: {path}:13: sales_ready.min_fit_grade: no lead can ever be sales-ready:"
+        " grade A needs a fit score of at least 75, and the fit rules' positive points add"
+        " up to 60; lower min_fit_grade or the grade's cut-off (fit.grades), or add fit rules",
+        f"warning: {path}:7: engagement rule 'demo': event type 'demo_requested' is not a"
+        " standard type; did you mean 'demo_request'? (a custom type scores only events sent"
+        " with exactly that type)",
+        f"warning: {path}:11: fit rule 'DACH': account.country holds ISO codes, so"
+        " 'Deutschland' never matches (a country is stored as its code); write DE",
+    ]
+
+
+def test_a_warning_about_what_the_file_never_wrote_has_no_line(write_definition: Write) -> None:
+    # The default gate of a file without fit rules: no line of the file to point at.
+    code, _, err = _run("validate", str(write_definition(MINIMAL)))
+    assert code == 0
+    assert err.startswith("warning: sales_ready.min_fit_grade: no lead can ever")

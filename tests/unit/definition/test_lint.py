@@ -83,3 +83,41 @@ def test_an_attribute_key_imports_never_store_is_named() -> None:
         "fit rule 'ceo': contact.Title is not a key imports store (they store the column"
         " Title as title); write contact.title, unless the API sends exactly this key"
     ]
+
+
+COUNTRIES_BY_NAME = """\
+fit:
+  rules:
+    - name: DACH
+      points: 60
+      when:
+        any:
+          - {field: account.country, in: [Deutschland, Austria, CH]}
+          - {field: contact.country, equals: Schweiz}
+    - {name: UK, points: 10, when: {field: account.country, in: [UK, DACH]}}
+"""
+
+
+def test_a_country_written_as_a_name_is_named_with_its_code() -> None:
+    """Imports, forms and the API store countries as ISO codes (Deutschland -> DE), so a
+    rule comparing account.country with a name loads and never holds for a stored lead."""
+    assert _warnings(MINIMAL + COUNTRIES_BY_NAME) == [
+        "fit rule 'DACH': account.country holds ISO codes, so 'Deutschland' never matches"
+        " (a country is stored as its code); write DE",
+        "fit rule 'DACH': account.country holds ISO codes, so 'Austria' never matches"
+        " (a country is stored as its code); write AT",
+        "fit rule 'UK': account.country holds ISO codes, so 'UK' never matches"
+        " (a country is stored as its code); write GB",
+        "fit rule 'UK': account.country holds ISO codes, so 'DACH' never matches"
+        " (it is not a country name or code); list the countries' codes (DE, NL ...)",
+        "fit rule 'DACH': contact.country holds ISO codes, so 'Schweiz' never matches"
+        " (a country is stored as its code); write CH",
+    ]
+
+
+def test_country_codes_in_any_case_give_no_warning() -> None:
+    codes = (
+        "fit:\n  rules:\n"
+        "    - {name: n, points: 60, when: {field: account.country, in: [nl, BE, No]}}\n"
+    )
+    assert _warnings(MINIMAL + codes) == []

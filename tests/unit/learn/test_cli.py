@@ -2,6 +2,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -65,6 +66,46 @@ def test_icp_json(tmp_path: Path) -> None:
     assert data["findings"][0]["attribute"] == "Industry"
     assert data["findings"][0]["value"] == "software"
     assert data["rules"][0]["when"] == {"field": "contact.industry", "in": ["software"]}
+
+
+def _noise_csv(tmp_path: Path, size: int = 400) -> Path:
+    """Closed leads whose outcome no column explains: ICP discovery finds nothing."""
+    rng = np.random.default_rng(11)
+    path = tmp_path / "noise.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "Industry", "Country", "won"])
+        for row in range(size):
+            industry = rng.choice(["software", "retail", "energy", "health"])
+            country = rng.choice(["DE", "NL", "FR", "NO"])
+            writer.writerow([f"L{row}", industry, country, "yes" if rng.uniform() < 0.4 else "no"])
+    return path
+
+
+def test_icp_without_a_persona_finding_writes_no_patch(tmp_path: Path) -> None:
+    # A patch of no rules would replace every fit rule of the definition with none:
+    # every lead grade D, nobody ever sales-ready. No finding means the rules stand.
+    patch = tmp_path / "proposal.yaml"
+    code, out, err = _run(
+        "icp", "--from", str(_noise_csv(tmp_path)), "--target", "won", "--id", "id",
+        "--map", "Industry=account.industry", "--definition", "waterfall",
+        "--patch", str(patch),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "What wins (findings above the base rate): none" in out
+    assert not patch.exists()
+    assert "no patch written" in err
+    assert "the 10 fit rules of waterfall stand" in out + err
+    assert "ROC-AUC 0.500" not in out
+
+
+def test_icp_without_a_persona_finding_prints_no_empty_patch(tmp_path: Path) -> None:
+    code, out, err = _run(
+        "icp", "--from", str(_noise_csv(tmp_path)), "--target", "won", "--id", "id",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "rules: []" not in out
+    assert "extends:" not in out
 
 
 @pytest.mark.slow

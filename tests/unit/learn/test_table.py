@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from leadflow.learn.errors import LearnInputError
+from leadflow.learn.features import fit_encoder
 from leadflow.learn.table import AttributeKind, default_path, infer_attribute, table_from_columns
 
 
@@ -69,3 +70,36 @@ def test_take_keeps_columns_aligned() -> None:
     assert part.decided_at is not None
     assert part.decided_at.tolist() == [20, 40]
     assert (part.won, part.lost, part.base_rate) == (2, 0, 1.0)
+
+
+@pytest.mark.parametrize("path", ["account.country", "contact.country"])
+def test_a_country_column_reads_as_the_iso_codes_the_store_keeps(path: str) -> None:
+    """A CRM export names countries ("Germany"); every way into the store keeps the ISO
+    code, so a fit rule learned on the names would never match a stored lead."""
+    raw = ["Germany", "Deutschland", "NL", "the Netherlands", "Atlantis", None]
+    attribute = infer_attribute("Country", raw, path=path)
+    assert attribute.kind is AttributeKind.CATEGORICAL
+    assert list(attribute.values) == ["DE", "DE", "NL", "NL", "Atlantis", None]
+
+
+def test_a_column_named_country_is_read_as_codes_by_default() -> None:
+    attribute = infer_attribute("Country", ["France", "Norway"])
+    assert attribute.path == "contact.country"
+    assert list(attribute.values) == ["FR", "NO"]
+
+
+def test_other_columns_keep_their_words() -> None:
+    assert list(infer_attribute("Region", ["Germany"]).values) == ["Germany"]
+
+
+def test_a_model_scores_a_country_name_as_its_code() -> None:
+    """`learn predict` reads new leads' raw records: "Germany" is the DE it learned."""
+    size = 40
+    table = table_from_columns(
+        {"Country": ["Germany", "France"] * (size // 2)},
+        ids=np.array([f"L{i}" for i in range(size)], dtype=object),
+        outcome=np.array([1, 0] * (size // 2), dtype=np.int8),
+    )
+    encoder = fit_encoder(table)
+    (spec,) = encoder.features
+    assert encoder.code(spec, "Germany") == encoder.code(spec, "DE") == spec.codes["de"]

@@ -74,6 +74,11 @@ CANDIDATES = [
     "- a\n",
     BASE.replace('version: "1"', "version: 1.10"),
     _when("{field: contact.title, equals: [1, 2]}"),
+    _when("{field: contact.title, in: [[1, 2]]}"),
+    _when("{field: engagement.score, range: 5-10}"),
+    _when("{field: engagement.score, range: many}"),
+    _when("{field: engagement.score, between: [5, 10]}"),
+    BASE + "fit:\n  grades: {D: 10}\n",
     _when("{field: engagement.score, range: {}}"),
     _when("{field: engagement.score, range: {min: 5, max: 1}}"),
     _when("{field: contact.title, regex: '('}"),
@@ -380,6 +385,8 @@ WARNED = [
     BASE + "engagement:\n  rules:\n    - {name: demo, event: demo_requested, points: 30}\n",
     BASE + "fit:\n  rules:\n    - {name: ceo, points: 60, when: {field: contact.Title, "
     "regex: ceo}}\n",
+    BASE + "fit:\n  rules:\n    - {name: dach, points: 60, when: {field: account.country, "
+    "in: [Deutschland, DACH]}}\n",
 ]
 
 

@@ -1,0 +1,57 @@
+"""What to write instead, for slips a marketer makes in a condition or a cut-off.
+
+``validation`` says what was wrong; these add the line to write, in the words of the
+file: ``equals: [vp, director]`` (several values are ``in``), ``range: 50-500`` (a
+CRM's band, whose bounds are ``{min: 50, max: 500}``), ``between:`` (an operator from
+another tool; the ones leadflow has are listed) and a ``D`` cut-off (grade D is what
+lies below C, so it has none).
+"""
+
+from __future__ import annotations
+
+import re
+
+from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, FIELD_OPERATORS
+
+__all__ = ["grade_hint", "operator_hint", "value_hint"]
+
+_FIELD_TEST = f"{CONDITION_TAG_PREFIX}field"
+# A band as CRMs export it: "50-500", "50 - 500", "50–500" (en dash).
+_BAND = re.compile(r"\s*(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*")
+
+
+def operator_hint(raw_loc: tuple[str | int, ...]) -> str | None:
+    """An unknown key in a field test: the operators it takes."""
+    if len(raw_loc) < 2 or raw_loc[-2] != _FIELD_TEST:
+        return None
+    return f"a field test takes one of {', '.join(FIELD_OPERATORS)}"
+
+
+def value_hint(raw_loc: tuple[str | int, ...], given: object) -> str | None:
+    """``equals`` given a list, ``range`` given text: the form meant."""
+    if len(raw_loc) < 2 or raw_loc[-2] != _FIELD_TEST:
+        return None
+    if raw_loc[-1] == "equals" and isinstance(given, list):
+        return f"to match any of several, write in: [{', '.join(map(str, given))}]"
+    if raw_loc[-1] == "range" and not isinstance(given, dict):
+        bounds = _bounds(given)
+        if bounds is None:
+            return "write range: {min: ..., max: ...} (either or both)"
+        return f"write range: {{min: {bounds[0]}, max: {bounds[1]}}}"
+    return None
+
+
+def _bounds(given: object) -> tuple[str, str] | None:
+    """The two bounds of ``50-500`` or ``[50, 500]``, as written."""
+    if isinstance(given, list):
+        numbers = [v for v in given if isinstance(v, int | float) and not isinstance(v, bool)]
+        return (f"{numbers[0]:g}", f"{numbers[1]:g}") if len(given) == len(numbers) == 2 else None
+    band = _BAND.fullmatch(str(given))
+    return None if band is None else (band[1], band[2])
+
+
+def grade_hint(loc: tuple[str | int, ...]) -> str | None:
+    """``fit.grades.D``: no cut-off, since D is every score below C's."""
+    if loc == ("fit", "grades", "D"):
+        return "cut-offs are set for A, B and C (grade D is every score below C's)"
+    return None
