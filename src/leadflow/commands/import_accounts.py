@@ -90,8 +90,9 @@ def _print(file: Path, report: AccountImport) -> None:
             err=True,
         )
         return
+    read = f" (sheet {report.sheet!r})" if report.sheet is not None else ""
     typer.echo(
-        f"accounts: {report.created} created, {report.updated} updated, "
+        f"accounts{read}: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.rejected} rejected; "
         f"{report.requalified} contacts re-qualified"
     )

@@ -7,7 +7,7 @@
     --default-region NL              for national phone numbers
     --skip-bad-rows                  import the good rows, report the bad
     --errors REPORT.csv              write every rejected row, with its reason
-    --sheet NAME                     the sheet of an .xlsx workbook (default: the first)
+    --sheet NAME                     the sheet of an .xlsx workbook (default: the first visible one)
 
 Without ``--skip-bad-rows`` the import is all-or-nothing: one bad row, nothing written.
 The contacts it creates, changes or merges into are qualified in the same transaction.
@@ -81,7 +81,7 @@ DelimiterOption = typer.Option(
     None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
 )
 SheetOption = typer.Option(
-    None, "--sheet", help="The sheet of an .xlsx workbook to read (default: the first)."
+    None, "--sheet", help="The sheet of an .xlsx workbook to read (default: the first visible one)."
 )
 
 

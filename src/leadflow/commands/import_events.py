@@ -105,7 +105,9 @@ def events(
         None, "--delimiter", help="CSV: override delimiter detection: ',', ';', 'tab' or '|'."
     ),
     sheet: str | None = typer.Option(
-        None, "--sheet", help="The sheet of an .xlsx workbook to read (default: the first)."
+        None,
+        "--sheet",
+        help="The sheet of an .xlsx workbook to read (default: the first visible one).",
     ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:

@@ -49,6 +49,7 @@ class AccountImport:
     rejected: int = 0
     requalified: int = 0
     committed: bool = False
+    sheet: str | None = None  # the workbook's sheet read; None for a CSV file
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     # What the import noticed in the header without refusing it (a repeated column that
     # is no field), to tell the user.
@@ -71,7 +72,7 @@ def import_accounts(
     dialect = _Dialect(encoding, delimiter, sheet)
     mapping = mapping or AccountMapping()
     report = AccountImport(path)
-    for line, outcome in _read(path, mapping, dialect, report.header_notes):
+    for line, outcome in _read(path, mapping, dialect, report):
         report.rows += 1
         if isinstance(outcome, str):
             report.rejected += 1
@@ -95,20 +96,22 @@ class _Dialect:
 
     encoding: str | None
     delimiter: str | None
-    sheet: str | None = None  # of a workbook; None: the first
+    sheet: str | None = None  # of a workbook; None: the first visible one
 
 
 def _read(
-    path: Path, mapping: AccountMapping, dialect: _Dialect, notes: list[str] | None = None
+    path: Path, mapping: AccountMapping, dialect: _Dialect, report: AccountImport | None = None
 ) -> Iterator[tuple[int, AccountRecord | str]]:
+    """The file's rows; the first reading (with ``report``) notes the header and sheet."""
     with open_table(path, dialect.encoding, dialect.delimiter, dialect.sheet) as table:
         try:
             columns = account_columns(table.header, mapping)
             found = repeated_header_notes(table.header, columns)
         except AccountRowError as error:
             raise ValueError(f"{path}:{table.header_line}: {error}") from None
-        if notes is not None:
-            notes.extend(found)
+        if report is not None:
+            report.header_notes.extend(found)
+            report.sheet = table.dialect.sheet
         for line, cells in table.rows():
             try:
                 yield line, read_account(table.header, columns, cells, mapping)
