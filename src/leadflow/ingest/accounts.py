@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from leadflow.ingest.countries import country_code, fold
+from leadflow.ingest.excel_ids import whole_id
 from leadflow.ingest.normalise import (
     InvalidValueError,
     parse_amount,
@@ -165,7 +166,7 @@ def read_account(
         and cells[i].strip().casefold() not in mapping.empty_words
     }
     record = AccountRecord(
-        external_id=cell("external_id"),
+        external_id=_record_id(cell("external_id")),
         name=cell("name"),
         domain=_domain(cell("domain")),
         industry=_industry(cell("industry")),
@@ -228,6 +229,16 @@ def _attribute_key(header: str) -> str:
     a field's own name gets ``_raw``."""
     key = snake_case(header) or "column"
     return f"{key}_raw" if key in _ALIASES else key
+
+
+def _record_id(text: str | None) -> str | None:
+    """The company's id in its CRM, unless a spreadsheet shortened it (``excel_ids``)."""
+    if text is None:
+        return None
+    try:
+        return whole_id(text)
+    except InvalidValueError as error:
+        raise AccountRowError(f"id {error}") from None
 
 
 def _domain(text: str | None) -> str | None:
