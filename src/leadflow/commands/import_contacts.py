@@ -37,6 +37,7 @@ from leadflow.domain.clock import SystemClock
 from leadflow.ingest.convert import HeaderError
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.formats import FORMATS, Layout, UnknownColumns, get_format
+from leadflow.ingest.formats.layout import id_system_of
 from leadflow.ingest.formats.mapping_file import load_mapping
 from leadflow.ingest.record import RowError
 from leadflow.ingest.table import TableError
@@ -254,6 +255,15 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
             else "not qualified (no active definition)"
         )
     )
+    if summary.unknown_company_ids:
+        system = id_system_of(options.layout)
+        typer.echo(
+            f"warning: {summary.unknown_company_ids} rows name a company id no account has "
+            f"in {system} (joined by their e-mail domain's account, if any, and no account "
+            f"was created for them): import the companies first (leadflow import accounts "
+            f"--format {options.layout.name}) and this file again",
+            err=True,
+        )
 
 
 def read_as(encoding: str, delimiter: str, sheet: str | None) -> str:

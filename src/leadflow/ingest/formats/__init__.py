@@ -22,7 +22,13 @@ from types import MappingProxyType
 from leadflow.ingest.formats.dynamics import DYNAMICS
 from leadflow.ingest.formats.generic import GENERIC
 from leadflow.ingest.formats.hubspot import HUBSPOT
-from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns, build_layout
+from leadflow.ingest.formats.layout import (
+    IGNORE,
+    Layout,
+    UnknownColumns,
+    build_layout,
+    id_system_of,
+)
 from leadflow.ingest.formats.marketo import MARKETO
 from leadflow.ingest.formats.mautic import MAUTIC
 from leadflow.ingest.formats.odoo import ODOO
@@ -73,4 +79,4 @@ def id_system(name: str) -> str:
     """The system whose ids a format's file holds (``hubspot``, ``salesforce`` ...; an
     account's ids are kept per system): its contacts' id namespace, else ``generic``.
     ValueError naming the formats for an unknown one."""
-    return get_format(name).id_namespace or "generic"
+    return id_system_of(get_format(name))
