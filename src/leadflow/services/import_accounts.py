@@ -179,6 +179,7 @@ class _AccountIndex:
         self.by_domain: dict[str, Account] = {}
         self.by_name: dict[str, Account] = {}
         self.by_id: dict[int, Account] = {}
+        self.domain_of: dict[int, str] = {}
         self.account_of: dict[str, int] = {}  # the system's id -> account id
         self.id_of: dict[int, str] = {}  # account id -> its id in the system
         for account in session.scalars(select(Account)):
@@ -192,8 +193,12 @@ class _AccountIndex:
 
     def remember(self, account: Account) -> None:
         self.by_id[account.id] = account
+        before = self.domain_of.get(account.id)
+        if before is not None and before != account.domain:
+            del self.by_domain[before]  # its domain changed: the old one names nobody now
         if account.domain:
             self.by_domain[account.domain] = account
+            self.domain_of[account.id] = account.domain
         if account.name and not account.domain:
             self.by_name[account.name] = account
 

@@ -73,9 +73,12 @@ def test_the_same_number_in_two_systems_names_two_companies(engine: Engine, tmp_
 
 def test_a_company_found_by_its_id_takes_its_new_domain(engine: Engine, tmp_path: Path) -> None:
     _import(engine, tmp_path, "hubspot", HUBSPOT + "1234,Acme,acme.example,250\n")
-    moved = _import(engine, tmp_path, "hubspot", HUBSPOT + "1234,Acme,acme-group.example,250\n")
-    assert (moved.created, moved.updated) == (0, 1)
-    assert _ids(engine) == {"acme-group.example": {"hubspot": "1234"}}
+    moved = _import(
+        engine, tmp_path, "hubspot",
+        HUBSPOT + "1234,Acme,acme-group.example,250\n" + ",Acme old site,acme.example,\n",
+    )  # fmt: skip
+    assert (moved.created, moved.updated) == (1, 1)  # the old domain is nobody's now
+    assert _ids(engine) == {"acme-group.example": {"hubspot": "1234"}, "acme.example": {}}
 
 
 def test_ids_and_domains_that_disagree_are_bad_rows(engine: Engine, tmp_path: Path) -> None:
