@@ -29,6 +29,7 @@ from leadflow.services.reports import ReportRequest, build_report
 from leadflow.services.rescore import rescore
 from leadflow.store.models import (
     Account,
+    AccountExternalId,
     Contact,
     Opportunity,
     OpportunityDetail,
@@ -211,15 +212,16 @@ def test_a_company_deal_without_a_person_is_stored_on_its_account(
         activate_definition(
             session, preset_text("waterfall"), source_name="w.yaml", now=CONTACTS_AT
         )
-        session.add(
-            Account(
-                name="Acme B.V.",
-                domain="acme.example",
-                attributes={"external_id": "a1"},
-                created_at=CONTACTS_AT,
-                updated_at=CONTACTS_AT,
-            )
+        acme = Account(
+            name="Acme B.V.",
+            domain="acme.example",
+            attributes={},
+            created_at=CONTACTS_AT,
+            updated_at=CONTACTS_AT,
         )
+        session.add(acme)
+        session.flush()
+        session.add(AccountExternalId(system="generic", external_id="a1", account_id=acme.id))
         session.add(
             Contact(
                 email="ann@acme.example",

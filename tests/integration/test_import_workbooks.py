@@ -26,7 +26,7 @@ from leadflow.services.import_contacts import ContactImport, ImportOptions, impo
 from leadflow.services.import_deals import DealImportOptions, import_deals
 from leadflow.store.models import Account, Contact, Opportunity
 from tests.integration.test_import_contacts import consents, contact, rows
-from tests.unit.ingest.test_workbook import excel_time, write_workbook
+from tests.unit.ingest.test_workbook import excel_time, hide, write_workbook
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
@@ -163,6 +163,25 @@ def test_accounts_from_the_second_sheet(engine: Engine, tmp_path: Path) -> None:
     assert (report.committed, report.created, report.rejected) == (True, 1, 0), report.problems
     [account] = rows(engine, Account)
     assert (account["domain"], account["employees"]) == ("acme.example", 250)
+
+
+def test_accounts_from_the_first_visible_sheet_say_which_sheet(
+    engine: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    path = write_workbook(
+        tmp_path / "companies.xlsx",
+        [["Company name", "Company Domain Name"], ["Old Corp", "old.example"]],
+        sheet="Archive",
+        Companies=[["Company name", "Company Domain Name", "Number of Employees"],
+                   ["Acme", "acme.example", 250]],
+    )  # fmt: skip
+    hide(path, {"Archive": "hidden"})
+    report = import_accounts(engine, path, clock=FixedClock(NOW))
+    assert (report.committed, report.created, report.sheet) == (True, 1, "Companies")
+    result = runner.invoke(app, ["import", "accounts", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "sheet 'Companies'" in result.stdout
 
 
 def test_cli_imports_a_sheet_and_refuses_an_unknown_one(

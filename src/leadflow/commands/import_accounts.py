@@ -1,4 +1,5 @@
-"""``leadflow import accounts FILE.csv``: companies from a CRM export (see ingest/accounts.py)."""
+"""``leadflow import accounts FILE.csv [--format hubspot]``: companies from a CRM export (see
+ingest/accounts.py); ``--format`` says which CRM's ids the file holds (default generic)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from leadflow.commands.options import (
 )
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
+from leadflow.ingest.accounts import GENERIC
 from leadflow.ingest.accounts_mapping import load_account_mapping
+from leadflow.ingest.formats import FORMATS, id_system
 from leadflow.services.import_accounts import AccountImport, import_accounts
 from leadflow.store.database import engine_from_settings
 
@@ -44,11 +47,21 @@ def accounts(
         None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
     ),
     sheet: str | None = SheetOption,
+    file_format: str = typer.Option(
+        GENERIC,
+        "--format",
+        "-f",
+        help=f"The CRM whose ids the file holds: {', '.join(FORMATS)}.",
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Import accounts (industry, size, revenue, country, owner) and re-qualify their contacts."""
     if not file.is_file():
         fail(f"{file}: no such file")
+    try:
+        system = id_system(file_format)
+    except ValueError as error:
+        fail(str(error))
     try:
         columns = load_account_mapping(mapping) if mapping is not None else None
     except ValueError as error:
@@ -64,6 +77,7 @@ def accounts(
             encoding=encoding,
             delimiter=delimiter_option(delimiter),
             sheet=sheet,
+            system=system,
         )
     except (ValueError, LookupError) as error:  # LookupError: no active definition
         fail(str(error))
@@ -90,8 +104,10 @@ def _print(file: Path, report: AccountImport) -> None:
             err=True,
         )
         return
+    read = f", sheet {report.sheet!r}" if report.sheet is not None else ""
     typer.echo(
-        f"accounts: {report.created} created, {report.updated} updated, "
+        f"accounts ({report.system} ids{read}): {report.created} created, "
+        f"{report.updated} updated, "
         f"{report.unchanged} unchanged, {report.rejected} rejected; "
         f"{report.requalified} contacts re-qualified"
     )

@@ -7,7 +7,7 @@
     --default-region NL              for national phone numbers
     --skip-bad-rows                  import the good rows, report the bad
     --errors REPORT.csv              write every rejected row, with its reason
-    --sheet NAME                     the sheet of an .xlsx workbook (default: the first)
+    --sheet NAME                     the sheet of an .xlsx workbook (default: the first visible one)
 
 Without ``--skip-bad-rows`` the import is all-or-nothing: one bad row, nothing written.
 The contacts it creates, changes or merges into are qualified in the same transaction.
@@ -37,6 +37,7 @@ from leadflow.domain.clock import SystemClock
 from leadflow.ingest.convert import HeaderError
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.formats import FORMATS, Layout, UnknownColumns, get_format
+from leadflow.ingest.formats.layout import id_system_of
 from leadflow.ingest.formats.mapping_file import load_mapping
 from leadflow.ingest.record import RowError
 from leadflow.ingest.table import TableError
@@ -81,7 +82,7 @@ DelimiterOption = typer.Option(
     None, "--delimiter", help="Override delimiter detection: ',', ';', 'tab' or '|'."
 )
 SheetOption = typer.Option(
-    None, "--sheet", help="The sheet of an .xlsx workbook to read (default: the first)."
+    None, "--sheet", help="The sheet of an .xlsx workbook to read (default: the first visible one)."
 )
 
 
@@ -254,6 +255,15 @@ def _print(summary: ContactImport, options: ImportOptions) -> None:
             else "not qualified (no active definition)"
         )
     )
+    if summary.unknown_company_ids:
+        system = id_system_of(options.layout)
+        typer.echo(
+            f"warning: {summary.unknown_company_ids} rows name a company id no account has "
+            f"in {system} (joined by their e-mail domain's account, if any, and no account "
+            f"was created for them): import the companies first (leadflow import accounts "
+            f"--format {options.layout.name}) and this file again",
+            err=True,
+        )
 
 
 def read_as(encoding: str, delimiter: str, sheet: str | None) -> str:

@@ -105,7 +105,9 @@ def events(
         None, "--delimiter", help="CSV: override delimiter detection: ',', ';', 'tab' or '|'."
     ),
     sheet: str | None = typer.Option(
-        None, "--sheet", help="The sheet of an .xlsx workbook to read (default: the first)."
+        None,
+        "--sheet",
+        help="The sheet of an .xlsx workbook to read (default: the first visible one).",
     ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
@@ -286,8 +288,9 @@ def _print_summary(report: EventImport, strict: bool, unit: str) -> None:
         typer.echo(f"nothing written (--strict): {report.rejected} bad of {read} {unit}", err=True)
         return
     left_out = f", {report.ignored} left out by the mapping" if report.ignored else ""
+    sheet = f" (sheet {report.sheet!r})" if report.sheet is not None else ""
     typer.echo(
-        f"{read} {unit}: {report.recorded} events recorded, "
+        f"{read} {unit}{sheet}: {report.recorded} events recorded, "
         f"{report.duplicates} already stored, {report.rejected} skipped{left_out}; "
         f"{report.contacts_created} contacts created, {report.transitions} stage moves"
         + (" (strict)" if strict else "")

@@ -6,7 +6,9 @@ account export, the demo world's ``accounts.csv``. One alias table covers them a
 headers are matched case- and punctuation-insensitively.
 
     field       headers recognised
-    external_id account_id, id, record id, company id, account id
+    external_id account_id, id, record id, company id, account id (the id in the CRM the
+                file comes from, ``system``: a Salesforce id in its 18-character form;
+                one Excel shortened is refused, ``excel_ids``)
     name        name, company name, account name, company
     domain      domain, company domain name, website (scheme, www. and path removed)
     industry    industry (stored in snake_case: "Computer Software" -> computer_software)
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from leadflow.ingest.countries import country_code, fold
+from leadflow.ingest.excel_ids import whole_id
 from leadflow.ingest.normalise import (
     InvalidValueError,
     parse_amount,
@@ -37,10 +40,13 @@ from leadflow.ingest.normalise import (
     snake_case,
     website_domain,
 )
+from leadflow.ingest.salesforce_ids import NAMESPACE as SALESFORCE
+from leadflow.ingest.salesforce_ids import salesforce_id
 from leadflow.ingest.table import duplicate_headers, overflow
 
 __all__ = [
     "ACCOUNT_FIELDS",
+    "GENERIC",
     "IGNORED",
     "AccountMapping",
     "AccountRecord",
@@ -61,6 +67,8 @@ _ALIASES: Mapping[str, tuple[str, ...]] = {
     "owner": ("owner", "owner rep id", "company owner", "account owner", "ownerid"),
 }
 ACCOUNT_FIELDS: tuple[str, ...] = tuple(_ALIASES)
+# The system of ids a file names no CRM for (``--format generic``, the demo world's).
+GENERIC = "generic"
 # The field of a column a mapping says to ignore: neither a field nor an attribute.
 IGNORED = ""
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -141,8 +149,10 @@ def read_account(
     columns: Mapping[str, int],
     cells: Sequence[str],
     mapping: AccountMapping = _NO_MAPPING,
+    system: str = GENERIC,
 ) -> AccountRecord:
-    """One row as a validated record; AccountRowError says what is wrong with it."""
+    """One row as a validated record, its id as ``system`` writes it (a Salesforce id
+    in its 18-character form); AccountRowError says what is wrong with it."""
     too_wide = overflow(cells, len(header))
     if too_wide is not None:
         raise AccountRowError(too_wide)
@@ -165,7 +175,7 @@ def read_account(
         and cells[i].strip().casefold() not in mapping.empty_words
     }
     record = AccountRecord(
-        external_id=cell("external_id"),
+        external_id=_record_id(cell("external_id"), system),
         name=cell("name"),
         domain=_domain(cell("domain")),
         industry=_industry(cell("industry")),
@@ -228,6 +238,18 @@ def _attribute_key(header: str) -> str:
     a field's own name gets ``_raw``."""
     key = snake_case(header) or "column"
     return f"{key}_raw" if key in _ALIASES else key
+
+
+def _record_id(text: str | None, system: str) -> str | None:
+    """The company's id in its CRM, unless a spreadsheet shortened it (``excel_ids``);
+    Salesforce's in one form, so a report's 15 characters and Data Loader's 18 match."""
+    if text is None:
+        return None
+    try:
+        whole = whole_id(text)
+        return salesforce_id(whole) if system == SALESFORCE else whole
+    except InvalidValueError as error:
+        raise AccountRowError(f"id {error}") from None
 
 
 def _domain(text: str | None) -> str | None:

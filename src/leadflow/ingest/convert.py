@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from leadflow.ingest.consent_claims import consent_claims
 from leadflow.ingest.countries import country_code, fold
+from leadflow.ingest.excel_ids import whole_id
 from leadflow.ingest.fields import FIELDS, Kind, Target
 from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns
 from leadflow.ingest.instants import parse_instant
@@ -101,11 +102,18 @@ def _not_negative(normalise: Normaliser, text: str) -> object:
 
 
 def _record_id(form: Normaliser, normalise: Normaliser, text: str) -> object:
-    return form(str(normalise(text)))
+    """A record id in its source's one form; refused when Excel shortened it."""
+    return form(whole_id(str(normalise(text))))
+
+
+def _as_written(text: str) -> object:
+    return text
 
 
 # A layout's ``id_format`` -> the function giving its record ids one written form.
 _RECORD_ID_FORMS: dict[str, Normaliser] = {"salesforce": salesforce_id}
+# The fields holding a CRM's record ids: the person's and the company's.
+_RECORD_IDS = frozenset({"external_id", "account_ref"})
 
 
 def _country(text: str) -> str:
@@ -203,8 +211,9 @@ class RowConverter:
         normalise = self._normalisers[kind]
         if name in _NOT_NEGATIVE:
             normalise = partial(_not_negative, normalise)
-        if name == "external_id" and self.layout.id_format in _RECORD_ID_FORMS:
-            normalise = partial(_record_id, _RECORD_ID_FORMS[self.layout.id_format], normalise)
+        if name in _RECORD_IDS:
+            form = _RECORD_ID_FORMS.get(self.layout.id_format or "", _as_written)
+            normalise = partial(_record_id, form, normalise)
         table = self.layout.values.get(name)
         read = normalise
         if table is not None:

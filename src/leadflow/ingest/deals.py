@@ -47,6 +47,7 @@ from leadflow.ingest.deal_formats.fields import (
     DealKind,
 )
 from leadflow.ingest.deal_formats.outcomes import stage_outcome, status_word
+from leadflow.ingest.excel_ids import whole_id
 from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns
 from leadflow.ingest.instants import parse_instant
 from leadflow.ingest.normalise import (
@@ -407,8 +408,10 @@ class _Assembly:
 
 
 def _record_id(salesforce: bool, text: str) -> str:
-    """The first of the ids a cell lists, in its source's one form."""
-    first = _SEPARATED_IDS.split(text, maxsplit=1)[0].strip()
+    """The first of the ids a cell lists, in its source's one form; refused when Excel
+    shortened it (checked before the split: ``1,23457E+14`` has a decimal comma)."""
+    whole_id(text)
+    first = whole_id(_SEPARATED_IDS.split(text, maxsplit=1)[0].strip())
     if not first:
         raise InvalidValueError(f"{text!r} holds no id")
     return salesforce_id(first) if salesforce else first

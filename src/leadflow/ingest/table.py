@@ -6,7 +6,7 @@ Encoding   a UTF-8 or UTF-16 byte-order mark decides; UTF-16 without one (Salesf
            (checked in 1 MiB chunks, never loaded whole), else Windows-1252, else
            Latin-1 (which decodes anything). Excel on Windows writes cp1252; cp1252 and
            Latin-1 agree on every letter (é, ü, ø). An .xlsx workbook is read by
-           ``workbook`` (its first sheet, or the one named), with the same face
+           ``workbook`` (its first visible sheet, or the one named), with the same face
            (``RowSource``); an .xls, an .ods or other binary file is refused with what
            to do instead.
 Delimiter  a first line ``sep=;`` (Excel's own hint, which some exports write) names

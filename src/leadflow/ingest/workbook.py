@@ -26,6 +26,8 @@ Formulas    read by the value Excel saved with them (``data_only``). A formula w
             importer needs to know about workbooks.
 Footer      as in a CSV (``table.Footer``): a Salesforce report's copyright line ends the
             rows, and so does its "Grand Total" row (which only its .xlsx export writes).
+Sheets      the one ``--sheet`` names, else the first a spreadsheet shows: hidden and
+            very hidden sheets (lookup lists, templates) are skipped.
 Refused     an .xls (Excel 97-2003), an .ods, a password-protected .xlsx (an encrypted
             OLE2 file, not a zip) and a damaged one, each in one line saying what to do.
 """
@@ -35,7 +37,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -61,6 +63,8 @@ _GRAND_TOTAL = re.compile(r"grand totals?\b", re.IGNORECASE)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _FORMULA, _INLINE, _TEXT, _RUN = _MAIN + "f", _MAIN + "is", _MAIN + "t", _MAIN + "r"
 _ZIP = b"PK\x03\x04"
+# A sheet's state in workbook.xml; absent means visible.
+_SHOWN = (None, "visible")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A password-protected .xlsx is an OLE2 file holding this stream (its name is UTF-16).
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -297,11 +301,11 @@ class _Parser(WorkSheetParser):
 
 @contextmanager
 def open_sheet(path: Path, sheet: str | None) -> Iterator[SheetTable]:
-    """The chosen sheet (the first worksheet by default) of the .xlsx at ``path``."""
+    """The chosen sheet (the first visible worksheet by default) of the .xlsx at ``path``."""
     with path.open("rb") as stream:
         book = _Book.read(path, stream)
         try:
-            chosen = _chosen(path, list(book.sheets), sheet)
+            chosen = _chosen(path, list(book.sheets), sheet, book.hidden)
             member = book.sheets[chosen]
             with book.archive.open(member) as xml:
                 counter = _Counting(xml)
@@ -314,11 +318,17 @@ def open_sheet(path: Path, sheet: str | None) -> Iterator[SheetTable]:
             book.archive.close()
 
 
-def _chosen(path: Path, names: list[str], sheet: str | None) -> str:
+def _chosen(path: Path, names: list[str], sheet: str | None, hidden: Set[str]) -> str:
+    """The sheet named, else the first one a spreadsheet shows: a hidden sheet (lookup
+    lists, a template's macros, last year's data) is nobody's export."""
     if not names:
         raise TableError(f"{path}: the workbook has no worksheet")
     if sheet is None:
-        return names[0]
+        shown = [name for name in names if name not in hidden]
+        if not shown:
+            listed = ", ".join(repr(name) for name in names)
+            raise TableError(f"{path}: every sheet is hidden ({listed}): name one with --sheet")
+        return shown[0]
     if sheet not in names:
         listed = ", ".join(repr(name) for name in names)
         raise TableError(f"{path}: the workbook has no sheet {sheet!r}; its sheets: {listed}")
@@ -337,6 +347,7 @@ class _Book:
 
     archive: zipfile.ZipFile
     sheets: dict[str, str]
+    hidden: frozenset[str]  # the sheets a spreadsheet does not show (hidden, very hidden)
     strings: list[str]
     epoch: datetime
     date_formats: Any  # openpyxl's private sets of style ids
@@ -351,15 +362,17 @@ class _Book:
             reader.read_strings()
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)
-            sheets = {
-                sheet.name: rel.target
+            found = [
+                (sheet, rel)
                 for sheet, rel in reader.parser.find_sheets()
                 if "chartsheet" not in rel.Type and rel.target in reader.valid_files
-            }
+            ]
+            sheets = {sheet.name: rel.target for sheet, rel in found}
+            hidden = frozenset(sheet.name for sheet, _ in found if sheet.state not in _SHOWN)
         except (*_DAMAGE, ValueError, TypeError, AttributeError) as error:
             raise _damaged(path, error) from None
         book: Any = reader.wb  # the formats are private attributes, not in the type stubs
-        return cls(reader.archive, sheets, reader.shared_strings, book.epoch,
+        return cls(reader.archive, sheets, hidden, reader.shared_strings, book.epoch,
                    book._date_formats, book._timedelta_formats)  # fmt: skip
 
     def parser(self, xml: _Counting) -> _Parser:

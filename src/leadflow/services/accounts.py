@@ -1,12 +1,13 @@
 """Accounts (companies) through the API: create, read, update, list by industry or country.
 
 An account's domain is its identity, as an e-mail is a contact's: it is normalised
-(``https://www.Acme.com`` -> ``acme.com``) and unique.
+(``https://www.Acme.com`` -> ``acme.com``) and unique. Its ids in the CRMs it was
+imported from (``external_ids``) are read-only here: the accounts import writes them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +18,16 @@ from sqlalchemy.orm import Session
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.normalise import website_domain
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
-from leadflow.store.models import Account
+from leadflow.store.models import Account, AccountExternalId
 
-__all__ = ["ACCOUNT_FIELDS", "create_account", "get_account", "list_accounts", "update_account"]
+__all__ = [
+    "ACCOUNT_FIELDS",
+    "create_account",
+    "external_ids",
+    "get_account",
+    "list_accounts",
+    "update_account",
+]
 
 ACCOUNT_FIELDS: tuple[str, ...] = ("name", "domain", "industry", "employees", "revenue", "country")
 
@@ -65,6 +73,23 @@ def list_accounts(
     if after is not None:
         query = query.where(Account.id > after)
     return list(session.scalars(query))
+
+
+def external_ids(session: Session, account_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """Each account's ids per CRM ({system: id}); an account without any is absent."""
+    found: dict[int, dict[str, str]] = {}
+    if not account_ids:
+        return found
+    query = (
+        select(
+            AccountExternalId.account_id, AccountExternalId.system, AccountExternalId.external_id
+        )
+        .where(AccountExternalId.account_id.in_(sorted(set(account_ids))))
+        .order_by(AccountExternalId.system)
+    )
+    for account_id, system, external_id in session.execute(query):
+        found.setdefault(account_id, {})[system] = external_id
+    return found
 
 
 def _normalised(values: Mapping[str, Any]) -> dict[str, Any]:

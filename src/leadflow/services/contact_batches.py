@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import String, Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
+from leadflow.ingest.accounts import GENERIC
 from leadflow.ingest.consent_rules import OnFile, decide, restates
 from leadflow.ingest.record import ContactRecord, RowError
 from leadflow.ingest.updates import account_fills, contact_changes, new_contact
@@ -90,6 +91,7 @@ class BatchOutcome:
     unchanged: int = 0
     merged: int = 0
     accounts_created: int = 0
+    unknown_company_ids: int = 0  # rows naming a company id no account holds
     consents_changed: int = 0
     consents_kept: int = 0
     refused: list[tuple[ContactRecord, RowError]] = field(default_factory=list)
@@ -119,9 +121,15 @@ class ContactBatches:
     """Writes batches into one open transaction of ``connection``."""
 
     def __init__(
-        self, connection: Connection, now: datetime, source: str, file: str | None = None
+        self,
+        connection: Connection,
+        now: datetime,
+        source: str,
+        file: str | None = None,
+        id_system: str = GENERIC,
     ) -> None:
         self.connection = connection
+        self.id_system = id_system  # whose company ids the rows give (account_ids.system)
         self.now = now
         self.source = source
         self.consent_source = f"import:{source}"
@@ -255,11 +263,60 @@ class ContactBatches:
 
     # Accounts -------------------------------------------------------------------------
 
-    def _accounts(self, records: Sequence[ContactRecord], outcome: BatchOutcome) -> dict[str, int]:
+    def _accounts(self, records: Sequence[ContactRecord], outcome: BatchOutcome) -> dict[int, int]:
+        """Each record's account (by ``id(record)``): the one holding the company id the
+        row gives, in the file's system; else the one of its company domain, created for
+        a row without a company id. A company id no account holds is counted
+        (``unknown_company_ids``): such a row joins an existing account of its domain
+        only, so the missing company import shows rather than a look-alike account."""
+        by_ref = self._company_ids(records)
+        creatable: set[str] = set()
+        by_record: dict[int, int] = {}
+        domains: list[tuple[ContactRecord, str]] = []
+        for record in records:
+            ref = _company_ref(record)
+            if ref is not None and ref in by_ref:
+                by_record[id(record)] = by_ref[ref]
+                continue
+            if ref is not None:
+                outcome.unknown_company_ids += 1
+            domain = record.account.get("domain") if record.account else None
+            if isinstance(domain, str):
+                domains.append((record, domain))
+                if ref is None:
+                    creatable.add(domain)
+        by_domain = self._domain_accounts([record for record, _ in domains], creatable, outcome)
+        for record, domain in domains:
+            if domain in by_domain:
+                by_record[id(record)] = by_domain[domain]
+        return by_record
+
+    def _company_ids(self, records: Sequence[ContactRecord]) -> dict[str, int]:
+        """The accounts holding the batch's company ids: the file's system's, else an id
+        imported without one (``generic``, and ids from before migration 0017)."""
+        refs = sorted({ref for record in records if (ref := _company_ref(record)) is not None})
+        if not refs:
+            return {}
+        found: dict[str, int] = {}
+        rows = self._where_in(
+            "SELECT system, external_id, account_id FROM account_ids", (("external_id", refs),)
+        )
+        for system, external_id, account_id in sorted(
+            rows, key=lambda row: row[0] != self.id_system
+        ):
+            if system in (self.id_system, GENERIC):
+                found.setdefault(str(external_id), int(account_id))
+        return found
+
+    def _domain_accounts(
+        self, records: Sequence[ContactRecord], creatable: Collection[str], outcome: BatchOutcome
+    ) -> dict[str, int]:
+        """The accounts of the records' company domains, their empty fields filled; those
+        of ``creatable`` domains created when missing."""
         facts: dict[str, dict[str, object]] = {}
         for record in records:
             account = record.account
-            domain = account.get("domain") if account else None
+            domain = account.get("domain")
             if not isinstance(domain, str):
                 continue
             known = facts.get(domain)
@@ -279,7 +336,7 @@ class ContactBatches:
             if filled := account_fills(row, facts[row["domain"]]):
                 fills.append({"id": row["id"], **filled, "updated_at": self.now})
         self._execute_updates(_ACCOUNTS, fills)
-        missing = [domain for domain in facts if domain not in ids]
+        missing = [domain for domain in facts if domain not in ids and domain in creatable]
         ids.update(self._create_accounts(missing, facts))
         outcome.accounts_created += len(missing)
         return ids
@@ -324,7 +381,7 @@ class ContactBatches:
 
     # Contacts -------------------------------------------------------------------------
 
-    def _insert(self, records: Sequence[ContactRecord], accounts: Mapping[str, int]) -> list[int]:
+    def _insert(self, records: Sequence[ContactRecord], accounts: Mapping[int, int]) -> list[int]:
         """Insert new contacts with one executemany; their ids, in ``records`` order.
 
         The hot path of a large import, so the rows go to the database driver as they
@@ -337,7 +394,7 @@ class ContactBatches:
         driver, raw = self._driver, []
         now = driver.instant(self.now)
         for record in records:
-            account_id = accounts.get(str(record.account.get("domain")))
+            account_id = accounts.get(id(record))
             row = list(_BLANK_ROW)
             for name, value in new_contact(record, account_id, self.source, self.now).items():
                 row[_POSITION[name]] = value
@@ -361,7 +418,7 @@ class ContactBatches:
         return [by_email[r.email] if r.email else by_external[r.external_id] for r in records]
 
     def _update(
-        self, targets: Sequence[tuple[ContactRecord, ContactRow]], accounts: Mapping[str, int]
+        self, targets: Sequence[tuple[ContactRecord, ContactRow]], accounts: Mapping[int, int]
     ) -> set[int]:
         changed: set[int] = set()
         updates: list[dict[str, object]] = []
@@ -370,7 +427,7 @@ class ContactBatches:
         for record, row in targets:
             if row["id"] in held:
                 record.contact.pop("owner")
-            account_id = accounts.get(str(record.account.get("domain")))
+            account_id = accounts.get(id(record))
             changes = contact_changes(row, record, account_id)
             if changes:
                 changes["updated_at"] = self.now
@@ -532,3 +589,9 @@ def _survivor_ids(rows: Mapping[int, ContactRow]) -> set[int]:
         for row in rows.values()
         if row["merged_into_id"] is not None and row["merged_into_id"] not in rows
     }
+
+
+def _company_ref(record: ContactRecord) -> str | None:
+    """The company id the row gives (``account_ref``), if any."""
+    ref = record.attributes.get("account_ref")
+    return ref if isinstance(ref, str) and ref else None

@@ -121,6 +121,7 @@ class EventImport:
     # What the file's header makes worth saying without refusing it (a CSV column
     # written twice that the mapping does not name).
     header_notes: list[str] = field(default_factory=list)
+    sheet: str | None = None  # the workbook's sheet read; None for a CSV or JSON-lines file
 
     def reject(self, line: int, reason: str) -> None:
         self.rejected += 1

@@ -84,14 +84,16 @@ def import_event_table(
     ``import``."""
     check_event_types(mapping, recorder.active.definition)
     notes: list[str] = []
+    read_sheet: list[str] = []
     reader = table_reader(
         path, mapping, source=source, encoding=encoding, delimiter=delimiter, sheet=sheet,
-        notes=notes,
+        notes=notes, read_sheet=read_sheet,
     )  # fmt: skip
     report = import_read_events(
         reader, recorder, strict=strict, batch_size=batch_size, on_progress=on_progress
     )
     report.header_notes = notes
+    report.sheet = read_sheet[0] if read_sheet else None
     return report
 
 
@@ -139,15 +141,19 @@ def table_reader(
     delimiter: str | None = None,
     sheet: str | None = None,
     notes: list[str] | None = None,
+    read_sheet: list[str] | None = None,
 ) -> EventReader:
     """The reader of a CSV file through ``mapping``: (line, event, reason or None) per record.
-    ``notes`` receives what the header makes worth saying (a repeated column not mapped)."""
+    ``notes`` receives what the header makes worth saying (a repeated column not mapped),
+    ``read_sheet`` the name of a workbook's sheet read (the first visible one by default)."""
 
     def read(on_progress: OnProgress | None) -> Iterator[ReadLine]:
         with open_table(path, encoding, delimiter, sheet) as table:
             rows = RowReader(mapping, table.header, path, source or mapping.source or IMPORT_SOURCE)
             if notes is not None:
                 notes[:] = rows.header_notes
+            if read_sheet is not None and table.dialect.sheet is not None:
+                read_sheet[:] = [table.dialect.sheet]
             for count, (number, cells) in enumerate(table.rows(), start=1):
                 if on_progress is not None and count % _PROGRESS_EVERY == 0:
                     on_progress(table.bytes_read)

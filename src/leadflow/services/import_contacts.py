@@ -14,7 +14,9 @@ repeats a person (same e-mail or record id; each folded row counts as ``merged``
    survivor); a row whose record id names one contact and e-mail another is merged
    into the e-mail's contact when the record-id contact has no e-mail (it identified
    nobody), and rejected otherwise (two identified people are never merged silently);
-2. accounts are found or created by domain, and only their empty fields filled;
+2. accounts are found by the company id the row gives, in the file's system (HubSpot's
+   Associated Company ID, Salesforce's AccountId; an unknown one is counted as a
+   warning), else found or created by domain, and only their empty fields filled;
 3. new contacts are inserted in one statement, changed ones updated (``ingest.updates``);
 4. consent claims are applied under ``ingest.consent_rules``.
 
@@ -39,7 +41,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
 from leadflow.domain.clock import Clock
-from leadflow.ingest.formats.layout import Layout
+from leadflow.ingest.formats.layout import Layout, id_system_of
 from leadflow.ingest.formats.translations.detect import header_language
 from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
@@ -96,6 +98,9 @@ class ContactImport:
     merged: int = 0
     rejected: int = 0
     accounts_created: int = 0
+    # Rows naming a company id (HubSpot's Associated Company ID, Salesforce's AccountId)
+    # that no account holds in the file's system: a warning, the company import missing.
+    unknown_company_ids: int = 0
     consents_changed: int = 0
     consents_kept: int = 0  # grants refused because a withdrawal stays
     # Contacts qualified again at the end (created, changed or merged into); None: the
@@ -192,7 +197,9 @@ def _write_all(
         _large_cache(connection),
         connection.begin() as transaction,
     ):
-        store = ContactBatches(connection, now, options.layout.name, summary.path.name)
+        store = ContactBatches(
+            connection, now, options.layout.name, summary.path.name, id_system_of(options.layout)
+        )
         store.first_new_id = _highest_id(connection)
         changed = _Changed()
         for batch in itertools.chain((first,), batches):
@@ -268,6 +275,7 @@ def _write(
     summary.unchanged += outcome.unchanged
     summary.merged += outcome.merged
     summary.accounts_created += outcome.accounts_created
+    summary.unknown_company_ids += outcome.unknown_company_ids
     summary.consents_changed += outcome.consents_changed
     summary.consents_kept += outcome.consents_kept
     changed.touched.extend(outcome.touched)

@@ -40,17 +40,26 @@ from sqlalchemy import Table as SqlTable
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import Clock
+from leadflow.ingest.accounts import GENERIC
 from leadflow.ingest.deals import DealReader, DealRecord, account_name_key
 from leadflow.ingest.formats.layout import Layout
 from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
+from leadflow.ingest.salesforce_ids import NAMESPACE as SALESFORCE
 from leadflow.ingest.salesforce_ids import salesforce_id
 from leadflow.ingest.table import RowSource, open_table
 from leadflow.services.opportunities import CLOSED_LOST, CLOSED_WON
 from leadflow.services.requalify import requalify_contacts
 from leadflow.services.survivor import surviving_contact
 from leadflow.store.database import writer
-from leadflow.store.models import Account, Base, Contact, Opportunity, OpportunityDetail
+from leadflow.store.models import (
+    Account,
+    AccountExternalId,
+    Base,
+    Contact,
+    Opportunity,
+    OpportunityDetail,
+)
 from leadflow.store.models.handoffs import OpportunityStageChange
 
 __all__ = ["DealImport", "DealImportOptions", "import_deals"]
@@ -178,7 +187,7 @@ class _Run:
         self.session, self.options, self.summary, self.report = session, options, summary, report
         self.now = now
         self.actor = f"import:{options.layout.name}"
-        self.accounts = _Accounts(session)
+        self.accounts = _Accounts(session, options.layout.id_namespace or GENERIC)
         self.touched: set[int] = set()  # contacts whose deals changed
         self.won_accounts: dict[int, datetime] = {}  # account -> earliest won close date
 
@@ -503,31 +512,41 @@ def _survivors(session: Session, contacts: list[Contact]) -> dict[int, Contact]:
 
 
 class _Accounts:
-    """Every account by CRM id, domain and compared name (accounts are few next to deals)."""
+    """Every account by CRM id, domain and compared name (accounts are few next to deals).
 
-    def __init__(self, session: Session) -> None:
-        self.by_ref: dict[str, int] = {}
+    A deal names its company by the id of its own CRM (``system``); an id imported
+    without a system (``generic``, and every id stored before migration 0017) is found
+    too, and a generic file may name a Salesforce account by either form of its id."""
+
+    def __init__(self, session: Session, system: str) -> None:
+        self.system = system
+        self.by_ref: dict[tuple[str, str], int] = {}
         self.by_domain: dict[str, int] = {}
         self.by_name: dict[str, list[int]] = {}
-        for account_id, domain, name, attributes in session.execute(
-            select(Account.id, Account.domain, Account.name, Account.attributes)
+        for account_id, domain, name in session.execute(
+            select(Account.id, Account.domain, Account.name)
         ):
-            ref = (attributes or {}).get("external_id")
-            if isinstance(ref, str) and ref:
-                self.by_ref.setdefault(ref, account_id)
-                self.by_ref.setdefault(_salesforce_form(ref), account_id)
             if domain:
                 self.by_domain.setdefault(domain, account_id)
             if name and (key := account_name_key(name)):
                 self.by_name.setdefault(key, []).append(account_id)
+        for ref_system, ref, account_id in session.execute(
+            select(AccountExternalId.system, AccountExternalId.external_id,
+                   AccountExternalId.account_id)
+        ):  # fmt: skip
+            self.by_ref[(ref_system, ref)] = account_id
+
+    def _by_ref(self, ref: str) -> int | None:
+        keys = [(self.system, ref), (GENERIC, ref)]
+        if self.system == GENERIC:
+            keys += [(GENERIC, _salesforce_form(ref)), (SALESFORCE, _salesforce_form(ref))]
+        return next((self.by_ref[key] for key in keys if key in self.by_ref), None)
 
     def find(self, record: DealRecord) -> int | None:
         """The deal's company, or None when the row names none; RowError when it names
         one leadflow does not hold (or several hold its name)."""
         if record.account_ref:
-            found = self.by_ref.get(record.account_ref) or self.by_ref.get(
-                _salesforce_form(record.account_ref)
-            )
+            found = self._by_ref(record.account_ref)
             if found is None:
                 raise _no_account(record, f"the id {record.account_ref}")
             return found

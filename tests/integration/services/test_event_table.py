@@ -13,7 +13,7 @@ from leadflow.ingest.formats.mapping_file import MappingError
 from leadflow.services.event_table import import_event_table
 from leadflow.services.events import EventRecorder
 from leadflow.store.models import Contact, Event, Qualification, StageTransition
-from tests.unit.ingest.test_workbook import excel_time, write_workbook
+from tests.unit.ingest.test_workbook import excel_time, hide, write_workbook
 
 # Exported in Amsterdam, day first, no ids: the recorder's clock is 2 March 2026 09:00 UTC.
 MAPPING = """
@@ -225,3 +225,24 @@ def test_a_workbook_with_date_cells_is_read_through_a_mapping_with_a_format(
         ("form_submit", "01 09:00"),  # 10:00 in Amsterdam (UTC+1)
         ("email_click", "02 07:30"),
     ]
+
+
+def test_a_workbook_is_read_from_its_first_visible_sheet_which_the_report_names(
+    recorder: EventRecorder, engine: Engine, tmp_path: Path
+) -> None:
+    book = write_workbook(
+        tmp_path / "export.xlsx",
+        [["E-mail", "Activiteit", "Datum", "Formulier"], ["old@acme.example", "Klik", "x", None]],
+        sheet="Template",
+        Activity=[
+            ["E-mail", "Activiteit", "Datum", "Formulier"],
+            ["ann@acme.example", "Klik", "02-03-2026 08:30", None],
+        ],
+    )
+    hide(book, {"Template": "hidden"})
+    map_file = tmp_path / "map.yaml"
+    map_file.write_text(MAPPING, encoding="utf-8")
+    report = import_event_table(book, load_event_mapping(map_file), recorder)
+    assert (report.sheet, report.recorded, report.rejected) == ("Activity", 1, 0)
+    table, _ = _files(tmp_path, ROWS[3:])
+    assert import_event_table(table, load_event_mapping(map_file), recorder).sheet is None

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from leadflow.store.migrate import current, downgrade, head, upgrade
 from leadflow.store.models import (
+    Account,
+    AccountExternalId,
     Base,
     Consent,
     ConsentDecision,
@@ -202,5 +204,49 @@ def test_0013_rebuilds_contacts_without_losing_what_refers_to_them(engine: Engin
     assert ids[1] > second  # the erased id is not given out again
     assert _schema_diff(engine) == []
     downgrade(engine, "0012")
+    upgrade(engine)
+    assert _schema_diff(engine) == []
+
+
+def test_0017_moves_account_ids_per_system_and_back(engine: Engine) -> None:
+    downgrade(engine, "0016")
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    ids = {1: "1234", 2: "0015g00000AbCdE", 3: "1234", 4: None, 5: "0015g00000AbCdEAAA"}
+    with engine.begin() as connection:
+        for account_id, external in ids.items():
+            attributes = {"tier": "gold"} | ({"external_id": external} if external else {})
+            connection.execute(
+                insert(Account).values(id=account_id, name=f"a{account_id}",
+                                       attributes=attributes, created_at=at, updated_at=at)
+            )  # fmt: skip
+
+    upgrade(engine)
+
+    with Session(engine) as session:
+        moved = session.execute(
+            select(AccountExternalId.account_id, AccountExternalId.system,
+                   AccountExternalId.external_id).order_by(AccountExternalId.account_id)
+        ).all()  # fmt: skip
+        attributes = dict(session.execute(select(Account.id, Account.attributes)).tuples().all())
+    assert [tuple(row) for row in moved] == [
+        (1, "generic", "1234"),
+        (2, "salesforce", "0015g00000AbCdEAAV"),  # its 18-character form
+        (5, "generic", "0015g00000AbCdEAAA"),  # shaped like Salesforce's, but does not check
+    ]
+    assert attributes[1] == attributes[2] == attributes[4] == {"tier": "gold"}
+    assert attributes[3] == {"tier": "gold", "external_id": "1234"}  # account 1 holds it
+    with engine.begin() as connection:
+        connection.execute(
+            insert(AccountExternalId).values(account_id=1, system="hubspot", external_id="77")
+        )
+
+    downgrade(engine, "0016")
+
+    assert "account_ids" not in _tables(engine)
+    with Session(engine) as session:
+        back = dict(session.execute(select(Account.id, Account.attributes)).tuples().all())
+    assert back[1] == {"tier": "gold", "external_id": "1234"}  # generic's, over hubspot's
+    assert back[2] == {"tier": "gold", "external_id": "0015g00000AbCdEAAV"}
+    assert back[4] == {"tier": "gold"}
     upgrade(engine)
     assert _schema_diff(engine) == []

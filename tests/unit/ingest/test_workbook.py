@@ -165,6 +165,48 @@ def test_the_first_sheet_by_default_another_by_name(tmp_path: Path) -> None:
         assert table.dialect.sheet == "Accounts"
 
 
+def hide(path: Path, states: dict[str, str]) -> Path:
+    """The workbook at ``path`` with the named sheets hidden ("hidden", "veryHidden")."""
+    workbook = openpyxl.load_workbook(path)
+    for name, state in states.items():
+        workbook[name].sheet_state = state
+    if workbook.active is not None and workbook.active.sheet_state != "visible":
+        # Excel refuses to open a workbook whose active sheet is hidden.
+        workbook.active = next(
+            i for i, s in enumerate(workbook.worksheets) if s.sheet_state == "visible"
+        )
+    workbook.save(path)
+    return path
+
+
+def test_the_first_visible_sheet_by_default(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "export.xlsx",
+        [["lookup", "values"], ["nl", "Netherlands"]],
+        sheet="Lists",
+        Macros=[["x", "y"], ["1", "2"]],
+        Contacts=[["Email", "Name"], ["ann@acme.example", "Ann"]],
+        Deals=[["Deal", "Amount"], ["Big", "10"]],
+    )
+    hide(path, {"Lists": "hidden", "Macros": "veryHidden"})
+    with open_table(path) as table:
+        assert table.dialect.sheet == "Contacts"
+        assert list(table.rows()) == [(2, ["ann@acme.example", "Ann"])]
+    with open_table(path, sheet="Lists") as table:  # named: read, hidden or not
+        assert list(table.rows()) == [(2, ["nl", "Netherlands"])]
+
+
+def test_a_workbook_with_only_hidden_sheets_asks_for_one_by_name(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "hidden.xlsx", [["a", "b"]], sheet="Data")
+    # openpyxl refuses to write it; a workbook's XML may say so all the same.
+    rewrite_sheet(path, {r'state="visible"': 'state="hidden"'}, "xl/workbook.xml")
+    with pytest.raises(
+        TableError, match=r"every sheet is hidden \('Data'\): name one with --sheet"
+    ):
+        read(path)
+    assert read(path, "Data")[0] == ["a", "b"]
+
+
 def test_an_unknown_sheet_is_refused_naming_the_sheets(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "two.xlsx", [["a", "b"]], sheet="Contacts", Deals=[])
     message = r"no sheet 'Leads'; its sheets: 'Contacts', 'Deals'"

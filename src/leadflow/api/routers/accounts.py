@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
 from leadflow.api.deps import NowDep, ReadSessionDep, WriteSessionDep
@@ -22,6 +24,7 @@ from leadflow.api.schemas.common import (
 )
 from leadflow.services import accounts
 from leadflow.services.api_keys import Role
+from leadflow.store.models import Account
 
 __all__ = ["router"]
 
@@ -41,7 +44,7 @@ AccountId = Annotated[int, Path(ge=1, le=MAX_ID)]
 )
 def create_account(body: AccountCreate, session: WriteSessionDep, now: NowDep) -> AccountPublic:
     values = body.model_dump(exclude_none=True)
-    return AccountPublic.model_validate(accounts.create_account(session, values, now))
+    return _public(session, [accounts.create_account(session, values, now)])[0]
 
 
 @router.get(
@@ -61,7 +64,7 @@ def list_accounts(
         session, industry=industry, country=country, after=decode_cursor(cursor), limit=limit
     )
     return Page(
-        items=[AccountPublic.model_validate(account) for account in found],
+        items=_public(session, found),
         next_cursor=next_cursor([account.id for account in found], limit),
     )
 
@@ -73,7 +76,7 @@ def list_accounts(
     summary="Read an account.",
 )
 def get_account(account_id: AccountId, session: ReadSessionDep) -> AccountPublic:
-    return AccountPublic.model_validate(accounts.get_account(session, account_id))
+    return _public(session, [accounts.get_account(session, account_id)])[0]
 
 
 @router.patch(
@@ -86,4 +89,13 @@ def update_account(
     account_id: AccountId, body: AccountUpdate, session: WriteSessionDep, now: NowDep
 ) -> AccountPublic:
     values = body.model_dump(exclude_none=True)
-    return AccountPublic.model_validate(accounts.update_account(session, account_id, values, now))
+    return _public(session, [accounts.update_account(session, account_id, values, now)])[0]
+
+
+def _public(session: Session, found: Sequence[Account]) -> list[AccountPublic]:
+    """The accounts as the API shows them, with their ids per CRM (one query)."""
+    ids = accounts.external_ids(session, [account.id for account in found])
+    return [
+        AccountPublic.model_validate(account).model_copy(update={"ids": ids.get(account.id, {})})
+        for account in found
+    ]

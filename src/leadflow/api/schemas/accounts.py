@@ -38,5 +38,10 @@ class AccountPublic(BaseModel):
     revenue: float | None
     country: str | None
     attributes: dict[str, JsonValue]
+    ids: dict[str, str] = Field(
+        default_factory=dict,
+        description="The account's id in each CRM it was imported from, by system "
+        "(hubspot, salesforce, mautic, odoo ..., generic): {system: id}.",
+    )
     created_at: datetime
     updated_at: datetime

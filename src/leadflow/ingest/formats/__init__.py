@@ -22,7 +22,13 @@ from types import MappingProxyType
 from leadflow.ingest.formats.dynamics import DYNAMICS
 from leadflow.ingest.formats.generic import GENERIC
 from leadflow.ingest.formats.hubspot import HUBSPOT
-from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns, build_layout
+from leadflow.ingest.formats.layout import (
+    IGNORE,
+    Layout,
+    UnknownColumns,
+    build_layout,
+    id_system_of,
+)
 from leadflow.ingest.formats.marketo import MARKETO
 from leadflow.ingest.formats.mautic import MAUTIC
 from leadflow.ingest.formats.odoo import ODOO
@@ -31,7 +37,15 @@ from leadflow.ingest.formats.pipedrive import PIPEDRIVE
 from leadflow.ingest.formats.salesforce import SALESFORCE
 from leadflow.ingest.formats.zoho import ZOHO
 
-__all__ = ["FORMATS", "IGNORE", "Layout", "UnknownColumns", "build_layout", "get_format"]
+__all__ = [
+    "FORMATS",
+    "IGNORE",
+    "Layout",
+    "UnknownColumns",
+    "build_layout",
+    "get_format",
+    "id_system",
+]
 
 FORMATS: Mapping[str, Layout] = MappingProxyType(
     {
@@ -59,3 +73,10 @@ def get_format(name: str) -> Layout:
     except KeyError:
         choices = ", ".join(FORMATS)
         raise ValueError(f"unknown format {name!r}; choose one of {choices}") from None
+
+
+def id_system(name: str) -> str:
+    """The system whose ids a format's file holds (``hubspot``, ``salesforce`` ...; an
+    account's ids are kept per system): its contacts' id namespace, else ``generic``.
+    ValueError naming the formats for an unknown one."""
+    return id_system_of(get_format(name))

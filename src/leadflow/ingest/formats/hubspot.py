@@ -34,6 +34,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "department": ("Job function", "job_function"),
     # A list view exports the associated company record's name, not the property.
     "company": ("Company Name", "company", "Associated Company"),
+    # The associated (primary) company record's id: the contact joins the account that
+    # holds it under `hubspot` (leadflow import accounts --format hubspot).
+    "account_ref": (
+        "Associated Company ID",
+        "Associated Company IDs (Primary)",
+        "Company ID",
+        "associatedcompanyid",
+    ),
     "website": ("Website URL", "website"),
     "industry": ("Industry", "industry"),
     "employees": ("Number of Employees", "numemployees"),

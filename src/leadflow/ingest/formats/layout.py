@@ -24,7 +24,15 @@ from types import MappingProxyType
 from leadflow.ingest.countries import fold
 from leadflow.ingest.fields import FIELDS
 
-__all__ = ["IGNORE", "UTM_COLUMNS", "Layout", "UnknownColumns", "build_layout", "empty_words"]
+__all__ = [
+    "IGNORE",
+    "UTM_COLUMNS",
+    "Layout",
+    "UnknownColumns",
+    "build_layout",
+    "empty_words",
+    "id_system_of",
+]
 
 # The field name of a column that is read by nobody.
 IGNORE = ""
@@ -163,3 +171,9 @@ def build_layout(
 def empty_words(words: Iterable[str]) -> frozenset[str]:
     """The words as a layout compares them with a cell: trimmed and case-folded."""
     return frozenset(word.strip().casefold() for word in words if word.strip())
+
+
+def id_system_of(layout: Layout) -> str:
+    """The system whose ids a layout's file holds (an account's ids are kept per system,
+    ``account_ids``): its id namespace, else ``generic``."""
+    return layout.id_namespace or "generic"

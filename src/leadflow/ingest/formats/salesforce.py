@@ -38,6 +38,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "mobile_phone": ("MobilePhone", "Mobile Phone", "Mobile"),
     "title": ("Title",),
     "company": ("Company", "Company / Account"),
+    # A Contact's account (a Lead has none): joined by the id stored under `salesforce`.
+    "account_ref": ("AccountId", "Account ID"),
     "website": ("Website",),
     "industry": ("Industry",),
     "employees": ("NumberOfEmployees", "No. of Employees", "Employees"),

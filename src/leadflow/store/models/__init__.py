@@ -1,7 +1,8 @@
 """The tables of a leadflow workspace (SQLAlchemy 2 typed models).
 
     base      Base (naming convention, type map), Timestamped
-    people    Account, Contact, Visitor, Consent, ConsentDecision (its history), Merge
+    people    Account, AccountExternalId (its ids per CRM), Contact, Visitor, Consent,
+              ConsentDecision (its history), Merge
     funnel    DefinitionVersion, Event, Qualification, StageTransition, BantFact
     sales     Handoff, SalesAttempt, Conversation, Opportunity
     reps      Team, TeamHoliday, Rep, RepAbsence, AccountOwner, RoundRobinState
@@ -46,6 +47,7 @@ from leadflow.store.models.handoffs import (
 from leadflow.store.models.learning import PredictionModel, PredictionModelActivation
 from leadflow.store.models.people import (
     Account,
+    AccountExternalId,
     Consent,
     ConsentDecision,
     Contact,
@@ -66,6 +68,7 @@ from leadflow.store.models.web import WebSession, WebUser
 
 __all__ = [
     "Account",
+    "AccountExternalId",
     "AccountOwner",
     "ApiKey",
     "Assignment",

@@ -11,7 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from leadflow.store.models.base import BIG_ID, Base, Timestamped
 
-__all__ = ["Account", "Consent", "ConsentDecision", "Contact", "Merge", "Visitor"]
+__all__ = [
+    "Account",
+    "AccountExternalId",
+    "Consent",
+    "ConsentDecision",
+    "Contact",
+    "Merge",
+    "Visitor",
+]
 
 
 class Account(Timestamped, Base):
@@ -27,6 +35,24 @@ class Account(Timestamped, Base):
     revenue: Mapped[float | None] = mapped_column()
     country: Mapped[str | None] = mapped_column(String(2))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AccountExternalId(Base):
+    """An account's id in one CRM (migration 0017): a company HubSpot knows as 1234 and
+    Salesforce as 0015g00000AbCdEAAV is one account with two rows here.
+
+    ``system`` names the CRM (``hubspot``, ``salesforce``, ``mautic``, ``odoo`` ... as a
+    contact's record id is namespaced; ``generic`` for ids of no known system), so a
+    numeric HubSpot id cannot meet another system's same number. One id per system and
+    account; an id belongs to one account of its system.
+    """
+
+    __tablename__ = "account_ids"
+    __table_args__ = (UniqueConstraint("account_id", "system"),)
+
+    system: Mapped[str] = mapped_column(String(40), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
 
 
 class Contact(Timestamped, Base):
