@@ -98,11 +98,12 @@ def rep_list(
     team: str | None = typer.Option(None, "--team", "-t"),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Reps with their load (leads held) and whether they are away now."""
+    """Reps with their load (leads held) and whether they are inactive or away now."""
     with workspace_session(workspace) as session:
         found = reps.list_reps(session, SystemClock().now(), team=team)
         for view in found:
-            state = "away" if view.absent else ("inactive" if not view.rep.active else "")
+            # A leaver is never routed to again: an absence still running says less.
+            state = "inactive" if not view.rep.active else ("away" if view.absent else "")
             typer.echo(
                 f"{view.rep.key:<12} {view.team.key:<16} {view.load:>4}/{view.rep.capacity:<4}"
                 f" {view.rep.name} {state}".rstrip()

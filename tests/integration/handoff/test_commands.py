@@ -263,3 +263,20 @@ def test_mistakes_are_one_line_and_exit_1(run: Run, args: tuple[str, ...], messa
     assert message in result.output
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_deactivated_rep_reads_inactive_even_while_an_absence_runs(run: Run) -> None:
+    # A leader's holiday outlives their last day: "away" told the manager they would be
+    # back, and hid that nobody routes to them again.
+    today = SystemClock().now().date().isoformat()
+    _ok(run("reps", "team", "add", "dach", "--time-zone", "Europe/Berlin"))
+    _ok(run("reps", "add", "lena", "--team", "dach", "--capacity", "10"))
+    _ok(run("reps", "add", "jonas", "--team", "dach", "--capacity", "10"))
+    for key in ("lena", "jonas"):
+        _ok(run("reps", "absent", key, "--from", today, "--until", today))
+    _ok(run("reps", "deactivate", "lena"))
+
+    listed = dict(line.split(maxsplit=1) for line in _ok(run("reps", "list")).splitlines())
+
+    assert listed["lena"].endswith("inactive")
+    assert listed["jonas"].endswith("away")
