@@ -10,11 +10,16 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from leadflow.definition.builtin import preset_text
+from leadflow.engine.lifecycle import advance
 from leadflow.services.contact_qualification import qualify_contact
 from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.services.lead_detail import lead_card
 from leadflow.services.pending_handoffs import hand_off_pending
+from leadflow.services.stale_stages import find_stuck_leads, repair_stuck_leads
+from leadflow.store.driver import driver_for
 from leadflow.store.models import Handoff, Qualification
+from leadflow.store.realtime import RealtimeStore
+from leadflow.store.realtime_handoff import HandoffStatements
 from tests.integration.handoff.conftest import Desk
 
 _GATE = """sales_ready:
@@ -88,3 +93,31 @@ def test_usage_imported_a_year_late_reaches_marketing_not_a_rep(desk: Desk) -> N
     assert not card.verdict.sales_ready
     # Nothing waits for a hand-off either (`leadflow handoff pending`).
     assert hand_off_pending(desk.session, desk.clock, dry_run=True) == []
+
+
+def test_a_lead_late_usage_moved_to_sql_before_is_repaired(desk: Desk) -> None:
+    # Before the gate judged its extras when leadflow learned of the facts, the late
+    # history made the lead sales-ready as of its last use: moved to sql, where stages
+    # stay. `leadflow qualify --repair` finds it and moves it back to pql.
+    _product_led(desk)
+    late = desk.contact("NL")
+    _use(desk, late, days_old=365)
+    last_use = desk.clock.now() - timedelta(days=365)
+    verdict = qualify_contact(desk.session, late, last_use, explain=False).qualification
+    assert verdict.stage == "sql"  # as the real-time path judged it then
+    store = RealtimeStore(driver_for(desk.session.connection()))
+    step = advance(store.load_person(late).lifecycle, verdict, last_use)
+    assert step.transition is not None
+    HandoffStatements(store.driver).save_lifecycle(late, step.state, desk.clock.now())
+    assert desk.active is not None
+    store.add_transition(late, step.transition, desk.active.version_id, None)
+    desk.session.commit()
+
+    (listed,) = find_stuck_leads(desk.session, desk.clock.now())
+    assert (listed.contact_id, listed.stage, listed.back_to) == (late, "sql", "pql")
+    assert listed.why.startswith(
+        f"entered sql on {last_use:%Y-%m-%d}; the gate's extra condition does not hold"
+    )
+    repair_stuck_leads(desk.session, clock=desk.clock)
+
+    assert _stored(desk, late) == ("pql", False)
