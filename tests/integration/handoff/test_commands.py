@@ -280,3 +280,16 @@ def test_a_deactivated_rep_reads_inactive_even_while_an_absence_runs(run: Run) -
 
     assert listed["lena"].endswith("inactive")
     assert listed["jonas"].endswith("away")
+
+
+def test_an_absence_says_its_days_and_that_a_past_one_changes_nothing(run: Run) -> None:
+    _ok(run("reps", "team", "add", "dach", "--time-zone", "Europe/Berlin"))
+    _ok(run("reps", "add", "jonas", "--team", "dach", "--capacity", "10"))
+
+    past = run("reps", "absent", "jonas", "--from", "2020-01-01", "--until", "2020-01-02")
+
+    assert _ok(past).startswith("jonas away 2020-01-01 to 2020-01-02, whole days in the team's")
+    assert "(2019-12-31 23:00 UTC to 2020-01-02 23:00 UTC)" in past.stdout
+    assert past.stderr == "note: that absence ended already (2020-01-02); it changes no routing\n"
+    coming = run("reps", "absent", "jonas", "--from", "2099-07-01", "--until", "2099-07-03")
+    assert coming.stderr == ""
