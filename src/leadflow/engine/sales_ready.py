@@ -87,7 +87,8 @@ def judge_sales_ready(
         if late_scope is not scope and _extras_failed(plan, scope, engagement) is None:
             # Met when the events happened, not when leadflow learned of them: say so, or
             # the lead page would contradict the stage the same history reached.
-            failed += f", counted back from {at:%Y-%m-%d %H:%M} UTC, when leadflow learned of it"
+            moment = at.isoformat(timespec="minutes")
+            failed += f", counted back from {moment}, when leadflow learned of it"
         return False, failed
     recent = None if action is None else f"{action.type} {_days(at - action.at)} days ago"
     return True, gate_passed(gate, fit.grade, recent, late_engagement.score)

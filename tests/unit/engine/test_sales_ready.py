@@ -153,7 +153,7 @@ def test_the_gates_extras_are_judged_when_leadflow_learns_of_the_facts(now: date
     assert (late.sales_ready, from_summary.sales_ready) == (False, False)
     assert late.sales_ready_reason == (
         "the gate's extra condition does not hold: event feature_used x5 within 14 days,"
-        f" counted back from {now:%Y-%m-%d %H:%M} UTC, when leadflow learned of it"
+        f" counted back from {now.isoformat(timespec='minutes')}, when leadflow learned of it"
     )
     assert from_summary.sales_ready_reason == late.sales_ready_reason
     assert late.at == happened
@@ -173,5 +173,5 @@ def test_min_engagement_is_judged_when_leadflow_learns_of_the_facts(now: datetim
     assert not late.sales_ready
     assert late.sales_ready_reason == (
         "engagement 6.0 is below 30, counted back from"
-        f" {now:%Y-%m-%d %H:%M} UTC, when leadflow learned of it"
+        f" {now.isoformat(timespec='minutes')}, when leadflow learned of it"
     )
