@@ -113,8 +113,10 @@ def reject(
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Reject a lead with a reason; it is recycled or disqualified as the reason says (a
-    customer is neither: it stays a customer)."""
+    """Reject a lead with a reason code: recycled or disqualified as the reason says.
+
+    A customer is neither: it stays a customer.
+    """
     with workspace_session(workspace) as session:
         done = feedback.reject(
             session, contact_id, code=reason, note=note, rep=rep, clock=SystemClock()
@@ -333,8 +335,11 @@ def handoff_repair_rejections(
     apply: bool = typer.Option(False, "--apply", help="Correct them; else only list them."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Rejections of customers' leads stored with a recycle or disqualify that never
-    happened (before such rejections were stored as stays_customer)."""
+    """Customers' rejections stored as recycle or disqualify: list, correct with --apply.
+
+    Before a customer's rejection was stored as stays_customer, it said the reason's
+    recycle or disqualify, which never happened to the customer.
+    """
     with workspace_session(workspace) as session:
         found = repair_rejections(session) if apply else find_misrecorded_rejections(session)
     for row in found:
