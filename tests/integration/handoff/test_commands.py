@@ -293,3 +293,19 @@ def test_an_absence_says_its_days_and_that_a_past_one_changes_nothing(run: Run) 
     assert past.stderr == "note: that absence ended already (2020-01-02); it changes no routing\n"
     coming = run("reps", "absent", "jonas", "--from", "2099-07-01", "--until", "2099-07-03")
     assert coming.stderr == ""
+
+
+def test_a_deactivated_rep_is_given_no_named_account(run: Run, engine: Engine) -> None:
+    # Routing passes over a leader's accounts (never available), so the account would
+    # look owned while every lead of it went by territory.
+    _ok(run("reps", "team", "add", "dach", "--time-zone", "Europe/Berlin"))
+    _ok(run("reps", "add", "lena", "--team", "dach", "--capacity", "10"))
+    _lead(engine, "DE")
+    _ok(run("reps", "deactivate", "lena"))
+
+    refused = run("reps", "own", "lena", "de-co.example")
+
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "error: rep 'lena' is deactivated: give the account to a rep who is still here\n"
+    )
