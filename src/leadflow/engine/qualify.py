@@ -80,7 +80,9 @@ def qualify(
     activity = fold_history(layout.routes, layout.slots, facts.events, now, explain=explain)
 
     def activity_at(later: datetime) -> Activity:
-        return fold_history(layout.routes, layout.slots, facts.events, later)
+        # Only what had happened by ``now`` is known then, judged as of ``later``.
+        known = [event for event in facts.events if event.at <= now]
+        return fold_history(layout.routes, layout.slots, known, later)
 
     judged_at = _judged_at(now, learned_at)
     return _decide(plan, facts, activity, now, explain, judged_at, activity_at)

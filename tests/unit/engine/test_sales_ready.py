@@ -175,3 +175,21 @@ def test_min_engagement_is_judged_when_leadflow_learns_of_the_facts(now: datetim
         "engagement 6.0 is below 30, counted back from"
         f" {now.isoformat(timespec='minutes')}, when leadflow learned of it"
     )
+
+
+def test_events_after_the_moment_do_not_count_for_the_extras_when_learned_later(
+    now: datetime,
+) -> None:
+    # Qualified as of an event in the middle of a history (a repair, a back-test): the
+    # uses that happened after it are not known at that moment, however late it is judged.
+    happened = now - timedelta(days=2)
+    before = events_of(happened, *(("feature_used", hours / 24) for hours in range(3)))
+    after = events_of(now, ("feature_used", 1), ("feature_used", 0.5))
+    facts = Facts(account=FITTING, events=before + after)
+    definition = _product_led()
+    summary = ActivitySummary.of(definition, before)
+
+    late = qualify(facts, definition, happened, learned_at=now)
+
+    assert not late.sales_ready
+    assert not qualify_summary(facts, summary, definition, happened, learned_at=now).sales_ready
