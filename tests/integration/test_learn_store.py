@@ -10,11 +10,20 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from leadflow.cli import app
+from leadflow.definition.builtin import preset_text
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.store_source import read_store_history
 from leadflow.store.database import make_engine
-from leadflow.store.models import Account, Contact, Event, Handoff, Opportunity
-from leadflow.store.models.handoffs import HandoffWork
+from leadflow.store.models import (
+    Account,
+    Contact,
+    DefinitionVersion,
+    Event,
+    Handoff,
+    Opportunity,
+    Qualification,
+)
+from leadflow.store.models.handoffs import HandoffWork, Rejection
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 
@@ -186,3 +195,33 @@ def test_an_account_made_a_customer_by_the_win_does_not_tell_the_outcome(
     assert table.ids.tolist() == [str(won.id), str(returning.id)]
     assert table.attribute("customer").values.tolist() == [None, "true"]
     assert "customer_since" not in {a.name for a in table.attributes}
+
+
+def test_a_customers_rejected_lead_is_won_not_lost(session: Session) -> None:
+    # Sales rejected or closed each first hand-off; all but the last are customers: by the
+    # stage the active definition calls a customer stage (a company's deal made them one,
+    # no deal of their own), by a rejection recorded as staying a customer, by a work
+    # item closed as a customer's. A customer is won, whatever sales clicked on a stale work item.
+    by_stage, by_rejection, by_closing, rejected = (_contact(session, n) for n in range(1, 5))
+    for contact in (by_stage, by_rejection, rejected):
+        _hand_off(session, contact, T0, "rejected", "rejected")
+    _hand_off(session, by_closing, T0, "accepted", "closed")  # closed (stays a customer)
+    version = DefinitionVersion(name="waterfall", version="1", yaml=preset_text("waterfall"),
+                                active=True, created_at=T0)  # fmt: skip
+    session.add(version)
+    at = T0 + timedelta(days=2)
+    for contact, stage in ((by_stage, "customer"), (rejected, "nurture")):
+        session.add(Qualification(contact_id=contact.id, stage=stage, qualified_at=at,
+                                  last_activity_at=at, updated_at=at))  # fmt: skip
+    session.flush()
+    for contact, action in ((by_rejection, "stays_customer"), (rejected, "recycle")):
+        handoff = session.query(Handoff).filter_by(contact_id=contact.id).one()
+        session.add(Rejection(handoff_id=handoff.id, contact_id=contact.id, code="no_budget",
+                              action=action, at=T0 + timedelta(hours=1)))  # fmt: skip
+    session.flush()
+
+    table = read_store_history(session.connection(), mature_only=False)
+
+    ids = [str(c.id) for c in (by_stage, by_rejection, by_closing, rejected)]
+    assert table.ids.tolist() == ids
+    assert table.outcome.tolist() == [1, 1, 1, 0]

@@ -16,6 +16,7 @@
     handoff check-sla                     record breaches as of now, end spent cadences
     handoff pending [--hand-off]          sales-ready leads nobody handed off (a rescore's)
     handoff report [--since DATE|MOMENT]  per rep: answers, reasons, breaches, under-worked
+    handoff repair-rejections [--apply]   customers' rejections stored as recycle/disqualify
 
 The `reps` group is defined in handoff_team.py and registered here. ID is the lead's
 contact id. Each command calls one service and prints what it did;
@@ -39,6 +40,7 @@ from leadflow.services.handoff_report import RepReport, handoff_report, parse_si
 from leadflow.services.pending_handoffs import hand_off_pending
 from leadflow.services.queue import QueueItem, queue
 from leadflow.services.refusals import InvalidInputError
+from leadflow.services.rejection_repair import find_misrecorded_rejections, repair_rejections
 from leadflow.services.sla import check_sla
 
 __all__ = ["register"]
@@ -111,8 +113,10 @@ def reject(
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Reject a lead with a reason; it is recycled or disqualified as the reason says (a
-    customer is neither: it stays a customer)."""
+    """Reject a lead with a reason code: recycled or disqualified as the reason says.
+
+    A customer is neither: it stays a customer.
+    """
     with workspace_session(workspace) as session:
         done = feedback.reject(
             session, contact_id, code=reason, note=note, rep=rep, clock=SystemClock()
@@ -324,6 +328,31 @@ def handoff_pending(
         )
     else:
         typer.echo("no sales-ready lead waits for a hand-off")
+
+
+@handoff_app.command("repair-rejections")
+def handoff_repair_rejections(
+    apply: bool = typer.Option(False, "--apply", help="Correct them; else only list them."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Customers' rejections stored as recycle or disqualify: list, correct with --apply.
+
+    Before a customer's rejection was stored as stays_customer, it said the reason's
+    recycle or disqualify, which never happened to the customer.
+    """
+    with workspace_session(workspace) as session:
+        found = repair_rejections(session) if apply else find_misrecorded_rejections(session)
+    for row in found:
+        who = f"contact {row.contact_id}" + (f" {row.email}" if row.email else "")
+        typer.echo(f"rejection {row.rejection_id} of {who}: {row.why}")
+    if not found:
+        typer.echo("no rejection says a customer was recycled or disqualified")
+    elif apply:
+        typer.echo(f"{len(found)} rejection(s) corrected to stays_customer")
+    else:
+        typer.echo(
+            f"{len(found)} rejection(s) to correct; nothing written: run with --apply to record it"
+        )
 
 
 @handoff_app.command("report")

@@ -98,11 +98,12 @@ def rep_list(
     team: str | None = typer.Option(None, "--team", "-t"),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Reps with their load (leads held) and whether they are away now."""
+    """Reps with their load (leads held) and whether they are inactive or away now."""
     with workspace_session(workspace) as session:
         found = reps.list_reps(session, SystemClock().now(), team=team)
         for view in found:
-            state = "away" if view.absent else ("inactive" if not view.rep.active else "")
+            # A leaver is never routed to again: an absence still running says less.
+            state = "inactive" if not view.rep.active else ("away" if view.absent else "")
             typer.echo(
                 f"{view.rep.key:<12} {view.team.key:<16} {view.load:>4}/{view.rep.capacity:<4}"
                 f" {view.rep.name} {state}".rstrip()
@@ -123,7 +124,14 @@ def rep_absent(
     start, end = parse_date(first, "--from"), parse_date(last, "--until")
     with workspace_session(workspace) as session:
         absence = reps.add_absence(session, key, start, end, reason)
-        typer.echo(f"{key} away from {shown(absence.starts_at)} to {shown(absence.ends_at)}")
+    # The days as typed first: the UTC moments alone read as another day in Europe
+    # ("2019-12-31 23:00 UTC" for an absence from 1 January in Berlin).
+    typer.echo(
+        f"{key} away {start} to {end}, whole days in the team's time zone "
+        f"({shown(absence.starts_at)} to {shown(absence.ends_at)})"
+    )
+    if absence.ends_at <= SystemClock().now():
+        typer.echo(f"note: that absence ended already ({end}); it changes no routing", err=True)
 
 
 @reps_app.command("capacity")

@@ -8,8 +8,9 @@ name any of these paths):
     3. engagement   decayed event points → score
     4. BANT         explicit facts, else rules → temperature
     5. lead type    SQL > SRL > IQL > MQL > MSRL > none
-    6. sales-ready  fit grade AND recent sales action AND extras (recent as of
-                    ``learned_at`` when that is later than ``now``)
+    6. sales-ready  fit grade AND recent sales action AND extras (the action's age
+                    and the extras judged at ``learned_at`` when that is later than
+                    ``now``: steps 1–5 measured again then, for the extras)
     7. stage        the furthest stage whose condition holds
 
 ``qualify`` reads the full event list; ``qualify_summary`` reads an ActivitySummary
@@ -27,12 +28,20 @@ lead*. A demo request 40 days old when it arrives does not make the lead sales-r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import ensure_utc
 from leadflow.domain.facts import BANT_KEYS, Facts
-from leadflow.domain.qualification import BantResult, Qualification
+from leadflow.domain.qualification import (
+    BantResult,
+    EngagementResult,
+    FitResult,
+    Qualification,
+)
+from leadflow.domain.vocabulary import LeadType, Temperature
 from leadflow.engine.activity import Activity, fold_history
 from leadflow.engine.bant import assess_bant, temperature_for
 from leadflow.engine.engagement import score_engagement
@@ -69,7 +78,14 @@ def qualify(
     plan = plan_for(definition)
     layout = plan.layout
     activity = fold_history(layout.routes, layout.slots, facts.events, now, explain=explain)
-    return _decide(plan, facts, activity, now, explain, _judged_at(now, learned_at))
+
+    def activity_at(later: datetime) -> Activity:
+        # Only what had happened by ``now`` is known then, judged as of ``later``.
+        known = [event for event in facts.events if event.at <= now]
+        return fold_history(layout.routes, layout.slots, known, later)
+
+    judged_at = _judged_at(now, learned_at)
+    return _decide(plan, facts, activity, now, explain, judged_at, activity_at)
 
 
 def qualify_summary(
@@ -97,7 +113,8 @@ def qualify_summary(
             f"{definition.version}; rebuild it from the events"
         )
     activity = summary.activity(now, explain=explain)
-    return _decide(plan, facts, activity, now, explain, _judged_at(now, learned_at))
+    judged_at = _judged_at(now, learned_at)
+    return _decide(plan, facts, activity, now, explain, judged_at, summary.activity)
 
 
 def _utc(now: datetime) -> datetime:
@@ -112,6 +129,37 @@ def _judged_at(now: datetime, learned_at: datetime | None) -> datetime:
     return now if learned_at is None else max(now, _utc(learned_at))
 
 
+@dataclass(frozen=True, slots=True)
+class _Measures:
+    """Steps 2–5 at one moment: the scope conditions read, and what was put in it."""
+
+    scope: Scope
+    fit: FitResult
+    engagement: EngagementResult
+    bant: BantResult
+    temperature: Temperature
+    lead_type: LeadType
+
+
+def _measure(
+    plan: QualificationPlan, facts: Facts, activity: Activity, at: datetime, explain: bool
+) -> _Measures:
+    definition = plan.definition
+    scope = Scope(facts, at, activity.held, definition.free_mail_domains)
+    values = scope.values
+    fit = score_fit(plan, scope, explain=explain)
+    values["fit.score"] = fit.score
+    values["fit.grade"] = fit.grade
+    engagement = score_engagement(plan, activity, at, explain=explain)
+    values["engagement.score"] = engagement.score
+    bant = assess_bant(plan, scope)
+    temperature = values["temperature"] = temperature_for(
+        _record_bant(bant, values), definition.temperature
+    )
+    lead_type = values["lead_type"] = lead_type_of(plan, scope)
+    return _Measures(scope, fit, engagement, bant, temperature, lead_type)
+
+
 def _decide(
     plan: QualificationPlan,
     facts: Facts,
@@ -119,35 +167,36 @@ def _decide(
     now: datetime,
     with_explanation: bool,
     judged_at: datetime,
+    activity_at: Callable[[datetime], Activity],
 ) -> Qualification:
     definition = plan.definition
-    scope = Scope(facts, now, activity.held, definition.free_mail_domains)
-    values = scope.values
-    fit = score_fit(plan, scope, explain=with_explanation)
-    values["fit.score"] = fit.score
-    values["fit.grade"] = fit.grade
-    engagement = score_engagement(plan, activity, now, explain=with_explanation)
-    values["engagement.score"] = engagement.score
-    bant = assess_bant(plan, scope)
-    temperature = values["temperature"] = temperature_for(
-        _record_bant(bant, values), definition.temperature
-    )
-    lead_type = values["lead_type"] = lead_type_of(plan, scope)
+    measured = _measure(plan, facts, activity, now, with_explanation)
+    scope, fit, engagement = measured.scope, measured.fit, measured.engagement
+
+    def extras_then() -> tuple[Scope, EngagementResult]:
+        # The gate's extras as of when leadflow learns of the facts, like the sales
+        # action's age: measured again on the activity at that moment (only for a lead
+        # whose fit and sales action passed, and only when learned later).
+        late = _measure(plan, facts, activity_at(judged_at), judged_at, False)
+        return late.scope, late.engagement
+
     action = last_sales_action(plan, activity.lasts)
-    sales_ready, reason = judge_sales_ready(plan, scope, fit, engagement, action, judged_at)
-    values["sales_ready"] = sales_ready
+    sales_ready, reason = judge_sales_ready(
+        plan, scope, fit, engagement, action, judged_at, extras_then
+    )
+    scope.values["sales_ready"] = sales_ready
     stage = _target_stage(plan, scope)
     explanation: tuple[str, ...] = ()
     if with_explanation:
         said = Verdicts(
-            lead_type,
+            measured.lead_type,
             facts.source.purchased,
             sales_ready,
             reason,
             stage,
             facts.prediction,
         )
-        explanation = explanation_of(fit, engagement, bant, temperature, said)
+        explanation = explanation_of(fit, engagement, measured.bant, measured.temperature, said)
     return Qualification(
         definition_name=definition.name,
         definition_version=definition.version,
@@ -155,9 +204,9 @@ def _decide(
         identity=facts.identity,
         fit=fit,
         engagement=engagement,
-        bant=bant,
-        temperature=temperature,
-        lead_type=lead_type,
+        bant=measured.bant,
+        temperature=measured.temperature,
+        lead_type=measured.lead_type,
         purchased=facts.source.purchased,
         sales_ready=sales_ready,
         sales_ready_reason=reason,

@@ -3,8 +3,8 @@
 The same leads and features as a demo-world folder (``history``): a lead is closed
 once handed off and then won (a won deal, or its hand-off closed as won) or lost (a
 lost deal, rejected by sales, or its hand-off closed without a deal), or when it has a
-closed deal without any hand-off (deals imported from a CRM, ``leadflow import
-deals``); its decision point is its first hand-off, or the creation of its first deal
+closed deal without any hand-off (deals imported from a CRM, ``leadflow import deals``);
+its decision point is its first hand-off, or the creation of its first deal
 when that is earlier (an imported deal has no hand-off). On file at that point: the
 contact's columns (seniority, department, country, source channel/medium, purchased,
 vendor) and its JSON ``attributes`` (``contact.<key>``), the account's columns and JSON
@@ -15,11 +15,17 @@ one). Merged contacts are left out: their events belong to the survivor.
 Each table is read with one query; the contact and account columns as they are now,
 which for firmographics is what was on file at the hand-off unless someone edited them
 since (the store keeps no history of attribute edits).
+
+A customer is won, whatever sales answered on a lead of theirs: a contact standing in a
+customer stage of the active definition (a company's deal or a CRM's lifecycle makes
+one without a won deal of their own), or recorded as staying a customer when sales
+rejected or closed their lead (``stays_customer``, ``closed``), is never lost for a
+stale work item sales rejected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,13 +33,23 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, select
 
-from leadflow.definition.model import AssetsConfig
+from leadflow.definition.errors import DefinitionError
+from leadflow.definition.loader import load_definition_text
+from leadflow.definition.model import AssetsConfig, StageKind
 from leadflow.learn.activity import EventLog
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.history import LOST_CLOSINGS, ClosedLeads, lead_table
 from leadflow.learn.table import LeadTable
-from leadflow.store.models import Account, Contact, Event, Handoff, Opportunity
-from leadflow.store.models.handoffs import HandoffWork
+from leadflow.store.models import (
+    Account,
+    Contact,
+    DefinitionVersion,
+    Event,
+    Handoff,
+    Opportunity,
+    Qualification,
+)
+from leadflow.store.models.handoffs import HandoffWork, Rejection
 from leadflow.store.models.reps import Rep
 
 __all__ = ["read_store_history"]
@@ -48,6 +64,9 @@ _CONTACT_COLUMNS: dict[str, tuple[str, str]] = {
     "vendor": ("vendor", "source.vendor"),
 }
 _CUSTOMER, _CUSTOMER_SINCE = "customer", "customer_since"
+# How the records say a lead's contact stayed a customer (services/feedback.py and
+# services/cadence.py): the rejection's action, the work item's outcome.
+_STAYS_CUSTOMER_ACTION, _CLOSED_CUSTOMER = "stays_customer", "closed"
 _ACCOUNT_COLUMNS: dict[str, tuple[str, str]] = {
     "industry": ("industry", "account.industry"),
     "employees": ("employees", "account.employees"),
@@ -61,7 +80,7 @@ def read_store_history(
     """The closed leads of the store, typed, features as of each decision point."""
     handoffs = _first_handoffs(connection)
     deals = _deals(connection)
-    won = _outcomes(handoffs, deals)
+    won = _outcomes(handoffs, deals, _customers(connection))
     if not won:
         raise LearnInputError(
             "the store holds no closed leads (won or lost after a hand-off, or a closed deal)"
@@ -170,12 +189,52 @@ def _first_handoffs(connection: Connection) -> dict[int, dict[str, Any]]:
     return found
 
 
+def _customers(connection: Connection) -> set[int]:
+    """The contacts that are customers: in a customer stage of the active definition, or
+    recorded as staying one when sales rejected or closed a lead of theirs."""
+    found = set(
+        connection.scalars(
+            select(Rejection.contact_id).where(Rejection.action == _STAYS_CUSTOMER_ACTION)
+        )
+    )
+    found.update(
+        connection.scalars(
+            select(HandoffWork.contact_id).where(HandoffWork.outcome == _CLOSED_CUSTOMER)
+        )
+    )
+    stages = _customer_stages(connection)
+    if stages:
+        found.update(
+            connection.scalars(
+                select(Qualification.contact_id).where(Qualification.stage.in_(stages))
+            )
+        )
+    return found
+
+
+def _customer_stages(connection: Connection) -> list[str]:
+    """The active definition's customer stages (none without a usable active one: the
+    records above still tell)."""
+    row = connection.execute(
+        select(DefinitionVersion.yaml, DefinitionVersion.name).where(DefinitionVersion.active)
+    ).one_or_none()
+    if row is None:
+        return []
+    try:
+        definition = load_definition_text(row.yaml, f"{row.name}.yaml", allow_files=False)
+    except DefinitionError:
+        return []
+    return [stage.id for stage in definition.stages if stage.kind is StageKind.CUSTOMER]
+
+
 def _outcomes(
-    handoffs: Mapping[int, Mapping[str, Any]], deals: Mapping[int, _Deals]
+    handoffs: Mapping[int, Mapping[str, Any]],
+    deals: Mapping[int, _Deals],
+    customers: Collection[int],
 ) -> dict[int, tuple[int, datetime]]:
     """Per closed lead: won (1) or lost (0), and the moment that decided it. A lead is
     closed by its hand-off's end, or by a closed deal, also one imported from a CRM
-    without any hand-off."""
+    without any hand-off. A customer's lead is won, whatever its hand-off said."""
     closed: dict[int, tuple[int, datetime]] = {}
     for contact in sorted(set(handoffs) | set(deals)):
         statuses = deals[contact].closed if contact in deals else {}
@@ -188,7 +247,7 @@ def _outcomes(
                 closed[contact] = (0, statuses["lost"] or opened)
             continue
         settled = handoff["closed_at"] or handoff["answered_at"] or handoff["at"]
-        if "won" in statuses or handoff["closing"] == "won":
+        if "won" in statuses or handoff["closing"] == "won" or contact in customers:
             closed[contact] = (1, statuses.get("won") or settled)
         elif "lost" in statuses:
             closed[contact] = (0, statuses["lost"] or settled)

@@ -158,7 +158,7 @@ def close_lead(
     if not reason.strip():
         raise InvalidInputError("closing a lead needs a reason (e.g. unresponsive, not_interested)")
     now = clock.now()
-    work = _accepted_work(session, contact_id)
+    work = _accepted_work(session, contact_id, closing=True)
     actor = acting_rep(session, work, rep)
     minimum = active_definition(session).definition.handoff.cadence.min_attempts
     item = work.item
@@ -207,11 +207,18 @@ def end_cadence(session: Session, work: Work, now: datetime) -> None:
     recycle_lead(session, contact_id, reason, "leadflow", now)
 
 
-def _accepted_work(session: Session, contact_id: int) -> Work:
+def _accepted_work(session: Session, contact_id: int, *, closing: bool = False) -> Work:
     work = live_work(session, contact_id)
-    if work.handoff.status != "accepted":
-        raise ConflictError(f"accept contact {contact_id}'s hand-off first (leadflow accept)")
-    return work
+    if work.handoff.status == "accepted":
+        return work
+    if closing:
+        # Accepting only to close would start a cadence and flag the lead UNDER-WORKED:
+        # a hand-off nobody answered yet is answered no, with a reason.
+        raise ConflictError(
+            f"contact {contact_id}'s hand-off was not accepted: reject it with a reason "
+            "instead (leadflow reject)"
+        )
+    raise ConflictError(f"accept contact {contact_id}'s hand-off first (leadflow accept)")
 
 
 def _check_consent(session: Session, contact_id: int, channel: AttemptChannel) -> None:

@@ -34,6 +34,7 @@ __all__ = [
     "activate_file",
     "active_definition",
     "leads_in_retired_stages",
+    "stored_definition",
 ]
 
 
@@ -176,6 +177,18 @@ def active_definition(session: Session) -> ActiveDefinition:
         version = session.get_one(DefinitionVersion, version_id).version
         raise UnusableDefinitionError(name, version, error) from None
     return ActiveDefinition(version_id, definition, ref)
+
+
+def stored_definition(session: Session, version_id: int) -> Definition | None:
+    """A recorded version, compiled; None when it is gone or no longer compiles (a
+    preset it extends changed meaning since)."""
+    stored = session.get(DefinitionVersion, version_id)
+    if stored is None:
+        return None
+    try:
+        return _compiled(stored.yaml, f"{stored.name}.yaml")
+    except DefinitionError:
+        return None
 
 
 @lru_cache(maxsize=16)

@@ -176,8 +176,14 @@ def add_absence(
 
 
 def own_account(session: Session, rep_key: str, account: str, now: datetime) -> Account:
-    """Make ``account`` (an id or a domain) a named account owned by the rep."""
+    """Make ``account`` (an id or a domain) a named account owned by the rep, who must be
+    active: routing passes over a leaver, so their account would look owned while its
+    leads went by territory (ConflictError)."""
     rep = get_rep(session, rep_key)
+    if not rep.active:
+        raise ConflictError(
+            f"rep {rep_key!r} is deactivated: give the account to a rep who is still here"
+        )
     found = _account(session, account)
     owner = session.get(AccountOwner, found.id)
     if owner is None:

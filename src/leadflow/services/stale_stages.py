@@ -12,7 +12,9 @@ its actor and reason.
 A lead is *stuck* when all of these hold:
 
 * its current stage was entered by an automatic move (a rule, not a person);
-* one of its sales-action events arrived more than the window after it happened;
+* one of its sales-action events arrived more than the window after it happened, or,
+  when the gate has extras (``min_engagement``, a condition, judged at ``learned_at``
+  too since), any of its events arrived more than a day after it happened;
 * qualified as of that move with the facts known then, it reaches the stage when the
   action's age counts from the move's moment, and does not when it counts from the
   moment leadflow learned of it: the stale action alone let it in;
@@ -46,6 +48,8 @@ from leadflow.store.models import Contact, Event, Handoff, Qualification, StageT
 __all__ = ["REPAIR_ACTOR", "StuckLead", "find_stuck_leads", "repair_stuck_leads"]
 
 REPAIR_ACTOR = "leadflow qualify --repair"
+# An event that arrived this much after it happened came from an imported history.
+_LATE = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +58,26 @@ class StuckLead:
     email: str | None
     stage: str  # where it stands
     entered_at: datetime  # when the stale action moved it there
-    action: SalesAction  # the sales action that let it in
+    action: SalesAction | None  # the last sales action then (a product-led gate: none)
     learned_at: datetime  # when leadflow learned of it
     within_days: float
     back_to: str  # where the definition places it
     held_by_sales: bool  # an open hand-off: listed, not moved
+    # The gate's verdict when leadflow learned of the facts: why it was not sales-ready.
+    refused: str = ""
 
     @property
     def why(self) -> str:
-        age = (self.learned_at - self.action.at) / timedelta(days=1)
-        return (
-            f"entered {self.stage} on {self.action.type} of {_day(self.action.at)}, "
-            f"{age:.1f} days old when leadflow learned of it on {_day(self.learned_at)} "
-            f"(> {self.within_days:g})"
-        )
+        action = self.action
+        if action is not None and self.learned_at - action.at > timedelta(self.within_days):
+            age = (self.learned_at - action.at) / timedelta(days=1)
+            return (
+                f"entered {self.stage} on {action.type} of {_day(action.at)}, "
+                f"{age:.1f} days old when leadflow learned of it on {_day(self.learned_at)} "
+                f"(> {self.within_days:g})"
+            )
+        # The gate's extras (min_engagement, its condition) met by a late history only.
+        return f"entered {self.stage} on {_day(self.entered_at)}; {self.refused}"
 
 
 def find_stuck_leads(session: Session, now: datetime) -> list[StuckLead]:
@@ -77,8 +87,7 @@ def find_stuck_leads(session: Session, now: datetime) -> list[StuckLead]:
         definition = active_definition(session).definition
     except NoActiveDefinitionError as error:
         raise ConflictError(str(error)) from None
-    window = timedelta(days=definition.sales_actions.within_days)
-    found = (_stuck(session, definition, contact_id, now) for contact_id in _late(session, window))
+    found = (_stuck(session, definition, contact_id, now) for contact_id in _late(session))
     return [lead for lead in found if lead is not None]
 
 
@@ -102,22 +111,29 @@ def repair_stuck_leads(session: Session, *, clock: Clock) -> list[StuckLead]:
     return leads
 
 
-def _late(session: Session, window: timedelta) -> list[int]:
+def _late(session: Session) -> list[int]:
     """Contacts with an event of a sales-action type that arrived later than the window
-    after it happened (a superset: the matchers' ``where`` globs are the engine's)."""
-    types = {kind for matcher in _matchers(session) for kind in matcher}
-    rows = session.execute(
-        select(Event.contact_id, Event.at, Event.received_at).where(
-            Event.type.in_(types), Event.contact_id.is_not(None)
-        )
-    ).tuples()
-    late = {contact for contact, at, received in rows if contact and received - at > window}
-    return sorted(late)
-
-
-def _matchers(session: Session) -> list[frozenset[str]]:
+    after it happened (a superset: the matchers' ``where`` globs are the engine's); when
+    the gate has extras (``min_engagement``, a condition), also those with any event that
+    arrived more than a day after it happened (an imported history, not a tracker's
+    delay)."""
     definition = active_definition(session).definition
-    return [matcher.types for matcher in definition.sales_actions.matchers]
+    window = timedelta(days=definition.sales_actions.within_days)
+    types = {kind for matcher in definition.sales_actions.matchers for kind in matcher.types}
+    gate = definition.sales_ready
+    extras = gate.min_engagement is not None or gate.condition is not None
+    query = select(Event.contact_id, Event.type, Event.at, Event.received_at).where(
+        Event.contact_id.is_not(None)
+    )
+    if not extras:
+        query = query.where(Event.type.in_(types))
+    late = {
+        contact
+        for contact, kind, at, received in session.execute(query).tuples()
+        if contact
+        and (received - at > window if kind in types else extras and received - at > _LATE)
+    }
+    return sorted(late)
 
 
 def _stuck(
@@ -143,19 +159,19 @@ def _stuck(
         return None  # the stale action is not what let it in
     current = qualify_contact(session, contact_id, now, explain=False).qualification
     back_to = _back_to(definition, entry.from_stage, current.stage)
-    action = naive.last_sales_action
-    if _reaches(definition, current.stage, position) or back_to is None or action is None:
+    if _reaches(definition, current.stage, position) or back_to is None:
         return None
     return StuckLead(
         contact_id=contact_id,
         email=session.scalar(select(Contact.email).where(Contact.id == contact_id)),
         stage=stage,
         entered_at=entry.at,
-        action=action,
+        action=naive.last_sales_action,
         learned_at=learned,
         within_days=definition.sales_actions.within_days,
         back_to=back_to,
         held_by_sales=_held(session, contact_id),
+        refused=then.sales_ready_reason,
     )
 
 

@@ -72,7 +72,18 @@ _PASSED_ENGAGED = Phrasebook(
     ),
     *_PASSED.phrases,
 )
+# The gate's extras failing only when counted back from when leadflow learned of the facts
+# (engine.sales_ready): the failure, then that moment.
+_EXTRAS_FAILED = Phrasebook(
+    Phrase(N_("engagement %(score)s is below %(minimum)s"), score=NUMBER, minimum=NUMBER),
+    Phrase(N_("the gate's extra condition does not hold: %(condition)s")),
+)
 SALES_READY = Phrasebook(
+    Phrase(
+        N_("%(failed)s, counted back from %(moment)s, when leadflow learned of it"),
+        failed=phrase_of(_EXTRAS_FAILED),
+        moment=INSTANT,
+    ),
     Phrase(N_("fit grade %(grade)s is below %(minimum)s"), grade=_GRADE, minimum=_GRADE),
     Phrase(N_("no sales-specific action yet")),
     Phrase(

@@ -29,6 +29,12 @@ REFUSALS = Phrasebook(
     Phrase(N_("accept contact %(contact)s's hand-off first (leadflow accept)")),
     Phrase(
         N_(
+            "contact %(contact)s's hand-off was not accepted: reject it with a reason "
+            "instead (leadflow reject)"
+        )
+    ),
+    Phrase(
+        N_(
             "contact %(contact)s withdrew %(consent)s consent (or the address bounced): "
             "no %(channel)s attempts"
         ),

@@ -274,3 +274,20 @@ def test_the_last_activity_is_the_latest_event_attempt_or_conversation(
     desk.later(hours=1)
     desk.event(contact_id, "page_view", url="https://x.example/pricing")
     assert last_activity() == START + timedelta(hours=6)
+
+
+def test_closing_a_lead_nobody_accepted_points_to_reject_not_accept(desk: Desk) -> None:
+    # "Accept it first" led a rep who only wanted to stop to accept, then close with no
+    # attempt: flagged UNDER-WORKED for a lead they never meant to work. An unanswered
+    # hand-off is answered no with a reason.
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    contact_id = desk.lead()
+
+    with pytest.raises(ConflictError) as refused:
+        close_lead(desk.session, contact_id, reason="no interest", rep=None, clock=desk.clock)
+
+    assert str(refused.value) == (
+        f"contact {contact_id}'s hand-off was not accepted: reject it with a reason instead"
+        " (leadflow reject)"
+    )

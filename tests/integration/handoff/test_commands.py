@@ -263,3 +263,49 @@ def test_mistakes_are_one_line_and_exit_1(run: Run, args: tuple[str, ...], messa
     assert message in result.output
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_deactivated_rep_reads_inactive_even_while_an_absence_runs(run: Run) -> None:
+    # A leader's holiday outlives their last day: "away" told the manager they would be
+    # back, and hid that nobody routes to them again.
+    today = SystemClock().now().date().isoformat()
+    _ok(run("reps", "team", "add", "dach", "--time-zone", "Europe/Berlin"))
+    _ok(run("reps", "add", "lena", "--team", "dach", "--capacity", "10"))
+    _ok(run("reps", "add", "jonas", "--team", "dach", "--capacity", "10"))
+    for key in ("lena", "jonas"):
+        _ok(run("reps", "absent", key, "--from", today, "--until", today))
+    _ok(run("reps", "deactivate", "lena"))
+
+    listed = dict(line.split(maxsplit=1) for line in _ok(run("reps", "list")).splitlines())
+
+    assert listed["lena"].endswith("inactive")
+    assert listed["jonas"].endswith("away")
+
+
+def test_an_absence_says_its_days_and_that_a_past_one_changes_nothing(run: Run) -> None:
+    _ok(run("reps", "team", "add", "dach", "--time-zone", "Europe/Berlin"))
+    _ok(run("reps", "add", "jonas", "--team", "dach", "--capacity", "10"))
+
+    past = run("reps", "absent", "jonas", "--from", "2020-01-01", "--until", "2020-01-02")
+
+    assert _ok(past).startswith("jonas away 2020-01-01 to 2020-01-02, whole days in the team's")
+    assert "(2019-12-31 23:00 UTC to 2020-01-02 23:00 UTC)" in past.stdout
+    assert past.stderr == "note: that absence ended already (2020-01-02); it changes no routing\n"
+    coming = run("reps", "absent", "jonas", "--from", "2099-07-01", "--until", "2099-07-03")
+    assert coming.stderr == ""
+
+
+def test_a_deactivated_rep_is_given_no_named_account(run: Run, engine: Engine) -> None:
+    # Routing passes over a leader's accounts (never available), so the account would
+    # look owned while every lead of it went by territory.
+    _ok(run("reps", "team", "add", "dach", "--time-zone", "Europe/Berlin"))
+    _ok(run("reps", "add", "lena", "--team", "dach", "--capacity", "10"))
+    _lead(engine, "DE")
+    _ok(run("reps", "deactivate", "lena"))
+
+    refused = run("reps", "own", "lena", "de-co.example")
+
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "error: rep 'lena' is deactivated: give the account to a rep who is still here\n"
+    )

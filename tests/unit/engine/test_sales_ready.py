@@ -11,7 +11,7 @@ from leadflow.definition.model import (
 )
 from leadflow.domain.facts import Facts
 from leadflow.domain.vocabulary import Grade
-from leadflow.engine import qualify
+from leadflow.engine import ActivitySummary, qualify, qualify_summary
 from tests.unit.engine.builders import equals, events_of, matcher, waterfall
 
 FITTING = {"industry": "software", "employees": 300, "country": "de"}  # 70: grade B
@@ -123,3 +123,73 @@ def test_a_pass_names_every_test_the_gate_made(now: datetime) -> None:
         "fit grade B, engagement 20.0 (at least 1); the gate's extra condition holds:"
         " event feature_used x2"
     )
+
+
+def _product_led(**extras: object) -> Definition:
+    """No sales action: usage decides (``feature_used x5 within 14 days``), 10 points each."""
+    used = EventTest(matcher("feature_used"), within_days=14, min_count=5)
+    gate = SalesReadyGate(
+        min_fit_grade=Grade.C, require_sales_action=False, **{"condition": used, **extras}
+    )
+    rule = EngagementRule("usage", matcher("feature_used"), 10.0, half_life_days=30)
+    return waterfall(sales_ready=gate, engagement=EngagementConfig((rule,)))
+
+
+def _usage(at: datetime) -> Facts:
+    return facts_with(at, *(("feature_used", day) for day in range(5)))
+
+
+def test_the_gates_extras_are_judged_when_leadflow_learns_of_the_facts(now: datetime) -> None:
+    # A year of usage history imported a year late: met then, not now. Like a stale
+    # demo request, it makes nobody sales-ready, whether from the events or a summary.
+    happened = now - timedelta(days=365)
+    facts, definition = _usage(happened), _product_led()
+    summary = ActivitySummary.of(definition, facts.events)
+    assert qualify(facts, definition, happened).sales_ready
+
+    late = qualify(facts, definition, happened, learned_at=now)
+    from_summary = qualify_summary(facts, summary, definition, happened, learned_at=now)
+
+    assert (late.sales_ready, from_summary.sales_ready) == (False, False)
+    assert late.sales_ready_reason == (
+        "the gate's extra condition does not hold: event feature_used x5 within 14 days,"
+        f" counted back from {now.isoformat(timespec='minutes')}, when leadflow learned of it"
+    )
+    assert from_summary.sales_ready_reason == late.sales_ready_reason
+    assert late.at == happened
+    assert late.engagement.score > 40
+    fresh = qualify(_usage(now), definition, now, learned_at=now)
+    assert fresh.sales_ready
+
+
+def test_min_engagement_is_judged_when_leadflow_learns_of_the_facts(now: datetime) -> None:
+    happened = now - timedelta(days=90)  # three half-lives: 8 times less by now
+    definition = _product_led(condition=None, min_engagement=30.0)
+    facts = _usage(happened)
+    assert qualify(facts, definition, happened).sales_ready
+
+    late = qualify(facts, definition, happened, learned_at=now)
+
+    assert not late.sales_ready
+    assert late.sales_ready_reason == (
+        "engagement 6.0 is below 30, counted back from"
+        f" {now.isoformat(timespec='minutes')}, when leadflow learned of it"
+    )
+
+
+def test_events_after_the_moment_do_not_count_for_the_extras_when_learned_later(
+    now: datetime,
+) -> None:
+    # Qualified as of an event in the middle of a history (a repair, a back-test): the
+    # uses that happened after it are not known at that moment, however late it is judged.
+    happened = now - timedelta(days=2)
+    before = events_of(happened, *(("feature_used", hours / 24) for hours in range(3)))
+    after = events_of(now, ("feature_used", 1), ("feature_used", 0.5))
+    facts = Facts(account=FITTING, events=before + after)
+    definition = _product_led()
+    summary = ActivitySummary.of(definition, before)
+
+    late = qualify(facts, definition, happened, learned_at=now)
+
+    assert not late.sales_ready
+    assert not qualify_summary(facts, summary, definition, happened, learned_at=now).sales_ready

@@ -94,6 +94,14 @@ def _qualified(waterfall: Definition) -> Iterator[Qualification]:
     yield qualify(asked, _gate(waterfall, min_engagement=1.0), NOW)
     yield qualify(asked, _gate(waterfall, min_engagement=1.0, condition=decider), NOW)
     yield qualify(reading, _gate(waterfall, require_sales_action=False, condition=decider), NOW)
+    # Met when the events happened, not when leadflow learned of them a month later.
+    later = NOW + timedelta(days=30)
+    recent = EventTest(EventMatcher(frozenset({"content_download"})), within_days=5)
+    product_led = _gate(waterfall, require_sales_action=False, condition=recent)
+    yield qualify(reading, product_led, NOW, learned_at=later)
+    floor = qualify(reading, waterfall, NOW).engagement.score - 0.01
+    engaged = _gate(waterfall, require_sales_action=False, min_engagement=floor)
+    yield qualify(reading, engaged, NOW, learned_at=later)
     visited = FitRule("trade-show visitor", 10.0, EventTest(EventMatcher(frozenset({"x"}))))
     on_events = dataclasses.replace(waterfall.fit, rules=(visited,))
     yield qualify(
