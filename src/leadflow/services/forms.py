@@ -41,8 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import Clock
-from leadflow.ingest.normalise import InvalidValueError, normalise_email
-from leadflow.services.contacts import upsert_contact
+from leadflow.services.contacts import checked_values, upsert_contact
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.events import (
     IncomingEvent,
@@ -94,9 +93,12 @@ def submit_form(
     if spec.honeypot and posted.get(spec.honeypot, "").strip():
         return FormOutcome(spam=True)
     values, company = _mapped(spec, posted)
+    # Every address meets the same checks before anything is decided about it: an
+    # erased person's address must not be a way round them.
+    values = checked_values(session, values)
     now = clock.now()
     if spec.double_opt_in:
-        erased = _erased_address(session, values["email"])
+        erased = _erased_address(session, str(values["email"]))
         if erased is not None:
             _request_confirmation(session, form_id, spec, erased, None, confirm_base, now)
             return FormOutcome(False, confirmation_sent=True)
@@ -185,13 +187,9 @@ def confirm(
     return Confirmed(contact.id, row.form_id)
 
 
-def _erased_address(session: Session, email: object) -> str | None:
-    """The posted address, normalised, when it is an erased person's that leadflow does
-    not hold; else None (an invalid address is refused by the upsert that follows)."""
-    try:
-        address = normalise_email(str(email))
-    except InvalidValueError:
-        return None
+def _erased_address(session: Session, address: str) -> str | None:
+    """The (normalised) address when it is an erased person's that leadflow does not
+    hold; else None."""
     found = check_suppressed(session, email=address)
     if not any(suppression.kind == EMAIL for suppression in found):
         return None
