@@ -16,7 +16,11 @@
 4. With double opt-in, a one-time token is stored (hashed) and a
    ``form.confirmation_requested`` message enters the outbox in the same transaction;
    a mailer subscribed to that webhook kind sends the link.
-5. With double opt-in, a post for an address on the suppression list (an erased person)
+5. With double opt-in, the reply is the same for every address (no contact id, no stage,
+   ``confirmation_sent``), and every address gets a link: the form is public, and an
+   answer that differed would tell anyone who types an address whether it is known,
+   erased or withdrawn.
+6. With double opt-in, a post for an address on the suppression list (an erased person)
    creates nobody and lifts nothing: anyone can type an address. Only the link is sent,
    and a *pending* confirmation keeps what following it needs (the token's hash, the
    form, the address, when) and nothing else of the post: no other field, no visitor
@@ -101,7 +105,7 @@ def submit_form(
         erased = _erased_address(session, str(values["email"]))
         if erased is not None:
             _request_confirmation(session, form_id, spec, erased, None, confirm_base, now)
-            return FormOutcome(False, confirmation_sent=True)
+            return _unrevealing()
     # The event qualifies it. The person's own post lifts a suppression of their address
     # (an erased person signing up again: their new consent, services/suppression.py).
     view, created = upsert_contact(
@@ -124,12 +128,14 @@ def submit_form(
     outcome = record_event(session, incoming, clock=clock, active=active)
     if not isinstance(outcome, Recorded):
         raise InvalidInputError(outcome.reason)
-    sent = False
-    if spec.double_opt_in and contact.identity != "confirmed":
-        assert contact.email is not None  # the form's contact is found by its address
-        _request_confirmation(session, form_id, spec, contact.email, contact.id, confirm_base, now)
-        sent = True
-    return FormOutcome(False, outcome.contact_id, outcome.stage, sent)
+    if not spec.double_opt_in:
+        return FormOutcome(False, outcome.contact_id, outcome.stage)
+    assert contact.email is not None  # the form's contact is found by its address
+    # Every address gets its link, a confirmed one too (following it again renews the
+    # proof of consent for this form, and lets a withdrawn person opt back in), so the
+    # reply below is true for all.
+    _request_confirmation(session, form_id, spec, contact.email, contact.id, confirm_base, now)
+    return _unrevealing()
 
 
 def confirm(
@@ -185,6 +191,13 @@ def confirm(
     )
     record_events(session, events, clock=clock, active=active)  # commits everything
     return Confirmed(contact.id, row.form_id)
+
+
+def _unrevealing() -> FormOutcome:
+    """The outcome of every double opt-in post: anyone can type any address, so the reply
+    must not tell whether it is a contact, an erased person's or unknown (no id, no
+    stage); the link sent to the address says the rest to its owner only."""
+    return FormOutcome(False, confirmation_sent=True)
 
 
 def _erased_address(session: Session, address: str) -> str | None:

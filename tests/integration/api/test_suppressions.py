@@ -29,7 +29,7 @@ SUPPRESSED = "https://leadflow.dev/problems/suppressed"
 def forms() -> FormsConfig:
     fields = {"email": "email", "phone": "phone"}
     trial = {"email": "email", "first": "first_name", "company": "company", "tel": "phone",
-             "land": "country", "mail2": "attributes.other_email"}  # fmt: skip
+             "land": "country"}  # fmt: skip
     return FormsConfig(
         forms={
             "demo": FormSpec(event="demo_request", fields=fields),
