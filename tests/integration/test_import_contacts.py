@@ -638,3 +638,19 @@ def test_a_value_longer_than_its_column_is_rejected(
         "company is longer than 300 characters",
     ]
     assert rows(engine, Contact) == []
+
+
+def test_students_and_alumni_join_no_account_and_staff_do(
+    engine: Engine, run: Importer, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "campus.csv",
+        ["email", "company"],
+        ["j.doe@student.uva.nl", "UvA"],
+        ["x@etu.univ-lyon1.fr", "Lyon 1"],
+        ["prof@uva.nl", "UvA"],
+    )
+    assert run(path).committed
+    assert contact(engine, "j.doe@student.uva.nl")["domain"] is None
+    assert contact(engine, "x@etu.univ-lyon1.fr")["account_id"] is None
+    assert [row["domain"] for row in rows(engine, Account)] == ["uva.nl"]

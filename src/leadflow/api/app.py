@@ -33,6 +33,7 @@ from leadflow.api.routers import (
     events,
     exports,
     forms,
+    gdpr,
     handoff,
     health,
     keys,
@@ -70,6 +71,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports.router,  # the analytics reports' figures as JSON (issue 8)
     exports.router,  # leads as CSV for a CRM import or a spreadsheet
     suppressions.router,  # GDPR: erased people not to be re-added (admin)
+    gdpr.router,  # GDPR requests by address (a person who may be no contact)
 )
 
 _DESCRIPTION = """\

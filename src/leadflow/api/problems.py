@@ -38,7 +38,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError, RefusedError
+from leadflow.services.refusals import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    NotYoursError,
+    RefusedError,
+)
 from leadflow.services.suppression import SuppressedError
 
 __all__ = [
@@ -218,6 +224,7 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 _REFUSALS: tuple[tuple[type[RefusedError], ProblemKind], ...] = (
     (NotFoundError, ProblemKind.NOT_FOUND),
+    (NotYoursError, ProblemKind.NOT_YOUR_LEAD),
     (SuppressedError, ProblemKind.SUPPRESSED),  # a ConflictError: asked first
     (ConflictError, ProblemKind.CONFLICT),
     (InvalidInputError, ProblemKind.VALIDATION),

@@ -2,10 +2,12 @@
 
 Requests arrive as an e-mail address more often than as a contact id, so PERSON is
 either. Both reach every record of the person (merged records included), as the API's
-``GET /contacts/{id}/export`` and ``DELETE /contacts/{id}`` do.
+``GET /contacts/{id}/export`` and ``DELETE /contacts/{id}`` do. An address also reaches
+what is held under it without a contact (a double opt-in confirmation still pending),
+even when nobody has it as a contact; ``--email`` adds another address of the person's.
 
-export PERSON [--out FILE]   every row held about them, as JSON (stdout or FILE)
-erase PERSON [--yes] [--reason erasure|objection]
+export PERSON [--email ADDR ...] [--out FILE]   every row held about them, as JSON
+erase PERSON [--email ADDR ...] [--yes] [--reason erasure|objection]
                              delete them everywhere; asks first unless --yes; their
                              address and phone go on the suppression list (hashed)
 suppressions                 the suppression list: counts, moments, reasons (no address)
@@ -23,8 +25,7 @@ import typer
 from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.options import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
-from leadflow.services.contacts import find_contact
-from leadflow.services.gdpr import erase_person, export_person
+from leadflow.services.gdpr import erase_person, export_person, find_person
 from leadflow.services.suppression import (
     Reason,
     check_suppressed,
@@ -41,6 +42,9 @@ gdpr_app = typer.Typer(
 )
 
 PersonArgument = typer.Argument(..., help="The person's contact id or e-mail address.")
+AlsoOption = typer.Option(
+    [], "--email", help="Another address of the person's (repeatable): what is held under it."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -50,6 +54,7 @@ def register(app: typer.Typer) -> None:
 @gdpr_app.command("export")
 def export(
     person: str = PersonArgument,
+    also: list[str] = AlsoOption,
     out: Path | None = typer.Option(
         None, "--out", "-o", dir_okay=False, help="Write the JSON to this file, not stdout."
     ),
@@ -60,19 +65,21 @@ def export(
     if out is not None and not out.parent.is_dir():
         fail(f"no folder {out.parent} to write {out.name} in")
     with workspace_session(workspace) as session:
-        held = export_person(session, find_contact(session, person))
+        contact_id, named = find_person(session, person)
+        held = export_person(session, contact_id, addresses=[*named, *also])
     text = json.dumps(held, ensure_ascii=False, indent=2, sort_keys=True, default=str)
     if out is None:
         typer.echo(text)
         return
     out.write_text(text + "\n", encoding="utf-8")
     rows = sum(len(rows) for rows in held["data"].values())
-    typer.echo(f"wrote {rows} rows about contact {held['contact_id']} to {out}", err=True)
+    typer.echo(f"wrote {rows} rows about {_whom(held['contact_ids'])} to {out}", err=True)
 
 
 @gdpr_app.command("erase")
 def erase(
     person: str = PersonArgument,
+    also: list[str] = AlsoOption,
     yes: bool = typer.Option(False, "--yes", "-y", help="Erase without asking."),
     reason: Reason = typer.Option(
         Reason.ERASURE,
@@ -85,19 +92,27 @@ def erase(
     addresses and phone numbers go on the suppression list (keyed hashes only), so no
     import, API call or event brings them back."""
     with workspace_session(workspace) as session:
-        contact_id = find_contact(session, person)
+        contact_id, named = find_person(session, person)
+        addresses = [*named, *also]
         if not yes:  # the question shows what would go; --yes need not read it all first
-            held = export_person(session, contact_id)
-            records = ", ".join(str(record) for record in held["contact_ids"])
+            held = export_person(session, contact_id, addresses=addresses)
             rows = sum(len(rows) for rows in held["data"].values())
-            question = f"erase contact {records} and {rows} rows about them? This cannot be undone"
+            whom = _whom(held["contact_ids"])
+            question = f"erase {whom} and {rows} rows about them? This cannot be undone"
             if not typer.confirm(question, default=False):
                 fail("nothing erased")
-        done = erase_person(session, contact_id, now=SystemClock().now(), reason=reason)
-    records = ", ".join(str(record) for record in done["contact_ids"])
+        now = SystemClock().now()
+        done = erase_person(session, contact_id, now=now, reason=reason, addresses=addresses)
     counts = ", ".join(f"{table} {count}" for table, count in sorted(done["erased"].items()))
-    typer.echo(f"erased contact {records}: {counts}")
+    typer.echo(f"erased {_whom(done['contact_ids'])}: {counts}")
     typer.echo(f"suppressed {done['suppressed']} address(es) and phone number(s) ({reason})")
+
+
+def _whom(contact_ids: list[int]) -> str:
+    """``contact 1, 2``, or what a request by address alone reached."""
+    if not contact_ids:
+        return "what is held under the address (no contact)"
+    return "contact " + ", ".join(str(record) for record in contact_ids)
 
 
 EmailArgument = typer.Argument(None, help="The e-mail address.")

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,6 +57,7 @@ __all__ = [
     "CONTACT_FIELDS",
     "ContactFilter",
     "ContactView",
+    "checked_values",
     "create_contact",
     "find_contact",
     "get_contact",
@@ -237,6 +238,13 @@ def _filtered(where: ContactFilter) -> Select[tuple[Contact, Qualification]]:
     return query
 
 
+def checked_values(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values as a contact would hold them, or InvalidInputError saying which one
+    cannot be held; writes nothing. For a caller that must refuse a bad post before it
+    decides anything else about the address in it (a double opt-in form)."""
+    return _normalised(session, values)
+
+
 def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     clean = {key: value for key, value in values.items() if value is not None}
     try:
@@ -250,6 +258,7 @@ def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
             clean["external_id"] = canonical_external_id(str(clean["external_id"]))
     except ValueError as error:  # ingest's InvalidValueError: one line saying why
         raise InvalidInputError(str(error)) from None
+    _refuse_too_long(clean)
     if "domain" not in clean and "email" in clean:
         domain = company_domain(clean["email"], None)
         if domain is not None:
@@ -258,6 +267,19 @@ def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     if account_id is not None and session.get(Account, account_id) is None:
         raise InvalidInputError(f"no account with id {account_id}")
     return clean
+
+
+def _refuse_too_long(clean: Mapping[str, Any]) -> None:
+    """A value longer than its column: refused in words, on SQLite (which would keep it)
+    as on PostgreSQL (which would fail the whole statement)."""
+    columns = Contact.__table__.c
+    for name, value in clean.items():
+        column = columns.get(name)
+        if column is None or not isinstance(value, str) or not isinstance(column.type, String):
+            continue
+        longest = column.type.length
+        if longest is not None and len(value) > longest:
+            raise InvalidInputError(f"{name}: at most {longest} characters, not {len(value)}")
 
 
 def _country(text: str) -> str:

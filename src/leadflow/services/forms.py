@@ -16,7 +16,11 @@
 4. With double opt-in, a one-time token is stored (hashed) and a
    ``form.confirmation_requested`` message enters the outbox in the same transaction;
    a mailer subscribed to that webhook kind sends the link.
-5. With double opt-in, a post for an address on the suppression list (an erased person)
+5. With double opt-in, the reply is the same for every address (no contact id, no stage,
+   ``confirmation_sent``), and every address gets a link: the form is public, and an
+   answer that differed would tell anyone who types an address whether it is known,
+   erased or withdrawn.
+6. With double opt-in, a post for an address on the suppression list (an erased person)
    creates nobody and lifts nothing: anyone can type an address. Only the link is sent,
    and a *pending* confirmation keeps what following it needs (the token's hash, the
    form, the address, when) and nothing else of the post: no other field, no visitor
@@ -41,8 +45,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import Clock
-from leadflow.ingest.normalise import InvalidValueError, normalise_email
-from leadflow.services.contacts import upsert_contact
+from leadflow.services.contacts import checked_values, upsert_contact
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.events import (
     IncomingEvent,
@@ -94,12 +97,15 @@ def submit_form(
     if spec.honeypot and posted.get(spec.honeypot, "").strip():
         return FormOutcome(spam=True)
     values, company = _mapped(spec, posted)
+    # Every address meets the same checks before anything is decided about it: an
+    # erased person's address must not be a way round them.
+    values = checked_values(session, values)
     now = clock.now()
     if spec.double_opt_in:
-        erased = _erased_address(session, values["email"])
+        erased = _erased_address(session, str(values["email"]))
         if erased is not None:
             _request_confirmation(session, form_id, spec, erased, None, confirm_base, now)
-            return FormOutcome(False, confirmation_sent=True)
+            return _unrevealing()
     # The event qualifies it. The person's own post lifts a suppression of their address
     # (an erased person signing up again: their new consent, services/suppression.py).
     view, created = upsert_contact(
@@ -122,12 +128,14 @@ def submit_form(
     outcome = record_event(session, incoming, clock=clock, active=active)
     if not isinstance(outcome, Recorded):
         raise InvalidInputError(outcome.reason)
-    sent = False
-    if spec.double_opt_in and contact.identity != "confirmed":
-        assert contact.email is not None  # the form's contact is found by its address
-        _request_confirmation(session, form_id, spec, contact.email, contact.id, confirm_base, now)
-        sent = True
-    return FormOutcome(False, outcome.contact_id, outcome.stage, sent)
+    if not spec.double_opt_in:
+        return FormOutcome(False, outcome.contact_id, outcome.stage)
+    assert contact.email is not None  # the form's contact is found by its address
+    # Every address gets its link, a confirmed one too (following it again renews the
+    # proof of consent for this form, and lets a withdrawn person opt back in), so the
+    # reply below is true for all.
+    _request_confirmation(session, form_id, spec, contact.email, contact.id, confirm_base, now)
+    return _unrevealing()
 
 
 def confirm(
@@ -185,13 +193,16 @@ def confirm(
     return Confirmed(contact.id, row.form_id)
 
 
-def _erased_address(session: Session, email: object) -> str | None:
-    """The posted address, normalised, when it is an erased person's that leadflow does
-    not hold; else None (an invalid address is refused by the upsert that follows)."""
-    try:
-        address = normalise_email(str(email))
-    except InvalidValueError:
-        return None
+def _unrevealing() -> FormOutcome:
+    """The outcome of every double opt-in post: anyone can type any address, so the reply
+    must not tell whether it is a contact, an erased person's or unknown (no id, no
+    stage); the link sent to the address says the rest to its owner only."""
+    return FormOutcome(False, confirmation_sent=True)
+
+
+def _erased_address(session: Session, address: str) -> str | None:
+    """The (normalised) address when it is an erased person's that leadflow does not
+    hold; else None."""
     found = check_suppressed(session, email=address)
     if not any(suppression.kind == EMAIL for suppression in found):
         return None

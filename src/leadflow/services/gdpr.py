@@ -21,6 +21,14 @@ their contact and events and may carry their address in the caller's key. Findin
 those reads every message and every stored reply, which is acceptable for a request
 that comes a few times a year.
 
+A double opt-in confirmation still *pending* (an erased person's address typed into a
+form: services/forms.py) names no contact, only the address (``pending_email``). It is
+the person's when its address is one of their records' addresses, in any case, or one
+the request adds (``addresses``: "this is mine too"); a request may also name a person
+who is *only* pending, by address alone (``contact_id`` None), and is answered with what
+is held rather than "no contact". The webhook messages that carry such an address (the
+link's request) are theirs as well.
+
 Erasure keeps one thing, on purpose: the person's addresses and phone numbers as keyed
 hashes on the suppression list (services/suppression.py), so the company's next import
 or API call does not bring them back. A hash of a value, never the value.
@@ -39,22 +47,33 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, or_, select
+from sqlalchemy import ColumnElement, Connection, Table, delete, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from leadflow.ingest.normalise import InvalidValueError, normalise_email
+from leadflow.services.contacts import find_contact
 from leadflow.services.outbox import CONTACT_ERASED, enqueue_in
-from leadflow.services.refusals import NotFoundError
+from leadflow.services.refusals import InvalidInputError, NotFoundError
 from leadflow.services.suppression import Reason, suppress
 from leadflow.services.survivor import surviving_contact
-from leadflow.store.models import Base, Contact, IdempotentReply, Merge, OutboxMessage, Visitor
+from leadflow.store.models import (
+    Base,
+    Contact,
+    FormConfirmation,
+    IdempotentReply,
+    Merge,
+    OutboxMessage,
+    Visitor,
+)
 
-__all__ = ["erase_person", "export_person"]
+__all__ = ["erase_person", "export_person", "find_person"]
 
 _CONTACTS: Table = Base.metadata.tables["contacts"]
 _ACCOUNTS: Table = Base.metadata.tables["accounts"]
 _MERGES: Table = Base.metadata.tables["merges"]
 _OUTBOX: Table = Base.metadata.tables["outbox_messages"]
 _REPLIES: Table = Base.metadata.tables["idempotent_replies"]
+_CONFIRMATIONS: Table = Base.metadata.tables["form_confirmations"]
 # Rows reached from these are not the person's: a company's, a key's, a subscription's.
 _NOT_THEIRS = frozenset({"accounts", "api_keys", "webhook_subscriptions"})
 # The payload keys by which a webhook message names a contact (services.outbox.KINDS).
@@ -66,10 +85,29 @@ _WITHHELD: dict[str, frozenset[str]] = {
 }
 
 
-def export_person(session: Session, contact_id: int) -> dict[str, Any]:
-    """Everything held about the person, as JSON-ready data, grouped by table."""
+def find_person(session: Session, who: str) -> tuple[int | None, tuple[str, ...]]:
+    """A request's person as it names them: a contact id, or an e-mail address, which
+    also reaches what is held under that address without a contact (a pending
+    confirmation); ``(contact id or None, the address named)``. A contact id that finds
+    nobody, or words that are neither, are refused as ``find_contact`` refuses them."""
+    text = who.strip()
+    if text.isdigit():
+        return find_contact(session, text), ()
+    try:
+        contact_id: int | None = find_contact(session, text)
+    except NotFoundError:
+        contact_id = None  # the address may still be held: export_person decides
+    return contact_id, (_address(text),)
+
+
+def export_person(
+    session: Session, contact_id: int | None, *, addresses: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Everything held about the person, as JSON-ready data, grouped by table: the
+    contact's (None: a person named by ``addresses`` alone) and their addresses'."""
     root, ids = _person(session, contact_id)
-    rows = _held(session, ids)
+    rows = _held(session, ids, _addresses(session, ids, addresses))
+    _refuse_nobody(root, rows)
     contacts = rows["contacts"]
     account_ids = {row["account_id"] for row in contacts if row["account_id"] is not None}
     rows["accounts"] = _rows(session, _ACCOUNTS, "id", account_ids)
@@ -78,7 +116,12 @@ def export_person(session: Session, contact_id: int) -> dict[str, Any]:
 
 
 def erase_person(
-    session: Session, contact_id: int, *, now: datetime, reason: Reason = Reason.ERASURE
+    session: Session,
+    contact_id: int | None,
+    *,
+    now: datetime,
+    reason: Reason = Reason.ERASURE,
+    addresses: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Delete the person everywhere; returns how many rows went, per table, and how many
     values were put on the suppression list. Commits.
@@ -87,23 +130,27 @@ def erase_person(
     transaction, so they can erase their copies (art. 19); the suppression list gets
     their addresses and phones (hashed) in it too, so nothing re-creates them."""
     root, ids = _person(session, contact_id)
-    counts = {name: len(found) for name, found in _held(session, ids).items()}
-    records = session.execute(select(Contact.email, Contact.phone).where(Contact.id.in_(ids)))
-    emails, phones = zip(*records, strict=True)
+    emails = _addresses(session, ids, addresses)
+    held = _held(session, ids, emails)
+    _refuse_nobody(root, held)
+    counts = {name: len(found) for name, found in held.items()}
+    pending = [row["pending_email"].lower() for row in held["form_confirmations"]
+               if row["contact_id"] is None]  # fmt: skip
+    phones = session.scalars(select(Contact.phone).where(Contact.id.in_(ids)))
     suppressed = suppress(
-        session,
-        [email for email in emails if email],
-        [phone for phone in phones if phone],
-        reason,
-        now,
+        session, [*_record_addresses(session, ids), *pending], [p for p in phones if p], reason, now
     )
-    replies = [row["id"] for row in _replies_naming(session, ids)]
+    replies = [row["id"] for row in held["idempotent_replies"]]
     # Rows that hang off theirs go with them (foreign keys cascade); the outbox's
-    # messages and the stored replies only name them, so they are deleted by id.
+    # messages, the stored replies and the pending confirmations only name them, so
+    # they are deleted by id or address.
     session.execute(
-        delete(OutboxMessage).where(_names_them(ids)).execution_options(synchronize_session=False)
+        delete(OutboxMessage)
+        .where(_names_them(ids, emails))
+        .execution_options(synchronize_session=False)
     )
     session.execute(delete(IdempotentReply).where(IdempotentReply.id.in_(replies)))
+    session.execute(delete(FormConfirmation).where(_pending_for(emails)))
     session.execute(delete(Visitor).where(Visitor.contact_id.in_(ids)))
     session.execute(
         delete(Contact).where(Contact.id.in_(ids)).execution_options(synchronize_session=False)
@@ -121,18 +168,53 @@ def erase_person(
     }
 
 
-def _held(session: Session, ids: set[int]) -> dict[str, list[Any]]:
-    """The person's rows by table (raw mappings), accounts aside."""
+def _held(session: Session, ids: set[int], emails: set[str]) -> dict[str, list[Any]]:
+    """The person's rows by table (raw mappings), accounts aside; ``emails``: their
+    addresses, lower-case (pending confirmations, messages and replies naming them)."""
     held: dict[str, list[Any]] = {"contacts": _rows(session, _CONTACTS, "id", ids)}
     for table in _tables_about_people():
         held[table.name] = _rows(session, table, "contact_id", ids)
+    pending = select(_CONFIRMATIONS).where(_pending_for(emails)).order_by(_CONFIRMATIONS.c.id)
+    held["form_confirmations"] += list(session.execute(pending).mappings())
     merges = select(_MERGES).where(_merges_of(ids)).order_by(Merge.at)
     held["merges"] = list(session.execute(merges).mappings())
-    messages = select(_OUTBOX).where(_names_them(ids)).order_by(OutboxMessage.created_at)
+    messages = select(_OUTBOX).where(_names_them(ids, emails)).order_by(OutboxMessage.created_at)
     held["outbox_messages"] = list(session.execute(messages).mappings())
-    held["idempotent_replies"] = _replies_naming(session, ids)
+    held["idempotent_replies"] = _replies_naming(session, ids, emails)
     _hanging_off(session, held)
     return held
+
+
+def _refuse_nobody(root: int | None, held: dict[str, list[Any]]) -> None:
+    """A request by address alone that finds nothing: not found (a contact id that
+    finds nothing was refused by ``_person``)."""
+    if root is None and not any(held.values()):
+        raise NotFoundError("no contact with this e-mail address, and nothing pending for it")
+
+
+def _addresses(session: Session, ids: set[int], given: Iterable[str]) -> set[str]:
+    """The person's addresses, lower-case: their records' and those the request adds."""
+    return {*_record_addresses(session, ids), *(_address(email) for email in given)}
+
+
+def _address(text: str) -> str:
+    try:
+        return normalise_email(text).lower()
+    except InvalidValueError as error:
+        raise InvalidInputError(str(error)) from None
+
+
+def _record_addresses(session: Session, ids: set[int]) -> list[str]:
+    found = session.scalars(select(Contact.email).where(Contact.id.in_(ids)))
+    return [email.lower() for email in found if email]
+
+
+def _pending_for(emails: set[str]) -> ColumnElement[bool]:
+    """Pending confirmations (no contact yet) for one of the addresses, in any case."""
+    if not emails:
+        return false()
+    column = _CONFIRMATIONS.c.pending_email
+    return _CONFIRMATIONS.c.contact_id.is_(None) & func.lower(column).in_(sorted(emails))
 
 
 def _hanging_off(session: Session, held: dict[str, list[Any]]) -> None:
@@ -153,14 +235,9 @@ def _hanging_off(session: Session, held: dict[str, list[Any]]) -> None:
             held[table.name] = list(found.values())
 
 
-def _replies_naming(session: Session, ids: set[int]) -> list[Any]:
+def _replies_naming(session: Session, ids: set[int], emails: set[str]) -> list[Any]:
     """Stored API replies whose body names one of the contacts, or whose key carries one
     of their e-mail addresses."""
-    emails = [
-        email.lower()
-        for email in session.scalars(select(Contact.email).where(Contact.id.in_(ids)))
-        if email
-    ]
     rows = session.execute(select(_REPLIES).order_by(_REPLIES.c.id)).mappings()
     return [
         row
@@ -210,9 +287,12 @@ def _table(name: str) -> Table:
     return table
 
 
-def _person(session: Session, contact_id: int) -> tuple[int, set[int]]:
+def _person(session: Session, contact_id: int | None) -> tuple[int | None, set[int]]:
     """The record that survived the person's merges, and every record of the person:
-    that one and, transitively, every contact merged into it."""
+    that one and, transitively, every contact merged into it (none for a person named
+    by address alone)."""
+    if contact_id is None:
+        return None, set()
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFoundError(f"no contact with id {contact_id}")
@@ -248,10 +328,13 @@ def _merges_of(ids: set[int]) -> ColumnElement[bool]:
     return or_(Merge.survivor_id.in_(ids), Merge.merged_id.in_(ids))
 
 
-def _names_them(ids: set[int]) -> ColumnElement[bool]:
-    """A webhook message whose payload names one of the person's contacts."""
+def _names_them(ids: set[int], emails: set[str]) -> ColumnElement[bool]:
+    """A webhook message whose payload names one of the person's contacts, or carries
+    one of their addresses (a pending confirmation's link request names no contact)."""
     chosen = sorted(ids)
-    return or_(*(OutboxMessage.payload[key].as_integer().in_(chosen) for key in _NAMED_BY))
+    by_id = [OutboxMessage.payload[key].as_integer().in_(chosen) for key in _NAMED_BY]
+    address = func.lower(OutboxMessage.payload["email"].as_string())
+    return or_(*by_id, address.in_(sorted(emails)))
 
 
 def _row(table: Table, row: Any) -> dict[str, Any]:

@@ -15,7 +15,13 @@ message of a service the pages call needs a phrase there (its test reads every
 
 from __future__ import annotations
 
-__all__ = ["ConflictError", "InvalidInputError", "NotFoundError", "RefusedError"]
+__all__ = [
+    "ConflictError",
+    "InvalidInputError",
+    "NotFoundError",
+    "NotYoursError",
+    "RefusedError",
+]
 
 
 class RefusedError(Exception):
@@ -32,3 +38,8 @@ class ConflictError(RefusedError):
 
 class InvalidInputError(RefusedError):
     pass
+
+
+class NotYoursError(RefusedError):
+    """A caller bound to a rep reached for another rep's lead, deal or name
+    (services/rep_scope.py)."""

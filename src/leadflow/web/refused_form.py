@@ -14,6 +14,7 @@ from leadflow.services.refusals import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    NotYoursError,
     RefusedError,
 )
 
@@ -30,7 +31,12 @@ class RefusedForm:
     subject: int = 0  # the record the form acts on, where a page has one form per record
 
 
-_STATUS = ((NotFoundError, 404), (ConflictError, 409), (InvalidInputError, 422))
+_STATUS = (
+    (NotFoundError, 404),
+    (NotYoursError, 403),
+    (ConflictError, 409),
+    (InvalidInputError, 422),
+)
 
 
 def status_of(error: RefusedError) -> int:

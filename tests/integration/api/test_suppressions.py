@@ -28,7 +28,8 @@ SUPPRESSED = "https://leadflow.dev/problems/suppressed"
 @pytest.fixture
 def forms() -> FormsConfig:
     fields = {"email": "email", "phone": "phone"}
-    trial = {"email": "email", "first": "first_name", "company": "company"}
+    trial = {"email": "email", "first": "first_name", "company": "company", "tel": "phone",
+             "land": "country"}  # fmt: skip
     return FormsConfig(
         forms={
             "demo": FormSpec(event="demo_request", fields=fields),
@@ -274,3 +275,60 @@ def test_only_admins_reach_the_list(client: TestClient, headers: Headers) -> Non
         assert client.get("/suppressions", headers=headers(role)).status_code == 403
         check = client.post("/suppressions/check", json={"email": ANA}, headers=headers(role))
         assert check.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "invalid",
+    [{"tel": "12"}, {"tel": "call me"}, {"land": "Atlantis"}, {"first": "A" * 201},
+     {"company": "C" * 301}, {"email": None}],
+    ids=["short-phone", "words-phone", "country", "long-name", "long-company", "no-email"],
+)  # fmt: skip
+def test_a_double_opt_in_post_is_validated_first_whoever_it_names(
+    client: TestClient, headers: Headers, api_engine: Engine, invalid: dict[str, str | None]
+) -> None:
+    """An erased person's address must not open a door round the checks every other
+    address meets: the same post is refused alike, and nothing is kept or sent."""
+    _erased(client, headers)
+    links = len(_links(api_engine))
+    replies = []
+    for email in (ANA, "someone.else@acme.example"):
+        post = {key: value for key, value in {"email": email, **invalid}.items() if value}
+        replies.append(client.post("/forms/trial", json=post))
+
+    erased, other = replies
+    assert other.status_code == 422, other.text
+    assert (erased.status_code, erased.json()["type"]) == (422, other.json()["type"])
+    assert erased.json()["detail"] == other.json()["detail"]
+    assert len(_links(api_engine)) == links
+    assert (_count(api_engine, FormConfirmation), _count(api_engine, Contact)) == (0, 0)
+
+
+def test_a_person_only_pending_is_exported_and_erased_by_address(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    """An erased person's address typed into a double opt-in form is held (pending) with
+    no contact: a request by that address answers with it, and erasure deletes it."""
+    _erased(client, headers)
+    assert client.post("/forms/trial", json={"email": ANA}).status_code == 202
+    asked = {"email": "Ana.Gil@ACME.example"}
+
+    not_a_contact = client.get("/contacts/1/export", headers=headers("marketing"))
+    held = client.post("/gdpr/export", json=asked, headers=headers("marketing"))
+    not_admin = client.post("/gdpr/erase", json=asked, headers=headers("marketing"))
+    erased = client.post("/gdpr/erase", json=asked, headers=headers("admin"))
+    again = client.post("/gdpr/export", json=asked, headers=headers("marketing"))
+
+    assert not_a_contact.status_code == 404
+    assert held.status_code == 200, held.text
+    document = held.json()
+    assert (document["contact_id"], document["contact_ids"]) == (None, [])
+    [row] = document["data"]["form_confirmations"]
+    assert (row["pending_email"], row["form_id"]) == (ANA, "trial")
+    assert "token_hash" not in row
+    assert [m["payload"]["email"] for m in document["data"]["outbox_messages"]] == [ANA]
+    assert not_admin.status_code == 403
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["erased"] == {"form_confirmations": 1, "outbox_messages": 1}
+    assert _count(api_engine, FormConfirmation) == 0
+    assert _links(api_engine) == []
+    assert again.status_code == 404

@@ -4,14 +4,18 @@ every record of the person, merged ones included; erasure asks first."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from leadflow.cli import app
+from leadflow.commands.api_keys import workspace_session
+from leadflow.store.models import FormConfirmation
 from tests.integration.commands.events_file import import_events
 
 runner = CliRunner()
+NOW = datetime(2026, 11, 22, 9, tzinfo=UTC)
 
 
 def _workspace(tmp_path: Path) -> Path:
@@ -124,3 +128,28 @@ def test_an_erased_person_stays_out_until_an_admin_lifts_the_suppression(
     assert imported.exit_code == 0, imported.output
     assert after.stdout.splitlines()[0] == "1 in force, 1 lifted"
     assert "by cli: ticket 7" in after.stdout
+
+
+def test_a_person_only_pending_is_reached_by_address(store_url: str | None, tmp_path: Path) -> None:
+    """A double opt-in confirmation pending for an erased person's address holds it with
+    no contact: the request by address finds it rather than "no contact"."""
+    workspace = _workspace(tmp_path)
+    assert _gdpr(workspace, "erase", "bo@other.example", "--yes").exit_code == 0
+    with workspace_session(workspace) as session:
+        pending = FormConfirmation(token_hash="t" * 64, contact_id=None, form_id="news",
+                                   pending_email="bo@other.example", created_at=NOW,
+                                   expires_at=NOW, confirmed_at=None)  # fmt: skip
+        session.add(pending)
+        session.commit()
+
+    held = _gdpr(workspace, "export", "BO@other.example")
+    erased = _gdpr(workspace, "erase", "bo@other.example", "--yes")
+    gone = _gdpr(workspace, "export", "bo@other.example")
+
+    assert held.exit_code == 0, held.output
+    [row] = json.loads(held.stdout)["data"]["form_confirmations"]
+    assert (row["pending_email"], row["contact_id"]) == ("bo@other.example", None)
+    assert erased.exit_code == 0, erased.output
+    assert "form_confirmations 1" in erased.stdout
+    assert gone.exit_code == 1
+    assert "nothing pending" in gone.output

@@ -33,6 +33,7 @@ MODULES = [
             "feedback",
             "lead_detail",
             "opportunities",
+            "rep_scope",
             "reports",
             "sales_work",
             "users",

@@ -13,9 +13,10 @@ Every route calls one service; refusals become problem documents (404, 409, 422)
 POSTs that change a lead or a deal honour ``Idempotency-Key`` (api/idempotent.py).
 
 A sales key bound to a rep (``leadflow keys create --role sales --rep REP``) acts as
-that rep only: its queue is the rep's unless it asks for the unassigned one, a lead
-action or deal names no other rep and touches no lead or deal another rep holds (403,
-``not_your_lead``). An unbound key (a team's integration) acts as the rep it names.
+that rep only, by the rule the web's salespeople follow (services/rep_scope.py): its
+queue is the rep's and the unassigned hand-offs (or the one of the two it asks for), a
+lead action or deal names no other rep and touches no lead or deal another rep holds
+(403, ``not_your_lead``). An unbound key (a team's integration) acts as the rep it names.
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
-from leadflow.api.bound_rep import BoundRep, as_bound, not_yours
+from leadflow.api.bound_rep import BoundScope
 from leadflow.api.deps import ClockDep, NowDep, ReadSessionDep, WriteSessionDep
 from leadflow.api.idempotent import OnceDep
 from leadflow.api.problems import problem_responses
@@ -56,8 +56,6 @@ from leadflow.services import cadence, feedback, nurture, opportunities
 from leadflow.services.api_keys import Role
 from leadflow.services.handoff_report import handoff_report, parse_since
 from leadflow.services.opportunities import Deal
-from leadflow.services.queue import queue
-from leadflow.services.sales_work import lead_owner
 from leadflow.services.sla import check_sla
 
 __all__ = ["router"]
@@ -74,26 +72,6 @@ FOUND = problem_responses(404)
 CHANGED = problem_responses(404, 409)
 
 
-def _on_lead(session: Session, bound: str | None, contact_id: int, named: str | None) -> str | None:
-    """``as_bound``, and a bound key's lead is its rep's or nobody's (claimed by acting)."""
-    acting = as_bound(bound, named)
-    if bound is not None:
-        owner = lead_owner(session, contact_id)
-        if owner is not None and owner != bound:
-            raise not_yours(bound, f"rep {owner!r}'s lead")
-    return acting
-
-
-def _on_deal(session: Session, bound: str | None, deal_id: int, named: str | None) -> str | None:
-    """``as_bound``, and a bound key's deal is its rep's or nobody's."""
-    acting = as_bound(bound, named)
-    if bound is not None:
-        owner = opportunities.get_opportunity(session, deal_id).opportunity.owner
-        if owner is not None and owner != bound:
-            raise not_yours(bound, f"{owner!r}'s deal")
-    return acting
-
-
 # --- the queue and the lead actions ------------------------------------------------------
 
 
@@ -106,14 +84,13 @@ def _on_deal(session: Session, bound: str | None, deal_id: int, named: str | Non
 def get_queue(
     session: ReadSessionDep,
     now: NowDep,
-    bound: BoundRep,
+    bound: BoundScope,
     rep: Annotated[
         Key | None, Query(description="One rep's queue (a key bound to a rep: theirs).")
     ] = None,
     unassigned: Annotated[bool, Query(description="Leads nobody holds.")] = False,
 ) -> list[QueueItemPublic]:
-    mine = None if unassigned and rep is None else as_bound(bound, rep)
-    items = queue(session, now, rep=mine, unassigned=unassigned)
+    items = bound.queue(session, now, rep=rep, unassigned=unassigned)
     return [QueueItemPublic.of(item) for item in items]
 
 
@@ -125,13 +102,13 @@ def get_queue(
     summary="Accept a lead: sales-accepted, the cadence starts.",
 )
 def accept(
-    contact_id: ContactId, body: AcceptBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+    contact_id: ContactId, body: AcceptBody, once: OnceDep, clock: ClockDep, bound: BoundScope
 ) -> Response:
     def run() -> AnswerPublic:
         done = feedback.accept(
             once.session,
             contact_id,
-            rep=_on_lead(once.session, bound, contact_id, body.rep),
+            rep=bound.on_lead(once.session, contact_id, body.rep),
             clock=clock,
         )
         return AnswerPublic.model_validate(asdict(done))
@@ -147,7 +124,7 @@ def accept(
     summary="Reject a lead with a reason code of the definition.",
 )
 def reject(
-    contact_id: ContactId, body: RejectBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+    contact_id: ContactId, body: RejectBody, once: OnceDep, clock: ClockDep, bound: BoundScope
 ) -> Response:
     def run() -> AnswerPublic:
         done = feedback.reject(
@@ -155,7 +132,7 @@ def reject(
             contact_id,
             code=body.reason,
             note=body.note,
-            rep=_on_lead(once.session, bound, contact_id, body.rep),
+            rep=bound.on_lead(once.session, contact_id, body.rep),
             clock=clock,
         )
         return AnswerPublic.model_validate(asdict(done))
@@ -172,7 +149,7 @@ def reject(
     summary="Log an attempt to reach the lead.",
 )
 def attempt(
-    contact_id: ContactId, body: AttemptBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+    contact_id: ContactId, body: AttemptBody, once: OnceDep, clock: ClockDep, bound: BoundScope
 ) -> Response:
     def run() -> WorkPublic:
         state = cadence.log_attempt(
@@ -181,7 +158,7 @@ def attempt(
             channel=body.channel.value,
             outcome=body.outcome.value,
             note=body.note,
-            rep=_on_lead(once.session, bound, contact_id, body.rep),
+            rep=bound.on_lead(once.session, contact_id, body.rep),
             clock=clock,
         )
         return WorkPublic.model_validate(asdict(state))
@@ -198,7 +175,7 @@ def attempt(
     summary="Log a conversation with the lead.",
 )
 def conversation(
-    contact_id: ContactId, body: ConversationBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+    contact_id: ContactId, body: ConversationBody, once: OnceDep, clock: ClockDep, bound: BoundScope
 ) -> Response:
     def run() -> WorkPublic:
         state = cadence.log_conversation(
@@ -206,7 +183,7 @@ def conversation(
             contact_id,
             outcome=body.outcome.value,
             note=body.note,
-            rep=_on_lead(once.session, bound, contact_id, body.rep),
+            rep=bound.on_lead(once.session, contact_id, body.rep),
             clock=clock,
         )
         return WorkPublic.model_validate(asdict(state))
@@ -222,7 +199,7 @@ def conversation(
     summary="Stop working a lead; too few attempts marks it under-worked.",
 )
 def close(
-    contact_id: ContactId, body: CloseBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+    contact_id: ContactId, body: CloseBody, once: OnceDep, clock: ClockDep, bound: BoundScope
 ) -> Response:
     def run() -> WorkPublic:
         state = cadence.close_lead(
@@ -230,7 +207,7 @@ def close(
             contact_id,
             reason=body.reason,
             disqualify=body.disqualify,
-            rep=_on_lead(once.session, bound, contact_id, body.rep),
+            rep=bound.on_lead(once.session, contact_id, body.rep),
             clock=clock,
         )
         return WorkPublic.model_validate(asdict(state))
@@ -250,7 +227,7 @@ def close(
     summary="Open a deal for an accepted lead.",
 )
 def open_deal(
-    contact_id: ContactId, body: DealCreate, once: OnceDep, clock: ClockDep, bound: BoundRep
+    contact_id: ContactId, body: DealCreate, once: OnceDep, clock: ClockDep, bound: BoundScope
 ) -> Response:
     def run() -> DealPublic:
         deal = opportunities.create_opportunity(
@@ -261,7 +238,7 @@ def open_deal(
             expected_close=body.expected_close,
             products=body.products,
             name=body.name,
-            rep=_on_lead(once.session, bound, contact_id, body.rep),
+            rep=bound.on_lead(once.session, contact_id, body.rep),
             clock=clock,
         )
         return _deal(deal)
@@ -287,7 +264,7 @@ def get_deal(opportunity_id: DealId, session: ReadSessionDep) -> DealPublic:
     summary="Move a deal to another open stage.",
 )
 def move_deal(
-    opportunity_id: DealId, body: StageBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+    opportunity_id: DealId, body: StageBody, once: OnceDep, clock: ClockDep, bound: BoundScope
 ) -> Response:
     def run() -> DealPublic:
         return _deal(
@@ -295,7 +272,7 @@ def move_deal(
                 once.session,
                 opportunity_id,
                 body.stage,
-                actor=_on_deal(once.session, bound, opportunity_id, body.rep),
+                actor=bound.on_deal(once.session, opportunity_id, body.rep),
                 clock=clock,
             )
         )
@@ -311,7 +288,7 @@ def move_deal(
     summary="Close a deal won: contact and account become customers.",
 )
 def win_deal(
-    opportunity_id: DealId, body: WinBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+    opportunity_id: DealId, body: WinBody, once: OnceDep, clock: ClockDep, bound: BoundScope
 ) -> Response:
     def run() -> DealPublic:
         return _deal(
@@ -319,7 +296,7 @@ def win_deal(
                 once.session,
                 opportunity_id,
                 reason=body.reason,
-                actor=_on_deal(once.session, bound, opportunity_id, body.rep),
+                actor=bound.on_deal(once.session, opportunity_id, body.rep),
                 clock=clock,
             )
         )
@@ -335,7 +312,7 @@ def win_deal(
     summary="Close a deal lost, with a reason code.",
 )
 def lose_deal(
-    opportunity_id: DealId, body: LoseBody, once: OnceDep, clock: ClockDep, bound: BoundRep
+    opportunity_id: DealId, body: LoseBody, once: OnceDep, clock: ClockDep, bound: BoundScope
 ) -> Response:
     def run() -> DealPublic:
         deal = opportunities.lose_opportunity(
@@ -343,7 +320,7 @@ def lose_deal(
             opportunity_id,
             reason=body.reason,
             note=body.note,
-            actor=_on_deal(once.session, bound, opportunity_id, body.rep),
+            actor=bound.on_deal(once.session, opportunity_id, body.rep),
             clock=clock,
         )
         return _deal(deal)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path
 from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
-from leadflow.api.bound_rep import BoundRep, as_bound
+from leadflow.api.bound_rep import BoundScope
 from leadflow.api.deps import NowDep, ReadSessionDep, WriteSessionDep
 from leadflow.api.problems import problem_responses
 from leadflow.api.schemas.handoff import (
@@ -123,9 +123,9 @@ def update_rep(key: RepKey, body: RepUpdate, session: WriteSessionDep, now: NowD
     summary="Mark a rep away for whole days (no new leads).",
 )
 def add_absence(
-    key: RepKey, body: AbsenceCreate, session: WriteSessionDep, now: NowDep, bound: BoundRep
+    key: RepKey, body: AbsenceCreate, session: WriteSessionDep, now: NowDep, bound: BoundScope
 ) -> RepPublic:
-    as_bound(bound, key)  # a rep's own key marks their own absences only
+    bound.acting(key)  # a rep's own key marks their own absences only
     reps.add_absence(session, key, body.first_day, body.last_day, body.reason)
     return _rep(session, key, now)
 

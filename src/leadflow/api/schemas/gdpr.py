@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-__all__ = ["ErasureReport", "PersonalData"]
+from leadflow.api.schemas.common import Str200
+
+__all__ = ["ErasureReport", "PersonRequest", "PersonalData"]
 
 
 class PersonalData(BaseModel):
-    contact_id: int = Field(
-        description="The person's surviving record (the one asked for, unless it was merged)."
+    contact_id: int | None = Field(
+        description="The person's surviving record (the one asked for, unless it was merged);"
+        " null for a person asked for by address who is no contact (a pending confirmation)."
     )
     contact_ids: list[int] = Field(
         description="Every record of the person: the surviving one and those merged into it."
@@ -20,9 +23,25 @@ class PersonalData(BaseModel):
 
 
 class ErasureReport(BaseModel):
-    contact_id: int = Field(description="The person's surviving record.")
+    contact_id: int | None = Field(
+        description="The person's surviving record; null: asked for by address, no contact."
+    )
     contact_ids: list[int] = Field(description="Every record of the person that was erased.")
     erased: dict[str, int] = Field(description="Rows deleted, by table.")
     suppressed: int = Field(
         description="Addresses and phone numbers put on the suppression list (keyed hashes)."
+    )
+
+
+class PersonRequest(BaseModel):
+    """A data subject's request by address: in the body, so it reaches no access log."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Str200 = Field(
+        min_length=3,
+        description="The person's address: their contact's, or one held without a contact.",
+    )
+    other_emails: list[Str200] = Field(
+        default_factory=list, max_length=20, description="Other addresses of the person's."
     )

@@ -1,11 +1,12 @@
 """The sales queue: a rep's leads with why they were handed over, the SLA clock and the
 next attempt due; accept, reject with a reason, log an attempt, open an opportunity.
 
-A salesperson sees and works the queue of their rep key (``users.rep_key``) and the
-hand-offs nobody could be assigned to (accepting one claims it); an admin sees every
-queue and acts as each item's owner. The actions are the hand-off services'
-(``services.feedback``, ``cadence``, ``opportunities``); with htmx a form replaces
-only the queue (``#queue``) with the page the redirect leads to.
+A salesperson with a rep key (``users.rep_key``) sees and works that rep's queue and the
+hand-offs nobody could be assigned to (accepting one claims it); an admin, or a
+salesperson without a rep key, sees every queue and acts as each item's owner. The rule
+is services/rep_scope.py's, the one the API's rep-bound keys follow. The actions are
+the hand-off services' (``services.feedback``, ``cadence``, ``opportunities``); with
+htmx a form replaces only the queue (``#queue``) with the page the redirect leads to.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from leadflow.services.cadence import log_attempt
 from leadflow.services.definitions import active_definition
 from leadflow.services.feedback import accept, reject
 from leadflow.services.opportunities import create_opportunity
-from leadflow.services.queue import QueueItem, queue
+from leadflow.services.queue import QueueItem
 from leadflow.services.refusals import InvalidInputError, NotFoundError, RefusedError
+from leadflow.services.rep_scope import RepScope
 from leadflow.services.reps import list_reps
 from leadflow.services.users import UserRole
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
@@ -82,7 +84,9 @@ def _queue_page(
         "items": items,
         "names": stage_names(definition, language),
         "chosen": chosen,
-        "reps": [view.rep.key for view in list_reps(session, now)] if _is_admin(viewer) else [],
+        "reps": [view.rep.key for view in list_reps(session, now)]
+        if _scope(viewer).rep is None
+        else [],
         "all_reps": ALL_REPS,
         "unassigned": UNASSIGNED,
         "reasons": handoff.reject_reasons,
@@ -123,7 +127,7 @@ def accept_lead(
     viewer: ViewerDep,
 ) -> Response:
     try:
-        _check_holds(session, now, viewer, contact_id)
+        _check_holds(session, viewer, contact_id)
         accept(session, contact_id, rep=viewer.user.rep_key, clock=clock)
     except RefusedError as error:
         return _refused(
@@ -150,7 +154,7 @@ def reject_lead(
     note: Text = "",
 ) -> Response:
     try:
-        _check_holds(session, now, viewer, contact_id)
+        _check_holds(session, viewer, contact_id)
         reject(
             session,
             contact_id,
@@ -180,7 +184,7 @@ def log_lead_attempt(
     note: Text = "",
 ) -> Response:
     try:
-        _check_holds(session, now, viewer, contact_id)
+        _check_holds(session, viewer, contact_id)
         log_attempt(
             session,
             contact_id,
@@ -213,7 +217,7 @@ def open_opportunity(
     products: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     try:
-        _check_holds(session, now, viewer, contact_id)
+        _check_holds(session, viewer, contact_id)
         create_opportunity(
             session,
             contact_id,
@@ -242,35 +246,35 @@ def _is_admin(viewer: Viewer) -> bool:
     return viewer.user.role is UserRole.ADMIN
 
 
+def _scope(viewer: Viewer) -> RepScope:
+    """The viewer's reach, by the rule the API's rep-bound keys follow: a salesperson with
+    a rep key is bound to that rep; an admin or a salesperson without one is not."""
+    return RepScope(None if _is_admin(viewer) else viewer.user.rep_key)
+
+
 def _chosen_rep(viewer: Viewer, rep: str) -> str:
-    """Whose queue to show: a salesperson's own; an admin's choice (default: all)."""
-    if not _is_admin(viewer):
-        return viewer.user.rep_key or ""
+    """Whose queue to show: a bound salesperson's own (with the unassigned hand-offs);
+    an unbound viewer's choice (default: all)."""
+    if _scope(viewer).rep is not None:
+        return ""
     return rep or ALL_REPS
 
 
 def _items(session: Session, now: datetime, viewer: Viewer, chosen: str) -> list[QueueItem]:
-    if chosen == ALL_REPS:
-        return queue(session, now)
+    scope = _scope(viewer)
     if chosen == UNASSIGNED:
-        return queue(session, now, unassigned=True)
-    unassigned = [] if _is_admin(viewer) else queue(session, now, unassigned=True)
-    if not chosen:
-        return unassigned
+        return scope.queue(session, now, unassigned=True)
+    if chosen in (ALL_REPS, ""):
+        return scope.queue(session, now)
     try:
-        own = queue(session, now, rep=chosen)
+        return scope.queue(session, now, rep=chosen)
     except NotFoundError:  # a rep key that names no rep (yet)
-        own = []
-    return own + unassigned
+        return []
 
 
-def _check_holds(session: Session, now: datetime, viewer: Viewer, contact_id: int) -> None:
-    """A salesperson acts only on their own queue and unassigned hand-offs."""
-    if _is_admin(viewer):
-        return
-    mine = _items(session, now, viewer, _chosen_rep(viewer, ""))
-    if all(item.contact_id != contact_id for item in mine):
-        raise NotFoundError(f"contact {contact_id} is not in your queue")
+def _check_holds(session: Session, viewer: Viewer, contact_id: int) -> None:
+    """A bound salesperson acts only on their own leads and unassigned hand-offs."""
+    _scope(viewer).on_lead(session, contact_id, None)
 
 
 def _back(prefix: str, done: str, contact_id: int) -> Response:
