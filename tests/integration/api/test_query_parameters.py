@@ -1,7 +1,7 @@
 """A query parameter a keyed route does not read is refused, not silently ignored.
 
-An integrator's ``GET /contacts?email=...`` answered the unfiltered first page, whose
-first item is somebody else.
+An integrator's ``GET /contacts?q=...`` (or, before it was a filter, ``?email=...``)
+answered the unfiltered first page, whose first item is somebody else.
 """
 
 from __future__ import annotations
@@ -21,18 +21,18 @@ def test_a_lookup_by_a_parameter_the_list_does_not_take_is_refused_naming_those_
         made = client.post("/contacts", json={"email": email}, headers=headers("marketing"))
         assert made.status_code == 201, made.text
 
-    found = client.get("/contacts?email=bo@acme.example", headers=headers("marketing"))
+    found = client.get("/contacts?q=bo@acme.example", headers=headers("marketing"))
 
     assert found.status_code == 422, found.text
     problem = found.json()
     assert problem["type"] == "https://leadflow.dev/problems/validation"
     assert problem["detail"] == (
-        "unknown query parameter 'email'; this route takes: "
-        "cursor, limit, owner, source, stage, temperature"
+        "unknown query parameter 'q'; this route takes: "
+        "cursor, email, external_id, limit, owner, source, stage, temperature"
     )
     assert problem["errors"] == [
         {
-            "loc": ["query", "email"],
+            "loc": ["query", "q"],
             "msg": "not a parameter of this route",
             "type": "extra_forbidden",
         }
@@ -86,4 +86,4 @@ def test_public_routes_ignore_what_websites_and_probes_add(client: TestClient) -
 
 
 def test_the_key_is_checked_before_the_query(client: TestClient) -> None:
-    assert client.get("/contacts?email=ann@acme.example").status_code == 401
+    assert client.get("/contacts?q=ann@acme.example").status_code == 401
