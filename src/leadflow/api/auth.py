@@ -13,7 +13,8 @@ test walks the whole route table checking 401 without a key and 403 for each rol
 outside the list.
 
 The gate also applies the per-key rate limit (per client address on public routes),
-because only after authentication is it known whose bucket a request drains.
+because only after authentication is it known whose bucket a request drains, and on
+keyed routes refuses query parameters the route does not read (api/query.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.concurrency import run_in_threadpool
 
 from leadflow.api.problems import ProblemError, ProblemKind
+from leadflow.api.query import refuse_unknown_query
 from leadflow.api.state import ApiState
 from leadflow.services.api_keys import KeyInfo, Role, authenticate, hash_secret
 
@@ -78,6 +80,8 @@ class Gate:
             _check(key, self.roles)
         principal = Principal(key, client)
         limit(state, principal)
+        if not self.public:
+            refuse_unknown_query(request)
         request.state.principal = principal
         return principal
 

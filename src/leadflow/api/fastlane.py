@@ -10,7 +10,8 @@ everything else to the FastAPI routes, unchanged:
                       ``Idempotency-Key``
     handed over       anything else: no key or an unknown one (the route looks it up and
                       caches it), a wrong role, a body that does not validate, chunked
-                      bodies, ``Idempotency-Key`` (the stored-reply path) ...
+                      bodies, ``Idempotency-Key`` (the stored-reply path), a query
+                      string (the gate refuses parameters the route does not read) ...
 
 So every refusal is the route's own answer, word for word. What the lane does is what
 the route does: the same gate decision (``Gate.admits``), the same rate limit bucket,
@@ -91,8 +92,8 @@ class EventsFastLane:
 
     def _taken(self, scope: Scope) -> tuple[APIRoute, KeyInfo] | None:
         """The route and caller of a request the lane answers; None: hand it over."""
-        if scope["type"] != "http" or scope["method"] != "POST":
-            return None
+        if scope["type"] != "http" or scope["method"] != "POST" or scope.get("query_string"):
+            return None  # a query string: the route refuses what it does not read
         found = self.routes.get(scope["path"])
         if found is None:
             return None

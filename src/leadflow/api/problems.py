@@ -13,7 +13,8 @@ is the same for every occurrence of a kind and ``detail`` says what happened thi
     suppressed          409  the contact would re-create an erased person (suppression list)
     idempotency_key_reused 422  an Idempotency-Key sent again with a different request
     payload_too_large   413  the body exceeds the endpoint's limit
-    unsupported_media   415  the body is not in a content type the endpoint reads
+    unsupported_media   415  the body is not in a content type the endpoint reads (a
+                             JSON body sent as a form, or with no content type)
     rate_limited        429  the key used up its requests; see ``Retry-After``
     unavailable         503  a dependency (the database) is not answering
     internal            500  a bug; the detail never leaks internals
@@ -198,6 +199,14 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [_field_error(error) for error in exc.errors()]
+    said = _not_json(request.headers.get("content-type"))
+    if said is not None and any(_body_unread(error) for error in errors):
+        return problem_response(
+            ProblemKind.UNSUPPORTED_MEDIA,
+            "the body is read as JSON: send it with Content-Type: application/json "
+            f"(this request's content type: {said})",
+            instance=request.url.path,
+        )
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(part) for part in first["loc"])
     return problem_response(
@@ -241,6 +250,26 @@ async def _on_bug(request: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the server log (uvicorn prints it); the client gets no internals.
     del exc
     return problem_response(ProblemKind.INTERNAL, instance=request.url.path)
+
+
+def _not_json(content_type: str | None) -> str | None:
+    """The media type a request said, when FastAPI does not read such a body as JSON.
+
+    It reads ``application/json`` and ``application/*+json``; anything else, and a body
+    with no content type at all, reaches the model as bytes and fails as "not an object".
+    """
+    if not content_type:
+        return "none"
+    media = content_type.split(";")[0].strip().lower()
+    main, _, sub = media.partition("/")
+    if main == "application" and (sub == "json" or sub.endswith("+json")):
+        return None
+    return media
+
+
+def _body_unread(error: Mapping[str, Any]) -> bool:
+    """A body that came but was not read as JSON (a missing one is the client's other error)."""
+    return bool(error["loc"] == ["body"] and error["type"] != "missing")
 
 
 def _field_error(error: Mapping[str, Any]) -> dict[str, Any]:

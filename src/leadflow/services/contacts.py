@@ -102,6 +102,8 @@ class ContactFilter:
     temperature: str | None = None
     owner: str | None = None
     source: str | None = None  # the acquisition channel
+    email: str | None = None  # a look-up: normalised as it is stored
+    external_id: str | None = None  # the CRM's id (``hubspot:51``), in its stored form
 
 
 def create_contact(
@@ -218,7 +220,22 @@ def _checked(session: Session, where: ContactFilter) -> ContactFilter:
                     f"unknown stage {stage!r} (stages of {definition.name} version "
                     f"{definition.version}: {', '.join(stages)})"
                 )
-    return replace(where, temperature=temperature)
+    return replace(where, temperature=temperature, **_identifiers(where))
+
+
+def _identifiers(where: ContactFilter) -> dict[str, str | None]:
+    """The look-up values in the form they are stored in, so ``Bo@ACME.example`` and a
+    15-character Salesforce id find their contact; a value that cannot be one is refused
+    (it would find nobody, which reads as "no such person")."""
+    try:
+        return {
+            "email": None if where.email is None else normalise_email(where.email),
+            "external_id": None
+            if where.external_id is None
+            else canonical_external_id(where.external_id.strip()),
+        }
+    except ValueError as error:  # ingest's InvalidValueError: one line saying why
+        raise InvalidInputError(str(error)) from None
 
 
 def _filtered(where: ContactFilter) -> Select[tuple[Contact, Qualification]]:
@@ -235,6 +252,10 @@ def _filtered(where: ContactFilter) -> Select[tuple[Contact, Qualification]]:
         query = query.where(Contact.owner == where.owner)
     if where.source is not None:
         query = query.where(Contact.source_channel == where.source)
+    if where.email is not None:
+        query = query.where(Contact.email == where.email)
+    if where.external_id is not None:
+        query = query.where(Contact.external_id == where.external_id)
     return query
 
 

@@ -65,7 +65,10 @@ def upsert_contact(
 
 
 @router.get(
-    "", dependencies=[allow(*READERS)], responses=problem_responses(400), summary="List contacts."
+    "",
+    dependencies=[allow(*READERS)],
+    responses=problem_responses(400),
+    summary="List contacts; find one by e-mail or CRM id.",
 )
 def list_contacts(
     session: ReadSessionDep,
@@ -73,10 +76,16 @@ def list_contacts(
     temperature: Annotated[Str100 | None, Query()] = None,
     owner: Annotated[Str200 | None, Query()] = None,
     source: Annotated[Str100 | None, Query(description="Acquisition channel.")] = None,
+    email: Annotated[
+        Str200 | None, Query(description="The contact with this address (any case).")
+    ] = None,
+    external_id: Annotated[
+        Str200 | None, Query(description="The contact with this CRM id (hubspot:51 ...).")
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[ContactPublic]:
-    where = contacts.ContactFilter(stage, temperature, owner, source)
+    where = contacts.ContactFilter(stage, temperature, owner, source, email, external_id)
     found = contacts.list_contacts(session, where, after=decode_cursor(cursor), limit=limit)
     ids = [view.contact.id for view in found]
     return Page(

@@ -20,7 +20,7 @@ from fastapi.responses import StreamingResponse
 from leadflow.api.auth import allow
 from leadflow.api.deps import StateDep
 from leadflow.api.problems import problem_responses
-from leadflow.api.schemas.common import Str100, Str200
+from leadflow.api.schemas.common import QueryMoment, Str100, Str200
 from leadflow.domain.clock import parse_instant
 from leadflow.domain.vocabulary import Grade, LeadType, Temperature
 from leadflow.services.api_keys import Role
@@ -54,7 +54,7 @@ def export_leads(
     source: Annotated[Str100 | None, Query(description="Acquisition channel.")] = None,
     sales_ready: Annotated[bool | None, Query()] = None,
     changed_since: Annotated[
-        str | None,
+        QueryMoment | None,
         Query(
             max_length=40,
             description="Only leads whose qualification changed at or after this moment"

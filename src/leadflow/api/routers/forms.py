@@ -9,6 +9,7 @@ per client address; the forms themselves come from ``forms.yaml`` (services/form
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any
 
@@ -40,6 +41,18 @@ _FIELDS_SCHEMA = {
     "maxProperties": MAX_FIELDS,
     "additionalProperties": {"type": "string", "maxLength": MAX_VALUE},
 }
+# A page's script may send a number input as a number and a checkbox as true/false.
+_JSON_FIELDS_SCHEMA = {
+    **_FIELDS_SCHEMA,
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "string", "maxLength": MAX_VALUE},
+            {"type": "number"},
+            {"type": "boolean"},
+            {"type": "null"},
+        ]
+    },
+}
 
 
 class FormReply(BaseModel):
@@ -69,7 +82,7 @@ class ConfirmReply(BaseModel):
             "required": True,
             "content": {
                 "application/x-www-form-urlencoded": {"schema": _FIELDS_SCHEMA},
-                "application/json": {"schema": _FIELDS_SCHEMA},
+                "application/json": {"schema": _JSON_FIELDS_SCHEMA},
             },
         }
     },
@@ -77,7 +90,7 @@ class ConfirmReply(BaseModel):
 )
 async def submit_form(form_id: FormId, request: Request, state: StateDep) -> Response:
     spec = _spec(state, form_id)
-    browser, posted = await _posted(request)
+    browser, posted = await _posted(request, _read_by(spec))
     visitor = _visitor_id(posted.pop(VISITOR_FIELD, None)) or _visitor_id(
         request.cookies.get(VISITOR_COOKIE)
     )
@@ -135,12 +148,18 @@ def _spec(state: ApiState, form_id: str) -> FormSpec:
     return spec
 
 
-async def _posted(request: Request) -> tuple[bool, dict[str, str]]:
-    """(from a browser?, the fields); values that are not short strings are refused."""
+def _read_by(spec: FormSpec) -> frozenset[str]:
+    """The posted fields a form reads: its mapped ones, the honeypot and the visitor id."""
+    return frozenset({*spec.fields, VISITOR_FIELD, *([spec.honeypot] if spec.honeypot else [])})
+
+
+async def _posted(request: Request, read: frozenset[str]) -> tuple[bool, dict[str, str]]:
+    """(from a browser?, the fields the form reads as text); what it does not read is
+    dropped, whatever it is, and a value it reads that is not short text is refused."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
         async with request.form(max_files=0, max_fields=MAX_FIELDS) as form:
-            return True, _strings(form)
+            return True, _strings(form, read)
     if kind == "application/json":
         try:
             document: Any = await request.json()
@@ -148,7 +167,7 @@ async def _posted(request: Request) -> tuple[bool, dict[str, str]]:
             raise ProblemError(ProblemKind.VALIDATION, "the body is not valid JSON") from None
         if not isinstance(document, dict) or len(document) > MAX_FIELDS:
             raise ProblemError(ProblemKind.VALIDATION, "send an object of at most 50 fields")
-        return False, _strings(document)
+        return False, _strings(document, read)
     raise ProblemError(
         ProblemKind.UNSUPPORTED_MEDIA,
         "post application/x-www-form-urlencoded, multipart/form-data or application/json",
@@ -169,18 +188,33 @@ def _visitor_id(value: str | None) -> str | None:
     return value
 
 
-def _strings(fields: FormData | dict[str, Any]) -> dict[str, str]:
+def _strings(fields: FormData | dict[str, Any], read: frozenset[str]) -> dict[str, str]:
     posted: dict[str, str] = {}
     for name, value in fields.items():
-        if value is None:
+        if value is None or name not in read:
             continue  # JSON's null: a field not given (visitor_id before consent)
-        if not isinstance(value, str) or len(value) > MAX_VALUE or "\x00" in value + name:
+        text = _as_text(value)
+        if text is None or len(text) > MAX_VALUE or "\x00" in text:
             raise ProblemError(
                 ProblemKind.VALIDATION,
-                f"field {name[:50]!r}: expected text of at most 2,000 characters",
+                f"field {name[:50]!r}: expected text, a number or true/false"
+                " (at most 2,000 characters)",
             )
-        posted[name] = value
+        posted[name] = text
     return posted
+
+
+def _as_text(value: object) -> str | None:
+    """A value as a browser would have posted it: a page's script that sends its form as
+    JSON writes a number input as a number and a checkbox as true (None: a list, an
+    object or a file, which a field of text cannot hold)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):  # before int: True is an int too
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)  # 40, 2.5, 1e+100: JSON's own spelling
+    return None
 
 
 def _submit(

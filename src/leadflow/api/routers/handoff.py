@@ -33,7 +33,7 @@ from leadflow.api.bound_rep import BoundScope
 from leadflow.api.deps import ClockDep, NowDep, ReadSessionDep, WriteSessionDep
 from leadflow.api.idempotent import OnceDep
 from leadflow.api.problems import problem_responses
-from leadflow.api.schemas.common import MAX_ID, Str200
+from leadflow.api.schemas.common import MAX_ID, QueryMoment, Str200
 from leadflow.api.schemas.handoff import (
     AcceptBody,
     AnswerPublic,
@@ -372,7 +372,7 @@ def report(
     session: ReadSessionDep,
     now: NowDep,
     since: Annotated[
-        str | None,
+        QueryMoment | None,
         Query(
             max_length=40,
             description="Hand-offs from then on: a date (from midnight UTC) or an ISO 8601"

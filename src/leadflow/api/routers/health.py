@@ -29,7 +29,14 @@ class Health(BaseModel):
     responses=problem_responses(429, 503),
     summary="Is the server up and its database reachable?",
 )
+@router.head(
+    "/healthz",
+    dependencies=[PUBLIC],
+    responses=problem_responses(429, 503),
+    summary="The same check for uptime monitors that send HEAD (no body).",
+)
 def healthz(session: ReadSessionDep) -> Health:
+    """GET and HEAD (uptime monitors send HEAD by default; the server sends no body)."""
     try:
         session.execute(text("SELECT 1"))
     except SQLAlchemyError:

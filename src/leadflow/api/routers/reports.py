@@ -22,6 +22,7 @@ from leadflow.analytics.report import Value
 from leadflow.api.auth import allow
 from leadflow.api.deps import StateDep
 from leadflow.api.problems import problem_responses
+from leadflow.api.schemas.common import QueryMoment
 from leadflow.domain.clock import parse_instant
 from leadflow.services.api_keys import Role
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
@@ -59,8 +60,10 @@ class ReportPublic(BaseModel):
 def report(
     state: StateDep,
     name: Annotated[str, Path(max_length=20, description=", ".join(REPORTS))],
-    start: Annotated[str | None, Query(alias="from", max_length=40, description=_FROM)] = None,
-    stop: Annotated[str | None, Query(alias="to", max_length=40, description=_TO)] = None,
+    start: Annotated[
+        QueryMoment | None, Query(alias="from", max_length=40, description=_FROM)
+    ] = None,
+    stop: Annotated[QueryMoment | None, Query(alias="to", max_length=40, description=_TO)] = None,
     by: Annotated[str | None, Query(max_length=20, description=", ".join(GROUPS))] = None,
 ) -> ReportPublic:
     if name not in REPORTS:

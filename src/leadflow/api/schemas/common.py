@@ -6,12 +6,15 @@ Document     a JSON object for ``attributes`` / ``properties``: string keys, at 
              ``MAX_DEPTH`` deep, no NUL anywhere (JSONB refuses ``\\u0000`` too)
 Id           a database id: 1 .. 2^62, so a 64-bit column never overflows
 Page[T]      a page of a list and the cursor of the next one (None: the last page)
+QueryMoment  a moment in a query string, its offset's ``+`` back where the URL turned
+             it into a space (``?since=2026-03-02T09:00:00+01:00`` typed as written)
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -27,6 +30,7 @@ __all__ = [
     "Limit",
     "NoNul",
     "Page",
+    "QueryMoment",
     "Str20",
     "Str100",
     "Str200",
@@ -84,6 +88,21 @@ Cursor = Annotated[
     Query(max_length=100, description="`next_cursor` of the previous page; omit for the first."),
 ]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
+
+# A date and a time, then a space and an offset's digits: in a query string ``+`` means
+# a space, so that space can only be the ``+`` of an offset sent unencoded. A minus
+# survives the URL, and a date or a time alone is left as it came.
+_PLUS_LOST = re.compile(
+    r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?) (\d{2}(?::?\d{2})?)"
+)
+
+
+def _plus_restored(value: str) -> str:
+    found = _PLUS_LOST.fullmatch(value.strip())
+    return f"{found[1]}+{found[2]}" if found else value
+
+
+QueryMoment = Annotated[str, AfterValidator(_plus_restored)]
 
 
 class Page(BaseModel, Generic[T]):
