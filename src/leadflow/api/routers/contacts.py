@@ -22,7 +22,7 @@ from leadflow.api.schemas.common import (
 )
 from leadflow.api.schemas.consents import ConsentsPublic
 from leadflow.api.schemas.contacts import ContactCreate, ContactPublic, ContactUpsert
-from leadflow.api.schemas.gdpr import ErasureReport, PersonalData
+from leadflow.api.schemas.gdpr import ErasureReason, ErasureReport, PersonalData
 from leadflow.services import contacts, gdpr
 from leadflow.services.api_keys import Role
 from leadflow.services.consent_record import consent_record
@@ -134,10 +134,7 @@ def erase_contact(
     contact_id: ContactId,
     session: WriteSessionDep,
     now: NowDep,
-    reason: Annotated[
-        Reason,
-        Query(description="erasure (art. 17), or objection to direct marketing (art. 21)."),
-    ] = Reason.ERASURE,
+    reason: ErasureReason = Reason.ERASURE,
 ) -> ErasureReport:
     erased = gdpr.erase_person(session, contact_id, now=now, reason=reason)
     return ErasureReport.model_validate(erased)

@@ -10,14 +10,12 @@ or not a contact has it; nothing held at all is ``404``.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from leadflow.api.auth import allow
 from leadflow.api.deps import NowDep, ReadSessionDep, WriteSessionDep
 from leadflow.api.problems import problem_responses
-from leadflow.api.schemas.gdpr import ErasureReport, PersonalData, PersonRequest
+from leadflow.api.schemas.gdpr import ErasureReason, ErasureReport, PersonalData, PersonRequest
 from leadflow.services import gdpr
 from leadflow.services.api_keys import Role
 from leadflow.services.suppression import Reason
@@ -50,10 +48,7 @@ def erase_by_address(
     body: PersonRequest,
     session: WriteSessionDep,
     now: NowDep,
-    reason: Annotated[
-        Reason,
-        Query(description="erasure (art. 17), or objection to direct marketing (art. 21)."),
-    ] = Reason.ERASURE,
+    reason: ErasureReason = Reason.ERASURE,
 ) -> ErasureReport:
     contact_id, named = gdpr.find_person(session, body.email)
     addresses = [*named, *body.other_emails]

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from leadflow.api.schemas.common import Str200
+from leadflow.services.suppression import Reason
 
-__all__ = ["ErasureReport", "PersonRequest", "PersonalData"]
+__all__ = ["ErasureReason", "ErasureReport", "PersonRequest", "PersonalData"]
+
+# The ?reason= of both erasure routes (by contact id, by address): one description.
+ErasureReason = Annotated[
+    Reason,
+    Query(description="erasure (art. 17), or objection to direct marketing (art. 21)."),
+]
 
 
 class PersonalData(BaseModel):
