@@ -3,6 +3,7 @@
 Sales-stage leads are one-to-one: each has an owner and a next action, shown here:
 
     open (not answered)          accept or reject, due by the accept SLA
+    a customer now               reject (open) or close (accepted): they stay a customer
     accepted, not reached yet    the cadence's next attempt (channel, attempt n of m, due)
     reached, no deal yet         book a meeting or send a quote (open an opportunity)
     deal open                    move the deal on from its stage
@@ -19,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from leadflow.definition.model import StageKind
 from leadflow.domain.cadence import next_step
 from leadflow.services.definitions import active_definition
 from leadflow.services.refusals import InvalidInputError
@@ -31,6 +33,7 @@ from leadflow.store.models import (
     HandoffWork,
     Opportunity,
     OpportunityDetail,
+    Qualification,
     Rep,
 )
 
@@ -55,6 +58,7 @@ class QueueItem:
     due_at: datetime | None
     overdue: bool
     open_deal: str | None = None  # the stage of its open opportunity: it has one already
+    customer: bool = False  # a customer now (a deal won meanwhile, the CRM's included)
 
 
 def queue(
@@ -69,7 +73,8 @@ def queue(
         query = query.where(HandoffWork.rep_id.is_(None))
     deals = _open_deals(session)
     rows = [_replanned(session, row) for row in session.execute(query).tuples()]
-    items = [_item(row, deals, now) for row in rows]
+    customers = _customers(session, [row[2].id for row in rows])
+    items = [_item(row, deals, customers, now) for row in rows]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(items, key=lambda item: (item.due_at or far, item.handoff_id))
 
@@ -82,7 +87,7 @@ def queue_item(session: Session, contact_id: int, now: datetime) -> QueueItem | 
     if row is None:
         return None
     deals = _open_deals(session, contact_id)
-    return _item(_replanned(session, row), deals, now)
+    return _item(_replanned(session, row), deals, _customers(session, [contact_id]), now)
 
 
 _Row = tuple[Handoff, HandoffWork, Contact, Assignment | None, Rep | None]
@@ -140,9 +145,23 @@ def _open_deals(session: Session, contact_id: int | None = None) -> dict[int, st
     return {contact: stage for contact, stage in rows.all() if contact is not None}
 
 
-def _item(row: _Row, deals: dict[int, str], now: datetime) -> QueueItem:
+def _customers(session: Session, contact_ids: list[int]) -> set[int]:
+    """Those of the contacts whose stored stage is a customer stage of the active
+    definition: sales would be calling a customer about an old enquiry."""
+    if not contact_ids:
+        return set()
+    stages = active_definition(session).definition.stages
+    customer_stages = [stage.id for stage in stages if stage.kind is StageKind.CUSTOMER]
+    query = select(Qualification.contact_id).where(
+        Qualification.contact_id.in_(contact_ids), Qualification.stage.in_(customer_stages)
+    )
+    return set(session.scalars(query))
+
+
+def _item(row: _Row, deals: dict[int, str], customers: set[int], now: datetime) -> QueueItem:
     handoff, work, contact, assignment, rep = row
-    action, due = _next_action(handoff, work, assignment, deals.get(contact.id))
+    customer = contact.id in customers
+    action, due = _next_action(handoff, work, assignment, deals.get(contact.id), customer)
     name = " ".join(part for part in (contact.first_name, contact.last_name) if part)
     return QueueItem(
         contact_id=contact.id,
@@ -161,16 +180,27 @@ def _item(row: _Row, deals: dict[int, str], now: datetime) -> QueueItem:
         due_at=due,
         overdue=due is not None and due < now,
         open_deal=deals.get(contact.id),
+        customer=customer,
     )
 
 
 def _next_action(
-    handoff: Handoff, work: HandoffWork, assignment: Assignment | None, deal: str | None
+    handoff: Handoff,
+    work: HandoffWork,
+    assignment: Assignment | None,
+    deal: str | None,
+    customer: bool,
 ) -> tuple[str, datetime | None]:
+    accept_due = None if assignment is None else assignment.accept_due_at
+    # A customer's rejection or closing records that they stay one (services.feedback,
+    # services.cadence); accepting and calling would chase a customer about an old enquiry.
     if handoff.status == "open":
-        return "accept or reject", None if assignment is None else assignment.accept_due_at
-    if deal is not None:
+        action = "reject: a customer now (they stay one)" if customer else "accept or reject"
+        return action, accept_due
+    if deal is not None:  # a new deal with a customer (an upsell) is worked as any deal
         return f"move the deal on (stage {deal})", None
+    if customer:
+        return "close the lead: a customer now (they stay one)", None
     if work.connected:
         return "book a meeting or send a quote (open an opportunity)", None
     if work.next_channel is None:

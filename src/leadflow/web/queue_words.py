@@ -29,6 +29,10 @@ _PHRASES = {
     "close the lead (the cadence has no step left)": N_(
         "Close the lead (the cadence has no step left)"
     ),
+    "reject: a customer now (they stay one)": N_("Reject: a customer now (they stay one)"),
+    "close the lead: a customer now (they stay one)": N_(
+        "Close the lead: a customer now (they stay one)"
+    ),
 }
 
 

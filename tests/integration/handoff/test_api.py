@@ -94,6 +94,7 @@ def test_sales_works_a_lead_through_the_api(api: Client, engine: Engine) -> None
     assert item["contact_id"] == lead
     assert item["rule"] == "Benelux territory"
     assert item["next_action"] == "accept or reject"
+    assert item["customer"] is False  # a customer's item says to reject or close it
     assert any("sales-ready" in line for line in item["why"])
     accepted = client.post(f"/leads/{lead}/accept", json={}, headers=sales).json()
     assert (accepted["stage"], accepted["late"]) == ("sql", False)

@@ -385,3 +385,24 @@ def test_the_rep_moving_or_closing_a_deal_must_be_an_active_rep(desk: Desk) -> N
     ).all()
     assert moves == ["eva"]  # only the opening: nothing a refused actor did was written
     move_opportunity(desk.session, opportunity_id, "proposal", actor="eva", clock=desk.clock)
+
+
+def test_the_queue_says_a_lead_that_became_a_customer_is_one(desk: Desk) -> None:
+    # The CRM won a deal while the lead waited in the queue: accepting it and calling
+    # would be a sales call to a customer about their old enquiry. The queue says so and
+    # names the way out that records it honestly (reject or close: they stay a customer).
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    waiting, worked, fresh = desk.lead(), desk.lead(), desk.lead()
+    accept(desk.session, worked, rep=None, clock=desk.clock)
+    _crm_deal(desk, waiting, "won", "crm-waiting")
+    _crm_deal(desk, worked, "won", "crm-worked")
+    desk.later(hours=1)
+
+    items = {item.contact_id: item for item in queue(desk.session, desk.clock.now())}
+
+    assert (items[waiting].customer, items[worked].customer) == (True, True)
+    assert items[waiting].next_action == "reject: a customer now (they stay one)"
+    assert items[worked].next_action == "close the lead: a customer now (they stay one)"
+    assert not items[fresh].customer
+    assert items[fresh].next_action == "accept or reject"

@@ -43,6 +43,12 @@ ITEM = QueueItem(
             "de",
             "Termin vereinbaren oder Angebot senden (Verkaufschance anlegen)",
         ),
+        ("reject: a customer now (they stay one)", "nl", "Afwijzen: nu klant (blijft klant)"),
+        (
+            "close the lead: a customer now (they stay one)",
+            "de",
+            "Lead abschließen: jetzt Kunde (bleibt Kunde)",
+        ),
         ("something new", "nl", "something new"),  # unknown phrases are shown as they are
     ],
 )

@@ -135,6 +135,10 @@ class QueueItemPublic(BaseModel):
     next_action: str
     due_at: datetime | None
     overdue: bool
+    customer: bool = Field(
+        description="The contact is a customer now (a deal won meanwhile): reject or close"
+        " the lead, which records that they stay one, rather than work it."
+    )
 
     @classmethod
     def of(cls, item: QueueItem) -> QueueItemPublic:
