@@ -13,6 +13,7 @@ from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import reps
+from leadflow.services.public_holidays import public_holidays
 from leadflow.services.reassignment import deactivate_rep
 
 __all__ = ["parse_date", "reps_app", "shown"]
@@ -55,15 +56,41 @@ def team_add(
 @team_app.command("holiday")
 def team_holiday(
     key: str = typer.Argument(...),
-    days: list[str] = typer.Argument(..., help="Days off (YYYY-MM-DD)."),
+    days: list[str] = typer.Argument(None, help="Days off (YYYY-MM-DD)."),
     name: str | None = typer.Option(None, "--name", help="e.g. Christmas Day."),
+    country: str | None = typer.Option(
+        None, "--country", help="Add this country's public holidays, named (NO, DE, NL ...)."
+    ),
+    subdivision: str | None = typer.Option(
+        None, "--subdivision", help="With --country: a region's own too (DE: BY, NW ...)."
+    ),
+    year: list[int] = typer.Option(
+        [], "--year", help="With --country: the year(s); default this year and next."
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Add days off to a team."""
-    parsed = [parse_date(day, "day") for day in days]
-    with workspace_session(workspace) as session:
-        added = reps.add_holidays(session, key, parsed, name)
-    typer.echo(f"{added} day(s) off added to {key}")
+    """Add days off to a team: days you name, or a country's public holidays."""
+    with workspace_session(workspace) as session:  # its refusals end as one line
+        named = _days_off(days or [], name, country, subdivision, year)
+        added = reps.add_named_holidays(session, key, named)
+    already = len(named) - added
+    note = f" ({already} already there)" if already else ""
+    typer.echo(f"{added} day(s) off added to {key}{note}")
+
+
+def _days_off(
+    days: list[str], name: str | None, country: str | None, region: str | None, years: list[int]
+) -> dict[date, str | None]:
+    if country is None and (region is not None or years):
+        fail("--subdivision and --year go with --country")
+    if not days and country is None:
+        fail("name the days off, or a --country whose public holidays to add")
+    named: dict[date, str | None] = {}
+    if country is not None:
+        this_year = SystemClock().now().year
+        named.update(public_holidays(country, years or [this_year, this_year + 1], region))
+    named.update(dict.fromkeys((parse_date(day, "day") for day in days), name))
+    return named
 
 
 @team_app.command("list")

@@ -9,7 +9,7 @@ owner's team's working hours. Each use case validates its input (one-line
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -35,6 +35,7 @@ __all__ = [
     "RepView",
     "add_absence",
     "add_holidays",
+    "add_named_holidays",
     "add_rep",
     "add_team",
     "get_rep",
@@ -97,15 +98,27 @@ def add_holidays(
     session: Session, team_key: str, days: Iterable[date], name: str | None = None
 ) -> int:
     """Add days off to a team; days it has already are left alone. Returns how many were new."""
-    days = _days(days)
+    return add_named_holidays(session, team_key, dict.fromkeys(days, name))
+
+
+def add_named_holidays(session: Session, team_key: str, named: Mapping[date, str | None]) -> int:
+    """Add days off, each with its own name (a country's public holidays); days the team
+    has already are left alone. Returns how many were new."""
+    _days(named)
     team = get_team(session, team_key)
     known = set(session.scalars(select(TeamHoliday.day).where(TeamHoliday.team_id == team.id)))
     added = 0
-    for day in sorted(set(days) - known):
-        session.add(TeamHoliday(team_id=team.id, day=day, name=name))
+    for day in sorted(set(named) - known):
+        session.add(TeamHoliday(team_id=team.id, day=day, name=_short(named[day])))
         added += 1
     session.commit()
     return added
+
+
+def _short(name: str | None) -> str | None:
+    # Two holidays on one day come joined ("Constitution Day; Whit Monday"); the column
+    # holds 200 characters.
+    return None if name is None else name[:200]
 
 
 def add_rep(

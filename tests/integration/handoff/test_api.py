@@ -231,6 +231,27 @@ def test_the_team_is_admins_and_the_queue_is_sales(api: Client) -> None:
     assert sweep == {"breaches": 0, "reassigned": 0, "cadences_ended": 0}
 
 
+def test_a_team_takes_a_countrys_public_holidays_over_the_api(api: Client) -> None:
+    client, keys = api
+    _team(client, keys["admin"])  # the Netherlands' King's Day 2026 given by hand
+    body = {"country": "NL", "years": [2026, 2027]}
+
+    team = client.post("/teams/benelux/public-holidays", json=body, headers=keys["admin"])
+
+    assert team.status_code == 200, team.text
+    days = team.json()["holidays"]
+    assert {"2026-04-27", "2027-04-27", "2026-12-25", "2027-12-26"} <= set(days)
+    assert days.count("2026-04-27") == 1
+    assert client.post("/teams/benelux/public-holidays", json=body,
+                       headers=keys["sales"]).status_code == 403  # fmt: skip
+    unknown = {"country": "NL", "subdivision": "ZZ", "years": [2027]}
+    refused = client.post("/teams/benelux/public-holidays", json=unknown, headers=keys["admin"])
+    assert refused.status_code == 422
+    assert "NL has no subdivision 'ZZ'" in refused.json()["detail"]
+    nobody = client.post("/teams/nordics/public-holidays", json=body, headers=keys["admin"])
+    assert nobody.status_code == 404
+
+
 def test_lead_actions_honour_idempotency_key(api: Client, engine: Engine) -> None:
     # A CRM integration retrying after a timeout: the same key and body get the first
     # answer again and nothing is recorded twice; the key on another request is refused.

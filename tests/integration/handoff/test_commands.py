@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner, Result
 
 from leadflow.commands import handoff as handoff_commands
@@ -20,7 +21,7 @@ from leadflow.services.contacts import create_contact
 from leadflow.services.definitions import activate_definition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.store.database import session_factory, writer
-from leadflow.store.models import Consent, Contact
+from leadflow.store.models import Consent, Contact, TeamHoliday
 
 Run = Callable[..., Result]
 
@@ -212,6 +213,29 @@ def test_reps_absent_capacity_own_and_the_sla_sweep(run: Run, engine: Engine) ->
     assert "named account of silje" in _ok(run("reps", "own", "silje", "no-co.example"))
     assert "breach(es) recorded" in _ok(run("handoff", "check-sla"))
     _ok(run("reps", "team", "holiday", "nordics", "2026-05-17", "--name", "Constitution Day"))
+
+
+def test_a_team_takes_its_countrys_public_holidays_by_name(run: Run, engine: Engine) -> None:
+    _ok(run("reps", "team", "add", "bavaria", "--time-zone", "Europe/Berlin"))
+
+    added = _ok(run("reps", "team", "holiday", "bavaria", "--country", "DE",
+                    "--subdivision", "BY", "--year", "2027"))  # fmt: skip
+    again = _ok(run("reps", "team", "holiday", "bavaria", "2027-05-27", "2027-12-24",
+                    "--name", "Christmas Eve"))  # fmt: skip
+
+    assert added == "12 day(s) off added to bavaria\n"
+    assert again == "1 day(s) off added to bavaria (1 already there)\n"
+    with session_factory(engine)() as session:
+        names = dict(session.execute(select(TeamHoliday.day, TeamHoliday.name)).tuples().all())
+    assert names[date(2027, 5, 27)] == "Corpus Christi"  # Bavaria's, not Berlin's
+    assert names[date(2027, 12, 24)] == "Christmas Eve"
+    assert len(names) == 13
+    unknown = run("reps", "team", "holiday", "bavaria", "--country", "DE", "--subdivision", "XX")
+    assert unknown.exit_code == 1
+    assert "DE has no subdivision 'XX'; its subdivisions: BB, BE, BW, BY" in unknown.stderr
+    bare = run("reps", "team", "holiday", "bavaria", "--year", "2027")
+    assert bare.exit_code == 1
+    assert "--subdivision and --year go with --country" in bare.stderr
 
 
 def test_deactivating_a_rep_hands_their_leads_to_a_colleague(run: Run, engine: Engine) -> None:

@@ -20,6 +20,7 @@ from leadflow.api.schemas.handoff import (
     HolidaysBody,
     Key,
     OwnBody,
+    PublicHolidaysBody,
     RepCreate,
     RepPublic,
     RepUpdate,
@@ -28,6 +29,7 @@ from leadflow.api.schemas.handoff import (
 )
 from leadflow.services import reps
 from leadflow.services.api_keys import Role
+from leadflow.services.public_holidays import public_holidays
 from leadflow.services.reassignment import deactivate_rep
 from leadflow.store.models import Team
 
@@ -73,6 +75,21 @@ def add_team(body: TeamCreate, session: WriteSessionDep, now: NowDep) -> TeamPub
 )
 def add_holidays(key: RepKey, body: HolidaysBody, session: WriteSessionDep) -> TeamPublic:
     reps.add_holidays(session, key, body.days, body.name)
+    team, days = next((t, d) for t, d in reps.list_teams(session) if t.key == key)
+    return _team(team, days)
+
+
+@router.post(
+    "/teams/{key}/public-holidays",
+    dependencies=[ADMIN],
+    responses=FOUND,
+    summary="Add a country's (and region's) public holidays, named, as days off.",
+)
+def add_public_holidays(
+    key: RepKey, body: PublicHolidaysBody, session: WriteSessionDep
+) -> TeamPublic:
+    named = public_holidays(body.country, body.years, body.subdivision)
+    reps.add_named_holidays(session, key, named)
     team, days = next((t, d) for t, d in reps.list_teams(session) if t.key == key)
     return _team(team, days)
 

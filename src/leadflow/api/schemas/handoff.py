@@ -25,6 +25,7 @@ __all__ = [
     "HolidaysBody",
     "LoseBody",
     "OwnBody",
+    "PublicHolidaysBody",
     "QueueItemPublic",
     "RejectBody",
     "RepCreate",
@@ -61,6 +62,14 @@ class TeamCreate(_Body):
 class HolidaysBody(_Body):
     days: list[Day] = Field(min_length=1, max_length=366)
     name: Str200 | None = None
+
+
+class PublicHolidaysBody(_Body):
+    country: Str100 = Field(description="ISO code or English name, e.g. `NO`, `Germany`.")
+    subdivision: Str100 | None = Field(
+        default=None, description="A region with its own holidays too, e.g. `BY` (Bavaria)."
+    )
+    years: list[int] = Field(min_length=1, max_length=5, description="e.g. `[2027]`.")
 
 
 class TeamPublic(BaseModel):
