@@ -128,3 +128,34 @@ def test_command_warns_about_unknown_company_ids(
     assert result.exit_code == 0, result.output
     assert "warning: 3 rows name a company id no account has in hubspot" in result.stderr
     assert "leadflow import accounts --format hubspot" in result.stderr
+
+
+def test_a_contact_joined_by_company_id_fills_what_its_account_lacks(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The company export held only names; the contact export says more about the
+    # company (industry, size), as when joined by the e-mail's domain. What the account
+    # holds already is never overwritten, and a free-mail contact's company facts reach
+    # its account too (without an id they stay on the contact).
+    _accounts(
+        engine, tmp_path, "hubspot",
+        "Record ID,Company name,Company Domain Name,Industry\n"
+        "1234,Acme,acme.example,\n5678,Brouwer,brouwer.example,Retail\n",
+    )  # fmt: skip
+    path = _write(
+        tmp_path, "contacts.csv",
+        "Record ID,Email,Associated Company ID,Industry,Number of Employees\n"
+        "1,ann@gmail.com,1234,Computer Software,51-200\n"
+        "2,bob@brouwer-mail.example,5678,Banking,1200\n",
+    )  # fmt: skip
+
+    summary = _contacts(engine, path, "hubspot")
+
+    assert summary.committed, summary.problems
+    with Session(engine) as session:
+        rows = session.execute(select(Account.domain, Account.industry, Account.employees))
+        facts = {domain: (industry, employees) for domain, industry, employees in rows.tuples()}
+    assert facts == {
+        "acme.example": ("computer_software", 51),
+        "brouwer.example": ("retail", 1200),  # its industry stands; its size was empty
+    }

@@ -35,6 +35,7 @@ from leadflow.ingest.countries import country_code, fold
 from leadflow.ingest.excel_ids import whole_id
 from leadflow.ingest.normalise import (
     InvalidValueError,
+    industry_key,
     parse_amount,
     parse_integer,
     snake_case,
@@ -266,7 +267,10 @@ def _domain(text: str | None) -> str | None:
 def _industry(text: str | None) -> str | None:
     if text is None:
         return None
-    return "_".join(_NOT_WORD.sub(" ", fold(text)).split()) or None
+    try:
+        return industry_key(text)
+    except InvalidValueError:  # punctuation only: no industry named
+        return None
 
 
 def _whole(text: str | None, name: str) -> int | None:

@@ -25,6 +25,7 @@ Derived values, after the cells:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from functools import partial
@@ -41,6 +42,7 @@ from leadflow.ingest.normalise import (
     clean_text,
     company_domain,
     email_domain,
+    industry_key,
     normalise_email,
     normalise_utm,
     parse_amount,
@@ -366,6 +368,10 @@ class RowConverter:
         return record
 
     def _account(self, record: ContactRecord, given: dict[str, object]) -> None:
+        industry = given.pop("industry", None)
+        if isinstance(industry, str):  # stored as accounts imports store it (fit rules' words)
+            with contextlib.suppress(InvalidValueError):  # punctuation only: none named
+                given["industry"] = industry_key(industry)
         website = given.get("website")
         if isinstance(website, str):
             domain: str | None = website

@@ -50,6 +50,7 @@ __all__ = [
     "clean_text",
     "company_domain",
     "email_domain",
+    "industry_key",
     "normalise_email",
     "normalise_phone",
     "normalise_utm",
@@ -293,6 +294,17 @@ def company_domain(
         if not is_free_mail(domain, free_mail):
             return domain
     return None
+
+
+def industry_key(text: str) -> str:
+    """An industry as fit rules name it, whichever tool wrote it: HubSpot's label
+    ``Computer Software`` and value ``COMPUTER_SOFTWARE``, Salesforce's ``Financial
+    Services`` -> ``computer_software``, ``financial_services`` (the presets' words).
+    Raises ``InvalidValueError`` for text with no letter or digit in it."""
+    key = snake_case(text)
+    if not key:
+        raise InvalidValueError(f"{text!r} names no industry")
+    return key
 
 
 def clean_text(text: str) -> str:

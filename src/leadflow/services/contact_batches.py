@@ -51,6 +51,8 @@ _POSITION = {name: index for index, name in enumerate(_INSERTED)}
 _CREATED, _UPDATED, _ATTRIBUTES = (_POSITION[n] for n in ("created_at", "updated_at", "attributes"))
 _ACCOUNT_FACTS = ("name", "industry", "employees", "revenue", "country")
 _FACT_LIST = ", ".join(_ACCOUNT_FACTS)
+# Company facts a row without a company domain keeps as contact attributes (ingest.convert).
+_FALLBACK_FACTS = ("industry", "employees", "revenue")
 _ACCOUNT_COLUMNS = ("domain", *_ACCOUNT_FACTS, "attributes", "created_at", "updated_at")
 
 _LIVE = frozenset({"open", "accepted"})  # hand-off statuses of a lead sales holds
@@ -272,11 +274,15 @@ class ContactBatches:
         by_ref = self._company_ids(records)
         creatable: set[str] = set()
         by_record: dict[int, int] = {}
+        by_id_facts: dict[int, dict[str, object]] = {}
         domains: list[tuple[ContactRecord, str]] = []
         for record in records:
             ref = _company_ref(record)
             if ref is not None and ref in by_ref:
                 by_record[id(record)] = by_ref[ref]
+                known = by_id_facts.setdefault(by_ref[ref], {})
+                for name, value in _company_facts(record).items():
+                    known.setdefault(name, value)  # the first row about the company
                 continue
             if ref is not None:
                 outcome.unknown_company_ids += 1
@@ -285,11 +291,25 @@ class ContactBatches:
                 domains.append((record, domain))
                 if ref is None:
                     creatable.add(domain)
+        self._fill_accounts(by_id_facts)
         by_domain = self._domain_accounts([record for record, _ in domains], creatable, outcome)
         for record, domain in domains:
             if domain in by_domain:
                 by_record[id(record)] = by_domain[domain]
         return by_record
+
+    def _fill_accounts(self, facts: Mapping[int, Mapping[str, object]]) -> None:
+        """Fill the empty fields of accounts found by their id with what the rows say of
+        the company, as accounts found by their domain are (``_domain_accounts``)."""
+        if not facts:
+            return
+        sql = f"SELECT id, domain, {_FACT_LIST} FROM accounts"
+        fills: list[dict[str, object]] = []
+        for values in self._where_in(sql, (("id", list(facts)),)):
+            row = dict(zip(("id", "domain", *_ACCOUNT_FACTS), values, strict=True))
+            if filled := account_fills(row, facts[row["id"]]):
+                fills.append({"id": row["id"], **filled, "updated_at": self.now})
+        self._execute_updates(_ACCOUNTS, fills)
 
     def _company_ids(self, records: Sequence[ContactRecord]) -> dict[str, int]:
         """The accounts holding the batch's company ids: the file's system's, else an id
@@ -589,6 +609,20 @@ def _survivor_ids(rows: Mapping[int, ContactRow]) -> set[int]:
         for row in rows.values()
         if row["merged_into_id"] is not None and row["merged_into_id"] not in rows
     }
+
+
+def _company_facts(record: ContactRecord) -> dict[str, object]:
+    """What the row says of the company it names by id. A free-mail contact has no
+    company domain, so the conversion kept its company facts on the contact (industry,
+    employees, revenue as attributes; the company's name): the id tells whose they are."""
+    facts = {name: value for name, value in record.account.items() if name != "domain"}
+    for name in _FALLBACK_FACTS:
+        if name in record.attributes:
+            facts.setdefault(name, record.attributes[name])
+    company = record.contact.get("company")
+    if isinstance(company, str) and company:
+        facts.setdefault("name", company)
+    return facts
 
 
 def _company_ref(record: ContactRecord) -> str | None:

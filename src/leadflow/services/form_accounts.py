@@ -24,7 +24,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadflow.ingest.countries import country_code
-from leadflow.ingest.normalise import InvalidValueError, clean_text, parse_amount, parse_integer
+from leadflow.ingest.normalise import (
+    InvalidValueError,
+    clean_text,
+    industry_key,
+    parse_amount,
+    parse_integer,
+)
 from leadflow.store.models import Account, Contact
 
 __all__ = ["ACCOUNT_PREFIX", "ACCOUNT_TARGETS", "fill_account"]
@@ -32,7 +38,7 @@ __all__ = ["ACCOUNT_PREFIX", "ACCOUNT_TARGETS", "fill_account"]
 ACCOUNT_PREFIX = "account."
 _READERS: Mapping[str, Callable[[str], object]] = {
     "name": clean_text,
-    "industry": clean_text,
+    "industry": industry_key,  # as imports store it: fit rules name snake_case words
     "employees": parse_integer,
     "revenue": parse_amount,
     "country": country_code,

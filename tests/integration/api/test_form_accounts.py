@@ -48,7 +48,7 @@ def test_a_form_creates_the_company_account_and_fit_rules_read_it(
     client: TestClient, api_engine: Engine, headers: Headers
 ) -> None:
     posted = {"email": "ann@acme.example", "company": "Acme BV", "size": "51-200",
-              "sector": "software", "land": "Nederland"}  # fmt: skip
+              "sector": "Software", "land": "Nederland"}  # fmt: skip
 
     reply = client.post("/forms/trial", json=posted)
 

@@ -48,7 +48,7 @@ def test_hubspot_export() -> None:
     assert jan.contact["source_channel"] == "linkedin"  # Organic Social + drill-down LinkedIn
     assert jan.contact["domain"] == "bakkerij-janssen.nl"
     assert jan.account == {"domain": "bakkerij-janssen.nl", "name": "Bakkerij Janssen B.V.",
-                           "industry": "Food & Beverage", "employees": 1200}  # fmt: skip
+                           "industry": "food_beverage", "employees": 1200}  # fmt: skip
     assert jan.attributes["lifecycle_stage"] == "mql"
     assert jan.attributes["lead_status"] == "working"
     assert jan.attributes["favourite_product"] == "Spec sheet"

@@ -12,6 +12,7 @@ from leadflow.ingest.normalise import (
     Phone,
     clean_text,
     company_domain,
+    industry_key,
     normalise_email,
     normalise_phone,
     normalise_utm,
@@ -342,3 +343,23 @@ def test_domain_fast_path_agrees_with_email_validator(domain: str) -> None:
     except EmailNotValidError:
         actual = None
     assert actual == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Computer Software", "computer_software"),  # HubSpot's label
+        ("COMPUTER_SOFTWARE", "computer_software"),  # HubSpot's internal value
+        ("Financial Services", "financial_services"),  # Salesforce's picklist
+        ("IT & Services", "it_services"),
+        ("  Télécommunications ", "telecommunications"),
+        ("software", "software"),
+    ],
+)
+def test_an_industry_is_stored_as_fit_rules_name_it(written: str, key: str) -> None:
+    assert industry_key(written) == key
+
+
+def test_an_industry_of_punctuation_only_names_none() -> None:
+    with pytest.raises(InvalidValueError, match="names no industry"):
+        industry_key(" - ")
