@@ -30,7 +30,7 @@ on it is replayed as it would have decided.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -44,7 +44,7 @@ from leadflow.batch.history import History
 from leadflow.batch.qualify import qualify_frames
 from leadflow.definition.model import Definition
 
-__all__ = ["Outcomes", "Replay", "checkpoints", "compare", "replay"]
+__all__ = ["Outcomes", "Replay", "checkpoints", "compare", "replay", "stage_order"]
 
 Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
@@ -108,8 +108,7 @@ def replay(
 def compare(active: Replay, candidate: Replay, outcomes: Outcomes, *, as_of_us: int) -> Report:
     population = outcomes.created_us <= as_of_us
     rows: list[tuple[Value, ...]] = [("contacts", int(population.sum()), int(population.sum()))]
-    stage_ids = list(dict.fromkeys([*active.definition.stage_ids, *candidate.definition.stage_ids]))
-    for stage in stage_ids:
+    for stage in stage_order(active.definition.stage_ids, candidate.definition.stage_ids):
         rows.append(
             (f"reached {stage}", *(_stage_count(r, stage, population) for r in (active, candidate)))
         )
@@ -154,6 +153,21 @@ def compare(active: Replay, candidate: Replay, outcomes: Outcomes, *, as_of_us: 
             "explicit moves (recycling, disqualifying) are not replayed",
         ),
     )
+
+
+def stage_order(active: Sequence[str], candidate: Sequence[str]) -> list[str]:
+    """Every stage of both, in the candidate's order, for the summary rows.
+
+    A stage only the active definition has goes right after the stage it followed
+    there (or first), so a funnel still reads top to bottom in either column.
+    """
+    merged = list(candidate)
+    for position, stage in enumerate(active):
+        if stage in merged:
+            continue
+        before = [s for s in active[:position] if s in merged]
+        merged.insert(merged.index(before[-1]) + 1 if before else 0, stage)
+    return merged
 
 
 def _stage_count(replay: Replay, stage: str, population: Flags) -> Value:

@@ -28,15 +28,14 @@ from leadflow.definition.builtin import (
 )
 from leadflow.definition.describe import summarize
 from leadflow.definition.diff import diff_definitions
-from leadflow.definition.document import Document
-from leadflow.definition.errors import DefinitionError, Loc
+from leadflow.definition.errors import DefinitionError
 from leadflow.definition.json_schema import schema_text
 from leadflow.definition.lint import definition_warnings
 from leadflow.definition.loader import (
     load_definition,
     load_definition_document,
-    preset_source,
 )
+from leadflow.definition.located import shipped_sources, warning_place
 from leadflow.definition.model import Definition
 
 __all__ = ["register"]
@@ -74,18 +73,11 @@ def validate(
             typer.echo(str(problem), err=True)
         raise typer.Exit(1) from None
     typer.echo(f"ok: {summarize(definition)}")
-    shipped = set() if is_preset(file) else {preset_source(name) for name in PRESET_NAMES}
+    shipped = frozenset() if is_preset(file) else shipped_sources()
     for warning in definition_warnings(definition):
-        typer.echo(f"warning: {_where(document, warning.loc, shipped)}{warning}", err=True)
-
-
-def _where(document: Document, loc: Loc, shipped: set[str]) -> str:
-    """``FILE:LINE: `` of what a warning is about, when the team's own files wrote some
-    of it: a gate left at its default, or a preset's line, is no line they can edit."""
-    if not any(loc[:end] in document.lines for end in range(len(loc), 0, -1)):
-        return ""
-    source, line = document.locate(loc)
-    return "" if source in shipped else f"{source}:{line}: "
+        place = warning_place(document, warning.loc, shipped)
+        where = "" if place is None else f"{place[0]}:{place[1]}: "
+        typer.echo(f"warning: {where}{warning}", err=True)
 
 
 @definition_app.command("presets")

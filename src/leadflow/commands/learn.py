@@ -54,7 +54,7 @@ from leadflow.learn.report import (
     print_sections,
     to_markdown,
 )
-from leadflow.learn.runs import IcpOptions, evaluate_model, run_icp, train_and_save
+from leadflow.learn.runs import IcpOptions, evaluate_model, no_proposal, run_icp, train_and_save
 from leadflow.learn.sources import LeadSource, read_leads
 from leadflow.learn.split import SplitKind
 from leadflow.learn.table import LeadTable
@@ -161,7 +161,8 @@ def icp(
             patch_path=patch,
         )
         if as_json:
-            typer.echo(json.dumps(icp_json(run.report, run.rules), indent=2))
+            no_rules = no_proposal(active)
+            typer.echo(json.dumps(icp_json(run.report, run.rules, no_rules=no_rules), indent=2))
         else:
             print_sections(_console(), run.sections)
         _write(report, to_markdown("ICP discovery", run.sections))

@@ -3,8 +3,9 @@
 ``validation`` says what was wrong; these add the line to write, in the words of the
 file: ``equals: [vp, director]`` (several values are ``in``), ``range: 50-500`` (a
 CRM's band, whose bounds are ``{min: 50, max: 500}``), ``between:`` (an operator from
-another tool; the ones leadflow has are listed) and a ``D`` cut-off (grade D is what
-lies below C, so it has none).
+another tool; the ones leadflow has are listed), a ``D`` cut-off (grade D is what
+lies below C, so it has none) and ``within_days`` on an engagement rule (those fade
+with ``half_life_days``; a hard cut-off is an event condition's).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, FIELD_OPERATORS
 
-__all__ = ["grade_hint", "operator_hint", "value_hint"]
+__all__ = ["engagement_hint", "grade_hint", "operator_hint", "value_hint"]
 
 _FIELD_TEST = f"{CONDITION_TAG_PREFIX}field"
 # A band as CRMs export it: "50-500", "50 - 500", "50–500" (en dash).
@@ -55,3 +56,27 @@ def grade_hint(loc: tuple[str | int, ...]) -> str | None:
     if loc == ("fit", "grades", "D"):
         return "cut-offs are set for A, B and C (grade D is every score below C's)"
     return None
+
+
+def engagement_hint(loc: tuple[str | int, ...], given: object) -> str | None:
+    """``within_days`` on an engagement rule: they fade, a condition cuts off."""
+    if len(loc) != 4 or loc[:2] != ("engagement", "rules") or loc[3] != "within_days":
+        return None
+    days = _days(given)
+    return (
+        f"engagement rules fade instead of stopping: half_life_days: {days} makes an event"
+        f" worth half after {days} days (a quarter after {_twice(days)}); to require events"
+        f" of the last {days} days, use an event condition such as"
+        f" {{event: ..., within_days: {days}}} in a stage, fit rule or the sales-ready gate"
+    )
+
+
+def _days(given: object) -> str:
+    """The days as written, when a number; else a placeholder the reader fills in."""
+    if isinstance(given, int | float) and not isinstance(given, bool) and given > 0:
+        return f"{given:g}"
+    return "N"
+
+
+def _twice(days: str) -> str:
+    return "2N" if days == "N" else f"{float(days) * 2:g}"

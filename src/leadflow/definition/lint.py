@@ -6,7 +6,8 @@ or any grade above D with no fit rules at all, whose every score is 0). And any 
 type is allowed (``feature_used`` for product events), so ``demo_requested`` for the
 standard ``demo_request`` is a rule that silently never scores; so is
 ``account.country`` compared with ``Deutschland`` or ``UK``, where every way in stores
-the ISO code (``DE``, ``GB``). Refusing such files
+the ISO code (``DE``, ``GB``); so is ``where: {url: /pricing}``, a glob matching the
+whole value where the website snippet stores whole URLs. Refusing such files
 would break the sketches written without fit rules (a stage-only file, a test) and the
 custom types a team really sends, so ``leadflow definition validate`` prints these as
 warnings instead.
@@ -18,9 +19,9 @@ import difflib
 from dataclasses import dataclass, field, replace
 
 from leadflow.definition.errors import Loc
-from leadflow.definition.model import Definition, EventMatcher
+from leadflow.definition.model import Definition, EventMatcher, EventTest, condition_leaves
 from leadflow.definition.places import reader_places
-from leadflow.definition.reads import data_reads
+from leadflow.definition.reads import conditions, data_reads
 from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
@@ -49,6 +50,7 @@ def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]
         *_near_standard_types(definition),
         *_keys_never_stored(definition),
         *_countries_by_name(definition),
+        *_bare_urls(definition),
     )
     places = reader_places(definition)
     return tuple(replace(w, loc=places.get(w.path, ())) for w in found)
@@ -157,3 +159,40 @@ def _country_message(path: str, written: str) -> str | None:
     if code is None:
         return f"{lead} (it is not a country name or code); list the countries' codes (DE, NL ...)"
     return f"{lead} (a country is stored as its code); write {code}"
+
+
+def _bare_urls(definition: Definition) -> list[DefinitionWarning]:
+    """A ``url`` glob without a wildcard: globs match the whole value (engine/layout.py),
+    and the website snippet stores the whole address (``https://site/pricing?x=1``), so
+    ``/pricing`` never matches a tracked page. Only a warning: events posted over the
+    API may carry exactly the path."""
+    warnings: list[DefinitionWarning] = []
+    for reader, matcher in _matchers(definition):
+        for key, pattern in matcher.where:
+            if key == "url" and not any(sign in pattern for sign in "*?["):
+                message = (
+                    f"url pattern {pattern!r} matches only a url that is exactly this text,"
+                    " and the website snippet sends whole urls (https://site/path?query);"
+                    f" write {_url_glob(pattern)!r}, unless your events carry exactly this text"
+                )
+                warnings.append(DefinitionWarning(reader, message))
+    return warnings
+
+
+def _url_glob(pattern: str) -> str:
+    """A whole address needs only its query left open; a path or word, its host too."""
+    return f"{pattern}*" if "://" in pattern else f"*{pattern}*"
+
+
+def _matchers(definition: Definition) -> list[tuple[str, EventMatcher]]:
+    """Every event matcher, with the words naming its place."""
+    found = [
+        (reader, test.matcher)
+        for reader, condition in conditions(definition)
+        for test in condition_leaves(condition)
+        if isinstance(test, EventTest)
+    ]
+    found += [(f"engagement rule {r.name!r}", r.matcher) for r in definition.engagement.rules]
+    found += [("sales_actions", matcher) for matcher in definition.sales_actions.matchers]
+    found.append(("lead_types.own_actions", definition.lead_types.own_actions))
+    return found

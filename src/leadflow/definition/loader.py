@@ -36,6 +36,7 @@ __all__ = [
     "load_definition",
     "load_definition_document",
     "load_definition_text",
+    "load_definition_text_document",
     "preset_source",
     "self_contained_text",
 ]
@@ -109,6 +110,14 @@ def load_definition_text(
     """
     base = Path(source_name).parent if allow_files else None
     return _load(_Origin(source_name, base, _key(Path(source_name))), text)
+
+
+def load_definition_text_document(
+    text: str, source_name: str = "<definition>", *, allow_files: bool = True
+) -> tuple[Definition, Document]:
+    """``load_definition_text``, with the merged document (where each key was written)."""
+    base = Path(source_name).parent if allow_files else None
+    return _load_document(_Origin(source_name, base, _key(Path(source_name))), text)
 
 
 @dataclass(frozen=True, slots=True)

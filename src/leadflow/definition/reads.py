@@ -35,6 +35,7 @@ __all__ = [
     "EventTypeRead",
     "FieldRead",
     "ValueRead",
+    "conditions",
     "data_reads",
     "stored_path",
 ]
@@ -81,7 +82,7 @@ def stored_path(path: str) -> str:
 def data_reads(definition: Definition) -> DataReads:
     fields: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
     types: dict[str, list[str]] = {}
-    for where, condition in _conditions(definition):
+    for where, condition in conditions(definition):
         for test in condition_leaves(condition):
             if isinstance(test, EventTest):
                 for kind in sorted(test.matcher.types):
@@ -109,7 +110,7 @@ def data_reads(definition: Definition) -> DataReads:
     )
 
 
-def _conditions(definition: Definition) -> Iterator[tuple[str, Condition]]:
+def conditions(definition: Definition) -> Iterator[tuple[str, Condition]]:
     """Every condition with the words naming it, in the order of the file's sections."""
     for rule in definition.fit.rules:
         yield f"fit rule {rule.name!r}", rule.condition

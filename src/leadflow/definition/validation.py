@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from leadflow.definition.errors import Loc, Problem
-from leadflow.definition.hints import grade_hint, operator_hint, value_hint
+from leadflow.definition.hints import engagement_hint, grade_hint, operator_hint, value_hint
 from leadflow.definition.json_schema import keys_at, known_keys
 from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN, RawDefinition
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, LEADING_KEYS
@@ -120,7 +120,9 @@ def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
     if detail["type"] == "extra_forbidden":
         if "did you mean" in _unknown_key(loc):
             return None  # a typo: the suggestion is the answer
-        return grade_hint(loc) or operator_hint(detail["loc"])
+        return (
+            grade_hint(loc) or engagement_hint(loc, detail["input"]) or operator_hint(detail["loc"])
+        )
     return value_hint(detail["loc"], detail["input"])
 
 

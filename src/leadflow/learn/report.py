@@ -259,8 +259,14 @@ def cross_validation_sections(cv: CrossValidation) -> list[Section]:
     ]
 
 
-def icp_json(report: IcpReport, rules: Sequence[ProposedRule]) -> dict[str, object]:
-    """Findings and proposed rules as plain data (``leadflow learn icp --json``)."""
+def icp_json(
+    report: IcpReport, rules: Sequence[ProposedRule], *, no_rules: str
+) -> dict[str, object]:
+    """Findings and proposed rules as plain data (``leadflow learn icp --json``).
+
+    With no rule, ``no_proposal`` says why and that the current fit rules stand, as
+    the text report does: an empty ``rules`` alone reads like "remove them all".
+    """
 
     def finding(f: Finding) -> dict[str, object]:
         return {
@@ -291,5 +297,7 @@ def icp_json(report: IcpReport, rules: Sequence[ProposedRule]) -> dict[str, obje
         ],
         "findings": [finding(f) for f in report.findings],
         "rules": [{"name": r.name, "points": r.points, "when": r.when} for r in rules],
+        "patch_proposed": bool(rules),
+        "no_proposal": None if rules else no_rules,
         "notes": list(report.notes),
     }

@@ -124,6 +124,9 @@ def test_validate_and_the_active_definition_carry_the_warnings_validate_prints(
     assert warning["path"] == "engagement rule 'sales action'"
     assert "event type 'demo_requested' is not a standard type" in warning["message"]
     assert "did you mean 'demo_request'?" in warning["message"]
+    # Where the CLI points, FILE:LINE: the line that names the rule.
+    line = _misspelt().splitlines().index("    - name: sales action") + 1
+    assert (warning["file"], warning["line"]) == ("candidate.yaml", line)
     assert clean.json()["warnings"] == []
     assert activated.status_code == 201, activated.text
     assert active.json()["warnings"] == checked.json()["warnings"]

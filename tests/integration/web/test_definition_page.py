@@ -127,3 +127,20 @@ def _summary_cells(page: str) -> dict[str, list[str]]:
         if len(cells) == 3:
             rows[cells[0].lower()] = cells[1:]
     return rows
+
+
+def test_a_warning_shows_the_file_and_line_validate_prints(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    text = preset_text("waterfall").replace('version: "1"', 'version: "warned"', 1)
+    text = text.replace("event: [demo_request,", "event: [demo_requested,", 1)
+    line = text.splitlines().index("    - name: sales action") + 1
+    client = signed_in("admin")
+    checked = _check(client, text)
+    client.post("/ui/definition/activate", data={"csrf_token": csrf_of(checked.text), "text": text})
+    page = client.get("/ui/definition").text
+
+    for shown in (checked.text, page):
+        assert f"<code>candidate.yaml:{line}: engagement rule &#39;sales action&#39;:</code>" in (
+            shown
+        )

@@ -282,3 +282,15 @@ def test_a_grade_the_file_cannot_set_says_which_it_can() -> None:
         "funnel.yaml:6: fit.grades.D: unknown key 'D'; cut-offs are set for A, B and C"
         " (grade D is every score below C's)"
     )
+
+
+def test_within_days_on_an_engagement_rule_says_rules_fade_with_a_half_life() -> None:
+    rule = "{name: views, event: page_view, points: 1, within_days: 30}"
+    (error,) = _errors(f"engagement:\n  rules:\n    - {rule}\n")
+    assert error == (
+        "funnel.yaml:7: engagement.rules[0].within_days: unknown key 'within_days';"
+        " engagement rules fade instead of stopping: half_life_days: 30 makes an event"
+        " worth half after 30 days (a quarter after 60); to require events of the last"
+        " 30 days, use an event condition such as {event: ..., within_days: 30}"
+        " in a stage, fit rule or the sales-ready gate"
+    )

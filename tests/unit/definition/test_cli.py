@@ -165,3 +165,16 @@ def test_a_warning_about_what_the_file_never_wrote_has_no_line(write_definition:
     code, _, err = _run("validate", str(write_definition(MINIMAL)))
     assert code == 0
     assert err.startswith("warning: sales_ready.min_fit_grade: no lead can ever")
+
+
+def test_validate_warns_of_a_bare_url_pattern_at_its_line(write_definition: Write) -> None:
+    text = (
+        'schema_version: 1\nname: own\nversion: "1"\nextends: waterfall\n'
+        "engagement:\n  rules:\n"
+        "    - {name: pricing, event: page_view, where: {url: /pricing}, points: 10}\n"
+    )
+    path = write_definition(text, "own.yaml")
+    code, _, err = _run("validate", str(path))
+    assert code == 0  # events posted over the API may carry bare paths
+    assert f"warning: {path}:7: engagement rule 'pricing': url pattern '/pricing'" in err
+    assert "write '*/pricing*'" in err

@@ -121,3 +121,33 @@ def test_country_codes_in_any_case_give_no_warning() -> None:
         "    - {name: n, points: 60, when: {field: account.country, in: [nl, BE, No]}}\n"
     )
     assert _warnings(MINIMAL + codes) == []
+
+
+BARE_URLS = """\
+engagement:
+  rules:
+    - {name: pricing, event: page_view, where: {url: /pricing}, points: 10}
+    - {name: site, event: page_view, where: {url: "https://acme.eu/demo"}, points: 5}
+    - {name: any pricing, event: page_view, where: {url: "*/pricing*"}, points: 5}
+    - {name: spec, event: asset_download, where: {asset: spec-sheet.pdf}, points: 5}
+fit:
+  rules:
+    - {name: visited, points: 5, when: {event: page_view, where: {url: careers}}}
+"""
+
+
+def test_a_url_pattern_without_a_wildcard_says_the_pattern_to_write() -> None:
+    """A ``where`` glob matches the whole value and the website snippet stores whole URLs
+    (``https://acme.eu/pricing?x=1``), so ``/pricing`` never matches a tracked page."""
+    tail = (
+        " matches only a url that is exactly this text, and the website snippet sends"
+        " whole urls (https://site/path?query)"
+    )
+    assert [w for w in _warnings(MINIMAL + BARE_URLS) if "url pattern" in w] == [
+        f"fit rule 'visited': url pattern 'careers'{tail}; write '*careers*', unless your"
+        " events carry exactly this text",
+        f"engagement rule 'pricing': url pattern '/pricing'{tail}; write '*/pricing*', unless"
+        " your events carry exactly this text",
+        f"engagement rule 'site': url pattern 'https://acme.eu/demo'{tail}; write"
+        " 'https://acme.eu/demo*', unless your events carry exactly this text",
+    ]

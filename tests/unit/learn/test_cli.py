@@ -99,6 +99,26 @@ def test_icp_without_a_persona_finding_writes_no_patch(tmp_path: Path) -> None:
     assert "ROC-AUC 0.500" not in out
 
 
+def test_icp_json_without_a_persona_finding_says_the_fit_rules_stand(tmp_path: Path) -> None:
+    code, out, err = _run(
+        "icp", "--from", str(_noise_csv(tmp_path)), "--target", "won", "--id", "id",
+        "--map", "Industry=account.industry", "--definition", "waterfall", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["rules"] == []
+    assert data["patch_proposed"] is False
+    assert data["no_proposal"].endswith("; the 10 fit rules of waterfall stand")
+
+
+def test_icp_json_with_rules_proposes_a_patch(tmp_path: Path) -> None:
+    code, out, _ = _run("icp", "--from", str(_csv(tmp_path)), *BASIC, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["patch_proposed"] is True
+    assert data["no_proposal"] is None
+
+
 def test_icp_without_a_persona_finding_prints_no_empty_patch(tmp_path: Path) -> None:
     code, out, err = _run(
         "icp", "--from", str(_noise_csv(tmp_path)), "--target", "won", "--id", "id",

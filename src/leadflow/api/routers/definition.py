@@ -19,10 +19,10 @@ from leadflow.api.deps import (
 )
 from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.definition.errors import DefinitionError, LocatedProblem
-from leadflow.definition.lint import definition_warnings
+from leadflow.definition.located import located_warnings
 from leadflow.definition.model import Definition
 from leadflow.services.api_keys import Role
-from leadflow.services.candidates import activate_candidate, check_candidate
+from leadflow.services.candidates import CANDIDATE_SOURCE, activate_candidate, check_candidate
 from leadflow.services.definitions import (
     active_definition,
     leads_in_retired_stages,
@@ -86,13 +86,17 @@ class VersionOut(BaseModel):
 class DefinitionWarningOut(BaseModel):
     path: str = Field(description="The key path the warning is about.")
     message: str
+    file: str | None = Field(
+        default=None, description="The file that wrote it, as validate prints it; null: none."
+    )
+    line: int | None = Field(default=None, description="Its line there; null with no file.")
 
 
-def _warnings(definition: Definition) -> list[DefinitionWarningOut]:
-    """What ``leadflow definition validate`` warns about (definition/lint.py)."""
+def _warnings(text: str) -> list[DefinitionWarningOut]:
+    """What ``leadflow definition validate`` warns about, at the file and line it prints."""
     return [
-        DefinitionWarningOut(path=found.path, message=found.message)
-        for found in definition_warnings(definition)
+        DefinitionWarningOut(path=w.path, message=w.message, file=w.file, line=w.line)
+        for w in located_warnings(text, CANDIDATE_SOURCE)
     ]
 
 
@@ -143,7 +147,7 @@ def validate_definition(body: Candidate) -> ValidationReport:
         name=found.name,
         version=found.version,
         stages=list(found.stage_ids),
-        warnings=_warnings(found),
+        warnings=_warnings(body.yaml),
     )
 
 
@@ -192,7 +196,7 @@ def _described(definition: Definition, row: DefinitionVersion, session: Session)
         activated_at=row.activated_at,
         yaml=row.yaml,
         leads_in_retired_stages=leads_in_retired_stages(session, definition),
-        warnings=_warnings(definition),
+        warnings=_warnings(row.yaml),
     )
 
 

@@ -19,9 +19,9 @@ from starlette.responses import RedirectResponse, Response
 
 from leadflow.definition.describe import describe_condition, describe_matcher
 from leadflow.definition.diff import diff_definitions
-from leadflow.definition.lint import definition_warnings
+from leadflow.definition.located import located_warnings
 from leadflow.services.backtest import BacktestError, BacktestRequest, backtest
-from leadflow.services.candidates import activate_candidate, check_candidate
+from leadflow.services.candidates import CANDIDATE_SOURCE, activate_candidate, check_candidate
 from leadflow.services.definition_versions import recent_versions, stored_version
 from leadflow.services.definitions import active_definition, leads_in_retired_stages
 from leadflow.services.refusals import InvalidInputError
@@ -58,7 +58,7 @@ def definition(request: Request, session: ReadsDep, activated: str = "") -> Resp
         # wait for a rescore (docs/definition.md#versions-in-a-workspace).
         "retired": leads_in_retired_stages(session, active.definition),
         # What ``leadflow definition validate`` warns about: it loads but cannot work so.
-        "warnings": definition_warnings(active.definition),
+        "warnings": located_warnings(current.yaml, CANDIDATE_SOURCE),
     }
     return render(request, "definition.html", context)
 
@@ -107,7 +107,9 @@ def _checked(request: Request, session: Session, candidate: str, *, run_backtest
         "changes": changes,
         "active": active,
         "backtest": tried,
-        "warnings": () if report.definition is None else definition_warnings(report.definition),
+        "warnings": ()
+        if report.definition is None
+        else located_warnings(candidate, CANDIDATE_SOURCE),
     }
     status = 200 if report.definition is not None else 422
     return render(request, "definition_check.html", context, status_code=status)
