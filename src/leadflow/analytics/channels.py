@@ -26,6 +26,7 @@ import numpy.typing as npt
 from leadflow.analytics.costs import Costs
 from leadflow.analytics.funnel import cohort, group_rows
 from leadflow.analytics.journeys import Journeys, marketing_and_sales
+from leadflow.analytics.money import money_notes
 from leadflow.analytics.report import Report, Section, Value, rate
 from leadflow.analytics.tables import Tables, int_column
 from leadflow.definition.model import Definition
@@ -92,13 +93,14 @@ def channel_report(
     ]
     if not costs.configured:
         notes.append("no costs.yaml: cost columns are empty")
+    notes.extend(money_notes(journeys.money))
     return Report(
         name="channels",
         title=f"Channels under {definition.name} {definition.version}",
         as_of=as_of,
         sections=(Section("channels", CHANNEL_COLUMNS, tuple(rows)),),
         notes=tuple(notes),
-        parameters={"by": by, "currency": costs.currency},
+        parameters={"by": by, "currency": journeys.money.currency},
     )
 
 

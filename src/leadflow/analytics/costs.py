@@ -1,6 +1,9 @@
-"""What a lead costs, per source: the ``costs.yaml`` of a workspace (optional).
+"""What a lead costs, per source, and the reports' currency: the ``costs.yaml`` of a
+workspace (optional).
 
-    currency: EUR
+    currency: EUR                # the reports' values and these prices (default: the
+                                 # currency most deals are in)
+    exchange_rates: {GBP: 1.16, CHF: 1.05}   # EUR per unit, for deals in other currencies
     per_lead:                    # the cost of each lead from a source
       channel: {paid_search: 40, linkedin: 55}
       campaign: {spring-webinar: 25}
@@ -19,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationError, field_validator
 
 __all__ = ["COSTS_FILE", "Costs", "CostsError", "load_costs"]
 
@@ -41,8 +44,19 @@ class PerLead(BaseModel):
 class Costs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    currency: str = "EUR"
+    currency: str | None = None  # None: the currency most deals are in
+    exchange_rates: dict[str, PositiveFloat] = Field(default_factory=dict)
     per_lead: PerLead = Field(default_factory=PerLead)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        return None if value is None else _code(value)
+
+    @field_validator("exchange_rates")
+    @classmethod
+    def _rates(cls, value: dict[str, float]) -> dict[str, float]:
+        return {_code(code): rate for code, rate in value.items()}
 
     @property
     def configured(self) -> bool:
@@ -68,6 +82,13 @@ class Costs(BaseModel):
             elif channel in per.channel:
                 costs[index] = per.channel[channel]
         return costs
+
+
+def _code(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise ValueError(f"{text!r} is not a three-letter ISO 4217 code (EUR, GBP, USD)")
+    return code
 
 
 def load_costs(path: Path) -> Costs:

@@ -30,6 +30,7 @@ from leadflow.analytics.journeys import (
     NURTURE_CODE,
     Journeys,
 )
+from leadflow.analytics.money import money_notes
 from leadflow.analytics.report import Report, Section, Value, rate
 from leadflow.definition.model import DISQUALIFIED, NURTURE, Definition
 
@@ -92,8 +93,9 @@ def funnel_report(
         notes=(
             "leads: reached the stage or a later one; median_days: days from entering the "
             "stage to reaching the next, over the leads that stood in it and moved on",
+            *money_notes(journeys.money),
         ),
-        parameters={"by": by},
+        parameters={"by": by, "currency": journeys.money.currency},
     )
 
 

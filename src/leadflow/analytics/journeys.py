@@ -12,18 +12,20 @@ definition:
                          or NURTURE / DISQUALIFIED / OUTSIDE (never entered, or a stage
                          the definition does not have)
 
-plus what its deals were worth (won revenue, pipeline) and the groups reports split
-by (cohort month, channel, campaign, owner).
+plus what its deals were worth (won revenue, pipeline) in one currency (``money``) and
+the groups reports split by (cohort month, channel, campaign, owner).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from leadflow.analytics.money import Amounts, convert
 from leadflow.analytics.tables import Tables, int_column
 from leadflow.definition.model import DISQUALIFIED, NURTURE, Definition, StageKind
 
@@ -56,6 +58,7 @@ class Journeys:
     won_amount: Floats
     pipeline: Floats  # amounts of every deal created by as_of
     groups: dict[str, list[str]]
+    money: Amounts  # the deals' amounts in the report currency, and what was left out
 
     @property
     def lead_us(self) -> Ints:
@@ -66,7 +69,16 @@ class Journeys:
         return reached
 
     @classmethod
-    def build(cls, tables: Tables, definition: Definition) -> Journeys:
+    def build(
+        cls,
+        tables: Tables,
+        definition: Definition,
+        *,
+        currency: str | None = None,
+        rates: Mapping[str, float] | None = None,
+    ) -> Journeys:
+        """``currency``: the report currency (None: the one most deals are in);
+        ``rates``: report-currency units per unit of another currency."""
         ids = int_column(tables.contacts, "id")
         stage_ids = definition.stage_ids
         rows, known = _rows(ids, int_column(tables.transitions, "contact_id"))
@@ -75,7 +87,12 @@ class Journeys:
         entered = _entered(ids.shape[0], len(stage_ids), rows[known], codes[known], at[known])
         # Reaching a further stage passes every stage before it.
         reached = np.minimum.accumulate(entered[:, ::-1], axis=1)[:, ::-1]
-        won, won_amount, pipeline = _deals(ids, tables.opportunities)
+        deals = tables.opportunities
+        money = convert(
+            deals["amount"].to_pylist(), deals["currency"].to_pylist(), currency=currency,
+            rates=rates,
+        )  # fmt: skip
+        won, won_amount, pipeline = _deals(ids, deals, money.values)
         return cls(
             stage_ids=stage_ids,
             ids=ids,
@@ -86,6 +103,7 @@ class Journeys:
             won_amount=won_amount,
             pipeline=pipeline,
             groups=_groups(tables, reached[:, 0] if stage_ids else np.full(ids.shape[0], NEVER)),
+            money=money,
         )
 
 
@@ -139,11 +157,8 @@ def _standing(contacts: int, rows: Ints, codes: Ints) -> Ints:
     return standing
 
 
-def _deals(ids: Ints, deals: pa.Table) -> tuple[Flags, Floats, Floats]:
+def _deals(ids: Ints, deals: pa.Table, amount: Floats) -> tuple[Flags, Floats, Floats]:
     rows, known = _rows(ids, int_column(deals, "contact_id"))
-    amount = np.nan_to_num(
-        np.asarray(deals["amount"].cast(pa.float64()).fill_null(0.0).to_numpy(), dtype=np.float64)
-    )
     won = np.array([status == "won" for status in deals["status"].to_pylist()], dtype=bool)
     size = ids.shape[0]
     won_amount = np.bincount(rows[known & won], weights=amount[known & won], minlength=size)

@@ -36,7 +36,7 @@ class Tables:
     contacts: pa.Table  # id, created_us, channel, medium, campaign, owner, purchased, vendor
     qualifications: pa.Table  # contact_id, fit_score, fit_grade, engagement_score, sales_ready
     transitions: pa.Table  # contact_id, from_stage, to_stage, at_us, actor (by contact, time)
-    # contact_id, status (as of), amount, created_us, closed_us; a lead's deals only (a
+    # contact_id, status (as of), amount, created_us, closed_us, currency; a lead's deals only (a
     # company's deal imported from a CRM belongs to no lead, channel or cohort)
     opportunities: pa.Table
     handoffs: pa.Table  # id, contact_id, owner, at_us, due_us, status (as of), answered_us, reason
@@ -65,10 +65,10 @@ def read_tables(connection: Connection, as_of: datetime) -> Tables:
         ("contact_id", "from_stage", "to_stage", "at_us", "actor"),
     )
     opportunities = query.table(
-        f"SELECT contact_id, status, amount, {t('created_at')}, {t('closed_at')} FROM opportunities"
-        " WHERE contact_id IS NOT NULL AND created_at <= :as_of"
+        f"SELECT contact_id, status, amount, {t('created_at')}, {t('closed_at')}, currency"
+        " FROM opportunities WHERE contact_id IS NOT NULL AND created_at <= :as_of"
         " ORDER BY contact_id, created_at, id",
-        ("contact_id", "status", "amount", "created_us", "closed_us"),
+        ("contact_id", "status", "amount", "created_us", "closed_us", "currency"),
     )
     handoffs = query.table(
         f"SELECT id, contact_id, owner, {t('at')}, {t('due_at')}, status, {t('answered_at')},"

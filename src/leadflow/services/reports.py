@@ -78,7 +78,9 @@ def _built(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs
         with Session(bind=connection) as session:
             definition = active_definition(session).definition
         tables = read_tables(connection, as_of)
-    journeys = Journeys.build(tables, definition)
+    journeys = Journeys.build(
+        tables, definition, currency=costs.currency, rates=costs.exchange_rates
+    )
     stop = micros(as_of)
     if name == "funnel":
         return funnel_report(journeys, definition, as_of=as_of, start_us=start, stop_us=stop, by=by)

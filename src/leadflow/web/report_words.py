@@ -15,6 +15,7 @@ __all__ = ["METRICS", "NOTES", "TITLES", "report_cell", "report_note", "report_t
 
 _STAGE = Kind(r"[^\s,;()]+", lambda value, speech: speech.stages.get(value, value))
 _ID = Kind(r"\d+", lambda value, speech: value)  # a stored model's id or version, as is
+_CODE = Kind(r"[A-Z]{3}", lambda value, speech: value)  # a currency, as ISO 4217 writes it
 
 NOTES = Phrasebook(
     Phrase(
@@ -25,6 +26,20 @@ NOTES = Phrasebook(
     ),
     Phrase(N_("MQL = reached %(mql)s, SQL = reached %(sql)s"), mql=_STAGE, sql=_STAGE),
     Phrase(N_("no costs.yaml: cost columns are empty")),
+    Phrase(
+        N_(
+            "values in %(currency)s; deals in %(currencies)s converted at the exchange rates "
+            "of costs.yaml"
+        ),
+        currency=_CODE,
+    ),
+    Phrase(
+        N_(
+            "values in %(currency)s; deals left out of them (no exchange rate in costs.yaml): "
+            "%(counts)s"
+        ),
+        currency=_CODE,
+    ),
     Phrase(N_("under-worked: given up after fewer than %(count)s attempts"), count=NUMBER),
     Phrase(N_("sales_ready_share: handed off, or sales-ready in the current qualification")),
     Phrase(N_("current scores: activity during the sales process counts too")),

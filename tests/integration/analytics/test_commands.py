@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -136,3 +136,45 @@ def test_bad_input_is_one_line_and_status_1(
     assert code == 1
     assert message in err
     assert "Traceback" not in err + out
+
+
+def test_report_values_are_in_one_currency_from_costs_yaml(workspace: Path, engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE opportunities SET currency = 'GBP' WHERE id % 3 = 0 AND contact_id > 0")
+        )
+        euros, pounds = (
+            connection.execute(
+                text(
+                    "SELECT coalesce(sum(amount), 0) FROM opportunities WHERE contact_id IS NOT"
+                    " NULL AND currency " + which
+                )
+            ).scalar_one()
+            for which in ("<> 'GBP'", "= 'GBP'")
+        )
+    assert euros > 0
+    assert pounds > 0
+    assert _run("rescore", "-w", str(workspace))[0] == 0
+
+    def lead_row() -> tuple[dict[str, object], list[str], str]:
+        code, out, err = _run("report", "funnel", "--format", "json", "-w", str(workspace))
+        assert code == 0, err
+        document = json.loads(out)
+        row = document["sections"][0]["rows"][0]
+        return row, document["notes"], document["parameters"]["currency"]
+
+    (workspace / "costs.yaml").write_text("currency: EUR\n")
+    row, notes, currency = lead_row()
+    assert currency == "EUR"
+    assert row["pipeline_value"] == pytest.approx(float(euros))  # pounds not taken as euros
+    assert any("left out of them (no exchange rate in costs.yaml): GBP: " in n for n in notes)
+
+    (workspace / "costs.yaml").write_text("currency: EUR\nexchange_rates: {GBP: 1.15}\n")
+    row, notes, _ = lead_row()
+    assert row["pipeline_value"] == pytest.approx(float(euros) + 1.15 * float(pounds))
+    assert not any("left out" in n for n in notes)
+
+    (workspace / "costs.yaml").write_text("currency: GBP\nexchange_rates: {EUR: 0.87}\n")
+    row, _, currency = lead_row()
+    assert currency == "GBP"
+    assert row["pipeline_value"] == pytest.approx(float(pounds) + 0.87 * float(euros))

@@ -168,6 +168,25 @@ def test_reports_show_the_analytics_and_download_as_csv(
     assert chart.text.lstrip().startswith("<?xml")
 
 
+def test_amounts_of_money_are_whole_units_under_a_heading_naming_the_currency(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    page = signed_in("marketing").get("/ui/reports?name=funnel").text
+    headings = re.findall(r'<th scope="col">([^<]*)</th>', page)
+    assert "Pipeline value (EUR)" in headings  # no deal anywhere: the default currency
+    assert "Leads" in headings  # a count is not money
+    cells = _table_cells(page, headings.index("Pipeline value (EUR)"))
+    assert cells
+    assert cells[0] == "0"  # not 0.0
+
+
+def _table_cells(page: str, column: int) -> list[str]:
+    body = page.split('<table class="report-table">', 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)[1:]  # past the heading row
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows]
+    return [row[column] for row in cells if len(row) > column]
+
+
 def test_reports_as_of_today_show_the_figures_of_now(
     signed_in: Callable[[str], TestClient], web_clock: FixedClock
 ) -> None:

@@ -71,6 +71,7 @@ def tables(as_of_days: float = 60) -> Tables:
                 "amount": [1000.0, 500.0],
                 "created_us": [us(8), us(9)],
                 "closed_us": [us(20), None],
+                "currency": ["EUR", "EUR"],
             }
         ),
         # 1 accepted and reached; 3 accepted, tried once, recycled (given up); 2 rejected

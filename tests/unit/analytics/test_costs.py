@@ -49,3 +49,27 @@ def test_a_bad_costs_file_is_one_line_naming_the_file(
     assert str(path) in str(caught.value)
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_the_report_currency_and_exchange_rates_read_as_iso_codes(tmp_path: Path) -> None:
+    path = tmp_path / "costs.yaml"
+    path.write_text("currency: chf\nexchange_rates: {eur: 0.95, ' GBP': 1.1}\n")
+    costs = load_costs(path)
+    assert costs.currency == "CHF"
+    assert costs.exchange_rates == {"EUR": 0.95, "GBP": 1.1}
+    assert Costs().currency is None  # unset: the currency most deals are in
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("currency: euro", "currency: Value error, 'euro' is not a three-letter ISO 4217 code"),
+        ("exchange_rates: {USD: 0}", "exchange_rates.USD: Input should be greater than 0"),
+        ("exchange_rates: {US$: 0.9}", "exchange_rates: Value error, 'US$' is not a three"),
+    ],
+)
+def test_a_bad_currency_or_rate_names_its_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "costs.yaml"
+    path.write_text(text)
+    with pytest.raises(CostsError, match=message.replace("$", r"\$")):
+        load_costs(path)

@@ -121,3 +121,26 @@ def test_alignment_by_channel_files_each_hand_off_under_its_own_contacts_channel
     assert "referral" not in rows  # nobody from referral was handed off
     assert rows["(none)"]["handed_off"] == 1
     assert (rows["linkedin"]["handed_off"], rows["paid_search"]["handed_off"]) == (2, 1)
+
+
+def test_values_never_add_one_currency_to_another() -> None:
+    data = tables()
+    deals = data.opportunities.set_column(5, "currency", pa.array(["EUR", "GBP"]))
+    data = replace(data, opportunities=deals)
+
+    journeys = Journeys.build(data, WATERFALL, currency="EUR")
+    report = funnel_report(journeys, WATERFALL, as_of=T0, by=None)
+    sql = next(r for r in report.section("stages").records() if r["stage"] == "sql")
+    assert sql["pipeline_value"] == 1000.0  # the open GBP deal is not 500 euros
+    assert report.parameters["currency"] == "EUR"
+    assert report.notes[-1] == (
+        "values in EUR; deals left out of them (no exchange rate in costs.yaml): GBP: 1"
+    )
+
+    converted = Journeys.build(data, WATERFALL, currency="EUR", rates={"GBP": 1.2})
+    report = channel_report(data, converted, WATERFALL, Costs(), as_of=T0)
+    assert report.section("channels").records()[0]["revenue"] == 1000.0
+    funnel = funnel_report(converted, WATERFALL, as_of=T0, by=None)
+    sql = next(r for r in funnel.section("stages").records() if r["stage"] == "sql")
+    assert sql["pipeline_value"] == pytest.approx(1600.0)
+    assert "deals in GBP converted at the exchange rates of costs.yaml" in funnel.notes[-1]

@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
+from leadflow.analytics.money import convert, money_notes
 from leadflow.analytics.report import Report, Section
 from leadflow.services.backtest import unloadable_note
 from leadflow.web.pages.reports import csv_text, report_csv
@@ -62,3 +63,15 @@ def test_the_backtest_note_on_a_model_it_cannot_load_is_said_in_german() -> None
         "gelerntes Modell 1234 (v3) kann hier nicht geladen werden: keine Vorhersage, "
         "solange es aktiv war"
     )  # the id as stored, not a number formatted as 1.234
+
+
+def test_the_currency_notes_are_said_in_french() -> None:
+    amounts = convert([1.0, 2.0, 3.0], ["EUR", "GBP", "USD"], currency="EUR", rates={"GBP": 1.1})
+    converted, left_out = (report_note(note, speech("fr")) for note in money_notes(amounts))
+
+    assert converted == (
+        "valeurs en EUR ; affaires en GBP converties aux taux de change de costs.yaml"
+    )
+    assert left_out == (
+        "valeurs en EUR ; affaires non comptées (pas de taux de change dans costs.yaml) : USD: 1"
+    )
