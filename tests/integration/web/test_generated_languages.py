@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from leadflow.analytics.costs import Costs
+from leadflow.analytics.money import convert, money_notes
 from leadflow.analytics.report import Report
 from leadflow.definition.builtin import preset_text
 from leadflow.definition.loader import load_definition_text
@@ -170,6 +171,8 @@ def test_every_note_title_and_metric_of_the_reports_is_read(
     # The world has no learned model, so the back-test's note on one it cannot load is
     # made here, by the function the back-test writes it with.
     notes = [note for report in reports for note in report.notes] + [unloadable_note(12, 3)]
+    # Nor deals in several currencies: those notes are made by the function reports use.
+    notes += money_notes(convert([1.0, 2.0, 3.0], ["EUR", "GBP", "USD"], rates={"GBP": 1.1}))
     metrics = [
         str(row[0]) for report in reports if report.name == "backtest"
         for row in report.section("summary").rows
