@@ -16,6 +16,7 @@ from __future__ import annotations
 import gettext
 import io
 import math
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -40,6 +41,7 @@ __all__ = [
     "format_number",
     "format_share",
     "format_value",
+    "iso_moment",
     "negotiate",
     "parse_number",
     "translations",
@@ -104,6 +106,20 @@ def format_instant(moment: datetime | None, language: str, zone: tzinfo = UTC) -
     if moment.tzinfo is None:  # the store's naive UTC (SQLite hands back naive values)
         moment = moment.replace(tzinfo=UTC)
     return str(format_datetime(moment, "short", tzinfo=zone, locale=BABEL_LOCALES[language]))
+
+
+# A moment with its offset, as leadflow and the CRMs' APIs write one (not a bare date).
+_ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[-+]\d\d:?\d\d)")
+
+
+def iso_moment(text: str) -> datetime | None:
+    """``text`` as an aware moment when it is one written in ISO 8601, else None."""
+    if not _ISO_MOMENT.fullmatch(text.strip()):
+        return None
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 def format_number(value: float | int | None, language: str, digits: int = 0) -> str:

@@ -21,11 +21,13 @@ page's ``names`` when it has them.
 from __future__ import annotations
 
 import gettext
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from starlette.requests import Request
@@ -86,6 +88,8 @@ def build_environment() -> Environment:
         signed=_signed,
         days=_days,
         said=_said,
+        attribute=_attribute,
+        phone=_phone,
     )
     environment.globals.update(
         label=_label, role_name=_role_name, change_line=_change, report_cell=_report_cell
@@ -162,6 +166,32 @@ def _instant(context: Context, moment: datetime | None) -> str:
 @pass_context
 def _number(context: Context, value: float | None, digits: int = 0) -> str:
     return i18n.format_number(value, context["lang"], digits)
+
+
+@pass_context
+def _attribute(context: Context, value: object) -> str:
+    """A contact's or account's own attribute (a CRM's custom field, a fact leadflow
+    keeps): yes/no, a moment in the reader's zone, a number their way, else as written."""
+    if isinstance(value, bool):
+        return _gettext(context, "yes" if value else "no")
+    if isinstance(value, str):
+        moment = i18n.iso_moment(value)
+        return value if moment is None else _instant(context, moment)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return i18n.format_value(value, context["lang"])
+
+
+def _phone(number: str | None) -> str:
+    """An E.164 number grouped as dialled abroad (+45 21 49 50 48); as stored when the
+    library cannot read it."""
+    if not number:
+        return "–"
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
 @pass_context
