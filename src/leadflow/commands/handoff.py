@@ -88,6 +88,8 @@ def _print_item(item: QueueItem, why: bool) -> None:
         f"{item.contact_id:>8}  {item.rep or '(unassigned)':<12} {item.name} <{item.email}>"
         f"  {flag}{item.next_action}, due {shown(item.due_at)}"
     )
+    if item.phone:
+        typer.echo(f"          call {item.phone}")
     if why:
         typer.echo(f"          handed off {shown(item.handed_off_at)} ({item.trigger or '-'})")
         for line in item.why:

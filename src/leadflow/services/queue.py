@@ -25,9 +25,15 @@ from leadflow.domain.cadence import next_step
 from leadflow.services.definitions import active_definition
 from leadflow.services.refusals import InvalidInputError
 from leadflow.services.reps import get_rep
-from leadflow.services.sales_work import cadence_steps, team_calendar, withdrawn_channels
+from leadflow.services.sales_work import (
+    WITHDRAWN,
+    cadence_steps,
+    team_calendar,
+    withdrawn_channels,
+)
 from leadflow.store.models import (
     Assignment,
+    Consent,
     Contact,
     Handoff,
     HandoffWork,
@@ -59,6 +65,7 @@ class QueueItem:
     overdue: bool
     open_deal: str | None = None  # the stage of its open opportunity: it has one already
     customer: bool = False  # a customer now (a deal won meanwhile, the CRM's included)
+    phone: str | None = None  # None too when they withdrew phone consent or it bounced
 
 
 def queue(
@@ -73,8 +80,10 @@ def queue(
         query = query.where(HandoffWork.rep_id.is_(None))
     deals = _open_deals(session)
     rows = [_replanned(session, row) for row in session.execute(query).tuples()]
-    customers = _customers(session, [row[2].id for row in rows])
-    items = [_item(row, deals, customers, now) for row in rows]
+    contact_ids = [row[2].id for row in rows]
+    customers = _customers(session, contact_ids)
+    no_calls = _no_calls(session, contact_ids)
+    items = [_item(row, deals, customers, no_calls, now) for row in rows]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(items, key=lambda item: (item.due_at or far, item.handoff_id))
 
@@ -87,7 +96,8 @@ def queue_item(session: Session, contact_id: int, now: datetime) -> QueueItem | 
     if row is None:
         return None
     deals = _open_deals(session, contact_id)
-    return _item(_replanned(session, row), deals, _customers(session, [contact_id]), now)
+    customers, no_calls = _customers(session, [contact_id]), _no_calls(session, [contact_id])
+    return _item(_replanned(session, row), deals, customers, no_calls, now)
 
 
 _Row = tuple[Handoff, HandoffWork, Contact, Assignment | None, Rep | None]
@@ -158,7 +168,22 @@ def _customers(session: Session, contact_ids: list[int]) -> set[int]:
     return set(session.scalars(query))
 
 
-def _item(row: _Row, deals: dict[int, str], customers: set[int], now: datetime) -> QueueItem:
+def _no_calls(session: Session, contact_ids: list[int]) -> set[int]:
+    """Those of the contacts who withdrew phone consent (or whose number bounced): the
+    queue shows no number to dial for them, as ``log_attempt`` refuses their calls."""
+    if not contact_ids:
+        return set()
+    query = select(Consent.contact_id).where(
+        Consent.contact_id.in_(contact_ids),
+        Consent.channel == "phone",
+        Consent.status.in_(WITHDRAWN),
+    )
+    return set(session.scalars(query))
+
+
+def _item(
+    row: _Row, deals: dict[int, str], customers: set[int], no_calls: set[int], now: datetime
+) -> QueueItem:
     handoff, work, contact, assignment, rep = row
     customer = contact.id in customers
     action, due = _next_action(handoff, work, assignment, deals.get(contact.id), customer)
@@ -181,6 +206,7 @@ def _item(row: _Row, deals: dict[int, str], customers: set[int], now: datetime) 
         overdue=due is not None and due < now,
         open_deal=deals.get(contact.id),
         customer=customer,
+        phone=None if contact.id in no_calls else contact.phone,
     )
 
 

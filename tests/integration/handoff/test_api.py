@@ -65,7 +65,12 @@ def _lead(engine: Engine, email_consent: str | None = None) -> int:
             {"domain": "acme.example", "industry": "software", "employees": 300, "country": "NL"},
             START,
         )
-        values = {"email": "ann@acme.example", "seniority": "director", "account_id": account.id}
+        values = {
+            "email": "ann@acme.example",
+            "phone": "+31 20 123 4567",
+            "seniority": "director",
+            "account_id": account.id,
+        }
         contact = create_contact(session, values, START).contact
         if email_consent:
             session.add(
@@ -95,6 +100,7 @@ def test_sales_works_a_lead_through_the_api(api: Client, engine: Engine) -> None
     assert item["rule"] == "Benelux territory"
     assert item["next_action"] == "accept or reject"
     assert item["customer"] is False  # a customer's item says to reject or close it
+    assert item["phone"] == "+31201234567"  # the number to call, as stored (E.164)
     assert any("sales-ready" in line for line in item["why"])
     accepted = client.post(f"/leads/{lead}/accept", json={}, headers=sales).json()
     assert (accepted["stage"], accepted["late"]) == ("sql", False)

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from leadflow.services.cadence import CADENCE_ENDED, close_lead, log_attempt, log_conversation
 from leadflow.services.feedback import accept
-from leadflow.services.queue import queue
+from leadflow.services.queue import queue, queue_item
 from leadflow.services.refusals import ConflictError, InvalidInputError
 from leadflow.services.sla import check_sla
-from leadflow.store.models import Qualification, SalesAttempt, SlaBreach
+from leadflow.store.models import Contact, Qualification, SalesAttempt, SlaBreach
 from tests.integration.handoff.conftest import START, Desk
 
 
@@ -291,3 +291,22 @@ def test_closing_a_lead_nobody_accepted_points_to_reject_not_accept(desk: Desk) 
         f"contact {contact_id}'s hand-off was not accepted: reject it with a reason instead"
         " (leadflow reject)"
     )
+
+
+def test_the_queue_shows_the_number_to_call_unless_they_withdrew_phone_consent(
+    accepted: tuple[Desk, int],
+) -> None:
+    desk, contact_id = accepted
+    contact = desk.session.get(Contact, contact_id)
+    assert contact is not None
+    contact.phone = "+31201234567"
+    desk.session.commit()
+    (item,) = queue(desk.session, desk.clock.now())
+    assert item.phone == "+31201234567"
+    assert queue_item(desk.session, contact_id, desk.clock.now()).phone == "+31201234567"
+
+    desk.consent(contact_id, "phone", "withdrawn")
+
+    (item,) = queue(desk.session, desk.clock.now())
+    assert item.phone is None  # no number to dial: calls would be refused
+    assert queue_item(desk.session, contact_id, desk.clock.now()).phone is None

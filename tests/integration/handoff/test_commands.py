@@ -61,7 +61,8 @@ def _lead(engine: Engine, country: str = "NL", email_consent: str | None = None)
         contact = create_contact(
             session,
             {"email": f"ann@{country.lower()}-co.example", "seniority": "director",
-             "country": country, "account_id": account.id, "first_name": "Ann"},
+             "country": country, "account_id": account.id, "first_name": "Ann",
+             "phone": "+31 6 12345678"},
             now,
         ).contact  # fmt: skip
         if email_consent:
@@ -90,6 +91,7 @@ def test_a_rep_works_a_lead_from_the_queue_to_a_won_deal(run: Run, engine: Engin
     assert f"{lead:>8}  eva" in listed
     assert "accept or reject" in listed
     assert "sales-ready" in listed  # marketing's why
+    assert "call +31612345678" in listed  # the number to dial, under the item
     assert "stage sql" in _ok(run("accept", str(lead)))
     assert "next: call due" in _ok(run("attempt", str(lead), "--channel", "call",
                                        "--outcome", "no_answer"))  # fmt: skip

@@ -148,6 +148,11 @@ class QueueItemPublic(BaseModel):
         description="The contact is a customer now (a deal won meanwhile): reject or close"
         " the lead, which records that they stay one, rather than work it."
     )
+    phone: str | None = Field(
+        default=None,
+        description="The number to call (E.164); null when there is none or the person"
+        " withdrew phone consent (or the number bounced).",
+    )
 
     @classmethod
     def of(cls, item: QueueItem) -> QueueItemPublic:
