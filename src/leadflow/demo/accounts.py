@@ -15,7 +15,14 @@ import numpy.typing as npt
 
 from leadflow.demo.catalog import COUNTRIES, INDUSTRIES, SELLER_DOMAIN, SIZE_BANDS, TEAMS, Country
 from leadflow.demo.config import WorldConfig
-from leadflow.demo.names import COMPANY_ROOTS, FIRST_NAMES, LAST_NAMES, LEGAL_FORMS, ascii_slug
+from leadflow.demo.names import (
+    COMPANY_ROOTS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    LEGAL_FORMS,
+    ascii_slug,
+    family_name,
+)
 from leadflow.demo.truth import COUNTRY_VALUES, company_logit
 
 __all__ = ["COMPETITOR_DOMAINS", "Accounts", "Reps", "draw_accounts", "draw_reps", "rep_id"]
@@ -117,7 +124,7 @@ def draw_reps(config: WorldConfig, rng: np.random.Generator) -> Reps:
         home = TEAMS[team][0]
         for _ in range(size):
             first = FIRST_NAMES[home][rng.integers(len(FIRST_NAMES[home]))]
-            last = LAST_NAMES[home][rng.integers(len(LAST_NAMES[home]))]
+            last = family_name(home, first, LAST_NAMES[home][rng.integers(len(LAST_NAMES[home]))])
             names.append(f"{first} {last}")
             teams.append(team)
     emails = _rep_emails(names, teams)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from leadflow.demo.accounts import Accounts
 from leadflow.demo.catalog import COUNTRIES, SENIORITIES, TITLES
-from leadflow.demo.names import FIRST_NAMES, LAST_NAMES, ascii_slug
+from leadflow.demo.names import FIRST_NAMES, LAST_NAMES, ascii_slug, family_name
 from leadflow.demo.truth import EMAIL_KIND_VALUES
 
 __all__ = ["Details", "draw_details"]
@@ -69,7 +69,7 @@ def draw_details(
             department, title = details.department[source], details.title[source]
         else:
             first = FIRST_NAMES[code][first_pick % len(FIRST_NAMES[code])]
-            last = LAST_NAMES[code][last_pick % len(LAST_NAMES[code])]
+            last = family_name(code, first, LAST_NAMES[code][last_pick % len(LAST_NAMES[code])])
             department, title = roles[row]
         domain = _domain(int(email_kind[row]), code, int(account[row]), accounts, domain_pick)
         local = _local_part(first, last, code, pattern[row], int(email_kind[row]), digit_pick)

@@ -10,7 +10,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["COMPANY_ROOTS", "FIRST_NAMES", "LAST_NAMES", "LEGAL_FORMS", "ascii_slug"]
+__all__ = [
+    "COMPANY_ROOTS",
+    "FIRST_NAMES",
+    "LAST_NAMES",
+    "LEGAL_FORMS",
+    "ascii_slug",
+    "family_name",
+]
 
 
 def _split(names: str) -> tuple[str, ...]:
@@ -180,6 +187,18 @@ _FOLD = str.maketrans(
 )
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+# Polish family names in -ski, -cki and -dzki agree with the person: Anna Kowalska, Jan
+# Kowalski. The lists above hold the masculine form; Polish women's first names end in -a.
+_POLISH_ADJECTIVAL = re.compile(r"(ski|cki|dzki)$")
+
+
+def family_name(country: str, first: str, last: str) -> str:
+    """``last`` in the form it takes with ``first`` in that country's language."""
+    if country == "PL" and first.endswith("a"):
+        return _POLISH_ADJECTIVAL.sub(lambda found: found[1][:-1] + "a", last)
+    return last
 
 
 @lru_cache(maxsize=8192)  # names repeat a lot: a million contacts share a few hundred

@@ -7,7 +7,7 @@ from email_validator import validate_email
 
 from leadflow.demo.addresses import _phone
 from leadflow.demo.catalog import COUNTRIES
-from leadflow.demo.names import ascii_slug
+from leadflow.demo.names import ascii_slug, family_name
 
 from .conftest import WorldFiles
 
@@ -59,3 +59,11 @@ def test_names_fold_to_the_ascii_that_mail_servers_see() -> None:
     assert ascii_slug("Łukasz") == "lukasz"
     assert ascii_slug("van den Berg") == "vandenberg"
     assert ascii_slug("Schröder Digital", german=True, sep="-") == "schroeder-digital"
+
+
+def test_polish_family_names_agree_with_the_person() -> None:
+    assert family_name("PL", "Aleksandra", "Wiśniewski") == "Wiśniewska"
+    assert family_name("PL", "Anna", "Jankowski") == "Jankowska"
+    assert family_name("PL", "Julia", "Nowak") == "Nowak"  # not adjectival: one form
+    assert family_name("PL", "Piotr", "Kowalski") == "Kowalski"
+    assert family_name("DE", "Anna", "Kowalski") == "Kowalski"  # Polish grammar only

@@ -237,3 +237,10 @@ def test_a_file_is_not_a_folder(tmp_path: Path) -> None:
     target.write_text("")
     with pytest.raises(DemoInputError, match="is a file"):
         generate_world(target, 20, seed=1)
+
+
+def test_polish_women_carry_the_feminine_family_name(small_world: WorldFiles) -> None:
+    polish = [c for c in small_world.contacts if c["country"] == "PL"]
+    women = [c for c in polish if c["first_name"].endswith("a")]
+    assert women  # the world has some, so the check below means something
+    assert [c["last_name"] for c in women if c["last_name"].endswith("ski")] == []
