@@ -175,9 +175,8 @@ class Phrasebook:
         return None
 
     def say(self, text: str, speech: Speech) -> str:
-        """``text`` in the speech's language; as it is in English or when unread."""
-        if speech.language == i18n.DEFAULT_LANGUAGE:
-            return text
+        """``text`` in the speech's language, its codes by their labels (``form_submit``
+        reads "form sent", a stage id its name), in English too; as it is when unread."""
         found = self.read(text)
         if found is None:
             return text

@@ -61,11 +61,16 @@ def test_the_first_phrase_that_reads_wins_and_an_unread_sentence_stays_english()
     assert book.say("fit many (grade A)", german()) == "fit many (grade A)"  # not a number
 
 
-def test_english_is_the_sentence_as_written() -> None:
-    book = Phrasebook(Phrase("fit %(score)s (grade %(grade)s)", score=NUMBER))
+def test_english_keeps_the_numbers_as_written_and_says_codes_by_their_labels() -> None:
+    book = Phrasebook(
+        Phrase("fit %(score)s (grade %(grade)s)", score=NUMBER),
+        Phrase("%(points)s for %(event)s", points=NUMBER, event=label_of("event")),
+    )
     english = Speech("en", gettext.NullTranslations().gettext)
 
     assert book.say("fit 12.5 (grade B)", english) == "fit 12.5 (grade B)"
+    assert book.say("+12.50 for form_submit", english) == "+12.50 for form sent"
+    assert book.say("+1.00 for custom_thing", english) == "+1.00 for custom_thing"
 
 
 def test_a_kind_can_show_a_stage_by_its_name() -> None:
