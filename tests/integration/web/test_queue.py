@@ -157,6 +157,10 @@ def test_admin_sees_every_queue_and_marketing_none(
     assert set(world.ready[1::2]) <= set(_items(admin))
     assert set(_items(only_r2)) == set(world.ready[1::2])
     assert signed_in("marketing").get("/ui/queue").status_code == 403
+    # Reps by their names, as the leads list shows owners, the key on hover and in the
+    # chooser beside the name.
+    assert '<option value="r2" selected>Rep r2 (r2)</option>' in only_r2
+    assert '<span title="r2">Rep r2</span>' in only_r2
 
 
 def test_an_amount_is_read_as_the_rep_writes_numbers_in_their_language(

@@ -79,14 +79,15 @@ def _queue_page(
     items = _items(session, now, viewer, chosen)
     definition = active_definition(session).definition
     handoff = definition.handoff
+    team = [view.rep for view in list_reps(session, now)]
     context = {
         "section": "queue",
         "items": items,
         "names": stage_names(definition, language),
         "chosen": chosen,
-        "reps": [view.rep.key for view in list_reps(session, now)]
-        if _scope(viewer).rep is None
-        else [],
+        "reps": [rep.key for rep in team] if _scope(viewer).rep is None else [],
+        # Reps by their names, as the leads list and lead page show owners (key on hover).
+        "rep_names": {rep.key: rep.name for rep in team if rep.name},
         "all_reps": ALL_REPS,
         "unassigned": UNASSIGNED,
         "reasons": handoff.reject_reasons,
