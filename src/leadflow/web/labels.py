@@ -111,6 +111,14 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "won": N_("won"),
         "lost": N_("lost"),
     },
+    # The definition's default deal stages (handoff.opportunity.stages); a team's own
+    # stages show as written.
+    "deal_stage": {
+        "qualification": N_("qualification"),
+        "discovery": N_("discovery"),
+        "proposal": N_("proposal"),
+        "negotiation": N_("negotiation"),
+    },
     "handoff": {
         "open": N_("waiting for an answer"),
         "accepted": N_("accepted"),

@@ -49,7 +49,9 @@ def next_action_words(item: QueueItem, language: str) -> str:
         }
     deal = _DEAL.match(item.next_action)
     if deal is not None:
-        return gettext("Move the deal on (stage %(stage)s)") % {"stage": deal["stage"]}
+        stage = LABELS["deal_stage"].get(deal["stage"])
+        shown = deal["stage"] if stage is None else gettext(stage)
+        return gettext("Move the deal on (stage %(stage)s)") % {"stage": shown}
     return item.next_action
 
 

@@ -37,7 +37,13 @@ ITEM = QueueItem(
         ("call (attempt 2)", "de", "Anruf, Versuch 2"),
         ("email (attempt 5)", "nl", "e-mail, poging 5"),
         ("accept or reject", "fr", "Accepter ou refuser"),
-        ("move the deal on (stage proposal)", "nb", "Før avtalen videre (fase proposal)"),
+        ("move the deal on (stage proposal)", "nb", "Før avtalen videre (fase tilbud)"),
+        (
+            "move the deal on (stage qualification)",
+            "de",
+            "Deal voranbringen (Phase Qualifizierung)",
+        ),
+        ("move the deal on (stage pilot)", "de", "Deal voranbringen (Phase pilot)"),  # a team's own
         (
             "book a meeting or send a quote (open an opportunity)",
             "de",
