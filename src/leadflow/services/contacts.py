@@ -46,7 +46,12 @@ from leadflow.ingest.normalise import (
 )
 from leadflow.ingest.salesforce_ids import canonical_external_id
 from leadflow.services.definitions import NoActiveDefinitionError, active_definition
-from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
+from leadflow.services.refusals import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    TakenError,
+)
 from leadflow.services.requalify import requalify_contacts
 from leadflow.services.suppression import lift_for_own_action, refuse_suppressed
 from leadflow.store.driver import driver_for
@@ -64,6 +69,9 @@ __all__ = [
     "list_contacts",
     "upsert_contact",
 ]
+
+# Columns no two contacts share, and how a refusal names them.
+_UNIQUE: tuple[tuple[str, str], ...] = (("email", "e-mail address"), ("external_id", "external id"))
 
 # Columns a caller may set; the rest (identity, merges, timestamps) belong to leadflow.
 CONTACT_FIELDS: tuple[str, ...] = (
@@ -123,6 +131,7 @@ def create_contact(
     if own_action is not None:
         lift_for_own_action(session, clean["email"], clean.get("phone"), own_action, now)
     refuse_suppressed(session, clean["email"], clean.get("phone"))
+    _refuse_taken(session, clean, own_id=None)
     contact = Contact(created_at=now, updated_at=now, identity="known", attributes={})
     _apply(contact, clean)
     _join_account(session, contact)
@@ -153,6 +162,7 @@ def upsert_contact(
     statements = HandoffStatements(driver_for(session.connection()))
     if "owner" in clean and statements.holds_lead(contact.id):
         clean = {key: value for key, value in clean.items() if key != "owner"}
+    _refuse_taken(session, clean, own_id=contact.id)
     _apply(contact, clean)
     _join_account(session, contact)
     contact.updated_at = now
@@ -290,6 +300,23 @@ def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _refuse_taken(session: Session, clean: Mapping[str, Any], *, own_id: int | None) -> None:
+    """Refuse an e-mail address or CRM id another contact has, naming that contact, so the
+    caller can update it instead (and so the clash is not found by a failing flush)."""
+    for name, words in _UNIQUE:
+        value = clean.get(name)
+        if value is None:
+            continue
+        query = select(Contact.id).where(getattr(Contact, name) == value)
+        if own_id is not None:
+            query = query.where(Contact.id != own_id)
+        holder = session.scalar(query.limit(1))
+        if holder is not None:
+            raise TakenError(
+                f"contact {holder} already has the {words} {value!r}", holder_id=holder
+            )
+
+
 def _refuse_too_long(clean: Mapping[str, Any]) -> None:
     """A value longer than its column: refused in words, on SQLite (which would keep it)
     as on PostgreSQL (which would fail the whole statement)."""
@@ -331,10 +358,13 @@ def _saved(
     session: Session, contact: Contact, clean: Mapping[str, Any], now: datetime, *, requalify: bool
 ) -> ContactView:
     """Write the contact, re-qualify it in the same transaction, commit."""
+    own_id = contact.id  # None for a new one
     try:
         session.flush()
     except IntegrityError:
+        # Another request took the address or id since _refuse_taken looked: name it now.
         session.rollback()
+        _refuse_taken(session, clean, own_id=own_id)
         taken = clean.get("email") or clean.get("external_id")
         raise ConflictError(f"another contact already has {taken!r}") from None
     # A workspace without a definition yet: its first activation qualifies the contact.
