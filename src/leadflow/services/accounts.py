@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.normalise import (
     InvalidValueError,
+    industry_key,
     parse_amount,
     parse_integer,
     website_domain,
@@ -84,7 +85,7 @@ def list_accounts(
 ) -> list[Account]:
     query = select(Account).order_by(Account.id).limit(limit)
     if industry is not None:
-        query = query.where(Account.industry == industry)
+        query = query.where(Account.industry.in_(_industries(industry)))
     if country is not None:
         query = query.where(Account.country == _country(country))
     if after is not None:
@@ -140,6 +141,16 @@ def _figure(name: str, value: _N | str, parse: Callable[[str], _N], most: float)
     if number > most:
         raise InvalidInputError(f"{name}: {value!r} is more than {most:.0f}")
     return number
+
+
+def _industries(text: str) -> list[str]:
+    """An industry as typed finds it as imports store it (``Computer Software`` is
+    ``computer_software``), and as typed for an account written before they matched."""
+    try:
+        key = industry_key(text)
+    except InvalidValueError as error:
+        raise InvalidInputError(f"industry: {error}") from None
+    return sorted({key, text.strip()})
 
 
 def _country(text: str) -> str:
