@@ -4,7 +4,9 @@ An account's domain is its identity, as an e-mail is a contact's: it is normalis
 (``https://www.Acme.com`` -> ``acme.com``) and unique. Its ids in the CRMs it was
 imported from (``external_ids``) are read-only here: the accounts import writes them.
 
-Its size and revenue may come as numbers or as people write them, and are read as
+Its industry is stored as the accounts import stores it, in the fit rules' words
+(``Computer Software`` -> ``computer_software``, ``ingest.normalise.industry_key``). Its
+size and revenue may come as numbers or as people write them, and are read as
 ``leadflow import accounts`` reads them (``ingest.normalise``): ``"51-200"`` is 51,
 ``"1.000+"`` 1000, ``"2,5 Mio. €"`` and ``"2.500.000"`` 2500000. A value that is no
 size or revenue is refused naming the field, never stored as typed.
@@ -119,6 +121,8 @@ def _normalised(values: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidInputError(str(error)) from None
     if "country" in clean:
         clean["country"] = _country(str(clean["country"]))
+    if "industry" in clean:  # as the accounts import stores it: the fit rules' words
+        clean["industry"] = _industry(str(clean["industry"]))
     if "employees" in clean:
         clean["employees"] = _figure("employees", clean["employees"], parse_integer, MOST_EMPLOYEES)
     if "revenue" in clean:
@@ -145,12 +149,15 @@ def _figure(name: str, value: _N | str, parse: Callable[[str], _N], most: float)
 
 def _industries(text: str) -> list[str]:
     """An industry as typed finds it as imports store it (``Computer Software`` is
-    ``computer_software``), and as typed for an account written before they matched."""
+    ``computer_software``), and as typed for an account the API stored so before."""
+    return sorted({_industry(text), text.strip()})
+
+
+def _industry(text: str) -> str:
     try:
-        key = industry_key(text)
+        return industry_key(text)
     except InvalidValueError as error:
         raise InvalidInputError(f"industry: {error}") from None
-    return sorted({key, text.strip()})
 
 
 def _country(text: str) -> str:

@@ -2,7 +2,9 @@
 
 Values are normalised as imports normalise them (``ingest.normalise``): one e-mail
 spelling per person, phones in E.164, ISO country codes, the company domain from the
-address unless it is free mail. ``upsert_contact`` is "one person, one contact": the
+address unless it is free mail, the channel read as imports read it (``Google Ads`` is
+``paid_search``) and an industry in the attributes as fit rules name it
+(``computer_software``). ``upsert_contact`` is "one person, one contact": the
 contact with that e-mail gets the given values (attributes are merged, key by key);
 without one, it is created.
 
@@ -41,11 +43,14 @@ from leadflow.engine.lifecycle import OFF_RAMPS
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.normalise import (
     InvalidValueError,
+    clean_text,
     company_domain,
+    industry_key,
     normalise_email,
     normalise_phone,
 )
 from leadflow.ingest.salesforce_ids import canonical_external_id
+from leadflow.ingest.values import channel
 from leadflow.services.channels import held_channels
 from leadflow.services.definitions import NoActiveDefinitionError, active_definition
 from leadflow.services.lead_list import owners
@@ -342,6 +347,7 @@ def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
             clean["external_id"] = canonical_external_id(str(clean["external_id"]))
     except ValueError as error:  # ingest's InvalidValueError: one line saying why
         raise InvalidInputError(str(error)) from None
+    _as_imports_store(clean)
     _refuse_too_long(clean)
     if "domain" not in clean and "email" in clean:
         domain = company_domain(clean["email"], None)
@@ -351,6 +357,30 @@ def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     if account_id is not None and session.get(Account, account_id) is None:
         raise InvalidInputError(f"no account with id {account_id}")
     return clean
+
+
+def _as_imports_store(clean: dict[str, Any]) -> None:
+    """The channel, seniority and industry in the form the contacts import gives them,
+    which is the form fit rules are written in (``paid_search``, ``computer_software``):
+    the channel read as imports read it (``Google Ads`` -> ``paid_search``), seniority
+    as clean text, an industry in the attributes as ``industry_key`` makes it (where an
+    import or a form keeps a free-mail contact's)."""
+    if "source_channel" in clean:
+        typed = str(clean["source_channel"])
+        clean["source_channel"] = channel(typed)
+        if not clean["source_channel"]:
+            raise InvalidInputError(f"source_channel: {typed!r} names no channel")
+    if "seniority" in clean:
+        clean["seniority"] = clean_text(str(clean["seniority"])) or None
+        if clean["seniority"] is None:
+            del clean["seniority"]  # blank: nothing said, as an empty import cell
+    attributes = clean.get("attributes")
+    if isinstance(attributes, dict) and isinstance(attributes.get("industry"), str):
+        try:
+            industry = industry_key(attributes["industry"])
+        except InvalidValueError as error:
+            raise InvalidInputError(f"attributes.industry: {error}") from None
+        clean["attributes"] = {**attributes, "industry": industry}
 
 
 def _refuse_taken(session: Session, clean: Mapping[str, Any], *, own_id: int | None) -> None:
