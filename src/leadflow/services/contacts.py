@@ -37,9 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import FixedClock
-from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import Temperature
-from leadflow.engine.lifecycle import OFF_RAMPS
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.normalise import (
     InvalidValueError,
@@ -52,8 +50,8 @@ from leadflow.ingest.normalise import (
 from leadflow.ingest.salesforce_ids import canonical_external_id
 from leadflow.ingest.values import channel
 from leadflow.services.channels import held_channels
-from leadflow.services.definitions import NoActiveDefinitionError, active_definition
-from leadflow.services.lead_list import owners
+from leadflow.services.definitions import NoActiveDefinitionError
+from leadflow.services.filter_words import stage_id, stored_owner
 from leadflow.services.refusals import (
     ConflictError,
     InvalidInputError,
@@ -77,9 +75,6 @@ __all__ = [
     "list_contacts",
     "upsert_contact",
 ]
-
-# An unknown owner's refusal lists this many reps, the rest counted.
-_REPS_NAMED = 20
 
 # Columns no two contacts share, and how a refusal names them.
 _UNIQUE: tuple[tuple[str, str], ...] = (("email", "e-mail address"), ("external_id", "external id"))
@@ -228,8 +223,8 @@ def _checked(session: Session, where: ContactFilter) -> ContactFilter:
             raise InvalidInputError(
                 f"unknown temperature {where.temperature!r} (one of: {', '.join(words)})"
             )
-    stage = None if where.stage is None else _stage(session, where.stage)
-    owner = None if where.owner is None else _owner(session, where.owner)
+    stage = None if where.stage is None else stage_id(session, where.stage)
+    owner = None if where.owner is None else stored_owner(session, where.owner)
     source = None if where.source is None else held_channels(session, [where.source])[0]
     return replace(
         where,
@@ -238,56 +233,6 @@ def _checked(session: Session, where: ContactFilter) -> ContactFilter:
         owner=owner,
         source=source,
         **_identifiers(where),
-    )
-
-
-def _stage(session: Session, text: str) -> str:
-    """The stage id for what was typed: the id in any case or spacing (``MQL``, `` lead``)
-    or a label in any of the definition's languages (``Marketing qualified lead``)."""
-    typed = text.strip()
-    try:
-        definition = active_definition(session).definition
-    except NoActiveDefinitionError:
-        return typed  # nothing to check against; nothing is qualified either
-    stages = [*definition.stage_ids, *sorted(OFF_RAMPS)]
-    key = snake_case(typed)
-    found = {stage for stage in stages if stage == typed or snake_case(stage) == key}
-    if not found:
-        found = {
-            stage.id
-            for stage in definition.stages
-            if any(snake_case(label) == key for label in stage.labels.values())
-        }
-    if len(found) == 1:
-        return found.pop()
-    raise InvalidInputError(
-        f"unknown stage {text!r} (stages of {definition.name} version "
-        f"{definition.version}: {', '.join(stages)})"
-    )
-
-
-def _owner(session: Session, text: str) -> str:
-    """The owner as stored for what was typed: a rep's key or name in any case (as the
-    leads page reads it), else an owner some contact has (an imported CRM owner)."""
-    typed = text.strip()
-    reps = owners(session)
-    if any(key == typed for key, _ in reps):
-        return typed
-    wanted = typed.casefold()
-    keys = sorted({key for key, name in reps if wanted in (key.casefold(), name.casefold())})
-    if len(keys) > 1:
-        raise InvalidInputError(
-            f"owner {text!r} names {len(keys)} reps ({', '.join(keys)}): give the key"
-        )
-    if keys:
-        return keys[0]
-    if session.scalar(select(Contact.id).where(Contact.owner == typed).limit(1)) is not None:
-        return typed
-    listed = ", ".join(f"{key} ({name})" for key, name in reps[:_REPS_NAMED])
-    more = f" and {len(reps) - _REPS_NAMED} more" if len(reps) > _REPS_NAMED else ""
-    raise InvalidInputError(
-        f"unknown owner {text!r}: no rep and no contact has it "
-        f"(reps: {listed + more if reps else 'none yet'})"
     )
 
 
