@@ -121,6 +121,11 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = Field(
         default=None, description="Per-field errors (validation only): loc, msg, type."
     )
+    existing_id: int | None = Field(
+        default=None,
+        description="A conflict over a value only one record may have (a contact's e-mail "
+        "address or CRM id): the id of the record that has it, also in the Location header.",
+    )
 
 
 class ProblemError(Exception):
@@ -133,12 +138,14 @@ class ProblemError(Exception):
         *,
         headers: Mapping[str, str] | None = None,
         errors: Sequence[Mapping[str, Any]] | None = None,
+        existing_id: int | None = None,
     ) -> None:
         super().__init__(detail or kind.title)
         self.kind = kind
         self.detail = detail
         self.headers = dict(headers or {})
         self.errors = [dict(error) for error in errors] if errors is not None else None
+        self.existing_id = existing_id
 
 
 def problem_response(
@@ -148,6 +155,7 @@ def problem_response(
     instance: str | None = None,
     headers: Mapping[str, str] | None = None,
     errors: Sequence[Mapping[str, Any]] | None = None,
+    existing_id: int | None = None,
 ) -> JSONResponse:
     problem = Problem(
         type=kind.type_uri,
@@ -156,6 +164,7 @@ def problem_response(
         detail=detail,
         instance=instance,
         errors=[dict(error) for error in errors] if errors is not None else None,
+        existing_id=existing_id,
     )
     return JSONResponse(
         problem.model_dump(exclude_none=True),
@@ -193,6 +202,7 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
         instance=request.url.path,
         headers=exc.headers,
         errors=exc.errors,
+        existing_id=exc.existing_id,
     )
 
 

@@ -2,7 +2,9 @@
 
 Values are normalised as imports normalise them (``ingest.normalise``): one e-mail
 spelling per person, phones in E.164, ISO country codes, the company domain from the
-address unless it is free mail. ``upsert_contact`` is "one person, one contact": the
+address unless it is free mail, the channel read as imports read it (``Google Ads`` is
+``paid_search``) and an industry in the attributes as fit rules name it
+(``computer_software``). ``upsert_contact`` is "one person, one contact": the
 contact with that e-mail gets the given values (attributes are merged, key by key);
 without one, it is created.
 
@@ -36,17 +38,26 @@ from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import FixedClock
 from leadflow.domain.vocabulary import Temperature
-from leadflow.engine.lifecycle import OFF_RAMPS
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.normalise import (
     InvalidValueError,
+    clean_text,
     company_domain,
+    industry_key,
     normalise_email,
     normalise_phone,
 )
 from leadflow.ingest.salesforce_ids import canonical_external_id
-from leadflow.services.definitions import NoActiveDefinitionError, active_definition
-from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
+from leadflow.ingest.values import channel
+from leadflow.services.channels import held_channels
+from leadflow.services.definitions import NoActiveDefinitionError
+from leadflow.services.filter_words import stage_id, stored_owner
+from leadflow.services.refusals import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    TakenError,
+)
 from leadflow.services.requalify import requalify_contacts
 from leadflow.services.suppression import lift_for_own_action, refuse_suppressed
 from leadflow.store.driver import driver_for
@@ -64,6 +75,9 @@ __all__ = [
     "list_contacts",
     "upsert_contact",
 ]
+
+# Columns no two contacts share, and how a refusal names them.
+_UNIQUE: tuple[tuple[str, str], ...] = (("email", "e-mail address"), ("external_id", "external id"))
 
 # Columns a caller may set; the rest (identity, merges, timestamps) belong to leadflow.
 CONTACT_FIELDS: tuple[str, ...] = (
@@ -123,6 +137,7 @@ def create_contact(
     if own_action is not None:
         lift_for_own_action(session, clean["email"], clean.get("phone"), own_action, now)
     refuse_suppressed(session, clean["email"], clean.get("phone"))
+    _refuse_taken(session, clean, own_id=None)
     contact = Contact(created_at=now, updated_at=now, identity="known", attributes={})
     _apply(contact, clean)
     _join_account(session, contact)
@@ -153,6 +168,7 @@ def upsert_contact(
     statements = HandoffStatements(driver_for(session.connection()))
     if "owner" in clean and statements.holds_lead(contact.id):
         clean = {key: value for key, value in clean.items() if key != "owner"}
+    _refuse_taken(session, clean, own_id=contact.id)
     _apply(contact, clean)
     _join_account(session, contact)
     contact.updated_at = now
@@ -207,20 +223,17 @@ def _checked(session: Session, where: ContactFilter) -> ContactFilter:
             raise InvalidInputError(
                 f"unknown temperature {where.temperature!r} (one of: {', '.join(words)})"
             )
-    stage = where.stage
-    if stage is not None:
-        try:
-            definition = active_definition(session).definition
-        except NoActiveDefinitionError:
-            definition = None  # nothing to check against; nothing is qualified either
-        if definition is not None:
-            stages = [*definition.stage_ids, *sorted(OFF_RAMPS)]
-            if stage not in stages:
-                raise InvalidInputError(
-                    f"unknown stage {stage!r} (stages of {definition.name} version "
-                    f"{definition.version}: {', '.join(stages)})"
-                )
-    return replace(where, temperature=temperature, **_identifiers(where))
+    stage = None if where.stage is None else stage_id(session, where.stage)
+    owner = None if where.owner is None else stored_owner(session, where.owner)
+    source = None if where.source is None else held_channels(session, [where.source])[0]
+    return replace(
+        where,
+        stage=stage,
+        temperature=temperature,
+        owner=owner,
+        source=source,
+        **_identifiers(where),
+    )
 
 
 def _identifiers(where: ContactFilter) -> dict[str, str | None]:
@@ -279,6 +292,7 @@ def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
             clean["external_id"] = canonical_external_id(str(clean["external_id"]))
     except ValueError as error:  # ingest's InvalidValueError: one line saying why
         raise InvalidInputError(str(error)) from None
+    _as_imports_store(clean)
     _refuse_too_long(clean)
     if "domain" not in clean and "email" in clean:
         domain = company_domain(clean["email"], None)
@@ -288,6 +302,47 @@ def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     if account_id is not None and session.get(Account, account_id) is None:
         raise InvalidInputError(f"no account with id {account_id}")
     return clean
+
+
+def _as_imports_store(clean: dict[str, Any]) -> None:
+    """The channel, seniority and industry in the form the contacts import gives them,
+    which is the form fit rules are written in (``paid_search``, ``computer_software``):
+    the channel read as imports read it (``Google Ads`` -> ``paid_search``), seniority
+    as clean text, an industry in the attributes as ``industry_key`` makes it (where an
+    import or a form keeps a free-mail contact's)."""
+    if "source_channel" in clean:
+        typed = str(clean["source_channel"])
+        clean["source_channel"] = channel(typed)
+        if not clean["source_channel"]:
+            raise InvalidInputError(f"source_channel: {typed!r} names no channel")
+    if "seniority" in clean:
+        clean["seniority"] = clean_text(str(clean["seniority"])) or None
+        if clean["seniority"] is None:
+            del clean["seniority"]  # blank: nothing said, as an empty import cell
+    attributes = clean.get("attributes")
+    if isinstance(attributes, dict) and isinstance(attributes.get("industry"), str):
+        try:
+            industry = industry_key(attributes["industry"])
+        except InvalidValueError as error:
+            raise InvalidInputError(f"attributes.industry: {error}") from None
+        clean["attributes"] = {**attributes, "industry": industry}
+
+
+def _refuse_taken(session: Session, clean: Mapping[str, Any], *, own_id: int | None) -> None:
+    """Refuse an e-mail address or CRM id another contact has, naming that contact, so the
+    caller can update it instead (and so the clash is not found by a failing flush)."""
+    for name, words in _UNIQUE:
+        value = clean.get(name)
+        if value is None:
+            continue
+        query = select(Contact.id).where(getattr(Contact, name) == value)
+        if own_id is not None:
+            query = query.where(Contact.id != own_id)
+        holder = session.scalar(query.limit(1))
+        if holder is not None:
+            raise TakenError(
+                f"contact {holder} already has the {words} {value!r}", holder_id=holder
+            )
 
 
 def _refuse_too_long(clean: Mapping[str, Any]) -> None:
@@ -331,10 +386,13 @@ def _saved(
     session: Session, contact: Contact, clean: Mapping[str, Any], now: datetime, *, requalify: bool
 ) -> ContactView:
     """Write the contact, re-qualify it in the same transaction, commit."""
+    own_id = contact.id  # None for a new one
     try:
         session.flush()
     except IntegrityError:
+        # Another request took the address or id since _refuse_taken looked: name it now.
         session.rollback()
+        _refuse_taken(session, clean, own_id=own_id)
         taken = clean.get("email") or clean.get("external_id")
         raise ConflictError(f"another contact already has {taken!r}") from None
     # A workspace without a definition yet: its first activation qualifies the contact.

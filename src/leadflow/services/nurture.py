@@ -26,8 +26,8 @@ from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session
 
 from leadflow.definition.model import NURTURE, Definition, StageKind
-from leadflow.domain.vocabulary import ACQUISITION_CHANNELS, Grade, Temperature
-from leadflow.ingest.values import channel
+from leadflow.domain.vocabulary import Grade, Temperature
+from leadflow.services.channels import held_channels
 from leadflow.services.definitions import active_definition
 from leadflow.services.refusals import InvalidInputError
 from leadflow.store.models import Consent, Contact, HandoffWork, Qualification
@@ -124,26 +124,7 @@ def _checked(session: Session, segment: Segment) -> Segment:
     grades = tuple(value.strip().upper() for value in segment.grades)
     _known(temperatures, [t.value for t in Temperature], "a temperature")
     _known(grades, [g.value for g in Grade], "a fit grade")
-    return Segment(segment.stages, temperatures, grades, _channels(session, segment.channels))
-
-
-def _channels(session: Session, asked: Sequence[str]) -> tuple[str, ...]:
-    """The channels in the stored spelling ("Trade show" is ``events``, as imports read
-    it); one that is neither leadflow's word nor any contact's channel is refused, as a
-    typo would otherwise export nobody, silently. A team's own channel (an import keeps
-    what it cannot map) is known once a contact holds it."""
-    channels = tuple(channel(value) for value in asked)
-    unknown = set(channels) - set(ACQUISITION_CHANNELS)
-    if unknown:
-        held = select(Contact.source_channel).where(Contact.source_channel.in_(unknown))
-        unknown -= set(session.scalars(held.distinct()))
-    for value in channels:
-        if value in unknown:
-            raise InvalidInputError(
-                f"{value!r} is not an acquisition channel of any contact (leadflow's are: "
-                f"{', '.join(ACQUISITION_CHANNELS)})"
-            )
-    return channels
+    return Segment(segment.stages, temperatures, grades, held_channels(session, segment.channels))
 
 
 def _known(values: Sequence[str], allowed: Sequence[str], what: str) -> None:

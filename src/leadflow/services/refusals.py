@@ -3,6 +3,7 @@
     RefusedError           base; ``str(error)`` is one line a person can act on
     ├── NotFoundError      the thing named does not exist (API 404, CLI exit 1)
     ├── ConflictError      it exists, or the state forbids the change (API 409)
+    │   └── TakenError     a value that is one record's alone is another's: which one
     └── InvalidInputError  the input is well-formed but cannot be used (API 422)
 
 A ``RefusedError`` is never a bug; anything else escaping a service is one.
@@ -21,6 +22,7 @@ __all__ = [
     "NotFoundError",
     "NotYoursError",
     "RefusedError",
+    "TakenError",
 ]
 
 
@@ -34,6 +36,15 @@ class NotFoundError(RefusedError):
 
 class ConflictError(RefusedError):
     pass
+
+
+class TakenError(ConflictError):
+    """The e-mail address, CRM id or domain given belongs to another record, ``holder_id``:
+    the caller may read or update that one instead (the API names it in the reply)."""
+
+    def __init__(self, message: str, *, holder_id: int) -> None:
+        super().__init__(message)
+        self.holder_id = holder_id
 
 
 class InvalidInputError(RefusedError):

@@ -3,7 +3,8 @@
 One pass (``deliver_due``):
 
 1. **dispatch**: each new outbox message gets one ``webhook_deliveries`` row per active
-   subscription that wants its kind; the message is marked dispatched (one transaction).
+   subscription that wants its kind and existed when the message was written (a new
+   subscription gets no backlog); the message is marked dispatched (one transaction).
 2. **claim**: due deliveries are leased (``next_attempt_at`` moved ``lease`` ahead), so a
    second worker, or this one after a crash, leaves them alone until the lease ends. A
    due delivery of a removed (inactive) subscription is marked ``cancelled`` instead.
@@ -156,7 +157,7 @@ def dispatch(session: Session, now: datetime, *, limit: int = 500) -> int:
     )
     for message in messages:
         for subscription in subscriptions:
-            if message.kind in subscription.kinds:
+            if _wants(subscription, message):
                 session.add(
                     WebhookDelivery(
                         message_id=message.id,
@@ -169,6 +170,12 @@ def dispatch(session: Session, now: datetime, *, limit: int = 500) -> int:
         message.dispatched_at = now
     session.commit()
     return len(messages)
+
+
+def _wants(subscription: WebhookSubscription, message: OutboxMessage) -> bool:
+    """Its kind, and written since the subscription was made: a new receiver is not sent
+    the backlog an idle worker left in the outbox (changes from before it existed)."""
+    return message.kind in subscription.kinds and message.created_at >= subscription.created_at
 
 
 def claim(session: Session, now: datetime, policy: RetryPolicy) -> tuple[list[DueDelivery], int]:

@@ -30,6 +30,40 @@ def test_create_normalises_and_refuses_a_second_contact_with_the_address(
     assert again.status_code == 409
 
 
+def test_a_taken_address_or_crm_id_names_the_contact_that_has_it(
+    client: TestClient, headers: Headers
+) -> None:
+    """So an integrator can switch to PUT /contacts (upsert) or read the one it hit."""
+    body = {"email": "dee@acme.example", "external_id": "hubspot:51"}
+    made = client.post("/contacts", json=body, headers=headers("marketing")).json()
+    other = client.post(
+        "/contacts", json={"email": "eve@acme.example"}, headers=headers("marketing")
+    )
+
+    again = client.post(
+        "/contacts", json={"email": " DEE@acme.example"}, headers=headers("marketing")
+    )
+    crm_twin = {"email": "fay@acme.example", "external_id": "hubspot:51"}
+    by_id = client.post("/contacts", json=crm_twin, headers=headers("marketing"))
+    moved = {"email": "eve@acme.example", "external_id": "hubspot:51"}
+    upserted = client.put("/contacts", json=moved, headers=headers("marketing"))
+
+    for refused in (again, by_id, upserted):
+        assert refused.status_code == 409, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        problem = refused.json()
+        assert problem["type"] == "https://leadflow.dev/problems/conflict"
+        assert problem["existing_id"] == made["id"] != other.json()["id"]
+        assert refused.headers["location"].endswith(f"/contacts/{made['id']}")
+        assert client.get(refused.headers["location"], headers=headers("sales")).status_code == 200
+    assert again.json()["detail"] == (
+        f"contact {made['id']} already has the e-mail address 'dee@acme.example'"
+    )
+    assert (
+        by_id.json()["detail"] == f"contact {made['id']} already has the external id 'hubspot:51'"
+    )
+
+
 def test_a_salesforce_id_is_stored_in_its_18_character_form(
     client: TestClient, headers: Headers
 ) -> None:

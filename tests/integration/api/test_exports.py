@@ -78,3 +78,26 @@ def test_a_stage_the_definition_lacks_is_a_problem_not_an_empty_file(
     # A moment without a zone could be anyone's local time: refused, not guessed.
     assert naive.status_code == 422
     assert "changed_since" in naive.json()["detail"]
+
+
+def test_filters_read_what_was_typed_as_get_contacts_does(
+    client: TestClient, headers: Headers
+) -> None:
+    """The same words find the same leads in the list and in the file."""
+    body = {"email": "ann@acme.example", "source_channel": "paid_search", "owner": "crm-17"}
+    assert client.post("/contacts", json=body, headers=headers("marketing")).status_code == 201
+    _lead(client, headers, "bo@other.example", "page_view", "2026-05-21T10:00:00Z")
+
+    def emails(**params: str) -> list[str]:
+        got = client.get("/exports/leads", params=params, headers=headers("marketing"))
+        assert got.status_code == 200, got.text
+        return [row["email"] for row in _rows(got.text)]
+
+    unknown = client.get("/exports/leads?owner=nobody", headers=headers("marketing"))
+
+    assert emails(source="Google Ads") == ["ann@acme.example"]
+    assert emails(stage="Lead") == emails(stage=" LEAD") == ["ann@acme.example", "bo@other.example"]
+    assert emails(stage="MQL") == []
+    assert emails(owner=" crm-17") == ["ann@acme.example"]
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"].startswith("unknown owner 'nobody'")

@@ -147,6 +147,35 @@ def test_a_kind_nobody_subscribed_to_is_dispatched_without_deliveries(
     assert deliver_due(sessions, client, FixedClock(now), POLICY).dispatched == 0
 
 
+def test_a_new_subscription_gets_only_messages_written_after_it(
+    sessions: sessionmaker[Session], client: httpx.Client, now: datetime
+) -> None:
+    # The worker was not running: a backlog waits in the outbox when the new hook is made.
+    earlier, later = now - timedelta(hours=2), now + timedelta(minutes=1)
+    old_receiver, new_receiver = Receiver().start(), Receiver().start()
+    try:
+        with sessions() as session:
+            webhooks.create_subscription(
+                session, old_receiver.url, [outbox.STAGE_CHANGED], earlier - timedelta(days=1)
+            )
+        backlog = _announce(sessions, outbox.STAGE_CHANGED, earlier, contact_id=1)
+        with sessions() as session:
+            webhooks.create_subscription(session, new_receiver.url, [outbox.STAGE_CHANGED], now)
+        same_instant = _announce(sessions, outbox.STAGE_CHANGED, now, contact_id=2)
+        fresh = _announce(sessions, outbox.STAGE_CHANGED, later, contact_id=3)
+
+        report = deliver_due(sessions, client, FixedClock(later), POLICY)
+    finally:
+        old_receiver.stop()
+        new_receiver.stop()
+
+    assert report.dispatched == 3
+    new_ids = sorted(json.loads(got.body)["id"] for got in new_receiver.received)
+    assert new_ids == sorted([same_instant, fresh])
+    old_ids = sorted(json.loads(got.body)["id"] for got in old_receiver.received)
+    assert old_ids == sorted([backlog, same_instant, fresh])
+
+
 def test_the_worker_waits_out_a_database_that_does_not_answer_then_delivers(
     sessions: sessionmaker[Session], client: httpx.Client, now: datetime
 ) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from leadflow.api.auth import allow
 from leadflow.api.deps import NowDep, ReadSessionDep, WriteSessionDep
-from leadflow.api.problems import problem_responses
+from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.api.schemas.common import (
     MAX_ID,
     Cursor,
@@ -26,6 +26,7 @@ from leadflow.api.schemas.gdpr import ErasureReason, ErasureReport, PersonalData
 from leadflow.services import contacts, gdpr
 from leadflow.services.api_keys import Role
 from leadflow.services.consent_record import consent_record
+from leadflow.services.refusals import TakenError
 from leadflow.services.suppression import Reason
 
 __all__ = ["router"]
@@ -43,11 +44,17 @@ READERS = (Role.MARKETING, Role.SALES)
     status_code=201,
     dependencies=[allow(Role.MARKETING)],
     responses=problem_responses(409),
-    summary="Create a contact (409 when the e-mail or external id is taken, or it belongs "
-    "to an erased person: type suppressed).",
+    summary="Create a contact (409 when the e-mail or external id is taken: existing_id and "
+    "Location name the contact that has it; or when it belongs to an erased person: type "
+    "suppressed).",
 )
-def create_contact(body: ContactCreate, session: WriteSessionDep, now: NowDep) -> ContactPublic:
-    return ContactPublic.of(contacts.create_contact(session, body.values(), now))
+def create_contact(
+    body: ContactCreate, session: WriteSessionDep, now: NowDep, request: Request
+) -> ContactPublic:
+    try:
+        return ContactPublic.of(contacts.create_contact(session, body.values(), now))
+    except TakenError as error:
+        raise _taken(request, error) from None
 
 
 @router.put(
@@ -57,9 +64,16 @@ def create_contact(body: ContactCreate, session: WriteSessionDep, now: NowDep) -
     summary="Upsert by e-mail: update the contact with this address, or create it (201).",
 )
 def upsert_contact(
-    body: ContactUpsert, session: WriteSessionDep, now: NowDep, response: Response
+    body: ContactUpsert,
+    session: WriteSessionDep,
+    now: NowDep,
+    response: Response,
+    request: Request,
 ) -> ContactPublic:
-    view, created = contacts.upsert_contact(session, body.values(), now)
+    try:
+        view, created = contacts.upsert_contact(session, body.values(), now)
+    except TakenError as error:  # the external id is another contact's
+        raise _taken(request, error) from None
     response.status_code = 201 if created else 200
     return ContactPublic.of(view)
 
@@ -138,3 +152,11 @@ def erase_contact(
 ) -> ErasureReport:
     erased = gdpr.erase_person(session, contact_id, now=now, reason=reason)
     return ErasureReport.model_validate(erased)
+
+
+def _taken(request: Request, error: TakenError) -> ProblemError:
+    """409 naming the contact that has the address or id: where to read or update it."""
+    where = str(request.url_for("get_contact", contact_id=error.holder_id))
+    return ProblemError(
+        ProblemKind.CONFLICT, str(error), headers={"Location": where}, existing_id=error.holder_id
+    )

@@ -5,8 +5,10 @@
 
 The body is streamed a few hundred rows at a time from a session of its own (the
 request's session is closed once the response starts), so a million leads cost the
-server one chunk of memory. The filter is checked before the first byte: a stage the
-active definition lacks is a 422 problem, not an empty file.
+server one chunk of memory. The filter is checked before the first byte and read as
+``GET /contacts`` reads it (services/filter_words.py): ``MQL``, ``Google Ads``, a rep's
+name; a stage the active definition lacks, or an owner or channel nobody has, is a 422
+problem, not an empty file.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from leadflow.api.schemas.common import QueryMoment, Str100, Str200
 from leadflow.domain.clock import parse_instant
 from leadflow.domain.vocabulary import Grade, LeadType, Temperature
 from leadflow.services.api_keys import Role
+from leadflow.services.channels import held_channels
+from leadflow.services.filter_words import stage_id, stored_owner
 from leadflow.services.lead_export import ExportFormat, LeadExport, check_request, streamed_csv
-from leadflow.services.lead_list import LeadFilter, owner_key
+from leadflow.services.lead_list import LeadFilter
 from leadflow.services.refusals import InvalidInputError
 
 __all__ = ["router"]
@@ -50,7 +54,9 @@ def export_leads(
     temperature: Annotated[Temperature | None, Query()] = None,
     grade: Annotated[Grade | None, Query()] = None,
     lead_type: Annotated[LeadType | None, Query()] = None,
-    owner: Annotated[Str200 | None, Query(description="A rep's key or name.")] = None,
+    owner: Annotated[
+        Str200 | None, Query(description="A rep's key or name, or an imported owner.")
+    ] = None,
     source: Annotated[Str100 | None, Query(description="Acquisition channel.")] = None,
     sales_ready: Annotated[bool | None, Query()] = None,
     changed_since: Annotated[
@@ -64,12 +70,12 @@ def export_leads(
 ) -> StreamingResponse:
     with state.reads() as session:
         where = LeadFilter(
-            stage=stage,
+            stage=None if stage is None else stage_id(session, stage),
             temperature=None if temperature is None else temperature.value,
             grade=None if grade is None else grade.value,
             lead_type=None if lead_type is None else lead_type.value,
-            owner=owner_key(session, owner),
-            source=source,
+            owner=None if owner is None else stored_owner(session, owner),
+            source=None if source is None else held_channels(session, [source])[0],
         )
         request = LeadExport(where, sales_ready, _since(changed_since))
         check_request(session, request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, JsonValue
 
 from leadflow.api.schemas.common import Document, Str100, Str200, Str300
 
@@ -17,8 +17,16 @@ class AccountUpdate(BaseModel):
     name: Str300 | None = None
     domain: Str200 | None = Field(default=None, description="Website or domain; normalised.")
     industry: Str200 | None = None
-    employees: int | None = Field(default=None, ge=0, le=10_000_000)
-    revenue: float | None = Field(default=None, ge=0, le=1e15, allow_inf_nan=False)
+    employees: int | Str100 | None = Field(
+        default=None,
+        description="A number, or as people write it, read as the accounts import reads it: "
+        '"1.200", a range "51-200" (its lower end), "1.000+".',
+    )
+    revenue: FiniteFloat | Str100 | None = Field(
+        default=None,
+        description='A number, or as people write it: "2,5 Mio. €", "€2.5M", "2.500.000" '
+        "(the currency is not converted).",
+    )
     country: Str100 | None = Field(default=None, description="A name or ISO code.")
     attributes: Document | None = None
 
