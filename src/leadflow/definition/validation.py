@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from leadflow.definition.days import days_meant
 from leadflow.definition.errors import Loc, Problem
 from leadflow.definition.hints import engagement_hint, grade_hint, operator_hint, value_hint
 from leadflow.definition.json_schema import keys_at, known_keys
 from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN, RawDefinition
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, LEADING_KEYS
-from leadflow.domain.durations import parse_duration
 
 __all__ = ["Validated", "validate_raw"]
 
@@ -194,13 +193,7 @@ def _days_written_as_duration(loc: Loc, given: object) -> str | None:
     """``half_life_days: 2w`` (a key that counts days, given a duration): the number meant."""
     if not (loc and isinstance(loc[-1], str) and loc[-1].endswith("_days")):
         return None
-    if not isinstance(given, str):
-        return None
-    try:
-        days = parse_duration(given) / timedelta(days=1)
-    except ValueError:
-        return None
-    return f"{days:g}"
+    return days_meant(given) if isinstance(given, str) else None
 
 
 def _shown(value: object) -> str:

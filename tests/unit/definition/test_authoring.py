@@ -226,6 +226,38 @@ def test_days_written_as_a_duration_say_the_number_meant(written: str, meant: st
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("90 days", "90"), ("3 weeks", "21"), ("2 Wochen", "14"), ("1 week", "7"), ("10 dagen", "10")],
+)
+def test_days_written_in_words_say_the_number_meant(written: str, meant: str) -> None:
+    [error] = _errors(f"sales_actions:\n  within_days: {written}\n")
+
+    assert error == (
+        f"funnel.yaml:6: sales_actions.within_days: expected a number of days, got "
+        f"'{written}': write {meant}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("6m", "180"), ("6 months", "180"), ("6mo", "180"), ("4 Monate", "120"), ("1 year", "365")],
+)
+def test_months_and_years_where_days_are_due_say_how_they_were_counted(
+    written: str, meant: str
+) -> None:
+    # A long-cycle team thinks in months; '6m' is six months here, never six minutes.
+    rule = f"{{name: webinar, event: webinar_attendance, points: 20, half_life_days: {written}}}"
+
+    [error] = _errors(f"engagement:\n  rules:\n    - {rule}\n")
+
+    unit = "a year as 365 days" if "year" in written else "a month as 30 days"
+    assert error.endswith(
+        f"engagement.rules[0].half_life_days: expected a number of days, got '{written}': "
+        f"write {meant} (counting {unit})"
+    )
+
+
 def test_other_text_where_days_are_due_is_just_not_a_number() -> None:
     rule = "{name: views, event: page_view, points: 1, half_life_days: fortnight}"
 
