@@ -25,6 +25,7 @@ from leadflow.definition.reads import conditions, data_reads
 from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
+from leadflow.ingest.values import channel
 
 __all__ = ["DefinitionWarning", "definition_warnings"]
 
@@ -50,6 +51,7 @@ def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]
         *_near_standard_types(definition),
         *_keys_never_stored(definition),
         *_countries_by_name(definition),
+        *_channels_as_exported(definition),
         *_bare_urls(definition),
     )
     places = reader_places(definition)
@@ -159,6 +161,28 @@ def _country_message(path: str, written: str) -> str | None:
     if code is None:
         return f"{lead} (it is not a country name or code); list the countries' codes (DE, NL ...)"
     return f"{lead} (a country is stored as its code); write {code}"
+
+
+def _channels_as_exported(definition: Definition) -> list[DefinitionWarning]:
+    """``source.channel`` compared with a CRM's word for a channel (Salesforce's 'Partner
+    Referral', 'Trade Show'): imports store leadflow's word (referral, events), so the
+    value never matches an imported contact. A word leadflow keeps as written (``Messe``
+    is stored as ``messe``) is left alone, and so is any case (comparisons ignore it)."""
+    warnings: list[DefinitionWarning] = []
+    for read in data_reads(definition).fields:
+        if read.path != "source.channel":
+            continue
+        for value in read.values:
+            stored = channel(value.value)
+            if stored.casefold() == value.value.strip().casefold():
+                continue
+            message = (
+                f"imports store the channel {value.value!r} as {stored!r}, so it never"
+                f" matches an imported contact; write {stored}, unless the API sends"
+                " exactly this text"
+            )
+            warnings.extend(DefinitionWarning(reader, message) for reader in value.read_by)
+    return warnings
 
 
 def _bare_urls(definition: Definition) -> list[DefinitionWarning]:

@@ -115,6 +115,29 @@ def test_a_country_written_as_a_name_is_named_with_its_code() -> None:
     ]
 
 
+CHANNELS_AS_EXPORTED = """\
+fit:
+  rules:
+    - {name: partner, points: 30, when: {field: source.channel, in: [Partner Referral, webinar]}}
+    - {name: fairs, points: 15, when: {field: source.channel, equals: trade_show}}
+    - {name: own word, points: 5, when: {field: source.channel, equals: Messe}}
+"""
+
+
+def test_a_channel_written_as_a_crm_names_it_is_named_as_imports_store_it() -> None:
+    """Imports store the acquisition channel in leadflow's words (Salesforce's 'Partner
+    Referral' -> referral, 'Trade Show' -> events), so a rule naming the CRM's word loads
+    and never holds for an imported lead. A word leadflow keeps as it is (Messe) is fine."""
+    assert _warnings(MINIMAL + CHANNELS_AS_EXPORTED) == [
+        "fit rule 'partner': imports store the channel 'Partner Referral' as 'referral', so"
+        " it never matches an imported contact; write referral, unless the API sends"
+        " exactly this text",
+        "fit rule 'fairs': imports store the channel 'trade_show' as 'events', so"
+        " it never matches an imported contact; write events, unless the API sends"
+        " exactly this text",
+    ]
+
+
 def test_country_codes_in_any_case_give_no_warning() -> None:
     codes = (
         "fit:\n  rules:\n"
