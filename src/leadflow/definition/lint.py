@@ -46,8 +46,10 @@ class DefinitionWarning:
 def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]:
     """Everything known for certain to keep the definition from working, in file order."""
     gate = _unreachable_gate(definition)
+    open_gate = _gate_asking_for_nothing(definition)
     found = (
         *([] if gate is None else [gate]),
+        *([] if open_gate is None else [open_gate]),
         *_near_standard_types(definition),
         *_keys_never_stored(definition),
         *_countries_by_name(definition),
@@ -79,6 +81,22 @@ def _unreachable_gate(definition: Definition) -> DefinitionWarning | None:
         f" at least {cutoff:g}, and {why}; {remedy}"
     )
     return DefinitionWarning("sales_ready.min_fit_grade", message)
+
+
+def _gate_asking_for_nothing(definition: Definition) -> DefinitionWarning | None:
+    """``require_sales_action: false`` with nothing in its place: every fitting contact is
+    handed to sales as soon as it is known, though the hand-off is meant for people who
+    did something (a product-led team puts the usage in ``when``, and left it out)."""
+    gate = definition.sales_ready
+    if gate.require_sales_action or gate.condition is not None or gate.min_engagement is not None:
+        return None
+    message = (
+        f"every contact of fit grade {gate.min_fit_grade.value} or better is sales-ready"
+        " without having done anything: no sales action is required, and the gate has no"
+        " when and no min_engagement; put the signal that should open the gate (usage, a"
+        " request) in sales_ready.when, or require the sales action"
+    )
+    return DefinitionWarning("sales_ready.require_sales_action", message)
 
 
 # How alike a custom type and a standard one must be to look like a misspelling:
