@@ -14,9 +14,12 @@ import re
 
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, FIELD_OPERATORS
 
-__all__ = ["engagement_hint", "grade_hint", "operator_hint", "value_hint"]
+__all__ = ["count_hint", "engagement_hint", "grade_hint", "operator_hint", "value_hint"]
 
 _FIELD_TEST = f"{CONDITION_TAG_PREFIX}field"
+_EVENT_TEST = f"{CONDITION_TAG_PREFIX}event"
+# How other tools (and a field test's at_least) say "this many events".
+_COUNT_WORDS = frozenset({"count", "at_least", "times", "min", "minimum", "occurrences"})
 # A band as CRMs export it: "50-500", "50 - 500", "50–500" (en dash).
 _BAND = re.compile(r"\s*(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*")
 
@@ -26,6 +29,18 @@ def operator_hint(raw_loc: tuple[str | int, ...]) -> str | None:
     if len(raw_loc) < 2 or raw_loc[-2] != _FIELD_TEST:
         return None
     return f"a field test takes one of {', '.join(FIELD_OPERATORS)}"
+
+
+def count_hint(raw_loc: tuple[str | int, ...], given: object) -> str | None:
+    """``{event: teammate_invited, count: 3}``: an event test counts with ``min_count``."""
+    if len(raw_loc) < 2 or raw_loc[-2] != _EVENT_TEST or raw_loc[-1] not in _COUNT_WORDS:
+        return None
+    whole = isinstance(given, int) and not isinstance(given, bool) and given >= 1
+    count = str(given) if whole else "N"
+    return (
+        f"an event test counts events with min_count (write min_count: {count}"
+        f" for at least {count} matching events)"
+    )
 
 
 def value_hint(raw_loc: tuple[str | int, ...], given: object) -> str | None:

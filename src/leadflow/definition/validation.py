@@ -23,7 +23,13 @@ from pydantic_core import ErrorDetails
 
 from leadflow.definition.days import days_meant
 from leadflow.definition.errors import Loc, Problem
-from leadflow.definition.hints import engagement_hint, grade_hint, operator_hint, value_hint
+from leadflow.definition.hints import (
+    count_hint,
+    engagement_hint,
+    grade_hint,
+    operator_hint,
+    value_hint,
+)
 from leadflow.definition.json_schema import keys_at, known_keys
 from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN, RawDefinition
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, LEADING_KEYS
@@ -109,6 +115,11 @@ def _problem(detail: ErrorDetails) -> Problem:
         loc = _document_loc(detail["loc"])
         return Problem(loc, _two_leading_keys(detail["loc"]))
     loc = _document_loc(detail["loc"])
+    counted = (
+        count_hint(detail["loc"], detail["input"]) if detail["type"] == "extra_forbidden" else None
+    )
+    if counted is not None:  # before a "did you mean" ('min' is no typo of 'in')
+        return Problem(loc, f"unknown key {loc[-1]!r}; {counted}")
     message = _message(detail, loc)
     hint = _hint(detail, loc)
     return Problem(loc, message if hint is None else f"{message}; {hint}")

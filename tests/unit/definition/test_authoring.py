@@ -51,7 +51,13 @@ def test_an_unknown_key_is_never_suggested_as_itself() -> None:
 
 @pytest.mark.parametrize(
     ("written", "suggested"),
-    [("demo-request", "demo_request"), ("Quote Request", "quote_request")],
+    [
+        ("demo-request", "demo_request"),
+        ("Quote Request", "quote_request"),
+        # The product's own events as the app's code names them (Segment, Mixpanel).
+        ("WorkspaceCreated", "workspace_created"),
+        ("teammateInvited", "teammate_invited"),
+    ],
 )
 def test_an_event_type_no_event_can_carry_is_refused(written: str, suggested: str) -> None:
     text = f"sales_actions:\n  actions:\n    - event: [quote_request, {written}]\n"
@@ -65,6 +71,17 @@ def test_an_event_type_no_event_can_carry_is_refused(written: str, suggested: st
 def test_custom_snake_case_event_types_are_welcome() -> None:
     text = "engagement:\n  rules:\n    - {name: api, event: feature_used, points: 2}\n"
     assert load_definition_text(HEAD + text).engagement.rules[0].matcher.types == {"feature_used"}
+
+
+@pytest.mark.parametrize("written", ["count", "at_least", "times", "min"])
+def test_a_count_on_an_event_test_says_to_write_min_count(written: str) -> None:
+    text = (
+        f"sales_ready:\n  when:\n    {{event: teammate_invited, {written}: 3, within_days: 30}}\n"
+    )
+    assert _errors(text) == [
+        f"funnel.yaml:7: sales_ready.when.{written}: unknown key {written!r}; an event test "
+        "counts events with min_count (write min_count: 3 for at least 3 matching events)"
+    ]
 
 
 def test_an_event_type_without_a_snake_case_form_gets_no_suggestion() -> None:
