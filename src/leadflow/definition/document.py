@@ -213,8 +213,8 @@ class _Walker:
             self._problem(
                 loc,
                 node.start_mark.line + 1,
-                f"YAML reads {node.value} as the decimal number {value:g}; write {meant} for "
-                f"{meant} (no thousands separator), or {value:g} for {value:g}",
+                f"YAML reads {node.value} as the decimal number {value:g}; write {meant} if"
+                " the point separates thousands",
             )
         return self.loader.construct_object(node, deep=True)
 

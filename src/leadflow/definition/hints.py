@@ -12,9 +12,19 @@ from __future__ import annotations
 
 import re
 
+from leadflow.definition.raw import STAGE_ID_PATTERN
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, FIELD_OPERATORS
+from leadflow.domain.keys import snake_case
 
-__all__ = ["count_hint", "engagement_hint", "grade_hint", "operator_hint", "value_hint"]
+__all__ = [
+    "count_hint",
+    "engagement_hint",
+    "grade_hint",
+    "list_hint",
+    "operator_hint",
+    "stage_id_hint",
+    "value_hint",
+]
 
 _FIELD_TEST = f"{CONDITION_TAG_PREFIX}field"
 _EVENT_TEST = f"{CONDITION_TAG_PREFIX}event"
@@ -37,10 +47,24 @@ def count_hint(raw_loc: tuple[str | int, ...], given: object) -> str | None:
         return None
     whole = isinstance(given, int) and not isinstance(given, bool) and given >= 1
     count = str(given) if whole else "N"
-    return (
-        f"an event test counts events with min_count (write min_count: {count}"
-        f" for at least {count} matching events)"
-    )
+    return f"an event test counts matching events with min_count (write min_count: {count})"
+
+
+def list_hint(loc: tuple[str | int, ...], given: object) -> str | None:
+    """``requires: kontakt``, ``in: DE``: one value where a list is due, as that list."""
+    if not loc or not isinstance(loc[-1], str) or isinstance(given, dict | list | bool):
+        return None
+    if not isinstance(given, str | int | float):
+        return None
+    return f"write {loc[-1]}: [{given}]"
+
+
+def stage_id_hint(given: object) -> str | None:
+    """``id: Kontakt``, ``id: Erstkontakt Messe``: the id it may be, when there is one."""
+    meant = snake_case(given) if isinstance(given, str) else ""
+    if not re.fullmatch(STAGE_ID_PATTERN, meant) or meant == given:
+        return None
+    return f"write {meant} (the labels carry the name as people read it)"
 
 
 def value_hint(raw_loc: tuple[str | int, ...], given: object) -> str | None:

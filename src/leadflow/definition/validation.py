@@ -27,7 +27,9 @@ from leadflow.definition.hints import (
     count_hint,
     engagement_hint,
     grade_hint,
+    list_hint,
     operator_hint,
+    stage_id_hint,
     value_hint,
 )
 from leadflow.definition.json_schema import keys_at, known_keys
@@ -133,6 +135,13 @@ def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
         return (
             grade_hint(loc) or engagement_hint(loc, detail["input"]) or operator_hint(detail["loc"])
         )
+    if detail["type"] == "list_type":
+        return list_hint(loc, detail["input"])
+    if (
+        detail["type"] == "string_pattern_mismatch"
+        and (detail.get("ctx") or {}).get("pattern") == STAGE_ID_PATTERN
+    ):
+        return stage_id_hint(detail["input"])
     return value_hint(detail["loc"], detail["input"])
 
 

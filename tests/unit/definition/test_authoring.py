@@ -80,8 +80,42 @@ def test_a_count_on_an_event_test_says_to_write_min_count(written: str) -> None:
     )
     assert _errors(text) == [
         f"funnel.yaml:7: sales_ready.when.{written}: unknown key {written!r}; an event test "
-        "counts events with min_count (write min_count: 3 for at least 3 matching events)"
+        "counts matching events with min_count (write min_count: 3)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "line"),
+    [
+        ("requires: kontakt", "requires: [kontakt]"),
+        ("when: {field: account.country, in: DE}", "in: [DE]"),
+    ],
+)
+def test_one_value_where_a_list_is_due_says_how_to_write_the_list(written: str, line: str) -> None:
+    text = (
+        "stages:\n  - {id: kontakt, when: {field: identity, at_least: known}}\n"
+        f"  - {{id: lead, {written}}}\n"
+    )
+    [error] = _errors(text)
+
+    assert error.endswith(
+        f"expected a list, got {written.split(': ')[-1].rstrip('}')!r}; write {line}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("Kontakt", "kontakt"), ("Erstkontakt Messe", "erstkontakt_messe")]
+)
+def test_a_stage_id_with_capitals_or_spaces_is_named_as_it_may_be_written(
+    written: str, meant: str
+) -> None:
+    [error] = _errors(f"stages:\n  - {{id: {written}, labels: {{de: {written}}}}}\n")
+
+    assert error == (
+        "funnel.yaml:6: stages[0].id: expected lower-case letters, digits and _, starting "
+        f"with a letter, got {written!r}; write {meant} (the labels carry the name as "
+        "people read it)"
+    )
 
 
 def test_an_event_type_without_a_snake_case_form_gets_no_suggestion() -> None:

@@ -194,8 +194,7 @@ def test_thousands_written_with_a_point_are_refused(written: str) -> None:
     meant = written.replace(".", "")
     assert error == (
         f"funnel.yaml:8: bant.budget[0].when.at_least: YAML reads {written} as the "
-        f"decimal number {float(written):g}; write {meant} for {meant} (no thousands "
-        f"separator), or {float(written):g} for {float(written):g}"
+        f"decimal number {float(written):g}; write {meant} if the point separates thousands"
     )
 
 
