@@ -17,11 +17,14 @@ from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, FIELD_OPERAT
 from leadflow.domain.keys import snake_case
 
 __all__ = [
+    "action_hint",
     "count_hint",
     "engagement_hint",
     "grade_hint",
     "list_hint",
     "operator_hint",
+    "operator_synonym",
+    "recency_hint",
     "stage_id_hint",
     "value_hint",
 ]
@@ -39,6 +42,48 @@ def operator_hint(raw_loc: tuple[str | int, ...]) -> str | None:
     if len(raw_loc) < 2 or raw_loc[-2] != _FIELD_TEST:
         return None
     return f"a field test takes one of {', '.join(FIELD_OPERATORS)}"
+
+
+# Other tools' words for leadflow's operators (SQL, spreadsheets, CRMs' filters).
+_OPERATOR_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys((">=", "gte", "ge", "min", "greater_or_equal", "from"), "at_least"),
+    **dict.fromkeys(("<=", "lte", "le", "max", "less_or_equal", "to"), "at_most"),
+    **dict.fromkeys(("==", "=", "eq", "is", "equal", "equal_to"), "equals"),
+    **dict.fromkeys(("contains", "matches", "like", "match", "pattern"), "regex"),
+    **dict.fromkeys(("one_of", "any_of", "is_one_of", "among", "values"), "in"),
+    **dict.fromkeys(("present", "is_set", "has_value", "not_empty"), "exists"),
+}
+# ... and for the combinators, in the condition's leading key.
+CONDITION_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys(("and", "all_of", "every", "both"), "all"),
+    **dict.fromkeys(("or", "any_of", "one_of", "either"), "any"),
+    **dict.fromkeys(("none", "nor", "except", "without", "none_of"), "not"),
+}
+
+
+def operator_synonym(raw_loc: tuple[str | int, ...]) -> str | None:
+    """``'>=': 50`` in a field test: the operator meant (``at_least``)."""
+    if len(raw_loc) < 2 or raw_loc[-2] != _FIELD_TEST or not isinstance(raw_loc[-1], str):
+        return None
+    return _OPERATOR_SYNONYMS.get(raw_loc[-1].casefold())
+
+
+def action_hint(loc: tuple[str | int, ...], given: object) -> str | None:
+    """``actions: [demo_request]``: a sales action is a matcher, ``{event: demo_request}``."""
+    if len(loc) != 3 or loc[:2] != ("sales_actions", "actions"):
+        return None
+    if isinstance(given, list) and all(isinstance(item, str) for item in given):
+        return f"write {{event: [{', '.join(given)}]}}"
+    return f"write {{event: {given}}}" if isinstance(given, str) else None
+
+
+def recency_hint(loc: tuple[str | int, ...]) -> str | None:
+    """``within_days`` on one sales action: the window is the section's, one for all."""
+    if len(loc) != 4 or loc[:2] != ("sales_actions", "actions") or loc[3] != "within_days":
+        return None
+    return (
+        "how recent a sales action must be is set once, for every action: sales_actions.within_days"
+    )
 
 
 def count_hint(raw_loc: tuple[str | int, ...], given: object) -> str | None:

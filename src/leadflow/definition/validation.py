@@ -24,11 +24,15 @@ from pydantic_core import ErrorDetails
 from leadflow.definition.days import days_meant
 from leadflow.definition.errors import Loc, Problem
 from leadflow.definition.hints import (
+    CONDITION_SYNONYMS,
+    action_hint,
     count_hint,
     engagement_hint,
     grade_hint,
     list_hint,
     operator_hint,
+    operator_synonym,
+    recency_hint,
     stage_id_hint,
     value_hint,
 )
@@ -52,6 +56,8 @@ _TYPE_WORDS: dict[str, str] = {
     "bool_type": "true or false",
     "bool_parsing": "true or false",
 }
+
+_MAPPING_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
 
 _PATTERNS: dict[str, str] = {
     STAGE_ID_PATTERN: "lower-case letters, digits and _, starting with a letter",
@@ -122,6 +128,9 @@ def _problem(detail: ErrorDetails) -> Problem:
     )
     if counted is not None:  # before a "did you mean" ('min' is no typo of 'in')
         return Problem(loc, f"unknown key {loc[-1]!r}; {counted}")
+    meant = operator_synonym(detail["loc"]) if detail["type"] == "extra_forbidden" else None
+    if meant is not None:
+        return Problem(loc, f"unknown key {loc[-1]!r}; did you mean {meant!r}?")
     message = _message(detail, loc)
     hint = _hint(detail, loc)
     return Problem(loc, message if hint is None else f"{message}; {hint}")
@@ -133,10 +142,16 @@ def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
         if "did you mean" in _unknown_key(loc):
             return None  # a typo: the suggestion is the answer
         return (
-            grade_hint(loc) or engagement_hint(loc, detail["input"]) or operator_hint(detail["loc"])
+            grade_hint(loc)
+            or engagement_hint(loc, detail["input"])
+            or recency_hint(loc)
+            or operator_hint(detail["loc"])
         )
     if detail["type"] == "list_type":
         return list_hint(loc, detail["input"])
+    action = action_hint(loc, detail["input"]) if detail["type"] in _MAPPING_TYPES else None
+    if action is not None:
+        return action
     if (
         detail["type"] == "string_pattern_mismatch"
         and (detail.get("ctx") or {}).get("pattern") == STAGE_ID_PATTERN
@@ -262,6 +277,10 @@ def _shapeless(detail: ErrorDetails) -> str:
     if not isinstance(given, dict):
         return f"{message}, got {_shown(given)}"
     keys = [str(key) for key in given]
-    hints = (_did_you_mean(key, LEADING_KEYS) for key in keys)
+    synonyms = (CONDITION_SYNONYMS.get(key.casefold()) for key in keys)
+    hints = (
+        f"; did you mean {meant!r}?" if meant else _did_you_mean(key, LEADING_KEYS)
+        for key, meant in zip(keys, synonyms, strict=True)
+    )
     hint = next((h for h in hints if h), "")
     return f"{message} (found: {', '.join(keys) or 'none'}){hint}"

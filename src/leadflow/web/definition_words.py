@@ -136,6 +136,12 @@ PROBLEMS = Phrasebook(
     Phrase(N_("unknown key %(key)s; a field test takes one of %(operators)s")),
     Phrase(
         N_(
+            "unknown key %(key)s; how recent a sales action must be is set once, for every"
+            " action: sales_actions.within_days"
+        )
+    ),
+    Phrase(
+        N_(
             "unknown key %(key)s; an event test counts matching events with min_count"
             " (write min_count: %(count)s)"
         )

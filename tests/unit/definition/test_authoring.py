@@ -118,6 +118,55 @@ def test_a_stage_id_with_capitals_or_spaces_is_named_as_it_may_be_written(
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [(">=", "at_least"), ("gte", "at_least"), ("<=", "at_most"), ("==", "equals"),
+     ("contains", "regex"), ("one_of", "in")],
+)  # fmt: skip
+def test_an_operator_from_another_tool_is_named_as_leadflow_writes_it(
+    written: str, meant: str
+) -> None:
+    [error] = _errors(_rule(f"{{field: account.employees, '{written}': 50}}"))
+
+    assert error == (
+        f"funnel.yaml:9: fit.rules[0].when.{written}: unknown key {written!r}; did you mean "
+        f"{meant!r}?"
+    )
+
+
+@pytest.mark.parametrize(("written", "meant"), [("and", "all"), ("or", "any"), ("any_of", "any")])
+def test_and_or_from_another_tool_are_named_all_and_any(written: str, meant: str) -> None:
+    condition = f"{{{written}: [{{event: demo_request}}, {{event: trial_start}}]}}"
+
+    [error] = _errors(f"sales_ready:\n  when: {condition}\n")
+
+    assert error == (
+        "funnel.yaml:6: sales_ready.when: a condition is a mapping with one of the keys "
+        f"field, event, all, any or not (found: {written}); did you mean {meant!r}?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "line"),
+    [("demo_request", "{event: demo_request}"), ("[demo_request, call_request]",
+      "{event: [demo_request, call_request]}")],
+)  # fmt: skip
+def test_a_sales_action_written_as_its_type_says_how_to_write_it(written: str, line: str) -> None:
+    [error] = _errors(f"sales_actions:\n  actions:\n    - {written}\n")
+
+    assert error.startswith("funnel.yaml:7: sales_actions.actions[0]: expected a mapping")
+    assert error.endswith(f"; write {line}")
+
+
+def test_a_sales_action_with_its_own_recency_points_to_the_one_for_all() -> None:
+    text = "sales_actions:\n  actions:\n    - {event: demo_request, within_days: 7}\n"
+
+    assert _errors(text) == [
+        "funnel.yaml:7: sales_actions.actions[0].within_days: unknown key 'within_days'; how"
+        " recent a sales action must be is set once, for every action: sales_actions.within_days"
+    ]
+
+
 def test_an_event_type_without_a_snake_case_form_gets_no_suggestion() -> None:
     assert event_type_problem("1st-visit") == (
         "'1st-visit' is not an event type: event types are snake_case (lower-case letters, "
