@@ -184,8 +184,9 @@ def _country_message(path: str, written: str) -> str | None:
 def _channels_as_exported(definition: Definition) -> list[DefinitionWarning]:
     """``source.channel`` compared with a CRM's word for a channel (Salesforce's 'Partner
     Referral', 'Trade Show'): imports store leadflow's word (referral, events), so the
-    value never matches an imported contact. A word leadflow keeps as written (``Messe``
-    is stored as ``messe``) is left alone, and so is any case (comparisons ignore it)."""
+    value never matches an imported contact. A word leadflow keeps as written
+    (``Kaltakquise`` is stored as ``kaltakquise``) is left alone, and so is any case
+    (comparisons ignore it)."""
     warnings: list[DefinitionWarning] = []
     for read in data_reads(definition).fields:
         if read.path != "source.channel":

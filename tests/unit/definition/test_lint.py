@@ -120,14 +120,15 @@ fit:
   rules:
     - {name: partner, points: 30, when: {field: source.channel, in: [Partner Referral, webinar]}}
     - {name: fairs, points: 15, when: {field: source.channel, equals: trade_show}}
-    - {name: own word, points: 5, when: {field: source.channel, equals: Messe}}
+    - {name: own word, points: 5, when: {field: source.channel, equals: Kaltakquise}}
 """
 
 
 def test_a_channel_written_as_a_crm_names_it_is_named_as_imports_store_it() -> None:
     """Imports store the acquisition channel in leadflow's words (Salesforce's 'Partner
     Referral' -> referral, 'Trade Show' -> events), so a rule naming the CRM's word loads
-    and never holds for an imported lead. A word leadflow keeps as it is (Messe) is fine."""
+    and never holds for an imported lead. A word leadflow keeps as it is (Kaltakquise) is
+    fine."""
     assert _warnings(MINIMAL + CHANNELS_AS_EXPORTED) == [
         "fit rule 'partner': imports store the channel 'Partner Referral' as 'referral', so"
         " it never matches an imported contact; write referral, unless the API sends"
