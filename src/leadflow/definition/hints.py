@@ -104,8 +104,14 @@ def list_hint(loc: tuple[str | int, ...], given: object) -> str | None:
     return f"write {loc[-1]}: [{given}]"
 
 
-def stage_id_hint(given: object) -> str | None:
-    """``id: Kontakt``, ``id: Erstkontakt Messe``: the id it may be, when there is one."""
+def stage_id_hint(loc: tuple[str | int, ...], given: object) -> str | None:
+    """``id: Kontakt``, ``id: Erstkontakt Messe``: the id it may be, when there is one.
+
+    In ``requires`` the text is usually a stage's label (``Contact`` for ``kontakt``):
+    its snake_case would name no stage, so the hint says what requires names instead.
+    """
+    if len(loc) >= 2 and loc[-2] == "requires":
+        return "requires names stages by their id, not by their label"
     meant = snake_case(given) if isinstance(given, str) else ""
     if not re.fullmatch(STAGE_ID_PATTERN, meant) or meant == given:
         return None

@@ -156,7 +156,7 @@ def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
         detail["type"] == "string_pattern_mismatch"
         and (detail.get("ctx") or {}).get("pattern") == STAGE_ID_PATTERN
     ):
-        return stage_id_hint(detail["input"])
+        return stage_id_hint(loc, detail["input"])
     return value_hint(detail["loc"], detail["input"])
 
 

@@ -126,6 +126,14 @@ PROBLEMS = Phrasebook(
         wanted=_WANTED,
         given=_GIVEN,
     ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; requires names stages by their id, not by"
+            " their label"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
     Phrase(N_("expected %(wanted)s, got %(given)s; write %(line)s"), wanted=_WANTED, given=_GIVEN),
     Phrase(
         N_(

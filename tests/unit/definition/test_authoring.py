@@ -167,6 +167,22 @@ def test_a_sales_action_with_its_own_recency_points_to_the_one_for_all() -> None
     ]
 
 
+def test_a_stage_required_by_its_label_is_refused_without_guessing_an_id() -> None:
+    # 'Contact' is the label of the stage kontakt: 'write contact' would name no stage.
+    text = (
+        "stages:\n  - {id: kontakt, labels: {en: Contact},"
+        " when: {field: identity, at_least: known}}\n"
+        "  - {id: lead, requires: [Contact], when: {field: engagement.score, at_least: 20}}\n"
+    )
+    [error] = _errors(text)
+
+    assert error == (
+        "funnel.yaml:7: stages[1].requires[0]: expected lower-case letters, digits and _, "
+        "starting with a letter, got 'Contact'; requires names stages by their id, not by "
+        "their label"
+    )
+
+
 def test_an_event_type_without_a_snake_case_form_gets_no_suggestion() -> None:
     assert event_type_problem("1st-visit") == (
         "'1st-visit' is not an event type: event types are snake_case (lower-case letters, "

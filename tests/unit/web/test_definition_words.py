@@ -123,6 +123,7 @@ CANDIDATES = [
     _when("{event: demo_request, count: 3}"),
     BASE.replace("id: lead", "id: lead\n    requires: lead"),
     BASE.replace("id: lead", "id: Erstkontakt Messe"),
+    BASE.replace("id: lead", "id: lead\n    requires: [Lead]"),
     _when("{field: engagement.score, '>=': 40}"),
     _when("{and: [{event: demo_request}]}"),
     BASE + "sales_actions:\n  actions: [demo_request]\n",
