@@ -5,7 +5,7 @@ imported, then the verdicts, the queue, the funnel report and a back-test."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner, Result
@@ -82,3 +82,23 @@ def test_the_partner_agency_example_runs_from_import_to_back_test(
     assert "conversation" in funnel
     backtest = _run(workspace, "backtest", str(DEFINITION)).stdout
     assert "reached conversation" in backtest
+
+
+def test_a_lead_whose_rules_now_reach_less_says_why_it_stands_further_on(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    """Four months on, the partner's referral is stale: the rules give Maria subscriber,
+    but she stays in conversation (moves are forward-only). The table says so instead of
+    showing two stages side by side without a word."""
+    workspace = _workspace(tmp_path)
+    later = (datetime.now(UTC) + timedelta(days=120)).isoformat()
+
+    shown = _run(workspace, "qualify", "--contact", "1", "--now", later).stdout
+
+    assert (
+        "lifecycle stage: In conversation (conversation): where the lead stands; moves are"
+        " forward-only, so it stays here while its rules now give the stage below"
+        " (Subscriber (confirmed) (subscriber))" in shown
+    )
+    # Where the two agree there is nothing to explain.
+    assert "where the lead stands" not in _run(workspace, "qualify", "--contact", "1").stdout
