@@ -28,6 +28,7 @@ from leadflow.definition.builtin import (
 )
 from leadflow.definition.describe import summarize
 from leadflow.definition.diff import diff_definitions
+from leadflow.definition.document import Document
 from leadflow.definition.errors import DefinitionError
 from leadflow.definition.json_schema import schema_text
 from leadflow.definition.lint import definition_warnings
@@ -73,7 +74,19 @@ def validate(
             typer.echo(str(problem), err=True)
         raise typer.Exit(1) from None
     typer.echo(f"ok: {summarize(definition)}")
-    shipped = frozenset() if is_preset(file) else shipped_sources()
+    _echo_warnings(definition, document, preset=is_preset(file))
+
+
+def echo_file_warnings(file: str) -> None:
+    """The warnings ``validate`` prints, for a file ``init`` or ``activate`` just took: a
+    team that never ran ``validate`` still hears that its gate lets nobody (or everybody)
+    through. The file loaded a moment ago, so loading it again cannot fail."""
+    definition, document = load_definition_document(file)
+    _echo_warnings(definition, document, preset=is_preset(file))
+
+
+def _echo_warnings(definition: Definition, document: Document, *, preset: bool) -> None:
+    shipped = frozenset() if preset else shipped_sources()
     for warning in definition_warnings(definition):
         place = warning_place(document, warning.loc, shipped)
         where = "" if place is None else f"{place[0]}:{place[1]}: "
@@ -170,6 +183,7 @@ def activate(
         typer.echo(f"active definition: {' version '.join(done.before)} -> {after}")
     if retired:
         typer.echo(_retired_line(retired, after))
+    echo_file_warnings(str(path))
     if rescore:
         from leadflow.commands.analytics import rescore_command
 

@@ -208,7 +208,23 @@ def _print(
     table.add_row("identity", str(result.identity))
     table.add_row("as of", result.at.isoformat())
     console.print(table)
-    console.print("\n".join(result.explanation), markup=False, highlight=False, soft_wrap=True)
+    lines = list(result.explanation)
+    if contact is not None and _ahead(definition, contact[1], result.stage):
+        lines.append(
+            f"lifecycle stage: {_stage_label(definition, contact[1])}: where the lead stands;"
+            " moves are forward-only, so it stays here while its rules now give the stage"
+            f" below ({_stage_label(definition, result.stage)})"
+        )
+    console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+
+
+def _ahead(definition: Definition, where: str | None, stage: str | None) -> bool:
+    """Whether the lead stands in a later stage than its rules give it now (a sales
+    action gone stale, points faded): the two rows would otherwise contradict each other."""
+    order = [known.id for known in definition.stages]
+    if where not in order:
+        return False
+    return stage not in order or order.index(where) > order.index(stage)
 
 
 def _stage_label(definition: Definition, stage: str | None) -> str:

@@ -84,6 +84,10 @@ def init(
     typer.echo(f"  {action} {report.definition_file}")
     typer.echo(f"  database {report.database} at revision {report.revision}")
     typer.echo(f"  active definition {report.definition_name} version {report.definition_version}")
+    if definition is not None:
+        from leadflow.commands.definition import echo_file_warnings
+
+        echo_file_warnings(str(definition))
 
 
 @db_app.command("upgrade")

@@ -207,6 +207,15 @@ class _Walker:
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self._item(child, (*loc, index)) for index, child in enumerate(node.value)]
+        if _reads_as_point_thousands(node) and loc != ("version",):
+            value = float(node.value)
+            meant = node.value.replace(".", "")
+            self._problem(
+                loc,
+                node.start_mark.line + 1,
+                f"YAML reads {node.value} as the decimal number {value:g}; write {meant} if"
+                " the point separates thousands",
+            )
         return self.loader.construct_object(node, deep=True)
 
     def _item(self, node: yaml.Node, loc: Loc) -> object:
@@ -220,9 +229,13 @@ class _Walker:
         self.loader.flatten_mapping(node)
         result: dict[object, object] = {}
         merged: set[object] = set()
+        previous: tuple[yaml.Node, Loc] | None = None
         for key_node, value_node in node.value:
             key = self.loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
+            if previous is not None and _comma_thousands(previous[0], key_node):
+                self._problem(previous[1], line, _comma_thousands_message(previous[0], key_node))
+                continue
             if not isinstance(key, str | int | float | bool):
                 self._problem(loc, line, "a key must be a single word or number")
                 continue
@@ -241,6 +254,7 @@ class _Walker:
                 self._forget(child)
             self.document.lines[child] = (self.source, line)
             result[key] = self.walk(value_node, child)
+            previous = (value_node, child)
         return result
 
     def _forget(self, loc: Loc) -> None:
@@ -251,6 +265,49 @@ class _Walker:
 
     def _problem(self, loc: Loc, line: int, message: str) -> None:
         self.document.problems.append(LocatedProblem(self.source, line, format_loc(loc), message))
+
+
+# ``10.000``: ten thousand in German or Dutch writing, the decimal 10.0 to YAML. Only a
+# point followed by exactly three digits, after a first digit that is not 0 (``0.250``
+# is a share, not thousands).
+_POINT_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _reads_as_point_thousands(node: yaml.Node) -> bool:
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag == _FLOAT_TAG
+        and not node.style  # plain: None (PyYAML) or "" (libyaml)
+        and _POINT_THOUSANDS.fullmatch(node.value) is not None
+    )
+
+
+def _comma_thousands(value_node: yaml.Node, key_node: yaml.Node) -> bool:
+    """``{at_least: 10,000}``: a plain number, a comma and three digits read as a key.
+
+    In a ``{...}`` mapping the comma ends the entry, so YAML reads the value 10 and a
+    key ``000`` without a value (which pydantic then calls "keys should be strings").
+    """
+    return (
+        isinstance(value_node, yaml.ScalarNode)
+        and isinstance(key_node, yaml.ScalarNode)
+        and not value_node.style
+        and not key_node.style
+        and value_node.tag in (_INT_TAG, _FLOAT_TAG)
+        and re.fullmatch(r"[0-9]{3}", key_node.value) is not None
+        and key_node.start_mark.index == value_node.end_mark.index + 1
+    )
+
+
+def _comma_thousands_message(value_node: yaml.Node, key_node: yaml.Node) -> str:
+    written = f"{value_node.value},{key_node.value}"
+    return (
+        f"YAML reads {written} inside {{...}} as {value_node.value} followed by a key "
+        f"{key_node.value} (a comma separates entries); write "
+        f"{value_node.value}{key_node.value}, without a thousands separator"
+    )
 
 
 def merge(base: Document, override: Document) -> Document:

@@ -12,11 +12,27 @@ from __future__ import annotations
 
 import re
 
+from leadflow.definition.raw import STAGE_ID_PATTERN
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, FIELD_OPERATORS
+from leadflow.domain.keys import snake_case
 
-__all__ = ["engagement_hint", "grade_hint", "operator_hint", "value_hint"]
+__all__ = [
+    "action_hint",
+    "count_hint",
+    "engagement_hint",
+    "grade_hint",
+    "list_hint",
+    "operator_hint",
+    "operator_synonym",
+    "recency_hint",
+    "stage_id_hint",
+    "value_hint",
+]
 
 _FIELD_TEST = f"{CONDITION_TAG_PREFIX}field"
+_EVENT_TEST = f"{CONDITION_TAG_PREFIX}event"
+# How other tools (and a field test's at_least) say "this many events".
+_COUNT_WORDS = frozenset({"count", "at_least", "times", "min", "minimum", "occurrences"})
 # A band as CRMs export it: "50-500", "50 - 500", "50–500" (en dash).
 _BAND = re.compile(r"\s*(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*")
 
@@ -26,6 +42,80 @@ def operator_hint(raw_loc: tuple[str | int, ...]) -> str | None:
     if len(raw_loc) < 2 or raw_loc[-2] != _FIELD_TEST:
         return None
     return f"a field test takes one of {', '.join(FIELD_OPERATORS)}"
+
+
+# Other tools' words for leadflow's operators (SQL, spreadsheets, CRMs' filters).
+_OPERATOR_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys((">=", "gte", "ge", "min", "greater_or_equal", "from"), "at_least"),
+    **dict.fromkeys(("<=", "lte", "le", "max", "less_or_equal", "to"), "at_most"),
+    **dict.fromkeys(("==", "=", "eq", "is", "equal", "equal_to"), "equals"),
+    **dict.fromkeys(("contains", "matches", "like", "match", "pattern"), "regex"),
+    **dict.fromkeys(("one_of", "any_of", "is_one_of", "among", "values"), "in"),
+    **dict.fromkeys(("present", "is_set", "has_value", "not_empty"), "exists"),
+}
+# ... and for the combinators, in the condition's leading key.
+CONDITION_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys(("and", "all_of", "every", "both"), "all"),
+    **dict.fromkeys(("or", "any_of", "one_of", "either"), "any"),
+    **dict.fromkeys(("none", "nor", "except", "without", "none_of"), "not"),
+}
+
+
+def operator_synonym(raw_loc: tuple[str | int, ...]) -> str | None:
+    """``'>=': 50`` in a field test: the operator meant (``at_least``)."""
+    if len(raw_loc) < 2 or raw_loc[-2] != _FIELD_TEST or not isinstance(raw_loc[-1], str):
+        return None
+    return _OPERATOR_SYNONYMS.get(raw_loc[-1].casefold())
+
+
+def action_hint(loc: tuple[str | int, ...], given: object) -> str | None:
+    """``actions: [demo_request]``: a sales action is a matcher, ``{event: demo_request}``."""
+    if len(loc) != 3 or loc[:2] != ("sales_actions", "actions"):
+        return None
+    if isinstance(given, list) and all(isinstance(item, str) for item in given):
+        return f"write {{event: [{', '.join(given)}]}}"
+    return f"write {{event: {given}}}" if isinstance(given, str) else None
+
+
+def recency_hint(loc: tuple[str | int, ...]) -> str | None:
+    """``within_days`` on one sales action: the window is the section's, one for all."""
+    if len(loc) != 4 or loc[:2] != ("sales_actions", "actions") or loc[3] != "within_days":
+        return None
+    return (
+        "how recent a sales action must be is set once, for every action: sales_actions.within_days"
+    )
+
+
+def count_hint(raw_loc: tuple[str | int, ...], given: object) -> str | None:
+    """``{event: teammate_invited, count: 3}``: an event test counts with ``min_count``."""
+    if len(raw_loc) < 2 or raw_loc[-2] != _EVENT_TEST or raw_loc[-1] not in _COUNT_WORDS:
+        return None
+    whole = isinstance(given, int) and not isinstance(given, bool) and given >= 1
+    count = str(given) if whole else "N"
+    return f"an event test counts matching events with min_count (write min_count: {count})"
+
+
+def list_hint(loc: tuple[str | int, ...], given: object) -> str | None:
+    """``requires: kontakt``, ``in: DE``: one value where a list is due, as that list."""
+    if not loc or not isinstance(loc[-1], str) or isinstance(given, dict | list | bool):
+        return None
+    if not isinstance(given, str | int | float):
+        return None
+    return f"write {loc[-1]}: [{given}]"
+
+
+def stage_id_hint(loc: tuple[str | int, ...], given: object) -> str | None:
+    """``id: Kontakt``, ``id: Erstkontakt Messe``: the id it may be, when there is one.
+
+    In ``requires`` the text is usually a stage's label (``Contact`` for ``kontakt``):
+    its snake_case would name no stage, so the hint says what requires names instead.
+    """
+    if len(loc) >= 2 and loc[-2] == "requires":
+        return "requires names stages by their id, not by their label"
+    meant = snake_case(given) if isinstance(given, str) else ""
+    if not re.fullmatch(STAGE_ID_PATTERN, meant) or meant == given:
+        return None
+    return f"write {meant} (the labels carry the name as people read it)"
 
 
 def value_hint(raw_loc: tuple[str | int, ...], given: object) -> str | None:

@@ -25,6 +25,7 @@ from leadflow.definition.reads import conditions, data_reads
 from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
+from leadflow.ingest.values import channel
 
 __all__ = ["DefinitionWarning", "definition_warnings"]
 
@@ -45,11 +46,14 @@ class DefinitionWarning:
 def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]:
     """Everything known for certain to keep the definition from working, in file order."""
     gate = _unreachable_gate(definition)
+    open_gate = _gate_asking_for_nothing(definition)
     found = (
         *([] if gate is None else [gate]),
+        *([] if open_gate is None else [open_gate]),
         *_near_standard_types(definition),
         *_keys_never_stored(definition),
         *_countries_by_name(definition),
+        *_channels_as_exported(definition),
         *_bare_urls(definition),
     )
     places = reader_places(definition)
@@ -77,6 +81,22 @@ def _unreachable_gate(definition: Definition) -> DefinitionWarning | None:
         f" at least {cutoff:g}, and {why}; {remedy}"
     )
     return DefinitionWarning("sales_ready.min_fit_grade", message)
+
+
+def _gate_asking_for_nothing(definition: Definition) -> DefinitionWarning | None:
+    """``require_sales_action: false`` with nothing in its place: every fitting contact is
+    handed to sales as soon as it is known, though the hand-off is meant for people who
+    did something (a product-led team puts the usage in ``when``, and left it out)."""
+    gate = definition.sales_ready
+    if gate.require_sales_action or gate.condition is not None or gate.min_engagement is not None:
+        return None
+    message = (
+        f"every contact of fit grade {gate.min_fit_grade.value} or better is sales-ready"
+        " without having done anything: no sales action is required, and the gate has no"
+        " when and no min_engagement; put the signal that should open the gate (usage, a"
+        " request) in sales_ready.when, or require the sales action"
+    )
+    return DefinitionWarning("sales_ready.require_sales_action", message)
 
 
 # How alike a custom type and a standard one must be to look like a misspelling:
@@ -159,6 +179,29 @@ def _country_message(path: str, written: str) -> str | None:
     if code is None:
         return f"{lead} (it is not a country name or code); list the countries' codes (DE, NL ...)"
     return f"{lead} (a country is stored as its code); write {code}"
+
+
+def _channels_as_exported(definition: Definition) -> list[DefinitionWarning]:
+    """``source.channel`` compared with a CRM's word for a channel (Salesforce's 'Partner
+    Referral', 'Trade Show'): imports store leadflow's word (referral, events), so the
+    value never matches an imported contact. A word leadflow keeps as written
+    (``Kaltakquise`` is stored as ``kaltakquise``) is left alone, and so is any case
+    (comparisons ignore it)."""
+    warnings: list[DefinitionWarning] = []
+    for read in data_reads(definition).fields:
+        if read.path != "source.channel":
+            continue
+        for value in read.values:
+            stored = channel(value.value)
+            if stored.casefold() == value.value.strip().casefold():
+                continue
+            message = (
+                f"imports store the channel {value.value!r} as {stored!r}, so it never"
+                f" matches an imported contact; write {stored}, unless the API sends"
+                " exactly this text"
+            )
+            warnings.extend(DefinitionWarning(reader, message) for reader in value.read_by)
+    return warnings
 
 
 def _bare_urls(definition: Definition) -> list[DefinitionWarning]:

@@ -23,6 +23,7 @@ def reader_places(definition: Definition) -> dict[str, Loc]:
         "lead_types.own_actions": ("lead_types", "own_actions"),
         "assets.events": ("assets", "events"),
         "sales_ready.min_fit_grade": ("sales_ready", "min_fit_grade"),
+        "sales_ready.require_sales_action": ("sales_ready", "require_sales_action"),
     }
     for index, rule in enumerate(definition.fit.rules):
         places[f"fit rule {rule.name!r}"] = ("fit", "rules", index)

@@ -16,18 +16,29 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from leadflow.definition.days import days_meant
 from leadflow.definition.errors import Loc, Problem
-from leadflow.definition.hints import engagement_hint, grade_hint, operator_hint, value_hint
+from leadflow.definition.hints import (
+    CONDITION_SYNONYMS,
+    action_hint,
+    count_hint,
+    engagement_hint,
+    grade_hint,
+    list_hint,
+    operator_hint,
+    operator_synonym,
+    recency_hint,
+    stage_id_hint,
+    value_hint,
+)
 from leadflow.definition.json_schema import keys_at, known_keys
 from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN, RawDefinition
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, LEADING_KEYS
-from leadflow.domain.durations import parse_duration
 
 __all__ = ["Validated", "validate_raw"]
 
@@ -45,6 +56,8 @@ _TYPE_WORDS: dict[str, str] = {
     "bool_type": "true or false",
     "bool_parsing": "true or false",
 }
+
+_MAPPING_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
 
 _PATTERNS: dict[str, str] = {
     STAGE_ID_PATTERN: "lower-case letters, digits and _, starting with a letter",
@@ -110,6 +123,14 @@ def _problem(detail: ErrorDetails) -> Problem:
         loc = _document_loc(detail["loc"])
         return Problem(loc, _two_leading_keys(detail["loc"]))
     loc = _document_loc(detail["loc"])
+    counted = (
+        count_hint(detail["loc"], detail["input"]) if detail["type"] == "extra_forbidden" else None
+    )
+    if counted is not None:  # before a "did you mean" ('min' is no typo of 'in')
+        return Problem(loc, f"unknown key {loc[-1]!r}; {counted}")
+    meant = operator_synonym(detail["loc"]) if detail["type"] == "extra_forbidden" else None
+    if meant is not None:
+        return Problem(loc, f"unknown key {loc[-1]!r}; did you mean {meant!r}?")
     message = _message(detail, loc)
     hint = _hint(detail, loc)
     return Problem(loc, message if hint is None else f"{message}; {hint}")
@@ -121,8 +142,21 @@ def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
         if "did you mean" in _unknown_key(loc):
             return None  # a typo: the suggestion is the answer
         return (
-            grade_hint(loc) or engagement_hint(loc, detail["input"]) or operator_hint(detail["loc"])
+            grade_hint(loc)
+            or engagement_hint(loc, detail["input"])
+            or recency_hint(loc)
+            or operator_hint(detail["loc"])
         )
+    if detail["type"] == "list_type":
+        return list_hint(loc, detail["input"])
+    action = action_hint(loc, detail["input"]) if detail["type"] in _MAPPING_TYPES else None
+    if action is not None:
+        return action
+    if (
+        detail["type"] == "string_pattern_mismatch"
+        and (detail.get("ctx") or {}).get("pattern") == STAGE_ID_PATTERN
+    ):
+        return stage_id_hint(loc, detail["input"])
     return value_hint(detail["loc"], detail["input"])
 
 
@@ -194,13 +228,7 @@ def _days_written_as_duration(loc: Loc, given: object) -> str | None:
     """``half_life_days: 2w`` (a key that counts days, given a duration): the number meant."""
     if not (loc and isinstance(loc[-1], str) and loc[-1].endswith("_days")):
         return None
-    if not isinstance(given, str):
-        return None
-    try:
-        days = parse_duration(given) / timedelta(days=1)
-    except ValueError:
-        return None
-    return f"{days:g}"
+    return days_meant(given) if isinstance(given, str) else None
 
 
 def _shown(value: object) -> str:
@@ -249,6 +277,10 @@ def _shapeless(detail: ErrorDetails) -> str:
     if not isinstance(given, dict):
         return f"{message}, got {_shown(given)}"
     keys = [str(key) for key in given]
-    hints = (_did_you_mean(key, LEADING_KEYS) for key in keys)
+    synonyms = (CONDITION_SYNONYMS.get(key.casefold()) for key in keys)
+    hints = (
+        f"; did you mean {meant!r}?" if meant else _did_you_mean(key, LEADING_KEYS)
+        for key, meant in zip(keys, synonyms, strict=True)
+    )
     hint = next((h for h in hints if h), "")
     return f"{message} (found: {', '.join(keys) or 'none'}){hint}"

@@ -71,7 +71,10 @@ def event_type_problem(text: str) -> str | None:
     """Why ``text`` is no event type (None when it is one), suggesting the snake_case form."""
     if _EVENT_TYPE.match(text):
         return None
-    words = re.sub(r"[^a-z0-9]+", "_", text.strip().casefold()).strip("_")
+    # ``WorkspaceCreated`` (an app's own event, named as its code names it) splits at
+    # each capital that follows a small letter or digit.
+    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text.strip())
+    words = re.sub(r"[^a-z0-9]+", "_", split.casefold()).strip("_")
     suggestion = f"; did you mean {words!r}?" if _EVENT_TYPE.match(words) else ""
     return (
         f"{text!r} is not an event type: event types are snake_case (lower-case letters, "

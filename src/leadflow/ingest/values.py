@@ -91,6 +91,18 @@ _CHANNELS: dict[str, str] = {
     "cold outreach": "outbound_list",
     "purchased list": "purchased",
     "lead vendor": "purchased",
+    # A team's own word in a generic file, in the languages of the UI (German, Dutch,
+    # French, Norwegian): a trade fair is an event, a recommendation a referral.
+    "messe": "events",
+    "fachmesse": "events",
+    "beurs": "events",
+    "vakbeurs": "events",
+    "salon": "events",
+    "salon professionnel": "events",
+    "empfehlung": "referral",
+    "aanbeveling": "referral",
+    "recommandation": "referral",
+    "anbefaling": "referral",
 }
 
 _CONSENT: dict[str, str] = {

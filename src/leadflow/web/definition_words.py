@@ -87,6 +87,20 @@ PROBLEMS = Phrasebook(
     Phrase(N_("required key missing")),
     Phrase(N_("this leadflow reads schema_version 1, got %(given)s"), given=_GIVEN),
     Phrase(
+        N_(
+            "expected a number of days, got %(given)s: write %(days)s (counting a month as 30 days)"
+        ),
+        given=_GIVEN,
+        days=NUMBER,
+    ),
+    Phrase(
+        N_(
+            "expected a number of days, got %(given)s: write %(days)s (counting a year as 365 days)"
+        ),
+        given=_GIVEN,
+        days=NUMBER,
+    ),
+    Phrase(
         N_("expected a number of days, got %(given)s: write %(days)s"), given=_GIVEN, days=NUMBER
     ),
     # hints.py: the line to write, before the plainer shapes they extend
@@ -106,11 +120,40 @@ PROBLEMS = Phrasebook(
     ),
     Phrase(
         N_(
+            "expected %(wanted)s, got %(given)s; write %(id)s (the labels carry the name as"
+            " people read it)"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; requires names stages by their id, not by"
+            " their label"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(N_("expected %(wanted)s, got %(given)s; write %(line)s"), wanted=_WANTED, given=_GIVEN),
+    Phrase(
+        N_(
             "expected a single value (text, number, true or false); to match any of"
             " several, write in: [%(values)s]"
         )
     ),
     Phrase(N_("unknown key %(key)s; a field test takes one of %(operators)s")),
+    Phrase(
+        N_(
+            "unknown key %(key)s; how recent a sales action must be is set once, for every"
+            " action: sales_actions.within_days"
+        )
+    ),
+    Phrase(
+        N_(
+            "unknown key %(key)s; an event test counts matching events with min_count"
+            " (write min_count: %(count)s)"
+        )
+    ),
     Phrase(
         N_(
             "unknown key %(key)s; cut-offs are set for A, B and C (grade D is every score"
@@ -236,6 +279,18 @@ PROBLEMS = Phrasebook(
     # document.py, loader.py, services/candidates.py
     Phrase(N_("character %(code)s is not allowed in YAML")),
     Phrase(N_("duplicate key %(key)s (first at line %(line)s)"), line=NUMBER),
+    Phrase(
+        N_(
+            "YAML reads %(written)s as the decimal number %(value)s; write %(meant)s if the"
+            " point separates thousands"
+        )
+    ),
+    Phrase(
+        N_(
+            "YAML reads %(written)s inside {...} as %(number)s followed by a key %(key)s (a"
+            " comma separates entries); write %(meant)s, without a thousands separator"
+        )
+    ),
     Phrase(N_("YAML syntax: %(problem)s"), problem=phrase_of(YAML)),
     Phrase(N_("expected a preset name or a relative file name")),
     Phrase(N_("only a preset can be extended here, not %(name)s (presets: %(presets)s)")),
@@ -265,6 +320,14 @@ WARNINGS = Phrasebook(
     ),
     Phrase(
         N_(
+            "every contact of fit grade %(grade)s or better is sales-ready without having done"
+            " anything: no sales action is required, and the gate has no when and no"
+            " min_engagement; put the signal that should open the gate (usage, a request) in"
+            " sales_ready.when, or require the sales action"
+        )
+    ),
+    Phrase(
+        N_(
             "event type %(kind)s is not a standard type; did you mean %(standard)s? (a custom"
             " type scores only events sent with exactly that type)"
         ),
@@ -291,6 +354,14 @@ WARNINGS = Phrasebook(
             " or code); list the countries' codes (DE, NL ...)"
         ),
         value=QUOTED,
+    ),
+    Phrase(
+        N_(
+            "imports store the channel %(value)s as %(stored)s, so it never matches an"
+            " imported contact; write %(word)s, unless the API sends exactly this text"
+        ),
+        value=QUOTED,
+        stored=QUOTED,
     ),
 )
 

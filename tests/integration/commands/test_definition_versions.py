@@ -181,15 +181,35 @@ def test_activate_names_the_leads_standing_in_stages_the_new_version_lacks(
     renamed = tmp_path / "renamed.yaml"
     renamed.write_text(RENAMED)
 
-    code, output = _invoke("definition", "activate", str(renamed), "-w", str(tmp_path))
+    activated = runner.invoke(app, ["definition", "activate", str(renamed), "-w", str(tmp_path)])
 
-    assert code == 0, output
-    assert output.splitlines()[1:] == [
+    assert activated.exit_code == 0, activated.output
+    assert activated.stdout.splitlines()[1:] == [
         "1 lead stands in a stage renamed version 1 does not have (lead: 1); they stay "
         "there until `leadflow rescore` moves them to where this version places them"
     ]
     code, output = _invoke("rescore", "-w", str(tmp_path))
     assert code == 0, output
     assert "moved to contact: 1" in output
-    code, output = _invoke("definition", "activate", str(renamed), "-w", str(tmp_path))
-    assert output.strip() == "renamed version 1 is already the active definition"
+    again = runner.invoke(app, ["definition", "activate", str(renamed), "-w", str(tmp_path)])
+    assert again.stdout.strip() == "renamed version 1 is already the active definition"
+
+
+def test_activate_warns_of_a_gate_nobody_passes_and_activates(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _invoke("init", str(tmp_path))
+    edited = preset_text("waterfall").replace('version: "1"', 'version: "2"', 1)
+    edited = edited.replace("require_sales_action: true", "require_sales_action: false")
+    (tmp_path / "definition.yaml").write_text(edited, encoding="utf-8")
+
+    result = runner.invoke(app, ["definition", "activate", "-w", str(tmp_path)])
+
+    assert result.exit_code == 0, result.output
+    assert "waterfall version 1 -> waterfall version 2" in result.stdout
+    line = edited.splitlines().index("  require_sales_action: false") + 1
+    assert result.stderr.startswith(
+        f"warning: {tmp_path / 'definition.yaml'}:{line}: sales_ready.require_sales_action:"
+        " every contact of fit grade B or better is sales-ready without having done anything"
+    )
+    assert _versions(engine) == [("waterfall", "1", False), ("waterfall", "2", True)]

@@ -175,3 +175,30 @@ def test_db_downgrade_takes_minus_one_as_its_help_says(
     assert current(engine) not in (None, head())
     assert f"database at revision {current(engine)}" in down.output
     engine.dispose()
+
+
+STAGES_ONLY = """\
+schema_version: 1
+name: stages-only
+version: "1"
+stages:
+  - {id: lead, when: {field: identity, at_least: known}}
+  - {id: sql, kind: sales, requires: [lead], when: {field: sales_ready, equals: true}}
+"""
+
+
+def test_init_from_a_file_that_cannot_hand_anyone_off_says_so(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    """The file is valid, so the workspace is made; but a team that never ran `validate`
+    learns here, not weeks later from an empty queue, that no lead can pass its gate."""
+    ours = tmp_path / "funnel.yaml"
+    ours.write_text(STAGES_ONLY, encoding="utf-8")
+
+    result = runner.invoke(app, ["init", "--definition", str(ours), str(tmp_path / "ws")])
+
+    assert result.exit_code == 0, result.output
+    assert "active definition stages-only version 1" in result.stdout
+    assert result.stderr.startswith(
+        "warning: sales_ready.min_fit_grade: no lead can ever be sales-ready: grade B needs"
+    )

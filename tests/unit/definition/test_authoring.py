@@ -51,7 +51,13 @@ def test_an_unknown_key_is_never_suggested_as_itself() -> None:
 
 @pytest.mark.parametrize(
     ("written", "suggested"),
-    [("demo-request", "demo_request"), ("Quote Request", "quote_request")],
+    [
+        ("demo-request", "demo_request"),
+        ("Quote Request", "quote_request"),
+        # The product's own events as the app's code names them (Segment, Mixpanel).
+        ("WorkspaceCreated", "workspace_created"),
+        ("teammateInvited", "teammate_invited"),
+    ],
 )
 def test_an_event_type_no_event_can_carry_is_refused(written: str, suggested: str) -> None:
     text = f"sales_actions:\n  actions:\n    - event: [quote_request, {written}]\n"
@@ -65,6 +71,116 @@ def test_an_event_type_no_event_can_carry_is_refused(written: str, suggested: st
 def test_custom_snake_case_event_types_are_welcome() -> None:
     text = "engagement:\n  rules:\n    - {name: api, event: feature_used, points: 2}\n"
     assert load_definition_text(HEAD + text).engagement.rules[0].matcher.types == {"feature_used"}
+
+
+@pytest.mark.parametrize("written", ["count", "at_least", "times", "min"])
+def test_a_count_on_an_event_test_says_to_write_min_count(written: str) -> None:
+    text = (
+        f"sales_ready:\n  when:\n    {{event: teammate_invited, {written}: 3, within_days: 30}}\n"
+    )
+    assert _errors(text) == [
+        f"funnel.yaml:7: sales_ready.when.{written}: unknown key {written!r}; an event test "
+        "counts matching events with min_count (write min_count: 3)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "line"),
+    [
+        ("requires: kontakt", "requires: [kontakt]"),
+        ("when: {field: account.country, in: DE}", "in: [DE]"),
+    ],
+)
+def test_one_value_where_a_list_is_due_says_how_to_write_the_list(written: str, line: str) -> None:
+    text = (
+        "stages:\n  - {id: kontakt, when: {field: identity, at_least: known}}\n"
+        f"  - {{id: lead, {written}}}\n"
+    )
+    [error] = _errors(text)
+
+    assert error.endswith(
+        f"expected a list, got {written.split(': ')[-1].rstrip('}')!r}; write {line}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"), [("Kontakt", "kontakt"), ("Erstkontakt Messe", "erstkontakt_messe")]
+)
+def test_a_stage_id_with_capitals_or_spaces_is_named_as_it_may_be_written(
+    written: str, meant: str
+) -> None:
+    [error] = _errors(f"stages:\n  - {{id: {written}, labels: {{de: {written}}}}}\n")
+
+    assert error == (
+        "funnel.yaml:6: stages[0].id: expected lower-case letters, digits and _, starting "
+        f"with a letter, got {written!r}; write {meant} (the labels carry the name as "
+        "people read it)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [(">=", "at_least"), ("gte", "at_least"), ("<=", "at_most"), ("==", "equals"),
+     ("contains", "regex"), ("one_of", "in")],
+)  # fmt: skip
+def test_an_operator_from_another_tool_is_named_as_leadflow_writes_it(
+    written: str, meant: str
+) -> None:
+    [error] = _errors(_rule(f"{{field: account.employees, '{written}': 50}}"))
+
+    assert error == (
+        f"funnel.yaml:9: fit.rules[0].when.{written}: unknown key {written!r}; did you mean "
+        f"{meant!r}?"
+    )
+
+
+@pytest.mark.parametrize(("written", "meant"), [("and", "all"), ("or", "any"), ("any_of", "any")])
+def test_and_or_from_another_tool_are_named_all_and_any(written: str, meant: str) -> None:
+    condition = f"{{{written}: [{{event: demo_request}}, {{event: trial_start}}]}}"
+
+    [error] = _errors(f"sales_ready:\n  when: {condition}\n")
+
+    assert error == (
+        "funnel.yaml:6: sales_ready.when: a condition is a mapping with one of the keys "
+        f"field, event, all, any or not (found: {written}); did you mean {meant!r}?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "line"),
+    [("demo_request", "{event: demo_request}"), ("[demo_request, call_request]",
+      "{event: [demo_request, call_request]}")],
+)  # fmt: skip
+def test_a_sales_action_written_as_its_type_says_how_to_write_it(written: str, line: str) -> None:
+    [error] = _errors(f"sales_actions:\n  actions:\n    - {written}\n")
+
+    assert error.startswith("funnel.yaml:7: sales_actions.actions[0]: expected a mapping")
+    assert error.endswith(f"; write {line}")
+
+
+def test_a_sales_action_with_its_own_recency_points_to_the_one_for_all() -> None:
+    text = "sales_actions:\n  actions:\n    - {event: demo_request, within_days: 7}\n"
+
+    assert _errors(text) == [
+        "funnel.yaml:7: sales_actions.actions[0].within_days: unknown key 'within_days'; how"
+        " recent a sales action must be is set once, for every action: sales_actions.within_days"
+    ]
+
+
+def test_a_stage_required_by_its_label_is_refused_without_guessing_an_id() -> None:
+    # 'Contact' is the label of the stage kontakt: 'write contact' would name no stage.
+    text = (
+        "stages:\n  - {id: kontakt, labels: {en: Contact},"
+        " when: {field: identity, at_least: known}}\n"
+        "  - {id: lead, requires: [Contact], when: {field: engagement.score, at_least: 20}}\n"
+    )
+    [error] = _errors(text)
+
+    assert error == (
+        "funnel.yaml:7: stages[1].requires[0]: expected lower-case letters, digits and _, "
+        "starting with a letter, got 'Contact'; requires names stages by their id, not by "
+        "their label"
+    )
 
 
 def test_an_event_type_without_a_snake_case_form_gets_no_suggestion() -> None:
@@ -223,6 +339,38 @@ def test_days_written_as_a_duration_say_the_number_meant(written: str, meant: st
     assert error.endswith(
         f"engagement.rules[0].half_life_days: expected a number of days, got '{written}': "
         f"write {meant}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("90 days", "90"), ("3 weeks", "21"), ("2 Wochen", "14"), ("1 week", "7"), ("10 dagen", "10")],
+)
+def test_days_written_in_words_say_the_number_meant(written: str, meant: str) -> None:
+    [error] = _errors(f"sales_actions:\n  within_days: {written}\n")
+
+    assert error == (
+        f"funnel.yaml:6: sales_actions.within_days: expected a number of days, got "
+        f"'{written}': write {meant}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("6m", "180"), ("6 months", "180"), ("6mo", "180"), ("4 Monate", "120"), ("1 year", "365")],
+)
+def test_months_and_years_where_days_are_due_say_how_they_were_counted(
+    written: str, meant: str
+) -> None:
+    # A long-cycle team thinks in months; '6m' is six months here, never six minutes.
+    rule = f"{{name: webinar, event: webinar_attendance, points: 20, half_life_days: {written}}}"
+
+    [error] = _errors(f"engagement:\n  rules:\n    - {rule}\n")
+
+    unit = "a year as 365 days" if "year" in written else "a month as 30 days"
+    assert error.endswith(
+        f"engagement.rules[0].half_life_days: expected a number of days, got '{written}': "
+        f"write {meant} (counting {unit})"
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 from leadflow.definition.lint import definition_warnings
 from leadflow.definition.loader import load_definition
 from leadflow.domain.facts import Facts
-from leadflow.domain.vocabulary import LeadType
+from leadflow.domain.vocabulary import Identity, LeadType
 from leadflow.engine import qualify
 from leadflow.ingest.facts_document import load_facts_document
 
@@ -86,3 +86,30 @@ def test_the_hubspot_stages_keep_their_ids_and_take_french_labels() -> None:
     labels = {stage.id: stage.labels.get("fr") for stage in definition.stages}
     assert labels["marketingqualifiedlead"] == "Lead qualifié marketing (MQL)"
     assert labels["evangelist"] == "Ambassadeur"
+
+
+def test_a_client_a_partner_passes_on_goes_to_sales_and_consent_gates_nurture() -> None:
+    definition = load_definition(ROOT / "definitions" / "partner-agency.yaml")
+    referred = _facts("partner-referral.json")
+
+    passed_on = qualify(referred, definition, NOW)
+    assert (passed_on.stage, passed_on.sales_ready, passed_on.lead_type) == (
+        "conversation",
+        True,
+        LeadType.SRL,
+    )
+    assert passed_on.sales_ready_reason.startswith("fit grade A and partner_referral")
+    # Before the partner's referral: webinars in January and April still count (slow
+    # decay), the report makes her an MQL-type lead, and she confirmed her address.
+    earlier = referred.events[:4]
+    before = qualify(dataclasses.replace(referred, events=earlier), definition, NOW)
+    assert (before.stage, before.sales_ready, before.lead_type) == (
+        "engaged",
+        False,
+        LeadType.MQL,
+    )
+    # Unconfirmed, the same person stays in the audience: nurture waits for consent.
+    unconfirmed = dataclasses.replace(
+        referred, events=earlier, consent={"email": "granted"}, identity=Identity.KNOWN
+    )
+    assert qualify(unconfirmed, definition, NOW).stage == "audience"

@@ -115,6 +115,57 @@ def test_a_country_written_as_a_name_is_named_with_its_code() -> None:
     ]
 
 
+CHANNELS_AS_EXPORTED = """\
+fit:
+  rules:
+    - {name: partner, points: 30, when: {field: source.channel, in: [Partner Referral, webinar]}}
+    - {name: fairs, points: 15, when: {field: source.channel, equals: trade_show}}
+    - {name: own word, points: 5, when: {field: source.channel, equals: Kaltakquise}}
+"""
+
+
+def test_a_channel_written_as_a_crm_names_it_is_named_as_imports_store_it() -> None:
+    """Imports store the acquisition channel in leadflow's words (Salesforce's 'Partner
+    Referral' -> referral, 'Trade Show' -> events), so a rule naming the CRM's word loads
+    and never holds for an imported lead. A word leadflow keeps as it is (Kaltakquise) is
+    fine."""
+    assert _warnings(MINIMAL + CHANNELS_AS_EXPORTED) == [
+        "fit rule 'partner': imports store the channel 'Partner Referral' as 'referral', so"
+        " it never matches an imported contact; write referral, unless the API sends"
+        " exactly this text",
+        "fit rule 'fairs': imports store the channel 'trade_show' as 'events', so"
+        " it never matches an imported contact; write events, unless the API sends"
+        " exactly this text",
+    ]
+
+
+FIT_50 = (
+    "fit:\n  rules:\n"
+    "    - {name: fits, points: 50, when: {field: account.employees, at_least: 20}}\n"
+)
+
+
+def test_a_gate_that_asks_for_nothing_but_fit_is_named() -> None:
+    """Without the sales action and without an extra condition, every fitting contact is
+    handed to sales the moment it is known: the usage test a product-led team meant to
+    put in the gate's when was left out."""
+    gate = "sales_ready: {min_fit_grade: C, require_sales_action: false}\n"
+    assert _warnings(MINIMAL + FIT_50 + gate) == [
+        "sales_ready.require_sales_action: every contact of fit grade C or better is"
+        " sales-ready without having done anything: no sales action is required, and the"
+        " gate has no when and no min_engagement; put the signal that should open the gate"
+        " (usage, a request) in sales_ready.when, or require the sales action"
+    ]
+
+
+@pytest.mark.parametrize(
+    "extra", ["when: {event: feature_used, min_count: 5}", "min_engagement: 30"]
+)
+def test_a_gate_without_a_sales_action_but_with_a_signal_is_fine(extra: str) -> None:
+    gate = f"sales_ready:\n  require_sales_action: false\n  {extra}\n"
+    assert _warnings(MINIMAL + FIT_50 + gate) == []
+
+
 def test_country_codes_in_any_case_give_no_warning() -> None:
     codes = (
         "fit:\n  rules:\n"

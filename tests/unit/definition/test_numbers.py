@@ -176,3 +176,38 @@ def numeric_keys_found() -> int:
         for model in _raw_models()
         for field in model.model_fields.values()
     )
+
+
+# A German or Dutch author writes ten thousand as 10.000 and a US one as 10,000. YAML
+# reads the first as the number 10 and splits the second in a {...} mapping at its
+# comma, so a budget rule "from 10.000 EUR" held for a budget of 25.
+BUDGET = (
+    "bant:\n  budget:\n    - name: from ten thousand\n"
+    "      when: {{field: contact.budget_eur, at_least: {v}}}\n"
+)
+
+
+@pytest.mark.parametrize("written", ["10.000", "250.000", "1.500"])
+def test_thousands_written_with_a_point_are_refused(written: str) -> None:
+    [error] = _errors(BUDGET.format(v=written))
+
+    meant = written.replace(".", "")
+    assert error == (
+        f"funnel.yaml:8: bant.budget[0].when.at_least: YAML reads {written} as the "
+        f"decimal number {float(written):g}; write {meant} if the point separates thousands"
+    )
+
+
+def test_thousands_written_with_a_comma_in_braces_are_refused() -> None:
+    [error] = _errors(BUDGET.format(v="10,000"))
+
+    assert error == (
+        "funnel.yaml:8: bant.budget[0].when.at_least: YAML reads 10,000 inside {...} as "
+        "10 followed by a key 000 (a comma separates entries); write 10000, without a "
+        "thousands separator"
+    )
+
+
+@pytest.mark.parametrize("written", ["10.5", "0.250", "12.25", "10000", "10.0"])
+def test_decimals_that_are_not_thousands_load(written: str) -> None:
+    load_definition_text(HEAD + BUDGET.format(v=written), "hartmann.yaml")

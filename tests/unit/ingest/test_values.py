@@ -50,6 +50,11 @@ def test_lead_statuses_of_hubspot_and_salesforce(raw: str, expected: str) -> Non
         ("DIRECT_TRAFFIC", "direct"), ("Purchased List", "purchased"),
         ("Trade Show", "events"), ("Webinars", "webinar"), ("LinkedIn", "linkedin"),
         ("Phone Inquiry", "phone_inquiry"),
+        # A German, Dutch, French or Norwegian team's own word in a generic file.
+        ("Messe", "events"), ("Fachmesse", "events"), ("Beurs", "events"),
+        ("Vakbeurs", "events"), ("Salon", "events"), ("Salon professionnel", "events"),
+        ("Empfehlung", "referral"), ("Aanbeveling", "referral"),
+        ("Recommandation", "referral"), ("Anbefaling", "referral"),
     ],
 )  # fmt: skip
 def test_channels(raw: str, expected: str) -> None:

@@ -116,6 +116,18 @@ CANDIDATES = [
     _when("{field: source.chanel, exists: true}"),
     BASE + "sales_ready:\nmin_fit_grade: A\n",
     BASE + "engagement:\n  rules:\n    - {name: v, event: x, points: 1, half_life_days: 2w}\n",
+    BASE + "sales_actions: {within_days: 6 months}\n",
+    BASE + "sales_actions: {within_days: 1 year}\n",
+    BASE + "sales_ready: {min_engagement: 10.000}\n",
+    _when("{field: engagement.score, at_least: 10,000}"),
+    _when("{event: demo_request, count: 3}"),
+    BASE.replace("id: lead", "id: lead\n    requires: lead"),
+    BASE.replace("id: lead", "id: Erstkontakt Messe"),
+    BASE.replace("id: lead", "id: lead\n    requires: [Lead]"),
+    _when("{field: engagement.score, '>=': 40}"),
+    _when("{and: [{event: demo_request}]}"),
+    BASE + "sales_actions:\n  actions: [demo_request]\n",
+    BASE + "sales_actions:\n  actions: [{event: demo_request, within_days: 7}]\n",
     BASE + "rules: []\n",
     BASE + "name: again\n",
     "extends: other.yaml\n" + BASE,
@@ -191,9 +203,11 @@ def test_each_problem_is_said_in_the_language(
             "unbekannter Schlüssel 'rulez'; meinten Sie 'rules'?",
         ),
         (
-            "expected lower-case letters, digits and _, starting with a letter, got 'Lead'",
+            "expected lower-case letters, digits and _, starting with a letter, got 'Lead';"
+            " write lead (the labels carry the name as people read it)",
             "erwartet: Kleinbuchstaben, Ziffern und _, beginnend mit einem Buchstaben, "
-            "erhalten: 'Lead'",
+            "erhalten: 'Lead'; schreiben Sie lead (die Labels tragen den Namen, wie Menschen "
+            "ihn lesen)",
         ),
         (
             "expected 'marketing', 'sales' or 'customer', got 'wrong'",
@@ -387,6 +401,9 @@ WARNED = [
     "regex: ceo}}\n",
     BASE + "fit:\n  rules:\n    - {name: dach, points: 60, when: {field: account.country, "
     "in: [Deutschland, DACH]}}\n",
+    BASE + "fit:\n  rules:\n    - {name: partner, points: 60, when: {field: source.channel, "
+    "equals: Partner Referral}}\n",
+    BASE + "sales_ready: {min_fit_grade: D, require_sales_action: false}\n",
 ]
 
 
