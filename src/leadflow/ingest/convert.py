@@ -62,6 +62,7 @@ from leadflow.ingest.values import (
     consent_status,
     lead_status,
     lifecycle_stage,
+    seniority,
 )
 
 __all__ = ["HeaderError", "RowConverter", "check_width"]
@@ -184,6 +185,7 @@ class RowConverter:
             Kind.INSTANT: partial(parse_instant, zone=zone, day_first=day_first),
             Kind.UTM: normalise_utm,
             Kind.CHANNEL: channel,
+            Kind.SENIORITY: seniority,
             Kind.STAGE: lifecycle_stage,
             Kind.STATUS: lead_status,
             Kind.CONSENT: consent_status,

@@ -46,6 +46,7 @@ class Kind(StrEnum):
     INSTANT = "instant"
     UTM = "utm"
     CHANNEL = "channel"
+    SENIORITY = "seniority"
     STAGE = "stage"
     STATUS = "status"
     CONSENT = "consent"
@@ -111,7 +112,7 @@ _ALL: tuple[Field, ...] = (
     _field("phone_extension", _K.TEXT, _T.ATTRIBUTE, "extension reached after the phone"),
     _field("salutation", _K.TEXT, _T.ATTRIBUTE, "Mr, Ms, Dr ... (not the job title)"),
     _field("title", _K.TEXT, _T.CONTACT, "job title"),
-    _field("seniority", _K.TEXT, _T.CONTACT, "seniority (e.g. c_level, director)"),
+    _field("seniority", _K.SENIORITY, _T.CONTACT, "seniority (e.g. c_level, director)"),
     _field("department", _K.TEXT, _T.CONTACT, "department or job function"),
     _field("country", _K.COUNTRY, _T.CONTACT, "country, stored as ISO 3166-1 alpha-2"),
     _field("city", _K.TEXT, _T.ATTRIBUTE, "city"),

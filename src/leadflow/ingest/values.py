@@ -24,6 +24,7 @@ __all__ = [
     "consent_status",
     "lead_status",
     "lifecycle_stage",
+    "seniority",
 ]
 
 _STAGES: dict[str, str] = {
@@ -138,6 +139,130 @@ def lifecycle_stage(text: str) -> str:
 
 def lead_status(text: str) -> str:
     return _STATUSES.get(fold(text)) or snake_case(text)
+
+
+# Seniority as the presets' fit rules name it (c_level, vp, director, manager,
+# individual, student), from the words CRMs, enrichment tools and people write: ZoomInfo's
+# "C-Level" and "VP-Level", LinkedIn's "CXO", "Vice President" and "Entry", Apollo's
+# "c_suite", HubSpot's and Clearbit's "executive", a German "Geschäftsführung".
+_SENIORITY_WORDS: dict[str, tuple[str, ...]] = {
+    "c_level": (
+        "c level",
+        "c suite",
+        "csuite",
+        "cxo",
+        "c level executive",
+        "executive",
+        "exec",
+        "chief",
+        "owner",
+        "founder",
+        "co founder",
+        "cofounder",
+        "partner",
+        "president",
+        "board",
+        "geschaftsfuhrung",
+        "geschaftsfuhrer",
+        "vorstand",
+        "inhaber",
+        "direction",
+        "direction generale",
+        "directie",
+        "eigenaar",
+        "daglig leder",
+        "ledelse",
+    ),
+    "vp": (
+        "vp",
+        "vp level",
+        "vice president",
+        "svp",
+        "evp",
+        "avp",
+        "senior vice president",
+        "executive vice president",
+        "vizeprasident",
+        "vice president level",
+    ),
+    "director": (
+        "director",
+        "director level",
+        "senior director",
+        "head",
+        "head of",
+        "directeur",
+        "direktor",
+        "leiter",
+        "leitung",
+        "bereichsleiter",
+        "abteilungsleiter",
+        "hoofd",
+        "responsable",
+        "sjef",
+    ),
+    "manager": (
+        "manager",
+        "management",
+        "manager level",
+        "team lead",
+        "team leader",
+        "lead",
+        "supervisor",
+        "teamleiter",
+        "gruppenleiter",
+        "chef d equipe",
+        "teamleider",
+    ),
+    "individual": (
+        "individual",
+        "individual contributor",
+        "ic",
+        "non manager",
+        "employee",
+        "staff",
+        "senior",
+        "entry",
+        "entry level",
+        "junior",
+        "specialist",
+        "associate",
+        "analyst",
+        "mitarbeiter",
+        "sachbearbeiter",
+        "medewerker",
+        "employe",
+        "ansatt",
+    ),
+    "student": (
+        "student",
+        "intern",
+        "internship",
+        "trainee",
+        "training",
+        "unpaid",
+        "apprentice",
+        "werkstudent",
+        "praktikant",
+        "auszubildender",
+        "azubi",
+        "stagiaire",
+        "stagiair",
+        "etudiant",
+        "laerling",
+    ),
+}
+_SENIORITIES: dict[str, str] = {
+    word: level for level, words in _SENIORITY_WORDS.items() for word in (level, *words)
+}
+
+
+def seniority(text: str) -> str:
+    """A seniority as fit rules name it: ``C-Level`` -> ``c_level``, ``Vice President`` ->
+    ``vp``; a word outside the vocabulary in snake_case (``Board Member`` ->
+    ``board_member``), as industries are stored."""
+    key = fold(text)
+    return _SENIORITIES.get(key.replace("_", " ")) or snake_case(text)
 
 
 def channel(text: str) -> str:

@@ -41,14 +41,13 @@ from leadflow.domain.vocabulary import Temperature
 from leadflow.ingest.countries import country_code
 from leadflow.ingest.normalise import (
     InvalidValueError,
-    clean_text,
     company_domain,
     industry_key,
     normalise_email,
     normalise_phone,
 )
 from leadflow.ingest.salesforce_ids import canonical_external_id
-from leadflow.ingest.values import channel
+from leadflow.ingest.values import channel, seniority
 from leadflow.services.channels import held_channels
 from leadflow.services.definitions import NoActiveDefinitionError
 from leadflow.services.filter_words import stage_id, stored_owner
@@ -308,15 +307,15 @@ def _as_imports_store(clean: dict[str, Any]) -> None:
     """The channel, seniority and industry in the form the contacts import gives them,
     which is the form fit rules are written in (``paid_search``, ``computer_software``):
     the channel read as imports read it (``Google Ads`` -> ``paid_search``), seniority
-    as clean text, an industry in the attributes as ``industry_key`` makes it (where an
-    import or a form keeps a free-mail contact's)."""
+    as imports read it (``C-Level`` -> ``c_level``), an industry in the attributes as
+    ``industry_key`` makes it (where an import or a form keeps a free-mail contact's)."""
     if "source_channel" in clean:
         typed = str(clean["source_channel"])
         clean["source_channel"] = channel(typed)
         if not clean["source_channel"]:
             raise InvalidInputError(f"source_channel: {typed!r} names no channel")
     if "seniority" in clean:
-        clean["seniority"] = clean_text(str(clean["seniority"])) or None
+        clean["seniority"] = seniority(str(clean["seniority"])) or None
         if clean["seniority"] is None:
             del clean["seniority"]  # blank: nothing said, as an empty import cell
     attributes = clean.get("attributes")

@@ -67,7 +67,7 @@ def test_a_contact_sent_as_typed_is_stored_as_an_import_stores_it(
     assert sent.status_code == 201, sent.text
     stored = _stored(api_engine, "sent@gmail.com")
     assert stored == _imported(api_engine, tmp_path, now)
-    assert stored == ("paid_search", "Vice President", "computer_software")
+    assert stored == ("paid_search", "vp", "computer_software")  # the presets' words
     assert sent.json()["source_channel"] == "paid_search"
     assert sent.json()["attributes"] == {"industry": "computer_software", "team_size": "12"}
 
@@ -124,3 +124,21 @@ def test_a_value_that_names_no_channel_or_industry_is_refused_naming_the_field(
     assert refused.status_code == 422, refused.text
     assert refused.json()["detail"].startswith(says)
     assert client.get(path, headers=headers("sales")).json()["items"] == []
+
+
+def test_a_seniority_as_a_crm_writes_it_meets_the_fit_rule_written_in_its_words(
+    client: TestClient, headers: Headers
+) -> None:
+    """The waterfall preset's `decision-maker seniority` rule names c_level, vp, director."""
+
+    def fit(email: str, seniority: str | None) -> float:
+        body = {"email": email} if seniority is None else {"email": email, "seniority": seniority}
+        made = client.post("/contacts", json=body, headers=headers("marketing"))
+        assert made.status_code == 201, made.text
+        score: float = made.json()["qualification"]["fit_score"]
+        return score
+
+    plain = fit("nobody@quiet.example", None)
+    assert fit("ceo@quiet.example", "C-Level") == fit("cto@quiet.example", "c_level") > plain
+    assert fit("vp@quiet.example", "Vice President") > plain
+    assert fit("head@quiet.example", "Head of") > plain

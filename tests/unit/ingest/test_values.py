@@ -13,6 +13,7 @@ from leadflow.ingest.values import (
     consent_status,
     lead_status,
     lifecycle_stage,
+    seniority,
 )
 
 
@@ -59,6 +60,23 @@ def test_lead_statuses_of_hubspot_and_salesforce(raw: str, expected: str) -> Non
 )  # fmt: skip
 def test_channels(raw: str, expected: str) -> None:
     assert channel(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("C-Level", "c_level"), ("c_suite", "c_level"), ("CXO", "c_level"),
+        ("Executive", "c_level"), ("Owner", "c_level"), ("Geschäftsführung", "c_level"),
+        ("VP-Level", "vp"), ("Vice President", "vp"), ("SVP", "vp"), ("vp", "vp"),
+        ("Director", "director"), ("Head of", "director"), ("Leiter", "director"),
+        ("Manager", "manager"), ("Team Lead", "manager"), ("Teamleiter", "manager"),
+        ("Non-Manager", "individual"), ("Entry", "individual"), ("Senior", "individual"),
+        ("Intern", "student"), ("Werkstudent", "student"), ("Stagiaire", "student"),
+        ("Board Member", "board_member"),  # outside the vocabulary: snake_cased, kept
+    ],
+)  # fmt: skip
+def test_seniority_words_are_the_fit_rules_words(raw: str, expected: str) -> None:
+    assert seniority(raw) == expected
 
 
 @pytest.mark.parametrize(
