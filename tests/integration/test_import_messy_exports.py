@@ -248,3 +248,34 @@ def test_a_hubspot_list_view_export_names_the_company_as_associated(
     assert (ann["external_id"], ann["company"]) == ("hubspot:5101", "Acme BV")
     assert ann["attributes"]["associated_company_ids"] == "9"
     assert (bo["external_id"], bo["company"]) == ("hubspot:5102", "Beta")
+
+
+def test_a_mac_export_with_lone_cr_line_ends_and_a_separator_line(engine: Engine) -> None:
+    # Lines ended by a lone CR (Excel for Mac's "CSV (Macintosh)", FileMaker) under
+    # Excel's "sep=;" line: the hint is read, not taken for the header.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_mac.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 2, 0)
+    assert (summary.encoding, summary.delimiter) == ("cp1252", ";")
+    juergen = contact(engine, "juergen@kaffee-demo.example.de")
+    assert (juergen["external_id"], juergen["first_name"], juergen["phone"]) == (
+        "hubspot:901", "Jürgen", "+49891234567",
+    )  # fmt: skip
+    assert juergen["created_at"] == datetime(2025, 11, 24, tzinfo=UTC)
+    zoe = contact(engine, "zoe@atelier-demo.example.fr")
+    assert (zoe["last_name"], zoe["phone"], zoe["country"]) == ("Lefèvre", "+33142685300", "FR")
+    assert consents(engine, zoe["id"])["email"][0] == "withdrawn"
+
+
+def test_a_report_saved_as_csv_with_its_title_lines_above_the_header(engine: Engine) -> None:
+    # A German Salesforce report opened in Excel and saved as CSV keeps the report's
+    # title and filter lines above the header, as its .xlsx does.
+    path = EXPORTS / "salesforce_leads_report_de_titled.csv"
+    summary = imported(engine, path, "salesforce")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 2, 0)
+    katrin = contact(engine, "k.schroeder@bau-demo.example.de")
+    assert (katrin["external_id"], katrin["last_name"], katrin["country"]) == (
+        "salesforce:00Q5g00000AbCdEEAV", "Schröder", "DE",
+    )  # fmt: skip
+    assert katrin["attributes"]["lead_status"] == "new"
+    lukas = contact(engine, "l.gruber@holz-demo.example.at")
+    assert (lukas["country"], lukas["attributes"]["lead_status"]) == ("AT", "working")

@@ -13,6 +13,11 @@ Delimiter  a first line ``sep=;`` (Excel's own hint, which some exports write) n
            it and is not a record; otherwise comma, semicolon, tab or pipe: the one that
            splits the first records of the file into the same number (more than one)
            of columns; European Excel writes ';' because ',' is the decimal mark there.
+           Lines may end in CRLF, LF or a lone CR (Excel for Mac, FileMaker).
+Header     the first record with two filled cells among the first ``_HEADER_SEARCH``:
+           the one-cell title and filter lines a report keeps above it when it is saved
+           from a spreadsheet as CSV are skipped, as in a workbook. A file whose records
+           all have one cell takes its first as the header.
 Lines      each record carries the line number of its first physical line, so a
            quoted field with line breaks does not shift the numbers that follow.
 Quotes     a quote opened and never closed would swallow the rest of the file into one
@@ -68,6 +73,8 @@ _UTF16_SHARE = 0.3
 # Workbooks people pass instead of a CSV: a zip archive (.xlsx, .ods) or an OLE2
 # compound file (.xls).
 _WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+# How far down title and filter lines may push the header (as in a workbook).
+_HEADER_SEARCH = 30
 # The line read after the file's last: text no export holds (Unicode noncharacters).
 _END = "\ufdd0leadflow:end-of-file\ufdd0"
 _END_LINE = _END + "\n"
@@ -140,17 +147,36 @@ def _scan(stream: BinaryIO) -> str:
 
 
 def detect_delimiter(sample: str) -> str:
-    """The delimiter that gives the first records one consistent width above one."""
-    complete = sample[: sample.rfind("\n") + 1] or sample
-    best, best_width = ",", 1
+    """The delimiter that gives the first records one consistent width above one; failing
+    that, the records after one-cell title lines (a report's, not padded)."""
+    # Whole records only: lines end in LF, CRLF or (Excel for Mac) a lone CR.
+    complete = sample[: max(sample.rfind("\n"), sample.rfind("\r")) + 1] or sample
+    return _widest(complete, titled=False) or _widest(complete, titled=True) or ","
+
+
+def _widest(sample: str, *, titled: bool) -> str | None:
+    """The delimiter giving the first records (after one-cell title lines, when
+    ``titled``) the widest consistent width above one, or None."""
+    best, best_width = None, 1
     for delimiter in _DELIMITERS:
-        records = _first_records(complete, delimiter)
+        records = _first_records(sample, delimiter)
+        if titled:
+            records = _without_titles(records)
         width = len(records[0]) if records else 0
         if width <= best_width:
             continue
         if sum(_fits(cells, width) for cells in records) >= 0.8 * len(records):
             best, best_width = delimiter, width
     return best
+
+
+def _without_titles(records: list[list[str]]) -> list[list[str]]:
+    """The records from the first of several cells on: one-cell title lines a report
+    keeps above its header (see ``_header``) say nothing about the delimiter."""
+    for index, cells in enumerate(records):
+        if len(cells) > 1:
+            return records[index:]
+    return records
 
 
 def _fits(cells: list[str], width: int) -> bool:
@@ -204,6 +230,10 @@ class Table:
     size: int
     _reader: CsvReader
     _counter: _CountingReader
+    # Records read while looking for the header that are rows (a one-column file's),
+    # and the line the last record read ends on.
+    _early: list[tuple[int, list[str]]]
+    _resume: int
 
     @property
     def bytes_read(self) -> int:
@@ -213,8 +243,10 @@ class Table:
         """(first line number, cells) for every non-blank record after the header, up to
         a Salesforce report's footer (see ``Footer``)."""
         reader = self._reader
-        previous = self.header_line
+        previous = self._resume
         footer = Footer(self.path)
+        for start, cells in self._early:
+            yield from footer.read(start, cells)
         try:
             for cells in reader:
                 start, previous = previous + 1, reader.line_num
@@ -368,9 +400,11 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Iterat
         reader = csv.reader(itertools.chain(text, (_END_LINE,)), delimiter=delimiter)
         if hint is not None:
             next(reader)  # the "sep=;" line: one physical line, not a record
-        header, header_line = _header(path, reader)
+        head = _header(path, reader)
         dialect = TableDialect(encoding, delimiter)
-        yield Table(path, dialect, header, header_line, size, reader, counter)
+        yield Table(
+            path, dialect, head.cells, head.line, size, reader, counter, head.early, head.resume
+        )
     except UnicodeDecodeError as error:
         raise _undecodable(path, encoding, error) from None
     finally:
@@ -479,10 +513,14 @@ def _and(items: Sequence[str]) -> str:
 
 def excel_separator(sample: str) -> str | None:
     """The delimiter a first line ``sep=;`` names (Excel's hint), or None without one."""
-    first = sample.lstrip("\ufeff").partition("\n")[0].rstrip("\r")
+    first = _FIRST_LINE.match(sample.lstrip("\ufeff"))[0]  # type: ignore[index]
     if len(first) == len("sep=;") and first[:4].lower() == "sep=" and first[4] not in "\"'":
         return first[4]
     return None
+
+
+# A line ends at LF, CRLF or a lone CR (Excel for Mac).
+_FIRST_LINE = re.compile(r"[^\r\n]*")
 
 
 def _sample(path: Path, encoding: str) -> str:
@@ -490,8 +528,23 @@ def _sample(path: Path, encoding: str) -> str:
         return stream.read(_SAMPLE_CHARS)
 
 
-def _header(path: Path, reader: CsvReader) -> tuple[list[str], int]:
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """The header found, the line it ends on, the records read after it while looking
+    (rows of a one-column file) and the line the last record read ends on."""
+
+    cells: list[str]
+    line: int
+    early: list[tuple[int, list[str]]]
+    resume: int
+
+
+def _header(path: Path, reader: CsvReader) -> _Head:
+    """The first record with two filled cells among the first ``_HEADER_SEARCH`` that
+    hold anything: the one-cell records above it are a report's title and filter lines.
+    Without one (a one-column file), the first record, and the others read are rows."""
     previous = reader.line_num  # 1 after a "sep=" line
+    seen: list[tuple[int, int, list[str]]] = []  # (first line, last line, cells)
     try:
         for cells in reader:
             start, previous = previous + 1, reader.line_num
@@ -499,8 +552,17 @@ def _header(path: Path, reader: CsvReader) -> tuple[list[str], int]:
                 raise TableError(f"{path}: line {start}: the header: {_UNCLOSED}")
             if cells == [_END]:
                 break
-            if cells and any(cell.strip() for cell in cells):
-                return [cell.strip() for cell in cells], reader.line_num
+            filled = sum(1 for cell in cells if cell.strip())
+            if filled > 1:
+                return _Head([cell.strip() for cell in cells], previous, [], previous)
+            if filled:
+                seen.append((start, previous, cells))
+                if len(seen) == _HEADER_SEARCH:
+                    break
     except csv.Error as error:
         raise TableError(f"{path}: the header cannot be read ({error})") from None
-    raise TableError(f"{path}: the file is empty (no header row)")
+    if not seen:
+        raise TableError(f"{path}: the file is empty (no header row)")
+    (_, line, first), *after = seen
+    early = [(start, cells) for start, _, cells in after]
+    return _Head([cell.strip() for cell in first], line, early, previous)

@@ -319,3 +319,59 @@ def test_a_record_of_empty_cells_is_blank_like_an_empty_line(tmp_path: Path) -> 
         rows = list(table.rows())
 
     assert rows == [(3, ["a@x.example", "A"])]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"], ids=["CR (classic Mac)", "LF", "CRLF"])
+def test_a_separator_line_is_read_whatever_ends_the_lines(tmp_path: Path, newline: str) -> None:
+    # Excel for Mac and FileMaker end lines with a lone CR: the "sep=;" line is still a
+    # hint, not the header.
+    lines = ["sep=;", "email;name;note", "a@x.nl;Jan;", "b@x.nl;Zoë;x"]
+    path = write(tmp_path, (newline.join(lines) + newline).encode("cp1252"))
+    with open_table(path) as table:
+        assert (table.dialect.delimiter, table.header, table.header_line) == (
+            ";", ["email", "name", "note"], 2,
+        )  # fmt: skip
+        assert list(table.rows()) == [(3, ["a@x.nl", "Jan", ""]), (4, ["b@x.nl", "Zoë", "x"])]
+
+
+def test_delimiter_detection_with_lines_ended_by_a_lone_cr() -> None:
+    sample = "email;name;city\ra@x.nl;Jan;Gent\rb@x.nl;Pi"  # the sample cut mid-record
+    assert detect_delimiter(sample) == ";"
+
+
+def test_title_lines_above_the_header_are_skipped(tmp_path: Path) -> None:
+    # A report saved from a spreadsheet as CSV keeps its title and filter lines (one cell
+    # each, padded to the report's width) above the header, as in a workbook.
+    data = (
+        "Leads mit Quelle;;\r\nGefiltert nach:;;\r\n;;\r\n"
+        "Lead-ID;E-Mail;Nachname\r\n00Q1;a@x.example;A\r\n00Q2;b@x.example;B\r\n"
+    )
+    path = write(tmp_path, data.encode())
+    with open_table(path) as table:
+        assert (table.dialect.delimiter, table.header, table.header_line) == (
+            ";", ["Lead-ID", "E-Mail", "Nachname"], 4,
+        )  # fmt: skip
+        assert list(table.rows()) == [
+            (5, ["00Q1", "a@x.example", "A"]),
+            (6, ["00Q2", "b@x.example", "B"]),
+        ]
+
+
+def test_title_lines_without_padding_do_not_hide_the_delimiter(tmp_path: Path) -> None:
+    path = write(tmp_path, b"Leads report\nAll leads\nLead ID;Email\n00Q1;a@x.example\n")
+    with open_table(path) as table:
+        assert (table.dialect.delimiter, table.header) == (";", ["Lead ID", "Email"])
+        assert list(table.rows()) == [(4, ["00Q1", "a@x.example"])]
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_a_one_column_file_keeps_its_first_line_as_header_and_every_row(
+    tmp_path: Path, count: int
+) -> None:
+    # No record has two cells: the header is the first line, and the records read while
+    # looking for another are rows, in order.
+    emails = [f"p{n}@x.example" for n in range(count)]
+    path = write(tmp_path, ("email\n\n" + "\n".join(emails) + "\n").encode())
+    with open_table(path) as table:
+        assert (table.header, table.header_line) == (["email"], 1)
+        assert list(table.rows()) == [(n + 3, [email]) for n, email in enumerate(emails)]
