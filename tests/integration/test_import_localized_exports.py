@@ -208,3 +208,24 @@ def test_spanish_odoo_10_labels_company_and_dates(engine: Engine) -> None:
     assert (marta["company"], marta["title"]) == ("López Hermanos S.L.", "Directora financiera")
     assert marta["created_at"] == datetime(2024, 12, 2, 15, tzinfo=UTC)
     assert consents(engine, marta["id"])["email"][0] == "bounced"  # Rebote 2
+
+
+def test_spanish_excel_long_dates_with_their_weekday(engine: Engine) -> None:
+    # A Spanish export re-saved from Excel with the date column in Excel's "Fecha larga"
+    # format: "martes, 24 de noviembre de 2026" (was: 'is not a date or time').
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    summary = imported(engine, "hubspot_contacts_es_long_dates.csv", "hubspot", "ES", at)
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    created = {
+        email: contact(engine, email)["created_at"]
+        for email in ("inigo@fabrica-demo.example.es", "lucia@bodega-demo.example.es")
+    }
+    assert created == {
+        "inigo@fabrica-demo.example.es": datetime(2026, 11, 24, tzinfo=UTC),
+        "lucia@bodega-demo.example.es": datetime(2026, 3, 2, tzinfo=UTC),
+    }
+    assert contact(engine, "jordi@vins-demo.example.es")["created_at"] == datetime(
+        2026, 3, 2, tzinfo=UTC
+    )
