@@ -279,3 +279,23 @@ def test_a_report_saved_as_csv_with_its_title_lines_above_the_header(engine: Eng
     assert katrin["attributes"]["lead_status"] == "new"
     lukas = contact(engine, "l.gruber@holz-demo.example.at")
     assert (lukas["country"], lukas["attributes"]["lead_status"]) == ("AT", "working")
+
+
+def test_excel_for_mac_csv_in_mac_roman(engine: Engine) -> None:
+    # Excel for Mac's "Comma Separated Values" writes Mac Roman with lone-CR line ends;
+    # read as Windows-1252 its accents became other letters and control characters
+    # ("MŸller", "Fran\x8doise"), stored without a word.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_mac_roman.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0)
+    assert (summary.encoding, summary.delimiter) == ("mac-roman", ";")
+    francoise = contact(engine, "f.lefevre@atelier-demo.example.fr")
+    assert (francoise["first_name"], francoise["last_name"], francoise["title"]) == (
+        "Françoise", "Lefèvre", "Gérante",
+    )  # fmt: skip
+    assert francoise["attributes"]["city"] == "Besançon"
+    juergen = contact(engine, "j.mueller@kueche-demo.example.de")
+    assert (juergen["last_name"], juergen["company"], juergen["country"]) == (
+        "Müller-Lüdenscheidt", "Küchenbau Müller GmbH", "DE",
+    )  # fmt: skip
+    inigo = contact(engine, "inigo@taller-demo.example.es")
+    assert (inigo["first_name"], inigo["last_name"], inigo["country"]) == ("Íñigo", "Ibáñez", "ES")

@@ -3,9 +3,11 @@
 Encoding   a UTF-8 or UTF-16 byte-order mark decides; UTF-16 without one (Salesforce
            Data Loader, some "Unicode text" writers) is told by its zero bytes, one in
            two; otherwise the file is UTF-8 if every byte of it decodes as UTF-8
-           (checked in 1 MiB chunks, never loaded whole), else Windows-1252, else
-           Latin-1 (which decodes anything). Excel on Windows writes cp1252; cp1252 and
-           Latin-1 agree on every letter (é, ü, ø). An .xlsx workbook is read by
+           (checked in 1 MiB chunks, never loaded whole), else Mac Roman when its
+           letters explain the file better (see ``_mac_roman``), else Windows-1252, else
+           Latin-1 (which decodes anything). Excel on Windows writes cp1252, Excel for
+           Mac's "Comma Separated Values" Mac Roman; cp1252 and Latin-1 agree on every
+           letter (é, ü, ø). An .xlsx workbook is read by
            ``workbook`` (its first visible sheet, or the one named), with the same face
            (``RowSource``); an .xls, an .ods or other binary file is refused with what
            to do instead.
@@ -63,6 +65,15 @@ _SAMPLE_CHARS = 1 << 16
 _DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 # Bytes Windows-1252 leaves undefined: a file holding one is Latin-1, not cp1252.
 _CP1252_HOLES = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+# A byte between two ASCII letters is a letter of the word. Mac Roman's small accented
+# letters (ä 0x8a, é 0x8e, ö 0x9a, ü 0x9f, ç 0x8d) are bytes 0x80-0x9f, where cp1252
+# has punctuation (0x92 is left out: cp1252's apostrophe in O’Brien, Mac Roman's í);
+# cp1252's and Latin-1's accented letters are 0xc0-0xff, where Mac Roman has symbols
+# and capitals.
+_MAC_IN_WORD = re.compile(b"(?<=[A-Za-z])[\x80-\x91\x93-\x9f](?=[A-Za-z])")
+_LATIN_IN_WORD = re.compile(b"(?<=[A-Za-z])[\xc0-\xff](?=[A-Za-z])")
+# How much of a file that is not UTF-8 is read to tell Mac Roman from cp1252.
+_MAC_SAMPLE = 8 * _CHUNK
 # A notes field may be long; the csv module's default limit is 128 KiB.
 _FIELD_LIMIT = 1 << 24
 # Enough of the start of a file to tell UTF-16 without a byte-order mark from binary.
@@ -99,8 +110,9 @@ class TableDialect:
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig``, ``utf-16``, ``utf-16-le``, ``utf-16-be``, ``utf-8``, ``cp1252`` or
-    ``latin-1`` (see module doc); TableError for a workbook or other binary file."""
+    """``utf-8-sig``, ``utf-16``, ``utf-16-le``, ``utf-16-be``, ``utf-8``, ``mac-roman``,
+    ``cp1252`` or ``latin-1`` (see module doc); TableError for a workbook or other binary
+    file."""
     with path.open("rb") as stream:
         head = stream.read(_HEAD)
         if head.startswith(codecs.BOM_UTF8):
@@ -112,7 +124,11 @@ def detect_encoding(path: Path) -> str:
         if b"\x00" in head:
             return _utf16_without_mark(path, head)
         stream.seek(0)
-        return _scan(stream)
+        encoding = _scan(stream)
+        if encoding != "utf-8":
+            stream.seek(0)
+            encoding = "mac-roman" if _mac_roman(stream.read(_MAC_SAMPLE)) else encoding
+        return encoding
 
 
 def _utf16_without_mark(path: Path, head: bytes) -> str:
@@ -144,6 +160,13 @@ def _scan(stream: BinaryIO) -> str:
         except UnicodeDecodeError:  # the file ends inside a multi-byte character
             utf8 = False
     return "utf-8" if utf8 else "cp1252" if cp1252 else "latin-1"
+
+
+def _mac_roman(head: bytes) -> bool:
+    """More letters inside words read as Mac Roman's than as cp1252's: a file from Excel
+    for Mac, which read as cp1252 would hold "MŸller", and a control character for the
+    ç of "Françoise" (a byte cp1252 leaves undefined), without a word."""
+    return len(_MAC_IN_WORD.findall(head)) > len(_LATIN_IN_WORD.findall(head))
 
 
 def detect_delimiter(sample: str) -> str:

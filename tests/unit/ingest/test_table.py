@@ -58,6 +58,34 @@ def test_a_late_latin1_byte_is_found_beyond_the_first_chunk(tmp_path: Path) -> N
     assert detect_encoding(path) == "cp1252"
 
 
+MAC_TEXT = "email;name;city\rj@x.de;Jürgen Müller;Köln\rf@x.fr;Françoise Lefèvre;Besançon\r"
+
+
+def test_mac_roman_from_excel_for_mac(tmp_path: Path) -> None:
+    # Excel for Mac's "Comma Separated Values" writes Mac Roman: its accented small
+    # letters are the bytes Windows-1252 uses for punctuation (ü is 0x9f, "Ÿ" there).
+    path = write(tmp_path, MAC_TEXT.encode("mac_roman"))
+    assert detect_encoding(path) == "mac-roman"
+    with open_table(path) as table:
+        rows = list(table.rows())
+    assert rows == [
+        (2, ["j@x.de", "Jürgen Müller", "Köln"]),
+        (3, ["f@x.fr", "Françoise Lefèvre", "Besançon"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "email;name;note\na@x.ie;Zoë O’Brien;“call me” – ok…\nb@x.fr;René;l’été\n",
+        "email;name\na@x.ie;Sean O’Brien\nb@x.ie;Mary O’Neill\n",  # no accented letter
+        "email;name\na@x.de;Müller\nb@x.ie;O’Brien\n",
+    ],
+)
+def test_windows_1252_punctuation_inside_words_is_not_mac_roman(tmp_path: Path, text: str) -> None:
+    assert detect_encoding(write(tmp_path, text.encode("cp1252"))) == "cp1252"
+
+
 def test_utf16_from_excel_unicode_text(tmp_path: Path) -> None:
     path = write(tmp_path, "email\tname\r\na@x.nl\tÆrø\r\n".encode("utf-16"))
     with open_table(path) as table:
