@@ -229,3 +229,28 @@ def test_spanish_excel_long_dates_with_their_weekday(engine: Engine) -> None:
     assert contact(engine, "jordi@vins-demo.example.es")["created_at"] == datetime(
         2026, 3, 2, tzinfo=UTC
     )
+
+
+def test_italian_odoo_names_other_countries_in_italian(engine: Engine) -> None:
+    # Odoo writes a lead's country in the exporting user's language: "Germania",
+    # "Paesi Bassi" (rejected as unknown countries before), and the national phone
+    # numbers are read in those countries.
+    summary = imported(engine, "odoo_leads_it_abroad.csv", "odoo", "IT")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 4, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    found = {
+        email: (contact(engine, email)["country"], contact(engine, email)["phone"])
+        for email in (
+            "anna@huber-demo.example.de",
+            "luc@blanc-demo.example.ch",
+            "eva@tulp-demo.example.nl",
+            "tom@thames-demo.example.co.uk",
+        )
+    }
+    assert found == {
+        "anna@huber-demo.example.de": ("DE", "+49891234567"),
+        "luc@blanc-demo.example.ch": ("CH", "+41446681800"),
+        "eva@tulp-demo.example.nl": ("NL", "+31201234567"),
+        "tom@thames-demo.example.co.uk": ("GB", "+442079460958"),
+    }
