@@ -254,3 +254,18 @@ def test_italian_odoo_names_other_countries_in_italian(engine: Engine) -> None:
         "eva@tulp-demo.example.nl": ("NL", "+31201234567"),
         "tom@thames-demo.example.co.uk": ("GB", "+442079460958"),
     }
+
+
+def test_german_revenue_in_teur_and_swiss_apostrophes(engine: Engine) -> None:
+    # "850 TEUR" is 850,000 euros (it was stored as 850), "12,5 MEUR" 12.5 million;
+    # "CHF 4’250’000.00" (Windows' de-CH grouping) was rejected as not a number.
+    summary = imported(engine, "hubspot_contacts_de_teur.csv", "hubspot", "DE")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    revenue = {a["domain"]: a["revenue"] for a in rows(engine, Account)}
+    assert revenue == {
+        "maschinen-demo.example.de": 850_000,
+        "logistik-demo.example.de": 12_500_000,
+        "uhren-demo.example.ch": 4_250_000,
+    }

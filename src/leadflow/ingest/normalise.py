@@ -343,22 +343,27 @@ def parse_boolean(text: str) -> bool:
 
 # Digits in groups, one separator (decimal mark, thousands mark or space) between two
 # groups: "1..2" and "0.,.0" are typing slips, not numbers to guess at.
-_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,' \u00a0\u202f][0-9]+)*")
+# Windows' Swiss format groups thousands with a typographic apostrophe (U+2019).
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,'\u2019 \u00a0\u202f][0-9]+)*")
 # An amount as people write it: words or a currency before ("€", "EUR", "ca.", "~"), a
 # sign, the number, a trailing minus (SAP), a magnitude ("2.5M", "300k", "1,5 Mio.",
 # "1,2 Mrd", "10 k€") and a currency or words after ("EUR", "€/Jahr"); "(1.234,56)" is
 # negative, as accountants write it. The magnitude must end its word: "5 mega" is 5
-# followed by a word, not 5 million.
+# followed by a word, not 5 million; or be glued to a currency code, as German
+# controlling writes thousands and millions ("500 TEUR", "500 kEUR", "12 MEUR"; "T" is
+# Tausend only so: "500 T€", not "500 t").
+_CURRENCY_CODE = r"(?:eur|chf|usd|gbp|sek|nok|dkk|pln|czk|huf)(?![a-z])"
 _AMOUNT = re.compile(
     r"(?P<before>[^0-9+-]*?)\s*(?P<sign>[+-]?)\s*"
-    r"(?P<number>[0-9](?:[0-9.,' \u00a0\u202f]*[0-9])?)(?P<minus>-?)\s*"
-    r"(?:(?P<magnitude>millionen|millions|million|milliarden|milliarde|milliards|milliard"
-    r"|mrd|mds|mio|mln|tsd|mm|md|bn|k|m|b)(?![a-z])\.?)?"
+    r"(?P<number>[0-9](?:[0-9.,'\u2019 \u00a0\u202f]*[0-9])?)(?P<minus>-?)\s*"
+    r"(?:(?P<magnitude>(?:millionen|millions|million|milliarden|milliarde|milliards|milliard"
+    rf"|mrd|mds|mio|mln|tsd|mm|md|bn|k|m|b)(?:(?![a-z])|(?={_CURRENCY_CODE}))"
+    rf"|t(?=[€$£]|{_CURRENCY_CODE}))\.?)?"
     r"(?P<after>[^0-9]*)"
 )
 _LONGEST_AMOUNT = 1000
 _FACTORS = {
-    **dict.fromkeys(("k", "tsd"), 1e3),
+    **dict.fromkeys(("k", "t", "tsd"), 1e3),
     **dict.fromkeys(("m", "mm", "mio", "mln", "million", "millions", "millionen"), 1e6),
     **dict.fromkeys(("b", "bn", "mrd", "md", "mds", "milliard", "milliards"), 1e9),
     **dict.fromkeys(("milliarde", "milliarden"), 1e9),
@@ -408,7 +413,7 @@ _LARGEST_WHOLE = 2**31 - 1
 
 def _decimal_point(value: str) -> str:
     """Decide which of ``.`` and ``,`` is the decimal separator; drop the other."""
-    digits = re.sub(r"[' \u00a0\u202f]", "", value)
+    digits = re.sub(r"['\u2019 \u00a0\u202f]", "", value)
     dot, comma = digits.rfind("."), digits.rfind(",")
     if dot >= 0 and comma >= 0:
         decimal = "." if dot > comma else ","

@@ -268,6 +268,29 @@ def test_amounts_in_us_and_european_notation(raw: str, expected: float) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # German controlling's thousands and millions glued to the currency: "TEUR" is
+        # Tausend Euro, "MEUR" Millionen (each was read as the bare number before).
+        ("500 TEUR", 500_000.0),
+        ("500 T€", 500_000.0),
+        ("1.250 TEUR", 1_250_000.0),
+        ("750 TCHF", 750_000.0),
+        ("500 kEUR", 500_000.0),
+        ("250 KUSD", 250_000.0),
+        ("12,5 MEUR", 12_500_000.0),
+        ("3 Mio.EUR", 3_000_000.0),
+        ("EUR 500 T", 500.0),  # a "T" that no currency follows is a word, as before
+        # Windows' Swiss German format groups thousands with a typographic apostrophe.
+        ("CHF 1’234’567.50", 1_234_567.5),
+        ("12’345.50", 12_345.5),
+    ],
+)
+def test_magnitudes_glued_to_a_currency_and_swiss_apostrophes(raw: str, expected: float) -> None:
+    assert parse_amount(raw) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"), [("1.200", 1200), ("5,000", 5000), ("51-200", 51), ("10001+", 10001)]
 )
 def test_integers_with_separators_and_ranges(raw: str, expected: int) -> None:
