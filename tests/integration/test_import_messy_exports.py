@@ -299,3 +299,20 @@ def test_excel_for_mac_csv_in_mac_roman(engine: Engine) -> None:
     )  # fmt: skip
     inigo = contact(engine, "inigo@taller-demo.example.es")
     assert (inigo["first_name"], inigo["last_name"], inigo["country"]) == ("Íñigo", "Ibáñez", "ES")
+
+
+def test_invisible_characters_pasted_into_cells_are_dropped(engine: Engine) -> None:
+    # A zero-width space after an address pasted from a web page, a word joiner, a
+    # byte-order mark, a soft hyphen: nobody sees them in a spreadsheet, and the
+    # addresses and dates holding them rejected the whole file.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_pasted.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    jan = contact(engine, "jan.jansen@zaagmolen-demo.example.nl")
+    assert (jan["first_name"], jan["created_at"]) == ("Jan", datetime(2025, 11, 24, tzinfo=UTC))
+    anna = contact(engine, "anna@kanzlei-demo.example.de")
+    assert (anna["last_name"], anna["company"]) == ("Schmidt-Müller", "Kanzlei Schmidt")
+    assert anna["created_at"] == datetime(2025, 11, 23, tzinfo=UTC)
+    luca = contact(engine, "luca@studio-demo.example.it")
+    assert (luca["country"], luca["attributes"]["notes"]) == ("IT", "Rückruf erbeten")

@@ -59,6 +59,7 @@ __all__ = [
     "parse_integer",
     "read_phone",
     "snake_case",
+    "trimmed",
     "website_domain",
 ]
 
@@ -305,6 +306,20 @@ def industry_key(text: str) -> str:
     if not key:
         raise InvalidValueError(f"{text!r} names no industry")
     return key
+
+
+# Characters no spreadsheet shows, which text pasted from web pages and chats brings
+# into CRM fields: zero-width space, word joiner, zero-width no-break space (a byte-order
+# mark, also where two exports were joined into one file), soft hyphen. Zero-width
+# joiners stay: they shape emoji and the words of some scripts.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+
+
+def trimmed(text: str) -> str:
+    """A cell without surrounding white space and invisible characters; an ASCII cell
+    (nearly every one: the check is a flag) is only stripped."""
+    text = text.strip()
+    return text if text.isascii() else text.translate(_INVISIBLE).strip()
 
 
 def clean_text(text: str) -> str:

@@ -21,6 +21,7 @@ from leadflow.ingest.normalise import (
     parse_integer,
     read_phone,
     snake_case,
+    trimmed,
     website_domain,
 )
 
@@ -386,3 +387,19 @@ def test_an_industry_is_stored_as_fit_rules_name_it(written: str, key: str) -> N
 def test_an_industry_of_punctuation_only_names_none() -> None:
     with pytest.raises(InvalidValueError, match="names no industry"):
         industry_key(" - ")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (" jan@x.example\u200b ", "jan@x.example"),  # zero-width space after a paste
+        ("\ufeffluca@x.example", "luca@x.example"),  # a byte-order mark where files joined
+        ("\u2060Anna", "Anna"),  # word joiner
+        ("Schmidt-\u00adMüller", "Schmidt-Müller"),  # soft hyphen
+        ("Kanzlei\u200b Schmidt", "Kanzlei Schmidt"),
+        ("👩\u200d💻 Ada", "👩\u200d💻 Ada"),  # a zero-width joiner shapes the emoji: kept
+        ("  plain  ", "plain"),
+    ],
+)
+def test_trimmed_drops_white_space_and_invisible_characters(raw: str, expected: str) -> None:
+    assert trimmed(raw) == expected
