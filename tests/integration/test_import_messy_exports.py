@@ -316,3 +316,23 @@ def test_invisible_characters_pasted_into_cells_are_dropped(engine: Engine) -> N
     assert anna["created_at"] == datetime(2025, 11, 23, tzinfo=UTC)
     luca = contact(engine, "luca@studio-demo.example.it")
     assert (luca["country"], luca["attributes"]["notes"]) == ("IT", "Rückruf erbeten")
+
+
+def test_a_utf8_export_with_rows_added_in_excel_as_windows_1252(engine: Engine) -> None:
+    # Excel read a UTF-8 export without a byte-order mark as Windows-1252, a row was
+    # added and the file saved: read whole as cp1252 the old rows became "JÃ¼rgen
+    # MÃ¼ller", stored without a word.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_excel_edited.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    assert summary.encoding == "utf-8+cp1252"
+    juergen = contact(engine, "juergen@kaffee-demo.example.de")
+    assert (juergen["first_name"], juergen["company"], juergen["country"]) == (
+        "Jürgen", "Kaffeerösterei Müller", "AT",
+    )  # fmt: skip
+    assert contact(engine, "celine@atelier-demo.example.fr")["first_name"] == "Céline"
+    zoe = contact(engine, "zoe@handel-demo.example.se")
+    assert (zoe["last_name"], zoe["company"], zoe["country"]) == (
+        "Ångström", "Handel Ångström AB", "SE",
+    )  # fmt: skip

@@ -3,7 +3,8 @@
 Encoding   a UTF-8 or UTF-16 byte-order mark decides; UTF-16 without one (Salesforce
            Data Loader, some "Unicode text" writers) is told by its zero bytes, one in
            two; otherwise the file is UTF-8 if every byte of it decodes as UTF-8
-           (checked in 1 MiB chunks, never loaded whole), else Mac Roman when its
+           (checked in 1 MiB chunks, never loaded whole), else UTF-8 with Windows-1252
+           bytes (``MIXED``) when it holds UTF-8 letters too, else Mac Roman when its
            letters explain the file better (see ``_mac_roman``), else Windows-1252, else
            Latin-1 (which decodes anything). Excel on Windows writes cp1252, Excel for
            Mac's "Comma Separated Values" Mac Roman; cp1252 and Latin-1 agree on every
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from _csv import Reader as CsvReader
 
 __all__ = [
+    "MIXED",
     "DuplicateHeader",
     "Footer",
     "RowSource",
@@ -72,8 +74,18 @@ _CP1252_HOLES = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
 # and capitals.
 _MAC_IN_WORD = re.compile(b"(?<=[A-Za-z])[\x80-\x91\x93-\x9f](?=[A-Za-z])")
 _LATIN_IN_WORD = re.compile(b"(?<=[A-Za-z])[\xc0-\xff](?=[A-Za-z])")
-# How much of a file that is not UTF-8 is read to tell Mac Roman from cp1252.
+# How much of a file that is not UTF-8 is read to tell its 8-bit encoding.
 _MAC_SAMPLE = 8 * _CHUNK
+# UTF-8 with Windows-1252 bytes: Excel opened a UTF-8 export that had no byte-order mark
+# as cp1252, someone added or changed rows and saved it; the old accents are still UTF-8
+# (two bytes, "Ã¼" read as cp1252), the new ones cp1252. Read as UTF-8, with each byte
+# that is not UTF-8 read as cp1252 (Latin-1 for the five bytes cp1252 leaves undefined).
+MIXED = "utf-8+cp1252"
+_MIXED_ERRORS = "leadflow.cp1252"
+# A UTF-8 Latin letter (U+00C0-U+027F: two bytes) between two ASCII letters: "Müller".
+# Inside a word, as in ``_MAC_IN_WORD``: Mac Roman's "«" before "é" ("«école») or
+# cp1252's "Ã" before a symbol make the same two bytes, but not between two letters.
+_UTF8_IN_WORD = re.compile(b"(?<=[A-Za-z])[\xc3-\xc9][\x80-\xbf](?=[A-Za-z])")
 # A notes field may be long; the csv module's default limit is 128 KiB.
 _FIELD_LIMIT = 1 << 24
 # Enough of the start of a file to tell UTF-16 without a byte-order mark from binary.
@@ -127,8 +139,38 @@ def detect_encoding(path: Path) -> str:
         encoding = _scan(stream)
         if encoding != "utf-8":
             stream.seek(0)
-            encoding = "mac-roman" if _mac_roman(stream.read(_MAC_SAMPLE)) else encoding
+            encoding = _eight_bit(stream.read(_MAC_SAMPLE), encoding)
         return encoding
+
+
+def _eight_bit(head: bytes, scanned: str) -> str:
+    """The encoding of a file that is not wholly UTF-8: UTF-8 with cp1252 bytes when it
+    holds UTF-8 letters, else Mac Roman or what the scan said (cp1252, Latin-1)."""
+    if any(match.group().decode().isalpha() for match in _UTF8_IN_WORD.finditer(head)):
+        return MIXED
+    return "mac-roman" if _mac_roman(head) else scanned
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """The decoding error handler of ``MIXED``: the bytes UTF-8 refused, as cp1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    text = "".join(bytes((byte,)).decode("cp1252", "replace") for byte in bad)
+    # The bytes cp1252 leaves undefined are Latin-1's (control characters).
+    text = "".join(chr(byte) if ch == "\ufffd" else ch for byte, ch in zip(bad, text, strict=True))
+    return text, error.end
+
+
+def _codec(encoding: str) -> tuple[str, str]:
+    """(codec, errors) for ``open``: ``MIXED`` is UTF-8 whose errors are cp1252 bytes."""
+    if encoding.lower() != MIXED:
+        return encoding, "strict"
+    try:
+        codecs.lookup_error(_MIXED_ERRORS)
+    except LookupError:  # registered on first use, not at import
+        codecs.register_error(_MIXED_ERRORS, _cp1252_bytes)
+    return "utf-8", _MIXED_ERRORS
 
 
 def _utf16_without_mark(path: Path, head: bytes) -> str:
@@ -418,7 +460,9 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Iterat
     except (UnicodeError, LookupError) as error:
         raise TableError(f"{path}: cannot decode the file as {encoding} ({error})") from None
     counter = _CountingReader(raw)
-    text = io.TextIOWrapper(io.BufferedReader(counter, _CHUNK), encoding=encoding, newline="")
+    codec, errors = _codec(encoding)
+    buffered = io.BufferedReader(counter, _CHUNK)
+    text = io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline="")
     try:
         reader = csv.reader(itertools.chain(text, (_END_LINE,)), delimiter=delimiter)
         if hint is not None:
@@ -547,7 +591,8 @@ _FIRST_LINE = re.compile(r"[^\r\n]*")
 
 
 def _sample(path: Path, encoding: str) -> str:
-    with path.open("r", encoding=encoding, newline="") as stream:
+    codec, errors = _codec(encoding)
+    with path.open("r", encoding=codec, errors=errors, newline="") as stream:
         return stream.read(_SAMPLE_CHARS)
 
 

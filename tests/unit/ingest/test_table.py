@@ -86,6 +86,29 @@ def test_windows_1252_punctuation_inside_words_is_not_mac_roman(tmp_path: Path, 
     assert detect_encoding(write(tmp_path, text.encode("cp1252"))) == "cp1252"
 
 
+def test_utf8_with_windows_1252_rows_added_in_excel(tmp_path: Path) -> None:
+    # A UTF-8 file without a byte-order mark, opened in Excel (as Windows-1252), a row
+    # added, saved: both encodings in one file. Each part is read in its own.
+    data = "email;name\na@x.de;Jürgen Müller\n".encode() + "b@x.se;Zoë Ångström\n".encode("cp1252")
+    path = write(tmp_path, data)
+    assert detect_encoding(path) == "utf-8+cp1252"
+    with open_table(path) as table:
+        assert table.dialect.encoding == "utf-8+cp1252"
+        rows = list(table.rows())
+    assert rows == [(2, ["a@x.de", "Jürgen Müller"]), (3, ["b@x.se", "Zoë Ångström"])]
+
+
+def test_a_windows_1252_file_with_no_utf8_sequence_stays_cp1252(tmp_path: Path) -> None:
+    path = write(tmp_path, "email;name\na@x.de;Müller – “ok” 5 €\n".encode("cp1252"))
+    assert detect_encoding(path) == "cp1252"
+
+
+def test_mac_roman_quotes_before_a_letter_are_no_utf8(tmp_path: Path) -> None:
+    # «é in Mac Roman is the two bytes of a UTF-8 letter ("ǎ"), but not inside a word.
+    text = "email;note\rf@x.fr;«école» à Besançon, l’été\r"
+    assert detect_encoding(write(tmp_path, text.encode("mac_roman"))) == "mac-roman"
+
+
 def test_utf16_from_excel_unicode_text(tmp_path: Path) -> None:
     path = write(tmp_path, "email\tname\r\na@x.nl\tÆrø\r\n".encode("utf-16"))
     with open_table(path) as table:
