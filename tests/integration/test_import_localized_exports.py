@@ -269,3 +269,17 @@ def test_german_revenue_in_teur_and_swiss_apostrophes(engine: Engine) -> None:
         "logistik-demo.example.de": 12_500_000,
         "uhren-demo.example.ch": 4_250_000,
     }
+
+
+def test_swedish_excel_true_false_and_a_typed_nej(engine: Engine) -> None:
+    # Swedish Excel writes TRUE/FALSE cells as SANT/FALSKT; "Nej" is typed. Each
+    # rejected its row as "not a yes/no value" before.
+    summary = imported(engine, "hubspot_contacts_sv_excel.csv", "hubspot", "SE")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    asa = contact(engine, "asa@skog-demo.example.se")
+    assert (asa["last_name"], asa["country"]) == ("Lindqvist", "SE")
+    assert consents(engine, asa["id"])["email"][0] == "withdrawn"
+    for email in ("mads@mejeri-demo.example.dk", "ingrid@fisk-demo.example.no"):
+        assert "email" not in consents(engine, contact(engine, email)["id"])

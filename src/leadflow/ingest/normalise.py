@@ -334,15 +334,20 @@ def normalise_utm(text: str) -> str:
 
 
 # Yes/no and true/false as exports write them in English, German, French, Dutch,
-# Spanish, Italian and the Scandinavian languages (a localised CRM writes its checkboxes
-# in the user's language: "Wahr", "Vrai", "Onwaar", "Sí", "Falso").
+# Spanish, Italian, the Scandinavian languages, Portuguese, Polish, Czech and Finnish (a
+# localised CRM writes its checkboxes in the user's language: "Wahr", "Vrai", "Onwaar",
+# "Sí", "Falso"; Excel writes a TRUE/FALSE cell into a CSV in its own: "SANT", "FAŁSZ").
 _TRUE = frozenset(
     {"true", "t", "yes", "y", "1", "x", "on", "checked", "ja", "j", "wahr", "oui", "vrai"}
     | {"waar", "si", "sí", "sì", "verdadero", "vero"}
+    | {"sann", "sant", "sand", "sim", "verdadeiro", "tak", "prawda", "ano", "pravda"}
+    | {"kyllä", "tosi"}
 )
 _FALSE = frozenset(
     {"false", "f", "no", "n", "0", "off", "unchecked", "nee", "nein", "falsch", "non", "faux"}
     | {"onwaar", "nei", "falso"}
+    | {"nej", "usann", "falskt", "falsk", "não", "nao", "nie", "fałsz", "ne", "nepravda"}
+    | {"ei", "epätosi"}
 )
 
 

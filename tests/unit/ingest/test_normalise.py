@@ -230,6 +230,26 @@ def test_booleans_in_several_languages(raw: str, expected: bool) -> None:
     assert parse_boolean(raw) is expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Excel writes a TRUE/FALSE cell into a CSV in its user's language.
+        ("SANT", True), ("FALSKT", False),  # Swedish
+        ("SAND", True), ("FALSK", False),  # Danish
+        ("SANN", True), ("USANN", False),  # Norwegian
+        ("VERDADEIRO", True), ("FALSO", False),  # Portuguese
+        ("PRAWDA", True), ("FAŁSZ", False),  # Polish
+        ("PRAVDA", True), ("NEPRAVDA", False),  # Czech
+        ("TOSI", True), ("EPÄTOSI", False),  # Finnish
+        # Yes and no, as a user of those languages types them.
+        ("Nej", False), ("Sim", True), ("Não", False), ("Tak", True), ("Nie", False),
+        ("Ano", True), ("Ne", False), ("Kyllä", True), ("Ei", False),
+    ],
+)  # fmt: skip
+def test_booleans_in_the_other_languages_of_european_exports(raw: str, expected: bool) -> None:
+    assert parse_boolean(raw) is expected
+
+
 def test_unknown_boolean_is_refused() -> None:
     with pytest.raises(InvalidValueError, match="yes/no"):
         parse_boolean("maybe")
