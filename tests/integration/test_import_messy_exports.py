@@ -336,3 +336,25 @@ def test_a_utf8_export_with_rows_added_in_excel_as_windows_1252(engine: Engine) 
     assert (zoe["last_name"], zoe["company"], zoe["country"]) == (
         "Ångström", "Handel Ångström AB", "SE",
     )  # fmt: skip
+
+
+def test_record_ids_excel_grouped_by_thousands_are_the_crms_ids(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The id columns formatted as numbers with separators in German Excel: stored as
+    # "hubspot:1.234.567" they were a second id beside the CRM's 1234567, matching
+    # nothing when the leads were sent back.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_grouped_ids.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 2, 0)
+    henrik = contact(engine, "h.vogt@werft-demo.example.de")
+    assert (henrik["external_id"], henrik["attributes"]["account_ref"]) == (
+        "hubspot:1234567", "9876543",
+    )  # fmt: skip
+    assert contact(engine, "i.brandt@muehle-demo.example.de")["external_id"] == "hubspot:12345678"
+    clean = write_csv(
+        tmp_path / "clean.csv",
+        ["Record ID", "First Name", "Last Name", "Email", "Associated Company ID"],
+        ["1234567", "Henrik", "Vogt", "h.vogt@werft-demo.example.de", "9876543"],
+    )
+    again = imported(engine, clean, "hubspot")
+    assert (again.created, again.merged, again.unchanged) == (0, 0, 1)
