@@ -208,3 +208,78 @@ def test_spanish_odoo_10_labels_company_and_dates(engine: Engine) -> None:
     assert (marta["company"], marta["title"]) == ("López Hermanos S.L.", "Directora financiera")
     assert marta["created_at"] == datetime(2024, 12, 2, 15, tzinfo=UTC)
     assert consents(engine, marta["id"])["email"][0] == "bounced"  # Rebote 2
+
+
+def test_spanish_excel_long_dates_with_their_weekday(engine: Engine) -> None:
+    # A Spanish export re-saved from Excel with the date column in Excel's "Fecha larga"
+    # format: "martes, 24 de noviembre de 2026" (was: 'is not a date or time').
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    summary = imported(engine, "hubspot_contacts_es_long_dates.csv", "hubspot", "ES", at)
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    created = {
+        email: contact(engine, email)["created_at"]
+        for email in ("inigo@fabrica-demo.example.es", "lucia@bodega-demo.example.es")
+    }
+    assert created == {
+        "inigo@fabrica-demo.example.es": datetime(2026, 11, 24, tzinfo=UTC),
+        "lucia@bodega-demo.example.es": datetime(2026, 3, 2, tzinfo=UTC),
+    }
+    assert contact(engine, "jordi@vins-demo.example.es")["created_at"] == datetime(
+        2026, 3, 2, tzinfo=UTC
+    )
+
+
+def test_italian_odoo_names_other_countries_in_italian(engine: Engine) -> None:
+    # Odoo writes a lead's country in the exporting user's language: "Germania",
+    # "Paesi Bassi" (rejected as unknown countries before), and the national phone
+    # numbers are read in those countries.
+    summary = imported(engine, "odoo_leads_it_abroad.csv", "odoo", "IT")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 4, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    found = {
+        email: (contact(engine, email)["country"], contact(engine, email)["phone"])
+        for email in (
+            "anna@huber-demo.example.de",
+            "luc@blanc-demo.example.ch",
+            "eva@tulp-demo.example.nl",
+            "tom@thames-demo.example.co.uk",
+        )
+    }
+    assert found == {
+        "anna@huber-demo.example.de": ("DE", "+49891234567"),
+        "luc@blanc-demo.example.ch": ("CH", "+41446681800"),
+        "eva@tulp-demo.example.nl": ("NL", "+31201234567"),
+        "tom@thames-demo.example.co.uk": ("GB", "+442079460958"),
+    }
+
+
+def test_german_revenue_in_teur_and_swiss_apostrophes(engine: Engine) -> None:
+    # "850 TEUR" is 850,000 euros (it was stored as 850), "12,5 MEUR" 12.5 million;
+    # "CHF 4’250’000.00" (Windows' de-CH grouping) was rejected as not a number.
+    summary = imported(engine, "hubspot_contacts_de_teur.csv", "hubspot", "DE")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    revenue = {a["domain"]: a["revenue"] for a in rows(engine, Account)}
+    assert revenue == {
+        "maschinen-demo.example.de": 850_000,
+        "logistik-demo.example.de": 12_500_000,
+        "uhren-demo.example.ch": 4_250_000,
+    }
+
+
+def test_swedish_excel_true_false_and_a_typed_nej(engine: Engine) -> None:
+    # Swedish Excel writes TRUE/FALSE cells as SANT/FALSKT; "Nej" is typed. Each
+    # rejected its row as "not a yes/no value" before.
+    summary = imported(engine, "hubspot_contacts_sv_excel.csv", "hubspot", "SE")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    asa = contact(engine, "asa@skog-demo.example.se")
+    assert (asa["last_name"], asa["country"]) == ("Lindqvist", "SE")
+    assert consents(engine, asa["id"])["email"][0] == "withdrawn"
+    for email in ("mads@mejeri-demo.example.dk", "ingrid@fisk-demo.example.no"):
+        assert "email" not in consents(engine, contact(engine, email)["id"])

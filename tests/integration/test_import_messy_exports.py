@@ -248,3 +248,113 @@ def test_a_hubspot_list_view_export_names_the_company_as_associated(
     assert (ann["external_id"], ann["company"]) == ("hubspot:5101", "Acme BV")
     assert ann["attributes"]["associated_company_ids"] == "9"
     assert (bo["external_id"], bo["company"]) == ("hubspot:5102", "Beta")
+
+
+def test_a_mac_export_with_lone_cr_line_ends_and_a_separator_line(engine: Engine) -> None:
+    # Lines ended by a lone CR (Excel for Mac's "CSV (Macintosh)", FileMaker) under
+    # Excel's "sep=;" line: the hint is read, not taken for the header.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_mac.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 2, 0)
+    assert (summary.encoding, summary.delimiter) == ("cp1252", ";")
+    juergen = contact(engine, "juergen@kaffee-demo.example.de")
+    assert (juergen["external_id"], juergen["first_name"], juergen["phone"]) == (
+        "hubspot:901", "Jürgen", "+49891234567",
+    )  # fmt: skip
+    assert juergen["created_at"] == datetime(2025, 11, 24, tzinfo=UTC)
+    zoe = contact(engine, "zoe@atelier-demo.example.fr")
+    assert (zoe["last_name"], zoe["phone"], zoe["country"]) == ("Lefèvre", "+33142685300", "FR")
+    assert consents(engine, zoe["id"])["email"][0] == "withdrawn"
+
+
+def test_a_report_saved_as_csv_with_its_title_lines_above_the_header(engine: Engine) -> None:
+    # A German Salesforce report opened in Excel and saved as CSV keeps the report's
+    # title and filter lines above the header, as its .xlsx does.
+    path = EXPORTS / "salesforce_leads_report_de_titled.csv"
+    summary = imported(engine, path, "salesforce")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 2, 0)
+    katrin = contact(engine, "k.schroeder@bau-demo.example.de")
+    assert (katrin["external_id"], katrin["last_name"], katrin["country"]) == (
+        "salesforce:00Q5g00000AbCdEEAV", "Schröder", "DE",
+    )  # fmt: skip
+    assert katrin["attributes"]["lead_status"] == "new"
+    lukas = contact(engine, "l.gruber@holz-demo.example.at")
+    assert (lukas["country"], lukas["attributes"]["lead_status"]) == ("AT", "working")
+
+
+def test_excel_for_mac_csv_in_mac_roman(engine: Engine) -> None:
+    # Excel for Mac's "Comma Separated Values" writes Mac Roman with lone-CR line ends;
+    # read as Windows-1252 its accents became other letters and control characters
+    # ("MŸller", "Fran\x8doise"), stored without a word.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_mac_roman.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0)
+    assert (summary.encoding, summary.delimiter) == ("mac-roman", ";")
+    francoise = contact(engine, "f.lefevre@atelier-demo.example.fr")
+    assert (francoise["first_name"], francoise["last_name"], francoise["title"]) == (
+        "Françoise", "Lefèvre", "Gérante",
+    )  # fmt: skip
+    assert francoise["attributes"]["city"] == "Besançon"
+    juergen = contact(engine, "j.mueller@kueche-demo.example.de")
+    assert (juergen["last_name"], juergen["company"], juergen["country"]) == (
+        "Müller-Lüdenscheidt", "Küchenbau Müller GmbH", "DE",
+    )  # fmt: skip
+    inigo = contact(engine, "inigo@taller-demo.example.es")
+    assert (inigo["first_name"], inigo["last_name"], inigo["country"]) == ("Íñigo", "Ibáñez", "ES")
+
+
+def test_invisible_characters_pasted_into_cells_are_dropped(engine: Engine) -> None:
+    # A zero-width space after an address pasted from a web page, a word joiner, a
+    # byte-order mark, a soft hyphen: nobody sees them in a spreadsheet, and the
+    # addresses and dates holding them rejected the whole file.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_pasted.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    jan = contact(engine, "jan.jansen@zaagmolen-demo.example.nl")
+    assert (jan["first_name"], jan["created_at"]) == ("Jan", datetime(2025, 11, 24, tzinfo=UTC))
+    anna = contact(engine, "anna@kanzlei-demo.example.de")
+    assert (anna["last_name"], anna["company"]) == ("Schmidt-Müller", "Kanzlei Schmidt")
+    assert anna["created_at"] == datetime(2025, 11, 23, tzinfo=UTC)
+    luca = contact(engine, "luca@studio-demo.example.it")
+    assert (luca["country"], luca["attributes"]["notes"]) == ("IT", "Rückruf erbeten")
+
+
+def test_a_utf8_export_with_rows_added_in_excel_as_windows_1252(engine: Engine) -> None:
+    # Excel read a UTF-8 export without a byte-order mark as Windows-1252, a row was
+    # added and the file saved: read whole as cp1252 the old rows became "JÃ¼rgen
+    # MÃ¼ller", stored without a word.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_excel_edited.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 3, 0), [
+        (p.line, p.reason) for p in summary.problems
+    ]
+    assert summary.encoding == "utf-8+cp1252"
+    juergen = contact(engine, "juergen@kaffee-demo.example.de")
+    assert (juergen["first_name"], juergen["company"], juergen["country"]) == (
+        "Jürgen", "Kaffeerösterei Müller", "AT",
+    )  # fmt: skip
+    assert contact(engine, "celine@atelier-demo.example.fr")["first_name"] == "Céline"
+    zoe = contact(engine, "zoe@handel-demo.example.se")
+    assert (zoe["last_name"], zoe["company"], zoe["country"]) == (
+        "Ångström", "Handel Ångström AB", "SE",
+    )  # fmt: skip
+
+
+def test_record_ids_excel_grouped_by_thousands_are_the_crms_ids(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The id columns formatted as numbers with separators in German Excel: stored as
+    # "hubspot:1.234.567" they were a second id beside the CRM's 1234567, matching
+    # nothing when the leads were sent back.
+    summary = imported(engine, EXPORTS / "hubspot_contacts_grouped_ids.csv", "hubspot")
+    assert (summary.committed, summary.created, summary.rejected) == (True, 2, 0)
+    henrik = contact(engine, "h.vogt@werft-demo.example.de")
+    assert (henrik["external_id"], henrik["attributes"]["account_ref"]) == (
+        "hubspot:1234567", "9876543",
+    )  # fmt: skip
+    assert contact(engine, "i.brandt@muehle-demo.example.de")["external_id"] == "hubspot:12345678"
+    clean = write_csv(
+        tmp_path / "clean.csv",
+        ["Record ID", "First Name", "Last Name", "Email", "Associated Company ID"],
+        ["1234567", "Henrik", "Vogt", "h.vogt@werft-demo.example.de", "9876543"],
+    )
+    again = imported(engine, clean, "hubspot")
+    assert (again.created, again.merged, again.unchanged) == (0, 0, 1)

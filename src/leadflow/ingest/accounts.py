@@ -39,6 +39,7 @@ from leadflow.ingest.normalise import (
     parse_amount,
     parse_integer,
     snake_case,
+    trimmed,
     website_domain,
 )
 from leadflow.ingest.salesforce_ids import NAMESPACE as SALESFORCE
@@ -162,18 +163,18 @@ def read_account(
         index = columns.get(name)
         if index is None or index >= len(cells):
             return None
-        raw = cells[index].strip()
+        raw = trimmed(cells[index])
         return mapping.read(name, raw) if raw else None
 
     used = frozenset(columns.values())
     keys = attribute_keys(tuple(header), used)
     extra = {
-        keys[i]: cells[i].strip()
+        keys[i]: trimmed(cells[i])
         for i in range(min(len(cells), len(header)))
         if i not in used
         and header[i]
-        and cells[i].strip()
-        and cells[i].strip().casefold() not in mapping.empty_words
+        and trimmed(cells[i])
+        and trimmed(cells[i]).casefold() not in mapping.empty_words
     }
     record = AccountRecord(
         external_id=_record_id(cell("external_id"), system),

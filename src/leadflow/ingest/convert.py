@@ -50,6 +50,7 @@ from leadflow.ingest.normalise import (
     parse_integer,
     read_phone,
     snake_case,
+    trimmed,
     website_domain,
 )
 from leadflow.ingest.record import ContactRecord, RowError
@@ -321,6 +322,8 @@ class RowConverter:
                     value = _first_sight(line, header, raw, read, memo)
             else:  # _value, written out: most of a row's time is spent here
                 raw = raw.strip()
+                if not raw.isascii():
+                    raw = trimmed(raw)
                 if not raw:
                     continue
                 try:
@@ -409,6 +412,8 @@ class RowConverter:
         width, empty = len(cells), self.layout.empty_words
         for index, key in self._unknown:
             cell = cells[index] if index < width else ""
+            if cell and not cell.isascii():
+                cell = trimmed(cell)
             if cell and (value := clean_text(cell)) and value.casefold() not in empty:
                 record.attributes[key] = value
 
@@ -422,7 +427,7 @@ def check_width(line: int, cells: Sequence[str], width: int) -> None:
 
 def _value(line: int, header: str, raw: str, read: Normaliser) -> object:
     """A cell's value (_SKIP: blank or dropped); RowError names the column and why."""
-    raw = raw.strip()
+    raw = trimmed(raw)
     if not raw:
         return _SKIP
     try:

@@ -3,7 +3,10 @@
 The names come from CLDR through Babel (English, Dutch, German, French and both
 Norwegian written standards; and, looked up only for a name none of those know, each
 European country's own name in its official languages: "España", "Polska", "Suomi",
-"Éire", "Magyarország"), the alpha-3 codes from CLDR's territory aliases, so no list
+"Éire", "Magyarország"), then every country's name in the other languages leadflow
+reads dates and headers in (``MORE_LANGUAGES``: Spanish "Alemania", Italian "Paesi
+Bassi", Polish "Niemcy" ...; a name two of them give to different countries is left
+out), the alpha-3 codes from CLDR's territory aliases, so no list
 is kept by hand except a few everyday names CLDR does not carry ("UK", "Holland",
 "Hong Kong", ISO's formal "Korea, Republic of" ...). CLDR's "&" ("Bosnia &
 Herzegovina") is also read as "and". Matching ignores case, accents, punctuation and
@@ -20,7 +23,14 @@ from babel.core import get_global
 
 from leadflow.domain.keys import LIGATURES, fold
 
-__all__ = ["COUNTRY_PATHS", "LANGUAGES", "OWN_NAME_LANGUAGES", "country_code", "fold"]
+__all__ = [
+    "COUNTRY_PATHS",
+    "LANGUAGES",
+    "MORE_LANGUAGES",
+    "OWN_NAME_LANGUAGES",
+    "country_code",
+    "fold",
+]
 
 # The fact paths whose values every way into the store (imports, forms, the API) keeps
 # as ISO codes: a definition or a learned rule comparing them with a name never holds.
@@ -35,6 +45,11 @@ OWN_NAME_LANGUAGES: tuple[str, ...] = (
     *("es", "pt", "it", "ca", "pl", "cs", "sk", "hu", "ro", "hr", "sl", "bs", "sr_Latn"),
     *("sq", "et", "lv", "lt", "fi", "sv", "da", "is", "fo", "ga", "mt", "lb", "rm", "tr"),
 )
+
+# Further languages whose names of every country are read, after the two tables above:
+# those of the exports leadflow reads headers or month names in (an Odoo export writes
+# a lead's country in the exporting user's language, "Germania" in Italian).
+MORE_LANGUAGES: tuple[str, ...] = ("es", "it", "pt", "pl", "cs", "fi", "sv", "da")
 
 # CLDR codes that are not countries (continents, "world", the EU, pseudo-locales).
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
@@ -77,6 +92,7 @@ _EXTRA_NAMES: dict[str, str] = {
     "lao people s democratic republic": "LA",
     "macedonia": "MK",
     "turkey": "TR",
+    "tschechische republik": "CZ",  # German before CLDR's "Tschechien"
     "deutschland brd": "DE",
     "brd": "DE",
     "suisse": "CH",
@@ -106,7 +122,9 @@ def country_code(text: str) -> str | None:
         key = key[4:]
     code = _names().get(key)
     # Rare, and loading a locale per language costs about 15 ms: only on a miss.
-    return code if code is not None else _own_names().get(key)
+    if code is None:
+        code = _own_names().get(key)
+    return code if code is not None else _more_names().get(key)
 
 
 @cache
@@ -146,6 +164,22 @@ def _own_names() -> dict[str, str]:
                 if key not in known:
                     names.setdefault(key, code)
     return names
+
+
+@cache
+def _more_names() -> dict[str, str]:
+    """Folded name -> alpha-2 in ``MORE_LANGUAGES``, for names neither table above knows;
+    built on the first such name. A name two languages give to different countries
+    names neither: a row is better refused than put in the wrong country."""
+    codes, known, own = _country_codes(), _names(), _own_names()
+    found: dict[str, set[str]] = {}
+    for language in MORE_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if code in codes and isinstance(name, str):
+                key = fold(name)
+                if key not in known and key not in own:
+                    found.setdefault(key, set()).add(code)
+    return {key: next(iter(named)) for key, named in found.items() if len(named) == 1}
 
 
 def _latin(name: str) -> bool:

@@ -56,6 +56,7 @@ from leadflow.ingest.normalise import (
     normalise_email,
     parse_amount,
     parse_boolean,
+    trimmed,
     website_domain,
 )
 from leadflow.ingest.record import RowError
@@ -268,7 +269,7 @@ class DealReader:
         for index, header, name, read in self._columns:
             if name in given or index >= len(cells):
                 continue
-            raw = cells[index].strip()
+            raw = trimmed(cells[index])
             if not raw or raw.casefold() in empty:
                 continue
             try:

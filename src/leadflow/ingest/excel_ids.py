@@ -15,6 +15,12 @@ read as a number too, and comes back as the first form. Either way the original 
 cannot be recovered from the file, and stored, it would name another record, or none:
 the row is refused with the reason, and the fix is to export again and import the
 CRM's file as it is (or open it with the id columns as Text).
+
+A numeric id column someone formatted as a number with thousands separators is saved as
+Excel shows it, every digit kept: ``1.234.567`` (German, Dutch, Spanish, Italian),
+``1,234,567``, ``1 234 567`` (French), ``12'345'678`` (Swiss). Kept so, it would be a
+second id for the record (``hubspot:1.234.567`` beside ``hubspot:1234567``) and would
+match nothing in the CRM: the grouping is dropped (no record id of a CRM is written so).
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ __all__ = ["EXCEL_DIGITS", "excel_shortened", "whole_id"]
 # Excel keeps this many significant digits of a number.
 EXCEL_DIGITS = 15
 _SCIENTIFIC = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?E[+-]?[0-9]+", re.IGNORECASE)
+# Digits grouped by threes with one thousands separator throughout: "1.234.567".
+_GROUPED = re.compile(r"[0-9]{1,3}(?P<mark>[.,'\u2019 \u00a0\u202f])[0-9]{3}(?:(?P=mark)[0-9]{3})*")
+_NOT_DIGITS = re.compile(r"[^0-9]")
 
 
 def excel_shortened(text: str) -> str | None:
@@ -49,7 +58,10 @@ def excel_shortened(text: str) -> str | None:
 
 
 def whole_id(text: str) -> str:
-    """``text``, unless Excel shortened it: InvalidValueError saying so and what to do."""
+    """``text`` without a thousands grouping, unless Excel shortened it: InvalidValueError
+    saying so and what to do."""
+    if not text.isdigit() and _GROUPED.fullmatch(cell := text.strip()):
+        text = _NOT_DIGITS.sub("", cell)
     reason = excel_shortened(text)
     if reason is not None:
         raise InvalidValueError(

@@ -19,6 +19,10 @@ Accepted, in this order:
                                      fraction the time of day): what a date cell
                                      formatted as a number, or as "General", writes
     20240305                         eight digits: year, month, day (SAP, ERP exports)
+    Dienstag, 5. März 2024,          Excel's "Long Date" format: a weekday in front (it
+    martes, 5 de marzo de 2024,      must be the date's), Spanish and Portuguese "de",
+    tirsdag den 5. marts 2024        Danish and Swedish "den"; the weekday names in the
+                                     languages of ``MONTH_LANGUAGES``
 
 A time without an offset is read in ``zone`` (the file's time zone, UTC unless told),
 because HubSpot and Salesforce reports write local times without saying which.
@@ -71,6 +75,11 @@ _WORDED = re.compile(
 _EXCEL_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")  # German Excel: "45356,5986"
 _EXCEL_EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 - a calendar day; zone attached after
 _UTC_WORDS = (" utc", " gmt")
+# A long date's leading weekday: a word (Portuguese "terça-feira" has a hyphen), its
+# abbreviation's dot, a comma.
+_WEEKDAY = re.compile(r"(?P<word>[^\W\d_]+(?:-[^\W\d_]+)?)\.?,?\s+")
+# The little words of a long date: "24 de noviembre de 2026", "den 24. november 2026".
+_PARTICLES = re.compile(r"^den\s+|(?<=\w)\s+de\s+(?=\w)", re.IGNORECASE)
 
 
 def parse_instant(text: str, *, zone: tzinfo = UTC, day_first: bool = True) -> datetime:
@@ -80,7 +89,7 @@ def parse_instant(text: str, *, zone: tzinfo = UTC, day_first: bool = True) -> d
     # order of the first two readers does not change any answer).
     moment = _iso(value) or _epoch(value) or _numeric(value, zone, day_first)
     if moment is None:  # the rarer spellings: a few regular expressions, then strptime's
-        moment = _unusual(value) or _named(value)
+        moment = _unusual(value) or _named(value) or _long(value)
     if moment is None:
         raise InvalidValueError(f"{text!r} is not a date or time")
     if moment.tzinfo is None:
@@ -208,6 +217,39 @@ def _worded(value: str) -> datetime | None:
         )  # fmt: skip
     except ValueError:
         raise InvalidValueError(f"{value!r} is not a calendar date") from None
+
+
+def _long(value: str) -> datetime | None:
+    """Excel's "Long Date" (see the module doc): tried last, so no spelling read before
+    changes. A weekday that is not the date's is refused: the cell says two things."""
+    rest, weekdays = value, None
+    match = _WEEKDAY.match(value)
+    if match is not None:
+        weekdays = _weekdays().get(fold(match["word"]))
+        if weekdays is not None:
+            rest = value[match.end() :]
+    rest = _PARTICLES.sub(" ", rest).strip()
+    if rest == value:
+        return None
+    moment = _worded(rest) or _named(rest)
+    if moment is not None and weekdays is not None and moment.weekday() not in weekdays:
+        raise InvalidValueError(f"{value!r} names the wrong weekday for the date")
+    return moment
+
+
+@cache
+def _weekdays() -> dict[str, frozenset[int]]:
+    """Folded weekday name or abbreviation -> the days it names (0 Monday), built once.
+    An abbreviation may name different days in two languages (Danish "to" Thursday,
+    Finnish "to" Thursday too, but Czech "po" Monday, Finnish "pe" Friday ...)."""
+    days: dict[str, set[int]] = {}
+    for language in MONTH_LANGUAGES:
+        names = Locale.parse(language).days
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in names[context][width].items():
+                    days.setdefault(fold(name).rstrip(". "), set()).add(number)
+    return {word: frozenset(numbers) for word, numbers in days.items()}
 
 
 @cache

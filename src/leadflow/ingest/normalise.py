@@ -59,6 +59,7 @@ __all__ = [
     "parse_integer",
     "read_phone",
     "snake_case",
+    "trimmed",
     "website_domain",
 ]
 
@@ -307,6 +308,20 @@ def industry_key(text: str) -> str:
     return key
 
 
+# Characters no spreadsheet shows, which text pasted from web pages and chats brings
+# into CRM fields: zero-width space, word joiner, zero-width no-break space (a byte-order
+# mark, also where two exports were joined into one file), soft hyphen. Zero-width
+# joiners stay: they shape emoji and the words of some scripts.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))
+
+
+def trimmed(text: str) -> str:
+    """A cell without surrounding white space and invisible characters; an ASCII cell
+    (nearly every one: the check is a flag) is only stripped."""
+    text = text.strip()
+    return text if text.isascii() else text.translate(_INVISIBLE).strip()
+
+
 def clean_text(text: str) -> str:
     """Trimmed, with runs of white space (line breaks, tabs, NBSP) made one space."""
     return " ".join(text.split())
@@ -319,15 +334,20 @@ def normalise_utm(text: str) -> str:
 
 
 # Yes/no and true/false as exports write them in English, German, French, Dutch,
-# Spanish, Italian and the Scandinavian languages (a localised CRM writes its checkboxes
-# in the user's language: "Wahr", "Vrai", "Onwaar", "Sí", "Falso").
+# Spanish, Italian, the Scandinavian languages, Portuguese, Polish, Czech and Finnish (a
+# localised CRM writes its checkboxes in the user's language: "Wahr", "Vrai", "Onwaar",
+# "Sí", "Falso"; Excel writes a TRUE/FALSE cell into a CSV in its own: "SANT", "FAŁSZ").
 _TRUE = frozenset(
     {"true", "t", "yes", "y", "1", "x", "on", "checked", "ja", "j", "wahr", "oui", "vrai"}
     | {"waar", "si", "sí", "sì", "verdadero", "vero"}
+    | {"sann", "sant", "sand", "sim", "verdadeiro", "tak", "prawda", "ano", "pravda"}
+    | {"kyllä", "tosi"}
 )
 _FALSE = frozenset(
     {"false", "f", "no", "n", "0", "off", "unchecked", "nee", "nein", "falsch", "non", "faux"}
     | {"onwaar", "nei", "falso"}
+    | {"nej", "usann", "falskt", "falsk", "não", "nao", "nie", "fałsz", "ne", "nepravda"}
+    | {"ei", "epätosi"}
 )
 
 
@@ -343,22 +363,27 @@ def parse_boolean(text: str) -> bool:
 
 # Digits in groups, one separator (decimal mark, thousands mark or space) between two
 # groups: "1..2" and "0.,.0" are typing slips, not numbers to guess at.
-_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,' \u00a0\u202f][0-9]+)*")
+# Windows' Swiss format groups thousands with a typographic apostrophe (U+2019).
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,'\u2019 \u00a0\u202f][0-9]+)*")
 # An amount as people write it: words or a currency before ("€", "EUR", "ca.", "~"), a
 # sign, the number, a trailing minus (SAP), a magnitude ("2.5M", "300k", "1,5 Mio.",
 # "1,2 Mrd", "10 k€") and a currency or words after ("EUR", "€/Jahr"); "(1.234,56)" is
 # negative, as accountants write it. The magnitude must end its word: "5 mega" is 5
-# followed by a word, not 5 million.
+# followed by a word, not 5 million; or be glued to a currency code, as German
+# controlling writes thousands and millions ("500 TEUR", "500 kEUR", "12 MEUR"; "T" is
+# Tausend only so: "500 T€", not "500 t").
+_CURRENCY_CODE = r"(?:eur|chf|usd|gbp|sek|nok|dkk|pln|czk|huf)(?![a-z])"
 _AMOUNT = re.compile(
     r"(?P<before>[^0-9+-]*?)\s*(?P<sign>[+-]?)\s*"
-    r"(?P<number>[0-9](?:[0-9.,' \u00a0\u202f]*[0-9])?)(?P<minus>-?)\s*"
-    r"(?:(?P<magnitude>millionen|millions|million|milliarden|milliarde|milliards|milliard"
-    r"|mrd|mds|mio|mln|tsd|mm|md|bn|k|m|b)(?![a-z])\.?)?"
+    r"(?P<number>[0-9](?:[0-9.,'\u2019 \u00a0\u202f]*[0-9])?)(?P<minus>-?)\s*"
+    r"(?:(?P<magnitude>(?:millionen|millions|million|milliarden|milliarde|milliards|milliard"
+    rf"|mrd|mds|mio|mln|tsd|mm|md|bn|k|m|b)(?:(?![a-z])|(?={_CURRENCY_CODE}))"
+    rf"|t(?=[€$£]|{_CURRENCY_CODE}))\.?)?"
     r"(?P<after>[^0-9]*)"
 )
 _LONGEST_AMOUNT = 1000
 _FACTORS = {
-    **dict.fromkeys(("k", "tsd"), 1e3),
+    **dict.fromkeys(("k", "t", "tsd"), 1e3),
     **dict.fromkeys(("m", "mm", "mio", "mln", "million", "millions", "millionen"), 1e6),
     **dict.fromkeys(("b", "bn", "mrd", "md", "mds", "milliard", "milliards"), 1e9),
     **dict.fromkeys(("milliarde", "milliarden"), 1e9),
@@ -408,7 +433,7 @@ _LARGEST_WHOLE = 2**31 - 1
 
 def _decimal_point(value: str) -> str:
     """Decide which of ``.`` and ``,`` is the decimal separator; drop the other."""
-    digits = re.sub(r"[' \u00a0\u202f]", "", value)
+    digits = re.sub(r"['\u2019 \u00a0\u202f]", "", value)
     dot, comma = digits.rfind("."), digits.rfind(",")
     if dot >= 0 and comma >= 0:
         decimal = "." if dot > comma else ","

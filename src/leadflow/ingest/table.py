@@ -3,9 +3,12 @@
 Encoding   a UTF-8 or UTF-16 byte-order mark decides; UTF-16 without one (Salesforce
            Data Loader, some "Unicode text" writers) is told by its zero bytes, one in
            two; otherwise the file is UTF-8 if every byte of it decodes as UTF-8
-           (checked in 1 MiB chunks, never loaded whole), else Windows-1252, else
-           Latin-1 (which decodes anything). Excel on Windows writes cp1252; cp1252 and
-           Latin-1 agree on every letter (é, ü, ø). An .xlsx workbook is read by
+           (checked in 1 MiB chunks, never loaded whole), else UTF-8 with Windows-1252
+           bytes (``MIXED``) when it holds UTF-8 letters too, else Mac Roman when its
+           letters explain the file better (see ``_mac_roman``), else Windows-1252, else
+           Latin-1 (which decodes anything). Excel on Windows writes cp1252, Excel for
+           Mac's "Comma Separated Values" Mac Roman; cp1252 and Latin-1 agree on every
+           letter (é, ü, ø). An .xlsx workbook is read by
            ``workbook`` (its first visible sheet, or the one named), with the same face
            (``RowSource``); an .xls, an .ods or other binary file is refused with what
            to do instead.
@@ -13,6 +16,11 @@ Delimiter  a first line ``sep=;`` (Excel's own hint, which some exports write) n
            it and is not a record; otherwise comma, semicolon, tab or pipe: the one that
            splits the first records of the file into the same number (more than one)
            of columns; European Excel writes ';' because ',' is the decimal mark there.
+           Lines may end in CRLF, LF or a lone CR (Excel for Mac, FileMaker).
+Header     the first record with two filled cells among the first ``_HEADER_SEARCH``:
+           the one-cell title and filter lines a report keeps above it when it is saved
+           from a spreadsheet as CSV are skipped, as in a workbook. A file whose records
+           all have one cell takes its first as the header.
 Lines      each record carries the line number of its first physical line, so a
            quoted field with line breaks does not shift the numbers that follow.
 Quotes     a quote opened and never closed would swallow the rest of the file into one
@@ -39,6 +47,7 @@ if TYPE_CHECKING:
     from _csv import Reader as CsvReader
 
 __all__ = [
+    "MIXED",
     "DuplicateHeader",
     "Footer",
     "RowSource",
@@ -58,6 +67,25 @@ _SAMPLE_CHARS = 1 << 16
 _DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 # Bytes Windows-1252 leaves undefined: a file holding one is Latin-1, not cp1252.
 _CP1252_HOLES = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+# A byte between two ASCII letters is a letter of the word. Mac Roman's small accented
+# letters (ä 0x8a, é 0x8e, ö 0x9a, ü 0x9f, ç 0x8d) are bytes 0x80-0x9f, where cp1252
+# has punctuation (0x92 is left out: cp1252's apostrophe in O’Brien, Mac Roman's í);
+# cp1252's and Latin-1's accented letters are 0xc0-0xff, where Mac Roman has symbols
+# and capitals.
+_MAC_IN_WORD = re.compile(b"(?<=[A-Za-z])[\x80-\x91\x93-\x9f](?=[A-Za-z])")
+_LATIN_IN_WORD = re.compile(b"(?<=[A-Za-z])[\xc0-\xff](?=[A-Za-z])")
+# How much of a file that is not UTF-8 is read to tell its 8-bit encoding.
+_MAC_SAMPLE = 8 * _CHUNK
+# UTF-8 with Windows-1252 bytes: Excel opened a UTF-8 export that had no byte-order mark
+# as cp1252, someone added or changed rows and saved it; the old accents are still UTF-8
+# (two bytes, "Ã¼" read as cp1252), the new ones cp1252. Read as UTF-8, with each byte
+# that is not UTF-8 read as cp1252 (Latin-1 for the five bytes cp1252 leaves undefined).
+MIXED = "utf-8+cp1252"
+_MIXED_ERRORS = "leadflow.cp1252"
+# A UTF-8 Latin letter (U+00C0-U+027F: two bytes) between two ASCII letters: "Müller".
+# Inside a word, as in ``_MAC_IN_WORD``: Mac Roman's "«" before "é" ("«école») or
+# cp1252's "Ã" before a symbol make the same two bytes, but not between two letters.
+_UTF8_IN_WORD = re.compile(b"(?<=[A-Za-z])[\xc3-\xc9][\x80-\xbf](?=[A-Za-z])")
 # A notes field may be long; the csv module's default limit is 128 KiB.
 _FIELD_LIMIT = 1 << 24
 # Enough of the start of a file to tell UTF-16 without a byte-order mark from binary.
@@ -68,6 +96,8 @@ _UTF16_SHARE = 0.3
 # Workbooks people pass instead of a CSV: a zip archive (.xlsx, .ods) or an OLE2
 # compound file (.xls).
 _WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+# How far down title and filter lines may push the header (as in a workbook).
+_HEADER_SEARCH = 30
 # The line read after the file's last: text no export holds (Unicode noncharacters).
 _END = "\ufdd0leadflow:end-of-file\ufdd0"
 _END_LINE = _END + "\n"
@@ -92,8 +122,9 @@ class TableDialect:
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8-sig``, ``utf-16``, ``utf-16-le``, ``utf-16-be``, ``utf-8``, ``cp1252`` or
-    ``latin-1`` (see module doc); TableError for a workbook or other binary file."""
+    """``utf-8-sig``, ``utf-16``, ``utf-16-le``, ``utf-16-be``, ``utf-8``, ``mac-roman``,
+    ``cp1252`` or ``latin-1`` (see module doc); TableError for a workbook or other binary
+    file."""
     with path.open("rb") as stream:
         head = stream.read(_HEAD)
         if head.startswith(codecs.BOM_UTF8):
@@ -105,7 +136,41 @@ def detect_encoding(path: Path) -> str:
         if b"\x00" in head:
             return _utf16_without_mark(path, head)
         stream.seek(0)
-        return _scan(stream)
+        encoding = _scan(stream)
+        if encoding != "utf-8":
+            stream.seek(0)
+            encoding = _eight_bit(stream.read(_MAC_SAMPLE), encoding)
+        return encoding
+
+
+def _eight_bit(head: bytes, scanned: str) -> str:
+    """The encoding of a file that is not wholly UTF-8: UTF-8 with cp1252 bytes when it
+    holds UTF-8 letters, else Mac Roman or what the scan said (cp1252, Latin-1)."""
+    if any(match.group().decode().isalpha() for match in _UTF8_IN_WORD.finditer(head)):
+        return MIXED
+    return "mac-roman" if _mac_roman(head) else scanned
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """The decoding error handler of ``MIXED``: the bytes UTF-8 refused, as cp1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    text = "".join(bytes((byte,)).decode("cp1252", "replace") for byte in bad)
+    # The bytes cp1252 leaves undefined are Latin-1's (control characters).
+    text = "".join(chr(byte) if ch == "\ufffd" else ch for byte, ch in zip(bad, text, strict=True))
+    return text, error.end
+
+
+def _codec(encoding: str) -> tuple[str, str]:
+    """(codec, errors) for ``open``: ``MIXED`` is UTF-8 whose errors are cp1252 bytes."""
+    if encoding.lower() != MIXED:
+        return encoding, "strict"
+    try:
+        codecs.lookup_error(_MIXED_ERRORS)
+    except LookupError:  # registered on first use, not at import
+        codecs.register_error(_MIXED_ERRORS, _cp1252_bytes)
+    return "utf-8", _MIXED_ERRORS
 
 
 def _utf16_without_mark(path: Path, head: bytes) -> str:
@@ -139,18 +204,44 @@ def _scan(stream: BinaryIO) -> str:
     return "utf-8" if utf8 else "cp1252" if cp1252 else "latin-1"
 
 
+def _mac_roman(head: bytes) -> bool:
+    """More letters inside words read as Mac Roman's than as cp1252's: a file from Excel
+    for Mac, which read as cp1252 would hold "MŸller", and a control character for the
+    ç of "Françoise" (a byte cp1252 leaves undefined), without a word."""
+    return len(_MAC_IN_WORD.findall(head)) > len(_LATIN_IN_WORD.findall(head))
+
+
 def detect_delimiter(sample: str) -> str:
-    """The delimiter that gives the first records one consistent width above one."""
-    complete = sample[: sample.rfind("\n") + 1] or sample
-    best, best_width = ",", 1
+    """The delimiter that gives the first records one consistent width above one; failing
+    that, the records after one-cell title lines (a report's, not padded)."""
+    # Whole records only: lines end in LF, CRLF or (Excel for Mac) a lone CR.
+    complete = sample[: max(sample.rfind("\n"), sample.rfind("\r")) + 1] or sample
+    return _widest(complete, titled=False) or _widest(complete, titled=True) or ","
+
+
+def _widest(sample: str, *, titled: bool) -> str | None:
+    """The delimiter giving the first records (after one-cell title lines, when
+    ``titled``) the widest consistent width above one, or None."""
+    best, best_width = None, 1
     for delimiter in _DELIMITERS:
-        records = _first_records(complete, delimiter)
+        records = _first_records(sample, delimiter)
+        if titled:
+            records = _without_titles(records)
         width = len(records[0]) if records else 0
         if width <= best_width:
             continue
         if sum(_fits(cells, width) for cells in records) >= 0.8 * len(records):
             best, best_width = delimiter, width
     return best
+
+
+def _without_titles(records: list[list[str]]) -> list[list[str]]:
+    """The records from the first of several cells on: one-cell title lines a report
+    keeps above its header (see ``_header``) say nothing about the delimiter."""
+    for index, cells in enumerate(records):
+        if len(cells) > 1:
+            return records[index:]
+    return records
 
 
 def _fits(cells: list[str], width: int) -> bool:
@@ -204,6 +295,10 @@ class Table:
     size: int
     _reader: CsvReader
     _counter: _CountingReader
+    # Records read while looking for the header that are rows (a one-column file's),
+    # and the line the last record read ends on.
+    _early: list[tuple[int, list[str]]]
+    _resume: int
 
     @property
     def bytes_read(self) -> int:
@@ -213,8 +308,10 @@ class Table:
         """(first line number, cells) for every non-blank record after the header, up to
         a Salesforce report's footer (see ``Footer``)."""
         reader = self._reader
-        previous = self.header_line
+        previous = self._resume
         footer = Footer(self.path)
+        for start, cells in self._early:
+            yield from footer.read(start, cells)
         try:
             for cells in reader:
                 start, previous = previous + 1, reader.line_num
@@ -363,14 +460,18 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Iterat
     except (UnicodeError, LookupError) as error:
         raise TableError(f"{path}: cannot decode the file as {encoding} ({error})") from None
     counter = _CountingReader(raw)
-    text = io.TextIOWrapper(io.BufferedReader(counter, _CHUNK), encoding=encoding, newline="")
+    codec, errors = _codec(encoding)
+    buffered = io.BufferedReader(counter, _CHUNK)
+    text = io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline="")
     try:
         reader = csv.reader(itertools.chain(text, (_END_LINE,)), delimiter=delimiter)
         if hint is not None:
             next(reader)  # the "sep=;" line: one physical line, not a record
-        header, header_line = _header(path, reader)
+        head = _header(path, reader)
         dialect = TableDialect(encoding, delimiter)
-        yield Table(path, dialect, header, header_line, size, reader, counter)
+        yield Table(
+            path, dialect, head.cells, head.line, size, reader, counter, head.early, head.resume
+        )
     except UnicodeDecodeError as error:
         raise _undecodable(path, encoding, error) from None
     finally:
@@ -479,19 +580,39 @@ def _and(items: Sequence[str]) -> str:
 
 def excel_separator(sample: str) -> str | None:
     """The delimiter a first line ``sep=;`` names (Excel's hint), or None without one."""
-    first = sample.lstrip("\ufeff").partition("\n")[0].rstrip("\r")
+    first = _FIRST_LINE.match(sample.lstrip("\ufeff"))[0]  # type: ignore[index]
     if len(first) == len("sep=;") and first[:4].lower() == "sep=" and first[4] not in "\"'":
         return first[4]
     return None
 
 
+# A line ends at LF, CRLF or a lone CR (Excel for Mac).
+_FIRST_LINE = re.compile(r"[^\r\n]*")
+
+
 def _sample(path: Path, encoding: str) -> str:
-    with path.open("r", encoding=encoding, newline="") as stream:
+    codec, errors = _codec(encoding)
+    with path.open("r", encoding=codec, errors=errors, newline="") as stream:
         return stream.read(_SAMPLE_CHARS)
 
 
-def _header(path: Path, reader: CsvReader) -> tuple[list[str], int]:
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """The header found, the line it ends on, the records read after it while looking
+    (rows of a one-column file) and the line the last record read ends on."""
+
+    cells: list[str]
+    line: int
+    early: list[tuple[int, list[str]]]
+    resume: int
+
+
+def _header(path: Path, reader: CsvReader) -> _Head:
+    """The first record with two filled cells among the first ``_HEADER_SEARCH`` that
+    hold anything: the one-cell records above it are a report's title and filter lines.
+    Without one (a one-column file), the first record, and the others read are rows."""
     previous = reader.line_num  # 1 after a "sep=" line
+    seen: list[tuple[int, int, list[str]]] = []  # (first line, last line, cells)
     try:
         for cells in reader:
             start, previous = previous + 1, reader.line_num
@@ -499,8 +620,17 @@ def _header(path: Path, reader: CsvReader) -> tuple[list[str], int]:
                 raise TableError(f"{path}: line {start}: the header: {_UNCLOSED}")
             if cells == [_END]:
                 break
-            if cells and any(cell.strip() for cell in cells):
-                return [cell.strip() for cell in cells], reader.line_num
+            filled = sum(1 for cell in cells if cell.strip())
+            if filled > 1:
+                return _Head([cell.strip() for cell in cells], previous, [], previous)
+            if filled:
+                seen.append((start, previous, cells))
+                if len(seen) == _HEADER_SEARCH:
+                    break
     except csv.Error as error:
         raise TableError(f"{path}: the header cannot be read ({error})") from None
-    raise TableError(f"{path}: the file is empty (no header row)")
+    if not seen:
+        raise TableError(f"{path}: the file is empty (no header row)")
+    (_, line, first), *after = seen
+    early = [(start, cells) for start, _, cells in after]
+    return _Head([cell.strip() for cell in first], line, early, previous)

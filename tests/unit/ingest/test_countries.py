@@ -45,6 +45,24 @@ def test_everyday_and_own_names(raw: str, expected: str) -> None:
     assert country_code(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Other countries as a Spanish, Italian, Portuguese, Polish, Czech, Finnish,
+        # Swedish or Danish user writes them (and Odoo exports them in that language).
+        ("Alemania", "DE"), ("Francia", "FR"), ("Reino Unido", "GB"),
+        ("Países Bajos", "NL"), ("Suiza", "CH"), ("Bélgica", "BE"), ("Estados Unidos", "US"),
+        ("Germania", "DE"), ("Regno Unito", "GB"), ("Paesi Bassi", "NL"), ("Spagna", "ES"),
+        ("Stati Uniti", "US"), ("Alemanha", "DE"), ("Suécia", "SE"), ("Niemcy", "DE"),
+        ("Německo", "DE"), ("Saksa", "DE"), ("Frankrike", "FR"), ("Tyskland", "DE"),
+        # The older German name CLDR has replaced by "Tschechien".
+        ("Tschechische Republik", "CZ"), ("Tschechien", "CZ"),
+    ],
+)  # fmt: skip
+def test_other_european_languages_name_other_countries(raw: str, expected: str) -> None:
+    assert country_code(raw) == expected
+
+
 def test_own_names_never_take_a_name_the_main_table_knows() -> None:
     from leadflow.ingest.countries import _names, _own_names
 

@@ -44,3 +44,31 @@ def test_ids_excel_shortened(cell: str) -> None:
 def test_whole_ids_pass(cell: str) -> None:
     assert excel_shortened(cell) is None
     assert whole_id(cell) == cell
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # A numeric id column formatted as a number with thousands separators: Excel
+        # saves the digits as it shows them, every one still there.
+        ("1.234.567", "1234567"),  # German, Dutch, Spanish, Italian Excel
+        ("1,234,567", "1234567"),  # English
+        ("1 234 567", "1234567"),  # French (a space or a narrow no-break space)
+        ("1\u202f234\u202f567", "1234567"),
+        ("12'345'678", "12345678"),  # Swiss
+        ("12\u2019345\u2019678", "12345678"),
+        ("51.234", "51234"),
+    ],
+)
+def test_ids_grouped_by_thousands_lose_the_grouping(cell: str, expected: str) -> None:
+    assert whole_id(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["1.234,567", "1.2345", "12.34.567", "1.234.567.89", "v1.234"])
+def test_what_is_not_a_grouped_number_is_kept_as_written(cell: str) -> None:
+    assert whole_id(cell) == cell
+
+
+def test_a_grouped_id_excel_rounded_is_still_refused() -> None:
+    with pytest.raises(InvalidValueError, match="Excel keeps 15"):
+        whole_id("4.150.868.000.000.220.000")

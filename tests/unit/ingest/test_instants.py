@@ -100,6 +100,39 @@ def test_spellings_of_excel_and_european_exports(raw: str, expected: datetime) -
     assert parse_instant(raw) == expected
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # Excel's "Long Date" format, as each language's Windows writes it into a CSV.
+        "Tuesday, November 24, 2026",
+        "Dienstag, 24. November 2026",
+        "Di., 24. Nov. 2026",
+        "mardi 24 novembre 2026",
+        "dinsdag 24 november 2026",
+        "martes, 24 de noviembre de 2026",
+        "24 de noviembre de 2026",
+        "martedì 24 novembre 2026",
+        "terça-feira, 24 de novembro de 2026",
+        "tirsdag den 24. november 2026",
+        "den 24 november 2026",
+        "tiistai 24. marraskuuta 2026",
+        "wtorek, 24 listopada 2026",
+        "úterý 24. listopadu 2026",
+    ],
+)
+def test_excels_long_date_with_its_weekday_in_each_language(raw: str) -> None:
+    assert parse_instant(raw) == utc(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    "raw", ["Montag, 24. November 2026", "Someday, 24 November 2026", "martes de 2026"]
+)
+def test_a_long_date_whose_weekday_is_wrong_or_unknown_is_refused(raw: str) -> None:
+    # 24 November 2026 is a Tuesday: a date that names another day says two things.
+    with pytest.raises(InvalidValueError):
+        parse_instant(raw)
+
+
 def test_an_excel_serial_is_a_local_time_in_the_files_zone() -> None:
     amsterdam = ZoneInfo("Europe/Amsterdam")
     assert parse_instant("45987.5", zone=amsterdam) == utc(2025, 11, 26, 11)

@@ -21,6 +21,7 @@ from leadflow.ingest.normalise import (
     parse_integer,
     read_phone,
     snake_case,
+    trimmed,
     website_domain,
 )
 
@@ -229,6 +230,26 @@ def test_booleans_in_several_languages(raw: str, expected: bool) -> None:
     assert parse_boolean(raw) is expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Excel writes a TRUE/FALSE cell into a CSV in its user's language.
+        ("SANT", True), ("FALSKT", False),  # Swedish
+        ("SAND", True), ("FALSK", False),  # Danish
+        ("SANN", True), ("USANN", False),  # Norwegian
+        ("VERDADEIRO", True), ("FALSO", False),  # Portuguese
+        ("PRAWDA", True), ("FAŁSZ", False),  # Polish
+        ("PRAVDA", True), ("NEPRAVDA", False),  # Czech
+        ("TOSI", True), ("EPÄTOSI", False),  # Finnish
+        # Yes and no, as a user of those languages types them.
+        ("Nej", False), ("Sim", True), ("Não", False), ("Tak", True), ("Nie", False),
+        ("Ano", True), ("Ne", False), ("Kyllä", True), ("Ei", False),
+    ],
+)  # fmt: skip
+def test_booleans_in_the_other_languages_of_european_exports(raw: str, expected: bool) -> None:
+    assert parse_boolean(raw) is expected
+
+
 def test_unknown_boolean_is_refused() -> None:
     with pytest.raises(InvalidValueError, match="yes/no"):
         parse_boolean("maybe")
@@ -264,6 +285,29 @@ def test_unknown_boolean_is_refused() -> None:
     ],
 )
 def test_amounts_in_us_and_european_notation(raw: str, expected: float) -> None:
+    assert parse_amount(raw) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # German controlling's thousands and millions glued to the currency: "TEUR" is
+        # Tausend Euro, "MEUR" Millionen (each was read as the bare number before).
+        ("500 TEUR", 500_000.0),
+        ("500 T€", 500_000.0),
+        ("1.250 TEUR", 1_250_000.0),
+        ("750 TCHF", 750_000.0),
+        ("500 kEUR", 500_000.0),
+        ("250 KUSD", 250_000.0),
+        ("12,5 MEUR", 12_500_000.0),
+        ("3 Mio.EUR", 3_000_000.0),
+        ("EUR 500 T", 500.0),  # a "T" that no currency follows is a word, as before
+        # Windows' Swiss German format groups thousands with a typographic apostrophe.
+        ("CHF 1’234’567.50", 1_234_567.5),
+        ("12’345.50", 12_345.5),
+    ],
+)
+def test_magnitudes_glued_to_a_currency_and_swiss_apostrophes(raw: str, expected: float) -> None:
     assert parse_amount(raw) == pytest.approx(expected)
 
 
@@ -363,3 +407,19 @@ def test_an_industry_is_stored_as_fit_rules_name_it(written: str, key: str) -> N
 def test_an_industry_of_punctuation_only_names_none() -> None:
     with pytest.raises(InvalidValueError, match="names no industry"):
         industry_key(" - ")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (" jan@x.example\u200b ", "jan@x.example"),  # zero-width space after a paste
+        ("\ufeffluca@x.example", "luca@x.example"),  # a byte-order mark where files joined
+        ("\u2060Anna", "Anna"),  # word joiner
+        ("Schmidt-\u00adMüller", "Schmidt-Müller"),  # soft hyphen
+        ("Kanzlei\u200b Schmidt", "Kanzlei Schmidt"),
+        ("👩\u200d💻 Ada", "👩\u200d💻 Ada"),  # a zero-width joiner shapes the emoji: kept
+        ("  plain  ", "plain"),
+    ],
+)
+def test_trimmed_drops_white_space_and_invisible_characters(raw: str, expected: str) -> None:
+    assert trimmed(raw) == expected

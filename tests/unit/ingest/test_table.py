@@ -58,6 +58,57 @@ def test_a_late_latin1_byte_is_found_beyond_the_first_chunk(tmp_path: Path) -> N
     assert detect_encoding(path) == "cp1252"
 
 
+MAC_TEXT = "email;name;city\rj@x.de;Jürgen Müller;Köln\rf@x.fr;Françoise Lefèvre;Besançon\r"
+
+
+def test_mac_roman_from_excel_for_mac(tmp_path: Path) -> None:
+    # Excel for Mac's "Comma Separated Values" writes Mac Roman: its accented small
+    # letters are the bytes Windows-1252 uses for punctuation (ü is 0x9f, "Ÿ" there).
+    path = write(tmp_path, MAC_TEXT.encode("mac_roman"))
+    assert detect_encoding(path) == "mac-roman"
+    with open_table(path) as table:
+        rows = list(table.rows())
+    assert rows == [
+        (2, ["j@x.de", "Jürgen Müller", "Köln"]),
+        (3, ["f@x.fr", "Françoise Lefèvre", "Besançon"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "email;name;note\na@x.ie;Zoë O’Brien;“call me” – ok…\nb@x.fr;René;l’été\n",
+        "email;name\na@x.ie;Sean O’Brien\nb@x.ie;Mary O’Neill\n",  # no accented letter
+        "email;name\na@x.de;Müller\nb@x.ie;O’Brien\n",
+    ],
+)
+def test_windows_1252_punctuation_inside_words_is_not_mac_roman(tmp_path: Path, text: str) -> None:
+    assert detect_encoding(write(tmp_path, text.encode("cp1252"))) == "cp1252"
+
+
+def test_utf8_with_windows_1252_rows_added_in_excel(tmp_path: Path) -> None:
+    # A UTF-8 file without a byte-order mark, opened in Excel (as Windows-1252), a row
+    # added, saved: both encodings in one file. Each part is read in its own.
+    data = "email;name\na@x.de;Jürgen Müller\n".encode() + "b@x.se;Zoë Ångström\n".encode("cp1252")
+    path = write(tmp_path, data)
+    assert detect_encoding(path) == "utf-8+cp1252"
+    with open_table(path) as table:
+        assert table.dialect.encoding == "utf-8+cp1252"
+        rows = list(table.rows())
+    assert rows == [(2, ["a@x.de", "Jürgen Müller"]), (3, ["b@x.se", "Zoë Ångström"])]
+
+
+def test_a_windows_1252_file_with_no_utf8_sequence_stays_cp1252(tmp_path: Path) -> None:
+    path = write(tmp_path, "email;name\na@x.de;Müller – “ok” 5 €\n".encode("cp1252"))
+    assert detect_encoding(path) == "cp1252"
+
+
+def test_mac_roman_quotes_before_a_letter_are_no_utf8(tmp_path: Path) -> None:
+    # «é in Mac Roman is the two bytes of a UTF-8 letter ("ǎ"), but not inside a word.
+    text = "email;note\rf@x.fr;«école» à Besançon, l’été\r"
+    assert detect_encoding(write(tmp_path, text.encode("mac_roman"))) == "mac-roman"
+
+
 def test_utf16_from_excel_unicode_text(tmp_path: Path) -> None:
     path = write(tmp_path, "email\tname\r\na@x.nl\tÆrø\r\n".encode("utf-16"))
     with open_table(path) as table:
@@ -319,3 +370,59 @@ def test_a_record_of_empty_cells_is_blank_like_an_empty_line(tmp_path: Path) -> 
         rows = list(table.rows())
 
     assert rows == [(3, ["a@x.example", "A"])]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"], ids=["CR (classic Mac)", "LF", "CRLF"])
+def test_a_separator_line_is_read_whatever_ends_the_lines(tmp_path: Path, newline: str) -> None:
+    # Excel for Mac and FileMaker end lines with a lone CR: the "sep=;" line is still a
+    # hint, not the header.
+    lines = ["sep=;", "email;name;note", "a@x.nl;Jan;", "b@x.nl;Zoë;x"]
+    path = write(tmp_path, (newline.join(lines) + newline).encode("cp1252"))
+    with open_table(path) as table:
+        assert (table.dialect.delimiter, table.header, table.header_line) == (
+            ";", ["email", "name", "note"], 2,
+        )  # fmt: skip
+        assert list(table.rows()) == [(3, ["a@x.nl", "Jan", ""]), (4, ["b@x.nl", "Zoë", "x"])]
+
+
+def test_delimiter_detection_with_lines_ended_by_a_lone_cr() -> None:
+    sample = "email;name;city\ra@x.nl;Jan;Gent\rb@x.nl;Pi"  # the sample cut mid-record
+    assert detect_delimiter(sample) == ";"
+
+
+def test_title_lines_above_the_header_are_skipped(tmp_path: Path) -> None:
+    # A report saved from a spreadsheet as CSV keeps its title and filter lines (one cell
+    # each, padded to the report's width) above the header, as in a workbook.
+    data = (
+        "Leads mit Quelle;;\r\nGefiltert nach:;;\r\n;;\r\n"
+        "Lead-ID;E-Mail;Nachname\r\n00Q1;a@x.example;A\r\n00Q2;b@x.example;B\r\n"
+    )
+    path = write(tmp_path, data.encode())
+    with open_table(path) as table:
+        assert (table.dialect.delimiter, table.header, table.header_line) == (
+            ";", ["Lead-ID", "E-Mail", "Nachname"], 4,
+        )  # fmt: skip
+        assert list(table.rows()) == [
+            (5, ["00Q1", "a@x.example", "A"]),
+            (6, ["00Q2", "b@x.example", "B"]),
+        ]
+
+
+def test_title_lines_without_padding_do_not_hide_the_delimiter(tmp_path: Path) -> None:
+    path = write(tmp_path, b"Leads report\nAll leads\nLead ID;Email\n00Q1;a@x.example\n")
+    with open_table(path) as table:
+        assert (table.dialect.delimiter, table.header) == (";", ["Lead ID", "Email"])
+        assert list(table.rows()) == [(4, ["00Q1", "a@x.example"])]
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_a_one_column_file_keeps_its_first_line_as_header_and_every_row(
+    tmp_path: Path, count: int
+) -> None:
+    # No record has two cells: the header is the first line, and the records read while
+    # looking for another are rows, in order.
+    emails = [f"p{n}@x.example" for n in range(count)]
+    path = write(tmp_path, ("email\n\n" + "\n".join(emails) + "\n").encode())
+    with open_table(path) as table:
+        assert (table.header, table.header_line) == (["email"], 1)
+        assert list(table.rows()) == [(n + 3, [email]) for n, email in enumerate(emails)]
