@@ -3,6 +3,12 @@ one line, exit status 1, and nothing left behind."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -99,3 +105,82 @@ def test_init_names_a_setting_the_environment_gets_wrong(
     assert result.exit_code == 1
     assert result.output.strip().startswith("error: LEADFLOW_PORT: Input should be a valid")
     assert not (elsewhere / "ws").exists()
+
+
+_MAIN = "from leadflow.cli import main; main()"
+
+
+def _as_nobody(setpriv: str) -> list[str]:
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def _as_a_user_who_cannot_write(folder: Path, command: list[str]) -> tuple[int, str]:
+    """``leadflow COMMAND`` run by a user to whom ``folder`` is read-only: this user
+    after a chmod, or (as root, who may write anywhere) the unprivileged ``nobody``."""
+    folder.chmod(0o555)
+    try:
+        if os.geteuid() != 0:
+            result = runner.invoke(app, command)
+            return result.exit_code, result.output
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv to drop privileges")
+        done = subprocess.run(
+            [*_as_nobody(setpriv), sys.executable, "-c", _MAIN, *command],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "HOME": str(folder.parent)},
+            cwd=folder.parent,
+            check=False,
+        )
+        return done.returncode, done.stdout + done.stderr
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.fixture
+def read_only_workspace(elsewhere: Path) -> Iterator[Path]:
+    """A workspace whose folder the user running leadflow may read and not write (a
+    service account, a folder created by root), in a folder everyone may enter."""
+    outer = Path(tempfile.mkdtemp(prefix="leadflow-ro-"))
+    outer.chmod(0o755)
+    workspace = outer / "ws"
+    result = runner.invoke(app, ["init", "--preset", "waterfall", str(workspace)])
+    assert result.exit_code == 0, result.output
+    for path in workspace.iterdir():
+        path.chmod(0o644)
+    yield workspace
+    shutil.rmtree(outer)
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "current"], ["db", "upgrade"], ["keys", "list"], ["report", "funnel"]]
+)
+def test_a_workspace_this_user_cannot_write_is_named_in_one_line(
+    read_only_workspace: Path, command: list[str]
+) -> None:
+    # SQLite writes beside the database even to read it (WAL): every command failed with
+    # "attempt to write a readonly database", naming neither the file nor the user.
+    exit_code, output = _as_a_user_who_cannot_write(
+        read_only_workspace, [*command, "-w", str(read_only_workspace)]
+    )
+
+    assert exit_code == 1, output
+    [line] = output.strip().splitlines()
+    assert line.startswith(f"error: the workspace {read_only_workspace} is not writable by "), line
+    assert "give that user write access to the folder and its leadflow.db files" in line
+
+
+def test_serve_refuses_a_workspace_it_cannot_write_rather_than_answering_503(
+    read_only_workspace: Path,
+) -> None:
+    # It started, warned "cannot use the database: attempt to write a readonly database;
+    # answering 503 until it does" and answered 503 for ever: nothing was going to change.
+    exit_code, output = _as_a_user_who_cannot_write(
+        read_only_workspace, ["serve", "-w", str(read_only_workspace), "--port", "1"]
+    )
+
+    assert exit_code == 1, output
+    [line] = output.strip().splitlines()
+    assert line.startswith(f"error: the workspace {read_only_workspace} is not writable by "), line
