@@ -25,6 +25,7 @@ __all__ = [
     "delimiter_option",
     "fail",
     "missing_workspace",
+    "no_workspace_at",
     "settings_for",
     "settings_problem",
     "unwritable_workspace",
@@ -84,7 +85,17 @@ def missing_workspace(settings: Settings) -> str | None:
     database = settings.workspace_database
     if database is None or database.is_file():
         return None
-    return f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`"
+    return no_workspace_at(settings.workspace)
+
+
+def no_workspace_at(folder: Path) -> str:
+    """The line for a folder that is no workspace. Most often the command ran elsewhere
+    (the README's tour runs from the project root) and only lacked ``-w``; creating a
+    workspace there is the other way out, not the only one."""
+    return (
+        f"no workspace at {folder}: name one with --workspace or LEADFLOW_WORKSPACE, "
+        f"or create it with `leadflow init {folder}`"
+    )
 
 
 def unwritable_workspace(settings: Settings) -> str | None:

@@ -57,7 +57,12 @@ def test_a_folder_that_is_no_workspace_is_named_and_left_as_it_was(elsewhere: Pa
         result = runner.invoke(app, command)
 
         assert result.exit_code == 1, (command, result.output)
-        assert result.output.strip() == ("error: no workspace at .; run `leadflow init .`"), command
+        # The README's tour runs commands from the project root: the hint to create a
+        # workspace there, alone, sent a newcomer who had only forgotten -w to an empty one.
+        assert result.output.strip() == (
+            "error: no workspace at .: name one with --workspace or LEADFLOW_WORKSPACE, "
+            "or create it with `leadflow init .`"
+        ), command
         assert not (elsewhere / "leadflow.db").exists(), command
 
 
