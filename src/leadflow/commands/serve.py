@@ -107,14 +107,20 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: str | None = typer.Option(None, "--host", help="Address (default 127.0.0.1)."),
-    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Default 8000."),
+    host: str | None = typer.Option(
+        None, "--host", help="Address (default: LEADFLOW_HOST, else 127.0.0.1)."
+    ),
+    port: int | None = typer.Option(
+        None, "--port", min=1, max=65535, help="Port (default: LEADFLOW_PORT, else 8000)."
+    ),
     workspace: Path | None = WorkspaceOption,
     rate_limit: float = typer.Option(
         _DEFAULTS.rate_per_second, "--rate-limit", min=0, help="Requests/s per key; 0: off."
     ),
     burst: int = typer.Option(_DEFAULTS.burst, "--burst", min=1, help="Bucket size per key."),
-    access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
+    access_log: bool = typer.Option(
+        True, "--access-log/--no-access-log", help="One line a request on the standard output."
+    ),
     root_path: str | None = typer.Option(
         None,
         "--root-path",
