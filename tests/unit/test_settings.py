@@ -75,6 +75,17 @@ def test_a_bad_window_names_the_setting_and_why(
         ("postgresql+asyncpg://app:secret@db/leadflow", "write postgresql://"),
         ("sqlite+pysqlcipher:///ws/leadflow.db", "write sqlite:///"),
         ("db.internal/leadflow", "not a database URL"),
+        ("postgresql://app:secret@db:54x2/leadflow", "the port after the host is not a number"),
+        # A misspelt query parameter, or a value psycopg refuses before connecting: `db
+        # current` and `serve` stopped with a page of traceback.
+        (
+            "postgresql://app:secret@db/leadflow?sslmod=require",
+            'invalid connection option "sslmod"',
+        ),
+        (
+            "postgresql://app:secret@db/leadflow?connect_timeout=ten",
+            "bad value for connect_timeout",
+        ),
     ],
 )
 def test_a_database_url_leadflow_cannot_use_is_refused_naming_what_it_takes(
@@ -97,6 +108,7 @@ def test_a_database_url_leadflow_cannot_use_is_refused_naming_what_it_takes(
         "postgresql+psycopg://app@db/leadflow?sslmode=require",
         "sqlite:////srv/leadflow/leadflow.db",
         "sqlite://",
+        "postgresql://app@db/leadflow?sslmode=require&connect_timeout=3&application_name=x",
     ],
 )
 def test_a_database_url_leadflow_runs_on_is_kept_as_written(

@@ -189,3 +189,19 @@ def test_serve_refuses_a_workspace_it_cannot_write_rather_than_answering_503(
     assert exit_code == 1, output
     [line] = output.strip().splitlines()
     assert line.startswith(f"error: the workspace {read_only_workspace} is not writable by "), line
+
+
+def test_a_database_url_with_a_misspelt_parameter_is_one_line_for_every_command(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ?sslmod=require: `db current` and `serve` printed psycopg's traceback, 143 lines.
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", "postgresql://app:pw@db/leadflow?sslmod=require")
+    for command in [["db", "current"], ["serve"], ["keys", "list"], ["init", "ws"]]:
+        result = runner.invoke(app, command)
+
+        assert result.exit_code == 1, (command, result.output)
+        [line] = result.output.strip().splitlines()
+        assert line == (
+            'error: LEADFLOW_DATABASE_URL: invalid connection option "sslmod" '
+            "(the query's parameters go to PostgreSQL's client library)"
+        ), command
