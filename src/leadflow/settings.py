@@ -119,6 +119,17 @@ class Settings(BaseSettings):
     def _root(cls, value: str) -> str:
         return checked_root_path(value)
 
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        # An empty address is every address: uvicorn would listen on all interfaces.
+        if not value.strip():
+            raise ValueError(
+                "empty: write the address to listen on, 127.0.0.1 (this machine only) "
+                "or 0.0.0.0 (every interface)"
+            )
+        return value
+
     @field_validator("public_url")
     @classmethod
     def _public(cls, value: str | None) -> str | None:

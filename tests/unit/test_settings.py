@@ -116,3 +116,21 @@ def test_a_database_url_leadflow_runs_on_is_kept_as_written(
 ) -> None:
     monkeypatch.setenv("LEADFLOW_DATABASE_URL", url)
     assert Settings().database_url == url
+
+
+@pytest.mark.parametrize("written", ["", "  "])
+def test_an_empty_host_is_refused_rather_than_listening_on_every_interface(
+    monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    # `LEADFLOW_HOST=` in a .env (meant as "unset") bound the server to every address of
+    # the machine, as 0.0.0.0 does, and said it ran on "http://:8000".
+    monkeypatch.setenv("LEADFLOW_HOST", written)
+    with pytest.raises(ValueError, match="empty: write the address to listen on") as refused:
+        Settings()
+    assert "host" in str(refused.value)
+
+
+def test_a_host_is_kept_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    for written in ("127.0.0.1", "0.0.0.0", "::1", "leadflow.internal"):
+        monkeypatch.setenv("LEADFLOW_HOST", written)
+        assert Settings().host == written
