@@ -99,15 +99,18 @@ def no_workspace_at(folder: Path) -> str:
 
 
 def unwritable_workspace(settings: Settings) -> str | None:
-    """Why this user cannot write the SQLite database's folder or files, if it cannot.
+    """Why this user cannot write the SQLite database's folder or files, if it cannot
+    (or why there is no folder to write it in).
 
     SQLite writes beside the database even to read it (WAL's ``-shm`` file), so a
     workspace made by another user failed every command with "attempt to write a
     readonly database", naming neither the folder nor the user, and ``leadflow serve``
     answered 503 as if the database were down, for ever."""
     database = _sqlite_file(settings.resolved_database_url)
-    if database is None or not database.parent.is_dir():
+    if database is None:
         return None
+    if not database.parent.is_dir():  # only a URL names one: a workspace is checked before
+        return f"LEADFLOW_DATABASE_URL: no folder {database.parent} to hold {database.name}"
     suffixes = ("", "-wal", "-shm", "-journal")
     files = [database.with_name(database.name + suffix) for suffix in suffixes]
     paths = [database.parent, *(path for path in files if path.exists())]

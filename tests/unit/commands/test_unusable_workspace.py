@@ -205,3 +205,20 @@ def test_a_database_url_with_a_misspelt_parameter_is_one_line_for_every_command(
             'error: LEADFLOW_DATABASE_URL: invalid connection option "sslmod" '
             "(the query's parameters go to PostgreSQL's client library)"
         ), command
+
+
+def test_a_sqlite_url_into_a_folder_that_does_not_exist_names_the_folder(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said "cannot use the database: (sqlite3.OperationalError) unable to open
+    # database file", naming neither.
+    missing = elsewhere / "srv" / "leadflow"
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", f"sqlite:///{missing}/leadflow.db")
+    for command in [["db", "upgrade"], ["db", "current"], ["keys", "list"]]:
+        result = runner.invoke(app, command)
+
+        assert result.exit_code == 1, (command, result.output)
+        assert result.output == (
+            f"error: LEADFLOW_DATABASE_URL: no folder {missing} to hold leadflow.db\n"
+        ), command
+        assert not missing.exists()
