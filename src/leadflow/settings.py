@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from leadflow.domain.durations import parse_duration
@@ -119,6 +119,17 @@ class Settings(BaseSettings):
     def _root(cls, value: str) -> str:
         return checked_root_path(value)
 
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        # An empty address is every address: uvicorn would listen on all interfaces.
+        if not value.strip():
+            raise ValueError(
+                "empty: write the address to listen on, 127.0.0.1 (this machine only) "
+                "or 0.0.0.0 (every interface)"
+            )
+        return value
+
     @field_validator("public_url")
     @classmethod
     def _public(cls, value: str | None) -> str | None:
@@ -194,6 +205,10 @@ def _check_database_url(value: str) -> None:
         raise ValueError(
             "not a database URL: write sqlite:///PATH or postgresql://USER@HOST/DATABASE"
         ) from None
+    except ValueError:  # SQLAlchemy's int() of the port, whose message was Python's own
+        raise ValueError(
+            "the port after the host is not a number: write postgresql://USER@HOST:5432/DATABASE"
+        ) from None
     backend = "postgresql" if url.get_backend_name() == "postgres" else url.get_backend_name()
     if backend not in _DRIVERS:
         raise ValueError(
@@ -206,3 +221,26 @@ def _check_database_url(value: str) -> None:
             f"leadflow talks to {backend} through {driver}, not {url.get_driver_name()}: "
             f"write {scheme}..."
         )
+    if backend == "postgresql":
+        _check_postgresql_options(url)
+
+
+def _check_postgresql_options(url: URL) -> None:
+    """The URL's query parameters as libpq would take them: a misspelt name (``sslmod``)
+    or a timeout that is no number was a page of traceback from the first connection.
+    Values only the server can judge (an ``sslmode`` it does not offer) stay its to refuse."""
+    if not url.query:
+        return
+    # Imported here: the driver is needed only for a PostgreSQL URL with a query.
+    from psycopg import ProgrammingError
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo, timeout_from_conninfo
+
+    options = {
+        name: value if isinstance(value, str) else value[-1] for name, value in url.query.items()
+    }
+    try:
+        timeout_from_conninfo(conninfo_to_dict(make_conninfo("", **options)))
+    except ProgrammingError as error:
+        raise ValueError(
+            f"{str(error).strip()} (the query's parameters go to PostgreSQL's client library)"
+        ) from None

@@ -1,8 +1,13 @@
 import importlib
+import inspect
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Iterator
 
+import typer
+from typer._click.core import Command, Context
+from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 import leadflow.commands
@@ -50,3 +55,52 @@ def test_a_command_does_not_import_the_heavy_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _every_command() -> Iterator[tuple[str, Command]]:
+    """Every command and group of the CLI with its full name (``gdpr export``)."""
+    root = typer.main.get_command(app)
+    context = Context(root)
+
+    def walk(command: Command, path: tuple[str, ...]) -> Iterator[tuple[str, Command]]:
+        yield " ".join(path), command
+        if isinstance(command, TyperGroup):
+            for name in command.list_commands(context):
+                found = command.get_command(context, name)
+                assert found is not None, name
+                yield from walk(found, (*path, name))
+
+    yield from walk(root, ())
+
+
+def test_every_option_and_argument_of_every_command_says_what_it_is() -> None:
+    # `serve --access-log`, `reps add --team`, `webhooks log SUBSCRIPTION_ID` and thirty
+    # more showed a name and a type in --help, and nothing about what they do.
+    unexplained = [
+        f"{name} {parameter.name}"
+        for name, command in _every_command()
+        for parameter in command.params
+        if parameter.name != "help" and not (getattr(parameter, "help", None) or "").strip()
+    ]
+
+    assert unexplained == []
+
+
+def test_no_help_text_breaks_a_paragraph_where_its_source_line_ended() -> None:
+    # Typer joins the lines of a help's first paragraph and of nothing else: `leadflow
+    # gdpr --help` listed "... (their contact records, events," and "consents, ..." on
+    # lines of their own, `definition check --help` a line holding only "the".
+    for name in ("gdpr", "definition check", "learn", "import"):
+        shown = CliRunner().invoke(app, [*name.split(), "--help"], env={"COLUMNS": "100"})
+        assert shown.exit_code == 0, shown.output
+        for line in shown.output.splitlines():
+            text = line.strip("│ ")
+            assert text not in ("the", "co"), (name, line)
+    broken = [
+        name
+        for name, command in _every_command()
+        for paragraph in inspect.cleandoc(command.help or "").split("\n\n")
+        if "\n" in paragraph and not paragraph.startswith("\b")
+    ]
+
+    assert broken == []

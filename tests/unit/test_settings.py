@@ -75,6 +75,17 @@ def test_a_bad_window_names_the_setting_and_why(
         ("postgresql+asyncpg://app:secret@db/leadflow", "write postgresql://"),
         ("sqlite+pysqlcipher:///ws/leadflow.db", "write sqlite:///"),
         ("db.internal/leadflow", "not a database URL"),
+        ("postgresql://app:secret@db:54x2/leadflow", "the port after the host is not a number"),
+        # A misspelt query parameter, or a value psycopg refuses before connecting: `db
+        # current` and `serve` stopped with a page of traceback.
+        (
+            "postgresql://app:secret@db/leadflow?sslmod=require",
+            'invalid connection option "sslmod"',
+        ),
+        (
+            "postgresql://app:secret@db/leadflow?connect_timeout=ten",
+            "bad value for connect_timeout",
+        ),
     ],
 )
 def test_a_database_url_leadflow_cannot_use_is_refused_naming_what_it_takes(
@@ -97,6 +108,7 @@ def test_a_database_url_leadflow_cannot_use_is_refused_naming_what_it_takes(
         "postgresql+psycopg://app@db/leadflow?sslmode=require",
         "sqlite:////srv/leadflow/leadflow.db",
         "sqlite://",
+        "postgresql://app@db/leadflow?sslmode=require&connect_timeout=3&application_name=x",
     ],
 )
 def test_a_database_url_leadflow_runs_on_is_kept_as_written(
@@ -104,3 +116,21 @@ def test_a_database_url_leadflow_runs_on_is_kept_as_written(
 ) -> None:
     monkeypatch.setenv("LEADFLOW_DATABASE_URL", url)
     assert Settings().database_url == url
+
+
+@pytest.mark.parametrize("written", ["", "  "])
+def test_an_empty_host_is_refused_rather_than_listening_on_every_interface(
+    monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    # `LEADFLOW_HOST=` in a .env (meant as "unset") bound the server to every address of
+    # the machine, as 0.0.0.0 does, and said it ran on "http://:8000".
+    monkeypatch.setenv("LEADFLOW_HOST", written)
+    with pytest.raises(ValueError, match="empty: write the address to listen on") as refused:
+        Settings()
+    assert "host" in str(refused.value)
+
+
+def test_a_host_is_kept_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    for written in ("127.0.0.1", "0.0.0.0", "::1", "leadflow.internal"):
+        monkeypatch.setenv("LEADFLOW_HOST", written)
+        assert Settings().host == written

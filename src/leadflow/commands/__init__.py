@@ -12,6 +12,7 @@ To add a command: write or extend its module and list the command name here.
 from __future__ import annotations
 
 import importlib
+import inspect
 from functools import cache
 
 import typer
@@ -69,7 +70,26 @@ def load_module_commands(module_name: str) -> dict[str, Command]:
     module.register(holder)
     group = typer.main.get_command(holder)
     assert isinstance(group, TyperGroup)
+    for command in group.commands.values():
+        _reflow(command)
     return dict(group.commands)
+
+
+def _reflow(command: Command) -> None:
+    """Join the lines of every paragraph of ``command``'s help, and its subcommands'.
+
+    Docstrings are wrapped at the source's line length; Typer joins the lines of the
+    first paragraph only where it shows a command alone, and of none in a group's list,
+    so a summary came out broken where its source line ended ("events," then
+    "consents, ..."). A paragraph starting with ``\b`` keeps its lines, as in Click."""
+    if command.help:
+        command.help = "\n\n".join(
+            paragraph if paragraph.startswith("\b") else " ".join(paragraph.split("\n"))
+            for paragraph in inspect.cleandoc(command.help).split("\n\n")
+        )
+    if isinstance(command, TyperGroup):
+        for subcommand in command.commands.values():
+            _reflow(subcommand)
 
 
 class LazyCommands(TyperGroup):

@@ -109,7 +109,7 @@ def accept(
 
 
 def reject(
-    contact_id: int = typer.Argument(...),
+    contact_id: int = typer.Argument(..., help="The lead's contact id (the queue's first column)."),
     reason: str = typer.Option(..., "--reason", help="A reject reason code of the definition."),
     note: str | None = typer.Option(None, "--note", help="Why, in words."),
     rep: str | None = RepOption,
@@ -127,10 +127,10 @@ def reject(
 
 
 def attempt(
-    contact_id: int = typer.Argument(...),
+    contact_id: int = typer.Argument(..., help="The lead's contact id (the queue's first column)."),
     channel: str = typer.Option(..., "--channel", help="call, email, linkedin or meeting."),
     outcome: str = typer.Option(..., "--outcome", help="no_answer, voicemail, connected ..."),
-    note: str | None = typer.Option(None, "--note"),
+    note: str | None = typer.Option(None, "--note", help="What happened, in words."),
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
@@ -144,9 +144,9 @@ def attempt(
 
 
 def conversation(
-    contact_id: int = typer.Argument(...),
+    contact_id: int = typer.Argument(..., help="The lead's contact id (the queue's first column)."),
     outcome: str = typer.Option(..., "--outcome", help="interested, not_interested, no_decision."),
-    note: str | None = typer.Option(None, "--note"),
+    note: str | None = typer.Option(None, "--note", help="What happened, in words."),
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
@@ -159,7 +159,7 @@ def conversation(
 
 
 def close(
-    contact_id: int = typer.Argument(...),
+    contact_id: int = typer.Argument(..., help="The lead's contact id (the queue's first column)."),
     reason: str = typer.Option(..., "--reason", help="e.g. unresponsive, not_interested."),
     disqualify: bool = typer.Option(False, "--disqualify", help="Out of the funnel, not nurture."),
     rep: str | None = RepOption,
@@ -195,7 +195,7 @@ def deal_create(
     currency: str | None = typer.Option(None, "--currency", help="ISO code, e.g. EUR."),
     close_date: str | None = typer.Option(None, "--close-date", help="Expected (YYYY-MM-DD)."),
     product: list[str] = typer.Option([], "--product", help="A product; repeat for more."),
-    name: str | None = typer.Option(None, "--name"),
+    name: str | None = typer.Option(None, "--name", help="A name for the deal."),
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
@@ -224,7 +224,9 @@ def _check_amount(amount: float | None) -> None:
 
 @deals_app.command("stage")
 def deal_stage(
-    opportunity_id: int = typer.Argument(...),
+    opportunity_id: int = typer.Argument(
+        ..., help="The deal's id (`opportunity create` prints it)."
+    ),
     stage: str = typer.Argument(..., help="An open stage of the definition."),
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
@@ -239,8 +241,10 @@ def deal_stage(
 
 @deals_app.command("win")
 def deal_win(
-    opportunity_id: int = typer.Argument(...),
-    reason: str | None = typer.Option(None, "--reason"),
+    opportunity_id: int = typer.Argument(
+        ..., help="The deal's id (`opportunity create` prints it)."
+    ),
+    reason: str | None = typer.Option(None, "--reason", help="Why it was won, in words."),
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
@@ -254,9 +258,11 @@ def deal_win(
 
 @deals_app.command("lose")
 def deal_lose(
-    opportunity_id: int = typer.Argument(...),
+    opportunity_id: int = typer.Argument(
+        ..., help="The deal's id (`opportunity create` prints it)."
+    ),
     reason: str = typer.Option(..., "--reason", help="A lost reason code of the definition."),
-    note: str | None = typer.Option(None, "--note"),
+    note: str | None = typer.Option(None, "--note", help="What happened, in words."),
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:

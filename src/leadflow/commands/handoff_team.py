@@ -40,7 +40,7 @@ def team_add(
     zone: str = typer.Option(..., "--time-zone", "-z", help="IANA zone, e.g. Europe/Amsterdam."),
     hours: str = typer.Option("mon-fri 09:00-17:00", "--hours", help="Working hours."),
     holiday: list[str] = typer.Option([], "--holiday", help="A day off (YYYY-MM-DD)."),
-    name: str | None = typer.Option(None, "--name"),
+    name: str | None = typer.Option(None, "--name", help="The team's name (default: its key)."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Add a team; SLA clocks tick in its working hours."""
@@ -55,7 +55,7 @@ def team_add(
 
 @team_app.command("holiday")
 def team_holiday(
-    key: str = typer.Argument(...),
+    key: str = typer.Argument(..., help="The team's key, e.g. benelux."),
     days: list[str] = typer.Argument(None, help="Days off (YYYY-MM-DD)."),
     name: str | None = typer.Option(None, "--name", help="e.g. Christmas Day."),
     country: str | None = typer.Option(
@@ -105,10 +105,10 @@ def team_list(workspace: Path | None = WorkspaceOption) -> None:
 @reps_app.command("add")
 def rep_add(
     key: str = typer.Argument(..., help="The rep's key, e.g. r0001 or an e-mail."),
-    team: str = typer.Option(..., "--team", "-t"),
+    team: str = typer.Option(..., "--team", "-t", help="The key of the rep's team."),
     capacity: int = typer.Option(..., "--capacity", "-c", help="Leads worked at once."),
-    name: str | None = typer.Option(None, "--name"),
-    email: str | None = typer.Option(None, "--email"),
+    name: str | None = typer.Option(None, "--name", help="The rep's name."),
+    email: str | None = typer.Option(None, "--email", help="The rep's e-mail address."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Add a rep to a team."""
@@ -122,7 +122,7 @@ def rep_add(
 
 @reps_app.command("list")
 def rep_list(
-    team: str | None = typer.Option(None, "--team", "-t"),
+    team: str | None = typer.Option(None, "--team", "-t", help="Only this team's reps."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Reps with their load (leads held) and whether they are inactive or away now."""
@@ -141,10 +141,10 @@ def rep_list(
 
 @reps_app.command("absent")
 def rep_absent(
-    key: str = typer.Argument(...),
+    key: str = typer.Argument(..., help="The rep's key, e.g. r0001."),
     first: str = typer.Option(..., "--from", help="First day away (YYYY-MM-DD)."),
     last: str = typer.Option(..., "--until", help="Last day away (YYYY-MM-DD)."),
-    reason: str | None = typer.Option(None, "--reason"),
+    reason: str | None = typer.Option(None, "--reason", help="Why, e.g. holiday."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Mark a rep away: no new leads in those days (in the team's time zone)."""
@@ -163,7 +163,7 @@ def rep_absent(
 
 @reps_app.command("capacity")
 def rep_capacity(
-    key: str = typer.Argument(...),
+    key: str = typer.Argument(..., help="The rep's key, e.g. r0001."),
     capacity: int = typer.Argument(..., help="Leads worked at once; 0 takes the rep off routing."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
@@ -175,7 +175,7 @@ def rep_capacity(
 
 @reps_app.command("own")
 def rep_own(
-    key: str = typer.Argument(...),
+    key: str = typer.Argument(..., help="The rep's key, e.g. r0001."),
     account: str = typer.Argument(..., help="The account's id or domain."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
@@ -187,7 +187,8 @@ def rep_own(
 
 @reps_app.command("deactivate")
 def rep_deactivate(
-    key: str = typer.Argument(...), workspace: Path | None = WorkspaceOption
+    key: str = typer.Argument(..., help="The rep's key, e.g. r0001."),
+    workspace: Path | None = WorkspaceOption,
 ) -> None:
     """A rep who left: never routed to again; the leads they hold are re-routed."""
     with workspace_session(workspace) as session:

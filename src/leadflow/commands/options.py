@@ -6,12 +6,15 @@ whose everyday commands never open a database, ``definition``, starts quickly.
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
 from pathlib import Path
 from typing import NoReturn
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 
 from leadflow.settings import Settings
 
@@ -22,8 +25,10 @@ __all__ = [
     "delimiter_option",
     "fail",
     "missing_workspace",
+    "no_workspace_at",
     "settings_for",
     "settings_problem",
+    "unwritable_workspace",
     "workspace_settings",
 ]
 
@@ -69,7 +74,7 @@ def workspace_settings(workspace: Path | None) -> Settings:
     ``leadflow.db`` in whatever folder the command ran in, and the command would then
     fail on missing tables with a hint to migrate that stray file."""
     settings = settings_for(workspace)
-    problem = missing_workspace(settings)
+    problem = missing_workspace(settings) or unwritable_workspace(settings)
     if problem is not None:
         fail(problem)
     return settings
@@ -80,7 +85,58 @@ def missing_workspace(settings: Settings) -> str | None:
     database = settings.workspace_database
     if database is None or database.is_file():
         return None
-    return f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`"
+    return no_workspace_at(settings.workspace)
+
+
+def no_workspace_at(folder: Path) -> str:
+    """The line for a folder that is no workspace. Most often the command ran elsewhere
+    (the README's tour runs from the project root) and only lacked ``-w``; creating a
+    workspace there is the other way out, not the only one."""
+    return (
+        f"no workspace at {folder}: name one with --workspace or LEADFLOW_WORKSPACE, "
+        f"or create it with `leadflow init {folder}`"
+    )
+
+
+def unwritable_workspace(settings: Settings) -> str | None:
+    """Why this user cannot write the SQLite database's folder or files, if it cannot
+    (or why there is no folder to write it in).
+
+    SQLite writes beside the database even to read it (WAL's ``-shm`` file), so a
+    workspace made by another user failed every command with "attempt to write a
+    readonly database", naming neither the folder nor the user, and ``leadflow serve``
+    answered 503 as if the database were down, for ever."""
+    database = _sqlite_file(settings.resolved_database_url)
+    if database is None:
+        return None
+    if not database.parent.is_dir():  # only a URL names one: a workspace is checked before
+        return f"LEADFLOW_DATABASE_URL: no folder {database.parent} to hold {database.name}"
+    suffixes = ("", "-wal", "-shm", "-journal")
+    files = [database.with_name(database.name + suffix) for suffix in suffixes]
+    paths = [database.parent, *(path for path in files if path.exists())]
+    if all(os.access(path, os.W_OK) for path in paths):
+        return None
+    return (
+        f"the workspace {database.parent} is not writable by {_user()}: SQLite writes "
+        f"beside {database.name} even to read it; give that user write access to the "
+        f"folder and its {database.name} files"
+    )
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _user() -> str:
+    """This process's user, as ``ls -l`` names it (``nobody``), else its number."""
+    uid = os.geteuid()
+    try:
+        return f"the user {pwd.getpwuid(uid).pw_name}"
+    except KeyError:  # a container's user without a passwd entry
+        return f"the user with uid {uid}"
 
 
 def database_problem(error: Exception) -> str:

@@ -16,9 +16,11 @@ address, a filter by owner) and without a double opt-in link's token: whoever ke
 the server's log (journald, a log service) keeps no personal data from it and no
 link that confirms someone's address (``RedactedPaths``).
 
-The server does not start on a schema other than the one this leadflow migrates to
-(``check_schema``: run ``leadflow db upgrade`` first); a database that does not answer
-yet is a warning, and the server answers 503 until it does.
+An address it cannot listen on (a port in use) is one line and exit status 1, before
+anything starts (``commands/listening.py``). The server does not start on a schema
+other than the one this leadflow migrates to (``check_schema``: run ``leadflow db
+upgrade`` first); a database that does not answer yet is a warning, and the server
+answers 503 until it does.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from uvicorn.logging import AccessFormatter, DefaultFormatter
 
 from leadflow.api.app import create_app
 from leadflow.api.state import ApiLimits
+from leadflow.commands.listening import ListeningServer, listening_socket
 from leadflow.commands.options import database_problem, workspace_settings
 from leadflow.commands.stamps import utc_text
 from leadflow.commands.workspace import WorkspaceOption, fail
@@ -104,14 +107,20 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: str | None = typer.Option(None, "--host", help="Address (default 127.0.0.1)."),
-    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Default 8000."),
+    host: str | None = typer.Option(
+        None, "--host", help="Address (default: LEADFLOW_HOST, else 127.0.0.1)."
+    ),
+    port: int | None = typer.Option(
+        None, "--port", min=1, max=65535, help="Port (default: LEADFLOW_PORT, else 8000)."
+    ),
     workspace: Path | None = WorkspaceOption,
     rate_limit: float = typer.Option(
         _DEFAULTS.rate_per_second, "--rate-limit", min=0, help="Requests/s per key; 0: off."
     ),
     burst: int = typer.Option(_DEFAULTS.burst, "--burst", min=1, help="Bucket size per key."),
-    access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
+    access_log: bool = typer.Option(
+        True, "--access-log/--no-access-log", help="One line a request on the standard output."
+    ),
     root_path: str | None = typer.Option(
         None,
         "--root-path",
@@ -132,7 +141,11 @@ def serve(
         fail(f"bad database URL: {error}")
     check_schema(app.state.leadflow.engine)
     config = server_config(app, settings, host=host, port=port, access_log=access_log)
-    uvicorn.Server(config).run()
+    sock = listening_socket(config.host, config.port)
+    try:
+        ListeningServer(config).run(sockets=[sock])
+    finally:
+        sock.close()  # uvicorn closes it on shutdown; here when it never ran
 
 
 def _checked_option(root_path: str) -> str:

@@ -50,7 +50,9 @@ def register(app: typer.Typer) -> None:
 def add(
     url: str = typer.Argument(..., help="Where to POST, http(s)://..."),
     kind: list[str] = typer.Option(..., "--kind", "-k", help=f"One of {', '.join(KINDS)}."),
-    description: str | None = typer.Option(None, "--description", "-d"),
+    description: str | None = typer.Option(
+        None, "--description", "-d", help="What the subscription is for."
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Subscribe a URL; prints the signing secret once."""
@@ -76,7 +78,8 @@ def list_(workspace: Path | None = WorkspaceOption) -> None:
 
 @hooks_app.command("remove")
 def remove(
-    subscription_id: int = typer.Argument(...), workspace: Path | None = WorkspaceOption
+    subscription_id: int = typer.Argument(..., help="The subscription's id (`webhooks list`)."),
+    workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Stop a subscription: its pending deliveries are cancelled, its log stays readable."""
     with workspace_session(workspace) as session:
@@ -86,8 +89,8 @@ def remove(
 
 @hooks_app.command("log")
 def log(
-    subscription_id: int = typer.Argument(...),
-    limit: int = typer.Option(20, "--limit", min=1, max=500),
+    subscription_id: int = typer.Argument(..., help="The subscription's id (`webhooks list`)."),
+    limit: int = typer.Option(20, "--limit", min=1, max=500, help="How many deliveries to show."),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Recent deliveries of a subscription, newest first."""

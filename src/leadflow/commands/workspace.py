@@ -24,7 +24,13 @@ from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from leadflow.commands.options import WorkspaceOption, fail, settings_for
+from leadflow.commands.options import (
+    WorkspaceOption,
+    fail,
+    no_workspace_at,
+    settings_for,
+    unwritable_workspace,
+)
 from leadflow.commands.retention import db_prune
 from leadflow.definition.builtin import PRESET_NAMES, UnknownPresetError
 from leadflow.definition.errors import DefinitionError
@@ -129,7 +135,10 @@ def db_current(workspace: Path | None = WorkspaceOption) -> None:
 def _engine(workspace: Path | None) -> Engine:
     settings = settings_for(workspace)
     if settings.database_url is None and not settings.workspace.is_dir():
-        fail(f"no workspace at {settings.workspace}; run `leadflow init {settings.workspace}`")
+        fail(no_workspace_at(settings.workspace))
+    problem = unwritable_workspace(settings)
+    if problem is not None:
+        fail(problem)
     try:
         return engine_from_settings(settings)
     except ArgumentError as error:

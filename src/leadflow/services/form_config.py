@@ -182,11 +182,37 @@ def load_forms(workspace: Path) -> FormsConfig:
     if not path.is_file():
         return FormsConfig()
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return FormsConfig.model_validate(data)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise InvalidInputError(f"{path}: cannot read: {error}".splitlines()[0]) from None
+    try:
+        data: Any = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise InvalidInputError(f"{path}{line}: not valid YAML: {problem}") from None
+    try:
+        return FormsConfig.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InvalidInputError(f"{path}: {where}: {first['msg']}") from None
+        line = _line_of(text, first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise InvalidInputError(f"{path}{line}: {where}: {message}") from None
+
+
+def _line_of(text: str, loc: tuple[int | str, ...]) -> str:
+    """``:LINE`` of the deepest key of ``loc`` the file holds (a person edits the file by
+    its lines), or nothing when not even the first is there."""
+    node: yaml.Node | None = yaml.compose(text)
+    line = ""
+    for part in loc:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        found = [(key, value) for key, value in node.value if key.value == str(part)]
+        if not found:
+            break
+        key, node = found[0]
+        line = f":{key.start_mark.line + 1}"
+    return line

@@ -41,6 +41,21 @@ class WorkspaceReport:
     revision: str | None
 
 
+def _create_folder(directory: Path) -> None:
+    """The workspace's folder, with those above it; WorkspaceError saying why it cannot
+    be (it said ``[Errno 20] Not a directory: 'ws/definition.yaml/new'``)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        blocking = next((above for above in directory.parents if above.is_file()), None)
+        why = (
+            f"{blocking} is a file, not a folder"
+            if blocking is not None
+            else (error.strerror or str(error)).lower()
+        )
+        raise WorkspaceError(f"cannot create the workspace {directory}: {why}") from None
+
+
 def init_workspace(
     directory: Path,
     *,
@@ -63,7 +78,7 @@ def init_workspace(
         chosen = self_contained_text(definition)  # DefinitionError: the file's own problems
     else:
         chosen = preset_text(preset or DEFAULT_PRESET)  # UnknownPresetError names the presets
-    directory.mkdir(parents=True, exist_ok=True)
+    _create_folder(directory)
     path = directory / DEFINITION_FILE
     explicit = preset is not None or definition is not None
     wrote = _write_definition(path, chosen, explicit=explicit, source=definition)

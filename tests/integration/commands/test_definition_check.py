@@ -201,8 +201,8 @@ def test_what_cannot_be_checked_is_a_usage_error(store_url: str | None, tmp_path
     if store_url is None:  # a PostgreSQL URL in the environment needs no folder
         assert no_workspace.exit_code == 2
         assert no_workspace.output.strip() == (
-            f"error: no workspace at {tmp_path / 'elsewhere'}; "
-            f"run `leadflow init {tmp_path / 'elsewhere'}`"
+            f"error: no workspace at {tmp_path / 'elsewhere'}: name one with --workspace or "
+            f"LEADFLOW_WORKSPACE, or create it with `leadflow init {tmp_path / 'elsewhere'}`"
         )
 
 

@@ -158,7 +158,8 @@ def test_versions_without_a_workspace_is_one_clear_line(tmp_path: Path) -> None:
     assert code == 1
     assert (
         output.strip()
-        == f"error: no workspace at {tmp_path / 'none'}; run `leadflow init {tmp_path / 'none'}`"
+        == f"error: no workspace at {tmp_path / 'none'}: name one with --workspace or "
+        f"LEADFLOW_WORKSPACE, or create it with `leadflow init {tmp_path / 'none'}`"
     )
 
 

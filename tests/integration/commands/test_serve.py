@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.config
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -162,6 +163,7 @@ def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[str], R
 
     def serve(url: str) -> Result:
         monkeypatch.setenv("LEADFLOW_DATABASE_URL", url)
+        monkeypatch.setenv("LEADFLOW_PORT", str(free_port()))  # serve binds it before running
         result = CliRunner().invoke(cli, ["serve", "-w", str(tmp_path)])
         assert bool(started) == (result.exit_code == 0), result.output
         return result
@@ -279,3 +281,38 @@ def test_a_root_path_that_is_not_a_path_is_refused(written: str, tmp_path: Path)
     assert result.output.startswith("error: --root-path: expected a path such as /leadflow")
     with pytest.raises(ValueError, match="expected a path such as /leadflow"):
         Settings(workspace=tmp_path, root_path=written)
+
+
+def test_a_port_in_use_is_one_line_naming_the_address_and_how_to_choose_another(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # uvicorn started the application, logged the bind error between five lines of
+    # start-up and shut-down, and exited with status 3.
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        result = CliRunner().invoke(cli, ["serve", "-w", str(tmp_path), "--port", str(port)])
+
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        f"error: cannot listen on 127.0.0.1:{port}: the address is already in use "
+        "(another server? choose another with --port or LEADFLOW_PORT)\n"
+    )
+
+
+def test_a_host_that_is_not_this_machines_is_one_line(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    port = free_port()
+
+    result = CliRunner().invoke(
+        cli, ["serve", "-w", str(tmp_path), "--host", "192.0.2.1", "--port", str(port)]
+    )
+
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"error: cannot listen on 192.0.2.1:{port}: ")
+    assert len(result.output.splitlines()) == 1, result.output

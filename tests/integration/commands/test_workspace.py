@@ -129,6 +129,12 @@ def test_init_reports_an_invalid_definition_by_file_and_line(tmp_path: Path) -> 
         (["init", "--preset", "nope", "{ws}/new"], "unknown preset 'nope'"),
         (["db", "downgrade", "nowhere", "-w", "{ws}"], "Can't locate revision"),
         (["db", "current", "--workspace", "{ws}/missing"], "no workspace at"),
+        # It said "[Errno 20] Not a directory: '.../definition.yaml/new'".
+        (
+            ["init", "{ws}/definition.yaml/new"],
+            "cannot create the workspace {ws}/definition.yaml/new: "
+            "{ws}/definition.yaml is a file, not a folder",
+        ),
     ],
 )
 def test_mistakes_get_one_clear_line(
@@ -140,7 +146,7 @@ def test_mistakes_get_one_clear_line(
     result = runner.invoke(app, [part.format(ws=tmp_path) for part in arguments])
 
     assert result.exit_code == 1
-    assert message in result.output
+    assert message.format(ws=tmp_path) in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "new").exists()
 

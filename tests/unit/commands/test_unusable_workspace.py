@@ -3,6 +3,12 @@ one line, exit status 1, and nothing left behind."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,7 +57,12 @@ def test_a_folder_that_is_no_workspace_is_named_and_left_as_it_was(elsewhere: Pa
         result = runner.invoke(app, command)
 
         assert result.exit_code == 1, (command, result.output)
-        assert result.output.strip() == ("error: no workspace at .; run `leadflow init .`"), command
+        # The README's tour runs commands from the project root: the hint to create a
+        # workspace there, alone, sent a newcomer who had only forgotten -w to an empty one.
+        assert result.output.strip() == (
+            "error: no workspace at .: name one with --workspace or LEADFLOW_WORKSPACE, "
+            "or create it with `leadflow init .`"
+        ), command
         assert not (elsewhere / "leadflow.db").exists(), command
 
 
@@ -99,3 +110,115 @@ def test_init_names_a_setting_the_environment_gets_wrong(
     assert result.exit_code == 1
     assert result.output.strip().startswith("error: LEADFLOW_PORT: Input should be a valid")
     assert not (elsewhere / "ws").exists()
+
+
+_MAIN = "from leadflow.cli import main; main()"
+
+
+def _as_nobody(setpriv: str) -> list[str]:
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def _as_a_user_who_cannot_write(folder: Path, command: list[str]) -> tuple[int, str]:
+    """``leadflow COMMAND`` run by a user to whom ``folder`` is read-only: this user
+    after a chmod, or (as root, who may write anywhere) the unprivileged ``nobody``."""
+    folder.chmod(0o555)
+    try:
+        if os.geteuid() != 0:
+            result = runner.invoke(app, command)
+            return result.exit_code, result.output
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv to drop privileges")
+        done = subprocess.run(
+            [*_as_nobody(setpriv), sys.executable, "-c", _MAIN, *command],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "HOME": str(folder.parent)},
+            cwd=folder.parent,
+            check=False,
+        )
+        return done.returncode, done.stdout + done.stderr
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.fixture
+def read_only_workspace(elsewhere: Path) -> Iterator[Path]:
+    """A workspace whose folder the user running leadflow may read and not write (a
+    service account, a folder created by root), in a folder everyone may enter."""
+    outer = Path(tempfile.mkdtemp(prefix="leadflow-ro-"))
+    outer.chmod(0o755)
+    workspace = outer / "ws"
+    result = runner.invoke(app, ["init", "--preset", "waterfall", str(workspace)])
+    assert result.exit_code == 0, result.output
+    for path in workspace.iterdir():
+        path.chmod(0o644)
+    yield workspace
+    shutil.rmtree(outer)
+
+
+@pytest.mark.parametrize(
+    "command", [["db", "current"], ["db", "upgrade"], ["keys", "list"], ["report", "funnel"]]
+)
+def test_a_workspace_this_user_cannot_write_is_named_in_one_line(
+    read_only_workspace: Path, command: list[str]
+) -> None:
+    # SQLite writes beside the database even to read it (WAL): every command failed with
+    # "attempt to write a readonly database", naming neither the file nor the user.
+    exit_code, output = _as_a_user_who_cannot_write(
+        read_only_workspace, [*command, "-w", str(read_only_workspace)]
+    )
+
+    assert exit_code == 1, output
+    [line] = output.strip().splitlines()
+    assert line.startswith(f"error: the workspace {read_only_workspace} is not writable by "), line
+    assert "give that user write access to the folder and its leadflow.db files" in line
+
+
+def test_serve_refuses_a_workspace_it_cannot_write_rather_than_answering_503(
+    read_only_workspace: Path,
+) -> None:
+    # It started, warned "cannot use the database: attempt to write a readonly database;
+    # answering 503 until it does" and answered 503 for ever: nothing was going to change.
+    exit_code, output = _as_a_user_who_cannot_write(
+        read_only_workspace, ["serve", "-w", str(read_only_workspace), "--port", "1"]
+    )
+
+    assert exit_code == 1, output
+    [line] = output.strip().splitlines()
+    assert line.startswith(f"error: the workspace {read_only_workspace} is not writable by "), line
+
+
+def test_a_database_url_with_a_misspelt_parameter_is_one_line_for_every_command(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ?sslmod=require: `db current` and `serve` printed psycopg's traceback, 143 lines.
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", "postgresql://app:pw@db/leadflow?sslmod=require")
+    for command in [["db", "current"], ["serve"], ["keys", "list"], ["init", "ws"]]:
+        result = runner.invoke(app, command)
+
+        assert result.exit_code == 1, (command, result.output)
+        [line] = result.output.strip().splitlines()
+        assert line == (
+            'error: LEADFLOW_DATABASE_URL: invalid connection option "sslmod" '
+            "(the query's parameters go to PostgreSQL's client library)"
+        ), command
+
+
+def test_a_sqlite_url_into_a_folder_that_does_not_exist_names_the_folder(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said "cannot use the database: (sqlite3.OperationalError) unable to open
+    # database file", naming neither.
+    missing = elsewhere / "srv" / "leadflow"
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", f"sqlite:///{missing}/leadflow.db")
+    for command in [["db", "upgrade"], ["db", "current"], ["keys", "list"]]:
+        result = runner.invoke(app, command)
+
+        assert result.exit_code == 1, (command, result.output)
+        assert result.output == (
+            f"error: LEADFLOW_DATABASE_URL: no folder {missing} to hold leadflow.db\n"
+        ), command
+        assert not missing.exists()
