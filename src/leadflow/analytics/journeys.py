@@ -88,10 +88,8 @@ class Journeys:
         # Reaching a further stage passes every stage before it.
         reached = np.minimum.accumulate(entered[:, ::-1], axis=1)[:, ::-1]
         deals = tables.opportunities
-        money = convert(
-            deals["amount"].to_pylist(), deals["currency"].to_pylist(), currency=currency,
-            rates=rates,
-        )  # fmt: skip
+        amounts, currencies = deals["amount"].to_pylist(), deals["currency"].to_pylist()
+        money = convert(amounts, currencies, currency=currency, rates=rates)
         won, won_amount, pipeline = _deals(ids, deals, money.values)
         return cls(
             stage_ids=stage_ids,
