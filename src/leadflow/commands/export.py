@@ -22,13 +22,15 @@ from sqlalchemy.orm import Session
 from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.options import WorkspaceOption, fail
 from leadflow.ingest.instants import parse_instant
+from leadflow.services.channels import held_channels
+from leadflow.services.filter_words import stage_id, stored_owner
 from leadflow.services.lead_export import (
     ExportFormat,
     LeadExport,
     check_request,
     write_leads,
 )
-from leadflow.services.lead_list import LeadFilter, owner_key
+from leadflow.services.lead_list import LeadFilter
 
 __all__ = ["register"]
 
@@ -52,7 +54,9 @@ def leads(
         " update for Data Loader).",
     ),
     out: Path | None = typer.Option(None, "--out", "-o", help="CSV file (default: stdout)."),
-    stage: str | None = typer.Option(None, "--stage", help="Only leads in this stage (id)."),
+    stage: str | None = typer.Option(
+        None, "--stage", help="Only leads in this stage (its id or label, any case)."
+    ),
     temperature: str | None = typer.Option(None, "--temperature", help="hot, warm, cold ..."),
     grade: str | None = typer.Option(None, "--grade", help="Fit grade: A, B, C or D."),
     lead_type: str | None = typer.Option(None, "--lead-type", help="sql, srl, iql, mql ..."),
@@ -74,13 +78,15 @@ def leads(
         fail(f"--out {out}: give a file in an existing folder")
     since = _since(changed_since)
     with workspace_session(workspace, write=False) as session:
+        # Stage, owner and channel read as GET /exports/leads reads them (MQL, a rep's
+        # name, Google Ads), or refused naming what they take: an empty file says "none".
         where = LeadFilter(
-            stage=stage,
+            stage=None if stage is None else stage_id(session, stage),
             temperature=_lower(temperature),
             grade=_upper(grade),
             lead_type=_lower(lead_type),
-            owner=owner_key(session, owner),
-            source=source,
+            owner=None if owner is None else stored_owner(session, owner),
+            source=None if source is None else held_channels(session, [source])[0],
         )
         request = LeadExport(where, sales_ready, since)
         check_request(session, request)  # before the file is opened: a refusal writes none

@@ -15,6 +15,7 @@ e-mail consent or whose address bounced; those channels are also left out of the
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from leadflow.domain.cadence import CONNECTING_OUTCOMES, is_under_worked, next_step
 from leadflow.domain.clock import Clock, FixedClock
+from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import AttemptChannel, AttemptOutcome, ConversationOutcome
 from leadflow.services.definitions import active_definition
 from leadflow.services.lifecycle_moves import disqualify_lead, recycle_lead, stands_as_customer
@@ -246,12 +248,27 @@ def _plan_next(session: Session, work: Work, rep: Rep) -> bool:
     return True
 
 
+# What reps type for an attempt's channel, beside leadflow's word for it.
+_SAID_AS = {
+    "phone": "call",
+    "phone_call": "call",
+    "telephone": "call",
+    "e_mail": "email",
+    "mail": "email",
+    "linked_in": "linkedin",
+    "inmail": "linkedin",
+}
+
+
 def _choice(kind: type[_Choice], value: str, what: str) -> _Choice:
-    try:
-        return kind(value)
-    except ValueError:
-        known = ", ".join(member.value for member in kind)
-        raise InvalidInputError(f"unknown {what} {value!r} (one of: {known})") from None
+    """The member ``value`` names: its value, in any case and spacing (``No answer``), or
+    a rep's word for a channel (``phone`` is a call)."""
+    key = snake_case(value)
+    for candidate in (value, key, _SAID_AS.get(key, "")):
+        with contextlib.suppress(ValueError):
+            return kind(candidate)
+    known = ", ".join(member.value for member in kind)
+    raise InvalidInputError(f"unknown {what} {value!r} (one of: {known})")
 
 
 def _state(work: Work, rep: str, late: bool = False) -> WorkState:

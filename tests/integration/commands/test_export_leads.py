@@ -86,3 +86,26 @@ def test_an_unknown_stage_is_refused_and_no_file_is_made(
     assert not out.exists()
     assert bad_format.exit_code == 2
     assert "marketo" in bad_format.stderr
+
+
+def test_stage_and_source_are_read_as_typed_and_a_channel_nobody_has_is_refused(
+    store_url: str | None, tmp_path: Path
+) -> None:
+    workspace = _workspace(tmp_path)
+    by_id = _export(workspace, "--stage", "lead")
+
+    by_caps = _export(workspace, "--stage", " LEAD ")  # as the API's filter reads it
+    by_channel = _export(workspace, "--source", "Google Ads")  # paid_search: nobody has it
+    by_typo = _export(workspace, "--source", "linkedinn")
+    by_stranger = _export(workspace, "--owner", "nobody-here")
+
+    assert by_id.exit_code == 0, by_id.output
+    assert by_caps.exit_code == 0, by_caps.output
+    assert by_caps.stdout == by_id.stdout
+    assert len(by_caps.stdout.splitlines()) > 1
+    assert by_channel.exit_code == 0, by_channel.output
+    assert by_channel.stdout.splitlines()[1:] == []  # leadflow's word: none, not refused
+    assert by_typo.exit_code == 1
+    assert "'linkedinn' is not an acquisition channel of any contact" in by_typo.stderr
+    assert by_stranger.exit_code == 1
+    assert "nobody-here" in by_stranger.stderr

@@ -310,3 +310,27 @@ def test_the_queue_shows_the_number_to_call_unless_they_withdrew_phone_consent(
     (item,) = queue(desk.session, desk.clock.now())
     assert item.phone is None  # no number to dial: calls would be refused
     assert queue_item(desk.session, contact_id, desk.clock.now()).phone is None
+
+
+def test_an_attempt_is_logged_in_the_words_a_rep_types(accepted: tuple[Desk, int]) -> None:
+    desk, contact_id = accepted
+
+    log_attempt(
+        desk.session, contact_id, channel="Phone", outcome="No answer", rep=None,
+        clock=desk.clock,
+    )  # fmt: skip
+    desk.later(hours=30)
+    log_attempt(
+        desk.session, contact_id, channel="e-mail", outcome="no_answer", rep=None,
+        clock=desk.clock,
+    )  # fmt: skip
+
+    stored = desk.session.scalars(
+        select(SalesAttempt.channel).where(SalesAttempt.contact_id == contact_id)
+    ).all()
+    assert sorted(stored) == ["call", "email"]
+    with pytest.raises(InvalidInputError, match="unknown channel 'pigeon'"):
+        log_attempt(
+            desk.session, contact_id, channel="pigeon", outcome="no_answer", rep=None,
+            clock=desk.clock,
+        )  # fmt: skip
