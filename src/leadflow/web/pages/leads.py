@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
 from leadflow.domain.vocabulary import ACQUISITION_CHANNELS, Grade, LeadType, Temperature
+from leadflow.ingest.values import channel
 from leadflow.services.definitions import active_definition
 from leadflow.services.lead_export import (
     ExportFormat,
@@ -151,8 +152,9 @@ def _checked(
 
 def _channel(text: str | None, language: str) -> str | None:
     """The channel code for what the reader typed: the list shows a channel by its label
-    (``paid search``, ``bezahlte Suche``), so the label finds it as the code does; a
-    channel outside leadflow's vocabulary is matched as written."""
+    (``paid search``, ``bezahlte Suche``), so the label finds it as the code does; any
+    other word is read as imports read it (``SEO`` is ``organic_search``, a team's own
+    ``Partner Portal`` is stored ``partner_portal``)."""
     if not text:
         return None
     catalog = i18n.translations(language)
@@ -160,7 +162,7 @@ def _channel(text: str | None, language: str) -> str | None:
     for code, message in LABELS["source"].items():
         if wanted in {code.casefold(), message.casefold(), catalog.gettext(message).casefold()}:
             return code
-    return text
+    return channel(text) or text
 
 
 def _one_of(values: dict[str, str], key: str, allowed: object) -> None:
