@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, select
+from sqlalchemy import Select, String, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -72,6 +72,7 @@ __all__ = [
     "find_contact",
     "get_contact",
     "list_contacts",
+    "update_contact",
     "upsert_contact",
 ]
 
@@ -117,6 +118,9 @@ class ContactFilter:
     source: str | None = None  # the acquisition channel
     email: str | None = None  # a look-up: normalised as it is stored
     external_id: str | None = None  # the CRM's id (``hubspot:51``), in its stored form
+    # Contacts whose own fields or qualification changed at or after this moment: what a
+    # sync reads when it last read at that moment.
+    changed_since: datetime | None = None
 
 
 def create_contact(
@@ -174,6 +178,94 @@ def upsert_contact(
     return _saved(session, contact, clean, now, requalify=requalify), False
 
 
+# Fields a change may not empty: the address is who the person is, and a yes/no has a
+# value of its own to send (``purchased: false``).
+_NOT_EMPTIED = ("email", "purchased")
+
+
+def update_contact(
+    session: Session, contact_id: int, changes: Mapping[str, Any], now: datetime
+) -> ContactView:
+    """Change the fields named in ``changes`` of the contact with this id (a PATCH): a
+    value replaces the field's, None empties it, and ``attributes`` are merged key by key
+    with None removing a key. Fields not named are left as they are.
+
+    Values are normalised and checked as on create; an e-mail or CRM id another contact
+    has is a TakenError naming it, and an address or phone of an erased person is refused.
+    A merged contact is changed through the contact it was merged into, and while sales
+    holds the lead its owner is the rep routing chose (ConflictError for either).
+    """
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    if contact.merged_into_id is not None:
+        raise ConflictError(
+            f"contact {contact_id} was merged into contact {contact.merged_into_id}:"
+            " change that one"
+        )
+    if not changes:
+        return get_contact(session, contact_id)  # nothing named: not even updated_at moves
+    emptied = [name for name, value in changes.items() if value is None]
+    for name in emptied:
+        if name in _NOT_EMPTIED:
+            raise InvalidInputError(f"{name} cannot be emptied (send a new value instead)")
+    # A new phone without a country is read in the contact's country, as an import would.
+    clean = _normalised(session, _with_kept_attributes(changes), region=contact.country)
+    _refuse_new_identifiers_suppressed(session, contact, clean)
+    _refuse_owner_change_while_held(session, contact, changes, clean)
+    _refuse_taken(session, clean, own_id=contact.id)
+    _apply(contact, clean)
+    for name in emptied:
+        if name in CONTACT_FIELDS:
+            setattr(contact, name, None)
+    contact.attributes = _without_removed(contact.attributes, changes.get("attributes"))
+    _join_account(session, contact)
+    contact.updated_at = now
+    return _saved(session, contact, clean, now, requalify=True)
+
+
+def _with_kept_attributes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The changes with ``attributes`` holding only the keys given a value (the rest are
+    removed by ``_without_removed``)."""
+    values = dict(changes)
+    attributes = values.get("attributes")
+    if isinstance(attributes, dict):
+        values["attributes"] = {k: v for k, v in attributes.items() if v is not None}
+    return values
+
+
+def _without_removed(attributes: dict[str, Any], given: object) -> dict[str, Any]:
+    if not isinstance(given, dict):
+        return attributes
+    removed = {key for key, value in given.items() if value is None}
+    if not removed & attributes.keys():
+        return attributes
+    return {key: value for key, value in attributes.items() if key not in removed}
+
+
+def _refuse_new_identifiers_suppressed(
+    session: Session, contact: Contact, clean: Mapping[str, Any]
+) -> None:
+    """A new address or phone that belongs to an erased person is refused, as it is on
+    create: the person asked to be forgotten, and this would bring them back."""
+    email = clean.get("email") if clean.get("email") != contact.email else None
+    phone = clean.get("phone") if clean.get("phone") != contact.phone else None
+    if email is not None or phone is not None:
+        refuse_suppressed(session, email, phone)
+
+
+def _refuse_owner_change_while_held(
+    session: Session, contact: Contact, changes: Mapping[str, Any], clean: Mapping[str, Any]
+) -> None:
+    if "owner" not in changes or clean.get("owner") == contact.owner:
+        return  # not named (or named as it is): nothing routing decided is undone
+    if HandoffStatements(driver_for(session.connection())).holds_lead(contact.id):
+        raise ConflictError(
+            f"sales holds contact {contact.id}'s lead: its owner is {contact.owner!r}, the rep"
+            " routing chose, until the hand-off ends or that rep is deactivated"
+        )
+
+
 def find_contact(session: Session, who: str) -> int:
     """The contact a person on the command line names by id or e-mail address."""
     text = who.strip()
@@ -225,27 +317,27 @@ def _checked(session: Session, where: ContactFilter) -> ContactFilter:
     stage = None if where.stage is None else stage_id(session, where.stage)
     owner = None if where.owner is None else stored_owner(session, where.owner)
     source = None if where.source is None else held_channels(session, [where.source])[0]
+    email, external_id = _identifiers(where)
     return replace(
         where,
         stage=stage,
         temperature=temperature,
         owner=owner,
         source=source,
-        **_identifiers(where),
+        email=email,
+        external_id=external_id,
     )
 
 
-def _identifiers(where: ContactFilter) -> dict[str, str | None]:
+def _identifiers(where: ContactFilter) -> tuple[str | None, str | None]:
     """The look-up values in the form they are stored in, so ``Bo@ACME.example`` and a
     15-character Salesforce id find their contact; a value that cannot be one is refused
     (it would find nobody, which reads as "no such person")."""
     try:
-        return {
-            "email": None if where.email is None else normalise_email(where.email),
-            "external_id": None
-            if where.external_id is None
-            else canonical_external_id(where.external_id.strip()),
-        }
+        email = None if where.email is None else normalise_email(where.email)
+        if where.external_id is None:
+            return email, None
+        return email, canonical_external_id(where.external_id.strip())
     except ValueError as error:  # ingest's InvalidValueError: one line saying why
         raise InvalidInputError(str(error)) from None
 
@@ -268,6 +360,9 @@ def _filtered(where: ContactFilter) -> Select[tuple[Contact, Qualification]]:
         query = query.where(Contact.email == where.email)
     if where.external_id is not None:
         query = query.where(Contact.external_id == where.external_id)
+    if where.changed_since is not None:
+        since = where.changed_since
+        query = query.where(or_(Contact.updated_at >= since, Qualification.updated_at >= since))
     return query
 
 
@@ -278,7 +373,9 @@ def checked_values(session: Session, values: Mapping[str, Any]) -> dict[str, Any
     return _normalised(session, values)
 
 
-def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+def _normalised(
+    session: Session, values: Mapping[str, Any], *, region: str | None = None
+) -> dict[str, Any]:
     clean = {key: value for key, value in values.items() if value is not None}
     try:
         if "email" in clean:
@@ -286,7 +383,7 @@ def _normalised(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
         if "country" in clean:
             clean["country"] = _country(str(clean["country"]))
         if "phone" in clean:
-            clean["phone"] = normalise_phone(str(clean["phone"]), clean.get("country"))
+            clean["phone"] = normalise_phone(str(clean["phone"]), clean.get("country") or region)
         if "external_id" in clean:  # one form per Salesforce id, as imports store it
             clean["external_id"] = canonical_external_id(str(clean["external_id"]))
     except ValueError as error:  # ingest's InvalidValueError: one line saying why

@@ -28,7 +28,7 @@ def test_a_lookup_by_a_parameter_the_list_does_not_take_is_refused_naming_those_
     assert problem["type"] == "https://leadflow.dev/problems/validation"
     assert problem["detail"] == (
         "unknown query parameter 'q'; this route takes: "
-        "cursor, email, external_id, limit, owner, source, stage, temperature"
+        "changed_since, cursor, email, external_id, limit, owner, source, stage, temperature"
     )
     assert problem["errors"] == [
         {

@@ -5,9 +5,11 @@ holding the lead stays its owner whatever owner a CRM sends."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
-from leadflow.services.contacts import create_contact, upsert_contact
+from leadflow.services.contacts import create_contact, update_contact, upsert_contact
+from leadflow.services.refusals import ConflictError
 from leadflow.store.models import Contact, Qualification
 from tests.integration.handoff.conftest import START, Desk
 
@@ -60,3 +62,21 @@ def test_a_new_contact_joins_the_account_of_its_company_domain(desk: Desk) -> No
     qualification = desk.session.get(Qualification, joined.id)
     assert qualification is not None  # qualified at creation, with the account's firmographics
     assert qualification.fit_score >= 25
+
+
+def test_changing_the_owner_of_a_held_lead_by_id_is_refused_in_words(desk: Desk) -> None:
+    """A PATCH names the contact itself, so dropping its owner silently (as an upsert from
+    a CRM sync does) would read as done: it is refused, and the free contact's is changed."""
+    desk.team("benelux")
+    desk.rep("r1", "benelux")
+    held = desk.lead()
+    free = desk.contact()
+
+    with pytest.raises(ConflictError, match=r"sales holds contact .* the rep routing chose"):
+        update_contact(desk.session, held, {"owner": "crm-owner"}, desk.later(hours=1))
+    desk.session.rollback()
+    same = update_contact(desk.session, held, {"owner": "r1", "title": "CFO"}, desk.later(hours=1))
+    freed = update_contact(desk.session, free, {"owner": "crm-owner"}, desk.later(hours=1))
+
+    assert (same.contact.owner, same.contact.title) == ("r1", "CFO")
+    assert freed.contact.owner == "crm-owner"

@@ -15,13 +15,20 @@ from leadflow.api.schemas.common import (
     Cursor,
     Limit,
     Page,
+    QueryMoment,
     Str100,
     Str200,
     decode_cursor,
     next_cursor,
+    query_instant,
 )
 from leadflow.api.schemas.consents import ConsentsPublic
-from leadflow.api.schemas.contacts import ContactCreate, ContactPublic, ContactUpsert
+from leadflow.api.schemas.contacts import (
+    ContactCreate,
+    ContactPatch,
+    ContactPublic,
+    ContactUpsert,
+)
 from leadflow.api.schemas.gdpr import ErasureReason, ErasureReport, PersonalData
 from leadflow.services import contacts, gdpr
 from leadflow.services.api_keys import Role
@@ -96,10 +103,22 @@ def list_contacts(
     external_id: Annotated[
         Str200 | None, Query(description="The contact with this CRM id (hubspot:51 ...).")
     ] = None,
+    changed_since: Annotated[
+        QueryMoment | None,
+        Query(
+            max_length=40,
+            description="Only contacts whose fields or qualification changed at or after this"
+            " moment (ISO 8601 with a zone; a date alone is midnight UTC): pass the moment your"
+            " previous sync started.",
+        ),
+    ] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[ContactPublic]:
-    where = contacts.ContactFilter(stage, temperature, owner, source, email, external_id)
+    since = query_instant("changed_since", changed_since)
+    where = contacts.ContactFilter(
+        stage, temperature, owner, source, email, external_id, changed_since=since
+    )
     found = contacts.list_contacts(session, where, after=decode_cursor(cursor), limit=limit)
     ids = [view.contact.id for view in found]
     return Page(
@@ -115,6 +134,28 @@ def list_contacts(
 )
 def get_contact(contact_id: ContactId, session: ReadSessionDep) -> ContactPublic:
     return ContactPublic.of(contacts.get_contact(session, contact_id))
+
+
+@router.patch(
+    "/{contact_id}",
+    dependencies=[allow(Role.MARKETING)],
+    responses=problem_responses(404, 409),
+    summary="Change some fields of a contact: a value replaces, null empties, a field left out"
+    " is kept; attributes merge key by key (null removes one). 409 when the e-mail or external"
+    " id is another contact's (existing_id, Location), the contact was merged, or sales holds"
+    " the lead and the owner would change.",
+)
+def update_contact(
+    contact_id: ContactId,
+    body: ContactPatch,
+    session: WriteSessionDep,
+    now: NowDep,
+    request: Request,
+) -> ContactPublic:
+    try:
+        return ContactPublic.of(contacts.update_contact(session, contact_id, body.changes(), now))
+    except TakenError as error:
+        raise _taken(request, error) from None
 
 
 @router.get(

@@ -13,7 +13,6 @@ problem, not an empty file.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -22,15 +21,13 @@ from fastapi.responses import StreamingResponse
 from leadflow.api.auth import allow
 from leadflow.api.deps import StateDep
 from leadflow.api.problems import problem_responses
-from leadflow.api.schemas.common import QueryMoment, Str100, Str200
-from leadflow.domain.clock import parse_instant
+from leadflow.api.schemas.common import QueryMoment, Str100, Str200, query_instant
 from leadflow.domain.vocabulary import Grade, LeadType, Temperature
 from leadflow.services.api_keys import Role
 from leadflow.services.channels import held_channels
 from leadflow.services.filter_words import stage_id, stored_owner
 from leadflow.services.lead_export import ExportFormat, LeadExport, check_request, streamed_csv
 from leadflow.services.lead_list import LeadFilter
-from leadflow.services.refusals import InvalidInputError
 
 __all__ = ["router"]
 
@@ -77,19 +74,10 @@ def export_leads(
             owner=None if owner is None else stored_owner(session, owner),
             source=None if source is None else held_channels(session, [source])[0],
         )
-        request = LeadExport(where, sales_ready, _since(changed_since))
+        request = LeadExport(where, sales_ready, query_instant("changed_since", changed_since))
         check_request(session, request)
     return StreamingResponse(
         streamed_csv(state.reads, fmt, request),
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="leadflow-leads-{fmt.value}.csv"'},
     )
-
-
-def _since(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return parse_instant(text)
-    except ValueError as error:
-        raise InvalidInputError(f"changed_since: {error}") from None

@@ -15,12 +15,15 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import AfterValidator, BaseModel, Field, JsonValue, StringConstraints
 
 from leadflow.api.problems import ProblemError, ProblemKind
+from leadflow.domain.clock import parse_instant
+from leadflow.services.refusals import InvalidInputError
 
 __all__ = [
     "MAX_DEPTH",
@@ -103,6 +106,17 @@ def _plus_restored(value: str) -> str:
 
 
 QueryMoment = Annotated[str, AfterValidator(_plus_restored)]
+
+
+def query_instant(name: str, text: str | None) -> datetime | None:
+    """A ``QueryMoment`` parameter as an instant in UTC (None when not given); a value that
+    is not one is refused naming the parameter."""
+    if not text:
+        return None
+    try:
+        return parse_instant(text)
+    except ValueError as error:
+        raise InvalidInputError(f"{name}: {error}") from None
 
 
 class Page(BaseModel, Generic[T]):

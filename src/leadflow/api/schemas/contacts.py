@@ -1,4 +1,5 @@
-"""Contact bodies: ``ContactCreate`` (POST), ``ContactUpsert`` (by e-mail), ``ContactPublic``."""
+"""Contact bodies: ``ContactCreate`` (POST), ``ContactUpsert`` (by e-mail), ``ContactPatch``
+(PATCH by id), ``ContactPublic``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from leadflow.api.schemas.common import Document, Id, Str20, Str100, Str200, Str300
 from leadflow.services.contacts import ContactView
 
-__all__ = ["ContactCreate", "ContactPublic", "ContactUpsert", "QualificationSummary"]
+__all__ = [
+    "ContactCreate",
+    "ContactPatch",
+    "ContactPublic",
+    "ContactUpsert",
+    "QualificationSummary",
+]
 
 
 class ContactFields(BaseModel):
@@ -47,6 +54,16 @@ class ContactCreate(ContactFields):
 
 class ContactUpsert(ContactCreate):
     """Same body as create: the contact with this e-mail is updated, else created."""
+
+
+class ContactPatch(ContactFields):
+    """The fields to change (PATCH): a value replaces the field's, ``null`` empties it, a
+    field left out is kept; ``attributes`` are merged key by key (``null`` removes a key)."""
+
+    email: Str200 | None = Field(default=None, min_length=3, description="Cannot be emptied.")
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
 
 
 class QualificationSummary(BaseModel):
