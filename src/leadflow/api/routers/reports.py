@@ -22,8 +22,7 @@ from leadflow.analytics.report import Value
 from leadflow.api.auth import allow
 from leadflow.api.deps import StateDep
 from leadflow.api.problems import problem_responses
-from leadflow.api.schemas.common import QueryMoment
-from leadflow.domain.clock import parse_instant
+from leadflow.api.schemas.common import QueryMoment, query_instant
 from leadflow.services.api_keys import Role
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
 from leadflow.services.reports import GROUPS, REPORTS, ReportError, ReportRequest, build_report
@@ -70,7 +69,9 @@ def report(
         raise NotFoundError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
     if name == "scoring" and by:  # it would answer the same report, unsplit
         raise InvalidInputError("the scoring report is not split into groups; leave out by")
-    request = ReportRequest(name, _moment("from", start), _moment("to", stop), by or None)
+    request = ReportRequest(
+        name, query_instant("from", start), query_instant("to", stop), by or None
+    )
     try:
         costs = load_costs(state.settings.workspace / COSTS_FILE)
     except CostsError as error:  # the workspace's file, not the request, is at fault
@@ -80,12 +81,3 @@ def report(
     except ReportError as error:
         raise InvalidInputError(str(error).replace("--", "")) from None
     return ReportPublic.model_validate(built.to_dict())
-
-
-def _moment(parameter: str, text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return parse_instant(text)
-    except ValueError as error:
-        raise InvalidInputError(f"{parameter}: {error}") from None
