@@ -37,7 +37,7 @@ from leadflow.engine.plan import plan_for
 from leadflow.ingest.event_mapping import EventMapping, TypeColumn, Unmapped, value_key
 from leadflow.ingest.formats.mapping_file import MappingError
 from leadflow.ingest.instants import parse_instant
-from leadflow.ingest.normalise import InvalidValueError
+from leadflow.ingest.normalise import InvalidValueError, trimmed
 from leadflow.ingest.salesforce_ids import canonical_external_id
 from leadflow.ingest.table import TableError, duplicate_headers, open_table, overflow
 from leadflow.services.event_import import (
@@ -212,7 +212,7 @@ class RowReader:
         index = self._index.get(where)
         if index is None or index >= len(cells):  # not mapped, or a short record
             return ""
-        return cells[index].strip()
+        return trimmed(cells[index])  # as the contacts import: no pasted invisible characters
 
     def _type(self, cells: list[str]) -> str | None:
         rule = self.mapping.type

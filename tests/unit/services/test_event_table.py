@@ -201,3 +201,22 @@ def test_columns_are_found_in_any_case_and_a_missing_one_is_named(tmp_path: Path
 def test_a_short_record_reads_its_missing_cells_as_empty(tmp_path: Path) -> None:
     read = event(reader(tmp_path), ["ann@acme.example", "Email Clicked", "05/03/2026 14:02"])
     assert dict(read.properties) == {}
+
+
+def test_characters_no_spreadsheet_shows_are_dropped_from_cells(tmp_path: Path) -> None:
+    """Pasted from a web page or a chat into the CRM: a zero-width space in the address,
+    a soft hyphen in the activity, a word joiner in the time, as the contacts import
+    drops them."""
+    read = event(
+        reader(tmp_path),
+        row(
+            "05/03/2026\u2060 14:02",
+            activity="Email\u00ad Clicked\u200b",
+            email="\u200bann@acme.example\ufeff",
+            url="/pricing\u200b",
+        ),
+    )
+
+    assert (read.email, read.type) == ("ann@acme.example", "email_click")
+    assert read.at == datetime(2026, 3, 5, 13, 2, tzinfo=UTC)
+    assert read.properties["url"] == "/pricing"
