@@ -22,6 +22,7 @@ from leadflow.definition.model import (
     Not,
     Op,
 )
+from leadflow.domain.numbers import written_number
 from leadflow.domain.vocabulary import Grade, Identity, LeadType, Temperature
 from leadflow.engine.activity import Slot
 from leadflow.engine.scope import DERIVED_CONTACT_KEYS, PathReader, Scope, path_reader
@@ -269,10 +270,7 @@ def _number(value: object) -> float | None:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        try:
-            return float(value.strip().replace("_", ""))
-        except ValueError:
-            return None
+        return written_number(value)  # "25.000" as a German team means it (domain/numbers.py)
     return None
 
 

@@ -147,3 +147,33 @@ def test_opportunity_paths_read_the_state_at_now(now: datetime) -> None:
     assert holds(equals("opportunity.status", "won"), won_later, now + timedelta(days=2))
     not_yet = Facts(sales=SalesFacts(opportunity=Opportunity(created_at=now + timedelta(days=1))))
     assert holds(FieldTest("opportunity.status", Op.EXISTS, False), not_yet, now)
+
+
+@pytest.mark.parametrize(
+    ("written", "low", "expected"),
+    [
+        ("25.000", 1_000.0, True),  # German thousands: 25,000 seats, not 25
+        ("25,000", 1_000.0, True),  # English thousands
+        ("1.234.567,89", 1_000_000.0, True),
+        ("1,234,567.89", 1_000_000.0, True),
+        ("1 234 567", 1_000_000.0, True),  # French and Norwegian group with spaces
+        ("1\u202f234", 1_000.0, True),
+        ("1'234.50", 1_000.0, True),  # Swiss
+        ("2,5", 2.4, True),  # a decimal comma
+        ("2,5", 2.6, False),
+        ("0,500", 0.6, False),  # a leading zero is no thousands group: a half
+        ("1_000", 999.0, True),
+        ("-3", -4.0, True),
+        ("05.03.2026", 0.0, False),  # a date is not a number
+        ("1..2", 0.0, False),
+        ("25.00.0", 0.0, False),
+        ("lots", 0.0, False),
+    ],
+)
+def test_numbers_written_as_text_are_read_as_the_imports_read_them(
+    written: str, low: float, expected: bool, now: datetime
+) -> None:
+    """A custom CSV column (``seats``) is kept as text; a fit rule comparing it must read
+    ``25.000`` as a German-speaking team wrote it, as the imports read sizes and amounts."""
+    facts = Facts(contact={"seats": written})
+    assert holds(FieldTest("contact.seats", Op.RANGE, (low, None)), facts, now) is expected
