@@ -1,15 +1,22 @@
 """Numbers written as text, read as the people who wrote them meant them.
 
 A custom column of a CRM export (``Seats``, ``Budget``) reaches the engine as text, in
-the writer's conventions: ``25.000`` is twenty-five thousand to a German, Dutch or
-Norwegian team and ``25,000`` to a British one; ``2,5`` is two and a half in most of
-Europe. The imports read sizes and amounts that way (``ingest.normalise.parse_amount``);
-a fit rule comparing a text attribute must read it the same way, or ``seats: {at_least:
-1000}`` fails a company with ``25.000`` seats.
+the writer's conventions: ``1.234.567,89`` in most of Europe, ``1,234,567.89`` in
+Britain, ``1 234 567`` in France and Norway, ``1'234.50`` in Switzerland, ``2,5`` for
+two and a half. Python's ``float`` reads none of these, so a fit rule comparing such a
+column failed every contact.
 
 Only well-formed numbers are read: digits grouped by threes under one mark (``.``,
 ``,``, an apostrophe or a space), then a decimal part behind the other mark. A date
 (``05.03.2026``) or a slip (``1..2``) is no number.
+
+One form is ambiguous: a single mark before exactly three digits. ``25.000`` keeps the
+reading a number with a decimal point has everywhere else in leadflow's text (25: an
+English export's ``4.857`` must stay 4.857), and ``25,000`` is English thousands
+(25000: three decimals behind a comma are rare in CRM data). A German team's thousands
+are read when the value has two groups or a decimal part (``1.250.000``,
+``25.000,00``); a column of sizes or amounts belongs in ``employees`` or ``revenue``,
+which the imports read as such.
 """
 
 from __future__ import annotations
@@ -19,8 +26,8 @@ import re
 
 __all__ = ["written_number"]
 
-# One mark between a 1-3 digit head and a 3 digit tail: thousands ("25.000", "1,234"),
-# unless the head is 0 ("0,500" is a half).
+# One mark between digits: a decimal point or comma, or a comma grouping thousands
+# ("25,000": a 1-3 digit head, not 0, and three digits after it).
 _ONE_MARK = re.compile(r"(?P<head>[0-9]+)(?P<mark>[.,])(?P<tail>[0-9]+)")
 # Groups of three under one mark, then maybe a decimal part behind another.
 _GROUPED = re.compile(
@@ -45,7 +52,7 @@ def _grouped(digits: str) -> float | None:
     one = _ONE_MARK.fullmatch(digits)
     if one is not None:
         head, tail = one["head"], one["tail"]
-        thousands = len(tail) == 3 and len(head) <= 3 and head[0] != "0"
+        thousands = one["mark"] == "," and len(tail) == 3 and len(head) <= 3 and head[0] != "0"
         return float(head + tail) if thousands else float(f"{head}.{tail}")
     grouped = _GROUPED.fullmatch(digits)
     if grouped is None or grouped["decimal"] == grouped["group"]:

@@ -152,7 +152,9 @@ def test_opportunity_paths_read_the_state_at_now(now: datetime) -> None:
 @pytest.mark.parametrize(
     ("written", "low", "expected"),
     [
-        ("25.000", 1_000.0, True),  # German thousands: 25,000 seats, not 25
+        ("25.000", 1_000.0, False),  # a decimal point, as Python reads it
+        ("25.000,00", 1_000.0, True),  # German thousands, told by the decimal part
+        ("1.250.000", 1_000_000.0, True),
         ("25,000", 1_000.0, True),  # English thousands
         ("1.234.567,89", 1_000_000.0, True),
         ("1,234,567.89", 1_000_000.0, True),
@@ -170,10 +172,10 @@ def test_opportunity_paths_read_the_state_at_now(now: datetime) -> None:
         ("lots", 0.0, False),
     ],
 )
-def test_numbers_written_as_text_are_read_as_the_imports_read_them(
+def test_numbers_written_as_text_are_read_in_european_and_english_forms(
     written: str, low: float, expected: bool, now: datetime
 ) -> None:
-    """A custom CSV column (``seats``) is kept as text; a fit rule comparing it must read
-    ``25.000`` as a German-speaking team wrote it, as the imports read sizes and amounts."""
+    """A custom CSV column (``seats``) is kept as text; a fit rule comparing it reads the
+    grouping and decimal marks of European and English exports, not Python's alone."""
     facts = Facts(contact={"seats": written})
     assert holds(FieldTest("contact.seats", Op.RANGE, (low, None)), facts, now) is expected
