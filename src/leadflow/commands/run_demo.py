@@ -33,6 +33,11 @@ def run_demo(
 ) -> None:
     """Build the demo workspace (once) and serve the API on 127.0.0.1:8000 (LEADFLOW_PORT)."""
     settings = settings_for(workspace)
+    if not build_only:
+        from leadflow.commands.listening import listening_socket  # uvicorn: only to serve
+
+        # A port in use stops here, not after a minute and a half of building the demo.
+        listening_socket(settings.host, settings.port).close()
     try:
         built = build_demo_workspace(
             workspace,

@@ -303,6 +303,25 @@ def test_a_port_in_use_is_one_line_naming_the_address_and_how_to_choose_another(
     )
 
 
+def test_the_demo_on_a_port_in_use_stops_before_building_the_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``make run`` with another server on port 8000 spent a minute and a half building the
+    demo, then stopped at the bind: the port is checked first."""
+    workspace = tmp_path / "demo"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("LEADFLOW_PORT", str(port))
+
+        result = CliRunner().invoke(cli, ["run-demo", "--workspace", str(workspace)])
+
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"error: cannot listen on 127.0.0.1:{port}: the address")
+    assert not workspace.exists()
+
+
 def test_a_host_that_is_not_this_machines_is_one_line(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
