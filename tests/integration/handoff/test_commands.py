@@ -7,6 +7,7 @@ import csv
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import typer
@@ -294,7 +295,8 @@ def test_mistakes_are_one_line_and_exit_1(run: Run, args: tuple[str, ...], messa
 def test_a_deactivated_rep_reads_inactive_even_while_an_absence_runs(run: Run) -> None:
     # A leader's holiday outlives their last day: "away" told the manager they would be
     # back, and hid that nobody routes to them again.
-    today = SystemClock().now().date().isoformat()
+    # Today in the team's zone: between 23:00 and 24:00 UTC, Berlin's day is tomorrow.
+    today = SystemClock().now().astimezone(ZoneInfo("Europe/Berlin")).date().isoformat()
     _ok(run("reps", "team", "add", "dach", "--time-zone", "Europe/Berlin"))
     _ok(run("reps", "add", "lena", "--team", "dach", "--capacity", "10"))
     _ok(run("reps", "add", "jonas", "--team", "dach", "--capacity", "10"))
