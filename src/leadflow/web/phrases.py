@@ -41,6 +41,7 @@ __all__ = [
     "Speech",
     "label_of",
     "phrase_of",
+    "quoted_label_of",
     "speech",
 ]
 
@@ -112,6 +113,15 @@ INSTANT = Kind(r"\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[-+]\d\d:\d\d)?", _instant)
 def label_of(kind: str, pattern: str = r"[^\s,;()]+?") -> Kind:
     """A code shown with its label of ``LABELS[kind]`` (an event type, a temperature)."""
     return Kind(pattern, lambda value, speech: speech.label(kind, value))
+
+
+def quoted_label_of(kind: str) -> Kind:
+    """A code as Python's repr() quotes it (``'other'``), shown quoted by its label."""
+
+    def show(value: str, speech: Speech) -> str:
+        return value[0] + speech.label(kind, value[1:-1]) + value[-1]
+
+    return Kind(r"'[^']*'", show)
 
 
 def phrase_of(book: Phrasebook, pattern: str = r".+?") -> Kind:

@@ -11,7 +11,16 @@ own checks of their input. Names, values and codes quoted in a refusal stay as g
 from __future__ import annotations
 
 from leadflow.web.labels import N_
-from leadflow.web.phrases import QUOTED, WORD, Phrase, Phrasebook, Speech, label_of, phrase_of
+from leadflow.web.phrases import (
+    QUOTED,
+    WORD,
+    Phrase,
+    Phrasebook,
+    Speech,
+    label_of,
+    phrase_of,
+    quoted_label_of,
+)
 
 __all__ = ["REFUSALS", "refusal_text"]
 
@@ -24,7 +33,7 @@ REFUSALS = Phrasebook(
         ),
         status=label_of("handoff"),
     ),
-    Phrase(N_("reject reason %(code)s needs a note saying why")),
+    Phrase(N_("reject reason %(code)s needs a note saying why"), code=quoted_label_of("reject")),
     Phrase(N_("unknown reject reason %(code)s (reasons: %(known)s)")),
     Phrase(N_("accept contact %(contact)s's hand-off first (leadflow accept)")),
     Phrase(
@@ -66,7 +75,8 @@ REFUSALS = Phrasebook(
         N_(
             "contact %(contact)s's last hand-off ended already (%(outcome)s): "
             "it is not in sales' hands"
-        )
+        ),
+        outcome=label_of("work_outcome"),
     ),
     Phrase(N_("rep %(key)s is deactivated: another rep must act (--rep / rep)")),
     Phrase(N_("no rep with key %(key)s")),

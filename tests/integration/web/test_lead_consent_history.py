@@ -83,3 +83,22 @@ def test_a_merged_records_page_is_its_survivors(
     assert reply.status_code == 303
     assert reply.headers["location"] == f"/ui/leads/{survivor}"
     assert "unsubscribe campaign=spring" in client.get(reply.headers["location"]).text
+
+
+def test_a_consents_channel_is_named_in_the_readers_language(
+    signed_in: Callable[[str], TestClient],
+    world: World,
+    web_workspace: tuple[Path, World],
+    web_clock: FixedClock,
+) -> None:
+    lead = world.nurtured[2]
+    _decide(web_workspace[0], web_clock, lead)
+    client = signed_in("sales")
+    client.headers["Accept-Language"] = "de"
+
+    page = client.get(f"/ui/leads/{lead}").text
+
+    consents = page[page.index("<h3>Einwilligungen</h3>") : page.index("</details>")]
+    assert re.search(r"<li>E-Mail: widerrufen", consents)  # not the stored code "email"
+    assert "<td>E-Mail</td>" in consents
+    assert ">email<" not in consents and "<li>email:" not in consents
