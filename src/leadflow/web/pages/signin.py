@@ -81,7 +81,7 @@ def sign_in(
 
 
 def _refused(request: Request, email: str, next: str, error: str, status: int) -> Response:
-    context = {"next": next, "error": error, "email": email}
+    context = {"next": next, "error": error, "email": email, "ended": ""}
     return render(request, "signin.html", context, status_code=status)
 
 
