@@ -73,6 +73,16 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "withdrawn": N_("withdrawn"),
         "bounced": N_("bounced"),
     },
+    # leadflow's levels of seniority (imports read a CRM's words into them: ingest.values);
+    # a level outside them shows as stored.
+    "seniority": {
+        "c_level": N_("C-level"),
+        "vp": N_("vice president"),
+        "director": N_("director"),
+        "manager": N_("manager"),
+        "individual": N_("individual contributor"),
+        "student": N_("student or intern"),
+    },
     # The channels a consent is given on (consents.channel).
     "consent_channel": {
         "email": N_("e-mail"),

@@ -221,3 +221,15 @@ def test_a_download_with_a_stage_the_definition_lacks_is_refused(
     assert refused.status_code == 422
     assert unknown_format.status_code == 422
     assert "marketo" in unknown_format.text
+
+
+def test_a_seniority_is_named_in_the_readers_language(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("marketing")
+    client.headers["Accept-Language"] = "de"
+
+    page = client.get(f"/ui/leads/{world.ready[0]}").text
+
+    # leadflow's own level (imports read "Director", "Direktor", "VP" into it), not its code
+    assert re.search(r"<dt>Hierarchiestufe</dt><dd>Direktor/in</dd>", page)
