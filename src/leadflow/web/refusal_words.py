@@ -5,7 +5,8 @@ report, back-test and definition errors the pages pass on as such); the API and 
 command line show it as it is, the pages say it again by its shape (``phrases``).
 Every refusal a page can meet is here: the hand-off actions (accept, reject, attempts,
 opportunities), BANT, users, API keys, webhooks, definitions, reports, and the pages'
-own checks of their input. Names, values and codes quoted in a refusal stay as given.
+own checks of their input. Names and values quoted in a refusal stay as given; a reject
+reason and how a hand-off ended are named by their labels, as the queue names them.
 """
 
 from __future__ import annotations
