@@ -48,6 +48,7 @@ REFUSALS = Phrasebook(
             "contact %(contact)s withdrew %(consent)s consent (or the address bounced): "
             "no %(channel)s attempts"
         ),
+        consent=label_of("consent_channel"),
         channel=label_of("channel"),
     ),
     Phrase(N_("closing a lead needs a reason (e.g. unresponsive, not_interested)")),

@@ -119,6 +119,12 @@ def test_each_refusal_is_said_in_the_language(language: str, refusals: list[str]
             "reject reason 'partner_deal' needs a note saying why",
             "der Ablehnungsgrund 'partner_deal' braucht eine Notiz mit der Begründung",
         ),
+        (  # the consent's channel in words, as the lead page names it
+            "de",
+            "contact 12 withdrew phone consent (or the address bounced): no call attempts",
+            "Kontakt 12 hat die Einwilligung für Telefon widerrufen (oder die Adresse ist "
+            "unzustellbar): keine Versuche per Anruf",
+        ),
         (  # how the hand-off ended, in words, not the stored code
             "de",
             "contact 26's last hand-off ended already (rejected): it is not in sales' hands",
