@@ -14,6 +14,7 @@ from __future__ import annotations
 from leadflow.web.labels import N_
 from leadflow.web.phrases import (
     QUOTED,
+    REP,
     WORD,
     Phrase,
     Phrasebook,
@@ -127,9 +128,17 @@ REFUSALS = Phrasebook(
     Phrase(N_("unknown sort %(sort)s")),
     Phrase(N_("unknown %(key)s %(value)s"), key=WORD, value=QUOTED),
     Phrase(N_("%(text)s is not a date (YYYY-MM-DD)")),
-    Phrase(N_("contact %(contact)s is rep %(owner)s's lead; you act as rep %(rep)s only")),
-    Phrase(N_("opportunity %(opportunity)s is rep %(owner)s's deal; you act as rep %(rep)s only")),
-    Phrase(N_("you act as rep %(rep)s only, not as rep %(named)s")),
+    Phrase(
+        N_("contact %(contact)s is rep %(owner)s's lead; you act as rep %(rep)s only"),
+        owner=REP,
+        rep=REP,
+    ),
+    Phrase(
+        N_("opportunity %(opportunity)s is rep %(owner)s's deal; you act as rep %(rep)s only"),
+        owner=REP,
+        rep=REP,
+    ),
+    Phrase(N_("you act as rep %(rep)s only, not as rep %(named)s"), rep=REP, named=REP),
     Phrase(N_("amount %(text)s is not a number")),
     Phrase(N_("no report %(name)s; reports: %(reports)s")),
     Phrase(N_("you cannot disable yourself; ask another administrator")),

@@ -236,7 +236,10 @@ def _days(context: Context, value: float | None) -> str:
 
 def _speech(context: Context) -> Speech:
     names: Mapping[str, str] = context.get("names") or {}
-    return Speech(context["lang"], _catalog(context).gettext, names, context.get("zone", UTC))
+    reps: Mapping[str, str] = context.get("rep_names") or {}  # the queue names reps so
+    return Speech(
+        context["lang"], _catalog(context).gettext, names, context.get("zone", UTC), reps
+    )
 
 
 @pass_context

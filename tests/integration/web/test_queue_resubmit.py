@@ -59,3 +59,17 @@ def test_another_reps_accepted_lead_is_still_theirs(
 
     assert reply.status_code == 403
     assert "lead; you act as rep" in reply.text
+
+
+def test_a_lead_another_rep_holds_names_that_rep_as_the_queue_does(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("sales")
+    client.headers["Accept-Language"] = "de"
+
+    reply = _accept(client, world.ready[3], csrf_of(client.get("/ui/queue").text))  # r2's
+
+    assert reply.status_code == 403
+    # The reps by the names the queue shows, not by their keys.
+    assert "ist ein Lead von Vertriebsmitarbeiter Rep r2; Sie handeln nur als " in reply.text
+    assert "Vertriebsmitarbeiter Rep r1" in reply.text
