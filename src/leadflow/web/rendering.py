@@ -237,9 +237,7 @@ def _days(context: Context, value: float | None) -> str:
 def _speech(context: Context) -> Speech:
     names: Mapping[str, str] = context.get("names") or {}
     reps: Mapping[str, str] = context.get("rep_names") or {}  # the queue names reps so
-    return Speech(
-        context["lang"], _catalog(context).gettext, names, context.get("zone", UTC), reps
-    )
+    return Speech(context["lang"], _catalog(context).gettext, names, context.get("zone", UTC), reps)
 
 
 @pass_context

@@ -124,7 +124,8 @@ def test_an_action_after_the_session_ended_is_not_saved_and_says_so(
     )
 
     back = "/ui/signin?next=/ui/queue?rep=r1&ended=action"
-    assert plain.status_code == 303 and plain.headers["location"] == back
+    assert plain.status_code == 303
+    assert plain.headers["location"] == back
     assert htmx.headers["HX-Redirect"] == back  # the whole page goes to sign-in
     page = anonymous.get(back).text
     assert "Your session has ended, so what you last sent was not saved." in page

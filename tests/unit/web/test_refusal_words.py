@@ -133,8 +133,7 @@ def test_each_refusal_is_said_in_the_language(language: str, refusals: list[str]
         ),
         (
             "fr",
-            "contact 26's last hand-off ended already (cadence_ended): "
-            "it is not in sales' hands",
+            "contact 26's last hand-off ended already (cadence_ended): it is not in sales' hands",
             "la dernière transmission du contact 26 est déjà terminée (cadence terminée) : il "
             "n'est pas entre les mains des ventes",
         ),

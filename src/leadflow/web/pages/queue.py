@@ -28,8 +28,8 @@ from leadflow.services.opportunities import create_opportunity
 from leadflow.services.queue import QueueItem
 from leadflow.services.refusals import InvalidInputError, NotFoundError, RefusedError
 from leadflow.services.rep_scope import RepScope
-from leadflow.services.sales_work import live_work
 from leadflow.services.reps import list_reps
+from leadflow.services.sales_work import live_work
 from leadflow.services.users import UserRole
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
 from leadflow.web.guard import Viewer, page
