@@ -7,7 +7,7 @@ data table beside it, and its labels are escaped like any other text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 __all__ = ["Bar", "Chart", "columns", "horizontal_bars"]
@@ -22,6 +22,7 @@ class Bar:
     width: float
     height: float
     series: int = 0
+    name: str = ""  # a column's series, so its title names it (colour is not enough)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +65,11 @@ def columns(
     width: float = 640,
     height: float = 220,
     bottom: float = 28,
+    names: Sequence[str] = (),
+    say: Callable[[float], str] = lambda value: f"{value:g}",
 ) -> Chart:
-    """Side-by-side columns: for each label, one column per series."""
+    """Side-by-side columns: for each label, one column per series (``names``), its
+    value as ``say`` writes it for the reader."""
     top = max((value for values in series for value in values), default=0.0) or 1.0
     slot = width / max(len(labels), 1)
     column = slot * 0.8 / max(len(series), 1)
@@ -76,6 +80,7 @@ def columns(
             value = values[i] if i < len(values) else 0.0
             tall = plot * max(value, 0) / top
             x = i * slot + slot * 0.1 + s * column
-            bars.append(Bar(label, f"{value:g}", x, height - bottom - tall, column, tall, s))
+            name = names[s] if s < len(names) else ""
+            bars.append(Bar(label, say(value), x, height - bottom - tall, column, tall, s, name))
     ticks = tuple((label, i * slot + slot / 2) for i, label in enumerate(labels))
     return Chart(width, height, tuple(bars), ticks)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
@@ -70,11 +70,17 @@ EVERY_ROLE: tuple[UserRole, ...] = tuple(UserRole)
 
 
 class SignInRequiredError(Exception):
-    """No live session: the page answers with a redirect to sign-in."""
+    """No live session: the page answers with a redirect to sign-in.
 
-    def __init__(self, back_to: str) -> None:
+    ``back_to`` is where signing in returns to (quoted for a query string); ``ended``
+    says why the sign-in page should explain itself: ``session`` when the browser sent a
+    session that is over (expired, signed out elsewhere), ``action`` when what it sent
+    was a change, which was not saved; empty on a first visit."""
+
+    def __init__(self, back_to: str, ended: str = "") -> None:
         super().__init__(back_to)
         self.back_to = back_to
+        self.ended = ended
 
 
 class PageForbiddenError(Exception):
@@ -112,7 +118,7 @@ class PageGate:
         viewer = await _viewer(request)
         prepare(request, viewer)
         if viewer is None and not self.public:
-            raise SignInRequiredError(_back_to(request))
+            raise SignInRequiredError(_back_to(request), _ended(request))
         if viewer is not None and not self.admits(viewer.user.role):
             raise PageForbiddenError()
         if request.method not in _SAFE_METHODS:
@@ -242,9 +248,22 @@ def _is_form(request: Request) -> bool:
 
 
 def _back_to(request: Request) -> str:
-    """Where sign-in should return to: this page, if it was a plain page view."""
-    if request.method != "GET":
+    """Where sign-in should return to, quoted whole (its own ``&`` included): this page
+    on a page view; for a form sent after the session ended, the page it was sent from
+    (htmx names it, a plain form's browser sends it as the referrer), if it is one of
+    this site's."""
+    if request.method == "GET":
+        path = request.url.path  # the full path: a mounted app's URL keeps its prefix
+        query = f"?{request.url.query}" if request.url.query else ""
+        return quote(path + query, safe="/?=")
+    sent_from = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
+    page = urlsplit(sent_from)
+    if page.netloc != request.url.netloc or not page.path:
         return ""
-    path = request.url.path  # the full path: a mounted app's URL keeps its prefix
-    query = f"?{request.url.query}" if request.url.query else ""
-    return quote(path + query, safe="/?=&")
+    return quote(page.path + (f"?{page.query}" if page.query else ""), safe="/?=")
+
+
+def _ended(request: Request) -> str:
+    if request.method not in _SAFE_METHODS:
+        return "action"
+    return "session" if request.cookies.get(SESSION_COOKIE) else ""

@@ -103,7 +103,15 @@ def _install_error_pages(web: FastAPI) -> None:
 async def _sign_in(request: Request, error: Exception) -> Response:
     assert isinstance(error, SignInRequiredError)
     web: WebState = request.app.state.web
-    target = f"{web.prefix}/signin" + (f"?next={error.back_to}" if error.back_to else "")
+    query = "&".join(
+        part
+        for part in (
+            f"next={error.back_to}" if error.back_to else "",
+            f"ended={error.ended}" if error.ended else "",
+        )
+        if part
+    )
+    target = f"{web.prefix}/signin" + (f"?{query}" if query else "")
     if request.headers.get("HX-Request") == "true":
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)

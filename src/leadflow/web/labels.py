@@ -73,6 +73,21 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "withdrawn": N_("withdrawn"),
         "bounced": N_("bounced"),
     },
+    # leadflow's levels of seniority (imports read a CRM's words into them: ingest.values);
+    # a level outside them shows as stored.
+    "seniority": {
+        "c_level": N_("C-level"),
+        "vp": N_("vice president"),
+        "director": N_("director"),
+        "manager": N_("manager"),
+        "individual": N_("individual contributor"),
+        "student": N_("student or intern"),
+    },
+    # The channels a consent is given on (consents.channel).
+    "consent_channel": {
+        "email": N_("e-mail"),
+        "phone": N_("phone"),
+    },
     "bant": {
         "budget": N_("Budget"),
         "authority": N_("Authority"),
@@ -123,6 +138,17 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "open": N_("waiting for an answer"),
         "accepted": N_("accepted"),
         "rejected": N_("rejected"),
+    },
+    # How sales' work on a hand-off ended (handoff_work.outcome): a refusal names it.
+    "work_outcome": {
+        "rejected": N_("rejected"),
+        "recycled": N_("recycled"),
+        "disqualified": N_("disqualified"),
+        "cadence_ended": N_("cadence ended"),
+        "closed": N_("closed (stays a customer)"),
+        "merged": N_("merged"),
+        "won": N_("won"),
+        "lost": N_("lost"),
     },
     "stage_kind": {
         "marketing": N_("Marketing"),

@@ -33,6 +33,7 @@ __all__ = [
     "INSTANT",
     "NUMBER",
     "QUOTED",
+    "REP",
     "TEXT",
     "WORD",
     "Kind",
@@ -41,6 +42,7 @@ __all__ = [
     "Speech",
     "label_of",
     "phrase_of",
+    "quoted_label_of",
     "speech",
 ]
 
@@ -55,6 +57,7 @@ class Speech:
     gettext: Callable[[str], str]
     stages: Mapping[str, str] = field(default_factory=dict)
     zone: tzinfo = UTC  # the reader's, for the instants a sentence names
+    reps: Mapping[str, str] = field(default_factory=dict)  # rep key -> name, as pages show
 
     def label(self, kind: str, code: str) -> str:
         """The translated word for a code, else the code itself."""
@@ -106,12 +109,30 @@ TEXT = Kind(r".+?", _as_is)
 WORD = Kind(r"\S+?", _as_is)
 NUMBER = Kind(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?", _number)
 QUOTED = Kind(r"'.*'|\".*\"", _as_is)  # a value as Python's repr() writes it
+
+
+def _rep(value: str, speech: Speech) -> str:
+    """A rep's key (``'r0002'``, as repr() quotes it) by the rep's name where the page
+    knows it (the queue names reps so), else as written."""
+    return speech.reps.get(value.strip("'\""), value)
+
+
+REP = Kind(r"'[^']*'|\S+?", _rep)
 INSTANT = Kind(r"\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[-+]\d\d:\d\d)?", _instant)
 
 
 def label_of(kind: str, pattern: str = r"[^\s,;()]+?") -> Kind:
     """A code shown with its label of ``LABELS[kind]`` (an event type, a temperature)."""
     return Kind(pattern, lambda value, speech: speech.label(kind, value))
+
+
+def quoted_label_of(kind: str) -> Kind:
+    """A code as Python's repr() quotes it (``'other'``), shown quoted by its label."""
+
+    def show(value: str, speech: Speech) -> str:
+        return value[0] + speech.label(kind, value[1:-1]) + value[-1]
+
+    return Kind(r"'[^']*'", show)
 
 
 def phrase_of(book: Phrasebook, pattern: str = r".+?") -> Kind:

@@ -5,13 +5,24 @@ report, back-test and definition errors the pages pass on as such); the API and 
 command line show it as it is, the pages say it again by its shape (``phrases``).
 Every refusal a page can meet is here: the hand-off actions (accept, reject, attempts,
 opportunities), BANT, users, API keys, webhooks, definitions, reports, and the pages'
-own checks of their input. Names, values and codes quoted in a refusal stay as given.
+own checks of their input. Names and values quoted in a refusal stay as given; a reject
+reason and how a hand-off ended are named by their labels, as the queue names them.
 """
 
 from __future__ import annotations
 
 from leadflow.web.labels import N_
-from leadflow.web.phrases import QUOTED, WORD, Phrase, Phrasebook, Speech, label_of, phrase_of
+from leadflow.web.phrases import (
+    QUOTED,
+    REP,
+    WORD,
+    Phrase,
+    Phrasebook,
+    Speech,
+    label_of,
+    phrase_of,
+    quoted_label_of,
+)
 
 __all__ = ["REFUSALS", "refusal_text"]
 
@@ -24,7 +35,7 @@ REFUSALS = Phrasebook(
         ),
         status=label_of("handoff"),
     ),
-    Phrase(N_("reject reason %(code)s needs a note saying why")),
+    Phrase(N_("reject reason %(code)s needs a note saying why"), code=quoted_label_of("reject")),
     Phrase(N_("unknown reject reason %(code)s (reasons: %(known)s)")),
     Phrase(N_("accept contact %(contact)s's hand-off first (leadflow accept)")),
     Phrase(
@@ -38,6 +49,7 @@ REFUSALS = Phrasebook(
             "contact %(contact)s withdrew %(consent)s consent (or the address bounced): "
             "no %(channel)s attempts"
         ),
+        consent=label_of("consent_channel"),
         channel=label_of("channel"),
     ),
     Phrase(N_("closing a lead needs a reason (e.g. unresponsive, not_interested)")),
@@ -66,7 +78,8 @@ REFUSALS = Phrasebook(
         N_(
             "contact %(contact)s's last hand-off ended already (%(outcome)s): "
             "it is not in sales' hands"
-        )
+        ),
+        outcome=label_of("work_outcome"),
     ),
     Phrase(N_("rep %(key)s is deactivated: another rep must act (--rep / rep)")),
     Phrase(N_("no rep with key %(key)s")),
@@ -115,9 +128,17 @@ REFUSALS = Phrasebook(
     Phrase(N_("unknown sort %(sort)s")),
     Phrase(N_("unknown %(key)s %(value)s"), key=WORD, value=QUOTED),
     Phrase(N_("%(text)s is not a date (YYYY-MM-DD)")),
-    Phrase(N_("contact %(contact)s is rep %(owner)s's lead; you act as rep %(rep)s only")),
-    Phrase(N_("opportunity %(opportunity)s is rep %(owner)s's deal; you act as rep %(rep)s only")),
-    Phrase(N_("you act as rep %(rep)s only, not as rep %(named)s")),
+    Phrase(
+        N_("contact %(contact)s is rep %(owner)s's lead; you act as rep %(rep)s only"),
+        owner=REP,
+        rep=REP,
+    ),
+    Phrase(
+        N_("opportunity %(opportunity)s is rep %(owner)s's deal; you act as rep %(rep)s only"),
+        owner=REP,
+        rep=REP,
+    ),
+    Phrase(N_("you act as rep %(rep)s only, not as rep %(named)s"), rep=REP, named=REP),
     Phrase(N_("amount %(text)s is not a number")),
     Phrase(N_("no report %(name)s; reports: %(reports)s")),
     Phrase(N_("you cannot disable yourself; ask another administrator")),

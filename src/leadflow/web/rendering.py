@@ -36,6 +36,7 @@ from starlette.responses import HTMLResponse
 from leadflow.definition.diff import Change
 from leadflow.domain.qualification import Contribution
 from leadflow.web import i18n
+from leadflow.web.consent_words import consent_evidence
 from leadflow.web.definition_words import change_text, problem_text, warning_text
 from leadflow.web.explanation_words import (
     explanation_line,
@@ -62,6 +63,7 @@ SAYINGS: Mapping[str, Callable[[str, Speech], str]] = {
     "problem": problem_text,
     "warning": warning_text,
     "refusal": refusal_text,
+    "consent_evidence": consent_evidence,
     "note": report_note,
     "title": report_title,
 }
@@ -234,7 +236,8 @@ def _days(context: Context, value: float | None) -> str:
 
 def _speech(context: Context) -> Speech:
     names: Mapping[str, str] = context.get("names") or {}
-    return Speech(context["lang"], _catalog(context).gettext, names, context.get("zone", UTC))
+    reps: Mapping[str, str] = context.get("rep_names") or {}  # the queue names reps so
+    return Speech(context["lang"], _catalog(context).gettext, names, context.get("zone", UTC), reps)
 
 
 @pass_context

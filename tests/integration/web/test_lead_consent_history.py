@@ -53,8 +53,9 @@ def test_the_lead_page_lists_every_consent_decision_newest_first(
     history = page[page.index('<details id="consent-history">') :]
     history = history[: history.index("</details>")]
     assert "Consent history" in history
-    evidence = re.findall(r"(unsubscribe campaign=spring|newsletter_signup list=weekly)", history)
-    assert evidence == ["unsubscribe campaign=spring", "newsletter_signup list=weekly"]
+    # The event that decided, by its label (as everywhere on the pages), then what it named.
+    found = re.findall(r"(unsubscribed campaign=spring|newsletter sign-up list=weekly)", history)
+    assert found == ["unsubscribed campaign=spring", "newsletter sign-up list=weekly"]
     assert "Toestemmingsgeschiedenis" in dutch
     other = client.get(f"/ui/leads/{world.nurtured[1]}").text
     assert 'id="consent-history"' not in other  # nothing decided, nothing shown
@@ -82,4 +83,27 @@ def test_a_merged_records_page_is_its_survivors(
 
     assert reply.status_code == 303
     assert reply.headers["location"] == f"/ui/leads/{survivor}"
-    assert "unsubscribe campaign=spring" in client.get(reply.headers["location"]).text
+    assert "unsubscribed campaign=spring" in client.get(reply.headers["location"]).text
+
+
+def test_a_consents_channel_is_named_in_the_readers_language(
+    signed_in: Callable[[str], TestClient],
+    world: World,
+    web_workspace: tuple[Path, World],
+    web_clock: FixedClock,
+) -> None:
+    lead = world.nurtured[2]
+    _decide(web_workspace[0], web_clock, lead)
+    client = signed_in("sales")
+    client.headers["Accept-Language"] = "de"
+
+    page = client.get(f"/ui/leads/{lead}").text
+
+    consents = page[page.index("<h3>Einwilligungen</h3>") : page.index("</details>")]
+    assert re.search(r"<li>E-Mail: widerrufen", consents)  # not the stored code "email"
+    assert "<td>E-Mail</td>" in consents
+    assert ">email<" not in consents
+    assert "<li>email:" not in consents
+    # The evidence in German too: the event by its label, the list as the data has it.
+    assert "Newsletter-Anmeldung list=weekly" in consents
+    assert "newsletter_signup list=weekly" not in consents

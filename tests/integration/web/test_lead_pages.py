@@ -174,6 +174,20 @@ def test_an_unknown_lead_is_a_404_page(signed_in: Callable[[str], TestClient]) -
     assert "no contact with id 999999" in reply.text
 
 
+def test_an_error_pages_title_says_what_went_wrong(signed_in: Callable[[str], TestClient]) -> None:
+    client = signed_in("sales")
+    client.headers["Accept-Language"] = "de"
+
+    missing = client.get("/ui/leads/999999").text
+    forbidden = client.get("/ui/settings").text
+    refused = client.get("/ui/leads?sort=bogus").text
+
+    # The browser's tab and a screen reader's first words: the page's heading, not "404".
+    assert "<title>Nicht gefunden (404) · leadflow</title>" in missing
+    assert "<title>Nicht für Ihre Rolle (403) · leadflow</title>" in forbidden
+    assert "<title>Das hat nicht geklappt (422) · leadflow</title>" in refused
+
+
 def test_the_lead_page_names_the_owning_rep_as_the_list_does(
     signed_in: Callable[[str], TestClient], world: World
 ) -> None:
@@ -221,3 +235,15 @@ def test_a_download_with_a_stage_the_definition_lacks_is_refused(
     assert refused.status_code == 422
     assert unknown_format.status_code == 422
     assert "marketo" in unknown_format.text
+
+
+def test_a_seniority_is_named_in_the_readers_language(
+    signed_in: Callable[[str], TestClient], world: World
+) -> None:
+    client = signed_in("marketing")
+    client.headers["Accept-Language"] = "de"
+
+    page = client.get(f"/ui/leads/{world.ready[0]}").text
+
+    # leadflow's own level (imports read "Director", "Direktor", "VP" into it), not its code
+    assert re.search(r"<dt>Hierarchiestufe</dt><dd>Direktor/in</dd>", page)

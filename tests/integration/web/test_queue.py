@@ -136,7 +136,8 @@ def test_an_action_on_a_lead_gone_from_the_queue_says_why_above_it(
     # state says why, not "not in your queue".
     assert again.status_code == 409
     assert contact not in _items(again.text)
-    assert re.search(r'<p class="alert" role="alert">[^<]*ended already \(rejected\)', again.text)
+    alert = r'<p class="alert" role="alert"[^>]*>[^<]*ended already \(rejected\)'
+    assert re.search(alert, again.text)
 
 
 def test_a_rep_cannot_work_another_reps_lead(

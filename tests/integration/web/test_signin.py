@@ -96,3 +96,57 @@ def test_disabling_a_user_ends_their_sessions(
 
 def _switch(session: Session, email: str, active: bool, state: object) -> None:
     set_active(session, email, active, state.clock.now())  # type: ignore[attr-defined]
+
+
+def test_a_page_after_the_session_ended_says_so_and_comes_back(anonymous: TestClient) -> None:
+    anonymous.cookies.set(SESSION_COOKIE, "a-session-that-ended", path="/ui")
+
+    reply = anonymous.get("/ui/leads?stage=mql")
+
+    assert reply.headers["location"] == "/ui/signin?next=/ui/leads?stage=mql&ended=session"
+    page = anonymous.get(reply.headers["location"]).text
+    assert "Your session has ended. Sign in again to carry on." in page
+    assert 'name="next" value="/ui/leads?stage=mql"' in page
+    assert "has ended" not in anonymous.get("/ui/signin").text  # a first visit: no word
+
+
+def test_an_action_after_the_session_ended_is_not_saved_and_says_so(
+    anonymous: TestClient,
+) -> None:
+    anonymous.cookies.set(SESSION_COOKIE, "a-session-that-ended", path="/ui")
+    came_from = {"Referer": "http://testserver/ui/queue?rep=r1"}
+
+    plain = anonymous.post("/ui/queue/1/accept", data={"csrf_token": "x"}, headers=came_from)
+    htmx = anonymous.post(
+        "/ui/queue/1/accept",
+        data={"csrf_token": "x"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/ui/queue?rep=r1"},
+    )
+
+    back = "/ui/signin?next=/ui/queue?rep=r1&ended=action"
+    assert plain.status_code == 303
+    assert plain.headers["location"] == back
+    assert htmx.headers["HX-Redirect"] == back  # the whole page goes to sign-in
+    page = anonymous.get(back).text
+    assert "Your session has ended, so what you last sent was not saved." in page
+    assert 'name="next" value="/ui/queue?rep=r1"' in page
+    signed = _sign_in(anonymous, USERS["sales"], PASSWORDS["sales"], next="/ui/queue?rep=r1")
+    assert signed.headers["location"] == "/ui/queue?rep=r1"  # back where the rep was
+
+
+def test_an_action_from_another_site_is_not_sent_back_there(anonymous: TestClient) -> None:
+    reply = anonymous.post(
+        "/ui/queue/1/accept",
+        data={"csrf_token": "x"},
+        headers={"Referer": "https://evil.example/ui/queue"},
+    )
+
+    assert reply.headers["location"] == "/ui/signin?ended=action"
+
+
+def test_a_page_with_several_filters_comes_back_with_all_of_them(anonymous: TestClient) -> None:
+    reply = anonymous.get("/ui/leads?stage=mql&grade=A")
+
+    page = anonymous.get(reply.headers["location"]).text
+
+    assert 'name="next" value="/ui/leads?stage=mql&amp;grade=A"' in page  # not only stage

@@ -35,3 +35,17 @@ def test_columns_stand_on_the_axis_side_by_side_per_series() -> None:
     assert tallest.label == "w2"
     assert tallest.y >= 0
     assert [label for label, _ in chart.ticks] == ["w1", "w2"]
+
+
+def test_a_column_says_its_series_and_its_value_the_readers_way() -> None:
+    chart = columns(
+        ["2026-03", "2026-04"],
+        [[1079.0, 12.0], [216.0, 3.0]],
+        names=["Lead", "Marketing Qualified Lead"],
+        say=lambda value: f"{value:,.0f}".replace(",", "."),  # as German groups digits
+    )
+
+    first, second = [bar for bar in chart.bars if bar.label == "2026-03"]
+    # Not only the colour tells the two series apart: each column names its own.
+    assert (first.name, first.text) == ("Lead", "1.079")
+    assert (second.name, second.text) == ("Marketing Qualified Lead", "216")

@@ -106,7 +106,36 @@ def test_each_refusal_is_said_in_the_language(language: str, refusals: list[str]
         (
             "de",
             "reject reason 'other' needs a note saying why",
-            "der Ablehnungsgrund 'other' braucht eine Notiz mit der Begründung",
+            "der Ablehnungsgrund 'anderes (Grund in der Notiz)' braucht eine Notiz mit der "
+            "Begründung",
+        ),
+        (  # the reason the rep chose, as the reason menu names it, not its code
+            "en",
+            "reject reason 'other' needs a note saying why",
+            "reject reason 'other (say why in the note)' needs a note saying why",
+        ),
+        (  # a team's own reason has no label: its code, as the menu shows it
+            "de",
+            "reject reason 'partner_deal' needs a note saying why",
+            "der Ablehnungsgrund 'partner_deal' braucht eine Notiz mit der Begründung",
+        ),
+        (  # the consent's channel in words, as the lead page names it
+            "de",
+            "contact 12 withdrew phone consent (or the address bounced): no call attempts",
+            "Kontakt 12 hat die Einwilligung für Telefon widerrufen (oder die Adresse ist "
+            "unzustellbar): keine Versuche per Anruf",
+        ),
+        (  # how the hand-off ended, in words, not the stored code
+            "de",
+            "contact 26's last hand-off ended already (rejected): it is not in sales' hands",
+            "Die letzte Übergabe von Kontakt 26 ist bereits beendet (abgelehnt): er liegt "
+            "nicht beim Vertrieb",
+        ),
+        (
+            "fr",
+            "contact 26's last hand-off ended already (cadence_ended): it is not in sales' hands",
+            "la dernière transmission du contact 26 est déjà terminée (cadence terminée) : il "
+            "n'est pas entre les mains des ventes",
         ),
         (
             "nl",

@@ -52,3 +52,21 @@ def test_an_attribute_is_shown_in_the_readers_language(
 )
 def test_a_phone_number_is_grouped_as_dialled_from_abroad(stored: str | None, shown: str) -> None:
     assert _shown("{{ p | phone }}", p=stored) == shown
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "share_row", "language", "shown"),
+    [
+        ("active", 1499, False, "de", "1.499"),  # a count, grouped as the reports group it
+        ("candidate", 12500, False, "fr", "12\u202f500"),
+        ("active", 6.66, False, "de", "6,7"),
+        ("active", 0.335, True, "de", "33,5 %"),
+        ("contact_id", 1499, False, "de", "1499"),  # a contact's number names, not counts
+        ("active", None, False, "nl", "–"),
+    ],
+)
+def test_a_back_test_cell_is_shown_in_the_readers_language(
+    column: str, value: object, share_row: bool, language: str, shown: str
+) -> None:
+    source = '{% from "backtest_cell.html" import cell with context %}{{ cell(c, v, s) }}'
+    assert _shown(source, language, c=column, v=value, s=share_row) == shown

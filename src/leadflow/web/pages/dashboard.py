@@ -57,6 +57,8 @@ def dashboard(request: Request, web: WebDep, session: ReadsDep) -> Response:
         "trend_chart": columns(
             [month for month, _ in trend],
             [[float(counts.get(stage, 0)) for _, counts in trend] for stage in trend_stages],
+            names=[names[stage] for stage in trend_stages],
+            say=lambda value: i18n.format_number(value, language),
         ),
         "channels": channel_rows,
         "channel_chart": _channel_chart(channel_rows, language),

@@ -29,6 +29,7 @@ from leadflow.services.queue import QueueItem
 from leadflow.services.refusals import InvalidInputError, NotFoundError, RefusedError
 from leadflow.services.rep_scope import RepScope
 from leadflow.services.reps import list_reps
+from leadflow.services.sales_work import live_work
 from leadflow.services.users import UserRole
 from leadflow.web.deps import ClockDep, NowDep, ReadsDep, ViewerDep, WebDep, WritesDep
 from leadflow.web.guard import Viewer, page
@@ -131,6 +132,8 @@ def accept_lead(
         _check_holds(session, viewer, contact_id)
         accept(session, contact_id, rep=viewer.user.rep_key, clock=clock)
     except RefusedError as error:
+        if _accepted_already(session, viewer, contact_id):
+            return _back(web.prefix, "accepted", contact_id)
         return _refused(
             request,
             session,
@@ -276,6 +279,18 @@ def _items(session: Session, now: datetime, viewer: Viewer, chosen: str) -> list
 def _check_holds(session: Session, viewer: Viewer, contact_id: int) -> None:
     """A bound salesperson acts only on their own leads and unassigned hand-offs."""
     _scope(viewer).on_lead(session, contact_id, None)
+
+
+def _accepted_already(session: Session, viewer: Viewer, contact_id: int) -> bool:
+    """Accept sent twice (a double click without JavaScript, a second tab, the back
+    button): a lead the viewer may act on is accepted, as asked, so the page says so
+    instead of refusing. Another rep's lead is refused as before."""
+    session.rollback()
+    try:
+        _check_holds(session, viewer, contact_id)
+        return live_work(session, contact_id).handoff.status == "accepted"
+    except RefusedError:
+        return False
 
 
 def _back(prefix: str, done: str, contact_id: int) -> Response:

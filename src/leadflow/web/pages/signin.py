@@ -45,11 +45,17 @@ def safe_next(target: str | None, prefix: str) -> str:
 
 
 @router.get("/signin", dependencies=[PUBLIC_PAGE])
-def sign_in_form(request: Request, web: WebDep, next: Annotated[str, Query()] = "") -> Response:
+def sign_in_form(
+    request: Request,
+    web: WebDep,
+    next: Annotated[str, Query()] = "",
+    ended: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
     viewer: Viewer | None = request.state.viewer
     if viewer is not None:
         return RedirectResponse(safe_next(next, web.prefix), status_code=303)
-    return render(request, "signin.html", {"next": next[:_FIELD_MAX], "error": None})
+    context = {"next": next[:_FIELD_MAX], "error": None, "ended": ended}
+    return render(request, "signin.html", context)
 
 
 @router.post("/signin", dependencies=[PUBLIC_PAGE])
@@ -75,7 +81,7 @@ def sign_in(
 
 
 def _refused(request: Request, email: str, next: str, error: str, status: int) -> Response:
-    context = {"next": next, "error": error, "email": email}
+    context = {"next": next, "error": error, "email": email, "ended": ""}
     return render(request, "signin.html", context, status_code=status)
 
 
