@@ -252,8 +252,8 @@ def _in_period(at: Ints, start_us: int | None, stop_us: int | None) -> Flags:
     chosen = np.ones(at.shape[0], dtype=bool)
     if start_us is not None:
         chosen &= at >= start_us
-    if stop_us is not None:
-        chosen &= at <= stop_us
+    if stop_us is not None:  # [start, stop), as the funnel's cohorts
+        chosen &= at < stop_us
     return chosen
 
 
@@ -305,8 +305,9 @@ def _row(
     answered = int(accepted.sum()) + int(rejected.sum())
     tried = h.first_attempt_us != MISSING_TIME
     # A hand-off not tried yet whose first attempt is not due yet has not missed its SLA:
-    # it counts once it is tried or its due time has passed.
-    decided = accepted & (h.due_us != MISSING_TIME) & (tried | (h.due_us <= as_of_us))
+    # it counts once it is tried or its due time has passed (before the period's end,
+    # which is not part of it).
+    decided = accepted & (h.due_us != MISSING_TIME) & (tried | (h.due_us < as_of_us))
     met = decided & tried & (h.first_attempt_us <= h.due_us)
     waited = (h.answered_us[accepted] - h.at_us[accepted]) / HOUR_US
     gave_up = accepted & h.gave_up

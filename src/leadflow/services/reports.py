@@ -3,15 +3,16 @@
 ``build_report`` reads the store as it stood at the end of the period (``--to``, default
 now), rebuilds each lead's journey from the ledger under the active definition, and
 computes one report (analytics/): ``funnel``, ``channels``, ``alignment`` or
-``scoring``. ``--to`` is the moment described (default now): nothing dated later is
-seen. The leads are those that entered the funnel from ``--from`` up to ``--to``;
+``scoring``. ``--to`` is the moment described (default now), the end of the period and
+not part of it: nothing dated at or after it is seen. The leads are those that entered
+the funnel from ``--from`` (included) up to ``--to`` (not included);
 ``--by`` splits them by cohort month, channel, campaign or owner.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ __all__ = ["GROUPS", "REPORTS", "ReportError", "ReportRequest", "build_report"]
 
 REPORTS: tuple[str, ...] = ("funnel", "channels", "alignment", "scoring")
 GROUPS: tuple[str, ...] = ("month", "channel", "campaign", "owner")
+_MOMENT = timedelta(microseconds=1)  # the store's resolution
 _DEFAULT_BY: dict[str, str | None] = {
     "funnel": "month",
     "channels": "channel",
@@ -60,6 +62,21 @@ def build_report(engine: Engine, request: ReportRequest, *, clock: Clock, costs:
     return replace(report, parameters={**report.parameters, "from": start})
 
 
+def _check_period(start: datetime | None, stop: datetime | None, now: datetime) -> None:
+    """A period that cannot hold a lead is refused, naming the ends given."""
+    if stop is not None and micros(ensure_utc(stop)) > micros(now):
+        raise ReportError(f"--to {ensure_utc(stop).isoformat()} is in the future")
+    if start is None:
+        return
+    began = ensure_utc(start)
+    if stop is not None and micros(began) >= micros(ensure_utc(stop)):
+        raise ReportError(
+            f"--from {began.isoformat()} is not before --to {ensure_utc(stop).isoformat()}"
+        )
+    if micros(began) >= micros(now):
+        raise ReportError(f"--from {began.isoformat()} is in the future")
+
+
 def _built(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs) -> Report:
     name = request.name
     if name not in REPORTS:
@@ -69,19 +86,19 @@ def _built(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs
         raise ReportError(f"--by must be one of {', '.join(GROUPS)}, got {by!r}")
     now = clock.now()
     as_of = ensure_utc(request.stop) if request.stop is not None else now
+    _check_period(request.start, request.stop, now)
     start = None if request.start is None else micros(ensure_utc(request.start))
-    if start is not None and start >= micros(as_of):
-        raise ReportError("--from must be before --to")
-    if micros(as_of) > micros(now):
-        raise ReportError(f"--to {as_of.isoformat()} is in the future")
+    # The period is [from, to): a given --to is its end, not part of it. Without one it
+    # ends now, and what was recorded at this very moment is part of it.
+    end = as_of if request.stop is not None else as_of + _MOMENT
     with engine.connect() as connection:
         with Session(bind=connection) as session:
             definition = active_definition(session).definition
-        tables = read_tables(connection, as_of)
+        tables = read_tables(connection, end)
     journeys = Journeys.build(
         tables, definition, currency=costs.currency, rates=costs.exchange_rates
     )
-    stop = micros(as_of)
+    stop = micros(end)
     if name == "funnel":
         return funnel_report(journeys, definition, as_of=as_of, start_us=start, stop_us=stop, by=by)
     if name == "channels":

@@ -105,6 +105,8 @@ REFUSALS = Phrasebook(
     Phrase(N_("unknown report %(name)s; reports: %(reports)s")),
     Phrase(N_("--by must be one of %(groups)s, got %(by)s")),
     Phrase(N_("--from must be before --to")),
+    Phrase(N_("--from %(start)s is not before --to %(stop)s")),
+    Phrase(N_("--from %(start)s is in the future")),
     Phrase(N_("--to %(to)s is in the future")),
     Phrase(N_("--step must be between 0 and 366 days, got %(step)s")),
     # the pages' own checks

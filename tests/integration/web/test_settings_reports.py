@@ -308,3 +308,23 @@ def test_without_tracking_the_settings_say_page_views_are_off(
     assert 'id="snippet"' not in page
     assert "forms.yaml has no tracking section" in html.unescape(page)
     assert "No forms yet" in page
+
+
+def test_a_reversed_or_future_report_period_is_refused_naming_its_days(
+    signed_in: Callable[[str], TestClient], web_clock: FixedClock
+) -> None:
+    client = signed_in("marketing")
+    german = {"Accept-Language": "de"}
+    today = web_clock.now().date()
+    start, stop, later = (str(today + timedelta(days=d)) for d in (-10, -20, 30))
+
+    reversed_period = client.get(
+        f"/ui/reports?name=channels&from={start}&to={stop}", headers=german
+    )
+    future = client.get(f"/ui/reports?name=channels&from={later}", headers=german)
+
+    assert reversed_period.status_code == 422
+    said = html.unescape(reversed_period.text)
+    assert f"Anfangsdatum {start}T00:00:00+00:00 liegt nicht vor dem Enddatum" in said
+    assert future.status_code == 422
+    assert f"Anfangsdatum {later}T00:00:00+00:00 liegt in der Zukunft" in html.unescape(future.text)
