@@ -125,6 +125,10 @@ def test_backtest_takes_a_preset_by_name(workspace: Path) -> None:
             "--from 2026-07-01T00:00:00+00:00 is not before --to 2026-01-01",
         ),
         (("rescore", "--at", "2999-01-01"), "in the future"),
+        (
+            ("report", "funnel", "--time-zone", "Mars/Olympus"),
+            "--time-zone: unknown time zone 'Mars/Olympus'",
+        ),
         (("rescore", "--at", "2026-01-01T10:00:00"), "no time zone"),
         (("report", "funnel", "--chart", "nowhere/out.png"), "--chart: no folder nowhere"),
         (("backtest", "missing.yaml"), "is not a file, nor a preset"),

@@ -13,6 +13,7 @@ before that midnight, the April report starts at it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from leadflow.analytics.costs import Costs
 from leadflow.analytics.report import Value
 from leadflow.domain.clock import FixedClock
-from leadflow.services.reports import ReportError, ReportRequest, build_report
+from leadflow.services.reports import ReportError, ReportRequest, build_report, report_moment
 from leadflow.store.models import Contact, Handoff, Opportunity, StageTransition
 from tests.integration.services.conftest import activate
 
@@ -106,3 +107,44 @@ def test_a_reversed_empty_or_future_period_is_refused_naming_its_ends(
             engine, ReportRequest("funnel", start, stop), clock=FixedClock(NOW), costs=Costs()
         )
     assert str(refused.value).startswith(said)
+
+
+BERLIN_APRIL = datetime(2026, 3, 31, 22, tzinfo=UTC)  # midnight in Berlin (CEST, +02:00)
+BERLIN_MAY = datetime(2026, 4, 30, 22, tzinfo=UTC)
+
+
+def test_cohort_months_and_bare_days_in_the_time_zone_asked_for(engine: Engine) -> None:
+    # 00:30 on 1 April in Berlin, the night daylight saving time began two days before:
+    # 22:30 UTC on 31 March. A Berlin team's second quarter holds no March cohort.
+    _load(engine)
+    at = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)
+    with engine.begin() as c:
+        c.execute(insert(Contact).values(id=4, email="c4@x.example", identity="known",
+                                         purchased=False, attributes={}, created_at=at,
+                                         updated_at=at))  # fmt: skip
+        c.execute(insert(StageTransition).values(contact_id=4, to_stage="lead", at=at,
+                                                 reason="test"))  # fmt: skip
+    start = report_moment("2026-04-01", "Europe/Berlin")
+    stop = report_moment("2026-05-01", "Europe/Berlin")
+    assert (start, stop) == (BERLIN_APRIL, BERLIN_MAY)
+
+    request = ReportRequest("funnel", start, stop, "month", zone="Europe/Berlin")
+    berlin = build_report(engine, request, clock=FixedClock(NOW), costs=Costs())
+    utc = build_report(engine, replace(request, zone=None), clock=FixedClock(NOW), costs=Costs())
+
+    groups = {r["group"]: r["leads"] for r in berlin.section("stages").records()
+              if r["stage"] == "lead"}  # fmt: skip
+    assert groups == {"all": 3, "2026-04": 3}  # contacts 2, 3 and 4
+    assert berlin.parameters["time_zone"] == "Europe/Berlin"
+    assert {r["group"] for r in utc.section("stages").records()} == {"all", "2026-03", "2026-04"}
+
+
+def test_an_unknown_time_zone_is_refused_in_one_line(engine: Engine) -> None:
+    _load(engine)
+    with pytest.raises(ReportError, match="unknown time zone 'Europe/Berlinn'"):
+        build_report(
+            engine, ReportRequest("funnel", zone="Europe/Berlinn"), clock=FixedClock(NOW),
+            costs=Costs(),
+        )  # fmt: skip
+    with pytest.raises(ReportError, match="unknown time zone 'Mars/Olympus'"):
+        report_moment("2026-04-01", "Mars/Olympus")

@@ -1,6 +1,6 @@
 """The analytics reports over HTTP: the figures of ``leadflow report`` as JSON.
 
-    GET /reports/{name}?from=&to=&by=      funnel | channels | alignment | scoring
+    GET /reports/{name}?from=&to=&by=&time_zone=     funnel | channels | alignment | scoring
 
 The body is the report's ``to_dict()``, the same document ``leadflow report NAME
 --format json`` prints, and the numbers are the reports page's (one function,
@@ -23,10 +23,17 @@ from leadflow.api.auth import allow
 from leadflow.api.deps import StateDep
 from leadflow.api.problems import problem_responses
 from leadflow.api.schemas.common import QueryMoment
-from leadflow.domain.clock import parse_instant
 from leadflow.services.api_keys import Role
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
-from leadflow.services.reports import GROUPS, REPORTS, ReportError, ReportRequest, build_report
+from leadflow.services.reports import (
+    GROUPS,
+    REPORTS,
+    ReportError,
+    ReportRequest,
+    build_report,
+    report_moment,
+    time_zone,
+)
 
 __all__ = ["router"]
 
@@ -35,6 +42,10 @@ router = APIRouter(tags=["reports"], responses=problem_responses(401, 403, 404, 
 READERS = allow(Role.MARKETING, Role.SALES)
 _FROM = "Leads that entered the funnel from then (ISO 8601; a date alone is midnight UTC)."
 _TO = "The moment described, default now (ISO 8601; a date alone is midnight UTC)."
+_ZONE = (
+    "IANA time zone (Europe/Berlin) of the cohort months and of a date alone in from and"
+    " to; default UTC."
+)
 
 
 class SectionPublic(BaseModel):
@@ -65,12 +76,21 @@ def report(
     ] = None,
     stop: Annotated[QueryMoment | None, Query(alias="to", max_length=40, description=_TO)] = None,
     by: Annotated[str | None, Query(max_length=20, description=", ".join(GROUPS))] = None,
+    zone: Annotated[str | None, Query(alias="time_zone", max_length=64, description=_ZONE)] = None,
 ) -> ReportPublic:
     if name not in REPORTS:
         raise NotFoundError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
     if name == "scoring" and by:  # it would answer the same report, unsplit
         raise InvalidInputError("the scoring report is not split into groups; leave out by")
-    request = ReportRequest(name, _moment("from", start), _moment("to", stop), by or None)
+    zone = zone or None
+    if zone is not None:
+        try:
+            time_zone(zone)
+        except ReportError as error:
+            raise InvalidInputError(f"time_zone: {error}") from None
+    request = ReportRequest(
+        name, _moment("from", start, zone), _moment("to", stop, zone), by or None, zone
+    )
     try:
         costs = load_costs(state.settings.workspace / COSTS_FILE)
     except CostsError as error:  # the workspace's file, not the request, is at fault
@@ -82,10 +102,10 @@ def report(
     return ReportPublic.model_validate(built.to_dict())
 
 
-def _moment(parameter: str, text: str | None) -> datetime | None:
+def _moment(parameter: str, text: str | None, zone: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        return parse_instant(text)
+        return report_moment(text, zone)
     except ValueError as error:
         raise InvalidInputError(f"{parameter}: {error}") from None
