@@ -325,6 +325,7 @@ def test_a_reversed_or_future_report_period_is_refused_naming_its_days(
 
     assert reversed_period.status_code == 422
     said = html.unescape(reversed_period.text)
-    assert f"Anfangsdatum {start}T00:00:00+00:00 liegt nicht vor dem Enddatum" in said
+    # The days as the reader chose them, not the moments they stand for.
+    assert f"der Zeitraum beginnt am {start}, nach seinem letzten Tag ({stop})" in said
     assert future.status_code == 422
     assert f"Anfangsdatum {later}T00:00:00+00:00 liegt in der Zukunft" in html.unescape(future.text)

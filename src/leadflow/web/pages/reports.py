@@ -121,10 +121,11 @@ def _request(name: str, by: str, start: str, stop: str, now: datetime) -> Report
     if name not in REPORTS:
         raise NotFoundError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
     end = _day(stop, 1)
+    begin = _day(start, 0)
+    if begin is not None and end is not None and begin >= end:  # in the days as chosen
+        raise InvalidInputError(f"the period starts on {start}, after the day it ends ({stop})")
     # "As of" today means as of now: the end of today is still to come.
-    return ReportRequest(
-        name, _day(start, 0), None if end is None or end > now else end, by or None
-    )
+    return ReportRequest(name, begin, None if end is None or end > now else end, by or None)
 
 
 def _report(web: WebState, session: Session, asked: ReportRequest) -> Report:
