@@ -104,7 +104,6 @@ REFUSALS = Phrasebook(
     # services.reports, backtest
     Phrase(N_("unknown report %(name)s; reports: %(reports)s")),
     Phrase(N_("--by must be one of %(groups)s, got %(by)s")),
-    Phrase(N_("--from must be before --to")),
     Phrase(N_("--from %(start)s is not before --to %(stop)s")),
     Phrase(N_("--from %(start)s is in the future")),
     Phrase(N_("unknown time zone %(zone)s; give an IANA name such as Europe/Berlin")),
