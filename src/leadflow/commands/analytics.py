@@ -128,9 +128,13 @@ def _print_rescored(done: Rescored) -> None:
 def report_command(
     name: str = typer.Argument(..., help=f"One of: {', '.join(REPORTS)}."),
     start: str | None = typer.Option(
-        None, "--from", help="Leads that entered the funnel from (ISO)."
+        None, "--from", help="Leads that entered the funnel from then on (ISO; included)."
     ),
-    stop: str | None = typer.Option(None, "--to", help="The moment described (ISO; default now)."),
+    stop: str | None = typer.Option(
+        None,
+        "--to",
+        help="The end of the period, not included: the moment described (ISO; default now).",
+    ),
     by: str | None = typer.Option(None, "--by", help=f"Split by: {', '.join(GROUPS)}."),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
     chart: Path | None = typer.Option(None, "--chart", help="Also draw a chart (.png or .svg)."),

@@ -40,8 +40,13 @@ __all__ = ["router"]
 router = APIRouter(tags=["reports"], responses=problem_responses(401, 403, 404, 422, 429))
 
 READERS = allow(Role.MARKETING, Role.SALES)
-_FROM = "Leads that entered the funnel from then (ISO 8601; a date alone is midnight UTC)."
-_TO = "The moment described, default now (ISO 8601; a date alone is midnight UTC)."
+_FROM = (
+    "Leads that entered the funnel from then on, included (ISO 8601; a date alone is midnight UTC)."
+)
+_TO = (
+    "The end of the period, not included: the moment described, default now (ISO 8601; a"
+    " date alone is midnight UTC)."
+)
 _ZONE = (
     "IANA time zone (Europe/Berlin) of the cohort months and of a date alone in from and"
     " to; default UTC."
