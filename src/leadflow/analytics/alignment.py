@@ -26,7 +26,9 @@ before giving up). Rejection reasons are
 the coded ones (``rejections``) when present, else the hand-off's reason. An attempt
 belongs to the hand-off it names, else to the contact's latest hand-off before it.
 Two more sections list the rejection reasons and, for the leads given up, how many
-attempts were made before giving up.
+attempts were made before giving up. A hand-off a merge closed before sales answered it
+(two records of one person were both handed off) is not counted: the lead went on in
+the hand-off kept.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ Flags = npt.NDArray[np.bool_]
 UNDER_WORKED_ATTEMPTS = 3
 REACHED = frozenset({"connected", "meeting_booked"})
 GAVE_UP = frozenset({"recycled", "disqualified", "cadence_ended"})
+MERGED = "merged"  # the work outcome of a hand-off a merge closed (services/identity.py)
 HOUR_US = 3_600 * 1_000_000
 ALIGNMENT_COLUMNS = (
     "group",
@@ -99,7 +102,10 @@ def alignment_report(
     min_attempts: int = UNDER_WORKED_ATTEMPTS,
 ) -> Report:
     handoffs = _handoffs(tables, min_attempts)
-    chosen = _in_period(handoffs.at_us, start_us, stop_us)
+    # A hand-off a merge closed before sales answered it is the same lead's other record:
+    # the lead went on in the hand-off kept, so it is neither a hand-off of its own nor
+    # one sales left unanswered.
+    chosen = _in_period(handoffs.at_us, start_us, stop_us) & ~_merged_unanswered(tables, handoffs)
     leads = cohort(journeys, start_us, stop_us)
     ready = _sales_ready(tables, journeys, handoffs)
     rows = []
@@ -248,12 +254,31 @@ def _gave_up(tables: Tables, contact: Ints, at: Ints, reached: Flags) -> Flags:
     return result
 
 
+def _merged_unanswered(tables: Tables, handoffs: _HandOffs) -> Flags:
+    """Hand-offs still open whose work item a merge closed (by the period's end)."""
+    ids = int_column(tables.handoffs, "id").tolist()
+    merged = {
+        handoff
+        for handoff, outcome in zip(
+            tables.work["handoff_id"].to_pylist(), tables.work["outcome"].to_pylist(), strict=True
+        )
+        if outcome == MERGED
+    }
+    return np.array(
+        [
+            hid in merged and status == "open"
+            for hid, status in zip(ids, handoffs.status, strict=True)
+        ],
+        dtype=bool,
+    )
+
+
 def _in_period(at: Ints, start_us: int | None, stop_us: int | None) -> Flags:
     chosen = np.ones(at.shape[0], dtype=bool)
     if start_us is not None:
         chosen &= at >= start_us
-    if stop_us is not None:
-        chosen &= at <= stop_us
+    if stop_us is not None:  # [start, stop), as the funnel's cohorts
+        chosen &= at < stop_us
     return chosen
 
 
@@ -305,8 +330,9 @@ def _row(
     answered = int(accepted.sum()) + int(rejected.sum())
     tried = h.first_attempt_us != MISSING_TIME
     # A hand-off not tried yet whose first attempt is not due yet has not missed its SLA:
-    # it counts once it is tried or its due time has passed.
-    decided = accepted & (h.due_us != MISSING_TIME) & (tried | (h.due_us <= as_of_us))
+    # it counts once it is tried or its due time has passed (before the period's end,
+    # which is not part of it).
+    decided = accepted & (h.due_us != MISSING_TIME) & (tried | (h.due_us < as_of_us))
     met = decided & tried & (h.first_attempt_us <= h.due_us)
     waited = (h.answered_us[accepted] - h.at_us[accepted]) / HOUR_US
     gave_up = accepted & h.gave_up

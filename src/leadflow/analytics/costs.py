@@ -16,13 +16,16 @@ report divides a group's cost by its sales-qualified leads and by its won deals.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationError, field_validator
+
+from leadflow.ingest.normalise import normalise_utm
+from leadflow.ingest.values import channel as channel_word
 
 __all__ = ["COSTS_FILE", "Costs", "CostsError", "load_costs"]
 
@@ -34,11 +37,32 @@ class CostsError(ValueError):
 
 
 class PerLead(BaseModel):
+    """Prices keyed as contacts hold their sources, whatever the file's spelling: a
+    channel in leadflow's word (``LinkedIn`` -> ``linkedin``, ``Google Ads`` ->
+    ``paid_search``, as imports read it), a campaign as UTM values are stored (lower
+    case), a vendor without regard to case or spacing. A price the contacts could never
+    match would leave a channel's cost empty, silently."""
+
     model_config = ConfigDict(extra="forbid")
 
     channel: dict[str, float] = Field(default_factory=dict)
     campaign: dict[str, float] = Field(default_factory=dict)
     vendor: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("channel")
+    @classmethod
+    def _channels(cls, value: dict[str, float]) -> dict[str, float]:
+        return _keyed(value, channel_word)
+
+    @field_validator("campaign")
+    @classmethod
+    def _campaigns(cls, value: dict[str, float]) -> dict[str, float]:
+        return _keyed(value, normalise_utm)
+
+    @field_validator("vendor")
+    @classmethod
+    def _vendors(cls, value: dict[str, float]) -> dict[str, float]:
+        return _keyed(value, vendor_key)
 
 
 class Costs(BaseModel):
@@ -75,13 +99,29 @@ class Costs(BaseModel):
         costs = np.full(len(channels), np.nan)
         rows = zip(channels, campaigns, vendors, purchased, strict=True)
         for index, (channel, campaign, vendor, bought) in enumerate(rows):
-            if bought and vendor in per.vendor:
-                costs[index] = per.vendor[vendor]
+            if bought and vendor and vendor_key(vendor) in per.vendor:
+                costs[index] = per.vendor[vendor_key(vendor)]
             elif campaign in per.campaign:
                 costs[index] = per.campaign[campaign]
             elif channel in per.channel:
                 costs[index] = per.channel[channel]
         return costs
+
+
+def vendor_key(name: str) -> str:
+    """A lead vendor's name compared without case or extra spaces."""
+    return " ".join(name.split()).casefold()
+
+
+def _keyed(prices: dict[str, float], key: Callable[[str], str]) -> dict[str, float]:
+    keyed: dict[str, float] = {}
+    written: dict[str, str] = {}
+    for name, price in prices.items():
+        source = key(str(name))
+        if source in keyed:
+            raise ValueError(f"{written[source]!r} and {name!r} both price {source}")
+        keyed[source], written[source] = price, str(name)
+    return keyed
 
 
 def _code(text: str) -> str:

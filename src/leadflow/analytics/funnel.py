@@ -51,13 +51,14 @@ FUNNEL_COLUMNS = (
 
 
 def cohort(journeys: Journeys, start_us: int | None, stop_us: int | None) -> Flags:
-    """Leads that entered the funnel between start and stop (both included)."""
+    """Leads that entered the funnel from start up to stop, stop not included: [start,
+    stop), so back-to-back periods count a lead entering at their boundary once."""
     lead = journeys.lead_us
     chosen: Flags = lead != NEVER
     if start_us is not None:
         chosen &= lead >= start_us
     if stop_us is not None:
-        chosen &= lead <= stop_us
+        chosen &= lead < stop_us
     return chosen
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from leadflow.analytics.money import Amounts, convert
 from leadflow.analytics.tables import Tables, int_column
@@ -76,9 +77,11 @@ class Journeys:
         *,
         currency: str | None = None,
         rates: Mapping[str, float] | None = None,
+        zone: str | None = None,
     ) -> Journeys:
         """``currency``: the report currency (None: the one most deals are in);
-        ``rates``: report-currency units per unit of another currency."""
+        ``rates``: report-currency units per unit of another currency; ``zone``: the
+        IANA time zone of the cohort months (None: UTC)."""
         ids = int_column(tables.contacts, "id")
         stage_ids = definition.stage_ids
         rows, known = _rows(ids, int_column(tables.transitions, "contact_id"))
@@ -100,7 +103,9 @@ class Journeys:
             won=won,
             won_amount=won_amount,
             pipeline=pipeline,
-            groups=_groups(tables, reached[:, 0] if stage_ids else np.full(ids.shape[0], NEVER)),
+            groups=_groups(
+                tables, reached[:, 0] if stage_ids else np.full(ids.shape[0], NEVER), zone
+            ),
             money=money,
         )
 
@@ -116,10 +121,15 @@ def marketing_and_sales(definition: Definition) -> tuple[int | None, int | None]
     return marketing, sales
 
 
-def month_of(us: Ints) -> list[str]:
-    """``YYYY-MM`` of each moment (UTC); empty text for NEVER."""
-    months = (us // 1_000_000).astype("datetime64[s]").astype("datetime64[M]")
-    text = np.datetime_as_string(months, unit="M").tolist()
+def month_of(us: Ints, zone: str | None = None) -> list[str]:
+    """``YYYY-MM`` of each moment, in UTC or the IANA ``zone`` given (a lead at 00:30 on
+    1 April in Berlin is 22:30 UTC on 31 March); empty text for NEVER."""
+    if zone is None:
+        months = (us // 1_000_000).astype("datetime64[s]").astype("datetime64[M]")
+        text = np.datetime_as_string(months, unit="M").tolist()
+    else:
+        moments = pa.array(np.where(us == NEVER, 0, us)).cast(pa.timestamp("us", tz=zone))
+        text = pc.strftime(moments, format="%Y-%m").to_pylist()
     return [
         "" if moment == NEVER else label for moment, label in zip(us.tolist(), text, strict=True)
     ]
@@ -165,12 +175,12 @@ def _deals(ids: Ints, deals: pa.Table, amount: Floats) -> tuple[Flags, Floats, F
     return won_any, won_amount.astype(np.float64), pipeline.astype(np.float64)
 
 
-def _groups(tables: Tables, lead_us: Ints) -> dict[str, list[str]]:
+def _groups(tables: Tables, lead_us: Ints, zone: str | None) -> dict[str, list[str]]:
     def text(name: str) -> list[str]:
         return [value or "(none)" for value in tables.contacts[name].to_pylist()]
 
     return {
-        "month": [label or "(not a lead)" for label in month_of(lead_us)],
+        "month": [label or "(not a lead)" for label in month_of(lead_us, zone)],
         "channel": text("channel"),
         "campaign": text("campaign"),
         "owner": text("owner"),

@@ -5,7 +5,9 @@ can serialise ``to_dict()``. A value is a number, a text, or None (not applicabl
 a rate without a denominator, a median of nothing).
 
 CSV holds every section: a ``section`` column first, then the section's own columns,
-with a blank line and a new header between sections.
+with a blank line and a new header between sections; the last section, ``about``, says
+what the report covers and holds its notes. Cells that would run as a spreadsheet
+formula are written as text (``services/spreadsheet.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from leadflow.services.spreadsheet import spreadsheet_cell
 
 __all__ = ["Report", "Section", "Value", "rate", "render_csv", "render_json", "render_rows"]
 
@@ -71,15 +75,30 @@ def render_json(report: Report) -> str:
 
 
 def render_csv(report: Report) -> str:
+    """Every section, then an ``about`` section saying what the file covers (the report,
+    its period, grouping and currency) and the report's notes, so a file opened weeks
+    later in a spreadsheet still says which figures it holds and what they leave out.
+    A cell a spreadsheet would run as a formula is written as text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for index, section in enumerate(report.sections):
-        if index:
+    for section in (*report.sections, _about(report)):
+        if out.tell():
             out.write("\n")
         writer.writerow(["section", *section.columns])
         for row in section.rows:
-            writer.writerow([section.title, *(_cell(value) for value in row)])
+            writer.writerow([section.title, *(spreadsheet_cell(value) for value in row)])
     return out.getvalue()
+
+
+def _about(report: Report) -> Section:
+    rows: list[tuple[Value, ...]] = [
+        ("report", report.title),
+        ("from", report.parameters.get("from")),
+        ("to", report.as_of.isoformat()),
+    ]
+    rows.extend((key, value) for key, value in report.parameters.items() if key != "from")
+    rows.extend(("note", note) for note in report.notes)
+    return Section("about", ("about", "value"), tuple(rows))
 
 
 _SHARES = ("rate", "share", "precision", "recall")
@@ -111,12 +130,6 @@ def _shown(name: str, value: Value) -> str:
         return f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}"
-    return value
-
-
-def _cell(value: Value) -> Value:
-    if isinstance(value, float) and math.isnan(value):
-        return None
     return value
 
 

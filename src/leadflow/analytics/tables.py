@@ -1,10 +1,13 @@
 """The base tables the reports read, as columns, as the store held them at a moment.
 
 ``read_tables(connection, as_of)`` runs one query per table and keeps only what was
-known at ``as_of``: transitions, hand-offs, attempts and opportunities dated later are
-left out, an opportunity closed later reads as still open, a hand-off answered later as
-not answered yet. Reports computed from these columns are therefore the reports the
-store would have given at ``as_of`` (tests/integration/analytics/test_as_of.py).
+known just before ``as_of``, the end of a report's period and not part of it (a period
+is [from, to): a contact created or a deal closed at midnight on 1 April belongs to
+April, never to the March report that ends then). Transitions, hand-offs, attempts and
+opportunities dated at ``as_of`` or later are left out, an opportunity closed then or
+later reads as still open, a hand-off answered then or later as not answered yet.
+Reports computed from these columns are therefore the reports the store would have
+given at ``as_of`` (tests/integration/analytics/test_as_of.py).
 
 Only ``qualifications`` (the current scores) has no history; the scoring and channel
 reports say so where they use it.
@@ -50,7 +53,7 @@ def read_tables(connection: Connection, as_of: datetime) -> Tables:
     t = query.time
     contacts = query.table(
         f"SELECT id, {t('created_at')}, source_channel, source_medium, source_campaign, owner,"
-        " purchased, vendor FROM contacts WHERE merged_into_id IS NULL AND created_at <= :as_of"
+        " purchased, vendor FROM contacts WHERE merged_into_id IS NULL AND created_at < :as_of"
         " ORDER BY id",
         ("id", "created_us", "channel", "medium", "campaign", "owner", "purchased", "vendor"),
     )
@@ -61,34 +64,34 @@ def read_tables(connection: Connection, as_of: datetime) -> Tables:
     )
     transitions = query.table(
         f"SELECT contact_id, from_stage, to_stage, {t('at')}, actor FROM stage_transitions"
-        " WHERE at <= :as_of ORDER BY contact_id, at, id",
+        " WHERE at < :as_of ORDER BY contact_id, at, id",
         ("contact_id", "from_stage", "to_stage", "at_us", "actor"),
     )
     opportunities = query.table(
         f"SELECT contact_id, status, amount, {t('created_at')}, {t('closed_at')}, currency"
-        " FROM opportunities WHERE contact_id IS NOT NULL AND created_at <= :as_of"
+        " FROM opportunities WHERE contact_id IS NOT NULL AND created_at < :as_of"
         " ORDER BY contact_id, created_at, id",
         ("contact_id", "status", "amount", "created_us", "closed_us", "currency"),
     )
     handoffs = query.table(
         f"SELECT id, contact_id, owner, {t('at')}, {t('due_at')}, status, {t('answered_at')},"
-        " reason FROM handoffs WHERE at <= :as_of ORDER BY contact_id, at, id",
+        " reason FROM handoffs WHERE at < :as_of ORDER BY contact_id, at, id",
         ("id", "contact_id", "owner", "at_us", "due_us", "status", "answered_us", "reason"),
     )
     attempts = query.table(
         f"SELECT contact_id, handoff_id, {t('at')}, channel, outcome FROM sales_attempts"
-        " WHERE at <= :as_of ORDER BY contact_id, at, id",
+        " WHERE at < :as_of ORDER BY contact_id, at, id",
         ("contact_id", "handoff_id", "at_us", "channel", "outcome"),
     )
     # The hand-off work items and coded rejections (the hand-off tables): how the work
     # on a hand-off ended, when it ended by as_of.
     work = query.table(
         f"SELECT handoff_id, outcome, connected, under_worked, {t('closed_at')} FROM handoff_work"
-        " WHERE closed_at <= :as_of ORDER BY handoff_id",
+        " WHERE closed_at < :as_of ORDER BY handoff_id",
         ("handoff_id", "outcome", "connected", "under_worked", "closed_us"),
     )
     rejections = query.table(
-        "SELECT handoff_id, code FROM rejections WHERE at <= :as_of ORDER BY at, id",
+        "SELECT handoff_id, code FROM rejections WHERE at < :as_of ORDER BY at, id",
         ("handoff_id", "code"),
     )
     limit = micros(as_of)
@@ -152,9 +155,9 @@ def int_column(table: pa.Table, name: str, missing: int = MISSING_TIME) -> Ints:
 
 
 def _deals_as_of(table: pa.Table, limit: int) -> pa.Table:
-    """An opportunity closed after ``limit`` was still open then."""
+    """An opportunity closed at ``limit`` or later was still open before it."""
     closed = int_column(table, "closed_us")
-    later = closed > limit
+    later = closed >= limit
     status = [
         "open" if late else value
         for value, late in zip(table["status"].to_pylist(), later.tolist(), strict=True)
@@ -166,9 +169,9 @@ def _deals_as_of(table: pa.Table, limit: int) -> pa.Table:
 
 
 def _answers_as_of(table: pa.Table, limit: int) -> pa.Table:
-    """A hand-off answered after ``limit`` was not answered yet."""
+    """A hand-off answered at ``limit`` or later was not answered yet before it."""
     answered = int_column(table, "answered_us")
-    later = answered > limit
+    later = answered >= limit
     status = [
         "open" if late and value in ("accepted", "rejected") else value
         for value, late in zip(table["status"].to_pylist(), later.tolist(), strict=True)

@@ -3,7 +3,7 @@
     rescore [--at ISO] [--parquet DIR --out FILE.parquet]
         qualify every contact at once with the active definition and record the result
         (or qualify a Parquet export and write the verdicts to a file)
-    report funnel|channels|alignment|scoring [--from ISO] [--to ISO]
+    report funnel|channels|alignment|scoring [--from ISO] [--to ISO] [--time-zone ZONE]
            [--by month|channel|campaign|owner] [--format table|csv|json] [--chart FILE]
     backtest CANDIDATE.yaml|PRESET [--from ISO] [--to ISO] [--step DAYS] [--json]
 
@@ -33,7 +33,15 @@ from leadflow.definition.loader import load_definition
 from leadflow.domain.clock import SystemClock, parse_instant
 from leadflow.services.backtest import BacktestError, BacktestRequest, backtest
 from leadflow.services.definitions import NoActiveDefinitionError
-from leadflow.services.reports import GROUPS, REPORTS, ReportError, ReportRequest, build_report
+from leadflow.services.reports import (
+    GROUPS,
+    REPORTS,
+    ReportError,
+    ReportRequest,
+    build_report,
+    report_moment,
+    time_zone,
+)
 from leadflow.services.rescore import Rescored, RescoreError, rescore, rescore_parquet
 from leadflow.store.database import engine_from_settings
 
@@ -120,12 +128,22 @@ def _print_rescored(done: Rescored) -> None:
 def report_command(
     name: str = typer.Argument(..., help=f"One of: {', '.join(REPORTS)}."),
     start: str | None = typer.Option(
-        None, "--from", help="Leads that entered the funnel from (ISO)."
+        None, "--from", help="Leads that entered the funnel from then on (ISO; included)."
     ),
-    stop: str | None = typer.Option(None, "--to", help="The moment described (ISO; default now)."),
+    stop: str | None = typer.Option(
+        None,
+        "--to",
+        help="The end of the period, not included: the moment described (ISO; default now).",
+    ),
     by: str | None = typer.Option(None, "--by", help=f"Split by: {', '.join(GROUPS)}."),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
     chart: Path | None = typer.Option(None, "--chart", help="Also draw a chart (.png or .svg)."),
+    zone: str | None = typer.Option(
+        None,
+        "--time-zone",
+        help="IANA zone (Europe/Berlin) of the cohort months and of a date alone in --from"
+        " and --to (default UTC).",
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Funnel, channel, alignment and scoring reports from the store."""
@@ -137,7 +155,14 @@ def report_command(
         fail(f"--chart: no folder {chart.parent} to write {chart.name} in")
     if name == "scoring" and by is not None:  # it would print the same report, unsplit
         fail("the scoring report is not split into groups; leave out --by")
-    request = ReportRequest(name, _instant("--from", start), _instant("--to", stop), by)
+    if zone is not None:
+        try:
+            time_zone(zone)
+        except ReportError as error:
+            fail(f"--time-zone: {error}")
+    request = ReportRequest(
+        name, _moment("--from", start, zone), _moment("--to", stop, zone), by, zone
+    )
     settings = settings_for(workspace)
     try:
         costs = load_costs(settings.workspace / COSTS_FILE)
@@ -226,6 +251,16 @@ def _instant(option: str, text: str | None) -> datetime | None:
         return None
     try:
         return parse_instant(text)
+    except ValueError as error:
+        fail(f"{option}: {error}")
+
+
+def _moment(option: str, text: str | None, zone: str | None) -> datetime | None:
+    """A report's --from or --to: a date alone is midnight in --time-zone (default UTC)."""
+    if text is None:
+        return None
+    try:
+        return report_moment(text, zone)
     except ValueError as error:
         fail(f"{option}: {error}")
 

@@ -71,7 +71,7 @@ def backtest(engine: Engine, request: BacktestRequest, *, clock: Clock) -> Repor
         with Session(bind=connection) as session:
             active = active_definition(session).definition
         history = read_history(connection, as_of=stop)
-        start = _start(request.start, history.created_us, stop)
+        start = _start(request.start, history.created_us, stop, given=request.stop is not None)
         models = _models(connection, activation_periods(connection), start, micros(stop))
         won = side_table(
             connection, stop,
@@ -162,7 +162,11 @@ def _predictions(models: _Models, history: History) -> Predict:
     return predict
 
 
-def _start(start: datetime | None, created_us: npt.NDArray[np.int64], stop: datetime) -> int:
+def _start(
+    start: datetime | None, created_us: npt.NDArray[np.int64], stop: datetime, *, given: bool
+) -> int:
+    """The first checkpoint; a --from after --to (now, when none was given) is refused
+    naming the moments, in the report's words (services/reports.py)."""
     if start is not None:
         first = micros(ensure_utc(start))
     elif created_us.size and (created_us != NEVER).any():
@@ -170,5 +174,8 @@ def _start(start: datetime | None, created_us: npt.NDArray[np.int64], stop: date
     else:
         first = micros(stop)
     if first > micros(stop):
-        raise BacktestError("--from must be before --to")
+        began = instant(first).isoformat()
+        if not given:
+            raise BacktestError(f"--from {began} is in the future")
+        raise BacktestError(f"--from {began} is not before --to {stop.isoformat()}")
     return first

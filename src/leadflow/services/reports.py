@@ -3,15 +3,17 @@
 ``build_report`` reads the store as it stood at the end of the period (``--to``, default
 now), rebuilds each lead's journey from the ledger under the active definition, and
 computes one report (analytics/): ``funnel``, ``channels``, ``alignment`` or
-``scoring``. ``--to`` is the moment described (default now): nothing dated later is
-seen. The leads are those that entered the funnel from ``--from`` up to ``--to``;
+``scoring``. ``--to`` is the moment described (default now), the end of the period and
+not part of it: nothing dated at or after it is seen. The leads are those that entered
+the funnel from ``--from`` (included) up to ``--to`` (not included);
 ``--by`` splits them by cohort month, channel, campaign or owner.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -25,13 +27,22 @@ from leadflow.analytics.report import Report
 from leadflow.analytics.scoring import scoring_report
 from leadflow.analytics.tables import read_tables
 from leadflow.batch.frames import micros
-from leadflow.domain.clock import Clock, ensure_utc
+from leadflow.domain.clock import Clock, ensure_utc, parse_instant
 from leadflow.services.definitions import active_definition
 
-__all__ = ["GROUPS", "REPORTS", "ReportError", "ReportRequest", "build_report"]
+__all__ = [
+    "GROUPS",
+    "REPORTS",
+    "ReportError",
+    "ReportRequest",
+    "build_report",
+    "report_moment",
+    "time_zone",
+]
 
 REPORTS: tuple[str, ...] = ("funnel", "channels", "alignment", "scoring")
 GROUPS: tuple[str, ...] = ("month", "channel", "campaign", "owner")
+_MOMENT = timedelta(microseconds=1)  # the store's resolution
 _DEFAULT_BY: dict[str, str | None] = {
     "funnel": "month",
     "channels": "channel",
@@ -50,6 +61,7 @@ class ReportRequest:
     start: datetime | None = None
     stop: datetime | None = None
     by: str | None = None  # None: the report's default grouping
+    zone: str | None = None  # IANA time zone of the cohort months; None: UTC
 
 
 def build_report(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs) -> Report:
@@ -57,7 +69,44 @@ def build_report(engine: Engine, request: ReportRequest, *, clock: Clock, costs:
     moment described is ``as_of``), so an exported report states what it covers."""
     report = _built(engine, request, clock=clock, costs=costs)
     start = None if request.start is None else ensure_utc(request.start).isoformat()
-    return replace(report, parameters={**report.parameters, "from": start})
+    zone = {} if request.zone is None else {"time_zone": request.zone}
+    return replace(report, parameters={**report.parameters, "from": start, **zone})
+
+
+def report_moment(text: str, zone: str | None = None) -> datetime:
+    """``--from``/``--to`` as typed: an ISO 8601 moment with its offset, or a date alone,
+    which is midnight UTC, or midnight in ``zone`` when one is given (ValueError naming
+    the text when it is neither; ReportError for a zone that does not exist)."""
+    moment = parse_instant(text)
+    if zone is None or len(text.strip()) != len("2026-04-01"):
+        return moment
+    local = datetime.combine(moment.date(), time.min, tzinfo=time_zone(zone))
+    return ensure_utc(local)
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; ReportError when there is none by that name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ReportError(
+            f"unknown time zone {name!r}; give an IANA name such as Europe/Berlin"
+        ) from None
+
+
+def _check_period(start: datetime | None, stop: datetime | None, now: datetime) -> None:
+    """A period that cannot hold a lead is refused, naming the ends given."""
+    if stop is not None and micros(ensure_utc(stop)) > micros(now):
+        raise ReportError(f"--to {ensure_utc(stop).isoformat()} is in the future")
+    if start is None:
+        return
+    began = ensure_utc(start)
+    if stop is not None and micros(began) >= micros(ensure_utc(stop)):
+        raise ReportError(
+            f"--from {began.isoformat()} is not before --to {ensure_utc(stop).isoformat()}"
+        )
+    if micros(began) >= micros(now):
+        raise ReportError(f"--from {began.isoformat()} is in the future")
 
 
 def _built(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs) -> Report:
@@ -65,23 +114,26 @@ def _built(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs
     if name not in REPORTS:
         raise ReportError(f"unknown report {name!r}; reports: {', '.join(REPORTS)}")
     by = request.by or _DEFAULT_BY[name]
+    if request.zone is not None:
+        time_zone(request.zone)
     if by is not None and by not in GROUPS:
         raise ReportError(f"--by must be one of {', '.join(GROUPS)}, got {by!r}")
     now = clock.now()
     as_of = ensure_utc(request.stop) if request.stop is not None else now
+    _check_period(request.start, request.stop, now)
     start = None if request.start is None else micros(ensure_utc(request.start))
-    if start is not None and start >= micros(as_of):
-        raise ReportError("--from must be before --to")
-    if micros(as_of) > micros(now):
-        raise ReportError(f"--to {as_of.isoformat()} is in the future")
+    # The period is [from, to): a given --to is its end, not part of it. Without one it
+    # ends now, and what was recorded at this very moment is part of it.
+    end = as_of if request.stop is not None else as_of + _MOMENT
     with engine.connect() as connection:
         with Session(bind=connection) as session:
             definition = active_definition(session).definition
-        tables = read_tables(connection, as_of)
+        tables = read_tables(connection, end)
     journeys = Journeys.build(
-        tables, definition, currency=costs.currency, rates=costs.exchange_rates
-    )
-    stop = micros(as_of)
+        tables, definition, currency=costs.currency, rates=costs.exchange_rates,
+        zone=request.zone,
+    )  # fmt: skip
+    stop = micros(end)
     if name == "funnel":
         return funnel_report(journeys, definition, as_of=as_of, start_us=start, stop_us=stop, by=by)
     if name == "channels":

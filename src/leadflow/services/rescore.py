@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from leadflow.batch.frames import micros
@@ -39,6 +39,7 @@ from leadflow.domain.clock import Clock, ensure_utc
 from leadflow.services.definitions import active_definition
 from leadflow.services.prediction import frame_predictions
 from leadflow.store.database import serialise_writers, writer
+from leadflow.store.models import Contact, Qualification
 
 __all__ = ["RescoreError", "Rescored", "rescore", "rescore_parquet"]
 
@@ -66,6 +67,8 @@ def rescore(engine: Engine, *, clock: Clock, at: datetime | None = None) -> Resc
         serialise_writers(connection, "qualifications")
         with Session(bind=connection) as session:
             active = active_definition(session)
+            if at is not None:
+                _refuse_going_back(session, moment)
         started = time.perf_counter()
         frames = read_store(connection, as_of=moment)
         timings["read"] = time.perf_counter() - started
@@ -115,6 +118,23 @@ def rescore_parquet(folder: Path, definition: Definition, out: Path, *, at: date
     scored = time.perf_counter() - started
     pq.write_table(result.to_arrow(), out)
     return Rescored(moment, result.size, -1, int(result.sales_ready.sum()), {}, {"score": scored})
+
+
+def _refuse_going_back(session: Session, moment: datetime) -> None:
+    """A moment before a stored verdict would overwrite it with an older one: the scores,
+    grade and sales-ready flag every page and report reads as current would go back in
+    time (the real-time path never moves a contact's clock back either)."""
+    newest = session.scalar(
+        select(func.max(Qualification.qualified_at))
+        .join(Contact, Contact.id == Qualification.contact_id)
+        .where(Contact.merged_into_id.is_(None))
+    )
+    if newest is not None and micros(ensure_utc(newest)) > micros(moment):
+        raise RescoreError(
+            f"--at {moment.isoformat()} is before the latest qualification "
+            f"({ensure_utc(newest).isoformat()}): the contacts' current verdicts would be "
+            "replaced by older ones; give that moment or a later one"
+        )
 
 
 def _moment(at: datetime | None, now: datetime) -> datetime:

@@ -201,7 +201,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "unanswered": N_("Waiting for an answer"),
         "acceptance_rate": N_("Acceptance rate"),
         "median_hours_to_accept": N_("Median hours to accept"),
-        "sla_met_rate": N_("Accept SLA met"),
+        "sla_met_rate": N_("First-attempt SLA met"),
         "attempts_per_lead": N_("Attempts per lead"),
         "gave_up": N_("Given up"),
         "under_worked_share": N_("Under-worked share"),

@@ -117,7 +117,9 @@ REFUSALS = Phrasebook(
     # services.reports, backtest
     Phrase(N_("unknown report %(name)s; reports: %(reports)s")),
     Phrase(N_("--by must be one of %(groups)s, got %(by)s")),
-    Phrase(N_("--from must be before --to")),
+    Phrase(N_("--from %(start)s is not before --to %(stop)s")),
+    Phrase(N_("--from %(start)s is in the future")),
+    Phrase(N_("unknown time zone %(zone)s; give an IANA name such as Europe/Berlin")),
     Phrase(N_("--to %(to)s is in the future")),
     Phrase(N_("--step must be between 0 and 366 days, got %(step)s")),
     # the pages' own checks
@@ -128,6 +130,7 @@ REFUSALS = Phrasebook(
     Phrase(N_("unknown sort %(sort)s")),
     Phrase(N_("unknown %(key)s %(value)s"), key=WORD, value=QUOTED),
     Phrase(N_("%(text)s is not a date (YYYY-MM-DD)")),
+    Phrase(N_("the period starts on %(start)s, after the day it ends (%(stop)s)")),
     Phrase(
         N_("contact %(contact)s is rep %(owner)s's lead; you act as rep %(rep)s only"),
         owner=REP,

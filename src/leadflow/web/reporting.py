@@ -20,7 +20,7 @@ __all__ = ["all_rows", "group_rows", "report_for"]
 def report_for(web: WebState, session: Session, request: ReportRequest) -> Report:
     """The report asked for, from the cache when it is fresh (ReportError when bad)."""
     version = active_definition(session).version_id
-    key = (request.name, request.start, request.stop, request.by, version)
+    key = (request.name, request.start, request.stop, request.by, request.zone, version)
     cached = web.reports.get(key)
     if cached is not None:
         return cached

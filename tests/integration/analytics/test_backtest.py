@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -89,6 +91,13 @@ def test_a_backtest_past_now_or_with_a_bad_step_is_refused(engine: Engine) -> No
         backtest(engine, later, clock=FixedClock(END))
     with pytest.raises(BacktestError, match="--step"):
         backtest(engine, BacktestRequest(strict, step_days=0), clock=FixedClock(END))
+    # A --from later than --to, or in the future when no --to is given, names the moment.
+    ahead = END + timedelta(days=1)
+    with pytest.raises(BacktestError, match=f"--from {re.escape(ahead.isoformat())} is in the"):
+        backtest(engine, BacktestRequest(strict, start=ahead), clock=FixedClock(END))
+    reversed_period = BacktestRequest(strict, start=END, stop=END - timedelta(days=7))
+    with pytest.raises(BacktestError, match=r"--from .* is not before --to"):
+        backtest(engine, reversed_period, clock=FixedClock(END))
 
 
 def test_a_back_test_before_any_contact_existed_reports_zeros(engine: Engine) -> None:

@@ -133,6 +133,7 @@ def test_the_api_and_the_command_line_give_the_same_document(
         ("/reports/funnel", {"to": "2030-01-01"}, 422, "is in the future"),
         ("/reports/funnel", {"from": "2026-05-10", "to": "2026-05-09"}, 422, "before"),
         ("/reports/scoring", {"by": "month"}, 422, "not split into groups"),
+        ("/reports/funnel", {"time_zone": "Europe/Berlinn"}, 422, "unknown time zone"),
     ],
 )
 def test_a_bad_request_is_a_problem_document_naming_what_is_wrong(
@@ -160,3 +161,18 @@ def test_a_broken_costs_file_is_named(
 
     assert reply.status_code == 409
     assert "costs.yaml: per_lead.channel.linkedin" in reply.json()["detail"]
+
+
+def test_cohort_months_and_dates_in_a_time_zone(
+    store: Engine, client: TestClient, headers: Callable[[str], dict[str, str]]
+) -> None:
+    # Lead 1 arrived at midnight UTC on 1 May: 20:00 on 30 April in New York.
+    params = {"by": "month", "from": "2026-04-30", "time_zone": "America/New_York"}
+    reply = client.get("/reports/funnel", params=params, headers=headers("marketing"))
+
+    assert reply.status_code == 200
+    document = reply.json()
+    assert document["parameters"]["from"] == "2026-04-30T04:00:00+00:00"
+    assert document["parameters"]["time_zone"] == "America/New_York"
+    leads = {r["group"]: r["leads"] for r in _rows(document) if r["stage"] == "lead"}
+    assert leads == {"all": 3, "2026-04": 1, "2026-05": 2}

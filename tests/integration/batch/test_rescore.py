@@ -231,3 +231,27 @@ def test_an_empty_workspace_rescores_to_nothing(engine: Engine) -> None:
     done = rescore(engine, clock=FixedClock(START + timedelta(days=1)))
 
     assert (done.contacts, done.sales_ready, done.moved_to) == (0, 0, {})
+
+
+def test_a_rescore_before_the_latest_verdicts_is_refused_and_writes_nothing(
+    engine: Engine,
+) -> None:
+    # The real-time path never moves a contact's clock back; a rescore --at an earlier
+    # moment would replace today's verdicts (scores, sales-ready) with older ones.
+    with Session(engine) as session:
+        activate(session)
+    _record(engine)
+    with Session(engine) as session:
+        newest = session.scalar(select(func.max(Qualification.qualified_at)))
+        before = session.execute(select(Qualification).order_by(Qualification.contact_id)).all()
+    assert newest is not None
+    earlier = START + timedelta(days=1)
+
+    with pytest.raises(RescoreError, match=r"--at .* is before the latest qualification"):
+        rescore(engine, clock=FixedClock(START + timedelta(days=90)), at=earlier)
+
+    with Session(engine) as session:
+        after = session.execute(select(Qualification).order_by(Qualification.contact_id)).all()
+    assert [row[0].qualified_at for row in after] == [row[0].qualified_at for row in before]
+    # At the newest verdict's moment or later is fine.
+    assert rescore(engine, clock=FixedClock(START + timedelta(days=90)), at=newest).contacts

@@ -308,3 +308,38 @@ def test_without_tracking_the_settings_say_page_views_are_off(
     assert 'id="snippet"' not in page
     assert "forms.yaml has no tracking section" in html.unescape(page)
     assert "No forms yet" in page
+
+
+def test_a_reversed_or_future_report_period_is_refused_naming_its_days(
+    signed_in: Callable[[str], TestClient], web_clock: FixedClock
+) -> None:
+    client = signed_in("marketing")
+    german = {"Accept-Language": "de"}
+    today = web_clock.now().date()
+    start, stop, later = (str(today + timedelta(days=d)) for d in (-10, -20, 30))
+
+    reversed_period = client.get(
+        f"/ui/reports?name=channels&from={start}&to={stop}", headers=german
+    )
+    future = client.get(f"/ui/reports?name=channels&from={later}", headers=german)
+
+    assert reversed_period.status_code == 422
+    said = html.unescape(reversed_period.text)
+    # The days as the reader chose them, not the moments they stand for.
+    assert f"der Zeitraum beginnt am {start}, nach seinem letzten Tag ({stop})" in said
+    assert future.status_code == 422
+    assert f"Anfangsdatum {later}T00:00:00+00:00 liegt in der Zukunft" in html.unescape(future.text)
+
+
+def test_the_sla_share_is_named_for_the_first_attempt_it_measures(
+    signed_in: Callable[[str], TestClient],
+) -> None:
+    # sla_met_rate compares the first attempt with handoffs.due_at, the first-touch due
+    # time; the answer's own SLA (accept within hours) is another promise.
+    client = signed_in("marketing")
+    for path in ("/ui/reports?name=alignment", "/ui/"):
+        page = client.get(path).text
+        assert "First-attempt SLA met" in page, path
+        assert "Accept SLA met" not in page, path
+    german = client.get("/ui/reports?name=alignment", headers={"Accept-Language": "de"}).text
+    assert "Erstkontakt-SLA eingehalten" in german

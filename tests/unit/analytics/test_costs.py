@@ -73,3 +73,30 @@ def test_a_bad_currency_or_rate_names_its_key(tmp_path: Path, text: str, message
     path.write_text(text)
     with pytest.raises(CostsError, match=message.replace("$", r"\$")):
         load_costs(path)
+
+
+def test_sources_are_priced_in_the_words_a_team_writes_them(tmp_path: Path) -> None:
+    # Contacts hold leadflow's channel codes, lower-case campaigns (as imports store UTM
+    # values) and vendors as the export wrote them; costs.yaml is typed by a person.
+    path = tmp_path / "costs.yaml"
+    path.write_text(
+        "per_lead:\n"
+        "  channel: {LinkedIn: 55, Google Ads: 40}\n"
+        "  campaign: {Spring-Webinar: 25}\n"
+        "  vendor: {leadstream europe: 12}\n",
+        encoding="utf-8",
+    )
+    prices = load_costs(path).of_leads(
+        ["linkedin", "paid_search", "referral", "purchased"],
+        [None, None, "spring-webinar", None],
+        [None, None, None, "LeadStream Europe"],
+        [False, False, False, True],
+    )
+    assert prices.tolist() == [55.0, 40.0, 25.0, 12.0]
+
+
+def test_two_prices_for_one_source_are_refused_naming_both(tmp_path: Path) -> None:
+    path = tmp_path / "costs.yaml"
+    path.write_text("per_lead:\n  channel: {LinkedIn: 55, linkedin: 50}\n", encoding="utf-8")
+    with pytest.raises(CostsError, match="'LinkedIn' and 'linkedin' both price linkedin"):
+        load_costs(path)

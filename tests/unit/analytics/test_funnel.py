@@ -144,3 +144,27 @@ def test_values_never_add_one_currency_to_another() -> None:
     sql = next(r for r in funnel.section("stages").records() if r["stage"] == "sql")
     assert sql["pipeline_value"] == pytest.approx(1600.0)
     assert "deals in GBP converted at the exchange rates of costs.yaml" in funnel.notes[-1]
+
+
+def test_a_hand_off_a_merge_closed_unanswered_is_not_counted_as_ignored_by_sales() -> None:
+    # Two records of one person were both handed off; merging them closed the one sales
+    # had not answered yet (its work item: outcome "merged"). Sales answered the lead
+    # in the other hand-off: one lead, nothing left unanswered.
+    data = tables()
+    duplicate = pa.table(
+        {
+            "id": [4], "contact_id": [1], "owner": ["r1"], "at_us": [us(5.5)],
+            "due_us": [us(6.5)], "status": ["open"], "answered_us": pa.array([None], pa.int64()),
+            "reason": pa.array([None], pa.string()),
+        }
+    )  # fmt: skip
+    merged = pa.table(
+        {
+            "handoff_id": [4], "outcome": ["merged"], "connected": [False],
+            "under_worked": [False], "closed_us": [us(7)],
+        }
+    )  # fmt: skip
+    data = replace(data, handoffs=pa.concat_tables([data.handoffs, duplicate]), work=merged)
+    report = alignment_report(data, Journeys.build(data, WATERFALL), as_of=T0)
+    (row,) = report.section("hand-offs").records()
+    assert (row["handed_off"], row["accepted"], row["rejected"], row["unanswered"]) == (3, 2, 1, 0)

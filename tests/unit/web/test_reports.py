@@ -53,6 +53,8 @@ def test_a_report_is_one_csv_with_a_section_column() -> None:
     assert report_csv(report) == (
         "section,group,leads\nhand-offs,all,3\n"
         "\nsection,reason,rejected\nrejection reasons,'=cmd,1\nrejection reasons,spam,\n"
+        "\nsection,about,value\nabout,report,Alignment\nabout,from,\n"
+        "about,to,2026-03-01T00:00:00+00:00\n"
     )
 
 

@@ -1,6 +1,6 @@
 """The analytics reports over HTTP: the figures of ``leadflow report`` as JSON.
 
-    GET /reports/{name}?from=&to=&by=      funnel | channels | alignment | scoring
+    GET /reports/{name}?from=&to=&by=&time_zone=     funnel | channels | alignment | scoring
 
 The body is the report's ``to_dict()``, the same document ``leadflow report NAME
 --format json`` prints, and the numbers are the reports page's (one function,
@@ -22,18 +22,35 @@ from leadflow.analytics.report import Value
 from leadflow.api.auth import allow
 from leadflow.api.deps import StateDep
 from leadflow.api.problems import problem_responses
-from leadflow.api.schemas.common import QueryMoment, query_instant
+from leadflow.api.schemas.common import QueryMoment
 from leadflow.services.api_keys import Role
 from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
-from leadflow.services.reports import GROUPS, REPORTS, ReportError, ReportRequest, build_report
+from leadflow.services.reports import (
+    GROUPS,
+    REPORTS,
+    ReportError,
+    ReportRequest,
+    build_report,
+    report_moment,
+    time_zone,
+)
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["reports"], responses=problem_responses(401, 403, 404, 422, 429))
 
 READERS = allow(Role.MARKETING, Role.SALES)
-_FROM = "Leads that entered the funnel from then (ISO 8601; a date alone is midnight UTC)."
-_TO = "The moment described, default now (ISO 8601; a date alone is midnight UTC)."
+_FROM = (
+    "Leads that entered the funnel from then on, included (ISO 8601; a date alone is midnight UTC)."
+)
+_TO = (
+    "The end of the period, not included: the moment described, default now (ISO 8601; a"
+    " date alone is midnight UTC)."
+)
+_ZONE = (
+    "IANA time zone (Europe/Berlin) of the cohort months and of a date alone in from and"
+    " to; default UTC."
+)
 
 
 class SectionPublic(BaseModel):
@@ -64,13 +81,20 @@ def report(
     ] = None,
     stop: Annotated[QueryMoment | None, Query(alias="to", max_length=40, description=_TO)] = None,
     by: Annotated[str | None, Query(max_length=20, description=", ".join(GROUPS))] = None,
+    zone: Annotated[str | None, Query(alias="time_zone", max_length=64, description=_ZONE)] = None,
 ) -> ReportPublic:
     if name not in REPORTS:
         raise NotFoundError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
     if name == "scoring" and by:  # it would answer the same report, unsplit
         raise InvalidInputError("the scoring report is not split into groups; leave out by")
+    zone = zone or None
+    if zone is not None:
+        try:
+            time_zone(zone)
+        except ReportError as error:
+            raise InvalidInputError(f"time_zone: {error}") from None
     request = ReportRequest(
-        name, query_instant("from", start), query_instant("to", stop), by or None
+        name, _moment("from", start, zone), _moment("to", stop, zone), by or None, zone
     )
     try:
         costs = load_costs(state.settings.workspace / COSTS_FILE)
@@ -81,3 +105,12 @@ def report(
     except ReportError as error:
         raise InvalidInputError(str(error).replace("--", "")) from None
     return ReportPublic.model_validate(built.to_dict())
+
+
+def _moment(parameter: str, text: str | None, zone: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return report_moment(text, zone)
+    except ValueError as error:
+        raise InvalidInputError(f"{parameter}: {error}") from None

@@ -1,8 +1,9 @@
 """Reports: the analytics reports (funnel, channels, alignment, scoring) as tables with
 their chart, for a period and a grouping, each downloadable as CSV.
 
-The CSV holds every section (a ``section`` column first, as ``leadflow report --format
-csv`` writes it), and its cells are text a spreadsheet will not run: a value that starts
+The CSV is ``leadflow report --format csv``'s: every section (a ``section`` column
+first), then ``about`` (the period, grouping, currency and the report's notes), and its
+cells are text a spreadsheet will not run: a value that starts
 like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets an apostrophe.
 The chart is the analytics' own (matplotlib), served as an SVG image: drawn in an
 ``<img>``, an SVG runs no script whatever its labels say.
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from leadflow.analytics.charts import ChartError, draw_chart
-from leadflow.analytics.report import Report
+from leadflow.analytics.report import Report, render_csv
 from leadflow.services.definitions import active_definition
 from leadflow.services.refusals import InvalidInputError, NotFoundError
 from leadflow.services.reports import GROUPS, REPORTS, ReportError, ReportRequest
@@ -104,13 +105,8 @@ def report_chart(
 
 
 def report_csv(report: Report) -> str:
-    out = io.StringIO()
-    for index, section in enumerate(report.sections):
-        if index:
-            out.write("\n")
-        rows = ((section.title, *row) for row in section.rows)
-        out.write(csv_text(("section", *section.columns), rows))
-    return out.getvalue()
+    """The command line's ``--format csv``, byte for byte (``analytics.report``)."""
+    return render_csv(report)
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -125,10 +121,11 @@ def _request(name: str, by: str, start: str, stop: str, now: datetime) -> Report
     if name not in REPORTS:
         raise NotFoundError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
     end = _day(stop, 1)
+    begin = _day(start, 0)
+    if begin is not None and end is not None and begin >= end:  # in the days as chosen
+        raise InvalidInputError(f"the period starts on {start}, after the day it ends ({stop})")
     # "As of" today means as of now: the end of today is still to come.
-    return ReportRequest(
-        name, _day(start, 0), None if end is None or end > now else end, by or None
-    )
+    return ReportRequest(name, begin, None if end is None or end > now else end, by or None)
 
 
 def _report(web: WebState, session: Session, asked: ReportRequest) -> Report:
