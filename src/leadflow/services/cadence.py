@@ -22,7 +22,6 @@ e-mail consent or whose address bounced; those channels are also left out of the
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -31,9 +30,9 @@ from typing import TypeVar
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from leadflow.domain.attempt_words import said_as
 from leadflow.domain.cadence import CONNECTING_OUTCOMES, is_under_worked, next_step
 from leadflow.domain.clock import Clock, FixedClock, ensure_utc
-from leadflow.domain.keys import snake_case
 from leadflow.domain.vocabulary import AttemptChannel, AttemptOutcome, ConversationOutcome
 from leadflow.services.definitions import active_definition
 from leadflow.services.events import FUTURE_TOLERANCE
@@ -425,25 +424,13 @@ def _plan_next(session: Session, work: Work, rep: Rep) -> bool:
     return True
 
 
-# What reps type for an attempt's channel, beside leadflow's word for it.
-_SAID_AS = {
-    "phone": "call",
-    "phone_call": "call",
-    "telephone": "call",
-    "e_mail": "email",
-    "mail": "email",
-    "linked_in": "linkedin",
-    "inmail": "linkedin",
-}
-
-
 def _choice(kind: type[_Choice], value: str, what: str) -> _Choice:
     """The member ``value`` names: its value, in any case and spacing (``No answer``), or
-    a rep's word for a channel (``phone`` is a call)."""
-    key = snake_case(value)
-    for candidate in (value, key, _SAID_AS.get(key, "")):
-        with contextlib.suppress(ValueError):
-            return kind(candidate)
+    a rep's word for it in English or another main European language (``phone`` is a
+    call, ``Anrufbeantworter`` a voicemail: ``domain.attempt_words``)."""
+    found = said_as(kind, value)
+    if found is not None:
+        return found
     known = ", ".join(member.value for member in kind)
     raise InvalidInputError(f"unknown {what} {value!r} (one of: {known})")
 
