@@ -178,6 +178,7 @@ class _Row:
     ) -> None:
         self.line, self.cells, self.reader = line, cells, reader
         self.layout = reader.layout
+        self.at_header: str | None = None  # the column the moment was read from
 
     def first(self, name: str) -> tuple[str, str] | None:
         found = self.cells.get(name)
@@ -212,8 +213,9 @@ class _Row:
         done = self._done(at, given) and not not_done
         if done and at > self.reader.now:
             raise self.fail(
-                f"done on {at.isoformat()}, later than now: an activity is imported once it "
-                "happened"
+                f"done on {at.isoformat(timespec='minutes')}, later than now: an activity is "
+                "imported once it happened",
+                self.at_header,
             )
         if done and not given and channel is not None:
             meeting = channel is AttemptChannel.MEETING
@@ -329,6 +331,7 @@ class _Row:
                 raise self.fail("no date: when the activity happened is unknown")
             return created
         header, raw = found
+        self.at_header = header
         time_of_day = self.text("due_time")
         if time_of_day is not None and not _TIME.search(raw):
             raw = f"{raw} {time_of_day}"

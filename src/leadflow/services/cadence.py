@@ -23,7 +23,7 @@ e-mail consent or whose address bounced; those channels are also left out of the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TypeVar
 
@@ -320,10 +320,15 @@ def _moment(at: datetime | None, now: datetime) -> datetime:
         raise InvalidInputError(str(error)) from None
     if moment > now + FUTURE_TOLERANCE:
         raise InvalidInputError(
-            f"at {moment.isoformat()} is in the future (now is {now.isoformat()}): an attempt "
-            "or conversation is logged once it happened"
+            f"at {_shown(moment)} is in the future (now is {_shown(now)}): an attempt or "
+            "conversation is logged once it happened"
         )
     return min(moment, now)
+
+
+def _shown(moment: datetime) -> str:
+    """A moment in a refusal: UTC to the second (``2026-03-02T13:00:00+00:00``)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _work_at(session: Session, contact_id: int, moment: datetime, now: datetime) -> Work:
@@ -346,14 +351,13 @@ def _work_at(session: Session, contact_id: int, moment: datetime, now: datetime)
         if first is None:
             return _accepted_work(session, contact_id)  # its refusal: never handed off
         raise InvalidInputError(
-            f"{moment.isoformat()} is before contact {contact_id} was handed off "
-            f"({first.isoformat()})"
+            f"{_shown(moment)} is before contact {contact_id} was handed off ({_shown(first)})"
         )
     handoff, item = row
     if item.closed_at is not None and item.closed_at < moment:
         raise ConflictError(
-            f"contact {contact_id}'s hand-off had ended by {moment.isoformat()} "
-            f"({item.outcome} on {item.closed_at.isoformat()}): it was not in sales' hands"
+            f"contact {contact_id}'s hand-off had ended by {_shown(moment)} "
+            f"({item.outcome} on {_shown(item.closed_at)}): it was not in sales' hands"
         )
     work = Work(
         handoff,

@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from leadflow.domain.clock import Clock
@@ -62,7 +62,6 @@ from leadflow.store.models import (
     HandoffWork,
     Rep,
     SalesAttempt,
-    SlaBreach,
 )
 
 __all__ = ["ActivityImport", "ActivityImportOptions", "import_activities"]
@@ -237,12 +236,12 @@ class _Run:
     def _record(
         self, record: ActivityRecord, contact_id: int, status: str, rep: str | None
     ) -> None:
-        breaches = self._breaches()
         if status == "open":
-            accept_in(self.session, contact_id, rep=rep, clock=self.clock, at=record.at)
+            answered = accept_in(self.session, contact_id, rep=rep, clock=self.clock, at=record.at)
             self.summary.accepted += 1
+            self.summary.breaches += answered.late
         if record.conversation is not None:
-            record_conversation(
+            state = record_conversation(
                 self.session, contact_id, outcome=record.conversation.value, note=record.note,
                 rep=rep, clock=self.clock, at=record.at, external_id=record.external_id,
             )  # fmt: skip
@@ -251,18 +250,15 @@ class _Run:
             channel, outcome = record.channel, record.outcome
             if channel is None or outcome is None:  # _one logs only touches, read with both
                 raise RowError(record.line, "neither a channel nor an outcome to log")
-            record_attempt(
+            state = record_attempt(
                 self.session, contact_id, channel=channel.value,
                 outcome=outcome.value, note=record.note, rep=rep, clock=self.clock,
                 at=record.at, external_id=record.external_id,
             )  # fmt: skip
             self.summary.attempts += 1
             self.summary.without_outcome += not record.outcome_given
+        self.summary.breaches += state.late
         self.session.flush()
-        self.summary.breaches += max(self._breaches() - breaches, 0)
-
-    def _breaches(self) -> int:
-        return self.session.scalar(select(func.count()).select_from(SlaBreach)) or 0
 
     def _person(self, record: ActivityRecord) -> Contact | None:
         for column, value in (

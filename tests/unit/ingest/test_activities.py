@@ -92,8 +92,9 @@ def test_a_scheduled_meeting_is_planned_and_a_done_one_ahead_of_now_is_refused()
     header = ["Record ID", "Meeting start time", "Meeting outcome", "Contact email"]
     planned = _read("hubspot", header, ["1", "2026-03-20 10:00", "Scheduled", "a@b.example"])
     assert (planned.done, planned.channel) == (False, "meeting")
-    with pytest.raises(RowError, match="later than now"):
+    with pytest.raises(RowError, match="later than now") as refused:
         _read("hubspot", header, ["2", "2026-03-20 10:00", "Completed", "a@b.example"])
+    assert refused.value.column == "Meeting start time"
 
 
 def test_an_unknown_outcome_or_status_is_a_bad_row_saying_how_to_map_it() -> None:
