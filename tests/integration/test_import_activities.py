@@ -33,7 +33,7 @@ from leadflow.services.import_activities import (
     ActivityImportOptions,
     import_activities,
 )
-from leadflow.services.reps import add_rep, add_team
+from leadflow.services.reps import add_rep, add_team, set_capacity
 from leadflow.store.database import session_factory, writer
 from leadflow.store.models import (
     Consent,
@@ -372,3 +372,36 @@ def test_the_command_prints_the_summary_and_says_what_it_left_alone(
     assert refused.exit_code == 1
     assert f"{bad}:2: column 'date': 'someday' is not a date or time" in refused.output
     assert "nothing written: 1 of 1 rows rejected" in refused.output
+
+
+def test_a_lead_nobody_held_is_claimed_by_the_rep_of_its_first_activity(
+    engine: Engine, world: dict[str, int], tmp_path: Path
+) -> None:
+    with session_factory(writer(engine))() as session:  # nobody available: unassigned
+        set_capacity(session, "eva", 0, START)
+        session.commit()
+        event = IncomingEvent("demo_request", START, contact_id=world["cara"], source="test")
+        assert isinstance(record_event(session, event, clock=FixedClock(START)), Recorded)
+        assert session.get_one(Contact, world["cara"]).owner is None
+        set_capacity(session, "eva", 10, START)
+        session.commit()
+    path = _write(
+        tmp_path,
+        "id,email,type,outcome,date,rep\n"
+        "c1,cara@cog.example,call,connected,2026-03-02T11:00:00Z,Eva van Dijk\n",
+    )
+
+    summary = import_activities(
+        engine, path, ActivityImportOptions(layout=get_activity_format("generic")),
+        clock=FixedClock(LATER),
+    )  # fmt: skip
+
+    assert summary.committed, summary.problems
+    assert (summary.accepted, summary.attempts) == (1, 1)
+    work = _work(engine, world["cara"])
+    assert (work.accepted_at, work.first_touch_at, work.connected) == (_at(2, 11), _at(2, 11), True)
+    with session_factory(engine)() as session:
+        cara = session.get_one(Contact, world["cara"])
+        # Eva owns the lead since the call; the change is news now, for a sync reading
+        # changed_since (a contact changed in the past would be missed).
+        assert (cara.owner, cara.updated_at) == ("eva", LATER)

@@ -95,7 +95,8 @@ def accept_in(
             )
         )
     if work.item.rep_id is None:
-        work = Work(work.handoff, work.item, _claim(session, work, actor, moment))
+        claimed = _claim(session, work, actor, moment, changed_at=now)
+        work = Work(work.handoff, work.item, claimed)
     work.handoff.status = "accepted"
     work.handoff.answered_at = moment
     _start_cadence(session, work, actor, moment)
@@ -168,9 +169,13 @@ def _reason(config: HandoffConfig, code: str, note: str | None) -> RejectReason:
     return reason
 
 
-def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> Assignment:
-    """An unassigned lead accepted by a rep is theirs from now on; the first-touch clock
-    starts at the claim, in the rep's team's business hours."""
+def _claim(
+    session: Session, work: Work, rep: Rep, now: datetime, *, changed_at: datetime
+) -> Assignment:
+    """An unassigned lead accepted by a rep is theirs from ``now`` on (the moment of the
+    claim, a CRM's first activity for an import); the first-touch clock starts at the
+    claim, in the rep's team's business hours. The contact's new owner is a change made
+    at ``changed_at`` (the real now: a sync reading ``changed_since`` must see it)."""
     sla = active_definition(session).definition.handoff.sla
     touch_due = team_calendar(session, rep.team_id).add_hours(now, sla.first_touch_within_hours)
     assignment = Assignment(
@@ -188,7 +193,7 @@ def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> Assignment:
     work.item.assignment_id, work.item.rep_id = assignment.id, rep.id
     work.handoff.owner, work.handoff.due_at = rep.key, touch_due
     contact = session.get_one(Contact, work.handoff.contact_id)
-    contact.owner, contact.updated_at = rep.key, now  # the rep holding the lead owns it
+    contact.owner, contact.updated_at = rep.key, changed_at  # the rep holding the lead owns it
     announce_assigned(
         driver_for(session.connection()),
         work.handoff.contact_id,
