@@ -405,3 +405,24 @@ def test_a_lead_nobody_held_is_claimed_by_the_rep_of_its_first_activity(
         # Eva owns the lead since the call; the change is news now, for a sync reading
         # changed_since (a contact changed in the past would be missed).
         assert (cara.owner, cara.updated_at) == ("eva", LATER)
+
+
+def test_calls_after_the_cadence_ran_out_even_in_the_same_minute_are_not_logged(
+    engine: Engine, world: dict[str, int], tmp_path: Path
+) -> None:
+    # Twelve unanswered calls logged in the CRM to the minute, the default cadence has
+    # ten steps: the tenth ends it (back to nurture), the last two came when sales had
+    # finished with the lead, though their minute is the tenth's.
+    lines = [f"n{index},ann@acme.example,call,no answer,2026-03-0{2 + index // 4}T13:00:00Z"
+             for index in range(12)]  # fmt: skip
+    path = _write(tmp_path, "id,email,type,outcome,date\n" + "\n".join(lines) + "\n")
+
+    summary = import_activities(
+        engine, path, ActivityImportOptions(layout=get_activity_format("generic")),
+        clock=FixedClock(LATER),
+    )  # fmt: skip
+
+    assert summary.committed, summary.problems
+    assert (summary.attempts, summary.not_held) == (10, 2)
+    work = _work(engine, world["ann"])
+    assert (work.attempts, work.outcome, work.closed_at) == (10, "cadence_ended", _at(4, 13))

@@ -354,7 +354,7 @@ def _work_at(session: Session, contact_id: int, moment: datetime, now: datetime)
             f"{_shown(moment)} is before contact {contact_id} was handed off ({_shown(first)})"
         )
     handoff, item = row
-    if item.closed_at is not None and item.closed_at < moment:
+    if item.closed_at is not None and item.closed_at <= moment:  # ended by then
         raise ConflictError(
             f"contact {contact_id}'s hand-off had ended by {_shown(moment)} "
             f"({item.outcome} on {_shown(item.closed_at)}): it was not in sales' hands"

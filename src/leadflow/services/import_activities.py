@@ -292,7 +292,7 @@ class _Run:
                 self.summary.before_handoff += 1
             return None
         status, closed_at = row
-        ended = closed_at is not None and closed_at < at
+        ended = closed_at is not None and closed_at <= at
         if ended or status not in ("open", "accepted") or (status == "open" and closed_at):
             self.summary.not_held += 1
             return None
