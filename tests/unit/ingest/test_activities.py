@@ -122,3 +122,21 @@ def test_every_activity_field_and_header_is_documented() -> None:
             assert f"| {label} | " + ", ".join(f"`{h}`" for h in names) + " |" in section
     assert "--format hubspot|salesforce|pipedrive|generic" in section
     assert list(ACTIVITY_FORMATS) == ["hubspot", "salesforce", "pipedrive", "generic"]
+
+
+def test_a_salesforce_event_is_a_meeting_held_once_its_start_has_passed() -> None:
+    header = ["Id", "WhoId", "EventSubtype", "Subject", "StartDateTime", "OwnerId"]
+    person, owner = "00Q5g00000AnnSm", "0055g00000EvaDk"
+    held = _read(
+        "salesforce",
+        header,
+        ["00U5g00000Evt01", person, "Event", "Demo", "2026-03-05T10:00Z", owner],
+    )
+    ahead = _read(
+        "salesforce",
+        header,
+        ["00U5g00000Evt02", person, "Event", "Demo", "2026-03-20T10:00Z", owner],
+    )
+    assert (held.channel, held.outcome, held.done) == ("meeting", "connected", True)
+    assert held.note == "Demo"
+    assert (ahead.channel, ahead.done) == ("meeting", False)
