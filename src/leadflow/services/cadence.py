@@ -141,7 +141,7 @@ def record_attempt(
     moment = _moment(at, now)
     work = _work_at(session, contact_id, moment, now)
     actor = acting_rep(session, work, rep)
-    _check_consent(session, contact_id, attempt_channel)
+    _check_consent(session, contact_id, attempt_channel, moment)
     session.add(
         SalesAttempt(
             contact_id=contact_id,
@@ -403,8 +403,10 @@ def _accepted_work(session: Session, contact_id: int, *, closing: bool = False) 
     raise ConflictError(f"accept contact {contact_id}'s hand-off first (leadflow accept)")
 
 
-def _check_consent(session: Session, contact_id: int, channel: AttemptChannel) -> None:
-    if channel in withdrawn_channels(session, contact_id):
+def _check_consent(
+    session: Session, contact_id: int, channel: AttemptChannel, moment: datetime
+) -> None:
+    if channel in withdrawn_channels(session, contact_id, as_of=moment):
         kind = "phone" if channel is AttemptChannel.CALL else "e-mail"
         raise ConflictError(
             f"contact {contact_id} withdrew {kind} consent (or the address bounced): "

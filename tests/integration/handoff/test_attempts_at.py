@@ -15,7 +15,7 @@ from leadflow.services.cadence import close_lead, log_attempt, log_conversation
 from leadflow.services.feedback import accept
 from leadflow.services.refusals import ConflictError, InvalidInputError
 from leadflow.services.sla import check_sla
-from leadflow.store.models import SalesAttempt, SlaBreach
+from leadflow.store.models import Consent, ConsentDecision, SalesAttempt, SlaBreach
 from tests.integration.handoff.conftest import START, Desk
 
 TOUCH_DUE = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
@@ -180,3 +180,40 @@ def test_a_conversation_logged_afterwards_is_the_first_touch_then(
     assert _breaches(desk) == []
     ((_, work),) = desk.handoffs(contact_id)
     assert work.first_touch_at == START + timedelta(hours=3)
+
+
+def test_a_call_made_before_the_person_withdrew_phone_consent_is_logged(
+    accepted: tuple[Desk, int],
+) -> None:
+    desk, contact_id = accepted
+    desk.session.add(
+        Consent(contact_id=contact_id, channel="phone", status="withdrawn", source="test",
+                at=START + timedelta(days=1))
+    )  # fmt: skip
+    desk.session.commit()
+    desk.later(days=3)
+
+    _call(desk, contact_id, START + timedelta(hours=2))  # the day before: allowed then
+
+    with pytest.raises(ConflictError, match="withdrew phone consent"):
+        _call(desk, contact_id, START + timedelta(days=2))
+    assert desk.session.scalars(select(SalesAttempt.at)).all() == [START + timedelta(hours=2)]
+
+
+def test_consent_is_read_as_it_stood_when_the_call_was_made(accepted: tuple[Desk, int]) -> None:
+    # Withdrawn on day 1, granted again on day 2: a call on day 1.5 was not allowed.
+    desk, contact_id = accepted
+    withdrawn, granted = START + timedelta(days=1), START + timedelta(days=2)
+    desk.session.add(Consent(contact_id=contact_id, channel="phone", status="granted",
+                             source="test", at=granted))  # fmt: skip
+    for status, at in (("withdrawn", withdrawn), ("granted", granted)):
+        desk.session.add(ConsentDecision(contact_id=contact_id, channel="phone", status=status,
+                                         at=at, source="test"))  # fmt: skip
+    desk.session.commit()
+    desk.later(days=4)
+
+    with pytest.raises(ConflictError, match="withdrew phone consent"):
+        _call(desk, contact_id, START + timedelta(days=1, hours=12))
+    _call(desk, contact_id, START + timedelta(hours=3))
+    _call(desk, contact_id, START + timedelta(days=3))
+    assert len(desk.session.scalars(select(SalesAttempt)).all()) == 2
