@@ -280,7 +280,7 @@ def test_bad_rows_name_their_line_and_nothing_is_written_unless_skipped(
         tmp_path,
         "id,email,type,outcome,date,status\n"
         "a1,ann@acme.example,email,no answer,2026-03-02T13:00:00Z,done\n"
-        "a2,ann@acme.example,call,no answer,2026-03-03T13:00:00Z,done\n"
+        "a2,ann@acme.example,call,no answer,2026-03-02T12:00:00Z,done\n"  # first, refused
         "a3,ann@acme.example,email,went fishing,2026-03-04T13:00:00Z,done\n"
         "a4,ann@acme.example,email,no answer,2026-03-30T13:00:00Z,done\n"
         "a5,ann@acme.example,meeting,,2026-03-31T13:00:00Z,\n",
@@ -310,6 +310,10 @@ def test_bad_rows_name_their_line_and_nothing_is_written_unless_skipped(
     assert (skipped.committed, skipped.attempts, skipped.rejected, skipped.planned) == (
         True, 1, 3, 1
     )  # fmt: skip
+    # The refused call came first: what it did before its refusal (accepting the lead) was
+    # undone, and is not counted; the e-mail accepted the lead at its own moment.
+    assert skipped.accepted == 1
+    assert _work(engine, world["ann"]).accepted_at == _at(2, 13)
     assert _attempts(engine, world["ann"]) == [(_at(2, 13), "email", "no_answer", "eva")]
 
 

@@ -225,27 +225,34 @@ class _Run:
         if held is None:
             return
         rep = self.reps.find(record.rep)
-        if rep is None and record.rep is not None:
-            self.summary.unknown_reps[record.rep] += 1
         try:
             with self.session.begin_nested():
-                self._record(record, contact.id, held, rep)
+                done = self._record(record, contact.id, held, rep)
         except RefusedError as error:
+            # The row's savepoint is gone, but objects it changed and flushed may still
+            # say what it wrote (an acceptance): read them again from the store.
+            self.session.expire_all()
             raise RowError(record.line, str(error)) from None
+        for name, count in done.items():
+            setattr(self.summary, name, getattr(self.summary, name) + count)
+        if rep is None and record.rep is not None:
+            self.summary.unknown_reps[record.rep] += 1
 
     def _record(
         self, record: ActivityRecord, contact_id: int, status: str, rep: str | None
-    ) -> None:
+    ) -> Counter[str]:
+        """Log one activity; what it did, by the summary's counts (counted once the row
+        is done: a row refused half-way counts nothing)."""
+        done: Counter[str] = Counter()
         if status == "open":
             answered = accept_in(self.session, contact_id, rep=rep, clock=self.clock, at=record.at)
-            self.summary.accepted += 1
-            self.summary.breaches += answered.late
+            done.update(accepted=1, breaches=answered.late)
         if record.conversation is not None:
             state = record_conversation(
                 self.session, contact_id, outcome=record.conversation.value, note=record.note,
                 rep=rep, clock=self.clock, at=record.at, external_id=record.external_id,
             )  # fmt: skip
-            self.summary.conversations += 1
+            done.update(conversations=1)
         else:
             channel, outcome = record.channel, record.outcome
             if channel is None or outcome is None:  # _one logs only touches, read with both
@@ -255,10 +262,10 @@ class _Run:
                 outcome=outcome.value, note=record.note, rep=rep, clock=self.clock,
                 at=record.at, external_id=record.external_id,
             )  # fmt: skip
-            self.summary.attempts += 1
-            self.summary.without_outcome += not record.outcome_given
-        self.summary.breaches += state.late
+            done.update(attempts=1, without_outcome=not record.outcome_given)
+        done.update(breaches=state.late)
         self.session.flush()
+        return done
 
     def _person(self, record: ActivityRecord) -> Contact | None:
         for column, value in (
