@@ -141,7 +141,8 @@ def record_attempt(
     moment = _moment(at, now)
     work = _work_at(session, contact_id, moment, now)
     actor = acting_rep(session, work, rep)
-    _check_consent(session, contact_id, attempt_channel, moment)
+    # Consent in force for a touch now; as it stood then for one logged after the fact.
+    _check_consent(session, contact_id, attempt_channel, None if moment == now else moment)
     session.add(
         SalesAttempt(
             contact_id=contact_id,
@@ -404,9 +405,9 @@ def _accepted_work(session: Session, contact_id: int, *, closing: bool = False) 
 
 
 def _check_consent(
-    session: Session, contact_id: int, channel: AttemptChannel, moment: datetime
+    session: Session, contact_id: int, channel: AttemptChannel, as_of: datetime | None
 ) -> None:
-    if channel in withdrawn_channels(session, contact_id, as_of=moment):
+    if channel in withdrawn_channels(session, contact_id, as_of=as_of):
         kind = "phone" if channel is AttemptChannel.CALL else "e-mail"
         raise ConflictError(
             f"contact {contact_id} withdrew {kind} consent (or the address bounced): "

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ from leadflow.store.models import (
     Team,
     TeamHoliday,
 )
+from leadflow.store.types import UtcDateTime
 
 __all__ = [
     "ACCEPT",
@@ -157,7 +158,9 @@ def withdrawn_channels(
         statuses = dict(rows.all())  # a Result has .keys(): dict() must get plain rows
     else:  # the decision in force then, from consent's history
         sql = as_of_sql(" AND contact_id = :contact", " AND h.contact_id = :contact")
-        found = session.execute(text(sql), {"as_of": as_of, "contact": contact_id})
+        # The moment bound as the store writes moments (SQLite compares them as text).
+        statement = text(sql).bindparams(bindparam("as_of", type_=UtcDateTime()))
+        found = session.execute(statement, {"as_of": as_of, "contact": contact_id})
         statuses = {str(channel): str(status) for _, channel, status in found}
     return frozenset(
         channel
