@@ -7,8 +7,8 @@
     reps own KEY ACCOUNT (id or domain)                       reps deactivate KEY
     queue [--rep KEY | --unassigned] [--why]
     accept ID [--rep KEY]                 reject ID --reason CODE [--note TEXT]
-    attempt ID --channel call --outcome no_answer [--note]
-    conversation ID --outcome interested [--note]
+    attempt ID --channel call --outcome no_answer [--note] [--at MOMENT]
+    conversation ID --outcome interested [--note] [--at MOMENT]
     close ID --reason TEXT [--disqualify]
     opportunity create ID [--amount] [--currency] [--close-date] [--product ...]
     opportunity stage|win|lose OPPORTUNITY_ID ...
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -52,6 +53,9 @@ nurture_app = typer.Typer(name="nurture", help="One-to-many send lists.", no_arg
 handoff_app = typer.Typer(name="handoff", help="Hand-off upkeep.", no_args_is_help=True)
 
 RepOption = typer.Option(None, "--rep", "-r", help="The acting rep (default: the owner).")
+AtOption = typer.Option(
+    None, "--at", help="When it happened (ISO 8601 with offset: 2026-03-02T14:30:00+01:00)."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -131,15 +135,19 @@ def attempt(
     channel: str = typer.Option(..., "--channel", help="call, email, linkedin or meeting."),
     outcome: str = typer.Option(..., "--outcome", help="no_answer, voicemail, connected ..."),
     note: str | None = typer.Option(None, "--note", help="What happened, in words."),
+    at: str | None = AtOption,
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Log one attempt to reach a lead; prints the next one due."""
+    moment = _moment(at)
     with workspace_session(workspace) as session:
         state = cadence.log_attempt(
             session, contact_id, channel=channel, outcome=outcome, note=note, rep=rep,
-            clock=SystemClock(),
+            clock=SystemClock(), at=moment,
         )  # fmt: skip
+    if state.late:
+        typer.echo("after the first-touch SLA: breach recorded", err=True)
     typer.echo(_progress(state))
 
 
@@ -147,15 +155,37 @@ def conversation(
     contact_id: int = typer.Argument(..., help="The lead's contact id (the queue's first column)."),
     outcome: str = typer.Option(..., "--outcome", help="interested, not_interested, no_decision."),
     note: str | None = typer.Option(None, "--note", help="What happened, in words."),
+    at: str | None = AtOption,
     rep: str | None = RepOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Log a two-way conversation with a lead."""
+    moment = _moment(at)
     with workspace_session(workspace) as session:
         cadence.log_conversation(
-            session, contact_id, outcome=outcome, note=note, rep=rep, clock=SystemClock()
+            session, contact_id, outcome=outcome, note=note, rep=rep, clock=SystemClock(),
+            at=moment,
+        )  # fmt: skip
+    when = "" if moment is None else f" at {shown(moment)}"
+    typer.echo(f"conversation with lead {contact_id} logged ({outcome}){when}")
+
+
+def _moment(text: str | None) -> datetime | None:
+    """``--at``: an ISO 8601 moment with its offset (a clock guessed would move the touch
+    by hours without a word, and with it the SLA)."""
+    if text is None:
+        return None
+    raw = text.strip()
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        fail(f"--at {text!r} is not an ISO 8601 moment with its offset (2026-03-02T14:30:00+01:00)")
+    if moment.utcoffset() is None:
+        fail(
+            f"--at {text!r} has no offset: write {moment.isoformat()}Z for UTC, or the offset "
+            "meant (+01:00)"
         )
-    typer.echo(f"conversation with lead {contact_id} logged ({outcome})")
+    return moment
 
 
 def close(

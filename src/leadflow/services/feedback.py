@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from leadflow.definition.model_handoff import HandoffConfig, RejectAction, RejectReason
@@ -43,9 +44,9 @@ from leadflow.services.sales_work import (
     team_calendar,
 )
 from leadflow.store.driver import driver_for
-from leadflow.store.models import Assignment, Contact, Rejection, Rep
+from leadflow.store.models import Assignment, Contact, Rejection, Rep, SlaBreach
 
-__all__ = ["STAYS_CUSTOMER_ACTION", "Answered", "accept", "reject"]
+__all__ = ["STAYS_CUSTOMER_ACTION", "Answered", "accept", "accept_in", "reject"]
 
 # ``rejections.action`` of a customer's lead: the reason's recycle or disqualify did not
 # happen (the contact stays a customer), so the row must not say it did.
@@ -62,17 +63,44 @@ class Answered:
 
 
 def accept(session: Session, contact_id: int, *, rep: str | None, clock: Clock) -> Answered:
+    answered = accept_in(session, contact_id, rep=rep, clock=clock)
+    session.commit()
+    return answered
+
+
+def accept_in(
+    session: Session,
+    contact_id: int,
+    *,
+    rep: str | None,
+    clock: Clock,
+    at: datetime | None = None,
+) -> Answered:
+    """``accept`` without the commit. ``at``: when sales took the lead on, not before its
+    hand-off (a CRM's first activity on it, ``leadflow import activities``): the accept
+    SLA, the claim and the cadence count from then, and an accept breach the sweep
+    recorded meanwhile is withdrawn when that moment was in time (unless the sweep gave
+    the lead to someone else for it)."""
     now = clock.now()
+    moment = now if at is None else min(at, now)
     work = _open_work(session, contact_id)
     actor = acting_rep(session, work, rep)
-    late = record_breach_if_late(session, work, ACCEPT, now, done_at=now) is not None
+    late = record_breach_if_late(session, work, ACCEPT, moment, done_at=moment) is not None
+    if not late and work.assignment is not None and moment < now:
+        session.execute(
+            delete(SlaBreach).where(
+                SlaBreach.assignment_id == work.assignment.id,
+                SlaBreach.kind == ACCEPT,
+                SlaBreach.reassigned.is_(False),
+            )
+        )
     if work.item.rep_id is None:
-        work = Work(work.handoff, work.item, _claim(session, work, actor, now))
+        claimed = _claim(session, work, actor, moment, changed_at=now)
+        work = Work(work.handoff, work.item, claimed)
     work.handoff.status = "accepted"
-    work.handoff.answered_at = now
-    _start_cadence(session, work, actor, now)
+    work.handoff.answered_at = moment
+    _start_cadence(session, work, actor, moment)
     done = requalify_contacts(session, [contact_id], clock=clock)
-    session.commit()
     return Answered(contact_id, work.handoff.id, actor.key, done[0].stage, late)
 
 
@@ -141,9 +169,13 @@ def _reason(config: HandoffConfig, code: str, note: str | None) -> RejectReason:
     return reason
 
 
-def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> Assignment:
-    """An unassigned lead accepted by a rep is theirs from now on; the first-touch clock
-    starts at the claim, in the rep's team's business hours."""
+def _claim(
+    session: Session, work: Work, rep: Rep, now: datetime, *, changed_at: datetime
+) -> Assignment:
+    """An unassigned lead accepted by a rep is theirs from ``now`` on (the moment of the
+    claim, a CRM's first activity for an import); the first-touch clock starts at the
+    claim, in the rep's team's business hours. The contact's new owner is a change made
+    at ``changed_at`` (the real now: a sync reading ``changed_since`` must see it)."""
     sla = active_definition(session).definition.handoff.sla
     touch_due = team_calendar(session, rep.team_id).add_hours(now, sla.first_touch_within_hours)
     assignment = Assignment(
@@ -161,7 +193,7 @@ def _claim(session: Session, work: Work, rep: Rep, now: datetime) -> Assignment:
     work.item.assignment_id, work.item.rep_id = assignment.id, rep.id
     work.handoff.owner, work.handoff.due_at = rep.key, touch_due
     contact = session.get_one(Contact, work.handoff.contact_id)
-    contact.owner, contact.updated_at = rep.key, now  # the rep holding the lead owns it
+    contact.owner, contact.updated_at = rep.key, changed_at  # the rep holding the lead owns it
     announce_assigned(
         driver_for(session.connection()),
         work.handoff.contact_id,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from leadflow.domain.cadence import CadenceStep, plan_cadence
 from leadflow.domain.vocabulary import AttemptChannel
 from leadflow.services.outbox import SLA_BREACHED, enqueue_in
 from leadflow.services.refusals import ConflictError, NotFoundError
+from leadflow.store.consent_history import as_of_sql
 from leadflow.store.models import (
     Assignment,
     Consent,
@@ -32,6 +33,7 @@ from leadflow.store.models import (
     Team,
     TeamHoliday,
 )
+from leadflow.store.types import UtcDateTime
 
 __all__ = [
     "ACCEPT",
@@ -144,12 +146,22 @@ def team_calendar(session: Session, team_id: int) -> BusinessCalendar:
     )
 
 
-def withdrawn_channels(session: Session, contact_id: int) -> frozenset[AttemptChannel]:
-    """Attempt channels the contact withdrew consent for (or whose address bounced)."""
-    rows = session.execute(
-        select(Consent.channel, Consent.status).where(Consent.contact_id == contact_id)
-    ).tuples()
-    statuses = dict(rows.all())  # a Result has .keys(): dict() must get plain rows
+def withdrawn_channels(
+    session: Session, contact_id: int, as_of: datetime | None = None
+) -> frozenset[AttemptChannel]:
+    """Attempt channels the contact withdrew consent for (or whose address bounced);
+    ``as_of`` a moment in the past, those withdrawn by then (a call made the day before
+    the person said no to calls was allowed when it was made)."""
+    if as_of is None:
+        query = select(Consent.channel, Consent.status).where(Consent.contact_id == contact_id)
+        rows = session.execute(query).tuples()
+        statuses = dict(rows.all())  # a Result has .keys(): dict() must get plain rows
+    else:  # the decision in force then, from consent's history
+        sql = as_of_sql(" AND contact_id = :contact", " AND h.contact_id = :contact")
+        # The moment bound as the store writes moments (SQLite compares them as text).
+        statement = text(sql).bindparams(bindparam("as_of", type_=UtcDateTime()))
+        found = session.execute(statement, {"as_of": as_of, "contact": contact_id})
+        statuses = {str(channel): str(status) for _, channel, status in found}
     return frozenset(
         channel
         for channel, consent in _CONSENT_CHANNEL.items()

@@ -38,6 +38,24 @@ REFUSALS = Phrasebook(
     Phrase(N_("reject reason %(code)s needs a note saying why"), code=quoted_label_of("reject")),
     Phrase(N_("unknown reject reason %(code)s (reasons: %(known)s)")),
     Phrase(N_("accept contact %(contact)s's hand-off first (leadflow accept)")),
+    # services.cadence: an attempt or conversation logged with the moment it happened
+    Phrase(
+        N_(
+            "at %(at)s is in the future (now is %(now)s): an attempt or conversation is "
+            "logged once it happened"
+        )
+    ),
+    Phrase(N_("%(at)s is before contact %(contact)s was handed off (%(handed_off)s)")),
+    Phrase(
+        N_(
+            "contact %(contact)s's hand-off had ended by %(at)s (%(outcome)s on %(ended)s): "
+            "it was not in sales' hands"
+        )
+    ),
+    Phrase(
+        N_("contact %(contact)s's hand-off was %(status)s by sales"),
+        status=label_of("handoff"),
+    ),
     Phrase(
         N_(
             "contact %(contact)s's hand-off was not accepted: reject it with a reason "

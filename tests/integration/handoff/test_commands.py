@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,14 @@ from leadflow.services.contacts import create_contact
 from leadflow.services.definitions import activate_definition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.store.database import session_factory, writer
-from leadflow.store.models import Consent, Contact, TeamHoliday
+from leadflow.store.models import (
+    Consent,
+    Contact,
+    Conversation,
+    Handoff,
+    SalesAttempt,
+    TeamHoliday,
+)
 
 Run = Callable[..., Result]
 
@@ -337,3 +344,35 @@ def test_a_deactivated_rep_is_given_no_named_account(run: Run, engine: Engine) -
     assert refused.stderr == (
         "error: rep 'lena' is deactivated: give the account to a rep who is still here\n"
     )
+
+
+def test_an_attempt_or_conversation_takes_the_moment_it_happened(run: Run, engine: Engine) -> None:
+    _ok(run("reps", "team", "add", "benelux", "--time-zone", "Europe/Amsterdam"))
+    _ok(run("reps", "add", "eva", "--team", "benelux", "--capacity", "5"))
+    lead = _lead(engine)
+    _ok(run("accept", str(lead)))
+    with session_factory(engine)() as session:
+        handed_off = session.scalars(select(Handoff.at).where(Handoff.contact_id == lead)).one()
+    made = handed_off.isoformat()
+
+    assert "next: call due" in _ok(
+        run("attempt", str(lead), "--channel", "call", "--outcome", "no_answer", "--at", made)
+    )
+    said = _ok(run("conversation", str(lead), "--outcome", "interested", "--at", made))
+    assert said.startswith(f"conversation with lead {lead} logged (interested) at ")
+    with session_factory(engine)() as session:
+        assert session.scalars(select(SalesAttempt.at)).one() == handed_off
+        assert session.scalars(select(Conversation.at)).one() == handed_off
+
+    refused = {
+        "2026-03-02T09:00:00": "has no offset: write 2026-03-02T09:00:00Z for UTC",
+        "yesterday": "is not an ISO 8601 moment with its offset",
+        (handed_off - timedelta(days=1)).isoformat(): "before contact",
+        (handed_off + timedelta(days=3)).isoformat(): "is in the future",
+    }
+    for moment, message in refused.items():
+        result = run("attempt", str(lead), "--channel", "email", "--outcome", "no_answer",
+                     "--at", moment)  # fmt: skip
+        assert result.exit_code == 1, result.output
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

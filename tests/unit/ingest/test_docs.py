@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 import leadflow.commands.import_contacts
+from leadflow.ingest.activity_formats import ACTIVITY_FORMATS
 from leadflow.ingest.deal_formats import DEAL_FORMATS
 from leadflow.ingest.fields import FIELDS
 from leadflow.ingest.formats import (
@@ -100,8 +101,12 @@ def test_every_list_of_formats_is_the_registry(where: str, text: str) -> None:
     lists = _FORMAT_LISTS.findall(text)
     assert lists, f"{where} lists no formats"
     assert list(FORMATS) in [found.split("|") for found in lists], where
-    for found in lists:  # the contact formats, or the deal formats (`import deals`)
-        assert found.split("|") in (list(FORMATS), list(DEAL_FORMATS)), where
+    for found in lists:  # the contact formats, or the deal or activity formats
+        assert found.split("|") in (
+            list(FORMATS),
+            list(DEAL_FORMATS),
+            list(ACTIVITY_FORMATS),
+        ), where
 
 
 def test_every_format_has_a_section() -> None:

@@ -160,6 +160,7 @@ def attempt(
             note=body.note,
             rep=bound.on_lead(once.session, contact_id, body.rep),
             clock=clock,
+            at=body.at,
         )
         return WorkPublic.model_validate(asdict(state))
 
@@ -185,6 +186,7 @@ def conversation(
             note=body.note,
             rep=bound.on_lead(once.session, contact_id, body.rep),
             clock=clock,
+            at=body.at,
         )
         return WorkPublic.model_validate(asdict(state))
 

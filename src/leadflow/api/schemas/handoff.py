@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from leadflow.api.schemas.common import NoNul, Str100, Str200, Str500
+from leadflow.api.schemas.events import Instant
 from leadflow.domain.vocabulary import AttemptChannel, AttemptOutcome, ConversationOutcome
 from leadflow.services.queue import QueueItem
 from leadflow.services.reps import RepView
@@ -176,15 +177,23 @@ class AnswerPublic(BaseModel):
     late: bool = Field(description="The answer came after the accept SLA (a breach).")
 
 
+_WHEN = (
+    "When it happened, with a time zone (a CRM's activity logged after the fact); default:"
+    " now. Not before the lead was handed off, nor more than a day ahead."
+)
+
+
 class AttemptBody(AcceptBody):
     channel: AttemptChannel
     outcome: AttemptOutcome
     note: Note | None = None
+    at: Instant | None = Field(default=None, description=_WHEN)
 
 
 class ConversationBody(AcceptBody):
     outcome: ConversationOutcome
     note: Note | None = None
+    at: Instant | None = Field(default=None, description=_WHEN)
 
 
 class CloseBody(AcceptBody):

@@ -32,10 +32,17 @@ class Handoff(Base):
 
 
 class SalesAttempt(Base):
-    """One try to reach a lead: channel call | email | linkedin | meeting, and its outcome."""
+    """One try to reach a lead: channel call | email | linkedin | meeting, and its outcome.
+
+    An attempt imported from a CRM's activities (``leadflow import activities``) keeps the
+    CRM's activity id (``external_id``, namespaced: ``salesforce:00T...``), so importing
+    the same file again records nothing twice."""
 
     __tablename__ = "sales_attempts"
-    __table_args__ = (Index(None, "contact_id", "at"),)
+    __table_args__ = (
+        Index(None, "contact_id", "at"),
+        Index(None, "external_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
@@ -45,13 +52,19 @@ class SalesAttempt(Base):
     outcome: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column()
     note: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(300))
 
 
 class Conversation(Base):
-    """A two-way conversation with a named rep: interested | not_interested | no_decision."""
+    """A two-way conversation with a named rep: interested | not_interested | no_decision.
+
+    ``external_id`` as for attempts: the CRM activity it was imported from."""
 
     __tablename__ = "conversations"
-    __table_args__ = (Index(None, "contact_id", "at"),)
+    __table_args__ = (
+        Index(None, "contact_id", "at"),
+        Index(None, "external_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
@@ -59,6 +72,7 @@ class Conversation(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column()
     note: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(300))
 
 
 class Opportunity(Base):
