@@ -166,8 +166,19 @@ def upsert_contact(
         raise InvalidInputError("an upsert needs an e-mail address")
     contact = session.scalar(select(Contact).where(Contact.email == email))
     if contact is None:
-        created = create_contact(session, values, now, requalify=requalify, own_action=own_action)
-        return created, True
+        try:
+            created = create_contact(
+                session, values, now, requalify=requalify, own_action=own_action
+            )
+            return created, True
+        except TakenError:
+            # A twin request (another server, a form posted twice) created this address
+            # since we looked (PostgreSQL: our INSERT waited for its commit): update the
+            # contact it made, as an upsert promises. An external id another contact
+            # holds is still refused below.
+            contact = session.scalar(select(Contact).where(Contact.email == email))
+            if contact is None:
+                raise
     statements = HandoffStatements(driver_for(session.connection()))
     if "owner" in clean and statements.holds_lead(contact.id):
         clean = {key: value for key, value in clean.items() if key != "owner"}
