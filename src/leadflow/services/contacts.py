@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, or_, select
+from sqlalchemy import Select, String, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -308,9 +308,7 @@ def get_contact(session: Session, contact_id: int) -> ContactView:
 def list_contacts(
     session: Session, where: ContactFilter, *, after: int | None, limit: int
 ) -> list[ContactView]:
-    query = _filtered(_checked(session, where)).order_by(Contact.id).limit(limit)
-    if after is not None:
-        query = query.where(Contact.id > after)
+    query = _filtered(_checked(session, where), after).order_by(Contact.id).limit(limit)
     return [ContactView(contact, qualified) for contact, qualified in session.execute(query)]
 
 
@@ -353,12 +351,17 @@ def _identifiers(where: ContactFilter) -> tuple[str | None, str | None]:
         raise InvalidInputError(str(error)) from None
 
 
-def _filtered(where: ContactFilter) -> Select[tuple[Contact, Qualification]]:
-    # An outer join: the Qualification is None for a contact not qualified yet.
-    query = select(Contact, Qualification).outerjoin(
-        Qualification, Qualification.contact_id == Contact.id
-    )
+def _filtered(where: ContactFilter, after: int | None) -> Select[tuple[Contact, Qualification]]:
+    # An outer join: the Qualification is None for a contact not qualified yet. The page's
+    # bound is given to both sides: PostgreSQL merge-joins them in id order, and with the
+    # bound on the contacts alone it read every qualification before the page, each page.
+    joined = Qualification.contact_id == Contact.id
+    if after is not None:
+        joined = and_(joined, Qualification.contact_id > after)
+    query = select(Contact, Qualification).outerjoin(Qualification, joined)
     query = query.where(Contact.merged_into_id.is_(None))
+    if after is not None:
+        query = query.where(Contact.id > after)
     if where.stage is not None:
         query = query.where(Qualification.stage == where.stage)
     if where.temperature is not None:
