@@ -353,7 +353,10 @@ def _leads(session: Session, request: LeadExport) -> Iterator[_Lead]:
     query = _query(request)
     after = 0
     while True:
-        chunk = session.execute(query.where(Contact.id > after).limit(_CHUNK)).all()
+        # The bound on both sides of the join: PostgreSQL merge-joins them in id order and
+        # would read every qualification before the chunk again, each chunk.
+        bounded = query.where(Contact.id > after, Qualification.contact_id > after)
+        chunk = session.execute(bounded.limit(_CHUNK)).all()
         for found in chunk:
             yield _Lead(*found)
         if len(chunk) < _CHUNK:

@@ -1,10 +1,12 @@
-"""``GET /contacts`` pages by id: a page deep in the list reads what the first page reads.
+"""Lists read in id order (``GET /contacts``, lead exports): a page or chunk deep in the
+list reads what the first one reads.
 
-Contacts come with their qualification through an outer join. PostgreSQL merge-joins
-them, and the page's ``id > cursor`` bounded only the contacts: the qualifications were
-read from the first one on, every page, so paging 200,000 contacts to the end read the
-table 1,000 times (257 s; a page at contact 150,000 took 287 ms of the database's time).
-The tests ask PostgreSQL how many qualification rows a page deep in the list read.
+Contacts come with their qualification through a join. PostgreSQL merge-joins them in
+id order, and the page's ``id > cursor`` bounded only the contacts: the qualifications
+were read from the first one on, every page, so paging 200,000 contacts to the end read
+the table 1,000 times (257 s; a page at contact 150,000 took 287 ms of the database's
+time), and an export of them 100 times (2,000 a chunk). The tests ask PostgreSQL how
+many qualification rows a query deep in the list read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from sqlalchemy import Connection, event, insert, text
 from sqlalchemy.orm import Session
 
 from leadflow.services.contacts import ContactFilter, list_contacts
+from leadflow.services.lead_export import ExportFormat, LeadExport, export_rows
+from leadflow.services.lead_list import LeadFilter
 from leadflow.store.models import Contact, Qualification
+from tests.integration.services.conftest import activate
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PEOPLE = 3000
@@ -67,6 +72,11 @@ def _people(session: Session) -> None:
     session.execute(text("ANALYZE qualifications"))
 
 
+def _on_postgresql(backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("reads PostgreSQL's plan (SQLite looks each qualification up by key)")
+
+
 @contextmanager
 def _page_statement(connection: Connection) -> Iterator[list[tuple[str, Any]]]:
     """The SELECT each list_contacts call sends, with its parameters."""
@@ -106,8 +116,7 @@ def _qualifications_read(session: Session, statement: str, parameters: Any) -> i
 def test_a_page_deep_in_the_contacts_reads_only_its_own_qualifications(
     backend: str, session: Session, where: ContactFilter
 ) -> None:
-    if backend != "postgresql":
-        pytest.skip("reads PostgreSQL's plan (SQLite looks each qualification up by key)")
+    _on_postgresql(backend)
     _people(session)
     last = session.scalar(text("SELECT max(id) FROM contacts"))
     assert last is not None
@@ -118,3 +127,15 @@ def test_a_page_deep_in_the_contacts_reads_only_its_own_qualifications(
     assert len(ids) == 20 and ids == sorted(ids) and ids[0] > last - 100
     statement, parameters = seen[-1]
     assert _qualifications_read(session, statement, parameters) <= 200
+
+
+def test_an_export_reads_each_qualification_once(backend: str, session: Session) -> None:
+    _on_postgresql(backend)
+    activate(session)
+    _people(session)
+    with _page_statement(session.connection()) as seen:
+        rows = list(export_rows(session, ExportFormat.GENERIC, LeadExport(LeadFilter())))
+
+    assert len(rows) == PEOPLE
+    statement, parameters = seen[-1]  # the second chunk: the last thousand people
+    assert _qualifications_read(session, statement, parameters) <= PEOPLE - 2000 + 100
