@@ -39,7 +39,12 @@ class Assignment(Base):
     """A routing decision: the rep (None: nobody was available) and the rule that chose."""
 
     __tablename__ = "assignments"
-    __table_args__ = (Index(None, "handoff_id", "at"), Index(None, "rep_id", "at"))
+    # contact_id's index (migration 0018): erasing a person finds their rows by it.
+    __table_args__ = (
+        Index(None, "handoff_id", "at"),
+        Index(None, "rep_id", "at"),
+        Index(None, "contact_id"),
+    )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
@@ -90,7 +95,11 @@ class SlaBreach(Base):
     at ``due_at`` had not come by then. One per assignment and kind."""
 
     __tablename__ = "sla_breaches"
-    __table_args__ = (UniqueConstraint("assignment_id", "kind"), Index(None, "rep_id", "at"))
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "kind"),
+        Index(None, "rep_id", "at"),
+        Index(None, "contact_id"),  # migration 0018: erasure finds the person's rows by it
+    )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadflow.store.models.base import BIG_ID, Base, Timestamped
+from leadflow.store.models.base import BIG_ID, Base, Timestamped, where_set
 
 __all__ = [
     "Account",
@@ -66,7 +66,12 @@ class Contact(Timestamped, Base):
     __tablename__ = "contacts"
     # An erased person's id is never given to someone else (migration 0013): it lives on
     # in webhook receivers and API clients. PostgreSQL's sequences behave so already.
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    # Only merged contacts are in merged_into_id's index (migration 0018): deleting a
+    # contact looks for the contacts merged into it, which without it read the table.
+    __table_args__ = (
+        Index(None, "merged_into_id", **where_set("merged_into_id")),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     # The record's id in the CRM it was imported from (HubSpot, Salesforce, Mautic ...).
@@ -120,7 +125,12 @@ class Consent(Base):
     """
 
     __tablename__ = "consents"
-    __table_args__ = (UniqueConstraint("contact_id", "channel"),)
+    # event_id's index (migration 0018): deleting an event (an erasure deletes every one
+    # of the person's) looks for the consent it set, which without it read the table.
+    __table_args__ = (
+        UniqueConstraint("contact_id", "channel"),
+        Index(None, "event_id", **where_set("event_id")),
+    )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
@@ -146,7 +156,10 @@ class ConsentDecision(Base):
     """
 
     __tablename__ = "consent_history"
-    __table_args__ = (Index(None, "contact_id", "channel", "at"),)
+    __table_args__ = (
+        Index(None, "contact_id", "channel", "at"),
+        Index(None, "event_id", **where_set("event_id")),  # as consents' (migration 0018)
+    )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
