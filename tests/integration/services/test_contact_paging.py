@@ -124,7 +124,9 @@ def test_a_page_deep_in_the_contacts_reads_only_its_own_qualifications(
         page = list_contacts(session, where, after=last - 100, limit=20)
 
     ids = [view.contact.id for view in page]
-    assert len(ids) == 20 and ids == sorted(ids) and ids[0] > last - 100
+    assert len(ids) == 20
+    assert ids == sorted(ids)
+    assert ids[0] > last - 100
     statement, parameters = seen[-1]
     assert _qualifications_read(session, statement, parameters) <= 200
 

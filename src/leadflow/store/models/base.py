@@ -14,7 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from leadflow.store.types import JsonDocument, UtcDateTime
 
-__all__ = ["BIG_ID", "Base", "Timestamped", "where_set"]
+__all__ = ["BIG_ID", "Base", "Timestamped", "is_set"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -43,9 +43,8 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column()
 
 
-def where_set(column: str) -> dict[str, TextClause]:
-    """A partial index's condition on both databases: only the rows where ``column`` is
-    set. For a pointer that is mostly NULL and looked up only by a value (``column =
-    :id``), which such an index answers, while the NULL rows cost it nothing."""
-    condition = text(f"{column} IS NOT NULL")
-    return {"sqlite_where": condition, "postgresql_where": condition}
+def is_set(column: str) -> TextClause:
+    """A partial index's condition: only the rows where ``column`` is set. For a pointer
+    that is mostly NULL and looked up only by a value (``column = :id``), which such an
+    index answers, while the NULL rows cost it nothing."""
+    return text(f"{column} IS NOT NULL")

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leadflow.store.models.base import BIG_ID, Base, Timestamped, where_set
+from leadflow.store.models.base import BIG_ID, Base, Timestamped, is_set
 
 __all__ = [
     "Account",
@@ -69,7 +69,12 @@ class Contact(Timestamped, Base):
     # Only merged contacts are in merged_into_id's index (migration 0018): deleting a
     # contact looks for the contacts merged into it, which without it read the table.
     __table_args__ = (
-        Index(None, "merged_into_id", **where_set("merged_into_id")),
+        Index(
+            None,
+            "merged_into_id",
+            sqlite_where=is_set("merged_into_id"),
+            postgresql_where=is_set("merged_into_id"),
+        ),
         {"sqlite_autoincrement": True},
     )
 
@@ -129,7 +134,9 @@ class Consent(Base):
     # of the person's) looks for the consent it set, which without it read the table.
     __table_args__ = (
         UniqueConstraint("contact_id", "channel"),
-        Index(None, "event_id", **where_set("event_id")),
+        Index(
+            None, "event_id", sqlite_where=is_set("event_id"), postgresql_where=is_set("event_id")
+        ),
     )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
@@ -158,7 +165,9 @@ class ConsentDecision(Base):
     __tablename__ = "consent_history"
     __table_args__ = (
         Index(None, "contact_id", "channel", "at"),
-        Index(None, "event_id", **where_set("event_id")),  # as consents' (migration 0018)
+        Index(
+            None, "event_id", sqlite_where=is_set("event_id"), postgresql_where=is_set("event_id")
+        ),  # as consents' (migration 0018)
     )
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
