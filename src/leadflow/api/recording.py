@@ -40,6 +40,7 @@ from leadflow.domain.clock import Clock
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.events import EventRecorder, IncomingEvent, Outcome
 from leadflow.store.checkpoint import Checkpointer
+from leadflow.store.database import database_unavailable
 from leadflow.store.driver import StoreError
 
 __all__ = ["Recorders"]
@@ -162,7 +163,12 @@ class Recorders:
             return
         try:
             outcomes = self.record_now([event for job in group for event in job.events])
-        except Exception:  # the group was rolled back whole: each request alone
+        except Exception as error:  # the group was rolled back whole: each request alone
+            if database_unavailable(error):
+                # Down, or held by a rescore: alone, each would wait as long again.
+                for job in group:
+                    job.done.set_exception(error)
+                return
             for job in group:
                 _answer(job, self.record_now)
             return
@@ -245,6 +251,7 @@ class Recorders:
                 self.active(),
                 self._clock,
                 checkpointer=self._shared_checkpointer(),
+                answers_busy=True,  # 503 after a few seconds, rather than hang (rescore)
             )
         try:
             yield recorder

@@ -181,7 +181,12 @@ class EventRecorder:
         clock: Clock,
         *,
         checkpointer: Checkpointer | None = None,
+        answers_busy: bool = False,
     ) -> None:
+        """``answers_busy``: a transaction gives up waiting for a lock after the driver's
+        ``LOCK_WAIT`` (PostgreSQL), for a server that had rather answer 503 than hang
+        while a rescore holds the qualifications; an import waits it out."""
+        self._answers_busy = answers_busy
         self._driver, self._handle = dedicated_driver(engine)
         self._store = RealtimeStore(self._driver)
         # Summaries this recorder wrote, to skip decoding them again (summary_cache.py).
@@ -212,12 +217,15 @@ class EventRecorder:
         all-or-nothing import.
         """
         driver = self._driver
-        if not self._in_transaction:
+        starting = not self._in_transaction
+        if starting:
             driver.begin_write()
             self._in_transaction = True
         now = self._clock.now()
         try:
             with driver.pipelined():
+                if starting and self._answers_busy:
+                    driver.limit_lock_wait()
                 outcomes = [
                     _record(self._store, item, self.active, now, self.summaries) for item in batch
                 ]

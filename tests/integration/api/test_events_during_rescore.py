@@ -1,0 +1,59 @@
+"""Events sent while a rescore holds the qualifications are answered 503, not held.
+
+``leadflow rescore`` locks ``qualifications`` on PostgreSQL for its whole run (minutes
+for 200,000 contacts: 247 s on the development machine), and the real-time path waited
+for it: every ``POST /events`` of every server hung for up to 235 s, past any client's
+timeout and a load balancer's. The recorder now waits at most a few seconds for a lock
+and answers 503 with Retry-After (nothing stored, nothing acknowledged), and a group of
+waiting requests is answered at once, not each after a wait of its own (PostgreSQL only:
+SQLite writers answer busy after 5 s already).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from leadflow.store.database import serialise_writers
+
+Headers = Callable[[str], dict[str, str]]
+PATIENCE = 20.0  # seconds a test waits for the answers before letting the lock go
+
+
+def test_events_meeting_a_rescores_lock_are_answered_busy_in_seconds(
+    backend: str, api_engine: Engine, client: TestClient, headers: Headers
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite's busy timeout answers 503 after 5 s already")
+    answers: list[tuple[int, str | None]] = []
+
+    def post(number: int) -> None:
+        sent = client.post(
+            "/events",
+            json={"type": "page_view", "email": f"p{number}@acme.example", "key": f"k{number}"},
+            headers=headers("marketing"),
+        )
+        answers.append((sent.status_code, sent.headers.get("Retry-After")))
+
+    with api_engine.connect() as rescore:
+        serialise_writers(rescore, "qualifications")  # as a running rescore holds it
+        senders = [threading.Thread(target=post, args=(n,)) for n in range(4)]
+        for sender in senders:
+            sender.start()
+        deadline = time.monotonic() + PATIENCE
+        for sender in senders:
+            sender.join(timeout=max(0.0, deadline - time.monotonic()))
+        answered_in_time = list(answers)
+        rescore.rollback()
+    for sender in senders:
+        sender.join()
+
+    assert len(answered_in_time) == 4
+    assert set(answered_in_time) == {(503, "5")}
+    with api_engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM events")) == 0
