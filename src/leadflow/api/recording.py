@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -33,6 +34,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,7 +42,6 @@ from leadflow.domain.clock import Clock
 from leadflow.services.definitions import ActiveDefinition, active_definition
 from leadflow.services.events import EventRecorder, IncomingEvent, Outcome
 from leadflow.store.checkpoint import Checkpointer
-from leadflow.store.database import database_unavailable
 from leadflow.store.driver import StoreError
 
 __all__ = ["Recorders"]
@@ -164,8 +165,9 @@ class Recorders:
         try:
             outcomes = self.record_now([event for job in group for event in job.events])
         except Exception as error:  # the group was rolled back whole: each request alone
-            if database_unavailable(error):
-                # Down, or held by a rescore: alone, each would wait as long again.
+            if _gave_up_waiting(error):
+                # Held by a rescore (or SQLite's other writer): alone, each would wait as
+                # long again. A lost connection is tried again alone, on a new one.
                 for job in group:
                     job.done.set_exception(error)
                 return
@@ -270,6 +272,15 @@ def _answer(job: _Job, record: Callable[[Sequence[IncomingEvent]], list[Outcome]
         job.done.set_exception(error)
         return
     job.done.set_result(outcomes)
+
+
+def _gave_up_waiting(error: Exception) -> bool:
+    """The database answers, but a lock was not granted in time: PostgreSQL's
+    lock_not_available (the recorder's lock_timeout), SQLite's "database is locked"."""
+    cause = error.__cause__ if isinstance(error, StoreError) else None
+    if isinstance(cause, psycopg.errors.LockNotAvailable):
+        return True
+    return isinstance(cause, sqlite3.OperationalError) and "locked" in str(cause)
 
 
 # PostgreSQL's "try again" states: deadlock_detected, serialization_failure.
