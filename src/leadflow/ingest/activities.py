@@ -42,7 +42,7 @@ from leadflow.ingest.convert import HeaderError
 from leadflow.ingest.countries import fold
 from leadflow.ingest.excel_ids import whole_id
 from leadflow.ingest.formats.layout import IGNORE, Layout
-from leadflow.ingest.instants import parse_instant
+from leadflow.ingest.instants import day_first_in, parse_instant
 from leadflow.ingest.normalise import InvalidValueError, normalise_email, trimmed
 from leadflow.ingest.record import RowError
 from leadflow.ingest.salesforce_ids import salesforce_id
@@ -102,9 +102,7 @@ class ActivityReader:
     ) -> None:
         self.layout, self.now, self.zone = layout, now, zone
         region = default_region or layout.default_region
-        self.day_first = (
-            layout.day_first if layout.day_first is not None else region not in ("US", "CA")
-        )
+        self.day_first = layout.day_first if layout.day_first is not None else day_first_in(region)
         self._width = len(header)
         self.header_notes: list[str] = []
         self.unknown_headers: list[str] = []

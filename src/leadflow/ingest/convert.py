@@ -36,7 +36,7 @@ from leadflow.ingest.countries import country_code, fold
 from leadflow.ingest.excel_ids import whole_id
 from leadflow.ingest.fields import FIELDS, Kind, Target
 from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns
-from leadflow.ingest.instants import parse_instant
+from leadflow.ingest.instants import day_first_in, parse_instant
 from leadflow.ingest.normalise import (
     InvalidValueError,
     clean_text,
@@ -159,7 +159,7 @@ class RowConverter:
         if day_first is None:
             day_first = layout.day_first
         if day_first is None:
-            day_first = self.default_region not in ("US", "CA", "PH")
+            day_first = day_first_in(self.default_region)
         self._normalisers = self._kinds(zone, day_first)
         self._free_mail = free_mail
         self._employers: dict[str, object] = {}  # e-mail domain -> company domain or None

@@ -49,7 +49,7 @@ from leadflow.ingest.deal_formats.fields import (
 from leadflow.ingest.deal_formats.outcomes import stage_outcome, status_word
 from leadflow.ingest.excel_ids import whole_id
 from leadflow.ingest.formats.layout import IGNORE, Layout, UnknownColumns
-from leadflow.ingest.instants import parse_instant
+from leadflow.ingest.instants import day_first_in, parse_instant
 from leadflow.ingest.normalise import (
     InvalidValueError,
     clean_text,
@@ -152,7 +152,7 @@ class DealReader:
         region = default_region or layout.default_region
         day_first = layout.day_first
         if day_first is None:
-            day_first = region not in ("US", "CA", "PH")
+            day_first = day_first_in(region)
         self._readers = self._kinds(zone, day_first)
         self._header = list(header)
         self.header_notes: list[str] = []

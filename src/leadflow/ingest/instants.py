@@ -82,6 +82,17 @@ _WEEKDAY = re.compile(r"(?P<word>[^\W\d_]+(?:-[^\W\d_]+)?)\.?,?\s+")
 _PARTICLES = re.compile(r"^den\s+|(?<=\w)\s+de\s+(?=\w)", re.IGNORECASE)
 
 
+# Where slashed dates put the month first (03/02 is the 2nd of March).
+_MONTH_FIRST_REGIONS = frozenset({"US", "CA", "PH"})
+
+
+def day_first_in(region: str | None) -> bool:
+    """Whether a file from ``region`` writes slashed dates day first (``03/02`` the 3rd of
+    February): everywhere but the United States, Canada and the Philippines; day first
+    when the region is unknown, as in Europe."""
+    return region not in _MONTH_FIRST_REGIONS
+
+
 def parse_instant(text: str, *, zone: tzinfo = UTC, day_first: bool = True) -> datetime:
     """An aware UTC datetime from any of the spellings above; InvalidValueError otherwise."""
     value = text.strip()

@@ -140,3 +140,14 @@ def test_a_salesforce_event_is_a_meeting_held_once_its_start_has_passed() -> Non
     assert (held.channel, held.outcome, held.done) == ("meeting", "connected", True)
     assert held.note == "Demo"
     assert (ahead.channel, ahead.done) == ("meeting", False)
+
+
+@pytest.mark.parametrize(("region", "month"), [("PH", 2), ("US", 2), ("DE", 3)])
+def test_slashed_dates_follow_the_regions_order_as_contacts_and_deals_read_them(
+    region: str, month: int
+) -> None:
+    header = ["Record ID", "Activity date", "Call outcome", "Contact email"]
+    reader = ActivityReader(get_activity_format("hubspot"), header, now=NOW, default_region=region)
+    record = reader.convert(2, ["124", "02/03/2026 13:00", "No answer", "ann@acme.example"])
+    day = 5 - month  # 02/03: the 3rd of February month first, the 2nd of March day first
+    assert record.at == datetime(2026, month, day, 13, 0, tzinfo=UTC)
