@@ -46,7 +46,6 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import Clock
 from leadflow.ingest.activities import ActivityReader, ActivityRecord
 from leadflow.ingest.countries import fold
-from leadflow.ingest.formats.layout import Layout
 from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
 from leadflow.ingest.table import open_table
@@ -54,6 +53,7 @@ from leadflow.services.cadence import record_attempt, record_conversation
 from leadflow.services.feedback import accept_in
 from leadflow.services.refusals import RefusedError
 from leadflow.services.survivor import surviving_contact
+from leadflow.services.table_import import TableImportOptions
 from leadflow.store.database import writer
 from leadflow.store.models import (
     Contact,
@@ -71,14 +71,8 @@ _SHOWN_PROBLEMS = 20
 
 
 @dataclass(frozen=True)
-class ActivityImportOptions:
-    layout: Layout
-    default_region: str | None = None
-    skip_bad_rows: bool = False
-    errors: Path | None = None  # where to write the error report
-    encoding: str | None = None  # detected when None
-    delimiter: str | None = None  # detected when None
-    sheet: str | None = None  # of a workbook; None: the first
+class ActivityImportOptions(TableImportOptions):
+    """An activities import's options (``TableImportOptions``)."""
 
 
 @dataclass

@@ -41,7 +41,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
 from leadflow.domain.clock import Clock
-from leadflow.ingest.formats.layout import Layout, id_system_of
+from leadflow.ingest.formats.layout import id_system_of
 from leadflow.ingest.formats.translations.detect import header_language
 from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
@@ -55,6 +55,7 @@ from leadflow.services.contact_reading import (
     read_batches,
 )
 from leadflow.services.import_qualification import qualify_imported
+from leadflow.services.table_import import TableImportOptions
 from leadflow.store.database import writer
 from leadflow.store.models import Contact
 
@@ -65,14 +66,9 @@ _SHOWN_PROBLEMS = 20
 
 
 @dataclass(frozen=True)
-class ImportOptions:
-    layout: Layout
-    default_region: str | None = None
-    skip_bad_rows: bool = False
-    errors: Path | None = None  # where to write the error report
-    encoding: str | None = None  # detected when None
-    delimiter: str | None = None  # detected when None
-    sheet: str | None = None  # of a workbook; None: the first
+class ImportOptions(TableImportOptions):
+    """A contacts import's options: a table import's, and how to run it."""
+
     batch_size: int = 1000
     # Validate in a second process (contact_reading.py); None: for large files on two
     # cores or more.

@@ -42,7 +42,6 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import Clock
 from leadflow.ingest.accounts import GENERIC
 from leadflow.ingest.deals import DealReader, DealRecord, account_name_key
-from leadflow.ingest.formats.layout import Layout
 from leadflow.ingest.record import RowError
 from leadflow.ingest.rejects import RejectReport
 from leadflow.ingest.salesforce_ids import NAMESPACE as SALESFORCE
@@ -51,6 +50,7 @@ from leadflow.ingest.table import RowSource, open_table
 from leadflow.services.opportunities import CLOSED_LOST, CLOSED_WON
 from leadflow.services.requalify import requalify_contacts
 from leadflow.services.survivor import surviving_contact
+from leadflow.services.table_import import TableImportOptions
 from leadflow.store.database import writer
 from leadflow.store.models import (
     Account,
@@ -75,14 +75,8 @@ _MOVES: SqlTable = Base.metadata.tables["opportunity_stage_changes"]
 
 
 @dataclass(frozen=True)
-class DealImportOptions:
-    layout: Layout
-    default_region: str | None = None
-    skip_bad_rows: bool = False
-    errors: Path | None = None  # where to write the error report
-    encoding: str | None = None  # detected when None
-    delimiter: str | None = None  # detected when None
-    sheet: str | None = None  # of a workbook; None: the first
+class DealImportOptions(TableImportOptions):
+    """A deals import's options (``TableImportOptions``)."""
 
 
 @dataclass
