@@ -229,7 +229,10 @@ def update_contact(
     for name in emptied:
         if name in CONTACT_FIELDS:
             setattr(contact, name, None)
-    contact.attributes = _without_removed(contact.attributes, changes.get("attributes"))
+    if "attributes" in emptied:
+        contact.attributes = {}  # null for the whole document: every attribute removed
+    else:
+        contact.attributes = _without_removed(contact.attributes, changes.get("attributes"))
     _join_account(session, contact)
     contact.updated_at = now
     return _saved(session, contact, clean, now, requalify=True)

@@ -52,6 +52,11 @@ def test_a_patch_sets_empties_and_keeps_fields_and_merges_attributes(
     assert body["attributes"] == {"tier": "gold", "seats": 40}
     read = client.get(f"/contacts/{made['id']}", headers=headers("sales")).json()
     assert read == body
+    cleared = client.patch(
+        f"/contacts/{made['id']}", json={"attributes": None}, headers=headers("marketing")
+    )
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.json()["attributes"] == {}
 
 
 def test_a_patch_normalises_as_create_does_and_refuses_what_it_cannot_hold(
