@@ -230,7 +230,7 @@ def test_a_mapping_file_names_columns_outcomes_and_defaults(tmp_path: Path) -> N
     [
         ("columns: {Deal: deal_id}", "unknown field 'deal_id'"),
         ("values: {stage: {Signed: signed}}", "'signed' is not a deal status"),
-        ("format: zoho", "unknown format 'zoho'"),
+        ("format: sugarcrm", "unknown format 'sugarcrm'"),
     ],
 )
 def test_a_bad_mapping_file_names_the_key(tmp_path: Path, text: str, error: str) -> None:
