@@ -207,6 +207,7 @@ class DealReader:
 
     def _check(self, columns: list[_Column]) -> None:
         fields = {column.field for column in columns} | set(self.layout.defaults)
+        fields |= {copy for copy, source in self.layout.copies.items() if source in fields}
         name = self.layout.name
         if "external_id" not in fields:
             raise HeaderError(

@@ -8,7 +8,8 @@ odoo        CRM > Reporting > Activities (``crm.activity.report``): the activiti
             ``__export__.crm_lead_...`` id the contact import stored) or its e-mail
             (``Opportunity/Email``). Odoo has no call outcome: a done call or e-mail is
             logged as no answer, a meeting as connected. German labels from Odoo 13's
-            ``de.po`` (``Aktivitätstyp``, ``Datum der Fertigstellung``, ``Zugewiesen an``).
+            ``de.po`` (``Aktivitätstyp``, ``Datum der Fertigstellung``, ``Zugewiesen an``),
+            French ``Type d'activité`` from 11.0's ``fr.po``.
 dynamics    an activity view exported to Excel (*All Activities*: ``(Do Not Modify)
             Activity``, ``Activity Type``: Phone Call, Email, Appointment, Task; ``Activity
             Status``: Open, Completed, Canceled, Scheduled; ``Actual End``), or the
@@ -40,7 +41,7 @@ _ODOO: dict[str, tuple[str, ...]] = {
     "contact_ref": ("lead_id/id", "Opportunity/ID", "Opportunity/External ID",
                     "Chance/ID", "Opportunité/ID", "Verkoopkans/ID"),
     "contact_email": ("lead_id/email_from", "Opportunity/Email", "Chance/E-Mail"),
-    "channel": ("mail_activity_type_id", "Activity Type", "Aktivitätstyp"),
+    "channel": ("mail_activity_type_id", "Activity Type", "Aktivitätstyp", "Type d'activité"),
     "at": ("date", "Completion Date", "Datum der Fertigstellung"),
     "rep": ("author_id", "Assigned To", "Zugewiesen an"),
     "note": ("body", "Activity Description", "Aktivitätsbeschreibung"),

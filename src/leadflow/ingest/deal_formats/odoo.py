@@ -8,8 +8,8 @@ too. ``Customer`` (``partner_id``) is the display name of a partner ("Acme, Ann
 Smith"), which links nobody. Headers are the field labels, or the technical names of an
 "import-compatible" export; a user working in German, French, Dutch, Spanish or Italian
 exports the labels in that language: those the contact layout reads (``translations.
-odoo``) are read here too, with the German labels of the deal's own fields (Odoo 13's
-``de.po``).
+odoo``) are read here too, with the labels of the deal's own fields that Odoo's German,
+French and Dutch translations give (``_OWN_LABELS``).
 
 Won or lost: a won opportunity stands in the pipeline's won stage (``Won``, and its name
 in each language: the contact layout's ``customer`` stages). A lost one is archived:
@@ -57,12 +57,14 @@ _SHARED = {
     "created_at": "created_at",
     "email": "contact_email",
 }
-# The deal's own fields in German (odoo/odoo 13.0 addons/crm/i18n/de.po).
-_GERMAN = {
-    "status": ("Aktiv",),
+# The deal's own fields in other languages, as odoo/odoo's addons/crm/i18n/<lang>.po
+# gives them: German from 13.0, French from 11.0, Dutch from 10.0 (only the labels read
+# there: the outcome's and the close date's first, the rest is a mapping file's line).
+_OWN_LABELS = {
+    "status": ("Aktiv", "Actif", "Actief"),
     "amount": ("Erwarteter Umsatz",),
     "currency": ("Währung",),
-    "closed_at": ("Abschlussdatum",),
+    "closed_at": ("Abschlussdatum", "Date de clôture", "Afsluitdatum"),
     "expected_close": ("Erwarteter Abschluss",),
     "lost_reason": ("Ablehnungsgrund",),
     IGNORE: ("Kunde",),
@@ -74,7 +76,7 @@ def _headers() -> dict[str, tuple[str, ...]]:
     for table in translated.HEADERS.values():
         for field, deal_field in _SHARED.items():
             headers[deal_field] = (*headers[deal_field], *table.get(field, ()))
-    for field, labels in _GERMAN.items():
+    for field, labels in _OWN_LABELS.items():
         headers[field] = (*headers[field], *labels)
     return {field: tuple(dict.fromkeys(labels)) for field, labels in headers.items()}
 
