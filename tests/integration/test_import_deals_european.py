@@ -339,3 +339,26 @@ def test_an_odoo_workbook_imports_as_its_csv_does(engine: Engine, tmp_path: Path
     assert (done.created, done.won, done.lost, done.open, done.account_level) == (4, 1, 1, 2, 0)
     lost, _ = _deal(engine, "odoo:__export__.crm_lead_43_0a7f3b52")
     assert lost.closed_at == datetime(2025, 3, 10, 9, tzinfo=UTC)
+
+
+def test_the_cli_imports_an_odoo_pair_and_says_what_it_did(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from leadflow.cli import app
+
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    runner = CliRunner()
+    contacts = runner.invoke(app, ["import", "contacts", str(EXPORTS / "odoo_leads.csv"),
+                                   "-f", "odoo"])  # fmt: skip
+    assert contacts.exit_code == 0, contacts.output
+    deals = runner.invoke(app, ["import", "deals", str(EXPORTS / "odoo_opportunities.csv"),
+                                "--format", "odoo"])  # fmt: skip
+    assert deals.exit_code == 0, deals.output
+    assert "4 rows (deals, odoo, utf-8, ','): 4 created" in deals.output
+    assert "1 won, 1 lost, 2 open" in deals.output
+    unknown = runner.invoke(app, ["import", "deals", str(EXPORTS / "zoho_deals.csv"),
+                                  "--format", "sugarcrm"])  # fmt: skip
+    assert unknown.exit_code != 0
+    assert "odoo, dynamics, zoho" in unknown.output
