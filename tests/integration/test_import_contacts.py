@@ -79,6 +79,7 @@ FIXTURES = [
     ("dynamics_leads.csv", "dynamics", None, 4),
     ("dynamics_leads_logical.csv", "dynamics", None, 2),
     ("zoho_leads.csv", "zoho", None, 4),
+    ("zoho_contacts.csv", "zoho", None, 3),
     ("pardot_prospects.csv", "pardot", None, 3),
     ("generic_contacts.csv", "generic", "NL", 4),
     ("generic_bom.csv", "generic", None, 1),

@@ -1,6 +1,7 @@
 """``leadflow import activities FILE``: a CRM's calls, e-mails and meetings (docs/importing.md).
 
-    --format salesforce|hubspot|pipedrive|generic   a built-in activity layout
+    --format hubspot|salesforce|pipedrive|odoo|dynamics|zoho|generic
+                                     a built-in activity layout
     --mapping MAP.yaml               any other export (may extend --format)
     --default-region US              the day/month order of slashed dates
     --skip-bad-rows                  import the good rows, report the bad
@@ -67,8 +68,9 @@ def activities(
     sheet: str | None = SheetOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Import calls, e-mails and meetings logged in Salesforce, HubSpot or Pipedrive (or any
-    CSV with a mapping) as sales' attempts, each at the moment it happened."""
+    """Import calls, e-mails and meetings logged in Salesforce, HubSpot, Pipedrive, Odoo,
+    Dynamics 365 or Zoho (or any CSV with a mapping) as sales' attempts, each at the moment
+    it happened."""
     check_paths(file, errors)
     options = ActivityImportOptions(
         layout=chosen_layout(

@@ -1,6 +1,7 @@
 """``leadflow import deals FILE.csv``: a CRM's deals with their outcomes (docs/importing.md).
 
-    --format hubspot|salesforce|pipedrive|generic   a built-in deal layout
+    --format hubspot|salesforce|pipedrive|odoo|dynamics|zoho|generic
+                                     a built-in deal layout
     --mapping MAP.yaml               any other CSV (may extend --format)
     --default-region US              the day/month order of slashed dates
     --skip-bad-rows                  import the good rows, report the bad
@@ -69,8 +70,9 @@ def deals(
     sheet: str | None = SheetOption,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
-    """Import deals (opportunities) from a HubSpot, Salesforce or Pipedrive export, or any CSV
-    with a mapping: won, lost and open, linked to their contacts and accounts."""
+    """Import deals (opportunities) from a HubSpot, Salesforce, Pipedrive, Odoo, Dynamics 365
+    or Zoho export, or any CSV with a mapping: won, lost and open, linked to their contacts
+    and accounts."""
     check_paths(file, errors)
     options = DealImportOptions(
         layout=_layout(format_name, mapping),

@@ -22,7 +22,10 @@ dates in the file's one day/month order and time zone):
     ids          the deal's and its person's id carry the format's namespace, as the
                  contact import stores ids (``hubspot:51``; Salesforce ids in their
                  18-character form); a cell listing several ids (``51;52``) gives the
-                 first; the company's id is compared as the accounts import stored it
+                 first; the company's id is compared as the accounts import stored it.
+                 A layout's ``copies`` fill a field the row leaves empty from another
+                 (Odoo: the opportunity is the lead record, its id its person's)
+    status       a status word a layout maps to "" says nothing: the stage decides
     links        a row must name a person (e-mail, id) or a company (id, domain, name)
     reasons      a lost reason is kept for a lost deal, a won reason for a won one
 """
@@ -204,6 +207,7 @@ class DealReader:
 
     def _check(self, columns: list[_Column]) -> None:
         fields = {column.field for column in columns} | set(self.layout.defaults)
+        fields |= {copy for copy, source in self.layout.copies.items() if source in fields}
         name = self.layout.name
         if "external_id" not in fields:
             raise HeaderError(
@@ -246,11 +250,13 @@ class DealReader:
                 defaults[name] = value
         return defaults
 
-    def _status(self, text: str) -> str:
+    def _status(self, text: str) -> str | None:
         status = status_word(text, self.layout.values.get("status"))
         if status is None:
             raise InvalidValueError(f"{text!r} is not open, won or lost")
-        return status
+        # A mapping's "" says nothing: the stage decides (Odoo's Active is True both for
+        # an open deal and a won one).
+        return status or None
 
     def convert(self, line: int, cells: Sequence[str]) -> DealRecord:
         """The record of one row; RowError with the column and reason otherwise."""
@@ -279,6 +285,9 @@ class DealReader:
             if value is not None:
                 given[name] = value
                 headers[name] = header
+        for name, source in self.layout.copies.items():
+            if name not in given and source in given:
+                given[name], headers[name] = given[source], headers[source]
         return given, headers
 
     def stage_outcome(self, stage: str) -> str:

@@ -1,10 +1,10 @@
 """Import a CRM's calls, e-mails and meetings as sales' attempts, at their own time.
 
-Reps who log their work in Salesforce, HubSpot or Pipedrive would look, to leadflow, as
-if they never touched their leads. This import brings that work in. The file is read
-whole (``ingest.activities``), its good rows sorted by when they happened (a CRM's
-export is in no useful order, and the cadence, the first touch and the end of a
-cadence follow time), then, in ONE transaction, each row in turn:
+Reps who log their work in Salesforce, HubSpot, Pipedrive, Odoo, Dynamics 365 or Zoho
+would look, to leadflow, as if they never touched their leads. This import brings that
+work in. The file is read whole (``ingest.activities``), its good rows sorted by when
+they happened (a CRM's export is in no useful order, and the cadence, the first touch
+and the end of a cadence follow time), then, in ONE transaction, each row in turn:
 
     known         its CRM id (``sales_attempts.external_id``, ``conversations.
                   external_id``) is recorded already: nothing (a second import of the

@@ -12,6 +12,7 @@ from leadflow.domain.attempt_words import said_as
 from leadflow.domain.vocabulary import AttemptChannel, AttemptOutcome, ConversationOutcome
 from leadflow.ingest.activities import ActivityReader, ActivityRecord
 from leadflow.ingest.activity_formats import ACTIVITY_FORMATS, get_activity_format
+from leadflow.ingest.activity_formats.european import _DYNAMICS, _ODOO, _ZOHO
 from leadflow.ingest.activity_formats.fields import ACTIVITY_FIELDS
 from leadflow.ingest.activity_formats.layouts import (
     _HUBSPOT,
@@ -116,12 +117,13 @@ def test_every_activity_field_and_header_is_documented() -> None:
     section = DOC.split("## Activities: `leadflow import activities`")[1].split("\n## ")[0]
     for name in ACTIVITY_FIELDS:
         assert f"| `{name}` |" in section, name
-    for headers in (_SALESFORCE, _HUBSPOT, _PIPEDRIVE):
+    for headers in (_SALESFORCE, _HUBSPOT, _PIPEDRIVE, _ODOO, _DYNAMICS, _ZOHO):
         for field, names in headers.items():
             label = "(ignored)" if field == IGNORE else f"`{field}`"
             assert f"| {label} | " + ", ".join(f"`{h}`" for h in names) + " |" in section
-    assert "--format hubspot|salesforce|pipedrive|generic" in section
-    assert list(ACTIVITY_FORMATS) == ["hubspot", "salesforce", "pipedrive", "generic"]
+    formats = ["hubspot", "salesforce", "pipedrive", "odoo", "dynamics", "zoho", "generic"]
+    assert f"--format {'|'.join(formats)}" in section
+    assert list(ACTIVITY_FORMATS) == formats
 
 
 def test_a_salesforce_event_is_a_meeting_held_once_its_start_has_passed() -> None:

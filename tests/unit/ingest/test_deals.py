@@ -230,7 +230,7 @@ def test_a_mapping_file_names_columns_outcomes_and_defaults(tmp_path: Path) -> N
     [
         ("columns: {Deal: deal_id}", "unknown field 'deal_id'"),
         ("values: {stage: {Signed: signed}}", "'signed' is not a deal status"),
-        ("format: zoho", "unknown format 'zoho'"),
+        ("format: sugarcrm", "unknown format 'sugarcrm'"),
     ],
 )
 def test_a_bad_mapping_file_names_the_key(tmp_path: Path, text: str, error: str) -> None:
@@ -253,3 +253,50 @@ def test_a_mapping_that_rejects_unknown_columns_refuses_the_header(tmp_path: Pat
     path.write_text("format: generic\nunknown_columns: reject\n", encoding="utf-8")
     with pytest.raises(HeaderError, match="'Notes'"):
         DealReader(load_deal_mapping(path), [*HEADER, "Notes"], now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("header", "archived", "active"),
+    [
+        (["ID", "Stage", "Active", "Closed Date"], "False", "True"),
+        (["ID", "Stufe", "Aktiv", "Abschlussdatum"], "False", "True"),
+        (["ID", "Étape", "Actif", "Date de clôture"], "False", "True"),
+        (["ID", "Fase", "Actief", "Afsluitdatum"], "FALSE", "TRUE"),  # a workbook's booleans
+    ],
+    ids=["en", "de", "fr", "nl"],
+)
+def test_an_archived_odoo_opportunity_is_lost_and_an_active_one_is_its_stage(
+    header: list[str], archived: str, active: str
+) -> None:
+    """Active says only "lost" (archived); True leaves the outcome to the stage. The
+    opportunity is its lead: its own id is its person's."""
+    reader = DealReader(get_deal_format("odoo"), header, now=NOW)
+    lost = reader.convert(2, ["41", "Proposition", archived, "2025-03-10 09:00:00"])
+    won = reader.convert(3, ["42", "Gewonnen", active, "2025-03-11 09:00:00"])
+    still = reader.convert(4, ["43", "Proposition", active, ""])
+    assert [(r.status, r.contact_ref) for r in (lost, won, still)] == [
+        ("lost", "odoo:41"),
+        ("won", "odoo:42"),
+        ("open", "odoo:43"),
+    ]
+    assert (lost.stage, still.stage) == ("Proposition", "Proposition")
+
+
+def test_a_mapping_that_extends_odoo_keeps_the_lead_as_the_deals_person(tmp_path: Path) -> None:
+    path = tmp_path / "odoo.yaml"
+    path.write_text("format: odoo\ncolumns:\n  Revenu espéré: amount\n", encoding="utf-8")
+    layout = load_deal_mapping(path)
+    record = DealReader(layout, ["ID", "Étape", "Revenu espéré"], now=NOW).convert(
+        2, ["41", "Nouveau", "1 200,50"]
+    )
+    assert (record.contact_ref, record.amount, record.status) == ("odoo:41", 1200.5, "open")
+
+
+def test_dynamics_names_its_currency_and_its_status_by_number() -> None:
+    header = ["opportunityid", "statecode", "statuscode", "actualclosedate", "Account",
+              "transactioncurrencyid", "actualvalue"]  # fmt: skip
+    reader = DealReader(get_deal_format("dynamics"), header, now=NOW)
+    lost = reader.convert(2, ["g1", "2", "4", "2025-02-18", "Acme", "Pound Sterling", "10"])
+    won = reader.convert(3, ["g2", "1", "3", "2025-02-19", "Acme", "Euro", "12"])
+    assert (lost.status, lost.lost_reason, lost.currency) == ("lost", "Canceled", "GBP")
+    assert (won.status, won.lost_reason, won.currency) == ("won", None, "EUR")

@@ -210,7 +210,7 @@ def test_every_deal_format_list_is_the_deal_registry() -> None:
     assert all(f"**{name}**" in _DEALS for name in DEAL_FORMATS)
 
 
-@pytest.mark.parametrize("name", ["hubspot", "salesforce", "pipedrive"])
+@pytest.mark.parametrize("name", ["hubspot", "salesforce", "pipedrive", "odoo", "dynamics", "zoho"])
 def test_every_deal_header_is_documented(name: str) -> None:
     module = importlib.import_module(f"leadflow.ingest.deal_formats.{name}")
     section = _DEALS.split(f"**{name}**")[1].split("\n**")[0]

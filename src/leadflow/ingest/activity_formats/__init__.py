@@ -3,6 +3,7 @@
 fields    ACTIVITY_FIELDS: what a column may be mapped to
 layouts   Salesforce Tasks/Events, HubSpot calls/e-mails/meetings, Pipedrive activities,
           generic (leadflow's own names)
+european  Odoo's activities report, Dynamics 365 activities, Zoho's calls
 mapping   load_activity_mapping(path): a MAP.yaml as a Layout, validated
 """
 
@@ -11,13 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from leadflow.ingest.activity_formats.european import DYNAMICS, ODOO, ZOHO
 from leadflow.ingest.activity_formats.layouts import GENERIC, HUBSPOT, PIPEDRIVE, SALESFORCE
 from leadflow.ingest.formats.layout import Layout
 
 __all__ = ["ACTIVITY_FORMATS", "get_activity_format"]
 
 ACTIVITY_FORMATS: Mapping[str, Layout] = MappingProxyType(
-    {layout.name: layout for layout in (HUBSPOT, SALESFORCE, PIPEDRIVE, GENERIC)}
+    {
+        layout.name: layout
+        for layout in (HUBSPOT, SALESFORCE, PIPEDRIVE, ODOO, DYNAMICS, ZOHO, GENERIC)
+    }
 )
 
 

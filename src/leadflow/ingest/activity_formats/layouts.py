@@ -1,4 +1,5 @@
-"""The built-in activity layouts: Salesforce, HubSpot, Pipedrive and leadflow's own.
+"""The built-in activity layouts: Salesforce, HubSpot, Pipedrive and leadflow's own
+(Odoo, Dynamics 365 and Zoho: ``european``).
 
 salesforce  Tasks and Events as Data Loader, Data Export or Workbench write them (API
             names: ``Id``, ``WhoId``, ``TaskSubtype``, ``CallDisposition``, ``Status``,
@@ -31,7 +32,7 @@ from __future__ import annotations
 from leadflow.ingest.activity_formats.fields import ACTIVITY_FIELDS
 from leadflow.ingest.formats.layout import IGNORE, Layout, build_layout
 
-__all__ = ["GENERIC", "HUBSPOT", "PIPEDRIVE", "SALESFORCE"]
+__all__ = ["GENERIC", "HUBSPOT", "PIPEDRIVE", "SALESFORCE", "activity_layout"]
 
 _SALESFORCE: dict[str, tuple[str, ...]] = {
     "external_id": ("Id", "Activity ID", "Task ID", "Event ID", "Aktivitäts-ID"),
@@ -117,11 +118,19 @@ _GENERIC: dict[str, tuple[str, ...]] = {
 }
 
 
-def _layout(name: str, description: str, headers: dict[str, tuple[str, ...]]) -> Layout:
+def activity_layout(
+    name: str,
+    description: str,
+    headers: dict[str, tuple[str, ...]],
+    values: dict[str, dict[str, str]] | None = None,
+) -> Layout:
+    """An activity layout whose ids carry its name as namespace (``generic``: none), as
+    the contact import of the same format stored its people's."""
     return build_layout(
         name,
         description,
         headers,
+        values,
         id_namespace=None if name == "generic" else name,
         id_format="salesforce" if name == "salesforce" else None,
         fields=ACTIVITY_FIELDS,
@@ -129,9 +138,11 @@ def _layout(name: str, description: str, headers: dict[str, tuple[str, ...]]) ->
     )
 
 
-SALESFORCE = _layout("salesforce", "Salesforce Tasks and Events (API names or labels)", _SALESFORCE)
-HUBSPOT = _layout("hubspot", "HubSpot call, e-mail and meeting exports", _HUBSPOT)
-PIPEDRIVE = _layout(
+SALESFORCE = activity_layout(
+    "salesforce", "Salesforce Tasks and Events (API names or labels)", _SALESFORCE
+)
+HUBSPOT = activity_layout("hubspot", "HubSpot call, e-mail and meeting exports", _HUBSPOT)
+PIPEDRIVE = activity_layout(
     "pipedrive", 'Pipedrive activities ("Activity - <field>" or labels)', _PIPEDRIVE
 )
-GENERIC = _layout("generic", "leadflow's own snake_case column names", _GENERIC)
+GENERIC = activity_layout("generic", "leadflow's own snake_case column names", _GENERIC)

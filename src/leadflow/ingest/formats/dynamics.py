@@ -7,6 +7,10 @@
 the Web API, Power Query or a data export write the logical names (``firstname``,
 ``telephone1``, ``statuscode``); both are listed.
 
+A Contacts view exported the same way reads too: its id is "(Do Not Modify) Contact"
+(``contactid``), the one a deal's ``parentcontactid`` names; leads' and contacts' ids
+are GUIDs, so they never collide under ``dynamics:``.
+
 Dynamics qualifies a lead by converting it (to an account, contact and opportunity), so
 its status reason "Qualified" is a converted lead; "Contacted" is a lead being worked;
 the disqualifying reasons ("Lost", "Cannot Contact", "No Longer Interested",
@@ -35,11 +39,11 @@ from leadflow.ingest.formats.layout import IGNORE, build_layout
 __all__ = ["DYNAMICS", "HEADERS", "VALUES"]
 
 HEADERS: dict[str, tuple[str, ...]] = {
-    "external_id": ("(Do Not Modify) Lead", "leadid"),
+    "external_id": ("(Do Not Modify) Lead", "leadid", "(Do Not Modify) Contact", "contactid"),
     # A hash Dynamics uses to detect edits on re-import: it changes with every export.
     IGNORE: ("(Do Not Modify) Row Checksum",),
     "email": ("Email", "emailaddress1"),
-    "full_name": ("Name", "fullname"),
+    "full_name": ("Name", "fullname", "Full Name"),
     "first_name": ("First Name", "firstname"),
     "last_name": ("Last Name", "lastname"),
     "salutation": ("Salutation", "salutation"),

@@ -78,6 +78,9 @@ class Layout:
     default_region: str | None = None
     # cells meaning "no value" in this source, trimmed and case-folded (see empty_words)
     empty_words: frozenset[str] = frozenset()
+    # field -> the field whose value it takes when the row gives it none: Odoo's
+    # opportunity is the lead record itself, so the deal's id is also its person's
+    copies: Mapping[str, str] = field(default_factory=dict)
 
     def field_for(self, header: str) -> str | None:
         """The field a header maps to, IGNORE, or None when the layout does not know it."""
@@ -109,6 +112,7 @@ class Layout:
             time_zone=other.time_zone or self.time_zone,
             default_region=other.default_region or self.default_region,
             empty_words=self.empty_words | other.empty_words,
+            copies={**self.copies, **other.copies},
         )
 
 
@@ -140,6 +144,7 @@ def build_layout(
     empty: Iterable[str] = (),
     fields: Collection[str] = FIELDS,
     common_columns: Mapping[str, str] = UTM_COLUMNS,
+    copies: Mapping[str, str] | None = None,
 ) -> Layout:
     """A layout from ``field -> headers`` and ``field -> {source value: leadflow value}``;
     ``fields`` are the names a column may map to (a contact's, or a deal's), and
@@ -165,6 +170,7 @@ def build_layout(
         id_namespace=id_namespace,
         id_format=id_format,
         empty_words=empty_words(empty),
+        copies=MappingProxyType(dict(copies or {})),
     )
 
 

@@ -8,6 +8,10 @@ the same way. "Title" is the lead's job title (Zoho has "Salutation" for Mr/Ms),
 "Secondary Email" is read when "Email" is empty. "Rating" (Hot, Warm ...) and other
 columns are kept as attributes.
 
+A Contacts export (Contacts > Export) reads the same way: its "Record Id" is the id a
+deal's or a call's "Contact Name.id" names, its company is "Account Name" (a lookup,
+by name; "Account Name.id" is kept as an attribute), its owner "Contact Owner".
+
 Zoho's default Lead Status picklist: "Not Contacted" is a new lead, "Attempted to
 Contact" attempting (general word), "Contacted" working (general word), "Contact in
 Future" nurture, "Pre-Qualified" a lead being worked that is not yet qualified, "Not
@@ -29,7 +33,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "last_name": ("Last Name",),
     "salutation": ("Salutation",),
     "title": ("Title",),
-    "company": ("Company",),
+    "company": ("Company", "Account Name"),
     "phone": ("Phone",),
     "mobile_phone": ("Mobile",),
     "website": ("Website", "Web site"),
@@ -41,7 +45,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "country": ("Country",),
     "channel": ("Lead Source",),
     "lead_status": ("Lead Status",),
-    "owner": ("Lead Owner",),
+    "owner": ("Lead Owner", "Contact Owner"),
     "created_at": ("Created Time",),
     "updated_at": ("Modified Time",),
     "email_opt_out": ("Email Opt Out",),

@@ -87,8 +87,9 @@ def test_every_layout_maps_to_deal_fields_only(name: str) -> None:
 
 
 def test_an_unknown_format_names_the_choices() -> None:
-    with pytest.raises(ValueError, match="hubspot, salesforce, pipedrive, generic"):
-        get_deal_format("zoho")
+    choices = "hubspot, salesforce, pipedrive, odoo, dynamics, zoho, generic"
+    with pytest.raises(ValueError, match=choices):
+        get_deal_format("sugarcrm")
 
 
 @pytest.mark.parametrize(
