@@ -211,7 +211,9 @@ class _Scan:
         # Token-sort ratio is the plain ratio of the words sorted: sorted once here, the
         # C loops compare without re-sorting every name for every pair (6x faster).
         self.sorted_names = [_sorted_words(name) for name in self.names]
-        self.sorted_companies = [_sorted_words(company) for company in self.companies]
+        self.sorted_companies = np.array(
+            [_sorted_words(company) for company in self.companies], dtype=np.object_
+        )
         self.domains = _codes([_domain(person, free_mail) for person in people])
         self.phones = _codes([person.phone for person in people])
         self.has_company = np.array([bool(person.company) for person in people], dtype=np.bool_)
@@ -233,11 +235,14 @@ class _Scan:
             for window, fresh in self._windows(number, members):
                 rows, columns, names = _close_names(window, self.sorted_names, min_score)
                 keep = columns >= fresh  # the rest met in the previous window
-                a, b, names = window[rows[keep]], window[columns[keep]], names[keep]
-                keep = ~self._met_before(a, b, number)
-                a, b = a[keep], b[keep]
-                scores = self._scores(a, b, names[keep])
+                rows, columns = rows[keep], columns[keep]
+                a, b = window[rows], window[columns]
+                scores = self._scores(window, rows, columns, names[keep])
+                keep = scores >= min_score - 0.1  # rounding can lift these to min_score
+                a, b, scores = a[keep], b[keep], _round_tenths(scores[keep])
                 keep = scores >= min_score
+                a, b, scores = a[keep], b[keep], scores[keep]
+                keep = ~self._met_before(a, b, number)  # the fewest pairs last
                 if keep.any():
                     yield a[keep], b[keep], scores[keep]
 
@@ -285,23 +290,24 @@ class _Scan:
                 met |= shared & near
         return met
 
-    def _scores(self, a: Ints, b: Ints, names: Floats) -> Floats:
-        """``pair_score``'s scores, for arrays of pairs at once."""
+    def _scores(self, window: Ints, rows: Ints, columns: Ints, names: Floats) -> Floats:
+        """``pair_score``'s scores before rounding, for the pairs (``rows``, ``columns``) of
+        places in ``window`` at once."""
+        a, b = window[rows], window[columns]
         org = np.full(len(a), UNKNOWN_ORG)
         same = (self.domains[a] == self.domains[b]) & (self.domains[a] >= 0)
         org[same] = 100.0
         both = np.flatnonzero(~same & self.has_company[a] & self.has_company[b])
         if len(both):
-            org[both] = process.cpdist(
-                [self.sorted_companies[i] for i in a[both].tolist()],
-                [self.sorted_companies[j] for j in b[both].tolist()],
-                scorer=fuzz.ratio,
-                dtype=np.float64,
-            )
+            # The whole window's matrix: rapidfuzz compares one string with many ten
+            # times faster than pair by pair (``cpdist``).
+            companies = self.sorted_companies[window].tolist()
+            matrix = process.cdist(companies, companies, scorer=fuzz.ratio, dtype=np.float64)
+            org[both] = matrix[rows[both], columns[both]]
         score = NAME_WEIGHT * names + ORG_WEIGHT * org
         phone = (self.phones[a] == self.phones[b]) & (self.phones[a] >= 0)
         score[phone] = np.minimum(100.0, score[phone] + PHONE_BONUS)
-        return _round_tenths(score)
+        return score
 
     def _count_common(self, order: Ints) -> None:
         """Remember runs of one name longer than half a window (not all of them meet)."""
@@ -335,10 +341,15 @@ def _codes(values: list[str | None]) -> Ints:
 
 
 def _round_tenths(score: Floats) -> Floats:
-    """``round(score, 1)`` as Python rounds (numpy's rounding may differ at a half)."""
+    """``round(score, 1)`` as Python rounds. numpy rounds ``score x 10``, which can land on
+    a half that the exact decimal value is not on; quarters (most scores: whole-number
+    similarities) are exact, and both round them half to even."""
     rounded = np.round(score, 1)
     tenths = score * 10.0
-    halfway = np.flatnonzero(np.abs(tenths - np.floor(tenths) - 0.5) < 1e-6)
+    quarters = score * 4.0
+    halfway = np.flatnonzero(
+        (np.abs(tenths - np.floor(tenths) - 0.5) < 1e-6) & (quarters != np.floor(quarters))
+    )
     for k in halfway.tolist():
         rounded[k] = round(float(score[k]), 1)
     return rounded
