@@ -14,8 +14,8 @@ Score (0-100) = 0.75 x name similarity + 0.25 x organisation similarity, where
 Comparing every pair is O(n²); people are compared only within a *block*: the same
 company domain, or the same first three letters of the family name and initial (and
 the same with first and family name swapped). A block larger than ``MAX_BLOCK`` (a big
-company's domain, or a common name in a million contacts) is sorted by name, then
-organisation, and compared in overlapping windows of ``MAX_BLOCK`` people that move by
+company's domain, or a common name in a million contacts) is sorted by name (its words
+in order, as the score compares them), then company, and compared in overlapping windows of ``MAX_BLOCK`` people that move by
 half a window: near names meet, and so do namesakes at one company, while memory and
 time per block stay bounded. Within a window, rapidfuzz's ``cdist`` scores all names at
 once in C and drops pairs whose name alone cannot reach the minimum score; the rest are
@@ -266,9 +266,11 @@ class _Scan:
             return
         self.windowed += 1
         self.largest = max(self.largest, len(members))
-        orgs = self.companies
+        # Words sorted, so "Jansen Jan" sits by "Jan Jansen"; then the company, so
+        # namesakes at one company sit together however common the name.
+        words, orgs = self.sorted_names, self.companies
         order = members[
-            sorted(range(len(members)), key=lambda i: (self.names[members[i]], orgs[members[i]]))
+            sorted(range(len(members)), key=lambda i: (words[members[i]], orgs[members[i]]))
         ]
         slot = np.argmax(self.keys[order] == number, axis=1)
         self.halves[order, slot] = np.arange(len(order)) // _STEP
@@ -311,12 +313,14 @@ class _Scan:
 
     def _count_common(self, order: Ints) -> None:
         """Remember runs of one name longer than half a window (not all of them meet)."""
-        names = [self.names[i] for i in order.tolist()]
+        places = order.tolist()
+        words = [self.sorted_names[i] for i in places]
         start = 0
-        for end in range(1, len(names) + 1):
-            if end == len(names) or names[end] != names[start]:
+        for end in range(1, len(words) + 1):
+            if end == len(words) or words[end] != words[start]:
                 if end - start > _STEP:
-                    self.common[names[start]] = max(self.common.get(names[start], 0), end - start)
+                    name = self.names[places[start]]
+                    self.common[name] = max(self.common.get(name, 0), end - start)
                 start = end
 
     def common_names(self) -> list[CommonName]:

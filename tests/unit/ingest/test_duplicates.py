@@ -166,3 +166,24 @@ def test_pairs_held_are_the_limit_however_many_score() -> None:
         (0, 1, 100.0), (0, 2, 100.0), (0, 3, 100.0), (0, 4, 100.0), (0, 5, 100.0)
     ]  # fmt: skip
     assert (listing.windowed_blocks, listing.largest_block) == (2, 1000)
+
+
+def test_a_swapped_name_meets_its_twin_in_windowed_blocks() -> None:
+    """Jzzzz Jansen among 600 J-somebody Jansens and 600 Jzzzz Ja-somebodies: written the
+    other way round, "Jansen Jzzzz" shares both blocks, and sorts at the other end of each
+    (the windows follow the words of the name sorted, so the two meet)."""
+    rng = random.Random(6)
+
+    def some(prefix: str, letters: str) -> list[str]:
+        made = {prefix + "".join(rng.choices(letters, k=5)) for _ in range(700)}
+        return sorted(made)[:600]
+
+    people = [
+        Person(i, first, "Jansen") for i, first in enumerate(some("J", "abcdefghijklmnopqrst"))
+    ]
+    people += [Person(600 + i, "Jzzzz", last) for i, last in enumerate(some("Ja", "abcdefghijklm"))]
+    people.append(Person(1200, "Jzzzz", "Jansen", company="Acme BV"))
+    people.append(Person(1201, "Jansen", "Jzzzz", company="Acme BV"))
+    listing = duplicates.list_duplicates(people, min_score=95)
+    assert listing.windowed_blocks == 2
+    assert [(c.first, c.second) for c in listing.candidates] == [(1200, 1201)]
