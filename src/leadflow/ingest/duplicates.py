@@ -14,26 +14,27 @@ Score (0-100) = 0.75 x name similarity + 0.25 x organisation similarity, where
 Comparing every pair is O(n²); people are compared only within a *block*: the same
 company domain, or the same first three letters of the family name and initial (and
 the same with first and family name swapped). A block larger than ``MAX_BLOCK`` (a big
-company's domain, or a common name in a million contacts) is sorted by name (its words
-in order, as the score compares them), then company, and compared in overlapping windows of ``MAX_BLOCK`` people that move by
-half a window: near names meet, and so do namesakes at one company, while memory and
-time per block stay bounded. Within a window, rapidfuzz's ``cdist`` scores all names at
-once in C and drops pairs whose name alone cannot reach the minimum score; the rest are
-scored as whole arrays (``_scores``, the same arithmetic as ``pair_score``).
+company's domain, or a common name among a million contacts) is sorted by name (its
+words in order, as the score compares them), then company, and compared in overlapping
+windows of ``MAX_BLOCK`` people that move by half a window: near names meet, and so do
+namesakes at one company, while memory and time per block stay bounded. Within a
+window, rapidfuzz's ``cdist`` scores all names at once in C and drops pairs whose name
+alone cannot reach the minimum score; the rest are scored as arrays (``_Scan._scores``,
+the same arithmetic as ``pair_score``).
 
-Memory does not grow with the number of pairs: a pair is counted once, in the first
-block (in key order) where it meets, so no set of pairs seen is kept, and only the
-``limit`` best are held (``list_duplicates``). ``Listing`` says what was windowed:
-how many blocks, the largest, and the names shared by more people than half a window
-(of those, only namesakes near in the organisation order are compared).
-Candidates are listed, never merged: a person decides.
+Memory grows with the people, read one at a time into columns, not with the pairs: a
+pair is counted once, in the first block (in scan order) where it meets, so no set of
+pairs seen is kept, and only the ``limit`` best are held (``list_duplicates``).
+``Listing`` says what was compared in windows: how many blocks, the largest, and the
+names shared by more people than half a window (of those, only namesakes near each
+other in company order meet). Candidates are listed, never merged: a person decides.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -124,8 +125,8 @@ def list_duplicates(
 ) -> Listing:
     """The ``limit`` best pairs scoring at least ``min_score`` (None: all), and the count of
     all; memory grows with the people and the limit, not with the pairs."""
-    scan = _Scan([person for person in people if person.name], free_mail)
-    best = _Best(scan.people, scan.ids, limit, min_score)
+    scan = _Scan(people, free_mail)
+    best = _Best(scan.person, scan.ids, limit, min_score)
     total = 0
     for a, b, scores in scan.pairs(min_score):
         total += len(a)
@@ -159,16 +160,16 @@ class _Best:
     them, chosen on the arrays) are scored one by one for their reasons."""
 
     def __init__(
-        self, people: Sequence[Person], ids: Ints, limit: int | None, min_score: float
+        self, person: Callable[[int], Person], ids: Ints, limit: int | None, min_score: float
     ) -> None:
-        self.people, self.ids, self.limit, self.min_score = people, ids, limit, min_score
+        self.person, self.ids, self.limit, self.min_score = person, ids, limit, min_score
         self.heap: list[tuple[float, int, int, Candidate]] = []
 
     def offer(self, a: Ints, b: Ints, scores: Floats, free_mail: frozenset[str]) -> None:
         if self.limit is not None:
             a, b = self._contenders(a, b, scores, self.limit)
         for i, j in zip(a.tolist(), b.tolist(), strict=True):
-            found = pair_score(self.people[i], self.people[j], free_mail)
+            found = pair_score(self.person(i), self.person(j), free_mail)
             if found.score < self.min_score:  # never: ``_scores`` is the same arithmetic
                 continue
             entry = (found.score, -found.first, -found.second, found)
@@ -203,30 +204,63 @@ class _Best:
 class _Scan:
     """The people as columns, their blocks, and the pairs that score in them."""
 
-    def __init__(self, people: list[Person], free_mail: frozenset[str]) -> None:
-        self.people = people
-        self.names = [person.name for person in people]
-        self.ids = np.array([person.id for person in people], dtype=np.int64)
-        self.companies = [fold(person.company) if person.company else "" for person in people]
-        # Token-sort ratio is the plain ratio of the words sorted: sorted once here, the
-        # C loops compare without re-sorting every name for every pair (6x faster).
-        self.sorted_names = [_sorted_words(name) for name in self.names]
-        self.sorted_companies = np.array(
-            [_sorted_words(company) for company in self.companies], dtype=np.object_
-        )
-        self.domains = _codes([_domain(person, free_mail) for person in people])
-        self.phones = _codes([person.phone for person in people])
-        self.has_company = np.array([bool(person.company) for person in people], dtype=np.bool_)
+    def __init__(self, people: Iterable[Person], free_mail: frozenset[str]) -> None:
+        """Read ``people`` one at a time into columns: no ``Person`` is kept (a million of
+        them, with their e-mails, took a gigabyte), repeated companies and domains once."""
+        self.free_mail = free_mail
+        ids: list[int] = []
+        self.names: list[str] = []
+        self.sorted_names: list[str] = []
+        self.company: list[str | None] = []  # as written (``pair_score`` folds it)
+        self.companies: list[str] = []  # folded
+        sorted_companies: list[str] = []
+        self.domain: list[str | None] = []
+        self.phone: list[str | None] = []
+        domains: list[int] = []
+        folded: dict[str, tuple[str, str, str]] = {}  # company: itself, folded, words sorted
+        codes: dict[str | None, int] = {None: -1}  # domain: its number, -1 for no evidence
+        shared: dict[str, str] = {}  # one copy of each domain
         self.blocks: dict[str, list[int]] = defaultdict(list)
-        for index, person in enumerate(people):
+        for person in people:
+            name = person.name
+            if not name:
+                continue
+            index = len(ids)
+            ids.append(person.id)
+            self.names.append(name)
+            words = _sorted_words(name)
+            self.sorted_names.append(name if words == name else words)  # one copy when equal
+            company, folded_company, company_words = _folded(folded, person.company)
+            self.company.append(company)
+            self.companies.append(folded_company)
+            sorted_companies.append(company_words)
+            domain = person.domain
+            if domain not in codes:
+                codes[domain] = len(codes) if _domain(person, free_mail) else -1
+            self.domain.append(domain and shared.setdefault(domain, domain))
+            domains.append(codes[domain])
+            self.phone.append(person.phone)
             for key in dict.fromkeys(_keys(person, free_mail)):  # "Jan Jansen": one key
                 self.blocks[key].append(index)
+        self.ids = np.array(ids, dtype=np.int64)
+        self.sorted_companies = np.array(sorted_companies, dtype=np.object_)
+        self.domains = np.array(domains, dtype=np.int64)
+        self.phones = _hashes(self.phone)
+        self.has_company = np.array([bool(company) for company in self.company], dtype=np.bool_)
         # Each person's block numbers (in the order blocks are scanned) and, for a
         # windowed block, the half-window their place in its order falls in.
-        self.keys = np.full((len(people), _SLOTS), -1, dtype=np.int64)
-        self.halves = np.full((len(people), _SLOTS), -1, dtype=np.int64)
+        self.keys = np.full((len(self.ids), _SLOTS), -1, dtype=np.int64)
+        self.halves = np.full((len(self.ids), _SLOTS), -1, dtype=np.int64)
         self.windowed = self.largest = 0
         self.common: dict[str, int] = {}
+
+    def person(self, index: int) -> Person:
+        """The person at ``index``, as ``pair_score`` needs it: the folded name stands for
+        first and family name (folding it again changes nothing), no e-mail."""
+        return Person(
+            int(self.ids[index]), self.names[index], None, None,
+            self.company[index], self.domain[index], self.phone[index],
+        )  # fmt: skip
 
     def pairs(self, min_score: float) -> Iterator[tuple[Ints, Ints, Floats]]:
         """(first indexes, second indexes, scores) of pairs scoring at least ``min_score``,
@@ -248,7 +282,7 @@ class _Scan:
 
     def _numbered(self) -> Iterator[Ints]:
         """Every block's members; a person's slots record which blocks they are in."""
-        filled = np.zeros(len(self.people), dtype=np.int64)
+        filled = np.zeros(len(self.ids), dtype=np.int64)
         for number, members in enumerate(self.blocks.values()):
             array = np.asarray(members, dtype=np.int64)
             self.keys[array, filled[array]] = number
@@ -307,7 +341,7 @@ class _Scan:
             matrix = process.cdist(companies, companies, scorer=fuzz.ratio, dtype=np.float64)
             org[both] = matrix[rows[both], columns[both]]
         score = NAME_WEIGHT * names + ORG_WEIGHT * org
-        phone = (self.phones[a] == self.phones[b]) & (self.phones[a] >= 0)
+        phone = (self.phones[a] == self.phones[b]) & (self.phones[a] != -1)
         score[phone] = np.minimum(100.0, score[phone] + PHONE_BONUS)
         return score
 
@@ -335,13 +369,23 @@ def _domain(person: Person, free_mail: frozenset[str]) -> str | None:
     return None
 
 
-def _codes(values: list[str | None]) -> Ints:
-    """A number per distinct value (-1 for none), so equality is an array comparison."""
-    numbers: dict[str, int] = {}
-    return np.array(
-        [numbers.setdefault(value, len(numbers)) if value else -1 for value in values],
-        dtype=np.int64,
-    )
+def _folded(
+    seen: dict[str, tuple[str, str, str]], company: str | None
+) -> tuple[str | None, str, str]:
+    """(company, folded, its words sorted), one copy of each for a repeated company."""
+    if not company:
+        return company, "", ""
+    if company not in seen:
+        folded = fold(company)
+        seen[company] = (company, folded, _sorted_words(folded))
+    return seen[company]
+
+
+def _hashes(values: list[str | None]) -> Ints:
+    """A number per value, equal for equal values, -1 for none: compared as an array. (Two
+    different phone numbers hashing alike, one chance in 2^64 per pair, would only add a
+    pair to the count: listed pairs are scored again by ``pair_score``.)"""
+    return np.array([hash(value) if value else -1 for value in values], dtype=np.int64)
 
 
 def _round_tenths(score: Floats) -> Floats:
