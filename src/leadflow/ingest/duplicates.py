@@ -12,15 +12,15 @@ Score (0-100) = 0.75 x name similarity + 0.25 x organisation similarity, where
     phone         the same E.164 number adds 10 (capped at 100).
 
 Comparing every pair is O(n²); people are compared only within a *block*: the same
-company domain, or the same first three letters of the family name and initial (and
-the same with first and family name swapped). A block larger than ``MAX_BLOCK`` (a big
-company's domain, or a common name among a million contacts) is sorted by name (its
-words in order, as the score compares them), then company, and compared in overlapping
-windows of ``MAX_BLOCK`` people that move by half a window: near names meet, and so do
-namesakes at one company, while memory and time per block stay bounded. Within a
-window, rapidfuzz's ``cdist`` scores all names at once in C and drops pairs whose name
-alone cannot reach the minimum score; the rest are scored as arrays (``_Scan._scores``,
-the same arithmetic as ``pair_score``).
+company domain, the same first three letters of the family name and initial (and the
+same with first and family name swapped), or the same phone number. A block larger
+than ``MAX_BLOCK`` (a big company's domain, or a common name among a million contacts)
+is sorted by name (its words in order, as the score compares them), then company, and
+compared in overlapping windows of ``MAX_BLOCK`` people that move by half a window:
+near names meet, and so do namesakes at one company, while memory and time per block
+stay bounded. Within a window, rapidfuzz's ``cdist`` scores all names at once in C and
+drops pairs whose name alone cannot reach the minimum score; the rest are scored as
+arrays (``_Scan._scores``, the same arithmetic as ``pair_score``).
 
 Memory grows with the people, read one at a time into columns, not with the pairs: a
 pair is counted once, in the first block (in scan order) where it meets, so no set of
@@ -59,7 +59,7 @@ NAME_WEIGHT, ORG_WEIGHT, PHONE_BONUS, UNKNOWN_ORG = 0.75, 0.25, 10.0, 50.0
 # of people sorted by name: memory and time stay bounded, near names still meet.
 MAX_BLOCK = 500
 _STEP = MAX_BLOCK // 2
-_SLOTS = 3  # keys per person: a domain and the name both ways round
+_SLOTS = 4  # keys per person: a domain, the name both ways round, a phone
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -411,6 +411,8 @@ def _keys(person: Person, free_mail: frozenset[str]) -> Iterator[str]:
         yield f"name:{last[:3]}:{first[:1]}"
     if first:
         yield f"name:{first[:3]}:{last[:1]}"
+    if person.phone:  # the strongest evidence, however common the name
+        yield f"phone:{person.phone}"
 
 
 def _sorted_words(text: str) -> str:

@@ -187,3 +187,14 @@ def test_a_swapped_name_meets_its_twin_in_windowed_blocks() -> None:
     listing = duplicates.list_duplicates(people, min_score=95)
     assert listing.windowed_blocks == 2
     assert [(c.first, c.second) for c in listing.candidates] == [(1200, 1201)]
+
+
+def test_a_shared_phone_meets_however_common_the_name() -> None:
+    """Among 600 Jan Jansens at other companies, the one without a company sorts first and
+    the one with the same phone at Acme elsewhere: the same phone number is a block too."""
+    rng = random.Random(7)
+    people = [Person(i, "Jan", "Jansen", company=_random_name(rng)[0]) for i in range(600)]
+    people[300] = Person(300, "Jan", "Jansen", company="Zz Acme", phone="+31201234567")
+    people.append(Person(600, "Jan", "Jansen", phone="+31201234567"))
+    listing = duplicates.list_duplicates(people, min_score=95)
+    assert [(c.first, c.second, c.score) for c in listing.candidates] == [(300, 600, 97.5)]
