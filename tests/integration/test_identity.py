@@ -15,7 +15,7 @@ from leadflow.cli import app
 from leadflow.domain.clock import FixedClock
 from leadflow.ingest.formats import get_format
 from leadflow.services.events import IncomingEvent, Recorded, record_event
-from leadflow.services.identity import find_duplicates, merge_contacts, unmerge
+from leadflow.services.identity import find_duplicates, merge_contacts, scan_duplicates, unmerge
 from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.refusals import ConflictError, NotFoundError
 from leadflow.store.database import writer
@@ -252,6 +252,36 @@ def test_cli_duplicates_merge_unmerge(
     assert undone.exit_code == 0, undone.output
     assert f"contact {twin} is separate from {ann} again" in undone.output
     assert runner.invoke(app, ["unmerge", "424242"]).exit_code == 1
+
+
+def test_a_common_name_is_counted_not_held_and_the_listing_says_what_was_windowed(
+    database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """600 contacts called Jan Jansen at one company: every pair that meets scores 100.
+    Only --limit pairs are listed (and held); the rest are counted, each pair once though
+    it meets in two blocks (the domain and the name), and the output says the blocks were
+    compared in windows."""
+    with Session(engine) as session:
+        for n in range(600):
+            person(session, f"jan{n}@acme.example", first_name="Jan", last_name="Jansen",
+                   company="Acme", domain="acme.example")  # fmt: skip
+        session.commit()
+    # Half-windows of 250, 250 and 100: pairs within one, and between neighbouring ones.
+    meeting = 2 * (250 * 249 // 2) + 100 * 99 // 2 + 250 * 250 + 250 * 100
+    with engine.connect() as connection:
+        listing = scan_duplicates(connection, min_score=90, limit=3)
+    assert (len(listing.pairs), listing.total) == (3, meeting)
+    assert [pair.candidate.score for pair in listing.pairs] == [100.0, 100.0, 100.0]
+    assert (listing.windowed_blocks, listing.largest_block) == (2, 600)
+    assert [(c.name, c.people) for c in listing.common_names] == [("jan jansen", 600)]
+    monkeypatch.setenv("LEADFLOW_DATABASE_URL", database_url)
+    listed = runner.invoke(app, ["duplicates", "--limit", "3"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert lines[3] == f"... and {meeting - 3:,} more (raise --limit)"
+    assert "2 groups of more than 500 contacts (largest 600)" in lines[4]
+    assert lines[5].endswith("compared only with namesakes near them in company order: "
+                             "jan jansen (600)")  # fmt: skip
 
 
 def _qualification(engine: Engine, contact_id: int) -> Qualification:

@@ -1,6 +1,7 @@
 """``leadflow duplicates``, ``leadflow merge A B``, ``leadflow unmerge MERGE_ID``.
 
-duplicates [--min-score 90] [--limit 50]   candidate pairs, best first (nothing merged)
+duplicates [--min-score 90] [--limit 50]   candidate pairs, best first (nothing merged);
+                                           only --limit pairs are held, the rest counted
 merge SURVIVOR MERGED [--reason TEXT]      merge MERGED into SURVIVOR and re-qualify it
 unmerge MERGE_ID                           undo a merge from its record; re-qualify both
 """
@@ -19,7 +20,14 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from leadflow.commands.options import database_problem, workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
-from leadflow.services.identity import Duplicate, find_duplicates, merge_contacts, unmerge
+from leadflow.ingest.duplicates import MAX_BLOCK
+from leadflow.services.identity import (
+    Duplicate,
+    DuplicateListing,
+    merge_contacts,
+    scan_duplicates,
+    unmerge,
+)
 from leadflow.services.refusals import RefusedError
 from leadflow.store.database import engine_from_settings, writer
 from leadflow.store.models import Qualification
@@ -39,19 +47,45 @@ def duplicates(
     min_score: float = typer.Option(
         90.0, "--min-score", min=0.0, max=100.0, help="Lowest score listed (0-100)."
     ),
-    limit: int = typer.Option(50, "--limit", min=1, help="Most pairs listed."),
+    limit: int = typer.Option(
+        50, "--limit", min=1, help="Most pairs listed (the rest are only counted)."
+    ),
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """List contacts that are probably the same person (fuzzy name + company/domain)."""
-    found = _in_transaction(workspace, lambda c: find_duplicates(c, min_score=min_score))
-    if not found:
+    found = _in_transaction(
+        workspace, lambda c: scan_duplicates(c, min_score=min_score, limit=limit)
+    )
+    if not found.pairs:
         typer.echo(f"no candidate duplicates scoring {min_score:g} or more")
-        return
-    for pair in found[:limit]:
+    for pair in found.pairs:
         typer.echo(_line(pair))
-    if len(found) > limit:
-        typer.echo(f"... and {len(found) - limit} more (raise --limit)")
-    typer.echo("merge a pair with `leadflow merge SURVIVOR MERGED`")
+    if found.total > len(found.pairs):
+        typer.echo(f"... and {found.total - len(found.pairs):,} more (raise --limit)")
+    for line in _windowed(found):
+        typer.echo(line)
+    if found.pairs:
+        typer.echo("merge a pair with `leadflow merge SURVIVOR MERGED`")
+
+
+def _windowed(found: DuplicateListing) -> list[str]:
+    """What was compared only in windows: a person may want to look at those names."""
+    if not found.windowed_blocks:
+        return []
+    lines = [
+        f"note: {found.windowed_blocks:,} groups of more than {MAX_BLOCK} contacts (largest "
+        f"{found.largest_block:,}) were compared in windows of {MAX_BLOCK}, in order of name "
+        "then company: contacts far apart in that order were not compared"
+    ]
+    if found.common_names:
+        shown = ", ".join(f"{c.name} ({c.people:,})" for c in found.common_names[:5])
+        more = len(found.common_names) - 5
+        lines.append(
+            f"note: names shared by more than {MAX_BLOCK // 2} contacts, compared only with "
+            f"namesakes near them in company order: {shown}"
+            + (f" and {more:,} more" if more > 0 else "")
+        )
+    return lines
 
 
 def _line(pair: Duplicate) -> str:

@@ -1,7 +1,10 @@
 """Identity resolution: list candidate duplicates, merge two contacts, undo a merge.
 
-``find_duplicates`` scores active contacts (``ingest.duplicates``) and only lists: two
-identified people are never merged without a person deciding.
+``scan_duplicates`` scores active contacts (``ingest.duplicates``) and only lists: two
+identified people are never merged without a person deciding. It reads the contacts'
+identifying columns in chunks (no row objects for the whole table), holds only the
+``limit`` best pairs and counts the rest, so its memory grows with the contacts, not
+with the pairs; ``find_duplicates`` is its list of pairs.
 
 ``merge_contacts(survivor, merged)``, in the caller's transaction:
 1. survivorship (``ingest.survivorship``) decides each field of the survivor; an
@@ -34,7 +37,7 @@ the lifecycle only moves forward, so the survivor keeps a stage the merge gave i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -44,7 +47,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from leadflow.ingest.duplicates import Candidate, Person, candidate_duplicates
+from leadflow.ingest.duplicates import Candidate, CommonName, Person, list_duplicates
 from leadflow.ingest.survivorship import Side, consent_winner, survive
 from leadflow.ingest.updates import SOURCE_ATTRIBUTE
 from leadflow.services import outbox
@@ -65,10 +68,12 @@ from leadflow.store.realtime import RealtimeStore
 
 __all__ = [
     "Duplicate",
+    "DuplicateListing",
     "Unmerged",
     "find_duplicates",
     "merge_contacts",
     "requalify_people",
+    "scan_duplicates",
     "unmerge",
 ]
 
@@ -85,6 +90,7 @@ _DECIDED = tuple(
     if c.name not in ("id", "merged_into_id", "attributes", "updated_at")
 )
 _UNIQUE = ("email", "external_id")
+_CHUNK = 5000  # contacts read at a time when listing duplicates
 # Tables handled on their own: consent (one row per channel), the qualification (one
 # per contact, rebuilt), and the merge records themselves.
 _NOT_REPOINTED = frozenset({"consents", "qualifications", "merges", "contacts"})
@@ -139,15 +145,55 @@ class Duplicate:
     second: dict[str, Any]
 
 
-def find_duplicates(connection: Connection, *, min_score: float = 90.0) -> list[Duplicate]:
+@dataclass(frozen=True)
+class DuplicateListing:
+    """The best pairs, how many scored in all, and what the scan compared only in windows
+    (``ingest.duplicates.Listing``)."""
+
+    pairs: list[Duplicate]
+    total: int
+    windowed_blocks: int
+    largest_block: int
+    common_names: list[CommonName]
+
+
+def find_duplicates(
+    connection: Connection, *, min_score: float = 90.0, limit: int | None = None
+) -> list[Duplicate]:
+    """The ``limit`` best candidate pairs (None: every one), best first."""
+    return scan_duplicates(connection, min_score=min_score, limit=limit).pairs
+
+
+def scan_duplicates(
+    connection: Connection, *, min_score: float = 90.0, limit: int | None = 50
+) -> DuplicateListing:
+    """Active contacts' candidate pairs scoring at least ``min_score``: the ``limit`` best
+    (None: all), the count of all, and what was compared only in windows."""
+    listing = list_duplicates(_people(connection), min_score, limit)
+    listed = {contact for found in listing.candidates for contact in (found.first, found.second)}
+    people = {person.id: person for person in _people(connection, sorted(listed))}
+    pairs = [
+        Duplicate(found, _card(people[found.first]), _card(people[found.second]))
+        for found in listing.candidates
+    ]
+    return DuplicateListing(
+        pairs, listing.total, listing.windowed_blocks, listing.largest_block, listing.common_names
+    )
+
+
+def _people(connection: Connection, ids: Sequence[int] | None = None) -> Iterator[Person]:
+    """Active contacts as ``Person`` (those in ``ids`` only, when given), read in chunks."""
     c = _CONTACTS.c
     columns = (c.id, c.first_name, c.last_name, c.email, c.company, c.domain, c.phone)
-    rows = connection.execute(select(*columns).where(c.merged_into_id.is_(None))).all()
-    people = {row.id: Person(*row) for row in rows}
-    return [
-        Duplicate(found, _card(people[found.first]), _card(people[found.second]))
-        for found in candidate_duplicates(people.values(), min_score)
-    ]
+    if ids is not None:
+        for start in range(0, len(ids), _CHUNK):
+            query = select(*columns).where(c.id.in_(ids[start : start + _CHUNK]))
+            yield from (Person(*row) for row in connection.execute(query))
+        return
+    query = select(*columns).where(c.merged_into_id.is_(None))
+    result = connection.execution_options(yield_per=_CHUNK).execute(query)
+    for rows in result.partitions():
+        yield from (Person(*row) for row in rows)
 
 
 def _card(person: Person) -> dict[str, Any]:
