@@ -98,8 +98,12 @@ class Encoder:
 
 
 def fit_encoder(table: LeadTable, *, min_count: int = 10) -> Encoder:
-    """Learn the categories worth their own code from the training leads."""
-    return Encoder(tuple(_spec(a, min_count) for a in table.attributes))
+    """Learn the categories worth their own code from the training leads.
+
+    An attribute no training lead has a value for is no feature: nothing can be learned
+    from it (and gradient boosting cannot bin a column of missing values only)."""
+    kept = (a for a in table.attributes if not bool(a.missing.all()))
+    return Encoder(tuple(_spec(a, min_count) for a in kept))
 
 
 def _spec(attribute: Attribute, min_count: int) -> FeatureSpec:

@@ -71,9 +71,17 @@ def lead_table(
         outcome=np.array(leads.won, dtype=np.int8),
         attributes=tuple(attributes),
         decided_at=leads.decided_at,
-        notes=(f"{leads.still_open} handed-off leads still open left out",),
+        notes=_open_note(leads.still_open),
     )
+    # A CRM's deals imported without any event leave "days since last event" empty on
+    # every lead: a column that tells nothing, and one scikit-learn cannot bin.
+    empty = [a.name for a in attributes if bool(a.missing.all())]
+    table = table.without(empty, "no value on any closed lead")
     return mature(table, leads) if mature_only else table
+
+
+def _open_note(still_open: int) -> tuple[str, ...]:
+    return (f"{still_open} handed-off leads still open left out",) if still_open else ()
 
 
 def mature(table: LeadTable, leads: ClosedLeads) -> LeadTable:
