@@ -5,6 +5,7 @@ LEADFLOW_TEST_DATABASE_URL is set)."""
 from __future__ import annotations
 
 import csv
+import json
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -82,4 +83,8 @@ def test_a_model_learns_from_imported_deals_of_contacts_without_events(
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 0, result.output
     assert "model v1 saved" in result.stdout
-    assert (out / "v1" / "card.json").is_file()
+    card = json.loads((out / "v1" / "card.json").read_text())
+    features = {feature["path"] for feature in card["features"]}
+    assert {"account.industry", "contact.seniority"} <= features
+    assert "contact.member_number" not in features  # a record id, never a feature
+    assert "identifier-like: member_number" in result.stdout

@@ -22,7 +22,13 @@ import numpy.typing as npt
 from leadflow.definition.builtin import builtin_free_mail_domains
 from leadflow.definition.model import AssetsConfig
 from leadflow.learn.activity import EventLog, activity_attributes
-from leadflow.learn.table import Attribute, AttributeKind, LeadTable, infer_attribute
+from leadflow.learn.table import (
+    Attribute,
+    AttributeKind,
+    LeadTable,
+    infer_attribute,
+    is_identifier,
+)
 
 __all__ = ["LOST_CLOSINGS", "ClosedLeads", "email_fact", "lead_table", "mature"]
 
@@ -55,9 +61,12 @@ def lead_table(
     ``mature_only`` leaves out the leads decided too recently for their outcome to be
     representative (``mature``).
     """
-    attributes = [
+    persona = [
         infer_attribute(name, values, path=path) for name, (path, values) in leads.fields.items()
     ]
+    # A CRM's record ids come along as custom attributes (``member_id``): never features.
+    identifiers = [a.name for a in persona if is_identifier(a)]
+    attributes = list(persona)
     attributes += _email_facts(leads.emails)
     attributes.append(
         _category("first sales action", "activity.first_sales_action", leads.triggers)
@@ -72,7 +81,7 @@ def lead_table(
         attributes=tuple(attributes),
         decided_at=leads.decided_at,
         notes=_open_note(leads.still_open),
-    )
+    ).without(identifiers, "identifier-like")
     # A CRM's deals imported without any event leave "days since last event" empty on
     # every lead: a column that tells nothing, and one scikit-learn cannot bin.
     empty = [a.name for a in attributes if bool(a.missing.all())]

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from leadflow.definition.model import ATTRIBUTE_NAMESPACES
+from leadflow.domain.keys import fold
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 from leadflow.learn.errors import LearnInputError
 
@@ -31,6 +32,7 @@ __all__ = [
     "LeadTable",
     "default_path",
     "infer_attribute",
+    "is_identifier",
 ]
 
 # Answers that mean "not answered": form defaults ("Select") and export placeholders.
@@ -39,6 +41,16 @@ DEFAULT_MISSING_TOKENS: frozenset[str] = frozenset(
 )
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# The last word of a column named as an identifier, in the languages of the CRM exports.
+_ID_WORDS = frozenset(
+    {"id", "ids", "uuid", "guid", "key", "nr", "no", "number", "num", "nummer", "numero"}
+    | {"identifier", "ref", "reference", "kennung", "nummeret"}
+)
+_ID_SUFFIXES = ("nummer", "nummeret")  # German and Nordic compounds: Kundennummer
+# Share of distinct values from which an id-named column is ids (a duplicate row repeats one).
+_ID_NAMED_DISTINCT = 0.8
 _NOT_PATH_CHARS = re.compile(r"[^0-9a-z]+")
 
 Values = npt.NDArray[Any]
@@ -190,7 +202,7 @@ def table_from_columns(
     )
     table = LeadTable(ids=ids, outcome=outcome, attributes=attributes, decided_at=decided_at)
     table = table.without([a.name for a in attributes if _is_constant(a)], "constant")
-    return table.without([a.name for a in attributes if _is_identifier(a)], "identifier-like")
+    return table.without([a.name for a in attributes if is_identifier(a)], "identifier-like")
 
 
 def _as_country_codes(cleaned: list[object]) -> list[object]:
@@ -266,19 +278,37 @@ def _is_constant(attribute: Attribute) -> bool:
     return all_missing or (distinct <= 1 and not some_missing)
 
 
-def _is_identifier(attribute: Attribute) -> bool:
+def is_identifier(attribute: Attribute) -> bool:
     """Values that name leads rather than describe them.
 
-    Text different on (nearly) every row (e-mails, names, notes), or whole numbers all
-    distinct and packed densely like a counter (a lead number). A measure such as
-    revenue is also all distinct in a small table, but spread over orders of magnitude.
+    Text different on (nearly) every row (e-mails, names, notes); e-mail addresses even
+    when a shared inbox repeats; a column named as an id or number (``Record ID``,
+    ``AccountId``, ``Kundennummer``, ``Lead Number``) whose values are mostly distinct; or
+    whole numbers all distinct and packed densely like a counter (a row number). A
+    measure such as revenue is also all distinct in a small table, but spread over orders
+    of magnitude and not named as an id. A model would learn a row's age from an id that
+    counts up, and a fit rule on one would name a single lead.
     """
     answered = attribute.values[~attribute.missing]
     if len(answered) < 20:
         return False
+    distinct = _distinct(attribute)
+    if _named_as_id(attribute.name) and distinct >= _ID_NAMED_DISTINCT * len(answered):
+        return True
     if attribute.kind is AttributeKind.CATEGORICAL:
-        return _distinct(attribute) >= 0.9 * len(answered)
+        mails = sum(1 for value in answered.tolist() if _EMAIL.match(str(value)))
+        return distinct >= 0.9 * len(answered) or mails >= 0.9 * len(answered)
     numbers = answered.astype(np.float64)
     whole = bool(np.all(np.mod(numbers, 1.0) == 0))
     dense = float(numbers.max() - numbers.min()) < 20 * len(numbers)
-    return whole and dense and _distinct(attribute) == len(answered)
+    return whole and dense and distinct == len(answered)
+
+
+def _named_as_id(name: str) -> bool:
+    """``Record ID``, ``hs_object_id``, ``AccountId``, ``Lead Number``, ``Kundennummer``,
+    ``Kunden-Nr.``: the last word of the name says it is an id or a number."""
+    words = fold(_CAMEL_HUMP.sub(" ", name)).split()
+    if not words:
+        return False
+    last = words[-1]
+    return last in _ID_WORDS or last.endswith(_ID_SUFFIXES)

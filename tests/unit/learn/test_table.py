@@ -103,3 +103,28 @@ def test_a_model_scores_a_country_name_as_its_code() -> None:
     encoder = fit_encoder(table)
     (spec,) = encoder.features
     assert encoder.code(spec, "Germany") == encoder.code(spec, "DE") == spec.codes["de"]
+
+
+def test_record_ids_of_every_shape_are_set_aside() -> None:
+    """A CRM's record ids are spread over a huge range (HubSpot's 11-digit ids), a
+    customer number may repeat for a duplicate row, an e-mail column may repeat a shared
+    inbox: none of them describes a lead, and a model would learn the row's age from them."""
+    size = 200
+    rng = np.random.default_rng(4)
+    hubspot = rng.choice(10**11, size=size, replace=False).astype(float) + 10**10
+    customer_numbers = [f"K-{n}" for n in range(size - 30)] + ["K-1"] * 30
+    emails = [f"p{i}@firm.example" for i in range(size - 40)] + ["info@firm.example"] * 40
+    table = table_from_columns(
+        {
+            "Record ID": hubspot,
+            "Kundennummer": customer_numbers,
+            "E-mail": emails,
+            "Row": np.arange(size, dtype=float),
+            "Number of Employees": np.round(np.exp(np.linspace(2, 9, size))),
+            "Segment": ["a", "b"] * (size // 2),
+        },
+        ids=np.arange(size).astype(str).astype(object),
+        outcome=np.array([0, 1] * (size // 2), dtype=np.int8),
+    )
+    assert table.names == ("Number of Employees", "Segment")
+    assert table.notes == ("identifier-like: Record ID, Kundennummer, E-mail, Row",)
