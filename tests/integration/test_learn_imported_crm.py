@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from leadflow.cli import app
 
-START = datetime(2025, 1, 6, 9)
+START = datetime(2025, 1, 6, 9, tzinfo=UTC)
 INDUSTRIES = ("Computer Software", "Retail", "Construction", "Financial Services")
 SENIORITIES = ("director", "manager", "entry")
 
