@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -88,3 +89,22 @@ def test_a_model_learns_from_imported_deals_of_contacts_without_events(
     assert {"account.industry", "contact.seniority"} <= features
     assert "contact.member_number" not in features  # a record id, never a feature
     assert "identifier-like: member_number" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["model", "icp", "evaluate"])
+def test_a_history_of_won_deals_only_is_refused_in_one_line(
+    database_url: str, tmp_path: Path, command: str
+) -> None:
+    env = _import(database_url, *_exports(tmp_path, 60, won="Closed Won", lost="Closed Won"))
+
+    result = CliRunner().invoke(app, ["learn", command], env=env)
+
+    assert result.exit_code == 1
+    assert not isinstance(result.exception, ValueError | RuntimeError), result.exception
+    [line] = result.stderr.splitlines()
+    assert re.fullmatch(
+        r"error: the workspace store: all \d+ closed leads are won and none lost; learning "
+        r"what wins needs both won and lost outcomes \(an export of won deals only\? add the "
+        r"lost ones\)",
+        line,
+    ), line

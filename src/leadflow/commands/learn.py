@@ -78,7 +78,9 @@ _WORLD = typer.Option(None, "--world", help="A CRM history folder shaped like `l
 _ALL_CLOSED = typer.Option(
     False, "--all-closed", help="History: keep leads decided too recently to be mature."
 )
-_TARGET = typer.Option(None, "--target", help="Outcome column (1/0, yes/no, won/lost ...).")
+_TARGET = typer.Option(
+    None, "--target", help="Outcome column (1/0, yes/no, Closed Won/Lost, Gewonnen/Verloren ...)."
+)
 _ID = typer.Option(None, "--id", help="Lead id column (default: the row number).")
 _TIME = typer.Option(None, "--time", help="Decision time column (ISO 8601); orders splits.")
 _DROP = typer.Option([], "--drop", help="Columns known only after the outcome (comma-separated).")

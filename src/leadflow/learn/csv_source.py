@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from leadflow.learn.errors import LearnInputError
-from leadflow.learn.outcome import parse_moments, parse_outcomes
+from leadflow.learn.outcome import Outcomes, parse_moments, parse_outcomes
 from leadflow.learn.table import DEFAULT_MISSING_TOKENS, LeadTable, table_from_columns
 
 __all__ = ["CsvSpec", "read_leads_csv", "read_records_csv", "sniff_format"]
@@ -89,7 +89,7 @@ def read_leads_csv(path: Path, spec: CsvSpec) -> LeadTable:
     )
     open_rows = len(closed) - rows
     if open_rows:
-        table = table.noted(f"{open_rows} rows without a closed outcome left out")
+        table = table.noted(f"{open_rows} rows without a closed outcome left out{_open(outcomes)}")
     if spec.drop:
         table = table.noted(f"dropped as declared: {', '.join(spec.drop)}")
     return table
@@ -108,6 +108,13 @@ def read_records_csv(
     names = [name for name in columns if name != id_column]
     records = [{name: _item(columns[name][row]) for name in names} for row in range(size)]
     return ids, records
+
+
+def _open(outcomes: Outcomes) -> str:
+    """Which target values were read as open, so a lost stage read as open is seen."""
+    if not outcomes.open_values:
+        return ""
+    return f" ({_values_listing(outcomes.open_values)}; --negative names lost ones)"
 
 
 def _item(value: object) -> object:
@@ -194,3 +201,8 @@ def _listing(columns: Sequence[str] | Mapping[str, Any], limit: int = 8) -> str:
     names = list(columns)
     shown = ", ".join(repr(n) for n in names[:limit])
     return shown + (f" ... ({len(names)} in all)" if len(names) > limit else "")
+
+
+def _values_listing(values: Sequence[str], limit: int = 6) -> str:
+    shown = ", ".join(repr(v) for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from leadflow.definition.model import AssetsConfig
 from leadflow.learn.csv_source import CsvSpec, read_leads_csv
 from leadflow.learn.errors import LearnInputError
+from leadflow.learn.outcome import one_sided
 from leadflow.learn.store_source import read_store_history
 from leadflow.learn.table import LeadTable
 from leadflow.learn.world_source import read_world_history
@@ -42,6 +43,15 @@ class LeadSource:
 
 def read_leads(source: LeadSource, *, assets: AssetsConfig | None = None) -> LeadTable:
     """The closed leads the options point at; ``assets`` from the active definition."""
+    table = _read(source, assets)
+    # Checked once the recent leads are left out too: that can take the last lost ones.
+    problem = one_sided(_name(source), table.won, table.lost)
+    if problem is not None:
+        raise LearnInputError(problem)
+    return table
+
+
+def _read(source: LeadSource, assets: AssetsConfig | None) -> LeadTable:
     drop = split_names(source.drop)
     if source.csv is not None:
         if source.world is not None:
@@ -54,6 +64,12 @@ def read_leads(source: LeadSource, *, assets: AssetsConfig | None = None) -> Lea
     else:
         table = _from_store(source, assets)
     return table.without(drop, "dropped as declared")
+
+
+def _name(source: LeadSource) -> str:
+    if source.csv is not None:
+        return str(source.csv)
+    return str(source.world) if source.world is not None else "the workspace store"
 
 
 def split_names(values: Sequence[str]) -> tuple[str, ...]:

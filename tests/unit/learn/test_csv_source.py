@@ -72,7 +72,19 @@ def test_open_rows_are_left_out_and_noted(tmp_path: Path) -> None:
     spec = CsvSpec(target="stage", id="id", positive="Won", negative=("Lost",))
     table = read_leads_csv(_write(tmp_path, text), spec)
     assert table.ids.tolist() == ["1", "2"]
-    assert "1 rows without a closed outcome left out" in table.notes
+    assert "1 rows without a closed outcome left out ('Open'; --negative names lost ones)" in (
+        table.notes
+    )
+
+
+def test_a_crms_stages_are_read_without_positive_and_the_open_ones_named(tmp_path: Path) -> None:
+    text = "id,plan,Deal Stage\n1,pro,Closed Won\n2,free,Closed Lost\n3,pro,Engaging\n"
+    text += "4,pro,Prospecting\n5,free,Closed Won\n"
+    table = read_leads_csv(_write(tmp_path, text), CsvSpec(target="Deal Stage", id="id"))
+    assert table.ids.tolist() == ["1", "2", "5"]
+    assert table.outcome.tolist() == [1, 0, 1]
+    note = "2 rows without a closed outcome left out ('Engaging', 'Prospecting'; --negative"
+    assert any(n.startswith(note) for n in table.notes)
 
 
 @pytest.mark.parametrize(
