@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
+from leadflow.learn.numbers import column_number
 from leadflow.learn.table import DEFAULT_MISSING_TOKENS, Attribute, AttributeKind, LeadTable
 
 __all__ = ["Encoder", "FeatureSpec", "fit_encoder"]
@@ -36,6 +37,12 @@ class FeatureSpec:
     categories: tuple[str, ...] = ()  # casefolded; index = code, len(categories) = "other"
     labels: tuple[str, ...] = ()  # the spelling shown to people, same order
     codes: Mapping[str, int] = field(default_factory=dict, compare=False)  # category -> index
+    decimal_comma: bool = False  # a numeric column written "2,5" in training
+
+    @property
+    def reads_decimal_comma(self) -> bool:
+        # Models saved before the field existed unpickle without it: comma thousands.
+        return bool(getattr(self, "decimal_comma", False))
 
     @property
     def other_code(self) -> int:
@@ -85,12 +92,13 @@ class Encoder:
         if text.casefold() in self.missing_tokens:
             return math.nan
         if spec.kind is AttributeKind.NUMERIC:
-            try:
-                return (
-                    float(text.replace(",", ".")) if isinstance(value, str) else float(str(value))
-                )
-            except ValueError:
-                return math.nan
+            if not isinstance(value, str):
+                try:
+                    return float(str(value))
+                except ValueError:
+                    return math.nan
+            number = column_number(text, decimal_comma=spec.reads_decimal_comma)
+            return math.nan if number is None else number
         if spec.path in COUNTRY_PATHS:  # trained on codes, as the table reads a country
             text = country_code(text) or text
         index = spec.codes.get(text.casefold())
@@ -108,7 +116,9 @@ def fit_encoder(table: LeadTable, *, min_count: int = 10) -> Encoder:
 
 def _spec(attribute: Attribute, min_count: int) -> FeatureSpec:
     if attribute.kind is AttributeKind.NUMERIC:
-        return FeatureSpec(attribute.name, attribute.path, attribute.kind)
+        return FeatureSpec(
+            attribute.name, attribute.path, attribute.kind, decimal_comma=attribute.decimal_comma
+        )
     counts = Counter(str(v) for v in attribute.values[~attribute.missing])
     kept = [label for label, n in counts.most_common(_MAX_CATEGORIES) if n >= min_count]
     kept.sort(key=str.casefold)

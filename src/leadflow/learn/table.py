@@ -3,7 +3,8 @@
 Every source (a CSV export, the demo world's files, the store) ends in a ``LeadTable``,
 so ICP discovery and the model never know where the rows came from. Attributes are
 typed once, here: a column is numeric when every answered value reads as a number
-(a decimal comma too), otherwise categorical. Text values are compared case-folded,
+(by the column's own convention, ``learn.numbers``: ``25,000`` thousands, ``2,5`` a
+decimal comma), otherwise categorical. Text values are compared case-folded,
 as the definition compares them, and keep their most frequent spelling for display.
 """
 
@@ -24,6 +25,7 @@ from leadflow.definition.model import ATTRIBUTE_NAMESPACES
 from leadflow.domain.keys import fold
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 from leadflow.learn.errors import LearnInputError
+from leadflow.learn.numbers import column_number, reads_decimal_comma
 
 __all__ = [
     "DEFAULT_MISSING_TOKENS",
@@ -40,7 +42,6 @@ DEFAULT_MISSING_TOKENS: frozenset[str] = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "select", "unknown", "(not set)"}
 )
 
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # The last word of a column named as an identifier, in the languages of the CRM exports.
@@ -69,6 +70,8 @@ class Attribute:
     path: str  # the definition fact path a fit rule would name (contact.industry ...)
     kind: AttributeKind
     values: Values
+    # A numeric column written with decimal commas ("2,5"): new leads' text is read alike.
+    decimal_comma: bool = False
 
     @property
     def missing(self) -> npt.NDArray[np.bool_]:
@@ -179,9 +182,10 @@ def infer_attribute(
     cleaned = [_clean(value, missing_tokens) for value in raw]
     if fact_path in COUNTRY_PATHS:
         cleaned = _as_country_codes(cleaned)
-    as_numbers = _as_numbers(cleaned)
+    decimal_comma = reads_decimal_comma(v for v in cleaned if isinstance(v, str))
+    as_numbers = _as_numbers(cleaned, decimal_comma)
     if as_numbers is not None:
-        return Attribute(name, fact_path, AttributeKind.NUMERIC, as_numbers)
+        return Attribute(name, fact_path, AttributeKind.NUMERIC, as_numbers, decimal_comma)
     return Attribute(name, fact_path, AttributeKind.CATEGORICAL, _fold_case(cleaned))
 
 
@@ -224,13 +228,13 @@ def _clean(value: object, missing_tokens: frozenset[str]) -> object:
     return None if text.casefold() in missing_tokens else text
 
 
-def _as_numbers(cleaned: Sequence[object]) -> npt.NDArray[np.float64] | None:
+def _as_numbers(cleaned: Sequence[object], decimal_comma: bool) -> npt.NDArray[np.float64] | None:
     numbers = np.full(len(cleaned), np.nan)
     answered = 0
     for index, value in enumerate(cleaned):
         if value is None:
             continue
-        number = _number(value)
+        number = _number(value, decimal_comma)
         if number is None:
             return None
         numbers[index] = number
@@ -238,18 +242,11 @@ def _as_numbers(cleaned: Sequence[object]) -> npt.NDArray[np.float64] | None:
     return numbers if answered else None
 
 
-def _number(value: object) -> float | None:
+def _number(value: object, decimal_comma: bool) -> float | None:
     if isinstance(value, int | float):
         return float(value)
-    text = str(value)
-    if _DECIMAL_COMMA.match(text):
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
     # "inf" and "nan" spelled out in a text column are words, not measurements.
-    return number if math.isfinite(number) else None
+    return column_number(str(value), decimal_comma=decimal_comma)
 
 
 def _fold_case(cleaned: Sequence[object]) -> Values:

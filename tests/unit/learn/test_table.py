@@ -128,3 +128,43 @@ def test_record_ids_of_every_shape_are_set_aside() -> None:
     )
     assert table.names == ("Number of Employees", "Segment")
     assert table.notes == ("identifier-like: Record ID, Kundennummer, E-mail, Row",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "read"),
+    [
+        # Consistent with comma thousands (English exports), as fit rules read them.
+        (["1,250", "25,000", "3,400,000", "800"], [1250.0, 25000.0, 3400000.0, 800.0]),
+        (["25,000", "12,500.50"], [25000.0, 12500.5]),
+        # Decimal commas (most of Europe): one value that cannot be thousands decides.
+        (["2,5", "0,75", "1,250"], [2.5, 0.75, 1.25]),
+        (["25.000", "1.250.000", "2,5"], [25000.0, 1250000.0, 2.5]),
+        (["1,5", "2", "-0,25"], [1.5, 2.0, -0.25]),
+        # Decimal points: "25,000" stays thousands, as a column of "2.5" shows.
+        (["2.5", "25,000"], [2.5, 25000.0]),
+    ],
+)
+def test_a_columns_numbers_are_read_by_its_own_convention(
+    raw: list[str], read: list[float]
+) -> None:
+    attribute = infer_attribute("Budget", raw)
+    assert attribute.kind is AttributeKind.NUMERIC
+    assert attribute.values.tolist() == read
+
+
+def test_new_leads_numbers_are_read_by_the_training_columns_convention() -> None:
+    size = 40
+    table = table_from_columns(
+        {
+            "Budget": ["25,000", "1,250,000"] * (size // 2),
+            "Rating": ["2,5", "0,75"] * (size // 2),
+        },
+        ids=np.arange(size).astype(str).astype(object),
+        outcome=np.array([0, 1] * (size // 2), dtype=np.int8),
+    )
+    encoder = fit_encoder(table)
+    budget, rating = encoder.features
+    assert encoder.code(budget, "25,000") == 25000.0
+    assert encoder.code(budget, "3,400,000") == 3400000.0
+    assert encoder.code(rating, "2,5") == 2.5
+    assert encoder.code(rating, "1,250") == 1.25
