@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from leadflow.definition.model import ATTRIBUTE_NAMESPACES
-from leadflow.domain.keys import fold
+from leadflow.domain.keys import fold, snake_case
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.numbers import column_number, reads_decimal_comma
@@ -52,7 +52,6 @@ _ID_WORDS = frozenset(
 _ID_SUFFIXES = ("nummer", "nummeret")  # German and Nordic compounds: Kundennummer
 # Share of distinct values from which an id-named column is ids (a duplicate row repeats one).
 _ID_NAMED_DISTINCT = 0.8
-_NOT_PATH_CHARS = re.compile(r"[^0-9a-z]+")
 
 Values = npt.NDArray[Any]
 
@@ -153,8 +152,9 @@ def default_path(column: str) -> str:
     head, _, rest = column.partition(".")
     if rest and head in ATTRIBUTE_NAMESPACES:
         return column
-    slug = _NOT_PATH_CHARS.sub("_", column.casefold()).strip("_")
-    return f"contact.{slug or 'column'}"
+    # The key `leadflow import contacts` stores the column under (Größe -> grosse), so a
+    # rule learned from an export matches the contacts imported from it.
+    return f"contact.{snake_case(column) or 'column'}"
 
 
 def check_path(column: str, path: str) -> str:

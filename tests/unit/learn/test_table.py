@@ -35,6 +35,14 @@ def test_default_paths() -> None:
     assert default_path("emp.var.rate") == "contact.emp_var_rate"
 
 
+def test_a_columns_path_is_the_key_the_import_stores_it_under() -> None:
+    # `leadflow import contacts` keeps an unknown column as snake_case(header), accents
+    # and ß folded: a fit rule learned from the same export must name that key.
+    assert default_path("Unternehmensgröße") == "contact.unternehmensgrosse"
+    assert default_path("Région") == "contact.region"
+    assert default_path("Størrelse (ansatte)") == "contact.storrelse_ansatte"
+
+
 def test_a_mapping_outside_the_fit_namespaces_is_refused() -> None:
     with pytest.raises(LearnInputError, match=r"'Stage' maps to 'fit\.score'"):
         infer_attribute("Stage", ["a"], path="fit.score")
