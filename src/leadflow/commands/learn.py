@@ -348,8 +348,14 @@ def predict(
 
     def work() -> None:
         saved = load_model(model_path)
-        ids, records = read_records_csv(source, lead_id)
-        matrix = saved.model.encoder.encode_records(records)
+        ids, columns, records = read_records_csv(source, lead_id)
+        encoder = saved.model.encoder
+        renamed, lacking = encoder.columns_for(columns)
+        if lacking:
+            typer.echo(_lacking(source, lacking, len(encoder.features)), err=True)
+        if renamed:
+            records = [{renamed.get(k, k): v for k, v in record.items()} for record in records]
+        matrix = encoder.encode_records(records)
         with compute_threads(threads or None):
             rows = explain(saved.model, matrix, ids, top=reasons)
         with _output(out) as handle:
@@ -549,6 +555,16 @@ def _fallback_icp(table: LeadTable, settings: Settings) -> None:
         now=SystemClock().now(),
     )
     print_sections(_console(), run.sections)
+
+
+def _lacking(source: Path, lacking: tuple[str, ...], features: int) -> str:
+    """A model silently fed "not answered" for a whole attribute scores every lead off."""
+    shown = ", ".join(lacking[:8]) + (f" and {len(lacking) - 8} more" if len(lacking) > 8 else "")
+    return (
+        f"warning: {source} has no column for {len(lacking)} of the model's {features} "
+        f"attributes ({shown}): those are read as not answered on every lead, which moves "
+        "every probability"
+    )
 
 
 def _reasons(row: Explanation) -> list[str]:

@@ -97,8 +97,9 @@ def read_leads_csv(path: Path, spec: CsvSpec) -> LeadTable:
 
 def read_records_csv(
     path: Path, id_column: str | None, missing_tokens: frozenset[str] = DEFAULT_MISSING_TOKENS
-) -> tuple[list[str], list[dict[str, object]]]:
-    """Leads to score (no outcome needed): their ids and raw attribute records."""
+) -> tuple[list[str], list[str], list[dict[str, object]]]:
+    """Leads to score (no outcome needed): their ids, the file's attribute columns and
+    raw attribute records."""
     spec = CsvSpec(target=id_column or "", id=id_column, missing_tokens=missing_tokens)
     columns = _read_columns(path, spec)
     if id_column is not None and id_column not in columns:
@@ -107,7 +108,7 @@ def read_records_csv(
     ids = [str(v) for v in columns[id_column]] if id_column else [str(i + 1) for i in range(size)]
     names = [name for name in columns if name != id_column]
     records = [{name: _item(columns[name][row]) for name in names} for row in range(size)]
-    return ids, records
+    return ids, names, records
 
 
 def _open(outcomes: Outcomes) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from leadflow.domain.keys import snake_case
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 from leadflow.learn.numbers import column_number
 from leadflow.learn.table import DEFAULT_MISSING_TOKENS, Attribute, AttributeKind, LeadTable
@@ -75,6 +76,27 @@ class Encoder:
             _encode_column(spec, by_name.get(spec.name), len(table)) for spec in self.features
         ]
         return np.column_stack(columns) if columns else np.empty((len(table), 0))
+
+    def columns_for(self, columns: Iterable[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+        """Which of ``columns`` holds each feature, and the features none holds.
+
+        A column names a feature by its name, or by its name as the import keys a header
+        (``lead_origin`` for ``Lead Origin``). Returns column -> feature name for the
+        columns spelt otherwise, and the names of the features no column holds."""
+        given = list(columns)
+        exact = set(given)
+        by_key = {snake_case(column): column for column in given}
+        renamed: dict[str, str] = {}
+        lacking = []
+        for spec in self.features:
+            if spec.name in exact:
+                continue
+            column = by_key.get(snake_case(spec.name))
+            if column is None:
+                lacking.append(spec.name)
+            else:
+                renamed[column] = spec.name
+        return renamed, tuple(lacking)
 
     def encode_records(self, records: Sequence[Mapping[str, object]]) -> Matrix:
         """The model matrix of raw records (attribute name -> value), e.g. new leads."""

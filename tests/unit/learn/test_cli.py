@@ -260,3 +260,26 @@ def test_the_workspace_option_chooses_the_store(tmp_path: Path, command: str) ->
     assert result.stderr.startswith("error: no workspace store at ")
     assert "elsewhere" in result.stderr
     assert "nowhere" not in result.stderr
+
+
+def test_predict_warns_of_attributes_the_new_leads_lack(tmp_path: Path) -> None:
+    source = _csv(tmp_path, size=400)
+    models = tmp_path / "models"
+    code, _, err = _run("model", "--from", str(source), *BASIC, "--out", str(models))
+    assert code == 0, err
+    new = tmp_path / "new.csv"
+    new.write_text("id,industry,Country\nn1,software,NL\nn2,retail,DE\n")  # no Employees
+
+    result = CliRunner().invoke(
+        app, ["learn", "predict", "--model", str(models), "--from", str(new), "--id", "id"]
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"warning: {new} has no column for 1 of the model's 3 attributes (Employees): "
+        "those are read as not answered on every lead, which moves every probability"
+    ]
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [row["id"] for row in rows] == ["n1", "n2"]
+    # 'industry' is the model's 'Industry', as a header folded: it is read.
+    assert "Industry=software" in rows[0]["reasons_for"] + rows[0]["reasons_against"]

@@ -110,7 +110,7 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 
 
 def test_records_for_scoring_need_no_outcome(tmp_path: Path) -> None:
-    ids, records = read_records_csv(_write(tmp_path, EXPORT), "Prospect ID")
+    ids, _, records = read_records_csv(_write(tmp_path, EXPORT), "Prospect ID")
     assert ids == ["a1", "a2", "a3", "a4"]
     assert records[0]["Lead Source"] == "Google"
     assert records[2]["Specialization"] is None
