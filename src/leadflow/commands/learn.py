@@ -43,6 +43,7 @@ from leadflow.definition.model import Definition
 from leadflow.domain.clock import SystemClock
 from leadflow.learn.artifact import load_model
 from leadflow.learn.csv_source import read_records_csv
+from leadflow.learn.drift import drift_line
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.evaluation import ModelOptions
 from leadflow.learn.explain import Contribution, Explanation, explain
@@ -356,6 +357,9 @@ def predict(
         if renamed:
             records = [{renamed.get(k, k): v for k, v in record.items()} for record in records]
         matrix = encoder.encode_records(records)
+        drift = drift_line(saved.card.get("population"), encoder, matrix)
+        if drift is not None:
+            typer.echo(drift, err=True)
         with compute_threads(threads or None):
             rows = explain(saved.model, matrix, ids, top=reasons)
         with _output(out) as handle:

@@ -283,3 +283,24 @@ def test_predict_warns_of_attributes_the_new_leads_lack(tmp_path: Path) -> None:
     assert [row["id"] for row in rows] == ["n1", "n2"]
     # 'industry' is the model's 'Industry', as a header folded: it is read.
     assert "Industry=software" in rows[0]["reasons_for"] + rows[0]["reasons_against"]
+
+
+def test_predict_says_when_the_new_leads_differ_from_the_training_leads(tmp_path: Path) -> None:
+    source = _csv(tmp_path, size=400)
+    models = tmp_path / "models"
+    code, _, err = _run("model", "--from", str(source), *BASIC, "--out", str(models))
+    assert code == 0, err
+    card = json.loads((models / "v1" / "card.json").read_text())
+    assert set(card["population"]["features"]) == {"Industry", "Employees", "Country"}
+    new = tmp_path / "new.csv"
+    rows = [f"n{i},software,{10 + i % 5},NO" for i in range(120)]
+    new.write_text("id,Industry,Employees,Country\n" + "\n".join(rows) + "\n")
+
+    result = CliRunner().invoke(
+        app, ["learn", "predict", "--model", str(models), "--from", str(new), "--id", "id"]
+    )
+
+    assert result.exit_code == 0, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("drift (major): the 120 leads scored differ from the ")
+    assert "Country (PSI" in line
