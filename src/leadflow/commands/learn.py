@@ -87,6 +87,11 @@ _TIME = typer.Option(None, "--time", help="Decision time column (ISO 8601); orde
 _DROP = typer.Option([], "--drop", help="Columns known only after the outcome (comma-separated).")
 _POSITIVE = typer.Option(None, "--positive", help="The target value meaning won.")
 _NEGATIVE = typer.Option([], "--negative", help="Target values meaning lost (others: open).")
+_FORMAT = typer.Option(
+    None,
+    "--format",
+    help="The export's CRM format (hubspot, salesforce ...): columns as its import stores them.",
+)
 _MAP = typer.Option([], "--map", help="COLUMN=FACT_PATH, e.g. 'Industry=account.industry'.")
 _PRESET = typer.Option([], "--leaky-preset", help="Known post-outcome columns: x_education ...")
 _ALLOW = typer.Option([], "--allow-leaky", help="Keep a column the leakage guard flags.")
@@ -113,6 +118,7 @@ def icp(
     positive: str | None = _POSITIVE,
     negative: list[str] = _NEGATIVE,
     mapping: list[str] = _MAP,
+    crm_format: str | None = _FORMAT,
     leaky_preset: list[str] = _PRESET,
     allow_leaky: list[str] = _ALLOW,
     definition: str | None = _DEFINITION,
@@ -145,6 +151,7 @@ def icp(
             positive,
             negative,
             mapping,
+            crm_format,
         )
         # The model's guard: a column that nearly decides the outcome alone (a CRM's
         # lifecycle stage saying "customer") would come back as a proposed fit rule. On
@@ -196,6 +203,7 @@ def model(
     positive: str | None = _POSITIVE,
     negative: list[str] = _NEGATIVE,
     mapping: list[str] = _MAP,
+    crm_format: str | None = _FORMAT,
     leaky_preset: list[str] = _PRESET,
     allow_leaky: list[str] = _ALLOW,
     definition: str | None = _DEFINITION,
@@ -240,6 +248,7 @@ def model(
             positive,
             negative,
             mapping,
+            crm_format,
         )
         run = train_and_save(
             table,
@@ -284,6 +293,7 @@ def evaluate(
     positive: str | None = _POSITIVE,
     negative: list[str] = _NEGATIVE,
     mapping: list[str] = _MAP,
+    crm_format: str | None = _FORMAT,
     leaky_preset: list[str] = _PRESET,
     allow_leaky: list[str] = _ALLOW,
     definition: str | None = _DEFINITION,
@@ -316,6 +326,7 @@ def evaluate(
             positive,
             negative,
             mapping,
+            crm_format,
         )
         size, result = evaluate_model(
             table,
@@ -502,6 +513,7 @@ def _table(
     positive: str | None,
     negative: list[str],
     mapping: list[str],
+    crm_format: str | None,
 ) -> LeadTable:
     options = LeadSource(
         csv=source,
@@ -515,6 +527,7 @@ def _table(
         negative=negative,
         mapping=mapping,
         all_closed=all_closed,
+        format=crm_format,
     )
     return read_leads(options, assets=definition.assets if definition else None)
 

@@ -19,6 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from leadflow.ingest.formats.layout import Layout
+from leadflow.learn.crm_columns import stored_columns
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.outcome import Outcomes, parse_moments, parse_outcomes
 from leadflow.learn.table import DEFAULT_MISSING_TOKENS, LeadTable, table_from_columns
@@ -42,6 +44,8 @@ class CsvSpec:
     # Column -> definition fact path (account.industry ...); others become contact.<column>.
     paths: Mapping[str, str] = field(default_factory=dict)
     missing_tokens: frozenset[str] = DEFAULT_MISSING_TOKENS
+    # The CRM format the export is in (--format): columns read as its import stores them.
+    layout: Layout | None = None
 
 
 def sniff_format(path: Path) -> tuple[str, str]:
@@ -79,14 +83,23 @@ def read_leads_csv(path: Path, spec: CsvSpec) -> LeadTable:
     attributes = {
         name: _subset(values, closed) for name, values in columns.items() if name not in reserved
     }
+    paths = dict(spec.paths)
+    stored, layout = None, spec.layout
+    if layout is not None:
+        stored = stored_columns(attributes, layout, spec.paths)
+        attributes, paths = stored.columns, {**stored.paths, **spec.paths}
     table = table_from_columns(
         attributes,
         ids=ids,
         outcome=outcomes.won[closed],
         decided_at=moments,
-        paths=spec.paths,
+        paths=paths,
         missing_tokens=spec.missing_tokens,
     )
+    if stored is not None and layout is not None and stored.set_aside:
+        read_as = ", ".join(stored.fields)
+        reason = f"not a persona attribute (the {layout.name} import reads them as {read_as})"
+        table = table.noted(f"{reason}: {', '.join(stored.set_aside)}")
     open_rows = len(closed) - rows
     if open_rows:
         table = table.noted(f"{open_rows} rows without a closed outcome left out{_open(outcomes)}")

@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from leadflow.definition.model import AssetsConfig
+from leadflow.ingest.formats import get_format
+from leadflow.ingest.formats.layout import Layout
 from leadflow.learn.csv_source import CsvSpec, read_leads_csv
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.outcome import one_sided
@@ -39,6 +41,7 @@ class LeadSource:
     negative: Sequence[str] = ()
     mapping: Sequence[str] = field(default_factory=tuple)  # "COLUMN=FACT_PATH"
     all_closed: bool = False  # histories: keep leads decided too recently to be mature
+    format: str | None = None  # the CSV's CRM format: columns as its import stores them
 
 
 def read_leads(source: LeadSource, *, assets: AssetsConfig | None = None) -> LeadTable:
@@ -59,6 +62,8 @@ def _read(source: LeadSource, assets: AssetsConfig | None) -> LeadTable:
         return read_leads_csv(source.csv, _spec(source, drop))
     if source.target is not None:
         raise LearnInputError("--target goes with --from FILE.csv")
+    if source.format is not None:
+        raise LearnInputError("--format goes with --from FILE.csv")
     if source.world is not None:
         table = read_world_history(source.world, assets=assets, mature_only=not source.all_closed)
     else:
@@ -88,7 +93,17 @@ def _spec(source: LeadSource, drop: tuple[str, ...]) -> CsvSpec:
         positive=source.positive,
         negative=split_names(source.negative),
         paths=_paths(source.mapping),
+        layout=_layout(source.format),
     )
+
+
+def _layout(name: str | None) -> Layout | None:
+    if name is None:
+        return None
+    try:
+        return get_format(name)
+    except ValueError as error:
+        raise LearnInputError(f"--format: {error}") from None
 
 
 def _paths(mapping: Sequence[str]) -> dict[str, str]:

@@ -217,6 +217,7 @@ def test_icp_refuses_a_leaky_column_rather_than_proposing_it_as_a_fit_rule(
         (("--target", "won", "--map", "Industry"), "--map 'Industry': expected COLUMN=FACT_PATH"),
         (("--target", "won", "--map", "Industry=fit.score"), "a fit fact path starts with"),
         (("--target", "won", "--leaky-preset", "crm"), "unknown leakage preset 'crm'"),
+        (("--target", "won", "--format", "hubsport"), "--format: unknown format 'hubsport'"),
         ((), "--target is required"),
     ],
 )
