@@ -52,6 +52,10 @@ def test_icp_reports_and_writes_a_valid_patch(tmp_path: Path) -> None:
     assert code == 0, err
     assert "What wins" in out
     assert "software" in out
+    # The notes read as in `learn model` (not all of them set anything aside: a column
+    # named like an outcome is only pointed out).
+    assert "Note: dropped as declared: decided, Status" in out
+    assert "Set aside" not in out
     assert patch.read_text().count("extends: fit-first") == 1
     assert "| Industry | software |" in report.read_text()
     validated = CliRunner().invoke(app, ["definition", "validate", str(patch)])
