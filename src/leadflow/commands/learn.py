@@ -42,6 +42,7 @@ from leadflow.definition.loader import load_definition
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import SystemClock
 from leadflow.learn.artifact import load_model
+from leadflow.learn.crm_columns import stored_records
 from leadflow.learn.csv_source import read_records_csv
 from leadflow.learn.drift import drift_line
 from leadflow.learn.errors import LearnInputError
@@ -56,7 +57,7 @@ from leadflow.learn.report import (
     to_markdown,
 )
 from leadflow.learn.runs import IcpOptions, evaluate_model, no_proposal, run_icp, train_and_save
-from leadflow.learn.sources import LeadSource, read_leads
+from leadflow.learn.sources import LeadSource, layout_named, read_leads
 from leadflow.learn.split import SplitKind
 from leadflow.learn.table import LeadTable
 from leadflow.services.prediction import activate_model, deactivate_model, stored_models
@@ -354,6 +355,7 @@ def predict(
     lead_id: str | None = _ID,
     out: Path | None = typer.Option(None, "--out", help="Write the scores CSV here."),
     reasons: int = typer.Option(3, "--reasons", min=0, max=10, help="Reasons per side."),
+    crm_format: str | None = _FORMAT,
     threads: int = _THREADS,
 ) -> None:
     """Score leads with a saved model: probability and the strongest reasons."""
@@ -361,8 +363,11 @@ def predict(
     def work() -> None:
         saved = load_model(model_path)
         ids, columns, records = read_records_csv(source, lead_id)
+        paths: dict[str, str] = {}
+        if crm_format is not None:
+            records, paths = stored_records(records, columns, layout_named(crm_format))
         encoder = saved.model.encoder
-        renamed, lacking = encoder.columns_for(columns)
+        renamed, lacking = encoder.columns_for(columns, paths)
         if lacking:
             typer.echo(_lacking(source, lacking, len(encoder.features)), err=True)
         if renamed:

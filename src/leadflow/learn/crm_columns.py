@@ -24,7 +24,7 @@ from leadflow.ingest.formats.layout import IGNORE, Layout
 from leadflow.ingest.normalise import clean_text, industry_key, normalise_utm, parse_boolean
 from leadflow.ingest.values import channel, seniority
 
-__all__ = ["StoredColumns", "stored_columns"]
+__all__ = ["StoredColumns", "stored_columns", "stored_records"]
 
 Reader = Callable[[str], object]
 
@@ -109,3 +109,14 @@ def _cell(value: object, table: Mapping[str, str] | None, reader: Reader | None)
         return reader(text)
     except ValueError:
         return text  # as written: the import would reject the row, learning keeps it
+
+
+def stored_records(
+    records: list[dict[str, object]], columns: list[str], layout: Layout
+) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """New leads' records (column -> value) with the persona columns normalised as the
+    import stores them, and each column's fact path, for scoring them (learn predict)."""
+    stored = stored_columns({name: [r.get(name) for r in records] for name in columns}, layout, {})
+    kept = list(stored.columns)
+    rows = [{name: stored.columns[name][row] for name in kept} for row in range(len(records))]
+    return rows, stored.paths

@@ -77,21 +77,26 @@ class Encoder:
         ]
         return np.column_stack(columns) if columns else np.empty((len(table), 0))
 
-    def columns_for(self, columns: Iterable[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    def columns_for(
+        self, columns: Iterable[str], paths: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, str], tuple[str, ...]]:
         """Which of ``columns`` holds each feature, and the features none holds.
 
-        A column names a feature by its name, or by its name as the import keys a header
-        (``lead_origin`` for ``Lead Origin``). Returns column -> feature name for the
-        columns spelt otherwise, and the names of the features no column holds."""
+        A column names a feature by its name, by its name as the import keys a header
+        (``lead_origin`` for ``Lead Origin``), or by the fact path ``paths`` gives it (an
+        export read with its CRM format: ``Industry`` is ``account.industry``). Returns
+        column -> feature name for the columns named otherwise, and the names of the
+        features no column holds."""
         given = list(columns)
         exact = set(given)
         by_key = {snake_case(column): column for column in given}
+        by_path = {path: column for column, path in (paths or {}).items()}
         renamed: dict[str, str] = {}
         lacking = []
         for spec in self.features:
             if spec.name in exact:
                 continue
-            column = by_key.get(snake_case(spec.name))
+            column = by_key.get(snake_case(spec.name)) or by_path.get(spec.path)
             if column is None:
                 lacking.append(spec.name)
             else:

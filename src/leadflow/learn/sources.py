@@ -25,7 +25,7 @@ from leadflow.learn.table import LeadTable
 from leadflow.learn.world_source import read_world_history
 from leadflow.store.database import make_engine, normalise_url
 
-__all__ = ["LeadSource", "read_leads", "split_names"]
+__all__ = ["LeadSource", "layout_named", "read_leads", "split_names"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +93,12 @@ def _spec(source: LeadSource, drop: tuple[str, ...]) -> CsvSpec:
         positive=source.positive,
         negative=split_names(source.negative),
         paths=_paths(source.mapping),
-        layout=_layout(source.format),
+        layout=None if source.format is None else layout_named(source.format),
     )
 
 
-def _layout(name: str | None) -> Layout | None:
-    if name is None:
-        return None
+def layout_named(name: str) -> Layout:
+    """A contact import format by name (--format); a one-line error naming the choices."""
     try:
         return get_format(name)
     except ValueError as error:

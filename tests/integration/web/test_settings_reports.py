@@ -359,7 +359,9 @@ def test_the_settings_name_a_models_learner_in_the_readers_words(
         session.commit()
     try:
         english = _table(client.get("/ui/settings").text, "models")
-        german = _table(client.get("/ui/settings", headers={"Accept-Language": "de"}).text, "models")
+        german = _table(
+            client.get("/ui/settings", headers={"Accept-Language": "de"}).text, "models"
+        )
     finally:
         with state.writes() as session:
             deactivate_model(session, now=web_clock.now() + timedelta(hours=1), actor="test")

@@ -309,3 +309,33 @@ def test_predict_says_when_the_new_leads_differ_from_the_training_leads(tmp_path
     [line] = result.stderr.splitlines()
     assert line.startswith("drift (major): the 120 leads scored differ from the ")
     assert "Country (PSI" in line
+
+
+def test_predict_reads_a_crm_export_by_the_import_s_fact_paths(tmp_path: Path) -> None:
+    """A model names its attributes as it learned them (Branche, account.industry); a
+    HubSpot export with other headers for the same fields still feeds it: --format reads
+    them by the fact paths the import stores them under, in the import's words."""
+    rows = ["id,Branche,Land,Größe,won"]
+    # Learned in the store's words (as from the workspace): computer_software, DE.
+    rows += [f"c{i},{'computer_software' if i % 3 else 'retail'},Germany,{i},"
+             f"{'yes' if (i % 3 > 0) != (i % 4 == 0) else 'no'}" for i in range(120)]  # fmt: skip
+    source = tmp_path / "learned.csv"
+    source.write_text("\n".join(rows) + "\n")
+    models = tmp_path / "models"
+    code, _, err = _run(
+        "model", "--from", str(source), "--target", "won", "--id", "id", "--out", str(models),
+        "--map", "Branche=account.industry", "--map", "Land=contact.country",
+    )  # fmt: skip
+    assert code == 0, err
+    new = tmp_path / "hubspot.csv"
+    new.write_text("Record ID,Industry,Country/Region,Größe\n51,COMPUTER_SOFTWARE,Deutschland,7\n")
+
+    result = CliRunner().invoke(app, [
+        "learn", "predict", "--model", str(models), "--from", str(new), "--id", "Record ID",
+        "--format", "hubspot",
+    ])  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    assert "no column" not in result.stderr
+    [row] = list(csv.DictReader(result.stdout.splitlines()))
+    assert "Branche=computer_software" in row["reasons_for"] + row["reasons_against"]
