@@ -49,7 +49,12 @@ from leadflow.api.state import ApiLimits, ApiState
 from leadflow.domain.clock import Clock, SystemClock
 from leadflow.services.form_config import FormsConfig, load_forms
 from leadflow.settings import Settings
-from leadflow.store.database import engine_from_settings, session_factory, writer
+from leadflow.store.database import (
+    engine_from_settings,
+    impatient_writes,
+    session_factory,
+    writer,
+)
 from leadflow.web import install_web
 
 __all__ = ["ROUTERS", "create_app"]
@@ -98,7 +103,7 @@ def create_app(
         settings=settings,
         engine=engine,
         reads=session_factory(engine),
-        writes=session_factory(writer(engine)),
+        writes=impatient_writes(session_factory(writer(engine))),
         clock=clock or SystemClock(),
         limits=limits,
         forms=forms if forms is not None else load_forms(settings.workspace),

@@ -1,6 +1,7 @@
 """``leadflow backtest CANDIDATE.yaml``: try a changed definition on history before it goes live.
 
-Reads the store once (as of ``--to``, default now), replays the period under the
+Reads the store once (up to ``--to``, not included, as the reports do; default now),
+replays the period under the
 active definition and under the candidate (analytics/backtest.py) at checkpoints every
 ``step_days``, and compares what each would have handed to sales with what was won.
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["BacktestError", "BacktestRequest", "backtest", "unloadable_note"]
 
 DEFAULT_STEP_DAYS = 7.0
+_MOMENT = timedelta(microseconds=1)  # the store's resolution
 
 
 class BacktestError(ValueError):
@@ -67,14 +69,18 @@ def backtest(engine: Engine, request: BacktestRequest, *, clock: Clock) -> Repor
         raise BacktestError(f"--to {stop.isoformat()} is in the future")
     if not 0 < request.step_days <= 366:
         raise BacktestError(f"--step must be between 0 and 366 days, got {request.step_days:g}")
+    # A given --to is the end of the period, not part of it, as in the reports: the store
+    # is read up to the moment before it (what a CRM export dates at that midnight
+    # belongs to the next period). Without one, what was recorded just now is seen.
+    seen = stop - _MOMENT if request.stop is not None else stop
     with engine.connect() as connection:
         with Session(bind=connection) as session:
             active = active_definition(session).definition
-        history = read_history(connection, as_of=stop)
+        history = read_history(connection, as_of=seen)
         start = _start(request.start, history.created_us, stop, given=request.stop is not None)
         models = _models(connection, activation_periods(connection), start, micros(stop))
         won = side_table(
-            connection, stop,
+            connection, seen,
             # A company's deal (imported, no contact) is no lead's outcome.
             "SELECT contact_id, {closed_at} FROM opportunities WHERE status = 'won'"
             " AND contact_id IS NOT NULL AND closed_at <= :as_of ORDER BY closed_at, id",

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from leadflow.domain.attempt_words import said_as
@@ -48,6 +48,7 @@ from leadflow.services.sales_work import (
     live_work,
     owner_calendar,
     record_breach_if_late,
+    withdraw_breaches,
     withdrawn_channels,
 )
 from leadflow.store.models import (
@@ -59,7 +60,6 @@ from leadflow.store.models import (
     Qualification,
     Rep,
     SalesAttempt,
-    SlaBreach,
 )
 
 __all__ = [
@@ -157,7 +157,7 @@ def record_attempt(
     )
     _touched(session, contact_id, moment)
     item = work.item
-    late = _first_touch(session, work, moment)
+    late = _first_touch(session, work, moment, now)
     item.attempts += 1
     item.connected = item.connected or outcome in CONNECTING_OUTCOMES
     if item.closed_at is not None:
@@ -214,7 +214,7 @@ def record_conversation(
             external_id=external_id,
         )
     )
-    late = _first_touch(session, work, moment)
+    late = _first_touch(session, work, moment, now)
     work.item.connected = True
     if work.item.closed_at is None:
         work.item.next_attempt_due_at = work.item.next_channel = None
@@ -260,7 +260,7 @@ def close_lead(
     return _state(work, actor.key)
 
 
-def _first_touch(session: Session, work: Work, moment: datetime) -> bool:
+def _first_touch(session: Session, work: Work, moment: datetime, now: datetime) -> bool:
     """Any recorded sales touch, an attempt or a conversation, is the first touch when
     none came before it; whether it breached the first-touch SLA (recorded at
     ``moment``). A touch logged after the fact that came earlier than the one on record
@@ -271,24 +271,15 @@ def _first_touch(session: Session, work: Work, moment: datetime) -> bool:
         return False
     item.first_touch_at = moment
     if _in_time(work, moment):
-        _withdraw_breach(session, work)
+        withdraw_breaches(session, work, FIRST_TOUCH, done_at=moment, now=now)
         return False
-    return record_breach_if_late(session, work, FIRST_TOUCH, moment, done_at=moment) is not None
+    late = record_breach_if_late(session, work, FIRST_TOUCH, moment, done_at=moment, written_at=now)
+    return late is not None
 
 
 def _in_time(work: Work, moment: datetime) -> bool:
     due = None if work.assignment is None else work.assignment.touch_due_at
     return due is None or moment <= due
-
-
-def _withdraw_breach(session: Session, work: Work) -> None:
-    if work.assignment is None:
-        return
-    session.execute(
-        delete(SlaBreach).where(
-            SlaBreach.assignment_id == work.assignment.id, SlaBreach.kind == FIRST_TOUCH
-        )
-    )
 
 
 def _rejudge_under_worked(session: Session, work: Work) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from leadflow.definition.model_handoff import HandoffConfig, RejectAction, RejectReason
@@ -42,9 +41,10 @@ from leadflow.services.sales_work import (
     owner_calendar,
     record_breach_if_late,
     team_calendar,
+    withdraw_breaches,
 )
 from leadflow.store.driver import driver_for
-from leadflow.store.models import Assignment, Contact, Rejection, Rep, SlaBreach
+from leadflow.store.models import Assignment, Contact, Rejection, Rep
 
 __all__ = ["STAYS_CUSTOMER_ACTION", "Answered", "accept", "accept_in", "reject"]
 
@@ -85,15 +85,10 @@ def accept_in(
     moment = now if at is None else min(at, now)
     work = _open_work(session, contact_id)
     actor = acting_rep(session, work, rep)
-    late = record_breach_if_late(session, work, ACCEPT, moment, done_at=moment) is not None
-    if not late and work.assignment is not None and moment < now:
-        session.execute(
-            delete(SlaBreach).where(
-                SlaBreach.assignment_id == work.assignment.id,
-                SlaBreach.kind == ACCEPT,
-                SlaBreach.reassigned.is_(False),
-            )
-        )
+    breach = record_breach_if_late(session, work, ACCEPT, moment, done_at=moment, written_at=now)
+    late = breach is not None
+    if not late and moment < now:
+        withdraw_breaches(session, work, ACCEPT, done_at=moment, now=now, keep_reassigned=True)
     if work.item.rep_id is None:
         claimed = _claim(session, work, actor, moment, changed_at=now)
         work = Work(work.handoff, work.item, claimed)

@@ -14,7 +14,9 @@ Kinds (``KINDS``) and their ``data``:
                            rule, trigger, accept_due_at, first_touch_due_at, at
     handoff.assigned       contact_id, handoff_id, owner, rule, reason, at: the lead has
                            another owner (re-assigned, or claimed from the unassigned queue)
-    handoff.sla_breached   contact_id, handoff_id, owner, due_at (sent by the hand-off issue)
+    handoff.sla_breached   contact_id, handoff_id, owner, kind, due_at, at
+    handoff.sla_breach_withdrawn  contact_id, handoff_id, owner, kind, due_at, done_at, at:
+                           a touch or an answer logged afterwards shows the SLA was met
     contact.merged         survivor_id, merged_id, at (sent by identity resolution)
     contact.erased         contact_ids, at: the person was erased (GDPR art. 17); every
                            receiver of their data erases its copies (art. 19)
@@ -47,6 +49,7 @@ __all__ = [
     "KINDS",
     "SALES_READY",
     "SLA_BREACHED",
+    "SLA_BREACH_WITHDRAWN",
     "STAGE_CHANGED",
     "announce_qualified",
     "enqueue",
@@ -56,6 +59,7 @@ __all__ = [
 STAGE_CHANGED = "stage.changed"
 SALES_READY = "lead.sales_ready"
 SLA_BREACHED = "handoff.sla_breached"
+SLA_BREACH_WITHDRAWN = "handoff.sla_breach_withdrawn"
 HANDED_OFF = "lead.handed_off"
 HANDOFF_ASSIGNED = "handoff.assigned"
 CONTACT_MERGED = "contact.merged"
@@ -67,6 +71,7 @@ KINDS: tuple[str, ...] = (
     HANDED_OFF,
     HANDOFF_ASSIGNED,
     SLA_BREACHED,
+    SLA_BREACH_WITHDRAWN,
     CONTACT_MERGED,
     CONTACT_ERASED,
     CONFIRMATION_REQUESTED,

@@ -11,6 +11,7 @@ the funnel from ``--from`` (included) up to ``--to`` (not included);
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,8 +26,9 @@ from leadflow.analytics.funnel import funnel_report
 from leadflow.analytics.journeys import Journeys
 from leadflow.analytics.report import Report
 from leadflow.analytics.scoring import scoring_report
-from leadflow.analytics.tables import read_tables
+from leadflow.analytics.tables import Tables, read_tables
 from leadflow.batch.frames import micros
+from leadflow.definition.model import Definition
 from leadflow.domain.clock import Clock, ensure_utc, parse_instant
 from leadflow.services.definitions import active_definition
 
@@ -36,6 +38,7 @@ __all__ = [
     "ReportError",
     "ReportRequest",
     "build_report",
+    "build_reports",
     "report_moment",
     "time_zone",
 ]
@@ -67,10 +70,31 @@ class ReportRequest:
 def build_report(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs) -> Report:
     """The report ``request`` names; its parameters say the period (``from``, and the
     moment described is ``as_of``), so an exported report states what it covers."""
-    report = _built(engine, request, clock=clock, costs=costs)
-    start = None if request.start is None else ensure_utc(request.start).isoformat()
-    zone = {} if request.zone is None else {"time_zone": request.zone}
-    return replace(report, parameters={**report.parameters, "from": start, **zone})
+    return build_reports(engine, [request], clock=clock, costs=costs)[0]
+
+
+def build_reports(
+    engine: Engine, requests: Sequence[ReportRequest], *, clock: Clock, costs: Costs
+) -> list[Report]:
+    """The reports ``requests`` name, in their order. Requests that describe the same
+    moment in the same time zone share one read of the store and one rebuild of the
+    journeys (the dashboard's three reports cost one read, not three). Every request is
+    checked before anything is read: ReportError for the first bad one."""
+    now = clock.now()
+    plans = [_plan(request, now) for request in requests]
+    built: dict[int, Report] = {}
+    for (end, zone), members in _shared_reads(plans).items():
+        with engine.connect() as connection:
+            with Session(bind=connection) as session:
+                definition = active_definition(session).definition
+            tables = read_tables(connection, end)
+        journeys = Journeys.build(
+            tables, definition, currency=costs.currency, rates=costs.exchange_rates, zone=zone
+        )
+        for index in members:
+            report = _computed(plans[index], tables, journeys, definition, costs)
+            built[index] = _with_period(report, requests[index])
+    return [built[index] for index in range(len(requests))]
 
 
 def report_moment(text: str, zone: str | None = None) -> datetime:
@@ -109,7 +133,19 @@ def _check_period(start: datetime | None, stop: datetime | None, now: datetime) 
         raise ReportError(f"--from {began.isoformat()} is in the future")
 
 
-def _built(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs) -> Report:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A checked request: the report, its grouping and its period in the store's time."""
+
+    name: str
+    by: str | None
+    as_of: datetime
+    start_us: int | None
+    end: datetime  # the first moment not seen
+    zone: str | None
+
+
+def _plan(request: ReportRequest, now: datetime) -> _Plan:
     name = request.name
     if name not in REPORTS:
         raise ReportError(f"unknown report {name!r}; reports: {', '.join(REPORTS)}")
@@ -118,30 +154,41 @@ def _built(engine: Engine, request: ReportRequest, *, clock: Clock, costs: Costs
         time_zone(request.zone)
     if by is not None and by not in GROUPS:
         raise ReportError(f"--by must be one of {', '.join(GROUPS)}, got {by!r}")
-    now = clock.now()
     as_of = ensure_utc(request.stop) if request.stop is not None else now
     _check_period(request.start, request.stop, now)
     start = None if request.start is None else micros(ensure_utc(request.start))
     # The period is [from, to): a given --to is its end, not part of it. Without one it
     # ends now, and what was recorded at this very moment is part of it.
     end = as_of if request.stop is not None else as_of + _MOMENT
-    with engine.connect() as connection:
-        with Session(bind=connection) as session:
-            definition = active_definition(session).definition
-        tables = read_tables(connection, end)
-    journeys = Journeys.build(
-        tables, definition, currency=costs.currency, rates=costs.exchange_rates,
-        zone=request.zone,
-    )  # fmt: skip
-    stop = micros(end)
-    if name == "funnel":
+    return _Plan(name, by, as_of, start, end, request.zone)
+
+
+def _shared_reads(plans: Sequence[_Plan]) -> dict[tuple[datetime, str | None], list[int]]:
+    """The indexes of ``plans`` grouped by what they read: the same end, the same zone."""
+    reads: dict[tuple[datetime, str | None], list[int]] = {}
+    for index, plan in enumerate(plans):
+        reads.setdefault((plan.end, plan.zone), []).append(index)
+    return reads
+
+
+def _with_period(report: Report, request: ReportRequest) -> Report:
+    start = None if request.start is None else ensure_utc(request.start).isoformat()
+    zone = {} if request.zone is None else {"time_zone": request.zone}
+    return replace(report, parameters={**report.parameters, "from": start, **zone})
+
+
+def _computed(
+    plan: _Plan, tables: Tables, journeys: Journeys, definition: Definition, costs: Costs
+) -> Report:
+    as_of, start, stop, by = plan.as_of, plan.start_us, micros(plan.end), plan.by
+    if plan.name == "funnel":
         return funnel_report(journeys, definition, as_of=as_of, start_us=start, stop_us=stop, by=by)
-    if name == "channels":
+    if plan.name == "channels":
         return channel_report(
             tables, journeys, definition, costs, as_of=as_of, start_us=start, stop_us=stop,
             by=by or "channel",
         )  # fmt: skip
-    if name == "alignment":
+    if plan.name == "alignment":
         return alignment_report(
             tables, journeys, as_of=as_of, start_us=start, stop_us=stop, by=by,
             min_attempts=definition.handoff.cadence.min_attempts,

@@ -19,7 +19,7 @@ from leadflow.definition.model_handoff import CadenceConfig
 from leadflow.domain.business_hours import BusinessCalendar, WorkingWeek, time_zone
 from leadflow.domain.cadence import CadenceStep, plan_cadence
 from leadflow.domain.vocabulary import AttemptChannel
-from leadflow.services.outbox import SLA_BREACHED, enqueue_in
+from leadflow.services.outbox import SLA_BREACH_WITHDRAWN, SLA_BREACHED, enqueue_in
 from leadflow.services.refusals import ConflictError, NotFoundError
 from leadflow.store.consent_history import as_of_sql
 from leadflow.store.models import (
@@ -48,6 +48,7 @@ __all__ = [
     "owner_calendar",
     "record_breach_if_late",
     "team_calendar",
+    "withdraw_breaches",
     "withdrawn_channels",
 ]
 
@@ -178,10 +179,18 @@ def cadence_steps(
 
 
 def record_breach_if_late(
-    session: Session, work: Work, kind: str, now: datetime, *, done_at: datetime | None = None
+    session: Session,
+    work: Work,
+    kind: str,
+    now: datetime,
+    *,
+    done_at: datetime | None = None,
+    written_at: datetime | None = None,
 ) -> SlaBreach | None:
     """Record (once) that the ``kind`` SLA of the current assignment was missed: the
-    answer or touch came at ``done_at`` after its due moment, or has not come by ``now``."""
+    answer or touch came at ``done_at`` after its due moment, or has not come by ``now``.
+    ``written_at``: the clock's now when ``now`` is a moment logged after the fact; the
+    announcement is written then (a webhook subscribed since gets it)."""
     assignment = work.assignment
     if assignment is None:
         return None
@@ -217,8 +226,46 @@ def record_breach_if_late(
         "due_at": due.isoformat(),
         "at": now.isoformat(),
     }
-    enqueue_in(session, SLA_BREACHED, data, now)
+    enqueue_in(session, SLA_BREACHED, data, written_at or now)
     return breach
+
+
+def withdraw_breaches(
+    session: Session,
+    work: Work,
+    kind: str,
+    *,
+    done_at: datetime,
+    now: datetime,
+    keep_reassigned: bool = False,
+) -> int:
+    """Delete the ``kind`` breaches of the current assignment that a touch or answer
+    logged afterwards, made in time at ``done_at``, shows were none, and announce each
+    (``handoff.sla_breach_withdrawn``): a CRM that flagged the rep on the breach's
+    webhook clears the flag. ``keep_reassigned``: a breach for which the lead was given
+    to someone else stays (that move happened). How many were withdrawn."""
+    if work.assignment is None:
+        return 0
+    query = select(SlaBreach).where(
+        SlaBreach.assignment_id == work.assignment.id, SlaBreach.kind == kind
+    )
+    if keep_reassigned:
+        query = query.where(SlaBreach.reassigned.is_(False))
+    breaches = list(session.scalars(query))
+    for breach in breaches:
+        data = {
+            "contact_id": work.handoff.contact_id,
+            "handoff_id": work.handoff.id,
+            "owner": work.handoff.owner,
+            "kind": kind,
+            "due_at": breach.due_at.isoformat(),
+            "done_at": done_at.isoformat(),
+            "at": now.isoformat(),
+        }
+        enqueue_in(session, SLA_BREACH_WITHDRAWN, data, now)
+        session.delete(breach)
+    session.flush()
+    return len(breaches)
 
 
 def close_work(

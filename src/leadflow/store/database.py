@@ -32,13 +32,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from leadflow.settings import Settings
-from leadflow.store.driver import StoreError, json_value
+from leadflow.store.driver import LOCK_WAIT, StoreError, json_value
 
 __all__ = [
     "CONNECT_TIMEOUT_SECONDS",
     "connect_arguments",
     "database_unavailable",
     "engine_from_settings",
+    "impatient_writes",
     "make_engine",
     "normalise_url",
     "serialise_writers",
@@ -110,6 +111,26 @@ def writer(engine: Engine) -> Engine:
     if engine.dialect.name != "sqlite":
         return engine
     return engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+
+
+def impatient_writes(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """``factory``'s PostgreSQL transactions give up waiting for a lock after
+    ``LOCK_WAIT`` (an OperationalError: the API answers 503 with Retry-After).
+
+    For a server's requests: ``leadflow rescore`` holds the qualifications for its whole
+    run (minutes at 200,000 contacts), and a request creating or changing a contact
+    meanwhile hung until it ended, past any client's and load balancer's timeout. A row
+    another request holds is let go within milliseconds, well within the wait. SQLite
+    writers give up after its busy timeout (5 s) already. Commands run by a person (a
+    merge, an import) keep waiting: they would rather finish late than fail.
+    """
+
+    def limit_lock_wait(_session: Session, _transaction: object, connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+
+    event.listen(factory, "after_begin", limit_lock_wait)
+    return factory
 
 
 def serialise_writers(target: Session | Connection, table: str) -> None:

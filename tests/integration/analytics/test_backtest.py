@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
 from leadflow.analytics.report import Report
@@ -16,10 +16,12 @@ from leadflow.definition.loader import load_definition_text
 from leadflow.demo import WorldConfig
 from leadflow.domain.clock import FixedClock
 from leadflow.services.backtest import BacktestError, BacktestRequest, backtest
+from leadflow.store.models import Contact, Opportunity
 from tests.integration.analytics.world import load_world
 from tests.integration.services.conftest import activate
 
 END = WorldConfig(150, 3).window_end
+MOMENT = timedelta(microseconds=1)  # the store's resolution
 STRICTER = """\
 schema_version: 1
 name: waterfall-strict
@@ -115,3 +117,30 @@ def test_a_back_test_before_any_contact_existed_reports_zeros(engine: Engine) ->
     assert summary["won (all contacts)"] == (0, 0)
     assert summary["precision"] == summary["recall"] == summary["lift"] == (None, None)
     assert report.section("changed leads").rows == ()
+
+
+def test_to_is_the_end_of_the_period_not_part_of_it_as_in_the_reports(engine: Engine) -> None:
+    # A contact created, and a deal won, exactly at --to (a CRM export's midnight) belong
+    # to the next period: `backtest --to 2026-04-01` and `report --to 2026-04-01` both
+    # describe the store just before that midnight.
+    with Session(engine) as session:
+        activate(session)
+    april = datetime(2026, 4, 1, tzinfo=UTC)
+    march = datetime(2026, 3, 10, tzinfo=UTC)
+    with engine.begin() as c:
+        c.execute(insert(Contact), [
+            {"id": n, "email": f"c{n}@x.example", "identity": "known", "purchased": False,
+             "attributes": {}, "created_at": at, "updated_at": at}
+            for n, at in ((1, march), (2, april))
+        ])  # fmt: skip
+        c.execute(insert(Opportunity).values(contact_id=1, status="won", amount=1000,
+                                             currency="EUR", created_at=march,
+                                             closed_at=april))  # fmt: skip
+    same = load_definition_text(preset_text("waterfall"), "same.yaml")
+    clock = FixedClock(april + timedelta(days=30))
+
+    before = _summary(backtest(engine, BacktestRequest(same, stop=april), clock=clock))
+    after = _summary(backtest(engine, BacktestRequest(same, stop=april + MOMENT), clock=clock))
+
+    assert (before["contacts"], before["won (all contacts)"]) == ((1, 1), (0, 0))
+    assert (after["contacts"], after["won (all contacts)"]) == ((2, 2), (1, 1))

@@ -57,3 +57,44 @@ def test_events_meeting_a_rescores_lock_are_answered_busy_in_seconds(
     assert set(answered_in_time) == {(503, "5")}
     with api_engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM events")) == 0
+
+
+def test_other_writes_meeting_a_rescores_lock_are_answered_busy_too(
+    backend: str, api_engine: Engine, client: TestClient, headers: Headers
+) -> None:
+    # A contact created, corrected or erased during a rescore hung as events did.
+    if backend != "postgresql":
+        pytest.skip("SQLite's busy timeout answers 503 after 5 s already")
+    made = client.post(
+        "/contacts", json={"email": "ann@acme.example"}, headers=headers("marketing")
+    )
+    assert made.status_code == 201
+    contact = made.json()["id"]
+    answers: dict[str, tuple[int, str | None]] = {}
+
+    def send(name: str, method: str, path: str, body: dict[str, object]) -> None:
+        sent = client.request(method, path, json=body, headers=headers("marketing"))
+        answers[name] = (sent.status_code, sent.headers.get("Retry-After"))
+
+    requests = {
+        "create": ("POST", "/contacts", {"email": "bob@acme.example"}),
+        "correct": ("PATCH", f"/contacts/{contact}", {"title": "CTO"}),
+    }
+    with api_engine.connect() as rescore:
+        serialise_writers(rescore, "qualifications")  # as a running rescore holds it
+        senders = [threading.Thread(target=send, args=(n, *r)) for n, r in requests.items()]
+        for sender in senders:
+            sender.start()
+        deadline = time.monotonic() + PATIENCE
+        for sender in senders:
+            sender.join(timeout=max(0.0, deadline - time.monotonic()))
+        answered_in_time = dict(answers)
+        rescore.rollback()
+    for sender in senders:
+        sender.join()
+
+    assert answered_in_time == {"create": (503, "5"), "correct": (503, "5")}
+    with api_engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM contacts")) == 1
+        title = "SELECT title FROM contacts WHERE id = :id"
+        assert connection.scalar(text(title), {"id": contact}) is None

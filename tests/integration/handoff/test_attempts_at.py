@@ -12,10 +12,17 @@ import pytest
 from sqlalchemy import select
 
 from leadflow.services.cadence import close_lead, log_attempt, log_conversation
-from leadflow.services.feedback import accept
+from leadflow.services.feedback import accept, accept_in
+from leadflow.services.outbox import SLA_BREACH_WITHDRAWN, SLA_BREACHED
 from leadflow.services.refusals import ConflictError, InvalidInputError
 from leadflow.services.sla import check_sla
-from leadflow.store.models import Consent, ConsentDecision, SalesAttempt, SlaBreach
+from leadflow.store.models import (
+    Consent,
+    ConsentDecision,
+    OutboxMessage,
+    SalesAttempt,
+    SlaBreach,
+)
 from tests.integration.handoff.conftest import START, Desk
 
 TOUCH_DUE = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
@@ -217,3 +224,80 @@ def test_consent_is_read_as_it_stood_when_the_call_was_made(accepted: tuple[Desk
     _call(desk, contact_id, START + timedelta(hours=3))
     _call(desk, contact_id, START + timedelta(days=3))
     assert len(desk.session.scalars(select(SalesAttempt)).all()) == 2
+
+
+def _announced(desk: Desk, kind: str) -> list[OutboxMessage]:
+    query = select(OutboxMessage).where(OutboxMessage.kind == kind)
+    return list(desk.session.scalars(query.order_by(OutboxMessage.created_at)))
+
+
+def test_a_breach_found_in_a_late_call_logged_afterwards_is_announced_now(
+    accepted: tuple[Desk, int],
+) -> None:
+    # The message is written now, whatever moment the call was made: dated then, a
+    # webhook subscribed since would never get it (a subscription gets later messages).
+    desk, contact_id = accepted
+    now = desk.later(days=5)
+    made = TOUCH_DUE + timedelta(hours=3)
+
+    assert _call(desk, contact_id, made)
+
+    (message,) = _announced(desk, SLA_BREACHED)
+    assert message.created_at == now
+    assert (message.payload["kind"], message.payload["at"]) == ("first_touch", made.isoformat())
+
+
+def test_a_withdrawn_breach_is_announced_so_a_crm_can_clear_its_flag(
+    accepted: tuple[Desk, int],
+) -> None:
+    desk, contact_id = accepted
+    desk.later(days=2)
+    check_sla(desk.session, desk.clock)
+    (breach,) = _announced(desk, SLA_BREACHED)
+    now = desk.later(hours=1)
+    made = START + timedelta(hours=1)
+
+    assert not _call(desk, contact_id, made)
+
+    (withdrawn,) = _announced(desk, SLA_BREACH_WITHDRAWN)
+    assert withdrawn.created_at == now
+    assert withdrawn.payload == {
+        "contact_id": contact_id,
+        "handoff_id": breach.payload["handoff_id"],
+        "owner": breach.payload["owner"],
+        "kind": "first_touch",
+        "due_at": TOUCH_DUE.isoformat(),
+        "done_at": made.isoformat(),
+        "at": now.isoformat(),
+    }
+
+
+def test_a_touch_that_was_late_anyway_withdraws_nothing(accepted: tuple[Desk, int]) -> None:
+    desk, contact_id = accepted
+    desk.later(days=2)
+    check_sla(desk.session, desk.clock)
+
+    _call(desk, contact_id, TOUCH_DUE + timedelta(hours=1))  # the sweep's breach stands
+
+    assert len(_breaches(desk)) == 1
+    assert _announced(desk, SLA_BREACH_WITHDRAWN) == []
+
+
+def test_an_answer_logged_afterwards_withdraws_the_accept_breach_and_says_so(
+    desk: Desk,
+) -> None:
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    contact_id = desk.lead()
+    desk.later(days=2)
+    check_sla(desk.session, desk.clock)
+    assert "accept" in [b.kind for b in _breaches(desk)]
+    now = desk.later(hours=1)
+    answered = START + timedelta(minutes=30)  # the CRM's first activity on the lead
+
+    accept_in(desk.session, contact_id, rep=None, clock=desk.clock, at=answered)
+
+    assert "accept" not in [b.kind for b in _breaches(desk)]
+    (withdrawn,) = _announced(desk, SLA_BREACH_WITHDRAWN)
+    assert (withdrawn.created_at, withdrawn.payload["kind"]) == (now, "accept")
+    assert withdrawn.payload["done_at"] == answered.isoformat()

@@ -36,6 +36,7 @@ Kind = Literal[
     "lead.handed_off",
     "handoff.assigned",
     "handoff.sla_breached",
+    "handoff.sla_breach_withdrawn",
     "contact.merged",
     "contact.erased",
     "form.confirmation_requested",

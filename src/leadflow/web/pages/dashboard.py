@@ -21,7 +21,7 @@ from leadflow.web.deps import ReadsDep, WebDep
 from leadflow.web.guard import EVERY_ROLE, page
 from leadflow.web.labels import LABELS, stage_names
 from leadflow.web.rendering import render
-from leadflow.web.reporting import all_rows, group_rows, report_for
+from leadflow.web.reporting import all_rows, group_rows, reports_for
 
 __all__ = ["router"]
 
@@ -35,9 +35,15 @@ def dashboard(request: Request, web: WebDep, session: ReadsDep) -> Response:
     language: str = request.state.language
     definition = active_definition(session).definition
     names = stage_names(definition, language)
-    funnel = report_for(web, session, ReportRequest("funnel", by="month"))
-    channels = report_for(web, session, ReportRequest("channels", by="channel"))
-    alignment = report_for(web, session, ReportRequest("alignment"))
+    funnel, channels, alignment = reports_for(
+        web,
+        session,
+        [
+            ReportRequest("funnel", by="month"),
+            ReportRequest("channels", by="channel"),
+            ReportRequest("alignment"),
+        ],
+    )
     stages = all_rows(funnel.section("stages"))
     trend_stages = definition.stage_ids[:2]  # new leads, and the next stage they reach
     trend = _trend(funnel, trend_stages)

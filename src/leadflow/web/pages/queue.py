@@ -12,6 +12,7 @@ htmx a form replaces only the queue (``#queue``) with the page the redirect lead
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -45,9 +46,16 @@ router = APIRouter()
 
 ContactId = Annotated[int, Path(ge=1, le=2**62)]
 Text = Annotated[str, Form(max_length=2000)]
+_BackRep = Annotated[str, Form(max_length=200)]
+_BackPage = Annotated[str, Form(max_length=20)]
 _SALES = page(UserRole.SALES)
 ALL_REPS = "*"
 UNASSIGNED = "-"
+# Cards a page shows: a rep's day of work fits; an admin's view of every queue (hundreds
+# of hand-offs at a mid-size company) stays a page the browser draws at once.
+PAGE_SIZE = 50
+PageNumber = Annotated[int, Query(ge=0, le=100_000)]
+RepChoice = Annotated[str, Query(max_length=200)]
 
 
 @router.get("/queue", dependencies=[_SALES])
@@ -56,11 +64,42 @@ def sales_queue(
     session: ReadsDep,
     now: NowDep,
     viewer: ViewerDep,
-    rep: Annotated[str, Query(max_length=200)] = "",
+    rep: RepChoice = "",
     done: Annotated[str, Query(max_length=20)] = "",
     contact: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    page: PageNumber = 0,
 ) -> Response:
-    return _queue_page(request, session, now, viewer, rep=rep, done=done, done_contact=contact)
+    where = _Where(rep, page)
+    return _queue_page(request, session, now, viewer, where, done=done, done_contact=contact)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Which queue and page the viewer was on: an action brings them back there."""
+
+    rep: str = ""
+    page: int = 0  # 1-based; 0: the first, or the one holding the lead acted on
+
+
+def _where(rep: str, page: str) -> _Where:
+    """The hidden fields of an action's form, read leniently: they only say where to go
+    back, so a tampered value shows the first page rather than an error."""
+    number = int(page) if page.isdigit() and len(page) <= 6 else 0
+    return _Where(rep[:200], number)
+
+
+def _paged(items: list[QueueItem], where: _Where, focus: int) -> tuple[list[QueueItem], int, int]:
+    """The items of the page to show, its number and the number of pages. The page
+    holding ``focus`` (the lead just acted on, still in the queue) wins, so the card the
+    focus goes to is on screen; else the page asked for, within the pages there are."""
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    number = min(max(where.page, 1), pages)
+    for index, item in enumerate(items):
+        if focus and item.contact_id == focus:
+            number = index // PAGE_SIZE + 1
+            break
+    start = (number - 1) * PAGE_SIZE
+    return items[start : start + PAGE_SIZE], number, pages
 
 
 def _queue_page(
@@ -68,16 +107,18 @@ def _queue_page(
     session: Session,
     now: datetime,
     viewer: Viewer,
+    where: _Where,
     *,
-    rep: str = "",
     done: str = "",
     done_contact: int = 0,
     refusal: RefusedForm | None = None,
     status_code: int = 200,
 ) -> Response:
     language: str = request.state.language
-    chosen = _chosen_rep(viewer, rep)
-    items = _items(session, now, viewer, chosen)
+    chosen = _chosen_rep(viewer, where.rep)
+    every = _items(session, now, viewer, chosen)
+    focus = refusal.subject if refusal is not None else done_contact
+    items, page, pages = _paged(every, where, focus or 0)
     definition = active_definition(session).definition
     handoff = definition.handoff
     team = [view.rep for view in list_reps(session, now)]
@@ -99,6 +140,11 @@ def _queue_page(
         "refusal": refusal,
         "refused_elsewhere": refusal is not None
         and all(item.contact_id != refusal.subject for item in items),
+        "page": page,
+        "pages": pages,
+        "total": len(every),
+        "first_shown": (page - 1) * PAGE_SIZE + 1,
+        "page_query": lambda number: _page_query(chosen, number),
         "next_action": _localised(next_action_words, request),
         "sla": lambda item: sla_words(item, now, language),
     }
@@ -112,10 +158,13 @@ def _refused(
     viewer: Viewer,
     error: RefusedError,
     refusal: RefusedForm,
+    where: _Where,
 ) -> Response:
     """The queue again, the refusal on the lead's card and the rep's input kept."""
     session.rollback()  # nothing of a refused action stays, whatever it reached
-    return _queue_page(request, session, now, viewer, refusal=refusal, status_code=status_of(error))
+    return _queue_page(
+        request, session, now, viewer, where, refusal=refusal, status_code=status_of(error)
+    )
 
 
 @router.post("/queue/{contact_id}/accept", dependencies=[_SALES])
@@ -127,22 +176,19 @@ def accept_lead(
     now: NowDep,
     clock: ClockDep,
     viewer: ViewerDep,
+    rep: _BackRep = "",
+    page: _BackPage = "",
 ) -> Response:
+    where = _where(rep, page)
     try:
         _check_holds(session, viewer, contact_id)
         accept(session, contact_id, rep=viewer.user.rep_key, clock=clock)
     except RefusedError as error:
         if _accepted_already(session, viewer, contact_id):
-            return _back(web.prefix, "accepted", contact_id)
-        return _refused(
-            request,
-            session,
-            now,
-            viewer,
-            error,
-            RefusedForm("accept", str(error), subject=contact_id),
-        )
-    return _back(web.prefix, "accepted", contact_id)
+            return _back(web.prefix, "accepted", contact_id, where)
+        refusal = RefusedForm("accept", str(error), subject=contact_id)
+        return _refused(request, session, now, viewer, error, refusal, where)
+    return _back(web.prefix, "accepted", contact_id, where)
 
 
 @router.post("/queue/{contact_id}/reject", dependencies=[_SALES])
@@ -156,7 +202,10 @@ def reject_lead(
     viewer: ViewerDep,
     reason: Annotated[str, Form(max_length=100)],
     note: Text = "",
+    rep: _BackRep = "",
+    page: _BackPage = "",
 ) -> Response:
+    where = _where(rep, page)
     try:
         _check_holds(session, viewer, contact_id)
         reject(
@@ -170,8 +219,8 @@ def reject_lead(
     except RefusedError as error:
         typed = {"reason": reason, "note": note}
         refusal = RefusedForm("reject", str(error), typed, subject=contact_id)
-        return _refused(request, session, now, viewer, error, refusal)
-    return _back(web.prefix, "rejected", contact_id)
+        return _refused(request, session, now, viewer, error, refusal, where)
+    return _back(web.prefix, "rejected", contact_id, where)
 
 
 @router.post("/queue/{contact_id}/attempt", dependencies=[_SALES])
@@ -186,7 +235,10 @@ def log_lead_attempt(
     channel: Annotated[str, Form(max_length=20)],
     outcome: Annotated[str, Form(max_length=20)],
     note: Text = "",
+    rep: _BackRep = "",
+    page: _BackPage = "",
 ) -> Response:
+    where = _where(rep, page)
     try:
         _check_holds(session, viewer, contact_id)
         log_attempt(
@@ -201,8 +253,8 @@ def log_lead_attempt(
     except RefusedError as error:
         typed = {"channel": channel, "outcome": outcome, "note": note}
         refusal = RefusedForm("attempt", str(error), typed, subject=contact_id)
-        return _refused(request, session, now, viewer, error, refusal)
-    return _back(web.prefix, "attempt", contact_id)
+        return _refused(request, session, now, viewer, error, refusal, where)
+    return _back(web.prefix, "attempt", contact_id, where)
 
 
 @router.post("/queue/{contact_id}/opportunity", dependencies=[_SALES])
@@ -219,7 +271,10 @@ def open_opportunity(
     currency: Annotated[str, Form(max_length=3)] = "",
     expected_close: Annotated[str, Form(max_length=10)] = "",
     products: Annotated[str, Form(max_length=2000)] = "",
+    rep: _BackRep = "",
+    page: _BackPage = "",
 ) -> Response:
+    where = _where(rep, page)
     try:
         _check_holds(session, viewer, contact_id)
         create_opportunity(
@@ -242,8 +297,8 @@ def open_opportunity(
             "products": products,
         }
         refusal = RefusedForm("opportunity", str(error), typed, subject=contact_id)
-        return _refused(request, session, now, viewer, error, refusal)
-    return _back(web.prefix, "opportunity", contact_id)
+        return _refused(request, session, now, viewer, error, refusal, where)
+    return _back(web.prefix, "opportunity", contact_id, where)
 
 
 def _is_admin(viewer: Viewer) -> bool:
@@ -293,9 +348,20 @@ def _accepted_already(session: Session, viewer: Viewer, contact_id: int) -> bool
         return False
 
 
-def _back(prefix: str, done: str, contact_id: int) -> Response:
-    query = urlencode({"done": done, "contact": contact_id})
-    return RedirectResponse(f"{prefix}/queue?{query}", status_code=303)
+def _back(prefix: str, done: str, contact_id: int, where: _Where) -> Response:
+    """Back to the queue and page the action was taken on, saying what was done."""
+    query: dict[str, str | int] = {"done": done, "contact": contact_id}
+    if where.rep:
+        query["rep"] = where.rep
+    if where.page:
+        query["page"] = where.page
+    return RedirectResponse(f"{prefix}/queue?{urlencode(query)}", status_code=303)
+
+
+def _page_query(chosen: str, number: int) -> str:
+    """The query string of page ``number`` of the queue shown."""
+    query: dict[str, str | int] = {"rep": chosen} if chosen else {}
+    return urlencode({**query, "page": number})
 
 
 def _localised(
