@@ -373,7 +373,8 @@ def predict(
         if renamed:
             records = [{renamed.get(k, k): v for k, v in record.items()} for record in records]
         matrix = encoder.encode_records(records)
-        drift = drift_line(saved.card.get("population"), encoder, matrix)
+        # An attribute the file lacks is said above, not again as drift.
+        drift = drift_line(saved.card.get("population"), encoder, matrix, skip=lacking)
         if drift is not None:
             typer.echo(drift, err=True)
         with compute_threads(threads or None):

@@ -14,7 +14,7 @@ below 0.1 stable, 0.1 to 0.25 a moderate shift, above 0.25 a major one.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -47,9 +47,15 @@ class Tally:
     """The scored leads' bin counts per feature, added block by block (a rescore scores
     every contact in blocks), against the card's training record."""
 
-    def __init__(self, reference: Mapping[str, Any] | None, encoder: Encoder) -> None:
+    def __init__(
+        self,
+        reference: Mapping[str, Any] | None,
+        encoder: Encoder,
+        skip: Collection[str] = (),
+    ) -> None:
         self.reference = reference or {}
         self.encoder = encoder
+        self.skip = frozenset(skip)  # attributes the scored leads lack (said apart)
         self.leads = 0
         self.counts: dict[str, npt.NDArray[np.float64]] = {}
 
@@ -58,7 +64,7 @@ class Tally:
         self.leads += len(matrix)
         for column, spec in enumerate(self.encoder.features):
             entry = known.get(spec.name)
-            if entry is None or spec.path.startswith(_BY_DESIGN):
+            if entry is None or spec.path.startswith(_BY_DESIGN) or spec.name in self.skip:
                 continue
             counts = _counts(spec, matrix[:, column], list(entry["edges"]))
             previous = self.counts.get(spec.name)
@@ -103,9 +109,14 @@ def stability(reference: Mapping[str, Any], encoder: Encoder, matrix: Matrix) ->
     return tally.stability()
 
 
-def drift_line(reference: Mapping[str, Any] | None, encoder: Encoder, matrix: Matrix) -> str | None:
-    """``Tally.line`` for the leads of one matrix."""
-    tally = Tally(reference, encoder)
+def drift_line(
+    reference: Mapping[str, Any] | None,
+    encoder: Encoder,
+    matrix: Matrix,
+    skip: Collection[str] = (),
+) -> str | None:
+    """``Tally.line`` for the leads of one matrix; ``skip``: attributes they lack."""
+    tally = Tally(reference, encoder, skip)
     tally.add(matrix)
     return tally.line()
 

@@ -273,21 +273,27 @@ def test_predict_warns_of_attributes_the_new_leads_lack(tmp_path: Path) -> None:
     code, _, err = _run("model", "--from", str(source), *BASIC, "--out", str(models))
     assert code == 0, err
     new = tmp_path / "new.csv"
-    new.write_text("id,industry,Country\nn1,software,NL\nn2,retail,DE\n")  # no Employees
+    # Industries and countries as in training (conftest): only Employees is missing.
+    industries = ("software", "retail", "logistics", "education", "agriculture")
+    countries = ("NL", "DE", "FR", "NO", "BE")
+    rows = [f"n{i},{industries[i % 5]},{countries[(i // 5) % 5]}" for i in range(1, 201)]
+    new.write_text("id,industry,Country\n" + "\n".join(rows) + "\n")  # no Employees
 
     result = CliRunner().invoke(
         app, ["learn", "predict", "--model", str(models), "--from", str(new), "--id", "id"]
     )
 
     assert result.exit_code == 0, result.stderr
+    # Said once: a missing column is not drift too.
     assert result.stderr.splitlines() == [
         f"warning: {new} has no column for 1 of the model's 3 attributes (Employees): "
         "those are read as not answered on every lead, which moves every probability"
     ]
-    rows = list(csv.DictReader(result.stdout.splitlines()))
-    assert [row["id"] for row in rows] == ["n1", "n2"]
+    scored = list(csv.DictReader(result.stdout.splitlines()))
+    assert [row["id"] for row in scored[:2]] == ["n1", "n2"]
     # 'industry' is the model's 'Industry', as a header folded: it is read.
-    assert "Industry=software" in rows[0]["reasons_for"] + rows[0]["reasons_against"]
+    assert "Industry=retail" in scored[0]["reasons_for"] + scored[0]["reasons_against"]
+    assert len(scored) == 200
 
 
 def test_predict_says_when_the_new_leads_differ_from_the_training_leads(tmp_path: Path) -> None:
