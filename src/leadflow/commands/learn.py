@@ -42,7 +42,7 @@ from leadflow.definition.loader import load_definition
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import SystemClock
 from leadflow.learn.artifact import load_model
-from leadflow.learn.crm_columns import stored_records
+from leadflow.learn.crm_columns import email_column, stored_records, with_email_facts
 from leadflow.learn.csv_source import read_records_csv
 from leadflow.learn.drift import drift_line
 from leadflow.learn.errors import LearnInputError
@@ -363,11 +363,19 @@ def predict(
     def work() -> None:
         saved = load_model(model_path)
         ids, columns, records = read_records_csv(source, lead_id)
+        layout = None if crm_format is None else layout_named(crm_format)
+        mail = email_column(columns, layout)
+        emails = [record.get(mail) for record in records] if mail else []
         paths: dict[str, str] = {}
-        if crm_format is not None:
-            records, paths = stored_records(records, columns, layout_named(crm_format))
+        if layout is not None:
+            records, paths = stored_records(records, columns, layout)
         encoder = saved.model.encoder
         renamed, lacking = encoder.columns_for(columns, paths)
+        if mail is not None:
+            # The store derives free_mail and email_domain from the address: so do we.
+            wanted = [(s.name, s.path) for s in encoder.features if s.name in lacking]
+            records, derived = with_email_facts(records, emails, wanted)
+            lacking = tuple(name for name in lacking if name not in derived)
         if lacking:
             typer.echo(_lacking(source, lacking, len(encoder.features)), err=True)
         if renamed:

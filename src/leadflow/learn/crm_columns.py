@@ -14,17 +14,23 @@ dates, consent) describe no persona and are set aside, said so in the report.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from leadflow.domain.keys import fold
+from leadflow.domain.keys import fold, snake_case
 from leadflow.ingest.fields import FIELDS, Target
 from leadflow.ingest.formats.layout import IGNORE, Layout
 from leadflow.ingest.normalise import clean_text, industry_key, normalise_utm, parse_boolean
 from leadflow.ingest.values import channel, seniority
+from leadflow.learn.history import email_fact
 
-__all__ = ["StoredColumns", "stored_columns", "stored_records"]
+__all__ = ["StoredColumns", "email_column", "stored_columns", "stored_records", "with_email_facts"]
+
+# Headers of an e-mail column when no format says which (snake_case, as the import keys).
+_EMAIL_KEYS = frozenset({"email", "e_mail", "email_address", "e_mail_address", "mail"})
+# The facts the store derives from the address (learn/history.py, the engine).
+_EMAIL_FACTS = {"contact.free_mail": "free_mail", "contact.email_domain": "email_domain"}
 
 Reader = Callable[[str], object]
 
@@ -120,3 +126,31 @@ def stored_records(
     kept = list(stored.columns)
     rows = [{name: stored.columns[name][row] for name in kept} for row in range(len(records))]
     return rows, stored.paths
+
+
+def email_column(columns: Iterable[str], layout: Layout | None) -> str | None:
+    """The column holding the e-mail address: the one the format reads as ``email``,
+    else one named like it (``Email``, ``E-Mail``, ``Email Address``)."""
+    for column in columns:
+        if layout is not None and layout.field_for(column) == "email":
+            return column
+        if snake_case(column) in _EMAIL_KEYS:
+            return column
+    return None
+
+
+def with_email_facts(
+    records: list[dict[str, object]],
+    emails: list[object],
+    features: Iterable[tuple[str, str]],
+) -> tuple[list[dict[str, object]], list[str]]:
+    """``records`` with the e-mail facts a model reads (feature name, fact path) and the
+    file has no column for, derived from each address as the store derives them."""
+    wanted = [(name, _EMAIL_FACTS[path]) for name, path in features if path in _EMAIL_FACTS]
+    if not wanted:
+        return records, []
+    rows = [
+        {**record, **{name: email_fact(email, key) for name, key in wanted}}
+        for record, email in zip(records, emails, strict=True)
+    ]
+    return rows, [name for name, _ in wanted]

@@ -345,3 +345,39 @@ def test_predict_reads_a_crm_export_by_the_import_s_fact_paths(tmp_path: Path) -
     assert "no column" not in result.stderr
     [row] = list(csv.DictReader(result.stdout.splitlines()))
     assert "Branche=computer_software" in row["reasons_for"] + row["reasons_against"]
+
+
+def test_predict_derives_the_e_mail_facts_from_the_address(tmp_path: Path) -> None:
+    """A model learned on the store reads contact.free_mail and contact.email_domain,
+    which the store derives from the address; a CRM export has the address only."""
+    rows = ["id,Email,Segment,won"]
+    rows += [f"c{i},p{i}@{'gmail.com' if i % 3 == 0 else f'firm{i % 4}.example'},"
+             f"{'ab'[i % 2]},{'no' if (i % 3 == 0) != (i % 5 == 0) else 'yes'}"
+             for i in range(150)]  # fmt: skip
+    source = tmp_path / "learned.csv"
+    source.write_text("\n".join(rows) + "\n")
+    table = tmp_path / "with_facts.csv"
+    lines = ["id,free_mail,email_domain,Segment,won"]
+    for line in rows[1:]:
+        ident, email, segment, won = line.split(",")
+        domain = email.split("@")[1]
+        lines.append(f"{ident},{str(domain == 'gmail.com').lower()},{domain},{segment},{won}")
+    table.write_text("\n".join(lines) + "\n")
+    models = tmp_path / "models"
+    code, _, err = _run(
+        "model", "--from", str(table), "--target", "won", "--id", "id", "--out", str(models),
+        "--map", "free_mail=contact.free_mail", "--map", "email_domain=contact.email_domain",
+    )  # fmt: skip
+    assert code == 0, err
+    new = tmp_path / "hubspot.csv"
+    new.write_text("Record ID,Email,Segment\n51,ann@gmail.com,a\n52,bo@firm1.example,b\n")
+
+    result = CliRunner().invoke(app, [
+        "learn", "predict", "--model", str(models), "--from", str(new), "--id", "Record ID",
+        "--format", "hubspot",
+    ])  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    assert "no column" not in result.stderr
+    first, _ = list(csv.DictReader(result.stdout.splitlines()))
+    assert "free_mail=true" in first["reasons_for"] + first["reasons_against"]
