@@ -111,7 +111,10 @@ def test_closed_leads_outcomes_and_features_as_of_the_hand_off(session: Session)
 
     assert table.ids.tolist() == [str(won.id), str(rejected.id), str(recycled.id)]
     assert table.outcome.tolist() == [1, 0, 0]
-    assert table.notes == ("1 handed-off leads still open left out",)
+    assert table.notes == (
+        "1 handed-off leads still open left out",
+        "no value on any closed lead: department, medium, vendor, revenue",
+    )
     assert table.decided_at is not None
     assert table.decided_at.tolist() == [int(T0.timestamp())] * 3
     row = 0

@@ -38,6 +38,7 @@ from leadflow.learn.activity import (
     is_product_specific,
     missing_activity,
 )
+from leadflow.learn.drift import Tally
 from leadflow.learn.features import Encoder, FeatureSpec
 from leadflow.learn.history import email_fact
 from leadflow.learn.table import AttributeKind
@@ -68,11 +69,13 @@ def predict_frames(
     now: datetime,
     *,
     chunk: int = DEFAULT_CHUNK,
+    tally: Tally | None = None,
 ) -> Floats:
     """The calibrated win probability of every contact at ``now`` (one per row).
 
     ``events`` are clustered by contact row; ``created_us`` is when each contact became
-    known (microseconds since the epoch), for "days known"."""
+    known (microseconds since the epoch), for "days known". ``tally`` counts the scored
+    population block by block, for the drift line (learn/drift.py)."""
     encoder = scorer.model.encoder
     readers = [_reader(encoder, spec, contacts) for spec in encoder.features]
     moment_us = micros(now)
@@ -91,6 +94,8 @@ def predict_frames(
         ]
         matrix = np.column_stack(columns) if columns else np.empty((stop - first, 0))
         out[first:stop] = scorer.predict_matrix(matrix)
+        if tally is not None:
+            tally.add(matrix)
     return out
 
 

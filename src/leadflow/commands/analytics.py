@@ -123,6 +123,8 @@ def _print_rescored(done: Rescored) -> None:
         typer.echo(f"  moved to {stage}: {count:,}")
     timing = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in done.seconds.items())
     typer.echo(f"  {timing}")
+    if done.drift is not None:
+        typer.echo(f"  {done.drift}")
 
 
 def report_command(

@@ -42,7 +42,9 @@ from leadflow.definition.loader import load_definition
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import SystemClock
 from leadflow.learn.artifact import load_model
+from leadflow.learn.crm_columns import email_column, stored_records, with_email_facts
 from leadflow.learn.csv_source import read_records_csv
+from leadflow.learn.drift import drift_line
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.evaluation import ModelOptions
 from leadflow.learn.explain import Contribution, Explanation, explain
@@ -55,7 +57,7 @@ from leadflow.learn.report import (
     to_markdown,
 )
 from leadflow.learn.runs import IcpOptions, evaluate_model, no_proposal, run_icp, train_and_save
-from leadflow.learn.sources import LeadSource, read_leads
+from leadflow.learn.sources import LeadSource, layout_named, read_leads
 from leadflow.learn.split import SplitKind
 from leadflow.learn.table import LeadTable
 from leadflow.services.prediction import activate_model, deactivate_model, stored_models
@@ -78,12 +80,19 @@ _WORLD = typer.Option(None, "--world", help="A CRM history folder shaped like `l
 _ALL_CLOSED = typer.Option(
     False, "--all-closed", help="History: keep leads decided too recently to be mature."
 )
-_TARGET = typer.Option(None, "--target", help="Outcome column (1/0, yes/no, won/lost ...).")
+_TARGET = typer.Option(
+    None, "--target", help="Outcome column (1/0, yes/no, Closed Won/Lost, Gewonnen/Verloren ...)."
+)
 _ID = typer.Option(None, "--id", help="Lead id column (default: the row number).")
 _TIME = typer.Option(None, "--time", help="Decision time column (ISO 8601); orders splits.")
 _DROP = typer.Option([], "--drop", help="Columns known only after the outcome (comma-separated).")
 _POSITIVE = typer.Option(None, "--positive", help="The target value meaning won.")
 _NEGATIVE = typer.Option([], "--negative", help="Target values meaning lost (others: open).")
+_FORMAT = typer.Option(
+    None,
+    "--format",
+    help="The export's CRM format (hubspot, salesforce ...): columns as its import stores them.",
+)
 _MAP = typer.Option([], "--map", help="COLUMN=FACT_PATH, e.g. 'Industry=account.industry'.")
 _PRESET = typer.Option([], "--leaky-preset", help="Known post-outcome columns: x_education ...")
 _ALLOW = typer.Option([], "--allow-leaky", help="Keep a column the leakage guard flags.")
@@ -110,6 +119,7 @@ def icp(
     positive: str | None = _POSITIVE,
     negative: list[str] = _NEGATIVE,
     mapping: list[str] = _MAP,
+    crm_format: str | None = _FORMAT,
     leaky_preset: list[str] = _PRESET,
     allow_leaky: list[str] = _ALLOW,
     definition: str | None = _DEFINITION,
@@ -142,6 +152,7 @@ def icp(
             positive,
             negative,
             mapping,
+            crm_format,
         )
         # The model's guard: a column that nearly decides the outcome alone (a CRM's
         # lifecycle stage saying "customer") would come back as a proposed fit rule. On
@@ -193,6 +204,7 @@ def model(
     positive: str | None = _POSITIVE,
     negative: list[str] = _NEGATIVE,
     mapping: list[str] = _MAP,
+    crm_format: str | None = _FORMAT,
     leaky_preset: list[str] = _PRESET,
     allow_leaky: list[str] = _ALLOW,
     definition: str | None = _DEFINITION,
@@ -237,6 +249,7 @@ def model(
             positive,
             negative,
             mapping,
+            crm_format,
         )
         run = train_and_save(
             table,
@@ -281,6 +294,7 @@ def evaluate(
     positive: str | None = _POSITIVE,
     negative: list[str] = _NEGATIVE,
     mapping: list[str] = _MAP,
+    crm_format: str | None = _FORMAT,
     leaky_preset: list[str] = _PRESET,
     allow_leaky: list[str] = _ALLOW,
     definition: str | None = _DEFINITION,
@@ -313,6 +327,7 @@ def evaluate(
             positive,
             negative,
             mapping,
+            crm_format,
         )
         size, result = evaluate_model(
             table,
@@ -340,14 +355,36 @@ def predict(
     lead_id: str | None = _ID,
     out: Path | None = typer.Option(None, "--out", help="Write the scores CSV here."),
     reasons: int = typer.Option(3, "--reasons", min=0, max=10, help="Reasons per side."),
+    crm_format: str | None = _FORMAT,
     threads: int = _THREADS,
 ) -> None:
     """Score leads with a saved model: probability and the strongest reasons."""
 
     def work() -> None:
         saved = load_model(model_path)
-        ids, records = read_records_csv(source, lead_id)
-        matrix = saved.model.encoder.encode_records(records)
+        ids, columns, records = read_records_csv(source, lead_id)
+        layout = None if crm_format is None else layout_named(crm_format)
+        mail = email_column(columns, layout)
+        emails = [record.get(mail) for record in records] if mail else []
+        paths: dict[str, str] = {}
+        if layout is not None:
+            records, paths = stored_records(records, columns, layout)
+        encoder = saved.model.encoder
+        renamed, lacking = encoder.columns_for(columns, paths)
+        if mail is not None:
+            # The store derives free_mail and email_domain from the address: so do we.
+            wanted = [(s.name, s.path) for s in encoder.features if s.name in lacking]
+            records, derived = with_email_facts(records, emails, wanted)
+            lacking = tuple(name for name in lacking if name not in derived)
+        if lacking:
+            typer.echo(_lacking(source, lacking, len(encoder.features)), err=True)
+        if renamed:
+            records = [{renamed.get(k, k): v for k, v in record.items()} for record in records]
+        matrix = encoder.encode_records(records)
+        # An attribute the file lacks is said above, not again as drift.
+        drift = drift_line(saved.card.get("population"), encoder, matrix, skip=lacking)
+        if drift is not None:
+            typer.echo(drift, err=True)
         with compute_threads(threads or None):
             rows = explain(saved.model, matrix, ids, top=reasons)
         with _output(out) as handle:
@@ -490,6 +527,7 @@ def _table(
     positive: str | None,
     negative: list[str],
     mapping: list[str],
+    crm_format: str | None,
 ) -> LeadTable:
     options = LeadSource(
         csv=source,
@@ -503,6 +541,7 @@ def _table(
         negative=negative,
         mapping=mapping,
         all_closed=all_closed,
+        format=crm_format,
     )
     return read_leads(options, assets=definition.assets if definition else None)
 
@@ -547,6 +586,16 @@ def _fallback_icp(table: LeadTable, settings: Settings) -> None:
         now=SystemClock().now(),
     )
     print_sections(_console(), run.sections)
+
+
+def _lacking(source: Path, lacking: tuple[str, ...], features: int) -> str:
+    """A model silently fed "not answered" for a whole attribute scores every lead off."""
+    shown = ", ".join(lacking[:8]) + (f" and {len(lacking) - 8} more" if len(lacking) > 8 else "")
+    return (
+        f"warning: {source} has no column for {len(lacking)} of the model's {features} "
+        f"attributes ({shown}): those are read as not answered on every lead, which moves "
+        "every probability"
+    )
 
 
 def _reasons(row: Explanation) -> list[str]:

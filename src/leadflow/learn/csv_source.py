@@ -19,8 +19,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from leadflow.ingest.formats.layout import Layout
+from leadflow.learn.crm_columns import stored_columns
 from leadflow.learn.errors import LearnInputError
-from leadflow.learn.outcome import parse_moments, parse_outcomes
+from leadflow.learn.outcome import Outcomes, parse_moments, parse_outcomes
 from leadflow.learn.table import DEFAULT_MISSING_TOKENS, LeadTable, table_from_columns
 
 __all__ = ["CsvSpec", "read_leads_csv", "read_records_csv", "sniff_format"]
@@ -42,6 +44,8 @@ class CsvSpec:
     # Column -> definition fact path (account.industry ...); others become contact.<column>.
     paths: Mapping[str, str] = field(default_factory=dict)
     missing_tokens: frozenset[str] = DEFAULT_MISSING_TOKENS
+    # The CRM format the export is in (--format): columns read as its import stores them.
+    layout: Layout | None = None
 
 
 def sniff_format(path: Path) -> tuple[str, str]:
@@ -79,17 +83,26 @@ def read_leads_csv(path: Path, spec: CsvSpec) -> LeadTable:
     attributes = {
         name: _subset(values, closed) for name, values in columns.items() if name not in reserved
     }
+    paths = dict(spec.paths)
+    stored, layout = None, spec.layout
+    if layout is not None:
+        stored = stored_columns(attributes, layout, spec.paths)
+        attributes, paths = stored.columns, {**stored.paths, **spec.paths}
     table = table_from_columns(
         attributes,
         ids=ids,
         outcome=outcomes.won[closed],
         decided_at=moments,
-        paths=spec.paths,
+        paths=paths,
         missing_tokens=spec.missing_tokens,
     )
+    if stored is not None and layout is not None and stored.set_aside:
+        read_as = ", ".join(stored.fields)
+        reason = f"not a persona attribute (the {layout.name} import reads them as {read_as})"
+        table = table.noted(f"{reason}: {', '.join(stored.set_aside)}")
     open_rows = len(closed) - rows
     if open_rows:
-        table = table.noted(f"{open_rows} rows without a closed outcome left out")
+        table = table.noted(f"{open_rows} rows without a closed outcome left out{_open(outcomes)}")
     if spec.drop:
         table = table.noted(f"dropped as declared: {', '.join(spec.drop)}")
     return table
@@ -97,8 +110,9 @@ def read_leads_csv(path: Path, spec: CsvSpec) -> LeadTable:
 
 def read_records_csv(
     path: Path, id_column: str | None, missing_tokens: frozenset[str] = DEFAULT_MISSING_TOKENS
-) -> tuple[list[str], list[dict[str, object]]]:
-    """Leads to score (no outcome needed): their ids and raw attribute records."""
+) -> tuple[list[str], list[str], list[dict[str, object]]]:
+    """Leads to score (no outcome needed): their ids, the file's attribute columns and
+    raw attribute records."""
     spec = CsvSpec(target=id_column or "", id=id_column, missing_tokens=missing_tokens)
     columns = _read_columns(path, spec)
     if id_column is not None and id_column not in columns:
@@ -107,7 +121,14 @@ def read_records_csv(
     ids = [str(v) for v in columns[id_column]] if id_column else [str(i + 1) for i in range(size)]
     names = [name for name in columns if name != id_column]
     records = [{name: _item(columns[name][row]) for name in names} for row in range(size)]
-    return ids, records
+    return ids, names, records
+
+
+def _open(outcomes: Outcomes) -> str:
+    """Which target values were read as open, so a lost stage read as open is seen."""
+    if not outcomes.open_values:
+        return ""
+    return f" ({_values_listing(outcomes.open_values)}; --negative names lost ones)"
 
 
 def _item(value: object) -> object:
@@ -194,3 +215,8 @@ def _listing(columns: Sequence[str] | Mapping[str, Any], limit: int = 8) -> str:
     names = list(columns)
     shown = ", ".join(repr(n) for n in names[:limit])
     return shown + (f" ... ({len(names)} in all)" if len(names) > limit else "")
+
+
+def _values_listing(values: Sequence[str], limit: int = 6) -> str:
+    shown = ", ".join(repr(v) for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")

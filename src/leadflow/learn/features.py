@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from leadflow.domain.keys import snake_case
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
+from leadflow.learn.numbers import column_number
 from leadflow.learn.table import DEFAULT_MISSING_TOKENS, Attribute, AttributeKind, LeadTable
 
 __all__ = ["Encoder", "FeatureSpec", "fit_encoder"]
@@ -36,6 +38,12 @@ class FeatureSpec:
     categories: tuple[str, ...] = ()  # casefolded; index = code, len(categories) = "other"
     labels: tuple[str, ...] = ()  # the spelling shown to people, same order
     codes: Mapping[str, int] = field(default_factory=dict, compare=False)  # category -> index
+    decimal_comma: bool = False  # a numeric column written "2,5" in training
+
+    @property
+    def reads_decimal_comma(self) -> bool:
+        # Models saved before the field existed unpickle without it: comma thousands.
+        return bool(getattr(self, "decimal_comma", False))
 
     @property
     def other_code(self) -> int:
@@ -69,6 +77,32 @@ class Encoder:
         ]
         return np.column_stack(columns) if columns else np.empty((len(table), 0))
 
+    def columns_for(
+        self, columns: Iterable[str], paths: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, str], tuple[str, ...]]:
+        """Which of ``columns`` holds each feature, and the features none holds.
+
+        A column names a feature by its name, by its name as the import keys a header
+        (``lead_origin`` for ``Lead Origin``), or by the fact path ``paths`` gives it (an
+        export read with its CRM format: ``Industry`` is ``account.industry``). Returns
+        column -> feature name for the columns named otherwise, and the names of the
+        features no column holds."""
+        given = list(columns)
+        exact = set(given)
+        by_key = {snake_case(column): column for column in given}
+        by_path = {path: column for column, path in (paths or {}).items()}
+        renamed: dict[str, str] = {}
+        lacking = []
+        for spec in self.features:
+            if spec.name in exact:
+                continue
+            column = by_key.get(snake_case(spec.name)) or by_path.get(spec.path)
+            if column is None:
+                lacking.append(spec.name)
+            else:
+                renamed[column] = spec.name
+        return renamed, tuple(lacking)
+
     def encode_records(self, records: Sequence[Mapping[str, object]]) -> Matrix:
         """The model matrix of raw records (attribute name -> value), e.g. new leads."""
         out = np.full((len(records), len(self.features)), np.nan)
@@ -85,12 +119,13 @@ class Encoder:
         if text.casefold() in self.missing_tokens:
             return math.nan
         if spec.kind is AttributeKind.NUMERIC:
-            try:
-                return (
-                    float(text.replace(",", ".")) if isinstance(value, str) else float(str(value))
-                )
-            except ValueError:
-                return math.nan
+            if not isinstance(value, str):
+                try:
+                    return float(str(value))
+                except ValueError:
+                    return math.nan
+            number = column_number(text, decimal_comma=spec.reads_decimal_comma)
+            return math.nan if number is None else number
         if spec.path in COUNTRY_PATHS:  # trained on codes, as the table reads a country
             text = country_code(text) or text
         index = spec.codes.get(text.casefold())
@@ -98,13 +133,19 @@ class Encoder:
 
 
 def fit_encoder(table: LeadTable, *, min_count: int = 10) -> Encoder:
-    """Learn the categories worth their own code from the training leads."""
-    return Encoder(tuple(_spec(a, min_count) for a in table.attributes))
+    """Learn the categories worth their own code from the training leads.
+
+    An attribute no training lead has a value for is no feature: nothing can be learned
+    from it (and gradient boosting cannot bin a column of missing values only)."""
+    kept = (a for a in table.attributes if not bool(a.missing.all()))
+    return Encoder(tuple(_spec(a, min_count) for a in kept))
 
 
 def _spec(attribute: Attribute, min_count: int) -> FeatureSpec:
     if attribute.kind is AttributeKind.NUMERIC:
-        return FeatureSpec(attribute.name, attribute.path, attribute.kind)
+        return FeatureSpec(
+            attribute.name, attribute.path, attribute.kind, decimal_comma=attribute.decimal_comma
+        )
     counts = Counter(str(v) for v in attribute.values[~attribute.missing])
     kept = [label for label, n in counts.most_common(_MAX_CATEGORIES) if n >= min_count]
     kept.sort(key=str.casefold)

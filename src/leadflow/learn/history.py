@@ -22,7 +22,13 @@ import numpy.typing as npt
 from leadflow.definition.builtin import builtin_free_mail_domains
 from leadflow.definition.model import AssetsConfig
 from leadflow.learn.activity import EventLog, activity_attributes
-from leadflow.learn.table import Attribute, AttributeKind, LeadTable, infer_attribute
+from leadflow.learn.table import (
+    Attribute,
+    AttributeKind,
+    LeadTable,
+    infer_attribute,
+    is_identifier,
+)
 
 __all__ = ["LOST_CLOSINGS", "ClosedLeads", "email_fact", "lead_table", "mature"]
 
@@ -55,9 +61,12 @@ def lead_table(
     ``mature_only`` leaves out the leads decided too recently for their outcome to be
     representative (``mature``).
     """
-    attributes = [
+    persona = [
         infer_attribute(name, values, path=path) for name, (path, values) in leads.fields.items()
     ]
+    # A CRM's record ids come along as custom attributes (``member_id``): never features.
+    identifiers = [a.name for a in persona if is_identifier(a)]
+    attributes = list(persona)
     attributes += _email_facts(leads.emails)
     attributes.append(
         _category("first sales action", "activity.first_sales_action", leads.triggers)
@@ -71,9 +80,17 @@ def lead_table(
         outcome=np.array(leads.won, dtype=np.int8),
         attributes=tuple(attributes),
         decided_at=leads.decided_at,
-        notes=(f"{leads.still_open} handed-off leads still open left out",),
-    )
+        notes=_open_note(leads.still_open),
+    ).without(identifiers, "identifier-like")
+    # A CRM's deals imported without any event leave "days since last event" empty on
+    # every lead: a column that tells nothing, and one scikit-learn cannot bin.
+    empty = [a.name for a in attributes if bool(a.missing.all())]
+    table = table.without(empty, "no value on any closed lead")
     return mature(table, leads) if mature_only else table
+
+
+def _open_note(still_open: int) -> tuple[str, ...]:
+    return (f"{still_open} handed-off leads still open left out",) if still_open else ()
 
 
 def mature(table: LeadTable, leads: ClosedLeads) -> LeadTable:

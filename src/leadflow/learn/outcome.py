@@ -1,8 +1,11 @@
 """Reading the outcome (won / lost) and the decision moment of each lead from raw values.
 
-A target column may say ``1/0``, ``yes/no``, ``true/false``, ``won/lost`` or anything
-else when the user names the positive value. Rows whose outcome is empty, or not among
-the named closed values, are still open: they are left out, never counted as lost.
+A target column may say ``1/0``, ``yes/no``, ``true/false``, ``won/lost``, a CRM's
+closed stages in its users' languages (``Closed Won`` / ``Closed Lost``, ``Gewonnen`` /
+``Verloren``, ``Gagné`` / ``Perdu``, ``Vunnet`` / ``Tapt`` ...), or anything else when the
+user names the positive value. Rows whose outcome is empty, or not among the closed
+values (a CRM's open stages: ``Engaging``, ``Prospecting``), are still open: they are left
+out, never counted as lost.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from datetime import UTC, datetime
 import numpy as np
 import numpy.typing as npt
 
+from leadflow.domain.keys import fold
 from leadflow.learn.errors import LearnInputError
 
-__all__ = ["Outcomes", "parse_moments", "parse_outcomes"]
+__all__ = ["LOST_WORDS", "WON_WORDS", "Outcomes", "one_sided", "parse_moments", "parse_outcomes"]
 
 # Pairs read without being told which side is the win (positive first).
 _KNOWN_PAIRS: tuple[tuple[str, str], ...] = (
@@ -32,6 +36,20 @@ _KNOWN_PAIRS: tuple[tuple[str, str], ...] = (
 )
 
 
+# A CRM's words for a won and a lost deal, folded (case, accents and punctuation
+# dropped: "Closed/Won" is "closed won"): Salesforce and HubSpot in English and German,
+# Pipedrive's statuses and Dynamics' and Odoo's labels in the languages of their users.
+WON_WORDS = frozenset(
+    {"won", "closed won", "closedwon", "deal won", "win", "gewonnen", "abgeschlossen und gewonnen"}
+    | {"geschlossen und gewonnen", "gagne", "gagnee", "ferme gagne", "vunnet", "vunnen"}
+    | {"vundet", "ganado", "ganada", "vinto", "vinta", "ganho", "voitettu", "wygrana"}
+)
+LOST_WORDS = frozenset(
+    {"lost", "closed lost", "closedlost", "deal lost", "verloren", "abgeschlossen und verloren"}
+    | {"geschlossen und verloren", "perdu", "perdue", "ferme perdu", "tapt", "tapte", "tabt"}
+    | {"forlorad", "forlorat", "perdido", "perdida", "perso", "persa", "menetetty", "przegrana"}
+)
+
 _UNIX_TIME = re.compile(r"^\d{9,11}(\.\d+)?$")
 
 
@@ -41,6 +59,8 @@ class Outcomes:
 
     won: npt.NDArray[np.int8]
     closed: npt.NDArray[np.bool_]
+    # Values read as neither won nor lost (a CRM's open stages), as first written.
+    open_values: tuple[str, ...] = ()
 
 
 def parse_outcomes(
@@ -57,9 +77,35 @@ def parse_outcomes(
     wins, losses = _sides(column, present, positive, negative)
     won = np.array([t in wins for t in texts], dtype=np.int8)
     closed = np.array([t in wins or t in losses for t in texts], dtype=np.bool_)
-    if not won.any() or not (closed & (won == 0)).any():
-        raise LearnInputError(f"target column {column!r} needs both won and lost leads")
-    return Outcomes(won=won, closed=closed)
+    _check_both_sides(column, int(won.sum()), int(closed.sum()) - int(won.sum()))
+    return Outcomes(won=won, closed=closed, open_values=_open_values(raw, wins | losses))
+
+
+def one_sided(where: str, won: int, lost: int, *, noun: str = "leads") -> str | None:
+    """Why a history of one outcome cannot be learned from (None when it has both)."""
+    if won and lost:
+        return None
+    side, other = ("won", "lost") if won else ("lost", "won")
+    return (
+        f"{where}: all {won + lost} closed {noun} are "
+        f"{side} and none {other}; learning what wins needs both won and lost outcomes "
+        f"(an export of {side} deals only? add the {other} ones)"
+    )
+
+
+def _check_both_sides(column: str, won: int, lost: int) -> None:
+    problem = one_sided(f"target column {column!r}", won, lost, noun="rows")
+    if problem is not None:
+        raise LearnInputError(problem)
+
+
+def _open_values(raw: Sequence[object], closed: set[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for value in raw:
+        text = _text(value, fold=False)
+        if text is not None and text.casefold() not in closed:
+            seen.setdefault(text.casefold(), text)
+    return tuple(sorted(seen.values(), key=str.casefold))
 
 
 def _sides(
@@ -82,6 +128,13 @@ def _sides(
     for win, loss in _KNOWN_PAIRS:
         if set(present) <= {win, loss}:
             return {win}, {loss}
+    wins = {t for t in present if fold(t) in WON_WORDS or t in ("1", "true", "yes")}
+    # --negative alone adds a team's own lost stages (Disqualified) to the lost words.
+    losses = {t for t in present if fold(t) in LOST_WORDS} | {
+        n.strip().casefold() for n in negative
+    }
+    if wins or losses:
+        return wins, losses
     raise LearnInputError(
         f"target column {column!r} is not a yes/no outcome (values: {_listing(present)}); "
         "name the winning value with --positive"

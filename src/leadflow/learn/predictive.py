@@ -157,7 +157,7 @@ def train_model(
     fit_x, fit_y = matrix[slices.train], table.outcome[slices.train]
     held_x, held_y = matrix[slices.test], table.outcome[slices.test]
     method = _method(calibration, held_y)
-    candidates = [(Learner.BOOSTING, _booster(encoder, seed).fit(fit_x, fit_y))]
+    candidates = [(Learner.BOOSTING, _booster(encoder, seed).fit(_binnable(fit_x), fit_y))]
     if learner is Learner.AUTO:
         candidates.append((Learner.LOGISTIC, _logistic(encoder, seed).fit(fit_x, fit_y)))
     scored = []
@@ -184,6 +184,20 @@ def _booster(encoder: Encoder, seed: int) -> HistGradientBoostingClassifier:
         categorical_features=encoder.categorical_mask,
         random_state=seed,
     )
+
+
+def _binnable(matrix: Matrix) -> Matrix:
+    """The matrix with columns missing on every row set to 0 (scikit-learn cannot bin
+    them). An attribute the CRM only started to record lately has values in the
+    calibration slice and none before it; one value everywhere is never split on, so the
+    trees are the same as without the column, and a later value, missing or not, goes
+    nowhere."""
+    empty = np.isnan(matrix).all(axis=0)
+    if not empty.any():
+        return matrix
+    filled = matrix.copy()
+    filled[:, empty] = 0.0
+    return filled
 
 
 def _logistic(encoder: Encoder, seed: int) -> Pipeline:

@@ -127,16 +127,32 @@ def _joint_weights(chosen: Sequence[Finding], table: LeadTable) -> list[float]:
 
 
 def propose_grades(scores: npt.NDArray[np.float64]) -> dict[str, int]:
-    """Grade cut-offs at the 80th, 50th and 20th percentile of the proposed fit scores.
+    """Grade cut-offs near the 80th, 50th and 20th percentile of the proposed fit scores.
 
     The proposal's points have their own scale, so the inherited cut-offs would put
-    most leads in one grade. On the history: A = the best-fitting fifth, B = the next
-    30%, C = the next 30%, D = the rest (ties and rounding move the shares a little).
+    most leads in one grade. On the history: A = about the best-fitting fifth, B = the
+    next 30%, C = the next 30%, D = the rest. A handful of rules gives a handful of
+    possible scores, so each cut-off is a score some lead has (the one whose share of
+    leads at or above it is nearest the target), and each grade keeps a score of its own
+    while there are enough: never a cut-off no lead reaches, or two grades between the
+    same two scores (with 70% of leads at 0, plain percentiles gave A 24, B 2, C 1).
     """
-    cuts = [round(float(np.quantile(scores, q))) for q in (0.8, 0.5, 0.2)]
+    distinct = np.unique(np.floor(scores[scores > 0]))
+    shares = {float(s): float(np.mean(scores >= s)) for s in distinct}
+    cuts: list[int] = []
+    candidates = sorted(shares)
+    for grade, target in enumerate((0.2, 0.5, 0.8)):
+        below = [s for s in candidates if not cuts or s < cuts[-1]]
+        # Leave a score for each grade still to come, when there are enough.
+        usable = below[min(2 - grade, max(len(below) - 1, 0)) :]
+        if usable:
+            cuts.append(int(min(usable, key=lambda s: (abs(shares[s] - target), -s))))
+        else:
+            cuts.append((cuts[-1] if cuts else FIT_TOP + 1) - 1)
     a, b, c = cuts
-    c = min(max(c, 1), FIT_TOP - 2)
-    b = min(max(b, c + 1), FIT_TOP - 1)
+    # The definition wants 100 >= A > B > C >= 0, even over scores of 0 and 1 only.
+    c = max(c, 0)
+    b = max(b, c + 1)
     a = min(max(a, b + 1), FIT_TOP)
     return {"A": a, "B": b, "C": c}
 

@@ -84,7 +84,8 @@ def icp_sections(
         f"pooled into 'other'; {report.confidence:.0%} Wilson intervals"
     )
     sections = [Section("Data", text=summary)]
-    sections += [Section("Set aside", text=note) for note in report.notes]
+    # "Note", as `learn model` says: some only point a column out (named like an outcome).
+    sections += [Section("Note", text=note) for note in report.notes]
     sections.append(
         Section(
             "Attributes by information value",

@@ -20,6 +20,7 @@ from sklearn.metrics import roc_auc_score
 from leadflow.definition.loader import load_definition_text
 from leadflow.definition.model import AssetsConfig, Definition
 from leadflow.learn.artifact import SavedModel, save_model
+from leadflow.learn.drift import population
 from leadflow.learn.evaluation import (
     CrossValidation,
     HoldoutReport,
@@ -214,6 +215,8 @@ def train_and_save(
     )
     card = _card(table, report, options, source=source, notes=notes, scan=scan, refit=refit)
     card["activity"] = activity_card(assets)
+    learned_on = table if refit else table.take(report.split.train)
+    card["population"] = population(model.encoder, model.encoder.encode(learned_on))
     saved = save_model(out, model, card, now=now)
     plot_calibration(report.calibration, report.test_probabilities, saved.path / "calibration.png")
     (saved.path / "report.md").write_text(to_markdown(f"Model v{saved.version}", sections))

@@ -47,6 +47,8 @@ class ModelScorer:
     model: ScoringModel
     version: int
     assets: AssetsConfig  # product-specific globs the activity features were counted with
+    # The card's record of the training leads (learn/drift.py); None on older cards.
+    population: Mapping[str, Any] | None = field(default=None, compare=False)
     # One row without scikit-learn's per-call cost (learn/single_row.py); None: predict.
     row: RowScorer | None = field(init=False, repr=False, compare=False)
 
@@ -94,7 +96,9 @@ class ModelScorer:
 def scorer_of(pickled: bytes, card: Mapping[str, Any], *, where: str) -> ModelScorer:
     """A scorer from a model's pickle and its card (unpickling runs code: trusted files only)."""
     model = unpickle_model(pickled, where)
-    return ModelScorer(model, int(card.get("version", 0)), card_assets(card))
+    return ModelScorer(
+        model, int(card.get("version", 0)), card_assets(card), card.get("population")
+    )
 
 
 def card_assets(card: Mapping[str, Any]) -> AssetsConfig:

@@ -15,14 +15,17 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from leadflow.definition.model import AssetsConfig
+from leadflow.ingest.formats import get_format
+from leadflow.ingest.formats.layout import Layout
 from leadflow.learn.csv_source import CsvSpec, read_leads_csv
 from leadflow.learn.errors import LearnInputError
+from leadflow.learn.outcome import one_sided
 from leadflow.learn.store_source import read_store_history
 from leadflow.learn.table import LeadTable
 from leadflow.learn.world_source import read_world_history
 from leadflow.store.database import make_engine, normalise_url
 
-__all__ = ["LeadSource", "read_leads", "split_names"]
+__all__ = ["LeadSource", "layout_named", "read_leads", "split_names"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +41,20 @@ class LeadSource:
     negative: Sequence[str] = ()
     mapping: Sequence[str] = field(default_factory=tuple)  # "COLUMN=FACT_PATH"
     all_closed: bool = False  # histories: keep leads decided too recently to be mature
+    format: str | None = None  # the CSV's CRM format: columns as its import stores them
 
 
 def read_leads(source: LeadSource, *, assets: AssetsConfig | None = None) -> LeadTable:
     """The closed leads the options point at; ``assets`` from the active definition."""
+    table = _read(source, assets)
+    # Checked once the recent leads are left out too: that can take the last lost ones.
+    problem = one_sided(_name(source), table.won, table.lost)
+    if problem is not None:
+        raise LearnInputError(problem)
+    return table
+
+
+def _read(source: LeadSource, assets: AssetsConfig | None) -> LeadTable:
     drop = split_names(source.drop)
     if source.csv is not None:
         if source.world is not None:
@@ -49,11 +62,19 @@ def read_leads(source: LeadSource, *, assets: AssetsConfig | None = None) -> Lea
         return read_leads_csv(source.csv, _spec(source, drop))
     if source.target is not None:
         raise LearnInputError("--target goes with --from FILE.csv")
+    if source.format is not None:
+        raise LearnInputError("--format goes with --from FILE.csv")
     if source.world is not None:
         table = read_world_history(source.world, assets=assets, mature_only=not source.all_closed)
     else:
         table = _from_store(source, assets)
     return table.without(drop, "dropped as declared")
+
+
+def _name(source: LeadSource) -> str:
+    if source.csv is not None:
+        return str(source.csv)
+    return str(source.world) if source.world is not None else "the workspace store"
 
 
 def split_names(values: Sequence[str]) -> tuple[str, ...]:
@@ -72,7 +93,16 @@ def _spec(source: LeadSource, drop: tuple[str, ...]) -> CsvSpec:
         positive=source.positive,
         negative=split_names(source.negative),
         paths=_paths(source.mapping),
+        layout=None if source.format is None else layout_named(source.format),
     )
+
+
+def layout_named(name: str) -> Layout:
+    """A contact import format by name (--format); a one-line error naming the choices."""
+    try:
+        return get_format(name)
+    except ValueError as error:
+        raise LearnInputError(f"--format: {error}") from None
 
 
 def _paths(mapping: Sequence[str]) -> dict[str, str]:

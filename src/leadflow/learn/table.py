@@ -3,7 +3,8 @@
 Every source (a CSV export, the demo world's files, the store) ends in a ``LeadTable``,
 so ICP discovery and the model never know where the rows came from. Attributes are
 typed once, here: a column is numeric when every answered value reads as a number
-(a decimal comma too), otherwise categorical. Text values are compared case-folded,
+(by the column's own convention, ``learn.numbers``: ``25,000`` thousands, ``2,5`` a
+decimal comma), otherwise categorical. Text values are compared case-folded,
 as the definition compares them, and keep their most frequent spelling for display.
 """
 
@@ -21,8 +22,10 @@ import numpy as np
 import numpy.typing as npt
 
 from leadflow.definition.model import ATTRIBUTE_NAMESPACES
+from leadflow.domain.keys import fold, snake_case
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 from leadflow.learn.errors import LearnInputError
+from leadflow.learn.numbers import column_number, reads_decimal_comma
 
 __all__ = [
     "DEFAULT_MISSING_TOKENS",
@@ -31,6 +34,7 @@ __all__ = [
     "LeadTable",
     "default_path",
     "infer_attribute",
+    "is_identifier",
 ]
 
 # Answers that mean "not answered": form defaults ("Select") and export placeholders.
@@ -38,8 +42,16 @@ DEFAULT_MISSING_TOKENS: frozenset[str] = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "select", "unknown", "(not set)"}
 )
 
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-_NOT_PATH_CHARS = re.compile(r"[^0-9a-z]+")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# The last word of a column named as an identifier, in the languages of the CRM exports.
+_ID_WORDS = frozenset(
+    {"id", "ids", "uuid", "guid", "key", "nr", "no", "number", "num", "nummer", "numero"}
+    | {"identifier", "ref", "reference", "kennung", "nummeret"}
+)
+_ID_SUFFIXES = ("nummer", "nummeret")  # German and Nordic compounds: Kundennummer
+# Share of distinct values from which an id-named column is ids (a duplicate row repeats one).
+_ID_NAMED_DISTINCT = 0.8
 
 Values = npt.NDArray[Any]
 
@@ -57,6 +69,8 @@ class Attribute:
     path: str  # the definition fact path a fit rule would name (contact.industry ...)
     kind: AttributeKind
     values: Values
+    # A numeric column written with decimal commas ("2,5"): new leads' text is read alike.
+    decimal_comma: bool = False
 
     @property
     def missing(self) -> npt.NDArray[np.bool_]:
@@ -138,8 +152,9 @@ def default_path(column: str) -> str:
     head, _, rest = column.partition(".")
     if rest and head in ATTRIBUTE_NAMESPACES:
         return column
-    slug = _NOT_PATH_CHARS.sub("_", column.casefold()).strip("_")
-    return f"contact.{slug or 'column'}"
+    # The key `leadflow import contacts` stores the column under (Größe -> grosse), so a
+    # rule learned from an export matches the contacts imported from it.
+    return f"contact.{snake_case(column) or 'column'}"
 
 
 def check_path(column: str, path: str) -> str:
@@ -167,9 +182,10 @@ def infer_attribute(
     cleaned = [_clean(value, missing_tokens) for value in raw]
     if fact_path in COUNTRY_PATHS:
         cleaned = _as_country_codes(cleaned)
-    as_numbers = _as_numbers(cleaned)
+    decimal_comma = reads_decimal_comma(v for v in cleaned if isinstance(v, str))
+    as_numbers = _as_numbers(cleaned, decimal_comma)
     if as_numbers is not None:
-        return Attribute(name, fact_path, AttributeKind.NUMERIC, as_numbers)
+        return Attribute(name, fact_path, AttributeKind.NUMERIC, as_numbers, decimal_comma)
     return Attribute(name, fact_path, AttributeKind.CATEGORICAL, _fold_case(cleaned))
 
 
@@ -190,7 +206,7 @@ def table_from_columns(
     )
     table = LeadTable(ids=ids, outcome=outcome, attributes=attributes, decided_at=decided_at)
     table = table.without([a.name for a in attributes if _is_constant(a)], "constant")
-    return table.without([a.name for a in attributes if _is_identifier(a)], "identifier-like")
+    return table.without([a.name for a in attributes if is_identifier(a)], "identifier-like")
 
 
 def _as_country_codes(cleaned: list[object]) -> list[object]:
@@ -212,13 +228,13 @@ def _clean(value: object, missing_tokens: frozenset[str]) -> object:
     return None if text.casefold() in missing_tokens else text
 
 
-def _as_numbers(cleaned: Sequence[object]) -> npt.NDArray[np.float64] | None:
+def _as_numbers(cleaned: Sequence[object], decimal_comma: bool) -> npt.NDArray[np.float64] | None:
     numbers = np.full(len(cleaned), np.nan)
     answered = 0
     for index, value in enumerate(cleaned):
         if value is None:
             continue
-        number = _number(value)
+        number = _number(value, decimal_comma)
         if number is None:
             return None
         numbers[index] = number
@@ -226,18 +242,11 @@ def _as_numbers(cleaned: Sequence[object]) -> npt.NDArray[np.float64] | None:
     return numbers if answered else None
 
 
-def _number(value: object) -> float | None:
+def _number(value: object, decimal_comma: bool) -> float | None:
     if isinstance(value, int | float):
         return float(value)
-    text = str(value)
-    if _DECIMAL_COMMA.match(text):
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
     # "inf" and "nan" spelled out in a text column are words, not measurements.
-    return number if math.isfinite(number) else None
+    return column_number(str(value), decimal_comma=decimal_comma)
 
 
 def _fold_case(cleaned: Sequence[object]) -> Values:
@@ -266,19 +275,37 @@ def _is_constant(attribute: Attribute) -> bool:
     return all_missing or (distinct <= 1 and not some_missing)
 
 
-def _is_identifier(attribute: Attribute) -> bool:
+def is_identifier(attribute: Attribute) -> bool:
     """Values that name leads rather than describe them.
 
-    Text different on (nearly) every row (e-mails, names, notes), or whole numbers all
-    distinct and packed densely like a counter (a lead number). A measure such as
-    revenue is also all distinct in a small table, but spread over orders of magnitude.
+    Text different on (nearly) every row (e-mails, names, notes); e-mail addresses even
+    when a shared inbox repeats; a column named as an id or number (``Record ID``,
+    ``AccountId``, ``Kundennummer``, ``Lead Number``) whose values are mostly distinct; or
+    whole numbers all distinct and packed densely like a counter (a row number). A
+    measure such as revenue is also all distinct in a small table, but spread over orders
+    of magnitude and not named as an id. A model would learn a row's age from an id that
+    counts up, and a fit rule on one would name a single lead.
     """
     answered = attribute.values[~attribute.missing]
     if len(answered) < 20:
         return False
+    distinct = _distinct(attribute)
+    if _named_as_id(attribute.name) and distinct >= _ID_NAMED_DISTINCT * len(answered):
+        return True
     if attribute.kind is AttributeKind.CATEGORICAL:
-        return _distinct(attribute) >= 0.9 * len(answered)
+        mails = sum(1 for value in answered.tolist() if _EMAIL.match(str(value)))
+        return distinct >= 0.9 * len(answered) or mails >= 0.9 * len(answered)
     numbers = answered.astype(np.float64)
     whole = bool(np.all(np.mod(numbers, 1.0) == 0))
     dense = float(numbers.max() - numbers.min()) < 20 * len(numbers)
-    return whole and dense and _distinct(attribute) == len(answered)
+    return whole and dense and distinct == len(answered)
+
+
+def _named_as_id(name: str) -> bool:
+    """``Record ID``, ``hs_object_id``, ``AccountId``, ``Lead Number``, ``Kundennummer``,
+    ``Kunden-Nr.``: the last word of the name says it is an id or a number."""
+    words = fold(_CAMEL_HUMP.sub(" ", name)).split()
+    if not words:
+        return False
+    last = words[-1]
+    return last in _ID_WORDS or last.endswith(_ID_SUFFIXES)

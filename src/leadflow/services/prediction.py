@@ -33,6 +33,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -289,14 +290,23 @@ def person_prediction(
 
 
 def frame_predictions(
-    connection: Connection, ref: ModelRef, frames: StoreFrames, at: datetime
+    connection: Connection,
+    ref: ModelRef,
+    frames: StoreFrames,
+    at: datetime,
+    *,
+    on_drift: Callable[[str], None] | None = None,
 ) -> StoreFrames:
-    """``frames`` with every contact's probability at ``at`` in the prediction column."""
+    """``frames`` with every contact's probability at ``at`` in the prediction column.
+
+    ``on_drift`` hears one line when the contacts scored differ from the leads the model
+    learned on (learn/drift.py)."""
     import numpy as np
 
     from leadflow.batch.frames import MISSING_TIME
     from leadflow.batch.prediction import predict_frames
     from leadflow.batch.store import side_table
+    from leadflow.learn.drift import Tally
 
     scorer = model_scorer(driver_for(connection), ref)
     if scorer is None:
@@ -312,7 +322,11 @@ def frame_predictions(
             ("created_at",),
         )
         created[known.rows] = known.times("created_at")
-    predicted = predict_frames(scorer, contacts, frames.events, created, at)
+    tally = Tally(scorer.population, scorer.model.encoder) if on_drift else None
+    predicted = predict_frames(scorer, contacts, frames.events, created, at, tally=tally)
+    line = tally.line() if tally is not None else None
+    if on_drift is not None and line is not None:
+        on_drift(line)
     return replace(frames, contacts=replace(contacts, prediction=predicted))
 
 

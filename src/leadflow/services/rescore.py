@@ -56,6 +56,8 @@ class Rescored:
     sales_ready: int
     moved_to: Mapping[str, int] = field(default_factory=dict)
     seconds: Mapping[str, float] = field(default_factory=dict)  # read, score, write
+    # The active model's scored contacts differ from its training leads (learn/drift.py).
+    drift: str | None = None
 
 
 def rescore(engine: Engine, *, clock: Clock, at: datetime | None = None) -> Rescored:
@@ -63,6 +65,7 @@ def rescore(engine: Engine, *, clock: Clock, at: datetime | None = None) -> Resc
     now = clock.now()
     moment = _moment(at, now)
     timings: dict[str, float] = {}
+    drift: list[str] = []
     with writer(engine).connect() as connection, connection.begin():
         serialise_writers(connection, "qualifications")
         with Session(bind=connection) as session:
@@ -74,7 +77,9 @@ def rescore(engine: Engine, *, clock: Clock, at: datetime | None = None) -> Resc
         timings["read"] = time.perf_counter() - started
         if active.model is not None:  # the active learned model fills ``prediction``
             started = time.perf_counter()
-            frames = frame_predictions(connection, active.model, frames, moment)
+            frames = frame_predictions(
+                connection, active.model, frames, moment, on_drift=drift.append
+            )
             timings["predict"] = time.perf_counter() - started
         started = time.perf_counter()
         result = qualify_frames(active.definition, frames.contacts, frames.events, moment)
@@ -101,6 +106,7 @@ def rescore(engine: Engine, *, clock: Clock, at: datetime | None = None) -> Resc
         int(result.sales_ready.sum()),
         written.moved_to,
         timings,
+        drift[0] if drift else None,
     )
 
 

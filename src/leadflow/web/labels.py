@@ -48,6 +48,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "purchased": N_("purchased list"),
         "other": N_("other"),
     },
+    # A learned model's learner, as its card names it (learn/predictive.py).
+    "learner": {
+        "gradient_boosting": N_("gradient boosting"),
+        "logistic_regression": N_("logistic regression"),
+    },
     "temperature": {
         "hot": N_("hot"),
         "warm": N_("warm"),

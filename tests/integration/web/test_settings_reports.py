@@ -343,3 +343,29 @@ def test_the_sla_share_is_named_for_the_first_attempt_it_measures(
         assert "Accept SLA met" not in page, path
     german = client.get("/ui/reports?name=alignment", headers={"Accept-Language": "de"}).text
     assert "Erstkontakt-SLA eingehalten" in german
+
+
+def test_the_settings_name_a_models_learner_in_the_readers_words(
+    signed_in: Callable[[str], TestClient],
+    web_app: FastAPI,
+    web_clock: FixedClock,
+    tmp_path: Path,
+) -> None:
+    client = signed_in("admin")
+    save_live_model(tmp_path / "models", seed=0)  # a logistic regression
+    state = web_app.state.leadflow
+    with state.writes() as session:
+        activate_model(session, tmp_path / "models/v1", now=web_clock.now(), actor="ana")
+        session.commit()
+    try:
+        english = _table(client.get("/ui/settings").text, "models")
+        german = _table(
+            client.get("/ui/settings", headers={"Accept-Language": "de"}).text, "models"
+        )
+    finally:
+        with state.writes() as session:
+            deactivate_model(session, now=web_clock.now() + timedelta(hours=1), actor="test")
+            session.commit()
+
+    assert english[0][1] == "logistic regression"  # not the card's code logistic_regression
+    assert german[0][1] == "logistische Regression"

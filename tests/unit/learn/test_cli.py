@@ -52,6 +52,10 @@ def test_icp_reports_and_writes_a_valid_patch(tmp_path: Path) -> None:
     assert code == 0, err
     assert "What wins" in out
     assert "software" in out
+    # The notes read as in `learn model` (not all of them set anything aside: a column
+    # named like an outcome is only pointed out).
+    assert "Note: dropped as declared: decided, Status" in out
+    assert "Set aside" not in out
     assert patch.read_text().count("extends: fit-first") == 1
     assert "| Industry | software |" in report.read_text()
     validated = CliRunner().invoke(app, ["definition", "validate", str(patch)])
@@ -217,6 +221,7 @@ def test_icp_refuses_a_leaky_column_rather_than_proposing_it_as_a_fit_rule(
         (("--target", "won", "--map", "Industry"), "--map 'Industry': expected COLUMN=FACT_PATH"),
         (("--target", "won", "--map", "Industry=fit.score"), "a fit fact path starts with"),
         (("--target", "won", "--leaky-preset", "crm"), "unknown leakage preset 'crm'"),
+        (("--target", "won", "--format", "hubsport"), "--format: unknown format 'hubsport'"),
         ((), "--target is required"),
     ],
 )
@@ -260,3 +265,119 @@ def test_the_workspace_option_chooses_the_store(tmp_path: Path, command: str) ->
     assert result.stderr.startswith("error: no workspace store at ")
     assert "elsewhere" in result.stderr
     assert "nowhere" not in result.stderr
+
+
+def test_predict_warns_of_attributes_the_new_leads_lack(tmp_path: Path) -> None:
+    source = _csv(tmp_path, size=400)
+    models = tmp_path / "models"
+    code, _, err = _run("model", "--from", str(source), *BASIC, "--out", str(models))
+    assert code == 0, err
+    new = tmp_path / "new.csv"
+    # Industries and countries as in training (conftest): only Employees is missing.
+    industries = ("software", "retail", "logistics", "education", "agriculture")
+    countries = ("NL", "DE", "FR", "NO", "BE")
+    rows = [f"n{i},{industries[i % 5]},{countries[(i // 5) % 5]}" for i in range(1, 201)]
+    new.write_text("id,industry,Country\n" + "\n".join(rows) + "\n")  # no Employees
+
+    result = CliRunner().invoke(
+        app, ["learn", "predict", "--model", str(models), "--from", str(new), "--id", "id"]
+    )
+
+    assert result.exit_code == 0, result.stderr
+    # Said once: a missing column is not drift too.
+    assert result.stderr.splitlines() == [
+        f"warning: {new} has no column for 1 of the model's 3 attributes (Employees): "
+        "those are read as not answered on every lead, which moves every probability"
+    ]
+    scored = list(csv.DictReader(result.stdout.splitlines()))
+    assert [row["id"] for row in scored[:2]] == ["n1", "n2"]
+    # 'industry' is the model's 'Industry', as a header folded: it is read.
+    assert "Industry=retail" in scored[0]["reasons_for"] + scored[0]["reasons_against"]
+    assert len(scored) == 200
+
+
+def test_predict_says_when_the_new_leads_differ_from_the_training_leads(tmp_path: Path) -> None:
+    source = _csv(tmp_path, size=400)
+    models = tmp_path / "models"
+    code, _, err = _run("model", "--from", str(source), *BASIC, "--out", str(models))
+    assert code == 0, err
+    card = json.loads((models / "v1" / "card.json").read_text())
+    assert set(card["population"]["features"]) == {"Industry", "Employees", "Country"}
+    new = tmp_path / "new.csv"
+    rows = [f"n{i},software,{10 + i % 5},NO" for i in range(120)]
+    new.write_text("id,Industry,Employees,Country\n" + "\n".join(rows) + "\n")
+
+    result = CliRunner().invoke(
+        app, ["learn", "predict", "--model", str(models), "--from", str(new), "--id", "id"]
+    )
+
+    assert result.exit_code == 0, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("drift (major): the 120 leads scored differ from the ")
+    assert "Country (PSI" in line
+
+
+def test_predict_reads_a_crm_export_by_the_import_s_fact_paths(tmp_path: Path) -> None:
+    """A model names its attributes as it learned them (Branche, account.industry); a
+    HubSpot export with other headers for the same fields still feeds it: --format reads
+    them by the fact paths the import stores them under, in the import's words."""
+    rows = ["id,Branche,Land,Größe,won"]
+    # Learned in the store's words (as from the workspace): computer_software, DE.
+    rows += [f"c{i},{'computer_software' if i % 3 else 'retail'},Germany,{i},"
+             f"{'yes' if (i % 3 > 0) != (i % 4 == 0) else 'no'}" for i in range(120)]  # fmt: skip
+    source = tmp_path / "learned.csv"
+    source.write_text("\n".join(rows) + "\n")
+    models = tmp_path / "models"
+    code, _, err = _run(
+        "model", "--from", str(source), "--target", "won", "--id", "id", "--out", str(models),
+        "--map", "Branche=account.industry", "--map", "Land=contact.country",
+    )  # fmt: skip
+    assert code == 0, err
+    new = tmp_path / "hubspot.csv"
+    new.write_text("Record ID,Industry,Country/Region,Größe\n51,COMPUTER_SOFTWARE,Deutschland,7\n")
+
+    result = CliRunner().invoke(app, [
+        "learn", "predict", "--model", str(models), "--from", str(new), "--id", "Record ID",
+        "--format", "hubspot",
+    ])  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    assert "no column" not in result.stderr
+    [row] = list(csv.DictReader(result.stdout.splitlines()))
+    assert "Branche=computer_software" in row["reasons_for"] + row["reasons_against"]
+
+
+def test_predict_derives_the_e_mail_facts_from_the_address(tmp_path: Path) -> None:
+    """A model learned on the store reads contact.free_mail and contact.email_domain,
+    which the store derives from the address; a CRM export has the address only."""
+    rows = ["id,Email,Segment,won"]
+    rows += [f"c{i},p{i}@{'gmail.com' if i % 3 == 0 else f'firm{i % 4}.example'},"
+             f"{'ab'[i % 2]},{'no' if (i % 3 == 0) != (i % 5 == 0) else 'yes'}"
+             for i in range(150)]  # fmt: skip
+    source = tmp_path / "learned.csv"
+    source.write_text("\n".join(rows) + "\n")
+    table = tmp_path / "with_facts.csv"
+    lines = ["id,free_mail,email_domain,Segment,won"]
+    for line in rows[1:]:
+        ident, email, segment, won = line.split(",")
+        domain = email.split("@")[1]
+        lines.append(f"{ident},{str(domain == 'gmail.com').lower()},{domain},{segment},{won}")
+    table.write_text("\n".join(lines) + "\n")
+    models = tmp_path / "models"
+    code, _, err = _run(
+        "model", "--from", str(table), "--target", "won", "--id", "id", "--out", str(models),
+        "--map", "free_mail=contact.free_mail", "--map", "email_domain=contact.email_domain",
+    )  # fmt: skip
+    assert code == 0, err
+    new = tmp_path / "hubspot.csv"
+    new.write_text("Record ID,Email,Segment\n51,ann@gmail.com,a\n52,bo@firm1.example,b\n")
+
+    result = CliRunner().invoke(app, [
+        "learn", "predict", "--model", str(models), "--from", str(new), "--id", "Record ID",
+        "--format", "hubspot",
+    ])  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    assert "no column" not in result.stderr
+    first, _ = list(csv.DictReader(result.stdout.splitlines()))
+    assert "free_mail=true" in first["reasons_for"] + first["reasons_against"]

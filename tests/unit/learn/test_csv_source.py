@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from leadflow.ingest.formats import get_format
 from leadflow.learn.csv_source import CsvSpec, read_leads_csv, read_records_csv, sniff_format
 from leadflow.learn.errors import LearnInputError
 from leadflow.learn.table import AttributeKind
@@ -72,7 +73,19 @@ def test_open_rows_are_left_out_and_noted(tmp_path: Path) -> None:
     spec = CsvSpec(target="stage", id="id", positive="Won", negative=("Lost",))
     table = read_leads_csv(_write(tmp_path, text), spec)
     assert table.ids.tolist() == ["1", "2"]
-    assert "1 rows without a closed outcome left out" in table.notes
+    assert "1 rows without a closed outcome left out ('Open'; --negative names lost ones)" in (
+        table.notes
+    )
+
+
+def test_a_crms_stages_are_read_without_positive_and_the_open_ones_named(tmp_path: Path) -> None:
+    text = "id,plan,Deal Stage\n1,pro,Closed Won\n2,free,Closed Lost\n3,pro,Engaging\n"
+    text += "4,pro,Prospecting\n5,free,Closed Won\n"
+    table = read_leads_csv(_write(tmp_path, text), CsvSpec(target="Deal Stage", id="id"))
+    assert table.ids.tolist() == ["1", "2", "5"]
+    assert table.outcome.tolist() == [1, 0, 1]
+    note = "2 rows without a closed outcome left out ('Engaging', 'Prospecting'; --negative"
+    assert any(n.startswith(note) for n in table.notes)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +111,42 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 
 
 def test_records_for_scoring_need_no_outcome(tmp_path: Path) -> None:
-    ids, records = read_records_csv(_write(tmp_path, EXPORT), "Prospect ID")
+    ids, _, records = read_records_csv(_write(tmp_path, EXPORT), "Prospect ID")
     assert ids == ["a1", "a2", "a3", "a4"]
     assert records[0]["Lead Source"] == "Google"
     assert records[2]["Specialization"] is None
+
+
+def test_a_crm_format_reads_its_columns_as_the_import_stores_them(tmp_path: Path) -> None:
+    """Learned from HubSpot's contact export with --format hubspot, a rule names the fact
+    paths and words `leadflow import contacts --format hubspot` stored (account.industry
+    in [computer_software], source.channel in [referral], contact.country in [DE]), so it
+    can be pasted into the definition and matches the imported contacts."""
+    text = (
+        "Record ID,Email,First Name,Industry,Seniority,Original Source,Country/Region,"
+        "Number of Employees,Lifecycle Stage,Größe,Deal Stage\n"
+        "51,a@x.example,Ann,Computer Software,Director,Referrals,Germany,50,lead,L,Closed Won\n"
+        "52,b@y.example,Bo,RETAIL,Vice President,Paid Search,Nederland,1200,MQL,S,Closed Lost\n"
+    )
+    layout = get_format("hubspot")
+    spec = CsvSpec(target="Deal Stage", id="Record ID", layout=layout)
+
+    table = read_leads_csv(_write(tmp_path, text), spec)
+
+    def read(name: str) -> tuple[str, list[object]]:
+        attribute = table.attribute(name)
+        return attribute.path, attribute.values.tolist()
+
+    assert read("Industry") == ("account.industry", ["computer_software", "retail"])
+    assert read("Seniority") == ("contact.seniority", ["director", "vp"])
+    assert read("Original Source") == ("source.channel", ["referral", "paid_search"])
+    assert read("Country/Region") == ("contact.country", ["DE", "NL"])
+    assert read("Number of Employees") == ("account.employees", [50.0, 1200.0])
+    assert read("Lifecycle Stage")[0] == "contact.lifecycle_stage"
+    assert read("Größe") == ("contact.grosse", ["L", "S"])
+    assert "Email" not in table.names
+    assert "First Name" not in table.names
+    assert (
+        "not a persona attribute (the hubspot import reads them as email, first_name): "
+        "Email, First Name" in table.notes
+    )

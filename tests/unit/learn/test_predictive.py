@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from sklearn.metrics import brier_score_loss, roc_auc_score
@@ -8,7 +10,8 @@ from leadflow.learn.predictive import (
     assess_size,
     train_model,
 )
-from leadflow.learn.table import table_from_columns
+from leadflow.learn.split import SplitKind
+from leadflow.learn.table import Attribute, AttributeKind, table_from_columns
 
 from .conftest import Planted, planted_leads
 
@@ -99,3 +102,32 @@ def test_calibration_methods_give_probabilities(planted: Planted, method: Calibr
     assert model.calibration is method
     assert probability.min() >= 0
     assert probability.max() <= 1
+
+
+def test_an_attribute_the_crm_recorded_only_lately_does_not_break_training() -> None:
+    # A field added to the CRM a few weeks ago: answered only on the latest leads, so
+    # the calibration slice has values and the slice the trees are fitted on has none.
+    table = planted_leads(600, seed=3).table
+    latest = np.argsort(table.decided_at)[-60:]
+    budget = np.full(len(table), np.nan)
+    budget[latest] = np.arange(60) * 1000.0
+    extra = table_from_columns(
+        {"Budget": budget}, ids=table.ids, outcome=table.outcome, decided_at=table.decided_at
+    )
+    table = replace(table, attributes=(*table.attributes, *extra.attributes))
+
+    model = train_model(table, learner=Learner.BOOSTING, split=SplitKind.TIME)
+
+    assert "Budget" in model.encoder.names
+    probabilities = model.predict_table(table)
+    assert np.all((probabilities > 0) & (probabilities < 1))
+
+
+def test_an_attribute_without_any_value_is_no_feature(planted: Planted) -> None:
+    nothing = Attribute("Budget", "contact.budget", AttributeKind.NUMERIC,
+                        np.full(len(planted.table), np.nan))  # fmt: skip
+    table = replace(planted.table, attributes=(*planted.table.attributes, nothing))
+
+    model = train_model(table, learner=Learner.BOOSTING, calibration=Calibration.NONE)
+
+    assert "Budget" not in model.encoder.names

@@ -56,9 +56,20 @@ def test_points_rank_the_planted_profile_first(planted: Planted) -> None:
 
 def test_grades_split_the_history_by_score() -> None:
     scores = np.arange(100, dtype=np.float64)
-    assert propose_grades(scores) == {"A": 79, "B": 50, "C": 20}
+    assert propose_grades(scores) == {"A": 80, "B": 50, "C": 20}
     # All leads alike: cut-offs still strictly decrease, as the definition demands.
     assert propose_grades(np.full(10, 100.0)) == {"A": 100, "B": 99, "C": 98}
+
+
+def test_grades_are_scores_leads_have() -> None:
+    """A few rules give a few possible scores: each cut-off is one of them, so no grade
+    asks for a score no lead can have, and none is empty while the scores allow."""
+    scores = np.array([0.0] * 70 + [24.0] * 12 + [45.0] * 8 + [76.0] * 7 + [100.0] * 3)
+    grades = propose_grades(scores)
+    assert grades == {"A": 76, "B": 45, "C": 24}
+    # Most leads at 0: the quantiles are all 0, yet A, B and C still hold leads.
+    lumpy = np.array([0.0] * 85 + [40.0] * 10 + [70.0] * 2 + [100.0] * 3)
+    assert propose_grades(lumpy) == {"A": 100, "B": 70, "C": 40}
 
 
 def test_one_group_of_leads_gives_one_rule() -> None:

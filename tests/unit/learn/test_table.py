@@ -35,6 +35,14 @@ def test_default_paths() -> None:
     assert default_path("emp.var.rate") == "contact.emp_var_rate"
 
 
+def test_a_columns_path_is_the_key_the_import_stores_it_under() -> None:
+    # `leadflow import contacts` keeps an unknown column as snake_case(header), accents
+    # and ß folded: a fit rule learned from the same export must name that key.
+    assert default_path("Unternehmensgröße") == "contact.unternehmensgrosse"
+    assert default_path("Région") == "contact.region"
+    assert default_path("Størrelse (ansatte)") == "contact.storrelse_ansatte"
+
+
 def test_a_mapping_outside_the_fit_namespaces_is_refused() -> None:
     with pytest.raises(LearnInputError, match=r"'Stage' maps to 'fit\.score'"):
         infer_attribute("Stage", ["a"], path="fit.score")
@@ -103,3 +111,68 @@ def test_a_model_scores_a_country_name_as_its_code() -> None:
     encoder = fit_encoder(table)
     (spec,) = encoder.features
     assert encoder.code(spec, "Germany") == encoder.code(spec, "DE") == spec.codes["de"]
+
+
+def test_record_ids_of_every_shape_are_set_aside() -> None:
+    """A CRM's record ids are spread over a huge range (HubSpot's 11-digit ids), a
+    customer number may repeat for a duplicate row, an e-mail column may repeat a shared
+    inbox: none of them describes a lead, and a model would learn the row's age from them."""
+    size = 200
+    rng = np.random.default_rng(4)
+    hubspot = rng.choice(10**11, size=size, replace=False).astype(float) + 10**10
+    customer_numbers = [f"K-{n}" for n in range(size - 30)] + ["K-1"] * 30
+    emails = [f"p{i}@firm.example" for i in range(size - 40)] + ["info@firm.example"] * 40
+    table = table_from_columns(
+        {
+            "Record ID": hubspot,
+            "Kundennummer": customer_numbers,
+            "E-mail": emails,
+            "Row": np.arange(size, dtype=float),
+            "Number of Employees": np.round(np.exp(np.linspace(2, 9, size))),
+            "Segment": ["a", "b"] * (size // 2),
+        },
+        ids=np.arange(size).astype(str).astype(object),
+        outcome=np.array([0, 1] * (size // 2), dtype=np.int8),
+    )
+    assert table.names == ("Number of Employees", "Segment")
+    assert table.notes == ("identifier-like: Record ID, Kundennummer, E-mail, Row",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "read"),
+    [
+        # Consistent with comma thousands (English exports), as fit rules read them.
+        (["1,250", "25,000", "3,400,000", "800"], [1250.0, 25000.0, 3400000.0, 800.0]),
+        (["25,000", "12,500.50"], [25000.0, 12500.5]),
+        # Decimal commas (most of Europe): one value that cannot be thousands decides.
+        (["2,5", "0,75", "1,250"], [2.5, 0.75, 1.25]),
+        (["25.000", "1.250.000", "2,5"], [25000.0, 1250000.0, 2.5]),
+        (["1,5", "2", "-0,25"], [1.5, 2.0, -0.25]),
+        # Decimal points: "25,000" stays thousands, as a column of "2.5" shows.
+        (["2.5", "25,000"], [2.5, 25000.0]),
+    ],
+)
+def test_a_columns_numbers_are_read_by_its_own_convention(
+    raw: list[str], read: list[float]
+) -> None:
+    attribute = infer_attribute("Budget", raw)
+    assert attribute.kind is AttributeKind.NUMERIC
+    assert attribute.values.tolist() == read
+
+
+def test_new_leads_numbers_are_read_by_the_training_columns_convention() -> None:
+    size = 40
+    table = table_from_columns(
+        {
+            "Budget": ["25,000", "1,250,000"] * (size // 2),
+            "Rating": ["2,5", "0,75"] * (size // 2),
+        },
+        ids=np.arange(size).astype(str).astype(object),
+        outcome=np.array([0, 1] * (size // 2), dtype=np.int8),
+    )
+    encoder = fit_encoder(table)
+    budget, rating = encoder.features
+    assert encoder.code(budget, "25,000") == 25000.0
+    assert encoder.code(budget, "3,400,000") == 3400000.0
+    assert encoder.code(rating, "2,5") == 2.5
+    assert encoder.code(rating, "1,250") == 1.25
