@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,6 +23,7 @@ from sqlalchemy import Engine, text
 from leadflow.store.database import serialise_writers
 
 Headers = Callable[[str], dict[str, str]]
+T = TypeVar("T")
 PATIENCE = 20.0  # seconds a test waits for the answers before letting the lock go
 
 
@@ -40,18 +42,8 @@ def test_events_meeting_a_rescores_lock_are_answered_busy_in_seconds(
         )
         answers.append((sent.status_code, sent.headers.get("Retry-After")))
 
-    with api_engine.connect() as rescore:
-        serialise_writers(rescore, "qualifications")  # as a running rescore holds it
-        senders = [threading.Thread(target=post, args=(n,)) for n in range(4)]
-        for sender in senders:
-            sender.start()
-        deadline = time.monotonic() + PATIENCE
-        for sender in senders:
-            sender.join(timeout=max(0.0, deadline - time.monotonic()))
-        answered_in_time = list(answers)
-        rescore.rollback()
-    for sender in senders:
-        sender.join()
+    senders = [lambda n=n: post(n) for n in range(4)]
+    answered_in_time = _while_a_rescore_holds(api_engine, senders, lambda: list(answers))
 
     assert len(answered_in_time) == 4
     assert set(answered_in_time) == {(503, "5")}
@@ -62,7 +54,7 @@ def test_events_meeting_a_rescores_lock_are_answered_busy_in_seconds(
 def test_other_writes_meeting_a_rescores_lock_are_answered_busy_too(
     backend: str, api_engine: Engine, client: TestClient, headers: Headers
 ) -> None:
-    # A contact created, corrected or erased during a rescore hung as events did.
+    # A contact created or corrected during a rescore hung as events did.
     if backend != "postgresql":
         pytest.skip("SQLite's busy timeout answers 503 after 5 s already")
     made = client.post(
@@ -80,21 +72,32 @@ def test_other_writes_meeting_a_rescores_lock_are_answered_busy_too(
         "create": ("POST", "/contacts", {"email": "bob@acme.example"}),
         "correct": ("PATCH", f"/contacts/{contact}", {"title": "CTO"}),
     }
-    with api_engine.connect() as rescore:
-        serialise_writers(rescore, "qualifications")  # as a running rescore holds it
-        senders = [threading.Thread(target=send, args=(n, *r)) for n, r in requests.items()]
-        for sender in senders:
-            sender.start()
-        deadline = time.monotonic() + PATIENCE
-        for sender in senders:
-            sender.join(timeout=max(0.0, deadline - time.monotonic()))
-        answered_in_time = dict(answers)
-        rescore.rollback()
-    for sender in senders:
-        sender.join()
+    senders = [lambda n=n, r=r: send(n, *r) for n, r in requests.items()]
+    answered_in_time = _while_a_rescore_holds(api_engine, senders, lambda: dict(answers))
 
     assert answered_in_time == {"create": (503, "5"), "correct": (503, "5")}
     with api_engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM contacts")) == 1
         title = "SELECT title FROM contacts WHERE id = :id"
         assert connection.scalar(text(title), {"id": contact}) is None
+
+
+def _while_a_rescore_holds(
+    engine: Engine, requests: list[Callable[[], None]], answered: Callable[[], T]
+) -> T:
+    """Send ``requests`` at once while the qualifications are locked as a running rescore
+    holds them; once they are answered or ``PATIENCE`` is up, whichever is first, take
+    ``answered()`` (what came back in time), let the lock go and wait for the rest."""
+    with engine.connect() as rescore:
+        serialise_writers(rescore, "qualifications")
+        senders = [threading.Thread(target=request) for request in requests]
+        for sender in senders:
+            sender.start()
+        deadline = time.monotonic() + PATIENCE
+        for sender in senders:
+            sender.join(timeout=max(0.0, deadline - time.monotonic()))
+        in_time = answered()
+        rescore.rollback()
+    for sender in senders:
+        sender.join()
+    return in_time
