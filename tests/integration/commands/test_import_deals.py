@@ -35,7 +35,8 @@ def test_without_a_format_or_mapping_it_says_which(store_url: str | None, tmp_pa
     path.write_text("x\n1\n", encoding="utf-8")
     result = runner.invoke(app, ["import", "deals", str(path), "-w", str(tmp_path)])
     assert result.exit_code == 1
-    assert "give --format (hubspot, salesforce, pipedrive, generic) or --mapping" in result.output
+    formats = "hubspot, salesforce, pipedrive, odoo, dynamics, zoho, generic"
+    assert f"give --format ({formats}) or --mapping" in result.output
 
 
 def test_a_header_without_an_outcome_is_refused_in_one_line(
