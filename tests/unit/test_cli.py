@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import leadflow.commands
 from leadflow import __version__
 from leadflow.cli import app
-from leadflow.commands import COMMANDS, load_module_commands
+from leadflow.commands import COMMANDS, SUMMARIES, load_module_commands
 
 
 def test_version() -> None:
@@ -104,3 +104,36 @@ def test_no_help_text_breaks_a_paragraph_where_its_source_line_ended() -> None:
     ]
 
     assert broken == []
+
+
+def test_the_command_list_does_not_import_the_heavy_libraries() -> None:
+    """``leadflow --help`` lists every command from ``SUMMARIES``: importing each
+    command's module for its one line took seconds (scikit-learn, FastAPI)."""
+    code = (
+        "import sys; from typer.testing import CliRunner; from leadflow.cli import app;"
+        "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0, r.stdout;"
+        "print(sorted(m for m in ('sklearn', 'fastapi', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def _first_paragraph(command: Command) -> str:
+    """What a group's command list shows of a command: its help's first paragraph."""
+    text = inspect.cleandoc(command.short_help or command.help or "")
+    return " ".join(text.split("\n\n")[0].split())
+
+
+def test_each_summary_is_the_first_paragraph_of_its_commands_help() -> None:
+    assert set(SUMMARIES) == set(COMMANDS)
+    for name, module in COMMANDS.items():
+        assert SUMMARIES[name] == _first_paragraph(load_module_commands(module)[name]), name
+
+
+def test_the_command_list_shows_each_summary() -> None:
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    # The panel wraps a summary onto lines of its own: read the text without the box.
+    text = " ".join(result.stdout.replace("│", " ").split())
+    for name, summary in SUMMARIES.items():
+        assert f" {name} {summary} " in text, name
