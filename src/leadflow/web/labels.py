@@ -61,7 +61,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "lead_type": {
         "sql": N_("SQL (sales qualified)"),
-        "srl": N_("SRL (sales ready)"),
+        # The type says what the lead did; whether it may go to sales now is the gate's
+        # "sales-ready", shown beside it and often "no" for an old request.
+        "srl": N_("SRL (asked for sales)"),
         "iql": N_("IQL (information qualified)"),
         "mql": N_("MQL (marketing qualified)"),
         "msrl": N_("MSRL (purchased)"),

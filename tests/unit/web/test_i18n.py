@@ -10,6 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from leadflow.web import i18n
+from leadflow.web.labels import LABELS
 
 WEB = Path(i18n.__file__).parent
 TRANSLATED = [language for language in i18n.LANGUAGES if language != i18n.DEFAULT_LANGUAGE]
@@ -152,3 +153,10 @@ def test_a_matched_value_is_a_number_in_the_languages_conventions_or_as_written(
     value: object, language: str, text: str
 ) -> None:
     assert i18n.format_value(value, language) == text
+
+
+def test_the_srl_type_is_not_named_like_the_sales_ready_gate() -> None:
+    """An SRL asked for sales once; the lead page shows "Sales-ready: no" beside it when
+    that request is old, so its label must not say "sales ready" too."""
+    assert "ready" not in LABELS["lead_type"]["srl"].lower()
+    assert LABELS["lead_type"]["srl"].startswith("SRL")
