@@ -19,12 +19,13 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from leadflow.analytics.charts import ChartError, draw_chart
 from leadflow.analytics.costs import COSTS_FILE, CostsError, load_costs
-from leadflow.analytics.report import Report, render_csv, render_json, render_rows
+from leadflow.analytics.report import Report, Section, render_csv, render_json, render_rows
 from leadflow.commands.options import database_problem, settings_for, workspace_settings
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.definition.builtin import PRESET_NAMES, is_preset
@@ -225,17 +226,26 @@ def _show(report: Report, fmt: str) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160)
     console.print(f"[bold]{report.title}[/bold] as of {report.as_of:%Y-%m-%d %H:%M} UTC")
     for section in report.sections:
-        table = Table(*section.columns, title=section.title, title_justify="left")
-        rows = render_rows(section)
-        for row in rows[:_TABLE_ROWS]:
-            table.add_row(*row)
-        console.print(table)
+        console.print(report_table(section))
+        rows = section.rows
         if len(rows) > _TABLE_ROWS:
             console.print(
                 f"... and {len(rows) - _TABLE_ROWS:,} more rows (the JSON output has them all)"
             )
     for note in report.notes:
         console.print(f"[dim]{note}[/dim]")
+
+
+def report_table(section: Section) -> Table:
+    """One section as a terminal table, its first rows only. A header shows its words
+    (``mql to sql rate``) so a narrow column wraps them onto lines of their own: cut to
+    the width of its values it read ``mql_to_sql_ra…``. The cells keep their text."""
+    table = Table(title=section.title, title_justify="left")
+    for name in section.columns:
+        table.add_column(Text(name.replace("_", " "), overflow="fold"), overflow="fold")
+    for row in render_rows(section)[:_TABLE_ROWS]:
+        table.add_row(*row)
+    return table
 
 
 def _draw(report: Report, path: Path) -> None:
