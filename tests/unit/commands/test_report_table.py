@@ -6,24 +6,9 @@ import io
 
 from rich.console import Console
 
+from leadflow.analytics.channels import CHANNEL_COLUMNS
 from leadflow.analytics.report import Section
 from leadflow.commands.analytics import report_table
-
-COLUMNS = (
-    "group",
-    "leads",
-    "persona_match_rate",
-    "mql",
-    "sql",
-    "mql_to_sql_rate",
-    "won",
-    "sql_to_won_rate",
-    "lead_to_won_rate",
-    "revenue",
-    "cost",
-    "cost_per_sql",
-    "cost_per_won",
-)
 
 
 def _printed(section: Section, width: int) -> str:
@@ -35,12 +20,12 @@ def _printed(section: Section, width: int) -> str:
 
 def test_headers_wrap_on_their_words_instead_of_being_cut() -> None:
     row = ("organic_search", 2000, 0.727, 1525, 0, 0.0, 0, None, 0.0, 0.0, None, None, None)
-    text = _printed(Section("channels", COLUMNS, (row,)), width=120)
+    text = _printed(Section("channels", CHANNEL_COLUMNS, (row,)), width=120)
     assert "…" not in text
     # The header's words stand in its column, one below the other where it is narrow.
     words = text.split()
-    for column in COLUMNS:
+    for column in CHANNEL_COLUMNS:
         for word in column.split("_"):
             assert word in words, column
     # The cells keep their values as the CSV has them (folded only when it must).
-    assert "organic_search" in _printed(Section("channels", COLUMNS, (row,)), width=160)
+    assert "organic_search" in _printed(Section("channels", CHANNEL_COLUMNS, (row,)), width=160)
