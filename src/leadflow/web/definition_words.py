@@ -134,6 +134,51 @@ PROBLEMS = Phrasebook(
         wanted=_WANTED,
         given=_GIVEN,
     ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; write one list item per stage, first to last,"
+            " its key as the id: - id: %(first)s"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; write one list item per rule, its key as the"
+            " name: - name: %(first)s"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_("expected %(wanted)s, got %(given)s; a list item starts with a dash: - %(line)s"),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; write %(key)s: {en: %(text)s} (one text per"
+            " language code)"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; a where glob is one pattern (%(first)s): for"
+            " several values, one rule per value, or a glob they all match (%(glob)s)"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; a where glob is one pattern (%(first)s): for"
+            " several values, one rule per value"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
     Phrase(N_("expected %(wanted)s, got %(given)s; write %(line)s"), wanted=_WANTED, given=_GIVEN),
     Phrase(
         N_(
@@ -146,6 +191,14 @@ PROBLEMS = Phrasebook(
         N_(
             "unknown key %(key)s; how recent a sales action must be is set once, for every"
             " action: sales_actions.within_days"
+        )
+    ),
+    Phrase(
+        N_(
+            "unknown key %(key)s; how recent the sales action must be is"
+            " sales_actions.within_days (write sales_actions: {within_days: %(days)s}); for"
+            " other events, a condition in sales_ready.when: {event: ..., within_days:"
+            " %(days)s}"
         )
     ),
     Phrase(
@@ -241,11 +294,37 @@ PROBLEMS = Phrasebook(
     Phrase(
         N_(
             "%(key)s compares numbers, or the ordered facts fit.grade, identity, temperature "
+            "and lead_type; got %(value)s for %(path)s; write %(line)s"
+        )
+    ),
+    Phrase(
+        N_(
+            "%(key)s compares numbers, or the ordered facts fit.grade, identity, temperature "
             "and lead_type; got %(value)s for %(path)s"
         )
     ),
+    Phrase(
+        N_(
+            "prediction is a probability from 0 to 1 (a model's win chance); got %(bound)s:"
+            " write %(fraction)s if %(percent)s is a percentage"
+        ),
+        bound=NUMBER,
+        fraction=NUMBER,
+        percent=NUMBER,
+    ),
+    Phrase(
+        N_("prediction is a probability from 0 to 1 (a model's win chance); got %(bound)s"),
+        bound=NUMBER,
+    ),
+    Phrase(
+        N_("%(path)s is from %(low)s to %(high)s; got %(bound)s"),
+        low=NUMBER,
+        high=NUMBER,
+        bound=NUMBER,
+    ),
     Phrase(N_("range compares numbers; %(path)s %(kind)s"), kind=_FACT_KIND),
     Phrase(N_("regex searches text; %(path)s %(kind)s"), kind=_FACT_KIND),
+    Phrase(N_("%(path)s is a number; got %(value)s; write %(line)s")),
     Phrase(N_("%(path)s is a number; got %(value)s")),
     Phrase(N_("%(path)s is true or false; got %(value)s")),
     Phrase(N_("%(path)s is one of %(words)s; got %(value)s")),
@@ -362,6 +441,22 @@ WARNINGS = Phrasebook(
         ),
         value=QUOTED,
         stored=QUOTED,
+    ),
+    Phrase(
+        N_(
+            "conversation outcome %(outcome)s is never recorded: conversations are logged and"
+            " imported as interested, not_interested or no_decision, so it never makes an"
+            " SQL; did you mean %(meant)s?"
+        ),
+        outcome=QUOTED,
+        meant=QUOTED,
+    ),
+    Phrase(
+        N_(
+            "conversation outcome %(outcome)s is never recorded: conversations are logged and"
+            " imported as interested, not_interested or no_decision, so it never makes an SQL"
+        ),
+        outcome=QUOTED,
     ),
 )
 

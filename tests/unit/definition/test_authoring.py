@@ -442,3 +442,187 @@ def test_within_days_on_an_engagement_rule_says_rules_fade_with_a_half_life() ->
         " 30 days, use an event condition such as {event: ..., within_days: 30}"
         " in a stage, fit rule or the sales-ready gate"
     )
+
+
+# A second round of first definitions written from the docs alone (a product-led SaaS,
+# a German components distributor, a Dutch agency working with SDR calls).
+
+
+def _gate(when: str) -> str:
+    return f"sales_ready:\n  when: {when}\n"
+
+
+@pytest.mark.parametrize(
+    ("when", "line"),
+    [
+        ("{field: prediction, at_least: 30}", "write 0.3 if 30 is a percentage"),
+        ("{field: prediction, at_most: 85}", "write 0.85 if 85 is a percentage"),
+        ("{field: prediction, range: {min: 20, max: 60}}", "write 0.2 if 20 is a percentage"),
+        ("{field: prediction, equals: 2}", "write 0.02 if 2 is a percentage"),
+    ],
+)
+def test_a_prediction_written_as_a_percentage_says_it_is_a_probability(
+    when: str, line: str
+) -> None:
+    """A model's win probability is 0-1: at_least 30 would be a gate nobody passes."""
+    (error,) = _errors(_gate(when))
+
+    assert error.startswith("funnel.yaml:6: sales_ready.when.")
+    assert "prediction is a probability from 0 to 1" in error
+    assert error.endswith(line)
+
+
+@pytest.mark.parametrize(
+    ("when", "says"),
+    [
+        ("{field: fit.score, at_least: 120}", "fit.score is from 0 to 100; got 120"),
+        ("{field: bant.met, at_least: 5}", "bant.met is from 0 to 4; got 5"),
+        ("{field: prediction, at_least: 250}", "prediction is a probability from 0 to 1"),
+        ("{field: fit.score, range: {min: -10}}", "fit.score is from 0 to 100; got -10"),
+    ],
+)
+def test_a_bound_no_score_can_reach_is_refused(when: str, says: str) -> None:
+    (error,) = _errors(_gate(when))
+    assert says in error
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "{field: prediction, at_least: 0.3}",
+        "{field: prediction, range: {min: 0, max: 1}}",
+        "{field: fit.score, at_least: 100}",
+        "{field: bant.met, at_least: 4}",
+        "{field: engagement.score, at_least: 250}",  # engagement has no ceiling
+    ],
+)
+def test_bounds_within_a_scores_range_load(when: str) -> None:
+    load_definition_text(HEAD + _gate(when), "funnel.yaml")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("score", "points"), ("weight", "points"), ("punkte", "points")],
+)
+def test_a_rules_points_in_another_tools_word_name_points(written: str, meant: str) -> None:
+    rule = f"{{name: size, {written}: 25, when: {{field: account.employees, at_least: 50}}}}"
+    errors = _errors(f"fit:\n  rules:\n    - {rule}\n")
+
+    assert (
+        f"funnel.yaml:7: fit.rules[0].{written}: unknown key {written!r}; did you mean {meant!r}?"
+        in errors
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("decay", "half_life_days"), ("max_points", "cap"), ("maximum", "cap")],
+)
+def test_an_engagement_rules_decay_or_cap_in_another_word_names_the_key(
+    written: str, meant: str
+) -> None:
+    rule = f"{{name: fair, event: event_attendance, points: 25, {written}: 180}}"
+    (error,) = _errors(f"engagement:\n  rules:\n    - {rule}\n")
+
+    assert error == (
+        f"funnel.yaml:7: engagement.rules[0].{written}: unknown key {written!r};"
+        f" did you mean {meant!r}?"
+    )
+
+
+def test_within_days_on_the_gate_points_to_the_sales_actions_own() -> None:
+    (error,) = _errors("sales_ready:\n  min_fit_grade: B\n  within_days: 60\n")
+
+    assert error == (
+        "funnel.yaml:7: sales_ready.within_days: unknown key 'within_days'; how recent the"
+        " sales action must be is sales_actions.within_days (write sales_actions:"
+        " {within_days: 60}); for other events, a condition in sales_ready.when:"
+        " {event: ..., within_days: 60}"
+    )
+
+
+def test_stages_written_as_a_mapping_say_how_to_write_the_list() -> None:
+    text = (
+        "stages:\n  kontakt:\n    when: {field: identity, at_least: known}\n"
+        "  kunde:\n    kind: customer\n"
+    )
+    (error,) = _errors(text)
+
+    assert error == (
+        "funnel.yaml:5: stages: expected a list, got a mapping; write one list item per"
+        " stage, first to last, its key as the id: - id: kontakt"
+    )
+
+
+def test_fit_rules_written_as_a_mapping_say_how_to_write_the_list() -> None:
+    text = "fit:\n  rules:\n    DACH:\n      points: 25\n"
+    (error,) = _errors(text)
+
+    assert error.endswith(
+        "fit.rules: expected a list, got a mapping; write one list item per rule,"
+        " its key as the name: - name: DACH"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("fit:\n  grades: {A: 75%, B: 50, C: 25}\n", "expected a number, got '75%'; write 75"),
+        ("sales_ready:\n  min_engagement: '40'\n", "expected a number, got '40'; write 40"),
+        (
+            "engagement:\n  rules:\n    - {name: v, event: page_view, points: '2,5'}\n",
+            "expected a number, got '2,5'; write 2.5",
+        ),
+    ],
+)
+def test_a_number_written_as_text_or_a_percentage_says_the_number_to_write(
+    text: str, end: str
+) -> None:
+    (error,) = _errors(text)
+    assert error.endswith(end)
+
+
+@pytest.mark.parametrize(
+    ("when", "end"),
+    [
+        ("{field: account.employees, at_least: '20'}", "write at_least: 20"),
+        ("{field: fit.score, at_least: 50%}", "write at_least: 50"),
+        ("{field: prediction, at_least: 30%}", "write at_least: 0.3"),
+    ],
+)
+def test_an_ordered_test_given_a_number_as_text_says_the_number_to_write(
+    when: str, end: str
+) -> None:
+    (error,) = _errors(_gate(when))
+    assert error.endswith(end)
+
+
+def test_labels_written_as_text_say_how_to_name_the_language() -> None:
+    (error,) = _errors("stages:\n  - id: lead\n    labels: Trial sign-up\n")
+    assert error.endswith(
+        "stages[0].labels: expected a mapping (key: value), got 'Trial sign-up';"
+        " write labels: {en: Trial sign-up} (one text per language code)"
+    )
+
+
+def test_a_stage_kind_in_capitals_says_the_word_to_write() -> None:
+    (error,) = _errors("stages:\n  - id: sql\n    kind: Sales\n")
+    assert error.endswith("got 'Sales'; write kind: sales")
+
+
+def test_a_where_glob_given_a_list_says_how_to_match_several() -> None:
+    where = "where: {feature: [send_invoice, copy_invoice]}"
+    rule = f"{{name: inv, event: feature_used, points: 5, {where}}}"
+    (error,) = _errors(f"engagement:\n  rules:\n    - {rule}\n")
+    assert error.endswith(
+        "engagement.rules[0].where.feature: expected text, got a list; a where glob is one"
+        " pattern (send_invoice): for several values, one rule per value, or a glob"
+        " they all match ('*_invoice')"
+    )
+
+
+def test_one_rule_without_its_dash_says_a_list_item_starts_with_one() -> None:
+    (error,) = _errors("fit:\n  rules:\n    name: DACH\n    points: 25\n")
+    assert error.endswith(
+        "fit.rules: expected a list, got a mapping; a list item starts with a dash: - name: DACH"
+    )
