@@ -8,9 +8,11 @@ matches.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from leadflow.definition.loader import DefinitionError, load_definition_text
+from leadflow.definition.loader import DefinitionError, load_definition, load_definition_text
 from leadflow.domain.vocabulary import event_type_problem
 
 HEAD = 'schema_version: 1\nname: hartmann\nversion: "1"\nextends: waterfall\n'
@@ -625,4 +627,51 @@ def test_one_rule_without_its_dash_says_a_list_item_starts_with_one() -> None:
     (error,) = _errors("fit:\n  rules:\n    name: DACH\n    points: 25\n")
     assert error.endswith(
         "fit.rules: expected a list, got a mapping; a list item starts with a dash: - name: DACH"
+    )
+
+
+def test_a_file_saved_in_windows_1252_names_the_line_and_the_encoding_to_save(
+    tmp_path: Path,
+) -> None:
+    """Notepad's "ANSI" writes Geschäftsführer's ä as one byte, which UTF-8 cannot read."""
+    text = HEAD + "fit:\n  rules:\n    - {name: gf, points: 60, when: {field: contact.title,"
+    text += " regex: 'geschäftsführer'}}\n"
+    path = tmp_path / "funnel.yaml"
+    path.write_bytes(text.encode("cp1252"))
+
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(path)
+
+    assert [str(error) for error in caught.value.errors] == [
+        f"{path}:7: (file): the file is not UTF-8 text: line 7 holds the byte 0xE4, 'ä' in"
+        " Windows-1252 (an editor's 'ANSI'); save the file as UTF-8"
+    ]
+
+
+def test_a_file_saved_as_utf_16_says_to_save_it_as_utf_8(tmp_path: Path) -> None:
+    path = tmp_path / "funnel.yaml"
+    path.write_bytes((HEAD + "stages: []\n").encode("utf-16"))
+
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(path)
+
+    assert [str(error) for error in caught.value.errors] == [
+        f"{path}:1: (file): the file is not UTF-8 text: it is UTF-16 (it starts with"
+        " UTF-16's byte-order mark); save the file as UTF-8"
+    ]
+
+
+def test_a_file_extended_in_windows_1252_names_that_file_and_its_line(tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_bytes("schema_version: 1\nname: base\nversion: '1'\n# Geschäft\n".encode("cp1252"))
+    path = tmp_path / "funnel.yaml"
+    path.write_text("schema_version: 1\nname: f\nversion: '1'\nextends: base.yaml\n", "utf-8")
+
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(path)
+
+    (error,) = caught.value.errors
+    assert str(error).endswith(
+        f"{base}: the file is not UTF-8 text: line 4 holds the byte 0xE4, 'ä' in"
+        " Windows-1252 (an editor's 'ANSI'); save the file as UTF-8"
     )
