@@ -34,6 +34,9 @@ from leadflow.definition.raw_condition import (
     RawCondition,
 )
 from leadflow.domain.numbers import written_number
+from leadflow.domain.yes_no import yes_no
+from leadflow.ingest.normalise import InvalidValueError
+from leadflow.ingest.values import consent_status
 
 __all__ = ["NEVER", "ConditionCompiler", "event_matcher"]
 
@@ -201,7 +204,9 @@ def _value(fact: FactPath, value: object, *, for_set: bool) -> object:
         return float(value)  # type: ignore[arg-type]  # _is_number checked it
     if kind is ValueKind.BOOL:
         if not isinstance(value, bool):
-            raise ValueError(f"{fact.path} is true or false; got {value!r}")
+            flag = yes_no(value) if isinstance(value, str) else None
+            meant = "" if flag is None else f"; write equals: {str(flag).lower()}"
+            raise ValueError(f"{fact.path} is true or false; got {value!r}{meant}")
         return value
     if isinstance(value, str):
         return value.casefold()
@@ -232,7 +237,20 @@ def _member(fact: FactPath, value: object) -> str:
         for word in words:
             if word.casefold() == value.casefold():
                 return word
-    raise ValueError(f"{fact.path} is one of {', '.join(words)}; got {value!r}")
+    raise ValueError(
+        f"{fact.path} is one of {', '.join(words)}; got {value!r}{_word_meant(fact, value)}"
+    )
+
+
+def _word_meant(fact: FactPath, value: object) -> str:
+    """``consent.email equals: double opt-in``: the state an import stores it as."""
+    if not fact.path.startswith("consent.") or not isinstance(value, str):
+        return ""
+    try:
+        stored = consent_status(value)
+    except InvalidValueError:
+        return ""
+    return f"; write equals: {stored}" if stored in fact.values else ""
 
 
 def _require(fact: FactPath, kinds: set[ValueKind], what: str) -> None:

@@ -12,21 +12,24 @@ from __future__ import annotations
 
 import re
 
-from leadflow.definition.raw import STAGE_ID_PATTERN
+from leadflow.definition.raw import LANGUAGE_PATTERN, STAGE_ID_PATTERN
 from leadflow.definition.raw_condition import CONDITION_TAG_PREFIX, FIELD_OPERATORS
 from leadflow.domain.keys import snake_case
 from leadflow.domain.numbers import written_number
+from leadflow.domain.yes_no import yes_no
 
 __all__ = [
     "action_hint",
     "choice_hint",
     "count_hint",
     "engagement_hint",
+    "flag_hint",
     "gate_recency_hint",
     "glob_list_hint",
     "grade_hint",
     "key_synonym",
     "labels_hint",
+    "language_hint",
     "list_hint",
     "named_list_hint",
     "number_hint",
@@ -310,3 +313,18 @@ def _shared_start(texts: list[str]) -> str:
     pairs = zip(first, last, strict=False)
     size = next((i for i, (a, b) in enumerate(pairs) if a != b), None)
     return first if size is None else first[:size]
+
+
+def flag_hint(given: object) -> str | None:
+    """``once: yes``, ``require_sales_action: nein``: YAML 1.2 reads them as text."""
+    flag = yes_no(given) if isinstance(given, str) else None
+    return None if flag is None else f"write {str(flag).lower()}"
+
+
+def language_hint(given: object) -> str | None:
+    """``DE``, ``de_AT``: a language code is lower case, a region after a dash."""
+    if not isinstance(given, str):
+        return None
+    language, _, region = given.strip().replace("_", "-").partition("-")
+    code = language.lower() + (f"-{region}" if region else "")
+    return f"write {code}" if code != given and re.fullmatch(LANGUAGE_PATTERN, code) else None

@@ -29,11 +29,13 @@ from leadflow.definition.hints import (
     choice_hint,
     count_hint,
     engagement_hint,
+    flag_hint,
     gate_recency_hint,
     glob_list_hint,
     grade_hint,
     key_synonym,
     labels_hint,
+    language_hint,
     list_hint,
     named_list_hint,
     number_hint,
@@ -166,6 +168,8 @@ def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
         return list_hint(loc, detail["input"]) or named_list_hint(loc, detail["input"])
     if detail["type"] in _NUMBER_TYPES:
         return number_hint(detail["input"], whole=detail["type"].startswith("int"))
+    if detail["type"] in ("bool_type", "bool_parsing"):
+        return flag_hint(detail["input"])
     if detail["type"] == "string_type":
         return glob_list_hint(loc, detail["input"])
     if detail["type"] in ("enum", "literal_error"):
@@ -180,6 +184,11 @@ def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
         and (detail.get("ctx") or {}).get("pattern") == STAGE_ID_PATTERN
     ):
         return stage_id_hint(loc, detail["input"])
+    if (
+        detail["type"] == "string_pattern_mismatch"
+        and (detail.get("ctx") or {}).get("pattern") == LANGUAGE_PATTERN
+    ):
+        return language_hint(detail["input"])
     return value_hint(detail["loc"], detail["input"])
 
 

@@ -326,7 +326,9 @@ PROBLEMS = Phrasebook(
     Phrase(N_("regex searches text; %(path)s %(kind)s"), kind=_FACT_KIND),
     Phrase(N_("%(path)s is a number; got %(value)s; write %(line)s")),
     Phrase(N_("%(path)s is a number; got %(value)s")),
+    Phrase(N_("%(path)s is true or false; got %(value)s; write %(line)s")),
     Phrase(N_("%(path)s is true or false; got %(value)s")),
+    Phrase(N_("%(path)s is one of %(words)s; got %(value)s; write %(line)s")),
     Phrase(N_("%(path)s is one of %(words)s; got %(value)s")),
     Phrase(
         N_(

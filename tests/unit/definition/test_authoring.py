@@ -675,3 +675,39 @@ def test_a_file_extended_in_windows_1252_names_that_file_and_its_line(tmp_path: 
         f"{base}: the file is not UTF-8 text: line 4 holds the byte 0xE4, 'ä' in"
         " Windows-1252 (an editor's 'ANSI'); save the file as UTF-8"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        (_rule("{field: source.purchased, equals: yes}"), "got 'yes'; write equals: true"),
+        (_rule("{field: contact.free_mail, equals: nein}"), "got 'nein'; write equals: false"),
+        (
+            "engagement:\n  rules:\n    - {name: u, event: unsubscribe, points: -5, once: yes}\n",
+            "expected true or false, got 'yes'; write true",
+        ),
+        ("sales_ready: {require_sales_action: no}\n", "got 'no'; write false"),
+    ],
+)
+def test_yes_or_no_where_true_or_false_is_due_says_which_to_write(text: str, end: str) -> None:
+    (error,) = _errors(text)
+    assert error.endswith(end)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("double opt-in", "confirmed"), ("DOI", "confirmed"), ("opt-in", "granted")],
+)
+def test_a_consent_in_an_imports_words_says_the_state_it_is_stored_as(
+    written: str, meant: str
+) -> None:
+    (error,) = _errors(_rule(f"{{field: consent.email, equals: {written}}}"))
+    assert error.endswith(f"got {written!r}; write equals: {meant}")
+
+
+@pytest.mark.parametrize(("written", "meant"), [("DE", "de"), ("de_AT", "de-AT")])
+def test_a_label_language_in_capitals_or_with_an_underscore_says_the_code(
+    written: str, meant: str
+) -> None:
+    (error,) = _errors(f"stages:\n  - id: lead\n    labels: {{{written}: Kontakt}}\n")
+    assert error.endswith(f"got {written!r}; write {meant}")

@@ -143,6 +143,11 @@ CANDIDATES = [
     + "fit:\n  rules:\n    - {name: a, score: 1, when: {field: contact.title, exists: true}}\n",
     BASE.replace("id: lead", "id: lead\n    labels: Lead"),
     BASE.replace("id: lead", "id: lead\n    kind: Sales"),
+    BASE.replace("id: lead", "id: lead\n    labels: {DE: Kontakt}"),
+    _when("{field: sales_ready, equals: yes}"),
+    _when("{field: sales_ready, equals: maybe}"),
+    _when("{field: consent.email, equals: DOI}"),
+    BASE + "sales_ready: {require_sales_action: no}\n",
     BASE
     + "engagement:\n  rules:\n    - {name: a, event: x, points: 1, where: {f: [ab_inv, cd_inv]}}\n",
     BASE + "engagement:\n  rules:\n    - {name: a, event: x, points: 1, where: {f: [a, b]}}\n",
