@@ -359,6 +359,18 @@ PROBLEMS = Phrasebook(
     Phrase(N_("unknown source key %(key)s; one of: %(keys)s")),
     # document.py, loader.py, services/candidates.py
     Phrase(N_("character %(code)s is not allowed in YAML")),
+    Phrase(
+        N_(
+            "an alias stands inside the anchor it names, so the list or mapping would hold"
+            " itself; copy the values it should repeat instead"
+        )
+    ),
+    Phrase(
+        N_(
+            "the aliases expand to more than %(count)s values; a definition is far smaller:"
+            " copy the values an alias should repeat instead"
+        )
+    ),
     Phrase(N_("duplicate key %(key)s (first at line %(line)s)"), line=NUMBER),
     Phrase(
         N_(

@@ -711,3 +711,27 @@ def test_a_label_language_in_capitals_or_with_an_underscore_says_the_code(
 ) -> None:
     (error,) = _errors(f"stages:\n  - id: lead\n    labels: {{{written}: Kontakt}}\n")
     assert error.endswith(f"got {written!r}; write {meant}")
+
+
+def test_an_alias_inside_its_own_anchor_is_refused_at_the_anchors_line() -> None:
+    """``&a [*a]`` is a list holding itself: YAML allows it, a definition cannot be it."""
+    errors = _errors("fit:\n  rules: &rules\n    - *rules\n")
+
+    assert errors[0] == (
+        "funnel.yaml:6: fit.rules[0]: an alias stands inside the anchor it names, so the"
+        " list or mapping would hold itself; copy the values it should repeat instead"
+    )
+
+
+def test_aliases_that_expand_past_any_definition_are_refused() -> None:
+    """Nine levels of ten aliases each are a billion values: refused, not expanded."""
+    lines = ["x0: &x0 [a, a, a, a, a, a, a, a, a, a]"]
+    for level in range(1, 9):
+        below = f"*x{level - 1}"
+        lines.append(f"x{level}: &x{level} [{', '.join([below] * 10)}]")
+    errors = _errors("\n".join(lines) + "\n")
+
+    assert any(
+        "the aliases expand to more than 100000 values; a definition is far smaller" in error
+        for error in errors
+    )

@@ -168,6 +168,11 @@ CANDIDATES = [
     "a: |x\n",
     "a: b\n- c\n",
     "name: \x07\n",
+    BASE + "fit:\n  rules: &r\n    - *r\n",
+    BASE
+    + "".join(f"x{n}: &x{n} [{', '.join([f'*x{n - 1}'] * 10)}]\n" for n in range(1, 7)).replace(
+        "*x0", "a"
+    ),
 ]
 # Past the candidate check (which refuses these first): the loader's own words.
 LOADED = ["name: \x07\n", "extends: other.yaml\n" + BASE, "extends: 5\n" + BASE]
