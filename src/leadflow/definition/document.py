@@ -197,8 +197,7 @@ def _compose(text: str, source: str) -> Document:
                     f"the aliases expand to more than {MAX_VALUES} values; a definition is"
                     " far smaller: copy the values an alias should repeat instead"
                 )
-                problem = LocatedProblem(source, 1, "(file)", message)
-                return Document(None, {(): (source, 1)}, [problem])
+                raise YamlSyntaxError(LocatedProblem(source, 1, "(yaml)", message)) from None
         return document
     finally:
         loader.dispose()
