@@ -250,6 +250,8 @@ def _message(detail: ErrorDetails, loc: Loc) -> str:
         bound = ctx[_BOUNDS[kind][0]]
         shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
         return f"must be {_BOUNDS[kind][1]} {shown}, got {_shown(detail['input'])}"
+    if kind == "finite_number":
+        return f"expected a finite number, got {_shown(detail['input'])}"
     if kind == "value_error":
         return str(ctx.get("error", detail["msg"]))
     message = detail["msg"]

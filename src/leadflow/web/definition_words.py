@@ -38,6 +38,7 @@ WANTED = Phrasebook(
     Phrase(N_("text")),
     Phrase(N_("a number")),
     Phrase(N_("a whole number")),
+    Phrase(N_("a finite number")),
     Phrase(N_("true or false")),
     Phrase(N_("lower-case letters, digits and _, starting with a letter")),
     Phrase(N_("a language code such as en, nl, de, fr, nb or pt-BR")),

@@ -735,3 +735,19 @@ def test_aliases_that_expand_past_any_definition_are_refused() -> None:
         "the aliases expand to more than 100000 values; a definition is far smaller" in error
         for error in errors
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fit:\n  rules:\n    - {name: a, points: .nan, when: {field: contact.x, exists: true}}\n",
+        _rule("{field: account.employees, range: {min: .nan}}"),
+        _rule("{field: account.employees, at_least: .inf}"),
+        "engagement:\n  rules:\n    - {name: v, event: page_view, points: 1, half_life_days: .inf}"
+        "\n",
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused(text: str) -> None:
+    """``.nan`` points would make every fit score NaN; ``.inf`` is no bound at all."""
+    (error,) = _errors(text)
+    assert "expected a finite number, got" in error
