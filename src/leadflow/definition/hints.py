@@ -37,6 +37,7 @@ __all__ = [
     "operator_synonym",
     "recency_hint",
     "stage_id_hint",
+    "stage_text_hint",
     "value_hint",
 ]
 
@@ -106,8 +107,18 @@ def count_hint(raw_loc: tuple[str | int, ...], given: object) -> str | None:
     return f"an event test counts matching events with min_count (write min_count: {count})"
 
 
+def stage_text_hint(loc: tuple[str | int, ...], given: object) -> str | None:
+    """``stages: [kontakt, anfrage]``: a stage is a mapping, named by its id."""
+    is_stage = loc == ("stages",) or (len(loc) == 2 and loc[0] == "stages")
+    if not is_stage or not isinstance(given, str):
+        return None
+    return f"write - id: {given} (a stage is its id and the condition under when)"
+
+
 def list_hint(loc: tuple[str | int, ...], given: object) -> str | None:
     """``requires: kontakt``, ``in: DE``: one value where a list is due, as that list."""
+    if loc == ("stages",):
+        return stage_text_hint(loc, given)
     if not loc or not isinstance(loc[-1], str) or isinstance(given, dict | list | bool):
         return None
     if not isinstance(given, str | int | float):

@@ -43,6 +43,7 @@ from leadflow.definition.hints import (
     operator_synonym,
     recency_hint,
     stage_id_hint,
+    stage_text_hint,
     value_hint,
 )
 from leadflow.definition.json_schema import keys_at, known_keys
@@ -176,7 +177,11 @@ def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
         expected = str((detail.get("ctx") or {}).get("expected", ""))
         return choice_hint(loc, detail["input"], expected)
     if detail["type"] in _MAPPING_TYPES:
-        hint = action_hint(loc, detail["input"]) or labels_hint(loc, detail["input"])
+        hint = (
+            action_hint(loc, detail["input"])
+            or labels_hint(loc, detail["input"])
+            or stage_text_hint(loc, detail["input"])
+        )
         if hint is not None:
             return hint
     if (

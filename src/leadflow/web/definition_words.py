@@ -152,6 +152,14 @@ PROBLEMS = Phrasebook(
         given=_GIVEN,
     ),
     Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; write - id: %(id)s (a stage is its id and the"
+            " condition under when)"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
         N_("expected %(wanted)s, got %(given)s; a list item starts with a dash: - %(line)s"),
         wanted=_WANTED,
         given=_GIVEN,

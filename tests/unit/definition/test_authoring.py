@@ -751,3 +751,22 @@ def test_a_number_that_is_not_finite_is_refused(text: str) -> None:
     """``.nan`` points would make every fit score NaN; ``.inf`` is no bound at all."""
     (error,) = _errors(text)
     assert "expected a finite number, got" in error
+
+
+def test_stages_written_as_their_ids_say_how_to_write_a_stage() -> None:
+    errors = _errors("stages: [kontakt, anfrage]\n")
+
+    assert errors == [
+        "funnel.yaml:5: stages[0]: expected a mapping (key: value), got 'kontakt'; write"
+        " - id: kontakt (a stage is its id and the condition under when)",
+        "funnel.yaml:5: stages[1]: expected a mapping (key: value), got 'anfrage'; write"
+        " - id: anfrage (a stage is its id and the condition under when)",
+    ]
+
+
+def test_one_stage_id_for_the_stages_says_how_to_write_a_stage() -> None:
+    (error,) = _errors("stages: kontakt\n")
+    assert error.endswith(
+        "stages: expected a list, got 'kontakt'; write - id: kontakt (a stage is its id and"
+        " the condition under when)"
+    )

@@ -137,6 +137,7 @@ CANDIDATES = [
     BASE + "sales_ready: {min_fit_grade: B, within_days: 60}\n",
     BASE + "fit:\n  rules: {DACH: {points: 1}}\n",
     BASE + "free_mail_domains: {a: 1}\n",
+    BASE.replace(STAGES, "stages: [lead]\n"),
     _when("{field: engagement.score, at_least: .inf}"),
     BASE + "sales_ready: {min_engagement: .nan}\n",
     BASE + "fit:\n  rules: {name: a, points: 1}\n",
