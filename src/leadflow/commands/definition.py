@@ -158,7 +158,8 @@ def activate(
     )
     from leadflow.services.workspace import DEFINITION_FILE
 
-    path = file or settings_for(workspace).workspace / DEFINITION_FILE
+    own = settings_for(workspace).workspace / DEFINITION_FILE
+    path = file or own
     with workspace_session(workspace) as session:
         try:
             done = activate_file(session, path, now=SystemClock().now())
@@ -184,10 +185,30 @@ def activate(
     if retired:
         typer.echo(_retired_line(retired, after))
     echo_file_warnings(str(path))
+    _note_stale_workspace_file(own, path, done.after)
     if rescore:
         from leadflow.commands.analytics import rescore_command
 
         rescore_command(at=None, parquet=None, out=None, definition=None, workspace=workspace)
+
+
+def _note_stale_workspace_file(own: Path, activated: Path, after: tuple[str, str]) -> None:
+    """Another file was activated: the workspace's own file, which `activate` without a
+    file records, still holds an older version, and would bring it back unnoticed."""
+    if not own.is_file() or own.resolve() == activated.resolve():
+        return
+    try:
+        held = load_definition(own)
+    except DefinitionError:
+        return  # a broken workspace file says so itself when it is activated
+    if (held.name, held.version) == after:
+        return
+    typer.echo(
+        f"note: {own} still holds {held.name} version {held.version}: `leadflow definition"
+        f" activate` without a file would go back to it; keep activating {activated}, or"
+        " bring the workspace's file up to date",
+        err=True,
+    )
 
 
 def _retired_line(retired: dict[str, int], definition: str) -> str:

@@ -33,6 +33,10 @@ from leadflow.definition.raw_condition import (
     NotCondition,
     RawCondition,
 )
+from leadflow.domain.numbers import written_number
+from leadflow.domain.yes_no import yes_no
+from leadflow.ingest.normalise import InvalidValueError
+from leadflow.ingest.values import consent_status
 
 __all__ = ["NEVER", "ConditionCompiler", "event_matcher"]
 
@@ -109,10 +113,40 @@ class ConditionCompiler:
             return FieldTest(raw.field, _OPS[key], None, raw.negate)
         try:
             op, operand = _operand(fact, key, _raw_operand(raw, key))
+            _on_scale(fact, op, operand)
         except ValueError as error:
             self.problems.append(Problem((*loc, key), str(error)))
             return FieldTest(raw.field, _OPS[key], None, raw.negate)
         return FieldTest(raw.field, op, operand, raw.negate, _raw_operand(raw, key))
+
+
+def _on_scale(fact: FactPath, op: Op, operand: object) -> None:
+    """Refuse a bound outside a score's scale: ``prediction >= 30`` never holds."""
+    if fact.scale is None:
+        return
+    if op is Op.RANGE:
+        assert isinstance(operand, tuple)
+        bounds = [bound for bound in operand if bound is not None]
+    elif op is Op.IN:
+        assert isinstance(operand, frozenset)
+        bounds = sorted(operand, key=str)  # numbers (_value checked them), in a stable order
+    else:
+        bounds = [operand] if op is Op.EQUALS else []
+    low, high = fact.scale
+    for bound in bounds:
+        assert isinstance(bound, int | float)
+        if not low <= bound <= high:
+            raise ValueError(_off_scale(fact, float(bound)))
+
+
+def _off_scale(fact: FactPath, bound: float) -> str:
+    low, high = fact.scale or (0.0, 0.0)
+    if fact.path == "prediction":
+        said = f"prediction is a probability from 0 to 1 (a model's win chance); got {bound:g}"
+        if 1 < bound <= 100:
+            return f"{said}: write {bound / 100:g} if {bound:g} is a percentage"
+        return said
+    return f"{fact.path} is from {low:g} to {high:g}; got {bound:g}"
 
 
 def _raw_operand(raw: FieldCondition, key: str) -> object:
@@ -151,7 +185,7 @@ def _ordered(fact: FactPath, key: str, value: object) -> tuple[Op, object]:
         return Op.RANGE, (bound, None) if key == "at_least" else (None, bound)
     raise ValueError(
         f"{key} compares numbers, or the ordered facts fit.grade, identity, temperature "
-        f"and lead_type; got {value!r} for {fact.path}"
+        f"and lead_type; got {value!r} for {fact.path}{_number_meant(fact, key, value)}"
     )
 
 
@@ -165,11 +199,14 @@ def _value(fact: FactPath, value: object, *, for_set: bool) -> object:
         return word.casefold()
     if kind is ValueKind.NUMBER:
         if not _is_number(value):
-            raise ValueError(f"{fact.path} is a number; got {value!r}")
+            meant = _number_meant(fact, "equals", value)
+            raise ValueError(f"{fact.path} is a number; got {value!r}{meant}")
         return float(value)  # type: ignore[arg-type]  # _is_number checked it
     if kind is ValueKind.BOOL:
         if not isinstance(value, bool):
-            raise ValueError(f"{fact.path} is true or false; got {value!r}")
+            flag = yes_no(value) if isinstance(value, str) else None
+            meant = "" if flag is None else f"; write equals: {str(flag).lower()}"
+            raise ValueError(f"{fact.path} is true or false; got {value!r}{meant}")
         return value
     if isinstance(value, str):
         return value.casefold()
@@ -178,13 +215,42 @@ def _value(fact: FactPath, value: object, *, for_set: bool) -> object:
     return value
 
 
+def _number_meant(fact: FactPath, key: str, value: object) -> str:
+    """``at_least: '20'`` or ``at_least: 50%``: the number to write, when the text is one.
+
+    A percentage of ``prediction`` (a probability from 0 to 1) is its fraction."""
+    if not isinstance(value, str) or fact.kind not in {ValueKind.ANY, ValueKind.NUMBER}:
+        return ""
+    text = value.strip()
+    percent = text.endswith("%")
+    number = written_number(text.removesuffix("%"))
+    if number is None:
+        return ""
+    if percent and fact.path == "prediction":
+        number /= 100
+    return f"; write {key}: {number:g}"
+
+
 def _member(fact: FactPath, value: object) -> str:
     words = fact.values
     if isinstance(value, str):
         for word in words:
             if word.casefold() == value.casefold():
                 return word
-    raise ValueError(f"{fact.path} is one of {', '.join(words)}; got {value!r}")
+    raise ValueError(
+        f"{fact.path} is one of {', '.join(words)}; got {value!r}{_word_meant(fact, value)}"
+    )
+
+
+def _word_meant(fact: FactPath, value: object) -> str:
+    """``consent.email equals: double opt-in``: the state an import stores it as."""
+    if not fact.path.startswith("consent.") or not isinstance(value, str):
+        return ""
+    try:
+        stored = consent_status(value)
+    except InvalidValueError:
+        return ""
+    return f"; write equals: {stored}" if stored in fact.values else ""
 
 
 def _require(fact: FactPath, kinds: set[ValueKind], what: str) -> None:

@@ -190,10 +190,27 @@ def _compose(text: str, source: str) -> Document:
         node = loader.get_single_node()
         document = Document(None, {(): (source, 1)})
         if node is not None:
-            document.data = _Walker(loader, source, document).walk(node, ())
+            try:
+                document.data = _Walker(loader, source, document).walk(node, ())
+            except _TooLargeError:
+                message = (
+                    f"the aliases expand to more than {MAX_VALUES} values; a definition is"
+                    " far smaller: copy the values an alias should repeat instead"
+                )
+                raise YamlSyntaxError(LocatedProblem(source, 1, "(yaml)", message)) from None
         return document
     finally:
         loader.dispose()
+
+
+# The most values a file may expand to through its aliases. The largest preset has about
+# 600; aliases repeating aliases (``&a [*b, *b, ...]``, nine levels deep) would expand to
+# a billion, and a definition is posted over the API and the web page too.
+MAX_VALUES = 100_000
+
+
+class _TooLargeError(Exception):
+    """Raised once the walk has expanded more than MAX_VALUES values."""
 
 
 @dataclass
@@ -201,12 +218,36 @@ class _Walker:
     loader: _Loader
     source: str
     document: Document
+    # The collections being walked, by node id: an alias to one of them holds itself.
+    open_nodes: set[int] = field(default_factory=set)
+    values: int = 0
 
     def walk(self, node: yaml.Node, loc: Loc) -> object:
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _TooLargeError
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self._collection(node, loc)
+        return self._scalar(node, loc)
+
+    def _collection(self, node: yaml.MappingNode | yaml.SequenceNode, loc: Loc) -> object:
+        if id(node) in self.open_nodes:
+            self._problem(
+                loc,
+                self.document.lines.get(loc, (self.source, node.start_mark.line + 1))[1],
+                "an alias stands inside the anchor it names, so the list or mapping would"
+                " hold itself; copy the values it should repeat instead",
+            )
+            return None
+        self.open_nodes.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, loc)
             return [self._item(child, (*loc, index)) for index, child in enumerate(node.value)]
+        finally:
+            self.open_nodes.discard(id(node))
+
+    def _scalar(self, node: yaml.Node, loc: Loc) -> object:
         if _reads_as_point_thousands(node) and loc != ("version",):
             value = float(node.value)
             meant = node.value.replace(".", "")

@@ -22,8 +22,9 @@ from leadflow.definition.errors import Loc
 from leadflow.definition.model import Definition, EventMatcher, EventTest, condition_leaves
 from leadflow.definition.places import reader_places
 from leadflow.definition.reads import conditions, data_reads
+from leadflow.domain.attempt_words import said_as
 from leadflow.domain.keys import snake_case
-from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES
+from leadflow.domain.vocabulary import STANDARD_EVENT_TYPES, ConversationOutcome
 from leadflow.ingest.countries import COUNTRY_PATHS, country_code
 from leadflow.ingest.values import channel
 
@@ -55,6 +56,7 @@ def definition_warnings(definition: Definition) -> tuple[DefinitionWarning, ...]
         *_countries_by_name(definition),
         *_channels_as_exported(definition),
         *_bare_urls(definition),
+        *_outcomes_never_recorded(definition),
     )
     places = reader_places(definition)
     return tuple(replace(w, loc=places.get(w.path, ())) for w in found)
@@ -239,3 +241,27 @@ def _matchers(definition: Definition) -> list[tuple[str, EventMatcher]]:
     found += [("sales_actions", matcher) for matcher in definition.sales_actions.matchers]
     found.append(("lead_types.own_actions", definition.lead_types.own_actions))
     return found
+
+
+def _outcomes_never_recorded(definition: Definition) -> list[DefinitionWarning]:
+    """An SQL outcome no conversation can have: the command line, the API and the
+    activity imports record a conversation as interested, not_interested or no_decision
+    (an import reads a rep's ``Interessiert`` as interested), so ``meeting_planned``
+    loads and never makes an SQL. Only a warning: a facts document may carry any word."""
+    recorded = [outcome.value for outcome in ConversationOutcome]
+    warnings: list[DefinitionWarning] = []
+    for written in sorted(definition.lead_types.sql_outcomes):
+        if written in recorded:
+            continue
+        meant = said_as(ConversationOutcome, written)
+        close = difflib.get_close_matches(written, recorded, n=1, cutoff=_CLOSE)
+        suggestion = meant.value if meant is not None else (close[0] if close else None)
+        message = (
+            f"conversation outcome {written!r} is never recorded: conversations are logged"
+            f" and imported as {', '.join(recorded[:-1])} or {recorded[-1]}, so it never"
+            " makes an SQL"
+        )
+        if suggestion is not None:
+            message += f"; did you mean {suggestion!r}?"
+        warnings.append(DefinitionWarning("lead_types.sql_outcomes", message))
+    return warnings

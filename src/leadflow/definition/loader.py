@@ -13,6 +13,7 @@ wrong is raised as one ``DefinitionError`` whose ``errors`` each read
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +64,8 @@ def load_definition_document(path_or_preset: str | Path) -> tuple[Definition, Do
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        message = _read_failure(path, error)
-        raise DefinitionError([LocatedProblem(str(path), 1, "(file)", message)]) from None
+        line, message = _read_failure(path, error)
+        raise DefinitionError([LocatedProblem(str(path), line, "(file)", message)]) from None
     return _load_document(_Origin(str(path), path.parent, _key(path)), text)
 
 
@@ -131,13 +132,32 @@ def _key(path: Path) -> str:
     return str(path.resolve())
 
 
-def _read_failure(path: Path, error: Exception) -> str:
+def _read_failure(path: Path, error: Exception) -> tuple[int, str]:
+    """The line and the words of a file that cannot be read."""
     if isinstance(error, FileNotFoundError):
         hint = f" and no preset of that name (presets: {', '.join(PRESET_NAMES)})"
-        return f"no such file{hint if path.suffix == '' else ''}"
+        return 1, f"no such file{hint if path.suffix == '' else ''}"
     if isinstance(error, OSError):
-        return f"cannot read the file: {error.strerror or error}"
-    return "the file is not UTF-8 text"
+        return 1, f"cannot read the file: {error.strerror or error}"
+    assert isinstance(error, UnicodeDecodeError)
+    return _not_utf8(error)
+
+
+def _not_utf8(error: UnicodeDecodeError) -> tuple[int, str]:
+    """Where a file stops being UTF-8, and what it more likely is: Windows editors save
+    "ANSI" (Windows-1252, one byte for Geschäftsführer's ä) or "Unicode" (UTF-16)."""
+    raw = bytes(error.object)
+    said = "the file is not UTF-8 text"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        why = "it is UTF-16 (it starts with UTF-16's byte-order mark)"
+        return 1, f"{said}: {why}; save the file as UTF-8"
+    line = raw.count(b"\n", 0, error.start) + 1
+    byte = raw[error.start : error.start + 1]
+    meant = byte.decode("cp1252", errors="replace")
+    return line, (
+        f"{said}: line {line} holds the byte 0x{byte.hex().upper()}, {meant!r} in"
+        " Windows-1252 (an editor's 'ANSI'); save the file as UTF-8"
+    )
 
 
 def _load(origin: _Origin, text: str) -> Definition:
@@ -226,7 +246,7 @@ def _resolve_extends(
             message = f"no file {extends!r} next to this one, and no preset of that name"
             raise fail(f"{message} (presets: {presets})") from None
         except (OSError, UnicodeDecodeError) as error:
-            raise fail(f"{path}: {_read_failure(path, error)}") from None
+            raise fail(f"{path}: {_read_failure(path, error)[1]}") from None
         base = _Origin(str(path), path.parent, _key(path))
     if base.key in chain:
         names = [*chain[chain.index(base.key) :], base.key]

@@ -21,6 +21,14 @@ from leadflow.domain.vocabulary import Grade, Identity, LeadType, Temperature
 
 __all__ = ["ORDERED_PATHS", "FactPath", "ValueKind", "resolve_path"]
 
+# The scores with a fixed scale: a bound outside it is a test that never (or always)
+# holds, most often a percentage written where the scale is 0-1 (prediction).
+_SCALES: dict[str, tuple[float, float]] = {
+    "fit.score": (0.0, 100.0),
+    "bant.met": (0.0, 4.0),
+    "prediction": (0.0, 1.0),
+}
+
 
 class ValueKind(Enum):
     ANY = "any"  # a free attribute: text or number
@@ -37,6 +45,7 @@ class FactPath:
     kind: ValueKind
     order: type[StrEnum] | None = None  # for ORDERED
     choices: tuple[str, ...] = ()  # for CHOICE
+    scale: tuple[float, float] | None = None  # for NUMBER paths with a fixed scale
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -138,7 +147,7 @@ def _derived_path(path: str) -> FactPath:
         return FactPath(path, ValueKind.ORDERED, order=ORDERED_PATHS[path])
     if path in _CHOICES:
         return FactPath(path, ValueKind.CHOICE, choices=_CHOICES[path])
-    return FactPath(path, _DERIVED_KINDS[path])
+    return FactPath(path, _DERIVED_KINDS[path], scale=_SCALES.get(path))
 
 
 def _bad_attribute_name(path: str, namespace: str, key: str) -> str:

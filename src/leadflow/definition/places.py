@@ -21,6 +21,7 @@ def reader_places(definition: Definition) -> dict[str, Loc]:
         "sales-ready gate": ("sales_ready", "when"),
         "sales_actions": ("sales_actions", "actions"),
         "lead_types.own_actions": ("lead_types", "own_actions"),
+        "lead_types.sql_outcomes": ("lead_types", "sql_outcomes"),
         "assets.events": ("assets", "events"),
         "sales_ready.min_fit_grade": ("sales_ready", "min_fit_grade"),
         "sales_ready.require_sales_action": ("sales_ready", "require_sales_action"),

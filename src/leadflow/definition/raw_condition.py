@@ -14,6 +14,7 @@ loader drops those tags (``CONDITION_TAG_PREFIX``) when it points at a line.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
@@ -30,6 +31,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from leadflow.domain.vocabulary import EVENT_TYPE_PATTERN, event_type_problem
 
@@ -68,6 +70,10 @@ FIELD_OPERATORS: tuple[str, ...] = (
 def _scalar(value: object) -> object:
     # One check instead of a str | float | bool union, whose errors would be reported
     # once per member ("should be a valid string", "... number", "... boolean").
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError(
+            "finite_number", "expected a finite number, got {given}", {"given": repr(value)}
+        )
     if isinstance(value, str | int | float | bool):
         return value
     raise ValueError("expected a single value (text, number, true or false)")
@@ -130,7 +136,7 @@ WherePatterns = Annotated[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ValueRange(_Strict):

@@ -26,14 +26,24 @@ from leadflow.definition.errors import Loc, Problem
 from leadflow.definition.hints import (
     CONDITION_SYNONYMS,
     action_hint,
+    choice_hint,
     count_hint,
     engagement_hint,
+    flag_hint,
+    gate_recency_hint,
+    glob_list_hint,
     grade_hint,
+    key_synonym,
+    labels_hint,
+    language_hint,
     list_hint,
+    named_list_hint,
+    number_hint,
     operator_hint,
     operator_synonym,
     recency_hint,
     stage_id_hint,
+    stage_text_hint,
     value_hint,
 )
 from leadflow.definition.json_schema import keys_at, known_keys
@@ -58,6 +68,7 @@ _TYPE_WORDS: dict[str, str] = {
 }
 
 _MAPPING_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
+_NUMBER_TYPES = frozenset({"float_type", "float_parsing", "int_type", "int_parsing"})
 
 _PATTERNS: dict[str, str] = {
     STAGE_ID_PATTERN: "lower-case letters, digits and _, starting with a letter",
@@ -128,12 +139,18 @@ def _problem(detail: ErrorDetails) -> Problem:
     )
     if counted is not None:  # before a "did you mean" ('min' is no typo of 'in')
         return Problem(loc, f"unknown key {loc[-1]!r}; {counted}")
-    meant = operator_synonym(detail["loc"]) if detail["type"] == "extra_forbidden" else None
+    meant = (
+        operator_synonym(detail["loc"]) or key_synonym(loc)
+        if detail["type"] == "extra_forbidden"
+        else None
+    )
     if meant is not None:
         return Problem(loc, f"unknown key {loc[-1]!r}; did you mean {meant!r}?")
     message = _message(detail, loc)
     hint = _hint(detail, loc)
-    return Problem(loc, message if hint is None else f"{message}; {hint}")
+    if hint is None or hint in message:  # "write 14" of a duration is said already
+        return Problem(loc, message)
+    return Problem(loc, f"{message}; {hint}")
 
 
 def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
@@ -145,18 +162,38 @@ def _hint(detail: ErrorDetails, loc: Loc) -> str | None:
             grade_hint(loc)
             or engagement_hint(loc, detail["input"])
             or recency_hint(loc)
+            or gate_recency_hint(loc, detail["input"])
             or operator_hint(detail["loc"])
         )
     if detail["type"] == "list_type":
-        return list_hint(loc, detail["input"])
-    action = action_hint(loc, detail["input"]) if detail["type"] in _MAPPING_TYPES else None
-    if action is not None:
-        return action
+        return list_hint(loc, detail["input"]) or named_list_hint(loc, detail["input"])
+    if detail["type"] in _NUMBER_TYPES:
+        return number_hint(detail["input"], whole=detail["type"].startswith("int"))
+    if detail["type"] in ("bool_type", "bool_parsing"):
+        return flag_hint(detail["input"])
+    if detail["type"] == "string_type":
+        return glob_list_hint(loc, detail["input"])
+    if detail["type"] in ("enum", "literal_error"):
+        expected = str((detail.get("ctx") or {}).get("expected", ""))
+        return choice_hint(loc, detail["input"], expected)
+    if detail["type"] in _MAPPING_TYPES:
+        hint = (
+            action_hint(loc, detail["input"])
+            or labels_hint(loc, detail["input"])
+            or stage_text_hint(loc, detail["input"])
+        )
+        if hint is not None:
+            return hint
     if (
         detail["type"] == "string_pattern_mismatch"
         and (detail.get("ctx") or {}).get("pattern") == STAGE_ID_PATTERN
     ):
         return stage_id_hint(loc, detail["input"])
+    if (
+        detail["type"] == "string_pattern_mismatch"
+        and (detail.get("ctx") or {}).get("pattern") == LANGUAGE_PATTERN
+    ):
+        return language_hint(detail["input"])
     return value_hint(detail["loc"], detail["input"])
 
 
@@ -218,6 +255,8 @@ def _message(detail: ErrorDetails, loc: Loc) -> str:
         bound = ctx[_BOUNDS[kind][0]]
         shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
         return f"must be {_BOUNDS[kind][1]} {shown}, got {_shown(detail['input'])}"
+    if kind == "finite_number":
+        return f"expected a finite number, got {_shown(detail['input'])}"
     if kind == "value_error":
         return str(ctx.get("error", detail["msg"]))
     message = detail["msg"]

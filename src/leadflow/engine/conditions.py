@@ -24,6 +24,7 @@ from leadflow.definition.model import (
 )
 from leadflow.domain.numbers import written_number
 from leadflow.domain.vocabulary import Grade, Identity, LeadType, Temperature
+from leadflow.domain.yes_no import yes_no
 from leadflow.engine.activity import Slot
 from leadflow.engine.scope import DERIVED_CONTACT_KEYS, PathReader, Scope, path_reader
 
@@ -274,8 +275,6 @@ def _number(value: object) -> float | None:
     return None
 
 
-_FLAGS = {"true": True, "yes": True, "false": False, "no": False}
-
-
 def _flag(text: str) -> bool | None:
-    return _FLAGS.get(text)
+    """A yes/no word as the imports read one: a custom column keeps "ja" as text."""
+    return yes_no(text)

@@ -25,6 +25,9 @@ has an e-mail address or a phone number, else ``anonymous``.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -52,6 +55,14 @@ from leadflow.domain.facts import (
     Source,
 )
 from leadflow.domain.vocabulary import Identity
+from leadflow.ingest.countries import country_code
+from leadflow.ingest.normalise import (
+    InvalidValueError,
+    industry_key,
+    parse_amount,
+    parse_integer,
+)
+from leadflow.ingest.values import channel, seniority
 
 __all__ = ["FactsDocument", "FactsDocumentError", "load_facts_document", "parse_facts_document"]
 
@@ -165,17 +176,56 @@ class FactsDocument(_Strict):
     prediction: Annotated[float, Field(ge=0, le=1)] | None = None
 
     def to_facts(self) -> Facts:
+        source = self.source.to_source()
+        if source.channel is not None:
+            source = replace(source, channel=channel(source.channel))
         return Facts(
-            contact=self.contact,
-            account=self.account,
+            contact=_as_stored(self.contact, _CONTACT_VALUES),
+            account=_as_stored(self.account, _ACCOUNT_VALUES),
             identity=self.identity or _identity_of(self.contact),
-            source=self.source.to_source(),
+            source=source,
             events=tuple(event.to_event() for event in self.events),
             bant=self.bant.to_bant(),
             sales=self.sales.to_sales(),
             consent=dict(self.consent),
             prediction=self.prediction,
         )
+
+
+def _country(text: str) -> str:
+    code = country_code(text)
+    if code is None:
+        raise InvalidValueError(f"{text!r} is no country")
+    return code
+
+
+# The attributes the contact and accounts imports store in their own words (ISO codes,
+# head counts, amounts, industry keys, seniority levels): a person written by hand as an
+# export has it ("Deutschland", "1.200", "Messe") is the person those imports store, so
+# ``qualify --facts`` gives the verdict the workspace would. A value an import could not
+# read is kept as written.
+_CONTACT_VALUES: dict[str, Callable[[str], object]] = {
+    "country": _country,
+    "seniority": seniority,
+}
+_ACCOUNT_VALUES: dict[str, Callable[[str], object]] = {
+    "country": _country,
+    "employees": parse_integer,
+    "revenue": parse_amount,
+    "industry": industry_key,
+}
+
+
+def _as_stored(
+    values: dict[str, JsonValue], readers: dict[str, Callable[[str], object]]
+) -> dict[str, object]:
+    stored: dict[str, object] = dict(values)
+    for key, read in readers.items():
+        given = values.get(key)
+        if isinstance(given, str) and given.strip():
+            with contextlib.suppress(InvalidValueError):
+                stored[key] = read(given)
+    return stored
 
 
 class FactsDocumentError(ValueError):

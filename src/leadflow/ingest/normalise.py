@@ -41,6 +41,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 from phonenumbers import PhoneNumberType
 
 from leadflow.domain.keys import snake_case
+from leadflow.domain.yes_no import yes_no
 from leadflow.ingest.freemail import is_free_mail
 from leadflow.ingest.phones import shortcut
 
@@ -333,32 +334,12 @@ def normalise_utm(text: str) -> str:
     return clean_text(value).lower()
 
 
-# Yes/no and true/false as exports write them in English, German, French, Dutch,
-# Spanish, Italian, the Scandinavian languages, Portuguese, Polish, Czech and Finnish (a
-# localised CRM writes its checkboxes in the user's language: "Wahr", "Vrai", "Onwaar",
-# "Sí", "Falso"; Excel writes a TRUE/FALSE cell into a CSV in its own: "SANT", "FAŁSZ").
-_TRUE = frozenset(
-    {"true", "t", "yes", "y", "1", "x", "on", "checked", "ja", "j", "wahr", "oui", "vrai"}
-    | {"waar", "si", "sí", "sì", "verdadero", "vero"}
-    | {"sann", "sant", "sand", "sim", "verdadeiro", "tak", "prawda", "ano", "pravda"}
-    | {"kyllä", "tosi"}
-)
-_FALSE = frozenset(
-    {"false", "f", "no", "n", "0", "off", "unchecked", "nee", "nein", "falsch", "non", "faux"}
-    | {"onwaar", "nei", "falso"}
-    | {"nej", "usann", "falskt", "falsk", "não", "nao", "nie", "fałsz", "ne", "nepravda"}
-    | {"ei", "epätosi"}
-)
-
-
 def parse_boolean(text: str) -> bool:
     """Yes/no in the spellings exports use (true/1/yes/ja/oui/sí ... false/0/no/nein/faux)."""
-    value = text.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise InvalidValueError(f"{text!r} is not a yes/no value")
+    flag = yes_no(text)
+    if flag is None:
+        raise InvalidValueError(f"{text!r} is not a yes/no value")
+    return flag
 
 
 # Digits in groups, one separator (decimal mark, thousands mark or space) between two

@@ -38,6 +38,7 @@ WANTED = Phrasebook(
     Phrase(N_("text")),
     Phrase(N_("a number")),
     Phrase(N_("a whole number")),
+    Phrase(N_("a finite number")),
     Phrase(N_("true or false")),
     Phrase(N_("lower-case letters, digits and _, starting with a letter")),
     Phrase(N_("a language code such as en, nl, de, fr, nb or pt-BR")),
@@ -134,6 +135,59 @@ PROBLEMS = Phrasebook(
         wanted=_WANTED,
         given=_GIVEN,
     ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; write one list item per stage, first to last,"
+            " its key as the id: - id: %(first)s"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; write one list item per rule, its key as the"
+            " name: - name: %(first)s"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; write - id: %(id)s (a stage is its id and the"
+            " condition under when)"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_("expected %(wanted)s, got %(given)s; a list item starts with a dash: - %(line)s"),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; write %(key)s: {en: %(text)s} (one text per"
+            " language code)"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; a where glob is one pattern (%(first)s): for"
+            " several values, one rule per value, or a glob they all match (%(glob)s)"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
+    Phrase(
+        N_(
+            "expected %(wanted)s, got %(given)s; a where glob is one pattern (%(first)s): for"
+            " several values, one rule per value"
+        ),
+        wanted=_WANTED,
+        given=_GIVEN,
+    ),
     Phrase(N_("expected %(wanted)s, got %(given)s; write %(line)s"), wanted=_WANTED, given=_GIVEN),
     Phrase(
         N_(
@@ -146,6 +200,14 @@ PROBLEMS = Phrasebook(
         N_(
             "unknown key %(key)s; how recent a sales action must be is set once, for every"
             " action: sales_actions.within_days"
+        )
+    ),
+    Phrase(
+        N_(
+            "unknown key %(key)s; how recent the sales action must be is"
+            " sales_actions.within_days (write sales_actions: {within_days: %(days)s}); for"
+            " other events, a condition in sales_ready.when: {event: ..., within_days:"
+            " %(days)s}"
         )
     ),
     Phrase(
@@ -241,13 +303,41 @@ PROBLEMS = Phrasebook(
     Phrase(
         N_(
             "%(key)s compares numbers, or the ordered facts fit.grade, identity, temperature "
+            "and lead_type; got %(value)s for %(path)s; write %(line)s"
+        )
+    ),
+    Phrase(
+        N_(
+            "%(key)s compares numbers, or the ordered facts fit.grade, identity, temperature "
             "and lead_type; got %(value)s for %(path)s"
         )
     ),
+    Phrase(
+        N_(
+            "prediction is a probability from 0 to 1 (a model's win chance); got %(bound)s:"
+            " write %(fraction)s if %(percent)s is a percentage"
+        ),
+        bound=NUMBER,
+        fraction=NUMBER,
+        percent=NUMBER,
+    ),
+    Phrase(
+        N_("prediction is a probability from 0 to 1 (a model's win chance); got %(bound)s"),
+        bound=NUMBER,
+    ),
+    Phrase(
+        N_("%(path)s is from %(low)s to %(high)s; got %(bound)s"),
+        low=NUMBER,
+        high=NUMBER,
+        bound=NUMBER,
+    ),
     Phrase(N_("range compares numbers; %(path)s %(kind)s"), kind=_FACT_KIND),
     Phrase(N_("regex searches text; %(path)s %(kind)s"), kind=_FACT_KIND),
+    Phrase(N_("%(path)s is a number; got %(value)s; write %(line)s")),
     Phrase(N_("%(path)s is a number; got %(value)s")),
+    Phrase(N_("%(path)s is true or false; got %(value)s; write %(line)s")),
     Phrase(N_("%(path)s is true or false; got %(value)s")),
+    Phrase(N_("%(path)s is one of %(words)s; got %(value)s; write %(line)s")),
     Phrase(N_("%(path)s is one of %(words)s; got %(value)s")),
     Phrase(
         N_(
@@ -278,6 +368,18 @@ PROBLEMS = Phrasebook(
     Phrase(N_("unknown source key %(key)s; one of: %(keys)s")),
     # document.py, loader.py, services/candidates.py
     Phrase(N_("character %(code)s is not allowed in YAML")),
+    Phrase(
+        N_(
+            "an alias stands inside the anchor it names, so the list or mapping would hold"
+            " itself; copy the values it should repeat instead"
+        )
+    ),
+    Phrase(
+        N_(
+            "the aliases expand to more than %(count)s values; a definition is far smaller:"
+            " copy the values an alias should repeat instead"
+        )
+    ),
     Phrase(N_("duplicate key %(key)s (first at line %(line)s)"), line=NUMBER),
     Phrase(
         N_(
@@ -362,6 +464,22 @@ WARNINGS = Phrasebook(
         ),
         value=QUOTED,
         stored=QUOTED,
+    ),
+    Phrase(
+        N_(
+            "conversation outcome %(outcome)s is never recorded: conversations are logged and"
+            " imported as interested, not_interested or no_decision, so it never makes an"
+            " SQL; did you mean %(meant)s?"
+        ),
+        outcome=QUOTED,
+        meant=QUOTED,
+    ),
+    Phrase(
+        N_(
+            "conversation outcome %(outcome)s is never recorded: conversations are logged and"
+            " imported as interested, not_interested or no_decision, so it never makes an SQL"
+        ),
+        outcome=QUOTED,
     ),
 )
 

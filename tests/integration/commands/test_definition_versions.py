@@ -214,3 +214,38 @@ def test_activate_warns_of_a_gate_nobody_passes_and_activates(
         " every contact of fit grade B or better is sales-ready without having done anything"
     )
     assert _versions(engine) == [("waterfall", "1", False), ("waterfall", "2", True)]
+
+
+def test_activating_another_file_says_the_workspace_file_still_holds_the_old_version(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A later `definition activate -w WS` without a file would go back to it."""
+    workspace = tmp_path / "ws"
+    code, output = _invoke("init", "--preset", "waterfall", str(workspace))
+    assert code == 0, output
+    candidate = tmp_path / "candidate.yaml"
+    candidate.write_text('extends: waterfall\nname: waterfall\nversion: "2"\n')
+
+    code, output = _invoke("definition", "activate", str(candidate), "-w", str(workspace))
+
+    assert code == 0, output
+    assert "active definition: waterfall version 1 -> waterfall version 2" in output
+    assert (
+        f"note: {workspace / 'definition.yaml'} still holds waterfall version 1:"
+        " `leadflow definition activate` without a file would go back to it; keep"
+        f" activating {candidate}, or bring the workspace's file up to date"
+    ) in " ".join(output.split())
+
+
+def test_activating_the_file_the_workspace_holds_adds_no_note(
+    engine: Engine, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "ws"
+    _invoke("init", "--preset", "waterfall", str(workspace))
+    path = workspace / "definition.yaml"
+    path.write_text(path.read_text().replace('version: "1"', 'version: "2"'))
+
+    code, output = _invoke("definition", "activate", "-w", str(workspace))
+
+    assert code == 0, output
+    assert "note:" not in output

@@ -8,9 +8,11 @@ matches.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from leadflow.definition.loader import DefinitionError, load_definition_text
+from leadflow.definition.loader import DefinitionError, load_definition, load_definition_text
 from leadflow.domain.vocabulary import event_type_problem
 
 HEAD = 'schema_version: 1\nname: hartmann\nversion: "1"\nextends: waterfall\n'
@@ -441,4 +443,330 @@ def test_within_days_on_an_engagement_rule_says_rules_fade_with_a_half_life() ->
         " worth half after 30 days (a quarter after 60); to require events of the last"
         " 30 days, use an event condition such as {event: ..., within_days: 30}"
         " in a stage, fit rule or the sales-ready gate"
+    )
+
+
+# A second round of first definitions written from the docs alone (a product-led SaaS,
+# a German components distributor, a Dutch agency working with SDR calls).
+
+
+def _gate(when: str) -> str:
+    return f"sales_ready:\n  when: {when}\n"
+
+
+@pytest.mark.parametrize(
+    ("when", "line"),
+    [
+        ("{field: prediction, at_least: 30}", "write 0.3 if 30 is a percentage"),
+        ("{field: prediction, at_most: 85}", "write 0.85 if 85 is a percentage"),
+        ("{field: prediction, range: {min: 20, max: 60}}", "write 0.2 if 20 is a percentage"),
+        ("{field: prediction, equals: 2}", "write 0.02 if 2 is a percentage"),
+    ],
+)
+def test_a_prediction_written_as_a_percentage_says_it_is_a_probability(
+    when: str, line: str
+) -> None:
+    """A model's win probability is 0-1: at_least 30 would be a gate nobody passes."""
+    (error,) = _errors(_gate(when))
+
+    assert error.startswith("funnel.yaml:6: sales_ready.when.")
+    assert "prediction is a probability from 0 to 1" in error
+    assert error.endswith(line)
+
+
+@pytest.mark.parametrize(
+    ("when", "says"),
+    [
+        ("{field: fit.score, at_least: 120}", "fit.score is from 0 to 100; got 120"),
+        ("{field: bant.met, at_least: 5}", "bant.met is from 0 to 4; got 5"),
+        ("{field: prediction, at_least: 250}", "prediction is a probability from 0 to 1"),
+        ("{field: fit.score, range: {min: -10}}", "fit.score is from 0 to 100; got -10"),
+    ],
+)
+def test_a_bound_no_score_can_reach_is_refused(when: str, says: str) -> None:
+    (error,) = _errors(_gate(when))
+    assert says in error
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "{field: prediction, at_least: 0.3}",
+        "{field: prediction, range: {min: 0, max: 1}}",
+        "{field: fit.score, at_least: 100}",
+        "{field: bant.met, at_least: 4}",
+        "{field: engagement.score, at_least: 250}",  # engagement has no ceiling
+    ],
+)
+def test_bounds_within_a_scores_range_load(when: str) -> None:
+    load_definition_text(HEAD + _gate(when), "funnel.yaml")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("score", "points"), ("weight", "points"), ("punkte", "points")],
+)
+def test_a_rules_points_in_another_tools_word_name_points(written: str, meant: str) -> None:
+    rule = f"{{name: size, {written}: 25, when: {{field: account.employees, at_least: 50}}}}"
+    errors = _errors(f"fit:\n  rules:\n    - {rule}\n")
+
+    assert (
+        f"funnel.yaml:7: fit.rules[0].{written}: unknown key {written!r}; did you mean {meant!r}?"
+        in errors
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("decay", "half_life_days"), ("max_points", "cap"), ("maximum", "cap")],
+)
+def test_an_engagement_rules_decay_or_cap_in_another_word_names_the_key(
+    written: str, meant: str
+) -> None:
+    rule = f"{{name: fair, event: event_attendance, points: 25, {written}: 180}}"
+    (error,) = _errors(f"engagement:\n  rules:\n    - {rule}\n")
+
+    assert error == (
+        f"funnel.yaml:7: engagement.rules[0].{written}: unknown key {written!r};"
+        f" did you mean {meant!r}?"
+    )
+
+
+def test_within_days_on_the_gate_points_to_the_sales_actions_own() -> None:
+    (error,) = _errors("sales_ready:\n  min_fit_grade: B\n  within_days: 60\n")
+
+    assert error == (
+        "funnel.yaml:7: sales_ready.within_days: unknown key 'within_days'; how recent the"
+        " sales action must be is sales_actions.within_days (write sales_actions:"
+        " {within_days: 60}); for other events, a condition in sales_ready.when:"
+        " {event: ..., within_days: 60}"
+    )
+
+
+def test_stages_written_as_a_mapping_say_how_to_write_the_list() -> None:
+    text = (
+        "stages:\n  kontakt:\n    when: {field: identity, at_least: known}\n"
+        "  kunde:\n    kind: customer\n"
+    )
+    (error,) = _errors(text)
+
+    assert error == (
+        "funnel.yaml:5: stages: expected a list, got a mapping; write one list item per"
+        " stage, first to last, its key as the id: - id: kontakt"
+    )
+
+
+def test_fit_rules_written_as_a_mapping_say_how_to_write_the_list() -> None:
+    text = "fit:\n  rules:\n    DACH:\n      points: 25\n"
+    (error,) = _errors(text)
+
+    assert error.endswith(
+        "fit.rules: expected a list, got a mapping; write one list item per rule,"
+        " its key as the name: - name: DACH"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("fit:\n  grades: {A: 75%, B: 50, C: 25}\n", "expected a number, got '75%'; write 75"),
+        ("sales_ready:\n  min_engagement: '40'\n", "expected a number, got '40'; write 40"),
+        (
+            "engagement:\n  rules:\n    - {name: v, event: page_view, points: '2,5'}\n",
+            "expected a number, got '2,5'; write 2.5",
+        ),
+    ],
+)
+def test_a_number_written_as_text_or_a_percentage_says_the_number_to_write(
+    text: str, end: str
+) -> None:
+    (error,) = _errors(text)
+    assert error.endswith(end)
+
+
+@pytest.mark.parametrize(
+    ("when", "end"),
+    [
+        ("{field: account.employees, at_least: '20'}", "write at_least: 20"),
+        ("{field: fit.score, at_least: 50%}", "write at_least: 50"),
+        ("{field: prediction, at_least: 30%}", "write at_least: 0.3"),
+    ],
+)
+def test_an_ordered_test_given_a_number_as_text_says_the_number_to_write(
+    when: str, end: str
+) -> None:
+    (error,) = _errors(_gate(when))
+    assert error.endswith(end)
+
+
+def test_labels_written_as_text_say_how_to_name_the_language() -> None:
+    (error,) = _errors("stages:\n  - id: lead\n    labels: Trial sign-up\n")
+    assert error.endswith(
+        "stages[0].labels: expected a mapping (key: value), got 'Trial sign-up';"
+        " write labels: {en: Trial sign-up} (one text per language code)"
+    )
+
+
+def test_a_stage_kind_in_capitals_says_the_word_to_write() -> None:
+    (error,) = _errors("stages:\n  - id: sql\n    kind: Sales\n")
+    assert error.endswith("got 'Sales'; write kind: sales")
+
+
+def test_a_where_glob_given_a_list_says_how_to_match_several() -> None:
+    where = "where: {feature: [send_invoice, copy_invoice]}"
+    rule = f"{{name: inv, event: feature_used, points: 5, {where}}}"
+    (error,) = _errors(f"engagement:\n  rules:\n    - {rule}\n")
+    assert error.endswith(
+        "engagement.rules[0].where.feature: expected text, got a list; a where glob is one"
+        " pattern (send_invoice): for several values, one rule per value, or a glob"
+        " they all match ('*_invoice')"
+    )
+
+
+def test_one_rule_without_its_dash_says_a_list_item_starts_with_one() -> None:
+    (error,) = _errors("fit:\n  rules:\n    name: DACH\n    points: 25\n")
+    assert error.endswith(
+        "fit.rules: expected a list, got a mapping; a list item starts with a dash: - name: DACH"
+    )
+
+
+def test_a_file_saved_in_windows_1252_names_the_line_and_the_encoding_to_save(
+    tmp_path: Path,
+) -> None:
+    """Notepad's "ANSI" writes Geschäftsführer's ä as one byte, which UTF-8 cannot read."""
+    text = HEAD + "fit:\n  rules:\n    - {name: gf, points: 60, when: {field: contact.title,"
+    text += " regex: 'geschäftsführer'}}\n"
+    path = tmp_path / "funnel.yaml"
+    path.write_bytes(text.encode("cp1252"))
+
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(path)
+
+    assert [str(error) for error in caught.value.errors] == [
+        f"{path}:7: (file): the file is not UTF-8 text: line 7 holds the byte 0xE4, 'ä' in"
+        " Windows-1252 (an editor's 'ANSI'); save the file as UTF-8"
+    ]
+
+
+def test_a_file_saved_as_utf_16_says_to_save_it_as_utf_8(tmp_path: Path) -> None:
+    path = tmp_path / "funnel.yaml"
+    path.write_bytes((HEAD + "stages: []\n").encode("utf-16"))
+
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(path)
+
+    assert [str(error) for error in caught.value.errors] == [
+        f"{path}:1: (file): the file is not UTF-8 text: it is UTF-16 (it starts with"
+        " UTF-16's byte-order mark); save the file as UTF-8"
+    ]
+
+
+def test_a_file_extended_in_windows_1252_names_that_file_and_its_line(tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_bytes("schema_version: 1\nname: base\nversion: '1'\n# Geschäft\n".encode("cp1252"))
+    path = tmp_path / "funnel.yaml"
+    path.write_text("schema_version: 1\nname: f\nversion: '1'\nextends: base.yaml\n", "utf-8")
+
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(path)
+
+    (error,) = caught.value.errors
+    assert str(error).endswith(
+        f"{base}: the file is not UTF-8 text: line 4 holds the byte 0xE4, 'ä' in"
+        " Windows-1252 (an editor's 'ANSI'); save the file as UTF-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        (_rule("{field: source.purchased, equals: yes}"), "got 'yes'; write equals: true"),
+        (_rule("{field: contact.free_mail, equals: nein}"), "got 'nein'; write equals: false"),
+        (
+            "engagement:\n  rules:\n    - {name: u, event: unsubscribe, points: -5, once: yes}\n",
+            "expected true or false, got 'yes'; write true",
+        ),
+        ("sales_ready: {require_sales_action: no}\n", "got 'no'; write false"),
+    ],
+)
+def test_yes_or_no_where_true_or_false_is_due_says_which_to_write(text: str, end: str) -> None:
+    (error,) = _errors(text)
+    assert error.endswith(end)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("double opt-in", "confirmed"), ("DOI", "confirmed"), ("opt-in", "granted")],
+)
+def test_a_consent_in_an_imports_words_says_the_state_it_is_stored_as(
+    written: str, meant: str
+) -> None:
+    (error,) = _errors(_rule(f"{{field: consent.email, equals: {written}}}"))
+    assert error.endswith(f"got {written!r}; write equals: {meant}")
+
+
+@pytest.mark.parametrize(("written", "meant"), [("DE", "de"), ("de_AT", "de-AT")])
+def test_a_label_language_in_capitals_or_with_an_underscore_says_the_code(
+    written: str, meant: str
+) -> None:
+    (error,) = _errors(f"stages:\n  - id: lead\n    labels: {{{written}: Kontakt}}\n")
+    assert error.endswith(f"got {written!r}; write {meant}")
+
+
+def test_an_alias_inside_its_own_anchor_is_refused_at_the_anchors_line() -> None:
+    """``&a [*a]`` is a list holding itself: YAML allows it, a definition cannot be it."""
+    errors = _errors("fit:\n  rules: &rules\n    - *rules\n")
+
+    assert errors[0] == (
+        "funnel.yaml:6: fit.rules[0]: an alias stands inside the anchor it names, so the"
+        " list or mapping would hold itself; copy the values it should repeat instead"
+    )
+
+
+def test_aliases_that_expand_past_any_definition_are_refused() -> None:
+    """Nine levels of ten aliases each are a billion values: refused, not expanded."""
+    lines = ["x0: &x0 [a, a, a, a, a, a, a, a, a, a]"]
+    for level in range(1, 9):
+        below = f"*x{level - 1}"
+        lines.append(f"x{level}: &x{level} [{', '.join([below] * 10)}]")
+    errors = _errors("\n".join(lines) + "\n")
+
+    assert any(
+        "the aliases expand to more than 100000 values; a definition is far smaller" in error
+        for error in errors
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fit:\n  rules:\n    - {name: a, points: .nan, when: {field: contact.x, exists: true}}\n",
+        _rule("{field: account.employees, range: {min: .nan}}"),
+        _rule("{field: account.employees, at_least: .inf}"),
+        "engagement:\n  rules:\n    - {name: v, event: page_view, points: 1, half_life_days: .inf}"
+        "\n",
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused(text: str) -> None:
+    """``.nan`` points would make every fit score NaN; ``.inf`` is no bound at all."""
+    (error,) = _errors(text)
+    assert "expected a finite number, got" in error
+
+
+def test_stages_written_as_their_ids_say_how_to_write_a_stage() -> None:
+    errors = _errors("stages: [kontakt, anfrage]\n")
+
+    assert errors == [
+        "funnel.yaml:5: stages[0]: expected a mapping (key: value), got 'kontakt'; write"
+        " - id: kontakt (a stage is its id and the condition under when)",
+        "funnel.yaml:5: stages[1]: expected a mapping (key: value), got 'anfrage'; write"
+        " - id: anfrage (a stage is its id and the condition under when)",
+    ]
+
+
+def test_one_stage_id_for_the_stages_says_how_to_write_a_stage() -> None:
+    (error,) = _errors("stages: kontakt\n")
+    assert error.endswith(
+        "stages: expected a list, got 'kontakt'; write - id: kontakt (a stage is its id and"
+        " the condition under when)"
     )

@@ -90,7 +90,7 @@ def test_every_section_of_a_full_definition() -> None:
         evidence=None,
     )
     assert definition.temperature == TemperatureConfig(hot_min=4, warm_min=3, cold_min=1)
-    assert definition.lead_types.sql_outcomes == frozenset({"interested", "wants_proposal"})
+    assert definition.lead_types.sql_outcomes == frozenset({"interested", "no_decision"})
     assert "trial_start" in definition.lead_types.own_actions.types
     assert definition.off_ramp_labels[NURTURE] == {"en": "Nurture", "nl": "Nurturing"}
     assert definition.stages[3].kind is StageKind.SALES

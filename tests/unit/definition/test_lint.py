@@ -202,3 +202,44 @@ def test_a_url_pattern_without_a_wildcard_says_the_pattern_to_write() -> None:
         f"engagement rule 'site': url pattern 'https://acme.eu/demo'{tail}; write"
         " 'https://acme.eu/demo*', unless your events carry exactly this text",
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("meeting_planned", ""),
+        ("interessiert", "; did you mean 'interested'?"),  # a German rep's word for it
+        ("intrested", "; did you mean 'interested'?"),
+    ],
+)
+def test_an_sql_outcome_no_conversation_is_recorded_with_is_named(written: str, meant: str) -> None:
+    """Conversations are logged and imported as interested, not_interested or no_decision;
+    an SQL outcome in other words loads and never makes an SQL."""
+    text = (
+        MINIMAL
+        + "sales_ready: {min_fit_grade: D}\n"
+        + f"lead_types:\n  sql_outcomes: [interested, {written}]\n"
+    )
+    assert _warnings(text) == [
+        f"lead_types.sql_outcomes: conversation outcome {written!r} is never recorded:"
+        " conversations are logged and imported as interested, not_interested or"
+        f" no_decision, so it never makes an SQL{meant}"
+    ]
+
+
+def test_the_recorded_outcomes_give_no_warning() -> None:
+    text = (
+        MINIMAL
+        + "sales_ready: {min_fit_grade: D}\n"
+        + "lead_types:\n  sql_outcomes: [Interested, no_decision]\n"
+    )
+    assert _warnings(text) == []
+
+
+def test_an_sql_outcome_warning_is_placed_at_its_key() -> None:
+    text = (
+        MINIMAL
+        + "sales_ready: {min_fit_grade: D}\nlead_types:\n  sql_outcomes: [meeting_planned]\n"
+    )
+    (warning,) = definition_warnings(load_definition_text(text, "<test>"))
+    assert warning.loc == ("lead_types", "sql_outcomes")

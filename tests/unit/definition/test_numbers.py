@@ -74,7 +74,7 @@ def test_a_quoted_number_is_refused_where_a_number_is_meant(
 
     assert len(errors) == 1
     assert errors[0].startswith(f"funnel.yaml:{line}: {path}: expected ")
-    assert errors[0].endswith("got '10'")
+    assert errors[0].endswith("got '10'; write 10")
 
 
 @pytest.mark.parametrize(("template", "path", "line"), CASES)

@@ -179,3 +179,34 @@ def test_numbers_written_as_text_are_read_in_european_and_english_forms(
     grouping and decimal marks of European and English exports, not Python's alone."""
     facts = Facts(contact={"seats": written})
     assert holds(FieldTest("contact.seats", Op.RANGE, (low, None)), facts, now) is expected
+
+
+@pytest.mark.parametrize(
+    ("written", "flag"),
+    [
+        ("ja", True),
+        ("Ja", True),
+        ("oui", True),
+        ("1", True),
+        ("x", True),
+        ("Yes", True),
+        ("nein", False),
+        ("nee", False),
+        ("0", False),
+        ("non", False),
+    ],
+)
+def test_a_yes_or_no_written_in_a_csv_column_is_the_flag(
+    written: str, flag: bool, now: datetime
+) -> None:
+    """A custom column keeps its text ("ja" in a German export); equals: true reads it
+    as the imports read a yes/no column (ingest.normalise.parse_boolean)."""
+    facts = Facts(contact={"bestandskunde": written})
+    assert holds(equals("contact.bestandskunde", flag), facts, now)
+    assert not holds(equals("contact.bestandskunde", not flag), facts, now)
+
+
+def test_a_yes_or_no_word_is_not_any_text(now: datetime) -> None:
+    facts = Facts(contact={"bestandskunde": "vielleicht"})
+    assert not holds(equals("contact.bestandskunde", True), facts, now)
+    assert not holds(equals("contact.bestandskunde", False), facts, now)

@@ -127,3 +127,39 @@ def test_broken_json_and_missing_files(tmp_path: Path) -> None:
     bad.write_text('{"prediction": 2}', encoding="utf-8")
     with pytest.raises(FactsDocumentError, match=f"^{bad}: prediction"):
         load_facts_document(bad)
+
+
+def test_values_are_read_as_the_imports_store_them() -> None:
+    """A person written by hand as a German CRM export has it ("Deutschland", "1.200",
+    "Messe") qualifies as the same person imported: rules name the stored words."""
+    facts = parse_facts_document(
+        json.dumps(
+            {
+                "contact": {"country": "Deutschland", "seniority": "Geschäftsführung"},
+                "account": {
+                    "country": "Österreich",
+                    "employees": "1.200",
+                    "revenue": "€ 5 Mio.",
+                    "industry": "Industrial Machinery",
+                },
+                "source": {"channel": "Messe"},
+            }
+        )
+    )
+
+    assert facts.contact == {"country": "DE", "seniority": "c_level"}
+    assert facts.account == {
+        "country": "AT",
+        "employees": 1200,
+        "revenue": 5_000_000.0,
+        "industry": "industrial_machinery",
+    }
+    assert facts.source.channel == "events"
+
+
+def test_values_no_import_could_read_are_kept_as_written() -> None:
+    facts = parse_facts_document(
+        json.dumps({"contact": {"country": "Atlantis"}, "account": {"employees": "many"}})
+    )
+    assert facts.contact == {"country": "Atlantis"}
+    assert facts.account == {"employees": "many"}

@@ -129,6 +129,31 @@ CANDIDATES = [
     BASE + "sales_actions:\n  actions: [demo_request]\n",
     BASE + "sales_actions:\n  actions: [{event: demo_request, within_days: 7}]\n",
     BASE + "rules: []\n",
+    BASE + "sales_ready:\n  when: {field: prediction, at_least: 30}\n",
+    BASE + "sales_ready:\n  when: {field: prediction, at_least: 250}\n",
+    BASE + "sales_ready:\n  when: {field: fit.score, at_least: 120}\n",
+    _when("{field: engagement.score, at_least: '40'}"),
+    _when("{field: engagement.score, equals: '40%'}"),
+    BASE + "sales_ready: {min_fit_grade: B, within_days: 60}\n",
+    BASE + "fit:\n  rules: {DACH: {points: 1}}\n",
+    BASE + "free_mail_domains: {a: 1}\n",
+    BASE.replace(STAGES, "stages: [lead]\n"),
+    _when("{field: engagement.score, at_least: .inf}"),
+    BASE + "sales_ready: {min_engagement: .nan}\n",
+    BASE + "fit:\n  rules: {name: a, points: 1}\n",
+    BASE + "fit:\n  grades: {A: 75%}\n",
+    BASE
+    + "fit:\n  rules:\n    - {name: a, score: 1, when: {field: contact.title, exists: true}}\n",
+    BASE.replace("id: lead", "id: lead\n    labels: Lead"),
+    BASE.replace("id: lead", "id: lead\n    kind: Sales"),
+    BASE.replace("id: lead", "id: lead\n    labels: {DE: Kontakt}"),
+    _when("{field: sales_ready, equals: yes}"),
+    _when("{field: sales_ready, equals: maybe}"),
+    _when("{field: consent.email, equals: DOI}"),
+    BASE + "sales_ready: {require_sales_action: no}\n",
+    BASE
+    + "engagement:\n  rules:\n    - {name: a, event: x, points: 1, where: {f: [ab_inv, cd_inv]}}\n",
+    BASE + "engagement:\n  rules:\n    - {name: a, event: x, points: 1, where: {f: [a, b]}}\n",
     BASE + "name: again\n",
     "extends: other.yaml\n" + BASE,
     # YAML that does not parse
@@ -146,6 +171,11 @@ CANDIDATES = [
     "a: |x\n",
     "a: b\n- c\n",
     "name: \x07\n",
+    BASE + "fit:\n  rules: &r\n    - *r\n",
+    BASE
+    + "".join(f"x{n}: &x{n} [{', '.join([f'*x{n - 1}'] * 10)}]\n" for n in range(1, 7)).replace(
+        "*x0", "a"
+    ),
 ]
 # Past the candidate check (which refuses these first): the loader's own words.
 LOADED = ["name: \x07\n", "extends: other.yaml\n" + BASE, "extends: 5\n" + BASE]
@@ -404,6 +434,8 @@ WARNED = [
     BASE + "fit:\n  rules:\n    - {name: partner, points: 60, when: {field: source.channel, "
     "equals: Partner Referral}}\n",
     BASE + "sales_ready: {min_fit_grade: D, require_sales_action: false}\n",
+    BASE + "sales_ready: {min_fit_grade: D}\nlead_types: {sql_outcomes: [meeting_planned]}\n",
+    BASE + "sales_ready: {min_fit_grade: D}\nlead_types: {sql_outcomes: [intrested]}\n",
 ]
 
 
