@@ -9,6 +9,7 @@
     accept ID [--rep KEY]                 reject ID --reason CODE [--note TEXT]
     attempt ID --channel call --outcome no_answer [--note] [--at MOMENT]
     conversation ID --outcome interested [--note] [--at MOMENT]
+    bant ID --criterion budget --met yes|no|unknown [--evidence TEXT] [--rep KEY]
     close ID --reason TEXT [--disqualify]
     opportunity create ID [--amount] [--currency] [--close-date] [--product ...]
     opportunity stage|win|lose OPPORTUNITY_ID ...
@@ -37,11 +38,13 @@ from leadflow.commands.handoff_team import parse_date, reps_app, shown
 from leadflow.commands.workspace import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services import cadence, feedback, nurture, opportunities
+from leadflow.services.bant import MET_WORDS, state_bant
 from leadflow.services.handoff_report import RepReport, handoff_report, parse_since
 from leadflow.services.pending_handoffs import hand_off_pending
 from leadflow.services.queue import QueueItem, queue
 from leadflow.services.refusals import InvalidInputError
 from leadflow.services.rejection_repair import find_misrecorded_rejections, repair_rejections
+from leadflow.services.reps import get_rep
 from leadflow.services.sla import check_sla
 
 __all__ = ["register"]
@@ -63,7 +66,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(deals_app, name="opportunity")
     app.add_typer(nurture_app, name="nurture")
     app.add_typer(handoff_app, name="handoff")
-    for command in (queue_, accept, reject, attempt, conversation, close):
+    for command in (queue_, accept, reject, attempt, conversation, bant, close):
         app.command(command.__name__.rstrip("_"))(command)
 
 
@@ -168,6 +171,32 @@ def conversation(
         )  # fmt: skip
     when = "" if moment is None else f" at {shown(moment)}"
     typer.echo(f"conversation with lead {contact_id} logged ({outcome}){when}")
+
+
+def bant(
+    contact_id: int = typer.Argument(..., help="The lead's contact id (the queue's first column)."),
+    criterion: str = typer.Option(..., "--criterion", help="budget, authority, need or timing."),
+    met: str = typer.Option(
+        ..., "--met", help="yes, no or unknown (the latest statement of a criterion counts)."
+    ),
+    evidence: str | None = typer.Option(None, "--evidence", help="What was said, by whom."),
+    rep: str | None = typer.Option(None, "--rep", "-r", help="The rep who learned it."),
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """State a BANT criterion heard on a call: it wins over the definition's rules."""
+    if met not in MET_WORDS:
+        raise typer.BadParameter(f"{met!r}: say yes, no or unknown", param_hint="--met")
+    with workspace_session(workspace) as session:
+        actor = "command line" if rep is None else f"rep {get_rep(session, rep).key}"
+        done = state_bant(
+            session, contact_id, criterion=criterion, met=MET_WORDS[met], evidence=evidence,
+            actor=actor, clock=SystemClock(),
+        )  # fmt: skip
+    typer.echo(f"lead {contact_id}: {criterion} {_said(done.met)}; stage {done.stage}")
+
+
+def _said(met: bool | None) -> str:
+    return {True: "met", False: "not met", None: "unknown"}[met]
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -18,9 +18,11 @@ from leadflow.services.refusals import InvalidInputError, NotFoundError
 from leadflow.services.requalify import requalify_contacts
 from leadflow.store.models import BantFact, Contact
 
-__all__ = ["EVIDENCE_MAX", "BantStated", "state_bant"]
+__all__ = ["EVIDENCE_MAX", "MET_WORDS", "BantStated", "state_bant"]
 
 EVIDENCE_MAX = 2000
+# How a person says a criterion is met, not met, or unknown again (the web's form, the CLI).
+MET_WORDS: dict[str, bool | None] = {"yes": True, "no": False, "unknown": None}
 
 
 @dataclass(frozen=True, slots=True)

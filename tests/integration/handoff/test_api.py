@@ -35,7 +35,7 @@ from leadflow.services.idempotency import fingerprint, reserve_on_commit
 from leadflow.services.lead_list import LeadFilter, list_leads
 from leadflow.settings import Settings
 from leadflow.store.database import session_factory, writer
-from leadflow.store.models import Consent, Conversation, Opportunity, SalesAttempt
+from leadflow.store.models import BantFact, Consent, Conversation, Opportunity, SalesAttempt
 from tests.integration.handoff.conftest import START
 
 Client = tuple[TestClient, dict[str, dict[str, str]]]
@@ -385,3 +385,69 @@ def test_the_report_refuses_a_since_in_the_future(api: Client) -> None:
     )
     past = client.get("/handoff/report", params={"since": "2026-01-01"}, headers=keys["sales"])
     assert (past.status_code, past.json()) == (200, [])
+
+
+def test_sales_states_bant_over_the_api_and_the_lead_warms(api: Client, engine: Engine) -> None:
+    """What an SDR learned on a call (a CRM's BANT fields, synced) reaches the
+    qualification: a statement wins over the definition's rules."""
+    client, keys = api
+    _team(client, keys["admin"])
+    lead = _lead(engine)
+    sales = keys["sales"]
+    before = client.get(f"/contacts/{lead}/qualification", headers=sales).json()
+    assert before["temperature"] == "cold"  # authority by rule (a director), nothing else
+
+    body = {"criterion": "budget", "met": True, "evidence": "EUR 40k approved for Q3"}
+    stated = client.post(f"/leads/{lead}/bant", json=body, headers=sales)
+    assert stated.status_code == 201, stated.text
+    assert stated.json() == {"contact_id": lead, "criterion": "budget", "met": True,
+                             "stage": "sql"}  # fmt: skip
+    after = client.get(f"/contacts/{lead}/qualification", headers=sales).json()
+    assert after["temperature"] == "warm"
+    assert after["bant"]["budget"]["met"] is True
+    assert after["bant"]["budget"]["evidence"] == "EUR 40k approved for Q3"
+    # Unknown again ("we no longer know"): the latest statement counts.
+    unknown = {"criterion": "budget", "met": None}
+    assert client.post(f"/leads/{lead}/bant", json=unknown, headers=sales).status_code == 201
+    again = client.get(f"/contacts/{lead}/qualification", headers=sales).json()
+    assert again["temperature"] == "cold"
+    # A team's integration says which rep learned it; a rep the team lacks is refused.
+    need = {"criterion": "need", "met": True, "rep": "eva"}
+    assert client.post(f"/leads/{lead}/bant", json=need, headers=sales).status_code == 201
+    ghost = {"criterion": "need", "met": True, "rep": "ghost"}
+    assert client.post(f"/leads/{lead}/bant", json=ghost, headers=sales).status_code == 404
+    with Session(engine) as session:
+        said = session.execute(select(BantFact.criterion, BantFact.actor, BantFact.source)
+                               .order_by(BantFact.id)).all()  # fmt: skip
+    assert said == [("budget", "API key sales", "api"), ("budget", "API key sales", "api"),
+                    ("need", "rep eva", "api")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"criterion": "money", "met": True}, 422, "criterion"),
+        ({"criterion": "need"}, 422, "met"),
+        ({"criterion": "need", "met": "ja"}, 422, "met"),
+        ({"criterion": "need", "met": True, "evidence": "x" * 2001}, 422, "evidence"),
+        ({"criterion": "need", "met": True, "colour": "red"}, 422, "colour"),
+    ],
+)
+def test_a_bad_bant_statement_is_refused_naming_its_field(
+    api: Client, engine: Engine, body: dict[str, object], status: int, field: str
+) -> None:
+    client, keys = api
+    lead = _lead(engine)
+    answer = client.post(f"/leads/{lead}/bant", json=body, headers=keys["sales"])
+    assert answer.status_code == status, answer.text
+    assert field in answer.text
+    assert client.get(f"/contacts/{lead}/qualification", headers=keys["sales"]).json()[
+        "bant"
+    ]["need"]["source"] != "fact"  # fmt: skip
+
+
+def test_bant_for_nobody_is_404_and_marketing_may_not_state_it(api: Client) -> None:
+    client, keys = api
+    body = {"criterion": "need", "met": True}
+    assert client.post("/leads/424242/bant", json=body, headers=keys["sales"]).status_code == 404
+    assert client.post("/leads/1/bant", json=body, headers=keys["marketing"]).status_code == 403

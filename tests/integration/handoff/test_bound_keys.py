@@ -79,6 +79,10 @@ def test_a_bound_key_acts_only_on_its_reps_leads_and_deals(
     _refused(client.post(f"/leads/{lead}/attempts", json=attempt, headers=keys["max"]))
     assert client.post(f"/leads/{lead}/attempts", json=attempt,
                        headers=keys["eva"]).status_code == 201  # fmt: skip
+    budget = {"criterion": "budget", "met": True}
+    _refused(client.post(f"/leads/{lead}/bant", json=budget, headers=keys["max"]))
+    stated = client.post(f"/leads/{lead}/bant", json=budget, headers=keys["eva"])
+    assert stated.status_code == 201, stated.text
     _refused(client.post(f"/leads/{lead}/opportunities", json={}, headers=keys["max"]))
     deal = client.post(f"/leads/{lead}/opportunities", json={}, headers=keys["eva"]).json()
     _refused(client.post(f"/opportunities/{deal['id']}/win", json={}, headers=keys["max"]))

@@ -23,6 +23,7 @@ from leadflow.services.definitions import activate_definition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.store.database import session_factory, writer
 from leadflow.store.models import (
+    BantFact,
     Consent,
     Contact,
     Conversation,
@@ -115,6 +116,28 @@ def test_a_rep_works_a_lead_from_the_queue_to_a_won_deal(run: Run, engine: Engin
     assert "eva" in _ok(run("reps", "list"))
     assert "2026-12-25" in _ok(run("reps", "team", "list"))
     assert "the queue is empty" in _ok(run("queue"))
+
+
+def test_a_rep_states_bant_heard_on_a_call(run: Run, engine: Engine) -> None:
+    lead = _lead(engine)
+    said = _ok(run("bant", str(lead), "--criterion", "budget", "--met", "yes",
+                   "--evidence", "EUR 40k approved"))  # fmt: skip
+    assert f"lead {lead}: budget met; stage " in said
+    _ok(run("bant", str(lead), "--criterion", "timing", "--met", "unknown"))
+    with session_factory(engine)() as session:
+        facts = session.execute(
+            select(BantFact.criterion, BantFact.met, BantFact.evidence, BantFact.actor).order_by(
+                BantFact.id
+            )
+        ).all()
+    assert facts == [("budget", True, "EUR 40k approved", "command line"),
+                     ("timing", None, None, "command line")]  # fmt: skip
+    refused = run("bant", str(lead), "--criterion", "money", "--met", "yes")
+    assert refused.exit_code == 1
+    assert "unknown BANT criterion 'money'" in refused.output
+    refused = run("bant", str(lead), "--criterion", "need", "--met", "ja")
+    assert refused.exit_code != 0
+    assert "yes, no or unknown" in refused.output
 
 
 def test_closing_after_one_attempt_says_under_worked(run: Run, engine: Engine) -> None:

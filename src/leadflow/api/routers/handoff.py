@@ -4,7 +4,7 @@ deals (sales), the nurture send list (marketing) and the SLA sweep (admin, for c
     GET  /teams  POST /teams  POST /teams/{key}/holidays            (sales_team.py)
     GET  /reps   POST /reps   PATCH /reps/{key}  POST /reps/{key}/absences|accounts
     GET  /queue?rep=&unassigned=
-    POST /leads/{contact_id}/accept|reject|attempts|conversations|close|opportunities
+    POST /leads/{contact_id}/accept|reject|attempts|conversations|bant|close|opportunities
     GET  /opportunities/{id}   POST /opportunities/{id}/stage|win|lose
     GET  /nurture/export       (text/csv)
     POST /handoff/check-sla     GET /handoff/report?since=
@@ -27,10 +27,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.orm import Session
 
-from leadflow.api.auth import allow
+from leadflow.api.auth import Principal, allow
 from leadflow.api.bound_rep import BoundScope
-from leadflow.api.deps import ClockDep, NowDep, ReadSessionDep, WriteSessionDep
+from leadflow.api.deps import ClockDep, NowDep, PrincipalDep, ReadSessionDep, WriteSessionDep
 from leadflow.api.idempotent import OnceDep
 from leadflow.api.problems import problem_responses
 from leadflow.api.schemas.common import MAX_ID, QueryMoment, Str200
@@ -38,6 +39,8 @@ from leadflow.api.schemas.handoff import (
     AcceptBody,
     AnswerPublic,
     AttemptBody,
+    BantBody,
+    BantPublic,
     CloseBody,
     ConversationBody,
     DealCreate,
@@ -54,8 +57,10 @@ from leadflow.api.schemas.handoff import (
 )
 from leadflow.services import cadence, feedback, nurture, opportunities
 from leadflow.services.api_keys import Role
+from leadflow.services.bant import state_bant
 from leadflow.services.handoff_report import handoff_report, parse_since
 from leadflow.services.opportunities import Deal
+from leadflow.services.reps import get_rep
 from leadflow.services.sla import check_sla
 
 __all__ = ["router"]
@@ -191,6 +196,47 @@ def conversation(
         return WorkPublic.model_validate(asdict(state))
 
     return once(body, run, 201)
+
+
+@router.post(
+    "/leads/{contact_id}/bant",
+    status_code=201,
+    response_model=BantPublic,
+    dependencies=[SALES],
+    responses=CHANGED,
+    summary="State a BANT criterion (an SDR's call, a CRM's field): met, not met or unknown.",
+)
+def bant(
+    contact_id: ContactId,
+    body: BantBody,
+    once: OnceDep,
+    clock: ClockDep,
+    bound: BoundScope,
+    principal: PrincipalDep,
+) -> Response:
+    def run() -> BantPublic:
+        acting = bound.on_lead(once.session, contact_id, body.rep)
+        done = state_bant(
+            once.session,
+            contact_id,
+            criterion=body.criterion,
+            met=body.met,
+            evidence=body.evidence,
+            actor=_stated_by(once.session, acting, principal),
+            clock=clock,
+            source="api",
+        )
+        return BantPublic.model_validate(asdict(done))
+
+    return once(body, run, 201)
+
+
+def _stated_by(session: Session, rep: str | None, principal: Principal) -> str:
+    """Who a statement is recorded as from: the rep (who must exist), else the key."""
+    if rep is not None:
+        return f"rep {get_rep(session, rep).key}"
+    name = principal.key.name if principal.key is not None else "unknown"
+    return f"API key {name}"[:200]
 
 
 @router.post(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from leadflow.api.schemas.common import NoNul, Str100, Str200, Str500
 from leadflow.api.schemas.events import Instant
 from leadflow.domain.vocabulary import AttemptChannel, AttemptOutcome, ConversationOutcome
+from leadflow.services.bant import EVIDENCE_MAX
 from leadflow.services.queue import QueueItem
 from leadflow.services.reps import RepView
 
@@ -19,6 +20,8 @@ __all__ = [
     "AcceptBody",
     "AnswerPublic",
     "AttemptBody",
+    "BantBody",
+    "BantPublic",
     "CloseBody",
     "ConversationBody",
     "DealCreate",
@@ -43,6 +46,7 @@ __all__ = [
 
 Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$"), NoNul]
 Note = Annotated[str, StringConstraints(max_length=2000), NoNul]
+Evidence = Annotated[str, StringConstraints(max_length=EVIDENCE_MAX), NoNul]
 Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
 
 
@@ -194,6 +198,22 @@ class ConversationBody(AcceptBody):
     outcome: ConversationOutcome
     note: Note | None = None
     at: Instant | None = Field(default=None, description=_WHEN)
+
+
+class BantBody(AcceptBody):
+    criterion: Literal["budget", "authority", "need", "timing"]
+    met: bool | None = Field(
+        description="true: met; false: not met; null: unknown again (the latest statement"
+        " counts, and a statement wins over the definition's BANT rules)."
+    )
+    evidence: Evidence | None = Field(default=None, description="What was said, by whom.")
+
+
+class BantPublic(BaseModel):
+    contact_id: int
+    criterion: str
+    met: bool | None
+    stage: str | None = Field(description="Where the lead stands after re-qualification.")
 
 
 class CloseBody(AcceptBody):

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from leadflow.domain.facts import BANT_KEYS
 from leadflow.domain.qualification import Contribution
-from leadflow.services.bant import EVIDENCE_MAX, state_bant
+from leadflow.services.bant import EVIDENCE_MAX, MET_WORDS, state_bant
 from leadflow.services.definitions import active_definition
 from leadflow.services.lead_detail import lead_card
 from leadflow.services.refusals import ConflictError, InvalidInputError
@@ -31,7 +31,6 @@ __all__ = ["router"]
 router = APIRouter()
 
 ContactId = Annotated[int, Path(ge=1, le=2**62)]
-_MET = {"yes": True, "no": False, "unknown": None}
 _POINTS_SHOWN = 15
 
 
@@ -100,13 +99,13 @@ def state_lead_bant(
     evidence: Annotated[str, Form(max_length=EVIDENCE_MAX)] = "",
 ) -> Response:
     try:
-        if met not in _MET:
-            raise InvalidInputError(f"met must be one of {', '.join(_MET)}")
+        if met not in MET_WORDS:
+            raise InvalidInputError(f"met must be one of {', '.join(MET_WORDS)}")
         state_bant(
             session,
             contact_id,
             criterion=criterion,
-            met=_MET[met],
+            met=MET_WORDS[met],
             evidence=evidence,
             actor=viewer.user.email,
             clock=clock,
