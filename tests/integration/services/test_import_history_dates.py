@@ -51,7 +51,9 @@ def store(engine: Engine, tmp_path: Path) -> Engine:
         session.commit()
     path = tmp_path / "contacts.csv"
     path.write_text(CONTACTS, encoding="utf-8")
-    done = import_contacts(engine, path, ImportOptions(get_format("hubspot")), clock=FixedClock(NOW))
+    done = import_contacts(
+        engine, path, ImportOptions(get_format("hubspot")), clock=FixedClock(NOW)
+    )
     assert done.committed, done.problems
     return engine
 
