@@ -137,7 +137,7 @@ def requalify_contact(
     if dated_by_facts and step.transition is not None and person.stored is not None:
         target = step.transition.to_stage
         moment = _fact_moment(store, person, active, summary, sales_moments, target, at, now)
-        if moment < step.transition.at:
+        if moment != step.transition.at:
             step = advance(person.lifecycle, qualification, moment)
     # Webhooks (issue 4): was it sales-ready before? The row read with the person says.
     was_ready = person.stored is not None and bool(person.stored["sales_ready"])
@@ -225,10 +225,12 @@ def _fact_moment(
     at: datetime,
     now: datetime,
 ) -> datetime:
-    """When a move to ``target`` decided at ``at`` happened: the earliest moment among
-    the contact's dated sales facts (a conversation, its deal opened or closed, sales'
-    acceptance) at which the contact, qualified with the facts and events it had then,
-    already moves to ``target``; ``at`` when none does.
+    """When a move to ``target`` decided at ``at`` happened: the earliest of ``at`` and
+    the moments of the contact's dated sales facts (a conversation, its deal opened or
+    closed, sales' acceptance) at which the contact, qualified with the facts and events
+    it had then (``facts_of(as_of=...)``), moves to ``target``; ``at`` when none does.
+    So a deal won in the CRM in March 2024 moves its person then, and an acceptance
+    made after the contact's latest event moves it at the acceptance, not before it.
 
     A moment before the contact's latest ledger line (or its creation) is taken as that
     line's: the ledger is never dated back past a move already written, so replaying it
@@ -240,10 +242,10 @@ def _fact_moment(
     if "handoffs" in person.side_tables and (accepted := store.accepted_at(contact_id)):
         moments.append(accepted)
     floor = _floor(store, person) or min(moments, default=at)
-    tried = sorted({max(moment, floor) for moment in moments if moment < at and moment <= now})
+    tried = sorted({max(moment, floor) for moment in (*moments, at)})
     events: list[Event] | None = None
     for moment in tried:
-        if moment >= at:
+        if moment > now:
             break
         facts = facts_of(store, person, as_of=moment)
         if active.model is not None:
