@@ -18,6 +18,7 @@ from leadflow.domain.clock import FixedClock
 from leadflow.ingest.deal_formats import get_deal_format
 from leadflow.ingest.formats import get_format
 from leadflow.services.definitions import activate_definition
+from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.import_deals import DealImport, DealImportOptions, import_deals
 from leadflow.services.reports import ReportRequest, build_report
@@ -92,6 +93,20 @@ def test_a_won_deal_moves_its_person_at_its_close_date(store: Engine, tmp_path: 
         (None, "lead", _at("2024-01-10 09:00")),
         ("lead", "customer", _at("2024-03-15 10:00")),
     ]
+
+
+def test_a_won_deal_moves_its_person_at_its_close_date_before_its_later_events(
+    store: Engine, tmp_path: Path
+) -> None:
+    """Its events imported first, one after the close: the move is judged with the events
+    it had by the close date, and dated then, not at its latest event."""
+    with Session(store) as session:
+        anna = session.scalars(select(Contact.id).where(Contact.external_id == "hubspot:71"))
+        at, page = _at("2024-05-01 12:00"), {"url": "https://x.example/pricing"}
+        visit = IncomingEvent("page_view", at, contact_id=anna.one(), properties=page)
+        assert isinstance(record_event(session, visit, clock=FixedClock(NOW)), Recorded)
+    _deals(store, tmp_path)
+    assert _ledger(store, 71)[-1] == ("lead", "customer", _at("2024-03-15 10:00"))
 
 
 def test_an_open_deal_moves_its_person_when_it_was_opened(store: Engine, tmp_path: Path) -> None:
