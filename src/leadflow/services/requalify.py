@@ -228,7 +228,8 @@ def _fact_moment(
     """When a move to ``target`` decided at ``at`` happened: the earliest of ``at`` and
     the moments of the contact's dated sales facts (a conversation, its deal opened or
     closed, sales' acceptance) at which the contact, qualified with the facts and events
-    it had then (``facts_of(as_of=...)``), moves to ``target``; ``at`` when none does.
+    it had then (``facts_of(as_of=...)``), moves to ``target``; ``at`` when none does
+    (or the latest ledger line's moment, when that is later).
     So a deal won in the CRM in March 2024 moves its person then, and an acceptance
     made after the contact's latest event moves it at the acceptance, not before it.
 
@@ -261,7 +262,9 @@ def _fact_moment(
         step = advance(person.lifecycle, verdict, moment)
         if step.transition is not None and step.transition.to_stage == target:
             return moment
-    return at
+    # No dated fact explains the move (a fact without a date of its own decided it): at
+    # the moment it was qualified at, though never before a move already written.
+    return max(at, floor) if floor <= now else at
 
 
 def _floor(store: RealtimeStore, person: PersonRow) -> datetime | None:
