@@ -21,6 +21,7 @@ from leadflow.services.definitions import activate_definition
 from leadflow.services.events import IncomingEvent, Recorded, record_event
 from leadflow.services.import_contacts import ImportOptions, import_contacts
 from leadflow.services.import_deals import DealImport, DealImportOptions, import_deals
+from leadflow.services.lead_detail import lead_card
 from leadflow.services.reports import ReportRequest, build_report
 from leadflow.store.models import Contact, Qualification, StageTransition
 
@@ -121,6 +122,19 @@ def test_a_deal_older_than_its_person_moves_it_when_it_entered_the_funnel(
     _deals(store, tmp_path)
     entered = _at("2024-02-05 09:00")
     assert _ledger(store, 73) == [(None, "lead", entered), ("lead", "customer", entered)]
+
+
+def test_the_lead_card_lists_two_moves_of_one_instant_newest_first(
+    store: Engine, tmp_path: Path
+) -> None:
+    """Carla's entry and her move to customer share a moment: the timeline (newest
+    first) shows the move above the entry, as the ledger wrote them."""
+    _deals(store, tmp_path)
+    with Session(store) as session:
+        carla = session.scalars(select(Contact.id).where(Contact.external_id == "hubspot:73"))
+        card = lead_card(session, carla.one(), NOW)
+    moves = [entry.title for entry in card.timeline if entry.kind == "transition"]
+    assert moves == ["customer", "lead"]
 
 
 def test_a_deal_without_dates_moves_its_person_at_the_import(store: Engine, tmp_path: Path) -> None:
