@@ -221,7 +221,8 @@ def record_conversation(
     else:
         _rejudge_under_worked(session, work)
     session.flush()
-    requalify_contacts(session, [contact_id], clock=clock)
+    # Logged after the fact (a CRM's meeting): the move it causes is dated when it was held.
+    requalify_contacts(session, [contact_id], clock=clock, dated_by_facts=at is not None)
     return _state(work, actor.key, late)
 
 

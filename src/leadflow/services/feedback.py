@@ -95,7 +95,8 @@ def accept_in(
     work.handoff.status = "accepted"
     work.handoff.answered_at = moment
     _start_cadence(session, work, actor, moment)
-    done = requalify_contacts(session, [contact_id], clock=clock)
+    # Taken on at a past moment (a CRM's activity): the move it causes is dated then.
+    done = requalify_contacts(session, [contact_id], clock=clock, dated_by_facts=at is not None)
     return Answered(contact_id, work.handoff.id, actor.key, done[0].stage, late)
 
 

@@ -348,7 +348,11 @@ class _Run:
         if not people:
             return
         try:
-            done = requalify_contacts(self.session, sorted(people), clock=clock)
+            # The deals are the CRM's history: the moves they cause are dated when they
+            # were opened and closed there, so reports over the CRM's past read right.
+            done = requalify_contacts(
+                self.session, sorted(people), clock=clock, dated_by_facts=True
+            )
         except LookupError:  # no active definition (only tests make such a store)
             self.summary.qualified = None
             return

@@ -125,7 +125,9 @@ def _latest(model: Any, contact_id: int) -> Any:
     return (
         select(model)
         .where(model.contact_id == contact_id)
-        .order_by(model.at.desc())
+        # Rows of one instant newest first too (an imported CRM's entry and the move its
+        # deal made at that same moment): the sort below keeps this order among equals.
+        .order_by(model.at.desc(), model.id.desc())
         .limit(TIMELINE_LIMIT)
     )
 

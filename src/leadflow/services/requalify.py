@@ -53,9 +53,12 @@ def requalify_contacts(
     *,
     clock: Clock,
     active: ActiveDefinition | None = None,
+    dated_by_facts: bool = False,
 ) -> list[Requalified]:
     """Re-qualify these contacts in ``session`` (not committed: the caller's change and
-    the new qualification commit together). Unknown ids raise LookupError."""
+    the new qualification commit together). Unknown ids raise LookupError.
+    ``dated_by_facts``: the caller recorded past facts (a CRM's history), so a move
+    they cause is dated when they happened (``requalify_contact``)."""
     definition = active or active_definition(session)
     session.flush()  # the caller's pending changes are what the driver must read
     store = RealtimeStore(driver_for(session.connection()))
@@ -63,7 +66,9 @@ def requalify_contacts(
     done = []
     for contact_id in contact_ids:
         store.lock_contact(contact_id)
-        done.append(requalify_contact(store, contact_id, definition, now))
+        done.append(
+            requalify_contact(store, contact_id, definition, now, dated_by_facts=dated_by_facts)
+        )
     return done
 
 
@@ -89,6 +94,7 @@ def requalify_contact(
     rebuild: bool = False,
     only_event: bool = False,
     summaries: SummaryCache | None = None,
+    dated_by_facts: bool = False,
 ) -> Requalified:
     """Qualify the contact again, write the state, the move (if any) and the outbox.
 
@@ -96,6 +102,9 @@ def requalify_contact(
     ``event`` is folded into the stored summary; ``rebuild`` forces a replay of the
     stored history; ``only_event`` says the event is the contact's whole history.
     ``summaries`` spares decoding a stored summary this caller wrote itself.
+    ``dated_by_facts``: a move is dated at the earliest of the contact's dated sales
+    facts from which it qualifies for the stage it moves to (``_fact_moment``), not at
+    the moment it is qualified at; the qualification itself is unchanged.
     """
     person = store.load_person(contact_id)
     summary = _summary(
@@ -125,6 +134,11 @@ def requalify_contact(
             facts, summary, active.definition, at, explain=False, learned_at=now
         )
         step = advance(person.lifecycle, qualification, entered)
+    if dated_by_facts and step.transition is not None and person.stored is not None:
+        target = step.transition.to_stage
+        moment = _fact_moment(store, person, active, summary, sales_moments, target, at, now)
+        if moment != step.transition.at:
+            step = advance(person.lifecycle, qualification, moment)
     # Webhooks (issue 4): was it sales-ready before? The row read with the person says.
     was_ready = person.stored is not None and bool(person.stored["sales_ready"])
     text = json_text(summary.to_data())
@@ -199,6 +213,72 @@ def _sales_moments(facts: Facts) -> list[datetime]:
     if deal is not None:
         moments += [moment for moment in (deal.created_at, deal.closed_at) if moment is not None]
     return moments
+
+
+def _fact_moment(
+    store: RealtimeStore,
+    person: PersonRow,
+    active: ActiveDefinition,
+    summary: ActivitySummary,
+    sales_moments: list[datetime],
+    target: str,
+    at: datetime,
+    now: datetime,
+) -> datetime:
+    """When a move to ``target`` decided at ``at`` happened: the earliest of ``at`` and
+    the moments of the contact's dated sales facts (a conversation, its deal opened or
+    closed, sales' acceptance) at which the contact, qualified with the facts and events
+    it had then (``facts_of(as_of=...)``), moves to ``target``; ``at`` when none does
+    (or the latest ledger line's moment, when that is later).
+    So a deal won in the CRM in March 2024 moves its person then, and an acceptance
+    made after the contact's latest event moves it at the acceptance, not before it.
+
+    A moment before the contact's latest ledger line (or its creation) is taken as that
+    line's: the ledger is never dated back past a move already written, so replaying it
+    gives the stored stage (a deal won before the contact entered the funnel makes it a
+    customer when it entered). A moment after ``now`` is never one (nothing happens in
+    the future)."""
+    contact_id = person.contact_id
+    moments = list(sales_moments)
+    if "handoffs" in person.side_tables and (accepted := store.accepted_at(contact_id)):
+        moments.append(accepted)
+    floor = _floor(store, person) or min(moments, default=at)
+    tried = sorted({max(moment, floor) for moment in (*moments, at)})
+    events: list[Event] | None = None
+    for moment in tried:
+        if moment > now:
+            break
+        facts = facts_of(store, person, as_of=moment)
+        if active.model is not None:
+            facts = person_prediction(store, active.model, contact_id, facts, moment)
+        then = summary
+        if summary.latest is not None and summary.latest > moment:  # only the events by then
+            if events is None:
+                events = list(_as_events(store.contact_events(contact_id)))
+            then = ActivitySummary.of(active.definition, [e for e in events if e.at <= moment])
+        verdict = qualify_summary(
+            facts, then, active.definition, moment, explain=False, learned_at=now
+        )
+        step = advance(person.lifecycle, verdict, moment)
+        if step.transition is not None and step.transition.to_stage == target:
+            return moment
+    # No dated fact explains the move (a fact without a date of its own decided it): at
+    # the moment it was qualified at, though never before a move already written.
+    return max(at, floor) if floor <= now else at
+
+
+def _floor(store: RealtimeStore, person: PersonRow) -> datetime | None:
+    """The earliest moment a new move of the contact may be dated: its latest ledger
+    line, its last lifecycle change, its creation, whichever is latest."""
+    lifecycle = person.lifecycle
+    known = [
+        store.latest_move_at(person.contact_id),
+        store.created_at(person.contact_id),
+        lifecycle.entered_at,
+        lifecycle.recycled_at,
+        lifecycle.disqualified_at,
+    ]
+    return max((moment for moment in known if moment is not None), default=None)
 
 
 def _summary(

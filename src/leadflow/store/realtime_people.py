@@ -300,6 +300,18 @@ class PersonStatements:
             )
         return {"accepted": True, "rejected": False}.get(str(status))
 
+    def accepted_at(self, contact_id: int) -> datetime | None:
+        """When sales accepted the latest hand-off; None when it is not accepted."""
+        d = self.driver
+        row = d.one(
+            "SELECT status, answered_at FROM handoffs WHERE contact_id = :id"
+            " ORDER BY at DESC, id DESC LIMIT 1",
+            {"id": contact_id},
+        )
+        if row is None or row[0] != "accepted" or row[1] is None:
+            return None
+        return d.read_instant(row[1])
+
     def current_stage(self, contact_id: int) -> tuple[str | None, bool]:
         """(stage, sales_ready) as last stored; (None, False) before any qualification."""
         row = self.driver.one(

@@ -146,6 +146,14 @@ class QualificationStatements:
             },
         )
 
+    def latest_move_at(self, contact_id: int) -> datetime | None:
+        """When the contact's latest ledger line is dated (None: it has none)."""
+        d = self.driver
+        value = d.scalar(
+            "SELECT MAX(at) FROM stage_transitions WHERE contact_id = :id", {"id": contact_id}
+        )
+        return None if value is None else d.read_instant(value)
+
     def transitions_of_event(self, event_id: int) -> list[Transition]:
         """The stage moves an event caused, from the ledger."""
         d = self.driver
