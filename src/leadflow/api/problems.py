@@ -253,7 +253,16 @@ _REFUSALS: tuple[tuple[type[RefusedError], ProblemKind], ...] = (
 async def _on_refusal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RefusedError)
     kind = next((kind for cls, kind in _REFUSALS if isinstance(exc, cls)), ProblemKind.BAD_REQUEST)
-    return problem_response(kind, str(exc), instance=request.url.path)
+    errors = None
+    if isinstance(exc, InvalidInputError) and exc.field is not None:
+        # As a schema error's: where the value was sent, then its name, dotted apart.
+        where = "query" if request.method in _NO_BODY else "body"
+        loc = [where, *exc.field.split(".")]
+        errors = [{"loc": loc, "msg": str(exc), "type": "value_error"}]
+    return problem_response(kind, str(exc), instance=request.url.path, errors=errors)
+
+
+_NO_BODY = frozenset({"GET", "HEAD", "DELETE"})
 
 
 async def _on_bug(request: Request, exc: Exception) -> JSONResponse:

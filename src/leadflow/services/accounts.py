@@ -118,7 +118,7 @@ def _normalised(values: Mapping[str, Any]) -> dict[str, Any]:
         if "domain" in clean:
             clean["domain"] = website_domain(str(clean["domain"]))
     except ValueError as error:  # ingest's InvalidValueError: one line saying why
-        raise InvalidInputError(str(error)) from None
+        raise InvalidInputError(str(error), field="domain") from None
     if "country" in clean:
         clean["country"] = _country(str(clean["country"]))
     if "industry" in clean:  # as the accounts import stores it: the fit rules' words
@@ -137,13 +137,13 @@ def _figure(name: str, value: _N | str, parse: Callable[[str], _N], most: float)
         try:
             number = parse(value)
         except InvalidValueError as error:
-            raise InvalidInputError(f"{name}: {error}") from None
+            raise InvalidInputError(f"{name}: {error}", field=name) from None
     else:
         number = value
     if number < 0:
-        raise InvalidInputError(f"{name}: {value!r} is negative")
+        raise InvalidInputError(f"{name}: {value!r} is negative", field=name)
     if number > most:
-        raise InvalidInputError(f"{name}: {value!r} is more than {most:.0f}")
+        raise InvalidInputError(f"{name}: {value!r} is more than {most:.0f}", field=name)
     return number
 
 
@@ -157,13 +157,15 @@ def _industry(text: str) -> str:
     try:
         return industry_key(text)
     except InvalidValueError as error:
-        raise InvalidInputError(f"industry: {error}") from None
+        raise InvalidInputError(f"industry: {error}", field="industry") from None
 
 
 def _country(text: str) -> str:
     code = country_code(text)
     if code is None:
-        raise InvalidInputError(f"country {text!r} is not a country name or ISO code")
+        raise InvalidInputError(
+            f"country {text!r} is not a country name or ISO code", field="country"
+        )
     return code
 
 
