@@ -234,7 +234,11 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     if detail is not None and detail.casefold() in (kind.title.casefold(), "not found"):
         # Starlette's own text repeats the title; say what was asked for instead.
         detail = None
-        if kind.status in (404, 405):
+        allowed = (exc.headers or {}).get("Allow")
+        if kind.status == 405 and allowed:
+            # The route is there: "no such route" would send a client looking for it.
+            detail = f"{request.method} is not allowed on {request.url.path}; it takes {allowed}"
+        elif kind.status in (404, 405):
             detail = f"no such route: {request.method} {request.url.path}"
     return problem_response(
         kind, detail, instance=request.url.path, headers=dict(exc.headers or {})
