@@ -176,14 +176,13 @@ def _row(session: Session, subscription_id: int) -> WebhookSubscription:
 def _checked_url(url: str) -> str:
     """An address the worker can POST to; one it could not parse would fail every
     delivery, and ``urlsplit`` raises on some (``http://[``), which is no server error."""
-    refused = f"webhook URL {url!r} must be an absolute http(s) URL"
     try:
         parts = urlsplit(url.strip())
         port = parts.port  # raises on a port that is no number from 0 to 65535
-    except ValueError as error:  # an unclosed IPv6 bracket, a bad port
-        raise InvalidInputError(f"{refused} ({error})", field="url") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
-        raise InvalidInputError(refused, field="url")
+    except ValueError:  # an unclosed IPv6 bracket, a bad port
+        parts, port = None, 0
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        raise InvalidInputError(f"webhook URL {url!r} must be an absolute http(s) URL", field="url")
     if len(url) > 2000:
         raise InvalidInputError("a webhook URL may have at most 2,000 characters", field="url")
     return url.strip()
