@@ -30,7 +30,12 @@ from leadflow.ingest.normalise import (
     parse_integer,
     website_domain,
 )
-from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
+from leadflow.services.refusals import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    TakenError,
+)
 from leadflow.store.models import Account, AccountExternalId
 
 __all__ = [
@@ -179,8 +184,13 @@ def _apply(account: Account, clean: Mapping[str, Any]) -> None:
 
 
 def _commit(session: Session, account: Account) -> None:
+    domain = account.domain  # as asked: the rollback reloads the account as it was
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ConflictError(f"another account already has the domain {account.domain!r}") from None
+        holder = session.scalar(select(Account.id).where(Account.domain == domain))
+        refusal = f"another account already has the domain {domain!r}"
+        if holder is None:  # not the domain after all (or gone since): say no more
+            raise ConflictError(refusal) from None
+        raise TakenError(refusal, holder_id=holder) from None
