@@ -352,6 +352,10 @@ def _identifiers(where: ContactFilter) -> tuple[str | None, str | None]:
         email = None if where.email is None else normalise_email(where.email)
     if where.external_id is None:
         return email, None
+    if not where.external_id.strip():  # it would find nobody, which reads as "no such id"
+        raise InvalidInputError(
+            "external_id is empty: give a CRM id such as hubspot:51", field="external_id"
+        )
     with _refused_as("external_id"):
         return email, canonical_external_id(where.external_id.strip())
 
