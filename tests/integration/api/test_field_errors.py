@@ -97,3 +97,28 @@ def test_a_form_names_the_field_as_the_page_posted_it(client: TestClient) -> Non
     assert _error(bad_address.json())[0] == ["body", "mail"]
     assert _error(bad_country.json())[0] == ["body", "land"]
     assert _error(no_address.json())[0] == ["body", "mail"]
+
+
+@pytest.mark.parametrize(
+    ("event", "loc"),
+    [
+        ({"type": "demo_request", "email": "nope"}, ["body", "email"]),
+        ({"type": "demo_request", "contact_id": 424242}, ["body", "contact_id"]),
+        (
+            {"type": "demo_request", "contact_id": "salesforce:001D000000IqhSLAAZ"},
+            ["body", "contact_id"],
+        ),
+        (
+            {"type": "demo_request", "email": "a@acme.example", "at": "2099-01-01T00:00:00Z"},
+            ["body", "at"],
+        ),
+    ],
+)
+def test_an_event_that_cannot_be_recorded_names_its_field(
+    client: TestClient, headers: Headers, event: dict[str, object], loc: list[str]
+) -> None:
+    for extra in ({}, {"Idempotency-Key": "k-1"}):  # the fast lane and the route
+        answer = client.post("/events", json=event, headers={**headers("ingest"), **extra})
+
+        assert answer.status_code == 422, answer.text
+        assert _error(answer.json())[:2] == (loc, "value_error")
