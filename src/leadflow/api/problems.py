@@ -234,7 +234,11 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     if detail is not None and detail.casefold() in (kind.title.casefold(), "not found"):
         # Starlette's own text repeats the title; say what was asked for instead.
         detail = None
-        if kind.status in (404, 405):
+        allowed = (exc.headers or {}).get("Allow")
+        if kind.status == 405 and allowed:
+            # The route is there: "no such route" would send a client looking for it.
+            detail = f"{request.method} is not allowed on {request.url.path}; it takes {allowed}"
+        elif kind.status in (404, 405):
             detail = f"no such route: {request.method} {request.url.path}"
     return problem_response(
         kind, detail, instance=request.url.path, headers=dict(exc.headers or {})
@@ -253,7 +257,16 @@ _REFUSALS: tuple[tuple[type[RefusedError], ProblemKind], ...] = (
 async def _on_refusal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RefusedError)
     kind = next((kind for cls, kind in _REFUSALS if isinstance(exc, cls)), ProblemKind.BAD_REQUEST)
-    return problem_response(kind, str(exc), instance=request.url.path)
+    errors = None
+    if isinstance(exc, InvalidInputError) and exc.field is not None:
+        # As a schema error's: where the value was sent, then its name, dotted apart.
+        where = "query" if request.method in _NO_BODY else "body"
+        loc = [where, *exc.field.split(".")]
+        errors = [{"loc": loc, "msg": str(exc), "type": "value_error"}]
+    return problem_response(kind, str(exc), instance=request.url.path, errors=errors)
+
+
+_NO_BODY = frozenset({"GET", "HEAD", "DELETE"})
 
 
 async def _on_bug(request: Request, exc: Exception) -> JSONResponse:

@@ -30,7 +30,12 @@ from leadflow.ingest.normalise import (
     parse_integer,
     website_domain,
 )
-from leadflow.services.refusals import ConflictError, InvalidInputError, NotFoundError
+from leadflow.services.refusals import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    TakenError,
+)
 from leadflow.store.models import Account, AccountExternalId
 
 __all__ = [
@@ -118,7 +123,7 @@ def _normalised(values: Mapping[str, Any]) -> dict[str, Any]:
         if "domain" in clean:
             clean["domain"] = website_domain(str(clean["domain"]))
     except ValueError as error:  # ingest's InvalidValueError: one line saying why
-        raise InvalidInputError(str(error)) from None
+        raise InvalidInputError(str(error), field="domain") from None
     if "country" in clean:
         clean["country"] = _country(str(clean["country"]))
     if "industry" in clean:  # as the accounts import stores it: the fit rules' words
@@ -137,13 +142,13 @@ def _figure(name: str, value: _N | str, parse: Callable[[str], _N], most: float)
         try:
             number = parse(value)
         except InvalidValueError as error:
-            raise InvalidInputError(f"{name}: {error}") from None
+            raise InvalidInputError(f"{name}: {error}", field=name) from None
     else:
         number = value
     if number < 0:
-        raise InvalidInputError(f"{name}: {value!r} is negative")
+        raise InvalidInputError(f"{name}: {value!r} is negative", field=name)
     if number > most:
-        raise InvalidInputError(f"{name}: {value!r} is more than {most:.0f}")
+        raise InvalidInputError(f"{name}: {value!r} is more than {most:.0f}", field=name)
     return number
 
 
@@ -157,13 +162,15 @@ def _industry(text: str) -> str:
     try:
         return industry_key(text)
     except InvalidValueError as error:
-        raise InvalidInputError(f"industry: {error}") from None
+        raise InvalidInputError(f"industry: {error}", field="industry") from None
 
 
 def _country(text: str) -> str:
     code = country_code(text)
     if code is None:
-        raise InvalidInputError(f"country {text!r} is not a country name or ISO code")
+        raise InvalidInputError(
+            f"country {text!r} is not a country name or ISO code", field="country"
+        )
     return code
 
 
@@ -177,8 +184,13 @@ def _apply(account: Account, clean: Mapping[str, Any]) -> None:
 
 
 def _commit(session: Session, account: Account) -> None:
+    domain = account.domain  # as asked: the rollback reloads the account as it was
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ConflictError(f"another account already has the domain {account.domain!r}") from None
+        holder = session.scalar(select(Account.id).where(Account.domain == domain))
+        refusal = f"another account already has the domain {domain!r}"
+        if holder is None:  # not the domain after all (or gone since): say no more
+            raise ConflictError(refusal) from None
+        raise TakenError(refusal, holder_id=holder) from None

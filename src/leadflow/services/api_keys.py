@@ -164,7 +164,7 @@ def _bound_rep(session: Session, role: Role, rep: str | None) -> Rep | None:
     if rep is None:
         return None
     if role is not Role.SALES:
-        raise InvalidInputError("only a sales key is bound to a rep (--rep)")
+        raise InvalidInputError("only a sales key is bound to a rep (--rep)", field="rep")
     found = session.scalar(select(Rep).where(Rep.key == rep))
     if found is None:
         raise NotFoundError(f"no rep with key {rep!r}")

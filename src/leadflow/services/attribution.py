@@ -36,7 +36,12 @@ __all__ = ["Attribution", "AttributionError", "attribute", "check_known", "check
 
 
 class AttributionError(ValueError):
-    """The event cannot be attributed; the message says why, in one line."""
+    """The event cannot be attributed; the message says why, in one line, and ``field``
+    names the event's field at fault when one is (``email``, ``contact_id``)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +173,7 @@ def _by_id(store: RealtimeStore, contact_id: int | str, *, strict: bool) -> int 
         if found is None and not strict:
             return None
     if found is None:
-        raise AttributionError(f"unknown contact_id {contact_id!r}")
+        raise AttributionError(f"unknown contact_id {contact_id!r}", field="contact_id")
     return found
 
 
@@ -178,7 +183,7 @@ def _crm_id(external_id: str) -> str:
     try:
         return canonical_external_id(external_id)
     except InvalidValueError as error:
-        raise AttributionError(f"contact_id: {error}") from None
+        raise AttributionError(f"contact_id: {error}", field="contact_id") from None
 
 
 # Ids are 64-bit integers in both databases; a larger one would overflow the driver.
@@ -193,10 +198,14 @@ def _leadflow_id(text: str) -> bool:
 
 def _stored_id(contact_id: int | str) -> int:
     if isinstance(contact_id, str) and not contact_id.isascii():
-        raise AttributionError(f"contact_id {contact_id!r} is not an id: use the digits 0-9")
+        raise AttributionError(
+            f"contact_id {contact_id!r} is not an id: use the digits 0-9", field="contact_id"
+        )
     number = int(contact_id)
     if not -_LARGEST_ID <= number <= _LARGEST_ID:
-        raise AttributionError(f"contact_id {contact_id!r} is out of range: no contact has it")
+        raise AttributionError(
+            f"contact_id {contact_id!r} is out of range: no contact has it", field="contact_id"
+        )
     return number
 
 
@@ -204,7 +213,7 @@ def _address(email: str) -> str:
     try:
         return normalise_email(email)
     except ValueError as error:  # the normaliser says why, in one line
-        raise AttributionError(str(error)) from None
+        raise AttributionError(str(error), field="email") from None
 
 
 def _with_visitor(

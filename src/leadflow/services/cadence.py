@@ -239,7 +239,9 @@ def close_lead(
     (a deal won meanwhile, the CRM's included) goes neither way: its work item ends with
     the outcome ``closed`` and the reason says it stays a customer."""
     if not reason.strip():
-        raise InvalidInputError("closing a lead needs a reason (e.g. unresponsive, not_interested)")
+        raise InvalidInputError(
+            "closing a lead needs a reason (e.g. unresponsive, not_interested)", field="reason"
+        )
     now = clock.now()
     work = _accepted_work(session, contact_id, closing=True)
     actor = acting_rep(session, work, rep)
@@ -310,11 +312,12 @@ def _moment(at: datetime | None, now: datetime) -> datetime:
     try:
         moment = ensure_utc(at)
     except ValueError as error:
-        raise InvalidInputError(str(error)) from None
+        raise InvalidInputError(str(error), field="at") from None
     if moment > now + FUTURE_TOLERANCE:
         raise InvalidInputError(
             f"at {_shown(moment)} is in the future (now is {_shown(now)}): an attempt or "
-            "conversation is logged once it happened"
+            "conversation is logged once it happened",
+            field="at",
         )
     return min(moment, now)
 
@@ -344,7 +347,8 @@ def _work_at(session: Session, contact_id: int, moment: datetime, now: datetime)
         if first is None:
             return _accepted_work(session, contact_id)  # its refusal: never handed off
         raise InvalidInputError(
-            f"{_shown(moment)} is before contact {contact_id} was handed off ({_shown(first)})"
+            f"{_shown(moment)} is before contact {contact_id} was handed off ({_shown(first)})",
+            field="at",
         )
     handoff, item = row
     if item.closed_at is not None and item.closed_at <= moment:  # ended by then
@@ -431,7 +435,7 @@ def _choice(kind: type[_Choice], value: str, what: str) -> _Choice:
     if found is not None:
         return found
     known = ", ".join(member.value for member in kind)
-    raise InvalidInputError(f"unknown {what} {value!r} (one of: {known})")
+    raise InvalidInputError(f"unknown {what} {value!r} (one of: {known})", field=what)
 
 
 def _state(work: Work, rep: str, late: bool = False) -> WorkState:

@@ -35,6 +35,7 @@ def held_channels(session: Session, asked: Sequence[str]) -> tuple[str, ...]:
         if value in unknown:
             raise InvalidInputError(
                 f"{value!r} is not an acquisition channel of any contact (leadflow's are: "
-                f"{', '.join(ACQUISITION_CHANNELS)})"
+                f"{', '.join(ACQUISITION_CHANNELS)})",
+                field="source",
             )
     return channels

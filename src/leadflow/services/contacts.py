@@ -26,8 +26,8 @@ a page never repeats or skips a contact while new ones arrive. Merged contacts (
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from contextlib import suppress
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -136,7 +136,7 @@ def create_contact(
     (``form:<id>``) that lifts their address's suppression instead."""
     clean = _normalised(session, values)
     if clean.get("email") is None:
-        raise InvalidInputError("a contact needs an e-mail address")
+        raise InvalidInputError("a contact needs an e-mail address", field="email")
     if own_action is not None:
         lift_for_own_action(session, clean["email"], clean.get("phone"), own_action, now)
     refuse_suppressed(session, clean["email"], clean.get("phone"))
@@ -163,7 +163,7 @@ def upsert_contact(
     clean = _normalised(session, values)
     email = clean.get("email")
     if email is None:
-        raise InvalidInputError("an upsert needs an e-mail address")
+        raise InvalidInputError("an upsert needs an e-mail address", field="email")
     contact = session.scalar(select(Contact).where(Contact.email == email))
     if contact is None:
         try:
@@ -219,7 +219,9 @@ def update_contact(
     emptied = [name for name, value in changes.items() if value is None]
     for name in emptied:
         if name in _NOT_EMPTIED:
-            raise InvalidInputError(f"{name} cannot be emptied (send a new value instead)")
+            raise InvalidInputError(
+                f"{name} cannot be emptied (send a new value instead)", field=name
+            )
     # A new phone without a country is read in the contact's country, as an import would.
     clean = _normalised(session, _with_kept_attributes(changes), region=contact.country)
     _refuse_new_identifiers_suppressed(session, contact, clean)
@@ -324,7 +326,8 @@ def _checked(session: Session, where: ContactFilter) -> ContactFilter:
         words = [member.value for member in Temperature]
         if temperature not in words:
             raise InvalidInputError(
-                f"unknown temperature {where.temperature!r} (one of: {', '.join(words)})"
+                f"unknown temperature {where.temperature!r} (one of: {', '.join(words)})",
+                field="temperature",
             )
     stage = None if where.stage is None else stage_id(session, where.stage)
     owner = None if where.owner is None else stored_owner(session, where.owner)
@@ -345,13 +348,16 @@ def _identifiers(where: ContactFilter) -> tuple[str | None, str | None]:
     """The look-up values in the form they are stored in, so ``Bo@ACME.example`` and a
     15-character Salesforce id find their contact; a value that cannot be one is refused
     (it would find nobody, which reads as "no such person")."""
-    try:
+    with _refused_as("email"):
         email = None if where.email is None else normalise_email(where.email)
-        if where.external_id is None:
-            return email, None
+    if where.external_id is None:
+        return email, None
+    if not where.external_id.strip():  # it would find nobody, which reads as "no such id"
+        raise InvalidInputError(
+            "external_id is empty: give a CRM id such as hubspot:51", field="external_id"
+        )
+    with _refused_as("external_id"):
         return email, canonical_external_id(where.external_id.strip())
-    except ValueError as error:  # ingest's InvalidValueError: one line saying why
-        raise InvalidInputError(str(error)) from None
 
 
 def _filtered(where: ContactFilter, after: int | None) -> Select[tuple[Contact, Qualification]]:
@@ -394,17 +400,17 @@ def _normalised(
     session: Session, values: Mapping[str, Any], *, region: str | None = None
 ) -> dict[str, Any]:
     clean = {key: value for key, value in values.items() if value is not None}
-    try:
-        if "email" in clean:
+    if "email" in clean:
+        with _refused_as("email"):
             clean["email"] = normalise_email(str(clean["email"]))
-        if "country" in clean:
-            clean["country"] = _country(str(clean["country"]))
-        if "phone" in clean:
+    if "country" in clean:
+        clean["country"] = _country(str(clean["country"]))
+    if "phone" in clean:
+        with _refused_as("phone"):
             clean["phone"] = normalise_phone(str(clean["phone"]), clean.get("country") or region)
-        if "external_id" in clean:  # one form per Salesforce id, as imports store it
+    if "external_id" in clean:  # one form per Salesforce id, as imports store it
+        with _refused_as("external_id"):
             clean["external_id"] = canonical_external_id(str(clean["external_id"]))
-    except ValueError as error:  # ingest's InvalidValueError: one line saying why
-        raise InvalidInputError(str(error)) from None
     _as_imports_store(clean)
     _refuse_too_long(clean)
     if "domain" not in clean and "email" in clean:
@@ -413,8 +419,17 @@ def _normalised(
             clean["domain"] = domain
     account_id = clean.get("account_id")
     if account_id is not None and session.get(Account, account_id) is None:
-        raise InvalidInputError(f"no account with id {account_id}")
+        raise InvalidInputError(f"no account with id {account_id}", field="account_id")
     return clean
+
+
+@contextmanager
+def _refused_as(field: str) -> Iterator[None]:
+    """ingest's InvalidValueError (one line saying why) as the refusal of ``field``."""
+    try:
+        yield
+    except ValueError as error:
+        raise InvalidInputError(str(error), field=field) from None
 
 
 def _as_imports_store(clean: dict[str, Any]) -> None:
@@ -427,7 +442,9 @@ def _as_imports_store(clean: dict[str, Any]) -> None:
         typed = str(clean["source_channel"])
         clean["source_channel"] = channel(typed)
         if not clean["source_channel"]:
-            raise InvalidInputError(f"source_channel: {typed!r} names no channel")
+            raise InvalidInputError(
+                f"source_channel: {typed!r} names no channel", field="source_channel"
+            )
     if "seniority" in clean:
         clean["seniority"] = seniority(str(clean["seniority"])) or None
         if clean["seniority"] is None:
@@ -437,7 +454,9 @@ def _as_imports_store(clean: dict[str, Any]) -> None:
         try:
             industry = industry_key(attributes["industry"])
         except InvalidValueError as error:
-            raise InvalidInputError(f"attributes.industry: {error}") from None
+            raise InvalidInputError(
+                f"attributes.industry: {error}", field="attributes.industry"
+            ) from None
         clean["attributes"] = {**attributes, "industry": industry}
 
 
@@ -468,13 +487,17 @@ def _refuse_too_long(clean: Mapping[str, Any]) -> None:
             continue
         longest = column.type.length
         if longest is not None and len(value) > longest:
-            raise InvalidInputError(f"{name}: at most {longest} characters, not {len(value)}")
+            raise InvalidInputError(
+                f"{name}: at most {longest} characters, not {len(value)}", field=name
+            )
 
 
 def _country(text: str) -> str:
     code = country_code(text)
     if code is None:
-        raise InvalidInputError(f"country {text!r} is not a country name or ISO code")
+        raise InvalidInputError(
+            f"country {text!r} is not a country name or ISO code", field="country"
+        )
     return code
 
 

@@ -116,6 +116,7 @@ class Rejected:
 
     reason: str
     key: str | None = None
+    field: str | None = None  # the event's field at fault, when one is
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +376,7 @@ def _record_event(
     try:
         at = _checked_instant(incoming.at, now)
     except ValueError as error:
-        return Rejected(str(error), incoming.key)
+        return Rejected(str(error), incoming.key, field="at")
     if incoming.key is not None and not _insert_first(incoming):
         seen = store.find_event(incoming.source, incoming.key)
         if seen is not None:
@@ -390,7 +391,7 @@ def _record_event(
             now=now,
         )
     except AttributionError as error:
-        return Rejected(str(error), incoming.key)
+        return Rejected(str(error), incoming.key, field=error.field)
     if who.suppressed is not None:
         return Suppressed(suppression_words(who.suppressed), incoming.key)
     event_id = store.insert_event(

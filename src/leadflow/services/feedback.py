@@ -159,9 +159,9 @@ def _reason(config: HandoffConfig, code: str, note: str | None) -> RejectReason:
     try:
         reason = config.reject_reason(code)
     except KeyError as error:
-        raise InvalidInputError(str(error.args[0])) from None
+        raise InvalidInputError(str(error.args[0]), field="reason") from None
     if reason.note_required and not (note and note.strip()):
-        raise InvalidInputError(f"reject reason {code!r} needs a note saying why")
+        raise InvalidInputError(f"reject reason {code!r} needs a note saying why", field="note")
     return reason
 
 

@@ -46,7 +46,8 @@ def stage_id(session: Session, text: str) -> str:
         return found.pop()
     raise InvalidInputError(
         f"unknown stage {text!r} (stages of {definition.name} version "
-        f"{definition.version}: {', '.join(stages)})"
+        f"{definition.version}: {', '.join(stages)})",
+        field="stage",
     )
 
 
@@ -61,7 +62,8 @@ def stored_owner(session: Session, text: str) -> str:
     keys = sorted({key for key, name in reps if wanted in (key.casefold(), name.casefold())})
     if len(keys) > 1:
         raise InvalidInputError(
-            f"owner {text!r} names {len(keys)} reps ({', '.join(keys)}): give the key"
+            f"owner {text!r} names {len(keys)} reps ({', '.join(keys)}): give the key",
+            field="owner",
         )
     if keys:
         return keys[0]
@@ -71,5 +73,6 @@ def stored_owner(session: Session, text: str) -> str:
     more = f" and {len(reps) - _REPS_NAMED} more" if len(reps) > _REPS_NAMED else ""
     raise InvalidInputError(
         f"unknown owner {text!r}: no rep and no contact has it "
-        f"(reps: {listed + more if reps else 'none yet'})"
+        f"(reps: {listed + more if reps else 'none yet'})",
+        field="owner",
     )

@@ -99,7 +99,7 @@ def submit_form(
     values, company = _mapped(spec, posted)
     # Every address meets the same checks before anything is decided about it: an
     # erased person's address must not be a way round them.
-    values = checked_values(session, values)
+    values = _checked(session, spec, values)
     now = clock.now()
     if spec.double_opt_in:
         erased = _erased_address(session, str(values["email"]))
@@ -210,6 +210,18 @@ def _erased_address(session: Session, address: str) -> str | None:
     return address if held is None else None
 
 
+def _checked(session: Session, spec: FormSpec, values: Mapping[str, object]) -> dict[str, object]:
+    """``checked_values``, its refusal naming the field as the page posted it (``first``
+    for ``first_name``), which is the name the site's script can point at."""
+    try:
+        return checked_values(session, values)
+    except InvalidInputError as error:
+        posted = None if error.field is None else spec.field_for(error.field)
+        if posted is None or posted == error.field:
+            raise
+        raise InvalidInputError(str(error), field=posted) from None
+
+
 def _create_pending(
     session: Session, row: FormConfirmation, form_events: Mapping[str, str], now: datetime
 ) -> IncomingEvent:
@@ -248,7 +260,10 @@ def _mapped(spec: FormSpec, posted: Mapping[str, str]) -> tuple[dict[str, object
         else:
             values[target] = value
     if "email" not in values:
-        raise InvalidInputError(f"the form needs an e-mail address in {spec.field_for('email')!r}")
+        raise InvalidInputError(
+            f"the form needs an e-mail address in {spec.field_for('email')!r}",
+            field=spec.field_for("email"),
+        )
     if attributes:
         values["attributes"] = attributes
     return values, company

@@ -50,6 +50,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Table, delete, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from leadflow.domain.clock import utc_text
 from leadflow.ingest.normalise import InvalidValueError, normalise_email
 from leadflow.services.contacts import find_contact
 from leadflow.services.outbox import CONTACT_ERASED, enqueue_in
@@ -343,4 +344,4 @@ def _row(table: Table, row: Any) -> dict[str, Any]:
 
 
 def _plain(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime) else value
+    return utc_text(value) if isinstance(value, datetime) and value.tzinfo else value

@@ -138,7 +138,9 @@ def move_opportunity(
 ) -> Deal:
     stages = active_definition(session).definition.handoff.opportunities.stages
     if stage not in stages:
-        raise InvalidInputError(f"unknown deal stage {stage!r} (stages: {', '.join(stages)})")
+        raise InvalidInputError(
+            f"unknown deal stage {stage!r} (stages: {', '.join(stages)})", field="stage"
+        )
     deal = _open(session, opportunity_id)
     if deal.detail.stage == stage:
         raise ConflictError(f"opportunity {opportunity_id} is in {stage} already")
@@ -180,7 +182,9 @@ def lose_opportunity(
     config = active_definition(session).definition.handoff.opportunities
     if reason not in config.lost_reasons:
         known = ", ".join(config.lost_reasons)
-        raise InvalidInputError(f"unknown lost reason {reason!r} (reasons: {known})")
+        raise InvalidInputError(
+            f"unknown lost reason {reason!r} (reasons: {known})", field="reason"
+        )
     now = clock.now()
     actor = _actor(session, actor)
     deal = _close(session, opportunity_id, "lost", CLOSED_LOST, actor, now)
@@ -311,13 +315,15 @@ def _stage_change(
 
 def _amount(amount: float | None) -> float | None:
     if amount is not None and not 0 <= amount < 1e16:
-        raise InvalidInputError(f"amount {amount} must be zero or more")
+        raise InvalidInputError(f"amount {amount} must be zero or more", field="amount")
     return amount
 
 
 def _check_expected_close(day: date | None) -> None:
     if day is not None and not _EARLIEST_CLOSE <= day <= _LATEST_CLOSE:
-        raise InvalidInputError(f"expected close date {day} must fall between 2000 and 2100")
+        raise InvalidInputError(
+            f"expected close date {day} must fall between 2000 and 2100", field="expected_close"
+        )
 
 
 def _currency(currency: str | None) -> str | None:
@@ -325,5 +331,7 @@ def _currency(currency: str | None) -> str | None:
         return None
     code = currency.strip().upper()
     if len(code) != _CURRENCY_LETTERS or not code.isalpha():
-        raise InvalidInputError(f"currency {currency!r} is not a three-letter ISO code (EUR, USD)")
+        raise InvalidInputError(
+            f"currency {currency!r} is not a three-letter ISO code (EUR, USD)", field="currency"
+        )
     return code

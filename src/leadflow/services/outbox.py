@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from leadflow.domain.clock import moments_in_utc
 from leadflow.domain.lifecycle import Transition
 from leadflow.store.driver import Driver, driver_for
 
@@ -93,7 +94,7 @@ def enqueue(driver: Driver, kind: str, data: Mapping[str, Any], now: datetime) -
         {
             "id": message_id,
             "kind": kind,
-            "payload": driver.document(dict(data)),
+            "payload": driver.document(moments_in_utc(dict(data))),
             "created_at": driver.instant(now),
         },
     )

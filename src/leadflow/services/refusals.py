@@ -48,7 +48,13 @@ class TakenError(ConflictError):
 
 
 class InvalidInputError(RefusedError):
-    pass
+    """``field``, when the refusal is about one input, names it as the request wrote it
+    (``email``, ``attributes.industry``): the API lists it in the problem's ``errors``,
+    so a client can put the message beside the field, as for a schema error."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotYoursError(RefusedError):

@@ -287,9 +287,12 @@ def _normalised(email: str | None, phone: str | None) -> tuple[list[str], list[s
         raise InvalidInputError("give an e-mail address or a phone number")
     try:
         emails = [normalise_email(email)] if email is not None else []
+    except InvalidValueError as error:
+        raise InvalidInputError(str(error), field="email") from None
+    try:
         phones = [normalise_phone(phone, None)] if phone is not None else []
     except InvalidValueError as error:
-        raise InvalidInputError(str(error)) from None
+        raise InvalidInputError(str(error), field="phone") from None
     return emails, phones
 
 

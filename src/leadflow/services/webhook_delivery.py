@@ -44,7 +44,7 @@ import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from leadflow.domain.clock import Clock
+from leadflow.domain.clock import Clock, moments_in_utc, utc_text
 from leadflow.services.signatures import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from leadflow.store.database import database_unavailable
 from leadflow.store.models import (
@@ -108,8 +108,9 @@ class DueDelivery:
         document = {
             "id": self.message_id,
             "type": self.kind,
-            "created_at": self.created_at.isoformat(),
-            "data": self.data,
+            "created_at": utc_text(self.created_at),
+            # A message written before moments were stored in Z still reads as the API.
+            "data": moments_in_utc(self.data),
         }
         return json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8")
 

@@ -174,11 +174,17 @@ def _row(session: Session, subscription_id: int) -> WebhookSubscription:
 
 
 def _checked_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInputError(f"webhook URL {url!r} must be an absolute http(s) URL")
+    """An address the worker can POST to; one it could not parse would fail every
+    delivery, and ``urlsplit`` raises on some (``http://[``), which is no server error."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # raises on a port that is no number from 0 to 65535
+    except ValueError:  # an unclosed IPv6 bracket, a bad port
+        parts, port = None, 0
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        raise InvalidInputError(f"webhook URL {url!r} must be an absolute http(s) URL", field="url")
     if len(url) > 2000:
-        raise InvalidInputError("a webhook URL may have at most 2,000 characters")
+        raise InvalidInputError("a webhook URL may have at most 2,000 characters", field="url")
     return url.strip()
 
 
@@ -187,7 +193,7 @@ def _checked_kinds(kinds: Sequence[str]) -> list[str]:
     unknown = [kind for kind in chosen if kind not in KINDS]
     if unknown or not chosen:
         got = ", ".join(kinds) or "none"
-        raise InvalidInputError(f"choose kinds among {', '.join(KINDS)}; got {got}")
+        raise InvalidInputError(f"choose kinds among {', '.join(KINDS)}; got {got}", field="kinds")
     return chosen
 
 

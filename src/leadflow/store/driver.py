@@ -33,6 +33,8 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from leadflow.domain.clock import utc_text
+
 __all__ = [
     "LOCK_WAIT",
     "Driver",
@@ -193,12 +195,12 @@ class Driver:
         return self.instant(self.read_instant(value))
 
     def iso_text(self, stored: Any) -> str:
-        """An instant in the form ``stored_instant`` gives, as ``datetime.isoformat``
-        writes it in UTC (the form of a webhook message's times)."""
+        """An instant in the form ``stored_instant`` gives, as ``clock.utc_text`` writes
+        it (the form of a webhook message's times and the API's: UTC, ending in ``Z``)."""
         if isinstance(stored, str) and len(stored) == _INSTANT_LENGTH:
             fraction = "" if stored.endswith(".000000") else stored[19:]  # as isoformat omits it
-            return f"{stored[:10]}T{stored[11:19]}{fraction}+00:00"
-        return self.read_instant(stored).isoformat()
+            return f"{stored[:10]}T{stored[11:19]}{fraction}Z"
+        return utc_text(self.read_instant(stored))
 
     def document(self, value: Mapping[str, Any]) -> object:
         return json_text(value)

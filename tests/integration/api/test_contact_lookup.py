@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 Headers = Callable[[str], dict[str, str]]
@@ -69,3 +70,18 @@ def test_a_value_that_cannot_be_an_address_or_crm_id_is_refused_saying_why(
     assert "e-mail 'nobody' is not valid" in bad_email.json()["detail"]
     assert bad_id.status_code == 422, bad_id.text
     assert "ends in IAZ, not AAZ" in bad_id.json()["detail"]
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_crm_id_is_refused_rather_than_answered_with_nobody(
+    client: TestClient, headers: Headers, blank: str
+) -> None:
+    client.post(
+        "/contacts", json={"email": "a@acme.example", "external_id": "hubspot:1"},
+        headers=headers("marketing"),
+    )  # fmt: skip
+
+    answer = client.get("/contacts", params={"external_id": blank}, headers=headers("sales"))
+
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["loc"] == ["query", "external_id"]

@@ -193,3 +193,16 @@ def test_forms_refuse_what_they_cannot_use(client: TestClient) -> None:
         client.post("/forms/demo", content=b"x", headers={"content-type": "text/plain"}).status_code
         == 415
     )
+
+
+def test_metrics_count_a_refused_post_as_rejected(client: TestClient, headers: Headers) -> None:
+    client.post("/forms/demo", data={"email": "bo@acme.example"}, follow_redirects=False)
+    client.post("/forms/demo", data={"email": "x@acme.example", "website": "spam"})
+    client.post("/forms/demo", data={"email": "not an address"}, follow_redirects=False)
+    client.post("/forms/demo", json={"email": "bo@acme.example", "first": ["a", "b"]})
+
+    text = client.get("/metrics", headers=headers("admin")).text
+
+    assert 'leadflow_form_submissions_total{outcome="accepted"} 1.0' in text
+    assert 'leadflow_form_submissions_total{outcome="spam"} 1.0' in text
+    assert 'leadflow_form_submissions_total{outcome="rejected"} 2.0' in text

@@ -150,6 +150,9 @@ def test_a_bad_request_is_a_problem_document_naming_what_is_wrong(
     assert reply.status_code == status
     assert reply.headers["content-type"] == "application/problem+json"
     assert words in reply.json()["detail"]
+    if status == 422:  # the parameter at fault, as a schema error names it
+        named = "from" if "from" in params else next(iter(params))
+        assert [error["loc"] for error in reply.json()["errors"]] == [["query", named]]
 
 
 def test_a_broken_costs_file_is_named(

@@ -268,6 +268,7 @@ def test_the_erasure_names_its_reason_and_bad_requests_are_refused(
     listed = client.get("/suppressions", headers=admin).json()
     assert [item["reason"] for item in listed["items"]] == ["objection"]
     assert (empty.status_code, no_reason.status_code, bad_phone.status_code) == (422, 422, 422)
+    assert bad_phone.json()["errors"][0]["loc"] == ["body", "phone"]
 
 
 def test_only_admins_reach_the_list(client: TestClient, headers: Headers) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -48,6 +49,7 @@ def test_subscribe_deliver_and_read_the_log(
     [delivery] = log["items"]
     assert (delivery["status"], delivery["kind"]) == ("delivered", "stage.changed")
     assert delivery["tries"][0]["status_code"] == 204
+    assert delivery["next_attempt_at"] is None  # delivered: no attempt comes next
     assert stopped["active"] is False
 
 
@@ -58,6 +60,22 @@ def test_unknown_kinds_and_urls_are_refused(client: TestClient, headers: Headers
     assert client.post("/webhooks", json=bad_kind, headers=headers("admin")).status_code == 422
     assert client.post("/webhooks", json=bad_url, headers=headers("admin")).status_code == 422
     assert client.get("/webhooks/999999", headers=headers("admin")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[", "http://[::1/hook", "https://crm.example:99999/hook", "https://crm.example:x/h"],
+)
+def test_a_url_nobody_could_send_to_is_refused_naming_the_field(
+    client: TestClient, headers: Headers, url: str
+) -> None:
+    answer = client.post(
+        "/webhooks", json={"url": url, "kinds": ["stage.changed"]}, headers=headers("admin")
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["loc"] == ["body", "url"]
+    assert client.get("/webhooks", headers=headers("admin")).json() == []
 
 
 def test_deleting_a_subscription_shows_its_waiting_delivery_cancelled(

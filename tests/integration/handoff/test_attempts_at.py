@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from leadflow.domain.clock import utc_text
 from leadflow.services.cadence import close_lead, log_attempt, log_conversation
 from leadflow.services.feedback import accept, accept_in
 from leadflow.services.outbox import SLA_BREACH_WITHDRAWN, SLA_BREACHED
@@ -244,7 +245,7 @@ def test_a_breach_found_in_a_late_call_logged_afterwards_is_announced_now(
 
     (message,) = _announced(desk, SLA_BREACHED)
     assert message.created_at == now
-    assert (message.payload["kind"], message.payload["at"]) == ("first_touch", made.isoformat())
+    assert (message.payload["kind"], message.payload["at"]) == ("first_touch", utc_text(made))
 
 
 def test_a_withdrawn_breach_is_announced_so_a_crm_can_clear_its_flag(
@@ -266,9 +267,9 @@ def test_a_withdrawn_breach_is_announced_so_a_crm_can_clear_its_flag(
         "handoff_id": breach.payload["handoff_id"],
         "owner": breach.payload["owner"],
         "kind": "first_touch",
-        "due_at": TOUCH_DUE.isoformat(),
-        "done_at": made.isoformat(),
-        "at": now.isoformat(),
+        "due_at": utc_text(TOUCH_DUE),
+        "done_at": utc_text(made),
+        "at": utc_text(now),
     }
 
 
@@ -300,4 +301,4 @@ def test_an_answer_logged_afterwards_withdraws_the_accept_breach_and_says_so(
     assert "accept" not in [b.kind for b in _breaches(desk)]
     (withdrawn,) = _announced(desk, SLA_BREACH_WITHDRAWN)
     assert (withdrawn.created_at, withdrawn.payload["kind"]) == (now, "accept")
-    assert withdrawn.payload["done_at"] == answered.isoformat()
+    assert withdrawn.payload["done_at"] == utc_text(answered)

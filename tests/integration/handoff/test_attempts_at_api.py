@@ -94,5 +94,29 @@ def test_a_moment_ahead_before_the_hand_off_or_without_a_zone_is_refused(
 
     assert answer.status_code == status, answer.text
     assert detail in answer.text
+    assert [error["loc"] for error in answer.json()["errors"]] == [["body", "at"]]
     with session_factory(engine)() as session:
         assert session.scalars(select(SalesAttempt)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "field"),
+    [
+        ("reject", {"reason": "too_expensive"}, "reason"),
+        ("reject", {"reason": "other"}, "note"),  # the definition's "other" needs a note
+        ("close", {"reason": "   "}, "reason"),
+    ],
+)
+def test_a_lead_action_names_the_field_it_cannot_use(
+    api: Api, engine: Engine, action: str, body: dict[str, str], field: str
+) -> None:
+    client, admin, sales, _ = api
+    _team(client, admin)
+    lead = _lead(engine)
+    if action == "close":
+        assert client.post(f"/leads/{lead}/accept", json={}, headers=sales).status_code == 200
+
+    answer = client.post(f"/leads/{lead}/{action}", json=body, headers=sales)
+
+    assert answer.status_code == 422, answer.text
+    assert [error["loc"] for error in answer.json()["errors"]] == [["body", field]]

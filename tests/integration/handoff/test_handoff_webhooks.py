@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from leadflow.domain.clock import utc_text
 from leadflow.services.feedback import accept
 from leadflow.services.outbox import HANDED_OFF, HANDOFF_ASSIGNED
 from leadflow.services.sla import check_sla
@@ -36,9 +37,9 @@ def test_a_hand_off_is_announced_with_its_owner_and_due_moments(desk: Desk) -> N
         "owner": "eva",
         "rule": "Benelux territory",
         "trigger": "demo_request",
-        "accept_due_at": START.replace(hour=13).isoformat(),  # 4 business hours
-        "first_touch_due_at": START.replace(day=3).isoformat(),
-        "at": START.isoformat(),
+        "accept_due_at": utc_text(START.replace(hour=13)),  # 4 business hours
+        "first_touch_due_at": utc_text(START.replace(day=3)),
+        "at": utc_text(START),
     }
     assert _messages(desk, HANDOFF_ASSIGNED) == []
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from leadflow.domain.clock import utc_text
 from leadflow.services.definitions import ActiveDefinition
 from leadflow.services.gdpr import erase_person, export_person
 from leadflow.services.identity import merge_contacts
@@ -214,4 +215,4 @@ def test_erasure_tells_the_webhook_receivers_which_records_to_erase(
     [message] = session.scalars(select(OutboxMessage)).all()
     assert message.kind == CONTACT_ERASED
     assert message.payload == {"contact_ids": sorted([person, duplicate]),
-                               "at": NOW.isoformat()}  # fmt: skip
+                               "at": utc_text(NOW)}  # fmt: skip

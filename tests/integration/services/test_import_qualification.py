@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from leadflow.domain.clock import FixedClock
+from leadflow.domain.clock import FixedClock, utc_text
 from leadflow.ingest.formats import get_format
 from leadflow.services import import_qualification
 from leadflow.services.definitions import activate_definition, active_definition
@@ -304,7 +304,7 @@ def test_an_imported_contact_enters_the_funnel_when_its_crm_created_it(
     assert [at for email, _, at in ledger if email == "tim@gmail.com"] == [NOW]  # no date
     entered = [m["payload"]["at"] for m in _table(engine, OutboxMessage)
                if m["kind"] == "stage.changed" and m["payload"]["from"] is None]  # fmt: skip
-    assert sorted(entered) == [created.isoformat(), NOW.isoformat()]
+    assert sorted(entered) == [utc_text(created), utc_text(NOW)]
 
 
 def test_the_batch_path_writes_on_either_database(

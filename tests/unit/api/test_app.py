@@ -67,4 +67,6 @@ def test_unknown_routes_and_methods_answer_problem_documents(tmp_path: Path) -> 
     assert missing.json()["type"] == "https://leadflow.dev/problems/not_found"
     assert wrong.status_code == 405
     assert wrong.json()["type"].endswith("/method_not_allowed")
+    # The route is there: the detail says which methods it takes, as Allow does.
+    assert wrong.json()["detail"] == "POST is not allowed on /ping; it takes GET"
     assert client.get("/ping").json() == {"pong": "yes"}

@@ -71,3 +71,6 @@ def test_the_verification_snippet_accepts_a_real_signature_only() -> None:
     assert check("whsec_x", headers, body) is True
     assert check("whsec_y", headers, body) is False
     assert check("whsec_x", headers, body + b"!") is False
+    # As HTTP/2, API gateways and Node write them: names are not case-sensitive.
+    lowered = {name.lower(): value for name, value in headers.items()}
+    assert check("whsec_x", lowered, body) is True

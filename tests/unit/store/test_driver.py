@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from leadflow.domain.clock import utc_text
 from leadflow.store.driver import Driver, PostgresDriver, json_text, json_value
 
 
@@ -95,18 +96,18 @@ def test_sqlite_instant_texts_are_remembered_by_instant_whatever_the_zone() -> N
         datetime(2026, 12, 31, 23, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=-5))),
     ],
 )
-def test_a_stored_instant_reads_as_isoformat_writes_it_on_either_database(
+def test_a_stored_instant_reads_as_the_api_writes_it_on_either_database(
     moment: datetime,
 ) -> None:
     for driver in (Driver(sqlite3.connect(":memory:")), PostgresDriver(_NoCursor())):
         stored = driver.stored_instant(driver.instant(moment))
 
         assert stored == driver.instant(moment)
-        assert driver.iso_text(stored) == moment.astimezone(UTC).isoformat()
+        assert driver.iso_text(stored) == utc_text(moment)  # the webhooks' form: Z
 
 
 def test_a_sqlite_instant_in_another_layout_is_brought_to_the_written_one() -> None:
     driver = Driver(sqlite3.connect(":memory:"))
 
     assert driver.stored_instant("2026-05-04 23:15:00") == "2026-05-04 23:15:00.000000"
-    assert driver.iso_text("2026-05-04 23:15:00.000000") == "2026-05-04T23:15:00+00:00"
+    assert driver.iso_text("2026-05-04 23:15:00.000000") == "2026-05-04T23:15:00Z"

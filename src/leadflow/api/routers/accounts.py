@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from leadflow.api.auth import allow
 from leadflow.api.deps import NowDep, ReadSessionDep, WriteSessionDep
-from leadflow.api.problems import problem_responses
+from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.api.schemas.accounts import AccountCreate, AccountPublic, AccountUpdate
 from leadflow.api.schemas.common import (
     MAX_ID,
@@ -24,6 +24,7 @@ from leadflow.api.schemas.common import (
 )
 from leadflow.services import accounts
 from leadflow.services.api_keys import Role
+from leadflow.services.refusals import TakenError
 from leadflow.store.models import Account
 
 __all__ = ["router"]
@@ -42,9 +43,14 @@ AccountId = Annotated[int, Path(ge=1, le=MAX_ID)]
     responses=problem_responses(409),
     summary="Create an account (409 when its domain is taken).",
 )
-def create_account(body: AccountCreate, session: WriteSessionDep, now: NowDep) -> AccountPublic:
+def create_account(
+    body: AccountCreate, request: Request, session: WriteSessionDep, now: NowDep
+) -> AccountPublic:
     values = body.model_dump(exclude_none=True)
-    return _public(session, [accounts.create_account(session, values, now)])[0]
+    try:
+        return _public(session, [accounts.create_account(session, values, now)])[0]
+    except TakenError as error:
+        raise _taken(request, error) from None
 
 
 @router.get(
@@ -86,10 +92,26 @@ def get_account(account_id: AccountId, session: ReadSessionDep) -> AccountPublic
     summary="Change some of an account's values.",
 )
 def update_account(
-    account_id: AccountId, body: AccountUpdate, session: WriteSessionDep, now: NowDep
+    account_id: AccountId,
+    body: AccountUpdate,
+    request: Request,
+    session: WriteSessionDep,
+    now: NowDep,
 ) -> AccountPublic:
     values = body.model_dump(exclude_none=True)
-    return _public(session, [accounts.update_account(session, account_id, values, now)])[0]
+    try:
+        return _public(session, [accounts.update_account(session, account_id, values, now)])[0]
+    except TakenError as error:
+        raise _taken(request, error) from None
+
+
+def _taken(request: Request, error: TakenError) -> ProblemError:
+    """409 naming the account that has the domain, as a contact's taken address is named:
+    ``existing_id`` and ``Location``, where a sync reads or updates it instead."""
+    where = str(request.url_for("get_account", account_id=error.holder_id))
+    return ProblemError(
+        ProblemKind.CONFLICT, str(error), headers={"Location": where}, existing_id=error.holder_id
+    )
 
 
 def _public(session: Session, found: Sequence[Account]) -> list[AccountPublic]:

@@ -109,7 +109,11 @@ async def reply_batch(state: ApiState, body: EventBatch) -> Response:
 def _single(outcome: Outcome) -> tuple[int, EventResult]:
     result = EventResult.of(0, outcome)
     if result.status == "rejected":
-        raise ProblemError(ProblemKind.VALIDATION, result.reason)
+        field = outcome.field if isinstance(outcome, Rejected) else None
+        errors = None  # the field at fault, as a schema error names it
+        if field is not None:
+            errors = [{"loc": ["body", field], "msg": result.reason, "type": "value_error"}]
+        raise ProblemError(ProblemKind.VALIDATION, result.reason, errors=errors)
     status = {"stored": 201, "suppressed": 202}.get(result.status, 200)
     return status, result
 

@@ -25,6 +25,7 @@ from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
 from leadflow.api.state import ApiState
 from leadflow.services import forms
 from leadflow.services.form_config import FormSpec
+from leadflow.services.refusals import RefusedError
 
 __all__ = ["VISITOR_COOKIE", "router"]
 
@@ -90,12 +91,18 @@ class ConfirmReply(BaseModel):
 )
 async def submit_form(form_id: FormId, request: Request, state: StateDep) -> Response:
     spec = _spec(state, form_id)
-    browser, posted = await _posted(request, _read_by(spec))
-    visitor = _visitor_id(posted.pop(VISITOR_FIELD, None)) or _visitor_id(
-        request.cookies.get(VISITOR_COOKIE)
-    )
-    confirm_base = _confirm_base(request, state.settings.public_url)
-    outcome = await run_in_threadpool(_submit, state, form_id, spec, posted, visitor, confirm_base)
+    try:
+        browser, posted = await _posted(request, _read_by(spec))
+        visitor = _visitor_id(posted.pop(VISITOR_FIELD, None)) or _visitor_id(
+            request.cookies.get(VISITOR_COOKIE)
+        )
+        confirm_base = _confirm_base(request, state.settings.public_url)
+        outcome = await run_in_threadpool(
+            _submit, state, form_id, spec, posted, visitor, confirm_base
+        )
+    except (ProblemError, RefusedError):  # a post refused with why: the site's to look at
+        state.metrics.forms.labels("rejected").inc()
+        raise
     state.metrics.forms.labels("spam" if outcome.spam else "accepted").inc()
     if browser:
         if spec.thank_you_url is None:

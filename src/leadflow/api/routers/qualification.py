@@ -15,6 +15,7 @@ from leadflow.api.auth import allow
 from leadflow.api.deps import NowDep, ReadSessionDep
 from leadflow.api.problems import problem_responses
 from leadflow.api.schemas.common import MAX_ID
+from leadflow.domain.clock import moments_in_utc
 from leadflow.services.api_keys import Role
 from leadflow.services.contact_qualification import qualify_contact
 
@@ -72,7 +73,8 @@ def _out(
     contact_id: int, session: ReadSessionDep, now: NowDep, *, explain: bool
 ) -> QualificationOut:
     found = qualify_contact(session, contact_id, now, explain=explain)
-    document: dict[str, Any] = found.qualification.to_dict()
+    # The CLI's shape, with its moments written as every API reply writes them.
+    document: dict[str, Any] = moments_in_utc(found.qualification.to_dict())
     return QualificationOut(
         contact_id=contact_id, lifecycle_stage=found.lifecycle_stage, **document
     )

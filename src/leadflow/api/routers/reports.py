@@ -86,13 +86,15 @@ def report(
     if name not in REPORTS:
         raise NotFoundError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
     if name == "scoring" and by:  # it would answer the same report, unsplit
-        raise InvalidInputError("the scoring report is not split into groups; leave out by")
+        raise InvalidInputError(
+            "the scoring report is not split into groups; leave out by", field="by"
+        )
     zone = zone or None
     if zone is not None:
         try:
             time_zone(zone)
         except ReportError as error:
-            raise InvalidInputError(f"time_zone: {error}") from None
+            raise InvalidInputError(f"time_zone: {error}", field="time_zone") from None
     request = ReportRequest(
         name, _moment("from", start, zone), _moment("to", stop, zone), by or None, zone
     )
@@ -103,7 +105,7 @@ def report(
     try:
         built = build_report(state.engine, request, clock=state.clock, costs=costs)
     except ReportError as error:
-        raise InvalidInputError(str(error).replace("--", "")) from None
+        raise _refusal(str(error)) from None
     return ReportPublic.model_validate(built.to_dict())
 
 
@@ -113,4 +115,15 @@ def _moment(parameter: str, text: str | None, zone: str | None) -> datetime | No
     try:
         return report_moment(text, zone)
     except ValueError as error:
-        raise InvalidInputError(f"{parameter}: {error}") from None
+        raise InvalidInputError(f"{parameter}: {error}", field=parameter) from None
+
+
+def _refusal(message: str) -> InvalidInputError:
+    """The command line's words for the API (``--by`` is ``by``), naming the parameter
+    the message starts with (``--from ... is not before --to ...`` is about ``from``)."""
+    first = message.split(" ", 1)[0].removeprefix("--")
+    named = first if message.startswith("--") and first in _PARAMETERS else None
+    return InvalidInputError(message.replace("--", ""), field=named)
+
+
+_PARAMETERS = frozenset({"from", "to", "by", "time_zone"})

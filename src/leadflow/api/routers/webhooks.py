@@ -88,7 +88,10 @@ class DeliveryOut(BaseModel):
     kind: str
     status: str
     attempts: int
-    next_attempt_at: datetime
+    next_attempt_at: datetime | None = Field(
+        description="When the worker tries again: pending deliveries only (null once"
+        " delivered, failed or cancelled)."
+    )
     delivered_at: datetime | None
     tries: list[AttemptOut]
 
@@ -100,7 +103,9 @@ class DeliveryOut(BaseModel):
             kind=log.kind,
             status=log.status,
             attempts=log.attempts,
-            next_attempt_at=log.next_attempt_at,
+            # The column also holds a settled delivery's last lease, which no attempt
+            # follows: a client reading it would wait for a retry that never comes.
+            next_attempt_at=log.next_attempt_at if log.status == "pending" else None,
             delivered_at=log.delivered_at,
             tries=[_attempt(try_) for try_ in log.tries],
         )

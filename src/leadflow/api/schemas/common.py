@@ -116,7 +116,7 @@ def query_instant(name: str, text: str | None) -> datetime | None:
     try:
         return parse_instant(text)
     except ValueError as error:
-        raise InvalidInputError(f"{name}: {error}") from None
+        raise InvalidInputError(f"{name}: {error}", field=name) from None
 
 
 class Page(BaseModel, Generic[T]):
