@@ -53,7 +53,7 @@ class _Dated:
 @dataclass(frozen=True, slots=True, eq=False)
 class History:
     frames: StoreFrames
-    created_us: Ints
+    created_us: Ints  # when each contact became known: created, or its first event if earlier
     answers: _Dated
     bant: dict[str, _Dated]
 
@@ -92,6 +92,11 @@ def read_history(connection: Connection, *, as_of: datetime) -> History:
     )  # fmt: skip
     created_us = np.full(ids.shape[0], np.iinfo(np.int64).max, dtype=np.int64)
     created_us[created.rows] = created.times("created_at")
+    # A contact is known from its creation or its first event, whichever came first: a
+    # CRM's contacts imported without their creation date are created at the import,
+    # and their history imported afterwards reaches back before it.
+    events = frames.events
+    np.minimum.at(created_us, events.row, events.at_us)
     answers = side_table(
         connection, as_of,
         "SELECT contact_id, {answered_at}, status FROM handoffs"

@@ -15,7 +15,11 @@ from leadflow.definition.builtin import preset_text
 from leadflow.definition.loader import load_definition_text
 from leadflow.demo import WorldConfig
 from leadflow.domain.clock import FixedClock
+from leadflow.services.accounts import create_account
 from leadflow.services.backtest import BacktestError, BacktestRequest, backtest
+from leadflow.services.contacts import create_contact
+from leadflow.services.events import IncomingEvent, Recorded, record_event
+from leadflow.store.database import writer
 from leadflow.store.models import Contact, Opportunity
 from tests.integration.analytics.world import load_world
 from tests.integration.services.conftest import activate
@@ -144,3 +148,30 @@ def test_to_is_the_end_of_the_period_not_part_of_it_as_in_the_reports(engine: En
 
     assert (before["contacts"], before["won (all contacts)"]) == ((1, 1), (0, 0))
     assert (after["contacts"], after["won (all contacts)"]) == ((2, 2), (1, 1))
+
+
+def test_a_contact_imported_after_its_history_is_replayed_from_its_first_event(
+    engine: Engine,
+) -> None:
+    # A CRM export without a creation date: the contact is created at the import (May),
+    # its events imported afterwards reach back to March. The back-test started at the
+    # first contact's creation and left such a contact out of every moment before it,
+    # so the demo request it made in March never counted (the funnel report counts it).
+    with Session(engine) as session:
+        activate(session)
+    march, may = datetime(2026, 3, 10, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC)
+    with Session(writer(engine)) as session:
+        account = create_account(session, {"domain": "acme.example", "industry": "software",
+                                           "employees": 300, "country": "NL"}, may)  # fmt: skip
+        values = {"email": "ann@acme.example", "seniority": "director", "account_id": account.id}
+        contact = create_contact(session, values, may).contact
+        asked = IncomingEvent("demo_request", march, contact_id=contact.id, key="d1")
+        assert isinstance(record_event(session, asked, clock=FixedClock(may)), Recorded)
+    same = load_definition_text(preset_text("waterfall"), "same.yaml")
+
+    report = backtest(engine, BacktestRequest(same), clock=FixedClock(may + timedelta(days=1)))
+
+    assert datetime.fromisoformat(str(report.parameters["from"])) <= march
+    summary = _summary(report)
+    assert summary["contacts"] == (1, 1)
+    assert summary["sales-ready"] == (1, 1)  # in March, when it asked
