@@ -57,6 +57,7 @@ __all__ = [
     "install_problem_handlers",
     "problem_response",
     "problem_responses",
+    "refusal_kind",
 ]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -254,9 +255,14 @@ _REFUSALS: tuple[tuple[type[RefusedError], ProblemKind], ...] = (
 )
 
 
+def refusal_kind(exc: RefusedError) -> ProblemKind:
+    """The problem a service's refusal is answered with."""
+    return next((kind for cls, kind in _REFUSALS if isinstance(exc, cls)), ProblemKind.BAD_REQUEST)
+
+
 async def _on_refusal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RefusedError)
-    kind = next((kind for cls, kind in _REFUSALS if isinstance(exc, cls)), ProblemKind.BAD_REQUEST)
+    kind = refusal_kind(exc)
     errors = None
     if isinstance(exc, InvalidInputError) and exc.field is not None:
         # As a schema error's: where the value was sent, then its name, dotted apart.

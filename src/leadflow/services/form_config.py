@@ -16,6 +16,7 @@ live in their own file next to it. Example:
         honeypot: website               # must stay empty; a bot fills it in
         double_opt_in: true             # send a confirmation link before "confirmed"
         confirmed_url: https://example.com/confirmed
+        error_url: https://example.com/try-again   # a refused browser post goes here
 
 The optional ``tracking`` section lets the website's pages report anonymous page views
 through leadflow's snippet (``/t.js``, api/routers/tracking.py) and post forms from
@@ -99,6 +100,11 @@ class FormSpec(BaseModel):
         default=None, description="Where the confirmation link sends the browser."
     )
     confirm_within_days: float = Field(default=7.0, gt=0, le=365)
+    error_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="Where a browser post that is refused is redirected (303), with"
+        " ?reason=...&field=...; none: a short page saying why.",
+    )
 
     @field_validator("fields")
     @classmethod

@@ -33,6 +33,11 @@ def forms() -> FormsConfig:
                 fields={"email": "email", "first": "first_name", "size": "attributes.team_size"},
             ),
             "newsletter": FormSpec(double_opt_in=True, confirmed_url="https://example.com/ok"),
+            "trial": FormSpec(
+                thank_you_url=THANKS,
+                error_url="https://example.com/trial?lang=de",
+                fields={"mail": "email"},
+            ),
         }
     )
 
@@ -206,3 +211,41 @@ def test_metrics_count_a_refused_post_as_rejected(client: TestClient, headers: H
     assert 'leadflow_form_submissions_total{outcome="accepted"} 1.0' in text
     assert 'leadflow_form_submissions_total{outcome="spam"} 1.0' in text
     assert 'leadflow_form_submissions_total{outcome="rejected"} 2.0' in text
+
+
+BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_a_browser_post_refused_goes_to_the_forms_error_page_saying_why(
+    client: TestClient, api_engine: Engine
+) -> None:
+    # A visitor without JavaScript got the problem document's JSON as the page.
+    reply = client.post("/forms/trial", data={"mail": "not an address"}, headers=BROWSER,
+                        follow_redirects=False)  # fmt: skip
+
+    assert reply.status_code == 303
+    assert reply.headers["location"] == (
+        "https://example.com/trial?lang=de&reason=validation&field=mail"
+    )
+    with Session(api_engine) as session:
+        assert session.scalar(select(Contact)) is None
+
+
+def test_without_an_error_page_a_browser_is_shown_why_in_html(client: TestClient) -> None:
+    reply = client.post("/forms/demo", data={"email": "<b>not</b> an address"}, headers=BROWSER)
+
+    assert reply.status_code == 422
+    assert reply.headers["content-type"].startswith("text/html")
+    assert "could not be sent" in reply.text
+    assert "e-mail &#x27;&lt;b&gt;not&lt;/b&gt; an address&#x27; is not valid" in reply.text
+    assert "<b>not</b>" not in reply.text  # what was posted is never markup
+    assert "history.back()" in reply.text
+
+
+def test_a_script_posting_a_form_still_gets_the_problem_document(client: TestClient) -> None:
+    # fetch() sends Accept: */*: the page's script reads the JSON and shows its own message.
+    reply = client.post("/forms/trial", data={"mail": "not an address"}, follow_redirects=False)
+
+    assert reply.status_code == 422
+    assert reply.headers["content-type"].startswith("application/problem+json")
+    assert reply.json()["errors"][0]["loc"] == ["body", "mail"]

@@ -9,23 +9,25 @@ per client address; the forms themselves come from ``forms.yaml`` (services/form
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from leadflow.api.auth import PUBLIC
 from leadflow.api.deps import StateDep, active_or_conflict
-from leadflow.api.problems import ProblemError, ProblemKind, problem_responses
+from leadflow.api.problems import ProblemError, ProblemKind, problem_responses, refusal_kind
 from leadflow.api.state import ApiState
 from leadflow.services import forms
 from leadflow.services.form_config import FormSpec
-from leadflow.services.refusals import RefusedError
+from leadflow.services.refusals import InvalidInputError, RefusedError
 
 __all__ = ["VISITOR_COOKIE", "router"]
 
@@ -91,6 +93,7 @@ class ConfirmReply(BaseModel):
 )
 async def submit_form(form_id: FormId, request: Request, state: StateDep) -> Response:
     spec = _spec(state, form_id)
+    page = _from_a_page(request)
     try:
         browser, posted = await _posted(request, _read_by(spec))
         visitor = _visitor_id(posted.pop(VISITOR_FIELD, None)) or _visitor_id(
@@ -100,8 +103,10 @@ async def submit_form(form_id: FormId, request: Request, state: StateDep) -> Res
         outcome = await run_in_threadpool(
             _submit, state, form_id, spec, posted, visitor, confirm_base
         )
-    except (ProblemError, RefusedError):  # a post refused with why: the site's to look at
+    except (ProblemError, RefusedError) as refused:  # why: the site's to look at
         state.metrics.forms.labels("rejected").inc()
+        if page:
+            return _refused_page(spec, refused)
         raise
     state.metrics.forms.labels("spam" if outcome.spam else "accepted").inc()
     if browser:
@@ -146,6 +151,47 @@ def _confirm_base(request: Request, public_url: str | None) -> str:
     if public_url is not None:
         return public_url + path
     return str(request.url_for("confirm_form", token="x")).removesuffix("/x")
+
+
+def _from_a_page(request: Request) -> bool:
+    """A browser sending the form's page itself (it asks for HTML back), not a script:
+    a refusal shown to it as JSON would be the page the visitor sees."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    wants = request.headers.get("accept", "").lower()
+    return kind in _BROWSER_KINDS and "text/html" in wants
+
+
+_BROWSER_KINDS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _refused_page(spec: FormSpec, refused: ProblemError | RefusedError) -> Response:
+    """The form's error page (303, with the reason and the field as the page named it),
+    else a short page of leadflow's own saying why, with the way back to the form."""
+    if isinstance(refused, ProblemError):
+        kind, field = refused.kind, _first_field(refused.errors)
+    else:
+        kind = refusal_kind(refused)
+        field = refused.field if isinstance(refused, InvalidInputError) else None
+    if spec.error_url is not None:
+        said = {"reason": kind.slug, **({"field": field} if field else {})}
+        url = str(spec.error_url)
+        return RedirectResponse(f"{url}{'&' if '?' in url else '?'}{urlencode(said)}", 303)
+    detail = html.escape(str(refused))
+    body = _REFUSED_PAGE.format(detail=detail)
+    return HTMLResponse(body, status_code=kind.status)
+
+
+def _first_field(errors: list[dict[str, Any]] | None) -> str | None:
+    loc = errors[0].get("loc") if errors else None
+    return str(loc[-1]) if loc else None
+
+
+_REFUSED_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>The form could not be sent</title></head>
+<body><h1>The form could not be sent</h1><p>{detail}</p>
+<p><a href="javascript:history.back()">Back to the form</a></p></body></html>
+"""
 
 
 def _spec(state: ApiState, form_id: str) -> FormSpec:
