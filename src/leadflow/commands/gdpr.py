@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from leadflow.commands.api_keys import workspace_session
 from leadflow.commands.options import WorkspaceOption, fail
 from leadflow.domain.clock import SystemClock
 from leadflow.services.gdpr import erase_person, export_person, find_person
+from leadflow.services.refusals import NotFoundError
 from leadflow.services.suppression import (
     Reason,
     check_suppressed,
@@ -94,8 +97,10 @@ def erase(
     with workspace_session(workspace) as session:
         contact_id, named = find_person(session, person)
         addresses = [*named, *also]
-        if not yes:  # the question shows what would go; --yes need not read it all first
-            held = export_person(session, contact_id, addresses=addresses)
+        # The question shows what would go; --yes need not read it all first. Nothing held
+        # at all: no question (an address erased before is said so, else not found).
+        held = None if yes else _held_or_none(session, contact_id, addresses)
+        if held is not None:
             rows = sum(len(rows) for rows in held["data"].values())
             whom = _whom(held["contact_ids"])
             question = f"erase {whom} and {rows} rows about them? This cannot be undone"
@@ -103,9 +108,22 @@ def erase(
                 fail("nothing erased")
         now = SystemClock().now()
         done = erase_person(session, contact_id, now=now, reason=reason, addresses=addresses)
+    if done["already_erased"]:
+        typer.echo("already erased: nothing is held under this address, which is on the"
+                   " suppression list")  # fmt: skip
+        return
     counts = ", ".join(f"{table} {count}" for table, count in sorted(done["erased"].items()))
     typer.echo(f"erased {_whom(done['contact_ids'])}: {counts}")
     typer.echo(f"suppressed {done['suppressed']} address(es) and phone number(s) ({reason})")
+
+
+def _held_or_none(
+    session: Session, contact_id: int | None, addresses: list[str]
+) -> dict[str, Any] | None:
+    try:
+        return export_person(session, contact_id, addresses=addresses)
+    except NotFoundError:
+        return None
 
 
 def _whom(contact_ids: list[int]) -> str:

@@ -55,7 +55,7 @@ from leadflow.ingest.normalise import InvalidValueError, normalise_email
 from leadflow.services.contacts import find_contact
 from leadflow.services.outbox import CONTACT_ERASED, enqueue_in
 from leadflow.services.refusals import InvalidInputError, NotFoundError
-from leadflow.services.suppression import Reason, suppress
+from leadflow.services.suppression import Reason, check_suppressed, suppress
 from leadflow.services.survivor import surviving_contact
 from leadflow.store.models import (
     Base,
@@ -125,7 +125,9 @@ def erase_person(
     addresses: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Delete the person everywhere; returns how many rows went, per table, and how many
-    values were put on the suppression list. Commits.
+    values were put on the suppression list. Commits. Asked again by an address whose
+    person was erased (on the suppression list, nothing held): ``already_erased``, and
+    nothing is written or announced.
 
     The webhook receivers hear of it (``contact.erased``, their ids only) in the same
     transaction, so they can erase their copies (art. 19); the suppression list gets
@@ -133,6 +135,10 @@ def erase_person(
     root, ids = _person(session, contact_id)
     emails = _addresses(session, ids, addresses)
     held = _held(session, ids, emails)
+    if root is None and not any(held.values()) and _erased_before(session, emails):
+        # The same request again (a retry after a timeout): done, and nothing to add.
+        return {"contact_id": None, "contact_ids": [], "erased": {}, "suppressed": 0,
+                "already_erased": True}  # fmt: skip
     _refuse_nobody(root, held)
     counts = {name: len(found) for name, found in held.items()}
     pending = [row["pending_email"].lower() for row in held["form_confirmations"]
@@ -166,6 +172,7 @@ def erase_person(
         "contact_ids": sorted(ids),
         "erased": erased,
         "suppressed": suppressed,
+        "already_erased": False,
     }
 
 
@@ -184,6 +191,11 @@ def _held(session: Session, ids: set[int], emails: set[str]) -> dict[str, list[A
     held["idempotent_replies"] = _replies_naming(session, ids, emails)
     _hanging_off(session, held)
     return held
+
+
+def _erased_before(session: Session, emails: set[str]) -> bool:
+    """Whether one of these addresses is on the suppression list: its person was erased."""
+    return any(check_suppressed(session, email=email) for email in sorted(emails))
 
 
 def _refuse_nobody(root: int | None, held: dict[str, list[Any]]) -> None:

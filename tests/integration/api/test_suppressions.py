@@ -333,3 +333,25 @@ def test_a_person_only_pending_is_exported_and_erased_by_address(
     assert _count(api_engine, FormConfirmation) == 0
     assert _links(api_engine) == []
     assert again.status_code == 404
+
+
+def test_erasing_an_erased_address_again_says_so_instead_of_not_found(
+    client: TestClient, headers: Headers, api_engine: Engine
+) -> None:
+    """A retry after a timeout (or the same request sent twice) found nothing and got
+    404: "nothing held" reads as "never held", and a client may report the request
+    failed. The address is on the suppression list: the erasure was done."""
+    _erased(client, headers)
+    outbox = _count(api_engine, OutboxMessage)
+    asked = {"email": "Ana.Gil@ACME.example"}
+
+    again = client.post("/gdpr/erase", json=asked, headers=headers("admin"))
+    stranger = client.post("/gdpr/erase", json={"email": "nobody@acme.example"},
+                           headers=headers("admin"))  # fmt: skip
+
+    assert again.status_code == 200, again.text
+    report = again.json()
+    assert (report["contact_ids"], report["erased"], report["suppressed"]) == ([], {}, 0)
+    assert report["already_erased"] is True
+    assert _count(api_engine, OutboxMessage) == outbox  # nothing announced a second time
+    assert stranger.status_code == 404  # never held: still not found

@@ -97,6 +97,7 @@ def test_an_erased_person_stays_out_until_an_admin_lifts_the_suppression(
 ) -> None:
     workspace = _workspace(tmp_path)
     erased = _gdpr(workspace, "erase", "ana.gil@acme.example", "--yes", "--reason", "objection")
+    again = _gdpr(workspace, "erase", "ana.gil@acme.example")  # nothing to ask about
     crm_export = _contacts_file(tmp_path, "bo@other.example", "ana.gil@acme.example")
     importing = ["import", "contacts", str(crm_export), "--format", "generic", "-w", str(workspace)]
 
@@ -111,6 +112,8 @@ def test_an_erased_person_stays_out_until_an_admin_lifts_the_suppression(
 
     assert erased.exit_code == 0, erased.output
     assert "suppressed 2 address(es)" in erased.stdout  # the person's two addresses
+    assert again.exit_code == 0, again.output
+    assert "already erased" in again.stdout
     assert refused.exit_code != 0
     assert "contacts.csv:3: this e-mail address belongs to a person erased on" in refused.output
     assert "erased on" in refused.output

@@ -41,6 +41,11 @@ class ErasureReport(BaseModel):
     suppressed: int = Field(
         description="Addresses and phone numbers put on the suppression list (keyed hashes)."
     )
+    already_erased: bool = Field(
+        default=False,
+        description="Asked by an address whose person was erased before (a retry): nothing"
+        " was held, nothing written; the address is on the suppression list.",
+    )
 
 
 class PersonRequest(BaseModel):
