@@ -183,3 +183,22 @@ def test_a_batch_sent_to_the_single_event_route_says_where_it_goes(
 
     assert reply.status_code == 422
     assert "POST /events/batch" in reply.json()["detail"]
+
+
+def test_a_contacts_scores_read_as_the_export_writes_them(
+    client: TestClient, headers: Headers
+) -> None:
+    # Decayed points gave 40.999999676627596: scores to two decimals, as the CSV export
+    # and the web show them (a probability to four).
+    for day, kind in (("2026-05-02", "content_download"), ("2026-05-29", "webinar_attendance")):
+        event = {"type": kind, "at": f"{day}T09:13:07Z", "email": "cy@acme.example"}
+        assert client.post("/events", json=event, headers=headers("ingest")).status_code == 201
+    listed = client.get("/contacts", params={"email": "cy@acme.example"},
+                        headers=headers("marketing")).json()  # fmt: skip
+    (contact,) = listed["items"]
+
+    score = contact["qualification"]["engagement_score"]
+    assert score == round(score, 2)
+    assert score != int(score)  # the older event's points did fade
+    one = client.get(f"/contacts/{contact['id']}", headers=headers("marketing")).json()
+    assert one["qualification"]["engagement_score"] == score

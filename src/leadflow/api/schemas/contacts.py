@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_serializer
 
 from leadflow.api.schemas.common import Document, Id, Str20, Str100, Str200, Str300
 from leadflow.services.contacts import ContactView
@@ -81,6 +81,16 @@ class QualificationSummary(BaseModel):
         description="The lead's latest event or sales activity (its creation without any)."
     )
     updated_at: datetime
+
+    # Scores to two decimals and a probability to four, as the CSV export and the web show
+    # them: decayed points stored as 40.999999676627596 mean 41.0 to anyone reading them.
+    @field_serializer("fit_score", "engagement_score")
+    def _score(self, value: float) -> float:
+        return round(value, 2)
+
+    @field_serializer("prediction")
+    def _probability(self, value: float | None) -> float | None:
+        return None if value is None else round(value, 4)
 
 
 class ContactPublic(BaseModel):
