@@ -405,6 +405,15 @@ PROBLEMS = Phrasebook(
 WARNINGS = Phrasebook(
     Phrase(
         N_(
+            "url pattern %(pattern)s matches only a url that is exactly this text, and the"
+            " website snippet sends whole urls (https://site/path?query); write %(glob)s,"
+            " unless your events carry exactly this text"
+        ),
+        pattern=QUOTED,
+        glob=QUOTED,
+    ),
+    Phrase(
+        N_(
             "no lead can ever be sales-ready: grade %(grade)s needs a fit score of at least"
             " %(cutoff)s, and the fit rules' positive points add up to %(best)s; lower"
             " min_fit_grade or the grade's cut-off (fit.grades), or add fit rules"

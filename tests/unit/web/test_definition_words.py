@@ -436,6 +436,8 @@ WARNED = [
     BASE + "sales_ready: {min_fit_grade: D, require_sales_action: false}\n",
     BASE + "sales_ready: {min_fit_grade: D}\nlead_types: {sql_outcomes: [meeting_planned]}\n",
     BASE + "sales_ready: {min_fit_grade: D}\nlead_types: {sql_outcomes: [intrested]}\n",
+    BASE + "engagement:\n  rules:\n    - {name: pricing, event: page_view, points: 5, "
+    "where: {url: /pricing}}\n",
 ]
 
 
