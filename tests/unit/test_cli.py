@@ -130,3 +130,12 @@ def test_the_command_list_shows_each_summary() -> None:
     text = " ".join(result.stdout.replace("│", " ").split())
     for name, summary in SUMMARIES.items():
         assert f" {name} {summary} " in text, name
+
+
+@pytest.mark.parametrize("module", ["leadflow", "leadflow.cli"])
+def test_python_dash_m_runs_the_command_line(module: str) -> None:
+    # Without a __main__, `python -m leadflow.cli --version` ran nothing and said nothing.
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == __version__
