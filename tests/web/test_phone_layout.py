@@ -107,3 +107,22 @@ def test_the_candidate_definition_form_fits_a_phone(phone: Callable[[str, str], 
     expect(p.get_by_label("oder hier einfügen")).to_be_visible()
 
     assert p.evaluate(_SIDEWAYS) == 0
+
+
+# The longest lead type German names, in the score figures' large type: one word wider
+# than a figure's column on a phone (a lead logged as sales qualified reads
+# "SQL (vertriebsqualifiziert)" there).
+_LONGEST_LEAD_TYPE = "IQL (informationsqualifiziert)"
+
+
+def test_the_score_figures_fit_a_phone_in_german(
+    phone: Callable[[str, str], Page], live_server: LiveServer
+) -> None:
+    p = phone("marketing", "de")
+    p.goto(f"/ui/leads/{live_server.world.ready[0]}")
+    lead_type = p.locator("#score .figure dd").nth(3)
+    expect(lead_type).to_contain_text("SRL (Vertriebsanfrage)")
+    lead_type.evaluate("(dd, text) => { dd.textContent = text; }", _LONGEST_LEAD_TYPE)
+
+    assert p.evaluate(_SIDEWAYS) == 0
+    assert lead_type.evaluate("dd => dd.scrollWidth <= dd.clientWidth")
