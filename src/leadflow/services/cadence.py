@@ -136,7 +136,9 @@ def record_attempt(
     after the fact): the first-touch SLA, the cadence and the under-worked flag read as
     if the rep had logged it in leadflow then (``_moment`` says which moments are taken)."""
     attempt_channel = _choice(AttemptChannel, channel, "channel")
-    _choice(AttemptOutcome, outcome, "outcome")
+    # Leadflow's word from here on ("Spoke with" is `connected`): whether the lead was
+    # reached, the cadence's end and every report read the stored outcome.
+    outcome = _choice(AttemptOutcome, outcome, "outcome").value
     now = clock.now()
     moment = _moment(at, now)
     work = _work_at(session, contact_id, moment, now)
@@ -199,7 +201,8 @@ def record_conversation(
     """A conversation with a lead sales holds (the caller commits); it counts as reaching
     the person, and as the first touch when it is the first contact recorded (a connected
     call or meeting logged only as a conversation). ``at`` as for ``record_attempt``."""
-    _choice(ConversationOutcome, outcome, "outcome")
+    # Stored as leadflow's word: the definition's `sql_outcomes` and reports read it.
+    outcome = _choice(ConversationOutcome, outcome, "outcome").value
     now = clock.now()
     moment = _moment(at, now)
     work = _work_at(session, contact_id, moment, now)

@@ -13,7 +13,7 @@ from leadflow.services.feedback import accept
 from leadflow.services.queue import queue, queue_item
 from leadflow.services.refusals import ConflictError, InvalidInputError
 from leadflow.services.sla import check_sla
-from leadflow.store.models import Contact, Qualification, SalesAttempt, SlaBreach
+from leadflow.store.models import Contact, Conversation, Qualification, SalesAttempt, SlaBreach
 from tests.integration.handoff.conftest import START, Desk
 
 
@@ -310,6 +310,39 @@ def test_the_queue_shows_the_number_to_call_unless_they_withdrew_phone_consent(
     (item,) = queue(desk.session, desk.clock.now())
     assert item.phone is None  # no number to dial: calls would be refused
     assert queue_item(desk.session, contact_id, desk.clock.now()).phone is None
+
+
+def test_an_outcome_in_a_reps_words_counts_as_leadflows(accepted: tuple[Desk, int]) -> None:
+    # "Spoke with" is a connected call: it ends the cadence and the lead was reached, so
+    # closing it is a decision, not under-working it; the rows hold leadflow's words,
+    # which the reports and the definition's conversation outcomes read.
+    desk, contact_id = accepted
+    log_attempt(
+        desk.session, contact_id, channel="Phone", outcome="Geen gehoor", rep=None,
+        clock=desk.clock,
+    )  # fmt: skip
+    desk.later(hours=1)
+    state = log_attempt(
+        desk.session, contact_id, channel="call", outcome="Spoke with", rep=None,
+        clock=desk.clock,
+    )  # fmt: skip
+    assert (state.connected, state.next_attempt_due_at) == (True, None)
+    log_conversation(desk.session, contact_id, outcome="Not interested", rep=None, clock=desk.clock)
+    closed = close_lead(
+        desk.session, contact_id, reason="not_interested", rep=None, clock=desk.clock
+    )
+
+    assert closed.under_worked is False
+    attempts = desk.session.scalars(
+        select(SalesAttempt.outcome)
+        .where(SalesAttempt.contact_id == contact_id)
+        .order_by(SalesAttempt.id)
+    ).all()
+    assert attempts == ["no_answer", "connected"]
+    talks = desk.session.scalars(
+        select(Conversation.outcome).where(Conversation.contact_id == contact_id)
+    ).all()
+    assert talks == ["not_interested"]
 
 
 def test_an_attempt_is_logged_in_the_words_a_rep_types(accepted: tuple[Desk, int]) -> None:

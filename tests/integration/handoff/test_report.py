@@ -7,6 +7,8 @@ from sqlalchemy import select
 from leadflow.services.cadence import close_lead, log_attempt
 from leadflow.services.feedback import accept, reject
 from leadflow.services.handoff_report import handoff_report
+from leadflow.services.identity import merge_contacts
+from leadflow.services.sla import check_sla
 from leadflow.store.models import SlaBreach
 from tests.integration.handoff.conftest import Desk
 
@@ -67,3 +69,26 @@ def test_a_rejection_is_counted_on_the_row_that_shows_its_reason(desk: Desk) -> 
 
     for row in handoff_report(desk.session):
         assert row.rejected == sum(row.rejected_by_reason.values()), row
+
+
+def test_a_duplicate_record_a_merge_closed_unanswered_is_not_a_hand_off_of_its_own(
+    desk: Desk,
+) -> None:
+    # One person, two records, both handed off to eva and left waiting past the accept
+    # SLA, then merged: eva held one lead, answered it late once. The record the merge
+    # closed is not a second hand-off nor a second late answer (as `report alignment`
+    # reads it).
+    desk.team("benelux")
+    desk.rep("eva", "benelux")
+    first, second = desk.lead(), desk.lead()
+    desk.lead()  # another lead, still waiting: counted as it always was
+    desk.later(hours=5)
+    assert len(check_sla(desk.session, desk.clock).breaches) == 3
+    merge_contacts(desk.session.connection(), first, second, now=desk.clock.now())
+    desk.session.expire_all()  # the merge wrote through the connection
+    accept(desk.session, first, rep=None, clock=desk.clock)
+
+    (eva,) = handoff_report(desk.session)
+
+    assert (eva.handed_off, eva.accepted, eva.rejected) == (2, 1, 0)
+    assert dict(eva.breaches) == {"accept": 2}
