@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DEFAULT_CURRENCY", "Amounts", "convert", "money_notes"]
+__all__ = ["DEFAULT_CURRENCY", "Amounts", "convert", "money_notes", "most_common_currency"]
 
 DEFAULT_CURRENCY = "EUR"
 
@@ -40,7 +40,7 @@ def convert(
 ) -> Amounts:
     """Each deal's amount in the report currency (``currency``, else the most common)."""
     rates = rates or {}
-    codes = [None if code is None else code.strip().upper() or None for code in currencies]
+    codes = [_normal(code) for code in currencies]
     report = currency or _most_common(codes)
     values = np.array([0.0 if a is None else float(a) for a in amounts], dtype=np.float64)
     values = np.nan_to_num(values)
@@ -57,6 +57,21 @@ def convert(
             converted.add(code)
             values[index] *= rate
     return Amounts(report, values, tuple(sorted(converted)), dict(sorted(left_out.items())))
+
+
+def most_common_currency(counts: Mapping[str | None, int]) -> str:
+    """The currency most deals are in, from deal counts per currency as stored (any
+    case, None for a deal without one); EUR when none says."""
+    tally: Counter[str] = Counter()
+    for code, count in counts.items():
+        normal = _normal(code)
+        if normal is not None:
+            tally[normal] += count
+    return _most_common(list(tally.elements()))
+
+
+def _normal(code: str | None) -> str | None:
+    return None if code is None else code.strip().upper() or None
 
 
 def _most_common(codes: Sequence[str | None]) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 
 from leadflow.batch.frames import MISSING_TIME, micros
 
-__all__ = ["Tables", "int_column", "read_tables"]
+__all__ = ["Tables", "deal_currencies", "int_column", "read_tables"]
 
 Ints = npt.NDArray[np.int64]
 _CHUNK = 50_000
@@ -106,6 +106,17 @@ def read_tables(connection: Connection, as_of: datetime) -> Tables:
         work,
         rejections,
     )
+
+
+def deal_currencies(connection: Connection) -> dict[str | None, int]:
+    """How many of the workspace's lead deals are in each currency, whenever they were
+    made: the default report currency is the same for every period (a report of March
+    and one of April in two currencies would not add up)."""
+    rows = connection.exec_driver_sql(
+        "SELECT currency, count(*) FROM opportunities WHERE contact_id IS NOT NULL"
+        " GROUP BY currency"
+    ).all()
+    return {code: int(count) for code, count in rows}
 
 
 class _Query:

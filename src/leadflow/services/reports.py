@@ -24,9 +24,10 @@ from leadflow.analytics.channels import channel_report
 from leadflow.analytics.costs import Costs
 from leadflow.analytics.funnel import funnel_report
 from leadflow.analytics.journeys import Journeys
+from leadflow.analytics.money import most_common_currency
 from leadflow.analytics.report import Report
 from leadflow.analytics.scoring import scoring_report
-from leadflow.analytics.tables import Tables, read_tables
+from leadflow.analytics.tables import Tables, deal_currencies, read_tables
 from leadflow.batch.frames import micros
 from leadflow.definition.model import Definition
 from leadflow.domain.clock import Clock, ensure_utc, parse_instant
@@ -88,8 +89,9 @@ def build_reports(
             with Session(bind=connection) as session:
                 definition = active_definition(session).definition
             tables = read_tables(connection, end)
+            currency = costs.currency or most_common_currency(deal_currencies(connection))
         journeys = Journeys.build(
-            tables, definition, currency=costs.currency, rates=costs.exchange_rates, zone=zone
+            tables, definition, currency=currency, rates=costs.exchange_rates, zone=zone
         )
         for index in members:
             report = _computed(plans[index], tables, journeys, definition, costs)

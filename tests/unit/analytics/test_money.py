@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadflow.analytics.money import DEFAULT_CURRENCY, convert, money_notes
+from leadflow.analytics.money import DEFAULT_CURRENCY, convert, money_notes, most_common_currency
 
 
 def test_the_report_currency_is_the_one_most_deals_are_in() -> None:
@@ -41,3 +41,9 @@ def test_other_currencies_are_converted_at_their_rate_or_left_out() -> None:
         "values in EUR; deals in CHF, GBP converted at the exchange rates of costs.yaml",
         "values in EUR; deals left out of them (no exchange rate in costs.yaml): USD: 2",
     ]
+
+
+def test_the_most_common_currency_is_counted_without_regard_to_case() -> None:
+    assert most_common_currency({"gbp": 1, "GBP ": 1, "EUR": 2, None: 5}) == "EUR"  # tie: EUR
+    assert most_common_currency({"gbp": 2, "EUR": 1}) == "GBP"
+    assert most_common_currency({None: 3}) == most_common_currency({}) == "EUR"
