@@ -58,6 +58,12 @@ class Principal:
     def bucket(self) -> tuple[str, object]:
         return ("key", self.key.id) if self.key else ("client", self.client)
 
+    @property
+    def actor(self) -> str:
+        """Who did it, as records that name a person say it: the API key's name."""
+        name = self.key.name if self.key is not None else "unknown"
+        return f"API key {name}"[:200]
+
 
 class Gate:
     """A route's access rule: the roles it admits, or public. The callable checks it."""

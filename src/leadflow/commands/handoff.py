@@ -44,7 +44,6 @@ from leadflow.services.pending_handoffs import hand_off_pending
 from leadflow.services.queue import QueueItem, queue
 from leadflow.services.refusals import InvalidInputError
 from leadflow.services.rejection_repair import find_misrecorded_rejections, repair_rejections
-from leadflow.services.reps import get_rep
 from leadflow.services.sla import check_sla
 
 __all__ = ["register"]
@@ -187,10 +186,9 @@ def bant(
     if met not in MET_WORDS:
         raise typer.BadParameter(f"{met!r}: say yes, no or unknown", param_hint="--met")
     with workspace_session(workspace) as session:
-        actor = "command line" if rep is None else f"rep {get_rep(session, rep).key}"
         done = state_bant(
             session, contact_id, criterion=criterion, met=MET_WORDS[met], evidence=evidence,
-            actor=actor, clock=SystemClock(),
+            actor="command line", clock=SystemClock(), rep=rep,
         )  # fmt: skip
     typer.echo(f"lead {contact_id}: {criterion} {_said(done.met)}; stage {done.stage}")
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from leadflow.domain.clock import Clock
 from leadflow.domain.facts import BANT_KEYS
 from leadflow.services.refusals import InvalidInputError, NotFoundError
+from leadflow.services.reps import get_rep
 from leadflow.services.requalify import requalify_contacts
 from leadflow.store.models import BantFact, Contact
 
@@ -43,8 +44,11 @@ def state_bant(
     actor: str,
     clock: Clock,
     source: str = "rep_note",
+    rep: str | None = None,
 ) -> BantStated:
-    """Record that ``criterion`` is met (True), not met (False) or unknown (None)."""
+    """Record that ``criterion`` is met (True), not met (False) or unknown (None).
+    ``rep``: the rep who learned it (one the team has), recorded instead of ``actor``
+    (the signed-in user, the command line, the API key)."""
     if criterion not in BANT_KEYS:
         raise InvalidInputError(f"unknown BANT criterion {criterion!r}; one of {BANT_KEYS}")
     text = (evidence or "").strip() or None
@@ -52,6 +56,8 @@ def state_bant(
         raise InvalidInputError(f"evidence is limited to {EVIDENCE_MAX} characters")
     if session.get(Contact, contact_id) is None:
         raise NotFoundError(f"no contact with id {contact_id}")
+    if rep is not None:
+        actor = f"rep {get_rep(session, rep).key}"
     session.add(
         BantFact(
             contact_id=contact_id,

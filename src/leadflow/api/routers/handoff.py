@@ -27,9 +27,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy.orm import Session
 
-from leadflow.api.auth import Principal, allow
+from leadflow.api.auth import allow
 from leadflow.api.bound_rep import BoundScope
 from leadflow.api.deps import ClockDep, NowDep, PrincipalDep, ReadSessionDep, WriteSessionDep
 from leadflow.api.idempotent import OnceDep
@@ -60,7 +59,6 @@ from leadflow.services.api_keys import Role
 from leadflow.services.bant import state_bant
 from leadflow.services.handoff_report import handoff_report, parse_since
 from leadflow.services.opportunities import Deal
-from leadflow.services.reps import get_rep
 from leadflow.services.sla import check_sla
 
 __all__ = ["router"]
@@ -222,21 +220,14 @@ def bant(
             criterion=body.criterion,
             met=body.met,
             evidence=body.evidence,
-            actor=_stated_by(once.session, acting, principal),
+            actor=principal.actor,
             clock=clock,
             source="api",
+            rep=acting,
         )
         return BantPublic.model_validate(asdict(done))
 
     return once(body, run, 201)
-
-
-def _stated_by(session: Session, rep: str | None, principal: Principal) -> str:
-    """Who a statement is recorded as from: the rep (who must exist), else the key."""
-    if rep is not None:
-        return f"rep {get_rep(session, rep).key}"
-    name = principal.key.name if principal.key is not None else "unknown"
-    return f"API key {name}"[:200]
 
 
 @router.post(

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict
 
-from leadflow.api.auth import Principal, allow
+from leadflow.api.auth import allow
 from leadflow.api.deps import NowDep, PrincipalDep, ReadSessionDep, StateDep, WriteSessionDep
 from leadflow.api.problems import problem_responses
 from leadflow.services import model_activation
@@ -102,7 +102,7 @@ def activate_model(
     state: StateDep,
     principal: PrincipalDep,
 ) -> ModelPublic:
-    row = model_activation.activate(session, model_id, now=now, actor=_actor(principal))
+    row = model_activation.activate(session, model_id, now=now, actor=principal.actor)
     state.recorders.forget_active()  # the active model is read with the active definition
     return _public(row)
 
@@ -116,16 +116,10 @@ def activate_model(
 def deactivate_model(
     session: WriteSessionDep, now: NowDep, state: StateDep, principal: PrincipalDep
 ) -> ModelPublic:
-    row = model_activation.deactivate(session, now=now, actor=_actor(principal))
+    row = model_activation.deactivate(session, now=now, actor=principal.actor)
     state.recorders.forget_active()
     return _public(row)
 
 
 def _public(row: PredictionModel) -> ModelPublic:
     return ModelPublic.model_validate(row)
-
-
-def _actor(principal: Principal) -> str:
-    """Who switched, as the periods record it: the API key's name."""
-    name = principal.key.name if principal.key is not None else "unknown"
-    return f"API key {name}"[:200]
